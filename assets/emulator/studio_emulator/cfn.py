@@ -1,0 +1,1542 @@
+"""CloudFormation for the studio-tui emulator, on top of moto 5.2.5.
+
+`install()` (call once, before the server starts) does three things in-process:
+
+1. registers resource models moto lacks (network firewall, bucket policy, gateway
+   route-table association, ...; see cfn_resources.py) and the network-firewall API
+   additions;
+2. replaces moto's stack *operations* (Create/Update/DeleteStack, change sets,
+   ContinueUpdateRollback, CancelUpdateStack) with an engine that creates resources
+   one by one in dependency order through moto's own ResourceMap/models, records
+   per-resource stack events like real CloudFormation (with ClientRequestToken),
+   runs independent resources in parallel with SETTINGS.pace, injects failures from
+   SETTINGS.fail_resources and rolls back;
+3. replaces DescribeStackEvents (paginated, 100 a page), ListStackResources,
+   DescribeStackResource(s) so that they show per-resource status as it progresses.
+
+Stacks, change sets and exports stay in moto's CloudFormation backend, so every other
+moto CloudFormation call (DescribeStacks, ListStacks, GetTemplate, ...) still works.
+"""
+from __future__ import annotations
+
+import copy
+import heapq
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from typing import Any, Callable
+
+from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import ValidationError
+from moto.cloudformation.models import (
+    CloudFormationBackend,
+    Event,
+    Stack,
+    cloudformation_backends,
+)
+from moto.cloudformation.parsing import (
+    OutputMap,
+    ResourceMap,
+    parse_and_update_resource,
+    resource_class_from_type,
+)
+from moto.cloudformation.responses import CloudFormationResponse
+from moto.cloudformation.utils import (
+    generate_changeset_id,
+    generate_stack_id,
+    validate_create_change_set,
+)
+from moto.core.common_models import CloudFormationModel
+from moto.core.responses import ActionResult, EmptyResult
+from moto.core.utils import utcnow
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.core import TaggedEC2Resource
+
+from . import cfn_params, cfn_resources
+from .config import SETTINGS
+
+log = logging.getLogger("studio_emulator.cfn")
+
+EVENTS_PAGE = 100
+STABLE_OUTPUT_STATES = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"}
+BUSY_STATES_SUFFIX = "_IN_PROGRESS"
+
+# Properties whose change forces a replacement (subset of the CloudFormation docs).
+REPLACEMENT_PROPS: dict[str, set[str]] = {
+    "AWS::EC2::VPC": {"CidrBlock", "InstanceTenancy"},
+    "AWS::EC2::Subnet": {"CidrBlock", "AvailabilityZone", "AvailabilityZoneId", "VpcId", "Ipv6CidrBlock"},
+    "AWS::EC2::SecurityGroup": {"GroupDescription", "GroupName", "VpcId"},
+    "AWS::EC2::SecurityGroupIngress": {"*"},
+    "AWS::EC2::SecurityGroupEgress": {"*"},
+    "AWS::EC2::RouteTable": {"VpcId"},
+    "AWS::EC2::Route": {"RouteTableId", "DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"},
+    "AWS::EC2::NatGateway": {"SubnetId", "AllocationId", "ConnectivityType", "PrivateIpAddress"},
+    "AWS::EC2::EIP": {"Domain", "InstanceId"},
+    "AWS::EC2::InternetGateway": set(),
+    "AWS::EC2::VPCGatewayAttachment": {"VpcId", "InternetGatewayId", "VpnGatewayId"},
+    "AWS::EC2::VPCEndpoint": {"ServiceName", "VpcId", "VpcEndpointType"},
+    "AWS::EC2::SubnetRouteTableAssociation": {"SubnetId", "RouteTableId"},
+    "AWS::EC2::GatewayRouteTableAssociation": {"GatewayId"},
+    "AWS::S3::Bucket": {"BucketName", "ObjectLockEnabled"},
+    "AWS::S3::BucketPolicy": {"Bucket"},
+    "AWS::KMS::Key": {"KeySpec", "MultiRegion"},
+    "AWS::KMS::Alias": {"AliasName"},
+    "AWS::IAM::Role": {"RoleName", "Path"},
+    "AWS::IAM::ManagedPolicy": {"ManagedPolicyName", "Path", "Description"},
+    "AWS::Logs::LogGroup": {"LogGroupName"},
+    "AWS::NetworkFirewall::Firewall": {"FirewallName", "VpcId"},
+    "AWS::NetworkFirewall::FirewallPolicy": {"FirewallPolicyName"},
+    "AWS::NetworkFirewall::RuleGroup": {"RuleGroupName", "Capacity", "Type"},
+    "AWS::NetworkFirewall::LoggingConfiguration": {"FirewallArn", "FirewallName"},
+}
+# Types moto cannot update in place that are safe to delete + recreate on Modify.
+RECREATE_ON_MODIFY = {
+    "AWS::EC2::Route",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::S3::BucketPolicy",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::GatewayRouteTableAssociation",
+    "AWS::NetworkFirewall::LoggingConfiguration",
+    "AWS::NetworkFirewall::RuleGroup",
+    "AWS::NetworkFirewall::FirewallPolicy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::KMS::Alias",
+    "AWS::Logs::LogGroup",
+}
+
+
+# ---------------------------------------------------------------------------
+# Per-stack state
+# ---------------------------------------------------------------------------
+class Rec:
+    """What ListStackResources shows for one logical resource."""
+
+    def __init__(self, logical_id: str, rtype: str):
+        self.logical_id = logical_id
+        self.rtype = rtype
+        self.status: str | None = None
+        self.reason: str | None = None
+        self.physical_id: str | None = None
+        self.timestamp = utcnow()
+
+
+# Bumped by /moto-api/reset: operations of stacks from an older generation stop at once and
+# never touch the (new) backends again.
+_GENERATION = 0
+
+
+class StackState:
+    def __init__(self) -> None:
+        self.generation = _GENERATION
+        self.records: dict[str, Rec] = {}
+        self.token: str | None = None
+        self.thread: threading.Thread | None = None
+        self.cancel = threading.Event()
+        self.pending_delete: tuple[str | None] | None = None
+        self.on_failure = "ROLLBACK"
+
+
+def _state(stack: Stack) -> StackState:
+    st = getattr(stack, "_studio", None)
+    if st is None:
+        st = StackState()
+        stack._studio = st  # type: ignore[attr-defined]
+    return st
+
+
+def _abandoned(stack_or_state: Any) -> bool:
+    st = stack_or_state if isinstance(stack_or_state, StackState) else getattr(stack_or_state, "_studio", None)
+    return st is not None and st.generation != _GENERATION
+
+
+def _backend(stack: Stack) -> CloudFormationBackend:
+    return cloudformation_backends[stack.account_id][stack.region_name]
+
+
+def _event(stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None,
+           props: Any = None) -> None:
+    st = _state(stack)
+    ev = Event(
+        stack_id=stack.stack_id,
+        stack_name=stack.name,
+        logical_resource_id=lid,
+        physical_resource_id=pid or "",
+        resource_type=rtype,
+        resource_status=status,
+        resource_status_reason=reason,
+        resource_properties=json.dumps(props) if props is not None else None,
+    )
+    ev.event_id = str(uuid.uuid4())
+    ev.timestamp = utcnow()
+    ev.client_request_token = st.token
+    try:
+        if _abandoned(st):
+            raise RuntimeError("stack dropped by a reset")
+        ev.sendToSns(stack.account_id, stack.region_name, stack.notification_arns)
+    except Exception:  # noqa: BLE001 - SNS topic gone: like AWS, keep going
+        pass
+    stack.events.append(ev)
+
+
+def _stack_event(stack: Stack, status: str, reason: str | None = None) -> None:
+    stack.status = status
+    stack.stack_status_reason = reason  # type: ignore[attr-defined]
+    _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", status, reason)
+
+
+def _res_event(stack: Stack, lid: str, status: str, reason: str | None = None, props: Any = None) -> None:
+    rec = _state(stack).records[lid]
+    rec.status = status
+    rec.reason = reason
+    rec.timestamp = utcnow()
+    _event(stack, lid, rec.physical_id, rec.rtype, status, reason, props)
+
+
+# ---------------------------------------------------------------------------
+# Template helpers
+# ---------------------------------------------------------------------------
+def _refs(obj: Any, names: set[str], out: set[str]) -> set[str]:
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "Ref" and isinstance(v, str):
+                if v in names:
+                    out.add(v)
+            elif k == "Fn::GetAtt":
+                tgt = v[0] if isinstance(v, list) else str(v).split(".")[0]
+                if tgt in names:
+                    out.add(tgt)
+            elif k == "Fn::Sub":
+                s = v[0] if isinstance(v, list) else v
+                if isinstance(s, str):
+                    for m in re.findall(r"\$\{([^!}][^}]*)\}", s):
+                        t = m.split(".")[0]
+                        if t in names:
+                            out.add(t)
+                if isinstance(v, list) and len(v) > 1:
+                    _refs(v[1], names, out)
+            else:
+                _refs(v, names, out)
+    elif isinstance(obj, list):
+        for v in obj:
+            _refs(v, names, out)
+    return out
+
+
+def _param_refs(obj: Any, params: set[str]) -> set[str]:
+    out: set[str] = set()
+    _refs(obj, params, out)
+    return out
+
+
+def _active(rm: ResourceMap, template: dict) -> list[str]:
+    res = []
+    for lid, js in (template.get("Resources") or {}).items():
+        cond = js.get("Condition")
+        if cond and not rm.lazy_condition_map[cond]:
+            continue
+        res.append(lid)
+    return res
+
+
+def _deps(template: dict, active: list[str]) -> dict[str, set[str]]:
+    names = set(active)
+    out = {}
+    for lid in active:
+        js = template["Resources"][lid]
+        d = _refs(js.get("Properties", {}), names, set())
+        dep_on = js.get("DependsOn") or []
+        if isinstance(dep_on, str):
+            dep_on = [dep_on]
+        d |= {x for x in dep_on if x in names}
+        d.discard(lid)
+        out[lid] = d
+    return out
+
+
+def _parse(template: str | dict) -> dict:
+    if isinstance(template, dict):
+        return template
+    try:
+        return Stack.parse_template(template)
+    except Exception as e:  # noqa: BLE001
+        raise ValidationError(message=f"Template format error: {e}")
+
+
+def _new_resource_map(stack: Stack, template_dict: dict, params: dict) -> ResourceMap:
+    if not isinstance(template_dict, dict) or "Resources" not in template_dict:
+        raise ValidationError(message="Template format error: At least one Resources member must be defined.")
+    rm = ResourceMap(
+        stack.stack_id,
+        stack.name,
+        params,
+        stack.tags or {},
+        account_id=stack.account_id,
+        region_name=stack.region_name,
+        template=template_dict,
+        cross_stack_resources=_backend(stack).exports,
+    )
+    rm.load()
+    for lid in _active(rm, template_dict):
+        rtype = template_dict["Resources"][lid].get("Type", "")
+        if not rtype.startswith("Custom::") and rtype not in parsing.get_model_map() and rtype not in parsing.NULL_MODELS:
+            log.warning("studio emulator: no CloudFormation model for %s (%s)", rtype, lid)
+    return rm
+
+
+class _Placeholder(CloudFormationModel):
+    """Stands in for a resource type nobody implemented (logged), so a stack still deploys."""
+
+    def __init__(self, lid: str) -> None:
+        self._pid = f"{lid}-{uuid.uuid4().hex[:12]}"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self._pid
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "Studio::Emulator::Placeholder"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return f"{self._pid}-{attribute_name}"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, *a: Any, **k: Any) -> Any:  # type: ignore[misc, override]
+        raise NotImplementedError
+
+
+def _create_one(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
+    js = template["Resources"][lid]
+    res = rm[lid]
+    if res is None:
+        res = _Placeholder(lid)
+        res.cf_resource_type = js.get("Type")  # type: ignore[attr-defined]
+        res.logical_resource_id = lid  # type: ignore[attr-defined]
+        rm._parsed_resources[lid] = res
+    props = parsing.clean_json(copy.deepcopy(js.get("Properties", {})), rm)
+    cfn_resources.post_create(res, js["Type"], props or {}, stack.account_id, stack.region_name)
+    if isinstance(res, TaggedEC2Resource):
+        tags = dict(stack.tags or {})
+        tags.update({
+            "aws:cloudformation:stack-name": stack.name,
+            "aws:cloudformation:stack-id": stack.stack_id,
+            "aws:cloudformation:logical-id": lid,
+        })
+        try:
+            ec2_backends[stack.account_id][stack.region_name].create_tags([res.physical_resource_id], tags)
+        except Exception:  # noqa: BLE001
+            pass
+    return res
+
+
+def _pid(res: Any) -> str | None:
+    try:
+        return getattr(res, "physical_resource_id", None)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _error_text(e: BaseException) -> str:
+    msg = getattr(e, "message", None) or getattr(e, "description", None) or str(e) or type(e).__name__
+    code = getattr(e, "error_type", None) or getattr(e, "code", None)
+    if isinstance(code, str) and code and code not in msg:
+        return f"{msg} (Service: emulator; Error Code: {code})"
+    return msg
+
+
+def _update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
+    js = template["Resources"][lid]
+    rtype = js["Type"]
+    cls = resource_class_from_type(rtype)
+    if cls is not None and not hasattr(cls.update_from_cloudformation_json, "__isabstractmethod__"):
+        new = parse_and_update_resource(lid, copy.deepcopy(js), rm, stack.account_id, stack.region_name)
+        if new is not None:
+            rm._parsed_resources[lid] = new
+            props = parsing.clean_json(copy.deepcopy(js.get("Properties", {})), rm)
+            cfn_resources.post_create(new, rtype, props or {}, stack.account_id, stack.region_name)
+            return new
+    if rtype in RECREATE_ON_MODIFY:
+        old = rm._parsed_resources.pop(lid, None)
+        if old is not None:
+            cfn_resources.delete_resource(old, rtype, stack.account_id, stack.region_name)
+        return _create_one(stack, rm, template, lid)
+    # Property change moto cannot apply: keep the existing physical resource.
+    return rm._parsed_resources.get(lid)
+
+
+# ---------------------------------------------------------------------------
+# Change computation (change sets and updates)
+# ---------------------------------------------------------------------------
+def _compute_changes(old_rm: ResourceMap | None, old_tpl: dict, new_rm: ResourceMap, new_tpl: dict,
+                     old_params: dict, new_params: dict) -> list[dict]:
+    old_active = set(_active(old_rm, old_tpl)) if old_rm is not None and old_tpl else set()
+    new_active = _active(new_rm, new_tpl)
+    changed_params = {k for k in set(old_params) | set(new_params) if old_params.get(k) != new_params.get(k)}
+    # resolved parameter values may differ via defaults too
+    if old_rm is not None:
+        for k, v in new_rm.resolved_parameters.items():
+            if old_rm.resolved_parameters.get(k) != v:
+                changed_params.add(k)
+    changes: list[dict] = []
+    by_id: dict[str, dict] = {}
+    for lid in new_active:
+        js = new_tpl["Resources"][lid]
+        rtype = js["Type"]
+        if lid not in old_active or old_tpl["Resources"][lid].get("Type") != rtype:
+            if lid in old_active:  # type change: Remove + Add
+                changes.append(_change("Remove", lid, old_tpl["Resources"][lid]["Type"], old_rm))
+            ch = _change("Add", lid, rtype, None)
+            changes.append(ch)
+            by_id[lid] = ch
+            continue
+        old_props = old_tpl["Resources"][lid].get("Properties", {}) or {}
+        new_props = js.get("Properties", {}) or {}
+        names = []
+        for p in sorted(set(old_props) | set(new_props)):
+            if old_props.get(p) != new_props.get(p):
+                names.append((p, "DirectModification"))
+            elif _param_refs(new_props.get(p), changed_params):
+                names.append((p, "ParameterReference"))
+        if names:
+            ch = _modify(lid, rtype, names, old_rm)
+            changes.append(ch)
+            by_id[lid] = ch
+    # resources referring to a replaced resource get a dependent modification
+    replaced = {lid for lid, ch in by_id.items() if ch["Replacement"] == "True"}
+    if replaced:
+        all_names = set(new_active)
+        for lid in new_active:
+            if lid in by_id:
+                continue
+            js = new_tpl["Resources"][lid]
+            props = js.get("Properties", {}) or {}
+            hit = [(p, "ResourceReference") for p in sorted(props) if _refs(props[p], all_names, set()) & replaced]
+            if hit:
+                ch = _modify(lid, js["Type"], hit, old_rm, conditional=True)
+                changes.append(ch)
+                by_id[lid] = ch
+    for lid in sorted(old_active):
+        if lid not in set(new_active):
+            changes.append(_change("Remove", lid, old_tpl["Resources"][lid]["Type"], old_rm))
+    return changes
+
+
+def _change(action: str, lid: str, rtype: str, old_rm: ResourceMap | None) -> dict:
+    pid = _pid(old_rm._parsed_resources.get(lid)) if old_rm is not None and action != "Add" else None
+    ch = {
+        "Action": action,
+        "LogicalResourceId": lid,
+        "ResourceType": rtype,
+        "Replacement": None,
+        "Scope": [],
+        "Details": [],
+    }
+    if pid:
+        ch["PhysicalResourceId"] = pid
+    return ch
+
+
+def _modify(lid: str, rtype: str, names: list[tuple[str, str]], old_rm: ResourceMap | None,
+            conditional: bool = False) -> dict:
+    repl_props = REPLACEMENT_PROPS.get(rtype, set())
+    details = []
+    replacement = "False"
+    scope = set()
+    for p, source in names:
+        scope.add("Tags" if p == "Tags" else "Properties")
+        needs = "*" in repl_props or p in repl_props
+        if needs:
+            replacement = "Conditional" if source == "ResourceReference" else "True"
+        details.append({
+            "Target": {
+                "Attribute": "Tags" if p == "Tags" else "Properties",
+                "Name": p,
+                "RequiresRecreation": ("Conditionally" if source == "ResourceReference" else "Always") if needs else "Never",
+            },
+            "Evaluation": "Dynamic" if source == "ResourceReference" else "Static",
+            "ChangeSource": source,
+        })
+    if conditional and replacement == "True":
+        replacement = "Conditional"
+    ch = _change("Modify", lid, rtype, old_rm)
+    ch["Replacement"] = replacement
+    ch["Scope"] = sorted(scope)
+    ch["Details"] = details
+    return ch
+
+
+# ---------------------------------------------------------------------------
+# The scheduler: runs a dependency graph with per-node durations, in parallel
+# ---------------------------------------------------------------------------
+def _run_graph(st: StackState, nodes: list[str], deps: dict[str, set[str]],
+               start: Callable[[str], bool], finish: Callable[[str], bool],
+               dur: Callable[[str], float], stop_on_fail: bool) -> tuple[set, list, list]:
+    """Returns (done, failed, in_flight). start/finish run under SETTINGS.lock."""
+    done: set[str] = set()
+    failed: list[str] = []
+    started: set[str] = set()
+    running: list[tuple[float, int, str]] = []
+    seq = 0
+    while True:
+        if _abandoned(st):  # /moto-api/reset: drop the operation
+            return done, failed, []
+        halted = (stop_on_fail and (failed or st.cancel.is_set()))
+        if not halted:
+            progressed = True
+            while progressed and not (stop_on_fail and failed):
+                progressed = False
+                for n in nodes:
+                    if n in started:
+                        continue
+                    finished = done | set(failed)
+                    if not deps.get(n, set()) <= (done if stop_on_fail else finished):
+                        continue
+                    started.add(n)
+                    progressed = True
+                    with SETTINGS.lock:
+                        if _abandoned(st):
+                            return done, failed, []
+                        ok = start(n)
+                        d = dur(n)
+                    if ok:
+                        heapq.heappush(running, (time.monotonic() + d, seq, n))
+                        seq += 1
+                    else:
+                        failed.append(n)
+                        if stop_on_fail:
+                            break
+        if stop_on_fail and (failed or st.cancel.is_set()):
+            return done, failed, [r[2] for r in sorted(running)]
+        if not running:
+            # Nodes whose dependencies failed never start (non-stop mode).
+            return done, failed, []
+        t, _, n = running[0]
+        wait = t - time.monotonic()
+        if wait > 0:
+            st.cancel.wait(min(wait, 0.25)) if stop_on_fail else time.sleep(min(wait, 0.25))
+            continue
+        heapq.heappop(running)
+        with SETTINGS.lock:
+            if _abandoned(st):
+                return done, failed, []
+            ok = finish(n)
+        if ok:
+            done.add(n)
+        else:
+            failed.append(n)
+
+
+# ---------------------------------------------------------------------------
+# Operations
+# ---------------------------------------------------------------------------
+def _fail_reason(lid: str) -> str | None:
+    with SETTINGS.lock:
+        r = SETTINGS.fail_resources.get(lid)
+    return None if r is None else (str(r) or "Resource handler returned message: \"Injected failure\"")
+
+
+def _creator(stack: Stack, rm: ResourceMap, template: dict, will_fail: dict, created_events: str = "CREATE"):
+    def start(lid: str) -> bool:
+        st = _state(stack)
+        rtype = template["Resources"][lid]["Type"]
+        st.records.setdefault(lid, Rec(lid, rtype))
+        st.records[lid].physical_id = None
+        _res_event(stack, lid, "CREATE_IN_PROGRESS")
+        reason = _fail_reason(lid)
+        if reason is not None:
+            will_fail[lid] = reason
+            return True
+        try:
+            res = _create_one(stack, rm, template, lid)
+        except Exception as e:  # noqa: BLE001
+            rm._parsed_resources.pop(lid, None)
+            _res_event(stack, lid, "CREATE_FAILED", _error_text(e))
+            return False
+        st.records[lid].physical_id = _pid(res)
+        _res_event(stack, lid, "CREATE_IN_PROGRESS", "Resource creation Initiated")
+        return True
+
+    def finish(lid: str) -> bool:
+        if lid in will_fail:
+            _res_event(stack, lid, "CREATE_FAILED", will_fail[lid])
+            return False
+        _res_event(stack, lid, "CREATE_COMPLETE")
+        return True
+
+    return start, finish
+
+
+def _delete_nodes(stack: Stack, rm: ResourceMap, template: dict, lids: list[str],
+                  objects: dict[str, Any] | None = None, drop_records: bool = False) -> list[str]:
+    """Deletes the given logical resources in reverse dependency order. Returns failed ids."""
+    st = _state(stack)
+    objects = objects if objects is not None else {lid: rm._parsed_resources.get(lid) for lid in lids}
+    all_deps = _deps(template, [x for x in template.get("Resources", {}) if x in set(lids)]) if template else {}
+    rev: dict[str, set[str]] = {lid: set() for lid in lids}
+    for a, ds in all_deps.items():
+        for b in ds:
+            if b in rev and a in rev:
+                rev[b].add(a)  # b can go once a (which depends on b) is gone
+    # Preserve creation order reversed, for a natural event order.
+    order = sorted(lids, key=lambda x: list(template.get("Resources", {})).index(x) if x in template.get("Resources", {}) else 0, reverse=True)
+    retain = {lid for lid in lids if (template.get("Resources", {}).get(lid) or {}).get("DeletionPolicy") == "Retain"}
+
+    def rtype_of(lid: str) -> str:
+        rec = st.records.get(lid)
+        return rec.rtype if rec else template["Resources"][lid]["Type"]
+
+    def start(lid: str) -> bool:
+        if lid not in st.records:
+            st.records[lid] = Rec(lid, rtype_of(lid))
+        obj = objects.get(lid)
+        if obj is not None:
+            st.records[lid].physical_id = _pid(obj)
+        if lid in retain:
+            _res_event(stack, lid, "DELETE_SKIPPED")
+            return True
+        _res_event(stack, lid, "DELETE_IN_PROGRESS")
+        if obj is None:
+            return True
+        try:
+            cfn_resources.delete_resource(obj, rtype_of(lid), stack.account_id, stack.region_name)
+        except Exception as e:  # noqa: BLE001
+            _res_event(stack, lid, "DELETE_FAILED", _error_text(e))
+            return False
+        return True
+
+    def finish(lid: str) -> bool:
+        if lid not in retain:
+            _res_event(stack, lid, "DELETE_COMPLETE")
+        if rm._parsed_resources.get(lid) is objects.get(lid):
+            rm._parsed_resources.pop(lid, None)
+        if drop_records:
+            st.records.pop(lid, None)
+        return True
+
+    def dur(lid: str) -> float:
+        return SETTINGS.duration(rtype_of(lid)) if objects.get(lid) is not None and lid not in retain else 0.0
+
+    _, failed, _ = _run_graph(st, order, rev, start, finish, dur, stop_on_fail=False)
+    return failed
+
+
+def _started_lids(stack: Stack, template: dict) -> list[str]:
+    st = _state(stack)
+    return [lid for lid in template.get("Resources", {}) if lid in st.records
+            and st.records[lid].status not in (None, "DELETE_COMPLETE")]
+
+
+def _finish_delete(stack: Stack) -> None:
+    if _abandoned(stack):
+        return
+    backend = _backend(stack)
+    for name, exp in list(backend.exports.items()):
+        if exp.exporting_stack_id == stack.stack_id:
+            backend.exports.pop(name, None)
+    backend.stacks.pop(stack.stack_id, None)
+    backend.deleted_stacks[stack.stack_id] = stack
+    for cid, cs in list(backend.change_sets.items()):
+        if cs.stack_id == stack.stack_id:
+            backend.change_sets.pop(cid, None)
+
+
+def _op_delete(stack: Stack, reason: str = "User Initiated") -> None:
+    st = _state(stack)
+    _stack_event(stack, "DELETE_IN_PROGRESS", reason)
+    tpl = stack.template_dict or {}
+    failed = _delete_nodes(stack, stack.resource_map, tpl, _started_lids(stack, tpl)) if tpl else []
+    if _abandoned(st):
+        return
+    with SETTINGS.lock:
+        if failed:
+            _stack_event(stack, "DELETE_FAILED", f"The following resource(s) failed to delete: [{', '.join(sorted(failed))}]. ")
+        else:
+            _stack_event(stack, "DELETE_COMPLETE")
+            _finish_delete(stack)
+    st.cancel.clear()
+
+
+def _register_exports(stack: Stack) -> None:
+    if _abandoned(stack):
+        return
+    backend = _backend(stack)
+    for name, exp in list(backend.exports.items()):
+        if exp.exporting_stack_id == stack.stack_id:
+            backend.exports.pop(name, None)
+    try:
+        for exp in stack.output_map.exports:
+            backend.exports[exp.name] = exp
+    except Exception as e:  # noqa: BLE001
+        log.warning("exports of %s: %s", stack.name, e)
+
+
+def _op_create(stack: Stack) -> None:
+    st = _state(stack)
+    rm, tpl = stack.resource_map, stack.template_dict
+    active = _active(rm, tpl)
+    deps = _deps(tpl, active)
+    will_fail: dict[str, str] = {}
+    start, finish = _creator(stack, rm, tpl, will_fail)
+    dur = lambda lid: SETTINGS.duration(tpl["Resources"][lid]["Type"])  # noqa: E731
+    _, failed, inflight = _run_graph(st, active, deps, start, finish, dur, stop_on_fail=True)
+    if _abandoned(st):
+        return
+    with SETTINGS.lock:
+        if not failed and not st.cancel.is_set():
+            stack.output_map = OutputMap(rm, tpl, stack.stack_id)
+            _register_exports(stack)
+            _stack_event(stack, "CREATE_COMPLETE")
+            return
+        for lid in inflight:
+            _res_event(stack, lid, "CREATE_FAILED", "Resource creation cancelled")
+        failed_ids = [lid for lid in active if lid in st.records and st.records[lid].status == "CREATE_FAILED"]
+        if st.cancel.is_set() and not failed:
+            head = "Stack creation cancelled."
+        else:
+            head = f"The following resource(s) failed to create: [{', '.join(failed_ids)}]."
+        if st.on_failure == "DO_NOTHING":
+            _stack_event(stack, "CREATE_FAILED", head + " ")
+            return
+        if st.on_failure == "DELETE":
+            _stack_event(stack, "DELETE_IN_PROGRESS", head + " Delete requested by user.")
+        else:
+            _stack_event(stack, "ROLLBACK_IN_PROGRESS", head + " Rollback requested by user.")
+    del_failed = _delete_nodes(stack, rm, tpl, _started_lids(stack, tpl))
+    with SETTINGS.lock:
+        if st.on_failure == "DELETE":
+            if del_failed:
+                _stack_event(stack, "DELETE_FAILED", f"The following resource(s) failed to delete: [{', '.join(sorted(del_failed))}]. ")
+            else:
+                _stack_event(stack, "DELETE_COMPLETE")
+                _finish_delete(stack)
+        elif del_failed:
+            _stack_event(stack, "ROLLBACK_FAILED", f"The following resource(s) failed to delete: [{', '.join(sorted(del_failed))}]. ")
+        else:
+            _stack_event(stack, "ROLLBACK_COMPLETE")
+
+
+def _op_update(stack: Stack, new_tpl_str: str, new_tpl: dict, new_params: dict, new_rm: ResourceMap,
+               changes: list[dict], disable_rollback: bool, tags: dict | None = None) -> None:
+    st = _state(stack)
+    old_rm, old_tpl, old_tpl_str, old_params = stack.resource_map, stack.template_dict, stack.template, stack.parameters
+    with SETTINGS.lock:
+        _stack_event(stack, "UPDATE_IN_PROGRESS", "User Initiated")
+        stack.last_updated_time = utcnow()  # type: ignore[attr-defined]
+        by_id = {c["LogicalResourceId"]: c for c in changes if c["Action"] != "Remove"}
+        removed = [c["LogicalResourceId"] for c in changes if c["Action"] == "Remove"]
+        # Type changes appear as Remove + Add of the same id: handle the removal in cleanup.
+        new_active = _active(new_rm, new_tpl)
+        for lid in new_active:
+            if lid in old_rm._parsed_resources and by_id.get(lid, {}).get("Action") != "Add":
+                new_rm._parsed_resources[lid] = old_rm._parsed_resources[lid]
+        stack.resource_map = new_rm
+    nodes = [lid for lid in new_active if lid in by_id]
+    deps = _deps(new_tpl, new_active)
+    deps = {lid: {d for d in deps[lid] if d in by_id} for lid in nodes}
+    will_fail: dict[str, str] = {}
+    replaced_old: dict[str, Any] = {}
+    c_start, c_finish = _creator(stack, new_rm, new_tpl, will_fail)
+
+    def start(lid: str) -> bool:
+        ch = by_id[lid]
+        if ch["Action"] == "Add":
+            return c_start(lid)
+        rtype = new_tpl["Resources"][lid]["Type"]
+        st.records.setdefault(lid, Rec(lid, rtype))
+        _res_event(stack, lid, "UPDATE_IN_PROGRESS")
+        reason = _fail_reason(lid)
+        if reason is not None:
+            will_fail[lid] = reason
+            return True
+        try:
+            if ch["Replacement"] == "True":
+                _res_event(stack, lid, "UPDATE_IN_PROGRESS",
+                           "Requested update requires the creation of a new physical resource; hence creating one.")
+                replaced_old[lid] = new_rm._parsed_resources.pop(lid, None)
+                res = _create_one(stack, new_rm, new_tpl, lid)
+            else:
+                res = _update_in_place(stack, new_rm, new_tpl, lid)
+        except Exception as e:  # noqa: BLE001
+            if lid in replaced_old:
+                new_rm._parsed_resources[lid] = replaced_old.pop(lid)
+            _res_event(stack, lid, "UPDATE_FAILED", _error_text(e))
+            return False
+        st.records[lid].physical_id = _pid(res)
+        return True
+
+    def finish(lid: str) -> bool:
+        if by_id[lid]["Action"] == "Add":
+            return c_finish(lid)
+        if lid in will_fail:
+            _res_event(stack, lid, "UPDATE_FAILED", will_fail[lid])
+            return False
+        _res_event(stack, lid, "UPDATE_COMPLETE")
+        return True
+
+    dur = lambda lid: SETTINGS.duration(new_tpl["Resources"][lid]["Type"])  # noqa: E731
+    done, failed, inflight = _run_graph(st, nodes, deps, start, finish, dur, stop_on_fail=True)
+    if _abandoned(st):
+        return
+
+    if not failed and not st.cancel.is_set():
+        with SETTINGS.lock:
+            _stack_event(stack, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+        objs = {lid: old_rm._parsed_resources.get(lid) for lid in removed}
+        objs.update(replaced_old)
+        _delete_nodes(stack, old_rm, old_tpl, list(objs), objects=objs, drop_records=False)
+        with SETTINGS.lock:
+            for lid in removed:
+                if lid not in set(new_active):
+                    st.records.pop(lid, None)
+                elif by_id.get(lid, {}).get("Action") == "Add":
+                    pass
+            for lid in new_active:  # replaced / type-changed resources show the new physical id
+                if lid in st.records:
+                    st.records[lid].physical_id = _pid(new_rm._parsed_resources.get(lid))
+                    if lid in by_id:
+                        st.records[lid].status = "UPDATE_COMPLETE" if by_id[lid]["Action"] == "Modify" else "CREATE_COMPLETE"
+            stack.template = new_tpl_str
+            stack.template_dict = new_tpl
+            stack.description = new_tpl.get("Description")
+            stack.parameters = new_params
+            if tags is not None:
+                stack.tags = tags
+            stack.output_map = OutputMap(new_rm, new_tpl, stack.stack_id)
+            _register_exports(stack)
+            _stack_event(stack, "UPDATE_COMPLETE")
+        return
+
+    with SETTINGS.lock:
+        for lid in inflight:
+            kind = "CREATE_FAILED" if by_id[lid]["Action"] == "Add" else "UPDATE_FAILED"
+            _res_event(stack, lid, kind, "Resource update cancelled")
+        failed_add = [lid for lid in nodes if by_id[lid]["Action"] == "Add" and st.records.get(lid) and st.records[lid].status == "CREATE_FAILED"]
+        failed_mod = [lid for lid in nodes if by_id[lid]["Action"] == "Modify" and st.records.get(lid) and st.records[lid].status == "UPDATE_FAILED"]
+        parts = []
+        if failed_add:
+            parts.append(f"The following resource(s) failed to create: [{', '.join(failed_add)}].")
+        if failed_mod:
+            parts.append(f"The following resource(s) failed to update: [{', '.join(failed_mod)}].")
+        head = " ".join(parts) or "Stack update cancelled."
+        if st.cancel.is_set() and not failed:
+            head = "User Initiated"  # CancelUpdateStack
+        if disable_rollback:
+            _stack_event(stack, "UPDATE_FAILED", head + " ")
+            return
+        _stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", head)
+        stack.resource_map = old_rm
+    # Roll modified resources back to the old template.
+    touched = [lid for lid in nodes if by_id[lid]["Action"] == "Modify" and st.records.get(lid)
+               and st.records[lid].status in ("UPDATE_COMPLETE", "UPDATE_FAILED", "UPDATE_IN_PROGRESS")]
+    old_deps = _deps(old_tpl, _active(old_rm, old_tpl))
+    rb_deps = {lid: {d for d in old_deps.get(lid, set()) if d in touched} for lid in touched}
+
+    def rb_start(lid: str) -> bool:
+        _res_event(stack, lid, "UPDATE_IN_PROGRESS")
+        try:
+            if lid in replaced_old:
+                old_rm._parsed_resources[lid] = replaced_old[lid]
+            elif lid not in will_fail:
+                _update_in_place(stack, old_rm, old_tpl, lid)
+        except Exception as e:  # noqa: BLE001
+            _res_event(stack, lid, "UPDATE_FAILED", _error_text(e))
+            return False
+        st.records[lid].physical_id = _pid(old_rm._parsed_resources.get(lid))
+        return True
+
+    def rb_finish(lid: str) -> bool:
+        _res_event(stack, lid, "UPDATE_COMPLETE")
+        return True
+
+    _, rb_failed, _ = _run_graph(st, touched, rb_deps, rb_start, rb_finish,
+                                 lambda lid: SETTINGS.duration(old_tpl["Resources"][lid]["Type"]), stop_on_fail=False)
+    with SETTINGS.lock:
+        if rb_failed:
+            _stack_event(stack, "UPDATE_ROLLBACK_FAILED",
+                         f"The following resource(s) failed to update: [{', '.join(rb_failed)}]. ")
+            return
+        _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+    # Delete what the update created: added resources and new replacements.
+    objs = {}
+    for lid in nodes:
+        if by_id[lid]["Action"] == "Add" and new_rm._parsed_resources.get(lid) is not None:
+            objs[lid] = new_rm._parsed_resources.get(lid)
+        elif by_id[lid]["Action"] == "Add" and st.records.get(lid):
+            objs[lid] = None
+        elif lid in replaced_old and new_rm._parsed_resources.get(lid) is not replaced_old[lid]:
+            objs[lid] = new_rm._parsed_resources.get(lid)
+    _delete_nodes(stack, new_rm, new_tpl, list(objs), objects=objs)
+    with SETTINGS.lock:
+        old_active = set(_active(old_rm, old_tpl))
+        for lid in list(st.records):
+            if lid not in old_active:
+                st.records.pop(lid, None)
+            else:
+                st.records[lid].physical_id = _pid(old_rm._parsed_resources.get(lid))
+                if st.records[lid].status in ("DELETE_COMPLETE",):
+                    st.records[lid].status = "UPDATE_COMPLETE"
+        stack.template, stack.template_dict, stack.parameters = old_tpl_str, old_tpl, old_params
+        _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
+
+
+def _launch(stack: Stack, fn: Callable[[], None]) -> None:
+    """Run an operation: inline at pace 0, in a background thread otherwise."""
+    st = _state(stack)
+    st.cancel.clear()
+
+    def runner() -> None:
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001
+            log.exception("stack operation on %s crashed", stack.name)
+            with SETTINGS.lock:
+                status = stack.status or ""
+                if status.endswith("_IN_PROGRESS"):
+                    failed_status = status.replace("_IN_PROGRESS", "_FAILED")
+                    if failed_status == "UPDATE_COMPLETE_CLEANUP_FAILED":
+                        failed_status = "UPDATE_FAILED"
+                    _stack_event(stack, failed_status, f"Internal emulator error: {e}")
+        finally:
+            with SETTINGS.lock:
+                pending = st.pending_delete
+                st.pending_delete = None
+                st.thread = None
+            if pending is not None and stack.status != "DELETE_COMPLETE" and not _abandoned(st):
+                st.token = pending[0]
+                st.cancel.clear()
+                _op_delete(stack)
+
+    if SETTINGS.pace <= 0:
+        runner()
+    else:
+        t = threading.Thread(target=runner, name=f"cfn-{stack.name}", daemon=True)
+        st.thread = t
+        t.start()
+
+
+# ---------------------------------------------------------------------------
+# Change sets
+# ---------------------------------------------------------------------------
+class StudioChangeSet:
+    def __init__(self, **kw: Any) -> None:
+        self.__dict__.update(kw)
+
+    @property
+    def changes(self) -> list[dict]:
+        return self.resource_changes
+
+    @property
+    def include_nested_stacks(self) -> bool:
+        return False
+
+
+def _tags_from(self: CloudFormationResponse) -> dict:
+    return {item["Key"]: item["Value"] for item in self._get_param("Tags", []) or []}
+
+
+def _template_from(self: CloudFormationResponse, stack: Stack | None) -> str:
+    body = self._get_param("TemplateBody")
+    url = self._get_param("TemplateURL")
+    if self._get_bool_param("UsePreviousTemplate", False):
+        if stack is None:
+            raise ValidationError(message="UsePreviousTemplate is only valid for an existing stack")
+        return stack.template
+    cfn_params.check_body_size(body)
+    if url and not body:
+        body = self._get_stack_from_s3_url(url)
+    if not body:
+        raise ValidationError(message="Either Template URL or Template Body must be specified.")
+    return body
+
+
+def _params_from(self: CloudFormationResponse, stack: Stack | None) -> dict:
+    out = {}
+    previous = stack.parameters if stack is not None else {}
+    resolved = stack.resource_map.resolved_parameters if stack is not None and stack.template_dict else {}
+    for p in self._get_param("Parameters", []) or []:
+        key = p["ParameterKey"]
+        if p.get("UsePreviousValue") in (True, "true", "True"):
+            if key in previous:
+                out[key] = previous[key]
+            elif key in resolved:
+                v = resolved[key]
+                out[key] = ",".join(v) if isinstance(v, list) else str(v)
+        else:
+            out[key] = p.get("ParameterValue")
+    return out
+
+
+def _find_stack(backend: CloudFormationBackend, name: str) -> Stack | None:
+    for s in backend.stacks.values():
+        if s.name == name or s.stack_id == name:
+            return s
+    return None
+
+
+def _find_change_set(backend: CloudFormationBackend, name: str, stack_name: str | None) -> StudioChangeSet:
+    if name in backend.change_sets:
+        return backend.change_sets[name]
+    for cs in backend.change_sets.values():
+        if cs.change_set_name == name and (not stack_name or stack_name in (cs.stack_name, cs.stack_id)):
+            return cs
+    raise ValidationError(message=f"ChangeSet [{name}] does not exist")
+
+
+def _assert_idle(stack: Stack, verb: str = "updated") -> None:
+    if (stack.status or "").endswith("_IN_PROGRESS") or stack.status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
+                                                                          "DELETE_FAILED", "CREATE_FAILED",
+                                                                          "UPDATE_ROLLBACK_FAILED"):
+        if stack.status == "CREATE_FAILED" and verb == "updated":
+            return
+        raise ValidationError(message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be {verb}.")
+
+
+def _cs_create(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        backend = self.cloudformation_backend
+        stack_name = self._get_param("StackName")
+        cs_name = self._get_param("ChangeSetName")
+        validate_create_change_set(cs_name)
+        cs_type = self._get_param("ChangeSetType", "UPDATE") or "UPDATE"
+        existing = _find_stack(backend, stack_name)
+        if cs_type == "UPDATE":
+            if existing is None or existing.status == "REVIEW_IN_PROGRESS":
+                raise ValidationError(message=f"Stack [{stack_name}] does not exist")
+            _assert_idle(existing)
+        elif existing is not None and existing.status != "REVIEW_IN_PROGRESS":
+            raise ValidationError(message=f"Stack [{stack_name}] already exists and cannot be created again with the changeSet [{cs_name}].")
+        for cs in backend.change_sets.values():
+            if cs.change_set_name == cs_name and cs.stack_name == stack_name:
+                raise ValidationError(message=f"ChangeSet {cs_name} already exists")  # AlreadyExistsException in AWS
+        body = _template_from(self, existing if cs_type == "UPDATE" else None)
+        tpl = _parse(body)
+        params = _params_from(self, existing if cs_type == "UPDATE" else None)
+        cfn_params.validate_parameters(tpl, params, self.current_account, self.region, stack_name)
+        tags = _tags_from(self)
+        if existing is None:
+            stack = Stack(
+                stack_id=generate_stack_id(stack_name, self.region, self.current_account),
+                name=stack_name, template={}, parameters=params, account_id=self.current_account,
+                region_name=self.region, notification_arns=self._get_param("NotificationARNs", []),
+                tags=tags, role_arn=self._get_param("RoleARN"),
+            )
+            stack.status = "REVIEW_IN_PROGRESS"
+            _state(stack).token = None
+            # Validate before registering the stack (like AWS: a bad template creates nothing).
+            new_rm = _new_resource_map(stack, tpl, params)
+            backend.stacks[stack.stack_id] = stack
+            _stack_event(stack, "REVIEW_IN_PROGRESS", "User Initiated")
+        else:
+            stack = existing
+            new_rm = _new_resource_map(stack, tpl, params)
+        if cs_type == "CREATE" or not stack.template_dict:
+            changes = _compute_changes(None, {}, new_rm, tpl, {}, params)
+        else:
+            changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
+        cs_id = generate_changeset_id(cs_name, self.region, self.current_account)
+        status, exec_status, reason = "CREATE_COMPLETE", "AVAILABLE", None
+        if cs_type == "UPDATE" and not changes and (tpl.get("Outputs") == stack.template_dict.get("Outputs")) \
+                and (not tags or tags == stack.tags):
+            status, exec_status = "FAILED", "UNAVAILABLE"
+            reason = "The submitted information didn't contain changes. Submit different information to create a change set."
+        params_view = dict(new_rm.resolved_parameters)
+        params_view = {k: (",".join(v) if isinstance(v, list) else str(v)) for k, v in params_view.items()}
+        cs = StudioChangeSet(
+            change_set_type=cs_type,
+            change_set_id=cs_id,
+            change_set_name=cs_name,
+            stack_id=stack.stack_id,
+            stack_name=stack.name,
+            description=self._get_param("Description"),
+            parameters=params_view,
+            raw_parameters=params,
+            template=body,
+            template_dict=tpl,
+            creation_time=utcnow(),
+            status=status,
+            execution_status=exec_status,
+            status_reason=reason,
+            notification_arns=self._get_param("NotificationARNs", []),
+            capabilities=self._get_param("Capabilities", []),
+            tags=tags,
+            role_arn=self._get_param("RoleARN"),
+            resource_changes=[{"Type": "Resource", "ResourceChange": c} for c in changes],
+            raw_changes=changes,
+        )
+        backend.change_sets[cs_id] = cs
+        return ActionResult({"Id": cs_id, "StackId": stack.stack_id})
+
+
+def _cs_describe(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        cs = _find_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        changes = cs.raw_changes
+        token = self._get_param("NextToken")
+        start = int(token) if token else 0
+        page = changes[start:start + 100]
+        nxt = str(start + 100) if len(changes) > start + 100 else None
+        view = StudioChangeSet(**{k: v for k, v in cs.__dict__.items() if k != "resource_changes"})
+        view.resource_changes = page  # moto's transformer wraps each in a ChangeDTO
+        view.next_token = nxt
+        view.tags = [{"Key": k, "Value": v} for k, v in (cs.tags or {}).items()] or None
+        return ActionResult(view)
+
+
+def _cs_list(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        backend = self.cloudformation_backend
+        name = self._get_param("StackName")
+        out = [cs for cs in backend.change_sets.values() if not name or name in (cs.stack_name, cs.stack_id)]
+        return ActionResult({"Summaries": out})
+
+
+def _cs_delete(self: CloudFormationResponse) -> EmptyResult:
+    with SETTINGS.lock:
+        backend = self.cloudformation_backend
+        cs = _find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        if cs.execution_status == "EXECUTE_IN_PROGRESS":
+            raise ValidationError(message="Cannot delete ChangeSet in status EXECUTE_IN_PROGRESS")
+        backend.change_sets.pop(cs.change_set_id, None)
+        return EmptyResult()
+
+
+def _cs_execute(self: CloudFormationResponse) -> EmptyResult:
+    with SETTINGS.lock:
+        backend = self.cloudformation_backend
+        cs = _find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        if cs.execution_status != "AVAILABLE":
+            raise ValidationError(message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]")
+        stack = backend.stacks.get(cs.stack_id)
+        if stack is None:
+            raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
+        st = _state(stack)
+        st.token = self._get_param("ClientRequestToken")
+        disable_rollback = self._get_bool_param("DisableRollback", False)
+        cs.execution_status = "EXECUTE_IN_PROGRESS"
+        for other_id, other in list(backend.change_sets.items()):
+            if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
+                backend.change_sets.pop(other_id, None)
+        if cs.change_set_type == "CREATE":
+            _prepare_new_stack(stack, cs.template, cs.template_dict, cs.raw_parameters)
+            st.on_failure = "DO_NOTHING" if disable_rollback else "ROLLBACK"
+            stack.disable_rollback = disable_rollback
+            _stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
+
+            def op() -> None:
+                _op_create(stack)
+                _mark_cs(backend, cs, stack, "CREATE_COMPLETE")
+        else:
+            _assert_idle(stack)
+            new_rm = _new_resource_map(stack, cs.template_dict, cs.raw_parameters)
+            changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, cs.template_dict,
+                                       stack.parameters, cs.raw_parameters)
+
+            def op() -> None:
+                _op_update(stack, cs.template, cs.template_dict, cs.raw_parameters, new_rm, changes,
+                           disable_rollback, tags=cs.tags or None)
+                _mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
+        _launch(stack, op)
+        return EmptyResult()
+
+
+def _mark_cs(backend: CloudFormationBackend, cs: StudioChangeSet, stack: Stack, ok_status: str) -> None:
+    with SETTINGS.lock:
+        cs.execution_status = "EXECUTE_COMPLETE" if stack.status == ok_status else "EXECUTE_FAILED"
+        backend.change_sets.pop(cs.change_set_id, None)
+
+
+def _prepare_new_stack(stack: Stack, body: str, tpl: dict, params: dict) -> None:
+    stack.template = body
+    stack.template_dict = tpl
+    stack.description = tpl.get("Description")
+    stack.parameters = params
+    stack.cross_stack_resources = _backend(stack).exports
+    stack.resource_map = _new_resource_map(stack, tpl, params)
+    stack.output_map = OutputMap(stack.resource_map, tpl, stack.stack_id)
+    stack.creation_time = utcnow()
+
+
+# ---------------------------------------------------------------------------
+# Stack operations
+# ---------------------------------------------------------------------------
+def _create_stack(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        backend = self.cloudformation_backend
+        name = self._get_param("StackName")
+        existing = _find_stack(backend, name)
+        if existing is not None:
+            from moto.cloudformation.exceptions import AlreadyExistsException
+
+            raise AlreadyExistsException(f"Stack [{name}] already exists")
+        body = _template_from(self, None)
+        tpl = _parse(body)
+        params = _params_from(self, None)
+        cfn_params.validate_parameters(tpl, params, self.current_account, self.region, name)
+        stack = Stack(
+            stack_id=generate_stack_id(name, self.region, self.current_account),
+            name=name, template={}, parameters=params, account_id=self.current_account,
+            region_name=self.region, notification_arns=self._get_param("NotificationARNs", []),
+            tags=_tags_from(self), role_arn=self._get_param("RoleARN"),
+            enable_termination_protection=self._get_bool_param("EnableTerminationProtection", False),
+            timeout_in_mins=self._get_param("TimeoutInMinutes"),
+            stack_policy_body=self._get_param("StackPolicyBody"),
+        )
+        _prepare_new_stack(stack, body, tpl, params)
+        st = _state(stack)
+        st.token = self._get_param("ClientRequestToken")
+        on_failure = self._get_param("OnFailure")
+        if self._get_bool_param("DisableRollback", False):
+            on_failure = "DO_NOTHING"
+        st.on_failure = on_failure or "ROLLBACK"
+        stack.disable_rollback = st.on_failure == "DO_NOTHING"
+        backend.stacks[stack.stack_id] = stack
+        _stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
+        _launch(stack, lambda: _op_create(stack))
+        return ActionResult({"StackId": stack.stack_id})
+
+
+def _update_stack(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        backend = self.cloudformation_backend
+        name = self._get_param("StackName")
+        stack = _find_stack(backend, name)
+        if stack is None or stack.status == "REVIEW_IN_PROGRESS":
+            raise ValidationError(message=f"Stack [{name}] does not exist")
+        _assert_idle(stack)
+        for p in self._get_param("Parameters", []) or []:
+            if p.get("UsePreviousValue") in (True, "true") and p.get("ParameterValue"):
+                raise ValidationError(message=f"Invalid input for parameter key {p['ParameterKey']}. Cannot specify usePreviousValue as true and non empty value for a parameter")
+        body = _template_from(self, stack)
+        tpl = _parse(body)
+        params = _params_from(self, stack)
+        cfn_params.validate_parameters(tpl, params, self.current_account, self.region, stack.name)
+        tags = _tags_from(self) or None
+        new_rm = _new_resource_map(stack, tpl, params)
+        changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
+        if not changes and tpl.get("Outputs") == stack.template_dict.get("Outputs") and (tags is None or tags == stack.tags):
+            raise ValidationError(message="No updates are to be performed.")
+        st = _state(stack)
+        st.token = self._get_param("ClientRequestToken")
+        disable_rollback = self._get_bool_param("DisableRollback", False)
+        _launch(stack, lambda: _op_update(stack, body, tpl, params, new_rm, changes, disable_rollback, tags))
+        return ActionResult({"StackId": stack.stack_id})
+
+
+def _delete_stack(self: CloudFormationResponse) -> EmptyResult:
+    with SETTINGS.lock:
+        backend = self.cloudformation_backend
+        name = self._get_param("StackName")
+        stack = _find_stack(backend, name)
+        if stack is None:
+            return EmptyResult()  # like AWS: deleting a missing stack succeeds
+        if stack.enable_termination_protection:
+            raise ValidationError(message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled")
+        st = _state(stack)
+        token = self._get_param("ClientRequestToken")
+        if stack.status == "DELETE_IN_PROGRESS":
+            return EmptyResult()
+        if st.thread is not None and st.thread.is_alive():
+            # Like AWS for CREATE_IN_PROGRESS: cancel, roll back, then delete.
+            st.pending_delete = (token,)
+            st.cancel.set()
+            return EmptyResult()
+        st.token = token
+        if stack.status == "REVIEW_IN_PROGRESS":
+            _stack_event(stack, "DELETE_COMPLETE")
+            _finish_delete(stack)
+            return EmptyResult()
+        _launch(stack, lambda: _op_delete(stack))
+        return EmptyResult()
+
+
+def _cancel_update_stack(self: CloudFormationResponse) -> EmptyResult:
+    with SETTINGS.lock:
+        stack = _find_stack(self.cloudformation_backend, self._get_param("StackName"))
+        if stack is None:
+            raise ValidationError(message=f"Stack [{self._get_param('StackName')}] does not exist")
+        st = _state(stack)
+        if stack.status != "UPDATE_IN_PROGRESS" or st.thread is None:
+            raise ValidationError(message=f"CancelUpdateStack cannot be called from current stack status {stack.status}")
+        st.cancel.set()
+        return EmptyResult()
+
+
+def _continue_update_rollback(self: CloudFormationResponse) -> EmptyResult:
+    with SETTINGS.lock:
+        stack = _find_stack(self.cloudformation_backend, self._get_param("StackName"))
+        if stack is None:
+            raise ValidationError(message=f"Stack [{self._get_param('StackName')}] does not exist")
+        if stack.status != "UPDATE_ROLLBACK_FAILED":
+            raise ValidationError(message=f"Stack {stack.stack_id} is in {stack.status} state and can not continue update rollback")
+        st = _state(stack)
+        st.token = self._get_param("ClientRequestToken")
+        skip = set(self._get_param("ResourcesToSkip", []) or [])
+
+        def op() -> None:
+            with SETTINGS.lock:
+                _stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", "User Initiated")
+                for lid, rec in st.records.items():
+                    if rec.status == "UPDATE_FAILED":
+                        _res_event(stack, lid, "UPDATE_COMPLETE", "Resource skipped during rollback" if lid in skip else None)
+                _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+                _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
+
+        _launch(stack, op)
+        return EmptyResult()
+
+
+# ---------------------------------------------------------------------------
+# Read APIs
+# ---------------------------------------------------------------------------
+def _describe_stack_events(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        events = list(reversed(stack.events))
+        token = self._get_param("NextToken")
+        try:
+            start = int(token) if token else 0
+        except ValueError:
+            raise ValidationError(message="Invalid NextToken")
+        page = events[start:start + EVENTS_PAGE]
+        nxt = str(start + EVENTS_PAGE) if len(events) > start + EVENTS_PAGE else None
+        return ActionResult({"StackEvents": page, "NextToken": nxt})
+
+
+def _records(stack: Stack) -> list[Rec]:
+    st = _state(stack)
+    return [r for r in st.records.values() if r.status is not None]
+
+
+def _list_stack_resources(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        out = [{
+            "LogicalResourceId": r.logical_id,
+            "PhysicalResourceId": r.physical_id,
+            "ResourceType": r.rtype,
+            "LastUpdatedTimestamp": r.timestamp,
+            "ResourceStatus": r.status,
+            "ResourceStatusReason": r.reason,
+            "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"},
+        } for r in _records(stack)]
+        return ActionResult({"StackResourceSummaries": out})
+
+
+def _resource_dict(stack: Stack, r: Rec, detail: bool = False) -> dict:
+    d = {
+        "StackName": stack.name,
+        "StackId": stack.stack_id,
+        "LogicalResourceId": r.logical_id,
+        "PhysicalResourceId": r.physical_id,
+        "ResourceType": r.rtype,
+        "ResourceStatus": r.status,
+        "ResourceStatusReason": r.reason,
+        "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"},
+    }
+    if detail:
+        d["LastUpdatedTimestamp"] = r.timestamp
+        md = ((stack.template_dict or {}).get("Resources", {}).get(r.logical_id) or {}).get("Metadata")
+        d["Metadata"] = json.dumps(md) if md is not None else None
+    else:
+        d["Timestamp"] = r.timestamp
+    return d
+
+
+def _describe_stack_resources(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        backend = self.cloudformation_backend
+        name = self._get_param("StackName")
+        pid = self._get_param("PhysicalResourceId")
+        lid = self._get_param("LogicalResourceId")
+        if name:
+            stack = backend.get_stack(name)
+        elif pid:
+            stack = None
+            for s in list(backend.stacks.values()):
+                if any(r.physical_id == pid for r in _records(s)):
+                    stack = s
+                    break
+            if stack is None:
+                raise ValidationError(message=f"Stack for {pid} does not exist")
+        else:
+            raise ValidationError(message="Either StackName or PhysicalResourceId must be specified")
+        out = [_resource_dict(stack, r) for r in _records(stack)
+               if (not lid or r.logical_id == lid) and (not pid or r.physical_id == pid)]
+        return ActionResult({"StackResources": out})
+
+
+def _describe_stack_resource(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        lid = self._get_param("LogicalResourceId")
+        for r in _records(stack):
+            if r.logical_id == lid:
+                return ActionResult({"StackResourceDetail": _resource_dict(stack, r, detail=True)})
+        raise ValidationError(message=f"Resource {lid} does not exist for stack {stack.name}")
+
+
+def _template_for_read(self: CloudFormationResponse) -> str:
+    body = self._get_param("TemplateBody")
+    url = self._get_param("TemplateURL")
+    cfn_params.check_body_size(body)
+    if url and not body:
+        body = self._get_stack_from_s3_url(url)
+    if not body:
+        raise ValidationError(message="Either Template URL or Template Body must be specified.")
+    return body
+
+
+def _validate_template(self: CloudFormationResponse) -> ActionResult:
+    body = _template_for_read(self)
+    tpl = _parse(body)
+    lint = [m for m in self.cloudformation_backend.validate_template(body)
+            if str(getattr(getattr(m, "rule", None), "id", "E")).startswith("E")]
+    if lint:  # cfn-lint errors (moto's own check); warnings pass like on AWS
+        raise ValidationError(message=lint[0].message)
+    return ActionResult(cfn_params.validate_template_result(tpl))
+
+
+def _get_template_summary(self: CloudFormationResponse) -> ActionResult:
+    with SETTINGS.lock:
+        name = self._get_param("StackName")
+        if name:
+            stack = _find_stack(self.cloudformation_backend, name)
+            if stack is None:
+                raise ValidationError(message=f"Stack with id {name} does not exist")
+            if stack.status == "REVIEW_IN_PROGRESS":
+                raise ValidationError(message="GetTemplateSummary cannot be called on REVIEW_IN_PROGRESS stacks.")
+            body = stack.template
+        else:
+            body = _template_for_read(self)
+        tpl = body if isinstance(body, dict) else _parse(body)
+        return ActionResult(cfn_params.template_summary(tpl))
+
+
+def _get_stack_from_s3_url(self: CloudFormationResponse, template_url: str) -> str:
+    return cfn_params.template_from_url(template_url, self.current_account, self.partition)
+
+
+def on_reset() -> None:
+    """/moto-api/reset: stacks (and their events) live in moto's backend and go with it;
+    operations still running for them stop and never touch the new backends."""
+    global _GENERATION
+    with SETTINGS.lock:
+        _GENERATION += 1
+
+
+def _locked(fn: Callable) -> Callable:
+    def wrapper(self: Any, *a: Any, **k: Any) -> Any:
+        with SETTINGS.lock:
+            return fn(self, *a, **k)
+
+    wrapper.__name__ = getattr(fn, "__name__", "wrapped")
+    return wrapper
+
+
+# ---------------------------------------------------------------------------
+# install()
+# ---------------------------------------------------------------------------
+_INSTALLED = False
+
+
+def _stack_outputs(self: Stack) -> Any:
+    if getattr(self, "_studio", None) is not None and self.status not in STABLE_OUTPUT_STATES:
+        return None
+    try:
+        return _ORIG_OUTPUTS.fget(self)  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001
+        return None
+
+
+_ORIG_OUTPUTS = Stack.outputs
+
+
+def install() -> None:
+    """Patch moto in-process. Idempotent; call before the server starts."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    _INSTALLED = True
+
+    # 1. resource models: register, overriding moto's where ours replace them
+    parsing.get_model_list.cache_clear()
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()
+    model_map = parsing.get_model_map()
+    for model in cfn_resources.OVERRIDE_MODELS:
+        model_map[model.cloudformation_type()] = model
+    name_map = parsing.get_name_type_map()
+    for model in cfn_resources.OVERRIDE_MODELS:
+        name_map[model.cloudformation_type()] = model.cloudformation_name_type()
+    model_list = parsing.get_model_list()
+    overridden = {m.cloudformation_type() for m in cfn_resources.OVERRIDE_MODELS}
+    model_list[:] = [m for m in model_list if m.cloudformation_type() not in overridden or m in cfn_resources.OVERRIDE_MODELS]
+    cfn_resources.install_network_firewall_api()
+
+    # 2. outputs only when a stack is stable (moto would otherwise resolve them lazily,
+    #    creating resources as a side effect)
+    Stack.outputs = property(_stack_outputs)  # type: ignore[assignment, method-assign]
+
+    # 3. API handlers
+    R = CloudFormationResponse
+    R.create_stack = _create_stack  # type: ignore[method-assign]
+    R.update_stack = _update_stack  # type: ignore[method-assign]
+    R.delete_stack = _delete_stack  # type: ignore[method-assign]
+    R.create_change_set = _cs_create  # type: ignore[method-assign]
+    R.describe_change_set = _cs_describe  # type: ignore[method-assign]
+    R.execute_change_set = _cs_execute  # type: ignore[method-assign]
+    R.delete_change_set = _cs_delete  # type: ignore[method-assign]
+    R.list_change_sets = _cs_list  # type: ignore[method-assign]
+    R.cancel_update_stack = _cancel_update_stack  # type: ignore[attr-defined]
+    R.continue_update_rollback = _continue_update_rollback  # type: ignore[attr-defined]
+    R.describe_stack_events = _describe_stack_events  # type: ignore[method-assign]
+    R.list_stack_resources = _list_stack_resources  # type: ignore[method-assign]
+    R.describe_stack_resources = _describe_stack_resources  # type: ignore[method-assign]
+    R.describe_stack_resource = _describe_stack_resource  # type: ignore[method-assign]
+    R.validate_template = _validate_template  # type: ignore[method-assign]
+    R.get_template_summary = _get_template_summary  # type: ignore[method-assign]
+    R._get_stack_from_s3_url = _get_stack_from_s3_url  # type: ignore[method-assign]
+    for name in ("describe_stacks", "list_stacks", "get_template", "list_exports"):
+        setattr(R, name, _locked(getattr(R, name)))
+
+    # 4. /moto-api/reset also drops running stack operations
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    orig_reset = MotoAPIBackend.reset
+
+    def reset(self: Any) -> None:
+        with SETTINGS.lock:
+            on_reset()
+            orig_reset(self)
+
+    MotoAPIBackend.reset = reset  # type: ignore[method-assign]
+
+
+def wait_idle(timeout: float = 60.0) -> bool:
+    """Test helper: wait until no stack operation thread is running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = False
+        with SETTINGS.lock:
+            for acct in list(cloudformation_backends.keys()):
+                for region in list(cloudformation_backends[acct].keys()):
+                    for s in cloudformation_backends[acct][region].stacks.values():
+                        st = getattr(s, "_studio", None)
+                        if st is not None and st.thread is not None and st.thread.is_alive():
+                            busy = True
+        if not busy:
+            return True
+        time.sleep(0.05)
+    return False

@@ -1,0 +1,43 @@
+"""Run-time settings shared by every extension of the studio-tui emulator.
+
+One process-wide SETTINGS object. The entry point fills it from the command line;
+the control endpoint (/_studio/config) may change it while the server runs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+
+_DURATIONS_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "typical-durations.json")
+
+
+def _load_durations() -> dict:
+    with open(_DURATIONS_PATH, encoding="utf-8") as fh:
+        return {k: v for k, v in json.load(fh).items() if not k.startswith("_comment")}
+
+
+@dataclass
+class Settings:
+    # Each resource takes typical duration x pace seconds; 0 = instant.
+    pace: float = 0.0
+    # Logical resource id -> failure reason: CloudFormation fails that resource.
+    fail_resources: dict = field(default_factory=dict)
+    # SageMaker domain name -> failure reason: the domain ends in Failed.
+    fail_domains: dict = field(default_factory=dict)
+    # Random fault rates (0..1) and seed; applied to AWS API requests only.
+    throttle_rate: float = 0.0
+    error_5xx_rate: float = 0.0
+    drop_rate: float = 0.0
+    seed: int = 0
+    durations: dict = field(default_factory=_load_durations)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def duration(self, resource_type: str) -> float:
+        """Seconds a resource of this CloudFormation type takes at the current pace."""
+        base = self.durations.get(resource_type, self.durations.get("_default", 5))
+        return float(base) * self.pace
+
+
+SETTINGS = Settings()

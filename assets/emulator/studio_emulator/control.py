@@ -1,0 +1,205 @@
+"""Control endpoints under /_studio/ (JSON, never subject to faults, never logged)."""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from .config import SETTINGS
+from .faults import FAULT_RNG, REQUEST_LOG
+
+PREFIX = "/_studio/"
+
+
+class SpecError(ValueError):
+    pass
+
+
+def _rate(value: Any, key: str) -> float:
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        raise SpecError(f"{key}: expected a number between 0 and 1, got {value!r}")
+    if not 0.0 <= rate <= 1.0:
+        raise SpecError(f"{key}: expected a number between 0 and 1, got {value!r}")
+    return rate
+
+
+def parse_fault_spec(spec: str) -> dict[str, Any]:
+    """Parse ``throttle=0.1,5xx=0.05,drop=0.01,seed=7,fail=LogicalId[:reason],fail-domain=Name``.
+
+    Returns a partial settings dict (keys as in SETTINGS). Raises SpecError on a bad spec.
+    """
+    out: dict[str, Any] = {}
+    fail_resources: dict[str, str] = {}
+    fail_domains: dict[str, str] = {}
+    for raw in spec.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or not value:
+            raise SpecError(f"bad fault item {item!r}: expected KEY=VALUE")
+        if key == "throttle":
+            out["throttle_rate"] = _rate(value, key)
+        elif key in ("5xx", "error", "error_5xx"):
+            out["error_5xx_rate"] = _rate(value, key)
+        elif key == "drop":
+            out["drop_rate"] = _rate(value, key)
+        elif key == "seed":
+            try:
+                out["seed"] = int(value)
+            except ValueError:
+                raise SpecError(f"seed: expected an integer, got {value!r}")
+        elif key == "fail":
+            logical_id, _, reason = value.partition(":")
+            if not logical_id.isalnum():
+                raise SpecError(f"fail: {logical_id!r} is not a CloudFormation logical id")
+            fail_resources[logical_id] = reason or "Resource creation failed (injected fault)"
+        elif key in ("fail-domain", "fail_domain"):
+            name, _, reason = value.partition(":")
+            fail_domains[name] = reason or "Domain creation failed (injected fault)"
+        else:
+            raise SpecError(f"unknown fault key {key!r} (expected throttle, 5xx, drop, seed, "
+                            "fail, fail-domain)")
+    total = sum(out.get(k, 0.0) for k in ("throttle_rate", "error_5xx_rate", "drop_rate"))
+    if total > 1.0:
+        raise SpecError(f"fault rates add up to {total}, more than 1")
+    if fail_resources:
+        out["fail_resources"] = fail_resources
+    if fail_domains:
+        out["fail_domains"] = fail_domains
+    return out
+
+
+_FLOAT_KEYS = ("pace", "throttle_rate", "error_5xx_rate", "drop_rate")
+
+
+def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
+    """Validate then apply a settings dict (keys as in SETTINGS, plus "faults": SPEC)."""
+    values = dict(values)
+    if "faults" in values:
+        spec = values.pop("faults")
+        if not isinstance(spec, str):
+            raise SpecError("faults: expected a spec string")
+        for k, v in parse_fault_spec(spec).items():
+            values.setdefault(k, v)
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "pace":
+            try:
+                clean[key] = float(value)
+            except (TypeError, ValueError):
+                raise SpecError(f"pace: expected a number, got {value!r}")
+            if clean[key] < 0:
+                raise SpecError("pace: must be >= 0")
+        elif key in _FLOAT_KEYS:
+            clean[key] = _rate(value, key)
+        elif key == "seed":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise SpecError(f"seed: expected an integer, got {value!r}")
+            clean[key] = value
+        elif key in ("fail_resources", "fail_domains"):
+            if isinstance(value, list):
+                value = {str(v): "" for v in value}
+            if not isinstance(value, dict):
+                raise SpecError(f"{key}: expected an object name -> reason (or a list of names)")
+            default = ("Resource creation failed (injected fault)" if key == "fail_resources"
+                       else "Domain creation failed (injected fault)")
+            clean[key] = {str(k): (str(v) if v else default) for k, v in value.items()}
+        elif key == "durations":
+            if not isinstance(value, dict):
+                raise SpecError("durations: expected an object type -> seconds")
+            clean[key] = {str(k): float(v) for k, v in value.items()}
+        else:
+            raise SpecError(f"unknown setting {key!r}")
+    with SETTINGS.lock:
+        for key, value in clean.items():
+            if key in ("fail_resources", "fail_domains", "durations") and merge_lists:
+                getattr(SETTINGS, key).update(value)
+            elif key == "durations":
+                SETTINGS.durations.update(value)
+            else:
+                setattr(SETTINGS, key, value)
+    if "seed" in clean:
+        FAULT_RNG.reseed()
+
+
+def settings_dict() -> dict[str, Any]:
+    with SETTINGS.lock:
+        return {
+            "pace": SETTINGS.pace,
+            "fail_resources": dict(SETTINGS.fail_resources),
+            "fail_domains": dict(SETTINGS.fail_domains),
+            "throttle_rate": SETTINGS.throttle_rate,
+            "error_5xx_rate": SETTINGS.error_5xx_rate,
+            "drop_rate": SETTINGS.drop_rate,
+            "seed": SETTINGS.seed,
+            "durations": dict(SETTINGS.durations),
+        }
+
+
+def _json(start_response: Callable, status: int, body: Any) -> list[bytes]:
+    data = json.dumps(body, default=str).encode()
+    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}[status]
+    start_response(f"{status} {reason}", [("Content-Type", "application/json"),
+                                          ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def _body(environ: dict[str, Any]) -> Any:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    raw = environ["wsgi.input"].read(length) if length > 0 else b""
+    if not raw.strip():
+        return {}
+    return json.loads(raw)
+
+
+def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
+    path = environ.get("PATH_INFO", "")[len(PREFIX):].strip("/")
+    method = environ.get("REQUEST_METHOD", "GET")
+    try:
+        if path == "requests" and method == "GET":
+            return _json(start_response, 200, REQUEST_LOG.snapshot())
+        if path == "reset-requests" and method == "POST":
+            REQUEST_LOG.reset()
+            return _json(start_response, 200, {"ok": True})
+        if path == "config" and method == "GET":
+            return _json(start_response, 200, settings_dict())
+        if path == "config" and method == "POST":
+            body = _body(environ)
+            if not isinstance(body, dict):
+                raise SpecError("expected a JSON object")
+            apply_settings(body)
+            return _json(start_response, 200, settings_dict())
+        if path == "seed" and method == "POST":
+            from . import seed
+
+            body = _body(environ)
+            if not isinstance(body, dict):
+                raise SpecError("expected a JSON object")
+            if body.get("fixture"):
+                return _json(start_response, 200, {"fixture": seed.seed_fixture(
+                    body.get("regions") or None)})
+            n = body.get("vpcs", 0)
+            if isinstance(n, bool) or not isinstance(n, int):
+                raise SpecError("vpcs: expected an integer")
+            try:
+                result = seed.seed_vpcs(n, str(body.get("region") or "us-east-1"))
+            except ValueError as exc:
+                raise SpecError(str(exc))
+            return _json(start_response, 200, result)
+        if path == "retained" and method == "GET":
+            from .sagemaker import retained_file_systems
+
+            return _json(start_response, 200, retained_file_systems())
+        if path == "health" and method == "GET":
+            return _json(start_response, 200, {"ok": True})
+        if path in ("requests", "reset-requests", "config", "seed", "retained", "health"):
+            return _json(start_response, 405, {"error": f"method {method} not allowed"})
+        return _json(start_response, 404, {"error": f"no control endpoint {PREFIX}{path}"})
+    except (SpecError, ValueError) as exc:
+        return _json(start_response, 400, {"error": str(exc)})

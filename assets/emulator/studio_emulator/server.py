@@ -1,0 +1,109 @@
+"""Builds the WSGI app (control endpoints + request log/faults + moto) and runs it threaded."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import threading
+from typing import Any, Callable
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from . import control
+from .faults import fault_middleware
+
+log = logging.getLogger("studio_emulator")
+
+_INSTALLED = False
+# Set by --seed-vpcs: called after every POST /moto-api/reset so the fixture survives resets.
+RESEED_AFTER_RESET: Callable[[], Any] | None = None
+
+
+def install_extensions() -> list[str]:
+    """Install the CloudFormation extension (if present) and ours. Returns what was installed."""
+    global _INSTALLED
+    installed: list[str] = []
+    if _INSTALLED:
+        return installed
+    _INSTALLED = True
+    if importlib.util.find_spec(f"{__package__}.cfn") is None:
+        log.info("cfn extension not present yet")
+    else:
+        cfn = importlib.import_module(f"{__package__}.cfn")
+        cfn.install()
+        installed.append("cfn")
+    from . import sagemaker
+
+    sagemaker.install()
+    installed.append("sagemaker")
+    return installed
+
+
+def _is_passthrough(path: str) -> bool:
+    return path.startswith("/moto-api") or path == "/favicon.ico" or path.startswith("/latest/")
+
+
+def build_app() -> Callable:
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    aws_app = fault_middleware(moto_app)
+
+    def app(environ: dict[str, Any], start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "") or ""
+        if path.startswith(control.PREFIX):
+            return control.handle(environ, start_response)
+        if _is_passthrough(path):
+            result = moto_app(environ, start_response)
+            if (RESEED_AFTER_RESET is not None and path.rstrip("/") == "/moto-api/reset"
+                    and environ.get("REQUEST_METHOD") == "POST"):
+                try:
+                    RESEED_AFTER_RESET()
+                except Exception:  # pragma: no cover - never break a reset
+                    log.exception("re-seeding after reset failed")
+            return result
+        return aws_app(environ, start_response)
+
+    return app
+
+
+class _QuietHandler(MotoRequestHandler):
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            super().log_request(code, size)
+
+
+class EmulatorServer:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        self.app = build_app()
+        self.httpd: BaseWSGIServer = make_server(host, port, self.app, threaded=True,
+                                                 request_handler=_QuietHandler)
+        self.httpd.daemon_threads = True  # type: ignore[attr-defined]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    @property
+    def host(self) -> str:
+        return str(self.httpd.server_address[0])
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.httpd.serve_forever,
+                                        kwargs={"poll_interval": 0.2},
+                                        name="studio-emulator", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

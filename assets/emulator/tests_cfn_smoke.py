@@ -1,0 +1,894 @@
+"""Smoke test of the CloudFormation extension (studio_emulator/cfn.py) against moto's server.
+
+Run:  /work/devvenv/bin/python assets/emulator/tests_cfn_smoke.py
+Exits non-zero on the first failure.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import boto3  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+from studio_emulator import cfn  # noqa: E402
+from studio_emulator.config import SETTINGS  # noqa: E402
+
+REAL_TEMPLATE = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
+
+TEMPLATE = r"""
+AWSTemplateFormatVersion: "2010-09-09"
+Description: studio-tui cfn smoke template (every type the environment uses)
+Parameters:
+  ProjectName: {Type: String, Default: smoke}
+  VpcCIDR: {Type: String, Default: 10.9.0.0/16}
+  AllowedDomain: {Type: String, Default: .amazonaws.com}
+  WithLogs: {Type: String, Default: "true", AllowedValues: ["true", "false"]}
+Conditions:
+  HasLogs: !Equals [!Ref WithLogs, "true"]
+Resources:
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: !Ref VpcCIDR, EnableDnsSupport: true, EnableDnsHostnames: true,
+                 Tags: [{Key: Name, Value: !Sub "${ProjectName}-vpc"}]}
+  FirewallSubnet:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.9.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""]}
+  NatSubnet:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.9.2.0/24, AvailabilityZone: !Select [0, !GetAZs ""]}
+  StudioSubnet:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.9.3.0/24, AvailabilityZone: !Select [0, !GetAZs ""]}
+  InternetGateway: {Type: AWS::EC2::InternetGateway}
+  GatewayAttachment:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Properties: {VpcId: !Ref VPC, InternetGatewayId: !Ref InternetGateway}
+  NatEIP:
+    Type: AWS::EC2::EIP
+    DependsOn: GatewayAttachment
+    Properties: {Domain: vpc}
+  NatGateway:
+    Type: AWS::EC2::NatGateway
+    Properties: {AllocationId: !GetAtt NatEIP.AllocationId, SubnetId: !Ref NatSubnet}
+  DomainRules:
+    Type: AWS::NetworkFirewall::RuleGroup
+    Properties:
+      RuleGroupName: !Sub "${ProjectName}-domains"
+      Type: STATEFUL
+      Capacity: 100
+      RuleGroup:
+        RuleVariables: {IPSets: {HOME_NET: {Definition: [!Ref VpcCIDR]}}}
+        RulesSource:
+          RulesSourceList: {Targets: [!Ref AllowedDomain, .github.com], TargetTypes: [HTTP_HOST, TLS_SNI],
+                            GeneratedRulesType: ALLOWLIST}
+  FirewallPolicy:
+    Type: AWS::NetworkFirewall::FirewallPolicy
+    Properties:
+      FirewallPolicyName: !Sub "${ProjectName}-policy"
+      FirewallPolicy:
+        StatelessDefaultActions: ["aws:forward_to_sfe"]
+        StatelessFragmentDefaultActions: ["aws:forward_to_sfe"]
+        StatefulRuleGroupReferences: [{ResourceArn: !Ref DomainRules}]
+  Firewall:
+    Type: AWS::NetworkFirewall::Firewall
+    Properties:
+      FirewallName: !Sub "${ProjectName}-firewall"
+      FirewallPolicyArn: !GetAtt FirewallPolicy.FirewallPolicyArn
+      VpcId: !Ref VPC
+      SubnetMappings: [{SubnetId: !Ref FirewallSubnet}]
+      DeleteProtection: false
+  FirewallLogs:
+    Type: AWS::Logs::LogGroup
+    Condition: HasLogs
+    Properties: {LogGroupName: !Sub "/${ProjectName}/firewall", RetentionInDays: 30}
+  FirewallLogging:
+    Type: AWS::NetworkFirewall::LoggingConfiguration
+    Condition: HasLogs
+    Properties:
+      FirewallArn: !Ref Firewall
+      LoggingConfiguration:
+        LogDestinationConfigs:
+          - {LogType: ALERT, LogDestinationType: CloudWatchLogs, LogDestination: {logGroup: !Ref FirewallLogs}}
+  IgwRouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties: {VpcId: !Ref VPC}
+  IgwRouteTableAssociation:
+    Type: AWS::EC2::GatewayRouteTableAssociation
+    Properties: {GatewayId: !Ref InternetGateway, RouteTableId: !Ref IgwRouteTable}
+  IgwIngressRoute:
+    Type: AWS::EC2::Route
+    DependsOn: IgwRouteTableAssociation
+    Properties:
+      RouteTableId: !Ref IgwRouteTable
+      DestinationCidrBlock: 10.9.2.0/24
+      VpcEndpointId: !Select [1, !Split [":", !Select [0, !GetAtt Firewall.EndpointIds]]]
+  FirewallRouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties: {VpcId: !Ref VPC}
+  FirewallDefaultRoute:
+    Type: AWS::EC2::Route
+    DependsOn: GatewayAttachment
+    Properties: {RouteTableId: !Ref FirewallRouteTable, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref InternetGateway}
+  FirewallSubnetAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: {SubnetId: !Ref FirewallSubnet, RouteTableId: !Ref FirewallRouteTable}
+  NatRouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties: {VpcId: !Ref VPC}
+  NatDefaultRoute:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref NatRouteTable
+      DestinationCidrBlock: 0.0.0.0/0
+      VpcEndpointId: !Select [1, !Split [":", !Select [0, !GetAtt Firewall.EndpointIds]]]
+  NatSubnetAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: {SubnetId: !Ref NatSubnet, RouteTableId: !Ref NatRouteTable}
+  StudioRouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties: {VpcId: !Ref VPC}
+  StudioDefaultRoute:
+    Type: AWS::EC2::Route
+    Properties: {RouteTableId: !Ref StudioRouteTable, DestinationCidrBlock: 0.0.0.0/0, NatGatewayId: !Ref NatGateway}
+  StudioSubnetAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: {SubnetId: !Ref StudioSubnet, RouteTableId: !Ref StudioRouteTable}
+  StudioSG:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: studio, VpcId: !Ref VPC}
+  StudioSGSelf:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !Ref StudioSG, IpProtocol: "-1", SourceSecurityGroupId: !Ref StudioSG}
+  StudioSGEgress:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties: {GroupId: !Ref StudioSG, IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: !Ref VpcCIDR}
+  EndpointSG:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: endpoints
+      VpcId: !Ref VPC
+      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !Ref StudioSG}]
+  S3Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref VPC
+      ServiceName: !Sub "com.amazonaws.${AWS::Region}.s3"
+      VpcEndpointType: Gateway
+      RouteTableIds: [!Ref StudioRouteTable]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: "*", Action: ["s3:GetObject"], Resource: "*"}]
+  ApiEndpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref VPC
+      ServiceName: !Sub "com.amazonaws.${AWS::Region}.sagemaker.api"
+      VpcEndpointType: Interface
+      PrivateDnsEnabled: true
+      SubnetIds: [!Ref StudioSubnet]
+      SecurityGroupIds: [!Ref EndpointSG]
+  S3Key:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: {AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}, Action: "kms:*", Resource: "*"}]
+      Tags: [{Key: Project, Value: !Ref ProjectName}]
+  S3KeyAlias:
+    Type: AWS::KMS::Alias
+    Properties: {AliasName: !Sub "alias/${ProjectName}-s3", TargetKeyId: !Ref S3Key}
+  DataBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "${ProjectName}-data"
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: {SSEAlgorithm: "aws:kms", KMSMasterKeyID: !GetAtt S3Key.Arn}
+      PublicAccessBlockConfiguration: {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}
+      VersioningConfiguration: {Status: Enabled}
+  DataBucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref DataBucket
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: ["s3:GetObject", "s3:PutObject", "s3:ListBucket"]
+            Resource: [!GetAtt DataBucket.Arn, !Sub "${DataBucket.Arn}/*"]
+            Condition: {StringNotEquals: {"aws:sourceVpce": !Ref S3Endpoint}}
+  ExecutionPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: ["s3:GetObject"], Resource: !Sub "${DataBucket.Arn}/*"}]
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${ProjectName}-notebook-role"
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: "sts:AssumeRole"}]
+      ManagedPolicyArns: [!Ref ExecutionPolicy]
+Outputs:
+  VpcId: {Value: !Ref VPC, Export: {Name: !Sub "${AWS::StackName}-VpcId"}}
+  FirewallEndpointId:
+    Value: !Select [1, !Split [":", !Select [0, !GetAtt Firewall.EndpointIds]]]
+  FirewallArn: {Value: !GetAtt Firewall.FirewallArn}
+  DataBucketName: {Value: !Ref DataBucket}
+  RoleArn: {Value: !GetAtt ExecutionRole.Arn}
+"""
+
+FAILS: list[str] = []
+
+
+def check(cond: bool, msg: str) -> None:
+    if not cond:
+        raise AssertionError(msg)
+
+
+def section(name: str):
+    def deco(fn):
+        def run(*a, **k):
+            t0 = time.monotonic()
+            try:
+                fn(*a, **k)
+                print(f"ok   {name} ({time.monotonic() - t0:.1f}s)")
+            except Exception:  # noqa: BLE001
+                print(f"FAIL {name}")
+                traceback.print_exc()
+                FAILS.append(name)
+        return run
+    return deco
+
+
+def all_events(cf, stack):
+    events, token, pages = [], None, 0
+    while True:
+        kw = {"StackName": stack}
+        if token:
+            kw["NextToken"] = token
+        resp = cf.describe_stack_events(**kw)
+        pages += 1
+        check(len(resp["StackEvents"]) <= 100, "page larger than 100")
+        events += resp["StackEvents"]
+        token = resp.get("NextToken")
+        if not token:
+            return events, pages
+
+
+def status(cf, stack):
+    return cf.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+
+
+def wait_status(cf, stack, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        s = status(cf, stack)
+        if not s.endswith("_IN_PROGRESS"):
+            return s
+        time.sleep(0.1)
+    raise AssertionError(f"{stack} still in progress after {timeout}s")
+
+
+def main() -> int:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    cfn.install()
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    kw = dict(endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
+              aws_access_key_id="testing", aws_secret_access_key="testing")
+    cf = boto3.client("cloudformation", **kw)
+    ec2 = boto3.client("ec2", **kw)
+    s3 = boto3.client("s3", **kw)
+    iam = boto3.client("iam", **kw)
+    kms = boto3.client("kms", **kw)
+    nfw = boto3.client("network-firewall", **kw)
+    logs = boto3.client("logs", **kw)
+    default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]}
+    SETTINGS.pace = 0
+    SETTINGS.fail_resources.clear()
+    ctx: dict = {}
+
+    @section("change set CREATE: every resource listed, REVIEW_IN_PROGRESS")
+    def t_changeset_create():
+        r = cf.create_change_set(StackName="smoke", ChangeSetName="initial", ChangeSetType="CREATE",
+                                 TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])
+        ctx["stack_id"] = r["StackId"]
+        check(status(cf, "smoke") == "REVIEW_IN_PROGRESS", "stack should be REVIEW_IN_PROGRESS")
+        cs = cf.describe_change_set(StackName="smoke", ChangeSetName="initial")
+        check(cs["Status"] == "CREATE_COMPLETE" and cs["ExecutionStatus"] == "AVAILABLE", f"cs status {cs['Status']}")
+        ids = {c["ResourceChange"]["LogicalResourceId"] for c in cs["Changes"]}
+        import yaml  # noqa: F401 - moto's loader understands the short tags
+        from moto.cloudformation.models import Stack
+        expected = set(Stack.parse_template(TEMPLATE)["Resources"])
+        check(ids == expected, f"change set misses {expected - ids}")
+        check(all(c["ResourceChange"]["Action"] == "Add" for c in cs["Changes"]), "all Add")
+        summaries = cf.list_change_sets(StackName="smoke")["Summaries"]
+        check(len(summaries) == 1 and summaries[0]["ChangeSetName"] == "initial", "list_change_sets")
+
+    @section("execute change set: per-resource events with ClientRequestToken, paginated")
+    def t_execute():
+        cf.execute_change_set(StackName="smoke", ChangeSetName="initial", ClientRequestToken="tok-create-1")
+        check(wait_status(cf, "smoke") == "CREATE_COMPLETE", f"status {status(cf, 'smoke')}")
+        events, pages = all_events(cf, "smoke")
+        ctx["create_events"] = events
+        mine = [e for e in events if e.get("ClientRequestToken") == "tok-create-1"]
+        check(all(e.get("ClientRequestToken") == "tok-create-1" for e in events
+                  if e["ResourceStatus"] != "REVIEW_IN_PROGRESS"), "every event carries the token")
+        oldest_first = list(reversed(mine))
+        first, last = oldest_first[0], oldest_first[-1]
+        check(first["LogicalResourceId"] == "smoke" and first["ResourceStatus"] == "CREATE_IN_PROGRESS"
+              and first["ResourceStatusReason"] == "User Initiated", f"first event {first}")
+        check(last["LogicalResourceId"] == "smoke" and last["ResourceStatus"] == "CREATE_COMPLETE", "last event")
+        check(len({e["EventId"] for e in events}) == len(events), "unique EventIds")
+        for e in events:
+            for key in ("StackId", "StackName", "LogicalResourceId", "ResourceType", "Timestamp", "ResourceStatus"):
+                check(key in e, f"event lacks {key}: {e}")
+        per = {}
+        for e in oldest_first:
+            per.setdefault(e["LogicalResourceId"], []).append(e["ResourceStatus"])
+        check(per["Firewall"][0] == "CREATE_IN_PROGRESS" and per["Firewall"][-1] == "CREATE_COMPLETE", str(per["Firewall"]))
+        # dependency order: VPC completes before its subnets start
+        idx = {(e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason")): i for i, e in enumerate(oldest_first)}
+        check(idx[("VPC", "CREATE_COMPLETE", None)] < idx[("FirewallSubnet", "CREATE_IN_PROGRESS", None)], "VPC before subnet")
+        check(idx[("Firewall", "CREATE_COMPLETE", None)] < idx[("NatDefaultRoute", "CREATE_IN_PROGRESS", None)], "firewall before route")
+        check(("Firewall", "CREATE_IN_PROGRESS", "Resource creation Initiated") in idx, "creation initiated event")
+        check(not any(e["LogicalResourceId"] == "smoke" and e["ResourceStatus"] == "REVIEW_IN_PROGRESS"
+                      and e.get("ClientRequestToken") for e in events), "review event has no token")
+        res = cf.list_stack_resources(StackName="smoke")["StackResourceSummaries"]
+        check(len(res) == len(per) - 1 and all(r["ResourceStatus"] == "CREATE_COMPLETE" for r in res), "list resources")
+        outs = {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName="smoke")["Stacks"][0]["Outputs"]}
+        ctx["outputs"] = outs
+        check(outs["FirewallEndpointId"].startswith("vpce-") and len(outs["FirewallEndpointId"]) == 22, outs["FirewallEndpointId"])
+        exports = {e["Name"]: e["Value"] for e in cf.list_exports()["Exports"]}
+        check(exports.get("smoke-VpcId") == outs["VpcId"], "export registered")
+        check(cf.list_change_sets(StackName="smoke")["Summaries"] == [], "executed change set removed")
+        print(f"     {len(events)} events over {pages} page(s)")
+
+    @section("backends see the resources: bucket policy, routes, firewall, rule group")
+    def t_backends():
+        outs = ctx["outputs"]
+        vpce = outs["FirewallEndpointId"]
+        pol = json.loads(s3.get_bucket_policy(Bucket="smoke-data")["Policy"])
+        check(pol["Statement"][0]["Effect"] == "Deny", "bucket policy applied")
+        enc = s3.get_bucket_encryption(Bucket="smoke-data")["ServerSideEncryptionConfiguration"]
+        check(enc["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", "sse-kms")
+        check(s3.get_bucket_versioning(Bucket="smoke-data").get("Status") == "Enabled", "versioning")
+        pab = s3.get_public_access_block(Bucket="smoke-data")["PublicAccessBlockConfiguration"]
+        check(all(pab.values()), f"public access block {pab}")
+        rts = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [outs["VpcId"]]}])["RouteTables"]
+        to_fw = [r for rt in rts for r in rt["Routes"] if r.get("GatewayId") == vpce or r.get("VpcEndpointId") == vpce]
+        check(len(to_fw) == 2, f"two routes to the firewall endpoint, got {to_fw}")
+        check(any(r.get("DestinationCidrBlock") == "10.9.2.0/24" for r in to_fw), "igw edge route")
+        igw_assoc = [a for rt in rts for a in rt["Associations"] if a.get("GatewayId", "").startswith("igw-")]
+        check(len(igw_assoc) == 1, f"gateway association {igw_assoc}")
+        check(any(r.get("NatGatewayId") for rt in rts for r in rt["Routes"]), "route to NAT")
+        subnet_assocs = [a for rt in rts for a in rt["Associations"] if a.get("SubnetId")]
+        check(len(subnet_assocs) == 3, "3 subnet associations")
+        eps = ec2.describe_vpc_endpoints(VpcEndpointIds=[vpce])["VpcEndpoints"]
+        check(eps and eps[0]["VpcEndpointType"] == "GatewayLoadBalancer", "firewall vpce exists in ec2")
+        fw = nfw.describe_firewall(FirewallName="smoke-firewall")
+        sync = fw["FirewallStatus"]["SyncStates"]
+        check(sync["us-east-1a"]["Attachment"]["EndpointId"] == vpce and sync["us-east-1a"]["Attachment"]["Status"] == "READY", str(sync))
+        rg = nfw.describe_rule_group(RuleGroupName="smoke-domains", Type="STATEFUL")
+        check(".amazonaws.com" in rg["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"], "domain list")
+        fp = nfw.describe_firewall_policy(FirewallPolicyName="smoke-policy")
+        check(fp["FirewallPolicy"]["StatefulRuleGroupReferences"][0]["ResourceArn"] == rg["RuleGroupResponse"]["RuleGroupArn"], "policy refs group")
+        lc = nfw.describe_logging_configuration(FirewallArn=outs["FirewallArn"])
+        check(lc["LoggingConfiguration"]["LogDestinationConfigs"][0]["LogType"] == "ALERT", "logging config")
+        role = iam.get_role(RoleName="smoke-notebook-role")["Role"]
+        check(role["Arn"] == outs["RoleArn"], "role")
+        att = iam.list_attached_role_policies(RoleName="smoke-notebook-role")["AttachedPolicies"]
+        check(len(att) == 1, "managed policy attached")
+        aliases = [a["AliasName"] for a in kms.list_aliases()["Aliases"]]
+        check("alias/smoke-s3" in aliases, "kms alias")
+        check(logs.describe_log_groups(logGroupNamePrefix="/smoke/")["logGroups"], "log group")
+        sgs = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [outs["VpcId"]]}])["SecurityGroups"]
+        check(len(sgs) == 3, f"2 SGs + default, got {len(sgs)}")
+        vpc = ec2.describe_vpcs(VpcIds=[outs["VpcId"]])["Vpcs"][0]
+        tags = {t["Key"]: t["Value"] for t in vpc.get("Tags", [])}
+        check(tags.get("aws:cloudformation:logical-id") == "VPC", f"cfn tags on vpc {tags}")
+
+    @section("change set UPDATE: Modify with Replacement; no-change change set FAILS")
+    def t_update_changeset():
+        cf.create_change_set(StackName="smoke", ChangeSetName="same", ChangeSetType="UPDATE",
+                             UsePreviousTemplate=True, Capabilities=["CAPABILITY_NAMED_IAM"])
+        cs = cf.describe_change_set(StackName="smoke", ChangeSetName="same")
+        check(cs["Status"] == "FAILED" and cs["StatusReason"] == "The submitted information didn't contain changes. Submit different information to create a change set.", str(cs.get("StatusReason")))
+        cf.delete_change_set(StackName="smoke", ChangeSetName="same")
+        new = TEMPLATE.replace("RetentionInDays: 30", "RetentionInDays: 90") \
+                      .replace("  StudioSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: studio,",
+                               "  StudioSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: studio apps,") \
+                      .replace("Outputs:", "  ExtraLogs:\n    Type: AWS::Logs::LogGroup\n    Properties: {LogGroupName: /smoke/extra}\nOutputs:")
+        cf.create_change_set(StackName="smoke", ChangeSetName="upd", ChangeSetType="UPDATE", TemplateBody=new,
+                             Parameters=[{"ParameterKey": "AllowedDomain", "ParameterValue": ".example.com"}],
+                             Capabilities=["CAPABILITY_NAMED_IAM"])
+        cs = cf.describe_change_set(StackName="smoke", ChangeSetName="upd")
+        by = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"] for c in cs["Changes"]}
+        check(by["ExtraLogs"]["Action"] == "Add", "add")
+        check(by["FirewallLogs"]["Action"] == "Modify" and by["FirewallLogs"]["Replacement"] == "False", str(by["FirewallLogs"]))
+        check(by["StudioSG"]["Action"] == "Modify" and by["StudioSG"]["Replacement"] == "True", str(by["StudioSG"]))
+        check(by["DomainRules"]["Action"] == "Modify", "parameter change -> modify")
+        check(by["StudioSGSelf"]["Action"] == "Modify" and by["StudioSGSelf"]["Replacement"] in ("Conditional", "True"), "dependent modify")
+        ctx["new_template"] = new
+        sg_before = ctx["outputs"]
+        del sg_before
+        cf.execute_change_set(StackName="smoke", ChangeSetName="upd", ClientRequestToken="tok-update-1")
+        check(wait_status(cf, "smoke") == "UPDATE_COMPLETE", status(cf, "smoke"))
+        events, _ = all_events(cf, "smoke")
+        upd = [e for e in events if e.get("ClientRequestToken") == "tok-update-1"]
+        kinds = {(e["LogicalResourceId"], e["ResourceStatus"]) for e in upd}
+        check(("smoke", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS") in kinds, "cleanup phase")
+        check(("StudioSG", "DELETE_COMPLETE") in kinds, "old SG deleted in cleanup")
+        check(("ExtraLogs", "CREATE_COMPLETE") in kinds and ("FirewallLogs", "UPDATE_COMPLETE") in kinds, "add + modify events")
+        rg = nfw.describe_rule_group(RuleGroupName="smoke-domains", Type="STATEFUL")
+        check(".example.com" in rg["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"], "rule group updated")
+        check(logs.describe_log_groups(logGroupNamePrefix="/smoke/extra")["logGroups"], "extra log group")
+
+    @section("failed update rolls back (UPDATE_ROLLBACK_COMPLETE)")
+    def t_update_rollback():
+        new = ctx["new_template"].replace("Outputs:", "  MoreLogs:\n    Type: AWS::Logs::LogGroup\n    Properties: {LogGroupName: /smoke/more}\nOutputs:")
+        new = new.replace("RetentionInDays: 90", "RetentionInDays: 7")
+        SETTINGS.fail_resources["FirewallLogs"] = "Resource handler returned message: \"Injected\""
+        try:
+            cf.update_stack(StackName="smoke", TemplateBody=new, UsePreviousTemplate=False,
+                            Parameters=[{"ParameterKey": "AllowedDomain", "UsePreviousValue": True}],
+                            Capabilities=["CAPABILITY_NAMED_IAM"], ClientRequestToken="tok-update-2")
+            check(wait_status(cf, "smoke") == "UPDATE_ROLLBACK_COMPLETE", status(cf, "smoke"))
+        finally:
+            SETTINGS.fail_resources.clear()
+        events, _ = all_events(cf, "smoke")
+        mine = list(reversed([e for e in events if e.get("ClientRequestToken") == "tok-update-2"]))
+        seq = [e["ResourceStatus"] for e in mine if e["LogicalResourceId"] == "smoke"]
+        check(seq == ["UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+                      "UPDATE_ROLLBACK_COMPLETE"], str(seq))
+        check(any(e["LogicalResourceId"] == "FirewallLogs" and e["ResourceStatus"] == "UPDATE_FAILED" for e in mine), "UPDATE_FAILED")
+        check(not logs.describe_log_groups(logGroupNamePrefix="/smoke/more")["logGroups"], "added resource removed on rollback")
+        # CancelUpdateStack / ContinueUpdateRollback must answer, not crash
+        for call in (lambda: cf.cancel_update_stack(StackName="smoke"),
+                     lambda: cf.continue_update_rollback(StackName="smoke")):
+            try:
+                call()
+            except ClientError as e:
+                check(e.response["Error"]["Code"] == "ValidationError", str(e))
+
+    @section("delete stack: nothing left behind")
+    def t_delete():
+        outs = ctx["outputs"]
+        cf.delete_stack(StackName="smoke", ClientRequestToken="tok-delete-1")
+        stack_id = ctx["stack_id"]
+        check(wait_status(cf, stack_id) == "DELETE_COMPLETE", status(cf, stack_id))
+        events, _ = all_events(cf, stack_id)
+        mine = [e for e in events if e.get("ClientRequestToken") == "tok-delete-1"]
+        check(mine[0]["ResourceStatus"] == "DELETE_COMPLETE" and mine[0]["LogicalResourceId"] == "smoke", "delete complete newest")
+        check(any(e["LogicalResourceId"] == "Firewall" and e["ResourceStatus"] == "DELETE_COMPLETE" for e in mine), "firewall deleted")
+        _assert_clean(outs)
+        try:
+            cf.describe_stacks(StackName="smoke")
+            raise AssertionError("deleted stack still described by name")
+        except ClientError:
+            pass
+
+    def _assert_clean(outs=None):
+        vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]} - default_vpcs
+        check(not vpcs, f"VPCs left: {vpcs}")
+        check(not s3.list_buckets()["Buckets"], f"buckets left: {s3.list_buckets()['Buckets']}")
+        roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+        check(not roles, f"roles left: {roles}")
+        pols = iam.list_policies(Scope="Local")["Policies"]
+        check(not pols, f"policies left: {pols}")
+        for k in kms.list_keys()["Keys"]:
+            md = kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
+            check(md["KeyState"] == "PendingDeletion", f"key {k['KeyId']} {md['KeyState']}")
+        check(not [a for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")], "aliases left")
+        check(not nfw.list_firewalls()["Firewalls"], "firewalls left")
+        check(not nfw.list_rule_groups()["RuleGroups"], "rule groups left")
+        check(not nfw.list_firewall_policies()["FirewallPolicies"], "policies left")
+        check(not logs.describe_log_groups()["logGroups"], "log groups left")
+        check(not ec2.describe_internet_gateways()["InternetGateways"], "igw left")
+        ngw = [n for n in ec2.describe_nat_gateways()["NatGateways"] if n["State"] != "deleted"]
+        check(not ngw, f"nat gateways left {ngw}")
+        check(not ec2.describe_addresses()["Addresses"], "EIPs left")
+        check(not ec2.describe_vpc_endpoints()["VpcEndpoints"], "endpoints left")
+
+    @section("injected create failure rolls back in reverse order")
+    def t_create_rollback():
+        SETTINGS.fail_resources["NatGateway"] = "Resource handler returned message: \"NAT gateway quota exceeded\""
+        try:
+            sid = cf.create_stack(StackName="smoke-fail", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"],
+                                  ClientRequestToken="tok-fail-1")["StackId"]
+            check(wait_status(cf, "smoke-fail") == "ROLLBACK_COMPLETE", status(cf, "smoke-fail"))
+        finally:
+            SETTINGS.fail_resources.clear()
+        events, _ = all_events(cf, sid)
+        old = list(reversed(events))
+        stack_seq = [(e["ResourceStatus"], e.get("ResourceStatusReason")) for e in old if e["LogicalResourceId"] == "smoke-fail"]
+        check(stack_seq[0] == ("CREATE_IN_PROGRESS", "User Initiated"), str(stack_seq))
+        check(stack_seq[-1][0] == "ROLLBACK_COMPLETE", str(stack_seq))
+        rb = [r for s, r in stack_seq if s == "ROLLBACK_IN_PROGRESS"][0]
+        check(rb.startswith("The following resource(s) failed to create: [") and "NatGateway" in rb
+              and rb.endswith("Rollback requested by user."), rb)
+        nat = [e for e in old if e["LogicalResourceId"] == "NatGateway" and e["ResourceStatus"] == "CREATE_FAILED"]
+        check(nat and "quota exceeded" in nat[0]["ResourceStatusReason"], "CREATE_FAILED reason")
+        pos = {}
+        for i, e in enumerate(old):
+            pos[(e["LogicalResourceId"], e["ResourceStatus"])] = i
+        check(pos[("NatSubnet", "DELETE_COMPLETE")] < pos[("VPC", "DELETE_IN_PROGRESS")], "subnet deleted before VPC")
+        res = cf.list_stack_resources(StackName=sid)["StackResourceSummaries"]
+        check(all(r["ResourceStatus"] == "DELETE_COMPLETE" for r in res), "resources DELETE_COMPLETE")
+        try:
+            cf.update_stack(StackName="smoke-fail", UsePreviousTemplate=True)
+            raise AssertionError("update of ROLLBACK_COMPLETE allowed")
+        except ClientError as e:
+            check("ROLLBACK_COMPLETE" in str(e), str(e))
+        cf.delete_stack(StackName="smoke-fail")
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", "deleted")
+        _assert_clean()
+
+    @section("DisableRollback keeps CREATE_FAILED; OnFailure=DELETE deletes")
+    def t_failure_modes():
+        SETTINGS.fail_resources["DataBucketPolicy"] = "Policy has invalid resource"
+        try:
+            cf.create_stack(StackName="keep", TemplateBody=TEMPLATE, DisableRollback=True, Capabilities=["CAPABILITY_NAMED_IAM"])
+            check(wait_status(cf, "keep") == "CREATE_FAILED", status(cf, "keep"))
+            s = cf.describe_stacks(StackName="keep")["Stacks"][0]
+            check("DataBucketPolicy" in s.get("StackStatusReason", ""), str(s.get("StackStatusReason")))
+            check(s3.list_buckets()["Buckets"], "resources kept")
+            cf.delete_stack(StackName="keep")
+            wait_status(cf, s["StackId"])
+            sid = cf.create_stack(StackName="gone", TemplateBody=TEMPLATE, OnFailure="DELETE",
+                                  Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+            check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+        finally:
+            SETTINGS.fail_resources.clear()
+        _assert_clean()
+
+    @section("paced deploy (pace 0.02): async, events over time, parallel resources")
+    def t_paced():
+        SETTINGS.pace = 0.02
+        try:
+            t0 = time.monotonic()
+            sid = cf.create_stack(StackName="paced", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"],
+                                  ClientRequestToken="tok-paced")["StackId"]
+            check(time.monotonic() - t0 < 2, "CreateStack returned immediately")
+            check(status(cf, "paced") == "CREATE_IN_PROGRESS", "in progress")
+            counts, saw_pending, both = [], False, False
+            while True:
+                st = status(cf, sid)
+                counts.append(len(all_events(cf, sid)[0]))
+                res = cf.list_stack_resources(StackName=sid)["StackResourceSummaries"]
+                inprog = {r["LogicalResourceId"] for r in res if r["ResourceStatus"] == "CREATE_IN_PROGRESS"}
+                saw_pending |= bool(inprog)
+                both |= {"Firewall", "S3Key"} <= inprog
+                if not st.endswith("_IN_PROGRESS"):
+                    break
+                time.sleep(0.2)
+            elapsed = time.monotonic() - t0
+            check(st == "CREATE_COMPLETE", st)
+            check(len(set(counts)) > 3, f"events should arrive over time: {counts}")
+            check(saw_pending, "ListStackResources showed CREATE_IN_PROGRESS")
+            check(both, "firewall and KMS key were in progress at the same time")
+            # critical path ~ VPC 12 + subnet 4 + fw 312 + route 2 (+ policy/rg) = ~340 s * 0.02 = ~7 s
+            check(3 < elapsed < 20, f"elapsed {elapsed:.1f}s")
+            print(f"     paced create took {elapsed:.1f}s, {counts[-1]} events")
+            cf.delete_stack(StackName="paced", ClientRequestToken="tok-paced-del")
+            check(status(cf, sid) == "DELETE_IN_PROGRESS", "delete async")
+            check(wait_status(cf, sid, 60) == "DELETE_COMPLETE", status(cf, sid))
+            # delete during create: cancels, rolls back, deletes
+            sid2 = cf.create_stack(StackName="paced2", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+            time.sleep(1.0)
+            cf.delete_stack(StackName="paced2")
+            deadline = time.monotonic() + 60
+            while status(cf, sid2) != "DELETE_COMPLETE" and time.monotonic() < deadline:
+                time.sleep(0.2)
+            check(status(cf, sid2) == "DELETE_COMPLETE", status(cf, sid2))
+        finally:
+            SETTINGS.pace = 0
+            cfn.wait_idle(60)
+        _assert_clean()
+
+    @section("REVIEW_IN_PROGRESS stack can be deleted")
+    def t_review_delete():
+        sid = cf.create_change_set(StackName="review", ChangeSetName="cs1", ChangeSetType="CREATE",
+                                   TemplateBody=TEMPLATE)["StackId"]
+        cf.delete_stack(StackName="review")
+        check(status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+
+    @section("real template (assets/cloudformation/studio-environment.yaml) deploys and deletes")
+    def t_real():
+        if not os.path.exists(REAL_TEMPLATE):
+            print("     (real template not present: skipped)")
+            return
+        body = open(REAL_TEMPLATE, encoding="utf-8").read()
+        r = cf.create_change_set(StackName="studio-env", ChangeSetName="deploy", ChangeSetType="CREATE",
+                                 TemplateBody=body, Capabilities=["CAPABILITY_NAMED_IAM", "CAPABILITY_IAM"])
+        cs = cf.describe_change_set(ChangeSetName=r["Id"])
+        from moto.cloudformation.models import Stack
+        n = len(Stack.parse_template(body)["Resources"])
+        check(len(cs["Changes"]) == n, f"{len(cs['Changes'])} changes for {n} resources")
+        cf.execute_change_set(ChangeSetName=r["Id"], ClientRequestToken="tok-real")
+        st = wait_status(cf, "studio-env")
+        events, pages = all_events(cf, "studio-env")
+        if st != "CREATE_COMPLETE":
+            for e in events:
+                if "FAILED" in e["ResourceStatus"]:
+                    print("    ", e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason"))
+        check(st == "CREATE_COMPLETE", st)
+        check(pages >= 2, f"expected several event pages, got {pages}")
+        outs = {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName="studio-env")["Stacks"][0]["Outputs"]}
+        vpce = outs.get("FirewallEndpointId")
+        rts = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [outs["VpcId"]]}])["RouteTables"]
+        to_fw = [r for rt in rts for r in rt["Routes"] if r.get("GatewayId") == vpce]
+        check(len(to_fw) == 2, f"routes to firewall endpoint: {to_fw}")
+        print(f"     {n} resources, {len(events)} events, {pages} pages, {len(outs)} outputs")
+        cf.delete_stack(StackName="studio-env")
+        check(wait_status(cf, cs["StackId"]) == "DELETE_COMPLETE", status(cf, cs["StackId"]))
+        _assert_clean()
+
+    def _real_body():
+        return open(REAL_TEMPLATE, encoding="utf-8").read()
+
+    def _params(**kv):
+        return [{"ParameterKey": k, "ParameterValue": v} for k, v in kv.items()]
+
+    def _error(call, **kw):
+        try:
+            call(**kw)
+        except ClientError as e:
+            return e.response["Error"]["Code"], e.response["Error"]["Message"]
+        raise AssertionError(f"{getattr(call, '__name__', call)} succeeded, expected a ValidationError")
+
+    @section("package: studio_emulator is a regular package (__init__.py)")
+    def t_package():
+        import studio_emulator
+
+        check(getattr(studio_emulator, "__file__", None) and studio_emulator.__file__.endswith("__init__.py"),
+              f"studio_emulator.__file__ = {getattr(studio_emulator, '__file__', None)}")
+
+    @section("real template, ProjectName=other-proj via CreateStack: KMS tags, aliases, clean delete")
+    def t_real_other_project():
+        if not os.path.exists(REAL_TEMPLATE):
+            print("     (real template not present: skipped)")
+            return
+        for name, params in (("studio-default", []), ("studio-other", _params(ProjectName="other-proj"))):
+            project = "other-proj" if params else "sagemaker-studio-vpc"
+            sid = cf.create_stack(StackName=name, TemplateBody=_real_body(), Parameters=params,
+                                  Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+            check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
+            res = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+                   for r in cf.list_stack_resources(StackName=sid)["StackResourceSummaries"]}
+            for key_lid in ("S3KmsKey", "StudioKmsKey"):
+                tags = kms.list_resource_tags(KeyId=res[key_lid])["Tags"]
+                check({"TagKey": "Project", "TagValue": project} in tags, f"{key_lid} tags {tags}")
+            aliases = {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+            check({f"alias/{project}-s3", f"alias/{project}-studio"} <= aliases, f"aliases {aliases}")
+            check(s3.head_bucket(Bucket=f"{project}-data"), "data bucket")
+            cf.delete_stack(StackName=sid, ClientRequestToken=f"tok-del-{name}")
+            check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+            events, _ = all_events(cf, sid)
+            bad = [(e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason"))
+                   for e in events if "FAILED" in e["ResourceStatus"]]
+            check(not bad, f"failures: {bad}")
+            gone = {e["LogicalResourceId"] for e in events if e["ResourceStatus"] == "DELETE_COMPLETE"}
+            check({"S3KmsKeyAlias", "StudioKmsKeyAlias"} <= gone, "aliases DELETE_COMPLETE")
+            _assert_clean()
+
+    @section("parameter validation: unknown, missing, constraints, list elements, Rules")
+    def t_param_validation():
+        body = _real_body()
+        cases = [
+            (_params(Bogus="x"), "Parameters: [Bogus] do not exist in the template"),
+            (_params(ProjectName="Bad_Name"), "Parameter 'ProjectName' failed to satisfy constraint: must be 3-50 characters"),
+            (_params(ProjectName="ab"), "Parameter 'ProjectName' failed to satisfy constraint: "),
+            (_params(VpcCIDR="10.2.0.0/8"), "Parameter 'VpcCIDR' failed to satisfy constraint: must be an IPv4 CIDR"),
+            (_params(AllowedDomains=".amazonaws.com,https://pypi.org"),
+             "Parameter 'AllowedDomains' failed to satisfy constraint: each entry must be a domain name"),
+            (_params(AllowedDomains=".pypi.org,.pythonhosted.org"), "AllowedDomains must contain .amazonaws.com"),
+            (_params(NATGatewaySubnetCIDR="10.2.1.0/24"), "FirewallSubnetCIDR and NATGatewaySubnetCIDR must differ."),
+            (_params(AvailabilityZone="mars-1"), "Parameter 'AvailabilityZone' failed to satisfy constraint"),
+        ]
+        for params, want in cases:
+            for call, kw in ((cf.create_stack, {"StackName": "pv"}),
+                             (cf.create_change_set, {"StackName": "pv", "ChangeSetName": "c1", "ChangeSetType": "CREATE"})):
+                code, msg = _error(call, TemplateBody=body, Parameters=params, **kw)
+                check(code == "ValidationError" and msg.startswith(want), f"{params}: {code} {msg}")
+        check(not [s for s in cf.list_stacks()["StackSummaries"] if s["StackName"] == "pv"],
+              "a rejected stack must not exist")
+        # list elements are space trimmed; a valid list passes the pattern and the rule
+        tpl = """
+Parameters:
+  Req: {Type: String}
+  Num: {Type: Number, Default: 5, MinValue: 1, MaxValue: 10}
+  Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
+  Name: {Type: String, Default: abc, MinLength: 2, MaxLength: 4}
+  Pat: {Type: String, Default: ab, AllowedPattern: "[a-z]+"}
+  Zones: {Type: CommaDelimitedList, Default: "a, b", AllowedValues: [a, b, c]}
+Rules:
+  ProdNeedsBigNum:
+    RuleCondition: !Equals [!Ref Env, prod]
+    Assertions:
+      - Assert: !Or [!Equals [!Ref Num, "9"], !Equals [!Ref Num, "10"]]
+        AssertDescription: prod needs Num 9 or 10
+  ZonesKnown:
+    Assertions:
+      - Assert: !And [!EachMemberIn [!Ref Zones, [a, b, c]], !Not [!Contains [!Ref Zones, c]]]
+        AssertDescription: zone c is reserved
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties: {LogGroupName: !Sub "/pv2/${Env}/${Num}"}
+"""
+        small = [
+            ([], "Parameters: [Req] must have values"),
+            (_params(Req="x", Num="x"), "Parameter 'Num' must be a number."),
+            (_params(Req="x", Num="11"), "Parameter 'Num' must be a number not greater than 10"),
+            (_params(Req="x", Num="0"), "Parameter 'Num' must be a number not less than 1"),
+            (_params(Req="x", Env="qa"), "Parameter 'Env' must be one of AllowedValues"),
+            (_params(Req="x", Name="a"), "Parameter 'Name' must contain at least 2 characters"),
+            (_params(Req="x", Name="abcde"), "Parameter 'Name' must contain at most 4 characters"),
+            (_params(Req="x", Pat="ab1"), "Parameter 'Pat' must match pattern [a-z]+"),
+            (_params(Req="x", Zones="a, d"), "Parameter 'Zones' must be one of AllowedValues"),
+            (_params(Req="x", Env="prod"), "prod needs Num 9 or 10"),
+            (_params(Req="x", Zones="a,c"), "zone c is reserved"),
+        ]
+        for params, want in small:
+            code, msg = _error(cf.create_stack, StackName="pv2", TemplateBody=tpl, Parameters=params)
+            check(code == "ValidationError" and msg == want, f"{params}: {code} {msg!r} != {want!r}")
+        code, msg = _error(cf.create_stack, StackName="pv2", Parameters=_params(Req="x"),
+                           TemplateBody="Resources:\n  Logs: {Type: AWS::Logs::LogGroup}\n")
+        check(msg == "Parameter values specified for a template which does not require them.", msg)
+        sid = cf.create_stack(StackName="pv2", TemplateBody=tpl,
+                              Parameters=_params(Req="x", Env="prod", Num="10", Zones=" a , b "))["StackId"]
+        check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
+        code, msg = _error(cf.update_stack, StackName="pv2", UsePreviousTemplate=True,
+                           Parameters=_params(Req="x", Env="prod", Num="5"))
+        check(msg == "prod needs Num 9 or 10", f"update: {msg}")
+        code, msg = _error(cf.update_stack, StackName="pv2", UsePreviousTemplate=True,
+                           Parameters=_params(Req="x", Bogus="1"))
+        check(msg == "Parameters: [Bogus] do not exist in the template", f"update: {msg}")
+        code, msg = _error(cf.create_change_set, StackName="pv2", ChangeSetName="u1", UsePreviousTemplate=True,
+                           Parameters=[{"ParameterKey": "Req", "UsePreviousValue": True},
+                                       {"ParameterKey": "Num", "ParameterValue": "99"}])
+        check(msg == "Parameter 'Num' must be a number not greater than 10", f"change set: {msg}")
+        cf.update_stack(StackName="pv2", UsePreviousTemplate=True,
+                        Parameters=[{"ParameterKey": "Req", "UsePreviousValue": True},
+                                    {"ParameterKey": "Env", "UsePreviousValue": True},
+                                    {"ParameterKey": "Num", "ParameterValue": "9"}])
+        check(wait_status(cf, sid) in ("UPDATE_COMPLETE",), status(cf, sid))
+        cf.delete_stack(StackName=sid)
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+
+    @section("ValidateTemplate and GetTemplateSummary: Parameters, Description, Capabilities")
+    def t_validate_template():
+        body = _real_body()
+        vt = cf.validate_template(TemplateBody=body)
+        params = {p["ParameterKey"]: p for p in vt["Parameters"]}
+        check(list(params) == ["ProjectName", "VpcCIDR", "FirewallSubnetCIDR", "NATGatewaySubnetCIDR",
+                               "SageMakerStudioSubnetCIDR", "AllowedDomains", "AvailabilityZone"], str(list(params)))
+        check(params["ProjectName"]["DefaultValue"] == "sagemaker-studio-vpc" and params["ProjectName"]["NoEcho"] is False
+              and params["ProjectName"]["Description"].startswith("Prefix for resource names"), str(params["ProjectName"]))
+        check(params["AvailabilityZone"]["DefaultValue"] == "", "empty default is kept")
+        check(vt["Description"].startswith("studio-tui: private VPC"), vt.get("Description"))
+        check(vt["Capabilities"] == ["CAPABILITY_NAMED_IAM"] and "AWS::IAM::Role" in vt["CapabilitiesReason"], str(vt))
+        small = cf.validate_template(TemplateBody="Parameters:\n  P: {Type: String, NoEcho: true}\n"
+                                                  "Resources:\n  L: {Type: AWS::Logs::LogGroup}\n")
+        check(small["Parameters"] == [{"ParameterKey": "P", "NoEcho": True}] and not small.get("Capabilities"), str(small))
+        gts = cf.get_template_summary(TemplateBody=body)
+        gp = {p["ParameterKey"]: p for p in gts["Parameters"]}
+        check(gp["AllowedDomains"]["ParameterType"] == "CommaDelimitedList"
+              and gp["AllowedDomains"]["DefaultValue"] == ".amazonaws.com,.pypi.org,.pythonhosted.org", str(gp["AllowedDomains"]))
+        check(len(gts["ResourceTypes"]) == len(set(gts["ResourceTypes"])) and "AWS::KMS::Alias" in gts["ResourceTypes"],
+              str(gts["ResourceTypes"]))
+        check(gts["Version"] == "2010-09-09" and "ParameterGroups" in json.loads(gts["Metadata"])["AWS::CloudFormation::Interface"],
+              "version / metadata")
+        code, msg = _error(cf.validate_template, TemplateBody="Parameters:\n  P: {Default: x}\nResources:\n  L: {Type: AWS::Logs::LogGroup}\n")
+        check(code == "ValidationError" and "Type" in msg, msg)
+
+    @section("TemplateURL (4 URL forms) and the 51,200-byte TemplateBody limit")
+    def t_template_url():
+        body = _real_body()
+        big = body + "\n# padding to exceed the TemplateBody limit\n" + "#" * 60 + ("\n#" + "x" * 70) * 160 + "\n"
+        check(len(big.encode()) > 51200, f"padded template is only {len(big.encode())} bytes")
+        for call, kw in ((cf.create_stack, {"StackName": "big"}), (cf.validate_template, {}),
+                         (cf.create_change_set, {"StackName": "big", "ChangeSetName": "c", "ChangeSetType": "CREATE"}),
+                         (cf.get_template_summary, {})):
+            code, msg = _error(call, TemplateBody=big, **kw)
+            check(code == "ValidationError" and msg.startswith("1 validation error detected: Value '")
+                  and msg.endswith("' at 'templateBody' failed to satisfy constraint: Member must have length less "
+                                   "than or equal to 51200"), f"{code} {msg[:80]}...{msg[-120:]}")
+        s3.create_bucket(Bucket="studio-tui-staging")
+        s3.put_object(Bucket="studio-tui-staging", Key="templates/studio env.yaml", Body=big.encode())
+        key = "templates/studio%20env.yaml"
+        urls = [f"https://studio-tui-staging.s3.amazonaws.com/{key}",
+                f"https://s3.us-east-1.amazonaws.com/studio-tui-staging/{key}",
+                f"https://studio-tui-staging.s3.us-east-1.amazonaws.com/{key}",
+                f"http://{host}:{port}/studio-tui-staging/{key}"]
+        for url in urls:
+            vt = cf.validate_template(TemplateURL=url)
+            check(len(vt["Parameters"]) == 7, f"{url}: {vt['Parameters']}")
+            check(len(cf.get_template_summary(TemplateURL=url)["Parameters"]) == 7, url)
+        code, msg = _error(cf.validate_template, TemplateURL=f"http://{host}:{port}/studio-tui-staging/missing.yaml")
+        check(code == "ValidationError" and "does not exist" in msg, msg)
+        sid = cf.create_stack(StackName="big", TemplateURL=urls[0], Parameters=_params(ProjectName="big-proj"),
+                              Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+        check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
+        cf.update_stack(StackName="big", TemplateURL=urls[3],
+                        Parameters=_params(ProjectName="big-proj", AllowedDomains=".amazonaws.com,.github.com"),
+                        Capabilities=["CAPABILITY_NAMED_IAM"])
+        check(wait_status(cf, sid) == "UPDATE_COMPLETE", status(cf, sid))
+        r = cf.create_change_set(StackName="big", ChangeSetName="again", TemplateURL=urls[2],
+                                 Parameters=_params(ProjectName="big-proj"), Capabilities=["CAPABILITY_NAMED_IAM"])
+        cs = cf.describe_change_set(ChangeSetName=r["Id"])
+        check(cs["Status"] == "CREATE_COMPLETE" and cs["Changes"], f"{cs['Status']} {cs.get('StatusReason')}")
+        code, msg = _error(cf.create_change_set, StackName="big", ChangeSetName="bad", TemplateURL=urls[1],
+                           Parameters=_params(ProjectName="Big_Proj"))
+        check(msg.startswith("Parameter 'ProjectName' failed to satisfy constraint"), msg)
+        check(cf.get_template(StackName="big")["TemplateBody"] == big, "stack keeps the S3 template")
+        cf.delete_stack(StackName=sid)
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+        s3.delete_object(Bucket="studio-tui-staging", Key="templates/studio env.yaml")
+        s3.delete_bucket(Bucket="studio-tui-staging")
+        _assert_clean()
+
+    @section("/moto-api/reset drops stacks, their events and running operations")
+    def t_reset():
+        import urllib.request
+
+        from moto.cloudformation.models import cloudformation_backends
+
+        SETTINGS.pace = 0.02
+        try:
+            sid = cf.create_stack(StackName="reset-me", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+            time.sleep(1.0)
+            check(status(cf, sid) == "CREATE_IN_PROGRESS", status(cf, sid))
+            stack = cloudformation_backends["123456789012"]["us-east-1"].stacks[sid]
+            thread = stack._studio.thread
+            check(len(all_events(cf, sid)[0]) > 2, "events before reset")
+            urllib.request.urlopen(urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")).read()
+            thread.join(5)
+            check(not thread.is_alive(), "operation still running after reset")
+            code, msg = _error(cf.describe_stack_events, StackName=sid)
+            check(code == "ValidationError" and "does not exist" in msg, msg)
+            check(not cf.list_stacks()["StackSummaries"], "stacks after reset")
+            vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]}
+            time.sleep(1.0)
+            check({v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]} == vpcs and len(vpcs) == 1, "VPCs appeared after reset")
+            check(not s3.list_buckets()["Buckets"] and not nfw.list_firewalls()["Firewalls"], "resources after reset")
+            sid2 = cf.create_stack(StackName="reset-me", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+            check(wait_status(cf, sid2, 60) == "CREATE_COMPLETE", status(cf, sid2))
+            cf.delete_stack(StackName=sid2)
+            check(wait_status(cf, sid2, 60) == "DELETE_COMPLETE", status(cf, sid2))
+        finally:
+            SETTINGS.pace = 0
+            cfn.wait_idle(60)
+
+    for t in (t_changeset_create, t_execute, t_backends, t_update_changeset, t_update_rollback, t_delete,
+              t_create_rollback, t_failure_modes, t_paced, t_review_delete, t_real, t_package, t_real_other_project,
+              t_param_validation, t_validate_template, t_template_url, t_reset):
+        t()
+    server.stop()
+    if FAILS:
+        print(f"\n{len(FAILS)} FAILED: {FAILS}")
+        return 1
+    print("\nall cfn smoke checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+//! The AWS layer: the one place that builds the SDK configuration and the service clients.
+//!
+//! Only this module (and its children) imports `aws_sdk_*`; it hands the rest of the program
+//! owned domain types and [`AwsError`].
+
+pub mod error;
+pub mod readonly;
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+pub use error::{AwsError, ErrorContext, ErrorKind};
+
+/// Where and as whom to connect. Unset fields fall back to the SDK's own chain (environment
+/// variables, then the profile files, then instance metadata), as the aws CLI does.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Use fixed fake credentials (for the local emulator).
+    pub fake_credentials: bool,
+    pub read_only: bool,
+}
+
+/// A resolved AWS session: SDK config plus what the header shows.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub sdk: SdkConfig,
+    /// Profile name in use (from --profile or AWS_PROFILE), None = the SDK default chain.
+    pub profile: Option<String>,
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    pub read_only: bool,
+    pub error_context: ErrorContext,
+}
+
+/// Who the credentials belong to (STS GetCallerIdentity).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Build the session: profile (SSO and assume-role included, through the SDK's profile
+/// provider), region, endpoint override, standard retry mode with exponential backoff.
+/// Fails early with a fix for a missing region, an unknown region or an unknown profile.
+pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
+    let profile = opts.profile.clone().or_else(|| env_nonempty("AWS_PROFILE"));
+    let endpoint_url = opts
+        .endpoint_url
+        .clone()
+        .or_else(|| env_nonempty("AWS_ENDPOINT_URL"));
+    let ctx = ErrorContext {
+        profile: profile.clone(),
+        endpoint_url: endpoint_url.clone(),
+    };
+
+    if let (Some(name), false) = (&profile, opts.fake_credentials) {
+        let known = list_profiles().await;
+        if !known.iter().any(|p| p == name) {
+            let mut e = AwsError::new(
+                ErrorKind::UnknownProfile,
+                "config",
+                format!("profile '{name}' was not found"),
+            );
+            e.fix = Some(if known.is_empty() {
+                format!(
+                    "no profiles are configured; create one with `aws configure --profile {name}` \
+                     or `aws configure sso --profile {name}`"
+                )
+            } else {
+                format!(
+                    "use one of: {} (or create it with `aws configure --profile {name}`)",
+                    known.join(", ")
+                )
+            });
+            return Err(e);
+        }
+    }
+
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(5)
+                .with_initial_backoff(Duration::from_millis(400))
+                .with_max_backoff(Duration::from_secs(20)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(60))
+                .build(),
+        );
+    if let Some(p) = &profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &opts.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(url) = &endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if opts.fake_credentials {
+        loader = loader.credentials_provider(aws_sdk_sts::config::Credentials::new(
+            "testing",
+            "testing",
+            None,
+            None,
+            "studio-tui-sandbox",
+        ));
+    }
+    let sdk = loader.load().await;
+
+    let Some(region) = sdk.region().map(|r| r.to_string()) else {
+        let mut e = AwsError::new(ErrorKind::NoRegion, "config", "no AWS region is configured");
+        e.fix = error::fix_for(ErrorKind::NoRegion, &ctx);
+        return Err(e);
+    };
+    check_region(&region, endpoint_url.is_some())?;
+
+    Ok(Session {
+        sdk,
+        profile,
+        region,
+        endpoint_url,
+        read_only: opts.read_only,
+        error_context: ctx,
+    })
+}
+
+/// Reject region names that cannot be right. With a custom endpoint only the shape is checked.
+pub fn check_region(region: &str, custom_endpoint: bool) -> Result<(), AwsError> {
+    let ok = if custom_endpoint {
+        crate::regions::looks_like_region(region)
+    } else {
+        crate::regions::is_known(region)
+    };
+    if ok {
+        return Ok(());
+    }
+    let fix = match crate::regions::closest(region) {
+        Some(near) => format!("did you mean --region {near}?"),
+        None => format!(
+            "use a region where SageMaker Studio and Network Firewall are offered, e.g. {}",
+            ["us-east-1", "eu-west-1", "ap-southeast-2"].join(", ")
+        ),
+    };
+    Err(AwsError::new(
+        ErrorKind::UnknownRegion,
+        "config",
+        format!("'{region}' is not a known AWS region"),
+    )
+    .with_fix(fix))
+}
+
+/// Profile names from ~/.aws/config and ~/.aws/credentials (and AWS_CONFIG_FILE /
+/// AWS_SHARED_CREDENTIALS_FILE), sorted. Unreadable files give an empty list.
+pub async fn list_profiles() -> Vec<String> {
+    let fs = aws_types::os_shim_internal::Fs::real();
+    let env = aws_types::os_shim_internal::Env::real();
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    match aws_config::profile::load(&fs, &env, &files, None::<Cow<'static, str>>).await {
+        Ok(set) => {
+            let mut names: Vec<String> = set.profiles().map(str::to_string).collect();
+            names.sort();
+            names.dedup();
+            names
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+impl Session {
+    /// A client config builder for any service, with the read-only guard installed when asked.
+    fn guard(&self) -> readonly::ReadOnlyGuard {
+        readonly::ReadOnlyGuard {
+            enabled: self.read_only,
+        }
+    }
+
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
+            .interceptor(self.guard())
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
+    pub fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
+        let conf = aws_sdk_cloudformation::config::Builder::from(&self.sdk)
+            .interceptor(self.guard())
+            .build();
+        aws_sdk_cloudformation::Client::from_conf(conf)
+    }
+
+    pub fn ec2(&self) -> aws_sdk_ec2::Client {
+        let conf = aws_sdk_ec2::config::Builder::from(&self.sdk)
+            .interceptor(self.guard())
+            .build();
+        aws_sdk_ec2::Client::from_conf(conf)
+    }
+
+    pub fn sagemaker(&self) -> aws_sdk_sagemaker::Client {
+        let conf = aws_sdk_sagemaker::config::Builder::from(&self.sdk)
+            .interceptor(self.guard())
+            .build();
+        aws_sdk_sagemaker::Client::from_conf(conf)
+    }
+
+    /// S3 with path-style addressing when a custom endpoint is set (emulators cannot serve
+    /// bucket subdomains of 127.0.0.1).
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
+            .force_path_style(self.endpoint_url.is_some())
+            .interceptor(self.guard())
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    /// STS GetCallerIdentity: proves the credentials work and says whose they are.
+    pub async fn identity(&self) -> Result<Identity, AwsError> {
+        let out = self
+            .sts()
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e, &self.error_context))?;
+        Ok(Identity {
+            account: out.account().unwrap_or_default().to_string(),
+            arn: out.arn().unwrap_or_default().to_string(),
+            user_id: out.user_id().unwrap_or_default().to_string(),
+        })
+    }
+
+    /// The profile label to show: the name, or "(default chain)".
+    pub fn profile_label(&self) -> String {
+        self.profile
+            .clone()
+            .unwrap_or_else(|| "default".to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_region_suggests_the_closest() {
+        let e = check_region("eu-wset-1", false).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnknownRegion);
+        assert!(e.fix.unwrap().contains("eu-west-1"));
+        assert!(check_region("us-east-1", false).is_ok());
+        // emulators may use any well-formed region
+        assert!(check_region("xx-local-1", true).is_ok());
+        assert!(check_region("nonsense", true).is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! `--read-only` enforced below every screen and command: an SDK interceptor on every client
+//! refuses any operation that could change something, before it is signed or sent.
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+/// Operation-name prefixes that only read. Everything else is treated as mutating, so a new
+/// kind of call is refused in read-only mode until it is known to be safe.
+const READ_PREFIXES: &[&str] = &["Describe", "List", "Get", "Head", "Estimate", "Validate"];
+
+/// Does this AWS operation only read?
+pub fn is_read_only_operation(operation: &str) -> bool {
+    READ_PREFIXES.iter().any(|p| operation.starts_with(p))
+}
+
+/// The interceptor installed on every client; a no-op unless `enabled`.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOnlyGuard {
+    pub enabled: bool,
+}
+
+/// The error a refused call fails with.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{service}:{operation} changes AWS resources and studio-tui runs with --read-only; run without --read-only to do this"
+)]
+pub struct ReadOnlyRefusal {
+    pub service: String,
+    pub operation: String,
+}
+
+impl Intercept for ReadOnlyGuard {
+    fn name(&self) -> &'static str {
+        "studio-tui read-only guard"
+    }
+
+    // Not read_before_execution: client-level interceptors run that hook before the operation's
+    // metadata is in the config bag. This hook runs after, and still before anything is sent.
+    fn read_before_serialization(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let Some(meta) = cfg.load::<Metadata>() else {
+            return Err("read-only mode: refusing an AWS call whose name is unknown".into());
+        };
+        if is_read_only_operation(meta.name()) {
+            Ok(())
+        } else {
+            Err(Box::new(ReadOnlyRefusal {
+                service: meta.service().to_string(),
+                operation: meta.name().to_string(),
+            }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        for op in [
+            "DescribeStacks",
+            "ListUserProfiles",
+            "GetCallerIdentity",
+            "HeadBucket",
+            "GetBucketPolicy",
+        ] {
+            assert!(is_read_only_operation(op), "{op}");
+        }
+        for op in [
+            "CreateStack",
+            "DeleteUserProfile",
+            "ExecuteChangeSet",
+            "CreatePresignedDomainUrl",
+            "UpdateDomain",
+            "PutObject",
+            "ContinueUpdateRollback",
+        ] {
+            assert!(!is_read_only_operation(op), "{op}");
+        }
+    }
+}

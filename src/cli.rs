@@ -1,0 +1,136 @@
+//! Command-line interface: argument definitions only (dispatch lives in `main.rs`).
+//!
+//! Global options follow the aws CLI's habits (`--profile`, `--region`, `--endpoint-url`), and
+//! the SDK's own environment variables (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL) keep working
+//! because options left unset are simply not passed to the SDK loader.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Take an AWS account from empty to a locked-down SageMaker Studio in a private VPC behind AWS
+/// Network Firewall, then manage it day to day. Without a subcommand, opens the full-screen wizard.
+#[derive(Debug, Parser)]
+#[command(name = "studio-tui", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every subcommand accepts.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalOpts {
+    /// AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work).
+    /// Default: AWS_PROFILE, else "default".
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile's region.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every AWS call to this endpoint (a local emulator, a proxy). Default: AWS_ENDPOINT_URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// View only: no mutating AWS call is made, and the screens say what is disabled.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// Line-by-line output instead of the full-screen interface (automatic when stdout is not a terminal).
+    #[arg(long, global = true, conflicts_with = "json")]
+    pub plain: bool,
+
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Project settings file (TOML) supplying the parameters non-interactively.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Run against a local AWS emulator that studio-tui starts and stops itself (fake credentials,
+    /// no AWS account needed).
+    #[arg(long, global = true, conflicts_with = "endpoint_url")]
+    pub sandbox: bool,
+
+    /// More detail in the log file (repeat for more: -v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show who you are (account, identity ARN), the region and the profile in use.
+    Whoami,
+    /// Run the bundled local AWS emulator until Ctrl-C, and print how to point tools at it.
+    Sandbox(SandboxArgs),
+    /// Print shell completions for bash, zsh, fish, elvish or powershell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 4566)]
+    pub port: u16,
+    /// Time-lapse factor: each resource takes its typical real duration times this (0 = instant).
+    #[arg(long, default_value_t = 0.0)]
+    pub pace: f64,
+    /// Fault injection, e.g. "throttle=0.1,5xx=0.02,drop=0.01,seed=7,fail=NatGateway".
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<String>,
+    /// Pre-create a few VPCs (one overlapping the default 10.2.0.0/16) so the CIDR check has something to find.
+    #[arg(long)]
+    pub seed_vpcs: bool,
+}
+
+/// Output style chosen from the flags and whether stdout is a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputMode {
+    Tui,
+    Plain,
+    Json,
+}
+
+impl GlobalOpts {
+    /// `--json` wins, then `--plain`, then the full-screen UI only when stdout is a terminal.
+    pub fn output_mode(&self, stdout_is_tty: bool) -> OutputMode {
+        if self.json {
+            OutputMode::Json
+        } else if self.plain || !stdout_is_tty {
+            OutputMode::Plain
+        } else {
+            OutputMode::Tui
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn output_mode_rules() {
+        let mut g = GlobalOpts::default();
+        assert_eq!(g.output_mode(true), OutputMode::Tui);
+        assert_eq!(g.output_mode(false), OutputMode::Plain);
+        g.plain = true;
+        assert_eq!(g.output_mode(true), OutputMode::Plain);
+        g.plain = false;
+        g.json = true;
+        assert_eq!(g.output_mode(true), OutputMode::Json);
+    }
+}

@@ -1,0 +1,4 @@
+//! Pure logic: no I/O, no async. Everything above uses it; it uses nothing above.
+
+pub mod cidr;
+pub mod params;

@@ -1,0 +1,180 @@
+//! studio-tui binary: parse arguments, set up logging and the runtime, dispatch.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use studio_tui::aws::{self, SessionOptions};
+use studio_tui::cli::{Cli, Command, OutputMode, SandboxArgs};
+use studio_tui::config::Paths;
+use studio_tui::sandbox::{self, Emulator, EmulatorOptions};
+use studio_tui::{exit, logging, plain, ui};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::FAILED
+        }
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn run(cli: Cli) -> anyhow::Result<i32> {
+    if let Some(Command::Completions { shell }) = &cli.command {
+        let mut cmd = Cli::command();
+        clap_complete::generate(*shell, &mut cmd, "studio-tui", &mut std::io::stdout());
+        return Ok(exit::OK);
+    }
+    let paths = Paths::discover()?;
+    logging::init(&paths.log_file(), cli.global.verbose);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "studio-tui starting");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(dispatch(cli, paths))
+}
+
+/// Start the sandbox emulator for `--sandbox`, reporting progress on stderr.
+fn start_sandbox(paths: &Paths, opts: EmulatorOptions) -> anyhow::Result<Emulator> {
+    let mut progress = |line: &str| eprintln!("sandbox: {line}");
+    Ok(Emulator::start(&paths.cache_dir, &opts, &mut progress)?)
+}
+
+async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
+    let g = &cli.global;
+    let mode = g.output_mode(std::io::stdout().is_terminal());
+    let mut options = SessionOptions {
+        profile: g.profile.clone(),
+        region: g.region.clone(),
+        endpoint_url: g.endpoint_url.clone(),
+        fake_credentials: false,
+        read_only: g.read_only,
+    };
+
+    if let Some(Command::Sandbox(args)) = &cli.command {
+        return run_sandbox_command(&paths, args).await;
+    }
+
+    // `--sandbox`: a private emulator for this run, stopped when we return (the guard drops).
+    let _sandbox_guard = if g.sandbox {
+        let emu = start_sandbox(
+            &paths,
+            EmulatorOptions {
+                port: 0,
+                pace: sandbox::SANDBOX_PACE,
+                log_file: Some(paths.data_dir.join("emulator.log")),
+                ..EmulatorOptions::default()
+            },
+        )?;
+        options.endpoint_url = Some(emu.endpoint.clone());
+        options.fake_credentials = true;
+        options.profile = None;
+        options
+            .region
+            .get_or_insert_with(|| "us-east-1".to_string());
+        Some(emu)
+    } else {
+        None
+    };
+
+    match &cli.command {
+        None => {
+            if mode != OutputMode::Tui {
+                eprintln!(
+                    "error: the wizard needs a terminal; run a subcommand instead (see `studio-tui --help`)"
+                );
+                return Ok(exit::USAGE);
+            }
+            let profiles = aws::list_profiles().await;
+            ui::run(ui::UiContext {
+                options,
+                sandbox: g.sandbox,
+                profiles,
+            })
+            .await
+        }
+        Some(Command::Whoami) => {
+            let session = match aws::connect(&options).await {
+                Ok(s) => s,
+                Err(e) => {
+                    plain::print_aws_error(mode, &e);
+                    return Ok(exit::FAILED);
+                }
+            };
+            match session.identity().await {
+                Ok(id) => {
+                    plain::print_identity(mode, &session, &id);
+                    Ok(exit::OK)
+                }
+                Err(e) => {
+                    plain::print_aws_error(mode, &e);
+                    Ok(exit::FAILED)
+                }
+            }
+        }
+        Some(Command::Sandbox(_)) | Some(Command::Completions { .. }) => Ok(exit::OK),
+    }
+}
+
+async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Result<i32> {
+    let opts = EmulatorOptions {
+        port: args.port,
+        pace: args.pace,
+        faults: args.faults.clone(),
+        seed_vpcs: args.seed_vpcs,
+        log_file: Some(paths.data_dir.join("emulator.log")),
+    };
+    let paths2 = paths.clone();
+    let mut emu = tokio::task::spawn_blocking(move || start_sandbox(&paths2, opts)).await??;
+    println!("Local AWS emulator running at {}", emu.endpoint);
+    println!(
+        "  pace {}{}{}",
+        args.pace,
+        args.faults
+            .as_deref()
+            .map(|f| format!(", faults {f}"))
+            .unwrap_or_default(),
+        if args.seed_vpcs { ", seeded VPCs" } else { "" }
+    );
+    println!();
+    println!("In another shell:");
+    println!("  export AWS_ENDPOINT_URL={}", emu.endpoint);
+    println!(
+        "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"
+    );
+    println!("  studio-tui");
+    println!();
+    println!(
+        "Press Ctrl-C to stop. Emulator log: {}",
+        paths.data_dir.join("emulator.log").display()
+    );
+
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut watch = tokio::time::interval(std::time::Duration::from_secs(1));
+    let code = loop {
+        #[cfg(unix)]
+        let term_fut = term.recv();
+        #[cfg(not(unix))]
+        let term_fut = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break exit::OK,
+            _ = term_fut => break exit::OK,
+            _ = watch.tick() => {
+                if !emu.is_running() {
+                    eprintln!("error: the emulator stopped unexpectedly; see its log");
+                    break exit::FAILED;
+                }
+            }
+        }
+    };
+    eprintln!("stopping the emulator…");
+    tokio::task::spawn_blocking(move || emu.stop()).await?;
+    eprintln!("stopped");
+    Ok(code)
+}

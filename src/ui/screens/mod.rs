@@ -1,0 +1,18 @@
+//! One module per wizard step.
+
+pub mod session;
+
+/// Per-screen loading state: one enum, never a handful of booleans.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T, E> {
+    Idle,
+    Loading,
+    Loaded(T),
+    Failed(E),
+}
+
+impl<T, E> Loadable<T, E> {
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Loadable::Loading)
+    }
+}

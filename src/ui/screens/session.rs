@@ -1,0 +1,299 @@
+//! The first step: pick an AWS profile and a region, and see who you are (STS identity).
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
+
+use super::Loadable;
+use crate::aws::{AwsError, Identity, Session};
+use crate::regions::REGIONS;
+use crate::ui::action::Effect;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{KeyHint, spinner};
+
+/// Label of the entry that means "no --profile: the SDK's default chain".
+pub const DEFAULT_CHAIN: &str = "(default chain)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Profiles,
+    Regions,
+}
+
+/// What the session step remembers.
+#[derive(Debug)]
+pub struct SessionState {
+    /// Profile names; index 0 is the default chain.
+    pub profiles: Vec<String>,
+    pub profile_idx: usize,
+    pub region_idx: usize,
+    pub focus: Focus,
+    pub identity: Loadable<Identity, AwsError>,
+    pub session: Option<Session>,
+    /// The region currently in use, even when it is not in the list (an emulator region).
+    pub active_region: Option<String>,
+}
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("Tab", "profiles/regions"),
+    KeyHint::new("↑↓", "move"),
+    KeyHint::new("Enter", "use selection"),
+    KeyHint::new("r", "refresh identity"),
+    KeyHint::new("?", "help"),
+    KeyHint::new("q", "quit"),
+    KeyHint::help_only("j / k", "move down / up"),
+    KeyHint::help_only("Home / End", "first / last entry"),
+    KeyHint::help_only("Esc", "close help, or quit"),
+    KeyHint::help_only("Ctrl-C", "quit"),
+];
+
+impl SessionState {
+    pub fn new(mut profiles: Vec<String>, profile: Option<&str>, region: Option<&str>) -> Self {
+        profiles.retain(|p| p != DEFAULT_CHAIN);
+        profiles.insert(0, DEFAULT_CHAIN.to_string());
+        if let Some(p) = profile
+            && !profiles.iter().any(|x| x == p)
+        {
+            profiles.push(p.to_string());
+        }
+        let profile_idx = profile
+            .and_then(|p| profiles.iter().position(|x| x == p))
+            .unwrap_or(0);
+        let region_idx = region
+            .and_then(|r| REGIONS.iter().position(|x| *x == r))
+            .or_else(|| REGIONS.iter().position(|x| *x == "us-east-1"))
+            .unwrap_or(0);
+        SessionState {
+            profiles,
+            profile_idx,
+            region_idx,
+            focus: Focus::Profiles,
+            identity: Loadable::Idle,
+            session: None,
+            active_region: region.map(str::to_string),
+        }
+    }
+
+    fn selected_profile(&self) -> Option<String> {
+        (self.profile_idx > 0).then(|| self.profiles[self.profile_idx].clone())
+    }
+
+    /// The effect that (re)connects with the current selection.
+    pub fn connect_effect(&mut self, use_region_list: bool) -> Effect {
+        self.identity = Loadable::Loading;
+        Effect::Connect {
+            profile: self.selected_profile(),
+            region: use_region_list.then(|| REGIONS[self.region_idx].to_string()),
+        }
+    }
+
+    pub fn on_connected(&mut self, result: Result<(Session, Identity), AwsError>) {
+        match result {
+            Ok((session, identity)) => {
+                if let Some(i) = REGIONS.iter().position(|r| *r == session.region) {
+                    self.region_idx = i;
+                }
+                self.active_region = Some(session.region.clone());
+                self.session = Some(session);
+                self.identity = Loadable::Loaded(identity);
+            }
+            Err(e) => {
+                self.session = None;
+                self.identity = Loadable::Failed(e);
+            }
+        }
+    }
+
+    /// Handle a key; returns effects to start, or None when the key is not ours.
+    pub fn on_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+        let len = match self.focus {
+            Focus::Profiles => self.profiles.len(),
+            Focus::Regions => REGIONS.len(),
+        };
+        let idx = match self.focus {
+            Focus::Profiles => &mut self.profile_idx,
+            Focus::Regions => &mut self.region_idx,
+        };
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
+                self.focus = match self.focus {
+                    Focus::Profiles => Focus::Regions,
+                    Focus::Regions => Focus::Profiles,
+                };
+            }
+            KeyCode::Down | KeyCode::Char('j') => *idx = (*idx + 1).min(len.saturating_sub(1)),
+            KeyCode::Up | KeyCode::Char('k') => *idx = idx.saturating_sub(1),
+            KeyCode::Home => *idx = 0,
+            KeyCode::End => *idx = len.saturating_sub(1),
+            KeyCode::Enter => {
+                let use_region = self.focus == Focus::Regions || self.active_region.is_some();
+                return Some(vec![self.connect_effect(use_region)]);
+            }
+            KeyCode::Char('r') => {
+                let use_region = self.active_region.is_some();
+                return Some(vec![self.connect_effect(use_region)]);
+            }
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let narrow = area.width < 80;
+        let (lists, details) = if narrow {
+            let [a, b] =
+                Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(area);
+            (a, b)
+        } else {
+            let [a, b] =
+                Layout::horizontal([Constraint::Length(34), Constraint::Fill(1)]).areas(area);
+            (a, b)
+        };
+        let [profiles_area, regions_area] = if narrow {
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(lists)
+        } else {
+            Layout::vertical([Constraint::Percentage(40), Constraint::Fill(1)]).areas(lists)
+        };
+        self.render_list(
+            f,
+            profiles_area,
+            " Profile ",
+            self.profiles.iter().map(String::as_str),
+            self.profile_idx,
+            self.focus == Focus::Profiles,
+            theme,
+        );
+        self.render_list(
+            f,
+            regions_area,
+            " Region ",
+            REGIONS.iter().copied(),
+            self.region_idx,
+            self.focus == Focus::Regions,
+            theme,
+        );
+        self.render_identity(f, details, theme, tick);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_list<'a>(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        title: &'static str,
+        items: impl Iterator<Item = &'a str>,
+        selected: usize,
+        focused: bool,
+        theme: &Theme,
+    ) {
+        let items: Vec<ListItem> = items.map(|s| ListItem::new(s.to_string())).collect();
+        let block = Block::bordered().title(Line::styled(
+            title,
+            if focused { theme.title() } else { theme.dim() },
+        ));
+        let list = List::new(items)
+            .block(block)
+            .highlight_style(if focused {
+                theme.selected()
+            } else {
+                theme.text().add_modifier(ratatui::style::Modifier::BOLD)
+            })
+            .highlight_symbol("› ");
+        let mut state = ListState::default().with_selected(Some(selected));
+        f.render_stateful_widget(list, area, &mut state);
+    }
+
+    fn render_identity(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let block = Block::bordered().title(Line::styled(" Who you are ", theme.title()));
+        let label = |s: &'static str| Span::styled(format!("{s:<10}"), theme.dim());
+        let mut lines: Vec<Line> = Vec::new();
+        match &self.identity {
+            Loadable::Idle => lines.push(Line::raw("Pick a profile and press Enter.")),
+            Loadable::Loading => lines.push(Line::from(vec![
+                Span::styled(spinner(tick), theme.title()),
+                Span::raw(" Asking AWS STS who you are…"),
+            ])),
+            Loadable::Loaded(id) => {
+                let session = self.session.as_ref();
+                lines.push(Line::from(vec![
+                    Span::styled("✔ ", theme.ok()),
+                    Span::styled("Credentials work.", theme.ok()),
+                ]));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    label("Account"),
+                    Span::raw(id.account.clone()),
+                ]));
+                lines.push(Line::from(vec![
+                    label("Identity"),
+                    Span::raw(id.arn.clone()),
+                ]));
+                lines.push(Line::from(vec![
+                    label("Region"),
+                    Span::raw(session.map(|s| s.region.clone()).unwrap_or_default()),
+                ]));
+                lines.push(Line::from(vec![
+                    label("Profile"),
+                    Span::raw(session.map(|s| s.profile_label()).unwrap_or_default()),
+                ]));
+                if let Some(url) = session.and_then(|s| s.endpoint_url.clone()) {
+                    lines.push(Line::from(vec![label("Endpoint"), Span::raw(url)]));
+                }
+                if session.is_some_and(|s| s.read_only) {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::styled(
+                        "Read-only: every screen can be viewed; creating, changing and deleting \
+                         are disabled.",
+                        theme.warn(),
+                    ));
+                }
+            }
+            Loadable::Failed(e) => {
+                lines.push(Line::from(vec![
+                    Span::styled("✘ ", theme.error()),
+                    Span::styled(headline(e), theme.error()),
+                ]));
+                lines.push(Line::raw(""));
+                lines.push(Line::raw(e.message.clone()));
+                if let Some(fix) = &e.fix {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::from(vec![
+                        Span::styled("Fix: ", theme.key()),
+                        Span::raw(fix.clone()),
+                    ]));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    "Pick another profile or region and press Enter, or r to retry.",
+                    theme.dim(),
+                ));
+            }
+        }
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+    }
+}
+
+/// One-line summary of an AWS failure for a heading.
+pub fn headline(e: &AwsError) -> String {
+    use crate::aws::ErrorKind::*;
+    match e.kind {
+        NoCredentials => "No AWS credentials found".into(),
+        SsoExpired => "Your SSO session has expired".into(),
+        BadCredentials => "The credentials were rejected".into(),
+        NoRegion => "No AWS region is set".into(),
+        UnknownRegion => "Unknown region".into(),
+        UnknownProfile => "Unknown profile".into(),
+        Unreachable => "AWS could not be reached".into(),
+        Throttled => "AWS is throttling requests".into(),
+        AccessDenied => "Access denied".into(),
+        NotFound | Validation | Other => "AWS call failed".into(),
+    }
+}

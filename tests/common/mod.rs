@@ -1,0 +1,125 @@
+//! Shared test harness: one local AWS emulator per test binary, on a free loopback port.
+//!
+//! The emulator's virtual environment is created once under `target/tmp/emulator-cache` and
+//! reused by every test binary (a file lock serialises the first creation). The process exits
+//! when this test binary exits, however it exits (its stdin pipe closes), so none is left behind
+//! even when a test panics.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+use studio_tui::aws::{self, Session, SessionOptions};
+use studio_tui::sandbox::{Emulator, EmulatorOptions};
+
+pub struct TestEmulator {
+    pub endpoint: String,
+    process: Mutex<Emulator>,
+}
+
+pub fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("emulator-cache")
+}
+
+/// The emulator shared by the tests of this binary (started on first use).
+pub fn emulator() -> &'static TestEmulator {
+    static EMU: OnceLock<TestEmulator> = OnceLock::new();
+    EMU.get_or_init(|| {
+        let opts = EmulatorOptions {
+            port: 0,
+            pace: 0.0,
+            log_file: Some(cache_dir().join("emulator-tests.log")),
+            ..EmulatorOptions::default()
+        };
+        let mut progress = |line: &str| eprintln!("[emulator] {line}");
+        let emu = Emulator::start(&cache_dir(), &opts, &mut progress)
+            .unwrap_or_else(|e| panic!("cannot start the local AWS emulator: {e}"));
+        TestEmulator {
+            endpoint: emu.endpoint.clone(),
+            process: Mutex::new(emu),
+        }
+    })
+}
+
+impl TestEmulator {
+    /// Session options pointing at this emulator with fake credentials.
+    pub fn options(&self, region: &str) -> SessionOptions {
+        SessionOptions {
+            profile: None,
+            region: Some(region.to_string()),
+            endpoint_url: Some(self.endpoint.clone()),
+            fake_credentials: true,
+            read_only: false,
+        }
+    }
+
+    pub async fn session(&self, region: &str) -> Session {
+        aws::connect(&self.options(region))
+            .await
+            .expect("session against the emulator")
+    }
+
+    pub async fn read_only_session(&self, region: &str) -> Session {
+        let mut o = self.options(region);
+        o.read_only = true;
+        aws::connect(&o).await.expect("read-only session")
+    }
+
+    /// GET a control endpoint of the emulator and parse the JSON.
+    pub fn control_get(&self, path: &str) -> serde_json::Value {
+        let url = format!("{}{}", self.endpoint, path);
+        let out = std::process::Command::new("curl")
+            .args(["-sf", &url])
+            .output()
+            .expect("curl");
+        assert!(out.status.success(), "GET {url} failed");
+        serde_json::from_slice(&out.stdout).expect("json")
+    }
+
+    /// POST JSON to a control endpoint.
+    pub fn control_post(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        let url = format!("{}{}", self.endpoint, path);
+        let out = std::process::Command::new("curl")
+            .args([
+                "-sf",
+                "-X",
+                "POST",
+                "-H",
+                "content-type: application/json",
+                "--data",
+                &body.to_string(),
+                &url,
+            ])
+            .output()
+            .expect("curl");
+        assert!(out.status.success(), "POST {url} failed");
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// AWS API requests the emulator received (service, action, method) since the last reset.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        match self.control_get("/_studio/requests") {
+            serde_json::Value::Array(v) => v,
+            other => other
+                .get("requests")
+                .and_then(|r| r.as_array().cloned())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.process
+            .lock()
+            .map(|mut p| p.is_running())
+            .unwrap_or(false)
+    }
+}
+
+/// A unique, valid project name for one test.
+pub fn unique_name(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}-{}-{n}", std::process::id())
+}

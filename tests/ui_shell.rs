@@ -1,0 +1,180 @@
+//! Snapshots of the wizard's shell on a TestBackend: header, help overlay, the
+//! missing-credentials message, a narrow terminal; and the app driven headless by actions.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use studio_tui::aws::{self, AwsError, ErrorContext, ErrorKind, Identity, SessionOptions};
+use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::app::App;
+use studio_tui::ui::theme::Theme;
+
+fn options(read_only: bool) -> SessionOptions {
+    SessionOptions {
+        profile: None,
+        region: Some("eu-west-1".into()),
+        endpoint_url: Some("http://127.0.0.1:4566".into()),
+        fake_credentials: true,
+        read_only,
+    }
+}
+
+fn app(read_only: bool) -> App {
+    App::new(
+        vec!["dev".into(), "prod-admin".into()],
+        options(read_only),
+        false,
+        Theme { color: false },
+    )
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    t.backend().to_string()
+}
+
+fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+async fn connected(app: &mut App) {
+    let session = aws::connect(&options(app_read_only(app))).await.unwrap();
+    let id = Identity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/ops".into(),
+        user_id: "AIDAEXAMPLE".into(),
+    };
+    app.update(Action::Connected(Box::new(Ok((session, id)))));
+}
+
+fn app_read_only(app: &App) -> bool {
+    app.header().read_only
+}
+
+fn missing_credentials() -> AwsError {
+    let mut e = AwsError::new(
+        ErrorKind::NoCredentials,
+        "sts:GetCallerIdentity",
+        "no credentials were found in the environment, the profile files, web identity, ECS or instance metadata",
+    );
+    e.fix = Some(
+        "configure credentials with `aws configure` (access keys) or `aws configure sso` then `aws sso login`; or pick another profile with --profile; or try studio-tui without an account: `studio-tui --sandbox`".into(),
+    );
+    let _ = ErrorContext::default();
+    e
+}
+
+#[test]
+fn start_connects_and_shows_a_spinner() {
+    let mut a = app(false);
+    let effects = a.start();
+    assert_eq!(
+        effects,
+        vec![Effect::Connect {
+            profile: None,
+            region: Some("eu-west-1".into())
+        }]
+    );
+    assert!(a.is_animating(), "the spinner ticks only while loading");
+    insta::assert_snapshot!(draw(&a, 100, 24));
+}
+
+#[tokio::test]
+async fn identity_in_header_and_body() {
+    let mut a = app(false);
+    a.start();
+    connected(&mut a).await;
+    assert!(!a.is_animating(), "idle: no timer-driven redraws");
+    insta::assert_snapshot!(draw(&a, 100, 24));
+}
+
+#[tokio::test]
+async fn read_only_badge_and_notice() {
+    let mut a = app(true);
+    a.start();
+    connected(&mut a).await;
+    let screen = draw(&a, 100, 24);
+    assert!(screen.contains("READ-ONLY"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn missing_credentials_message() {
+    let mut a = app(false);
+    a.start();
+    a.update(Action::Connected(Box::new(Err(missing_credentials()))));
+    let screen = draw(&a, 100, 24);
+    assert!(screen.contains("No AWS credentials found"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn help_overlay_lists_every_key_and_closes() {
+    let mut a = app(false);
+    a.start();
+    a.update(Action::Connected(Box::new(Err(missing_credentials()))));
+    let (changed, _) = a.update(key(KeyCode::Char('?')));
+    assert!(changed && a.help_open);
+    let screen = draw(&a, 100, 24);
+    for k in a.keys() {
+        assert!(screen.contains(k.key), "help lacks {}", k.key);
+    }
+    insta::assert_snapshot!(screen);
+    // Esc closes the overlay, it does not quit
+    a.update(key(KeyCode::Esc));
+    assert!(!a.help_open);
+    assert!(!a.should_quit());
+}
+
+#[tokio::test]
+async fn narrow_terminal_60x20() {
+    let mut a = app(false);
+    a.start();
+    connected(&mut a).await;
+    insta::assert_snapshot!(draw(&a, 60, 20));
+}
+
+#[test]
+fn keys_move_and_enter_reconnects_with_the_selection() {
+    let mut a = app(false);
+    a.start();
+    a.update(Action::Connected(Box::new(Err(missing_credentials()))));
+    a.update(key(KeyCode::Down)); // dev
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::Connect {
+            profile: Some("dev".into()),
+            region: Some("eu-west-1".into())
+        }]
+    );
+    // Tab to regions, pick the next one
+    a.update(key(KeyCode::Tab));
+    a.update(key(KeyCode::Down));
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::Connect {
+            profile: Some("dev".into()),
+            region: Some("eu-west-2".into())
+        }]
+    );
+}
+
+#[test]
+fn quit_keys_are_predictable() {
+    for action in [
+        key(KeyCode::Char('q')),
+        key(KeyCode::Esc),
+        Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Action::Terminate,
+    ] {
+        let mut a = app(false);
+        a.start();
+        a.update(action);
+        assert!(a.should_quit());
+        assert_eq!(a.exit_code(), 0);
+    }
+}
