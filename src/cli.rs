@@ -91,6 +91,52 @@ pub struct SandboxArgs {
     pub seed_vpcs: bool,
 }
 
+/// The stack parameters as flags, shared by `preflight`, `deploy` and `up`. Each flag given
+/// overrides the config file, which overrides the saved answers, which override the defaults.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ParamArgs {
+    /// Project name: prefix of the buckets, role, KMS aliases, stack and Studio domain.
+    #[arg(long, value_name = "NAME")]
+    pub project_name: Option<String>,
+    /// VPC CIDR block, /16 to /28 (default 10.2.0.0/16).
+    #[arg(long, value_name = "CIDR")]
+    pub vpc_cidr: Option<String>,
+    /// Firewall subnet CIDR, inside the VPC (default 10.2.1.0/24).
+    #[arg(long, value_name = "CIDR")]
+    pub firewall_subnet_cidr: Option<String>,
+    /// NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24).
+    #[arg(long, value_name = "CIDR")]
+    pub nat_subnet_cidr: Option<String>,
+    /// Studio subnet CIDR, inside the VPC (default 10.2.3.0/24).
+    #[arg(long, value_name = "CIDR")]
+    pub studio_subnet_cidr: Option<String>,
+    /// Domains the firewall allows, comma-separated (e.g. ".amazonaws.com,.pypi.org").
+    #[arg(long, value_name = "LIST")]
+    pub allowed_domains: Option<String>,
+    /// Availability zone for the subnets (default: the region's first).
+    #[arg(long, value_name = "AZ")]
+    pub availability_zone: Option<String>,
+}
+
+impl ParamArgs {
+    /// The flags that were given, as (field, text) overrides.
+    pub fn overrides(&self) -> Vec<(crate::core::params::Field, String)> {
+        use crate::core::params::Field;
+        [
+            (Field::ProjectName, &self.project_name),
+            (Field::VpcCidr, &self.vpc_cidr),
+            (Field::FirewallSubnetCidr, &self.firewall_subnet_cidr),
+            (Field::NatSubnetCidr, &self.nat_subnet_cidr),
+            (Field::StudioSubnetCidr, &self.studio_subnet_cidr),
+            (Field::AllowedDomains, &self.allowed_domains),
+            (Field::AvailabilityZone, &self.availability_zone),
+        ]
+        .into_iter()
+        .filter_map(|(f, v)| v.clone().map(|v| (f, v)))
+        .collect()
+    }
+}
+
 /// Output style chosen from the flags and whether stdout is a terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputMode {

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod readonly;
+pub mod stacks;
 
 use std::borrow::Cow;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 """CloudFormation for the studio-tui emulator, on top of moto 5.2.5.
 
-`install()` (call once, before the server starts) does three things in-process:
+`install()` (call once, before the server starts) does these things in-process:
 
 1. registers resource models moto lacks (network firewall, bucket policy, gateway
    route-table association, ...; see cfn_resources.py) and the network-firewall API
@@ -13,6 +13,11 @@
    SETTINGS.fail_resources and rolls back;
 3. replaces DescribeStackEvents (paginated, 100 a page), ListStackResources,
    DescribeStackResource(s) so that they show per-resource status as it progresses.
+
+4. validates templates and parameters like CloudFormation (cfn_params.py: the 51,200-byte
+   TemplateBody limit, TemplateURL from the emulator's S3, parameter constraints, Rules) and
+   answers ValidateTemplate / GetTemplateSummary;
+5. makes /moto-api/reset stop stack operations still running.
 
 Stacks, change sets and exports stay in moto's CloudFormation backend, so every other
 moto CloudFormation call (DescribeStacks, ListStacks, GetTemplate, ...) still works.

@@ -1,0 +1,5 @@
+//! Workflows. Each is an async function that knows nothing about terminals: it takes typed
+//! inputs, talks to AWS through `crate::aws`, and reports progress as typed messages on a channel
+//! that the wizard, the plain line printer and the JSON printer all consume.
+
+pub mod params;

@@ -1,0 +1,194 @@
+//! Where the parameters come from: seed defaults < preflight suggestion < saved answers <
+//! config file < command-line flags. One function, used by every command and the wizard.
+
+use std::path::Path;
+
+use crate::core::params::{Field, Parameters};
+
+/// The `--config FILE` document (TOML):
+///
+/// ```toml
+/// [parameters]
+/// project_name = "team-a-studio"
+/// vpc_cidr = "10.20.0.0/16"
+/// firewall_subnet_cidr = "10.20.1.0/24"
+/// nat_subnet_cidr = "10.20.2.0/24"
+/// studio_subnet_cidr = "10.20.3.0/24"
+/// allowed_domains = [".amazonaws.com", ".pypi.org", ".pythonhosted.org"]
+/// availability_zone = "eu-west-1a"
+///
+/// users = ["alice", "bob"]
+/// ```
+/// Every key is optional; unknown keys are an error (a typo must not fall back to a default).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigFile {
+    pub overrides: Vec<(Field, String)>,
+    pub users: Option<Vec<String>>,
+}
+
+/// A config file that cannot be used, with the fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("the config file {path} is not valid TOML: {reason}")]
+    Syntax { path: String, reason: String },
+    #[error("the config file {path} has an unknown key '{key}'; valid keys are: {valid}")]
+    UnknownKey {
+        path: String,
+        key: String,
+        valid: String,
+    },
+    #[error("in the config file {path}, '{key}' must be {expected}")]
+    WrongType {
+        path: String,
+        key: String,
+        expected: &'static str,
+    },
+}
+
+/// Parse the config file text. Values are not validated here (that is `Parameters::validate`'s
+/// job, with the same messages as everywhere else).
+pub fn parse_config(path: &str, text: &str) -> Result<ConfigFile, ConfigError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+        path: path.into(),
+        reason: e.message().to_string(),
+    })?;
+    let mut out = ConfigFile::default();
+    for (k, v) in &table {
+        match k.as_str() {
+            "parameters" => {
+                let Some(params) = v.as_table() else {
+                    return Err(ConfigError::WrongType {
+                        path: path.into(),
+                        key: k.clone(),
+                        expected: "a table ([parameters])",
+                    });
+                };
+                for (pk, pv) in params {
+                    let Some(field) = Field::ALL.into_iter().find(|f| f.key() == pk) else {
+                        return Err(ConfigError::UnknownKey {
+                            path: path.into(),
+                            key: format!("parameters.{pk}"),
+                            valid: Field::ALL.map(|f| f.key()).join(", "),
+                        });
+                    };
+                    let text = match (field, pv) {
+                        (Field::AllowedDomains, toml::Value::Array(items)) => items
+                            .iter()
+                            .map(|i| i.as_str().map(str::to_string))
+                            .collect::<Option<Vec<_>>>()
+                            .ok_or_else(|| ConfigError::WrongType {
+                                path: path.into(),
+                                key: format!("parameters.{pk}"),
+                                expected: "a list of strings",
+                            })?
+                            .join(","),
+                        (_, toml::Value::String(s)) => s.clone(),
+                        _ => {
+                            return Err(ConfigError::WrongType {
+                                path: path.into(),
+                                key: format!("parameters.{pk}"),
+                                expected: "a string",
+                            });
+                        }
+                    };
+                    out.overrides.push((field, text));
+                }
+            }
+            "users" => {
+                let users = v
+                    .as_array()
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|i| i.as_str().map(str::to_string))
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .ok_or_else(|| ConfigError::WrongType {
+                        path: path.into(),
+                        key: "users".into(),
+                        expected: "a list of strings",
+                    })?;
+                out.users = Some(users);
+            }
+            other => {
+                return Err(ConfigError::UnknownKey {
+                    path: path.into(),
+                    key: other.into(),
+                    valid: "parameters, users".into(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Read and parse `--config FILE`.
+pub fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    parse_config(&shown, &text)
+}
+
+/// Layer the sources, lowest first.
+pub fn resolve(
+    saved: Option<&Parameters>,
+    config: Option<&ConfigFile>,
+    flags: &[(Field, String)],
+) -> Parameters {
+    let mut p = saved.cloned().unwrap_or_default();
+    for (field, text) in config
+        .map(|c| c.overrides.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .chain(flags)
+    {
+        p.set(*field, text);
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_in_order() {
+        let saved = Parameters {
+            project_name: "saved-name".into(),
+            vpc_cidr: "10.9.0.0/16".into(),
+            ..Parameters::default()
+        };
+        let config = parse_config(
+            "c.toml",
+            "users = [\"alice\"]\n[parameters]\nvpc_cidr = \"10.8.0.0/16\"\nallowed_domains = [\".amazonaws.com\", \".pypi.org\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.users, Some(vec!["alice".to_string()]));
+        let flags = vec![(Field::VpcCidr, "10.7.0.0/16".to_string())];
+        let p = resolve(Some(&saved), Some(&config), &flags);
+        assert_eq!(p.project_name, "saved-name"); // from saved answers
+        assert_eq!(p.vpc_cidr, "10.7.0.0/16"); // flag beats config beats saved
+        assert_eq!(p.allowed_domains, vec![".amazonaws.com", ".pypi.org"]);
+        assert_eq!(p.nat_subnet_cidr, "10.2.2.0/24"); // seed default
+    }
+
+    #[test]
+    fn config_errors_are_specific() {
+        let e = parse_config("c.toml", "[parameters]\nvpc_cdr = \"x\"\n").unwrap_err();
+        assert!(
+            e.to_string().contains("unknown key 'parameters.vpc_cdr'"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("vpc_cidr"), "{e}");
+        let e = parse_config("c.toml", "[parameters\n").unwrap_err();
+        assert!(matches!(e, ConfigError::Syntax { .. }));
+        let e = parse_config("c.toml", "users = \"alice\"\n").unwrap_err();
+        assert!(e.to_string().contains("a list of strings"));
+        let e = parse_config("c.toml", "[parameters]\nvpc_cidr = 10\n").unwrap_err();
+        assert!(e.to_string().contains("must be a string"));
+    }
+}

@@ -1,0 +1,220 @@
+//! The two saved documents: the user's answers and the run state, per project and region.
+//!
+//! Keys are `"<region>/<project>"`. Neither type has a field that could hold a credential.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{self, Format, Loaded, Paths, StateError, Versioned};
+use crate::core::params::Parameters;
+
+/// Key of one project in one region.
+pub fn key(region: &str, project: &str) -> String {
+    format!("{region}/{project}")
+}
+
+/// `answers.toml`: what the user entered, so the next run starts from it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Answers {
+    #[serde(default)]
+    pub version: u32,
+    /// The project last worked on, per region (to prefill the next run).
+    #[serde(default)]
+    pub last_project: BTreeMap<String, String>,
+    #[serde(default)]
+    pub projects: BTreeMap<String, SavedAnswers>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SavedAnswers {
+    pub parameters: Parameters,
+    /// Studio user profiles the user asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+}
+
+impl Versioned for Answers {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.version
+    }
+}
+
+/// `runs.json`: what was started in AWS, so a restarted studio-tui reattaches to it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Runs {
+    #[serde(default)]
+    pub version: u32,
+    #[serde(default)]
+    pub runs: BTreeMap<String, RunState>,
+}
+
+impl Versioned for Runs {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.version
+    }
+}
+
+/// One project's state in one region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RunState {
+    pub stack_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack_id: Option<String>,
+    /// The operation in flight or last run: "create", "update", "delete".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// ClientRequestToken of that operation: its events carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_request_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_set_id: Option<String>,
+    /// RFC 3339 time the operation was started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
+    /// Profile *name* used (never credentials).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+}
+
+/// Both documents, loaded together, with any problem to show the user.
+#[derive(Debug)]
+pub struct Store {
+    pub paths: Paths,
+    pub answers: Answers,
+    pub runs: Runs,
+    /// Messages about files that were kept aside.
+    pub problems: Vec<String>,
+}
+
+impl Store {
+    pub fn load(paths: &Paths) -> Result<Store, StateError> {
+        let mut problems = Vec::new();
+        let Loaded {
+            doc: answers,
+            problem,
+        } = config::load::<Answers>(&paths.answers_file(), Format::Toml)?;
+        problems.extend(problem.map(|p| p.to_string()));
+        let Loaded { doc: runs, problem } = config::load::<Runs>(&paths.runs_file(), Format::Json)?;
+        problems.extend(problem.map(|p| p.to_string()));
+        Ok(Store {
+            paths: paths.clone(),
+            answers,
+            runs,
+            problems,
+        })
+    }
+
+    /// Save the answers for this project and region (before anything is deployed).
+    pub fn save_answers(
+        &mut self,
+        region: &str,
+        parameters: &Parameters,
+        users: &[String],
+    ) -> Result<(), StateError> {
+        let k = key(region, &parameters.project_name);
+        self.answers.version = Answers::VERSION;
+        self.answers
+            .last_project
+            .insert(region.to_string(), parameters.project_name.clone());
+        self.answers.projects.insert(
+            k,
+            SavedAnswers {
+                parameters: parameters.clone(),
+                users: users.to_vec(),
+            },
+        );
+        config::save(&self.paths.answers_file(), Format::Toml, &self.answers)
+    }
+
+    pub fn saved_answers(&self, region: &str, project: Option<&str>) -> Option<&SavedAnswers> {
+        let project =
+            project.or_else(|| self.answers.last_project.get(region).map(String::as_str))?;
+        self.answers.projects.get(&key(region, project))
+    }
+
+    pub fn run(&self, region: &str, project: &str) -> Option<&RunState> {
+        self.runs.runs.get(&key(region, project))
+    }
+
+    /// Record run state (call *before* the AWS call that needs it, e.g. before CreateStack).
+    pub fn save_run(
+        &mut self,
+        region: &str,
+        project: &str,
+        run: RunState,
+    ) -> Result<(), StateError> {
+        self.runs.version = Runs::VERSION;
+        self.runs.runs.insert(key(region, project), run);
+        config::save(&self.paths.runs_file(), Format::Json, &self.runs)
+    }
+
+    pub fn forget_run(&mut self, region: &str, project: &str) -> Result<(), StateError> {
+        self.runs.version = Runs::VERSION;
+        self.runs.runs.remove(&key(region, project));
+        config::save(&self.paths.runs_file(), Format::Json, &self.runs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_and_runs_round_trip_without_credentials() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        let mut store = Store::load(&paths).unwrap();
+        let p = Parameters {
+            project_name: "demo-one".into(),
+            ..Parameters::default()
+        };
+        store
+            .save_answers("eu-west-1", &p, &["alice".into()])
+            .unwrap();
+        store
+            .save_run(
+                "eu-west-1",
+                "demo-one",
+                RunState {
+                    stack_name: "demo-one".into(),
+                    client_request_token: Some("tok-1".into()),
+                    profile: Some("dev".into()),
+                    ..RunState::default()
+                },
+            )
+            .unwrap();
+        let again = Store::load(&paths).unwrap();
+        assert!(again.problems.is_empty());
+        let saved = again.saved_answers("eu-west-1", None).unwrap();
+        assert_eq!(saved.parameters, p);
+        assert_eq!(saved.users, vec!["alice".to_string()]);
+        assert_eq!(
+            again
+                .run("eu-west-1", "demo-one")
+                .unwrap()
+                .client_request_token
+                .as_deref(),
+            Some("tok-1")
+        );
+        for file in [paths.answers_file(), paths.runs_file()] {
+            let text = std::fs::read_to_string(file).unwrap().to_lowercase();
+            assert!(!text.contains("secret") && !text.contains("access_key"));
+        }
+    }
+
+    #[test]
+    fn a_corrupt_answers_file_is_reported_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        std::fs::create_dir_all(&paths.config_dir).unwrap();
+        std::fs::write(paths.answers_file(), "version = 1\n[projects\n").unwrap();
+        let store = Store::load(&paths).unwrap();
+        assert_eq!(store.problems.len(), 1);
+        assert!(store.problems[0].contains("kept aside"));
+    }
+}
