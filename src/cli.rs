@@ -68,6 +68,14 @@ pub enum Command {
     Whoami,
     /// Run the bundled local AWS emulator until Ctrl-C, and print how to point tools at it.
     Sandbox(SandboxArgs),
+    /// Print the environment's CloudFormation template; parameter flags given are checked
+    /// against it offline (exit 1 when one would be rejected).
+    Template {
+        #[arg(long, value_enum, default_value_t = TemplateFormat::Yaml)]
+        format: TemplateFormat,
+        #[command(flatten)]
+        params: ParamArgs,
+    },
     /// Print shell completions for bash, zsh, fish, elvish or powershell.
     Completions {
         #[arg(value_enum)]
@@ -135,6 +143,12 @@ impl ParamArgs {
         .filter_map(|(f, v)| v.clone().map(|v| (f, v)))
         .collect()
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    Yaml,
+    Json,
 }
 
 /// Output style chosen from the flags and whether stdout is a terminal.

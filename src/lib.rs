@@ -15,4 +15,5 @@ pub mod plain;
 pub mod regions;
 pub mod sandbox;
 pub mod state;
+pub mod template;
 pub mod ui;

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use studio_tui::aws::{self, SessionOptions};
-use studio_tui::cli::{Cli, Command, OutputMode, SandboxArgs};
+use studio_tui::cli::{Cli, Command, OutputMode, ParamArgs, SandboxArgs, TemplateFormat};
 use studio_tui::config::Paths;
 use studio_tui::sandbox::{self, Emulator, EmulatorOptions};
-use studio_tui::{exit, logging, plain, ui};
+use studio_tui::{exit, logging, ops, plain, template, ui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,6 +28,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         let mut cmd = Cli::command();
         clap_complete::generate(*shell, &mut cmd, "studio-tui", &mut std::io::stdout());
         return Ok(exit::OK);
+    }
+    if let Some(Command::Template { format, params }) = &cli.command {
+        return run_template(&cli.global, *format, params);
     }
     let paths = Paths::discover()?;
     logging::init(&paths.log_file(), cli.global.verbose);
@@ -117,7 +120,9 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 }
             }
         }
-        Some(Command::Sandbox(_)) | Some(Command::Completions { .. }) => Ok(exit::OK),
+        Some(Command::Sandbox(_))
+        | Some(Command::Completions { .. })
+        | Some(Command::Template { .. }) => Ok(exit::OK),
     }
 }
 
@@ -177,4 +182,42 @@ async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Resul
     tokio::task::spawn_blocking(move || emu.stop()).await?;
     eprintln!("stopped");
     Ok(code)
+}
+
+/// `studio-tui template`: print it, after checking any parameters given against it offline.
+fn run_template(
+    global: &studio_tui::cli::GlobalOpts,
+    format: TemplateFormat,
+    params: &ParamArgs,
+) -> anyhow::Result<i32> {
+    let config = match &global.config {
+        Some(path) => match ops::params::read_config(path) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(exit::USAGE);
+            }
+        },
+        None => None,
+    };
+    let overrides = params.overrides();
+    if config.is_some() || !overrides.is_empty() {
+        let resolved = ops::params::resolve(None, config.as_ref(), &overrides);
+        let sent = resolved.to_cfn_parameters();
+        let findings = template::embedded().check_parameters(&sent);
+        if !findings.is_empty() {
+            for f in &findings {
+                eprintln!("error: {}\n  fix: {}", f.message, f.fix);
+            }
+            return Ok(exit::FAILED);
+        }
+    }
+    match format {
+        TemplateFormat::Yaml => print!("{}", template::TEMPLATE_YAML),
+        TemplateFormat::Json => println!(
+            "{}",
+            template::to_json(template::TEMPLATE_YAML).map_err(anyhow::Error::msg)?
+        ),
+    }
+    Ok(exit::OK)
 }
