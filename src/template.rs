@@ -10,8 +10,7 @@ use serde_yaml_ng::Value;
 use crate::core::cidr::{Finding, Severity};
 
 /// The template as shipped (`assets/cloudformation/studio-environment.yaml`).
-pub const TEMPLATE_YAML: &str =
-    include_str!("../assets/cloudformation/studio-environment.yaml");
+pub const TEMPLATE_YAML: &str = include_str!("../assets/cloudformation/studio-environment.yaml");
 
 /// CloudFormation's limit for an inline TemplateBody; larger templates go through S3.
 pub const INLINE_LIMIT: usize = 51_200;
@@ -55,10 +54,7 @@ pub fn parse(text: &str) -> Result<Template, String> {
     let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
     let get = |k: &str| doc.get(k).and_then(Value::as_mapping);
     let mut t = Template {
-        description: doc
-            .get("Description")
-            .and_then(scalar)
-            .unwrap_or_default(),
+        description: doc.get("Description").and_then(scalar).unwrap_or_default(),
         ..Template::default()
     };
     for (k, v) in get("Parameters").into_iter().flatten() {
@@ -138,13 +134,12 @@ impl Template {
                 ));
                 continue;
             };
-            let items: Vec<&str> = if spec.kind.starts_with("CommaDelimitedList")
-                || spec.kind.starts_with("List<")
-            {
-                value.split(',').map(str::trim).collect()
-            } else {
-                vec![value.as_str()]
-            };
+            let items: Vec<&str> =
+                if spec.kind.starts_with("CommaDelimitedList") || spec.kind.starts_with("List<") {
+                    value.split(',').map(str::trim).collect()
+                } else {
+                    vec![value.as_str()]
+                };
             let why = self.violation(spec, value, &items);
             if let Some(why) = why {
                 out.push(Finding::new(
@@ -179,7 +174,10 @@ impl Template {
         }
         if let Some(pattern) = &spec.allowed_pattern {
             // CloudFormation matches the whole value.
-            let anchored = format!("^(?:{})$", pattern.trim_start_matches('^').trim_end_matches('$'));
+            let anchored = format!(
+                "^(?:{})$",
+                pattern.trim_start_matches('^').trim_end_matches('$')
+            );
             match regex::Regex::new(&anchored) {
                 Ok(re) => {
                     if let Some(bad) = items.iter().find(|i| !re.is_match(i)) {
@@ -287,14 +285,16 @@ mod tests {
         for n in sent {
             assert!(t.parameter(n).is_some(), "{n} is not in the template");
         }
-        let listed: Vec<String> =
-            include_str!("../assets/cloudformation/expected-parameters.txt")
-                .lines()
-                .map(str::to_string)
-                .collect();
+        let listed: Vec<String> = include_str!("../assets/cloudformation/expected-parameters.txt")
+            .lines()
+            .map(str::to_string)
+            .collect();
         assert_eq!(
             listed,
-            in_template.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+            in_template
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
         );
     }
 
@@ -332,13 +332,20 @@ mod tests {
 
     #[test]
     fn fits_inline() {
-        assert!(TEMPLATE_YAML.len() < INLINE_LIMIT, "{}", TEMPLATE_YAML.len());
+        assert!(
+            TEMPLATE_YAML.len() < INLINE_LIMIT,
+            "{}",
+            TEMPLATE_YAML.len()
+        );
     }
 
     #[test]
     fn offline_check_catches_what_cloudformation_would() {
         let t = embedded();
-        assert!(t.check_parameters(&Parameters::default().to_cfn_parameters()).is_empty());
+        assert!(
+            t.check_parameters(&Parameters::default().to_cfn_parameters())
+                .is_empty()
+        );
         let bad = t.check_parameters(&[
             ("ProjectName", "Bad_Name".into()),
             ("VpcCIDR", "10.2.0.0/8".into()),
@@ -363,7 +370,10 @@ mod tests {
     fn json_expands_short_forms() {
         let json = to_json(TEMPLATE_YAML).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(v["Outputs"]["VpcId"]["Value"], serde_json::json!({"Ref": "VPC"}));
+        assert_eq!(
+            v["Outputs"]["VpcId"]["Value"],
+            serde_json::json!({"Ref": "VPC"})
+        );
         assert!(!json.contains("!Ref") && !json.contains("!Sub"));
         assert!(json.contains("\"Fn::GetAtt\""));
         // every resource keeps its type

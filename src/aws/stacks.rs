@@ -100,3 +100,289 @@ impl Session {
         }
     }
 }
+
+/// One planned change of a change set.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlannedChange {
+    /// Add, Modify, Remove, Import, Dynamic
+    pub action: String,
+    pub logical_id: String,
+    pub physical_id: Option<String>,
+    pub resource_type: String,
+    /// True, False, Conditional (Modify only)
+    pub replacement: Option<String>,
+    /// What changes (Properties, Metadata, Tags, ...)
+    pub scope: Vec<String>,
+}
+
+/// A change set and its changes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChangeSetInfo {
+    pub change_set_id: String,
+    pub stack_id: String,
+    /// CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ...
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub execution_status: Option<String>,
+    pub changes: Vec<PlannedChange>,
+}
+
+impl ChangeSetInfo {
+    /// CloudFormation refuses empty change sets with this reason: nothing to deploy.
+    pub fn is_empty_change(&self) -> bool {
+        self.status == "FAILED"
+            && self.status_reason.as_deref().is_some_and(|r| {
+                r.contains("didn't contain changes") || r.contains("No updates are to be performed")
+            })
+    }
+}
+
+/// Where the template comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateSource {
+    Body(String),
+    Url(String),
+}
+
+/// CREATE or UPDATE change set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum ChangeSetKind {
+    Create,
+    Update,
+}
+
+fn to_event(e: &aws_sdk_cloudformation::types::StackEvent) -> crate::core::progress::StackEvent {
+    crate::core::progress::StackEvent {
+        event_id: e.event_id().unwrap_or_default().to_string(),
+        stack_id: e.stack_id().unwrap_or_default().to_string(),
+        logical_id: e.logical_resource_id().unwrap_or_default().to_string(),
+        physical_id: e
+            .physical_resource_id()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        resource_type: e.resource_type().unwrap_or_default().to_string(),
+        status: e
+            .resource_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        reason: e.resource_status_reason().map(str::to_string),
+        timestamp_ms: e
+            .timestamp()
+            .and_then(|t| t.to_millis().ok())
+            .unwrap_or_default(),
+        client_request_token: e.client_request_token().map(str::to_string),
+    }
+}
+
+impl Session {
+    /// Create a change set (with `client_token` so a retried call creates no second one).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_change_set(
+        &self,
+        stack_name: &str,
+        change_set_name: &str,
+        kind: ChangeSetKind,
+        template: &TemplateSource,
+        parameters: &[(&str, String)],
+        tags: &[(&str, String)],
+        client_token: &str,
+    ) -> Result<(String, String), AwsError> {
+        use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, Tag};
+        let mut req = self
+            .cloudformation()
+            .create_change_set()
+            .stack_name(stack_name)
+            .change_set_name(change_set_name)
+            .change_set_type(match kind {
+                ChangeSetKind::Create => ChangeSetType::Create,
+                ChangeSetKind::Update => ChangeSetType::Update,
+            })
+            .capabilities(Capability::CapabilityNamedIam)
+            .client_token(client_token)
+            .description("studio-tui deployment");
+        req = match template {
+            TemplateSource::Body(b) => req.template_body(b),
+            TemplateSource::Url(u) => req.template_url(u),
+        };
+        for (k, v) in parameters {
+            req = req.parameters(
+                Parameter::builder()
+                    .parameter_key(*k)
+                    .parameter_value(v)
+                    .build(),
+            );
+        }
+        for (k, v) in tags {
+            req = req.tags(Tag::builder().key(*k).value(v).build());
+        }
+        let out = req.send().await.map_err(|e| {
+            AwsError::from_sdk("cloudformation:CreateChangeSet", e, &self.error_context)
+        })?;
+        Ok((
+            out.id().unwrap_or_default().to_string(),
+            out.stack_id().unwrap_or_default().to_string(),
+        ))
+    }
+
+    /// Describe a change set, all pages of changes.
+    pub async fn describe_change_set(&self, id: &str) -> Result<ChangeSetInfo, AwsError> {
+        let mut next: Option<String> = None;
+        let mut info: Option<ChangeSetInfo> = None;
+        loop {
+            let out = self
+                .cloudformation()
+                .describe_change_set()
+                .change_set_name(id)
+                .set_next_token(next.clone())
+                .send()
+                .await
+                .map_err(|e| {
+                    AwsError::from_sdk("cloudformation:DescribeChangeSet", e, &self.error_context)
+                })?;
+            let info = info.get_or_insert_with(|| ChangeSetInfo {
+                change_set_id: out.change_set_id().unwrap_or(id).to_string(),
+                stack_id: out.stack_id().unwrap_or_default().to_string(),
+                status: out
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                status_reason: out.status_reason().map(str::to_string),
+                execution_status: out.execution_status().map(|s| s.as_str().to_string()),
+                changes: Vec::new(),
+            });
+            for c in out.changes() {
+                let Some(rc) = c.resource_change() else {
+                    continue;
+                };
+                info.changes.push(PlannedChange {
+                    action: rc
+                        .action()
+                        .map(|a| a.as_str().to_string())
+                        .unwrap_or_default(),
+                    logical_id: rc.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_id: rc.physical_resource_id().map(str::to_string),
+                    resource_type: rc.resource_type().unwrap_or_default().to_string(),
+                    replacement: rc.replacement().map(|r| r.as_str().to_string()),
+                    scope: rc.scope().iter().map(|s| s.as_str().to_string()).collect(),
+                });
+            }
+            next = out.next_token().map(str::to_string);
+            if next.is_none() {
+                break;
+            }
+        }
+        info.ok_or_else(|| {
+            AwsError::new(
+                ErrorKind::Other,
+                "cloudformation:DescribeChangeSet",
+                "no answer",
+            )
+        })
+    }
+
+    pub async fn execute_change_set(&self, id: &str, token: &str) -> Result<(), AwsError> {
+        self.cloudformation()
+            .execute_change_set()
+            .change_set_name(id)
+            .client_request_token(token)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("cloudformation:ExecuteChangeSet", e, &self.error_context)
+            })?;
+        Ok(())
+    }
+
+    pub async fn delete_change_set(&self, id: &str) -> Result<(), AwsError> {
+        self.cloudformation()
+            .delete_change_set()
+            .change_set_name(id)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("cloudformation:DeleteChangeSet", e, &self.error_context)
+            })?;
+        Ok(())
+    }
+
+    pub async fn delete_stack(&self, name_or_id: &str, token: &str) -> Result<(), AwsError> {
+        self.cloudformation()
+            .delete_stack()
+            .stack_name(name_or_id)
+            .client_request_token(token)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("cloudformation:DeleteStack", e, &self.error_context)
+            })?;
+        Ok(())
+    }
+
+    pub async fn continue_update_rollback(&self, name: &str, token: &str) -> Result<(), AwsError> {
+        self.cloudformation()
+            .continue_update_rollback()
+            .stack_name(name)
+            .client_request_token(token)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    "cloudformation:ContinueUpdateRollback",
+                    e,
+                    &self.error_context,
+                )
+            })?;
+        Ok(())
+    }
+
+    /// One page of stack events, newest first, and the token of the next page.
+    pub async fn stack_events_page(
+        &self,
+        stack: &str,
+        next_token: Option<String>,
+    ) -> Result<(Vec<crate::core::progress::StackEvent>, Option<String>), AwsError> {
+        let out = self
+            .cloudformation()
+            .describe_stack_events()
+            .stack_name(stack)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("cloudformation:DescribeStackEvents", e, &self.error_context)
+            })?;
+        Ok((
+            out.stack_events().iter().map(to_event).collect(),
+            out.next_token().map(str::to_string),
+        ))
+    }
+
+    /// (logical id, type, status) of every resource of the stack, all pages.
+    pub async fn stack_resources(
+        &self,
+        stack: &str,
+    ) -> Result<Vec<(String, String, String, Option<String>)>, AwsError> {
+        let mut out = Vec::new();
+        let mut pages = self
+            .cloudformation()
+            .list_stack_resources()
+            .stack_name(stack)
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(item) = pages.next().await {
+            let r = item.map_err(|e| {
+                AwsError::from_sdk("cloudformation:ListStackResources", e, &self.error_context)
+            })?;
+            out.push((
+                r.logical_resource_id().unwrap_or_default().to_string(),
+                r.resource_type().unwrap_or_default().to_string(),
+                r.resource_status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                r.physical_resource_id().map(str::to_string),
+            ));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,619 @@
+//! Stack event tracking, pure: which events are new, each resource's progress, the ETA, the
+//! root cause of a failure and the timeline. Fed by the poller in `ops::deploy`; read by every
+//! front-end, so they all agree on what is happening.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+/// One CloudFormation stack event, as studio-tui keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StackEvent {
+    pub event_id: String,
+    pub stack_id: String,
+    pub logical_id: String,
+    pub physical_id: Option<String>,
+    pub resource_type: String,
+    pub status: String,
+    pub reason: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub timestamp_ms: i64,
+    pub client_request_token: Option<String>,
+}
+
+impl StackEvent {
+    /// Is this event about the stack itself (not one of its resources)?
+    pub fn is_stack(&self) -> bool {
+        self.resource_type == "AWS::CloudFormation::Stack"
+    }
+    pub fn is_failure(&self) -> bool {
+        self.status.ends_with("_FAILED")
+    }
+}
+
+/// Where one resource stands in the current operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceState {
+    Pending,
+    InProgress,
+    Done,
+    Failed,
+    /// Deleted during rollback or cleanup.
+    Removed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceProgress {
+    pub logical_id: String,
+    pub resource_type: String,
+    pub state: ResourceState,
+    pub status: String,
+    pub reason: Option<String>,
+    pub started_ms: Option<i64>,
+    pub finished_ms: Option<i64>,
+}
+
+/// What to do after ingesting one page of events (newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOutcome {
+    /// New events of this operation, oldest first.
+    pub new_events: Vec<StackEvent>,
+    /// Fetch the next page too: every event on this page was new and still in our operation.
+    pub fetch_more: bool,
+}
+
+/// Typical durations (seconds) by resource type, from `assets/typical-durations.json`.
+#[derive(Debug, Clone)]
+pub struct Durations {
+    by_type: HashMap<String, f64>,
+    default: f64,
+}
+
+impl Durations {
+    pub fn from_json(text: &str) -> Durations {
+        let map: HashMap<String, serde_json::Value> =
+            serde_json::from_str(text).unwrap_or_default();
+        let default = map.get("_default").and_then(|v| v.as_f64()).unwrap_or(5.0);
+        let by_type = map
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_f64()?)))
+            .collect();
+        Durations { by_type, default }
+    }
+
+    /// The table shipped with studio-tui.
+    pub fn embedded() -> Durations {
+        Durations::from_json(include_str!("../../assets/typical-durations.json"))
+    }
+
+    pub fn typical(&self, resource_type: &str) -> f64 {
+        self.by_type
+            .get(resource_type)
+            .copied()
+            .unwrap_or(self.default)
+    }
+}
+
+/// Tracks one stack operation (create, update, delete, rollback) from its events.
+#[derive(Debug, Clone)]
+pub struct Tracker {
+    /// Only events with this ClientRequestToken belong to the operation (None = all events at
+    /// or after `since_ms`).
+    pub token: Option<String>,
+    pub since_ms: i64,
+    seen: HashSet<String>,
+    /// Events of the operation, oldest first.
+    pub events: Vec<StackEvent>,
+    pub resources: BTreeMap<String, ResourceProgress>,
+    /// Latest status of the stack itself, from its own events.
+    pub stack_status: Option<String>,
+    /// Resources the operation is expected to touch (from the change set or the template).
+    pub expected: usize,
+}
+
+impl Tracker {
+    pub fn new(token: Option<String>, since_ms: i64) -> Tracker {
+        Tracker {
+            token,
+            since_ms,
+            seen: HashSet::new(),
+            events: Vec::new(),
+            resources: BTreeMap::new(),
+            stack_status: None,
+            expected: 0,
+        }
+    }
+
+    /// Register the resources the operation will touch, so progress has a denominator before
+    /// their first event arrives.
+    pub fn expect_resources<'a>(&mut self, items: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        for (id, ty) in items {
+            self.resources
+                .entry(id.to_string())
+                .or_insert_with(|| ResourceProgress {
+                    logical_id: id.to_string(),
+                    resource_type: ty.to_string(),
+                    state: ResourceState::Pending,
+                    status: "PENDING".into(),
+                    reason: None,
+                    started_ms: None,
+                    finished_ms: None,
+                });
+        }
+        self.expected = self.resources.len();
+    }
+
+    fn belongs(&self, e: &StackEvent) -> bool {
+        match &self.token {
+            Some(t) => e.client_request_token.as_deref() == Some(t.as_str()),
+            None => e.timestamp_ms >= self.since_ms,
+        }
+    }
+
+    /// Would the poller need the next page after this one? True when nothing on it was seen
+    /// before and it holds no event of an earlier operation. Does not change the tracker.
+    pub fn needs_more(&self, page: &[StackEvent]) -> bool {
+        !page.is_empty()
+            && page.iter().all(|e| {
+                !self.seen.contains(&e.event_id)
+                    && (self.belongs(e)
+                        || (self.token.is_none() && e.timestamp_ms >= self.since_ms))
+            })
+    }
+
+    /// Ingest one page (newest first). Stops at the first event already seen or the first
+    /// event of an earlier operation; never yields an event twice.
+    pub fn ingest_page(&mut self, page: &[StackEvent]) -> PageOutcome {
+        let mut fresh = Vec::new();
+        let mut stop = false;
+        for e in page {
+            if self.seen.contains(&e.event_id) {
+                stop = true;
+                break;
+            }
+            if !self.belongs(e) {
+                // Older operation: everything after it on this and later pages is older still.
+                if e.timestamp_ms < self.since_ms || self.token.is_some() {
+                    stop = true;
+                    break;
+                }
+                continue;
+            }
+            fresh.push(e.clone());
+        }
+        // Mark seen only once the page is processed, oldest first.
+        fresh.reverse();
+        let mut new_events = Vec::with_capacity(fresh.len());
+        for e in fresh {
+            if self.seen.insert(e.event_id.clone()) {
+                self.apply(&e);
+                new_events.push(e);
+            }
+        }
+        PageOutcome {
+            fetch_more: !stop && !page.is_empty(),
+            new_events,
+        }
+    }
+
+    /// Add events gathered over several pages (each page newest first), in one go: used when
+    /// the poller followed NextToken, so the oldest page's events are applied first.
+    pub fn ingest_pages(&mut self, pages: &[Vec<StackEvent>]) -> Vec<StackEvent> {
+        let mut out = Vec::new();
+        for page in pages.iter().rev() {
+            out.extend(self.ingest_page(page).new_events);
+        }
+        out
+    }
+
+    fn apply(&mut self, e: &StackEvent) {
+        self.events.push(e.clone());
+        if e.is_stack() {
+            self.stack_status = Some(e.status.clone());
+            return;
+        }
+        let r = self
+            .resources
+            .entry(e.logical_id.clone())
+            .or_insert_with(|| ResourceProgress {
+                logical_id: e.logical_id.clone(),
+                resource_type: e.resource_type.clone(),
+                state: ResourceState::Pending,
+                status: String::new(),
+                reason: None,
+                started_ms: None,
+                finished_ms: None,
+            });
+        r.status = e.status.clone();
+        if e.reason.is_some() {
+            r.reason = e.reason.clone();
+        }
+        let s = e.status.as_str();
+        r.state = if s.ends_with("_IN_PROGRESS") {
+            if r.started_ms.is_none() || r.finished_ms.is_some() {
+                r.started_ms = Some(e.timestamp_ms);
+                r.finished_ms = None;
+            }
+            ResourceState::InProgress
+        } else if s.ends_with("_FAILED") {
+            r.finished_ms = Some(e.timestamp_ms);
+            ResourceState::Failed
+        } else if s == "DELETE_COMPLETE" {
+            r.finished_ms = Some(e.timestamp_ms);
+            ResourceState::Removed
+        } else if s.ends_with("_COMPLETE") || s == "DELETE_SKIPPED" {
+            r.finished_ms = Some(e.timestamp_ms);
+            ResourceState::Done
+        } else {
+            r.state
+        };
+        self.expected = self.expected.max(self.resources.len());
+    }
+
+    /// (finished, total) for a progress bar.
+    pub fn counts(&self) -> (usize, usize) {
+        let done = self
+            .resources
+            .values()
+            .filter(|r| {
+                matches!(
+                    r.state,
+                    ResourceState::Done | ResourceState::Failed | ResourceState::Removed
+                )
+            })
+            .count();
+        (done, self.expected.max(self.resources.len()))
+    }
+
+    pub fn in_progress(&self) -> impl Iterator<Item = &ResourceProgress> {
+        self.resources
+            .values()
+            .filter(|r| r.state == ResourceState::InProgress)
+    }
+
+    /// The stack reached a final state (its own event says so).
+    pub fn settled(&self) -> bool {
+        self.stack_status
+            .as_deref()
+            .is_some_and(|s| !s.ends_with("_IN_PROGRESS"))
+    }
+
+    /// The failure that started it all: the earliest resource failure whose reason is not a
+    /// consequence of another ("Resource creation cancelled"), else the earliest failure.
+    pub fn root_cause(&self) -> Option<&StackEvent> {
+        let failures: Vec<&StackEvent> = self
+            .events
+            .iter()
+            .filter(|e| e.is_failure() && !e.is_stack())
+            .collect();
+        failures
+            .iter()
+            .find(|e| !is_consequence(e.reason.as_deref().unwrap_or("")))
+            .or_else(|| failures.first())
+            .copied()
+    }
+
+    /// Every failure, root cause first, then the others in order.
+    pub fn failures(&self) -> Vec<&StackEvent> {
+        let root = self.root_cause().map(|e| e.event_id.clone());
+        let mut out: Vec<&StackEvent> = self.events.iter().filter(|e| e.is_failure()).collect();
+        out.sort_by_key(|e| Some(&e.event_id) != root.as_ref());
+        out
+    }
+
+    /// Seconds left, from typical durations refined by how fast this operation has been
+    /// compared with them. None before anything started or once settled.
+    pub fn eta_secs(&self, durations: &Durations, now_ms: i64) -> Option<f64> {
+        if self.settled() || self.events.is_empty() {
+            return None;
+        }
+        // Observed speed: actual / typical over resources finished so far (bounded).
+        let (mut actual, mut typical) = (0.0, 0.0);
+        for r in self.resources.values() {
+            if let (Some(s), Some(f), ResourceState::Done) = (r.started_ms, r.finished_ms, r.state)
+            {
+                actual += (f - s) as f64 / 1000.0;
+                typical += durations.typical(&r.resource_type);
+            }
+        }
+        let ratio = if typical >= 10.0 {
+            (actual / typical).clamp(0.02, 5.0)
+        } else {
+            1.0
+        };
+        let mut longest_running: f64 = 0.0;
+        for r in self.in_progress() {
+            let elapsed = r.started_ms.map_or(0.0, |s| (now_ms - s) as f64 / 1000.0);
+            let left = (durations.typical(&r.resource_type) * ratio - elapsed).max(1.0);
+            longest_running = longest_running.max(left);
+        }
+        // Pending resources mostly wait on the running ones, then run in parallel.
+        let longest_pending = self
+            .resources
+            .values()
+            .filter(|r| r.state == ResourceState::Pending)
+            .map(|r| durations.typical(&r.resource_type) * ratio)
+            .fold(0.0, f64::max);
+        Some(longest_running + longest_pending)
+    }
+
+    /// (logical id, type, start, end, failed) per resource that started, by start time: the
+    /// Gantt chart's rows.
+    pub fn timeline(&self) -> Vec<TimelineRow> {
+        let mut rows: Vec<TimelineRow> = self
+            .resources
+            .values()
+            .filter_map(|r| {
+                Some(TimelineRow {
+                    logical_id: r.logical_id.clone(),
+                    resource_type: r.resource_type.clone(),
+                    start_ms: r.started_ms?,
+                    end_ms: r.finished_ms,
+                    failed: r.state == ResourceState::Failed,
+                })
+            })
+            .collect();
+        rows.sort_by_key(|r| (r.start_ms, r.logical_id.clone()));
+        rows
+    }
+}
+
+/// A row of the timeline (Gantt chart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineRow {
+    pub logical_id: String,
+    pub resource_type: String,
+    pub start_ms: i64,
+    pub end_ms: Option<i64>,
+    pub failed: bool,
+}
+
+/// Reasons CloudFormation gives to resources that failed only because another one did.
+fn is_consequence(reason: &str) -> bool {
+    let r = reason.to_ascii_lowercase();
+    r.contains("resource creation cancelled")
+        || r.contains("resource update cancelled")
+        || r.contains("the following resource(s) failed")
+        || r.contains("rollback requested")
+}
+
+/// Render the timeline as text bars, `width` columns for the bars (for `events --chart`).
+pub fn render_timeline(rows: &[TimelineRow], width: usize, now_ms: i64) -> Vec<String> {
+    let Some(start) = rows.iter().map(|r| r.start_ms).min() else {
+        return Vec::new();
+    };
+    let end = rows
+        .iter()
+        .map(|r| r.end_ms.unwrap_or(now_ms))
+        .max()
+        .unwrap_or(start)
+        .max(start + 1);
+    let span = (end - start) as f64;
+    let name_w = rows
+        .iter()
+        .map(|r| r.logical_id.len())
+        .max()
+        .unwrap_or(0)
+        .min(32);
+    rows.iter()
+        .map(|r| {
+            let from = (((r.start_ms - start) as f64 / span) * width as f64).floor() as usize;
+            let to_ms = r.end_ms.unwrap_or(now_ms);
+            let to = ((((to_ms - start) as f64) / span) * width as f64).ceil() as usize;
+            let to = to.clamp(from + 1, width.max(from + 1));
+            let fill = if r.failed {
+                '✗'
+            } else if r.end_ms.is_none() {
+                '░'
+            } else {
+                '█'
+            };
+            let bar: String = (0..width)
+                .map(|i| if i >= from && i < to { fill } else { ' ' })
+                .collect();
+            let secs = (to_ms - r.start_ms) as f64 / 1000.0;
+            let name: String = r.logical_id.chars().take(name_w).collect();
+            format!("{name:<name_w$} │{bar}│ {secs:>6.0}s")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(id: &str, logical: &str, ty: &str, status: &str, t: i64, tok: &str) -> StackEvent {
+        StackEvent {
+            event_id: id.into(),
+            stack_id: "arn:stack/s/1".into(),
+            logical_id: logical.into(),
+            physical_id: None,
+            resource_type: ty.into(),
+            status: status.into(),
+            reason: None,
+            timestamp_ms: t,
+            client_request_token: Some(tok.into()),
+        }
+    }
+    const STACK: &str = "AWS::CloudFormation::Stack";
+
+    #[test]
+    fn stops_at_first_seen_event_and_never_duplicates() {
+        let mut t = Tracker::new(Some("tok".into()), 0);
+        let page1 = vec![
+            ev("3", "Vpc", "AWS::EC2::VPC", "CREATE_COMPLETE", 3, "tok"),
+            ev("2", "Vpc", "AWS::EC2::VPC", "CREATE_IN_PROGRESS", 2, "tok"),
+            ev("1", "s", STACK, "CREATE_IN_PROGRESS", 1, "tok"),
+        ];
+        let out = t.ingest_page(&page1);
+        assert_eq!(
+            out.new_events
+                .iter()
+                .map(|e| e.event_id.as_str())
+                .collect::<Vec<_>>(),
+            ["1", "2", "3"]
+        );
+        // the same page again (a repeated page): nothing new, stop paging
+        let out = t.ingest_page(&page1);
+        assert!(out.new_events.is_empty());
+        assert!(!out.fetch_more);
+        // a newer page overlapping the old one
+        let page2 = vec![
+            ev("4", "s", STACK, "CREATE_COMPLETE", 4, "tok"),
+            ev("3", "Vpc", "AWS::EC2::VPC", "CREATE_COMPLETE", 3, "tok"),
+        ];
+        let out = t.ingest_page(&page2);
+        assert_eq!(out.new_events.len(), 1);
+        assert!(!out.fetch_more);
+        assert!(t.settled());
+        assert_eq!(t.counts(), (1, 1));
+    }
+
+    #[test]
+    fn events_of_other_operations_are_ignored_and_end_paging() {
+        let mut t = Tracker::new(Some("new".into()), 0);
+        let page = vec![
+            ev("9", "s", STACK, "UPDATE_IN_PROGRESS", 9, "new"),
+            ev("5", "s", STACK, "CREATE_COMPLETE", 5, "old"),
+            ev("4", "Vpc", "AWS::EC2::VPC", "CREATE_COMPLETE", 4, "old"),
+        ];
+        let out = t.ingest_page(&page);
+        assert_eq!(out.new_events.len(), 1);
+        assert!(!out.fetch_more);
+    }
+
+    #[test]
+    fn needs_more_is_a_pure_look_ahead() {
+        let mut t = Tracker::new(Some("tok".into()), 0);
+        let page = vec![ev(
+            "2",
+            "Vpc",
+            "AWS::EC2::VPC",
+            "CREATE_IN_PROGRESS",
+            2,
+            "tok",
+        )];
+        assert!(t.needs_more(&page));
+        assert!(t.events.is_empty());
+        t.ingest_page(&page);
+        assert!(!t.needs_more(&page));
+        let foreign = vec![ev("1", "s", STACK, "CREATE_COMPLETE", 1, "old")];
+        assert!(!t.needs_more(&foreign));
+    }
+
+    #[test]
+    fn a_full_page_of_new_events_asks_for_more() {
+        let mut t = Tracker::new(Some("tok".into()), 0);
+        let page: Vec<_> = (0..100)
+            .rev()
+            .map(|i| {
+                ev(
+                    &format!("e{i}"),
+                    "Vpc",
+                    "AWS::EC2::VPC",
+                    "CREATE_IN_PROGRESS",
+                    i,
+                    "tok",
+                )
+            })
+            .collect();
+        assert!(t.ingest_page(&page).fetch_more);
+    }
+
+    #[test]
+    fn multi_page_ingest_applies_oldest_first() {
+        let mut t = Tracker::new(Some("tok".into()), 0);
+        let newest = vec![ev("3", "Vpc", "AWS::EC2::VPC", "CREATE_COMPLETE", 3, "tok")];
+        let older = vec![
+            ev("2", "Vpc", "AWS::EC2::VPC", "CREATE_IN_PROGRESS", 2, "tok"),
+            ev("1", "s", STACK, "CREATE_IN_PROGRESS", 1, "tok"),
+        ];
+        let out = t.ingest_pages(&[newest, older]);
+        assert_eq!(
+            out.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(),
+            ["1", "2", "3"]
+        );
+        assert_eq!(t.resources["Vpc"].state, ResourceState::Done);
+        assert_eq!(t.resources["Vpc"].started_ms, Some(2));
+    }
+
+    #[test]
+    fn root_cause_skips_cancellations() {
+        let mut t = Tracker::new(Some("tok".into()), 0);
+        let mut a = ev("2", "Kms", "AWS::KMS::Key", "CREATE_FAILED", 2, "tok");
+        a.reason = Some("Resource creation cancelled".into());
+        let mut b = ev(
+            "3",
+            "Nat",
+            "AWS::EC2::NatGateway",
+            "CREATE_FAILED",
+            3,
+            "tok",
+        );
+        b.reason = Some("Elastic IP address limit exceeded".into());
+        let mut c = ev("4", "s", STACK, "ROLLBACK_IN_PROGRESS", 4, "tok");
+        c.reason = Some("The following resource(s) failed to create: [Nat, Kms].".into());
+        t.ingest_page(&[c, b, a]);
+        assert_eq!(t.root_cause().unwrap().logical_id, "Nat");
+        assert_eq!(t.failures()[0].logical_id, "Nat");
+    }
+
+    #[test]
+    fn eta_uses_typical_durations_and_observed_speed() {
+        let d = Durations::embedded();
+        let mut t = Tracker::new(Some("tok".into()), 0);
+        t.expect_resources([
+            ("Fw", "AWS::NetworkFirewall::Firewall"),
+            ("Vpc", "AWS::EC2::VPC"),
+            ("Nat", "AWS::EC2::NatGateway"),
+        ]);
+        t.ingest_page(&[
+            ev(
+                "3",
+                "Fw",
+                "AWS::NetworkFirewall::Firewall",
+                "CREATE_IN_PROGRESS",
+                12_000,
+                "tok",
+            ),
+            ev(
+                "2",
+                "Vpc",
+                "AWS::EC2::VPC",
+                "CREATE_COMPLETE",
+                12_000,
+                "tok",
+            ),
+            ev("1", "Vpc", "AWS::EC2::VPC", "CREATE_IN_PROGRESS", 0, "tok"),
+        ]);
+        // VPC took its typical 12 s, so the firewall is expected at its typical 312 s, and the
+        // NAT gateway (pending) after it.
+        let eta = t.eta_secs(&d, 12_000).unwrap();
+        assert!((eta - (312.0 + 106.0)).abs() < 1.0, "{eta}");
+        assert_eq!(t.counts(), (1, 3));
+    }
+
+    #[test]
+    fn timeline_renders_bars() {
+        let rows = vec![
+            TimelineRow {
+                logical_id: "Vpc".into(),
+                resource_type: "AWS::EC2::VPC".into(),
+                start_ms: 0,
+                end_ms: Some(10_000),
+                failed: false,
+            },
+            TimelineRow {
+                logical_id: "Firewall".into(),
+                resource_type: "AWS::NetworkFirewall::Firewall".into(),
+                start_ms: 10_000,
+                end_ms: Some(20_000),
+                failed: true,
+            },
+        ];
+        let lines = render_timeline(&rows, 20, 20_000);
+        assert_eq!(lines[0], "Vpc      │██████████          │     10s");
+        assert_eq!(lines[1], "Firewall │          ✗✗✗✗✗✗✗✗✗✗│     10s");
+    }
+}

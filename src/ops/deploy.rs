@@ -1,0 +1,679 @@
+//! Deploying the environment stack: plan (change set), review, execute, watch the events live,
+//! recover from states CloudFormation cannot continue from, and reattach after a restart.
+//!
+//! Every step reports [`DeployMsg`]s on a channel; the wizard, the line printer and the JSON
+//! printer consume the same messages. What was started (stack id, ClientRequestToken, change
+//! set) is saved *before* the AWS call that needs it, so a crash or kill -9 never loses track.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::aws::stacks::{ChangeSetInfo, ChangeSetKind, StackInfo, TemplateSource};
+use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::params::Parameters;
+use crate::core::progress::{StackEvent, Tracker};
+use crate::state::{RunState, Store};
+use crate::template;
+
+/// Progress of a deployment, as the operation reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeployMsg {
+    /// A step of the operation began ("Creating change set").
+    Phase { text: String },
+    /// An operation was started (or found running) and is being watched.
+    Started {
+        stack_id: String,
+        operation: String,
+        client_request_token: Option<String>,
+        /// Resources the operation is expected to touch: (logical id, type).
+        expected: Vec<(String, String)>,
+    },
+    /// New events, oldest first; never a duplicate.
+    Events { events: Vec<StackEvent> },
+    /// The poller backs off (throttling or a dropped connection) and will retry.
+    Retrying { after_secs: u64, reason: String },
+    /// The operation ended.
+    Finished { outcome: Box<DeployOutcome> },
+}
+
+/// How an operation ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeployOutcome {
+    pub stack_id: String,
+    pub status: String,
+    pub ok: bool,
+    pub outputs: BTreeMap<String, String>,
+    /// The failure that started it all, first; then the others.
+    pub failures: Vec<StackEvent>,
+    pub root_cause: Option<StackEvent>,
+    /// All events of the operation, oldest first (for the timeline).
+    pub events: Vec<StackEvent>,
+}
+
+/// What `plan` found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// A change set to review; execute it or cancel it.
+    Review(Review),
+    /// The stack already matches the template and parameters.
+    UpToDate(StackInfo),
+    /// An operation is already running on the stack: watch it.
+    InProgress(StackInfo),
+    /// The stack is in a state CloudFormation cannot update from.
+    Blocked {
+        stack: StackInfo,
+        recovery: Recovery,
+    },
+}
+
+/// How to get out of a blocked state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Recovery {
+    /// ROLLBACK_COMPLETE, ROLLBACK_FAILED, CREATE_FAILED, DELETE_FAILED: delete, then create again.
+    DeleteAndRetry,
+    /// UPDATE_ROLLBACK_FAILED: ContinueUpdateRollback.
+    ContinueRollback,
+}
+
+impl Recovery {
+    pub fn for_status(status: &str) -> Option<Recovery> {
+        match status {
+            "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" | "DELETE_FAILED" => {
+                Some(Recovery::DeleteAndRetry)
+            }
+            "UPDATE_ROLLBACK_FAILED" => Some(Recovery::ContinueRollback),
+            _ => None,
+        }
+    }
+
+    /// What to tell the user, with the exact command.
+    pub fn explain(self, stack: &str, status: &str) -> String {
+        match self {
+            Recovery::DeleteAndRetry => format!(
+                "stack {stack} is in {status}: CloudFormation cannot update it. Delete it and \
+                 deploy again: `studio-tui deploy --recreate` (or press R in the wizard)"
+            ),
+            Recovery::ContinueRollback => format!(
+                "stack {stack} is in {status}: continue the rollback first: `studio-tui deploy \
+                 --continue-rollback` (or press C in the wizard)"
+            ),
+        }
+    }
+}
+
+/// A change set waiting for the user's decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub stack_name: String,
+    pub kind: ChangeSetKind,
+    pub change_set: ChangeSetInfo,
+    /// The ClientRequestToken the execution will carry.
+    pub token: String,
+}
+
+/// Shared handle on the saved state, so a task can record what it started.
+pub type SharedStore = Arc<Mutex<Store>>;
+
+/// How often the poller asks for new events (rain polls every 2 s).
+pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+fn rfc3339_now() -> String {
+    aws_smithy_types::DateTime::from_millis(now_ms())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default()
+}
+
+fn send(tx: &UnboundedSender<DeployMsg>, msg: DeployMsg) {
+    // A closed channel means the front-end left; the operation goes on in AWS regardless.
+    let _ = tx.send(msg);
+}
+
+fn record(store: &SharedStore, session: &Session, project: &str, f: impl FnOnce(&mut RunState)) {
+    if let Ok(mut s) = store.lock() {
+        let mut run = s
+            .run(&session.region, project)
+            .cloned()
+            .unwrap_or(RunState {
+                stack_name: project.to_string(),
+                ..RunState::default()
+            });
+        run.profile = session.profile.clone();
+        f(&mut run);
+        if let Err(e) = s.save_run(&session.region, project, run) {
+            tracing::warn!("cannot save run state: {e}");
+        }
+    }
+}
+
+/// The template source for CloudFormation: inline when it fits, else staged in S3 (the
+/// caller supplies the staging bucket; see [`stage_template`]).
+pub fn template_source(body: &str) -> Option<TemplateSource> {
+    (body.len() <= template::INLINE_LIMIT).then(|| TemplateSource::Body(body.to_string()))
+}
+
+/// Upload a template too large for TemplateBody to `bucket` and return its URL.
+pub async fn stage_template(
+    session: &Session,
+    bucket: &str,
+    key: &str,
+    body: &str,
+) -> Result<TemplateSource, AwsError> {
+    let s3 = session.s3();
+    if s3.head_bucket().bucket(bucket).send().await.is_err() {
+        let mut req = s3.create_bucket().bucket(bucket);
+        if session.region != "us-east-1" {
+            req = req.create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                        session.region.as_str(),
+                    ))
+                    .build(),
+            );
+        }
+        req.send()
+            .await
+            .map_err(|e| AwsError::from_sdk("s3:CreateBucket", e, &session.error_context))?;
+    }
+    s3.put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(aws_sdk_s3::primitives::ByteStream::from(
+            body.as_bytes().to_vec(),
+        ))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("s3:PutObject", e, &session.error_context))?;
+    let url = match &session.endpoint_url {
+        Some(ep) => format!("{}/{bucket}/{key}", ep.trim_end_matches('/')),
+        None => format!("https://{bucket}.s3.{}.amazonaws.com/{key}", session.region),
+    };
+    Ok(TemplateSource::Url(url))
+}
+
+/// Look at the stack and prepare what comes next: a change set to review, or why not.
+pub async fn plan(
+    session: &Session,
+    store: &SharedStore,
+    params: &Parameters,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<Plan, AwsError> {
+    let stack_name = params.project_name.clone();
+    send(
+        tx,
+        DeployMsg::Phase {
+            text: format!("Looking up stack {stack_name}"),
+        },
+    );
+    let existing = session.describe_stack(&stack_name).await?;
+    let kind = match &existing {
+        None => ChangeSetKind::Create,
+        Some(s) if s.status == "REVIEW_IN_PROGRESS" => ChangeSetKind::Create,
+        Some(s) if s.is_in_progress() => return Ok(Plan::InProgress(s.clone())),
+        Some(s) => {
+            if let Some(recovery) = Recovery::for_status(&s.status) {
+                return Ok(Plan::Blocked {
+                    stack: s.clone(),
+                    recovery,
+                });
+            }
+            ChangeSetKind::Update
+        }
+    };
+    let source = match template_source(template::TEMPLATE_YAML) {
+        Some(s) => s,
+        None => {
+            let bucket = format!("{stack_name}-cfn-templates");
+            send(
+                tx,
+                DeployMsg::Phase {
+                    text: format!("Staging the template in s3://{bucket}"),
+                },
+            );
+            stage_template(
+                session,
+                &bucket,
+                "studio-environment.yaml",
+                template::TEMPLATE_YAML,
+            )
+            .await?
+        }
+    };
+    let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
+    let change_set_name = format!("studio-tui-{}", now_ms());
+    send(
+        tx,
+        DeployMsg::Phase {
+            text: format!(
+                "Creating {} change set {change_set_name}",
+                if kind == ChangeSetKind::Create {
+                    "CREATE"
+                } else {
+                    "UPDATE"
+                }
+            ),
+        },
+    );
+    let (id, stack_id) = session
+        .create_change_set(
+            &stack_name,
+            &change_set_name,
+            kind,
+            &source,
+            &params.to_cfn_parameters(),
+            &[
+                ("Project", stack_name.clone()),
+                ("ManagedBy", "studio-tui".to_string()),
+            ],
+            &token,
+        )
+        .await?;
+    record(store, session, &stack_name, |r| {
+        r.stack_id = Some(stack_id.clone());
+        r.change_set_id = Some(id.clone());
+    });
+    let change_set = wait_change_set(session, &id).await?;
+    Ok(Plan::Review(Review {
+        stack_name,
+        kind,
+        change_set,
+        token,
+    }))
+}
+
+/// Poll DescribeChangeSet until it is ready or failed (1 s, then backing off to 5 s).
+async fn wait_change_set(session: &Session, id: &str) -> Result<ChangeSetInfo, AwsError> {
+    let mut delay = Duration::from_millis(500);
+    for _ in 0..120 {
+        let info = session.describe_change_set(id).await?;
+        match info.status.as_str() {
+            "CREATE_COMPLETE" | "FAILED" | "DELETE_COMPLETE" | "DELETE_FAILED" => {
+                return Ok(info);
+            }
+            _ => {}
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+    Err(AwsError::new(
+        ErrorKind::Other,
+        "cloudformation:DescribeChangeSet",
+        "the change set was not ready after 10 minutes",
+    ))
+}
+
+/// Cancel a review: delete the change set, and the empty stack a CREATE change set leaves.
+pub async fn cancel(
+    session: &Session,
+    store: &SharedStore,
+    review: &Review,
+) -> Result<(), AwsError> {
+    session
+        .delete_change_set(&review.change_set.change_set_id)
+        .await?;
+    if review.kind == ChangeSetKind::Create
+        && let Some(s) = session.describe_stack(&review.change_set.stack_id).await?
+        && s.status == "REVIEW_IN_PROGRESS"
+    {
+        let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
+        session.delete_stack(&s.stack_id, &token).await?;
+    }
+    if let Ok(mut s) = store.lock() {
+        let _ = s.forget_run(&session.region, &review.stack_name);
+    }
+    Ok(())
+}
+
+/// Execute a reviewed change set and watch it to the end.
+pub async fn execute(
+    session: &Session,
+    store: &SharedStore,
+    review: &Review,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<DeployOutcome, AwsError> {
+    let operation = match review.kind {
+        ChangeSetKind::Create => "create",
+        ChangeSetKind::Update => "update",
+    };
+    let since = now_ms() - 5_000;
+    // Saved before the call: a crash right after it still knows what to reattach to.
+    record(store, session, &review.stack_name, |r| {
+        r.stack_id = Some(review.change_set.stack_id.clone());
+        r.operation = Some(operation.to_string());
+        r.client_request_token = Some(review.token.clone());
+        r.change_set_id = Some(review.change_set.change_set_id.clone());
+        r.started_at = Some(rfc3339_now());
+    });
+    send(
+        tx,
+        DeployMsg::Phase {
+            text: "Executing the change set".into(),
+        },
+    );
+    session
+        .execute_change_set(&review.change_set.change_set_id, &review.token)
+        .await?;
+    let expected: Vec<(String, String)> = review
+        .change_set
+        .changes
+        .iter()
+        .map(|c| (c.logical_id.clone(), c.resource_type.clone()))
+        .collect();
+    watch(
+        session,
+        &review.change_set.stack_id,
+        operation,
+        Some(review.token.clone()),
+        since,
+        expected,
+        tx,
+    )
+    .await
+}
+
+/// Delete the stack (recovery, or teardown) and watch it to the end.
+pub async fn delete_and_watch(
+    session: &Session,
+    store: &SharedStore,
+    stack: &StackInfo,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<DeployOutcome, AwsError> {
+    let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
+    let since = now_ms() - 5_000;
+    record(store, session, &stack.stack_name, |r| {
+        r.stack_id = Some(stack.stack_id.clone());
+        r.operation = Some("delete".into());
+        r.client_request_token = Some(token.clone());
+        r.started_at = Some(rfc3339_now());
+    });
+    send(
+        tx,
+        DeployMsg::Phase {
+            text: format!("Deleting stack {} ({})", stack.stack_name, stack.status),
+        },
+    );
+    session.delete_stack(&stack.stack_id, &token).await?;
+    let expected = session
+        .stack_resources(&stack.stack_id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, _, status, _)| status != "DELETE_COMPLETE")
+        .map(|(id, ty, _, _)| (id, ty))
+        .collect();
+    watch(
+        session,
+        &stack.stack_id,
+        "delete",
+        Some(token),
+        since,
+        expected,
+        tx,
+    )
+    .await
+}
+
+/// Continue a failed update rollback and watch it.
+pub async fn continue_rollback(
+    session: &Session,
+    store: &SharedStore,
+    stack: &StackInfo,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<DeployOutcome, AwsError> {
+    let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
+    let since = now_ms() - 5_000;
+    record(store, session, &stack.stack_name, |r| {
+        r.stack_id = Some(stack.stack_id.clone());
+        r.operation = Some("continue-rollback".into());
+        r.client_request_token = Some(token.clone());
+        r.started_at = Some(rfc3339_now());
+    });
+    session
+        .continue_update_rollback(&stack.stack_id, &token)
+        .await?;
+    watch(
+        session,
+        &stack.stack_id,
+        "continue-rollback",
+        Some(token),
+        since,
+        Vec::new(),
+        tx,
+    )
+    .await
+}
+
+/// Reattach to whatever runs on the stack now (after a restart or kill -9): use the saved
+/// ClientRequestToken when it belongs to the running operation, so every event it missed is
+/// replayed, then follow it to the end.
+pub async fn reattach(
+    session: &Session,
+    store: &SharedStore,
+    stack: &StackInfo,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<DeployOutcome, AwsError> {
+    let saved = store
+        .lock()
+        .ok()
+        .and_then(|s| s.run(&session.region, &stack.stack_name).cloned());
+    // The latest events tell which token the running operation carries.
+    let (page, _) = session.stack_events_page(&stack.stack_id, None).await?;
+    let running_token = page.first().and_then(|e| e.client_request_token.clone());
+    let token = match (&saved, &running_token) {
+        (Some(r), Some(t)) if r.client_request_token.as_ref() == Some(t) => Some(t.clone()),
+        (_, Some(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let operation = saved
+        .and_then(|r| r.operation)
+        .unwrap_or_else(|| "operation".into());
+    let since = if token.is_some() {
+        0
+    } else {
+        now_ms() - 60 * 60 * 1000
+    };
+    let expected = session
+        .stack_resources(&stack.stack_id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, ty, _, _)| (id, ty))
+        .collect();
+    watch(
+        session,
+        &stack.stack_id,
+        &operation,
+        token,
+        since,
+        expected,
+        tx,
+    )
+    .await
+}
+
+/// Fetch every event newer than what the tracker has seen: page 1, and further pages only while
+/// each page is entirely new (stop paging at the first EventId already seen).
+pub async fn poll_events(
+    session: &Session,
+    stack_id: &str,
+    tracker: &mut Tracker,
+) -> Result<Vec<StackEvent>, AwsError> {
+    let mut pages = Vec::new();
+    let mut next = None;
+    loop {
+        let (page, token) = session.stack_events_page(stack_id, next).await?;
+        let more = tracker.needs_more(&page) && token.is_some();
+        pages.push(page);
+        if !more {
+            break;
+        }
+        next = token;
+    }
+    Ok(tracker.ingest_pages(&pages))
+}
+
+/// Follow an operation to its end: events every [`POLL_INTERVAL`], backoff on throttling and
+/// dropped connections, one final poll after the stack settles.
+pub async fn watch(
+    session: &Session,
+    stack_id: &str,
+    operation: &str,
+    token: Option<String>,
+    since_ms: i64,
+    expected: Vec<(String, String)>,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<DeployOutcome, AwsError> {
+    watch_with_interval(
+        session,
+        stack_id,
+        operation,
+        token,
+        since_ms,
+        expected,
+        tx,
+        POLL_INTERVAL,
+    )
+    .await
+}
+
+/// [`watch`] with an explicit poll interval (tests use a short one).
+#[allow(clippy::too_many_arguments)]
+pub async fn watch_with_interval(
+    session: &Session,
+    stack_id: &str,
+    operation: &str,
+    token: Option<String>,
+    since_ms: i64,
+    expected: Vec<(String, String)>,
+    tx: &UnboundedSender<DeployMsg>,
+    interval: Duration,
+) -> Result<DeployOutcome, AwsError> {
+    let mut tracker = Tracker::new(token.clone(), since_ms);
+    tracker.expect_resources(expected.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+    send(
+        tx,
+        DeployMsg::Started {
+            stack_id: stack_id.to_string(),
+            operation: operation.to_string(),
+            client_request_token: token,
+            expected,
+        },
+    );
+    let mut backoff = interval;
+    let mut failures_in_a_row = 0u32;
+    loop {
+        let step = async {
+            let new = poll_events(session, stack_id, &mut tracker).await?;
+            let stack = session.describe_stack(stack_id).await?;
+            Ok::<_, AwsError>((new, stack))
+        }
+        .await;
+        match step {
+            Ok((new, stack)) => {
+                failures_in_a_row = 0;
+                backoff = interval;
+                if !new.is_empty() {
+                    send(tx, DeployMsg::Events { events: new });
+                }
+                let settled = match &stack {
+                    None => true,
+                    Some(s) => !s.is_in_progress(),
+                };
+                if settled {
+                    // One final poll: events written just before the status flipped.
+                    if let Ok(new) = poll_events(session, stack_id, &mut tracker).await
+                        && !new.is_empty()
+                    {
+                        send(tx, DeployMsg::Events { events: new });
+                    }
+                    let outcome = outcome(stack_id, stack, &tracker);
+                    send(
+                        tx,
+                        DeployMsg::Finished {
+                            outcome: Box::new(outcome.clone()),
+                        },
+                    );
+                    return Ok(outcome);
+                }
+                tokio::time::sleep(interval).await;
+            }
+            Err(e) if e.is_transient() && failures_in_a_row < 20 => {
+                failures_in_a_row += 1;
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                send(
+                    tx,
+                    DeployMsg::Retrying {
+                        after_secs: backoff.as_secs(),
+                        reason: e.message.clone(),
+                    },
+                );
+                tokio::time::sleep(backoff).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn outcome(stack_id: &str, stack: Option<StackInfo>, tracker: &Tracker) -> DeployOutcome {
+    let status = stack
+        .as_ref()
+        .map(|s| s.status.clone())
+        .or_else(|| tracker.stack_status.clone())
+        .unwrap_or_else(|| "DELETE_COMPLETE".into());
+    let ok = matches!(
+        status.as_str(),
+        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "DELETE_COMPLETE" | "IMPORT_COMPLETE"
+    );
+    DeployOutcome {
+        stack_id: stack_id.to_string(),
+        ok,
+        outputs: stack.map(|s| s.outputs).unwrap_or_default(),
+        failures: tracker.failures().into_iter().cloned().collect(),
+        root_cause: tracker.root_cause().cloned(),
+        events: tracker.events.clone(),
+        status,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_by_status() {
+        assert_eq!(
+            Recovery::for_status("ROLLBACK_COMPLETE"),
+            Some(Recovery::DeleteAndRetry)
+        );
+        assert_eq!(
+            Recovery::for_status("UPDATE_ROLLBACK_FAILED"),
+            Some(Recovery::ContinueRollback)
+        );
+        assert_eq!(Recovery::for_status("CREATE_COMPLETE"), None);
+        assert!(
+            Recovery::DeleteAndRetry
+                .explain("demo", "ROLLBACK_COMPLETE")
+                .contains("--recreate")
+        );
+    }
+
+    #[test]
+    fn the_embedded_template_goes_inline() {
+        assert!(matches!(
+            template_source(template::TEMPLATE_YAML),
+            Some(TemplateSource::Body(_))
+        ));
+        assert!(template_source(&"x".repeat(template::INLINE_LIMIT + 1)).is_none());
+    }
+}
