@@ -68,6 +68,12 @@ pub enum Command {
     Whoami,
     /// Run the bundled local AWS emulator until Ctrl-C, and print how to point tools at it.
     Sandbox(SandboxArgs),
+    /// Deploy (create or update) the environment stack: change set, review, live events.
+    Deploy(DeployArgs),
+    /// One summary of the project: identity, stack, outputs, what is running.
+    Status(ProjectArgs),
+    /// The events of the stack's latest operation; --follow until it settles, --chart for a timeline.
+    Events(EventsArgs),
     /// Print the environment's CloudFormation template; parameter flags given are checked
     /// against it offline (exit 1 when one would be rejected).
     Template {
@@ -149,6 +155,41 @@ impl ParamArgs {
 pub enum TemplateFormat {
     Yaml,
     Json,
+}
+
+/// Which project (stack) a command is about.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ProjectArgs {
+    /// Project name (= stack name). Default: the last project used in this region, else the seed default.
+    #[arg(long, value_name = "NAME")]
+    pub project_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Execute the change set without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// If the stack is in ROLLBACK_COMPLETE / CREATE_FAILED / DELETE_FAILED, delete it and deploy again.
+    #[arg(long)]
+    pub recreate: bool,
+    /// If the stack is in UPDATE_ROLLBACK_FAILED, continue the rollback.
+    #[arg(long)]
+    pub continue_rollback: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EventsArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Keep printing new events until the stack settles.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// Draw a timeline (Gantt chart) of how long each resource took.
+    #[arg(long)]
+    pub chart: bool,
 }
 
 /// Output style chosen from the flags and whether stdout is a terminal.

@@ -9,7 +9,7 @@ use studio_tui::aws::{self, SessionOptions};
 use studio_tui::cli::{Cli, Command, OutputMode, ParamArgs, SandboxArgs, TemplateFormat};
 use studio_tui::config::Paths;
 use studio_tui::sandbox::{self, Emulator, EmulatorOptions};
-use studio_tui::{exit, logging, ops, plain, template, ui};
+use studio_tui::{commands, exit, logging, ops, plain, template, ui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -120,10 +120,51 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 }
             }
         }
+        Some(Command::Deploy(args)) => match command_context(options, mode, &paths, g).await? {
+            Ok(ctx) => commands::deploy(&ctx, args).await,
+            Err(code) => Ok(code),
+        },
+        Some(Command::Status(args)) => match command_context(options, mode, &paths, g).await? {
+            Ok(ctx) => commands::status(&ctx, args).await,
+            Err(code) => Ok(code),
+        },
+        Some(Command::Events(args)) => match command_context(options, mode, &paths, g).await? {
+            Ok(ctx) => commands::events(&ctx, args).await,
+            Err(code) => Ok(code),
+        },
         Some(Command::Sandbox(_))
         | Some(Command::Completions { .. })
         | Some(Command::Template { .. }) => Ok(exit::OK),
     }
+}
+
+/// Connect and load state for a command; Err(exit code) after printing why it cannot run.
+async fn command_context(
+    options: SessionOptions,
+    mode: OutputMode,
+    paths: &Paths,
+    g: &studio_tui::cli::GlobalOpts,
+) -> anyhow::Result<Result<commands::CommandContext, i32>> {
+    let config = match &g.config {
+        Some(path) => match ops::params::read_config(path) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(Err(exit::USAGE));
+            }
+        },
+        None => None,
+    };
+    let session = match aws::connect(&options).await {
+        Ok(s) => s,
+        Err(e) => {
+            plain::print_aws_error(mode, &e);
+            return Ok(Err(exit::FAILED));
+        }
+    };
+    Ok(Ok(commands::CommandContext::new(
+        session, mode, paths, config,
+    )?))
 }
 
 async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Result<i32> {

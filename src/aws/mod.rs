@@ -38,6 +38,8 @@ pub struct Session {
     pub endpoint_url: Option<String>,
     pub read_only: bool,
     pub error_context: ErrorContext,
+    /// A prepared CloudFormation client (a test double) used instead of building one.
+    pub cloudformation_override: Option<aws_sdk_cloudformation::Client>,
 }
 
 /// Who the credentials belong to (STS GetCallerIdentity).
@@ -136,6 +138,7 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
         endpoint_url,
         read_only: opts.read_only,
         error_context: ctx,
+        cloudformation_override: None,
     })
 }
 
@@ -197,6 +200,9 @@ impl Session {
     }
 
     pub fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
+        if let Some(c) = &self.cloudformation_override {
+            return c.clone();
+        }
         let conf = aws_sdk_cloudformation::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
             .build();
@@ -225,6 +231,12 @@ impl Session {
             .interceptor(self.guard())
             .build();
         aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    /// Use this CloudFormation client for every call (tests drive exact sequences with it).
+    pub fn with_cloudformation_client(mut self, client: aws_sdk_cloudformation::Client) -> Session {
+        self.cloudformation_override = Some(client);
+        self
     }
 
     /// STS GetCallerIdentity: proves the credentials work and says whose they are.

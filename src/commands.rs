@@ -1,0 +1,642 @@
+//! The non-interactive commands (`deploy`, `status`, `events`): the same operations as the
+//! wizard, printed line by line or as JSON.
+
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use crate::aws::Session;
+use crate::cli::{DeployArgs, EventsArgs, OutputMode, ProjectArgs};
+use crate::config::Paths;
+use crate::core::cidr::{Finding, Severity};
+use crate::core::params::Parameters;
+use crate::core::progress::{StackEvent, Tracker, render_timeline};
+use crate::exit;
+use crate::ops::deploy::{self, DeployMsg, DeployOutcome, Plan, Recovery, SharedStore};
+use crate::ops::params::{ConfigFile, resolve};
+use crate::state::Store;
+use crate::template;
+
+/// What every command needs.
+pub struct CommandContext {
+    pub session: Session,
+    pub mode: OutputMode,
+    pub store: SharedStore,
+    pub config: Option<ConfigFile>,
+}
+
+impl CommandContext {
+    pub fn new(
+        session: Session,
+        mode: OutputMode,
+        paths: &Paths,
+        config: Option<ConfigFile>,
+    ) -> anyhow::Result<Self> {
+        let store = Store::load(paths)?;
+        for p in &store.problems {
+            eprintln!("warning: {p}");
+        }
+        Ok(CommandContext {
+            session,
+            mode,
+            store: Arc::new(Mutex::new(store)),
+            config,
+        })
+    }
+
+    /// The project a command is about: --project-name, else the last one used here, else the
+    /// config file's, else the seed default.
+    pub fn project_name(&self, args: &ProjectArgs) -> String {
+        if let Some(p) = &args.project_name {
+            return p.clone();
+        }
+        if let Some((_, name)) = self.config.as_ref().and_then(|c| {
+            c.overrides
+                .iter()
+                .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
+        }) {
+            return name.clone();
+        }
+        self.store
+            .lock()
+            .ok()
+            .and_then(|s| s.answers.last_project.get(&self.session.region).cloned())
+            .unwrap_or_else(|| Parameters::default().project_name)
+    }
+
+    fn saved_parameters(&self, project: Option<&str>) -> Option<Parameters> {
+        self.store.lock().ok().and_then(|s| {
+            s.saved_answers(&self.session.region, project)
+                .map(|a| a.parameters.clone())
+        })
+    }
+}
+
+fn print_findings(findings: &[Finding]) {
+    for f in findings {
+        let tag = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        eprintln!("{tag}: {} [{}]\n  fix: {}", f.message, f.code, f.fix);
+    }
+}
+
+fn hms(ms: i64) -> String {
+    aws_smithy_types::DateTime::from_millis(ms)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .ok()
+        .and_then(|s| s.get(11..19).map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// One line per event, CDK-events style.
+pub fn event_line(e: &StackEvent) -> String {
+    let mut line = format!(
+        "{}  {:<28} {:<40} {}",
+        hms(e.timestamp_ms),
+        e.status,
+        e.resource_type,
+        e.logical_id
+    );
+    if let Some(r) = &e.reason
+        && !r.is_empty()
+    {
+        line.push_str("  ");
+        line.push_str(r);
+    }
+    line
+}
+
+/// Print one deploy message in the chosen mode.
+fn print_msg(mode: OutputMode, msg: &DeployMsg) {
+    if mode == OutputMode::Json {
+        // One JSON object per line; the final outcome without the events it repeats.
+        let line = match msg {
+            DeployMsg::Events { events } => {
+                for e in events {
+                    #[derive(Serialize)]
+                    struct Ev<'a> {
+                        r#type: &'static str,
+                        #[serde(flatten)]
+                        event: &'a StackEvent,
+                    }
+                    println!(
+                        "{}",
+                        serde_json::to_string(&Ev {
+                            r#type: "event",
+                            event: e
+                        })
+                        .unwrap_or_default()
+                    );
+                }
+                return;
+            }
+            DeployMsg::Finished { outcome } => {
+                let mut o = (**outcome).clone();
+                o.events.clear();
+                serde_json::to_string(&DeployMsg::Finished {
+                    outcome: Box::new(o),
+                })
+            }
+            other => serde_json::to_string(other),
+        };
+        println!("{}", line.unwrap_or_default());
+        return;
+    }
+    match msg {
+        DeployMsg::Phase { text } => eprintln!("{text}…"),
+        DeployMsg::Started {
+            operation,
+            stack_id,
+            expected,
+            ..
+        } => eprintln!(
+            "Watching {operation} of {stack_id} ({} resources)",
+            expected.len()
+        ),
+        DeployMsg::Events { events } => {
+            for e in events {
+                println!("{}", event_line(e));
+            }
+        }
+        DeployMsg::Retrying { after_secs, reason } => {
+            eprintln!("AWS did not answer ({reason}); retrying in {after_secs}s")
+        }
+        DeployMsg::Finished { outcome } => print_outcome(outcome),
+    }
+}
+
+fn print_outcome(o: &DeployOutcome) {
+    println!();
+    println!("Stack {}: {}", o.stack_id, o.status);
+    if let Some(root) = &o.root_cause {
+        println!(
+            "Root cause: {} ({}) {}: {}",
+            root.logical_id,
+            root.resource_type,
+            root.status,
+            root.reason.as_deref().unwrap_or("no reason given")
+        );
+        let others: Vec<_> = o
+            .failures
+            .iter()
+            .filter(|f| f.event_id != root.event_id)
+            .collect();
+        if !others.is_empty() {
+            println!("Other failures:");
+            for f in others {
+                println!(
+                    "  {} {}: {}",
+                    f.logical_id,
+                    f.status,
+                    f.reason.as_deref().unwrap_or("")
+                );
+            }
+        }
+    }
+    if !o.outputs.is_empty() {
+        println!("Outputs:");
+        let w = o.outputs.keys().map(String::len).max().unwrap_or(0);
+        for (k, v) in &o.outputs {
+            println!("  {k:<w$}  {v}");
+        }
+    }
+}
+
+/// Drive an operation's messages to the printer; returns the outcome.
+async fn stream<F>(mode: OutputMode, fut: F) -> Result<DeployOutcome, crate::aws::AwsError>
+where
+    F: FnOnce(
+        mpsc::UnboundedSender<DeployMsg>,
+    ) -> tokio::task::JoinHandle<Result<DeployOutcome, crate::aws::AwsError>>,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let handle = fut(tx);
+    while let Some(msg) = rx.recv().await {
+        print_msg(mode, &msg);
+    }
+    handle.await.unwrap_or_else(|e| {
+        Err(crate::aws::AwsError::new(
+            crate::aws::ErrorKind::Other,
+            "studio-tui",
+            format!("the operation task failed: {e}"),
+        ))
+    })
+}
+
+fn confirm(question: &str, yes: bool) -> Result<bool, i32> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        eprintln!("error: {question} needs confirmation; pass --yes to run without a terminal");
+        return Err(exit::USAGE);
+    }
+    match inquire::Confirm::new(question).with_default(false).prompt() {
+        Ok(answer) => Ok(answer),
+        Err(_) => Ok(false),
+    }
+}
+
+/// Resolve and check the parameters: exit code 2 with the messages when invalid.
+pub fn checked_parameters(
+    ctx: &CommandContext,
+    args: &crate::cli::ParamArgs,
+) -> Result<Parameters, i32> {
+    let overrides = args.overrides();
+    let project = overrides
+        .iter()
+        .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
+        .map(|(_, v)| v.clone());
+    let saved = ctx.saved_parameters(project.as_deref());
+    let params = resolve(saved.as_ref(), ctx.config.as_ref(), &overrides);
+    let mut findings: Vec<Finding> = params
+        .validate(0)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if findings.is_empty() {
+        findings = template::embedded().check_parameters(&params.to_cfn_parameters());
+    }
+    if !findings.is_empty() {
+        print_findings(&findings);
+        eprintln!("Nothing was deployed. Fix the values above and run the command again.");
+        return Err(exit::USAGE);
+    }
+    Ok(params)
+}
+
+/// `studio-tui deploy`.
+pub async fn deploy(ctx: &CommandContext, args: &DeployArgs) -> anyhow::Result<i32> {
+    let params = match checked_parameters(ctx, &args.params) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    // Answers are saved before anything is deployed: a failure never loses them.
+    if let Ok(mut s) = ctx.store.lock() {
+        let users = s
+            .saved_answers(&ctx.session.region, Some(&params.project_name))
+            .map(|a| a.users.clone())
+            .unwrap_or_default();
+        if let Err(e) = s.save_answers(&ctx.session.region, &params, &users) {
+            eprintln!("warning: could not save your answers: {e}");
+        }
+    }
+    let mode = ctx.mode;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let plan = {
+        let session = ctx.session.clone();
+        let store = ctx.store.clone();
+        let params = params.clone();
+        let h = tokio::spawn(async move { deploy::plan(&session, &store, &params, &tx).await });
+        while let Some(msg) = rx.recv().await {
+            print_msg(mode, &msg);
+        }
+        h.await?
+    };
+    let plan = match plan {
+        Ok(p) => p,
+        Err(e) => {
+            crate::plain::print_aws_error(mode, &e);
+            return Ok(exit::FAILED);
+        }
+    };
+    let outcome = match plan {
+        Plan::UpToDate(stack) => {
+            eprintln!(
+                "Stack {} is up to date ({}).",
+                stack.stack_name, stack.status
+            );
+            return Ok(exit::OK);
+        }
+        Plan::InProgress(stack) => {
+            eprintln!(
+                "Stack {} is already busy ({}); following it.",
+                stack.stack_name, stack.status
+            );
+            let (session, store) = (ctx.session.clone(), ctx.store.clone());
+            stream(mode, move |tx| {
+                tokio::spawn(async move { deploy::reattach(&session, &store, &stack, &tx).await })
+            })
+            .await
+        }
+        Plan::Blocked { stack, recovery } => {
+            let wanted = match recovery {
+                Recovery::DeleteAndRetry => args.recreate,
+                Recovery::ContinueRollback => args.continue_rollback,
+            };
+            if !wanted {
+                eprintln!(
+                    "error: {}",
+                    recovery.explain(&stack.stack_name, &stack.status)
+                );
+                return Ok(exit::FAILED);
+            }
+            let (session, store) = (ctx.session.clone(), ctx.store.clone());
+            let result = stream(mode, move |tx| {
+                tokio::spawn(async move {
+                    match recovery {
+                        Recovery::DeleteAndRetry => {
+                            deploy::delete_and_watch(&session, &store, &stack, &tx).await
+                        }
+                        Recovery::ContinueRollback => {
+                            deploy::continue_rollback(&session, &store, &stack, &tx).await
+                        }
+                    }
+                })
+            })
+            .await;
+            match result {
+                Ok(o) if o.ok || o.status == "UPDATE_ROLLBACK_COMPLETE" => {
+                    // Recovered: plan again from a clean state.
+                    let again = DeployArgs {
+                        recreate: false,
+                        continue_rollback: false,
+                        ..args.clone()
+                    };
+                    return Box::pin(deploy(ctx, &again)).await;
+                }
+                Ok(o) => Ok(o),
+                Err(e) => Err(e),
+            }
+        }
+        Plan::Review(review) => {
+            print_review(mode, &review);
+            if review.change_set.is_empty_change() {
+                let _ = deploy::cancel(&ctx.session, &ctx.store, &review).await;
+                eprintln!("No changes: the stack already matches.");
+                return Ok(exit::OK);
+            }
+            if review.change_set.status != "CREATE_COMPLETE" {
+                eprintln!(
+                    "error: the change set failed: {}",
+                    review
+                        .change_set
+                        .status_reason
+                        .as_deref()
+                        .unwrap_or("no reason given")
+                );
+                let _ = deploy::cancel(&ctx.session, &ctx.store, &review).await;
+                return Ok(exit::FAILED);
+            }
+            match confirm("Execute this change set?", args.yes) {
+                Ok(true) => {}
+                Ok(false) => {
+                    deploy::cancel(&ctx.session, &ctx.store, &review).await?;
+                    eprintln!("Cancelled; the change set was deleted.");
+                    return Ok(exit::OK);
+                }
+                Err(code) => {
+                    let _ = deploy::cancel(&ctx.session, &ctx.store, &review).await;
+                    return Ok(code);
+                }
+            }
+            let (session, store) = (ctx.session.clone(), ctx.store.clone());
+            stream(mode, move |tx| {
+                tokio::spawn(async move { deploy::execute(&session, &store, &review, &tx).await })
+            })
+            .await
+        }
+    };
+    match outcome {
+        Ok(o) if o.ok => Ok(exit::OK),
+        Ok(_) => Ok(exit::FAILED),
+        Err(e) => {
+            crate::plain::print_aws_error(mode, &e);
+            Ok(exit::FAILED)
+        }
+    }
+}
+
+/// Security-relevant resource types: their changes are highlighted in reviews.
+pub fn is_security_relevant(resource_type: &str) -> bool {
+    resource_type.starts_with("AWS::IAM::")
+        || resource_type.starts_with("AWS::EC2::SecurityGroup")
+        || resource_type.starts_with("AWS::NetworkFirewall::")
+        || matches!(
+            resource_type,
+            "AWS::S3::BucketPolicy" | "AWS::EC2::VPCEndpoint" | "AWS::KMS::Key"
+        )
+}
+
+fn print_review(mode: OutputMode, review: &deploy::Review) {
+    if mode == OutputMode::Json {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            r#type: &'static str,
+            change_set: &'a crate::aws::stacks::ChangeSetInfo,
+        }
+        println!(
+            "{}",
+            serde_json::to_string(&Doc {
+                r#type: "change_set",
+                change_set: &review.change_set
+            })
+            .unwrap_or_default()
+        );
+        return;
+    }
+    let cs = &review.change_set;
+    let count = |a: &str| cs.changes.iter().filter(|c| c.action == a).count();
+    eprintln!(
+        "Change set for stack {}: {} to add, {} to modify ({} replaced), {} to remove",
+        review.stack_name,
+        count("Add"),
+        count("Modify"),
+        cs.changes
+            .iter()
+            .filter(|c| c.replacement.as_deref() == Some("True"))
+            .count(),
+        count("Remove")
+    );
+    for c in &cs.changes {
+        let flag = if is_security_relevant(&c.resource_type) {
+            "[security] "
+        } else {
+            ""
+        };
+        let replace = match c.replacement.as_deref() {
+            Some("True") => " (REPLACEMENT)",
+            Some("Conditional") => " (may be replaced)",
+            _ => "",
+        };
+        eprintln!(
+            "  {:<7} {:<40} {}{}{}",
+            c.action, c.resource_type, flag, c.logical_id, replace
+        );
+    }
+}
+
+/// The events of the latest operation on a stack, and the tracker holding them.
+async fn latest_operation(
+    session: &Session,
+    stack_id: &str,
+) -> Result<Tracker, crate::aws::AwsError> {
+    let (page, _) = session.stack_events_page(stack_id, None).await?;
+    let token = page.first().and_then(|e| e.client_request_token.clone());
+    let since = if token.is_some() {
+        0
+    } else {
+        page.last().map(|e| e.timestamp_ms).unwrap_or(0)
+    };
+    let mut tracker = Tracker::new(token, since);
+    deploy::poll_events(session, stack_id, &mut tracker).await?;
+    Ok(tracker)
+}
+
+/// `studio-tui events`.
+pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i32> {
+    let name = ctx.project_name(&args.project);
+    let stack = match ctx.session.describe_stack(&name).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            eprintln!(
+                "error: there is no stack {name} in {} (deploy it with `studio-tui deploy`)",
+                ctx.session.region
+            );
+            return Ok(exit::FAILED);
+        }
+        Err(e) => {
+            crate::plain::print_aws_error(ctx.mode, &e);
+            return Ok(exit::FAILED);
+        }
+    };
+    let tracker = if args.follow && stack.is_in_progress() {
+        let (session, store) = (ctx.session.clone(), ctx.store.clone());
+        let s = stack.clone();
+        match stream(ctx.mode, move |tx| {
+            tokio::spawn(async move { deploy::reattach(&session, &store, &s, &tx).await })
+        })
+        .await
+        {
+            Ok(o) => {
+                let mut t = Tracker::new(None, 0);
+                let mut sorted = o.events.clone();
+                sorted.reverse();
+                t.ingest_page(&sorted);
+                t
+            }
+            Err(e) => {
+                crate::plain::print_aws_error(ctx.mode, &e);
+                return Ok(exit::FAILED);
+            }
+        }
+    } else {
+        let t = match latest_operation(&ctx.session, &stack.stack_id).await {
+            Ok(t) => t,
+            Err(e) => {
+                crate::plain::print_aws_error(ctx.mode, &e);
+                return Ok(exit::FAILED);
+            }
+        };
+        if !args.chart {
+            print_msg(
+                ctx.mode,
+                &DeployMsg::Events {
+                    events: t.events.clone(),
+                },
+            );
+        }
+        t
+    };
+    if args.chart {
+        let rows = tracker.timeline();
+        if ctx.mode == OutputMode::Json {
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        } else {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or_default();
+            for line in render_timeline(&rows, 60, now) {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// `studio-tui status`.
+pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<i32> {
+    let identity = match ctx.session.identity().await {
+        Ok(i) => i,
+        Err(e) => {
+            crate::plain::print_aws_error(ctx.mode, &e);
+            return Ok(exit::FAILED);
+        }
+    };
+    let name = ctx.project_name(args);
+    let stack = match ctx.session.describe_stack(&name).await {
+        Ok(s) => s,
+        Err(e) => {
+            crate::plain::print_aws_error(ctx.mode, &e);
+            return Ok(exit::FAILED);
+        }
+    };
+    let run = ctx
+        .store
+        .lock()
+        .ok()
+        .and_then(|s| s.run(&ctx.session.region, &name).cloned());
+    if ctx.mode == OutputMode::Json {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            ok: bool,
+            account: &'a str,
+            arn: &'a str,
+            region: &'a str,
+            project: &'a str,
+            stack: Option<&'a crate::aws::stacks::StackInfo>,
+            run: Option<&'a crate::state::RunState>,
+        }
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&Doc {
+                ok: true,
+                account: &identity.account,
+                arn: &identity.arn,
+                region: &ctx.session.region,
+                project: &name,
+                stack: stack.as_ref(),
+                run: run.as_ref(),
+            })?
+        );
+        return Ok(exit::OK);
+    }
+    println!("account   {}  ({})", identity.account, identity.arn);
+    println!("region    {}", ctx.session.region);
+    println!("project   {name}");
+    match &stack {
+        None => println!("stack     not deployed (run `studio-tui deploy`)"),
+        Some(s) => {
+            println!("stack     {}  {}", s.stack_name, s.status);
+            if let Some(r) = &s.status_reason {
+                println!("          {r}");
+            }
+            if s.is_in_progress() {
+                println!(
+                    "          an operation is running: `studio-tui events --follow` to watch it"
+                );
+            }
+            if let Some(rec) = Recovery::for_status(&s.status) {
+                println!("          {}", rec.explain(&s.stack_name, &s.status));
+            }
+            for key in [
+                "VpcId",
+                "SageMakerStudioSubnetId",
+                "FirewallArn",
+                "DataBucketName",
+                "ModelsBucketName",
+            ] {
+                if let Some(v) = s.output(key) {
+                    println!("  {key:<24} {v}");
+                }
+            }
+        }
+    }
+    Ok(exit::OK)
+}
