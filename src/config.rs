@@ -18,6 +18,9 @@ use serde::de::DeserializeOwned;
 
 /// Environment variable that overrides every path (config, data, cache, logs).
 pub const HOME_ENV: &str = "STUDIO_TUI_HOME";
+/// Environment variable that overrides only the cache folder (the emulator's venv), so tests
+/// with a fresh home can share one venv.
+pub const CACHE_ENV: &str = "STUDIO_TUI_CACHE";
 
 /// Where studio-tui keeps its files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,16 +33,21 @@ pub struct Paths {
 impl Paths {
     /// The platform's standard folders, or `$STUDIO_TUI_HOME/{config,data,cache}` when set.
     pub fn discover() -> Result<Paths, StateError> {
-        if let Some(home) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
-            return Ok(Paths::under(Path::new(&home)));
+        let mut paths = if let Some(home) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
+            Paths::under(Path::new(&home))
+        } else {
+            let dirs = directories::ProjectDirs::from("dev", "studio-tui", "studio-tui")
+                .ok_or(StateError::NoHome)?;
+            Paths {
+                config_dir: dirs.config_dir().to_path_buf(),
+                data_dir: dirs.data_dir().to_path_buf(),
+                cache_dir: dirs.cache_dir().to_path_buf(),
+            }
+        };
+        if let Some(cache) = std::env::var_os(CACHE_ENV).filter(|v| !v.is_empty()) {
+            paths.cache_dir = PathBuf::from(cache);
         }
-        let dirs = directories::ProjectDirs::from("dev", "studio-tui", "studio-tui")
-            .ok_or(StateError::NoHome)?;
-        Ok(Paths {
-            config_dir: dirs.config_dir().to_path_buf(),
-            data_dir: dirs.data_dir().to_path_buf(),
-            cache_dir: dirs.cache_dir().to_path_buf(),
-        })
+        Ok(paths)
     }
 
     /// All folders under one root.

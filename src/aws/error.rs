@@ -126,7 +126,7 @@ impl AwsError {
             message: tidy(&message),
             fix: None,
         };
-        out.fix = fix_for(kind, ctx);
+        out.fix = fix_for_message(kind, ctx, &out.message);
         out
     }
 }
@@ -214,6 +214,11 @@ fn classify<E, R>(err: &SdkError<E, R>, code: Option<&str>, full: &str) -> Error
 }
 
 pub(crate) fn fix_for(kind: ErrorKind, ctx: &ErrorContext) -> Option<String> {
+    fix_for_message(kind, ctx, "")
+}
+
+fn fix_for_message(kind: ErrorKind, ctx: &ErrorContext, message: &str) -> Option<String> {
+    let dropped = message.contains("connection closed") || message.contains("connection reset");
     let profile = ctx.profile.as_deref().unwrap_or("default");
     let profile_flag = ctx
         .profile
@@ -240,10 +245,13 @@ pub(crate) fn fix_for(kind: ErrorKind, ctx: &ErrorContext) -> Option<String> {
              (`aws configure list-profiles`) or create it with `aws configure --profile {profile}`"
         ),
         ErrorKind::Unreachable => match &ctx.endpoint_url {
-            Some(url) => format!(
+            Some(url) if !dropped => format!(
                 "nothing answers at {url}: start the emulator (`studio-tui sandbox`) or fix \
                  --endpoint-url / AWS_ENDPOINT_URL"
             ),
+            Some(_) => "the connection was dropped repeatedly; check the network or the \
+                endpoint and try again (nothing is lost: rerun the same command)"
+                .to_string(),
             None => "check your network connection, proxy (HTTPS_PROXY) and the region name"
                 .to_string(),
         },

@@ -195,6 +195,7 @@ impl Session {
     pub fn sts(&self) -> aws_sdk_sts::Client {
         let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
+            .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_sts::Client::from_conf(conf)
     }
@@ -205,6 +206,7 @@ impl Session {
         }
         let conf = aws_sdk_cloudformation::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
+            .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_cloudformation::Client::from_conf(conf)
     }
@@ -212,6 +214,7 @@ impl Session {
     pub fn ec2(&self) -> aws_sdk_ec2::Client {
         let conf = aws_sdk_ec2::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
+            .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_ec2::Client::from_conf(conf)
     }
@@ -219,6 +222,7 @@ impl Session {
     pub fn sagemaker(&self) -> aws_sdk_sagemaker::Client {
         let conf = aws_sdk_sagemaker::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
+            .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_sagemaker::Client::from_conf(conf)
     }
@@ -229,6 +233,7 @@ impl Session {
         let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
             .force_path_style(self.endpoint_url.is_some())
             .interceptor(self.guard())
+            .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_s3::Client::from_conf(conf)
     }

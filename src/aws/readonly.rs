@@ -91,3 +91,49 @@ mod tests {
         }
     }
 }
+
+/// Retry classifier: a connection dropped before the response arrived ("connection closed
+/// before message completed") is transient. The SDK's own classifiers retry I/O and timeout
+/// errors but not this one; every call studio-tui makes is a read or is idempotent (client
+/// tokens, or a check before it), so repeating it is safe.
+#[derive(Debug, Clone, Copy)]
+pub struct DroppedConnectionIsTransient;
+
+impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry
+    for DroppedConnectionIsTransient
+{
+    fn classify_retry(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::InterceptorContext,
+    ) -> aws_smithy_runtime_api::client::retries::classifiers::RetryAction {
+        use aws_smithy_runtime_api::client::retries::classifiers::RetryAction;
+        let Some(Err(err)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        match err.as_connector_error() {
+            Some(ce) if is_dropped_connection(&ce.to_string(), ce) => {
+                RetryAction::transient_error()
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "studio-tui dropped connection"
+    }
+}
+
+fn is_dropped_connection(
+    text: &str,
+    err: &aws_smithy_runtime_api::client::result::ConnectorError,
+) -> bool {
+    let mut chain = text.to_ascii_lowercase();
+    let mut src = std::error::Error::source(err);
+    while let Some(e) = src {
+        chain.push_str(&e.to_string().to_ascii_lowercase());
+        src = e.source();
+    }
+    chain.contains("connection closed before message completed")
+        || chain.contains("connection reset")
+        || chain.contains("incomplete message")
+}
