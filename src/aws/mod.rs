@@ -38,6 +38,8 @@ pub struct Session {
     pub endpoint_url: Option<String>,
     pub read_only: bool,
     pub error_context: ErrorContext,
+    /// Fixed fake credentials (the local emulator): shown as the "sandbox" profile.
+    pub fake_credentials: bool,
     /// A prepared CloudFormation client (a test double) used instead of building one.
     pub cloudformation_override: Option<aws_sdk_cloudformation::Client>,
 }
@@ -138,6 +140,7 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
         endpoint_url,
         read_only: opts.read_only,
         error_context: ctx,
+        fake_credentials: opts.fake_credentials,
         cloudformation_override: None,
     })
 }
@@ -261,6 +264,9 @@ impl Session {
 
     /// The profile label to show: the name, or "(default chain)".
     pub fn profile_label(&self) -> String {
+        if self.fake_credentials {
+            return "sandbox".to_string();
+        }
         self.profile
             .clone()
             .unwrap_or_else(|| "default".to_string())

@@ -117,7 +117,7 @@ pub fn render_footer(f: &mut Frame, area: Rect, keys: &[KeyHint], theme: &Theme)
 /// Centered overlay listing every key of the current screen.
 pub fn render_help(f: &mut Frame, area: Rect, title: &str, keys: &[KeyHint], theme: &Theme) {
     let width = area.width.saturating_sub(4).min(64);
-    let height = (keys.len() as u16 + 4).min(area.height.saturating_sub(2));
+    let height = (keys.len() as u16 + 2).min(area.height.saturating_sub(2));
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(area);
