@@ -282,3 +282,55 @@ async fn update_goes_through_review_and_cancel_cleans_up() {
         "{left:?}"
     );
 }
+
+#[tokio::test]
+async fn a_template_over_the_inline_limit_is_staged_in_s3() {
+    let emu = common::emulator();
+    let session = emu.session("ca-central-1").await;
+    let (_dir, store) = store();
+    let name = common::unique_name("big");
+    // The shipped template fits inline; pad a copy past CloudFormation's 51,200-byte limit.
+    let mut body = studio_tui::template::TEMPLATE_YAML.to_string();
+    while body.len() <= studio_tui::template::INLINE_LIMIT {
+        body.push_str("# padding to exercise the S3 staging path of studio-tui's deploy\n");
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let plan = deploy::plan_with_template(&session, &store, &params(&name), &body, &tx)
+        .await
+        .expect("plan with a staged template");
+    let Plan::Review(review) = plan else {
+        panic!("expected a review")
+    };
+    assert_eq!(
+        review.change_set.status, "CREATE_COMPLETE",
+        "{:?}",
+        review.change_set.status_reason
+    );
+    let outcome = deploy::execute(&session, &store, &review, &tx)
+        .await
+        .unwrap();
+    assert!(outcome.ok, "{:?}", outcome.root_cause);
+    drop(tx);
+    let mut staged = false;
+    while let Some(m) = rx.recv().await {
+        if let DeployMsg::Phase { text } = m {
+            staged |= text.contains(
+                "Staging the template in s3://studio-tui-templates-123456789012-ca-central-1",
+            );
+        }
+    }
+    assert!(staged, "the staging step was reported");
+    let objects = session
+        .s3()
+        .list_objects_v2()
+        .bucket("studio-tui-templates-123456789012-ca-central-1")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        objects
+            .contents()
+            .iter()
+            .any(|o| o.key().unwrap_or_default().starts_with(&name))
+    );
+}

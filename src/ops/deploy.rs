@@ -209,6 +209,17 @@ pub async fn plan(
     params: &Parameters,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Plan, AwsError> {
+    plan_with_template(session, store, params, template::TEMPLATE_YAML, tx).await
+}
+
+/// [`plan`] with another template body (a template too large to send inline is staged in S3).
+pub async fn plan_with_template(
+    session: &Session,
+    store: &SharedStore,
+    params: &Parameters,
+    body: &str,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<Plan, AwsError> {
     let stack_name = params.project_name.clone();
     send(
         tx,
@@ -231,23 +242,20 @@ pub async fn plan(
             ChangeSetKind::Update
         }
     };
-    let source = match template_source(template::TEMPLATE_YAML) {
+    let source = match template_source(body) {
         Some(s) => s,
         None => {
-            let bucket = format!("{stack_name}-cfn-templates");
+            // Like CDK's bootstrap bucket: one per account and region, private by default.
+            let account = session.identity().await?.account;
+            let bucket = format!("studio-tui-templates-{account}-{}", session.region);
             send(
                 tx,
                 DeployMsg::Phase {
                     text: format!("Staging the template in s3://{bucket}"),
                 },
             );
-            stage_template(
-                session,
-                &bucket,
-                "studio-environment.yaml",
-                template::TEMPLATE_YAML,
-            )
-            .await?
+            let key = format!("{stack_name}/studio-environment-{}.yaml", now_ms());
+            stage_template(session, &bucket, &key, body).await?
         }
     };
     let token = format!("studio-tui-{}", uuid::Uuid::new_v4());

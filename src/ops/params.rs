@@ -8,6 +8,8 @@ use crate::core::params::{Field, Parameters};
 /// The `--config FILE` document (TOML):
 ///
 /// ```toml
+/// users = ["alice", "bob"]
+///
 /// [parameters]
 /// project_name = "team-a-studio"
 /// vpc_cidr = "10.20.0.0/16"
@@ -16,8 +18,6 @@ use crate::core::params::{Field, Parameters};
 /// studio_subnet_cidr = "10.20.3.0/24"
 /// allowed_domains = [".amazonaws.com", ".pypi.org", ".pythonhosted.org"]
 /// availability_zone = "eu-west-1a"
-///
-/// users = ["alice", "bob"]
 /// ```
 /// Every key is optional; unknown keys are an error (a typo must not fall back to a default).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -174,6 +174,28 @@ mod tests {
         assert_eq!(p.vpc_cidr, "10.7.0.0/16"); // flag beats config beats saved
         assert_eq!(p.allowed_domains, vec![".amazonaws.com", ".pypi.org"]);
         assert_eq!(p.nat_subnet_cidr, "10.2.2.0/24"); // seed default
+    }
+
+    #[test]
+    fn the_readme_config_example_is_valid() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("```toml\n")
+            .expect("a toml block in the README")
+            + 8;
+        let end = start + readme[start..].find("```").unwrap();
+        let config = parse_config("README.md", &readme[start..end]).unwrap();
+        assert_eq!(
+            config.users,
+            Some(vec!["alice".to_string(), "bob".to_string()])
+        );
+        let p = resolve(None, Some(&config), &[]);
+        assert_eq!(p.project_name, "team-a-studio");
+        assert!(
+            p.validate(2).iter().all(|f| !f.is_error()),
+            "{:?}",
+            p.validate(2)
+        );
     }
 
     #[test]
