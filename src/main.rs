@@ -98,6 +98,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 options,
                 sandbox: g.sandbox,
                 profiles,
+                store: None,
             })
             .await
         }

@@ -2,19 +2,33 @@
 
 use crossterm::event::KeyEvent;
 
+use crate::aws::stacks::StackInfo;
 use crate::aws::{AwsError, Identity, Session};
+use crate::core::params::Parameters;
+use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
 
 /// One input to [`crate::ui::app::App::update`].
 #[derive(Debug)]
 pub enum Action {
     Key(KeyEvent),
     Resize,
-    /// Animation tick (only sent while something is loading).
+    /// Animation tick (only sent while something is loading or a deployment runs).
     Tick,
     /// A termination signal (SIGTERM, SIGHUP): leave now, restoring the terminal.
     Terminate,
     /// Result of connecting: session plus identity, or why it failed.
     Connected(Box<Result<(Session, Identity), AwsError>>),
+    /// The project's stack as found at start (None: no stack).
+    StackFound(Box<Result<Option<StackInfo>, AwsError>>),
+    /// What planning found: a change set to review, or why not.
+    Planned(Box<Result<Plan, AwsError>>),
+    /// The change set (and an empty CREATE stack) was deleted, or why not.
+    Cancelled(Box<Result<(), AwsError>>),
+    /// Progress of a running deployment (or of planning: phases).
+    Deploy(DeployMsg),
+    /// A deployment ended: its outcome (also sent as DeployMsg::Finished) or the error that
+    /// stopped it before or while watching.
+    DeployEnded(Box<Result<DeployOutcome, AwsError>>),
 }
 
 /// Background work the app asks the loop to start. The loop runs it on a task and sends the
@@ -26,4 +40,22 @@ pub enum Effect {
         profile: Option<String>,
         region: Option<String>,
     },
+    /// Look the project's stack up (to reattach to an operation still running).
+    LookupStack(String),
+    /// Save the answers, then create the change set (ops::deploy::plan).
+    Plan {
+        params: Parameters,
+        users: Vec<String>,
+    },
+    /// Execute the reviewed change set and watch it.
+    Execute(Review),
+    /// Delete the change set (and the empty stack a CREATE change set leaves).
+    Cancel(Review),
+    /// Delete & retry, or continue the rollback, then watch.
+    Recover {
+        stack: StackInfo,
+        recovery: Recovery,
+    },
+    /// Follow the operation running on this stack, replaying the events missed.
+    Reattach(StackInfo),
 }

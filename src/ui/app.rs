@@ -6,23 +6,39 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
+use std::time::Duration;
+
 use super::action::{Action, Effect};
+use super::screens::deploy::{self, DeployState};
+use super::screens::params::{self, FormOutcome, ParamsState};
+use super::screens::review::{self, ReviewOutcome, ReviewScreen, ReviewState};
 use super::screens::session::{self, SessionState};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
+use crate::core::params::Parameters;
+use crate::ops::deploy::{DeployMsg, Plan, Recovery, SharedStore};
 
 /// The wizard's steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     /// Profile, region and identity.
     Session,
+    /// The template's parameters (a form).
+    Parameters,
+    /// The change set, or why there is none.
+    Review,
+    /// The deployment, live.
+    Deploy,
 }
 
 impl Step {
     pub fn title(self) -> &'static str {
         match self {
             Step::Session => "1 · Account and region",
+            Step::Parameters => "2 · Parameters",
+            Step::Review => "3 · Review the changes",
+            Step::Deploy => "4 · Deploy",
         }
     }
 }
@@ -33,6 +49,17 @@ pub struct App {
     pub step: Step,
     pub session: SessionState,
     pub help_open: bool,
+    pub params: Option<ParamsState>,
+    pub review: Option<ReviewScreen>,
+    pub deploy: Option<DeployState>,
+    /// "The deployment keeps running in AWS… Quit? y/n" is showing.
+    pub confirm_quit: bool,
+    /// Saved answers and run state (None in tests that do not need them).
+    store: Option<SharedStore>,
+    /// Fixed clock for tests (milliseconds since the epoch); None = the system clock.
+    clock_ms: Option<i64>,
+    /// The parameters of the last plan, for "deploy again" after a delete & retry.
+    last_params: Option<Parameters>,
     read_only: bool,
     sandbox: bool,
     tick: usize,
@@ -52,6 +79,13 @@ impl App {
                 options.region.as_deref(),
             ),
             help_open: false,
+            params: None,
+            review: None,
+            deploy: None,
+            confirm_quit: false,
+            store: None,
+            clock_ms: None,
+            last_params: None,
             read_only: options.read_only,
             sandbox,
             tick: 0,
@@ -59,6 +93,26 @@ impl App {
             exit_code: crate::exit::OK,
             options,
         }
+    }
+
+    /// Use this store for saved answers (prefill) and run state (reattach at start).
+    pub fn with_store(mut self, store: SharedStore) -> App {
+        self.store = Some(store);
+        self
+    }
+
+    /// Freeze the clock (tests: stable elapsed times and ETA in snapshots).
+    pub fn set_clock(&mut self, now_ms: i64) {
+        self.clock_ms = Some(now_ms);
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock_ms.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or_default()
+        })
     }
 
     /// Effects to run when the app starts: connect with what the command line gave.
@@ -74,15 +128,37 @@ impl App {
         self.exit_code
     }
 
-    /// Only animate (and so only redraw on a timer) while something is loading.
+    /// A deployment is running in AWS and being watched.
+    pub fn deploying(&self) -> bool {
+        self.step == Step::Deploy && self.deploy.as_ref().is_some_and(DeployState::running)
+    }
+
+    /// How often to tick: fast only while a spinner shows, once a second while a deployment
+    /// runs (elapsed times advance), never on an idle screen.
+    pub fn tick_interval(&self) -> Option<Duration> {
+        let spinner = self.session.identity.is_loading()
+            || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()));
+        if spinner {
+            Some(Duration::from_millis(120))
+        } else if self.deploying() {
+            Some(Duration::from_secs(1))
+        } else {
+            None
+        }
+    }
+
+    /// Only animate (and so only redraw on a timer) while something is loading or running.
     pub fn is_animating(&self) -> bool {
-        self.session.identity.is_loading()
+        self.tick_interval().is_some()
     }
 
     /// Keys of the current screen, for the footer and the help overlay.
     pub fn keys(&self) -> &'static [KeyHint] {
         match self.step {
             Step::Session => session::KEYS,
+            Step::Parameters => params::KEYS,
+            Step::Review => review::KEYS,
+            Step::Deploy => deploy::KEYS,
         }
     }
 
@@ -109,6 +185,83 @@ impl App {
         }
     }
 
+    fn region(&self) -> Option<String> {
+        self.session.session.as_ref().map(|s| s.region.clone())
+    }
+
+    /// The project last used in this region (saved answers), else the seed default.
+    fn project(&self) -> String {
+        let region = self.region().unwrap_or_default();
+        self.store
+            .as_ref()
+            .and_then(|s| s.lock().ok()?.answers.last_project.get(&region).cloned())
+            .unwrap_or_else(|| Parameters::default().project_name)
+    }
+
+    /// The one place that decides which step follows which (a Preflight step goes in here).
+    pub fn next_step(&mut self) -> Vec<Effect> {
+        match self.step {
+            Step::Session => {
+                if self.params.is_none() {
+                    let region = self.region().unwrap_or_default();
+                    let saved = self
+                        .store
+                        .as_ref()
+                        .and_then(|s| s.lock().ok()?.saved_answers(&region, None).cloned());
+                    let params = crate::ops::params::resolve(
+                        saved.as_ref().map(|s| &s.parameters),
+                        None,
+                        &[],
+                    );
+                    let users = saved.map(|s| s.users).unwrap_or_default();
+                    self.params = Some(ParamsState::new(&params, users));
+                }
+                self.step = Step::Parameters;
+                Vec::new()
+            }
+            Step::Parameters => {
+                let Some(form) = self.params.as_mut() else {
+                    return Vec::new();
+                };
+                let FormOutcome::Submit(params) = form.submit() else {
+                    return Vec::new();
+                };
+                if self.read_only {
+                    form.notice = Some(
+                        "Read-only: creating a change set is disabled (restart without \
+                         --read-only to deploy)."
+                            .into(),
+                    );
+                    return Vec::new();
+                }
+                self.last_params = Some(params.clone());
+                self.review = Some(ReviewScreen::planning());
+                self.step = Step::Review;
+                vec![Effect::Plan {
+                    params,
+                    users: form.users.clone(),
+                }]
+            }
+            Step::Review | Step::Deploy => Vec::new(),
+        }
+    }
+
+    fn back_to_params(&mut self, notice: Option<String>) {
+        if self.params.is_none() {
+            self.step = Step::Session;
+            self.next_step();
+        }
+        self.step = Step::Parameters;
+        if let Some(p) = self.params.as_mut() {
+            p.notice = notice;
+        }
+    }
+
+    fn start_deploy(&mut self, phase: &str) {
+        self.deploy = Some(DeployState::new(phase));
+        self.step = Step::Deploy;
+    }
+
     /// Apply one action. Returns (redraw needed, effects to start).
     pub fn update(&mut self, action: Action) -> (bool, Vec<Effect>) {
         match action {
@@ -122,10 +275,109 @@ impl App {
                 (false, Vec::new())
             }
             Action::Connected(result) => {
+                let ok = result.is_ok();
                 self.session.on_connected(*result);
+                let mut effects = Vec::new();
+                if ok && self.store.is_some() && self.step == Step::Session {
+                    let project = self.project();
+                    let region = self.region().unwrap_or_default();
+                    let stack = self
+                        .store
+                        .as_ref()
+                        .and_then(|s| s.lock().ok()?.run(&region, &project)?.stack_id.clone())
+                        .unwrap_or(project);
+                    effects.push(Effect::LookupStack(stack));
+                }
+                (true, effects)
+            }
+            Action::StackFound(result) => match *result {
+                Ok(Some(stack)) if stack.is_in_progress() && self.step == Step::Session => {
+                    self.start_deploy("Reattaching to the running operation");
+                    (true, vec![Effect::Reattach(stack)])
+                }
+                _ => (false, Vec::new()),
+            },
+            Action::Planned(result) => {
+                if self.step != Step::Review {
+                    return (false, Vec::new());
+                }
+                match *result {
+                    Ok(Plan::InProgress(stack)) => {
+                        self.start_deploy("Reattaching to the running operation");
+                        (true, vec![Effect::Reattach(stack)])
+                    }
+                    Ok(plan) => {
+                        self.review = Some(ReviewScreen::from_plan(plan));
+                        (true, Vec::new())
+                    }
+                    Err(e) => {
+                        self.review = Some(ReviewScreen {
+                            state: ReviewState::Failed(e),
+                            scroll: 0,
+                        });
+                        (true, Vec::new())
+                    }
+                }
+            }
+            Action::Cancelled(result) => match *result {
+                Ok(()) => {
+                    self.back_to_params(Some(
+                        "Change set deleted: nothing was deployed. Edit and review again.".into(),
+                    ));
+                    (true, Vec::new())
+                }
+                Err(e) => {
+                    self.review = Some(ReviewScreen {
+                        state: ReviewState::Failed(e),
+                        scroll: 0,
+                    });
+                    (true, Vec::new())
+                }
+            },
+            Action::Deploy(msg) => {
+                match (self.step, &msg) {
+                    (Step::Review, DeployMsg::Phase { text }) => {
+                        if let Some(r) = self.review.as_mut()
+                            && let ReviewState::Planning(t) = &mut r.state
+                        {
+                            *t = text.clone();
+                        }
+                    }
+                    _ => {
+                        if let Some(d) = self.deploy.as_mut() {
+                            d.on_msg(msg);
+                        }
+                    }
+                }
+                (true, Vec::new())
+            }
+            Action::DeployEnded(result) => {
+                if let Some(d) = self.deploy.as_mut() {
+                    match *result {
+                        Ok(outcome) => {
+                            if d.outcome.is_none() {
+                                d.outcome = Some(outcome);
+                            }
+                        }
+                        Err(e) => d.error = Some(e),
+                    }
+                    if !self.deploying() {
+                        self.confirm_quit = false;
+                    }
+                }
                 (true, Vec::new())
             }
             Action::Key(key) => self.on_key(key),
+        }
+    }
+
+    fn ask_or_quit(&mut self) -> (bool, Vec<Effect>) {
+        if self.deploying() {
+            self.confirm_quit = true;
+            (true, Vec::new())
+        } else {
+            self.quit = true;
+            (false, Vec::new())
         }
     }
 
@@ -133,38 +385,149 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return (false, Vec::new());
         }
+        if self.confirm_quit {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.quit = true;
+                    return (false, Vec::new());
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    self.confirm_quit = false;
+                    return (true, Vec::new());
+                }
+                _ => return (false, Vec::new()),
+            }
+        }
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            self.quit = true;
-            return (false, Vec::new());
+            return self.ask_or_quit();
         }
         if self.help_open {
             // Any of these closes the overlay; other keys are ignored while it is open.
             if matches!(
                 key.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)
             ) {
                 self.help_open = false;
                 return (true, Vec::new());
             }
             return (false, Vec::new());
         }
+        // Text-entry screens see every key first (q and ? are letters there).
+        if self.step == Step::Parameters {
+            return self.on_params_key(key);
+        }
+        if self.step == Step::Deploy
+            && let Some(d) = self.deploy.as_mut()
+            && (d.filter_editing || (key.code == KeyCode::Esc && !d.filter.is_empty()))
+        {
+            d.on_key(key);
+            return (true, Vec::new());
+        }
+        if self.step == Step::Review
+            && let Some(r) = self.review.as_mut()
+        {
+            match r.on_key(key) {
+                ReviewOutcome::Stay => return (true, Vec::new()),
+                ReviewOutcome::Ignored => {}
+                ReviewOutcome::Execute(review) => {
+                    self.start_deploy("Executing the change set");
+                    return (true, vec![Effect::Execute(review)]);
+                }
+                ReviewOutcome::Cancel(review) => return (true, vec![Effect::Cancel(review)]),
+                ReviewOutcome::Back => {
+                    self.back_to_params(None);
+                    return (true, Vec::new());
+                }
+                ReviewOutcome::Recover(stack, recovery) => {
+                    self.start_deploy(match recovery {
+                        Recovery::DeleteAndRetry => "Deleting the stack",
+                        Recovery::ContinueRollback => "Continuing the rollback",
+                    });
+                    return (true, vec![Effect::Recover { stack, recovery }]);
+                }
+            }
+        }
         match key.code {
-            KeyCode::Char('?') => {
+            KeyCode::Char('?') | KeyCode::F(1) => {
                 self.help_open = true;
                 return (true, Vec::new());
             }
-            KeyCode::Char('q') | KeyCode::Esc => {
-                self.quit = true;
-                return (false, Vec::new());
-            }
+            KeyCode::Char('q') | KeyCode::Esc => return self.ask_or_quit(),
             _ => {}
         }
-        let handled = match self.step {
-            Step::Session => self.session.on_key(key),
+        match self.step {
+            Step::Session => {
+                if key.code == KeyCode::Char('n')
+                    && matches!(self.session.identity, super::screens::Loadable::Loaded(_))
+                {
+                    return (true, self.next_step());
+                }
+                match self.session.on_key(key) {
+                    Some(effects) => (true, effects),
+                    None => (false, Vec::new()),
+                }
+            }
+            Step::Deploy => self.on_deploy_key(key),
+            Step::Parameters | Step::Review => (false, Vec::new()),
+        }
+    }
+
+    fn on_params_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
+        if key.code == KeyCode::F(1) {
+            self.help_open = true;
+            return (true, Vec::new());
+        }
+        let Some(form) = self.params.as_mut() else {
+            return (false, Vec::new());
         };
-        match handled {
-            Some(effects) => (true, effects),
-            None => (false, Vec::new()),
+        match form.on_key(key) {
+            FormOutcome::Stay => (true, Vec::new()),
+            FormOutcome::Ignored => (false, Vec::new()),
+            FormOutcome::Back => {
+                self.step = Step::Session;
+                (true, Vec::new())
+            }
+            FormOutcome::Submit(_) => {
+                // Validated by the form; next_step checks again and starts the plan.
+                (true, self.next_step())
+            }
+        }
+    }
+
+    fn on_deploy_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
+        let running = self.deploying();
+        let Some(d) = self.deploy.as_mut() else {
+            return (false, Vec::new());
+        };
+        if d.on_key(key) {
+            return (true, Vec::new());
+        }
+        let deleted = d
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.ok && d.operation == "delete");
+        match key.code {
+            KeyCode::Char('b') if !running => {
+                self.back_to_params(None);
+                (true, Vec::new())
+            }
+            KeyCode::Char('r') if deleted => match self.last_params.clone() {
+                Some(params) => {
+                    self.review = Some(ReviewScreen::planning());
+                    self.step = Step::Review;
+                    let users = self
+                        .params
+                        .as_ref()
+                        .map(|p| p.users.clone())
+                        .unwrap_or_default();
+                    (true, vec![Effect::Plan { params, users }])
+                }
+                None => {
+                    self.back_to_params(None);
+                    (true, Vec::new())
+                }
+            },
+            _ => (false, Vec::new()),
         }
     }
 
@@ -182,10 +545,34 @@ impl App {
         widgets::render_header(f, head, &header, &self.theme);
         match self.step {
             Step::Session => self.session.render(f, body, &self.theme, self.tick),
+            Step::Parameters => {
+                if let Some(p) = &self.params {
+                    p.render(f, body, &self.theme);
+                }
+            }
+            Step::Review => {
+                if let Some(r) = &self.review {
+                    r.render(f, body, &self.theme, self.tick);
+                }
+            }
+            Step::Deploy => {
+                if let Some(d) = &self.deploy {
+                    d.render(f, body, &self.theme, self.tick, self.now_ms());
+                }
+            }
         }
         widgets::render_footer(f, foot, self.keys(), &self.theme);
         if self.help_open {
             widgets::render_help(f, body, self.step.title(), self.keys(), &self.theme);
+        }
+        if self.confirm_quit {
+            widgets::render_confirm(
+                f,
+                body,
+                "The deployment keeps running in AWS; studio-tui will reattach next time. \
+                 Quit? y/n",
+                &self.theme,
+            );
         }
     }
 }

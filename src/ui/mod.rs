@@ -7,12 +7,16 @@ pub mod terminal;
 pub mod theme;
 pub mod widgets;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::aws::{self, SessionOptions};
+use crate::aws::{self, AwsError, Session, SessionOptions};
+use crate::config::Paths;
+use crate::ops::deploy::{self, DeployMsg, Recovery, SharedStore};
+use crate::state::Store;
 use action::{Action, Effect};
 use app::App;
 
@@ -22,10 +26,16 @@ pub struct UiContext {
     pub options: SessionOptions,
     pub sandbox: bool,
     pub profiles: Vec<String>,
+    /// Saved answers and run state; loaded from the platform folders by [`run`] when None.
+    pub store: Option<SharedStore>,
 }
 
 /// Run the wizard until the user leaves. Returns the process exit code.
-pub async fn run(ctx: UiContext) -> anyhow::Result<i32> {
+pub async fn run(mut ctx: UiContext) -> anyhow::Result<i32> {
+    if ctx.store.is_none() {
+        let paths = Paths::discover()?;
+        ctx.store = Some(Arc::new(Mutex::new(Store::load(&paths)?)));
+    }
     let mut terminal = terminal::enter()?;
     let result = event_loop(&mut terminal, ctx).await;
     terminal::leave();
@@ -34,24 +44,36 @@ pub async fn run(ctx: UiContext) -> anyhow::Result<i32> {
 
 async fn event_loop(terminal: &mut terminal::Tui, ctx: UiContext) -> anyhow::Result<i32> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let store = ctx
+        .store
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("no store"))?;
     let mut app = App::new(
         ctx.profiles.clone(),
         ctx.options.clone(),
         ctx.sandbox,
         theme::Theme::from_env(),
-    );
+    )
+    .with_store(store.clone());
     for effect in app.start() {
-        spawn_effect(effect, &ctx.options, tx.clone());
+        spawn_effect(effect, &ctx.options, None, &store, tx.clone());
     }
     let mut events = crossterm::event::EventStream::new();
-    let mut ticker = tokio::time::interval(Duration::from_millis(120));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = terminal::Signals::new()?;
     let mut dirty = true;
+    // The timer runs only while app.tick_interval() says so (spinner or a running deployment).
+    let mut next_tick = tokio::time::Instant::now();
     loop {
         if dirty {
             terminal.draw(|f| app.render(f))?;
             dirty = false;
+        }
+        let interval = app.tick_interval();
+        if let Some(d) = interval {
+            let now = tokio::time::Instant::now();
+            if next_tick > now + d || next_tick < now {
+                next_tick = now + d;
+            }
         }
         let action = tokio::select! {
             ev = events.next() => match ev {
@@ -63,12 +85,21 @@ async fn event_loop(terminal: &mut terminal::Tui, ctx: UiContext) -> anyhow::Res
             },
             Some(msg) = rx.recv() => msg,
             _ = signals.recv() => Action::Terminate,
-            _ = ticker.tick(), if app.is_animating() => Action::Tick,
+            _ = tokio::time::sleep_until(next_tick), if interval.is_some() => {
+                next_tick += interval.unwrap_or(Duration::from_secs(1));
+                Action::Tick
+            }
         };
         let (changed, effects) = app.update(action);
         dirty |= changed;
         for effect in effects {
-            spawn_effect(effect, &ctx.options, tx.clone());
+            spawn_effect(
+                effect,
+                &ctx.options,
+                app.session.session.clone(),
+                &store,
+                tx.clone(),
+            );
         }
         if app.should_quit() {
             return Ok(app.exit_code());
@@ -76,7 +107,36 @@ async fn event_loop(terminal: &mut terminal::Tui, ctx: UiContext) -> anyhow::Res
     }
 }
 
-fn spawn_effect(effect: Effect, base: &SessionOptions, tx: mpsc::UnboundedSender<Action>) {
+/// A channel whose DeployMsgs are forwarded to the app as actions.
+fn forward(tx: &mpsc::UnboundedSender<Action>) -> mpsc::UnboundedSender<DeployMsg> {
+    let (dtx, mut drx) = mpsc::unbounded_channel::<DeployMsg>();
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        while let Some(m) = drx.recv().await {
+            if tx.send(Action::Deploy(m)).is_err() {
+                break;
+            }
+        }
+    });
+    dtx
+}
+
+fn no_session() -> AwsError {
+    AwsError::new(
+        aws::ErrorKind::NoCredentials,
+        "session",
+        "not connected: pick a profile and region first",
+    )
+}
+
+fn spawn_effect(
+    effect: Effect,
+    base: &SessionOptions,
+    session: Option<Session>,
+    store: &SharedStore,
+    tx: mpsc::UnboundedSender<Action>,
+) {
+    let store = store.clone();
     match effect {
         Effect::Connect { profile, region } => {
             let mut opts = base.clone();
@@ -94,6 +154,76 @@ fn spawn_effect(effect: Effect, base: &SessionOptions, tx: mpsc::UnboundedSender
                 }
                 .await;
                 let _ = tx.send(Action::Connected(Box::new(result)));
+            });
+        }
+        Effect::LookupStack(name) => {
+            tokio::spawn(async move {
+                let result = match &session {
+                    Some(s) => s.describe_stack(&name).await,
+                    None => Err(no_session()),
+                };
+                let _ = tx.send(Action::StackFound(Box::new(result)));
+            });
+        }
+        Effect::Plan { params, users } => {
+            let dtx = forward(&tx);
+            tokio::spawn(async move {
+                let result = async {
+                    let s = session.ok_or_else(no_session)?;
+                    // Answers are saved first: nothing typed is lost if planning fails.
+                    if let Ok(mut st) = store.lock()
+                        && let Err(e) = st.save_answers(&s.region, &params, &users)
+                    {
+                        tracing::warn!("cannot save answers: {e}");
+                    }
+                    deploy::plan(&s, &store, &params, &dtx).await
+                }
+                .await;
+                let _ = tx.send(Action::Planned(Box::new(result)));
+            });
+        }
+        Effect::Cancel(review) => {
+            tokio::spawn(async move {
+                let result = match &session {
+                    Some(s) => deploy::cancel(s, &store, &review).await,
+                    None => Err(no_session()),
+                };
+                let _ = tx.send(Action::Cancelled(Box::new(result)));
+            });
+        }
+        Effect::Execute(review) => {
+            let dtx = forward(&tx);
+            tokio::spawn(async move {
+                let result = match &session {
+                    Some(s) => deploy::execute(s, &store, &review, &dtx).await,
+                    None => Err(no_session()),
+                };
+                let _ = tx.send(Action::DeployEnded(Box::new(result)));
+            });
+        }
+        Effect::Recover { stack, recovery } => {
+            let dtx = forward(&tx);
+            tokio::spawn(async move {
+                let result = match (&session, recovery) {
+                    (Some(s), Recovery::DeleteAndRetry) => {
+                        deploy::delete_and_watch(s, &store, &stack, &dtx).await
+                    }
+                    (Some(s), Recovery::ContinueRollback) => {
+                        deploy::continue_rollback(s, &store, &stack, &dtx).await
+                    }
+                    (None, _) => Err(no_session()),
+                };
+                let _ = tx.send(Action::DeployEnded(Box::new(result)));
+            });
+        }
+        Effect::Reattach(stack) => {
+            let dtx = forward(&tx);
+            tokio::spawn(async move {
+                let result = match &session {
+                    Some(s) => deploy::reattach(s, &store, &stack, &dtx).await,
+                    None => Err(no_session()),
+                };
+                let _ = tx.send(Action::DeployEnded(Box::new(result)));
             });
         }
     }

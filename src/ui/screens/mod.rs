@@ -1,5 +1,8 @@
 //! One module per wizard step.
 
+pub mod deploy;
+pub mod params;
+pub mod review;
 pub mod session;
 
 /// Per-screen loading state: one enum, never a handful of booleans.

@@ -135,3 +135,27 @@ pub fn render_help(f: &mut Frame, area: Rect, title: &str, keys: &[KeyHint], the
     );
     f.render_widget(table, popup);
 }
+
+/// Centered yes/no question over the screen.
+pub fn render_confirm(f: &mut Frame, area: Rect, question: &str, theme: &Theme) {
+    let width = area.width.saturating_sub(4).min(60);
+    let text_w = width.saturating_sub(4).max(1) as usize;
+    let height = (question.len() / text_w) as u16 + 4;
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(popup);
+    f.render_widget(Clear, popup);
+    f.render_widget(
+        Paragraph::new(question.to_string())
+            .wrap(Wrap { trim: true })
+            .block(
+                Block::bordered()
+                    .title(Line::styled(" Quit? ", theme.warn()))
+                    .title_bottom(Line::styled(" y quit · n stay ", theme.dim())),
+            ),
+        popup,
+    );
+}

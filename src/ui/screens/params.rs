@@ -1,0 +1,256 @@
+//! The parameter form: one text buffer per template parameter, validated live with
+//! [`Parameters::field_errors`] (the same rules as preflight and the CLI). Nothing typed is ever
+//! cleared: an error only moves the focus to the first bad field.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::core::params::{Field, Parameters};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::KeyHint;
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("↑↓/Tab", "field"),
+    KeyHint::new("Enter", "next"),
+    KeyHint::new("F2/Ctrl-S", "review"),
+    KeyHint::new("Esc", "back"),
+    KeyHint::new("F1", "help"),
+    KeyHint::help_only("←→ Home End", "move in the field"),
+    KeyHint::help_only("Backspace / Delete", "erase"),
+    KeyHint::help_only("Enter (last field)", "review the change set"),
+    KeyHint::help_only("Ctrl-C", "quit"),
+];
+
+/// What the form remembers. The text buffers are the truth; [`ParamsState::parameters`]
+/// derives the typed parameters from them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamsState {
+    pub texts: Vec<String>,
+    pub focus: usize,
+    /// Cursor, in characters, inside the focused field.
+    pub cursor: usize,
+    pub users: Vec<String>,
+    pub errors: BTreeMap<Field, String>,
+    /// A message about the whole form (template check, read-only, a plan that failed).
+    pub notice: Option<String>,
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormOutcome {
+    /// Handled; stay.
+    Stay,
+    /// Not a form key.
+    Ignored,
+    /// Leave the form backwards.
+    Back,
+    /// Every field is valid: review these parameters.
+    Submit(Parameters),
+}
+
+impl ParamsState {
+    pub fn new(params: &Parameters, users: Vec<String>) -> ParamsState {
+        let texts: Vec<String> = Field::ALL.iter().map(|f| params.value(*f)).collect();
+        let cursor = texts[0].chars().count();
+        let mut s = ParamsState {
+            texts,
+            focus: 0,
+            cursor,
+            users,
+            errors: BTreeMap::new(),
+            notice: None,
+        };
+        s.revalidate();
+        s
+    }
+
+    pub fn field(&self) -> Field {
+        Field::ALL[self.focus]
+    }
+
+    /// The parameters the buffers describe (invalid values included).
+    pub fn parameters(&self) -> Parameters {
+        let mut p = Parameters::default();
+        for (f, text) in Field::ALL.iter().zip(&self.texts) {
+            p.set(*f, text);
+        }
+        p
+    }
+
+    fn revalidate(&mut self) {
+        self.errors = self.parameters().field_errors(self.users.len() as u32);
+    }
+
+    fn focus_to(&mut self, i: usize) {
+        self.focus = i.min(Field::ALL.len() - 1);
+        self.cursor = self.texts[self.focus].chars().count();
+    }
+
+    fn byte_at(&self, char_idx: usize) -> usize {
+        let t = &self.texts[self.focus];
+        t.char_indices().nth(char_idx).map_or(t.len(), |(b, _)| b)
+    }
+
+    /// Check everything; on error focus the first bad field (nothing is cleared).
+    pub fn submit(&mut self) -> FormOutcome {
+        self.revalidate();
+        if let Some(first) = Field::ALL.iter().position(|f| self.errors.contains_key(f)) {
+            self.focus_to(first);
+            self.notice = Some(format!(
+                "{} field(s) need a fix before the review.",
+                self.errors.len()
+            ));
+            return FormOutcome::Stay;
+        }
+        let params = self.parameters();
+        // The template's own constraints, so a parameter it would refuse never reaches AWS.
+        let template_errors: Vec<String> = crate::template::embedded()
+            .check_parameters(&params.to_cfn_parameters())
+            .into_iter()
+            .filter(|f| f.is_error())
+            .map(|f| f.to_string())
+            .collect();
+        if let Some(first) = template_errors.first() {
+            self.notice = Some(format!("The template refuses a value: {first}"));
+            return FormOutcome::Stay;
+        }
+        self.notice = None;
+        FormOutcome::Submit(params)
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> FormOutcome {
+        let n = Field::ALL.len();
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let len = self.texts[self.focus].chars().count();
+        match key.code {
+            KeyCode::F(2) => return self.submit(),
+            KeyCode::Char('s') if ctrl => return self.submit(),
+            KeyCode::Esc => return FormOutcome::Back,
+            KeyCode::Up | KeyCode::BackTab => self.focus_to((self.focus + n - 1) % n),
+            KeyCode::Down | KeyCode::Tab => self.focus_to((self.focus + 1) % n),
+            KeyCode::Enter => {
+                if self.focus + 1 == n {
+                    return self.submit();
+                }
+                self.focus_to(self.focus + 1);
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = len,
+            KeyCode::Backspace => {
+                if self.cursor > 0 {
+                    self.cursor -= 1;
+                    let b = self.byte_at(self.cursor);
+                    self.texts[self.focus].remove(b);
+                    self.revalidate();
+                }
+            }
+            KeyCode::Delete => {
+                if self.cursor < len {
+                    let b = self.byte_at(self.cursor);
+                    self.texts[self.focus].remove(b);
+                    self.revalidate();
+                }
+            }
+            KeyCode::Char(c) if !ctrl => {
+                let b = self.byte_at(self.cursor);
+                self.texts[self.focus].insert(b, c);
+                self.cursor += 1;
+                self.revalidate();
+            }
+            _ => return FormOutcome::Ignored,
+        }
+        FormOutcome::Stay
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let help_h = if area.height < 22 { 4 } else { 6 };
+        let [form_area, help_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(help_h)]).areas(area);
+        let block = Block::bordered().title(Line::styled(" Parameters ", theme.title()));
+        let inner = block.inner(form_area);
+        f.render_widget(block, form_area);
+
+        let label_w = 20usize;
+        let value_w = (inner.width as usize).saturating_sub(label_w + 3).max(8);
+        let mut lines: Vec<Line> = Vec::new();
+        let mut cursor_pos = None;
+        if let Some(n) = &self.notice {
+            lines.push(Line::styled(n.clone(), theme.warn()));
+        }
+        for (i, field) in Field::ALL.iter().enumerate() {
+            let focused = i == self.focus;
+            let text = &self.texts[i];
+            let chars: Vec<char> = text.chars().collect();
+            // Keep the cursor visible in long values (the domain list).
+            let cur = if focused { self.cursor } else { 0 };
+            let start = cur.saturating_sub(value_w.saturating_sub(1));
+            let shown: String = chars.iter().skip(start).take(value_w).collect();
+            let marker = if focused { "› " } else { "  " };
+            let label_style = if focused { theme.title() } else { theme.text() };
+            let value_style = if focused {
+                theme.selected()
+            } else {
+                theme.text()
+            };
+            let bad = self.errors.contains_key(field);
+            let mark = if bad {
+                Span::styled(" ✘", theme.error())
+            } else {
+                Span::styled(" ✔", theme.ok())
+            };
+            lines.push(Line::from(vec![
+                Span::styled(marker, theme.key()),
+                Span::styled(
+                    format!("{:<w$}", field.label(), w = label_w - 2),
+                    label_style,
+                ),
+                Span::styled(format!("{shown:<value_w$}"), value_style),
+                mark,
+            ]));
+            if focused {
+                let x = inner.x + label_w as u16 + (cur - start) as u16;
+                let y = inner.y + lines.len() as u16 - 1;
+                if y < inner.bottom() {
+                    cursor_pos = Some(Position::new(x.min(inner.right()), y));
+                }
+            }
+            if let Some(e) = self.errors.get(field) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(label_w)),
+                    Span::styled(e.clone(), theme.error()),
+                ]));
+            }
+        }
+        // Scroll so the focused field stays visible on short terminals.
+        let focus_line = cursor_pos.map_or(0, |p| p.y - inner.y);
+        let scroll = focus_line.saturating_sub(inner.height.saturating_sub(2));
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            inner,
+        );
+        if let Some(p) = cursor_pos
+            && scroll == 0
+        {
+            f.set_cursor_position(p);
+        }
+        let field = self.field();
+        f.render_widget(
+            Paragraph::new(field.help())
+                .wrap(Wrap { trim: true })
+                .block(
+                    Block::bordered()
+                        .title(Line::styled(format!(" {} ", field.label()), theme.dim())),
+                ),
+            help_area,
+        );
+    }
+}

@@ -1,0 +1,352 @@
+//! The review: what the change set will add, modify (replacements highlighted) and remove,
+//! grouped with counts and with security-relevant changes flagged; or why there is nothing to
+//! review (up to date, blocked with its recovery, the plan failed).
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::aws::AwsError;
+use crate::aws::stacks::{ChangeSetKind, PlannedChange, StackInfo};
+use crate::ops::deploy::{Plan, Recovery, Review};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{KeyHint, spinner};
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("Enter/y", "execute"),
+    KeyHint::new("c/Esc", "cancel"),
+    KeyHint::new("↑↓ PgUp PgDn", "scroll"),
+    KeyHint::new("R", "delete & retry"),
+    KeyHint::new("C", "continue rollback"),
+    KeyHint::new("?", "help"),
+    KeyHint::help_only("b", "back to the parameters (up to date, failed)"),
+    KeyHint::help_only("q", "quit"),
+];
+
+/// Resource types whose changes can widen access: flagged so they get a second look.
+pub fn is_security_relevant(resource_type: &str) -> bool {
+    resource_type.starts_with("AWS::IAM::")
+        || resource_type.starts_with("AWS::EC2::SecurityGroup")
+        || resource_type.starts_with("AWS::NetworkFirewall::")
+        || matches!(
+            resource_type,
+            "AWS::S3::BucketPolicy" | "AWS::EC2::VPCEndpoint" | "AWS::KMS::Key"
+        )
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReviewState {
+    /// Creating the change set; the latest phase text.
+    Planning(String),
+    Ready(Review),
+    UpToDate(StackInfo),
+    Blocked {
+        stack: StackInfo,
+        recovery: Recovery,
+    },
+    /// Deleting the change set after a cancel.
+    Cancelling(Review),
+    Failed(AwsError),
+}
+
+/// What the user decided on the review screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReviewOutcome {
+    Stay,
+    Ignored,
+    Execute(Review),
+    Cancel(Review),
+    Back,
+    Recover(StackInfo, Recovery),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewScreen {
+    pub state: ReviewState,
+    pub scroll: u16,
+}
+
+impl ReviewScreen {
+    pub fn planning() -> ReviewScreen {
+        ReviewScreen {
+            state: ReviewState::Planning("Preparing the change set".into()),
+            scroll: 0,
+        }
+    }
+
+    pub fn from_plan(plan: Plan) -> ReviewScreen {
+        let state = match plan {
+            Plan::Review(r) => ReviewState::Ready(r),
+            Plan::UpToDate(s) | Plan::InProgress(s) => ReviewState::UpToDate(s),
+            Plan::Blocked { stack, recovery } => ReviewState::Blocked { stack, recovery },
+        };
+        ReviewScreen { state, scroll: 0 }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self.state,
+            ReviewState::Planning(_) | ReviewState::Cancelling(_)
+        )
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> ReviewOutcome {
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
+            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            KeyCode::Home => self.scroll = 0,
+            _ => return self.decide(key),
+        }
+        ReviewOutcome::Stay
+    }
+
+    fn decide(&mut self, key: KeyEvent) -> ReviewOutcome {
+        match (&self.state, key.code) {
+            (ReviewState::Ready(r), KeyCode::Enter | KeyCode::Char('y')) if executable(r) => {
+                ReviewOutcome::Execute(r.clone())
+            }
+            (ReviewState::Ready(r), KeyCode::Char('c') | KeyCode::Esc | KeyCode::Char('n')) => {
+                let r = r.clone();
+                self.state = ReviewState::Cancelling(r.clone());
+                ReviewOutcome::Cancel(r)
+            }
+            (ReviewState::Blocked { stack, recovery }, KeyCode::Char('R'))
+                if *recovery == Recovery::DeleteAndRetry =>
+            {
+                ReviewOutcome::Recover(stack.clone(), *recovery)
+            }
+            (ReviewState::Blocked { stack, recovery }, KeyCode::Char('C'))
+                if *recovery == Recovery::ContinueRollback =>
+            {
+                ReviewOutcome::Recover(stack.clone(), *recovery)
+            }
+            (
+                ReviewState::UpToDate(_) | ReviewState::Failed(_) | ReviewState::Blocked { .. },
+                KeyCode::Char('b') | KeyCode::Esc,
+            ) => ReviewOutcome::Back,
+            _ => ReviewOutcome::Ignored,
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let mut lines: Vec<Line> = Vec::new();
+        let title = match &self.state {
+            ReviewState::Planning(text) => {
+                lines.push(Line::from(vec![
+                    Span::styled(spinner(tick), theme.title()),
+                    Span::raw(format!(" {text}…")),
+                ]));
+                " Review "
+            }
+            ReviewState::Cancelling(r) => {
+                lines.push(Line::from(vec![
+                    Span::styled(spinner(tick), theme.title()),
+                    Span::raw(format!(
+                        " Deleting change set for {}{}…",
+                        r.stack_name,
+                        if r.kind == ChangeSetKind::Create {
+                            " (and the empty stack it left)"
+                        } else {
+                            ""
+                        }
+                    )),
+                ]));
+                " Review "
+            }
+            ReviewState::Ready(r) => {
+                review_lines(r, theme, &mut lines);
+                " Review the change set "
+            }
+            ReviewState::UpToDate(s) => {
+                lines.push(Line::styled(
+                    format!("✔ Stack {} is up to date ({}).", s.stack_name, s.status),
+                    theme.ok(),
+                ));
+                lines.push(Line::raw(""));
+                lines.push(Line::raw(
+                    "Nothing to deploy. Change a parameter (b) to update the stack.",
+                ));
+                " Up to date "
+            }
+            ReviewState::Blocked { stack, recovery } => {
+                lines.push(Line::styled(
+                    format!("✘ Stack {} is {}", stack.stack_name, stack.status),
+                    theme.error(),
+                ));
+                if let Some(r) = &stack.status_reason {
+                    lines.push(Line::raw(r.clone()));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::raw(
+                    recovery.explain(&stack.stack_name, &stack.status),
+                ));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(match recovery {
+                    Recovery::DeleteAndRetry => vec![
+                        Span::styled("R", theme.key()),
+                        Span::raw(" delete the stack, then deploy again   "),
+                        Span::styled("b", theme.key()),
+                        Span::raw(" back"),
+                    ],
+                    Recovery::ContinueRollback => vec![
+                        Span::styled("C", theme.key()),
+                        Span::raw(" continue the rollback   "),
+                        Span::styled("b", theme.key()),
+                        Span::raw(" back"),
+                    ],
+                }));
+                " Blocked "
+            }
+            ReviewState::Failed(e) => {
+                lines.push(Line::styled(
+                    format!("✘ {}", crate::ui::screens::session::headline(e)),
+                    theme.error(),
+                ));
+                lines.push(Line::raw(e.message.clone()));
+                if let Some(fix) = &e.fix {
+                    lines.push(Line::from(vec![
+                        Span::styled("Fix: ", theme.key()),
+                        Span::raw(fix.clone()),
+                    ]));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    "b: back to the parameters (nothing you typed is lost)",
+                    theme.dim(),
+                ));
+                " Plan failed "
+            }
+        };
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0))
+                .block(Block::bordered().title(Line::styled(title, theme.title()))),
+            area,
+        );
+    }
+}
+
+fn executable(r: &Review) -> bool {
+    r.change_set.status == "CREATE_COMPLETE"
+}
+
+fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let cs = &r.change_set;
+    let kind = match r.kind {
+        ChangeSetKind::Create => "CREATE",
+        ChangeSetKind::Update => "UPDATE",
+    };
+    let of =
+        |a: &str| -> Vec<&PlannedChange> { cs.changes.iter().filter(|c| c.action == a).collect() };
+    let (add, modify, remove) = (of("Add"), of("Modify"), of("Remove"));
+    let other: Vec<&PlannedChange> = cs
+        .changes
+        .iter()
+        .filter(|c| !matches!(c.action.as_str(), "Add" | "Modify" | "Remove"))
+        .collect();
+    let replaced = modify
+        .iter()
+        .filter(|c| c.replacement.as_deref() == Some("True"))
+        .count();
+    let security = cs
+        .changes
+        .iter()
+        .filter(|c| is_security_relevant(&c.resource_type))
+        .count();
+    lines.push(Line::from(vec![
+        Span::styled(format!("{kind} "), theme.title()),
+        Span::raw(format!(
+            "stack {}: {} change(s): {} to add, {} to modify ({} replaced), {} to remove",
+            r.stack_name,
+            cs.changes.len(),
+            add.len(),
+            modify.len(),
+            replaced,
+            remove.len()
+        )),
+    ]));
+    if cs.is_empty_change() {
+        lines.push(Line::styled(
+            "✔ Nothing to change: the stack already matches. c deletes this change set.",
+            theme.ok(),
+        ));
+        return;
+    }
+    if !executable(r) {
+        lines.push(Line::styled(
+            format!(
+                "✘ The change set is {}: {}",
+                cs.status,
+                cs.status_reason.clone().unwrap_or_default()
+            ),
+            theme.error(),
+        ));
+    }
+    if security > 0 {
+        lines.push(Line::styled(
+            format!(
+                "⚠ {security} security-relevant change(s) (IAM, security groups, policies, \
+                 firewall, KMS): marked ⚠ below"
+            ),
+            theme.warn(),
+        ));
+    }
+    let id_w = cs
+        .changes
+        .iter()
+        .map(|c| c.logical_id.len())
+        .max()
+        .unwrap_or(0)
+        .clamp(10, 36);
+    let mut group = |title: &str, sign: &'static str, items: &[&PlannedChange]| {
+        if items.is_empty() {
+            return;
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("{title} ({})", items.len()),
+            theme.title(),
+        ));
+        for c in items {
+            let sec = is_security_relevant(&c.resource_type);
+            let mut spans = vec![
+                Span::styled(format!(" {sign} "), theme.key()),
+                Span::styled(if sec { "⚠ " } else { "  " }, theme.warn()),
+                Span::raw(format!("{:<id_w$} ", c.logical_id)),
+                Span::styled(c.resource_type.clone(), theme.dim()),
+            ];
+            if c.action == "Modify" {
+                match c.replacement.as_deref() {
+                    Some("True") => spans.push(Span::styled("  REPLACED", theme.error())),
+                    Some("Conditional") => {
+                        spans.push(Span::styled("  may be replaced", theme.warn()))
+                    }
+                    _ => {}
+                }
+                if !c.scope.is_empty() {
+                    spans.push(Span::styled(
+                        format!("  ({})", c.scope.join(", ")),
+                        theme.dim(),
+                    ));
+                }
+            }
+            lines.push(Line::from(spans));
+        }
+    };
+    group("Add", "+", &add);
+    group("Modify", "~", &modify);
+    group("Remove", "-", &remove);
+    group("Other", "?", &other);
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Enter/y", theme.key()),
+        Span::raw(" execute   "),
+        Span::styled("c/Esc", theme.key()),
+        Span::raw(" cancel (deletes the change set)"),
+    ]));
+}

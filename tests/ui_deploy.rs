@@ -1,0 +1,691 @@
+//! Snapshots of the deploy wizard (parameter form, review, live deployment, recovery) on a
+//! TestBackend, with the app driven headless by actions and a frozen clock.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use studio_tui::aws::stacks::{ChangeSetInfo, ChangeSetKind, PlannedChange, StackInfo};
+use studio_tui::aws::{self, Identity, SessionOptions};
+use studio_tui::config::Paths;
+use studio_tui::core::progress::StackEvent;
+use studio_tui::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
+use studio_tui::state::Store;
+use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::app::{App, Step};
+use studio_tui::ui::theme::Theme;
+
+const T0: i64 = 1_764_000_000_000;
+const STACK_ID: &str =
+    "arn:aws:cloudformation:eu-west-1:123456789012:stack/sagemaker-studio-vpc/0a1b2c3d";
+
+fn options() -> SessionOptions {
+    SessionOptions {
+        profile: None,
+        region: Some("eu-west-1".into()),
+        endpoint_url: Some("http://127.0.0.1:4566".into()),
+        fake_credentials: true,
+        read_only: false,
+    }
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    t.backend().to_string()
+}
+
+fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+}
+
+/// A connected app on the parameter form, with an empty store in a temp dir.
+async fn on_form(dir: &tempfile::TempDir) -> App {
+    let store = Arc::new(Mutex::new(Store::load(&Paths::under(dir.path())).unwrap()));
+    let mut app = App::new(vec![], options(), false, Theme { color: false }).with_store(store);
+    app.set_clock(T0 + 95_000);
+    app.start();
+    let session = aws::connect(&options()).await.unwrap();
+    let id = Identity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/ops".into(),
+        user_id: "AIDAEXAMPLE".into(),
+    };
+    let (_, effects) = app.update(Action::Connected(Box::new(Ok((session, id)))));
+    assert_eq!(
+        effects,
+        vec![Effect::LookupStack("sagemaker-studio-vpc".into())]
+    );
+    app.update(Action::StackFound(Box::new(Ok(None))));
+    app.update(key(KeyCode::Char('n')));
+    assert_eq!(app.step, Step::Parameters);
+    app
+}
+
+fn change(action: &str, id: &str, ty: &str, replacement: Option<&str>) -> PlannedChange {
+    PlannedChange {
+        action: action.into(),
+        logical_id: id.into(),
+        physical_id: None,
+        resource_type: ty.into(),
+        replacement: replacement.map(str::to_string),
+        scope: if action == "Modify" {
+            vec!["Properties".into()]
+        } else {
+            vec![]
+        },
+    }
+}
+
+fn review(kind: ChangeSetKind, changes: Vec<PlannedChange>) -> Review {
+    Review {
+        stack_name: "sagemaker-studio-vpc".into(),
+        kind,
+        change_set: ChangeSetInfo {
+            change_set_id: "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/studio-tui-1/x"
+                .into(),
+            stack_id: STACK_ID.into(),
+            status: "CREATE_COMPLETE".into(),
+            status_reason: None,
+            execution_status: Some("AVAILABLE".into()),
+            changes,
+        },
+        token: "studio-tui-token".into(),
+    }
+}
+
+fn create_review() -> Review {
+    review(
+        ChangeSetKind::Create,
+        vec![
+            change("Add", "VPC", "AWS::EC2::VPC", None),
+            change("Add", "FirewallSubnet", "AWS::EC2::Subnet", None),
+            change("Add", "NatSubnet", "AWS::EC2::Subnet", None),
+            change("Add", "StudioSubnet", "AWS::EC2::Subnet", None),
+            change("Add", "Firewall", "AWS::NetworkFirewall::Firewall", None),
+            change("Add", "NatGateway", "AWS::EC2::NatGateway", None),
+            change("Add", "SageMakerExecutionRole", "AWS::IAM::Role", None),
+            change("Add", "DataBucket", "AWS::S3::Bucket", None),
+            change("Add", "DataBucketPolicy", "AWS::S3::BucketPolicy", None),
+            change(
+                "Add",
+                "SageMakerSecurityGroup",
+                "AWS::EC2::SecurityGroup",
+                None,
+            ),
+        ],
+    )
+}
+
+fn stack(status: &str) -> StackInfo {
+    StackInfo {
+        stack_id: STACK_ID.into(),
+        stack_name: "sagemaker-studio-vpc".into(),
+        status: status.into(),
+        status_reason: Some("The following resource(s) failed to create: [NatGateway].".into()),
+        outputs: BTreeMap::new(),
+        parameters: BTreeMap::new(),
+        creation_time: None,
+        last_updated_time: None,
+    }
+}
+
+fn ev(n: usize, id: &str, ty: &str, status: &str, reason: Option<&str>, secs: i64) -> StackEvent {
+    StackEvent {
+        event_id: format!("e{n}"),
+        stack_id: STACK_ID.into(),
+        logical_id: id.into(),
+        physical_id: None,
+        resource_type: ty.into(),
+        status: status.into(),
+        reason: reason.map(str::to_string),
+        timestamp_ms: T0 + secs * 1000,
+        client_request_token: Some("studio-tui-token".into()),
+    }
+}
+
+/// Form → review (planned by hand) → executing.
+async fn deploying(dir: &tempfile::TempDir) -> App {
+    let mut app = on_form(dir).await;
+    let (_, effects) = app.update(key(KeyCode::F(2)));
+    assert!(matches!(effects.as_slice(), [Effect::Plan { .. }]));
+    app.update(Action::Planned(Box::new(Ok(Plan::Review(create_review())))));
+    let (_, effects) = app.update(key(KeyCode::Enter));
+    assert_eq!(effects, vec![Effect::Execute(create_review())]);
+    assert_eq!(app.step, Step::Deploy);
+    let expected = create_review()
+        .change_set
+        .changes
+        .iter()
+        .map(|c| (c.logical_id.clone(), c.resource_type.clone()))
+        .collect();
+    app.update(Action::Deploy(DeployMsg::Started {
+        stack_id: STACK_ID.into(),
+        operation: "create".into(),
+        client_request_token: Some("studio-tui-token".into()),
+        expected,
+    }));
+    app.update(Action::Deploy(DeployMsg::Events {
+        events: in_progress_events(),
+    }));
+    app
+}
+
+fn in_progress_events() -> Vec<StackEvent> {
+    let s = "AWS::CloudFormation::Stack";
+    vec![
+        ev(
+            1,
+            "sagemaker-studio-vpc",
+            s,
+            "CREATE_IN_PROGRESS",
+            Some("User Initiated"),
+            0,
+        ),
+        ev(2, "VPC", "AWS::EC2::VPC", "CREATE_IN_PROGRESS", None, 3),
+        ev(
+            3,
+            "SageMakerExecutionRole",
+            "AWS::IAM::Role",
+            "CREATE_IN_PROGRESS",
+            None,
+            3,
+        ),
+        ev(4, "VPC", "AWS::EC2::VPC", "CREATE_COMPLETE", None, 15),
+        ev(
+            5,
+            "FirewallSubnet",
+            "AWS::EC2::Subnet",
+            "CREATE_IN_PROGRESS",
+            None,
+            16,
+        ),
+        ev(
+            6,
+            "NatSubnet",
+            "AWS::EC2::Subnet",
+            "CREATE_IN_PROGRESS",
+            None,
+            16,
+        ),
+        ev(
+            7,
+            "StudioSubnet",
+            "AWS::EC2::Subnet",
+            "CREATE_IN_PROGRESS",
+            None,
+            16,
+        ),
+        ev(
+            8,
+            "SageMakerExecutionRole",
+            "AWS::IAM::Role",
+            "CREATE_COMPLETE",
+            None,
+            17,
+        ),
+        ev(
+            9,
+            "FirewallSubnet",
+            "AWS::EC2::Subnet",
+            "CREATE_COMPLETE",
+            None,
+            20,
+        ),
+        ev(
+            10,
+            "NatSubnet",
+            "AWS::EC2::Subnet",
+            "CREATE_COMPLETE",
+            None,
+            20,
+        ),
+        ev(
+            11,
+            "StudioSubnet",
+            "AWS::EC2::Subnet",
+            "CREATE_COMPLETE",
+            None,
+            21,
+        ),
+        ev(
+            12,
+            "Firewall",
+            "AWS::NetworkFirewall::Firewall",
+            "CREATE_IN_PROGRESS",
+            None,
+            22,
+        ),
+        ev(
+            13,
+            "NatGateway",
+            "AWS::EC2::NatGateway",
+            "CREATE_IN_PROGRESS",
+            None,
+            22,
+        ),
+        ev(
+            14,
+            "DataBucket",
+            "AWS::S3::Bucket",
+            "CREATE_IN_PROGRESS",
+            None,
+            23,
+        ),
+    ]
+}
+
+fn failure_events() -> Vec<StackEvent> {
+    let s = "AWS::CloudFormation::Stack";
+    vec![
+        ev(
+            20,
+            "NatGateway",
+            "AWS::EC2::NatGateway",
+            "CREATE_FAILED",
+            Some(
+                "Resource handler returned message: \"The maximum number of addresses has been reached. (Service: Ec2, Status Code: 400)\"",
+            ),
+            60,
+        ),
+        ev(
+            21,
+            "Firewall",
+            "AWS::NetworkFirewall::Firewall",
+            "CREATE_FAILED",
+            Some("Resource creation cancelled"),
+            61,
+        ),
+        ev(
+            22,
+            "DataBucket",
+            "AWS::S3::Bucket",
+            "CREATE_FAILED",
+            Some("Resource creation cancelled"),
+            61,
+        ),
+        ev(
+            23,
+            "sagemaker-studio-vpc",
+            s,
+            "ROLLBACK_IN_PROGRESS",
+            Some(
+                "The following resource(s) failed to create: [NatGateway, Firewall, DataBucket]. Rollback requested by user.",
+            ),
+            62,
+        ),
+        ev(24, "sagemaker-studio-vpc", s, "ROLLBACK_COMPLETE", None, 90),
+    ]
+}
+
+fn outcome(ok: bool, status: &str, app: &App) -> DeployOutcome {
+    let tracker = &app.deploy.as_ref().unwrap().tracker;
+    let mut outputs = BTreeMap::new();
+    if ok {
+        outputs.insert("VpcId".into(), "vpc-0abc1234def567890".into());
+        outputs.insert("StudioSubnetId".into(), "subnet-0123456789abcdef0".into());
+        outputs.insert("DataBucketName".into(), "sagemaker-studio-vpc-data".into());
+    }
+    DeployOutcome {
+        stack_id: STACK_ID.into(),
+        status: status.into(),
+        ok,
+        outputs,
+        failures: tracker.failures().into_iter().cloned().collect(),
+        root_cause: tracker.root_cause().cloned(),
+        events: tracker.events.clone(),
+    }
+}
+
+#[tokio::test]
+async fn form_with_errors_keeps_the_text_and_focuses_the_first_bad_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    // Project name: append an underscore (not allowed).
+    a.update(key(KeyCode::End));
+    type_text(&mut a, "_X");
+    // VPC CIDR: make the prefix /99.
+    a.update(key(KeyCode::Down));
+    a.update(key(KeyCode::Backspace));
+    a.update(key(KeyCode::Backspace));
+    type_text(&mut a, "99");
+    let form = a.params.as_ref().unwrap();
+    assert_eq!(form.errors.len(), 2, "{:?}", form.errors);
+    // Review refuses, focuses the first bad field, keeps every character.
+    let (_, effects) = a.update(key(KeyCode::F(2)));
+    assert!(effects.is_empty());
+    let form = a.params.as_ref().unwrap();
+    assert_eq!(form.focus, 0);
+    assert_eq!(form.texts[0], "sagemaker-studio-vpc_X");
+    assert_eq!(form.texts[1], "10.2.0.0/99");
+    insta::assert_snapshot!(draw(&a, 120, 40));
+}
+
+#[tokio::test]
+async fn valid_form_plans_and_saves_what_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    a.update(key(KeyCode::End));
+    type_text(&mut a, "-two");
+    for _ in 0..6 {
+        a.update(key(KeyCode::Enter));
+    }
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    match effects.as_slice() {
+        [Effect::Plan { params, .. }] => {
+            assert_eq!(params.project_name, "sagemaker-studio-vpc-two")
+        }
+        other => panic!("expected a plan, got {other:?}"),
+    }
+    assert_eq!(a.step, Step::Review);
+    insta::assert_snapshot!(draw(&a, 100, 16));
+}
+
+#[tokio::test]
+async fn review_of_a_create_change_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    a.update(key(KeyCode::F(2)));
+    a.update(Action::Planned(Box::new(Ok(Plan::Review(create_review())))));
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("10 change(s): 10 to add"));
+    assert!(screen.contains("4 security-relevant"));
+    insta::assert_snapshot!(screen);
+}
+
+#[tokio::test]
+async fn review_of_an_update_with_a_replacement() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    a.update(key(KeyCode::F(2)));
+    let r = review(
+        ChangeSetKind::Update,
+        vec![
+            change(
+                "Modify",
+                "DomainRuleGroup",
+                "AWS::NetworkFirewall::RuleGroup",
+                Some("True"),
+            ),
+            change(
+                "Modify",
+                "StudioSubnet",
+                "AWS::EC2::Subnet",
+                Some("Conditional"),
+            ),
+            change("Remove", "OldEndpoint", "AWS::EC2::VPCEndpoint", None),
+        ],
+    );
+    a.update(Action::Planned(Box::new(Ok(Plan::Review(r.clone())))));
+    let screen = draw(&a, 120, 20);
+    assert!(screen.contains("REPLACED"));
+    insta::assert_snapshot!(screen);
+    // Cancel deletes the change set, then the form comes back untouched.
+    let (_, effects) = a.update(key(KeyCode::Char('c')));
+    assert_eq!(effects, vec![Effect::Cancel(r)]);
+    a.update(Action::Cancelled(Box::new(Ok(()))));
+    assert_eq!(a.step, Step::Parameters);
+    assert_eq!(a.params.as_ref().unwrap().texts[0], "sagemaker-studio-vpc");
+}
+
+#[tokio::test]
+async fn blocked_stack_offers_delete_and_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    a.update(key(KeyCode::F(2)));
+    a.update(Action::Planned(Box::new(Ok(Plan::Blocked {
+        stack: stack("ROLLBACK_COMPLETE"),
+        recovery: Recovery::DeleteAndRetry,
+    }))));
+    insta::assert_snapshot!(draw(&a, 100, 20));
+    let (_, effects) = a.update(key(KeyCode::Char('R')));
+    assert_eq!(
+        effects,
+        vec![Effect::Recover {
+            stack: stack("ROLLBACK_COMPLETE"),
+            recovery: Recovery::DeleteAndRetry
+        }]
+    );
+    assert_eq!(a.step, Step::Deploy);
+}
+
+#[tokio::test]
+async fn update_rollback_failed_offers_continue_rollback() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    a.update(key(KeyCode::F(2)));
+    a.update(Action::Planned(Box::new(Ok(Plan::Blocked {
+        stack: stack("UPDATE_ROLLBACK_FAILED"),
+        recovery: Recovery::ContinueRollback,
+    }))));
+    assert!(a.update(key(KeyCode::Char('R'))).1.is_empty());
+    let (_, effects) = a.update(key(KeyCode::Char('C')));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Recover {
+            recovery: Recovery::ContinueRollback,
+            ..
+        }]
+    ));
+}
+
+#[tokio::test]
+async fn deploy_in_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = deploying(&dir).await;
+    assert_eq!(
+        a.tick_interval(),
+        Some(std::time::Duration::from_secs(1)),
+        "elapsed times advance each second while deploying"
+    );
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("5/10 resources"));
+    assert!(screen.contains("Firewall"));
+    insta::assert_snapshot!(screen);
+}
+
+#[tokio::test]
+async fn deploy_in_progress_narrow_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = deploying(&dir).await;
+    insta::assert_snapshot!(draw(&a, 80, 24));
+}
+
+#[tokio::test]
+async fn deploy_failed_with_root_cause_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    a.set_clock(T0 + 120_000);
+    a.update(Action::Deploy(DeployMsg::Events {
+        events: failure_events(),
+    }));
+    let o = outcome(false, "ROLLBACK_COMPLETE", &a);
+    assert_eq!(o.root_cause.as_ref().unwrap().logical_id, "NatGateway");
+    a.update(Action::Deploy(DeployMsg::Finished {
+        outcome: Box::new(o.clone()),
+    }));
+    a.update(Action::DeployEnded(Box::new(Ok(o))));
+    assert!(!a.deploying());
+    assert_eq!(
+        a.tick_interval(),
+        None,
+        "a finished screen does not redraw by itself"
+    );
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("ROOT CAUSE NatGateway"));
+    insta::assert_snapshot!(screen);
+}
+
+#[tokio::test]
+async fn deploy_complete_with_outputs_and_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    let s = "AWS::CloudFormation::Stack";
+    a.update(Action::Deploy(DeployMsg::Events {
+        events: vec![
+            ev(
+                30,
+                "DataBucket",
+                "AWS::S3::Bucket",
+                "CREATE_COMPLETE",
+                None,
+                50,
+            ),
+            ev(
+                31,
+                "DataBucketPolicy",
+                "AWS::S3::BucketPolicy",
+                "CREATE_IN_PROGRESS",
+                None,
+                51,
+            ),
+            ev(
+                32,
+                "DataBucketPolicy",
+                "AWS::S3::BucketPolicy",
+                "CREATE_COMPLETE",
+                None,
+                53,
+            ),
+            ev(
+                33,
+                "SageMakerSecurityGroup",
+                "AWS::EC2::SecurityGroup",
+                "CREATE_IN_PROGRESS",
+                None,
+                21,
+            ),
+            ev(
+                34,
+                "SageMakerSecurityGroup",
+                "AWS::EC2::SecurityGroup",
+                "CREATE_COMPLETE",
+                None,
+                27,
+            ),
+            ev(
+                35,
+                "NatGateway",
+                "AWS::EC2::NatGateway",
+                "CREATE_COMPLETE",
+                None,
+                128,
+            ),
+            ev(
+                36,
+                "Firewall",
+                "AWS::NetworkFirewall::Firewall",
+                "CREATE_COMPLETE",
+                None,
+                334,
+            ),
+            ev(37, "sagemaker-studio-vpc", s, "CREATE_COMPLETE", None, 336),
+        ],
+    }));
+    let o = outcome(true, "CREATE_COMPLETE", &a);
+    a.update(Action::Deploy(DeployMsg::Finished {
+        outcome: Box::new(o),
+    }));
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("10/10 resources"));
+    assert!(screen.contains("vpc-0abc1234def567890"));
+    insta::assert_snapshot!("deploy_complete", screen);
+    a.update(key(KeyCode::Char('t')));
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("Timeline"));
+    insta::assert_snapshot!("deploy_timeline", screen);
+    // b goes back to the form for an update (e.g. new allowed domains).
+    a.update(key(KeyCode::Char('b')));
+    assert_eq!(a.step, Step::Parameters);
+}
+
+#[tokio::test]
+async fn filter_the_event_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    a.update(key(KeyCode::Char('/')));
+    type_text(&mut a, "subnet");
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("/subnet"));
+    assert!(!screen.contains("SageMakerExecutionRole     "));
+    insta::assert_snapshot!(screen);
+    // q typed into the filter does not quit; Enter keeps the filter, Esc clears it.
+    a.update(key(KeyCode::Enter));
+    assert!(!a.should_quit());
+    a.update(key(KeyCode::Esc));
+    assert!(a.deploy.as_ref().unwrap().filter.is_empty());
+}
+
+#[tokio::test]
+async fn quitting_while_deploying_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    a.update(key(KeyCode::Char('q')));
+    assert!(!a.should_quit() && a.confirm_quit);
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("keeps running in AWS"));
+    insta::assert_snapshot!(screen);
+    a.update(key(KeyCode::Char('n')));
+    assert!(!a.confirm_quit && !a.should_quit());
+    a.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(a.confirm_quit);
+    a.update(key(KeyCode::Char('y')));
+    assert!(a.should_quit());
+}
+
+#[tokio::test]
+async fn a_running_stack_at_start_is_reattached() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Mutex::new(Store::load(&Paths::under(dir.path())).unwrap()));
+    let mut a = App::new(vec![], options(), false, Theme { color: false }).with_store(store);
+    a.start();
+    let session = aws::connect(&options()).await.unwrap();
+    let id = Identity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/ops".into(),
+        user_id: "AIDAEXAMPLE".into(),
+    };
+    a.update(Action::Connected(Box::new(Ok((session, id)))));
+    let (_, effects) = a.update(Action::StackFound(Box::new(Ok(Some(stack(
+        "CREATE_IN_PROGRESS",
+    ))))));
+    assert_eq!(effects, vec![Effect::Reattach(stack("CREATE_IN_PROGRESS"))]);
+    assert_eq!(a.step, Step::Deploy);
+}
+
+#[tokio::test]
+async fn event_log_scrolls_and_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    let many: Vec<StackEvent> = (0..500)
+        .map(|i| {
+            ev(
+                1000 + i,
+                &format!("Res{i}"),
+                "AWS::EC2::Route",
+                "CREATE_COMPLETE",
+                None,
+                30,
+            )
+        })
+        .collect();
+    a.update(Action::Deploy(DeployMsg::Events { events: many }));
+    a.update(key(KeyCode::PageUp));
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("newer below"));
+    a.update(key(KeyCode::End));
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("Res499"));
+}
