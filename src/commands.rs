@@ -8,6 +8,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use crate::aws::Session;
+use crate::aws::stacks::is_security_relevant;
 use crate::cli::{DeployArgs, EventsArgs, OutputMode, ProjectArgs};
 use crate::config::Paths;
 use crate::core::cidr::{Finding, Severity};
@@ -410,17 +411,6 @@ pub async fn deploy(ctx: &CommandContext, args: &DeployArgs) -> anyhow::Result<i
             Ok(exit::FAILED)
         }
     }
-}
-
-/// Security-relevant resource types: their changes are highlighted in reviews.
-pub fn is_security_relevant(resource_type: &str) -> bool {
-    resource_type.starts_with("AWS::IAM::")
-        || resource_type.starts_with("AWS::EC2::SecurityGroup")
-        || resource_type.starts_with("AWS::NetworkFirewall::")
-        || matches!(
-            resource_type,
-            "AWS::S3::BucketPolicy" | "AWS::EC2::VPCEndpoint" | "AWS::KMS::Key"
-        )
 }
 
 fn print_review(mode: OutputMode, review: &deploy::Review) {

@@ -101,6 +101,18 @@ impl Session {
     }
 }
 
+/// Resource types whose changes can widen access (IAM, security groups, bucket and endpoint
+/// policies, firewall rules, KMS keys): every review flags them for a second look.
+pub fn is_security_relevant(resource_type: &str) -> bool {
+    resource_type.starts_with("AWS::IAM::")
+        || resource_type.starts_with("AWS::EC2::SecurityGroup")
+        || resource_type.starts_with("AWS::NetworkFirewall::")
+        || matches!(
+            resource_type,
+            "AWS::S3::BucketPolicy" | "AWS::EC2::VPCEndpoint" | "AWS::KMS::Key"
+        )
+}
+
 /// One planned change of a change set.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PlannedChange {

@@ -2,6 +2,7 @@
 //! grouped with counts and with security-relevant changes flagged; or why there is nothing to
 //! review (up to date, blocked with its recovery, the plan failed).
 
+use crate::aws::stacks::is_security_relevant;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,17 +25,6 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::help_only("b", "back to the parameters (up to date, failed)"),
     KeyHint::help_only("q", "quit"),
 ];
-
-/// Resource types whose changes can widen access: flagged so they get a second look.
-pub fn is_security_relevant(resource_type: &str) -> bool {
-    resource_type.starts_with("AWS::IAM::")
-        || resource_type.starts_with("AWS::EC2::SecurityGroup")
-        || resource_type.starts_with("AWS::NetworkFirewall::")
-        || matches!(
-            resource_type,
-            "AWS::S3::BucketPolicy" | "AWS::EC2::VPCEndpoint" | "AWS::KMS::Key"
-        )
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReviewState {
