@@ -390,6 +390,24 @@ pub async fn execute(
     .await
 }
 
+/// A new ClientRequestToken for an operation on `stack`, recorded in the run state before the
+/// call that starts it; returns it with the time from which its events count.
+fn begin_operation(
+    store: &SharedStore,
+    session: &Session,
+    stack: &StackInfo,
+    operation: &str,
+) -> (String, i64) {
+    let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
+    record(store, session, &stack.stack_name, |r| {
+        r.stack_id = Some(stack.stack_id.clone());
+        r.operation = Some(operation.to_string());
+        r.client_request_token = Some(token.clone());
+        r.started_at = Some(rfc3339_now());
+    });
+    (token, now_ms() - 5_000)
+}
+
 /// Delete the stack (recovery, or teardown) and watch it to the end.
 pub async fn delete_and_watch(
     session: &Session,
@@ -397,14 +415,7 @@ pub async fn delete_and_watch(
     stack: &StackInfo,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<DeployOutcome, AwsError> {
-    let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
-    let since = now_ms() - 5_000;
-    record(store, session, &stack.stack_name, |r| {
-        r.stack_id = Some(stack.stack_id.clone());
-        r.operation = Some("delete".into());
-        r.client_request_token = Some(token.clone());
-        r.started_at = Some(rfc3339_now());
-    });
+    let (token, since) = begin_operation(store, session, stack, "delete");
     send(
         tx,
         DeployMsg::Phase {
@@ -439,14 +450,7 @@ pub async fn continue_rollback(
     stack: &StackInfo,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<DeployOutcome, AwsError> {
-    let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
-    let since = now_ms() - 5_000;
-    record(store, session, &stack.stack_name, |r| {
-        r.stack_id = Some(stack.stack_id.clone());
-        r.operation = Some("continue-rollback".into());
-        r.client_request_token = Some(token.clone());
-        r.started_at = Some(rfc3339_now());
-    });
+    let (token, since) = begin_operation(store, session, stack, "continue-rollback");
     session
         .continue_update_rollback(&stack.stack_id, &token)
         .await?;
