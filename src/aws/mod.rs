@@ -4,6 +4,8 @@
 //! owned domain types and [`AwsError`].
 
 pub mod error;
+pub mod lookups;
+pub mod network;
 pub mod readonly;
 pub mod stacks;
 

@@ -1,0 +1,104 @@
+//! Read-only look-ups of names that must be free before a deploy: S3 bucket names (global),
+//! CloudFormation export names and SageMaker domains (per account and region).
+
+use super::{AwsError, Session};
+
+/// Who holds an S3 bucket name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum BucketStatus {
+    /// HeadBucket 404: nobody has it.
+    Free,
+    /// HeadBucket 200: it exists and these credentials can reach it.
+    Yours { region: Option<String> },
+    /// HeadBucket 403: another account owns it.
+    TakenByOther,
+    /// HeadBucket 301: it exists in another region (yours or not).
+    OtherRegion { region: Option<String> },
+}
+
+/// One CloudFormation export.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExportInfo {
+    pub name: String,
+    pub exporting_stack_id: String,
+}
+
+/// One SageMaker domain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DomainSummary {
+    pub domain_id: String,
+    pub domain_name: String,
+    pub status: String,
+}
+
+impl Session {
+    /// HeadBucket: who holds this bucket name.
+    pub async fn bucket_status(&self, bucket: &str) -> Result<BucketStatus, AwsError> {
+        match self.s3().head_bucket().bucket(bucket).send().await {
+            Ok(out) => Ok(BucketStatus::Yours {
+                region: out.bucket_region().map(str::to_string),
+            }),
+            Err(e) => {
+                let raw = e.raw_response();
+                let status = raw.map(|r| r.status().as_u16());
+                let region = raw
+                    .and_then(|r| r.headers().get("x-amz-bucket-region"))
+                    .map(str::to_string);
+                match status {
+                    Some(404) => Ok(BucketStatus::Free),
+                    Some(403) => Ok(BucketStatus::TakenByOther),
+                    Some(301) => Ok(BucketStatus::OtherRegion { region }),
+                    _ => Err(AwsError::from_sdk("s3:HeadBucket", e, &self.error_context)),
+                }
+            }
+        }
+    }
+
+    /// Every CloudFormation export in this region (ListExports, paginated).
+    pub async fn list_exports(&self) -> Result<Vec<ExportInfo>, AwsError> {
+        let exports = self
+            .cloudformation()
+            .list_exports()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("cloudformation:ListExports", e, &self.error_context)
+            })?;
+        Ok(exports
+            .iter()
+            .map(|x| ExportInfo {
+                name: x.name().unwrap_or_default().to_string(),
+                exporting_stack_id: x.exporting_stack_id().unwrap_or_default().to_string(),
+            })
+            .collect())
+    }
+
+    /// Every SageMaker domain in this region (ListDomains, paginated).
+    pub async fn list_domains(&self) -> Result<Vec<DomainSummary>, AwsError> {
+        let domains = self
+            .sagemaker()
+            .list_domains()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk("sagemaker:ListDomains", e, &self.error_context))?;
+        Ok(domains
+            .iter()
+            .map(|d| DomainSummary {
+                domain_id: d.domain_id().unwrap_or_default().to_string(),
+                domain_name: d.domain_name().unwrap_or_default().to_string(),
+                status: d
+                    .status()
+                    .map(|s| s.as_str())
+                    .unwrap_or("Unknown")
+                    .to_string(),
+            })
+            .collect())
+    }
+}
