@@ -82,6 +82,9 @@ pub enum Command {
         #[command(flatten)]
         params: ParamArgs,
     },
+    /// Check everything before a deploy, read-only: CIDR conflicts with the account's networks,
+    /// names, an existing stack, quotas; suggests a free range. Exit 1 when something blocks.
+    Preflight(PreflightArgs),
     /// Print shell completions for bash, zsh, fish, elvish or powershell.
     Completions {
         #[arg(value_enum)]
@@ -103,6 +106,18 @@ pub struct SandboxArgs {
     /// Pre-create a few VPCs (one overlapping the default 10.2.0.0/16) so the CIDR check has something to find.
     #[arg(long)]
     pub seed_vpcs: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PreflightArgs {
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Expected number of Studio users (sizes the Studio subnet check).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub users: u32,
+    /// Also look for CIDR conflicts in every enabled region (reported as warnings).
+    #[arg(long)]
+    pub all_regions: bool,
 }
 
 /// The stack parameters as flags, shared by `preflight`, `deploy` and `up`. Each flag given

@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use studio_tui::aws::{self, SessionOptions};
-use studio_tui::cli::{Cli, Command, OutputMode, ParamArgs, SandboxArgs, TemplateFormat};
+use studio_tui::cli::{
+    Cli, Command, GlobalOpts, OutputMode, ParamArgs, PreflightArgs, SandboxArgs, TemplateFormat,
+};
 use studio_tui::config::Paths;
 use studio_tui::sandbox::{self, Emulator, EmulatorOptions};
-use studio_tui::{commands, exit, logging, ops, plain, template, ui};
+use studio_tui::{commands, exit, logging, ops, plain, state, template, ui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -133,6 +135,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
             Ok(ctx) => commands::events(&ctx, args).await,
             Err(code) => Ok(code),
         },
+        Some(Command::Preflight(args)) => run_preflight(g, mode, &options, &paths, args).await,
         Some(Command::Sandbox(_))
         | Some(Command::Completions { .. })
         | Some(Command::Template { .. }) => Ok(exit::OK),
@@ -166,6 +169,121 @@ async fn command_context(
     Ok(Ok(commands::CommandContext::new(
         session, mode, paths, config,
     )?))
+}
+
+/// `studio-tui preflight`: resolve the parameters (saved < --config < flags), run every check,
+/// print a checklist (or one JSON document). Input problems are findings, so exit 1, not 2.
+async fn run_preflight(
+    g: &GlobalOpts,
+    mode: OutputMode,
+    options: &SessionOptions,
+    paths: &Paths,
+    args: &PreflightArgs,
+) -> anyhow::Result<i32> {
+    use studio_tui::core::cidr::{Finding, Severity};
+    use studio_tui::ops::{params, preflight};
+
+    let fail = |findings: Vec<Finding>| -> anyhow::Result<i32> {
+        if mode == OutputMode::Json {
+            println!("{}", plain::preflight::json(false, &findings, None));
+        } else {
+            for f in &findings {
+                eprintln!("error: {}: {}\n  fix: {}", f.code, f.message, f.fix);
+            }
+        }
+        Ok(exit::FAILED)
+    };
+    let session = match aws::connect(options).await {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(vec![Finding::new(
+                Severity::Error,
+                "SESSION_FAILED",
+                e.message.clone(),
+                e.fix
+                    .clone()
+                    .unwrap_or_else(|| "check --profile and --region".into()),
+                None,
+            )]);
+        }
+    };
+    let config = match &g.config {
+        Some(path) => match params::read_config(path) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                return fail(vec![Finding::new(
+                    Severity::Error,
+                    "CONFIG_INVALID",
+                    e.to_string(),
+                    "fix the file, or pass the values as flags instead",
+                    None,
+                )]);
+            }
+        },
+        None => None,
+    };
+    let store = match state::Store::load(paths) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            tracing::warn!("saved answers not loaded: {e}");
+            None
+        }
+    };
+    let flags = args.params.overrides();
+    let project_flag = flags
+        .iter()
+        .find(|(f, _)| *f == studio_tui::core::params::Field::ProjectName)
+        .map(|(_, v)| v.trim().to_string())
+        .or_else(|| {
+            config.as_ref().and_then(|c| {
+                c.overrides
+                    .iter()
+                    .find(|(f, _)| *f == studio_tui::core::params::Field::ProjectName)
+                    .map(|(_, v)| v.trim().to_string())
+            })
+        });
+    let saved = store
+        .as_ref()
+        .and_then(|s| s.saved_answers(&session.region, project_flag.as_deref()))
+        .map(|a| a.parameters.clone());
+    let parameters = params::resolve(saved.as_ref(), config.as_ref(), &flags);
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    if mode != OutputMode::Json {
+        println!(
+            "Preflight of {} in {} (VPC {})",
+            parameters.project_name, session.region, parameters.vpc_cidr
+        );
+    }
+    let printer = tokio::spawn(async move {
+        while let Some(msg) = rx.recv().await {
+            if mode != OutputMode::Json
+                && let Some(line) = plain::preflight::check_line(&msg)
+            {
+                println!("{line}");
+            }
+        }
+    });
+    let report = preflight::run(
+        &session,
+        preflight::PreflightInput {
+            parameters,
+            users: args.users,
+            all_regions: args.all_regions,
+        },
+        tx,
+    )
+    .await;
+    let _ = printer.await;
+    if mode == OutputMode::Json {
+        println!(
+            "{}",
+            plain::preflight::json(report.ok(), &report.findings, report.suggestion.as_ref())
+        );
+    } else {
+        print!("{}", plain::preflight::summary(&report));
+    }
+    Ok(if report.ok() { exit::OK } else { exit::FAILED })
 }
 
 async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Result<i32> {

@@ -83,3 +83,133 @@ pub fn print_identity(mode: OutputMode, session: &Session, id: &Identity) {
         }
     }
 }
+
+/// Preflight output: the `--json` document, or a checklist line.
+pub mod preflight {
+    use serde::Serialize;
+
+    use crate::core::cidr::{Finding, NetworkPlan, Severity};
+    use crate::ops::preflight::{CheckStatus, PreflightMsg, PreflightReport, plan_flags};
+
+    #[derive(Serialize)]
+    struct JsonFinding<'a> {
+        severity: Severity,
+        code: &'a str,
+        message: &'a str,
+        fix: &'a str,
+    }
+
+    #[derive(Serialize)]
+    struct JsonPlan {
+        vpc_cidr: String,
+        firewall_subnet_cidr: String,
+        nat_subnet_cidr: String,
+        studio_subnet_cidr: String,
+        flags: String,
+    }
+
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        ok: bool,
+        findings: Vec<JsonFinding<'a>>,
+        suggestion: Option<JsonPlan>,
+    }
+
+    fn plan(p: &NetworkPlan) -> JsonPlan {
+        JsonPlan {
+            vpc_cidr: p.vpc.to_string(),
+            firewall_subnet_cidr: p.firewall_subnet.to_string(),
+            nat_subnet_cidr: p.nat_subnet.to_string(),
+            studio_subnet_cidr: p.studio_subnet.to_string(),
+            flags: plan_flags(p),
+        }
+    }
+
+    /// `{"ok": bool, "findings": [{severity, code, message, fix}], "suggestion": {...} | null}`
+    pub fn json(ok: bool, findings: &[Finding], suggestion: Option<&NetworkPlan>) -> String {
+        let doc = Doc {
+            ok,
+            findings: findings
+                .iter()
+                .map(|f| JsonFinding {
+                    severity: f.severity,
+                    code: f.code,
+                    message: &f.message,
+                    fix: &f.fix,
+                })
+                .collect(),
+            suggestion: suggestion.map(plan),
+        };
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    fn mark(status: CheckStatus) -> &'static str {
+        match status {
+            CheckStatus::Pass => "✔",
+            CheckStatus::Warn => "!",
+            CheckStatus::Fail => "✘",
+        }
+    }
+
+    /// One line per finished check, as it finishes.
+    pub fn check_line(msg: &PreflightMsg) -> Option<String> {
+        match msg {
+            PreflightMsg::CheckStarted { .. } => None,
+            PreflightMsg::CheckFinished {
+                id,
+                status,
+                duration,
+                ..
+            } => Some(format!(
+                "  {} {:<52} {:>6} ms",
+                mark(*status),
+                id.title(),
+                duration.as_millis()
+            )),
+        }
+    }
+
+    /// Findings with their fixes, the suggestion with the flags that apply it, and a verdict.
+    pub fn summary(report: &PreflightReport) -> String {
+        let mut out = String::new();
+        let shown: Vec<&Finding> = report.findings.iter().collect();
+        if !shown.is_empty() {
+            out.push_str("\nFindings:\n");
+            for f in shown {
+                out.push_str(&format!(
+                    "  {:<7} {}: {}\n          fix: {}\n",
+                    f.severity.to_string(),
+                    f.code,
+                    f.message,
+                    f.fix
+                ));
+            }
+        }
+        if let Some(s) = &report.suggestion {
+            out.push_str(&format!(
+                "\nSuggested free range: {} (firewall {}, NAT {}, Studio {})\n  studio-tui preflight {}\n",
+                s.vpc,
+                s.firewall_subnet,
+                s.nat_subnet,
+                s.studio_subnet,
+                plan_flags(s)
+            ));
+        }
+        let errors = report.findings.iter().filter(|f| f.is_error()).count();
+        let warnings = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count();
+        out.push_str(&format!(
+            "\n{}: {errors} error(s), {warnings} warning(s) in {} ms\n",
+            if report.ok() {
+                "Ready to deploy"
+            } else {
+                "Not ready to deploy"
+            },
+            report.duration.as_millis()
+        ));
+        out
+    }
+}

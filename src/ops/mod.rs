@@ -4,3 +4,4 @@
 
 pub mod deploy;
 pub mod params;
+pub mod preflight;

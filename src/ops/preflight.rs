@@ -1,0 +1,840 @@
+//! Preflight: everything that can be checked before a deploy, read-only, concurrently.
+//!
+//! The parameters are validated first (no I/O). Then the identity and any existing stack of
+//! this project are looked up (the other checks word their findings differently when the
+//! stack already exists), then every other check runs at once with bounded parallelism:
+//! CIDR conflicts in the region (and, with `--all-regions`, in every enabled region), bucket
+//! names, export names, the SageMaker domain, quotas, the availability zone. Each check reports
+//! `CheckStarted` / `CheckFinished` on the channel, so the wizard draws a live checklist and the
+//! plain printer one line per check. Same-region CIDR conflicts are errors (the stack's VPC
+//! must not overlap anything it may need to reach); other regions give warnings.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use crate::aws::lookups::BucketStatus;
+use crate::aws::stacks::StackInfo;
+use crate::aws::{AwsError, Identity, Session};
+use crate::core::cidr::{
+    self, ExistingBlock, Finding, NetworkPlan, Severity, find_conflicts, suggest_free_plan,
+};
+use crate::core::params::{Field, Parameters, ROLE_SUFFIX};
+
+/// How many checks (and regions, for `--all-regions`) run at the same time.
+pub const MAX_PARALLEL: usize = 8;
+
+/// AWS's default quotas this stack commonly runs into. The Service Quotas API is not used, so
+/// the account's real (possibly raised) values are not known: messages say so.
+pub const DEFAULT_VPCS_PER_REGION: usize = 5;
+pub const DEFAULT_EIPS_PER_REGION: usize = 5;
+pub const DEFAULT_NAT_GATEWAYS_PER_AZ: usize = 5;
+pub const DEFAULT_INTERFACE_ENDPOINTS_PER_VPC: usize = 50;
+
+/// What preflight checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreflightInput {
+    pub parameters: Parameters,
+    /// Expected Studio users (sizes the Studio subnet).
+    pub users: u32,
+    /// Also look for conflicts in every other enabled region (warnings).
+    pub all_regions: bool,
+}
+
+/// One check of the list, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    Parameters,
+    Identity,
+    Region,
+    Stack,
+    Network,
+    AllRegions,
+    Buckets,
+    Names,
+    Domain,
+    Quotas,
+    Zone,
+}
+
+impl CheckId {
+    /// One line for the checklist.
+    pub fn title(self) -> &'static str {
+        match self {
+            CheckId::Parameters => "Parameters are valid",
+            CheckId::Identity => "Credentials and identity",
+            CheckId::Region => "Region offers Network Firewall and SageMaker Studio",
+            CheckId::Stack => "Existing stack of this project",
+            CheckId::Network => "CIDR conflicts in the region",
+            CheckId::AllRegions => "CIDR conflicts in other regions",
+            CheckId::Buckets => "Bucket names are free",
+            CheckId::Names => "Export names, IAM role and KMS aliases",
+            CheckId::Domain => "SageMaker domain of this project",
+            CheckId::Quotas => "Quotas: VPCs, Elastic IPs, NAT gateways, endpoints",
+            CheckId::Zone => "Availability zone",
+        }
+    }
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl CheckStatus {
+    fn of(findings: &[Finding]) -> CheckStatus {
+        if findings.iter().any(Finding::is_error) {
+            CheckStatus::Fail
+        } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+            CheckStatus::Warn
+        } else {
+            CheckStatus::Pass
+        }
+    }
+}
+
+/// Progress of a preflight run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PreflightMsg {
+    CheckStarted {
+        id: CheckId,
+        title: &'static str,
+    },
+    CheckFinished {
+        id: CheckId,
+        status: CheckStatus,
+        findings: Vec<Finding>,
+        duration: Duration,
+    },
+}
+
+/// One finished check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub id: CheckId,
+    pub title: &'static str,
+    pub status: CheckStatus,
+    pub duration: Duration,
+}
+
+/// Everything preflight found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PreflightReport {
+    /// Every finding, errors first.
+    pub findings: Vec<Finding>,
+    /// The plan that was checked, when the CIDRs parse.
+    pub plan: Option<NetworkPlan>,
+    /// The nearest free plan of the same size and layout, when the planned VPC conflicts.
+    pub suggestion: Option<NetworkPlan>,
+    /// Blocks in use in the region (and other regions with `--all-regions`), for the CIDR map.
+    pub existing: Vec<ExistingBlock>,
+    /// The checks in display order.
+    pub checks: Vec<CheckResult>,
+    pub identity: Option<Identity>,
+    pub region: String,
+    /// Wall time of the whole run.
+    pub duration: Duration,
+}
+
+impl PreflightReport {
+    /// Nothing blocks the deploy: no error finding.
+    pub fn ok(&self) -> bool {
+        !self.findings.iter().any(Finding::is_error)
+    }
+
+    /// The command-line flags that apply the suggestion.
+    pub fn suggestion_flags(&self) -> Option<String> {
+        self.suggestion.as_ref().map(plan_flags)
+    }
+}
+
+/// `--vpc-cidr … --firewall-subnet-cidr … --nat-subnet-cidr … --studio-subnet-cidr …`
+pub fn plan_flags(p: &NetworkPlan) -> String {
+    format!(
+        "--vpc-cidr {} --firewall-subnet-cidr {} --nat-subnet-cidr {} --studio-subnet-cidr {}",
+        p.vpc, p.firewall_subnet, p.nat_subnet, p.studio_subnet
+    )
+}
+
+/// Put a plan's four blocks into the parameters (the wizard's `s` key, `--json` consumers).
+pub fn apply_plan(parameters: &mut Parameters, plan: &NetworkPlan) {
+    parameters.set(Field::VpcCidr, &plan.vpc.to_string());
+    parameters.set(Field::FirewallSubnetCidr, &plan.firewall_subnet.to_string());
+    parameters.set(Field::NatSubnetCidr, &plan.nat_subnet.to_string());
+    parameters.set(Field::StudioSubnetCidr, &plan.studio_subnet.to_string());
+}
+
+/// What a check returns besides its findings.
+#[derive(Debug, Default)]
+struct Outcome {
+    findings: Vec<Finding>,
+    blocks: Vec<ExistingBlock>,
+    identity: Option<Identity>,
+    stack: Option<StackInfo>,
+}
+
+impl Outcome {
+    fn findings(findings: Vec<Finding>) -> Outcome {
+        Outcome {
+            findings,
+            ..Outcome::default()
+        }
+    }
+}
+
+fn finding(
+    severity: Severity,
+    code: &'static str,
+    message: impl Into<String>,
+    fix: impl Into<String>,
+) -> Finding {
+    Finding::new(severity, code, message, fix, None)
+}
+
+/// A check that could not complete: its question stays open, so it blocks.
+fn check_failed(what: &str, e: &AwsError) -> Finding {
+    finding(
+        Severity::Error,
+        "CHECK_FAILED",
+        format!(
+            "could not check {what}: {}",
+            e.message.trim_end_matches('.')
+        ),
+        e.fix.clone().unwrap_or_else(|| {
+            format!(
+                "make sure the identity may call {} and run preflight again",
+                e.operation
+            )
+        }),
+    )
+}
+
+type CheckFuture<'a> = Pin<Box<dyn Future<Output = (CheckId, Outcome, Duration)> + Send + 'a>>;
+
+/// Checks whose findings are completed after every check has run (conflicts need the blocks
+/// of all regions; the VPC count comes from the network check): they report `CheckFinished`
+/// at the end.
+const DEFERRED: [CheckId; 3] = [CheckId::Network, CheckId::AllRegions, CheckId::Quotas];
+
+fn timed<'a>(
+    id: CheckId,
+    tx: &'a mpsc::UnboundedSender<PreflightMsg>,
+    fut: impl Future<Output = Outcome> + Send + 'a,
+) -> CheckFuture<'a> {
+    Box::pin(async move {
+        let _ = tx.send(PreflightMsg::CheckStarted {
+            id,
+            title: id.title(),
+        });
+        let t0 = Instant::now();
+        let mut out = fut.await;
+        out.findings.sort_by_key(|f| f.severity);
+        let duration = t0.elapsed();
+        if !DEFERRED.contains(&id) {
+            let _ = tx.send(PreflightMsg::CheckFinished {
+                id,
+                status: CheckStatus::of(&out.findings),
+                findings: out.findings.clone(),
+                duration,
+            });
+        }
+        (id, out, duration)
+    })
+}
+
+/// Run every check and return the report. Progress goes to `tx` (a closed receiver is fine).
+pub async fn run(
+    session: &Session,
+    input: PreflightInput,
+    tx: mpsc::UnboundedSender<PreflightMsg>,
+) -> PreflightReport {
+    let started = Instant::now();
+    let params = &input.parameters;
+    let project = params.project_name.clone();
+    let mut results: BTreeMap<CheckId, (Outcome, Duration)> = BTreeMap::new();
+
+    // 1. Parameters: pure, instant; the CIDR findings are the core's, word for word.
+    let parameter_check = timed(CheckId::Parameters, &tx, async {
+        Outcome::findings(params.validate(input.users))
+    });
+    let (id, out, d) = parameter_check.await;
+    let plan = params.network_plan().ok();
+    let name_ok = crate::core::params::validate_project_name(&project).is_ok();
+    results.insert(id, (out, d));
+
+    // 2. Who we are and whether the stack exists: the other checks depend on both.
+    let phase1 = vec![
+        timed(CheckId::Identity, &tx, check_identity(session)),
+        timed(CheckId::Stack, &tx, check_stack(session, &project, name_ok)),
+    ];
+    for (id, out, d) in futures::future::join_all(phase1).await {
+        results.insert(id, (out, d));
+    }
+    let identity = results
+        .get(&CheckId::Identity)
+        .and_then(|(o, _)| o.identity.clone());
+    let stack = results
+        .get(&CheckId::Stack)
+        .and_then(|(o, _)| o.stack.clone());
+
+    // 3. Everything else, concurrently, only with working credentials.
+    if identity.is_some() {
+        let stack = stack.as_ref();
+        let mut phase2: Vec<CheckFuture<'_>> = vec![
+            timed(CheckId::Region, &tx, check_region(session)),
+            timed(CheckId::Network, &tx, check_network(session)),
+        ];
+        if input.all_regions {
+            phase2.push(timed(CheckId::AllRegions, &tx, check_all_regions(session)));
+        }
+        if name_ok {
+            phase2.push(timed(
+                CheckId::Buckets,
+                &tx,
+                check_buckets(session, &project, stack),
+            ));
+            phase2.push(timed(
+                CheckId::Names,
+                &tx,
+                check_names(session, &project, stack),
+            ));
+            phase2.push(timed(
+                CheckId::Domain,
+                &tx,
+                check_domain(session, &project, stack),
+            ));
+        }
+        phase2.push(timed(
+            CheckId::Quotas,
+            &tx,
+            check_quotas(session, params.availability_zone.clone(), stack),
+        ));
+        phase2.push(timed(
+            CheckId::Zone,
+            &tx,
+            check_zone(session, params.availability_zone.clone()),
+        ));
+        let mut stream = futures::stream::iter(phase2).buffer_unordered(MAX_PARALLEL);
+        while let Some((id, out, d)) = stream.next().await {
+            results.insert(id, (out, d));
+        }
+    }
+
+    // 4. Conflicts of the planned VPC and the suggestion, from the blocks collected.
+    let mut existing: Vec<ExistingBlock> = Vec::new();
+    for id in [CheckId::Network, CheckId::AllRegions] {
+        if let Some((out, _)) = results.get_mut(&id) {
+            existing.append(&mut out.blocks);
+        }
+    }
+    let mut suggestion = None;
+    if let Some(plan) = &plan {
+        let conflicts = find_conflicts(plan.vpc, &existing);
+        for (id, same_region) in [(CheckId::Network, true), (CheckId::AllRegions, false)] {
+            let Some((out, _)) = results.get_mut(&id) else {
+                continue;
+            };
+            for c in conflicts
+                .iter()
+                .filter(|c| (c.existing.region == session.region) == same_region)
+            {
+                let mut f = c.to_finding();
+                if same_region {
+                    f.severity = Severity::Error;
+                    f.message = format!(
+                        "{} {}, {} in {}; the stack's VPC must not overlap a network in its region",
+                        c.planned,
+                        relation(c.kind),
+                        describe(&c.existing),
+                        c.existing.region
+                    );
+                }
+                out.findings.push(f);
+            }
+            out.findings.sort_by_key(|f| f.severity);
+        }
+        if !conflicts.is_empty() {
+            let used: Vec<_> = existing.iter().map(|b| b.cidr).collect();
+            match suggest_free_plan(plan, &used, &[]) {
+                Some(free) if free != *plan => {
+                    if let Some((out, _)) = results.get_mut(&CheckId::Network) {
+                        out.findings.push(finding(
+                            Severity::Info,
+                            "CIDR_FREE_RANGE",
+                            format!(
+                                "{} is the nearest free /{} (subnets {}, {}, {}) and overlaps nothing found",
+                                free.vpc,
+                                free.vpc.prefix_len(),
+                                free.firewall_subnet,
+                                free.nat_subnet,
+                                free.studio_subnet
+                            ),
+                            format!("use it with {}", plan_flags(&free)),
+                        ));
+                    }
+                    suggestion = Some(free);
+                }
+                _ => {
+                    if let Some((out, _)) = results.get_mut(&CheckId::Network) {
+                        out.findings.push(finding(
+                            Severity::Warning,
+                            "CIDR_NO_FREE_RANGE",
+                            format!(
+                                "no free /{} was found in the private ranges",
+                                plan.vpc.prefix_len()
+                            ),
+                            "choose a smaller VPC (a longer prefix) or free an address range",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // The VPC quota, counted from the blocks the network check read (no second listing).
+    if stack.is_none()
+        && let Some((out, _)) = results.get_mut(&CheckId::Quotas)
+    {
+        let vpc_count = existing
+            .iter()
+            .filter(|b| {
+                b.region == session.region
+                    && matches!(b.source, cidr::BlockSource::VpcPrimary { .. })
+            })
+            .count();
+        if vpc_count + 1 > DEFAULT_VPCS_PER_REGION {
+            out.findings.push(finding(
+                Severity::Warning,
+                "QUOTA_VPCS",
+                format!(
+                    "{vpc_count} VPCs exist in {}; the stack adds one and the default quota is {DEFAULT_VPCS_PER_REGION} per region (your account's quota may be higher; Service Quotas is not read)",
+                    session.region
+                ),
+                "check \"VPCs per Region\" in Service Quotas, or delete an unused VPC",
+            ));
+        }
+    }
+
+    // The deferred checks report now, with their final findings. the conflict pass, with the final findings.
+    let mut report = PreflightReport {
+        plan,
+        suggestion,
+        identity,
+        region: session.region.clone(),
+        ..PreflightReport::default()
+    };
+    for (id, (out, duration)) in results {
+        if DEFERRED.contains(&id) {
+            let _ = tx.send(PreflightMsg::CheckFinished {
+                id,
+                status: CheckStatus::of(&out.findings),
+                findings: out.findings.clone(),
+                duration,
+            });
+        }
+        report.checks.push(CheckResult {
+            id,
+            title: id.title(),
+            status: CheckStatus::of(&out.findings),
+            duration,
+        });
+        report.findings.extend(out.findings);
+    }
+    report.findings.sort_by_key(|f| f.severity);
+    report.existing = existing;
+    report.duration = started.elapsed();
+    report
+}
+
+fn relation(kind: cidr::ConflictKind) -> &'static str {
+    match kind {
+        cidr::ConflictKind::Exact => "is the same block as",
+        cidr::ConflictKind::PlannedContainsExisting => "contains",
+        cidr::ConflictKind::PlannedInsideExisting => "lies inside",
+    }
+}
+
+fn describe(b: &ExistingBlock) -> String {
+    format!("{}, {}", b.cidr, b.source)
+}
+
+async fn check_identity(session: &Session) -> Outcome {
+    match session.identity().await {
+        Ok(id) => Outcome {
+            findings: vec![finding(
+                Severity::Info,
+                "IDENTITY",
+                format!("account {} as {}", id.account, id.arn),
+                "nothing to do",
+            )],
+            identity: Some(id),
+            ..Outcome::default()
+        },
+        Err(e) => Outcome::findings(vec![finding(
+            Severity::Error,
+            "CREDENTIALS_FAILED",
+            format!(
+                "{}: {}",
+                crate::ui::screens::session::headline(&e),
+                e.message.trim_end_matches('.')
+            ),
+            e.fix
+                .clone()
+                .unwrap_or_else(|| "check the profile and credentials".into()),
+        )]),
+    }
+}
+
+async fn check_region(session: &Session) -> Outcome {
+    let region = &session.region;
+    if session.endpoint_url.is_none() && !crate::regions::is_known(region) {
+        let fix = match crate::regions::closest(region) {
+            Some(near) => format!("use --region {near}, or another region from the list"),
+            None => "use a region such as us-east-1, eu-west-1 or ap-southeast-2".to_string(),
+        };
+        return Outcome::findings(vec![finding(
+            Severity::Error,
+            "REGION_UNSUPPORTED",
+            format!("{region} does not offer both AWS Network Firewall and SageMaker Studio"),
+            fix,
+        )]);
+    }
+    // The cheap call that proves SageMaker answers here is the domain listing (Domain check).
+    Outcome::default()
+}
+
+async fn check_stack(session: &Session, project: &str, name_ok: bool) -> Outcome {
+    if !name_ok {
+        return Outcome::default();
+    }
+    match session.describe_stack(project).await {
+        Ok(None) => Outcome::default(),
+        Ok(Some(stack)) => {
+            let f = stack_finding(&stack);
+            Outcome {
+                findings: vec![f],
+                stack: Some(stack),
+                ..Outcome::default()
+            }
+        }
+        Err(e) => Outcome::findings(vec![check_failed("the existing stack", &e)]),
+    }
+}
+
+/// What an existing stack of this project means for a deploy.
+pub fn stack_finding(stack: &StackInfo) -> Finding {
+    let name = &stack.stack_name;
+    let status = &stack.status;
+    let reason = stack
+        .status_reason
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    if stack.is_in_progress() {
+        finding(
+            Severity::Error,
+            "STACK_IN_PROGRESS",
+            format!("stack {name} is {status}: an operation is running"),
+            "wait for it to finish (`studio-tui status`), then run preflight again",
+        )
+    } else if status == "ROLLBACK_COMPLETE" {
+        finding(
+            Severity::Error,
+            "STACK_ROLLBACK_COMPLETE",
+            format!(
+                "stack {name} is ROLLBACK_COMPLETE{reason}: its first create failed and it can only be deleted"
+            ),
+            format!(
+                "delete it (`aws cloudformation delete-stack --stack-name {name}`), then deploy again"
+            ),
+        )
+    } else if status.ends_with("_FAILED") {
+        finding(
+            Severity::Error,
+            "STACK_FAILED",
+            format!("stack {name} is {status}{reason}"),
+            "look at its events (`studio-tui events`), fix the cause, then continue the rollback or delete it",
+        )
+    } else if stack.is_complete() {
+        finding(
+            Severity::Info,
+            "STACK_EXISTS",
+            format!("stack {name} exists ({status}): a deploy updates it"),
+            "nothing to do",
+        )
+    } else {
+        finding(
+            Severity::Warning,
+            "STACK_EXISTS",
+            format!("stack {name} exists in state {status}"),
+            "check it in the CloudFormation console before deploying",
+        )
+    }
+}
+
+async fn check_network(session: &Session) -> Outcome {
+    match session.existing_blocks().await {
+        Ok(blocks) => Outcome {
+            blocks,
+            ..Outcome::default()
+        },
+        Err(e) => Outcome::findings(vec![check_failed("the networks in the region", &e)]),
+    }
+}
+
+async fn check_all_regions(session: &Session) -> Outcome {
+    let regions = match session.enabled_regions().await {
+        Ok(r) => r,
+        Err(e) => return Outcome::findings(vec![check_failed("the enabled regions", &e)]),
+    };
+    let others: Vec<Session> = regions
+        .iter()
+        .filter(|r| **r != session.region)
+        .map(|r| session.for_region(r))
+        .collect();
+    let reads: Vec<_> = others
+        .iter()
+        .map(|s| async move { (s.region.clone(), s.existing_blocks().await) })
+        .collect();
+    let mut stream = futures::stream::iter(reads).buffer_unordered(MAX_PARALLEL);
+    let mut out = Outcome::default();
+    while let Some((region, result)) = stream.next().await {
+        match result {
+            Ok(blocks) => out.blocks.extend(blocks),
+            Err(e) => out.findings.push(finding(
+                Severity::Warning,
+                "REGION_NOT_CHECKED",
+                format!(
+                    "the networks in {region} could not be read: {}",
+                    e.message.trim_end_matches('.')
+                ),
+                "make sure the identity may call ec2:Describe* there, or ignore if that region is unused",
+            )),
+        }
+    }
+    // Keep the map readable and the order stable.
+    out.blocks
+        .sort_by(|a, b| (&a.region, a.cidr).cmp(&(&b.region, b.cidr)));
+    out
+}
+
+async fn check_buckets(session: &Session, project: &str, stack: Option<&StackInfo>) -> Outcome {
+    let names = [format!("{project}-data"), format!("{project}-models")];
+    let results = futures::future::join_all(names.iter().map(|b| session.bucket_status(b))).await;
+    let mut out = Outcome::default();
+    for (bucket, result) in names.iter().zip(results) {
+        match result {
+            Ok(BucketStatus::Free) => {}
+            Ok(BucketStatus::TakenByOther) => out.findings.push(finding(
+                Severity::Error,
+                "BUCKET_TAKEN",
+                format!("the bucket name {bucket} belongs to another AWS account (bucket names are global)"),
+                "choose another project name (--project-name)",
+            )),
+            Ok(BucketStatus::OtherRegion { region }) => out.findings.push(finding(
+                Severity::Error,
+                "BUCKET_OTHER_REGION",
+                format!(
+                    "the bucket {bucket} already exists in {}",
+                    region.as_deref().unwrap_or("another region")
+                ),
+                "choose another project name (--project-name), or deploy in that region",
+            )),
+            Ok(BucketStatus::Yours { .. }) if stack.is_some_and(|s| !s.is_in_progress()) => {
+                out.findings.push(finding(
+                    Severity::Info,
+                    "BUCKET_EXISTS",
+                    format!("the bucket {bucket} already exists in your account (from the stack)"),
+                    "nothing to do",
+                ))
+            }
+            Ok(BucketStatus::Yours { .. }) => out.findings.push(finding(
+                Severity::Warning,
+                "BUCKET_EXISTS",
+                format!("the bucket {bucket} already exists in your account (an earlier deploy?); creating the stack would fail on it"),
+                "delete or rename that bucket if it is left over, or choose another project name",
+            )),
+            Err(e) => out.findings.push(check_failed(&format!("the bucket name {bucket}"), &e)),
+        }
+    }
+    out
+}
+
+async fn check_names(session: &Session, project: &str, stack: Option<&StackInfo>) -> Outcome {
+    let mut out = Outcome::default();
+    match session.list_exports().await {
+        Ok(exports) => {
+            let prefix = format!("{project}-");
+            let ours = stack.map(|s| s.stack_id.as_str());
+            let clashes: Vec<_> = exports
+                .iter()
+                .filter(|x| {
+                    x.name.starts_with(&prefix) && Some(x.exporting_stack_id.as_str()) != ours
+                })
+                .collect();
+            if let Some(first) = clashes.first() {
+                out.findings.push(finding(
+                    Severity::Error,
+                    "EXPORT_NAME_TAKEN",
+                    format!(
+                        "{} export name(s) starting with {prefix} belong to another stack, e.g. {} from {}",
+                        clashes.len(),
+                        first.name,
+                        first.exporting_stack_id
+                    ),
+                    "choose another project name (export names are unique per account and region)",
+                ));
+            }
+        }
+        Err(e) => out
+            .findings
+            .push(check_failed("the CloudFormation export names", &e)),
+    }
+    if stack.is_none() {
+        out.findings.push(finding(
+            Severity::Info,
+            "NAMES_NOT_CHECKED",
+            format!(
+                "the IAM role {project}{ROLE_SUFFIX} and the KMS aliases alias/{project}-s3 and alias/{project}-studio were not looked up (studio-tui does not link the IAM and KMS clients)"
+            ),
+            "if another stack or person created them, choose another project name; CloudFormation would stop at the first collision",
+        ));
+    }
+    out
+}
+
+async fn check_domain(session: &Session, project: &str, stack: Option<&StackInfo>) -> Outcome {
+    match session.list_domains().await {
+        Ok(domains) => {
+            let Some(d) = domains.iter().find(|d| d.domain_name == project) else {
+                return Outcome::default();
+            };
+            let from_stack = stack.and_then(|s| s.output("DomainId")) == Some(d.domain_id.as_str())
+                || stack.is_some_and(|s| s.is_complete());
+            Outcome::findings(vec![if from_stack {
+                finding(
+                    Severity::Info,
+                    "DOMAIN_EXISTS",
+                    format!(
+                        "SageMaker domain {} ({}) is {}",
+                        d.domain_name, d.domain_id, d.status
+                    ),
+                    "nothing to do",
+                )
+            } else {
+                finding(
+                    Severity::Error,
+                    "DOMAIN_EXISTS",
+                    format!(
+                        "a SageMaker domain named {} ({}, {}) already exists outside this project's stack",
+                        d.domain_name, d.domain_id, d.status
+                    ),
+                    "choose another project name, or delete that domain if it is left over",
+                )
+            }])
+        }
+        Err(e) => Outcome::findings(vec![check_failed("the SageMaker domains", &e)]),
+    }
+}
+
+async fn check_quotas(
+    session: &Session,
+    zone: Option<String>,
+    stack: Option<&StackInfo>,
+) -> Outcome {
+    // An existing stack already holds its VPC, EIP and NAT gateway: an update needs no more.
+    if stack.is_some() {
+        return Outcome::default();
+    }
+    let usage = session.network_usage().await;
+    let mut out = Outcome::default();
+    match usage {
+        Ok(u) => {
+            if u.elastic_ips + 1 > DEFAULT_EIPS_PER_REGION {
+                out.findings.push(finding(
+                    Severity::Warning,
+                    "QUOTA_EIPS",
+                    format!(
+                        "{} Elastic IPs are allocated; the NAT gateway needs one and the default quota is {DEFAULT_EIPS_PER_REGION} per region (yours may be higher)",
+                        u.elastic_ips
+                    ),
+                    "check \"EC2-VPC Elastic IPs\" in Service Quotas, or release an unused address",
+                ));
+            }
+            let busiest = match &zone {
+                Some(z) => u.nat_gateways_per_az.get_key_value(z.as_str()),
+                None => u.nat_gateways_per_az.iter().max_by_key(|(_, n)| **n),
+            };
+            if let Some((z, n)) = busiest
+                && n + 1 > DEFAULT_NAT_GATEWAYS_PER_AZ
+            {
+                out.findings.push(finding(
+                    Severity::Warning,
+                    "QUOTA_NAT_GATEWAYS",
+                    format!(
+                        "{n} NAT gateways exist in {z}; the stack adds one and the default quota is {DEFAULT_NAT_GATEWAYS_PER_AZ} per zone (yours may be higher)"
+                    ),
+                    "check \"NAT gateways per Availability Zone\" in Service Quotas, or pick another zone",
+                ));
+            }
+            let endpoints = crate::core::cidr::DEFAULT_INTERFACE_ENDPOINTS as usize;
+            if endpoints > DEFAULT_INTERFACE_ENDPOINTS_PER_VPC {
+                out.findings.push(finding(
+                    Severity::Warning,
+                    "QUOTA_INTERFACE_ENDPOINTS",
+                    format!("the stack's VPC needs {endpoints} interface endpoints; the default quota is {DEFAULT_INTERFACE_ENDPOINTS_PER_VPC} per VPC"),
+                    "check \"Interface VPC endpoints per VPC\" in Service Quotas",
+                ));
+            }
+        }
+        Err(e) => out.findings.push(check_failed("the network quotas", &e)),
+    }
+    out
+}
+
+async fn check_zone(session: &Session, zone: Option<String>) -> Outcome {
+    match session.availability_zones().await {
+        Ok(zones) => match zone {
+            Some(z) if !zones.contains(&z) => Outcome::findings(vec![Finding::new(
+                Severity::Error,
+                "AZ_NOT_IN_REGION",
+                format!(
+                    "{z} is not an available zone of {}; available: {}",
+                    session.region,
+                    zones.join(", ")
+                ),
+                format!(
+                    "use one of them (--availability-zone {}) or leave it empty",
+                    zones.first().map(String::as_str).unwrap_or("…")
+                ),
+                Some(Field::AvailabilityZone),
+            )]),
+            Some(_) => Outcome::default(),
+            None => match zones.first() {
+                Some(first) => Outcome::findings(vec![finding(
+                    Severity::Info,
+                    "AZ_DEFAULT",
+                    format!("no zone chosen: the subnets go in {first}, the region's first"),
+                    "nothing to do (--availability-zone picks another)",
+                )]),
+                None => Outcome::findings(vec![finding(
+                    Severity::Error,
+                    "AZ_NONE_AVAILABLE",
+                    format!("{} reports no available availability zone", session.region),
+                    "choose another region",
+                )]),
+            },
+        },
+        Err(e) => Outcome::findings(vec![check_failed("the availability zones", &e)]),
+    }
+}
