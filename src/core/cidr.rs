@@ -629,6 +629,16 @@ pub struct ExistingBlock {
     pub region: String,
 }
 
+impl ExistingBlock {
+    /// Whether this block is a primary or secondary block of `vpc_id` in `region`.
+    pub fn is_in_vpc(&self, vpc_id: &str, region: &str) -> bool {
+        self.region == region
+            && matches!(&self.source,
+                BlockSource::VpcPrimary { vpc_id: v, .. } | BlockSource::VpcSecondary { vpc_id: v, .. }
+                    if v == vpc_id)
+    }
+}
+
 /// How a planned VPC relates to an existing block it conflicts with. CIDR
 /// blocks are nested or disjoint, so there is no partial-overlap case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

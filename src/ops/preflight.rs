@@ -337,6 +337,10 @@ pub async fn run(
             existing.append(&mut out.blocks);
         }
     }
+    // The project's own VPC (an update, or `up` run again) is not a conflict with itself.
+    if let Some(own) = stack.as_ref().and_then(|s| s.output("VpcId")) {
+        existing.retain(|b| !b.is_in_vpc(own, &session.region));
+    }
     let mut suggestion = None;
     if let Some(plan) = &plan {
         let conflicts = find_conflicts(plan.vpc, &existing);

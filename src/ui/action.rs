@@ -6,6 +6,7 @@ use crate::aws::stacks::StackInfo;
 use crate::aws::{AwsError, Identity, Session};
 use crate::core::params::Parameters;
 use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
+use crate::ops::preflight::{PreflightInput, PreflightMsg, PreflightReport};
 
 /// One input to [`crate::ui::app::App::update`].
 #[derive(Debug)]
@@ -29,6 +30,10 @@ pub enum Action {
     /// A deployment ended: its outcome (also sent as DeployMsg::Finished) or the error that
     /// stopped it before or while watching.
     DeployEnded(Box<Result<DeployOutcome, AwsError>>),
+    /// Progress of a preflight run.
+    Preflight(PreflightMsg),
+    /// A preflight run finished.
+    PreflightDone(Box<PreflightReport>),
 }
 
 /// Background work the app asks the loop to start. The loop runs it on a task and sends the
@@ -58,4 +63,6 @@ pub enum Effect {
     },
     /// Follow the operation running on this stack, replaying the events missed.
     Reattach(StackInfo),
+    /// Run preflight with the connected session.
+    RunPreflight(Box<PreflightInput>),
 }

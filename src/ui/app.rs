@@ -12,6 +12,7 @@ use super::action::{Action, Effect};
 use super::screens::deploy::{self, DeployState};
 use super::screens::params::{self, FormOutcome, ParamsState};
 use super::screens::review::{self, ReviewOutcome, ReviewScreen, ReviewState};
+use super::screens::preflight::{self, PreflightState};
 use super::screens::session::{self, SessionState};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
@@ -24,6 +25,8 @@ use crate::ops::deploy::{DeployMsg, Plan, Recovery, SharedStore};
 pub enum Step {
     /// Profile, region and identity.
     Session,
+    /// Checks before a deploy.
+    Preflight,
     /// The template's parameters (a form).
     Parameters,
     /// The change set, or why there is none.
@@ -36,9 +39,10 @@ impl Step {
     pub fn title(self) -> &'static str {
         match self {
             Step::Session => "1 · Account and region",
-            Step::Parameters => "2 · Parameters",
-            Step::Review => "3 · Review the changes",
-            Step::Deploy => "4 · Deploy",
+            Step::Preflight => "2 · Preflight",
+            Step::Parameters => "3 · Parameters",
+            Step::Review => "4 · Review the changes",
+            Step::Deploy => "5 · Deploy",
         }
     }
 }
@@ -48,6 +52,12 @@ pub struct App {
     pub theme: Theme,
     pub step: Step,
     pub session: SessionState,
+    pub preflight: PreflightState,
+    /// The stack parameters being prepared (the parameter form edits them; preflight checks
+    /// them and `s` there applies its suggestion).
+    pub parameters: Parameters,
+    /// Expected Studio users, for the subnet sizing checks.
+    pub users: u32,
     pub help_open: bool,
     pub params: Option<ParamsState>,
     pub review: Option<ReviewScreen>,
@@ -78,6 +88,9 @@ impl App {
                 options.profile.as_deref(),
                 options.region.as_deref(),
             ),
+            preflight: PreflightState::default(),
+            parameters: Parameters::default(),
+            users: 5,
             help_open: false,
             params: None,
             review: None,
@@ -137,6 +150,7 @@ impl App {
     /// runs (elapsed times advance), never on an idle screen.
     pub fn tick_interval(&self) -> Option<Duration> {
         let spinner = self.session.identity.is_loading()
+            || (self.step == Step::Preflight && self.preflight.is_running())
             || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()));
         if spinner {
             Some(Duration::from_millis(120))
@@ -159,6 +173,7 @@ impl App {
             Step::Parameters => params::KEYS,
             Step::Review => review::KEYS,
             Step::Deploy => deploy::KEYS,
+            Step::Preflight => preflight::KEYS,
         }
     }
 
@@ -198,24 +213,41 @@ impl App {
             .unwrap_or_else(|| Parameters::default().project_name)
     }
 
-    /// The one place that decides which step follows which (a Preflight step goes in here).
+    /// The one place that decides which step follows which:
+    /// session → preflight → parameters → review → deploy.
     pub fn next_step(&mut self) -> Vec<Effect> {
         match self.step {
             Step::Session => {
                 if self.params.is_none() {
+                    // Saved answers of the project last used in this region, else the defaults.
                     let region = self.region().unwrap_or_default();
                     let saved = self
                         .store
                         .as_ref()
                         .and_then(|s| s.lock().ok()?.saved_answers(&region, None).cloned());
-                    let params = crate::ops::params::resolve(
+                    self.parameters = crate::ops::params::resolve(
                         saved.as_ref().map(|s| &s.parameters),
                         None,
                         &[],
                     );
                     let users = saved.map(|s| s.users).unwrap_or_default();
-                    self.params = Some(ParamsState::new(&params, users));
+                    self.users = self.users.max(users.len() as u32);
+                    self.params = Some(ParamsState::new(&self.parameters, users));
                 }
+                self.start_preflight()
+            }
+            Step::Preflight => {
+                // The form shows what preflight checked (a suggestion taken with `s` included);
+                // the users typed earlier stay.
+                let users = self
+                    .params
+                    .as_ref()
+                    .map(|p| p.users.clone())
+                    .unwrap_or_default();
+                let notice = self.params.as_ref().and_then(|p| p.notice.clone());
+                let mut form = ParamsState::new(&self.parameters, users);
+                form.notice = notice;
+                self.params = Some(form);
                 self.step = Step::Parameters;
                 Vec::new()
             }
@@ -226,6 +258,7 @@ impl App {
                 let FormOutcome::Submit(params) = form.submit() else {
                     return Vec::new();
                 };
+                self.parameters = params.clone();
                 if self.read_only {
                     form.notice = Some(
                         "Read-only: creating a change set is disabled (restart without \
@@ -367,6 +400,14 @@ impl App {
                 }
                 (true, Vec::new())
             }
+            Action::Preflight(msg) => {
+                self.preflight.on_msg(msg);
+                (true, Vec::new())
+            }
+            Action::PreflightDone(report) => {
+                self.preflight.on_done(*report);
+                (true, Vec::new())
+            }
             Action::Key(key) => self.on_key(key),
         }
     }
@@ -378,6 +419,41 @@ impl App {
         } else {
             self.quit = true;
             (false, Vec::new())
+        }
+    }
+
+    /// Move to the preflight step and start a run with the current parameters.
+    pub fn start_preflight(&mut self) -> Vec<Effect> {
+        self.step = Step::Preflight;
+        self.preflight.start(false);
+        vec![Effect::RunPreflight(Box::new(
+            crate::ops::preflight::PreflightInput {
+                parameters: self.parameters.clone(),
+                users: self.users,
+                all_regions: false,
+            },
+        ))]
+    }
+
+    fn on_preflight_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+        match key.code {
+            KeyCode::Char('s') => {
+                if let Some(plan) = self.preflight.suggestion() {
+                    crate::ops::preflight::apply_plan(&mut self.parameters, &plan);
+                    self.preflight.notice = Some(format!(
+                        "Parameters now use {} (subnets {}, {}, {}); press r to check again",
+                        plan.vpc, plan.firewall_subnet, plan.nat_subnet, plan.studio_subnet
+                    ));
+                }
+                Some(Vec::new())
+            }
+            KeyCode::Char('r') if !self.preflight.is_running() => Some(self.start_preflight()),
+            KeyCode::Char('n') | KeyCode::Enter => Some(self.next_step()),
+            KeyCode::Char('b') | KeyCode::Backspace => {
+                self.step = Step::Session;
+                Some(Vec::new())
+            }
+            _ => self.preflight.on_key(key).map(|()| Vec::new()),
         }
     }
 
@@ -467,6 +543,10 @@ impl App {
                     None => (false, Vec::new()),
                 }
             }
+            Step::Preflight => match self.on_preflight_key(key) {
+                Some(effects) => (true, effects),
+                None => (false, Vec::new()),
+            },
             Step::Deploy => self.on_deploy_key(key),
             Step::Parameters | Step::Review => (false, Vec::new()),
         }
@@ -484,8 +564,10 @@ impl App {
             FormOutcome::Stay => (true, Vec::new()),
             FormOutcome::Ignored => (false, Vec::new()),
             FormOutcome::Back => {
-                self.step = Step::Session;
-                (true, Vec::new())
+                // Back to preflight, which checks the values as they are now.
+                self.parameters = form.parameters();
+                self.users = self.users.max(form.users.len() as u32);
+                (true, self.start_preflight())
             }
             FormOutcome::Submit(_) => {
                 // Validated by the form; next_step checks again and starts the plan.
@@ -559,6 +641,10 @@ impl App {
                 if let Some(d) = &self.deploy {
                     d.render(f, body, &self.theme, self.tick, self.now_ms());
                 }
+            }
+            Step::Preflight => {
+                self.preflight
+                    .render(f, body, &self.parameters, &self.theme, self.tick)
             }
         }
         widgets::render_footer(f, foot, self.keys(), &self.theme);

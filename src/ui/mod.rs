@@ -226,5 +226,25 @@ fn spawn_effect(
                 let _ = tx.send(Action::DeployEnded(Box::new(result)));
             });
         }
+        Effect::RunPreflight(input) => {
+            tokio::spawn(async move {
+                let Some(session) = session else {
+                    let _ = tx.send(Action::Connected(Box::new(Err(no_session()))));
+                    return;
+                };
+                let (ptx, mut prx) = mpsc::unbounded_channel();
+                let forward = {
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        while let Some(msg) = prx.recv().await {
+                            let _ = tx.send(Action::Preflight(msg));
+                        }
+                    })
+                };
+                let report = crate::ops::preflight::run(&session, *input, ptx).await;
+                let _ = forward.await;
+                let _ = tx.send(Action::PreflightDone(Box::new(report)));
+            });
+        }
     }
 }

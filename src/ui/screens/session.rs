@@ -41,6 +41,7 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("↑↓", "move"),
     KeyHint::new("Enter", "use selection"),
     KeyHint::new("r", "refresh identity"),
+    KeyHint::help_only("n", "next: preflight (once the identity is known)"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
     KeyHint::help_only("j / k", "move down / up"),
@@ -242,6 +243,11 @@ impl SessionState {
                 if let Some(url) = session.and_then(|s| s.endpoint_url.clone()) {
                     lines.push(Line::from(vec![label("Endpoint"), Span::raw(url)]));
                 }
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled("Next: ", theme.key()),
+                    Span::raw("press n for preflight checks."),
+                ]));
                 if session.is_some_and(|s| s.read_only) {
                     lines.push(Line::raw(""));
                     lines.push(Line::styled(
