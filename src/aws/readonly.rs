@@ -10,7 +10,10 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 /// Operation-name prefixes that only read. Everything else is treated as mutating, so a new
 /// kind of call is refused in read-only mode until it is known to be safe.
-const READ_PREFIXES: &[&str] = &["Describe", "List", "Get", "Head", "Estimate", "Validate"];
+/// `Search` covers ec2:SearchTransitGatewayRoutes (preflight) and sagemaker:Search.
+const READ_PREFIXES: &[&str] = &[
+    "Describe", "List", "Get", "Head", "Estimate", "Validate", "Search",
+];
 
 /// Does this AWS operation only read?
 pub fn is_read_only_operation(operation: &str) -> bool {
@@ -75,6 +78,7 @@ mod tests {
             "GetCallerIdentity",
             "HeadBucket",
             "GetBucketPolicy",
+            "SearchTransitGatewayRoutes",
         ] {
             assert!(is_read_only_operation(op), "{op}");
         }
