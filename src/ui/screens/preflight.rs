@@ -179,7 +179,9 @@ impl PreflightState {
         theme: &Theme,
         tick: usize,
     ) {
-        let checklist_h = (self.rows.len() as u16 + 2).min(area.height.saturating_sub(8).max(4));
+        // Leave the findings at least five lines: a short terminal lists fewer checks.
+        let checklist_h =
+            (self.rows.len() as u16 + 2).min(area.height.saturating_sub(6 + 5).max(4));
         let [top, map, bottom] = Layout::vertical([
             Constraint::Length(checklist_h),
             Constraint::Length(6),
@@ -200,9 +202,22 @@ impl PreflightState {
             _ => Line::styled(" Preflight ", theme.title()),
         };
         let width = area.width.saturating_sub(14) as usize;
-        let lines: Vec<Line> = self
-            .rows
-            .iter()
+        // When not every check fits, the ones that did not pass come first.
+        let room = area.height.saturating_sub(2) as usize;
+        let mut rows: Vec<&CheckRow> = self.rows.iter().collect();
+        if rows.len() > room {
+            rows.sort_by_key(|r| {
+                matches!(
+                    r.state,
+                    RowState::Done {
+                        status: CheckStatus::Pass,
+                        ..
+                    }
+                )
+            });
+        }
+        let lines: Vec<Line> = rows
+            .into_iter()
             .map(|row| {
                 let (mark, style, time) = match &row.state {
                     RowState::Waiting => ("·", theme.dim(), String::new()),
