@@ -67,6 +67,8 @@ async fn on_form(dir: &tempfile::TempDir) -> App {
     );
     app.update(Action::StackFound(Box::new(Ok(None))));
     app.update(key(KeyCode::Char('n')));
+    assert_eq!(app.step, Step::Preflight);
+    app.update(key(KeyCode::Char('n')));
     assert_eq!(app.step, Step::Parameters);
     app
 }

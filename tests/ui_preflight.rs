@@ -48,10 +48,7 @@ async fn in_preflight() -> App {
     };
     app.update(Action::Connected(Box::new(Ok((session, id)))));
     let (_, effects) = app.update(key(KeyCode::Char('n')));
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::RunPreflight { region: Some(r), .. }] if r == "eu-west-1"
-    ));
+    assert!(matches!(effects.as_slice(), [Effect::RunPreflight(_)]));
     assert_eq!(app.step, Step::Preflight);
     assert!(app.is_animating());
     app
@@ -216,7 +213,7 @@ async fn conflicts_with_suggestion_and_s_applies_it() {
     // r runs preflight again with the new parameters
     let (_, effects) = app.update(key(KeyCode::Char('r')));
     match effects.as_slice() {
-        [Effect::RunPreflight { input, .. }] => {
+        [Effect::RunPreflight(input)] => {
             assert_eq!(input.parameters.vpc_cidr, "10.1.0.0/16")
         }
         other => panic!("{other:?}"),
@@ -264,4 +261,25 @@ fn cidr_map_marks_overlap_and_suggestion() {
     assert_eq!(map.subnets[16], Cell::Subnet('F'));
     assert_eq!(map.subnets[32], Cell::Subnet('N'));
     assert_eq!(map.subnets[63], Cell::Subnet('S'));
+}
+
+#[tokio::test]
+async fn next_opens_the_form_with_the_suggestion_and_back_checks_again() {
+    let mut app = in_preflight().await;
+    let report = conflict_report(&app);
+    app.update(Action::PreflightDone(Box::new(report)));
+    app.update(key(KeyCode::Char('s')));
+    let (_, effects) = app.update(key(KeyCode::Char('n')));
+    assert!(effects.is_empty());
+    assert_eq!(app.step, Step::Parameters);
+    let form = app.params.as_ref().unwrap();
+    assert_eq!(form.parameters().vpc_cidr, "10.1.0.0/16");
+    assert_eq!(form.parameters().studio_subnet_cidr, "10.1.3.0/24");
+    // Esc in the form goes back to preflight, which checks the form's values again.
+    let (_, effects) = app.update(key(KeyCode::Esc));
+    assert_eq!(app.step, Step::Preflight);
+    match effects.as_slice() {
+        [Effect::RunPreflight(input)] => assert_eq!(input.parameters.vpc_cidr, "10.1.0.0/16"),
+        other => panic!("{other:?}"),
+    }
 }

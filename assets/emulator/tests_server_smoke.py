@@ -162,6 +162,128 @@ def test_control(url: str) -> None:
                   ("s3", "PutObject", "PUT")], f"GET /_studio/requests {got}")
 
 
+def test_vpc_pages(url: str) -> None:
+    """DescribeVpcs (studio_emulator/ec2_fast.py): pagination, VpcId.N, filters, answer shape.
+
+    Runs after test_control (200 seeded VPCs + the fixture). No timing assertions.
+    """
+    ec2 = client(url, "ec2")
+    raw = client(url, "ec2", validate=False)  # like the Rust SDK: no client-side range checks
+    full = ec2.describe_vpcs()
+    vpcs = full["Vpcs"]
+    ids = [v["VpcId"] for v in vpcs]
+    check(len(ids) > 200 and len(set(ids)) == len(ids) and not full.get("NextToken"),
+          f"DescribeVpcs without MaxResults: all {len(ids)} VPCs, no NextToken")
+    seeded = [v for v in vpcs if {"Key": "studio-emulator:seed", "Value": "bench"}
+              in v.get("Tags", [])]
+    for v in vpcs:
+        assocs = v.get("CidrBlockAssociationSet", [])
+        ok = (v["VpcId"].startswith("vpc-") and v.get("State") == "available"
+              and v.get("OwnerId") == "123456789012" and v.get("InstanceTenancy") == "default"
+              and isinstance(v.get("IsDefault"), bool) and v.get("DhcpOptionsId")
+              and v.get("Ipv6CidrBlockAssociationSet") == []
+              and any(a["CidrBlock"] == v["CidrBlock"] for a in assocs)
+              and all(a["AssociationId"].startswith("vpc-cidr-assoc-")
+                      and a["CidrBlockState"]["State"] == "associated" for a in assocs))
+        if not ok:
+            check(False, f"DescribeVpcs item shape: {v}")
+    check(len(seeded) == 200, "every VPC has the EC2 fields; 200 tagged bench VPCs")
+
+    # manual paging: every VPC exactly once, in the same order as the unpaginated answer
+    got: list[str] = []
+    sizes: list[int] = []
+    kwargs: dict = {"MaxResults": 37}
+    while len(sizes) <= 100:
+        page = ec2.describe_vpcs(**kwargs)
+        sizes.append(len(page["Vpcs"]))
+        got += [v["VpcId"] for v in page["Vpcs"]]
+        if not page.get("NextToken"):
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    check(got == ids and all(n == 37 for n in sizes[:-1]) and 0 < sizes[-1] <= 37,
+          f"MaxResults=37: {len(sizes)} pages {sizes}, every VPC exactly once, same order")
+    paginator = ec2.get_paginator("describe_vpcs")
+    got = [v["VpcId"] for p in paginator.paginate(PaginationConfig={"PageSize": 50})
+           for v in p["Vpcs"]]
+    check(got == ids, "boto3 paginator, PageSize 50")
+    one = ec2.describe_vpcs(MaxResults=1000)
+    check([v["VpcId"] for v in one["Vpcs"]] == ids and not one.get("NextToken"),
+          "MaxResults=1000: one page, no NextToken")
+    first = ec2.describe_vpcs(MaxResults=len(ids) - 5)
+    last = ec2.describe_vpcs(MaxResults=5, NextToken=first["NextToken"])
+    check([v["VpcId"] for v in first["Vpcs"] + last["Vpcs"]] == ids
+          and not last.get("NextToken"), "last page exactly full: no NextToken after it")
+    expect_error(lambda: raw.describe_vpcs(MaxResults=4), "InvalidParameterValue",
+                 "DescribeVpcs MaxResults=4")
+    expect_error(lambda: raw.describe_vpcs(MaxResults=1001), "InvalidParameterValue",
+                 "DescribeVpcs MaxResults=1001")
+    expect_error(lambda: raw.describe_vpcs(MaxResults=5, NextToken="not-a-token"),
+                 "InvalidParameterValue", "DescribeVpcs bad NextToken")
+
+    # VpcId.N and filters (moto's own filtering) still work, also with pagination
+    target = next(v for v in seeded if len(v["CidrBlockAssociationSet"]) > 1)
+    secondary = next(a["CidrBlock"] for a in target["CidrBlockAssociationSet"]
+                     if a["CidrBlock"] != target["CidrBlock"])
+    name = next(t["Value"] for t in target["Tags"] if t["Key"] == "Name")
+    by_id = ec2.describe_vpcs(VpcIds=[target["VpcId"], ids[0]])["Vpcs"]
+    check(sorted(v["VpcId"] for v in by_id) == sorted([target["VpcId"], ids[0]]),
+          "DescribeVpcs VpcId.1 + VpcId.2")
+    expect_error(lambda: ec2.describe_vpcs(VpcIds=["vpc-0000000000000000f"]),
+                 "InvalidVpcID.NotFound", "DescribeVpcs unknown VpcId")
+    check(by_id == [v for v in vpcs if v["VpcId"] in (target["VpcId"], ids[0])],
+          "a VPC reads the same alone as in the full list")
+    cases = [
+        ("cidr", [target["CidrBlock"]]),
+        ("cidr-block", [target["CidrBlock"]]),
+        ("cidr-block-association.cidr-block", [secondary]),
+        ("vpc-id", [target["VpcId"]]),
+        ("tag:Name", [name]),
+    ]
+    for fname, values in cases:
+        out = ec2.describe_vpcs(Filters=[{"Name": fname, "Values": values}])["Vpcs"]
+        check([v["VpcId"] for v in out] == [target["VpcId"]],
+              f"DescribeVpcs filter {fname}={values[0]}")
+    out = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["bench-0001*"]}])["Vpcs"]
+    check(len(out) == 10, f"DescribeVpcs filter tag:Name=bench-0001* ({len(out)})")
+    out = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["no-such-vpc"]}])
+    check(out["Vpcs"] == [] and not out.get("NextToken"), "DescribeVpcs filter matching nothing")
+    got = [v["VpcId"] for p in paginator.paginate(
+        Filters=[{"Name": "tag:studio-emulator:seed", "Values": ["bench"]}],
+        PaginationConfig={"PageSize": 5}) for v in p["Vpcs"]]
+    check(got == [v["VpcId"] for v in seeded], "filter + MaxResults=5: 40 pages, each VPC once")
+
+
+def test_vpc_render(_url: str) -> None:
+    """In-process: the fast <item>s are byte for byte what moto's serializer writes."""
+    sys.path.insert(0, HERE)
+    from moto.ec2.models import ec2_backends
+
+    from studio_emulator import ec2_fast
+
+    ec2_fast.install()
+    be = ec2_backends["123456789012"]["eu-west-3"]
+    v6 = be.create_vpc("10.1.0.0/16", amazon_provided_ipv6_cidr_block=True,
+                       ipv6_cidr_block_network_border_group="eu-west-3",
+                       tags=[{"Key": "Name", "Value": "a&b<c>\"d' é ]]>"},
+                             {"Key": "empty", "Value": ""}])
+    be.associate_vpc_cidr_block(v6.id, "10.4.0.0/16", False)
+    ded = be.create_vpc("10.2.0.0/16", instance_tenancy="dedicated")
+    gone = be.associate_vpc_cidr_block(ded.id, "10.3.0.0/16", False)
+    be.disassociate_vpc_cidr_block(gone["association_id"])
+    be.associate_dhcp_options(be.create_dhcp_options(domain_name="x.internal"), ded)
+    untagged = be.create_vpc("10.5.0.0/16")
+    be.create_tags([untagged.id], {"k": "v"})
+    be.delete_tags([untagged.id], {"k": None})
+    vpcs = be.describe_vpcs()  # + moto's default VPC
+    check(len(vpcs) == 4 and ec2_fast.render_vpc_items(vpcs) ==
+          ec2_fast.moto_render_vpc_items(vpcs),
+          "DescribeVpcs items identical to moto's serializer (IPv6, disassociated block, "
+          "DHCP options, dedicated, escaped tags, default VPC)")
+    tags = be.describe_tags(filters={"resource-id": [v6.id]})
+    check(tags == ec2_fast._ORIGINAL_DESCRIBE_TAGS(be, {"resource-id": [v6.id]})
+          and len(tags) == 2, "fast tag look-up equals moto's describe_tags")
+
+
 def test_sagemaker(url: str) -> None:
     sm = client(url, "sagemaker")
     efs = client(url, "efs")
@@ -448,8 +570,8 @@ def main() -> int:
     proc, url = start(["--port", "0", "--seed-vpcs"])
     print(f"emulator at {url}")
     try:
-        for test in (test_fixture, test_control, test_sagemaker, test_cloudformation,
-                     test_faults, test_reset):
+        for test in (test_fixture, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
+                     test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")

@@ -41,6 +41,10 @@ def install_extensions() -> list[str]:
 
     sagemaker.install()
     installed.append("sagemaker")
+    from . import ec2_fast
+
+    ec2_fast.install()
+    installed.append("ec2_fast")
     return installed
 
 

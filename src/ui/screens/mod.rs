@@ -2,8 +2,8 @@
 
 pub mod deploy;
 pub mod params;
-pub mod review;
 pub mod preflight;
+pub mod review;
 pub mod session;
 
 /// Per-screen loading state: one enum, never a handful of booleans.
