@@ -85,6 +85,11 @@ pub enum Command {
     /// Check everything before a deploy, read-only: CIDR conflicts with the account's networks,
     /// names, an existing stack, quotas; suggests a free range. Exit 1 when something blocks.
     Preflight(PreflightArgs),
+    /// Studio user profiles of a project's domain: list, add, remove, sign-in URL.
+    Users(UsersArgs),
+    /// Delete the project: apps, spaces, user profiles, the Studio domain (with its home EFS
+    /// volume), then the stack. Asks to type the project name (or pass --yes).
+    Destroy(DestroyArgs),
     /// Print shell completions for bash, zsh, fish, elvish or powershell.
     Completions {
         #[arg(value_enum)]
@@ -118,6 +123,69 @@ pub struct PreflightArgs {
     /// Also look for CIDR conflicts in every enabled region (reported as warnings).
     #[arg(long)]
     pub all_regions: bool,
+}
+
+/// `studio-tui users …`
+#[derive(Debug, Clone, Args)]
+pub struct UsersArgs {
+    /// Project whose domain to manage (the domain is named after it). Default: the last project
+    /// used in this region, else sagemaker-studio-vpc.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub project_name: Option<String>,
+    #[command(subcommand)]
+    pub command: UsersCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UsersCommand {
+    /// Every user profile with its status, apps and spaces.
+    List,
+    /// Create user profiles (concurrently); existing ones are reported, not duplicated.
+    Add {
+        /// Names: letters, digits and hyphens, at most 63 characters.
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        /// Execution role ARN for these users instead of the domain's default.
+        #[arg(long, value_name = "ARN")]
+        execution_role: Option<String>,
+        /// Security group for these users instead of the domain's default (repeatable).
+        #[arg(long = "security-group", value_name = "SG")]
+        security_groups: Vec<String>,
+    },
+    /// Delete user profiles: their apps and private spaces first, then the profile.
+    Remove {
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        /// Do not ask to type the names to confirm.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print a presigned sign-in URL for a user.
+    Url {
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// How long the URL can be used to sign in, 5 to 300 seconds (AWS default 300).
+        #[arg(long, value_name = "SECONDS")]
+        expires: Option<u32>,
+    },
+}
+
+/// `studio-tui destroy`
+#[derive(Debug, Clone, Args)]
+pub struct DestroyArgs {
+    /// Project to delete. Default: the last project used in this region, else sagemaker-studio-vpc.
+    #[arg(long, value_name = "NAME")]
+    pub project_name: Option<String>,
+    /// Do not ask to type the project name to confirm.
+    #[arg(long)]
+    pub yes: bool,
+    /// Delete every object (all versions) of the project's buckets first, so the stack can delete
+    /// them. The bucket policy allows this only through the project's VPC endpoint.
+    #[arg(long, conflicts_with = "retain_buckets")]
+    pub empty_buckets: bool,
+    /// Keep the project's buckets and their data; the stack is deleted around them.
+    #[arg(long)]
+    pub retain_buckets: bool,
 }
 
 /// The stack parameters as flags, shared by `preflight`, `deploy` and `up`. Each flag given

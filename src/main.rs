@@ -135,6 +135,34 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
             Ok(ctx) => commands::events(&ctx, args).await,
             Err(code) => Ok(code),
         },
+        Some(Command::Users(args)) => {
+            // Names are checked before connecting, so a typo costs no AWS call.
+            let session = match aws::connect(&options).await {
+                Ok(s) => s,
+                Err(e) => {
+                    plain::print_aws_error(mode, &e);
+                    return Ok(exit::FAILED);
+                }
+            };
+            Ok(commands::users::users(&session, &paths, mode, args).await)
+        }
+        Some(Command::Destroy(args)) => {
+            if !args.yes && !g.read_only && !std::io::stdin().is_terminal() {
+                eprintln!(
+                    "error: destroy deletes the whole project and needs confirmation; there is \
+                     no terminal to ask on, so pass --yes to confirm non-interactively"
+                );
+                return Ok(exit::USAGE);
+            }
+            let session = match aws::connect(&options).await {
+                Ok(s) => s,
+                Err(e) => {
+                    plain::print_aws_error(mode, &e);
+                    return Ok(exit::FAILED);
+                }
+            };
+            Ok(commands::users::destroy(&session, &paths, mode, args).await)
+        }
         Some(Command::Preflight(args)) => run_preflight(g, mode, &options, &paths, args).await,
         Some(Command::Sandbox(_))
         | Some(Command::Completions { .. })

@@ -33,6 +33,8 @@ pub enum ErrorKind {
     NotFound,
     /// AWS rejected the input.
     Validation,
+    /// Refused because studio-tui runs with `--read-only`.
+    ReadOnly,
     /// Anything else.
     Other,
 }
@@ -159,6 +161,9 @@ fn tidy(message: &str) -> String {
 
 fn classify<E, R>(err: &SdkError<E, R>, code: Option<&str>, full: &str) -> ErrorKind {
     let lower = full.to_ascii_lowercase();
+    if lower.contains("runs with --read-only") {
+        return ErrorKind::ReadOnly;
+    }
     if let Some(code) = code {
         return match code {
             "ExpiredToken"
@@ -263,6 +268,9 @@ fn fix_for_message(kind: ErrorKind, ctx: &ErrorContext, message: &str) -> Option
             "the identity of profile '{profile}' lacks this permission; use a role with the \
              permissions listed in the README (\"IAM permissions\")"
         ),
+        ErrorKind::ReadOnly => {
+            "run the same command without --read-only to make this change".to_string()
+        }
         ErrorKind::UnknownRegion | ErrorKind::NotFound | ErrorKind::Validation | ErrorKind::Other => {
             return None;
         }

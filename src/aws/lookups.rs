@@ -24,14 +24,6 @@ pub struct ExportInfo {
     pub exporting_stack_id: String,
 }
 
-/// One SageMaker domain.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DomainSummary {
-    pub domain_id: String,
-    pub domain_name: String,
-    pub status: String,
-}
-
 impl Session {
     /// HeadBucket: who holds this bucket name.
     pub async fn bucket_status(&self, bucket: &str) -> Result<BucketStatus, AwsError> {
@@ -73,31 +65,6 @@ impl Session {
             .map(|x| ExportInfo {
                 name: x.name().unwrap_or_default().to_string(),
                 exporting_stack_id: x.exporting_stack_id().unwrap_or_default().to_string(),
-            })
-            .collect())
-    }
-
-    /// Every SageMaker domain in this region (ListDomains, paginated).
-    pub async fn list_domains(&self) -> Result<Vec<DomainSummary>, AwsError> {
-        let domains = self
-            .sagemaker()
-            .list_domains()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk("sagemaker:ListDomains", e, &self.error_context))?;
-        Ok(domains
-            .iter()
-            .map(|d| DomainSummary {
-                domain_id: d.domain_id().unwrap_or_default().to_string(),
-                domain_name: d.domain_name().unwrap_or_default().to_string(),
-                status: d
-                    .status()
-                    .map(|s| s.as_str())
-                    .unwrap_or("Unknown")
-                    .to_string(),
             })
             .collect())
     }

@@ -3,11 +3,13 @@
 //! Only this module (and its children) imports `aws_sdk_*`; it hands the rest of the program
 //! owned domain types and [`AwsError`].
 
+pub mod buckets;
 pub mod error;
 pub mod lookups;
 pub mod network;
 pub mod readonly;
 pub mod stacks;
+pub mod studio;
 
 use std::borrow::Cow;
 use std::time::Duration;

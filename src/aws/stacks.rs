@@ -317,16 +317,25 @@ impl Session {
         Ok(())
     }
 
-    pub async fn delete_stack(&self, name_or_id: &str, token: &str) -> Result<(), AwsError> {
-        self.cloudformation()
+    /// DeleteStack with a ClientRequestToken; `retain` lists logical ids to keep (CloudFormation
+    /// accepts it only for a stack in DELETE_FAILED).
+    pub async fn delete_stack(
+        &self,
+        name_or_id: &str,
+        token: &str,
+        retain: &[String],
+    ) -> Result<(), AwsError> {
+        let mut req = self
+            .cloudformation()
             .delete_stack()
             .stack_name(name_or_id)
-            .client_request_token(token)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("cloudformation:DeleteStack", e, &self.error_context)
-            })?;
+            .client_request_token(token);
+        for r in retain {
+            req = req.retain_resources(r);
+        }
+        req.send().await.map_err(|e| {
+            AwsError::from_sdk("cloudformation:DeleteStack", e, &self.error_context)
+        })?;
         Ok(())
     }
 
@@ -369,11 +378,8 @@ impl Session {
         ))
     }
 
-    /// (logical id, type, status) of every resource of the stack, all pages.
-    pub async fn stack_resources(
-        &self,
-        stack: &str,
-    ) -> Result<Vec<(String, String, String, Option<String>)>, AwsError> {
+    /// Every resource of the stack, all pages (ListStackResources).
+    pub async fn stack_resources(&self, stack: &str) -> Result<Vec<StackResourceInfo>, AwsError> {
         let mut out = Vec::new();
         let mut pages = self
             .cloudformation()
@@ -386,15 +392,30 @@ impl Session {
             let r = item.map_err(|e| {
                 AwsError::from_sdk("cloudformation:ListStackResources", e, &self.error_context)
             })?;
-            out.push((
-                r.logical_resource_id().unwrap_or_default().to_string(),
-                r.resource_type().unwrap_or_default().to_string(),
-                r.resource_status()
+            out.push(StackResourceInfo {
+                logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
+                physical_id: r
+                    .physical_resource_id()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                resource_type: r.resource_type().unwrap_or_default().to_string(),
+                status: r
+                    .resource_status()
                     .map(|s| s.as_str().to_string())
                     .unwrap_or_default(),
-                r.physical_resource_id().map(str::to_string),
-            ));
+                status_reason: r.resource_status_reason().map(str::to_string),
+            });
         }
         Ok(out)
     }
+}
+
+/// One resource of a stack.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StackResourceInfo {
+    pub logical_id: String,
+    pub physical_id: Option<String>,
+    pub resource_type: String,
+    pub status: String,
+    pub status_reason: Option<String>,
 }

@@ -335,7 +335,7 @@ pub async fn cancel(
         && s.status == "REVIEW_IN_PROGRESS"
     {
         let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
-        session.delete_stack(&s.stack_id, &token).await?;
+        session.delete_stack(&s.stack_id, &token, &[]).await?;
     }
     if let Ok(mut s) = store.lock() {
         let _ = s.forget_run(&session.region, &review.stack_name);
@@ -422,14 +422,14 @@ pub async fn delete_and_watch(
             text: format!("Deleting stack {} ({})", stack.stack_name, stack.status),
         },
     );
-    session.delete_stack(&stack.stack_id, &token).await?;
+    session.delete_stack(&stack.stack_id, &token, &[]).await?;
     let expected = session
         .stack_resources(&stack.stack_id)
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|(_, _, status, _)| status != "DELETE_COMPLETE")
-        .map(|(id, ty, _, _)| (id, ty))
+        .filter(|r| r.status != "DELETE_COMPLETE")
+        .map(|r| (r.logical_id, r.resource_type))
         .collect();
     watch(
         session,
@@ -500,7 +500,7 @@ pub async fn reattach(
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|(id, ty, _, _)| (id, ty))
+        .map(|r| (r.logical_id, r.resource_type))
         .collect();
     watch(
         session,

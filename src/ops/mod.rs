@@ -3,5 +3,7 @@
 //! that the wizard, the plain line printer and the JSON printer all consume.
 
 pub mod deploy;
+pub mod destroy;
 pub mod params;
 pub mod preflight;
+pub mod studio;

@@ -720,10 +720,10 @@ async fn check_names(session: &Session, project: &str, stack: Option<&StackInfo>
 async fn check_domain(session: &Session, project: &str, stack: Option<&StackInfo>) -> Outcome {
     match session.list_domains().await {
         Ok(domains) => {
-            let Some(d) = domains.iter().find(|d| d.domain_name == project) else {
+            let Some(d) = domains.iter().find(|d| d.name == project) else {
                 return Outcome::default();
             };
-            let from_stack = stack.and_then(|s| s.output("DomainId")) == Some(d.domain_id.as_str())
+            let from_stack = stack.and_then(|s| s.output("DomainId")) == Some(d.id.as_str())
                 || stack.is_some_and(|s| s.is_complete());
             Outcome::findings(vec![if from_stack {
                 finding(
@@ -731,7 +731,7 @@ async fn check_domain(session: &Session, project: &str, stack: Option<&StackInfo
                     "DOMAIN_EXISTS",
                     format!(
                         "SageMaker domain {} ({}) is {}",
-                        d.domain_name, d.domain_id, d.status
+                        d.name, d.id, d.status
                     ),
                     "nothing to do",
                 )
@@ -741,7 +741,7 @@ async fn check_domain(session: &Session, project: &str, stack: Option<&StackInfo
                     "DOMAIN_EXISTS",
                     format!(
                         "a SageMaker domain named {} ({}, {}) already exists outside this project's stack",
-                        d.domain_name, d.domain_id, d.status
+                        d.name, d.id, d.status
                     ),
                     "choose another project name, or delete that domain if it is left over",
                 )

@@ -7,6 +7,8 @@ use crate::aws::{AwsError, Identity, Session};
 use crate::core::params::Parameters;
 use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
 use crate::ops::preflight::{PreflightInput, PreflightMsg, PreflightReport};
+use crate::aws::studio::DomainInfo;
+use crate::ops::studio::{StudioMsg, UserOutcome, UserView};
 
 /// One input to [`crate::ui::app::App::update`].
 #[derive(Debug)]
@@ -34,6 +36,16 @@ pub enum Action {
     Preflight(PreflightMsg),
     /// A preflight run finished.
     PreflightDone(Box<PreflightReport>),
+    /// The project's domain and its users (day-2 users screen).
+    UsersLoaded(Box<Result<(DomainInfo, Vec<UserView>), AwsError>>),
+    /// Progress of a Studio operation (domain, users).
+    Studio(StudioMsg),
+    /// An add or remove of users finished.
+    UsersDone(Box<Result<Vec<UserOutcome>, AwsError>>),
+    /// The domain + users step finished.
+    StudioDone(Box<Result<(), AwsError>>),
+    /// A presigned sign-in URL, or why not.
+    SignInUrl(Box<Result<String, AwsError>>),
 }
 
 /// Background work the app asks the loop to start. The loop runs it on a task and sends the
@@ -65,4 +77,18 @@ pub enum Effect {
     Reattach(StackInfo),
     /// Run preflight with the connected session.
     RunPreflight(Box<PreflightInput>),
+    /// Find the project's domain and list its users, apps and spaces.
+    LoadUsers { project: String },
+    /// Create user profiles in the domain.
+    AddUsers {
+        domain_id: String,
+        names: Vec<String>,
+    },
+    /// Remove user profiles (apps and private spaces first).
+    RemoveUsers {
+        domain_id: String,
+        names: Vec<String>,
+    },
+    /// Create a presigned sign-in URL.
+    SignInUrl { domain_id: String, user: String },
 }

@@ -13,7 +13,9 @@ use super::screens::deploy::{self, DeployState};
 use super::screens::params::{self, FormOutcome, ParamsState};
 use super::screens::preflight::{self, PreflightState};
 use super::screens::review::{self, ReviewOutcome, ReviewScreen, ReviewState};
+use super::screens::domain::{self, DomainState};
 use super::screens::session::{self, SessionState};
+use super::screens::users::{self, UsersState};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
@@ -33,6 +35,10 @@ pub enum Step {
     Review,
     /// The deployment, live.
     Deploy,
+    /// The Studio domain and the user profiles being created.
+    Domain,
+    /// Day-2 user management.
+    Users,
 }
 
 impl Step {
@@ -43,6 +49,8 @@ impl Step {
             Step::Parameters => "3 · Parameters",
             Step::Review => "4 · Review the changes",
             Step::Deploy => "5 · Deploy",
+            Step::Domain => "6 · Studio domain and users",
+            Step::Users => "Users",
         }
     }
 }
@@ -57,7 +65,9 @@ pub struct App {
     /// them and `s` there applies its suggestion).
     pub parameters: Parameters,
     /// Expected Studio users, for the subnet sizing checks.
-    pub users: u32,
+    pub planned_users: u32,
+    pub studio: DomainState,
+    pub users: UsersState,
     pub help_open: bool,
     pub params: Option<ParamsState>,
     pub review: Option<ReviewScreen>,
@@ -90,7 +100,9 @@ impl App {
             ),
             preflight: PreflightState::default(),
             parameters: Parameters::default(),
-            users: 5,
+            planned_users: 5,
+            studio: DomainState::default(),
+            users: UsersState::new("", options.read_only),
             help_open: false,
             params: None,
             review: None,
@@ -133,6 +145,24 @@ impl App {
         vec![self.session.connect_effect(self.options.region.is_some())]
     }
 
+    /// Show the Studio step's progress (domain, then these users).
+    pub fn open_studio_progress(&mut self, project: &str, users: &[String]) {
+        self.studio = DomainState::new(project, users);
+        self.step = Step::Domain;
+    }
+
+    /// Open the day-2 users screen of a project and load it.
+    pub fn open_users(&mut self, project: &str) -> Vec<Effect> {
+        self.users = UsersState::new(project, self.read_only);
+        self.step = Step::Users;
+        vec![self.users.load()]
+    }
+
+    /// The session the effects run with (None until connected).
+    pub fn current_session(&self) -> Option<crate::aws::Session> {
+        self.session.session.clone()
+    }
+
     pub fn should_quit(&self) -> bool {
         self.quit
     }
@@ -151,6 +181,8 @@ impl App {
     pub fn tick_interval(&self) -> Option<Duration> {
         let spinner = self.session.identity.is_loading()
             || (self.step == Step::Preflight && self.preflight.is_running())
+            || (self.step == Step::Domain && self.studio.is_busy())
+            || (self.step == Step::Users && self.users.is_busy())
             || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()));
         if spinner {
             Some(Duration::from_millis(120))
@@ -174,6 +206,8 @@ impl App {
             Step::Review => review::KEYS,
             Step::Deploy => deploy::KEYS,
             Step::Preflight => preflight::KEYS,
+            Step::Domain => domain::KEYS,
+            Step::Users => users::KEYS,
         }
     }
 
@@ -231,7 +265,7 @@ impl App {
                         &[],
                     );
                     let users = saved.map(|s| s.users).unwrap_or_default();
-                    self.users = self.users.max(users.len() as u32);
+                    self.planned_users = self.planned_users.max(users.len() as u32);
                     self.params = Some(ParamsState::new(&self.parameters, users));
                 }
                 self.start_preflight()
@@ -275,7 +309,7 @@ impl App {
                     users: form.users.clone(),
                 }]
             }
-            Step::Review | Step::Deploy => Vec::new(),
+            Step::Review | Step::Deploy | Step::Domain | Step::Users => Vec::new(),
         }
     }
 
@@ -408,6 +442,24 @@ impl App {
                 self.preflight.on_done(*report);
                 (true, Vec::new())
             }
+            Action::UsersLoaded(result) => {
+                self.users.on_loaded(*result);
+                (true, Vec::new())
+            }
+            Action::Studio(msg) => {
+                self.studio.on_msg(&msg);
+                self.users.on_progress(&msg);
+                (true, Vec::new())
+            }
+            Action::UsersDone(result) => (true, self.users.on_op_done(*result)),
+            Action::StudioDone(result) => {
+                self.studio.on_done(*result);
+                (true, Vec::new())
+            }
+            Action::SignInUrl(result) => {
+                self.users.on_url(*result);
+                (true, Vec::new())
+            }
             Action::Key(key) => self.on_key(key),
         }
     }
@@ -429,7 +481,7 @@ impl App {
         vec![Effect::RunPreflight(Box::new(
             crate::ops::preflight::PreflightInput {
                 parameters: self.parameters.clone(),
-                users: self.users,
+                users: self.planned_users,
                 all_regions: false,
             },
         ))]
@@ -523,6 +575,13 @@ impl App {
                 }
             }
         }
+        // An open input or overlay gets every key (q and Esc included).
+        if self.step == Step::Users && self.users.captures_keys() {
+            return match self.users.on_key(key) {
+                Some(effects) => (true, effects),
+                None => (false, Vec::new()),
+            };
+        }
         match key.code {
             KeyCode::Char('?') | KeyCode::F(1) => {
                 self.help_open = true;
@@ -548,6 +607,11 @@ impl App {
                 None => (false, Vec::new()),
             },
             Step::Deploy => self.on_deploy_key(key),
+            Step::Domain => (false, Vec::new()),
+            Step::Users => match self.users.on_key(key) {
+                Some(effects) => (true, effects),
+                None => (false, Vec::new()),
+            },
             Step::Parameters | Step::Review => (false, Vec::new()),
         }
     }
@@ -566,7 +630,7 @@ impl App {
             FormOutcome::Back => {
                 // Back to preflight, which checks the values as they are now.
                 self.parameters = form.parameters();
-                self.users = self.users.max(form.users.len() as u32);
+                self.planned_users = self.planned_users.max(form.users.len() as u32);
                 (true, self.start_preflight())
             }
             FormOutcome::Submit(_) => {
@@ -646,6 +710,8 @@ impl App {
                 self.preflight
                     .render(f, body, &self.parameters, &self.theme, self.tick)
             }
+            Step::Domain => self.studio.render(f, body, &self.theme, self.tick),
+            Step::Users => self.users.render(f, body, &self.theme, self.tick),
         }
         widgets::render_footer(f, foot, self.keys(), &self.theme);
         if self.help_open {

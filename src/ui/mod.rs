@@ -246,5 +246,58 @@ fn spawn_effect(
                 let _ = tx.send(Action::PreflightDone(Box::new(report)));
             });
         }
+        other => match session {
+            Some(session) => studio_effect(other, session, tx),
+            None => tracing::warn!(?other, "effect needs a session; not connected yet"),
+        },
     }
+}
+
+/// Studio effects: run the operation, forward its progress, send the result.
+fn studio_effect(effect: Effect, session: aws::Session, tx: mpsc::UnboundedSender<Action>) {
+    use crate::ops::studio;
+    let (ptx, mut prx) = mpsc::unbounded_channel::<studio::StudioMsg>();
+    let fwd = tx.clone();
+    tokio::spawn(async move {
+        while let Some(m) = prx.recv().await {
+            let _ = fwd.send(Action::Studio(m));
+        }
+    });
+    tokio::spawn(async move {
+        let action = match effect {
+            Effect::LoadUsers { project } => {
+                let result = async {
+                    let domain =
+                        studio::find_domain(&session, &project)
+                            .await?
+                            .ok_or_else(|| {
+                                aws::AwsError::new(
+                                    aws::ErrorKind::NotFound,
+                                    "sagemaker:ListDomains",
+                                    format!("there is no Studio domain named {project} here yet"),
+                                )
+                            })?;
+                    let users = studio::list_users(&session, &domain.id).await?;
+                    Ok((domain, users))
+                }
+                .await;
+                Action::UsersLoaded(Box::new(result))
+            }
+            Effect::AddUsers { domain_id, names } => {
+                let specs = names.into_iter().map(studio::UserSpec::named).collect();
+                Action::UsersDone(Box::new(
+                    studio::create_users(&session, &domain_id, specs, &ptx).await,
+                ))
+            }
+            Effect::RemoveUsers { domain_id, names } => Action::UsersDone(Box::new(
+                studio::remove_users(&session, &domain_id, &names, &ptx).await,
+            )),
+            Effect::SignInUrl { domain_id, user } => Action::SignInUrl(Box::new(
+                studio::presigned_url(&session, &domain_id, &user, None).await,
+            )),
+            _ => return,
+        };
+        drop(ptx);
+        let _ = tx.send(action);
+    });
 }

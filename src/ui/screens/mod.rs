@@ -4,7 +4,9 @@ pub mod deploy;
 pub mod params;
 pub mod preflight;
 pub mod review;
+pub mod domain;
 pub mod session;
+pub mod users;
 
 /// Per-screen loading state: one enum, never a handful of booleans.
 #[derive(Debug, Clone, PartialEq)]

@@ -300,6 +300,7 @@ pub fn headline(e: &AwsError) -> String {
         Unreachable => "AWS could not be reached".into(),
         Throttled => "AWS is throttling requests".into(),
         AccessDenied => "Access denied".into(),
+        ReadOnly => "Disabled in read-only mode".into(),
         NotFound | Validation | Other => "AWS call failed".into(),
     }
 }

@@ -1,0 +1,494 @@
+//! SageMaker Studio: domains, user profiles, apps and spaces, as the project's own types.
+//!
+//! Thin wrappers: one AWS call each (List* through the SDK's paginators), no policy. The
+//! workflows that combine them (create, adopt, remove in dependency order) are in `ops::studio`.
+//! The SDK has no waiters for domains, profiles, apps or spaces: `ops::studio` polls Describe /
+//! List with backoff.
+
+use aws_sdk_sagemaker::types::{
+    AppNetworkAccessType, AppType, AuthMode, RetentionPolicy, RetentionType, Tag, UserSettings,
+};
+use serde::Serialize;
+
+use super::{AwsError, ErrorKind, Session};
+
+/// A Studio domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DomainInfo {
+    pub id: String,
+    pub name: String,
+    pub arn: String,
+    /// "Pending", "InService", "Failed", "Deleting", "Updating", …
+    pub status: String,
+    pub failure_reason: Option<String>,
+    pub vpc_id: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub url: Option<String>,
+    pub home_efs_id: Option<String>,
+    pub app_network_access_type: Option<String>,
+}
+
+/// A user profile (summary).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserProfileInfo {
+    pub domain_id: String,
+    pub name: String,
+    pub status: String,
+    pub failure_reason: Option<String>,
+}
+
+/// An app of a user profile or of a space.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppInfo {
+    pub domain_id: String,
+    pub app_type: String,
+    pub name: String,
+    pub user_profile: Option<String>,
+    pub space: Option<String>,
+    pub status: String,
+}
+
+impl AppInfo {
+    /// Still running or starting (anything that is not Deleted, Deleting or Failed).
+    pub fn is_live(&self) -> bool {
+        !matches!(self.status.as_str(), "Deleted" | "Deleting" | "Failed")
+    }
+    /// Needs a DeleteApp call before its owner can go (Failed apps too, they block as well).
+    pub fn needs_delete(&self) -> bool {
+        !matches!(self.status.as_str(), "Deleted" | "Deleting")
+    }
+    /// "JupyterLab/default"
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.app_type, self.name)
+    }
+}
+
+/// A space (private or shared).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpaceInfo {
+    pub domain_id: String,
+    pub name: String,
+    pub status: String,
+    pub owner: Option<String>,
+    /// "Private" or "Shared"
+    pub sharing: Option<String>,
+}
+
+impl SpaceInfo {
+    pub fn is_private_of(&self, user: &str) -> bool {
+        self.owner.as_deref() == Some(user) && self.sharing.as_deref() == Some("Private")
+    }
+}
+
+/// Settings of a new domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainSpec {
+    pub name: String,
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub execution_role_arn: String,
+    pub security_group_ids: Vec<String>,
+    pub kms_key_id: Option<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+fn tag(k: &str, v: &str) -> Tag {
+    Tag::builder().key(k).value(v).build()
+}
+
+fn is_not_found(e: &AwsError) -> bool {
+    e.kind == ErrorKind::NotFound
+        || e.code.as_deref() == Some("ResourceNotFound")
+        || (e.kind == ErrorKind::Validation
+            && (e.message.contains("does not exist") || e.message.contains("not found")))
+}
+
+impl Session {
+    fn sm_err<E, R>(
+        &self,
+        op: &str,
+        e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
+    ) -> AwsError
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        AwsError::from_sdk(&format!("sagemaker:{op}"), e, &self.error_context)
+    }
+
+    /// Every domain (summary fields only; use [`Session::describe_domain`] for the rest).
+    pub async fn list_domains(&self) -> Result<Vec<DomainInfo>, AwsError> {
+        let items: Vec<_> = self
+            .sagemaker()
+            .list_domains()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| self.sm_err("ListDomains", e))?;
+        Ok(items
+            .iter()
+            .map(|d| DomainInfo {
+                id: d.domain_id().unwrap_or_default().to_string(),
+                name: d.domain_name().unwrap_or_default().to_string(),
+                arn: d.domain_arn().unwrap_or_default().to_string(),
+                status: d
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                failure_reason: None,
+                vpc_id: None,
+                subnet_ids: Vec::new(),
+                url: d.url().map(str::to_string),
+                home_efs_id: None,
+                app_network_access_type: None,
+            })
+            .collect())
+    }
+
+    /// The domain, or None when it does not exist (any more).
+    pub async fn describe_domain(&self, id: &str) -> Result<Option<DomainInfo>, AwsError> {
+        match self
+            .sagemaker()
+            .describe_domain()
+            .domain_id(id)
+            .send()
+            .await
+        {
+            Ok(d) => Ok(Some(DomainInfo {
+                id: d.domain_id().unwrap_or(id).to_string(),
+                name: d.domain_name().unwrap_or_default().to_string(),
+                arn: d.domain_arn().unwrap_or_default().to_string(),
+                status: d
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                failure_reason: d
+                    .failure_reason()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                vpc_id: d.vpc_id().map(str::to_string),
+                subnet_ids: d.subnet_ids().to_vec(),
+                url: d.url().map(str::to_string),
+                home_efs_id: d.home_efs_file_system_id().map(str::to_string),
+                app_network_access_type: d
+                    .app_network_access_type()
+                    .map(|a| a.as_str().to_string()),
+            })),
+            Err(e) => {
+                let err = self.sm_err("DescribeDomain", e);
+                if is_not_found(&err) {
+                    Ok(None)
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    /// CreateDomain: IAM auth, VpcOnly, the given subnet(s), VPC, default user settings and key.
+    /// Returns the new domain id.
+    pub async fn create_domain(&self, spec: &DomainSpec) -> Result<String, AwsError> {
+        let mut settings = UserSettings::builder().execution_role(&spec.execution_role_arn);
+        for sg in &spec.security_group_ids {
+            settings = settings.security_groups(sg);
+        }
+        let mut req = self
+            .sagemaker()
+            .create_domain()
+            .domain_name(&spec.name)
+            .auth_mode(AuthMode::Iam)
+            .app_network_access_type(AppNetworkAccessType::VpcOnly)
+            .vpc_id(&spec.vpc_id)
+            .default_user_settings(settings.build());
+        for s in &spec.subnet_ids {
+            req = req.subnet_ids(s);
+        }
+        if let Some(k) = &spec.kms_key_id {
+            req = req.kms_key_id(k);
+        }
+        for (k, v) in &spec.tags {
+            req = req.tags(tag(k, v));
+        }
+        let out = req
+            .send()
+            .await
+            .map_err(|e| self.sm_err("CreateDomain", e))?;
+        Ok(out
+            .domain_id()
+            .map(str::to_string)
+            .or_else(|| {
+                out.domain_arn()
+                    .and_then(|a| a.rsplit('/').next())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default())
+    }
+
+    /// DeleteDomain with an explicit home EFS retention policy.
+    pub async fn delete_domain(&self, id: &str, delete_home_efs: bool) -> Result<(), AwsError> {
+        let policy = RetentionPolicy::builder()
+            .home_efs_file_system(if delete_home_efs {
+                RetentionType::Delete
+            } else {
+                RetentionType::Retain
+            })
+            .build();
+        self.sagemaker()
+            .delete_domain()
+            .domain_id(id)
+            .retention_policy(policy)
+            .send()
+            .await
+            .map_err(|e| self.sm_err("DeleteDomain", e))?;
+        Ok(())
+    }
+
+    pub async fn list_user_profiles(
+        &self,
+        domain_id: &str,
+    ) -> Result<Vec<UserProfileInfo>, AwsError> {
+        let items: Vec<_> = self
+            .sagemaker()
+            .list_user_profiles()
+            .domain_id_equals(domain_id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| self.sm_err("ListUserProfiles", e))?;
+        Ok(items
+            .iter()
+            .map(|p| UserProfileInfo {
+                domain_id: p.domain_id().unwrap_or(domain_id).to_string(),
+                name: p.user_profile_name().unwrap_or_default().to_string(),
+                status: p
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                failure_reason: None,
+            })
+            .collect())
+    }
+
+    /// The profile, or None when it does not exist (any more).
+    pub async fn describe_user_profile(
+        &self,
+        domain_id: &str,
+        name: &str,
+    ) -> Result<Option<UserProfileInfo>, AwsError> {
+        match self
+            .sagemaker()
+            .describe_user_profile()
+            .domain_id(domain_id)
+            .user_profile_name(name)
+            .send()
+            .await
+        {
+            Ok(p) => Ok(Some(UserProfileInfo {
+                domain_id: domain_id.to_string(),
+                name: name.to_string(),
+                status: p
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                failure_reason: p
+                    .failure_reason()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            })),
+            Err(e) => {
+                let err = self.sm_err("DescribeUserProfile", e);
+                if is_not_found(&err) {
+                    Ok(None)
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    pub async fn create_user_profile(
+        &self,
+        domain_id: &str,
+        name: &str,
+        execution_role: Option<&str>,
+        security_groups: &[String],
+        tags: &[(String, String)],
+    ) -> Result<(), AwsError> {
+        let mut req = self
+            .sagemaker()
+            .create_user_profile()
+            .domain_id(domain_id)
+            .user_profile_name(name);
+        if execution_role.is_some() || !security_groups.is_empty() {
+            let mut s = UserSettings::builder();
+            if let Some(r) = execution_role {
+                s = s.execution_role(r);
+            }
+            for sg in security_groups {
+                s = s.security_groups(sg);
+            }
+            req = req.user_settings(s.build());
+        }
+        for (k, v) in tags {
+            req = req.tags(tag(k, v));
+        }
+        req.send()
+            .await
+            .map_err(|e| self.sm_err("CreateUserProfile", e))?;
+        Ok(())
+    }
+
+    pub async fn delete_user_profile(&self, domain_id: &str, name: &str) -> Result<(), AwsError> {
+        self.sagemaker()
+            .delete_user_profile()
+            .domain_id(domain_id)
+            .user_profile_name(name)
+            .send()
+            .await
+            .map_err(|e| self.sm_err("DeleteUserProfile", e))?;
+        Ok(())
+    }
+
+    /// Apps of the domain (Deleted ones included, as AWS lists them).
+    pub async fn list_apps(&self, domain_id: &str) -> Result<Vec<AppInfo>, AwsError> {
+        let items: Vec<_> = self
+            .sagemaker()
+            .list_apps()
+            .domain_id_equals(domain_id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| self.sm_err("ListApps", e))?;
+        Ok(items
+            .iter()
+            .map(|a| AppInfo {
+                domain_id: a.domain_id().unwrap_or(domain_id).to_string(),
+                app_type: a
+                    .app_type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                name: a.app_name().unwrap_or_default().to_string(),
+                user_profile: a
+                    .user_profile_name()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                space: a.space_name().filter(|s| !s.is_empty()).map(str::to_string),
+                status: a
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    pub async fn delete_app(&self, app: &AppInfo) -> Result<(), AwsError> {
+        let mut req = self
+            .sagemaker()
+            .delete_app()
+            .domain_id(&app.domain_id)
+            .app_type(AppType::from(app.app_type.as_str()))
+            .app_name(&app.name);
+        if let Some(s) = &app.space {
+            req = req.space_name(s);
+        } else if let Some(u) = &app.user_profile {
+            req = req.user_profile_name(u);
+        }
+        match req.send().await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let err = self.sm_err("DeleteApp", e);
+                // Gone or going already: that is what we wanted.
+                if is_not_found(&err) || err.message.contains("already being deleted") {
+                    Ok(())
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    pub async fn list_spaces(&self, domain_id: &str) -> Result<Vec<SpaceInfo>, AwsError> {
+        let items: Vec<_> = self
+            .sagemaker()
+            .list_spaces()
+            .domain_id_equals(domain_id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| self.sm_err("ListSpaces", e))?;
+        Ok(items
+            .iter()
+            .map(|s| SpaceInfo {
+                domain_id: s.domain_id().unwrap_or(domain_id).to_string(),
+                name: s.space_name().unwrap_or_default().to_string(),
+                status: s
+                    .status()
+                    .map(|x| x.as_str().to_string())
+                    .unwrap_or_default(),
+                owner: s
+                    .ownership_settings_summary()
+                    .and_then(|o| o.owner_user_profile_name())
+                    .map(str::to_string),
+                sharing: s
+                    .space_sharing_settings_summary()
+                    .and_then(|o| o.sharing_type())
+                    .map(|t| t.as_str().to_string()),
+            })
+            .collect())
+    }
+
+    pub async fn delete_space(&self, domain_id: &str, name: &str) -> Result<(), AwsError> {
+        match self
+            .sagemaker()
+            .delete_space()
+            .domain_id(domain_id)
+            .space_name(name)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let err = self.sm_err("DeleteSpace", e);
+                if is_not_found(&err) || err.message.contains("already being deleted") {
+                    Ok(())
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    /// A presigned sign-in URL for the user (ExpiresInSeconds 5..=300).
+    pub async fn create_presigned_domain_url(
+        &self,
+        domain_id: &str,
+        user: &str,
+        expires_in_seconds: Option<i32>,
+    ) -> Result<String, AwsError> {
+        let mut req = self
+            .sagemaker()
+            .create_presigned_domain_url()
+            .domain_id(domain_id)
+            .user_profile_name(user);
+        if let Some(s) = expires_in_seconds {
+            req = req.expires_in_seconds(s);
+        }
+        let out = req
+            .send()
+            .await
+            .map_err(|e| self.sm_err("CreatePresignedDomainUrl", e))?;
+        Ok(out.authorized_url().unwrap_or_default().to_string())
+    }
+}

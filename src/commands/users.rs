@@ -1,0 +1,462 @@
+//! `users` and `destroy` for the line front-ends: plain lines (progress on stderr, results on
+//! stdout) or one JSON document on stdout. Exit codes: 0 ok, 1 failed, 2 invalid input.
+
+use std::future::Future;
+use std::io::IsTerminal;
+
+use serde::Serialize;
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use crate::aws::{AwsError, ErrorKind, Session};
+use crate::cli::{DestroyArgs, OutputMode, UsersArgs, UsersCommand};
+use crate::config::Paths;
+use crate::exit;
+use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport};
+use crate::ops::studio::{self, Progress, UserOutcome, UserResult, UserSpec, UserView};
+use crate::plain::print_aws_error;
+use crate::state::Store;
+
+/// The seed's default project name.
+pub const DEFAULT_PROJECT: &str = "sagemaker-studio-vpc";
+
+/// `--project-name`, else the last project saved for this region, else the default.
+pub fn resolve_project(paths: &Paths, region: &str, flag: Option<&str>) -> String {
+    if let Some(p) = flag {
+        return p.to_string();
+    }
+    Store::load(paths)
+        .ok()
+        .and_then(|s| s.answers.last_project.get(region).cloned())
+        .unwrap_or_else(|| DEFAULT_PROJECT.to_string())
+}
+
+/// The stack name saved for this project, else the project name.
+fn stack_name(paths: &Paths, region: &str, project: &str) -> String {
+    Store::load(paths)
+        .ok()
+        .and_then(|s| s.run(region, project).map(|r| r.stack_name.clone()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| project.to_string())
+}
+
+/// Run an operation while printing its progress lines on stderr (not in JSON mode).
+async fn with_progress<T, F, Fut>(mode: OutputMode, f: F) -> T
+where
+    F: FnOnce(Progress) -> Fut,
+    Fut: Future<Output = T>,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel::<studio::StudioMsg>();
+    let printer = tokio::spawn(async move {
+        while let Some(m) = rx.recv().await {
+            if mode != OutputMode::Json {
+                eprintln!("  {}", m.line());
+            }
+        }
+    });
+    let out = f(tx).await;
+    let _ = printer.await;
+    out
+}
+
+fn print_json<T: Serialize>(doc: &T) {
+    println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
+}
+
+fn code_for(e: &AwsError) -> i32 {
+    if e.operation == "studio-tui" && e.kind == ErrorKind::Validation {
+        exit::USAGE
+    } else {
+        exit::FAILED
+    }
+}
+
+fn fail(mode: OutputMode, e: &AwsError) -> i32 {
+    print_aws_error(mode, e);
+    code_for(e)
+}
+
+/// Typed confirmation: `--yes`, or the exact text typed on a terminal. Without a terminal and
+/// without `--yes`, exit 2 with a message (Err carries the exit code).
+fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<bool, i32> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        eprintln!(
+            "error: {what} needs confirmation and there is no terminal to ask on; pass --yes to \
+             confirm non-interactively"
+        );
+        return Err(exit::USAGE);
+    }
+    let answer = inquire::Text::new(&format!("Type `{expected}` to confirm {what}:"))
+        .prompt()
+        .map_err(|_| exit::USAGE)?;
+    if answer.trim() == expected {
+        Ok(true)
+    } else {
+        eprintln!("confirmation did not match `{expected}`: nothing was changed");
+        Ok(false)
+    }
+}
+
+pub async fn users(session: &Session, paths: &Paths, mode: OutputMode, args: &UsersArgs) -> i32 {
+    let project = resolve_project(paths, &session.region, args.project_name.as_deref());
+    // Refuse changes in read-only mode before looking anything up.
+    if session.read_only {
+        let what = match &args.command {
+            UsersCommand::List => None,
+            UsersCommand::Add { .. } => Some("adding users"),
+            UsersCommand::Remove { .. } => Some("removing users"),
+            UsersCommand::Url { .. } => Some("creating a sign-in URL"),
+        };
+        if let Some(what) = what {
+            let e = studio::refuse_read_only(session, what).unwrap_err();
+            return fail(mode, &e);
+        }
+    }
+    // Names are checked before any AWS call.
+    let names: Option<Vec<&str>> = match &args.command {
+        UsersCommand::Add { names, .. } | UsersCommand::Remove { names, .. } => {
+            Some(names.iter().map(String::as_str).collect())
+        }
+        UsersCommand::Url { name, .. } => Some(vec![name.as_str()]),
+        UsersCommand::List => None,
+    };
+    if let Some(names) = names
+        && let Err(e) = studio::validate_user_names(names)
+    {
+        return fail(mode, &e);
+    }
+    let domain = match studio::find_domain(session, &project).await {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            let e = AwsError::new(
+                ErrorKind::NotFound,
+                "sagemaker:ListDomains",
+                format!(
+                    "there is no Studio domain named {project} in {}",
+                    session.region
+                ),
+            )
+            .with_fix(
+                "check --project-name and --region, or create the environment first \
+                 (`studio-tui` wizard)",
+            );
+            return fail(mode, &e);
+        }
+        Err(e) => return fail(mode, &e),
+    };
+    match &args.command {
+        UsersCommand::List => match studio::list_users(session, &domain.id).await {
+            Ok(users) => {
+                print_users(mode, &project, &domain, &users, session.read_only);
+                exit::OK
+            }
+            Err(e) => fail(mode, &e),
+        },
+        UsersCommand::Add {
+            names,
+            execution_role,
+            security_groups,
+        } => {
+            let specs = names
+                .iter()
+                .map(|n| UserSpec {
+                    name: n.clone(),
+                    execution_role: execution_role.clone(),
+                    security_groups: security_groups.clone(),
+                })
+                .collect();
+            let result = with_progress(mode, |tx| async move {
+                studio::create_users(session, &domain.id, specs, &tx).await
+            })
+            .await;
+            report_outcomes(mode, &project, "add", result)
+        }
+        UsersCommand::Remove { names, yes } => {
+            let expected = names.join(" ");
+            match confirm_typed(
+                &expected,
+                &format!(
+                    "removing {} (their apps and private spaces are deleted too)",
+                    names.join(", ")
+                ),
+                *yes,
+            ) {
+                Ok(true) => {}
+                Ok(false) => return exit::FAILED,
+                Err(code) => return code,
+            }
+            let result = with_progress(mode, |tx| async move {
+                studio::remove_users(session, &domain.id, names, &tx).await
+            })
+            .await;
+            report_outcomes(mode, &project, "remove", result)
+        }
+        UsersCommand::Url { name, expires } => {
+            match studio::presigned_url(session, &domain.id, name, *expires).await {
+                Ok(url) => {
+                    if mode == OutputMode::Json {
+                        print_json(&json!({
+                            "ok": true,
+                            "project": project,
+                            "domain_id": domain.id,
+                            "user": name,
+                            "url": url,
+                            "expires_in_seconds": expires.unwrap_or(300),
+                            "note": studio::VPC_ONLY_NOTE,
+                        }));
+                    } else {
+                        println!("{url}");
+                        eprintln!(
+                            "Sign-in URL for {name}, usable for {} seconds.",
+                            expires.unwrap_or(300)
+                        );
+                        eprintln!("{}", studio::VPC_ONLY_NOTE);
+                    }
+                    exit::OK
+                }
+                Err(e) => fail(mode, &e),
+            }
+        }
+    }
+}
+
+fn print_users(
+    mode: OutputMode,
+    project: &str,
+    domain: &crate::aws::studio::DomainInfo,
+    users: &[UserView],
+    read_only: bool,
+) {
+    if mode == OutputMode::Json {
+        print_json(&json!({
+            "ok": true,
+            "project": project,
+            "domain": domain,
+            "users": users,
+        }));
+        return;
+    }
+    println!(
+        "Studio domain {} ({}) {}{}",
+        domain.name,
+        domain.id,
+        domain.status,
+        domain
+            .app_network_access_type
+            .as_deref()
+            .map(|a| format!(", {a}"))
+            .unwrap_or_default()
+    );
+    if users.is_empty() {
+        println!("No user profiles. Add one with `studio-tui users add NAME`.");
+        return;
+    }
+    let w = users.iter().map(|u| u.name.len()).max().unwrap_or(4).max(4);
+    println!("{:<w$}  {:<10}  {:<30}  SPACES", "USER", "STATUS", "APPS");
+    for u in users {
+        let apps = if u.apps.is_empty() {
+            "-".to_string()
+        } else {
+            u.apps
+                .iter()
+                .map(|a| format!("{} ({})", a.label(), a.status))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let spaces = if u.spaces.is_empty() {
+            "-".to_string()
+        } else {
+            u.spaces
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.sharing.as_deref().unwrap_or("?")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!("{:<w$}  {:<10}  {apps:<30}  {spaces}", u.name, u.status);
+    }
+    if read_only {
+        println!("(read-only: add, remove and sign-in URLs are disabled)");
+    }
+}
+
+fn report_outcomes(
+    mode: OutputMode,
+    project: &str,
+    action: &str,
+    result: Result<Vec<UserOutcome>, AwsError>,
+) -> i32 {
+    let outcomes = match result {
+        Ok(o) => o,
+        Err(e) => return fail(mode, &e),
+    };
+    let ok = outcomes.iter().all(UserOutcome::is_ok);
+    if mode == OutputMode::Json {
+        print_json(&json!({
+            "ok": ok,
+            "project": project,
+            "action": action,
+            "users": outcomes,
+        }));
+    } else {
+        for o in &outcomes {
+            match &o.result {
+                UserResult::Created => println!("{}: created", o.name),
+                UserResult::AlreadyExists => println!("{}: already exists", o.name),
+                UserResult::Removed => println!("{}: removed", o.name),
+                UserResult::NotFound => println!("{}: no such user (nothing to remove)", o.name),
+                UserResult::Failed(e) => {
+                    println!("{}: FAILED: {}", o.name, e.message);
+                    if let Some(fix) = &e.fix {
+                        println!("  fix: {fix}");
+                    }
+                }
+            }
+        }
+    }
+    if ok { exit::OK } else { exit::FAILED }
+}
+
+pub async fn destroy(
+    session: &Session,
+    paths: &Paths,
+    mode: OutputMode,
+    args: &DestroyArgs,
+) -> i32 {
+    let project = resolve_project(paths, &session.region, args.project_name.as_deref());
+    let stack = stack_name(paths, &session.region, &project);
+    // Non-interactive without --yes: say so before any AWS call (read-only only views).
+    if !args.yes && !session.read_only && !std::io::stdin().is_terminal() {
+        eprintln!(
+            "error: destroy deletes the project {project} and needs confirmation; there is no \
+             terminal to ask on, so pass --yes to confirm non-interactively"
+        );
+        return exit::USAGE;
+    }
+    let plan = match destroy::plan(session, &project, &stack).await {
+        Ok(p) => p,
+        Err(e) => return fail(mode, &e),
+    };
+    if mode != OutputMode::Json {
+        eprintln!("Project {project} in {} — deletion order:", session.region);
+        for l in plan.lines() {
+            eprintln!("  - {l}");
+        }
+    }
+    if session.read_only {
+        let e = studio::refuse_read_only(session, "destroy").unwrap_err();
+        if mode == OutputMode::Json {
+            print_json(&json!({"ok": false, "plan": plan, "error": e}));
+        } else {
+            eprintln!(
+                "destroy is disabled in read-only mode; the list above is what it would delete"
+            );
+        }
+        return exit::FAILED;
+    }
+    if plan.is_empty() {
+        let report = DestroyReport {
+            project: project.clone(),
+            domain_deleted: false,
+            stack_deleted: false,
+            emptied: Vec::new(),
+            left_behind: Vec::new(),
+        };
+        print_report(mode, &report);
+        return exit::OK;
+    }
+    let mut choice = if args.empty_buckets {
+        BucketChoice::Empty
+    } else if args.retain_buckets {
+        BucketChoice::Retain
+    } else {
+        BucketChoice::Unspecified
+    };
+    if choice == BucketChoice::Unspecified && !plan.buckets.is_empty() && !args.yes {
+        let full = plan.non_empty_buckets();
+        let unknown = plan
+            .buckets
+            .iter()
+            .any(|(_, s)| matches!(s, crate::aws::buckets::BucketState::Unknown { .. }));
+        if !full.is_empty() || unknown {
+            eprintln!(
+                "CloudFormation can delete a bucket only when it is empty. {BUCKET_POLICY_NOTE}"
+            );
+            let options = vec![
+                "Empty the buckets (delete every object version), then delete them",
+                "Retain the buckets and their data",
+                "Cancel",
+            ];
+            match inquire::Select::new("The project's buckets:", options).prompt() {
+                Ok(a) if a.starts_with("Empty") => choice = BucketChoice::Empty,
+                Ok(a) if a.starts_with("Retain") => choice = BucketChoice::Retain,
+                _ => {
+                    eprintln!("cancelled: nothing was deleted");
+                    return exit::FAILED;
+                }
+            }
+        }
+    }
+    match confirm_typed(&project, &format!("deleting project {project}"), args.yes) {
+        Ok(true) => {}
+        Ok(false) => return exit::FAILED,
+        Err(code) => return code,
+    }
+    let result = with_progress(mode, |tx| {
+        let (project, stack) = (project.clone(), stack.clone());
+        async move { destroy::destroy(session, &project, &stack, choice, &tx).await }
+    })
+    .await;
+    match result {
+        Ok(report) => {
+            if report.stack_deleted
+                && let Ok(mut store) = Store::load(paths)
+            {
+                let _ = store.forget_run(&session.region, &project);
+            }
+            print_report(mode, &report);
+            if report.is_clean() {
+                exit::OK
+            } else {
+                exit::FAILED
+            }
+        }
+        Err(e) => fail(mode, &e),
+    }
+}
+
+fn print_report(mode: OutputMode, r: &DestroyReport) {
+    if mode == OutputMode::Json {
+        print_json(&json!({"ok": r.is_clean(), "report": r}));
+        return;
+    }
+    for (b, n) in &r.emptied {
+        println!("emptied bucket {b} ({n} object versions)");
+    }
+    println!(
+        "domain: {}",
+        if r.domain_deleted {
+            "deleted"
+        } else {
+            "nothing deleted"
+        }
+    );
+    println!(
+        "stack: {}",
+        if r.stack_deleted {
+            "deleted"
+        } else {
+            "nothing deleted"
+        }
+    );
+    if r.is_clean() {
+        println!("Nothing of project {} is left behind.", r.project);
+    } else {
+        println!("Left behind:");
+        for l in &r.left_behind {
+            println!("  - {l}");
+        }
+    }
+}

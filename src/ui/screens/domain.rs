@@ -1,0 +1,246 @@
+//! The Studio step: creating (or adopting) the domain, then the user profiles, with per-step
+//! status, elapsed time and the domain's FailureReason when it fails.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
+
+use crate::aws::AwsError;
+use crate::ops::studio::StudioMsg;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{KeyHint, spinner};
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("?", "help"),
+    KeyHint::new("q", "quit"),
+    KeyHint::help_only("Esc", "close help, or quit"),
+    KeyHint::help_only("Ctrl-C", "quit"),
+];
+
+/// One row: the domain or a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressRow {
+    pub name: String,
+    pub status: String,
+    pub elapsed_secs: u64,
+    pub detail: Option<String>,
+}
+
+impl ProgressRow {
+    fn state(&self) -> RowState {
+        match self.status.as_str() {
+            "InService" | "adopted" | "already exists" | "deleted" => RowState::Done,
+            "Failed" | "failed" | "Update_Failed" | "Delete_Failed" => RowState::Failed,
+            "waiting" => RowState::Waiting,
+            _ => RowState::Busy,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowState {
+    Waiting,
+    Busy,
+    Done,
+    Failed,
+}
+
+/// What the Studio step shows.
+#[derive(Debug, Clone, Default)]
+pub struct DomainState {
+    pub project: String,
+    pub domain: Option<ProgressRow>,
+    pub domain_id: Option<String>,
+    pub users: Vec<ProgressRow>,
+    /// Set when the whole step ended with an error.
+    pub error: Option<AwsError>,
+    pub finished: bool,
+}
+
+impl DomainState {
+    pub fn new(project: &str, users: &[String]) -> DomainState {
+        DomainState {
+            project: project.to_string(),
+            domain: Some(ProgressRow {
+                name: project.to_string(),
+                status: "waiting".into(),
+                elapsed_secs: 0,
+                detail: None,
+            }),
+            users: users
+                .iter()
+                .map(|u| ProgressRow {
+                    name: u.clone(),
+                    status: "waiting".into(),
+                    elapsed_secs: 0,
+                    detail: None,
+                })
+                .collect(),
+            ..DomainState::default()
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        !self.finished
+    }
+
+    pub fn on_msg(&mut self, msg: &StudioMsg) {
+        match msg {
+            StudioMsg::Domain {
+                name,
+                id,
+                status,
+                elapsed_secs,
+                detail,
+            } => {
+                if id.is_some() {
+                    self.domain_id = id.clone();
+                }
+                self.domain = Some(ProgressRow {
+                    name: name.clone(),
+                    status: status.clone(),
+                    elapsed_secs: *elapsed_secs,
+                    detail: detail.clone(),
+                });
+            }
+            StudioMsg::User {
+                name,
+                status,
+                elapsed_secs,
+                detail,
+            } => {
+                let row = ProgressRow {
+                    name: name.clone(),
+                    status: status.clone(),
+                    elapsed_secs: *elapsed_secs,
+                    detail: detail.clone(),
+                };
+                match self.users.iter_mut().find(|u| &u.name == name) {
+                    Some(u) => *u = row,
+                    None => self.users.push(row),
+                }
+            }
+            StudioMsg::Step { .. } => {}
+        }
+    }
+
+    pub fn on_done(&mut self, result: Result<(), AwsError>) {
+        self.finished = true;
+        self.error = result.err();
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(7), Constraint::Fill(1)]).areas(area);
+        let mut lines = Vec::new();
+        if let Some(d) = &self.domain {
+            lines.push(Line::from(vec![
+                icon(d.state(), theme, tick),
+                Span::raw(" "),
+                Span::styled(format!("{:<28}", d.name), theme.text()),
+                Span::styled(format!("{:<16}", d.status), status_style(d.state(), theme)),
+                Span::styled(elapsed(d.elapsed_secs), theme.dim()),
+            ]));
+            if let Some(id) = &self.domain_id {
+                lines.push(Line::from(vec![
+                    Span::styled("  id ", theme.dim()),
+                    Span::raw(id.clone()),
+                    Span::styled("   AuthMode IAM · VpcOnly · Studio subnet", theme.dim()),
+                ]));
+            }
+            if let Some(detail) = &d.detail {
+                let style = if d.state() == RowState::Failed {
+                    theme.error()
+                } else {
+                    theme.dim()
+                };
+                let label = if d.state() == RowState::Failed {
+                    "  FailureReason: "
+                } else {
+                    "  "
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(label, style),
+                    Span::styled(detail.clone(), style),
+                ]));
+            }
+        }
+        if let Some(e) = &self.error {
+            lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
+            if let Some(fix) = &e.fix {
+                lines.push(Line::from(vec![
+                    Span::styled("Fix: ", theme.key()),
+                    Span::raw(fix.clone()),
+                ]));
+            }
+        }
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(Line::styled(" Studio domain ", theme.title()))),
+            top,
+        );
+        let rows = self.users.iter().map(|u| {
+            Row::new(vec![
+                Line::from(vec![
+                    icon(u.state(), theme, tick),
+                    Span::raw(" "),
+                    Span::raw(u.name.clone()),
+                ]),
+                Line::styled(u.status.clone(), status_style(u.state(), theme)),
+                Line::styled(elapsed(u.elapsed_secs), theme.dim()),
+                Line::raw(u.detail.clone().unwrap_or_default()),
+            ])
+        });
+        let done = self
+            .users
+            .iter()
+            .filter(|u| u.state() == RowState::Done)
+            .count();
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(24),
+                Constraint::Length(16),
+                Constraint::Length(8),
+                Constraint::Fill(1),
+            ],
+        )
+        .header(Row::new(vec!["User", "Status", "Elapsed", "Detail"]).style(theme.dim()))
+        .block(Block::bordered().title(Line::styled(
+            format!(
+                " User profiles ({done}/{} ready, created concurrently) ",
+                self.users.len()
+            ),
+            theme.title(),
+        )));
+        f.render_widget(table, bottom);
+    }
+}
+
+fn elapsed(s: u64) -> String {
+    if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+fn icon(state: RowState, theme: &Theme, tick: usize) -> Span<'static> {
+    match state {
+        RowState::Waiting => Span::styled("·", theme.dim()),
+        RowState::Busy => Span::styled(spinner(tick), theme.title()),
+        RowState::Done => Span::styled("✔", theme.ok()),
+        RowState::Failed => Span::styled("✘", theme.error()),
+    }
+}
+
+fn status_style(state: RowState, theme: &Theme) -> ratatui::style::Style {
+    match state {
+        RowState::Waiting => theme.dim(),
+        RowState::Busy => theme.text(),
+        RowState::Done => theme.ok(),
+        RowState::Failed => theme.error(),
+    }
+}

@@ -1,0 +1,489 @@
+//! Day-2 users: a table of user profiles (status, apps, spaces) with keys to add one (inline
+//! name input, validated as typed), remove one (typed confirmation), show a sign-in URL and
+//! refresh. In read-only mode those keys say they are disabled, and no effect is produced.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, TableState, Wrap};
+
+use super::Loadable;
+use crate::aws::AwsError;
+use crate::aws::studio::DomainInfo;
+use crate::core::params::validate_user_profile_name;
+use crate::ops::studio::{StudioMsg, UserOutcome, UserResult, UserView, VPC_ONLY_NOTE};
+use crate::ui::action::Effect;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{KeyHint, spinner};
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("↑↓", "select"),
+    KeyHint::new("a", "add"),
+    KeyHint::new("d", "remove"),
+    KeyHint::new("u", "sign-in URL"),
+    KeyHint::new("r", "refresh"),
+    KeyHint::new("?", "help"),
+    KeyHint::new("q", "quit"),
+    KeyHint::help_only("Enter", "confirm the name being typed"),
+    KeyHint::help_only("Esc", "cancel the input or overlay, or quit"),
+    KeyHint::help_only("Ctrl-C", "quit"),
+];
+
+pub const READ_ONLY_NOTICE: &str = "disabled in read-only mode: add, remove and sign-in URLs \
+change AWS state (run without --read-only)";
+
+/// What overlays the table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Browse,
+    /// Typing a new user's name; `error` is the validation message of what is typed.
+    Adding {
+        input: String,
+        error: Option<String>,
+    },
+    /// Typed confirmation of a removal: the user's name must be typed exactly.
+    ConfirmRemove {
+        user: String,
+        input: String,
+    },
+    /// The sign-in URL of a user.
+    Url {
+        user: String,
+        url: Loadable<String, AwsError>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct UsersState {
+    pub project: String,
+    pub read_only: bool,
+    pub data: Loadable<(DomainInfo, Vec<UserView>), AwsError>,
+    pub selected: usize,
+    pub mode: Mode,
+    /// One line under the table: the last outcome or a refusal.
+    pub notice: Option<(bool, String)>,
+    /// Users with an add/remove in flight, with the last progress status.
+    pub busy: Vec<(String, String)>,
+}
+
+impl UsersState {
+    pub fn new(project: &str, read_only: bool) -> UsersState {
+        UsersState {
+            project: project.to_string(),
+            read_only,
+            data: Loadable::Idle,
+            selected: 0,
+            mode: Mode::Browse,
+            notice: None,
+            busy: Vec::new(),
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.data.is_loading()
+            || !self.busy.is_empty()
+            || matches!(&self.mode, Mode::Url { url, .. } if url.is_loading())
+    }
+
+    /// Effect that (re)loads the table.
+    pub fn load(&mut self) -> Effect {
+        if !matches!(self.data, Loadable::Loaded(_)) {
+            self.data = Loadable::Loading;
+        }
+        Effect::LoadUsers {
+            project: self.project.clone(),
+        }
+    }
+
+    fn users(&self) -> &[UserView] {
+        match &self.data {
+            Loadable::Loaded((_, u)) => u,
+            _ => &[],
+        }
+    }
+
+    fn domain_id(&self) -> Option<String> {
+        match &self.data {
+            Loadable::Loaded((d, _)) => Some(d.id.clone()),
+            _ => None,
+        }
+    }
+
+    fn selected_user(&self) -> Option<String> {
+        self.users().get(self.selected).map(|u| u.name.clone())
+    }
+
+    pub fn on_loaded(&mut self, result: Result<(DomainInfo, Vec<UserView>), AwsError>) {
+        self.data = match result {
+            Ok(v) => Loadable::Loaded(v),
+            Err(e) => Loadable::Failed(e),
+        };
+        self.selected = self.selected.min(self.users().len().saturating_sub(1));
+    }
+
+    pub fn on_progress(&mut self, msg: &StudioMsg) {
+        if let StudioMsg::User { name, status, .. } = msg
+            && let Some(b) = self.busy.iter_mut().find(|(n, _)| n == name)
+        {
+            b.1 = status.clone();
+        }
+    }
+
+    /// An add or remove finished: show the outcome, then reload.
+    pub fn on_op_done(&mut self, result: Result<Vec<UserOutcome>, AwsError>) -> Vec<Effect> {
+        match result {
+            Ok(outcomes) => {
+                for o in outcomes {
+                    self.busy.retain(|(n, _)| n != &o.name);
+                    self.notice = Some(match o.result {
+                        UserResult::Created => (true, format!("{} created", o.name)),
+                        UserResult::AlreadyExists => (true, format!("{} already exists", o.name)),
+                        UserResult::Removed => (true, format!("{} removed", o.name)),
+                        UserResult::NotFound => (true, format!("{} was already gone", o.name)),
+                        UserResult::Failed(e) => (false, format!("{}: {}", o.name, e.message)),
+                    });
+                }
+            }
+            Err(e) => {
+                self.busy.clear();
+                self.notice = Some((false, e.message));
+            }
+        }
+        vec![self.load()]
+    }
+
+    pub fn on_url(&mut self, result: Result<String, AwsError>) {
+        if let Mode::Url { url, .. } = &mut self.mode {
+            *url = match result {
+                Ok(u) => Loadable::Loaded(u),
+                Err(e) => Loadable::Failed(e),
+            };
+        }
+    }
+
+    /// Is a text input or overlay open (so q and Esc belong to it)?
+    pub fn captures_keys(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+    }
+
+    fn refuse_read_only(&mut self) -> Option<Vec<Effect>> {
+        self.notice = Some((false, READ_ONLY_NOTICE.to_string()));
+        Some(Vec::new())
+    }
+
+    /// Handle a key; returns effects to start, or None when the key is not ours.
+    pub fn on_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+        let names = self.users_names();
+        let mode = std::mem::replace(&mut self.mode, Mode::Browse);
+        match mode {
+            Mode::Adding {
+                mut input,
+                mut error,
+            } => {
+                match key.code {
+                    KeyCode::Esc => return Some(Vec::new()),
+                    KeyCode::Backspace => {
+                        input.pop();
+                        error = check_new_name(&input, &names);
+                    }
+                    KeyCode::Char(c) => {
+                        input.push(c);
+                        error = check_new_name(&input, &names);
+                    }
+                    KeyCode::Enter => {
+                        if let Some(e) = check_new_name(&input, &names) {
+                            self.mode = Mode::Adding {
+                                input,
+                                error: Some(e),
+                            };
+                            return Some(Vec::new());
+                        }
+                        let domain_id = self.domain_id()?;
+                        self.busy.push((input.clone(), "creating".into()));
+                        return Some(vec![Effect::AddUsers {
+                            domain_id,
+                            names: vec![input],
+                        }]);
+                    }
+                    _ => {}
+                }
+                self.mode = Mode::Adding { input, error };
+                Some(Vec::new())
+            }
+            Mode::ConfirmRemove { user, mut input } => {
+                match key.code {
+                    KeyCode::Esc => return Some(Vec::new()),
+                    KeyCode::Backspace => {
+                        input.pop();
+                    }
+                    KeyCode::Char(c) => input.push(c),
+                    KeyCode::Enter if input == user => {
+                        let domain_id = self.domain_id()?;
+                        self.busy.push((user.clone(), "removing".into()));
+                        return Some(vec![Effect::RemoveUsers {
+                            domain_id,
+                            names: vec![user],
+                        }]);
+                    }
+                    _ => {}
+                }
+                self.mode = Mode::ConfirmRemove { user, input };
+                Some(Vec::new())
+            }
+            Mode::Url { user, url } => {
+                if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                    self.mode = Mode::Url { user, url };
+                }
+                Some(Vec::new())
+            }
+            Mode::Browse => self.on_browse_key(key),
+        }
+    }
+
+    fn on_browse_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+        let len = self.users().len();
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(len.saturating_sub(1))
+            }
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Char('r') => return Some(vec![self.load()]),
+            KeyCode::Char('a' | 'd' | 'u') if self.read_only => {
+                return self.refuse_read_only();
+            }
+            KeyCode::Char('a') => {
+                self.domain_id()?;
+                self.notice = None;
+                self.mode = Mode::Adding {
+                    input: String::new(),
+                    error: None,
+                };
+            }
+            KeyCode::Char('d') => {
+                let user = self.selected_user()?;
+                self.mode = Mode::ConfirmRemove {
+                    user,
+                    input: String::new(),
+                };
+            }
+            KeyCode::Char('u') => {
+                let user = self.selected_user()?;
+                let domain_id = self.domain_id()?;
+                self.mode = Mode::Url {
+                    user: user.clone(),
+                    url: Loadable::Loading,
+                };
+                return Some(vec![Effect::SignInUrl { domain_id, user }]);
+            }
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    fn users_names(&self) -> Vec<String> {
+        self.users().iter().map(|u| u.name.clone()).collect()
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let [head, table_area, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+        ])
+        .areas(area);
+        let head_line = match &self.data {
+            Loadable::Loaded((d, _)) => Line::from(vec![
+                Span::styled(" Domain ", theme.dim()),
+                Span::raw(format!("{} ({})", d.name, d.id)),
+                Span::styled("  status ", theme.dim()),
+                Span::raw(d.status.clone()),
+                Span::styled("  access ", theme.dim()),
+                Span::raw(
+                    d.app_network_access_type
+                        .clone()
+                        .unwrap_or_else(|| "?".into()),
+                ),
+            ]),
+            Loadable::Loading | Loadable::Idle => Line::from(vec![
+                Span::styled(format!(" {} ", spinner(tick)), theme.title()),
+                Span::raw(format!("Looking up the Studio domain {}…", self.project)),
+            ]),
+            Loadable::Failed(e) => Line::styled(format!(" ✘ {}", e.message), theme.error()),
+        };
+        f.render_widget(Paragraph::new(head_line), head);
+
+        let users = self.users();
+        let rows = users.iter().map(|u| {
+            let busy = self.busy.iter().find(|(n, _)| n == &u.name);
+            let status = match busy {
+                Some((_, s)) => format!("{} {s}", spinner(tick)),
+                None => u.status.clone(),
+            };
+            let apps = if u.apps.is_empty() {
+                "-".into()
+            } else {
+                u.apps
+                    .iter()
+                    .map(|a| format!("{} ({})", a.label(), a.status))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let spaces = if u.spaces.is_empty() {
+                "-".into()
+            } else {
+                u.spaces
+                    .iter()
+                    .map(|s| format!("{} ({})", s.name, s.sharing.as_deref().unwrap_or("?")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            Row::new(vec![u.name.clone(), status, apps, spaces])
+        });
+        let mut rows: Vec<Row> = rows.collect();
+        for (n, s) in &self.busy {
+            if !users.iter().any(|u| &u.name == n) {
+                rows.push(Row::new(vec![
+                    n.clone(),
+                    format!("{} {s}", spinner(tick)),
+                    "-".into(),
+                    "-".into(),
+                ]));
+            }
+        }
+        let empty = rows.is_empty();
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(20),
+                Constraint::Length(14),
+                Constraint::Fill(2),
+                Constraint::Fill(1),
+            ],
+        )
+        .header(Row::new(vec!["User", "Status", "Apps", "Spaces"]).style(theme.dim()))
+        .row_highlight_style(theme.selected())
+        .highlight_symbol("› ")
+        .block(Block::bordered().title(Line::styled(
+            format!(" Users ({}) ", users.len()),
+            theme.title(),
+        )));
+        let mut state = TableState::default().with_selected((!empty).then_some(self.selected));
+        f.render_stateful_widget(table, table_area, &mut state);
+        if empty && matches!(self.data, Loadable::Loaded(_)) {
+            let inner = table_area.inner(ratatui::layout::Margin::new(2, 2));
+            f.render_widget(
+                Paragraph::new(Line::styled(
+                    "No user profiles yet. Press a to add one.",
+                    theme.dim(),
+                )),
+                inner,
+            );
+        }
+
+        let mut foot_lines = Vec::new();
+        if let Mode::Adding { input, error } = &self.mode {
+            foot_lines.push(Line::from(vec![
+                Span::styled("New user name: ", theme.key()),
+                Span::raw(input.clone()),
+                Span::styled("▏", theme.title()),
+            ]));
+            foot_lines.push(match error {
+                Some(e) if !input.is_empty() => Line::styled(e.clone(), theme.error()),
+                _ => Line::styled(
+                    "letters, digits and hyphens, up to 63; Enter to create, Esc to cancel",
+                    theme.dim(),
+                ),
+            });
+        } else if let Some((ok, text)) = &self.notice {
+            foot_lines.push(Line::styled(
+                text.clone(),
+                if *ok { theme.ok() } else { theme.warn() },
+            ));
+        }
+        if self.read_only && !matches!(self.mode, Mode::Adding { .. }) {
+            foot_lines.push(Line::styled(
+                "Read-only: viewing only; a, d and u are disabled.",
+                theme.warn(),
+            ));
+        }
+        f.render_widget(Paragraph::new(foot_lines).wrap(Wrap { trim: true }), foot);
+
+        match &self.mode {
+            Mode::ConfirmRemove { user, input } => {
+                let lines = vec![
+                    Line::raw(format!(
+                        "Remove {user}? Their apps and private spaces are deleted first, then \
+                         the profile. Files in their home folder are lost."
+                    )),
+                    Line::raw(""),
+                    Line::from(vec![
+                        Span::raw("Type the user name to confirm: "),
+                        Span::styled(input.clone(), theme.key()),
+                        Span::styled("▏", theme.title()),
+                    ]),
+                    Line::raw(""),
+                    Line::styled(
+                        if input == user {
+                            "Enter to remove, Esc to cancel"
+                        } else {
+                            "Esc to cancel"
+                        },
+                        theme.dim(),
+                    ),
+                ];
+                overlay(f, area, " Remove user ", lines, theme);
+            }
+            Mode::Url { user, url } => {
+                let mut lines = Vec::new();
+                match url {
+                    Loadable::Loading | Loadable::Idle => lines.push(Line::raw(format!(
+                        "{} Creating a sign-in URL for {user}…",
+                        spinner(tick)
+                    ))),
+                    Loadable::Loaded(u) => {
+                        lines.push(Line::styled(u.clone(), theme.key()));
+                        lines.push(Line::raw(""));
+                        lines.push(Line::raw(VPC_ONLY_NOTE));
+                    }
+                    Loadable::Failed(e) => {
+                        lines.push(Line::styled(e.message.clone(), theme.error()))
+                    }
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("Esc to close", theme.dim()));
+                overlay(f, area, &format!(" Sign-in URL: {user} "), lines, theme);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The validation message for a new name, or None when it can be created.
+fn check_new_name(name: &str, existing: &[String]) -> Option<String> {
+    if let Err(e) = validate_user_profile_name(name) {
+        return Some(e.to_string());
+    }
+    existing
+        .iter()
+        .any(|u| u == name)
+        .then(|| format!("{name} already exists"))
+}
+
+fn overlay(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, theme: &Theme) {
+    let width = area.width.saturating_sub(4).min(72);
+    let height = 9.min(area.height);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(popup);
+    f.render_widget(Clear, popup);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(Line::styled(title.to_string(), theme.title()))),
+        popup,
+    );
+}

@@ -1,0 +1,638 @@
+//! Studio domain, user profiles and teardown, over real HTTP against the local emulator.
+
+mod common;
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use studio_tui::aws::{ErrorKind, Session};
+use studio_tui::ops::destroy::{self, BucketChoice};
+use studio_tui::ops::studio::{
+    self, Poll, StudioMsg, StudioNetwork, UserResult, UserSpec, ensure_domain_with,
+};
+
+const REGION: &str = "us-east-1";
+const FAST: Poll = Poll {
+    initial: Duration::from_millis(20),
+    max: Duration::from_millis(200),
+    timeout: Duration::from_secs(60),
+};
+
+fn network() -> StudioNetwork {
+    StudioNetwork {
+        vpc_id: "vpc-0123456789abcdef0".into(),
+        subnet_ids: vec!["subnet-0123456789abcdef0".into()],
+        security_group_id: "sg-0123456789abcdef0".into(),
+        execution_role_arn: "arn:aws:iam::123456789012:role/test-notebook-role".into(),
+        kms_key_arn: Some("arn:aws:kms:us-east-1:123456789012:key/test".into()),
+    }
+}
+
+fn channel() -> (studio::Progress, mpsc::UnboundedReceiver<StudioMsg>) {
+    mpsc::unbounded_channel()
+}
+
+fn drain(rx: &mut mpsc::UnboundedReceiver<StudioMsg>) -> Vec<StudioMsg> {
+    let mut out = Vec::new();
+    while let Ok(m) = rx.try_recv() {
+        out.push(m);
+    }
+    out
+}
+
+/// AWS actions the emulator received for SageMaker, in order, since `from`.
+fn sagemaker_actions(from: usize) -> Vec<String> {
+    common::emulator().requests()[from..]
+        .iter()
+        .filter(|r| r["service"] == "sagemaker")
+        .map(|r| r["action"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn is_mutating(action: &str) -> bool {
+    !["Describe", "List", "Get", "Head"]
+        .iter()
+        .any(|p| action.starts_with(p))
+}
+
+async fn domain(session: &Session, project: &str) -> String {
+    let (tx, _rx) = channel();
+    ensure_domain_with(session, project, &network(), FAST, &tx)
+        .await
+        .expect("domain")
+        .id
+}
+
+async fn sm_call(session: &Session, domain_id: &str, user: &str) {
+    use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
+    let sm = session.sagemaker();
+    sm.create_app()
+        .domain_id(domain_id)
+        .user_profile_name(user)
+        .app_type(AppType::JupyterServer)
+        .app_name("default")
+        .send()
+        .await
+        .expect("CreateApp");
+    let space = format!("{user}-space");
+    sm.create_space()
+        .domain_id(domain_id)
+        .space_name(&space)
+        .ownership_settings(
+            OwnershipSettings::builder()
+                .owner_user_profile_name(user)
+                .build(),
+        )
+        .space_sharing_settings(
+            SpaceSharingSettings::builder()
+                .sharing_type(SharingType::Private)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateSpace");
+    sm.create_app()
+        .domain_id(domain_id)
+        .space_name(&space)
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .expect("CreateApp in space");
+}
+
+#[tokio::test]
+async fn domain_is_created_then_adopted_never_duplicated() {
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("dom");
+    let (tx, mut rx) = channel();
+    let first = ensure_domain_with(&session, &project, &network(), FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(first.status, "InService");
+    assert_eq!(first.vpc_id.as_deref(), Some("vpc-0123456789abcdef0"));
+    assert_eq!(first.app_network_access_type.as_deref(), Some("VpcOnly"));
+    let msgs = drain(&mut rx);
+    assert!(
+        matches!(&msgs[0], StudioMsg::Domain { status, .. } if status == "creating"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| matches!(m, StudioMsg::Domain { status, .. } if status == "InService"))
+    );
+
+    let second = ensure_domain_with(&session, &project, &network(), FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(first.id, second.id);
+    assert!(
+        drain(&mut rx)
+            .iter()
+            .any(|m| matches!(m, StudioMsg::Domain { status, .. } if status == "adopted"))
+    );
+    let same_name = session
+        .list_domains()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.name == project)
+        .count();
+    assert_eq!(same_name, 1);
+
+    // tags and the default user settings
+    let tags = session
+        .sagemaker()
+        .list_tags()
+        .resource_arn(&first.arn)
+        .send()
+        .await
+        .unwrap();
+    let tags: Vec<(String, String)> = tags
+        .tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        tags.contains(&("Project".into(), project.clone())),
+        "{tags:?}"
+    );
+    assert!(tags.contains(&("ManagedBy".into(), "studio-tui".into())));
+    let d = session
+        .sagemaker()
+        .describe_domain()
+        .domain_id(&first.id)
+        .send()
+        .await
+        .unwrap();
+    let us = d.default_user_settings().unwrap();
+    assert_eq!(
+        us.execution_role(),
+        Some("arn:aws:iam::123456789012:role/test-notebook-role")
+    );
+    assert_eq!(us.security_groups(), &["sg-0123456789abcdef0".to_string()]);
+    assert_eq!(
+        d.kms_key_id(),
+        Some("arn:aws:kms:us-east-1:123456789012:key/test")
+    );
+}
+
+#[tokio::test]
+async fn a_failing_domain_reports_its_failure_reason() {
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("fail");
+    emu.control_post(
+        "/_studio/config",
+        &json!({"fail_domains": {project.clone(): "The subnet has no free IP addresses"}}),
+    );
+    let (tx, mut rx) = channel();
+    let err = ensure_domain_with(&session, &project, &network(), FAST, &tx)
+        .await
+        .unwrap_err();
+    emu.control_post("/_studio/config", &json!({"fail_domains": {}}));
+    assert!(
+        err.message.contains("The subnet has no free IP addresses"),
+        "{err}"
+    );
+    assert!(err.fix.is_some());
+    let msgs = drain(&mut rx);
+    assert!(
+        msgs.iter().any(|m| matches!(m,
+        StudioMsg::Domain { status, detail: Some(d), .. }
+            if status == "Failed" && d.contains("no free IP"))),
+        "{msgs:?}"
+    );
+    // a rerun reports the same failure, it does not create another domain
+    let again = ensure_domain_with(&session, &project, &network(), FAST, &tx)
+        .await
+        .unwrap_err();
+    assert!(again.message.contains("no free IP"), "{again}");
+    let count = session
+        .list_domains()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|d| d.name == project)
+        .count();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn users_are_created_concurrently_and_reruns_say_already_exists() {
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("users");
+    let id = domain(&session, &project).await;
+    let (tx, mut rx) = channel();
+    let specs = vec![
+        UserSpec::named("alice"),
+        UserSpec::named("bob"),
+        UserSpec {
+            name: "carol".into(),
+            execution_role: Some("arn:aws:iam::123456789012:role/carol-role".into()),
+            security_groups: vec!["sg-0aaaaaaaaaaaaaaaa".into()],
+        },
+    ];
+    let out = studio::create_users_with(&session, &id, specs.clone(), FAST, &tx)
+        .await
+        .unwrap();
+    assert!(
+        out.iter().all(|o| o.result == UserResult::Created),
+        "{out:?}"
+    );
+    let msgs = drain(&mut rx);
+    for n in ["alice", "bob", "carol"] {
+        assert!(msgs.iter().any(|m| matches!(m,
+            StudioMsg::User { name, status, .. } if name == n && status == "InService")));
+    }
+    let carol = session
+        .sagemaker()
+        .describe_user_profile()
+        .domain_id(&id)
+        .user_profile_name("carol")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        carol.user_settings().unwrap().execution_role(),
+        Some("arn:aws:iam::123456789012:role/carol-role")
+    );
+
+    let again = studio::create_users_with(&session, &id, specs, FAST, &tx)
+        .await
+        .unwrap();
+    assert!(
+        again.iter().all(|o| o.result == UserResult::AlreadyExists),
+        "{again:?}"
+    );
+    let listed = studio::list_users(&session, &id).await.unwrap();
+    let names: Vec<&str> = listed.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["alice", "bob", "carol"]);
+    assert!(listed.iter().all(|u| u.status == "InService"));
+}
+
+#[tokio::test]
+async fn duplicate_and_invalid_names_are_refused_before_any_call() {
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("dup");
+    let id = domain(&session, &project).await;
+    let (tx, _rx) = channel();
+    let before = emu.requests().len();
+    let err = studio::create_users_with(
+        &session,
+        &id,
+        vec![UserSpec::named("dana"), UserSpec::named("dana")],
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap_err();
+    assert!(err.message.contains("given twice"), "{err}");
+    let err = studio::create_users_with(&session, &id, vec![UserSpec::named("dana_x")], FAST, &tx)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Validation);
+    assert!(
+        err.message.contains("letters, digits and hyphens") && err.message.contains("dana-x"),
+        "{err}"
+    );
+    let sagemaker_calls = emu.requests()[before..]
+        .iter()
+        .filter(|r| r["service"] == "sagemaker")
+        .count();
+    assert_eq!(sagemaker_calls, 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn removing_a_user_deletes_apps_then_private_space_then_profile() {
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("rm");
+    let id = domain(&session, &project).await;
+    let (tx, mut rx) = channel();
+    studio::create_users_with(
+        &session,
+        &id,
+        vec![UserSpec::named("erin"), UserSpec::named("frank")],
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap();
+    sm_call(&session, &id, "erin").await;
+
+    // The emulator refuses a direct DeleteUserProfile, as AWS does
+    let direct = session.delete_user_profile(&id, "erin").await.unwrap_err();
+    assert!(direct.message.contains("not Deleted"), "{direct}");
+
+    let listed = studio::list_users(&session, &id).await.unwrap();
+    let erin = listed.iter().find(|u| u.name == "erin").unwrap();
+    assert_eq!(erin.apps.len(), 2, "{erin:?}");
+    assert_eq!(erin.spaces.len(), 1);
+
+    drain(&mut rx);
+    let before = emu.requests().len();
+    let out = studio::remove_users_with(&session, &id, &["erin".to_string()], FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(out[0].result, UserResult::Removed, "{out:?}");
+    let actions = sagemaker_actions(before);
+    let mutating: Vec<&str> = actions
+        .iter()
+        .map(String::as_str)
+        .filter(|a| is_mutating(a))
+        .collect();
+    assert_eq!(
+        mutating,
+        ["DeleteApp", "DeleteApp", "DeleteSpace", "DeleteUserProfile"],
+        "{actions:?}"
+    );
+    let msgs = drain(&mut rx);
+    assert!(msgs.iter().any(|m| matches!(m,
+        StudioMsg::User { name, status, .. } if name == "erin" && status == "deleted")));
+    let left: Vec<String> = studio::list_users(&session, &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(left, ["frank"]);
+
+    // removing again: reported as not found, not an error
+    let out = studio::remove_users_with(&session, &id, &["erin".to_string()], FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(out[0].result, UserResult::NotFound);
+}
+
+#[tokio::test]
+async fn presigned_url_for_a_user() {
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("url");
+    let id = domain(&session, &project).await;
+    let (tx, _rx) = channel();
+    studio::create_users_with(&session, &id, vec![UserSpec::named("gina")], FAST, &tx)
+        .await
+        .unwrap();
+    let url = studio::presigned_url(&session, &id, "gina", Some(60))
+        .await
+        .unwrap();
+    assert!(url.starts_with(&format!("https://{id}.studio.")), "{url}");
+    let err = studio::presigned_url(&session, &id, "gina", Some(3600))
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("5 to 300"), "{err}");
+}
+
+#[tokio::test]
+async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("ro");
+    let id = domain(&session, &project).await;
+    let (tx, _rx) = channel();
+    studio::create_users_with(&session, &id, vec![UserSpec::named("hank")], FAST, &tx)
+        .await
+        .unwrap();
+
+    let ro = emu.read_only_session(REGION).await;
+    let before = emu.requests().len();
+    // viewing works
+    let d = studio::find_domain(&ro, &project).await.unwrap().unwrap();
+    assert_eq!(d.id, id);
+    let users = studio::list_users(&ro, &id).await.unwrap();
+    assert_eq!(users.len(), 1);
+    let plan = destroy::plan(&ro, &project, &project).await.unwrap();
+    assert!(plan.domain.is_some());
+    let adopted = ensure_domain_with(&ro, &project, &network(), FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(adopted.id, id);
+    // changing is refused with a message
+    let e = studio::create_users_with(&ro, &id, vec![UserSpec::named("ivy")], FAST, &tx)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    assert!(e.message.contains("read-only"), "{e}");
+    let e = studio::remove_users_with(&ro, &id, &["hank".to_string()], FAST, &tx)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    let e = studio::presigned_url(&ro, &id, "hank", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    let e = destroy::destroy_with(&ro, &project, &project, BucketChoice::Retain, FAST, &tx)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    let e = ensure_domain_with(&ro, &common::unique_name("ro-new"), &network(), FAST, &tx)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    // and the interceptor stops a direct call too
+    let e = ro.delete_user_profile(&id, "hank").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ReadOnly, "{e}");
+
+    let reqs = emu.requests();
+    let mutating: Vec<&Value> = reqs[before..]
+        .iter()
+        .filter(|r| is_mutating(r["action"].as_str().unwrap_or("")))
+        .collect();
+    assert!(
+        mutating.is_empty(),
+        "mutating requests in read-only mode: {mutating:?}"
+    );
+    assert!(reqs.len() > before, "the reads did reach the emulator");
+    // hank is still there
+    assert_eq!(studio::list_users(&session, &id).await.unwrap().len(), 1);
+}
+
+/// A tiny stand-in for the environment stack: a VPC, a subnet, a security group and two
+/// buckets, with the outputs studio-tui reads.
+fn mini_template(project: &str) -> String {
+    json!({
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
+            "Subnet": {"Type": "AWS::EC2::Subnet",
+                "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.9.3.0/24"}},
+            "Sg": {"Type": "AWS::EC2::SecurityGroup",
+                "Properties": {"GroupDescription": "studio", "VpcId": {"Ref": "Vpc"}}},
+            "DataBucket": {"Type": "AWS::S3::Bucket",
+                "Properties": {"BucketName": format!("{project}-data")}},
+            "ModelsBucket": {"Type": "AWS::S3::Bucket",
+                "Properties": {"BucketName": format!("{project}-models")}}
+        },
+        "Outputs": {
+            "VpcId": {"Value": {"Ref": "Vpc"}},
+            "SageMakerStudioSubnetId": {"Value": {"Ref": "Subnet"}},
+            "SageMakerSecurityGroupId": {"Value": {"Fn::GetAtt": ["Sg", "GroupId"]}},
+            "ExecutionRoleArn": {"Value": "arn:aws:iam::123456789012:role/mini-notebook-role"},
+            "StudioKmsKeyArn": {"Value": "arn:aws:kms:us-east-1:123456789012:key/mini"},
+            "DataBucketName": {"Value": {"Ref": "DataBucket"}},
+            "ModelsBucketName": {"Value": {"Ref": "ModelsBucket"}}
+        }
+    })
+    .to_string()
+}
+
+pub async fn deploy_mini_stack(
+    session: &Session,
+    project: &str,
+) -> studio_tui::aws::stacks::StackInfo {
+    session
+        .cloudformation()
+        .create_stack()
+        .stack_name(project)
+        .template_body(mini_template(project))
+        .send()
+        .await
+        .expect("CreateStack");
+    for _ in 0..600 {
+        let s = session.describe_stack(project).await.unwrap().unwrap();
+        if !s.is_in_progress() {
+            assert_eq!(s.status, "CREATE_COMPLETE", "{s:?}");
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("stack not created");
+}
+
+#[tokio::test]
+async fn users_add_remove_then_destroy_leaves_nothing_behind() {
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("td");
+    let stack = deploy_mini_stack(&session, &project).await;
+    let net = StudioNetwork::from_stack(&stack).unwrap();
+    let (tx, mut rx) = channel();
+    let d = ensure_domain_with(&session, &project, &net, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(d.vpc_id.as_deref(), Some(net.vpc_id.as_str()));
+    studio::create_users_with(
+        &session,
+        &d.id,
+        vec![UserSpec::named("ann"), UserSpec::named("ben")],
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap();
+    studio::remove_users_with(&session, &d.id, &["ben".to_string()], FAST, &tx)
+        .await
+        .unwrap();
+    sm_call(&session, &d.id, "ann").await;
+    session
+        .s3()
+        .put_object()
+        .bucket(format!("{project}-data"))
+        .key("notebooks/a.ipynb")
+        .body(b"{}".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+
+    // Without a choice, a non-empty bucket stops the teardown before anything is deleted.
+    let before = emu.requests().len();
+    let err = destroy::destroy_with(
+        &session,
+        &project,
+        &project,
+        BucketChoice::Unspecified,
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap_err();
+    assert!(err.message.contains("not empty"), "{err}");
+    assert!(err.fix.unwrap().contains("--empty-buckets"));
+    assert!(
+        emu.requests()[before..]
+            .iter()
+            .all(|r| !is_mutating(r["action"].as_str().unwrap_or(""))),
+        "nothing was deleted"
+    );
+
+    drain(&mut rx);
+    let before = emu.requests().len();
+    let report =
+        destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+            .await
+            .unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    assert!(report.domain_deleted && report.stack_deleted);
+    assert_eq!(report.emptied, vec![(format!("{project}-data"), 1)]);
+
+    // order: apps, spaces, profiles, domain, then the stack
+    let order: Vec<String> = emu.requests()[before..]
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or("").to_string())
+        .filter(|a| is_mutating(a))
+        .collect();
+    let pos = |a: &str| {
+        order
+            .iter()
+            .position(|x| x == a)
+            .unwrap_or_else(|| panic!("{a} in {order:?}"))
+    };
+    let last = |a: &str| order.iter().rposition(|x| x == a).unwrap();
+    assert!(last("DeleteApp") < pos("DeleteSpace"), "{order:?}");
+    assert!(pos("DeleteSpace") < pos("DeleteUserProfile"), "{order:?}");
+    assert!(pos("DeleteUserProfile") < pos("DeleteDomain"), "{order:?}");
+    assert!(pos("DeleteDomain") < pos("DeleteStack"), "{order:?}");
+
+    // nothing left: no domain, no retained EFS, no stack
+    assert!(
+        studio::find_domain(&session, &project)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        !session
+            .list_domains()
+            .await
+            .unwrap()
+            .iter()
+            .any(|x| x.name == project)
+    );
+    let retained = emu.control_get("/_studio/retained");
+    assert!(
+        !retained
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["DomainName"] == project.as_str()),
+        "{retained}"
+    );
+    let s = session.describe_stack(&project).await.unwrap();
+    assert!(
+        s.as_ref().is_none_or(|s| s.status == "DELETE_COMPLETE"),
+        "{s:?}"
+    );
+    // a second destroy has nothing to do
+    let again = destroy::destroy_with(
+        &session,
+        &project,
+        &project,
+        BucketChoice::Unspecified,
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap();
+    assert!(again.is_clean() && !again.domain_deleted && !again.stack_deleted);
+}

@@ -1,0 +1,264 @@
+//! Snapshots of the Studio step (domain + users progress) and the day-2 users screen, and the
+//! users screen driven headless by keys: add with validation, typed removal, read-only.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use studio_tui::aws::studio::{AppInfo, DomainInfo, SpaceInfo};
+use studio_tui::aws::{AwsError, ErrorKind, SessionOptions};
+use studio_tui::ops::studio::{StudioMsg, UserOutcome, UserResult, UserView};
+use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::app::{App, Step};
+use studio_tui::ui::theme::Theme;
+
+fn app(read_only: bool) -> App {
+    App::new(
+        vec![],
+        SessionOptions {
+            profile: None,
+            region: Some("eu-west-1".into()),
+            endpoint_url: None,
+            fake_credentials: true,
+            read_only,
+        },
+        false,
+        Theme { color: false },
+    )
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    t.backend().to_string()
+}
+
+fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn typed(a: &mut App, text: &str) {
+    for c in text.chars() {
+        a.update(key(KeyCode::Char(c)));
+    }
+}
+
+fn dom(status: &str, reason: Option<&str>) -> StudioMsg {
+    StudioMsg::Domain {
+        name: "team-a-studio".into(),
+        id: Some("d-abcdef123456".into()),
+        status: status.into(),
+        elapsed_secs: 184,
+        detail: reason.map(str::to_string),
+    }
+}
+
+fn user(name: &str, status: &str, secs: u64) -> StudioMsg {
+    StudioMsg::User {
+        name: name.into(),
+        status: status.into(),
+        elapsed_secs: secs,
+        detail: None,
+    }
+}
+
+#[test]
+fn studio_step_in_progress() {
+    let mut a = app(false);
+    a.open_studio_progress(
+        "team-a-studio",
+        &["alice".into(), "bob".into(), "carol".into()],
+    );
+    a.update(Action::Studio(dom("InService", None)));
+    a.update(Action::Studio(user("alice", "InService", 7)));
+    a.update(Action::Studio(user("bob", "Pending", 4)));
+    assert_eq!(a.step, Step::Domain);
+    assert!(a.is_animating());
+    insta::assert_snapshot!(draw(&a, 100, 22));
+}
+
+#[test]
+fn studio_step_domain_failed_shows_failure_reason() {
+    let mut a = app(false);
+    a.open_studio_progress("team-a-studio", &["alice".into()]);
+    let reason = "The subnet subnet-0abc has no free IP addresses";
+    a.update(Action::Studio(dom("Failed", Some(reason))));
+    let mut e = AwsError::new(
+        ErrorKind::Other,
+        "sagemaker:CreateDomain",
+        format!("the Studio domain team-a-studio (d-abcdef123456) failed: {reason}"),
+    );
+    e.fix = Some("fix the cause, then delete the failed domain and run again".into());
+    a.update(Action::StudioDone(Box::new(Err(e))));
+    assert!(!a.is_animating());
+    let screen = draw(&a, 100, 22);
+    assert!(screen.contains("FailureReason"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+fn loaded() -> (DomainInfo, Vec<UserView>) {
+    let d = DomainInfo {
+        id: "d-abcdef123456".into(),
+        name: "team-a-studio".into(),
+        arn: "arn:aws:sagemaker:eu-west-1:123456789012:domain/d-abcdef123456".into(),
+        status: "InService".into(),
+        failure_reason: None,
+        vpc_id: Some("vpc-1".into()),
+        subnet_ids: vec!["subnet-1".into()],
+        url: None,
+        home_efs_id: None,
+        app_network_access_type: Some("VpcOnly".into()),
+    };
+    let app = |user: Option<&str>, space: Option<&str>, t: &str| AppInfo {
+        domain_id: d.id.clone(),
+        app_type: t.into(),
+        name: "default".into(),
+        user_profile: user.map(str::to_string),
+        space: space.map(str::to_string),
+        status: "InService".into(),
+    };
+    let users = vec![
+        UserView {
+            name: "alice".into(),
+            status: "InService".into(),
+            apps: vec![
+                app(Some("alice"), None, "JupyterServer"),
+                app(None, Some("alice-space"), "JupyterLab"),
+            ],
+            spaces: vec![SpaceInfo {
+                domain_id: d.id.clone(),
+                name: "alice-space".into(),
+                status: "InService".into(),
+                owner: Some("alice".into()),
+                sharing: Some("Private".into()),
+            }],
+        },
+        UserView {
+            name: "bob".into(),
+            status: "InService".into(),
+            apps: vec![],
+            spaces: vec![],
+        },
+    ];
+    (d, users)
+}
+
+fn users_app(read_only: bool) -> App {
+    let mut a = app(read_only);
+    let effects = a.open_users("team-a-studio");
+    assert_eq!(
+        effects,
+        vec![Effect::LoadUsers {
+            project: "team-a-studio".into()
+        }]
+    );
+    a.update(Action::UsersLoaded(Box::new(Ok(loaded()))));
+    a
+}
+
+#[test]
+fn users_list() {
+    let a = users_app(false);
+    assert!(!a.is_animating());
+    insta::assert_snapshot!(draw(&a, 100, 20));
+}
+
+#[test]
+fn add_validates_as_typed_then_creates() {
+    let mut a = users_app(false);
+    a.update(key(KeyCode::Char('a')));
+    typed(&mut a, "dana_x");
+    let screen = draw(&a, 100, 20);
+    assert!(screen.contains("dana-x"), "the fix is shown: {screen}");
+    insta::assert_snapshot!(screen);
+    // Enter with an invalid name does nothing
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert!(effects.is_empty());
+    // an existing name is refused too
+    for _ in 0..6 {
+        a.update(key(KeyCode::Backspace));
+    }
+    typed(&mut a, "bob");
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert!(effects.is_empty());
+    assert!(draw(&a, 100, 20).contains("bob already exists"));
+    for _ in 0..3 {
+        a.update(key(KeyCode::Backspace));
+    }
+    typed(&mut a, "dana");
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::AddUsers {
+            domain_id: "d-abcdef123456".into(),
+            names: vec!["dana".into()]
+        }]
+    );
+    assert!(a.is_animating());
+    let (_, effects) = a.update(Action::UsersDone(Box::new(Ok(vec![UserOutcome {
+        name: "dana".into(),
+        result: UserResult::Created,
+    }]))));
+    assert!(matches!(effects[0], Effect::LoadUsers { .. }));
+}
+
+#[test]
+fn remove_needs_the_typed_name() {
+    let mut a = users_app(false);
+    a.update(key(KeyCode::Char('d'))); // alice is selected
+    typed(&mut a, "alic");
+    let screen = draw(&a, 100, 20);
+    insta::assert_snapshot!(screen);
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert!(effects.is_empty(), "a partial name does not remove");
+    // q is typed into the input, it does not quit
+    a.update(key(KeyCode::Char('q')));
+    assert!(!a.should_quit());
+    a.update(key(KeyCode::Backspace));
+    typed(&mut a, "e");
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::RemoveUsers {
+            domain_id: "d-abcdef123456".into(),
+            names: vec!["alice".into()]
+        }]
+    );
+}
+
+#[test]
+fn read_only_keys_say_disabled_and_produce_no_effect() {
+    let mut a = users_app(true);
+    for c in ['a', 'd', 'u'] {
+        let (_, effects) = a.update(key(KeyCode::Char(c)));
+        assert!(effects.is_empty(), "{c} produced {effects:?}");
+    }
+    let screen = draw(&a, 100, 20);
+    assert!(screen.contains("disabled in read-only mode"), "{screen}");
+    assert!(screen.contains("READ-ONLY"));
+    insta::assert_snapshot!(screen);
+    // refresh still works
+    let (_, effects) = a.update(key(KeyCode::Char('r')));
+    assert!(matches!(effects[0], Effect::LoadUsers { .. }));
+}
+
+#[test]
+fn sign_in_url_overlay_explains_vpc_only() {
+    let mut a = users_app(false);
+    a.update(key(KeyCode::Down)); // bob
+    let (_, effects) = a.update(key(KeyCode::Char('u')));
+    assert_eq!(
+        effects,
+        vec![Effect::SignInUrl {
+            domain_id: "d-abcdef123456".into(),
+            user: "bob".into()
+        }]
+    );
+    a.update(Action::SignInUrl(Box::new(Ok(
+        "https://d-abcdef123456.studio.eu-west-1.sagemaker.aws/auth?token=abc".into(),
+    ))));
+    let screen = draw(&a, 100, 20);
+    assert!(screen.contains("VpcOnly"), "{screen}");
+    a.update(key(KeyCode::Esc));
+    assert!(!a.should_quit(), "Esc closes the overlay first");
+}
