@@ -14,6 +14,10 @@ use studio_tui::ops::studio::{
 };
 
 const REGION: &str = "us-east-1";
+
+/// The emulator's request log is shared by every test of this binary: tests that count or
+/// order requests would see the others' calls, so the tests run one at a time.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const FAST: Poll = Poll {
     initial: Duration::from_millis(20),
     max: Duration::from_millis(200),
@@ -105,6 +109,7 @@ async fn sm_call(session: &Session, domain_id: &str, user: &str) {
 
 #[tokio::test]
 async fn domain_is_created_then_adopted_never_duplicated() {
+    let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("dom");
@@ -187,6 +192,7 @@ async fn domain_is_created_then_adopted_never_duplicated() {
 
 #[tokio::test]
 async fn a_failing_domain_reports_its_failure_reason() {
+    let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("fail");
@@ -228,6 +234,7 @@ async fn a_failing_domain_reports_its_failure_reason() {
 
 #[tokio::test]
 async fn users_are_created_concurrently_and_reruns_say_already_exists() {
+    let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("users");
@@ -282,6 +289,7 @@ async fn users_are_created_concurrently_and_reruns_say_already_exists() {
 
 #[tokio::test]
 async fn duplicate_and_invalid_names_are_refused_before_any_call() {
+    let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("dup");
@@ -315,6 +323,7 @@ async fn duplicate_and_invalid_names_are_refused_before_any_call() {
 
 #[tokio::test]
 async fn removing_a_user_deletes_apps_then_private_space_then_profile() {
+    let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("rm");
@@ -377,6 +386,7 @@ async fn removing_a_user_deletes_apps_then_private_space_then_profile() {
 
 #[tokio::test]
 async fn presigned_url_for_a_user() {
+    let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("url");
@@ -397,6 +407,7 @@ async fn presigned_url_for_a_user() {
 
 #[tokio::test]
 async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
+    let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("ro");
@@ -512,6 +523,7 @@ pub async fn deploy_mini_stack(
 
 #[tokio::test]
 async fn users_add_remove_then_destroy_leaves_nothing_behind() {
+    let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("td");
@@ -635,4 +647,88 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     .await
     .unwrap();
     assert!(again.is_clean() && !again.domain_deleted && !again.stack_deleted);
+}
+
+/// The real binary against the emulator, as a script would run it.
+fn binary(home: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("studio-tui").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("STUDIO_TUI_HOME", home.join("st"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ENDPOINT_URL", &common::emulator().endpoint)
+        .args(["--region", REGION]);
+    cmd
+}
+
+#[tokio::test]
+async fn cli_users_list_json_add_and_guards() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("cli");
+    let id = domain(&session, &project).await;
+    let home = tempfile::tempdir().unwrap();
+    let p = project.clone();
+    let h = home.path().to_path_buf();
+    let (add, list, bad, remove_no_tty) = tokio::task::spawn_blocking(move || {
+        let add = binary(&h)
+            .args(["users", "add", "kim", "lee", "--project-name", &p])
+            .output()
+            .unwrap();
+        let list = binary(&h)
+            .args(["--json", "users", "list", "--project-name", &p])
+            .output()
+            .unwrap();
+        let bad = binary(&h)
+            .args(["users", "add", "kim", "kim", "--project-name", &p])
+            .output()
+            .unwrap();
+        let remove_no_tty = binary(&h)
+            .args(["users", "remove", "kim", "--project-name", &p])
+            .output()
+            .unwrap();
+        (add, list, bad, remove_no_tty)
+    })
+    .await
+    .unwrap();
+    assert_eq!(add.status.code(), Some(0), "{add:?}");
+    let out = String::from_utf8_lossy(&add.stdout);
+    assert!(
+        out.contains("kim: created") && out.contains("lee: created"),
+        "{out}"
+    );
+    assert_eq!(list.status.code(), Some(0), "{list:?}");
+    let doc: Value = serde_json::from_slice(&list.stdout).expect("one JSON document");
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["domain"]["id"], id.as_str());
+    let names: Vec<&str> = doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["kim", "lee"]);
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("given twice"));
+    assert_eq!(remove_no_tty.status.code(), Some(2), "{remove_no_tty:?}");
+    assert!(String::from_utf8_lossy(&remove_no_tty.stderr).contains("--yes"));
+    assert_eq!(studio::list_users(&session, &id).await.unwrap().len(), 2);
+}
+
+#[test]
+fn cli_destroy_without_yes_and_without_a_tty_exits_2() {
+    let home = tempfile::tempdir().unwrap();
+    let out = binary(home.path())
+        .args(["destroy", "--project-name", "nothing-here"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pass --yes"), "{err}");
 }
