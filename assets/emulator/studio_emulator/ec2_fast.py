@@ -46,7 +46,6 @@ MIN_RESULTS = 5
 MAX_RESULTS = 1000
 
 _ORIGINAL_DESCRIBE_TAGS = TagBackend.describe_tags
-_ORIGINAL_DESCRIBE_VPCS = EC2Response.describe_vpcs
 _WILDCARDS = frozenset("*?[")
 
 
@@ -174,7 +173,7 @@ def render_vpc_items(vpcs: list[Any]) -> str:
         try:
             out.append(_render_vpc(vpc))
         except _Unknown as exc:
-            log.info("DescribeVpcs: %s of %s rendered by moto (%s)", type(exc).__name__,
+            log.info("DescribeVpcs: %s rendered by moto's serializer (unknown %s)",
                      getattr(vpc, "id", "?"), exc)
             out.append(moto_render_vpc_items([vpc]))
     return "".join(out)
