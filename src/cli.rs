@@ -74,6 +74,9 @@ pub enum Command {
     Status(ProjectArgs),
     /// The events of the stack's latest operation; --follow until it settles, --chart for a timeline.
     Events(EventsArgs),
+    /// Draw the deployed environment: VPC, subnets (free IPs), gateways, firewall, endpoints,
+    /// buckets, keys, the Studio domain and its users, as text, JSON, Mermaid or Graphviz DOT.
+    Topology(TopologyArgs),
     /// Print the environment's CloudFormation template; parameter flags given are checked
     /// against it offline (exit 1 when one would be rejected).
     Template {
@@ -232,6 +235,27 @@ impl ParamArgs {
         .filter_map(|(f, v)| v.clone().map(|v| (f, v)))
         .collect()
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TopologyArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output format (`--json` also means json).
+    #[arg(long, value_enum, default_value_t = TopologyFormat::Text)]
+    pub format: TopologyFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TopologyFormat {
+    /// An indented tree.
+    Text,
+    /// Nodes and edges (serde).
+    Json,
+    /// A Mermaid flowchart (paste into Markdown).
+    Mermaid,
+    /// A Graphviz digraph (`| dot -Tsvg`).
+    Dot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -164,6 +164,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
             Ok(commands::users::destroy(&session, &paths, mode, args).await)
         }
         Some(Command::Preflight(args)) => run_preflight(g, mode, &options, &paths, args).await,
+        Some(Command::Topology(args)) => match command_context(options, mode, &paths, g).await? {
+            Ok(ctx) => commands::topology(&ctx, args).await,
+            Err(code) => Ok(code),
+        },
         Some(Command::Sandbox(_))
         | Some(Command::Completions { .. })
         | Some(Command::Template { .. }) => Ok(exit::OK),

@@ -10,6 +10,7 @@ pub mod network;
 pub mod readonly;
 pub mod stacks;
 pub mod studio;
+pub mod topology;
 
 use std::borrow::Cow;
 use std::time::Duration;

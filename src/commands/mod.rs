@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use crate::aws::Session;
 use crate::aws::stacks::is_security_relevant;
-use crate::cli::{DeployArgs, EventsArgs, OutputMode, ProjectArgs};
+use crate::cli::{DeployArgs, EventsArgs, OutputMode, ProjectArgs, TopologyArgs, TopologyFormat};
 use crate::config::Paths;
 use crate::core::cidr::{Finding, Severity};
 use crate::core::params::Parameters;
@@ -629,6 +629,49 @@ pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<
                 }
             }
         }
+    }
+    Ok(exit::OK)
+}
+
+/// `studio-tui topology`: one refresh, printed in the chosen format.
+pub async fn topology(ctx: &CommandContext, args: &TopologyArgs) -> anyhow::Result<i32> {
+    let name = ctx.project_name(&args.project);
+    let format = if ctx.mode == OutputMode::Json {
+        TopologyFormat::Json
+    } else {
+        args.format
+    };
+    let topo = match crate::ops::topology::refresh(&ctx.session, &name).await {
+        Ok(t) => t,
+        Err(e) if e.kind == crate::aws::ErrorKind::NotFound => {
+            if format == TopologyFormat::Json {
+                crate::plain::print_aws_error(OutputMode::Json, &e);
+            } else {
+                eprintln!(
+                    "error: there is no stack {name} in {} (deploy it with `studio-tui deploy`, \
+                     or pass --project-name)",
+                    ctx.session.region
+                );
+            }
+            return Ok(exit::FAILED);
+        }
+        Err(e) => {
+            crate::plain::print_aws_error(
+                if format == TopologyFormat::Json {
+                    OutputMode::Json
+                } else {
+                    OutputMode::Plain
+                },
+                &e,
+            );
+            return Ok(exit::FAILED);
+        }
+    };
+    match format {
+        TopologyFormat::Text => print!("{}", topo.to_text()),
+        TopologyFormat::Json => println!("{}", topo.to_json()),
+        TopologyFormat::Mermaid => print!("{}", topo.to_mermaid()),
+        TopologyFormat::Dot => print!("{}", topo.to_dot()),
     }
     Ok(exit::OK)
 }

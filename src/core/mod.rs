@@ -3,3 +3,4 @@
 pub mod cidr;
 pub mod params;
 pub mod progress;
+pub mod topology;

@@ -7,3 +7,4 @@ pub mod destroy;
 pub mod params;
 pub mod preflight;
 pub mod studio;
+pub mod topology;

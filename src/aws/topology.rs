@@ -1,0 +1,474 @@
+//! Gather what the topology view needs, in few calls: the stack and its resources, one describe
+//! per EC2 resource type (filtered by the VPC), two S3 calls per bucket, and SageMaker's domain
+//! list, user profiles and apps. Per-service batches run concurrently. Every request (page) is
+//! counted, so the cost of a refresh is measured, not guessed.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aws_sdk_ec2::types::Filter;
+
+use super::{AwsError, ErrorKind, Session};
+use crate::core::topology::{
+    AppInfo, BucketInfo, DomainInfo, EndpointInfo, GatewayInfo, NatInfo, RouteInfo, RouteTableInfo,
+    SecurityGroupInfo, StackResource, SubnetInfo, TopologyInputs, UserProfileInfo,
+};
+
+/// AWS requests made by one gather (one per page).
+#[derive(Debug, Default)]
+pub struct CallCounter(AtomicUsize);
+
+impl CallCounter {
+    fn add(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+fn vpc_filter(name: &str, vpc: &str) -> Filter {
+    Filter::builder().name(name).values(vpc).build()
+}
+
+/// EC2's view of the VPC, six describes.
+#[derive(Debug, Default)]
+struct Ec2View {
+    subnets: Vec<SubnetInfo>,
+    route_tables: Vec<RouteTableInfo>,
+    internet_gateways: Vec<GatewayInfo>,
+    nat_gateways: Vec<NatInfo>,
+    endpoints: Vec<EndpointInfo>,
+    security_groups: Vec<SecurityGroupInfo>,
+}
+
+#[derive(Debug, Default)]
+struct StudioView {
+    domain: Option<DomainInfo>,
+    user_profiles: Vec<UserProfileInfo>,
+    apps: Vec<AppInfo>,
+}
+
+impl Session {
+    /// Everything [`crate::core::topology::Topology::build`] needs for the stack `project`.
+    /// A missing stack is a NotFound error.
+    pub async fn gather_topology(
+        &self,
+        project: &str,
+        calls: &CallCounter,
+    ) -> Result<TopologyInputs, AwsError> {
+        let stack = async {
+            calls.add();
+            self.describe_stack(project).await
+        };
+        let resources = self.counted_stack_resources(project, calls);
+        let (stack, resources) = tokio::join!(stack, resources);
+        let Some(stack) = stack? else {
+            return Err(AwsError::new(
+                ErrorKind::NotFound,
+                "cloudformation:DescribeStacks",
+                format!("there is no stack {project} in {}", self.region),
+            )
+            .with_fix("deploy it with `studio-tui deploy`, or pass --project-name"));
+        };
+        // A stack that was just created may have no resources listed yet; that is not an error.
+        let resources = resources.unwrap_or_default();
+        let physical = |l: &str| {
+            resources
+                .iter()
+                .find(|r| r.logical_id == l)
+                .and_then(|r| r.physical_id.clone())
+                .filter(|p| !p.is_empty())
+        };
+        let vpc = physical("VPC");
+        let buckets: Vec<String> = ["DataBucket", "ModelsBucket"]
+            .iter()
+            .filter(|l| {
+                resources
+                    .iter()
+                    .any(|r| &r.logical_id == *l && !r.status.starts_with("DELETE"))
+            })
+            .filter_map(|l| physical(l))
+            .collect();
+
+        let ec2 = async {
+            match &vpc {
+                Some(v) => self.ec2_view(v, calls).await,
+                None => Ok(Ec2View::default()),
+            }
+        };
+        let s3 = async {
+            let futs = buckets.iter().map(|b| self.bucket_info(b, calls));
+            futures::future::join_all(futs).await
+        };
+        let studio = self.studio_view(project, calls);
+        let (ec2, s3, studio) = tokio::join!(ec2, s3, studio);
+        let ec2 = ec2?;
+        let studio = studio?;
+        let mut bucket_infos = Vec::new();
+        for b in s3 {
+            if let Some(b) = b? {
+                bucket_infos.push(b);
+            }
+        }
+        Ok(TopologyInputs {
+            project: project.to_string(),
+            region: self.region.clone(),
+            stack_status: Some(stack.status.clone()),
+            resources,
+            vpc_cidr: stack.parameters.get("VpcCIDR").cloned(),
+            outputs: stack.outputs,
+            parameters: stack.parameters,
+            subnets: ec2.subnets,
+            route_tables: ec2.route_tables,
+            internet_gateways: ec2.internet_gateways,
+            nat_gateways: ec2.nat_gateways,
+            endpoints: ec2.endpoints,
+            security_groups: ec2.security_groups,
+            buckets: bucket_infos,
+            domain: studio.domain,
+            user_profiles: studio.user_profiles,
+            apps: studio.apps,
+        })
+    }
+
+    async fn counted_stack_resources(
+        &self,
+        stack: &str,
+        calls: &CallCounter,
+    ) -> Result<Vec<StackResource>, AwsError> {
+        let mut out = Vec::new();
+        let mut pages = self
+            .cloudformation()
+            .list_stack_resources()
+            .stack_name(stack)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            calls.add();
+            let page = page.map_err(|e| {
+                AwsError::from_sdk("cloudformation:ListStackResources", e, &self.error_context)
+            })?;
+            for r in page.stack_resource_summaries() {
+                out.push(StackResource {
+                    logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
+                    resource_type: r.resource_type().unwrap_or_default().to_string(),
+                    status: r
+                        .resource_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    physical_id: r.physical_resource_id().map(str::to_string),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn ec2_view(&self, vpc: &str, calls: &CallCounter) -> Result<Ec2View, AwsError> {
+        let ec2 = self.ec2();
+        let ctx = &self.error_context;
+        let subnets = async {
+            let mut out = Vec::new();
+            let mut p = ec2
+                .describe_subnets()
+                .filters(vpc_filter("vpc-id", vpc))
+                .into_paginator()
+                .send();
+            while let Some(page) = p.next().await {
+                calls.add();
+                let page = page.map_err(|e| AwsError::from_sdk("ec2:DescribeSubnets", e, ctx))?;
+                for s in page.subnets() {
+                    out.push(SubnetInfo {
+                        id: s.subnet_id().unwrap_or_default().into(),
+                        cidr: s.cidr_block().unwrap_or_default().into(),
+                        availability_zone: s.availability_zone().unwrap_or_default().into(),
+                        free_ips: s.available_ip_address_count().unwrap_or_default(),
+                        state: s.state().map(|x| x.as_str()).unwrap_or("").into(),
+                    });
+                }
+            }
+            Ok::<_, AwsError>(out)
+        };
+        let route_tables = async {
+            let mut out = Vec::new();
+            let mut p = ec2
+                .describe_route_tables()
+                .filters(vpc_filter("vpc-id", vpc))
+                .into_paginator()
+                .send();
+            while let Some(page) = p.next().await {
+                calls.add();
+                let page =
+                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeRouteTables", e, ctx))?;
+                for t in page.route_tables() {
+                    out.push(RouteTableInfo {
+                        id: t.route_table_id().unwrap_or_default().into(),
+                        routes: t
+                            .routes()
+                            .iter()
+                            .map(|r| RouteInfo {
+                                destination: r
+                                    .destination_cidr_block()
+                                    .or(r.destination_prefix_list_id())
+                                    .unwrap_or_default()
+                                    .into(),
+                                target: r
+                                    .nat_gateway_id()
+                                    .or(r.gateway_id())
+                                    .or(r.network_interface_id())
+                                    .or(r.transit_gateway_id())
+                                    .or(r.vpc_peering_connection_id())
+                                    .unwrap_or("?")
+                                    .into(),
+                                state: r.state().map(|s| s.as_str()).unwrap_or("").into(),
+                            })
+                            .collect(),
+                        associations: t
+                            .associations()
+                            .iter()
+                            .filter_map(|a| a.subnet_id().or(a.gateway_id()).map(str::to_string))
+                            .collect(),
+                    });
+                }
+            }
+            Ok::<_, AwsError>(out)
+        };
+        let igws = async {
+            let mut out = Vec::new();
+            let mut p = ec2
+                .describe_internet_gateways()
+                .filters(vpc_filter("attachment.vpc-id", vpc))
+                .into_paginator()
+                .send();
+            while let Some(page) = p.next().await {
+                calls.add();
+                let page =
+                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeInternetGateways", e, ctx))?;
+                for g in page.internet_gateways() {
+                    out.push(GatewayInfo {
+                        id: g.internet_gateway_id().unwrap_or_default().into(),
+                        state: g
+                            .attachments()
+                            .first()
+                            .and_then(|a| a.state())
+                            .map(|s| s.as_str())
+                            .unwrap_or("detached")
+                            .into(),
+                    });
+                }
+            }
+            Ok::<_, AwsError>(out)
+        };
+        let nats = async {
+            let mut out = Vec::new();
+            let mut p = ec2
+                .describe_nat_gateways()
+                .filter(vpc_filter("vpc-id", vpc))
+                .into_paginator()
+                .send();
+            while let Some(page) = p.next().await {
+                calls.add();
+                let page =
+                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeNatGateways", e, ctx))?;
+                for g in page.nat_gateways() {
+                    let addr = g.nat_gateway_addresses().first();
+                    out.push(NatInfo {
+                        id: g.nat_gateway_id().unwrap_or_default().into(),
+                        state: g.state().map(|s| s.as_str()).unwrap_or("").into(),
+                        subnet_id: g.subnet_id().unwrap_or_default().into(),
+                        public_ip: addr.and_then(|a| a.public_ip()).map(str::to_string),
+                        allocation_id: addr.and_then(|a| a.allocation_id()).map(str::to_string),
+                        private_ip: addr.and_then(|a| a.private_ip()).map(str::to_string),
+                    });
+                }
+            }
+            Ok::<_, AwsError>(out)
+        };
+        let endpoints = async {
+            let mut out = Vec::new();
+            let mut p = ec2
+                .describe_vpc_endpoints()
+                .filters(vpc_filter("vpc-id", vpc))
+                .into_paginator()
+                .send();
+            while let Some(page) = p.next().await {
+                calls.add();
+                let page =
+                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeVpcEndpoints", e, ctx))?;
+                for e in page.vpc_endpoints() {
+                    out.push(EndpointInfo {
+                        id: e.vpc_endpoint_id().unwrap_or_default().into(),
+                        service_name: e.service_name().unwrap_or_default().into(),
+                        endpoint_type: e
+                            .vpc_endpoint_type()
+                            .map(|t| t.as_str())
+                            .unwrap_or("")
+                            .into(),
+                        state: e.state().map(|s| s.as_str()).unwrap_or("").into(),
+                        subnet_ids: e.subnet_ids().to_vec(),
+                        route_table_ids: e.route_table_ids().to_vec(),
+                    });
+                }
+            }
+            Ok::<_, AwsError>(out)
+        };
+        let sgs = async {
+            let mut out = Vec::new();
+            let mut p = ec2
+                .describe_security_groups()
+                .filters(vpc_filter("vpc-id", vpc))
+                .into_paginator()
+                .send();
+            while let Some(page) = p.next().await {
+                calls.add();
+                let page =
+                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeSecurityGroups", e, ctx))?;
+                for g in page.security_groups() {
+                    out.push(SecurityGroupInfo {
+                        id: g.group_id().unwrap_or_default().into(),
+                        name: g.group_name().unwrap_or_default().into(),
+                        ingress_rules: g.ip_permissions().len(),
+                        egress_rules: g.ip_permissions_egress().len(),
+                    });
+                }
+            }
+            Ok::<_, AwsError>(out)
+        };
+        let (subnets, route_tables, igws, nats, endpoints, sgs) =
+            tokio::join!(subnets, route_tables, igws, nats, endpoints, sgs);
+        Ok(Ec2View {
+            subnets: subnets?,
+            route_tables: route_tables?,
+            internet_gateways: igws?,
+            nat_gateways: nats?,
+            endpoints: endpoints?,
+            security_groups: sgs?,
+        })
+    }
+
+    /// GetBucketPolicy + GetBucketPolicyStatus; None when the bucket is not there (yet).
+    async fn bucket_info(
+        &self,
+        bucket: &str,
+        calls: &CallCounter,
+    ) -> Result<Option<BucketInfo>, AwsError> {
+        let s3 = self.s3();
+        let ctx = &self.error_context;
+        let policy = async {
+            calls.add();
+            s3.get_bucket_policy().bucket(bucket).send().await
+        };
+        let status = async {
+            calls.add();
+            s3.get_bucket_policy_status().bucket(bucket).send().await
+        };
+        let (policy, status) = tokio::join!(policy, status);
+        let policy_text = match policy {
+            Ok(p) => Some(p.policy().unwrap_or_default().to_string()),
+            Err(e) => {
+                let err = AwsError::from_sdk("s3:GetBucketPolicy", e, ctx);
+                match err.code.as_deref() {
+                    Some("NoSuchBucketPolicy") => None,
+                    Some("NoSuchBucket") => return Ok(None),
+                    _ => return Err(err),
+                }
+            }
+        };
+        let is_public = match status {
+            Ok(s) => s.policy_status().and_then(|p| p.is_public()),
+            Err(_) => None,
+        };
+        let endpoint_only = policy_text
+            .as_deref()
+            .is_some_and(|p| p.to_ascii_lowercase().contains("aws:sourcevpce"));
+        Ok(Some(BucketInfo {
+            name: bucket.to_string(),
+            has_policy: policy_text.is_some(),
+            endpoint_only,
+            is_public,
+        }))
+    }
+
+    /// ListDomains (the one named after the project), then its user profiles and apps.
+    async fn studio_view(
+        &self,
+        project: &str,
+        calls: &CallCounter,
+    ) -> Result<StudioView, AwsError> {
+        let sm = self.sagemaker();
+        let ctx = &self.error_context;
+        let mut domain = None;
+        let mut p = sm.list_domains().into_paginator().send();
+        while let Some(page) = p.next().await {
+            calls.add();
+            let page = page.map_err(|e| AwsError::from_sdk("sagemaker:ListDomains", e, ctx))?;
+            if let Some(d) = page
+                .domains()
+                .iter()
+                .find(|d| d.domain_name() == Some(project))
+            {
+                domain = Some(DomainInfo {
+                    id: d.domain_id().unwrap_or_default().into(),
+                    name: d.domain_name().unwrap_or_default().into(),
+                    status: d.status().map(|s| s.as_str()).unwrap_or("").into(),
+                    url: d.url().map(str::to_string),
+                });
+                break;
+            }
+        }
+        let Some(domain) = domain else {
+            return Ok(StudioView::default());
+        };
+        let users = async {
+            let mut out = Vec::new();
+            let mut p = sm
+                .list_user_profiles()
+                .domain_id_equals(&domain.id)
+                .into_paginator()
+                .send();
+            while let Some(page) = p.next().await {
+                calls.add();
+                let page =
+                    page.map_err(|e| AwsError::from_sdk("sagemaker:ListUserProfiles", e, ctx))?;
+                for u in page.user_profiles() {
+                    out.push(UserProfileInfo {
+                        name: u.user_profile_name().unwrap_or_default().into(),
+                        status: u.status().map(|s| s.as_str()).unwrap_or("").into(),
+                    });
+                }
+            }
+            Ok::<_, AwsError>(out)
+        };
+        let apps = async {
+            let mut out = Vec::new();
+            let mut p = sm
+                .list_apps()
+                .domain_id_equals(&domain.id)
+                .into_paginator()
+                .send();
+            while let Some(page) = p.next().await {
+                calls.add();
+                let page = page.map_err(|e| AwsError::from_sdk("sagemaker:ListApps", e, ctx))?;
+                for a in page.apps() {
+                    let status = a.status().map(|s| s.as_str()).unwrap_or("");
+                    if status == "Deleted" {
+                        continue;
+                    }
+                    out.push(AppInfo {
+                        user_profile: a.user_profile_name().map(str::to_string),
+                        space: a.space_name().map(str::to_string),
+                        app_type: a.app_type().map(|t| t.as_str()).unwrap_or("").into(),
+                        name: a.app_name().unwrap_or_default().into(),
+                        status: status.into(),
+                    });
+                }
+            }
+            Ok::<_, AwsError>(out)
+        };
+        let (users, apps) = tokio::join!(users, apps);
+        Ok(StudioView {
+            domain: Some(domain),
+            user_profiles: users?,
+            apps: apps?,
+        })
+    }
+}
