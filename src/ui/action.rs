@@ -46,6 +46,10 @@ pub enum Action {
     StudioDone(Box<Result<(), AwsError>>),
     /// A presigned sign-in URL, or why not.
     SignInUrl(Box<Result<String, AwsError>>),
+    /// Result of a topology refresh.
+    Topology(Box<Result<crate::core::topology::Topology, AwsError>>),
+    /// The topology refresh timer fired (only armed while the refresh policy wants one).
+    RefreshDue,
 }
 
 /// Background work the app asks the loop to start. The loop runs it on a task and sends the
@@ -91,4 +95,6 @@ pub enum Effect {
     },
     /// Create a presigned sign-in URL.
     SignInUrl { domain_id: String, user: String },
+    /// Rebuild the topology of this project (ops::topology::refresh).
+    RefreshTopology { project: String },
 }

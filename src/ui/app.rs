@@ -16,6 +16,7 @@ use super::screens::review::{self, ReviewOutcome, ReviewScreen, ReviewState};
 use super::screens::domain::{self, DomainState};
 use super::screens::session::{self, SessionState};
 use super::screens::users::{self, UsersState};
+use super::screens::topology::{self, TopologyState};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
@@ -39,6 +40,8 @@ pub enum Step {
     Domain,
     /// Day-2 user management.
     Users,
+    /// The live topology of the deployed environment.
+    Topology,
 }
 
 impl Step {
@@ -51,6 +54,7 @@ impl Step {
             Step::Deploy => "5 · Deploy",
             Step::Domain => "6 · Studio domain and users",
             Step::Users => "Users",
+            Step::Topology => "Topology",
         }
     }
 }
@@ -68,6 +72,9 @@ pub struct App {
     pub planned_users: u32,
     pub studio: DomainState,
     pub users: UsersState,
+    pub topology: TopologyState,
+    /// Where Esc in the topology view returns to.
+    topology_from: Step,
     pub help_open: bool,
     pub params: Option<ParamsState>,
     pub review: Option<ReviewScreen>,
@@ -103,6 +110,8 @@ impl App {
             planned_users: 5,
             studio: DomainState::default(),
             users: UsersState::new("", options.read_only),
+            topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
+            topology_from: Step::Session,
             help_open: false,
             params: None,
             review: None,
@@ -208,6 +217,46 @@ impl App {
             Step::Preflight => preflight::KEYS,
             Step::Domain => domain::KEYS,
             Step::Users => users::KEYS,
+            Step::Topology => topology::KEYS,
+        }
+    }
+
+    /// Open the topology view of the current project (from any step but a text entry); Esc
+    /// comes back here.
+    pub fn open_topology(&mut self) -> Vec<Effect> {
+        let project = self.current_project();
+        if self.topology.project != project {
+            self.topology = TopologyState::new(project);
+        }
+        self.topology_from = self.step;
+        self.step = Step::Topology;
+        if self.topology.topology.is_none() {
+            self.topology.refresh_effect().into_iter().collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The project the wizard is working on: the one being prepared once past the session
+    /// step, else the last one used in this region.
+    pub fn current_project(&self) -> String {
+        if self.params.is_some() {
+            self.parameters.project_name.clone()
+        } else {
+            self.project()
+        }
+    }
+
+    /// Which project the topology view shows (default: the seed default).
+    pub fn set_project(&mut self, project: impl Into<String>) {
+        self.topology = TopologyState::new(project);
+    }
+
+    /// When the loop should send [`Action::RefreshDue`] (the topology refresh policy).
+    pub fn next_timer(&self) -> Option<std::time::Instant> {
+        match self.step {
+            Step::Topology if !self.topology.loading => self.topology.next_refresh_at,
+            _ => None,
         }
     }
 
@@ -309,7 +358,7 @@ impl App {
                     users: form.users.clone(),
                 }]
             }
-            Step::Review | Step::Deploy | Step::Domain | Step::Users => Vec::new(),
+            Step::Review | Step::Deploy | Step::Domain | Step::Users | Step::Topology => Vec::new(),
         }
     }
 
@@ -460,6 +509,17 @@ impl App {
                 self.users.on_url(*result);
                 (true, Vec::new())
             }
+            Action::Topology(result) => {
+                self.topology.on_result(*result);
+                (self.step == Step::Topology, Vec::new())
+            }
+            Action::RefreshDue => {
+                if self.step != Step::Topology {
+                    return (false, Vec::new());
+                }
+                let effects: Vec<Effect> = self.topology.refresh_effect().into_iter().collect();
+                (!effects.is_empty(), effects)
+            }
             Action::Key(key) => self.on_key(key),
         }
     }
@@ -582,6 +642,21 @@ impl App {
                 None => (false, Vec::new()),
             };
         }
+        if self.step == Step::Topology && key.code == KeyCode::Esc {
+            // Esc closes the details panel, else goes back to where `t` was pressed.
+            if self.topology.details_open {
+                self.topology.details_open = false;
+            } else {
+                self.step = self.topology_from;
+            }
+            return (true, Vec::new());
+        }
+        if self.step != Step::Topology
+            && key.code == KeyCode::Char('t')
+            && self.session.session.is_some()
+        {
+            return (true, self.open_topology());
+        }
         match key.code {
             KeyCode::Char('?') | KeyCode::F(1) => {
                 self.help_open = true;
@@ -609,6 +684,10 @@ impl App {
             Step::Deploy => self.on_deploy_key(key),
             Step::Domain => (false, Vec::new()),
             Step::Users => match self.users.on_key(key) {
+                Some(effects) => (true, effects),
+                None => (false, Vec::new()),
+            },
+            Step::Topology => match self.topology.on_key(key) {
                 Some(effects) => (true, effects),
                 None => (false, Vec::new()),
             },
@@ -712,6 +791,11 @@ impl App {
             }
             Step::Domain => self.studio.render(f, body, &self.theme, self.tick),
             Step::Users => self.users.render(f, body, &self.theme, self.tick),
+            Step::Topology => {
+                let wide =
+                    area.width >= topology::MIN_DIAGRAM.0 && area.height >= topology::MIN_DIAGRAM.1;
+                self.topology.render(f, body, &self.theme, wide)
+            }
         }
         widgets::render_footer(f, foot, self.keys(), &self.theme);
         if self.help_open {

@@ -75,6 +75,7 @@ async fn event_loop(terminal: &mut terminal::Tui, ctx: UiContext) -> anyhow::Res
                 next_tick = now + d;
             }
         }
+        let timer = app.next_timer();
         let action = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(crossterm::event::Event::Key(k))) => Action::Key(k),
@@ -89,6 +90,7 @@ async fn event_loop(terminal: &mut terminal::Tui, ctx: UiContext) -> anyhow::Res
                 next_tick += interval.unwrap_or(Duration::from_secs(1));
                 Action::Tick
             }
+            _ = tokio::time::sleep_until(timer.unwrap_or_else(std::time::Instant::now).into()), if timer.is_some() => Action::RefreshDue,
         };
         let (changed, effects) = app.update(action);
         dirty |= changed;
@@ -138,6 +140,15 @@ fn spawn_effect(
 ) {
     let store = store.clone();
     match effect {
+        Effect::RefreshTopology { project } => {
+            let Some(session) = session else {
+                return;
+            };
+            tokio::spawn(async move {
+                let result = crate::ops::topology::refresh(&session, &project).await;
+                let _ = tx.send(Action::Topology(Box::new(result)));
+            });
+        }
         Effect::Connect { profile, region } => {
             let mut opts = base.clone();
             if profile.is_some() {

@@ -7,6 +7,7 @@ pub mod review;
 pub mod domain;
 pub mod session;
 pub mod users;
+pub mod topology;
 
 /// Per-screen loading state: one enum, never a handful of booleans.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,823 @@
+//! The live topology of the deployed environment: a diagram of boxes and lines when the
+//! terminal is at least about 100x30, an indented tree below that. Tab / arrows move the
+//! selection across nodes, Enter opens a node's details, `p` highlights the egress path, then
+//! the S3 path, `r` refreshes.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState, Paragraph, Wrap};
+
+use crate::aws::AwsError;
+use crate::core::topology::{EdgeKind, EndpointKind, Node, NodeKind, Path, Status, Topology};
+use crate::ui::action::Effect;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::KeyHint;
+
+/// The diagram needs this much room (the whole terminal); below it the tree is drawn.
+pub const MIN_DIAGRAM: (u16, u16) = (100, 30);
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("Tab/↑↓", "select"),
+    KeyHint::new("Enter", "details"),
+    KeyHint::new("p", "path"),
+    KeyHint::new("r", "refresh"),
+    KeyHint::new("Esc", "back"),
+    KeyHint::new("?", "help"),
+    KeyHint::help_only("Shift-Tab / ← →", "previous / next node"),
+    KeyHint::help_only("Home / End", "first / last node"),
+    KeyHint::help_only("p", "highlight: off → egress path → S3 path"),
+    KeyHint::help_only("q", "quit"),
+];
+
+/// Which path is highlighted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PathMode {
+    #[default]
+    Off,
+    Egress,
+    S3,
+}
+
+impl PathMode {
+    pub fn next(self) -> PathMode {
+        match self {
+            PathMode::Off => PathMode::Egress,
+            PathMode::Egress => PathMode::S3,
+            PathMode::S3 => PathMode::Off,
+        }
+    }
+    pub fn path(self) -> Option<Path> {
+        match self {
+            PathMode::Off => None,
+            PathMode::Egress => Some(Path::Egress),
+            PathMode::S3 => Some(Path::S3),
+        }
+    }
+    fn word(self) -> &'static str {
+        match self {
+            PathMode::Off => "off",
+            PathMode::Egress => "egress (Studio → NAT → firewall → IGW → internet)",
+            PathMode::S3 => "S3 (Studio → gateway endpoint → buckets)",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct TopologyState {
+    pub project: String,
+    pub topology: Option<Topology>,
+    pub loading: bool,
+    pub error: Option<AwsError>,
+    /// Id of the selected node (stable across refreshes).
+    pub selected: Option<String>,
+    pub details_open: bool,
+    pub path: PathMode,
+    /// Completed refreshes.
+    pub refreshes: u64,
+    /// When the refresh policy wants the next refresh (None: only on demand).
+    pub next_refresh_at: Option<Instant>,
+}
+
+impl TopologyState {
+    pub fn new(project: impl Into<String>) -> TopologyState {
+        TopologyState {
+            project: project.into(),
+            ..TopologyState::default()
+        }
+    }
+
+    /// Start a refresh unless one is running.
+    pub fn refresh_effect(&mut self) -> Option<Effect> {
+        if self.loading {
+            return None;
+        }
+        self.loading = true;
+        self.next_refresh_at = None;
+        Some(Effect::RefreshTopology {
+            project: self.project.clone(),
+        })
+    }
+
+    pub fn on_result(&mut self, result: Result<Topology, AwsError>) {
+        self.loading = false;
+        match result {
+            Ok(t) => {
+                self.refreshes += 1;
+                self.error = None;
+                if self.selected.as_ref().is_none_or(|id| t.node(id).is_none()) {
+                    self.selected = t.tree().first().map(|(_, n)| n.id.clone());
+                }
+                self.topology = Some(t);
+            }
+            Err(e) => self.error = Some(e),
+        }
+        self.next_refresh_at =
+            crate::ops::topology::next_refresh(self.topology.as_ref()).map(|d| Instant::now() + d);
+    }
+
+    /// Node ids in navigation order (the containment tree's order, in both layouts).
+    fn order(&self) -> Vec<String> {
+        self.topology
+            .as_ref()
+            .map(|t| t.tree().into_iter().map(|(_, n)| n.id.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let order = self.order();
+        if order.is_empty() {
+            return;
+        }
+        let cur = self
+            .selected
+            .as_ref()
+            .and_then(|s| order.iter().position(|x| x == s))
+            .unwrap_or(0) as isize;
+        let n = order.len() as isize;
+        let next = (cur + delta).rem_euclid(n) as usize;
+        self.selected = Some(order[next].clone());
+    }
+
+    fn select_edge(&mut self, last: bool) {
+        let order = self.order();
+        let pick = if last { order.last() } else { order.first() };
+        self.selected = pick.cloned();
+    }
+
+    /// Handle a key; None when it is not ours.
+    pub fn on_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+        match key.code {
+            KeyCode::Tab | KeyCode::Down | KeyCode::Right | KeyCode::Char('j') => self.move_by(1),
+            KeyCode::BackTab | KeyCode::Up | KeyCode::Left | KeyCode::Char('k') => self.move_by(-1),
+            KeyCode::Home => self.select_edge(false),
+            KeyCode::End => self.select_edge(true),
+            KeyCode::Enter => self.details_open = !self.details_open && self.selected.is_some(),
+            KeyCode::Char('p') => self.path = self.path.next(),
+            KeyCode::Char('r') => return Some(self.refresh_effect().into_iter().collect()),
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    fn selected_node(&self) -> Option<&Node> {
+        let t = self.topology.as_ref()?;
+        t.node(self.selected.as_deref()?)
+    }
+
+    /// Draw into `area`; `wide` chooses the diagram (the caller knows the terminal size).
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, wide: bool) {
+        let Some(t) = &self.topology else {
+            let mut lines = vec![];
+            match &self.error {
+                Some(e) => {
+                    lines.push(Line::styled(
+                        format!("✘ {}", crate::ui::screens::session::headline(e)),
+                        theme.error(),
+                    ));
+                    lines.push(Line::raw(e.message.clone()));
+                    if let Some(fix) = &e.fix {
+                        lines.push(Line::from(vec![
+                            Span::styled("Fix: ", theme.key()),
+                            Span::raw(fix.clone()),
+                        ]));
+                    }
+                    lines.push(Line::styled("r to try again, Esc to go back.", theme.dim()));
+                }
+                None => lines.push(Line::raw(format!(
+                    "Reading the topology of {}…",
+                    self.project
+                ))),
+            }
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::bordered().title(Line::styled(" Topology ", theme.title()))),
+                area,
+            );
+            return;
+        };
+        let highlighted = self
+            .path
+            .path()
+            .map(|p| t.path_nodes(p))
+            .unwrap_or_default();
+        let ctx = Ctx {
+            t,
+            theme,
+            selected: self.selected.as_deref(),
+            on_path: &highlighted,
+        };
+        if wide {
+            self.render_diagram(f, area, &ctx);
+        } else {
+            self.render_tree(f, area, &ctx);
+        }
+        if self.details_open
+            && let Some(n) = self.selected_node()
+        {
+            render_details(f, area, t, n, theme);
+        }
+    }
+
+    fn status_line(&self, t: &Topology, theme: &Theme) -> Line<'static> {
+        let mut spans = vec![
+            Span::styled(
+                format!(
+                    " {} {} ",
+                    t.project,
+                    t.stack_status.as_deref().unwrap_or("no stack")
+                ),
+                theme.title(),
+            ),
+            Span::styled("│ path ", theme.dim()),
+            Span::raw(self.path.word().to_string()),
+            Span::styled(" │ ", theme.dim()),
+        ];
+        for s in [
+            Status::Ready,
+            Status::Creating,
+            Status::Failed,
+            Status::Missing,
+            Status::Deleting,
+        ] {
+            spans.push(Span::styled(marker(s, theme), status_style(s, theme)));
+            spans.push(Span::styled(format!("{} ", s.word()), theme.dim()));
+        }
+        if self.loading {
+            spans.push(Span::styled("│ refreshing…", theme.warn()));
+        } else if let Some(e) = &self.error {
+            spans.push(Span::styled(
+                format!("│ refresh failed: {}", e.message),
+                theme.error(),
+            ));
+        }
+        Line::from(spans)
+    }
+
+    fn render_tree(&self, f: &mut Frame, area: Rect, c: &Ctx) {
+        let [list_area, status] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        let tree = c.t.tree();
+        let sel = tree
+            .iter()
+            .position(|(_, n)| Some(n.id.as_str()) == c.selected);
+        let items: Vec<ListItem> = tree
+            .iter()
+            .map(|(depth, n)| {
+                let on = c.on_path.contains(&n.id);
+                let mut spans = vec![
+                    Span::raw(if on { "»" } else { " " }),
+                    Span::raw("  ".repeat(*depth)),
+                    Span::styled(marker(n.status, c.theme), status_style(n.status, c.theme)),
+                    Span::styled(format!("{}: ", n.kind.name()), c.theme.dim()),
+                    Span::styled(n.label.clone(), item_style(on, c.theme)),
+                ];
+                if n.status != Status::Ready {
+                    spans.push(Span::styled(
+                        format!(" [{}]", n.status.word()),
+                        status_style(n.status, c.theme),
+                    ));
+                }
+                ListItem::new(Line::from(spans))
+            })
+            .collect();
+        let list = List::new(items)
+            .block(Block::bordered().title(Line::styled(
+                format!(" Topology · {} ", c.t.project),
+                c.theme.title(),
+            )))
+            .highlight_style(c.theme.selected())
+            .highlight_symbol("›");
+        let mut state = ListState::default().with_selected(sel);
+        f.render_stateful_widget(list, list_area, &mut state);
+        f.render_widget(Paragraph::new(self.status_line(c.t, c.theme)), status);
+    }
+
+    fn render_diagram(&self, f: &mut Frame, area: Rect, c: &Ctx) {
+        let [diagram, status] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        f.render_widget(Paragraph::new(self.status_line(c.t, c.theme)), status);
+        let a = diagram;
+        let gap = 3u16;
+        let left_w = 22u16;
+        let right_w = if a.width >= 130 { 36 } else { 28 };
+        let mw = a.width.saturating_sub(left_w + right_w + 2 * gap);
+        let (lx, mx) = (a.x, a.x + left_w + gap);
+        let rx = mx + mw + gap;
+        let y0 = a.y;
+        let bottom = a.y + a.height;
+        let rect = |x: u16, y: u16, w: u16, h: u16| {
+            let h = h.min(bottom.saturating_sub(y));
+            Rect::new(x, y, w, h)
+        };
+        let t = c.t;
+        let egress = Some(Path::Egress);
+        let s3 = Some(Path::S3);
+        let is_on = |path: Option<Path>| path.is_some() && self.path.path() == path;
+
+        // Left column: Internet, IGW, stack summary.
+        c.node_box(f, rect(lx, y0, left_w, 3), "internet", &[]);
+        c.vline(f, lx + left_w / 2, y0 + 3, 1, is_on(egress));
+        c.node_box(f, rect(lx, y0 + 4, left_w, 3), "igw", &[]);
+        c.hline(f, lx + left_w, y0 + 5, gap, is_on(egress), true);
+        let counts = t.counts();
+        let mut summary: Vec<Line> = vec![
+            Line::raw(t.stack_status.clone().unwrap_or_else(|| "no stack".into())),
+            Line::raw(""),
+        ];
+        for (word, n) in &counts {
+            summary.push(Line::raw(format!("{n:>3} {word}")));
+        }
+        summary.push(Line::raw(""));
+        summary.push(Line::styled(
+            format!("refresh #{}", self.refreshes),
+            c.theme.dim(),
+        ));
+        f.render_widget(
+            Paragraph::new(summary)
+                .block(Block::bordered().title(Line::styled(" Stack ", c.theme.title()))),
+            rect(lx, y0 + 8, left_w, 11),
+        );
+
+        // Middle column: VPC line, then firewall, NAT and Studio subnets.
+        if let Some(vpc) = t.node("vpc") {
+            let cidr = vpc
+                .details
+                .iter()
+                .find(|(k, _)| k == "CIDR")
+                .map(|(_, v)| format!(" {v}"))
+                .unwrap_or_default();
+            let line = c.item_line(vpc, &format!("VPC {}{cidr}", vpc.label));
+            f.render_widget(Paragraph::new(line), rect(mx, y0 + 1, mw, 1));
+        }
+        let detail = |id: &str, key: &str| {
+            t.node(id)
+                .and_then(|n| n.details.iter().find(|(k, _)| k == key))
+                .map(|(_, v)| v.clone())
+        };
+        let fw_lines = vec![
+            Row::Node("firewall", "Network Firewall "),
+            Row::Text(format!(
+                "  endpoint {}",
+                detail("firewall", "endpoint").unwrap_or_else(|| "-".into())
+            )),
+            Row::Text(format!(
+                "  allows {}",
+                detail("firewall", "allowed domains").unwrap_or_else(|| "-".into())
+            )),
+        ];
+        c.node_box(f, rect(mx, y0 + 3, mw, 5), "subnet:firewall", &fw_lines);
+        c.vline(f, mx + mw / 2, y0 + 8, 1, is_on(egress));
+        let nat_lines = vec![
+            Row::Node("nat", "NAT gateway "),
+            Row::Text(format!(
+                "  private {}",
+                detail("nat", "private IP").unwrap_or_else(|| "-".into())
+            )),
+        ];
+        c.node_box(f, rect(mx, y0 + 9, mw, 4), "subnet:nat", &nat_lines);
+        c.vline(f, mx + mw / 2, y0 + 13, 1, is_on(egress));
+        let studio = rect(mx, y0 + 14, mw, bottom.saturating_sub(y0 + 14));
+        c.node_box(f, studio, "subnet:studio", &[]);
+        let inner = Block::bordered().inner(studio);
+        let [dom_area, ep_area] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(inner);
+        // Domain, its users and their apps.
+        let mut dom_rows: Vec<Row> = vec![Row::Node("domain", "Domain ")];
+        let contains = |from: &str| -> Vec<String> {
+            t.edges
+                .iter()
+                .filter(|e| e.kind == EdgeKind::Contains && e.from == from)
+                .map(|e| e.to.clone())
+                .collect()
+        };
+        let mut owned: Vec<String> = Vec::new();
+        for u in contains("domain") {
+            owned.push(u.clone());
+            for a in contains(&u) {
+                owned.push(a);
+            }
+        }
+        for id in &owned {
+            let indent = if id.starts_with("app:") { "    " } else { "  " };
+            dom_rows.push(Row::Owned(id.clone(), indent.to_string()));
+        }
+        c.rows(f, dom_area, &dom_rows);
+        // Interface endpoints.
+        let eps: Vec<Row> = t
+            .nodes
+            .iter()
+            .filter(|n| {
+                matches!(
+                    n.kind,
+                    NodeKind::VpcEndpoint {
+                        kind: EndpointKind::Interface,
+                        ..
+                    }
+                )
+            })
+            .map(|n| Row::Owned(n.id.clone(), String::new()))
+            .collect();
+        let ep_title = Row::Text(format!("{} interface endpoints", eps.len()));
+        let mut ep_rows = vec![ep_title];
+        ep_rows.extend(eps);
+        c.rows(f, ep_area, &ep_rows);
+
+        // Right column: route tables and security groups; keys; S3 endpoint and buckets.
+        let net_rows = [
+            "rt:igw",
+            "rt:firewall",
+            "rt:nat",
+            "rt:studio",
+            "sg:studio",
+            "sg:endpoints",
+        ]
+        .iter()
+        .map(|id| Row::Owned(id.to_string(), String::new()))
+        .collect::<Vec<_>>();
+        c.group_box(
+            f,
+            rect(rx, y0, right_w, 8),
+            " Routes & security groups ",
+            &net_rows,
+        );
+        let kms_rows = vec![
+            Row::Owned("kms:S3KmsKey".into(), String::new()),
+            Row::Owned("kms:StudioKmsKey".into(), String::new()),
+        ];
+        c.group_box(f, rect(rx, y0 + 8, right_w, 4), " KMS keys ", &kms_rows);
+        c.hline(f, mx + mw, y0 + 15, gap, is_on(s3), false);
+        c.node_box(f, rect(rx, y0 + 14, right_w, 3), "vpce:S3VPCEndpoint", &[]);
+        c.vline(f, rx + right_w / 2, y0 + 17, 1, is_on(s3));
+        let bucket_rows = vec![
+            Row::Owned("bucket:data".into(), String::new()),
+            Row::Owned("bucket:models".into(), String::new()),
+        ];
+        c.group_box(f, rect(rx, y0 + 18, right_w, 4), " Buckets ", &bucket_rows);
+    }
+}
+
+/// A row inside a box: a node (by id, with a prefix before its label), or plain text.
+enum Row {
+    Node(&'static str, &'static str),
+    Owned(String, String),
+    Text(String),
+}
+
+struct Ctx<'a> {
+    t: &'a Topology,
+    theme: &'a Theme,
+    selected: Option<&'a str>,
+    on_path: &'a BTreeSet<String>,
+}
+
+impl Ctx<'_> {
+    fn is_selected(&self, id: &str) -> bool {
+        self.selected == Some(id)
+    }
+
+    /// "› ✓ label [creating]" for a node inside a box.
+    fn item_line(&self, n: &Node, text: &str) -> Line<'static> {
+        let sel = self.is_selected(&n.id);
+        let on = self.on_path.contains(&n.id);
+        let mut style = item_style(on, self.theme);
+        if sel {
+            style = self.theme.selected();
+        }
+        let mut spans = vec![
+            Span::styled(if sel { "›" } else { " " }, self.theme.key()),
+            Span::styled(
+                marker(n.status, self.theme),
+                status_style(n.status, self.theme),
+            ),
+            Span::styled(text.to_string(), style),
+        ];
+        if n.status != Status::Ready {
+            spans.push(Span::styled(
+                format!(" [{}]", n.status.word()),
+                status_style(n.status, self.theme),
+            ));
+        }
+        Line::from(spans)
+    }
+
+    fn row_line(&self, r: &Row) -> Option<Line<'static>> {
+        match r {
+            Row::Text(s) => Some(Line::styled(format!("  {s}"), self.theme.dim())),
+            Row::Node(id, prefix) => {
+                let n = self.t.node(id)?;
+                Some(self.item_line(n, &format!("{prefix}{}", n.label)))
+            }
+            Row::Owned(id, prefix) => {
+                let n = self.t.node(id)?;
+                Some(self.item_line(n, &format!("{prefix}{}", n.label)))
+            }
+        }
+    }
+
+    fn row_id<'r>(&self, r: &'r Row) -> Option<&'r str> {
+        match r {
+            Row::Node(id, _) => Some(*id),
+            Row::Owned(id, _) => Some(id.as_str()),
+            Row::Text(_) => None,
+        }
+    }
+
+    /// Rows into an area, scrolled so the selected row stays visible, "+N more" when cut.
+    fn rows(&self, f: &mut Frame, area: Rect, rows: &[Row]) {
+        let cap = area.height as usize;
+        if cap == 0 {
+            return;
+        }
+        let sel = rows
+            .iter()
+            .position(|r| self.row_id(r).is_some_and(|id| self.is_selected(id)));
+        let (start, room) = if rows.len() <= cap {
+            (0, cap)
+        } else {
+            let room = cap.saturating_sub(1).max(1);
+            let start = match sel {
+                Some(s) if s >= room => s + 1 - room,
+                _ => 0,
+            };
+            (start, room)
+        };
+        let mut lines: Vec<Line> = rows
+            .iter()
+            .skip(start)
+            .take(room)
+            .filter_map(|r| self.row_line(r))
+            .collect();
+        let hidden = rows.len().saturating_sub(start + room) + start;
+        if hidden > 0 {
+            lines.push(Line::styled(
+                format!("  +{hidden} more (Tab to reach)"),
+                self.theme.dim(),
+            ));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+    }
+
+    /// A box standing for one node: its title carries the node; `rows` go inside.
+    fn node_box(&self, f: &mut Frame, area: Rect, id: &str, rows: &[Row]) {
+        let Some(n) = self.t.node(id) else { return };
+        if area.height < 2 {
+            return;
+        }
+        let sel = self.is_selected(id);
+        let on = self.on_path.contains(id);
+        let title = match &n.kind {
+            NodeKind::Subnet { .. } => n.label.clone(),
+            NodeKind::VpcEndpoint { .. } => "S3 gateway endpoint".into(),
+            NodeKind::InternetGateway => "IGW".into(),
+            k => k.name().to_string(),
+        };
+        let title_style = if sel {
+            self.theme.selected()
+        } else {
+            status_style(n.status, self.theme).add_modifier(Modifier::BOLD)
+        };
+        let block = Block::bordered()
+            .border_type(if on {
+                BorderType::Thick
+            } else {
+                BorderType::Plain
+            })
+            .border_style(border_style(n.status, on, self.theme))
+            .title(Line::from(vec![
+                Span::raw(if sel { "›" } else { " " }),
+                Span::styled(format!("{title} [{}]", n.status.word()), title_style),
+                Span::raw(" "),
+            ]));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if rows.is_empty() {
+            // A one-node box shows its label inside (ids, addresses).
+            let body = match &n.kind {
+                NodeKind::Internet => "0.0.0.0/0".to_string(),
+                NodeKind::VpcEndpoint { .. } => n
+                    .details
+                    .iter()
+                    .find(|(k, _)| k == "endpoint id")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| "not created yet".into()),
+                NodeKind::Subnet { .. } => return,
+                _ => n.label.clone(),
+            };
+            f.render_widget(
+                Paragraph::new(Line::styled(format!(" {body}"), self.theme.dim())),
+                inner,
+            );
+        } else {
+            self.rows(f, inner, rows);
+        }
+    }
+
+    /// A box grouping several nodes (no node of its own).
+    fn group_box(&self, f: &mut Frame, area: Rect, title: &str, rows: &[Row]) {
+        if area.height < 2 {
+            return;
+        }
+        let on = rows
+            .iter()
+            .filter_map(|r| self.row_id(r))
+            .any(|id| self.on_path.contains(id));
+        let block = Block::bordered()
+            .border_type(if on {
+                BorderType::Thick
+            } else {
+                BorderType::Plain
+            })
+            .border_style(if on {
+                self.path_style()
+            } else {
+                self.theme.dim()
+            })
+            .title(Line::styled(title.to_string(), self.theme.title()));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        self.rows(f, inner, rows);
+    }
+
+    fn path_style(&self) -> Style {
+        if self.theme.color {
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    /// A vertical connector of `len` rows.
+    fn vline(&self, f: &mut Frame, x: u16, y: u16, len: u16, on: bool) {
+        let area = f.area();
+        let style = if on {
+            self.path_style()
+        } else {
+            self.theme.dim()
+        };
+        for dy in 0..len {
+            let (cx, cy) = (x, y + dy);
+            if cx < area.right() && cy < area.bottom() {
+                f.buffer_mut()[(cx, cy)]
+                    .set_symbol(if on { "┃" } else { "│" })
+                    .set_style(style);
+            }
+        }
+    }
+
+    /// A horizontal connector of `len` columns; the arrow points left or right.
+    fn hline(&self, f: &mut Frame, x: u16, y: u16, len: u16, on: bool, left: bool) {
+        let area = f.area();
+        let style = if on {
+            self.path_style()
+        } else {
+            self.theme.dim()
+        };
+        for dx in 0..len {
+            let (cx, cy) = (x + dx, y);
+            if cx >= area.right() || cy >= area.bottom() {
+                continue;
+            }
+            let sym = match (dx, left) {
+                (0, true) => "◄",
+                (d, false) if d + 1 == len => "►",
+                _ if on => "━",
+                _ => "─",
+            };
+            f.buffer_mut()[(cx, cy)].set_symbol(sym).set_style(style);
+        }
+    }
+}
+
+fn item_style(on_path: bool, theme: &Theme) -> Style {
+    if on_path {
+        if theme.color {
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        }
+    } else {
+        theme.text()
+    }
+}
+
+/// A status marker: a coloured dot, or (NO_COLOR) a distinct symbol.
+pub fn marker(s: Status, theme: &Theme) -> &'static str {
+    if theme.color {
+        match s {
+            Status::Missing => "○ ",
+            _ => "● ",
+        }
+    } else {
+        match s {
+            Status::Ready => "✓ ",
+            Status::Creating => "… ",
+            Status::Failed => "✗ ",
+            Status::Missing => "· ",
+            Status::Deleting => "↓ ",
+        }
+    }
+}
+
+pub fn status_style(s: Status, theme: &Theme) -> Style {
+    match s {
+        Status::Ready => theme.ok(),
+        Status::Creating => theme.warn(),
+        Status::Failed => theme.error(),
+        Status::Missing => theme.dim(),
+        Status::Deleting => {
+            if theme.color {
+                Style::new().fg(Color::Magenta)
+            } else {
+                Style::new()
+            }
+        }
+    }
+}
+
+fn border_style(s: Status, on_path: bool, theme: &Theme) -> Style {
+    let base = match s {
+        Status::Ready => theme.text(),
+        _ => status_style(s, theme),
+    };
+    if on_path {
+        base.add_modifier(Modifier::BOLD)
+    } else {
+        base
+    }
+}
+
+/// The details panel of one node: kind, status, details, and its edges.
+fn render_details(f: &mut Frame, area: Rect, t: &Topology, n: &Node, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{:<18}", "kind"), theme.dim()),
+            Span::raw(n.kind.name()),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{:<18}", "status"), theme.dim()),
+            Span::styled(n.status.word(), status_style(n.status, theme)),
+        ]),
+    ];
+    if let NodeKind::VpcEndpoint { service, kind } = &n.kind {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<18}", "endpoint"), theme.dim()),
+            Span::raw(format!("{service} ({kind:?})")),
+        ]));
+    }
+    for (k, v) in &n.details {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{k:<18}"), theme.dim()),
+            Span::raw(v.clone()),
+        ]));
+    }
+    let rels: Vec<String> = t
+        .edges
+        .iter()
+        .filter(|e| e.from == n.id || e.to == n.id)
+        .filter_map(|e| {
+            let (other, dir) = if e.from == n.id {
+                (&e.to, "→")
+            } else {
+                (&e.from, "←")
+            };
+            let o = t.node(other)?;
+            let kind = match e.kind {
+                EdgeKind::Traffic => "traffic",
+                EdgeKind::Contains => "contains",
+                EdgeKind::Uses => "uses",
+            };
+            Some(format!("{dir} {kind}: {} {}", o.kind.name(), o.label))
+        })
+        .collect();
+    if !rels.is_empty() {
+        lines.push(Line::raw(""));
+        for r in rels {
+            lines.push(Line::styled(r, theme.dim()));
+        }
+    }
+    let width = area.width.saturating_sub(4).min(84);
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(popup);
+    f.render_widget(Clear, popup);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .title(Line::styled(format!(" {} ", n.label), theme.title()))
+                .title_bottom(Line::styled(" Enter or Esc to close ", theme.dim())),
+        ),
+        popup,
+    );
+}
