@@ -88,6 +88,9 @@ pub enum Command {
     /// Check everything before a deploy, read-only: CIDR conflicts with the account's networks,
     /// names, an existing stack, quotas; suggests a free range. Exit 1 when something blocks.
     Preflight(PreflightArgs),
+    /// The whole first-time setup without the wizard: preflight, deploy, Studio domain, users.
+    /// Running it again changes nothing and exits 0.
+    Up(UpArgs),
     /// Studio user profiles of a project's domain: list, add, remove, sign-in URL.
     Users(UsersArgs),
     /// Delete the project: apps, spaces, user profiles, the Studio domain (with its home EFS
@@ -285,6 +288,20 @@ pub struct DeployArgs {
     /// If the stack is in UPDATE_ROLLBACK_FAILED, continue the rollback.
     #[arg(long)]
     pub continue_rollback: bool,
+}
+
+/// `studio-tui up`
+#[derive(Debug, Clone, Args)]
+pub struct UpArgs {
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Studio user profiles to create, comma-separated (default: the ones saved for this
+    /// project). Existing profiles are kept; none is removed.
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub users: Option<Vec<String>>,
+    /// Execute the change set without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]

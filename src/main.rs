@@ -135,6 +135,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
             Ok(ctx) => commands::events(&ctx, args).await,
             Err(code) => Ok(code),
         },
+        Some(Command::Up(args)) => match command_context(options, mode, &paths, g).await? {
+            Ok(ctx) => commands::up::up(&ctx, args).await,
+            Err(code) => Ok(code),
+        },
         Some(Command::Users(args)) => {
             // Names are checked before connecting, so a typo costs no AWS call.
             let session = match aws::connect(&options).await {

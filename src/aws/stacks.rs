@@ -317,6 +317,21 @@ impl Session {
         Ok(())
     }
 
+    /// The template body the stack was last deployed with (GetTemplate, Original stage).
+    pub async fn get_template(&self, name_or_id: &str) -> Result<String, AwsError> {
+        let out = self
+            .cloudformation()
+            .get_template()
+            .stack_name(name_or_id)
+            .template_stage(aws_sdk_cloudformation::types::TemplateStage::Original)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("cloudformation:GetTemplate", e, &self.error_context)
+            })?;
+        Ok(out.template_body().unwrap_or_default().to_string())
+    }
+
     /// DeleteStack with a ClientRequestToken; `retain` lists logical ids to keep (CloudFormation
     /// accepts it only for a stack in DELETE_FAILED).
     pub async fn delete_stack(

@@ -213,6 +213,31 @@ pub async fn plan(
 }
 
 /// [`plan`] with another template body (a template too large to send inline is staged in S3).
+/// The stack runs this template with these parameters already: no change set is needed, so
+/// none is created (a rerun makes no mutating call). Any doubt (a failed read) says no.
+async fn matches_stack(
+    session: &Session,
+    stack: &StackInfo,
+    params: &Parameters,
+    body: &str,
+) -> bool {
+    let wanted = params.to_cfn_parameters();
+    let same_params = wanted.len() == stack.parameters.len()
+        && wanted
+            .iter()
+            .all(|(k, v)| stack.parameters.get(*k).is_some_and(|have| have == v));
+    if !same_params {
+        return false;
+    }
+    match session.get_template(&stack.stack_id).await {
+        Ok(deployed) => deployed.trim_end() == body.trim_end(),
+        Err(e) => {
+            tracing::debug!("GetTemplate failed, planning a change set: {e}");
+            false
+        }
+    }
+}
+
 pub async fn plan_with_template(
     session: &Session,
     store: &SharedStore,
@@ -238,6 +263,9 @@ pub async fn plan_with_template(
                     stack: s.clone(),
                     recovery,
                 });
+            }
+            if s.is_complete() && matches_stack(session, s, params, body).await {
+                return Ok(Plan::UpToDate(s.clone()));
             }
             ChangeSetKind::Update
         }

@@ -729,10 +729,7 @@ async fn check_domain(session: &Session, project: &str, stack: Option<&StackInfo
                 finding(
                     Severity::Info,
                     "DOMAIN_EXISTS",
-                    format!(
-                        "SageMaker domain {} ({}) is {}",
-                        d.name, d.id, d.status
-                    ),
+                    format!("SageMaker domain {} ({}) is {}", d.name, d.id, d.status),
                     "nothing to do",
                 )
             } else {

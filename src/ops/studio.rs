@@ -914,3 +914,72 @@ mod tests {
         assert_eq!(d, p.max);
     }
 }
+
+/// What [`set_up`] did: the domain (created or adopted, InService) and each user's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetUp {
+    pub domain: DomainInfo,
+    pub users: Vec<UserOutcome>,
+}
+
+impl SetUp {
+    pub fn is_ok(&self) -> bool {
+        self.users.iter().all(UserOutcome::is_ok)
+    }
+}
+
+/// The Studio half of first-time setup, shared by the wizard and `up`: the domain on the
+/// stack's network (created, or adopted when it exists), its id recorded in the run state, then
+/// the users (existing ones are reported, not duplicated). Running it again changes nothing.
+pub async fn set_up(
+    session: &Session,
+    store: Option<&crate::ops::deploy::SharedStore>,
+    stack: &StackInfo,
+    project: &str,
+    users: &[String],
+    tx: &Progress,
+) -> Result<SetUp, AwsError> {
+    validate_user_names(users.iter().map(String::as_str))?;
+    if !stack.is_complete() {
+        return Err(AwsError::new(
+            ErrorKind::Validation,
+            "studio-tui",
+            format!(
+                "the stack {} is {}: the Studio domain needs a stack in CREATE_COMPLETE or \
+                 UPDATE_COMPLETE",
+                stack.stack_name, stack.status
+            ),
+        )
+        .with_fix("deploy the stack first (`studio-tui deploy`), then run this again"));
+    }
+    let network = StudioNetwork::from_stack(stack).map_err(|m| {
+        AwsError::new(ErrorKind::Validation, "studio-tui", m)
+            .with_fix("deploy studio-tui's template to this stack (`studio-tui deploy`)")
+    })?;
+    let domain = ensure_domain(session, project, &network, tx).await?;
+    if let Some(store) = store
+        && let Ok(mut s) = store.lock()
+    {
+        let mut run =
+            s.run(&session.region, project)
+                .cloned()
+                .unwrap_or_else(|| crate::state::RunState {
+                    stack_name: stack.stack_name.clone(),
+                    stack_id: Some(stack.stack_id.clone()),
+                    ..Default::default()
+                });
+        if run.domain_id.as_deref() != Some(domain.id.as_str()) {
+            run.domain_id = Some(domain.id.clone());
+            if let Err(e) = s.save_run(&session.region, project, run) {
+                tracing::warn!("cannot record the domain id: {e}");
+            }
+        }
+    }
+    let users = if users.is_empty() {
+        Vec::new()
+    } else {
+        let specs = users.iter().map(|n| UserSpec::named(n.as_str())).collect();
+        create_users(session, &domain.id, specs, tx).await?
+    };
+    Ok(SetUp { domain, users })
+}

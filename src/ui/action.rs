@@ -3,11 +3,11 @@
 use crossterm::event::KeyEvent;
 
 use crate::aws::stacks::StackInfo;
+use crate::aws::studio::DomainInfo;
 use crate::aws::{AwsError, Identity, Session};
 use crate::core::params::Parameters;
 use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
 use crate::ops::preflight::{PreflightInput, PreflightMsg, PreflightReport};
-use crate::aws::studio::DomainInfo;
 use crate::ops::studio::{StudioMsg, UserOutcome, UserView};
 
 /// One input to [`crate::ui::app::App::update`].

@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use super::action::{Action, Effect};
 use super::screens::deploy::{self, DeployState};
+use super::screens::domain::{self, DomainState};
 use super::screens::params::{self, FormOutcome, ParamsState};
 use super::screens::preflight::{self, PreflightState};
 use super::screens::review::{self, ReviewOutcome, ReviewScreen, ReviewState};
-use super::screens::domain::{self, DomainState};
 use super::screens::session::{self, SessionState};
-use super::screens::users::{self, UsersState};
 use super::screens::topology::{self, TopologyState};
+use super::screens::users::{self, UsersState};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
@@ -652,7 +652,7 @@ impl App {
             return (true, Vec::new());
         }
         if self.step != Step::Topology
-            && key.code == KeyCode::Char('t')
+            && key.code == KeyCode::Char('g')
             && self.session.session.is_some()
         {
             return (true, self.open_topology());

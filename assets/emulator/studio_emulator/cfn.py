@@ -1468,6 +1468,18 @@ def _stack_outputs(self: Stack) -> Any:
 _ORIG_OUTPUTS = Stack.outputs
 
 
+def _stack_parameter_list(self: Any) -> list[dict[str, Any]]:
+    """DescribeStacks' Parameters as CloudFormation returns them: list-typed values joined with
+    commas (moto renders the Python list), NoEcho values masked by *key* (moto compares values)."""
+    no_echo = self.resource_map.no_echo_parameter_keys
+    out = []
+    for k, v in self.resource_map.resolved_parameters.items():
+        if isinstance(v, (list, tuple)):
+            v = ",".join(str(x) for x in v)
+        out.append({"ParameterKey": k, "ParameterValue": "****" if k in no_echo else v})
+    return out
+
+
 def install() -> None:
     """Patch moto in-process. Idempotent; call before the server starts."""
     global _INSTALLED
@@ -1493,6 +1505,7 @@ def install() -> None:
     # 2. outputs only when a stack is stable (moto would otherwise resolve them lazily,
     #    creating resources as a side effect)
     Stack.outputs = property(_stack_outputs)  # type: ignore[assignment, method-assign]
+    Stack.parameter_list = property(_stack_parameter_list)  # type: ignore[assignment, method-assign]
 
     # 3. API handlers
     R = CloudFormationResponse

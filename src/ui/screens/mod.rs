@@ -1,13 +1,13 @@
 //! One module per wizard step.
 
 pub mod deploy;
+pub mod domain;
 pub mod params;
 pub mod preflight;
 pub mod review;
-pub mod domain;
 pub mod session;
-pub mod users;
 pub mod topology;
+pub mod users;
 
 /// Per-screen loading state: one enum, never a handful of booleans.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,182 @@
+//! `studio-tui up` end to end: the real binary against the emulator with the real template —
+//! preflight, deploy, domain, users; a rerun that makes no mutating call; day-2 users; destroy
+//! with nothing left behind.
+
+mod common;
+
+use serde_json::Value;
+
+const REGION: &str = "us-east-1";
+
+fn binary(home: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("studio-tui").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("STUDIO_TUI_HOME", home.join("st"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ENDPOINT_URL", &common::emulator().endpoint)
+        .args(["--region", REGION]);
+    cmd
+}
+
+fn is_mutating(action: &str) -> bool {
+    !["Describe", "List", "Get", "Head", "Search"]
+        .iter()
+        .any(|p| action.starts_with(p))
+}
+
+fn mutating_since(from: usize) -> Vec<String> {
+    common::emulator().requests()[from..]
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or_default().to_string())
+        .filter(|a| is_mutating(a))
+        .collect()
+}
+
+fn run(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    binary(home).args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn up_rerun_users_and_destroy() {
+    let emu = common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let project = common::unique_name("up");
+    // Its own range, so no other test of this binary overlaps it.
+    let vpc = [
+        "--project-name",
+        &project,
+        "--vpc-cidr",
+        "10.60.0.0/16",
+        "--firewall-subnet-cidr",
+        "10.60.1.0/24",
+        "--nat-subnet-cidr",
+        "10.60.2.0/24",
+        "--studio-subnet-cidr",
+        "10.60.3.0/24",
+    ];
+
+    // A bad user name is refused before any AWS call; nothing is created.
+    let before = emu.requests().len();
+    let bad = run(
+        h,
+        &[&["up", "--yes", "--users", "ok,Not_Valid"][..], &vpc].concat(),
+    );
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    assert!(
+        text(&bad.stderr).contains("Not_Valid"),
+        "{}",
+        text(&bad.stderr)
+    );
+    assert!(mutating_since(before).is_empty());
+
+    // First run: everything is created.
+    let first = run(
+        h,
+        &[&["up", "--yes", "--plain", "--users", "ann,ben"][..], &vpc].concat(),
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    assert!(out.contains("Ready: stack"), "{out}");
+    assert!(out.contains("ann") && out.contains("created"), "{out}");
+    // The layout under STUDIO_TUI_HOME belongs to config::Paths: find runs.json in it.
+    let runs_file = walk(h).into_iter().find(|p| p.ends_with("runs.json"));
+    let runs = std::fs::read_to_string(runs_file.expect("runs.json saved")).unwrap();
+    assert!(runs.contains("\"domain_id\""), "domain id recorded: {runs}");
+
+    // Second run, same answers (saved, users included): nothing to do, no mutating call.
+    let before = emu.requests().len();
+    let again = run(h, &["up", "--yes", "--plain", "--project-name", &project]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    let err = text(&again.stderr);
+    assert!(err.contains("up to date"), "{err}");
+    assert!(
+        text(&again.stdout).contains("already exists"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(mutating_since(before), Vec::<String>::new());
+
+    // JSON: one object per line, ending with the summary.
+    let json = run(h, &["--json", "up", "--yes", "--project-name", &project]);
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));
+    let lines: Vec<Value> = text(&json.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.first().unwrap()["type"], "preflight");
+    let last = lines.last().unwrap();
+    assert_eq!(last["type"], "up");
+    assert_eq!(last["ok"], true);
+
+    // Day 2: add one, remove one.
+    let add = run(h, &["users", "add", "cid", "--project-name", &project]);
+    assert_eq!(add.status.code(), Some(0), "{add:?}");
+    let rm = run(
+        h,
+        &[
+            "users",
+            "remove",
+            "ben",
+            "--yes",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(rm.status.code(), Some(0), "{rm:?}");
+    let list = run(h, &["--json", "users", "list", "--project-name", &project]);
+    let doc: Value = serde_json::from_slice(&list.stdout).unwrap();
+    let names: Vec<&str> = doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ann", "cid"]);
+
+    // Teardown: nothing left behind.
+    let destroy = run(
+        h,
+        &[
+            "destroy",
+            "--yes",
+            "--empty-buckets",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(destroy.status.code(), Some(0), "{}", text(&destroy.stderr));
+    let status = run(h, &["--json", "status", "--project-name", &project]);
+    let s = text(&status.stdout);
+    assert!(
+        !s.contains("CREATE_COMPLETE") && !s.contains("UPDATE_COMPLETE"),
+        "{s}"
+    );
+    let list = run(h, &["--json", "users", "list", "--project-name", &project]);
+    assert_ne!(list.status.code(), Some(0), "no domain any more: {list:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
