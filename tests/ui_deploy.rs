@@ -611,6 +611,26 @@ async fn deploy_complete_with_outputs_and_timeline() {
 }
 
 #[tokio::test]
+async fn n_after_a_complete_deploy_starts_the_studio_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    // not while it runs
+    let (_, effects) = a.update(key(KeyCode::Char('n')));
+    assert!(effects.is_empty());
+    assert_eq!(a.step, Step::Deploy);
+    let o = outcome(true, "CREATE_COMPLETE", &a);
+    a.update(Action::Deploy(DeployMsg::Finished {
+        outcome: Box::new(o),
+    }));
+    let (_, effects) = a.update(key(KeyCode::Char('n')));
+    assert_eq!(a.step, Step::Domain);
+    match effects.as_slice() {
+        [Effect::SetUpStudio { project, .. }] => assert_eq!(project, "sagemaker-studio-vpc"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn filter_the_event_log() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = deploying(&dir).await;

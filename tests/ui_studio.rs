@@ -262,3 +262,157 @@ fn sign_in_url_overlay_explains_vpc_only() {
     a.update(key(KeyCode::Esc));
     assert!(!a.should_quit(), "Esc closes the overlay first");
 }
+
+fn complete_stack() -> studio_tui::aws::stacks::StackInfo {
+    let outputs = [
+        ("VpcId", "vpc-0abc1234def567890"),
+        ("AvailabilityZone", "eu-west-1a"),
+        ("FirewallEndpointId", "vpce-0fw123"),
+        ("NatGatewayId", "nat-0123"),
+        ("InternetGatewayId", "igw-0123"),
+        ("DataBucketName", "sagemaker-studio-vpc-data"),
+        ("ModelsBucketName", "sagemaker-studio-vpc-models"),
+        ("S3VPCEndpointId", "vpce-0s3"),
+    ];
+    let params = [
+        ("VpcCIDR", "10.2.0.0/16"),
+        ("FirewallSubnetCIDR", "10.2.1.0/24"),
+        ("NATGatewaySubnetCIDR", "10.2.2.0/24"),
+        ("SageMakerStudioSubnetCIDR", "10.2.3.0/24"),
+        ("AllowedDomains", ".amazonaws.com,.pypi.org"),
+    ];
+    studio_tui::aws::stacks::StackInfo {
+        stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/sagemaker-studio-vpc/1"
+            .into(),
+        stack_name: "sagemaker-studio-vpc".into(),
+        status: "CREATE_COMPLETE".into(),
+        status_reason: None,
+        outputs: outputs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        parameters: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        creation_time: Some("2026-11-26T09:00:00Z".into()),
+        last_updated_time: None,
+    }
+}
+
+#[test]
+fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
+    let mut a = app(false);
+    let (_, effects) = a.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
+    assert_eq!(a.step, Step::Overview);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadUsers {
+            project: "sagemaker-studio-vpc".into()
+        }]
+    );
+    assert!(a.is_animating(), "spinner while the domain is looked up");
+    let domain = DomainInfo {
+        id: "d-abcdef123456".into(),
+        name: "sagemaker-studio-vpc".into(),
+        status: "InService".into(),
+        ..DomainInfo::default()
+    };
+    let users = vec![UserView {
+        name: "alice".into(),
+        status: "InService".into(),
+        apps: vec![],
+        spaces: vec![],
+    }];
+    a.update(Action::UsersLoaded(Box::new(Ok((domain, users)))));
+    assert!(!a.is_animating());
+    let screen = draw(&a, 110, 26);
+    assert!(screen.contains("d-abcdef123456") && screen.contains("alice"));
+    insta::assert_snapshot!("overview", screen);
+
+    let (_, effects) = a.update(key(KeyCode::Char('u')));
+    assert_eq!(a.step, Step::Users);
+    assert!(matches!(effects.as_slice(), [Effect::LoadUsers { .. }]));
+    // b comes back to the overview, which refreshes
+    let (_, effects) = a.update(key(KeyCode::Char('b')));
+    assert_eq!(a.step, Step::Overview);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadUsers { .. }))
+    );
+}
+
+#[test]
+fn overview_without_a_domain_offers_to_create_it() {
+    let mut a = app(false);
+    a.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
+    a.update(Action::UsersLoaded(Box::new(Err(AwsError::new(
+        ErrorKind::NotFound,
+        "sagemaker:ListDomains",
+        "there is no Studio domain named sagemaker-studio-vpc here yet",
+    )))));
+    let screen = draw(&a, 110, 26);
+    assert!(screen.contains("Press s to create it"), "{screen}");
+    insta::assert_snapshot!("overview_no_domain", screen);
+    // u does nothing without a domain; s starts the Studio step
+    let (_, effects) = a.update(key(KeyCode::Char('u')));
+    assert!(effects.is_empty());
+    let (_, effects) = a.update(key(KeyCode::Char('s')));
+    assert_eq!(a.step, Step::Domain);
+    assert_eq!(
+        effects,
+        vec![Effect::SetUpStudio {
+            project: "sagemaker-studio-vpc".into(),
+            users: vec![]
+        }]
+    );
+}
+
+#[test]
+fn read_only_overview_does_not_create_a_domain() {
+    let mut a = app(true);
+    a.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
+    a.update(Action::UsersLoaded(Box::new(Err(AwsError::new(
+        ErrorKind::NotFound,
+        "sagemaker:ListDomains",
+        "no domain",
+    )))));
+    assert!(draw(&a, 110, 26).contains("Read-only: creating it is disabled"));
+    let (_, effects) = a.update(key(KeyCode::Char('s')));
+    assert!(effects.is_empty());
+    assert_eq!(a.step, Step::Overview);
+}
+
+#[test]
+fn studio_step_done_then_u_opens_users_and_a_failure_can_be_retried() {
+    let mut a = app(false);
+    a.open_studio_progress("team-a-studio", &["alice".into()]);
+    a.update(Action::Studio(dom("InService", None)));
+    a.update(Action::Studio(user("alice", "InService", 7)));
+    // keys do nothing while it runs
+    let (_, effects) = a.update(key(KeyCode::Char('u')));
+    assert!(effects.is_empty() && a.step == Step::Domain);
+    a.update(Action::StudioDone(Box::new(Ok(()))));
+    assert!(!a.is_animating());
+    let screen = draw(&a, 100, 22);
+    assert!(screen.contains("Studio is ready"), "{screen}");
+    let (_, effects) = a.update(key(KeyCode::Char('u')));
+    assert_eq!(a.step, Step::Users);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadUsers {
+            project: "team-a-studio".into()
+        }]
+    );
+
+    let mut b = app(false);
+    b.open_studio_progress("team-a-studio", &[]);
+    b.update(Action::StudioDone(Box::new(Err(AwsError::new(
+        ErrorKind::Other,
+        "sagemaker:CreateDomain",
+        "boom",
+    )))));
+    let (_, effects) = b.update(key(KeyCode::Char('r')));
+    assert!(matches!(effects.as_slice(), [Effect::SetUpStudio { .. }]));
+}

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{AwsError, ErrorKind, Session};
 
 /// A Studio domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DomainInfo {
     pub id: String,
     pub name: String,

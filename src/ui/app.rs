@@ -9,8 +9,10 @@ use ratatui::layout::{Constraint, Layout};
 use std::time::Duration;
 
 use super::action::{Action, Effect};
+use super::screens::Loadable;
 use super::screens::deploy::{self, DeployState};
 use super::screens::domain::{self, DomainState};
+use super::screens::overview::{self, OverviewState};
 use super::screens::params::{self, FormOutcome, ParamsState};
 use super::screens::preflight::{self, PreflightState};
 use super::screens::review::{self, ReviewOutcome, ReviewScreen, ReviewState};
@@ -20,6 +22,7 @@ use super::screens::users::{self, UsersState};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
+use crate::aws::stacks::StackInfo;
 use crate::core::params::Parameters;
 use crate::ops::deploy::{DeployMsg, Plan, Recovery, SharedStore};
 
@@ -40,6 +43,8 @@ pub enum Step {
     Domain,
     /// Day-2 user management.
     Users,
+    /// An existing deployment at a glance (where studio-tui opens when one exists).
+    Overview,
     /// The live topology of the deployed environment.
     Topology,
 }
@@ -54,6 +59,7 @@ impl Step {
             Step::Deploy => "5 · Deploy",
             Step::Domain => "6 · Studio domain and users",
             Step::Users => "Users",
+            Step::Overview => "Overview",
             Step::Topology => "Topology",
         }
     }
@@ -72,6 +78,9 @@ pub struct App {
     pub planned_users: u32,
     pub studio: DomainState,
     pub users: UsersState,
+    pub overview: Option<OverviewState>,
+    /// Where `b` on the users screen returns to.
+    users_from: Step,
     pub topology: TopologyState,
     /// Where Esc in the topology view returns to.
     topology_from: Step,
@@ -110,6 +119,8 @@ impl App {
             planned_users: 5,
             studio: DomainState::default(),
             users: UsersState::new("", options.read_only),
+            overview: None,
+            users_from: Step::Session,
             topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
             topology_from: Step::Session,
             help_open: false,
@@ -160,6 +171,102 @@ impl App {
         self.step = Step::Domain;
     }
 
+    /// Land on the overview of an existing deployment and look its Studio domain up.
+    pub fn open_overview(&mut self, stack: StackInfo) -> Vec<Effect> {
+        let project = self.project();
+        self.overview = Some(OverviewState::new(&project, stack, self.read_only));
+        self.step = Step::Overview;
+        vec![Effect::LoadUsers { project }]
+    }
+
+    /// Reload the overview's domain and users (after coming back to it).
+    fn refresh_overview(&mut self) -> Vec<Effect> {
+        match self.overview.as_mut() {
+            Some(o) if self.step == Step::Overview => {
+                o.studio = Loadable::Loading;
+                vec![
+                    Effect::LoadUsers {
+                        project: o.project.clone(),
+                    },
+                    Effect::LookupStack(o.stack.stack_id.clone()),
+                ]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The users to create with the domain: those of the form, else the saved ones.
+    fn planned_user_names(&self, project: &str) -> Vec<String> {
+        if let Some(p) = &self.params
+            && !p.users.is_empty()
+        {
+            return p.users.clone();
+        }
+        let region = self.region().unwrap_or_default();
+        self.store
+            .as_ref()
+            .and_then(|s| {
+                s.lock()
+                    .ok()?
+                    .saved_answers(&region, Some(project))
+                    .map(|a| a.users.clone())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The Studio step: domain (created or adopted), then the users; the same operation as `up`.
+    pub fn start_studio(&mut self) -> Vec<Effect> {
+        let project = self.current_project();
+        let users = self.planned_user_names(&project);
+        self.open_studio_progress(&project, &users);
+        vec![Effect::SetUpStudio { project, users }]
+    }
+
+    fn on_domain_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
+        if !self.studio.finished {
+            return (false, Vec::new());
+        }
+        match key.code {
+            KeyCode::Char('u') if self.studio.error.is_none() => {
+                let project = self.studio.project.clone();
+                self.users_from = Step::Domain;
+                (true, self.open_users(&project))
+            }
+            KeyCode::Char('r') if self.studio.error.is_some() => (true, self.start_studio()),
+            _ => (false, Vec::new()),
+        }
+    }
+
+    fn on_overview_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(o) = self.overview.as_ref() else {
+            return (false, Vec::new());
+        };
+        match key.code {
+            KeyCode::Char('u') if o.has_domain() => {
+                let project = o.project.clone();
+                self.users_from = Step::Overview;
+                (true, self.open_users(&project))
+            }
+            KeyCode::Char('s') if !o.has_domain() && !o.is_busy() => {
+                if self.read_only {
+                    return (false, Vec::new());
+                }
+                (true, self.start_studio())
+            }
+            KeyCode::Char('d') => {
+                // The update goes through the same preflight, form and review.
+                self.step = Step::Session;
+                (true, self.next_step())
+            }
+            KeyCode::Char('r') => (true, self.refresh_overview()),
+            KeyCode::Char('b') => {
+                self.step = Step::Session;
+                (true, Vec::new())
+            }
+            _ => (false, Vec::new()),
+        }
+    }
+
     /// Open the day-2 users screen of a project and load it.
     pub fn open_users(&mut self, project: &str) -> Vec<Effect> {
         self.users = UsersState::new(project, self.read_only);
@@ -192,6 +299,7 @@ impl App {
             || (self.step == Step::Preflight && self.preflight.is_running())
             || (self.step == Step::Domain && self.studio.is_busy())
             || (self.step == Step::Users && self.users.is_busy())
+            || (self.step == Step::Overview && self.overview.as_ref().is_some_and(|o| o.is_busy()))
             || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()));
         if spinner {
             Some(Duration::from_millis(120))
@@ -217,6 +325,7 @@ impl App {
             Step::Preflight => preflight::KEYS,
             Step::Domain => domain::KEYS,
             Step::Users => users::KEYS,
+            Step::Overview => overview::KEYS,
             Step::Topology => topology::KEYS,
         }
     }
@@ -358,7 +467,12 @@ impl App {
                     users: form.users.clone(),
                 }]
             }
-            Step::Review | Step::Deploy | Step::Domain | Step::Users | Step::Topology => Vec::new(),
+            Step::Review
+            | Step::Deploy
+            | Step::Domain
+            | Step::Users
+            | Step::Topology
+            | Step::Overview => Vec::new(),
         }
     }
 
@@ -410,6 +524,17 @@ impl App {
                 Ok(Some(stack)) if stack.is_in_progress() && self.step == Step::Session => {
                     self.start_deploy("Reattaching to the running operation");
                     (true, vec![Effect::Reattach(stack)])
+                }
+                Ok(Some(stack)) if self.step == Step::Overview => {
+                    if let Some(o) = self.overview.as_mut() {
+                        o.stack = stack;
+                    }
+                    (true, Vec::new())
+                }
+                Ok(Some(stack))
+                    if self.step == Step::Session && stack.status != "DELETE_COMPLETE" =>
+                {
+                    (true, self.open_overview(stack))
                 }
                 _ => (false, Vec::new()),
             },
@@ -489,6 +614,15 @@ impl App {
             }
             Action::PreflightDone(report) => {
                 self.preflight.on_done(*report);
+                (true, Vec::new())
+            }
+            Action::UsersLoaded(result) if self.step == Step::Overview => {
+                if let Some(o) = self.overview.as_mut() {
+                    o.studio = match *result {
+                        Ok(v) => Loadable::Loaded(v),
+                        Err(e) => Loadable::Failed(e),
+                    };
+                }
                 (true, Vec::new())
             }
             Action::UsersLoaded(result) => {
@@ -612,6 +746,15 @@ impl App {
             return (true, Vec::new());
         }
         if self.step == Step::Review
+            && key.code == KeyCode::Char('n')
+            && self
+                .review
+                .as_ref()
+                .is_some_and(|r| matches!(r.state, ReviewState::UpToDate(_)))
+        {
+            return (true, self.start_studio());
+        }
+        if self.step == Step::Review
             && let Some(r) = self.review.as_mut()
         {
             match r.on_key(key) {
@@ -682,11 +825,16 @@ impl App {
                 None => (false, Vec::new()),
             },
             Step::Deploy => self.on_deploy_key(key),
-            Step::Domain => (false, Vec::new()),
+            Step::Domain => self.on_domain_key(key),
+            Step::Users if key.code == KeyCode::Char('b') => {
+                self.step = self.users_from;
+                (true, self.refresh_overview())
+            }
             Step::Users => match self.users.on_key(key) {
                 Some(effects) => (true, effects),
                 None => (false, Vec::new()),
             },
+            Step::Overview => self.on_overview_key(key),
             Step::Topology => match self.topology.on_key(key) {
                 Some(effects) => (true, effects),
                 None => (false, Vec::new()),
@@ -732,6 +880,11 @@ impl App {
             .as_ref()
             .is_some_and(|o| o.ok && d.operation == "delete");
         match key.code {
+            KeyCode::Char('n')
+                if !running && d.outcome.as_ref().is_some_and(|o| o.ok) && !deleted =>
+            {
+                (true, self.start_studio())
+            }
             KeyCode::Char('b') if !running => {
                 self.back_to_params(None);
                 (true, Vec::new())
@@ -791,6 +944,11 @@ impl App {
             }
             Step::Domain => self.studio.render(f, body, &self.theme, self.tick),
             Step::Users => self.users.render(f, body, &self.theme, self.tick),
+            Step::Overview => {
+                if let Some(o) = &self.overview {
+                    o.render(f, body, &self.theme, self.tick);
+                }
+            }
             Step::Topology => {
                 let wide =
                     area.width >= topology::MIN_DIAGRAM.0 && area.height >= topology::MIN_DIAGRAM.1;

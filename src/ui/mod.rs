@@ -227,6 +227,34 @@ fn spawn_effect(
                 let _ = tx.send(Action::DeployEnded(Box::new(result)));
             });
         }
+        Effect::SetUpStudio { project, users } => {
+            let (ptx, mut prx) = mpsc::unbounded_channel::<crate::ops::studio::StudioMsg>();
+            let fwd = tx.clone();
+            tokio::spawn(async move {
+                while let Some(m) = prx.recv().await {
+                    let _ = fwd.send(Action::Studio(m));
+                }
+            });
+            tokio::spawn(async move {
+                let result = async {
+                    let s = session.ok_or_else(no_session)?;
+                    let stack = s.describe_stack(&project).await?.ok_or_else(|| {
+                        AwsError::new(
+                            aws::ErrorKind::NotFound,
+                            "cloudformation:DescribeStacks",
+                            format!("there is no stack {project} in {}", s.region),
+                        )
+                        .with_fix("deploy the environment first (n from the session step)")
+                    })?;
+                    crate::ops::studio::set_up(&s, Some(&store), &stack, &project, &users, &ptx)
+                        .await
+                        .map(|_| ())
+                }
+                .await;
+                drop(ptx);
+                let _ = tx.send(Action::StudioDone(Box::new(result)));
+            });
+        }
         Effect::Reattach(stack) => {
             let dtx = forward(&tx);
             tokio::spawn(async move {

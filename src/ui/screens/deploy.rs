@@ -19,10 +19,12 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("End", "follow"),
     KeyHint::new("/", "filter"),
     KeyHint::new("t", "timeline"),
+    KeyHint::new("n", "next: Studio (when complete)"),
     KeyHint::new("b", "back (when done)"),
     KeyHint::new("q", "quit"),
     KeyHint::help_only("Esc", "close the filter; clear it"),
     KeyHint::help_only("r", "deploy again after a delete & retry"),
+    KeyHint::help_only("g", "topology"),
     KeyHint::help_only("?", "help"),
 ];
 

@@ -12,6 +12,9 @@ use crate::ui::theme::Theme;
 use crate::ui::widgets::{KeyHint, spinner};
 
 pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("u", "users (when ready)"),
+    KeyHint::new("r", "retry (after a failure)"),
+    KeyHint::new("g", "topology"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
     KeyHint::help_only("Esc", "close help, or quit"),
@@ -165,6 +168,12 @@ impl DomainState {
                     Span::styled(detail.clone(), style),
                 ]));
             }
+        }
+        if self.finished && self.error.is_none() {
+            lines.push(Line::from(vec![
+                Span::styled("✔ Studio is ready. ", theme.ok()),
+                Span::raw("Press u to manage users (sign-in URLs, apps), g for the topology."),
+            ]));
         }
         if let Some(e) = &self.error {
             lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));

@@ -23,6 +23,7 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("C", "continue rollback"),
     KeyHint::new("?", "help"),
     KeyHint::help_only("b", "back to the parameters (up to date, failed)"),
+    KeyHint::help_only("n", "next: Studio domain and users (up to date)"),
     KeyHint::help_only("q", "quit"),
 ];
 
@@ -158,7 +159,8 @@ impl ReviewScreen {
                 ));
                 lines.push(Line::raw(""));
                 lines.push(Line::raw(
-                    "Nothing to deploy. Change a parameter (b) to update the stack.",
+                    "Nothing to deploy. n goes on to the Studio domain and users; b changes a \
+                     parameter to update the stack.",
                 ));
                 " Up to date "
             }

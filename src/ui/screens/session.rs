@@ -42,6 +42,7 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("Enter", "use selection"),
     KeyHint::new("r", "refresh identity"),
     KeyHint::help_only("n", "next: preflight (once the identity is known)"),
+    KeyHint::help_only("g", "topology of the project"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
     KeyHint::help_only("j / k", "move down / up"),

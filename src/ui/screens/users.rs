@@ -23,6 +23,7 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("d", "remove"),
     KeyHint::new("u", "sign-in URL"),
     KeyHint::new("r", "refresh"),
+    KeyHint::new("b", "back"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
     KeyHint::help_only("Enter", "confirm the name being typed"),

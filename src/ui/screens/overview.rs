@@ -1,0 +1,252 @@
+//! Where studio-tui opens on an existing deployment: the stack, the network it built, the Studio
+//! domain and its users, each one key away from its screen.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::Loadable;
+use crate::aws::stacks::StackInfo;
+use crate::aws::studio::DomainInfo;
+use crate::aws::{AwsError, ErrorKind};
+use crate::ops::studio::UserView;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{KeyHint, spinner};
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("u", "users"),
+    KeyHint::new("g", "topology"),
+    KeyHint::new("s", "set up Studio"),
+    KeyHint::new("d", "deploy an update"),
+    KeyHint::new("r", "refresh"),
+    KeyHint::new("?", "help"),
+    KeyHint::new("q", "quit"),
+    KeyHint::help_only("b", "back to account and region"),
+    KeyHint::help_only("Esc", "close help, or quit"),
+    KeyHint::help_only("Ctrl-C", "quit"),
+];
+
+/// The project at a glance.
+#[derive(Debug)]
+pub struct OverviewState {
+    pub project: String,
+    pub stack: StackInfo,
+    /// The domain and its users; a NotFound error means "no domain yet".
+    pub studio: Loadable<(DomainInfo, Vec<UserView>), AwsError>,
+    pub read_only: bool,
+}
+
+impl OverviewState {
+    pub fn new(project: &str, stack: StackInfo, read_only: bool) -> OverviewState {
+        OverviewState {
+            project: project.to_string(),
+            stack,
+            studio: Loadable::Loading,
+            read_only,
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.studio.is_loading()
+    }
+
+    /// The domain exists (and the users screen has something to show).
+    pub fn has_domain(&self) -> bool {
+        matches!(self.studio, Loadable::Loaded(_))
+    }
+
+    /// No domain yet: `s` creates it.
+    pub fn domain_missing(&self) -> bool {
+        matches!(&self.studio, Loadable::Failed(e) if e.kind == ErrorKind::NotFound)
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let s = &self.stack;
+        let out = |k: &str| s.output(k).unwrap_or("–").to_string();
+        let param = |k: &str| s.parameters.get(k).cloned().unwrap_or_default();
+        let status_style = if s.is_complete() {
+            theme.ok()
+        } else if s.is_in_progress() {
+            theme.warn()
+        } else {
+            theme.error()
+        };
+        let row = |label: &str, value: Vec<Span<'static>>| {
+            let mut spans = vec![Span::styled(format!("{label:<14}"), theme.dim())];
+            spans.extend(value);
+            Line::from(spans)
+        };
+        let mut lines = vec![
+            row(
+                "Stack",
+                vec![
+                    Span::styled(s.stack_name.clone(), theme.text()),
+                    Span::raw("  "),
+                    Span::styled(s.status.clone(), status_style),
+                    Span::styled(
+                        s.last_updated_time
+                            .as_ref()
+                            .or(s.creation_time.as_ref())
+                            .map(|t| format!("  since {t}"))
+                            .unwrap_or_default(),
+                        theme.dim(),
+                    ),
+                ],
+            ),
+            row(
+                "VPC",
+                vec![Span::raw(format!(
+                    "{}  {}  in {}",
+                    out("VpcId"),
+                    param("VpcCIDR"),
+                    out("AvailabilityZone")
+                ))],
+            ),
+            row(
+                "Subnets",
+                vec![Span::raw(format!(
+                    "firewall {}  NAT {}  Studio {}",
+                    param("FirewallSubnetCIDR"),
+                    param("NATGatewaySubnetCIDR"),
+                    param("SageMakerStudioSubnetCIDR")
+                ))],
+            ),
+            row(
+                "Firewall",
+                vec![Span::raw(format!(
+                    "endpoint {}  allows {}",
+                    out("FirewallEndpointId"),
+                    param("AllowedDomains")
+                ))],
+            ),
+            row(
+                "Egress",
+                vec![Span::raw(format!(
+                    "NAT {} → firewall → {}",
+                    out("NatGatewayId"),
+                    out("InternetGatewayId")
+                ))],
+            ),
+            row(
+                "Buckets",
+                vec![Span::raw(format!(
+                    "{}  {}  (only through {})",
+                    out("DataBucketName"),
+                    out("ModelsBucketName"),
+                    out("S3VPCEndpointId")
+                ))],
+            ),
+        ];
+        if let Some(reason) = &s.status_reason
+            && !s.is_complete()
+        {
+            lines.push(row(
+                "Reason",
+                vec![Span::styled(reason.clone(), theme.error())],
+            ));
+        }
+        let [top, bottom] = Layout::vertical([
+            Constraint::Length(lines.len() as u16 + 2),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(Line::styled(
+                    format!(" Project {} ", self.project),
+                    theme.title(),
+                ))),
+            top,
+        );
+
+        let mut lines = Vec::new();
+        match &self.studio {
+            Loadable::Idle | Loadable::Loading => lines.push(Line::from(vec![
+                Span::styled(spinner(tick), theme.key()),
+                Span::raw(" Looking up the Studio domain…"),
+            ])),
+            Loadable::Loaded((d, users)) => {
+                let style = match d.status.as_str() {
+                    "InService" => theme.ok(),
+                    "Failed" | "Delete_Failed" | "Update_Failed" => theme.error(),
+                    _ => theme.warn(),
+                };
+                lines.push(row(
+                    "Domain",
+                    vec![
+                        Span::raw(format!("{}  ", d.id)),
+                        Span::styled(d.status.clone(), style),
+                        Span::styled("  IAM · VpcOnly", theme.dim()),
+                    ],
+                ));
+                if let Some(reason) = &d.failure_reason {
+                    lines.push(row(
+                        "FailureReason",
+                        vec![Span::styled(reason.clone(), theme.error())],
+                    ));
+                }
+                let apps: usize = users
+                    .iter()
+                    .map(|u| u.apps.iter().filter(|a| a.is_live()).count())
+                    .sum();
+                lines.push(row(
+                    "Users",
+                    vec![Span::raw(format!(
+                        "{} profile(s), {apps} app(s) running — press u to manage them",
+                        users.len()
+                    ))],
+                ));
+                for u in users.iter().take(8) {
+                    lines.push(Line::from(vec![
+                        Span::raw(format!("  {:<24}", u.name)),
+                        Span::styled(format!("{:<12}", u.status), theme.dim()),
+                        Span::styled(
+                            format!(
+                                "{} app(s), {} space(s)",
+                                u.apps.iter().filter(|a| a.is_live()).count(),
+                                u.spaces.len()
+                            ),
+                            theme.dim(),
+                        ),
+                    ]));
+                }
+                if users.len() > 8 {
+                    lines.push(Line::styled(
+                        format!("  … and {} more (u)", users.len() - 8),
+                        theme.dim(),
+                    ));
+                }
+            }
+            Loadable::Failed(e) if e.kind == ErrorKind::NotFound => {
+                lines.push(Line::styled(
+                    format!("No Studio domain named {} yet.", self.project),
+                    theme.warn(),
+                ));
+                lines.push(Line::raw(if self.read_only {
+                    "Read-only: creating it is disabled (restart without --read-only)."
+                } else {
+                    "Press s to create it (VpcOnly, IAM) on this stack's Studio subnet, with \
+                     the saved users."
+                }));
+            }
+            Loadable::Failed(e) => {
+                lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
+                if let Some(fix) = &e.fix {
+                    lines.push(Line::from(vec![
+                        Span::styled("Fix: ", theme.key()),
+                        Span::raw(fix.clone()),
+                    ]));
+                }
+                lines.push(Line::styled("r tries again.", theme.dim()));
+            }
+        }
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(Line::styled(" SageMaker Studio ", theme.title()))),
+            bottom,
+        );
+    }
+}
