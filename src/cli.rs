@@ -279,6 +279,10 @@ pub struct ProjectArgs {
 pub struct DeployArgs {
     #[command(flatten)]
     pub params: ParamArgs,
+    /// Ask each parameter (and the Studio users) in line mode, prefilled with the current
+    /// answers, and save them before anything is deployed.
+    #[arg(long)]
+    pub guided: bool,
     /// Execute the change set without asking.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -295,6 +299,10 @@ pub struct DeployArgs {
 pub struct UpArgs {
     #[command(flatten)]
     pub params: ParamArgs,
+    /// Ask each parameter (and the Studio users) in line mode, prefilled with the current
+    /// answers, and save them before anything is deployed.
+    #[arg(long)]
+    pub guided: bool,
     /// Studio user profiles to create, comma-separated (default: the ones saved for this
     /// project). Existing profiles are kept; none is removed.
     #[arg(long, value_delimiter = ',', value_name = "NAME,...")]

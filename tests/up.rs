@@ -180,3 +180,40 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn up_without_users_creates_the_domain_only_and_guided_needs_a_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let project = common::unique_name("solo");
+    let flags = [
+        "--project-name",
+        &project,
+        "--vpc-cidr",
+        "10.61.0.0/16",
+        "--firewall-subnet-cidr",
+        "10.61.1.0/24",
+        "--nat-subnet-cidr",
+        "10.61.2.0/24",
+        "--studio-subnet-cidr",
+        "10.61.3.0/24",
+    ];
+    let guided = run(h, &[&["up", "--guided"][..], &flags].concat());
+    assert_eq!(guided.status.code(), Some(2), "{guided:?}");
+    assert!(
+        text(&guided.stderr).contains("needs a terminal"),
+        "{}",
+        text(&guided.stderr)
+    );
+
+    let out = run(h, &[&["up", "--yes", "--plain"][..], &flags].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Studio domain d-"),
+        "{}",
+        text(&out.stdout)
+    );
+    let list = run(h, &["--json", "users", "list", "--project-name", &project]);
+    let doc: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(doc["users"].as_array().map(Vec::len), Some(0), "{doc}");
+}

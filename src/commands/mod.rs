@@ -1,6 +1,7 @@
 //! The non-interactive commands (`deploy`, `status`, `events`): the same operations as the
 //! wizard, printed line by line or as JSON.
 
+pub mod guided;
 pub mod up;
 pub mod users;
 
@@ -276,20 +277,79 @@ pub fn checked_parameters(
 
 /// `studio-tui deploy`.
 pub async fn deploy(ctx: &CommandContext, args: &DeployArgs) -> anyhow::Result<i32> {
-    let params = match checked_parameters(ctx, &args.params) {
-        Ok(p) => p,
+    let (params, users) = match answers(ctx, &args.params, args.guided, None) {
+        Ok(a) => a,
         Err(code) => return Ok(code),
     };
     // Answers are saved before anything is deployed: a failure never loses them.
-    if let Ok(mut s) = ctx.store.lock() {
-        let users = s
-            .saved_answers(&ctx.session.region, Some(&params.project_name))
-            .map(|a| a.users.clone())
-            .unwrap_or_default();
-        if let Err(e) = s.save_answers(&ctx.session.region, &params, &users) {
-            eprintln!("warning: could not save your answers: {e}");
-        }
+    save_answers(ctx, &params, &users);
+    deploy_with(ctx, args, &params).await
+}
+
+/// The users saved for a project (none when nothing was saved).
+fn saved_users(ctx: &CommandContext, project: &str) -> Vec<String> {
+    ctx.store
+        .lock()
+        .ok()
+        .and_then(|s| {
+            s.saved_answers(&ctx.session.region, Some(project))
+                .map(|a| a.users.clone())
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[String]) {
+    if let Ok(mut s) = ctx.store.lock()
+        && let Err(e) = s.save_answers(&ctx.session.region, params, users)
+    {
+        eprintln!("warning: could not save your answers: {e}");
     }
+}
+
+/// The parameters and users a command works with: saved < --config < flags, then, with
+/// `--guided`, whatever the user answers to the prompts. Err(exit code) on invalid input.
+pub(crate) fn answers(
+    ctx: &CommandContext,
+    args: &crate::cli::ParamArgs,
+    guided: bool,
+    users_flag: Option<&[String]>,
+) -> Result<(Parameters, Vec<String>), i32> {
+    if !guided {
+        let params = checked_parameters(ctx, args)?;
+        let users = match users_flag {
+            Some(u) => u.iter().map(|s| s.trim().to_string()).collect(),
+            None => saved_users(ctx, &params.project_name),
+        };
+        return Ok((params, users));
+    }
+    let overrides = args.overrides();
+    let project = overrides
+        .iter()
+        .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
+        .map(|(_, v)| v.clone());
+    let saved = ctx.saved_parameters(project.as_deref());
+    let initial = resolve(saved.as_ref(), ctx.config.as_ref(), &overrides);
+    let users = match users_flag {
+        Some(u) => u.to_vec(),
+        None => saved_users(ctx, &initial.project_name),
+    };
+    let (params, users) = guided::ask(&initial, &users)?;
+    // The template's own constraints, as the form checks them.
+    let findings = template::embedded().check_parameters(&params.to_cfn_parameters());
+    if findings.iter().any(|f| f.is_error()) {
+        print_findings(&findings);
+        return Err(exit::USAGE);
+    }
+    Ok((params, users))
+}
+
+/// Plan, review and execute with these (checked) parameters.
+pub(crate) async fn deploy_with(
+    ctx: &CommandContext,
+    args: &DeployArgs,
+    params: &Parameters,
+) -> anyhow::Result<i32> {
+    let params = params.clone();
     let mode = ctx.mode;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let plan = {
@@ -362,7 +422,7 @@ pub async fn deploy(ctx: &CommandContext, args: &DeployArgs) -> anyhow::Result<i
                         continue_rollback: false,
                         ..args.clone()
                     };
-                    return Box::pin(deploy(ctx, &again)).await;
+                    return Box::pin(deploy_with(ctx, &again, &params)).await;
                 }
                 Ok(o) => Ok(o),
                 Err(e) => Err(e),

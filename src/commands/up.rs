@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::{CommandContext, checked_parameters, deploy};
+use super::{CommandContext, answers, deploy_with, save_answers};
 use crate::cli::{DeployArgs, OutputMode, UpArgs};
 use crate::exit;
 use crate::ops::preflight::{self, PreflightInput};
@@ -18,35 +18,21 @@ const HANDLED_BY_DEPLOY: &[&str] = &["STACK_EXISTS", "STACK_IN_PROGRESS"];
 
 pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     let mode = ctx.mode;
-    let params = match checked_parameters(ctx, &args.params) {
-        Ok(p) => p,
+    let (params, users) = match answers(ctx, &args.params, args.guided, args.users.as_deref()) {
+        Ok(a) => a,
         Err(code) => return Ok(code),
     };
     let region = ctx.session.region.clone();
-    let users: Vec<String> = match &args.users {
-        Some(u) => u.iter().map(|s| s.trim().to_string()).collect(),
-        None => ctx
-            .store
-            .lock()
-            .ok()
-            .and_then(|s| {
-                s.saved_answers(&region, Some(&params.project_name))
-                    .map(|a| a.users.clone())
-            })
-            .unwrap_or_default(),
-    };
     // Names are checked before any AWS call: a typo costs nothing.
-    if let Err(e) = studio::validate_user_names(users.iter().map(String::as_str)) {
+    if !users.is_empty()
+        && let Err(e) = studio::validate_user_names(users.iter().map(String::as_str))
+    {
         eprintln!("error: {}", e.message);
         eprintln!("Nothing was changed. Fix the names and run the command again.");
         return Ok(exit::USAGE);
     }
     // Saved before anything is created, so a failure loses nothing typed.
-    if let Ok(mut s) = ctx.store.lock()
-        && let Err(e) = s.save_answers(&region, &params, &users)
-    {
-        eprintln!("warning: could not save your answers: {e}");
-    }
+    save_answers(ctx, &params, &users);
 
     // 1. Preflight.
     if mode != OutputMode::Json {
@@ -118,11 +104,12 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     }
     let deploy_args = DeployArgs {
         params: args.params.clone(),
+        guided: false,
         yes: args.yes,
         recreate: false,
         continue_rollback: false,
     };
-    let code = deploy(ctx, &deploy_args).await?;
+    let code = deploy_with(ctx, &deploy_args, &params).await?;
     if code != exit::OK {
         return Ok(code);
     }

@@ -939,7 +939,9 @@ pub async fn set_up(
     users: &[String],
     tx: &Progress,
 ) -> Result<SetUp, AwsError> {
-    validate_user_names(users.iter().map(String::as_str))?;
+    if !users.is_empty() {
+        validate_user_names(users.iter().map(String::as_str))?;
+    }
     if !stack.is_complete() {
         return Err(AwsError::new(
             ErrorKind::Validation,

@@ -1,0 +1,121 @@
+//! `--guided`: the wizard's questions in line mode (SAM-style), with the same validation as the
+//! form and preflight. Each prompt starts with the current answer (saved, `--config`, flags or
+//! the seed default); Enter keeps it. The answers are saved before anything is deployed.
+
+use std::io::IsTerminal;
+
+use inquire::validator::Validation;
+use inquire::{InquireError, Text};
+
+use crate::core::params::{Field, Parameters};
+use crate::exit;
+use crate::ops::studio::validate_user_names;
+
+/// What to do when the user stops answering.
+fn stopped(e: InquireError) -> i32 {
+    match e {
+        InquireError::OperationCanceled | InquireError::OperationInterrupted => {
+            eprintln!("Stopped: nothing was deployed and no answer was saved.");
+            exit::FAILED
+        }
+        other => {
+            eprintln!("error: cannot ask: {other}");
+            exit::FAILED
+        }
+    }
+}
+
+/// Ask every parameter, then the Studio users. Err(exit code) when there is no terminal or the
+/// user stops (Esc, Ctrl-C).
+pub fn ask(initial: &Parameters, users: &[String]) -> Result<(Parameters, Vec<String>), i32> {
+    if !std::io::stdin().is_terminal() {
+        eprintln!(
+            "error: --guided asks questions and needs a terminal; without one, pass the values \
+             as flags or with --config FILE"
+        );
+        return Err(exit::USAGE);
+    }
+    eprintln!("Guided setup: each answer starts with the current value; Enter keeps it.");
+    eprintln!("Esc or Ctrl-C stops without deploying anything.\n");
+    let mut params = initial.clone();
+    let mut fields: Vec<Field> = Field::ALL.to_vec();
+    let mut users = users.to_vec();
+    loop {
+        for field in fields {
+            let answer = ask_field(&params, field, users.len() as u32).map_err(stopped)?;
+            params.set(field, &answer);
+        }
+        let joined = users.join(", ");
+        let answer = Text::new("Studio users (comma-separated, may be empty):")
+            .with_initial_value(&joined)
+            .with_help_message(
+                "user profile names: letters, digits and hyphens, at most 63 characters",
+            )
+            .with_validator(|input: &str| {
+                let names = split_users(input);
+                if names.is_empty() {
+                    return Ok(Validation::Valid);
+                }
+                Ok(
+                    match validate_user_names(names.iter().map(String::as_str)) {
+                        Ok(()) => Validation::Valid,
+                        Err(e) => Validation::Invalid(e.message.into()),
+                    },
+                )
+            })
+            .prompt()
+            .map_err(stopped)?;
+        users = split_users(&answer);
+        // Checks across fields (subnets inside the VPC, sized for the users) may fail only now:
+        // ask again the fields they name, keeping every other answer.
+        let errors = params.field_errors(users.len() as u32);
+        if errors.is_empty() {
+            return Ok((params, users));
+        }
+        eprintln!();
+        for (field, message) in &errors {
+            eprintln!("✘ {}: {message}", field.label());
+        }
+        eprintln!("Asking those again.\n");
+        fields = errors.keys().copied().collect();
+    }
+}
+
+fn ask_field(params: &Parameters, field: Field, users: u32) -> Result<String, InquireError> {
+    let current = params.value(field);
+    let base = params.clone();
+    let label = format!("{}:", field.label());
+    Text::new(&label)
+        .with_initial_value(&current)
+        .with_help_message(field.help())
+        .with_validator(move |input: &str| {
+            let mut candidate = base.clone();
+            candidate.set(field, input);
+            Ok(match candidate.field_errors(users).remove(&field) {
+                Some(message) => Validation::Invalid(message.into()),
+                None => Validation::Valid,
+            })
+        })
+        .prompt()
+}
+
+/// "a, b,,c " → ["a", "b", "c"]
+pub fn split_users(input: &str) -> Vec<String> {
+    input
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_are_split_and_trimmed() {
+        assert_eq!(split_users(" a, b,,c "), ["a", "b", "c"]);
+        assert!(split_users("  ").is_empty());
+    }
+}
