@@ -95,8 +95,20 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 );
                 return Ok(exit::USAGE);
             }
+            // A bad --config is refused before the terminal is taken over.
+            let config = match &g.config {
+                Some(path) => match ops::params::read_config(path) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return Ok(exit::USAGE);
+                    }
+                },
+                None => None,
+            };
             let profiles = aws::list_profiles().await;
             ui::run(ui::UiContext {
+                config,
                 options,
                 sandbox: g.sandbox,
                 profiles,

@@ -283,3 +283,41 @@ async fn next_opens_the_form_with_the_suggestion_and_back_checks_again() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn config_file_values_prefill_preflight_and_the_form() {
+    use studio_tui::core::params::Field;
+    use studio_tui::ops::params::ConfigFile;
+    let config = ConfigFile {
+        overrides: vec![
+            (Field::ProjectName, "team-b".into()),
+            (Field::VpcCidr, "10.30.0.0/16".into()),
+            (Field::FirewallSubnetCidr, "10.30.1.0/24".into()),
+            (Field::NatSubnetCidr, "10.30.2.0/24".into()),
+            (Field::StudioSubnetCidr, "10.30.3.0/24".into()),
+        ],
+        users: Some(vec!["dee".into()]),
+    };
+    let mut app =
+        App::new(vec![], options(), false, Theme { color: false }).with_config(Some(config));
+    app.start();
+    let session = aws::connect(&options()).await.unwrap();
+    let id = Identity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/ops".into(),
+        user_id: "AIDAEXAMPLE".into(),
+    };
+    app.update(Action::Connected(Box::new(Ok((session, id)))));
+    let (_, effects) = app.update(key(KeyCode::Char('n')));
+    match effects.as_slice() {
+        [Effect::RunPreflight(input)] => {
+            assert_eq!(input.parameters.project_name, "team-b");
+            assert_eq!(input.parameters.vpc_cidr, "10.30.0.0/16");
+        }
+        other => panic!("{other:?}"),
+    }
+    app.update(key(KeyCode::Char('n')));
+    let form = app.params.as_ref().unwrap();
+    assert_eq!(form.parameters().studio_subnet_cidr, "10.30.3.0/24");
+    assert_eq!(form.users, ["dee"]);
+}

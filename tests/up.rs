@@ -93,6 +93,23 @@ fn up_rerun_users_and_destroy() {
     let runs_file = walk(h).into_iter().find(|p| p.ends_with("runs.json"));
     let runs = std::fs::read_to_string(runs_file.expect("runs.json saved")).unwrap();
     assert!(runs.contains("\"domain_id\""), "domain id recorded: {runs}");
+    // status: stack, domain and users in one summary
+    let status = run(h, &["--json", "status", "--project-name", &project]);
+    let doc: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(doc["stack"]["status"], "CREATE_COMPLETE", "{doc}");
+    assert_eq!(doc["domain"]["status"], "InService", "{doc}");
+    let users: Vec<&str> = doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["ann", "ben"]);
+    let plain = text(&run(h, &["--plain", "status", "--project-name", &project]).stdout);
+    assert!(
+        plain.contains("domain    d-") && plain.contains("user ann"),
+        "{plain}"
+    );
 
     // Second run, same answers (saved, users included): nothing to do, no mutating call.
     let before = emu.requests().len();

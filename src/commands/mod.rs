@@ -635,7 +635,23 @@ pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<
         .lock()
         .ok()
         .and_then(|s| s.run(&ctx.session.region, &name).cloned());
+    // The Studio half: the domain named after the project, its users and their apps.
+    let studio = match crate::ops::studio::find_domain(&ctx.session, &name).await {
+        Ok(Some(d)) => match crate::ops::studio::list_users(&ctx.session, &d.id).await {
+            Ok(users) => Ok(Some((d, users))),
+            Err(e) => Err(e),
+        },
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
     if ctx.mode == OutputMode::Json {
+        #[derive(Serialize)]
+        struct User<'a> {
+            name: &'a str,
+            status: &'a str,
+            apps: usize,
+            spaces: usize,
+        }
         #[derive(Serialize)]
         struct Doc<'a> {
             ok: bool,
@@ -645,7 +661,14 @@ pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<
             project: &'a str,
             stack: Option<&'a crate::aws::stacks::StackInfo>,
             run: Option<&'a crate::state::RunState>,
+            domain: Option<&'a crate::aws::studio::DomainInfo>,
+            users: Vec<User<'a>>,
+            studio_error: Option<String>,
         }
+        let (domain, users) = match &studio {
+            Ok(Some((d, u))) => (Some(d), u.as_slice()),
+            _ => (None, &[][..]),
+        };
         println!(
             "{}",
             serde_json::to_string_pretty(&Doc {
@@ -656,6 +679,17 @@ pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<
                 project: &name,
                 stack: stack.as_ref(),
                 run: run.as_ref(),
+                domain,
+                users: users
+                    .iter()
+                    .map(|u| User {
+                        name: &u.name,
+                        status: &u.status,
+                        apps: u.apps.iter().filter(|a| a.is_live()).count(),
+                        spaces: u.spaces.len(),
+                    })
+                    .collect(),
+                studio_error: studio.as_ref().err().map(|e| e.message.clone()),
             })?
         );
         return Ok(exit::OK);
@@ -690,6 +724,28 @@ pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<
                 }
             }
         }
+    }
+    match &studio {
+        Ok(Some((d, users))) => {
+            println!("domain    {}  {}  ({})", d.id, d.status, d.name);
+            if let Some(r) = &d.failure_reason {
+                println!("          {r}");
+            }
+            if users.is_empty() {
+                println!("users     none (`studio-tui users add NAME`)");
+            }
+            for u in users {
+                println!(
+                    "  user {:<24} {:<12} {} app(s), {} space(s)",
+                    u.name,
+                    u.status,
+                    u.apps.iter().filter(|a| a.is_live()).count(),
+                    u.spaces.len()
+                );
+            }
+        }
+        Ok(None) => println!("domain    none (`studio-tui up` creates it)"),
+        Err(e) => println!("domain    could not be read: {}", e.message),
     }
     Ok(exit::OK)
 }

@@ -96,6 +96,7 @@ pub struct App {
     clock_ms: Option<i64>,
     /// The parameters of the last plan, for "deploy again" after a delete & retry.
     last_params: Option<Parameters>,
+    config: Option<crate::ops::params::ConfigFile>,
     read_only: bool,
     sandbox: bool,
     tick: usize,
@@ -131,6 +132,7 @@ impl App {
             store: None,
             clock_ms: None,
             last_params: None,
+            config: None,
             read_only: options.read_only,
             sandbox,
             tick: 0,
@@ -138,6 +140,12 @@ impl App {
             exit_code: crate::exit::OK,
             options,
         }
+    }
+
+    /// `--config FILE`: its values win over the saved answers when the form is first filled.
+    pub fn with_config(mut self, config: Option<crate::ops::params::ConfigFile>) -> App {
+        self.config = config;
+        self
     }
 
     /// Use this store for saved answers (prefill) and run state (reattach at start).
@@ -411,18 +419,32 @@ impl App {
         match self.step {
             Step::Session => {
                 if self.params.is_none() {
-                    // Saved answers of the project last used in this region, else the defaults.
+                    // Defaults < saved answers (of --config's project, else the project last
+                    // used in this region) < --config.
                     let region = self.region().unwrap_or_default();
-                    let saved = self
-                        .store
-                        .as_ref()
-                        .and_then(|s| s.lock().ok()?.saved_answers(&region, None).cloned());
+                    let config_project = self.config.as_ref().and_then(|c| {
+                        c.overrides
+                            .iter()
+                            .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
+                            .map(|(_, v)| v.trim().to_string())
+                    });
+                    let saved = self.store.as_ref().and_then(|s| {
+                        s.lock()
+                            .ok()?
+                            .saved_answers(&region, config_project.as_deref())
+                            .cloned()
+                    });
                     self.parameters = crate::ops::params::resolve(
                         saved.as_ref().map(|s| &s.parameters),
-                        None,
+                        self.config.as_ref(),
                         &[],
                     );
-                    let users = saved.map(|s| s.users).unwrap_or_default();
+                    let users = self
+                        .config
+                        .as_ref()
+                        .and_then(|c| c.users.clone())
+                        .or_else(|| saved.map(|s| s.users))
+                        .unwrap_or_default();
                     self.planned_users = self.planned_users.max(users.len() as u32);
                     self.params = Some(ParamsState::new(&self.parameters, users));
                 }

@@ -28,6 +28,8 @@ pub struct UiContext {
     pub profiles: Vec<String>,
     /// Saved answers and run state; loaded from the platform folders by [`run`] when None.
     pub store: Option<SharedStore>,
+    /// `--config FILE`: its values override the saved answers in the parameter form.
+    pub config: Option<crate::ops::params::ConfigFile>,
 }
 
 /// Run the wizard until the user leaves. Returns the process exit code.
@@ -54,7 +56,8 @@ async fn event_loop(terminal: &mut terminal::Tui, ctx: UiContext) -> anyhow::Res
         ctx.sandbox,
         theme::Theme::from_env(),
     )
-    .with_store(store.clone());
+    .with_store(store.clone())
+    .with_config(ctx.config.clone());
     for effect in app.start() {
         spawn_effect(effect, &ctx.options, None, &store, tx.clone());
     }

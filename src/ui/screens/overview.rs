@@ -17,7 +17,7 @@ use crate::ui::widgets::{KeyHint, spinner};
 pub const KEYS: &[KeyHint] = &[
     KeyHint::new("u", "users"),
     KeyHint::new("g", "topology"),
-    KeyHint::new("s", "set up Studio"),
+    KeyHint::new("s", "set up Studio (if missing)"),
     KeyHint::new("d", "deploy an update"),
     KeyHint::new("r", "refresh"),
     KeyHint::new("?", "help"),
