@@ -96,15 +96,9 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 return Ok(exit::USAGE);
             }
             // A bad --config is refused before the terminal is taken over.
-            let config = match &g.config {
-                Some(path) => match ops::params::read_config(path) {
-                    Ok(c) => Some(c),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return Ok(exit::USAGE);
-                    }
-                },
-                None => None,
+            let config = match load_config(g) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
             };
             let profiles = aws::list_profiles().await;
             ui::run(ui::UiContext {
@@ -190,6 +184,17 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
     }
 }
 
+/// `--config FILE`, read and checked; Err(exit code 2) after printing why it cannot be used.
+fn load_config(g: &GlobalOpts) -> Result<Option<ops::params::ConfigFile>, i32> {
+    match &g.config {
+        Some(path) => ops::params::read_config(path).map(Some).map_err(|e| {
+            eprintln!("error: {e}");
+            exit::USAGE
+        }),
+        None => Ok(None),
+    }
+}
+
 /// Connect and load state for a command; Err(exit code) after printing why it cannot run.
 async fn command_context(
     options: SessionOptions,
@@ -197,15 +202,9 @@ async fn command_context(
     paths: &Paths,
     g: &studio_tui::cli::GlobalOpts,
 ) -> anyhow::Result<Result<commands::CommandContext, i32>> {
-    let config = match &g.config {
-        Some(path) => match ops::params::read_config(path) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(Err(exit::USAGE));
-            }
-        },
-        None => None,
+    let config = match load_config(g) {
+        Ok(c) => c,
+        Err(code) => return Ok(Err(code)),
     };
     let session = match aws::connect(&options).await {
         Ok(s) => s,
@@ -398,15 +397,9 @@ fn run_template(
     format: TemplateFormat,
     params: &ParamArgs,
 ) -> anyhow::Result<i32> {
-    let config = match &global.config {
-        Some(path) => match ops::params::read_config(path) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(exit::USAGE);
-            }
-        },
-        None => None,
+    let config = match load_config(global) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
     };
     let overrides = params.overrides();
     if config.is_some() || !overrides.is_empty() {

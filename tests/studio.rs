@@ -649,21 +649,8 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     assert!(again.is_clean() && !again.domain_deleted && !again.stack_deleted);
 }
 
-/// The real binary against the emulator, as a script would run it.
 fn binary(home: &std::path::Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("studio-tui").unwrap();
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("STUDIO_TUI_HOME", home.join("st"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_ENDPOINT_URL", &common::emulator().endpoint)
-        .args(["--region", REGION]);
-    cmd
+    common::binary(home, REGION)
 }
 
 #[tokio::test]

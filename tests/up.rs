@@ -9,19 +9,7 @@ use serde_json::Value;
 const REGION: &str = "us-east-1";
 
 fn binary(home: &std::path::Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("studio-tui").unwrap();
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("STUDIO_TUI_HOME", home.join("st"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_ENDPOINT_URL", &common::emulator().endpoint)
-        .args(["--region", REGION]);
-    cmd
+    common::binary(home, REGION)
 }
 
 fn is_mutating(action: &str) -> bool {

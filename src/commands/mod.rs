@@ -71,6 +71,21 @@ impl CommandContext {
             .unwrap_or_else(|| Parameters::default().project_name)
     }
 
+    /// Defaults < the answers saved for the project (named by the flags, else the config file,
+    /// else the last one used here) < `--config` < flags. Not validated.
+    pub fn resolve_parameters(&self, args: &crate::cli::ParamArgs) -> Parameters {
+        let overrides = args.overrides();
+        let named = |list: &[(crate::core::params::Field, String)]| {
+            list.iter()
+                .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
+                .map(|(_, v)| v.trim().to_string())
+        };
+        let project =
+            named(&overrides).or_else(|| self.config.as_ref().and_then(|c| named(&c.overrides)));
+        let saved = self.saved_parameters(project.as_deref());
+        resolve(saved.as_ref(), self.config.as_ref(), &overrides)
+    }
+
     fn saved_parameters(&self, project: Option<&str>) -> Option<Parameters> {
         self.store.lock().ok().and_then(|s| {
             s.saved_answers(&self.session.region, project)
@@ -252,13 +267,7 @@ pub fn checked_parameters(
     ctx: &CommandContext,
     args: &crate::cli::ParamArgs,
 ) -> Result<Parameters, i32> {
-    let overrides = args.overrides();
-    let project = overrides
-        .iter()
-        .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
-        .map(|(_, v)| v.clone());
-    let saved = ctx.saved_parameters(project.as_deref());
-    let params = resolve(saved.as_ref(), ctx.config.as_ref(), &overrides);
+    let params = ctx.resolve_parameters(args);
     let mut findings: Vec<Finding> = params
         .validate(0)
         .into_iter()
@@ -322,13 +331,7 @@ pub(crate) fn answers(
         };
         return Ok((params, users));
     }
-    let overrides = args.overrides();
-    let project = overrides
-        .iter()
-        .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
-        .map(|(_, v)| v.clone());
-    let saved = ctx.saved_parameters(project.as_deref());
-    let initial = resolve(saved.as_ref(), ctx.config.as_ref(), &overrides);
+    let initial = ctx.resolve_parameters(args);
     let users = match users_flag {
         Some(u) => u.to_vec(),
         None => saved_users(ctx, &initial.project_name),

@@ -123,3 +123,21 @@ pub fn unique_name(prefix: &str) -> String {
     let n = N.fetch_add(1, Ordering::Relaxed);
     format!("{prefix}-{}-{n}", std::process::id())
 }
+
+/// The real binary against this test binary's emulator, as a script would run it: a clean
+/// environment with fake credentials, state under `home`.
+pub fn binary(home: &std::path::Path, region: &str) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("studio-tui").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("STUDIO_TUI_HOME", home.join("st"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ENDPOINT_URL", &emulator().endpoint)
+        .args(["--region", region]);
+    cmd
+}
