@@ -8,6 +8,14 @@ use serde_json::Value;
 
 const REGION: &str = "us-east-1";
 
+/// The emulator's request log is shared by the tests of this binary; the tests that count
+/// mutating requests would see each other's, so they run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn binary(home: &std::path::Path) -> assert_cmd::Command {
     common::binary(home, REGION)
 }
@@ -36,6 +44,7 @@ fn text(b: &[u8]) -> String {
 
 #[test]
 fn up_rerun_users_and_destroy() {
+    let _serial = serial();
     let emu = common::emulator();
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
@@ -188,6 +197,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn up_without_users_creates_the_domain_only_and_guided_needs_a_terminal() {
+    let _serial = serial();
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let project = common::unique_name("solo");
@@ -221,4 +231,37 @@ fn up_without_users_creates_the_domain_only_and_guided_needs_a_terminal() {
     let list = run(h, &["--json", "users", "list", "--project-name", &project]);
     let doc: Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(doc["users"].as_array().map(Vec::len), Some(0), "{doc}");
+}
+
+#[test]
+fn read_only_up_checks_then_stops_before_any_mutating_call() {
+    let _serial = serial();
+    let emu = common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    let project = common::unique_name("ro");
+    let before = emu.requests().len();
+    let out = run(
+        home.path(),
+        &[
+            "--read-only",
+            "up",
+            "--yes",
+            "--plain",
+            "--project-name",
+            &project,
+            "--vpc-cidr",
+            "10.62.0.0/16",
+            "--firewall-subnet-cidr",
+            "10.62.1.0/24",
+            "--nat-subnet-cidr",
+            "10.62.2.0/24",
+            "--studio-subnet-cidr",
+            "10.62.3.0/24",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = text(&out.stderr);
+    assert!(err.contains("Preflight of"), "preflight ran: {err}");
+    assert!(err.contains("read-only"), "{err}");
+    assert_eq!(mutating_since(before), Vec::<String>::new());
 }

@@ -352,6 +352,14 @@ pub(crate) async fn deploy_with(
     args: &DeployArgs,
     params: &Parameters,
 ) -> anyhow::Result<i32> {
+    if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "deploying the stack") {
+        crate::plain::print_aws_error(ctx.mode, &e);
+        eprintln!(
+            "Read-only: `studio-tui preflight` and `studio-tui status` show what is there; \
+             nothing was changed."
+        );
+        return Ok(exit::FAILED);
+    }
     let params = params.clone();
     let mode = ctx.mode;
     let (tx, mut rx) = mpsc::unbounded_channel();
