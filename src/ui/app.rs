@@ -808,7 +808,7 @@ impl App {
             };
         }
         if self.step == Step::Topology && key.code == KeyCode::Esc {
-            // Esc closes the details panel, else goes back to where `t` was pressed.
+            // Esc closes the details panel, else goes back to where `g` was pressed.
             if self.topology.details_open {
                 self.topology.details_open = false;
             } else {
