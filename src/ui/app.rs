@@ -333,6 +333,9 @@ impl App {
             Step::Preflight => preflight::KEYS,
             Step::Domain => domain::KEYS,
             Step::Users => users::KEYS,
+            Step::Overview if self.overview.as_ref().is_some_and(|o| o.has_domain()) => {
+                overview::KEYS_WITH_DOMAIN
+            }
             Step::Overview => overview::KEYS,
             Step::Topology => topology::KEYS,
         }

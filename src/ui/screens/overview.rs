@@ -14,10 +14,23 @@ use crate::ops::studio::UserView;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{KeyHint, spinner};
 
+/// Keys while the domain is missing (or not known yet): `s` creates it.
 pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("s", "set up Studio"),
+    KeyHint::new("g", "topology"),
+    KeyHint::new("d", "deploy an update"),
+    KeyHint::new("r", "refresh"),
+    KeyHint::new("?", "help"),
+    KeyHint::new("q", "quit"),
+    KeyHint::help_only("b", "back to account and region"),
+    KeyHint::help_only("Esc", "close help, or quit"),
+    KeyHint::help_only("Ctrl-C", "quit"),
+];
+
+/// Keys once the domain exists: `u` opens its users.
+pub const KEYS_WITH_DOMAIN: &[KeyHint] = &[
     KeyHint::new("u", "users"),
     KeyHint::new("g", "topology"),
-    KeyHint::new("s", "set up Studio (if missing)"),
     KeyHint::new("d", "deploy an update"),
     KeyHint::new("r", "refresh"),
     KeyHint::new("?", "help"),
