@@ -355,3 +355,42 @@ async fn a_stack_deleted_under_the_poller_ends_the_watch() {
     assert_eq!(delivered_ids(&msgs).len(), 3);
     assert!(!outcome.outputs.contains_key("VpcId"));
 }
+
+#[tokio::test]
+async fn describe_stacks_only_when_the_events_say_it_settled() {
+    // Twenty polls see the stack still in progress (only its first event), then the rest arrive.
+    let all = create_events(10); // newest first; the last element is the stack's first event
+    let first = all[all.len() - 1..].to_vec();
+    let events = mock!(Client::describe_stack_events)
+        .sequence()
+        .output({
+            let first = first.clone();
+            move || page(&first, None)
+        })
+        .times(20)
+        .output({
+            let all = all.clone();
+            move || page(&all, None)
+        })
+        .repeatedly()
+        .build();
+    let in_progress = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::CreateInProgress))
+        .times(2)
+        .output(|| stack(StackStatus::CreateComplete))
+        .repeatedly()
+        .build();
+    let client = mock_client!(
+        aws_sdk_cloudformation,
+        RuleMode::MatchAny,
+        [&events, &in_progress]
+    );
+    let (msgs, result) = run_watch(client).await;
+    assert!(result.unwrap().ok);
+    assert_eq!(delivered_ids(&msgs).len(), 10);
+    // 21 event polls + the final one; DescribeStacks: the first poll, the 15th (safety net),
+    // and the poll whose events show CREATE_COMPLETE.
+    assert_eq!(events.num_calls(), 22);
+    assert_eq!(in_progress.num_calls(), 3);
+}

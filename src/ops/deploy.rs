@@ -119,6 +119,10 @@ pub struct Review {
 /// Shared handle on the saved state, so a task can record what it started.
 pub type SharedStore = Arc<Mutex<Store>>;
 
+/// While watching, DescribeStacks is also asked every this many polls even when the events do not
+/// say the stack settled (30 s at the 2 s interval).
+const DESCRIBE_EVERY: u32 = 15;
+
 /// How often the poller asks for new events (rain polls every 2 s).
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
@@ -612,20 +616,34 @@ pub async fn watch_with_interval(
     );
     let mut backoff = interval;
     let mut failures_in_a_row = 0u32;
+    let mut polls = 0u32;
     loop {
+        polls += 1;
         let step = async {
             let new = poll_events(session, stack_id, &mut tracker).await?;
-            let stack = session.describe_stack(stack_id).await?;
+            // The stack's own events say when it settles, so DescribeStacks (status, outputs) is
+            // asked only then, on the first poll, and every DESCRIBE_EVERY polls as a safety net
+            // (a stack deleted under us, an event CloudFormation never wrote): half the calls.
+            let describe = polls == 1 || tracker.settled() || polls % DESCRIBE_EVERY == 0;
+            let stack = if describe {
+                Some(session.describe_stack(stack_id).await?)
+            } else {
+                None
+            };
             Ok::<_, AwsError>((new, stack))
         }
         .await;
         match step {
-            Ok((new, stack)) => {
+            Ok((new, described)) => {
                 failures_in_a_row = 0;
                 backoff = interval;
                 if !new.is_empty() {
                     send(tx, DeployMsg::Events { events: new });
                 }
+                let Some(stack) = described else {
+                    tokio::time::sleep(interval).await;
+                    continue;
+                };
                 let settled = match &stack {
                     None => true,
                     Some(s) => !s.is_in_progress(),
