@@ -624,7 +624,7 @@ pub async fn watch_with_interval(
             // The stack's own events say when it settles, so DescribeStacks (status, outputs) is
             // asked only then, on the first poll, and every DESCRIBE_EVERY polls as a safety net
             // (a stack deleted under us, an event CloudFormation never wrote): half the calls.
-            let describe = polls == 1 || tracker.settled() || polls % DESCRIBE_EVERY == 0;
+            let describe = polls == 1 || tracker.settled() || polls.is_multiple_of(DESCRIBE_EVERY);
             let stack = if describe {
                 Some(session.describe_stack(stack_id).await?)
             } else {
