@@ -329,6 +329,7 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
     let screen = draw(&a, 110, 26);
     assert!(screen.contains("d-abcdef123456") && screen.contains("alice"));
     insta::assert_snapshot!("overview", screen);
+    insta::assert_snapshot!("overview_80x24", draw(&a, 80, 24));
 
     let (_, effects) = a.update(key(KeyCode::Char('u')));
     assert_eq!(a.step, Step::Users);

@@ -101,7 +101,7 @@ impl OverviewState {
                         s.last_updated_time
                             .as_ref()
                             .or(s.creation_time.as_ref())
-                            .map(|t| format!("  since {t}"))
+                            .map(|t| format!("  since {}", short_time(t)))
                             .unwrap_or_default(),
                         theme.dim(),
                     ),
@@ -164,13 +164,12 @@ impl OverviewState {
             Constraint::Fill(1),
         ])
         .areas(area);
+        // One row per line (no wrapping) so the box is exactly as tall as its content.
         f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(Block::bordered().title(Line::styled(
-                    format!(" Project {} ", self.project),
-                    theme.title(),
-                ))),
+            Paragraph::new(lines).block(Block::bordered().title(Line::styled(
+                format!(" Project {} ", self.project),
+                theme.title(),
+            ))),
             top,
         );
 
@@ -261,5 +260,13 @@ impl OverviewState {
                 .block(Block::bordered().title(Line::styled(" SageMaker Studio ", theme.title()))),
             bottom,
         );
+    }
+}
+
+/// "2026-11-26T09:00:00.123Z" → "2026-11-26 09:00 UTC".
+fn short_time(t: &str) -> String {
+    match (t.get(..10), t.get(11..16)) {
+        (Some(d), Some(hm)) => format!("{d} {hm} UTC"),
+        _ => t.to_string(),
     }
 }
