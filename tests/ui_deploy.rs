@@ -378,13 +378,30 @@ async fn valid_form_plans_and_saves_what_was_typed() {
     let mut a = on_form(&dir).await;
     a.update(key(KeyCode::End));
     type_text(&mut a, "-two");
-    for _ in 0..6 {
+    for _ in 0..7 {
         a.update(key(KeyCode::Enter));
     }
+    // the last row: the Studio users; a bad name is refused where it was typed
+    type_text(&mut a, "ann, Bad_Name");
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert!(effects.is_empty());
+    let form = a.params.as_ref().unwrap();
+    assert!(
+        form.users_error
+            .as_deref()
+            .is_some_and(|e| e.contains("Bad_Name")),
+        "{form:?}"
+    );
+    assert_eq!(form.focus, 7, "focus stays on the users row");
+    for _ in 0.."Bad_Name".len() {
+        a.update(key(KeyCode::Backspace));
+    }
+    type_text(&mut a, "bob");
     let (_, effects) = a.update(key(KeyCode::Enter));
     match effects.as_slice() {
-        [Effect::Plan { params, .. }] => {
-            assert_eq!(params.project_name, "sagemaker-studio-vpc-two")
+        [Effect::Plan { params, users }] => {
+            assert_eq!(params.project_name, "sagemaker-studio-vpc-two");
+            assert_eq!(users, &["ann".to_string(), "bob".to_string()]);
         }
         other => panic!("expected a plan, got {other:?}"),
     }

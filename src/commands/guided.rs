@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use inquire::validator::Validation;
 use inquire::{InquireError, Text};
 
-use crate::core::params::{Field, Parameters};
+use crate::core::params::{Field, Parameters, parse_user_list};
 use crate::exit;
 use crate::ops::studio::validate_user_names;
 
@@ -52,7 +52,7 @@ pub fn ask(initial: &Parameters, users: &[String]) -> Result<(Parameters, Vec<St
                 "user profile names: letters, digits and hyphens, at most 63 characters",
             )
             .with_validator(|input: &str| {
-                let names = split_users(input);
+                let names = parse_user_list(input);
                 if names.is_empty() {
                     return Ok(Validation::Valid);
                 }
@@ -65,7 +65,7 @@ pub fn ask(initial: &Parameters, users: &[String]) -> Result<(Parameters, Vec<St
             })
             .prompt()
             .map_err(stopped)?;
-        users = split_users(&answer);
+        users = parse_user_list(&answer);
         // Checks across fields (subnets inside the VPC, sized for the users) may fail only now:
         // ask again the fields they name, keeping every other answer.
         let errors = params.field_errors(users.len() as u32);
@@ -99,23 +99,13 @@ fn ask_field(params: &Parameters, field: Field, users: u32) -> Result<String, In
         .prompt()
 }
 
-/// "a, b,,c " → ["a", "b", "c"]
-pub fn split_users(input: &str) -> Vec<String> {
-    input
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn users_are_split_and_trimmed() {
-        assert_eq!(split_users(" a, b,,c "), ["a", "b", "c"]);
-        assert!(split_users("  ").is_empty());
+        assert_eq!(parse_user_list(" a, b,,c "), ["a", "b", "c"]);
+        assert!(parse_user_list("  ").is_empty());
     }
 }

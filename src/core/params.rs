@@ -412,6 +412,16 @@ pub fn validate_user_profile_name(name: &str) -> Result<(), FieldError> {
 
 /// Splits what a person typed for the allowed domains (commas, spaces or
 /// newlines) into entries, dropping empty ones.
+/// "a, b,,c " → ["a", "b", "c"]: a comma-separated list of user profile names.
+pub fn parse_user_list(input: &str) -> Vec<String> {
+    input
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 pub fn parse_domain_list(input: &str) -> Vec<String> {
     input
         .split(|c: char| c == ',' || c.is_whitespace())

@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::core::params::{Field, Parameters};
+use crate::ops::studio::validate_user_names;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::KeyHint;
 
@@ -26,6 +27,11 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::help_only("Ctrl-C", "quit"),
 ];
 
+const USERS_LABEL: &str = "Studio users";
+const USERS_HELP: &str = "User profiles created with the Studio domain after the deploy, \
+comma-separated (may be empty: add them later on the users screen). Letters, digits and hyphens, \
+at most 63 characters each; the Studio subnet is sized for them (2-4 IPs each).";
+
 /// What the form remembers. The text buffers are the truth; [`ParamsState::parameters`]
 /// derives the typed parameters from them.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +40,11 @@ pub struct ParamsState {
     pub focus: usize,
     /// Cursor, in characters, inside the focused field.
     pub cursor: usize,
+    /// The Studio users, parsed from the last row (created with the domain after the deploy).
     pub users: Vec<String>,
     pub errors: BTreeMap<Field, String>,
+    /// Why the users row is refused (a name SageMaker would reject, a duplicate).
+    pub users_error: Option<String>,
     /// A message about the whole form (template check, read-only, a plan that failed).
     pub notice: Option<String>,
 }
@@ -55,7 +64,8 @@ pub enum FormOutcome {
 
 impl ParamsState {
     pub fn new(params: &Parameters, users: Vec<String>) -> ParamsState {
-        let texts: Vec<String> = Field::ALL.iter().map(|f| params.value(*f)).collect();
+        let mut texts: Vec<String> = Field::ALL.iter().map(|f| params.value(*f)).collect();
+        texts.push(users.join(", "));
         let cursor = texts[0].chars().count();
         let mut s = ParamsState {
             texts,
@@ -63,14 +73,21 @@ impl ParamsState {
             cursor,
             users,
             errors: BTreeMap::new(),
+            users_error: None,
             notice: None,
         };
         s.revalidate();
         s
     }
 
-    pub fn field(&self) -> Field {
-        Field::ALL[self.focus]
+    /// The focused template parameter (None on the users row).
+    pub fn field(&self) -> Option<Field> {
+        Field::ALL.get(self.focus).copied()
+    }
+
+    /// Rows: the template's parameters, then the Studio users.
+    fn rows(&self) -> usize {
+        Field::ALL.len() + 1
     }
 
     /// The parameters the buffers describe (invalid values included).
@@ -83,11 +100,19 @@ impl ParamsState {
     }
 
     fn revalidate(&mut self) {
+        self.users = crate::core::params::parse_user_list(&self.texts[Field::ALL.len()]);
+        self.users_error = if self.users.is_empty() {
+            None
+        } else {
+            validate_user_names(self.users.iter().map(String::as_str))
+                .err()
+                .map(|e| e.message)
+        };
         self.errors = self.parameters().field_errors(self.users.len() as u32);
     }
 
     fn focus_to(&mut self, i: usize) {
-        self.focus = i.min(Field::ALL.len() - 1);
+        self.focus = i.min(self.rows() - 1);
         self.cursor = self.texts[self.focus].chars().count();
     }
 
@@ -103,8 +128,13 @@ impl ParamsState {
             self.focus_to(first);
             self.notice = Some(format!(
                 "{} field(s) need a fix before the review.",
-                self.errors.len()
+                self.errors.len() + usize::from(self.users_error.is_some())
             ));
+            return FormOutcome::Stay;
+        }
+        if self.users_error.is_some() {
+            self.focus_to(Field::ALL.len());
+            self.notice = Some("The Studio users need a fix before the review.".into());
             return FormOutcome::Stay;
         }
         let params = self.parameters();
@@ -124,7 +154,7 @@ impl ParamsState {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> FormOutcome {
-        let n = Field::ALL.len();
+        let n = self.rows();
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let len = self.texts[self.focus].chars().count();
         match key.code {
@@ -228,6 +258,48 @@ impl ParamsState {
                 ]));
             }
         }
+        {
+            let i = Field::ALL.len();
+            let focused = i == self.focus;
+            let chars: Vec<char> = self.texts[i].chars().collect();
+            let cur = if focused { self.cursor } else { 0 };
+            let start = cur.saturating_sub(value_w.saturating_sub(1));
+            let shown: String = chars.iter().skip(start).take(value_w).collect();
+            let mark = if self.users_error.is_some() {
+                Span::styled(" ✘", theme.error())
+            } else {
+                Span::styled(" ✔", theme.ok())
+            };
+            lines.push(Line::from(vec![
+                Span::styled(if focused { "› " } else { "  " }, theme.key()),
+                Span::styled(
+                    format!("{:<w$}", USERS_LABEL, w = label_w - 2),
+                    if focused { theme.title() } else { theme.text() },
+                ),
+                Span::styled(
+                    format!("{shown:<value_w$}"),
+                    if focused {
+                        theme.selected()
+                    } else {
+                        theme.text()
+                    },
+                ),
+                mark,
+            ]));
+            if focused {
+                let x = inner.x + label_w as u16 + (cur - start) as u16;
+                let y = inner.y + lines.len() as u16 - 1;
+                if y < inner.bottom() {
+                    cursor_pos = Some(Position::new(x.min(inner.right()), y));
+                }
+            }
+            if let Some(e) = &self.users_error {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(label_w)),
+                    Span::styled(e.clone(), theme.error()),
+                ]));
+            }
+        }
         // Scroll so the focused field stays visible on short terminals.
         let focus_line = cursor_pos.map_or(0, |p| p.y - inner.y);
         let scroll = focus_line.saturating_sub(inner.height.saturating_sub(2));
@@ -242,14 +314,14 @@ impl ParamsState {
         {
             f.set_cursor_position(p);
         }
-        let field = self.field();
+        let (label, help) = match self.field() {
+            Some(field) => (field.label(), field.help()),
+            None => (USERS_LABEL, USERS_HELP),
+        };
         f.render_widget(
-            Paragraph::new(field.help())
+            Paragraph::new(help)
                 .wrap(Wrap { trim: true })
-                .block(
-                    Block::bordered()
-                        .title(Line::styled(format!(" {} ", field.label()), theme.dim())),
-                ),
+                .block(Block::bordered().title(Line::styled(format!(" {label} "), theme.dim()))),
             help_area,
         );
     }
