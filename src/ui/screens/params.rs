@@ -207,7 +207,7 @@ impl ParamsState {
         let inner = block.inner(form_area);
         f.render_widget(block, form_area);
 
-        let label_w = 20usize;
+        let label_w = 22usize;
         let value_w = (inner.width as usize).saturating_sub(label_w + 3).max(8);
         let mut lines: Vec<Line> = Vec::new();
         let mut cursor_pos = None;
