@@ -28,6 +28,19 @@ pub struct ProgressRow {
     pub status: String,
     pub elapsed_secs: u64,
     pub detail: Option<String>,
+    /// When this status arrived: the elapsed time keeps counting on screen between messages
+    /// (the operation reports only changes).
+    pub since: Option<std::time::Instant>,
+}
+
+impl ProgressRow {
+    /// Elapsed seconds now: what the operation said, plus the time since it said it while busy.
+    fn elapsed_now(&self) -> u64 {
+        match (self.state(), self.since) {
+            (RowState::Busy, Some(t)) => self.elapsed_secs + t.elapsed().as_secs(),
+            _ => self.elapsed_secs,
+        }
+    }
 }
 
 impl ProgressRow {
@@ -70,6 +83,7 @@ impl DomainState {
                 status: "waiting".into(),
                 elapsed_secs: 0,
                 detail: None,
+                since: None,
             }),
             users: users
                 .iter()
@@ -78,6 +92,7 @@ impl DomainState {
                     status: "waiting".into(),
                     elapsed_secs: 0,
                     detail: None,
+                    since: None,
                 })
                 .collect(),
             ..DomainState::default()
@@ -105,6 +120,7 @@ impl DomainState {
                     status: status.clone(),
                     elapsed_secs: *elapsed_secs,
                     detail: detail.clone(),
+                    since: Some(std::time::Instant::now()),
                 });
             }
             StudioMsg::User {
@@ -118,6 +134,7 @@ impl DomainState {
                     status: status.clone(),
                     elapsed_secs: *elapsed_secs,
                     detail: detail.clone(),
+                    since: Some(std::time::Instant::now()),
                 };
                 match self.users.iter_mut().find(|u| &u.name == name) {
                     Some(u) => *u = row,
@@ -143,7 +160,7 @@ impl DomainState {
                 Span::raw(" "),
                 Span::styled(format!("{:<28}", d.name), theme.text()),
                 Span::styled(format!("{:<16}", d.status), status_style(d.state(), theme)),
-                Span::styled(elapsed(d.elapsed_secs), theme.dim()),
+                Span::styled(elapsed(d.elapsed_now()), theme.dim()),
             ]));
             if let Some(id) = &self.domain_id {
                 lines.push(Line::from(vec![
@@ -198,7 +215,7 @@ impl DomainState {
                     Span::raw(u.name.clone()),
                 ]),
                 Line::styled(u.status.clone(), status_style(u.state(), theme)),
-                Line::styled(elapsed(u.elapsed_secs), theme.dim()),
+                Line::styled(elapsed(u.elapsed_now()), theme.dim()),
                 Line::raw(u.detail.clone().unwrap_or_default()),
             ])
         });
