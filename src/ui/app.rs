@@ -282,11 +282,6 @@ impl App {
         vec![self.users.load()]
     }
 
-    /// The session the effects run with (None until connected).
-    pub fn current_session(&self) -> Option<crate::aws::Session> {
-        self.session.session.clone()
-    }
-
     pub fn should_quit(&self) -> bool {
         self.quit
     }

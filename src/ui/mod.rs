@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use crate::aws::{self, AwsError, Session, SessionOptions};
 use crate::config::Paths;
-use crate::ops::deploy::{self, DeployMsg, Recovery, SharedStore};
+use crate::ops::deploy::{self, Recovery, SharedStore};
 use crate::state::Store;
 use action::{Action, Effect};
 use app::App;
@@ -112,18 +112,22 @@ async fn event_loop(terminal: &mut terminal::Tui, ctx: UiContext) -> anyhow::Res
     }
 }
 
-/// A channel whose DeployMsgs are forwarded to the app as actions.
-fn forward(tx: &mpsc::UnboundedSender<Action>) -> mpsc::UnboundedSender<DeployMsg> {
-    let (dtx, mut drx) = mpsc::unbounded_channel::<DeployMsg>();
+/// A channel whose messages reach the app as actions (`wrap`ped), in order. Awaiting the handle
+/// after the sender is dropped makes the last message arrive before the result that follows it.
+fn forward<M: Send + 'static>(
+    tx: &mpsc::UnboundedSender<Action>,
+    wrap: fn(M) -> Action,
+) -> (mpsc::UnboundedSender<M>, tokio::task::JoinHandle<()>) {
+    let (mtx, mut mrx) = mpsc::unbounded_channel::<M>();
     let tx = tx.clone();
-    tokio::spawn(async move {
-        while let Some(m) = drx.recv().await {
-            if tx.send(Action::Deploy(m)).is_err() {
+    let handle = tokio::spawn(async move {
+        while let Some(m) = mrx.recv().await {
+            if tx.send(wrap(m)).is_err() {
                 break;
             }
         }
     });
-    dtx
+    (mtx, handle)
 }
 
 fn no_session() -> AwsError {
@@ -180,7 +184,7 @@ fn spawn_effect(
             });
         }
         Effect::Plan { params, users } => {
-            let dtx = forward(&tx);
+            let (dtx, _) = forward(&tx, Action::Deploy);
             tokio::spawn(async move {
                 let result = async {
                     let s = session.ok_or_else(no_session)?;
@@ -206,7 +210,7 @@ fn spawn_effect(
             });
         }
         Effect::Execute(review) => {
-            let dtx = forward(&tx);
+            let (dtx, _) = forward(&tx, Action::Deploy);
             tokio::spawn(async move {
                 let result = match &session {
                     Some(s) => deploy::execute(s, &store, &review, &dtx).await,
@@ -216,7 +220,7 @@ fn spawn_effect(
             });
         }
         Effect::Recover { stack, recovery } => {
-            let dtx = forward(&tx);
+            let (dtx, _) = forward(&tx, Action::Deploy);
             tokio::spawn(async move {
                 let result = match (&session, recovery) {
                     (Some(s), Recovery::DeleteAndRetry) => {
@@ -231,13 +235,7 @@ fn spawn_effect(
             });
         }
         Effect::SetUpStudio { project, users } => {
-            let (ptx, mut prx) = mpsc::unbounded_channel::<crate::ops::studio::StudioMsg>();
-            let fwd = tx.clone();
-            tokio::spawn(async move {
-                while let Some(m) = prx.recv().await {
-                    let _ = fwd.send(Action::Studio(m));
-                }
-            });
+            let (ptx, forwarded) = forward(&tx, Action::Studio);
             tokio::spawn(async move {
                 let result = async {
                     let s = session.ok_or_else(no_session)?;
@@ -255,11 +253,12 @@ fn spawn_effect(
                 }
                 .await;
                 drop(ptx);
+                let _ = forwarded.await;
                 let _ = tx.send(Action::StudioDone(Box::new(result)));
             });
         }
         Effect::Reattach(stack) => {
-            let dtx = forward(&tx);
+            let (dtx, _) = forward(&tx, Action::Deploy);
             tokio::spawn(async move {
                 let result = match &session {
                     Some(s) => deploy::reattach(s, &store, &stack, &dtx).await,
@@ -274,17 +273,9 @@ fn spawn_effect(
                     let _ = tx.send(Action::Connected(Box::new(Err(no_session()))));
                     return;
                 };
-                let (ptx, mut prx) = mpsc::unbounded_channel();
-                let forward = {
-                    let tx = tx.clone();
-                    tokio::spawn(async move {
-                        while let Some(msg) = prx.recv().await {
-                            let _ = tx.send(Action::Preflight(msg));
-                        }
-                    })
-                };
+                let (ptx, forwarded) = forward(&tx, Action::Preflight);
                 let report = crate::ops::preflight::run(&session, *input, ptx).await;
-                let _ = forward.await;
+                let _ = forwarded.await;
                 let _ = tx.send(Action::PreflightDone(Box::new(report)));
             });
         }
@@ -298,13 +289,7 @@ fn spawn_effect(
 /// Studio effects: run the operation, forward its progress, send the result.
 fn studio_effect(effect: Effect, session: aws::Session, tx: mpsc::UnboundedSender<Action>) {
     use crate::ops::studio;
-    let (ptx, mut prx) = mpsc::unbounded_channel::<studio::StudioMsg>();
-    let fwd = tx.clone();
-    tokio::spawn(async move {
-        while let Some(m) = prx.recv().await {
-            let _ = fwd.send(Action::Studio(m));
-        }
-    });
+    let (ptx, forwarded) = forward(&tx, Action::Studio);
     tokio::spawn(async move {
         let action = match effect {
             Effect::LoadUsers { project } => {
@@ -340,6 +325,7 @@ fn studio_effect(effect: Effect, session: aws::Session, tx: mpsc::UnboundedSende
             _ => return,
         };
         drop(ptx);
+        let _ = forwarded.await;
         let _ = tx.send(action);
     });
 }
