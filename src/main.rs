@@ -276,24 +276,12 @@ async fn run_preflight(
             None
         }
     };
-    let flags = args.params.overrides();
-    let project_flag = flags
-        .iter()
-        .find(|(f, _)| *f == studio_tui::core::params::Field::ProjectName)
-        .map(|(_, v)| v.trim().to_string())
-        .or_else(|| {
-            config.as_ref().and_then(|c| {
-                c.overrides
-                    .iter()
-                    .find(|(f, _)| *f == studio_tui::core::params::Field::ProjectName)
-                    .map(|(_, v)| v.trim().to_string())
-            })
-        });
-    let saved = store
-        .as_ref()
-        .and_then(|s| s.saved_answers(&session.region, project_flag.as_deref()))
-        .map(|a| a.parameters.clone());
-    let parameters = params::resolve(saved.as_ref(), config.as_ref(), &flags);
+    let (parameters, _) = params::resolve_answers(
+        store.as_ref(),
+        &session.region,
+        config.as_ref(),
+        &args.params.overrides(),
+    );
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     if mode != OutputMode::Json {

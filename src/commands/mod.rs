@@ -20,7 +20,7 @@ use crate::core::params::Parameters;
 use crate::core::progress::{StackEvent, Tracker, render_timeline};
 use crate::exit;
 use crate::ops::deploy::{self, DeployMsg, DeployOutcome, Plan, Recovery, SharedStore};
-use crate::ops::params::{ConfigFile, resolve};
+use crate::ops::params::ConfigFile;
 use crate::state::Store;
 use crate::template;
 
@@ -74,23 +74,14 @@ impl CommandContext {
     /// Defaults < the answers saved for the project (named by the flags, else the config file,
     /// else the last one used here) < `--config` < flags. Not validated.
     pub fn resolve_parameters(&self, args: &crate::cli::ParamArgs) -> Parameters {
-        let overrides = args.overrides();
-        let named = |list: &[(crate::core::params::Field, String)]| {
-            list.iter()
-                .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
-                .map(|(_, v)| v.trim().to_string())
-        };
-        let project =
-            named(&overrides).or_else(|| self.config.as_ref().and_then(|c| named(&c.overrides)));
-        let saved = self.saved_parameters(project.as_deref());
-        resolve(saved.as_ref(), self.config.as_ref(), &overrides)
-    }
-
-    fn saved_parameters(&self, project: Option<&str>) -> Option<Parameters> {
-        self.store.lock().ok().and_then(|s| {
-            s.saved_answers(&self.session.region, project)
-                .map(|a| a.parameters.clone())
-        })
+        let store = self.store.lock().ok();
+        crate::ops::params::resolve_answers(
+            store.as_deref(),
+            &self.session.region,
+            self.config.as_ref(),
+            &args.overrides(),
+        )
+        .0
     }
 }
 

@@ -151,6 +151,31 @@ pub fn resolve(
     p
 }
 
+/// Every source of answers for a project in a region, layered: the seed defaults < the answers
+/// saved for the project (the one the flags name, else the config file's, else the last one
+/// used in the region) < the config file < the flags. Also the users: the config file's, else
+/// the saved ones. Not validated.
+pub fn resolve_answers(
+    store: Option<&crate::state::Store>,
+    region: &str,
+    config: Option<&ConfigFile>,
+    flags: &[(Field, String)],
+) -> (Parameters, Vec<String>) {
+    let named = |list: &[(Field, String)]| {
+        list.iter()
+            .find(|(f, _)| *f == Field::ProjectName)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let project = named(flags).or_else(|| config.and_then(|c| named(&c.overrides)));
+    let saved = store.and_then(|s| s.saved_answers(region, project.as_deref()));
+    let parameters = resolve(saved.map(|a| &a.parameters), config, flags);
+    let users = config
+        .and_then(|c| c.users.clone())
+        .or_else(|| saved.map(|a| a.users.clone()))
+        .unwrap_or_default();
+    (parameters, users)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

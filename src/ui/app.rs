@@ -417,32 +417,16 @@ impl App {
         match self.step {
             Step::Session => {
                 if self.params.is_none() {
-                    // Defaults < saved answers (of --config's project, else the project last
-                    // used in this region) < --config.
                     let region = self.region().unwrap_or_default();
-                    let config_project = self.config.as_ref().and_then(|c| {
-                        c.overrides
-                            .iter()
-                            .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
-                            .map(|(_, v)| v.trim().to_string())
-                    });
-                    let saved = self.store.as_ref().and_then(|s| {
-                        s.lock()
-                            .ok()?
-                            .saved_answers(&region, config_project.as_deref())
-                            .cloned()
-                    });
-                    self.parameters = crate::ops::params::resolve(
-                        saved.as_ref().map(|s| &s.parameters),
+                    let store = self.store.as_ref().and_then(|s| s.lock().ok());
+                    let (parameters, users) = crate::ops::params::resolve_answers(
+                        store.as_deref(),
+                        &region,
                         self.config.as_ref(),
                         &[],
                     );
-                    let users = self
-                        .config
-                        .as_ref()
-                        .and_then(|c| c.users.clone())
-                        .or_else(|| saved.map(|s| s.users))
-                        .unwrap_or_default();
+                    drop(store);
+                    self.parameters = parameters;
                     self.planned_users = self.planned_users.max(users.len() as u32);
                     self.params = Some(ParamsState::new(&self.parameters, users));
                 }
