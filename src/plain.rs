@@ -127,6 +127,15 @@ pub mod preflight {
 
     /// `{"ok": bool, "findings": [{severity, code, message, fix}], "suggestion": {...} | null}`
     pub fn json(ok: bool, findings: &[Finding], suggestion: Option<&NetworkPlan>) -> String {
+        serde_json::to_string_pretty(&value(ok, findings, suggestion)).unwrap_or_default()
+    }
+
+    /// The same document as a JSON value (to embed it in another, e.g. `up`'s lines).
+    pub fn value(
+        ok: bool,
+        findings: &[Finding],
+        suggestion: Option<&NetworkPlan>,
+    ) -> serde_json::Value {
         let doc = Doc {
             ok,
             findings: findings
@@ -140,7 +149,7 @@ pub mod preflight {
                 .collect(),
             suggestion: suggestion.map(plan),
         };
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        serde_json::to_value(&doc).unwrap_or_default()
     }
 
     fn mark(status: CheckStatus) -> &'static str {

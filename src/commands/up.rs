@@ -69,26 +69,13 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
         .cloned()
         .collect();
     if mode == OutputMode::Json {
-        #[derive(Serialize)]
-        struct Doc {
-            r#type: &'static str,
-            #[serde(flatten)]
-            report: serde_json::Value,
-        }
-        let report_json: serde_json::Value = serde_json::from_str(&plain::preflight::json(
+        let mut doc = plain::preflight::value(
             blocking.is_empty(),
             &report.findings,
             report.suggestion.as_ref(),
-        ))
-        .unwrap_or_default();
-        println!(
-            "{}",
-            serde_json::to_string(&Doc {
-                r#type: "preflight",
-                report: report_json,
-            })
-            .unwrap_or_default()
         );
+        doc["type"] = "preflight".into();
+        println!("{doc}");
     }
     if !blocking.is_empty() {
         if mode != OutputMode::Json {
