@@ -687,7 +687,7 @@ pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<
                     .map(|u| User {
                         name: &u.name,
                         status: &u.status,
-                        apps: u.apps.iter().filter(|a| a.is_live()).count(),
+                        apps: u.running_apps(),
                         spaces: u.spaces.len(),
                     })
                     .collect(),
@@ -741,7 +741,7 @@ pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<
                     "  user {:<24} {:<12} {} app(s), {} space(s)",
                     u.name,
                     u.status,
-                    u.apps.iter().filter(|a| a.is_live()).count(),
+                    u.running_apps(),
                     u.spaces.len()
                 );
             }

@@ -257,24 +257,7 @@ fn print_users(
     let w = users.iter().map(|u| u.name.len()).max().unwrap_or(4).max(4);
     println!("{:<w$}  {:<10}  {:<30}  SPACES", "USER", "STATUS", "APPS");
     for u in users {
-        let apps = if u.apps.is_empty() {
-            "-".to_string()
-        } else {
-            u.apps
-                .iter()
-                .map(|a| format!("{} ({})", a.label(), a.status))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let spaces = if u.spaces.is_empty() {
-            "-".to_string()
-        } else {
-            u.spaces
-                .iter()
-                .map(|s| format!("{} ({})", s.name, s.sharing.as_deref().unwrap_or("?")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let (apps, spaces) = (u.apps_text(), u.spaces_text());
         println!("{:<w$}  {:<10}  {apps:<30}  {spaces}", u.name, u.status);
     }
     if read_only {

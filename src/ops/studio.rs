@@ -559,6 +559,40 @@ pub struct UserView {
     pub spaces: Vec<SpaceInfo>,
 }
 
+impl UserView {
+    /// Apps still running (not Deleted, Deleting or Failed).
+    pub fn running_apps(&self) -> usize {
+        self.apps.iter().filter(|a| a.is_live()).count()
+    }
+
+    /// "JupyterLab/default (InService), …", or "-" when there is none.
+    pub fn apps_text(&self) -> String {
+        join_or_dash(
+            self.apps
+                .iter()
+                .map(|a| format!("{} ({})", a.label(), a.status)),
+        )
+    }
+
+    /// "alice-space (Private), …", or "-" when there is none.
+    pub fn spaces_text(&self) -> String {
+        join_or_dash(
+            self.spaces
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.sharing.as_deref().unwrap_or("?"))),
+        )
+    }
+}
+
+fn join_or_dash(items: impl Iterator<Item = String>) -> String {
+    let v: Vec<String> = items.collect();
+    if v.is_empty() {
+        "-".to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
 /// Profiles with status, their apps and spaces (three List calls for the whole domain).
 pub async fn list_users(session: &Session, domain_id: &str) -> Result<Vec<UserView>, AwsError> {
     let (profiles, apps, spaces) = tokio::try_join!(

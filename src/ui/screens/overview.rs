@@ -199,10 +199,7 @@ impl OverviewState {
                         vec![Span::styled(reason.clone(), theme.error())],
                     ));
                 }
-                let apps: usize = users
-                    .iter()
-                    .map(|u| u.apps.iter().filter(|a| a.is_live()).count())
-                    .sum();
+                let apps: usize = users.iter().map(UserView::running_apps).sum();
                 lines.push(row(
                     "Users",
                     vec![Span::raw(format!(
@@ -215,11 +212,7 @@ impl OverviewState {
                         Span::raw(format!("  {:<24}", u.name)),
                         Span::styled(format!("{:<12}", u.status), theme.dim()),
                         Span::styled(
-                            format!(
-                                "{} app(s), {} space(s)",
-                                u.apps.iter().filter(|a| a.is_live()).count(),
-                                u.spaces.len()
-                            ),
+                            format!("{} app(s), {} space(s)", u.running_apps(), u.spaces.len()),
                             theme.dim(),
                         ),
                     ]));

@@ -321,25 +321,7 @@ impl UsersState {
                 Some((_, s)) => format!("{} {s}", spinner(tick)),
                 None => u.status.clone(),
             };
-            let apps = if u.apps.is_empty() {
-                "-".into()
-            } else {
-                u.apps
-                    .iter()
-                    .map(|a| format!("{} ({})", a.label(), a.status))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let spaces = if u.spaces.is_empty() {
-                "-".into()
-            } else {
-                u.spaces
-                    .iter()
-                    .map(|s| format!("{} ({})", s.name, s.sharing.as_deref().unwrap_or("?")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            Row::new(vec![u.name.clone(), status, apps, spaces])
+            Row::new(vec![u.name.clone(), status, u.apps_text(), u.spaces_text()])
         });
         let mut rows: Vec<Row> = rows.collect();
         for (n, s) in &self.busy {
