@@ -395,31 +395,43 @@ impl Session {
 
     /// Every resource of the stack, all pages (ListStackResources).
     pub async fn stack_resources(&self, stack: &str) -> Result<Vec<StackResourceInfo>, AwsError> {
+        self.stack_resources_counting(stack, &|| {}).await
+    }
+
+    /// [`Session::stack_resources`], calling `on_request` once per page requested (for callers
+    /// that measure the cost of what they do).
+    pub async fn stack_resources_counting(
+        &self,
+        stack: &str,
+        on_request: &(dyn Fn() + Sync),
+    ) -> Result<Vec<StackResourceInfo>, AwsError> {
         let mut out = Vec::new();
         let mut pages = self
             .cloudformation()
             .list_stack_resources()
             .stack_name(stack)
             .into_paginator()
-            .items()
             .send();
-        while let Some(item) = pages.next().await {
-            let r = item.map_err(|e| {
+        while let Some(page) = pages.next().await {
+            on_request();
+            let page = page.map_err(|e| {
                 AwsError::from_sdk("cloudformation:ListStackResources", e, &self.error_context)
             })?;
-            out.push(StackResourceInfo {
-                logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
-                physical_id: r
-                    .physical_resource_id()
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-                resource_type: r.resource_type().unwrap_or_default().to_string(),
-                status: r
-                    .resource_status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                status_reason: r.resource_status_reason().map(str::to_string),
-            });
+            for r in page.stack_resource_summaries() {
+                out.push(StackResourceInfo {
+                    logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_id: r
+                        .physical_resource_id()
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    resource_type: r.resource_type().unwrap_or_default().to_string(),
+                    status: r
+                        .resource_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    status_reason: r.resource_status_reason().map(str::to_string),
+                });
+            }
         }
         Ok(out)
     }

@@ -136,31 +136,18 @@ impl Session {
         stack: &str,
         calls: &CallCounter,
     ) -> Result<Vec<StackResource>, AwsError> {
-        let mut out = Vec::new();
-        let mut pages = self
-            .cloudformation()
-            .list_stack_resources()
-            .stack_name(stack)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            calls.add();
-            let page = page.map_err(|e| {
-                AwsError::from_sdk("cloudformation:ListStackResources", e, &self.error_context)
-            })?;
-            for r in page.stack_resource_summaries() {
-                out.push(StackResource {
-                    logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
-                    resource_type: r.resource_type().unwrap_or_default().to_string(),
-                    status: r
-                        .resource_status()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
-                    physical_id: r.physical_resource_id().map(str::to_string),
-                });
-            }
-        }
-        Ok(out)
+        let resources = self
+            .stack_resources_counting(stack, &|| calls.add())
+            .await?;
+        Ok(resources
+            .into_iter()
+            .map(|r| StackResource {
+                logical_id: r.logical_id,
+                resource_type: r.resource_type,
+                status: r.status,
+                physical_id: r.physical_id,
+            })
+            .collect())
     }
 
     async fn ec2_view(&self, vpc: &str, calls: &CallCounter) -> Result<Ec2View, AwsError> {
