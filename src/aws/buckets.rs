@@ -23,22 +23,6 @@ pub enum BucketState {
 }
 
 impl Session {
-    fn s3_err<E, R>(
-        &self,
-        op: &str,
-        e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
-    ) -> AwsError
-    where
-        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
-            + std::error::Error
-            + Send
-            + Sync
-            + 'static,
-        R: std::fmt::Debug + Send + Sync + 'static,
-    {
-        AwsError::from_sdk(&format!("s3:{op}"), e, &self.error_context)
-    }
-
     /// One ListObjectVersions page: is the bucket there, and is anything in it?
     pub async fn bucket_state(&self, bucket: &str) -> BucketState {
         match self
@@ -58,7 +42,7 @@ impl Session {
                 }
             }
             Err(e) => {
-                let err = self.s3_err("ListObjectVersions", e);
+                let err = self.sdk_err("s3:ListObjectVersions", e);
                 if err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("NoSuchBucket") {
                     BucketState::Missing
                 } else {
@@ -79,7 +63,7 @@ impl Session {
                 .max_keys(1000)
                 .send()
                 .await
-                .map_err(|e| self.s3_err("ListObjectVersions", e))?;
+                .map_err(|e| self.sdk_err("s3:ListObjectVersions", e))?;
             let mut ids = Vec::new();
             let pairs = out
                 .versions()
@@ -115,7 +99,7 @@ impl Session {
                 .delete(delete)
                 .send()
                 .await
-                .map_err(|e| self.s3_err("DeleteObjects", e))?;
+                .map_err(|e| self.sdk_err("s3:DeleteObjects", e))?;
             if let Some(first) = res.errors().first() {
                 return Err(AwsError::new(
                     ErrorKind::AccessDenied,

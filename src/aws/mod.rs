@@ -193,6 +193,23 @@ pub async fn list_profiles() -> Vec<String> {
 }
 
 impl Session {
+    /// An SDK error of `operation` ("service:Action"), classified with this session's context.
+    pub(crate) fn sdk_err<E, R>(
+        &self,
+        operation: &str,
+        e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
+    ) -> AwsError
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        AwsError::from_sdk(operation, e, &self.error_context)
+    }
+
     /// A client config builder for any service, with the read-only guard installed when asked.
     fn guard(&self) -> readonly::ReadOnlyGuard {
         readonly::ReadOnlyGuard {

@@ -104,22 +104,6 @@ fn is_not_found(e: &AwsError) -> bool {
 }
 
 impl Session {
-    fn sm_err<E, R>(
-        &self,
-        op: &str,
-        e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
-    ) -> AwsError
-    where
-        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
-            + std::error::Error
-            + Send
-            + Sync
-            + 'static,
-        R: std::fmt::Debug + Send + Sync + 'static,
-    {
-        AwsError::from_sdk(&format!("sagemaker:{op}"), e, &self.error_context)
-    }
-
     /// Every domain (summary fields only; use [`Session::describe_domain`] for the rest).
     pub async fn list_domains(&self) -> Result<Vec<DomainInfo>, AwsError> {
         let items: Vec<_> = self
@@ -130,7 +114,7 @@ impl Session {
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .map_err(|e| self.sm_err("ListDomains", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:ListDomains", e))?;
         Ok(items
             .iter()
             .map(|d| DomainInfo {
@@ -181,7 +165,7 @@ impl Session {
                     .map(|a| a.as_str().to_string()),
             })),
             Err(e) => {
-                let err = self.sm_err("DescribeDomain", e);
+                let err = self.sdk_err("sagemaker:DescribeDomain", e);
                 if is_not_found(&err) {
                     Ok(None)
                 } else {
@@ -218,7 +202,7 @@ impl Session {
         let out = req
             .send()
             .await
-            .map_err(|e| self.sm_err("CreateDomain", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:CreateDomain", e))?;
         Ok(out
             .domain_id()
             .map(str::to_string)
@@ -245,7 +229,7 @@ impl Session {
             .retention_policy(policy)
             .send()
             .await
-            .map_err(|e| self.sm_err("DeleteDomain", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:DeleteDomain", e))?;
         Ok(())
     }
 
@@ -262,7 +246,7 @@ impl Session {
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .map_err(|e| self.sm_err("ListUserProfiles", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:ListUserProfiles", e))?;
         Ok(items
             .iter()
             .map(|p| UserProfileInfo {
@@ -304,7 +288,7 @@ impl Session {
                     .map(str::to_string),
             })),
             Err(e) => {
-                let err = self.sm_err("DescribeUserProfile", e);
+                let err = self.sdk_err("sagemaker:DescribeUserProfile", e);
                 if is_not_found(&err) {
                     Ok(None)
                 } else {
@@ -342,7 +326,7 @@ impl Session {
         }
         req.send()
             .await
-            .map_err(|e| self.sm_err("CreateUserProfile", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:CreateUserProfile", e))?;
         Ok(())
     }
 
@@ -353,7 +337,7 @@ impl Session {
             .user_profile_name(name)
             .send()
             .await
-            .map_err(|e| self.sm_err("DeleteUserProfile", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:DeleteUserProfile", e))?;
         Ok(())
     }
 
@@ -368,7 +352,7 @@ impl Session {
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .map_err(|e| self.sm_err("ListApps", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:ListApps", e))?;
         Ok(items
             .iter()
             .map(|a| AppInfo {
@@ -406,7 +390,7 @@ impl Session {
         match req.send().await {
             Ok(_) => Ok(()),
             Err(e) => {
-                let err = self.sm_err("DeleteApp", e);
+                let err = self.sdk_err("sagemaker:DeleteApp", e);
                 // Gone or going already: that is what we wanted.
                 if is_not_found(&err) || err.message.contains("already being deleted") {
                     Ok(())
@@ -427,7 +411,7 @@ impl Session {
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .map_err(|e| self.sm_err("ListSpaces", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:ListSpaces", e))?;
         Ok(items
             .iter()
             .map(|s| SpaceInfo {
@@ -460,7 +444,7 @@ impl Session {
         {
             Ok(_) => Ok(()),
             Err(e) => {
-                let err = self.sm_err("DeleteSpace", e);
+                let err = self.sdk_err("sagemaker:DeleteSpace", e);
                 if is_not_found(&err) || err.message.contains("already being deleted") {
                     Ok(())
                 } else {
@@ -488,7 +472,7 @@ impl Session {
         let out = req
             .send()
             .await
-            .map_err(|e| self.sm_err("CreatePresignedDomainUrl", e))?;
+            .map_err(|e| self.sdk_err("sagemaker:CreatePresignedDomainUrl", e))?;
         Ok(out.authorized_url().unwrap_or_default().to_string())
     }
 }
