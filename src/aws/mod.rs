@@ -47,6 +47,8 @@ pub struct Session {
     pub fake_credentials: bool,
     /// A prepared CloudFormation client (a test double) used instead of building one.
     pub cloudformation_override: Option<aws_sdk_cloudformation::Client>,
+    /// Counts the requests of this session's clients (see [`Session::counting`]).
+    pub request_counter: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// Who the credentials belong to (STS GetCallerIdentity).
@@ -147,6 +149,7 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
         error_context: ctx,
         fake_credentials: opts.fake_credentials,
         cloudformation_override: None,
+        request_counter: None,
     })
 }
 
@@ -214,7 +217,19 @@ impl Session {
     fn guard(&self) -> readonly::ReadOnlyGuard {
         readonly::ReadOnlyGuard {
             enabled: self.read_only,
+            counter: self.request_counter.clone(),
         }
+    }
+
+    /// The same session whose clients count every request they send (one per page), for
+    /// measuring what an operation costs; the count is read from the returned handle.
+    pub fn counting(&self) -> (Session, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let session = Session {
+            request_counter: Some(counter.clone()),
+            ..self.clone()
+        };
+        (session, counter)
     }
 
     pub fn sts(&self) -> aws_sdk_sts::Client {

@@ -20,10 +20,20 @@ pub fn is_read_only_operation(operation: &str) -> bool {
     READ_PREFIXES.iter().any(|p| operation.starts_with(p))
 }
 
-/// The interceptor installed on every client; a no-op unless `enabled`.
-#[derive(Debug, Clone, Copy)]
+/// The interceptor installed on every client: refuses mutating calls when `enabled`, and counts
+/// the requests let through when a counter is set (one per operation call, so one per page).
+#[derive(Debug, Clone)]
 pub struct ReadOnlyGuard {
     pub enabled: bool,
+    pub counter: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+}
+
+impl ReadOnlyGuard {
+    fn count(&self) {
+        if let Some(c) = &self.counter {
+            c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// The error a refused call fails with.
@@ -50,12 +60,14 @@ impl Intercept for ReadOnlyGuard {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if !self.enabled {
+            self.count();
             return Ok(());
         }
         let Some(meta) = cfg.load::<Metadata>() else {
             return Err("read-only mode: refusing an AWS call whose name is unknown".into());
         };
         if is_read_only_operation(meta.name()) {
+            self.count();
             Ok(())
         } else {
             Err(Box::new(ReadOnlyRefusal {

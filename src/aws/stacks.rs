@@ -395,16 +395,6 @@ impl Session {
 
     /// Every resource of the stack, all pages (ListStackResources).
     pub async fn stack_resources(&self, stack: &str) -> Result<Vec<StackResourceInfo>, AwsError> {
-        self.stack_resources_counting(stack, &|| {}).await
-    }
-
-    /// [`Session::stack_resources`], calling `on_request` once per page requested (for callers
-    /// that measure the cost of what they do).
-    pub async fn stack_resources_counting(
-        &self,
-        stack: &str,
-        on_request: &(dyn Fn() + Sync),
-    ) -> Result<Vec<StackResourceInfo>, AwsError> {
         let mut out = Vec::new();
         let mut pages = self
             .cloudformation()
@@ -413,7 +403,6 @@ impl Session {
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
-            on_request();
             let page = page.map_err(|e| {
                 AwsError::from_sdk("cloudformation:ListStackResources", e, &self.error_context)
             })?;

@@ -3,8 +3,6 @@
 //! list, user profiles and apps. Per-service batches run concurrently. Every request (page) is
 //! counted, so the cost of a refresh is measured, not guessed.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use aws_sdk_ec2::types::Filter;
 
 use super::{AwsError, ErrorKind, Session};
@@ -12,19 +10,6 @@ use crate::core::topology::{
     AppInfo, BucketInfo, DomainInfo, EndpointInfo, GatewayInfo, NatInfo, RouteInfo, RouteTableInfo,
     SecurityGroupInfo, StackResource, SubnetInfo, TopologyInputs, UserProfileInfo,
 };
-
-/// AWS requests made by one gather (one per page).
-#[derive(Debug, Default)]
-pub struct CallCounter(AtomicUsize);
-
-impl CallCounter {
-    fn add(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-    pub fn get(&self) -> usize {
-        self.0.load(Ordering::Relaxed)
-    }
-}
 
 fn vpc_filter(name: &str, vpc: &str) -> Filter {
     Filter::builder().name(name).values(vpc).build()
@@ -51,16 +36,9 @@ struct StudioView {
 impl Session {
     /// Everything [`crate::core::topology::Topology::build`] needs for the stack `project`.
     /// A missing stack is a NotFound error.
-    pub async fn gather_topology(
-        &self,
-        project: &str,
-        calls: &CallCounter,
-    ) -> Result<TopologyInputs, AwsError> {
-        let stack = async {
-            calls.add();
-            self.describe_stack(project).await
-        };
-        let resources = self.counted_stack_resources(project, calls);
+    pub async fn gather_topology(&self, project: &str) -> Result<TopologyInputs, AwsError> {
+        let stack = self.describe_stack(project);
+        let resources = self.stack_resources(project);
         let (stack, resources) = tokio::join!(stack, resources);
         let Some(stack) = stack? else {
             return Err(AwsError::new(
@@ -71,7 +49,16 @@ impl Session {
             .with_fix("deploy it with `studio-tui deploy`, or pass --project-name"));
         };
         // A stack that was just created may have no resources listed yet; that is not an error.
-        let resources = resources.unwrap_or_default();
+        let resources: Vec<StackResource> = resources
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| StackResource {
+                logical_id: r.logical_id,
+                resource_type: r.resource_type,
+                status: r.status,
+                physical_id: r.physical_id,
+            })
+            .collect();
         let physical = |l: &str| {
             resources
                 .iter()
@@ -92,15 +79,15 @@ impl Session {
 
         let ec2 = async {
             match &vpc {
-                Some(v) => self.ec2_view(v, calls).await,
+                Some(v) => self.ec2_view(v).await,
                 None => Ok(Ec2View::default()),
             }
         };
         let s3 = async {
-            let futs = buckets.iter().map(|b| self.bucket_info(b, calls));
+            let futs = buckets.iter().map(|b| self.bucket_info(b));
             futures::future::join_all(futs).await
         };
-        let studio = self.studio_view(project, calls);
+        let studio = self.studio_view(project);
         let (ec2, s3, studio) = tokio::join!(ec2, s3, studio);
         let ec2 = ec2?;
         let studio = studio?;
@@ -131,26 +118,7 @@ impl Session {
         })
     }
 
-    async fn counted_stack_resources(
-        &self,
-        stack: &str,
-        calls: &CallCounter,
-    ) -> Result<Vec<StackResource>, AwsError> {
-        let resources = self
-            .stack_resources_counting(stack, &|| calls.add())
-            .await?;
-        Ok(resources
-            .into_iter()
-            .map(|r| StackResource {
-                logical_id: r.logical_id,
-                resource_type: r.resource_type,
-                status: r.status,
-                physical_id: r.physical_id,
-            })
-            .collect())
-    }
-
-    async fn ec2_view(&self, vpc: &str, calls: &CallCounter) -> Result<Ec2View, AwsError> {
+    async fn ec2_view(&self, vpc: &str) -> Result<Ec2View, AwsError> {
         let ec2 = self.ec2();
         let ctx = &self.error_context;
         let subnets = async {
@@ -161,7 +129,6 @@ impl Session {
                 .into_paginator()
                 .send();
             while let Some(page) = p.next().await {
-                calls.add();
                 let page = page.map_err(|e| AwsError::from_sdk("ec2:DescribeSubnets", e, ctx))?;
                 for s in page.subnets() {
                     out.push(SubnetInfo {
@@ -183,7 +150,6 @@ impl Session {
                 .into_paginator()
                 .send();
             while let Some(page) = p.next().await {
-                calls.add();
                 let page =
                     page.map_err(|e| AwsError::from_sdk("ec2:DescribeRouteTables", e, ctx))?;
                 for t in page.route_tables() {
@@ -227,7 +193,6 @@ impl Session {
                 .into_paginator()
                 .send();
             while let Some(page) = p.next().await {
-                calls.add();
                 let page =
                     page.map_err(|e| AwsError::from_sdk("ec2:DescribeInternetGateways", e, ctx))?;
                 for g in page.internet_gateways() {
@@ -253,7 +218,6 @@ impl Session {
                 .into_paginator()
                 .send();
             while let Some(page) = p.next().await {
-                calls.add();
                 let page =
                     page.map_err(|e| AwsError::from_sdk("ec2:DescribeNatGateways", e, ctx))?;
                 for g in page.nat_gateways() {
@@ -278,7 +242,6 @@ impl Session {
                 .into_paginator()
                 .send();
             while let Some(page) = p.next().await {
-                calls.add();
                 let page =
                     page.map_err(|e| AwsError::from_sdk("ec2:DescribeVpcEndpoints", e, ctx))?;
                 for e in page.vpc_endpoints() {
@@ -306,7 +269,6 @@ impl Session {
                 .into_paginator()
                 .send();
             while let Some(page) = p.next().await {
-                calls.add();
                 let page =
                     page.map_err(|e| AwsError::from_sdk("ec2:DescribeSecurityGroups", e, ctx))?;
                 for g in page.security_groups() {
@@ -333,21 +295,11 @@ impl Session {
     }
 
     /// GetBucketPolicy + GetBucketPolicyStatus; None when the bucket is not there (yet).
-    async fn bucket_info(
-        &self,
-        bucket: &str,
-        calls: &CallCounter,
-    ) -> Result<Option<BucketInfo>, AwsError> {
+    async fn bucket_info(&self, bucket: &str) -> Result<Option<BucketInfo>, AwsError> {
         let s3 = self.s3();
         let ctx = &self.error_context;
-        let policy = async {
-            calls.add();
-            s3.get_bucket_policy().bucket(bucket).send().await
-        };
-        let status = async {
-            calls.add();
-            s3.get_bucket_policy_status().bucket(bucket).send().await
-        };
+        let policy = async { s3.get_bucket_policy().bucket(bucket).send().await };
+        let status = async { s3.get_bucket_policy_status().bucket(bucket).send().await };
         let (policy, status) = tokio::join!(policy, status);
         let policy_text = match policy {
             Ok(p) => Some(p.policy().unwrap_or_default().to_string()),
@@ -376,86 +328,41 @@ impl Session {
     }
 
     /// ListDomains (the one named after the project), then its user profiles and apps.
-    async fn studio_view(
-        &self,
-        project: &str,
-        calls: &CallCounter,
-    ) -> Result<StudioView, AwsError> {
-        let sm = self.sagemaker();
-        let ctx = &self.error_context;
-        let mut domain = None;
-        let mut p = sm.list_domains().into_paginator().send();
-        while let Some(page) = p.next().await {
-            calls.add();
-            let page = page.map_err(|e| AwsError::from_sdk("sagemaker:ListDomains", e, ctx))?;
-            if let Some(d) = page
-                .domains()
-                .iter()
-                .find(|d| d.domain_name() == Some(project))
-            {
-                domain = Some(DomainInfo {
-                    id: d.domain_id().unwrap_or_default().into(),
-                    name: d.domain_name().unwrap_or_default().into(),
-                    status: d.status().map(|s| s.as_str()).unwrap_or("").into(),
-                    url: d.url().map(str::to_string),
-                });
-                break;
-            }
-        }
-        let Some(domain) = domain else {
+    async fn studio_view(&self, project: &str) -> Result<StudioView, AwsError> {
+        let Some(d) = self
+            .list_domains()
+            .await?
+            .into_iter()
+            .find(|d| d.name == project)
+        else {
             return Ok(StudioView::default());
         };
-        let users = async {
-            let mut out = Vec::new();
-            let mut p = sm
-                .list_user_profiles()
-                .domain_id_equals(&domain.id)
-                .into_paginator()
-                .send();
-            while let Some(page) = p.next().await {
-                calls.add();
-                let page =
-                    page.map_err(|e| AwsError::from_sdk("sagemaker:ListUserProfiles", e, ctx))?;
-                for u in page.user_profiles() {
-                    out.push(UserProfileInfo {
-                        name: u.user_profile_name().unwrap_or_default().into(),
-                        status: u.status().map(|s| s.as_str()).unwrap_or("").into(),
-                    });
-                }
-            }
-            Ok::<_, AwsError>(out)
-        };
-        let apps = async {
-            let mut out = Vec::new();
-            let mut p = sm
-                .list_apps()
-                .domain_id_equals(&domain.id)
-                .into_paginator()
-                .send();
-            while let Some(page) = p.next().await {
-                calls.add();
-                let page = page.map_err(|e| AwsError::from_sdk("sagemaker:ListApps", e, ctx))?;
-                for a in page.apps() {
-                    let status = a.status().map(|s| s.as_str()).unwrap_or("");
-                    if status == "Deleted" {
-                        continue;
-                    }
-                    out.push(AppInfo {
-                        user_profile: a.user_profile_name().map(str::to_string),
-                        space: a.space_name().map(str::to_string),
-                        app_type: a.app_type().map(|t| t.as_str()).unwrap_or("").into(),
-                        name: a.app_name().unwrap_or_default().into(),
-                        status: status.into(),
-                    });
-                }
-            }
-            Ok::<_, AwsError>(out)
-        };
-        let (users, apps) = tokio::join!(users, apps);
+        let (users, apps) = tokio::join!(self.list_user_profiles(&d.id), self.list_apps(&d.id));
         Ok(StudioView {
-            domain: Some(domain),
-            user_profiles: users?,
-            apps: apps?,
+            user_profiles: users?
+                .into_iter()
+                .map(|u| UserProfileInfo {
+                    name: u.name,
+                    status: u.status,
+                })
+                .collect(),
+            apps: apps?
+                .into_iter()
+                .filter(|a| a.status != "Deleted")
+                .map(|a| AppInfo {
+                    user_profile: a.user_profile,
+                    space: a.space,
+                    app_type: a.app_type,
+                    name: a.name,
+                    status: a.status,
+                })
+                .collect(),
+            domain: Some(DomainInfo {
+                id: d.id,
+                name: d.name,
+                status: d.status,
+                url: d.url,
+            }),
         })
     }
 }

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use crate::aws::topology::CallCounter;
 use crate::aws::{AwsError, Session};
 use crate::core::topology::Topology;
 
@@ -22,11 +21,12 @@ pub async fn refresh_counted(
     session: &Session,
     project: &str,
 ) -> Result<(Topology, usize), AwsError> {
-    let calls = CallCounter::default();
-    let inputs = session.gather_topology(project, &calls).await?;
+    let (counted, requests) = session.counting();
+    let inputs = counted.gather_topology(project).await?;
     let topo = Topology::build(&inputs);
-    tracing::debug!(project, calls = calls.get(), "topology refreshed");
-    Ok((topo, calls.get()))
+    let calls = requests.load(std::sync::atomic::Ordering::Relaxed);
+    tracing::debug!(project, calls, "topology refreshed");
+    Ok((topo, calls))
 }
 
 /// When to refresh again after a refresh that gave `topology`: soon while something is being
