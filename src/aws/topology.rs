@@ -120,40 +120,46 @@ impl Session {
 
     async fn ec2_view(&self, vpc: &str) -> Result<Ec2View, AwsError> {
         let ec2 = self.ec2();
-        let ctx = &self.error_context;
+        // Every item of a paginated describe (one request per page), or the classified error.
+        macro_rules! all_items {
+            ($op:literal, $request:expr) => {
+                $request
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(|e| self.sdk_err($op, e))
+            };
+        }
         let subnets = async {
-            let mut out = Vec::new();
-            let mut p = ec2
-                .describe_subnets()
-                .filters(vpc_filter("vpc-id", vpc))
-                .into_paginator()
-                .send();
-            while let Some(page) = p.next().await {
-                let page = page.map_err(|e| AwsError::from_sdk("ec2:DescribeSubnets", e, ctx))?;
-                for s in page.subnets() {
-                    out.push(SubnetInfo {
+            let items: Vec<_> = all_items!(
+                "ec2:DescribeSubnets",
+                ec2.describe_subnets().filters(vpc_filter("vpc-id", vpc))
+            )?;
+            Ok::<_, AwsError>(
+                items
+                    .iter()
+                    .map(|s| SubnetInfo {
                         id: s.subnet_id().unwrap_or_default().into(),
                         cidr: s.cidr_block().unwrap_or_default().into(),
                         availability_zone: s.availability_zone().unwrap_or_default().into(),
                         free_ips: s.available_ip_address_count().unwrap_or_default(),
                         state: s.state().map(|x| x.as_str()).unwrap_or("").into(),
-                    });
-                }
-            }
-            Ok::<_, AwsError>(out)
+                    })
+                    .collect::<Vec<_>>(),
+            )
         };
         let route_tables = async {
-            let mut out = Vec::new();
-            let mut p = ec2
-                .describe_route_tables()
-                .filters(vpc_filter("vpc-id", vpc))
-                .into_paginator()
-                .send();
-            while let Some(page) = p.next().await {
-                let page =
-                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeRouteTables", e, ctx))?;
-                for t in page.route_tables() {
-                    out.push(RouteTableInfo {
+            let items: Vec<_> = all_items!(
+                "ec2:DescribeRouteTables",
+                ec2.describe_route_tables()
+                    .filters(vpc_filter("vpc-id", vpc))
+            )?;
+            Ok::<_, AwsError>(
+                items
+                    .iter()
+                    .map(|t| RouteTableInfo {
                         id: t.route_table_id().unwrap_or_default().into(),
                         routes: t
                             .routes()
@@ -180,23 +186,20 @@ impl Session {
                             .iter()
                             .filter_map(|a| a.subnet_id().or(a.gateway_id()).map(str::to_string))
                             .collect(),
-                    });
-                }
-            }
-            Ok::<_, AwsError>(out)
+                    })
+                    .collect::<Vec<_>>(),
+            )
         };
         let igws = async {
-            let mut out = Vec::new();
-            let mut p = ec2
-                .describe_internet_gateways()
-                .filters(vpc_filter("attachment.vpc-id", vpc))
-                .into_paginator()
-                .send();
-            while let Some(page) = p.next().await {
-                let page =
-                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeInternetGateways", e, ctx))?;
-                for g in page.internet_gateways() {
-                    out.push(GatewayInfo {
+            let items: Vec<_> = all_items!(
+                "ec2:DescribeInternetGateways",
+                ec2.describe_internet_gateways()
+                    .filters(vpc_filter("attachment.vpc-id", vpc))
+            )?;
+            Ok::<_, AwsError>(
+                items
+                    .iter()
+                    .map(|g| GatewayInfo {
                         id: g.internet_gateway_id().unwrap_or_default().into(),
                         state: g
                             .attachments()
@@ -205,47 +208,43 @@ impl Session {
                             .map(|s| s.as_str())
                             .unwrap_or("detached")
                             .into(),
-                    });
-                }
-            }
-            Ok::<_, AwsError>(out)
+                    })
+                    .collect::<Vec<_>>(),
+            )
         };
         let nats = async {
-            let mut out = Vec::new();
-            let mut p = ec2
-                .describe_nat_gateways()
-                .filter(vpc_filter("vpc-id", vpc))
-                .into_paginator()
-                .send();
-            while let Some(page) = p.next().await {
-                let page =
-                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeNatGateways", e, ctx))?;
-                for g in page.nat_gateways() {
-                    let addr = g.nat_gateway_addresses().first();
-                    out.push(NatInfo {
-                        id: g.nat_gateway_id().unwrap_or_default().into(),
-                        state: g.state().map(|s| s.as_str()).unwrap_or("").into(),
-                        subnet_id: g.subnet_id().unwrap_or_default().into(),
-                        public_ip: addr.and_then(|a| a.public_ip()).map(str::to_string),
-                        allocation_id: addr.and_then(|a| a.allocation_id()).map(str::to_string),
-                        private_ip: addr.and_then(|a| a.private_ip()).map(str::to_string),
-                    });
-                }
-            }
-            Ok::<_, AwsError>(out)
+            let items: Vec<_> = all_items!(
+                "ec2:DescribeNatGateways",
+                ec2.describe_nat_gateways()
+                    .filter(vpc_filter("vpc-id", vpc))
+            )?;
+            Ok::<_, AwsError>(
+                items
+                    .iter()
+                    .map(|g| {
+                        let addr = g.nat_gateway_addresses().first();
+                        NatInfo {
+                            id: g.nat_gateway_id().unwrap_or_default().into(),
+                            state: g.state().map(|s| s.as_str()).unwrap_or("").into(),
+                            subnet_id: g.subnet_id().unwrap_or_default().into(),
+                            public_ip: addr.and_then(|a| a.public_ip()).map(str::to_string),
+                            allocation_id: addr.and_then(|a| a.allocation_id()).map(str::to_string),
+                            private_ip: addr.and_then(|a| a.private_ip()).map(str::to_string),
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            )
         };
         let endpoints = async {
-            let mut out = Vec::new();
-            let mut p = ec2
-                .describe_vpc_endpoints()
-                .filters(vpc_filter("vpc-id", vpc))
-                .into_paginator()
-                .send();
-            while let Some(page) = p.next().await {
-                let page =
-                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeVpcEndpoints", e, ctx))?;
-                for e in page.vpc_endpoints() {
-                    out.push(EndpointInfo {
+            let items: Vec<_> = all_items!(
+                "ec2:DescribeVpcEndpoints",
+                ec2.describe_vpc_endpoints()
+                    .filters(vpc_filter("vpc-id", vpc))
+            )?;
+            Ok::<_, AwsError>(
+                items
+                    .iter()
+                    .map(|e| EndpointInfo {
                         id: e.vpc_endpoint_id().unwrap_or_default().into(),
                         service_name: e.service_name().unwrap_or_default().into(),
                         endpoint_type: e
@@ -256,31 +255,27 @@ impl Session {
                         state: e.state().map(|s| s.as_str()).unwrap_or("").into(),
                         subnet_ids: e.subnet_ids().to_vec(),
                         route_table_ids: e.route_table_ids().to_vec(),
-                    });
-                }
-            }
-            Ok::<_, AwsError>(out)
+                    })
+                    .collect::<Vec<_>>(),
+            )
         };
         let sgs = async {
-            let mut out = Vec::new();
-            let mut p = ec2
-                .describe_security_groups()
-                .filters(vpc_filter("vpc-id", vpc))
-                .into_paginator()
-                .send();
-            while let Some(page) = p.next().await {
-                let page =
-                    page.map_err(|e| AwsError::from_sdk("ec2:DescribeSecurityGroups", e, ctx))?;
-                for g in page.security_groups() {
-                    out.push(SecurityGroupInfo {
+            let items: Vec<_> = all_items!(
+                "ec2:DescribeSecurityGroups",
+                ec2.describe_security_groups()
+                    .filters(vpc_filter("vpc-id", vpc))
+            )?;
+            Ok::<_, AwsError>(
+                items
+                    .iter()
+                    .map(|g| SecurityGroupInfo {
                         id: g.group_id().unwrap_or_default().into(),
                         name: g.group_name().unwrap_or_default().into(),
                         ingress_rules: g.ip_permissions().len(),
                         egress_rules: g.ip_permissions_egress().len(),
-                    });
-                }
-            }
-            Ok::<_, AwsError>(out)
+                    })
+                    .collect::<Vec<_>>(),
+            )
         };
         let (subnets, route_tables, igws, nats, endpoints, sgs) =
             tokio::join!(subnets, route_tables, igws, nats, endpoints, sgs);
