@@ -8,10 +8,10 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::aws::AwsError;
 use crate::core::topology::{EdgeKind, EndpointKind, Node, NodeKind, Path, Status, Topology};
@@ -805,13 +805,7 @@ fn render_details(f: &mut Frame, area: Rect, t: &Topology, n: &Node, theme: &The
     }
     let width = area.width.saturating_sub(4).min(84);
     let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(popup);
-    f.render_widget(Clear, popup);
+    let popup = crate::ui::widgets::clear_centered(f, area, width, height);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::bordered()

@@ -4,9 +4,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
 use super::Loadable;
 use crate::aws::AwsError;
@@ -456,13 +456,7 @@ fn check_new_name(name: &str, existing: &[String]) -> Option<String> {
 fn overlay(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, theme: &Theme) {
     let width = area.width.saturating_sub(4).min(72);
     let height = 9.min(area.height);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(popup);
-    f.render_widget(Clear, popup);
+    let popup = crate::ui::widgets::clear_centered(f, area, width, height);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

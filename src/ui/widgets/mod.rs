@@ -114,10 +114,8 @@ pub fn render_footer(f: &mut Frame, area: Rect, keys: &[KeyHint], theme: &Theme)
     );
 }
 
-/// Centered overlay listing every key of the current screen.
-pub fn render_help(f: &mut Frame, area: Rect, title: &str, keys: &[KeyHint], theme: &Theme) {
-    let width = area.width.saturating_sub(4).min(64);
-    let height = (keys.len() as u16 + 2).min(area.height.saturating_sub(2));
+/// A `width` x `height` rectangle centred in `area`, cleared for an overlay.
+pub fn clear_centered(f: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(area);
@@ -125,6 +123,14 @@ pub fn render_help(f: &mut Frame, area: Rect, title: &str, keys: &[KeyHint], the
         .flex(Flex::Center)
         .areas(popup);
     f.render_widget(Clear, popup);
+    popup
+}
+
+/// Centered overlay listing every key of the current screen.
+pub fn render_help(f: &mut Frame, area: Rect, title: &str, keys: &[KeyHint], theme: &Theme) {
+    let width = area.width.saturating_sub(4).min(64);
+    let height = (keys.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let popup = clear_centered(f, area, width, height);
     let rows = keys
         .iter()
         .map(|k| Row::new(vec![Line::styled(k.key, theme.key()), Line::raw(k.action)]));
@@ -141,13 +147,7 @@ pub fn render_confirm(f: &mut Frame, area: Rect, question: &str, theme: &Theme) 
     let width = area.width.saturating_sub(4).min(60);
     let text_w = width.saturating_sub(4).max(1) as usize;
     let height = (question.len() / text_w) as u16 + 4;
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(popup);
-    f.render_widget(Clear, popup);
+    let popup = clear_centered(f, area, width, height.min(area.height));
     f.render_widget(
         Paragraph::new(question.to_string())
             .wrap(Wrap { trim: true })
