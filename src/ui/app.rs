@@ -255,7 +255,7 @@ impl App {
                 self.users_from = Step::Overview;
                 (true, self.open_users(&project))
             }
-            KeyCode::Char('s') if !o.has_domain() && !o.is_busy() => {
+            KeyCode::Char('s') if o.domain_missing() => {
                 if self.read_only {
                     return (false, Vec::new());
                 }
