@@ -145,17 +145,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
             Ok(ctx) => commands::up::up(&ctx, args).await,
             Err(code) => Ok(code),
         },
-        Some(Command::Users(args)) => {
-            // Names are checked before connecting, so a typo costs no AWS call.
-            let session = match aws::connect(&options).await {
-                Ok(s) => s,
-                Err(e) => {
-                    plain::print_aws_error(mode, &e);
-                    return Ok(exit::FAILED);
-                }
-            };
-            Ok(commands::users::users(&session, &paths, mode, args).await)
-        }
+        Some(Command::Users(args)) => match command_context(options, mode, &paths, g).await? {
+            Ok(ctx) => Ok(commands::users::users(&ctx, args).await),
+            Err(code) => Ok(code),
+        },
         Some(Command::Destroy(args)) => {
             if !args.yes && !g.read_only && !std::io::stdin().is_terminal() {
                 eprintln!(
@@ -164,14 +157,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 );
                 return Ok(exit::USAGE);
             }
-            let session = match aws::connect(&options).await {
-                Ok(s) => s,
-                Err(e) => {
-                    plain::print_aws_error(mode, &e);
-                    return Ok(exit::FAILED);
-                }
-            };
-            Ok(commands::users::destroy(&session, &paths, mode, args).await)
+            match command_context(options, mode, &paths, g).await? {
+                Ok(ctx) => Ok(commands::users::destroy(&ctx, args).await),
+                Err(code) => Ok(code),
+            }
         }
         Some(Command::Preflight(args)) => run_preflight(g, mode, &options, &paths, args).await,
         Some(Command::Topology(args)) => match command_context(options, mode, &paths, g).await? {

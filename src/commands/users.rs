@@ -8,36 +8,31 @@ use serde::Serialize;
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use crate::aws::{AwsError, ErrorKind, Session};
-use crate::cli::{DestroyArgs, OutputMode, UsersArgs, UsersCommand};
-use crate::config::Paths;
+use super::CommandContext;
+use crate::aws::{AwsError, ErrorKind};
+use crate::cli::{DestroyArgs, OutputMode, ProjectArgs, UsersArgs, UsersCommand};
 use crate::exit;
 use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport};
 use crate::ops::studio::{self, Progress, UserOutcome, UserResult, UserSpec, UserView};
 use crate::plain::print_aws_error;
-use crate::state::Store;
 
-/// The seed's default project name.
-pub const DEFAULT_PROJECT: &str = "sagemaker-studio-vpc";
-
-/// `--project-name`, else the last project saved for this region, else the default.
-pub fn resolve_project(paths: &Paths, region: &str, flag: Option<&str>) -> String {
-    if let Some(p) = flag {
-        return p.to_string();
-    }
-    Store::load(paths)
+/// The project (`--project-name`, else `--config`'s, else the last one used here, else the
+/// default) and the stack name saved for it (else the project name).
+fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, String) {
+    let project = ctx.project_name(&ProjectArgs {
+        project_name: flag.map(str::to_string),
+    });
+    let stack = ctx
+        .store
+        .lock()
         .ok()
-        .and_then(|s| s.answers.last_project.get(region).cloned())
-        .unwrap_or_else(|| DEFAULT_PROJECT.to_string())
-}
-
-/// The stack name saved for this project, else the project name.
-fn stack_name(paths: &Paths, region: &str, project: &str) -> String {
-    Store::load(paths)
-        .ok()
-        .and_then(|s| s.run(region, project).map(|r| r.stack_name.clone()))
+        .and_then(|s| {
+            s.run(&ctx.session.region, &project)
+                .map(|r| r.stack_name.clone())
+        })
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| project.to_string())
+        .unwrap_or_else(|| project.clone());
+    (project, stack)
 }
 
 /// Run an operation while printing its progress lines on stderr (not in JSON mode).
@@ -100,8 +95,9 @@ fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<bool, i32> {
     }
 }
 
-pub async fn users(session: &Session, paths: &Paths, mode: OutputMode, args: &UsersArgs) -> i32 {
-    let project = resolve_project(paths, &session.region, args.project_name.as_deref());
+pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
+    let (session, mode) = (&ctx.session, ctx.mode);
+    let (project, _) = project_and_stack(ctx, args.project_name.as_deref());
     // Refuse changes in read-only mode before looking anything up.
     if session.read_only {
         let what = match &args.command {
@@ -302,14 +298,9 @@ fn report_outcomes(
     if ok { exit::OK } else { exit::FAILED }
 }
 
-pub async fn destroy(
-    session: &Session,
-    paths: &Paths,
-    mode: OutputMode,
-    args: &DestroyArgs,
-) -> i32 {
-    let project = resolve_project(paths, &session.region, args.project_name.as_deref());
-    let stack = stack_name(paths, &session.region, &project);
+pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
+    let (session, mode) = (&ctx.session, ctx.mode);
+    let (project, stack) = project_and_stack(ctx, args.project_name.as_deref());
     // Non-interactive without --yes: say so before any AWS call (read-only only views).
     if !args.yes && !session.read_only && !std::io::stdin().is_terminal() {
         eprintln!(
@@ -395,7 +386,7 @@ pub async fn destroy(
     match result {
         Ok(report) => {
             if report.stack_deleted
-                && let Ok(mut store) = Store::load(paths)
+                && let Ok(mut store) = ctx.store.lock()
             {
                 let _ = store.forget_run(&session.region, &project);
             }
