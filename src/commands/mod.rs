@@ -71,9 +71,10 @@ impl CommandContext {
             .unwrap_or_else(|| Parameters::default().project_name)
     }
 
-    /// Defaults < the answers saved for the project (named by the flags, else the config file,
-    /// else the last one used here) < `--config` < flags. Not validated.
-    pub fn resolve_parameters(&self, args: &crate::cli::ParamArgs) -> Parameters {
+    /// The parameters (defaults < the answers saved for the project < `--config` < flags) and
+    /// the users (`--config`'s, else the saved ones): [`crate::ops::params::resolve_answers`].
+    /// Not validated.
+    pub fn resolve_answers(&self, args: &crate::cli::ParamArgs) -> (Parameters, Vec<String>) {
         let store = self.store.lock().ok();
         crate::ops::params::resolve_answers(
             store.as_deref(),
@@ -81,7 +82,6 @@ impl CommandContext {
             self.config.as_ref(),
             &args.overrides(),
         )
-        .0
     }
 }
 
@@ -253,12 +253,9 @@ fn confirm(question: &str, yes: bool) -> Result<bool, i32> {
     }
 }
 
-/// Resolve and check the parameters: exit code 2 with the messages when invalid.
-pub fn checked_parameters(
-    ctx: &CommandContext,
-    args: &crate::cli::ParamArgs,
-) -> Result<Parameters, i32> {
-    let params = ctx.resolve_parameters(args);
+/// Check the parameters with the form's rules, then the template's: exit code 2 with the
+/// messages when one is invalid.
+fn checked(params: Parameters) -> Result<Parameters, i32> {
     let mut findings: Vec<Finding> = params
         .validate(0)
         .into_iter()
@@ -286,18 +283,6 @@ pub async fn deploy(ctx: &CommandContext, args: &DeployArgs) -> anyhow::Result<i
     deploy_with(ctx, args, &params).await
 }
 
-/// The users saved for a project (none when nothing was saved).
-fn saved_users(ctx: &CommandContext, project: &str) -> Vec<String> {
-    ctx.store
-        .lock()
-        .ok()
-        .and_then(|s| {
-            s.saved_answers(&ctx.session.region, Some(project))
-                .map(|a| a.users.clone())
-        })
-        .unwrap_or_default()
-}
-
 pub(crate) fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[String]) {
     if let Ok(mut s) = ctx.store.lock()
         && let Err(e) = s.save_answers(&ctx.session.region, params, users)
@@ -314,19 +299,14 @@ pub(crate) fn answers(
     guided: bool,
     users_flag: Option<&[String]>,
 ) -> Result<(Parameters, Vec<String>), i32> {
-    if !guided {
-        let params = checked_parameters(ctx, args)?;
-        let users = match users_flag {
-            Some(u) => u.iter().map(|s| s.trim().to_string()).collect(),
-            None => saved_users(ctx, &params.project_name),
-        };
-        return Ok((params, users));
-    }
-    let initial = ctx.resolve_parameters(args);
+    let (initial, known_users) = ctx.resolve_answers(args);
     let users = match users_flag {
-        Some(u) => u.to_vec(),
-        None => saved_users(ctx, &initial.project_name),
+        Some(u) => u.iter().map(|s| s.trim().to_string()).collect(),
+        None => known_users,
     };
+    if !guided {
+        return Ok((checked(initial)?, users));
+    }
     let (params, users) = guided::ask(&initial, &users)?;
     // The template's own constraints, as the form checks them.
     let findings = template::embedded().check_parameters(&params.to_cfn_parameters());
