@@ -10,6 +10,7 @@ pub mod network;
 pub mod readonly;
 pub mod stacks;
 pub mod studio;
+pub mod teardown;
 pub mod topology;
 
 use std::borrow::Cow;
@@ -265,6 +266,14 @@ impl Session {
             .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_sagemaker::Client::from_conf(conf)
+    }
+
+    pub fn kms(&self) -> aws_sdk_kms::Client {
+        let conf = aws_sdk_kms::config::Builder::from(&self.sdk)
+            .interceptor(self.guard())
+            .retry_classifier(readonly::DroppedConnectionIsTransient)
+            .build();
+        aws_sdk_kms::Client::from_conf(conf)
     }
 
     /// S3 with path-style addressing when a custom endpoint is set (emulators cannot serve

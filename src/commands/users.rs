@@ -313,14 +313,24 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(mode, &e),
     };
-    if mode != OutputMode::Json {
-        eprintln!("Project {project} in {} — deletion order:", session.region);
-        for l in plan.lines() {
-            eprintln!("  - {l}");
+    let mut choice = if args.empty_buckets {
+        BucketChoice::Empty
+    } else if args.retain_buckets {
+        BucketChoice::Retain
+    } else {
+        BucketChoice::Unspecified
+    };
+    let show_plan = |choice: BucketChoice| {
+        if mode != OutputMode::Json {
+            eprintln!("Project {project} in {} — deletion order:", session.region);
+            for l in plan.lines(choice) {
+                eprintln!("  - {l}");
+            }
         }
-    }
+    };
+    show_plan(choice);
     if session.read_only {
-        let e = studio::refuse_read_only(session, "destroy").unwrap_err();
+        let e = studio::refuse_read_only(session, "destroy").err();
         if mode == OutputMode::Json {
             print_json(&json!({"ok": false, "plan": plan, "error": e}));
         } else {
@@ -331,47 +341,29 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
         return exit::FAILED;
     }
     if plan.is_empty() {
-        let report = DestroyReport {
-            project: project.clone(),
-            domain_deleted: false,
-            stack_deleted: false,
-            emptied: Vec::new(),
-            left_behind: Vec::new(),
-        };
-        print_report(mode, &report);
+        print_report(mode, &DestroyReport::new(&project));
         return exit::OK;
     }
-    let mut choice = if args.empty_buckets {
-        BucketChoice::Empty
-    } else if args.retain_buckets {
-        BucketChoice::Retain
-    } else {
-        BucketChoice::Unspecified
-    };
-    if choice == BucketChoice::Unspecified && !plan.buckets.is_empty() && !args.yes {
-        let full = plan.non_empty_buckets();
-        let unknown = plan
-            .buckets
-            .iter()
-            .any(|(_, s)| matches!(s, crate::aws::buckets::BucketState::Unknown { .. }));
-        if !full.is_empty() || unknown {
-            eprintln!(
-                "CloudFormation can delete a bucket only when it is empty. {BUCKET_POLICY_NOTE}"
-            );
-            let options = vec![
-                "Empty the buckets (delete every object version), then delete them",
-                "Retain the buckets and their data",
-                "Cancel",
-            ];
-            match inquire::Select::new("The project's buckets:", options).prompt() {
-                Ok(a) if a.starts_with("Empty") => choice = BucketChoice::Empty,
-                Ok(a) if a.starts_with("Retain") => choice = BucketChoice::Retain,
-                _ => {
-                    eprintln!("cancelled: nothing was deleted");
-                    return exit::FAILED;
-                }
+    if choice == BucketChoice::Unspecified && plan.needs_bucket_choice() && !args.yes {
+        eprintln!("CloudFormation can delete a bucket only when it is empty. {BUCKET_POLICY_NOTE}");
+        let options = vec![
+            "Empty the buckets (delete every object version), then delete them",
+            "Retain the buckets, their data and the KMS key that encrypts it",
+            "Cancel",
+        ];
+        match inquire::Select::new("The project's buckets:", options).prompt() {
+            Ok(a) if a.starts_with("Empty") => choice = BucketChoice::Empty,
+            Ok(a) if a.starts_with("Retain") => choice = BucketChoice::Retain,
+            _ => {
+                eprintln!("cancelled: nothing was deleted");
+                return exit::FAILED;
             }
         }
+        show_plan(choice);
+    }
+    // Decided before anything is deleted (the operation checks again).
+    if let Some(e) = plan.refusal(choice) {
+        return fail(mode, &e);
     }
     match confirm_typed(&project, &format!("deleting project {project}"), args.yes) {
         Ok(true) => {}
@@ -409,25 +401,32 @@ fn print_report(mode: OutputMode, r: &DestroyReport) {
     for (b, n) in &r.emptied {
         println!("emptied bucket {b} ({n} object versions)");
     }
-    println!(
-        "domain: {}",
-        if r.domain_deleted {
-            "deleted"
-        } else {
-            "nothing deleted"
+    let done = |yes: bool| if yes { "deleted" } else { "not deleted" };
+    println!("domain: {}", done(r.domain_deleted));
+    println!("stack: {}", done(r.stack_deleted));
+    if let Some(e) = &r.stopped {
+        println!("stopped: {}", e.message);
+        if let Some(fix) = &e.fix {
+            println!("  fix: {fix}");
         }
-    );
-    println!(
-        "stack: {}",
-        if r.stack_deleted {
-            "deleted"
-        } else {
-            "nothing deleted"
+    }
+    if !r.kept.is_empty() {
+        println!("Kept as asked:");
+        for k in &r.kept {
+            println!("  - {}: {} (costs {})", k.what, k.arn, k.cost);
         }
-    );
-    if r.is_clean() {
-        println!("Nothing of project {} is left behind.", r.project);
-    } else {
+    }
+    if r.left_behind.is_empty() && r.stopped.is_none() {
+        println!(
+            "Nothing of project {} is left behind{} (checked with describes after the teardown).",
+            r.project,
+            if r.kept.is_empty() {
+                ""
+            } else {
+                " but what was kept"
+            }
+        );
+    } else if !r.left_behind.is_empty() {
         println!("Left behind:");
         for l in &r.left_behind {
             println!("  - {l}");

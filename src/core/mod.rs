@@ -1,6 +1,8 @@
 //! Pure logic: no I/O, no async. Everything above uses it; it uses nothing above.
 
 pub mod cidr;
+pub mod fence;
 pub mod params;
 pub mod progress;
+pub mod retention;
 pub mod topology;
