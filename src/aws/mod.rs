@@ -48,6 +48,8 @@ pub struct Session {
     pub fake_credentials: bool,
     /// A prepared CloudFormation client (a test double) used instead of building one.
     pub cloudformation_override: Option<aws_sdk_cloudformation::Client>,
+    /// A prepared EC2 client (a test double) used instead of building one.
+    pub ec2_override: Option<aws_sdk_ec2::Client>,
     /// Counts the requests of this session's clients (see [`Session::counting`]).
     pub request_counter: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
@@ -150,6 +152,7 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
         error_context: ctx,
         fake_credentials: opts.fake_credentials,
         cloudformation_override: None,
+        ec2_override: None,
         request_counter: None,
     })
 }
@@ -253,6 +256,9 @@ impl Session {
     }
 
     pub fn ec2(&self) -> aws_sdk_ec2::Client {
+        if let Some(c) = &self.ec2_override {
+            return c.clone();
+        }
         let conf = aws_sdk_ec2::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
             .retry_classifier(readonly::DroppedConnectionIsTransient)
@@ -290,6 +296,12 @@ impl Session {
     /// Use this CloudFormation client for every call (tests drive exact sequences with it).
     pub fn with_cloudformation_client(mut self, client: aws_sdk_cloudformation::Client) -> Session {
         self.cloudformation_override = Some(client);
+        self
+    }
+
+    /// Use this EC2 client for every call (tests drive exact sequences with it).
+    pub fn with_ec2_client(mut self, client: aws_sdk_ec2::Client) -> Session {
+        self.ec2_override = Some(client);
         self
     }
 
