@@ -46,6 +46,12 @@ pub enum Action {
     StudioDone(Box<Result<(), AwsError>>),
     /// A presigned sign-in URL, or why not.
     SignInUrl(Box<Result<String, AwsError>>),
+    /// What a teardown would delete, or why it could not be found out.
+    TeardownPlanned(Box<Result<crate::ops::destroy::DestroyPlan, AwsError>>),
+    /// Progress of a running teardown.
+    Teardown(StudioMsg),
+    /// A teardown ended: the measured report, or why it did not start.
+    TeardownDone(Box<Result<crate::ops::destroy::DestroyReport, AwsError>>),
     /// Result of a topology refresh.
     Topology(Box<Result<crate::core::topology::Topology, AwsError>>),
     /// The topology refresh timer fired (only armed while the refresh policy wants one).
@@ -97,6 +103,14 @@ pub enum Effect {
     },
     /// Create a presigned sign-in URL.
     SignInUrl { domain_id: String, user: String },
+    /// Find what a teardown of the project would delete (read-only).
+    PlanTeardown { project: String, stack_name: String },
+    /// Tear the project down with this bucket choice.
+    Teardown {
+        project: String,
+        stack_name: String,
+        choice: crate::ops::destroy::BucketChoice,
+    },
     /// Rebuild the topology of this project (ops::topology::refresh).
     RefreshTopology { project: String },
 }

@@ -17,6 +17,7 @@ use super::screens::params::{self, FormOutcome, ParamsState};
 use super::screens::preflight::{self, PreflightState};
 use super::screens::review::{self, ReviewOutcome, ReviewScreen, ReviewState};
 use super::screens::session::{self, SessionState};
+use super::screens::teardown::{self, TeardownOutcome, TeardownState};
 use super::screens::topology::{self, TopologyState};
 use super::screens::users::{self, UsersState};
 use super::theme::Theme;
@@ -47,6 +48,8 @@ pub enum Step {
     Overview,
     /// The live topology of the deployed environment.
     Topology,
+    /// Tearing the project down: plan, typed confirmation, progress, report.
+    Teardown,
 }
 
 impl Step {
@@ -61,6 +64,7 @@ impl Step {
             Step::Users => "Users",
             Step::Overview => "Overview",
             Step::Topology => "Topology",
+            Step::Teardown => "Teardown",
         }
     }
 }
@@ -79,6 +83,7 @@ pub struct App {
     pub studio: DomainState,
     pub users: UsersState,
     pub overview: Option<OverviewState>,
+    pub teardown: Option<TeardownState>,
     /// Where `b` on the users screen returns to.
     users_from: Step,
     pub topology: TopologyState,
@@ -121,6 +126,7 @@ impl App {
             studio: DomainState::default(),
             users: UsersState::new("", options.read_only),
             overview: None,
+            teardown: None,
             users_from: Step::Session,
             topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
             topology_from: Step::Session,
@@ -267,11 +273,40 @@ impl App {
                 (true, self.next_step())
             }
             KeyCode::Char('r') => (true, self.refresh_overview()),
+            KeyCode::Char('x') => {
+                let t = TeardownState::new(&o.project, &o.stack.stack_name, self.read_only);
+                let load = t.load();
+                self.teardown = Some(t);
+                self.step = Step::Teardown;
+                (true, vec![load])
+            }
             KeyCode::Char('b') => {
                 self.step = Step::Session;
                 (true, Vec::new())
             }
             _ => (false, Vec::new()),
+        }
+    }
+
+    fn on_teardown_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(t) = self.teardown.as_mut() else {
+            return (false, Vec::new());
+        };
+        match t.on_key(key) {
+            TeardownOutcome::Ignored => (false, Vec::new()),
+            TeardownOutcome::Stay => (true, Vec::new()),
+            TeardownOutcome::Start(effect) => (true, vec![effect]),
+            TeardownOutcome::Back if t.finished_clean() => {
+                self.teardown = None;
+                self.overview = None;
+                self.step = Step::Session;
+                (true, Vec::new())
+            }
+            TeardownOutcome::Back => {
+                self.teardown = None;
+                self.step = Step::Overview;
+                (true, self.refresh_overview())
+            }
         }
     }
 
@@ -303,7 +338,9 @@ impl App {
             || (self.step == Step::Domain && self.studio.is_busy())
             || (self.step == Step::Users && self.users.is_busy())
             || (self.step == Step::Overview && self.overview.as_ref().is_some_and(|o| o.is_busy()))
-            || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()));
+            || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()))
+            || (self.step == Step::Teardown
+                && self.teardown.as_ref().is_some_and(TeardownState::is_busy));
         if spinner {
             Some(Duration::from_millis(120))
         } else if self.deploying() {
@@ -333,6 +370,7 @@ impl App {
             }
             Step::Overview => overview::KEYS,
             Step::Topology => topology::KEYS,
+            Step::Teardown => teardown::KEYS,
         }
     }
 
@@ -476,7 +514,8 @@ impl App {
             | Step::Domain
             | Step::Users
             | Step::Topology
-            | Step::Overview => Vec::new(),
+            | Step::Overview
+            | Step::Teardown => Vec::new(),
         }
     }
 
@@ -647,6 +686,27 @@ impl App {
                 self.users.on_url(*result);
                 (true, Vec::new())
             }
+            Action::TeardownPlanned(result) => {
+                if let Some(t) = self.teardown.as_mut() {
+                    t.on_plan(*result);
+                }
+                (self.step == Step::Teardown, Vec::new())
+            }
+            Action::Teardown(msg) => {
+                if let Some(t) = self.teardown.as_mut() {
+                    t.on_msg(&msg);
+                }
+                (self.step == Step::Teardown, Vec::new())
+            }
+            Action::TeardownDone(result) => {
+                if let Some(t) = self.teardown.as_mut() {
+                    t.on_done(*result);
+                }
+                if !self.deploying() && !self.tearing_down() {
+                    self.confirm_quit = false;
+                }
+                (self.step == Step::Teardown, Vec::new())
+            }
             Action::Topology(result) => {
                 self.topology.on_result(*result);
                 (self.step == Step::Topology, Vec::new())
@@ -662,8 +722,13 @@ impl App {
         }
     }
 
+    /// A teardown is deleting things (quitting stops it where it is; a rerun resumes).
+    pub fn tearing_down(&self) -> bool {
+        self.teardown.as_ref().is_some_and(TeardownState::running)
+    }
+
     fn ask_or_quit(&mut self) -> (bool, Vec<Effect>) {
-        if self.deploying() {
+        if self.deploying() || self.tearing_down() {
             self.confirm_quit = true;
             (true, Vec::new())
         } else {
@@ -783,6 +848,14 @@ impl App {
             }
         }
         // An open input or overlay gets every key (q and Esc included).
+        if self.step == Step::Teardown
+            && self
+                .teardown
+                .as_ref()
+                .is_some_and(TeardownState::captures_keys)
+        {
+            return self.on_teardown_key(key);
+        }
         if self.step == Step::Users && self.users.captures_keys() {
             return match self.users.on_key(key) {
                 Some(effects) => (true, effects),
@@ -839,6 +912,7 @@ impl App {
                 None => (false, Vec::new()),
             },
             Step::Overview => self.on_overview_key(key),
+            Step::Teardown => self.on_teardown_key(key),
             Step::Topology => match self.topology.on_key(key) {
                 Some(effects) => (true, effects),
                 None => (false, Vec::new()),
@@ -953,6 +1027,11 @@ impl App {
                     o.render(f, body, &self.theme, self.tick);
                 }
             }
+            Step::Teardown => {
+                if let Some(t) = &self.teardown {
+                    t.render(f, body, &self.theme, self.tick);
+                }
+            }
             Step::Topology => {
                 let wide =
                     area.width >= topology::MIN_DIAGRAM.0 && area.height >= topology::MIN_DIAGRAM.1;
@@ -964,13 +1043,14 @@ impl App {
             widgets::render_help(f, body, self.step.title(), self.keys(), &self.theme);
         }
         if self.confirm_quit {
-            widgets::render_confirm(
-                f,
-                body,
+            let text = if self.tearing_down() {
+                "Quitting stops the teardown where it is (a stack deletion already started goes \
+                 on in AWS); run it again to resume. Quit? y/n"
+            } else {
                 "The deployment keeps running in AWS; studio-tui will reattach next time. \
-                 Quit? y/n",
-                &self.theme,
-            );
+                 Quit? y/n"
+            };
+            widgets::render_confirm(f, body, text, &self.theme);
         }
     }
 }

@@ -279,6 +279,42 @@ fn spawn_effect(
                 let _ = tx.send(Action::PreflightDone(Box::new(report)));
             });
         }
+        Effect::PlanTeardown {
+            project,
+            stack_name,
+        } => {
+            tokio::spawn(async move {
+                let result = match &session {
+                    Some(s) => crate::ops::destroy::plan(s, &project, &stack_name).await,
+                    None => Err(no_session()),
+                };
+                let _ = tx.send(Action::TeardownPlanned(Box::new(result)));
+            });
+        }
+        Effect::Teardown {
+            project,
+            stack_name,
+            choice,
+        } => {
+            let (ptx, forwarded) = forward(&tx, Action::Teardown);
+            tokio::spawn(async move {
+                let result = match &session {
+                    Some(s) => {
+                        crate::ops::destroy::destroy(s, &project, &stack_name, choice, &ptx).await
+                    }
+                    None => Err(no_session()),
+                };
+                if let (Ok(report), Some(s)) = (&result, &session)
+                    && report.stack_deleted
+                    && let Ok(mut st) = store.lock()
+                {
+                    let _ = st.forget_run(&s.region, &project);
+                }
+                drop(ptx);
+                let _ = forwarded.await;
+                let _ = tx.send(Action::TeardownDone(Box::new(result)));
+            });
+        }
         other => match session {
             Some(session) => studio_effect(other, session, tx),
             None => tracing::warn!(?other, "effect needs a session; not connected yet"),

@@ -7,6 +7,7 @@ pub mod params;
 pub mod preflight;
 pub mod review;
 pub mod session;
+pub mod teardown;
 pub mod topology;
 pub mod users;
 

@@ -22,6 +22,10 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("r", "refresh"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
+    KeyHint::help_only(
+        "x",
+        "tear the project down (plan first, typed confirmation)",
+    ),
     KeyHint::help_only("b", "back to account and region"),
     KeyHint::help_only("Esc", "close help, or quit"),
     KeyHint::help_only("Ctrl-C", "quit"),
@@ -35,6 +39,10 @@ pub const KEYS_WITH_DOMAIN: &[KeyHint] = &[
     KeyHint::new("r", "refresh"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
+    KeyHint::help_only(
+        "x",
+        "tear the project down (plan first, typed confirmation)",
+    ),
     KeyHint::help_only("b", "back to account and region"),
     KeyHint::help_only("Esc", "close help, or quit"),
     KeyHint::help_only("Ctrl-C", "quit"),

@@ -1,0 +1,352 @@
+//! The teardown from the overview: the plan (what goes, in which order, and what each bucket
+//! choice does), the typed confirmation, the live progress, and the measured report. The same
+//! operation as `studio-tui destroy`; in read-only mode it shows the plan and deletes nothing.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::Loadable;
+use crate::aws::AwsError;
+use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
+use crate::ops::studio::StudioMsg;
+use crate::ui::action::Effect;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{KeyHint, clear_centered, spinner};
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("e", "empty the buckets"),
+    KeyHint::new("k", "keep the buckets"),
+    KeyHint::new("D", "delete…"),
+    KeyHint::new("b", "back"),
+    KeyHint::new("?", "help"),
+    KeyHint::help_only("n", "no bucket choice (only when they are empty)"),
+    KeyHint::help_only("Enter", "confirm the name being typed"),
+    KeyHint::help_only("Esc", "cancel the confirmation, or back"),
+    KeyHint::help_only("q", "quit"),
+];
+
+/// Where the teardown is.
+#[derive(Debug)]
+pub enum Phase {
+    /// The plan is shown; a bucket choice can be made.
+    Planning,
+    /// The project name is being typed to confirm.
+    Confirm { input: String },
+    /// Deleting; progress lines arrive.
+    Running,
+    /// Finished: the report, or the error that stopped it before anything was deleted.
+    Done(Box<Result<DestroyReport, AwsError>>),
+}
+
+#[derive(Debug)]
+pub struct TeardownState {
+    pub project: String,
+    pub stack_name: String,
+    pub read_only: bool,
+    pub plan: Loadable<DestroyPlan, AwsError>,
+    pub choice: BucketChoice,
+    pub phase: Phase,
+    pub log: Vec<String>,
+}
+
+/// What a key did on this screen.
+#[derive(Debug, PartialEq)]
+pub enum TeardownOutcome {
+    Ignored,
+    Stay,
+    Back,
+    Start(Effect),
+}
+
+impl TeardownState {
+    pub fn new(project: &str, stack_name: &str, read_only: bool) -> TeardownState {
+        TeardownState {
+            project: project.to_string(),
+            stack_name: stack_name.to_string(),
+            read_only,
+            plan: Loadable::Loading,
+            choice: BucketChoice::Unspecified,
+            phase: Phase::Planning,
+            log: Vec::new(),
+        }
+    }
+
+    pub fn load(&self) -> Effect {
+        Effect::PlanTeardown {
+            project: self.project.clone(),
+            stack_name: self.stack_name.clone(),
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.plan.is_loading() || matches!(self.phase, Phase::Running)
+    }
+
+    pub fn running(&self) -> bool {
+        matches!(self.phase, Phase::Running)
+    }
+
+    /// The name input is open: every key goes to it.
+    pub fn captures_keys(&self) -> bool {
+        matches!(self.phase, Phase::Confirm { .. })
+    }
+
+    /// The stack is gone (the wizard goes back to the start).
+    pub fn finished_clean(&self) -> bool {
+        matches!(&self.phase, Phase::Done(r) if r.as_ref().as_ref().is_ok_and(|r| r.stack_deleted))
+    }
+
+    pub fn on_plan(&mut self, result: Result<DestroyPlan, AwsError>) {
+        self.plan = match result {
+            Ok(p) => {
+                if p.needs_bucket_choice() && self.choice == BucketChoice::Unspecified {
+                    self.choice = BucketChoice::Retain;
+                }
+                Loadable::Loaded(p)
+            }
+            Err(e) => Loadable::Failed(e),
+        };
+    }
+
+    pub fn on_msg(&mut self, msg: &StudioMsg) {
+        self.log.push(msg.line());
+    }
+
+    pub fn on_done(&mut self, result: Result<DestroyReport, AwsError>) {
+        self.phase = Phase::Done(Box::new(result));
+    }
+
+    /// Why the confirmation cannot open now, if it cannot.
+    fn blocked(&self) -> Option<String> {
+        if self.read_only {
+            return Some("read-only: this is what a teardown would delete; nothing is".into());
+        }
+        match &self.plan {
+            Loadable::Loaded(p) if p.is_empty() => Some("nothing to delete".into()),
+            Loadable::Loaded(p) => p.refusal(self.choice).map(|e| {
+                let mut text = e.message;
+                if let Some(fix) = e.fix {
+                    text.push_str(&format!(" Fix: {fix}"));
+                }
+                text
+            }),
+            _ => Some("the plan is not known yet".into()),
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> TeardownOutcome {
+        match &mut self.phase {
+            Phase::Confirm { input } => match key.code {
+                KeyCode::Esc => {
+                    self.phase = Phase::Planning;
+                    TeardownOutcome::Stay
+                }
+                KeyCode::Backspace => {
+                    input.pop();
+                    TeardownOutcome::Stay
+                }
+                KeyCode::Enter if *input == self.project => {
+                    self.phase = Phase::Running;
+                    TeardownOutcome::Start(Effect::Teardown {
+                        project: self.project.clone(),
+                        stack_name: self.stack_name.clone(),
+                        choice: self.choice,
+                    })
+                }
+                KeyCode::Char(c) => {
+                    input.push(c);
+                    TeardownOutcome::Stay
+                }
+                _ => TeardownOutcome::Ignored,
+            },
+            Phase::Running => TeardownOutcome::Ignored,
+            Phase::Done(_) => match key.code {
+                KeyCode::Char('b') | KeyCode::Esc => TeardownOutcome::Back,
+                _ => TeardownOutcome::Ignored,
+            },
+            Phase::Planning => match key.code {
+                KeyCode::Char('e') => {
+                    self.choice = BucketChoice::Empty;
+                    TeardownOutcome::Stay
+                }
+                KeyCode::Char('k') => {
+                    self.choice = BucketChoice::Retain;
+                    TeardownOutcome::Stay
+                }
+                KeyCode::Char('n') => {
+                    self.choice = BucketChoice::Unspecified;
+                    TeardownOutcome::Stay
+                }
+                KeyCode::Char('D') if self.blocked().is_none() => {
+                    self.phase = Phase::Confirm {
+                        input: String::new(),
+                    };
+                    TeardownOutcome::Stay
+                }
+                KeyCode::Char('b') | KeyCode::Esc => TeardownOutcome::Back,
+                _ => TeardownOutcome::Ignored,
+            },
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let mut lines: Vec<Line> = Vec::new();
+        match &self.plan {
+            Loadable::Loading | Loadable::Idle => lines.push(Line::raw(format!(
+                "{} Finding what a teardown of {} would delete…",
+                spinner(tick),
+                self.project
+            ))),
+            Loadable::Failed(e) => {
+                lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
+                if let Some(fix) = &e.fix {
+                    lines.push(Line::raw(format!("  Fix: {fix}")));
+                }
+            }
+            Loadable::Loaded(p) => {
+                lines.push(Line::styled(
+                    format!(
+                        "Tear down {} ({}) — in this order:",
+                        p.project, p.stack_name
+                    ),
+                    theme.title(),
+                ));
+                for (i, l) in p.lines(self.choice).into_iter().enumerate() {
+                    lines.push(Line::raw(format!(" {:>2}. {l}", i + 1)));
+                }
+                lines.push(Line::raw(""));
+                let choice = match self.choice {
+                    BucketChoice::Empty => "empty them (every object version is deleted)",
+                    BucketChoice::Retain => "keep them, with their data and KMS key",
+                    BucketChoice::Unspecified => "none (only possible when they are empty)",
+                };
+                lines.push(Line::from(vec![
+                    Span::styled("Buckets: ", theme.dim()),
+                    Span::styled(choice, theme.key()),
+                    Span::styled("   e empty · k keep · n none", theme.dim()),
+                ]));
+            }
+        }
+        let [top, bottom] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(area);
+        let (plan_area, log_area) = if matches!(self.phase, Phase::Planning | Phase::Confirm { .. })
+        {
+            (area, None)
+        } else {
+            (top, Some(bottom))
+        };
+        match (&self.phase, self.blocked()) {
+            (Phase::Planning, Some(why)) => {
+                lines.push(Line::styled(why, theme.warn()));
+            }
+            (Phase::Planning, None) => lines.push(Line::styled(
+                "Press D to delete (you will type the project name).",
+                theme.warn(),
+            )),
+            _ => {}
+        }
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(" Teardown ")),
+            plan_area,
+        );
+        if let Some(log_area) = log_area {
+            self.render_progress(f, log_area, theme, tick);
+        }
+        if let Phase::Confirm { input } = &self.phase {
+            let lines = vec![
+                Line::raw(format!(
+                    "Delete project {}? The domain and every user's home folder are deleted \
+                     for good.",
+                    self.project
+                )),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::raw("Type the project name to confirm: "),
+                    Span::styled(input.clone(), theme.key()),
+                    Span::styled("▏", theme.title()),
+                ]),
+                Line::raw(""),
+                Line::styled(
+                    if *input == self.project {
+                        "Enter to delete, Esc to cancel"
+                    } else {
+                        "Esc to cancel"
+                    },
+                    theme.dim(),
+                ),
+            ];
+            let popup = clear_centered(f, area, area.width.saturating_sub(4).min(72), 9);
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::bordered().title(Line::styled(" Confirm ", theme.title()))),
+                popup,
+            );
+        }
+    }
+
+    fn render_progress(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let mut lines: Vec<Line> = Vec::new();
+        match &self.phase {
+            Phase::Running => lines.push(Line::raw(format!("{} Deleting…", spinner(tick)))),
+            Phase::Done(r) => match r.as_ref() {
+                Ok(report) => {
+                    for (b, n) in &report.emptied {
+                        lines.push(Line::raw(format!("emptied {b} ({n} object versions)")));
+                    }
+                    if let Some(e) = &report.stopped {
+                        lines.push(Line::styled(
+                            format!("✘ stopped: {}", e.message),
+                            theme.error(),
+                        ));
+                    }
+                    for k in &report.kept {
+                        lines.push(Line::styled(
+                            format!("kept {}: {} ({})", k.what, k.arn, k.cost),
+                            theme.ok(),
+                        ));
+                    }
+                    for l in &report.left_behind {
+                        lines.push(Line::styled(format!("left: {l}"), theme.warn()));
+                    }
+                    if report.is_clean() {
+                        lines.push(Line::styled(
+                            format!(
+                                "✔ Nothing of {} is left behind (checked with describes). b: back",
+                                report.project
+                            ),
+                            theme.ok(),
+                        ));
+                    } else {
+                        lines.push(Line::raw("Run the teardown again to resume. b: back"));
+                    }
+                }
+                Err(e) => {
+                    lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
+                    if let Some(fix) = &e.fix {
+                        lines.push(Line::raw(format!("  Fix: {fix}")));
+                    }
+                }
+            },
+            _ => {}
+        }
+        let room = (area.height as usize).saturating_sub(2 + lines.len());
+        let start = self.log.len().saturating_sub(room);
+        let mut all: Vec<Line> = self.log[start..]
+            .iter()
+            .map(|l| Line::styled(l.clone(), theme.dim()))
+            .collect();
+        all.extend(lines);
+        f.render_widget(
+            Paragraph::new(all)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(" Progress ")),
+            area,
+        );
+    }
+}
