@@ -652,15 +652,17 @@ async fn empty_through_fence(
         session.put_bucket_policy(&bucket.name, &opened).await?;
     }
     step(tx, format!("emptying bucket {}", bucket.name));
-    // A new bucket policy can take a moment to apply: retry AccessDenied for a while.
+    // A new bucket policy can take a moment to apply: retry a listing still denied for a
+    // while (a denied delete after a listing that worked is not a propagation delay).
     let start = Instant::now();
     let mut delay = poll.initial;
     let result = loop {
         match session.empty_bucket(&bucket.name).await {
             Err(e)
                 if e.kind == ErrorKind::AccessDenied
+                    && e.operation == "s3:ListObjectVersions"
                     && original.is_some()
-                    && start.elapsed() < poll.timeout.min(Duration::from_secs(60)) =>
+                    && start.elapsed() < poll.timeout.min(Duration::from_secs(30)) =>
             {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(poll.max);
