@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import boto3
@@ -464,6 +465,169 @@ def test_sagemaker(url: str) -> None:
     http(f"{url}/_studio/config", "POST", {"pace": 0, "fail_domains": {}})
 
 
+FENCE_VPCE = "vpce-0fence0000000000a"
+
+
+def _fence_policy(bucket: str, extra_condition: dict | None = None) -> str:
+    cond = {"aws:SourceVpce": FENCE_VPCE}
+    cond.update(extra_condition or {})
+    arns = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "DenyDataAccessOutsideVpcEndpoint", "Effect": "Deny", "Principal": "*",
+         "Action": ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucket*",
+                    "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:RestoreObject"],
+         "Resource": arns, "Condition": {"StringNotEquals": cond}},
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": arns, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+
+
+def _via_vpce(s3, vpce: str = FENCE_VPCE):
+    """The same client, but every request marked as coming through the VPC endpoint."""
+    def add(request, **_kw):
+        request.headers["X-Studio-Source-Vpce"] = vpce
+    s3.meta.events.register("before-sign.s3.*", add)
+    return s3
+
+
+def test_s3_policy(url: str) -> None:
+    s3 = client(url, "s3", retries=False)
+    inside = _via_vpce(client(url, "s3", retries=False))
+    me = client(url, "sts").get_caller_identity()
+    b = "fenced-data"
+    s3.create_bucket(Bucket=b)
+    s3.put_object(Bucket=b, Key="data/one.csv", Body=b"1,2,3")
+    s3.put_bucket_policy(Bucket=b, Policy=_fence_policy(b))
+    exc = expect_error(lambda: s3.get_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
+                       "fence: GetObject from outside the VPC", 403)
+    check(exc.response["Error"]["Message"] == (
+        f"User: {me['Arn']} is not authorized to perform: s3:GetObject on resource: "
+        f"\"arn:aws:s3:::{b}/data/one.csv\" with an explicit deny in a resource-based policy"),
+        "fence: same-account AccessDenied message names caller, action and resource")
+    raw = urllib.request.Request(f"{url}/{b}/data/one.csv", method="GET", headers={
+        "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/s3/aws4_request, "
+                         "SignedHeaders=host, Signature=x"})
+    try:
+        urllib.request.urlopen(raw, timeout=10)
+        check(False, "fence: raw GetObject refused")
+    except urllib.error.HTTPError as err:
+        body = err.read().decode()
+        check(err.code == 403 and body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+              and "<Error><Code>AccessDenied</Code><Message>" in body and "<RequestId>" in body
+              and "<HostId>" in body and err.headers.get("x-amz-request-id"),
+              "fence: 403 body is S3's XML <Error> with RequestId and HostId")
+    exc = expect_error(lambda: s3.head_object(Bucket=b, Key="data/one.csv"), "403",
+                       "fence: HeadObject (s3:GetObject) 403", 403)
+    check(exc.response["ResponseMetadata"]["HTTPHeaders"].get("content-length") == "0",
+          "fence: HEAD 403 has no body")
+    expect_error(lambda: s3.head_bucket(Bucket=b), "403", "fence: HeadBucket (s3:ListBucket)", 403)
+    expect_error(lambda: s3.list_objects_v2(Bucket=b), "AccessDenied", "fence: ListObjectsV2", 403)
+    expect_error(lambda: s3.list_objects(Bucket=b), "AccessDenied", "fence: ListObjects", 403)
+    expect_error(lambda: s3.list_object_versions(Bucket=b), "AccessDenied",
+                 "fence: ListObjectVersions (s3:ListBucketVersions)", 403)
+    expect_error(lambda: s3.list_multipart_uploads(Bucket=b), "AccessDenied",
+                 "fence: ListMultipartUploads (s3:ListBucketMultipartUploads)", 403)
+    expect_error(lambda: s3.put_object(Bucket=b, Key="x", Body=b"x"), "AccessDenied",
+                 "fence: PutObject", 403)
+    expect_error(lambda: s3.create_multipart_upload(Bucket=b, Key="big"), "AccessDenied",
+                 "fence: CreateMultipartUpload (s3:PutObject)", 403)
+    expect_error(lambda: s3.delete_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
+                 "fence: DeleteObject", 403)
+    expect_error(lambda: s3.get_object_tagging(Bucket=b, Key="data/one.csv"), "AccessDenied",
+                 "fence: GetObjectTagging (matches s3:GetObject*)", 403)
+    s3.create_bucket(Bucket="open-target")
+    expect_error(lambda: s3.copy_object(Bucket="open-target", Key="c",
+                                        CopySource={"Bucket": b, "Key": "data/one.csv"}),
+                 "AccessDenied", "fence: CopyObject out of the fenced bucket (source s3:GetObject)",
+                 403)
+    out = s3.delete_objects(Bucket=b, Delete={"Objects": [{"Key": "data/one.csv"}]})
+    check(out.get("Deleted", []) == [] and [e["Key"] for e in out["Errors"]] == ["data/one.csv"]
+          and out["Errors"][0]["Code"] == "AccessDenied",
+          "fence: DeleteObjects answers 200 with a per-key AccessDenied error")
+    # bucket administration is not fenced by a Deny on data actions
+    check(json.loads(s3.get_bucket_policy(Bucket=b)["Policy"])["Statement"][0]["Sid"]
+          == "DenyDataAccessOutsideVpcEndpoint", "fence: GetBucketPolicy still works")
+    s3.put_bucket_tagging(Bucket=b, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    s3.get_bucket_tagging(Bucket=b)
+    s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+    check(s3.get_bucket_versioning(Bucket=b)["Status"] == "Enabled"
+          and s3.get_bucket_location(Bucket=b) is not None
+          and any(x["Name"] == b for x in s3.list_buckets()["Buckets"]),
+          "fence: tagging, versioning, location, ListBuckets unaffected")
+    expect_error(lambda: s3.delete_bucket(Bucket=b), "BucketNotEmpty",
+                 "fence: DeleteBucket is not fenced (fails only because the bucket is not empty)", 409)
+    # through the VPC endpoint: everything works
+    check(inside.get_object(Bucket=b, Key="data/one.csv")["Body"].read() == b"1,2,3",
+          "fence: GetObject with X-Studio-Source-Vpce of the endpoint")
+    inside.head_bucket(Bucket=b)
+    inside.put_object(Bucket=b, Key="data/two.csv", Body=b"4")
+    check(inside.list_objects_v2(Bucket=b)["KeyCount"] == 2, "fence: ListObjectsV2 via the endpoint")
+    other = _via_vpce(client(url, "s3", retries=False), "vpce-0other000000000000")
+    expect_error(lambda: other.get_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
+                 "fence: another VPC endpoint is still outside", 403)
+    seeded = http(f"{url}/_studio/s3-put", "POST", {"bucket": b, "key": "seed/three.txt",
+                                                   "body": "three", "vpce": FENCE_VPCE})
+    check(seeded["Key"] == "seed/three.txt" and seeded["Size"] == 5,
+          "POST /_studio/s3-put stores an object as through the endpoint")
+    try:
+        http(f"{url}/_studio/s3-put", "POST", {"bucket": b, "key": "k", "body": "x",
+                                               "vpce": "vpce-0other000000000000"})
+        check(False, "s3-put through another endpoint refused")
+    except urllib.error.HTTPError as err:
+        check(err.code == 400 and "explicit deny" in json.loads(err.read())["error"],
+              "POST /_studio/s3-put through another endpoint: 400 with the AccessDenied text")
+    # a statement naming the caller's aws:userid admits exactly that caller
+    s3.put_bucket_policy(Bucket=b, Policy=_fence_policy(b, {"aws:userid": me["UserId"]}))
+    check(s3.get_object(Bucket=b, Key="seed/three.txt")["Body"].read() == b"three",
+          f"fence + aws:userid {me['UserId']}: the caller itself is admitted")
+    iam = client(url, "iam")
+    iam.create_user(UserName="outsider")
+    key = iam.create_access_key(UserName="outsider")["AccessKey"]
+    outsider = boto3.client("s3", region_name=REGION, endpoint_url=url,
+                            aws_access_key_id=key["AccessKeyId"],
+                            aws_secret_access_key=key["SecretAccessKey"],
+                            config=Config(retries={"total_max_attempts": 1}))
+    out_ident = boto3.client("sts", region_name=REGION, endpoint_url=url,
+                             aws_access_key_id=key["AccessKeyId"],
+                             aws_secret_access_key=key["SecretAccessKey"]).get_caller_identity()
+    exc = expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
+                       "fence + aws:userid: another IAM user is refused", 403)
+    check(out_ident["Arn"] in exc.response["Error"]["Message"],
+          "AccessDenied message names the other user's ARN")
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": {"AWS": out_ident["Arn"]}, "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{b}/*"}]}))
+    s3.get_object(Bucket=b, Key="seed/three.txt")
+    expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
+                 "Principal {AWS: user ARN} denies only that user", 403)
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{b}/*",
+         "Condition": {"ArnNotLike": {"aws:PrincipalArn": me["Arn"]},
+                       "Null": {"aws:SourceVpce": "true"}}}]}))
+    s3.get_object(Bucket=b, Key="seed/three.txt")
+    expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
+                 "ArnNotLike aws:PrincipalArn + Null aws:SourceVpce", 403)
+    check(_via_vpce(outsider).get_object(Bucket=b, Key="seed/three.txt")["Body"].read() == b"three",
+          "Null aws:SourceVpce=true does not hold through an endpoint")
+    # s3:* denies administration too
+    b2 = "fenced-admin"
+    s3.create_bucket(Bucket=b2)
+    s3.put_bucket_policy(Bucket=b2, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{b2}", f"arn:aws:s3:::{b2}/*"],
+         "Condition": {"StringNotEqualsIfExists": {"aws:SourceVpce": FENCE_VPCE}}}]}))
+    expect_error(lambda: s3.get_bucket_policy(Bucket=b2), "AccessDenied",
+                 "Deny s3:* (condition holds) covers GetBucketPolicy", 403)
+    expect_error(lambda: s3.delete_bucket(Bucket=b2), "AccessDenied",
+                 "Deny s3:* covers DeleteBucket", 403)
+    _via_vpce(client(url, "s3", retries=False)).delete_bucket_policy(Bucket=b2)
+    s3.delete_bucket(Bucket=b2)
+    # clean up the fenced bucket: policy removed, then it is ordinary again
+    s3.delete_bucket_policy(Bucket=b)
+    check(len(s3.list_object_versions(Bucket=b).get("Versions", [])) == 3,
+          "without a policy the bucket is readable again")
+
+
 def test_cloudformation(url: str) -> None:
     """The CloudFormation extension (cfn.py, when present) runs behind the same server."""
     cfn = client(url, "cloudformation")
@@ -571,7 +735,7 @@ def main() -> int:
     print(f"emulator at {url}")
     try:
         for test in (test_fixture, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
-                     test_cloudformation, test_faults, test_reset):
+                     test_s3_policy, test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")
