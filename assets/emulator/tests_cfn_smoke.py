@@ -285,7 +285,11 @@ def main() -> int:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    cfn.install()
+    # Every backend-level extension of the real server (cfn, SageMaker, EC2 dependency checks,
+    # ...): the stack engine must cope with EC2 as strict as AWS.
+    from studio_emulator.server import install_extensions
+
+    install_extensions()
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

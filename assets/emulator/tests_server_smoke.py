@@ -465,6 +465,76 @@ def test_sagemaker(url: str) -> None:
     http(f"{url}/_studio/config", "POST", {"pace": 0, "fail_domains": {}})
 
 
+def test_ec2_dependencies(url: str) -> None:
+    ec2 = client(url, "ec2", retries=False)
+    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.60.1.0/24")["Subnet"]["SubnetId"]
+    vpc_msg = f"The vpc '{vpc}' has dependencies and cannot be deleted."
+    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                       "DeleteVpc with a subnet", 400)
+    check(exc.response["Error"]["Message"] == vpc_msg, f"DeleteVpc message: {vpc_msg}")
+    a = ec2.create_security_group(GroupName="nfs-in", Description="in", VpcId=vpc)["GroupId"]
+    b = ec2.create_security_group(GroupName="nfs-out", Description="out", VpcId=vpc)["GroupId"]
+    ec2.revoke_security_group_egress(GroupId=a, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.revoke_security_group_egress(GroupId=b, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    perm = lambda g: [{"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,  # noqa: E731
+                       "UserIdGroupPairs": [{"GroupId": g}]}]
+    ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=perm(b))
+    ec2.authorize_security_group_egress(GroupId=b, IpPermissions=perm(a))
+    exc = expect_error(lambda: ec2.delete_security_group(GroupId=a), "DependencyViolation",
+                       "DeleteSecurityGroup referenced by another group's egress rule", 400)
+    check(exc.response["Error"]["Message"] == f"resource {a} has a dependent object",
+          "DeleteSecurityGroup message: resource sg-… has a dependent object")
+    expect_error(lambda: ec2.delete_security_group(GroupId=b), "DependencyViolation",
+                 "DeleteSecurityGroup referenced by another group's ingress rule", 400)
+    eni = ec2.create_network_interface(SubnetId=sub, Groups=[a])["NetworkInterface"]
+    exc = expect_error(lambda: ec2.delete_subnet(SubnetId=sub), "DependencyViolation",
+                       "DeleteSubnet with a network interface in it", 400)
+    check(exc.response["Error"]["Message"]
+          == f"The subnet '{sub}' has dependencies and cannot be deleted.", "DeleteSubnet message")
+    ec2.revoke_security_group_egress(GroupId=b, IpPermissions=perm(a))
+    ec2.revoke_security_group_ingress(GroupId=a, IpPermissions=perm(b))
+    ec2.delete_security_group(GroupId=b)
+    expect_error(lambda: ec2.delete_security_group(GroupId=a), "DependencyViolation",
+                 "DeleteSecurityGroup used by a network interface", 400)
+    ec2.delete_network_interface(NetworkInterfaceId=eni["NetworkInterfaceId"])
+    ec2.delete_security_group(GroupId=a)
+    ec2.delete_subnet(SubnetId=sub)
+    check(True, "revoking the rules and deleting the interface lets groups and subnet go")
+    # each remaining kind of dependent blocks DeleteVpc on its own
+    g = ec2.create_security_group(GroupName="left", Description="x", VpcId=vpc)["GroupId"]
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                 "DeleteVpc with a non-default security group", 400)
+    ec2.delete_security_group(GroupId=g)
+    rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                       "DeleteVpc with a non-main route table", 400)
+    check(exc.response["Error"]["Message"] == vpc_msg, "route-table message quotes the id")
+    ec2.delete_route_table(RouteTableId=rt)
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                 "DeleteVpc with an attached internet gateway", 400)
+    ec2.detach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3",
+                                 VpcEndpointType="Gateway")["VpcEndpoint"]["VpcEndpointId"]
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                 "DeleteVpc with a VPC endpoint", 400)
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[ep])
+    sub2 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.60.2.0/24")["Subnet"]["SubnetId"]
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=sub2, AllocationId=alloc)["NatGateway"]["NatGatewayId"]
+    expect_error(lambda: ec2.delete_subnet(SubnetId=sub2), "DependencyViolation",
+                 "DeleteSubnet with a NAT gateway (its interface)", 400)
+    ec2.delete_nat_gateway(NatGatewayId=nat)
+    ec2.delete_subnet(SubnetId=sub2)
+    ec2.delete_vpc(VpcId=vpc)
+    check(not any(v["VpcId"] == vpc for v in ec2.describe_vpcs()["Vpcs"]),
+          "DeleteVpc once only the default group and main route table are left")
+
+
 FENCE_VPCE = "vpce-0fence0000000000a"
 
 
@@ -735,7 +805,7 @@ def main() -> int:
     print(f"emulator at {url}")
     try:
         for test in (test_fixture, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
-                     test_s3_policy, test_cloudformation, test_faults, test_reset):
+                     test_ec2_dependencies, test_s3_policy, test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")

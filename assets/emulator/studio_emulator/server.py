@@ -46,6 +46,10 @@ def install_extensions() -> list[str]:
 
     ec2_fast.install()
     installed.append("ec2_fast")
+    from . import ec2_deps
+
+    ec2_deps.install()
+    installed.append("ec2_deps")
     from . import s3_policy
 
     s3_policy.install()
