@@ -535,6 +535,117 @@ def test_ec2_dependencies(url: str) -> None:
           "DeleteVpc once only the default group and main route table are left")
 
 
+def test_sagemaker_nfs(url: str) -> None:
+    sm = client(url, "sagemaker")
+    ec2 = client(url, "ec2", retries=False)
+    efs = client(url, "efs")
+    vpc = ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    azs = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+    subs = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.61.{i}.0/24", AvailabilityZone=az)
+            ["Subnet"]["SubnetId"] for i, az in enumerate(azs, 1)]
+    common = dict(AuthMode="IAM", VpcId=vpc, SubnetIds=subs,
+                  DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"})
+
+    def nfs_groups(did: str) -> dict:
+        out = ec2.describe_security_groups(Filters=[
+            {"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "group-name", "Values": [f"security-group-for-inbound-nfs-{did}",
+                                              f"security-group-for-outbound-nfs-{did}"]}])
+        return {g["GroupName"].split("-")[3]: g for g in out["SecurityGroups"]}
+
+    def mount_target_enis(fs_id: str) -> list:
+        return [e for e in ec2.describe_network_interfaces(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkInterfaces"]
+            if e.get("Description", "").startswith(f"EFS mount target for {fs_id} (fsmt-")]
+
+    dom = sm.create_domain(DomainName="nfs-delete", AppNetworkAccessType="VpcOnly", **common)
+    did, arn = dom["DomainId"], dom["DomainArn"]
+    fs_id = sm.describe_domain(DomainId=did)["HomeEfsFileSystemId"]
+    g = nfs_groups(did)
+    check(set(g) == {"inbound", "outbound"}, f"VpcOnly CreateDomain: two NFS groups ({sorted(g)})")
+    inb, outb = g["inbound"], g["outbound"]
+    check(inb["Description"] == "[DO NOT DELETE] Security Group that allows inbound NFS traffic "
+          f"for SageMaker Notebooks Domain [{did}]"
+          and outb["Description"] == "[DO NOT DELETE] Security Group that allows outbound NFS "
+          f"traffic for SageMaker Notebooks Domain [{did}]", "NFS group descriptions")
+    check({"Key": "ManagedByAmazonSageMakerResource", "Value": arn} in inb.get("Tags", [])
+          and {"Key": "ManagedByAmazonSageMakerResource", "Value": arn} in outb.get("Tags", []),
+          "NFS groups tagged ManagedByAmazonSageMakerResource = domain ARN")
+    rule = lambda gid: [{"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,  # noqa: E731
+                         "UserIdGroupPairs": [{"GroupId": gid, "UserId": "123456789012"}],
+                         "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": []}]
+    check(inb["IpPermissions"] == rule(outb["GroupId"]) and inb["IpPermissionsEgress"] == [],
+          "inbound group: TCP 2049 from the outbound group, no egress")
+    check(outb["IpPermissionsEgress"] == rule(inb["GroupId"]) and outb["IpPermissions"] == [],
+          "outbound group: TCP 2049 to the inbound group, no ingress")
+    enis = mount_target_enis(fs_id)
+    check(sorted(e["SubnetId"] for e in enis) == sorted(subs)
+          and all([x["GroupId"] for x in e["Groups"]] == [inb["GroupId"]] for e in enis)
+          and all(e["InterfaceType"] == "efs" and e["RequesterManaged"] for e in enis),
+          "one EFS mount-target interface per subnet, in the inbound group, type efs")
+    mts = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
+    check(sorted(m["SubnetId"] for m in mts) == sorted(subs)
+          and all(any(m["MountTargetId"] in e["Description"] for e in enis) for m in mts),
+          "EFS DescribeMountTargets shows them")
+    expect_error(lambda: ec2.delete_security_group(GroupId=inb["GroupId"]), "DependencyViolation",
+                 "the inbound NFS group cannot go while referenced and used", 400)
+    expect_error(lambda: ec2.delete_subnet(SubnetId=subs[0]), "DependencyViolation",
+                 "a Studio subnet cannot go while it holds a mount target", 400)
+    # Delete: the EFS and its interfaces disappear after a paced delay; the groups stay
+    http(f"{url}/_studio/config", "POST", {"pace": 0.05})
+    try:
+        sm.delete_domain(DomainId=did, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+        check(len(mount_target_enis(fs_id)) == 2, "right after DeleteDomain(Delete) the interfaces "
+              "are still there (paced)")
+        deadline = time.time() + 30
+        while mount_target_enis(fs_id) and time.time() < deadline:
+            time.sleep(0.2)
+        check(not mount_target_enis(fs_id)
+              and not any(f["FileSystemId"] == fs_id for f in efs.describe_file_systems()["FileSystems"]),
+              "DeleteDomain(Delete): EFS and mount-target interfaces gone after the delay")
+    finally:
+        http(f"{url}/_studio/config", "POST", {"pace": 0})
+    expect_error(lambda: sm.describe_domain(DomainId=did), "ResourceNotFound", "domain gone")
+    check(set(nfs_groups(did)) == {"inbound", "outbound"}, "DeleteDomain(Delete) leaves both NFS groups")
+    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                       "DeleteVpc blocked by the NFS groups", 400)
+    # Retain (the default): EFS, mount targets and groups stay
+    d2 = sm.create_domain(DomainName="nfs-retain", AppNetworkAccessType="VpcOnly", **common)["DomainId"]
+    fs2 = sm.describe_domain(DomainId=d2)["HomeEfsFileSystemId"]
+    sm.delete_domain(DomainId=d2)
+    check(len(mount_target_enis(fs2)) == 2 and set(nfs_groups(d2)) == {"inbound", "outbound"},
+          "DeleteDomain(Retain): mount-target interfaces and NFS groups stay")
+    # the clean-up the Rust side does: revoke the rules, delete the groups
+    for did_ in (did, d2):
+        g = nfs_groups(did_)
+        ec2.revoke_security_group_ingress(GroupId=g["inbound"]["GroupId"],
+                                          IpPermissions=g["inbound"]["IpPermissions"])
+        ec2.revoke_security_group_egress(GroupId=g["outbound"]["GroupId"],
+                                         IpPermissions=g["outbound"]["IpPermissionsEgress"])
+        ec2.delete_security_group(GroupId=g["outbound"]["GroupId"])
+        if did_ == d2:
+            expect_error(lambda: ec2.delete_security_group(GroupId=g["inbound"]["GroupId"]),
+                         "DependencyViolation", "retained EFS interfaces still use the inbound group")
+            for m in efs.describe_mount_targets(FileSystemId=fs2)["MountTargets"]:
+                efs.delete_mount_target(MountTargetId=m["MountTargetId"])
+        ec2.delete_security_group(GroupId=g["inbound"]["GroupId"])
+    for sub in subs:
+        ec2.delete_subnet(SubnetId=sub)
+    ec2.delete_vpc(VpcId=vpc)
+    check(True, "after revoking, deleting the groups and the mount targets the VPC goes")
+    # PublicInternetOnly domains get the NFS groups too (EFS traffic always uses the VPC)
+    vpc2 = ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
+    sub2 = ec2.create_subnet(VpcId=vpc2, CidrBlock="10.62.1.0/24")["Subnet"]["SubnetId"]
+    d3 = sm.create_domain(DomainName="nfs-public", AuthMode="IAM", VpcId=vpc2, SubnetIds=[sub2],
+                          AppNetworkAccessType="PublicInternetOnly",
+                          DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"}
+                          )["DomainId"]
+    names = {x["GroupName"] for x in ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc2]}])["SecurityGroups"]}
+    check(f"security-group-for-inbound-nfs-{d3}" in names, "PublicInternetOnly: NFS groups as well")
+    sm.delete_domain(DomainId=d3, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+
+
 FENCE_VPCE = "vpce-0fence0000000000a"
 
 
@@ -805,7 +916,7 @@ def main() -> int:
     print(f"emulator at {url}")
     try:
         for test in (test_fixture, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
-                     test_ec2_dependencies, test_s3_policy, test_cloudformation, test_faults, test_reset):
+                     test_ec2_dependencies, test_sagemaker_nfs, test_s3_policy, test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")
