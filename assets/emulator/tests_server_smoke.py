@@ -809,6 +809,78 @@ def test_s3_policy(url: str) -> None:
           "without a policy the bucket is readable again")
 
 
+def test_real_template_teardown(url: str) -> None:
+    """The project's template on the strict sandbox: fenced buckets, a VpcOnly domain, and the
+    stack delete failing the way it would on AWS until what blocks it is cleared."""
+    path = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
+    if not os.path.exists(path):
+        return
+    cfn, s3, sm, ec2 = (client(url, "cloudformation"), client(url, "s3", retries=False),
+                        client(url, "sagemaker"), client(url, "ec2"))
+    sid = cfn.create_stack(StackName="teardown", TemplateBody=open(path, encoding="utf-8").read(),
+                           Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+    st = wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
+                     "CREATE_COMPLETE", 60)["Status"]
+    check(st == "CREATE_COMPLETE", f"real template deploys ({st})")
+    outs = {o["OutputKey"]: o["OutputValue"]
+            for o in cfn.describe_stacks(StackName=sid)["Stacks"][0]["Outputs"]}
+    res = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+           for r in cfn.list_stack_resources(StackName=sid)["StackResourceSummaries"]}
+    bucket, vpce = outs["DataBucketName"], res["S3VPCEndpoint"]
+    expect_error(lambda: s3.list_objects_v2(Bucket=bucket), "AccessDenied",
+                 "template fence: ListObjectsV2 from the laptop", 403)
+    expect_error(lambda: s3.head_bucket(Bucket=bucket), "403", "template fence: HeadBucket", 403)
+    http(f"{url}/_studio/s3-put", "POST", {"bucket": bucket, "key": "notebooks/a.ipynb",
+                                          "body": "{}", "vpce": vpce})
+    inside = _via_vpce(client(url, "s3", retries=False), vpce)
+    check(inside.list_objects_v2(Bucket=bucket)["KeyCount"] == 1,
+          "template fence: the object is visible through the project's S3 endpoint")
+    dom = sm.create_domain(DomainName="teardown", AuthMode="IAM", VpcId=outs["VpcId"],
+                           SubnetIds=[outs["SageMakerStudioSubnetId"]],
+                           AppNetworkAccessType="VpcOnly",
+                           DefaultUserSettings={"ExecutionRole": outs["ExecutionRoleArn"],
+                                                "SecurityGroups": [outs["SageMakerSecurityGroupId"]]})
+    sm.delete_domain(DomainId=dom["DomainId"], RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+    cfn.delete_stack(StackName=sid)
+    st = wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
+                     "DELETE_FAILED", 60)
+    failed = {r["LogicalResourceId"]: r.get("ResourceStatusReason", "") for r in
+              cfn.list_stack_resources(StackName=sid)["StackResourceSummaries"]
+              if r["ResourceStatus"] == "DELETE_FAILED"}
+    check(st["Status"] == "DELETE_FAILED" and set(failed) == {"DataBucket", "VPC"},
+          f"destroy with data and a VpcOnly domain's NFS groups: DELETE_FAILED on {sorted(failed)}")
+    reason = cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatusReason"]
+    check(reason == "The following resource(s) failed to delete: [DataBucket, VPC]. ", reason)
+    check("The bucket you tried to delete is not empty" in failed["DataBucket"]
+          and f"The vpc '{outs['VpcId']}' has dependencies" in failed["VPC"], "reasons name the causes")
+    check(client(url, "kms").describe_key(KeyId=outs["StudioKmsKeyArn"])["KeyMetadata"]["KeyState"]
+          == "PendingDeletion", "the keys are already PendingDeletion (deleted before the VPC)")
+    # clear what blocks: empty the bucket from inside, revoke and delete the NFS groups, retry
+    inside.delete_object(Bucket=bucket, Key="notebooks/a.ipynb")
+    check(len(inside.list_object_versions(Bucket=bucket).get("DeleteMarkers", [])) == 1,
+          "versioned data bucket: DeleteObject leaves a delete marker (bucket still not empty)")
+    vers = inside.list_object_versions(Bucket=bucket)
+    inside.delete_objects(Bucket=bucket, Delete={"Objects": [
+        {"Key": v["Key"], "VersionId": v["VersionId"]}
+        for v in vers.get("Versions", []) + vers.get("DeleteMarkers", [])]})
+    groups = ec2.describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [outs["VpcId"]]},
+        {"Name": "tag-key", "Values": ["ManagedByAmazonSageMakerResource"]}])["SecurityGroups"]
+    check(len(groups) == 2, "the two NFS groups are found by their tag")
+    for g in groups:
+        if g["IpPermissions"]:
+            ec2.revoke_security_group_ingress(GroupId=g["GroupId"], IpPermissions=g["IpPermissions"])
+        if g["IpPermissionsEgress"]:
+            ec2.revoke_security_group_egress(GroupId=g["GroupId"],
+                                             IpPermissions=g["IpPermissionsEgress"])
+    for g in groups:
+        ec2.delete_security_group(GroupId=g["GroupId"])
+    cfn.delete_stack(StackName=sid)
+    st = wait_status(lambda: {"Status": (cfn.describe_stacks(StackName=sid)["Stacks"][0]
+                                         ["StackStatus"])}, "DELETE_COMPLETE", 60)
+    check(st["Status"] == "DELETE_COMPLETE", f"second DeleteStack completes ({st['Status']})")
+
+
 def test_cloudformation(url: str) -> None:
     """The CloudFormation extension (cfn.py, when present) runs behind the same server."""
     cfn = client(url, "cloudformation")
@@ -916,7 +988,7 @@ def main() -> int:
     print(f"emulator at {url}")
     try:
         for test in (test_fixture, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
-                     test_ec2_dependencies, test_sagemaker_nfs, test_s3_policy, test_cloudformation, test_faults, test_reset):
+                     test_ec2_dependencies, test_sagemaker_nfs, test_s3_policy, test_real_template_teardown, test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")
