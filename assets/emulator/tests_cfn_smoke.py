@@ -248,6 +248,7 @@ def section(name: str):
                 print(f"FAIL {name}")
                 traceback.print_exc()
                 FAILS.append(name)
+        run.__wrapped_name__ = fn.__name__
         return run
     return deco
 
@@ -285,7 +286,11 @@ def main() -> int:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    cfn.install()
+    # Every backend-level extension of the real server (cfn, SageMaker, EC2 dependency checks,
+    # ...): the stack engine must cope with EC2 as strict as AWS.
+    from studio_emulator.server import install_extensions
+
+    install_extensions()
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -846,6 +851,148 @@ Resources:
         s3.delete_bucket(Bucket="studio-tui-staging")
         _assert_clean()
 
+
+    DEL_TEMPLATE = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.70.0.0/16}}
+  Subnet: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.70.1.0/24}}
+  Sg: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: studio, VpcId: !Ref Vpc}}
+  DataBucket: {Type: AWS::S3::Bucket, DeletionPolicy: Delete}
+  LogsBucket: {Type: AWS::S3::Bucket}
+  Key:
+    Type: AWS::KMS::Key
+    Properties: {PendingWindowInDays: 9, KeyPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "*"}, Action: "kms:*", Resource: "*"}]}}
+  KeptKey:
+    Type: AWS::KMS::Key
+    DeletionPolicy: Retain
+    Properties: {KeyPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "*"}, Action: "kms:*", Resource: "*"}]}}
+"""
+
+    def _res(stack, lid):
+        return cf.describe_stack_resource(StackName=stack, LogicalResourceId=lid)["StackResourceDetail"]
+
+    @section("stack delete fails like AWS: DELETE_FAILED reasons, dependencies kept, retry, RetainResources")
+    def t_delete_failed():
+        import datetime as dt
+
+        sid = cf.create_stack(StackName="delfail", TemplateBody=DEL_TEMPLATE)["StackId"]
+        check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
+        code, msg = _error(cf.delete_stack, StackName=sid, RetainResources=["DataBucket"])
+        check(code == "ValidationError" and "DELETE_FAILED" in msg, f"RetainResources on a live stack: {msg}")
+        ids = {lid: _res(sid, lid)["PhysicalResourceId"] for lid in
+               ("Vpc", "Subnet", "Sg", "DataBucket", "LogsBucket", "Key", "KeptKey")}
+        s3.put_object(Bucket=ids["DataBucket"], Key="keep/me.csv", Body=b"1")
+        # what SageMaker leaves: an interface using the group in the subnet, a group referencing it
+        eni = ec2.create_network_interface(SubnetId=ids["Subnet"], Groups=[ids["Sg"]])["NetworkInterface"]["NetworkInterfaceId"]
+        other = ec2.create_security_group(GroupName="outside", Description="x", VpcId=ids["Vpc"])["GroupId"]
+        perm = [{"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049, "UserIdGroupPairs": [{"GroupId": ids["Sg"]}]}]
+        ec2.authorize_security_group_egress(GroupId=other, IpPermissions=perm)
+        cf.delete_stack(StackName=sid, ClientRequestToken="tok-df-1")
+        check(wait_status(cf, sid) == "DELETE_FAILED", status(cf, sid))
+        st = cf.describe_stacks(StackName=sid)["Stacks"][0]
+        check(st["StackStatusReason"] == "The following resource(s) failed to delete: [DataBucket, Sg, Subnet]. ",
+              st.get("StackStatusReason"))
+        r = _res(sid, "DataBucket")
+        check(r["ResourceStatus"] == "DELETE_FAILED" and r["ResourceStatusReason"].startswith(
+            'Resource handler returned message: "The bucket you tried to delete is not empty (Service: S3, '
+            'Status Code: 409, Request ID: ') and "HandlerErrorCode: GeneralServiceException)" in r["ResourceStatusReason"],
+            r.get("ResourceStatusReason"))
+        r = _res(sid, "Subnet")
+        check(r["ResourceStatus"] == "DELETE_FAILED" and r["ResourceStatusReason"].startswith(
+            f'Resource handler returned message: "The subnet \'{ids["Subnet"]}\' has dependencies and cannot be '
+            "deleted. (Service: Ec2, Status Code: 400, Request ID: ") and r["ResourceStatusReason"].endswith(
+            "HandlerErrorCode: InvalidRequest)"), r.get("ResourceStatusReason"))
+        r = _res(sid, "Sg")
+        check(r["ResourceStatus"] == "DELETE_FAILED" and r["ResourceStatusReason"].startswith(
+            f"resource {ids['Sg']} has a dependent object (Service: Ec2, Status Code: 400, Request ID: "),
+            r.get("ResourceStatusReason"))
+        check(_res(sid, "Vpc")["ResourceStatus"] == "CREATE_COMPLETE", "the VPC (needed by the failed ones) is not attempted")
+        check(any(v["VpcId"] == ids["Vpc"] for v in ec2.describe_vpcs()["Vpcs"]), "VPC still there")
+        check(_res(sid, "LogsBucket")["ResourceStatus"] == "DELETE_COMPLETE", "independent resources are deleted")
+        check(_res(sid, "KeptKey")["ResourceStatus"] == "DELETE_SKIPPED", "DeletionPolicy Retain: DELETE_SKIPPED")
+        md = kms.describe_key(KeyId=ids["Key"])["KeyMetadata"]
+        days = (md["DeletionDate"] - dt.datetime.now(dt.timezone.utc)).total_seconds() / 86400
+        check(md["KeyState"] == "PendingDeletion" and 8.9 < days <= 9.01 and not md["Enabled"],
+              f"deleted key PendingDeletion with PendingWindowInDays 9 ({md['KeyState']}, {days:.2f} days)")
+        kept = kms.describe_key(KeyId=ids["KeptKey"])["KeyMetadata"]
+        check(kept["KeyState"] == "Enabled" and kept["Enabled"], f"retained key {kept['KeyState']}")
+        events, _ = all_events(cf, sid)
+        mine = [e for e in events if e.get("ClientRequestToken") == "tok-df-1"]
+        check(mine[0]["LogicalResourceId"] == "delfail" and mine[0]["ResourceStatus"] == "DELETE_FAILED", "stack event newest")
+        check(not any(e["LogicalResourceId"] == "Vpc" for e in mine), "no event for the VPC")
+        code, msg = _error(cf.delete_stack, StackName=sid, RetainResources=["Vpc"])
+        check(code == "ValidationError" and "valid state" in msg, f"RetainResources of a CREATE_COMPLETE resource: {msg}")
+        code, msg = _error(cf.delete_stack, StackName=sid, RetainResources=["LogsBucket"])
+        check(code == "ValidationError" and "DELETE_COMPLETE state" in msg, f"RetainResources of a deleted resource: {msg}")
+        code, msg = _error(cf.update_stack, StackName=sid, TemplateBody=DEL_TEMPLATE)
+        check(code == "ValidationError" and "DELETE_FAILED" in msg, f"update of a DELETE_FAILED stack: {msg}")
+        # retry after removing the interface: the subnet goes, the group is still referenced
+        ec2.delete_network_interface(NetworkInterfaceId=eni)
+        cf.delete_stack(StackName=sid)
+        check(wait_status(cf, sid) == "DELETE_FAILED", status(cf, sid))
+        st = cf.describe_stacks(StackName=sid)["Stacks"][0]
+        check(st["StackStatusReason"] == "The following resource(s) failed to delete: [DataBucket, Sg]. ", st["StackStatusReason"])
+        check(_res(sid, "Subnet")["ResourceStatus"] == "DELETE_COMPLETE", "retry deletes the subnet")
+        ec2.revoke_security_group_egress(GroupId=other, IpPermissions=perm)
+        ec2.delete_security_group(GroupId=other)
+        cf.delete_stack(StackName=sid, RetainResources=["DataBucket"])
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+        check(not any(v["VpcId"] == ids["Vpc"] for v in ec2.describe_vpcs()["Vpcs"]), "VPC deleted at last")
+        check(s3.get_object(Bucket=ids["DataBucket"], Key="keep/me.csv")["Body"].read() == b"1",
+              "RetainResources kept the bucket and its object")
+        s3.delete_object(Bucket=ids["DataBucket"], Key="keep/me.csv")
+        s3.delete_bucket(Bucket=ids["DataBucket"])
+        kms.schedule_key_deletion(KeyId=ids["KeptKey"], PendingWindowInDays=7)
+
+    @section("DeletionPolicy-only update (change set and UpdateStack) takes effect for the next delete")
+    def t_deletion_policy_update():
+        body = """
+Resources:
+  Bucket: {Type: AWS::S3::Bucket, DeletionPolicy: %s}
+  Key:
+    Type: AWS::KMS::Key
+    DeletionPolicy: %s
+    Properties: {PendingWindowInDays: 7, KeyPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "*"}, Action: "kms:*", Resource: "*"}]}}
+  Alias:
+    Type: AWS::KMS::Alias
+    DeletionPolicy: %s
+    Properties: {AliasName: alias/smoke-retained, TargetKeyId: !Ref Key}
+"""
+        sid = cf.create_stack(StackName="retainer", TemplateBody=body % ("Delete", "Delete", "Delete"))["StackId"]
+        check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
+        bucket = _res(sid, "Bucket")["PhysicalResourceId"]
+        key = _res(sid, "Key")["PhysicalResourceId"]
+        s3.put_object(Bucket=bucket, Key="data", Body=b"x")
+        cf.create_change_set(StackName=sid, ChangeSetName="retain", TemplateBody=body % ("Retain", "Retain", "Delete"))
+        cs = cf.describe_change_set(StackName=sid, ChangeSetName="retain")
+        check(cs["Status"] == "CREATE_COMPLETE" and cs["ExecutionStatus"] == "AVAILABLE", f"{cs['Status']} {cs.get('StatusReason')}")
+        rc = sorted((c["ResourceChange"] for c in cs["Changes"]), key=lambda c: c["LogicalResourceId"])
+        check([c["LogicalResourceId"] for c in rc] == ["Bucket", "Key"], f"changes {rc}")
+        check(all(c["Action"] == "Modify" and c["Replacement"] == "False" and c["Scope"] == ["DeletionPolicy"]
+                  and c["Details"][0]["Target"]["Attribute"] == "DeletionPolicy" for c in rc), f"shape {rc}")
+        cf.execute_change_set(StackName=sid, ChangeSetName="retain")
+        check(wait_status(cf, sid) == "UPDATE_COMPLETE", status(cf, sid))
+        check("Retain" in cf.get_template(StackName=sid)["TemplateBody"], "template updated")
+        # UpdateStack with only the alias's policy changed is accepted too
+        cf.update_stack(StackName=sid, TemplateBody=body % ("Retain", "Retain", "Retain"))
+        check(wait_status(cf, sid) == "UPDATE_COMPLETE", status(cf, sid))
+        code, msg = _error(cf.update_stack, StackName=sid, TemplateBody=body % ("Retain", "Retain", "Retain"))
+        check(code == "ValidationError" and msg == "No updates are to be performed.", msg)
+        cf.delete_stack(StackName=sid)
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+        events, _ = all_events(cf, sid)
+        skipped = {e["LogicalResourceId"] for e in events if e["ResourceStatus"] == "DELETE_SKIPPED"}
+        check(skipped == {"Bucket", "Key", "Alias"}, f"DELETE_SKIPPED {skipped}")
+        check(s3.get_object(Bucket=bucket, Key="data")["Body"].read() == b"x", "retained bucket readable")
+        md = kms.describe_key(KeyId=key)["KeyMetadata"]
+        check(md["KeyState"] == "Enabled", f"retained key {md['KeyState']}")
+        check(any(a["AliasName"] == "alias/smoke-retained" for a in kms.list_aliases()["Aliases"]), "alias kept")
+        s3.delete_object(Bucket=bucket, Key="data")
+        s3.delete_bucket(Bucket=bucket)
+        kms.delete_alias(AliasName="alias/smoke-retained")
+        kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+        _assert_clean()
+
     @section("/moto-api/reset drops stacks, their events and running operations")
     def t_reset():
         import urllib.request
@@ -880,7 +1027,12 @@ Resources:
 
     for t in (t_changeset_create, t_execute, t_backends, t_update_changeset, t_update_rollback, t_delete,
               t_create_rollback, t_failure_modes, t_paced, t_review_delete, t_real, t_package, t_real_other_project,
-              t_param_validation, t_validate_template, t_template_url, t_reset):
+              t_param_validation, t_validate_template, t_template_url, t_delete_failed,
+              t_deletion_policy_update, t_reset):
+        # CFN_SMOKE_ONLY=t_delete_failed,t_reset runs only those sections (while developing)
+        only = [x for x in os.environ.get("CFN_SMOKE_ONLY", "").split(",") if x]
+        if only and t.__wrapped_name__ not in only:
+            continue
         t()
     server.stop()
     if FAILS:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import boto3
@@ -464,6 +465,422 @@ def test_sagemaker(url: str) -> None:
     http(f"{url}/_studio/config", "POST", {"pace": 0, "fail_domains": {}})
 
 
+def test_ec2_dependencies(url: str) -> None:
+    ec2 = client(url, "ec2", retries=False)
+    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.60.1.0/24")["Subnet"]["SubnetId"]
+    vpc_msg = f"The vpc '{vpc}' has dependencies and cannot be deleted."
+    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                       "DeleteVpc with a subnet", 400)
+    check(exc.response["Error"]["Message"] == vpc_msg, f"DeleteVpc message: {vpc_msg}")
+    a = ec2.create_security_group(GroupName="nfs-in", Description="in", VpcId=vpc)["GroupId"]
+    b = ec2.create_security_group(GroupName="nfs-out", Description="out", VpcId=vpc)["GroupId"]
+    ec2.revoke_security_group_egress(GroupId=a, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.revoke_security_group_egress(GroupId=b, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    perm = lambda g: [{"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,  # noqa: E731
+                       "UserIdGroupPairs": [{"GroupId": g}]}]
+    ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=perm(b))
+    ec2.authorize_security_group_egress(GroupId=b, IpPermissions=perm(a))
+    exc = expect_error(lambda: ec2.delete_security_group(GroupId=a), "DependencyViolation",
+                       "DeleteSecurityGroup referenced by another group's egress rule", 400)
+    check(exc.response["Error"]["Message"] == f"resource {a} has a dependent object",
+          "DeleteSecurityGroup message: resource sg-… has a dependent object")
+    expect_error(lambda: ec2.delete_security_group(GroupId=b), "DependencyViolation",
+                 "DeleteSecurityGroup referenced by another group's ingress rule", 400)
+    eni = ec2.create_network_interface(SubnetId=sub, Groups=[a])["NetworkInterface"]
+    exc = expect_error(lambda: ec2.delete_subnet(SubnetId=sub), "DependencyViolation",
+                       "DeleteSubnet with a network interface in it", 400)
+    check(exc.response["Error"]["Message"]
+          == f"The subnet '{sub}' has dependencies and cannot be deleted.", "DeleteSubnet message")
+    ec2.revoke_security_group_egress(GroupId=b, IpPermissions=perm(a))
+    ec2.revoke_security_group_ingress(GroupId=a, IpPermissions=perm(b))
+    ec2.delete_security_group(GroupId=b)
+    expect_error(lambda: ec2.delete_security_group(GroupId=a), "DependencyViolation",
+                 "DeleteSecurityGroup used by a network interface", 400)
+    ec2.delete_network_interface(NetworkInterfaceId=eni["NetworkInterfaceId"])
+    ec2.delete_security_group(GroupId=a)
+    ec2.delete_subnet(SubnetId=sub)
+    check(True, "revoking the rules and deleting the interface lets groups and subnet go")
+    # each remaining kind of dependent blocks DeleteVpc on its own
+    g = ec2.create_security_group(GroupName="left", Description="x", VpcId=vpc)["GroupId"]
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                 "DeleteVpc with a non-default security group", 400)
+    ec2.delete_security_group(GroupId=g)
+    rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                       "DeleteVpc with a non-main route table", 400)
+    check(exc.response["Error"]["Message"] == vpc_msg, "route-table message quotes the id")
+    ec2.delete_route_table(RouteTableId=rt)
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                 "DeleteVpc with an attached internet gateway", 400)
+    ec2.detach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3",
+                                 VpcEndpointType="Gateway")["VpcEndpoint"]["VpcEndpointId"]
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                 "DeleteVpc with a VPC endpoint", 400)
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[ep])
+    sub2 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.60.2.0/24")["Subnet"]["SubnetId"]
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=sub2, AllocationId=alloc)["NatGateway"]["NatGatewayId"]
+    expect_error(lambda: ec2.delete_subnet(SubnetId=sub2), "DependencyViolation",
+                 "DeleteSubnet with a NAT gateway (its interface)", 400)
+    ec2.delete_nat_gateway(NatGatewayId=nat)
+    ec2.delete_subnet(SubnetId=sub2)
+    ec2.delete_vpc(VpcId=vpc)
+    check(not any(v["VpcId"] == vpc for v in ec2.describe_vpcs()["Vpcs"]),
+          "DeleteVpc once only the default group and main route table are left")
+
+
+def test_sagemaker_nfs(url: str) -> None:
+    sm = client(url, "sagemaker")
+    ec2 = client(url, "ec2", retries=False)
+    efs = client(url, "efs")
+    vpc = ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    azs = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+    subs = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.61.{i}.0/24", AvailabilityZone=az)
+            ["Subnet"]["SubnetId"] for i, az in enumerate(azs, 1)]
+    common = dict(AuthMode="IAM", VpcId=vpc, SubnetIds=subs,
+                  DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"})
+
+    def nfs_groups(did: str) -> dict:
+        out = ec2.describe_security_groups(Filters=[
+            {"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "group-name", "Values": [f"security-group-for-inbound-nfs-{did}",
+                                              f"security-group-for-outbound-nfs-{did}"]}])
+        return {g["GroupName"].split("-")[3]: g for g in out["SecurityGroups"]}
+
+    def mount_target_enis(fs_id: str) -> list:
+        return [e for e in ec2.describe_network_interfaces(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkInterfaces"]
+            if e.get("Description", "").startswith(f"EFS mount target for {fs_id} (fsmt-")]
+
+    dom = sm.create_domain(DomainName="nfs-delete", AppNetworkAccessType="VpcOnly", **common)
+    did, arn = dom["DomainId"], dom["DomainArn"]
+    fs_id = sm.describe_domain(DomainId=did)["HomeEfsFileSystemId"]
+    g = nfs_groups(did)
+    check(set(g) == {"inbound", "outbound"}, f"VpcOnly CreateDomain: two NFS groups ({sorted(g)})")
+    inb, outb = g["inbound"], g["outbound"]
+    check(inb["Description"] == "[DO NOT DELETE] Security Group that allows inbound NFS traffic "
+          f"for SageMaker Notebooks Domain [{did}]"
+          and outb["Description"] == "[DO NOT DELETE] Security Group that allows outbound NFS "
+          f"traffic for SageMaker Notebooks Domain [{did}]", "NFS group descriptions")
+    check({"Key": "ManagedByAmazonSageMakerResource", "Value": arn} in inb.get("Tags", [])
+          and {"Key": "ManagedByAmazonSageMakerResource", "Value": arn} in outb.get("Tags", []),
+          "NFS groups tagged ManagedByAmazonSageMakerResource = domain ARN")
+    rule = lambda gid: [{"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,  # noqa: E731
+                         "UserIdGroupPairs": [{"GroupId": gid, "UserId": "123456789012"}],
+                         "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": []}]
+    check(inb["IpPermissions"] == rule(outb["GroupId"]) and inb["IpPermissionsEgress"] == [],
+          "inbound group: TCP 2049 from the outbound group, no egress")
+    check(outb["IpPermissionsEgress"] == rule(inb["GroupId"]) and outb["IpPermissions"] == [],
+          "outbound group: TCP 2049 to the inbound group, no ingress")
+    enis = mount_target_enis(fs_id)
+    check(sorted(e["SubnetId"] for e in enis) == sorted(subs)
+          and all([x["GroupId"] for x in e["Groups"]] == [inb["GroupId"]] for e in enis)
+          and all(e["InterfaceType"] == "efs" and e["RequesterManaged"] for e in enis),
+          "one EFS mount-target interface per subnet, in the inbound group, type efs")
+    mts = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
+    check(sorted(m["SubnetId"] for m in mts) == sorted(subs)
+          and all(any(m["MountTargetId"] in e["Description"] for e in enis) for m in mts),
+          "EFS DescribeMountTargets shows them")
+    expect_error(lambda: ec2.delete_security_group(GroupId=inb["GroupId"]), "DependencyViolation",
+                 "the inbound NFS group cannot go while referenced and used", 400)
+    expect_error(lambda: ec2.delete_subnet(SubnetId=subs[0]), "DependencyViolation",
+                 "a Studio subnet cannot go while it holds a mount target", 400)
+    # Delete: the EFS and its interfaces disappear after a paced delay; the groups stay
+    http(f"{url}/_studio/config", "POST", {"pace": 0.05})
+    try:
+        sm.delete_domain(DomainId=did, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+        check(len(mount_target_enis(fs_id)) == 2, "right after DeleteDomain(Delete) the interfaces "
+              "are still there (paced)")
+        deadline = time.time() + 30
+        while mount_target_enis(fs_id) and time.time() < deadline:
+            time.sleep(0.2)
+        check(not mount_target_enis(fs_id)
+              and not any(f["FileSystemId"] == fs_id for f in efs.describe_file_systems()["FileSystems"]),
+              "DeleteDomain(Delete): EFS and mount-target interfaces gone after the delay")
+    finally:
+        http(f"{url}/_studio/config", "POST", {"pace": 0})
+    expect_error(lambda: sm.describe_domain(DomainId=did), "ResourceNotFound", "domain gone")
+    check(set(nfs_groups(did)) == {"inbound", "outbound"}, "DeleteDomain(Delete) leaves both NFS groups")
+    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+                       "DeleteVpc blocked by the NFS groups", 400)
+    # Retain (the default): EFS, mount targets and groups stay
+    d2 = sm.create_domain(DomainName="nfs-retain", AppNetworkAccessType="VpcOnly", **common)["DomainId"]
+    fs2 = sm.describe_domain(DomainId=d2)["HomeEfsFileSystemId"]
+    sm.delete_domain(DomainId=d2)
+    check(len(mount_target_enis(fs2)) == 2 and set(nfs_groups(d2)) == {"inbound", "outbound"},
+          "DeleteDomain(Retain): mount-target interfaces and NFS groups stay")
+    # the clean-up the Rust side does: revoke the rules, delete the groups
+    for did_ in (did, d2):
+        g = nfs_groups(did_)
+        ec2.revoke_security_group_ingress(GroupId=g["inbound"]["GroupId"],
+                                          IpPermissions=g["inbound"]["IpPermissions"])
+        ec2.revoke_security_group_egress(GroupId=g["outbound"]["GroupId"],
+                                         IpPermissions=g["outbound"]["IpPermissionsEgress"])
+        ec2.delete_security_group(GroupId=g["outbound"]["GroupId"])
+        if did_ == d2:
+            expect_error(lambda: ec2.delete_security_group(GroupId=g["inbound"]["GroupId"]),
+                         "DependencyViolation", "retained EFS interfaces still use the inbound group")
+            for m in efs.describe_mount_targets(FileSystemId=fs2)["MountTargets"]:
+                efs.delete_mount_target(MountTargetId=m["MountTargetId"])
+        ec2.delete_security_group(GroupId=g["inbound"]["GroupId"])
+    for sub in subs:
+        ec2.delete_subnet(SubnetId=sub)
+    ec2.delete_vpc(VpcId=vpc)
+    check(True, "after revoking, deleting the groups and the mount targets the VPC goes")
+    # PublicInternetOnly domains get the NFS groups too (EFS traffic always uses the VPC)
+    vpc2 = ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
+    sub2 = ec2.create_subnet(VpcId=vpc2, CidrBlock="10.62.1.0/24")["Subnet"]["SubnetId"]
+    d3 = sm.create_domain(DomainName="nfs-public", AuthMode="IAM", VpcId=vpc2, SubnetIds=[sub2],
+                          AppNetworkAccessType="PublicInternetOnly",
+                          DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"}
+                          )["DomainId"]
+    names = {x["GroupName"] for x in ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc2]}])["SecurityGroups"]}
+    check(f"security-group-for-inbound-nfs-{d3}" in names, "PublicInternetOnly: NFS groups as well")
+    sm.delete_domain(DomainId=d3, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+
+
+FENCE_VPCE = "vpce-0fence0000000000a"
+
+
+def _fence_policy(bucket: str, extra_condition: dict | None = None) -> str:
+    cond = {"aws:SourceVpce": FENCE_VPCE}
+    cond.update(extra_condition or {})
+    arns = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "DenyDataAccessOutsideVpcEndpoint", "Effect": "Deny", "Principal": "*",
+         "Action": ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucket*",
+                    "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:RestoreObject"],
+         "Resource": arns, "Condition": {"StringNotEquals": cond}},
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": arns, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+
+
+def _via_vpce(s3, vpce: str = FENCE_VPCE):
+    """The same client, but every request marked as coming through the VPC endpoint."""
+    def add(request, **_kw):
+        request.headers["X-Studio-Source-Vpce"] = vpce
+    s3.meta.events.register("before-sign.s3.*", add)
+    return s3
+
+
+def test_s3_policy(url: str) -> None:
+    s3 = client(url, "s3", retries=False)
+    inside = _via_vpce(client(url, "s3", retries=False))
+    me = client(url, "sts").get_caller_identity()
+    b = "fenced-data"
+    s3.create_bucket(Bucket=b)
+    s3.put_object(Bucket=b, Key="data/one.csv", Body=b"1,2,3")
+    s3.put_bucket_policy(Bucket=b, Policy=_fence_policy(b))
+    exc = expect_error(lambda: s3.get_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
+                       "fence: GetObject from outside the VPC", 403)
+    check(exc.response["Error"]["Message"] == (
+        f"User: {me['Arn']} is not authorized to perform: s3:GetObject on resource: "
+        f"\"arn:aws:s3:::{b}/data/one.csv\" with an explicit deny in a resource-based policy"),
+        "fence: same-account AccessDenied message names caller, action and resource")
+    raw = urllib.request.Request(f"{url}/{b}/data/one.csv", method="GET", headers={
+        "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/s3/aws4_request, "
+                         "SignedHeaders=host, Signature=x"})
+    try:
+        urllib.request.urlopen(raw, timeout=10)
+        check(False, "fence: raw GetObject refused")
+    except urllib.error.HTTPError as err:
+        body = err.read().decode()
+        check(err.code == 403 and body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+              and "<Error><Code>AccessDenied</Code><Message>" in body and "<RequestId>" in body
+              and "<HostId>" in body and err.headers.get("x-amz-request-id"),
+              "fence: 403 body is S3's XML <Error> with RequestId and HostId")
+    exc = expect_error(lambda: s3.head_object(Bucket=b, Key="data/one.csv"), "403",
+                       "fence: HeadObject (s3:GetObject) 403", 403)
+    check(exc.response["ResponseMetadata"]["HTTPHeaders"].get("content-length") == "0",
+          "fence: HEAD 403 has no body")
+    expect_error(lambda: s3.head_bucket(Bucket=b), "403", "fence: HeadBucket (s3:ListBucket)", 403)
+    expect_error(lambda: s3.list_objects_v2(Bucket=b), "AccessDenied", "fence: ListObjectsV2", 403)
+    expect_error(lambda: s3.list_objects(Bucket=b), "AccessDenied", "fence: ListObjects", 403)
+    expect_error(lambda: s3.list_object_versions(Bucket=b), "AccessDenied",
+                 "fence: ListObjectVersions (s3:ListBucketVersions)", 403)
+    expect_error(lambda: s3.list_multipart_uploads(Bucket=b), "AccessDenied",
+                 "fence: ListMultipartUploads (s3:ListBucketMultipartUploads)", 403)
+    expect_error(lambda: s3.put_object(Bucket=b, Key="x", Body=b"x"), "AccessDenied",
+                 "fence: PutObject", 403)
+    expect_error(lambda: s3.create_multipart_upload(Bucket=b, Key="big"), "AccessDenied",
+                 "fence: CreateMultipartUpload (s3:PutObject)", 403)
+    expect_error(lambda: s3.delete_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
+                 "fence: DeleteObject", 403)
+    expect_error(lambda: s3.get_object_tagging(Bucket=b, Key="data/one.csv"), "AccessDenied",
+                 "fence: GetObjectTagging (matches s3:GetObject*)", 403)
+    s3.create_bucket(Bucket="open-target")
+    expect_error(lambda: s3.copy_object(Bucket="open-target", Key="c",
+                                        CopySource={"Bucket": b, "Key": "data/one.csv"}),
+                 "AccessDenied", "fence: CopyObject out of the fenced bucket (source s3:GetObject)",
+                 403)
+    out = s3.delete_objects(Bucket=b, Delete={"Objects": [{"Key": "data/one.csv"}]})
+    check(out.get("Deleted", []) == [] and [e["Key"] for e in out["Errors"]] == ["data/one.csv"]
+          and out["Errors"][0]["Code"] == "AccessDenied",
+          "fence: DeleteObjects answers 200 with a per-key AccessDenied error")
+    # bucket administration is not fenced by a Deny on data actions
+    check(json.loads(s3.get_bucket_policy(Bucket=b)["Policy"])["Statement"][0]["Sid"]
+          == "DenyDataAccessOutsideVpcEndpoint", "fence: GetBucketPolicy still works")
+    s3.put_bucket_tagging(Bucket=b, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    s3.get_bucket_tagging(Bucket=b)
+    s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+    check(s3.get_bucket_versioning(Bucket=b)["Status"] == "Enabled"
+          and s3.get_bucket_location(Bucket=b) is not None
+          and any(x["Name"] == b for x in s3.list_buckets()["Buckets"]),
+          "fence: tagging, versioning, location, ListBuckets unaffected")
+    expect_error(lambda: s3.delete_bucket(Bucket=b), "BucketNotEmpty",
+                 "fence: DeleteBucket is not fenced (fails only because the bucket is not empty)", 409)
+    # through the VPC endpoint: everything works
+    check(inside.get_object(Bucket=b, Key="data/one.csv")["Body"].read() == b"1,2,3",
+          "fence: GetObject with X-Studio-Source-Vpce of the endpoint")
+    inside.head_bucket(Bucket=b)
+    inside.put_object(Bucket=b, Key="data/two.csv", Body=b"4")
+    check(inside.list_objects_v2(Bucket=b)["KeyCount"] == 2, "fence: ListObjectsV2 via the endpoint")
+    other = _via_vpce(client(url, "s3", retries=False), "vpce-0other000000000000")
+    expect_error(lambda: other.get_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
+                 "fence: another VPC endpoint is still outside", 403)
+    seeded = http(f"{url}/_studio/s3-put", "POST", {"bucket": b, "key": "seed/three.txt",
+                                                   "body": "three", "vpce": FENCE_VPCE})
+    check(seeded["Key"] == "seed/three.txt" and seeded["Size"] == 5,
+          "POST /_studio/s3-put stores an object as through the endpoint")
+    try:
+        http(f"{url}/_studio/s3-put", "POST", {"bucket": b, "key": "k", "body": "x",
+                                               "vpce": "vpce-0other000000000000"})
+        check(False, "s3-put through another endpoint refused")
+    except urllib.error.HTTPError as err:
+        check(err.code == 400 and "explicit deny" in json.loads(err.read())["error"],
+              "POST /_studio/s3-put through another endpoint: 400 with the AccessDenied text")
+    # a statement naming the caller's aws:userid admits exactly that caller
+    s3.put_bucket_policy(Bucket=b, Policy=_fence_policy(b, {"aws:userid": me["UserId"]}))
+    check(s3.get_object(Bucket=b, Key="seed/three.txt")["Body"].read() == b"three",
+          f"fence + aws:userid {me['UserId']}: the caller itself is admitted")
+    iam = client(url, "iam")
+    iam.create_user(UserName="outsider")
+    key = iam.create_access_key(UserName="outsider")["AccessKey"]
+    outsider = boto3.client("s3", region_name=REGION, endpoint_url=url,
+                            aws_access_key_id=key["AccessKeyId"],
+                            aws_secret_access_key=key["SecretAccessKey"],
+                            config=Config(retries={"total_max_attempts": 1}))
+    out_ident = boto3.client("sts", region_name=REGION, endpoint_url=url,
+                             aws_access_key_id=key["AccessKeyId"],
+                             aws_secret_access_key=key["SecretAccessKey"]).get_caller_identity()
+    exc = expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
+                       "fence + aws:userid: another IAM user is refused", 403)
+    check(out_ident["Arn"] in exc.response["Error"]["Message"],
+          "AccessDenied message names the other user's ARN")
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": {"AWS": out_ident["Arn"]}, "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{b}/*"}]}))
+    s3.get_object(Bucket=b, Key="seed/three.txt")
+    expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
+                 "Principal {AWS: user ARN} denies only that user", 403)
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{b}/*",
+         "Condition": {"ArnNotLike": {"aws:PrincipalArn": me["Arn"]},
+                       "Null": {"aws:SourceVpce": "true"}}}]}))
+    s3.get_object(Bucket=b, Key="seed/three.txt")
+    expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
+                 "ArnNotLike aws:PrincipalArn + Null aws:SourceVpce", 403)
+    check(_via_vpce(outsider).get_object(Bucket=b, Key="seed/three.txt")["Body"].read() == b"three",
+          "Null aws:SourceVpce=true does not hold through an endpoint")
+    # s3:* denies administration too
+    b2 = "fenced-admin"
+    s3.create_bucket(Bucket=b2)
+    s3.put_bucket_policy(Bucket=b2, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{b2}", f"arn:aws:s3:::{b2}/*"],
+         "Condition": {"StringNotEqualsIfExists": {"aws:SourceVpce": FENCE_VPCE}}}]}))
+    expect_error(lambda: s3.get_bucket_policy(Bucket=b2), "AccessDenied",
+                 "Deny s3:* (condition holds) covers GetBucketPolicy", 403)
+    expect_error(lambda: s3.delete_bucket(Bucket=b2), "AccessDenied",
+                 "Deny s3:* covers DeleteBucket", 403)
+    _via_vpce(client(url, "s3", retries=False)).delete_bucket_policy(Bucket=b2)
+    s3.delete_bucket(Bucket=b2)
+    # clean up the fenced bucket: policy removed, then it is ordinary again
+    s3.delete_bucket_policy(Bucket=b)
+    check(len(s3.list_object_versions(Bucket=b).get("Versions", [])) == 3,
+          "without a policy the bucket is readable again")
+
+
+def test_real_template_teardown(url: str) -> None:
+    """The project's template on the strict sandbox: fenced buckets, a VpcOnly domain, and the
+    stack delete failing the way it would on AWS until what blocks it is cleared."""
+    path = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
+    if not os.path.exists(path):
+        return
+    cfn, s3, sm, ec2 = (client(url, "cloudformation"), client(url, "s3", retries=False),
+                        client(url, "sagemaker"), client(url, "ec2"))
+    sid = cfn.create_stack(StackName="teardown", TemplateBody=open(path, encoding="utf-8").read(),
+                           Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+    st = wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
+                     "CREATE_COMPLETE", 60)["Status"]
+    check(st == "CREATE_COMPLETE", f"real template deploys ({st})")
+    outs = {o["OutputKey"]: o["OutputValue"]
+            for o in cfn.describe_stacks(StackName=sid)["Stacks"][0]["Outputs"]}
+    res = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+           for r in cfn.list_stack_resources(StackName=sid)["StackResourceSummaries"]}
+    bucket, vpce = outs["DataBucketName"], res["S3VPCEndpoint"]
+    expect_error(lambda: s3.list_objects_v2(Bucket=bucket), "AccessDenied",
+                 "template fence: ListObjectsV2 from the laptop", 403)
+    expect_error(lambda: s3.head_bucket(Bucket=bucket), "403", "template fence: HeadBucket", 403)
+    http(f"{url}/_studio/s3-put", "POST", {"bucket": bucket, "key": "notebooks/a.ipynb",
+                                          "body": "{}", "vpce": vpce})
+    inside = _via_vpce(client(url, "s3", retries=False), vpce)
+    check(inside.list_objects_v2(Bucket=bucket)["KeyCount"] == 1,
+          "template fence: the object is visible through the project's S3 endpoint")
+    dom = sm.create_domain(DomainName="teardown", AuthMode="IAM", VpcId=outs["VpcId"],
+                           SubnetIds=[outs["SageMakerStudioSubnetId"]],
+                           AppNetworkAccessType="VpcOnly",
+                           DefaultUserSettings={"ExecutionRole": outs["ExecutionRoleArn"],
+                                                "SecurityGroups": [outs["SageMakerSecurityGroupId"]]})
+    sm.delete_domain(DomainId=dom["DomainId"], RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+    cfn.delete_stack(StackName=sid)
+    st = wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
+                     "DELETE_FAILED", 60)
+    failed = {r["LogicalResourceId"]: r.get("ResourceStatusReason", "") for r in
+              cfn.list_stack_resources(StackName=sid)["StackResourceSummaries"]
+              if r["ResourceStatus"] == "DELETE_FAILED"}
+    check(st["Status"] == "DELETE_FAILED" and set(failed) == {"DataBucket", "VPC"},
+          f"destroy with data and a VpcOnly domain's NFS groups: DELETE_FAILED on {sorted(failed)}")
+    reason = cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatusReason"]
+    check(reason == "The following resource(s) failed to delete: [DataBucket, VPC]. ", reason)
+    check("The bucket you tried to delete is not empty" in failed["DataBucket"]
+          and f"The vpc '{outs['VpcId']}' has dependencies" in failed["VPC"], "reasons name the causes")
+    check(client(url, "kms").describe_key(KeyId=outs["StudioKmsKeyArn"])["KeyMetadata"]["KeyState"]
+          == "PendingDeletion", "the keys are already PendingDeletion (deleted before the VPC)")
+    # clear what blocks: empty the bucket from inside, revoke and delete the NFS groups, retry
+    inside.delete_object(Bucket=bucket, Key="notebooks/a.ipynb")
+    check(len(inside.list_object_versions(Bucket=bucket).get("DeleteMarkers", [])) == 1,
+          "versioned data bucket: DeleteObject leaves a delete marker (bucket still not empty)")
+    vers = inside.list_object_versions(Bucket=bucket)
+    inside.delete_objects(Bucket=bucket, Delete={"Objects": [
+        {"Key": v["Key"], "VersionId": v["VersionId"]}
+        for v in vers.get("Versions", []) + vers.get("DeleteMarkers", [])]})
+    groups = ec2.describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [outs["VpcId"]]},
+        {"Name": "tag-key", "Values": ["ManagedByAmazonSageMakerResource"]}])["SecurityGroups"]
+    check(len(groups) == 2, "the two NFS groups are found by their tag")
+    for g in groups:
+        if g["IpPermissions"]:
+            ec2.revoke_security_group_ingress(GroupId=g["GroupId"], IpPermissions=g["IpPermissions"])
+        if g["IpPermissionsEgress"]:
+            ec2.revoke_security_group_egress(GroupId=g["GroupId"],
+                                             IpPermissions=g["IpPermissionsEgress"])
+    for g in groups:
+        ec2.delete_security_group(GroupId=g["GroupId"])
+    cfn.delete_stack(StackName=sid)
+    st = wait_status(lambda: {"Status": (cfn.describe_stacks(StackName=sid)["Stacks"][0]
+                                         ["StackStatus"])}, "DELETE_COMPLETE", 60)
+    check(st["Status"] == "DELETE_COMPLETE", f"second DeleteStack completes ({st['Status']})")
+
+
 def test_cloudformation(url: str) -> None:
     """The CloudFormation extension (cfn.py, when present) runs behind the same server."""
     cfn = client(url, "cloudformation")
@@ -571,7 +988,7 @@ def main() -> int:
     print(f"emulator at {url}")
     try:
         for test in (test_fixture, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
-                     test_cloudformation, test_faults, test_reset):
+                     test_ec2_dependencies, test_sagemaker_nfs, test_s3_policy, test_real_template_teardown, test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")

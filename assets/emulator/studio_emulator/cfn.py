@@ -24,6 +24,7 @@ moto CloudFormation call (DescribeStacks, ListStacks, GetTemplate, ...) still wo
 """
 from __future__ import annotations
 
+import base64
 import copy
 import heapq
 import json
@@ -414,8 +415,11 @@ def _compute_changes(old_rm: ResourceMap | None, old_tpl: dict, new_rm: Resource
                 names.append((p, "DirectModification"))
             elif _param_refs(new_props.get(p), changed_params):
                 names.append((p, "ParameterReference"))
-        if names:
+        attrs = [a for a in RESOURCE_ATTRIBUTES
+                 if old_tpl["Resources"][lid].get(a) != js.get(a)]
+        if names or attrs:
             ch = _modify(lid, rtype, names, old_rm)
+            _add_attribute_changes(ch, attrs)
             changes.append(ch)
             by_id[lid] = ch
     # resources referring to a replaced resource get a dependent modification
@@ -436,6 +440,28 @@ def _compute_changes(old_rm: ResourceMap | None, old_tpl: dict, new_rm: Resource
         if lid not in set(new_active):
             changes.append(_change("Remove", lid, old_tpl["Resources"][lid]["Type"], old_rm))
     return changes
+
+
+# Resource attributes a change set reports as a Modify of their own (API ResourceChange: Scope
+# "DeletionPolicy" / "UpdateReplacePolicy" / "Metadata" / ..., Replacement False). An update whose
+# only difference is such an attribute is accepted and takes effect without touching the
+# resource (aws-cloudformation/cloudformation-coverage-roadmap#1543 was this bug; fixed).
+RESOURCE_ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy", "Metadata", "CreationPolicy",
+                       "UpdatePolicy")
+
+
+def _add_attribute_changes(ch: dict, attrs: list[str]) -> None:
+    for a in attrs:
+        ch["Scope"] = sorted(set(ch["Scope"]) | {a})
+        ch["Details"].append({
+            "Target": {"Attribute": a, "RequiresRecreation": "Never"},
+            "Evaluation": "Static",
+            "ChangeSource": "DirectModification",
+        })
+
+
+def _attributes_only(ch: dict) -> bool:
+    return ch["Action"] == "Modify" and not ({"Properties", "Tags"} & set(ch["Scope"]))
 
 
 def _change(action: str, lid: str, rtype: str, old_rm: ResourceMap | None) -> dict:
@@ -487,8 +513,13 @@ def _modify(lid: str, rtype: str, names: list[tuple[str, str]], old_rm: Resource
 # ---------------------------------------------------------------------------
 def _run_graph(st: StackState, nodes: list[str], deps: dict[str, set[str]],
                start: Callable[[str], bool], finish: Callable[[str], bool],
-               dur: Callable[[str], float], stop_on_fail: bool) -> tuple[set, list, list]:
-    """Returns (done, failed, in_flight). start/finish run under SETTINGS.lock."""
+               dur: Callable[[str], float], stop_on_fail: bool,
+               block_on_fail: bool = False) -> tuple[set, list, list]:
+    """Returns (done, failed, in_flight). start/finish run under SETTINGS.lock.
+
+    block_on_fail (deletes): a node starts only once every node it waits for is done, so what a
+    failed node waits on is never started (CloudFormation does not delete what a resource that
+    failed to delete depends on)."""
     done: set[str] = set()
     failed: list[str] = []
     started: set[str] = set()
@@ -506,7 +537,8 @@ def _run_graph(st: StackState, nodes: list[str], deps: dict[str, set[str]],
                     if n in started:
                         continue
                     finished = done | set(failed)
-                    if not deps.get(n, set()) <= (done if stop_on_fail else finished):
+                    if not deps.get(n, set()) <= (done if stop_on_fail or block_on_fail
+                                                  else finished):
                         continue
                     started.add(n)
                     progressed = True
@@ -583,9 +615,43 @@ def _creator(stack: Stack, rm: ResourceMap, template: dict, will_fail: dict, cre
     return start, finish
 
 
+def _delete_failed_reason(e: BaseException, rtype: str) -> str:
+    """DELETE_FAILED reason as CloudFormation words it for the errors the emulator raises.
+
+    Registry (Cloud Control) handlers wrap the service error: S3 bucket
+    'Resource handler returned message: "The bucket you tried to delete is not empty
+    (Service: S3, Status Code: 409, Request ID: …, Extended Request ID: …)" (RequestToken: …,
+    HandlerErrorCode: GeneralServiceException)', subnet / VPC '… "The subnet 'subnet-…' has
+    dependencies and cannot be deleted. (Service: Ec2, Status Code: 400, Request ID: …)"
+    (RequestToken: …, HandlerErrorCode: InvalidRequest)'; the security group's answer is not
+    wrapped: 'resource sg-… has a dependent object (Service: Ec2, Status Code: 400, Request
+    ID: …)' (events quoted in aws/aws-cdk#21776, aws/copilot-cli#5481 and others)."""
+    code = getattr(e, "error_type", None) or getattr(e, "code", None)
+    msg = getattr(e, "message", None) or str(e)
+    token = str(uuid.uuid4())
+    if code == "BucketNotEmpty":
+        rid = uuid.uuid4().hex[:16].upper()
+        ext = base64.b64encode(uuid.uuid4().bytes + uuid.uuid4().bytes + uuid.uuid4().bytes).decode()
+        return ('Resource handler returned message: "The bucket you tried to delete is not empty '
+                f'(Service: S3, Status Code: 409, Request ID: {rid}, Extended Request ID: {ext})" '
+                f"(RequestToken: {token}, HandlerErrorCode: GeneralServiceException)")
+    if code == "DependencyViolation":
+        inner = f"{msg} (Service: Ec2, Status Code: 400, Request ID: {uuid.uuid4()})"
+        if rtype == "AWS::EC2::SecurityGroup":
+            return inner
+        return (f'Resource handler returned message: "{inner}" '
+                f"(RequestToken: {token}, HandlerErrorCode: InvalidRequest)")
+    return _error_text(e)
+
+
 def _delete_nodes(stack: Stack, rm: ResourceMap, template: dict, lids: list[str],
-                  objects: dict[str, Any] | None = None, drop_records: bool = False) -> list[str]:
-    """Deletes the given logical resources in reverse dependency order. Returns failed ids."""
+                  objects: dict[str, Any] | None = None, drop_records: bool = False,
+                  retain_extra: set[str] | None = None) -> list[str]:
+    """Deletes the given logical resources in reverse dependency order. Returns failed ids.
+
+    A resource that fails to delete goes to DELETE_FAILED with AWS's reason; resources it
+    depends on are not attempted (they keep their status); the others are deleted.
+    retain_extra: DeleteStack RetainResources (DELETE_SKIPPED like DeletionPolicy Retain)."""
     st = _state(stack)
     objects = objects if objects is not None else {lid: rm._parsed_resources.get(lid) for lid in lids}
     all_deps = _deps(template, [x for x in template.get("Resources", {}) if x in set(lids)]) if template else {}
@@ -596,7 +662,9 @@ def _delete_nodes(stack: Stack, rm: ResourceMap, template: dict, lids: list[str]
                 rev[b].add(a)  # b can go once a (which depends on b) is gone
     # Preserve creation order reversed, for a natural event order.
     order = sorted(lids, key=lambda x: list(template.get("Resources", {})).index(x) if x in template.get("Resources", {}) else 0, reverse=True)
-    retain = {lid for lid in lids if (template.get("Resources", {}).get(lid) or {}).get("DeletionPolicy") == "Retain"}
+    retain = {lid for lid in lids if (template.get("Resources", {}).get(lid) or {}).get("DeletionPolicy")
+              in ("Retain", "RetainExceptOnCreate")}
+    retain |= set(retain_extra or ())
 
     def rtype_of(lid: str) -> str:
         rec = st.records.get(lid)
@@ -617,7 +685,7 @@ def _delete_nodes(stack: Stack, rm: ResourceMap, template: dict, lids: list[str]
         try:
             cfn_resources.delete_resource(obj, rtype_of(lid), stack.account_id, stack.region_name)
         except Exception as e:  # noqa: BLE001
-            _res_event(stack, lid, "DELETE_FAILED", _error_text(e))
+            _res_event(stack, lid, "DELETE_FAILED", _delete_failed_reason(e, rtype_of(lid)))
             return False
         return True
 
@@ -633,7 +701,8 @@ def _delete_nodes(stack: Stack, rm: ResourceMap, template: dict, lids: list[str]
     def dur(lid: str) -> float:
         return SETTINGS.duration(rtype_of(lid)) if objects.get(lid) is not None and lid not in retain else 0.0
 
-    _, failed, _ = _run_graph(st, order, rev, start, finish, dur, stop_on_fail=False)
+    _, failed, _ = _run_graph(st, order, rev, start, finish, dur, stop_on_fail=False,
+                              block_on_fail=True)
     return failed
 
 
@@ -657,11 +726,12 @@ def _finish_delete(stack: Stack) -> None:
             backend.change_sets.pop(cid, None)
 
 
-def _op_delete(stack: Stack, reason: str = "User Initiated") -> None:
+def _op_delete(stack: Stack, reason: str = "User Initiated", retain: set[str] | None = None) -> None:
     st = _state(stack)
     _stack_event(stack, "DELETE_IN_PROGRESS", reason)
     tpl = stack.template_dict or {}
-    failed = _delete_nodes(stack, stack.resource_map, tpl, _started_lids(stack, tpl)) if tpl else []
+    failed = _delete_nodes(stack, stack.resource_map, tpl, _started_lids(stack, tpl),
+                           retain_extra=retain) if tpl else []
     if _abandoned(st):
         return
     with SETTINGS.lock:
@@ -747,7 +817,7 @@ def _op_update(stack: Stack, new_tpl_str: str, new_tpl: dict, new_params: dict, 
             if lid in old_rm._parsed_resources and by_id.get(lid, {}).get("Action") != "Add":
                 new_rm._parsed_resources[lid] = old_rm._parsed_resources[lid]
         stack.resource_map = new_rm
-    nodes = [lid for lid in new_active if lid in by_id]
+    nodes = [lid for lid in new_active if lid in by_id and not _attributes_only(by_id[lid])]
     deps = _deps(new_tpl, new_active)
     deps = {lid: {d for d in deps[lid] if d in by_id} for lid in nodes}
     will_fail: dict[str, str] = {}
@@ -1250,6 +1320,7 @@ def _delete_stack(self: CloudFormationResponse) -> EmptyResult:
             raise ValidationError(message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled")
         st = _state(stack)
         token = self._get_param("ClientRequestToken")
+        retain = _retain_resources(self, stack)
         if stack.status == "DELETE_IN_PROGRESS":
             return EmptyResult()
         if st.thread is not None and st.thread.is_alive():
@@ -1262,8 +1333,44 @@ def _delete_stack(self: CloudFormationResponse) -> EmptyResult:
             _stack_event(stack, "DELETE_COMPLETE")
             _finish_delete(stack)
             return EmptyResult()
-        _launch(stack, lambda: _op_delete(stack))
+        _launch(stack, lambda: _op_delete(stack, retain=retain))
         return EmptyResult()
+
+
+def _retain_resources(self: CloudFormationResponse, stack: Stack) -> set[str]:
+    """RetainResources / DeletionMode=FORCE_DELETE_STACK of DeleteStack, checked like AWS: both
+    only for a stack in DELETE_FAILED, and only resources in DELETE_FAILED can be retained
+    (API_DeleteStack: "For stacks in the DELETE_FAILED state, a list of resource logical IDs …
+    you want to retain")."""
+    names = list(self._get_param("RetainResources", []) or [])
+    mode = self._get_param("DeletionMode") or "STANDARD"
+    if mode not in ("STANDARD", "FORCE_DELETE_STACK"):
+        raise ValidationError(message=f"1 validation error detected: Value '{mode}' at 'deletionMode' "
+                              "failed to satisfy constraint: Member must satisfy enum value set: "
+                              "[STANDARD, FORCE_DELETE_STACK]")
+    if mode == "FORCE_DELETE_STACK":
+        if stack.status != "DELETE_FAILED":
+            raise ValidationError(message=f"Invalid operation on stack [{stack.stack_id}]. You can "
+                                  "activate DeletionMode FORCE_DELETE_STACK in a delete stack "
+                                  "operation only when the stack is in the DELETE_FAILED state.")
+        st = _state(stack)
+        return {lid for lid, rec in st.records.items() if rec.status == "DELETE_FAILED"} | set(names)
+    if not names:
+        return set()
+    if stack.status != "DELETE_FAILED":
+        raise ValidationError(message=f"Invalid operation on stack [{stack.stack_id}]. "
+                              "RetainResources can only be specified when the stack is in the "
+                              "DELETE_FAILED state.")
+    st = _state(stack)
+    bad = [n for n in names if n not in st.records or st.records[n].status != "DELETE_FAILED"]
+    if any(st.records.get(n) is not None and st.records[n].status == "DELETE_COMPLETE" for n in bad):
+        raise ValidationError(message="The specified resources to retain must be in a valid state. "
+                              "Do not specify resources that are in the DELETE_COMPLETE state.")
+    if bad:
+        raise ValidationError(message="The specified resources to retain must be in a valid state. "
+                              f"Only resources in the DELETE_FAILED state can be retained: "
+                              f"[{', '.join(bad)}]")
+    return set(names)
 
 
 def _cancel_update_stack(self: CloudFormationResponse) -> EmptyResult:

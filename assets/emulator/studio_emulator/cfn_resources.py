@@ -616,6 +616,11 @@ def post_create(resource: Any, rtype: str, props: dict, account_id: str, region:
         if pab:
             s3.put_public_access_block(name, {k: str(_bool(v)).lower() if isinstance(v, (bool, str)) else v
                                               for k, v in pab.items()})
+    elif rtype == "AWS::KMS::Key":
+        try:
+            resource.studio_pending_window = int(props.get("PendingWindowInDays", 30))
+        except (TypeError, ValueError):
+            resource.studio_pending_window = 30
     elif rtype == "AWS::IAM::Role":
         iam = iam_backends[account_id][partition]
         for arn in props.get("ManagedPolicyArns", []) or []:
@@ -674,11 +679,18 @@ def delete_resource(resource: Any, rtype: str, account_id: str, region: str) -> 
                 pass
     elif rtype == "AWS::S3::Bucket":
         s3 = s3_backends[account_id][partition]
-        s3.delete_bucket(resource.name)
+        if resource.name in s3.buckets and s3.delete_bucket(resource.name) is None:
+            # moto's backend answers None for a bucket that still has objects (or versions /
+            # delete markers); S3 answers 409 BucketNotEmpty.
+            from moto.s3.exceptions import BucketNotEmpty
+
+            raise BucketNotEmpty(resource.name)
     elif rtype == "AWS::KMS::Key":
-        # Like CloudFormation: the key is scheduled for deletion (PendingDeletion).
+        # Like CloudFormation: the key is scheduled for deletion (KeyState PendingDeletion,
+        # DeletionDate = now + PendingWindowInDays; the property defaults to 30 days).
         kms = kms_backends[account_id][region]
-        kms.schedule_key_deletion(resource.id, 7)
+        if resource.id in kms.keys and kms.keys[resource.id].key_state != "PendingDeletion":
+            kms.schedule_key_deletion(resource.id, int(getattr(resource, "studio_pending_window", 30)))
     elif rtype == "AWS::KMS::Alias":
         kms_backends[account_id][region].delete_alias(getattr(resource, "alias_name", None) or resource.name)
     elif rtype == "AWS::IAM::Role":

@@ -196,9 +196,19 @@ def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
             from .sagemaker import retained_file_systems
 
             return _json(start_response, 200, retained_file_systems())
+        if path == "s3-put" and method == "POST":
+            from .s3_policy import put_from_vpc
+
+            body = _body(environ)
+            if not isinstance(body, dict):
+                raise SpecError("expected a JSON object")
+            try:
+                return _json(start_response, 200, put_from_vpc(body))
+            except LookupError as exc:
+                return _json(start_response, 404, {"error": str(exc)})
         if path == "health" and method == "GET":
             return _json(start_response, 200, {"ok": True})
-        if path in ("requests", "reset-requests", "config", "seed", "retained", "health"):
+        if path in ("requests", "reset-requests", "config", "seed", "retained", "health", "s3-put"):
             return _json(start_response, 405, {"error": f"method {method} not allowed"})
         return _json(start_response, 404, {"error": f"no control endpoint {PREFIX}{path}"})
     except (SpecError, ValueError) as exc:

@@ -20,6 +20,7 @@ import json
 import re
 import secrets
 import string
+import threading
 import time
 from typing import Any
 
@@ -245,6 +246,98 @@ def _efs_backend(backend: SageMakerModelBackend) -> Any:
         return None
 
 
+def _ec2_backend(backend: SageMakerModelBackend) -> Any:
+    try:
+        from moto.ec2.models import ec2_backends
+
+        return ec2_backends[backend.account_id][backend.region_name]
+    except Exception:  # pragma: no cover
+        return None
+
+
+NFS_INBOUND = "security-group-for-inbound-nfs-{}"
+NFS_OUTBOUND = "security-group-for-outbound-nfs-{}"
+NFS_DESCRIPTION = ("[DO NOT DELETE] Security Group that allows {} NFS traffic for SageMaker "
+                   "Notebooks Domain [{}]")
+MANAGED_TAG = "ManagedByAmazonSageMakerResource"
+
+
+def _create_nfs_network(self: SageMakerModelBackend, dom: "StudioDomain") -> None:
+    """What SageMaker leaves in the domain's VPC: the two NFS security groups and one EFS mount
+    target (with its network interface) per subnet.
+
+    As seen on real accounts (exported with terraformer / former2 and in public clean-up
+    scripts): groups named ``security-group-for-inbound-nfs-<domain-id>`` /
+    ``security-group-for-outbound-nfs-<domain-id>`` with the description "[DO NOT DELETE] Security
+    Group that allows inbound|outbound NFS traffic for SageMaker Notebooks Domain [<domain-id>]",
+    tagged ``ManagedByAmazonSageMakerResource`` = domain ARN, no default egress rule; the inbound
+    group allows TCP 2049 from the outbound group, the outbound group allows TCP 2049 to the
+    inbound group. The mount targets use the inbound group; their interfaces are described
+    "EFS mount target for fs-… (fsmt-…)" (interface type ``efs``, requester-managed)."""
+    ec2 = _ec2_backend(self)
+    if ec2 is None or dom.vpc_id not in ec2.vpcs:
+        return
+    tags = {MANAGED_TAG: dom.arn}
+    groups = {}
+    for kind, pattern in (("inbound", NFS_INBOUND), ("outbound", NFS_OUTBOUND)):
+        g = ec2.create_security_group(pattern.format(dom.id),
+                                      NFS_DESCRIPTION.format(kind, dom.id),
+                                      vpc_id=dom.vpc_id, tags=tags)
+        g.egress_rules.clear()
+        groups[kind] = g
+    inbound, outbound = groups["inbound"], groups["outbound"]
+    ec2.authorize_security_group_ingress(inbound.id, "tcp", "2049", "2049", [],
+                                         source_groups=[{"GroupId": outbound.id}])
+    ec2.authorize_security_group_egress(outbound.id, "tcp", "2049", "2049", [],
+                                        source_groups=[{"GroupId": inbound.id}])
+    dom.nfs_security_group_ids = [inbound.id, outbound.id]
+    dom.mount_target_enis = []
+    efs = _efs_backend(self)
+    fs_id = dom.home_efs_file_system_id
+    for subnet_id in dom.subnet_ids or []:
+        if subnet_id not in {sn.id for sns in ec2.subnets.values() for sn in sns.values()}:
+            continue
+        eni = None
+        if efs is not None and fs_id in efs.file_systems_by_id:
+            try:
+                mt = efs.create_mount_target(fs_id, subnet_id, security_groups=[inbound.id])
+                eni = ec2.enis.get(mt.network_interface_id)
+                mt_id = mt.mount_target_id
+            except Exception:  # noqa: BLE001 - e.g. a second subnet in the same AZ
+                eni = None
+        if eni is None:
+            mt_id = f"fsmt-{_rand_id(17)}"
+            eni = ec2.create_network_interface(subnet_id, [], group_ids=[inbound.id])
+        eni.description = f"EFS mount target for {fs_id} ({mt_id})"
+        eni.interface_type = "efs"
+        eni.requester_managed = True
+        dom.mount_target_enis.append(eni.id)
+
+
+def _delete_home_efs(account_id: str, region: str, fs_id: str, eni_ids: list[str]) -> None:
+    """DeleteDomain with HomeEfsFileSystem=Delete: the file system's mount targets (and their
+    interfaces) and the file system go; the NFS security groups stay."""
+    from moto.ec2.models import ec2_backends
+    from moto.efs.models import efs_backends
+
+    with _LOCK:
+        try:
+            efs = efs_backends[account_id][region]
+            for mt_id, mt in list(efs.mount_targets_by_id.items()):
+                if mt.file_system_id == fs_id:
+                    efs.delete_mount_target(mt_id)
+            if fs_id in efs.file_systems_by_id:
+                efs.delete_file_system(fs_id)
+        except Exception:  # noqa: BLE001 - backend reset meanwhile
+            pass
+        try:
+            ec2 = ec2_backends[account_id][region]
+            for eni_id in eni_ids:
+                ec2.enis.pop(eni_id, None)
+        except Exception:  # noqa: BLE001
+            pass
+
+
 def create_domain(self: SageMakerModelBackend, domain_name: str, auth_mode: str,
                   default_user_settings: dict[str, Any], subnet_ids: list[str], vpc_id: str,
                   domain_settings: dict[str, Any] | None = None,
@@ -315,6 +408,7 @@ def create_domain(self: SageMakerModelBackend, domain_name: str, auth_mode: str,
                 dom.home_efs_file_system_id = fs.file_system_id
             except Exception:  # keep the made-up id
                 pass
+        _create_nfs_network(self, dom)
         self.domains[dom.id] = dom
         return {"DomainArn": dom.arn, "DomainId": dom.id, "Url": dom.url}
 
@@ -353,11 +447,17 @@ def delete_domain(self: SageMakerModelBackend, domain_id: str,
                               "Member must satisfy enum value set: [Retain, Delete]")
         efs = _efs_backend(self)
         if policy == "Delete":
-            if efs is not None and dom.home_efs_file_system_id in efs.file_systems_by_id:
-                try:
-                    efs.delete_file_system(dom.home_efs_file_system_id)
-                except Exception:
-                    pass
+            # The file system and its mount-target interfaces disappear once the domain is gone
+            # (the same paced duration); the NFS security groups stay, as in AWS.
+            delay = SETTINGS.duration(dom.cfn_type)
+            args = (self.account_id, self.region_name, dom.home_efs_file_system_id,
+                    list(getattr(dom, "mount_target_enis", []) or []))
+            if delay <= 0:
+                _delete_home_efs(*args)
+            else:
+                timer = threading.Timer(delay, _delete_home_efs, args=args)
+                timer.daemon = True
+                timer.start()
         else:
             st["retained"].append({
                 "AccountId": self.account_id, "Region": self.region_name,

@@ -16,6 +16,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from . import control
 from .faults import fault_middleware
+from .s3_policy import policy_middleware
 
 log = logging.getLogger("studio_emulator")
 
@@ -45,6 +46,14 @@ def install_extensions() -> list[str]:
 
     ec2_fast.install()
     installed.append("ec2_fast")
+    from . import ec2_deps
+
+    ec2_deps.install()
+    installed.append("ec2_deps")
+    from . import s3_policy
+
+    s3_policy.install()
+    installed.append("s3_policy")
     return installed
 
 
@@ -54,7 +63,8 @@ def _is_passthrough(path: str) -> bool:
 
 def build_app() -> Callable:
     moto_app = DomainDispatcherApplication(create_backend_app)
-    aws_app = fault_middleware(moto_app)
+    # Faults are drawn first; bucket policies are evaluated before moto's S3 sees a request.
+    aws_app = fault_middleware(policy_middleware(moto_app))
 
     def app(environ: dict[str, Any], start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "") or ""
