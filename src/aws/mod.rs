@@ -47,6 +47,10 @@ pub struct Session {
     pub fake_credentials: bool,
     /// A prepared CloudFormation client (a test double) used instead of building one.
     pub cloudformation_override: Option<aws_sdk_cloudformation::Client>,
+    /// A prepared SageMaker client (a test double) used instead of building one.
+    pub sagemaker_override: Option<aws_sdk_sagemaker::Client>,
+    /// A prepared S3 client (a test double) used instead of building one.
+    pub s3_override: Option<aws_sdk_s3::Client>,
     /// Counts the requests of this session's clients (see [`Session::counting`]).
     pub request_counter: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
@@ -149,6 +153,8 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
         error_context: ctx,
         fake_credentials: opts.fake_credentials,
         cloudformation_override: None,
+        sagemaker_override: None,
+        s3_override: None,
         request_counter: None,
     })
 }
@@ -260,6 +266,9 @@ impl Session {
     }
 
     pub fn sagemaker(&self) -> aws_sdk_sagemaker::Client {
+        if let Some(c) = &self.sagemaker_override {
+            return c.clone();
+        }
         let conf = aws_sdk_sagemaker::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
             .retry_classifier(readonly::DroppedConnectionIsTransient)
@@ -270,6 +279,9 @@ impl Session {
     /// S3 with path-style addressing when a custom endpoint is set (emulators cannot serve
     /// bucket subdomains of 127.0.0.1).
     pub fn s3(&self) -> aws_sdk_s3::Client {
+        if let Some(c) = &self.s3_override {
+            return c.clone();
+        }
         let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
             .force_path_style(self.endpoint_url.is_some())
             .interceptor(self.guard())
@@ -281,6 +293,18 @@ impl Session {
     /// Use this CloudFormation client for every call (tests drive exact sequences with it).
     pub fn with_cloudformation_client(mut self, client: aws_sdk_cloudformation::Client) -> Session {
         self.cloudformation_override = Some(client);
+        self
+    }
+
+    /// Use this SageMaker client for every call (tests drive exact sequences with it).
+    pub fn with_sagemaker_client(mut self, client: aws_sdk_sagemaker::Client) -> Session {
+        self.sagemaker_override = Some(client);
+        self
+    }
+
+    /// Use this S3 client for every call (tests drive exact answers with it).
+    pub fn with_s3_client(mut self, client: aws_sdk_s3::Client) -> Session {
+        self.s3_override = Some(client);
         self
     }
 
