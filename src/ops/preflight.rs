@@ -500,21 +500,18 @@ async fn check_identity(session: &Session) -> Outcome {
 }
 
 async fn check_region(session: &Session) -> Outcome {
-    let region = &session.region;
-    if session.endpoint_url.is_none() && !crate::regions::is_known(region) {
-        let fix = match crate::regions::closest(region) {
-            Some(near) => format!("use --region {near}, or another region from the list"),
-            None => "use a region such as us-east-1, eu-west-1 or ap-southeast-2".to_string(),
-        };
-        return Outcome::findings(vec![finding(
-            Severity::Error,
-            "REGION_UNSUPPORTED",
-            format!("{region} does not offer both AWS Network Firewall and SageMaker Studio"),
-            fix,
-        )]);
+    // The built-in list is a typo check, not a gate: a region it does not know is a warning.
+    match crate::regions::unlisted_warning(&session.region) {
+        Some(w) => Outcome::findings(vec![finding(
+            Severity::Warning,
+            "REGION_NOT_LISTED",
+            w,
+            "if the region is right, check that it offers AWS Network Firewall and SageMaker \
+             Studio (the AWS Regional Services list); otherwise pass the intended --region",
+        )]),
+        // The cheap call that proves SageMaker answers here is the domain listing (Domain check).
+        None => Outcome::default(),
     }
-    // The cheap call that proves SageMaker answers here is the domain listing (Domain check).
-    Outcome::default()
 }
 
 async fn check_stack(session: &Session, project: &str, name_ok: bool) -> Outcome {
