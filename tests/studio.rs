@@ -663,27 +663,51 @@ async fn cli_users_list_json_add_and_guards() {
     let home = tempfile::tempdir().unwrap();
     let p = project.clone();
     let h = home.path().to_path_buf();
-    let (add, list, bad, remove_no_tty) = tokio::task::spawn_blocking(move || {
-        let add = binary(&h)
-            .args(["users", "add", "kim", "lee", "--project-name", &p])
-            .output()
-            .unwrap();
-        let list = binary(&h)
-            .args(["--json", "users", "list", "--project-name", &p])
-            .output()
-            .unwrap();
-        let bad = binary(&h)
-            .args(["users", "add", "kim", "kim", "--project-name", &p])
-            .output()
-            .unwrap();
-        let remove_no_tty = binary(&h)
-            .args(["users", "remove", "kim", "--project-name", &p])
-            .output()
-            .unwrap();
-        (add, list, bad, remove_no_tty)
-    })
-    .await
-    .unwrap();
+    let (add, list, bad, remove_no_tty, url_json, url_plain) =
+        tokio::task::spawn_blocking(move || {
+            let add = binary(&h)
+                .args(["users", "add", "kim", "lee", "--project-name", &p])
+                .output()
+                .unwrap();
+            let url_json = binary(&h)
+                .args(["--json", "users", "url", "kim", "--project-name", &p])
+                .output()
+                .unwrap();
+            let url_plain = binary(&h)
+                .args(["users", "url", "lee", "--project-name", &p])
+                .output()
+                .unwrap();
+            let list = binary(&h)
+                .args(["--json", "users", "list", "--project-name", &p])
+                .output()
+                .unwrap();
+            let bad = binary(&h)
+                .args(["users", "add", "kim", "kim", "--project-name", &p])
+                .output()
+                .unwrap();
+            let remove_no_tty = binary(&h)
+                .args(["users", "remove", "kim", "--project-name", &p])
+                .output()
+                .unwrap();
+            (add, list, bad, remove_no_tty, url_json, url_plain)
+        })
+        .await
+        .unwrap();
+    // The sign-in note says who can open the URL (anyone who has it) and how to restrict that,
+    // never that VpcOnly confines it to the VPC.
+    assert_eq!(url_json.status.code(), Some(0), "{url_json:?}");
+    let doc: Value = serde_json::from_slice(&url_json.stdout).expect("one JSON document");
+    let note = doc["note"].as_str().unwrap();
+    assert!(
+        note.contains("any browser")
+            && note.contains("sagemaker:CreatePresignedDomainUrl")
+            && note.contains("aws:SourceIp")
+            && !note.contains("only from inside"),
+        "{note}"
+    );
+    assert_eq!(url_plain.status.code(), Some(0), "{url_plain:?}");
+    let err = String::from_utf8_lossy(&url_plain.stderr);
+    assert!(err.contains(note), "{err}");
     assert_eq!(add.status.code(), Some(0), "{add:?}");
     let out = String::from_utf8_lossy(&add.stdout);
     assert!(

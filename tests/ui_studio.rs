@@ -243,7 +243,7 @@ fn read_only_keys_say_disabled_and_produce_no_effect() {
 }
 
 #[test]
-fn sign_in_url_overlay_explains_vpc_only() {
+fn sign_in_url_overlay_says_anyone_with_the_url_can_open_it() {
     let mut a = users_app(false);
     a.update(key(KeyCode::Down)); // bob
     let (_, effects) = a.update(key(KeyCode::Char('u')));
@@ -257,8 +257,14 @@ fn sign_in_url_overlay_explains_vpc_only() {
     a.update(Action::SignInUrl(Box::new(Ok(
         "https://d-abcdef123456.studio.eu-west-1.sagemaker.aws/auth?token=abc".into(),
     ))));
-    let screen = draw(&a, 100, 20);
-    assert!(screen.contains("VpcOnly"), "{screen}");
+    let screen = draw(&a, 100, 24);
+    assert!(
+        screen.contains("any browser")
+            && screen.contains("CreatePresignedDomainUrl")
+            && screen.contains("aws:SourceIp")
+            && !screen.contains("only from inside"),
+        "{screen}"
+    );
     a.update(key(KeyCode::Esc));
     assert!(!a.should_quit(), "Esc closes the overlay first");
 }

@@ -919,10 +919,15 @@ async fn remove_one(
     }
 }
 
-/// Why a presigned URL may not open from here.
-pub const VPC_ONLY_NOTE: &str = "The domain is VpcOnly: this URL opens Studio only from inside \
-the VPC or a network connected to it (VPN, Direct Connect, a bastion or WorkSpaces in the VPC). \
-It is valid for a single sign-in within the expiry.";
+/// What a presigned URL is and who can open it. VpcOnly only decides that the apps' network
+/// traffic goes through the VPC; the URL itself opens from any browser unless an IAM policy
+/// restricts `sagemaker:CreatePresignedDomainUrl` (AWS enforces that policy on every request of
+/// the session too), e.g. with `aws:SourceIp` or `aws:SourceVpce` conditions: see the README.
+pub const SIGN_IN_NOTE: &str = "Anyone who has this URL can sign in with it from any browser \
+until it expires: VpcOnly keeps the apps' network traffic in the VPC, it does not limit where the \
+URL opens. To allow sign-in only from your network, restrict sagemaker:CreatePresignedDomainUrl \
+in IAM with an aws:SourceIp or aws:SourceVpce condition (README: \"Restricting where Studio \
+opens\").";
 
 /// A presigned sign-in URL. ExpiresInSeconds must be 5..=300 (checked before the call).
 pub async fn presigned_url(
