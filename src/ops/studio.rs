@@ -290,13 +290,12 @@ pub async fn ensure_domain_with(
                 detail,
             },
         );
-        if d.status == "InService" {
-            return Ok(d);
-        }
-        if d.status == "Failed" {
-            return Err(domain_failed(&d));
-        }
-        return wait_domain_in_service(session, &d.id, project, start, poll, tx).await;
+        let d = match d.status.as_str() {
+            "InService" => d,
+            "Failed" => return Err(domain_failed(&d)),
+            _ => wait_domain_in_service(session, &d.id, project, start, poll, tx).await?,
+        };
+        return bring_space_defaults_up_to_date(session, d, network, start, poll, tx).await;
     }
     refuse_read_only(session, "creating the Studio domain")?;
     send(
@@ -330,6 +329,63 @@ pub async fn ensure_domain_with(
         Err(e) => return Err(e),
     };
     wait_domain_in_service(session, &id, project, start, poll, tx).await
+}
+
+/// A domain made before studio-tui set DefaultSpaceSettings gets them with UpdateDomain (the
+/// stack's execution role and security group; a role or groups already set are kept, since AWS
+/// cannot unset them and changing the role needs every shared space's apps stopped), then is
+/// waited for until InService again. Up to date: no call. Read-only: reported, not changed.
+async fn bring_space_defaults_up_to_date(
+    session: &Session,
+    d: DomainInfo,
+    network: &StudioNetwork,
+    start: Instant,
+    poll: Poll,
+    tx: &Progress,
+) -> Result<DomainInfo, AwsError> {
+    if !d.lacks_space_defaults() {
+        return Ok(d);
+    }
+    let what = "shared spaces have no default execution role or security group \
+                (DefaultSpaceSettings)";
+    if session.read_only {
+        send(
+            tx,
+            StudioMsg::Domain {
+                name: d.name.clone(),
+                id: Some(d.id.clone()),
+                status: d.status.clone(),
+                elapsed_secs: secs(start),
+                detail: Some(format!(
+                    "{what}; not updated in read-only mode (run without --read-only)"
+                )),
+            },
+        );
+        return Ok(d);
+    }
+    let role = d
+        .default_space_role
+        .clone()
+        .unwrap_or_else(|| network.execution_role_arn.clone());
+    let groups = if d.default_space_security_groups.is_empty() {
+        vec![network.security_group_id.clone()]
+    } else {
+        d.default_space_security_groups.clone()
+    };
+    send(
+        tx,
+        StudioMsg::Domain {
+            name: d.name.clone(),
+            id: Some(d.id.clone()),
+            status: "updating".into(),
+            elapsed_secs: secs(start),
+            detail: Some(format!("{what}: setting {role} and {}", groups.join(", "))),
+        },
+    );
+    session
+        .update_domain_space_defaults(&d.id, &role, &groups)
+        .await?;
+    wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
 }
 
 fn project_tags(project: &str) -> Vec<(String, String)> {
