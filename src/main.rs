@@ -118,6 +118,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                     return Ok(exit::FAILED);
                 }
             };
+            plain::print_session_warnings(&session);
             match session.identity().await {
                 Ok(id) => {
                     plain::print_identity(mode, &session, &id);
@@ -202,6 +203,7 @@ async fn command_context(
             return Ok(Err(exit::FAILED));
         }
     };
+    plain::print_session_warnings(&session);
     Ok(Ok(commands::CommandContext::new(
         session, mode, paths, config,
     )?))

@@ -39,6 +39,14 @@ pub fn print_aws_error(mode: OutputMode, err: &AwsError) {
     }
 }
 
+/// Warnings about the session itself (a region studio-tui's list does not know), on stderr in
+/// every mode: the command goes on, and `--json` keeps stdout for its document.
+pub fn print_session_warnings(session: &Session) {
+    if let Some(w) = &session.region_warning {
+        eprintln!("warning: {w}");
+    }
+}
+
 /// The identity report of `studio-tui whoami`.
 pub fn print_identity(mode: OutputMode, session: &Session, id: &Identity) {
     match mode {
@@ -53,6 +61,7 @@ pub fn print_identity(mode: OutputMode, session: &Session, id: &Identity) {
                 profile: Option<&'a str>,
                 endpoint_url: Option<&'a str>,
                 read_only: bool,
+                warnings: Vec<&'a str>,
             }
             println!(
                 "{}",
@@ -65,6 +74,7 @@ pub fn print_identity(mode: OutputMode, session: &Session, id: &Identity) {
                     profile: session.profile.as_deref(),
                     endpoint_url: session.endpoint_url.as_deref(),
                     read_only: session.read_only,
+                    warnings: session.region_warning.as_deref().into_iter().collect(),
                 })
                 .unwrap_or_default()
             );

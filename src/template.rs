@@ -366,6 +366,157 @@ mod tests {
         assert!(bad[3].fix.contains("VpcCIDR"));
     }
 
+    fn template_json() -> serde_json::Value {
+        serde_json::from_str(&to_json(TEMPLATE_YAML).unwrap()).unwrap()
+    }
+
+    fn text(v: &serde_json::Value) -> String {
+        v.to_string()
+    }
+
+    /// The firewall's alert log group is under /aws/vendedlogs/ (CloudWatch Logs resource-policy
+    /// size limit) and encrypted with a key that admits CloudWatch Logs for that group only.
+    #[test]
+    fn the_alert_log_group_is_vended_and_encrypted_with_a_key_only_it_may_use() {
+        let v = template_json();
+        let group = &v["Resources"]["FirewallAlertLogGroup"]["Properties"];
+        let name = text(&group["LogGroupName"]);
+        assert!(
+            name.contains("\"/aws/vendedlogs/${ProjectName}/network-firewall/alert\""),
+            "{name}"
+        );
+        assert!(text(&group["KmsKeyId"]).contains("LogsKmsKey"), "{group}");
+
+        let key = &v["Resources"]["LogsKmsKey"];
+        assert_eq!(key["Type"], "AWS::KMS::Key");
+        assert_eq!(key["Properties"]["EnableKeyRotation"], true);
+        let statements = key["Properties"]["KeyPolicy"]["Statement"]
+            .as_array()
+            .unwrap();
+        let logs: Vec<_> = statements
+            .iter()
+            .filter(|st| text(&st["Principal"]).contains("logs.${AWS::Region}.amazonaws.com"))
+            .collect();
+        assert_eq!(logs.len(), 1, "one statement for CloudWatch Logs");
+        let arn = text(&logs[0]["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]);
+        assert!(
+            arn.contains(
+                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:\
+                 /aws/vendedlogs/${ProjectName}/network-firewall/alert\""
+            ),
+            "the condition names exactly the alert log group: {arn}"
+        );
+        // no other statement names a service principal
+        for st in statements {
+            if !logs.iter().any(|l| std::ptr::eq(*l, st)) {
+                assert!(st["Principal"]["Service"].is_null(), "{st}");
+            }
+        }
+    }
+
+    /// Every write or permission-management action of the execution policy is scoped by
+    /// resource or condition; the statements left on "*" are the listed ones, each justified by
+    /// a comment in the YAML.
+    #[test]
+    fn execution_policy_scopes_writes_and_justifies_each_star() {
+        let v = template_json();
+        let statements =
+            v["Resources"]["ExecutionPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+                .as_array()
+                .unwrap();
+        let actions = |st: &serde_json::Value| -> Vec<String> {
+            match &st["Action"] {
+                serde_json::Value::String(a) => vec![a.clone()],
+                serde_json::Value::Array(a) => {
+                    a.iter().map(|x| x.as_str().unwrap().to_string()).collect()
+                }
+                other => panic!("{other}"),
+            }
+        };
+        let is_read = |a: &str| {
+            let verb = a.split(':').nth(1).unwrap_or_default();
+            [
+                "Describe",
+                "List",
+                "Get",
+                "Search",
+                "BatchGet",
+                "BatchCheck",
+            ]
+            .iter()
+            .any(|p| verb.starts_with(p))
+        };
+        let mut star_sids = Vec::new();
+        for st in statements {
+            let sid = st["Sid"].as_str().unwrap();
+            if st["Resource"] != "*" || st["Effect"] == "Deny" {
+                if st["Resource"] == "*" {
+                    star_sids.push(sid);
+                }
+                continue;
+            }
+            star_sids.push(sid);
+            let writes: Vec<String> = actions(st).into_iter().filter(|a| !is_read(a)).collect();
+            let no_resource_type = [
+                "cloudwatch:PutMetricData",
+                "ecr:GetAuthorizationToken",
+                "ec2:DeleteNetworkInterfacePermission",
+            ];
+            for w in &writes {
+                assert!(
+                    no_resource_type.contains(&w.as_str()),
+                    "{sid}: {w} on \"*\" although AWS supports scoping it"
+                );
+                if w == "cloudwatch:PutMetricData" {
+                    assert!(
+                        text(&st["Condition"]).contains("cloudwatch:namespace"),
+                        "{sid}: PutMetricData without a namespace condition"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            star_sids,
+            vec![
+                "SageMakerMetrics",
+                "CloudWatchMetricsRead",
+                "EcrAuthorization",
+                "SageMakerReadOnly",
+                "DenyJobsOutsideVpc",
+                "VpcNetworkReadAndPermissionCleanup",
+            ]
+        );
+        // The network interfaces of VPC jobs are created and deleted in the stack's VPC only.
+        let eni = statements
+            .iter()
+            .find(|st| st["Sid"] == "VpcNetworkInterfaces")
+            .unwrap();
+        assert!(actions(eni).contains(&"ec2:CreateNetworkInterface".to_string()));
+        assert!(text(&eni["Condition"]["ArnEquals"]["ec2:Vpc"]).contains("vpc/${VPC}"));
+        // Each "*" of the policy is preceded by a comment saying why.
+        let policy = TEMPLATE_YAML
+            .split("  ExecutionPolicy:")
+            .nth(1)
+            .unwrap()
+            .split("\nOutputs:")
+            .next()
+            .unwrap();
+        let lines: Vec<&str> = policy.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim() == "Resource: \"*\"" {
+                let start = lines[..i]
+                    .iter()
+                    .rposition(|l| l.trim_start().starts_with("- Sid:"))
+                    .unwrap();
+                assert!(
+                    lines[start - 1].trim_start().starts_with('#'),
+                    "no justification comment before {}",
+                    lines[start].trim()
+                );
+            }
+        }
+    }
+
     #[test]
     fn json_expands_short_forms() {
         let json = to_json(TEMPLATE_YAML).unwrap();

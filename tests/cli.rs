@@ -120,13 +120,42 @@ fn missing_region_gives_the_fix() {
 }
 
 #[test]
-fn unknown_region_suggests_the_closest() {
+fn unlisted_region_warns_with_the_closest_and_goes_on() {
     let home = tempfile::tempdir().unwrap();
+    // A likely typo: a warning with the suggestion, then the command runs (and stops here on
+    // the missing credentials, not on the region).
     studio_tui(home.path())
         .args(["whoami", "--region", "eu-wset-1"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("did you mean --region eu-west-1"));
+        .stderr(
+            predicate::str::contains("warning: region eu-wset-1 is not in studio-tui's list")
+                .and(predicate::str::contains("did you mean --region eu-west-1?"))
+                .and(predicate::str::contains("No AWS credentials found"))
+                .and(predicate::str::contains("Unknown region").not()),
+        );
+    // A region newer than the list: the same, without a suggestion.
+    studio_tui(home.path())
+        .args(["whoami", "--region", "ap-southeast-7"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("warning: region ap-southeast-7 is not in studio-tui's list")
+                .and(predicate::str::contains("No AWS credentials found")),
+        );
+}
+
+#[test]
+fn a_name_that_cannot_be_a_region_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    studio_tui(home.path())
+        .args(["whoami", "--region", "euwest1"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("Unknown region")
+                .and(predicate::str::contains("not an AWS region name")),
+        );
 }
 
 #[test]

@@ -73,3 +73,60 @@ async fn unreachable_endpoint_is_classified() {
     assert_eq!(err.kind, ErrorKind::Unreachable);
     assert!(err.fix.unwrap().contains("http://127.0.0.1:9"));
 }
+
+/// A well-formed region newer than studio-tui's list is used, not refused: `whoami` (plain and
+/// `--json`) and `template` run against the emulator and the warning is shown; `preflight`
+/// reports it as a warning finding.
+#[tokio::test]
+async fn an_unlisted_region_runs_with_a_warning_in_every_output() {
+    common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_path_buf();
+    let (plain, json, template, preflight) = tokio::task::spawn_blocking(move || {
+        let run = |args: &[&str]| {
+            common::binary(&h, "ap-southeast-7")
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        (
+            run(&["whoami", "--plain"]),
+            run(&["whoami", "--json"]),
+            run(&["template"]),
+            run(&["preflight", "--json", "--project-name", "unlisted-region"]),
+        )
+    })
+    .await
+    .unwrap();
+    let warning = "region ap-southeast-7 is not in studio-tui's list";
+
+    assert_eq!(plain.status.code(), Some(0), "{plain:?}");
+    let out = String::from_utf8_lossy(&plain.stdout);
+    assert!(out.contains("region    ap-southeast-7"), "{out}");
+    let err = String::from_utf8_lossy(&plain.stderr);
+    assert!(err.contains(&format!("warning: {warning}")), "{err}");
+
+    assert_eq!(json.status.code(), Some(0), "{json:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
+    assert_eq!(doc["region"], "ap-southeast-7");
+    assert!(
+        doc["warnings"][0].as_str().unwrap().starts_with(warning),
+        "{doc}"
+    );
+
+    assert_eq!(template.status.code(), Some(0), "{template:?}");
+    assert!(String::from_utf8_lossy(&template.stdout).contains("AWSTemplateFormatVersion"));
+
+    let doc: serde_json::Value =
+        serde_json::from_slice(&preflight.stdout).expect("one JSON document");
+    let findings = doc["findings"].as_array().unwrap();
+    let region = findings
+        .iter()
+        .find(|f| f["code"] == "REGION_NOT_LISTED")
+        .unwrap_or_else(|| panic!("no REGION_NOT_LISTED finding: {doc}"));
+    assert_eq!(region["severity"], "warning");
+    assert!(
+        !findings.iter().any(|f| f["code"] == "REGION_UNSUPPORTED"),
+        "{doc}"
+    );
+}

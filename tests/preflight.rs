@@ -351,8 +351,74 @@ async fn existing_bucket_is_reported() {
     assert_eq!(hit.len(), 1, "{:#?}", r.findings);
     assert!(hit[0].message.contains(&format!("{name}-data")));
     assert!(hit[0].message.contains("already exists in your account"));
+    // not the stack's (there is none): creating the stack would fail on it
+    assert_eq!(hit[0].severity, Severity::Error);
+    assert!(!r.ok());
     // the other bucket name is free
     assert!(!hit[0].message.contains("-models"));
+}
+
+/// Over HTTP: the stack's own bucket (its physical id) is fine, a same-named bucket outside the
+/// stack blocks.
+#[tokio::test]
+async fn buckets_are_tied_to_the_stacks_resources() {
+    let emu = common::emulator();
+    let session = emu.session("eu-west-3").await;
+    let name = common::unique_name("pf-own");
+    let template = serde_json::json!({
+        "Resources": {
+            "DataBucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": format!("{name}-data")}}
+        }
+    });
+    session
+        .cloudformation()
+        .create_stack()
+        .stack_name(&name)
+        .template_body(template.to_string())
+        .send()
+        .await
+        .expect("CreateStack");
+    for _ in 0..100 {
+        let s = session.describe_stack(&name).await.unwrap().unwrap();
+        if s.status == "CREATE_COMPLETE" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    session
+        .s3()
+        .create_bucket()
+        .bucket(format!("{name}-models"))
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest3)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateBucket");
+    let r = run(
+        &session,
+        params(&name, "10.2.0.0/16", default_subnets()),
+        false,
+    )
+    .await;
+    let buckets = with_code(&r, "BUCKET_EXISTS");
+    let data = buckets
+        .iter()
+        .find(|f| f.message.contains(&format!("{name}-data")))
+        .unwrap_or_else(|| panic!("{:#?}", r.findings));
+    assert_eq!(data.severity, Severity::Info, "{}", data.message);
+    let models = buckets
+        .iter()
+        .find(|f| f.message.contains(&format!("{name}-models")))
+        .unwrap_or_else(|| panic!("{:#?}", r.findings));
+    assert_eq!(models.severity, Severity::Error, "{}", models.message);
+    assert!(
+        models.message.contains("not one of the stack"),
+        "{}",
+        models.message
+    );
 }
 
 #[tokio::test]

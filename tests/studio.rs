@@ -107,6 +107,94 @@ async fn sm_call(session: &Session, domain_id: &str, user: &str) {
         .expect("CreateApp in space");
 }
 
+/// A domain made without DefaultSpaceSettings (as studio-tui did before) is brought up to date
+/// with UpdateDomain when adopted, once; read-only adopts it without changing it.
+#[tokio::test]
+async fn an_adopted_domain_without_space_defaults_is_updated_once() {
+    use aws_sdk_sagemaker::types::{AppNetworkAccessType, AuthMode, UserSettings};
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("old");
+    let n = network();
+    session
+        .sagemaker()
+        .create_domain()
+        .domain_name(&project)
+        .auth_mode(AuthMode::Iam)
+        .app_network_access_type(AppNetworkAccessType::VpcOnly)
+        .vpc_id(&n.vpc_id)
+        .subnet_ids(&n.subnet_ids[0])
+        .default_user_settings(
+            UserSettings::builder()
+                .execution_role(&n.execution_role_arn)
+                .security_groups(&n.security_group_id)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateDomain without DefaultSpaceSettings");
+    let (tx, mut rx) = channel();
+
+    // Read-only: adopted as it is, no UpdateDomain, and it says why.
+    let ro = emu.read_only_session(REGION).await;
+    let before = emu.requests().len();
+    let d = ensure_domain_with(&ro, &project, &n, FAST, &tx)
+        .await
+        .unwrap();
+    assert!(d.lacks_space_defaults());
+    assert!(
+        !sagemaker_actions(before)
+            .iter()
+            .any(|a| a == "UpdateDomain")
+    );
+    let msgs = drain(&mut rx);
+    assert!(
+        msgs.iter()
+            .any(|m| matches!(m, StudioMsg::Domain { detail: Some(d), .. }
+            if d.contains("DefaultSpaceSettings") && d.contains("read-only"))),
+        "{msgs:?}"
+    );
+
+    // Not read-only: UpdateDomain with the stack's role and security group, then InService.
+    let before = emu.requests().len();
+    let d = ensure_domain_with(&session, &project, &n, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(d.status, "InService");
+    assert_eq!(
+        d.default_space_role.as_deref(),
+        Some(n.execution_role_arn.as_str())
+    );
+    assert_eq!(
+        d.default_space_security_groups,
+        vec![n.security_group_id.clone()]
+    );
+    let actions = sagemaker_actions(before);
+    assert_eq!(
+        actions.iter().filter(|a| *a == "UpdateDomain").count(),
+        1,
+        "{actions:?}"
+    );
+    let msgs = drain(&mut rx);
+    assert!(
+        msgs.iter()
+            .any(|m| matches!(m, StudioMsg::Domain { status, .. } if status == "updating")),
+        "{msgs:?}"
+    );
+    // DescribeDomain over the wire keeps them.
+    let described = session.describe_domain(&d.id).await.unwrap().unwrap();
+    assert!(!described.lacks_space_defaults(), "{described:?}");
+
+    // Up to date: adopting again makes no mutating call.
+    let before = emu.requests().len();
+    ensure_domain_with(&session, &project, &n, FAST, &tx)
+        .await
+        .unwrap();
+    let actions = sagemaker_actions(before);
+    assert!(!actions.iter().any(|a| is_mutating(a)), "{actions:?}");
+}
+
 #[tokio::test]
 async fn domain_is_created_then_adopted_never_duplicated() {
     let _serial = SERIAL.lock().await;
@@ -120,6 +208,15 @@ async fn domain_is_created_then_adopted_never_duplicated() {
     assert_eq!(first.status, "InService");
     assert_eq!(first.vpc_id.as_deref(), Some("vpc-0123456789abcdef0"));
     assert_eq!(first.app_network_access_type.as_deref(), Some("VpcOnly"));
+    // Shared spaces get the execution role and security group too (DefaultSpaceSettings).
+    assert_eq!(
+        first.default_space_role.as_deref(),
+        Some("arn:aws:iam::123456789012:role/test-notebook-role")
+    );
+    assert_eq!(
+        first.default_space_security_groups,
+        vec!["sg-0123456789abcdef0".to_string()]
+    );
     let msgs = drain(&mut rx);
     assert!(
         matches!(&msgs[0], StudioMsg::Domain { status, .. } if status == "creating"),
@@ -663,27 +760,51 @@ async fn cli_users_list_json_add_and_guards() {
     let home = tempfile::tempdir().unwrap();
     let p = project.clone();
     let h = home.path().to_path_buf();
-    let (add, list, bad, remove_no_tty) = tokio::task::spawn_blocking(move || {
-        let add = binary(&h)
-            .args(["users", "add", "kim", "lee", "--project-name", &p])
-            .output()
-            .unwrap();
-        let list = binary(&h)
-            .args(["--json", "users", "list", "--project-name", &p])
-            .output()
-            .unwrap();
-        let bad = binary(&h)
-            .args(["users", "add", "kim", "kim", "--project-name", &p])
-            .output()
-            .unwrap();
-        let remove_no_tty = binary(&h)
-            .args(["users", "remove", "kim", "--project-name", &p])
-            .output()
-            .unwrap();
-        (add, list, bad, remove_no_tty)
-    })
-    .await
-    .unwrap();
+    let (add, list, bad, remove_no_tty, url_json, url_plain) =
+        tokio::task::spawn_blocking(move || {
+            let add = binary(&h)
+                .args(["users", "add", "kim", "lee", "--project-name", &p])
+                .output()
+                .unwrap();
+            let url_json = binary(&h)
+                .args(["--json", "users", "url", "kim", "--project-name", &p])
+                .output()
+                .unwrap();
+            let url_plain = binary(&h)
+                .args(["users", "url", "lee", "--project-name", &p])
+                .output()
+                .unwrap();
+            let list = binary(&h)
+                .args(["--json", "users", "list", "--project-name", &p])
+                .output()
+                .unwrap();
+            let bad = binary(&h)
+                .args(["users", "add", "kim", "kim", "--project-name", &p])
+                .output()
+                .unwrap();
+            let remove_no_tty = binary(&h)
+                .args(["users", "remove", "kim", "--project-name", &p])
+                .output()
+                .unwrap();
+            (add, list, bad, remove_no_tty, url_json, url_plain)
+        })
+        .await
+        .unwrap();
+    // The sign-in note says who can open the URL (anyone who has it) and how to restrict that,
+    // never that VpcOnly confines it to the VPC.
+    assert_eq!(url_json.status.code(), Some(0), "{url_json:?}");
+    let doc: Value = serde_json::from_slice(&url_json.stdout).expect("one JSON document");
+    let note = doc["note"].as_str().unwrap();
+    assert!(
+        note.contains("any browser")
+            && note.contains("sagemaker:CreatePresignedDomainUrl")
+            && note.contains("aws:SourceIp")
+            && !note.contains("only from inside"),
+        "{note}"
+    );
+    assert_eq!(url_plain.status.code(), Some(0), "{url_plain:?}");
+    let err = String::from_utf8_lossy(&url_plain.stderr);
+    assert!(err.contains(note), "{err}");
     assert_eq!(add.status.code(), Some(0), "{add:?}");
     let out = String::from_utf8_lossy(&add.stdout);
     assert!(

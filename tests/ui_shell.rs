@@ -178,3 +178,45 @@ fn quit_keys_are_predictable() {
         assert_eq!(a.exit_code(), 0);
     }
 }
+
+#[tokio::test]
+async fn an_unlisted_region_is_used_with_a_warning_and_kept_by_the_picker() {
+    let mut opts = options(false);
+    opts.region = Some("ap-southeast-7".into());
+    let mut a = App::new(
+        vec!["dev".into()],
+        opts.clone(),
+        false,
+        Theme { color: false },
+    );
+    assert_eq!(
+        a.start(),
+        vec![Effect::Connect {
+            profile: None,
+            region: Some("ap-southeast-7".into())
+        }]
+    );
+    // The session is not refused: it connects, and the identity pane shows the warning.
+    let session = aws::connect(&opts)
+        .await
+        .expect("an unlisted region is not refused");
+    assert!(session.region_warning.is_some());
+    let id = Identity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/ops".into(),
+        user_id: "AIDAEXAMPLE".into(),
+    };
+    a.update(Action::Connected(Box::new(Ok((session, id)))));
+    let screen = draw(&a, 140, 30);
+    assert!(screen.contains("ap-southeast-7"), "{screen}");
+    assert!(screen.contains("not in studio-tui's list"), "{screen}");
+    // Reconnecting (Enter on the profiles) keeps that region rather than a listed one.
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::Connect {
+            profile: None,
+            region: Some("ap-southeast-7".into())
+        }]
+    );
+}

@@ -108,6 +108,10 @@ fn loaded() -> (DomainInfo, Vec<UserView>) {
         url: None,
         home_efs_id: None,
         app_network_access_type: Some("VpcOnly".into()),
+        default_space_role: Some(
+            "arn:aws:iam::123456789012:role/team-a-studio-notebook-role".into(),
+        ),
+        default_space_security_groups: vec!["sg-0studio".into()],
     };
     let app = |user: Option<&str>, space: Option<&str>, t: &str| AppInfo {
         domain_id: d.id.clone(),
@@ -243,7 +247,7 @@ fn read_only_keys_say_disabled_and_produce_no_effect() {
 }
 
 #[test]
-fn sign_in_url_overlay_explains_vpc_only() {
+fn sign_in_url_overlay_says_anyone_with_the_url_can_open_it() {
     let mut a = users_app(false);
     a.update(key(KeyCode::Down)); // bob
     let (_, effects) = a.update(key(KeyCode::Char('u')));
@@ -257,8 +261,14 @@ fn sign_in_url_overlay_explains_vpc_only() {
     a.update(Action::SignInUrl(Box::new(Ok(
         "https://d-abcdef123456.studio.eu-west-1.sagemaker.aws/auth?token=abc".into(),
     ))));
-    let screen = draw(&a, 100, 20);
-    assert!(screen.contains("VpcOnly"), "{screen}");
+    let screen = draw(&a, 100, 24);
+    assert!(
+        screen.contains("any browser")
+            && screen.contains("CreatePresignedDomainUrl")
+            && screen.contains("aws:SourceIp")
+            && !screen.contains("only from inside"),
+        "{screen}"
+    );
     a.update(key(KeyCode::Esc));
     assert!(!a.should_quit(), "Esc closes the overlay first");
 }
@@ -316,6 +326,8 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
         id: "d-abcdef123456".into(),
         name: "sagemaker-studio-vpc".into(),
         status: "InService".into(),
+        default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
+        default_space_security_groups: vec!["sg-0studio".into()],
         ..DomainInfo::default()
     };
     let users = vec![UserView {
@@ -326,6 +338,9 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
     }];
     a.update(Action::UsersLoaded(Box::new(Ok((domain, users)))));
     assert!(!a.is_animating());
+    // up to date: s does nothing
+    let (_, effects) = a.update(key(KeyCode::Char('s')));
+    assert!(effects.is_empty() && a.step == Step::Overview);
     let screen = draw(&a, 110, 26);
     assert!(screen.contains("d-abcdef123456") && screen.contains("alice"));
     insta::assert_snapshot!("overview", screen);
@@ -368,6 +383,44 @@ fn overview_without_a_domain_offers_to_create_it() {
             users: vec![]
         }]
     );
+}
+
+/// A domain made without DefaultSpaceSettings: the overview says so and `s` runs the Studio
+/// set-up, which brings it up to date (UpdateDomain); read-only only says so.
+#[test]
+fn overview_offers_to_update_a_domain_without_space_defaults() {
+    let outdated = || DomainInfo {
+        id: "d-abcdef123456".into(),
+        name: "sagemaker-studio-vpc".into(),
+        status: "InService".into(),
+        ..DomainInfo::default()
+    };
+    let mut a = app(false);
+    a.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
+    a.update(Action::UsersLoaded(Box::new(Ok((outdated(), vec![])))));
+    let screen = draw(&a, 130, 26);
+    assert!(
+        screen.contains("DefaultSpaceSettings") && screen.contains("press s to update"),
+        "{screen}"
+    );
+    assert!(a.keys().iter().any(|k| k.key == "s"));
+    let (_, effects) = a.update(key(KeyCode::Char('s')));
+    assert_eq!(a.step, Step::Domain);
+    assert_eq!(
+        effects,
+        vec![Effect::SetUpStudio {
+            project: "sagemaker-studio-vpc".into(),
+            users: vec![]
+        }]
+    );
+
+    let mut ro = app(true);
+    ro.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
+    ro.update(Action::UsersLoaded(Box::new(Ok((outdated(), vec![])))));
+    assert!(draw(&ro, 130, 26).contains("read-only: not updated"));
+    let (_, effects) = ro.update(key(KeyCode::Char('s')));
+    assert!(effects.is_empty());
+    assert_eq!(ro.step, Step::Overview);
 }
 
 #[test]

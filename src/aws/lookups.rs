@@ -9,10 +9,13 @@ use super::{AwsError, Session};
 pub enum BucketStatus {
     /// HeadBucket 404: nobody has it.
     Free,
-    /// HeadBucket 200: it exists and these credentials can reach it.
+    /// HeadBucket 200: it exists and these credentials can reach it (so it is in this account,
+    /// or shared with it).
     Yours { region: Option<String> },
-    /// HeadBucket 403: another account owns it.
-    TakenByOther,
+    /// HeadBucket 403: it exists but these credentials may not list it: another account's
+    /// bucket, or one of this account's whose policy denies them (the project's own buckets
+    /// deny `s3:ListBucket` outside the VPC). Only the stack's resources tell which.
+    Forbidden,
     /// HeadBucket 301: it exists in another region (yours or not).
     OtherRegion { region: Option<String> },
 }
@@ -39,7 +42,7 @@ impl Session {
                     .map(str::to_string);
                 match status {
                     Some(404) => Ok(BucketStatus::Free),
-                    Some(403) => Ok(BucketStatus::TakenByOther),
+                    Some(403) => Ok(BucketStatus::Forbidden),
                     Some(301) => Ok(BucketStatus::OtherRegion { region }),
                     _ => Err(AwsError::from_sdk("s3:HeadBucket", e, &self.error_context)),
                 }

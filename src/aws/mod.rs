@@ -46,10 +46,17 @@ pub struct Session {
     pub error_context: ErrorContext,
     /// Fixed fake credentials (the local emulator): shown as the "sandbox" profile.
     pub fake_credentials: bool,
+    /// The region is not in studio-tui's list ([`crate::regions::unlisted_warning`]): every
+    /// front-end shows this, and the region is used anyway.
+    pub region_warning: Option<String>,
     /// A prepared CloudFormation client (a test double) used instead of building one.
     pub cloudformation_override: Option<aws_sdk_cloudformation::Client>,
     /// A prepared EC2 client (a test double) used instead of building one.
     pub ec2_override: Option<aws_sdk_ec2::Client>,
+    /// A prepared SageMaker client (a test double) used instead of building one.
+    pub sagemaker_override: Option<aws_sdk_sagemaker::Client>,
+    /// A prepared S3 client (a test double) used instead of building one.
+    pub s3_override: Option<aws_sdk_s3::Client>,
     /// Counts the requests of this session's clients (see [`Session::counting`]).
     pub request_counter: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
@@ -141,7 +148,10 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
         e.fix = error::fix_for(ErrorKind::NoRegion, &ctx);
         return Err(e);
     };
-    check_region(&region, endpoint_url.is_some())?;
+    let region_warning = check_region(&region)?;
+    if let Some(w) = &region_warning {
+        tracing::warn!("{w}");
+    }
 
     Ok(Session {
         sdk,
@@ -151,33 +161,33 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
         read_only: opts.read_only,
         error_context: ctx,
         fake_credentials: opts.fake_credentials,
+        region_warning,
         cloudformation_override: None,
         ec2_override: None,
+        sagemaker_override: None,
+        s3_override: None,
         request_counter: None,
     })
 }
 
-/// Reject region names that cannot be right. With a custom endpoint only the shape is checked.
-pub fn check_region(region: &str, custom_endpoint: bool) -> Result<(), AwsError> {
-    let ok = if custom_endpoint {
-        crate::regions::looks_like_region(region)
-    } else {
-        crate::regions::is_known(region)
-    };
-    if ok {
-        return Ok(());
+/// Refuse a name that cannot be a region (with the closest known one as the fix); a well-formed
+/// region that studio-tui's list does not know is accepted with a warning (returned), because
+/// the list is a typo check, not the set of regions AWS offers.
+pub fn check_region(region: &str) -> Result<Option<String>, AwsError> {
+    if crate::regions::looks_like_region(region) {
+        return Ok(crate::regions::unlisted_warning(region));
     }
     let fix = match crate::regions::closest(region) {
         Some(near) => format!("did you mean --region {near}?"),
         None => format!(
-            "use a region where SageMaker Studio and Network Firewall are offered, e.g. {}",
+            "use a region name such as {}",
             ["us-east-1", "eu-west-1", "ap-southeast-2"].join(", ")
         ),
     };
     Err(AwsError::new(
         ErrorKind::UnknownRegion,
         "config",
-        format!("'{region}' is not a known AWS region"),
+        format!("'{region}' is not an AWS region name"),
     )
     .with_fix(fix))
 }
@@ -267,6 +277,9 @@ impl Session {
     }
 
     pub fn sagemaker(&self) -> aws_sdk_sagemaker::Client {
+        if let Some(c) = &self.sagemaker_override {
+            return c.clone();
+        }
         let conf = aws_sdk_sagemaker::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
             .retry_classifier(readonly::DroppedConnectionIsTransient)
@@ -285,6 +298,9 @@ impl Session {
     /// S3 with path-style addressing when a custom endpoint is set (emulators cannot serve
     /// bucket subdomains of 127.0.0.1).
     pub fn s3(&self) -> aws_sdk_s3::Client {
+        if let Some(c) = &self.s3_override {
+            return c.clone();
+        }
         let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
             .force_path_style(self.endpoint_url.is_some())
             .interceptor(self.guard())
@@ -302,6 +318,18 @@ impl Session {
     /// Use this EC2 client for every call (tests drive exact sequences with it).
     pub fn with_ec2_client(mut self, client: aws_sdk_ec2::Client) -> Session {
         self.ec2_override = Some(client);
+        self
+    }
+
+    /// Use this SageMaker client for every call (tests drive exact sequences with it).
+    pub fn with_sagemaker_client(mut self, client: aws_sdk_sagemaker::Client) -> Session {
+        self.sagemaker_override = Some(client);
+        self
+    }
+
+    /// Use this S3 client for every call (tests drive exact answers with it).
+    pub fn with_s3_client(mut self, client: aws_sdk_s3::Client) -> Session {
+        self.s3_override = Some(client);
         self
     }
 
@@ -336,13 +364,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unknown_region_suggests_the_closest() {
-        let e = check_region("eu-wset-1", false).unwrap_err();
+    fn unlisted_regions_warn_and_malformed_names_are_refused() {
+        // a typo of a listed region is used, with the suggestion in the warning
+        let w = check_region("eu-wset-1").unwrap().unwrap();
+        assert!(w.contains("did you mean --region eu-west-1"), "{w}");
+        // a region newer than the list is used, with a warning
+        assert!(check_region("ap-southeast-7").unwrap().is_some());
+        assert_eq!(check_region("us-east-1").unwrap(), None);
+        // a name that cannot be a region is refused before any call
+        let e = check_region("euwest1").unwrap_err();
         assert_eq!(e.kind, ErrorKind::UnknownRegion);
-        assert!(e.fix.unwrap().contains("eu-west-1"));
-        assert!(check_region("us-east-1", false).is_ok());
-        // emulators may use any well-formed region
-        assert!(check_region("xx-local-1", true).is_ok());
-        assert!(check_region("nonsense", true).is_err());
+        assert!(check_region("nonsense").is_err());
     }
 }

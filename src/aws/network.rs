@@ -174,6 +174,7 @@ impl Session {
         Session {
             sdk,
             region: region.to_string(),
+            region_warning: crate::regions::unlisted_warning(region),
             ..self.clone()
         }
     }

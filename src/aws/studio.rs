@@ -6,7 +6,8 @@
 //! List with backoff.
 
 use aws_sdk_sagemaker::types::{
-    AppNetworkAccessType, AppType, AuthMode, RetentionPolicy, RetentionType, Tag, UserSettings,
+    AppNetworkAccessType, AppType, AuthMode, DefaultSpaceSettings, RetentionPolicy, RetentionType,
+    Tag, UserSettings,
 };
 use serde::Serialize;
 
@@ -26,6 +27,19 @@ pub struct DomainInfo {
     pub url: Option<String>,
     pub home_efs_id: Option<String>,
     pub app_network_access_type: Option<String>,
+    /// DefaultSpaceSettings.ExecutionRole: the role of shared spaces (DescribeDomain only).
+    pub default_space_role: Option<String>,
+    /// DefaultSpaceSettings.SecurityGroups (DescribeDomain only).
+    pub default_space_security_groups: Vec<String>,
+}
+
+impl DomainInfo {
+    /// The domain has no default execution role or security group for shared spaces (made
+    /// before studio-tui set DefaultSpaceSettings): in a space `get_execution_role()` fails and
+    /// shared spaces get neither. Meaningful on a described domain only.
+    pub fn lacks_space_defaults(&self) -> bool {
+        self.default_space_role.is_none() || self.default_space_security_groups.is_empty()
+    }
 }
 
 /// A user profile (summary).
@@ -92,6 +106,14 @@ pub struct DomainSpec {
     pub tags: Vec<(String, String)>,
 }
 
+fn space_settings(execution_role: &str, security_groups: &[String]) -> DefaultSpaceSettings {
+    let mut b = DefaultSpaceSettings::builder().execution_role(execution_role);
+    for sg in security_groups {
+        b = b.security_groups(sg);
+    }
+    b.build()
+}
+
 fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build()
 }
@@ -131,6 +153,8 @@ impl Session {
                 url: d.url().map(str::to_string),
                 home_efs_id: None,
                 app_network_access_type: None,
+                default_space_role: None,
+                default_space_security_groups: Vec::new(),
             })
             .collect())
     }
@@ -163,6 +187,15 @@ impl Session {
                 app_network_access_type: d
                     .app_network_access_type()
                     .map(|a| a.as_str().to_string()),
+                default_space_role: d
+                    .default_space_settings()
+                    .and_then(|s| s.execution_role())
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string),
+                default_space_security_groups: d
+                    .default_space_settings()
+                    .map(|s| s.security_groups().to_vec())
+                    .unwrap_or_default(),
             })),
             Err(e) => {
                 let err = self.sdk_err("sagemaker:DescribeDomain", e);
@@ -175,8 +208,9 @@ impl Session {
         }
     }
 
-    /// CreateDomain: IAM auth, VpcOnly, the given subnet(s), VPC, default user settings and key.
-    /// Returns the new domain id.
+    /// CreateDomain: IAM auth, VpcOnly, the given subnet(s), VPC, the key, and the same execution
+    /// role and security groups as the default of user profiles (DefaultUserSettings) and of
+    /// shared spaces (DefaultSpaceSettings). Returns the new domain id.
     pub async fn create_domain(&self, spec: &DomainSpec) -> Result<String, AwsError> {
         let mut settings = UserSettings::builder().execution_role(&spec.execution_role_arn);
         for sg in &spec.security_group_ids {
@@ -189,7 +223,11 @@ impl Session {
             .auth_mode(AuthMode::Iam)
             .app_network_access_type(AppNetworkAccessType::VpcOnly)
             .vpc_id(&spec.vpc_id)
-            .default_user_settings(settings.build());
+            .default_user_settings(settings.build())
+            .default_space_settings(space_settings(
+                &spec.execution_role_arn,
+                &spec.security_group_ids,
+            ));
         for s in &spec.subnet_ids {
             req = req.subnet_ids(s);
         }
@@ -212,6 +250,24 @@ impl Session {
                     .map(str::to_string)
             })
             .unwrap_or_default())
+    }
+
+    /// UpdateDomain with DefaultSpaceSettings (execution role and security groups of shared
+    /// spaces). The domain goes to Updating, then back to InService.
+    pub async fn update_domain_space_defaults(
+        &self,
+        id: &str,
+        execution_role: &str,
+        security_groups: &[String],
+    ) -> Result<(), AwsError> {
+        self.sagemaker()
+            .update_domain()
+            .domain_id(id)
+            .default_space_settings(space_settings(execution_role, security_groups))
+            .send()
+            .await
+            .map_err(|e| self.sdk_err("sagemaker:UpdateDomain", e))?;
+        Ok(())
     }
 
     /// DeleteDomain with an explicit home EFS retention policy.

@@ -205,7 +205,7 @@ fn print_summary(mode: OutputMode, stack_name: &str, done: &SetUp) {
         println!("  user {:<24} {}", u.name, result_word(&u.result));
     }
     println!("Sign in with `studio-tui users url NAME`.");
-    println!("{}", studio::VPC_ONLY_NOTE);
+    println!("{}", studio::SIGN_IN_NOTE);
 }
 
 fn result_word(r: &UserResult) -> String {

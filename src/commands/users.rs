@@ -201,7 +201,7 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                             "user": name,
                             "url": url,
                             "expires_in_seconds": expires.unwrap_or(300),
-                            "note": studio::VPC_ONLY_NOTE,
+                            "note": studio::SIGN_IN_NOTE,
                         }));
                     } else {
                         println!("{url}");
@@ -209,7 +209,7 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                             "Sign-in URL for {name}, usable for {} seconds.",
                             expires.unwrap_or(300)
                         );
-                        eprintln!("{}", studio::VPC_ONLY_NOTE);
+                        eprintln!("{}", studio::SIGN_IN_NOTE);
                     }
                     exit::OK
                 }

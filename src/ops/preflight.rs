@@ -500,21 +500,18 @@ async fn check_identity(session: &Session) -> Outcome {
 }
 
 async fn check_region(session: &Session) -> Outcome {
-    let region = &session.region;
-    if session.endpoint_url.is_none() && !crate::regions::is_known(region) {
-        let fix = match crate::regions::closest(region) {
-            Some(near) => format!("use --region {near}, or another region from the list"),
-            None => "use a region such as us-east-1, eu-west-1 or ap-southeast-2".to_string(),
-        };
-        return Outcome::findings(vec![finding(
-            Severity::Error,
-            "REGION_UNSUPPORTED",
-            format!("{region} does not offer both AWS Network Firewall and SageMaker Studio"),
-            fix,
-        )]);
+    // The built-in list is a typo check, not a gate: a region it does not know is a warning.
+    match crate::regions::unlisted_warning(&session.region) {
+        Some(w) => Outcome::findings(vec![finding(
+            Severity::Warning,
+            "REGION_NOT_LISTED",
+            w,
+            "if the region is right, check that it offers AWS Network Firewall and SageMaker \
+             Studio (the AWS Regional Services list); otherwise pass the intended --region",
+        )]),
+        // The cheap call that proves SageMaker answers here is the domain listing (Domain check).
+        None => Outcome::default(),
     }
-    // The cheap call that proves SageMaker answers here is the domain listing (Domain check).
-    Outcome::default()
 }
 
 async fn check_stack(session: &Session, project: &str, name_ok: bool) -> Outcome {
@@ -633,42 +630,89 @@ async fn check_all_regions(session: &Session) -> Outcome {
 }
 
 async fn check_buckets(session: &Session, project: &str, stack: Option<&StackInfo>) -> Outcome {
+    Outcome::findings(check_bucket_names(session, project, stack).await)
+}
+
+/// The two bucket names, tied to the stack. A name that is the physical id of one of the stack's
+/// own `AWS::S3::Bucket` resources (ListStackResources) is fine whatever HeadBucket says: on a
+/// real account the project's buckets answer 403 to callers outside the VPC, because their
+/// policy denies `s3:ListBucket` (HeadBucket's permission) to anything but the S3 endpoint. Any
+/// other bucket of that name (200: in this account, 403: another account's or unreadable, 301:
+/// another region) makes the stack's creation fail: an error with the fix.
+pub async fn check_bucket_names(
+    session: &Session,
+    project: &str,
+    stack: Option<&StackInfo>,
+) -> Vec<Finding> {
     let names = [format!("{project}-data"), format!("{project}-models")];
-    let results = futures::future::join_all(names.iter().map(|b| session.bucket_status(b))).await;
-    let mut out = Outcome::default();
-    for (bucket, result) in names.iter().zip(results) {
+    let mut out = Vec::new();
+    let own: Vec<String> = match stack {
+        None => Vec::new(),
+        Some(s) => match session.stack_resources(&s.stack_id).await {
+            Ok(resources) => resources
+                .into_iter()
+                .filter(|r| r.resource_type == "AWS::S3::Bucket" && r.status != "DELETE_COMPLETE")
+                .filter_map(|r| r.physical_id)
+                .collect(),
+            Err(e) => {
+                return vec![check_failed(
+                    &format!("which buckets belong to the stack {}", s.stack_name),
+                    &e,
+                )];
+            }
+        },
+    };
+    let stack_name = stack.map(|s| s.stack_name.as_str()).unwrap_or(project);
+    let others: Vec<&String> = names.iter().filter(|b| !own.contains(b)).collect();
+    for bucket in names.iter().filter(|b| own.contains(b)) {
+        out.push(finding(
+            Severity::Info,
+            "BUCKET_EXISTS",
+            format!("the bucket {bucket} is the stack {stack_name}'s own"),
+            "nothing to do",
+        ));
+    }
+    let results = futures::future::join_all(others.iter().map(|b| session.bucket_status(b))).await;
+    let not_ours = if stack.is_some() {
+        format!("is not one of the stack {stack_name}'s resources")
+    } else {
+        "exists before the stack does".to_string()
+    };
+    let fix = "choose another project name (--project-name), or delete or rename that bucket if it \
+               is a left-over of yours (empty it first)";
+    for (bucket, result) in others.iter().zip(results) {
         match result {
             Ok(BucketStatus::Free) => {}
-            Ok(BucketStatus::TakenByOther) => out.findings.push(finding(
+            Ok(BucketStatus::Forbidden) => out.push(finding(
                 Severity::Error,
                 "BUCKET_TAKEN",
-                format!("the bucket name {bucket} belongs to another AWS account (bucket names are global)"),
-                "choose another project name (--project-name)",
+                format!(
+                    "the bucket name {bucket} is taken and {not_ours} (HeadBucket 403: another \
+                     account's bucket, or one of yours whose policy denies you); creating the \
+                     stack would fail on it (bucket names are global)"
+                ),
+                fix,
             )),
-            Ok(BucketStatus::OtherRegion { region }) => out.findings.push(finding(
+            Ok(BucketStatus::OtherRegion { region }) => out.push(finding(
                 Severity::Error,
                 "BUCKET_OTHER_REGION",
                 format!(
-                    "the bucket {bucket} already exists in {}",
+                    "the bucket {bucket} already exists in {} and {not_ours}; creating the stack \
+                     would fail on it",
                     region.as_deref().unwrap_or("another region")
                 ),
-                "choose another project name (--project-name), or deploy in that region",
+                fix,
             )),
-            Ok(BucketStatus::Yours { .. }) if stack.is_some_and(|s| !s.is_in_progress()) => {
-                out.findings.push(finding(
-                    Severity::Info,
-                    "BUCKET_EXISTS",
-                    format!("the bucket {bucket} already exists in your account (from the stack)"),
-                    "nothing to do",
-                ))
-            }
-            Ok(BucketStatus::Yours { .. }) => out.findings.push(finding(
-                Severity::Warning,
+            Ok(BucketStatus::Yours { .. }) => out.push(finding(
+                Severity::Error,
                 "BUCKET_EXISTS",
-                format!("the bucket {bucket} already exists in your account (an earlier deploy?); creating the stack would fail on it"),
-                "delete or rename that bucket if it is left over, or choose another project name",
+                format!(
+                    "the bucket {bucket} already exists in your account and {not_ours} (an \
+                     earlier deploy?); creating the stack would fail on it"
+                ),
+                fix,
             )),
-            Err(e) => out.findings.push(check_failed(&format!("the bucket name {bucket}"), &e)),
+            Err(e) => out.push(check_failed(&format!("the bucket name {bucket}"), &e)),
         }
     }
     out

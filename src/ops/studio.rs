@@ -290,13 +290,12 @@ pub async fn ensure_domain_with(
                 detail,
             },
         );
-        if d.status == "InService" {
-            return Ok(d);
-        }
-        if d.status == "Failed" {
-            return Err(domain_failed(&d));
-        }
-        return wait_domain_in_service(session, &d.id, project, start, poll, tx).await;
+        let d = match d.status.as_str() {
+            "InService" => d,
+            "Failed" => return Err(domain_failed(&d)),
+            _ => wait_domain_in_service(session, &d.id, project, start, poll, tx).await?,
+        };
+        return bring_space_defaults_up_to_date(session, d, network, start, poll, tx).await;
     }
     refuse_read_only(session, "creating the Studio domain")?;
     send(
@@ -330,6 +329,63 @@ pub async fn ensure_domain_with(
         Err(e) => return Err(e),
     };
     wait_domain_in_service(session, &id, project, start, poll, tx).await
+}
+
+/// A domain made before studio-tui set DefaultSpaceSettings gets them with UpdateDomain (the
+/// stack's execution role and security group; a role or groups already set are kept, since AWS
+/// cannot unset them and changing the role needs every shared space's apps stopped), then is
+/// waited for until InService again. Up to date: no call. Read-only: reported, not changed.
+async fn bring_space_defaults_up_to_date(
+    session: &Session,
+    d: DomainInfo,
+    network: &StudioNetwork,
+    start: Instant,
+    poll: Poll,
+    tx: &Progress,
+) -> Result<DomainInfo, AwsError> {
+    if !d.lacks_space_defaults() {
+        return Ok(d);
+    }
+    let what = "shared spaces have no default execution role or security group \
+                (DefaultSpaceSettings)";
+    if session.read_only {
+        send(
+            tx,
+            StudioMsg::Domain {
+                name: d.name.clone(),
+                id: Some(d.id.clone()),
+                status: d.status.clone(),
+                elapsed_secs: secs(start),
+                detail: Some(format!(
+                    "{what}; not updated in read-only mode (run without --read-only)"
+                )),
+            },
+        );
+        return Ok(d);
+    }
+    let role = d
+        .default_space_role
+        .clone()
+        .unwrap_or_else(|| network.execution_role_arn.clone());
+    let groups = if d.default_space_security_groups.is_empty() {
+        vec![network.security_group_id.clone()]
+    } else {
+        d.default_space_security_groups.clone()
+    };
+    send(
+        tx,
+        StudioMsg::Domain {
+            name: d.name.clone(),
+            id: Some(d.id.clone()),
+            status: "updating".into(),
+            elapsed_secs: secs(start),
+            detail: Some(format!("{what}: setting {role} and {}", groups.join(", "))),
+        },
+    );
+    session
+        .update_domain_space_defaults(&d.id, &role, &groups)
+        .await?;
+    wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
 }
 
 fn project_tags(project: &str) -> Vec<(String, String)> {
@@ -631,7 +687,31 @@ pub async fn list_users(session: &Session, domain_id: &str) -> Result<Vec<UserVi
     Ok(out)
 }
 
-/// Delete these apps and wait until each is Deleted (or gone).
+/// How many DeleteApp calls an app that keeps answering `Failed` gets before studio-tui gives
+/// up on it: the first one and three retries.
+pub const MAX_DELETE_APP_ATTEMPTS: u32 = 4;
+
+fn same_app(a: &AppInfo, b: &AppInfo) -> bool {
+    a.app_type == b.app_type
+        && a.name == b.name
+        && a.space == b.space
+        && a.user_profile == b.user_profile
+}
+
+fn app_owner(a: &AppInfo) -> String {
+    a.space
+        .as_deref()
+        .map(|s| format!("space {s}"))
+        .or_else(|| a.user_profile.as_deref().map(|u| format!("user {u}")))
+        .unwrap_or_default()
+}
+
+/// Delete these apps and wait until each is `Deleted` (or no longer listed).
+///
+/// `Failed` is not an end state here: after a DeleteApp call it means the deletion failed, and
+/// AWS refuses DeleteSpace / DeleteUserProfile while the app is still there. A `Failed` app gets
+/// another DeleteApp, up to [`MAX_DELETE_APP_ATTEMPTS`] calls in all, then this returns an error
+/// naming the app (so its owner is not deleted); a live one (restarted) is deleted again.
 pub async fn delete_apps_and_wait(
     session: &Session,
     domain_id: &str,
@@ -639,46 +719,81 @@ pub async fn delete_apps_and_wait(
     poll: Poll,
     tx: &Progress,
 ) -> Result<(), AwsError> {
-    for a in apps.iter().filter(|a| a.needs_delete()) {
-        let owner = a
-            .space
-            .as_deref()
-            .map(|s| format!("space {s}"))
-            .or_else(|| a.user_profile.as_deref().map(|u| format!("user {u}")))
-            .unwrap_or_default();
+    let targets: Vec<&AppInfo> = apps.iter().filter(|a| a.status != "Deleted").collect();
+    if targets.is_empty() {
+        return Ok(());
+    }
+    // DeleteApp calls made per target (an app already Deleting needs none to begin with).
+    let mut attempts: Vec<u32> = vec![0; targets.len()];
+    for (i, a) in targets.iter().enumerate() {
+        if !a.needs_delete() {
+            continue;
+        }
         send(
             tx,
             StudioMsg::Step {
-                text: format!("deleting app {} of {owner}", a.label()),
+                text: format!("deleting app {} of {}", a.label(), app_owner(a)),
             },
         );
         session.delete_app(a).await?;
-    }
-    if apps.is_empty() {
-        return Ok(());
+        attempts[i] += 1;
     }
     let start = Instant::now();
     let mut delay = poll.initial;
     loop {
+        tokio::time::sleep(delay).await;
+        delay = poll.next(delay);
         let now = session.list_apps(domain_id).await?;
-        let pending: Vec<&AppInfo> = now
-            .iter()
-            .filter(|n| {
-                apps.iter().any(|a| {
-                    a.app_type == n.app_type
-                        && a.name == n.name
-                        && a.space == n.space
-                        && a.user_profile == n.user_profile
-                })
-            })
-            .filter(|n| n.status != "Deleted" && n.status != "Failed")
-            .collect();
-        if pending.is_empty() {
-            return Ok(());
+        let mut pending = false;
+        for (i, a) in targets.iter().enumerate() {
+            let Some(cur) = now.iter().find(|n| same_app(a, n)) else {
+                continue; // no longer listed: gone
+            };
+            match cur.status.as_str() {
+                "Deleted" => {}
+                "Deleting" => pending = true,
+                "Failed" => {
+                    pending = true;
+                    if attempts[i] >= MAX_DELETE_APP_ATTEMPTS {
+                        return Err(AwsError::new(
+                            ErrorKind::Other,
+                            "sagemaker:DeleteApp",
+                            format!(
+                                "app {} of {} is still Failed after {} DeleteApp calls; its \
+                                 owner cannot be deleted while it exists",
+                                a.label(),
+                                app_owner(a),
+                                attempts[i]
+                            ),
+                        )
+                        .with_fix(
+                            "look at the app's failure reason in the SageMaker console, delete \
+                             it there, then run the command again",
+                        ));
+                    }
+                    send(
+                        tx,
+                        StudioMsg::Step {
+                            text: format!(
+                                "app {} of {} is Failed: deleting it again",
+                                a.label(),
+                                app_owner(a)
+                            ),
+                        },
+                    );
+                    session.delete_app(cur).await?;
+                    attempts[i] += 1;
+                }
+                // Live again (someone restarted it, or the list lags behind): delete again;
+                // AWS answers "already being deleted" when it is in fact going.
+                _ => {
+                    pending = true;
+                    session.delete_app(cur).await?;
+                }
+            }
         }
-        // One that went back to a live state (someone restarted it) needs another DeleteApp.
-        for p in pending.iter().filter(|p| p.needs_delete()) {
-            session.delete_app(p).await?;
+        if !pending {
+            return Ok(());
         }
         if start.elapsed() > poll.timeout {
             return Err(timeout_error(
@@ -687,8 +802,6 @@ pub async fn delete_apps_and_wait(
                 poll.timeout,
             ));
         }
-        tokio::time::sleep(delay).await;
-        delay = poll.next(delay);
     }
 }
 
@@ -862,10 +975,15 @@ async fn remove_one(
     }
 }
 
-/// Why a presigned URL may not open from here.
-pub const VPC_ONLY_NOTE: &str = "The domain is VpcOnly: this URL opens Studio only from inside \
-the VPC or a network connected to it (VPN, Direct Connect, a bastion or WorkSpaces in the VPC). \
-It is valid for a single sign-in within the expiry.";
+/// What a presigned URL is and who can open it. VpcOnly only decides that the apps' network
+/// traffic goes through the VPC; the URL itself opens from any browser unless an IAM policy
+/// restricts `sagemaker:CreatePresignedDomainUrl` (AWS enforces that policy on every request of
+/// the session too), e.g. with `aws:SourceIp` or `aws:SourceVpce` conditions: see the README.
+pub const SIGN_IN_NOTE: &str = "Anyone who has this URL can sign in with it from any browser \
+until it expires: VpcOnly keeps the apps' network traffic in the VPC, it does not limit where the \
+URL opens. To allow sign-in only from your network, restrict sagemaker:CreatePresignedDomainUrl \
+in IAM with an aws:SourceIp or aws:SourceVpce condition (README: \"Restricting where Studio \
+opens\").";
 
 /// A presigned sign-in URL. ExpiresInSeconds must be 5..=300 (checked before the call).
 pub async fn presigned_url(

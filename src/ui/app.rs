@@ -261,7 +261,7 @@ impl App {
                 self.users_from = Step::Overview;
                 (true, self.open_users(&project))
             }
-            KeyCode::Char('s') if o.domain_missing() => {
+            KeyCode::Char('s') if o.domain_missing() || o.domain_outdated() => {
                 if self.read_only {
                     return (false, Vec::new());
                 }
@@ -365,6 +365,9 @@ impl App {
             Step::Preflight => preflight::KEYS,
             Step::Domain => domain::KEYS,
             Step::Users => users::KEYS,
+            Step::Overview if self.overview.as_ref().is_some_and(|o| o.domain_outdated()) => {
+                overview::KEYS_WITH_OUTDATED_DOMAIN
+            }
             Step::Overview if self.overview.as_ref().is_some_and(|o| o.has_domain()) => {
                 overview::KEYS_WITH_DOMAIN
             }

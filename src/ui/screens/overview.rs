@@ -48,6 +48,20 @@ pub const KEYS_WITH_DOMAIN: &[KeyHint] = &[
     KeyHint::help_only("Ctrl-C", "quit"),
 ];
 
+/// Keys once the domain exists but lacks the shared-space defaults: `s` brings it up to date.
+pub const KEYS_WITH_OUTDATED_DOMAIN: &[KeyHint] = &[
+    KeyHint::new("u", "users"),
+    KeyHint::new("s", "update the domain"),
+    KeyHint::new("g", "topology"),
+    KeyHint::new("d", "deploy an update"),
+    KeyHint::new("r", "refresh"),
+    KeyHint::new("?", "help"),
+    KeyHint::new("q", "quit"),
+    KeyHint::help_only("b", "back to account and region"),
+    KeyHint::help_only("Esc", "close help, or quit"),
+    KeyHint::help_only("Ctrl-C", "quit"),
+];
+
 /// The project at a glance.
 #[derive(Debug)]
 pub struct OverviewState {
@@ -75,6 +89,11 @@ impl OverviewState {
     /// The domain exists (and the users screen has something to show).
     pub fn has_domain(&self) -> bool {
         matches!(self.studio, Loadable::Loaded(_))
+    }
+
+    /// The domain exists without DefaultSpaceSettings: `s` brings it up to date (UpdateDomain).
+    pub fn domain_outdated(&self) -> bool {
+        matches!(&self.studio, Loadable::Loaded((d, _)) if d.lacks_space_defaults())
     }
 
     /// No domain yet: `s` creates it.
@@ -205,6 +224,21 @@ impl OverviewState {
                     lines.push(row(
                         "FailureReason",
                         vec![Span::styled(reason.clone(), theme.error())],
+                    ));
+                }
+                if d.lacks_space_defaults() {
+                    lines.push(row(
+                        "Spaces",
+                        vec![Span::styled(
+                            if self.read_only {
+                                "no default execution role or security group for shared spaces \
+                                 (DefaultSpaceSettings); read-only: not updated"
+                            } else {
+                                "no default execution role or security group for shared spaces \
+                                 (DefaultSpaceSettings): press s to update the domain"
+                            },
+                            theme.warn(),
+                        )],
                     ));
                 }
                 let apps: usize = users.iter().map(UserView::running_apps).sum();

@@ -28,6 +28,9 @@ pub struct SessionState {
     /// Profile names; index 0 is the default chain.
     pub profiles: Vec<String>,
     pub profile_idx: usize,
+    /// The regions of the picker: studio-tui's list, plus the region in use when the list does
+    /// not know it (it is used with a warning, never replaced by a listed one).
+    pub regions: Vec<String>,
     pub region_idx: usize,
     pub focus: Focus,
     pub identity: Loadable<Identity, AwsError>,
@@ -63,13 +66,18 @@ impl SessionState {
         let profile_idx = profile
             .and_then(|p| profiles.iter().position(|x| x == p))
             .unwrap_or(0);
+        let mut regions: Vec<String> = REGIONS.iter().map(|r| r.to_string()).collect();
+        if let Some(r) = region {
+            add_region(&mut regions, r);
+        }
         let region_idx = region
-            .and_then(|r| REGIONS.iter().position(|x| *x == r))
-            .or_else(|| REGIONS.iter().position(|x| *x == "us-east-1"))
+            .and_then(|r| regions.iter().position(|x| x == r))
+            .or_else(|| regions.iter().position(|x| x == "us-east-1"))
             .unwrap_or(0);
         SessionState {
             profiles,
             profile_idx,
+            regions,
             region_idx,
             focus: Focus::Profiles,
             identity: Loadable::Idle,
@@ -87,14 +95,15 @@ impl SessionState {
         self.identity = Loadable::Loading;
         Effect::Connect {
             profile: self.selected_profile(),
-            region: use_region_list.then(|| REGIONS[self.region_idx].to_string()),
+            region: use_region_list.then(|| self.regions[self.region_idx].clone()),
         }
     }
 
     pub fn on_connected(&mut self, result: Result<(Session, Identity), AwsError>) {
         match result {
             Ok((session, identity)) => {
-                if let Some(i) = REGIONS.iter().position(|r| *r == session.region) {
+                add_region(&mut self.regions, &session.region);
+                if let Some(i) = self.regions.iter().position(|r| *r == session.region) {
                     self.region_idx = i;
                 }
                 self.active_region = Some(session.region.clone());
@@ -112,7 +121,7 @@ impl SessionState {
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
         let len = match self.focus {
             Focus::Profiles => self.profiles.len(),
-            Focus::Regions => REGIONS.len(),
+            Focus::Regions => self.regions.len(),
         };
         let idx = match self.focus {
             Focus::Profiles => &mut self.profile_idx,
@@ -172,7 +181,7 @@ impl SessionState {
             f,
             regions_area,
             " Region ",
-            REGIONS.iter().copied(),
+            self.regions.iter().map(String::as_str),
             self.region_idx,
             self.focus == Focus::Regions,
             theme,
@@ -244,6 +253,13 @@ impl SessionState {
                 if let Some(url) = session.and_then(|s| s.endpoint_url.clone()) {
                     lines.push(Line::from(vec![label("Endpoint"), Span::raw(url)]));
                 }
+                if let Some(w) = session.and_then(|s| s.region_warning.clone()) {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::from(vec![
+                        Span::styled("⚠ ", theme.warn()),
+                        Span::styled(w, theme.warn()),
+                    ]));
+                }
                 lines.push(Line::raw(""));
                 lines.push(Line::from(vec![
                     Span::styled("Next: ", theme.key()),
@@ -285,6 +301,14 @@ impl SessionState {
                 .wrap(Wrap { trim: false }),
             area,
         );
+    }
+}
+
+/// Put a region the built-in list does not know into the picker, in sorted place.
+fn add_region(regions: &mut Vec<String>, region: &str) {
+    if !region.is_empty() && !regions.iter().any(|r| r == region) {
+        let at = regions.partition_point(|r| r.as_str() < region);
+        regions.insert(at, region.to_string());
     }
 }
 

@@ -12,7 +12,7 @@ use super::Loadable;
 use crate::aws::AwsError;
 use crate::aws::studio::DomainInfo;
 use crate::core::params::validate_user_profile_name;
-use crate::ops::studio::{StudioMsg, UserOutcome, UserResult, UserView, VPC_ONLY_NOTE};
+use crate::ops::studio::{SIGN_IN_NOTE, StudioMsg, UserOutcome, UserResult, UserView};
 use crate::ui::action::Effect;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{KeyHint, spinner};
@@ -427,7 +427,7 @@ impl UsersState {
                     Loadable::Loaded(u) => {
                         lines.push(Line::styled(u.clone(), theme.key()));
                         lines.push(Line::raw(""));
-                        lines.push(Line::raw(VPC_ONLY_NOTE));
+                        lines.push(Line::raw(SIGN_IN_NOTE));
                     }
                     Loadable::Failed(e) => {
                         lines.push(Line::styled(e.message.clone(), theme.error()))

@@ -1,0 +1,194 @@
+//! Preflight's bucket-name check against exact answers (aws-smithy-mocks): names are tied to the
+//! stack's own AWS::S3::Bucket resources (ListStackResources physical ids), not to HeadBucket's
+//! status alone. On a real account the stack's buckets answer 403 outside the VPC.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cloudformation::operation::list_stack_resources::ListStackResourcesOutput;
+use aws_sdk_cloudformation::types::{ResourceStatus, StackResourceSummary};
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_smithy_mocks::{
+    MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock, mock_client,
+};
+use studio_tui::aws::stacks::StackInfo;
+use studio_tui::aws::{self, SessionOptions};
+use studio_tui::core::cidr::{Finding, Severity};
+use studio_tui::ops::preflight::check_bucket_names;
+
+const PROJECT: &str = "demo";
+const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/demo/1";
+
+/// HeadBucket on `bucket` answers this HTTP status (as S3 does: an empty body).
+fn head(bucket: &'static str, status: u16) -> Rule {
+    mock!(aws_sdk_s3::Client::head_bucket)
+        .match_requests(move |r| r.bucket() == Some(bucket))
+        .sequence()
+        .http_status(status, None)
+        .repeatedly()
+        .build()
+}
+
+fn s3(rules: &[&Rule]) -> aws_sdk_s3::Client {
+    let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for r in rules {
+        interceptor = interceptor.with_rule(r);
+    }
+    let conf = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .http_client(create_mock_http_client())
+        .interceptor(interceptor)
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+/// ListStackResources answering these (logical id, physical id) buckets and a VPC.
+fn stack_buckets(buckets: &'static [(&'static str, &'static str)]) -> Rule {
+    mock!(aws_sdk_cloudformation::Client::list_stack_resources)
+        .match_requests(|r| r.stack_name() == Some(STACK_ID))
+        .then_output(move || {
+            let mut out = ListStackResourcesOutput::builder().stack_resource_summaries(
+                StackResourceSummary::builder()
+                    .logical_resource_id("Vpc")
+                    .physical_resource_id("vpc-0123")
+                    .resource_type("AWS::EC2::VPC")
+                    .resource_status(ResourceStatus::CreateComplete)
+                    .last_updated_timestamp(aws_smithy_types::DateTime::from_secs(1_700_000_000))
+                    .build(),
+            );
+            for (logical, physical) in buckets {
+                out = out.stack_resource_summaries(
+                    StackResourceSummary::builder()
+                        .logical_resource_id(*logical)
+                        .physical_resource_id(*physical)
+                        .resource_type("AWS::S3::Bucket")
+                        .resource_status(ResourceStatus::CreateComplete)
+                        .last_updated_timestamp(aws_smithy_types::DateTime::from_secs(
+                            1_700_000_000,
+                        ))
+                        .build(),
+                );
+            }
+            out.build()
+        })
+}
+
+fn stack() -> StackInfo {
+    StackInfo {
+        stack_id: STACK_ID.into(),
+        stack_name: PROJECT.into(),
+        status: "UPDATE_COMPLETE".into(),
+        status_reason: None,
+        outputs: BTreeMap::new(),
+        parameters: BTreeMap::new(),
+        creation_time: None,
+        last_updated_time: None,
+    }
+}
+
+async fn findings(s3_rules: &[&Rule], cfn: Rule, with_stack: bool) -> Vec<Finding> {
+    let opts = SessionOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some("http://127.0.0.1:9".into()),
+        fake_credentials: true,
+        ..SessionOptions::default()
+    };
+    let session = aws::connect(&opts)
+        .await
+        .unwrap()
+        .with_s3_client(s3(s3_rules))
+        .with_cloudformation_client(mock_client!(
+            aws_sdk_cloudformation,
+            RuleMode::MatchAny,
+            [&cfn]
+        ));
+    let st = stack();
+    check_bucket_names(&session, PROJECT, with_stack.then_some(&st)).await
+}
+
+fn about<'a>(findings: &'a [Finding], bucket: &str) -> Vec<&'a Finding> {
+    findings
+        .iter()
+        .filter(|f| f.message.contains(bucket))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_stacks_own_buckets_are_fine_even_when_head_bucket_says_403() {
+    let data = head("demo-data", 403);
+    let models = head("demo-models", 403);
+    let cfn = stack_buckets(&[("DataBucket", "demo-data"), ("ModelsBucket", "demo-models")]);
+    let f = findings(&[&data, &models], cfn, true).await;
+    assert!(!f.iter().any(Finding::is_error), "{f:#?}");
+    for b in ["demo-data", "demo-models"] {
+        let hit = about(&f, b);
+        assert_eq!(hit.len(), 1, "{f:#?}");
+        assert_eq!(hit[0].severity, Severity::Info);
+        assert_eq!(hit[0].code, "BUCKET_EXISTS");
+        assert!(
+            hit[0].message.contains("the stack demo's own"),
+            "{}",
+            hit[0].message
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bucket_of_this_account_that_is_not_the_stacks_is_an_error() {
+    // HeadBucket 200 (this account's bucket) on a name the stack does not own.
+    let data = head("demo-data", 403);
+    let models = head("demo-models", 200);
+    let cfn = stack_buckets(&[("DataBucket", "demo-data")]);
+    let f = findings(&[&data, &models], cfn, true).await;
+    let hit = about(&f, "demo-models");
+    assert_eq!(hit.len(), 1, "{f:#?}");
+    assert_eq!(hit[0].severity, Severity::Error);
+    assert_eq!(hit[0].code, "BUCKET_EXISTS");
+    assert!(
+        hit[0]
+            .message
+            .contains("not one of the stack demo's resources")
+    );
+    assert!(
+        hit[0].fix.contains("--project-name") && hit[0].fix.contains("delete or rename"),
+        "{}",
+        hit[0].fix
+    );
+    // the stack's own bucket is still fine
+    assert_eq!(about(&f, "demo-data")[0].severity, Severity::Info);
+}
+
+#[tokio::test]
+async fn a_forbidden_bucket_that_is_not_the_stacks_is_an_error() {
+    let data = head("demo-data", 403);
+    let models = head("demo-models", 404);
+    let cfn = stack_buckets(&[("ModelsBucket", "demo-models")]);
+    let f = findings(&[&data, &models], cfn, true).await;
+    let hit = about(&f, "demo-data");
+    assert_eq!(hit.len(), 1, "{f:#?}");
+    assert_eq!(hit[0].severity, Severity::Error);
+    assert_eq!(hit[0].code, "BUCKET_TAKEN");
+    assert!(hit[0].fix.contains("--project-name"));
+}
+
+#[tokio::test]
+async fn without_a_stack_every_existing_name_is_an_error_and_404_is_free() {
+    let data = head("demo-data", 200);
+    let models = head("demo-models", 301);
+    let cfn = stack_buckets(&[]);
+    let f = findings(&[&data, &models], cfn, false).await;
+    let codes: Vec<(&str, Severity)> = f.iter().map(|x| (x.code, x.severity)).collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("BUCKET_EXISTS", Severity::Error),
+            ("BUCKET_OTHER_REGION", Severity::Error)
+        ],
+        "{f:#?}"
+    );
+    let data = head("demo-data", 404);
+    let models = head("demo-models", 404);
+    let f = findings(&[&data, &models], stack_buckets(&[]), false).await;
+    assert!(f.is_empty(), "{f:#?}");
+}
