@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import boto3
@@ -123,6 +124,77 @@ def test_fixture(url: str) -> None:
     atts = ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
     check(any(a["VpcId"] == names["legacy-analytics"]["VpcId"] for a in atts),
           "fixture: transit gateway attached to legacy-analytics")
+
+
+# Every endpoint service studio-environment.yaml creates (the ServiceName: lines).
+TEMPLATE_SERVICES = [f"com.amazonaws.{REGION}.{s}" for s in (
+    "s3", "sagemaker.api", "sagemaker.runtime", "sagemaker.featurestore-runtime",
+    "sagemaker.metrics", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr", "servicecatalog")] + [
+    f"aws.sagemaker.{REGION}.notebook", f"aws.sagemaker.{REGION}.studio"]
+
+
+def test_zones(url: str) -> None:
+    ec2 = client(url, "ec2")
+    metrics = f"com.amazonaws.{REGION}.sagemaker.metrics"
+    out = ec2.describe_vpc_endpoint_services(ServiceNames=TEMPLATE_SERVICES)
+    check(sorted(out["ServiceNames"]) == sorted(TEMPLATE_SERVICES),
+          "DescribeVpcEndpointServices lists every template service once in ServiceNames")
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    check(all(d["AvailabilityZones"] == zones for d in out["ServiceDetails"]),
+          "by default every service is offered in every zone")
+    types = {(d["ServiceName"], d["ServiceType"][0]["ServiceType"]) for d in out["ServiceDetails"]}
+    check((f"com.amazonaws.{REGION}.s3", "Gateway") in types
+          and (f"aws.sagemaker.{REGION}.studio", "Interface") in types, "ServiceType Gateway / Interface")
+    expect_error(lambda: ec2.describe_vpc_endpoint_services(
+        ServiceNames=[metrics, f"com.amazonaws.{REGION}.nonexistent"]),
+        "InvalidServiceName", "unknown name in ServiceNames")
+    out = ec2.describe_vpc_endpoint_services(Filters=[{"Name": "service-name", "Values": [metrics]}])
+    check(out["ServiceNames"] == [metrics], "Filter service-name (moto alone fails with HTTP 500)")
+    out = ec2.describe_vpc_endpoint_services(
+        Filters=[{"Name": "service-type", "Values": ["Gateway"]}])
+    check(f"com.amazonaws.{REGION}.s3" in out["ServiceNames"]
+          and metrics not in out["ServiceNames"], "Filter service-type Gateway")
+
+    cfg = http(f"{url}/_studio/config", "POST", {"zone_gaps": {"us-east-1a": [metrics]}})
+    check(cfg["zone_gaps"] == {"us-east-1a": [metrics]}, "POST /_studio/config zone_gaps")
+    out = ec2.describe_vpc_endpoint_services(ServiceNames=[metrics])
+    check(out["ServiceDetails"][0]["AvailabilityZones"] == zones[1:],
+          "a zone gap removes the zone from the service's AvailabilityZones")
+    http(f"{url}/_studio/config", "POST", {"zone_gaps": {z: [metrics] for z in zones}})
+    expect_error(lambda: ec2.describe_vpc_endpoint_services(ServiceNames=[metrics]),
+                 "InvalidServiceName", "a service lacking in every zone is not offered")
+    try:
+        http(f"{url}/_studio/config", "POST", {"zone_gaps": ["bad"]})
+        check(False, "bad zone_gaps rejected")
+    except urllib.error.HTTPError as exc:
+        check(exc.code == 400, "bad zone_gaps -> 400")
+
+    azs = ec2.describe_availability_zones()["AvailabilityZones"]
+    check(all(z["ZoneType"] == "availability-zone" and z["OptInStatus"] == "opt-in-not-required"
+              for z in azs), "standard zones: ZoneType availability-zone, opt-in-not-required")
+    http(f"{url}/_studio/config", "POST", {"extra_zones": [
+        {"ZoneName": "us-east-1-bos-1a", "ZoneType": "local-zone", "OptInStatus": "opted-in"},
+        {"ZoneName": "us-east-1-wl1-bos-wlz-1", "ZoneType": "wavelength-zone",
+         "OptInStatus": "not-opted-in"}]})
+    azs = ec2.describe_availability_zones()["AvailabilityZones"]
+    local = [z for z in azs if z["ZoneType"] != "availability-zone"]
+    check([(z["ZoneName"], z["ZoneType"], z["OptInStatus"], z["ParentZoneName"]) for z in local]
+          == [("us-east-1-bos-1a", "local-zone", "opted-in", "us-east-1a")],
+          "opted-in Local Zone listed; not-opted-in Wavelength Zone hidden")
+    azs = ec2.describe_availability_zones(AllAvailabilityZones=True)["AvailabilityZones"]
+    check(any(z["ZoneName"] == "us-east-1-wl1-bos-wlz-1" and z["ZoneType"] == "wavelength-zone"
+              for z in azs), "AllAvailabilityZones=true lists the not-opted-in Wavelength Zone")
+    azs = ec2.describe_availability_zones(
+        Filters=[{"Name": "zone-type", "Values": ["availability-zone"]}])["AvailabilityZones"]
+    check([z["ZoneName"] for z in azs] == zones, "Filter zone-type availability-zone")
+    out = ec2.describe_vpc_endpoint_services(ServiceNames=[f"com.amazonaws.{REGION}.sts"])
+    check("us-east-1-bos-1a" not in out["ServiceDetails"][0]["AvailabilityZones"],
+          "endpoint services are not offered in Local Zones")
+    http(f"{url}/moto-api/reset", "POST")
+    cfg = http(f"{url}/_studio/config")
+    check(cfg["zone_gaps"] == {} and cfg["extra_zones"] == [], "/moto-api/reset clears zone state")
+    out = ec2.describe_vpc_endpoint_services(ServiceNames=[metrics])
+    check(out["ServiceDetails"][0]["AvailabilityZones"] == zones, "after reset: offered everywhere")
 
 
 def test_control(url: str) -> None:
@@ -570,7 +642,7 @@ def main() -> int:
     proc, url = start(["--port", "0", "--seed-vpcs"])
     print(f"emulator at {url}")
     try:
-        for test in (test_fixture, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
+        for test in (test_fixture, test_zones, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
                      test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)

@@ -45,6 +45,10 @@ def install_extensions() -> list[str]:
 
     ec2_fast.install()
     installed.append("ec2_fast")
+    from . import ec2_zones
+
+    ec2_zones.install()
+    installed.append("ec2_zones")
     return installed
 
 
