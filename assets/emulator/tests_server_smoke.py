@@ -126,6 +126,54 @@ def test_fixture(url: str) -> None:
           "fixture: transit gateway attached to legacy-analytics")
 
 
+def test_shared_tgw(url: str) -> None:
+    out = http(f"{url}/_studio/seed", "POST", {"fixture": "shared-tgw"})["fixture"][0]
+    check(out["transit_gateway_owner"] == "210987654321", "POST /_studio/seed shared-tgw")
+    ec2 = client(url, "ec2")
+    tgw_id, rt_id = out["transit_gateway"], out["transit_gateway_route_table"]
+    vpc = ec2.describe_vpcs(VpcIds=[out["vpc"]])["Vpcs"][0]
+    check(vpc["CidrBlock"] == "10.8.0.0/16" and vpc["OwnerId"] == "123456789012",
+          "shared-tgw: VPC 10.8.0.0/16 in this account")
+    atts = ec2.describe_transit_gateway_attachments(
+        Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])["TransitGatewayAttachments"]
+    check(len(atts) == 1 and atts[0]["TransitGatewayOwnerId"] == "210987654321"
+          and atts[0]["ResourceOwnerId"] == "123456789012" and atts[0]["ResourceId"] == vpc["VpcId"],
+          "DescribeTransitGatewayAttachments: TransitGatewayOwnerId 210987654321, ResourceOwnerId ours")
+    vatts = ec2.describe_transit_gateway_vpc_attachments(
+        Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])["TransitGatewayVpcAttachments"]
+    check(len(vatts) == 1 and vatts[0]["VpcOwnerId"] == "123456789012"
+          and vatts[0]["VpcId"] == vpc["VpcId"], "DescribeTransitGatewayVpcAttachments: our VPC")
+    tgws = {t["TransitGatewayId"]: t for t in ec2.describe_transit_gateways()["TransitGateways"]}
+    check(tgw_id in tgws and tgws[tgw_id]["OwnerId"] == "210987654321",
+          "DescribeTransitGateways lists the shared gateway with OwnerId 210987654321")
+    only = ec2.describe_transit_gateways(TransitGatewayIds=[tgw_id])["TransitGateways"]
+    check([t["TransitGatewayId"] for t in only] == [tgw_id], "DescribeTransitGateways by id")
+    tables = ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
+    check(all(t["TransitGatewayRouteTableId"] != rt_id for t in tables),
+          "the owner's route table is not listed")
+    expect_error(lambda: ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=rt_id, Filters=[{"Name": "type", "Values": ["static"]}]),
+        "InvalidRouteTableID.NotFound", "SearchTransitGatewayRoutes on the owner's route table")
+    expect_error(lambda: ec2.describe_transit_gateway_route_tables(TransitGatewayRouteTableIds=[rt_id]),
+                 "InvalidRouteTableID.NotFound", "DescribeTransitGatewayRouteTables with its id")
+    expect_error(lambda: ec2.get_transit_gateway_route_table_propagations(
+        TransitGatewayRouteTableId=rt_id), "InvalidRouteTableID.NotFound",
+        "GetTransitGatewayRouteTablePropagations with its id")
+    creds = client(url, "sts").assume_role(RoleArn="arn:aws:iam::210987654321:role/network-admin",
+                                           RoleSessionName="owner")["Credentials"]
+    owner = boto3.client("ec2", region_name=REGION, endpoint_url=url,
+                         aws_access_key_id=creds["AccessKeyId"],
+                         aws_secret_access_key=creds["SecretAccessKey"],
+                         aws_session_token=creds["SessionToken"])
+    routes = owner.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=rt_id, Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
+    check([r["DestinationCidrBlock"] for r in routes] == ["10.9.0.0/16"],
+          "the owner account reads its static route 10.9.0.0/16")
+    http(f"{url}/moto-api/reset", "POST")
+    check(all(t["OwnerId"] == "123456789012" for t in ec2.describe_transit_gateways()["TransitGateways"]),
+          "/moto-api/reset drops the shared gateway (only --seed-vpcs is re-seeded)")
+
+
 # Every endpoint service studio-environment.yaml creates (the ServiceName: lines).
 TEMPLATE_SERVICES = [f"com.amazonaws.{REGION}.{s}" for s in (
     "s3", "sagemaker.api", "sagemaker.runtime", "sagemaker.featurestore-runtime",
@@ -636,13 +684,23 @@ def test_cli() -> None:
                  "ThrottlingException", "--faults throttle=1 applies")
     proc.send_signal(signal.SIGINT)
     check(proc.wait(timeout=15) == 0, "SIGINT stops the emulator with exit 0")
+    proc, url = start(["--seed-shared-tgw"])
+    try:
+        ec2 = client(url, "ec2")
+        owners = lambda: {t["OwnerId"] for t in ec2.describe_transit_gateways()["TransitGateways"]}
+        check(owners() == {"210987654321"}, "--seed-shared-tgw seeds the shared gateway")
+        http(f"{url}/moto-api/reset", "POST")
+        check(owners() == {"210987654321"}, "--seed-shared-tgw re-seeds after reset")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
 
 
 def main() -> int:
     proc, url = start(["--port", "0", "--seed-vpcs"])
     print(f"emulator at {url}")
     try:
-        for test in (test_fixture, test_zones, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
+        for test in (test_fixture, test_shared_tgw, test_zones, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
                      test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)

@@ -207,8 +207,12 @@ def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
             body = _body(environ)
             if not isinstance(body, dict):
                 raise SpecError("expected a JSON object")
-            if body.get("fixture"):
-                return _json(start_response, 200, {"fixture": seed.seed_fixture(
+            fixture = body.get("fixture")
+            if fixture:
+                name = "default" if fixture is True else fixture
+                if name not in seed.FIXTURES:
+                    raise SpecError(f"fixture: expected true or one of {', '.join(sorted(seed.FIXTURES))}")
+                return _json(start_response, 200, {"fixture": seed.FIXTURES[name](
                     body.get("regions") or None)})
             n = body.get("vpcs", 0)
             if isinstance(n, bool) or not isinstance(n, int):

@@ -49,6 +49,10 @@ def install_extensions() -> list[str]:
 
     ec2_zones.install()
     installed.append("ec2_zones")
+    from . import ec2_tgw
+
+    ec2_tgw.install()
+    installed.append("ec2_tgw")
     return installed
 
 
