@@ -1025,10 +1025,168 @@ Resources:
             SETTINGS.pace = 0
             cfn.wait_idle(60)
 
+    EARLY_REASON = ("The following hook(s)/validation failed: [AWS::EarlyValidation::ResourceExistenceCheck]. "
+                    "To troubleshoot Early Validation errors, use the DescribeEvents API for detailed failure "
+                    "information.")
+
+    def _all_operation_events(**kw):
+        events, token, pages = [], None, 0
+        while True:
+            resp = cf.describe_events(**kw, **({"NextToken": token} if token else {}))
+            pages += 1
+            check(len(resp["OperationEvents"]) <= 100, "DescribeEvents page larger than 100")
+            events += resp["OperationEvents"]
+            token = resp.get("NextToken")
+            if not token:
+                return events, pages
+
+    @section("early validation: existing bucket / role names fail the change set, DescribeEvents tells which")
+    def t_early_validation():
+        if not os.path.exists(REAL_TEMPLATE):
+            print("     (real template not present: skipped)")
+            return
+        s3.create_bucket(Bucket="sagemaker-studio-vpc-data")
+        iam.create_role(RoleName="sagemaker-studio-vpc-notebook-role", AssumeRolePolicyDocument="{}")
+        try:
+            r = cf.create_change_set(StackName="ev", ChangeSetName="deploy", ChangeSetType="CREATE",
+                                     TemplateBody=_real_body(), Capabilities=["CAPABILITY_NAMED_IAM"])
+            cs = cf.describe_change_set(ChangeSetName=r["Id"])
+            check((cs["Status"], cs["ExecutionStatus"]) == ("FAILED", "UNAVAILABLE"), f"{cs['Status']} {cs['ExecutionStatus']}")
+            check(cs["StatusReason"] == EARLY_REASON, cs["StatusReason"])
+            check(status(cf, "ev") == "REVIEW_IN_PROGRESS", status(cf, "ev"))
+            code, _ = _error(cf.execute_change_set, ChangeSetName=r["Id"])
+            check(code in ("InvalidChangeSetStatus", "ValidationError"), f"execute a FAILED change set: {code}")
+            evs = cf.describe_events(StackName="ev", ChangeSetName="deploy",
+                                     Filters={"FailedEvents": True})["OperationEvents"]
+            got = {(e["LogicalResourceId"], e["ResourceType"], e["ValidationPath"], e["ValidationStatusReason"]) for e in evs}
+            want = {("DataBucket", "AWS::S3::Bucket", "/Resources/DataBucket",
+                     "Resource of type 'AWS::S3::Bucket' with identifier 'sagemaker-studio-vpc-data' already exists."),
+                    ("ExecutionRole", "AWS::IAM::Role", "/Resources/ExecutionRole",
+                     "Resource of type 'AWS::IAM::Role' with identifier 'sagemaker-studio-vpc-notebook-role' already exists.")}
+            check(got == want, f"validation events {got}")
+            for e in evs:
+                check(e["EventType"] == "VALIDATION_ERROR" and e["ValidationName"] == "NAME_CONFLICT_VALIDATION"
+                      and e["ValidationFailureMode"] == "FAIL" and e["ValidationStatus"] == "FAILED"
+                      and e["OperationType"] == "CREATE_CHANGESET" and e["OperationStatus"] == "FAILED"
+                      and e["StackId"] == r["StackId"] and e["EventId"] and e["Timestamp"]
+                      and e["StartTime"] and e["EndTime"], f"event fields {e}")
+            op = evs[0]["OperationId"]
+            check(len({e["OperationId"] for e in evs}) == 1, "one operation")
+            by_arn = cf.describe_events(ChangeSetName=r["Id"], Filters={"FailedEvents": True})["OperationEvents"]
+            check({e["EventId"] for e in by_arn} == {e["EventId"] for e in evs}, "ChangeSetName as ARN")
+            by_op = cf.describe_events(OperationId=op)["OperationEvents"]
+            check({e["EventType"] for e in by_op} == {"VALIDATION_ERROR", "STACK_EVENT"}
+                  and any(e.get("ResourceStatus") == "REVIEW_IN_PROGRESS" for e in by_op), "OperationId: + REVIEW_IN_PROGRESS")
+            check(cf.describe_stacks(StackName="ev")["Stacks"][0]["LastOperations"]
+                  == [{"OperationType": "CREATE_CHANGESET", "OperationId": op}], "LastOperations")
+            code, msg = _error(cf.describe_events, StackName="ev", ChangeSetName="nope")
+            check(code == "ChangeSetNotFound", f"{code} {msg}")
+            code, msg = _error(cf.describe_events)
+            check(code == "ValidationError" and "must be specified" in msg, f"{code} {msg}")
+            r2 = cf.create_change_set(StackName="ev", ChangeSetName="novalidation", ChangeSetType="CREATE",
+                                      TemplateBody=_real_body(), Capabilities=["CAPABILITY_NAMED_IAM"],
+                                      DisableValidation=True)
+            check(cf.describe_change_set(ChangeSetName=r2["Id"])["Status"] == "CREATE_COMPLETE", "DisableValidation")
+            # another project name: no conflict
+            r3 = cf.create_change_set(StackName="ev", ChangeSetName="other", ChangeSetType="CREATE",
+                                      TemplateBody=_real_body(), Capabilities=["CAPABILITY_NAMED_IAM"],
+                                      Parameters=_params(ProjectName="ev-other"))
+            check(cf.describe_change_set(ChangeSetName=r3["Id"])["Status"] == "CREATE_COMPLETE", "no conflict")
+            check(not cf.describe_events(ChangeSetName=r3["Id"], Filters={"FailedEvents": True})["OperationEvents"],
+                  "no validation events for a clean change set")
+            cf.delete_stack(StackName="ev")
+        finally:
+            s3.delete_bucket(Bucket="sagemaker-studio-vpc-data")
+            iam.delete_role(RoleName="sagemaker-studio-vpc-notebook-role")
+        _assert_clean()
+
+    @section("early validation: KMS alias and log group; an update never conflicts with its own resources")
+    def t_early_validation_update():
+        tpl = """
+Parameters:
+  P: {Type: String, Default: evu}
+Resources:
+  Key: {Type: AWS::KMS::Key, Properties: {KeyPolicy: {Version: "2012-10-17", Statement: []}}}
+  Alias: {Type: AWS::KMS::Alias, Properties: {AliasName: !Sub "alias/${P}-key", TargetKeyId: !Ref Key}}
+  Logs: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: !Join ["/", ["", !Ref P, alert]]}}
+  Bucket: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub "${P}-${AWS::AccountId}"}}
+"""
+        sid = cf.create_stack(StackName="evu", TemplateBody=tpl)["StackId"]
+        check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
+        # same template again, with a tag change: the stack's own named resources are not conflicts
+        r = cf.create_change_set(StackName="evu", ChangeSetName="retag", TemplateBody=tpl.replace(
+            "BucketName: !Sub \"${P}-${AWS::AccountId}\"}", "BucketName: !Sub \"${P}-${AWS::AccountId}\", Tags: [{Key: a, Value: b}]}"))
+        cs = cf.describe_change_set(ChangeSetName=r["Id"])
+        check(cs["Status"] == "CREATE_COMPLETE", f"own resources: {cs['Status']} {cs.get('StatusReason')}")
+        cf.delete_change_set(ChangeSetName=r["Id"])
+        # a second copy of each named resource under new logical ids: they conflict with the first
+        twin = tpl + """
+  Alias2: {Type: AWS::KMS::Alias, Properties: {AliasName: !Sub "alias/${P}-key", TargetKeyId: !Ref Key}}
+  Logs2: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: !Join ["/", ["", !Ref P, alert]]}}
+  Bucket2: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub "${P}-${AWS::AccountId}"}}
+"""
+        r = cf.create_change_set(StackName="evu", ChangeSetName="twin", TemplateBody=twin)
+        cs = cf.describe_change_set(ChangeSetName=r["Id"])
+        check(cs["Status"] == "FAILED" and cs["StatusReason"] == EARLY_REASON, cs.get("StatusReason"))
+        evs = cf.describe_events(StackName="evu", ChangeSetName="twin", Filters={"FailedEvents": True})["OperationEvents"]
+        check(sorted((e["LogicalResourceId"], e["ValidationPath"]) for e in evs)
+              == [("Alias2", "/Resources/Alias2"), ("Bucket2", "/Resources/Bucket2"), ("Logs2", "/Resources/Logs2")],
+              f"conflicts {[(e['LogicalResourceId'], e['ValidationStatusReason']) for e in evs]}")
+        check(cf.describe_stacks(StackName="evu")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE", "stack untouched")
+        cf.delete_stack(StackName="evu")
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+        _assert_clean()
+
+    @section("DescribeEvents: stack operations, OperationId on stack events, failures, paging")
+    def t_describe_events_ops():
+        many = "Resources:\n" + "".join(
+            f"  G{i}: {{Type: AWS::Logs::LogGroup, Properties: {{LogGroupName: /ops/g{i}}}}}\n" for i in range(60))
+        sid = cf.create_stack(StackName="ops", TemplateBody=many, ClientRequestToken="tok-ops")["StackId"]
+        check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
+        events, pages = _all_operation_events(StackName="ops")
+        check(pages == 2 and len(events) == 2 + 3 * 60, f"{len(events)} events in {pages} pages")
+        check({(e["OperationType"], e["OperationStatus"]) for e in events} == {("CREATE_STACK", "SUCCEEDED")}, "one op")
+        check(events[0]["EventType"] == "STACK_EVENT" and events[0]["ResourceStatus"] == "CREATE_COMPLETE",
+              f"newest first: {events[0]}")
+        check({e["EventType"] for e in events[1:-1]} == {"PROGRESS_EVENT"}, "resource events are PROGRESS_EVENT")
+        check(all(e.get("ClientRequestToken") == "tok-ops" for e in events), "ClientRequestToken")
+        stack_events, _ = all_events(cf, sid)
+        check({e.get("OperationId") for e in stack_events} == {events[0]["OperationId"]},
+              "DescribeStackEvents carries OperationId")
+        code, msg = _error(cf.describe_events, StackName="ops", NextToken="zzz")
+        check(code == "ValidationError", f"bad token {code} {msg}")
+        cf.delete_stack(StackName="ops")
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+        ops = {e["OperationType"]: e["OperationStatus"] for e in _all_operation_events(StackName=sid)[0]}
+        check(ops == {"CREATE_STACK": "SUCCEEDED", "DELETE_STACK": "SUCCEEDED"}, f"ops {ops}")
+        # a failed create: PROVISIONING_ERROR events, a ROLLBACK operation, FailedEvents
+        SETTINGS.fail_resources["G1"] = "boom"
+        try:
+            sid = cf.create_stack(StackName="ops2", TemplateBody=many.replace("/ops/", "/ops2/"))["StackId"]
+            check(wait_status(cf, sid) == "ROLLBACK_COMPLETE", status(cf, sid))
+        finally:
+            SETTINGS.fail_resources.clear()
+        failed = cf.describe_events(StackName="ops2", Filters={"FailedEvents": True})["OperationEvents"]
+        check(failed and all(e["ResourceStatus"].endswith("_FAILED") for e in failed), "FailedEvents")
+        check(any(e["LogicalResourceId"] == "G1" and e["EventType"] == "PROVISIONING_ERROR"
+                  and e["ResourceStatusReason"] == "boom" and e["OperationType"] == "CREATE_STACK"
+                  and e["OperationStatus"] == "FAILED" for e in failed), f"G1 failure {failed[:3]}")
+        ops = {e["OperationType"]: e["OperationStatus"] for e in _all_operation_events(StackName="ops2")[0]}
+        check(ops == {"CREATE_STACK": "FAILED", "ROLLBACK": "SUCCEEDED"}, f"ops {ops}")
+        rb = [e for e in _all_operation_events(StackName="ops2")[0] if e["OperationType"] == "ROLLBACK"]
+        only, _ = _all_operation_events(OperationId=rb[0]["OperationId"])
+        check({e["EventId"] for e in only} == {e["EventId"] for e in rb}, "OperationId filter")
+        check(cf.describe_stacks(StackName="ops2")["Stacks"][0]["LastOperations"][0]["OperationType"] == "ROLLBACK",
+              "LastOperations after rollback")
+        cf.delete_stack(StackName="ops2")
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+        _assert_clean()
+
     for t in (t_changeset_create, t_execute, t_backends, t_update_changeset, t_update_rollback, t_delete,
               t_create_rollback, t_failure_modes, t_paced, t_review_delete, t_real, t_package, t_real_other_project,
               t_param_validation, t_validate_template, t_template_url, t_delete_failed,
-              t_deletion_policy_update, t_reset):
+              t_deletion_policy_update, t_early_validation, t_early_validation_update,
+              t_describe_events_ops, t_reset):
         # CFN_SMOKE_ONLY=t_delete_failed,t_reset runs only those sections (while developing)
         only = [x for x in os.environ.get("CFN_SMOKE_ONLY", "").split(",") if x]
         if only and t.__wrapped_name__ not in only:

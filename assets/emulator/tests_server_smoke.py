@@ -126,6 +126,125 @@ def test_fixture(url: str) -> None:
           "fixture: transit gateway attached to legacy-analytics")
 
 
+def test_shared_tgw(url: str) -> None:
+    out = http(f"{url}/_studio/seed", "POST", {"fixture": "shared-tgw"})["fixture"][0]
+    check(out["transit_gateway_owner"] == "210987654321", "POST /_studio/seed shared-tgw")
+    ec2 = client(url, "ec2")
+    tgw_id, rt_id = out["transit_gateway"], out["transit_gateway_route_table"]
+    vpc = ec2.describe_vpcs(VpcIds=[out["vpc"]])["Vpcs"][0]
+    check(vpc["CidrBlock"] == "10.8.0.0/16" and vpc["OwnerId"] == "123456789012",
+          "shared-tgw: VPC 10.8.0.0/16 in this account")
+    atts = ec2.describe_transit_gateway_attachments(
+        Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])["TransitGatewayAttachments"]
+    check(len(atts) == 1 and atts[0]["TransitGatewayOwnerId"] == "210987654321"
+          and atts[0]["ResourceOwnerId"] == "123456789012" and atts[0]["ResourceId"] == vpc["VpcId"],
+          "DescribeTransitGatewayAttachments: TransitGatewayOwnerId 210987654321, ResourceOwnerId ours")
+    vatts = ec2.describe_transit_gateway_vpc_attachments(
+        Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])["TransitGatewayVpcAttachments"]
+    check(len(vatts) == 1 and vatts[0]["VpcOwnerId"] == "123456789012"
+          and vatts[0]["VpcId"] == vpc["VpcId"], "DescribeTransitGatewayVpcAttachments: our VPC")
+    tgws = {t["TransitGatewayId"]: t for t in ec2.describe_transit_gateways()["TransitGateways"]}
+    check(tgw_id in tgws and tgws[tgw_id]["OwnerId"] == "210987654321",
+          "DescribeTransitGateways lists the shared gateway with OwnerId 210987654321")
+    only = ec2.describe_transit_gateways(TransitGatewayIds=[tgw_id])["TransitGateways"]
+    check([t["TransitGatewayId"] for t in only] == [tgw_id], "DescribeTransitGateways by id")
+    tables = ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
+    check(all(t["TransitGatewayRouteTableId"] != rt_id for t in tables),
+          "the owner's route table is not listed")
+    expect_error(lambda: ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=rt_id, Filters=[{"Name": "type", "Values": ["static"]}]),
+        "InvalidRouteTableID.NotFound", "SearchTransitGatewayRoutes on the owner's route table")
+    expect_error(lambda: ec2.describe_transit_gateway_route_tables(TransitGatewayRouteTableIds=[rt_id]),
+                 "InvalidRouteTableID.NotFound", "DescribeTransitGatewayRouteTables with its id")
+    expect_error(lambda: ec2.get_transit_gateway_route_table_propagations(
+        TransitGatewayRouteTableId=rt_id), "InvalidRouteTableID.NotFound",
+        "GetTransitGatewayRouteTablePropagations with its id")
+    creds = client(url, "sts").assume_role(RoleArn="arn:aws:iam::210987654321:role/network-admin",
+                                           RoleSessionName="owner")["Credentials"]
+    owner = boto3.client("ec2", region_name=REGION, endpoint_url=url,
+                         aws_access_key_id=creds["AccessKeyId"],
+                         aws_secret_access_key=creds["SecretAccessKey"],
+                         aws_session_token=creds["SessionToken"])
+    routes = owner.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=rt_id, Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
+    check([r["DestinationCidrBlock"] for r in routes] == ["10.9.0.0/16"],
+          "the owner account reads its static route 10.9.0.0/16")
+    http(f"{url}/moto-api/reset", "POST")
+    check(all(t["OwnerId"] == "123456789012" for t in ec2.describe_transit_gateways()["TransitGateways"]),
+          "/moto-api/reset drops the shared gateway (only --seed-vpcs is re-seeded)")
+
+
+# Every endpoint service studio-environment.yaml creates (the ServiceName: lines).
+TEMPLATE_SERVICES = [f"com.amazonaws.{REGION}.{s}" for s in (
+    "s3", "sagemaker.api", "sagemaker.runtime", "sagemaker.featurestore-runtime",
+    "sagemaker.metrics", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr", "servicecatalog")] + [
+    f"aws.sagemaker.{REGION}.notebook", f"aws.sagemaker.{REGION}.studio"]
+
+
+def test_zones(url: str) -> None:
+    ec2 = client(url, "ec2")
+    metrics = f"com.amazonaws.{REGION}.sagemaker.metrics"
+    out = ec2.describe_vpc_endpoint_services(ServiceNames=TEMPLATE_SERVICES)
+    check(sorted(out["ServiceNames"]) == sorted(TEMPLATE_SERVICES),
+          "DescribeVpcEndpointServices lists every template service once in ServiceNames")
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    check(all(d["AvailabilityZones"] == zones for d in out["ServiceDetails"]),
+          "by default every service is offered in every zone")
+    types = {(d["ServiceName"], d["ServiceType"][0]["ServiceType"]) for d in out["ServiceDetails"]}
+    check((f"com.amazonaws.{REGION}.s3", "Gateway") in types
+          and (f"aws.sagemaker.{REGION}.studio", "Interface") in types, "ServiceType Gateway / Interface")
+    expect_error(lambda: ec2.describe_vpc_endpoint_services(
+        ServiceNames=[metrics, f"com.amazonaws.{REGION}.nonexistent"]),
+        "InvalidServiceName", "unknown name in ServiceNames")
+    out = ec2.describe_vpc_endpoint_services(Filters=[{"Name": "service-name", "Values": [metrics]}])
+    check(out["ServiceNames"] == [metrics], "Filter service-name (moto alone fails with HTTP 500)")
+    out = ec2.describe_vpc_endpoint_services(
+        Filters=[{"Name": "service-type", "Values": ["Gateway"]}])
+    check(f"com.amazonaws.{REGION}.s3" in out["ServiceNames"]
+          and metrics not in out["ServiceNames"], "Filter service-type Gateway")
+
+    cfg = http(f"{url}/_studio/config", "POST", {"zone_gaps": {"us-east-1a": [metrics]}})
+    check(cfg["zone_gaps"] == {"us-east-1a": [metrics]}, "POST /_studio/config zone_gaps")
+    out = ec2.describe_vpc_endpoint_services(ServiceNames=[metrics])
+    check(out["ServiceDetails"][0]["AvailabilityZones"] == zones[1:],
+          "a zone gap removes the zone from the service's AvailabilityZones")
+    http(f"{url}/_studio/config", "POST", {"zone_gaps": {z: [metrics] for z in zones}})
+    expect_error(lambda: ec2.describe_vpc_endpoint_services(ServiceNames=[metrics]),
+                 "InvalidServiceName", "a service lacking in every zone is not offered")
+    try:
+        http(f"{url}/_studio/config", "POST", {"zone_gaps": ["bad"]})
+        check(False, "bad zone_gaps rejected")
+    except urllib.error.HTTPError as exc:
+        check(exc.code == 400, "bad zone_gaps -> 400")
+
+    azs = ec2.describe_availability_zones()["AvailabilityZones"]
+    check(all(z["ZoneType"] == "availability-zone" and z["OptInStatus"] == "opt-in-not-required"
+              for z in azs), "standard zones: ZoneType availability-zone, opt-in-not-required")
+    http(f"{url}/_studio/config", "POST", {"extra_zones": [
+        {"ZoneName": "us-east-1-bos-1a", "ZoneType": "local-zone", "OptInStatus": "opted-in"},
+        {"ZoneName": "us-east-1-wl1-bos-wlz-1", "ZoneType": "wavelength-zone",
+         "OptInStatus": "not-opted-in"}]})
+    azs = ec2.describe_availability_zones()["AvailabilityZones"]
+    local = [z for z in azs if z["ZoneType"] != "availability-zone"]
+    check([(z["ZoneName"], z["ZoneType"], z["OptInStatus"], z["ParentZoneName"]) for z in local]
+          == [("us-east-1-bos-1a", "local-zone", "opted-in", "us-east-1a")],
+          "opted-in Local Zone listed; not-opted-in Wavelength Zone hidden")
+    azs = ec2.describe_availability_zones(AllAvailabilityZones=True)["AvailabilityZones"]
+    check(any(z["ZoneName"] == "us-east-1-wl1-bos-wlz-1" and z["ZoneType"] == "wavelength-zone"
+              for z in azs), "AllAvailabilityZones=true lists the not-opted-in Wavelength Zone")
+    azs = ec2.describe_availability_zones(
+        Filters=[{"Name": "zone-type", "Values": ["availability-zone"]}])["AvailabilityZones"]
+    check([z["ZoneName"] for z in azs] == zones, "Filter zone-type availability-zone")
+    out = ec2.describe_vpc_endpoint_services(ServiceNames=[f"com.amazonaws.{REGION}.sts"])
+    check("us-east-1-bos-1a" not in out["ServiceDetails"][0]["AvailabilityZones"],
+          "endpoint services are not offered in Local Zones")
+    http(f"{url}/moto-api/reset", "POST")
+    cfg = http(f"{url}/_studio/config")
+    check(cfg["zone_gaps"] == {} and cfg["extra_zones"] == [], "/moto-api/reset clears zone state")
+    out = ec2.describe_vpc_endpoint_services(ServiceNames=[metrics])
+    check(out["ServiceDetails"][0]["AvailabilityZones"] == zones, "after reset: offered everywhere")
+
+
 def test_control(url: str) -> None:
     cfg = http(f"{url}/_studio/config")
     check(cfg["pace"] == 0 and cfg["throttle_rate"] == 0, "GET /_studio/config")
@@ -981,14 +1100,26 @@ def test_cli() -> None:
                  "ThrottlingException", "--faults throttle=1 applies")
     proc.send_signal(signal.SIGINT)
     check(proc.wait(timeout=15) == 0, "SIGINT stops the emulator with exit 0")
+    proc, url = start(["--seed-shared-tgw"])
+    try:
+        ec2 = client(url, "ec2")
+        owners = lambda: {t["OwnerId"] for t in ec2.describe_transit_gateways()["TransitGateways"]}
+        check(owners() == {"210987654321"}, "--seed-shared-tgw seeds the shared gateway")
+        http(f"{url}/moto-api/reset", "POST")
+        check(owners() == {"210987654321"}, "--seed-shared-tgw re-seeds after reset")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
 
 
 def main() -> int:
     proc, url = start(["--port", "0", "--seed-vpcs"])
     print(f"emulator at {url}")
     try:
-        for test in (test_fixture, test_control, test_vpc_pages, test_vpc_render, test_sagemaker,
-                     test_ec2_dependencies, test_sagemaker_nfs, test_s3_policy, test_real_template_teardown, test_cloudformation, test_faults, test_reset):
+        for test in (test_fixture, test_shared_tgw, test_zones, test_control, test_vpc_pages,
+                     test_vpc_render, test_sagemaker, test_ec2_dependencies, test_sagemaker_nfs,
+                     test_s3_policy, test_real_template_teardown, test_cloudformation,
+                     test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")

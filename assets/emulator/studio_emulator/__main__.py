@@ -1,5 +1,5 @@
 """Entry point: ``python -m studio_emulator [--host H] [--port N] [--pace F] [--faults SPEC]
-[--seed-vpcs] [--exit-on-stdin-close] [-v]`` with assets/emulator on sys.path.
+[--seed-vpcs] [--seed-shared-tgw] [--exit-on-stdin-close] [-v]`` with assets/emulator on sys.path.
 
 Prints exactly one line ``STUDIO_EMULATOR_READY http://<host>:<port>`` to stdout once the server
 accepts connections. Logs go to stderr. SIGTERM / SIGINT stop it cleanly (exit 0).
@@ -28,6 +28,9 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed-vpcs", action="store_true",
                         help="create a few pre-existing VPCs (and re-create them after "
                              "/moto-api/reset)")
+    parser.add_argument("--seed-shared-tgw", action="store_true",
+                        help="create a VPC attached to a transit gateway shared from account "
+                             "210987654321 (and re-create it after /moto-api/reset)")
     parser.add_argument("--exit-on-stdin-close", action="store_true",
                         help="exit when standard input reaches end of file (parent died)")
     parser.add_argument("-v", "--verbose", action="count", default=0,
@@ -82,13 +85,19 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
 
-    if args.seed_vpcs:
+    if args.seed_vpcs or args.seed_shared_tgw:
         from . import seed
-
-        seed.seed_fixture()
         from . import server as server_mod
 
-        server_mod.RESEED_AFTER_RESET = seed.seed_fixture
+        fixtures = ([seed.seed_fixture] if args.seed_vpcs else []) + \
+            ([seed.seed_shared_tgw] if args.seed_shared_tgw else [])
+
+        def reseed() -> None:
+            for fixture in fixtures:
+                fixture()
+
+        reseed()
+        server_mod.RESEED_AFTER_RESET = reseed
 
     if stop.is_set():
         server.httpd.server_close()

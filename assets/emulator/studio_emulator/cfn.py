@@ -1648,6 +1648,11 @@ def install() -> None:
 
     MotoAPIBackend.reset = reset  # type: ignore[method-assign]
 
+    # 5. operation ids, DescribeEvents and early validation of change sets (cfn_events.py)
+    from . import cfn_events
+
+    cfn_events.install()
+
 
 def wait_idle(timeout: float = 60.0) -> bool:
     """Test helper: wait until no stack operation thread is running."""

@@ -76,8 +76,10 @@ _FLOAT_KEYS = ("pace", "throttle_rate", "error_5xx_rate", "drop_rate")
 
 
 def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
-    """Validate then apply a settings dict (keys as in SETTINGS, plus "faults": SPEC)."""
+    """Validate then apply a settings dict (keys as in SETTINGS, plus "faults": SPEC, plus the
+    zone state "zone_gaps" / "extra_zones" that ec2_zones keeps until /moto-api/reset)."""
     values = dict(values)
+    zone_values = {k: values.pop(k) for k in ("zone_gaps", "extra_zones") if k in values}
     if "faults" in values:
         spec = values.pop("faults")
         if not isinstance(spec, str):
@@ -113,6 +115,8 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
             clean[key] = {str(k): float(v) for k, v in value.items()}
         else:
             raise SpecError(f"unknown setting {key!r}")
+    if zone_values:
+        _apply_zone_values(zone_values)
     with SETTINGS.lock:
         for key, value in clean.items():
             if key in ("fail_resources", "fail_domains", "durations") and merge_lists:
@@ -123,6 +127,21 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
                 setattr(SETTINGS, key, value)
     if "seed" in clean:
         FAULT_RNG.reseed()
+
+
+def _apply_zone_values(zone_values: dict[str, Any]) -> None:
+    from . import ec2_zones
+
+    old = (ec2_zones.zone_gaps(), ec2_zones.extra_zones())
+    try:
+        if "zone_gaps" in zone_values:
+            ec2_zones.configure_zone_gaps(zone_values["zone_gaps"])
+        if "extra_zones" in zone_values:
+            ec2_zones.configure_extra_zones(zone_values["extra_zones"])
+    except ec2_zones.ConfigError as exc:
+        ec2_zones.configure_zone_gaps(old[0])
+        ec2_zones.configure_extra_zones(old[1])
+        raise SpecError(str(exc))
 
 
 def settings_dict() -> dict[str, Any]:
@@ -136,7 +155,14 @@ def settings_dict() -> dict[str, Any]:
             "drop_rate": SETTINGS.drop_rate,
             "seed": SETTINGS.seed,
             "durations": dict(SETTINGS.durations),
+            **_zone_settings(),
         }
+
+
+def _zone_settings() -> dict[str, Any]:
+    from . import ec2_zones
+
+    return {"zone_gaps": ec2_zones.zone_gaps(), "extra_zones": ec2_zones.extra_zones()}
 
 
 def _json(start_response: Callable, status: int, body: Any) -> list[bytes]:
@@ -181,8 +207,12 @@ def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
             body = _body(environ)
             if not isinstance(body, dict):
                 raise SpecError("expected a JSON object")
-            if body.get("fixture"):
-                return _json(start_response, 200, {"fixture": seed.seed_fixture(
+            fixture = body.get("fixture")
+            if fixture:
+                name = "default" if fixture is True else fixture
+                if name not in seed.FIXTURES:
+                    raise SpecError(f"fixture: expected true or one of {', '.join(sorted(seed.FIXTURES))}")
+                return _json(start_response, 200, {"fixture": seed.FIXTURES[name](
                     body.get("regions") or None)})
             n = body.get("vpcs", 0)
             if isinstance(n, bool) or not isinstance(n, int):

@@ -94,6 +94,49 @@ def seed_fixture(regions: list[str] | None = None) -> list[dict[str, Any]]:
     return [seed_fixture_region(r) for r in (regions or fixture_regions())]
 
 
+# The "shared-tgw" fixture: a transit gateway of another account shared with this one (AWS RAM).
+TGW_OWNER_ACCOUNT = "210987654321"
+
+
+def seed_shared_tgw_region(region: str) -> dict[str, Any]:
+    """In account 123456789012: VPC ``branch-office`` 10.8.0.0/16 (subnet 10.8.0.0/24 in zone a)
+    attached to transit gateway ``partner-hub`` owned by account 210987654321, whose default
+    route table (in the owner account, invisible here) has a static route 10.9.0.0/16."""
+    from . import ec2_tgw
+
+    seed_tag = {"studio-emulator:seed": "shared-tgw"}
+    owner = _ec2(region, TGW_OWNER_ACCOUNT)
+    me = _ec2(region)
+    tgw = owner.create_transit_gateway("partner hub (shared through AWS RAM)",
+                                       tags=_name("partner-hub", **seed_tag))
+    ec2_tgw.share(tgw, me)
+    vpc = me.create_vpc("10.8.0.0/16", tags=_name("branch-office", **seed_tag))
+    subnet = me.create_subnet(vpc.id, "10.8.0.0/24", availability_zone=f"{region}a")
+    me.create_tags([subnet.id], {"Name": "branch-office-a", **seed_tag})
+    attachment = ec2_tgw.attach_shared(me, tgw, vpc.id, [subnet.id],
+                                       tags={"Name": "branch-office-partner-hub", **seed_tag})
+    route_table_id = tgw.default_route_table.id
+    owner.create_transit_gateway_route(transit_gateway_route_table_id=route_table_id,
+                                       destination_cidr_block="10.9.0.0/16",
+                                       transit_gateway_attachment_id=attachment.id)
+    return {
+        "region": region,
+        "vpc": vpc.id,
+        "transit_gateway": tgw.id,
+        "transit_gateway_owner": TGW_OWNER_ACCOUNT,
+        "transit_gateway_attachment": attachment.id,
+        "transit_gateway_route_table": route_table_id,
+        "owner_static_route": "10.9.0.0/16",
+    }
+
+
+def seed_shared_tgw(regions: list[str] | None = None) -> list[dict[str, Any]]:
+    return [seed_shared_tgw_region(r) for r in (regions or fixture_regions())]
+
+
+FIXTURES = {"default": seed_fixture, "shared-tgw": seed_shared_tgw}
+
+
 # Benchmark VPCs: /24 blocks out of 100.64.0.0/10 (shared address space, out of the way of the
 # 10.x plans and of the fixture); every fourth VPC also gets a secondary /24 out of 172.16.0.0/12.
 _PRIMARY = ipaddress.ip_network("100.64.0.0/10")

@@ -54,6 +54,14 @@ def install_extensions() -> list[str]:
 
     s3_policy.install()
     installed.append("s3_policy")
+    from . import ec2_zones
+
+    ec2_zones.install()
+    installed.append("ec2_zones")
+    from . import ec2_tgw
+
+    ec2_tgw.install()
+    installed.append("ec2_tgw")
     return installed
 
 
