@@ -38,6 +38,9 @@ pub struct Template {
     /// (logical id, resource type), in template order.
     pub resources: Vec<(String, String)>,
     pub outputs: Vec<String>,
+    /// The VPC endpoints' service names as written (`com.amazonaws.${AWS::Region}.sts`) with
+    /// their endpoint type (`Interface` / `Gateway`).
+    pub endpoint_services: Vec<(String, String)>,
 }
 
 fn scalar(v: &Value) -> Option<String> {
@@ -85,6 +88,25 @@ pub fn parse(text: &str) -> Result<Template, String> {
     for (k, _) in get("Outputs").into_iter().flatten() {
         t.outputs.push(scalar(k).unwrap_or_default());
     }
+    for (_, v) in get("Resources").into_iter().flatten() {
+        if v.get("Type").and_then(scalar).as_deref() != Some("AWS::EC2::VPCEndpoint") {
+            continue;
+        }
+        let props = v.get("Properties");
+        let name = props
+            .and_then(|p| p.get("ServiceName"))
+            .and_then(|n| match n {
+                Value::Tagged(t) => scalar(&t.value),
+                other => scalar(other),
+            });
+        let kind = props
+            .and_then(|p| p.get("VpcEndpointType"))
+            .and_then(scalar)
+            .unwrap_or_else(|| "Gateway".to_string());
+        if let Some(name) = name {
+            t.endpoint_services.push((name, kind));
+        }
+    }
     Ok(t)
 }
 
@@ -101,6 +123,14 @@ pub fn embedded() -> &'static Template {
 impl Template {
     pub fn parameter(&self, name: &str) -> Option<&ParamSpec> {
         self.parameters.iter().find(|p| p.name == name)
+    }
+
+    /// The endpoint services the stack creates in `region`: (exact name, endpoint type).
+    pub fn endpoint_services_in(&self, region: &str) -> Vec<(String, String)> {
+        self.endpoint_services
+            .iter()
+            .map(|(n, k)| (n.replace("${AWS::Region}", region), k.clone()))
+            .collect()
     }
 
     /// Resource type of a logical id.
@@ -515,6 +545,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_endpoint_service_of_the_stack_is_listed_with_its_type() {
+        let services = embedded().endpoint_services_in("eu-west-1");
+        assert_eq!(services.len(), 13, "{services:?}");
+        assert!(services.contains(&("com.amazonaws.eu-west-1.s3".into(), "Gateway".into())));
+        assert!(services.contains(&(
+            "aws.sagemaker.eu-west-1.notebook".into(),
+            "Interface".into()
+        )));
+        assert!(services.contains(&("com.amazonaws.eu-west-1.sts".into(), "Interface".into())));
+        assert!(
+            services.iter().all(|(n, _)| !n.contains("${")),
+            "{services:?}"
+        );
     }
 
     #[test]

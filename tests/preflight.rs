@@ -779,3 +779,86 @@ async fn bench_2000_vpcs() {
         times[0], times[2], times[4]
     );
 }
+
+/// Endpoint services are per zone: a zone that lacks one the stack creates is an error naming
+/// the service and the zones that work; with no zone chosen the first zone that offers them all
+/// is picked (and passed on). Local and Wavelength zones are never candidates. Its own region
+/// (eu-west-3), so the emulator-wide zone settings touch no other test.
+#[tokio::test]
+async fn the_zone_must_offer_every_endpoint_service_of_the_stack() {
+    let emu = common::emulator();
+    let region = "eu-west-3";
+    let session = emu.session(region).await;
+    let metrics = format!("com.amazonaws.{region}.sagemaker.metrics");
+    emu.control_post(
+        "/_studio/config",
+        &serde_json::json!({
+            "zone_gaps": {format!("{region}a"): [metrics.clone()]},
+            "extra_zones": [{"ZoneName": format!("{region}-par-1a"), "ZoneType": "local-zone",
+                             "OptInStatus": "opted-in", "RegionName": region}]
+        }),
+    );
+    let zones = session.availability_zones().await.unwrap();
+    assert!(!zones.iter().any(|z| z.contains("-par-")), "{zones:?}");
+
+    let mut chosen = params(
+        "zone-a",
+        "10.77.0.0/16",
+        ["10.77.1.0/24", "10.77.2.0/24", "10.77.3.0/24"],
+    );
+    chosen.availability_zone = Some(format!("{region}a"));
+    let r = run(&session, chosen, false).await;
+    let lacks = with_code(&r, "AZ_LACKS_SERVICE");
+    assert_eq!(lacks.len(), 1, "{:?}", codes(&r));
+    assert!(lacks[0].message.contains(&metrics), "{}", lacks[0].message);
+    assert!(
+        lacks[0].message.contains(&format!("{region}b")),
+        "{}",
+        lacks[0].message
+    );
+    assert!(
+        lacks[0]
+            .fix
+            .contains(&format!("--availability-zone {region}b")),
+        "{}",
+        lacks[0].fix
+    );
+    assert!(!r.ok());
+    assert_eq!(r.zone, None);
+
+    let free = params(
+        "zone-b",
+        "10.77.0.0/16",
+        ["10.77.1.0/24", "10.77.2.0/24", "10.77.3.0/24"],
+    );
+    let r = run(&session, free, false).await;
+    assert!(
+        with_code(&r, "AZ_LACKS_SERVICE").is_empty(),
+        "{:?}",
+        codes(&r)
+    );
+    let picked = with_code(&r, "AZ_DEFAULT");
+    assert_eq!(picked.len(), 1, "{:?}", codes(&r));
+    assert_eq!(r.zone.as_deref(), Some(format!("{region}b").as_str()));
+
+    // A service missing from every zone is missing from the region.
+    let all: Vec<String> = zones.clone();
+    let gaps: serde_json::Map<String, serde_json::Value> = all
+        .iter()
+        .map(|z| (z.clone(), serde_json::json!([metrics.clone()])))
+        .collect();
+    emu.control_post("/_studio/config", &serde_json::json!({"zone_gaps": gaps}));
+    let free = params(
+        "zone-c",
+        "10.77.0.0/16",
+        ["10.77.1.0/24", "10.77.2.0/24", "10.77.3.0/24"],
+    );
+    let r = run(&session, free, false).await;
+    let missing = with_code(&r, "ENDPOINT_SERVICE_MISSING");
+    assert_eq!(missing.len(), 1, "{:?}", codes(&r));
+    assert!(missing[0].message.contains(&metrics));
+    emu.control_post(
+        "/_studio/config",
+        &serde_json::json!({"zone_gaps": {}, "extra_zones": []}),
+    );
+}

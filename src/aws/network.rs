@@ -215,8 +215,76 @@ impl Session {
                 z.state()
                     .is_none_or(|s| *s == aws_sdk_ec2::types::AvailabilityZoneState::Available)
             })
+            // Standard zones only: the stack's subnets, NAT gateway and firewall cannot go in a
+            // Local Zone or Wavelength Zone.
+            .filter(|z| z.zone_type().is_none_or(|t| t == "availability-zone"))
             .filter_map(|z| z.zone_name().map(str::to_string))
             .collect())
+    }
+
+    /// The zones that offer each endpoint service (name, type "Interface"/"Gateway"), from
+    /// DescribeVpcEndpointServices with the exact names. A service the region does not offer is
+    /// missing from the map (AWS answers InvalidServiceName for the whole call, so each name is
+    /// then asked on its own to find which).
+    pub async fn endpoint_service_zones(
+        &self,
+        services: &[(String, String)],
+    ) -> Result<BTreeMap<(String, String), Vec<String>>, AwsError> {
+        let names: Vec<String> = services.iter().map(|(n, _)| n.clone()).collect();
+        let mut out = BTreeMap::new();
+        match self.describe_endpoint_services(&names).await {
+            Ok(details) => {
+                for (key, zones) in details {
+                    out.insert(key, zones);
+                }
+            }
+            Err(e) if e.code.as_deref() == Some("InvalidServiceName") => {
+                for name in &names {
+                    match self
+                        .describe_endpoint_services(std::slice::from_ref(name))
+                        .await
+                    {
+                        Ok(details) => out.extend(details),
+                        Err(e) if e.code.as_deref() == Some("InvalidServiceName") => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        out.retain(|key, _| services.contains(key));
+        Ok(out)
+    }
+
+    async fn describe_endpoint_services(
+        &self,
+        names: &[String],
+    ) -> Result<Vec<((String, String), Vec<String>)>, AwsError> {
+        let mut out = Vec::new();
+        let mut token = None;
+        loop {
+            let page = self
+                .ec2()
+                .describe_vpc_endpoint_services()
+                .set_service_names(Some(names.to_vec()))
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| self.sdk_err("ec2:DescribeVpcEndpointServices", e))?;
+            for d in page.service_details() {
+                let name = d.service_name().unwrap_or_default().to_string();
+                let zones: Vec<String> = d.availability_zones().to_vec();
+                for t in d.service_type() {
+                    if let Some(t) = t.service_type() {
+                        out.push(((name.clone(), t.as_str().to_string()), zones.clone()));
+                    }
+                }
+            }
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(out);
+            }
+        }
     }
 
     /// Every IPv4 block in use that a VPC in this region could need to reach: the primary and

@@ -18,7 +18,7 @@ const HANDLED_BY_DEPLOY: &[&str] = &["STACK_EXISTS", "STACK_IN_PROGRESS"];
 
 pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     let mode = ctx.mode;
-    let (params, users) = match answers(ctx, &args.params, args.guided, args.users.as_deref()) {
+    let (mut params, users) = match answers(ctx, &args.params, args.guided, args.users.as_deref()) {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
@@ -83,6 +83,14 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
             eprintln!("Nothing was created: preflight found what would make the deploy fail.");
         }
         return Ok(exit::FAILED);
+    }
+
+    // The zone preflight checked is the zone deployed: passed explicitly, and saved.
+    if params.availability_zone.is_none()
+        && let Some(zone) = &report.zone
+    {
+        params.availability_zone = Some(zone.clone());
+        save_answers(ctx, &params, &users);
     }
 
     // 2. The stack (a change set, reviewed and executed; nothing to do when it matches).

@@ -142,6 +142,10 @@ pub struct PreflightReport {
     pub checks: Vec<CheckResult>,
     pub identity: Option<Identity>,
     pub region: String,
+    /// With no zone chosen and no stack yet: the first zone that offers every endpoint service
+    /// of the stack, to pass to CloudFormation explicitly (so the zone deployed is the zone
+    /// checked).
+    pub zone: Option<String>,
     /// Wall time of the whole run.
     pub duration: Duration,
 }
@@ -181,6 +185,8 @@ struct Outcome {
     blocks: Vec<ExistingBlock>,
     identity: Option<Identity>,
     stack: Option<StackInfo>,
+    /// The zone picked for a new stack.
+    zone: Option<String>,
 }
 
 impl Outcome {
@@ -322,7 +328,7 @@ pub async fn run(
         phase2.push(timed(
             CheckId::Zone,
             &tx,
-            check_zone(session, params.availability_zone.clone()),
+            check_zone(session, params.availability_zone.clone(), stack),
         ));
         let mut stream = futures::stream::iter(phase2).buffer_unordered(MAX_PARALLEL);
         while let Some((id, out, d)) = stream.next().await {
@@ -438,6 +444,9 @@ pub async fn run(
         ..PreflightReport::default()
     };
     for (id, (out, duration)) in results {
+        if out.zone.is_some() {
+            report.zone = out.zone.clone();
+        }
         if DEFERRED.contains(&id) {
             let _ = tx.send(PreflightMsg::CheckFinished {
                 id,
@@ -847,39 +856,144 @@ async fn check_quotas(
     out
 }
 
-async fn check_zone(session: &Session, zone: Option<String>) -> Outcome {
-    match session.availability_zones().await {
-        Ok(zones) => match zone {
-            Some(z) if !zones.contains(&z) => Outcome::findings(vec![Finding::new(
-                Severity::Error,
-                "AZ_NOT_IN_REGION",
-                format!(
-                    "{z} is not an available zone of {}; available: {}",
-                    session.region,
-                    zones.join(", ")
-                ),
-                format!(
-                    "use one of them (--availability-zone {}) or leave it empty",
-                    zones.first().map(String::as_str).unwrap_or("…")
-                ),
-                Some(Field::AvailabilityZone),
-            )]),
-            Some(_) => Outcome::default(),
-            None => match zones.first() {
-                Some(first) => Outcome::findings(vec![finding(
+/// The zone the stack goes in must offer every endpoint service the template creates (12
+/// interface endpoints plus the S3 gateway, all in the one zone of the subnets). Reads
+/// DescribeVpcEndpointServices with the exact names (which also proves each exists in the
+/// region). With no zone chosen, the first standard zone that offers all of them is picked and
+/// returned, so the deploy passes it explicitly; an existing stack keeps its zone.
+async fn check_zone(session: &Session, zone: Option<String>, stack: Option<&StackInfo>) -> Outcome {
+    let services = crate::template::embedded().endpoint_services_in(&session.region);
+    let (zones, offered) = match tokio::try_join!(
+        session.availability_zones(),
+        session.endpoint_service_zones(&services)
+    ) {
+        Ok(v) => v,
+        Err(e) => {
+            return Outcome::findings(vec![check_failed(
+                "the availability zones and endpoint services",
+                &e,
+            )]);
+        }
+    };
+    let mut findings = Vec::new();
+    let missing: Vec<&str> = services
+        .iter()
+        .filter(|s| !offered.contains_key(*s))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !missing.is_empty() {
+        findings.push(finding(
+            Severity::Error,
+            "ENDPOINT_SERVICE_MISSING",
+            format!(
+                "{} does not offer the endpoint service(s) {} that the stack creates",
+                session.region,
+                missing.join(", ")
+            ),
+            "choose a region that offers SageMaker Studio, Network Firewall and these endpoint \
+             services (--region)",
+        ));
+        return Outcome::findings(findings);
+    }
+    let lacking = |z: &str| -> Vec<&str> {
+        services
+            .iter()
+            .filter(|s| offered.get(*s).is_none_or(|zs| !zs.iter().any(|x| x == z)))
+            .map(|(n, _)| n.as_str())
+            .collect()
+    };
+    let good: Vec<&String> = zones.iter().filter(|z| lacking(z).is_empty()).collect();
+    let good_list = if good.is_empty() {
+        "none".to_string()
+    } else {
+        good.iter()
+            .map(|z| z.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // An existing stack keeps the zone it was created in.
+    let zone = zone.or_else(|| {
+        stack
+            .filter(|s| s.status != "DELETE_COMPLETE")
+            .and_then(|s| s.output("AvailabilityZone"))
+            .map(str::to_string)
+    });
+    let mut out = match zone {
+        Some(z) if !zones.contains(&z) => Outcome::findings(vec![Finding::new(
+            Severity::Error,
+            "AZ_NOT_IN_REGION",
+            format!(
+                "{z} is not an available standard zone of {}; available: {}",
+                session.region,
+                zones.join(", ")
+            ),
+            format!(
+                "use one of them (--availability-zone {}) or leave it empty",
+                good.first().map(|z| z.as_str()).unwrap_or("…")
+            ),
+            Some(Field::AvailabilityZone),
+        )]),
+        Some(z) => {
+            let lacks = lacking(&z);
+            if lacks.is_empty() {
+                Outcome {
+                    findings: vec![finding(
+                        Severity::Info,
+                        "AZ_OFFERS_ALL",
+                        format!(
+                            "{z} offers all {} endpoint services of the stack",
+                            services.len()
+                        ),
+                        "nothing to do",
+                    )],
+                    ..Outcome::default()
+                }
+            } else {
+                Outcome::findings(vec![Finding::new(
+                    Severity::Error,
+                    "AZ_LACKS_SERVICE",
+                    format!(
+                        "{z} does not offer {} (the stack puts every endpoint in its one zone); \
+                         zones that offer all: {good_list}",
+                        lacks.join(", ")
+                    ),
+                    match good.first() {
+                        Some(g) => format!("use --availability-zone {g} (or leave it empty)"),
+                        None => "choose another region: no zone here offers them all".to_string(),
+                    },
+                    Some(Field::AvailabilityZone),
+                )])
+            }
+        }
+        None => match good.first() {
+            Some(first) => Outcome {
+                findings: vec![finding(
                     Severity::Info,
                     "AZ_DEFAULT",
-                    format!("no zone chosen: the subnets go in {first}, the region's first"),
+                    format!(
+                        "no zone chosen: the subnets go in {first}, the first zone that offers \
+                         all {} endpoint services of the stack (passed to CloudFormation \
+                         explicitly)",
+                        services.len()
+                    ),
                     "nothing to do (--availability-zone picks another)",
-                )]),
-                None => Outcome::findings(vec![finding(
-                    Severity::Error,
-                    "AZ_NONE_AVAILABLE",
-                    format!("{} reports no available availability zone", session.region),
-                    "choose another region",
-                )]),
+                )],
+                zone: Some((*first).clone()),
+                ..Outcome::default()
             },
+            None => Outcome::findings(vec![finding(
+                Severity::Error,
+                "AZ_NONE_AVAILABLE",
+                format!(
+                    "no standard zone of {} offers all {} endpoint services of the stack",
+                    session.region,
+                    services.len()
+                ),
+                "choose another region",
+            )]),
         },
-        Err(e) => Outcome::findings(vec![check_failed("the availability zones", &e)]),
-    }
+    };
+    findings.append(&mut out.findings);
+    out.findings = findings;
+    out
 }

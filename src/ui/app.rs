@@ -659,6 +659,10 @@ impl App {
                 (true, Vec::new())
             }
             Action::PreflightDone(report) => {
+                // The zone preflight picked for a new stack is the zone deployed (explicitly).
+                if self.parameters.availability_zone.is_none() {
+                    self.parameters.availability_zone = report.zone.clone();
+                }
                 self.preflight.on_done(*report);
                 (true, Vec::new())
             }
