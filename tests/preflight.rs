@@ -862,3 +862,46 @@ async fn the_zone_must_offer_every_endpoint_service_of_the_stack() {
         &serde_json::json!({"zone_gaps": {}, "extra_zones": []}),
     );
 }
+
+/// A transit gateway shared from another account: its route tables cannot be read from here,
+/// so its ranges are a warning naming the owner, not silently "no conflict". In its own region
+/// (ap-south-1), so the fixture touches no other test.
+#[tokio::test]
+async fn a_shared_transit_gateway_is_reported_as_not_checked() {
+    let emu = common::emulator();
+    let region = "ap-south-1";
+    emu.control_post(
+        "/_studio/seed",
+        &serde_json::json!({"fixture": "shared-tgw", "regions": [region]}),
+    );
+    let session = emu.session(region).await;
+    // 10.9.0.0/16 is routed behind the partner's gateway: invisible from this account.
+    let p = params(
+        "shared",
+        "10.9.0.0/16",
+        ["10.9.1.0/24", "10.9.2.0/24", "10.9.3.0/24"],
+    );
+    let r = run(&session, p, false).await;
+    let warn = with_code(&r, "TGW_SHARED_NOT_CHECKED");
+    assert_eq!(warn.len(), 1, "{:?}", codes(&r));
+    assert_eq!(warn[0].severity, Severity::Warning);
+    assert!(
+        warn[0].message.starts_with("ranges behind tgw-"),
+        "{}",
+        warn[0].message
+    );
+    assert!(
+        warn[0].message.contains("210987654321"),
+        "{}",
+        warn[0].message
+    );
+    assert!(warn[0].fix.contains("210987654321"), "{}", warn[0].fix);
+    // The attached VPC of this account is still seen (10.8.0.0/16), and planning on it conflicts.
+    let p = params(
+        "shared2",
+        "10.8.0.0/16",
+        ["10.8.1.0/24", "10.8.2.0/24", "10.8.3.0/24"],
+    );
+    let r = run(&session, p, false).await;
+    assert!(!r.ok(), "{:?}", codes(&r));
+}

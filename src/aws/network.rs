@@ -293,7 +293,13 @@ impl Session {
     /// attached to a VPC here. A block already listed as a VPC block is not repeated for a
     /// transit gateway route to it.
     pub async fn existing_blocks(&self) -> Result<Vec<ExistingBlock>, AwsError> {
-        let (vpc_blocks, peerings, tgw_routes) = tokio::try_join!(
+        Ok(self.existing_network().await?.blocks)
+    }
+
+    /// [`Session::existing_blocks`], plus the transit gateways whose route tables cannot be
+    /// read from this account (shared through RAM by their owner).
+    pub async fn existing_network(&self) -> Result<ExistingNetwork, AwsError> {
+        let (vpc_blocks, peerings, (tgw_routes, unreadable)) = tokio::try_join!(
             self.vpc_blocks(),
             self.peerings(),
             self.transit_gateway_blocks()
@@ -315,7 +321,10 @@ impl Session {
                 out.push(block);
             }
         }
-        Ok(out)
+        Ok(ExistingNetwork {
+            blocks: out,
+            unreadable_transit_gateways: unreadable,
+        })
     }
 
     async fn vpc_blocks(&self) -> Result<Vec<ExistingBlock>, AwsError> {
@@ -335,8 +344,13 @@ impl Session {
             })
     }
 
-    /// Active static and propagated routes of the transit gateways attached to VPCs here.
-    async fn transit_gateway_blocks(&self) -> Result<Vec<ExistingBlock>, AwsError> {
+    /// Active static and propagated routes of the transit gateways attached to VPCs here, and
+    /// the gateways owned by another account (shared through RAM): a participant cannot read
+    /// their route tables (AWS: "route tables … of a shared transit gateway are visible only to
+    /// the owner"), so their ranges are reported as not checked instead of as free.
+    async fn transit_gateway_blocks(
+        &self,
+    ) -> Result<(Vec<ExistingBlock>, Vec<SharedTransitGateway>), AwsError> {
         let ec2 = self.ec2();
         let attachments = ec2
             .describe_transit_gateway_attachments()
@@ -361,8 +375,28 @@ impl Session {
             })
             .filter_map(|a| a.transit_gateway_id().map(str::to_string))
             .collect();
+        let mut shared: Vec<SharedTransitGateway> = Vec::new();
+        for a in &attachments {
+            if let (Some(tgw), Some(owner), Some(me)) = (
+                a.transit_gateway_id(),
+                a.transit_gateway_owner_id(),
+                a.resource_owner_id(),
+            ) && owner != me
+                && !shared.iter().any(|s| s.tgw_id == tgw)
+            {
+                shared.push(SharedTransitGateway {
+                    tgw_id: tgw.to_string(),
+                    owner_account: owner.to_string(),
+                    vpc_id: a.resource_id().unwrap_or_default().to_string(),
+                });
+            }
+        }
+        let tgws: BTreeSet<String> = tgws
+            .into_iter()
+            .filter(|t| !shared.iter().any(|s| &s.tgw_id == t))
+            .collect();
         if tgws.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), shared));
         }
         let ids: Vec<&str> = tgws.iter().map(String::as_str).collect();
         let tables = ec2
@@ -423,7 +457,7 @@ impl Session {
         for r in results {
             out.extend(r?);
         }
-        Ok(out)
+        Ok((out, shared))
     }
 
     /// Elastic IPs, NAT gateways per zone and interface endpoints in use in this region.
@@ -496,4 +530,21 @@ impl Session {
             interface_endpoints,
         })
     }
+}
+
+/// What is in use around a region, as far as this account can see.
+#[derive(Debug, Clone, Default)]
+pub struct ExistingNetwork {
+    pub blocks: Vec<ExistingBlock>,
+    /// Transit gateways owned by another account whose routes cannot be read from here.
+    pub unreadable_transit_gateways: Vec<SharedTransitGateway>,
+}
+
+/// A transit gateway shared with this account (its owner keeps the route tables).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SharedTransitGateway {
+    pub tgw_id: String,
+    pub owner_account: String,
+    /// The VPC of this account attached to it.
+    pub vpc_id: String,
 }

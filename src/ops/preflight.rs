@@ -593,9 +593,31 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
 }
 
 async fn check_network(session: &Session) -> Outcome {
-    match session.existing_blocks().await {
-        Ok(blocks) => Outcome {
-            blocks,
+    match session.existing_network().await {
+        Ok(net) => Outcome {
+            blocks: net.blocks,
+            findings: net
+                .unreadable_transit_gateways
+                .iter()
+                .map(|t| {
+                    finding(
+                        Severity::Warning,
+                        "TGW_SHARED_NOT_CHECKED",
+                        format!(
+                            "ranges behind {} not checked: the transit gateway belongs to account \
+                             {} (shared with this account; {} is attached) and only its owner can \
+                             read its route tables",
+                            t.tgw_id, t.owner_account, t.vpc_id
+                        ),
+                        format!(
+                            "ask the owner of account {} for the CIDRs routed through {} (or run \
+                             `studio-tui preflight` with that account's credentials) and make sure \
+                             the planned VPC overlaps none of them",
+                            t.owner_account, t.tgw_id
+                        ),
+                    )
+                })
+                .collect(),
             ..Outcome::default()
         },
         Err(e) => Outcome::findings(vec![check_failed("the networks in the region", &e)]),
