@@ -15,6 +15,9 @@ use studio_tui::{commands, exit, logging, ops, plain, state, template, ui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !std::io::stdout().is_terminal() {
+        quiet_broken_pipe();
+    }
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -24,6 +27,22 @@ fn main() -> ExitCode {
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
+
+/// `studio-tui status --json | head` must end quietly when `head` closes the pipe, as other
+/// command-line tools do, instead of panicking in `println!` ("failed printing to stdout").
+/// Rust ignores SIGPIPE by default; put the default action back for a piped stdout. Sockets are
+/// unaffected: the standard library sends with MSG_NOSIGNAL.
+#[cfg(unix)]
+fn quiet_broken_pipe() {
+    // SAFETY: called first thing in main, before any thread exists; setting a signal's
+    // disposition to SIG_DFL has no other precondition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn quiet_broken_pipe() {}
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
     if let Some(Command::Completions { shell }) = &cli.command {

@@ -373,7 +373,10 @@ impl App {
             }
             Step::Overview => overview::KEYS,
             Step::Topology => topology::KEYS,
-            Step::Teardown => teardown::KEYS,
+            Step::Teardown => self
+                .teardown
+                .as_ref()
+                .map_or(teardown::KEYS, TeardownState::keys),
         }
     }
 

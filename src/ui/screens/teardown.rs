@@ -16,6 +16,7 @@ use crate::ui::action::Effect;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{KeyHint, clear_centered, spinner};
 
+/// Keys while the plan is shown.
 pub const KEYS: &[KeyHint] = &[
     KeyHint::new("e", "empty the buckets"),
     KeyHint::new("k", "keep the buckets"),
@@ -23,9 +24,26 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("b", "back"),
     KeyHint::new("?", "help"),
     KeyHint::help_only("n", "no bucket choice (only when they are empty)"),
-    KeyHint::help_only("Enter", "confirm the name being typed"),
-    KeyHint::help_only("Esc", "cancel the confirmation, or back"),
+    KeyHint::help_only("Esc", "back to the overview"),
     KeyHint::help_only("q", "quit"),
+];
+/// Keys while the project name is typed.
+pub const CONFIRM_KEYS: &[KeyHint] = &[
+    KeyHint::new("Enter", "delete (once the name matches)"),
+    KeyHint::new("Esc", "cancel"),
+];
+/// Keys while deleting.
+pub const RUNNING_KEYS: &[KeyHint] = &[
+    KeyHint::new("?", "help"),
+    KeyHint::new("q", "quit (asks: the teardown stops where it is)"),
+    KeyHint::help_only("g", "topology"),
+];
+/// Keys once finished.
+pub const DONE_KEYS: &[KeyHint] = &[
+    KeyHint::new("b", "back"),
+    KeyHint::new("?", "help"),
+    KeyHint::new("q", "quit"),
+    KeyHint::help_only("Esc", "back"),
 ];
 
 /// Where the teardown is.
@@ -78,6 +96,16 @@ impl TeardownState {
         Effect::PlanTeardown {
             project: self.project.clone(),
             stack_name: self.stack_name.clone(),
+        }
+    }
+
+    /// The keys of the current phase, for the footer and the help overlay.
+    pub fn keys(&self) -> &'static [KeyHint] {
+        match self.phase {
+            Phase::Planning => KEYS,
+            Phase::Confirm { .. } => CONFIRM_KEYS,
+            Phase::Running => RUNNING_KEYS,
+            Phase::Done(_) => DONE_KEYS,
         }
     }
 
