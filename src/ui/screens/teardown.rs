@@ -76,7 +76,7 @@ pub enum TeardownOutcome {
     Ignored,
     Stay,
     Back,
-    Start(Effect),
+    Start(Box<Effect>),
 }
 
 impl TeardownState {
@@ -178,11 +178,11 @@ impl TeardownState {
                 }
                 KeyCode::Enter if *input == self.project => {
                     self.phase = Phase::Running;
-                    TeardownOutcome::Start(Effect::Teardown {
+                    TeardownOutcome::Start(Box::new(Effect::Teardown {
                         project: self.project.clone(),
                         stack_name: self.stack_name.clone(),
                         choice: self.choice,
-                    })
+                    }))
                 }
                 KeyCode::Char(c) => {
                     input.push(c);
