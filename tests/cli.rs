@@ -230,3 +230,41 @@ fn credentials_never_reach_output_or_logs() {
     assert!(!log.is_empty(), "the log file is written");
     assert!(!log.contains(secret), "the secret key leaked into the log");
 }
+
+/// The most common first run: no credentials anywhere and instance metadata that refuses or does
+/// not answer. It is reported as missing credentials with the exact fix, never as a network
+/// problem, the same way in --plain and --json.
+#[test]
+fn no_credentials_with_instance_metadata_unreachable_is_named_as_such() {
+    let home = tempfile::tempdir().unwrap();
+    let out = studio_tui(home.path())
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")
+        .args(["--region", "us-east-1", "--json", "whoami"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "no_credentials", "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("instance metadata is unreachable"),
+        "{message}"
+    );
+    assert!(
+        v["error"]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("aws configure"),
+        "{v}"
+    );
+    let plain = studio_tui(home.path())
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")
+        .args(["--region", "us-east-1", "--plain", "whoami"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&plain.stderr);
+    assert!(err.contains("No AWS credentials found"), "{err}");
+    assert!(!err.contains("could not be reached"), "{err}");
+}

@@ -17,6 +17,8 @@ pub enum ErrorKind {
     SsoExpired,
     /// Credentials exist but are expired or invalid.
     BadCredentials,
+    /// The machine's clock is too far from AWS's for request signatures to be accepted.
+    ClockSkew,
     /// No region configured.
     NoRegion,
     /// The region is not one studio-tui knows.
@@ -116,9 +118,7 @@ impl AwsError {
         let kind = classify(&err, code.as_deref(), &full);
         let message = match kind {
             // The provider chain's full report is long and the fix says it all.
-            ErrorKind::NoCredentials => "no credentials were found in the environment, the \
-                profile files, web identity, ECS or instance metadata"
-                .to_string(),
+            ErrorKind::NoCredentials => no_credentials_message(&full),
             _ => message,
         };
         let mut out = AwsError {
@@ -159,10 +159,59 @@ fn tidy(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Why no credentials were found, in one line: where the SDK looked last and what happened there
+/// (instance metadata refused or unreachable is the usual end of the chain on a laptop).
+fn no_credentials_message(full: &str) -> String {
+    let lower = full.to_ascii_lowercase();
+    let base = "no credentials were found in the environment, the profile files, web identity, \
+                ECS or instance metadata";
+    if lower.contains("imds")
+        || lower.contains("instance metadata")
+        || lower.contains("ec2 metadata")
+    {
+        if lower.contains("forbidden") || lower.contains("disabled") {
+            return format!(
+                "{base} (instance metadata refused the request: not an EC2 instance with a role)"
+            );
+        }
+        if lower.contains("timeout")
+            || lower.contains("timed out")
+            || lower.contains("connect")
+            || lower.contains("unreachable")
+        {
+            return format!("{base} (instance metadata is unreachable: not an EC2 instance)");
+        }
+    }
+    base.to_string()
+}
+
+/// The machine's clock is off: AWS rejects the signature's timestamp.
+fn is_clock_skew(code: Option<&str>, lower: &str) -> bool {
+    matches!(code, Some("RequestTimeTooSkewed" | "RequestExpired"))
+        || lower.contains("signature expired")
+        || lower.contains("request time too skewed")
+        || lower.contains("time too skewed")
+}
+
 fn classify<E, R>(err: &SdkError<E, R>, code: Option<&str>, full: &str) -> ErrorKind {
     let lower = full.to_ascii_lowercase();
     if lower.contains("runs with --read-only") {
         return ErrorKind::ReadOnly;
+    }
+    if is_clock_skew(code, &lower) {
+        return ErrorKind::ClockSkew;
+    }
+    // Credential resolution failures reach us as dispatch failures: they are not network
+    // problems. ("an error occurred while loading credentials: failed to load IMDS session
+    // token: … forbidden" is what a laptop with no credentials at all gets.)
+    if code.is_none()
+        && (lower.contains("while loading credentials")
+            || lower.contains("loading credentials")
+            || lower.contains("credentials provider"))
+        && !(lower.contains("sso") && (lower.contains("expired") || lower.contains("refresh")))
+        && !lower.contains("the profile")
+    {
+        return ErrorKind::NoCredentials;
     }
     if let Some(code) = code {
         return match code {
@@ -172,8 +221,7 @@ fn classify<E, R>(err: &SdkError<E, R>, code: Option<&str>, full: &str) -> Error
             | "UnrecognizedClientException"
             | "SignatureDoesNotMatch"
             | "AuthFailure"
-            | "InvalidAccessKeyId"
-            | "RequestExpired" => ErrorKind::BadCredentials,
+            | "InvalidAccessKeyId" => ErrorKind::BadCredentials,
             "Throttling"
             | "ThrottlingException"
             | "RequestLimitExceeded"
@@ -237,6 +285,10 @@ fn fix_for_message(kind: ErrorKind, ctx: &ErrorContext, message: &str) -> Option
              profile with --profile; or try studio-tui without an account: `studio-tui --sandbox`"
         ),
         ErrorKind::SsoExpired => format!("run `aws sso login --profile {profile}` and try again"),
+        ErrorKind::ClockSkew => "this machine's clock is too far off for AWS to accept signed \
+             requests (more than 5 minutes): turn on time sync (`sudo timedatectl set-ntp true`, \
+             or the system settings' automatic time) and try again"
+            .to_string(),
         ErrorKind::BadCredentials => format!(
             "the credentials of profile '{profile}' are expired or invalid: refresh them \
              (`aws sso login --profile {profile}`, or new keys with `aws configure --profile {profile}`)"
@@ -298,6 +350,28 @@ mod tests {
         };
         let s = e.to_string();
         assert!(s.contains("aws sso login --profile dev"), "{s}");
+    }
+
+    #[test]
+    fn first_run_causes_are_named_not_called_network_problems() {
+        let imds = "dispatch failure: other: an error occurred while loading credentials: failed \
+                    to load IMDS session token: service error: request forbidden: IMDS is \
+                    disabled or the caller has insufficient permissions.";
+        let m = no_credentials_message(imds);
+        assert!(m.contains("instance metadata refused"), "{m}");
+        let m = no_credentials_message("loading credentials: IMDS: dispatch failure: timeout");
+        assert!(m.contains("unreachable"), "{m}");
+        assert!(is_clock_skew(Some("RequestTimeTooSkewed"), ""));
+        assert!(is_clock_skew(
+            None,
+            "signature expired: 20261130t101010z is now earlier than"
+        ));
+        assert!(!is_clock_skew(
+            Some("ExpiredToken"),
+            "the security token included in the request is expired"
+        ));
+        let fix = fix_for(ErrorKind::ClockSkew, &ErrorContext::default()).unwrap();
+        assert!(fix.contains("timedatectl"), "{fix}");
     }
 
     #[test]

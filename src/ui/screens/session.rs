@@ -319,6 +319,7 @@ pub fn headline(e: &AwsError) -> String {
         NoCredentials => "No AWS credentials found".into(),
         SsoExpired => "Your SSO session has expired".into(),
         BadCredentials => "The credentials were rejected".into(),
+        ClockSkew => "This machine's clock is off".into(),
         NoRegion => "No AWS region is set".into(),
         UnknownRegion => "Unknown region".into(),
         UnknownProfile => "Unknown profile".into(),
