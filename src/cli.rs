@@ -57,6 +57,12 @@ pub struct GlobalOpts {
     #[arg(long, global = true, conflicts_with = "endpoint_url")]
     pub sandbox: bool,
 
+    /// With --sandbox: start from a blank account. Without it the sandbox account already has
+    /// networks in the way (a VPC on the default 10.2.0.0/16 behind a transit gateway, a peered
+    /// VPC), so preflight has a conflict to find and a free range to suggest.
+    #[arg(long, global = true, requires = "sandbox")]
+    pub empty: bool,
+
     /// More detail in the log file (repeat for more: -v info, -vv debug, -vvv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

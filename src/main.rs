@@ -91,6 +91,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
             EmulatorOptions {
                 port: 0,
                 pace: sandbox::SANDBOX_PACE,
+                seed_vpcs: !g.empty,
                 log_file: Some(paths.data_dir.join("emulator.log")),
                 ..EmulatorOptions::default()
             },

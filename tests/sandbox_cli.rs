@@ -125,3 +125,43 @@ fn missing_python_is_a_clear_error() {
     assert!(err.contains("python3 was not found"), "{err}");
     assert!(err.contains("apt-get install python3"), "{err}");
 }
+
+/// `--sandbox` tells the story nobody else can: the account already has a VPC on the default
+/// range (behind a transit gateway) and a peering, so preflight finds the conflict and suggests a
+/// free range; `--sandbox --empty` is the blank account.
+#[test]
+fn the_sandbox_starts_with_something_in_the_way_unless_empty() {
+    let _ = common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--sandbox"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--json", "preflight", "--project-name", "story"]);
+        let out = studio_tui(home.path()).args(&args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let doc: serde_json::Value = serde_json::from_str(text.trim())
+            .unwrap_or_else(|e| panic!("{e}: {text} {}", String::from_utf8_lossy(&out.stderr)));
+        let codes: Vec<String> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap_or("").to_string())
+            .collect();
+        (out.status.code(), codes, doc)
+    };
+    let (code, codes, doc) = run(&[]);
+    assert_eq!(code, Some(1), "{doc}");
+    assert!(
+        codes.iter().any(|c| c == "CIDR_CONFLICT_EXACT"),
+        "{codes:?}"
+    );
+    assert!(codes.iter().any(|c| c == "CIDR_FREE_RANGE"), "{codes:?}");
+    assert!(doc["suggestion"].is_object(), "{doc}");
+
+    let (code, codes, doc) = run(&["--empty"]);
+    assert_eq!(code, Some(0), "{doc}");
+    assert!(
+        !codes.iter().any(|c| c.starts_with("CIDR_CONFLICT")),
+        "{codes:?}"
+    );
+}
