@@ -728,3 +728,35 @@ async fn event_log_scrolls_and_follows() {
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("Res499"));
 }
+
+/// A logical id longer than its column is cut with an ellipsis at 80x24: the type column stays
+/// in line.
+#[tokio::test]
+async fn review_80x24_keeps_columns_aligned() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    a.update(key(KeyCode::F(2)));
+    let mut r = create_review();
+    r.change_set.changes.push(change(
+        "Add",
+        "SageMakerFeatureStoreRuntimeEndpointForTheStudioSubnet",
+        "AWS::EC2::VPCEndpoint",
+        None,
+    ));
+    a.update(Action::Planned(Box::new(Ok(Plan::Review(r)))));
+    let screen = draw(&a, 80, 24);
+    let column = |needle: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(needle))
+            .and_then(|l| l.find("AWS::").map(|i| l[..i].chars().count()))
+            .unwrap_or_else(|| panic!("{needle} in {screen}"))
+    };
+    assert_eq!(
+        column("FirewallSubnet"),
+        column("SageMakerFeatureStore"),
+        "{screen}"
+    );
+    assert!(screen.contains("…"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -321,3 +321,29 @@ async fn config_file_values_prefill_preflight_and_the_form() {
     assert_eq!(form.parameters().studio_subnet_cidr, "10.30.3.0/24");
     assert_eq!(form.users, ["dee"]);
 }
+
+/// At 80x24 the header is one line, every check is either listed or counted on a marker line,
+/// and the findings say that they scroll.
+#[tokio::test]
+async fn fits_80x24_with_markers_for_what_does_not_fit() {
+    let mut app = in_preflight().await;
+    let report = conflict_report(&app);
+    app.update(Action::PreflightDone(Box::new(report)));
+    let screen = draw(&app, 80, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(lines[0].contains("2 · Preflight"), "{screen}");
+    assert!(
+        lines[1].starts_with("\"┌ Preflight"),
+        "one header line: {screen}"
+    );
+    let listed = screen.matches(" ms│").count();
+    let counted: usize = screen
+        .split("⋯ ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert_eq!(listed + counted, checks(true).len(), "{screen}");
+    assert!(screen.contains("to scroll"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

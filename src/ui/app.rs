@@ -1000,7 +1000,7 @@ impl App {
     pub fn render(&self, f: &mut Frame) {
         let area = f.area();
         let header = self.header();
-        let header_h = widgets::header_height(&header, area.width);
+        let header_h = 1;
         let footer_h = if area.width < 70 { 2 } else { 1 };
         let [head, body, foot] = Layout::vertical([
             Constraint::Length(header_h),

@@ -179,9 +179,10 @@ impl PreflightState {
         theme: &Theme,
         tick: usize,
     ) {
-        // Leave the findings at least five lines: a short terminal lists fewer checks.
+        // On a short terminal the checklist takes at most half of what the map leaves (failed
+        // checks first, the rest counted on a marker line); the findings get the other half.
         let checklist_h =
-            (self.rows.len() as u16 + 2).min(area.height.saturating_sub(6 + 5).max(4));
+            (self.rows.len() as u16 + 2).min((area.height.saturating_sub(6) / 2).max(4));
         let [top, map, bottom] = Layout::vertical([
             Constraint::Length(checklist_h),
             Constraint::Length(6),
@@ -216,8 +217,17 @@ impl PreflightState {
                 )
             });
         }
-        let lines: Vec<Line> = rows
+        // What does not fit is counted on a last line, never dropped silently.
+        let hidden = rows.len().saturating_sub(room);
+        let shown = if hidden > 0 {
+            room.saturating_sub(1)
+        } else {
+            rows.len()
+        };
+        let hidden_rows: Vec<&CheckRow> = rows.iter().skip(shown).copied().collect();
+        let mut lines: Vec<Line> = rows
             .into_iter()
+            .take(shown)
             .map(|row| {
                 let (mark, style, time) = match &row.state {
                     RowState::Waiting => ("·", theme.dim(), String::new()),
@@ -240,6 +250,24 @@ impl PreflightState {
                 ])
             })
             .collect();
+        if !hidden_rows.is_empty() {
+            let passed = hidden_rows
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r.state,
+                        RowState::Done {
+                            status: CheckStatus::Pass,
+                            ..
+                        }
+                    )
+                })
+                .count();
+            lines.push(Line::styled(
+                format!(" ⋯ {} more check(s) ({passed} passed)", hidden_rows.len()),
+                theme.dim(),
+            ));
+        }
         f.render_widget(
             Paragraph::new(lines).block(Block::bordered().title(title)),
             area,
@@ -344,6 +372,23 @@ impl PreflightState {
             ),
             theme.dim(),
         ));
+        // Rows the wrapped text needs: more than fit gets a scroll marker in the title.
+        let inner = area.width.saturating_sub(2).max(1) as usize;
+        let needed: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+        let room = area.height.saturating_sub(2) as usize;
+        let block = if needed > room {
+            let below = needed.saturating_sub(room + self.scroll as usize);
+            block.title_bottom(Line::styled(
+                if below > 0 {
+                    format!(" ↓ {below} more line(s): j/k or ↑↓ to scroll ")
+                } else {
+                    " ↑ j/k or ↑↓ to scroll back ".to_string()
+                },
+                theme.dim(),
+            ))
+        } else {
+            block
+        };
         f.render_widget(
             Paragraph::new(lines)
                 .block(block)

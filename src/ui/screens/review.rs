@@ -294,7 +294,7 @@ fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
         .map(|c| c.logical_id.len())
         .max()
         .unwrap_or(0)
-        .clamp(10, 36);
+        .clamp(10, 30);
     let mut group = |title: &str, sign: &'static str, items: &[&PlannedChange]| {
         if items.is_empty() {
             return;
@@ -309,7 +309,7 @@ fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
             let mut spans = vec![
                 Span::styled(format!(" {sign} "), theme.key()),
                 Span::styled(if sec { "⚠ " } else { "  " }, theme.warn()),
-                Span::raw(format!("{:<id_w$} ", c.logical_id)),
+                Span::raw(format!("{} ", crate::ui::widgets::fit(&c.logical_id, id_w))),
                 Span::styled(c.resource_type.clone(), theme.dim()),
             ];
             if c.action == "Modify" {

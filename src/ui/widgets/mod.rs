@@ -46,6 +46,20 @@ pub struct HeaderInfo {
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
+/// `text` in exactly `width` columns: padded, or cut with an ellipsis so a table column never
+/// pushes the next one out of line.
+pub fn fit(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        format!("{text:<width$}")
+    } else if width == 0 {
+        String::new()
+    } else {
+        let cut: String = text.chars().take(width - 1).collect();
+        format!("{cut}…")
+    }
+}
+
 /// Spinner frame for a tick count.
 pub fn spinner(tick: usize) -> &'static str {
     SPINNER[tick % SPINNER.len()]
@@ -65,41 +79,54 @@ pub fn render_header(f: &mut Frame, area: Rect, info: &HeaderInfo, theme: &Theme
         left.push(Span::raw(" "));
         left.push(Span::styled(" SANDBOX ", theme.badge_sandbox()));
     }
-    let right = vec![
-        Span::styled("account ", theme.dim()),
-        Span::raw(info.account.clone().unwrap_or_else(|| "?".into())),
-        Span::styled("  region ", theme.dim()),
-        Span::raw(info.region.clone().unwrap_or_else(|| "?".into())),
-        Span::styled("  profile ", theme.dim()),
-        Span::raw(info.profile.clone()),
-        Span::raw(" "),
-    ];
     let left_line = Line::from(left);
-    let right_line = Line::from(right);
+    let room = (area.width as usize).saturating_sub(left_line.width() + 1);
+    let right_line = header_right(info, room, theme);
     let block = Block::new().style(theme.header());
     f.render_widget(block, area);
-    // Both halves on one row when they fit, else two rows.
-    if area.height >= 2 && left_line.width() + right_line.width() + 1 > area.width as usize {
-        let [a, b] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-        f.render_widget(Paragraph::new(left_line), a);
-        f.render_widget(Paragraph::new(right_line).right_aligned(), b);
-    } else {
-        f.render_widget(Paragraph::new(left_line), area);
-        f.render_widget(Paragraph::new(right_line).right_aligned(), area);
-    }
+    // One row always: the identity part shortens (labels, then profile, then account) to fit.
+    f.render_widget(Paragraph::new(left_line), area);
+    f.render_widget(Paragraph::new(right_line).right_aligned(), area);
 }
 
-/// How many rows the header needs at this width.
-pub fn header_height(info: &HeaderInfo, width: u16) -> u16 {
-    let approx = 14
-        + info.step_title.len()
-        + if info.read_only { 12 } else { 0 }
-        + if info.sandbox { 10 } else { 0 }
-        + 30
-        + info.account.as_ref().map_or(1, String::len)
-        + info.region.as_ref().map_or(1, String::len)
-        + info.profile.len();
-    if approx > width as usize { 2 } else { 1 }
+/// The identity part of the header, as long as fits in `room` columns: with labels, without,
+/// without the profile, then the region alone.
+fn header_right<'a>(info: &'a HeaderInfo, room: usize, theme: &Theme) -> Line<'a> {
+    let account = info.account.clone().unwrap_or_else(|| "?".into());
+    let region = info.region.clone().unwrap_or_else(|| "?".into());
+    let candidates: [Vec<Span<'a>>; 4] = [
+        vec![
+            Span::styled("account ", theme.dim()),
+            Span::raw(account.clone()),
+            Span::styled("  region ", theme.dim()),
+            Span::raw(region.clone()),
+            Span::styled("  profile ", theme.dim()),
+            Span::raw(info.profile.clone()),
+            Span::raw(" "),
+        ],
+        vec![
+            Span::raw(account.clone()),
+            Span::styled(" · ", theme.dim()),
+            Span::raw(region.clone()),
+            Span::styled(" · ", theme.dim()),
+            Span::raw(info.profile.clone()),
+            Span::raw(" "),
+        ],
+        vec![
+            Span::raw(account),
+            Span::styled(" · ", theme.dim()),
+            Span::raw(region.clone()),
+            Span::raw(" "),
+        ],
+        vec![Span::raw(region), Span::raw(" ")],
+    ];
+    for spans in candidates {
+        let line = Line::from(spans);
+        if line.width() <= room {
+            return line;
+        }
+    }
+    Line::default()
 }
 
 pub fn render_footer(f: &mut Frame, area: Rect, keys: &[KeyHint], theme: &Theme) {
@@ -158,4 +185,25 @@ pub fn render_confirm(f: &mut Frame, area: Rect, question: &str, theme: &Theme) 
             ),
         popup,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn fit_pads_or_cuts_with_an_ellipsis() {
+        assert_eq!(fit("VPC", 6), "VPC   ");
+        assert_eq!(
+            fit("SageMakerFeatureStoreRuntimeEndpoint", 12),
+            "SageMakerFe…"
+        );
+        assert_eq!(
+            fit("SageMakerFeatureStoreRuntimeEndpoint", 12)
+                .chars()
+                .count(),
+            12
+        );
+        assert_eq!(fit("abc", 0), "");
+    }
 }
