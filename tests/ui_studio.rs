@@ -470,3 +470,33 @@ fn studio_step_done_then_u_opens_users_and_a_failure_can_be_retried() {
     let (_, effects) = b.update(key(KeyCode::Char('r')));
     assert!(matches!(effects.as_slice(), [Effect::SetUpStudio { .. }]));
 }
+
+/// The Studio step says what to expect: typical durations, and an ETA from them and the time
+/// already spent (domain first, then the users concurrently).
+#[test]
+fn studio_step_shows_typical_durations_and_an_eta() {
+    let mut a = app(false);
+    a.open_studio_progress("team-a-studio", &["alice".into(), "bob".into()]);
+    // nothing started: the whole typical time (domain 279 s + one user 7 s)
+    assert_eq!(a.studio.eta_secs(), Some(286));
+    a.update(Action::Studio(StudioMsg::Domain {
+        name: "team-a-studio".into(),
+        id: Some("d-abcdef123456".into()),
+        status: "Pending".into(),
+        elapsed_secs: 60,
+        detail: None,
+    }));
+    assert_eq!(a.studio.eta_secs(), Some(279 - 60 + 7));
+    let screen = draw(&a, 100, 22);
+    assert!(
+        screen.contains("typical: domain 4m39s, user profile 7s"),
+        "{screen}"
+    );
+    assert!(screen.contains("ETA ~3m46s"), "{screen}");
+    a.update(Action::Studio(dom("InService", None)));
+    a.update(Action::Studio(user("alice", "InService", 7)));
+    a.update(Action::Studio(user("bob", "InService", 6)));
+    a.update(Action::StudioDone(Box::new(Ok(()))));
+    assert_eq!(a.studio.eta_secs(), None);
+    assert!(!draw(&a, 100, 22).contains("ETA"));
+}

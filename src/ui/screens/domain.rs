@@ -150,9 +150,37 @@ impl DomainState {
         self.error = result.err();
     }
 
+    /// Seconds left, from the typical durations (domain, then the users concurrently) and what
+    /// has elapsed; None when nothing is left to wait for.
+    pub fn eta_secs(&self) -> Option<u64> {
+        if self.finished {
+            return None;
+        }
+        let d = crate::core::progress::Durations::embedded();
+        let domain_typical = d.typical("AWS::SageMaker::Domain") as u64;
+        let user_typical = d.typical("AWS::SageMaker::UserProfile") as u64;
+        let left = |row: &ProgressRow, typical: u64| match row.state() {
+            RowState::Waiting => typical,
+            RowState::Busy => typical.saturating_sub(row.elapsed_now()).max(1),
+            RowState::Done | RowState::Failed => 0,
+        };
+        let domain = self
+            .domain
+            .as_ref()
+            .map_or(0, |row| left(row, domain_typical));
+        let users = self
+            .users
+            .iter()
+            .map(|u| left(u, user_typical))
+            .max()
+            .unwrap_or(0);
+        let total = domain + users;
+        (total > 0).then_some(total)
+    }
+
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
         let [top, bottom] =
-            Layout::vertical([Constraint::Length(7), Constraint::Fill(1)]).areas(area);
+            Layout::vertical([Constraint::Length(8), Constraint::Fill(1)]).areas(area);
         let mut lines = Vec::new();
         if let Some(d) = &self.domain {
             lines.push(Line::from(vec![
@@ -185,6 +213,24 @@ impl DomainState {
                     Span::styled(detail.clone(), style),
                 ]));
             }
+        }
+        if !self.finished {
+            let d = crate::core::progress::Durations::embedded();
+            let mut spans = vec![Span::styled(
+                format!(
+                    "  typical: domain {}, user profile {} (concurrently)",
+                    elapsed(d.typical("AWS::SageMaker::Domain") as u64),
+                    elapsed(d.typical("AWS::SageMaker::UserProfile") as u64)
+                ),
+                theme.dim(),
+            )];
+            if let Some(eta) = self.eta_secs() {
+                spans.push(Span::styled(
+                    format!("   ETA ~{}", elapsed(eta)),
+                    theme.key(),
+                ));
+            }
+            lines.push(Line::from(spans));
         }
         if self.finished && self.error.is_none() {
             lines.push(Line::from(vec![
