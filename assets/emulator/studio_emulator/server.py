@@ -38,6 +38,10 @@ def install_extensions() -> list[str]:
         cfn = importlib.import_module(f"{__package__}.cfn")
         cfn.install()
         installed.append("cfn")
+        from . import cfn_drift
+
+        cfn_drift.install()
+        installed.append("cfn_drift")
     from . import sagemaker
 
     sagemaker.install()
@@ -54,6 +58,10 @@ def install_extensions() -> list[str]:
 
     s3_policy.install()
     installed.append("s3_policy")
+    from . import logs_ext
+
+    logs_ext.install()
+    installed.append("logs_ext")
     return installed
 
 
