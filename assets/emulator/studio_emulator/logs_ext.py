@@ -264,6 +264,16 @@ def write_alerts(body: dict) -> dict:
         firewall, az = firewall or fw_name, az or fw_az
     elif body.get("log_group"):
         group = str(body["log_group"])
+        if not firewall:  # the firewall whose ALERT logging goes to this group
+            from . import cfn_resources
+
+            for fw in cfn_resources._nfw(account, region).firewalls.values():
+                cfg = fw.logging_configs if isinstance(fw.logging_configs, dict) else {}
+                if any((d.get("LogDestination") or {}).get("logGroup") == group
+                       for d in cfg.get("LogDestinationConfigs", [])):
+                    firewall = fw.firewall_name
+                    sync = (fw.firewall_status or {}).get("SyncStates") or {}
+                    az = az or (sorted(sync)[0] if sync else None)
     else:
         raise ValueError("give 'stack' or 'log_group'")
     firewall = firewall or "firewall"
@@ -293,7 +303,8 @@ def write_alerts(body: dict) -> dict:
     logs.ensure_log_stream(group, stream)
     events = sorted(({"timestamp": int(_event_ms(rec)), "message": json.dumps(rec, separators=(",", ":"))}
                      for rec in out), key=lambda e: e["timestamp"])
-    logs.put_log_events(group, stream, events)
+    # straight into the group: PutLogEvents' 14-day / 2-hour window does not apply to seeded records
+    logs.groups[group].put_log_events(stream, events)
     return {"log_group": group, "log_stream": stream, "written": len(events),
             "hosts": sorted({(rec["event"].get("tls") or {}).get("sni") or rec["event"]["http"]["hostname"]
                              for rec in out})}
