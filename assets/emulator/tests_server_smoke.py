@@ -1000,6 +1000,239 @@ def test_real_template_teardown(url: str) -> None:
     check(st["Status"] == "DELETE_COMPLETE", f"second DeleteStack completes ({st['Status']})")
 
 
+REAL_PARAMS = {"ProjectName": "driftdemo", "VpcCIDR": "10.2.0.0/16", "FirewallSubnetCIDR": "10.2.1.0/24",
+               "NATGatewaySubnetCIDR": "10.2.2.0/24", "SageMakerStudioSubnetCIDR": "10.2.3.0/24",
+               "AllowedDomains": ".amazonaws.com,.pypi.org", "AvailabilityZone": ""}
+
+
+def _detect(cfn, name: str) -> dict:
+    det = cfn.detect_stack_drift(StackName=name)["StackDriftDetectionId"]
+    return wait_status(lambda: dict(cfn.describe_stack_drift_detection_status(StackDriftDetectionId=det),
+                                    Status=cfn.describe_stack_drift_detection_status(
+                                        StackDriftDetectionId=det)["DetectionStatus"]),
+                       "DETECTION_COMPLETE", 30)
+
+
+def _drifted(cfn, name: str) -> dict:
+    rows = []
+    kw: dict = {"StackName": name, "StackResourceDriftStatusFilters": ["MODIFIED", "DELETED"], "MaxResults": 2}
+    while True:
+        page = cfn.describe_stack_resource_drifts(**kw)
+        rows += page["StackResourceDrifts"]
+        if not page.get("NextToken"):
+            return {r["LogicalResourceId"]: r for r in rows}
+        kw["NextToken"] = page["NextToken"]
+
+
+def test_drift(url: str) -> None:
+    """Issue 15: the real template, a route bypassing the firewall, a loosened bucket policy and a
+    widened allow list made out of band; detected, then reverted with a REVERT_DRIFT change set."""
+    path = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
+    if not os.path.exists(path):
+        return
+    cfn, ec2, s3, nfw = (client(url, "cloudformation"), client(url, "ec2"), client(url, "s3", retries=False),
+                         client(url, "network-firewall"))
+    name = "driftdemo"
+    sid = cfn.create_stack(StackName=name, TemplateBody=open(path, encoding="utf-8").read(),
+                           Capabilities=["CAPABILITY_NAMED_IAM"],
+                           Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in REAL_PARAMS.items()]
+                           )["StackId"]
+    wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
+                "CREATE_COMPLETE", 60)
+    stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
+    check(stack["DriftInformation"] == {"StackDriftStatus": "NOT_CHECKED"}, "DescribeStacks: NOT_CHECKED before any detection")
+    outs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    st = _detect(cfn, name)
+    drifted = _drifted(cfn, name)
+    # aws-cloudformation/cloudformation-coverage-roadmap#1198: rules of standalone
+    # AWS::EC2::SecurityGroupEgress resources show as ADD on a group with inline egress rules.
+    check(st["StackDriftStatus"] == "DRIFTED" and set(drifted) == {"SageMakerSecurityGroup"}
+          and {d["DifferenceType"] for d in drifted["SageMakerSecurityGroup"]["PropertyDifferences"]} == {"ADD"}
+          and len(drifted["SageMakerSecurityGroup"]["PropertyDifferences"]) == 3,
+          "fresh deploy: only AWS's known false positive (standalone egress rules as ADD on the group)")
+    allrows = cfn.describe_stack_resource_drifts(StackName=name)["StackResourceDrifts"]
+    by = {r["LogicalResourceId"]: r for r in allrows}
+    check(by["NATGatewayDefaultRoute"]["StackResourceDriftStatus"] == "IN_SYNC"
+          and by["ExecutionRole"]["StackResourceDriftStatus"] == "NOT_CHECKED"
+          and json.loads(by["DataBucketPolicy"]["ExpectedProperties"]) == json.loads(by["DataBucketPolicy"]["ActualProperties"]),
+          "fresh deploy: route and bucket policy IN_SYNC, IAM role NOT_CHECKED")
+    summaries = {r["LogicalResourceId"]: r for r in cfn.list_stack_resources(StackName=name)["StackResourceSummaries"]}
+    check(summaries["NATGatewayDefaultRoute"]["DriftInformation"]["StackResourceDriftStatus"] == "IN_SYNC"
+          and "LastCheckTimestamp" in summaries["NATGatewayDefaultRoute"]["DriftInformation"],
+          "ListStackResources: DriftInformation after a detection")
+
+    # out-of-band changes
+    nat_rt, igw = outs["NATGatewayRouteTableId"], outs["InternetGatewayId"]
+    fw_vpce = outs["FirewallEndpointId"]
+    ec2.replace_route(RouteTableId=nat_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.create_route(RouteTableId=outs["SageMakerStudioRouteTableId"], DestinationCidrBlock="192.0.2.0/24",
+                     GatewayId=igw)
+    ec2.delete_route(RouteTableId=outs["IgwRouteTableId"], DestinationCidrBlock=REAL_PARAMS["NATGatewaySubnetCIDR"])
+    bucket = outs["DataBucketName"]
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    rg = nfw.describe_rule_group(RuleGroupName="driftdemo-domain-allow-list", Type="STATEFUL")
+    body = rg["RuleGroup"]
+    body["RulesSource"]["RulesSourceList"]["Targets"].append(".github.com")
+    nfw.update_rule_group(RuleGroupArn=rg["RuleGroupResponse"]["RuleGroupArn"], UpdateToken=rg["UpdateToken"],
+                          RuleGroup=body, Type="STATEFUL")
+    expect_error(lambda: nfw.update_rule_group(RuleGroupArn=rg["RuleGroupResponse"]["RuleGroupArn"],
+                                               UpdateToken=rg["UpdateToken"], RuleGroup=body, Type="STATEFUL"),
+                 "InvalidTokenException", "UpdateRuleGroup with a stale UpdateToken")
+    routes = {r["DestinationCidrBlock"]: r for r in
+              ec2.describe_route_tables(RouteTableIds=[nat_rt])["RouteTables"][0]["Routes"]}
+    check(routes["0.0.0.0/0"].get("GatewayId") == igw, "ReplaceRoute: the NAT subnet goes straight to the internet gateway")
+
+    st = _detect(cfn, name)
+    drifted = _drifted(cfn, name)
+    check(st["StackDriftStatus"] == "DRIFTED" and st["DriftedStackResourceCount"] == 5
+          and set(drifted) == {"SageMakerSecurityGroup", "NATGatewayDefaultRoute", "IgwToFirewallRoute",
+                               "DataBucketPolicy", "DomainAllowListRuleGroup"},
+          f"detection after out-of-band changes: {sorted(drifted)} (the extra route is no template resource's drift)")
+    route = drifted["NATGatewayDefaultRoute"]
+    check(route["StackResourceDriftStatus"] == "MODIFIED"
+          and route["PropertyDifferences"] == [{"PropertyPath": "/VpcEndpointId", "ExpectedValue": fw_vpce,
+                                                "ActualValue": "null", "DifferenceType": "REMOVE"}]
+          and json.loads(route["ActualProperties"]).get("GatewayId") == igw,
+          "route bypassing the firewall: MODIFIED, /VpcEndpointId REMOVE, ActualProperties has the GatewayId")
+    check(drifted["IgwToFirewallRoute"]["StackResourceDriftStatus"] == "DELETED"
+          and "ActualProperties" not in drifted["IgwToFirewallRoute"], "deleted route: DELETED")
+    paths = {d["PropertyPath"] for d in drifted["DataBucketPolicy"]["PropertyDifferences"]}
+    check("/PolicyDocument/Statement/0/Effect" in paths, f"bucket policy: MODIFIED ({sorted(paths)[:3]}…)")
+    diffs = drifted["DomainAllowListRuleGroup"]["PropertyDifferences"]
+    check(diffs == [{"PropertyPath": "/RuleGroup/RulesSource/RulesSourceList/Targets/2", "ExpectedValue": "null",
+                     "ActualValue": ".github.com", "DifferenceType": "ADD"}],
+          "rule group: the added domain is an ADD at /RuleGroup/RulesSource/RulesSourceList/Targets/2")
+    check(cfn.describe_stacks(StackName=name)["Stacks"][0]["DriftInformation"]["StackDriftStatus"] == "DRIFTED",
+          "DescribeStacks: DriftInformation DRIFTED")
+
+    # REVERT_DRIFT: deployed template, previous parameter values
+    cs = cfn.create_change_set(StackName=name, ChangeSetName="revert-drift", UsePreviousTemplate=True,
+                               DeploymentMode="REVERT_DRIFT", Capabilities=["CAPABILITY_NAMED_IAM"],
+                               Parameters=[{"ParameterKey": k, "UsePreviousValue": True} for k in REAL_PARAMS])
+    d = cfn.describe_change_set(ChangeSetName=cs["Id"])
+    changes = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"] for c in d["Changes"]}
+    check(d["Status"] == "CREATE_COMPLETE" and d["ExecutionStatus"] == "AVAILABLE"
+          and d.get("DeploymentMode") == "REVERT_DRIFT" and d.get("StackDriftStatus") == "DRIFTED"
+          and set(changes) == {"SageMakerSecurityGroup", "NATGatewayDefaultRoute", "IgwToFirewallRoute",
+                               "DataBucketPolicy", "DomainAllowListRuleGroup"},
+          f"REVERT_DRIFT change set: a Modify per drifted resource ({sorted(changes)})")
+    rc = changes["NATGatewayDefaultRoute"]
+    tgt = rc["Details"][0]["Target"]
+    check(rc["Action"] == "Modify" and rc["ResourceDriftStatus"] == "MODIFIED" and rc["Replacement"] == "False"
+          and tgt["Path"] == "/VpcEndpointId" and tgt["AfterValue"] == fw_vpce and tgt["BeforeValue"] == "null"
+          and tgt["BeforeValueFrom"] == "ACTUAL_STATE" and tgt["AfterValueFrom"] == "TEMPLATE"
+          and tgt["Drift"]["ActualValue"] == "null" and tgt["AttributeChangeType"] == "Add"
+          and json.loads(rc["BeforeContext"])["Properties"]["GatewayId"] == igw
+          and json.loads(rc["AfterContext"])["Properties"]["VpcEndpointId"] == fw_vpce,
+          "route change: ResourceDriftStatus MODIFIED, Target Path/BeforeValue/AfterValue/Drift, contexts")
+    check(changes["IgwToFirewallRoute"]["ResourceDriftStatus"] == "DELETED", "deleted route: ResourceDriftStatus DELETED")
+    cfn.execute_change_set(ChangeSetName=cs["Id"])
+    wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
+                "UPDATE_COMPLETE", 60)
+    events = [(e["LogicalResourceId"], e["ResourceStatus"]) for e in cfn.describe_stack_events(StackName=name)["StackEvents"]]
+    check(("NATGatewayDefaultRoute", "UPDATE_IN_PROGRESS") in events and ("NATGatewayDefaultRoute", "UPDATE_COMPLETE") in events
+          and (name, "UPDATE_COMPLETE") in events, "revert: per-resource UPDATE_IN_PROGRESS / UPDATE_COMPLETE events")
+    routes = {r["DestinationCidrBlock"]: r for r in
+              ec2.describe_route_tables(RouteTableIds=[nat_rt])["RouteTables"][0]["Routes"]}
+    check(routes["0.0.0.0/0"].get("GatewayId") == fw_vpce or routes["0.0.0.0/0"].get("VpcEndpointId") == fw_vpce,
+          f"revert: the NAT subnet's default route goes to the firewall endpoint again ({routes['0.0.0.0/0']})")
+    edge = {r["DestinationCidrBlock"] for r in
+            ec2.describe_route_tables(RouteTableIds=[outs["IgwRouteTableId"]])["RouteTables"][0]["Routes"]}
+    check(REAL_PARAMS["NATGatewaySubnetCIDR"] in edge, "revert: the deleted edge route is back")
+    pol = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    check(pol["Statement"][0]["Sid"] == "DenyDataAccessOutsideVpcEndpoint", "revert: the template's bucket policy is back")
+    rg = nfw.describe_rule_group(RuleGroupName="driftdemo-domain-allow-list", Type="STATEFUL")
+    check(rg["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"] == [".amazonaws.com", ".pypi.org"],
+          "revert: the rule group's domains are the template's")
+    st = _detect(cfn, name)
+    check(set(_drifted(cfn, name)) == {"SageMakerSecurityGroup"},
+          "after the revert only the standalone-rule false positive is left (those rules are kept)")
+    sg = ec2.describe_security_groups(GroupIds=[outs["SageMakerSecurityGroupId"]])["SecurityGroups"][0]
+    check(any(p.get("FromPort") == 2049 for p in sg["IpPermissionsEgress"]), "revert keeps the NFS egress rule")
+    expect_error(lambda: cfn.create_change_set(StackName=name, ChangeSetName="bad", UsePreviousTemplate=True,
+                                               DeploymentMode="REVERT", Capabilities=["CAPABILITY_NAMED_IAM"]),
+                 "ValidationError", "DeploymentMode outside the enum")
+    raw = _raw_query(url, "DescribeStackResourceDrifts", {"StackName": name})
+    check("<StackResourceDrifts><member>" in raw and "<StackResourceDriftStatus>" in raw
+          and "<DescribeStackResourceDriftsResult>" in raw, "DescribeStackResourceDrifts XML element names")
+    cfn.delete_stack(StackName=name)
+
+
+def _raw_query(url: str, action: str, params: dict) -> str:
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    from urllib.parse import urlencode
+
+    data = urlencode({"Action": action, "Version": "2010-05-15", **params})
+    req = botocore.awsrequest.AWSRequest(method="POST", url=url + "/", data=data,
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials("testing", "testing"), "cloudformation",
+                            REGION).add_auth(req)
+    r = urllib.request.Request(url + "/", data=data.encode(), method="POST", headers=dict(req.headers))
+    return urllib.request.urlopen(r).read().decode()
+
+
+def test_firewall_alerts(url: str) -> None:
+    """Issue 15: the firewall's alert log group exists, alert records are added through
+    POST /_studio/firewall-alerts and read back with FilterLogEvents (startTime, paging)."""
+    path = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
+    if not os.path.exists(path):
+        return
+    cfn, logs = client(url, "cloudformation"), client(url, "logs")
+    params = dict(REAL_PARAMS, ProjectName="alerts")
+    sid = cfn.create_stack(StackName="alerts", TemplateBody=open(path, encoding="utf-8").read(),
+                           Capabilities=["CAPABILITY_NAMED_IAM"],
+                           Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in params.items()])["StackId"]
+    wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
+                "CREATE_COMPLETE", 60)
+    group = "/aws/vendedlogs/alerts/network-firewall/alert"
+    found = logs.describe_log_groups(logGroupNamePrefix="/aws/vendedlogs/alerts/")["logGroups"]
+    check([g["logGroupName"] for g in found] == [group] and found[0].get("retentionInDays") == 90,
+          "DescribeLogGroups finds the firewall's alert log group (name from the template)")
+    out = http(f"{url}/_studio/firewall-alerts", "POST", {"stack": "alerts", "demo": True})
+    check(out["log_group"] == group and out["written"] == 6
+          and out["hosts"] == ["github.com", "huggingface.co", "registry.npmjs.org"],
+          "POST /_studio/firewall-alerts {stack, demo}: 6 records for 3 hosts")
+    t0 = int(time.time()) - 3600
+    http(f"{url}/_studio/firewall-alerts", "POST", {"log_group": group, "records": [
+        {"host": "pypi.org", "kind": "tls", "src_ip": "10.2.3.15", "time": t0 + i} for i in range(7)] + [
+        {"host": "example.com", "kind": "http", "src_ip": "10.2.3.16", "time": t0 + 100}]})
+    events, kw, pages = [], {"logGroupName": group, "startTime": t0 * 1000, "endTime": (t0 + 1000) * 1000, "limit": 3}, 0
+    while True:
+        page = logs.filter_log_events(**kw)
+        events += page["events"]
+        pages += 1
+        if not page.get("nextToken"):
+            break
+        kw["nextToken"] = page["nextToken"]
+    recs = [json.loads(e["message"]) for e in events]
+    check(len(events) == 8 and pages == 3 and [e["timestamp"] for e in events] == sorted(e["timestamp"] for e in events),
+          f"FilterLogEvents startTime/endTime + limit 3: 8 events in {pages} pages, time order")
+    tls, http_rec = recs[0], recs[-1]
+    check(tls["firewall_name"] == "alerts-firewall" and tls["event_timestamp"] == str(t0)
+          and tls["event"]["event_type"] == "alert" and tls["event"]["alert"]["action"] == "blocked"
+          and tls["event"]["tls"]["sni"] == "pypi.org" and tls["event"]["src_ip"] == "10.2.3.15"
+          and tls["event"]["dest_port"] == 443 and tls["event"]["proto"] == "TCP",
+          "alert record: firewall_name, event_timestamp, event.alert.action blocked, event.tls.sni")
+    check(http_rec["event"]["http"]["hostname"] == "example.com" and http_rec["event"]["dest_port"] == 80,
+          "alert record: event.http.hostname for HTTP")
+    hit = logs.filter_log_events(logGroupName=group, filterPattern='{ $.event.http.hostname = "example.*" }')["events"]
+    check(len(hit) == 1, "JSON filter pattern on event.http.hostname")
+    hit = logs.filter_log_events(logGroupName=group,
+                                 filterPattern='{ ($.event.alert.action = "blocked") && ($.event.tls.sni = "github.com") }')["events"]
+    check(len(hit) == 3, "JSON filter pattern with && and parentheses")
+    expect_error(lambda: logs.filter_log_events(logGroupName=group, limit=10001), "InvalidParameterException",
+                 "FilterLogEvents limit over 10000")
+    try:
+        http(f"{url}/_studio/firewall-alerts", "POST", {"log_group": "/nope", "records": [{"host": "a.b"}]})
+        check(False, "firewall-alerts: unknown log group -> 404")
+    except urllib.error.HTTPError as exc:
+        check(exc.code == 404 and "error" in json.loads(exc.read()), "firewall-alerts: unknown log group -> 404")
+    cfn.delete_stack(StackName="alerts")
+
+
 def test_cloudformation(url: str) -> None:
     """The CloudFormation extension (cfn.py, when present) runs behind the same server."""
     cfn = client(url, "cloudformation")
@@ -1118,8 +1351,8 @@ def main() -> int:
     try:
         for test in (test_fixture, test_shared_tgw, test_zones, test_control, test_vpc_pages,
                      test_vpc_render, test_sagemaker, test_ec2_dependencies, test_sagemaker_nfs,
-                     test_s3_policy, test_real_template_teardown, test_cloudformation,
-                     test_faults, test_reset):
+                     test_s3_policy, test_real_template_teardown, test_drift, test_firewall_alerts,
+                     test_cloudformation, test_faults, test_reset):
             test(url)
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")

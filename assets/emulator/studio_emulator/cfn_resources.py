@@ -512,7 +512,7 @@ class _SgRule(CloudFormationModel):
             ip_ranges.append({"CidrIp": p["CidrIp"], **({"Description": p["Description"]} if p.get("Description") else {})})
         if p.get("CidrIpv6"):
             ip_ranges.append({"CidrIpv6": p["CidrIpv6"]})
-        groups = [{"GroupId": p[peer_key]}] if p.get(peer_key) else []
+        groups = [{"GroupId": p[peer_key], **({"Description": p["Description"]} if p.get("Description") else {})}] if p.get(peer_key) else []
         pls = [{"PrefixListId": p[pl_key]}] if p.get(pl_key) else []
         proto = str(p.get("IpProtocol", "-1"))
         args = dict(
@@ -628,6 +628,10 @@ def post_create(resource: Any, rtype: str, props: dict, account_id: str, region:
                 iam.attach_role_policy(arn, resource.name)
             except Exception:  # noqa: BLE001 - unknown AWS managed policy in moto
                 pass
+    elif rtype == "AWS::EC2::SecurityGroup":
+        from .cfn_drift import apply_inline_rules  # moto drops inline egress rules and descriptions
+
+        apply_inline_rules(resource, props, account_id, region)
     elif rtype == "AWS::Logs::LogGroup":
         if props.get("RetentionInDays"):
             try:

@@ -236,9 +236,20 @@ def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
                 return _json(start_response, 200, put_from_vpc(body))
             except LookupError as exc:
                 return _json(start_response, 404, {"error": str(exc)})
+        if path == "firewall-alerts" and method == "POST":
+            from .logs_ext import write_alerts
+
+            body = _body(environ)
+            if not isinstance(body, dict):
+                raise SpecError("expected a JSON object")
+            try:
+                return _json(start_response, 200, write_alerts(body))
+            except LookupError as exc:
+                return _json(start_response, 404, {"error": str(exc).strip("'\"")})
         if path == "health" and method == "GET":
             return _json(start_response, 200, {"ok": True})
-        if path in ("requests", "reset-requests", "config", "seed", "retained", "health", "s3-put"):
+        if path in ("requests", "reset-requests", "config", "seed", "retained", "health", "s3-put",
+                    "firewall-alerts"):
             return _json(start_response, 405, {"error": f"method {method} not allowed"})
         return _json(start_response, 404, {"error": f"no control endpoint {PREFIX}{path}"})
     except (SpecError, ValueError) as exc:

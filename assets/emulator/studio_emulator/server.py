@@ -38,6 +38,10 @@ def install_extensions() -> list[str]:
         cfn = importlib.import_module(f"{__package__}.cfn")
         cfn.install()
         installed.append("cfn")
+        from . import cfn_drift
+
+        cfn_drift.install()
+        installed.append("cfn_drift")
     from . import sagemaker
 
     sagemaker.install()
@@ -62,6 +66,10 @@ def install_extensions() -> list[str]:
 
     ec2_tgw.install()
     installed.append("ec2_tgw")
+    from . import logs_ext
+
+    logs_ext.install()
+    installed.append("logs_ext")
     return installed
 
 
