@@ -80,6 +80,9 @@ pub enum Command {
     Status(ProjectArgs),
     /// The events of the stack's latest operation; --follow until it settles, --chart for a timeline.
     Events(EventsArgs),
+    /// Detect drift of the project stack from its template (the security baseline first);
+    /// exit 0 in sync, 1 drifted. --revert overwrites the drift with a drift-aware change set.
+    Drift(DriftArgs),
     /// Draw the deployed environment: VPC, subnets (free IPs), gateways, firewall, endpoints,
     /// buckets, keys, the Studio domain and its users, as text, JSON, Mermaid or Graphviz DOT.
     Topology(TopologyArgs),
@@ -315,6 +318,19 @@ pub struct UpArgs {
     pub users: Option<Vec<String>>,
     /// Execute the change set without asking.
     #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Revert the drift: a drift-aware change set (REVERT_DRIFT) with the deployed template and
+    /// parameters, reviewed, executed after a typed confirmation, streamed, then checked again.
+    #[arg(long)]
+    pub revert: bool,
+    /// Do not ask to type the stack name before reverting.
+    #[arg(long, requires = "revert")]
     pub yes: bool,
 }
 

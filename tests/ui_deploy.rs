@@ -85,6 +85,7 @@ fn change(action: &str, id: &str, ty: &str, replacement: Option<&str>) -> Planne
         } else {
             vec![]
         },
+        drift: None,
     }
 }
 

@@ -4,6 +4,7 @@
 //! owned domain types and [`AwsError`].
 
 pub mod buckets;
+pub mod drift;
 pub mod error;
 pub mod lookups;
 pub mod network;

@@ -10,9 +10,11 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 /// Operation-name prefixes that only read. Everything else is treated as mutating, so a new
 /// kind of call is refused in read-only mode until it is known to be safe.
-/// `Search` covers ec2:SearchTransitGatewayRoutes (preflight) and sagemaker:Search.
+/// `Search` covers ec2:SearchTransitGatewayRoutes (preflight) and sagemaker:Search;
+/// `Detect` covers cloudformation:DetectStackDrift / DetectStackResourceDrift, which compare the
+/// live resources with the template and change none of them.
 const READ_PREFIXES: &[&str] = &[
-    "Describe", "List", "Get", "Head", "Estimate", "Validate", "Search",
+    "Describe", "List", "Get", "Head", "Estimate", "Validate", "Search", "Detect",
 ];
 
 /// Does this AWS operation only read?

@@ -125,6 +125,9 @@ pub struct PlannedChange {
     pub replacement: Option<String>,
     /// What changes (Properties, Metadata, Tags, ...)
     pub scope: Vec<String>,
+    /// In a drift-aware change set: the resource's drift (MODIFIED, DELETED, IN_SYNC, …), so
+    /// the review can mark what will be overwritten.
+    pub drift: Option<String>,
 }
 
 /// A change set and its changes.
@@ -276,6 +279,7 @@ impl Session {
                     resource_type: rc.resource_type().unwrap_or_default().to_string(),
                     replacement: rc.replacement().map(|r| r.as_str().to_string()),
                     scope: rc.scope().iter().map(|s| s.as_str().to_string()).collect(),
+                    drift: rc.resource_drift_status().map(|s| s.as_str().to_string()),
                 });
             }
             next = out.next_token().map(str::to_string);

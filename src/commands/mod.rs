@@ -1,6 +1,7 @@
 //! The non-interactive commands (`deploy`, `status`, `events`): the same operations as the
 //! wizard, printed line by line or as JSON.
 
+pub mod drift;
 pub mod guided;
 pub mod up;
 pub mod users;
@@ -219,7 +220,10 @@ fn print_outcome(o: &DeployOutcome) {
 }
 
 /// Drive an operation's messages to the printer; returns the outcome.
-async fn stream<F>(mode: OutputMode, fut: F) -> Result<DeployOutcome, crate::aws::AwsError>
+pub(crate) async fn stream<F>(
+    mode: OutputMode,
+    fut: F,
+) -> Result<DeployOutcome, crate::aws::AwsError>
 where
     F: FnOnce(
         mpsc::UnboundedSender<DeployMsg>,
@@ -458,7 +462,7 @@ pub(crate) async fn deploy_with(
     }
 }
 
-fn print_review(mode: OutputMode, review: &deploy::Review) {
+pub(crate) fn print_review(mode: OutputMode, review: &deploy::Review) {
     if mode == OutputMode::Json {
         #[derive(Serialize)]
         struct Doc<'a> {
@@ -499,9 +503,13 @@ fn print_review(mode: OutputMode, review: &deploy::Review) {
             Some("Conditional") => " (may be replaced)",
             _ => "",
         };
+        let drift = match c.drift.as_deref() {
+            Some(d @ ("MODIFIED" | "DELETED")) => format!(" (overwrites drift: {d})"),
+            _ => String::new(),
+        };
         eprintln!(
-            "  {:<7} {:<40} {}{}{}",
-            c.action, c.resource_type, flag, c.logical_id, replace
+            "  {:<7} {:<40} {}{}{}{}",
+            c.action, c.resource_type, flag, c.logical_id, replace, drift
         );
     }
 }

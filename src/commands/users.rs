@@ -73,7 +73,7 @@ fn fail(mode: OutputMode, e: &AwsError) -> i32 {
 
 /// Typed confirmation: `--yes`, or the exact text typed on a terminal. Without a terminal and
 /// without `--yes`, exit 2 with a message (Err carries the exit code).
-fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<bool, i32> {
+pub(crate) fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<bool, i32> {
     if yes {
         return Ok(true);
     }

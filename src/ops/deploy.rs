@@ -133,7 +133,8 @@ fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
-fn rfc3339_now() -> String {
+/// Now, as RFC 3339 (UTC).
+pub(crate) fn rfc3339_now() -> String {
     aws_smithy_types::DateTime::from_millis(now_ms())
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_default()

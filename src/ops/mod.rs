@@ -4,6 +4,7 @@
 
 pub mod deploy;
 pub mod destroy;
+pub mod drift;
 pub mod params;
 pub mod preflight;
 pub mod studio;
