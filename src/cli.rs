@@ -80,6 +80,9 @@ pub enum Command {
     Status(ProjectArgs),
     /// The events of the stack's latest operation; --follow until it settles, --chart for a timeline.
     Events(EventsArgs),
+    /// The firewall's blocked egress (from its alert log) and the allow list.
+    #[command(subcommand)]
+    Firewall(FirewallCommand),
     /// Detect drift of the project stack from its template (the security baseline first);
     /// exit 0 in sync, 1 drifted. --revert overwrites the drift with a drift-aware change set.
     Drift(DriftArgs),
@@ -319,6 +322,39 @@ pub struct UpArgs {
     /// Execute the change set without asking.
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum FirewallCommand {
+    /// Domains the firewall blocked, most frequent first, read from its alert log group.
+    Blocked {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// How far back: 30m, 24h, 7d.
+        #[arg(long, value_name = "DURATION", default_value = "24h")]
+        since: String,
+    },
+    /// Add domains to the allow list (AllowedDomains), through the usual change-set review.
+    Allow {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Host names such as pypi.org, or .example.com for a domain and its subdomains.
+        #[arg(value_name = "DOMAIN", required = true)]
+        domains: Vec<String>,
+        /// Execute the change set without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Remove domains from the allow list, through the usual change-set review.
+    Deny {
+        #[command(flatten)]
+        project: ProjectArgs,
+        #[arg(value_name = "DOMAIN", required = true)]
+        domains: Vec<String>,
+        /// Execute the change set without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -158,6 +158,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
             Ok(ctx) => commands::status(&ctx, args).await,
             Err(code) => Ok(code),
         },
+        Some(Command::Firewall(cmd)) => match command_context(options, mode, &paths, g).await? {
+            Ok(ctx) => commands::firewall::firewall(&ctx, cmd).await,
+            Err(code) => Ok(code),
+        },
         Some(Command::Drift(args)) => match command_context(options, mode, &paths, g).await? {
             Ok(ctx) => commands::drift::drift(&ctx, args).await,
             Err(code) => Ok(code),

@@ -6,6 +6,7 @@
 pub mod buckets;
 pub mod drift;
 pub mod error;
+pub mod logs;
 pub mod lookups;
 pub mod network;
 pub mod readonly;
@@ -286,6 +287,14 @@ impl Session {
             .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_sagemaker::Client::from_conf(conf)
+    }
+
+    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&self.sdk)
+            .interceptor(self.guard())
+            .retry_classifier(readonly::DroppedConnectionIsTransient)
+            .build();
+        aws_sdk_cloudwatchlogs::Client::from_conf(conf)
     }
 
     pub fn kms(&self) -> aws_sdk_kms::Client {

@@ -12,9 +12,10 @@ use aws_smithy_types::config_bag::ConfigBag;
 /// kind of call is refused in read-only mode until it is known to be safe.
 /// `Search` covers ec2:SearchTransitGatewayRoutes (preflight) and sagemaker:Search;
 /// `Detect` covers cloudformation:DetectStackDrift / DetectStackResourceDrift, which compare the
-/// live resources with the template and change none of them.
+/// live resources with the template and change none of them; `Filter` covers
+/// logs:FilterLogEvents (the firewall's blocked list).
 const READ_PREFIXES: &[&str] = &[
-    "Describe", "List", "Get", "Head", "Estimate", "Validate", "Search", "Detect",
+    "Describe", "List", "Get", "Head", "Estimate", "Validate", "Search", "Detect", "Filter",
 ];
 
 /// Does this AWS operation only read?

@@ -2,6 +2,7 @@
 //! wizard, printed line by line or as JSON.
 
 pub mod drift;
+pub mod firewall;
 pub mod guided;
 pub mod up;
 pub mod users;

@@ -1,6 +1,7 @@
 //! Pure logic: no I/O, no async. Everything above uses it; it uses nothing above.
 
 pub mod cidr;
+pub mod egress;
 pub mod fence;
 pub mod params;
 pub mod progress;

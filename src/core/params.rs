@@ -447,6 +447,10 @@ fn host_of(input: &str) -> &str {
     rest.split(':').next().unwrap_or(rest)
 }
 
+/// The firewall rule group's capacity (200, fixed at creation) holds this many domains matched on
+/// both TLS SNI and HTTP Host.
+pub const MAX_ALLOWED_DOMAINS: usize = 100;
+
 const SUBDOMAIN_NOTE: &str = "(a leading dot, as in .example.com, also matches every subdomain)";
 
 /// Checks one allowed-domain entry as Network Firewall will match it against
@@ -816,6 +820,19 @@ impl Parameters {
                 field,
             ));
             return;
+        }
+        if self.allowed_domains.len() > MAX_ALLOWED_DOMAINS {
+            out.push(Finding::new(
+                Severity::Error,
+                "DOMAIN_LIST_TOO_LONG",
+                format!(
+                    "{} allowed domains; the firewall rule group's capacity holds \
+                     {MAX_ALLOWED_DOMAINS}",
+                    self.allowed_domains.len()
+                ),
+                "use leading-dot entries (.example.com covers every subdomain) or remove unused ones",
+                field,
+            ));
         }
         let mut seen = BTreeSet::new();
         let mut valid = Vec::new();

@@ -5,6 +5,7 @@
 pub mod deploy;
 pub mod destroy;
 pub mod drift;
+pub mod egress;
 pub mod params;
 pub mod preflight;
 pub mod studio;

@@ -1,0 +1,139 @@
+//! `firewall blocked | allow | deny`: what the firewall blocked (its own alert log), and the
+//! allow list edited through the usual change-set review and live deploy.
+
+use serde_json::json;
+
+use super::{CommandContext, deploy_with};
+use crate::cli::{DeployArgs, FirewallCommand, OutputMode, ParamArgs};
+use crate::core::egress::parse_duration_ms;
+use crate::exit;
+use crate::ops::egress;
+
+fn time(ms: i64) -> String {
+    crate::core::progress::utc_time(ms)
+}
+
+pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Result<i32> {
+    match cmd {
+        FirewallCommand::Blocked { project, since } => {
+            let stack = ctx.project_name(project);
+            let since_ms = match parse_duration_ms(since) {
+                Ok(ms) => ms,
+                Err(e) => {
+                    eprintln!("error: --since {e}");
+                    return Ok(exit::USAGE);
+                }
+            };
+            let report = match egress::blocked(&ctx.session, &stack, since_ms).await {
+                Ok(r) => r,
+                Err(e) => {
+                    crate::plain::print_aws_error(ctx.mode, &e);
+                    return Ok(exit::FAILED);
+                }
+            };
+            if ctx.mode == OutputMode::Json {
+                println!(
+                    "{}",
+                    json!({"ok": true, "log_group": report.log_group,
+                    "since": time(report.since_ms), "domains": report.domains})
+                );
+                return Ok(exit::OK);
+            }
+            eprintln!(
+                "Blocked by the firewall of {} since {} (log group {}, {} page(s) read):",
+                report.stack_name,
+                time(report.since_ms),
+                report.log_group,
+                report.pages
+            );
+            if report.domains.is_empty() {
+                println!("Nothing was blocked.");
+            }
+            let w = report
+                .domains
+                .iter()
+                .map(|d| d.domain.len())
+                .max()
+                .unwrap_or(6)
+                .max(6);
+            for d in &report.domains {
+                println!(
+                    "{:<w$}  {:>6}  first {}  last {}  from {}",
+                    d.domain,
+                    d.count,
+                    time(d.first_seen_ms),
+                    time(d.last_seen_ms),
+                    d.sources.join(", ")
+                );
+            }
+            if let Some(top) = report.domains.first() {
+                eprintln!(
+                    "To allow one: studio-tui firewall allow {} (reviewed like any change set)",
+                    top.domain
+                );
+            }
+            Ok(exit::OK)
+        }
+        FirewallCommand::Allow {
+            project,
+            domains,
+            yes,
+        } => edit(ctx, project, domains, true, *yes).await,
+        FirewallCommand::Deny {
+            project,
+            domains,
+            yes,
+        } => edit(ctx, project, domains, false, *yes).await,
+    }
+}
+
+async fn edit(
+    ctx: &CommandContext,
+    project: &crate::cli::ProjectArgs,
+    domains: &[String],
+    allow: bool,
+    yes: bool,
+) -> anyhow::Result<i32> {
+    let name = ctx.project_name(project);
+    // Read-only: refused before any call (deploy_with says so too, after its own checks).
+    if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "changing the allow list") {
+        crate::plain::print_aws_error(ctx.mode, &e);
+        return Ok(exit::FAILED);
+    }
+    let stack = match ctx.session.describe_stack(&name).await {
+        Ok(Some(s)) if s.status != "DELETE_COMPLETE" => s,
+        Ok(_) => {
+            eprintln!("error: there is no stack {name} in {}", ctx.session.region);
+            return Ok(exit::FAILED);
+        }
+        Err(e) => {
+            crate::plain::print_aws_error(ctx.mode, &e);
+            return Ok(exit::FAILED);
+        }
+    };
+    let mut params = egress::parameters_of(&stack);
+    let change = match egress::edit_allow_list(&params.allowed_domains, domains, allow) {
+        Ok(c) => c,
+        Err(e) => {
+            crate::plain::print_aws_error(ctx.mode, &e);
+            return Ok(exit::USAGE);
+        }
+    };
+    for n in &change.notes {
+        eprintln!("{n}");
+    }
+    if !change.changed() {
+        eprintln!("The allow list is unchanged; nothing to deploy.");
+        return Ok(exit::OK);
+    }
+    eprintln!("AllowedDomains: {}", change.after.join(","));
+    params.allowed_domains = change.after;
+    let args = DeployArgs {
+        params: ParamArgs::default(),
+        guided: false,
+        yes,
+        recreate: false,
+        continue_rollback: false,
+    };
+    deploy_with(ctx, &args, &params).await
+}

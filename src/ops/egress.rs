@@ -1,0 +1,231 @@
+//! "pip install is blocked": the firewall's blocked domains, read from its own alert log group
+//! (found from the stack's resources, never from a guessed name), and the allow list edited with
+//! the parameter form's rules, deployed through the usual change-set review.
+
+use serde::Serialize;
+
+use crate::aws::stacks::StackInfo;
+use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally};
+use crate::core::params::{
+    Field, MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain,
+};
+
+/// What the firewall blocked in a time window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockedReport {
+    pub stack_name: String,
+    pub log_group: String,
+    pub since_ms: i64,
+    /// FilterLogEvents pages read.
+    pub pages: usize,
+    pub domains: Vec<BlockedDomain>,
+    /// Alert records that were not blocked TLS/HTTP connections with a host.
+    pub skipped: u64,
+}
+
+/// The stack's firewall alert log group (the AWS::Logs::LogGroup the template creates for it).
+pub async fn alert_log_group(session: &Session, stack: &StackInfo) -> Result<String, AwsError> {
+    let groups: Vec<_> = session
+        .stack_resources(&stack.stack_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.resource_type == "AWS::Logs::LogGroup" && r.physical_id.is_some())
+        .collect();
+    groups
+        .iter()
+        .find(|r| r.logical_id.contains("Alert"))
+        .or(groups.first())
+        .and_then(|r| r.physical_id.clone())
+        .ok_or_else(|| {
+            AwsError::new(
+                ErrorKind::NotFound,
+                "cloudformation:ListStackResources",
+                format!("stack {} has no firewall alert log group", stack.stack_name),
+            )
+            .with_fix("update the stack with `studio-tui deploy` (the template creates it)")
+        })
+}
+
+async fn existing_stack(session: &Session, stack_name: &str) -> Result<StackInfo, AwsError> {
+    session
+        .describe_stack(stack_name)
+        .await?
+        .filter(|s| s.status != "DELETE_COMPLETE")
+        .ok_or_else(|| {
+            AwsError::new(
+                ErrorKind::NotFound,
+                "cloudformation:DescribeStacks",
+                format!("there is no stack {stack_name} in {}", session.region),
+            )
+            .with_fix("deploy the environment first (`studio-tui up`), or pass --project-name")
+        })
+}
+
+/// Blocked domains since `since_ms` ago, most frequent first; the log is read page by page.
+pub async fn blocked(
+    session: &Session,
+    stack_name: &str,
+    since_ms: i64,
+) -> Result<BlockedReport, AwsError> {
+    let stack = existing_stack(session, stack_name).await?;
+    let group = alert_log_group(session, &stack).await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    let start = now - since_ms;
+    let mut tally = BlockedTally::default();
+    let pages = session
+        .for_each_log_event(&group, start, BLOCKED_PATTERN, |events| {
+            for e in events {
+                tally.add(e.timestamp_ms, &e.message);
+            }
+        })
+        .await?;
+    Ok(BlockedReport {
+        stack_name: stack.stack_name,
+        log_group: group,
+        since_ms: start,
+        pages,
+        domains: tally.domains(),
+        skipped: tally.skipped,
+    })
+}
+
+/// The deployed parameters of the stack, as the form holds them.
+pub fn parameters_of(stack: &StackInfo) -> Parameters {
+    let mut p = Parameters {
+        project_name: stack.stack_name.clone(),
+        ..Parameters::default()
+    };
+    for (k, v) in &stack.parameters {
+        if let Some(f) = Field::from_cfn_name(k) {
+            p.set(f, v);
+        }
+    }
+    p
+}
+
+/// What an edit of the allow list does, entry by entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AllowListEdit {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    /// Lines such as "pypi.org: already allowed by .pypi.org".
+    pub notes: Vec<String>,
+}
+
+impl AllowListEdit {
+    pub fn changed(&self) -> bool {
+        self.before != self.after
+    }
+}
+
+/// Add (`allow`) or remove domains, with the form's rules: each entry validated (no scheme, path
+/// or port; leading-dot semantics), `.amazonaws.com` kept, at most [`MAX_ALLOWED_DOMAINS`]
+/// entries (the rule group's fixed capacity). An error names the entry and the fix.
+pub fn edit_allow_list(
+    current: &[String],
+    domains: &[String],
+    allow: bool,
+) -> Result<AllowListEdit, AwsError> {
+    let invalid = |msg: String, fix: String| {
+        AwsError::new(ErrorKind::Validation, "studio-tui", msg).with_fix(fix)
+    };
+    let mut after = current.to_vec();
+    let mut notes = Vec::new();
+    for d in domains {
+        let d = d.trim().to_ascii_lowercase();
+        if let Err(e) = validate_domain(&d) {
+            return Err(invalid(e.message, e.fix));
+        }
+        if allow {
+            if let Some(wider) = after
+                .iter()
+                .find(|e| domain_matches(e, d.trim_start_matches('.')) && **e != d)
+            {
+                notes.push(format!("{d}: already allowed by {wider}"));
+                continue;
+            }
+            if after.contains(&d) {
+                notes.push(format!("{d}: already in the allow list"));
+                continue;
+            }
+            after.push(d);
+        } else {
+            if d == ".amazonaws.com" {
+                return Err(invalid(
+                    "`.amazonaws.com` must stay in the allow list: AWS APIs without a VPC \
+                     endpoint (IAM, for example) would time out from Studio"
+                        .into(),
+                    "keep it; remove only the domains you added".into(),
+                ));
+            }
+            match after.iter().position(|e| *e == d) {
+                Some(i) => {
+                    after.remove(i);
+                }
+                None => notes.push(format!("{d}: not in the allow list")),
+            }
+        }
+    }
+    if after.len() > MAX_ALLOWED_DOMAINS {
+        return Err(invalid(
+            format!(
+                "the allow list would have {} entries; the firewall rule group's capacity (200, \
+                 fixed at creation) holds {MAX_ALLOWED_DOMAINS} domains matched on TLS SNI and \
+                 HTTP Host",
+                after.len()
+            ),
+            "use leading-dot entries (.example.com covers every subdomain) or remove unused ones"
+                .into(),
+        ));
+    }
+    Ok(AllowListEdit {
+        before: current.to_vec(),
+        after,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn allow_adds_validated_domains_and_skips_covered_ones() {
+        let cur = list(&[".amazonaws.com", ".pythonhosted.org"]);
+        let e =
+            edit_allow_list(&cur, &list(&["PyPI.org", "files.pythonhosted.org"]), true).unwrap();
+        assert_eq!(
+            e.after,
+            list(&[".amazonaws.com", ".pythonhosted.org", "pypi.org"])
+        );
+        assert_eq!(
+            e.notes,
+            ["files.pythonhosted.org: already allowed by .pythonhosted.org"]
+        );
+        let bad = edit_allow_list(&cur, &list(&["https://github.com/x"]), true).unwrap_err();
+        assert!(bad.message.contains("URL"), "{bad}");
+        assert!(bad.fix.unwrap().contains("github.com"));
+    }
+
+    #[test]
+    fn deny_removes_but_keeps_amazonaws_and_capacity_is_enforced() {
+        let cur = list(&[".amazonaws.com", "pypi.org"]);
+        let e = edit_allow_list(&cur, &list(&["pypi.org", "nothere.org"]), false).unwrap();
+        assert_eq!(e.after, list(&[".amazonaws.com"]));
+        assert_eq!(e.notes, ["nothere.org: not in the allow list"]);
+        assert!(edit_allow_list(&cur, &list(&[".amazonaws.com"]), false).is_err());
+        let many: Vec<String> = (0..MAX_ALLOWED_DOMAINS)
+            .map(|i| format!("h{i}.example.org"))
+            .collect();
+        let e = edit_allow_list(&cur, &many, true).unwrap_err();
+        assert!(e.message.contains("capacity"), "{e}");
+    }
+}

@@ -1,0 +1,261 @@
+//! `studio-tui firewall blocked | allow | deny` on the sandbox with the real template: alert
+//! records for several hosts give the right counts (read from the log group the stack created);
+//! allow updates the stack and the firewall's rule group; read-only lists and refuses changes.
+
+mod common;
+
+use serde_json::{Value, json};
+
+const REGION: &str = "us-east-1";
+
+fn run(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    common::binary(home, REGION).args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn is_mutating(action: &str) -> bool {
+    ![
+        "Describe", "List", "Get", "Head", "Search", "Detect", "Filter",
+    ]
+    .iter()
+    .any(|p| action.starts_with(p))
+}
+
+/// The rule group's domain list, as the firewall has it (Network Firewall's JSON API on the
+/// emulator).
+fn rule_group_targets(project: &str) -> Vec<String> {
+    let url = common::emulator().endpoint.clone();
+    let out = std::process::Command::new("curl")
+        .args([
+            "-sf",
+            "-X",
+            "POST",
+            &url,
+            "-H",
+            "X-Amz-Target: NetworkFirewall_20201112.DescribeRuleGroup",
+            "-H",
+            "Content-Type: application/x-amz-json-1.0",
+            "-H",
+            "Authorization: AWS4-HMAC-SHA256 Credential=testing/20261130/us-east-1/network-firewall/aws4_request, SignedHeaders=host, Signature=x",
+            "-d",
+            &json!({"RuleGroupName": format!("{project}-domain-allow-list"), "Type": "STATEFUL"})
+                .to_string(),
+        ])
+        .output()
+        .expect("curl");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    v.pointer("/RuleGroup/RulesSource/RulesSourceList/Targets")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn blocked_domains_are_counted_and_allow_updates_the_rule_group() {
+    let emu = common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let project = common::unique_name("fw");
+    let deploy = run(
+        h,
+        &["deploy", "--yes", "--plain", "--project-name", &project],
+    );
+    assert_eq!(deploy.status.code(), Some(0), "{}", text(&deploy.stderr));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let rec = |host: &str, kind: &str, src: &str, ago: u64| json!({"host": host, "kind": kind, "src_ip": src, "time": now - ago});
+    let written = emu.control_post(
+        "/_studio/firewall-alerts",
+        &json!({"stack": project, "records": [
+            rec("github.com", "tls", "10.2.3.10", 300),
+            rec("github.com", "tls", "10.2.3.11", 200),
+            rec("github.com", "tls", "10.2.3.10", 100),
+            rec("huggingface.co", "tls", "10.2.3.12", 150),
+            rec("registry.npmjs.org", "http", "10.2.3.12", 50),
+            // older than the window asked below
+            rec("old.example.org", "tls", "10.2.3.9", 7200),
+        ]}),
+    );
+    assert_eq!(written["written"], 6, "{written}");
+
+    let out = run(
+        h,
+        &[
+            "--json",
+            "firewall",
+            "blocked",
+            "--since",
+            "1h",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let domains = doc["domains"].as_array().unwrap();
+    let counts: Vec<(String, u64)> = domains
+        .iter()
+        .map(|d| {
+            (
+                d["domain"].as_str().unwrap().to_string(),
+                d["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("github.com".to_string(), 3),
+            ("huggingface.co".to_string(), 1),
+            ("registry.npmjs.org".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        domains[0]["sources"],
+        json!(["10.2.3.10", "10.2.3.11"]),
+        "{doc}"
+    );
+    assert!(
+        doc["log_group"]
+            .as_str()
+            .unwrap()
+            .starts_with("/aws/vendedlogs/"),
+        "found from the stack: {doc}"
+    );
+    let plain = run(
+        h,
+        &["--plain", "firewall", "blocked", "--project-name", &project],
+    );
+    let out = text(&plain.stdout);
+    assert!(
+        out.lines().next().unwrap_or("").starts_with("github.com"),
+        "{out}"
+    );
+
+    // Read-only: the list works, changes are refused before any mutating call.
+    let before = emu.requests().len();
+    let ro = run(
+        h,
+        &[
+            "--read-only",
+            "--plain",
+            "firewall",
+            "blocked",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(ro.status.code(), Some(0), "{}", text(&ro.stderr));
+    let ro = run(
+        h,
+        &[
+            "--read-only",
+            "--plain",
+            "firewall",
+            "allow",
+            "github.com",
+            "--yes",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(ro.status.code(), Some(1));
+    assert!(
+        text(&ro.stderr).contains("read-only"),
+        "{}",
+        text(&ro.stderr)
+    );
+    let mutating: Vec<String> = emu.requests()[before..]
+        .iter()
+        .filter(|r| r["region"] == REGION)
+        .map(|r| r["action"].as_str().unwrap_or("").to_string())
+        .filter(|a| is_mutating(a))
+        .collect();
+    assert_eq!(mutating, Vec::<String>::new());
+
+    // Bad input: a URL is refused with the host to use, nothing deployed.
+    let bad = run(
+        h,
+        &[
+            "--plain",
+            "firewall",
+            "allow",
+            "https://github.com/org/repo",
+            "--yes",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("github.com"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    // allow: a change set on AllowedDomains, executed; the stack and the rule group have it.
+    assert!(!rule_group_targets(&project).contains(&"github.com".to_string()));
+    let allow = run(
+        h,
+        &[
+            "--plain",
+            "firewall",
+            "allow",
+            "github.com",
+            "--yes",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(allow.status.code(), Some(0), "{}", text(&allow.stderr));
+    let session_params = run(h, &["--json", "status", "--project-name", &project]);
+    let status: Value = serde_json::from_slice(&session_params.stdout).unwrap();
+    let allowed = status["stack"]["parameters"]["AllowedDomains"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(allowed.split(',').any(|d| d == "github.com"), "{allowed}");
+    assert!(
+        rule_group_targets(&project).contains(&"github.com".to_string()),
+        "{:?}",
+        rule_group_targets(&project)
+    );
+
+    // deny: removed again; .amazonaws.com cannot be removed.
+    let deny = run(
+        h,
+        &[
+            "--plain",
+            "firewall",
+            "deny",
+            "github.com",
+            "--yes",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(deny.status.code(), Some(0), "{}", text(&deny.stderr));
+    assert!(!rule_group_targets(&project).contains(&"github.com".to_string()));
+    let keep = run(
+        h,
+        &[
+            "--plain",
+            "firewall",
+            "deny",
+            ".amazonaws.com",
+            "--yes",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(keep.status.code(), Some(2));
+}
