@@ -295,7 +295,7 @@ impl App {
         match t.on_key(key) {
             TeardownOutcome::Ignored => (false, Vec::new()),
             TeardownOutcome::Stay => (true, Vec::new()),
-            TeardownOutcome::Start(effect) => (true, vec![effect]),
+            TeardownOutcome::Start(effect) => (true, vec![*effect]),
             TeardownOutcome::Back if t.finished_clean() => {
                 self.teardown = None;
                 self.overview = None;

@@ -58,7 +58,8 @@ pub enum TeardownOutcome {
     Ignored,
     Stay,
     Back,
-    Start(Effect),
+    /// Boxed: an Effect can carry a whole change set review.
+    Start(Box<Effect>),
 }
 
 impl TeardownState {
@@ -150,11 +151,11 @@ impl TeardownState {
                 }
                 KeyCode::Enter if *input == self.project => {
                     self.phase = Phase::Running;
-                    TeardownOutcome::Start(Effect::Teardown {
+                    TeardownOutcome::Start(Box::new(Effect::Teardown {
                         project: self.project.clone(),
                         stack_name: self.stack_name.clone(),
                         choice: self.choice,
-                    })
+                    }))
                 }
                 KeyCode::Char(c) => {
                     input.push(c);
