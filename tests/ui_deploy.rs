@@ -8,11 +8,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use studio_tui::aws::stacks::{ChangeSetInfo, ChangeSetKind, PlannedChange, StackInfo};
+use studio_tui::aws::stacks::{
+    ChangeSetInfo, ChangeSetKind, PlannedChange, StackInfo, ValidationEvent,
+};
 use studio_tui::aws::{self, Identity, SessionOptions};
 use studio_tui::config::Paths;
 use studio_tui::core::progress::StackEvent;
-use studio_tui::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
+use studio_tui::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review, ValidationIssue};
 use studio_tui::state::Store;
 use studio_tui::ui::action::{Action, Effect};
 use studio_tui::ui::app::{App, Step};
@@ -103,6 +105,8 @@ fn review(kind: ChangeSetKind, changes: Vec<PlannedChange>) -> Review {
             changes,
         },
         token: "studio-tui-token".into(),
+        validation: Vec::new(),
+        validation_unread: None,
     }
 }
 
@@ -420,6 +424,59 @@ async fn review_of_a_create_change_set() {
     assert!(screen.contains("10 change(s): 10 to add"));
     assert!(screen.contains("4 security-relevant"));
     insta::assert_snapshot!(screen);
+}
+
+/// A name-conflict event as CloudFormation's early validation reports it (DescribeEvents).
+fn name_conflict(logical_id: &str, ty: &str, name: &str) -> ValidationIssue {
+    ValidationIssue::from_event(
+        &ValidationEvent {
+            logical_id: logical_id.into(),
+            resource_type: ty.into(),
+            path: format!("/Resources/{logical_id}"),
+            reason: format!("Resource of type '{ty}' with identifier '{name}' already exists."),
+            name: "NAME_CONFLICT_VALIDATION".into(),
+            failure_mode: "FAIL".into(),
+            status: "FAILED".into(),
+        },
+        "sagemaker-studio-vpc",
+    )
+}
+
+#[tokio::test]
+async fn review_of_a_change_set_that_failed_early_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    a.update(key(KeyCode::F(2)));
+    let mut r = create_review();
+    r.change_set.status = "FAILED".into();
+    r.change_set.execution_status = Some("UNAVAILABLE".into());
+    r.change_set.status_reason = Some(
+        "The following hook(s)/validation failed: [AWS::EarlyValidation::ResourceExistenceCheck]. \
+         To troubleshoot Early Validation errors, use the DescribeEvents API for detailed failure \
+         information."
+            .into(),
+    );
+    r.validation = vec![
+        name_conflict("DataBucket", "AWS::S3::Bucket", "sagemaker-studio-vpc-data"),
+        name_conflict(
+            "S3KmsKeyAlias",
+            "AWS::KMS::Alias",
+            "alias/sagemaker-studio-vpc-s3",
+        ),
+    ];
+    a.update(Action::Planned(Box::new(Ok(Plan::Review(r.clone())))));
+    let screen = draw(&a, 120, 40);
+    insta::assert_snapshot!(screen);
+    assert!(screen.contains("Pre-deployment validation: 2 error(s), 0 warning(s)"));
+    assert!(screen.contains("DataBucket AWS::S3::Bucket  at /Resources/DataBucket"));
+    assert!(screen.contains("identifier 'sagemaker-studio-vpc-data' already exists."));
+    assert!(screen.contains("`aws kms delete-alias --alias-name"));
+    assert!(screen.contains("delete the change set and go back"));
+    // A failed change set cannot be executed; c deletes it and goes back to the form.
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert!(effects.is_empty(), "{effects:?}");
+    let (_, effects) = a.update(key(KeyCode::Char('c')));
+    assert_eq!(effects, vec![Effect::Cancel(r)]);
 }
 
 #[tokio::test]

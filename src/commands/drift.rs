@@ -105,14 +105,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     };
     print_review(mode, &review);
     if review.change_set.status != "CREATE_COMPLETE" {
-        eprintln!(
-            "error: the change set failed: {}",
-            review
-                .change_set
-                .status_reason
-                .as_deref()
-                .unwrap_or("no reason given")
-        );
+        super::print_change_set_failure(mode, &review);
         let _ = deploy::cancel(session, &ctx.store, &review).await;
         return Ok(exit::FAILED);
     }

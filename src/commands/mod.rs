@@ -423,15 +423,16 @@ pub(crate) async fn deploy_with(
                 return Ok(exit::OK);
             }
             if review.change_set.status != "CREATE_COMPLETE" {
-                eprintln!(
-                    "error: the change set failed: {}",
-                    review
-                        .change_set
-                        .status_reason
-                        .as_deref()
-                        .unwrap_or("no reason given")
-                );
+                print_change_set_failure(mode, &review);
                 let _ = deploy::cancel(&ctx.session, &ctx.store, &review).await;
+                eprintln!(
+                    "Nothing was created: the change set{} deleted.",
+                    if review.kind == crate::aws::stacks::ChangeSetKind::Create {
+                        " and the empty stack it left were"
+                    } else {
+                        " was"
+                    }
+                );
                 return Ok(exit::FAILED);
             }
             match confirm("Execute this change set?", args.yes) {
@@ -463,18 +464,70 @@ pub(crate) async fn deploy_with(
     }
 }
 
+/// Why a change set cannot be executed: its StatusReason and, one line each, the failures of
+/// CloudFormation's pre-deployment validation with their fixes (`--json`: one document with
+/// the list).
+pub(crate) fn print_change_set_failure(mode: OutputMode, review: &deploy::Review) {
+    let cs = &review.change_set;
+    if mode == OutputMode::Json {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            r#type: &'static str,
+            ok: bool,
+            change_set_id: &'a str,
+            status: &'a str,
+            status_reason: Option<&'a str>,
+            validation: &'a [deploy::ValidationIssue],
+            validation_unread: Option<&'a str>,
+        }
+        println!(
+            "{}",
+            serde_json::to_string(&Doc {
+                r#type: "change_set_failed",
+                ok: false,
+                change_set_id: &cs.change_set_id,
+                status: &cs.status,
+                status_reason: cs.status_reason.as_deref(),
+                validation: &review.validation,
+                validation_unread: review.validation_unread.as_deref(),
+            })
+            .unwrap_or_default()
+        );
+        return;
+    }
+    eprintln!(
+        "error: the change set failed: {}",
+        cs.status_reason.as_deref().unwrap_or("no reason given")
+    );
+    if !review.validation.is_empty() {
+        eprintln!(
+            "CloudFormation's pre-deployment validation found {} problem(s):",
+            review.validation.len()
+        );
+        for v in &review.validation {
+            eprintln!("{}", crate::plain::validation::line(v));
+        }
+    }
+    if let Some(why) = &review.validation_unread {
+        eprintln!("  {why}");
+    }
+}
+
 pub(crate) fn print_review(mode: OutputMode, review: &deploy::Review) {
     if mode == OutputMode::Json {
         #[derive(Serialize)]
         struct Doc<'a> {
             r#type: &'static str,
             change_set: &'a crate::aws::stacks::ChangeSetInfo,
+            /// CloudFormation's pre-deployment validation: errors and warnings with their fixes.
+            validation: &'a [deploy::ValidationIssue],
         }
         println!(
             "{}",
             serde_json::to_string(&Doc {
                 r#type: "change_set",
-                change_set: &review.change_set
+                change_set: &review.change_set,
+                validation: &review.validation,
             })
             .unwrap_or_default()
         );
@@ -512,6 +565,17 @@ pub(crate) fn print_review(mode: OutputMode, review: &deploy::Review) {
             "  {:<7} {:<40} {}{}{}{}",
             c.action, c.resource_type, flag, c.logical_id, replace, drift
         );
+    }
+    // A change set that can run may still carry WARN-mode validation failures (a bucket that is
+    // not empty, for one): shown before the question. A failed one is printed with its reason.
+    if cs.status == "CREATE_COMPLETE" && !review.validation.is_empty() {
+        eprintln!(
+            "CloudFormation's pre-deployment validation warns ({}):",
+            review.validation.len()
+        );
+        for v in &review.validation {
+            eprintln!("{}", crate::plain::validation::line(v));
+        }
     }
 }
 

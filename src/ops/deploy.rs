@@ -12,7 +12,9 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::aws::stacks::{ChangeSetInfo, ChangeSetKind, StackInfo, TemplateSource};
+use crate::aws::stacks::{
+    ChangeSetInfo, ChangeSetKind, StackInfo, TemplateSource, ValidationEvent,
+};
 use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::params::Parameters;
 use crate::core::progress::{StackEvent, Tracker};
@@ -114,6 +116,132 @@ pub struct Review {
     pub change_set: ChangeSetInfo,
     /// The ClientRequestToken the execution will carry.
     pub token: String,
+    /// CloudFormation's pre-deployment validation of this change set: errors (FAIL mode, the
+    /// reason a change set failed) and warnings (WARN mode), each with its fix.
+    pub validation: Vec<ValidationIssue>,
+    /// The validation events could not be read (DescribeEvents failed): why.
+    pub validation_unread: Option<String>,
+}
+
+impl Review {
+    /// The validation failures that block the change set (FAIL mode).
+    pub fn validation_errors(&self) -> impl Iterator<Item = &ValidationIssue> {
+        self.validation.iter().filter(|v| !v.is_warning())
+    }
+}
+
+/// One failure of CloudFormation's pre-deployment validation, with the fix for this project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidationIssue {
+    /// "error" (FAIL mode: the change set cannot be executed) or "warning" (WARN mode).
+    pub severity: &'static str,
+    /// The template's logical id (LogicalResourceId).
+    pub resource: String,
+    /// The resource type (ResourceType).
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// Where in the template (ValidationPath), e.g. `/Resources/DataBucket`.
+    pub path: String,
+    /// AWS's reason (ValidationStatusReason).
+    pub reason: String,
+    /// The validation that failed (ValidationName).
+    pub validation: String,
+    /// The name that is already taken, when AWS names one.
+    pub identifier: Option<String>,
+    /// What to do about it.
+    pub fix: String,
+}
+
+impl ValidationIssue {
+    /// WARN mode: the change set can still be executed.
+    pub fn is_warning(&self) -> bool {
+        self.severity == "warning"
+    }
+
+    pub fn from_event(e: &ValidationEvent, project: &str) -> ValidationIssue {
+        let identifier = taken_identifier(&e.reason);
+        ValidationIssue {
+            severity: if e.is_warning() { "warning" } else { "error" },
+            resource: e.logical_id.clone(),
+            resource_type: e.resource_type.clone(),
+            path: e.path.clone(),
+            reason: e.reason.clone(),
+            validation: e.name.clone(),
+            fix: validation_fix(e, identifier.as_deref(), project),
+            identifier,
+        }
+    }
+}
+
+/// The name in AWS's reason "Resource of type 'AWS::S3::Bucket' with identifier 'NAME' already
+/// exists." (the text AWS returns for a name conflict).
+fn taken_identifier(reason: &str) -> Option<String> {
+    let rest = reason.split_once("with identifier '")?.1;
+    let (id, _) = rest.split_once('\'')?;
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+/// The fix for one validation failure, worded for its case.
+fn validation_fix(e: &ValidationEvent, identifier: Option<&str>, project: &str) -> String {
+    let reason = e.reason.to_ascii_lowercase();
+    let another = format!(
+        "choose another ProjectName (`--project-name`, now {project}; every name in the stack \
+         derives from it)"
+    );
+    if reason.contains("already exists") || e.name.contains("NAME_CONFLICT") {
+        let id = identifier.unwrap_or("(the name in the reason)");
+        return match e.resource_type.as_str() {
+            "AWS::S3::Bucket" => format!(
+                "{another}, or delete the bucket `{id}` if it is a leftover of yours (S3 cannot \
+                 rename a bucket; bucket names are global: `aws s3api head-bucket --bucket {id}` \
+                 answers 403 when another account owns it; `aws s3 rb s3://{id} --force` deletes \
+                 yours with its contents)"
+            ),
+            "AWS::IAM::Role" => format!(
+                "{another}, or delete the IAM role `{id}` if it is a leftover (inspect it with \
+                 `aws iam get-role --role-name {id}`; role names are unique per account)"
+            ),
+            "AWS::IAM::ManagedPolicy" => format!(
+                "{another}, or delete the IAM policy `{id}` if it is a leftover (inspect it with \
+                 `aws iam list-policies --scope Local --query \"Policies[?PolicyName=='{id}']\"`)"
+            ),
+            "AWS::KMS::Alias" => format!(
+                "{another}, or delete the KMS alias `{id}` if it is a leftover (inspect it with \
+                 `aws kms describe-key --key-id {id}`; `aws kms delete-alias --alias-name {id}` \
+                 removes the alias, not the key)"
+            ),
+            "AWS::Logs::LogGroup" => format!(
+                "{another}, or delete the log group `{id}` if it is a leftover (inspect it with \
+                 `aws logs describe-log-groups --log-group-name-prefix {id}`; deleting it deletes \
+                 its logs)"
+            ),
+            other => format!(
+                "{another}, or delete the existing {other} `{id}` if it is a leftover (names are \
+                 unique per account and region)"
+            ),
+        };
+    }
+    if e.resource_type == "AWS::S3::Bucket" && reason.contains("empty") {
+        return "CloudFormation deletes only empty buckets: copy out what you need and empty the \
+                bucket before executing, or keep the parameters that name it (a new ProjectName \
+                replaces the buckets)"
+            .to_string();
+    }
+    let at = if e.path.is_empty() {
+        e.logical_id.clone()
+    } else {
+        e.path.clone()
+    };
+    format!(
+        "the value at {at} does not pass CloudFormation's check of {}: check the parameters that \
+         feed it (flags, --config, saved answers); the template is studio-tui's own, so if they \
+         are right, report it with this message",
+        if e.resource_type.is_empty() {
+            "the template"
+        } else {
+            e.resource_type.as_str()
+        }
+    )
 }
 
 /// Shared handle on the saved state, so a task can record what it started.
@@ -325,12 +453,65 @@ pub async fn plan_with_template(
         r.change_set_id = Some(id.clone());
     });
     let change_set = wait_change_set(session, &id).await?;
+    let (validation, validation_unread) = if change_set.is_empty_change() {
+        (Vec::new(), None)
+    } else {
+        send(
+            tx,
+            DeployMsg::Phase {
+                text: "Reading CloudFormation's pre-deployment validation".into(),
+            },
+        );
+        validation_of(session, &change_set, &stack_name).await
+    };
     Ok(Plan::Review(Review {
         stack_name,
         kind,
         change_set,
         token,
+        validation,
+        validation_unread,
     }))
+}
+
+/// The pre-deployment validation results of a change set (DescribeEvents), each with its fix.
+/// A failure to read them does not stop the plan: a failed change set still has its
+/// StatusReason, and the reason they could not be read is kept to be shown.
+pub async fn validation_of(
+    session: &Session,
+    change_set: &ChangeSetInfo,
+    project: &str,
+) -> (Vec<ValidationIssue>, Option<String>) {
+    // An ARN names the change set alone; a bare name needs its stack.
+    let stack = (!change_set.change_set_id.starts_with("arn:") && !change_set.stack_id.is_empty())
+        .then_some(change_set.stack_id.as_str());
+    match session
+        .change_set_validation_events(&change_set.change_set_id, stack)
+        .await
+    {
+        Ok(events) => (
+            events
+                .iter()
+                .map(|e| ValidationIssue::from_event(e, project))
+                .collect(),
+            None,
+        ),
+        Err(e) => {
+            tracing::warn!("DescribeEvents failed: {e}");
+            (
+                Vec::new(),
+                Some(format!(
+                    "the validation details could not be read ({}: {}){}",
+                    e.operation,
+                    e.message,
+                    e.fix
+                        .as_deref()
+                        .map(|f| format!("; {f}"))
+                        .unwrap_or_default()
+                )),
+            )
+        }
+    }
 }
 
 /// Poll DescribeChangeSet until it is ready or failed (1 s, then backing off to 5 s).
@@ -725,6 +906,129 @@ mod tests {
                 .explain("demo", "ROLLBACK_COMPLETE")
                 .contains("--recreate")
         );
+    }
+
+    fn event(ty: &str, reason: &str, mode: &str) -> ValidationEvent {
+        ValidationEvent {
+            logical_id: "Thing".into(),
+            resource_type: ty.into(),
+            path: "/Resources/Thing".into(),
+            reason: reason.into(),
+            name: "NAME_CONFLICT_VALIDATION".into(),
+            failure_mode: mode.into(),
+            status: "FAILED".into(),
+        }
+    }
+
+    fn conflict(ty: &str, id: &str) -> ValidationIssue {
+        ValidationIssue::from_event(
+            &event(
+                ty,
+                &format!("Resource of type '{ty}' with identifier '{id}' already exists."),
+                "FAIL",
+            ),
+            "demo",
+        )
+    }
+
+    #[test]
+    fn each_name_conflict_gets_its_own_fix() {
+        let bucket = conflict("AWS::S3::Bucket", "demo-data");
+        assert_eq!(bucket.severity, "error");
+        assert_eq!(bucket.identifier.as_deref(), Some("demo-data"));
+        assert!(
+            bucket.fix.contains("choose another ProjectName"),
+            "{}",
+            bucket.fix
+        );
+        assert!(
+            bucket.fix.contains("the bucket `demo-data`"),
+            "{}",
+            bucket.fix
+        );
+        assert!(
+            bucket
+                .fix
+                .contains("aws s3api head-bucket --bucket demo-data")
+        );
+
+        let role = conflict("AWS::IAM::Role", "demo-notebook-role");
+        assert!(
+            role.fix
+                .contains("aws iam get-role --role-name demo-notebook-role")
+        );
+        let alias = conflict("AWS::KMS::Alias", "alias/demo-s3");
+        assert!(
+            alias
+                .fix
+                .contains("aws kms describe-key --key-id alias/demo-s3")
+        );
+        let logs = conflict(
+            "AWS::Logs::LogGroup",
+            "/aws/vendedlogs/demo/network-firewall/alert",
+        );
+        assert!(logs.fix.contains(
+            "aws logs describe-log-groups --log-group-name-prefix /aws/vendedlogs/demo/network-firewall/alert"
+        ));
+        let other = conflict("AWS::NetworkFirewall::Firewall", "demo-firewall");
+        assert!(
+            other
+                .fix
+                .contains("the existing AWS::NetworkFirewall::Firewall `demo-firewall`")
+        );
+    }
+
+    #[test]
+    fn warnings_emptiness_and_property_failures_are_worded_for_their_case() {
+        let mut e = event(
+            "AWS::S3::Bucket",
+            "Bucket demo-data is not empty and cannot be deleted.",
+            "WARN",
+        );
+        e.name = "S3_BUCKET_EMPTINESS_VALIDATION".into();
+        let warn = ValidationIssue::from_event(&e, "demo");
+        assert!(warn.is_warning());
+        assert_eq!(warn.severity, "warning");
+        assert!(
+            warn.fix.contains("deletes only empty buckets"),
+            "{}",
+            warn.fix
+        );
+
+        let mut p = event(
+            "AWS::EC2::Subnet",
+            "#/CidrBlock: expected type: String, found: Integer",
+            "",
+        );
+        p.path = "/Resources/StudioSubnet/Properties/CidrBlock".into();
+        p.name = "PROPERTY_VALIDATION".into();
+        let prop = ValidationIssue::from_event(&p, "demo");
+        assert_eq!(prop.severity, "error");
+        assert_eq!(prop.identifier, None);
+        assert!(
+            prop.fix
+                .contains("the value at /Resources/StudioSubnet/Properties/CidrBlock"),
+            "{}",
+            prop.fix
+        );
+        assert!(prop.fix.contains("AWS::EC2::Subnet"));
+
+        let review = Review {
+            stack_name: "demo".into(),
+            kind: ChangeSetKind::Update,
+            change_set: ChangeSetInfo {
+                change_set_id: "cs".into(),
+                stack_id: "st".into(),
+                status: "FAILED".into(),
+                status_reason: None,
+                execution_status: None,
+                changes: vec![],
+            },
+            token: "t".into(),
+            validation: vec![warn, prop.clone()],
+            validation_unread: None,
+        };
+        assert_eq!(review.validation_errors().collect::<Vec<_>>(), vec![&prop]);
     }
 
     #[test]

@@ -211,11 +211,15 @@ pub async fn plan_revert(
         tokio::time::sleep(delay).await;
         delay = (delay * 3 / 2).min(wait.max);
     };
+    let (validation, validation_unread) =
+        crate::ops::deploy::validation_of(session, &change_set, &stack.stack_name).await;
     Ok(Review {
         stack_name: stack.stack_name,
         kind: ChangeSetKind::Update,
         change_set,
         token,
+        validation,
+        validation_unread,
     })
 }
 

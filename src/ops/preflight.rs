@@ -24,7 +24,7 @@ use crate::aws::{AwsError, Identity, Session};
 use crate::core::cidr::{
     self, ExistingBlock, Finding, NetworkPlan, Severity, find_conflicts, suggest_free_plan,
 };
-use crate::core::params::{Field, Parameters, ROLE_SUFFIX};
+use crate::core::params::{Field, Parameters};
 
 /// How many checks (and regions, for `--all-regions`) run at the same time.
 pub const MAX_PARALLEL: usize = 8;
@@ -74,7 +74,7 @@ impl CheckId {
             CheckId::Network => "CIDR conflicts in the region",
             CheckId::AllRegions => "CIDR conflicts in other regions",
             CheckId::Buckets => "Bucket names are free",
-            CheckId::Names => "Export names, IAM role and KMS aliases",
+            CheckId::Names => "CloudFormation export names",
             CheckId::Domain => "SageMaker domain of this project",
             CheckId::Quotas => "Quotas: VPCs, Elastic IPs, NAT gateways, endpoints",
             CheckId::Zone => "Availability zone",
@@ -778,16 +778,6 @@ async fn check_names(session: &Session, project: &str, stack: Option<&StackInfo>
         Err(e) => out
             .findings
             .push(check_failed("the CloudFormation export names", &e)),
-    }
-    if stack.is_none() {
-        out.findings.push(finding(
-            Severity::Info,
-            "NAMES_NOT_CHECKED",
-            format!(
-                "the IAM role {project}{ROLE_SUFFIX} and the KMS aliases alias/{project}-s3 and alias/{project}-studio were not looked up (studio-tui does not link the IAM and KMS clients)"
-            ),
-            "if another stack or person created them, choose another project name; CloudFormation would stop at the first collision",
-        ));
     }
     out
 }

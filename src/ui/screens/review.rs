@@ -279,6 +279,7 @@ fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
             theme.error(),
         ));
     }
+    validation_lines(r, theme, lines);
     if security > 0 {
         lines.push(Line::styled(
             format!(
@@ -335,10 +336,59 @@ fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     group("Remove", "-", &remove);
     group("Other", "?", &other);
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("Enter/y", theme.key()),
-        Span::raw(" execute   "),
-        Span::styled("c/Esc", theme.key()),
-        Span::raw(" cancel (deletes the change set)"),
-    ]));
+    if executable(r) {
+        lines.push(Line::from(vec![
+            Span::styled("Enter/y", theme.key()),
+            Span::raw(" execute   "),
+            Span::styled("c/Esc", theme.key()),
+            Span::raw(" cancel (deletes the change set)"),
+        ]));
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled("c/Esc", theme.key()),
+            Span::raw(" delete the change set and go back to the parameters (nothing is created)"),
+        ]));
+    }
+}
+
+/// CloudFormation's pre-deployment validation: each failure with its resource, template path,
+/// AWS's reason and the fix; FAIL mode as errors, WARN mode as warnings.
+fn validation_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    if let Some(why) = &r.validation_unread {
+        lines.push(Line::styled(format!("! {why}"), theme.warn()));
+    }
+    if r.validation.is_empty() {
+        return;
+    }
+    let errors = r.validation_errors().count();
+    let warnings = r.validation.len() - errors;
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("Pre-deployment validation: {errors} error(s), {warnings} warning(s)"),
+        theme.title(),
+    ));
+    for v in &r.validation {
+        let (mark, style) = if v.is_warning() {
+            ("!", theme.warn())
+        } else {
+            ("✘", theme.error())
+        };
+        let mut spans = vec![
+            Span::styled(format!(" {mark} "), style),
+            Span::raw(format!("{} ", v.resource)),
+            Span::styled(v.resource_type.clone(), theme.dim()),
+        ];
+        if !v.path.is_empty() {
+            spans.push(Span::raw(format!("  at {}", v.path)));
+        }
+        if !v.validation.is_empty() {
+            spans.push(Span::styled(format!("  {}", v.validation), theme.dim()));
+        }
+        lines.push(Line::from(spans));
+        lines.push(Line::raw(format!("     {}", v.reason)));
+        lines.push(Line::from(vec![
+            Span::styled("     Fix: ", theme.key()),
+            Span::raw(v.fix.clone()),
+        ]));
+    }
 }

@@ -76,6 +76,7 @@ pub enum TeardownOutcome {
     Ignored,
     Stay,
     Back,
+    /// Boxed: an Effect can carry a whole change set review.
     Start(Box<Effect>),
 }
 
