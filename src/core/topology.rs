@@ -164,6 +164,47 @@ pub struct Topology {
     pub edges: Vec<Edge>,
 }
 
+impl Topology {
+    /// Mark the nodes of drifted stack resources: each `(logical id, physical id, summary)`
+    /// marks the node whose stack resource it is, or (a route, a rule) the node whose details
+    /// name its physical id or the part before `|` (CloudFormation's route ids are
+    /// `rtb-…|0.0.0.0/0`). The label gets "≠ drifted", the details a "drift" row. Returns how
+    /// many nodes were marked.
+    pub fn mark_drift(&mut self, drifts: &[(String, Option<String>, String)]) -> usize {
+        let mut marked = 0;
+        for n in &mut self.nodes {
+            let hits: Vec<&(String, Option<String>, String)> = drifts
+                .iter()
+                .filter(|(logical, physical, _)| {
+                    let names_physical = |text: &str| {
+                        physical.as_deref().is_some_and(|p| {
+                            let base = p.split('|').next().unwrap_or(p);
+                            !base.is_empty() && text.contains(base)
+                        })
+                    };
+                    names_physical(&n.label)
+                        || n.details.iter().any(|(k, v)| {
+                            (k == "stack resource" && v.split(' ').next() == Some(logical.as_str()))
+                                || names_physical(v)
+                        })
+                })
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            if !n.label.ends_with("≠ drifted") {
+                n.label = format!("{} ≠ drifted", n.label);
+            }
+            for (logical, _, summary) in hits {
+                n.details
+                    .push(("drift".into(), format!("{logical}: {summary}")));
+            }
+            marked += 1;
+        }
+        marked
+    }
+}
+
 // ------------------------------------------------------------------------------------ inputs
 
 /// One resource of the stack (ListStackResources).
@@ -1464,6 +1505,38 @@ mod tests {
         );
         assert_eq!(t.node("domain").unwrap().status, Status::Missing);
         assert!(t.is_changing());
+    }
+
+    #[test]
+    fn drifted_routes_mark_their_route_table_and_resources_their_node() {
+        let mut t = Topology::build(&sample_inputs(SampleStage::Complete));
+        let marked = t.mark_drift(&[
+            (
+                "NATGatewayDefaultRoute".into(),
+                Some("rtb-0nat|0.0.0.0/0".into()),
+                "MODIFIED /VpcEndpointId".into(),
+            ),
+            ("NotInTheDiagram".into(), None, "DELETED".into()),
+        ]);
+        assert_eq!(marked, 1);
+        let n = t.node("rt:nat").unwrap();
+        assert!(n.label.ends_with("≠ drifted"), "{}", n.label);
+        assert!(
+            n.details
+                .iter()
+                .any(|(k, v)| k == "drift" && v.contains("NATGatewayDefaultRoute"))
+        );
+        // marking twice does not repeat the label
+        t.mark_drift(&[(
+            "NATGatewayDefaultRoute".into(),
+            Some("rtb-0nat|0.0.0.0/0".into()),
+            "x".into(),
+        )]);
+        assert_eq!(
+            t.node("rt:nat").unwrap().label.matches("drifted").count(),
+            1
+        );
+        assert!(!t.node("rt:firewall").unwrap().label.contains("drifted"));
     }
 
     #[test]

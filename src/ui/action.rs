@@ -52,6 +52,10 @@ pub enum Action {
     Teardown(StudioMsg),
     /// A teardown ended: the measured report, or why it did not start.
     TeardownDone(Box<Result<crate::ops::destroy::DestroyReport, AwsError>>),
+    /// The firewall's blocked domains, or why they could not be read.
+    BlockedLoaded(Box<Result<crate::ops::egress::BlockedReport, AwsError>>),
+    /// A drift detection finished.
+    DriftChecked(Box<Result<crate::ops::drift::DriftReport, AwsError>>),
     /// Result of a topology refresh.
     Topology(Box<Result<crate::core::topology::Topology, AwsError>>),
     /// The topology refresh timer fired (only armed while the refresh policy wants one).
@@ -111,6 +115,10 @@ pub enum Effect {
         stack_name: String,
         choice: crate::ops::destroy::BucketChoice,
     },
+    /// Read the firewall's blocked domains of the last `since_ms`.
+    LoadBlocked { project: String, since_ms: i64 },
+    /// Detect drift on the project's stack.
+    DetectDrift { project: String },
     /// Rebuild the topology of this project (ops::topology::refresh).
     RefreshTopology { project: String },
 }

@@ -12,6 +12,7 @@ use super::action::{Action, Effect};
 use super::screens::Loadable;
 use super::screens::deploy::{self, DeployState};
 use super::screens::domain::{self, DomainState};
+use super::screens::egress::{self, EgressOutcome, EgressState};
 use super::screens::overview::{self, OverviewState};
 use super::screens::params::{self, FormOutcome, ParamsState};
 use super::screens::preflight::{self, PreflightState};
@@ -50,6 +51,8 @@ pub enum Step {
     Topology,
     /// Tearing the project down: plan, typed confirmation, progress, report.
     Teardown,
+    /// The domains the firewall blocked, to allow with one key.
+    Egress,
 }
 
 impl Step {
@@ -65,6 +68,7 @@ impl Step {
             Step::Overview => "Overview",
             Step::Topology => "Topology",
             Step::Teardown => "Teardown",
+            Step::Egress => "Blocked egress",
         }
     }
 }
@@ -84,6 +88,7 @@ pub struct App {
     pub users: UsersState,
     pub overview: Option<OverviewState>,
     pub teardown: Option<TeardownState>,
+    pub egress: Option<EgressState>,
     /// Where `b` on the users screen returns to.
     users_from: Step,
     pub topology: TopologyState,
@@ -127,6 +132,7 @@ impl App {
             users: UsersState::new("", options.read_only),
             overview: None,
             teardown: None,
+            egress: None,
             users_from: Step::Session,
             topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
             topology_from: Step::Session,
@@ -273,6 +279,20 @@ impl App {
                 (true, self.next_step())
             }
             KeyCode::Char('r') => (true, self.refresh_overview()),
+            KeyCode::Char('c') if !o.drift.is_loading() => {
+                let project = o.project.clone();
+                if let Some(o) = self.overview.as_mut() {
+                    o.drift = Loadable::Loading;
+                }
+                (true, vec![Effect::DetectDrift { project }])
+            }
+            KeyCode::Char('f') => {
+                let e = EgressState::new(&o.project, self.read_only);
+                let load = e.load();
+                self.egress = Some(e);
+                self.step = Step::Egress;
+                (true, vec![load])
+            }
             KeyCode::Char('x') => {
                 let t = TeardownState::new(&o.project, &o.stack.stack_name, self.read_only);
                 let load = t.load();
@@ -285,6 +305,45 @@ impl App {
                 (true, Vec::new())
             }
             _ => (false, Vec::new()),
+        }
+    }
+
+    fn on_egress_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
+        let Some(e) = self.egress.as_mut() else {
+            return (false, Vec::new());
+        };
+        match e.on_key(key) {
+            EgressOutcome::Ignored => (false, Vec::new()),
+            EgressOutcome::Stay => (true, Vec::new()),
+            EgressOutcome::Load(effect) => (true, vec![effect]),
+            EgressOutcome::Back => {
+                self.step = Step::Overview;
+                (true, self.refresh_overview())
+            }
+            EgressOutcome::Allow(domains) => {
+                let Some(stack) = self.overview.as_ref().map(|o| o.stack.clone()) else {
+                    return (false, Vec::new());
+                };
+                let mut params = crate::ops::egress::parameters_of(&stack);
+                match crate::ops::egress::edit_allow_list(&params.allowed_domains, &domains, true) {
+                    Err(err) => {
+                        e.notice = Some(err.message);
+                        (true, Vec::new())
+                    }
+                    Ok(edit) if !edit.changed() => {
+                        e.notice = Some(edit.notes.join("; "));
+                        (true, Vec::new())
+                    }
+                    Ok(edit) => {
+                        params.allowed_domains = edit.after;
+                        let users = self.planned_user_names(&params.project_name);
+                        self.parameters = params.clone();
+                        self.review = Some(ReviewScreen::planning());
+                        self.step = Step::Review;
+                        (true, vec![Effect::Plan { params, users }])
+                    }
+                }
+            }
         }
     }
 
@@ -340,7 +399,9 @@ impl App {
             || (self.step == Step::Overview && self.overview.as_ref().is_some_and(|o| o.is_busy()))
             || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()))
             || (self.step == Step::Teardown
-                && self.teardown.as_ref().is_some_and(TeardownState::is_busy));
+                && self.teardown.as_ref().is_some_and(TeardownState::is_busy))
+            || (self.step == Step::Egress
+                && self.egress.as_ref().is_some_and(EgressState::is_busy));
         if spinner {
             Some(Duration::from_millis(120))
         } else if self.deploying() {
@@ -373,6 +434,7 @@ impl App {
             }
             Step::Overview => overview::KEYS,
             Step::Topology => topology::KEYS,
+            Step::Egress => egress::KEYS,
             Step::Teardown => self
                 .teardown
                 .as_ref()
@@ -521,7 +583,8 @@ impl App {
             | Step::Users
             | Step::Topology
             | Step::Overview
-            | Step::Teardown => Vec::new(),
+            | Step::Teardown
+            | Step::Egress => Vec::new(),
         }
     }
 
@@ -696,6 +759,22 @@ impl App {
                 self.users.on_url(*result);
                 (true, Vec::new())
             }
+            Action::BlockedLoaded(result) => {
+                if let Some(e) = self.egress.as_mut() {
+                    e.on_loaded(*result);
+                }
+                (self.step == Step::Egress, Vec::new())
+            }
+            Action::DriftChecked(result) => {
+                if let Some(o) = self.overview.as_mut() {
+                    o.drift = match *result {
+                        Ok(r) => Loadable::Loaded(r),
+                        Err(e) => Loadable::Failed(e),
+                    };
+                }
+                self.mark_topology_drift();
+                (self.step == Step::Overview, Vec::new())
+            }
             Action::TeardownPlanned(result) => {
                 if let Some(t) = self.teardown.as_mut() {
                     t.on_plan(*result);
@@ -719,6 +798,7 @@ impl App {
             }
             Action::Topology(result) => {
                 self.topology.on_result(*result);
+                self.mark_topology_drift();
                 (self.step == Step::Topology, Vec::new())
             }
             Action::RefreshDue => {
@@ -729,6 +809,35 @@ impl App {
                 (!effects.is_empty(), effects)
             }
             Action::Key(key) => self.on_key(key),
+        }
+    }
+
+    /// Mark the topology's nodes of the resources the last drift detection found drifted.
+    fn mark_topology_drift(&mut self) {
+        let Some(crate::ui::screens::Loadable::Loaded(report)) =
+            self.overview.as_ref().map(|o| &o.drift)
+        else {
+            return;
+        };
+        let drifts: Vec<(String, Option<String>, String)> = report
+            .resources
+            .iter()
+            .map(|r| {
+                let first = r
+                    .drift
+                    .differences
+                    .first()
+                    .map(|p| format!(" {} expected {}, actual {}", p.path, p.expected, p.actual))
+                    .unwrap_or_default();
+                (
+                    r.drift.logical_id.clone(),
+                    r.drift.physical_id.clone(),
+                    format!("{}{first}", r.drift.status),
+                )
+            })
+            .collect();
+        if let Some(t) = self.topology.topology.as_mut() {
+            t.mark_drift(&drifts);
         }
     }
 
@@ -923,6 +1032,7 @@ impl App {
             },
             Step::Overview => self.on_overview_key(key),
             Step::Teardown => self.on_teardown_key(key),
+            Step::Egress => self.on_egress_key(key),
             Step::Topology => match self.topology.on_key(key) {
                 Some(effects) => (true, effects),
                 None => (false, Vec::new()),
@@ -1035,6 +1145,11 @@ impl App {
             Step::Overview => {
                 if let Some(o) = &self.overview {
                     o.render(f, body, &self.theme, self.tick);
+                }
+            }
+            Step::Egress => {
+                if let Some(e) = &self.egress {
+                    e.render(f, body, &self.theme, self.tick);
                 }
             }
             Step::Teardown => {

@@ -279,6 +279,27 @@ fn spawn_effect(
                 let _ = tx.send(Action::PreflightDone(Box::new(report)));
             });
         }
+        Effect::LoadBlocked { project, since_ms } => {
+            tokio::spawn(async move {
+                let result = match &session {
+                    Some(s) => crate::ops::egress::blocked(s, &project, since_ms).await,
+                    None => Err(no_session()),
+                };
+                let _ = tx.send(Action::BlockedLoaded(Box::new(result)));
+            });
+        }
+        Effect::DetectDrift { project } => {
+            tokio::spawn(async move {
+                let result = match &session {
+                    Some(s) => {
+                        crate::ops::drift::detect(s, &project, crate::ops::drift::Wait::DEFAULT)
+                            .await
+                    }
+                    None => Err(no_session()),
+                };
+                let _ = tx.send(Action::DriftChecked(Box::new(result)));
+            });
+        }
         Effect::PlanTeardown {
             project,
             stack_name,

@@ -2,6 +2,7 @@
 
 pub mod deploy;
 pub mod domain;
+pub mod egress;
 pub mod overview;
 pub mod params;
 pub mod preflight;

@@ -18,11 +18,13 @@ use crate::ui::widgets::{KeyHint, spinner};
 pub const KEYS: &[KeyHint] = &[
     KeyHint::new("s", "set up Studio"),
     KeyHint::new("g", "topology"),
-    KeyHint::new("d", "deploy an update"),
-    KeyHint::new("r", "refresh"),
-    KeyHint::new("x", "tear down…"),
+    KeyHint::new("d", "update"),
+    KeyHint::new("f", "egress"),
+    KeyHint::new("c", "drift"),
+    KeyHint::new("x", "tear down"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
+    KeyHint::help_only("r", "refresh"),
     KeyHint::help_only("b", "back to account and region"),
     KeyHint::help_only("Esc", "close help, or quit"),
     KeyHint::help_only("Ctrl-C", "quit"),
@@ -32,11 +34,13 @@ pub const KEYS: &[KeyHint] = &[
 pub const KEYS_WITH_DOMAIN: &[KeyHint] = &[
     KeyHint::new("u", "users"),
     KeyHint::new("g", "topology"),
-    KeyHint::new("d", "deploy an update"),
-    KeyHint::new("r", "refresh"),
-    KeyHint::new("x", "tear down…"),
+    KeyHint::new("d", "update"),
+    KeyHint::new("f", "egress"),
+    KeyHint::new("c", "drift"),
+    KeyHint::new("x", "tear down"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
+    KeyHint::help_only("r", "refresh"),
     KeyHint::help_only("b", "back to account and region"),
     KeyHint::help_only("Esc", "close help, or quit"),
     KeyHint::help_only("Ctrl-C", "quit"),
@@ -47,10 +51,13 @@ pub const KEYS_WITH_OUTDATED_DOMAIN: &[KeyHint] = &[
     KeyHint::new("u", "users"),
     KeyHint::new("s", "update the domain"),
     KeyHint::new("g", "topology"),
-    KeyHint::new("d", "deploy an update"),
-    KeyHint::new("r", "refresh"),
+    KeyHint::new("d", "update"),
+    KeyHint::new("f", "egress"),
+    KeyHint::new("c", "drift"),
+    KeyHint::new("x", "tear down"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
+    KeyHint::help_only("r", "refresh"),
     KeyHint::help_only("b", "back to account and region"),
     KeyHint::help_only("Esc", "close help, or quit"),
     KeyHint::help_only("Ctrl-C", "quit"),
@@ -63,6 +70,8 @@ pub struct OverviewState {
     pub stack: StackInfo,
     /// The domain and its users; a NotFound error means "no domain yet".
     pub studio: Loadable<(DomainInfo, Vec<UserView>), AwsError>,
+    /// The last drift detection (Idle until `c`).
+    pub drift: Loadable<crate::ops::drift::DriftReport, AwsError>,
     pub read_only: bool,
 }
 
@@ -72,12 +81,13 @@ impl OverviewState {
             project: project.to_string(),
             stack,
             studio: Loadable::Loading,
+            drift: Loadable::Idle,
             read_only,
         }
     }
 
     pub fn is_busy(&self) -> bool {
-        self.studio.is_loading()
+        self.studio.is_loading() || self.drift.is_loading()
     }
 
     /// The domain exists (and the users screen has something to show).
@@ -93,6 +103,55 @@ impl OverviewState {
     /// No domain yet: `s` creates it.
     pub fn domain_missing(&self) -> bool {
         matches!(&self.studio, Loadable::Failed(e) if e.kind == ErrorKind::NotFound)
+    }
+
+    /// The drift row: not checked, checking, in sync or what drifted, with when.
+    fn drift_spans(&self, theme: &Theme, tick: usize) -> Vec<Span<'static>> {
+        match &self.drift {
+            Loadable::Idle => vec![Span::styled(
+                "not checked — press c to compare the stack with its template",
+                theme.dim(),
+            )],
+            Loadable::Loading => vec![
+                Span::styled(spinner(tick), theme.key()),
+                Span::raw(" detecting drift…"),
+            ],
+            Loadable::Failed(e) => vec![Span::styled(e.message.clone(), theme.error())],
+            Loadable::Loaded(r) => {
+                let when = r
+                    .checked_at
+                    .as_deref()
+                    .and_then(|t| t.get(11..16))
+                    .map(|hm| format!(" · checked {hm} UTC"))
+                    .unwrap_or_default();
+                if r.in_sync() {
+                    vec![
+                        Span::styled("in sync with the template", theme.ok()),
+                        Span::styled(when, theme.dim()),
+                    ]
+                } else {
+                    let ids: Vec<&str> = r
+                        .resources
+                        .iter()
+                        .take(3)
+                        .map(|d| d.drift.logical_id.as_str())
+                        .collect();
+                    vec![
+                        Span::styled(
+                            format!(
+                                "{} drifted ({} baseline): {}{}",
+                                r.resources.len(),
+                                r.baseline_count(),
+                                ids.join(", "),
+                                if r.resources.len() > 3 { ", …" } else { "" }
+                            ),
+                            theme.error(),
+                        ),
+                        Span::styled(when, theme.dim()),
+                    ]
+                }
+            }
+        }
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
@@ -172,6 +231,7 @@ impl OverviewState {
                 ))],
             ),
         ];
+        lines.push(row("Drift", self.drift_spans(theme, tick)));
         if let Some(reason) = &s.status_reason
             && !s.is_complete()
         {

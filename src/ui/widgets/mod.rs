@@ -129,9 +129,34 @@ fn header_right<'a>(info: &'a HeaderInfo, room: usize, theme: &Theme) -> Line<'a
     Line::default()
 }
 
+/// The footer's key hints, as many as fit in `room` columns: `?` (the help overlay lists every
+/// key) and `q` are always kept, the others in order while they fit, so nothing is cut in the
+/// middle of a hint.
+pub fn footer_hints(keys: &[KeyHint], room: usize) -> Vec<KeyHint> {
+    let width = |k: &KeyHint| k.key.chars().count() + k.action.chars().count() + 3;
+    let shown: Vec<&KeyHint> = keys.iter().filter(|k| k.footer).collect();
+    let reserved: usize = shown
+        .iter()
+        .filter(|k| matches!(k.key, "?" | "q"))
+        .map(|k| width(k))
+        .sum();
+    let mut used = reserved;
+    let mut out = Vec::new();
+    for k in shown {
+        if matches!(k.key, "?" | "q") {
+            out.push(*k);
+        } else if used + width(k) <= room {
+            used += width(k);
+            out.push(*k);
+        }
+    }
+    out
+}
+
 pub fn render_footer(f: &mut Frame, area: Rect, keys: &[KeyHint], theme: &Theme) {
+    let room = area.width as usize * area.height.max(1) as usize;
     let mut spans = Vec::new();
-    for k in keys.iter().filter(|k| k.footer) {
+    for k in footer_hints(keys, room) {
         spans.push(Span::styled(format!(" {} ", k.key), theme.key()));
         spans.push(Span::styled(format!("{} ", k.action), theme.dim()));
     }
@@ -190,6 +215,24 @@ pub fn render_confirm(f: &mut Frame, area: Rect, question: &str, theme: &Theme) 
 #[cfg(test)]
 mod tests {
     use super::fit;
+
+    #[test]
+    fn the_footer_keeps_help_and_quit_and_cuts_no_hint_in_half() {
+        use super::{KeyHint, footer_hints};
+        let keys = [
+            KeyHint::new("u", "users"),
+            KeyHint::new("g", "topology"),
+            KeyHint::new("d", "update"),
+            KeyHint::new("?", "help"),
+            KeyHint::new("q", "quit"),
+            KeyHint::help_only("b", "back"),
+        ];
+        let all: Vec<&str> = footer_hints(&keys, 80).iter().map(|k| k.key).collect();
+        assert_eq!(all, ["u", "g", "d", "?", "q"]);
+        // 8 (help) + 8 (quit) + 9 (users) fit in 26, topology does not, update does not
+        let some: Vec<&str> = footer_hints(&keys, 26).iter().map(|k| k.key).collect();
+        assert_eq!(some, ["u", "?", "q"]);
+    }
 
     #[test]
     fn fit_pads_or_cuts_with_an_ellipsis() {

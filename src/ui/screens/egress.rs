@@ -1,0 +1,261 @@
+//! Blocked egress: the domains the firewall blocked in the last 24 hours (from its own alert
+//! log), most frequent first; the selected ones are added to the allow list with one key, through
+//! the same change-set review as any deploy.
+
+use std::collections::BTreeSet;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+
+use super::Loadable;
+use crate::aws::AwsError;
+use crate::core::progress::utc_time;
+use crate::ops::egress::BlockedReport;
+use crate::ui::action::Effect;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{KeyHint, fit, spinner};
+
+pub const KEYS: &[KeyHint] = &[
+    KeyHint::new("space", "select"),
+    KeyHint::new("a", "allow selected…"),
+    KeyHint::new("r", "refresh"),
+    KeyHint::new("b", "back"),
+    KeyHint::new("?", "help"),
+    KeyHint::help_only("↑↓ / j k", "move"),
+    KeyHint::help_only("Esc", "back"),
+    KeyHint::help_only("q", "quit"),
+];
+
+/// How far back the screen looks.
+pub const WINDOW_MS: i64 = 24 * 3_600_000;
+
+#[derive(Debug)]
+pub struct EgressState {
+    pub project: String,
+    pub read_only: bool,
+    pub report: Loadable<BlockedReport, AwsError>,
+    pub cursor: usize,
+    pub selected: BTreeSet<String>,
+    /// Why `a` did nothing (read-only, nothing to allow), shown under the list.
+    pub notice: Option<String>,
+}
+
+/// What a key did on this screen.
+#[derive(Debug, PartialEq)]
+pub enum EgressOutcome {
+    Ignored,
+    Stay,
+    Back,
+    Load(Effect),
+    /// Allow these domains (the app plans the change set).
+    Allow(Vec<String>),
+}
+
+impl EgressState {
+    pub fn new(project: &str, read_only: bool) -> EgressState {
+        EgressState {
+            project: project.to_string(),
+            read_only,
+            report: Loadable::Loading,
+            cursor: 0,
+            selected: BTreeSet::new(),
+            notice: None,
+        }
+    }
+
+    pub fn load(&self) -> Effect {
+        Effect::LoadBlocked {
+            project: self.project.clone(),
+            since_ms: WINDOW_MS,
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.report.is_loading()
+    }
+
+    pub fn on_loaded(&mut self, result: Result<BlockedReport, AwsError>) {
+        self.report = match result {
+            Ok(r) => Loadable::Loaded(r),
+            Err(e) => Loadable::Failed(e),
+        };
+        self.cursor = 0;
+    }
+
+    fn domains(&self) -> Vec<String> {
+        match &self.report {
+            Loadable::Loaded(r) => r.domains.iter().map(|d| d.domain.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> EgressOutcome {
+        let domains = self.domains();
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') if !domains.is_empty() => {
+                self.cursor = (self.cursor + 1).min(domains.len() - 1);
+                EgressOutcome::Stay
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.cursor = self.cursor.saturating_sub(1);
+                EgressOutcome::Stay
+            }
+            KeyCode::Char(' ') => {
+                if let Some(d) = domains.get(self.cursor)
+                    && !self.selected.remove(d)
+                {
+                    self.selected.insert(d.clone());
+                }
+                EgressOutcome::Stay
+            }
+            KeyCode::Char('a') => {
+                if self.read_only {
+                    self.notice = Some(
+                        "read-only: the allow list cannot be changed (run without --read-only)"
+                            .into(),
+                    );
+                    return EgressOutcome::Stay;
+                }
+                let chosen: Vec<String> = if self.selected.is_empty() {
+                    domains.get(self.cursor).cloned().into_iter().collect()
+                } else {
+                    self.selected.iter().cloned().collect()
+                };
+                if chosen.is_empty() {
+                    self.notice = Some("nothing to allow: the firewall blocked nothing".into());
+                    return EgressOutcome::Stay;
+                }
+                EgressOutcome::Allow(chosen)
+            }
+            KeyCode::Char('r') => {
+                self.report = Loadable::Loading;
+                EgressOutcome::Load(self.load())
+            }
+            KeyCode::Char('b') | KeyCode::Esc => EgressOutcome::Back,
+            _ => EgressOutcome::Ignored,
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        let block = Block::bordered().title(Line::styled(
+            " Blocked egress (last 24 h, from the firewall's alert log) ",
+            theme.title(),
+        ));
+        let report = match &self.report {
+            Loadable::Idle | Loadable::Loading => {
+                f.render_widget(
+                    Paragraph::new(format!(
+                        "{} Reading the firewall's alert log…",
+                        spinner(tick)
+                    ))
+                    .block(block),
+                    area,
+                );
+                return;
+            }
+            Loadable::Failed(e) => {
+                let mut lines = vec![Line::styled(format!("✘ {}", e.message), theme.error())];
+                if let Some(fix) = &e.fix {
+                    lines.push(Line::raw(format!("  Fix: {fix}")));
+                }
+                f.render_widget(Paragraph::new(lines).block(block), area);
+                return;
+            }
+            Loadable::Loaded(r) => r,
+        };
+        let inner = area.width.saturating_sub(2) as usize;
+        let domain_w = report
+            .domains
+            .iter()
+            .map(|d| d.domain.len())
+            .max()
+            .unwrap_or(6)
+            .clamp(6, 40)
+            .min(inner.saturating_sub(40).max(10));
+        let rows = report.domains.iter().map(|d| {
+            let mark = if self.selected.contains(&d.domain) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            Row::new(vec![
+                Line::raw(format!("{mark} {}", fit(&d.domain, domain_w))),
+                Line::raw(format!("{:>6}", d.count)),
+                Line::styled(
+                    utc_time(d.last_seen_ms)
+                        .get(5..16)
+                        .unwrap_or("")
+                        .to_string(),
+                    theme.dim(),
+                ),
+                Line::styled(d.sources.join(", "), theme.dim()),
+            ])
+        });
+        let mut footer = Vec::new();
+        if report.domains.is_empty() {
+            footer.push(Line::styled(
+                "Nothing was blocked in the last 24 hours.",
+                theme.ok(),
+            ));
+        } else {
+            footer.push(Line::styled(
+                "a adds the selected domains (or the highlighted one) to AllowedDomains: you \
+                 review the change set before anything changes.",
+                theme.dim(),
+            ));
+        }
+        if let Some(n) = &self.notice {
+            footer.push(Line::styled(n.clone(), theme.warn()));
+        }
+        let inner_w = area.width.saturating_sub(2).max(1) as usize;
+        let foot_rows: usize = footer
+            .iter()
+            .map(|l| l.width().max(1).div_ceil(inner_w))
+            .sum();
+        let [list, foot] = ratatui::layout::Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(foot_rows as u16 + 2),
+        ])
+        .areas(area);
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(domain_w as u16 + 4),
+                Constraint::Length(7),
+                Constraint::Length(12),
+                Constraint::Fill(1),
+            ],
+        )
+        .highlight_symbol("› ")
+        .row_highlight_style(theme.key())
+        .header(
+            Row::new(vec![
+                Span::raw("    Domain"),
+                Span::raw(" Count"),
+                Span::raw("Last seen"),
+                Span::raw("Sources"),
+            ])
+            .style(theme.dim()),
+        )
+        .block(block.title_bottom(Line::styled(
+            format!(
+                " {} domain(s), {} page(s) of {} ",
+                report.domains.len(),
+                report.pages,
+                report.log_group
+            ),
+            theme.dim(),
+        )));
+        let mut state = TableState::default().with_selected(Some(self.cursor));
+        f.render_stateful_widget(table, list, &mut state);
+        f.render_widget(
+            Paragraph::new(footer)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(Block::bordered()),
+            foot,
+        );
+    }
+}

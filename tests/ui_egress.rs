@@ -1,0 +1,179 @@
+//! The overview's day-2 guardrails, driven headless: `c` checks drift and the overview says what
+//! drifted and when; `f` opens the blocked-egress screen, space selects, `a` plans a change set
+//! that adds the selected domains (the same review as any deploy); read-only refuses `a`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use studio_tui::aws::SessionOptions;
+use studio_tui::aws::drift::{PropertyDifference, ResourceDrift};
+use studio_tui::aws::stacks::StackInfo;
+use studio_tui::core::egress::BlockedDomain;
+use studio_tui::ops::drift::{DriftReport, ordered};
+use studio_tui::ops::egress::BlockedReport;
+use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::app::{App, Step};
+use studio_tui::ui::theme::Theme;
+
+const PROJECT: &str = "sagemaker-studio-vpc";
+
+fn app(read_only: bool) -> App {
+    let mut a = App::new(
+        vec![],
+        SessionOptions {
+            region: Some("eu-west-1".into()),
+            fake_credentials: true,
+            read_only,
+            ..Default::default()
+        },
+        false,
+        Theme { color: false },
+    );
+    a.open_overview(stack());
+    a
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    t.backend().to_string()
+}
+
+fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn stack() -> StackInfo {
+    let params = [
+        ("ProjectName", PROJECT),
+        ("VpcCIDR", "10.2.0.0/16"),
+        ("FirewallSubnetCIDR", "10.2.1.0/24"),
+        ("NATGatewaySubnetCIDR", "10.2.2.0/24"),
+        ("SageMakerStudioSubnetCIDR", "10.2.3.0/24"),
+        ("AllowedDomains", ".amazonaws.com,pypi.org"),
+        ("AvailabilityZone", "eu-west-1a"),
+    ];
+    StackInfo {
+        stack_id: format!("arn:aws:cloudformation:eu-west-1:123456789012:stack/{PROJECT}/1"),
+        stack_name: PROJECT.into(),
+        status: "CREATE_COMPLETE".into(),
+        status_reason: None,
+        outputs: [("VpcId".to_string(), "vpc-0abc".to_string())].into(),
+        parameters: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        creation_time: Some("2026-11-26T09:00:00Z".into()),
+        last_updated_time: None,
+    }
+}
+
+fn blocked() -> BlockedReport {
+    let d = |domain: &str, count: u64, sources: &[&str]| BlockedDomain {
+        domain: domain.into(),
+        count,
+        first_seen_ms: 1_764_500_000_000,
+        last_seen_ms: 1_764_503_600_000,
+        sources: sources.iter().map(|s| s.to_string()).collect(),
+    };
+    BlockedReport {
+        stack_name: PROJECT.into(),
+        log_group: format!("/aws/vendedlogs/{PROJECT}/network-firewall/alert"),
+        since_ms: 0,
+        pages: 1,
+        domains: vec![
+            d("github.com", 3, &["10.2.3.10", "10.2.3.11"]),
+            d("huggingface.co", 2, &["10.2.3.12"]),
+            d("registry.npmjs.org", 1, &["10.2.3.12"]),
+        ],
+        skipped: 0,
+    }
+}
+
+#[test]
+fn f_lists_blocked_domains_and_a_plans_the_selected_ones() {
+    let mut a = app(false);
+    let (_, effects) = a.update(key(KeyCode::Char('f')));
+    assert_eq!(a.step, Step::Egress);
+    assert!(matches!(effects.as_slice(), [Effect::LoadBlocked { .. }]));
+    a.update(Action::BlockedLoaded(Box::new(Ok(blocked()))));
+    let screen = draw(&a, 100, 24);
+    assert!(screen.contains("github.com"), "{screen}");
+    assert!(screen.contains("10.2.3.10, 10.2.3.11"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // select github.com and registry.npmjs.org
+    a.update(key(KeyCode::Char(' ')));
+    a.update(key(KeyCode::Down));
+    a.update(key(KeyCode::Down));
+    a.update(key(KeyCode::Char(' ')));
+    assert!(draw(&a, 100, 24).contains("[x] registry.npmjs.org"));
+    let (_, effects) = a.update(key(KeyCode::Char('a')));
+    assert_eq!(a.step, Step::Review);
+    match effects.as_slice() {
+        [Effect::Plan { params, .. }] => {
+            assert_eq!(
+                params.allowed_domains,
+                [
+                    ".amazonaws.com",
+                    "pypi.org",
+                    "github.com",
+                    "registry.npmjs.org"
+                ]
+            );
+            assert_eq!(
+                params.vpc_cidr, "10.2.0.0/16",
+                "the deployed parameters are kept"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn read_only_lists_blocked_domains_but_a_changes_nothing() {
+    let mut a = app(true);
+    a.update(key(KeyCode::Char('f')));
+    a.update(Action::BlockedLoaded(Box::new(Ok(blocked()))));
+    let (_, effects) = a.update(key(KeyCode::Char('a')));
+    assert!(effects.is_empty());
+    assert_eq!(a.step, Step::Egress);
+    assert!(draw(&a, 100, 24).contains("read-only"));
+}
+
+#[test]
+fn c_checks_drift_and_the_overview_says_what_drifted() {
+    let mut a = app(false);
+    assert!(draw(&a, 100, 30).contains("not checked"));
+    let (_, effects) = a.update(key(KeyCode::Char('c')));
+    assert_eq!(
+        effects,
+        vec![Effect::DetectDrift {
+            project: PROJECT.into()
+        }]
+    );
+    let report = DriftReport {
+        stack_name: PROJECT.into(),
+        status: "DRIFTED".into(),
+        checked_at: Some("2026-11-30T20:31:00Z".into()),
+        resources: ordered(vec![ResourceDrift {
+            logical_id: "NATGatewayDefaultRoute".into(),
+            physical_id: Some("rtb-0nat|0.0.0.0/0".into()),
+            resource_type: "AWS::EC2::Route".into(),
+            status: "MODIFIED".into(),
+            differences: vec![PropertyDifference {
+                path: "/VpcEndpointId".into(),
+                expected: "vpce-0fw".into(),
+                actual: "null".into(),
+                kind: "REMOVE".into(),
+            }],
+        }]),
+    };
+    a.update(Action::DriftChecked(Box::new(Ok(report))));
+    let screen = draw(&a, 100, 30);
+    assert!(
+        screen.contains("1 drifted (1 baseline): NATGatewayDefaultRoute"),
+        "{screen}"
+    );
+    assert!(screen.contains("checked 20:31 UTC"), "{screen}");
+}
