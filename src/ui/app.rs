@@ -315,7 +315,7 @@ impl App {
         match e.on_key(key) {
             EgressOutcome::Ignored => (false, Vec::new()),
             EgressOutcome::Stay => (true, Vec::new()),
-            EgressOutcome::Load(effect) => (true, vec![effect]),
+            EgressOutcome::Load(effect) => (true, vec![*effect]),
             EgressOutcome::Back => {
                 self.step = Step::Overview;
                 (true, self.refresh_overview())

@@ -49,7 +49,7 @@ pub enum EgressOutcome {
     Ignored,
     Stay,
     Back,
-    Load(Effect),
+    Load(Box<Effect>),
     /// Allow these domains (the app plans the change set).
     Allow(Vec<String>),
 }
@@ -132,7 +132,7 @@ impl EgressState {
             }
             KeyCode::Char('r') => {
                 self.report = Loadable::Loading;
-                EgressOutcome::Load(self.load())
+                EgressOutcome::Load(Box::new(self.load()))
             }
             KeyCode::Char('b') | KeyCode::Esc => EgressOutcome::Back,
             _ => EgressOutcome::Ignored,
