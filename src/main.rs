@@ -368,6 +368,12 @@ async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Resul
     );
     println!("  studio-tui");
     println!();
+    println!("After a deploy, blocked egress to show in `studio-tui firewall blocked` and on `f`:");
+    println!(
+        "  curl -X POST {}/_studio/firewall-alerts -d '{{\"stack\": \"PROJECT\", \"demo\": true}}'",
+        emu.endpoint
+    );
+    println!();
     println!(
         "Press Ctrl-C to stop. Emulator log: {}",
         paths.data_dir.join("emulator.log").display()
