@@ -153,20 +153,6 @@ async fn readable_inside(session: &Session, bucket: &str, key: &str) -> bool {
         .is_ok()
 }
 
-fn is_mutating(action: &str) -> bool {
-    !["Describe", "List", "Get", "Head"]
-        .iter()
-        .any(|p| action.starts_with(p))
-}
-
-fn mutating_since(from: usize) -> Vec<String> {
-    common::emulator().requests()[from..]
-        .iter()
-        .map(|r| r["action"].as_str().unwrap_or("").to_string())
-        .filter(|a| is_mutating(a))
-        .collect()
-}
-
 async fn nfs_groups(session: &Session, vpc: &str) -> Vec<String> {
     if !session.vpc_exists(vpc).await.unwrap() {
         return Vec::new();
@@ -212,7 +198,10 @@ async fn the_fence_hides_the_data_from_here_so_no_choice_deletes_nothing() {
     assert!(err.message.contains("cannot be read from here"), "{err}");
     assert!(err.message.contains("nothing was deleted"), "{err}");
     assert!(err.fix.unwrap().contains("--retain-buckets"));
-    assert_eq!(mutating_since(before), Vec::<String>::new());
+    assert_eq!(
+        common::emulator().mutating_since(before, REGION),
+        Vec::<String>::new()
+    );
     assert!(readable_inside(&session, &format!("{project}-data"), "notebooks/a.ipynb").await);
     assert!(
         studio::find_domain(&session, &project)
@@ -423,7 +412,7 @@ async fn emptying_that_fails_deletes_nothing_else_and_puts_the_policy_back() {
         left.contains(&"bucket".to_string()) && left.contains(&"stack".to_string()),
         "{left:?}"
     );
-    let mutated = mutating_since(before);
+    let mutated = common::emulator().mutating_since(before, REGION);
     assert!(
         !mutated
             .iter()

@@ -24,12 +24,6 @@ fn json_lines(b: &[u8]) -> Vec<Value> {
         .collect()
 }
 
-fn is_mutating(action: &str) -> bool {
-    !["Describe", "List", "Get", "Head", "Search", "Detect"]
-        .iter()
-        .any(|p| action.starts_with(p))
-}
-
 /// The target of the 0.0.0.0/0 route of a route table (EC2 shows a firewall endpoint target as
 /// its GatewayId, vpce-…).
 async fn default_route(session: &studio_tui::aws::Session, table: &str) -> Option<String> {
@@ -123,13 +117,7 @@ async fn a_route_that_bypasses_the_firewall_is_reported_and_reverted() {
         "{}",
         text(&ro.stderr)
     );
-    let mutating: Vec<String> = emu.requests()[before..]
-        .iter()
-        .filter(|r| r["region"] == REGION)
-        .map(|r| r["action"].as_str().unwrap_or("").to_string())
-        .filter(|a| is_mutating(a))
-        .collect();
-    assert_eq!(mutating, Vec::<String>::new());
+    assert_eq!(emu.mutating_since(before, REGION), Vec::<String>::new());
 
     // Revert: a drift-aware change set, executed, then checked again.
     let revert = run(

@@ -16,14 +16,6 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn is_mutating(action: &str) -> bool {
-    ![
-        "Describe", "List", "Get", "Head", "Search", "Detect", "Filter",
-    ]
-    .iter()
-    .any(|p| action.starts_with(p))
-}
-
 /// The rule group's domain list, as the firewall has it (Network Firewall's JSON API on the
 /// emulator).
 fn rule_group_targets(project: &str) -> Vec<String> {
@@ -174,13 +166,7 @@ fn blocked_domains_are_counted_and_allow_updates_the_rule_group() {
         "{}",
         text(&ro.stderr)
     );
-    let mutating: Vec<String> = emu.requests()[before..]
-        .iter()
-        .filter(|r| r["region"] == REGION)
-        .map(|r| r["action"].as_str().unwrap_or("").to_string())
-        .filter(|a| is_mutating(a))
-        .collect();
-    assert_eq!(mutating, Vec::<String>::new());
+    assert_eq!(emu.mutating_since(before, REGION), Vec::<String>::new());
 
     // Bad input: a URL is refused with the host to use, nothing deployed.
     let bad = run(

@@ -3,7 +3,7 @@
 //! (CreateChangeSet with `DeploymentMode REVERT_DRIFT`).
 
 use aws_sdk_cloudformation::types::{
-    Capability, ChangeSetType, DeploymentMode, Parameter, StackResourceDriftStatus,
+    Capability, ChangeSetType, DeploymentMode, StackResourceDriftStatus,
 };
 
 use super::{AwsError, Session};
@@ -138,7 +138,7 @@ impl Session {
         parameter_keys: &[String],
         client_token: &str,
     ) -> Result<String, AwsError> {
-        let mut req = self
+        let req = self
             .cloudformation()
             .create_change_set()
             .stack_name(stack)
@@ -148,15 +148,8 @@ impl Session {
             .use_previous_template(true)
             .capabilities(Capability::CapabilityNamedIam)
             .client_token(client_token)
-            .description("studio-tui: revert drift to the deployed template");
-        for k in parameter_keys {
-            req = req.parameters(
-                Parameter::builder()
-                    .parameter_key(k)
-                    .use_previous_value(true)
-                    .build(),
-            );
-        }
+            .description("studio-tui: revert drift to the deployed template")
+            .set_parameters(Some(super::stacks::previous_values(parameter_keys)));
         let out = req
             .send()
             .await

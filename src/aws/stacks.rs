@@ -430,6 +430,18 @@ impl Session {
     }
 }
 
+/// Every parameter with `UsePreviousValue`: the stack keeps the values it was deployed with.
+pub(crate) fn previous_values(keys: &[String]) -> Vec<aws_sdk_cloudformation::types::Parameter> {
+    keys.iter()
+        .map(|k| {
+            aws_sdk_cloudformation::types::Parameter::builder()
+                .parameter_key(k)
+                .use_previous_value(true)
+                .build()
+        })
+        .collect()
+}
+
 /// One resource of a stack.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StackResourceInfo {

@@ -274,23 +274,16 @@ impl Session {
         parameter_keys: &[String],
         token: &str,
     ) -> Result<bool, AwsError> {
-        use aws_sdk_cloudformation::types::{Capability, Parameter};
-        let mut req = self
+        use aws_sdk_cloudformation::types::Capability;
+        let req = self
             .cloudformation()
             .update_stack()
             .stack_name(stack)
             .template_body(body)
             .capabilities(Capability::CapabilityIam)
             .capabilities(Capability::CapabilityNamedIam)
-            .client_request_token(token);
-        for k in parameter_keys {
-            req = req.parameters(
-                Parameter::builder()
-                    .parameter_key(k)
-                    .use_previous_value(true)
-                    .build(),
-            );
-        }
+            .client_request_token(token)
+            .set_parameters(Some(super::stacks::previous_values(parameter_keys)));
         match req.send().await {
             Ok(_) => Ok(true),
             Err(e) => {

@@ -108,6 +108,17 @@ impl TestEmulator {
         }
     }
 
+    /// The mutating AWS actions received since request number `from`, in `region` only (other
+    /// tests of the binary may work in other regions at the same time).
+    pub fn mutating_since(&self, from: usize, region: &str) -> Vec<String> {
+        self.requests()[from..]
+            .iter()
+            .filter(|r| r["region"] == region)
+            .map(|r| r["action"].as_str().unwrap_or_default().to_string())
+            .filter(|a| is_mutating(a))
+            .collect()
+    }
+
     pub fn is_running(&self) -> bool {
         self.process
             .lock()
@@ -117,6 +128,16 @@ impl TestEmulator {
 }
 
 /// A unique, valid project name for one test.
+/// Does this AWS action change anything? (The read-only prefixes of studio-tui's read-only
+/// guard: Describe, List, Get, Head, Search, Detect, Filter.)
+pub fn is_mutating(action: &str) -> bool {
+    ![
+        "Describe", "List", "Get", "Head", "Search", "Detect", "Filter",
+    ]
+    .iter()
+    .any(|p| action.starts_with(p))
+}
+
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
