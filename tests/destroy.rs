@@ -65,6 +65,14 @@ fn fenced_template(project: &str) -> String {
                     "Action": "kms:*", "Resource": "*"}]}}},
             "S3KmsKeyAlias": {"Type": "AWS::KMS::Alias", "Properties": {
                 "AliasName": format!("alias/{project}-s3"), "TargetKeyId": {"Ref": "S3KmsKey"}}},
+            // A second key and alias that encrypt no bucket: not data, deleted with the stack.
+            "StudioKmsKey": {"Type": "AWS::KMS::Key", "Properties": {
+                "PendingWindowInDays": 7,
+                "KeyPolicy": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    "Action": "kms:*", "Resource": "*"}]}}},
+            "StudioKmsKeyAlias": {"Type": "AWS::KMS::Alias", "Properties": {
+                "AliasName": format!("alias/{project}-studio"), "TargetKeyId": {"Ref": "StudioKmsKey"}}},
             "DataBucket": bucket(format!("{project}-data")),
             "ModelsBucket": bucket(format!("{project}-models")),
             "DataBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": fence("DataBucket")},
@@ -307,6 +315,12 @@ async fn retain_keeps_the_data_readable_and_its_key_enabled() {
         kept.iter()
             .any(|a| a.ends_with(&format!("alias/{project}-s3"))),
         "{kept:?}"
+    );
+    assert!(
+        !kept
+            .iter()
+            .any(|a| a.ends_with(&format!("alias/{project}-studio"))),
+        "only the aliases of the keys that encrypt the buckets are kept: {kept:?}"
     );
     // measured: the data is readable, the key Enabled, the fence still there
     assert!(readable_inside(&session, &data, "notebooks/a.ipynb").await);

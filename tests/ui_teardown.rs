@@ -99,6 +99,7 @@ fn plan() -> DestroyPlan {
             logical_id: "S3KmsKey".into(),
             key_id: "k-1".into(),
             state: Some("Enabled".into()),
+            aliases: vec![format!("alias/{PROJECT}-s3")],
         }],
         nfs_groups: Vec::new(),
     }

@@ -110,6 +110,12 @@ pub fn data_resources(template: &Value) -> Vec<DataResource> {
     out
 }
 
+/// The KMS key (logical id) a `AWS::KMS::Alias` of the template points at.
+pub fn alias_target(template: &Value, alias: &str) -> Option<String> {
+    let target = template.pointer(&format!("/Resources/{alias}/Properties/TargetKeyId"));
+    refs_of(target).into_iter().next()
+}
+
 /// The template with `DeletionPolicy: Retain` on every data resource, and whether anything
 /// changed (false when they were all retained already).
 pub fn retain_data(template: &Value) -> (Value, bool) {
@@ -187,6 +193,20 @@ mod tests {
         let (again, changed_again) = retain_data(&retained);
         assert!(!changed_again);
         assert_eq!(again, retained);
+    }
+
+    #[test]
+    fn an_alias_names_its_key() {
+        let t = project_template();
+        assert_eq!(
+            alias_target(&t, "S3KmsKeyAlias").as_deref(),
+            Some("S3KmsKey")
+        );
+        assert_eq!(
+            alias_target(&t, "StudioKmsKeyAlias").as_deref(),
+            Some("StudioKmsKey")
+        );
+        assert_eq!(alias_target(&t, "VPC"), None);
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub struct KeyPlan {
     pub logical_id: String,
     pub key_id: String,
     pub state: Option<String>,
+    /// The alias names of this key that the stack created (kept with it).
+    pub aliases: Vec<String>,
 }
 
 /// Everything the teardown would delete, found with read-only calls.
@@ -268,13 +270,6 @@ impl DestroyPlan {
             .filter(|r| r.status == "DELETE_FAILED")
             .collect()
     }
-
-    fn physical_id(&self, logical_id: &str) -> Option<&str> {
-        self.resources
-            .iter()
-            .find(|r| r.logical_id == logical_id)
-            .and_then(|r| r.physical_id.as_deref())
-    }
 }
 
 /// Something the teardown kept on purpose.
@@ -395,17 +390,18 @@ pub async fn plan(
         });
     }
     let mut keys = Vec::new();
-    for r in data_keys(session, &resources, stack.as_ref()).await {
+    for (logical_id, key_id, aliases) in data_keys(session, &resources, stack.as_ref()).await {
         let state = session
-            .describe_key(&r.1)
+            .describe_key(&key_id)
             .await
             .ok()
             .flatten()
             .map(|k| k.state);
         keys.push(KeyPlan {
-            logical_id: r.0,
-            key_id: r.1,
+            logical_id,
+            key_id,
             state,
+            aliases,
         });
     }
     let nfs_groups = match &vpc_id {
@@ -433,29 +429,40 @@ pub async fn plan(
     })
 }
 
-/// (logical id, key id) of the KMS keys that encrypt the stack's buckets, read from the
-/// deployed template (the stack's resource list does not say which key encrypts what).
+/// The KMS keys that encrypt the stack's buckets, with the aliases the stack made for them:
+/// (logical id, key id, alias names), read from the deployed template (the stack's resource
+/// list does not say which key encrypts what).
 async fn data_keys(
     session: &Session,
     resources: &[StackResourceInfo],
     stack: Option<&StackInfo>,
-) -> Vec<(String, String)> {
+) -> Vec<(String, String, Vec<String>)> {
     let Some(stack) = stack else {
         return Vec::new();
     };
     let Ok(template) = deployed_template(session, &stack.stack_id).await else {
         return Vec::new();
     };
-    retention::data_resources(&template)
-        .into_iter()
+    let physical = |logical: &str| {
+        resources
+            .iter()
+            .find(|x| x.logical_id == logical)
+            .and_then(|x| x.physical_id.clone())
+    };
+    let data = retention::data_resources(&template);
+    data.iter()
         .filter(|r| r.resource_type == "AWS::KMS::Key")
-        .filter_map(|r| {
-            let key = resources
+        .filter_map(|k| {
+            let aliases = data
                 .iter()
-                .find(|x| x.logical_id == r.logical_id)?
-                .physical_id
-                .clone()?;
-            Some((r.logical_id, key))
+                .filter(|a| a.resource_type == "AWS::KMS::Alias")
+                .filter(|a| {
+                    retention::alias_target(&template, &a.logical_id).as_deref()
+                        == Some(k.logical_id.as_str())
+                })
+                .filter_map(|a| physical(&a.logical_id))
+                .collect();
+            Some((k.logical_id.clone(), physical(&k.logical_id)?, aliases))
         })
         .collect()
 }
@@ -804,17 +811,11 @@ async fn restore_retained_keys(
             format!("key {} was scheduled for deletion: restoring it", now.arn),
         );
         session.restore_key(&k.key_id).await?;
-        for r in plan
-            .resources
-            .iter()
-            .filter(|r| r.resource_type == "AWS::KMS::Alias")
-        {
-            if let Some(alias) = &r.physical_id {
-                match session.create_key_alias(alias, &k.key_id).await {
-                    Ok(()) => {}
-                    Err(e) if e.code.as_deref() == Some("AlreadyExistsException") => {}
-                    Err(e) => return Err(e),
-                }
+        for alias in &k.aliases {
+            match session.create_key_alias(alias, &k.key_id).await {
+                Ok(()) => {}
+                Err(e) if e.code.as_deref() == Some("AlreadyExistsException") => {}
+                Err(e) => return Err(e),
             }
         }
     }
@@ -1148,18 +1149,12 @@ async fn verify(
                 }),
             }
         }
-        for r in plan
-            .resources
-            .iter()
-            .filter(|r| r.resource_type == "AWS::KMS::Alias")
-        {
-            if let Some(alias) = plan.physical_id(&r.logical_id) {
-                report.kept.push(Kept {
-                    what: format!("KMS alias {alias}"),
-                    arn: alias_arn(plan, &partition, alias),
-                    cost: "no charge".into(),
-                });
-            }
+        for alias in plan.keys.iter().flat_map(|k| &k.aliases) {
+            report.kept.push(Kept {
+                what: format!("KMS alias {alias}"),
+                arn: alias_arn(plan, &partition, alias),
+                cost: "no charge".into(),
+            });
         }
     }
     if let Some(vpc) = &plan.vpc_id

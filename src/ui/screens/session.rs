@@ -315,6 +315,10 @@ fn add_region(regions: &mut Vec<String>, region: &str) {
 /// One-line summary of an AWS failure for a heading.
 pub fn headline(e: &AwsError) -> String {
     use crate::aws::ErrorKind::*;
+    // studio-tui's own refusals (decided before any change) are not failed AWS calls.
+    if e.operation == "studio-tui" && e.kind == Validation {
+        return "Stopped before changing anything".into();
+    }
     match e.kind {
         NoCredentials => "No AWS credentials found".into(),
         SsoExpired => "Your SSO session has expired".into(),
