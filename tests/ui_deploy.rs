@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -817,4 +819,33 @@ async fn review_80x24_keeps_columns_aligned() {
     );
     assert!(screen.contains("…"), "{screen}");
     insta::assert_snapshot!(screen);
+}
+
+#[tokio::test]
+async fn form_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    let screen = draw(&a, 80, 24);
+    common::assert_fits(&screen, "F1 help");
+    for label in [
+        "Project name",
+        "VPC CIDR",
+        "Availability zone",
+        "Studio users",
+    ] {
+        assert!(screen.contains(label), "{label}: {screen}");
+    }
+    assert!(
+        screen.contains("so pick one unique to you."),
+        "help cut: {screen}"
+    );
+    insta::assert_snapshot!(screen);
+    // The longest help text (the users row) still fits its box.
+    a.update(key(KeyCode::Up));
+    let screen = draw(&a, 80, 24);
+    assert!(
+        screen.contains("(2-4 IPs each)") || screen.contains("IPs each)."),
+        "{screen}"
+    );
+    insta::assert_snapshot!("form_80x24_users_row", screen);
 }

@@ -1,6 +1,8 @@
 //! Snapshots of the wizard's shell on a TestBackend: header, help overlay, the
 //! missing-credentials message, a narrow terminal; and the app driven headless by actions.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -219,4 +221,33 @@ async fn an_unlisted_region_is_used_with_a_warning_and_kept_by_the_picker() {
             region: Some("ap-southeast-7".into())
         }]
     );
+}
+
+#[tokio::test]
+async fn account_screen_80x24() {
+    let mut a = app(false);
+    a.start();
+    connected(&mut a).await;
+    let screen = draw(&a, 80, 24);
+    common::assert_fits(&screen, "q quit");
+    // The region list is longer than its box: a marker says how many are out of view.
+    assert!(screen.contains("more ─"), "{screen}");
+    assert!(screen.contains("Next: press n"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[tokio::test]
+async fn help_overlay_80x24() {
+    let mut a = app(false);
+    a.start();
+    connected(&mut a).await;
+    a.update(key(KeyCode::Char('?')));
+    let screen = draw(&a, 80, 24);
+    common::assert_fits(&screen, "q quit");
+    for k in a.keys() {
+        assert!(screen.contains(k.key), "help lacks {}", k.key);
+        assert!(screen.contains(k.action), "help lacks {}", k.action);
+    }
+    assert!(screen.contains("? or Esc to close"), "{screen}");
+    insta::assert_snapshot!(screen);
 }

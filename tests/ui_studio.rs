@@ -1,6 +1,8 @@
 //! Snapshots of the Studio step (domain + users progress) and the day-2 users screen, and the
 //! users screen driven headless by keys: add with validation, typed removal, read-only.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -499,4 +501,72 @@ fn studio_step_shows_typical_durations_and_an_eta() {
     a.update(Action::StudioDone(Box::new(Ok(()))));
     assert_eq!(a.studio.eta_secs(), None);
     assert!(!draw(&a, 100, 22).contains("ETA"));
+}
+
+#[test]
+fn studio_step_80x24() {
+    let mut a = app(false);
+    a.open_studio_progress(
+        "team-a-studio",
+        &["alice".into(), "bob".into(), "carol".into()],
+    );
+    a.update(Action::Studio(dom("InService", None)));
+    a.update(Action::Studio(user("alice", "InService", 7)));
+    a.update(Action::Studio(user("bob", "Pending", 4)));
+    let screen = draw(&a, 80, 24);
+    common::assert_fits(&screen, "q quit");
+    for text in ["team-a-studio", "ETA", "alice", "bob", "carol"] {
+        assert!(screen.contains(text), "{text}: {screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+/// The users screen at 80x24: the list (a cell too long for its column ends with `…`), adding,
+/// the typed removal and the sign-in URL overlay.
+#[test]
+fn users_screen_80x24() {
+    let mut a = users_app(false);
+    let screen = draw(&a, 80, 24);
+    common::assert_fits(&screen, "q quit");
+    let rows = common::screen_rows(&screen);
+    let alice = rows.iter().find(|r| r.contains("› alice")).expect("alice");
+    assert!(alice.contains('…'), "a cut cell is marked: {screen}");
+    insta::assert_snapshot!("users_80x24_list", screen);
+
+    a.update(key(KeyCode::Char('a')));
+    typed(&mut a, "dana");
+    let screen = draw(&a, 80, 24);
+    common::assert_fits(&screen, "q quit");
+    assert!(screen.contains("New user name: dana"), "{screen}");
+    assert!(screen.contains("Esc to cancel"), "{screen}");
+    insta::assert_snapshot!("users_80x24_add", screen);
+    a.update(key(KeyCode::Esc));
+
+    a.update(key(KeyCode::Char('d')));
+    typed(&mut a, "alice");
+    let screen = draw(&a, 80, 24);
+    assert!(
+        screen.contains("Type the user name to confirm: alice"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Enter to remove, Esc to cancel"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("users_80x24_remove", screen);
+    a.update(key(KeyCode::Esc));
+
+    a.update(key(KeyCode::Char('u')));
+    a.update(Action::SignInUrl(Box::new(Ok(
+        "https://d-abcdef123456.studio.eu-west-1.sagemaker.aws/auth?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS1wcmVzaWduZWQtdXJs".into(),
+    ))));
+    let screen = draw(&a, 80, 24);
+    // The URL wraps, its end included, and the note above "Esc to close" is whole.
+    assert!(screen.contains("WQtdXJs"), "the URL's end: {screen}");
+    assert!(
+        screen.contains("Studio opens\")."),
+        "the note's end: {screen}"
+    );
+    assert!(screen.contains("Esc to close"), "{screen}");
+    insta::assert_snapshot!("users_80x24_url", screen);
 }

@@ -2,6 +2,8 @@
 //! choice, the typed confirmation that starts the same operation as `destroy`, the measured
 //! report, and read-only mode showing the plan without any way to delete.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -251,4 +253,28 @@ fn no_bucket_choice_with_data_is_refused_on_screen() {
     let screen = draw(&a, 110, 26);
     assert!(screen.contains("cannot be read from here"), "{screen}");
     assert!(!screen.contains("Type the project name"), "{screen}");
+}
+
+#[test]
+fn teardown_80x24() {
+    let (mut a, _) = teardown_app(false);
+    a.update(Action::TeardownPlanned(Box::new(Ok(plan()))));
+    let screen = draw(&a, 80, 24);
+    common::assert_fits(&screen, "? help");
+    assert!(screen.contains("KEPT with its data"), "{screen}");
+    insta::assert_snapshot!("teardown_80x24_plan", screen);
+    a.update(key(KeyCode::Char('D')));
+    for c in PROJECT.chars() {
+        a.update(key(KeyCode::Char(c)));
+    }
+    let screen = draw(&a, 80, 24);
+    assert!(
+        screen.contains("Type the project name to confirm"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Enter to delete, Esc to cancel"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("teardown_80x24_confirm", screen);
 }

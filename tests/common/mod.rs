@@ -162,3 +162,28 @@ pub fn binary(home: &std::path::Path, region: &str) -> assert_cmd::Command {
         .args(["--region", region]);
     cmd
 }
+
+/// The rows of a `TestBackend` dump (its `Display` writes each row in quotes).
+pub fn screen_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+/// What every screen owes a small terminal: the header on row 0 alone (not wrapped onto row
+/// 1), and the footer on the last row ending with `footer_end` (the footer drops hints with a
+/// `…` rather than cutting the last ones).
+pub fn assert_fits(screen: &str, footer_end: &str) {
+    let rows = screen_rows(screen);
+    assert!(rows[0].starts_with(" studio-tui │ "), "header: {screen}");
+    assert!(
+        !rows[1].contains("region ") && !rows[1].contains(" · "),
+        "the header wrapped onto row 1: {screen}"
+    );
+    let last = rows.last().expect("rows").trim_end();
+    assert!(
+        last.ends_with(footer_end),
+        "the footer {last:?} does not end with {footer_end:?}: {screen}"
+    );
+}

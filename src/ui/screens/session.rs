@@ -201,10 +201,28 @@ impl SessionState {
         theme: &Theme,
     ) {
         let items: Vec<ListItem> = items.map(|s| ListItem::new(s.to_string())).collect();
-        let block = Block::bordered().title(Line::styled(
+        let mut block = Block::bordered().title(Line::styled(
             title,
             if focused { theme.title() } else { theme.dim() },
         ));
+        // A list taller than its box scrolls to keep the selection in view (the selected row
+        // last, as the List widget does from a fresh state): say what is out of view.
+        let visible = area.height.saturating_sub(2) as usize;
+        if visible > 0 && items.len() > visible {
+            let above = selected.min(items.len() - 1).saturating_sub(visible - 1);
+            let below = items.len() - above - visible;
+            let mut parts = Vec::new();
+            if above > 0 {
+                parts.push(format!("↑ {above} more"));
+            }
+            if below > 0 {
+                parts.push(format!("↓ {below} more"));
+            }
+            block = block.title_bottom(Line::styled(
+                format!(" {} ", parts.join(" · ")),
+                theme.dim(),
+            ));
+        }
         let list = List::new(items)
             .block(block)
             .highlight_style(if focused {

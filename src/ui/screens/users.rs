@@ -315,13 +315,40 @@ impl UsersState {
         f.render_widget(Paragraph::new(head_line), head);
 
         let users = self.users();
+        let widths = [
+            Constraint::Length(20),
+            Constraint::Length(14),
+            Constraint::Fill(2),
+            Constraint::Fill(1),
+        ];
+        // The columns as the table lays them out (inside the borders, after the "› " marker,
+        // one space apart), so a cell too long for its column ends with an ellipsis.
+        let cols = Layout::horizontal(widths).spacing(1).split(Rect::new(
+            0,
+            0,
+            table_area.width.saturating_sub(4),
+            1,
+        ));
+        let cell = |i: usize, text: String| {
+            let w = cols[i].width as usize;
+            if text.chars().count() > w {
+                crate::ui::widgets::fit(&text, w)
+            } else {
+                text
+            }
+        };
         let rows = users.iter().map(|u| {
             let busy = self.busy.iter().find(|(n, _)| n == &u.name);
             let status = match busy {
                 Some((_, s)) => format!("{} {s}", spinner(tick)),
                 None => u.status.clone(),
             };
-            Row::new(vec![u.name.clone(), status, u.apps_text(), u.spaces_text()])
+            Row::new(vec![
+                cell(0, u.name.clone()),
+                cell(1, status),
+                cell(2, u.apps_text()),
+                cell(3, u.spaces_text()),
+            ])
         });
         let mut rows: Vec<Row> = rows.collect();
         for (n, s) in &self.busy {
@@ -335,22 +362,14 @@ impl UsersState {
             }
         }
         let empty = rows.is_empty();
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(20),
-                Constraint::Length(14),
-                Constraint::Fill(2),
-                Constraint::Fill(1),
-            ],
-        )
-        .header(Row::new(vec!["User", "Status", "Apps", "Spaces"]).style(theme.dim()))
-        .row_highlight_style(theme.selected())
-        .highlight_symbol("› ")
-        .block(Block::bordered().title(Line::styled(
-            format!(" Users ({}) ", users.len()),
-            theme.title(),
-        )));
+        let table = Table::new(rows, widths)
+            .header(Row::new(vec!["User", "Status", "Apps", "Spaces"]).style(theme.dim()))
+            .row_highlight_style(theme.selected())
+            .highlight_symbol("› ")
+            .block(Block::bordered().title(Line::styled(
+                format!(" Users ({}) ", users.len()),
+                theme.title(),
+            )));
         let mut state = TableState::default().with_selected((!empty).then_some(self.selected));
         f.render_stateful_widget(table, table_area, &mut state);
         if empty && matches!(self.data, Loadable::Loaded(_)) {
@@ -455,7 +474,11 @@ fn check_new_name(name: &str, existing: &[String]) -> Option<String> {
 
 fn overlay(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, theme: &Theme) {
     let width = area.width.saturating_sub(4).min(72);
-    let height = 9.min(area.height);
+    // Tall enough for the wrapped text (a sign-in URL and its note take a dozen rows at 80
+    // columns), so the last line ("Esc to close") is never cut off.
+    let inner = width.saturating_sub(2) as usize;
+    let text_rows: usize = lines.iter().map(|l| wrapped_rows(l, inner)).sum();
+    let height = (text_rows as u16 + 2).max(9).min(area.height);
     let popup = crate::ui::widgets::clear_centered(f, area, width, height);
     f.render_widget(
         Paragraph::new(lines)
@@ -463,4 +486,32 @@ fn overlay(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, theme: &The
             .block(Block::bordered().title(Line::styled(title.to_string(), theme.title()))),
         popup,
     );
+}
+
+/// Rows `line` takes when word-wrapped into `width` columns (a word longer than the width is
+/// broken, as the Paragraph does).
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    if width == 0 {
+        return 1;
+    }
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let mut w = word.chars().count();
+        let gap = usize::from(used > 0);
+        if used + gap + w <= width {
+            used += gap + w;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        while w > width {
+            w -= width;
+            rows += 1;
+        }
+        used = w;
+    }
+    rows
 }

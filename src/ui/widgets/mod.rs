@@ -129,41 +129,98 @@ fn header_right<'a>(info: &'a HeaderInfo, room: usize, theme: &Theme) -> Line<'a
     Line::default()
 }
 
-/// The footer's key hints, as many as fit in `room` columns: `?` (the help overlay lists every
-/// key) and `q` are always kept, the others in order while they fit, so nothing is cut in the
-/// middle of a hint.
-pub fn footer_hints(keys: &[KeyHint], room: usize) -> Vec<KeyHint> {
-    let width = |k: &KeyHint| k.key.chars().count() + k.action.chars().count() + 3;
-    let shown: Vec<&KeyHint> = keys.iter().filter(|k| k.footer).collect();
-    let reserved: usize = shown
-        .iter()
-        .filter(|k| matches!(k.key, "?" | "q"))
-        .map(|k| width(k))
-        .sum();
-    let mut used = reserved;
-    let mut out = Vec::new();
-    for k in shown {
-        if matches!(k.key, "?" | "q") {
-            out.push(*k);
-        } else if used + width(k) <= room {
-            used += width(k);
-            out.push(*k);
-        }
-    }
-    out
+/// The key hints, packed hint by hint into the footer's rows. When they do not all fit, the
+/// last row ends with `…` and the help and quit hints, so nothing is cut silently and the
+/// overlay that lists every key is always one key away.
+pub fn render_footer(f: &mut Frame, area: Rect, keys: &[KeyHint], theme: &Theme) {
+    let hints: Vec<&KeyHint> = keys.iter().filter(|k| k.footer).collect();
+    let rows = footer_rows(&hints, area.width as usize, area.height as usize);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .map(|row| {
+            let mut spans = Vec::new();
+            for (i, item) in row.into_iter().enumerate() {
+                let lead = if i == 0 { "" } else { " " };
+                match item {
+                    FooterItem::Hint(k) => {
+                        spans.push(Span::styled(format!("{lead}{} ", k.key), theme.key()));
+                        spans.push(Span::styled(format!("{} ", k.action), theme.dim()));
+                    }
+                    FooterItem::More => spans.push(Span::styled(format!("{lead}… "), theme.dim())),
+                }
+            }
+            Line::from(spans)
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), area);
 }
 
-pub fn render_footer(f: &mut Frame, area: Rect, keys: &[KeyHint], theme: &Theme) {
-    let room = area.width as usize * area.height.max(1) as usize;
-    let mut spans = Vec::new();
-    for k in footer_hints(keys, room) {
-        spans.push(Span::styled(format!(" {} ", k.key), theme.key()));
-        spans.push(Span::styled(format!("{} ", k.action), theme.dim()));
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FooterItem<'a> {
+    Hint(&'a KeyHint),
+    /// Some hints did not fit (the help overlay lists them).
+    More,
+}
+
+impl FooterItem<'_> {
+    /// Columns taken after another item (two spaces before it), without a trailing space; the
+    /// first item of a row takes two fewer.
+    fn width(&self) -> usize {
+        match self {
+            FooterItem::Hint(k) => 2 + Line::raw(k.key).width() + 1 + Line::raw(k.action).width(),
+            FooterItem::More => 3,
+        }
     }
-    f.render_widget(
-        Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
-        area,
-    );
+}
+
+/// Hints packed greedily into at most `height` rows of `width` columns.
+fn footer_rows<'a>(hints: &[&'a KeyHint], width: usize, height: usize) -> Vec<Vec<FooterItem<'a>>> {
+    fn pack<'a>(items: &[FooterItem<'a>], width: usize) -> Vec<Vec<FooterItem<'a>>> {
+        let mut rows: Vec<Vec<FooterItem<'a>>> = Vec::new();
+        let mut used = 0;
+        for item in items {
+            match rows.last_mut() {
+                Some(row) if used + item.width() <= width => {
+                    row.push(*item);
+                    used += item.width();
+                }
+                _ => {
+                    rows.push(vec![*item]);
+                    used = item.width() - 2;
+                }
+            }
+        }
+        rows
+    }
+    let all: Vec<FooterItem> = hints.iter().map(|k| FooterItem::Hint(k)).collect();
+    let rows = pack(&all, width);
+    if rows.len() <= height.max(1) {
+        return rows;
+    }
+    // Too many: keep help and quit at the end, after a marker; the others in order while
+    // they fit before them.
+    let essential = |k: &KeyHint| matches!(k.action, "help" | "quit");
+    let tail: Vec<FooterItem> = std::iter::once(FooterItem::More)
+        .chain(
+            hints
+                .iter()
+                .filter(|k| essential(k))
+                .map(|k| FooterItem::Hint(k)),
+        )
+        .collect();
+    let others: Vec<&KeyHint> = hints.iter().copied().filter(|k| !essential(k)).collect();
+    for keep in (0..=others.len()).rev() {
+        let items: Vec<FooterItem> = others[..keep]
+            .iter()
+            .map(|k| FooterItem::Hint(k))
+            .chain(tail.iter().copied())
+            .collect();
+        let rows = pack(&items, width);
+        if rows.len() <= height.max(1) || keep == 0 {
+            return rows;
+        }
+    }
+    Vec::new()
 }
 
 /// A `width` x `height` rectangle centred in `area`, cleared for an overlay.
@@ -214,24 +271,59 @@ pub fn render_confirm(f: &mut Frame, area: Rect, question: &str, theme: &Theme) 
 
 #[cfg(test)]
 mod tests {
-    use super::fit;
+    use super::{FooterItem, KeyHint, fit, footer_rows};
+
+    const KEYS: &[KeyHint] = &[
+        KeyHint::new("Tab", "profiles/regions"),
+        KeyHint::new("↑↓", "move"),
+        KeyHint::new("Enter", "use selection"),
+        KeyHint::new("r", "refresh identity"),
+        KeyHint::new("?", "help"),
+        KeyHint::new("q", "quit"),
+    ];
+
+    fn text(rows: &[Vec<FooterItem>]) -> Vec<String> {
+        rows.iter()
+            .map(|row| {
+                row.iter()
+                    .map(|i| match i {
+                        FooterItem::Hint(k) => format!("{} {}", k.key, k.action),
+                        FooterItem::More => "…".into(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            })
+            .collect()
+    }
 
     #[test]
-    fn the_footer_keeps_help_and_quit_and_cuts_no_hint_in_half() {
-        use super::{KeyHint, footer_hints};
-        let keys = [
-            KeyHint::new("u", "users"),
-            KeyHint::new("g", "topology"),
-            KeyHint::new("d", "update"),
-            KeyHint::new("?", "help"),
-            KeyHint::new("q", "quit"),
-            KeyHint::help_only("b", "back"),
-        ];
-        let all: Vec<&str> = footer_hints(&keys, 80).iter().map(|k| k.key).collect();
-        assert_eq!(all, ["u", "g", "d", "?", "q"]);
-        // 8 (help) + 8 (quit) + 9 (users) fit in 26, topology does not, update does not
-        let some: Vec<&str> = footer_hints(&keys, 26).iter().map(|k| k.key).collect();
-        assert_eq!(some, ["u", "?", "q"]);
+    fn footer_keeps_help_and_quit_and_marks_what_it_drops() {
+        let hints: Vec<&KeyHint> = KEYS.iter().collect();
+        // Everything fits in 90 columns: one row, in order.
+        assert_eq!(
+            text(&footer_rows(&hints, 90, 1)),
+            [
+                "Tab profiles/regions  ↑↓ move  Enter use selection  r refresh identity  ? help  q quit"
+            ]
+        );
+        // 80 columns: the last hint that does not fit goes, a marker says so, help and quit stay.
+        assert_eq!(
+            text(&footer_rows(&hints, 80, 1)),
+            ["Tab profiles/regions  ↑↓ move  Enter use selection  …  ? help  q quit"]
+        );
+        // Two rows: packed hint by hint, nothing dropped.
+        assert_eq!(
+            text(&footer_rows(&hints, 50, 2)),
+            [
+                "Tab profiles/regions  ↑↓ move  Enter use selection",
+                "r refresh identity  ? help  q quit"
+            ]
+        );
+        for w in 20..100 {
+            for row in text(&footer_rows(&hints, w, 1)) {
+                assert!(row.chars().count() <= w.max(15), "{w}: {row}");
+            }
+        }
     }
 
     #[test]
