@@ -849,3 +849,44 @@ async fn form_80x24() {
     );
     insta::assert_snapshot!("form_80x24_users_row", screen);
 }
+
+/// The event log keeps its columns in line whatever the logical id, and cuts what does not fit
+/// with an ellipsis instead of at the border.
+#[tokio::test]
+async fn event_log_columns_stay_aligned_and_cut_with_an_ellipsis() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    a.update(Action::Deploy(DeployMsg::Events {
+        events: vec![
+            ev(
+                900,
+                "SageMakerFeatureStoreRuntimeEndpointForTheStudioSubnet",
+                "AWS::EC2::VPCEndpoint",
+                "CREATE_IN_PROGRESS",
+                None,
+                40,
+            ),
+            ev(901, "VPC", "AWS::EC2::VPC", "CREATE_COMPLETE", None, 41),
+        ],
+    }));
+    for (w, h) in [(120, 40), (80, 24)] {
+        let screen = draw(&a, w, h);
+        let column = |needle: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(needle) && l.contains("AWS::"))
+                .and_then(|l| l.find("AWS::").map(|i| l[..i].chars().count()))
+                .unwrap_or_else(|| panic!("{needle} at {w}x{h}: {screen}"))
+        };
+        assert_eq!(
+            column("SageMakerFeatureStoreRuntim…"),
+            column("CREATE_COMPLETE      VPC"),
+            "{screen}"
+        );
+        // the in-progress panel cuts it too (at 80x24 it lists three and counts the rest)
+        assert!(
+            w < 120 || screen.contains("SageMakerFeatureStoreRuntimeEnd…"),
+            "{screen}"
+        );
+    }
+}

@@ -306,7 +306,7 @@ impl DeployState {
                         let typical = self.durations.typical(&r.resource_type);
                         Line::from(vec![
                             Span::styled(format!("{:>7} ", fmt_secs(secs)), theme.key()),
-                            Span::raw(format!("{:<32} ", r.logical_id)),
+                            Span::raw(format!("{} ", crate::ui::widgets::fit(&r.logical_id, 32))),
                             Span::styled(
                                 format!("{} (typically {})", r.resource_type, fmt_secs(typical)),
                                 theme.dim(),
@@ -453,7 +453,10 @@ impl DeployState {
                 } else {
                     self.filtered[i]
                 };
-                event_line(&self.tracker.events[idx], theme)
+                crate::ui::widgets::fit_line(
+                    event_line(&self.tracker.events[idx], theme),
+                    inner.width as usize,
+                )
             })
             .collect();
         f.render_widget(Paragraph::new(lines), inner);
@@ -519,8 +522,11 @@ fn event_line(e: &StackEvent, theme: &Theme) -> Line<'static> {
     };
     let mut spans = vec![
         Span::styled(format!("{} ", hms(e.timestamp_ms)), theme.dim()),
-        Span::styled(format!("{:<20} ", e.status), status_style),
-        Span::raw(format!("{:<28} ", e.logical_id)),
+        Span::styled(
+            format!("{} ", crate::ui::widgets::fit(&e.status, 20)),
+            status_style,
+        ),
+        Span::raw(format!("{} ", crate::ui::widgets::fit(&e.logical_id, 28))),
         Span::styled(e.resource_type.clone(), theme.dim()),
     ];
     if let Some(r) = &e.reason {

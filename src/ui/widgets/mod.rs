@@ -60,6 +60,30 @@ pub fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// `line` cut to `width` columns, with an ellipsis where it was cut (styles kept).
+pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    let limit = width.saturating_sub(1);
+    for span in line.spans {
+        let w = span.width();
+        if used + w <= limit {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let room = limit - used;
+        let cut: String = span.content.chars().take(room).collect();
+        out.push(Span::styled(cut, span.style));
+        break;
+    }
+    out.push(Span::raw("…"));
+    Line::from(out)
+}
+
 /// Spinner frame for a tick count.
 pub fn spinner(tick: usize) -> &'static str {
     SPINNER[tick % SPINNER.len()]
@@ -324,6 +348,19 @@ mod tests {
                 assert!(row.chars().count() <= w.max(15), "{w}: {row}");
             }
         }
+    }
+
+    #[test]
+    fn a_line_too_wide_is_cut_with_an_ellipsis() {
+        use ratatui::text::{Line, Span};
+        let line = Line::from(vec![Span::raw("12:00:00 "), Span::raw("CREATE_COMPLETE")]);
+        let cut = super::fit_line(line.clone(), 12);
+        assert_eq!(cut.width(), 12);
+        assert_eq!(cut.to_string(), "12:00:00 CR…");
+        assert_eq!(
+            super::fit_line(line, 40).to_string(),
+            "12:00:00 CREATE_COMPLETE"
+        );
     }
 
     #[test]
