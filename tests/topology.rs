@@ -323,6 +323,8 @@ fn view_complete_80x24_is_a_tree() {
     let s = draw(&a, 80, 24);
     assert!(s.contains("Topology · demo"), "{s}");
     assert!(!s.contains("┃"), "no diagram below 100x30");
+    // the tree is taller than the panel: it says how much is below instead of cutting silently
+    assert!(s.contains("↓ 8 more · Tab/↑↓ scroll"), "{s}");
     insta::assert_snapshot!(s);
 }
 

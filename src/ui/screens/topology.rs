@@ -287,22 +287,46 @@ impl TopologyState {
                 ListItem::new(Line::from(spans))
             })
             .collect();
+        // A tree taller than the panel says how much is above and below (the list scrolls
+        // with the selection).
+        let visible = list_area.height.saturating_sub(2) as usize;
+        let offset = sel.unwrap_or(0).saturating_sub(visible.saturating_sub(1));
+        let below = tree.len().saturating_sub(offset + visible);
+        let mut block = Block::bordered().title(Line::styled(
+            format!(" Topology · {} ", c.t.project),
+            c.theme.title(),
+        ));
+        if tree.len() > visible {
+            block = block.title_bottom(Line::styled(
+                format!(" ↑ {offset} · ↓ {below} more · Tab/↑↓ scroll "),
+                c.theme.dim(),
+            ));
+        }
         let list = List::new(items)
-            .block(Block::bordered().title(Line::styled(
-                format!(" Topology · {} ", c.t.project),
-                c.theme.title(),
-            )))
+            .block(block)
             .highlight_style(c.theme.selected())
             .highlight_symbol("›");
         let mut state = ListState::default().with_selected(sel);
         f.render_stateful_widget(list, list_area, &mut state);
-        f.render_widget(Paragraph::new(self.status_line(c.t, c.theme)), status);
+        f.render_widget(
+            Paragraph::new(crate::ui::widgets::fit_line(
+                self.status_line(c.t, c.theme),
+                status.width as usize,
+            )),
+            status,
+        );
     }
 
     fn render_diagram(&self, f: &mut Frame, area: Rect, c: &Ctx) {
         let [diagram, status] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-        f.render_widget(Paragraph::new(self.status_line(c.t, c.theme)), status);
+        f.render_widget(
+            Paragraph::new(crate::ui::widgets::fit_line(
+                self.status_line(c.t, c.theme),
+                status.width as usize,
+            )),
+            status,
+        );
         let a = diagram;
         let gap = 3u16;
         let left_w = 22u16;
