@@ -584,10 +584,18 @@ async fn run(
     let Some(stack) = &plan.stack else {
         return Ok(());
     };
+    // The resources that failed to delete: from the plan (a stack already in DELETE_FAILED),
+    // then from one ListStackResources after each failed attempt.
+    let mut failed: Vec<StackResourceInfo> = plan.failed_resources().into_iter().cloned().collect();
     let mut attempts = 0;
     loop {
-        let retain = if choice == BucketChoice::Retain {
-            failed_data_resources(session, stack).await?
+        // CloudFormation accepts RetainResources only for resources in DELETE_FAILED.
+        let retain: Vec<String> = if choice == BucketChoice::Retain {
+            failed
+                .iter()
+                .filter(|r| is_data_type(&r.resource_type))
+                .map(|r| r.logical_id.clone())
+                .collect()
         } else {
             Vec::new()
         };
@@ -602,7 +610,7 @@ async fn run(
             break;
         }
         attempts += 1;
-        let failed: Vec<StackResourceInfo> = session
+        failed = session
             .stack_resources(&stack.stack_id)
             .await?
             .into_iter()
@@ -618,8 +626,8 @@ async fn run(
             (Some(vpc), true) => clean_nfs_groups(session, vpc, None, poll, tx).await? > 0,
             _ => false,
         };
-        let retainable = choice == BucketChoice::Retain
-            && !failed_data_resources(session, stack).await?.is_empty();
+        let retainable =
+            choice == BucketChoice::Retain && failed.iter().any(|r| is_data_type(&r.resource_type));
         if !cleared && !retainable {
             break;
         }
@@ -766,29 +774,12 @@ async fn retain_data_resources(
     }
 }
 
-/// Data resources (buckets, policies, keys, aliases) the stack failed to delete: the only ones
-/// CloudFormation accepts in RetainResources.
-async fn failed_data_resources(
-    session: &Session,
-    stack: &StackInfo,
-) -> Result<Vec<String>, AwsError> {
-    let current = session.describe_stack(&stack.stack_id).await?;
-    if current.is_none_or(|s| s.status != "DELETE_FAILED") {
-        return Ok(Vec::new());
-    }
-    Ok(session
-        .stack_resources(&stack.stack_id)
-        .await?
-        .into_iter()
-        .filter(|r| r.status == "DELETE_FAILED")
-        .filter(|r| {
-            matches!(
-                r.resource_type.as_str(),
-                "AWS::S3::Bucket" | "AWS::S3::BucketPolicy" | "AWS::KMS::Key" | "AWS::KMS::Alias"
-            )
-        })
-        .map(|r| r.logical_id)
-        .collect())
+/// Resource types that hold or protect the data (kept by --retain-buckets).
+fn is_data_type(resource_type: &str) -> bool {
+    matches!(
+        resource_type,
+        "AWS::S3::Bucket" | "AWS::S3::BucketPolicy" | "AWS::KMS::Key" | "AWS::KMS::Alias"
+    )
 }
 
 /// After a resumed delete with --retain-buckets, a key the stack scheduled for deletion is
