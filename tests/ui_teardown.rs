@@ -104,6 +104,7 @@ fn plan() -> DestroyPlan {
             aliases: vec![format!("alias/{PROJECT}-s3")],
         }],
         nfs_groups: Vec::new(),
+        template: None,
     }
 }
 

@@ -87,6 +87,10 @@ pub struct DestroyPlan {
     pub keys: Vec<KeyPlan>,
     /// SageMaker NFS groups in the project's VPC that the teardown will delete.
     pub nfs_groups: Vec<String>,
+    /// The deployed template as JSON (read once: which key encrypts the buckets, and what
+    /// --retain-buckets marks), None without a stack or when it could not be read.
+    #[serde(skip)]
+    pub template: Option<serde_json::Value>,
 }
 
 impl DestroyPlan {
@@ -390,7 +394,11 @@ pub async fn plan(
         });
     }
     let mut keys = Vec::new();
-    for (logical_id, key_id, aliases) in data_keys(session, &resources, stack.as_ref()).await {
+    let template = match &stack {
+        Some(s) => deployed_template(session, &s.stack_id).await.ok(),
+        None => None,
+    };
+    for (logical_id, key_id, aliases) in data_keys(&resources, template.as_ref()) {
         let state = session
             .describe_key(&key_id)
             .await
@@ -426,21 +434,18 @@ pub async fn plan(
         buckets,
         keys,
         nfs_groups,
+        template,
     })
 }
 
 /// The KMS keys that encrypt the stack's buckets, with the aliases the stack made for them:
 /// (logical id, key id, alias names), read from the deployed template (the stack's resource
 /// list does not say which key encrypts what).
-async fn data_keys(
-    session: &Session,
+fn data_keys(
     resources: &[StackResourceInfo],
-    stack: Option<&StackInfo>,
+    template: Option<&serde_json::Value>,
 ) -> Vec<(String, String, Vec<String>)> {
-    let Some(stack) = stack else {
-        return Vec::new();
-    };
-    let Ok(template) = deployed_template(session, &stack.stack_id).await else {
+    let Some(template) = template else {
         return Vec::new();
     };
     let physical = |logical: &str| {
@@ -457,7 +462,7 @@ async fn data_keys(
                 .iter()
                 .filter(|a| a.resource_type == "AWS::KMS::Alias")
                 .filter(|a| {
-                    retention::alias_target(&template, &a.logical_id).as_deref()
+                    retention::alias_target(template, &a.logical_id).as_deref()
                         == Some(k.logical_id.as_str())
                 })
                 .filter_map(|a| physical(&a.logical_id))
@@ -568,7 +573,11 @@ async fn run(
         }
         BucketChoice::Retain => {
             if let Some(s) = plan.stack.as_ref().filter(|s| s.is_complete()) {
-                retain_data_resources(session, s, poll, tx).await?;
+                let template = match &plan.template {
+                    Some(t) => t.clone(),
+                    None => deployed_template(session, &s.stack_id).await?,
+                };
+                retain_data_resources(session, s, &template, poll, tx).await?;
             }
         }
         BucketChoice::Unspecified => {}
@@ -715,15 +724,15 @@ async fn empty_through_fence(
 async fn retain_data_resources(
     session: &Session,
     stack: &StackInfo,
+    template: &serde_json::Value,
     poll: Poll,
     tx: &Progress,
 ) -> Result<(), AwsError> {
-    let template = deployed_template(session, &stack.stack_id).await?;
-    let (retained, changed) = retention::retain_data(&template);
+    let (retained, changed) = retention::retain_data(template);
     if !changed {
         return Ok(());
     }
-    let ids: Vec<String> = retention::data_resources(&template)
+    let ids: Vec<String> = retention::data_resources(template)
         .into_iter()
         .map(|r| r.logical_id)
         .collect();
