@@ -454,7 +454,7 @@ fn data_keys(
             .find(|x| x.logical_id == logical)
             .and_then(|x| x.physical_id.clone())
     };
-    let data = retention::data_resources(&template);
+    let data = retention::data_resources(template);
     data.iter()
         .filter(|r| r.resource_type == "AWS::KMS::Key")
         .filter_map(|k| {
