@@ -254,7 +254,8 @@ const DESCRIBE_EVERY: u32 = 15;
 /// How often the poller asks for new events (rain polls every 2 s).
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
-fn now_ms() -> i64 {
+/// Now, in milliseconds since the epoch.
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

@@ -70,11 +70,7 @@ pub async fn blocked(
 ) -> Result<BlockedReport, AwsError> {
     let stack = existing_stack(session, stack_name).await?;
     let group = alert_log_group(session, &stack).await?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default();
-    let start = now - since_ms;
+    let start = crate::ops::deploy::now_ms() - since_ms;
     let mut tally = BlockedTally::default();
     let pages = session
         .for_each_log_event(&group, start, BLOCKED_PATTERN, |events| {
