@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CommandContext, print_review, stream};
+use super::{CommandContext, print_review};
 use crate::cli::{DriftArgs, OutputMode};
 use crate::exit;
 use crate::ops::deploy;
@@ -140,12 +140,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
             return Ok(code);
         }
     }
-    let (s, store) = (session.clone(), ctx.store.clone());
-    let outcome = stream(mode, move |tx| {
-        tokio::spawn(async move { deploy::execute(&s, &store, &review, &tx).await })
-    })
-    .await;
-    match outcome {
+    match super::execute_streamed(ctx, review).await {
         Ok(o) if o.ok => {}
         Ok(_) => return Ok(exit::FAILED),
         Err(e) => {

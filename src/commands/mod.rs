@@ -220,6 +220,18 @@ fn print_outcome(o: &DeployOutcome) {
     }
 }
 
+/// Execute a reviewed change set, printing its events as they come.
+pub(crate) async fn execute_streamed(
+    ctx: &CommandContext,
+    review: deploy::Review,
+) -> Result<DeployOutcome, crate::aws::AwsError> {
+    let (session, store) = (ctx.session.clone(), ctx.store.clone());
+    stream(ctx.mode, move |tx| {
+        tokio::spawn(async move { deploy::execute(&session, &store, &review, &tx).await })
+    })
+    .await
+}
+
 /// Drive an operation's messages to the printer; returns the outcome.
 pub(crate) async fn stream<F>(
     mode: OutputMode,
@@ -447,11 +459,7 @@ pub(crate) async fn deploy_with(
                     return Ok(code);
                 }
             }
-            let (session, store) = (ctx.session.clone(), ctx.store.clone());
-            stream(mode, move |tx| {
-                tokio::spawn(async move { deploy::execute(&session, &store, &review, &tx).await })
-            })
-            .await
+            execute_streamed(ctx, review).await
         }
     };
     match outcome {
