@@ -5,12 +5,12 @@
 
 mod common;
 
+use common::{draw, key};
+
 use std::sync::{Arc, Mutex};
 
 use assert_cmd::Command;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 
 use studio_tui::config::Paths;
 use studio_tui::core::params::Parameters;
@@ -288,16 +288,6 @@ fn app_with(stage: SampleStage) -> App {
         &sample_inputs(stage),
     )))));
     a
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| app.render(f)).unwrap();
-    t.backend().to_string()
-}
-
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
 #[test]

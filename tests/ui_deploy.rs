@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 
 mod common;
 
+use common::{draw, key};
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use studio_tui::aws::stacks::{
     ChangeSetInfo, ChangeSetKind, PlannedChange, StackInfo, ValidationEvent,
@@ -34,16 +34,6 @@ fn options() -> SessionOptions {
         fake_credentials: true,
         read_only: false,
     }
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| app.render(f)).unwrap();
-    t.backend().to_string()
-}
-
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
 fn type_text(app: &mut App, text: &str) {

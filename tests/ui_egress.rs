@@ -2,9 +2,11 @@
 //! drifted and when; `f` opens the blocked-egress screen, space selects, `a` plans a change set
 //! that adds the selected domains (the same review as any deploy); read-only refuses `a`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::{draw, key};
+
+use crossterm::event::KeyCode;
 
 use studio_tui::aws::SessionOptions;
 use studio_tui::aws::drift::{PropertyDifference, ResourceDrift};
@@ -32,16 +34,6 @@ fn app(read_only: bool) -> App {
     );
     a.open_overview(stack());
     a
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| app.render(f)).unwrap();
-    t.backend().to_string()
-}
-
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
 fn stack() -> StackInfo {

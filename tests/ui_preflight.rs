@@ -1,11 +1,13 @@
 //! Snapshots of the preflight step on a TestBackend: running, passed, conflicts with a
 //! suggestion (and `s` applying it), a narrow terminal; driven headless by actions.
 
+mod common;
+
+use common::{draw, key};
+
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 
 use studio_tui::aws::{self, Identity, SessionOptions};
 use studio_tui::core::cidr::{BlockSource, ExistingBlock, Finding, NetworkPlan, Severity};
@@ -24,16 +26,6 @@ fn options() -> SessionOptions {
         fake_credentials: true,
         read_only: false,
     }
-}
-
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| app.render(f)).unwrap();
-    t.backend().to_string()
 }
 
 /// An app past the session step, with preflight started by `n`.

@@ -3,9 +3,9 @@
 
 mod common;
 
+use common::{draw, key};
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use studio_tui::aws::{self, AwsError, ErrorContext, ErrorKind, Identity, SessionOptions};
 use studio_tui::ui::action::{Action, Effect};
@@ -29,16 +29,6 @@ fn app(read_only: bool) -> App {
         false,
         Theme { color: false },
     )
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| app.render(f)).unwrap();
-    t.backend().to_string()
-}
-
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
 async fn connected(app: &mut App) {

@@ -187,3 +187,18 @@ pub fn assert_fits(screen: &str, footer_end: &str) {
         "the footer {last:?} does not end with {footer_end:?}: {screen}"
     );
 }
+
+/// One frame of the app on a `w` x `h` TestBackend, as text (one quoted row a line).
+pub fn draw(app: &studio_tui::ui::app::App, w: u16, h: u16) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    t.backend().to_string()
+}
+
+/// A key press without modifiers, as the app receives it.
+pub fn key(c: crossterm::event::KeyCode) -> studio_tui::ui::action::Action {
+    studio_tui::ui::action::Action::Key(crossterm::event::KeyEvent::new(
+        c,
+        crossterm::event::KeyModifiers::NONE,
+    ))
+}
