@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
-"""Smoke test of the studio-tui emulator over real HTTP with boto3.
+"""The studio-tui emulator over real HTTP with boto3.
 
-Run with the emulator's venv:  <venv>/bin/python assets/emulator/tests_server_smoke.py
-Starts ``python -m studio_emulator --port 0 --seed-vpcs`` as a subprocess, waits for the READY
-line, exercises the control endpoints, the VPC fixture, the SageMaker extension, faults, reset,
-bad arguments and SIGTERM, then stops it. Exits non-zero on the first failure.
+Run from assets/emulator with the emulator's venv plus requirements-dev.txt:  python -m pytest tests/test_server.py
+One ``python -m studio_emulator --port 0 --seed-vpcs`` subprocess serves the tests of this file,
+which run in file order (the reset test clears what the earlier ones made); SIGTERM stops it.
+test_cli starts its own emulators for the command-line options.
 """
 from __future__ import annotations
 
@@ -17,23 +16,21 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 
 import boto3
 import botocore.exceptions
+import pytest
 from botocore.config import Config
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# The folder holding the studio_emulator package (the emulator runs from there).
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TEMPLATE_PATH = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
 REGION = "us-east-1"
-CHECKS = {"passed": 0, "failed": 0}
 
 
 def check(cond: bool, what: str) -> None:
-    if cond:
-        CHECKS["passed"] += 1
-        print(f"ok   {what}")
-    else:
-        CHECKS["failed"] += 1
-        print(f"FAIL {what}")
+    if not cond:
         raise AssertionError(what)
 
 
@@ -51,10 +48,11 @@ def expect_error(fn, code: str, what: str, status: int | None = None) -> botocor
     raise AssertionError  # unreachable
 
 
-def start(args: list[str], env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    proc_env = dict(os.environ, PYTHONPATH=HERE, AWS_DEFAULT_REGION=REGION, **(env or {}))
+def start(args: list[str], env: dict | None = None, stderr=subprocess.PIPE) -> tuple[subprocess.Popen, str]:
+    proc_env = dict(os.environ, PYTHONPATH=HERE, AWS_DEFAULT_REGION=REGION, PYTHONDONTWRITEBYTECODE="1",
+                    **(env or {}))
     proc = subprocess.Popen([sys.executable, "-m", "studio_emulator", *args], cwd=HERE,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                             text=True, env=proc_env)
     result: dict[str, str] = {}
 
@@ -67,7 +65,8 @@ def start(args: list[str], env: dict | None = None) -> tuple[subprocess.Popen, s
     line = result.get("line", "")
     if not line.startswith("STUDIO_EMULATOR_READY "):
         proc.kill()
-        raise SystemExit(f"emulator did not become ready: {line!r} {proc.stderr.read()[-2000:]}")
+        err = proc.stderr.read()[-2000:] if proc.stderr else f"(stderr in {getattr(stderr, 'name', stderr)})"
+        raise AssertionError(f"emulator did not become ready: {line!r} {err}")
     return proc, line.split()[1]
 
 
@@ -96,6 +95,26 @@ def wait_status(describe, want: str, timeout: float = 20) -> dict:
         if out["Status"] == want or time.time() > deadline:
             return out
         time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory) -> Iterator[subprocess.Popen]:
+    """The emulator the tests of this file share (its stderr goes to a file: nobody reads a pipe)."""
+    log = tmp_path_factory.mktemp("emulator") / "stderr.log"
+    with open(log, "w", encoding="utf-8") as err:
+        proc, url = start(["--port", "0", "--seed-vpcs"], stderr=err)
+        proc.url = url
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture
+def url(emulator: subprocess.Popen) -> str:
+    return emulator.url
 
 
 def test_fixture(url: str) -> None:
@@ -373,9 +392,8 @@ def test_vpc_pages(url: str) -> None:
     check(got == [v["VpcId"] for v in seeded], "filter + MaxResults=5: 40 pages, each VPC once")
 
 
-def test_vpc_render(_url: str) -> None:
+def test_vpc_render() -> None:
     """In-process: the fast <item>s are byte for byte what moto's serializer writes."""
-    sys.path.insert(0, HERE)
     from moto.ec2.models import ec2_backends
 
     from studio_emulator import ec2_fast
@@ -726,7 +744,7 @@ def test_sagemaker_nfs(url: str) -> None:
         http(f"{url}/_studio/config", "POST", {"pace": 0})
     expect_error(lambda: sm.describe_domain(DomainId=did), "ResourceNotFound", "domain gone")
     check(set(nfs_groups(did)) == {"inbound", "outbound"}, "DeleteDomain(Delete) leaves both NFS groups")
-    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
                        "DeleteVpc blocked by the NFS groups", 400)
     # Retain (the default): EFS, mount targets and groups stay
     d2 = sm.create_domain(DomainName="nfs-retain", AppNetworkAccessType="VpcOnly", **common)["DomainId"]
@@ -743,7 +761,7 @@ def test_sagemaker_nfs(url: str) -> None:
                                          IpPermissions=g["outbound"]["IpPermissionsEgress"])
         ec2.delete_security_group(GroupId=g["outbound"]["GroupId"])
         if did_ == d2:
-            expect_error(lambda: ec2.delete_security_group(GroupId=g["inbound"]["GroupId"]),
+            expect_error(lambda g=g: ec2.delete_security_group(GroupId=g["inbound"]["GroupId"]),
                          "DependencyViolation", "retained EFS interfaces still use the inbound group")
             for m in efs.describe_mount_targets(FileSystemId=fs2)["MountTargets"]:
                 efs.delete_mount_target(MountTargetId=m["MountTargetId"])
@@ -931,7 +949,7 @@ def test_s3_policy(url: str) -> None:
 def test_real_template_teardown(url: str) -> None:
     """The project's template on the strict sandbox: fenced buckets, a VpcOnly domain, and the
     stack delete failing the way it would on AWS until what blocks it is cleared."""
-    path = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
+    path = TEMPLATE_PATH
     if not os.path.exists(path):
         return
     cfn, s3, sm, ec2 = (client(url, "cloudformation"), client(url, "s3", retries=False),
@@ -1051,7 +1069,7 @@ def _check_standalone_egress_false_positive(cfn) -> None:
 def test_drift(url: str) -> None:
     """Issue 15: the real template, a route bypassing the firewall, a loosened bucket policy and a
     widened allow list made out of band; detected, then reverted with a REVERT_DRIFT change set."""
-    path = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
+    path = TEMPLATE_PATH
     if not os.path.exists(path):
         return
     cfn, ec2, s3, nfw = (client(url, "cloudformation"), client(url, "ec2"), client(url, "s3", retries=False),
@@ -1183,10 +1201,11 @@ def test_drift(url: str) -> None:
 
 
 def _raw_query(url: str, action: str, params: dict) -> str:
+    from urllib.parse import urlencode
+
     import botocore.auth
     import botocore.awsrequest
     import botocore.credentials
-    from urllib.parse import urlencode
 
     data = urlencode({"Action": action, "Version": "2010-05-15", **params})
     req = botocore.awsrequest.AWSRequest(method="POST", url=url + "/", data=data,
@@ -1200,7 +1219,7 @@ def _raw_query(url: str, action: str, params: dict) -> str:
 def test_firewall_alerts(url: str) -> None:
     """Issue 15: the firewall's alert log group exists, alert records are added through
     POST /_studio/firewall-alerts and read back with FilterLogEvents (startTime, paging)."""
-    path = os.path.join(HERE, "..", "cloudformation", "studio-environment.yaml")
+    path = TEMPLATE_PATH
     if not os.path.exists(path):
         return
     cfn, logs = client(url, "cloudformation"), client(url, "logs")
@@ -1338,7 +1357,7 @@ def test_reset(url: str) -> None:
 
 
 def test_cli() -> None:
-    proc_env = dict(os.environ, PYTHONPATH=HERE)
+    proc_env = dict(os.environ, PYTHONPATH=HERE, PYTHONDONTWRITEBYTECODE="1")
     bad = subprocess.run([sys.executable, "-m", "studio_emulator", "--faults", "throttle=lots"],
                          cwd=HERE, env=proc_env, capture_output=True, text=True, timeout=60)
     check(bad.returncode == 2 and "throttle" in bad.stderr and bad.stdout == "",
@@ -1359,7 +1378,10 @@ def test_cli() -> None:
     proc, url = start(["--seed-shared-tgw"])
     try:
         ec2 = client(url, "ec2")
-        owners = lambda: {t["OwnerId"] for t in ec2.describe_transit_gateways()["TransitGateways"]}
+
+        def owners() -> set[str]:
+            return {t["OwnerId"] for t in ec2.describe_transit_gateways()["TransitGateways"]}
+
         check(owners() == {"210987654321"}, "--seed-shared-tgw seeds the shared gateway")
         http(f"{url}/moto-api/reset", "POST")
         check(owners() == {"210987654321"}, "--seed-shared-tgw re-seeds after reset")
@@ -1368,36 +1390,6 @@ def test_cli() -> None:
         proc.wait(timeout=15)
 
 
-def main() -> int:
-    proc, url = start(["--port", "0", "--seed-vpcs"])
-    print(f"emulator at {url}")
-    try:
-        for test in (test_fixture, test_shared_tgw, test_zones, test_control, test_vpc_pages,
-                     test_vpc_render, test_sagemaker, test_ec2_dependencies, test_sagemaker_nfs,
-                     test_s3_policy, test_real_template_teardown, test_drift, test_firewall_alerts,
-                     test_cloudformation, test_faults, test_reset):
-            test(url)
-        proc.send_signal(signal.SIGTERM)
-        check(proc.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")
-        test_cli()
-    except AssertionError:
-        pass
-    except Exception as exc:  # noqa: BLE001
-        CHECKS["failed"] += 1
-        import traceback
-
-        traceback.print_exc()
-        print(f"FAIL unexpected {type(exc).__name__}: {exc}")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if CHECKS["failed"]:
-            print("--- emulator stderr ---")
-            print((proc.stderr.read() or "")[-4000:])
-    print(f"{CHECKS['passed']} passed, {CHECKS['failed']} failed")
-    return 1 if CHECKS["failed"] else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def test_sigterm(emulator: subprocess.Popen) -> None:
+    emulator.send_signal(signal.SIGTERM)
+    check(emulator.wait(timeout=15) == 0, "SIGTERM stops the emulator with exit 0")
