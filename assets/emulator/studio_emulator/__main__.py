@@ -58,7 +58,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose < 2:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    from .config import SETTINGS
     from .control import SpecError, apply_settings, parse_fault_spec
 
     try:

@@ -269,7 +269,7 @@ def _parse(template: str | dict) -> dict:
     try:
         return Stack.parse_template(template)
     except Exception as e:  # noqa: BLE001
-        raise ValidationError(message=f"Template format error: {e}")
+        raise ValidationError(message=f"Template format error: {e}") from None
 
 
 def _new_resource_map(stack: Stack, template_dict: dict, params: dict) -> ResourceMap:
@@ -1420,7 +1420,7 @@ def _describe_stack_events(self: CloudFormationResponse) -> ActionResult:
         try:
             start = int(token) if token else 0
         except ValueError:
-            raise ValidationError(message="Invalid NextToken")
+            raise ValidationError(message="Invalid NextToken") from None
         page = events[start:start + EVENTS_PAGE]
         nxt = str(start + EVENTS_PAGE) if len(events) > start + EVENTS_PAGE else None
         return ActionResult({"StackEvents": page, "NextToken": nxt})

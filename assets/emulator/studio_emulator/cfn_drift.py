@@ -262,12 +262,12 @@ READERS: dict[str, Callable[[Stack, str, dict], dict]] = {
     "AWS::EC2::SubnetRouteTableAssociation": _assoc_actual,
     "AWS::EC2::GatewayRouteTableAssociation": _assoc_actual,
     "AWS::EC2::SecurityGroup": _sg_actual,
-    "AWS::EC2::SecurityGroupIngress": lambda s, l, e: _sg_rule_actual(s, l, e, False),
-    "AWS::EC2::SecurityGroupEgress": lambda s, l, e: _sg_rule_actual(s, l, e, True),
+    "AWS::EC2::SecurityGroupIngress": lambda s, lid, e: _sg_rule_actual(s, lid, e, False),
+    "AWS::EC2::SecurityGroupEgress": lambda s, lid, e: _sg_rule_actual(s, lid, e, True),
     "AWS::EC2::VPCEndpoint": _vpce_actual,
     "AWS::S3::BucketPolicy": _bucket_policy_actual,
-    "AWS::NetworkFirewall::RuleGroup": lambda s, l, e: _nfw_actual(s, l, e, "rulegroup"),
-    "AWS::NetworkFirewall::FirewallPolicy": lambda s, l, e: _nfw_actual(s, l, e, "policy"),
+    "AWS::NetworkFirewall::RuleGroup": lambda s, lid, e: _nfw_actual(s, lid, e, "rulegroup"),
+    "AWS::NetworkFirewall::FirewallPolicy": lambda s, lid, e: _nfw_actual(s, lid, e, "policy"),
 }
 # Properties compared as sets of elements (schema insertionOrder false).
 SET_PROPS = {"SecurityGroupIngress", "SecurityGroupEgress", "RouteTableIds", "SubnetIds", "SecurityGroupIds"}
@@ -321,7 +321,7 @@ def _diff(path: str, exp: Any, act: Any, out: list[dict], as_set: bool = False) 
                                 "DifferenceType": "REMOVE"})
                 else:
                     matched.add(j)
-            for j, a in enumerate(a_n):
+            for j in range(len(a_n)):
                 if j not in matched:
                     out.append({"PropertyPath": f"{path}/{j}", "ExpectedValue": "null", "ActualValue": _s(act[j]),
                                 "DifferenceType": "ADD"})
@@ -518,7 +518,7 @@ def _describe_resource_drifts(self: CloudFormationResponse) -> ActionResult:
         try:
             start = int(token) if token else 0
         except ValueError:
-            raise ValidationError(message="Invalid NextToken")
+            raise ValidationError(message="Invalid NextToken") from None
         page = rows[start:start + limit]
         nxt = str(start + limit) if len(rows) > start + limit else None
         return ActionResult({"StackResourceDrifts": page, "NextToken": nxt})

@@ -416,7 +416,7 @@ def describe_events(self: CloudFormationResponse) -> ActionResult:
         if start < 0 or start > len(events):
             raise ValueError
     except ValueError:
-        raise ValidationError(message="Invalid NextToken")
+        raise ValidationError(message="Invalid NextToken") from None
     page = events[start:start + PAGE]
     nxt = str(start + PAGE) if len(events) > start + PAGE else None
     return ActionResult({"OperationEvents": page, "NextToken": nxt})

@@ -88,7 +88,7 @@ def template_from_url(url: str, account_id: str, partition: str) -> str:
     try:
         return obj.value.decode("utf-8")
     except UnicodeDecodeError:
-        raise _err("Template format error: unsupported structure.")
+        raise _err("Template format error: unsupported structure.") from None
 
 
 # ---------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def check_structure(tpl: dict) -> None:
     decls = tpl.get("Parameters") or {}
     if not isinstance(decls, dict):
         raise _err("Template format error: Parameters must be an object.")
-    for name, d in decls.items():
+    for d in decls.values():
         if not isinstance(d, dict) or "Type" not in d:
             raise _err("Template format error: Every Parameters object must contain a Type member.")
         ptype = str(d["Type"])

@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
-from moto.core.responses import ActionResult, EmptyResult
+from moto.core.responses import ActionResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.utils import random_resource_id
 from moto.iam.models import iam_backends
@@ -85,7 +85,7 @@ class StudioFirewall(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "StudioFirewall":
+    ) -> StudioFirewall:
         props = cloudformation_json.get("Properties", {})
         ec2 = _ec2(account_id, region_name)
         vpc_id = props["VpcId"]
@@ -188,7 +188,7 @@ class StudioFirewallPolicy(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "StudioFirewallPolicy":
+    ) -> StudioFirewallPolicy:
         props = cloudformation_json.get("Properties", {})
         name = props.get("FirewallPolicyName", resource_name)
         arn = f"arn:{get_partition(region_name)}:network-firewall:{region_name}:{account_id}:firewall-policy/{name}"
@@ -235,7 +235,7 @@ class StudioRuleGroup(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "StudioRuleGroup":
+    ) -> StudioRuleGroup:
         props = cloudformation_json.get("Properties", {})
         name = props.get("RuleGroupName", resource_name)
         rtype = props.get("Type", "STATEFUL")
@@ -273,7 +273,7 @@ class StudioFirewallLogging(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "StudioFirewallLogging":
+    ) -> StudioFirewallLogging:
         props = cloudformation_json.get("Properties", {})
         backend = _nfw(account_id, region_name)
         fw = backend.update_logging_configuration(
@@ -314,7 +314,7 @@ class StudioBucketPolicy(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "StudioBucketPolicy":
+    ) -> StudioBucketPolicy:
         props = cloudformation_json.get("Properties", {})
         bucket = props["Bucket"]
         doc = props.get("PolicyDocument", {})
@@ -360,7 +360,7 @@ class StudioGatewayRouteTableAssociation(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "StudioGatewayRouteTableAssociation":
+    ) -> StudioGatewayRouteTableAssociation:
         props = cloudformation_json.get("Properties", {})
         ec2 = _ec2(account_id, region_name)
         ec2.get_internet_gateway(props["GatewayId"])
@@ -409,7 +409,7 @@ class StudioSubnetRouteTableAssociation(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "StudioSubnetRouteTableAssociation":
+    ) -> StudioSubnetRouteTableAssociation:
         props = cloudformation_json.get("Properties", {})
         ec2 = _ec2(account_id, region_name)
         ec2.get_subnet(props["SubnetId"])
@@ -453,7 +453,7 @@ class StudioRoute(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "StudioRoute":
+    ) -> StudioRoute:
         p = cloudformation_json.get("Properties", {})
         ec2 = _ec2(account_id, region_name)
         route = ec2.create_route(
@@ -501,7 +501,7 @@ class _SgRule(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> "_SgRule":
+    ) -> _SgRule:
         p = cloudformation_json.get("Properties", {})
         ec2 = _ec2(account_id, region_name)
         group_id = p.get("GroupId") or p.get("GroupName")

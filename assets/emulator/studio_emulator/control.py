@@ -18,7 +18,7 @@ def _rate(value: Any, key: str) -> float:
     try:
         rate = float(value)
     except (TypeError, ValueError):
-        raise SpecError(f"{key}: expected a number between 0 and 1, got {value!r}")
+        raise SpecError(f"{key}: expected a number between 0 and 1, got {value!r}") from None
     if not 0.0 <= rate <= 1.0:
         raise SpecError(f"{key}: expected a number between 0 and 1, got {value!r}")
     return rate
@@ -50,7 +50,7 @@ def parse_fault_spec(spec: str) -> dict[str, Any]:
             try:
                 out["seed"] = int(value)
             except ValueError:
-                raise SpecError(f"seed: expected an integer, got {value!r}")
+                raise SpecError(f"seed: expected an integer, got {value!r}") from None
         elif key == "fail":
             logical_id, _, reason = value.partition(":")
             if not logical_id.isalnum():
@@ -92,7 +92,7 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
             try:
                 clean[key] = float(value)
             except (TypeError, ValueError):
-                raise SpecError(f"pace: expected a number, got {value!r}")
+                raise SpecError(f"pace: expected a number, got {value!r}") from None
             if clean[key] < 0:
                 raise SpecError("pace: must be >= 0")
         elif key in _FLOAT_KEYS:
@@ -141,7 +141,7 @@ def _apply_zone_values(zone_values: dict[str, Any]) -> None:
     except ec2_zones.ConfigError as exc:
         ec2_zones.configure_zone_gaps(old[0])
         ec2_zones.configure_extra_zones(old[1])
-        raise SpecError(str(exc))
+        raise SpecError(str(exc)) from None
 
 
 def settings_dict() -> dict[str, Any]:
@@ -220,7 +220,7 @@ def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
             try:
                 result = seed.seed_vpcs(n, str(body.get("region") or "us-east-1"))
             except ValueError as exc:
-                raise SpecError(str(exc))
+                raise SpecError(str(exc)) from None
             return _json(start_response, 200, result)
         if path == "retained" and method == "GET":
             from .sagemaker import retained_file_systems

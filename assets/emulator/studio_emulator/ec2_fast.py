@@ -20,7 +20,7 @@ Installed here (``install()``, from ``server.install_extensions``):
    the answer: moto's serializer writes the envelope (namespace, ``nextToken``, ``requestId``,
    headers) around an empty ``vpcSet``, and each ``<item>`` is written here, byte for byte what
    moto's serializer writes for that VPC (``render_vpc_items`` vs ``moto_render_vpc_items``,
-   checked by tests_server_smoke.py). A VPC whose data has a shape this renderer does not know
+   checked by tests/test_server.py). A VPC whose data has a shape this renderer does not know
    is rendered by moto's serializer instead.
 """
 from __future__ import annotations
@@ -198,7 +198,7 @@ def _decode_token(token: str) -> tuple[int, str]:
         return int(offset), last_id
     except (ValueError, UnicodeError, binascii.Error):
         raise _invalid(f"Value ( {token} ) for parameter NextToken is invalid. "
-                       "The token is invalid.")
+                       "The token is invalid.") from None
 
 
 def paginate(items: list[Any], max_results: Any, next_token: str | None
@@ -213,7 +213,7 @@ def paginate(items: list[Any], max_results: Any, next_token: str | None
         try:
             limit = int(max_results)
         except (TypeError, ValueError):
-            raise _invalid(f"Value ( {max_results} ) for parameter maxResults is invalid.")
+            raise _invalid(f"Value ( {max_results} ) for parameter maxResults is invalid.") from None
         if limit < MIN_RESULTS:
             raise _invalid(f"Value ( {limit} ) for parameter maxResults is invalid. "
                            f"Expecting a value greater than {MIN_RESULTS}.")

@@ -31,11 +31,11 @@ import threading
 from operator import itemgetter
 from typing import Any
 
+from moto.core.responses import ActionResult
 from moto.ec2.exceptions import InvalidFilter, InvalidNextToken, InvalidServiceName
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
 from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.responses.availability_zones_and_regions import AvailabilityZonesAndRegions
-from moto.core.responses import ActionResult
 from moto.utilities.utils import filter_resources
 
 LOCK = threading.RLock()

@@ -150,7 +150,7 @@ class EventMessageFilter(_OrigFilter):  # type: ignore[misc, valid-type]
             try:
                 self.json = JsonFilter(pattern)
             except (ValueError, IndexError) as exc:
-                raise InvalidParameterException(f"Invalid filter pattern: {exc}")
+                raise InvalidParameterException(f"Invalid filter pattern: {exc}") from None
             return
         super().__init__(pattern)
 

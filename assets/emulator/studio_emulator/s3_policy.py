@@ -559,14 +559,10 @@ def _delete_objects(environ: dict[str, Any], start_response: Callable, app: Call
     except ET.ParseError:
         return app(environ, start_response)
     partition = ctx.get("_partition", "aws")
-    quiet = False
     allowed, errors = [], []
     for child in list(root):
         name = _local(child.tag)
-        if name == "Quiet":
-            quiet = (child.text or "").strip().lower() == "true"
-            continue
-        if name != "Object":
+        if name != "Object":  # Quiet too: errors are listed in quiet mode as well
             continue
         key = vid = None
         for c in child:

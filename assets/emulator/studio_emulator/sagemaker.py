@@ -93,7 +93,7 @@ def _check_int_range(value: Any, attribute: str, lo: int, hi: int) -> None:
     try:
         ivalue = int(value)
     except (TypeError, ValueError):
-        raise _validation(value, attribute, "Member must be an integer")
+        raise _validation(value, attribute, "Member must be an integer") from None
     if ivalue < lo:
         raise _validation(value, attribute, f"Member must have value greater than or equal to {lo}")
     if ivalue > hi:
@@ -262,7 +262,7 @@ NFS_DESCRIPTION = ("[DO NOT DELETE] Security Group that allows {} NFS traffic fo
 MANAGED_TAG = "ManagedByAmazonSageMakerResource"
 
 
-def _create_nfs_network(self: SageMakerModelBackend, dom: "StudioDomain") -> None:
+def _create_nfs_network(self: SageMakerModelBackend, dom: StudioDomain) -> None:
     """What SageMaker leaves in the domain's VPC: the two NFS security groups and one EFS mount
     target (with its network interface) per subnet.
 
@@ -522,7 +522,7 @@ def _page(items: list, next_token: str | None, max_results: Any) -> tuple[list, 
         try:
             start = int(next_token)
         except ValueError:
-            raise ValidationError(message="Invalid pagination token because \"" + next_token + "\".")
+            raise ValidationError(message="Invalid pagination token because \"" + next_token + "\".") from None
     size = int(max_results) if max_results else 10 ** 9
     chunk = items[start:start + size]
     nxt = str(start + size) if start + size < len(items) else None
@@ -1023,7 +1023,7 @@ def _get_resource_from_arn(self: SageMakerModelBackend, arn: str) -> Any:
 def retained_file_systems() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for account in list(sagemaker_backends.keys()):
-        for region, be in list(sagemaker_backends[account].items()):
+        for be in list(sagemaker_backends[account].values()):
             st = be.__dict__.get("_studio_state")
             if st:
                 out.extend(st["retained"])
