@@ -4,6 +4,7 @@
 Prints exactly one line ``STUDIO_EMULATOR_READY http://<host>:<port>`` to stdout once the server
 accepts connections. Logs go to stderr. SIGTERM / SIGINT stop it cleanly (exit 0).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,26 +16,35 @@ import threading
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m studio_emulator",
-                                     description="Local AWS emulator for studio-tui "
-                                                 "(moto server + extensions).")
+    parser = argparse.ArgumentParser(
+        prog="python -m studio_emulator", description="Local AWS emulator for studio-tui (moto server + extensions)."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (0 = a free port; default 0)")
-    parser.add_argument("--pace", type=float, default=None,
-                        help="resource duration = typical seconds x PACE (default 0 = instant)")
-    parser.add_argument("--faults", default="",
-                        help="comma list: throttle=RATE, 5xx=RATE, drop=RATE, seed=N, "
-                             "fail=LogicalId[:reason], fail-domain=DomainName[:reason]")
-    parser.add_argument("--seed-vpcs", action="store_true",
-                        help="create a few pre-existing VPCs (and re-create them after "
-                             "/moto-api/reset)")
-    parser.add_argument("--seed-shared-tgw", action="store_true",
-                        help="create a VPC attached to a transit gateway shared from account "
-                             "210987654321 (and re-create it after /moto-api/reset)")
-    parser.add_argument("--exit-on-stdin-close", action="store_true",
-                        help="exit when standard input reaches end of file (parent died)")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="log to stderr (-v info, -vv every request)")
+    parser.add_argument(
+        "--pace", type=float, default=None, help="resource duration = typical seconds x PACE (default 0 = instant)"
+    )
+    parser.add_argument(
+        "--faults",
+        default="",
+        help="comma list: throttle=RATE, 5xx=RATE, drop=RATE, seed=N, "
+        "fail=LogicalId[:reason], fail-domain=DomainName[:reason]",
+    )
+    parser.add_argument(
+        "--seed-vpcs",
+        action="store_true",
+        help="create a few pre-existing VPCs (and re-create them after /moto-api/reset)",
+    )
+    parser.add_argument(
+        "--seed-shared-tgw",
+        action="store_true",
+        help="create a VPC attached to a transit gateway shared from account "
+        "210987654321 (and re-create it after /moto-api/reset)",
+    )
+    parser.add_argument(
+        "--exit-on-stdin-close", action="store_true", help="exit when standard input reaches end of file (parent died)"
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log to stderr (-v info, -vv every request)")
     return parser.parse_args(argv)
 
 
@@ -51,10 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _on_signal)
 
-    level = logging.WARNING if args.verbose == 0 else (logging.INFO if args.verbose == 1
-                                                       else logging.DEBUG)
-    logging.basicConfig(stream=sys.stderr, level=level,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    level = logging.WARNING if args.verbose == 0 else (logging.INFO if args.verbose == 1 else logging.DEBUG)
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.verbose < 2:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -65,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             raise SpecError("--pace must be >= 0")
         fault_settings = parse_fault_spec(args.faults) if args.faults else {}
     except SpecError as exc:
-        print(f"studio_emulator: error: --faults: {exc}" if "pace" not in str(exc)
-              else f"studio_emulator: error: {exc}", file=sys.stderr)
+        print(
+            f"studio_emulator: error: --faults: {exc}" if "pace" not in str(exc) else f"studio_emulator: error: {exc}",
+            file=sys.stderr,
+        )
         return 2
     if args.pace is not None:
         fault_settings["pace"] = args.pace
@@ -80,16 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = EmulatorServer(args.host, args.port)
     except OSError as exc:
-        print(f"studio_emulator: error: cannot listen on {args.host}:{args.port}: {exc}",
-              file=sys.stderr)
+        print(f"studio_emulator: error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
 
     if args.seed_vpcs or args.seed_shared_tgw:
         from . import seed
         from . import server as server_mod
 
-        fixtures = ([seed.seed_fixture] if args.seed_vpcs else []) + \
-            ([seed.seed_shared_tgw] if args.seed_shared_tgw else [])
+        fixtures = ([seed.seed_fixture] if args.seed_vpcs else []) + (
+            [seed.seed_shared_tgw] if args.seed_shared_tgw else []
+        )
 
         def reseed() -> None:
             for fixture in fixtures:
@@ -114,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
 
     if args.exit_on_stdin_close:
+
         def _watch_stdin() -> None:
             try:
                 while sys.stdin.buffer.read(4096):

@@ -22,6 +22,7 @@
 Stacks, change sets and exports stay in moto's CloudFormation backend, so every other
 moto CloudFormation call (DescribeStacks, ListStacks, GetTemplate, ...) still works.
 """
+
 from __future__ import annotations
 
 import base64
@@ -163,8 +164,9 @@ def _backend(stack: Stack) -> CloudFormationBackend:
     return cloudformation_backends[stack.account_id][stack.region_name]
 
 
-def _event(stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None,
-           props: Any = None) -> None:
+def _event(
+    stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None, props: Any = None
+) -> None:
     st = _state(stack)
     ev = Event(
         stack_id=stack.stack_id,
@@ -288,7 +290,11 @@ def _new_resource_map(stack: Stack, template_dict: dict, params: dict) -> Resour
     rm.load()
     for lid in _active(rm, template_dict):
         rtype = template_dict["Resources"][lid].get("Type", "")
-        if not rtype.startswith("Custom::") and rtype not in parsing.get_model_map() and rtype not in parsing.NULL_MODELS:
+        if (
+            not rtype.startswith("Custom::")
+            and rtype not in parsing.get_model_map()
+            and rtype not in parsing.NULL_MODELS
+        ):
             log.warning("studio emulator: no CloudFormation model for %s (%s)", rtype, lid)
     return rm
 
@@ -335,11 +341,13 @@ def _create_one(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
     cfn_resources.post_create(res, js["Type"], props or {}, stack.account_id, stack.region_name)
     if isinstance(res, TaggedEC2Resource):
         tags = dict(stack.tags or {})
-        tags.update({
-            "aws:cloudformation:stack-name": stack.name,
-            "aws:cloudformation:stack-id": stack.stack_id,
-            "aws:cloudformation:logical-id": lid,
-        })
+        tags.update(
+            {
+                "aws:cloudformation:stack-name": stack.name,
+                "aws:cloudformation:stack-id": stack.stack_id,
+                "aws:cloudformation:logical-id": lid,
+            }
+        )
         try:
             ec2_backends[stack.account_id][stack.region_name].create_tags([res.physical_resource_id], tags)
         except Exception:  # noqa: BLE001
@@ -385,8 +393,9 @@ def _update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) ->
 # ---------------------------------------------------------------------------
 # Change computation (change sets and updates)
 # ---------------------------------------------------------------------------
-def _compute_changes(old_rm: ResourceMap | None, old_tpl: dict, new_rm: ResourceMap, new_tpl: dict,
-                     old_params: dict, new_params: dict) -> list[dict]:
+def _compute_changes(
+    old_rm: ResourceMap | None, old_tpl: dict, new_rm: ResourceMap, new_tpl: dict, old_params: dict, new_params: dict
+) -> list[dict]:
     old_active = set(_active(old_rm, old_tpl)) if old_rm is not None and old_tpl else set()
     new_active = _active(new_rm, new_tpl)
     changed_params = {k for k in set(old_params) | set(new_params) if old_params.get(k) != new_params.get(k)}
@@ -415,8 +424,7 @@ def _compute_changes(old_rm: ResourceMap | None, old_tpl: dict, new_rm: Resource
                 names.append((p, "DirectModification"))
             elif _param_refs(new_props.get(p), changed_params):
                 names.append((p, "ParameterReference"))
-        attrs = [a for a in RESOURCE_ATTRIBUTES
-                 if old_tpl["Resources"][lid].get(a) != js.get(a)]
+        attrs = [a for a in RESOURCE_ATTRIBUTES if old_tpl["Resources"][lid].get(a) != js.get(a)]
         if names or attrs:
             ch = _modify(lid, rtype, names, old_rm)
             _add_attribute_changes(ch, attrs)
@@ -446,18 +454,19 @@ def _compute_changes(old_rm: ResourceMap | None, old_tpl: dict, new_rm: Resource
 # "DeletionPolicy" / "UpdateReplacePolicy" / "Metadata" / ..., Replacement False). An update whose
 # only difference is such an attribute is accepted and takes effect without touching the
 # resource (aws-cloudformation/cloudformation-coverage-roadmap#1543 was this bug; fixed).
-RESOURCE_ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy", "Metadata", "CreationPolicy",
-                       "UpdatePolicy")
+RESOURCE_ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy", "Metadata", "CreationPolicy", "UpdatePolicy")
 
 
 def _add_attribute_changes(ch: dict, attrs: list[str]) -> None:
     for a in attrs:
         ch["Scope"] = sorted(set(ch["Scope"]) | {a})
-        ch["Details"].append({
-            "Target": {"Attribute": a, "RequiresRecreation": "Never"},
-            "Evaluation": "Static",
-            "ChangeSource": "DirectModification",
-        })
+        ch["Details"].append(
+            {
+                "Target": {"Attribute": a, "RequiresRecreation": "Never"},
+                "Evaluation": "Static",
+                "ChangeSource": "DirectModification",
+            }
+        )
 
 
 def _attributes_only(ch: dict) -> bool:
@@ -479,8 +488,9 @@ def _change(action: str, lid: str, rtype: str, old_rm: ResourceMap | None) -> di
     return ch
 
 
-def _modify(lid: str, rtype: str, names: list[tuple[str, str]], old_rm: ResourceMap | None,
-            conditional: bool = False) -> dict:
+def _modify(
+    lid: str, rtype: str, names: list[tuple[str, str]], old_rm: ResourceMap | None, conditional: bool = False
+) -> dict:
     repl_props = REPLACEMENT_PROPS.get(rtype, set())
     details = []
     replacement = "False"
@@ -490,15 +500,19 @@ def _modify(lid: str, rtype: str, names: list[tuple[str, str]], old_rm: Resource
         needs = "*" in repl_props or p in repl_props
         if needs:
             replacement = "Conditional" if source == "ResourceReference" else "True"
-        details.append({
-            "Target": {
-                "Attribute": "Tags" if p == "Tags" else "Properties",
-                "Name": p,
-                "RequiresRecreation": ("Conditionally" if source == "ResourceReference" else "Always") if needs else "Never",
-            },
-            "Evaluation": "Dynamic" if source == "ResourceReference" else "Static",
-            "ChangeSource": source,
-        })
+        details.append(
+            {
+                "Target": {
+                    "Attribute": "Tags" if p == "Tags" else "Properties",
+                    "Name": p,
+                    "RequiresRecreation": ("Conditionally" if source == "ResourceReference" else "Always")
+                    if needs
+                    else "Never",
+                },
+                "Evaluation": "Dynamic" if source == "ResourceReference" else "Static",
+                "ChangeSource": source,
+            }
+        )
     if conditional and replacement == "True":
         replacement = "Conditional"
     ch = _change("Modify", lid, rtype, old_rm)
@@ -511,10 +525,16 @@ def _modify(lid: str, rtype: str, names: list[tuple[str, str]], old_rm: Resource
 # ---------------------------------------------------------------------------
 # The scheduler: runs a dependency graph with per-node durations, in parallel
 # ---------------------------------------------------------------------------
-def _run_graph(st: StackState, nodes: list[str], deps: dict[str, set[str]],
-               start: Callable[[str], bool], finish: Callable[[str], bool],
-               dur: Callable[[str], float], stop_on_fail: bool,
-               block_on_fail: bool = False) -> tuple[set, list, list]:
+def _run_graph(
+    st: StackState,
+    nodes: list[str],
+    deps: dict[str, set[str]],
+    start: Callable[[str], bool],
+    finish: Callable[[str], bool],
+    dur: Callable[[str], float],
+    stop_on_fail: bool,
+    block_on_fail: bool = False,
+) -> tuple[set, list, list]:
     """Returns (done, failed, in_flight). start/finish run under SETTINGS.lock.
 
     block_on_fail (deletes): a node starts only once every node it waits for is done, so what a
@@ -528,7 +548,7 @@ def _run_graph(st: StackState, nodes: list[str], deps: dict[str, set[str]],
     while True:
         if _abandoned(st):  # /moto-api/reset: drop the operation
             return done, failed, []
-        halted = (stop_on_fail and (failed or st.cancel.is_set()))
+        halted = stop_on_fail and (failed or st.cancel.is_set())
         if not halted:
             progressed = True
             while progressed and not (stop_on_fail and failed):
@@ -537,8 +557,7 @@ def _run_graph(st: StackState, nodes: list[str], deps: dict[str, set[str]],
                     if n in started:
                         continue
                     finished = done | set(failed)
-                    if not deps.get(n, set()) <= (done if stop_on_fail or block_on_fail
-                                                  else finished):
+                    if not deps.get(n, set()) <= (done if stop_on_fail or block_on_fail else finished):
                         continue
                     started.add(n)
                     progressed = True
@@ -581,7 +600,7 @@ def _run_graph(st: StackState, nodes: list[str], deps: dict[str, set[str]],
 def _fail_reason(lid: str) -> str | None:
     with SETTINGS.lock:
         r = SETTINGS.fail_resources.get(lid)
-    return None if r is None else (str(r) or "Resource handler returned message: \"Injected failure\"")
+    return None if r is None else (str(r) or 'Resource handler returned message: "Injected failure"')
 
 
 def _creator(stack: Stack, rm: ResourceMap, template: dict, will_fail: dict, created_events: str = "CREATE"):
@@ -632,21 +651,28 @@ def _delete_failed_reason(e: BaseException, rtype: str) -> str:
     if code == "BucketNotEmpty":
         rid = uuid.uuid4().hex[:16].upper()
         ext = base64.b64encode(uuid.uuid4().bytes + uuid.uuid4().bytes + uuid.uuid4().bytes).decode()
-        return ('Resource handler returned message: "The bucket you tried to delete is not empty '
-                f'(Service: S3, Status Code: 409, Request ID: {rid}, Extended Request ID: {ext})" '
-                f"(RequestToken: {token}, HandlerErrorCode: GeneralServiceException)")
+        return (
+            'Resource handler returned message: "The bucket you tried to delete is not empty '
+            f'(Service: S3, Status Code: 409, Request ID: {rid}, Extended Request ID: {ext})" '
+            f"(RequestToken: {token}, HandlerErrorCode: GeneralServiceException)"
+        )
     if code == "DependencyViolation":
         inner = f"{msg} (Service: Ec2, Status Code: 400, Request ID: {uuid.uuid4()})"
         if rtype == "AWS::EC2::SecurityGroup":
             return inner
-        return (f'Resource handler returned message: "{inner}" '
-                f"(RequestToken: {token}, HandlerErrorCode: InvalidRequest)")
+        return f'Resource handler returned message: "{inner}" (RequestToken: {token}, HandlerErrorCode: InvalidRequest)'
     return _error_text(e)
 
 
-def _delete_nodes(stack: Stack, rm: ResourceMap, template: dict, lids: list[str],
-                  objects: dict[str, Any] | None = None, drop_records: bool = False,
-                  retain_extra: set[str] | None = None) -> list[str]:
+def _delete_nodes(
+    stack: Stack,
+    rm: ResourceMap,
+    template: dict,
+    lids: list[str],
+    objects: dict[str, Any] | None = None,
+    drop_records: bool = False,
+    retain_extra: set[str] | None = None,
+) -> list[str]:
     """Deletes the given logical resources in reverse dependency order. Returns failed ids.
 
     A resource that fails to delete goes to DELETE_FAILED with AWS's reason; resources it
@@ -661,9 +687,16 @@ def _delete_nodes(stack: Stack, rm: ResourceMap, template: dict, lids: list[str]
             if b in rev and a in rev:
                 rev[b].add(a)  # b can go once a (which depends on b) is gone
     # Preserve creation order reversed, for a natural event order.
-    order = sorted(lids, key=lambda x: list(template.get("Resources", {})).index(x) if x in template.get("Resources", {}) else 0, reverse=True)
-    retain = {lid for lid in lids if (template.get("Resources", {}).get(lid) or {}).get("DeletionPolicy")
-              in ("Retain", "RetainExceptOnCreate")}
+    order = sorted(
+        lids,
+        key=lambda x: list(template.get("Resources", {})).index(x) if x in template.get("Resources", {}) else 0,
+        reverse=True,
+    )
+    retain = {
+        lid
+        for lid in lids
+        if (template.get("Resources", {}).get(lid) or {}).get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate")
+    }
     retain |= set(retain_extra or ())
 
     def rtype_of(lid: str) -> str:
@@ -701,15 +734,17 @@ def _delete_nodes(stack: Stack, rm: ResourceMap, template: dict, lids: list[str]
     def dur(lid: str) -> float:
         return SETTINGS.duration(rtype_of(lid)) if objects.get(lid) is not None and lid not in retain else 0.0
 
-    _, failed, _ = _run_graph(st, order, rev, start, finish, dur, stop_on_fail=False,
-                              block_on_fail=True)
+    _, failed, _ = _run_graph(st, order, rev, start, finish, dur, stop_on_fail=False, block_on_fail=True)
     return failed
 
 
 def _started_lids(stack: Stack, template: dict) -> list[str]:
     st = _state(stack)
-    return [lid for lid in template.get("Resources", {}) if lid in st.records
-            and st.records[lid].status not in (None, "DELETE_COMPLETE")]
+    return [
+        lid
+        for lid in template.get("Resources", {})
+        if lid in st.records and st.records[lid].status not in (None, "DELETE_COMPLETE")
+    ]
 
 
 def _finish_delete(stack: Stack) -> None:
@@ -730,13 +765,16 @@ def _op_delete(stack: Stack, reason: str = "User Initiated", retain: set[str] | 
     st = _state(stack)
     _stack_event(stack, "DELETE_IN_PROGRESS", reason)
     tpl = stack.template_dict or {}
-    failed = _delete_nodes(stack, stack.resource_map, tpl, _started_lids(stack, tpl),
-                           retain_extra=retain) if tpl else []
+    failed = (
+        _delete_nodes(stack, stack.resource_map, tpl, _started_lids(stack, tpl), retain_extra=retain) if tpl else []
+    )
     if _abandoned(st):
         return
     with SETTINGS.lock:
         if failed:
-            _stack_event(stack, "DELETE_FAILED", f"The following resource(s) failed to delete: [{', '.join(sorted(failed))}]. ")
+            _stack_event(
+                stack, "DELETE_FAILED", f"The following resource(s) failed to delete: [{', '.join(sorted(failed))}]. "
+            )
         else:
             _stack_event(stack, "DELETE_COMPLETE")
             _finish_delete(stack)
@@ -792,18 +830,34 @@ def _op_create(stack: Stack) -> None:
     with SETTINGS.lock:
         if st.on_failure == "DELETE":
             if del_failed:
-                _stack_event(stack, "DELETE_FAILED", f"The following resource(s) failed to delete: [{', '.join(sorted(del_failed))}]. ")
+                _stack_event(
+                    stack,
+                    "DELETE_FAILED",
+                    f"The following resource(s) failed to delete: [{', '.join(sorted(del_failed))}]. ",
+                )
             else:
                 _stack_event(stack, "DELETE_COMPLETE")
                 _finish_delete(stack)
         elif del_failed:
-            _stack_event(stack, "ROLLBACK_FAILED", f"The following resource(s) failed to delete: [{', '.join(sorted(del_failed))}]. ")
+            _stack_event(
+                stack,
+                "ROLLBACK_FAILED",
+                f"The following resource(s) failed to delete: [{', '.join(sorted(del_failed))}]. ",
+            )
         else:
             _stack_event(stack, "ROLLBACK_COMPLETE")
 
 
-def _op_update(stack: Stack, new_tpl_str: str, new_tpl: dict, new_params: dict, new_rm: ResourceMap,
-               changes: list[dict], disable_rollback: bool, tags: dict | None = None) -> None:
+def _op_update(
+    stack: Stack,
+    new_tpl_str: str,
+    new_tpl: dict,
+    new_params: dict,
+    new_rm: ResourceMap,
+    changes: list[dict],
+    disable_rollback: bool,
+    tags: dict | None = None,
+) -> None:
     st = _state(stack)
     old_rm, old_tpl, old_tpl_str, old_params = stack.resource_map, stack.template_dict, stack.template, stack.parameters
     with SETTINGS.lock:
@@ -837,8 +891,12 @@ def _op_update(stack: Stack, new_tpl_str: str, new_tpl: dict, new_params: dict, 
             return True
         try:
             if ch["Replacement"] == "True":
-                _res_event(stack, lid, "UPDATE_IN_PROGRESS",
-                           "Requested update requires the creation of a new physical resource; hence creating one.")
+                _res_event(
+                    stack,
+                    lid,
+                    "UPDATE_IN_PROGRESS",
+                    "Requested update requires the creation of a new physical resource; hence creating one.",
+                )
                 replaced_old[lid] = new_rm._parsed_resources.pop(lid, None)
                 res = _create_one(stack, new_rm, new_tpl, lid)
             else:
@@ -881,7 +939,9 @@ def _op_update(stack: Stack, new_tpl_str: str, new_tpl: dict, new_params: dict, 
                 if lid in st.records:
                     st.records[lid].physical_id = _pid(new_rm._parsed_resources.get(lid))
                     if lid in by_id:
-                        st.records[lid].status = "UPDATE_COMPLETE" if by_id[lid]["Action"] == "Modify" else "CREATE_COMPLETE"
+                        st.records[lid].status = (
+                            "UPDATE_COMPLETE" if by_id[lid]["Action"] == "Modify" else "CREATE_COMPLETE"
+                        )
             stack.template = new_tpl_str
             stack.template_dict = new_tpl
             stack.description = new_tpl.get("Description")
@@ -897,8 +957,16 @@ def _op_update(stack: Stack, new_tpl_str: str, new_tpl: dict, new_params: dict, 
         for lid in inflight:
             kind = "CREATE_FAILED" if by_id[lid]["Action"] == "Add" else "UPDATE_FAILED"
             _res_event(stack, lid, kind, "Resource update cancelled")
-        failed_add = [lid for lid in nodes if by_id[lid]["Action"] == "Add" and st.records.get(lid) and st.records[lid].status == "CREATE_FAILED"]
-        failed_mod = [lid for lid in nodes if by_id[lid]["Action"] == "Modify" and st.records.get(lid) and st.records[lid].status == "UPDATE_FAILED"]
+        failed_add = [
+            lid
+            for lid in nodes
+            if by_id[lid]["Action"] == "Add" and st.records.get(lid) and st.records[lid].status == "CREATE_FAILED"
+        ]
+        failed_mod = [
+            lid
+            for lid in nodes
+            if by_id[lid]["Action"] == "Modify" and st.records.get(lid) and st.records[lid].status == "UPDATE_FAILED"
+        ]
         parts = []
         if failed_add:
             parts.append(f"The following resource(s) failed to create: [{', '.join(failed_add)}].")
@@ -913,8 +981,13 @@ def _op_update(stack: Stack, new_tpl_str: str, new_tpl: dict, new_params: dict, 
         _stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", head)
         stack.resource_map = old_rm
     # Roll modified resources back to the old template.
-    touched = [lid for lid in nodes if by_id[lid]["Action"] == "Modify" and st.records.get(lid)
-               and st.records[lid].status in ("UPDATE_COMPLETE", "UPDATE_FAILED", "UPDATE_IN_PROGRESS")]
+    touched = [
+        lid
+        for lid in nodes
+        if by_id[lid]["Action"] == "Modify"
+        and st.records.get(lid)
+        and st.records[lid].status in ("UPDATE_COMPLETE", "UPDATE_FAILED", "UPDATE_IN_PROGRESS")
+    ]
     old_deps = _deps(old_tpl, _active(old_rm, old_tpl))
     rb_deps = {lid: {d for d in old_deps.get(lid, set()) if d in touched} for lid in touched}
 
@@ -935,12 +1008,22 @@ def _op_update(stack: Stack, new_tpl_str: str, new_tpl: dict, new_params: dict, 
         _res_event(stack, lid, "UPDATE_COMPLETE")
         return True
 
-    _, rb_failed, _ = _run_graph(st, touched, rb_deps, rb_start, rb_finish,
-                                 lambda lid: SETTINGS.duration(old_tpl["Resources"][lid]["Type"]), stop_on_fail=False)
+    _, rb_failed, _ = _run_graph(
+        st,
+        touched,
+        rb_deps,
+        rb_start,
+        rb_finish,
+        lambda lid: SETTINGS.duration(old_tpl["Resources"][lid]["Type"]),
+        stop_on_fail=False,
+    )
     with SETTINGS.lock:
         if rb_failed:
-            _stack_event(stack, "UPDATE_ROLLBACK_FAILED",
-                         f"The following resource(s) failed to update: [{', '.join(rb_failed)}]. ")
+            _stack_event(
+                stack,
+                "UPDATE_ROLLBACK_FAILED",
+                f"The following resource(s) failed to update: [{', '.join(rb_failed)}]. ",
+            )
             return
         _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
     # Delete what the update created: added resources and new replacements.
@@ -1070,9 +1153,13 @@ def _find_change_set(backend: CloudFormationBackend, name: str, stack_name: str 
 
 
 def _assert_idle(stack: Stack, verb: str = "updated") -> None:
-    if (stack.status or "").endswith("_IN_PROGRESS") or stack.status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
-                                                                          "DELETE_FAILED", "CREATE_FAILED",
-                                                                          "UPDATE_ROLLBACK_FAILED"):
+    if (stack.status or "").endswith("_IN_PROGRESS") or stack.status in (
+        "ROLLBACK_COMPLETE",
+        "ROLLBACK_FAILED",
+        "DELETE_FAILED",
+        "CREATE_FAILED",
+        "UPDATE_ROLLBACK_FAILED",
+    ):
         if stack.status == "CREATE_FAILED" and verb == "updated":
             return
         raise ValidationError(message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be {verb}.")
@@ -1091,7 +1178,9 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
                 raise ValidationError(message=f"Stack [{stack_name}] does not exist")
             _assert_idle(existing)
         elif existing is not None and existing.status != "REVIEW_IN_PROGRESS":
-            raise ValidationError(message=f"Stack [{stack_name}] already exists and cannot be created again with the changeSet [{cs_name}].")
+            raise ValidationError(
+                message=f"Stack [{stack_name}] already exists and cannot be created again with the changeSet [{cs_name}]."
+            )
         for cs in backend.change_sets.values():
             if cs.change_set_name == cs_name and cs.stack_name == stack_name:
                 raise ValidationError(message=f"ChangeSet {cs_name} already exists")  # AlreadyExistsException in AWS
@@ -1103,9 +1192,14 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
         if existing is None:
             stack = Stack(
                 stack_id=generate_stack_id(stack_name, self.region, self.current_account),
-                name=stack_name, template={}, parameters=params, account_id=self.current_account,
-                region_name=self.region, notification_arns=self._get_param("NotificationARNs", []),
-                tags=tags, role_arn=self._get_param("RoleARN"),
+                name=stack_name,
+                template={},
+                parameters=params,
+                account_id=self.current_account,
+                region_name=self.region,
+                notification_arns=self._get_param("NotificationARNs", []),
+                tags=tags,
+                role_arn=self._get_param("RoleARN"),
             )
             stack.status = "REVIEW_IN_PROGRESS"
             _state(stack).token = None
@@ -1122,10 +1216,16 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
             changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
         cs_id = generate_changeset_id(cs_name, self.region, self.current_account)
         status, exec_status, reason = "CREATE_COMPLETE", "AVAILABLE", None
-        if cs_type == "UPDATE" and not changes and (tpl.get("Outputs") == stack.template_dict.get("Outputs")) \
-                and (not tags or tags == stack.tags):
+        if (
+            cs_type == "UPDATE"
+            and not changes
+            and (tpl.get("Outputs") == stack.template_dict.get("Outputs"))
+            and (not tags or tags == stack.tags)
+        ):
             status, exec_status = "FAILED", "UNAVAILABLE"
-            reason = "The submitted information didn't contain changes. Submit different information to create a change set."
+            reason = (
+                "The submitted information didn't contain changes. Submit different information to create a change set."
+            )
         params_view = dict(new_rm.resolved_parameters)
         params_view = {k: (",".join(v) if isinstance(v, list) else str(v)) for k, v in params_view.items()}
         cs = StudioChangeSet(
@@ -1156,11 +1256,13 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
 
 def _cs_describe(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
-        cs = _find_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        cs = _find_change_set(
+            self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName")
+        )
         changes = cs.raw_changes
         token = self._get_param("NextToken")
         start = int(token) if token else 0
-        page = changes[start:start + 100]
+        page = changes[start : start + 100]
         nxt = str(start + 100) if len(changes) > start + 100 else None
         view = StudioChangeSet(**{k: v for k, v in cs.__dict__.items() if k != "resource_changes"})
         view.resource_changes = page  # moto's transformer wraps each in a ChangeDTO
@@ -1192,7 +1294,9 @@ def _cs_execute(self: CloudFormationResponse) -> EmptyResult:
         backend = self.cloudformation_backend
         cs = _find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
         if cs.execution_status != "AVAILABLE":
-            raise ValidationError(message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]")
+            raise ValidationError(
+                message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]"
+            )
         stack = backend.stacks.get(cs.stack_id)
         if stack is None:
             raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
@@ -1215,13 +1319,23 @@ def _cs_execute(self: CloudFormationResponse) -> EmptyResult:
         else:
             _assert_idle(stack)
             new_rm = _new_resource_map(stack, cs.template_dict, cs.raw_parameters)
-            changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, cs.template_dict,
-                                       stack.parameters, cs.raw_parameters)
+            changes = _compute_changes(
+                stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
+            )
 
             def op() -> None:
-                _op_update(stack, cs.template, cs.template_dict, cs.raw_parameters, new_rm, changes,
-                           disable_rollback, tags=cs.tags or None)
+                _op_update(
+                    stack,
+                    cs.template,
+                    cs.template_dict,
+                    cs.raw_parameters,
+                    new_rm,
+                    changes,
+                    disable_rollback,
+                    tags=cs.tags or None,
+                )
                 _mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
+
         _launch(stack, op)
         return EmptyResult()
 
@@ -1261,9 +1375,14 @@ def _create_stack(self: CloudFormationResponse) -> ActionResult:
         cfn_params.validate_parameters(tpl, params, self.current_account, self.region, name)
         stack = Stack(
             stack_id=generate_stack_id(name, self.region, self.current_account),
-            name=name, template={}, parameters=params, account_id=self.current_account,
-            region_name=self.region, notification_arns=self._get_param("NotificationARNs", []),
-            tags=_tags_from(self), role_arn=self._get_param("RoleARN"),
+            name=name,
+            template={},
+            parameters=params,
+            account_id=self.current_account,
+            region_name=self.region,
+            notification_arns=self._get_param("NotificationARNs", []),
+            tags=_tags_from(self),
+            role_arn=self._get_param("RoleARN"),
             enable_termination_protection=self._get_bool_param("EnableTerminationProtection", False),
             timeout_in_mins=self._get_param("TimeoutInMinutes"),
             stack_policy_body=self._get_param("StackPolicyBody"),
@@ -1292,7 +1411,9 @@ def _update_stack(self: CloudFormationResponse) -> ActionResult:
         _assert_idle(stack)
         for p in self._get_param("Parameters", []) or []:
             if p.get("UsePreviousValue") in (True, "true") and p.get("ParameterValue"):
-                raise ValidationError(message=f"Invalid input for parameter key {p['ParameterKey']}. Cannot specify usePreviousValue as true and non empty value for a parameter")
+                raise ValidationError(
+                    message=f"Invalid input for parameter key {p['ParameterKey']}. Cannot specify usePreviousValue as true and non empty value for a parameter"
+                )
         body = _template_from(self, stack)
         tpl = _parse(body)
         params = _params_from(self, stack)
@@ -1300,7 +1421,11 @@ def _update_stack(self: CloudFormationResponse) -> ActionResult:
         tags = _tags_from(self) or None
         new_rm = _new_resource_map(stack, tpl, params)
         changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
-        if not changes and tpl.get("Outputs") == stack.template_dict.get("Outputs") and (tags is None or tags == stack.tags):
+        if (
+            not changes
+            and tpl.get("Outputs") == stack.template_dict.get("Outputs")
+            and (tags is None or tags == stack.tags)
+        ):
             raise ValidationError(message="No updates are to be performed.")
         st = _state(stack)
         st.token = self._get_param("ClientRequestToken")
@@ -1317,7 +1442,9 @@ def _delete_stack(self: CloudFormationResponse) -> EmptyResult:
         if stack is None:
             return EmptyResult()  # like AWS: deleting a missing stack succeeds
         if stack.enable_termination_protection:
-            raise ValidationError(message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled")
+            raise ValidationError(
+                message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled"
+            )
         st = _state(stack)
         token = self._get_param("ClientRequestToken")
         retain = _retain_resources(self, stack)
@@ -1345,31 +1472,41 @@ def _retain_resources(self: CloudFormationResponse, stack: Stack) -> set[str]:
     names = list(self._get_param("RetainResources", []) or [])
     mode = self._get_param("DeletionMode") or "STANDARD"
     if mode not in ("STANDARD", "FORCE_DELETE_STACK"):
-        raise ValidationError(message=f"1 validation error detected: Value '{mode}' at 'deletionMode' "
-                              "failed to satisfy constraint: Member must satisfy enum value set: "
-                              "[STANDARD, FORCE_DELETE_STACK]")
+        raise ValidationError(
+            message=f"1 validation error detected: Value '{mode}' at 'deletionMode' "
+            "failed to satisfy constraint: Member must satisfy enum value set: "
+            "[STANDARD, FORCE_DELETE_STACK]"
+        )
     if mode == "FORCE_DELETE_STACK":
         if stack.status != "DELETE_FAILED":
-            raise ValidationError(message=f"Invalid operation on stack [{stack.stack_id}]. You can "
-                                  "activate DeletionMode FORCE_DELETE_STACK in a delete stack "
-                                  "operation only when the stack is in the DELETE_FAILED state.")
+            raise ValidationError(
+                message=f"Invalid operation on stack [{stack.stack_id}]. You can "
+                "activate DeletionMode FORCE_DELETE_STACK in a delete stack "
+                "operation only when the stack is in the DELETE_FAILED state."
+            )
         st = _state(stack)
         return {lid for lid, rec in st.records.items() if rec.status == "DELETE_FAILED"} | set(names)
     if not names:
         return set()
     if stack.status != "DELETE_FAILED":
-        raise ValidationError(message=f"Invalid operation on stack [{stack.stack_id}]. "
-                              "RetainResources can only be specified when the stack is in the "
-                              "DELETE_FAILED state.")
+        raise ValidationError(
+            message=f"Invalid operation on stack [{stack.stack_id}]. "
+            "RetainResources can only be specified when the stack is in the "
+            "DELETE_FAILED state."
+        )
     st = _state(stack)
     bad = [n for n in names if n not in st.records or st.records[n].status != "DELETE_FAILED"]
     if any(st.records.get(n) is not None and st.records[n].status == "DELETE_COMPLETE" for n in bad):
-        raise ValidationError(message="The specified resources to retain must be in a valid state. "
-                              "Do not specify resources that are in the DELETE_COMPLETE state.")
+        raise ValidationError(
+            message="The specified resources to retain must be in a valid state. "
+            "Do not specify resources that are in the DELETE_COMPLETE state."
+        )
     if bad:
-        raise ValidationError(message="The specified resources to retain must be in a valid state. "
-                              f"Only resources in the DELETE_FAILED state can be retained: "
-                              f"[{', '.join(bad)}]")
+        raise ValidationError(
+            message="The specified resources to retain must be in a valid state. "
+            f"Only resources in the DELETE_FAILED state can be retained: "
+            f"[{', '.join(bad)}]"
+        )
     return set(names)
 
 
@@ -1380,7 +1517,9 @@ def _cancel_update_stack(self: CloudFormationResponse) -> EmptyResult:
             raise ValidationError(message=f"Stack [{self._get_param('StackName')}] does not exist")
         st = _state(stack)
         if stack.status != "UPDATE_IN_PROGRESS" or st.thread is None:
-            raise ValidationError(message=f"CancelUpdateStack cannot be called from current stack status {stack.status}")
+            raise ValidationError(
+                message=f"CancelUpdateStack cannot be called from current stack status {stack.status}"
+            )
         st.cancel.set()
         return EmptyResult()
 
@@ -1391,7 +1530,9 @@ def _continue_update_rollback(self: CloudFormationResponse) -> EmptyResult:
         if stack is None:
             raise ValidationError(message=f"Stack [{self._get_param('StackName')}] does not exist")
         if stack.status != "UPDATE_ROLLBACK_FAILED":
-            raise ValidationError(message=f"Stack {stack.stack_id} is in {stack.status} state and can not continue update rollback")
+            raise ValidationError(
+                message=f"Stack {stack.stack_id} is in {stack.status} state and can not continue update rollback"
+            )
         st = _state(stack)
         st.token = self._get_param("ClientRequestToken")
         skip = set(self._get_param("ResourcesToSkip", []) or [])
@@ -1401,7 +1542,9 @@ def _continue_update_rollback(self: CloudFormationResponse) -> EmptyResult:
                 _stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", "User Initiated")
                 for lid, rec in st.records.items():
                     if rec.status == "UPDATE_FAILED":
-                        _res_event(stack, lid, "UPDATE_COMPLETE", "Resource skipped during rollback" if lid in skip else None)
+                        _res_event(
+                            stack, lid, "UPDATE_COMPLETE", "Resource skipped during rollback" if lid in skip else None
+                        )
                 _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
                 _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
 
@@ -1421,7 +1564,7 @@ def _describe_stack_events(self: CloudFormationResponse) -> ActionResult:
             start = int(token) if token else 0
         except ValueError:
             raise ValidationError(message="Invalid NextToken") from None
-        page = events[start:start + EVENTS_PAGE]
+        page = events[start : start + EVENTS_PAGE]
         nxt = str(start + EVENTS_PAGE) if len(events) > start + EVENTS_PAGE else None
         return ActionResult({"StackEvents": page, "NextToken": nxt})
 
@@ -1434,15 +1577,18 @@ def _records(stack: Stack) -> list[Rec]:
 def _list_stack_resources(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
-        out = [{
-            "LogicalResourceId": r.logical_id,
-            "PhysicalResourceId": r.physical_id,
-            "ResourceType": r.rtype,
-            "LastUpdatedTimestamp": r.timestamp,
-            "ResourceStatus": r.status,
-            "ResourceStatusReason": r.reason,
-            "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"},
-        } for r in _records(stack)]
+        out = [
+            {
+                "LogicalResourceId": r.logical_id,
+                "PhysicalResourceId": r.physical_id,
+                "ResourceType": r.rtype,
+                "LastUpdatedTimestamp": r.timestamp,
+                "ResourceStatus": r.status,
+                "ResourceStatusReason": r.reason,
+                "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"},
+            }
+            for r in _records(stack)
+        ]
         return ActionResult({"StackResourceSummaries": out})
 
 
@@ -1484,8 +1630,11 @@ def _describe_stack_resources(self: CloudFormationResponse) -> ActionResult:
                 raise ValidationError(message=f"Stack for {pid} does not exist")
         else:
             raise ValidationError(message="Either StackName or PhysicalResourceId must be specified")
-        out = [_resource_dict(stack, r) for r in _records(stack)
-               if (not lid or r.logical_id == lid) and (not pid or r.physical_id == pid)]
+        out = [
+            _resource_dict(stack, r)
+            for r in _records(stack)
+            if (not lid or r.logical_id == lid) and (not pid or r.physical_id == pid)
+        ]
         return ActionResult({"StackResources": out})
 
 
@@ -1513,8 +1662,11 @@ def _template_for_read(self: CloudFormationResponse) -> str:
 def _validate_template(self: CloudFormationResponse) -> ActionResult:
     body = _template_for_read(self)
     tpl = _parse(body)
-    lint = [m for m in self.cloudformation_backend.validate_template(body)
-            if str(getattr(getattr(m, "rule", None), "id", "E")).startswith("E")]
+    lint = [
+        m
+        for m in self.cloudformation_backend.validate_template(body)
+        if str(getattr(getattr(m, "rule", None), "id", "E")).startswith("E")
+    ]
     if lint:  # cfn-lint errors (moto's own check); warnings pass like on AWS
         raise ValidationError(message=lint[0].message)
     return ActionResult(cfn_params.validate_template_result(tpl))
@@ -1606,7 +1758,9 @@ def install() -> None:
         name_map[model.cloudformation_type()] = model.cloudformation_name_type()
     model_list = parsing.get_model_list()
     overridden = {m.cloudformation_type() for m in cfn_resources.OVERRIDE_MODELS}
-    model_list[:] = [m for m in model_list if m.cloudformation_type() not in overridden or m in cfn_resources.OVERRIDE_MODELS]
+    model_list[:] = [
+        m for m in model_list if m.cloudformation_type() not in overridden or m in cfn_resources.OVERRIDE_MODELS
+    ]
     cfn_resources.install_network_firewall_api()
 
     # 2. outputs only when a stack is stable (moto would otherwise resolve them lazily,

@@ -29,6 +29,7 @@ AWS documentation relied on (API reference, CloudFormation User Guide):
 * CreateChangeSet DeploymentMode: "REVERT_DRIFT – Creates a drift-aware change set that brings
   actual resource states in line with template definitions."
 """
+
 from __future__ import annotations
 
 import copy
@@ -68,9 +69,17 @@ CHECKED_TYPES = (
 # Seconds (x pace) a drift detection stays DETECTION_IN_PROGRESS.
 DETECTION_SECONDS = 10.0
 DRIFT_PAGE = 100
-ROUTE_TARGETS = ("GatewayId", "NatGatewayId", "VpcEndpointId", "TransitGatewayId", "InstanceId",
-                 "NetworkInterfaceId", "VpcPeeringConnectionId", "EgressOnlyInternetGatewayId",
-                 "CarrierGatewayId")
+ROUTE_TARGETS = (
+    "GatewayId",
+    "NatGatewayId",
+    "VpcEndpointId",
+    "TransitGatewayId",
+    "InstanceId",
+    "NetworkInterfaceId",
+    "VpcPeeringConnectionId",
+    "EgressOnlyInternetGatewayId",
+    "CarrierGatewayId",
+)
 
 
 class _Gone(Exception):
@@ -104,8 +113,11 @@ def _route_actual(stack: Stack, lid: str, exp: dict) -> dict:
     for r in rt._routes.values():
         if dest and dest in (r.destination_cidr_block, r.destination_ipv6_cidr_block):
             route = r
-        elif exp.get("DestinationPrefixListId") and r.destination_prefix_list \
-                and r.destination_prefix_list.id == exp["DestinationPrefixListId"]:
+        elif (
+            exp.get("DestinationPrefixListId")
+            and r.destination_prefix_list
+            and r.destination_prefix_list.id == exp["DestinationPrefixListId"]
+        ):
             route = r
     if route is None:
         raise _Gone()
@@ -120,10 +132,15 @@ def _route_actual(stack: Stack, lid: str, exp: dict) -> dict:
         out["GatewayId"] = route.gateway.id
     elif route.vpc_endpoint_id:
         out["VpcEndpointId"] = route.vpc_endpoint_id
-    for key, attr in (("NatGatewayId", "nat_gateway"), ("TransitGatewayId", "transit_gateway"),
-                      ("InstanceId", "instance"), ("NetworkInterfaceId", "interface"),
-                      ("VpcPeeringConnectionId", "vpc_pcx"), ("EgressOnlyInternetGatewayId", "egress_only_igw"),
-                      ("CarrierGatewayId", "carrier_gateway")):
+    for key, attr in (
+        ("NatGatewayId", "nat_gateway"),
+        ("TransitGatewayId", "transit_gateway"),
+        ("InstanceId", "instance"),
+        ("NetworkInterfaceId", "interface"),
+        ("VpcPeeringConnectionId", "vpc_pcx"),
+        ("EgressOnlyInternetGatewayId", "egress_only_igw"),
+        ("CarrierGatewayId", "carrier_gateway"),
+    ):
         obj = getattr(route, attr, None)
         if obj is not None:
             out[key] = obj.id
@@ -144,7 +161,7 @@ def _assoc_actual(stack: Stack, lid: str, exp: dict) -> dict:
 def _sg_rule_dicts(sg: Any, egress: bool) -> list[dict]:
     """The group's rules in CloudFormation's inline-rule shape (one rule per peer)."""
     out = []
-    for r in (sg.egress_rules if egress else sg.ingress_rules):
+    for r in sg.egress_rules if egress else sg.ingress_rules:
         d: dict = {"IpProtocol": str(r.ip_protocol)}
         if r.from_port is not None:
             d["FromPort"] = int(r.from_port)
@@ -229,10 +246,16 @@ def _vpce_actual(stack: Stack, lid: str, exp: dict) -> dict:
             pol = json.loads(pol)
         except ValueError:
             pass
-    out: dict = {"VpcId": ep.vpc_id, "ServiceName": ep.service_name, "VpcEndpointType": ep.vpc_endpoint_type,
-                 "PolicyDocument": pol, "RouteTableIds": list(ep.route_table_ids or []),
-                 "SubnetIds": list(ep.subnet_ids or []), "SecurityGroupIds": list(ep.security_group_ids or []),
-                 "PrivateDnsEnabled": bool(ep.private_dns_enabled)}
+    out: dict = {
+        "VpcId": ep.vpc_id,
+        "ServiceName": ep.service_name,
+        "VpcEndpointType": ep.vpc_endpoint_type,
+        "PolicyDocument": pol,
+        "RouteTableIds": list(ep.route_table_ids or []),
+        "SubnetIds": list(ep.subnet_ids or []),
+        "SecurityGroupIds": list(ep.security_group_ids or []),
+        "PrivateDnsEnabled": bool(ep.private_dns_enabled),
+    }
     return out
 
 
@@ -299,14 +322,21 @@ def _diff(path: str, exp: Any, act: Any, out: list[dict], as_set: bool = False) 
         for k in exp:
             p = f"{path}/{k}"
             if k not in act or act[k] is None:
-                out.append({"PropertyPath": p, "ExpectedValue": _s(exp[k]), "ActualValue": "null",
-                            "DifferenceType": "REMOVE"})
+                out.append(
+                    {"PropertyPath": p, "ExpectedValue": _s(exp[k]), "ActualValue": "null", "DifferenceType": "REMOVE"}
+                )
             else:
                 _diff(p, exp[k], act[k], out, as_set=k in SET_PROPS)
         for k in act:
             if k not in exp and path and act[k] is not None:  # nested objects: a new key is a difference
-                out.append({"PropertyPath": f"{path}/{k}", "ExpectedValue": "null", "ActualValue": _s(act[k]),
-                            "DifferenceType": "NOT_EQUAL"})
+                out.append(
+                    {
+                        "PropertyPath": f"{path}/{k}",
+                        "ExpectedValue": "null",
+                        "ActualValue": _s(act[k]),
+                        "DifferenceType": "NOT_EQUAL",
+                    }
+                )
         return
     if isinstance(exp, list) and isinstance(act, list):
         if as_set:
@@ -317,28 +347,53 @@ def _diff(path: str, exp: Any, act: Any, out: list[dict], as_set: bool = False) 
             for i, e in enumerate(e_n):
                 j = next((j for j, a in enumerate(a_n) if j not in matched and a == e), None)
                 if j is None:
-                    out.append({"PropertyPath": f"{path}/{i}", "ExpectedValue": _s(exp[i]), "ActualValue": "null",
-                                "DifferenceType": "REMOVE"})
+                    out.append(
+                        {
+                            "PropertyPath": f"{path}/{i}",
+                            "ExpectedValue": _s(exp[i]),
+                            "ActualValue": "null",
+                            "DifferenceType": "REMOVE",
+                        }
+                    )
                 else:
                     matched.add(j)
             for j in range(len(a_n)):
                 if j not in matched:
-                    out.append({"PropertyPath": f"{path}/{j}", "ExpectedValue": "null", "ActualValue": _s(act[j]),
-                                "DifferenceType": "ADD"})
+                    out.append(
+                        {
+                            "PropertyPath": f"{path}/{j}",
+                            "ExpectedValue": "null",
+                            "ActualValue": _s(act[j]),
+                            "DifferenceType": "ADD",
+                        }
+                    )
             return
         for i in range(max(len(exp), len(act))):
             if i >= len(act):
-                out.append({"PropertyPath": f"{path}/{i}", "ExpectedValue": _s(exp[i]), "ActualValue": "null",
-                            "DifferenceType": "REMOVE"})
+                out.append(
+                    {
+                        "PropertyPath": f"{path}/{i}",
+                        "ExpectedValue": _s(exp[i]),
+                        "ActualValue": "null",
+                        "DifferenceType": "REMOVE",
+                    }
+                )
             elif i >= len(exp):
-                out.append({"PropertyPath": f"{path}/{i}", "ExpectedValue": "null", "ActualValue": _s(act[i]),
-                            "DifferenceType": "ADD"})
+                out.append(
+                    {
+                        "PropertyPath": f"{path}/{i}",
+                        "ExpectedValue": "null",
+                        "ActualValue": _s(act[i]),
+                        "DifferenceType": "ADD",
+                    }
+                )
             else:
                 _diff(f"{path}/{i}", exp[i], act[i], out)
         return
     if not _eq(exp, act):
-        out.append({"PropertyPath": path, "ExpectedValue": _s(exp), "ActualValue": _s(act),
-                    "DifferenceType": "NOT_EQUAL"})
+        out.append(
+            {"PropertyPath": path, "ExpectedValue": _s(exp), "ActualValue": _s(act), "DifferenceType": "NOT_EQUAL"}
+        )
 
 
 def _comparable_expected(rtype: str, exp: dict) -> dict:
@@ -402,9 +457,13 @@ class _Detection:
         self.started = time.monotonic()
         self.delay = DETECTION_SECONDS * SETTINGS.pace
         self.timestamp = utcnow()
-        targets = [lid for lid in cfn._active(stack.resource_map, stack.template_dict)
-                   if lid in cfn._state(stack).records and cfn._state(stack).records[lid].status
-                   and not cfn._state(stack).records[lid].status.startswith("DELETE")]
+        targets = [
+            lid
+            for lid in cfn._active(stack.resource_map, stack.template_dict)
+            if lid in cfn._state(stack).records
+            and cfn._state(stack).records[lid].status
+            and not cfn._state(stack).records[lid].status.startswith("DELETE")
+        ]
         if lids:
             targets = [lid for lid in targets if lid in lids]
         self.results = {lid: check_resource(stack, lid) for lid in targets}
@@ -445,8 +504,10 @@ def resource_drift_information(stack: Stack, lid: str) -> dict:
     det = _last_complete(stack) if getattr(stack, "_studio_drift", None) else None
     if det is None or lid not in det.results:
         return {"StackResourceDriftStatus": "NOT_CHECKED"}
-    return {"StackResourceDriftStatus": det.results[lid]["StackResourceDriftStatus"],
-            "LastCheckTimestamp": det.timestamp}
+    return {
+        "StackResourceDriftStatus": det.results[lid]["StackResourceDriftStatus"],
+        "LastCheckTimestamp": det.timestamp,
+    }
 
 
 def _stack_for(self: CloudFormationResponse) -> Stack:
@@ -459,8 +520,9 @@ def _stack_for(self: CloudFormationResponse) -> Stack:
 
 def _check_idle(stack: Stack) -> None:
     if (stack.status or "").endswith("_IN_PROGRESS"):
-        raise ValidationError(message=f"Drift detection is not supported for stack {stack.stack_id} "
-                              f"in {stack.status} state")
+        raise ValidationError(
+            message=f"Drift detection is not supported for stack {stack.stack_id} in {stack.status} state"
+        )
 
 
 def _detect_stack_drift(self: CloudFormationResponse) -> ActionResult:
@@ -505,21 +567,22 @@ def _describe_resource_drifts(self: CloudFormationResponse) -> ActionResult:
         if det is None:
             return ActionResult({"StackResourceDrifts": []})
         statuses = self._get_param("StackResourceDriftStatusFilters", []) or []
-        rows = [_public(r) for r in det.results.values()
-                if not statuses or r["StackResourceDriftStatus"] in statuses]
+        rows = [_public(r) for r in det.results.values() if not statuses or r["StackResourceDriftStatus"] in statuses]
         try:
             limit = int(self._get_param("MaxResults") or DRIFT_PAGE)
         except ValueError:
             limit = DRIFT_PAGE
         if not 1 <= limit <= 100:
-            raise ValidationError(message=f"1 validation error detected: Value '{limit}' at 'maxResults' "
-                                  "failed to satisfy constraint: Member must have value less than or equal to 100")
+            raise ValidationError(
+                message=f"1 validation error detected: Value '{limit}' at 'maxResults' "
+                "failed to satisfy constraint: Member must have value less than or equal to 100"
+            )
         token = self._get_param("NextToken")
         try:
             start = int(token) if token else 0
         except ValueError:
             raise ValidationError(message="Invalid NextToken") from None
-        page = rows[start:start + limit]
+        page = rows[start : start + limit]
         nxt = str(start + limit) if len(rows) > start + limit else None
         return ActionResult({"StackResourceDrifts": page, "NextToken": nxt})
 
@@ -577,27 +640,33 @@ def _drift_change(stack: Stack, lid: str, r: dict, existing: dict | None) -> dic
     recreate = r["StackResourceDriftStatus"] == "DELETED" or rtype in REQUIRES_RECREATION
     diffs = r.get("PropertyDifferences") or [
         {"PropertyPath": f"/{k}", "ExpectedValue": _s(v), "ActualValue": "null", "DifferenceType": "REMOVE"}
-        for k, v in _comparable_expected(rtype, exp).items()]
+        for k, v in _comparable_expected(rtype, exp).items()
+    ]
     for d in diffs:
         name = d["PropertyPath"].split("/")[1]
         change_type = {"ADD": "Remove", "REMOVE": "Add", "NOT_EQUAL": "Modify"}[d["DifferenceType"]]
-        details.append({
-            "Target": {
-                "Attribute": "Properties",
-                "Name": name,
-                "RequiresRecreation": "Always" if recreate else "Never",
-                "Path": d["PropertyPath"],
-                "BeforeValue": d["ActualValue"],
-                "AfterValue": d["ExpectedValue"],
-                "BeforeValueFrom": "ACTUAL_STATE",
-                "AfterValueFrom": "TEMPLATE",
-                "Drift": {"PreviousValue": d["ExpectedValue"], "ActualValue": d["ActualValue"],
-                          "DriftDetectionTimestamp": now},
-                "AttributeChangeType": change_type,
-            },
-            "Evaluation": "Static",
-            "ChangeSource": "DirectModification",
-        })
+        details.append(
+            {
+                "Target": {
+                    "Attribute": "Properties",
+                    "Name": name,
+                    "RequiresRecreation": "Always" if recreate else "Never",
+                    "Path": d["PropertyPath"],
+                    "BeforeValue": d["ActualValue"],
+                    "AfterValue": d["ExpectedValue"],
+                    "BeforeValueFrom": "ACTUAL_STATE",
+                    "AfterValueFrom": "TEMPLATE",
+                    "Drift": {
+                        "PreviousValue": d["ExpectedValue"],
+                        "ActualValue": d["ActualValue"],
+                        "DriftDetectionTimestamp": now,
+                    },
+                    "AttributeChangeType": change_type,
+                },
+                "Evaluation": "Static",
+                "ChangeSource": "DirectModification",
+            }
+        )
     ch["Details"] = details
     ch["Scope"] = sorted(set(ch.get("Scope") or []) | {"Properties"})
     ch["Replacement"] = "True" if recreate else (ch.get("Replacement") or "False")
@@ -614,8 +683,7 @@ def _revert_changes(stack: Stack, template_changes: list[dict]) -> list[dict]:
     by_id = {c["LogicalResourceId"]: c for c in template_changes}
     now = utcnow()
     out = []
-    active = [lid for lid in cfn._active(stack.resource_map, stack.template_dict)
-              if lid in cfn._state(stack).records]
+    active = [lid for lid in cfn._active(stack.resource_map, stack.template_dict) if lid in cfn._state(stack).records]
     for lid in active:
         rtype = stack.template_dict["Resources"][lid]["Type"]
         existing = by_id.pop(lid, None)
@@ -647,8 +715,10 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
     if not mode:
         return _ORIG["create_change_set"](self)
     if mode != "REVERT_DRIFT":
-        raise ValidationError(message=f"1 validation error detected: Value '{mode}' at 'deploymentMode' "
-                              "failed to satisfy constraint: Member must satisfy enum value set: [REVERT_DRIFT]")
+        raise ValidationError(
+            message=f"1 validation error detected: Value '{mode}' at 'deploymentMode' "
+            "failed to satisfy constraint: Member must satisfy enum value set: [REVERT_DRIFT]"
+        )
     if (self._get_param("ChangeSetType") or "UPDATE") != "UPDATE":
         raise ValidationError(message="DeploymentMode REVERT_DRIFT is only supported for change sets of type UPDATE")
     with SETTINGS.lock:
@@ -683,8 +753,10 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
         if getattr(cs, "deployment_mode", None) != "REVERT_DRIFT":
             return _ORIG["execute_change_set"](self)
         if cs.execution_status != "AVAILABLE":
-            raise ValidationError(message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current "
-                                  f"execution status of [{cs.execution_status}]")
+            raise ValidationError(
+                message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current "
+                f"execution status of [{cs.execution_status}]"
+            )
         stack = backend.stacks.get(cs.stack_id)
         if stack is None:
             raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
@@ -697,8 +769,9 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
             if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
                 backend.change_sets.pop(other_id, None)
         new_rm = cfn._new_resource_map(stack, cs.template_dict, cs.raw_parameters)
-        tpl_changes = cfn._compute_changes(stack.resource_map, stack.template_dict, new_rm, cs.template_dict,
-                                           stack.parameters, cs.raw_parameters)
+        tpl_changes = cfn._compute_changes(
+            stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
+        )
         changes = _revert_changes(stack, tpl_changes)
         revert = {c["LogicalResourceId"]: c["ResourceDriftStatus"] for c in changes if c.get("_revert")}
         stack._studio_revert = revert  # type: ignore[attr-defined]
@@ -708,8 +781,16 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
 
         def op() -> None:
             try:
-                cfn._op_update(stack, cs.template, cs.template_dict, cs.raw_parameters, new_rm, changes,
-                               disable_rollback, tags=cs.tags or None)
+                cfn._op_update(
+                    stack,
+                    cs.template,
+                    cs.template_dict,
+                    cs.raw_parameters,
+                    new_rm,
+                    changes,
+                    disable_rollback,
+                    tags=cs.tags or None,
+                )
             finally:
                 stack._studio_revert = {}  # type: ignore[attr-defined]
             cfn._mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
@@ -782,8 +863,11 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
         if "PolicyDocument" in props:
             doc = props["PolicyDocument"]
             ep.policy_document = doc if isinstance(doc, str) else json.dumps(doc)
-        for key, attr in (("RouteTableIds", "route_table_ids"), ("SubnetIds", "subnet_ids"),
-                          ("SecurityGroupIds", "security_group_ids")):
+        for key, attr in (
+            ("RouteTableIds", "route_table_ids"),
+            ("SubnetIds", "subnet_ids"),
+            ("SecurityGroupIds", "security_group_ids"),
+        ):
             if key in props:
                 setattr(ep, attr, list(props[key]))
         return res
@@ -802,7 +886,8 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
         doc = props.get("PolicyDocument", {})
         body = doc if isinstance(doc, str) else json.dumps(doc)
         s3_backends[stack.account_id][get_partition(stack.region_name)].put_bucket_policy(
-            props["Bucket"], body.encode("utf-8"))
+            props["Bucket"], body.encode("utf-8")
+        )
         return res
     return _ORIG["update_in_place"](stack, rm, template, lid)
 
@@ -826,12 +911,17 @@ def _rule_args(group_id: str, d: dict, egress: bool) -> dict:
         ip_ranges.append({"CidrIpv6": d["CidrIpv6"]})
     peer = d.get("DestinationSecurityGroupId" if egress else "SourceSecurityGroupId")
     pl = d.get("DestinationPrefixListId" if egress else "SourcePrefixListId")
-    return dict(group_name_or_id=group_id, ip_protocol=proto,
-                from_port=d.get("FromPort", -1 if proto == "-1" else None),
-                to_port=d.get("ToPort", -1 if proto == "-1" else None),
-                ip_ranges=ip_ranges,
-                source_groups=[{"GroupId": peer, **({"Description": d["Description"]} if d.get("Description") else {})}] if peer else [],
-                prefix_list_ids=[{"PrefixListId": pl}] if pl else [])
+    return dict(
+        group_name_or_id=group_id,
+        ip_protocol=proto,
+        from_port=d.get("FromPort", -1 if proto == "-1" else None),
+        to_port=d.get("ToPort", -1 if proto == "-1" else None),
+        ip_ranges=ip_ranges,
+        source_groups=[{"GroupId": peer, **({"Description": d["Description"]} if d.get("Description") else {})}]
+        if peer
+        else [],
+        prefix_list_ids=[{"PrefixListId": pl}] if pl else [],
+    )
 
 
 def _authorize(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
@@ -842,7 +932,11 @@ def _authorize(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
 def _revoke(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
     fn = ec2.revoke_security_group_egress if egress else ec2.revoke_security_group_ingress
     try:
-        fn(**_rule_args(group_id, _norm_rule(d) | ({"Description": d["Description"]} if d.get("Description") else {}), egress))
+        fn(
+            **_rule_args(
+                group_id, _norm_rule(d) | ({"Description": d["Description"]} if d.get("Description") else {}), egress
+            )
+        )
     except Exception:  # noqa: BLE001
         log.warning("revoking %s on %s failed", d, group_id)
 
@@ -862,8 +956,9 @@ def apply_inline_rules(sg: Any, props: dict, account_id: str, region: str) -> No
         for d in _sg_rule_dicts(sg, egress):
             _revoke(ec2, sg.id, d, egress)
         for r in rules:
-            _authorize(ec2, sg.id, _norm_rule(r) | ({"Description": r["Description"]} if r.get("Description") else {}),
-                       egress)
+            _authorize(
+                ec2, sg.id, _norm_rule(r) | ({"Description": r["Description"]} if r.get("Description") else {}), egress
+            )
 
 
 def _update_in_place(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
@@ -884,8 +979,14 @@ def _install_replace_route() -> None:
 
     orig = RouteBackend.replace_route
 
-    def replace_route(self: Any, route_table_id: str, destination_cidr_block: str, *a: Any,
-                      vpc_endpoint_id: str | None = None, **k: Any) -> Any:
+    def replace_route(
+        self: Any,
+        route_table_id: str,
+        destination_cidr_block: str,
+        *a: Any,
+        vpc_endpoint_id: str | None = None,
+        **k: Any,
+    ) -> Any:
         route = orig(self, route_table_id, destination_cidr_block, *a, **k)
         route.vpc_endpoint_id = vpc_endpoint_id
         if hasattr(route, "carrier_gateway"):
@@ -923,11 +1024,19 @@ def _install_nfw_updates() -> None:
         def update(self: Any) -> ActionResult:
             b = cfn_resources._nfw(self.current_account, self.region)
             if kind == "rulegroup":
-                obj = cfn_resources._find(b.rule_groups, self._get_param("RuleGroupArn"),  # type: ignore[attr-defined]
-                                          self._get_param("RuleGroupName"), "RuleGroup")
+                obj = cfn_resources._find(
+                    b.rule_groups,
+                    self._get_param("RuleGroupArn"),  # type: ignore[attr-defined]
+                    self._get_param("RuleGroupName"),
+                    "RuleGroup",
+                )
             else:
-                obj = cfn_resources._find(b.firewall_policies, self._get_param("FirewallPolicyArn"),  # type: ignore[attr-defined]
-                                          self._get_param("FirewallPolicyName"), "FirewallPolicy")
+                obj = cfn_resources._find(
+                    b.firewall_policies,
+                    self._get_param("FirewallPolicyArn"),  # type: ignore[attr-defined]
+                    self._get_param("FirewallPolicyName"),
+                    "FirewallPolicy",
+                )
             token = self._get_param("UpdateToken")
             if token != obj.update_token:
                 raise JsonRESTError("InvalidTokenException", "Update token is invalid or out of date.")
@@ -938,10 +1047,12 @@ def _install_nfw_updates() -> None:
                 obj.props = dict(obj.props, Description=self._get_param("Description"))
             obj.update_token = str(uuid.uuid4())
             if kind == "rulegroup":
-                return ActionResult({"UpdateToken": obj.update_token,
-                                     "RuleGroupResponse": cfn_resources._rule_group_response(obj)})
-            return ActionResult({"UpdateToken": obj.update_token,
-                                 "FirewallPolicyResponse": cfn_resources._policy_response(obj)})
+                return ActionResult(
+                    {"UpdateToken": obj.update_token, "RuleGroupResponse": cfn_resources._rule_group_response(obj)}
+                )
+            return ActionResult(
+                {"UpdateToken": obj.update_token, "FirewallPolicyResponse": cfn_resources._policy_response(obj)}
+            )
 
         return update
 

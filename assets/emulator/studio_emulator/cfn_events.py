@@ -37,6 +37,7 @@ Names are resolved from the template with Ref (parameters, pseudo parameters), F
 Fn::Join, Fn::Select and Fn::Split; a name using anything else (Fn::If, Fn::GetAtt, ...) is not
 checked. Everything lives on moto's stack objects, so /moto-api/reset clears it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,7 +61,8 @@ STACK_TYPE = "AWS::CloudFormation::Stack"
 EARLY_VALIDATION_REASON = (
     "The following hook(s)/validation failed: [AWS::EarlyValidation::ResourceExistenceCheck]. "
     "To troubleshoot Early Validation errors, use the DescribeEvents API for detailed failure "
-    "information.")
+    "information."
+)
 NAME_CONFLICT = "NAME_CONFLICT_VALIDATION"
 NAME_PROPERTIES = {
     "AWS::S3::Bucket": "BucketName",
@@ -119,8 +121,9 @@ _TL = threading.local()
 # Operation ids on stack events (wraps cfn._event)
 # ---------------------------------------------------------------------------
 def _wrap_event(orig: Any) -> Any:
-    def _event(stack: Stack, lid: str, pid: str | None, rtype: str, status: str,
-               reason: str | None = None, props: Any = None) -> None:
+    def _event(
+        stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None, props: Any = None
+    ) -> None:
         with SETTINGS.lock:
             is_stack = rtype == STACK_TYPE and lid == stack.name
             op = _current(stack)
@@ -145,8 +148,13 @@ def _wrap_event(orig: Any) -> Any:
                 ev = stack.events[-1]
                 ev.operation_id = op.id
                 ev._studio_op = op
-            if is_stack and op is not None and op is not pending and not status.endswith("_IN_PROGRESS") \
-                    and status != "REVIEW_IN_PROGRESS":
+            if (
+                is_stack
+                and op is not None
+                and op is not pending
+                and not status.endswith("_IN_PROGRESS")
+                and status != "REVIEW_IN_PROGRESS"
+            ):
                 op.close("FAILED" if status.endswith("_FAILED") else "SUCCEEDED")
 
     return _event
@@ -236,10 +244,16 @@ def name_conflicts(cs: Any, stack: Stack) -> list[tuple[str, str, str]]:
     explicit name already exists in the account (for buckets: anywhere)."""
     account, region = stack.account_id, stack.region_name
     names: dict[str, Any] = {k: v for k, v in (cs.parameters or {}).items()}
-    names.update({
-        "AWS::AccountId": account, "AWS::Region": region, "AWS::StackName": stack.name,
-        "AWS::StackId": stack.stack_id, "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
-    })
+    names.update(
+        {
+            "AWS::AccountId": account,
+            "AWS::Region": region,
+            "AWS::StackName": stack.name,
+            "AWS::StackId": stack.stack_id,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+    )
     resources = (cs.template_dict or {}).get("Resources", {}) or {}
     out = []
     for change in cs.raw_changes or []:
@@ -290,23 +304,25 @@ def _wrap_create_change_set(orig: Any) -> Any:
                 conflicts = name_conflicts(cs, stack)
             now = utcnow()
             for lid, rtype, name in conflicts:
-                op.validation_events.append({
-                    "EventId": str(uuid.uuid4()),
-                    "StackId": stack.stack_id,
-                    "OperationId": op.id,
-                    "OperationType": op.type,
-                    "EventType": "VALIDATION_ERROR",
-                    "LogicalResourceId": lid,
-                    "ResourceType": rtype,
-                    "Timestamp": now,
-                    "StartTime": now,
-                    "EndTime": now,
-                    "ValidationFailureMode": "FAIL",
-                    "ValidationName": NAME_CONFLICT,
-                    "ValidationStatus": "FAILED",
-                    "ValidationStatusReason": f"Resource of type '{rtype}' with identifier '{name}' already exists.",
-                    "ValidationPath": f"/Resources/{lid}",
-                })
+                op.validation_events.append(
+                    {
+                        "EventId": str(uuid.uuid4()),
+                        "StackId": stack.stack_id,
+                        "OperationId": op.id,
+                        "OperationType": op.type,
+                        "EventType": "VALIDATION_ERROR",
+                        "LogicalResourceId": lid,
+                        "ResourceType": rtype,
+                        "Timestamp": now,
+                        "StartTime": now,
+                        "EndTime": now,
+                        "ValidationFailureMode": "FAIL",
+                        "ValidationName": NAME_CONFLICT,
+                        "ValidationStatus": "FAILED",
+                        "ValidationStatusReason": f"Resource of type '{rtype}' with identifier '{name}' already exists.",
+                        "ValidationPath": f"/Resources/{lid}",
+                    }
+                )
             if conflicts:
                 cs.status, cs.execution_status, cs.status_reason = "FAILED", "UNAVAILABLE", EARLY_VALIDATION_REASON
             op.close("FAILED" if cs.status == "FAILED" else "SUCCEEDED")
@@ -351,8 +367,9 @@ def _from_stack_event(ev: Any) -> dict[str, Any]:
 
 
 def _is_failed(e: dict[str, Any]) -> bool:
-    return e["EventType"] in ("VALIDATION_ERROR", "PROVISIONING_ERROR", "HOOK_INVOCATION_ERROR") \
-        or e.get("ResourceStatus", "").endswith("_FAILED")
+    return e["EventType"] in ("VALIDATION_ERROR", "PROVISIONING_ERROR", "HOOK_INVOCATION_ERROR") or e.get(
+        "ResourceStatus", ""
+    ).endswith("_FAILED")
 
 
 def _all_stacks(backend: CloudFormationBackend) -> list[Stack]:
@@ -385,15 +402,19 @@ def describe_events(self: CloudFormationResponse) -> ActionResult:
         backend: CloudFormationBackend = self.cloudformation_backend
         stacks = _all_stacks(backend)
         if stack_name:
-            stacks = [s for s in stacks if s.stack_id == stack_name
-                      or (s.name == stack_name and s.stack_id in backend.stacks)]
+            stacks = [
+                s for s in stacks if s.stack_id == stack_name or (s.name == stack_name and s.stack_id in backend.stacks)
+            ]
             if not stacks:
                 raise ValidationError(stack_name)
         op_ids: set[str] | None = None
         if cs_name:
-            ops = [op for s in stacks for op in _ops(s)
-                   if op.change_set_id is not None
-                   and (cs_name == op.change_set_id or cs_name == op.change_set_name)]
+            ops = [
+                op
+                for s in stacks
+                for op in _ops(s)
+                if op.change_set_id is not None and (cs_name == op.change_set_id or cs_name == op.change_set_name)
+            ]
             if not ops:
                 raise ChangeSetNotFound(f"ChangeSet [{cs_name}] does not exist")
             ops.sort(key=lambda o: o.start)
@@ -417,7 +438,7 @@ def describe_events(self: CloudFormationResponse) -> ActionResult:
             raise ValueError
     except ValueError:
         raise ValidationError(message="Invalid NextToken") from None
-    page = events[start:start + PAGE]
+    page = events[start : start + PAGE]
     nxt = str(start + PAGE) if len(events) > start + PAGE else None
     return ActionResult({"OperationEvents": page, "NextToken": nxt})
 

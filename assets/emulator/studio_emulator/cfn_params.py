@@ -10,6 +10,7 @@
   EachMemberEquals / EachMemberIn / RefAll);
 * the ValidateTemplate / GetTemplateSummary answers.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,14 @@ log = logging.getLogger("studio_emulator.cfn")
 TEMPLATE_BODY_MAX = 51200
 
 _IAM_TYPES = {
-    "AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::Policy": None,
-    "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName", "AWS::IAM::InstanceProfile": "InstanceProfileName",
-    "AWS::IAM::AccessKey": None, "AWS::IAM::UserToGroupAddition": None,
+    "AWS::IAM::Role": "RoleName",
+    "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
+    "AWS::IAM::Policy": None,
+    "AWS::IAM::User": "UserName",
+    "AWS::IAM::Group": "GroupName",
+    "AWS::IAM::InstanceProfile": "InstanceProfileName",
+    "AWS::IAM::AccessKey": None,
+    "AWS::IAM::UserToGroupAddition": None,
 }
 
 
@@ -49,8 +55,10 @@ def text(v: Any) -> str:
 # ---------------------------------------------------------------------------
 def check_body_size(body: str | None) -> None:
     if body and len(body.encode("utf-8")) > TEMPLATE_BODY_MAX:
-        raise _err(f"1 validation error detected: Value '{body}' at 'templateBody' failed to satisfy "
-                   f"constraint: Member must have length less than or equal to {TEMPLATE_BODY_MAX}")
+        raise _err(
+            f"1 validation error detected: Value '{body}' at 'templateBody' failed to satisfy "
+            f"constraint: Member must have length less than or equal to {TEMPLATE_BODY_MAX}"
+        )
 
 
 _VHOST = re.compile(r"^(?P<bucket>.+)\.s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$")
@@ -175,8 +183,9 @@ def _check_one(name: str, d: dict, value: str) -> None:
             fail(f"Parameter '{name}' must be a number not greater than {text(d['MaxValue'])}")
 
 
-def validate_parameters(tpl: dict, given: dict[str, Any], account_id: str, region: str,
-                        stack_name: str | None = None) -> dict[str, str]:
+def validate_parameters(
+    tpl: dict, given: dict[str, Any], account_id: str, region: str, stack_name: str | None = None
+) -> dict[str, str]:
     """Raises ValidationError like CloudFormation; returns the effective values (text)."""
     check_structure(tpl)
     decls = tpl.get("Parameters") or {}
@@ -226,13 +235,16 @@ def _ref_all(ptype: str, account_id: str, region: str) -> list[str]:
     raise _Unsupported(f"Fn::RefAll {ptype}")
 
 
-def check_rules(tpl: dict, values: dict[str, str], account_id: str, region: str,
-                stack_name: str | None = None) -> None:
+def check_rules(tpl: dict, values: dict[str, str], account_id: str, region: str, stack_name: str | None = None) -> None:
     decls = tpl.get("Parameters") or {}
-    pseudo = {"AWS::AccountId": account_id, "AWS::Region": region,
-              "AWS::Partition": "aws-cn" if region.startswith("cn-") else "aws",
-              "AWS::URLSuffix": "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com",
-              "AWS::StackName": stack_name or "", "AWS::NotificationARNs": []}
+    pseudo = {
+        "AWS::AccountId": account_id,
+        "AWS::Region": region,
+        "AWS::Partition": "aws-cn" if region.startswith("cn-") else "aws",
+        "AWS::URLSuffix": "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com",
+        "AWS::StackName": stack_name or "",
+        "AWS::NotificationARNs": [],
+    }
 
     def ev(node: Any) -> Any:
         if isinstance(node, list):
@@ -241,14 +253,16 @@ def check_rules(tpl: dict, values: dict[str, str], account_id: str, region: str,
             return text(node)
         if len(node) != 1:
             raise _Unsupported(str(list(node)))
-        (fn, arg), = node.items()
+        ((fn, arg),) = node.items()
         if fn == "Ref":
             if arg in values:
                 ptype = str(decls[arg].get("Type", "String"))
                 return _items(ptype, values[arg]) if _is_list_type(ptype) else values[arg]
             if arg in pseudo:
                 return pseudo[arg]
-            raise _err(f"Template format error: Unresolved resource dependencies [{arg}] in the Rules block of the template")
+            raise _err(
+                f"Template format error: Unresolved resource dependencies [{arg}] in the Rules block of the template"
+            )
         if fn == "Fn::Equals":
             a, b = ev(arg[0]), ev(arg[1])
             return a == b
@@ -284,7 +298,9 @@ def check_rules(tpl: dict, values: dict[str, str], account_id: str, region: str,
                 log.warning("rule %s: %s not supported by the emulator; assertion skipped", rname, e)
                 continue
             if not ok:
-                raise _err(text(a.get("AssertDescription")).strip() or f"Template validation error: rule {rname} failed")
+                raise _err(
+                    text(a.get("AssertDescription")).strip() or f"Template validation error: rule {rname} failed"
+                )
 
 
 def _true(v: Any) -> bool:
@@ -312,8 +328,10 @@ def capabilities(tpl: dict) -> tuple[list[str], str | None]:
             named |= bool(name_prop and name_prop in ((js or {}).get("Properties") or {}))
     if not types:
         return [], None
-    return (["CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM"],
-            f"The following resource(s) require capabilities: [{', '.join(types)}]")
+    return (
+        ["CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM"],
+        f"The following resource(s) require capabilities: [{', '.join(types)}]",
+    )
 
 
 def _transforms(tpl: dict) -> list[str]:
@@ -344,8 +362,12 @@ def template_summary(tpl: dict) -> dict:
     check_structure(tpl)
     params = []
     for name, d in (tpl.get("Parameters") or {}).items():
-        p: dict[str, Any] = {"ParameterKey": name, "ParameterType": text(d.get("Type", "String")),
-                             "NoEcho": _true(text(d.get("NoEcho", False))), "ParameterConstraints": {}}
+        p: dict[str, Any] = {
+            "ParameterKey": name,
+            "ParameterType": text(d.get("Type", "String")),
+            "NoEcho": _true(text(d.get("NoEcho", False))),
+            "ParameterConstraints": {},
+        }
         if "Default" in d:
             p["DefaultValue"] = text(d["Default"])
         if d.get("Description") is not None:
@@ -359,8 +381,12 @@ def template_summary(tpl: dict) -> dict:
         if t and t not in rtypes:
             rtypes.append(t)
     caps, reason = capabilities(tpl)
-    out: dict[str, Any] = {"Parameters": params, "ResourceTypes": rtypes, "Capabilities": caps,
-                           "DeclaredTransforms": _transforms(tpl)}
+    out: dict[str, Any] = {
+        "Parameters": params,
+        "ResourceTypes": rtypes,
+        "Capabilities": caps,
+        "DeclaredTransforms": _transforms(tpl),
+    }
     if reason:
         out["CapabilitiesReason"] = reason
     for key, src in (("Description", "Description"), ("Version", "AWSTemplateFormatVersion")):

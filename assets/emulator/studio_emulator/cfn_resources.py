@@ -7,6 +7,7 @@ Also: a few network-firewall API additions (firewall policies, rule groups,
 DeleteFirewall, SyncStates) and `delete_resource()`, the per-type deletion used by
 the stack engine in cfn.py (most moto models cannot delete themselves).
 """
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,10 @@ class StudioFirewall(CloudFormationModel):
         ec2 = _ec2(account_id, region_name)
         vpc_id = props["VpcId"]
         ec2.get_vpc(vpc_id)
-        mappings = [{"SubnetId": m["SubnetId"], "IPAddressType": m.get("IPAddressType", "IPV4")}
-                    for m in props.get("SubnetMappings", [])]
+        mappings = [
+            {"SubnetId": m["SubnetId"], "IPAddressType": m.get("IPAddressType", "IPV4")}
+            for m in props.get("SubnetMappings", [])
+        ]
         fw = _nfw(account_id, region_name).create_firewall(
             firewall_name=props.get("FirewallName", resource_name),
             firewall_policy_arn=props.get("FirewallPolicyArn"),
@@ -509,10 +512,16 @@ class _SgRule(CloudFormationModel):
         pl_key = "SourcePrefixListId" if cls.direction == "ingress" else "DestinationPrefixListId"
         ip_ranges = []
         if p.get("CidrIp"):
-            ip_ranges.append({"CidrIp": p["CidrIp"], **({"Description": p["Description"]} if p.get("Description") else {})})
+            ip_ranges.append(
+                {"CidrIp": p["CidrIp"], **({"Description": p["Description"]} if p.get("Description") else {})}
+            )
         if p.get("CidrIpv6"):
             ip_ranges.append({"CidrIpv6": p["CidrIpv6"]})
-        groups = [{"GroupId": p[peer_key], **({"Description": p["Description"]} if p.get("Description") else {})}] if p.get(peer_key) else []
+        groups = (
+            [{"GroupId": p[peer_key], **({"Description": p["Description"]} if p.get("Description") else {})}]
+            if p.get(peer_key)
+            else []
+        )
         pls = [{"PrefixListId": p[pl_key]}] if p.get(pl_key) else []
         proto = str(p.get("IpProtocol", "-1"))
         args = dict(
@@ -614,8 +623,9 @@ def post_create(resource: Any, rtype: str, props: dict, account_id: str, region:
             s3.put_bucket_versioning(name, vc["Status"])
         pab = props.get("PublicAccessBlockConfiguration")
         if pab:
-            s3.put_public_access_block(name, {k: str(_bool(v)).lower() if isinstance(v, (bool, str)) else v
-                                              for k, v in pab.items()})
+            s3.put_public_access_block(
+                name, {k: str(_bool(v)).lower() if isinstance(v, (bool, str)) else v for k, v in pab.items()}
+            )
     elif rtype == "AWS::KMS::Key":
         try:
             resource.studio_pending_window = int(props.get("PendingWindowInDays", 30))
@@ -791,24 +801,44 @@ def _nfw_resp_backend(self: Any) -> NetworkFirewallBackend:
 
 def _describe_firewall_policy(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
-    obj = _find(b.firewall_policies, self._get_param("FirewallPolicyArn"), self._get_param("FirewallPolicyName"), "FirewallPolicy")  # type: ignore[attr-defined]
-    return ActionResult({"UpdateToken": obj.update_token, "FirewallPolicyResponse": _policy_response(obj), "FirewallPolicy": obj.body})
+    obj = _find(
+        b.firewall_policies,
+        self._get_param("FirewallPolicyArn"),
+        self._get_param("FirewallPolicyName"),
+        "FirewallPolicy",
+    )  # type: ignore[attr-defined]
+    return ActionResult(
+        {"UpdateToken": obj.update_token, "FirewallPolicyResponse": _policy_response(obj), "FirewallPolicy": obj.body}
+    )
 
 
 def _create_firewall_policy(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
     model = StudioFirewallPolicy.create_from_cloudformation_json(
         self._get_param("FirewallPolicyName"),
-        {"Properties": {"FirewallPolicyName": self._get_param("FirewallPolicyName"), "FirewallPolicy": self._get_param("FirewallPolicy"),
-                        "Description": self._get_param("Description") or "", "Tags": self._get_param("Tags") or []}},
-        self.current_account, self.region)
+        {
+            "Properties": {
+                "FirewallPolicyName": self._get_param("FirewallPolicyName"),
+                "FirewallPolicy": self._get_param("FirewallPolicy"),
+                "Description": self._get_param("Description") or "",
+                "Tags": self._get_param("Tags") or [],
+            }
+        },
+        self.current_account,
+        self.region,
+    )
     del b
     return ActionResult({"UpdateToken": model.obj.update_token, "FirewallPolicyResponse": _policy_response(model.obj)})
 
 
 def _delete_firewall_policy(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
-    obj = _find(b.firewall_policies, self._get_param("FirewallPolicyArn"), self._get_param("FirewallPolicyName"), "FirewallPolicy")  # type: ignore[attr-defined]
+    obj = _find(
+        b.firewall_policies,
+        self._get_param("FirewallPolicyArn"),
+        self._get_param("FirewallPolicyName"),
+        "FirewallPolicy",
+    )  # type: ignore[attr-defined]
     b.firewall_policies.pop(obj.arn)  # type: ignore[attr-defined]
     resp = _policy_response(obj)
     resp["FirewallPolicyStatus"] = "DELETING"
@@ -823,12 +853,20 @@ def _list_firewall_policies(self: Any) -> ActionResult:
 def _describe_rule_group(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
     obj = _find(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
-    return ActionResult({"UpdateToken": obj.update_token, "RuleGroup": obj.body, "RuleGroupResponse": _rule_group_response(obj)})
+    return ActionResult(
+        {"UpdateToken": obj.update_token, "RuleGroup": obj.body, "RuleGroupResponse": _rule_group_response(obj)}
+    )
 
 
 def _create_rule_group(self: Any) -> ActionResult:
-    props = {k: self._get_param(k) for k in ("RuleGroupName", "RuleGroup", "Type", "Capacity", "Description", "Tags") if self._get_param(k) is not None}
-    model = StudioRuleGroup.create_from_cloudformation_json(props["RuleGroupName"], {"Properties": props}, self.current_account, self.region)
+    props = {
+        k: self._get_param(k)
+        for k in ("RuleGroupName", "RuleGroup", "Type", "Capacity", "Description", "Tags")
+        if self._get_param(k) is not None
+    }
+    model = StudioRuleGroup.create_from_cloudformation_json(
+        props["RuleGroupName"], {"Properties": props}, self.current_account, self.region
+    )
     return ActionResult({"UpdateToken": model.obj.update_token, "RuleGroupResponse": _rule_group_response(model.obj)})
 
 

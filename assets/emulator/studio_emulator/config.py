@@ -3,6 +3,7 @@
 One process-wide SETTINGS object. The entry point fills it from the command line;
 the control endpoint (/_studio/config) may change it while the server runs.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Control endpoints under /_studio/ (JSON, never subject to faults, never logged)."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,7 @@ def parse_fault_spec(spec: str) -> dict[str, Any]:
             name, _, reason = value.partition(":")
             fail_domains[name] = reason or "Domain creation failed (injected fault)"
         else:
-            raise SpecError(f"unknown fault key {key!r} (expected throttle, 5xx, drop, seed, "
-                            "fail, fail-domain)")
+            raise SpecError(f"unknown fault key {key!r} (expected throttle, 5xx, drop, seed, fail, fail-domain)")
     total = sum(out.get(k, 0.0) for k in ("throttle_rate", "error_5xx_rate", "drop_rate"))
     if total > 1.0:
         raise SpecError(f"fault rates add up to {total}, more than 1")
@@ -106,8 +106,11 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
                 value = {str(v): "" for v in value}
             if not isinstance(value, dict):
                 raise SpecError(f"{key}: expected an object name -> reason (or a list of names)")
-            default = ("Resource creation failed (injected fault)" if key == "fail_resources"
-                       else "Domain creation failed (injected fault)")
+            default = (
+                "Resource creation failed (injected fault)"
+                if key == "fail_resources"
+                else "Domain creation failed (injected fault)"
+            )
             clean[key] = {str(k): (str(v) if v else default) for k, v in value.items()}
         elif key == "durations":
             if not isinstance(value, dict):
@@ -168,8 +171,7 @@ def _zone_settings() -> dict[str, Any]:
 def _json(start_response: Callable, status: int, body: Any) -> list[bytes]:
     data = json.dumps(body, default=str).encode()
     reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}[status]
-    start_response(f"{status} {reason}", [("Content-Type", "application/json"),
-                                          ("Content-Length", str(len(data)))])
+    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
     return [data]
 
 
@@ -185,7 +187,7 @@ def _body(environ: dict[str, Any]) -> Any:
 
 
 def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
-    path = environ.get("PATH_INFO", "")[len(PREFIX):].strip("/")
+    path = environ.get("PATH_INFO", "")[len(PREFIX) :].strip("/")
     method = environ.get("REQUEST_METHOD", "GET")
     try:
         if path == "requests" and method == "GET":
@@ -212,8 +214,7 @@ def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
                 name = "default" if fixture is True else fixture
                 if name not in seed.FIXTURES:
                     raise SpecError(f"fixture: expected true or one of {', '.join(sorted(seed.FIXTURES))}")
-                return _json(start_response, 200, {"fixture": seed.FIXTURES[name](
-                    body.get("regions") or None)})
+                return _json(start_response, 200, {"fixture": seed.FIXTURES[name](body.get("regions") or None)})
             n = body.get("vpcs", 0)
             if isinstance(n, bool) or not isinstance(n, int):
                 raise SpecError("vpcs: expected an integer")
@@ -248,8 +249,7 @@ def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
                 return _json(start_response, 404, {"error": str(exc).strip("'\"")})
         if path == "health" and method == "GET":
             return _json(start_response, 200, {"ok": True})
-        if path in ("requests", "reset-requests", "config", "seed", "retained", "health", "s3-put",
-                    "firewall-alerts"):
+        if path in ("requests", "reset-requests", "config", "seed", "retained", "health", "s3-put", "firewall-alerts"):
             return _json(start_response, 405, {"error": f"method {method} not allowed"})
         return _json(start_response, 404, {"error": f"no control endpoint {PREFIX}{path}"})
     except (SpecError, ValueError) as exc:

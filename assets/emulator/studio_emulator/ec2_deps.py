@@ -25,6 +25,7 @@ that a network interface uses. Here, as in EC2:
 * ``DeleteNatGateway`` also removes the gateway's network interface (moto kept it, which would
   now block the subnet and the VPC forever).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -47,8 +48,7 @@ def vpc_dependencies(be: Any, vpc_id: str) -> list[str]:
         out += [s.id for s in subnets.values() if s.vpc_id == vpc_id]
     out += [g.id for g in be.groups.get(vpc_id, {}).values() if g.name != "default"]
     out += [e.id for e in list(be.enis.values()) if _vpc_of_eni(e) == vpc_id]
-    out += [rt.id for rt in be.route_tables.values()
-            if rt.vpc_id == vpc_id and not _is_main(rt)]
+    out += [rt.id for rt in be.route_tables.values() if rt.vpc_id == vpc_id and not _is_main(rt)]
     for igw in be.internet_gateways.values():
         if igw.vpc is not None and igw.vpc.id == vpc_id:
             out.append(igw.id)
@@ -88,21 +88,17 @@ def security_group_dependents(be: Any, group_id: str) -> list[str]:
 
 def delete_vpc(self: Any, vpc_id: str) -> Any:
     if vpc_id in self.vpcs and vpc_dependencies(self, vpc_id):
-        raise DependencyViolationError(
-            f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
+        raise DependencyViolationError(f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
     return _ORIG["delete_vpc"](self, vpc_id)
 
 
 def delete_subnet(self: Any, subnet_id: str) -> Any:
-    if any(getattr(getattr(e, "subnet", None), "id", None) == subnet_id
-           for e in list(self.enis.values())):
-        raise DependencyViolationError(
-            f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
+    if any(getattr(getattr(e, "subnet", None), "id", None) == subnet_id for e in list(self.enis.values())):
+        raise DependencyViolationError(f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
     return _ORIG["delete_subnet"](self, subnet_id)
 
 
-def delete_security_group(self: Any, name: str | None = None,
-                          group_id: str | None = None) -> Any:
+def delete_security_group(self: Any, name: str | None = None, group_id: str | None = None) -> Any:
     group = None
     if group_id:
         group = self.get_security_group_from_id(group_id)
@@ -129,8 +125,11 @@ def install() -> None:
     if _INSTALLED:
         return
     _INSTALLED = True
-    for name, fn in (("delete_vpc", delete_vpc), ("delete_subnet", delete_subnet),
-                     ("delete_security_group", delete_security_group),
-                     ("delete_nat_gateway", delete_nat_gateway)):
+    for name, fn in (
+        ("delete_vpc", delete_vpc),
+        ("delete_subnet", delete_subnet),
+        ("delete_security_group", delete_security_group),
+        ("delete_nat_gateway", delete_nat_gateway),
+    ):
         _ORIG[name] = getattr(EC2Backend, name)
         setattr(EC2Backend, name, fn)

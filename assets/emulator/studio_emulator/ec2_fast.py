@@ -23,6 +23,7 @@ Installed here (``install()``, from ``server.install_extensions``):
    checked by tests/test_server.py). A VPC whose data has a shape this renderer does not know
    is rendered by moto's serializer instead.
 """
+
 from __future__ import annotations
 
 import base64
@@ -51,26 +52,27 @@ _WILDCARDS = frozenset("*?[")
 
 # --- 1. tags ------------------------------------------------------------------------------------
 
-def _describe_tags(self: TagBackend, filters: dict[str, list[str]] | None = None
-                   ) -> list[dict[str, str]]:
+
+def _describe_tags(self: TagBackend, filters: dict[str, list[str]] | None = None) -> list[dict[str, str]]:
     if filters is not None and len(filters) == 1:
         ids = filters.get("resource-id")
         # moto turns each value into an anchored fnmatch regex: a value without wildcard
         # characters matches exactly one resource id, itself.
-        if ids is not None and len(ids) == 1 and isinstance(ids[0], str) \
-                and _WILDCARDS.isdisjoint(ids[0]):
+        if ids is not None and len(ids) == 1 and isinstance(ids[0], str) and _WILDCARDS.isdisjoint(ids[0]):
             resource_id = ids[0]
             tags = self.tags.get(resource_id)  # .get: self.tags is a defaultdict
             if not tags:
                 return []
             resource_type = EC2_PREFIX_TO_RESOURCE.get(get_prefix(resource_id), "")
-            return [{"resource_id": resource_id, "key": key, "value": value,
-                     "resource_type": resource_type}
-                    for key, value in tags.copy().items()]
+            return [
+                {"resource_id": resource_id, "key": key, "value": value, "resource_type": resource_type}
+                for key, value in tags.copy().items()
+            ]
     return _ORIGINAL_DESCRIBE_TAGS(self, filters)
 
 
 # --- 2. rendering -------------------------------------------------------------------------------
+
 
 def _el(name: str, value: Any) -> str:
     """One element as xmltodict writes it for moto: omitted if None, ``<x/>`` if empty."""
@@ -99,8 +101,7 @@ class _Unknown(Exception):
 def _state(state: Any, name: str) -> str:
     if not isinstance(state, dict) or not _STATE_KEYS.issuperset(state):
         raise _Unknown(name)
-    return (f"<{name}>{_el('state', state.get('state'))}"
-            f"{_el('statusMessage', state.get('StatusMessage'))}</{name}>")
+    return f"<{name}>{_el('state', state.get('state'))}{_el('statusMessage', state.get('StatusMessage'))}</{name}>"
 
 
 def _associations(vpc: Any) -> tuple[str, str]:
@@ -114,16 +115,20 @@ def _associations(vpc: Any) -> tuple[str, str]:
             if not _V6_KEYS.issuperset(assoc):
                 raise _Unknown("ipv6 association")
             # moto emits no networkBorderGroup: its key is ipv6_cidr_block_network_border_group
-            v6.append(f"<item>{_el('associationId', assoc.get('association_id'))}"
-                      f"{_el('ipv6CidrBlock', block)}"
-                      f"{_state(assoc.get('cidr_block_state'), 'ipv6CidrBlockState')}"
-                      f"{_el('ipv6Pool', assoc.get('ipv6_pool'))}</item>")
+            v6.append(
+                f"<item>{_el('associationId', assoc.get('association_id'))}"
+                f"{_el('ipv6CidrBlock', block)}"
+                f"{_state(assoc.get('cidr_block_state'), 'ipv6CidrBlockState')}"
+                f"{_el('ipv6Pool', assoc.get('ipv6_pool'))}</item>"
+            )
         if "." in block:
             if not _V4_KEYS.issuperset(assoc):
                 raise _Unknown("ipv4 association")
-            v4.append(f"<item>{_el('associationId', assoc.get('association_id'))}"
-                      f"{_el('cidrBlock', block)}"
-                      f"{_state(assoc.get('cidr_block_state'), 'cidrBlockState')}</item>")
+            v4.append(
+                f"<item>{_el('associationId', assoc.get('association_id'))}"
+                f"{_el('cidrBlock', block)}"
+                f"{_state(assoc.get('cidr_block_state'), 'cidrBlockState')}</item>"
+            )
     return ("".join(v4), "".join(v6))
 
 
@@ -133,27 +138,29 @@ def _set(name: str, items: str) -> str:
 
 def _render_vpc(vpc: Any) -> str:
     v4, v6 = _associations(vpc)
-    tags = "".join(f"<item>{_el('key', t['key'])}{_el('value', t['value'])}</item>"
-                   for t in vpc.get_tags())
+    tags = "".join(f"<item>{_el('key', t['key'])}{_el('value', t['value'])}</item>" for t in vpc.get_tags())
     # Member order of botocore's Vpc shape, as moto's serializer walks it.
-    return ("<item>"
-            f"{_el('ownerId', vpc.owner_id)}"
-            f"{_el('instanceTenancy', vpc.instance_tenancy)}"
-            f"{_set('ipv6CidrBlockAssociationSet', v6)}"
-            f"{_set('cidrBlockAssociationSet', v4)}"
-            f"<isDefault>{_bool(vpc.is_default)}</isDefault>"
-            f"{_set('tagSet', tags)}"
-            f"{_el('vpcId', vpc.id)}"
-            f"{_el('state', vpc.state)}"
-            f"{_el('cidrBlock', vpc.cidr_block)}"
-            f"{_el('dhcpOptionsId', vpc.dhcp_options_id)}"
-            "</item>")
+    return (
+        "<item>"
+        f"{_el('ownerId', vpc.owner_id)}"
+        f"{_el('instanceTenancy', vpc.instance_tenancy)}"
+        f"{_set('ipv6CidrBlockAssociationSet', v6)}"
+        f"{_set('cidrBlockAssociationSet', v4)}"
+        f"<isDefault>{_bool(vpc.is_default)}</isDefault>"
+        f"{_set('tagSet', tags)}"
+        f"{_el('vpcId', vpc.id)}"
+        f"{_el('state', vpc.state)}"
+        f"{_el('cidrBlock', vpc.cidr_block)}"
+        f"{_el('dhcpOptionsId', vpc.dhcp_options_id)}"
+        "</item>"
+    )
 
 
 def _moto_serializer() -> EC2Serializer:
     operation = get_service_model("ec2").operation_model("DescribeVpcs")
     picker = XFormedAttributePicker(
-        response_transformers=getattr(EC2Response, "RESPONSE_KEY_PATH_TO_TRANSFORMER", None))
+        response_transformers=getattr(EC2Response, "RESPONSE_KEY_PATH_TO_TRANSFORMER", None)
+    )
     return EC2Serializer(operation_model=operation, pretty_print=False, value_picker=picker)
 
 
@@ -163,7 +170,7 @@ def moto_render_vpc_items(vpcs: list[Any]) -> str:
         return ""
     body = _moto_serializer().serialize({"Vpcs": list(vpcs)})["body"]
     start = body.index("<vpcSet>") + len("<vpcSet>")
-    return body[start:body.rindex("</vpcSet>")]
+    return body[start : body.rindex("</vpcSet>")]
 
 
 def render_vpc_items(vpcs: list[Any]) -> str:
@@ -173,13 +180,13 @@ def render_vpc_items(vpcs: list[Any]) -> str:
         try:
             out.append(_render_vpc(vpc))
         except _Unknown as exc:
-            log.info("DescribeVpcs: %s rendered by moto's serializer (unknown %s)",
-                     getattr(vpc, "id", "?"), exc)
+            log.info("DescribeVpcs: %s rendered by moto's serializer (unknown %s)", getattr(vpc, "id", "?"), exc)
             out.append(moto_render_vpc_items([vpc]))
     return "".join(out)
 
 
 # --- 3. the API ---------------------------------------------------------------------------------
+
 
 def _invalid(message: str) -> EC2ClientError:
     return EC2ClientError("InvalidParameterValue", message)
@@ -197,12 +204,10 @@ def _decode_token(token: str) -> tuple[int, str]:
             raise ValueError(raw)
         return int(offset), last_id
     except (ValueError, UnicodeError, binascii.Error):
-        raise _invalid(f"Value ( {token} ) for parameter NextToken is invalid. "
-                       "The token is invalid.") from None
+        raise _invalid(f"Value ( {token} ) for parameter NextToken is invalid. The token is invalid.") from None
 
 
-def paginate(items: list[Any], max_results: Any, next_token: str | None
-             ) -> tuple[list[Any], str | None]:
+def paginate(items: list[Any], max_results: Any, next_token: str | None) -> tuple[list[Any], str | None]:
     """EC2 pagination over moto's (filtered) list, in moto's order.
 
     The token names the last item returned (and its position, used only if that item is gone
@@ -215,19 +220,20 @@ def paginate(items: list[Any], max_results: Any, next_token: str | None
         except (TypeError, ValueError):
             raise _invalid(f"Value ( {max_results} ) for parameter maxResults is invalid.") from None
         if limit < MIN_RESULTS:
-            raise _invalid(f"Value ( {limit} ) for parameter maxResults is invalid. "
-                           f"Expecting a value greater than {MIN_RESULTS}.")
+            raise _invalid(
+                f"Value ( {limit} ) for parameter maxResults is invalid. Expecting a value greater than {MIN_RESULTS}."
+            )
         if limit > MAX_RESULTS:
-            raise _invalid(f"Value ( {limit} ) for parameter maxResults is invalid. "
-                           f"Expecting a value less than {MAX_RESULTS}.")
+            raise _invalid(
+                f"Value ( {limit} ) for parameter maxResults is invalid. Expecting a value less than {MAX_RESULTS}."
+            )
     start = 0
     if next_token is not None:
         offset, last_id = _decode_token(next_token)
-        start = next((i + 1 for i, item in enumerate(items) if item.id == last_id),
-                     min(offset, len(items)))
+        start = next((i + 1 for i, item in enumerate(items) if item.id == last_id), min(offset, len(items)))
     if limit is None:
         return items[start:], None
-    page = items[start:start + limit]
+    page = items[start : start + limit]
     if start + limit < len(items):
         return page, _encode_token(start + len(page), page[-1].id)
     return page, None
@@ -242,11 +248,9 @@ class _VpcsResult(ActionResult):
         self.next_token = next_token
 
     def execute_result(self, context: Any) -> Any:
-        if (not self.vpcs or moto_settings.PRETTIFY_RESPONSES
-                or not issubclass(context.serializer_class, EC2Serializer)):
+        if not self.vpcs or moto_settings.PRETTIFY_RESPONSES or not issubclass(context.serializer_class, EC2Serializer):
             return super().execute_result(context)
-        status, headers, body = ActionResult(
-            {"Vpcs": [], "NextToken": self.next_token}).execute_result(context)
+        status, headers, body = ActionResult({"Vpcs": [], "NextToken": self.next_token}).execute_result(context)
         if not isinstance(body, str) or body.count("<vpcSet/>") != 1:
             return super().execute_result(context)
         items = render_vpc_items(self.vpcs)
@@ -258,8 +262,7 @@ def describe_vpcs(self: EC2Response) -> ActionResult:
     vpc_ids = self._get_param("VpcIds", [])
     filters = self._filters_from_querystring()
     vpcs = self.ec2_backend.describe_vpcs(vpc_ids=vpc_ids, filters=filters)
-    page, next_token = paginate(vpcs, self._get_param("MaxResults"),
-                                self._get_param("NextToken"))
+    page, next_token = paginate(vpcs, self._get_param("MaxResults"), self._get_param("NextToken"))
     return _VpcsResult(page, next_token)
 
 

@@ -21,6 +21,7 @@ module adds it:
 
 State lives on the moto backends (``_studio_shared_tgws``), so ``/moto-api/reset`` clears it.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,17 +35,18 @@ from moto.utilities.utils import filter_resources
 
 class RouteTableNotFound(EC2ClientError):
     def __init__(self, route_table_id: str) -> None:
-        super().__init__("InvalidRouteTableID.NotFound",
-                         f"The transitGatewayRouteTable ID '{route_table_id}' does not exist")
+        super().__init__(
+            "InvalidRouteTableID.NotFound", f"The transitGatewayRouteTable ID '{route_table_id}' does not exist"
+        )
 
 
 class SharedTgwVpcAttachment(TransitGatewayVpcAttachment):
     """A VPC attachment of the participant account to a transit gateway of another account."""
 
-    def __init__(self, participant: Any, tgw: Any, vpc_id: str, subnet_ids: list[str],
-                 tags: dict[str, str] | None) -> None:
-        super().__init__(participant, transit_gateway=tgw, vpc_id=vpc_id, subnet_ids=subnet_ids,
-                         tags=tags)
+    def __init__(
+        self, participant: Any, tgw: Any, vpc_id: str, subnet_ids: list[str], tags: dict[str, str] | None
+    ) -> None:
+        super().__init__(participant, transit_gateway=tgw, vpc_id=vpc_id, subnet_ids=subnet_ids, tags=tags)
         self._tgw_owner_id = tgw.owner_id
 
     @property
@@ -64,14 +66,16 @@ def share(tgw: Any, participant: Any) -> None:
     _shared(participant)[tgw.id] = tgw
 
 
-def attach_shared(participant: Any, tgw: Any, vpc_id: str, subnet_ids: list[str],
-                  tags: dict[str, str] | None = None) -> SharedTgwVpcAttachment:
+def attach_shared(
+    participant: Any, tgw: Any, vpc_id: str, subnet_ids: list[str], tags: dict[str, str] | None = None
+) -> SharedTgwVpcAttachment:
     att = SharedTgwVpcAttachment(participant, tgw, vpc_id, subnet_ids, tags)
     participant.transit_gateway_attachments[att.id] = att
     owner = tgw.ec2_backend
     owner.transit_gateway_attachments[att.id] = att  # the owner sees the attachment too
-    owner.set_route_table_association(transit_gateway_attachment_id=att.id,
-                                      transit_gateway_route_table_id=tgw.default_route_table.id)
+    owner.set_route_table_association(
+        transit_gateway_attachment_id=att.id, transit_gateway_route_table_id=tgw.default_route_table.id
+    )
     return att
 
 
@@ -99,8 +103,7 @@ def _require_table(self: Any, route_table_id: Any) -> None:
             raise RouteTableNotFound(rt)
 
 
-def _search_routes(self: Any, transit_gateway_route_table_id: str, filters: Any,
-                   max_results: int | None = None) -> Any:
+def _search_routes(self: Any, transit_gateway_route_table_id: str, filters: Any, max_results: int | None = None) -> Any:
     _require_table(self, transit_gateway_route_table_id)
     return _ORIG["search_transit_gateway_routes"](self, transit_gateway_route_table_id, filters, max_results)
 
@@ -130,9 +133,11 @@ def install() -> None:
     _INSTALLED = True
     _ORIG["describe_transit_gateways"] = TransitGatewayBackend.describe_transit_gateways
     TransitGatewayBackend.describe_transit_gateways = _describe_transit_gateways  # type: ignore[method-assign]
-    for name, fn in (("search_transit_gateway_routes", _search_routes),
-                     ("get_transit_gateway_route_table_associations", _associations),
-                     ("get_transit_gateway_route_table_propagations", _propagations),
-                     ("get_all_transit_gateway_route_tables", _all_route_tables)):
+    for name, fn in (
+        ("search_transit_gateway_routes", _search_routes),
+        ("get_transit_gateway_route_table_associations", _associations),
+        ("get_transit_gateway_route_table_propagations", _propagations),
+        ("get_all_transit_gateway_route_tables", _all_route_tables),
+    ):
         _ORIG[name] = getattr(TransitGatewayRouteTableBackend, name)
         setattr(TransitGatewayRouteTableBackend, name, fn)

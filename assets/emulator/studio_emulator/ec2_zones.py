@@ -25,6 +25,7 @@ standard zone and knows no other zone type. This module:
 Both configurations are AWS state, not emulator settings: ``POST /moto-api/reset`` clears them.
 Set through ``POST /_studio/config`` (``zone_gaps``, ``extra_zones``; see control.py).
 """
+
 from __future__ import annotations
 
 import threading
@@ -100,23 +101,30 @@ def configure_extra_zones(value: Any) -> list[dict[str, Any]]:
             raise ConfigError(f"extra_zones[{name}]: cannot tell the region; give RegionName")
         # API reference, AvailabilityZone.groupName: "Availability Zones - us-east-1-zg-1, Local
         # Zones - us-west-2-lax-1, Wavelength Zones - us-east-1-wl1-bos-wlz-1"
-        group = item.get("GroupName") or {"availability-zone": f"{region}-zg-1",
-                                          "local-zone": name.rstrip("abcdefghijklmnopqrstuvwxyz"),
-                                          "wavelength-zone": name}[ztype]
+        group = (
+            item.get("GroupName")
+            or {
+                "availability-zone": f"{region}-zg-1",
+                "local-zone": name.rstrip("abcdefghijklmnopqrstuvwxyz"),
+                "wavelength-zone": name,
+            }[ztype]
+        )
         std = [z for z in RegionsAndZonesBackend.zones.get(region, [])]
         parent = std[0] if std else None
-        clean.append({
-            "ZoneName": name,
-            "ZoneType": ztype,
-            "OptInStatus": opt_in,
-            "RegionName": region,
-            "ZoneId": item.get("ZoneId") or _zone_id(name, region),
-            "GroupName": group,
-            "NetworkBorderGroup": item.get("NetworkBorderGroup") or group,
-            "ParentZoneName": item.get("ParentZoneName") or (parent.name if parent else None),
-            "ParentZoneId": item.get("ParentZoneId") or (parent.zone_id if parent else None),
-            "State": item.get("State", "available"),
-        })
+        clean.append(
+            {
+                "ZoneName": name,
+                "ZoneType": ztype,
+                "OptInStatus": opt_in,
+                "RegionName": region,
+                "ZoneId": item.get("ZoneId") or _zone_id(name, region),
+                "GroupName": group,
+                "NetworkBorderGroup": item.get("NetworkBorderGroup") or group,
+                "ParentZoneName": item.get("ParentZoneName") or (parent.name if parent else None),
+                "ParentZoneId": item.get("ParentZoneId") or (parent.zone_id if parent else None),
+                "State": item.get("State", "available"),
+            }
+        )
     with LOCK:
         EXTRA_ZONES[:] = clean
     return extra_zones()
@@ -144,7 +152,7 @@ def _zone_id(name: str, region: str) -> str:
     # us-east-1-bos-1a -> use1-bos1-az1 (the shape AWS uses for Local Zone ids)
     std = RegionsAndZonesBackend.zones.get(region, [])
     prefix = std[0].zone_id.split("-az")[0] if std else region.replace("-", "")
-    rest = name[len(region) + 1:]  # bos-1a
+    rest = name[len(region) + 1 :]  # bos-1a
     city, _, num = rest.rpartition("-")
     return f"{prefix}-{city.replace('-', '')}{num[:-1]}-az1"
 
@@ -161,8 +169,9 @@ class ExtraZone(Zone):
     parent_zone_id = None
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        super().__init__(name=spec["ZoneName"], region_name=spec["RegionName"], zone_id=spec["ZoneId"],
-                         zone_type=spec["ZoneType"])
+        super().__init__(
+            name=spec["ZoneName"], region_name=spec["RegionName"], zone_id=spec["ZoneId"], zone_type=spec["ZoneType"]
+        )
         self.state = spec["State"]
         self.opt_in_status = spec["OptInStatus"]
         self.group_name = spec["GroupName"]
@@ -257,8 +266,9 @@ def _matches(service: dict[str, Any], filter_item: dict[str, Any]) -> bool:
     return True
 
 
-def describe_vpc_endpoint_services(self: Any, service_names: list[str], filters: Any, max_results: int,
-                                   next_token: str | None, region: str) -> dict[str, Any]:
+def describe_vpc_endpoint_services(
+    self: Any, service_names: list[str], filters: Any, max_results: int, next_token: str | None, region: str
+) -> dict[str, Any]:
     services = offered_services(self.account_id, region, self.configurations)
     known = {s["ServiceName"] for s in services}
     for name in service_names or []:
@@ -267,9 +277,11 @@ def describe_vpc_endpoint_services(self: Any, service_names: list[str], filters:
     for f in filters or []:
         if f["Name"] not in ("service-name", "service-type", "tag-key") and not f["Name"].startswith("tag:"):
             raise InvalidFilter(f["Name"])
-    picked = [s for s in services
-              if (not service_names or s["ServiceName"] in service_names)
-              and all(_matches(s, f) for f in filters or [])]
+    picked = [
+        s
+        for s in services
+        if (not service_names or s["ServiceName"] in service_names) and all(_matches(s, f) for f in filters or [])
+    ]
     picked.sort(key=itemgetter("ServiceName"))
     start = 0
     ids = [s["ServiceId"] for s in picked]
@@ -279,7 +291,7 @@ def describe_vpc_endpoint_services(self: Any, service_names: list[str], filters:
         start = ids.index(next_token)
     if not max_results or max_results > MAX_SERVICES_PAGE:
         max_results = MAX_SERVICES_PAGE
-    page = picked[start:start + max_results]
+    page = picked[start : start + max_results]
     nxt = picked[start + max_results]["ServiceId"] if len(picked) > start + max_results else None
     names: list[str] = []
     for s in page:

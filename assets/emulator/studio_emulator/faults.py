@@ -2,6 +2,7 @@
 
 Only AWS API requests are logged and subject to faults; ``/_studio/*`` and ``/moto-api/*`` are not.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,20 @@ from .config import SETTINGS
 
 # Services speaking the "query" protocol (form-encoded Action=..., XML answers).
 QUERY_SERVICES = {
-    "cloudformation", "sts", "iam", "sns", "sqs", "elasticloadbalancing", "autoscaling",
-    "rds", "elasticache", "cloudwatch", "monitoring", "ses", "redshift", "sdb",
+    "cloudformation",
+    "sts",
+    "iam",
+    "sns",
+    "sqs",
+    "elasticloadbalancing",
+    "autoscaling",
+    "rds",
+    "elasticache",
+    "cloudwatch",
+    "monitoring",
+    "ses",
+    "redshift",
+    "sdb",
 }
 EC2_SERVICES = {"ec2"}
 S3_SERVICES = {"s3"}
@@ -32,11 +45,17 @@ THROTTLE = {
     "s3": ("SlowDown", 503, "Please reduce your request rate."),
 }
 SERVER_ERROR = {
-    "query": ("InternalFailure", 500, "The request processing has failed because of an unknown "
-              "error, exception or failure."),
+    "query": (
+        "InternalFailure",
+        500,
+        "The request processing has failed because of an unknown error, exception or failure.",
+    ),
     "ec2": ("InternalError", 500, "An internal error has occurred."),
-    "json": ("InternalFailure", 500, "The request processing has failed because of an unknown "
-             "error, exception or failure."),
+    "json": (
+        "InternalFailure",
+        500,
+        "The request processing has failed because of an unknown error, exception or failure.",
+    ),
     "s3": ("InternalError", 500, "We encountered an internal error. Please try again."),
 }
 QUERY_XMLNS = {
@@ -46,11 +65,18 @@ QUERY_XMLNS = {
 }
 
 _S3_SUBRESOURCES = [
-    ("policy", "BucketPolicy"), ("tagging", "Tagging"), ("versioning", "BucketVersioning"),
-    ("encryption", "BucketEncryption"), ("publicAccessBlock", "PublicAccessBlock"),
-    ("lifecycle", "BucketLifecycleConfiguration"), ("acl", "Acl"), ("cors", "BucketCors"),
-    ("ownershipControls", "BucketOwnershipControls"), ("logging", "BucketLogging"),
-    ("notification", "BucketNotificationConfiguration"), ("location", "BucketLocation"),
+    ("policy", "BucketPolicy"),
+    ("tagging", "Tagging"),
+    ("versioning", "BucketVersioning"),
+    ("encryption", "BucketEncryption"),
+    ("publicAccessBlock", "PublicAccessBlock"),
+    ("lifecycle", "BucketLifecycleConfiguration"),
+    ("acl", "Acl"),
+    ("cors", "BucketCors"),
+    ("ownershipControls", "BucketOwnershipControls"),
+    ("logging", "BucketLogging"),
+    ("notification", "BucketNotificationConfiguration"),
+    ("location", "BucketLocation"),
 ]
 
 
@@ -154,15 +180,13 @@ def classify(environ: dict[str, Any]) -> dict[str, Any]:
         action = _s3_action(method, path, environ.get("QUERY_STRING", ""))
     if not action:
         action = f"{method} {path}"
-    return {"service": service, "action": action, "method": method, "protocol": protocol,
-            "region": region}
+    return {"service": service, "action": action, "method": method, "protocol": protocol, "region": region}
 
 
 def _s3_action(method: str, path: str, query: str) -> str:
     parts = [p for p in path.split("/") if p]
     qs = parse_qs(query, keep_blank_values=True)
-    verb = {"GET": "Get", "PUT": "Put", "DELETE": "Delete", "HEAD": "Head", "POST": "Post"}.get(
-        method, method.title())
+    verb = {"GET": "Get", "PUT": "Put", "DELETE": "Delete", "HEAD": "Head", "POST": "Post"}.get(method, method.title())
     if not parts:
         return "ListBuckets" if method == "GET" else f"{verb}Root"
     if len(parts) == 1:
@@ -171,15 +195,19 @@ def _s3_action(method: str, path: str, query: str) -> str:
                 return f"{verb}{name}"
         if "delete" in qs and method == "POST":
             return "DeleteObjects"
-        return {"PUT": "CreateBucket", "DELETE": "DeleteBucket", "HEAD": "HeadBucket",
-                "GET": "ListObjectsV2" if qs.get("list-type") == ["2"] else "ListObjects"}.get(
-            method, f"{verb}Bucket")
+        return {
+            "PUT": "CreateBucket",
+            "DELETE": "DeleteBucket",
+            "HEAD": "HeadBucket",
+            "GET": "ListObjectsV2" if qs.get("list-type") == ["2"] else "ListObjects",
+        }.get(method, f"{verb}Bucket")
     if "tagging" in qs:
         return f"{verb}ObjectTagging"
     if "uploads" in qs:
         return "CreateMultipartUpload"
-    return {"PUT": "PutObject", "GET": "GetObject", "DELETE": "DeleteObject",
-            "HEAD": "HeadObject"}.get(method, f"{verb}Object")
+    return {"PUT": "PutObject", "GET": "GetObject", "DELETE": "DeleteObject", "HEAD": "HeadObject"}.get(
+        method, f"{verb}Object"
+    )
 
 
 def error_response(info: dict[str, Any], kind: str) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -192,22 +220,28 @@ def error_response(info: dict[str, Any], kind: str) -> tuple[int, list[tuple[str
         body = json.dumps({"__type": code, "message": message}).encode()
         headers += [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
     elif protocol == "ec2":
-        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}'
-                f"</Code><Message>{message}</Message></Error></Errors><RequestID>{rid}"
-                "</RequestID></Response>").encode()
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}'
+            f"</Code><Message>{message}</Message></Error></Errors><RequestID>{rid}"
+            "</RequestID></Response>"
+        ).encode()
         headers.append(("Content-Type", "text/xml;charset=UTF-8"))
     elif protocol == "s3":
-        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>'
-                f"{message}</Message><RequestId>{rid[:16]}</RequestId><HostId>{rid}</HostId>"
-                "</Error>").encode()
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>'
+            f"{message}</Message><RequestId>{rid[:16]}</RequestId><HostId>{rid}</HostId>"
+            "</Error>"
+        ).encode()
         headers += [("Content-Type", "application/xml"), ("x-amz-request-id", rid[:16])]
     else:
         xmlns = QUERY_XMLNS.get(info["service"], "")
         attr = f' xmlns="{xmlns}"' if xmlns else ""
         err_type = "Receiver" if status >= 500 else "Sender"
-        body = (f"<ErrorResponse{attr}><Error><Type>{err_type}</Type><Code>{code}</Code>"
-                f"<Message>{message}</Message></Error><RequestId>{rid}</RequestId>"
-                "</ErrorResponse>").encode()
+        body = (
+            f"<ErrorResponse{attr}><Error><Type>{err_type}</Type><Code>{code}</Code>"
+            f"<Message>{message}</Message></Error><RequestId>{rid}</RequestId>"
+            "</ErrorResponse>"
+        ).encode()
         headers.append(("Content-Type", "text/xml"))
     headers.append(("Content-Length", str(len(body))))
     return status, headers, body
@@ -215,8 +249,7 @@ def error_response(info: dict[str, Any], kind: str) -> tuple[int, list[tuple[str
 
 def pick_fault() -> str | None:
     with SETTINGS.lock:
-        rates = [("drop", SETTINGS.drop_rate), ("throttle", SETTINGS.throttle_rate),
-                 ("5xx", SETTINGS.error_5xx_rate)]
+        rates = [("drop", SETTINGS.drop_rate), ("throttle", SETTINGS.throttle_rate), ("5xx", SETTINGS.error_5xx_rate)]
     if not any(rate > 0 for _, rate in rates):
         return None
     x = FAULT_RNG.draw()
@@ -252,8 +285,13 @@ def fault_middleware(app: Callable) -> Callable:
     def wrapped(environ: dict[str, Any], start_response: Callable) -> Any:
         info = classify(environ)
         fault = pick_fault()
-        entry = {"service": info["service"], "action": info["action"],
-                 "method": info["method"], "region": info["region"], "time": time.time()}
+        entry = {
+            "service": info["service"],
+            "action": info["action"],
+            "method": info["method"],
+            "region": info["region"],
+            "time": time.time(),
+        }
         if fault:
             entry["fault"] = fault
         REQUEST_LOG.add(entry)

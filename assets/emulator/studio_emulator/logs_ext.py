@@ -13,6 +13,7 @@
   event = Suricata EVE JSON `alert` event with the `tls` / `http` app-layer object) written into
   the firewall's alert log group.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,7 +53,9 @@ def _lookup(doc: Any, path: str) -> Any:
     return cur
 
 
-_TOKEN = re.compile(r'\s*(\(|\)|&&|\|\||\$[\w.\[\]-]*|!=|>=|<=|=|<|>|"(?:[^"\\]|\\.)*"|IS\s+NULL|NOT\s+EXISTS|IS\s+TRUE|IS\s+FALSE|[^\s()"=!<>&|]+)')
+_TOKEN = re.compile(
+    r'\s*(\(|\)|&&|\|\||\$[\w.\[\]-]*|!=|>=|<=|=|<|>|"(?:[^"\\]|\\.)*"|IS\s+NULL|NOT\s+EXISTS|IS\s+TRUE|IS\s+FALSE|[^\s()"=!<>&|]+)'
+)
 
 
 class JsonFilter:
@@ -115,8 +118,12 @@ class JsonFilter:
             return self._eval(node[1], doc) and self._eval(node[2], doc)
         val = _lookup(doc, node[1])
         if kind == "unary":
-            return {"IS NULL": val is None, "NOT EXISTS": val is _MISSING,
-                    "IS TRUE": val is True, "IS FALSE": val is False}[node[2]]
+            return {
+                "IS NULL": val is None,
+                "NOT EXISTS": val is _MISSING,
+                "IS TRUE": val is True,
+                "IS FALSE": val is False,
+            }[node[2]]
         if val is _MISSING:
             return False
         _, _, op, raw = node
@@ -125,7 +132,11 @@ class JsonFilter:
             if op not in ("=", "!="):
                 return False
             rx = "^" + ".*".join(re.escape(p) for p in want.split("*")) + "$"
-            hit = isinstance(val, str) and re.match(rx, val) is not None or (not isinstance(val, str) and str(val) == want)
+            hit = (
+                isinstance(val, str)
+                and re.match(rx, val) is not None
+                or (not isinstance(val, str) and str(val) == want)
+            )
             return hit if op == "=" else not hit
         try:
             num = float(raw)
@@ -160,16 +171,26 @@ class EventMessageFilter(_OrigFilter):  # type: ignore[misc, valid-type]
         return super().matches(message)
 
 
-def _filter_log_events(self: Any, log_group_name: str, log_stream_names: list[str], start_time: int,
-                       end_time: int, limit: int | None, next_token: str | None, filter_pattern: str,
-                       interleaved: bool) -> Any:
+def _filter_log_events(
+    self: Any,
+    log_group_name: str,
+    log_stream_names: list[str],
+    start_time: int,
+    end_time: int,
+    limit: int | None,
+    next_token: str | None,
+    filter_pattern: str,
+    interleaved: bool,
+) -> Any:
     if limit is not None and not 1 <= int(limit) <= 10000:
         raise InvalidParameterException(
             f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: "
-            "Member must have value less than or equal to 10000")
+            "Member must have value less than or equal to 10000"
+        )
     EventMessageFilter(filter_pattern)  # bad pattern -> InvalidParameterException before anything
-    return _ORIG_FILTER(self, log_group_name, log_stream_names, start_time, end_time, limit, next_token,
-                        filter_pattern, True)
+    return _ORIG_FILTER(
+        self, log_group_name, log_stream_names, start_time, end_time, limit, next_token, filter_pattern, True
+    )
 
 
 _ORIG_FILTER = logs_models.LogGroup.filter_log_events
@@ -192,9 +213,19 @@ SIGNATURES = {
 DEMO_HOSTS = [("github.com", "tls", 3), ("huggingface.co", "tls", 2), ("registry.npmjs.org", "http", 1)]
 
 
-def alert_record(firewall_name: str, az: str, host: str, kind: str = "tls", src_ip: str = "10.2.3.15",
-                 when: float | None = None, src_port: int | None = None, dest_ip: str = "203.0.113.10",
-                 dest_port: int | None = None, action: str = "blocked", flow_id: int | None = None) -> dict:
+def alert_record(
+    firewall_name: str,
+    az: str,
+    host: str,
+    kind: str = "tls",
+    src_ip: str = "10.2.3.15",
+    when: float | None = None,
+    src_port: int | None = None,
+    dest_ip: str = "203.0.113.10",
+    dest_port: int | None = None,
+    action: str = "blocked",
+    flow_id: int | None = None,
+) -> dict:
     if kind not in SIGNATURES:
         raise ValueError(f"kind must be 'tls' or 'http', not {kind!r}")
     when = time.time() if when is None else float(when)
@@ -210,16 +241,20 @@ def alert_record(firewall_name: str, az: str, host: str, kind: str = "tls", src_
         "dest_port": dest_port if dest_port is not None else (443 if kind == "tls" else 80),
         "proto": "TCP",
         "app_proto": kind,
-        "alert": {"action": action, "signature_id": sid, "rev": 1, "signature": msg, "category": "",
-                  "severity": 3},
+        "alert": {"action": action, "signature_id": sid, "rev": 1, "signature": msg, "category": "", "severity": 3},
     }
     if kind == "tls":
         event["tls"] = {"sni": host, "version": "TLS 1.3"}
     else:
-        event["http"] = {"hostname": host, "url": "/", "http_user_agent": "python-requests/2.32.3",
-                         "http_method": "GET", "protocol": "HTTP/1.1", "length": 0}
-    return {"firewall_name": firewall_name, "availability_zone": az,
-            "event_timestamp": str(int(when)), "event": event}
+        event["http"] = {
+            "hostname": host,
+            "url": "/",
+            "http_user_agent": "python-requests/2.32.3",
+            "http_method": "GET",
+            "protocol": "HTTP/1.1",
+            "length": 0,
+        }
+    return {"firewall_name": firewall_name, "availability_zone": az, "event_timestamp": str(int(when)), "event": event}
 
 
 def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, str, str]:
@@ -269,8 +304,10 @@ def write_alerts(body: dict) -> dict:
 
             for fw in cfn_resources._nfw(account, region).firewalls.values():
                 cfg = fw.logging_configs if isinstance(fw.logging_configs, dict) else {}
-                if any((d.get("LogDestination") or {}).get("logGroup") == group
-                       for d in cfg.get("LogDestinationConfigs", [])):
+                if any(
+                    (d.get("LogDestination") or {}).get("logGroup") == group
+                    for d in cfg.get("LogDestinationConfigs", [])
+                ):
                     firewall = fw.firewall_name
                     sync = (fw.firewall_status or {}).get("SyncStates") or {}
                     az = az or (sorted(sync)[0] if sync else None)
@@ -287,27 +324,50 @@ def write_alerts(body: dict) -> dict:
         records = []
         for i, (host, kind, n) in enumerate(DEMO_HOSTS):
             for j in range(n):
-                records.append({"host": host, "kind": kind, "src_ip": ["10.2.3.15", "10.2.3.27"][j % 2],
-                                "time": now - 600 + i * 60 + j * 20})
+                records.append(
+                    {
+                        "host": host,
+                        "kind": kind,
+                        "src_ip": ["10.2.3.15", "10.2.3.27"][j % 2],
+                        "time": now - 600 + i * 60 + j * 20,
+                    }
+                )
     if not isinstance(records, list) or not records:
-        raise ValueError("records: expected a non-empty list (or \"demo\": true)")
+        raise ValueError('records: expected a non-empty list (or "demo": true)')
     out = []
     for r in records:
         if not isinstance(r, dict) or not r.get("host"):
             raise ValueError("each record needs a 'host'")
-        out.append(alert_record(firewall, az, str(r["host"]), str(r.get("kind") or "tls"),
-                                str(r.get("src_ip") or "10.2.3.15"), r.get("time"), r.get("src_port"),
-                                str(r.get("dest_ip") or "203.0.113.10"), r.get("dest_port"),
-                                str(r.get("action") or "blocked")))
+        out.append(
+            alert_record(
+                firewall,
+                az,
+                str(r["host"]),
+                str(r.get("kind") or "tls"),
+                str(r.get("src_ip") or "10.2.3.15"),
+                r.get("time"),
+                r.get("src_port"),
+                str(r.get("dest_ip") or "203.0.113.10"),
+                r.get("dest_port"),
+                str(r.get("action") or "blocked"),
+            )
+        )
     stream = str(body.get("log_stream") or f"/aws/network-firewall/alert/{firewall}_{az}")
     logs.ensure_log_stream(group, stream)
-    events = sorted(({"timestamp": int(_event_ms(rec)), "message": json.dumps(rec, separators=(",", ":"))}
-                     for rec in out), key=lambda e: e["timestamp"])
+    events = sorted(
+        ({"timestamp": int(_event_ms(rec)), "message": json.dumps(rec, separators=(",", ":"))} for rec in out),
+        key=lambda e: e["timestamp"],
+    )
     # straight into the group: PutLogEvents' 14-day / 2-hour window does not apply to seeded records
     logs.groups[group].put_log_events(stream, events)
-    return {"log_group": group, "log_stream": stream, "written": len(events),
-            "hosts": sorted({(rec["event"].get("tls") or {}).get("sni") or rec["event"]["http"]["hostname"]
-                             for rec in out})}
+    return {
+        "log_group": group,
+        "log_stream": stream,
+        "written": len(events),
+        "hosts": sorted(
+            {(rec["event"].get("tls") or {}).get("sni") or rec["event"]["http"]["hostname"] for rec in out}
+        ),
+    }
 
 
 def _event_ms(rec: dict) -> float:

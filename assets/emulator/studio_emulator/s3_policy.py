@@ -21,6 +21,7 @@ Request context (condition keys):
   ``s3:prefix`` / ``s3:delimiter`` / ``s3:max-keys`` (listings), ``s3:VersionId``,
   ``aws:SourceIp``, ``aws:CurrentTime``, ``aws:EpochTime``.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -44,50 +45,61 @@ S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 _BUCKET_SUB: list[tuple[str, tuple[str | None, str | None, str | None]]] = [
     ("policyStatus", ("s3:GetBucketPolicyStatus", None, None)),
     ("policy", ("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy")),
-    ("encryption", ("s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration",
-                    "s3:PutEncryptionConfiguration")),
+    ("encryption", ("s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:PutEncryptionConfiguration")),
     ("tagging", ("s3:GetBucketTagging", "s3:PutBucketTagging", "s3:PutBucketTagging")),
     ("versioning", ("s3:GetBucketVersioning", "s3:PutBucketVersioning", None)),
     ("location", ("s3:GetBucketLocation", None, None)),
-    ("publicAccessBlock", ("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock",
-                           "s3:PutBucketPublicAccessBlock")),
-    ("lifecycle", ("s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration",
-                   "s3:PutLifecycleConfiguration")),
+    (
+        "publicAccessBlock",
+        ("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+    ),
+    ("lifecycle", ("s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:PutLifecycleConfiguration")),
     ("acl", ("s3:GetBucketAcl", "s3:PutBucketAcl", None)),
     ("cors", ("s3:GetBucketCORS", "s3:PutBucketCORS", "s3:PutBucketCORS")),
-    ("ownershipControls", ("s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls",
-                           "s3:PutBucketOwnershipControls")),
+    (
+        "ownershipControls",
+        ("s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
+    ),
     ("logging", ("s3:GetBucketLogging", "s3:PutBucketLogging", None)),
     ("notification", ("s3:GetBucketNotification", "s3:PutBucketNotification", None)),
-    ("object-lock", ("s3:GetBucketObjectLockConfiguration",
-                     "s3:PutBucketObjectLockConfiguration", None)),
-    ("replication", ("s3:GetReplicationConfiguration", "s3:PutReplicationConfiguration",
-                     "s3:PutReplicationConfiguration")),
+    ("object-lock", ("s3:GetBucketObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration", None)),
+    (
+        "replication",
+        ("s3:GetReplicationConfiguration", "s3:PutReplicationConfiguration", "s3:PutReplicationConfiguration"),
+    ),
     ("website", ("s3:GetBucketWebsite", "s3:PutBucketWebsite", "s3:DeleteBucketWebsite")),
     ("requestPayment", ("s3:GetBucketRequestPayment", "s3:PutBucketRequestPayment", None)),
     ("accelerate", ("s3:GetAccelerateConfiguration", "s3:PutAccelerateConfiguration", None)),
-    ("analytics", ("s3:GetAnalyticsConfiguration", "s3:PutAnalyticsConfiguration",
-                   "s3:PutAnalyticsConfiguration")),
-    ("inventory", ("s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration",
-                   "s3:PutInventoryConfiguration")),
-    ("metrics", ("s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration",
-                 "s3:PutMetricsConfiguration")),
-    ("intelligent-tiering", ("s3:GetIntelligentTieringConfiguration",
-                             "s3:PutIntelligentTieringConfiguration",
-                             "s3:PutIntelligentTieringConfiguration")),
+    ("analytics", ("s3:GetAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", "s3:PutAnalyticsConfiguration")),
+    ("inventory", ("s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration", "s3:PutInventoryConfiguration")),
+    ("metrics", ("s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration", "s3:PutMetricsConfiguration")),
+    (
+        "intelligent-tiering",
+        (
+            "s3:GetIntelligentTieringConfiguration",
+            "s3:PutIntelligentTieringConfiguration",
+            "s3:PutIntelligentTieringConfiguration",
+        ),
+    ),
 ]
 # Object sub-resources: query key -> (GET, PUT, DELETE) without / with versionId
-_OBJECT_SUB: list[tuple[str, tuple[str | None, str | None, str | None],
-                        tuple[str | None, str | None, str | None]]] = [
-    ("tagging", ("s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObjectTagging"),
-     ("s3:GetObjectVersionTagging", "s3:PutObjectVersionTagging",
-      "s3:DeleteObjectVersionTagging")),
-    ("acl", ("s3:GetObjectAcl", "s3:PutObjectAcl", None),
-     ("s3:GetObjectVersionAcl", "s3:PutObjectVersionAcl", None)),
-    ("retention", ("s3:GetObjectRetention", "s3:PutObjectRetention", None),
-     ("s3:GetObjectRetention", "s3:PutObjectRetention", None)),
-    ("legal-hold", ("s3:GetObjectLegalHold", "s3:PutObjectLegalHold", None),
-     ("s3:GetObjectLegalHold", "s3:PutObjectLegalHold", None)),
+_OBJECT_SUB: list[tuple[str, tuple[str | None, str | None, str | None], tuple[str | None, str | None, str | None]]] = [
+    (
+        "tagging",
+        ("s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObjectTagging"),
+        ("s3:GetObjectVersionTagging", "s3:PutObjectVersionTagging", "s3:DeleteObjectVersionTagging"),
+    ),
+    ("acl", ("s3:GetObjectAcl", "s3:PutObjectAcl", None), ("s3:GetObjectVersionAcl", "s3:PutObjectVersionAcl", None)),
+    (
+        "retention",
+        ("s3:GetObjectRetention", "s3:PutObjectRetention", None),
+        ("s3:GetObjectRetention", "s3:PutObjectRetention", None),
+    ),
+    (
+        "legal-hold",
+        ("s3:GetObjectLegalHold", "s3:PutObjectLegalHold", None),
+        ("s3:GetObjectLegalHold", "s3:PutObjectLegalHold", None),
+    ),
     ("torrent", ("s3:GetObjectTorrent", None, None), ("s3:GetObjectVersionTorrent", None, None)),
 ]
 _VERB_INDEX = {"GET": 0, "HEAD": 0, "PUT": 1, "DELETE": 2}
@@ -128,8 +140,14 @@ def _arn(partition: str, bucket: str, key: str | None = None) -> str:
     return f"arn:{partition}:s3:::{bucket}" + (f"/{key}" if key is not None else "")
 
 
-def required_actions(method: str, bucket: str, key: str | None, query: dict[str, list[str]],
-                     environ: dict[str, Any], partition: str = "aws") -> Need:
+def required_actions(
+    method: str,
+    bucket: str,
+    key: str | None,
+    query: dict[str, list[str]],
+    environ: dict[str, Any],
+    partition: str = "aws",
+) -> Need:
     """The IAM actions (and resources) an S3 REST request needs.
 
     From https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
@@ -185,9 +203,10 @@ def required_actions(method: str, bucket: str, key: str | None, query: dict[str,
         return [("s3:PutObject", obj_arn, bucket)]
     if method in ("GET", "HEAD"):
         if "attributes" in query:
-            return [("s3:GetObjectVersion" if versioned else "s3:GetObject", obj_arn, bucket),
-                    ("s3:GetObjectVersionAttributes" if versioned else "s3:GetObjectAttributes",
-                     obj_arn, bucket)]
+            return [
+                ("s3:GetObjectVersion" if versioned else "s3:GetObject", obj_arn, bucket),
+                ("s3:GetObjectVersionAttributes" if versioned else "s3:GetObjectAttributes", obj_arn, bucket),
+            ]
         return [("s3:GetObjectVersion" if versioned else "s3:GetObject", obj_arn, bucket)]
     if method == "PUT":
         return [("s3:PutObject", obj_arn, bucket)] + _copy_source(environ, partition)
@@ -206,8 +225,7 @@ def _copy_source(environ: dict[str, Any], partition: str) -> Need:
     if not bucket or not key:
         return []
     versioned = "versionId=" in qs
-    return [("s3:GetObjectVersion" if versioned else "s3:GetObject",
-             _arn(partition, bucket, key), bucket)]
+    return [("s3:GetObjectVersion" if versioned else "s3:GetObject", _arn(partition, bucket, key), bucket)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,8 +263,7 @@ def _principal_matches(principal: Any, ctx: dict[str, Any]) -> bool:
     values = _as_list(principal.get("AWS"))
     account = ctx.get("aws:PrincipalAccount", "")
     partition = ctx.get("_partition", "aws")
-    own = {"*", ctx.get("aws:PrincipalArn"), ctx.get("_CallerArn"), account,
-           f"arn:{partition}:iam::{account}:root"}
+    own = {"*", ctx.get("aws:PrincipalArn"), ctx.get("_CallerArn"), account, f"arn:{partition}:iam::{account}:root"}
     return any(str(v) in own for v in values)
 
 
@@ -271,8 +288,13 @@ def _cmp(base: str, pattern: str, value: str) -> bool:
     raise KeyError(base)
 
 
-_NEGATED = {"StringNotEquals": "StringEquals", "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
-            "StringNotLike": "StringLike", "ArnNotEquals": "ArnEquals", "ArnNotLike": "ArnLike"}
+_NEGATED = {
+    "StringNotEquals": "StringEquals",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+    "StringNotLike": "StringLike",
+    "ArnNotEquals": "ArnEquals",
+    "ArnNotLike": "ArnLike",
+}
 _POSITIVE = {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "Bool"}
 
 
@@ -308,8 +330,10 @@ def _operator_holds(op: str, key_values: dict[str, Any], ctx: dict[str, Any]) ->
                 else:
                     ok = any(_cmp(base, w, v) for v in values for w in wanted_list)
             else:
-                log.warning("bucket policy: condition operator %s is not supported; "
-                            "the statement is treated as not applying", op)
+                log.warning(
+                    "bucket policy: condition operator %s is not supported; the statement is treated as not applying",
+                    op,
+                )
                 return False
         except KeyError:
             return False
@@ -326,8 +350,7 @@ def _conditions_hold(cond: Any, ctx: dict[str, Any]) -> bool:
     return all(_operator_holds(op, kv, ctx) for op, kv in cond.items())
 
 
-def statement_denies(stmt: dict[str, Any], action: str, resource: str,
-                     ctx: dict[str, Any]) -> bool:
+def statement_denies(stmt: dict[str, Any], action: str, resource: str, ctx: dict[str, Any]) -> bool:
     if str(stmt.get("Effect", "")).lower() != "deny":
         return False
     if "Principal" in stmt and not _principal_matches(stmt["Principal"], ctx):
@@ -345,12 +368,12 @@ def statement_denies(stmt: dict[str, Any], action: str, resource: str,
     return _conditions_hold(stmt.get("Condition"), ctx)
 
 
-def policy_denies(policy: dict[str, Any] | None, action: str, resource: str,
-                  ctx: dict[str, Any]) -> bool:
+def policy_denies(policy: dict[str, Any] | None, action: str, resource: str, ctx: dict[str, Any]) -> bool:
     if not policy:
         return False
-    return any(isinstance(s, dict) and statement_denies(s, action, resource, ctx)
-               for s in _as_list(policy.get("Statement")))
+    return any(
+        isinstance(s, dict) and statement_denies(s, action, resource, ctx) for s in _as_list(policy.get("Statement"))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,8 +445,9 @@ def request_context(environ: dict[str, Any], region: str, query: dict[str, list[
     ident = caller_identity(key, region or "us-east-1", _account(environ, key))
     account, partition = ident["Account"], ident["Partition"]
     p_arn = principal_arn(ident["Arn"], account, partition)
-    ptype = ("AssumedRole" if ":assumed-role/" in ident["Arn"]
-             else "Account" if ident["Arn"].endswith(":root") else "User")
+    ptype = (
+        "AssumedRole" if ":assumed-role/" in ident["Arn"] else "Account" if ident["Arn"].endswith(":root") else "User"
+    )
     now = time.time()
     ctx: dict[str, Any] = {
         "aws:SecureTransport": "true",
@@ -432,8 +456,7 @@ def request_context(environ: dict[str, Any], region: str, query: dict[str, list[
         "aws:PrincipalAccount": account,
         "aws:PrincipalType": ptype,
         "aws:SourceIp": environ.get("REMOTE_ADDR") or None,
-        "aws:CurrentTime": _dt.datetime.fromtimestamp(now, _dt.timezone.utc).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"),
+        "aws:CurrentTime": _dt.datetime.fromtimestamp(now, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "aws:EpochTime": str(int(now)),
         "_CallerArn": ident["Arn"],
         "_partition": partition,
@@ -446,10 +469,11 @@ def request_context(environ: dict[str, Any], region: str, query: dict[str, list[
         vpc = _vpc_of_endpoint(vpce, account, region or "us-east-1")
         if vpc:
             ctx["aws:SourceVpc"] = vpc
-    for name, header in (("s3:x-amz-server-side-encryption", "HTTP_X_AMZ_SERVER_SIDE_ENCRYPTION"),
-                         ("s3:x-amz-server-side-encryption-aws-kms-key-id",
-                          "HTTP_X_AMZ_SERVER_SIDE_ENCRYPTION_AWS_KMS_KEY_ID"),
-                         ("s3:x-amz-acl", "HTTP_X_AMZ_ACL")):
+    for name, header in (
+        ("s3:x-amz-server-side-encryption", "HTTP_X_AMZ_SERVER_SIDE_ENCRYPTION"),
+        ("s3:x-amz-server-side-encryption-aws-kms-key-id", "HTTP_X_AMZ_SERVER_SIDE_ENCRYPTION_AWS_KMS_KEY_ID"),
+        ("s3:x-amz-acl", "HTTP_X_AMZ_ACL"),
+    ):
         if environ.get(header):
             ctx[name] = environ[header]
     for name in ("prefix", "delimiter", "max-keys"):
@@ -508,13 +532,14 @@ def access_denied_message(caller_arn: str, action: str, resource: str) -> str:
     """Same-account AccessDenied message S3 gives for an explicit deny in a bucket policy
     (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html,
     "Access denied message examples")."""
-    return (f"User: {caller_arn} is not authorized to perform: {action} on resource: "
-            f"\"{resource}\" with an explicit deny in a resource-based policy")
+    return (
+        f"User: {caller_arn} is not authorized to perform: {action} on resource: "
+        f'"{resource}" with an explicit deny in a resource-based policy'
+    )
 
 
 def _xml_escape(s: str) -> str:
-    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def access_denied(environ: dict[str, Any], start_response: Callable, message: str) -> list[bytes]:
@@ -525,9 +550,11 @@ def access_denied(environ: dict[str, Any], start_response: Callable, message: st
         headers.append(("Content-Length", "0"))
         start_response("403 Forbidden", headers)
         return [b""]
-    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
-            f"<Message>{_xml_escape(message)}</Message><RequestId>{rid}</RequestId>"
-            f"<HostId>{host_id}</HostId></Error>").encode()
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
+        f"<Message>{_xml_escape(message)}</Message><RequestId>{rid}</RequestId>"
+        f"<HostId>{host_id}</HostId></Error>"
+    ).encode()
     headers += [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))]
     start_response("403 Forbidden", headers)
     return [body]
@@ -551,8 +578,9 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _delete_objects(environ: dict[str, Any], start_response: Callable, app: Callable,
-                    bucket: str, ctx: dict[str, Any]) -> Any:
+def _delete_objects(
+    environ: dict[str, Any], start_response: Callable, app: Callable, bucket: str, ctx: dict[str, Any]
+) -> Any:
     body = _read_body(environ)
     try:
         root = ET.fromstring(body)
@@ -586,21 +614,32 @@ def _delete_objects(environ: dict[str, Any], start_response: Callable, app: Call
         f"<Error><Key>{_xml_escape(k)}</Key>"
         + (f"<VersionId>{_xml_escape(v)}</VersionId>" if v else "")
         + f"<Code>AccessDenied</Code><Message>{_xml_escape(m)}</Message></Error>"
-        for k, v, m in errors)
+        for k, v, m in errors
+    )
     if not allowed:
         rid, host_id = _rid()
-        out = (f'<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="{S3_NS}">'
-               f"{err_xml}</DeleteResult>").encode()
-        start_response("200 OK", [("Content-Type", "application/xml"),
-                                  ("Content-Length", str(len(out))),
-                                  ("x-amz-request-id", rid), ("x-amz-id-2", host_id)])
+        out = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="{S3_NS}">{err_xml}</DeleteResult>'
+        ).encode()
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "application/xml"),
+                ("Content-Length", str(len(out))),
+                ("x-amz-request-id", rid),
+                ("x-amz-id-2", host_id),
+            ],
+        )
         return [out]
     new_body = ET.tostring(root, encoding="utf-8")
     environ["wsgi.input"] = io.BytesIO(new_body)
     environ["CONTENT_LENGTH"] = str(len(new_body))
     for h in list(environ):
-        if h in ("HTTP_CONTENT_MD5",) or h.startswith("HTTP_X_AMZ_CHECKSUM_") or \
-                h == "HTTP_X_AMZ_SDK_CHECKSUM_ALGORITHM":
+        if (
+            h in ("HTTP_CONTENT_MD5",)
+            or h.startswith("HTTP_X_AMZ_CHECKSUM_")
+            or h == "HTTP_X_AMZ_SDK_CHECKSUM_ALGORITHM"
+        ):
             environ.pop(h, None)
     captured: dict[str, Any] = {}
 
@@ -667,8 +706,7 @@ def policy_middleware(app: Callable) -> Callable:
         if hit is not None:
             action, resource = hit
             log.info("bucket policy denies %s on %s", action, resource)
-            return access_denied(environ, start_response,
-                                 access_denied_message(ctx["_CallerArn"], action, resource))
+            return access_denied(environ, start_response, access_denied_message(ctx["_CallerArn"], action, resource))
         return app(environ, start_response)
 
     return wrapped
@@ -705,15 +743,14 @@ def put_from_vpc(body: dict[str, Any]) -> dict[str, Any]:
         raise LookupError(f"no bucket {bucket} in account {account}")
     vpce = body.get("vpce")
     if vpce:
-        environ = {SOURCE_VPCE_HEADER: str(vpce), "HTTP_AUTHORIZATION": "",
-                   "HTTP_X_MOTO_ACCOUNT_ID": account}
+        environ = {SOURCE_VPCE_HEADER: str(vpce), "HTTP_AUTHORIZATION": "", "HTTP_X_MOTO_ACCOUNT_ID": account}
         ctx = request_context(environ, region, {})
         hit = denied([("s3:PutObject", _arn(partition, bucket, key), bucket)], ctx)
         if hit is not None:
             raise ValueError(access_denied_message(ctx["_CallerArn"], *hit))
     encryption = kms_key = None
     bucket_key = None
-    rules = ((getattr(b, "encryption", None) or {}).get("Rule") or {})
+    rules = (getattr(b, "encryption", None) or {}).get("Rule") or {}
     if isinstance(rules, list):
         rules = rules[0] if rules else {}
     default = rules.get("ApplyServerSideEncryptionByDefault") or {}
@@ -721,10 +758,8 @@ def put_from_vpc(body: dict[str, Any]) -> dict[str, Any]:
         encryption = default["SSEAlgorithm"]
         kms_key = default.get("KMSMasterKeyID")
         bucket_key = rules.get("BucketKeyEnabled")
-    obj = be.put_object(bucket, key, data, encryption=encryption, kms_key_id=kms_key,
-                        bucket_key_enabled=bucket_key)
-    out = {"Bucket": bucket, "Key": key, "ETag": obj.etag, "Size": len(data),
-           "ServerSideEncryption": encryption}
+    obj = be.put_object(bucket, key, data, encryption=encryption, kms_key_id=kms_key, bucket_key_enabled=bucket_key)
+    out = {"Bucket": bucket, "Key": key, "ETag": obj.etag, "Size": len(data), "ServerSideEncryption": encryption}
     if getattr(b, "is_versioned", False):
         out["VersionId"] = obj.version_id
     return out

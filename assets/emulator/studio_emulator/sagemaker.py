@@ -13,6 +13,7 @@ URLs. This module:
 
 Statuses are computed from time stamps on every read: no threads.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -43,8 +44,15 @@ _LOCK = SETTINGS.lock
 NAME_PATTERN = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 _NAME_RE = re.compile(rf"^{NAME_PATTERN}$")
 APP_TYPES = [
-    "JupyterServer", "KernelGateway", "DetailedProfiler", "TensorBoard", "CodeEditor",
-    "JupyterLab", "RStudioServerPro", "RSessionGateway", "Canvas",
+    "JupyterServer",
+    "KernelGateway",
+    "DetailedProfiler",
+    "TensorBoard",
+    "CodeEditor",
+    "JupyterLab",
+    "RStudioServerPro",
+    "RSessionGateway",
+    "Canvas",
 ]
 SPACE_APP_TYPES = {"JupyterLab", "CodeEditor"}
 # Apps that reached Deleted stay listed (as real AWS does) until their owner goes away.
@@ -82,9 +90,7 @@ def check_name(value: Any, attribute: str) -> None:
     if len(value) > 63:
         raise _validation(value, attribute, "Member must have length less than or equal to 63")
     if not _NAME_RE.match(value):
-        raise _validation(
-            value, attribute, f"Member must satisfy regular expression pattern: {NAME_PATTERN}"
-        )
+        raise _validation(value, attribute, f"Member must satisfy regular expression pattern: {NAME_PATTERN}")
 
 
 def _check_int_range(value: Any, attribute: str, lo: int, hi: int) -> None:
@@ -186,8 +192,13 @@ class StudioDomain(_Lifecycle, Domain):
         out["CreationTime"] = _ts(self.created_at)
         if not out.get("FailureReason"):
             out.pop("FailureReason", None)
-        for key in ("KmsKeyId", "HomeEfsFileSystemKmsKeyId", "AppSecurityGroupManagement",
-                    "DefaultSpaceSettings", "DomainSettings"):
+        for key in (
+            "KmsKeyId",
+            "HomeEfsFileSystemKmsKeyId",
+            "AppSecurityGroupManagement",
+            "DefaultSpaceSettings",
+            "DomainSettings",
+        ):
             if out.get(key) in (None, {}, ""):
                 out.pop(key, None)
         return {k: v for k, v in out.items() if v is not None}
@@ -232,8 +243,7 @@ def _require_domain_usable(dom: StudioDomain) -> None:
     status = dom.status
     if status not in ("InService", "Updating"):
         raise ValidationError(
-            message=f"Domain {dom.id} is in {status} status. The domain must be InService "
-            "before this operation."
+            message=f"Domain {dom.id} is in {status} status. The domain must be InService before this operation."
         )
 
 
@@ -257,8 +267,7 @@ def _ec2_backend(backend: SageMakerModelBackend) -> Any:
 
 NFS_INBOUND = "security-group-for-inbound-nfs-{}"
 NFS_OUTBOUND = "security-group-for-outbound-nfs-{}"
-NFS_DESCRIPTION = ("[DO NOT DELETE] Security Group that allows {} NFS traffic for SageMaker "
-                   "Notebooks Domain [{}]")
+NFS_DESCRIPTION = "[DO NOT DELETE] Security Group that allows {} NFS traffic for SageMaker Notebooks Domain [{}]"
 MANAGED_TAG = "ManagedByAmazonSageMakerResource"
 
 
@@ -280,16 +289,16 @@ def _create_nfs_network(self: SageMakerModelBackend, dom: StudioDomain) -> None:
     tags = {MANAGED_TAG: dom.arn}
     groups = {}
     for kind, pattern in (("inbound", NFS_INBOUND), ("outbound", NFS_OUTBOUND)):
-        g = ec2.create_security_group(pattern.format(dom.id),
-                                      NFS_DESCRIPTION.format(kind, dom.id),
-                                      vpc_id=dom.vpc_id, tags=tags)
+        g = ec2.create_security_group(
+            pattern.format(dom.id), NFS_DESCRIPTION.format(kind, dom.id), vpc_id=dom.vpc_id, tags=tags
+        )
         g.egress_rules.clear()
         groups[kind] = g
     inbound, outbound = groups["inbound"], groups["outbound"]
-    ec2.authorize_security_group_ingress(inbound.id, "tcp", "2049", "2049", [],
-                                         source_groups=[{"GroupId": outbound.id}])
-    ec2.authorize_security_group_egress(outbound.id, "tcp", "2049", "2049", [],
-                                        source_groups=[{"GroupId": inbound.id}])
+    ec2.authorize_security_group_ingress(
+        inbound.id, "tcp", "2049", "2049", [], source_groups=[{"GroupId": outbound.id}]
+    )
+    ec2.authorize_security_group_egress(outbound.id, "tcp", "2049", "2049", [], source_groups=[{"GroupId": inbound.id}])
     dom.nfs_security_group_ids = [inbound.id, outbound.id]
     dom.mount_target_enis = []
     efs = _efs_backend(self)
@@ -338,32 +347,43 @@ def _delete_home_efs(account_id: str, region: str, fs_id: str, eni_ids: list[str
             pass
 
 
-def create_domain(self: SageMakerModelBackend, domain_name: str, auth_mode: str,
-                  default_user_settings: dict[str, Any], subnet_ids: list[str], vpc_id: str,
-                  domain_settings: dict[str, Any] | None = None,
-                  tags: list[dict[str, str]] | None = None,
-                  app_network_access_type: str | None = None,
-                  home_efs_file_system_kms_key_id: str | None = None,
-                  kms_key_id: str | None = None,
-                  app_security_group_management: str | None = None,
-                  default_space_settings: dict[str, Any] | None = None,
-                  **_ignored: Any) -> dict[str, Any]:
+def create_domain(
+    self: SageMakerModelBackend,
+    domain_name: str,
+    auth_mode: str,
+    default_user_settings: dict[str, Any],
+    subnet_ids: list[str],
+    vpc_id: str,
+    domain_settings: dict[str, Any] | None = None,
+    tags: list[dict[str, str]] | None = None,
+    app_network_access_type: str | None = None,
+    home_efs_file_system_kms_key_id: str | None = None,
+    kms_key_id: str | None = None,
+    app_security_group_management: str | None = None,
+    default_space_settings: dict[str, Any] | None = None,
+    **_ignored: Any,
+) -> dict[str, Any]:
     with _LOCK:
         _sweep(self)
         check_name(domain_name, "domainName")
         if auth_mode not in ("SSO", "IAM"):
-            raise _validation(auth_mode, "authMode",
-                              "Member must satisfy enum value set: [SSO, IAM]")
+            raise _validation(auth_mode, "authMode", "Member must satisfy enum value set: [SSO, IAM]")
         if not subnet_ids:
-            raise ValidationError(message="1 validation error detected: Value null at "
-                                  "'subnetIds' failed to satisfy constraint: Member must not be null")
+            raise ValidationError(
+                message="1 validation error detected: Value null at "
+                "'subnetIds' failed to satisfy constraint: Member must not be null"
+            )
         if not vpc_id:
-            raise ValidationError(message="1 validation error detected: Value null at "
-                                  "'vpcId' failed to satisfy constraint: Member must not be null")
+            raise ValidationError(
+                message="1 validation error detected: Value null at "
+                "'vpcId' failed to satisfy constraint: Member must not be null"
+            )
         if default_user_settings is None:
-            raise ValidationError(message="1 validation error detected: Value null at "
-                                  "'defaultUserSettings' failed to satisfy constraint: Member "
-                                  "must not be null")
+            raise ValidationError(
+                message="1 validation error detected: Value null at "
+                "'defaultUserSettings' failed to satisfy constraint: Member "
+                "must not be null"
+            )
         for other in self.domains.values():
             if other.domain_name == domain_name and other.status not in ("Deleting", "Deleted"):
                 raise ResourceInUseException(
@@ -373,16 +393,26 @@ def create_domain(self: SageMakerModelBackend, domain_name: str, auth_mode: str,
         with SETTINGS.lock:
             fail = SETTINGS.fail_domains.get(domain_name)
         dom = StudioDomain.__new__(StudioDomain)
-        dom._init_lifecycle(fail_reason=(fail or f"Domain {domain_name} failed to create")
-                            if domain_name in SETTINGS.fail_domains else None)
+        dom._init_lifecycle(
+            fail_reason=(fail or f"Domain {domain_name} failed to create")
+            if domain_name in SETTINGS.fail_domains
+            else None
+        )
         Domain.__init__(
-            dom, domain_name=domain_name, auth_mode=auth_mode,
-            default_user_settings=default_user_settings, subnet_ids=subnet_ids, vpc_id=vpc_id,
-            account_id=self.account_id, region_name=self.region_name,
-            domain_settings=domain_settings, tags=list(tags or []),
+            dom,
+            domain_name=domain_name,
+            auth_mode=auth_mode,
+            default_user_settings=default_user_settings,
+            subnet_ids=subnet_ids,
+            vpc_id=vpc_id,
+            account_id=self.account_id,
+            region_name=self.region_name,
+            domain_settings=domain_settings,
+            tags=list(tags or []),
             app_network_access_type=app_network_access_type,
             home_efs_file_system_kms_key_id=home_efs_file_system_kms_key_id,
-            kms_key_id=kms_key_id, app_security_group_management=app_security_group_management,
+            kms_key_id=kms_key_id,
+            app_security_group_management=app_security_group_management,
             default_space_settings=default_space_settings,
         )
         dom.id = f"d-{_rand_id()}"
@@ -391,18 +421,25 @@ def create_domain(self: SageMakerModelBackend, domain_name: str, auth_mode: str,
         dom.arn = f"arn:{self.partition}:sagemaker:{self.region_name}:{self.account_id}:domain/{dom.id}"
         dom.url = f"https://{dom.id}.studio.{self.region_name}.sagemaker.aws"
         dom.security_group_id_for_domain_boundary = f"sg-{_rand_id(17)}"
-        dom.single_sign_on_managed_application_instance_id = None if auth_mode == "IAM" else dom.single_sign_on_managed_application_instance_id
-        dom.single_sign_on_managed_application_arn = None if auth_mode == "IAM" else dom.single_sign_on_managed_application_arn
+        dom.single_sign_on_managed_application_instance_id = (
+            None if auth_mode == "IAM" else dom.single_sign_on_managed_application_instance_id
+        )
+        dom.single_sign_on_managed_application_arn = (
+            None if auth_mode == "IAM" else dom.single_sign_on_managed_application_arn
+        )
         dom.home_efs_file_system_id = f"fs-{_rand_id(17)}"
         efs = _efs_backend(self)
         if efs is not None:
             try:
                 fs = efs.create_file_system(
-                    creation_token=f"sagemaker-{dom.id}", performance_mode="generalPurpose",
+                    creation_token=f"sagemaker-{dom.id}",
+                    performance_mode="generalPurpose",
                     encrypted=bool(home_efs_file_system_kms_key_id or kms_key_id),
                     kms_key_id=home_efs_file_system_kms_key_id or kms_key_id,
-                    throughput_mode="bursting", provisioned_throughput_in_mibps=None,
-                    availability_zone_name=None, backup=False,
+                    throughput_mode="bursting",
+                    provisioned_throughput_in_mibps=None,
+                    availability_zone_name=None,
+                    backup=False,
                     tags=[{"Key": "ManagedByAmazonSageMakerResource", "Value": dom.arn}],
                 )
                 dom.home_efs_file_system_id = fs.file_system_id
@@ -418,17 +455,16 @@ def describe_domain(self: SageMakerModelBackend, domain_id: str) -> dict[str, An
         return _get_domain(self, domain_id).describe()
 
 
-def list_domains(self: SageMakerModelBackend, next_token: str | None = None,
-                 max_results: int | None = None, **_: Any) -> tuple[list[Domain], str | None]:
+def list_domains(
+    self: SageMakerModelBackend, next_token: str | None = None, max_results: int | None = None, **_: Any
+) -> tuple[list[Domain], str | None]:
     with _LOCK:
         _sweep(self)
-        items = sorted(self.domains.values(), key=lambda d: getattr(d, "created_at", 0),
-                       reverse=True)
+        items = sorted(self.domains.values(), key=lambda d: getattr(d, "created_at", 0), reverse=True)
         return _page(items, next_token, max_results)
 
 
-def delete_domain(self: SageMakerModelBackend, domain_id: str,
-                  retention_policy: dict[str, str] | None = None) -> None:
+def delete_domain(self: SageMakerModelBackend, domain_id: str, retention_policy: dict[str, str] | None = None) -> None:
     with _LOCK:
         dom = _get_domain(self, domain_id)
         st = _state(self)
@@ -443,15 +479,20 @@ def delete_domain(self: SageMakerModelBackend, domain_id: str,
             )
         policy = (retention_policy or {}).get("HomeEfsFileSystem", "Retain")
         if policy not in ("Retain", "Delete"):
-            raise _validation(policy, "retentionPolicy.homeEfsFileSystem",
-                              "Member must satisfy enum value set: [Retain, Delete]")
+            raise _validation(
+                policy, "retentionPolicy.homeEfsFileSystem", "Member must satisfy enum value set: [Retain, Delete]"
+            )
         efs = _efs_backend(self)
         if policy == "Delete":
             # The file system and its mount-target interfaces disappear once the domain is gone
             # (the same paced duration); the NFS security groups stay, as in AWS.
             delay = SETTINGS.duration(dom.cfn_type)
-            args = (self.account_id, self.region_name, dom.home_efs_file_system_id,
-                    list(getattr(dom, "mount_target_enis", []) or []))
+            args = (
+                self.account_id,
+                self.region_name,
+                dom.home_efs_file_system_id,
+                list(getattr(dom, "mount_target_enis", []) or []),
+            )
             if delay <= 0:
                 _delete_home_efs(*args)
             else:
@@ -459,14 +500,18 @@ def delete_domain(self: SageMakerModelBackend, domain_id: str,
                 timer.daemon = True
                 timer.start()
         else:
-            st["retained"].append({
-                "AccountId": self.account_id, "Region": self.region_name,
-                "DomainId": dom.id, "DomainName": dom.domain_name, "DomainArn": dom.arn,
-                "HomeEfsFileSystemId": dom.home_efs_file_system_id,
-                "EfsInBackend": bool(efs is not None
-                                     and dom.home_efs_file_system_id in efs.file_systems_by_id),
-                "DeletedAt": _ts(_now()).isoformat(),
-            })
+            st["retained"].append(
+                {
+                    "AccountId": self.account_id,
+                    "Region": self.region_name,
+                    "DomainId": dom.id,
+                    "DomainName": dom.domain_name,
+                    "DomainArn": dom.arn,
+                    "HomeEfsFileSystemId": dom.home_efs_file_system_id,
+                    "EfsInBackend": bool(efs is not None and dom.home_efs_file_system_id in efs.file_systems_by_id),
+                    "DeletedAt": _ts(_now()).isoformat(),
+                }
+            )
         # apps of the domain that are Deleted disappear with it
         for key, app in list(st["apps"].items()):
             if app.domain_id == domain_id:
@@ -479,26 +524,24 @@ def update_domain(self: SageMakerModelBackend, domain_id: str, params: dict[str,
     with _LOCK:
         dom = _get_domain(self, domain_id)
         if dom.status != "InService":
-            raise ResourceInUseException(
-                message=f"Domain {domain_id} is in {dom.status} status and cannot be updated."
-            )
+            raise ResourceInUseException(message=f"Domain {domain_id} is in {dom.status} status and cannot be updated.")
         if params.get("DefaultUserSettings"):
-            dom.default_user_settings = _merge(dom.default_user_settings,
-                                               params["DefaultUserSettings"])
+            dom.default_user_settings = _merge(dom.default_user_settings, params["DefaultUserSettings"])
         if params.get("DefaultSpaceSettings"):
-            dom.default_space_settings = _merge(dom.default_space_settings or {},
-                                                params["DefaultSpaceSettings"])
+            dom.default_space_settings = _merge(dom.default_space_settings or {}, params["DefaultSpaceSettings"])
         if params.get("DomainSettingsForUpdate"):
-            dom.domain_settings = _merge(dom.domain_settings or {},
-                                         params["DomainSettingsForUpdate"])
+            dom.domain_settings = _merge(dom.domain_settings or {}, params["DomainSettingsForUpdate"])
         if params.get("SubnetIds"):
             dom.subnet_ids = params["SubnetIds"]
         if params.get("VpcId"):
             dom.vpc_id = params["VpcId"]
         if params.get("AppNetworkAccessType"):
             if params["AppNetworkAccessType"] not in ("PublicInternetOnly", "VpcOnly"):
-                raise _validation(params["AppNetworkAccessType"], "appNetworkAccessType",
-                                  "Member must satisfy enum value set: [PublicInternetOnly, VpcOnly]")
+                raise _validation(
+                    params["AppNetworkAccessType"],
+                    "appNetworkAccessType",
+                    "Member must satisfy enum value set: [PublicInternetOnly, VpcOnly]",
+                )
             dom.app_network_access_type = params["AppNetworkAccessType"]
         if params.get("AppSecurityGroupManagement"):
             dom.app_security_group_management = params["AppSecurityGroupManagement"]
@@ -522,9 +565,9 @@ def _page(items: list, next_token: str | None, max_results: Any) -> tuple[list, 
         try:
             start = int(next_token)
         except ValueError:
-            raise ValidationError(message="Invalid pagination token because \"" + next_token + "\".") from None
-    size = int(max_results) if max_results else 10 ** 9
-    chunk = items[start:start + size]
+            raise ValidationError(message='Invalid pagination token because "' + next_token + '".') from None
+    size = int(max_results) if max_results else 10**9
+    chunk = items[start : start + size]
     nxt = str(start + size) if start + size < len(items) else None
     return chunk, nxt
 
@@ -536,9 +579,17 @@ def _page(items: list, next_token: str | None, max_results: Any) -> tuple[list, 
 class UserProfile(_Lifecycle):
     cfn_type = "AWS::SageMaker::UserProfile"
 
-    def __init__(self, backend: SageMakerModelBackend, domain_id: str, name: str,
-                 settings: dict | None, tags: list | None, sso_id: str | None,
-                 sso_value: str | None, uid: int):
+    def __init__(
+        self,
+        backend: SageMakerModelBackend,
+        domain_id: str,
+        name: str,
+        settings: dict | None,
+        tags: list | None,
+        sso_id: str | None,
+        sso_value: str | None,
+        uid: int,
+    ):
         self._init_lifecycle()
         self.domain_id = domain_id
         self.name = name
@@ -547,30 +598,42 @@ class UserProfile(_Lifecycle):
         self.sso_id = sso_id
         self.sso_value = sso_value
         self.uid = str(uid)
-        self.arn = (f"arn:{backend.partition}:sagemaker:{backend.region_name}:"
-                    f"{backend.account_id}:user-profile/{domain_id}/{name}")
+        self.arn = (
+            f"arn:{backend.partition}:sagemaker:{backend.region_name}:"
+            f"{backend.account_id}:user-profile/{domain_id}/{name}"
+        )
 
     def describe(self) -> dict[str, Any]:
         out = {
-            "DomainId": self.domain_id, "UserProfileArn": self.arn, "UserProfileName": self.name,
-            "HomeEfsFileSystemUid": self.uid, "Status": self.current_status(),
-            "LastModifiedTime": _ts(self.modified_at), "CreationTime": _ts(self.created_at),
-            "SingleSignOnUserIdentifier": self.sso_id, "SingleSignOnUserValue": self.sso_value,
+            "DomainId": self.domain_id,
+            "UserProfileArn": self.arn,
+            "UserProfileName": self.name,
+            "HomeEfsFileSystemUid": self.uid,
+            "Status": self.current_status(),
+            "LastModifiedTime": _ts(self.modified_at),
+            "CreationTime": _ts(self.created_at),
+            "SingleSignOnUserIdentifier": self.sso_id,
+            "SingleSignOnUserValue": self.sso_value,
             "UserSettings": self.user_settings or None,
         }
         return {k: v for k, v in out.items() if v is not None}
 
     def summary(self) -> dict[str, Any]:
-        return {"DomainId": self.domain_id, "UserProfileName": self.name,
-                "Status": self.current_status(), "CreationTime": _ts(self.created_at),
-                "LastModifiedTime": _ts(self.modified_at)}
+        return {
+            "DomainId": self.domain_id,
+            "UserProfileName": self.name,
+            "Status": self.current_status(),
+            "CreationTime": _ts(self.created_at),
+            "LastModifiedTime": _ts(self.modified_at),
+        }
 
 
 class Space(_Lifecycle):
     cfn_type = "AWS::SageMaker::Space"
 
-    def __init__(self, backend: SageMakerModelBackend, domain: StudioDomain, name: str,
-                 params: dict[str, Any], uid: int):
+    def __init__(
+        self, backend: SageMakerModelBackend, domain: StudioDomain, name: str, params: dict[str, Any], uid: int
+    ):
         self._init_lifecycle()
         self.domain_id = domain.id
         self.name = name
@@ -581,8 +644,9 @@ class Space(_Lifecycle):
         self.tags = list(params.get("Tags") or [])
         self.uid = str(uid)
         self.url = f"https://{domain.id}.studio.{backend.region_name}.sagemaker.aws/spaces/{name}"
-        self.arn = (f"arn:{backend.partition}:sagemaker:{backend.region_name}:"
-                    f"{backend.account_id}:space/{domain.id}/{name}")
+        self.arn = (
+            f"arn:{backend.partition}:sagemaker:{backend.region_name}:{backend.account_id}:space/{domain.id}/{name}"
+        )
 
     @property
     def owner(self) -> str | None:
@@ -594,24 +658,34 @@ class Space(_Lifecycle):
 
     def describe(self) -> dict[str, Any]:
         out = {
-            "DomainId": self.domain_id, "SpaceArn": self.arn, "SpaceName": self.name,
-            "HomeEfsFileSystemUid": self.uid, "Status": self.current_status(),
-            "LastModifiedTime": _ts(self.modified_at), "CreationTime": _ts(self.created_at),
-            "SpaceSettings": self.settings or None, "OwnershipSettings": self.ownership,
-            "SpaceSharingSettings": self.sharing, "SpaceDisplayName": self.display_name,
+            "DomainId": self.domain_id,
+            "SpaceArn": self.arn,
+            "SpaceName": self.name,
+            "HomeEfsFileSystemUid": self.uid,
+            "Status": self.current_status(),
+            "LastModifiedTime": _ts(self.modified_at),
+            "CreationTime": _ts(self.created_at),
+            "SpaceSettings": self.settings or None,
+            "OwnershipSettings": self.ownership,
+            "SpaceSharingSettings": self.sharing,
+            "SpaceDisplayName": self.display_name,
             "Url": self.url,
         }
         return {k: v for k, v in out.items() if v is not None}
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "DomainId": self.domain_id, "SpaceName": self.name, "Status": self.current_status(),
-            "CreationTime": _ts(self.created_at), "LastModifiedTime": _ts(self.modified_at),
+            "DomainId": self.domain_id,
+            "SpaceName": self.name,
+            "Status": self.current_status(),
+            "CreationTime": _ts(self.created_at),
+            "LastModifiedTime": _ts(self.modified_at),
             "SpaceDisplayName": self.display_name,
         }
         if self.settings:
-            out["SpaceSettingsSummary"] = {k: v for k, v in self.settings.items()
-                                           if k in ("AppType", "RemoteAccess", "SpaceStorageSettings")}
+            out["SpaceSettingsSummary"] = {
+                k: v for k, v in self.settings.items() if k in ("AppType", "RemoteAccess", "SpaceStorageSettings")
+            }
         if self.sharing:
             out["SpaceSharingSettingsSummary"] = {"SharingType": self.sharing_type}
         if self.ownership:
@@ -622,22 +696,32 @@ class Space(_Lifecycle):
 class App(_Lifecycle):
     cfn_type = "AWS::SageMaker::App"
 
-    def __init__(self, backend: SageMakerModelBackend, domain_id: str, profile: str | None,
-                 space: str | None, app_type: str, name: str, spec: dict | None,
-                 tags: list | None, recovery: bool | None):
+    def __init__(
+        self,
+        backend: SageMakerModelBackend,
+        domain_id: str,
+        profile: str | None,
+        space: str | None,
+        app_type: str,
+        name: str,
+        spec: dict | None,
+        tags: list | None,
+        recovery: bool | None,
+    ):
         self._init_lifecycle()
         self.domain_id = domain_id
         self.user_profile_name = profile
         self.space_name = space
         self.app_type = app_type
         self.name = name
-        self.spec = spec or {"InstanceType": "system" if app_type == "JupyterServer"
-                             else "ml.t3.medium"}
+        self.spec = spec or {"InstanceType": "system" if app_type == "JupyterServer" else "ml.t3.medium"}
         self.tags = list(tags or [])
         self.recovery = recovery
         owner = space or profile
-        self.arn = (f"arn:{backend.partition}:sagemaker:{backend.region_name}:"
-                    f"{backend.account_id}:app/{domain_id}/{owner}/{app_type.lower()}/{name}")
+        self.arn = (
+            f"arn:{backend.partition}:sagemaker:{backend.region_name}:"
+            f"{backend.account_id}:app/{domain_id}/{owner}/{app_type.lower()}/{name}"
+        )
 
     @property
     def owner_name(self) -> str:
@@ -645,10 +729,15 @@ class App(_Lifecycle):
 
     def describe(self) -> dict[str, Any]:
         out = {
-            "AppArn": self.arn, "AppType": self.app_type, "AppName": self.name,
-            "DomainId": self.domain_id, "UserProfileName": self.user_profile_name,
-            "SpaceName": self.space_name, "Status": self.current_status(),
-            "CreationTime": _ts(self.created_at), "ResourceSpec": self.spec,
+            "AppArn": self.arn,
+            "AppType": self.app_type,
+            "AppName": self.name,
+            "DomainId": self.domain_id,
+            "UserProfileName": self.user_profile_name,
+            "SpaceName": self.space_name,
+            "Status": self.current_status(),
+            "CreationTime": _ts(self.created_at),
+            "ResourceSpec": self.spec,
             "RecoveryMode": self.recovery,
             "LastUserActivityTimestamp": _ts(self.modified_at),
             "LastHealthCheckTimestamp": _ts(_now()) if self.current_status() == "InService" else None,
@@ -657,9 +746,13 @@ class App(_Lifecycle):
 
     def summary(self) -> dict[str, Any]:
         out = {
-            "DomainId": self.domain_id, "UserProfileName": self.user_profile_name,
-            "SpaceName": self.space_name, "AppType": self.app_type, "AppName": self.name,
-            "Status": self.current_status(), "CreationTime": _ts(self.created_at),
+            "DomainId": self.domain_id,
+            "UserProfileName": self.user_profile_name,
+            "SpaceName": self.space_name,
+            "AppType": self.app_type,
+            "AppName": self.name,
+            "Status": self.current_status(),
+            "CreationTime": _ts(self.created_at),
             "ResourceSpec": self.spec,
         }
         return {k: v for k, v in out.items() if v is not None}
@@ -710,10 +803,13 @@ def _params(resp: SageMakerResponse) -> dict[str, Any]:
 
 def r_create_domain(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]:
     return be.create_domain(
-        domain_name=p.get("DomainName"), auth_mode=p.get("AuthMode"),
+        domain_name=p.get("DomainName"),
+        auth_mode=p.get("AuthMode"),
         default_user_settings=p.get("DefaultUserSettings"),
-        domain_settings=p.get("DomainSettings"), subnet_ids=p.get("SubnetIds"),
-        vpc_id=p.get("VpcId"), tags=p.get("Tags"),
+        domain_settings=p.get("DomainSettings"),
+        subnet_ids=p.get("SubnetIds"),
+        vpc_id=p.get("VpcId"),
+        tags=p.get("Tags"),
         app_network_access_type=p.get("AppNetworkAccessType"),
         home_efs_file_system_kms_key_id=p.get("HomeEfsFileSystemKmsKeyId"),
         kms_key_id=p.get("KmsKeyId"),
@@ -739,9 +835,16 @@ def r_create_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[
                 message=f"Resource Already Exists: UserProfile with name {name} already exists. "
                 "Choose a different name."
             )
-        prof = UserProfile(be, domain_id, name, p.get("UserSettings"), p.get("Tags"),
-                           p.get("SingleSignOnUserIdentifier"), p.get("SingleSignOnUserValue"),
-                           _next_uid(st))
+        prof = UserProfile(
+            be,
+            domain_id,
+            name,
+            p.get("UserSettings"),
+            p.get("Tags"),
+            p.get("SingleSignOnUserIdentifier"),
+            p.get("SingleSignOnUserValue"),
+            _next_uid(st),
+        )
         st["profiles"][(domain_id, name)] = prof
         return {"UserProfileArn": prof.arn}
 
@@ -769,8 +872,7 @@ def r_update_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[
         prof = _profile(be, p.get("DomainId"), p.get("UserProfileName"))
         if prof.current_status() != "InService":
             raise ResourceInUseException(
-                message=f"User profile {prof.name} is in {prof.current_status()} status and "
-                "cannot be updated."
+                message=f"User profile {prof.name} is in {prof.current_status()} status and cannot be updated."
             )
         if p.get("UserSettings"):
             prof.user_settings = _merge(prof.user_settings, p["UserSettings"])
@@ -784,18 +886,25 @@ def r_delete_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[
         st = _state(be)
         if prof.current_status() == "Deleting":
             raise ResourceInUseException(message=f"User profile {prof.name} is already being deleted.")
-        live_apps = [a for a in st["apps"].values()
-                     if a.domain_id == prof.domain_id and a.user_profile_name == prof.name
-                     and not a.space_name and a.current_status() != "Deleted"]
+        live_apps = [
+            a
+            for a in st["apps"].values()
+            if a.domain_id == prof.domain_id
+            and a.user_profile_name == prof.name
+            and not a.space_name
+            and a.current_status() != "Deleted"
+        ]
         if live_apps:
             raise ResourceInUseException(
                 message=f"Cannot delete user profile {prof.name} as it has "
                 f"{len(live_apps)} app(s) that are not Deleted: "
                 + ", ".join(f"{a.app_type}/{a.name} ({a.current_status()})" for a in live_apps)
             )
-        private = [s for s in st["spaces"].values()
-                   if s.domain_id == prof.domain_id and s.owner == prof.name
-                   and s.sharing_type == "Private"]
+        private = [
+            s
+            for s in st["spaces"].values()
+            if s.domain_id == prof.domain_id and s.owner == prof.name and s.sharing_type == "Private"
+        ]
         if private:
             raise ResourceInUseException(
                 message=f"Cannot delete user profile {prof.name} as it owns private space(s): "
@@ -816,27 +925,28 @@ def r_create_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
         st = _state(be)
         if (domain_id, name) in st["spaces"]:
             raise ResourceInUseException(
-                message=f"Resource Already Exists: Space with name {name} already exists. "
-                "Choose a different name."
+                message=f"Resource Already Exists: Space with name {name} already exists. Choose a different name."
             )
         own, share = p.get("OwnershipSettings"), p.get("SpaceSharingSettings")
         if bool(own) != bool(share):
-            raise ValidationError(message="OwnershipSettings and SpaceSharingSettings must be "
-                                  "specified together.")
+            raise ValidationError(message="OwnershipSettings and SpaceSharingSettings must be specified together.")
         if own:
             owner = own.get("OwnerUserProfileName")
             check_name(owner, "ownershipSettings.ownerUserProfileName")
             prof = st["profiles"].get((domain_id, owner))
             if prof is None or prof.current_status() == "Deleting":
-                raise ResourceNotFound(
-                    message=f"User profile {owner} does not exist in domain {domain_id}.")
+                raise ResourceNotFound(message=f"User profile {owner} does not exist in domain {domain_id}.")
             if share.get("SharingType") not in ("Private", "Shared"):
-                raise _validation(share.get("SharingType"), "spaceSharingSettings.sharingType",
-                                  "Member must satisfy enum value set: [Private, Shared]")
+                raise _validation(
+                    share.get("SharingType"),
+                    "spaceSharingSettings.sharingType",
+                    "Member must satisfy enum value set: [Private, Shared]",
+                )
         app_type = (p.get("SpaceSettings") or {}).get("AppType")
         if app_type is not None and app_type not in SPACE_APP_TYPES:
-            raise _validation(app_type, "spaceSettings.appType",
-                              "Member must satisfy enum value set: [JupyterLab, CodeEditor]")
+            raise _validation(
+                app_type, "spaceSettings.appType", "Member must satisfy enum value set: [JupyterLab, CodeEditor]"
+            )
         space = Space(be, dom, name, p, _next_uid(st))
         st["spaces"][(domain_id, name)] = space
         return {"SpaceArn": space.arn}
@@ -866,13 +976,14 @@ def r_delete_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
         st = _state(be)
         if space.current_status() == "Deleting":
             raise ResourceInUseException(message=f"Space {space.name} is already being deleted.")
-        live = [a for a in st["apps"].values()
-                if a.domain_id == space.domain_id and a.space_name == space.name
-                and a.current_status() != "Deleted"]
+        live = [
+            a
+            for a in st["apps"].values()
+            if a.domain_id == space.domain_id and a.space_name == space.name and a.current_status() != "Deleted"
+        ]
         if live:
             raise ResourceInUseException(
-                message=f"Cannot delete space {space.name} as it has {len(live)} app(s) that "
-                "are not Deleted."
+                message=f"Cannot delete space {space.name} as it has {len(live)} app(s) that are not Deleted."
             )
         space.start_delete()
         _sweep(be)
@@ -880,18 +991,23 @@ def r_delete_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
 
 
 def _app_key(p: dict[str, Any]) -> tuple:
-    return (p.get("DomainId"), p.get("UserProfileName") or None, p.get("SpaceName") or None,
-            p.get("AppType"), p.get("AppName"))
+    return (
+        p.get("DomainId"),
+        p.get("UserProfileName") or None,
+        p.get("SpaceName") or None,
+        p.get("AppType"),
+        p.get("AppName"),
+    )
 
 
 def _check_app_params(p: dict[str, Any]) -> None:
     if p.get("AppType") not in APP_TYPES:
-        raise _validation(p.get("AppType"), "appType",
-                          "Member must satisfy enum value set: [" + ", ".join(APP_TYPES) + "]")
+        raise _validation(
+            p.get("AppType"), "appType", "Member must satisfy enum value set: [" + ", ".join(APP_TYPES) + "]"
+        )
     check_name(p.get("AppName"), "appName")
     if bool(p.get("UserProfileName")) == bool(p.get("SpaceName")):
-        raise ValidationError(message="Exactly one of UserProfileName or SpaceName must be "
-                              "specified.")
+        raise ValidationError(message="Exactly one of UserProfileName or SpaceName must be specified.")
 
 
 def r_create_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
@@ -905,14 +1021,17 @@ def r_create_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
             owner: Any = _space(be, domain_id, p["SpaceName"])
             kind = "Space"
             if p["AppType"] not in SPACE_APP_TYPES:
-                raise ValidationError(message=f"AppType {p['AppType']} is not supported for "
-                                      "spaces. Use JupyterLab or CodeEditor.")
+                raise ValidationError(
+                    message=f"AppType {p['AppType']} is not supported for spaces. Use JupyterLab or CodeEditor."
+                )
         else:
             owner = _profile(be, domain_id, p["UserProfileName"])
             kind = "UserProfile"
         if owner.current_status() != "InService":
-            raise ValidationError(message=f"{kind} {owner.name} is in {owner.current_status()} "
-                                  "status. It must be InService to create an app.")
+            raise ValidationError(
+                message=f"{kind} {owner.name} is in {owner.current_status()} "
+                "status. It must be InService to create an app."
+            )
         key = _app_key(p)
         existing = st["apps"].get(key)
         if existing is not None and existing.current_status() != "Deleted":
@@ -920,8 +1039,17 @@ def r_create_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
                 message=f"Resource Already Exists: App with name {p['AppName']} of type "
                 f"{p['AppType']} already exists. Choose a different name."
             )
-        app = App(be, domain_id, p.get("UserProfileName"), p.get("SpaceName"), p["AppType"],
-                  p["AppName"], p.get("ResourceSpec"), p.get("Tags"), p.get("RecoveryMode"))
+        app = App(
+            be,
+            domain_id,
+            p.get("UserProfileName"),
+            p.get("SpaceName"),
+            p["AppType"],
+            p["AppName"],
+            p.get("ResourceSpec"),
+            p.get("Tags"),
+            p.get("RecoveryMode"),
+        )
         st["apps"][key] = app
         return {"AppArn": app.arn}
 
@@ -963,11 +1091,9 @@ def r_delete_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
         app = _app(be, p)
         status = app.current_status()
         if status == "Deleted":
-            raise ResourceNotFound(message=f"App {app.app_type}/{app.name} has already been "
-                                   "deleted.")
+            raise ResourceNotFound(message=f"App {app.app_type}/{app.name} has already been deleted.")
         if status == "Deleting":
-            raise ResourceInUseException(message=f"App {app.app_type}/{app.name} is already "
-                                         "being deleted.")
+            raise ResourceInUseException(message=f"App {app.app_type}/{app.name} is already being deleted.")
         app.start_delete()
         return None
 
@@ -975,15 +1101,13 @@ def r_delete_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
 def r_create_presigned_domain_url(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
     with _LOCK:
         _check_int_range(p.get("ExpiresInSeconds"), "expiresInSeconds", 5, 300)
-        _check_int_range(p.get("SessionExpirationDurationInSeconds"),
-                         "sessionExpirationDurationInSeconds", 1800, 43200)
+        _check_int_range(p.get("SessionExpirationDurationInSeconds"), "sessionExpirationDurationInSeconds", 1800, 43200)
         domain_id = p.get("DomainId")
         check_name(p.get("UserProfileName"), "userProfileName")
         dom = _get_domain(be, domain_id)
         prof = _profile(be, domain_id, p["UserProfileName"])
         if prof.current_status() == "Deleting":
-            raise ResourceNotFound(message=f"User profile {prof.name} does not exist in domain "
-                                   f"{domain_id}.")
+            raise ResourceNotFound(message=f"User profile {prof.name} does not exist in domain {domain_id}.")
         if p.get("SpaceName"):
             _space(be, domain_id, p["SpaceName"])
         token = secrets.token_urlsafe(48)
@@ -1051,8 +1175,9 @@ ACTIONS: dict[str, Any] = {
 }
 
 
-def call(action: str, params: dict[str, Any], account_id: str = "123456789012",
-         region: str = "us-east-1") -> dict[str, Any]:
+def call(
+    action: str, params: dict[str, Any], account_id: str = "123456789012", region: str = "us-east-1"
+) -> dict[str, Any]:
     """Run a SageMaker action in-process, e.g. from the CloudFormation extension.
 
     ``call("CreateUserProfile", {"DomainId": ..., "UserProfileName": ...})`` -> answer dict.

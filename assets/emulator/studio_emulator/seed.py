@@ -4,6 +4,7 @@
   conflict check to find).
 * ``seed_vpcs(n, region)``: N VPCs with distinct CIDRs, fast, for benchmarks.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -54,20 +55,20 @@ def seed_fixture_region(region: str) -> dict[str, Any]:
     peer_region = "us-west-2"
     peer_ec2 = _ec2(peer_region)
     peer = peer_ec2.create_vpc("10.4.0.0/16", tags=_name(f"partner-{region}", **seed_tag))
-    pcx = ec2.create_vpc_peering_connection(shared, peer,
-                                            tags={"Name": "to-partner", **seed_tag})
+    pcx = ec2.create_vpc_peering_connection(shared, peer, tags={"Name": "to-partner", **seed_tag})
     try:
         peer_ec2.accept_vpc_peering_connection(pcx.id)
     except Exception:
         pass
 
     # Transit gateway with a static route, attached to the legacy VPC.
-    subnet = ec2.create_subnet(legacy.id, "10.2.0.0/24",
-                               availability_zone=f"{region}a")
+    subnet = ec2.create_subnet(legacy.id, "10.2.0.0/24", availability_zone=f"{region}a")
     _tag(ec2, subnet.id, "legacy-analytics-a")
     tgw = ec2.create_transit_gateway("corporate network", tags=_name("corp-tgw", **seed_tag))
     attachment = ec2.create_transit_gateway_vpc_attachment(
-        transit_gateway_id=tgw.id, vpc_id=legacy.id, subnet_ids=[subnet.id],
+        transit_gateway_id=tgw.id,
+        vpc_id=legacy.id,
+        subnet_ids=[subnet.id],
         tags={"Name": "corp-tgw-legacy", **seed_tag},
     )
     route_table_id = tgw.options.get("AssociationDefaultRouteTableId")
@@ -80,8 +81,7 @@ def seed_fixture_region(region: str) -> dict[str, Any]:
         )
     return {
         "region": region,
-        "vpcs": {"legacy-analytics": legacy.id, "shared-services": shared.id,
-                 "default": default.id, "peer": peer.id},
+        "vpcs": {"legacy-analytics": legacy.id, "shared-services": shared.id, "default": default.id, "peer": peer.id},
         "peering_connection": pcx.id,
         "transit_gateway": tgw.id,
         "transit_gateway_attachment": attachment.id,
@@ -107,18 +107,20 @@ def seed_shared_tgw_region(region: str) -> dict[str, Any]:
     seed_tag = {"studio-emulator:seed": "shared-tgw"}
     owner = _ec2(region, TGW_OWNER_ACCOUNT)
     me = _ec2(region)
-    tgw = owner.create_transit_gateway("partner hub (shared through AWS RAM)",
-                                       tags=_name("partner-hub", **seed_tag))
+    tgw = owner.create_transit_gateway("partner hub (shared through AWS RAM)", tags=_name("partner-hub", **seed_tag))
     ec2_tgw.share(tgw, me)
     vpc = me.create_vpc("10.8.0.0/16", tags=_name("branch-office", **seed_tag))
     subnet = me.create_subnet(vpc.id, "10.8.0.0/24", availability_zone=f"{region}a")
     me.create_tags([subnet.id], {"Name": "branch-office-a", **seed_tag})
-    attachment = ec2_tgw.attach_shared(me, tgw, vpc.id, [subnet.id],
-                                       tags={"Name": "branch-office-partner-hub", **seed_tag})
+    attachment = ec2_tgw.attach_shared(
+        me, tgw, vpc.id, [subnet.id], tags={"Name": "branch-office-partner-hub", **seed_tag}
+    )
     route_table_id = tgw.default_route_table.id
-    owner.create_transit_gateway_route(transit_gateway_route_table_id=route_table_id,
-                                       destination_cidr_block="10.9.0.0/16",
-                                       transit_gateway_attachment_id=attachment.id)
+    owner.create_transit_gateway_route(
+        transit_gateway_route_table_id=route_table_id,
+        destination_cidr_block="10.9.0.0/16",
+        transit_gateway_attachment_id=attachment.id,
+    )
     return {
         "region": region,
         "vpc": vpc.id,
@@ -158,8 +160,7 @@ def seed_vpcs(n: int, region: str = "us-east-1", account: str = ACCOUNT_ID) -> d
         if primary in used:
             i += 1
             continue
-        vpc = ec2.create_vpc(primary, tags=_name(f"bench-{i:05d}",
-                                                 **{"studio-emulator:seed": "bench"}))
+        vpc = ec2.create_vpc(primary, tags=_name(f"bench-{i:05d}", **{"studio-emulator:seed": "bench"}))
         if i % 4 == 3:
             secondary = ipaddress.ip_network((int(_SECONDARY.network_address) + (i // 4) * 256, 24))
             ec2.associate_vpc_cidr_block(vpc.id, str(secondary), False)

@@ -1,4 +1,5 @@
 """Builds the WSGI app (control endpoints + request log/faults + moto) and runs it threaded."""
+
 from __future__ import annotations
 
 import importlib
@@ -88,8 +89,11 @@ def build_app() -> Callable:
             return control.handle(environ, start_response)
         if _is_passthrough(path):
             result = moto_app(environ, start_response)
-            if (RESEED_AFTER_RESET is not None and path.rstrip("/") == "/moto-api/reset"
-                    and environ.get("REQUEST_METHOD") == "POST"):
+            if (
+                RESEED_AFTER_RESET is not None
+                and path.rstrip("/") == "/moto-api/reset"
+                and environ.get("REQUEST_METHOD") == "POST"
+            ):
                 try:
                     RESEED_AFTER_RESET()
                 except Exception:  # pragma: no cover - never break a reset
@@ -109,8 +113,7 @@ class _QuietHandler(MotoRequestHandler):
 class EmulatorServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         self.app = build_app()
-        self.httpd: BaseWSGIServer = make_server(host, port, self.app, threaded=True,
-                                                 request_handler=_QuietHandler)
+        self.httpd: BaseWSGIServer = make_server(host, port, self.app, threaded=True, request_handler=_QuietHandler)
         self.httpd.daemon_threads = True  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 
@@ -127,9 +130,9 @@ class EmulatorServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self.httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.2},
-                                        name="studio-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="studio-emulator", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

@@ -230,6 +230,7 @@ Outputs:
   RoleArn: {Value: !GetAtt ExecutionRole.Arn}
 """
 
+
 def check(cond: bool, msg: str) -> None:
     if not cond:
         raise AssertionError(msg)
@@ -277,16 +278,25 @@ def aws():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    kw = dict(endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
-              aws_access_key_id="testing", aws_secret_access_key="testing")
+    kw = dict(
+        endpoint_url=f"http://{host}:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     ec2 = boto3.client("ec2", **kw)
     SETTINGS.pace = 0
     SETTINGS.fail_resources.clear()
     yield SimpleNamespace(
-        host=host, port=port,
-        cf=boto3.client("cloudformation", **kw), ec2=ec2, s3=boto3.client("s3", **kw),
-        iam=boto3.client("iam", **kw), kms=boto3.client("kms", **kw),
-        nfw=boto3.client("network-firewall", **kw), logs=boto3.client("logs", **kw),
+        host=host,
+        port=port,
+        cf=boto3.client("cloudformation", **kw),
+        ec2=ec2,
+        s3=boto3.client("s3", **kw),
+        iam=boto3.client("iam", **kw),
+        kms=boto3.client("kms", **kw),
+        nfw=boto3.client("network-firewall", **kw),
+        logs=boto3.client("logs", **kw),
         default_vpcs={v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]},
         ctx={},
     )
@@ -296,8 +306,13 @@ def aws():
 def test_changeset_create(aws):
     """change set CREATE: every resource listed, REVIEW_IN_PROGRESS"""
     cf, ctx = aws.cf, aws.ctx
-    r = cf.create_change_set(StackName="smoke", ChangeSetName="initial", ChangeSetType="CREATE",
-                             TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])
+    r = cf.create_change_set(
+        StackName="smoke",
+        ChangeSetName="initial",
+        ChangeSetType="CREATE",
+        TemplateBody=TEMPLATE,
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
     ctx["stack_id"] = r["StackId"]
     check(status(cf, "smoke") == "REVIEW_IN_PROGRESS", "stack should be REVIEW_IN_PROGRESS")
     cs = cf.describe_change_set(StackName="smoke", ChangeSetName="initial")
@@ -305,6 +320,7 @@ def test_changeset_create(aws):
     ids = {c["ResourceChange"]["LogicalResourceId"] for c in cs["Changes"]}
     import yaml  # noqa: F401 - moto's loader understands the short tags
     from moto.cloudformation.models import Stack
+
     expected = set(Stack.parse_template(TEMPLATE)["Resources"])
     check(ids == expected, f"change set misses {expected - ids}")
     check(all(c["ResourceChange"]["Action"] == "Add" for c in cs["Changes"]), "all Add")
@@ -320,12 +336,20 @@ def test_execute(aws):
     events, pages = all_events(cf, "smoke")
     ctx["create_events"] = events
     mine = [e for e in events if e.get("ClientRequestToken") == "tok-create-1"]
-    check(all(e.get("ClientRequestToken") == "tok-create-1" for e in events
-              if e["ResourceStatus"] != "REVIEW_IN_PROGRESS"), "every event carries the token")
+    check(
+        all(
+            e.get("ClientRequestToken") == "tok-create-1" for e in events if e["ResourceStatus"] != "REVIEW_IN_PROGRESS"
+        ),
+        "every event carries the token",
+    )
     oldest_first = list(reversed(mine))
     first, last = oldest_first[0], oldest_first[-1]
-    check(first["LogicalResourceId"] == "smoke" and first["ResourceStatus"] == "CREATE_IN_PROGRESS"
-          and first["ResourceStatusReason"] == "User Initiated", f"first event {first}")
+    check(
+        first["LogicalResourceId"] == "smoke"
+        and first["ResourceStatus"] == "CREATE_IN_PROGRESS"
+        and first["ResourceStatusReason"] == "User Initiated",
+        f"first event {first}",
+    )
     check(last["LogicalResourceId"] == "smoke" and last["ResourceStatus"] == "CREATE_COMPLETE", "last event")
     check(len({e["EventId"] for e in events}) == len(events), "unique EventIds")
     for e in events:
@@ -336,17 +360,35 @@ def test_execute(aws):
         per.setdefault(e["LogicalResourceId"], []).append(e["ResourceStatus"])
     check(per["Firewall"][0] == "CREATE_IN_PROGRESS" and per["Firewall"][-1] == "CREATE_COMPLETE", str(per["Firewall"]))
     # dependency order: VPC completes before its subnets start
-    idx = {(e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason")): i for i, e in enumerate(oldest_first)}
-    check(idx[("VPC", "CREATE_COMPLETE", None)] < idx[("FirewallSubnet", "CREATE_IN_PROGRESS", None)], "VPC before subnet")
-    check(idx[("Firewall", "CREATE_COMPLETE", None)] < idx[("NatDefaultRoute", "CREATE_IN_PROGRESS", None)], "firewall before route")
+    idx = {
+        (e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason")): i
+        for i, e in enumerate(oldest_first)
+    }
+    check(
+        idx[("VPC", "CREATE_COMPLETE", None)] < idx[("FirewallSubnet", "CREATE_IN_PROGRESS", None)], "VPC before subnet"
+    )
+    check(
+        idx[("Firewall", "CREATE_COMPLETE", None)] < idx[("NatDefaultRoute", "CREATE_IN_PROGRESS", None)],
+        "firewall before route",
+    )
     check(("Firewall", "CREATE_IN_PROGRESS", "Resource creation Initiated") in idx, "creation initiated event")
-    check(not any(e["LogicalResourceId"] == "smoke" and e["ResourceStatus"] == "REVIEW_IN_PROGRESS"
-                  and e.get("ClientRequestToken") for e in events), "review event has no token")
+    check(
+        not any(
+            e["LogicalResourceId"] == "smoke"
+            and e["ResourceStatus"] == "REVIEW_IN_PROGRESS"
+            and e.get("ClientRequestToken")
+            for e in events
+        ),
+        "review event has no token",
+    )
     res = cf.list_stack_resources(StackName="smoke")["StackResourceSummaries"]
     check(len(res) == len(per) - 1 and all(r["ResourceStatus"] == "CREATE_COMPLETE" for r in res), "list resources")
     outs = {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName="smoke")["Stacks"][0]["Outputs"]}
     ctx["outputs"] = outs
-    check(outs["FirewallEndpointId"].startswith("vpce-") and len(outs["FirewallEndpointId"]) == 22, outs["FirewallEndpointId"])
+    check(
+        outs["FirewallEndpointId"].startswith("vpce-") and len(outs["FirewallEndpointId"]) == 22,
+        outs["FirewallEndpointId"],
+    )
     exports = {e["Name"]: e["Value"] for e in cf.list_exports()["Exports"]}
     check(exports.get("smoke-VpcId") == outs["VpcId"], "export registered")
     check(cf.list_change_sets(StackName="smoke")["Summaries"] == [], "executed change set removed")
@@ -378,11 +420,19 @@ def test_backends(aws):
     check(eps and eps[0]["VpcEndpointType"] == "GatewayLoadBalancer", "firewall vpce exists in ec2")
     fw = nfw.describe_firewall(FirewallName="smoke-firewall")
     sync = fw["FirewallStatus"]["SyncStates"]
-    check(sync["us-east-1a"]["Attachment"]["EndpointId"] == vpce and sync["us-east-1a"]["Attachment"]["Status"] == "READY", str(sync))
+    check(
+        sync["us-east-1a"]["Attachment"]["EndpointId"] == vpce
+        and sync["us-east-1a"]["Attachment"]["Status"] == "READY",
+        str(sync),
+    )
     rg = nfw.describe_rule_group(RuleGroupName="smoke-domains", Type="STATEFUL")
     check(".amazonaws.com" in rg["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"], "domain list")
     fp = nfw.describe_firewall_policy(FirewallPolicyName="smoke-policy")
-    check(fp["FirewallPolicy"]["StatefulRuleGroupReferences"][0]["ResourceArn"] == rg["RuleGroupResponse"]["RuleGroupArn"], "policy refs group")
+    check(
+        fp["FirewallPolicy"]["StatefulRuleGroupReferences"][0]["ResourceArn"]
+        == rg["RuleGroupResponse"]["RuleGroupArn"],
+        "policy refs group",
+    )
     lc = nfw.describe_logging_configuration(FirewallArn=outs["FirewallArn"])
     check(lc["LoggingConfiguration"]["LogDestinationConfigs"][0]["LogType"] == "ALERT", "logging config")
     role = iam.get_role(RoleName="smoke-notebook-role")["Role"]
@@ -402,25 +452,53 @@ def test_backends(aws):
 def test_update_changeset(aws):
     """change set UPDATE: Modify with Replacement; no-change change set FAILS"""
     cf, nfw, logs, ctx = aws.cf, aws.nfw, aws.logs, aws.ctx
-    cf.create_change_set(StackName="smoke", ChangeSetName="same", ChangeSetType="UPDATE",
-                         UsePreviousTemplate=True, Capabilities=["CAPABILITY_NAMED_IAM"])
+    cf.create_change_set(
+        StackName="smoke",
+        ChangeSetName="same",
+        ChangeSetType="UPDATE",
+        UsePreviousTemplate=True,
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
     cs = cf.describe_change_set(StackName="smoke", ChangeSetName="same")
-    check(cs["Status"] == "FAILED" and cs["StatusReason"] == "The submitted information didn't contain changes. Submit different information to create a change set.", str(cs.get("StatusReason")))
+    check(
+        cs["Status"] == "FAILED"
+        and cs["StatusReason"]
+        == "The submitted information didn't contain changes. Submit different information to create a change set.",
+        str(cs.get("StatusReason")),
+    )
     cf.delete_change_set(StackName="smoke", ChangeSetName="same")
-    new = TEMPLATE.replace("RetentionInDays: 30", "RetentionInDays: 90") \
-                  .replace("  StudioSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: studio,",
-                           "  StudioSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: studio apps,") \
-                  .replace("Outputs:", "  ExtraLogs:\n    Type: AWS::Logs::LogGroup\n    Properties: {LogGroupName: /smoke/extra}\nOutputs:")
-    cf.create_change_set(StackName="smoke", ChangeSetName="upd", ChangeSetType="UPDATE", TemplateBody=new,
-                         Parameters=[{"ParameterKey": "AllowedDomain", "ParameterValue": ".example.com"}],
-                         Capabilities=["CAPABILITY_NAMED_IAM"])
+    new = (
+        TEMPLATE.replace("RetentionInDays: 30", "RetentionInDays: 90")
+        .replace(
+            "  StudioSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: studio,",
+            "  StudioSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: studio apps,",
+        )
+        .replace(
+            "Outputs:",
+            "  ExtraLogs:\n    Type: AWS::Logs::LogGroup\n    Properties: {LogGroupName: /smoke/extra}\nOutputs:",
+        )
+    )
+    cf.create_change_set(
+        StackName="smoke",
+        ChangeSetName="upd",
+        ChangeSetType="UPDATE",
+        TemplateBody=new,
+        Parameters=[{"ParameterKey": "AllowedDomain", "ParameterValue": ".example.com"}],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
     cs = cf.describe_change_set(StackName="smoke", ChangeSetName="upd")
     by = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"] for c in cs["Changes"]}
     check(by["ExtraLogs"]["Action"] == "Add", "add")
-    check(by["FirewallLogs"]["Action"] == "Modify" and by["FirewallLogs"]["Replacement"] == "False", str(by["FirewallLogs"]))
+    check(
+        by["FirewallLogs"]["Action"] == "Modify" and by["FirewallLogs"]["Replacement"] == "False",
+        str(by["FirewallLogs"]),
+    )
     check(by["StudioSG"]["Action"] == "Modify" and by["StudioSG"]["Replacement"] == "True", str(by["StudioSG"]))
     check(by["DomainRules"]["Action"] == "Modify", "parameter change -> modify")
-    check(by["StudioSGSelf"]["Action"] == "Modify" and by["StudioSGSelf"]["Replacement"] in ("Conditional", "True"), "dependent modify")
+    check(
+        by["StudioSGSelf"]["Action"] == "Modify" and by["StudioSGSelf"]["Replacement"] in ("Conditional", "True"),
+        "dependent modify",
+    )
     ctx["new_template"] = new
     sg_before = ctx["outputs"]
     del sg_before
@@ -431,7 +509,10 @@ def test_update_changeset(aws):
     kinds = {(e["LogicalResourceId"], e["ResourceStatus"]) for e in upd}
     check(("smoke", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS") in kinds, "cleanup phase")
     check(("StudioSG", "DELETE_COMPLETE") in kinds, "old SG deleted in cleanup")
-    check(("ExtraLogs", "CREATE_COMPLETE") in kinds and ("FirewallLogs", "UPDATE_COMPLETE") in kinds, "add + modify events")
+    check(
+        ("ExtraLogs", "CREATE_COMPLETE") in kinds and ("FirewallLogs", "UPDATE_COMPLETE") in kinds,
+        "add + modify events",
+    )
     rg = nfw.describe_rule_group(RuleGroupName="smoke-domains", Type="STATEFUL")
     check(".example.com" in rg["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"], "rule group updated")
     check(logs.describe_log_groups(logGroupNamePrefix="/smoke/extra")["logGroups"], "extra log group")
@@ -440,26 +521,49 @@ def test_update_changeset(aws):
 def test_update_rollback(aws):
     """failed update rolls back (UPDATE_ROLLBACK_COMPLETE)"""
     cf, logs, ctx = aws.cf, aws.logs, aws.ctx
-    new = ctx["new_template"].replace("Outputs:", "  MoreLogs:\n    Type: AWS::Logs::LogGroup\n    Properties: {LogGroupName: /smoke/more}\nOutputs:")
+    new = ctx["new_template"].replace(
+        "Outputs:", "  MoreLogs:\n    Type: AWS::Logs::LogGroup\n    Properties: {LogGroupName: /smoke/more}\nOutputs:"
+    )
     new = new.replace("RetentionInDays: 90", "RetentionInDays: 7")
-    SETTINGS.fail_resources["FirewallLogs"] = "Resource handler returned message: \"Injected\""
+    SETTINGS.fail_resources["FirewallLogs"] = 'Resource handler returned message: "Injected"'
     try:
-        cf.update_stack(StackName="smoke", TemplateBody=new, UsePreviousTemplate=False,
-                        Parameters=[{"ParameterKey": "AllowedDomain", "UsePreviousValue": True}],
-                        Capabilities=["CAPABILITY_NAMED_IAM"], ClientRequestToken="tok-update-2")
+        cf.update_stack(
+            StackName="smoke",
+            TemplateBody=new,
+            UsePreviousTemplate=False,
+            Parameters=[{"ParameterKey": "AllowedDomain", "UsePreviousValue": True}],
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+            ClientRequestToken="tok-update-2",
+        )
         check(wait_status(cf, "smoke") == "UPDATE_ROLLBACK_COMPLETE", status(cf, "smoke"))
     finally:
         SETTINGS.fail_resources.clear()
     events, _ = all_events(cf, "smoke")
     mine = list(reversed([e for e in events if e.get("ClientRequestToken") == "tok-update-2"]))
     seq = [e["ResourceStatus"] for e in mine if e["LogicalResourceId"] == "smoke"]
-    check(seq == ["UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
-                  "UPDATE_ROLLBACK_COMPLETE"], str(seq))
-    check(any(e["LogicalResourceId"] == "FirewallLogs" and e["ResourceStatus"] == "UPDATE_FAILED" for e in mine), "UPDATE_FAILED")
-    check(not logs.describe_log_groups(logGroupNamePrefix="/smoke/more")["logGroups"], "added resource removed on rollback")
+    check(
+        seq
+        == [
+            "UPDATE_IN_PROGRESS",
+            "UPDATE_ROLLBACK_IN_PROGRESS",
+            "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+            "UPDATE_ROLLBACK_COMPLETE",
+        ],
+        str(seq),
+    )
+    check(
+        any(e["LogicalResourceId"] == "FirewallLogs" and e["ResourceStatus"] == "UPDATE_FAILED" for e in mine),
+        "UPDATE_FAILED",
+    )
+    check(
+        not logs.describe_log_groups(logGroupNamePrefix="/smoke/more")["logGroups"],
+        "added resource removed on rollback",
+    )
     # CancelUpdateStack / ContinueUpdateRollback must answer, not crash
-    for call in (lambda: cf.cancel_update_stack(StackName="smoke"),
-                 lambda: cf.continue_update_rollback(StackName="smoke")):
+    for call in (
+        lambda: cf.cancel_update_stack(StackName="smoke"),
+        lambda: cf.continue_update_rollback(StackName="smoke"),
+    ):
         try:
             call()
         except ClientError as e:
@@ -499,8 +603,14 @@ def test_delete(aws):
     check(wait_status(cf, stack_id) == "DELETE_COMPLETE", status(cf, stack_id))
     events, _ = all_events(cf, stack_id)
     mine = [e for e in events if e.get("ClientRequestToken") == "tok-delete-1"]
-    check(mine[0]["ResourceStatus"] == "DELETE_COMPLETE" and mine[0]["LogicalResourceId"] == "smoke", "delete complete newest")
-    check(any(e["LogicalResourceId"] == "Firewall" and e["ResourceStatus"] == "DELETE_COMPLETE" for e in mine), "firewall deleted")
+    check(
+        mine[0]["ResourceStatus"] == "DELETE_COMPLETE" and mine[0]["LogicalResourceId"] == "smoke",
+        "delete complete newest",
+    )
+    check(
+        any(e["LogicalResourceId"] == "Firewall" and e["ResourceStatus"] == "DELETE_COMPLETE" for e in mine),
+        "firewall deleted",
+    )
     _assert_clean(aws, outs)
     try:
         cf.describe_stacks(StackName="smoke")
@@ -512,21 +622,31 @@ def test_delete(aws):
 def test_create_rollback(aws):
     """injected create failure rolls back in reverse order"""
     cf = aws.cf
-    SETTINGS.fail_resources["NatGateway"] = "Resource handler returned message: \"NAT gateway quota exceeded\""
+    SETTINGS.fail_resources["NatGateway"] = 'Resource handler returned message: "NAT gateway quota exceeded"'
     try:
-        sid = cf.create_stack(StackName="smoke-fail", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"],
-                              ClientRequestToken="tok-fail-1")["StackId"]
+        sid = cf.create_stack(
+            StackName="smoke-fail",
+            TemplateBody=TEMPLATE,
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+            ClientRequestToken="tok-fail-1",
+        )["StackId"]
         check(wait_status(cf, "smoke-fail") == "ROLLBACK_COMPLETE", status(cf, "smoke-fail"))
     finally:
         SETTINGS.fail_resources.clear()
     events, _ = all_events(cf, sid)
     old = list(reversed(events))
-    stack_seq = [(e["ResourceStatus"], e.get("ResourceStatusReason")) for e in old if e["LogicalResourceId"] == "smoke-fail"]
+    stack_seq = [
+        (e["ResourceStatus"], e.get("ResourceStatusReason")) for e in old if e["LogicalResourceId"] == "smoke-fail"
+    ]
     check(stack_seq[0] == ("CREATE_IN_PROGRESS", "User Initiated"), str(stack_seq))
     check(stack_seq[-1][0] == "ROLLBACK_COMPLETE", str(stack_seq))
     rb = [r for s, r in stack_seq if s == "ROLLBACK_IN_PROGRESS"][0]
-    check(rb.startswith("The following resource(s) failed to create: [") and "NatGateway" in rb
-          and rb.endswith("Rollback requested by user."), rb)
+    check(
+        rb.startswith("The following resource(s) failed to create: [")
+        and "NatGateway" in rb
+        and rb.endswith("Rollback requested by user."),
+        rb,
+    )
     nat = [e for e in old if e["LogicalResourceId"] == "NatGateway" and e["ResourceStatus"] == "CREATE_FAILED"]
     check(nat and "quota exceeded" in nat[0]["ResourceStatusReason"], "CREATE_FAILED reason")
     pos = {}
@@ -550,15 +670,18 @@ def test_failure_modes(aws):
     cf, s3 = aws.cf, aws.s3
     SETTINGS.fail_resources["DataBucketPolicy"] = "Policy has invalid resource"
     try:
-        cf.create_stack(StackName="keep", TemplateBody=TEMPLATE, DisableRollback=True, Capabilities=["CAPABILITY_NAMED_IAM"])
+        cf.create_stack(
+            StackName="keep", TemplateBody=TEMPLATE, DisableRollback=True, Capabilities=["CAPABILITY_NAMED_IAM"]
+        )
         check(wait_status(cf, "keep") == "CREATE_FAILED", status(cf, "keep"))
         s = cf.describe_stacks(StackName="keep")["Stacks"][0]
         check("DataBucketPolicy" in s.get("StackStatusReason", ""), str(s.get("StackStatusReason")))
         check(s3.list_buckets()["Buckets"], "resources kept")
         cf.delete_stack(StackName="keep")
         wait_status(cf, s["StackId"])
-        sid = cf.create_stack(StackName="gone", TemplateBody=TEMPLATE, OnFailure="DELETE",
-                              Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+        sid = cf.create_stack(
+            StackName="gone", TemplateBody=TEMPLATE, OnFailure="DELETE", Capabilities=["CAPABILITY_NAMED_IAM"]
+        )["StackId"]
         check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
     finally:
         SETTINGS.fail_resources.clear()
@@ -571,8 +694,12 @@ def test_paced(aws):
     SETTINGS.pace = 0.02
     try:
         t0 = time.monotonic()
-        sid = cf.create_stack(StackName="paced", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"],
-                              ClientRequestToken="tok-paced")["StackId"]
+        sid = cf.create_stack(
+            StackName="paced",
+            TemplateBody=TEMPLATE,
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+            ClientRequestToken="tok-paced",
+        )["StackId"]
         check(time.monotonic() - t0 < 2, "CreateStack returned immediately")
         check(status(cf, "paced") == "CREATE_IN_PROGRESS", "in progress")
         counts, saw_pending, both = [], False, False
@@ -598,7 +725,9 @@ def test_paced(aws):
         check(status(cf, sid) == "DELETE_IN_PROGRESS", "delete async")
         check(wait_status(cf, sid, 60) == "DELETE_COMPLETE", status(cf, sid))
         # delete during create: cancels, rolls back, deletes
-        sid2 = cf.create_stack(StackName="paced2", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+        sid2 = cf.create_stack(StackName="paced2", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])[
+            "StackId"
+        ]
         time.sleep(1.0)
         cf.delete_stack(StackName="paced2")
         deadline = time.monotonic() + 60
@@ -614,8 +743,9 @@ def test_paced(aws):
 def test_review_delete(aws):
     """REVIEW_IN_PROGRESS stack can be deleted"""
     cf = aws.cf
-    sid = cf.create_change_set(StackName="review", ChangeSetName="cs1", ChangeSetType="CREATE",
-                               TemplateBody=TEMPLATE)["StackId"]
+    sid = cf.create_change_set(StackName="review", ChangeSetName="cs1", ChangeSetType="CREATE", TemplateBody=TEMPLATE)[
+        "StackId"
+    ]
     cf.delete_stack(StackName="review")
     check(status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
 
@@ -624,10 +754,16 @@ def test_real(aws):
     """real template (assets/cloudformation/studio-environment.yaml) deploys and deletes"""
     cf, ec2 = aws.cf, aws.ec2
     body = open(REAL_TEMPLATE, encoding="utf-8").read()
-    r = cf.create_change_set(StackName="studio-env", ChangeSetName="deploy", ChangeSetType="CREATE",
-                             TemplateBody=body, Capabilities=["CAPABILITY_NAMED_IAM", "CAPABILITY_IAM"])
+    r = cf.create_change_set(
+        StackName="studio-env",
+        ChangeSetName="deploy",
+        ChangeSetType="CREATE",
+        TemplateBody=body,
+        Capabilities=["CAPABILITY_NAMED_IAM", "CAPABILITY_IAM"],
+    )
     cs = cf.describe_change_set(ChangeSetName=r["Id"])
     from moto.cloudformation.models import Stack
+
     n = len(Stack.parse_template(body)["Resources"])
     check(len(cs["Changes"]) == n, f"{len(cs['Changes'])} changes for {n} resources")
     cf.execute_change_set(ChangeSetName=r["Id"], ClientRequestToken="tok-real")
@@ -639,7 +775,9 @@ def test_real(aws):
                 print("    ", e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason"))
     check(st == "CREATE_COMPLETE", st)
     check(pages >= 2, f"expected several event pages, got {pages}")
-    outs = {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName="studio-env")["Stacks"][0]["Outputs"]}
+    outs = {
+        o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName="studio-env")["Stacks"][0]["Outputs"]
+    }
     vpce = outs.get("FirewallEndpointId")
     rts = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [outs["VpcId"]]}])["RouteTables"]
     to_fw = [r for rt in rts for r in rt["Routes"] if r.get("GatewayId") == vpce]
@@ -654,8 +792,10 @@ def test_package():
     """package: studio_emulator is a regular package (__init__.py)"""
     import studio_emulator
 
-    check(getattr(studio_emulator, "__file__", None) and studio_emulator.__file__.endswith("__init__.py"),
-          f"studio_emulator.__file__ = {getattr(studio_emulator, '__file__', None)}")
+    check(
+        getattr(studio_emulator, "__file__", None) and studio_emulator.__file__.endswith("__init__.py"),
+        f"studio_emulator.__file__ = {getattr(studio_emulator, '__file__', None)}",
+    )
 
 
 def _real_body():
@@ -671,11 +811,14 @@ def test_real_other_project(aws):
     cf, s3, kms = aws.cf, aws.s3, aws.kms
     for name, params in (("studio-default", []), ("studio-other", _params(ProjectName="other-proj"))):
         project = "other-proj" if params else "sagemaker-studio-vpc"
-        sid = cf.create_stack(StackName=name, TemplateBody=_real_body(), Parameters=params,
-                              Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+        sid = cf.create_stack(
+            StackName=name, TemplateBody=_real_body(), Parameters=params, Capabilities=["CAPABILITY_NAMED_IAM"]
+        )["StackId"]
         check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
-        res = {r["LogicalResourceId"]: r["PhysicalResourceId"]
-               for r in cf.list_stack_resources(StackName=sid)["StackResourceSummaries"]}
+        res = {
+            r["LogicalResourceId"]: r["PhysicalResourceId"]
+            for r in cf.list_stack_resources(StackName=sid)["StackResourceSummaries"]
+        }
         for key_lid in ("S3KmsKey", "StudioKmsKey"):
             tags = kms.list_resource_tags(KeyId=res[key_lid])["Tags"]
             check({"TagKey": "Project", "TagValue": project} in tags, f"{key_lid} tags {tags}")
@@ -685,8 +828,11 @@ def test_real_other_project(aws):
         cf.delete_stack(StackName=sid, ClientRequestToken=f"tok-del-{name}")
         check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
         events, _ = all_events(cf, sid)
-        bad = [(e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason"))
-               for e in events if "FAILED" in e["ResourceStatus"]]
+        bad = [
+            (e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason"))
+            for e in events
+            if "FAILED" in e["ResourceStatus"]
+        ]
         check(not bad, f"failures: {bad}")
         gone = {e["LogicalResourceId"] for e in events if e["ResourceStatus"] == "DELETE_COMPLETE"}
         check({"S3KmsKeyAlias", "StudioKmsKeyAlias"} <= gone, "aliases DELETE_COMPLETE")
@@ -707,22 +853,30 @@ def test_param_validation(aws):
     body = _real_body()
     cases = [
         (_params(Bogus="x"), "Parameters: [Bogus] do not exist in the template"),
-        (_params(ProjectName="Bad_Name"), "Parameter 'ProjectName' failed to satisfy constraint: must be 3-50 characters"),
+        (
+            _params(ProjectName="Bad_Name"),
+            "Parameter 'ProjectName' failed to satisfy constraint: must be 3-50 characters",
+        ),
         (_params(ProjectName="ab"), "Parameter 'ProjectName' failed to satisfy constraint: "),
         (_params(VpcCIDR="10.2.0.0/8"), "Parameter 'VpcCIDR' failed to satisfy constraint: must be an IPv4 CIDR"),
-        (_params(AllowedDomains=".amazonaws.com,https://pypi.org"),
-         "Parameter 'AllowedDomains' failed to satisfy constraint: each entry must be a domain name"),
+        (
+            _params(AllowedDomains=".amazonaws.com,https://pypi.org"),
+            "Parameter 'AllowedDomains' failed to satisfy constraint: each entry must be a domain name",
+        ),
         (_params(AllowedDomains=".pypi.org,.pythonhosted.org"), "AllowedDomains must contain .amazonaws.com"),
         (_params(NATGatewaySubnetCIDR="10.2.1.0/24"), "FirewallSubnetCIDR and NATGatewaySubnetCIDR must differ."),
         (_params(AvailabilityZone="mars-1"), "Parameter 'AvailabilityZone' failed to satisfy constraint"),
     ]
     for params, want in cases:
-        for call, kw in ((cf.create_stack, {"StackName": "pv"}),
-                         (cf.create_change_set, {"StackName": "pv", "ChangeSetName": "c1", "ChangeSetType": "CREATE"})):
+        for call, kw in (
+            (cf.create_stack, {"StackName": "pv"}),
+            (cf.create_change_set, {"StackName": "pv", "ChangeSetName": "c1", "ChangeSetType": "CREATE"}),
+        ):
             code, msg = _error(call, TemplateBody=body, Parameters=params, **kw)
             check(code == "ValidationError" and msg.startswith(want), f"{params}: {code} {msg}")
-    check(not [s for s in cf.list_stacks()["StackSummaries"] if s["StackName"] == "pv"],
-          "a rejected stack must not exist")
+    check(
+        not [s for s in cf.list_stacks()["StackSummaries"] if s["StackName"] == "pv"], "a rejected stack must not exist"
+    )
     # list elements are space trimmed; a valid list passes the pattern and the rule
     tpl = """
 Parameters:
@@ -763,26 +917,42 @@ Resources:
     for params, want in small:
         code, msg = _error(cf.create_stack, StackName="pv2", TemplateBody=tpl, Parameters=params)
         check(code == "ValidationError" and msg == want, f"{params}: {code} {msg!r} != {want!r}")
-    code, msg = _error(cf.create_stack, StackName="pv2", Parameters=_params(Req="x"),
-                       TemplateBody="Resources:\n  Logs: {Type: AWS::Logs::LogGroup}\n")
+    code, msg = _error(
+        cf.create_stack,
+        StackName="pv2",
+        Parameters=_params(Req="x"),
+        TemplateBody="Resources:\n  Logs: {Type: AWS::Logs::LogGroup}\n",
+    )
     check(msg == "Parameter values specified for a template which does not require them.", msg)
-    sid = cf.create_stack(StackName="pv2", TemplateBody=tpl,
-                          Parameters=_params(Req="x", Env="prod", Num="10", Zones=" a , b "))["StackId"]
+    sid = cf.create_stack(
+        StackName="pv2", TemplateBody=tpl, Parameters=_params(Req="x", Env="prod", Num="10", Zones=" a , b ")
+    )["StackId"]
     check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
-    code, msg = _error(cf.update_stack, StackName="pv2", UsePreviousTemplate=True,
-                       Parameters=_params(Req="x", Env="prod", Num="5"))
+    code, msg = _error(
+        cf.update_stack, StackName="pv2", UsePreviousTemplate=True, Parameters=_params(Req="x", Env="prod", Num="5")
+    )
     check(msg == "prod needs Num 9 or 10", f"update: {msg}")
-    code, msg = _error(cf.update_stack, StackName="pv2", UsePreviousTemplate=True,
-                       Parameters=_params(Req="x", Bogus="1"))
+    code, msg = _error(
+        cf.update_stack, StackName="pv2", UsePreviousTemplate=True, Parameters=_params(Req="x", Bogus="1")
+    )
     check(msg == "Parameters: [Bogus] do not exist in the template", f"update: {msg}")
-    code, msg = _error(cf.create_change_set, StackName="pv2", ChangeSetName="u1", UsePreviousTemplate=True,
-                       Parameters=[{"ParameterKey": "Req", "UsePreviousValue": True},
-                                   {"ParameterKey": "Num", "ParameterValue": "99"}])
+    code, msg = _error(
+        cf.create_change_set,
+        StackName="pv2",
+        ChangeSetName="u1",
+        UsePreviousTemplate=True,
+        Parameters=[{"ParameterKey": "Req", "UsePreviousValue": True}, {"ParameterKey": "Num", "ParameterValue": "99"}],
+    )
     check(msg == "Parameter 'Num' must be a number not greater than 10", f"change set: {msg}")
-    cf.update_stack(StackName="pv2", UsePreviousTemplate=True,
-                    Parameters=[{"ParameterKey": "Req", "UsePreviousValue": True},
-                                {"ParameterKey": "Env", "UsePreviousValue": True},
-                                {"ParameterKey": "Num", "ParameterValue": "9"}])
+    cf.update_stack(
+        StackName="pv2",
+        UsePreviousTemplate=True,
+        Parameters=[
+            {"ParameterKey": "Req", "UsePreviousValue": True},
+            {"ParameterKey": "Env", "UsePreviousValue": True},
+            {"ParameterKey": "Num", "ParameterValue": "9"},
+        ],
+    )
     check(wait_status(cf, sid) in ("UPDATE_COMPLETE",), status(cf, sid))
     cf.delete_stack(StackName=sid)
     check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
@@ -794,25 +964,52 @@ def test_validate_template(aws):
     body = _real_body()
     vt = cf.validate_template(TemplateBody=body)
     params = {p["ParameterKey"]: p for p in vt["Parameters"]}
-    check(list(params) == ["ProjectName", "VpcCIDR", "FirewallSubnetCIDR", "NATGatewaySubnetCIDR",
-                           "SageMakerStudioSubnetCIDR", "AllowedDomains", "AvailabilityZone"], str(list(params)))
-    check(params["ProjectName"]["DefaultValue"] == "sagemaker-studio-vpc" and params["ProjectName"]["NoEcho"] is False
-          and params["ProjectName"]["Description"].startswith("Prefix for resource names"), str(params["ProjectName"]))
+    check(
+        list(params)
+        == [
+            "ProjectName",
+            "VpcCIDR",
+            "FirewallSubnetCIDR",
+            "NATGatewaySubnetCIDR",
+            "SageMakerStudioSubnetCIDR",
+            "AllowedDomains",
+            "AvailabilityZone",
+        ],
+        str(list(params)),
+    )
+    check(
+        params["ProjectName"]["DefaultValue"] == "sagemaker-studio-vpc"
+        and params["ProjectName"]["NoEcho"] is False
+        and params["ProjectName"]["Description"].startswith("Prefix for resource names"),
+        str(params["ProjectName"]),
+    )
     check(params["AvailabilityZone"]["DefaultValue"] == "", "empty default is kept")
     check(vt["Description"].startswith("studio-tui: private VPC"), vt.get("Description"))
     check(vt["Capabilities"] == ["CAPABILITY_NAMED_IAM"] and "AWS::IAM::Role" in vt["CapabilitiesReason"], str(vt))
-    small = cf.validate_template(TemplateBody="Parameters:\n  P: {Type: String, NoEcho: true}\n"
-                                              "Resources:\n  L: {Type: AWS::Logs::LogGroup}\n")
+    small = cf.validate_template(
+        TemplateBody="Parameters:\n  P: {Type: String, NoEcho: true}\nResources:\n  L: {Type: AWS::Logs::LogGroup}\n"
+    )
     check(small["Parameters"] == [{"ParameterKey": "P", "NoEcho": True}] and not small.get("Capabilities"), str(small))
     gts = cf.get_template_summary(TemplateBody=body)
     gp = {p["ParameterKey"]: p for p in gts["Parameters"]}
-    check(gp["AllowedDomains"]["ParameterType"] == "CommaDelimitedList"
-          and gp["AllowedDomains"]["DefaultValue"] == ".amazonaws.com,.pypi.org,.pythonhosted.org", str(gp["AllowedDomains"]))
-    check(len(gts["ResourceTypes"]) == len(set(gts["ResourceTypes"])) and "AWS::KMS::Alias" in gts["ResourceTypes"],
-          str(gts["ResourceTypes"]))
-    check(gts["Version"] == "2010-09-09" and "ParameterGroups" in json.loads(gts["Metadata"])["AWS::CloudFormation::Interface"],
-          "version / metadata")
-    code, msg = _error(cf.validate_template, TemplateBody="Parameters:\n  P: {Default: x}\nResources:\n  L: {Type: AWS::Logs::LogGroup}\n")
+    check(
+        gp["AllowedDomains"]["ParameterType"] == "CommaDelimitedList"
+        and gp["AllowedDomains"]["DefaultValue"] == ".amazonaws.com,.pypi.org,.pythonhosted.org",
+        str(gp["AllowedDomains"]),
+    )
+    check(
+        len(gts["ResourceTypes"]) == len(set(gts["ResourceTypes"])) and "AWS::KMS::Alias" in gts["ResourceTypes"],
+        str(gts["ResourceTypes"]),
+    )
+    check(
+        gts["Version"] == "2010-09-09"
+        and "ParameterGroups" in json.loads(gts["Metadata"])["AWS::CloudFormation::Interface"],
+        "version / metadata",
+    )
+    code, msg = _error(
+        cf.validate_template,
+        TemplateBody="Parameters:\n  P: {Default: x}\nResources:\n  L: {Type: AWS::Logs::LogGroup}\n",
+    )
     check(code == "ValidationError" and "Type" in msg, msg)
 
 
@@ -822,39 +1019,66 @@ def test_template_url(aws):
     body = _real_body()
     big = body + "\n# padding to exceed the TemplateBody limit\n" + "#" * 60 + ("\n#" + "x" * 70) * 160 + "\n"
     check(len(big.encode()) > 51200, f"padded template is only {len(big.encode())} bytes")
-    for call, kw in ((cf.create_stack, {"StackName": "big"}), (cf.validate_template, {}),
-                     (cf.create_change_set, {"StackName": "big", "ChangeSetName": "c", "ChangeSetType": "CREATE"}),
-                     (cf.get_template_summary, {})):
+    for call, kw in (
+        (cf.create_stack, {"StackName": "big"}),
+        (cf.validate_template, {}),
+        (cf.create_change_set, {"StackName": "big", "ChangeSetName": "c", "ChangeSetType": "CREATE"}),
+        (cf.get_template_summary, {}),
+    ):
         code, msg = _error(call, TemplateBody=big, **kw)
-        check(code == "ValidationError" and msg.startswith("1 validation error detected: Value '")
-              and msg.endswith("' at 'templateBody' failed to satisfy constraint: Member must have length less "
-                               "than or equal to 51200"), f"{code} {msg[:80]}...{msg[-120:]}")
+        check(
+            code == "ValidationError"
+            and msg.startswith("1 validation error detected: Value '")
+            and msg.endswith(
+                "' at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200"
+            ),
+            f"{code} {msg[:80]}...{msg[-120:]}",
+        )
     s3.create_bucket(Bucket="studio-tui-staging")
     s3.put_object(Bucket="studio-tui-staging", Key="templates/studio env.yaml", Body=big.encode())
     key = "templates/studio%20env.yaml"
-    urls = [f"https://studio-tui-staging.s3.amazonaws.com/{key}",
-            f"https://s3.us-east-1.amazonaws.com/studio-tui-staging/{key}",
-            f"https://studio-tui-staging.s3.us-east-1.amazonaws.com/{key}",
-            f"http://{host}:{port}/studio-tui-staging/{key}"]
+    urls = [
+        f"https://studio-tui-staging.s3.amazonaws.com/{key}",
+        f"https://s3.us-east-1.amazonaws.com/studio-tui-staging/{key}",
+        f"https://studio-tui-staging.s3.us-east-1.amazonaws.com/{key}",
+        f"http://{host}:{port}/studio-tui-staging/{key}",
+    ]
     for url in urls:
         vt = cf.validate_template(TemplateURL=url)
         check(len(vt["Parameters"]) == 7, f"{url}: {vt['Parameters']}")
         check(len(cf.get_template_summary(TemplateURL=url)["Parameters"]) == 7, url)
     code, msg = _error(cf.validate_template, TemplateURL=f"http://{host}:{port}/studio-tui-staging/missing.yaml")
     check(code == "ValidationError" and "does not exist" in msg, msg)
-    sid = cf.create_stack(StackName="big", TemplateURL=urls[0], Parameters=_params(ProjectName="big-proj"),
-                          Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+    sid = cf.create_stack(
+        StackName="big",
+        TemplateURL=urls[0],
+        Parameters=_params(ProjectName="big-proj"),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )["StackId"]
     check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
-    cf.update_stack(StackName="big", TemplateURL=urls[3],
-                    Parameters=_params(ProjectName="big-proj", AllowedDomains=".amazonaws.com,.github.com"),
-                    Capabilities=["CAPABILITY_NAMED_IAM"])
+    cf.update_stack(
+        StackName="big",
+        TemplateURL=urls[3],
+        Parameters=_params(ProjectName="big-proj", AllowedDomains=".amazonaws.com,.github.com"),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
     check(wait_status(cf, sid) == "UPDATE_COMPLETE", status(cf, sid))
-    r = cf.create_change_set(StackName="big", ChangeSetName="again", TemplateURL=urls[2],
-                             Parameters=_params(ProjectName="big-proj"), Capabilities=["CAPABILITY_NAMED_IAM"])
+    r = cf.create_change_set(
+        StackName="big",
+        ChangeSetName="again",
+        TemplateURL=urls[2],
+        Parameters=_params(ProjectName="big-proj"),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
     cs = cf.describe_change_set(ChangeSetName=r["Id"])
     check(cs["Status"] == "CREATE_COMPLETE" and cs["Changes"], f"{cs['Status']} {cs.get('StatusReason')}")
-    code, msg = _error(cf.create_change_set, StackName="big", ChangeSetName="bad", TemplateURL=urls[1],
-                       Parameters=_params(ProjectName="Big_Proj"))
+    code, msg = _error(
+        cf.create_change_set,
+        StackName="big",
+        ChangeSetName="bad",
+        TemplateURL=urls[1],
+        Parameters=_params(ProjectName="Big_Proj"),
+    )
     check(msg.startswith("Parameter 'ProjectName' failed to satisfy constraint"), msg)
     check(cf.get_template(StackName="big")["TemplateBody"] == big, "stack keeps the S3 template")
     cf.delete_stack(StackName=sid)
@@ -887,8 +1111,7 @@ def _res(aws, stack, lid):
 
 
 def test_delete_failed(aws):
-    """stack delete fails like AWS: DELETE_FAILED reasons, dependencies kept, retry, RetainResources
-    """
+    """stack delete fails like AWS: DELETE_FAILED reasons, dependencies kept, retry, RetainResources"""
     cf, ec2, s3, kms = aws.cf, aws.ec2, aws.s3, aws.kms
     import datetime as dt
 
@@ -896,46 +1119,73 @@ def test_delete_failed(aws):
     check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
     code, msg = _error(cf.delete_stack, StackName=sid, RetainResources=["DataBucket"])
     check(code == "ValidationError" and "DELETE_FAILED" in msg, f"RetainResources on a live stack: {msg}")
-    ids = {lid: _res(aws, sid, lid)["PhysicalResourceId"] for lid in
-           ("Vpc", "Subnet", "Sg", "DataBucket", "LogsBucket", "Key", "KeptKey")}
+    ids = {
+        lid: _res(aws, sid, lid)["PhysicalResourceId"]
+        for lid in ("Vpc", "Subnet", "Sg", "DataBucket", "LogsBucket", "Key", "KeptKey")
+    }
     s3.put_object(Bucket=ids["DataBucket"], Key="keep/me.csv", Body=b"1")
     # what SageMaker leaves: an interface using the group in the subnet, a group referencing it
-    eni = ec2.create_network_interface(SubnetId=ids["Subnet"], Groups=[ids["Sg"]])["NetworkInterface"]["NetworkInterfaceId"]
+    eni = ec2.create_network_interface(SubnetId=ids["Subnet"], Groups=[ids["Sg"]])["NetworkInterface"][
+        "NetworkInterfaceId"
+    ]
     other = ec2.create_security_group(GroupName="outside", Description="x", VpcId=ids["Vpc"])["GroupId"]
     perm = [{"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049, "UserIdGroupPairs": [{"GroupId": ids["Sg"]}]}]
     ec2.authorize_security_group_egress(GroupId=other, IpPermissions=perm)
     cf.delete_stack(StackName=sid, ClientRequestToken="tok-df-1")
     check(wait_status(cf, sid) == "DELETE_FAILED", status(cf, sid))
     st = cf.describe_stacks(StackName=sid)["Stacks"][0]
-    check(st["StackStatusReason"] == "The following resource(s) failed to delete: [DataBucket, Sg, Subnet]. ",
-          st.get("StackStatusReason"))
+    check(
+        st["StackStatusReason"] == "The following resource(s) failed to delete: [DataBucket, Sg, Subnet]. ",
+        st.get("StackStatusReason"),
+    )
     r = _res(aws, sid, "DataBucket")
-    check(r["ResourceStatus"] == "DELETE_FAILED" and r["ResourceStatusReason"].startswith(
-        'Resource handler returned message: "The bucket you tried to delete is not empty (Service: S3, '
-        'Status Code: 409, Request ID: ') and "HandlerErrorCode: GeneralServiceException)" in r["ResourceStatusReason"],
-        r.get("ResourceStatusReason"))
+    check(
+        r["ResourceStatus"] == "DELETE_FAILED"
+        and r["ResourceStatusReason"].startswith(
+            'Resource handler returned message: "The bucket you tried to delete is not empty (Service: S3, '
+            "Status Code: 409, Request ID: "
+        )
+        and "HandlerErrorCode: GeneralServiceException)" in r["ResourceStatusReason"],
+        r.get("ResourceStatusReason"),
+    )
     r = _res(aws, sid, "Subnet")
-    check(r["ResourceStatus"] == "DELETE_FAILED" and r["ResourceStatusReason"].startswith(
-        f'Resource handler returned message: "The subnet \'{ids["Subnet"]}\' has dependencies and cannot be '
-        "deleted. (Service: Ec2, Status Code: 400, Request ID: ") and r["ResourceStatusReason"].endswith(
-        "HandlerErrorCode: InvalidRequest)"), r.get("ResourceStatusReason"))
+    check(
+        r["ResourceStatus"] == "DELETE_FAILED"
+        and r["ResourceStatusReason"].startswith(
+            f"Resource handler returned message: \"The subnet '{ids['Subnet']}' has dependencies and cannot be "
+            "deleted. (Service: Ec2, Status Code: 400, Request ID: "
+        )
+        and r["ResourceStatusReason"].endswith("HandlerErrorCode: InvalidRequest)"),
+        r.get("ResourceStatusReason"),
+    )
     r = _res(aws, sid, "Sg")
-    check(r["ResourceStatus"] == "DELETE_FAILED" and r["ResourceStatusReason"].startswith(
-        f"resource {ids['Sg']} has a dependent object (Service: Ec2, Status Code: 400, Request ID: "),
-        r.get("ResourceStatusReason"))
-    check(_res(aws, sid, "Vpc")["ResourceStatus"] == "CREATE_COMPLETE", "the VPC (needed by the failed ones) is not attempted")
+    check(
+        r["ResourceStatus"] == "DELETE_FAILED"
+        and r["ResourceStatusReason"].startswith(
+            f"resource {ids['Sg']} has a dependent object (Service: Ec2, Status Code: 400, Request ID: "
+        ),
+        r.get("ResourceStatusReason"),
+    )
+    check(
+        _res(aws, sid, "Vpc")["ResourceStatus"] == "CREATE_COMPLETE",
+        "the VPC (needed by the failed ones) is not attempted",
+    )
     check(any(v["VpcId"] == ids["Vpc"] for v in ec2.describe_vpcs()["Vpcs"]), "VPC still there")
     check(_res(aws, sid, "LogsBucket")["ResourceStatus"] == "DELETE_COMPLETE", "independent resources are deleted")
     check(_res(aws, sid, "KeptKey")["ResourceStatus"] == "DELETE_SKIPPED", "DeletionPolicy Retain: DELETE_SKIPPED")
     md = kms.describe_key(KeyId=ids["Key"])["KeyMetadata"]
     days = (md["DeletionDate"] - dt.datetime.now(dt.timezone.utc)).total_seconds() / 86400
-    check(md["KeyState"] == "PendingDeletion" and 8.9 < days <= 9.01 and not md["Enabled"],
-          f"deleted key PendingDeletion with PendingWindowInDays 9 ({md['KeyState']}, {days:.2f} days)")
+    check(
+        md["KeyState"] == "PendingDeletion" and 8.9 < days <= 9.01 and not md["Enabled"],
+        f"deleted key PendingDeletion with PendingWindowInDays 9 ({md['KeyState']}, {days:.2f} days)",
+    )
     kept = kms.describe_key(KeyId=ids["KeptKey"])["KeyMetadata"]
     check(kept["KeyState"] == "Enabled" and kept["Enabled"], f"retained key {kept['KeyState']}")
     events, _ = all_events(cf, sid)
     mine = [e for e in events if e.get("ClientRequestToken") == "tok-df-1"]
-    check(mine[0]["LogicalResourceId"] == "delfail" and mine[0]["ResourceStatus"] == "DELETE_FAILED", "stack event newest")
+    check(
+        mine[0]["LogicalResourceId"] == "delfail" and mine[0]["ResourceStatus"] == "DELETE_FAILED", "stack event newest"
+    )
     check(not any(e["LogicalResourceId"] == "Vpc" for e in mine), "no event for the VPC")
     code, msg = _error(cf.delete_stack, StackName=sid, RetainResources=["Vpc"])
     check(code == "ValidationError" and "valid state" in msg, f"RetainResources of a CREATE_COMPLETE resource: {msg}")
@@ -948,15 +1198,20 @@ def test_delete_failed(aws):
     cf.delete_stack(StackName=sid)
     check(wait_status(cf, sid) == "DELETE_FAILED", status(cf, sid))
     st = cf.describe_stacks(StackName=sid)["Stacks"][0]
-    check(st["StackStatusReason"] == "The following resource(s) failed to delete: [DataBucket, Sg]. ", st["StackStatusReason"])
+    check(
+        st["StackStatusReason"] == "The following resource(s) failed to delete: [DataBucket, Sg]. ",
+        st["StackStatusReason"],
+    )
     check(_res(aws, sid, "Subnet")["ResourceStatus"] == "DELETE_COMPLETE", "retry deletes the subnet")
     ec2.revoke_security_group_egress(GroupId=other, IpPermissions=perm)
     ec2.delete_security_group(GroupId=other)
     cf.delete_stack(StackName=sid, RetainResources=["DataBucket"])
     check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
     check(not any(v["VpcId"] == ids["Vpc"] for v in ec2.describe_vpcs()["Vpcs"]), "VPC deleted at last")
-    check(s3.get_object(Bucket=ids["DataBucket"], Key="keep/me.csv")["Body"].read() == b"1",
-          "RetainResources kept the bucket and its object")
+    check(
+        s3.get_object(Bucket=ids["DataBucket"], Key="keep/me.csv")["Body"].read() == b"1",
+        "RetainResources kept the bucket and its object",
+    )
     s3.delete_object(Bucket=ids["DataBucket"], Key="keep/me.csv")
     s3.delete_bucket(Bucket=ids["DataBucket"])
     kms.schedule_key_deletion(KeyId=ids["KeptKey"], PendingWindowInDays=7)
@@ -984,11 +1239,22 @@ Resources:
     s3.put_object(Bucket=bucket, Key="data", Body=b"x")
     cf.create_change_set(StackName=sid, ChangeSetName="retain", TemplateBody=body % ("Retain", "Retain", "Delete"))
     cs = cf.describe_change_set(StackName=sid, ChangeSetName="retain")
-    check(cs["Status"] == "CREATE_COMPLETE" and cs["ExecutionStatus"] == "AVAILABLE", f"{cs['Status']} {cs.get('StatusReason')}")
+    check(
+        cs["Status"] == "CREATE_COMPLETE" and cs["ExecutionStatus"] == "AVAILABLE",
+        f"{cs['Status']} {cs.get('StatusReason')}",
+    )
     rc = sorted((c["ResourceChange"] for c in cs["Changes"]), key=lambda c: c["LogicalResourceId"])
     check([c["LogicalResourceId"] for c in rc] == ["Bucket", "Key"], f"changes {rc}")
-    check(all(c["Action"] == "Modify" and c["Replacement"] == "False" and c["Scope"] == ["DeletionPolicy"]
-              and c["Details"][0]["Target"]["Attribute"] == "DeletionPolicy" for c in rc), f"shape {rc}")
+    check(
+        all(
+            c["Action"] == "Modify"
+            and c["Replacement"] == "False"
+            and c["Scope"] == ["DeletionPolicy"]
+            and c["Details"][0]["Target"]["Attribute"] == "DeletionPolicy"
+            for c in rc
+        ),
+        f"shape {rc}",
+    )
     cf.execute_change_set(StackName=sid, ChangeSetName="retain")
     check(wait_status(cf, sid) == "UPDATE_COMPLETE", status(cf, sid))
     check("Retain" in cf.get_template(StackName=sid)["TemplateBody"], "template updated")
@@ -1013,64 +1279,113 @@ Resources:
     _assert_clean(aws)
 
 
-EARLY_REASON = ("The following hook(s)/validation failed: [AWS::EarlyValidation::ResourceExistenceCheck]. "
-                "To troubleshoot Early Validation errors, use the DescribeEvents API for detailed failure "
-                "information.")
+EARLY_REASON = (
+    "The following hook(s)/validation failed: [AWS::EarlyValidation::ResourceExistenceCheck]. "
+    "To troubleshoot Early Validation errors, use the DescribeEvents API for detailed failure "
+    "information."
+)
 
 
 def test_early_validation(aws):
-    """early validation: existing bucket / role names fail the change set, DescribeEvents tells which
-    """
+    """early validation: existing bucket / role names fail the change set, DescribeEvents tells which"""
     cf, s3, iam = aws.cf, aws.s3, aws.iam
     s3.create_bucket(Bucket="sagemaker-studio-vpc-data")
     iam.create_role(RoleName="sagemaker-studio-vpc-notebook-role", AssumeRolePolicyDocument="{}")
     try:
-        r = cf.create_change_set(StackName="ev", ChangeSetName="deploy", ChangeSetType="CREATE",
-                                 TemplateBody=_real_body(), Capabilities=["CAPABILITY_NAMED_IAM"])
+        r = cf.create_change_set(
+            StackName="ev",
+            ChangeSetName="deploy",
+            ChangeSetType="CREATE",
+            TemplateBody=_real_body(),
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+        )
         cs = cf.describe_change_set(ChangeSetName=r["Id"])
-        check((cs["Status"], cs["ExecutionStatus"]) == ("FAILED", "UNAVAILABLE"), f"{cs['Status']} {cs['ExecutionStatus']}")
+        check(
+            (cs["Status"], cs["ExecutionStatus"]) == ("FAILED", "UNAVAILABLE"),
+            f"{cs['Status']} {cs['ExecutionStatus']}",
+        )
         check(cs["StatusReason"] == EARLY_REASON, cs["StatusReason"])
         check(status(cf, "ev") == "REVIEW_IN_PROGRESS", status(cf, "ev"))
         code, _ = _error(cf.execute_change_set, ChangeSetName=r["Id"])
         check(code in ("InvalidChangeSetStatus", "ValidationError"), f"execute a FAILED change set: {code}")
-        evs = cf.describe_events(StackName="ev", ChangeSetName="deploy",
-                                 Filters={"FailedEvents": True})["OperationEvents"]
-        got = {(e["LogicalResourceId"], e["ResourceType"], e["ValidationPath"], e["ValidationStatusReason"]) for e in evs}
-        want = {("DataBucket", "AWS::S3::Bucket", "/Resources/DataBucket",
-                 "Resource of type 'AWS::S3::Bucket' with identifier 'sagemaker-studio-vpc-data' already exists."),
-                ("ExecutionRole", "AWS::IAM::Role", "/Resources/ExecutionRole",
-                 "Resource of type 'AWS::IAM::Role' with identifier 'sagemaker-studio-vpc-notebook-role' already exists.")}
+        evs = cf.describe_events(StackName="ev", ChangeSetName="deploy", Filters={"FailedEvents": True})[
+            "OperationEvents"
+        ]
+        got = {
+            (e["LogicalResourceId"], e["ResourceType"], e["ValidationPath"], e["ValidationStatusReason"]) for e in evs
+        }
+        want = {
+            (
+                "DataBucket",
+                "AWS::S3::Bucket",
+                "/Resources/DataBucket",
+                "Resource of type 'AWS::S3::Bucket' with identifier 'sagemaker-studio-vpc-data' already exists.",
+            ),
+            (
+                "ExecutionRole",
+                "AWS::IAM::Role",
+                "/Resources/ExecutionRole",
+                "Resource of type 'AWS::IAM::Role' with identifier 'sagemaker-studio-vpc-notebook-role' already exists.",
+            ),
+        }
         check(got == want, f"validation events {got}")
         for e in evs:
-            check(e["EventType"] == "VALIDATION_ERROR" and e["ValidationName"] == "NAME_CONFLICT_VALIDATION"
-                  and e["ValidationFailureMode"] == "FAIL" and e["ValidationStatus"] == "FAILED"
-                  and e["OperationType"] == "CREATE_CHANGESET" and e["OperationStatus"] == "FAILED"
-                  and e["StackId"] == r["StackId"] and e["EventId"] and e["Timestamp"]
-                  and e["StartTime"] and e["EndTime"], f"event fields {e}")
+            check(
+                e["EventType"] == "VALIDATION_ERROR"
+                and e["ValidationName"] == "NAME_CONFLICT_VALIDATION"
+                and e["ValidationFailureMode"] == "FAIL"
+                and e["ValidationStatus"] == "FAILED"
+                and e["OperationType"] == "CREATE_CHANGESET"
+                and e["OperationStatus"] == "FAILED"
+                and e["StackId"] == r["StackId"]
+                and e["EventId"]
+                and e["Timestamp"]
+                and e["StartTime"]
+                and e["EndTime"],
+                f"event fields {e}",
+            )
         op = evs[0]["OperationId"]
         check(len({e["OperationId"] for e in evs}) == 1, "one operation")
         by_arn = cf.describe_events(ChangeSetName=r["Id"], Filters={"FailedEvents": True})["OperationEvents"]
         check({e["EventId"] for e in by_arn} == {e["EventId"] for e in evs}, "ChangeSetName as ARN")
         by_op = cf.describe_events(OperationId=op)["OperationEvents"]
-        check({e["EventType"] for e in by_op} == {"VALIDATION_ERROR", "STACK_EVENT"}
-              and any(e.get("ResourceStatus") == "REVIEW_IN_PROGRESS" for e in by_op), "OperationId: + REVIEW_IN_PROGRESS")
-        check(cf.describe_stacks(StackName="ev")["Stacks"][0]["LastOperations"]
-              == [{"OperationType": "CREATE_CHANGESET", "OperationId": op}], "LastOperations")
+        check(
+            {e["EventType"] for e in by_op} == {"VALIDATION_ERROR", "STACK_EVENT"}
+            and any(e.get("ResourceStatus") == "REVIEW_IN_PROGRESS" for e in by_op),
+            "OperationId: + REVIEW_IN_PROGRESS",
+        )
+        check(
+            cf.describe_stacks(StackName="ev")["Stacks"][0]["LastOperations"]
+            == [{"OperationType": "CREATE_CHANGESET", "OperationId": op}],
+            "LastOperations",
+        )
         code, msg = _error(cf.describe_events, StackName="ev", ChangeSetName="nope")
         check(code == "ChangeSetNotFound", f"{code} {msg}")
         code, msg = _error(cf.describe_events)
         check(code == "ValidationError" and "must be specified" in msg, f"{code} {msg}")
-        r2 = cf.create_change_set(StackName="ev", ChangeSetName="novalidation", ChangeSetType="CREATE",
-                                  TemplateBody=_real_body(), Capabilities=["CAPABILITY_NAMED_IAM"],
-                                  DisableValidation=True)
+        r2 = cf.create_change_set(
+            StackName="ev",
+            ChangeSetName="novalidation",
+            ChangeSetType="CREATE",
+            TemplateBody=_real_body(),
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+            DisableValidation=True,
+        )
         check(cf.describe_change_set(ChangeSetName=r2["Id"])["Status"] == "CREATE_COMPLETE", "DisableValidation")
         # another project name: no conflict
-        r3 = cf.create_change_set(StackName="ev", ChangeSetName="other", ChangeSetType="CREATE",
-                                  TemplateBody=_real_body(), Capabilities=["CAPABILITY_NAMED_IAM"],
-                                  Parameters=_params(ProjectName="ev-other"))
+        r3 = cf.create_change_set(
+            StackName="ev",
+            ChangeSetName="other",
+            ChangeSetType="CREATE",
+            TemplateBody=_real_body(),
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+            Parameters=_params(ProjectName="ev-other"),
+        )
         check(cf.describe_change_set(ChangeSetName=r3["Id"])["Status"] == "CREATE_COMPLETE", "no conflict")
-        check(not cf.describe_events(ChangeSetName=r3["Id"], Filters={"FailedEvents": True})["OperationEvents"],
-              "no validation events for a clean change set")
+        check(
+            not cf.describe_events(ChangeSetName=r3["Id"], Filters={"FailedEvents": True})["OperationEvents"],
+            "no validation events for a clean change set",
+        )
         cf.delete_stack(StackName="ev")
     finally:
         s3.delete_bucket(Bucket="sagemaker-studio-vpc-data")
@@ -1079,8 +1394,7 @@ def test_early_validation(aws):
 
 
 def test_early_validation_update(aws):
-    """early validation: KMS alias and log group; an update never conflicts with its own resources
-    """
+    """early validation: KMS alias and log group; an update never conflicts with its own resources"""
     cf = aws.cf
     tpl = """
 Parameters:
@@ -1094,24 +1408,35 @@ Resources:
     sid = cf.create_stack(StackName="evu", TemplateBody=tpl)["StackId"]
     check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
     # same template again, with a tag change: the stack's own named resources are not conflicts
-    r = cf.create_change_set(StackName="evu", ChangeSetName="retag", TemplateBody=tpl.replace(
-        "BucketName: !Sub \"${P}-${AWS::AccountId}\"}", "BucketName: !Sub \"${P}-${AWS::AccountId}\", Tags: [{Key: a, Value: b}]}"))
+    r = cf.create_change_set(
+        StackName="evu",
+        ChangeSetName="retag",
+        TemplateBody=tpl.replace(
+            'BucketName: !Sub "${P}-${AWS::AccountId}"}',
+            'BucketName: !Sub "${P}-${AWS::AccountId}", Tags: [{Key: a, Value: b}]}',
+        ),
+    )
     cs = cf.describe_change_set(ChangeSetName=r["Id"])
     check(cs["Status"] == "CREATE_COMPLETE", f"own resources: {cs['Status']} {cs.get('StatusReason')}")
     cf.delete_change_set(ChangeSetName=r["Id"])
     # a second copy of each named resource under new logical ids: they conflict with the first
-    twin = tpl + """
+    twin = (
+        tpl
+        + """
   Alias2: {Type: AWS::KMS::Alias, Properties: {AliasName: !Sub "alias/${P}-key", TargetKeyId: !Ref Key}}
   Logs2: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: !Join ["/", ["", !Ref P, alert]]}}
   Bucket2: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub "${P}-${AWS::AccountId}"}}
 """
+    )
     r = cf.create_change_set(StackName="evu", ChangeSetName="twin", TemplateBody=twin)
     cs = cf.describe_change_set(ChangeSetName=r["Id"])
     check(cs["Status"] == "FAILED" and cs["StatusReason"] == EARLY_REASON, cs.get("StatusReason"))
     evs = cf.describe_events(StackName="evu", ChangeSetName="twin", Filters={"FailedEvents": True})["OperationEvents"]
-    check(sorted((e["LogicalResourceId"], e["ValidationPath"]) for e in evs)
-          == [("Alias2", "/Resources/Alias2"), ("Bucket2", "/Resources/Bucket2"), ("Logs2", "/Resources/Logs2")],
-          f"conflicts {[(e['LogicalResourceId'], e['ValidationStatusReason']) for e in evs]}")
+    check(
+        sorted((e["LogicalResourceId"], e["ValidationPath"]) for e in evs)
+        == [("Alias2", "/Resources/Alias2"), ("Bucket2", "/Resources/Bucket2"), ("Logs2", "/Resources/Logs2")],
+        f"conflicts {[(e['LogicalResourceId'], e['ValidationStatusReason']) for e in evs]}",
+    )
     check(cf.describe_stacks(StackName="evu")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE", "stack untouched")
     cf.delete_stack(StackName="evu")
     check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
@@ -1135,19 +1460,24 @@ def test_describe_events_ops(aws):
     """DescribeEvents: stack operations, OperationId on stack events, failures, paging"""
     cf = aws.cf
     many = "Resources:\n" + "".join(
-        f"  G{i}: {{Type: AWS::Logs::LogGroup, Properties: {{LogGroupName: /ops/g{i}}}}}\n" for i in range(60))
+        f"  G{i}: {{Type: AWS::Logs::LogGroup, Properties: {{LogGroupName: /ops/g{i}}}}}\n" for i in range(60)
+    )
     sid = cf.create_stack(StackName="ops", TemplateBody=many, ClientRequestToken="tok-ops")["StackId"]
     check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
     events, pages = _all_operation_events(aws, StackName="ops")
     check(pages == 2 and len(events) == 2 + 3 * 60, f"{len(events)} events in {pages} pages")
     check({(e["OperationType"], e["OperationStatus"]) for e in events} == {("CREATE_STACK", "SUCCEEDED")}, "one op")
-    check(events[0]["EventType"] == "STACK_EVENT" and events[0]["ResourceStatus"] == "CREATE_COMPLETE",
-          f"newest first: {events[0]}")
+    check(
+        events[0]["EventType"] == "STACK_EVENT" and events[0]["ResourceStatus"] == "CREATE_COMPLETE",
+        f"newest first: {events[0]}",
+    )
     check({e["EventType"] for e in events[1:-1]} == {"PROGRESS_EVENT"}, "resource events are PROGRESS_EVENT")
     check(all(e.get("ClientRequestToken") == "tok-ops" for e in events), "ClientRequestToken")
     stack_events, _ = all_events(cf, sid)
-    check({e.get("OperationId") for e in stack_events} == {events[0]["OperationId"]},
-          "DescribeStackEvents carries OperationId")
+    check(
+        {e.get("OperationId") for e in stack_events} == {events[0]["OperationId"]},
+        "DescribeStackEvents carries OperationId",
+    )
     code, msg = _error(cf.describe_events, StackName="ops", NextToken="zzz")
     check(code == "ValidationError", f"bad token {code} {msg}")
     cf.delete_stack(StackName="ops")
@@ -1163,16 +1493,26 @@ def test_describe_events_ops(aws):
         SETTINGS.fail_resources.clear()
     failed = cf.describe_events(StackName="ops2", Filters={"FailedEvents": True})["OperationEvents"]
     check(failed and all(e["ResourceStatus"].endswith("_FAILED") for e in failed), "FailedEvents")
-    check(any(e["LogicalResourceId"] == "G1" and e["EventType"] == "PROVISIONING_ERROR"
-              and e["ResourceStatusReason"] == "boom" and e["OperationType"] == "CREATE_STACK"
-              and e["OperationStatus"] == "FAILED" for e in failed), f"G1 failure {failed[:3]}")
+    check(
+        any(
+            e["LogicalResourceId"] == "G1"
+            and e["EventType"] == "PROVISIONING_ERROR"
+            and e["ResourceStatusReason"] == "boom"
+            and e["OperationType"] == "CREATE_STACK"
+            and e["OperationStatus"] == "FAILED"
+            for e in failed
+        ),
+        f"G1 failure {failed[:3]}",
+    )
     ops = {e["OperationType"]: e["OperationStatus"] for e in _all_operation_events(aws, StackName="ops2")[0]}
     check(ops == {"CREATE_STACK": "FAILED", "ROLLBACK": "SUCCEEDED"}, f"ops {ops}")
     rb = [e for e in _all_operation_events(aws, StackName="ops2")[0] if e["OperationType"] == "ROLLBACK"]
     only, _ = _all_operation_events(aws, OperationId=rb[0]["OperationId"])
     check({e["EventId"] for e in only} == {e["EventId"] for e in rb}, "OperationId filter")
-    check(cf.describe_stacks(StackName="ops2")["Stacks"][0]["LastOperations"][0]["OperationType"] == "ROLLBACK",
-          "LastOperations after rollback")
+    check(
+        cf.describe_stacks(StackName="ops2")["Stacks"][0]["LastOperations"][0]["OperationType"] == "ROLLBACK",
+        "LastOperations after rollback",
+    )
     cf.delete_stack(StackName="ops2")
     check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
     _assert_clean(aws)
@@ -1187,7 +1527,9 @@ def test_reset(aws):
 
     SETTINGS.pace = 0.02
     try:
-        sid = cf.create_stack(StackName="reset-me", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+        sid = cf.create_stack(StackName="reset-me", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])[
+            "StackId"
+        ]
         time.sleep(1.0)
         check(status(cf, sid) == "CREATE_IN_PROGRESS", status(cf, sid))
         stack = cloudformation_backends["123456789012"]["us-east-1"].stacks[sid]
@@ -1203,7 +1545,9 @@ def test_reset(aws):
         time.sleep(1.0)
         check({v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]} == vpcs and len(vpcs) == 1, "VPCs appeared after reset")
         check(not s3.list_buckets()["Buckets"] and not nfw.list_firewalls()["Firewalls"], "resources after reset")
-        sid2 = cf.create_stack(StackName="reset-me", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
+        sid2 = cf.create_stack(StackName="reset-me", TemplateBody=TEMPLATE, Capabilities=["CAPABILITY_NAMED_IAM"])[
+            "StackId"
+        ]
         check(wait_status(cf, sid2, 60) == "CREATE_COMPLETE", status(cf, sid2))
         cf.delete_stack(StackName=sid2)
         check(wait_status(cf, sid2, 60) == "DELETE_COMPLETE", status(cf, sid2))

@@ -5,6 +5,7 @@ One ``python -m studio_emulator --port 0 --seed-vpcs`` subprocess serves the tes
 which run in file order (the reset test clears what the earlier ones made); SIGTERM stops it.
 test_cli starts its own emulators for the command-line options.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,20 +41,27 @@ def expect_error(fn, code: str, what: str, status: int | None = None) -> botocor
     except botocore.exceptions.ClientError as exc:
         got = exc.response["Error"]["Code"]
         got_status = exc.response["ResponseMetadata"].get("HTTPStatusCode")
-        check(got == code and (status is None or got_status == status),
-              f"{what}: {code}{'/' + str(status) if status else ''} (got {got}/{got_status}: "
-              f"{exc.response['Error'].get('Message', '')[:80]})")
+        check(
+            got == code and (status is None or got_status == status),
+            f"{what}: {code}{'/' + str(status) if status else ''} (got {got}/{got_status}: "
+            f"{exc.response['Error'].get('Message', '')[:80]})",
+        )
         return exc
     check(False, f"{what}: expected {code}, call succeeded")
     raise AssertionError  # unreachable
 
 
 def start(args: list[str], env: dict | None = None, stderr=subprocess.PIPE) -> tuple[subprocess.Popen, str]:
-    proc_env = dict(os.environ, PYTHONPATH=HERE, AWS_DEFAULT_REGION=REGION, PYTHONDONTWRITEBYTECODE="1",
-                    **(env or {}))
-    proc = subprocess.Popen([sys.executable, "-m", "studio_emulator", *args], cwd=HERE,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                            text=True, env=proc_env)
+    proc_env = dict(os.environ, PYTHONPATH=HERE, AWS_DEFAULT_REGION=REGION, PYTHONDONTWRITEBYTECODE="1", **(env or {}))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studio_emulator", *args],
+        cwd=HERE,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=proc_env,
+    )
     result: dict[str, str] = {}
 
     def read() -> None:
@@ -72,20 +80,27 @@ def start(args: list[str], env: dict | None = None, stderr=subprocess.PIPE) -> t
 
 def http(url: str, method: str = "GET", body: object | None = None) -> object:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as resp:
         raw = resp.read()
     return json.loads(raw) if raw.strip().startswith((b"{", b"[")) else raw
 
 
-def client(url: str, service: str, region: str = REGION, retries: bool = True,
-           validate: bool = True):
-    cfg = Config(retries={"total_max_attempts": 1} if not retries else {"max_attempts": 3,
-                                                                         "mode": "standard"},
-                 connect_timeout=5, read_timeout=30, parameter_validation=validate)
-    return boto3.client(service, region_name=region, endpoint_url=url, config=cfg,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+def client(url: str, service: str, region: str = REGION, retries: bool = True, validate: bool = True):
+    cfg = Config(
+        retries={"total_max_attempts": 1} if not retries else {"max_attempts": 3, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=30,
+        parameter_validation=validate,
+    )
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=url,
+        config=cfg,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def wait_status(describe, want: str, timeout: float = 20) -> dict:
@@ -120,29 +135,38 @@ def url(emulator: subprocess.Popen) -> str:
 def test_fixture(url: str) -> None:
     ec2 = client(url, "ec2")
     vpcs = ec2.describe_vpcs()["Vpcs"]
-    names = {next((t["Value"] for t in v.get("Tags", []) if t["Key"] == "Name"), ""): v
-             for v in vpcs}
-    check("legacy-analytics" in names and names["legacy-analytics"]["CidrBlock"] == "10.2.0.0/16",
-          "fixture: legacy-analytics 10.2.0.0/16")
+    names = {next((t["Value"] for t in v.get("Tags", []) if t["Key"] == "Name"), ""): v for v in vpcs}
+    check(
+        "legacy-analytics" in names and names["legacy-analytics"]["CidrBlock"] == "10.2.0.0/16",
+        "fixture: legacy-analytics 10.2.0.0/16",
+    )
     shared = next(v for v in vpcs if v["CidrBlock"] == "10.0.0.0/16")
     blocks = {a["CidrBlock"] for a in shared["CidrBlockAssociationSet"]}
     check(blocks == {"10.0.0.0/16", "10.3.0.0/16"}, "fixture: 10.0.0.0/16 + secondary 10.3.0.0/16")
     check(any(v["CidrBlock"] == "172.31.0.0/16" for v in vpcs), "fixture: 172.31.0.0/16")
     pcx = ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
-    check(any(p["AccepterVpcInfo"].get("CidrBlock") == "10.4.0.0/16"
-              and p["AccepterVpcInfo"].get("Region") == "us-west-2" for p in pcx),
-          "fixture: peering to 10.4.0.0/16 in us-west-2")
+    check(
+        any(
+            p["AccepterVpcInfo"].get("CidrBlock") == "10.4.0.0/16" and p["AccepterVpcInfo"].get("Region") == "us-west-2"
+            for p in pcx
+        ),
+        "fixture: peering to 10.4.0.0/16 in us-west-2",
+    )
     tgws = ec2.describe_transit_gateways()["TransitGateways"]
     check(len(tgws) == 1, "fixture: one transit gateway")
     rt = tgws[0]["Options"]["AssociationDefaultRouteTableId"]
     routes = ec2.search_transit_gateway_routes(
-        TransitGatewayRouteTableId=rt,
-        Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
-    check(any(r["DestinationCidrBlock"] == "10.5.0.0/16" for r in routes),
-          "fixture: transit gateway static route 10.5.0.0/16")
+        TransitGatewayRouteTableId=rt, Filters=[{"Name": "type", "Values": ["static"]}]
+    )["Routes"]
+    check(
+        any(r["DestinationCidrBlock"] == "10.5.0.0/16" for r in routes),
+        "fixture: transit gateway static route 10.5.0.0/16",
+    )
     atts = ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
-    check(any(a["VpcId"] == names["legacy-analytics"]["VpcId"] for a in atts),
-          "fixture: transit gateway attached to legacy-analytics")
+    check(
+        any(a["VpcId"] == names["legacy-analytics"]["VpcId"] for a in atts),
+        "fixture: transit gateway attached to legacy-analytics",
+    )
 
 
 def test_shared_tgw(url: str) -> None:
@@ -151,85 +175,141 @@ def test_shared_tgw(url: str) -> None:
     ec2 = client(url, "ec2")
     tgw_id, rt_id = out["transit_gateway"], out["transit_gateway_route_table"]
     vpc = ec2.describe_vpcs(VpcIds=[out["vpc"]])["Vpcs"][0]
-    check(vpc["CidrBlock"] == "10.8.0.0/16" and vpc["OwnerId"] == "123456789012",
-          "shared-tgw: VPC 10.8.0.0/16 in this account")
-    atts = ec2.describe_transit_gateway_attachments(
-        Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])["TransitGatewayAttachments"]
-    check(len(atts) == 1 and atts[0]["TransitGatewayOwnerId"] == "210987654321"
-          and atts[0]["ResourceOwnerId"] == "123456789012" and atts[0]["ResourceId"] == vpc["VpcId"],
-          "DescribeTransitGatewayAttachments: TransitGatewayOwnerId 210987654321, ResourceOwnerId ours")
-    vatts = ec2.describe_transit_gateway_vpc_attachments(
-        Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])["TransitGatewayVpcAttachments"]
-    check(len(vatts) == 1 and vatts[0]["VpcOwnerId"] == "123456789012"
-          and vatts[0]["VpcId"] == vpc["VpcId"], "DescribeTransitGatewayVpcAttachments: our VPC")
+    check(
+        vpc["CidrBlock"] == "10.8.0.0/16" and vpc["OwnerId"] == "123456789012",
+        "shared-tgw: VPC 10.8.0.0/16 in this account",
+    )
+    atts = ec2.describe_transit_gateway_attachments(Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])[
+        "TransitGatewayAttachments"
+    ]
+    check(
+        len(atts) == 1
+        and atts[0]["TransitGatewayOwnerId"] == "210987654321"
+        and atts[0]["ResourceOwnerId"] == "123456789012"
+        and atts[0]["ResourceId"] == vpc["VpcId"],
+        "DescribeTransitGatewayAttachments: TransitGatewayOwnerId 210987654321, ResourceOwnerId ours",
+    )
+    vatts = ec2.describe_transit_gateway_vpc_attachments(Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])[
+        "TransitGatewayVpcAttachments"
+    ]
+    check(
+        len(vatts) == 1 and vatts[0]["VpcOwnerId"] == "123456789012" and vatts[0]["VpcId"] == vpc["VpcId"],
+        "DescribeTransitGatewayVpcAttachments: our VPC",
+    )
     tgws = {t["TransitGatewayId"]: t for t in ec2.describe_transit_gateways()["TransitGateways"]}
-    check(tgw_id in tgws and tgws[tgw_id]["OwnerId"] == "210987654321",
-          "DescribeTransitGateways lists the shared gateway with OwnerId 210987654321")
+    check(
+        tgw_id in tgws and tgws[tgw_id]["OwnerId"] == "210987654321",
+        "DescribeTransitGateways lists the shared gateway with OwnerId 210987654321",
+    )
     only = ec2.describe_transit_gateways(TransitGatewayIds=[tgw_id])["TransitGateways"]
     check([t["TransitGatewayId"] for t in only] == [tgw_id], "DescribeTransitGateways by id")
     tables = ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
-    check(all(t["TransitGatewayRouteTableId"] != rt_id for t in tables),
-          "the owner's route table is not listed")
-    expect_error(lambda: ec2.search_transit_gateway_routes(
-        TransitGatewayRouteTableId=rt_id, Filters=[{"Name": "type", "Values": ["static"]}]),
-        "InvalidRouteTableID.NotFound", "SearchTransitGatewayRoutes on the owner's route table")
-    expect_error(lambda: ec2.describe_transit_gateway_route_tables(TransitGatewayRouteTableIds=[rt_id]),
-                 "InvalidRouteTableID.NotFound", "DescribeTransitGatewayRouteTables with its id")
-    expect_error(lambda: ec2.get_transit_gateway_route_table_propagations(
-        TransitGatewayRouteTableId=rt_id), "InvalidRouteTableID.NotFound",
-        "GetTransitGatewayRouteTablePropagations with its id")
-    creds = client(url, "sts").assume_role(RoleArn="arn:aws:iam::210987654321:role/network-admin",
-                                           RoleSessionName="owner")["Credentials"]
-    owner = boto3.client("ec2", region_name=REGION, endpoint_url=url,
-                         aws_access_key_id=creds["AccessKeyId"],
-                         aws_secret_access_key=creds["SecretAccessKey"],
-                         aws_session_token=creds["SessionToken"])
+    check(all(t["TransitGatewayRouteTableId"] != rt_id for t in tables), "the owner's route table is not listed")
+    expect_error(
+        lambda: ec2.search_transit_gateway_routes(
+            TransitGatewayRouteTableId=rt_id, Filters=[{"Name": "type", "Values": ["static"]}]
+        ),
+        "InvalidRouteTableID.NotFound",
+        "SearchTransitGatewayRoutes on the owner's route table",
+    )
+    expect_error(
+        lambda: ec2.describe_transit_gateway_route_tables(TransitGatewayRouteTableIds=[rt_id]),
+        "InvalidRouteTableID.NotFound",
+        "DescribeTransitGatewayRouteTables with its id",
+    )
+    expect_error(
+        lambda: ec2.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=rt_id),
+        "InvalidRouteTableID.NotFound",
+        "GetTransitGatewayRouteTablePropagations with its id",
+    )
+    creds = client(url, "sts").assume_role(
+        RoleArn="arn:aws:iam::210987654321:role/network-admin", RoleSessionName="owner"
+    )["Credentials"]
+    owner = boto3.client(
+        "ec2",
+        region_name=REGION,
+        endpoint_url=url,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
     routes = owner.search_transit_gateway_routes(
-        TransitGatewayRouteTableId=rt_id, Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
-    check([r["DestinationCidrBlock"] for r in routes] == ["10.9.0.0/16"],
-          "the owner account reads its static route 10.9.0.0/16")
+        TransitGatewayRouteTableId=rt_id, Filters=[{"Name": "type", "Values": ["static"]}]
+    )["Routes"]
+    check(
+        [r["DestinationCidrBlock"] for r in routes] == ["10.9.0.0/16"],
+        "the owner account reads its static route 10.9.0.0/16",
+    )
     http(f"{url}/moto-api/reset", "POST")
-    check(all(t["OwnerId"] == "123456789012" for t in ec2.describe_transit_gateways()["TransitGateways"]),
-          "/moto-api/reset drops the shared gateway (only --seed-vpcs is re-seeded)")
+    check(
+        all(t["OwnerId"] == "123456789012" for t in ec2.describe_transit_gateways()["TransitGateways"]),
+        "/moto-api/reset drops the shared gateway (only --seed-vpcs is re-seeded)",
+    )
 
 
 # Every endpoint service studio-environment.yaml creates (the ServiceName: lines).
-TEMPLATE_SERVICES = [f"com.amazonaws.{REGION}.{s}" for s in (
-    "s3", "sagemaker.api", "sagemaker.runtime", "sagemaker.featurestore-runtime",
-    "sagemaker.metrics", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr", "servicecatalog")] + [
-    f"aws.sagemaker.{REGION}.notebook", f"aws.sagemaker.{REGION}.studio"]
+TEMPLATE_SERVICES = [
+    f"com.amazonaws.{REGION}.{s}"
+    for s in (
+        "s3",
+        "sagemaker.api",
+        "sagemaker.runtime",
+        "sagemaker.featurestore-runtime",
+        "sagemaker.metrics",
+        "sts",
+        "logs",
+        "monitoring",
+        "ecr.api",
+        "ecr.dkr",
+        "servicecatalog",
+    )
+] + [f"aws.sagemaker.{REGION}.notebook", f"aws.sagemaker.{REGION}.studio"]
 
 
 def test_zones(url: str) -> None:
     ec2 = client(url, "ec2")
     metrics = f"com.amazonaws.{REGION}.sagemaker.metrics"
     out = ec2.describe_vpc_endpoint_services(ServiceNames=TEMPLATE_SERVICES)
-    check(sorted(out["ServiceNames"]) == sorted(TEMPLATE_SERVICES),
-          "DescribeVpcEndpointServices lists every template service once in ServiceNames")
+    check(
+        sorted(out["ServiceNames"]) == sorted(TEMPLATE_SERVICES),
+        "DescribeVpcEndpointServices lists every template service once in ServiceNames",
+    )
     zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
-    check(all(d["AvailabilityZones"] == zones for d in out["ServiceDetails"]),
-          "by default every service is offered in every zone")
+    check(
+        all(d["AvailabilityZones"] == zones for d in out["ServiceDetails"]),
+        "by default every service is offered in every zone",
+    )
     types = {(d["ServiceName"], d["ServiceType"][0]["ServiceType"]) for d in out["ServiceDetails"]}
-    check((f"com.amazonaws.{REGION}.s3", "Gateway") in types
-          and (f"aws.sagemaker.{REGION}.studio", "Interface") in types, "ServiceType Gateway / Interface")
-    expect_error(lambda: ec2.describe_vpc_endpoint_services(
-        ServiceNames=[metrics, f"com.amazonaws.{REGION}.nonexistent"]),
-        "InvalidServiceName", "unknown name in ServiceNames")
+    check(
+        (f"com.amazonaws.{REGION}.s3", "Gateway") in types and (f"aws.sagemaker.{REGION}.studio", "Interface") in types,
+        "ServiceType Gateway / Interface",
+    )
+    expect_error(
+        lambda: ec2.describe_vpc_endpoint_services(ServiceNames=[metrics, f"com.amazonaws.{REGION}.nonexistent"]),
+        "InvalidServiceName",
+        "unknown name in ServiceNames",
+    )
     out = ec2.describe_vpc_endpoint_services(Filters=[{"Name": "service-name", "Values": [metrics]}])
     check(out["ServiceNames"] == [metrics], "Filter service-name (moto alone fails with HTTP 500)")
-    out = ec2.describe_vpc_endpoint_services(
-        Filters=[{"Name": "service-type", "Values": ["Gateway"]}])
-    check(f"com.amazonaws.{REGION}.s3" in out["ServiceNames"]
-          and metrics not in out["ServiceNames"], "Filter service-type Gateway")
+    out = ec2.describe_vpc_endpoint_services(Filters=[{"Name": "service-type", "Values": ["Gateway"]}])
+    check(
+        f"com.amazonaws.{REGION}.s3" in out["ServiceNames"] and metrics not in out["ServiceNames"],
+        "Filter service-type Gateway",
+    )
 
     cfg = http(f"{url}/_studio/config", "POST", {"zone_gaps": {"us-east-1a": [metrics]}})
     check(cfg["zone_gaps"] == {"us-east-1a": [metrics]}, "POST /_studio/config zone_gaps")
     out = ec2.describe_vpc_endpoint_services(ServiceNames=[metrics])
-    check(out["ServiceDetails"][0]["AvailabilityZones"] == zones[1:],
-          "a zone gap removes the zone from the service's AvailabilityZones")
+    check(
+        out["ServiceDetails"][0]["AvailabilityZones"] == zones[1:],
+        "a zone gap removes the zone from the service's AvailabilityZones",
+    )
     http(f"{url}/_studio/config", "POST", {"zone_gaps": {z: [metrics] for z in zones}})
-    expect_error(lambda: ec2.describe_vpc_endpoint_services(ServiceNames=[metrics]),
-                 "InvalidServiceName", "a service lacking in every zone is not offered")
+    expect_error(
+        lambda: ec2.describe_vpc_endpoint_services(ServiceNames=[metrics]),
+        "InvalidServiceName",
+        "a service lacking in every zone is not offered",
+    )
     try:
         http(f"{url}/_studio/config", "POST", {"zone_gaps": ["bad"]})
         check(False, "bad zone_gaps rejected")
@@ -237,26 +317,41 @@ def test_zones(url: str) -> None:
         check(exc.code == 400, "bad zone_gaps -> 400")
 
     azs = ec2.describe_availability_zones()["AvailabilityZones"]
-    check(all(z["ZoneType"] == "availability-zone" and z["OptInStatus"] == "opt-in-not-required"
-              for z in azs), "standard zones: ZoneType availability-zone, opt-in-not-required")
-    http(f"{url}/_studio/config", "POST", {"extra_zones": [
-        {"ZoneName": "us-east-1-bos-1a", "ZoneType": "local-zone", "OptInStatus": "opted-in"},
-        {"ZoneName": "us-east-1-wl1-bos-wlz-1", "ZoneType": "wavelength-zone",
-         "OptInStatus": "not-opted-in"}]})
+    check(
+        all(z["ZoneType"] == "availability-zone" and z["OptInStatus"] == "opt-in-not-required" for z in azs),
+        "standard zones: ZoneType availability-zone, opt-in-not-required",
+    )
+    http(
+        f"{url}/_studio/config",
+        "POST",
+        {
+            "extra_zones": [
+                {"ZoneName": "us-east-1-bos-1a", "ZoneType": "local-zone", "OptInStatus": "opted-in"},
+                {"ZoneName": "us-east-1-wl1-bos-wlz-1", "ZoneType": "wavelength-zone", "OptInStatus": "not-opted-in"},
+            ]
+        },
+    )
     azs = ec2.describe_availability_zones()["AvailabilityZones"]
     local = [z for z in azs if z["ZoneType"] != "availability-zone"]
-    check([(z["ZoneName"], z["ZoneType"], z["OptInStatus"], z["ParentZoneName"]) for z in local]
-          == [("us-east-1-bos-1a", "local-zone", "opted-in", "us-east-1a")],
-          "opted-in Local Zone listed; not-opted-in Wavelength Zone hidden")
+    check(
+        [(z["ZoneName"], z["ZoneType"], z["OptInStatus"], z["ParentZoneName"]) for z in local]
+        == [("us-east-1-bos-1a", "local-zone", "opted-in", "us-east-1a")],
+        "opted-in Local Zone listed; not-opted-in Wavelength Zone hidden",
+    )
     azs = ec2.describe_availability_zones(AllAvailabilityZones=True)["AvailabilityZones"]
-    check(any(z["ZoneName"] == "us-east-1-wl1-bos-wlz-1" and z["ZoneType"] == "wavelength-zone"
-              for z in azs), "AllAvailabilityZones=true lists the not-opted-in Wavelength Zone")
-    azs = ec2.describe_availability_zones(
-        Filters=[{"Name": "zone-type", "Values": ["availability-zone"]}])["AvailabilityZones"]
+    check(
+        any(z["ZoneName"] == "us-east-1-wl1-bos-wlz-1" and z["ZoneType"] == "wavelength-zone" for z in azs),
+        "AllAvailabilityZones=true lists the not-opted-in Wavelength Zone",
+    )
+    azs = ec2.describe_availability_zones(Filters=[{"Name": "zone-type", "Values": ["availability-zone"]}])[
+        "AvailabilityZones"
+    ]
     check([z["ZoneName"] for z in azs] == zones, "Filter zone-type availability-zone")
     out = ec2.describe_vpc_endpoint_services(ServiceNames=[f"com.amazonaws.{REGION}.sts"])
-    check("us-east-1-bos-1a" not in out["ServiceDetails"][0]["AvailabilityZones"],
-          "endpoint services are not offered in Local Zones")
+    check(
+        "us-east-1-bos-1a" not in out["ServiceDetails"][0]["AvailabilityZones"],
+        "endpoint services are not offered in Local Zones",
+    )
     http(f"{url}/moto-api/reset", "POST")
     cfg = http(f"{url}/_studio/config")
     check(cfg["zone_gaps"] == {} and cfg["extra_zones"] == [], "/moto-api/reset clears zone state")
@@ -284,8 +379,7 @@ def test_control(url: str) -> None:
     check(len(vpcs) == before + 200, "seeded VPCs visible through EC2")
     cidrs = [v["CidrBlock"] for v in vpcs]
     check(len(set(cidrs)) == len(cidrs), "seeded VPC CIDRs are distinct")
-    check(sum(len(v["CidrBlockAssociationSet"]) > 1 for v in vpcs) >= 50,
-          "some seeded VPCs have secondary CIDR blocks")
+    check(sum(len(v["CidrBlockAssociationSet"]) > 1 for v in vpcs) >= 50, "some seeded VPCs have secondary CIDR blocks")
     http(f"{url}/_studio/reset-requests", "POST")
     ec2.describe_vpcs()
     client(url, "sts").get_caller_identity()
@@ -296,9 +390,17 @@ def test_control(url: str) -> None:
     s3.put_object(Bucket="smoke-bucket", Key="a.txt", Body=b"hi")
     log = http(f"{url}/_studio/requests")
     got = [(e["service"], e["action"], e["method"]) for e in log]
-    check(got == [("ec2", "DescribeVpcs", "POST"), ("sts", "GetCallerIdentity", "POST"),
-                  ("cloudformation", "ListStacks", "POST"), ("s3", "CreateBucket", "PUT"),
-                  ("s3", "PutObject", "PUT")], f"GET /_studio/requests {got}")
+    check(
+        got
+        == [
+            ("ec2", "DescribeVpcs", "POST"),
+            ("sts", "GetCallerIdentity", "POST"),
+            ("cloudformation", "ListStacks", "POST"),
+            ("s3", "CreateBucket", "PUT"),
+            ("s3", "PutObject", "PUT"),
+        ],
+        f"GET /_studio/requests {got}",
+    )
 
 
 def test_vpc_pages(url: str) -> None:
@@ -311,19 +413,27 @@ def test_vpc_pages(url: str) -> None:
     full = ec2.describe_vpcs()
     vpcs = full["Vpcs"]
     ids = [v["VpcId"] for v in vpcs]
-    check(len(ids) > 200 and len(set(ids)) == len(ids) and not full.get("NextToken"),
-          f"DescribeVpcs without MaxResults: all {len(ids)} VPCs, no NextToken")
-    seeded = [v for v in vpcs if {"Key": "studio-emulator:seed", "Value": "bench"}
-              in v.get("Tags", [])]
+    check(
+        len(ids) > 200 and len(set(ids)) == len(ids) and not full.get("NextToken"),
+        f"DescribeVpcs without MaxResults: all {len(ids)} VPCs, no NextToken",
+    )
+    seeded = [v for v in vpcs if {"Key": "studio-emulator:seed", "Value": "bench"} in v.get("Tags", [])]
     for v in vpcs:
         assocs = v.get("CidrBlockAssociationSet", [])
-        ok = (v["VpcId"].startswith("vpc-") and v.get("State") == "available"
-              and v.get("OwnerId") == "123456789012" and v.get("InstanceTenancy") == "default"
-              and isinstance(v.get("IsDefault"), bool) and v.get("DhcpOptionsId")
-              and v.get("Ipv6CidrBlockAssociationSet") == []
-              and any(a["CidrBlock"] == v["CidrBlock"] for a in assocs)
-              and all(a["AssociationId"].startswith("vpc-cidr-assoc-")
-                      and a["CidrBlockState"]["State"] == "associated" for a in assocs))
+        ok = (
+            v["VpcId"].startswith("vpc-")
+            and v.get("State") == "available"
+            and v.get("OwnerId") == "123456789012"
+            and v.get("InstanceTenancy") == "default"
+            and isinstance(v.get("IsDefault"), bool)
+            and v.get("DhcpOptionsId")
+            and v.get("Ipv6CidrBlockAssociationSet") == []
+            and any(a["CidrBlock"] == v["CidrBlock"] for a in assocs)
+            and all(
+                a["AssociationId"].startswith("vpc-cidr-assoc-") and a["CidrBlockState"]["State"] == "associated"
+                for a in assocs
+            )
+        )
         if not ok:
             check(False, f"DescribeVpcs item shape: {v}")
     check(len(seeded) == 200, "every VPC has the EC2 fields; 200 tagged bench VPCs")
@@ -339,38 +449,46 @@ def test_vpc_pages(url: str) -> None:
         if not page.get("NextToken"):
             break
         kwargs["NextToken"] = page["NextToken"]
-    check(got == ids and all(n == 37 for n in sizes[:-1]) and 0 < sizes[-1] <= 37,
-          f"MaxResults=37: {len(sizes)} pages {sizes}, every VPC exactly once, same order")
+    check(
+        got == ids and all(n == 37 for n in sizes[:-1]) and 0 < sizes[-1] <= 37,
+        f"MaxResults=37: {len(sizes)} pages {sizes}, every VPC exactly once, same order",
+    )
     paginator = ec2.get_paginator("describe_vpcs")
-    got = [v["VpcId"] for p in paginator.paginate(PaginationConfig={"PageSize": 50})
-           for v in p["Vpcs"]]
+    got = [v["VpcId"] for p in paginator.paginate(PaginationConfig={"PageSize": 50}) for v in p["Vpcs"]]
     check(got == ids, "boto3 paginator, PageSize 50")
     one = ec2.describe_vpcs(MaxResults=1000)
-    check([v["VpcId"] for v in one["Vpcs"]] == ids and not one.get("NextToken"),
-          "MaxResults=1000: one page, no NextToken")
+    check(
+        [v["VpcId"] for v in one["Vpcs"]] == ids and not one.get("NextToken"), "MaxResults=1000: one page, no NextToken"
+    )
     first = ec2.describe_vpcs(MaxResults=len(ids) - 5)
     last = ec2.describe_vpcs(MaxResults=5, NextToken=first["NextToken"])
-    check([v["VpcId"] for v in first["Vpcs"] + last["Vpcs"]] == ids
-          and not last.get("NextToken"), "last page exactly full: no NextToken after it")
-    expect_error(lambda: raw.describe_vpcs(MaxResults=4), "InvalidParameterValue",
-                 "DescribeVpcs MaxResults=4")
-    expect_error(lambda: raw.describe_vpcs(MaxResults=1001), "InvalidParameterValue",
-                 "DescribeVpcs MaxResults=1001")
-    expect_error(lambda: raw.describe_vpcs(MaxResults=5, NextToken="not-a-token"),
-                 "InvalidParameterValue", "DescribeVpcs bad NextToken")
+    check(
+        [v["VpcId"] for v in first["Vpcs"] + last["Vpcs"]] == ids and not last.get("NextToken"),
+        "last page exactly full: no NextToken after it",
+    )
+    expect_error(lambda: raw.describe_vpcs(MaxResults=4), "InvalidParameterValue", "DescribeVpcs MaxResults=4")
+    expect_error(lambda: raw.describe_vpcs(MaxResults=1001), "InvalidParameterValue", "DescribeVpcs MaxResults=1001")
+    expect_error(
+        lambda: raw.describe_vpcs(MaxResults=5, NextToken="not-a-token"),
+        "InvalidParameterValue",
+        "DescribeVpcs bad NextToken",
+    )
 
     # VpcId.N and filters (moto's own filtering) still work, also with pagination
     target = next(v for v in seeded if len(v["CidrBlockAssociationSet"]) > 1)
-    secondary = next(a["CidrBlock"] for a in target["CidrBlockAssociationSet"]
-                     if a["CidrBlock"] != target["CidrBlock"])
+    secondary = next(a["CidrBlock"] for a in target["CidrBlockAssociationSet"] if a["CidrBlock"] != target["CidrBlock"])
     name = next(t["Value"] for t in target["Tags"] if t["Key"] == "Name")
     by_id = ec2.describe_vpcs(VpcIds=[target["VpcId"], ids[0]])["Vpcs"]
-    check(sorted(v["VpcId"] for v in by_id) == sorted([target["VpcId"], ids[0]]),
-          "DescribeVpcs VpcId.1 + VpcId.2")
-    expect_error(lambda: ec2.describe_vpcs(VpcIds=["vpc-0000000000000000f"]),
-                 "InvalidVpcID.NotFound", "DescribeVpcs unknown VpcId")
-    check(by_id == [v for v in vpcs if v["VpcId"] in (target["VpcId"], ids[0])],
-          "a VPC reads the same alone as in the full list")
+    check(sorted(v["VpcId"] for v in by_id) == sorted([target["VpcId"], ids[0]]), "DescribeVpcs VpcId.1 + VpcId.2")
+    expect_error(
+        lambda: ec2.describe_vpcs(VpcIds=["vpc-0000000000000000f"]),
+        "InvalidVpcID.NotFound",
+        "DescribeVpcs unknown VpcId",
+    )
+    check(
+        by_id == [v for v in vpcs if v["VpcId"] in (target["VpcId"], ids[0])],
+        "a VPC reads the same alone as in the full list",
+    )
     cases = [
         ("cidr", [target["CidrBlock"]]),
         ("cidr-block", [target["CidrBlock"]]),
@@ -380,15 +498,18 @@ def test_vpc_pages(url: str) -> None:
     ]
     for fname, values in cases:
         out = ec2.describe_vpcs(Filters=[{"Name": fname, "Values": values}])["Vpcs"]
-        check([v["VpcId"] for v in out] == [target["VpcId"]],
-              f"DescribeVpcs filter {fname}={values[0]}")
+        check([v["VpcId"] for v in out] == [target["VpcId"]], f"DescribeVpcs filter {fname}={values[0]}")
     out = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["bench-0001*"]}])["Vpcs"]
     check(len(out) == 10, f"DescribeVpcs filter tag:Name=bench-0001* ({len(out)})")
     out = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["no-such-vpc"]}])
     check(out["Vpcs"] == [] and not out.get("NextToken"), "DescribeVpcs filter matching nothing")
-    got = [v["VpcId"] for p in paginator.paginate(
-        Filters=[{"Name": "tag:studio-emulator:seed", "Values": ["bench"]}],
-        PaginationConfig={"PageSize": 5}) for v in p["Vpcs"]]
+    got = [
+        v["VpcId"]
+        for p in paginator.paginate(
+            Filters=[{"Name": "tag:studio-emulator:seed", "Values": ["bench"]}], PaginationConfig={"PageSize": 5}
+        )
+        for v in p["Vpcs"]
+    ]
     check(got == [v["VpcId"] for v in seeded], "filter + MaxResults=5: 40 pages, each VPC once")
 
 
@@ -400,10 +521,12 @@ def test_vpc_render() -> None:
 
     ec2_fast.install()
     be = ec2_backends["123456789012"]["eu-west-3"]
-    v6 = be.create_vpc("10.1.0.0/16", amazon_provided_ipv6_cidr_block=True,
-                       ipv6_cidr_block_network_border_group="eu-west-3",
-                       tags=[{"Key": "Name", "Value": "a&b<c>\"d' é ]]>"},
-                             {"Key": "empty", "Value": ""}])
+    v6 = be.create_vpc(
+        "10.1.0.0/16",
+        amazon_provided_ipv6_cidr_block=True,
+        ipv6_cidr_block_network_border_group="eu-west-3",
+        tags=[{"Key": "Name", "Value": "a&b<c>\"d' é ]]>"}, {"Key": "empty", "Value": ""}],
+    )
     be.associate_vpc_cidr_block(v6.id, "10.4.0.0/16", False)
     ded = be.create_vpc("10.2.0.0/16", instance_tenancy="dedicated")
     gone = be.associate_vpc_cidr_block(ded.id, "10.3.0.0/16", False)
@@ -413,13 +536,16 @@ def test_vpc_render() -> None:
     be.create_tags([untagged.id], {"k": "v"})
     be.delete_tags([untagged.id], {"k": None})
     vpcs = be.describe_vpcs()  # + moto's default VPC
-    check(len(vpcs) == 4 and ec2_fast.render_vpc_items(vpcs) ==
-          ec2_fast.moto_render_vpc_items(vpcs),
-          "DescribeVpcs items identical to moto's serializer (IPv6, disassociated block, "
-          "DHCP options, dedicated, escaped tags, default VPC)")
+    check(
+        len(vpcs) == 4 and ec2_fast.render_vpc_items(vpcs) == ec2_fast.moto_render_vpc_items(vpcs),
+        "DescribeVpcs items identical to moto's serializer (IPv6, disassociated block, "
+        "DHCP options, dedicated, escaped tags, default VPC)",
+    )
     tags = be.describe_tags(filters={"resource-id": [v6.id]})
-    check(tags == ec2_fast._ORIGINAL_DESCRIBE_TAGS(be, {"resource-id": [v6.id]})
-          and len(tags) == 2, "fast tag look-up equals moto's describe_tags")
+    check(
+        tags == ec2_fast._ORIGINAL_DESCRIBE_TAGS(be, {"resource-id": [v6.id]}) and len(tags) == 2,
+        "fast tag look-up equals moto's describe_tags",
+    )
 
 
 def test_sagemaker(url: str) -> None:
@@ -429,143 +555,215 @@ def test_sagemaker(url: str) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
     http(f"{url}/_studio/reset-requests", "POST")
-    common = dict(AuthMode="IAM", VpcId=vpc, SubnetIds=[subnet],
-                  AppNetworkAccessType="VpcOnly",
-                  DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"})
-    expect_error(lambda: sm.create_domain(DomainName="bad_name", **common),
-                 "ValidationException", "CreateDomain bad name")
-    dom = sm.create_domain(DomainName="studio", Tags=[{"Key": "Project", "Value": "smoke"}],
-                           **common)
+    common = dict(
+        AuthMode="IAM",
+        VpcId=vpc,
+        SubnetIds=[subnet],
+        AppNetworkAccessType="VpcOnly",
+        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"},
+    )
+    expect_error(
+        lambda: sm.create_domain(DomainName="bad_name", **common), "ValidationException", "CreateDomain bad name"
+    )
+    dom = sm.create_domain(DomainName="studio", Tags=[{"Key": "Project", "Value": "smoke"}], **common)
     did = dom["DomainId"]
-    check(did.startswith("d-") and len(did) == 14 and dom["DomainArn"].endswith(did),
-          f"CreateDomain returns DomainId {did}")
+    check(
+        did.startswith("d-") and len(did) == 14 and dom["DomainArn"].endswith(did),
+        f"CreateDomain returns DomainId {did}",
+    )
     d = sm.describe_domain(DomainId=did)
-    for key in ("DomainId", "DomainArn", "DomainName", "Status", "AuthMode",
-                "AppNetworkAccessType", "VpcId", "SubnetIds", "DefaultUserSettings",
-                "HomeEfsFileSystemId", "Url"):
+    for key in (
+        "DomainId",
+        "DomainArn",
+        "DomainName",
+        "Status",
+        "AuthMode",
+        "AppNetworkAccessType",
+        "VpcId",
+        "SubnetIds",
+        "DefaultUserSettings",
+        "HomeEfsFileSystemId",
+        "Url",
+    ):
         check(key in d, f"DescribeDomain has {key}")
     check(d["Status"] == "InService", "pace 0: domain InService at once")
     check(d["Url"] == f"https://{did}.studio.{REGION}.sagemaker.aws", "domain Url")
     fs_id = d["HomeEfsFileSystemId"]
-    check(any(f["FileSystemId"] == fs_id for f in efs.describe_file_systems()["FileSystems"]),
-          "domain home EFS exists in moto's EFS")
+    check(
+        any(f["FileSystemId"] == fs_id for f in efs.describe_file_systems()["FileSystems"]),
+        "domain home EFS exists in moto's EFS",
+    )
     tags = sm.list_tags(ResourceArn=d["DomainArn"])["Tags"]
     check({"Key": "Project", "Value": "smoke"} in tags, "ListTags on the domain ARN")
     check([x["DomainId"] for x in sm.list_domains()["Domains"]] == [did], "ListDomains")
-    expect_error(lambda: sm.describe_domain(DomainId="d-doesnotexist1"), "ResourceNotFound",
-                 "DescribeDomain unknown")
-    expect_error(lambda: sm.create_domain(DomainName="studio", **common), "ResourceInUse",
-                 "CreateDomain duplicate name")
+    expect_error(lambda: sm.describe_domain(DomainId="d-doesnotexist1"), "ResourceNotFound", "DescribeDomain unknown")
+    expect_error(
+        lambda: sm.create_domain(DomainName="studio", **common), "ResourceInUse", "CreateDomain duplicate name"
+    )
 
     # user profiles
-    expect_error(lambda: sm.create_user_profile(DomainId=did, UserProfileName="bad_name"),
-                 "ValidationException", "CreateUserProfile bad name")
-    expect_error(lambda: sm.create_user_profile(DomainId=did, UserProfileName="-lead"),
-                 "ValidationException", "CreateUserProfile leading dash")
-    up = sm.create_user_profile(DomainId=did, UserProfileName="alice",
-                                Tags=[{"Key": "Owner", "Value": "alice"}])
+    expect_error(
+        lambda: sm.create_user_profile(DomainId=did, UserProfileName="bad_name"),
+        "ValidationException",
+        "CreateUserProfile bad name",
+    )
+    expect_error(
+        lambda: sm.create_user_profile(DomainId=did, UserProfileName="-lead"),
+        "ValidationException",
+        "CreateUserProfile leading dash",
+    )
+    up = sm.create_user_profile(DomainId=did, UserProfileName="alice", Tags=[{"Key": "Owner", "Value": "alice"}])
     check(up["UserProfileArn"].endswith(f":user-profile/{did}/alice"), "CreateUserProfile ARN")
     sm.create_user_profile(DomainId=did, UserProfileName="bob")
-    expect_error(lambda: sm.create_user_profile(DomainId=did, UserProfileName="alice"),
-                 "ResourceInUse", "CreateUserProfile duplicate")
+    expect_error(
+        lambda: sm.create_user_profile(DomainId=did, UserProfileName="alice"),
+        "ResourceInUse",
+        "CreateUserProfile duplicate",
+    )
     p = sm.describe_user_profile(DomainId=did, UserProfileName="alice")
     check(p["Status"] == "InService" and p["DomainId"] == did, "DescribeUserProfile")
-    check({"Key": "Owner", "Value": "alice"} in
-          sm.list_tags(ResourceArn=up["UserProfileArn"])["Tags"], "ListTags on a user profile")
+    check(
+        {"Key": "Owner", "Value": "alice"} in sm.list_tags(ResourceArn=up["UserProfileArn"])["Tags"],
+        "ListTags on a user profile",
+    )
     names = sorted(x["UserProfileName"] for x in sm.list_user_profiles(DomainIdEquals=did)["UserProfiles"])
     check(names == ["alice", "bob"], "ListUserProfiles")
     page = sm.list_user_profiles(DomainIdEquals=did, MaxResults=1)
     check(len(page["UserProfiles"]) == 1 and "NextToken" in page, "ListUserProfiles paginates")
-    sm.update_user_profile(DomainId=did, UserProfileName="bob",
-                           UserSettings={"SecurityGroups": ["sg-123"]})
-    check(sm.describe_user_profile(DomainId=did, UserProfileName="bob")["UserSettings"]
-          ["SecurityGroups"] == ["sg-123"], "UpdateUserProfile")
-    expect_error(lambda: sm.describe_user_profile(DomainId=did, UserProfileName="nobody"),
-                 "ResourceNotFound", "DescribeUserProfile unknown")
-    expect_error(lambda: sm.delete_domain(DomainId=did), "ResourceInUse",
-                 "DeleteDomain with user profiles")
+    sm.update_user_profile(DomainId=did, UserProfileName="bob", UserSettings={"SecurityGroups": ["sg-123"]})
+    check(
+        sm.describe_user_profile(DomainId=did, UserProfileName="bob")["UserSettings"]["SecurityGroups"] == ["sg-123"],
+        "UpdateUserProfile",
+    )
+    expect_error(
+        lambda: sm.describe_user_profile(DomainId=did, UserProfileName="nobody"),
+        "ResourceNotFound",
+        "DescribeUserProfile unknown",
+    )
+    expect_error(lambda: sm.delete_domain(DomainId=did), "ResourceInUse", "DeleteDomain with user profiles")
 
     # spaces and apps
-    sp = sm.create_space(DomainId=did, SpaceName="alice-space",
-                         OwnershipSettings={"OwnerUserProfileName": "alice"},
-                         SpaceSharingSettings={"SharingType": "Private"},
-                         SpaceSettings={"AppType": "JupyterLab"})
+    sp = sm.create_space(
+        DomainId=did,
+        SpaceName="alice-space",
+        OwnershipSettings={"OwnerUserProfileName": "alice"},
+        SpaceSharingSettings={"SharingType": "Private"},
+        SpaceSettings={"AppType": "JupyterLab"},
+    )
     check(sp["SpaceArn"].endswith(f":space/{did}/alice-space"), "CreateSpace")
     s = sm.describe_space(DomainId=did, SpaceName="alice-space")
-    check(s["OwnershipSettings"]["OwnerUserProfileName"] == "alice"
-          and s["SpaceSharingSettings"]["SharingType"] == "Private" and s["Status"] == "InService",
-          "DescribeSpace")
+    check(
+        s["OwnershipSettings"]["OwnerUserProfileName"] == "alice"
+        and s["SpaceSharingSettings"]["SharingType"] == "Private"
+        and s["Status"] == "InService",
+        "DescribeSpace",
+    )
     lst = sm.list_spaces(DomainIdEquals=did)["Spaces"]
-    check(len(lst) == 1 and lst[0]["OwnershipSettingsSummary"]["OwnerUserProfileName"] == "alice",
-          "ListSpaces")
-    app = sm.create_app(DomainId=did, SpaceName="alice-space", AppType="JupyterLab",
-                        AppName="default", ResourceSpec={"InstanceType": "ml.t3.medium"})
+    check(len(lst) == 1 and lst[0]["OwnershipSettingsSummary"]["OwnerUserProfileName"] == "alice", "ListSpaces")
+    app = sm.create_app(
+        DomainId=did,
+        SpaceName="alice-space",
+        AppType="JupyterLab",
+        AppName="default",
+        ResourceSpec={"InstanceType": "ml.t3.medium"},
+    )
     check("/alice-space/jupyterlab/default" in app["AppArn"], "CreateApp in a space")
     sm.create_app(DomainId=did, UserProfileName="bob", AppType="JupyterServer", AppName="default")
-    expect_error(lambda: sm.create_app(DomainId=did, UserProfileName="bob",
-                                       AppType="JupyterServer", AppName="default"),
-                 "ResourceInUse", "CreateApp duplicate")
-    expect_error(lambda: sm.create_app(DomainId=did, UserProfileName="bob", AppType="Nope",
-                                       AppName="x"), "ValidationException", "CreateApp bad type")
-    a = sm.describe_app(DomainId=did, UserProfileName="bob", AppType="JupyterServer",
-                        AppName="default")
+    expect_error(
+        lambda: sm.create_app(DomainId=did, UserProfileName="bob", AppType="JupyterServer", AppName="default"),
+        "ResourceInUse",
+        "CreateApp duplicate",
+    )
+    expect_error(
+        lambda: sm.create_app(DomainId=did, UserProfileName="bob", AppType="Nope", AppName="x"),
+        "ValidationException",
+        "CreateApp bad type",
+    )
+    a = sm.describe_app(DomainId=did, UserProfileName="bob", AppType="JupyterServer", AppName="default")
     check(a["Status"] == "InService", "DescribeApp")
     check(len(sm.list_apps(DomainIdEquals=did)["Apps"]) == 2, "ListApps")
-    expect_error(lambda: sm.delete_user_profile(DomainId=did, UserProfileName="bob"),
-                 "ResourceInUse", "DeleteUserProfile with a live app")
-    expect_error(lambda: sm.delete_user_profile(DomainId=did, UserProfileName="alice"),
-                 "ResourceInUse", "DeleteUserProfile owning a private space")
-    expect_error(lambda: sm.delete_space(DomainId=did, SpaceName="alice-space"),
-                 "ResourceInUse", "DeleteSpace with a live app")
+    expect_error(
+        lambda: sm.delete_user_profile(DomainId=did, UserProfileName="bob"),
+        "ResourceInUse",
+        "DeleteUserProfile with a live app",
+    )
+    expect_error(
+        lambda: sm.delete_user_profile(DomainId=did, UserProfileName="alice"),
+        "ResourceInUse",
+        "DeleteUserProfile owning a private space",
+    )
+    expect_error(
+        lambda: sm.delete_space(DomainId=did, SpaceName="alice-space"), "ResourceInUse", "DeleteSpace with a live app"
+    )
 
     # presigned URL
-    url_out = sm.create_presigned_domain_url(DomainId=did, UserProfileName="alice",
-                                             ExpiresInSeconds=60,
-                                             SessionExpirationDurationInSeconds=1800)
-    check(url_out["AuthorizedUrl"].startswith(
-        f"https://{did}.studio.{REGION}.sagemaker.aws/auth?token="), "CreatePresignedDomainUrl")
-    expect_error(lambda: sm.create_presigned_domain_url(DomainId=did, UserProfileName="alice",
-                                                        ExpiresInSeconds=301),
-                 "ValidationException", "presigned ExpiresInSeconds 301")
+    url_out = sm.create_presigned_domain_url(
+        DomainId=did, UserProfileName="alice", ExpiresInSeconds=60, SessionExpirationDurationInSeconds=1800
+    )
+    check(
+        url_out["AuthorizedUrl"].startswith(f"https://{did}.studio.{REGION}.sagemaker.aws/auth?token="),
+        "CreatePresignedDomainUrl",
+    )
+    expect_error(
+        lambda: sm.create_presigned_domain_url(DomainId=did, UserProfileName="alice", ExpiresInSeconds=301),
+        "ValidationException",
+        "presigned ExpiresInSeconds 301",
+    )
     raw = client(url, "sagemaker", validate=False)  # the Rust SDK does not check ranges
-    expect_error(lambda: raw.create_presigned_domain_url(DomainId=did, UserProfileName="alice",
-                                                         ExpiresInSeconds=4),
-                 "ValidationException", "presigned ExpiresInSeconds 4")
-    expect_error(lambda: raw.create_presigned_domain_url(DomainId=did, UserProfileName="alice",
-                                                         SessionExpirationDurationInSeconds=60),
-                 "ValidationException", "presigned SessionExpirationDurationInSeconds 60")
-    expect_error(lambda: sm.create_presigned_domain_url(DomainId=did, UserProfileName="zed"),
-                 "ResourceNotFound", "presigned unknown profile")
+    expect_error(
+        lambda: raw.create_presigned_domain_url(DomainId=did, UserProfileName="alice", ExpiresInSeconds=4),
+        "ValidationException",
+        "presigned ExpiresInSeconds 4",
+    )
+    expect_error(
+        lambda: raw.create_presigned_domain_url(
+            DomainId=did, UserProfileName="alice", SessionExpirationDurationInSeconds=60
+        ),
+        "ValidationException",
+        "presigned SessionExpirationDurationInSeconds 60",
+    )
+    expect_error(
+        lambda: sm.create_presigned_domain_url(DomainId=did, UserProfileName="zed"),
+        "ResourceNotFound",
+        "presigned unknown profile",
+    )
 
     # UpdateDomain
     sm.update_domain(DomainId=did, DefaultUserSettings={"SecurityGroups": ["sg-9"]})
     d = sm.describe_domain(DomainId=did)
-    check(d["DefaultUserSettings"]["SecurityGroups"] == ["sg-9"]
-          and d["DefaultUserSettings"]["ExecutionRole"].endswith("role/x"), "UpdateDomain merges")
+    check(
+        d["DefaultUserSettings"]["SecurityGroups"] == ["sg-9"]
+        and d["DefaultUserSettings"]["ExecutionRole"].endswith("role/x"),
+        "UpdateDomain merges",
+    )
 
     # tear down in order
     sm.delete_app(DomainId=did, UserProfileName="bob", AppType="JupyterServer", AppName="default")
     sm.delete_app(DomainId=did, SpaceName="alice-space", AppType="JupyterLab", AppName="default")
     apps = sm.list_apps(DomainIdEquals=did)["Apps"]
-    check(len(apps) == 2 and all(x["Status"] == "Deleted" for x in apps),
-          "deleted apps still listed as Deleted")
+    check(len(apps) == 2 and all(x["Status"] == "Deleted" for x in apps), "deleted apps still listed as Deleted")
     sm.delete_space(DomainId=did, SpaceName="alice-space")
     sm.delete_user_profile(DomainId=did, UserProfileName="bob")
     sm.delete_user_profile(DomainId=did, UserProfileName="alice")
     check(sm.list_user_profiles(DomainIdEquals=did)["UserProfiles"] == [], "profiles deleted")
     sm.delete_domain(DomainId=did)  # Retain by default
-    expect_error(lambda: sm.describe_domain(DomainId=did), "ResourceNotFound",
-                 "domain gone after delete at pace 0")
+    expect_error(lambda: sm.describe_domain(DomainId=did), "ResourceNotFound", "domain gone after delete at pace 0")
     retained = http(f"{url}/_studio/retained")
-    check(any(r["DomainId"] == did and r["HomeEfsFileSystemId"] == fs_id for r in retained),
-          "GET /_studio/retained lists the retained EFS")
-    check(any(f["FileSystemId"] == fs_id for f in efs.describe_file_systems()["FileSystems"]),
-          "retained EFS still in moto's EFS")
+    check(
+        any(r["DomainId"] == did and r["HomeEfsFileSystemId"] == fs_id for r in retained),
+        "GET /_studio/retained lists the retained EFS",
+    )
+    check(
+        any(f["FileSystemId"] == fs_id for f in efs.describe_file_systems()["FileSystems"]),
+        "retained EFS still in moto's EFS",
+    )
     d2 = sm.create_domain(DomainName="studio2", **common)["DomainId"]
     fs2 = sm.describe_domain(DomainId=d2)["HomeEfsFileSystemId"]
     sm.delete_domain(DomainId=d2, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
-    check(not any(f["FileSystemId"] == fs2 for f in efs.describe_file_systems()["FileSystems"]),
-          "RetentionPolicy Delete removes the EFS")
+    check(
+        not any(f["FileSystemId"] == fs2 for f in efs.describe_file_systems()["FileSystems"]),
+        "RetentionPolicy Delete removes the EFS",
+    )
 
     log = http(f"{url}/_studio/requests")
     creates = [e for e in log if e["service"] == "sagemaker" and e["action"] == "CreateDomain"]
@@ -575,30 +773,56 @@ def test_sagemaker(url: str) -> None:
     http(f"{url}/_studio/config", "POST", {"pace": 0.005, "fail_domains": {"broken": "no EFS"}})
     d3 = sm.create_domain(DomainName="paced", **common)["DomainId"]
     check(sm.describe_domain(DomainId=d3)["Status"] == "Pending", "paced domain starts Pending")
-    check(wait_status(lambda: sm.describe_domain(DomainId=d3), "InService")["Status"] == "InService",
-          "paced domain reaches InService")
-    expect_error(lambda: sm.create_user_profile(DomainId=d3, UserProfileName="u") and
-                 sm.create_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab",
-                               AppName="default"),
-                 "ValidationException", "CreateApp before the profile is InService")
-    check(wait_status(lambda: sm.describe_user_profile(DomainId=d3, UserProfileName="u"),
-                      "InService")["Status"] == "InService", "paced profile reaches InService")
+    check(
+        wait_status(lambda: sm.describe_domain(DomainId=d3), "InService")["Status"] == "InService",
+        "paced domain reaches InService",
+    )
+    expect_error(
+        lambda: (
+            sm.create_user_profile(DomainId=d3, UserProfileName="u")
+            and sm.create_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab", AppName="default")
+        ),
+        "ValidationException",
+        "CreateApp before the profile is InService",
+    )
+    check(
+        wait_status(lambda: sm.describe_user_profile(DomainId=d3, UserProfileName="u"), "InService")["Status"]
+        == "InService",
+        "paced profile reaches InService",
+    )
     sm.create_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab", AppName="default")
-    check(sm.describe_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab",
-                          AppName="default")["Status"] == "Pending", "paced app starts Pending")
-    check(wait_status(lambda: sm.describe_app(DomainId=d3, UserProfileName="u",
-                                              AppType="JupyterLab", AppName="default"),
-                      "InService")["Status"] == "InService", "paced app reaches InService")
+    check(
+        sm.describe_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab", AppName="default")["Status"]
+        == "Pending",
+        "paced app starts Pending",
+    )
+    check(
+        wait_status(
+            lambda: sm.describe_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab", AppName="default"),
+            "InService",
+        )["Status"]
+        == "InService",
+        "paced app reaches InService",
+    )
     sm.delete_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab", AppName="default")
-    check(sm.describe_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab",
-                          AppName="default")["Status"] == "Deleting", "paced app Deleting")
-    check(wait_status(lambda: sm.describe_app(DomainId=d3, UserProfileName="u",
-                                              AppType="JupyterLab", AppName="default"),
-                      "Deleted")["Status"] == "Deleted", "paced app reaches Deleted")
+    check(
+        sm.describe_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab", AppName="default")["Status"]
+        == "Deleting",
+        "paced app Deleting",
+    )
+    check(
+        wait_status(
+            lambda: sm.describe_app(DomainId=d3, UserProfileName="u", AppType="JupyterLab", AppName="default"),
+            "Deleted",
+        )["Status"]
+        == "Deleted",
+        "paced app reaches Deleted",
+    )
     d4 = sm.create_domain(DomainName="broken", **common)["DomainId"]
     out = wait_status(lambda: sm.describe_domain(DomainId=d4), "Failed")
-    check(out["Status"] == "Failed" and out.get("FailureReason") == "no EFS",
-          "fail-domain ends Failed with FailureReason")
+    check(
+        out["Status"] == "Failed" and out.get("FailureReason") == "no EFS", "fail-domain ends Failed with FailureReason"
+    )
     http(f"{url}/_studio/config", "POST", {"pace": 0, "fail_domains": {}})
 
 
@@ -607,69 +831,108 @@ def test_ec2_dependencies(url: str) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
     sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.60.1.0/24")["Subnet"]["SubnetId"]
     vpc_msg = f"The vpc '{vpc}' has dependencies and cannot be deleted."
-    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
-                       "DeleteVpc with a subnet", 400)
+    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation", "DeleteVpc with a subnet", 400)
     check(exc.response["Error"]["Message"] == vpc_msg, f"DeleteVpc message: {vpc_msg}")
     a = ec2.create_security_group(GroupName="nfs-in", Description="in", VpcId=vpc)["GroupId"]
     b = ec2.create_security_group(GroupName="nfs-out", Description="out", VpcId=vpc)["GroupId"]
-    ec2.revoke_security_group_egress(GroupId=a, IpPermissions=[
-        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    ec2.revoke_security_group_egress(GroupId=b, IpPermissions=[
-        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    perm = lambda g: [{"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,  # noqa: E731
-                       "UserIdGroupPairs": [{"GroupId": g}]}]
+    ec2.revoke_security_group_egress(
+        GroupId=a, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    )
+    ec2.revoke_security_group_egress(
+        GroupId=b, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    )
+
+    def perm(g):
+        return [
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 2049,
+                "ToPort": 2049,
+                "UserIdGroupPairs": [{"GroupId": g}],
+            }
+        ]
+
     ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=perm(b))
     ec2.authorize_security_group_egress(GroupId=b, IpPermissions=perm(a))
-    exc = expect_error(lambda: ec2.delete_security_group(GroupId=a), "DependencyViolation",
-                       "DeleteSecurityGroup referenced by another group's egress rule", 400)
-    check(exc.response["Error"]["Message"] == f"resource {a} has a dependent object",
-          "DeleteSecurityGroup message: resource sg-… has a dependent object")
-    expect_error(lambda: ec2.delete_security_group(GroupId=b), "DependencyViolation",
-                 "DeleteSecurityGroup referenced by another group's ingress rule", 400)
+    exc = expect_error(
+        lambda: ec2.delete_security_group(GroupId=a),
+        "DependencyViolation",
+        "DeleteSecurityGroup referenced by another group's egress rule",
+        400,
+    )
+    check(
+        exc.response["Error"]["Message"] == f"resource {a} has a dependent object",
+        "DeleteSecurityGroup message: resource sg-… has a dependent object",
+    )
+    expect_error(
+        lambda: ec2.delete_security_group(GroupId=b),
+        "DependencyViolation",
+        "DeleteSecurityGroup referenced by another group's ingress rule",
+        400,
+    )
     eni = ec2.create_network_interface(SubnetId=sub, Groups=[a])["NetworkInterface"]
-    exc = expect_error(lambda: ec2.delete_subnet(SubnetId=sub), "DependencyViolation",
-                       "DeleteSubnet with a network interface in it", 400)
-    check(exc.response["Error"]["Message"]
-          == f"The subnet '{sub}' has dependencies and cannot be deleted.", "DeleteSubnet message")
+    exc = expect_error(
+        lambda: ec2.delete_subnet(SubnetId=sub),
+        "DependencyViolation",
+        "DeleteSubnet with a network interface in it",
+        400,
+    )
+    check(
+        exc.response["Error"]["Message"] == f"The subnet '{sub}' has dependencies and cannot be deleted.",
+        "DeleteSubnet message",
+    )
     ec2.revoke_security_group_egress(GroupId=b, IpPermissions=perm(a))
     ec2.revoke_security_group_ingress(GroupId=a, IpPermissions=perm(b))
     ec2.delete_security_group(GroupId=b)
-    expect_error(lambda: ec2.delete_security_group(GroupId=a), "DependencyViolation",
-                 "DeleteSecurityGroup used by a network interface", 400)
+    expect_error(
+        lambda: ec2.delete_security_group(GroupId=a),
+        "DependencyViolation",
+        "DeleteSecurityGroup used by a network interface",
+        400,
+    )
     ec2.delete_network_interface(NetworkInterfaceId=eni["NetworkInterfaceId"])
     ec2.delete_security_group(GroupId=a)
     ec2.delete_subnet(SubnetId=sub)
     check(True, "revoking the rules and deleting the interface lets groups and subnet go")
     # each remaining kind of dependent blocks DeleteVpc on its own
     g = ec2.create_security_group(GroupName="left", Description="x", VpcId=vpc)["GroupId"]
-    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
-                 "DeleteVpc with a non-default security group", 400)
+    expect_error(
+        lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation", "DeleteVpc with a non-default security group", 400
+    )
     ec2.delete_security_group(GroupId=g)
     rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
-    exc = expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
-                       "DeleteVpc with a non-main route table", 400)
+    exc = expect_error(
+        lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation", "DeleteVpc with a non-main route table", 400
+    )
     check(exc.response["Error"]["Message"] == vpc_msg, "route-table message quotes the id")
     ec2.delete_route_table(RouteTableId=rt)
     igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
     ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
-                 "DeleteVpc with an attached internet gateway", 400)
+    expect_error(
+        lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation", "DeleteVpc with an attached internet gateway", 400
+    )
     ec2.detach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3",
-                                 VpcEndpointType="Gateway")["VpcEndpoint"]["VpcEndpointId"]
-    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
-                 "DeleteVpc with a VPC endpoint", 400)
+    ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3", VpcEndpointType="Gateway")[
+        "VpcEndpoint"
+    ]["VpcEndpointId"]
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation", "DeleteVpc with a VPC endpoint", 400)
     ec2.delete_vpc_endpoints(VpcEndpointIds=[ep])
     sub2 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.60.2.0/24")["Subnet"]["SubnetId"]
     alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
     nat = ec2.create_nat_gateway(SubnetId=sub2, AllocationId=alloc)["NatGateway"]["NatGatewayId"]
-    expect_error(lambda: ec2.delete_subnet(SubnetId=sub2), "DependencyViolation",
-                 "DeleteSubnet with a NAT gateway (its interface)", 400)
+    expect_error(
+        lambda: ec2.delete_subnet(SubnetId=sub2),
+        "DependencyViolation",
+        "DeleteSubnet with a NAT gateway (its interface)",
+        400,
+    )
     ec2.delete_nat_gateway(NatGatewayId=nat)
     ec2.delete_subnet(SubnetId=sub2)
     ec2.delete_vpc(VpcId=vpc)
-    check(not any(v["VpcId"] == vpc for v in ec2.describe_vpcs()["Vpcs"]),
-          "DeleteVpc once only the default group and main route table are left")
+    check(
+        not any(v["VpcId"] == vpc for v in ec2.describe_vpcs()["Vpcs"]),
+        "DeleteVpc once only the default group and main route table are left",
+    )
 
 
 def test_sagemaker_nfs(url: str) -> None:
@@ -678,22 +941,35 @@ def test_sagemaker_nfs(url: str) -> None:
     efs = client(url, "efs")
     vpc = ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
     azs = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
-    subs = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.61.{i}.0/24", AvailabilityZone=az)
-            ["Subnet"]["SubnetId"] for i, az in enumerate(azs, 1)]
-    common = dict(AuthMode="IAM", VpcId=vpc, SubnetIds=subs,
-                  DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"})
+    subs = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.61.{i}.0/24", AvailabilityZone=az)["Subnet"]["SubnetId"]
+        for i, az in enumerate(azs, 1)
+    ]
+    common = dict(
+        AuthMode="IAM",
+        VpcId=vpc,
+        SubnetIds=subs,
+        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"},
+    )
 
     def nfs_groups(did: str) -> dict:
-        out = ec2.describe_security_groups(Filters=[
-            {"Name": "vpc-id", "Values": [vpc]},
-            {"Name": "group-name", "Values": [f"security-group-for-inbound-nfs-{did}",
-                                              f"security-group-for-outbound-nfs-{did}"]}])
+        out = ec2.describe_security_groups(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc]},
+                {
+                    "Name": "group-name",
+                    "Values": [f"security-group-for-inbound-nfs-{did}", f"security-group-for-outbound-nfs-{did}"],
+                },
+            ]
+        )
         return {g["GroupName"].split("-")[3]: g for g in out["SecurityGroups"]}
 
     def mount_target_enis(fs_id: str) -> list:
-        return [e for e in ec2.describe_network_interfaces(
-            Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkInterfaces"]
-            if e.get("Description", "").startswith(f"EFS mount target for {fs_id} (fsmt-")]
+        return [
+            e
+            for e in ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkInterfaces"]
+            if e.get("Description", "").startswith(f"EFS mount target for {fs_id} (fsmt-")
+        ]
 
     dom = sm.create_domain(DomainName="nfs-delete", AppNetworkAccessType="VpcOnly", **common)
     did, arn = dom["DomainId"], dom["DomainArn"]
@@ -701,68 +977,108 @@ def test_sagemaker_nfs(url: str) -> None:
     g = nfs_groups(did)
     check(set(g) == {"inbound", "outbound"}, f"VpcOnly CreateDomain: two NFS groups ({sorted(g)})")
     inb, outb = g["inbound"], g["outbound"]
-    check(inb["Description"] == "[DO NOT DELETE] Security Group that allows inbound NFS traffic "
-          f"for SageMaker Notebooks Domain [{did}]"
-          and outb["Description"] == "[DO NOT DELETE] Security Group that allows outbound NFS "
-          f"traffic for SageMaker Notebooks Domain [{did}]", "NFS group descriptions")
-    check({"Key": "ManagedByAmazonSageMakerResource", "Value": arn} in inb.get("Tags", [])
-          and {"Key": "ManagedByAmazonSageMakerResource", "Value": arn} in outb.get("Tags", []),
-          "NFS groups tagged ManagedByAmazonSageMakerResource = domain ARN")
-    rule = lambda gid: [{"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,  # noqa: E731
-                         "UserIdGroupPairs": [{"GroupId": gid, "UserId": "123456789012"}],
-                         "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": []}]
-    check(inb["IpPermissions"] == rule(outb["GroupId"]) and inb["IpPermissionsEgress"] == [],
-          "inbound group: TCP 2049 from the outbound group, no egress")
-    check(outb["IpPermissionsEgress"] == rule(inb["GroupId"]) and outb["IpPermissions"] == [],
-          "outbound group: TCP 2049 to the inbound group, no ingress")
+    check(
+        inb["Description"]
+        == f"[DO NOT DELETE] Security Group that allows inbound NFS traffic for SageMaker Notebooks Domain [{did}]"
+        and outb["Description"]
+        == f"[DO NOT DELETE] Security Group that allows outbound NFS traffic for SageMaker Notebooks Domain [{did}]",
+        "NFS group descriptions",
+    )
+    check(
+        {"Key": "ManagedByAmazonSageMakerResource", "Value": arn} in inb.get("Tags", [])
+        and {"Key": "ManagedByAmazonSageMakerResource", "Value": arn} in outb.get("Tags", []),
+        "NFS groups tagged ManagedByAmazonSageMakerResource = domain ARN",
+    )
+
+    def rule(gid):
+        return [
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 2049,
+                "ToPort": 2049,
+                "UserIdGroupPairs": [{"GroupId": gid, "UserId": "123456789012"}],
+                "IpRanges": [],
+                "Ipv6Ranges": [],
+                "PrefixListIds": [],
+            }
+        ]
+
+    check(
+        inb["IpPermissions"] == rule(outb["GroupId"]) and inb["IpPermissionsEgress"] == [],
+        "inbound group: TCP 2049 from the outbound group, no egress",
+    )
+    check(
+        outb["IpPermissionsEgress"] == rule(inb["GroupId"]) and outb["IpPermissions"] == [],
+        "outbound group: TCP 2049 to the inbound group, no ingress",
+    )
     enis = mount_target_enis(fs_id)
-    check(sorted(e["SubnetId"] for e in enis) == sorted(subs)
-          and all([x["GroupId"] for x in e["Groups"]] == [inb["GroupId"]] for e in enis)
-          and all(e["InterfaceType"] == "efs" and e["RequesterManaged"] for e in enis),
-          "one EFS mount-target interface per subnet, in the inbound group, type efs")
+    check(
+        sorted(e["SubnetId"] for e in enis) == sorted(subs)
+        and all([x["GroupId"] for x in e["Groups"]] == [inb["GroupId"]] for e in enis)
+        and all(e["InterfaceType"] == "efs" and e["RequesterManaged"] for e in enis),
+        "one EFS mount-target interface per subnet, in the inbound group, type efs",
+    )
     mts = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
-    check(sorted(m["SubnetId"] for m in mts) == sorted(subs)
-          and all(any(m["MountTargetId"] in e["Description"] for e in enis) for m in mts),
-          "EFS DescribeMountTargets shows them")
-    expect_error(lambda: ec2.delete_security_group(GroupId=inb["GroupId"]), "DependencyViolation",
-                 "the inbound NFS group cannot go while referenced and used", 400)
-    expect_error(lambda: ec2.delete_subnet(SubnetId=subs[0]), "DependencyViolation",
-                 "a Studio subnet cannot go while it holds a mount target", 400)
+    check(
+        sorted(m["SubnetId"] for m in mts) == sorted(subs)
+        and all(any(m["MountTargetId"] in e["Description"] for e in enis) for m in mts),
+        "EFS DescribeMountTargets shows them",
+    )
+    expect_error(
+        lambda: ec2.delete_security_group(GroupId=inb["GroupId"]),
+        "DependencyViolation",
+        "the inbound NFS group cannot go while referenced and used",
+        400,
+    )
+    expect_error(
+        lambda: ec2.delete_subnet(SubnetId=subs[0]),
+        "DependencyViolation",
+        "a Studio subnet cannot go while it holds a mount target",
+        400,
+    )
     # Delete: the EFS and its interfaces disappear after a paced delay; the groups stay
     http(f"{url}/_studio/config", "POST", {"pace": 0.05})
     try:
         sm.delete_domain(DomainId=did, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
-        check(len(mount_target_enis(fs_id)) == 2, "right after DeleteDomain(Delete) the interfaces "
-              "are still there (paced)")
+        check(
+            len(mount_target_enis(fs_id)) == 2,
+            "right after DeleteDomain(Delete) the interfaces are still there (paced)",
+        )
         deadline = time.time() + 30
         while mount_target_enis(fs_id) and time.time() < deadline:
             time.sleep(0.2)
-        check(not mount_target_enis(fs_id)
-              and not any(f["FileSystemId"] == fs_id for f in efs.describe_file_systems()["FileSystems"]),
-              "DeleteDomain(Delete): EFS and mount-target interfaces gone after the delay")
+        check(
+            not mount_target_enis(fs_id)
+            and not any(f["FileSystemId"] == fs_id for f in efs.describe_file_systems()["FileSystems"]),
+            "DeleteDomain(Delete): EFS and mount-target interfaces gone after the delay",
+        )
     finally:
         http(f"{url}/_studio/config", "POST", {"pace": 0})
     expect_error(lambda: sm.describe_domain(DomainId=did), "ResourceNotFound", "domain gone")
     check(set(nfs_groups(did)) == {"inbound", "outbound"}, "DeleteDomain(Delete) leaves both NFS groups")
-    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation",
-                       "DeleteVpc blocked by the NFS groups", 400)
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation", "DeleteVpc blocked by the NFS groups", 400)
     # Retain (the default): EFS, mount targets and groups stay
     d2 = sm.create_domain(DomainName="nfs-retain", AppNetworkAccessType="VpcOnly", **common)["DomainId"]
     fs2 = sm.describe_domain(DomainId=d2)["HomeEfsFileSystemId"]
     sm.delete_domain(DomainId=d2)
-    check(len(mount_target_enis(fs2)) == 2 and set(nfs_groups(d2)) == {"inbound", "outbound"},
-          "DeleteDomain(Retain): mount-target interfaces and NFS groups stay")
+    check(
+        len(mount_target_enis(fs2)) == 2 and set(nfs_groups(d2)) == {"inbound", "outbound"},
+        "DeleteDomain(Retain): mount-target interfaces and NFS groups stay",
+    )
     # the clean-up the Rust side does: revoke the rules, delete the groups
     for did_ in (did, d2):
         g = nfs_groups(did_)
-        ec2.revoke_security_group_ingress(GroupId=g["inbound"]["GroupId"],
-                                          IpPermissions=g["inbound"]["IpPermissions"])
-        ec2.revoke_security_group_egress(GroupId=g["outbound"]["GroupId"],
-                                         IpPermissions=g["outbound"]["IpPermissionsEgress"])
+        ec2.revoke_security_group_ingress(GroupId=g["inbound"]["GroupId"], IpPermissions=g["inbound"]["IpPermissions"])
+        ec2.revoke_security_group_egress(
+            GroupId=g["outbound"]["GroupId"], IpPermissions=g["outbound"]["IpPermissionsEgress"]
+        )
         ec2.delete_security_group(GroupId=g["outbound"]["GroupId"])
         if did_ == d2:
-            expect_error(lambda g=g: ec2.delete_security_group(GroupId=g["inbound"]["GroupId"]),
-                         "DependencyViolation", "retained EFS interfaces still use the inbound group")
+            expect_error(
+                lambda g=g: ec2.delete_security_group(GroupId=g["inbound"]["GroupId"]),
+                "DependencyViolation",
+                "retained EFS interfaces still use the inbound group",
+            )
             for m in efs.describe_mount_targets(FileSystemId=fs2)["MountTargets"]:
                 efs.delete_mount_target(MountTargetId=m["MountTargetId"])
         ec2.delete_security_group(GroupId=g["inbound"]["GroupId"])
@@ -773,12 +1089,18 @@ def test_sagemaker_nfs(url: str) -> None:
     # PublicInternetOnly domains get the NFS groups too (EFS traffic always uses the VPC)
     vpc2 = ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
     sub2 = ec2.create_subnet(VpcId=vpc2, CidrBlock="10.62.1.0/24")["Subnet"]["SubnetId"]
-    d3 = sm.create_domain(DomainName="nfs-public", AuthMode="IAM", VpcId=vpc2, SubnetIds=[sub2],
-                          AppNetworkAccessType="PublicInternetOnly",
-                          DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"}
-                          )["DomainId"]
-    names = {x["GroupName"] for x in ec2.describe_security_groups(
-        Filters=[{"Name": "vpc-id", "Values": [vpc2]}])["SecurityGroups"]}
+    d3 = sm.create_domain(
+        DomainName="nfs-public",
+        AuthMode="IAM",
+        VpcId=vpc2,
+        SubnetIds=[sub2],
+        AppNetworkAccessType="PublicInternetOnly",
+        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"},
+    )["DomainId"]
+    names = {
+        x["GroupName"]
+        for x in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc2]}])["SecurityGroups"]
+    }
     check(f"security-group-for-inbound-nfs-{d3}" in names, "PublicInternetOnly: NFS groups as well")
     sm.delete_domain(DomainId=d3, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
 
@@ -790,19 +1112,45 @@ def _fence_policy(bucket: str, extra_condition: dict | None = None) -> str:
     cond = {"aws:SourceVpce": FENCE_VPCE}
     cond.update(extra_condition or {})
     arns = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
-    return json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "DenyDataAccessOutsideVpcEndpoint", "Effect": "Deny", "Principal": "*",
-         "Action": ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucket*",
-                    "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:RestoreObject"],
-         "Resource": arns, "Condition": {"StringNotEquals": cond}},
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": arns, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyDataAccessOutsideVpcEndpoint",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": [
+                        "s3:GetObject*",
+                        "s3:PutObject*",
+                        "s3:DeleteObject*",
+                        "s3:ListBucket*",
+                        "s3:ListMultipartUploadParts",
+                        "s3:AbortMultipartUpload",
+                        "s3:RestoreObject",
+                    ],
+                    "Resource": arns,
+                    "Condition": {"StringNotEquals": cond},
+                },
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": arns,
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+            ],
+        }
+    )
 
 
 def _via_vpce(s3, vpce: str = FENCE_VPCE):
     """The same client, but every request marked as coming through the VPC endpoint."""
+
     def add(request, **_kw):
         request.headers["X-Studio-Source-Vpce"] = vpce
+
     s3.meta.events.register("before-sign.s3.*", add)
     return s3
 
@@ -815,135 +1163,259 @@ def test_s3_policy(url: str) -> None:
     s3.create_bucket(Bucket=b)
     s3.put_object(Bucket=b, Key="data/one.csv", Body=b"1,2,3")
     s3.put_bucket_policy(Bucket=b, Policy=_fence_policy(b))
-    exc = expect_error(lambda: s3.get_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
-                       "fence: GetObject from outside the VPC", 403)
-    check(exc.response["Error"]["Message"] == (
-        f"User: {me['Arn']} is not authorized to perform: s3:GetObject on resource: "
-        f"\"arn:aws:s3:::{b}/data/one.csv\" with an explicit deny in a resource-based policy"),
-        "fence: same-account AccessDenied message names caller, action and resource")
-    raw = urllib.request.Request(f"{url}/{b}/data/one.csv", method="GET", headers={
-        "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/s3/aws4_request, "
-                         "SignedHeaders=host, Signature=x"})
+    exc = expect_error(
+        lambda: s3.get_object(Bucket=b, Key="data/one.csv"),
+        "AccessDenied",
+        "fence: GetObject from outside the VPC",
+        403,
+    )
+    check(
+        exc.response["Error"]["Message"]
+        == (
+            f"User: {me['Arn']} is not authorized to perform: s3:GetObject on resource: "
+            f'"arn:aws:s3:::{b}/data/one.csv" with an explicit deny in a resource-based policy'
+        ),
+        "fence: same-account AccessDenied message names caller, action and resource",
+    )
+    raw = urllib.request.Request(
+        f"{url}/{b}/data/one.csv",
+        method="GET",
+        headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/s3/aws4_request, "
+            "SignedHeaders=host, Signature=x"
+        },
+    )
     try:
         urllib.request.urlopen(raw, timeout=10)
         check(False, "fence: raw GetObject refused")
     except urllib.error.HTTPError as err:
         body = err.read().decode()
-        check(err.code == 403 and body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
-              and "<Error><Code>AccessDenied</Code><Message>" in body and "<RequestId>" in body
-              and "<HostId>" in body and err.headers.get("x-amz-request-id"),
-              "fence: 403 body is S3's XML <Error> with RequestId and HostId")
-    exc = expect_error(lambda: s3.head_object(Bucket=b, Key="data/one.csv"), "403",
-                       "fence: HeadObject (s3:GetObject) 403", 403)
-    check(exc.response["ResponseMetadata"]["HTTPHeaders"].get("content-length") == "0",
-          "fence: HEAD 403 has no body")
+        check(
+            err.code == 403
+            and body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+            and "<Error><Code>AccessDenied</Code><Message>" in body
+            and "<RequestId>" in body
+            and "<HostId>" in body
+            and err.headers.get("x-amz-request-id"),
+            "fence: 403 body is S3's XML <Error> with RequestId and HostId",
+        )
+    exc = expect_error(
+        lambda: s3.head_object(Bucket=b, Key="data/one.csv"), "403", "fence: HeadObject (s3:GetObject) 403", 403
+    )
+    check(exc.response["ResponseMetadata"]["HTTPHeaders"].get("content-length") == "0", "fence: HEAD 403 has no body")
     expect_error(lambda: s3.head_bucket(Bucket=b), "403", "fence: HeadBucket (s3:ListBucket)", 403)
     expect_error(lambda: s3.list_objects_v2(Bucket=b), "AccessDenied", "fence: ListObjectsV2", 403)
     expect_error(lambda: s3.list_objects(Bucket=b), "AccessDenied", "fence: ListObjects", 403)
-    expect_error(lambda: s3.list_object_versions(Bucket=b), "AccessDenied",
-                 "fence: ListObjectVersions (s3:ListBucketVersions)", 403)
-    expect_error(lambda: s3.list_multipart_uploads(Bucket=b), "AccessDenied",
-                 "fence: ListMultipartUploads (s3:ListBucketMultipartUploads)", 403)
-    expect_error(lambda: s3.put_object(Bucket=b, Key="x", Body=b"x"), "AccessDenied",
-                 "fence: PutObject", 403)
-    expect_error(lambda: s3.create_multipart_upload(Bucket=b, Key="big"), "AccessDenied",
-                 "fence: CreateMultipartUpload (s3:PutObject)", 403)
-    expect_error(lambda: s3.delete_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
-                 "fence: DeleteObject", 403)
-    expect_error(lambda: s3.get_object_tagging(Bucket=b, Key="data/one.csv"), "AccessDenied",
-                 "fence: GetObjectTagging (matches s3:GetObject*)", 403)
+    expect_error(
+        lambda: s3.list_object_versions(Bucket=b),
+        "AccessDenied",
+        "fence: ListObjectVersions (s3:ListBucketVersions)",
+        403,
+    )
+    expect_error(
+        lambda: s3.list_multipart_uploads(Bucket=b),
+        "AccessDenied",
+        "fence: ListMultipartUploads (s3:ListBucketMultipartUploads)",
+        403,
+    )
+    expect_error(lambda: s3.put_object(Bucket=b, Key="x", Body=b"x"), "AccessDenied", "fence: PutObject", 403)
+    expect_error(
+        lambda: s3.create_multipart_upload(Bucket=b, Key="big"),
+        "AccessDenied",
+        "fence: CreateMultipartUpload (s3:PutObject)",
+        403,
+    )
+    expect_error(lambda: s3.delete_object(Bucket=b, Key="data/one.csv"), "AccessDenied", "fence: DeleteObject", 403)
+    expect_error(
+        lambda: s3.get_object_tagging(Bucket=b, Key="data/one.csv"),
+        "AccessDenied",
+        "fence: GetObjectTagging (matches s3:GetObject*)",
+        403,
+    )
     s3.create_bucket(Bucket="open-target")
-    expect_error(lambda: s3.copy_object(Bucket="open-target", Key="c",
-                                        CopySource={"Bucket": b, "Key": "data/one.csv"}),
-                 "AccessDenied", "fence: CopyObject out of the fenced bucket (source s3:GetObject)",
-                 403)
+    expect_error(
+        lambda: s3.copy_object(Bucket="open-target", Key="c", CopySource={"Bucket": b, "Key": "data/one.csv"}),
+        "AccessDenied",
+        "fence: CopyObject out of the fenced bucket (source s3:GetObject)",
+        403,
+    )
     out = s3.delete_objects(Bucket=b, Delete={"Objects": [{"Key": "data/one.csv"}]})
-    check(out.get("Deleted", []) == [] and [e["Key"] for e in out["Errors"]] == ["data/one.csv"]
-          and out["Errors"][0]["Code"] == "AccessDenied",
-          "fence: DeleteObjects answers 200 with a per-key AccessDenied error")
+    check(
+        out.get("Deleted", []) == []
+        and [e["Key"] for e in out["Errors"]] == ["data/one.csv"]
+        and out["Errors"][0]["Code"] == "AccessDenied",
+        "fence: DeleteObjects answers 200 with a per-key AccessDenied error",
+    )
     # bucket administration is not fenced by a Deny on data actions
-    check(json.loads(s3.get_bucket_policy(Bucket=b)["Policy"])["Statement"][0]["Sid"]
-          == "DenyDataAccessOutsideVpcEndpoint", "fence: GetBucketPolicy still works")
+    check(
+        json.loads(s3.get_bucket_policy(Bucket=b)["Policy"])["Statement"][0]["Sid"]
+        == "DenyDataAccessOutsideVpcEndpoint",
+        "fence: GetBucketPolicy still works",
+    )
     s3.put_bucket_tagging(Bucket=b, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
     s3.get_bucket_tagging(Bucket=b)
     s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
-    check(s3.get_bucket_versioning(Bucket=b)["Status"] == "Enabled"
-          and s3.get_bucket_location(Bucket=b) is not None
-          and any(x["Name"] == b for x in s3.list_buckets()["Buckets"]),
-          "fence: tagging, versioning, location, ListBuckets unaffected")
-    expect_error(lambda: s3.delete_bucket(Bucket=b), "BucketNotEmpty",
-                 "fence: DeleteBucket is not fenced (fails only because the bucket is not empty)", 409)
+    check(
+        s3.get_bucket_versioning(Bucket=b)["Status"] == "Enabled"
+        and s3.get_bucket_location(Bucket=b) is not None
+        and any(x["Name"] == b for x in s3.list_buckets()["Buckets"]),
+        "fence: tagging, versioning, location, ListBuckets unaffected",
+    )
+    expect_error(
+        lambda: s3.delete_bucket(Bucket=b),
+        "BucketNotEmpty",
+        "fence: DeleteBucket is not fenced (fails only because the bucket is not empty)",
+        409,
+    )
     # through the VPC endpoint: everything works
-    check(inside.get_object(Bucket=b, Key="data/one.csv")["Body"].read() == b"1,2,3",
-          "fence: GetObject with X-Studio-Source-Vpce of the endpoint")
+    check(
+        inside.get_object(Bucket=b, Key="data/one.csv")["Body"].read() == b"1,2,3",
+        "fence: GetObject with X-Studio-Source-Vpce of the endpoint",
+    )
     inside.head_bucket(Bucket=b)
     inside.put_object(Bucket=b, Key="data/two.csv", Body=b"4")
     check(inside.list_objects_v2(Bucket=b)["KeyCount"] == 2, "fence: ListObjectsV2 via the endpoint")
     other = _via_vpce(client(url, "s3", retries=False), "vpce-0other000000000000")
-    expect_error(lambda: other.get_object(Bucket=b, Key="data/one.csv"), "AccessDenied",
-                 "fence: another VPC endpoint is still outside", 403)
-    seeded = http(f"{url}/_studio/s3-put", "POST", {"bucket": b, "key": "seed/three.txt",
-                                                   "body": "three", "vpce": FENCE_VPCE})
-    check(seeded["Key"] == "seed/three.txt" and seeded["Size"] == 5,
-          "POST /_studio/s3-put stores an object as through the endpoint")
+    expect_error(
+        lambda: other.get_object(Bucket=b, Key="data/one.csv"),
+        "AccessDenied",
+        "fence: another VPC endpoint is still outside",
+        403,
+    )
+    seeded = http(
+        f"{url}/_studio/s3-put", "POST", {"bucket": b, "key": "seed/three.txt", "body": "three", "vpce": FENCE_VPCE}
+    )
+    check(
+        seeded["Key"] == "seed/three.txt" and seeded["Size"] == 5,
+        "POST /_studio/s3-put stores an object as through the endpoint",
+    )
     try:
-        http(f"{url}/_studio/s3-put", "POST", {"bucket": b, "key": "k", "body": "x",
-                                               "vpce": "vpce-0other000000000000"})
+        http(f"{url}/_studio/s3-put", "POST", {"bucket": b, "key": "k", "body": "x", "vpce": "vpce-0other000000000000"})
         check(False, "s3-put through another endpoint refused")
     except urllib.error.HTTPError as err:
-        check(err.code == 400 and "explicit deny" in json.loads(err.read())["error"],
-              "POST /_studio/s3-put through another endpoint: 400 with the AccessDenied text")
+        check(
+            err.code == 400 and "explicit deny" in json.loads(err.read())["error"],
+            "POST /_studio/s3-put through another endpoint: 400 with the AccessDenied text",
+        )
     # a statement naming the caller's aws:userid admits exactly that caller
     s3.put_bucket_policy(Bucket=b, Policy=_fence_policy(b, {"aws:userid": me["UserId"]}))
-    check(s3.get_object(Bucket=b, Key="seed/three.txt")["Body"].read() == b"three",
-          f"fence + aws:userid {me['UserId']}: the caller itself is admitted")
+    check(
+        s3.get_object(Bucket=b, Key="seed/three.txt")["Body"].read() == b"three",
+        f"fence + aws:userid {me['UserId']}: the caller itself is admitted",
+    )
     iam = client(url, "iam")
     iam.create_user(UserName="outsider")
     key = iam.create_access_key(UserName="outsider")["AccessKey"]
-    outsider = boto3.client("s3", region_name=REGION, endpoint_url=url,
-                            aws_access_key_id=key["AccessKeyId"],
-                            aws_secret_access_key=key["SecretAccessKey"],
-                            config=Config(retries={"total_max_attempts": 1}))
-    out_ident = boto3.client("sts", region_name=REGION, endpoint_url=url,
-                             aws_access_key_id=key["AccessKeyId"],
-                             aws_secret_access_key=key["SecretAccessKey"]).get_caller_identity()
-    exc = expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
-                       "fence + aws:userid: another IAM user is refused", 403)
-    check(out_ident["Arn"] in exc.response["Error"]["Message"],
-          "AccessDenied message names the other user's ARN")
-    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Principal": {"AWS": out_ident["Arn"]}, "Action": "s3:GetObject",
-         "Resource": f"arn:aws:s3:::{b}/*"}]}))
+    outsider = boto3.client(
+        "s3",
+        region_name=REGION,
+        endpoint_url=url,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    out_ident = boto3.client(
+        "sts",
+        region_name=REGION,
+        endpoint_url=url,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    ).get_caller_identity()
+    exc = expect_error(
+        lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"),
+        "AccessDenied",
+        "fence + aws:userid: another IAM user is refused",
+        403,
+    )
+    check(out_ident["Arn"] in exc.response["Error"]["Message"], "AccessDenied message names the other user's ARN")
+    s3.put_bucket_policy(
+        Bucket=b,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": {"AWS": out_ident["Arn"]},
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{b}/*",
+                    }
+                ],
+            }
+        ),
+    )
     s3.get_object(Bucket=b, Key="seed/three.txt")
-    expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
-                 "Principal {AWS: user ARN} denies only that user", 403)
-    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
-         "Resource": f"arn:aws:s3:::{b}/*",
-         "Condition": {"ArnNotLike": {"aws:PrincipalArn": me["Arn"]},
-                       "Null": {"aws:SourceVpce": "true"}}}]}))
+    expect_error(
+        lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"),
+        "AccessDenied",
+        "Principal {AWS: user ARN} denies only that user",
+        403,
+    )
+    s3.put_bucket_policy(
+        Bucket=b,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{b}/*",
+                        "Condition": {
+                            "ArnNotLike": {"aws:PrincipalArn": me["Arn"]},
+                            "Null": {"aws:SourceVpce": "true"},
+                        },
+                    }
+                ],
+            }
+        ),
+    )
     s3.get_object(Bucket=b, Key="seed/three.txt")
-    expect_error(lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"), "AccessDenied",
-                 "ArnNotLike aws:PrincipalArn + Null aws:SourceVpce", 403)
-    check(_via_vpce(outsider).get_object(Bucket=b, Key="seed/three.txt")["Body"].read() == b"three",
-          "Null aws:SourceVpce=true does not hold through an endpoint")
+    expect_error(
+        lambda: outsider.get_object(Bucket=b, Key="seed/three.txt"),
+        "AccessDenied",
+        "ArnNotLike aws:PrincipalArn + Null aws:SourceVpce",
+        403,
+    )
+    check(
+        _via_vpce(outsider).get_object(Bucket=b, Key="seed/three.txt")["Body"].read() == b"three",
+        "Null aws:SourceVpce=true does not hold through an endpoint",
+    )
     # s3:* denies administration too
     b2 = "fenced-admin"
     s3.create_bucket(Bucket=b2)
-    s3.put_bucket_policy(Bucket=b2, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": [f"arn:aws:s3:::{b2}", f"arn:aws:s3:::{b2}/*"],
-         "Condition": {"StringNotEqualsIfExists": {"aws:SourceVpce": FENCE_VPCE}}}]}))
-    expect_error(lambda: s3.get_bucket_policy(Bucket=b2), "AccessDenied",
-                 "Deny s3:* (condition holds) covers GetBucketPolicy", 403)
-    expect_error(lambda: s3.delete_bucket(Bucket=b2), "AccessDenied",
-                 "Deny s3:* covers DeleteBucket", 403)
+    s3.put_bucket_policy(
+        Bucket=b2,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [f"arn:aws:s3:::{b2}", f"arn:aws:s3:::{b2}/*"],
+                        "Condition": {"StringNotEqualsIfExists": {"aws:SourceVpce": FENCE_VPCE}},
+                    }
+                ],
+            }
+        ),
+    )
+    expect_error(
+        lambda: s3.get_bucket_policy(Bucket=b2),
+        "AccessDenied",
+        "Deny s3:* (condition holds) covers GetBucketPolicy",
+        403,
+    )
+    expect_error(lambda: s3.delete_bucket(Bucket=b2), "AccessDenied", "Deny s3:* covers DeleteBucket", 403)
     _via_vpce(client(url, "s3", retries=False)).delete_bucket_policy(Bucket=b2)
     s3.delete_bucket(Bucket=b2)
     # clean up the fenced bucket: policy removed, then it is ordinary again
     s3.delete_bucket_policy(Bucket=b)
-    check(len(s3.list_object_versions(Bucket=b).get("Versions", [])) == 3,
-          "without a policy the bucket is readable again")
+    check(
+        len(s3.list_object_versions(Bucket=b).get("Versions", [])) == 3, "without a policy the bucket is readable again"
+    )
 
 
 def test_real_template_teardown(url: str) -> None:
@@ -952,83 +1424,129 @@ def test_real_template_teardown(url: str) -> None:
     path = TEMPLATE_PATH
     if not os.path.exists(path):
         return
-    cfn, s3, sm, ec2 = (client(url, "cloudformation"), client(url, "s3", retries=False),
-                        client(url, "sagemaker"), client(url, "ec2"))
-    sid = cfn.create_stack(StackName="teardown", TemplateBody=open(path, encoding="utf-8").read(),
-                           Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]
-    st = wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
-                     "CREATE_COMPLETE", 60)["Status"]
+    cfn, s3, sm, ec2 = (
+        client(url, "cloudformation"),
+        client(url, "s3", retries=False),
+        client(url, "sagemaker"),
+        client(url, "ec2"),
+    )
+    sid = cfn.create_stack(
+        StackName="teardown", TemplateBody=open(path, encoding="utf-8").read(), Capabilities=["CAPABILITY_NAMED_IAM"]
+    )["StackId"]
+    st = wait_status(
+        lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]}, "CREATE_COMPLETE", 60
+    )["Status"]
     check(st == "CREATE_COMPLETE", f"real template deploys ({st})")
-    outs = {o["OutputKey"]: o["OutputValue"]
-            for o in cfn.describe_stacks(StackName=sid)["Stacks"][0]["Outputs"]}
-    res = {r["LogicalResourceId"]: r["PhysicalResourceId"]
-           for r in cfn.list_stack_resources(StackName=sid)["StackResourceSummaries"]}
+    outs = {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=sid)["Stacks"][0]["Outputs"]}
+    res = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in cfn.list_stack_resources(StackName=sid)["StackResourceSummaries"]
+    }
     bucket, vpce = outs["DataBucketName"], res["S3VPCEndpoint"]
-    expect_error(lambda: s3.list_objects_v2(Bucket=bucket), "AccessDenied",
-                 "template fence: ListObjectsV2 from the laptop", 403)
+    expect_error(
+        lambda: s3.list_objects_v2(Bucket=bucket), "AccessDenied", "template fence: ListObjectsV2 from the laptop", 403
+    )
     expect_error(lambda: s3.head_bucket(Bucket=bucket), "403", "template fence: HeadBucket", 403)
-    http(f"{url}/_studio/s3-put", "POST", {"bucket": bucket, "key": "notebooks/a.ipynb",
-                                          "body": "{}", "vpce": vpce})
+    http(f"{url}/_studio/s3-put", "POST", {"bucket": bucket, "key": "notebooks/a.ipynb", "body": "{}", "vpce": vpce})
     inside = _via_vpce(client(url, "s3", retries=False), vpce)
-    check(inside.list_objects_v2(Bucket=bucket)["KeyCount"] == 1,
-          "template fence: the object is visible through the project's S3 endpoint")
-    dom = sm.create_domain(DomainName="teardown", AuthMode="IAM", VpcId=outs["VpcId"],
-                           SubnetIds=[outs["SageMakerStudioSubnetId"]],
-                           AppNetworkAccessType="VpcOnly",
-                           DefaultUserSettings={"ExecutionRole": outs["ExecutionRoleArn"],
-                                                "SecurityGroups": [outs["SageMakerSecurityGroupId"]]})
+    check(
+        inside.list_objects_v2(Bucket=bucket)["KeyCount"] == 1,
+        "template fence: the object is visible through the project's S3 endpoint",
+    )
+    dom = sm.create_domain(
+        DomainName="teardown",
+        AuthMode="IAM",
+        VpcId=outs["VpcId"],
+        SubnetIds=[outs["SageMakerStudioSubnetId"]],
+        AppNetworkAccessType="VpcOnly",
+        DefaultUserSettings={
+            "ExecutionRole": outs["ExecutionRoleArn"],
+            "SecurityGroups": [outs["SageMakerSecurityGroupId"]],
+        },
+    )
     sm.delete_domain(DomainId=dom["DomainId"], RetentionPolicy={"HomeEfsFileSystem": "Delete"})
     cfn.delete_stack(StackName=sid)
-    st = wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
-                     "DELETE_FAILED", 60)
-    failed = {r["LogicalResourceId"]: r.get("ResourceStatusReason", "") for r in
-              cfn.list_stack_resources(StackName=sid)["StackResourceSummaries"]
-              if r["ResourceStatus"] == "DELETE_FAILED"}
-    check(st["Status"] == "DELETE_FAILED" and set(failed) == {"DataBucket", "VPC"},
-          f"destroy with data and a VpcOnly domain's NFS groups: DELETE_FAILED on {sorted(failed)}")
+    st = wait_status(
+        lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]}, "DELETE_FAILED", 60
+    )
+    failed = {
+        r["LogicalResourceId"]: r.get("ResourceStatusReason", "")
+        for r in cfn.list_stack_resources(StackName=sid)["StackResourceSummaries"]
+        if r["ResourceStatus"] == "DELETE_FAILED"
+    }
+    check(
+        st["Status"] == "DELETE_FAILED" and set(failed) == {"DataBucket", "VPC"},
+        f"destroy with data and a VpcOnly domain's NFS groups: DELETE_FAILED on {sorted(failed)}",
+    )
     reason = cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatusReason"]
     check(reason == "The following resource(s) failed to delete: [DataBucket, VPC]. ", reason)
-    check("The bucket you tried to delete is not empty" in failed["DataBucket"]
-          and f"The vpc '{outs['VpcId']}' has dependencies" in failed["VPC"], "reasons name the causes")
-    check(client(url, "kms").describe_key(KeyId=outs["StudioKmsKeyArn"])["KeyMetadata"]["KeyState"]
-          == "PendingDeletion", "the keys are already PendingDeletion (deleted before the VPC)")
+    check(
+        "The bucket you tried to delete is not empty" in failed["DataBucket"]
+        and f"The vpc '{outs['VpcId']}' has dependencies" in failed["VPC"],
+        "reasons name the causes",
+    )
+    check(
+        client(url, "kms").describe_key(KeyId=outs["StudioKmsKeyArn"])["KeyMetadata"]["KeyState"] == "PendingDeletion",
+        "the keys are already PendingDeletion (deleted before the VPC)",
+    )
     # clear what blocks: empty the bucket from inside, revoke and delete the NFS groups, retry
     inside.delete_object(Bucket=bucket, Key="notebooks/a.ipynb")
-    check(len(inside.list_object_versions(Bucket=bucket).get("DeleteMarkers", [])) == 1,
-          "versioned data bucket: DeleteObject leaves a delete marker (bucket still not empty)")
+    check(
+        len(inside.list_object_versions(Bucket=bucket).get("DeleteMarkers", [])) == 1,
+        "versioned data bucket: DeleteObject leaves a delete marker (bucket still not empty)",
+    )
     vers = inside.list_object_versions(Bucket=bucket)
-    inside.delete_objects(Bucket=bucket, Delete={"Objects": [
-        {"Key": v["Key"], "VersionId": v["VersionId"]}
-        for v in vers.get("Versions", []) + vers.get("DeleteMarkers", [])]})
-    groups = ec2.describe_security_groups(Filters=[
-        {"Name": "vpc-id", "Values": [outs["VpcId"]]},
-        {"Name": "tag-key", "Values": ["ManagedByAmazonSageMakerResource"]}])["SecurityGroups"]
+    inside.delete_objects(
+        Bucket=bucket,
+        Delete={
+            "Objects": [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in vers.get("Versions", []) + vers.get("DeleteMarkers", [])
+            ]
+        },
+    )
+    groups = ec2.describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [outs["VpcId"]]},
+            {"Name": "tag-key", "Values": ["ManagedByAmazonSageMakerResource"]},
+        ]
+    )["SecurityGroups"]
     check(len(groups) == 2, "the two NFS groups are found by their tag")
     for g in groups:
         if g["IpPermissions"]:
             ec2.revoke_security_group_ingress(GroupId=g["GroupId"], IpPermissions=g["IpPermissions"])
         if g["IpPermissionsEgress"]:
-            ec2.revoke_security_group_egress(GroupId=g["GroupId"],
-                                             IpPermissions=g["IpPermissionsEgress"])
+            ec2.revoke_security_group_egress(GroupId=g["GroupId"], IpPermissions=g["IpPermissionsEgress"])
     for g in groups:
         ec2.delete_security_group(GroupId=g["GroupId"])
     cfn.delete_stack(StackName=sid)
-    st = wait_status(lambda: {"Status": (cfn.describe_stacks(StackName=sid)["Stacks"][0]
-                                         ["StackStatus"])}, "DELETE_COMPLETE", 60)
+    st = wait_status(
+        lambda: {"Status": (cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"])}, "DELETE_COMPLETE", 60
+    )
     check(st["Status"] == "DELETE_COMPLETE", f"second DeleteStack completes ({st['Status']})")
 
 
-REAL_PARAMS = {"ProjectName": "driftdemo", "VpcCIDR": "10.2.0.0/16", "FirewallSubnetCIDR": "10.2.1.0/24",
-               "NATGatewaySubnetCIDR": "10.2.2.0/24", "SageMakerStudioSubnetCIDR": "10.2.3.0/24",
-               "AllowedDomains": ".amazonaws.com,.pypi.org", "AvailabilityZone": ""}
+REAL_PARAMS = {
+    "ProjectName": "driftdemo",
+    "VpcCIDR": "10.2.0.0/16",
+    "FirewallSubnetCIDR": "10.2.1.0/24",
+    "NATGatewaySubnetCIDR": "10.2.2.0/24",
+    "SageMakerStudioSubnetCIDR": "10.2.3.0/24",
+    "AllowedDomains": ".amazonaws.com,.pypi.org",
+    "AvailabilityZone": "",
+}
 
 
 def _detect(cfn, name: str) -> dict:
     det = cfn.detect_stack_drift(StackName=name)["StackDriftDetectionId"]
-    return wait_status(lambda: dict(cfn.describe_stack_drift_detection_status(StackDriftDetectionId=det),
-                                    Status=cfn.describe_stack_drift_detection_status(
-                                        StackDriftDetectionId=det)["DetectionStatus"]),
-                       "DETECTION_COMPLETE", 30)
+    return wait_status(
+        lambda: dict(
+            cfn.describe_stack_drift_detection_status(StackDriftDetectionId=det),
+            Status=cfn.describe_stack_drift_detection_status(StackDriftDetectionId=det)["DetectionStatus"],
+        ),
+        "DETECTION_COMPLETE",
+        30,
+    )
 
 
 def _drifted(cfn, name: str) -> dict:
@@ -1045,24 +1563,44 @@ def _drifted(cfn, name: str) -> dict:
 def _check_standalone_egress_false_positive(cfn) -> None:
     """aws-cloudformation/cloudformation-coverage-roadmap#1198: the rule of a standalone
     AWS::EC2::SecurityGroupEgress shows as an ADD on a group that declares egress rules inline."""
-    tpl = {"Resources": {
-        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.61.0.0/16"}},
-        "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
-            "GroupDescription": "fp", "VpcId": {"Ref": "Vpc"},
-            "SecurityGroupEgress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-                                     "CidrIp": "0.0.0.0/0"}]}},
-        "SgEgressNfs": {"Type": "AWS::EC2::SecurityGroupEgress", "Properties": {
-            "GroupId": {"Ref": "Sg"}, "IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,
-            "DestinationSecurityGroupId": {"Ref": "Sg"}}}}}
+    tpl = {
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.61.0.0/16"}},
+            "Sg": {
+                "Type": "AWS::EC2::SecurityGroup",
+                "Properties": {
+                    "GroupDescription": "fp",
+                    "VpcId": {"Ref": "Vpc"},
+                    "SecurityGroupEgress": [
+                        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"}
+                    ],
+                },
+            },
+            "SgEgressNfs": {
+                "Type": "AWS::EC2::SecurityGroupEgress",
+                "Properties": {
+                    "GroupId": {"Ref": "Sg"},
+                    "IpProtocol": "tcp",
+                    "FromPort": 2049,
+                    "ToPort": 2049,
+                    "DestinationSecurityGroupId": {"Ref": "Sg"},
+                },
+            },
+        }
+    }
     name = "driftfp"
     sid = cfn.create_stack(StackName=name, TemplateBody=json.dumps(tpl))["StackId"]
-    wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
-                "CREATE_COMPLETE", 60)
+    wait_status(
+        lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]}, "CREATE_COMPLETE", 60
+    )
     st = _detect(cfn, name)
     drifted = _drifted(cfn, name)
-    check(st["StackDriftStatus"] == "DRIFTED" and set(drifted) == {"Sg"}
-          and [d["DifferenceType"] for d in drifted["Sg"]["PropertyDifferences"]] == ["ADD"],
-          "a standalone egress rule shows as an ADD on its group (AWS's known false positive)")
+    check(
+        st["StackDriftStatus"] == "DRIFTED"
+        and set(drifted) == {"Sg"}
+        and [d["DifferenceType"] for d in drifted["Sg"]["PropertyDifferences"]] == ["ADD"],
+        "a standalone egress rule shows as an ADD on its group (AWS's known false positive)",
+    )
     cfn.delete_stack(StackName=name)
 
 
@@ -1072,131 +1610,253 @@ def test_drift(url: str) -> None:
     path = TEMPLATE_PATH
     if not os.path.exists(path):
         return
-    cfn, ec2, s3, nfw = (client(url, "cloudformation"), client(url, "ec2"), client(url, "s3", retries=False),
-                         client(url, "network-firewall"))
+    cfn, ec2, s3, nfw = (
+        client(url, "cloudformation"),
+        client(url, "ec2"),
+        client(url, "s3", retries=False),
+        client(url, "network-firewall"),
+    )
     name = "driftdemo"
-    sid = cfn.create_stack(StackName=name, TemplateBody=open(path, encoding="utf-8").read(),
-                           Capabilities=["CAPABILITY_NAMED_IAM"],
-                           Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in REAL_PARAMS.items()]
-                           )["StackId"]
-    wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
-                "CREATE_COMPLETE", 60)
+    sid = cfn.create_stack(
+        StackName=name,
+        TemplateBody=open(path, encoding="utf-8").read(),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in REAL_PARAMS.items()],
+    )["StackId"]
+    wait_status(
+        lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]}, "CREATE_COMPLETE", 60
+    )
     stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
-    check(stack["DriftInformation"] == {"StackDriftStatus": "NOT_CHECKED"}, "DescribeStacks: NOT_CHECKED before any detection")
+    check(
+        stack["DriftInformation"] == {"StackDriftStatus": "NOT_CHECKED"},
+        "DescribeStacks: NOT_CHECKED before any detection",
+    )
     outs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
     st = _detect(cfn, name)
     drifted = _drifted(cfn, name)
     # The template declares every egress rule inline (see the next check for why): a fresh
     # deploy is in sync.
-    check(st["StackDriftStatus"] == "IN_SYNC" and drifted == {},
-          f"fresh deploy of the real template: IN_SYNC ({sorted(drifted)})")
+    check(
+        st["StackDriftStatus"] == "IN_SYNC" and drifted == {},
+        f"fresh deploy of the real template: IN_SYNC ({sorted(drifted)})",
+    )
     _check_standalone_egress_false_positive(cfn)
     allrows = cfn.describe_stack_resource_drifts(StackName=name)["StackResourceDrifts"]
     by = {r["LogicalResourceId"]: r for r in allrows}
-    check(by["NATGatewayDefaultRoute"]["StackResourceDriftStatus"] == "IN_SYNC"
-          and by["ExecutionRole"]["StackResourceDriftStatus"] == "NOT_CHECKED"
-          and json.loads(by["DataBucketPolicy"]["ExpectedProperties"]) == json.loads(by["DataBucketPolicy"]["ActualProperties"]),
-          "fresh deploy: route and bucket policy IN_SYNC, IAM role NOT_CHECKED")
+    check(
+        by["NATGatewayDefaultRoute"]["StackResourceDriftStatus"] == "IN_SYNC"
+        and by["ExecutionRole"]["StackResourceDriftStatus"] == "NOT_CHECKED"
+        and json.loads(by["DataBucketPolicy"]["ExpectedProperties"])
+        == json.loads(by["DataBucketPolicy"]["ActualProperties"]),
+        "fresh deploy: route and bucket policy IN_SYNC, IAM role NOT_CHECKED",
+    )
     summaries = {r["LogicalResourceId"]: r for r in cfn.list_stack_resources(StackName=name)["StackResourceSummaries"]}
-    check(summaries["NATGatewayDefaultRoute"]["DriftInformation"]["StackResourceDriftStatus"] == "IN_SYNC"
-          and "LastCheckTimestamp" in summaries["NATGatewayDefaultRoute"]["DriftInformation"],
-          "ListStackResources: DriftInformation after a detection")
+    check(
+        summaries["NATGatewayDefaultRoute"]["DriftInformation"]["StackResourceDriftStatus"] == "IN_SYNC"
+        and "LastCheckTimestamp" in summaries["NATGatewayDefaultRoute"]["DriftInformation"],
+        "ListStackResources: DriftInformation after a detection",
+    )
 
     # out-of-band changes
     nat_rt, igw = outs["NATGatewayRouteTableId"], outs["InternetGatewayId"]
     fw_vpce = outs["FirewallEndpointId"]
     ec2.replace_route(RouteTableId=nat_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
-    ec2.create_route(RouteTableId=outs["SageMakerStudioRouteTableId"], DestinationCidrBlock="192.0.2.0/24",
-                     GatewayId=igw)
+    ec2.create_route(
+        RouteTableId=outs["SageMakerStudioRouteTableId"], DestinationCidrBlock="192.0.2.0/24", GatewayId=igw
+    )
     ec2.delete_route(RouteTableId=outs["IgwRouteTableId"], DestinationCidrBlock=REAL_PARAMS["NATGatewaySubnetCIDR"])
     bucket = outs["DataBucketName"]
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    s3.put_bucket_policy(
+        Bucket=bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "Open",
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{bucket}/*",
+                    }
+                ],
+            }
+        ),
+    )
     rg = nfw.describe_rule_group(RuleGroupName="driftdemo-domain-allow-list", Type="STATEFUL")
     body = rg["RuleGroup"]
     body["RulesSource"]["RulesSourceList"]["Targets"].append(".github.com")
-    nfw.update_rule_group(RuleGroupArn=rg["RuleGroupResponse"]["RuleGroupArn"], UpdateToken=rg["UpdateToken"],
-                          RuleGroup=body, Type="STATEFUL")
-    expect_error(lambda: nfw.update_rule_group(RuleGroupArn=rg["RuleGroupResponse"]["RuleGroupArn"],
-                                               UpdateToken=rg["UpdateToken"], RuleGroup=body, Type="STATEFUL"),
-                 "InvalidTokenException", "UpdateRuleGroup with a stale UpdateToken")
-    routes = {r["DestinationCidrBlock"]: r for r in
-              ec2.describe_route_tables(RouteTableIds=[nat_rt])["RouteTables"][0]["Routes"]}
-    check(routes["0.0.0.0/0"].get("GatewayId") == igw, "ReplaceRoute: the NAT subnet goes straight to the internet gateway")
+    nfw.update_rule_group(
+        RuleGroupArn=rg["RuleGroupResponse"]["RuleGroupArn"],
+        UpdateToken=rg["UpdateToken"],
+        RuleGroup=body,
+        Type="STATEFUL",
+    )
+    expect_error(
+        lambda: nfw.update_rule_group(
+            RuleGroupArn=rg["RuleGroupResponse"]["RuleGroupArn"],
+            UpdateToken=rg["UpdateToken"],
+            RuleGroup=body,
+            Type="STATEFUL",
+        ),
+        "InvalidTokenException",
+        "UpdateRuleGroup with a stale UpdateToken",
+    )
+    routes = {
+        r["DestinationCidrBlock"]: r
+        for r in ec2.describe_route_tables(RouteTableIds=[nat_rt])["RouteTables"][0]["Routes"]
+    }
+    check(
+        routes["0.0.0.0/0"].get("GatewayId") == igw,
+        "ReplaceRoute: the NAT subnet goes straight to the internet gateway",
+    )
 
     st = _detect(cfn, name)
     drifted = _drifted(cfn, name)
-    check(st["StackDriftStatus"] == "DRIFTED" and st["DriftedStackResourceCount"] == 4
-          and set(drifted) == {"NATGatewayDefaultRoute", "IgwToFirewallRoute",
-                               "DataBucketPolicy", "DomainAllowListRuleGroup"},
-          f"detection after out-of-band changes: {sorted(drifted)} (the extra route is no template resource's drift)")
+    check(
+        st["StackDriftStatus"] == "DRIFTED"
+        and st["DriftedStackResourceCount"] == 4
+        and set(drifted)
+        == {"NATGatewayDefaultRoute", "IgwToFirewallRoute", "DataBucketPolicy", "DomainAllowListRuleGroup"},
+        f"detection after out-of-band changes: {sorted(drifted)} (the extra route is no template resource's drift)",
+    )
     route = drifted["NATGatewayDefaultRoute"]
-    check(route["StackResourceDriftStatus"] == "MODIFIED"
-          and route["PropertyDifferences"] == [{"PropertyPath": "/VpcEndpointId", "ExpectedValue": fw_vpce,
-                                                "ActualValue": "null", "DifferenceType": "REMOVE"}]
-          and json.loads(route["ActualProperties"]).get("GatewayId") == igw,
-          "route bypassing the firewall: MODIFIED, /VpcEndpointId REMOVE, ActualProperties has the GatewayId")
-    check(drifted["IgwToFirewallRoute"]["StackResourceDriftStatus"] == "DELETED"
-          and "ActualProperties" not in drifted["IgwToFirewallRoute"], "deleted route: DELETED")
+    check(
+        route["StackResourceDriftStatus"] == "MODIFIED"
+        and route["PropertyDifferences"]
+        == [
+            {
+                "PropertyPath": "/VpcEndpointId",
+                "ExpectedValue": fw_vpce,
+                "ActualValue": "null",
+                "DifferenceType": "REMOVE",
+            }
+        ]
+        and json.loads(route["ActualProperties"]).get("GatewayId") == igw,
+        "route bypassing the firewall: MODIFIED, /VpcEndpointId REMOVE, ActualProperties has the GatewayId",
+    )
+    check(
+        drifted["IgwToFirewallRoute"]["StackResourceDriftStatus"] == "DELETED"
+        and "ActualProperties" not in drifted["IgwToFirewallRoute"],
+        "deleted route: DELETED",
+    )
     paths = {d["PropertyPath"] for d in drifted["DataBucketPolicy"]["PropertyDifferences"]}
     check("/PolicyDocument/Statement/0/Effect" in paths, f"bucket policy: MODIFIED ({sorted(paths)[:3]}…)")
     diffs = drifted["DomainAllowListRuleGroup"]["PropertyDifferences"]
-    check(diffs == [{"PropertyPath": "/RuleGroup/RulesSource/RulesSourceList/Targets/2", "ExpectedValue": "null",
-                     "ActualValue": ".github.com", "DifferenceType": "ADD"}],
-          "rule group: the added domain is an ADD at /RuleGroup/RulesSource/RulesSourceList/Targets/2")
-    check(cfn.describe_stacks(StackName=name)["Stacks"][0]["DriftInformation"]["StackDriftStatus"] == "DRIFTED",
-          "DescribeStacks: DriftInformation DRIFTED")
+    check(
+        diffs
+        == [
+            {
+                "PropertyPath": "/RuleGroup/RulesSource/RulesSourceList/Targets/2",
+                "ExpectedValue": "null",
+                "ActualValue": ".github.com",
+                "DifferenceType": "ADD",
+            }
+        ],
+        "rule group: the added domain is an ADD at /RuleGroup/RulesSource/RulesSourceList/Targets/2",
+    )
+    check(
+        cfn.describe_stacks(StackName=name)["Stacks"][0]["DriftInformation"]["StackDriftStatus"] == "DRIFTED",
+        "DescribeStacks: DriftInformation DRIFTED",
+    )
 
     # REVERT_DRIFT: deployed template, previous parameter values
-    cs = cfn.create_change_set(StackName=name, ChangeSetName="revert-drift", UsePreviousTemplate=True,
-                               DeploymentMode="REVERT_DRIFT", Capabilities=["CAPABILITY_NAMED_IAM"],
-                               Parameters=[{"ParameterKey": k, "UsePreviousValue": True} for k in REAL_PARAMS])
+    cs = cfn.create_change_set(
+        StackName=name,
+        ChangeSetName="revert-drift",
+        UsePreviousTemplate=True,
+        DeploymentMode="REVERT_DRIFT",
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+        Parameters=[{"ParameterKey": k, "UsePreviousValue": True} for k in REAL_PARAMS],
+    )
     d = cfn.describe_change_set(ChangeSetName=cs["Id"])
     changes = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"] for c in d["Changes"]}
-    check(d["Status"] == "CREATE_COMPLETE" and d["ExecutionStatus"] == "AVAILABLE"
-          and d.get("DeploymentMode") == "REVERT_DRIFT" and d.get("StackDriftStatus") == "DRIFTED"
-          and set(changes) == {"NATGatewayDefaultRoute", "IgwToFirewallRoute",
-                               "DataBucketPolicy", "DomainAllowListRuleGroup"},
-          f"REVERT_DRIFT change set: a Modify per drifted resource ({sorted(changes)})")
+    check(
+        d["Status"] == "CREATE_COMPLETE"
+        and d["ExecutionStatus"] == "AVAILABLE"
+        and d.get("DeploymentMode") == "REVERT_DRIFT"
+        and d.get("StackDriftStatus") == "DRIFTED"
+        and set(changes)
+        == {"NATGatewayDefaultRoute", "IgwToFirewallRoute", "DataBucketPolicy", "DomainAllowListRuleGroup"},
+        f"REVERT_DRIFT change set: a Modify per drifted resource ({sorted(changes)})",
+    )
     rc = changes["NATGatewayDefaultRoute"]
     tgt = rc["Details"][0]["Target"]
-    check(rc["Action"] == "Modify" and rc["ResourceDriftStatus"] == "MODIFIED" and rc["Replacement"] == "False"
-          and tgt["Path"] == "/VpcEndpointId" and tgt["AfterValue"] == fw_vpce and tgt["BeforeValue"] == "null"
-          and tgt["BeforeValueFrom"] == "ACTUAL_STATE" and tgt["AfterValueFrom"] == "TEMPLATE"
-          and tgt["Drift"]["ActualValue"] == "null" and tgt["AttributeChangeType"] == "Add"
-          and json.loads(rc["BeforeContext"])["Properties"]["GatewayId"] == igw
-          and json.loads(rc["AfterContext"])["Properties"]["VpcEndpointId"] == fw_vpce,
-          "route change: ResourceDriftStatus MODIFIED, Target Path/BeforeValue/AfterValue/Drift, contexts")
-    check(changes["IgwToFirewallRoute"]["ResourceDriftStatus"] == "DELETED", "deleted route: ResourceDriftStatus DELETED")
+    check(
+        rc["Action"] == "Modify"
+        and rc["ResourceDriftStatus"] == "MODIFIED"
+        and rc["Replacement"] == "False"
+        and tgt["Path"] == "/VpcEndpointId"
+        and tgt["AfterValue"] == fw_vpce
+        and tgt["BeforeValue"] == "null"
+        and tgt["BeforeValueFrom"] == "ACTUAL_STATE"
+        and tgt["AfterValueFrom"] == "TEMPLATE"
+        and tgt["Drift"]["ActualValue"] == "null"
+        and tgt["AttributeChangeType"] == "Add"
+        and json.loads(rc["BeforeContext"])["Properties"]["GatewayId"] == igw
+        and json.loads(rc["AfterContext"])["Properties"]["VpcEndpointId"] == fw_vpce,
+        "route change: ResourceDriftStatus MODIFIED, Target Path/BeforeValue/AfterValue/Drift, contexts",
+    )
+    check(
+        changes["IgwToFirewallRoute"]["ResourceDriftStatus"] == "DELETED", "deleted route: ResourceDriftStatus DELETED"
+    )
     cfn.execute_change_set(ChangeSetName=cs["Id"])
-    wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
-                "UPDATE_COMPLETE", 60)
-    events = [(e["LogicalResourceId"], e["ResourceStatus"]) for e in cfn.describe_stack_events(StackName=name)["StackEvents"]]
-    check(("NATGatewayDefaultRoute", "UPDATE_IN_PROGRESS") in events and ("NATGatewayDefaultRoute", "UPDATE_COMPLETE") in events
-          and (name, "UPDATE_COMPLETE") in events, "revert: per-resource UPDATE_IN_PROGRESS / UPDATE_COMPLETE events")
-    routes = {r["DestinationCidrBlock"]: r for r in
-              ec2.describe_route_tables(RouteTableIds=[nat_rt])["RouteTables"][0]["Routes"]}
-    check(routes["0.0.0.0/0"].get("GatewayId") == fw_vpce or routes["0.0.0.0/0"].get("VpcEndpointId") == fw_vpce,
-          f"revert: the NAT subnet's default route goes to the firewall endpoint again ({routes['0.0.0.0/0']})")
-    edge = {r["DestinationCidrBlock"] for r in
-            ec2.describe_route_tables(RouteTableIds=[outs["IgwRouteTableId"]])["RouteTables"][0]["Routes"]}
+    wait_status(
+        lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]}, "UPDATE_COMPLETE", 60
+    )
+    events = [
+        (e["LogicalResourceId"], e["ResourceStatus"]) for e in cfn.describe_stack_events(StackName=name)["StackEvents"]
+    ]
+    check(
+        ("NATGatewayDefaultRoute", "UPDATE_IN_PROGRESS") in events
+        and ("NATGatewayDefaultRoute", "UPDATE_COMPLETE") in events
+        and (name, "UPDATE_COMPLETE") in events,
+        "revert: per-resource UPDATE_IN_PROGRESS / UPDATE_COMPLETE events",
+    )
+    routes = {
+        r["DestinationCidrBlock"]: r
+        for r in ec2.describe_route_tables(RouteTableIds=[nat_rt])["RouteTables"][0]["Routes"]
+    }
+    check(
+        routes["0.0.0.0/0"].get("GatewayId") == fw_vpce or routes["0.0.0.0/0"].get("VpcEndpointId") == fw_vpce,
+        f"revert: the NAT subnet's default route goes to the firewall endpoint again ({routes['0.0.0.0/0']})",
+    )
+    edge = {
+        r["DestinationCidrBlock"]
+        for r in ec2.describe_route_tables(RouteTableIds=[outs["IgwRouteTableId"]])["RouteTables"][0]["Routes"]
+    }
     check(REAL_PARAMS["NATGatewaySubnetCIDR"] in edge, "revert: the deleted edge route is back")
     pol = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-    check(pol["Statement"][0]["Sid"] == "DenyDataAccessOutsideVpcEndpoint", "revert: the template's bucket policy is back")
+    check(
+        pol["Statement"][0]["Sid"] == "DenyDataAccessOutsideVpcEndpoint", "revert: the template's bucket policy is back"
+    )
     rg = nfw.describe_rule_group(RuleGroupName="driftdemo-domain-allow-list", Type="STATEFUL")
-    check(rg["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"] == [".amazonaws.com", ".pypi.org"],
-          "revert: the rule group's domains are the template's")
+    check(
+        rg["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"] == [".amazonaws.com", ".pypi.org"],
+        "revert: the rule group's domains are the template's",
+    )
     st = _detect(cfn, name)
-    check(st["StackDriftStatus"] == "IN_SYNC" and _drifted(cfn, name) == {},
-          "after the revert the stack is IN_SYNC")
+    check(st["StackDriftStatus"] == "IN_SYNC" and _drifted(cfn, name) == {}, "after the revert the stack is IN_SYNC")
     sg = ec2.describe_security_groups(GroupIds=[outs["SageMakerSecurityGroupId"]])["SecurityGroups"][0]
     check(any(p.get("FromPort") == 2049 for p in sg["IpPermissionsEgress"]), "revert keeps the NFS egress rule")
-    expect_error(lambda: cfn.create_change_set(StackName=name, ChangeSetName="bad", UsePreviousTemplate=True,
-                                               DeploymentMode="REVERT", Capabilities=["CAPABILITY_NAMED_IAM"]),
-                 "ValidationError", "DeploymentMode outside the enum")
+    expect_error(
+        lambda: cfn.create_change_set(
+            StackName=name,
+            ChangeSetName="bad",
+            UsePreviousTemplate=True,
+            DeploymentMode="REVERT",
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+        ),
+        "ValidationError",
+        "DeploymentMode outside the enum",
+    )
     raw = _raw_query(url, "DescribeStackResourceDrifts", {"StackName": name})
-    check("<StackResourceDrifts><member>" in raw and "<StackResourceDriftStatus>" in raw
-          and "<DescribeStackResourceDriftsResult>" in raw, "DescribeStackResourceDrifts XML element names")
+    check(
+        "<StackResourceDrifts><member>" in raw
+        and "<StackResourceDriftStatus>" in raw
+        and "<DescribeStackResourceDriftsResult>" in raw,
+        "DescribeStackResourceDrifts XML element names",
+    )
     cfn.delete_stack(StackName=name)
 
 
@@ -1208,10 +1868,12 @@ def _raw_query(url: str, action: str, params: dict) -> str:
     import botocore.credentials
 
     data = urlencode({"Action": action, "Version": "2010-05-15", **params})
-    req = botocore.awsrequest.AWSRequest(method="POST", url=url + "/", data=data,
-                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
-    botocore.auth.SigV4Auth(botocore.credentials.Credentials("testing", "testing"), "cloudformation",
-                            REGION).add_auth(req)
+    req = botocore.awsrequest.AWSRequest(
+        method="POST", url=url + "/", data=data, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials("testing", "testing"), "cloudformation", REGION).add_auth(
+        req
+    )
     r = urllib.request.Request(url + "/", data=data.encode(), method="POST", headers=dict(req.headers))
     return urllib.request.urlopen(r).read().decode()
 
@@ -1224,24 +1886,43 @@ def test_firewall_alerts(url: str) -> None:
         return
     cfn, logs = client(url, "cloudformation"), client(url, "logs")
     params = dict(REAL_PARAMS, ProjectName="alerts")
-    sid = cfn.create_stack(StackName="alerts", TemplateBody=open(path, encoding="utf-8").read(),
-                           Capabilities=["CAPABILITY_NAMED_IAM"],
-                           Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in params.items()])["StackId"]
-    wait_status(lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]},
-                "CREATE_COMPLETE", 60)
+    sid = cfn.create_stack(
+        StackName="alerts",
+        TemplateBody=open(path, encoding="utf-8").read(),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in params.items()],
+    )["StackId"]
+    wait_status(
+        lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]}, "CREATE_COMPLETE", 60
+    )
     group = "/aws/vendedlogs/alerts/network-firewall/alert"
     found = logs.describe_log_groups(logGroupNamePrefix="/aws/vendedlogs/alerts/")["logGroups"]
-    check([g["logGroupName"] for g in found] == [group] and found[0].get("retentionInDays") == 90,
-          "DescribeLogGroups finds the firewall's alert log group (name from the template)")
+    check(
+        [g["logGroupName"] for g in found] == [group] and found[0].get("retentionInDays") == 90,
+        "DescribeLogGroups finds the firewall's alert log group (name from the template)",
+    )
     out = http(f"{url}/_studio/firewall-alerts", "POST", {"stack": "alerts", "demo": True})
-    check(out["log_group"] == group and out["written"] == 6
-          and out["hosts"] == ["github.com", "huggingface.co", "registry.npmjs.org"],
-          "POST /_studio/firewall-alerts {stack, demo}: 6 records for 3 hosts")
+    check(
+        out["log_group"] == group
+        and out["written"] == 6
+        and out["hosts"] == ["github.com", "huggingface.co", "registry.npmjs.org"],
+        "POST /_studio/firewall-alerts {stack, demo}: 6 records for 3 hosts",
+    )
     t0 = int(time.time()) - 3600
-    http(f"{url}/_studio/firewall-alerts", "POST", {"log_group": group, "records": [
-        {"host": "pypi.org", "kind": "tls", "src_ip": "10.2.3.15", "time": t0 + i} for i in range(7)] + [
-        {"host": "example.com", "kind": "http", "src_ip": "10.2.3.16", "time": t0 + 100}]})
-    events, kw, pages = [], {"logGroupName": group, "startTime": t0 * 1000, "endTime": (t0 + 1000) * 1000, "limit": 3}, 0
+    http(
+        f"{url}/_studio/firewall-alerts",
+        "POST",
+        {
+            "log_group": group,
+            "records": [{"host": "pypi.org", "kind": "tls", "src_ip": "10.2.3.15", "time": t0 + i} for i in range(7)]
+            + [{"host": "example.com", "kind": "http", "src_ip": "10.2.3.16", "time": t0 + 100}],
+        },
+    )
+    events, kw, pages = (
+        [],
+        {"logGroupName": group, "startTime": t0 * 1000, "endTime": (t0 + 1000) * 1000, "limit": 3},
+        0,
+    )
     while True:
         page = logs.filter_log_events(**kw)
         events += page["events"]
@@ -1250,23 +1931,37 @@ def test_firewall_alerts(url: str) -> None:
             break
         kw["nextToken"] = page["nextToken"]
     recs = [json.loads(e["message"]) for e in events]
-    check(len(events) == 8 and pages == 3 and [e["timestamp"] for e in events] == sorted(e["timestamp"] for e in events),
-          f"FilterLogEvents startTime/endTime + limit 3: 8 events in {pages} pages, time order")
+    check(
+        len(events) == 8 and pages == 3 and [e["timestamp"] for e in events] == sorted(e["timestamp"] for e in events),
+        f"FilterLogEvents startTime/endTime + limit 3: 8 events in {pages} pages, time order",
+    )
     tls, http_rec = recs[0], recs[-1]
-    check(tls["firewall_name"] == "alerts-firewall" and tls["event_timestamp"] == str(t0)
-          and tls["event"]["event_type"] == "alert" and tls["event"]["alert"]["action"] == "blocked"
-          and tls["event"]["tls"]["sni"] == "pypi.org" and tls["event"]["src_ip"] == "10.2.3.15"
-          and tls["event"]["dest_port"] == 443 and tls["event"]["proto"] == "TCP",
-          "alert record: firewall_name, event_timestamp, event.alert.action blocked, event.tls.sni")
-    check(http_rec["event"]["http"]["hostname"] == "example.com" and http_rec["event"]["dest_port"] == 80,
-          "alert record: event.http.hostname for HTTP")
+    check(
+        tls["firewall_name"] == "alerts-firewall"
+        and tls["event_timestamp"] == str(t0)
+        and tls["event"]["event_type"] == "alert"
+        and tls["event"]["alert"]["action"] == "blocked"
+        and tls["event"]["tls"]["sni"] == "pypi.org"
+        and tls["event"]["src_ip"] == "10.2.3.15"
+        and tls["event"]["dest_port"] == 443
+        and tls["event"]["proto"] == "TCP",
+        "alert record: firewall_name, event_timestamp, event.alert.action blocked, event.tls.sni",
+    )
+    check(
+        http_rec["event"]["http"]["hostname"] == "example.com" and http_rec["event"]["dest_port"] == 80,
+        "alert record: event.http.hostname for HTTP",
+    )
     hit = logs.filter_log_events(logGroupName=group, filterPattern='{ $.event.http.hostname = "example.*" }')["events"]
     check(len(hit) == 1, "JSON filter pattern on event.http.hostname")
-    hit = logs.filter_log_events(logGroupName=group,
-                                 filterPattern='{ ($.event.alert.action = "blocked") && ($.event.tls.sni = "github.com") }')["events"]
+    hit = logs.filter_log_events(
+        logGroupName=group, filterPattern='{ ($.event.alert.action = "blocked") && ($.event.tls.sni = "github.com") }'
+    )["events"]
     check(len(hit) == 3, "JSON filter pattern with && and parentheses")
-    expect_error(lambda: logs.filter_log_events(logGroupName=group, limit=10001), "InvalidParameterException",
-                 "FilterLogEvents limit over 10000")
+    expect_error(
+        lambda: logs.filter_log_events(logGroupName=group, limit=10001),
+        "InvalidParameterException",
+        "FilterLogEvents limit over 10000",
+    )
     try:
         http(f"{url}/_studio/firewall-alerts", "POST", {"log_group": "/nope", "records": [{"host": "a.b"}]})
         check(False, "firewall-alerts: unknown log group -> 404")
@@ -1278,47 +1973,52 @@ def test_firewall_alerts(url: str) -> None:
 def test_cloudformation(url: str) -> None:
     """The CloudFormation extension (cfn.py, when present) runs behind the same server."""
     cfn = client(url, "cloudformation")
-    body = json.dumps({"Resources": {"Net": {"Type": "AWS::EC2::VPC",
-                                             "Properties": {"CidrBlock": "10.77.0.0/16"}}}})
+    body = json.dumps({"Resources": {"Net": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.77.0.0/16"}}}})
     http(f"{url}/_studio/reset-requests", "POST")
     cfn.create_stack(StackName="smoke-stack", TemplateBody=body)
-    status = wait_status(lambda: {"Status": cfn.describe_stacks(StackName="smoke-stack")
-                                  ["Stacks"][0]["StackStatus"]}, "CREATE_COMPLETE")["Status"]
+    status = wait_status(
+        lambda: {"Status": cfn.describe_stacks(StackName="smoke-stack")["Stacks"][0]["StackStatus"]}, "CREATE_COMPLETE"
+    )["Status"]
     check(status == "CREATE_COMPLETE", f"CloudFormation stack CREATE_COMPLETE ({status})")
     log = http(f"{url}/_studio/requests")
-    check(any(e["service"] == "cloudformation" and e["action"] == "CreateStack" for e in log),
-          "request log has cloudformation CreateStack")
+    check(
+        any(e["service"] == "cloudformation" and e["action"] == "CreateStack" for e in log),
+        "request log has cloudformation CreateStack",
+    )
     cfn.delete_stack(StackName="smoke-stack")
 
 
 def test_faults(url: str) -> None:
     http(f"{url}/_studio/config", "POST", {"throttle_rate": 1.0})
-    expect_error(lambda: client(url, "sagemaker", retries=False).list_domains(),
-                 "ThrottlingException", "throttle sagemaker", 400)
-    expect_error(lambda: client(url, "cloudformation", retries=False).list_stacks(),
-                 "Throttling", "throttle cloudformation", 400)
-    expect_error(lambda: client(url, "sts", retries=False).get_caller_identity(),
-                 "Throttling", "throttle sts", 400)
-    expect_error(lambda: client(url, "ec2", retries=False).describe_vpcs(),
-                 "RequestLimitExceeded", "throttle ec2", 503)
-    expect_error(lambda: client(url, "s3", retries=False).list_buckets(),
-                 "SlowDown", "throttle s3", 503)
+    expect_error(
+        lambda: client(url, "sagemaker", retries=False).list_domains(), "ThrottlingException", "throttle sagemaker", 400
+    )
+    expect_error(
+        lambda: client(url, "cloudformation", retries=False).list_stacks(), "Throttling", "throttle cloudformation", 400
+    )
+    expect_error(lambda: client(url, "sts", retries=False).get_caller_identity(), "Throttling", "throttle sts", 400)
+    expect_error(lambda: client(url, "ec2", retries=False).describe_vpcs(), "RequestLimitExceeded", "throttle ec2", 503)
+    expect_error(lambda: client(url, "s3", retries=False).list_buckets(), "SlowDown", "throttle s3", 503)
     check(http(f"{url}/_studio/config")["throttle_rate"] == 1.0, "control endpoints not faulted")
     http(f"{url}/_studio/config", "POST", {"throttle_rate": 0, "error_5xx_rate": 1.0})
-    expect_error(lambda: client(url, "sagemaker", retries=False).list_domains(),
-                 "InternalFailure", "5xx sagemaker", 500)
-    expect_error(lambda: client(url, "cloudformation", retries=False).list_stacks(),
-                 "InternalFailure", "5xx cloudformation", 500)
-    expect_error(lambda: client(url, "ec2", retries=False).describe_vpcs(),
-                 "InternalError", "5xx ec2", 500)
+    expect_error(
+        lambda: client(url, "sagemaker", retries=False).list_domains(), "InternalFailure", "5xx sagemaker", 500
+    )
+    expect_error(
+        lambda: client(url, "cloudformation", retries=False).list_stacks(), "InternalFailure", "5xx cloudformation", 500
+    )
+    expect_error(lambda: client(url, "ec2", retries=False).describe_vpcs(), "InternalError", "5xx ec2", 500)
     http(f"{url}/_studio/config", "POST", {"error_5xx_rate": 0, "drop_rate": 1.0})
     try:
         client(url, "sagemaker", retries=False).list_domains()
         check(False, "drop: expected a connection error")
-    except (botocore.exceptions.ConnectionClosedError,
-            botocore.exceptions.EndpointConnectionError,
-            botocore.exceptions.ConnectionError) as exc:
+    except (
+        botocore.exceptions.ConnectionClosedError,
+        botocore.exceptions.EndpointConnectionError,
+        botocore.exceptions.ConnectionError,
+    ) as exc:
         check(True, f"drop closes the connection ({type(exc).__name__})")
+
     # seeded: the same seed gives the same sequence of outcomes
     def run() -> list[str]:
         http(f"{url}/_studio/config", "POST", {"drop_rate": 0, "throttle_rate": 0.5, "seed": 7})
@@ -1331,9 +2031,12 @@ def test_faults(url: str) -> None:
             except botocore.exceptions.ClientError:
                 seq.append("throttled")
         return seq
+
     first, second = run(), run()
-    check(first == second and "ok" in first and "throttled" in first,
-          f"seeded throttling is reproducible ({first.count('throttled')}/20 throttled)")
+    check(
+        first == second and "ok" in first and "throttled" in first,
+        f"seeded throttling is reproducible ({first.count('throttled')}/20 throttled)",
+    )
     # boto3 with its normal retries gets through a 50% throttle
     http(f"{url}/_studio/config", "POST", {"throttle_rate": 0.3, "seed": 1})
     ok = 0
@@ -1341,8 +2044,7 @@ def test_faults(url: str) -> None:
         client(url, "sagemaker").list_domains()
         ok += 1
     check(ok == 10, "boto3 retries get through 30% throttling")
-    http(f"{url}/_studio/config", "POST", {"throttle_rate": 0, "error_5xx_rate": 0,
-                                           "drop_rate": 0})
+    http(f"{url}/_studio/config", "POST", {"throttle_rate": 0, "error_5xx_rate": 0, "drop_rate": 0})
 
 
 def test_reset(url: str) -> None:
@@ -1352,27 +2054,50 @@ def test_reset(url: str) -> None:
     check(sm.list_domains()["Domains"] == [], "/moto-api/reset clears SageMaker domains")
     check(http(f"{url}/_studio/retained") == [], "/moto-api/reset clears retained EFS records")
     ec2 = client(url, "ec2")
-    check(any(v["CidrBlock"] == "10.2.0.0/16" for v in ec2.describe_vpcs()["Vpcs"]),
-          "--seed-vpcs fixture re-created after reset")
+    check(
+        any(v["CidrBlock"] == "10.2.0.0/16" for v in ec2.describe_vpcs()["Vpcs"]),
+        "--seed-vpcs fixture re-created after reset",
+    )
 
 
 def test_cli() -> None:
     proc_env = dict(os.environ, PYTHONPATH=HERE, PYTHONDONTWRITEBYTECODE="1")
-    bad = subprocess.run([sys.executable, "-m", "studio_emulator", "--faults", "throttle=lots"],
-                         cwd=HERE, env=proc_env, capture_output=True, text=True, timeout=60)
-    check(bad.returncode == 2 and "throttle" in bad.stderr and bad.stdout == "",
-          f"bad --faults exits 2 ({bad.stderr.strip()})")
-    bad = subprocess.run([sys.executable, "-m", "studio_emulator", "--faults", "nonsense=1"],
-                         cwd=HERE, env=proc_env, capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "studio_emulator", "--faults", "throttle=lots"],
+        cwd=HERE,
+        env=proc_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    check(
+        bad.returncode == 2 and "throttle" in bad.stderr and bad.stdout == "",
+        f"bad --faults exits 2 ({bad.stderr.strip()})",
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "studio_emulator", "--faults", "nonsense=1"],
+        cwd=HERE,
+        env=proc_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     check(bad.returncode == 2, "unknown --faults key exits 2")
-    proc, url = start(["--faults", "throttle=1,seed=3,fail=FirewallA:quota,fail-domain=dd",
-                       "--pace", "0.25"])
+    proc, url = start(["--faults", "throttle=1,seed=3,fail=FirewallA:quota,fail-domain=dd", "--pace", "0.25"])
     cfg = http(f"{url}/_studio/config")
-    check(cfg["throttle_rate"] == 1.0 and cfg["seed"] == 3 and cfg["pace"] == 0.25
-          and cfg["fail_resources"] == {"FirewallA": "quota"} and "dd" in cfg["fail_domains"],
-          "--faults and --pace reach the settings")
-    expect_error(lambda: client(url, "sagemaker", retries=False).list_domains(),
-                 "ThrottlingException", "--faults throttle=1 applies")
+    check(
+        cfg["throttle_rate"] == 1.0
+        and cfg["seed"] == 3
+        and cfg["pace"] == 0.25
+        and cfg["fail_resources"] == {"FirewallA": "quota"}
+        and "dd" in cfg["fail_domains"],
+        "--faults and --pace reach the settings",
+    )
+    expect_error(
+        lambda: client(url, "sagemaker", retries=False).list_domains(),
+        "ThrottlingException",
+        "--faults throttle=1 applies",
+    )
     proc.send_signal(signal.SIGINT)
     check(proc.wait(timeout=15) == 0, "SIGINT stops the emulator with exit 0")
     proc, url = start(["--seed-shared-tgw"])
