@@ -15,9 +15,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use include_dir::{Dir, include_dir};
-
-static EMULATOR_SOURCES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets/emulator");
+// EMULATOR_FILES: the package's .py files and requirements.txt, listed by build.rs.
+include!(concat!(env!("OUT_DIR"), "/emulator_files.rs"));
 static DURATIONS: &str = include_str!("../assets/typical-durations.json");
 
 /// Use these sources instead of the embedded ones (for working on the emulator itself).
@@ -73,26 +72,29 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SandboxError + '_ {
 
 /// Content hash of the embedded sources, so a new studio-tui version unpacks fresh copies.
 fn sources_hash() -> String {
+    hash_of(EMULATOR_FILES, DURATIONS)
+}
+
+/// Hash of every file's path and contents, and of the durations table.
+fn hash_of(files: &[(&str, &[u8])], durations: &str) -> String {
     let mut h = DefaultHasher::new();
-    fn walk(dir: &Dir<'_>, h: &mut DefaultHasher) {
-        for f in dir.files() {
-            f.path().hash(h);
-            f.contents().hash(h);
-        }
-        for d in dir.dirs() {
-            walk(d, h);
-        }
+    for (path, contents) in files {
+        path.hash(&mut h);
+        contents.hash(&mut h);
     }
-    walk(&EMULATOR_SOURCES, &mut h);
-    DURATIONS.hash(&mut h);
+    durations.hash(&mut h);
     format!("{:016x}", h.finish())
 }
 
+fn embedded(path: &str) -> Option<&'static [u8]> {
+    EMULATOR_FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, contents)| *contents)
+}
+
 fn requirements() -> &'static [u8] {
-    EMULATOR_SOURCES
-        .get_file("requirements.txt")
-        .map(|f| f.contents())
-        .unwrap_or_default()
+    embedded("requirements.txt").unwrap_or_default()
 }
 
 /// Unpack the embedded sources into `<cache>/emulator-src-<hash>` (or use STUDIO_TUI_EMULATOR_SRC)
@@ -108,9 +110,13 @@ pub fn prepare_sources(cache_dir: &Path) -> Result<PathBuf, SandboxError> {
     }
     let _ = fs::remove_dir_all(&root);
     fs::create_dir_all(&pkg_root).map_err(io_err(&pkg_root))?;
-    EMULATOR_SOURCES
-        .extract(&pkg_root)
-        .map_err(io_err(&pkg_root))?;
+    for (relative, contents) in EMULATOR_FILES {
+        let path = pkg_root.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        fs::write(&path, contents).map_err(io_err(&path))?;
+    }
     // config.py finds the durations table two folders up from the package.
     let durations = root.join("typical-durations.json");
     fs::write(&durations, DURATIONS).map_err(io_err(&durations))?;
@@ -369,12 +375,106 @@ mod tests {
 
     #[test]
     fn embedded_sources_have_the_entry_point_and_requirements() {
+        for path in [
+            "studio_emulator/__init__.py",
+            "studio_emulator/__main__.py",
+            "studio_emulator/config.py",
+        ] {
+            assert!(embedded(path).is_some(), "{path} is not embedded");
+        }
         assert!(
-            EMULATOR_SOURCES
-                .get_file("studio_emulator/config.py")
-                .is_some()
+            String::from_utf8_lossy(requirements()).contains("moto=="),
+            "requirements.txt is not embedded"
         );
         assert!(sources_hash().len() == 16);
+    }
+
+    #[test]
+    fn the_binary_embeds_only_the_package_and_its_requirements() {
+        for (path, _) in EMULATOR_FILES {
+            let in_package = path
+                .strip_prefix("studio_emulator/")
+                .is_some_and(|rest| rest.ends_with(".py"));
+            assert!(
+                *path == "requirements.txt" || in_package,
+                "{path} is embedded: only studio_emulator/**.py and requirements.txt belong in the binary"
+            );
+            for part in path.split('/') {
+                assert!(
+                    !["tests", "__pycache__", ".pytest_cache", ".ruff_cache"].contains(&part)
+                        && !part.ends_with(".pyc")
+                        && !part.starts_with("test_"),
+                    "{path} is embedded: no tests or caches belong in the binary"
+                );
+            }
+        }
+    }
+
+    /// The embedded copy is the worktree's: every .py file of the package, byte for byte, and
+    /// nothing else (fails if build.rs did not rerun after a module was added or removed).
+    #[test]
+    fn the_embedded_package_is_the_source_folder() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/emulator");
+        fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    if name != "__pycache__" && !name.starts_with('.') {
+                        walk(&path, root, out);
+                    }
+                } else if name.ends_with(".py") {
+                    let rel = path.strip_prefix(root).unwrap();
+                    out.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        let mut on_disk = vec!["requirements.txt".to_string()];
+        walk(&root.join("studio_emulator"), &root, &mut on_disk);
+        on_disk.sort();
+        let mut in_binary: Vec<String> =
+            EMULATOR_FILES.iter().map(|(p, _)| p.to_string()).collect();
+        in_binary.sort();
+        assert_eq!(in_binary, on_disk);
+        for (path, contents) in EMULATOR_FILES {
+            let disk = fs::read(root.join(path)).unwrap();
+            assert!(
+                disk == *contents,
+                "the embedded {path} differs from the file: stale build"
+            );
+        }
+    }
+
+    #[test]
+    fn sources_hash_changes_when_a_package_file_changes() {
+        let before = hash_of(EMULATOR_FILES, DURATIONS);
+        assert_eq!(before, sources_hash());
+        let mut files: Vec<(&str, Vec<u8>)> = EMULATOR_FILES
+            .iter()
+            .map(|(p, c)| (*p, c.to_vec()))
+            .collect();
+        let server = files
+            .iter_mut()
+            .find(|(p, _)| *p == "studio_emulator/server.py")
+            .expect("server.py is embedded");
+        server.1.extend_from_slice(b"\n# one more line\n");
+        let changed: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (*p, c.as_slice())).collect();
+        assert_ne!(hash_of(&changed, DURATIONS), before);
+        let renamed: Vec<(&str, &[u8])> = EMULATOR_FILES
+            .iter()
+            .map(|(p, c)| {
+                (
+                    if *p == "studio_emulator/seed.py" {
+                        "studio_emulator/seeds.py"
+                    } else {
+                        *p
+                    },
+                    *c,
+                )
+            })
+            .collect();
+        assert_ne!(hash_of(&renamed, DURATIONS), before);
+        assert_ne!(hash_of(EMULATOR_FILES, "{}"), before);
     }
 
     #[test]
