@@ -23,9 +23,8 @@ fn injected_failure_rolls_back_with_the_root_cause_then_recreate_recovers() {
     let emu = common::emulator();
     let home = tempfile::tempdir().unwrap();
     let name = common::unique_name("fail");
-    emu.control_post(
-        "/_studio/config",
-        &serde_json::json!({"fail_resources": {"NATGateway": "The maximum number of addresses has been reached."}}),
+    let failing = emu.settings(
+        serde_json::json!({"fail_resources": {"NATGateway": "The maximum number of addresses has been reached."}}),
     );
     let out = studio_tui(emu, home.path())
         .args(["deploy", "--yes", "--plain", "--project-name", &name])
@@ -62,9 +61,10 @@ fn injected_failure_rolls_back_with_the_root_cause_then_recreate_recovers() {
         );
 
     // Fixed: recreate deletes the failed stack and deploys again.
-    emu.control_post(
-        "/_studio/config",
-        &serde_json::json!({"fail_resources": {}}),
+    drop(failing);
+    assert_eq!(
+        emu.control_get("/_studio/config")["fail_resources"],
+        serde_json::json!({})
     );
     studio_tui(emu, home.path())
         .args(["deploy", "--yes", "--recreate", "--project-name", &name])

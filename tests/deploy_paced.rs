@@ -26,7 +26,7 @@ fn is_event_line(l: &str) -> bool {
 #[test]
 fn events_arrive_over_time_and_a_killed_deploy_is_reattached() {
     let emu = common::emulator();
-    emu.control_post("/_studio/config", &serde_json::json!({"pace": 0.03}));
+    let _paced = emu.settings(serde_json::json!({"pace": 0.03}));
     let home = tempfile::tempdir().unwrap();
     let name = common::unique_name("pace");
 

@@ -191,7 +191,7 @@ async fn the_fence_hides_the_data_from_here_so_no_choice_deletes_nothing() {
         "the fence answers AccessDenied to a caller outside the VPC: {:?}",
         data.state
     );
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let (tx, _rx) = mpsc::unbounded_channel();
     let err = destroy::destroy_with(
         &session,
@@ -406,7 +406,7 @@ async fn emptying_that_fails_deletes_nothing_else_and_puts_the_policy_back() {
     session.put_bucket_policy(&data, &policy).await.unwrap();
 
     let (tx, _rx) = mpsc::unbounded_channel();
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let report =
         destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
             .await

@@ -98,7 +98,7 @@ async fn a_route_that_bypasses_the_firewall_is_reported_and_reverted() {
     assert!(out.contains("expected"), "{out}");
 
     // Read-only: detection works, the revert is refused before any mutating call.
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let ro = run(
         h,
         &[

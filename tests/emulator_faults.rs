@@ -13,10 +13,8 @@ async fn faults_are_retried_or_reported_clearly() {
 
 async fn absorbed_by_retries() {
     let emu = common::emulator();
-    emu.control_post(
-        "/_studio/config",
-        &serde_json::json!({"faults": "throttle=0.3,drop=0.1,seed=7"}),
-    );
+    let _faults = emu.settings(serde_json::json!({"faults": "throttle=0.3,drop=0.1,seed=7"}));
+    let mark = emu.log_mark();
     let session = emu.session("us-east-1").await;
     for _ in 0..10 {
         session
@@ -31,27 +29,20 @@ async fn absorbed_by_retries() {
             .expect("ec2 retried");
     }
     let faulted = emu
-        .requests()
+        .requests_since(mark, "us-east-1")
         .iter()
         .filter(|r| r.get("fault").is_some_and(|f| !f.is_null()))
         .count();
     assert!(faulted > 0, "faults were injected");
-    emu.control_post("/_studio/config", &serde_json::json!({"faults": ""}));
 }
 
 async fn beyond_the_retries() {
     let emu = common::emulator();
     // a region no other test uses; all-or-nothing rate for this check
-    emu.control_post(
-        "/_studio/config",
-        &serde_json::json!({"throttle_rate": 1.0}),
-    );
+    let throttled = emu.settings(serde_json::json!({"throttle_rate": 1.0}));
     let session = emu.session("us-east-2").await;
     let err = session.identity().await.unwrap_err();
-    emu.control_post(
-        "/_studio/config",
-        &serde_json::json!({"throttle_rate": 0.0}),
-    );
+    drop(throttled);
     assert_eq!(err.kind, studio_tui::aws::ErrorKind::Throttled, "{err}");
     assert!(err.fix.unwrap().contains("throttling"));
 }

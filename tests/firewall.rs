@@ -134,7 +134,7 @@ fn blocked_domains_are_counted_and_allow_updates_the_rule_group() {
     );
 
     // Read-only: the list works, changes are refused before any mutating call.
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let ro = run(
         h,
         &[

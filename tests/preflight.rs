@@ -729,8 +729,9 @@ async fn bench_2000_vpcs() {
     .await;
     let mut times = Vec::new();
     let mut calls = 0;
+    let mut mark = 0;
     for _ in 0..5 {
-        emu.control_post("/_studio/reset-requests", &serde_json::json!({}));
+        mark = emu.log_mark();
         let t0 = std::time::Instant::now();
         let r = run(
             &session,
@@ -739,7 +740,7 @@ async fn bench_2000_vpcs() {
         )
         .await;
         times.push(t0.elapsed());
-        calls = emu.requests().len();
+        calls = emu.requests_since(mark, "ap-northeast-3").len();
         assert!(r.existing.len() >= 2000, "{}", r.existing.len());
         let per_check: Vec<String> = r
             .checks
@@ -766,14 +767,14 @@ async fn bench_2000_vpcs() {
         t0.elapsed(),
         page.vpcs().len()
     );
-    let by_action = emu
-        .requests()
-        .iter()
-        .fold(std::collections::BTreeMap::new(), |mut m, r| {
-            *m.entry(r["action"].as_str().unwrap_or("?").to_string())
-                .or_insert(0) += 1;
+    // The last run's calls (and the two DescribeVpcs above), by action.
+    let by_action = emu.actions_since(mark, "ap-northeast-3").into_iter().fold(
+        std::collections::BTreeMap::new(),
+        |mut m, a| {
+            *m.entry(a).or_insert(0) += 1;
             m
-        });
+        },
+    );
     println!(
         "preflight, 2000 VPCs: min {:?} median {:?} max {:?}; {calls} API calls: {by_action:?}",
         times[0], times[2], times[4]
@@ -783,21 +784,19 @@ async fn bench_2000_vpcs() {
 /// Endpoint services are per zone: a zone that lacks one the stack creates is an error naming
 /// the service and the zones that work; with no zone chosen the first zone that offers them all
 /// is picked (and passed on). Local and Wavelength zones are never candidates. Its own region
-/// (eu-west-3), so the emulator-wide zone settings touch no other test.
+/// (ap-northeast-2, which no other test of this binary uses), so the emulator-wide zone
+/// settings touch no other test; a guard puts them back even if an assertion fails.
 #[tokio::test]
 async fn the_zone_must_offer_every_endpoint_service_of_the_stack() {
     let emu = common::emulator();
-    let region = "eu-west-3";
+    let region = "ap-northeast-2";
     let session = emu.session(region).await;
     let metrics = format!("com.amazonaws.{region}.sagemaker.metrics");
-    emu.control_post(
-        "/_studio/config",
-        &serde_json::json!({
-            "zone_gaps": {format!("{region}a"): [metrics.clone()]},
-            "extra_zones": [{"ZoneName": format!("{region}-par-1a"), "ZoneType": "local-zone",
-                             "OptInStatus": "opted-in", "RegionName": region}]
-        }),
-    );
+    let _zones = emu.settings(serde_json::json!({
+        "zone_gaps": {format!("{region}a"): [metrics.clone()]},
+        "extra_zones": [{"ZoneName": format!("{region}-par-1a"), "ZoneType": "local-zone",
+                         "OptInStatus": "opted-in", "RegionName": region}]
+    }));
     let zones = session.availability_zones().await.unwrap();
     assert!(!zones.iter().any(|z| z.contains("-par-")), "{zones:?}");
 
@@ -847,7 +846,7 @@ async fn the_zone_must_offer_every_endpoint_service_of_the_stack() {
         .iter()
         .map(|z| (z.clone(), serde_json::json!([metrics.clone()])))
         .collect();
-    emu.control_post("/_studio/config", &serde_json::json!({"zone_gaps": gaps}));
+    let _gaps = emu.settings(serde_json::json!({"zone_gaps": gaps}));
     let free = params(
         "zone-c",
         "10.77.0.0/16",
@@ -857,10 +856,6 @@ async fn the_zone_must_offer_every_endpoint_service_of_the_stack() {
     let missing = with_code(&r, "ENDPOINT_SERVICE_MISSING");
     assert_eq!(missing.len(), 1, "{:?}", codes(&r));
     assert!(missing[0].message.contains(&metrics));
-    emu.control_post(
-        "/_studio/config",
-        &serde_json::json!({"zone_gaps": {}, "extra_zones": []}),
-    );
 }
 
 /// A transit gateway shared from another account: its route tables cannot be read from here,

@@ -46,9 +46,10 @@ fn drain(rx: &mut mpsc::UnboundedReceiver<StudioMsg>) -> Vec<StudioMsg> {
     out
 }
 
-/// AWS actions the emulator received for SageMaker, in order, since `from`.
+/// AWS actions the emulator received for SageMaker in REGION, in order, since `from`.
 fn sagemaker_actions(from: usize) -> Vec<String> {
-    common::emulator().requests()[from..]
+    common::emulator()
+        .requests_since(from, REGION)
         .iter()
         .filter(|r| r["service"] == "sagemaker")
         .map(|r| r["action"].as_str().unwrap_or_default().to_string())
@@ -138,7 +139,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
 
     // Read-only: adopted as it is, no UpdateDomain, and it says why.
     let ro = emu.read_only_session(REGION).await;
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let d = ensure_domain_with(&ro, &project, &n, FAST, &tx)
         .await
         .unwrap();
@@ -157,7 +158,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
     );
 
     // Not read-only: UpdateDomain with the stack's role and security group, then InService.
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let d = ensure_domain_with(&session, &project, &n, FAST, &tx)
         .await
         .unwrap();
@@ -187,7 +188,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
     assert!(!described.lacks_space_defaults(), "{described:?}");
 
     // Up to date: adopting again makes no mutating call.
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     ensure_domain_with(&session, &project, &n, FAST, &tx)
         .await
         .unwrap();
@@ -293,15 +294,14 @@ async fn a_failing_domain_reports_its_failure_reason() {
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("fail");
-    emu.control_post(
-        "/_studio/config",
-        &json!({"fail_domains": {project.clone(): "The subnet has no free IP addresses"}}),
+    let failing = emu.settings(
+        json!({"fail_domains": {project.clone(): "The subnet has no free IP addresses"}}),
     );
     let (tx, mut rx) = channel();
     let err = ensure_domain_with(&session, &project, &network(), FAST, &tx)
         .await
         .unwrap_err();
-    emu.control_post("/_studio/config", &json!({"fail_domains": {}}));
+    drop(failing);
     assert!(
         err.message.contains("The subnet has no free IP addresses"),
         "{err}"
@@ -392,7 +392,7 @@ async fn duplicate_and_invalid_names_are_refused_before_any_call() {
     let project = common::unique_name("dup");
     let id = domain(&session, &project).await;
     let (tx, _rx) = channel();
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let err = studio::create_users_with(
         &session,
         &id,
@@ -411,7 +411,8 @@ async fn duplicate_and_invalid_names_are_refused_before_any_call() {
         err.message.contains("letters, digits and hyphens") && err.message.contains("dana-x"),
         "{err}"
     );
-    let sagemaker_calls = emu.requests()[before..]
+    let sagemaker_calls = emu
+        .requests_since(before, REGION)
         .iter()
         .filter(|r| r["service"] == "sagemaker")
         .count();
@@ -447,7 +448,7 @@ async fn removing_a_user_deletes_apps_then_private_space_then_profile() {
     assert_eq!(erin.spaces.len(), 1);
 
     drain(&mut rx);
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let out = studio::remove_users_with(&session, &id, &["erin".to_string()], FAST, &tx)
         .await
         .unwrap();
@@ -515,7 +516,7 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
         .unwrap();
 
     let ro = emu.read_only_session(REGION).await;
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     // viewing works
     let d = studio::find_domain(&ro, &project).await.unwrap().unwrap();
     assert_eq!(d.id, id);
@@ -553,8 +554,8 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     let e = ro.delete_user_profile(&id, "hank").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::ReadOnly, "{e}");
 
-    let reqs = emu.requests();
-    let mutating: Vec<&Value> = reqs[before..]
+    let reqs = emu.requests_since(before, REGION);
+    let mutating: Vec<&Value> = reqs
         .iter()
         .filter(|r| is_mutating(r["action"].as_str().unwrap_or("")))
         .collect();
@@ -562,7 +563,11 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
         mutating.is_empty(),
         "mutating requests in read-only mode: {mutating:?}"
     );
-    assert!(reqs.len() > before, "the reads did reach the emulator");
+    assert!(!reqs.is_empty(), "the reads did reach the emulator");
+    assert!(
+        reqs.iter().any(|r| r["action"] == "ListUserProfiles"),
+        "the user list was read: {reqs:?}"
+    );
     // hank is still there
     assert_eq!(studio::list_users(&session, &id).await.unwrap().len(), 1);
 }
@@ -655,7 +660,7 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
         .unwrap();
 
     // Without a choice, a non-empty bucket stops the teardown before anything is deleted.
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let err = destroy::destroy_with(
         &session,
         &project,
@@ -669,14 +674,14 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     assert!(err.message.contains("not empty"), "{err}");
     assert!(err.fix.unwrap().contains("--empty-buckets"));
     assert!(
-        emu.requests()[before..]
+        emu.requests_since(before, REGION)
             .iter()
             .all(|r| !is_mutating(r["action"].as_str().unwrap_or(""))),
         "nothing was deleted"
     );
 
     drain(&mut rx);
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let report =
         destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
             .await
@@ -686,7 +691,8 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     assert_eq!(report.emptied, vec![(format!("{project}-data"), 1)]);
 
     // order: apps, spaces, profiles, domain, then the stack
-    let order: Vec<String> = emu.requests()[before..]
+    let order: Vec<String> = emu
+        .requests_since(before, REGION)
         .iter()
         .map(|r| r["action"].as_str().unwrap_or("").to_string())
         .filter(|a| is_mutating(a))

@@ -127,14 +127,10 @@ async fn deployed_template_topology_paths_cost_and_exports() {
         .expect("create user");
 
     // One refresh, counted twice: by the gatherer and by the emulator.
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let (t, counted) = topo_ops::refresh_counted(&session, &name).await.unwrap();
-    let after = emu.requests().len();
-    assert_eq!(
-        after - before,
-        counted,
-        "the gatherer counts what the emulator sees"
-    );
+    let seen = emu.requests_since(before, "us-east-1").len();
+    assert_eq!(seen, counted, "the gatherer counts what the emulator sees");
     assert!(
         counted <= MAX_CALLS_PER_REFRESH,
         "{counted} calls per refresh (bound {MAX_CALLS_PER_REFRESH})"
@@ -330,7 +326,18 @@ fn view_during_deploy_140x40() {
 #[test]
 fn view_during_deploy_80x24() {
     let a = app_with(SampleStage::Deploying);
-    insta::assert_snapshot!(draw(&a, 80, 24));
+    let s = draw(&a, 80, 24);
+    // the tree: each resource with its state, and how much is below the panel
+    assert!(
+        s.contains("Route table: Firewall routes rtb-0fw [creating]"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Network Firewall: demo-firewall [missing]"),
+        "{s}"
+    );
+    assert!(s.contains("↓ 1 more"), "{s}");
+    insta::assert_snapshot!(s);
 }
 
 #[test]

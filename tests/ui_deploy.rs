@@ -566,7 +566,15 @@ async fn deploy_in_progress() {
 async fn deploy_in_progress_narrow_80x24() {
     let dir = tempfile::tempdir().unwrap();
     let a = deploying(&dir).await;
-    insta::assert_snapshot!(draw(&a, 80, 24));
+    let s = draw(&a, 80, 24);
+    // progress, what is in flight and the events still fit at 80x24
+    assert!(s.contains("5/10 resources"), "{s}");
+    assert!(
+        s.contains("In progress (3)") && s.contains("NatGateway"),
+        "{s}"
+    );
+    assert!(s.contains("Events (14)"), "{s}");
+    insta::assert_snapshot!(s);
 }
 
 #[tokio::test]

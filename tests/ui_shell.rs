@@ -125,7 +125,12 @@ async fn narrow_terminal_60x20() {
     let mut a = app(false);
     a.start();
     connected(&mut a).await;
-    insta::assert_snapshot!(draw(&a, 60, 20));
+    let s = draw(&a, 60, 20);
+    // the identity fits at 60x20, next to the selected region
+    assert!(s.contains("✔ Credentials work."), "{s}");
+    assert!(s.contains("Account   123456789012"), "{s}");
+    assert!(s.contains("› eu-west-1"), "{s}");
+    insta::assert_snapshot!(s);
 }
 
 #[test]

@@ -26,8 +26,10 @@ fn is_mutating(action: &str) -> bool {
         .any(|p| action.starts_with(p))
 }
 
+/// The mutating actions since `from` in REGION (the tests of this binary hold SERIAL).
 fn mutating_since(from: usize) -> Vec<String> {
-    common::emulator().requests()[from..]
+    common::emulator()
+        .requests_since(from, REGION)
         .iter()
         .map(|r| r["action"].as_str().unwrap_or_default().to_string())
         .filter(|a| is_mutating(a))
@@ -64,7 +66,7 @@ fn up_rerun_users_and_destroy() {
     ];
 
     // A bad user name is refused before any AWS call; nothing is created.
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let bad = run(
         h,
         &[&["up", "--yes", "--users", "ok,Not_Valid"][..], &vpc].concat(),
@@ -109,7 +111,7 @@ fn up_rerun_users_and_destroy() {
     );
 
     // Second run, same answers (saved, users included): nothing to do, no mutating call.
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let again = run(h, &["up", "--yes", "--plain", "--project-name", &project]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
     let err = text(&again.stderr);
@@ -239,7 +241,7 @@ fn read_only_up_checks_then_stops_before_any_mutating_call() {
     let emu = common::emulator();
     let home = tempfile::tempdir().unwrap();
     let project = common::unique_name("ro");
-    let before = emu.requests().len();
+    let before = emu.log_mark();
     let out = run(
         home.path(),
         &[

@@ -97,26 +97,71 @@ impl TestEmulator {
         serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
     }
 
-    /// AWS API requests the emulator received (service, action, method) since the last reset.
-    pub fn requests(&self) -> Vec<serde_json::Value> {
+    /// Every AWS API request the emulator received (service, action, method, region, fault).
+    /// Private: the tests of a binary share the emulator, so a test reads the log only through
+    /// `requests_since`, filtered to its own region.
+    fn all_requests(&self) -> Vec<serde_json::Value> {
         match self.control_get("/_studio/requests") {
             serde_json::Value::Array(v) => v,
-            other => other
-                .get("requests")
-                .and_then(|r| r.as_array().cloned())
-                .unwrap_or_default(),
+            other => panic!("/_studio/requests answered {other}, not a list"),
         }
     }
 
-    /// The mutating AWS actions received since request number `from`, in `region` only (other
-    /// tests of the binary may work in other regions at the same time).
-    pub fn mutating_since(&self, from: usize, region: &str) -> Vec<String> {
-        self.requests()[from..]
-            .iter()
+    /// Where the request log ends now: `requests_since(mark, region)` returns what comes after.
+    pub fn log_mark(&self) -> usize {
+        self.all_requests().len()
+    }
+
+    /// The AWS requests received since `mark` (a `log_mark()`), in `region` only. The tests of
+    /// one binary run at the same time against one emulator: a test that asserts on these works
+    /// in a region no concurrent test of its binary uses, or holds its binary's SERIAL lock.
+    /// Global services sign for us-east-1 (IAM), so their calls are logged there.
+    pub fn requests_since(&self, mark: usize, region: &str) -> Vec<serde_json::Value> {
+        let all = self.all_requests();
+        assert!(
+            mark <= all.len(),
+            "the request log has {} entries, fewer than the mark {mark}: something reset it \
+             (no test may POST /_studio/reset-requests: the log is shared)",
+            all.len()
+        );
+        all.into_iter()
+            .skip(mark)
             .filter(|r| r["region"] == region)
+            .collect()
+    }
+
+    /// The actions of `requests_since(mark, region)`, in order.
+    pub fn actions_since(&self, mark: usize, region: &str) -> Vec<String> {
+        self.requests_since(mark, region)
+            .iter()
             .map(|r| r["action"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// The mutating actions of `requests_since(mark, region)`, in order.
+    pub fn mutating_since(&self, mark: usize, region: &str) -> Vec<String> {
+        self.actions_since(mark, region)
+            .into_iter()
             .filter(|a| is_mutating(a))
             .collect()
+    }
+
+    /// Change emulator-wide settings (POST /_studio/config, e.g. `{"pace": 0.03}`) until the
+    /// returned guard is dropped: at the end of the test, or while it unwinds from a failed
+    /// assertion. Settings are global to the emulator, so only a test alone in its binary, or
+    /// one whose settings name only its own region or resources, may change them.
+    #[must_use = "the settings are restored when the guard is dropped"]
+    pub fn settings(&self, change: serde_json::Value) -> SettingsGuard<'_> {
+        let before = self.control_get("/_studio/config");
+        let after = self.control_post("/_studio/config", &change);
+        let restore = before
+            .as_object()
+            .expect("/_studio/config answers an object")
+            .iter()
+            .filter(|(k, v)| after.get(k.as_str()) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        SettingsGuard { emu: self, restore }
     }
 
     pub fn is_running(&self) -> bool {
@@ -127,7 +172,35 @@ impl TestEmulator {
     }
 }
 
-/// A unique, valid project name for one test.
+/// The settings a `TestEmulator::settings` call changed, with their previous values.
+pub struct SettingsGuard<'a> {
+    emu: &'a TestEmulator,
+    restore: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Drop for SettingsGuard<'_> {
+    fn drop(&mut self) {
+        if self.restore.is_empty() {
+            return;
+        }
+        let body = serde_json::Value::Object(std::mem::take(&mut self.restore));
+        if !std::thread::panicking() {
+            self.emu.control_post("/_studio/config", &body);
+            return;
+        }
+        // Unwinding from a failed assertion: a second panic would abort the test binary.
+        let url = format!("{}/_studio/config", self.emu.endpoint);
+        let restored = std::process::Command::new("curl")
+            .args(["-sf", "-X", "POST", "-H", "content-type: application/json"])
+            .args(["--data", &body.to_string(), &url])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !restored {
+            eprintln!("could not restore the emulator's settings {body}");
+        }
+    }
+}
+
 /// Does this AWS action change anything? (The read-only prefixes of studio-tui's read-only
 /// guard: Describe, List, Get, Head, Search, Detect, Filter.)
 pub fn is_mutating(action: &str) -> bool {
@@ -138,6 +211,7 @@ pub fn is_mutating(action: &str) -> bool {
     .any(|p| action.starts_with(p))
 }
 
+/// A unique, valid project name for one test.
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
