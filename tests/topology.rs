@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{draw, key};
+use common::{draw, key, reply};
 
 use std::sync::{Arc, Mutex};
 
@@ -21,7 +21,7 @@ use studio_tui::core::topology::{
 use studio_tui::ops::deploy::{self, Plan, SharedStore};
 use studio_tui::ops::topology as topo_ops;
 use studio_tui::state::Store;
-use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::action::{Action, Effect, Reply};
 use studio_tui::ui::app::{App, Step};
 use studio_tui::ui::screens::topology::PathMode;
 use studio_tui::ui::theme::Theme;
@@ -278,11 +278,12 @@ fn app_with(stage: SampleStage) -> App {
         false,
         Theme { color: false },
     );
-    a.set_project("demo");
-    a.step = Step::Topology;
-    a.update(Action::Topology(Box::new(Ok(Topology::build(
-        &sample_inputs(stage),
-    )))));
+    a.open_topology_of("demo");
+    assert_eq!(a.step(), Step::Topology);
+    a.update(reply(
+        &a,
+        Reply::Topology(Box::new(Ok(Topology::build(&sample_inputs(stage))))),
+    ));
     a
 }
 
@@ -391,9 +392,9 @@ fn selection_moves_and_enter_opens_details() {
     // Esc closes the panel, then goes back; it never quits
     a.update(key(KeyCode::Esc));
     assert!(!a.topology.details_open);
-    assert_eq!(a.step, Step::Topology);
+    assert_eq!(a.step(), Step::Topology);
     a.update(key(KeyCode::Esc));
-    assert_eq!(a.step, Step::Session);
+    assert_eq!(a.step(), Step::Session);
     assert!(!a.should_quit());
 }
 
@@ -416,7 +417,10 @@ fn refresh_policy_and_effects() {
     // settled: the next refresh is a minute away; r refreshes now
     let mut settled = sample_inputs(SampleStage::Complete);
     settled.user_profiles.retain(|u| u.status == "InService");
-    a.update(Action::Topology(Box::new(Ok(Topology::build(&settled)))));
+    a.update(reply(
+        &a,
+        Reply::Topology(Box::new(Ok(Topology::build(&settled)))),
+    ));
     let due = a.next_timer().expect("a slow timer when settled");
     assert!(due > std::time::Instant::now() + std::time::Duration::from_secs(30));
     let (_, effects) = a.update(key(KeyCode::Char('r')));

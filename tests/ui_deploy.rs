@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 mod common;
 
-use common::{draw, key};
+use common::{draw, key, reply};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -18,7 +18,7 @@ use studio_tui::config::Paths;
 use studio_tui::core::progress::StackEvent;
 use studio_tui::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review, ValidationIssue};
 use studio_tui::state::Store;
-use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::action::{Action, Effect, Reply};
 use studio_tui::ui::app::{App, Step};
 use studio_tui::ui::theme::Theme;
 
@@ -54,16 +54,16 @@ async fn on_form(dir: &tempfile::TempDir) -> App {
         arn: "arn:aws:iam::123456789012:user/ops".into(),
         user_id: "AIDAEXAMPLE".into(),
     };
-    let (_, effects) = app.update(Action::Connected(Box::new(Ok((session, id)))));
+    let (_, effects) = app.update(reply(&app, Reply::Connected(Box::new(Ok((session, id))))));
     assert_eq!(
         effects,
         vec![Effect::LookupStack("sagemaker-studio-vpc".into())]
     );
-    app.update(Action::StackFound(Box::new(Ok(None))));
+    app.update(reply(&app, Reply::StackFound(Box::new(Ok(None)))));
     app.update(key(KeyCode::Char('n')));
-    assert_eq!(app.step, Step::Preflight);
+    assert_eq!(app.step(), Step::Preflight);
     app.update(key(KeyCode::Char('n')));
-    assert_eq!(app.step, Step::Parameters);
+    assert_eq!(app.step(), Step::Parameters);
     app
 }
 
@@ -156,26 +156,38 @@ fn ev(n: usize, id: &str, ty: &str, status: &str, reason: Option<&str>, secs: i6
 async fn deploying(dir: &tempfile::TempDir) -> App {
     let mut app = on_form(dir).await;
     let (_, effects) = app.update(key(KeyCode::F(2)));
-    assert!(matches!(effects.as_slice(), [Effect::Plan { .. }]));
-    app.update(Action::Planned(Box::new(Ok(Plan::Review(create_review())))));
+    assert!(matches!(
+        common::effects(effects.clone()).as_slice(),
+        [Effect::Plan { .. }]
+    ));
+    app.update(reply(
+        &app,
+        Reply::Planned(Box::new(Ok(Plan::Review(create_review())))),
+    ));
     let (_, effects) = app.update(key(KeyCode::Enter));
     assert_eq!(effects, vec![Effect::Execute(create_review())]);
-    assert_eq!(app.step, Step::Deploy);
+    assert_eq!(app.step(), Step::Deploy);
     let expected = create_review()
         .change_set
         .changes
         .iter()
         .map(|c| (c.logical_id.clone(), c.resource_type.clone()))
         .collect();
-    app.update(Action::Deploy(DeployMsg::Started {
-        stack_id: STACK_ID.into(),
-        operation: "create".into(),
-        client_request_token: Some("studio-tui-token".into()),
-        expected,
-    }));
-    app.update(Action::Deploy(DeployMsg::Events {
-        events: in_progress_events(),
-    }));
+    app.update(reply(
+        &app,
+        Reply::Deploy(DeployMsg::Started {
+            stack_id: STACK_ID.into(),
+            operation: "create".into(),
+            client_request_token: Some("studio-tui-token".into()),
+            expected,
+        }),
+    ));
+    app.update(reply(
+        &app,
+        Reply::Deploy(DeployMsg::Events {
+            events: in_progress_events(),
+        }),
+    ));
     app
 }
 
@@ -395,14 +407,14 @@ async fn valid_form_plans_and_saves_what_was_typed() {
     }
     type_text(&mut a, "bob");
     let (_, effects) = a.update(key(KeyCode::Enter));
-    match effects.as_slice() {
+    match common::effects(effects.clone()).as_slice() {
         [Effect::Plan { params, users }] => {
             assert_eq!(params.project_name, "sagemaker-studio-vpc-two");
             assert_eq!(users, &["ann".to_string(), "bob".to_string()]);
         }
         other => panic!("expected a plan, got {other:?}"),
     }
-    assert_eq!(a.step, Step::Review);
+    assert_eq!(a.step(), Step::Review);
     insta::assert_snapshot!(draw(&a, 100, 16));
 }
 
@@ -411,7 +423,10 @@ async fn review_of_a_create_change_set() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = on_form(&dir).await;
     a.update(key(KeyCode::F(2)));
-    a.update(Action::Planned(Box::new(Ok(Plan::Review(create_review())))));
+    a.update(reply(
+        &a,
+        Reply::Planned(Box::new(Ok(Plan::Review(create_review())))),
+    ));
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("10 change(s): 10 to add"));
     assert!(screen.contains("4 security-relevant"));
@@ -456,7 +471,10 @@ async fn review_of_a_change_set_that_failed_early_validation() {
             "alias/sagemaker-studio-vpc-s3",
         ),
     ];
-    a.update(Action::Planned(Box::new(Ok(Plan::Review(r.clone())))));
+    a.update(reply(
+        &a,
+        Reply::Planned(Box::new(Ok(Plan::Review(r.clone())))),
+    ));
     let screen = draw(&a, 120, 40);
     insta::assert_snapshot!(screen);
     assert!(screen.contains("Pre-deployment validation: 2 error(s), 0 warning(s)"));
@@ -494,15 +512,18 @@ async fn review_of_an_update_with_a_replacement() {
             change("Remove", "OldEndpoint", "AWS::EC2::VPCEndpoint", None),
         ],
     );
-    a.update(Action::Planned(Box::new(Ok(Plan::Review(r.clone())))));
+    a.update(reply(
+        &a,
+        Reply::Planned(Box::new(Ok(Plan::Review(r.clone())))),
+    ));
     let screen = draw(&a, 120, 20);
     assert!(screen.contains("REPLACED"));
     insta::assert_snapshot!(screen);
     // Cancel deletes the change set, then the form comes back untouched.
     let (_, effects) = a.update(key(KeyCode::Char('c')));
     assert_eq!(effects, vec![Effect::Cancel(r)]);
-    a.update(Action::Cancelled(Box::new(Ok(()))));
-    assert_eq!(a.step, Step::Parameters);
+    a.update(reply(&a, Reply::Cancelled(Box::new(Ok(())))));
+    assert_eq!(a.step(), Step::Parameters);
     assert_eq!(a.params.as_ref().unwrap().texts[0], "sagemaker-studio-vpc");
 }
 
@@ -511,10 +532,13 @@ async fn blocked_stack_offers_delete_and_retry() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = on_form(&dir).await;
     a.update(key(KeyCode::F(2)));
-    a.update(Action::Planned(Box::new(Ok(Plan::Blocked {
-        stack: stack("ROLLBACK_COMPLETE"),
-        recovery: Recovery::DeleteAndRetry,
-    }))));
+    a.update(reply(
+        &a,
+        Reply::Planned(Box::new(Ok(Plan::Blocked {
+            stack: stack("ROLLBACK_COMPLETE"),
+            recovery: Recovery::DeleteAndRetry,
+        }))),
+    ));
     insta::assert_snapshot!(draw(&a, 100, 20));
     let (_, effects) = a.update(key(KeyCode::Char('R')));
     assert_eq!(
@@ -524,7 +548,7 @@ async fn blocked_stack_offers_delete_and_retry() {
             recovery: Recovery::DeleteAndRetry
         }]
     );
-    assert_eq!(a.step, Step::Deploy);
+    assert_eq!(a.step(), Step::Deploy);
 }
 
 #[tokio::test]
@@ -532,14 +556,17 @@ async fn update_rollback_failed_offers_continue_rollback() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = on_form(&dir).await;
     a.update(key(KeyCode::F(2)));
-    a.update(Action::Planned(Box::new(Ok(Plan::Blocked {
-        stack: stack("UPDATE_ROLLBACK_FAILED"),
-        recovery: Recovery::ContinueRollback,
-    }))));
+    a.update(reply(
+        &a,
+        Reply::Planned(Box::new(Ok(Plan::Blocked {
+            stack: stack("UPDATE_ROLLBACK_FAILED"),
+            recovery: Recovery::ContinueRollback,
+        }))),
+    ));
     assert!(a.update(key(KeyCode::Char('R'))).1.is_empty());
     let (_, effects) = a.update(key(KeyCode::Char('C')));
     assert!(matches!(
-        effects.as_slice(),
+        common::effects(effects.clone()).as_slice(),
         [Effect::Recover {
             recovery: Recovery::ContinueRollback,
             ..
@@ -582,15 +609,21 @@ async fn deploy_failed_with_root_cause_first() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = deploying(&dir).await;
     a.set_clock(T0 + 120_000);
-    a.update(Action::Deploy(DeployMsg::Events {
-        events: failure_events(),
-    }));
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Events {
+            events: failure_events(),
+        }),
+    ));
     let o = outcome(false, "ROLLBACK_COMPLETE", &a);
     assert_eq!(o.root_cause.as_ref().unwrap().logical_id, "NatGateway");
-    a.update(Action::Deploy(DeployMsg::Finished {
-        outcome: Box::new(o.clone()),
-    }));
-    a.update(Action::DeployEnded(Box::new(Ok(o))));
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Finished {
+            outcome: Box::new(o.clone()),
+        }),
+    ));
+    a.update(reply(&a, Reply::DeployEnded(Box::new(Ok(o)))));
     assert!(!a.deploying());
     assert_eq!(
         a.tick_interval(),
@@ -607,71 +640,77 @@ async fn deploy_complete_with_outputs_and_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = deploying(&dir).await;
     let s = "AWS::CloudFormation::Stack";
-    a.update(Action::Deploy(DeployMsg::Events {
-        events: vec![
-            ev(
-                30,
-                "DataBucket",
-                "AWS::S3::Bucket",
-                "CREATE_COMPLETE",
-                None,
-                50,
-            ),
-            ev(
-                31,
-                "DataBucketPolicy",
-                "AWS::S3::BucketPolicy",
-                "CREATE_IN_PROGRESS",
-                None,
-                51,
-            ),
-            ev(
-                32,
-                "DataBucketPolicy",
-                "AWS::S3::BucketPolicy",
-                "CREATE_COMPLETE",
-                None,
-                53,
-            ),
-            ev(
-                33,
-                "SageMakerSecurityGroup",
-                "AWS::EC2::SecurityGroup",
-                "CREATE_IN_PROGRESS",
-                None,
-                21,
-            ),
-            ev(
-                34,
-                "SageMakerSecurityGroup",
-                "AWS::EC2::SecurityGroup",
-                "CREATE_COMPLETE",
-                None,
-                27,
-            ),
-            ev(
-                35,
-                "NatGateway",
-                "AWS::EC2::NatGateway",
-                "CREATE_COMPLETE",
-                None,
-                128,
-            ),
-            ev(
-                36,
-                "Firewall",
-                "AWS::NetworkFirewall::Firewall",
-                "CREATE_COMPLETE",
-                None,
-                334,
-            ),
-            ev(37, "sagemaker-studio-vpc", s, "CREATE_COMPLETE", None, 336),
-        ],
-    }));
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Events {
+            events: vec![
+                ev(
+                    30,
+                    "DataBucket",
+                    "AWS::S3::Bucket",
+                    "CREATE_COMPLETE",
+                    None,
+                    50,
+                ),
+                ev(
+                    31,
+                    "DataBucketPolicy",
+                    "AWS::S3::BucketPolicy",
+                    "CREATE_IN_PROGRESS",
+                    None,
+                    51,
+                ),
+                ev(
+                    32,
+                    "DataBucketPolicy",
+                    "AWS::S3::BucketPolicy",
+                    "CREATE_COMPLETE",
+                    None,
+                    53,
+                ),
+                ev(
+                    33,
+                    "SageMakerSecurityGroup",
+                    "AWS::EC2::SecurityGroup",
+                    "CREATE_IN_PROGRESS",
+                    None,
+                    21,
+                ),
+                ev(
+                    34,
+                    "SageMakerSecurityGroup",
+                    "AWS::EC2::SecurityGroup",
+                    "CREATE_COMPLETE",
+                    None,
+                    27,
+                ),
+                ev(
+                    35,
+                    "NatGateway",
+                    "AWS::EC2::NatGateway",
+                    "CREATE_COMPLETE",
+                    None,
+                    128,
+                ),
+                ev(
+                    36,
+                    "Firewall",
+                    "AWS::NetworkFirewall::Firewall",
+                    "CREATE_COMPLETE",
+                    None,
+                    334,
+                ),
+                ev(37, "sagemaker-studio-vpc", s, "CREATE_COMPLETE", None, 336),
+            ],
+        }),
+    ));
     let o = outcome(true, "CREATE_COMPLETE", &a);
-    a.update(Action::Deploy(DeployMsg::Finished {
-        outcome: Box::new(o),
-    }));
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Finished {
+            outcome: Box::new(o),
+        }),
+    ));
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("10/10 resources"));
     assert!(screen.contains("vpc-0abc1234def567890"));
@@ -682,7 +721,7 @@ async fn deploy_complete_with_outputs_and_timeline() {
     insta::assert_snapshot!("deploy_timeline", screen);
     // b goes back to the form for an update (e.g. new allowed domains).
     a.update(key(KeyCode::Char('b')));
-    assert_eq!(a.step, Step::Parameters);
+    assert_eq!(a.step(), Step::Parameters);
 }
 
 #[tokio::test]
@@ -692,14 +731,17 @@ async fn n_after_a_complete_deploy_starts_the_studio_step() {
     // not while it runs
     let (_, effects) = a.update(key(KeyCode::Char('n')));
     assert!(effects.is_empty());
-    assert_eq!(a.step, Step::Deploy);
+    assert_eq!(a.step(), Step::Deploy);
     let o = outcome(true, "CREATE_COMPLETE", &a);
-    a.update(Action::Deploy(DeployMsg::Finished {
-        outcome: Box::new(o),
-    }));
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Finished {
+            outcome: Box::new(o),
+        }),
+    ));
     let (_, effects) = a.update(key(KeyCode::Char('n')));
-    assert_eq!(a.step, Step::Domain);
-    match effects.as_slice() {
+    assert_eq!(a.step(), Step::Domain);
+    match common::effects(effects.clone()).as_slice() {
         [Effect::SetUpStudio { project, .. }] => assert_eq!(project, "sagemaker-studio-vpc"),
         other => panic!("{other:?}"),
     }
@@ -754,12 +796,13 @@ async fn a_running_stack_at_start_is_reattached() {
         arn: "arn:aws:iam::123456789012:user/ops".into(),
         user_id: "AIDAEXAMPLE".into(),
     };
-    a.update(Action::Connected(Box::new(Ok((session, id)))));
-    let (_, effects) = a.update(Action::StackFound(Box::new(Ok(Some(stack(
-        "CREATE_IN_PROGRESS",
-    ))))));
+    a.update(reply(&a, Reply::Connected(Box::new(Ok((session, id))))));
+    let (_, effects) = a.update(reply(
+        &a,
+        Reply::StackFound(Box::new(Ok(Some(stack("CREATE_IN_PROGRESS"))))),
+    ));
     assert_eq!(effects, vec![Effect::Reattach(stack("CREATE_IN_PROGRESS"))]);
-    assert_eq!(a.step, Step::Deploy);
+    assert_eq!(a.step(), Step::Deploy);
 }
 
 #[tokio::test]
@@ -778,7 +821,7 @@ async fn event_log_scrolls_and_follows() {
             )
         })
         .collect();
-    a.update(Action::Deploy(DeployMsg::Events { events: many }));
+    a.update(reply(&a, Reply::Deploy(DeployMsg::Events { events: many })));
     a.update(key(KeyCode::PageUp));
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("newer below"));
@@ -801,7 +844,7 @@ async fn review_80x24_keeps_columns_aligned() {
         "AWS::EC2::VPCEndpoint",
         None,
     ));
-    a.update(Action::Planned(Box::new(Ok(Plan::Review(r)))));
+    a.update(reply(&a, Reply::Planned(Box::new(Ok(Plan::Review(r))))));
     let screen = draw(&a, 80, 24);
     let column = |needle: &str| {
         screen
@@ -854,19 +897,22 @@ async fn form_80x24() {
 async fn event_log_columns_stay_aligned_and_cut_with_an_ellipsis() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = deploying(&dir).await;
-    a.update(Action::Deploy(DeployMsg::Events {
-        events: vec![
-            ev(
-                900,
-                "SageMakerFeatureStoreRuntimeEndpointForTheStudioSubnet",
-                "AWS::EC2::VPCEndpoint",
-                "CREATE_IN_PROGRESS",
-                None,
-                40,
-            ),
-            ev(901, "VPC", "AWS::EC2::VPC", "CREATE_COMPLETE", None, 41),
-        ],
-    }));
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Events {
+            events: vec![
+                ev(
+                    900,
+                    "SageMakerFeatureStoreRuntimeEndpointForTheStudioSubnet",
+                    "AWS::EC2::VPCEndpoint",
+                    "CREATE_IN_PROGRESS",
+                    None,
+                    40,
+                ),
+                ev(901, "VPC", "AWS::EC2::VPC", "CREATE_COMPLETE", None, 41),
+            ],
+        }),
+    ));
     for (w, h) in [(120, 40), (80, 24)] {
         let screen = draw(&a, w, h);
         let column = |needle: &str| {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{draw, key};
+use common::{draw, key, reply};
 
 use crossterm::event::KeyCode;
 
@@ -14,7 +14,7 @@ use studio_tui::aws::stacks::StackInfo;
 use studio_tui::core::egress::BlockedDomain;
 use studio_tui::ops::drift::{DriftReport, ordered};
 use studio_tui::ops::egress::BlockedReport;
-use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::action::{Effect, Reply};
 use studio_tui::ui::app::{App, Step};
 use studio_tui::ui::theme::Theme;
 
@@ -87,9 +87,12 @@ fn blocked() -> BlockedReport {
 fn f_lists_blocked_domains_and_a_plans_the_selected_ones() {
     let mut a = app(false);
     let (_, effects) = a.update(key(KeyCode::Char('f')));
-    assert_eq!(a.step, Step::Egress);
-    assert!(matches!(effects.as_slice(), [Effect::LoadBlocked { .. }]));
-    a.update(Action::BlockedLoaded(Box::new(Ok(blocked()))));
+    assert_eq!(a.step(), Step::Egress);
+    assert!(matches!(
+        common::effects(effects.clone()).as_slice(),
+        [Effect::LoadBlocked { .. }]
+    ));
+    a.update(reply(&a, Reply::BlockedLoaded(Box::new(Ok(blocked())))));
     let screen = draw(&a, 100, 24);
     assert!(screen.contains("github.com"), "{screen}");
     assert!(screen.contains("10.2.3.10, 10.2.3.11"), "{screen}");
@@ -101,8 +104,8 @@ fn f_lists_blocked_domains_and_a_plans_the_selected_ones() {
     a.update(key(KeyCode::Char(' ')));
     assert!(draw(&a, 100, 24).contains("[x] registry.npmjs.org"));
     let (_, effects) = a.update(key(KeyCode::Char('a')));
-    assert_eq!(a.step, Step::Review);
-    match effects.as_slice() {
+    assert_eq!(a.step(), Step::Review);
+    match common::effects(effects.clone()).as_slice() {
         [Effect::Plan { params, .. }] => {
             assert_eq!(
                 params.allowed_domains,
@@ -126,10 +129,10 @@ fn f_lists_blocked_domains_and_a_plans_the_selected_ones() {
 fn read_only_lists_blocked_domains_but_a_changes_nothing() {
     let mut a = app(true);
     a.update(key(KeyCode::Char('f')));
-    a.update(Action::BlockedLoaded(Box::new(Ok(blocked()))));
+    a.update(reply(&a, Reply::BlockedLoaded(Box::new(Ok(blocked())))));
     let (_, effects) = a.update(key(KeyCode::Char('a')));
     assert!(effects.is_empty());
-    assert_eq!(a.step, Step::Egress);
+    assert_eq!(a.step(), Step::Egress);
     assert!(draw(&a, 100, 24).contains("read-only"));
 }
 
@@ -161,7 +164,7 @@ fn c_checks_drift_and_the_overview_says_what_drifted() {
             }],
         }]),
     };
-    a.update(Action::DriftChecked(Box::new(Ok(report))));
+    a.update(reply(&a, Reply::DriftChecked(Box::new(Ok(report)))));
     let screen = draw(&a, 100, 30);
     assert!(
         screen.contains("1 drifted (1 baseline): NATGatewayDefaultRoute"),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{draw, key};
+use common::{draw, key, reply};
 
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ use studio_tui::core::cidr::{BlockSource, ExistingBlock, Finding, NetworkPlan, S
 use studio_tui::ops::preflight::{
     CheckId, CheckResult, CheckStatus, PreflightMsg, PreflightReport,
 };
-use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::action::{Effect, Reply};
 use studio_tui::ui::app::{App, Step};
 use studio_tui::ui::theme::Theme;
 
@@ -38,16 +38,19 @@ async fn in_preflight() -> App {
         arn: "arn:aws:iam::123456789012:user/ops".into(),
         user_id: "AIDAEXAMPLE".into(),
     };
-    app.update(Action::Connected(Box::new(Ok((session, id)))));
+    app.update(reply(&app, Reply::Connected(Box::new(Ok((session, id))))));
     let (_, effects) = app.update(key(KeyCode::Char('n')));
-    assert!(matches!(effects.as_slice(), [Effect::RunPreflight(_)]));
-    assert_eq!(app.step, Step::Preflight);
+    assert!(matches!(
+        common::effects(effects.clone()).as_slice(),
+        [Effect::RunPreflight(_)]
+    ));
+    assert_eq!(app.step(), Step::Preflight);
     assert!(app.is_animating());
     app
 }
 
-fn finished(id: CheckId, status: CheckStatus, ms: u64, findings: Vec<Finding>) -> Action {
-    Action::Preflight(PreflightMsg::CheckFinished {
+fn finished(id: CheckId, status: CheckStatus, ms: u64, findings: Vec<Finding>) -> Reply {
+    Reply::Preflight(PreflightMsg::CheckFinished {
         id,
         status,
         findings,
@@ -55,8 +58,8 @@ fn finished(id: CheckId, status: CheckStatus, ms: u64, findings: Vec<Finding>) -
     })
 }
 
-fn started(id: CheckId) -> Action {
-    Action::Preflight(PreflightMsg::CheckStarted {
+fn started(id: CheckId) -> Reply {
+    Reply::Preflight(PreflightMsg::CheckStarted {
         id,
         title: id.title(),
     })
@@ -120,12 +123,18 @@ fn existing() -> Vec<ExistingBlock> {
 #[tokio::test]
 async fn running_checklist() {
     let mut app = in_preflight().await;
-    app.update(started(CheckId::Parameters));
-    app.update(finished(CheckId::Parameters, CheckStatus::Pass, 0, vec![]));
-    app.update(started(CheckId::Identity));
-    app.update(started(CheckId::Stack));
-    app.update(finished(CheckId::Identity, CheckStatus::Pass, 21, vec![]));
-    app.update(started(CheckId::Network));
+    app.update(reply(&app, started(CheckId::Parameters)));
+    app.update(reply(
+        &app,
+        finished(CheckId::Parameters, CheckStatus::Pass, 0, vec![]),
+    ));
+    app.update(reply(&app, started(CheckId::Identity)));
+    app.update(reply(&app, started(CheckId::Stack)));
+    app.update(reply(
+        &app,
+        finished(CheckId::Identity, CheckStatus::Pass, 21, vec![]),
+    ));
+    app.update(reply(&app, started(CheckId::Network)));
     let s = draw(&app, 100, 34);
     // done, running and waiting checks each look different
     assert!(s.contains("✔ Credentials and identity"), "{s}");
@@ -151,7 +160,7 @@ async fn passed() {
         )],
         ..PreflightReport::default()
     };
-    app.update(Action::PreflightDone(Box::new(report)));
+    app.update(reply(&app, Reply::PreflightDone(Box::new(report))));
     assert!(!app.is_animating());
     let screen = draw(&app, 100, 34);
     assert!(screen.contains("ready to deploy"), "{screen}");
@@ -195,7 +204,7 @@ fn conflict_report(app: &App) -> PreflightReport {
 async fn conflicts_with_suggestion_and_s_applies_it() {
     let mut app = in_preflight().await;
     let report = conflict_report(&app);
-    app.update(Action::PreflightDone(Box::new(report)));
+    app.update(reply(&app, Reply::PreflightDone(Box::new(report))));
     let screen = draw(&app, 100, 34);
     assert!(screen.contains("X"), "the overlap is drawn: {screen}");
     insta::assert_snapshot!("conflicts", screen);
@@ -209,23 +218,26 @@ async fn conflicts_with_suggestion_and_s_applies_it() {
 
     // r runs preflight again with the new parameters
     let (_, effects) = app.update(key(KeyCode::Char('r')));
-    match effects.as_slice() {
+    match common::effects(effects.clone()).as_slice() {
         [Effect::RunPreflight(input)] => {
             assert_eq!(input.parameters.vpc_cidr, "10.1.0.0/16")
         }
         other => panic!("{other:?}"),
     }
     // b goes back to the session step
-    app.update(Action::PreflightDone(Box::new(conflict_report(&app))));
+    app.update(reply(
+        &app,
+        Reply::PreflightDone(Box::new(conflict_report(&app))),
+    ));
     app.update(key(KeyCode::Char('b')));
-    assert_eq!(app.step, Step::Session);
+    assert_eq!(app.step(), Step::Session);
 }
 
 #[tokio::test]
 async fn narrow_terminal_60x24() {
     let mut app = in_preflight().await;
     let report = conflict_report(&app);
-    app.update(Action::PreflightDone(Box::new(report)));
+    app.update(reply(&app, Reply::PreflightDone(Box::new(report))));
     let s = draw(&app, 60, 24);
     // at 60 columns the failed check comes first and the way out is still on screen
     assert!(s.contains("✘ CIDR conflicts in the region"), "{s}");
@@ -269,18 +281,18 @@ fn cidr_map_marks_overlap_and_suggestion() {
 async fn next_opens_the_form_with_the_suggestion_and_back_checks_again() {
     let mut app = in_preflight().await;
     let report = conflict_report(&app);
-    app.update(Action::PreflightDone(Box::new(report)));
+    app.update(reply(&app, Reply::PreflightDone(Box::new(report))));
     app.update(key(KeyCode::Char('s')));
     let (_, effects) = app.update(key(KeyCode::Char('n')));
     assert!(effects.is_empty());
-    assert_eq!(app.step, Step::Parameters);
+    assert_eq!(app.step(), Step::Parameters);
     let form = app.params.as_ref().unwrap();
     assert_eq!(form.parameters().vpc_cidr, "10.1.0.0/16");
     assert_eq!(form.parameters().studio_subnet_cidr, "10.1.3.0/24");
     // Esc in the form goes back to preflight, which checks the form's values again.
     let (_, effects) = app.update(key(KeyCode::Esc));
-    assert_eq!(app.step, Step::Preflight);
-    match effects.as_slice() {
+    assert_eq!(app.step(), Step::Preflight);
+    match common::effects(effects.clone()).as_slice() {
         [Effect::RunPreflight(input)] => assert_eq!(input.parameters.vpc_cidr, "10.1.0.0/16"),
         other => panic!("{other:?}"),
     }
@@ -309,9 +321,9 @@ async fn config_file_values_prefill_preflight_and_the_form() {
         arn: "arn:aws:iam::123456789012:user/ops".into(),
         user_id: "AIDAEXAMPLE".into(),
     };
-    app.update(Action::Connected(Box::new(Ok((session, id)))));
+    app.update(reply(&app, Reply::Connected(Box::new(Ok((session, id))))));
     let (_, effects) = app.update(key(KeyCode::Char('n')));
-    match effects.as_slice() {
+    match common::effects(effects.clone()).as_slice() {
         [Effect::RunPreflight(input)] => {
             assert_eq!(input.parameters.project_name, "team-b");
             assert_eq!(input.parameters.vpc_cidr, "10.30.0.0/16");
@@ -330,7 +342,7 @@ async fn config_file_values_prefill_preflight_and_the_form() {
 async fn fits_80x24_with_markers_for_what_does_not_fit() {
     let mut app = in_preflight().await;
     let report = conflict_report(&app);
-    app.update(Action::PreflightDone(Box::new(report)));
+    app.update(reply(&app, Reply::PreflightDone(Box::new(report))));
     let screen = draw(&app, 80, 24);
     let lines: Vec<&str> = screen.lines().collect();
     assert!(lines[0].contains("2 · Preflight"), "{screen}");

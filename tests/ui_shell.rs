@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::{draw, key};
+use common::{draw, key, reply};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use studio_tui::aws::{self, AwsError, ErrorContext, ErrorKind, Identity, SessionOptions};
-use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::action::{Action, Effect, Reply};
 use studio_tui::ui::app::App;
 use studio_tui::ui::theme::Theme;
 
@@ -38,7 +38,7 @@ async fn connected(app: &mut App) {
         arn: "arn:aws:iam::123456789012:user/ops".into(),
         user_id: "AIDAEXAMPLE".into(),
     };
-    app.update(Action::Connected(Box::new(Ok((session, id)))));
+    app.update(reply(app, Reply::Connected(Box::new(Ok((session, id))))));
 }
 
 fn app_read_only(app: &App) -> bool {
@@ -96,7 +96,10 @@ async fn read_only_badge_and_notice() {
 fn missing_credentials_message() {
     let mut a = app(false);
     a.start();
-    a.update(Action::Connected(Box::new(Err(missing_credentials()))));
+    a.update(reply(
+        &a,
+        Reply::Connected(Box::new(Err(missing_credentials()))),
+    ));
     let screen = draw(&a, 100, 24);
     assert!(screen.contains("No AWS credentials found"));
     insta::assert_snapshot!(screen);
@@ -106,7 +109,10 @@ fn missing_credentials_message() {
 fn help_overlay_lists_every_key_and_closes() {
     let mut a = app(false);
     a.start();
-    a.update(Action::Connected(Box::new(Err(missing_credentials()))));
+    a.update(reply(
+        &a,
+        Reply::Connected(Box::new(Err(missing_credentials()))),
+    ));
     let (changed, _) = a.update(key(KeyCode::Char('?')));
     assert!(changed && a.help_open);
     let screen = draw(&a, 100, 24);
@@ -137,7 +143,10 @@ async fn narrow_terminal_60x20() {
 fn keys_move_and_enter_reconnects_with_the_selection() {
     let mut a = app(false);
     a.start();
-    a.update(Action::Connected(Box::new(Err(missing_credentials()))));
+    a.update(reply(
+        &a,
+        Reply::Connected(Box::new(Err(missing_credentials()))),
+    ));
     a.update(key(KeyCode::Down)); // dev
     let (_, effects) = a.update(key(KeyCode::Enter));
     assert_eq!(
@@ -203,7 +212,7 @@ async fn an_unlisted_region_is_used_with_a_warning_and_kept_by_the_picker() {
         arn: "arn:aws:iam::123456789012:user/ops".into(),
         user_id: "AIDAEXAMPLE".into(),
     };
-    a.update(Action::Connected(Box::new(Ok((session, id)))));
+    a.update(reply(&a, Reply::Connected(Box::new(Ok((session, id))))));
     let screen = draw(&a, 140, 30);
     assert!(screen.contains("ap-southeast-7"), "{screen}");
     assert!(screen.contains("not in studio-tui's list"), "{screen}");

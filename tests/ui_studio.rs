@@ -3,14 +3,14 @@
 
 mod common;
 
-use common::{draw, key};
+use common::{draw, key, reply};
 
 use crossterm::event::KeyCode;
 
 use studio_tui::aws::studio::{AppInfo, DomainInfo, SpaceInfo};
 use studio_tui::aws::{AwsError, ErrorKind, SessionOptions};
 use studio_tui::ops::studio::{StudioMsg, UserOutcome, UserResult, UserView};
-use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::action::{Effect, Reply};
 use studio_tui::ui::app::{App, Step};
 use studio_tui::ui::theme::Theme;
 
@@ -61,10 +61,10 @@ fn studio_step_in_progress() {
         "team-a-studio",
         &["alice".into(), "bob".into(), "carol".into()],
     );
-    a.update(Action::Studio(dom("InService", None)));
-    a.update(Action::Studio(user("alice", "InService", 7)));
-    a.update(Action::Studio(user("bob", "Pending", 4)));
-    assert_eq!(a.step, Step::Domain);
+    a.update(reply(&a, Reply::Studio(dom("InService", None))));
+    a.update(reply(&a, Reply::Studio(user("alice", "InService", 7))));
+    a.update(reply(&a, Reply::Studio(user("bob", "Pending", 4))));
+    assert_eq!(a.step(), Step::Domain);
     assert!(a.is_animating());
     insta::assert_snapshot!(draw(&a, 100, 22));
 }
@@ -74,14 +74,14 @@ fn studio_step_domain_failed_shows_failure_reason() {
     let mut a = app(false);
     a.open_studio_progress("team-a-studio", &["alice".into()]);
     let reason = "The subnet subnet-0abc has no free IP addresses";
-    a.update(Action::Studio(dom("Failed", Some(reason))));
+    a.update(reply(&a, Reply::Studio(dom("Failed", Some(reason)))));
     let mut e = AwsError::new(
         ErrorKind::Other,
         "sagemaker:CreateDomain",
         format!("the Studio domain team-a-studio (d-abcdef123456) failed: {reason}"),
     );
     e.fix = Some("fix the cause, then delete the failed domain and run again".into());
-    a.update(Action::StudioDone(Box::new(Err(e))));
+    a.update(reply(&a, Reply::StudioDone(Box::new(Err(e)))));
     assert!(!a.is_animating());
     let screen = draw(&a, 100, 22);
     assert!(screen.contains("FailureReason"), "{screen}");
@@ -148,7 +148,7 @@ fn users_app(read_only: bool) -> App {
             project: "team-a-studio".into()
         }]
     );
-    a.update(Action::UsersLoaded(Box::new(Ok(loaded()))));
+    a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok(loaded())))));
     a
 }
 
@@ -191,11 +191,14 @@ fn add_validates_as_typed_then_creates() {
         }]
     );
     assert!(a.is_animating());
-    let (_, effects) = a.update(Action::UsersDone(Box::new(Ok(vec![UserOutcome {
-        name: "dana".into(),
-        result: UserResult::Created,
-    }]))));
-    assert!(matches!(effects[0], Effect::LoadUsers { .. }));
+    let (_, effects) = a.update(reply(
+        &a,
+        Reply::UsersDone(Box::new(Ok(vec![UserOutcome {
+            name: "dana".into(),
+            result: UserResult::Created,
+        }]))),
+    ));
+    assert!(matches!(effects[0].effect, Effect::LoadUsers { .. }));
 }
 
 #[test]
@@ -235,7 +238,7 @@ fn read_only_keys_say_disabled_and_produce_no_effect() {
     insta::assert_snapshot!(screen);
     // refresh still works
     let (_, effects) = a.update(key(KeyCode::Char('r')));
-    assert!(matches!(effects[0], Effect::LoadUsers { .. }));
+    assert!(matches!(effects[0].effect, Effect::LoadUsers { .. }));
 }
 
 #[test]
@@ -250,9 +253,12 @@ fn sign_in_url_overlay_says_anyone_with_the_url_can_open_it() {
             user: "bob".into()
         }]
     );
-    a.update(Action::SignInUrl(Box::new(Ok(
-        "https://d-abcdef123456.studio.eu-west-1.sagemaker.aws/auth?token=abc".into(),
-    ))));
+    a.update(reply(
+        &a,
+        Reply::SignInUrl(Box::new(Ok(
+            "https://d-abcdef123456.studio.eu-west-1.sagemaker.aws/auth?token=abc".into(),
+        ))),
+    ));
     let screen = draw(&a, 100, 24);
     assert!(
         screen.contains("any browser")
@@ -305,8 +311,9 @@ fn complete_stack() -> studio_tui::aws::stacks::StackInfo {
 #[test]
 fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
     let mut a = app(false);
-    let (_, effects) = a.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
-    assert_eq!(a.step, Step::Overview);
+    // What a stack found at start opens (the session step has no store here to look it up).
+    let effects = a.open_overview(complete_stack());
+    assert_eq!(a.step(), Step::Overview);
     assert_eq!(
         effects,
         vec![Effect::LoadUsers {
@@ -328,38 +335,44 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
         apps: vec![],
         spaces: vec![],
     }];
-    a.update(Action::UsersLoaded(Box::new(Ok((domain, users)))));
+    a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok((domain, users))))));
     assert!(!a.is_animating());
     // up to date: s does nothing
     let (_, effects) = a.update(key(KeyCode::Char('s')));
-    assert!(effects.is_empty() && a.step == Step::Overview);
+    assert!(effects.is_empty() && a.step() == Step::Overview);
     let screen = draw(&a, 110, 26);
     assert!(screen.contains("d-abcdef123456") && screen.contains("alice"));
     insta::assert_snapshot!("overview", screen);
     insta::assert_snapshot!("overview_80x24", draw(&a, 80, 24));
 
     let (_, effects) = a.update(key(KeyCode::Char('u')));
-    assert_eq!(a.step, Step::Users);
-    assert!(matches!(effects.as_slice(), [Effect::LoadUsers { .. }]));
+    assert_eq!(a.step(), Step::Users);
+    assert!(matches!(
+        common::effects(effects.clone()).as_slice(),
+        [Effect::LoadUsers { .. }]
+    ));
     // b comes back to the overview, which refreshes
     let (_, effects) = a.update(key(KeyCode::Char('b')));
-    assert_eq!(a.step, Step::Overview);
+    assert_eq!(a.step(), Step::Overview);
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::LoadUsers { .. }))
+            .any(|e| matches!(e.effect, Effect::LoadUsers { .. }))
     );
 }
 
 #[test]
 fn overview_without_a_domain_offers_to_create_it() {
     let mut a = app(false);
-    a.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
-    a.update(Action::UsersLoaded(Box::new(Err(AwsError::new(
-        ErrorKind::NotFound,
-        "sagemaker:ListDomains",
-        "there is no Studio domain named sagemaker-studio-vpc here yet",
-    )))));
+    a.open_overview(complete_stack());
+    a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Err(AwsError::new(
+            ErrorKind::NotFound,
+            "sagemaker:ListDomains",
+            "there is no Studio domain named sagemaker-studio-vpc here yet",
+        )))),
+    ));
     let screen = draw(&a, 110, 26);
     assert!(screen.contains("Press s to create it"), "{screen}");
     insta::assert_snapshot!("overview_no_domain", screen);
@@ -367,7 +380,7 @@ fn overview_without_a_domain_offers_to_create_it() {
     let (_, effects) = a.update(key(KeyCode::Char('u')));
     assert!(effects.is_empty());
     let (_, effects) = a.update(key(KeyCode::Char('s')));
-    assert_eq!(a.step, Step::Domain);
+    assert_eq!(a.step(), Step::Domain);
     assert_eq!(
         effects,
         vec![Effect::SetUpStudio {
@@ -388,8 +401,11 @@ fn overview_offers_to_update_a_domain_without_space_defaults() {
         ..DomainInfo::default()
     };
     let mut a = app(false);
-    a.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
-    a.update(Action::UsersLoaded(Box::new(Ok((outdated(), vec![])))));
+    a.open_overview(complete_stack());
+    a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Ok((outdated(), vec![])))),
+    ));
     let screen = draw(&a, 130, 26);
     assert!(
         screen.contains("DefaultSpaceSettings") && screen.contains("press s to update"),
@@ -397,7 +413,7 @@ fn overview_offers_to_update_a_domain_without_space_defaults() {
     );
     assert!(a.keys().iter().any(|k| k.key == "s"));
     let (_, effects) = a.update(key(KeyCode::Char('s')));
-    assert_eq!(a.step, Step::Domain);
+    assert_eq!(a.step(), Step::Domain);
     assert_eq!(
         effects,
         vec![Effect::SetUpStudio {
@@ -407,44 +423,50 @@ fn overview_offers_to_update_a_domain_without_space_defaults() {
     );
 
     let mut ro = app(true);
-    ro.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
-    ro.update(Action::UsersLoaded(Box::new(Ok((outdated(), vec![])))));
+    ro.open_overview(complete_stack());
+    ro.update(reply(
+        &ro,
+        Reply::UsersLoaded(Box::new(Ok((outdated(), vec![])))),
+    ));
     assert!(draw(&ro, 130, 26).contains("read-only: not updated"));
     let (_, effects) = ro.update(key(KeyCode::Char('s')));
     assert!(effects.is_empty());
-    assert_eq!(ro.step, Step::Overview);
+    assert_eq!(ro.step(), Step::Overview);
 }
 
 #[test]
 fn read_only_overview_does_not_create_a_domain() {
     let mut a = app(true);
-    a.update(Action::StackFound(Box::new(Ok(Some(complete_stack())))));
-    a.update(Action::UsersLoaded(Box::new(Err(AwsError::new(
-        ErrorKind::NotFound,
-        "sagemaker:ListDomains",
-        "no domain",
-    )))));
+    a.open_overview(complete_stack());
+    a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Err(AwsError::new(
+            ErrorKind::NotFound,
+            "sagemaker:ListDomains",
+            "no domain",
+        )))),
+    ));
     assert!(draw(&a, 110, 26).contains("Read-only: creating it is disabled"));
     let (_, effects) = a.update(key(KeyCode::Char('s')));
     assert!(effects.is_empty());
-    assert_eq!(a.step, Step::Overview);
+    assert_eq!(a.step(), Step::Overview);
 }
 
 #[test]
 fn studio_step_done_then_u_opens_users_and_a_failure_can_be_retried() {
     let mut a = app(false);
     a.open_studio_progress("team-a-studio", &["alice".into()]);
-    a.update(Action::Studio(dom("InService", None)));
-    a.update(Action::Studio(user("alice", "InService", 7)));
+    a.update(reply(&a, Reply::Studio(dom("InService", None))));
+    a.update(reply(&a, Reply::Studio(user("alice", "InService", 7))));
     // keys do nothing while it runs
     let (_, effects) = a.update(key(KeyCode::Char('u')));
-    assert!(effects.is_empty() && a.step == Step::Domain);
-    a.update(Action::StudioDone(Box::new(Ok(()))));
+    assert!(effects.is_empty() && a.step() == Step::Domain);
+    a.update(reply(&a, Reply::StudioDone(Box::new(Ok(())))));
     assert!(!a.is_animating());
     let screen = draw(&a, 100, 22);
     assert!(screen.contains("Studio is ready"), "{screen}");
     let (_, effects) = a.update(key(KeyCode::Char('u')));
-    assert_eq!(a.step, Step::Users);
+    assert_eq!(a.step(), Step::Users);
     assert_eq!(
         effects,
         vec![Effect::LoadUsers {
@@ -454,13 +476,19 @@ fn studio_step_done_then_u_opens_users_and_a_failure_can_be_retried() {
 
     let mut b = app(false);
     b.open_studio_progress("team-a-studio", &[]);
-    b.update(Action::StudioDone(Box::new(Err(AwsError::new(
-        ErrorKind::Other,
-        "sagemaker:CreateDomain",
-        "boom",
-    )))));
+    b.update(reply(
+        &b,
+        Reply::StudioDone(Box::new(Err(AwsError::new(
+            ErrorKind::Other,
+            "sagemaker:CreateDomain",
+            "boom",
+        )))),
+    ));
     let (_, effects) = b.update(key(KeyCode::Char('r')));
-    assert!(matches!(effects.as_slice(), [Effect::SetUpStudio { .. }]));
+    assert!(matches!(
+        common::effects(effects.clone()).as_slice(),
+        [Effect::SetUpStudio { .. }]
+    ));
 }
 
 /// The Studio step says what to expect: typical durations, and an ETA from them and the time
@@ -471,13 +499,16 @@ fn studio_step_shows_typical_durations_and_an_eta() {
     a.open_studio_progress("team-a-studio", &["alice".into(), "bob".into()]);
     // nothing started: the whole typical time (domain 279 s + one user 7 s)
     assert_eq!(a.studio.eta_secs(), Some(286));
-    a.update(Action::Studio(StudioMsg::Domain {
-        name: "team-a-studio".into(),
-        id: Some("d-abcdef123456".into()),
-        status: "Pending".into(),
-        elapsed_secs: 60,
-        detail: None,
-    }));
+    a.update(reply(
+        &a,
+        Reply::Studio(StudioMsg::Domain {
+            name: "team-a-studio".into(),
+            id: Some("d-abcdef123456".into()),
+            status: "Pending".into(),
+            elapsed_secs: 60,
+            detail: None,
+        }),
+    ));
     assert_eq!(a.studio.eta_secs(), Some(279 - 60 + 7));
     let screen = draw(&a, 100, 22);
     assert!(
@@ -485,10 +516,10 @@ fn studio_step_shows_typical_durations_and_an_eta() {
         "{screen}"
     );
     assert!(screen.contains("ETA ~3m46s"), "{screen}");
-    a.update(Action::Studio(dom("InService", None)));
-    a.update(Action::Studio(user("alice", "InService", 7)));
-    a.update(Action::Studio(user("bob", "InService", 6)));
-    a.update(Action::StudioDone(Box::new(Ok(()))));
+    a.update(reply(&a, Reply::Studio(dom("InService", None))));
+    a.update(reply(&a, Reply::Studio(user("alice", "InService", 7))));
+    a.update(reply(&a, Reply::Studio(user("bob", "InService", 6))));
+    a.update(reply(&a, Reply::StudioDone(Box::new(Ok(())))));
     assert_eq!(a.studio.eta_secs(), None);
     assert!(!draw(&a, 100, 22).contains("ETA"));
 }
@@ -500,9 +531,9 @@ fn studio_step_80x24() {
         "team-a-studio",
         &["alice".into(), "bob".into(), "carol".into()],
     );
-    a.update(Action::Studio(dom("InService", None)));
-    a.update(Action::Studio(user("alice", "InService", 7)));
-    a.update(Action::Studio(user("bob", "Pending", 4)));
+    a.update(reply(&a, Reply::Studio(dom("InService", None))));
+    a.update(reply(&a, Reply::Studio(user("alice", "InService", 7))));
+    a.update(reply(&a, Reply::Studio(user("bob", "Pending", 4))));
     let screen = draw(&a, 80, 24);
     common::assert_fits(&screen, "q quit");
     for text in ["team-a-studio", "ETA", "alice", "bob", "carol"] {
@@ -547,9 +578,9 @@ fn users_screen_80x24() {
     a.update(key(KeyCode::Esc));
 
     a.update(key(KeyCode::Char('u')));
-    a.update(Action::SignInUrl(Box::new(Ok(
+    a.update(reply(&a, Reply::SignInUrl(Box::new(Ok(
         "https://d-abcdef123456.studio.eu-west-1.sagemaker.aws/auth?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS1wcmVzaWduZWQtdXJs".into(),
-    ))));
+    )))));
     let screen = draw(&a, 80, 24);
     // The URL wraps, its end included, and the note above "Esc to close" is whole.
     assert!(screen.contains("WQtdXJs"), "the URL's end: {screen}");

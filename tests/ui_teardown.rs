@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{draw, key};
+use common::{draw, key, reply};
 
 use crossterm::event::KeyCode;
 
@@ -16,7 +16,7 @@ use studio_tui::ops::destroy::{
     BucketChoice, BucketPlan, DestroyPlan, DestroyReport, Kept, KeyPlan,
 };
 use studio_tui::ops::studio::StudioMsg;
-use studio_tui::ui::action::{Action, Effect};
+use studio_tui::ui::action::{Effect, Reply};
 use studio_tui::ui::app::{App, Step};
 use studio_tui::ui::theme::Theme;
 
@@ -103,13 +103,13 @@ fn teardown_app(read_only: bool) -> (App, Vec<Effect>) {
     let mut a = app(read_only);
     a.open_overview(stack());
     let (_, effects) = a.update(key(KeyCode::Char('x')));
-    (a, effects)
+    (a, common::effects(effects))
 }
 
 #[test]
 fn x_plans_then_the_typed_name_starts_the_teardown_with_the_chosen_buckets() {
     let (mut a, effects) = teardown_app(false);
-    assert_eq!(a.step, Step::Teardown);
+    assert_eq!(a.step(), Step::Teardown);
     assert_eq!(
         effects,
         vec![Effect::PlanTeardown {
@@ -117,7 +117,7 @@ fn x_plans_then_the_typed_name_starts_the_teardown_with_the_chosen_buckets() {
             stack_name: PROJECT.into()
         }]
     );
-    a.update(Action::TeardownPlanned(Box::new(Ok(plan()))));
+    a.update(reply(&a, Reply::TeardownPlanned(Box::new(Ok(plan())))));
     // A fenced bucket whose contents are unknown: keeping it is the default.
     let screen = draw(&a, 110, 26);
     assert!(screen.contains("KEPT with its data"), "{screen}");
@@ -160,14 +160,17 @@ fn x_plans_then_the_typed_name_starts_the_teardown_with_the_chosen_buckets() {
     assert!(a.confirm_quit && !a.should_quit());
     a.update(key(KeyCode::Char('n')));
 
-    a.update(Action::Teardown(StudioMsg::Step {
-        text: "emptying bucket sagemaker-studio-vpc-data".into(),
-    }));
+    a.update(reply(
+        &a,
+        Reply::Teardown(StudioMsg::Step {
+            text: "emptying bucket sagemaker-studio-vpc-data".into(),
+        }),
+    ));
     let mut report = DestroyReport::new(PROJECT);
     report.domain_deleted = true;
     report.stack_deleted = true;
     report.emptied = vec![(format!("{PROJECT}-data"), 3)];
-    a.update(Action::TeardownDone(Box::new(Ok(report))));
+    a.update(reply(&a, Reply::TeardownDone(Box::new(Ok(report)))));
     let screen = draw(&a, 110, 26);
     assert!(
         screen.contains("Nothing of sagemaker-studio-vpc is left behind"),
@@ -177,13 +180,23 @@ fn x_plans_then_the_typed_name_starts_the_teardown_with_the_chosen_buckets() {
     insta::assert_snapshot!("done", screen);
     // b after a complete teardown goes back to the start: there is no stack any more.
     a.update(key(KeyCode::Char('b')));
-    assert_eq!(a.step, Step::Session);
+    assert_eq!(a.step(), Step::Session);
 }
 
 #[test]
 fn a_report_with_leftovers_and_kept_data_says_so() {
     let (mut a, _) = teardown_app(false);
-    a.update(Action::TeardownPlanned(Box::new(Ok(plan()))));
+    a.update(reply(&a, Reply::TeardownPlanned(Box::new(Ok(plan())))));
+    // Started as a person starts it: D, the typed name, Enter.
+    a.update(key(KeyCode::Char('D')));
+    for c in PROJECT.chars() {
+        a.update(key(KeyCode::Char(c)));
+    }
+    let (_, started) = a.update(key(KeyCode::Enter));
+    assert!(matches!(
+        common::effects(started).as_slice(),
+        [Effect::Teardown { .. }]
+    ));
     let mut report = DestroyReport::new(PROJECT);
     report.kept.push(Kept {
         what: "bucket sagemaker-studio-vpc-data (with its data and policy)".into(),
@@ -195,7 +208,7 @@ fn a_report_with_leftovers_and_kept_data_says_so() {
         "s3:DeleteObjects",
         "emptying bucket x failed: Access Denied; nothing else was deleted",
     ));
-    a.update(Action::TeardownDone(Box::new(Ok(report))));
+    a.update(reply(&a, Reply::TeardownDone(Box::new(Ok(report)))));
     let screen = draw(&a, 110, 26);
     assert!(
         screen.contains("stopped: emptying bucket x failed"),
@@ -208,14 +221,14 @@ fn a_report_with_leftovers_and_kept_data_says_so() {
     );
     // b goes back to the overview (the stack may still be there) and reloads it
     let (_, effects) = a.update(key(KeyCode::Char('b')));
-    assert_eq!(a.step, Step::Overview);
+    assert_eq!(a.step(), Step::Overview);
     assert!(!effects.is_empty());
 }
 
 #[test]
 fn read_only_shows_the_plan_and_cannot_delete() {
     let (mut a, _) = teardown_app(true);
-    a.update(Action::TeardownPlanned(Box::new(Ok(plan()))));
+    a.update(reply(&a, Reply::TeardownPlanned(Box::new(Ok(plan())))));
     let (_, effects) = a.update(key(KeyCode::Char('D')));
     assert!(effects.is_empty());
     for c in PROJECT.chars() {
@@ -237,7 +250,7 @@ fn read_only_shows_the_plan_and_cannot_delete() {
 #[test]
 fn no_bucket_choice_with_data_is_refused_on_screen() {
     let (mut a, _) = teardown_app(false);
-    a.update(Action::TeardownPlanned(Box::new(Ok(plan()))));
+    a.update(reply(&a, Reply::TeardownPlanned(Box::new(Ok(plan())))));
     a.update(key(KeyCode::Char('n')));
     let (_, effects) = a.update(key(KeyCode::Char('D')));
     assert!(effects.is_empty());
@@ -249,7 +262,7 @@ fn no_bucket_choice_with_data_is_refused_on_screen() {
 #[test]
 fn teardown_80x24() {
     let (mut a, _) = teardown_app(false);
-    a.update(Action::TeardownPlanned(Box::new(Ok(plan()))));
+    a.update(reply(&a, Reply::TeardownPlanned(Box::new(Ok(plan())))));
     let screen = draw(&a, 80, 24);
     common::assert_fits(&screen, "? help");
     assert!(screen.contains("KEPT with its data"), "{screen}");

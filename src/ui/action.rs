@@ -1,4 +1,5 @@
-//! What flows into the app's state machine: user intents and results of background work.
+//! What flows into the app's state machine: user intents, and replies from background work
+//! (progress and results, each echoing the id of the request it answers).
 
 use crossterm::event::KeyEvent;
 
@@ -9,6 +10,7 @@ use crate::core::params::Parameters;
 use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
 use crate::ops::preflight::{PreflightInput, PreflightMsg, PreflightReport};
 use crate::ops::studio::{StudioMsg, UserOutcome, UserView};
+use crate::ui::request::{RequestId, Slot};
 
 /// One input to [`crate::ui::app::App::update`].
 #[derive(Debug)]
@@ -19,6 +21,15 @@ pub enum Action {
     Tick,
     /// A termination signal (SIGTERM, SIGHUP): leave now, restoring the terminal.
     Terminate,
+    /// The topology refresh timer fired (only armed while the refresh policy wants one).
+    RefreshDue,
+    /// Progress or the result of a request, echoing its id.
+    Reply(RequestId, Reply),
+}
+
+/// What background work sends back: progress messages, then exactly one result.
+#[derive(Debug)]
+pub enum Reply {
     /// Result of connecting: session plus identity, or why it failed.
     Connected(Box<Result<(Session, Identity), AwsError>>),
     /// The project's stack as found at start (None: no stack).
@@ -58,8 +69,41 @@ pub enum Action {
     DriftChecked(Box<Result<crate::ops::drift::DriftReport, AwsError>>),
     /// Result of a topology refresh.
     Topology(Box<Result<crate::core::topology::Topology, AwsError>>),
-    /// The topology refresh timer fired (only armed while the refresh policy wants one).
-    RefreshDue,
+}
+
+impl Reply {
+    /// The result that ends a request (progress messages are not final).
+    pub fn is_final(&self) -> bool {
+        !matches!(
+            self,
+            Reply::Deploy(_) | Reply::Preflight(_) | Reply::Studio(_) | Reply::Teardown(_)
+        )
+    }
+
+    /// The kinds of request this reply can answer.
+    pub fn slots(&self) -> &'static [Slot] {
+        match self {
+            // Preflight without a session says so the way connecting does.
+            Reply::Connected(_) => &[Slot::Connect, Slot::Preflight],
+            Reply::StackFound(_) => &[Slot::LookupStack],
+            Reply::Planned(_) => &[Slot::Plan],
+            Reply::Cancelled(_) => &[Slot::Cancel],
+            // Planning reports its phases too.
+            Reply::Deploy(_) => &[Slot::Deploy, Slot::Plan],
+            Reply::DeployEnded(_) => &[Slot::Deploy],
+            Reply::Preflight(_) | Reply::PreflightDone(_) => &[Slot::Preflight],
+            Reply::UsersLoaded(_) => &[Slot::LoadUsers],
+            Reply::Studio(_) => &[Slot::Studio, Slot::UserChange],
+            Reply::UsersDone(_) => &[Slot::UserChange],
+            Reply::StudioDone(_) => &[Slot::Studio],
+            Reply::SignInUrl(_) => &[Slot::SignInUrl],
+            Reply::TeardownPlanned(_) => &[Slot::PlanTeardown],
+            Reply::Teardown(_) | Reply::TeardownDone(_) => &[Slot::Teardown],
+            Reply::BlockedLoaded(_) => &[Slot::LoadBlocked],
+            Reply::DriftChecked(_) => &[Slot::DetectDrift],
+            Reply::Topology(_) => &[Slot::RefreshTopology],
+        }
+    }
 }
 
 /// Background work the app asks the loop to start. The loop runs it on a task and sends the

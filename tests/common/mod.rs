@@ -276,3 +276,24 @@ pub fn key(c: crossterm::event::KeyCode) -> studio_tui::ui::action::Action {
         crossterm::event::KeyModifiers::NONE,
     ))
 }
+
+/// The reply to the newest request the app still waits for among those this reply can answer,
+/// as the event loop would deliver it (with that request's id). Panics when nothing waits: a
+/// test must make the request (a key, a start) before it can answer it.
+pub fn reply(
+    app: &studio_tui::ui::app::App,
+    reply: studio_tui::ui::action::Reply,
+) -> studio_tui::ui::action::Action {
+    let id = app
+        .requests()
+        .newest(reply.slots())
+        .unwrap_or_else(|| panic!("no request waits for a reply like {reply:?}"));
+    studio_tui::ui::action::Action::Reply(id, reply)
+}
+
+/// What was asked for, without the request ids.
+pub fn effects(
+    requests: Vec<studio_tui::ui::request::Request>,
+) -> Vec<studio_tui::ui::action::Effect> {
+    requests.into_iter().map(|r| r.effect).collect()
+}

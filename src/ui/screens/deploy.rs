@@ -12,6 +12,7 @@ use crate::aws::AwsError;
 use crate::core::progress::{Durations, StackEvent, Tracker, render_timeline};
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
 
 pub const KEYS: &[KeyHint] = &[
@@ -24,6 +25,8 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("q", "quit"),
     KeyHint::help_only("Esc", "close the filter; clear it"),
     KeyHint::help_only("r", "deploy again after a delete & retry"),
+    KeyHint::help_only("j / k", "scroll"),
+    KeyHint::help_only("Home", "oldest event"),
     KeyHint::help_only("g", "topology"),
     KeyHint::help_only("?", "help"),
 ];
@@ -368,10 +371,7 @@ impl DeployState {
     fn recap_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
         if let Some(e) = &self.error {
-            lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
-            if let Some(fix) = &e.fix {
-                lines.push(Line::raw(format!("Fix: {fix}")));
-            }
+            lines.extend(ErrorView::new(e).lines(theme));
             return lines;
         }
         let Some(o) = &self.outcome else {

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 use crate::aws::AwsError;
 use crate::ops::studio::StudioMsg;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
 
 pub const KEYS: &[KeyHint] = &[
@@ -239,13 +240,7 @@ impl DomainState {
             ]));
         }
         if let Some(e) = &self.error {
-            lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
-            if let Some(fix) = &e.fix {
-                lines.push(Line::from(vec![
-                    Span::styled("Fix: ", theme.key()),
-                    Span::raw(fix.clone()),
-                ]));
-            }
+            lines.extend(ErrorView::new(e).lines(theme));
         }
         f.render_widget(
             Paragraph::new(lines)

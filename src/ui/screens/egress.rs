@@ -16,6 +16,7 @@ use crate::core::progress::utc_time;
 use crate::ops::egress::BlockedReport;
 use crate::ui::action::Effect;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, fit, spinner};
 
 pub const KEYS: &[KeyHint] = &[
@@ -157,10 +158,7 @@ impl EgressState {
                 return;
             }
             Loadable::Failed(e) => {
-                let mut lines = vec![Line::styled(format!("✘ {}", e.message), theme.error())];
-                if let Some(fix) = &e.fix {
-                    lines.push(Line::raw(format!("  Fix: {fix}")));
-                }
+                let lines = ErrorView::new(e).lines(theme);
                 f.render_widget(Paragraph::new(lines).block(block), area);
                 return;
             }

@@ -12,6 +12,7 @@ use crate::aws::studio::DomainInfo;
 use crate::aws::{AwsError, ErrorKind};
 use crate::ops::studio::UserView;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
 
 /// Keys while the domain is missing (or not known yet): `s` creates it.
@@ -333,13 +334,7 @@ impl OverviewState {
                 }));
             }
             Loadable::Failed(e) => {
-                lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
-                if let Some(fix) = &e.fix {
-                    lines.push(Line::from(vec![
-                        Span::styled("Fix: ", theme.key()),
-                        Span::raw(fix.clone()),
-                    ]));
-                }
+                lines.extend(ErrorView::new(e).lines(theme));
                 lines.push(Line::styled("r tries again.", theme.dim()));
             }
         }

@@ -21,6 +21,7 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("F2/Ctrl-S", "review"),
     KeyHint::new("Esc", "back"),
     KeyHint::new("F1", "help"),
+    KeyHint::help_only("Shift-Tab", "previous field"),
     KeyHint::help_only("←→ Home End", "move in the field"),
     KeyHint::help_only("Backspace / Delete", "erase"),
     KeyHint::help_only("Enter (last field)", "review the change set"),

@@ -26,6 +26,8 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("b", "back"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
+    KeyHint::help_only("Enter", "next: parameters"),
+    KeyHint::help_only("Backspace", "back"),
     KeyHint::help_only("↑↓ / j k", "scroll the findings"),
     KeyHint::help_only("Esc", "close help, or quit"),
     KeyHint::help_only("Ctrl-C", "quit"),

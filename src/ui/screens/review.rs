@@ -13,6 +13,7 @@ use crate::aws::AwsError;
 use crate::aws::stacks::{ChangeSetKind, PlannedChange, StackInfo};
 use crate::ops::deploy::{Plan, Recovery, Review};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
 
 pub const KEYS: &[KeyHint] = &[
@@ -24,6 +25,7 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("?", "help"),
     KeyHint::help_only("b", "back to the parameters (up to date, failed)"),
     KeyHint::help_only("n", "next: Studio domain and users (up to date)"),
+    KeyHint::help_only("j / k / Home", "scroll"),
     KeyHint::help_only("q", "quit"),
 ];
 
@@ -194,17 +196,7 @@ impl ReviewScreen {
                 " Blocked "
             }
             ReviewState::Failed(e) => {
-                lines.push(Line::styled(
-                    format!("✘ {}", crate::ui::screens::session::headline(e)),
-                    theme.error(),
-                ));
-                lines.push(Line::raw(e.message.clone()));
-                if let Some(fix) = &e.fix {
-                    lines.push(Line::from(vec![
-                        Span::styled("Fix: ", theme.key()),
-                        Span::raw(fix.clone()),
-                    ]));
-                }
+                lines.extend(ErrorView::new(e).with_headline().lines(theme));
                 lines.push(Line::raw(""));
                 lines.push(Line::styled(
                     "b: back to the parameters (nothing you typed is lost)",

@@ -11,6 +11,7 @@ use crate::aws::{AwsError, Identity, Session};
 use crate::regions::REGIONS;
 use crate::ui::action::Effect;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
 
 /// Label of the entry that means "no --profile: the SDK's default chain".
@@ -48,6 +49,7 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::help_only("g", "topology of the project"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
+    KeyHint::help_only("Shift-Tab ← →", "profiles/regions"),
     KeyHint::help_only("j / k", "move down / up"),
     KeyHint::help_only("Home / End", "first / last entry"),
     KeyHint::help_only("Esc", "close help, or quit"),
@@ -293,19 +295,7 @@ impl SessionState {
                 }
             }
             Loadable::Failed(e) => {
-                lines.push(Line::from(vec![
-                    Span::styled("✘ ", theme.error()),
-                    Span::styled(headline(e), theme.error()),
-                ]));
-                lines.push(Line::raw(""));
-                lines.push(Line::raw(e.message.clone()));
-                if let Some(fix) = &e.fix {
-                    lines.push(Line::raw(""));
-                    lines.push(Line::from(vec![
-                        Span::styled("Fix: ", theme.key()),
-                        Span::raw(fix.clone()),
-                    ]));
-                }
+                lines.extend(ErrorView::new(e).with_headline().spaced().lines(theme));
                 lines.push(Line::raw(""));
                 lines.push(Line::styled(
                     "Pick another profile or region and press Enter, or r to retry.",
@@ -330,25 +320,5 @@ fn add_region(regions: &mut Vec<String>, region: &str) {
     }
 }
 
-/// One-line summary of an AWS failure for a heading.
-pub fn headline(e: &AwsError) -> String {
-    use crate::aws::ErrorKind::*;
-    // studio-tui's own refusals (decided before any change) are not failed AWS calls.
-    if e.operation == "studio-tui" && e.kind == Validation {
-        return "Stopped before changing anything".into();
-    }
-    match e.kind {
-        NoCredentials => "No AWS credentials found".into(),
-        SsoExpired => "Your SSO session has expired".into(),
-        BadCredentials => "The credentials were rejected".into(),
-        ClockSkew => "This machine's clock is off".into(),
-        NoRegion => "No AWS region is set".into(),
-        UnknownRegion => "Unknown region".into(),
-        UnknownProfile => "Unknown profile".into(),
-        Unreachable => "AWS could not be reached".into(),
-        Throttled => "AWS is throttling requests".into(),
-        AccessDenied => "Access denied".into(),
-        ReadOnly => "Disabled in read-only mode".into(),
-        NotFound | Validation | Other => "AWS call failed".into(),
-    }
-}
+/// Kept here for the line front-ends that word errors the same way.
+pub use crate::ui::widgets::error::headline;

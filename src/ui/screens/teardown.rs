@@ -14,6 +14,7 @@ use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
 use crate::ops::studio::StudioMsg;
 use crate::ui::action::Effect;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, clear_centered, spinner};
 
 /// Keys while the plan is shown.
@@ -230,10 +231,7 @@ impl TeardownState {
                 self.project
             ))),
             Loadable::Failed(e) => {
-                lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
-                if let Some(fix) = &e.fix {
-                    lines.push(Line::raw(format!("  Fix: {fix}")));
-                }
+                lines.extend(ErrorView::new(e).lines(theme));
             }
             Loadable::Loaded(p) => {
                 lines.push(Line::styled(
@@ -356,10 +354,7 @@ impl TeardownState {
                     }
                 }
                 Err(e) => {
-                    lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
-                    if let Some(fix) = &e.fix {
-                        lines.push(Line::raw(format!("  Fix: {fix}")));
-                    }
+                    lines.extend(ErrorView::new(e).lines(theme));
                 }
             },
             _ => {}

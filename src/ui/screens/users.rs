@@ -15,7 +15,7 @@ use crate::core::params::validate_user_profile_name;
 use crate::ops::studio::{SIGN_IN_NOTE, StudioMsg, UserOutcome, UserResult, UserView};
 use crate::ui::action::Effect;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::{ErrorView, KeyHint, spinner};
 
 pub const KEYS: &[KeyHint] = &[
     KeyHint::new("↑↓", "select"),
@@ -26,6 +26,7 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::new("b", "back"),
     KeyHint::new("?", "help"),
     KeyHint::new("q", "quit"),
+    KeyHint::help_only("j / k", "select"),
     KeyHint::help_only("Enter", "confirm the name being typed"),
     KeyHint::help_only("Esc", "cancel the input or overlay, or quit"),
     KeyHint::help_only("Ctrl-C", "quit"),
@@ -310,7 +311,10 @@ impl UsersState {
                 Span::styled(format!(" {} ", spinner(tick)), theme.title()),
                 Span::raw(format!("Looking up the Studio domain {}…", self.project)),
             ]),
-            Loadable::Failed(e) => Line::styled(format!(" ✘ {}", e.message), theme.error()),
+            Loadable::Failed(_) => Line::styled(
+                format!(" The Studio domain {} could not be read", self.project),
+                theme.error(),
+            ),
         };
         f.render_widget(Paragraph::new(head_line), head);
 
@@ -372,6 +376,14 @@ impl UsersState {
             )));
         let mut state = TableState::default().with_selected((!empty).then_some(self.selected));
         f.render_stateful_widget(table, table_area, &mut state);
+        if let Loadable::Failed(e) = &self.data {
+            // The whole error, its fix included, where the users would be.
+            let inner = table_area.inner(ratatui::layout::Margin::new(2, 2));
+            f.render_widget(
+                Paragraph::new(ErrorView::new(e).lines(theme)).wrap(Wrap { trim: false }),
+                inner,
+            );
+        }
         if empty && matches!(self.data, Loadable::Loaded(_)) {
             let inner = table_area.inner(ratatui::layout::Margin::new(2, 2));
             f.render_widget(

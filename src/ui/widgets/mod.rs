@@ -7,6 +7,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 
 use super::theme::Theme;
 
+pub mod error;
+pub use error::ErrorView;
+
 /// A key and what it does, for the footer and the help overlay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyHint {

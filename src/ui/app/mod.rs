@@ -1,0 +1,643 @@
+//! The wizard's state machine. `update` (in `replies`) takes an [`Action`] and returns whether
+//! the screen changed plus the [`Request`]s to start; `keys` says what each key does; `render`
+//! draws the current state. Nothing here awaits or touches the network, so the whole app can be
+//! driven headless in tests.
+//!
+//! [`Action`]: crate::ui::action::Action
+
+mod keys;
+mod replies;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+use std::time::Duration;
+
+use super::action::Effect;
+use super::request::{Request, Requests, Slot};
+use super::screens::Loadable;
+use super::screens::deploy::{self, DeployState};
+use super::screens::domain::{self, DomainState};
+use super::screens::egress::{self, EgressState};
+use super::screens::overview::{self, OverviewState};
+use super::screens::params::{self, FormOutcome, ParamsState};
+use super::screens::preflight::{self, PreflightState};
+use super::screens::review::{self, ReviewScreen};
+use super::screens::session::{self, SessionState};
+use super::screens::teardown::{self, TeardownState};
+use super::screens::topology::{self, TopologyState};
+use super::screens::users::{self, UsersState};
+use super::theme::Theme;
+use super::widgets::{self, HeaderInfo, KeyHint};
+use crate::aws::SessionOptions;
+use crate::aws::stacks::StackInfo;
+use crate::core::params::Parameters;
+use crate::ops::deploy::SharedStore;
+
+/// The wizard's steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Profile, region and identity.
+    Session,
+    /// Checks before a deploy.
+    Preflight,
+    /// The template's parameters (a form).
+    Parameters,
+    /// The change set, or why there is none.
+    Review,
+    /// The deployment, live.
+    Deploy,
+    /// The Studio domain and the user profiles being created.
+    Domain,
+    /// Day-2 user management.
+    Users,
+    /// An existing deployment at a glance (where studio-tui opens when one exists).
+    Overview,
+    /// The live topology of the deployed environment.
+    Topology,
+    /// Tearing the project down: plan, typed confirmation, progress, report.
+    Teardown,
+    /// The domains the firewall blocked, to allow with one key.
+    Egress,
+}
+
+impl Step {
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Session => "1 · Account and region",
+            Step::Preflight => "2 · Preflight",
+            Step::Parameters => "3 · Parameters",
+            Step::Review => "4 · Review the changes",
+            Step::Deploy => "5 · Deploy",
+            Step::Domain => "6 · Studio domain and users",
+            Step::Users => "Users",
+            Step::Overview => "Overview",
+            Step::Topology => "Topology",
+            Step::Teardown => "Teardown",
+            Step::Egress => "Blocked egress",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub theme: Theme,
+    /// The screen showing; only the app moves it, so a screen never shows without its state.
+    step: Step,
+    pub session: SessionState,
+    pub preflight: PreflightState,
+    /// The stack parameters being prepared (the parameter form edits them; preflight checks
+    /// them and `s` there applies its suggestion).
+    pub parameters: Parameters,
+    /// Expected Studio users, for the subnet sizing checks.
+    pub planned_users: u32,
+    pub studio: DomainState,
+    pub users: UsersState,
+    pub overview: Option<OverviewState>,
+    pub teardown: Option<TeardownState>,
+    pub egress: Option<EgressState>,
+    /// Where `b` on the users screen returns to.
+    users_from: Step,
+    pub topology: TopologyState,
+    /// Where Esc in the topology view returns to.
+    topology_from: Step,
+    pub help_open: bool,
+    pub params: Option<ParamsState>,
+    pub review: Option<ReviewScreen>,
+    pub deploy: Option<DeployState>,
+    /// "The deployment keeps running in AWS… Quit? y/n" is showing.
+    pub confirm_quit: bool,
+    /// Saved answers and run state (None in tests that do not need them).
+    store: Option<SharedStore>,
+    /// Fixed clock for tests (milliseconds since the epoch); None = the system clock.
+    clock_ms: Option<i64>,
+    /// The parameters of the last plan, for "deploy again" after a delete & retry.
+    last_params: Option<Parameters>,
+    config: Option<crate::ops::params::ConfigFile>,
+    read_only: bool,
+    sandbox: bool,
+    tick: usize,
+    quit: bool,
+    exit_code: i32,
+    options: SessionOptions,
+    /// The requests whose replies are still wanted.
+    requests: Requests,
+}
+
+impl App {
+    pub fn new(profiles: Vec<String>, options: SessionOptions, sandbox: bool, theme: Theme) -> App {
+        App {
+            theme,
+            step: Step::Session,
+            session: SessionState::new(
+                profiles,
+                options.profile.as_deref(),
+                options.region.as_deref(),
+            ),
+            preflight: PreflightState::default(),
+            parameters: Parameters::default(),
+            planned_users: 5,
+            studio: DomainState::default(),
+            users: UsersState::new("", options.read_only),
+            overview: None,
+            teardown: None,
+            egress: None,
+            users_from: Step::Session,
+            topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
+            topology_from: Step::Session,
+            help_open: false,
+            params: None,
+            review: None,
+            deploy: None,
+            confirm_quit: false,
+            store: None,
+            clock_ms: None,
+            last_params: None,
+            config: None,
+            read_only: options.read_only,
+            sandbox,
+            tick: 0,
+            quit: false,
+            exit_code: crate::exit::OK,
+            options,
+            requests: Requests::default(),
+        }
+    }
+
+    /// `--config FILE`: its values win over the saved answers when the form is first filled.
+    pub fn with_config(mut self, config: Option<crate::ops::params::ConfigFile>) -> App {
+        self.config = config;
+        self
+    }
+
+    /// Use this store for saved answers (prefill) and run state (reattach at start).
+    pub fn with_store(mut self, store: SharedStore) -> App {
+        self.store = Some(store);
+        self
+    }
+
+    /// Freeze the clock (tests: stable elapsed times and ETA in snapshots).
+    pub fn set_clock(&mut self, now_ms: i64) {
+        self.clock_ms = Some(now_ms);
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock_ms.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or_default()
+        })
+    }
+
+    /// Effects to run when the app starts: connect with what the command line gave.
+    pub fn start(&mut self) -> Vec<Request> {
+        let connect = self.session.connect_effect(self.options.region.is_some());
+        vec![self.requests.issue(self.step, connect)]
+    }
+
+    /// Open the Studio step (domain, then these users) and start it.
+    pub fn open_studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Request> {
+        let before = self.step;
+        let effects = self.studio_progress(project, users);
+        self.settle(before, effects)
+    }
+
+    fn studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Effect> {
+        self.studio = DomainState::new(project, users);
+        self.step = Step::Domain;
+        vec![Effect::SetUpStudio {
+            project: project.to_string(),
+            users: users.to_vec(),
+        }]
+    }
+
+    /// Land on the overview of an existing deployment and look its Studio domain up.
+    pub fn open_overview(&mut self, stack: StackInfo) -> Vec<Request> {
+        let before = self.step;
+        let effects = self.show_overview(stack);
+        self.settle(before, effects)
+    }
+
+    fn show_overview(&mut self, stack: StackInfo) -> Vec<Effect> {
+        let project = self.project();
+        self.overview = Some(OverviewState::new(&project, stack, self.read_only));
+        self.step = Step::Overview;
+        vec![Effect::LoadUsers { project }]
+    }
+
+    /// Reload the overview's domain and users (after coming back to it).
+    fn refresh_overview(&mut self) -> Vec<Effect> {
+        match self.overview.as_mut() {
+            Some(o) if self.step == Step::Overview => {
+                o.studio = Loadable::Loading;
+                vec![
+                    Effect::LoadUsers {
+                        project: o.project.clone(),
+                    },
+                    Effect::LookupStack(o.stack.stack_id.clone()),
+                ]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The users to create with the domain: those of the form, else the saved ones.
+    fn planned_user_names(&self, project: &str) -> Vec<String> {
+        if let Some(p) = &self.params
+            && !p.users.is_empty()
+        {
+            return p.users.clone();
+        }
+        let region = self.region().unwrap_or_default();
+        self.store
+            .as_ref()
+            .and_then(|s| {
+                s.lock()
+                    .ok()?
+                    .saved_answers(&region, Some(project))
+                    .map(|a| a.users.clone())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The Studio step: domain (created or adopted), then the users; the same operation as `up`.
+    fn start_studio(&mut self) -> Vec<Effect> {
+        let project = self.current_project();
+        let users = self.planned_user_names(&project);
+        self.studio_progress(&project, &users)
+    }
+
+    /// Open the day-2 users screen of a project and load it.
+    pub fn open_users(&mut self, project: &str) -> Vec<Request> {
+        let before = self.step;
+        let effects = self.show_users(project);
+        self.settle(before, effects)
+    }
+
+    fn show_users(&mut self, project: &str) -> Vec<Effect> {
+        self.users = UsersState::new(project, self.read_only);
+        self.step = Step::Users;
+        vec![self.users.load()]
+    }
+
+    /// The screen showing.
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        self.exit_code
+    }
+
+    /// A deployment is running in AWS and being watched.
+    pub fn deploying(&self) -> bool {
+        self.step == Step::Deploy && self.deploy.as_ref().is_some_and(DeployState::running)
+    }
+
+    /// How often to tick: fast only while a spinner shows, once a second while a deployment
+    /// runs (elapsed times advance), never on an idle screen.
+    pub fn tick_interval(&self) -> Option<Duration> {
+        let spinner = self.session.identity.is_loading()
+            || (self.step == Step::Preflight && self.preflight.is_running())
+            || (self.step == Step::Domain && self.studio.is_busy())
+            || (self.step == Step::Users && self.users.is_busy())
+            || (self.step == Step::Overview && self.overview.as_ref().is_some_and(|o| o.is_busy()))
+            || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()))
+            || (self.step == Step::Teardown
+                && self.teardown.as_ref().is_some_and(TeardownState::is_busy))
+            || (self.step == Step::Egress
+                && self.egress.as_ref().is_some_and(EgressState::is_busy));
+        if spinner {
+            Some(Duration::from_millis(120))
+        } else if self.deploying() {
+            Some(Duration::from_secs(1))
+        } else {
+            None
+        }
+    }
+
+    /// Only animate (and so only redraw on a timer) while something is loading or running.
+    pub fn is_animating(&self) -> bool {
+        self.tick_interval().is_some()
+    }
+
+    /// Every key the help overlay lists: the screen's own, then those every screen shares
+    /// (handled in `keys.rs` before the screen sees a key) that its table does not name.
+    pub fn help_keys(&self) -> Vec<KeyHint> {
+        let own = self.keys();
+        let mut shared = Vec::new();
+        if self.step != Step::Parameters {
+            // The form takes letters as text; its table names F1 and Ctrl-C itself.
+            shared.extend([
+                KeyHint::help_only("?", "help"),
+                KeyHint::help_only("F1", "help"),
+                KeyHint::help_only("q", "quit"),
+                KeyHint::help_only("Esc", "close help, or quit"),
+                KeyHint::help_only("Ctrl-C", "quit"),
+            ]);
+            if self.step != Step::Topology && self.session.session.is_some() {
+                shared.push(KeyHint::help_only("g", "topology"));
+            }
+        }
+        let mut all = own.to_vec();
+        for hint in shared {
+            let named = crate::ui::keymap::parse(hint.key)
+                .unwrap_or_default()
+                .iter()
+                .all(|k| crate::ui::keymap::documents(own, k));
+            if !named {
+                all.push(hint);
+            }
+        }
+        all
+    }
+
+    /// Keys of the current screen, for the footer and the help overlay.
+    pub fn keys(&self) -> &'static [KeyHint] {
+        match self.step {
+            Step::Session => session::KEYS,
+            Step::Parameters => params::KEYS,
+            Step::Review => review::KEYS,
+            Step::Deploy => deploy::KEYS,
+            Step::Preflight => preflight::KEYS,
+            Step::Domain => domain::KEYS,
+            Step::Users => users::KEYS,
+            Step::Overview if self.overview.as_ref().is_some_and(|o| o.domain_outdated()) => {
+                overview::KEYS_WITH_OUTDATED_DOMAIN
+            }
+            Step::Overview if self.overview.as_ref().is_some_and(|o| o.has_domain()) => {
+                overview::KEYS_WITH_DOMAIN
+            }
+            Step::Overview => overview::KEYS,
+            Step::Topology => topology::KEYS,
+            Step::Egress => egress::KEYS,
+            Step::Teardown => self
+                .teardown
+                .as_ref()
+                .map_or(teardown::KEYS, TeardownState::keys),
+        }
+    }
+
+    /// Open the topology view of the current project (from any step but a text entry); Esc
+    /// comes back here.
+    fn open_topology(&mut self) -> Vec<Effect> {
+        let project = self.current_project();
+        self.show_topology(project)
+    }
+
+    /// Open the topology view of this project and load it.
+    pub fn open_topology_of(&mut self, project: impl Into<String>) -> Vec<Request> {
+        let before = self.step;
+        let effects = self.show_topology(project.into());
+        self.settle(before, effects)
+    }
+
+    fn show_topology(&mut self, project: String) -> Vec<Effect> {
+        if self.topology.project != project {
+            // Another project: a refresh of the old one no longer matters.
+            self.requests.cancel(Slot::RefreshTopology);
+            self.topology = TopologyState::new(project);
+        }
+        self.topology_from = self.step;
+        self.step = Step::Topology;
+        if self.topology.topology.is_none() {
+            self.topology.refresh_effect().into_iter().collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The project the wizard is working on: the one being prepared once past the session
+    /// step, else the last one used in this region.
+    pub fn current_project(&self) -> String {
+        if self.params.is_some() {
+            self.parameters.project_name.clone()
+        } else {
+            self.project()
+        }
+    }
+
+    /// When the loop should send [`Action::RefreshDue`] (the topology refresh policy).
+    pub fn next_timer(&self) -> Option<std::time::Instant> {
+        match self.step {
+            Step::Topology if !self.topology.loading => self.topology.next_refresh_at,
+            _ => None,
+        }
+    }
+
+    pub fn header(&self) -> HeaderInfo {
+        let (account, region) = match (&self.session.identity, &self.session.session) {
+            (Loadable::Loaded(id), Some(s)) => (Some(id.account.clone()), Some(s.region.clone())),
+            _ => (None, self.session.active_region.clone()),
+        };
+        HeaderInfo {
+            account,
+            region,
+            profile: self
+                .session
+                .session
+                .as_ref()
+                .map(|s| s.profile_label())
+                .or_else(|| self.options.profile.clone())
+                .unwrap_or_else(|| "default".into()),
+            read_only: self.read_only,
+            sandbox: self.sandbox,
+            step_title: self.step.title().to_string(),
+        }
+    }
+
+    fn region(&self) -> Option<String> {
+        self.session.session.as_ref().map(|s| s.region.clone())
+    }
+
+    /// The project last used in this region (saved answers), else the seed default.
+    fn project(&self) -> String {
+        let region = self.region().unwrap_or_default();
+        self.store
+            .as_ref()
+            .and_then(|s| s.lock().ok()?.answers.last_project.get(&region).cloned())
+            .unwrap_or_else(|| Parameters::default().project_name)
+    }
+
+    /// The one place that decides which step follows which:
+    /// session → preflight → parameters → review → deploy.
+    fn next_step(&mut self) -> Vec<Effect> {
+        match self.step {
+            Step::Session => {
+                if self.params.is_none() {
+                    let region = self.region().unwrap_or_default();
+                    let store = self.store.as_ref().and_then(|s| s.lock().ok());
+                    let (parameters, users) = crate::ops::params::resolve_answers(
+                        store.as_deref(),
+                        &region,
+                        self.config.as_ref(),
+                        &[],
+                    );
+                    drop(store);
+                    self.parameters = parameters;
+                    self.planned_users = self.planned_users.max(users.len() as u32);
+                    self.params = Some(ParamsState::new(&self.parameters, users));
+                }
+                self.start_preflight()
+            }
+            Step::Preflight => {
+                // The form shows what preflight checked (a suggestion taken with `s` included);
+                // the users typed earlier stay.
+                let users = self
+                    .params
+                    .as_ref()
+                    .map(|p| p.users.clone())
+                    .unwrap_or_default();
+                let notice = self.params.as_ref().and_then(|p| p.notice.clone());
+                let mut form = ParamsState::new(&self.parameters, users);
+                form.notice = notice;
+                self.params = Some(form);
+                self.step = Step::Parameters;
+                Vec::new()
+            }
+            Step::Parameters => {
+                let Some(form) = self.params.as_mut() else {
+                    return Vec::new();
+                };
+                let FormOutcome::Submit(params) = form.submit() else {
+                    return Vec::new();
+                };
+                self.parameters = params.clone();
+                if self.read_only {
+                    form.notice = Some(
+                        "Read-only: creating a change set is disabled (restart without \
+                         --read-only to deploy)."
+                            .into(),
+                    );
+                    return Vec::new();
+                }
+                self.last_params = Some(params.clone());
+                self.review = Some(ReviewScreen::planning());
+                self.step = Step::Review;
+                vec![Effect::Plan {
+                    params,
+                    users: form.users.clone(),
+                }]
+            }
+            Step::Review
+            | Step::Deploy
+            | Step::Domain
+            | Step::Users
+            | Step::Topology
+            | Step::Overview
+            | Step::Teardown
+            | Step::Egress => Vec::new(),
+        }
+    }
+
+    fn back_to_params(&mut self, notice: Option<String>) {
+        if self.params.is_none() {
+            self.step = Step::Session;
+            self.next_step();
+        }
+        self.step = Step::Parameters;
+        if let Some(p) = self.params.as_mut() {
+            p.notice = notice;
+        }
+    }
+
+    fn start_deploy(&mut self, phase: &str) {
+        self.deploy = Some(DeployState::new(phase));
+        self.step = Step::Deploy;
+    }
+
+    /// A teardown is deleting things (quitting stops it where it is; a rerun resumes).
+    pub fn tearing_down(&self) -> bool {
+        self.teardown.as_ref().is_some_and(TeardownState::running)
+    }
+
+    /// Move to the preflight step and start a run with the current parameters.
+    fn start_preflight(&mut self) -> Vec<Effect> {
+        self.step = Step::Preflight;
+        self.preflight.start(false);
+        vec![Effect::RunPreflight(Box::new(
+            crate::ops::preflight::PreflightInput {
+                parameters: self.parameters.clone(),
+                users: self.planned_users,
+                all_regions: false,
+            },
+        ))]
+    }
+
+    pub fn render(&self, f: &mut Frame) {
+        let area = f.area();
+        let header = self.header();
+        let header_h = 1;
+        let footer_h = if area.width < 70 { 2 } else { 1 };
+        let [head, body, foot] = Layout::vertical([
+            Constraint::Length(header_h),
+            Constraint::Fill(1),
+            Constraint::Length(footer_h),
+        ])
+        .areas(area);
+        widgets::render_header(f, head, &header, &self.theme);
+        match self.step {
+            Step::Session => self.session.render(f, body, &self.theme, self.tick),
+            Step::Parameters => {
+                if let Some(p) = &self.params {
+                    p.render(f, body, &self.theme);
+                }
+            }
+            Step::Review => {
+                if let Some(r) = &self.review {
+                    r.render(f, body, &self.theme, self.tick);
+                }
+            }
+            Step::Deploy => {
+                if let Some(d) = &self.deploy {
+                    d.render(f, body, &self.theme, self.tick, self.now_ms());
+                }
+            }
+            Step::Preflight => {
+                self.preflight
+                    .render(f, body, &self.parameters, &self.theme, self.tick)
+            }
+            Step::Domain => self.studio.render(f, body, &self.theme, self.tick),
+            Step::Users => self.users.render(f, body, &self.theme, self.tick),
+            Step::Overview => {
+                if let Some(o) = &self.overview {
+                    o.render(f, body, &self.theme, self.tick);
+                }
+            }
+            Step::Egress => {
+                if let Some(e) = &self.egress {
+                    e.render(f, body, &self.theme, self.tick);
+                }
+            }
+            Step::Teardown => {
+                if let Some(t) = &self.teardown {
+                    t.render(f, body, &self.theme, self.tick);
+                }
+            }
+            Step::Topology => {
+                let wide =
+                    area.width >= topology::MIN_DIAGRAM.0 && area.height >= topology::MIN_DIAGRAM.1;
+                self.topology.render(f, body, &self.theme, wide)
+            }
+        }
+        widgets::render_footer(f, foot, self.keys(), &self.theme);
+        if self.help_open {
+            widgets::render_help(f, body, self.step.title(), &self.help_keys(), &self.theme);
+        }
+        if self.confirm_quit {
+            let text = if self.tearing_down() {
+                "Quitting stops the teardown where it is (a stack deletion already started goes \
+                 on in AWS); run it again to resume. Quit? y/n"
+            } else {
+                "The deployment keeps running in AWS; studio-tui will reattach next time. \
+                 Quit? y/n"
+            };
+            widgets::render_confirm(f, body, text, &self.theme);
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! Actions in, requests out: `update` applies input and the replies to requests that still
+//! matter, and gives every effect it starts an id.
+
+use super::{App, Step};
+use crate::ops::deploy::{DeployMsg, Plan};
+use crate::ui::action::{Action, Effect, Reply};
+use crate::ui::request::{Pending, Request, Requests, Slot};
+use crate::ui::screens::Loadable;
+use crate::ui::screens::deploy::DeployState;
+use crate::ui::screens::review::{ReviewScreen, ReviewState};
+
+impl App {
+    /// Apply one action. Returns (redraw needed, requests to start). A reply to a request that
+    /// no longer matters (superseded, or its screen was left) is dropped here, unseen; every
+    /// effect leaves with a fresh id, owned by the screen showing after this update.
+    pub fn update(&mut self, action: Action) -> (bool, Vec<Request>) {
+        let before = self.step;
+        let (changed, effects) = match action {
+            Action::Reply(id, reply) => match self.requests.accept(id, &reply) {
+                Some(pending) => self.on_reply(pending, reply),
+                None => {
+                    tracing::debug!(?id, "reply to a request that no longer matters; dropped");
+                    return (false, Vec::new());
+                }
+            },
+            other => self.on_input(other),
+        };
+        (changed, self.settle(before, effects))
+    }
+
+    /// After a change of state: forget what the screens left behind were waiting for, and give
+    /// each new effect an id owned by the screen now showing.
+    pub(super) fn settle(&mut self, before: Step, effects: Vec<Effect>) -> Vec<Request> {
+        if self.step != before {
+            let alive = self.alive_screens();
+            self.requests.drop_unless_owned_by(&alive);
+        }
+        let owner = self.step;
+        effects
+            .into_iter()
+            .map(|e| self.requests.issue(owner, e))
+            .collect()
+    }
+
+    /// The screens whose state a reply can still reach: the one showing, those Back returns to
+    /// from it, the topology and the session (kept for the whole run), and an operation still
+    /// running in AWS. The others were left; what they were waiting for no longer matters.
+    fn alive_screens(&self) -> Vec<Step> {
+        let mut alive = vec![self.step, Step::Topology, Step::Session];
+        let mut at = self.step;
+        loop {
+            let back = match at {
+                Step::Topology => self.topology_from,
+                Step::Users => self.users_from,
+                Step::Egress | Step::Teardown => Step::Overview,
+                _ => break,
+            };
+            if alive.contains(&back) {
+                break;
+            }
+            alive.push(back);
+            at = back;
+        }
+        if self.deploy.as_ref().is_some_and(DeployState::running) {
+            alive.push(Step::Deploy);
+        }
+        if self.tearing_down() {
+            alive.push(Step::Teardown);
+        }
+        alive
+    }
+
+    /// The requests still waiting for a reply.
+    pub fn requests(&self) -> &Requests {
+        &self.requests
+    }
+
+    pub(super) fn on_input(&mut self, action: Action) -> (bool, Vec<Effect>) {
+        match action {
+            Action::Tick => {
+                self.tick = self.tick.wrapping_add(1);
+                (true, Vec::new())
+            }
+            Action::Resize => (true, Vec::new()),
+            Action::Terminate => {
+                self.quit = true;
+                (false, Vec::new())
+            }
+            Action::RefreshDue => {
+                if self.step != Step::Topology {
+                    return (false, Vec::new());
+                }
+                let effects: Vec<Effect> = self.topology.refresh_effect().into_iter().collect();
+                (!effects.is_empty(), effects)
+            }
+            Action::Key(key) => self.on_key(key),
+            Action::Reply(..) => (false, Vec::new()),
+        }
+    }
+
+    /// A reply its request still wants (`pending` says which request and whose).
+    pub(super) fn on_reply(&mut self, pending: Pending, reply: Reply) -> (bool, Vec<Effect>) {
+        match reply {
+            Reply::Connected(result) => {
+                let ok = result.is_ok();
+                self.session.on_connected(*result);
+                let mut effects = Vec::new();
+                if ok && self.store.is_some() && self.step == Step::Session {
+                    let project = self.project();
+                    let region = self.region().unwrap_or_default();
+                    let stack = self
+                        .store
+                        .as_ref()
+                        .and_then(|s| s.lock().ok()?.run(&region, &project)?.stack_id.clone())
+                        .unwrap_or(project);
+                    effects.push(Effect::LookupStack(stack));
+                }
+                (true, effects)
+            }
+            Reply::StackFound(result) => match *result {
+                Ok(Some(stack)) if stack.is_in_progress() && self.step == Step::Session => {
+                    self.start_deploy("Reattaching to the running operation");
+                    (true, vec![Effect::Reattach(stack)])
+                }
+                Ok(Some(stack)) if self.step == Step::Overview => {
+                    if let Some(o) = self.overview.as_mut() {
+                        o.stack = stack;
+                    }
+                    (true, Vec::new())
+                }
+                Ok(Some(stack))
+                    if self.step == Step::Session && stack.status != "DELETE_COMPLETE" =>
+                {
+                    (true, self.show_overview(stack))
+                }
+                _ => (false, Vec::new()),
+            },
+            Reply::Planned(result) => match *result {
+                Ok(Plan::InProgress(stack)) => {
+                    self.start_deploy("Reattaching to the running operation");
+                    (true, vec![Effect::Reattach(stack)])
+                }
+                Ok(plan) => {
+                    self.review = Some(ReviewScreen::from_plan(plan));
+                    (true, Vec::new())
+                }
+                Err(e) => {
+                    self.review = Some(ReviewScreen {
+                        state: ReviewState::Failed(e),
+                        scroll: 0,
+                    });
+                    (true, Vec::new())
+                }
+            },
+            Reply::Cancelled(result) => match *result {
+                Ok(()) => {
+                    self.back_to_params(Some(
+                        "Change set deleted: nothing was deployed. Edit and review again.".into(),
+                    ));
+                    (true, Vec::new())
+                }
+                Err(e) => {
+                    self.review = Some(ReviewScreen {
+                        state: ReviewState::Failed(e),
+                        scroll: 0,
+                    });
+                    (true, Vec::new())
+                }
+            },
+            Reply::Deploy(msg) => {
+                match (pending.slot, &msg) {
+                    // Planning reports its phases on the review screen.
+                    (Slot::Plan, DeployMsg::Phase { text }) => {
+                        if let Some(r) = self.review.as_mut()
+                            && let ReviewState::Planning(t) = &mut r.state
+                        {
+                            *t = text.clone();
+                        }
+                    }
+                    (Slot::Plan, _) => {}
+                    _ => {
+                        if let Some(d) = self.deploy.as_mut() {
+                            d.on_msg(msg);
+                        }
+                    }
+                }
+                (true, Vec::new())
+            }
+            Reply::DeployEnded(result) => {
+                if let Some(d) = self.deploy.as_mut() {
+                    match *result {
+                        Ok(outcome) => {
+                            if d.outcome.is_none() {
+                                d.outcome = Some(outcome);
+                            }
+                        }
+                        Err(e) => d.error = Some(e),
+                    }
+                    if !self.deploying() {
+                        self.confirm_quit = false;
+                    }
+                }
+                (true, Vec::new())
+            }
+            Reply::Preflight(msg) => {
+                self.preflight.on_msg(msg);
+                (true, Vec::new())
+            }
+            Reply::PreflightDone(report) => {
+                // The zone preflight picked for a new stack is the zone deployed (explicitly).
+                if self.parameters.availability_zone.is_none() {
+                    self.parameters.availability_zone = report.zone.clone();
+                }
+                self.preflight.on_done(*report);
+                (true, Vec::new())
+            }
+            Reply::UsersLoaded(result) if pending.owner == Step::Overview => {
+                if let Some(o) = self.overview.as_mut() {
+                    o.studio = match *result {
+                        Ok(v) => Loadable::Loaded(v),
+                        Err(e) => Loadable::Failed(e),
+                    };
+                }
+                (true, Vec::new())
+            }
+            Reply::UsersLoaded(result) => {
+                self.users.on_loaded(*result);
+                (true, Vec::new())
+            }
+            Reply::Studio(msg) => {
+                match pending.slot {
+                    Slot::Studio => self.studio.on_msg(&msg),
+                    _ => self.users.on_progress(&msg),
+                }
+                (true, Vec::new())
+            }
+            Reply::UsersDone(result) => (true, self.users.on_op_done(*result)),
+            Reply::StudioDone(result) => {
+                self.studio.on_done(*result);
+                (true, Vec::new())
+            }
+            Reply::SignInUrl(result) => {
+                self.users.on_url(*result);
+                (true, Vec::new())
+            }
+            Reply::BlockedLoaded(result) => {
+                if let Some(e) = self.egress.as_mut() {
+                    e.on_loaded(*result);
+                }
+                (self.step == Step::Egress, Vec::new())
+            }
+            Reply::DriftChecked(result) => {
+                if let Some(o) = self.overview.as_mut() {
+                    o.drift = match *result {
+                        Ok(r) => Loadable::Loaded(r),
+                        Err(e) => Loadable::Failed(e),
+                    };
+                }
+                self.mark_topology_drift();
+                (self.step == Step::Overview, Vec::new())
+            }
+            Reply::TeardownPlanned(result) => {
+                if let Some(t) = self.teardown.as_mut() {
+                    t.on_plan(*result);
+                }
+                (self.step == Step::Teardown, Vec::new())
+            }
+            Reply::Teardown(msg) => {
+                if let Some(t) = self.teardown.as_mut() {
+                    t.on_msg(&msg);
+                }
+                (self.step == Step::Teardown, Vec::new())
+            }
+            Reply::TeardownDone(result) => {
+                if let Some(t) = self.teardown.as_mut() {
+                    t.on_done(*result);
+                }
+                if !self.deploying() && !self.tearing_down() {
+                    self.confirm_quit = false;
+                }
+                (self.step == Step::Teardown, Vec::new())
+            }
+            Reply::Topology(result) => {
+                self.topology.on_result(*result);
+                self.mark_topology_drift();
+                (self.step == Step::Topology, Vec::new())
+            }
+        }
+    }
+
+    /// Mark the topology's nodes of the resources the last drift detection found drifted.
+    pub(super) fn mark_topology_drift(&mut self) {
+        let Some(Loadable::Loaded(report)) = self.overview.as_ref().map(|o| &o.drift) else {
+            return;
+        };
+        let drifts: Vec<(String, Option<String>, String)> = report
+            .resources
+            .iter()
+            .map(|r| {
+                let first = r
+                    .drift
+                    .differences
+                    .first()
+                    .map(|p| format!(" {} expected {}, actual {}", p.path, p.expected, p.actual))
+                    .unwrap_or_default();
+                (
+                    r.drift.logical_id.clone(),
+                    r.drift.physical_id.clone(),
+                    format!("{}{first}", r.drift.status),
+                )
+            })
+            .collect();
+        if let Some(t) = self.topology.topology.as_mut() {
+            t.mark_drift(&drifts);
+        }
+    }
+}

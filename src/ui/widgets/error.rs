@@ -1,0 +1,138 @@
+//! The one way a failure is shown: `✘` and what went wrong, then `Fix:` and what to do about it.
+//! Every screen draws an [`AwsError`] through [`ErrorView`], so the wording, the marks and the
+//! styles are the same everywhere and a fix the error carries is never dropped.
+
+use ratatui::text::{Line, Span};
+
+use crate::aws::AwsError;
+use crate::ui::theme::Theme;
+
+/// An error as lines of text, for a paragraph that may add its own lines around them.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorView<'a> {
+    error: &'a AwsError,
+    headline: bool,
+    spaced: bool,
+}
+
+impl<'a> ErrorView<'a> {
+    /// `✘ message`, then `Fix: …` when the error knows one.
+    pub fn new(error: &'a AwsError) -> ErrorView<'a> {
+        ErrorView {
+            error,
+            headline: false,
+            spaced: false,
+        }
+    }
+
+    /// Lead with a short headline of the kind of failure ("Access denied"), then the message:
+    /// for panels where the error is the whole content.
+    pub fn with_headline(mut self) -> ErrorView<'a> {
+        self.headline = true;
+        self
+    }
+
+    /// A blank line between the parts (a roomy panel with nothing else in it).
+    pub fn spaced(mut self) -> ErrorView<'a> {
+        self.spaced = true;
+        self
+    }
+
+    pub fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let e = self.error;
+        let mut lines = Vec::new();
+        if self.headline {
+            lines.push(Line::from(vec![
+                Span::styled("✘ ", theme.error()),
+                Span::styled(headline(e), theme.error()),
+            ]));
+            if self.spaced {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::raw(e.message.clone()));
+        } else {
+            lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
+        }
+        if let Some(fix) = &e.fix {
+            if self.spaced {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::from(vec![
+                Span::styled("Fix: ", theme.key()),
+                Span::raw(fix.clone()),
+            ]));
+        }
+        lines
+    }
+}
+
+/// What kind of failure this is, in a few words a person can act on.
+pub fn headline(e: &AwsError) -> String {
+    use crate::aws::ErrorKind::*;
+    // studio-tui's own refusals (decided before any change) are not failed AWS calls.
+    if e.operation == "studio-tui" && e.kind == Validation {
+        return "Stopped before changing anything".into();
+    }
+    match e.kind {
+        NoCredentials => "No AWS credentials found".into(),
+        SsoExpired => "Your SSO session has expired".into(),
+        BadCredentials => "The credentials were rejected".into(),
+        ClockSkew => "This machine's clock is off".into(),
+        NoRegion => "No AWS region is set".into(),
+        UnknownRegion => "Unknown region".into(),
+        UnknownProfile => "Unknown profile".into(),
+        Unreachable => "AWS could not be reached".into(),
+        Throttled => "AWS is throttling requests".into(),
+        AccessDenied => "Access denied".into(),
+        ReadOnly => "Disabled in read-only mode".into(),
+        NotFound | Validation | Other => "AWS call failed".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorView;
+    use crate::aws::{AwsError, ErrorKind};
+    use crate::ui::theme::Theme;
+
+    fn text(view: ErrorView) -> Vec<String> {
+        view.lines(&Theme { color: false })
+            .iter()
+            .map(|l| l.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_form_keeps_the_message_and_the_fix() {
+        let e = AwsError::new(
+            ErrorKind::AccessDenied,
+            "sts:GetCallerIdentity",
+            "not allowed",
+        )
+        .with_fix("ask for sts:GetCallerIdentity");
+        assert_eq!(
+            text(ErrorView::new(&e)),
+            ["✘ not allowed", "Fix: ask for sts:GetCallerIdentity"]
+        );
+        assert_eq!(
+            text(ErrorView::new(&e).with_headline()),
+            [
+                "✘ Access denied",
+                "not allowed",
+                "Fix: ask for sts:GetCallerIdentity"
+            ]
+        );
+        assert_eq!(
+            text(ErrorView::new(&e).with_headline().spaced()),
+            [
+                "✘ Access denied",
+                "",
+                "not allowed",
+                "",
+                "Fix: ask for sts:GetCallerIdentity"
+            ]
+        );
+        let no_fix = AwsError::new(ErrorKind::Other, "op", "broke");
+        assert_eq!(text(ErrorView::new(&no_fix)), ["✘ broke"]);
+    }
+}
