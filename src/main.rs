@@ -246,7 +246,7 @@ async fn run_preflight(
     paths: &Paths,
     args: &PreflightArgs,
 ) -> anyhow::Result<i32> {
-    use studio_tui::core::cidr::{Finding, Severity};
+    use studio_tui::core::finding::{Finding, Severity};
     use studio_tui::ops::{params, preflight};
 
     let fail = |findings: Vec<Finding>| -> anyhow::Result<i32> {

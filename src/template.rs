@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde_yaml_ng::Value;
 
-use crate::core::cidr::{Finding, Severity};
+use crate::core::finding::{Finding, Severity};
 
 /// The template as shipped (`assets/cloudformation/studio-environment.yaml`).
 pub const TEMPLATE_YAML: &str = include_str!("../assets/cloudformation/studio-environment.yaml");
@@ -180,7 +180,7 @@ impl Template {
                         .clone()
                         .map(|c| format!("{name} {c}"))
                         .unwrap_or_else(|| format!("give {name} a value the template accepts")),
-                    crate::core::params::Field::from_cfn_name(name),
+                    crate::core::field::Field::from_cfn_name(name),
                 ));
             }
         }
@@ -295,7 +295,8 @@ pub fn defaults() -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::params::{PARAMETER_NAMES, Parameters};
+    use crate::core::field::PARAMETER_NAMES;
+    use crate::core::params::Parameters;
 
     #[test]
     fn the_tool_sends_exactly_the_templates_parameter_names() {

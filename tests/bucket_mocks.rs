@@ -12,7 +12,7 @@ use aws_smithy_mocks::{
 };
 use studio_tui::aws::stacks::StackInfo;
 use studio_tui::aws::{self, SessionOptions};
-use studio_tui::core::cidr::{Finding, Severity};
+use studio_tui::core::finding::{Finding, Severity};
 use studio_tui::ops::preflight::check_bucket_names;
 
 const PROJECT: &str = "demo";

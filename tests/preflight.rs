@@ -9,7 +9,8 @@ mod common;
 use std::sync::Once;
 
 use studio_tui::aws::Session;
-use studio_tui::core::cidr::{BlockSource, Finding, Severity, find_conflicts};
+use studio_tui::core::cidr::{BlockSource, find_conflicts};
+use studio_tui::core::finding::{Finding, Severity};
 use studio_tui::core::params::Parameters;
 use studio_tui::ops::preflight::{self, CheckId, CheckStatus, PreflightInput, PreflightReport};
 

@@ -10,7 +10,8 @@ use std::time::Duration;
 use crossterm::event::KeyCode;
 
 use studio_tui::aws::{self, Identity, SessionOptions};
-use studio_tui::core::cidr::{BlockSource, ExistingBlock, Finding, NetworkPlan, Severity};
+use studio_tui::core::cidr::{BlockSource, ExistingBlock, NetworkPlan};
+use studio_tui::core::finding::{Finding, Severity};
 use studio_tui::ops::preflight::{
     CheckId, CheckResult, CheckStatus, PreflightMsg, PreflightReport,
 };
@@ -278,7 +279,7 @@ async fn next_opens_the_form_with_the_suggestion_and_back_checks_again() {
 
 #[tokio::test]
 async fn config_file_values_prefill_preflight_and_the_form() {
-    use studio_tui::core::params::Field;
+    use studio_tui::core::field::Field;
     use studio_tui::ops::params::ConfigFile;
     let config = ConfigFile {
         overrides: vec![

@@ -16,7 +16,8 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 
-use crate::core::params::Field;
+use crate::core::field::Field;
+use crate::core::finding::{Finding, Severity};
 
 /// Smallest prefix length (largest block) AWS accepts for a VPC or subnet.
 pub const MIN_PREFIX: u8 = 16;
@@ -253,64 +254,8 @@ pub fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
     a0 <= b1 && b0 <= a1
 }
 
-/// How bad a [`Finding`] is. Ordered most severe first so sorting puts errors
-/// at the top.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The deploy would fail or the environment would not work.
-    Error,
-    /// It would deploy, but something is likely to bite later.
-    Warning,
-    /// Worth knowing; nothing to fix.
-    Info,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Info => "info",
-        })
-    }
-}
-
-/// One result of a check: shared by CIDR planning and parameter validation so
-/// preflight, the form and `--json` output all report the same shape.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// How bad it is.
-    pub severity: Severity,
-    /// Stable code for scripts and tests, e.g. `CIDR_SUBNETS_OVERLAP`.
-    pub code: &'static str,
-    /// What is wrong, one clause without a trailing period.
-    pub message: String,
-    /// How to fix it, one clause.
-    pub fix: String,
-    /// The parameter the finding belongs to, so a form can show it under
-    /// that field; `None` for findings about the whole set.
-    pub field: Option<Field>,
-}
-
+/// Parse errors as findings: the form and preflight show them like any other check.
 impl Finding {
-    /// Builds a finding; `field` says which form field should show it.
-    pub fn new(
-        severity: Severity,
-        code: &'static str,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-        field: Option<Field>,
-    ) -> Self {
-        Self {
-            severity,
-            code,
-            message: message.into(),
-            fix: fix.into(),
-            field,
-        }
-    }
-
     /// Turns a parse error into an error finding for `field`.
     pub fn from_cidr_error(err: &CidrError, field: Field) -> Self {
         Self::new(
@@ -320,17 +265,6 @@ impl Finding {
             err.fix(),
             Some(field),
         )
-    }
-
-    /// True for [`Severity::Error`].
-    pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
-    }
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}; {}", self.message, self.fix)
     }
 }
 

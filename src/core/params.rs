@@ -21,7 +21,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::cidr::{self, DEFAULT_INTERFACE_ENDPOINTS, Finding, NetworkPlan, Severity};
+use crate::core::cidr::{self, DEFAULT_INTERFACE_ENDPOINTS, NetworkPlan};
+use crate::core::field::Field;
+use crate::core::finding::{Finding, Severity};
 
 /// Shortest project name accepted: long enough to be recognisable in a
 /// globally shared bucket namespace.
@@ -36,144 +38,6 @@ pub const USER_PROFILE_MAX: usize = 63;
 pub const DOMAIN_MAX: usize = 253;
 /// Longest DNS label.
 pub const LABEL_MAX: usize = 63;
-
-/// The template's parameter names, in [`Field::ALL`] order. The tool sends
-/// exactly these, so a test can check each exists in the template (upstream
-/// once sent a misspelt name and the default was silently used).
-pub const PARAMETER_NAMES: [&str; 7] = [
-    "ProjectName",
-    "VpcCIDR",
-    "FirewallSubnetCIDR",
-    "NATGatewaySubnetCIDR",
-    "SageMakerStudioSubnetCIDR",
-    "AllowedDomains",
-    "AvailabilityZone",
-];
-
-/// One user-editable parameter: lets a form put each error under its field
-/// and lets messages name the field the same way everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    /// `ProjectName`.
-    ProjectName,
-    /// `VpcCIDR`.
-    VpcCidr,
-    /// `FirewallSubnetCIDR`.
-    FirewallSubnetCidr,
-    /// `NATGatewaySubnetCIDR`.
-    NatSubnetCidr,
-    /// `SageMakerStudioSubnetCIDR`.
-    StudioSubnetCidr,
-    /// `AllowedDomains`.
-    AllowedDomains,
-    /// `AvailabilityZone`.
-    AvailabilityZone,
-}
-
-impl Field {
-    /// Every field, in form and template order.
-    pub const ALL: [Field; 7] = [
-        Field::ProjectName,
-        Field::VpcCidr,
-        Field::FirewallSubnetCidr,
-        Field::NatSubnetCidr,
-        Field::StudioSubnetCidr,
-        Field::AllowedDomains,
-        Field::AvailabilityZone,
-    ];
-
-    /// Short label for a form row or a table header.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ProjectName => "Project name",
-            Self::VpcCidr => "VPC CIDR",
-            Self::FirewallSubnetCidr => "Firewall subnet",
-            Self::NatSubnetCidr => "NAT gateway subnet",
-            Self::StudioSubnetCidr => "Studio subnet",
-            Self::AllowedDomains => "Allowed domains",
-            Self::AvailabilityZone => "Availability zone",
-        }
-    }
-
-    /// The field named inside a sentence ("the firewall subnet ...").
-    pub fn noun(self) -> &'static str {
-        match self {
-            Self::ProjectName => "project name",
-            Self::VpcCidr => "VPC",
-            Self::FirewallSubnetCidr => "firewall subnet",
-            Self::NatSubnetCidr => "NAT gateway subnet",
-            Self::StudioSubnetCidr => "Studio subnet",
-            Self::AllowedDomains => "allowed domains",
-            Self::AvailabilityZone => "availability zone",
-        }
-    }
-
-    /// The CloudFormation parameter this field is sent as.
-    pub fn cfn_name(self) -> &'static str {
-        PARAMETER_NAMES[self as usize]
-    }
-
-    /// The key in the config file (same as the serde key of [`Parameters`]).
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::ProjectName => "project_name",
-            Self::VpcCidr => "vpc_cidr",
-            Self::FirewallSubnetCidr => "firewall_subnet_cidr",
-            Self::NatSubnetCidr => "nat_subnet_cidr",
-            Self::StudioSubnetCidr => "studio_subnet_cidr",
-            Self::AllowedDomains => "allowed_domains",
-            Self::AvailabilityZone => "availability_zone",
-        }
-    }
-
-    /// The field sent as CloudFormation parameter `name`, if any.
-    pub fn from_cfn_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.cfn_name() == name)
-    }
-
-    /// One or two sentences of help for the form and `--help`-style output.
-    pub fn help(self) -> &'static str {
-        match self {
-            Self::ProjectName => {
-                "Prefix of every resource name: buckets <name>-data and <name>-models, role \
-                 <name>-notebook-role, KMS alias, stack and Studio domain. 3-50 lowercase letters, \
-                 digits and hyphens, starting with a letter. Bucket names are global, so pick one \
-                 unique to you."
-            }
-            Self::VpcCidr => {
-                "Address block of the new VPC, /16 to /28. Pick a private range (10/8, 172.16/12, \
-                 192.168/16) that overlaps no network you may peer or route to."
-            }
-            Self::FirewallSubnetCidr => {
-                "Subnet inside the VPC for the Network Firewall endpoint. A /28 is enough."
-            }
-            Self::NatSubnetCidr => {
-                "Subnet inside the VPC for the NAT gateway; its traffic to and from the internet \
-                 goes through the firewall. A /28 is enough."
-            }
-            Self::StudioSubnetCidr => {
-                "Private subnet inside the VPC for Studio apps and the interface endpoints: plan \
-                 2-4 addresses per user plus one per endpoint; AWS keeps 5 addresses per subnet."
-            }
-            Self::AllowedDomains => {
-                "Domains notebooks may reach through the firewall (TLS SNI and HTTP Host). \
-                 .example.com matches example.com and all its subdomains; example.com matches only \
-                 that host. Keep .amazonaws.com: IAM has no VPC endpoint."
-            }
-            Self::AvailabilityZone => {
-                "Zone for all three subnets, e.g. us-east-1a; Network Firewall and SageMaker must \
-                 both be offered there. Leave empty to let the template choose."
-            }
-        }
-    }
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
 
 /// Why one value was rejected: a stable code, what is wrong (naming the
 /// offending character and its 1-based position where there is one) and how
@@ -708,7 +572,7 @@ impl Default for Parameters {
 
 impl Parameters {
     /// The stack parameters, named exactly as in the template and in
-    /// [`PARAMETER_NAMES`] order. `AllowedDomains` is comma-joined (a
+    /// [`PARAMETER_NAMES`](crate::core::field::PARAMETER_NAMES) order. `AllowedDomains` is comma-joined (a
     /// CommaDelimitedList); `AvailabilityZone` is empty when unset.
     pub fn to_cfn_parameters(&self) -> Vec<(&'static str, String)> {
         Field::ALL
@@ -896,17 +760,7 @@ mod tests {
         r.expect_err("expected an error")
     }
 
-    // ---- Field / Parameters ----
-
-    #[test]
-    fn field_names_line_up_with_the_template() {
-        assert_eq!(Field::ALL.map(Field::cfn_name), PARAMETER_NAMES);
-        for f in Field::ALL {
-            assert_eq!(Field::from_cfn_name(f.cfn_name()), Some(f));
-            assert!(!f.help().is_empty() && !f.label().is_empty());
-        }
-        assert_eq!(Field::from_cfn_name("VpcCidr"), None);
-    }
+    // ---- Parameters ----
 
     #[test]
     fn defaults_are_the_seed_values_and_map_to_cfn_names() {

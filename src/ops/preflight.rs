@@ -21,10 +21,10 @@ use tokio::sync::mpsc;
 use crate::aws::lookups::BucketStatus;
 use crate::aws::stacks::StackInfo;
 use crate::aws::{AwsError, Identity, Session};
-use crate::core::cidr::{
-    self, ExistingBlock, Finding, NetworkPlan, Severity, find_conflicts, suggest_free_plan,
-};
-use crate::core::params::{Field, Parameters};
+use crate::core::cidr::{self, ExistingBlock, NetworkPlan, find_conflicts, suggest_free_plan};
+use crate::core::field::Field;
+use crate::core::finding::{Finding, Severity};
+use crate::core::params::Parameters;
 
 /// How many checks (and regions, for `--all-regions`) run at the same time.
 pub const MAX_PARALLEL: usize = 8;
@@ -496,11 +496,7 @@ async fn check_identity(session: &Session) -> Outcome {
         Err(e) => Outcome::findings(vec![finding(
             Severity::Error,
             "CREDENTIALS_FAILED",
-            format!(
-                "{}: {}",
-                crate::ui::screens::session::headline(&e),
-                e.message.trim_end_matches('.')
-            ),
+            format!("{}: {}", e.headline(), e.message.trim_end_matches('.')),
             e.fix
                 .clone()
                 .unwrap_or_else(|| "check the profile and credentials".into()),

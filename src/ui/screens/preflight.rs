@@ -13,7 +13,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::Loadable;
-use crate::core::cidr::{ExistingBlock, Finding, NetworkPlan, Severity};
+use crate::core::cidr::{ExistingBlock, NetworkPlan};
+use crate::core::finding::{Finding, Severity};
 use crate::core::params::Parameters;
 use crate::ops::preflight::{CheckId, CheckStatus, PreflightMsg, PreflightReport};
 use crate::ui::theme::Theme;

@@ -194,10 +194,7 @@ impl ReviewScreen {
                 " Blocked "
             }
             ReviewState::Failed(e) => {
-                lines.push(Line::styled(
-                    format!("✘ {}", crate::ui::screens::session::headline(e)),
-                    theme.error(),
-                ));
+                lines.push(Line::styled(format!("✘ {}", e.headline()), theme.error()));
                 lines.push(Line::raw(e.message.clone()));
                 if let Some(fix) = &e.fix {
                     lines.push(Line::from(vec![

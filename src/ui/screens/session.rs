@@ -295,7 +295,7 @@ impl SessionState {
             Loadable::Failed(e) => {
                 lines.push(Line::from(vec![
                     Span::styled("✘ ", theme.error()),
-                    Span::styled(headline(e), theme.error()),
+                    Span::styled(e.headline(), theme.error()),
                 ]));
                 lines.push(Line::raw(""));
                 lines.push(Line::raw(e.message.clone()));
@@ -327,28 +327,5 @@ fn add_region(regions: &mut Vec<String>, region: &str) {
     if !region.is_empty() && !regions.iter().any(|r| r == region) {
         let at = regions.partition_point(|r| r.as_str() < region);
         regions.insert(at, region.to_string());
-    }
-}
-
-/// One-line summary of an AWS failure for a heading.
-pub fn headline(e: &AwsError) -> String {
-    use crate::aws::ErrorKind::*;
-    // studio-tui's own refusals (decided before any change) are not failed AWS calls.
-    if e.operation == "studio-tui" && e.kind == Validation {
-        return "Stopped before changing anything".into();
-    }
-    match e.kind {
-        NoCredentials => "No AWS credentials found".into(),
-        SsoExpired => "Your SSO session has expired".into(),
-        BadCredentials => "The credentials were rejected".into(),
-        ClockSkew => "This machine's clock is off".into(),
-        NoRegion => "No AWS region is set".into(),
-        UnknownRegion => "Unknown region".into(),
-        UnknownProfile => "Unknown profile".into(),
-        Unreachable => "AWS could not be reached".into(),
-        Throttled => "AWS is throttling requests".into(),
-        AccessDenied => "Access denied".into(),
-        ReadOnly => "Disabled in read-only mode".into(),
-        NotFound | Validation | Other => "AWS call failed".into(),
     }
 }
