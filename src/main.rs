@@ -246,7 +246,7 @@ async fn run_preflight(
     paths: &Paths,
     args: &PreflightArgs,
 ) -> anyhow::Result<i32> {
-    use studio_tui::core::finding::{Finding, Severity};
+    use studio_tui::core::finding::{Finding, FindingCode, Severity};
     use studio_tui::ops::{params, preflight};
 
     let fail = |findings: Vec<Finding>| -> anyhow::Result<i32> {
@@ -264,7 +264,7 @@ async fn run_preflight(
         Err(e) => {
             return fail(vec![Finding::new(
                 Severity::Error,
-                "SESSION_FAILED",
+                FindingCode::SessionFailed,
                 e.message.clone(),
                 e.fix
                     .clone()
@@ -279,7 +279,7 @@ async fn run_preflight(
             Err(e) => {
                 return fail(vec![Finding::new(
                     Severity::Error,
-                    "CONFIG_INVALID",
+                    FindingCode::ConfigInvalid,
                     e.to_string(),
                     "fix the file, or pass the values as flags instead",
                     None,

@@ -149,7 +149,7 @@ pub mod preflight {
                 .iter()
                 .map(|f| JsonFinding {
                     severity: f.severity,
-                    code: f.code,
+                    code: f.code.as_str(),
                     message: &f.message,
                     fix: &f.fix,
                 })

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde_yaml_ng::Value;
 
-use crate::core::finding::{Finding, Severity};
+use crate::core::finding::{Finding, FindingCode, Severity};
 
 /// The template as shipped (`assets/cloudformation/studio-environment.yaml`).
 pub const TEMPLATE_YAML: &str = include_str!("../assets/cloudformation/studio-environment.yaml");
@@ -150,7 +150,7 @@ impl Template {
             let Some(spec) = self.parameter(name) else {
                 out.push(Finding::new(
                     Severity::Error,
-                    "TEMPLATE_UNKNOWN_PARAMETER",
+                    FindingCode::TemplateUnknownParameter,
                     format!("parameter {name} does not exist in the template"),
                     format!(
                         "use one of: {}",
@@ -174,7 +174,7 @@ impl Template {
             if let Some(why) = why {
                 out.push(Finding::new(
                     Severity::Error,
-                    "TEMPLATE_CONSTRAINT",
+                    FindingCode::TemplateConstraint,
                     format!("parameter {name} = '{value}' {why}"),
                     spec.constraint_description
                         .clone()
@@ -387,10 +387,10 @@ mod tests {
         assert_eq!(
             codes,
             vec![
-                "TEMPLATE_CONSTRAINT",
-                "TEMPLATE_CONSTRAINT",
-                "TEMPLATE_CONSTRAINT",
-                "TEMPLATE_UNKNOWN_PARAMETER"
+                FindingCode::TemplateConstraint,
+                FindingCode::TemplateConstraint,
+                FindingCode::TemplateConstraint,
+                FindingCode::TemplateUnknownParameter
             ]
         );
         assert!(bad[2].message.contains("https://x"), "{}", bad[2].message);

@@ -11,7 +11,7 @@ use crossterm::event::KeyCode;
 
 use studio_tui::aws::{self, Identity, SessionOptions};
 use studio_tui::core::cidr::{BlockSource, ExistingBlock, NetworkPlan};
-use studio_tui::core::finding::{Finding, Severity};
+use studio_tui::core::finding::{Finding, FindingCode, Severity};
 use studio_tui::ops::preflight::{
     CheckId, CheckResult, CheckStatus, PreflightMsg, PreflightReport,
 };
@@ -140,7 +140,7 @@ async fn passed() {
         region: "eu-west-1".into(),
         findings: vec![Finding::new(
             Severity::Info,
-            "AZ_DEFAULT",
+            FindingCode::AzDefault,
             "no zone chosen: the subnets go in eu-west-1a, the region's first",
             "nothing to do",
             None,
@@ -170,14 +170,14 @@ fn conflict_report(app: &App) -> PreflightReport {
         findings: vec![
             Finding::new(
                 Severity::Error,
-                "CIDR_CONFLICT_EXACT",
+                FindingCode::CidrConflictExact,
                 "10.2.0.0/16 is the same block as 10.2.0.0/16, the primary block of vpc-0a1 (legacy-analytics) in eu-west-1; the stack's VPC must not overlap a network in its region",
                 "choose a VPC CIDR that overlaps nothing (studio-tui can suggest a free one)",
                 None,
             ),
             Finding::new(
                 Severity::Info,
-                "CIDR_FREE_RANGE",
+                FindingCode::CidrFreeRange,
                 "10.1.0.0/16 is the nearest free /16",
                 "use it with --vpc-cidr 10.1.0.0/16 --firewall-subnet-cidr 10.1.1.0/24 --nat-subnet-cidr 10.1.2.0/24 --studio-subnet-cidr 10.1.3.0/24",
                 None,

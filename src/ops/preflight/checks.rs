@@ -20,7 +20,7 @@ pub(super) async fn check_identity(session: &Session) -> Outcome {
         Ok(id) => Outcome {
             findings: vec![finding(
                 Severity::Info,
-                "IDENTITY",
+                FindingCode::Identity,
                 format!("account {} as {}", id.account, id.arn),
                 "nothing to do",
             )],
@@ -29,7 +29,7 @@ pub(super) async fn check_identity(session: &Session) -> Outcome {
         },
         Err(e) => Outcome::findings(vec![finding(
             Severity::Error,
-            "CREDENTIALS_FAILED",
+            FindingCode::CredentialsFailed,
             format!("{}: {}", e.headline(), e.message.trim_end_matches('.')),
             e.fix
                 .clone()
@@ -43,7 +43,7 @@ pub(super) async fn check_region(session: &Session) -> Outcome {
     match crate::regions::unlisted_warning(&session.region) {
         Some(w) => Outcome::findings(vec![finding(
             Severity::Warning,
-            "REGION_NOT_LISTED",
+            FindingCode::RegionNotListed,
             w,
             "if the region is right, check that it offers AWS Network Firewall and SageMaker \
              Studio (the AWS Regional Services list); otherwise pass the intended --region",
@@ -83,14 +83,14 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
     if stack.is_in_progress() {
         finding(
             Severity::Error,
-            "STACK_IN_PROGRESS",
+            FindingCode::StackInProgress,
             format!("stack {name} is {status}: an operation is running"),
             "wait for it to finish (`studio-tui status`), then run preflight again",
         )
     } else if status == "ROLLBACK_COMPLETE" {
         finding(
             Severity::Error,
-            "STACK_ROLLBACK_COMPLETE",
+            FindingCode::StackRollbackComplete,
             format!(
                 "stack {name} is ROLLBACK_COMPLETE{reason}: its first create failed and it can only be deleted"
             ),
@@ -101,21 +101,21 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
     } else if status.ends_with("_FAILED") {
         finding(
             Severity::Error,
-            "STACK_FAILED",
+            FindingCode::StackFailed,
             format!("stack {name} is {status}{reason}"),
             "look at its events (`studio-tui events`), fix the cause, then continue the rollback or delete it",
         )
     } else if stack.is_complete() {
         finding(
             Severity::Info,
-            "STACK_EXISTS",
+            FindingCode::StackExists,
             format!("stack {name} exists ({status}): a deploy updates it"),
             "nothing to do",
         )
     } else {
         finding(
             Severity::Warning,
-            "STACK_EXISTS",
+            FindingCode::StackExists,
             format!("stack {name} exists in state {status}"),
             "check it in the CloudFormation console before deploying",
         )
@@ -132,7 +132,7 @@ pub(super) async fn check_network(session: &Session) -> Outcome {
                 .map(|t| {
                     finding(
                         Severity::Warning,
-                        "TGW_SHARED_NOT_CHECKED",
+                        FindingCode::TgwSharedNotChecked,
                         format!(
                             "ranges behind {} not checked: the transit gateway belongs to account \
                              {} (shared with this account; {} is attached) and only its owner can \
@@ -175,7 +175,7 @@ pub(super) async fn check_all_regions(session: &Session) -> Outcome {
             Ok(blocks) => out.blocks.extend(blocks),
             Err(e) => out.findings.push(finding(
                 Severity::Warning,
-                "REGION_NOT_CHECKED",
+                FindingCode::RegionNotChecked,
                 format!(
                     "the networks in {region} could not be read: {}",
                     e.message.trim_end_matches('.')
@@ -232,7 +232,7 @@ pub async fn check_bucket_names(
     for bucket in names.iter().filter(|b| own.contains(b)) {
         out.push(finding(
             Severity::Info,
-            "BUCKET_EXISTS",
+            FindingCode::BucketExists,
             format!("the bucket {bucket} is the stack {stack_name}'s own"),
             "nothing to do",
         ));
@@ -250,7 +250,7 @@ pub async fn check_bucket_names(
             Ok(BucketStatus::Free) => {}
             Ok(BucketStatus::Forbidden) => out.push(finding(
                 Severity::Error,
-                "BUCKET_TAKEN",
+                FindingCode::BucketTaken,
                 format!(
                     "the bucket name {bucket} is taken and {not_ours} (HeadBucket 403: another \
                      account's bucket, or one of yours whose policy denies you); creating the \
@@ -260,7 +260,7 @@ pub async fn check_bucket_names(
             )),
             Ok(BucketStatus::OtherRegion { region }) => out.push(finding(
                 Severity::Error,
-                "BUCKET_OTHER_REGION",
+                FindingCode::BucketOtherRegion,
                 format!(
                     "the bucket {bucket} already exists in {} and {not_ours}; creating the stack \
                      would fail on it",
@@ -270,7 +270,7 @@ pub async fn check_bucket_names(
             )),
             Ok(BucketStatus::Yours { .. }) => out.push(finding(
                 Severity::Error,
-                "BUCKET_EXISTS",
+                FindingCode::BucketExists,
                 format!(
                     "the bucket {bucket} already exists in your account and {not_ours} (an \
                      earlier deploy?); creating the stack would fail on it"
@@ -302,7 +302,7 @@ pub(super) async fn check_names(
             if let Some(first) = clashes.first() {
                 out.findings.push(finding(
                     Severity::Error,
-                    "EXPORT_NAME_TAKEN",
+                    FindingCode::ExportNameTaken,
                     format!(
                         "{} export name(s) starting with {prefix} belong to another stack, e.g. {} from {}",
                         clashes.len(),
@@ -335,14 +335,14 @@ pub(super) async fn check_domain(
             Outcome::findings(vec![if from_stack {
                 finding(
                     Severity::Info,
-                    "DOMAIN_EXISTS",
+                    FindingCode::DomainExists,
                     format!("SageMaker domain {} ({}) is {}", d.name, d.id, d.status),
                     "nothing to do",
                 )
             } else {
                 finding(
                     Severity::Error,
-                    "DOMAIN_EXISTS",
+                    FindingCode::DomainExists,
                     format!(
                         "a SageMaker domain named {} ({}, {}) already exists outside this project's stack",
                         d.name, d.id, d.status
@@ -371,7 +371,7 @@ pub(super) async fn check_quotas(
             if u.elastic_ips + 1 > DEFAULT_EIPS_PER_REGION {
                 out.findings.push(finding(
                     Severity::Warning,
-                    "QUOTA_EIPS",
+                    FindingCode::QuotaEips,
                     format!(
                         "{} Elastic IPs are allocated; the NAT gateway needs one and the default quota is {DEFAULT_EIPS_PER_REGION} per region (yours may be higher)",
                         u.elastic_ips
@@ -388,7 +388,7 @@ pub(super) async fn check_quotas(
             {
                 out.findings.push(finding(
                     Severity::Warning,
-                    "QUOTA_NAT_GATEWAYS",
+                    FindingCode::QuotaNatGateways,
                     format!(
                         "{n} NAT gateways exist in {z}; the stack adds one and the default quota is {DEFAULT_NAT_GATEWAYS_PER_AZ} per zone (yours may be higher)"
                     ),
@@ -399,7 +399,7 @@ pub(super) async fn check_quotas(
             if endpoints > DEFAULT_INTERFACE_ENDPOINTS_PER_VPC {
                 out.findings.push(finding(
                     Severity::Warning,
-                    "QUOTA_INTERFACE_ENDPOINTS",
+                    FindingCode::QuotaInterfaceEndpoints,
                     format!("the stack's VPC needs {endpoints} interface endpoints; the default quota is {DEFAULT_INTERFACE_ENDPOINTS_PER_VPC} per VPC"),
                     "check \"Interface VPC endpoints per VPC\" in Service Quotas",
                 ));
@@ -442,7 +442,7 @@ pub(super) async fn check_zone(
     if !missing.is_empty() {
         findings.push(finding(
             Severity::Error,
-            "ENDPOINT_SERVICE_MISSING",
+            FindingCode::EndpointServiceMissing,
             format!(
                 "{} does not offer the endpoint service(s) {} that the stack creates",
                 session.region,
@@ -479,7 +479,7 @@ pub(super) async fn check_zone(
     let mut out = match zone {
         Some(z) if !zones.contains(&z) => Outcome::findings(vec![Finding::new(
             Severity::Error,
-            "AZ_NOT_IN_REGION",
+            FindingCode::AzNotInRegion,
             format!(
                 "{z} is not an available standard zone of {}; available: {}",
                 session.region,
@@ -497,7 +497,7 @@ pub(super) async fn check_zone(
                 Outcome {
                     findings: vec![finding(
                         Severity::Info,
-                        "AZ_OFFERS_ALL",
+                        FindingCode::AzOffersAll,
                         format!(
                             "{z} offers all {} endpoint services of the stack",
                             services.len()
@@ -509,7 +509,7 @@ pub(super) async fn check_zone(
             } else {
                 Outcome::findings(vec![Finding::new(
                     Severity::Error,
-                    "AZ_LACKS_SERVICE",
+                    FindingCode::AzLacksService,
                     format!(
                         "{z} does not offer {} (the stack puts every endpoint in its one zone); \
                          zones that offer all: {good_list}",
@@ -527,7 +527,7 @@ pub(super) async fn check_zone(
             Some(first) => Outcome {
                 findings: vec![finding(
                     Severity::Info,
-                    "AZ_DEFAULT",
+                    FindingCode::AzDefault,
                     format!(
                         "no zone chosen: the subnets go in {first}, the first zone that offers \
                          all {} endpoint services of the stack (passed to CloudFormation \
@@ -541,7 +541,7 @@ pub(super) async fn check_zone(
             },
             None => Outcome::findings(vec![finding(
                 Severity::Error,
-                "AZ_NONE_AVAILABLE",
+                FindingCode::AzNoneAvailable,
                 format!(
                     "no standard zone of {} offers all {} endpoint services of the stack",
                     session.region,

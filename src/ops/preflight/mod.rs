@@ -23,7 +23,7 @@ use crate::aws::stacks::StackInfo;
 use crate::aws::{AwsError, Identity, Session};
 use crate::core::cidr::{self, ExistingBlock, NetworkPlan, find_conflicts, suggest_free_plan};
 use crate::core::field::Field;
-use crate::core::finding::{Finding, Severity};
+use crate::core::finding::{Finding, FindingCode, Severity};
 use crate::core::params::Parameters;
 
 mod checks;
@@ -208,7 +208,7 @@ impl Outcome {
 
 fn finding(
     severity: Severity,
-    code: &'static str,
+    code: FindingCode,
     message: impl Into<String>,
     fix: impl Into<String>,
 ) -> Finding {
@@ -219,7 +219,7 @@ fn finding(
 fn check_failed(what: &str, e: &AwsError) -> Finding {
     finding(
         Severity::Error,
-        "CHECK_FAILED",
+        FindingCode::CheckFailed,
         format!(
             "could not check {what}: {}",
             e.message.trim_end_matches('.')
@@ -388,7 +388,7 @@ pub async fn run(
                     if let Some((out, _)) = results.get_mut(&CheckId::Network) {
                         out.findings.push(finding(
                             Severity::Info,
-                            "CIDR_FREE_RANGE",
+                            FindingCode::CidrFreeRange,
                             format!(
                                 "{} is the nearest free /{} (subnets {}, {}, {}) and overlaps nothing found",
                                 free.vpc,
@@ -406,7 +406,7 @@ pub async fn run(
                     if let Some((out, _)) = results.get_mut(&CheckId::Network) {
                         out.findings.push(finding(
                             Severity::Warning,
-                            "CIDR_NO_FREE_RANGE",
+                            FindingCode::CidrNoFreeRange,
                             format!(
                                 "no free /{} was found in the private ranges",
                                 plan.vpc.prefix_len()
@@ -433,7 +433,7 @@ pub async fn run(
         if vpc_count + 1 > DEFAULT_VPCS_PER_REGION {
             out.findings.push(finding(
                 Severity::Warning,
-                "QUOTA_VPCS",
+                FindingCode::QuotaVpcs,
                 format!(
                     "{vpc_count} VPCs exist in {}; the stack adds one and the default quota is {DEFAULT_VPCS_PER_REGION} per region (your account's quota may be higher; Service Quotas is not read)",
                     session.region
