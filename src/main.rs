@@ -33,6 +33,7 @@ fn main() -> ExitCode {
 /// Rust ignores SIGPIPE by default; put the default action back for a piped stdout. Sockets are
 /// unaffected: the standard library sends with MSG_NOSIGNAL.
 #[cfg(unix)]
+#[allow(unsafe_code, reason = "libc::signal has no safe wrapper in std")]
 fn quiet_broken_pipe() {
     // SAFETY: called first thing in main, before any thread exists; setting a signal's
     // disposition to SIG_DFL has no other precondition.

@@ -4,6 +4,13 @@
 //! The emulator is shared by the tests of this binary, so each test seeds its VPCs in a region
 //! of its own; us-east-1 holds the `--seed-vpcs` fixture (and us-west-2 its peer VPC).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::sync::Once;

@@ -1,6 +1,13 @@
 //! Snapshots of the preflight step on a TestBackend: running, passed, conflicts with a
 //! suggestion (and `s` applying it), a narrow terminal; driven headless by actions.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{draw, key};

@@ -4,6 +4,10 @@
 use super::*;
 
 /// Inputs of a fully deployed environment, for tests and documentation examples.
+#[allow(
+    clippy::too_many_lines,
+    reason = "a table of sample resources, one line each"
+)]
 pub fn sample_inputs(stage: SampleStage) -> TopologyInputs {
     let mut resources = Vec::new();
     let all: &[(&str, &str, &str)] = &[
