@@ -1,6 +1,13 @@
 //! Benchmarks of CIDR conflict detection and free-plan suggestion against
 //! 10,000 existing blocks, the scale of a large multi-account organisation.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark's set-up fails by panicking"
+)]
+
 use std::hint::black_box;
 use std::net::Ipv4Addr;
 

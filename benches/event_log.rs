@@ -1,6 +1,13 @@
 //! One frame of the deploy screen with 100,000 events in the log, on a 120x40 TestBackend:
 //! only the visible window is turned into widgets, so this stays well under a frame budget.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark's set-up fails by panicking"
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -235,8 +235,8 @@ pub struct ParamArgs {
 
 impl ParamArgs {
     /// The flags that were given, as (field, text) overrides.
-    pub fn overrides(&self) -> Vec<(crate::core::params::Field, String)> {
-        use crate::core::params::Field;
+    pub fn overrides(&self) -> Vec<(crate::core::field::Field, String)> {
+        use crate::core::field::Field;
         [
             (Field::ProjectName, &self.project_name),
             (Field::VpcCidr, &self.vpc_cidr),

@@ -208,10 +208,7 @@ fn peek_version(text: &str, format: Format) -> Option<u32> {
 
 /// Rename `path` to `<path>.<why>-<unix seconds>[-n]`, never clobbering an earlier copy.
 fn keep_aside(path: &Path, why: &str) -> Result<PathBuf, StateError> {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = crate::core::clock::now_ms() / 1000;
     let mut n = 0u32;
     loop {
         let mut name = path.as_os_str().to_owned();

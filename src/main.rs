@@ -33,6 +33,7 @@ fn main() -> ExitCode {
 /// Rust ignores SIGPIPE by default; put the default action back for a piped stdout. Sockets are
 /// unaffected: the standard library sends with MSG_NOSIGNAL.
 #[cfg(unix)]
+#[allow(unsafe_code, reason = "libc::signal has no safe wrapper in std")]
 fn quiet_broken_pipe() {
     // SAFETY: called first thing in main, before any thread exists; setting a signal's
     // disposition to SIG_DFL has no other precondition.
@@ -246,7 +247,7 @@ async fn run_preflight(
     paths: &Paths,
     args: &PreflightArgs,
 ) -> anyhow::Result<i32> {
-    use studio_tui::core::cidr::{Finding, Severity};
+    use studio_tui::core::finding::{Finding, FindingCode, Severity};
     use studio_tui::ops::{params, preflight};
 
     let fail = |findings: Vec<Finding>| -> anyhow::Result<i32> {
@@ -264,7 +265,7 @@ async fn run_preflight(
         Err(e) => {
             return fail(vec![Finding::new(
                 Severity::Error,
-                "SESSION_FAILED",
+                FindingCode::SessionFailed,
                 e.message.clone(),
                 e.fix
                     .clone()
@@ -279,7 +280,7 @@ async fn run_preflight(
             Err(e) => {
                 return fail(vec![Finding::new(
                     Severity::Error,
-                    "CONFIG_INVALID",
+                    FindingCode::ConfigInvalid,
                     e.to_string(),
                     "fix the file, or pass the values as flags instead",
                     None,

@@ -24,11 +24,7 @@ pub fn print_aws_error(mode: OutputMode, err: &AwsError) {
             );
         }
         _ => {
-            eprintln!(
-                "error: {}: {}",
-                crate::ui::screens::session::headline(err),
-                err.message
-            );
+            eprintln!("error: {}: {}", err.headline(), err.message);
             if let Some(code) = &err.code {
                 eprintln!("  AWS error code: {code} ({})", err.operation);
             }
@@ -98,7 +94,8 @@ pub fn print_identity(mode: OutputMode, session: &Session, id: &Identity) {
 pub mod preflight {
     use serde::Serialize;
 
-    use crate::core::cidr::{Finding, NetworkPlan, Severity};
+    use crate::core::cidr::NetworkPlan;
+    use crate::core::finding::{Finding, Severity};
     use crate::ops::preflight::{CheckStatus, PreflightMsg, PreflightReport, plan_flags};
 
     #[derive(Serialize)]
@@ -152,7 +149,7 @@ pub mod preflight {
                 .iter()
                 .map(|f| JsonFinding {
                     severity: f.severity,
-                    code: f.code,
+                    code: f.code.as_str(),
                     message: &f.message,
                     fix: &f.fix,
                 })

@@ -340,6 +340,10 @@ impl Emulator {
     }
 
     /// Stop it: close its stdin and send SIGTERM, wait up to 5 s, then kill.
+    #[allow(
+        unsafe_code,
+        reason = "std's Child::kill only sends SIGKILL; this is SIGTERM"
+    )]
     pub fn stop(&mut self) {
         self.stdin.take();
         let Some(mut child) = self.child.take() else {

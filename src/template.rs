@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde_yaml_ng::Value;
 
-use crate::core::cidr::{Finding, Severity};
+use crate::core::finding::{Finding, FindingCode, Severity};
 
 /// The template as shipped (`assets/cloudformation/studio-environment.yaml`).
 pub const TEMPLATE_YAML: &str = include_str!("../assets/cloudformation/studio-environment.yaml");
@@ -111,6 +111,10 @@ pub fn parse(text: &str) -> Result<Template, String> {
 }
 
 /// The embedded template, parsed once.
+#[allow(
+    clippy::panic,
+    reason = "the template is compiled in and parsed by the tests; failing here is a build defect"
+)]
 pub fn embedded() -> &'static Template {
     static T: OnceLock<Template> = OnceLock::new();
     T.get_or_init(|| match parse(TEMPLATE_YAML) {
@@ -150,7 +154,7 @@ impl Template {
             let Some(spec) = self.parameter(name) else {
                 out.push(Finding::new(
                     Severity::Error,
-                    "TEMPLATE_UNKNOWN_PARAMETER",
+                    FindingCode::TemplateUnknownParameter,
                     format!("parameter {name} does not exist in the template"),
                     format!(
                         "use one of: {}",
@@ -174,13 +178,13 @@ impl Template {
             if let Some(why) = why {
                 out.push(Finding::new(
                     Severity::Error,
-                    "TEMPLATE_CONSTRAINT",
+                    FindingCode::TemplateConstraint,
                     format!("parameter {name} = '{value}' {why}"),
                     spec.constraint_description
                         .clone()
                         .map(|c| format!("{name} {c}"))
                         .unwrap_or_else(|| format!("give {name} a value the template accepts")),
-                    crate::core::params::Field::from_cfn_name(name),
+                    crate::core::field::Field::from_cfn_name(name),
                 ));
             }
         }
@@ -295,7 +299,8 @@ pub fn defaults() -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::params::{PARAMETER_NAMES, Parameters};
+    use crate::core::field::PARAMETER_NAMES;
+    use crate::core::params::Parameters;
 
     #[test]
     fn the_tool_sends_exactly_the_templates_parameter_names() {
@@ -386,10 +391,10 @@ mod tests {
         assert_eq!(
             codes,
             vec![
-                "TEMPLATE_CONSTRAINT",
-                "TEMPLATE_CONSTRAINT",
-                "TEMPLATE_CONSTRAINT",
-                "TEMPLATE_UNKNOWN_PARAMETER"
+                FindingCode::TemplateConstraint,
+                FindingCode::TemplateConstraint,
+                FindingCode::TemplateConstraint,
+                FindingCode::TemplateUnknownParameter
             ]
         );
         assert!(bad[2].message.contains("https://x"), "{}", bad[2].message);

@@ -2,6 +2,13 @@
 //! stack's own AWS::S3::Bucket resources (ListStackResources physical ids), not to HeadBucket's
 //! status alone. On a real account the stack's buckets answer 403 outside the VPC.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use std::collections::BTreeMap;
 
 use aws_sdk_cloudformation::operation::list_stack_resources::ListStackResourcesOutput;
@@ -12,7 +19,7 @@ use aws_smithy_mocks::{
 };
 use studio_tui::aws::stacks::StackInfo;
 use studio_tui::aws::{self, SessionOptions};
-use studio_tui::core::cidr::{Finding, Severity};
+use studio_tui::core::finding::{Finding, FindingCode, Severity};
 use studio_tui::ops::preflight::check_bucket_names;
 
 const PROJECT: &str = "demo";
@@ -125,7 +132,7 @@ async fn the_stacks_own_buckets_are_fine_even_when_head_bucket_says_403() {
         let hit = about(&f, b);
         assert_eq!(hit.len(), 1, "{f:#?}");
         assert_eq!(hit[0].severity, Severity::Info);
-        assert_eq!(hit[0].code, "BUCKET_EXISTS");
+        assert_eq!(hit[0].code, FindingCode::BucketExists);
         assert!(
             hit[0].message.contains("the stack demo's own"),
             "{}",
@@ -144,7 +151,7 @@ async fn a_bucket_of_this_account_that_is_not_the_stacks_is_an_error() {
     let hit = about(&f, "demo-models");
     assert_eq!(hit.len(), 1, "{f:#?}");
     assert_eq!(hit[0].severity, Severity::Error);
-    assert_eq!(hit[0].code, "BUCKET_EXISTS");
+    assert_eq!(hit[0].code, FindingCode::BucketExists);
     assert!(
         hit[0]
             .message
@@ -168,7 +175,7 @@ async fn a_forbidden_bucket_that_is_not_the_stacks_is_an_error() {
     let hit = about(&f, "demo-data");
     assert_eq!(hit.len(), 1, "{f:#?}");
     assert_eq!(hit[0].severity, Severity::Error);
-    assert_eq!(hit[0].code, "BUCKET_TAKEN");
+    assert_eq!(hit[0].code, FindingCode::BucketTaken);
     assert!(hit[0].fix.contains("--project-name"));
 }
 
@@ -178,12 +185,12 @@ async fn without_a_stack_every_existing_name_is_an_error_and_404_is_free() {
     let models = head("demo-models", 301);
     let cfn = stack_buckets(&[]);
     let f = findings(&[&data, &models], cfn, false).await;
-    let codes: Vec<(&str, Severity)> = f.iter().map(|x| (x.code, x.severity)).collect();
+    let codes: Vec<(FindingCode, Severity)> = f.iter().map(|x| (x.code, x.severity)).collect();
     assert_eq!(
         codes,
         vec![
-            ("BUCKET_EXISTS", Severity::Error),
-            ("BUCKET_OTHER_REGION", Severity::Error)
+            (FindingCode::BucketExists, Severity::Error),
+            (FindingCode::BucketOtherRegion, Severity::Error)
         ],
         "{f:#?}"
     );

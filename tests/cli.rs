@@ -1,5 +1,12 @@
 //! The real binary, run as a user would: help, completions, bad flags, missing credentials.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 

@@ -1,6 +1,13 @@
 //! The environment template deployed on the local emulator through the deploy operation, read
 //! back through EC2, S3 and CloudFormation, updated through a review, and torn down.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,13 @@
 //! is reported as blocked with the recovery, and `deploy --recreate` gets out of it.
 //! (Its own test binary: failure injection is a setting of the whole emulator.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use assert_cmd::Command;

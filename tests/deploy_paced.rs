@@ -2,6 +2,13 @@
 //! the count shown equals the emulator's, and a deploy killed with SIGKILL is reattached to
 //! by the next run, which shows the events it missed. (Own binary: pace is emulator-wide.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

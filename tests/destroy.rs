@@ -2,6 +2,13 @@
 //! from outside the project's endpoint), the NFS security groups a VpcOnly domain leaves in the
 //! VPC, DELETE_FAILED stacks, KMS key states. Each path ends with describes, not assumptions.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::time::Duration;

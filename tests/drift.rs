@@ -3,6 +3,13 @@
 //! (exit 1), refused to revert in read-only mode without a mutating call, and reverted with a
 //! drift-aware change set, checked with EC2 describes afterwards.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use serde_json::Value;

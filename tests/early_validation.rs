@@ -4,6 +4,13 @@
 //! failure read from DescribeEvents — resource, template path, AWS's reason, the fix — and
 //! nothing is created.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

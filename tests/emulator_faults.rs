@@ -2,6 +2,13 @@
 //! retried by the session's standard retry mode; dropped connections too.
 //! (Own test binary: faults are a setting of the whole emulator.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 // The two checks change emulator-wide settings, so they run one after the other in one test.

@@ -1,6 +1,13 @@
 //! The emulator's SageMaker extension through the Rust SDK over HTTP: the user profile
 //! lifecycle including ResourceInUse, apps, spaces, presigned URLs, domain retention.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use aws_sdk_sagemaker::types::{

@@ -1,5 +1,12 @@
 //! The AWS session and the read-only guard, over real HTTP against the local emulator.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use studio_tui::aws::ErrorKind;

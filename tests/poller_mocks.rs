@@ -1,6 +1,13 @@
 //! The stack event poller against exact sequences (aws-smithy-mocks): pagination, throttling,
 //! a page repeated, rollback, the stack deleted under it. No duplicated and no missed event.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use std::time::Duration;
 
 use aws_sdk_cloudformation::Client;

@@ -4,12 +4,20 @@
 //! The emulator is shared by the tests of this binary, so each test seeds its VPCs in a region
 //! of its own; us-east-1 holds the `--seed-vpcs` fixture (and us-west-2 its peer VPC).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::sync::Once;
 
 use studio_tui::aws::Session;
-use studio_tui::core::cidr::{BlockSource, Finding, Severity, find_conflicts};
+use studio_tui::core::cidr::{BlockSource, find_conflicts};
+use studio_tui::core::finding::{Finding, FindingCode, Severity};
 use studio_tui::core::params::Parameters;
 use studio_tui::ops::preflight::{self, CheckId, CheckStatus, PreflightInput, PreflightReport};
 
@@ -63,11 +71,11 @@ async fn run(session: &Session, parameters: Parameters, all_regions: bool) -> Pr
     .await
 }
 
-fn with_code<'a>(r: &'a PreflightReport, code: &str) -> Vec<&'a Finding> {
+fn with_code(r: &PreflightReport, code: FindingCode) -> Vec<&Finding> {
     r.findings.iter().filter(|f| f.code == code).collect()
 }
 
-fn codes(r: &PreflightReport) -> Vec<&'static str> {
+fn codes(r: &PreflightReport) -> Vec<FindingCode> {
     r.findings.iter().map(|f| f.code).collect()
 }
 
@@ -95,7 +103,7 @@ async fn exact_overlap_is_an_error_with_a_free_suggestion() {
         false,
     )
     .await;
-    let hits = with_code(&r, "CIDR_CONFLICT_EXACT");
+    let hits = with_code(&r, FindingCode::CidrConflictExact);
     assert_eq!(hits.len(), 1, "{:?}", codes(&r));
     assert_eq!(hits[0].severity, Severity::Error);
     assert!(
@@ -130,7 +138,7 @@ async fn planned_superset_of_an_existing_vpc() {
     )
     .await;
     assert_eq!(
-        with_code(&r, "CIDR_CONFLICT_CONTAINS").len(),
+        with_code(&r, FindingCode::CidrConflictContains).len(),
         1,
         "{:?}",
         codes(&r)
@@ -156,7 +164,7 @@ async fn planned_subset_of_an_existing_vpc() {
     )
     .await;
     assert_eq!(
-        with_code(&r, "CIDR_CONFLICT_INSIDE").len(),
+        with_code(&r, FindingCode::CidrConflictInside).len(),
         1,
         "{:?}",
         codes(&r)
@@ -180,7 +188,9 @@ async fn adjacent_blocks_do_not_conflict() {
     )
     .await;
     assert!(
-        !codes(&r).iter().any(|c| c.starts_with("CIDR_CONFLICT")),
+        !codes(&r)
+            .iter()
+            .any(|c| c.as_str().starts_with("CIDR_CONFLICT")),
         "{:?}",
         codes(&r)
     );
@@ -214,7 +224,7 @@ async fn secondary_block_conflicts() {
     let hit = r
         .findings
         .iter()
-        .find(|f| f.code == "CIDR_CONFLICT_EXACT")
+        .find(|f| f.code == FindingCode::CidrConflictExact)
         .unwrap_or_else(|| panic!("{:#?}", r.findings));
     assert!(hit.message.contains("secondary block"), "{}", hit.message);
     assert!(
@@ -250,7 +260,7 @@ async fn peer_in_another_region_conflicts() {
         BlockSource::PeeringPeer { peer_region, .. } => assert_eq!(peer_region, "us-west-2"),
         other => panic!("not a peer: {other:?}"),
     }
-    let hit = with_code(&r, "CIDR_CONFLICT_EXACT");
+    let hit = with_code(&r, FindingCode::CidrConflictExact);
     assert_eq!(hit.len(), 1, "{:?}", codes(&r));
     assert_eq!(hit[0].severity, Severity::Error);
     assert!(hit[0].message.contains("peering"), "{}", hit[0].message);
@@ -272,7 +282,7 @@ async fn transit_gateway_route_conflicts() {
         false,
     )
     .await;
-    let hit = with_code(&r, "CIDR_CONFLICT_EXACT");
+    let hit = with_code(&r, FindingCode::CidrConflictExact);
     assert_eq!(hit.len(), 1, "{:#?}", r.existing);
     assert!(
         hit[0].message.contains("transit gateway"),
@@ -307,10 +317,10 @@ async fn same_range_in_another_region_warns_only_with_all_regions() {
     );
     let local = run(&session, p.clone(), false).await;
     assert!(local.ok(), "{:#?}", local.findings);
-    assert!(!codes(&local).contains(&"CIDR_CONFLICT_EXACT"));
+    assert!(!codes(&local).contains(&FindingCode::CidrConflictExact));
 
     let all = run(&session, p, true).await;
-    let hit = with_code(&all, "CIDR_CONFLICT_EXACT");
+    let hit = with_code(&all, FindingCode::CidrConflictExact);
     assert_eq!(hit.len(), 1, "{:?}", codes(&all));
     assert_eq!(hit[0].severity, Severity::Warning);
     assert!(hit[0].message.contains("sa-east-1"), "{}", hit[0].message);
@@ -347,7 +357,7 @@ async fn existing_bucket_is_reported() {
         false,
     )
     .await;
-    let hit = with_code(&r, "BUCKET_EXISTS");
+    let hit = with_code(&r, FindingCode::BucketExists);
     assert_eq!(hit.len(), 1, "{:#?}", r.findings);
     assert!(hit[0].message.contains(&format!("{name}-data")));
     assert!(hit[0].message.contains("already exists in your account"));
@@ -403,7 +413,7 @@ async fn buckets_are_tied_to_the_stacks_resources() {
         false,
     )
     .await;
-    let buckets = with_code(&r, "BUCKET_EXISTS");
+    let buckets = with_code(&r, FindingCode::BucketExists);
     let data = buckets
         .iter()
         .find(|f| f.message.contains(&format!("{name}-data")))
@@ -434,12 +444,15 @@ async fn bad_inputs_get_specific_messages() {
     let r = run(&session, p, false).await;
     assert!(!r.ok());
     let c = codes(&r);
-    assert!(c.iter().any(|c| c.starts_with("PROJECT_NAME_")), "{c:?}");
-    let missing = with_code(&r, "CIDR_MISSING_PREFIX");
+    assert!(
+        c.iter().any(|c| c.as_str().starts_with("PROJECT_NAME_")),
+        "{c:?}"
+    );
+    let missing = with_code(&r, FindingCode::CidrMissingPrefix);
     assert_eq!(missing.len(), 1, "{c:?}");
     assert!(missing[0].message.contains("10.2.0.0 has no prefix length"));
-    assert!(c.contains(&"AZ_NOT_IN_REGION"), "{c:?}");
-    let az = with_code(&r, "AZ_NOT_IN_REGION");
+    assert!(c.contains(&FindingCode::AzNotInRegion), "{c:?}");
+    let az = with_code(&r, FindingCode::AzNotInRegion);
     assert!(az[0].message.contains("eu-central-2z"));
     assert!(az[0].fix.contains("eu-central-2a"), "{}", az[0].fix);
     // an invalid name is not looked up: no bucket / export / domain checks ran
@@ -461,13 +474,16 @@ async fn stack_states_are_reported() {
         last_updated_time: None,
     };
     let f = preflight::stack_finding(&s);
-    assert_eq!(f.code, "STACK_ROLLBACK_COMPLETE");
+    assert_eq!(f.code, FindingCode::StackRollbackComplete);
     assert!(f.is_error());
     assert!(f.fix.contains("delete-stack --stack-name demo"));
     s.status = "CREATE_IN_PROGRESS".into();
-    assert_eq!(preflight::stack_finding(&s).code, "STACK_IN_PROGRESS");
+    assert_eq!(
+        preflight::stack_finding(&s).code,
+        FindingCode::StackInProgress
+    );
     s.status = "UPDATE_ROLLBACK_FAILED".into();
-    assert_eq!(preflight::stack_finding(&s).code, "STACK_FAILED");
+    assert_eq!(preflight::stack_finding(&s).code, FindingCode::StackFailed);
     s.status = "CREATE_COMPLETE".into();
     assert_eq!(preflight::stack_finding(&s).severity, Severity::Info);
 }
@@ -494,7 +510,7 @@ async fn existing_stack_in_the_emulator_is_found() {
     let hit = r
         .findings
         .iter()
-        .find(|f| f.code.starts_with("STACK_"))
+        .find(|f| f.code.as_str().starts_with("STACK_"))
         .unwrap_or_else(|| panic!("{:#?}", r.findings));
     assert!(hit.message.contains(&name), "{}", hit.message);
 }
@@ -511,7 +527,7 @@ async fn preflight_is_read_only() {
     )
     .await;
     assert!(
-        !codes(&r).contains(&"CHECK_FAILED"),
+        !codes(&r).contains(&FindingCode::CheckFailed),
         "a check was refused in read-only mode: {:#?}",
         r.findings
     );
@@ -807,7 +823,7 @@ async fn the_zone_must_offer_every_endpoint_service_of_the_stack() {
     );
     chosen.availability_zone = Some(format!("{region}a"));
     let r = run(&session, chosen, false).await;
-    let lacks = with_code(&r, "AZ_LACKS_SERVICE");
+    let lacks = with_code(&r, FindingCode::AzLacksService);
     assert_eq!(lacks.len(), 1, "{:?}", codes(&r));
     assert!(lacks[0].message.contains(&metrics), "{}", lacks[0].message);
     assert!(
@@ -832,11 +848,11 @@ async fn the_zone_must_offer_every_endpoint_service_of_the_stack() {
     );
     let r = run(&session, free, false).await;
     assert!(
-        with_code(&r, "AZ_LACKS_SERVICE").is_empty(),
+        with_code(&r, FindingCode::AzLacksService).is_empty(),
         "{:?}",
         codes(&r)
     );
-    let picked = with_code(&r, "AZ_DEFAULT");
+    let picked = with_code(&r, FindingCode::AzDefault);
     assert_eq!(picked.len(), 1, "{:?}", codes(&r));
     assert_eq!(r.zone.as_deref(), Some(format!("{region}b").as_str()));
 
@@ -853,7 +869,7 @@ async fn the_zone_must_offer_every_endpoint_service_of_the_stack() {
         ["10.77.1.0/24", "10.77.2.0/24", "10.77.3.0/24"],
     );
     let r = run(&session, free, false).await;
-    let missing = with_code(&r, "ENDPOINT_SERVICE_MISSING");
+    let missing = with_code(&r, FindingCode::EndpointServiceMissing);
     assert_eq!(missing.len(), 1, "{:?}", codes(&r));
     assert!(missing[0].message.contains(&metrics));
 }
@@ -877,7 +893,7 @@ async fn a_shared_transit_gateway_is_reported_as_not_checked() {
         ["10.9.1.0/24", "10.9.2.0/24", "10.9.3.0/24"],
     );
     let r = run(&session, p, false).await;
-    let warn = with_code(&r, "TGW_SHARED_NOT_CHECKED");
+    let warn = with_code(&r, FindingCode::TgwSharedNotChecked);
     assert_eq!(warn.len(), 1, "{:?}", codes(&r));
     assert_eq!(warn[0].severity, Severity::Warning);
     assert!(

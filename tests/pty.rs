@@ -8,6 +8,13 @@
 //! deployment that is still running, so they use a second emulator started at a pace where a
 //! deploy takes minutes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::io::{Read, Write};
@@ -220,6 +227,10 @@ impl Term {
     }
 
     /// The pty's local modes (ICANON, ECHO, ...), as the program left them.
+    #[allow(
+        unsafe_code,
+        reason = "tcgetattr has no safe wrapper in the test's dependencies"
+    )]
     fn local_modes(&self) -> libc::tcflag_t {
         let fd = self.master.as_raw_fd().expect("pty master fd");
         let mut t = std::mem::MaybeUninit::<libc::termios>::uninit();

@@ -1,6 +1,13 @@
 //! `studio-tui sandbox` and `--sandbox`, run as a user would: start, print how to use it, serve
 //! seeded VPCs, stop cleanly on SIGTERM with no process left; a clear error without python3.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};
@@ -22,6 +29,10 @@ fn port_open(endpoint: &str) -> bool {
 }
 
 #[test]
+#[allow(
+    unsafe_code,
+    reason = "std's Child::kill only sends SIGKILL; this is SIGTERM"
+)]
 fn sandbox_serves_seeded_vpcs_and_stops_cleanly_on_sigterm() {
     // make sure the shared venv exists before timing anything
     let _ = common::emulator();
@@ -74,6 +85,7 @@ fn sandbox_serves_seeded_vpcs_and_stops_cleanly_on_sigterm() {
     assert!(cidrs.contains(&"10.2.0.0/16".to_string()), "{cidrs:?}");
 
     // SIGTERM: studio-tui stops the emulator and exits 0; nothing listens any more
+    // SAFETY: kill(2) with the pid of the child this test spawned and has not reaped.
     unsafe {
         libc::kill(child.id() as i32, libc::SIGTERM);
     }

@@ -1,5 +1,12 @@
 //! Studio domain, user profiles and teardown, over real HTTP against the local emulator.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::time::Duration;

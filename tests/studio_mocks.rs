@@ -2,6 +2,13 @@
 //! order: a call out of sequence panics the test). App deletion waits for `Deleted`, retries a
 //! deletion that `Failed` (bounded), and never deletes the owner while an app is still there.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use std::time::Duration;
 
 use aws_sdk_sagemaker::Client;

@@ -3,6 +3,13 @@
 //! groups lose their rules (they reference each other), and only then are they deleted. A group
 //! of another live domain is never touched.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use std::time::Duration;
 
 use aws_sdk_ec2::Client;

@@ -3,6 +3,13 @@
 //! log), the CLI exports through the real binary; and snapshots of the view at several
 //! terminal sizes and states.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{draw, key, reply};

@@ -1,6 +1,13 @@
 //! Snapshots of the deploy wizard (parameter form, review, live deployment, recovery) on a
 //! TestBackend, with the app driven headless by actions and a frozen clock.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 

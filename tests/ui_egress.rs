@@ -2,6 +2,13 @@
 //! drifted and when; `f` opens the blocked-egress screen, space selects, `a` plans a change set
 //! that adds the selected domains (the same review as any deploy); read-only refuses `a`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{draw, key, reply};

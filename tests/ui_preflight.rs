@@ -1,6 +1,13 @@
 //! Snapshots of the preflight step on a TestBackend: running, passed, conflicts with a
 //! suggestion (and `s` applying it), a narrow terminal; driven headless by actions.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{draw, key, reply};
@@ -10,7 +17,8 @@ use std::time::Duration;
 use crossterm::event::KeyCode;
 
 use studio_tui::aws::{self, Identity, SessionOptions};
-use studio_tui::core::cidr::{BlockSource, ExistingBlock, Finding, NetworkPlan, Severity};
+use studio_tui::core::cidr::{BlockSource, ExistingBlock, NetworkPlan};
+use studio_tui::core::finding::{Finding, FindingCode, Severity};
 use studio_tui::ops::preflight::{
     CheckId, CheckResult, CheckStatus, PreflightMsg, PreflightReport,
 };
@@ -153,7 +161,7 @@ async fn passed() {
         region: "eu-west-1".into(),
         findings: vec![Finding::new(
             Severity::Info,
-            "AZ_DEFAULT",
+            FindingCode::AzDefault,
             "no zone chosen: the subnets go in eu-west-1a, the region's first",
             "nothing to do",
             None,
@@ -183,14 +191,14 @@ fn conflict_report(app: &App) -> PreflightReport {
         findings: vec![
             Finding::new(
                 Severity::Error,
-                "CIDR_CONFLICT_EXACT",
+                FindingCode::CidrConflictExact,
                 "10.2.0.0/16 is the same block as 10.2.0.0/16, the primary block of vpc-0a1 (legacy-analytics) in eu-west-1; the stack's VPC must not overlap a network in its region",
                 "choose a VPC CIDR that overlaps nothing (studio-tui can suggest a free one)",
                 None,
             ),
             Finding::new(
                 Severity::Info,
-                "CIDR_FREE_RANGE",
+                FindingCode::CidrFreeRange,
                 "10.1.0.0/16 is the nearest free /16",
                 "use it with --vpc-cidr 10.1.0.0/16 --firewall-subnet-cidr 10.1.1.0/24 --nat-subnet-cidr 10.1.2.0/24 --studio-subnet-cidr 10.1.3.0/24",
                 None,
@@ -300,7 +308,7 @@ async fn next_opens_the_form_with_the_suggestion_and_back_checks_again() {
 
 #[tokio::test]
 async fn config_file_values_prefill_preflight_and_the_form() {
-    use studio_tui::core::params::Field;
+    use studio_tui::core::field::Field;
     use studio_tui::ops::params::ConfigFile;
     let config = ConfigFile {
         overrides: vec![

@@ -1,6 +1,13 @@
 //! Snapshots of the wizard's shell on a TestBackend: header, help overlay, the
 //! missing-credentials message, a narrow terminal; and the app driven headless by actions.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{draw, key, reply};

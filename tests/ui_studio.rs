@@ -1,6 +1,13 @@
 //! Snapshots of the Studio step (domain + users progress) and the day-2 users screen, and the
 //! users screen driven headless by keys: add with validation, typed removal, read-only.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{draw, key, reply};

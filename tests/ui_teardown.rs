@@ -2,6 +2,13 @@
 //! choice, the typed confirmation that starts the same operation as `destroy`, the measured
 //! report, and read-only mode showing the plan without any way to delete.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use common::{draw, key, reply};

@@ -2,6 +2,13 @@
 //! preflight, deploy, domain, users; a rerun that makes no mutating call; day-2 users; destroy
 //! with nothing left behind.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use serde_json::Value;

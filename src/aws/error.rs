@@ -92,6 +92,30 @@ impl AwsError {
         self
     }
 
+    /// One-line summary for a heading: the kind of failure in words, shared by the wizard and
+    /// the line output.
+    pub fn headline(&self) -> String {
+        use ErrorKind::*;
+        // studio-tui's own refusals (decided before any change) are not failed AWS calls.
+        if self.operation == "studio-tui" && self.kind == Validation {
+            return "Stopped before changing anything".into();
+        }
+        match self.kind {
+            NoCredentials => "No AWS credentials found".into(),
+            SsoExpired => "Your SSO session has expired".into(),
+            BadCredentials => "The credentials were rejected".into(),
+            ClockSkew => "This machine's clock is off".into(),
+            NoRegion => "No AWS region is set".into(),
+            UnknownRegion => "Unknown region".into(),
+            UnknownProfile => "Unknown profile".into(),
+            Unreachable => "AWS could not be reached".into(),
+            Throttled => "AWS is throttling requests".into(),
+            AccessDenied => "Access denied".into(),
+            ReadOnly => "Disabled in read-only mode".into(),
+            NotFound | Validation | Other => "AWS call failed".into(),
+        }
+    }
+
     /// Is it worth retrying later (throttling, network)?
     pub fn is_transient(&self) -> bool {
         matches!(self.kind, ErrorKind::Throttled | ErrorKind::Unreachable)

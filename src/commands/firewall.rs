@@ -9,7 +9,7 @@ use crate::core::egress::parse_duration_ms;
 use crate::exit;
 use crate::ops::egress;
 
-use crate::core::progress::utc_time as time;
+use crate::core::clock::utc_time as time;
 
 pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Result<i32> {
     match cmd {

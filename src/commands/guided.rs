@@ -7,7 +7,8 @@ use std::io::IsTerminal;
 use inquire::validator::Validation;
 use inquire::{InquireError, Text};
 
-use crate::core::params::{Field, Parameters, parse_user_list};
+use crate::core::field::Field;
+use crate::core::params::{Parameters, parse_user_list};
 use crate::exit;
 use crate::ops::studio::validate_user_names;
 

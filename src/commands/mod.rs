@@ -17,7 +17,7 @@ use crate::aws::Session;
 use crate::aws::stacks::is_security_relevant;
 use crate::cli::{DeployArgs, EventsArgs, OutputMode, ProjectArgs, TopologyArgs, TopologyFormat};
 use crate::config::Paths;
-use crate::core::cidr::{Finding, Severity};
+use crate::core::finding::{Finding, Severity};
 use crate::core::params::Parameters;
 use crate::core::progress::{StackEvent, Tracker, render_timeline};
 use crate::exit;
@@ -62,7 +62,7 @@ impl CommandContext {
         if let Some((_, name)) = self.config.as_ref().and_then(|c| {
             c.overrides
                 .iter()
-                .find(|(f, _)| *f == crate::core::params::Field::ProjectName)
+                .find(|(f, _)| *f == crate::core::field::Field::ProjectName)
         }) {
             return name.clone();
         }
@@ -98,19 +98,11 @@ fn print_findings(findings: &[Finding]) {
     }
 }
 
-fn hms(ms: i64) -> String {
-    aws_smithy_types::DateTime::from_millis(ms)
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .ok()
-        .and_then(|s| s.get(11..19).map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// One line per event, CDK-events style.
 pub fn event_line(e: &StackEvent) -> String {
     let mut line = format!(
         "{}  {:<28} {:<40} {}",
-        hms(e.timestamp_ms),
+        crate::core::clock::hms(e.timestamp_ms),
         e.status,
         e.resource_type,
         e.logical_id
@@ -664,11 +656,7 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
         if ctx.mode == OutputMode::Json {
             println!("{}", serde_json::to_string_pretty(&rows)?);
         } else {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or_default();
-            for line in render_timeline(&rows, 60, now) {
+            for line in render_timeline(&rows, 60, crate::core::clock::now_ms()) {
                 println!("{line}");
             }
         }

@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 
 use super::{CommandContext, answers, deploy_with, save_answers};
 use crate::cli::{DeployArgs, OutputMode, UpArgs};
+use crate::core::finding::FindingCode;
 use crate::exit;
 use crate::ops::preflight::{self, PreflightInput};
 use crate::ops::studio::{self, SetUp, UserResult};
@@ -14,7 +15,7 @@ use crate::plain;
 
 /// Preflight findings `up` does not stop for: the stack's own state is handled by the deploy
 /// step (an update, or following an operation already running).
-const HANDLED_BY_DEPLOY: &[&str] = &["STACK_EXISTS", "STACK_IN_PROGRESS"];
+const HANDLED_BY_DEPLOY: &[FindingCode] = &[FindingCode::StackExists, FindingCode::StackInProgress];
 
 pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     let mode = ctx.mode;

@@ -106,8 +106,9 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
             UsersCommand::Remove { .. } => Some("removing users"),
             UsersCommand::Url { .. } => Some("creating a sign-in URL"),
         };
-        if let Some(what) = what {
-            let e = studio::refuse_read_only(session, what).unwrap_err();
+        if let Some(what) = what
+            && let Err(e) = studio::refuse_read_only(session, what)
+        {
             return fail(mode, &e);
         }
     }

@@ -16,7 +16,8 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 
-use crate::core::params::Field;
+use crate::core::field::Field;
+use crate::core::finding::{Finding, FindingCode, Severity};
 
 /// Smallest prefix length (largest block) AWS accepts for a VPC or subnet.
 pub const MIN_PREFIX: u8 = 16;
@@ -106,15 +107,15 @@ pub enum CidrError {
 
 impl CidrError {
     /// Stable machine-readable code, the same as a [`Finding::code`].
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> FindingCode {
         match self {
-            Self::Empty => "CIDR_EMPTY",
-            Self::MissingPrefix { .. } => "CIDR_MISSING_PREFIX",
-            Self::NotCidr { .. } => "CIDR_NOT_A_CIDR",
-            Self::Ipv6 { .. } => "CIDR_IPV6",
-            Self::BadPrefix { .. } => "CIDR_BAD_PREFIX",
-            Self::PrefixOutOfRange { .. } => "CIDR_PREFIX_OUT_OF_RANGE",
-            Self::HostBitsSet { .. } => "CIDR_HOST_BITS_SET",
+            Self::Empty => FindingCode::CidrEmpty,
+            Self::MissingPrefix { .. } => FindingCode::CidrMissingPrefix,
+            Self::NotCidr { .. } => FindingCode::CidrNotACidr,
+            Self::Ipv6 { .. } => FindingCode::CidrIpv6,
+            Self::BadPrefix { .. } => FindingCode::CidrBadPrefix,
+            Self::PrefixOutOfRange { .. } => FindingCode::CidrPrefixOutOfRange,
+            Self::HostBitsSet { .. } => FindingCode::CidrHostBitsSet,
         }
     }
 
@@ -253,64 +254,8 @@ pub fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
     a0 <= b1 && b0 <= a1
 }
 
-/// How bad a [`Finding`] is. Ordered most severe first so sorting puts errors
-/// at the top.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The deploy would fail or the environment would not work.
-    Error,
-    /// It would deploy, but something is likely to bite later.
-    Warning,
-    /// Worth knowing; nothing to fix.
-    Info,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Info => "info",
-        })
-    }
-}
-
-/// One result of a check: shared by CIDR planning and parameter validation so
-/// preflight, the form and `--json` output all report the same shape.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// How bad it is.
-    pub severity: Severity,
-    /// Stable code for scripts and tests, e.g. `CIDR_SUBNETS_OVERLAP`.
-    pub code: &'static str,
-    /// What is wrong, one clause without a trailing period.
-    pub message: String,
-    /// How to fix it, one clause.
-    pub fix: String,
-    /// The parameter the finding belongs to, so a form can show it under
-    /// that field; `None` for findings about the whole set.
-    pub field: Option<Field>,
-}
-
+/// Parse errors as findings: the form and preflight show them like any other check.
 impl Finding {
-    /// Builds a finding; `field` says which form field should show it.
-    pub fn new(
-        severity: Severity,
-        code: &'static str,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-        field: Option<Field>,
-    ) -> Self {
-        Self {
-            severity,
-            code,
-            message: message.into(),
-            fix: fix.into(),
-            field,
-        }
-    }
-
     /// Turns a parse error into an error finding for `field`.
     pub fn from_cidr_error(err: &CidrError, field: Field) -> Self {
         Self::new(
@@ -320,17 +265,6 @@ impl Finding {
             err.fix(),
             Some(field),
         )
-    }
-
-    /// True for [`Severity::Error`].
-    pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
-    }
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}; {}", self.message, self.fix)
     }
 }
 
@@ -417,7 +351,7 @@ fn check_vpc_range(vpc: &Ipv4Net, out: &mut Vec<Finding>) {
     if let Some(refused) = AWS_REFUSED.iter().find(|r| overlaps(r, &vpc_t)) {
         out.push(Finding::new(
             Severity::Error,
-            "CIDR_RESERVED_RANGE",
+            FindingCode::CidrReservedRange,
             format!("{vpc_t} overlaps {refused}, a range AWS refuses for VPCs"),
             "use a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
             f,
@@ -425,7 +359,7 @@ fn check_vpc_range(vpc: &Ipv4Net, out: &mut Vec<Finding>) {
     } else if overlaps(&CGNAT, &vpc_t) {
         out.push(Finding::new(
             Severity::Warning,
-            "CIDR_CGNAT",
+            FindingCode::CidrCgnat,
             format!(
                 "{vpc_t} is in 100.64.0.0/10, the carrier-grade NAT range, which often clashes with ISP and corporate networks"
             ),
@@ -435,7 +369,7 @@ fn check_vpc_range(vpc: &Ipv4Net, out: &mut Vec<Finding>) {
     } else if !RFC1918.iter().any(|r| r.contains(&vpc_t)) {
         out.push(Finding::new(
             Severity::Warning,
-            "CIDR_NOT_RFC1918",
+            FindingCode::CidrNotRfc1918,
             format!(
                 "{vpc_t} is not a private (RFC 1918) range; AWS allows it, but hosts on the internet with these addresses become unreachable from the VPC"
             ),
@@ -465,7 +399,7 @@ pub fn validate_plan(plan: &NetworkPlan, users: u32, interface_endpoints: u32) -
         if !vpc.contains(&subnet) {
             out.push(Finding::new(
                 Severity::Error,
-                "CIDR_SUBNET_OUTSIDE_VPC",
+                FindingCode::CidrSubnetOutsideVpc,
                 format!(
                     "the {} {subnet} is not inside the VPC {vpc} ({} to {})",
                     field.noun(),
@@ -487,7 +421,7 @@ pub fn validate_plan(plan: &NetworkPlan, users: u32, interface_endpoints: u32) -
                 };
                 out.push(Finding::new(
                     Severity::Error,
-                    "CIDR_SUBNETS_OVERLAP",
+                    FindingCode::CidrSubnetsOverlap,
                     format!("the {} {a} and the {} {b} {how}", fa.noun(), fb.noun()),
                     format!(
                         "give the {} its own block that does not share addresses with {a}",
@@ -516,7 +450,7 @@ pub fn validate_plan(plan: &NetworkPlan, users: u32, interface_endpoints: u32) -
     if usable < minimum {
         out.push(Finding::new(
             Severity::Error,
-            "CIDR_STUDIO_SUBNET_TOO_SMALL",
+            FindingCode::CidrStudioSubnetTooSmall,
             format!(
                 "the Studio subnet {studio} has {usable} usable addresses, but {users} users need at least {minimum} ({MIN_IPS_PER_USER} per user plus {interface_endpoints} for interface endpoints)"
             ),
@@ -526,7 +460,7 @@ pub fn validate_plan(plan: &NetworkPlan, users: u32, interface_endpoints: u32) -
     } else if usable < recommended {
         out.push(Finding::new(
             Severity::Warning,
-            "CIDR_STUDIO_SUBNET_TIGHT",
+            FindingCode::CidrStudioSubnetTight,
             format!(
                 "the Studio subnet {studio} has {usable} usable addresses, fewer than the {recommended} recommended for {users} users ({RECOMMENDED_IPS_PER_USER} per user plus {interface_endpoints} for interface endpoints)"
             ),
@@ -537,7 +471,7 @@ pub fn validate_plan(plan: &NetworkPlan, users: u32, interface_endpoints: u32) -
         let room = (usable - endpoints) / u64::from(RECOMMENDED_IPS_PER_USER);
         out.push(Finding::new(
             Severity::Info,
-            "CIDR_STUDIO_CAPACITY",
+            FindingCode::CidrStudioCapacity,
             format!(
                 "the Studio subnet {studio} has {usable} usable addresses: room for about {room} users at {RECOMMENDED_IPS_PER_USER} IPs each after {interface_endpoints} interface endpoints"
             ),
@@ -665,11 +599,11 @@ pub struct Conflict {
 
 impl Conflict {
     /// Stable code, e.g. `CIDR_CONFLICT_EXACT`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> FindingCode {
         match self.kind {
-            ConflictKind::Exact => "CIDR_CONFLICT_EXACT",
-            ConflictKind::PlannedContainsExisting => "CIDR_CONFLICT_CONTAINS",
-            ConflictKind::PlannedInsideExisting => "CIDR_CONFLICT_INSIDE",
+            ConflictKind::Exact => FindingCode::CidrConflictExact,
+            ConflictKind::PlannedContainsExisting => FindingCode::CidrConflictContains,
+            ConflictKind::PlannedInsideExisting => FindingCode::CidrConflictInside,
         }
     }
 
@@ -874,7 +808,7 @@ mod tests {
         }
     }
 
-    fn codes(findings: &[Finding]) -> Vec<&'static str> {
+    fn codes(findings: &[Finding]) -> Vec<FindingCode> {
         findings.iter().map(|f| f.code).collect()
     }
 
@@ -899,7 +833,7 @@ mod tests {
     #[test]
     fn missing_prefix_suggests_one() {
         let e = parse_cidr("10.2.0.0").unwrap_err();
-        assert_eq!(e.code(), "CIDR_MISSING_PREFIX");
+        assert_eq!(e.code(), FindingCode::CidrMissingPrefix);
         assert_eq!(
             e.to_string(),
             "10.2.0.0 has no prefix length; add a prefix length from /16 to /28, e.g. 10.2.0.0/24"
@@ -910,7 +844,7 @@ mod tests {
     fn garbage_is_not_a_cidr() {
         for bad in ["hello", "10.2.0/16", "10.2.0.256/16", "010.2.0.0/16", "/16"] {
             let e = parse_cidr(bad).unwrap_err();
-            assert_eq!(e.code(), "CIDR_NOT_A_CIDR", "{bad}");
+            assert_eq!(e.code(), FindingCode::CidrNotACidr, "{bad}");
             assert!(e.to_string().contains("like 10.2.0.0/16"), "{e}");
         }
     }
@@ -918,7 +852,7 @@ mod tests {
     #[test]
     fn ipv6_is_rejected() {
         let e = parse_cidr("2001:db8::/32").unwrap_err();
-        assert_eq!(e.code(), "CIDR_IPV6");
+        assert_eq!(e.code(), FindingCode::CidrIpv6);
         assert_eq!(
             e.to_string(),
             "IPv6 is not supported; give an IPv4 block like 10.2.0.0/16"
@@ -929,7 +863,7 @@ mod tests {
     fn bad_prefix_is_rejected() {
         for bad in ["10.2.0.0/33", "10.2.0.0/x", "10.2.0.0/", "10.2.0.0/+16"] {
             let e = parse_cidr(bad).unwrap_err();
-            assert_eq!(e.code(), "CIDR_BAD_PREFIX", "{bad}");
+            assert_eq!(e.code(), FindingCode::CidrBadPrefix, "{bad}");
         }
         assert_eq!(
             parse_cidr("10.2.0.0/33").unwrap_err().to_string(),
@@ -956,7 +890,7 @@ mod tests {
     #[test]
     fn slash_15_and_29_are_rejected_with_the_limit() {
         let e = parse_cidr("10.0.0.0/15").unwrap_err();
-        assert_eq!(e.code(), "CIDR_PREFIX_OUT_OF_RANGE");
+        assert_eq!(e.code(), FindingCode::CidrPrefixOutOfRange);
         assert_eq!(
             e.to_string(),
             "10.0.0.0/15 is larger than /16, the biggest block AWS allows for a VPC or subnet; use a prefix length from /16 to /28"
@@ -969,7 +903,7 @@ mod tests {
         // The range check comes before host bits: fixing host bits alone would not help.
         assert_eq!(
             parse_cidr("10.2.1.5/29").unwrap_err().code(),
-            "CIDR_PREFIX_OUT_OF_RANGE"
+            FindingCode::CidrPrefixOutOfRange
         );
     }
 
@@ -986,7 +920,7 @@ mod tests {
     #[test]
     fn seed_plan_is_valid_with_capacity_info() {
         let f = validate_plan(&seed_plan(), 10, DEFAULT_INTERFACE_ENDPOINTS);
-        assert_eq!(codes(&f), ["CIDR_STUDIO_CAPACITY"]);
+        assert_eq!(codes(&f), [FindingCode::CidrStudioCapacity]);
         assert_eq!(
             f[0].message,
             "the Studio subnet 10.2.3.0/24 has 251 usable addresses: room for about 59 users at 4 IPs each after 12 interface endpoints"
@@ -1007,7 +941,7 @@ mod tests {
         let f = validate_plan(&p, 1, 12);
         let hit = f
             .iter()
-            .find(|f| f.code == "CIDR_SUBNET_OUTSIDE_VPC")
+            .find(|f| f.code == FindingCode::CidrSubnetOutsideVpc)
             .expect("finding");
         assert_eq!(hit.severity, Severity::Error);
         assert_eq!(hit.field, Some(Field::NatSubnetCidr));
@@ -1024,7 +958,7 @@ mod tests {
         let f = validate_plan(&p, 1, 12);
         let hits: Vec<_> = f
             .iter()
-            .filter(|f| f.code == "CIDR_SUBNETS_OVERLAP")
+            .filter(|f| f.code == FindingCode::CidrSubnetsOverlap)
             .collect();
         assert_eq!(hits.len(), 2);
         assert!(
@@ -1047,7 +981,7 @@ mod tests {
         p.firewall_subnet = net("10.2.0.0/28");
         p.nat_subnet = net("10.2.0.16/28");
         let f = validate_plan(&p, 1, 12);
-        assert!(!codes(&f).contains(&"CIDR_SUBNETS_OVERLAP"));
+        assert!(!codes(&f).contains(&FindingCode::CidrSubnetsOverlap));
     }
 
     #[test]
@@ -1056,7 +990,7 @@ mod tests {
         p.studio_subnet = net("10.2.3.0/26"); // 59 usable
         // 12 endpoints + 20*2 = 52 fits the minimum; 12 + 80 = 92 does not fit the recommendation.
         let f = validate_plan(&p, 20, 12);
-        assert_eq!(codes(&f), ["CIDR_STUDIO_SUBNET_TIGHT"]);
+        assert_eq!(codes(&f), [FindingCode::CidrStudioSubnetTight]);
         assert_eq!(f[0].severity, Severity::Warning);
         assert!(
             f[0].fix
@@ -1066,7 +1000,7 @@ mod tests {
         );
         // 12 + 30*2 = 72 > 59.
         let f = validate_plan(&p, 30, 12);
-        assert_eq!(codes(&f), ["CIDR_STUDIO_SUBNET_TOO_SMALL"]);
+        assert_eq!(codes(&f), [FindingCode::CidrStudioSubnetTooSmall]);
         assert_eq!(
             f[0].message,
             "the Studio subnet 10.2.3.0/26 has 59 usable addresses, but 30 users need at least 72 (2 per user plus 12 for interface endpoints)"
@@ -1074,7 +1008,7 @@ mod tests {
         // Endpoints alone can overflow a /28.
         p.studio_subnet = net("10.2.3.0/28");
         let f = validate_plan(&p, 0, 12);
-        assert_eq!(codes(&f), ["CIDR_STUDIO_SUBNET_TOO_SMALL"]);
+        assert_eq!(codes(&f), [FindingCode::CidrStudioSubnetTooSmall]);
         // Beyond a /16.
         p.studio_subnet = net("10.2.0.0/16");
         p.firewall_subnet = net("10.3.0.0/28");
@@ -1090,10 +1024,10 @@ mod tests {
     fn non_private_ranges_warn_and_refused_ranges_error() {
         let moved = |vpc: &str| seed_plan().relocated(net(vpc)).expect("same prefix");
         let f = validate_plan(&moved("100.64.0.0/16"), 1, 12);
-        assert_eq!(codes(&f)[0], "CIDR_CGNAT");
+        assert_eq!(codes(&f)[0], FindingCode::CidrCgnat);
         assert_eq!(f[0].severity, Severity::Warning);
         let f = validate_plan(&moved("52.10.0.0/16"), 1, 12);
-        assert_eq!(codes(&f)[0], "CIDR_NOT_RFC1918");
+        assert_eq!(codes(&f)[0], FindingCode::CidrNotRfc1918);
         for refused in [
             "0.1.0.0/16",
             "127.0.0.0/16",
@@ -1102,12 +1036,12 @@ mod tests {
             "250.0.0.0/16",
         ] {
             let f = validate_plan(&moved(refused), 1, 12);
-            assert_eq!(codes(&f)[0], "CIDR_RESERVED_RANGE", "{refused}");
+            assert_eq!(codes(&f)[0], FindingCode::CidrReservedRange, "{refused}");
             assert!(f[0].is_error());
         }
         for private in ["10.9.0.0/16", "172.31.0.0/16", "192.168.0.0/16"] {
             let f = validate_plan(&moved(private), 1, 12);
-            assert_eq!(codes(&f), ["CIDR_STUDIO_CAPACITY"], "{private}");
+            assert_eq!(codes(&f), [FindingCode::CidrStudioCapacity], "{private}");
         }
     }
 
@@ -1121,13 +1055,13 @@ mod tests {
         let c = codes(&f);
         assert_eq!(
             c.iter()
-                .filter(|c| **c == "CIDR_PREFIX_OUT_OF_RANGE")
+                .filter(|c| **c == FindingCode::CidrPrefixOutOfRange)
                 .count(),
             2
         );
         let hb = f
             .iter()
-            .find(|f| f.code == "CIDR_HOST_BITS_SET")
+            .find(|f| f.code == FindingCode::CidrHostBitsSet)
             .expect("host bits");
         assert_eq!(hb.fix, "did you mean 10.2.2.0/24?");
         assert_eq!(hb.field, Some(Field::NatSubnetCidr));
@@ -1153,7 +1087,7 @@ mod tests {
             c[0].to_finding().message,
             "10.2.0.0/16 is the same block as 10.2.0.0/16, the primary block of vpc-0abc (prod) in us-east-1; overlapping networks cannot be peered or routed to each other"
         );
-        assert_eq!(c[0].code(), "CIDR_CONFLICT_EXACT");
+        assert_eq!(c[0].code(), FindingCode::CidrConflictExact);
     }
 
     #[test]
@@ -1428,8 +1362,8 @@ mod tests {
                     prop_assert!(moved.vpc.contains(&s));
                 }
                 // A valid layout stays valid wherever it goes (apart from range warnings).
-                let before: Vec<_> = validate_plan(&plan, 1, 0).into_iter().filter(|f| f.code == "CIDR_SUBNETS_OVERLAP" || f.code == "CIDR_SUBNET_OUTSIDE_VPC").collect();
-                let after: Vec<_> = validate_plan(&moved, 1, 0).into_iter().filter(|f| f.code == "CIDR_SUBNETS_OVERLAP" || f.code == "CIDR_SUBNET_OUTSIDE_VPC").collect();
+                let before: Vec<_> = validate_plan(&plan, 1, 0).into_iter().filter(|f| f.code == FindingCode::CidrSubnetsOverlap || f.code == FindingCode::CidrSubnetOutsideVpc).collect();
+                let after: Vec<_> = validate_plan(&moved, 1, 0).into_iter().filter(|f| f.code == FindingCode::CidrSubnetsOverlap || f.code == FindingCode::CidrSubnetOutsideVpc).collect();
                 prop_assert_eq!(before.len(), after.len());
             }
         }

@@ -1,8 +1,11 @@
 //! Pure logic: no I/O, no async. Everything above uses it; it uses nothing above.
 
 pub mod cidr;
+pub mod clock;
 pub mod egress;
 pub mod fence;
+pub mod field;
+pub mod finding;
 pub mod params;
 pub mod progress;
 pub mod retention;

@@ -21,7 +21,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::cidr::{self, DEFAULT_INTERFACE_ENDPOINTS, Finding, NetworkPlan, Severity};
+use crate::core::cidr::{self, DEFAULT_INTERFACE_ENDPOINTS, NetworkPlan};
+use crate::core::field::Field;
+use crate::core::finding::{Finding, FindingCode, Severity};
 
 /// Shortest project name accepted: long enough to be recognisable in a
 /// globally shared bucket namespace.
@@ -37,151 +39,13 @@ pub const DOMAIN_MAX: usize = 253;
 /// Longest DNS label.
 pub const LABEL_MAX: usize = 63;
 
-/// The template's parameter names, in [`Field::ALL`] order. The tool sends
-/// exactly these, so a test can check each exists in the template (upstream
-/// once sent a misspelt name and the default was silently used).
-pub const PARAMETER_NAMES: [&str; 7] = [
-    "ProjectName",
-    "VpcCIDR",
-    "FirewallSubnetCIDR",
-    "NATGatewaySubnetCIDR",
-    "SageMakerStudioSubnetCIDR",
-    "AllowedDomains",
-    "AvailabilityZone",
-];
-
-/// One user-editable parameter: lets a form put each error under its field
-/// and lets messages name the field the same way everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    /// `ProjectName`.
-    ProjectName,
-    /// `VpcCIDR`.
-    VpcCidr,
-    /// `FirewallSubnetCIDR`.
-    FirewallSubnetCidr,
-    /// `NATGatewaySubnetCIDR`.
-    NatSubnetCidr,
-    /// `SageMakerStudioSubnetCIDR`.
-    StudioSubnetCidr,
-    /// `AllowedDomains`.
-    AllowedDomains,
-    /// `AvailabilityZone`.
-    AvailabilityZone,
-}
-
-impl Field {
-    /// Every field, in form and template order.
-    pub const ALL: [Field; 7] = [
-        Field::ProjectName,
-        Field::VpcCidr,
-        Field::FirewallSubnetCidr,
-        Field::NatSubnetCidr,
-        Field::StudioSubnetCidr,
-        Field::AllowedDomains,
-        Field::AvailabilityZone,
-    ];
-
-    /// Short label for a form row or a table header.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ProjectName => "Project name",
-            Self::VpcCidr => "VPC CIDR",
-            Self::FirewallSubnetCidr => "Firewall subnet",
-            Self::NatSubnetCidr => "NAT gateway subnet",
-            Self::StudioSubnetCidr => "Studio subnet",
-            Self::AllowedDomains => "Allowed domains",
-            Self::AvailabilityZone => "Availability zone",
-        }
-    }
-
-    /// The field named inside a sentence ("the firewall subnet ...").
-    pub fn noun(self) -> &'static str {
-        match self {
-            Self::ProjectName => "project name",
-            Self::VpcCidr => "VPC",
-            Self::FirewallSubnetCidr => "firewall subnet",
-            Self::NatSubnetCidr => "NAT gateway subnet",
-            Self::StudioSubnetCidr => "Studio subnet",
-            Self::AllowedDomains => "allowed domains",
-            Self::AvailabilityZone => "availability zone",
-        }
-    }
-
-    /// The CloudFormation parameter this field is sent as.
-    pub fn cfn_name(self) -> &'static str {
-        PARAMETER_NAMES[self as usize]
-    }
-
-    /// The key in the config file (same as the serde key of [`Parameters`]).
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::ProjectName => "project_name",
-            Self::VpcCidr => "vpc_cidr",
-            Self::FirewallSubnetCidr => "firewall_subnet_cidr",
-            Self::NatSubnetCidr => "nat_subnet_cidr",
-            Self::StudioSubnetCidr => "studio_subnet_cidr",
-            Self::AllowedDomains => "allowed_domains",
-            Self::AvailabilityZone => "availability_zone",
-        }
-    }
-
-    /// The field sent as CloudFormation parameter `name`, if any.
-    pub fn from_cfn_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.cfn_name() == name)
-    }
-
-    /// One or two sentences of help for the form and `--help`-style output.
-    pub fn help(self) -> &'static str {
-        match self {
-            Self::ProjectName => {
-                "Prefix of every resource name: buckets <name>-data and <name>-models, role \
-                 <name>-notebook-role, KMS alias, stack and Studio domain. 3-50 lowercase letters, \
-                 digits and hyphens, starting with a letter. Bucket names are global, so pick one \
-                 unique to you."
-            }
-            Self::VpcCidr => {
-                "Address block of the new VPC, /16 to /28. Pick a private range (10/8, 172.16/12, \
-                 192.168/16) that overlaps no network you may peer or route to."
-            }
-            Self::FirewallSubnetCidr => {
-                "Subnet inside the VPC for the Network Firewall endpoint. A /28 is enough."
-            }
-            Self::NatSubnetCidr => {
-                "Subnet inside the VPC for the NAT gateway; its traffic to and from the internet \
-                 goes through the firewall. A /28 is enough."
-            }
-            Self::StudioSubnetCidr => {
-                "Private subnet inside the VPC for Studio apps and the interface endpoints: plan \
-                 2-4 addresses per user plus one per endpoint; AWS keeps 5 addresses per subnet."
-            }
-            Self::AllowedDomains => {
-                "Domains notebooks may reach through the firewall (TLS SNI and HTTP Host). \
-                 .example.com matches example.com and all its subdomains; example.com matches only \
-                 that host. Keep .amazonaws.com: IAM has no VPC endpoint."
-            }
-            Self::AvailabilityZone => {
-                "Zone for all three subnets, e.g. us-east-1a; Network Firewall and SageMaker must \
-                 both be offered there. Leave empty to let the template choose."
-            }
-        }
-    }
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
 /// Why one value was rejected: a stable code, what is wrong (naming the
 /// offending character and its 1-based position where there is one) and how
 /// to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// Stable code, e.g. `PROJECT_NAME_BAD_CHAR`.
-    pub code: &'static str,
+    pub code: FindingCode,
     /// What is wrong, one clause without a trailing period.
     pub message: String,
     /// How to fix it, one clause.
@@ -192,7 +56,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(code: &'static str, message: String, fix: String) -> Self {
+    fn new(code: FindingCode, message: String, fix: String) -> Self {
         Self {
             code,
             message,
@@ -240,10 +104,10 @@ fn show_char(c: char) -> String {
 /// module docs for the derivation), so a deploy never fails half-way on a
 /// name AWS refuses.
 pub fn validate_project_name(name: &str) -> Result<(), FieldError> {
-    const CODE_CHAR: &str = "PROJECT_NAME_BAD_CHAR";
+    const CODE_CHAR: FindingCode = FindingCode::ProjectNameBadChar;
     if name.is_empty() {
         return Err(FieldError::new(
-            "PROJECT_NAME_EMPTY",
+            FindingCode::ProjectNameEmpty,
             "the project name is empty".into(),
             "enter a name like sagemaker-studio-vpc".into(),
         ));
@@ -255,7 +119,7 @@ pub fn validate_project_name(name: &str) -> Result<(), FieldError> {
         let pos = i + 1;
         let err = if c.is_ascii_uppercase() {
             FieldError::new(
-                "PROJECT_NAME_UPPERCASE",
+                FindingCode::ProjectNameUppercase,
                 format!(
                     "`{name}` has an uppercase {} at position {pos}; S3 bucket names must be lowercase",
                     show_char(c)
@@ -288,7 +152,7 @@ pub fn validate_project_name(name: &str) -> Result<(), FieldError> {
     }
     if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
         return Err(FieldError::new(
-            "PROJECT_NAME_BAD_START",
+            FindingCode::ProjectNameBadStart,
             format!(
                 "`{name}` starts with `{}`; CloudFormation stack names must start with a letter",
                 &name[..1]
@@ -302,7 +166,7 @@ pub fn validate_project_name(name: &str) -> Result<(), FieldError> {
     }
     if name.ends_with('-') {
         return Err(FieldError::new(
-            "PROJECT_NAME_BAD_END",
+            FindingCode::ProjectNameBadEnd,
             format!("`{name}` ends with a hyphen; S3 bucket and SageMaker domain names must end with a letter or digit"),
             format!("use `{}`", name.trim_end_matches('-')),
         )
@@ -311,7 +175,7 @@ pub fn validate_project_name(name: &str) -> Result<(), FieldError> {
     let len = name.len();
     if len < PROJECT_NAME_MIN {
         return Err(FieldError::new(
-            "PROJECT_NAME_TOO_SHORT",
+            FindingCode::ProjectNameTooShort,
             format!(
                 "`{name}` is {len} characters; the project name needs at least {PROJECT_NAME_MIN}"
             ),
@@ -321,7 +185,7 @@ pub fn validate_project_name(name: &str) -> Result<(), FieldError> {
     }
     if len > PROJECT_NAME_MAX {
         return Err(FieldError::new(
-            "PROJECT_NAME_TOO_LONG",
+            FindingCode::ProjectNameTooLong,
             format!(
                 "`{name}` is {len} characters; at most {PROJECT_NAME_MAX} fit, because the IAM role `<name>{ROLE_SUFFIX}` is limited to 64"
             ),
@@ -332,7 +196,7 @@ pub fn validate_project_name(name: &str) -> Result<(), FieldError> {
     for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
         if name.starts_with(prefix) {
             return Err(FieldError::new(
-                "PROJECT_NAME_RESERVED_PREFIX",
+                FindingCode::ProjectNameReservedPrefix,
                 format!(
                     "`{name}` starts with `{prefix}`, which S3 reserves for its own bucket names"
                 ),
@@ -349,7 +213,7 @@ pub fn validate_project_name(name: &str) -> Result<(), FieldError> {
 pub fn validate_user_profile_name(name: &str) -> Result<(), FieldError> {
     if name.is_empty() {
         return Err(FieldError::new(
-            "PROFILE_NAME_EMPTY",
+            FindingCode::ProfileNameEmpty,
             "the user profile name is empty".into(),
             "enter a name like data-scientist-1".into(),
         ));
@@ -368,7 +232,7 @@ pub fn validate_user_profile_name(name: &str) -> Result<(), FieldError> {
             "remove it".to_owned()
         };
         return Err(FieldError::new(
-            "PROFILE_NAME_BAD_CHAR",
+            FindingCode::ProfileNameBadChar,
             format!(
                 "`{name}` has {} at position {}; user profile names allow only letters, digits and hyphens",
                 show_char(c),
@@ -380,7 +244,7 @@ pub fn validate_user_profile_name(name: &str) -> Result<(), FieldError> {
     }
     if name.starts_with('-') {
         return Err(FieldError::new(
-            "PROFILE_NAME_BAD_START",
+            FindingCode::ProfileNameBadStart,
             format!(
                 "`{name}` starts with a hyphen; user profile names start with a letter or digit"
             ),
@@ -390,7 +254,7 @@ pub fn validate_user_profile_name(name: &str) -> Result<(), FieldError> {
     }
     if name.ends_with('-') {
         return Err(FieldError::new(
-            "PROFILE_NAME_BAD_END",
+            FindingCode::ProfileNameBadEnd,
             format!("`{name}` ends with a hyphen; user profile names end with a letter or digit"),
             format!("use `{}`", name.trim_end_matches('-')),
         )
@@ -398,7 +262,7 @@ pub fn validate_user_profile_name(name: &str) -> Result<(), FieldError> {
     }
     if name.len() > USER_PROFILE_MAX {
         return Err(FieldError::new(
-            "PROFILE_NAME_TOO_LONG",
+            FindingCode::ProfileNameTooLong,
             format!(
                 "`{name}` is {} characters; SageMaker allows at most {USER_PROFILE_MAX}",
                 name.len()
@@ -459,14 +323,14 @@ const SUBDOMAIN_NOTE: &str = "(a leading dot, as in .example.com, also matches e
 pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     if entry.trim().is_empty() {
         return Err(FieldError::new(
-            "DOMAIN_EMPTY",
+            FindingCode::DomainEmpty,
             "the domain entry is empty".into(),
             format!("enter a host name like pypi.org {SUBDOMAIN_NOTE}"),
         ));
     }
     if let Some(i) = entry.find("://") {
         return Err(FieldError::new(
-            "DOMAIN_HAS_SCHEME",
+            FindingCode::DomainHasScheme,
             format!("`{entry}` is a URL; the firewall matches host names, not URLs"),
             format!("write just the host, `{}` {SUBDOMAIN_NOTE}", host_of(entry)),
         )
@@ -474,7 +338,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     }
     if let Some(i) = entry.find('/') {
         return Err(FieldError::new(
-            "DOMAIN_HAS_PATH",
+            FindingCode::DomainHasPath,
             format!(
                 "`{entry}` has a path at position {}; TLS SNI carries only the host name, so paths cannot be filtered",
                 i + 1
@@ -492,7 +356,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
                 .to_owned(),
         };
         return Err(FieldError::new(
-            "DOMAIN_HAS_WILDCARD",
+            FindingCode::DomainHasWildcard,
             format!(
                 "`{entry}` has a `*` at position {}; wildcards are not supported",
                 i + 1
@@ -503,7 +367,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     }
     if let Some(i) = entry.find(':') {
         return Err(FieldError::new(
-            "DOMAIN_HAS_PORT",
+            FindingCode::DomainHasPort,
             format!(
                 "`{entry}` has a port at position {}; domain rules match any port",
                 i + 1
@@ -518,7 +382,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
         }
         let err = if c.is_ascii_uppercase() {
             FieldError::new(
-                "DOMAIN_UPPERCASE",
+                FindingCode::DomainUppercase,
                 format!(
                     "`{entry}` has an uppercase {} at position {}; write domains in lowercase",
                     show_char(c),
@@ -528,7 +392,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
             )
         } else {
             FieldError::new(
-                "DOMAIN_BAD_CHAR",
+                FindingCode::DomainBadChar,
                 format!(
                     "`{entry}` has {} at position {}; host names allow only lowercase letters, digits, hyphens and dots",
                     show_char(c),
@@ -546,7 +410,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     }
     if entry.len() > 1 && entry.ends_with('.') {
         return Err(FieldError::new(
-            "DOMAIN_TRAILING_DOT",
+            FindingCode::DomainTrailingDot,
             format!("`{entry}` ends with a dot; TLS SNI and HTTP Host never do, so it would match nothing"),
             format!("use `{}`", entry.trim_end_matches('.')),
         )
@@ -555,7 +419,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     let body = entry.strip_prefix('.').unwrap_or(entry);
     if body.len() > DOMAIN_MAX {
         return Err(FieldError::new(
-            "DOMAIN_TOO_LONG",
+            FindingCode::DomainTooLong,
             format!(
                 "`{entry}` is {} characters; DNS names have at most {DOMAIN_MAX}",
                 body.len()
@@ -569,7 +433,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     for label in &labels {
         if label.is_empty() {
             return Err(FieldError::new(
-                "DOMAIN_EMPTY_LABEL",
+                FindingCode::DomainEmptyLabel,
                 format!(
                     "`{entry}` has an empty label (two dots in a row) at position {}",
                     at + 1
@@ -581,7 +445,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
         }
         if label.len() > LABEL_MAX {
             return Err(FieldError::new(
-                "DOMAIN_LABEL_TOO_LONG",
+                FindingCode::DomainLabelTooLong,
                 format!(
                     "`{label}` in `{entry}` is {} characters; a DNS label has at most {LABEL_MAX}",
                     label.len()
@@ -592,7 +456,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err(FieldError::new(
-                "DOMAIN_LABEL_HYPHEN",
+                FindingCode::DomainLabelHyphen,
                 format!("`{label}` in `{entry}` starts or ends with a hyphen, which DNS forbids"),
                 "remove the hyphen at the edge of the label".into(),
             )
@@ -602,7 +466,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     }
     if labels.iter().all(|l| l.bytes().all(|b| b.is_ascii_digit())) {
         return Err(FieldError::new(
-            "DOMAIN_IP_ADDRESS",
+            FindingCode::DomainIpAddress,
             format!(
                 "`{entry}` is an IP address; domain rules match names in TLS SNI and HTTP Host, never addresses"
             ),
@@ -611,7 +475,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     }
     if labels.len() < 2 {
         return Err(FieldError::new(
-            "DOMAIN_SINGLE_LABEL",
+            FindingCode::DomainSingleLabel,
             format!(
                 "`{entry}` is a single label; it would match a whole top-level domain or a name that never reaches the internet"
             ),
@@ -629,7 +493,7 @@ pub fn validate_availability_zone(zone: &str) -> Result<(), FieldError> {
     }
     if zone.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(FieldError::new(
-            "AZ_UPPERCASE",
+            FindingCode::AzUppercase,
             format!("`{zone}` has uppercase letters; zone names are lowercase"),
             format!("use `{}`", zone.to_ascii_lowercase()),
         ));
@@ -639,7 +503,7 @@ pub fn validate_availability_zone(zone: &str) -> Result<(), FieldError> {
     });
     if is_id {
         return Err(FieldError::new(
-            "AZ_IS_ID",
+            FindingCode::AzIsId,
             format!("`{zone}` is an availability zone id, not a zone name"),
             "give the zone name, like us-east-1a (aws ec2 describe-availability-zones shows both)"
                 .into(),
@@ -656,7 +520,7 @@ pub fn validate_availability_zone(zone: &str) -> Result<(), FieldError> {
         && !zone.contains("--");
     if !chars_ok || !shape_ok {
         return Err(FieldError::new(
-            "AZ_NOT_A_ZONE",
+            FindingCode::AzNotAZone,
             format!("`{zone}` is not an availability zone name"),
             "give a zone of the deploy region, like us-east-1a, or leave it empty".into(),
         ));
@@ -708,7 +572,7 @@ impl Default for Parameters {
 
 impl Parameters {
     /// The stack parameters, named exactly as in the template and in
-    /// [`PARAMETER_NAMES`] order. `AllowedDomains` is comma-joined (a
+    /// [`PARAMETER_NAMES`](crate::core::field::PARAMETER_NAMES) order. `AllowedDomains` is comma-joined (a
     /// CommaDelimitedList); `AvailabilityZone` is empty when unset.
     pub fn to_cfn_parameters(&self) -> Vec<(&'static str, String)> {
         Field::ALL
@@ -814,7 +678,7 @@ impl Parameters {
         if self.allowed_domains.is_empty() {
             out.push(Finding::new(
                 Severity::Error,
-                "DOMAIN_LIST_EMPTY",
+                FindingCode::DomainListEmpty,
                 "the allow list is empty, so notebooks could reach nothing outside the VPC (not even IAM)",
                 "add at least .amazonaws.com",
                 field,
@@ -824,7 +688,7 @@ impl Parameters {
         if self.allowed_domains.len() > MAX_ALLOWED_DOMAINS {
             out.push(Finding::new(
                 Severity::Error,
-                "DOMAIN_LIST_TOO_LONG",
+                FindingCode::DomainListTooLong,
                 format!(
                     "{} allowed domains; the firewall rule group's capacity holds \
                      {MAX_ALLOWED_DOMAINS}",
@@ -841,7 +705,7 @@ impl Parameters {
                 Err(e) => out.push(e.to_finding(Field::AllowedDomains)),
                 Ok(()) if !seen.insert(entry.as_str()) => out.push(Finding::new(
                     Severity::Warning,
-                    "DOMAIN_DUPLICATE",
+                    FindingCode::DomainDuplicate,
                     format!("`{entry}` is listed more than once"),
                     "remove the repeated entry",
                     field,
@@ -856,7 +720,7 @@ impl Parameters {
             }) {
                 out.push(Finding::new(
                     Severity::Info,
-                    "DOMAIN_REDUNDANT",
+                    FindingCode::DomainRedundant,
                     format!("`{entry}` is already covered by `{wider}`"),
                     format!("remove `{entry}` (harmless if kept)"),
                     field,
@@ -866,7 +730,7 @@ impl Parameters {
         if !valid.iter().any(|e| domain_matches(e, "iam.amazonaws.com")) {
             out.push(Finding::new(
                 Severity::Warning,
-                "DOMAIN_AMAZONAWS_MISSING",
+                FindingCode::DomainAmazonawsMissing,
                 "no entry allows iam.amazonaws.com, which has no VPC endpoint, so IAM calls from notebooks will time out",
                 "add .amazonaws.com to the allowed domains",
                 field,
@@ -896,17 +760,7 @@ mod tests {
         r.expect_err("expected an error")
     }
 
-    // ---- Field / Parameters ----
-
-    #[test]
-    fn field_names_line_up_with_the_template() {
-        assert_eq!(Field::ALL.map(Field::cfn_name), PARAMETER_NAMES);
-        for f in Field::ALL {
-            assert_eq!(Field::from_cfn_name(f.cfn_name()), Some(f));
-            assert!(!f.help().is_empty() && !f.label().is_empty());
-        }
-        assert_eq!(Field::from_cfn_name("VpcCidr"), None);
-    }
+    // ---- Parameters ----
 
     #[test]
     fn defaults_are_the_seed_values_and_map_to_cfn_names() {
@@ -939,7 +793,7 @@ mod tests {
         let f = Parameters::default().validate(10);
         assert_eq!(
             f.iter().map(|f| f.code).collect::<Vec<_>>(),
-            ["CIDR_STUDIO_CAPACITY"]
+            [FindingCode::CidrStudioCapacity]
         );
         assert!(Parameters::default().field_errors(10).is_empty());
     }
@@ -1020,7 +874,7 @@ mod tests {
         assert!(
             p.validate(0)
                 .iter()
-                .any(|f| f.code == "DOMAIN_AMAZONAWS_MISSING")
+                .any(|f| f.code == FindingCode::DomainAmazonawsMissing)
         );
     }
 
@@ -1040,7 +894,7 @@ mod tests {
                 .starts_with("the Studio subnet 10.2.3.0/28 has 11 usable")
         );
         let f = Parameters::default().validate(100);
-        assert_eq!(f[0].code, "CIDR_STUDIO_SUBNET_TIGHT");
+        assert_eq!(f[0].code, FindingCode::CidrStudioSubnetTight);
     }
 
     #[test]
@@ -1052,7 +906,7 @@ mod tests {
         let mut sorted = sev.clone();
         sorted.sort();
         assert_eq!(sev, sorted);
-        assert_eq!(f[0].code, "DOMAIN_UPPERCASE");
+        assert_eq!(f[0].code, FindingCode::DomainUppercase);
     }
 
     // ---- project name ----
@@ -1072,7 +926,10 @@ mod tests {
 
     #[test]
     fn project_name_empty_short_long() {
-        assert_eq!(err(validate_project_name("")).code, "PROJECT_NAME_EMPTY");
+        assert_eq!(
+            err(validate_project_name("")).code,
+            FindingCode::ProjectNameEmpty
+        );
         let e = err(validate_project_name("ab"));
         assert_eq!(
             e.to_string(),
@@ -1080,7 +937,7 @@ mod tests {
         );
         let long = "a".repeat(57);
         let e = err(validate_project_name(&long));
-        assert_eq!(e.code, "PROJECT_NAME_TOO_LONG");
+        assert_eq!(e.code, FindingCode::ProjectNameTooLong);
         assert!(e.message.ends_with(
             "at most 50 fit, because the IAM role `<name>-notebook-role` is limited to 64"
         ));
@@ -1091,7 +948,7 @@ mod tests {
     #[test]
     fn project_name_bad_characters_name_the_position() {
         let e = err(validate_project_name("MyProject"));
-        assert_eq!(e.code, "PROJECT_NAME_UPPERCASE");
+        assert_eq!(e.code, FindingCode::ProjectNameUppercase);
         assert_eq!(
             e.to_string(),
             "`MyProject` has an uppercase `M` at position 1; S3 bucket names must be lowercase; use `myproject`"
@@ -1108,7 +965,7 @@ mod tests {
         assert_eq!(e.position, Some(4));
         assert_eq!(e.fix, "remove it");
         let e = err(validate_project_name("my.project"));
-        assert_eq!(e.code, "PROJECT_NAME_BAD_CHAR");
+        assert_eq!(e.code, FindingCode::ProjectNameBadChar);
     }
 
     #[test]
@@ -1120,14 +977,14 @@ mod tests {
         );
         assert_eq!(
             err(validate_project_name("-proj")).code,
-            "PROJECT_NAME_BAD_START"
+            FindingCode::ProjectNameBadStart
         );
         let e = err(validate_project_name("project-"));
-        assert_eq!(e.code, "PROJECT_NAME_BAD_END");
+        assert_eq!(e.code, FindingCode::ProjectNameBadEnd);
         assert_eq!(e.fix, "use `project`");
         for reserved in ["xn--project", "sthree-data", "amzn-s3-demo-x"] {
             let e = err(validate_project_name(reserved));
-            assert_eq!(e.code, "PROJECT_NAME_RESERVED_PREFIX", "{reserved}");
+            assert_eq!(e.code, FindingCode::ProjectNameReservedPrefix, "{reserved}");
         }
     }
 
@@ -1140,7 +997,7 @@ mod tests {
         }
         assert_eq!(
             err(validate_user_profile_name("")).code,
-            "PROFILE_NAME_EMPTY"
+            FindingCode::ProfileNameEmpty
         );
         let e = err(validate_user_profile_name("alice.smith"));
         assert_eq!(
@@ -1149,14 +1006,14 @@ mod tests {
         );
         assert_eq!(
             err(validate_user_profile_name("-alice")).code,
-            "PROFILE_NAME_BAD_START"
+            FindingCode::ProfileNameBadStart
         );
         assert_eq!(
             err(validate_user_profile_name("alice-")).code,
-            "PROFILE_NAME_BAD_END"
+            FindingCode::ProfileNameBadEnd
         );
         let e = err(validate_user_profile_name(&"x".repeat(64)));
-        assert_eq!(e.code, "PROFILE_NAME_TOO_LONG");
+        assert_eq!(e.code, FindingCode::ProfileNameTooLong);
         assert_eq!(e.fix, "shorten it by 1 characters");
     }
 
@@ -1179,63 +1036,78 @@ mod tests {
     #[test]
     fn domain_scheme_path_port_wildcard() {
         let e = err(validate_domain("https://github.com/org/repo"));
-        assert_eq!(e.code, "DOMAIN_HAS_SCHEME");
+        assert_eq!(e.code, FindingCode::DomainHasScheme);
         assert_eq!(
             e.to_string(),
             "`https://github.com/org/repo` is a URL; the firewall matches host names, not URLs; write just the host, `github.com` (a leading dot, as in .example.com, also matches every subdomain)"
         );
         let e = err(validate_domain("github.com/org"));
-        assert_eq!(e.code, "DOMAIN_HAS_PATH");
+        assert_eq!(e.code, FindingCode::DomainHasPath);
         assert!(e.message.contains("position 11"));
         assert_eq!(e.fix, "write just the host, `github.com`");
         let e = err(validate_domain("*.github.com"));
-        assert_eq!(e.code, "DOMAIN_HAS_WILDCARD");
+        assert_eq!(e.code, FindingCode::DomainHasWildcard);
         assert_eq!(
             e.fix,
             "write `.github.com`: a leading dot already matches github.com and every subdomain"
         );
-        assert_eq!(err(validate_domain("git*.com")).code, "DOMAIN_HAS_WILDCARD");
+        assert_eq!(
+            err(validate_domain("git*.com")).code,
+            FindingCode::DomainHasWildcard
+        );
         let e = err(validate_domain("pypi.org:443"));
-        assert_eq!(e.code, "DOMAIN_HAS_PORT");
+        assert_eq!(e.code, FindingCode::DomainHasPort);
         assert_eq!(e.fix, "write just the host, `pypi.org`");
     }
 
     #[test]
     fn domain_characters_and_labels() {
         let e = err(validate_domain("PyPI.org"));
-        assert_eq!(e.code, "DOMAIN_UPPERCASE");
+        assert_eq!(e.code, FindingCode::DomainUppercase);
         assert_eq!(e.fix, "use `pypi.org`");
         let e = err(validate_domain("py_pi.org"));
-        assert_eq!(e.code, "DOMAIN_BAD_CHAR");
+        assert_eq!(e.code, FindingCode::DomainBadChar);
         assert!(e.message.contains("`_` at position 3"));
         assert_eq!(
             err(validate_domain("a.com b.com")).fix,
             "put one domain per entry"
         );
-        assert_eq!(err(validate_domain("")).code, "DOMAIN_EMPTY");
+        assert_eq!(err(validate_domain("")).code, FindingCode::DomainEmpty);
         assert_eq!(
             err(validate_domain("pypi.org.")).code,
-            "DOMAIN_TRAILING_DOT"
+            FindingCode::DomainTrailingDot
         );
         let e = err(validate_domain("..pypi.org"));
-        assert_eq!(e.code, "DOMAIN_EMPTY_LABEL");
+        assert_eq!(e.code, FindingCode::DomainEmptyLabel);
         assert!(e.message.ends_with("position 2"));
-        assert_eq!(err(validate_domain("a..b")).code, "DOMAIN_EMPTY_LABEL");
-        assert_eq!(err(validate_domain("-a.com")).code, "DOMAIN_LABEL_HYPHEN");
+        assert_eq!(
+            err(validate_domain("a..b")).code,
+            FindingCode::DomainEmptyLabel
+        );
+        assert_eq!(
+            err(validate_domain("-a.com")).code,
+            FindingCode::DomainLabelHyphen
+        );
         assert_eq!(
             err(validate_domain(&format!("{}.com", "a".repeat(64)))).code,
-            "DOMAIN_LABEL_TOO_LONG"
+            FindingCode::DomainLabelTooLong
         );
         let long = format!("{}com", "abcdefghi.".repeat(26));
-        assert_eq!(err(validate_domain(&long)).code, "DOMAIN_TOO_LONG");
-        assert_eq!(err(validate_domain("10.0.0.1")).code, "DOMAIN_IP_ADDRESS");
+        assert_eq!(err(validate_domain(&long)).code, FindingCode::DomainTooLong);
+        assert_eq!(
+            err(validate_domain("10.0.0.1")).code,
+            FindingCode::DomainIpAddress
+        );
         let e = err(validate_domain(".com"));
-        assert_eq!(e.code, "DOMAIN_SINGLE_LABEL");
+        assert_eq!(e.code, FindingCode::DomainSingleLabel);
         assert_eq!(
             err(validate_domain("localhost")).code,
-            "DOMAIN_SINGLE_LABEL"
+            FindingCode::DomainSingleLabel
         );
-        assert_eq!(err(validate_domain(".")).code, "DOMAIN_EMPTY_LABEL");
+        assert_eq!(
+            err(validate_domain(".")).code,
+            FindingCode::DomainEmptyLabel
+        );
     }
 
     #[test]
@@ -1254,7 +1126,7 @@ mod tests {
         assert!(
             p.validate(1)
                 .iter()
-                .any(|f| f.code == "DOMAIN_LIST_EMPTY" && f.is_error())
+                .any(|f| f.code == FindingCode::DomainListEmpty && f.is_error())
         );
         p.allowed_domains = vec![
             ".pypi.org".into(),
@@ -1262,14 +1134,14 @@ mod tests {
             "www.pypi.org".into(),
         ];
         let codes: Vec<_> = p.validate(1).iter().map(|f| f.code).collect();
-        assert!(codes.contains(&"DOMAIN_DUPLICATE"));
-        assert!(codes.contains(&"DOMAIN_REDUNDANT"));
-        assert!(codes.contains(&"DOMAIN_AMAZONAWS_MISSING"));
+        assert!(codes.contains(&FindingCode::DomainDuplicate));
+        assert!(codes.contains(&FindingCode::DomainRedundant));
+        assert!(codes.contains(&FindingCode::DomainAmazonawsMissing));
         p.allowed_domains = vec!["iam.amazonaws.com".into()];
         assert!(
             !p.validate(1)
                 .iter()
-                .any(|f| f.code == "DOMAIN_AMAZONAWS_MISSING")
+                .any(|f| f.code == FindingCode::DomainAmazonawsMissing)
         );
         assert_eq!(
             parse_domain_list(" a.com,,b.com  c.com\n"),
@@ -1291,7 +1163,7 @@ mod tests {
             assert_eq!(validate_availability_zone(ok), Ok(()), "{ok}");
         }
         let e = err(validate_availability_zone("use1-az1"));
-        assert_eq!(e.code, "AZ_IS_ID");
+        assert_eq!(e.code, FindingCode::AzIsId);
         assert!(e.fix.starts_with("give the zone name, like us-east-1a"));
         assert_eq!(
             err(validate_availability_zone("US-EAST-1A")).fix,
@@ -1300,7 +1172,7 @@ mod tests {
         for bad in ["us-east-1", "useast1a", "us east-1a", "a"] {
             assert_eq!(
                 err(validate_availability_zone(bad)).code,
-                "AZ_NOT_A_ZONE",
+                FindingCode::AzNotAZone,
                 "{bad}"
             );
         }

@@ -95,28 +95,6 @@ impl Durations {
     }
 }
 
-/// Milliseconds since the epoch as `YYYY-MM-DD HH:MM:SS` UTC (proleptic Gregorian calendar).
-pub fn utc_time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
-}
-
 /// Tracks one stack operation (create, update, delete, rollback) from its events.
 #[derive(Debug, Clone)]
 pub struct Tracker {
@@ -579,13 +557,6 @@ mod tests {
         t.ingest_page(&[c, b, a]);
         assert_eq!(t.root_cause().unwrap().logical_id, "Nat");
         assert_eq!(t.failures()[0].logical_id, "Nat");
-    }
-
-    #[test]
-    fn utc_times() {
-        assert_eq!(utc_time(0), "1970-01-01 00:00:00");
-        assert_eq!(utc_time(1_700_000_000_000), "2023-11-14 22:13:20");
-        assert_eq!(utc_time(1_709_208_000_000), "2024-02-29 12:00:00");
     }
 
     #[test]

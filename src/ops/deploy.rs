@@ -16,6 +16,7 @@ use crate::aws::stacks::{
     ChangeSetInfo, ChangeSetKind, StackInfo, TemplateSource, ValidationEvent,
 };
 use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::clock::now_ms;
 use crate::core::params::Parameters;
 use crate::core::progress::{StackEvent, Tracker};
 use crate::state::{RunState, Store};
@@ -254,19 +255,9 @@ const DESCRIBE_EVERY: u32 = 15;
 /// How often the poller asks for new events (rain polls every 2 s).
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
-/// Now, in milliseconds since the epoch.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
-
 /// Now, as RFC 3339 (UTC).
 pub(crate) fn rfc3339_now() -> String {
-    aws_smithy_types::DateTime::from_millis(now_ms())
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap_or_default()
+    crate::core::clock::rfc3339(now_ms())
 }
 
 fn send(tx: &UnboundedSender<DeployMsg>, msg: DeployMsg) {

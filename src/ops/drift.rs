@@ -149,7 +149,7 @@ pub async fn detect(
     Ok(DriftReport {
         stack_name: stack.stack_name,
         status,
-        checked_at: Some(crate::ops::deploy::rfc3339_now()),
+        checked_at: Some(crate::core::clock::rfc3339(crate::core::clock::now_ms())),
         resources,
     })
 }

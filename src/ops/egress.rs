@@ -7,9 +7,8 @@ use serde::Serialize;
 use crate::aws::stacks::StackInfo;
 use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally};
-use crate::core::params::{
-    Field, MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain,
-};
+use crate::core::field::Field;
+use crate::core::params::{MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain};
 
 /// What the firewall blocked in a time window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,7 +69,7 @@ pub async fn blocked(
 ) -> Result<BlockedReport, AwsError> {
     let stack = existing_stack(session, stack_name).await?;
     let group = alert_log_group(session, &stack).await?;
-    let start = crate::ops::deploy::now_ms() - since_ms;
+    let start = crate::core::clock::now_ms() - since_ms;
     let mut tally = BlockedTally::default();
     let pages = session
         .for_each_log_event(&group, start, BLOCKED_PATTERN, |events| {

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use crate::core::params::{Field, Parameters};
+use crate::core::field::Field;
+use crate::core::params::Parameters;
 
 /// The `--config FILE` document (TOML):
 ///

@@ -182,12 +182,7 @@ impl App {
     }
 
     pub fn now_ms(&self) -> i64 {
-        self.clock_ms.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or_default()
-        })
+        self.clock_ms.unwrap_or_else(crate::core::clock::now_ms)
     }
 
     /// Effects to run when the app starts: connect with what the command line gave.

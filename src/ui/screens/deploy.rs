@@ -521,7 +521,10 @@ fn event_line(e: &StackEvent, theme: &Theme) -> Line<'static> {
         theme.warn()
     };
     let mut spans = vec![
-        Span::styled(format!("{} ", hms(e.timestamp_ms)), theme.dim()),
+        Span::styled(
+            format!("{} ", crate::core::clock::hms(e.timestamp_ms)),
+            theme.dim(),
+        ),
         Span::styled(
             format!("{} ", crate::ui::widgets::fit(&e.status, 20)),
             status_style,
@@ -533,12 +536,6 @@ fn event_line(e: &StackEvent, theme: &Theme) -> Line<'static> {
         spans.push(Span::raw(format!("  {r}")));
     }
     Line::from(spans)
-}
-
-/// HH:MM:SS (UTC) of a timestamp in milliseconds.
-fn hms(ms: i64) -> String {
-    let s = ms.div_euclid(1000).rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
 /// 42s, 3m05s, 1h02m.

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 use super::Loadable;
 use crate::aws::AwsError;
-use crate::core::progress::utc_time;
+use crate::core::clock::utc_time;
 use crate::ops::egress::BlockedReport;
 use crate::ui::action::Effect;
 use crate::ui::theme::Theme;

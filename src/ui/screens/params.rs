@@ -10,7 +10,8 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::core::params::{Field, Parameters};
+use crate::core::field::Field;
+use crate::core::params::Parameters;
 use crate::ops::studio::validate_user_names;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::KeyHint;

@@ -13,7 +13,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::Loadable;
-use crate::core::cidr::{ExistingBlock, Finding, NetworkPlan, Severity};
+use crate::core::cidr::{ExistingBlock, NetworkPlan};
+use crate::core::finding::{Finding, FindingCode, Severity};
 use crate::core::params::Parameters;
 use crate::ops::preflight::{CheckId, CheckStatus, PreflightMsg, PreflightReport};
 use crate::ui::theme::Theme;
@@ -342,7 +343,7 @@ impl PreflightState {
         let shown: Vec<&Finding> = self
             .live_findings
             .iter()
-            .filter(|f| f.severity != Severity::Info || f.code == "CIDR_FREE_RANGE")
+            .filter(|f| f.severity != Severity::Info || f.code == FindingCode::CidrFreeRange)
             .collect();
         if shown.is_empty() && matches!(self.report, Loadable::Loaded(_)) {
             lines.push(Line::styled("No errors or warnings.", theme.ok()));

@@ -319,6 +319,3 @@ fn add_region(regions: &mut Vec<String>, region: &str) {
         regions.insert(at, region.to_string());
     }
 }
-
-/// Kept here for the line front-ends that word errors the same way.
-pub use crate::ui::widgets::error::headline;

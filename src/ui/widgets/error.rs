@@ -68,25 +68,7 @@ impl<'a> ErrorView<'a> {
 
 /// What kind of failure this is, in a few words a person can act on.
 pub fn headline(e: &AwsError) -> String {
-    use crate::aws::ErrorKind::*;
-    // studio-tui's own refusals (decided before any change) are not failed AWS calls.
-    if e.operation == "studio-tui" && e.kind == Validation {
-        return "Stopped before changing anything".into();
-    }
-    match e.kind {
-        NoCredentials => "No AWS credentials found".into(),
-        SsoExpired => "Your SSO session has expired".into(),
-        BadCredentials => "The credentials were rejected".into(),
-        ClockSkew => "This machine's clock is off".into(),
-        NoRegion => "No AWS region is set".into(),
-        UnknownRegion => "Unknown region".into(),
-        UnknownProfile => "Unknown profile".into(),
-        Unreachable => "AWS could not be reached".into(),
-        Throttled => "AWS is throttling requests".into(),
-        AccessDenied => "Access denied".into(),
-        ReadOnly => "Disabled in read-only mode".into(),
-        NotFound | Validation | Other => "AWS call failed".into(),
-    }
+    e.headline()
 }
 
 #[cfg(test)]

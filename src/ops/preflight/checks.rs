@@ -1,475 +1,9 @@
-//! Preflight: everything that can be checked before a deploy, read-only, concurrently.
-//!
-//! The parameters are validated first (no I/O). Then the identity and any existing stack of
-//! this project are looked up (the other checks word their findings differently when the
-//! stack already exists), then every other check runs at once with bounded parallelism:
-//! CIDR conflicts in the region (and, with `--all-regions`, in every enabled region), bucket
-//! names, export names, the SageMaker domain, quotas, the availability zone. Each check reports
-//! `CheckStarted` / `CheckFinished` on the channel, so the wizard draws a live checklist and the
-//! plain printer one line per check. Same-region CIDR conflicts are errors (the stack's VPC
-//! must not overlap anything it may need to reach); other regions give warnings.
+//! The checks preflight runs, one function each: what they ask AWS and which findings they
+//! turn the answers into.
 
-use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
-use std::time::{Duration, Instant};
+use super::*;
 
-use futures::StreamExt;
-use serde::Serialize;
-use tokio::sync::mpsc;
-
-use crate::aws::lookups::BucketStatus;
-use crate::aws::stacks::StackInfo;
-use crate::aws::{AwsError, Identity, Session};
-use crate::core::cidr::{
-    self, ExistingBlock, Finding, NetworkPlan, Severity, find_conflicts, suggest_free_plan,
-};
-use crate::core::params::{Field, Parameters};
-
-/// How many checks (and regions, for `--all-regions`) run at the same time.
-pub const MAX_PARALLEL: usize = 8;
-
-/// AWS's default quotas this stack commonly runs into. The Service Quotas API is not used, so
-/// the account's real (possibly raised) values are not known: messages say so.
-pub const DEFAULT_VPCS_PER_REGION: usize = 5;
-pub const DEFAULT_EIPS_PER_REGION: usize = 5;
-pub const DEFAULT_NAT_GATEWAYS_PER_AZ: usize = 5;
-pub const DEFAULT_INTERFACE_ENDPOINTS_PER_VPC: usize = 50;
-
-/// What preflight checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreflightInput {
-    pub parameters: Parameters,
-    /// Expected Studio users (sizes the Studio subnet).
-    pub users: u32,
-    /// Also look for conflicts in every other enabled region (warnings).
-    pub all_regions: bool,
-}
-
-/// One check of the list, in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckId {
-    Parameters,
-    Identity,
-    Region,
-    Stack,
-    Network,
-    AllRegions,
-    Buckets,
-    Names,
-    Domain,
-    Quotas,
-    Zone,
-}
-
-impl CheckId {
-    /// One line for the checklist.
-    pub fn title(self) -> &'static str {
-        match self {
-            CheckId::Parameters => "Parameters are valid",
-            CheckId::Identity => "Credentials and identity",
-            CheckId::Region => "Region offers Network Firewall and SageMaker Studio",
-            CheckId::Stack => "Existing stack of this project",
-            CheckId::Network => "CIDR conflicts in the region",
-            CheckId::AllRegions => "CIDR conflicts in other regions",
-            CheckId::Buckets => "Bucket names are free",
-            CheckId::Names => "CloudFormation export names",
-            CheckId::Domain => "SageMaker domain of this project",
-            CheckId::Quotas => "Quotas: VPCs, Elastic IPs, NAT gateways, endpoints",
-            CheckId::Zone => "Availability zone",
-        }
-    }
-}
-
-/// How a check ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    Pass,
-    Warn,
-    Fail,
-}
-
-impl CheckStatus {
-    fn of(findings: &[Finding]) -> CheckStatus {
-        if findings.iter().any(Finding::is_error) {
-            CheckStatus::Fail
-        } else if findings.iter().any(|f| f.severity == Severity::Warning) {
-            CheckStatus::Warn
-        } else {
-            CheckStatus::Pass
-        }
-    }
-}
-
-/// Progress of a preflight run.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PreflightMsg {
-    CheckStarted {
-        id: CheckId,
-        title: &'static str,
-    },
-    CheckFinished {
-        id: CheckId,
-        status: CheckStatus,
-        findings: Vec<Finding>,
-        duration: Duration,
-    },
-}
-
-/// One finished check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CheckResult {
-    pub id: CheckId,
-    pub title: &'static str,
-    pub status: CheckStatus,
-    pub duration: Duration,
-}
-
-/// Everything preflight found.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct PreflightReport {
-    /// Every finding, errors first.
-    pub findings: Vec<Finding>,
-    /// The plan that was checked, when the CIDRs parse.
-    pub plan: Option<NetworkPlan>,
-    /// The nearest free plan of the same size and layout, when the planned VPC conflicts.
-    pub suggestion: Option<NetworkPlan>,
-    /// Blocks in use in the region (and other regions with `--all-regions`), for the CIDR map.
-    pub existing: Vec<ExistingBlock>,
-    /// The checks in display order.
-    pub checks: Vec<CheckResult>,
-    pub identity: Option<Identity>,
-    pub region: String,
-    /// With no zone chosen and no stack yet: the first zone that offers every endpoint service
-    /// of the stack, to pass to CloudFormation explicitly (so the zone deployed is the zone
-    /// checked).
-    pub zone: Option<String>,
-    /// Wall time of the whole run.
-    pub duration: Duration,
-}
-
-impl PreflightReport {
-    /// Nothing blocks the deploy: no error finding.
-    pub fn ok(&self) -> bool {
-        !self.findings.iter().any(Finding::is_error)
-    }
-
-    /// The command-line flags that apply the suggestion.
-    pub fn suggestion_flags(&self) -> Option<String> {
-        self.suggestion.as_ref().map(plan_flags)
-    }
-}
-
-/// `--vpc-cidr … --firewall-subnet-cidr … --nat-subnet-cidr … --studio-subnet-cidr …`
-pub fn plan_flags(p: &NetworkPlan) -> String {
-    format!(
-        "--vpc-cidr {} --firewall-subnet-cidr {} --nat-subnet-cidr {} --studio-subnet-cidr {}",
-        p.vpc, p.firewall_subnet, p.nat_subnet, p.studio_subnet
-    )
-}
-
-/// Put a plan's four blocks into the parameters (the wizard's `s` key, `--json` consumers).
-pub fn apply_plan(parameters: &mut Parameters, plan: &NetworkPlan) {
-    parameters.set(Field::VpcCidr, &plan.vpc.to_string());
-    parameters.set(Field::FirewallSubnetCidr, &plan.firewall_subnet.to_string());
-    parameters.set(Field::NatSubnetCidr, &plan.nat_subnet.to_string());
-    parameters.set(Field::StudioSubnetCidr, &plan.studio_subnet.to_string());
-}
-
-/// What a check returns besides its findings.
-#[derive(Debug, Default)]
-struct Outcome {
-    findings: Vec<Finding>,
-    blocks: Vec<ExistingBlock>,
-    identity: Option<Identity>,
-    stack: Option<StackInfo>,
-    /// The zone picked for a new stack.
-    zone: Option<String>,
-}
-
-impl Outcome {
-    fn findings(findings: Vec<Finding>) -> Outcome {
-        Outcome {
-            findings,
-            ..Outcome::default()
-        }
-    }
-}
-
-fn finding(
-    severity: Severity,
-    code: &'static str,
-    message: impl Into<String>,
-    fix: impl Into<String>,
-) -> Finding {
-    Finding::new(severity, code, message, fix, None)
-}
-
-/// A check that could not complete: its question stays open, so it blocks.
-fn check_failed(what: &str, e: &AwsError) -> Finding {
-    finding(
-        Severity::Error,
-        "CHECK_FAILED",
-        format!(
-            "could not check {what}: {}",
-            e.message.trim_end_matches('.')
-        ),
-        e.fix.clone().unwrap_or_else(|| {
-            format!(
-                "make sure the identity may call {} and run preflight again",
-                e.operation
-            )
-        }),
-    )
-}
-
-type CheckFuture<'a> = Pin<Box<dyn Future<Output = (CheckId, Outcome, Duration)> + Send + 'a>>;
-
-/// Checks whose findings are completed after every check has run (conflicts need the blocks
-/// of all regions; the VPC count comes from the network check): they report `CheckFinished`
-/// at the end.
-const DEFERRED: [CheckId; 3] = [CheckId::Network, CheckId::AllRegions, CheckId::Quotas];
-
-fn timed<'a>(
-    id: CheckId,
-    tx: &'a mpsc::UnboundedSender<PreflightMsg>,
-    fut: impl Future<Output = Outcome> + Send + 'a,
-) -> CheckFuture<'a> {
-    Box::pin(async move {
-        let _ = tx.send(PreflightMsg::CheckStarted {
-            id,
-            title: id.title(),
-        });
-        let t0 = Instant::now();
-        let mut out = fut.await;
-        out.findings.sort_by_key(|f| f.severity);
-        let duration = t0.elapsed();
-        if !DEFERRED.contains(&id) {
-            let _ = tx.send(PreflightMsg::CheckFinished {
-                id,
-                status: CheckStatus::of(&out.findings),
-                findings: out.findings.clone(),
-                duration,
-            });
-        }
-        (id, out, duration)
-    })
-}
-
-/// Run every check and return the report. Progress goes to `tx` (a closed receiver is fine).
-pub async fn run(
-    session: &Session,
-    input: PreflightInput,
-    tx: mpsc::UnboundedSender<PreflightMsg>,
-) -> PreflightReport {
-    let started = Instant::now();
-    let params = &input.parameters;
-    let project = params.project_name.clone();
-    let mut results: BTreeMap<CheckId, (Outcome, Duration)> = BTreeMap::new();
-
-    // 1. Parameters: pure, instant; the CIDR findings are the core's, word for word.
-    let parameter_check = timed(CheckId::Parameters, &tx, async {
-        Outcome::findings(params.validate(input.users))
-    });
-    let (id, out, d) = parameter_check.await;
-    let plan = params.network_plan().ok();
-    let name_ok = crate::core::params::validate_project_name(&project).is_ok();
-    results.insert(id, (out, d));
-
-    // 2. Who we are and whether the stack exists: the other checks depend on both.
-    let phase1 = vec![
-        timed(CheckId::Identity, &tx, check_identity(session)),
-        timed(CheckId::Stack, &tx, check_stack(session, &project, name_ok)),
-    ];
-    for (id, out, d) in futures::future::join_all(phase1).await {
-        results.insert(id, (out, d));
-    }
-    let identity = results
-        .get(&CheckId::Identity)
-        .and_then(|(o, _)| o.identity.clone());
-    let stack = results
-        .get(&CheckId::Stack)
-        .and_then(|(o, _)| o.stack.clone());
-
-    // 3. Everything else, concurrently, only with working credentials.
-    if identity.is_some() {
-        let stack = stack.as_ref();
-        let mut phase2: Vec<CheckFuture<'_>> = vec![
-            timed(CheckId::Region, &tx, check_region(session)),
-            timed(CheckId::Network, &tx, check_network(session)),
-        ];
-        if input.all_regions {
-            phase2.push(timed(CheckId::AllRegions, &tx, check_all_regions(session)));
-        }
-        if name_ok {
-            phase2.push(timed(
-                CheckId::Buckets,
-                &tx,
-                check_buckets(session, &project, stack),
-            ));
-            phase2.push(timed(
-                CheckId::Names,
-                &tx,
-                check_names(session, &project, stack),
-            ));
-            phase2.push(timed(
-                CheckId::Domain,
-                &tx,
-                check_domain(session, &project, stack),
-            ));
-        }
-        phase2.push(timed(
-            CheckId::Quotas,
-            &tx,
-            check_quotas(session, params.availability_zone.clone(), stack),
-        ));
-        phase2.push(timed(
-            CheckId::Zone,
-            &tx,
-            check_zone(session, params.availability_zone.clone(), stack),
-        ));
-        let mut stream = futures::stream::iter(phase2).buffer_unordered(MAX_PARALLEL);
-        while let Some((id, out, d)) = stream.next().await {
-            results.insert(id, (out, d));
-        }
-    }
-
-    // 4. Conflicts of the planned VPC and the suggestion, from the blocks collected.
-    let mut existing: Vec<ExistingBlock> = Vec::new();
-    for id in [CheckId::Network, CheckId::AllRegions] {
-        if let Some((out, _)) = results.get_mut(&id) {
-            existing.append(&mut out.blocks);
-        }
-    }
-    // The project's own VPC (an update, or `up` run again) is not a conflict with itself.
-    if let Some(own) = stack.as_ref().and_then(|s| s.output("VpcId")) {
-        existing.retain(|b| !b.is_in_vpc(own, &session.region));
-    }
-    let mut suggestion = None;
-    if let Some(plan) = &plan {
-        let conflicts = find_conflicts(plan.vpc, &existing);
-        for (id, same_region) in [(CheckId::Network, true), (CheckId::AllRegions, false)] {
-            let Some((out, _)) = results.get_mut(&id) else {
-                continue;
-            };
-            for c in conflicts
-                .iter()
-                .filter(|c| (c.existing.region == session.region) == same_region)
-            {
-                let mut f = c.to_finding();
-                if same_region {
-                    f.severity = Severity::Error;
-                    f.message = format!(
-                        "{} {}, {} in {}; the stack's VPC must not overlap a network in its region",
-                        c.planned,
-                        relation(c.kind),
-                        describe(&c.existing),
-                        c.existing.region
-                    );
-                }
-                out.findings.push(f);
-            }
-            out.findings.sort_by_key(|f| f.severity);
-        }
-        if !conflicts.is_empty() {
-            let used: Vec<_> = existing.iter().map(|b| b.cidr).collect();
-            match suggest_free_plan(plan, &used, &[]) {
-                Some(free) if free != *plan => {
-                    if let Some((out, _)) = results.get_mut(&CheckId::Network) {
-                        out.findings.push(finding(
-                            Severity::Info,
-                            "CIDR_FREE_RANGE",
-                            format!(
-                                "{} is the nearest free /{} (subnets {}, {}, {}) and overlaps nothing found",
-                                free.vpc,
-                                free.vpc.prefix_len(),
-                                free.firewall_subnet,
-                                free.nat_subnet,
-                                free.studio_subnet
-                            ),
-                            format!("use it with {}", plan_flags(&free)),
-                        ));
-                    }
-                    suggestion = Some(free);
-                }
-                _ => {
-                    if let Some((out, _)) = results.get_mut(&CheckId::Network) {
-                        out.findings.push(finding(
-                            Severity::Warning,
-                            "CIDR_NO_FREE_RANGE",
-                            format!(
-                                "no free /{} was found in the private ranges",
-                                plan.vpc.prefix_len()
-                            ),
-                            "choose a smaller VPC (a longer prefix) or free an address range",
-                        ));
-                    }
-                }
-            }
-        }
-    }
-
-    // The VPC quota, counted from the blocks the network check read (no second listing).
-    if stack.is_none()
-        && let Some((out, _)) = results.get_mut(&CheckId::Quotas)
-    {
-        let vpc_count = existing
-            .iter()
-            .filter(|b| {
-                b.region == session.region
-                    && matches!(b.source, cidr::BlockSource::VpcPrimary { .. })
-            })
-            .count();
-        if vpc_count + 1 > DEFAULT_VPCS_PER_REGION {
-            out.findings.push(finding(
-                Severity::Warning,
-                "QUOTA_VPCS",
-                format!(
-                    "{vpc_count} VPCs exist in {}; the stack adds one and the default quota is {DEFAULT_VPCS_PER_REGION} per region (your account's quota may be higher; Service Quotas is not read)",
-                    session.region
-                ),
-                "check \"VPCs per Region\" in Service Quotas, or delete an unused VPC",
-            ));
-        }
-    }
-
-    // The deferred checks report now, with their final findings. the conflict pass, with the final findings.
-    let mut report = PreflightReport {
-        plan,
-        suggestion,
-        identity,
-        region: session.region.clone(),
-        ..PreflightReport::default()
-    };
-    for (id, (out, duration)) in results {
-        if out.zone.is_some() {
-            report.zone = out.zone.clone();
-        }
-        if DEFERRED.contains(&id) {
-            let _ = tx.send(PreflightMsg::CheckFinished {
-                id,
-                status: CheckStatus::of(&out.findings),
-                findings: out.findings.clone(),
-                duration,
-            });
-        }
-        report.checks.push(CheckResult {
-            id,
-            title: id.title(),
-            status: CheckStatus::of(&out.findings),
-            duration,
-        });
-        report.findings.extend(out.findings);
-    }
-    report.findings.sort_by_key(|f| f.severity);
-    report.existing = existing;
-    report.duration = started.elapsed();
-    report
-}
-
-fn relation(kind: cidr::ConflictKind) -> &'static str {
+pub(super) fn relation(kind: cidr::ConflictKind) -> &'static str {
     match kind {
         cidr::ConflictKind::Exact => "is the same block as",
         cidr::ConflictKind::PlannedContainsExisting => "contains",
@@ -477,16 +11,16 @@ fn relation(kind: cidr::ConflictKind) -> &'static str {
     }
 }
 
-fn describe(b: &ExistingBlock) -> String {
+pub(super) fn describe(b: &ExistingBlock) -> String {
     format!("{}, {}", b.cidr, b.source)
 }
 
-async fn check_identity(session: &Session) -> Outcome {
+pub(super) async fn check_identity(session: &Session) -> Outcome {
     match session.identity().await {
         Ok(id) => Outcome {
             findings: vec![finding(
                 Severity::Info,
-                "IDENTITY",
+                FindingCode::Identity,
                 format!("account {} as {}", id.account, id.arn),
                 "nothing to do",
             )],
@@ -495,12 +29,8 @@ async fn check_identity(session: &Session) -> Outcome {
         },
         Err(e) => Outcome::findings(vec![finding(
             Severity::Error,
-            "CREDENTIALS_FAILED",
-            format!(
-                "{}: {}",
-                crate::ui::screens::session::headline(&e),
-                e.message.trim_end_matches('.')
-            ),
+            FindingCode::CredentialsFailed,
+            format!("{}: {}", e.headline(), e.message.trim_end_matches('.')),
             e.fix
                 .clone()
                 .unwrap_or_else(|| "check the profile and credentials".into()),
@@ -508,12 +38,12 @@ async fn check_identity(session: &Session) -> Outcome {
     }
 }
 
-async fn check_region(session: &Session) -> Outcome {
+pub(super) async fn check_region(session: &Session) -> Outcome {
     // The built-in list is a typo check, not a gate: a region it does not know is a warning.
     match crate::regions::unlisted_warning(&session.region) {
         Some(w) => Outcome::findings(vec![finding(
             Severity::Warning,
-            "REGION_NOT_LISTED",
+            FindingCode::RegionNotListed,
             w,
             "if the region is right, check that it offers AWS Network Firewall and SageMaker \
              Studio (the AWS Regional Services list); otherwise pass the intended --region",
@@ -523,7 +53,7 @@ async fn check_region(session: &Session) -> Outcome {
     }
 }
 
-async fn check_stack(session: &Session, project: &str, name_ok: bool) -> Outcome {
+pub(super) async fn check_stack(session: &Session, project: &str, name_ok: bool) -> Outcome {
     if !name_ok {
         return Outcome::default();
     }
@@ -553,14 +83,14 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
     if stack.is_in_progress() {
         finding(
             Severity::Error,
-            "STACK_IN_PROGRESS",
+            FindingCode::StackInProgress,
             format!("stack {name} is {status}: an operation is running"),
             "wait for it to finish (`studio-tui status`), then run preflight again",
         )
     } else if status == "ROLLBACK_COMPLETE" {
         finding(
             Severity::Error,
-            "STACK_ROLLBACK_COMPLETE",
+            FindingCode::StackRollbackComplete,
             format!(
                 "stack {name} is ROLLBACK_COMPLETE{reason}: its first create failed and it can only be deleted"
             ),
@@ -571,28 +101,28 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
     } else if status.ends_with("_FAILED") {
         finding(
             Severity::Error,
-            "STACK_FAILED",
+            FindingCode::StackFailed,
             format!("stack {name} is {status}{reason}"),
             "look at its events (`studio-tui events`), fix the cause, then continue the rollback or delete it",
         )
     } else if stack.is_complete() {
         finding(
             Severity::Info,
-            "STACK_EXISTS",
+            FindingCode::StackExists,
             format!("stack {name} exists ({status}): a deploy updates it"),
             "nothing to do",
         )
     } else {
         finding(
             Severity::Warning,
-            "STACK_EXISTS",
+            FindingCode::StackExists,
             format!("stack {name} exists in state {status}"),
             "check it in the CloudFormation console before deploying",
         )
     }
 }
 
-async fn check_network(session: &Session) -> Outcome {
+pub(super) async fn check_network(session: &Session) -> Outcome {
     match session.existing_network().await {
         Ok(net) => Outcome {
             blocks: net.blocks,
@@ -602,7 +132,7 @@ async fn check_network(session: &Session) -> Outcome {
                 .map(|t| {
                     finding(
                         Severity::Warning,
-                        "TGW_SHARED_NOT_CHECKED",
+                        FindingCode::TgwSharedNotChecked,
                         format!(
                             "ranges behind {} not checked: the transit gateway belongs to account \
                              {} (shared with this account; {} is attached) and only its owner can \
@@ -624,7 +154,7 @@ async fn check_network(session: &Session) -> Outcome {
     }
 }
 
-async fn check_all_regions(session: &Session) -> Outcome {
+pub(super) async fn check_all_regions(session: &Session) -> Outcome {
     let regions = match session.enabled_regions().await {
         Ok(r) => r,
         Err(e) => return Outcome::findings(vec![check_failed("the enabled regions", &e)]),
@@ -645,7 +175,7 @@ async fn check_all_regions(session: &Session) -> Outcome {
             Ok(blocks) => out.blocks.extend(blocks),
             Err(e) => out.findings.push(finding(
                 Severity::Warning,
-                "REGION_NOT_CHECKED",
+                FindingCode::RegionNotChecked,
                 format!(
                     "the networks in {region} could not be read: {}",
                     e.message.trim_end_matches('.')
@@ -660,7 +190,11 @@ async fn check_all_regions(session: &Session) -> Outcome {
     out
 }
 
-async fn check_buckets(session: &Session, project: &str, stack: Option<&StackInfo>) -> Outcome {
+pub(super) async fn check_buckets(
+    session: &Session,
+    project: &str,
+    stack: Option<&StackInfo>,
+) -> Outcome {
     Outcome::findings(check_bucket_names(session, project, stack).await)
 }
 
@@ -698,7 +232,7 @@ pub async fn check_bucket_names(
     for bucket in names.iter().filter(|b| own.contains(b)) {
         out.push(finding(
             Severity::Info,
-            "BUCKET_EXISTS",
+            FindingCode::BucketExists,
             format!("the bucket {bucket} is the stack {stack_name}'s own"),
             "nothing to do",
         ));
@@ -716,7 +250,7 @@ pub async fn check_bucket_names(
             Ok(BucketStatus::Free) => {}
             Ok(BucketStatus::Forbidden) => out.push(finding(
                 Severity::Error,
-                "BUCKET_TAKEN",
+                FindingCode::BucketTaken,
                 format!(
                     "the bucket name {bucket} is taken and {not_ours} (HeadBucket 403: another \
                      account's bucket, or one of yours whose policy denies you); creating the \
@@ -726,7 +260,7 @@ pub async fn check_bucket_names(
             )),
             Ok(BucketStatus::OtherRegion { region }) => out.push(finding(
                 Severity::Error,
-                "BUCKET_OTHER_REGION",
+                FindingCode::BucketOtherRegion,
                 format!(
                     "the bucket {bucket} already exists in {} and {not_ours}; creating the stack \
                      would fail on it",
@@ -736,7 +270,7 @@ pub async fn check_bucket_names(
             )),
             Ok(BucketStatus::Yours { .. }) => out.push(finding(
                 Severity::Error,
-                "BUCKET_EXISTS",
+                FindingCode::BucketExists,
                 format!(
                     "the bucket {bucket} already exists in your account and {not_ours} (an \
                      earlier deploy?); creating the stack would fail on it"
@@ -749,7 +283,11 @@ pub async fn check_bucket_names(
     out
 }
 
-async fn check_names(session: &Session, project: &str, stack: Option<&StackInfo>) -> Outcome {
+pub(super) async fn check_names(
+    session: &Session,
+    project: &str,
+    stack: Option<&StackInfo>,
+) -> Outcome {
     let mut out = Outcome::default();
     match session.list_exports().await {
         Ok(exports) => {
@@ -764,7 +302,7 @@ async fn check_names(session: &Session, project: &str, stack: Option<&StackInfo>
             if let Some(first) = clashes.first() {
                 out.findings.push(finding(
                     Severity::Error,
-                    "EXPORT_NAME_TAKEN",
+                    FindingCode::ExportNameTaken,
                     format!(
                         "{} export name(s) starting with {prefix} belong to another stack, e.g. {} from {}",
                         clashes.len(),
@@ -782,7 +320,11 @@ async fn check_names(session: &Session, project: &str, stack: Option<&StackInfo>
     out
 }
 
-async fn check_domain(session: &Session, project: &str, stack: Option<&StackInfo>) -> Outcome {
+pub(super) async fn check_domain(
+    session: &Session,
+    project: &str,
+    stack: Option<&StackInfo>,
+) -> Outcome {
     match session.list_domains().await {
         Ok(domains) => {
             let Some(d) = domains.iter().find(|d| d.name == project) else {
@@ -793,14 +335,14 @@ async fn check_domain(session: &Session, project: &str, stack: Option<&StackInfo
             Outcome::findings(vec![if from_stack {
                 finding(
                     Severity::Info,
-                    "DOMAIN_EXISTS",
+                    FindingCode::DomainExists,
                     format!("SageMaker domain {} ({}) is {}", d.name, d.id, d.status),
                     "nothing to do",
                 )
             } else {
                 finding(
                     Severity::Error,
-                    "DOMAIN_EXISTS",
+                    FindingCode::DomainExists,
                     format!(
                         "a SageMaker domain named {} ({}, {}) already exists outside this project's stack",
                         d.name, d.id, d.status
@@ -813,7 +355,7 @@ async fn check_domain(session: &Session, project: &str, stack: Option<&StackInfo
     }
 }
 
-async fn check_quotas(
+pub(super) async fn check_quotas(
     session: &Session,
     zone: Option<String>,
     stack: Option<&StackInfo>,
@@ -829,7 +371,7 @@ async fn check_quotas(
             if u.elastic_ips + 1 > DEFAULT_EIPS_PER_REGION {
                 out.findings.push(finding(
                     Severity::Warning,
-                    "QUOTA_EIPS",
+                    FindingCode::QuotaEips,
                     format!(
                         "{} Elastic IPs are allocated; the NAT gateway needs one and the default quota is {DEFAULT_EIPS_PER_REGION} per region (yours may be higher)",
                         u.elastic_ips
@@ -846,7 +388,7 @@ async fn check_quotas(
             {
                 out.findings.push(finding(
                     Severity::Warning,
-                    "QUOTA_NAT_GATEWAYS",
+                    FindingCode::QuotaNatGateways,
                     format!(
                         "{n} NAT gateways exist in {z}; the stack adds one and the default quota is {DEFAULT_NAT_GATEWAYS_PER_AZ} per zone (yours may be higher)"
                     ),
@@ -857,7 +399,7 @@ async fn check_quotas(
             if endpoints > DEFAULT_INTERFACE_ENDPOINTS_PER_VPC {
                 out.findings.push(finding(
                     Severity::Warning,
-                    "QUOTA_INTERFACE_ENDPOINTS",
+                    FindingCode::QuotaInterfaceEndpoints,
                     format!("the stack's VPC needs {endpoints} interface endpoints; the default quota is {DEFAULT_INTERFACE_ENDPOINTS_PER_VPC} per VPC"),
                     "check \"Interface VPC endpoints per VPC\" in Service Quotas",
                 ));
@@ -873,7 +415,11 @@ async fn check_quotas(
 /// DescribeVpcEndpointServices with the exact names (which also proves each exists in the
 /// region). With no zone chosen, the first standard zone that offers all of them is picked and
 /// returned, so the deploy passes it explicitly; an existing stack keeps its zone.
-async fn check_zone(session: &Session, zone: Option<String>, stack: Option<&StackInfo>) -> Outcome {
+pub(super) async fn check_zone(
+    session: &Session,
+    zone: Option<String>,
+    stack: Option<&StackInfo>,
+) -> Outcome {
     let services = crate::template::embedded().endpoint_services_in(&session.region);
     let (zones, offered) = match tokio::try_join!(
         session.availability_zones(),
@@ -896,7 +442,7 @@ async fn check_zone(session: &Session, zone: Option<String>, stack: Option<&Stac
     if !missing.is_empty() {
         findings.push(finding(
             Severity::Error,
-            "ENDPOINT_SERVICE_MISSING",
+            FindingCode::EndpointServiceMissing,
             format!(
                 "{} does not offer the endpoint service(s) {} that the stack creates",
                 session.region,
@@ -933,7 +479,7 @@ async fn check_zone(session: &Session, zone: Option<String>, stack: Option<&Stac
     let mut out = match zone {
         Some(z) if !zones.contains(&z) => Outcome::findings(vec![Finding::new(
             Severity::Error,
-            "AZ_NOT_IN_REGION",
+            FindingCode::AzNotInRegion,
             format!(
                 "{z} is not an available standard zone of {}; available: {}",
                 session.region,
@@ -951,7 +497,7 @@ async fn check_zone(session: &Session, zone: Option<String>, stack: Option<&Stac
                 Outcome {
                     findings: vec![finding(
                         Severity::Info,
-                        "AZ_OFFERS_ALL",
+                        FindingCode::AzOffersAll,
                         format!(
                             "{z} offers all {} endpoint services of the stack",
                             services.len()
@@ -963,7 +509,7 @@ async fn check_zone(session: &Session, zone: Option<String>, stack: Option<&Stac
             } else {
                 Outcome::findings(vec![Finding::new(
                     Severity::Error,
-                    "AZ_LACKS_SERVICE",
+                    FindingCode::AzLacksService,
                     format!(
                         "{z} does not offer {} (the stack puts every endpoint in its one zone); \
                          zones that offer all: {good_list}",
@@ -981,7 +527,7 @@ async fn check_zone(session: &Session, zone: Option<String>, stack: Option<&Stac
             Some(first) => Outcome {
                 findings: vec![finding(
                     Severity::Info,
-                    "AZ_DEFAULT",
+                    FindingCode::AzDefault,
                     format!(
                         "no zone chosen: the subnets go in {first}, the first zone that offers \
                          all {} endpoint services of the stack (passed to CloudFormation \
@@ -995,7 +541,7 @@ async fn check_zone(session: &Session, zone: Option<String>, stack: Option<&Stac
             },
             None => Outcome::findings(vec![finding(
                 Severity::Error,
-                "AZ_NONE_AVAILABLE",
+                FindingCode::AzNoneAvailable,
                 format!(
                     "no standard zone of {} offers all {} endpoint services of the stack",
                     session.region,

@@ -1,0 +1,572 @@
+//! The layer rule of README "Architecture", checked on the source instead of hoped for.
+//!
+//! Every `src/**/*.rs` file is read with its comments, string literals and `#[cfg(test)]` items
+//! removed, and the names it uses are held against its layer:
+//!
+//! - `core/` is pure: no `tokio`, no AWS SDK crate, and nothing of the crate outside `core`;
+//!   its modules do not import each other in a cycle.
+//! - `aws/` is the only layer that names `aws_sdk_*` / `aws_smithy_*` (and `aws_config`,
+//!   `aws_types`, `aws_runtime`), and it knows nothing of `ops`, `ui`, `commands` or `plain`.
+//! - `ops/` names no SDK crate and no front-end (`ui`, `commands`, `plain`).
+//! - The front-ends (`ui/`, `commands/`, `plain.rs`) are siblings: none reaches into the
+//!   ratatui wizard's modules, and the wizard uses neither of the others.
+//! - Outside `aws/`, nothing calls a session's SDK clients (`session.ec2()`, `.s3()`, ...) or
+//!   reads its `SdkConfig`: the clients are the AWS layer's own (integration tests may use
+//!   them to arrange fixtures).
+//!
+//! A name that breaks the rule fails the test with the file, line and rule.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Files that still break a rule, with the name they use. They belong to work in progress
+/// elsewhere and are to be emptied, not extended: an entry that is no longer needed fails the
+/// test too, so the list can only shrink.
+///
+/// `ops/deploy.rs` creates the template bucket with S3 types of its own; the lead's rewrite
+/// of the deploy operation (issue 14) moves that call into `aws/buckets.rs`.
+const ALLOWED: &[(&str, &str)] = &[
+    ("src/ops/deploy.rs", "aws_sdk_s3"),
+    ("src/ops/deploy.rs", ".s3()"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layer {
+    Core,
+    Aws,
+    Ops,
+    Ui,
+    Commands,
+    Plain,
+    /// config, state, sandbox, template, cli, main, ...: shared plumbing.
+    Other,
+}
+
+fn layer_of(rel: &str) -> Layer {
+    let rest = rel.trim_start_matches("src/");
+    match rest.split('/').next().unwrap_or_default() {
+        "core" => Layer::Core,
+        "aws" => Layer::Aws,
+        "ops" => Layer::Ops,
+        "ui" => Layer::Ui,
+        "commands" => Layer::Commands,
+        "plain.rs" => Layer::Plain,
+        _ => Layer::Other,
+    }
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).expect("read src/") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The source with comments, string and char literals blanked (newlines kept, so line numbers
+/// stay right).
+fn strip(src: &str) -> String {
+    let b = src.as_bytes();
+    let mut out = String::with_capacity(src.len());
+    let mut i = 0;
+    let blank = |out: &mut String, s: &[u8]| {
+        for &c in s {
+            out.push(if c == b'\n' { '\n' } else { ' ' });
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        if c == b'/' && b.get(i + 1) == Some(&b'/') {
+            let end = src[i..].find('\n').map_or(b.len(), |n| i + n);
+            blank(&mut out, &b[i..end]);
+            i = end;
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            let mut depth = 0;
+            let mut j = i;
+            while j < b.len() {
+                if b[j] == b'/' && b.get(j + 1) == Some(&b'*') {
+                    depth += 1;
+                    j += 2;
+                } else if b[j] == b'*' && b.get(j + 1) == Some(&b'/') {
+                    depth -= 1;
+                    j += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    j += 1;
+                }
+            }
+            blank(&mut out, &b[i..j]);
+            i = j;
+        } else if c == b'r'
+            && (b.get(i + 1) == Some(&b'"') || b.get(i + 1) == Some(&b'#'))
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+        {
+            // Raw string r"..." / r#"..."#.
+            let mut j = i + 1;
+            let mut hashes = 0;
+            while b.get(j) == Some(&b'#') {
+                hashes += 1;
+                j += 1;
+            }
+            if b.get(j) != Some(&b'"') {
+                out.push(c as char);
+                i += 1;
+                continue;
+            }
+            let close: String = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            let end = src[j + 1..]
+                .find(&close)
+                .map_or(b.len(), |n| j + 1 + n + close.len());
+            blank(&mut out, &b[i..end]);
+            i = end;
+        } else if c == b'"' {
+            let mut j = i + 1;
+            while j < b.len() && b[j] != b'"' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            let end = (j + 1).min(b.len());
+            blank(&mut out, &b[i..end]);
+            i = end;
+        } else if c == b'\'' {
+            // A char literal ('x', '\n', '\u{..}'), or a lifetime ('a) left as it is.
+            let lit_end = if b.get(i + 1) == Some(&b'\\') {
+                src[i + 2..].find('\'').map(|n| i + 2 + n + 1)
+            } else {
+                let ch_len = src[i + 1..].chars().next().map_or(1, char::len_utf8);
+                (b.get(i + 1 + ch_len) == Some(&b'\'')).then_some(i + 2 + ch_len)
+            };
+            match lit_end {
+                Some(end) => {
+                    blank(&mut out, &b[i..end]);
+                    i = end;
+                }
+                None => {
+                    out.push('\'');
+                    i += 1;
+                }
+            }
+        } else {
+            let ch = src[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+/// Blank every item marked `#[cfg(test)]` (a `mod tests { .. }`, a `use`, a helper): test code
+/// may reach across layers to arrange its fixtures.
+fn drop_test_items(src: &str) -> String {
+    const MARK: &str = "#[cfg(test)]";
+    let mut out: Vec<u8> = src.as_bytes().to_vec();
+    let mut from = 0;
+    while let Some(at) = src[from..].find(MARK).map(|n| from + n) {
+        let b = src.as_bytes();
+        let mut j = at + MARK.len();
+        let mut depth = 0i32;
+        let mut opened = false;
+        while j < b.len() {
+            match b[j] {
+                b'{' | b'(' | b'[' => {
+                    if b[j] == b'{' && depth == 0 {
+                        opened = true;
+                    }
+                    depth += 1;
+                }
+                b'}' | b')' | b']' => depth -= 1,
+                b';' if depth == 0 => break,
+                _ => {}
+            }
+            j += 1;
+            if opened && depth == 0 {
+                break;
+            }
+        }
+        let end = (j + 1).min(b.len());
+        for c in &mut out[at..end] {
+            if *c != b'\n' {
+                *c = b' ';
+            }
+        }
+        from = end;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// Every whole-word occurrence of an identifier starting with `prefix` (or equal to it), with
+/// its line number.
+fn words_with_prefix(text: &str, prefix: &str) -> Vec<(usize, String)> {
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(prefix).map(|n| from + n) {
+        from = at + prefix.len();
+        if at > 0 && (is_ident(b[at - 1]) || b[at - 1] == b'.') {
+            continue;
+        }
+        let mut end = at + prefix.len();
+        while end < b.len() && is_ident(b[end]) {
+            end += 1;
+        }
+        let line = text[..at].matches('\n').count() + 1;
+        found.push((line, text[at..end].to_string()));
+        from = end;
+    }
+    found
+}
+
+/// The top-level modules of the crate a file names through `crate::x` or `crate::{x, y}`.
+fn crate_modules(text: &str) -> Vec<(usize, String)> {
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("crate::").map(|n| from + n) {
+        from = at + "crate::".len();
+        if at > 0 && is_ident(b[at - 1]) {
+            continue;
+        }
+        let line = text[..at].matches('\n').count() + 1;
+        let rest = &text[from..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // crate::{a, b::{c, d}, e}: the names at depth one.
+            let mut depth = 1;
+            let mut name = String::new();
+            let mut at_start = true;
+            for ch in group.chars() {
+                match ch {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    ',' if depth == 1 => {
+                        if !name.is_empty() {
+                            found.push((line, std::mem::take(&mut name)));
+                        }
+                        at_start = true;
+                    }
+                    c if depth == 1 && at_start && (c.is_alphanumeric() || c == '_') => {
+                        name.push(c);
+                    }
+                    _ if depth == 1 && at_start && !name.is_empty() => {
+                        found.push((line, std::mem::take(&mut name)));
+                        at_start = false;
+                    }
+                    _ => {}
+                }
+            }
+            if !name.is_empty() {
+                found.push((line, name));
+            }
+        } else {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            found.push((line, name));
+        }
+    }
+    found
+}
+
+/// Method calls `.name()` on anything: the SDK client accessors of `aws::Session`.
+fn client_calls(text: &str) -> Vec<(usize, String)> {
+    const CLIENTS: [&str; 7] = [
+        "sts",
+        "cloudformation",
+        "ec2",
+        "sagemaker",
+        "logs",
+        "kms",
+        "s3",
+    ];
+    let mut found = Vec::new();
+    for name in CLIENTS {
+        let call = format!(".{name}()");
+        let mut from = 0;
+        while let Some(at) = text[from..].find(&call).map(|n| from + n) {
+            from = at + call.len();
+            found.push((text[..at].matches('\n').count() + 1, call.clone()));
+        }
+    }
+    let mut from = 0;
+    while let Some(at) = text[from..].find(".sdk").map(|n| from + n) {
+        from = at + 4;
+        if text.as_bytes().get(from).copied().is_some_and(is_ident) {
+            continue;
+        }
+        found.push((text[..at].matches('\n').count() + 1, ".sdk".into()));
+    }
+    found
+}
+
+const SDK_PREFIXES: [&str; 5] = [
+    "aws_sdk_",
+    "aws_smithy_",
+    "aws_config",
+    "aws_types",
+    "aws_runtime",
+];
+
+/// One broken rule: (file, line, name, rule).
+type Breach = (String, usize, String, &'static str);
+
+/// Check one file's (stripped, test-free) text against its layer.
+fn breaches(rel: &str, text: &str) -> Vec<Breach> {
+    let layer = layer_of(rel);
+    let mut out = Vec::new();
+    let mut add = |line: usize, name: &str, rule: &'static str| {
+        out.push((rel.to_string(), line, name.to_string(), rule));
+    };
+    if layer != Layer::Aws {
+        for prefix in SDK_PREFIXES {
+            for (line, name) in words_with_prefix(text, prefix) {
+                add(line, &name, "only aws/ names the AWS SDK crates");
+            }
+        }
+        for (line, call) in client_calls(text) {
+            add(
+                line,
+                &call,
+                "only aws/ uses a session's SDK clients and SdkConfig",
+            );
+        }
+    }
+    let crate_refs = crate_modules(text);
+    let forbidden: &[&str] = match layer {
+        Layer::Core => &[
+            "aws", "ops", "ui", "commands", "plain", "config", "state", "sandbox", "cli",
+        ],
+        Layer::Aws => &["ops", "ui", "commands", "plain"],
+        Layer::Ops => &["ui", "commands", "plain"],
+        // The front-ends are siblings: the line output and the commands do not reach into
+        // the ratatui wizard, nor it into them.
+        Layer::Plain => &["ui", "commands"],
+        Layer::Commands => &["ui"],
+        Layer::Ui => &["commands", "plain"],
+        Layer::Other => &[],
+    };
+    for (line, module) in &crate_refs {
+        if forbidden.contains(&module.as_str()) {
+            add(
+                *line,
+                &format!("crate::{module}"),
+                match layer {
+                    Layer::Core => "core/ uses nothing of the crate above it",
+                    Layer::Aws => "aws/ knows nothing of ops/ or the front-ends",
+                    Layer::Ops => "ops/ knows nothing of the front-ends",
+                    _ => "one front-end does not reach into another",
+                },
+            );
+        }
+    }
+    if layer == Layer::Core {
+        for (line, name) in words_with_prefix(text, "tokio") {
+            if name == "tokio" {
+                add(line, &name, "core/ is synchronous: no tokio");
+            }
+        }
+    }
+    out
+}
+
+fn sources() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let rel = p
+                .strip_prefix(root)
+                .expect("under the manifest dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = fs::read_to_string(&p).expect("read source");
+            (rel, drop_test_items(&strip(&text)))
+        })
+        .collect()
+}
+
+#[test]
+fn every_file_keeps_to_its_layer() {
+    let mut found = Vec::new();
+    for (rel, text) in sources() {
+        found.extend(breaches(&rel, &text));
+    }
+    let mut used_allowances = BTreeSet::new();
+    let mut report = Vec::new();
+    for (file, line, name, rule) in &found {
+        if let Some(a) = ALLOWED
+            .iter()
+            .find(|(f, n)| f == file && (name.starts_with(n) || name == n))
+        {
+            used_allowances.insert(*a);
+            continue;
+        }
+        report.push(format!("{file}:{line}: {name} ({rule})"));
+    }
+    let stale: Vec<_> = ALLOWED
+        .iter()
+        .filter(|a| !used_allowances.contains(*a))
+        .map(|(f, n)| format!("{f}: {n}"))
+        .collect();
+    assert!(
+        report.is_empty(),
+        "{} name(s) cross a layer (README \"Architecture\"):\n{}",
+        report.len(),
+        report.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "allow-list entries no longer needed (delete them from ALLOWED in tests/layers.rs):\n{}",
+        stale.join("\n")
+    );
+}
+
+/// `core/` modules import each other in one direction only, so each can be read (and moved
+/// into a crate of its own) from the bottom up.
+#[test]
+fn core_modules_do_not_import_each_other_in_a_cycle() {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, text) in sources() {
+        let Some(module) = rel
+            .strip_prefix("src/core/")
+            .and_then(|m| m.strip_suffix(".rs"))
+            .map(|m| m.split('/').next().unwrap_or(m).to_string())
+        else {
+            continue;
+        };
+        let deps = graph.entry(module.clone()).or_default();
+        for pattern in ["crate::core::", "super::"] {
+            let mut from = 0;
+            while let Some(at) = text[from..].find(pattern).map(|n| from + n) {
+                from = at + pattern.len();
+                let name: String = text[from..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module && name != "super" && name != "mod" {
+                    deps.insert(name);
+                }
+            }
+        }
+    }
+    let modules: BTreeSet<String> = graph.keys().cloned().collect();
+    for deps in graph.values_mut() {
+        deps.retain(|d| modules.contains(d));
+    }
+    // Depth-first search for a back edge.
+    fn visit(
+        m: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(pos) = stack.iter().position(|s| s == m) {
+            let mut cycle = stack[pos..].to_vec();
+            cycle.push(m.to_string());
+            return Some(cycle);
+        }
+        if done.contains(m) {
+            return None;
+        }
+        stack.push(m.to_string());
+        for d in graph.get(m).into_iter().flatten() {
+            if let Some(c) = visit(d, graph, stack, done) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        done.insert(m.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for m in graph.keys() {
+        if let Some(cycle) = visit(m, &graph, &mut Vec::new(), &mut done) {
+            panic!("core/ modules import each other: {}", cycle.join(" -> "));
+        }
+    }
+}
+
+/// The checker itself: each rule catches what it is for, and comments, strings and test
+/// modules do not count.
+#[test]
+fn the_checker_sees_what_it_should() {
+    let names = |rel: &str, src: &str| -> Vec<String> {
+        breaches(rel, &drop_test_items(&strip(src)))
+            .into_iter()
+            .map(|(_, _, n, _)| n)
+            .collect()
+    };
+    assert_eq!(
+        names(
+            "src/core/x.rs",
+            "use tokio::sync::mpsc;\nuse crate::{core::cidr, ops::deploy};\n"
+        ),
+        ["crate::ops", "tokio"]
+    );
+    assert_eq!(
+        names(
+            "src/ops/x.rs",
+            "fn f() { crate::ui::screens::session::headline(e); }"
+        ),
+        ["crate::ui"]
+    );
+    assert_eq!(
+        names(
+            "src/commands/x.rs",
+            "let t = aws_smithy_types::DateTime::from_millis(0);"
+        ),
+        ["aws_smithy_types"]
+    );
+    assert_eq!(
+        names(
+            "src/ops/x.rs",
+            "let c = session.ec2(); let s = &session.sdk;"
+        ),
+        [".ec2()", ".sdk"]
+    );
+    assert_eq!(
+        names("src/aws/x.rs", "use aws_sdk_ec2::Client;"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(
+            "src/plain.rs",
+            "let h = crate::ui::screens::session::headline(e);"
+        ),
+        ["crate::ui"]
+    );
+    assert_eq!(
+        names("src/aws/x.rs", "use crate::{core, ops::studio};"),
+        ["crate::ops"]
+    );
+    // Not code: a comment, a string, a raw string, a test module.
+    let quiet = "// aws_sdk_s3 in a comment\n/* crate::ui */\nconst F: &str = \"aws_config=info\";\n\
+                 const R: &str = r#\"tokio \"quoted\" \"#;\nfn g<'a>(x: &'a str) -> char { 'x' }\n\
+                 #[cfg(test)]\nmod tests { use tokio::time; use crate::ui::App; }\n";
+    assert_eq!(names("src/core/x.rs", quiet), Vec::<String>::new());
+}
