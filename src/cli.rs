@@ -113,6 +113,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), or with DIR write studio-tui.1 and one page per command
+    /// (studio-tui-deploy.1, …) into DIR. Read it with `studio-tui man | man -l -`.
+    Man {
+        /// Directory to write every page into (created if missing).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

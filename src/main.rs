@@ -51,6 +51,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         clap_complete::generate(*shell, &mut cmd, "studio-tui", &mut std::io::stdout());
         return Ok(exit::OK);
     }
+    if let Some(Command::Man { dir }) = &cli.command {
+        return write_man_pages(dir.as_deref());
+    }
     if let Some(Command::Template { format, params }) = &cli.command {
         return run_template(&cli.global, *format, params);
     }
@@ -62,6 +65,27 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         .enable_all()
         .build()?;
     runtime.block_on(dispatch(cli, paths))
+}
+
+/// `studio-tui man [DIR]`: the manual generated from the clap definition, so it never
+/// disagrees with `--help`. Release archives ship the pages written by `man DIR`
+/// (`release/man`, kept current by `tests/release_assets.rs`).
+fn write_man_pages(dir: Option<&std::path::Path>) -> anyhow::Result<i32> {
+    use anyhow::Context as _;
+    // As clap_mangen::generate_to does: no page for clap's `help` subcommand.
+    let cmd = Cli::command().disable_help_subcommand(true);
+    match dir {
+        None => clap_mangen::Man::new(cmd)
+            .render(&mut std::io::stdout())
+            .context("cannot print the manual page")?,
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            clap_mangen::generate_to(cmd, dir)
+                .with_context(|| format!("cannot write the manual pages into {}", dir.display()))?;
+        }
+    }
+    Ok(exit::OK)
 }
 
 /// Start the sandbox emulator for `--sandbox`, reporting progress on stderr.
@@ -199,6 +223,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
         },
         Some(Command::Sandbox(_))
         | Some(Command::Completions { .. })
+        | Some(Command::Man { .. })
         | Some(Command::Template { .. }) => Ok(exit::OK),
     }
 }
