@@ -23,6 +23,7 @@ use crate::core::progress::{StackEvent, Tracker, render_timeline};
 use crate::exit;
 use crate::ops::deploy::{self, DeployMsg, DeployOutcome, Plan, Recovery, SharedStore};
 use crate::ops::params::ConfigFile;
+use crate::ops::up::Start;
 use crate::state::Store;
 use crate::template;
 
@@ -117,7 +118,7 @@ pub fn event_line(e: &StackEvent) -> String {
 }
 
 /// Print one deploy message in the chosen mode.
-fn print_msg(mode: OutputMode, msg: &DeployMsg) {
+pub(crate) fn print_msg(mode: OutputMode, msg: &DeployMsg) {
     if mode == OutputMode::Json {
         // One JSON object per line; the final outcome without the events it repeats.
         let line = match msg {
@@ -332,13 +333,40 @@ pub(crate) async fn deploy_with(
     args: &DeployArgs,
     params: &Parameters,
 ) -> anyhow::Result<i32> {
+    Ok(deploy_policy(ctx, args, params, None).await?.code)
+}
+
+/// What the deploy policy ended with: the exit code for the stack, and the Studio half when it
+/// ran overlapped with a first create (`up`).
+pub(crate) struct Deployed {
+    pub code: i32,
+    pub overlapped: Option<crate::ops::up::Overlapped>,
+}
+
+impl From<i32> for Deployed {
+    fn from(code: i32) -> Deployed {
+        Deployed {
+            code,
+            overlapped: None,
+        }
+    }
+}
+
+/// [`deploy_with`], and with `studio` a first create builds the Studio domain and users while
+/// the stack is still being created (`ops::up`).
+pub(crate) async fn deploy_policy(
+    ctx: &CommandContext,
+    args: &DeployArgs,
+    params: &Parameters,
+    studio: Option<&crate::ops::up::StudioPlan>,
+) -> anyhow::Result<Deployed> {
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "deploying the stack") {
         crate::plain::print_aws_error(ctx.mode, &e);
         eprintln!(
             "Read-only: `studio-tui preflight` and `studio-tui status` show what is there; \
              nothing was changed."
         );
-        return Ok(exit::FAILED);
+        return Ok(exit::FAILED.into());
     }
     let params = params.clone();
     let mode = ctx.mode;
@@ -357,7 +385,7 @@ pub(crate) async fn deploy_with(
         Ok(p) => p,
         Err(e) => {
             crate::plain::print_aws_error(mode, &e);
-            return Ok(exit::FAILED);
+            return Ok(exit::FAILED.into());
         }
     };
     let outcome = match plan {
@@ -366,13 +394,16 @@ pub(crate) async fn deploy_with(
                 "Stack {} is up to date ({}).",
                 stack.stack_name, stack.status
             );
-            return Ok(exit::OK);
+            return Ok(exit::OK.into());
         }
         Plan::InProgress(stack) => {
             eprintln!(
                 "Stack {} is already busy ({}); following it.",
                 stack.stack_name, stack.status
             );
+            if let Some(plan) = studio {
+                return overlapped(ctx, Start::Reattach(Box::new(stack)), plan).await;
+            }
             let (session, store) = (ctx.session.clone(), ctx.store.clone());
             stream(mode, move |tx| {
                 tokio::spawn(async move { deploy::reattach(&session, &store, &stack, &tx).await })
@@ -389,7 +420,7 @@ pub(crate) async fn deploy_with(
                     "error: {}",
                     recovery.explain(&stack.stack_name, &stack.status)
                 );
-                return Ok(exit::FAILED);
+                return Ok(exit::FAILED.into());
             }
             let (session, store) = (ctx.session.clone(), ctx.store.clone());
             let result = stream(mode, move |tx| {
@@ -413,7 +444,7 @@ pub(crate) async fn deploy_with(
                         continue_rollback: false,
                         ..args.clone()
                     };
-                    return Box::pin(deploy_with(ctx, &again, &params)).await;
+                    return Box::pin(deploy_policy(ctx, &again, &params, studio)).await;
                 }
                 Ok(o) => Ok(o),
                 Err(e) => Err(e),
@@ -424,7 +455,7 @@ pub(crate) async fn deploy_with(
             if review.change_set.is_empty_change() {
                 let _ = deploy::cancel(&ctx.session, &ctx.store, &review).await;
                 eprintln!("No changes: the stack already matches.");
-                return Ok(exit::OK);
+                return Ok(exit::OK.into());
             }
             if review.change_set.status != "CREATE_COMPLETE" {
                 print_change_set_failure(mode, &review);
@@ -437,29 +468,68 @@ pub(crate) async fn deploy_with(
                         " was"
                     }
                 );
-                return Ok(exit::FAILED);
+                return Ok(exit::FAILED.into());
             }
             match confirm("Execute this change set?", args.yes) {
                 Ok(true) => {}
                 Ok(false) => {
                     deploy::cancel(&ctx.session, &ctx.store, &review).await?;
                     eprintln!("Cancelled; the change set was deleted.");
-                    return Ok(exit::OK);
+                    return Ok(exit::OK.into());
                 }
                 Err(code) => {
                     let _ = deploy::cancel(&ctx.session, &ctx.store, &review).await;
-                    return Ok(code);
+                    return Ok(code.into());
                 }
+            }
+            if let Some(plan) = studio {
+                return overlapped(ctx, Start::Execute(Box::new(review)), plan).await;
             }
             execute_streamed(ctx, review).await
         }
     };
     match outcome {
-        Ok(o) if o.ok => Ok(exit::OK),
-        Ok(_) => Ok(exit::FAILED),
+        Ok(o) if o.ok => Ok(exit::OK.into()),
+        Ok(_) => Ok(exit::FAILED.into()),
         Err(e) => {
             crate::plain::print_aws_error(mode, &e);
-            Ok(exit::FAILED)
+            Ok(exit::FAILED.into())
+        }
+    }
+}
+
+/// Run the stack operation through `ops::up::run` (the Studio half overlapped with a first
+/// create), printing both progress streams as they come.
+async fn overlapped(
+    ctx: &CommandContext,
+    start: Start,
+    plan: &crate::ops::up::StudioPlan,
+) -> anyhow::Result<Deployed> {
+    let mode = ctx.mode;
+    let (dtx, drx) = mpsc::unbounded_channel();
+    let (stx, srx) = mpsc::unbounded_channel();
+    let (session, store, p) = (ctx.session.clone(), ctx.store.clone(), plan.clone());
+    let handle =
+        tokio::spawn(
+            async move { crate::ops::up::run(&session, &store, start, &p, &dtx, &stx).await },
+        );
+    up::print_progress(mode, &plan.users, drx, srx).await;
+    let result = handle.await.unwrap_or_else(|e| {
+        Err(crate::aws::AwsError::new(
+            crate::aws::ErrorKind::Other,
+            "studio-tui",
+            format!("the operation task failed: {e}"),
+        ))
+    });
+    match result {
+        Ok(crate::ops::up::Run::Stack(o)) => Ok(if o.ok { exit::OK } else { exit::FAILED }.into()),
+        Ok(crate::ops::up::Run::Overlapped(ov)) => Ok(Deployed {
+            code: if ov.stack.ok { exit::OK } else { exit::FAILED },
+            overlapped: Some(ov),
+        }),
+        Err(e) => {
+            crate::plain::print_aws_error(mode, &e);
+            Ok(exit::FAILED.into())
         }
     }
 }

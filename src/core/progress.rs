@@ -2,7 +2,7 @@
 //! root cause of a failure and the timeline. Fed by the poller in `ops::deploy`; read by every
 //! front-end, so they all agree on what is happening.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -47,6 +47,8 @@ pub enum ResourceState {
 pub struct ResourceProgress {
     pub logical_id: String,
     pub resource_type: String,
+    /// The physical id from the latest event that carried one (a subnet id, a role name).
+    pub physical_id: Option<String>,
     pub state: ResourceState,
     pub status: String,
     pub reason: Option<String>,
@@ -95,7 +97,12 @@ impl Durations {
     }
 }
 
-/// Tracks one stack operation (create, update, delete, rollback) from its events.
+/// Tracks one stack operation (create, update, delete, rollback) from its events, and the
+/// steps outside the stack that belong to the same operation (the Studio domain and its users,
+/// created while the stack is still being built): one progress count, one ETA, one timeline.
+///
+/// Everything a frame reads (counts, what runs, the ETA) is kept up to date as events arrive,
+/// so drawing costs the same with 100 events or 100,000.
 #[derive(Debug, Clone)]
 pub struct Tracker {
     /// Only events with this ClientRequestToken belong to the operation (None = all events at
@@ -105,11 +112,39 @@ pub struct Tracker {
     seen: HashSet<String>,
     /// Events of the operation, oldest first.
     pub events: Vec<StackEvent>,
-    pub resources: BTreeMap<String, ResourceProgress>,
+    resources: BTreeMap<String, ResourceProgress>,
     /// Latest status of the stack itself, from its own events.
     pub stack_status: Option<String>,
     /// Resources the operation is expected to touch (from the change set or the template).
     pub expected: usize,
+    /// Resources in a final state (Done, Failed, Removed).
+    finished: usize,
+    /// Logical ids in progress.
+    running: BTreeSet<String>,
+    /// Stack resources not started yet, by type (for the ETA's longest pending one).
+    pending_types: BTreeMap<String, usize>,
+    /// Stack resources finished with Done, by type: (count, seconds they took), for the
+    /// observed speed against the typical durations.
+    done_types: BTreeMap<String, (usize, f64)>,
+    /// What each Done resource added to `done_types`, to take it back exactly.
+    done_secs: HashMap<String, f64>,
+    /// Steps outside the stack, if any.
+    chain: Option<Chain>,
+}
+
+/// Steps outside the stack that are part of the same operation: they start once `after` (stack
+/// resources) are complete, then run stage by stage (the steps of a stage in parallel). Each
+/// step is also a resource of the tracker (counted, shown as running, on the timeline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    pub after: Vec<String>,
+    pub stages: Vec<Vec<String>>,
+}
+
+impl Chain {
+    fn contains(&self, id: &str) -> bool {
+        self.stages.iter().flatten().any(|s| s == id)
+    }
 }
 
 impl Tracker {
@@ -122,24 +157,190 @@ impl Tracker {
             resources: BTreeMap::new(),
             stack_status: None,
             expected: 0,
+            finished: 0,
+            running: BTreeSet::new(),
+            pending_types: BTreeMap::new(),
+            done_types: BTreeMap::new(),
+            done_secs: HashMap::new(),
+            chain: None,
         }
+    }
+
+    /// Every resource (and step) of the operation, by logical id.
+    pub fn resources(&self) -> impl Iterator<Item = &ResourceProgress> {
+        self.resources.values()
+    }
+
+    pub fn resource(&self, logical_id: &str) -> Option<&ResourceProgress> {
+        self.resources.get(logical_id)
+    }
+
+    fn is_step(&self, id: &str) -> bool {
+        self.chain.as_ref().is_some_and(|c| c.contains(id))
+    }
+
+    /// Move a resource to a new state, keeping the counters right.
+    fn set_state(&mut self, id: &str, state: ResourceState) {
+        let step = self.is_step(id);
+        let Some(r) = self.resources.get_mut(id) else {
+            return;
+        };
+        let old = r.state;
+        let ty = r.resource_type.clone();
+        let took = match (r.started_ms, r.finished_ms) {
+            (Some(s), Some(f)) => (f - s) as f64 / 1000.0,
+            _ => 0.0,
+        };
+        r.state = state;
+        let final_state = |s: ResourceState| {
+            matches!(
+                s,
+                ResourceState::Done | ResourceState::Failed | ResourceState::Removed
+            )
+        };
+        // Undo the old state's contribution.
+        if final_state(old) {
+            self.finished -= 1;
+        }
+        match old {
+            ResourceState::InProgress => {
+                self.running.remove(id);
+            }
+            ResourceState::Pending if !step => dec(&mut self.pending_types, &ty),
+            ResourceState::Done if !step => {
+                if let (Some(secs), Some(e)) =
+                    (self.done_secs.remove(id), self.done_types.get_mut(&ty))
+                {
+                    e.0 = e.0.saturating_sub(1);
+                    e.1 = (e.1 - secs).max(0.0);
+                }
+            }
+            _ => {}
+        }
+        // Add the new one's.
+        if final_state(state) {
+            self.finished += 1;
+        }
+        match state {
+            ResourceState::InProgress => {
+                self.running.insert(id.to_string());
+            }
+            ResourceState::Pending if !step => *self.pending_types.entry(ty).or_default() += 1,
+            ResourceState::Done if !step => {
+                let e = self.done_types.entry(ty).or_default();
+                e.0 += 1;
+                e.1 += took;
+                self.done_secs.insert(id.to_string(), took);
+            }
+            _ => {}
+        }
+    }
+
+    fn insert_pending(&mut self, id: &str, ty: &str) {
+        if self.resources.contains_key(id) {
+            return;
+        }
+        self.resources.insert(
+            id.to_string(),
+            ResourceProgress {
+                logical_id: id.to_string(),
+                resource_type: ty.to_string(),
+                physical_id: None,
+                state: ResourceState::Pending,
+                status: "PENDING".into(),
+                reason: None,
+                started_ms: None,
+                finished_ms: None,
+            },
+        );
+        if !self.is_step(id) {
+            *self.pending_types.entry(ty.to_string()).or_default() += 1;
+        }
+    }
+
+    /// Steps outside the stack that belong to this operation (see [`Chain`]): `steps` are
+    /// (id, type) by stage; they count as resources from now on.
+    pub fn expect_chain(&mut self, after: &[&str], stages: Vec<Vec<(String, String)>>) {
+        self.chain = Some(Chain {
+            after: after.iter().map(|s| s.to_string()).collect(),
+            stages: stages
+                .iter()
+                .map(|st| st.iter().map(|(id, _)| id.clone()).collect())
+                .collect(),
+        });
+        for (id, ty) in stages.iter().flatten() {
+            self.insert_pending(id, ty);
+        }
+        self.expected = self.expected.max(self.resources.len());
+    }
+
+    /// Add one step to the chain's last stage (a user added after the chain was set up).
+    pub fn add_chain_step(&mut self, id: &str, ty: &str) {
+        let Some(chain) = self.chain.as_mut() else {
+            return;
+        };
+        if !chain.contains(id) {
+            let stages = chain.stages.len();
+            match chain.stages.last_mut() {
+                Some(last) if stages > 1 => last.push(id.to_string()),
+                _ => chain.stages.push(vec![id.to_string()]),
+            }
+        }
+        self.insert_pending(id, ty);
+        self.expected = self.expected.max(self.resources.len());
+    }
+
+    /// A step of the chain changed (the domain is Pending, a user InService): `state` with the
+    /// service's own status word, at `at_ms`.
+    pub fn note_step(
+        &mut self,
+        id: &str,
+        state: ResourceState,
+        status: &str,
+        reason: Option<&str>,
+        at_ms: i64,
+    ) {
+        let Some(r) = self.resources.get_mut(id) else {
+            return;
+        };
+        r.status = status.to_string();
+        if let Some(reason) = reason {
+            r.reason = Some(reason.to_string());
+        }
+        match state {
+            ResourceState::InProgress => {
+                if r.started_ms.is_none() || r.finished_ms.is_some() {
+                    r.started_ms = Some(at_ms);
+                    r.finished_ms = None;
+                }
+            }
+            ResourceState::Pending => {}
+            _ => {
+                r.started_ms.get_or_insert(at_ms);
+                r.finished_ms = Some(at_ms);
+            }
+        }
+        if r.state != state {
+            self.set_state(id, state);
+        }
+    }
+
+    /// The chain's steps are all in a final state (or there is no chain).
+    pub fn chain_settled(&self) -> bool {
+        self.chain.as_ref().is_none_or(|c| {
+            c.stages.iter().flatten().all(|id| {
+                self.resources.get(id).is_none_or(|r| {
+                    r.state != ResourceState::Pending && r.state != ResourceState::InProgress
+                })
+            })
+        })
     }
 
     /// Register the resources the operation will touch, so progress has a denominator before
     /// their first event arrives.
     pub fn expect_resources<'a>(&mut self, items: impl IntoIterator<Item = (&'a str, &'a str)>) {
         for (id, ty) in items {
-            self.resources
-                .entry(id.to_string())
-                .or_insert_with(|| ResourceProgress {
-                    logical_id: id.to_string(),
-                    resource_type: ty.to_string(),
-                    state: ResourceState::Pending,
-                    status: "PENDING".into(),
-                    reason: None,
-                    started_ms: None,
-                    finished_ms: None,
-                });
+            self.insert_pending(id, ty);
         }
         self.expected = self.resources.len();
     }
@@ -213,24 +414,21 @@ impl Tracker {
             self.stack_status = Some(e.status.clone());
             return;
         }
-        let r = self
-            .resources
-            .entry(e.logical_id.clone())
-            .or_insert_with(|| ResourceProgress {
-                logical_id: e.logical_id.clone(),
-                resource_type: e.resource_type.clone(),
-                state: ResourceState::Pending,
-                status: String::new(),
-                reason: None,
-                started_ms: None,
-                finished_ms: None,
-            });
+        if !self.resources.contains_key(&e.logical_id) {
+            self.insert_pending(&e.logical_id, &e.resource_type);
+        }
+        let Some(r) = self.resources.get_mut(&e.logical_id) else {
+            return;
+        };
         r.status = e.status.clone();
         if e.reason.is_some() {
             r.reason = e.reason.clone();
         }
+        if let Some(p) = e.physical_id.as_ref().filter(|p| !p.is_empty()) {
+            r.physical_id = Some(p.clone());
+        }
         let s = e.status.as_str();
-        r.state = if s.ends_with("_IN_PROGRESS") {
+        let state = if s.ends_with("_IN_PROGRESS") {
             if r.started_ms.is_none() || r.finished_ms.is_some() {
                 r.started_ms = Some(e.timestamp_ms);
                 r.finished_ms = None;
@@ -248,28 +446,21 @@ impl Tracker {
         } else {
             r.state
         };
+        let id = e.logical_id.clone();
+        if self.resources.get(&id).map(|r| r.state) != Some(state) {
+            self.set_state(&id, state);
+        }
         self.expected = self.expected.max(self.resources.len());
     }
 
-    /// (finished, total) for a progress bar.
+    /// (finished, total) for a progress bar, the chain's steps included.
     pub fn counts(&self) -> (usize, usize) {
-        let done = self
-            .resources
-            .values()
-            .filter(|r| {
-                matches!(
-                    r.state,
-                    ResourceState::Done | ResourceState::Failed | ResourceState::Removed
-                )
-            })
-            .count();
-        (done, self.expected.max(self.resources.len()))
+        (self.finished, self.expected.max(self.resources.len()))
     }
 
+    /// What runs now (stack resources and chain steps), by logical id.
     pub fn in_progress(&self) -> impl Iterator<Item = &ResourceProgress> {
-        self.resources
-            .values()
-            .filter(|r| r.state == ResourceState::InProgress)
+        self.running.iter().filter_map(|id| self.resources.get(id))
     }
 
     /// The stack reached a final state (its own event says so).
@@ -302,40 +493,84 @@ impl Tracker {
         out
     }
 
-    /// Seconds left, from typical durations refined by how fast this operation has been
-    /// compared with them. None before anything started or once settled.
+    /// Seconds left: the longest remaining chain. The stack's part comes from typical durations
+    /// refined by how fast this operation has been compared with them; the chain (the Studio
+    /// domain, then its users) waits for its inputs, then takes its steps' typical durations at
+    /// the same observed speed. None before anything started or once everything settled.
     pub fn eta_secs(&self, durations: &Durations, now_ms: i64) -> Option<f64> {
-        if self.settled() || self.events.is_empty() {
+        let stack_running = !self.settled() && !self.events.is_empty();
+        if !stack_running && self.chain_settled() {
+            return None;
+        }
+        if self.events.is_empty() && self.running.is_empty() {
             return None;
         }
         // Observed speed: actual / typical over resources finished so far (bounded).
         let (mut actual, mut typical) = (0.0, 0.0);
-        for r in self.resources.values() {
-            if let (Some(s), Some(f), ResourceState::Done) = (r.started_ms, r.finished_ms, r.state)
-            {
-                actual += (f - s) as f64 / 1000.0;
-                typical += durations.typical(&r.resource_type);
-            }
+        for (ty, (n, secs)) in &self.done_types {
+            actual += secs;
+            typical += durations.typical(ty) * *n as f64;
         }
         let ratio = if typical >= 10.0 {
             (actual / typical).clamp(0.02, 5.0)
         } else {
             1.0
         };
-        let mut longest_running: f64 = 0.0;
-        for r in self.in_progress() {
+        let left_of = |r: &ResourceProgress| {
             let elapsed = r.started_ms.map_or(0.0, |s| (now_ms - s) as f64 / 1000.0);
-            let left = (durations.typical(&r.resource_type) * ratio - elapsed).max(1.0);
-            longest_running = longest_running.max(left);
+            (durations.typical(&r.resource_type) * ratio - elapsed).max(1.0)
+        };
+        let mut longest_running: f64 = 0.0;
+        for r in self.in_progress().filter(|r| !self.is_step(&r.logical_id)) {
+            longest_running = longest_running.max(left_of(r));
         }
         // Pending resources mostly wait on the running ones, then run in parallel.
         let longest_pending = self
-            .resources
-            .values()
-            .filter(|r| r.state == ResourceState::Pending)
-            .map(|r| durations.typical(&r.resource_type) * ratio)
+            .pending_types
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(ty, _)| durations.typical(ty) * ratio)
             .fold(0.0, f64::max);
-        Some(longest_running + longest_pending)
+        let stack_left = if stack_running {
+            longest_running + longest_pending
+        } else {
+            0.0
+        };
+        let chain_left = self.chain.as_ref().map_or(0.0, |c| {
+            let step_left = |id: &String| {
+                self.resources.get(id).map_or(0.0, |r| match r.state {
+                    ResourceState::Pending => durations.typical(&r.resource_type) * ratio,
+                    ResourceState::InProgress => left_of(r),
+                    _ => 0.0,
+                })
+            };
+            let first_started = c.stages.iter().flatten().any(|id| {
+                self.resources
+                    .get(id)
+                    .is_some_and(|r| r.state != ResourceState::Pending)
+            });
+            let inputs_left = if first_started {
+                0.0
+            } else {
+                c.after
+                    .iter()
+                    .filter_map(|id| self.resources.get(id))
+                    .map(|r| match r.state {
+                        ResourceState::InProgress => left_of(r),
+                        ResourceState::Pending => {
+                            longest_running + durations.typical(&r.resource_type) * ratio
+                        }
+                        _ => 0.0,
+                    })
+                    .fold(0.0, f64::max)
+            };
+            inputs_left
+                + c.stages
+                    .iter()
+                    .map(|st| st.iter().map(step_left).fold(0.0, f64::max))
+                    .sum::<f64>()
+        });
+        Some(stack_left.max(chain_left))
     }
 
     /// (logical id, type, start, end, failed) per resource that started, by start time: the
@@ -367,6 +602,15 @@ pub struct TimelineRow {
     pub start_ms: i64,
     pub end_ms: Option<i64>,
     pub failed: bool,
+}
+
+fn dec(map: &mut BTreeMap<String, usize>, key: &str) {
+    if let Some(n) = map.get_mut(key) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            map.remove(key);
+        }
+    }
 }
 
 /// Reasons CloudFormation gives to resources that failed only because another one did.

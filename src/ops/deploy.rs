@@ -556,6 +556,18 @@ pub async fn execute(
     review: &Review,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<DeployOutcome, AwsError> {
+    let w = begin_execute(session, store, review, tx).await?;
+    follow(session, w, tx).await
+}
+
+/// Execute a reviewed change set and return the watch over it, without waiting (the caller
+/// polls it: [`follow`], or the overlapped first-time setup in `ops::up`).
+pub async fn begin_execute(
+    session: &Session,
+    store: &SharedStore,
+    review: &Review,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<StackWatch, AwsError> {
     let operation = match review.kind {
         ChangeSetKind::Create => "create",
         ChangeSetKind::Update => "update",
@@ -584,16 +596,34 @@ pub async fn execute(
         .iter()
         .map(|c| (c.logical_id.clone(), c.resource_type.clone()))
         .collect();
-    watch(
-        session,
+    let (w, started) = StackWatch::new(
         &review.change_set.stack_id,
         operation,
         Some(review.token.clone()),
         since,
         expected,
-        tx,
-    )
-    .await
+        POLL_INTERVAL,
+    );
+    send(tx, started);
+    Ok(w)
+}
+
+/// Poll a watch to the operation's end.
+pub async fn follow(
+    session: &Session,
+    mut w: StackWatch,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<DeployOutcome, AwsError> {
+    loop {
+        let step = w.poll(session).await?;
+        for m in step.messages {
+            send(tx, m);
+        }
+        if let Some(o) = step.outcome {
+            return Ok(o);
+        }
+        tokio::time::sleep(w.delay()).await;
+    }
 }
 
 /// A new ClientRequestToken for an operation on `stack`, recorded in the run state before the
@@ -681,6 +711,18 @@ pub async fn reattach(
     stack: &StackInfo,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<DeployOutcome, AwsError> {
+    let w = begin_reattach(session, store, stack, tx).await?;
+    follow(session, w, tx).await
+}
+
+/// [`reattach`] without waiting: the watch over the running operation, and what it is (the
+/// saved operation name: "create", "update", … or "operation" when nothing was saved).
+pub async fn begin_reattach(
+    session: &Session,
+    store: &SharedStore,
+    stack: &StackInfo,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<StackWatch, AwsError> {
     let saved = store
         .lock()
         .ok()
@@ -693,9 +735,12 @@ pub async fn reattach(
         (_, Some(t)) => Some(t.clone()),
         _ => None,
     };
-    let operation = saved
-        .and_then(|r| r.operation)
-        .unwrap_or_else(|| "operation".into());
+    let operation = match saved.and_then(|r| r.operation) {
+        Some(op) => op,
+        // Nothing saved (another machine, or a lost state file): the stack's status says it.
+        None if stack.status == "CREATE_IN_PROGRESS" => "create".into(),
+        None => "operation".into(),
+    };
     let since = if token.is_some() {
         0
     } else {
@@ -708,16 +753,16 @@ pub async fn reattach(
         .into_iter()
         .map(|r| (r.logical_id, r.resource_type))
         .collect();
-    watch(
-        session,
+    let (w, started) = StackWatch::new(
         &stack.stack_id,
         &operation,
         token,
         since,
         expected,
-        tx,
-    )
-    .await
+        POLL_INTERVAL,
+    );
+    send(tx, started);
+    Ok(w)
 }
 
 /// Fetch every event newer than what the tracker has seen: page 1, and further pages only while
@@ -777,30 +822,133 @@ pub async fn watch_with_interval(
     tx: &UnboundedSender<DeployMsg>,
     interval: Duration,
 ) -> Result<DeployOutcome, AwsError> {
-    let mut tracker = Tracker::new(token.clone(), since_ms);
-    tracker.expect_resources(expected.iter().map(|(a, b)| (a.as_str(), b.as_str())));
-    send(
-        tx,
-        DeployMsg::Started {
+    let (mut w, started) =
+        StackWatch::new(stack_id, operation, token, since_ms, expected, interval);
+    send(tx, started);
+    loop {
+        let step = w.poll(session).await?;
+        for m in step.messages {
+            send(tx, m);
+        }
+        if let Some(o) = step.outcome {
+            return Ok(o);
+        }
+        tokio::time::sleep(w.delay()).await;
+    }
+}
+
+/// What one poll of a [`StackWatch`] found.
+#[derive(Debug, Default)]
+pub struct WatchStep {
+    /// Messages to pass on, in order (new events, a retry notice, the end).
+    pub messages: Vec<DeployMsg>,
+    /// The operation ended (its `Finished` message is the last of `messages`).
+    pub outcome: Option<DeployOutcome>,
+}
+
+/// One stack operation followed poll by poll: the caller owns the schedule, so other work (the
+/// overlapped Studio domain) is polled on the same tick instead of a loop of its own. Events
+/// every poll; DescribeStacks only on the first poll, when the events say the stack settled,
+/// and every [`DESCRIBE_EVERY`] polls as a safety net; backoff on throttling and dropped
+/// connections; one final events poll after the stack settles.
+#[derive(Debug)]
+pub struct StackWatch {
+    stack_id: String,
+    operation: String,
+    tracker: Tracker,
+    interval: Duration,
+    backoff: Duration,
+    failures_in_a_row: u32,
+    polls: u32,
+    /// The latest DescribeStacks answer (None before the first, or when the stack is gone).
+    pub stack: Option<StackInfo>,
+}
+
+impl StackWatch {
+    /// Start following; the returned `Started` message goes out first.
+    pub fn new(
+        stack_id: &str,
+        operation: &str,
+        token: Option<String>,
+        since_ms: i64,
+        expected: Vec<(String, String)>,
+        interval: Duration,
+    ) -> (StackWatch, DeployMsg) {
+        let mut tracker = Tracker::new(token.clone(), since_ms);
+        tracker.expect_resources(expected.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        let started = DeployMsg::Started {
             stack_id: stack_id.to_string(),
             operation: operation.to_string(),
             client_request_token: token,
             expected,
-        },
-    );
-    let mut backoff = interval;
-    let mut failures_in_a_row = 0u32;
-    let mut polls = 0u32;
-    loop {
-        polls += 1;
+        };
+        (
+            StackWatch {
+                stack_id: stack_id.to_string(),
+                operation: operation.to_string(),
+                tracker,
+                interval,
+                backoff: interval,
+                failures_in_a_row: 0,
+                polls: 0,
+                stack: None,
+            },
+            started,
+        )
+    }
+
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    pub fn stack_id(&self) -> &str {
+        &self.stack_id
+    }
+
+    /// "create", "update", "delete", … as started or saved.
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// The stack's operation failed: a resource failed, or the stack rolls back or ended in a
+    /// state that is not a success. Known from the events before DescribeStacks says so.
+    pub fn failing(&self) -> bool {
+        let status = self
+            .stack
+            .as_ref()
+            .map(|s| s.status.as_str())
+            .into_iter()
+            .chain(self.tracker.stack_status.as_deref());
+        status
+            .into_iter()
+            .any(|s| s.contains("ROLLBACK") || s.ends_with("_FAILED"))
+            || self
+                .tracker
+                .resources()
+                .any(|r| r.state == crate::core::progress::ResourceState::Failed)
+    }
+
+    /// How long to wait before the next poll (the interval, or the backoff after a fault).
+    pub fn delay(&self) -> Duration {
+        if self.failures_in_a_row > 0 {
+            self.backoff
+        } else {
+            self.interval
+        }
+    }
+
+    /// One poll. A transient fault becomes a `Retrying` message (up to 20 in a row); any
+    /// other error is returned.
+    pub async fn poll(&mut self, session: &Session) -> Result<WatchStep, AwsError> {
+        self.polls += 1;
+        let mut out = WatchStep::default();
         let step = async {
-            let new = poll_events(session, stack_id, &mut tracker).await?;
-            // The stack's own events say when it settles, so DescribeStacks (status, outputs) is
-            // asked only then, on the first poll, and every DESCRIBE_EVERY polls as a safety net
-            // (a stack deleted under us, an event CloudFormation never wrote): half the calls.
-            let describe = polls == 1 || tracker.settled() || polls.is_multiple_of(DESCRIBE_EVERY);
+            let new = poll_events(session, &self.stack_id, &mut self.tracker).await?;
+            let describe = self.polls == 1
+                || self.tracker.settled()
+                || self.polls.is_multiple_of(DESCRIBE_EVERY);
             let stack = if describe {
-                Some(session.describe_stack(stack_id).await?)
+                Some(session.describe_stack(&self.stack_id).await?)
             } else {
                 None
             };
@@ -809,50 +957,44 @@ pub async fn watch_with_interval(
         .await;
         match step {
             Ok((new, described)) => {
-                failures_in_a_row = 0;
-                backoff = interval;
+                self.failures_in_a_row = 0;
+                self.backoff = self.interval;
                 if !new.is_empty() {
-                    send(tx, DeployMsg::Events { events: new });
+                    out.messages.push(DeployMsg::Events { events: new });
                 }
                 let Some(stack) = described else {
-                    tokio::time::sleep(interval).await;
-                    continue;
+                    return Ok(out);
                 };
+                self.stack = stack.clone();
                 let settled = match &stack {
                     None => true,
                     Some(s) => !s.is_in_progress(),
                 };
                 if settled {
                     // One final poll: events written just before the status flipped.
-                    if let Ok(new) = poll_events(session, stack_id, &mut tracker).await
+                    if let Ok(new) = poll_events(session, &self.stack_id, &mut self.tracker).await
                         && !new.is_empty()
                     {
-                        send(tx, DeployMsg::Events { events: new });
+                        out.messages.push(DeployMsg::Events { events: new });
                     }
-                    let outcome = outcome(stack_id, stack, &tracker);
-                    send(
-                        tx,
-                        DeployMsg::Finished {
-                            outcome: Box::new(outcome.clone()),
-                        },
-                    );
-                    return Ok(outcome);
+                    let o = outcome(&self.stack_id, stack, &self.tracker);
+                    out.messages.push(DeployMsg::Finished {
+                        outcome: Box::new(o.clone()),
+                    });
+                    out.outcome = Some(o);
                 }
-                tokio::time::sleep(interval).await;
+                Ok(out)
             }
-            Err(e) if e.is_transient() && failures_in_a_row < 20 => {
-                failures_in_a_row += 1;
-                backoff = (backoff * 2).min(Duration::from_secs(30));
-                send(
-                    tx,
-                    DeployMsg::Retrying {
-                        after_secs: backoff.as_secs(),
-                        reason: e.message.clone(),
-                    },
-                );
-                tokio::time::sleep(backoff).await;
+            Err(e) if e.is_transient() && self.failures_in_a_row < 20 => {
+                self.failures_in_a_row += 1;
+                self.backoff = (self.backoff * 2).min(Duration::from_secs(30));
+                out.messages.push(DeployMsg::Retrying {
+                    after_secs: self.backoff.as_secs(),
+                    reason: e.message.clone(),
+                });
+                Ok(out)
             }
-            Err(e) => return Err(e),
+            Err(e) => Err(e),
         }
     }
 }

@@ -10,3 +10,4 @@ pub mod params;
 pub mod preflight;
 pub mod studio;
 pub mod topology;
+pub mod up;

@@ -147,7 +147,7 @@ fn secs(start: Instant) -> u64 {
     start.elapsed().as_secs()
 }
 
-fn timeout_error(op: &str, what: &str, waited: Duration) -> AwsError {
+pub(crate) fn timeout_error(op: &str, what: &str, waited: Duration) -> AwsError {
     AwsError::new(
         ErrorKind::Other,
         op,
@@ -186,7 +186,7 @@ pub async fn find_domain(session: &Session, project: &str) -> Result<Option<Doma
     }
 }
 
-fn domain_failed(d: &DomainInfo) -> AwsError {
+pub(crate) fn domain_failed(d: &DomainInfo) -> AwsError {
     AwsError::new(
         ErrorKind::Other,
         "sagemaker:CreateDomain",
@@ -198,8 +198,8 @@ fn domain_failed(d: &DomainInfo) -> AwsError {
         ),
     )
     .with_fix(
-        "fix the cause, then delete the failed domain (`studio-tui destroy`, or \
-         `aws sagemaker delete-domain --domain-id <id>`) and run again",
+        "the stack is kept. Fix the cause, then run `studio-tui up` again (or open Studio set-up \
+         in the wizard): the failed domain is deleted and only the domain is created again",
     )
 }
 
@@ -271,31 +271,78 @@ pub async fn ensure_domain_with(
     tx: &Progress,
 ) -> Result<DomainInfo, AwsError> {
     let start = Instant::now();
+    let begun = start_domain(session, project, network, tx).await?;
+    let d = match begun.domain.status.as_str() {
+        "InService" => begun.domain,
+        "Failed" => return Err(domain_failed(&begun.domain)),
+        _ => wait_domain_in_service(session, &begun.domain.id, project, start, poll, tx).await?,
+    };
+    if begun.adopted {
+        return bring_space_defaults_up_to_date(session, d, network, start, poll, tx).await;
+    }
+    Ok(d)
+}
+
+/// What [`start_domain`] found or made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainStart {
+    /// As described right after (a new domain is Pending).
+    pub domain: DomainInfo,
+    /// The domain existed: adopted, not created.
+    pub adopted: bool,
+}
+
+/// Find the project's domain or create it, without waiting for it (never a second one). A
+/// domain that ended in Failed (an earlier attempt) is deleted with what SageMaker left in the
+/// VPC, then created again: the retry after a failed domain builds only the domain.
+pub async fn start_domain(
+    session: &Session,
+    project: &str,
+    network: &StudioNetwork,
+    tx: &Progress,
+) -> Result<DomainStart, AwsError> {
     if let Some(d) = find_domain(session, project).await? {
-        let mut detail = None;
-        if d.vpc_id.as_deref().is_some_and(|v| v != network.vpc_id) {
-            detail = Some(format!(
-                "it is in {} but the stack's VPC is {}",
-                d.vpc_id.as_deref().unwrap_or("?"),
-                network.vpc_id
-            ));
+        if d.status != "Failed" {
+            let mut detail = None;
+            if d.vpc_id.as_deref().is_some_and(|v| v != network.vpc_id) {
+                detail = Some(format!(
+                    "it is in {} but the stack's VPC is {}",
+                    d.vpc_id.as_deref().unwrap_or("?"),
+                    network.vpc_id
+                ));
+            }
+            send(
+                tx,
+                StudioMsg::Domain {
+                    name: project.to_string(),
+                    id: Some(d.id.clone()),
+                    status: "adopted".into(),
+                    elapsed_secs: 0,
+                    detail,
+                },
+            );
+            return Ok(DomainStart {
+                domain: d,
+                adopted: true,
+            });
         }
+        refuse_read_only(session, "replacing the failed Studio domain")?;
         send(
             tx,
-            StudioMsg::Domain {
-                name: project.to_string(),
-                id: Some(d.id.clone()),
-                status: "adopted".into(),
-                elapsed_secs: 0,
-                detail,
+            StudioMsg::Step {
+                text: format!(
+                    "the Studio domain {} ({}) failed earlier ({}): deleting it, then creating it again",
+                    d.name,
+                    d.id,
+                    d.failure_reason.as_deref().unwrap_or("no reason given")
+                ),
             },
         );
-        let d = match d.status.as_str() {
-            "InService" => d,
-            "Failed" => return Err(domain_failed(&d)),
-            _ => wait_domain_in_service(session, &d.id, project, start, poll, tx).await?,
-        };
-        return bring_space_defaults_up_to_date(session, d, network, start, poll, tx).await;
+        crate::ops::destroy::delete_domain_tree(session, &d, Poll::DOMAIN, tx).await?;
+        if let Some(vpc) = d.vpc_id.as_deref() {
+            crate::ops::destroy::clean_nfs_groups(session, vpc, Some(&d.id), Poll::RESOURCE, tx)
+                .await?;
+        }
     }
     refuse_read_only(session, "creating the Studio domain")?;
     send(
@@ -317,25 +364,32 @@ pub async fn ensure_domain_with(
         kms_key_id: network.kms_key_arn.clone(),
         tags: project_tags(project),
     };
-    let id = match session.create_domain(&spec).await {
-        Ok(id) => id,
+    let (id, adopted) = match session.create_domain(&spec).await {
+        Ok(id) => (id, false),
         // Created by a concurrent run between our list and create: adopt it.
         Err(e) if e.code.as_deref() == Some("ResourceInUse") => {
             match find_domain(session, project).await? {
-                Some(d) => d.id,
+                Some(d) => (d.id, true),
                 None => return Err(e),
             }
         }
         Err(e) => return Err(e),
     };
-    wait_domain_in_service(session, &id, project, start, poll, tx).await
+    let domain = session.describe_domain(&id).await?.ok_or_else(|| {
+        AwsError::new(
+            ErrorKind::NotFound,
+            "sagemaker:DescribeDomain",
+            format!("the Studio domain {project} ({id}) disappeared right after it was created"),
+        )
+    })?;
+    Ok(DomainStart { domain, adopted })
 }
 
 /// A domain made before studio-tui set DefaultSpaceSettings gets them with UpdateDomain (the
 /// stack's execution role and security group; a role or groups already set are kept, since AWS
 /// cannot unset them and changing the role needs every shared space's apps stopped), then is
 /// waited for until InService again. Up to date: no call. Read-only: reported, not changed.
-async fn bring_space_defaults_up_to_date(
+pub(crate) async fn bring_space_defaults_up_to_date(
     session: &Session,
     d: DomainInfo,
     network: &StudioNetwork,

@@ -1,0 +1,377 @@
+//! `up` on a paced sandbox with the Studio domain overlapped with the stack's creation: the
+//! domain is created before the stack completes (and only after every input it needs is
+//! CREATE_COMPLETE); a stack failure after the domain started ends with nothing left behind and
+//! the stack's root cause; a domain failure keeps the stack and a rerun creates only the
+//! domain; kill -9 between the two, then a rerun, reattaches to both and never makes a second
+//! domain. (Own binary: pace and failure injection are settings of the whole emulator; the
+//! tests of this file run one at a time.)
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Resources take typical duration x PACE seconds: the firewall 15.6 s, the Studio KMS key
+/// 6.1 s, the domain 14 s.
+const PACE: f64 = 0.05;
+
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Emulator-wide settings for one test, put back when the test ends (also on a panic).
+struct Settings(Value);
+
+impl Settings {
+    fn set(values: Value) -> Settings {
+        let emu = common::emulator();
+        emu.control_post("/_studio/config", &values);
+        Settings(values)
+    }
+}
+
+impl Drop for Settings {
+    fn drop(&mut self) {
+        let mut reset = serde_json::json!({"pace": 0.0, "fail_resources": {}, "fail_domains": {}});
+        if let Some(obj) = self.0.as_object() {
+            reset
+                .as_object_mut()
+                .unwrap()
+                .retain(|k, _| obj.contains_key(k));
+        }
+        common::emulator().control_post("/_studio/config", &reset);
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The project's answers on their own /16 (`n` keeps the tests of this file apart).
+fn answers(project: &str, n: u8) -> Vec<String> {
+    let net = |third: u8| format!("10.{n}.{third}.0/24");
+    vec![
+        "--project-name".into(),
+        project.into(),
+        "--vpc-cidr".into(),
+        format!("10.{n}.0.0/16"),
+        "--firewall-subnet-cidr".into(),
+        net(1),
+        "--nat-subnet-cidr".into(),
+        net(2),
+        "--studio-subnet-cidr".into(),
+        net(3),
+    ]
+}
+
+fn up(
+    home: &std::path::Path,
+    region: &str,
+    extra: &[&str],
+    answers: &[String],
+) -> std::process::Output {
+    let mut args: Vec<String> = vec!["--json".into(), "up".into(), "--yes".into()];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(answers.iter().cloned());
+    common::binary(home, region).args(&args).output().unwrap()
+}
+
+fn json_lines(out: &std::process::Output) -> Vec<Value> {
+    text(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// Seconds since the epoch of the emulator's requests of `action` in `region`.
+fn request_times(region: &str, action: &str) -> Vec<f64> {
+    common::emulator()
+        .requests()
+        .iter()
+        .filter(|r| r["region"] == region && r["action"] == action)
+        .filter_map(|r| r["time"].as_f64())
+        .collect()
+}
+
+async fn stack_events(region: &str, stack: &str) -> Vec<(String, String, f64)> {
+    let session = common::emulator().session(region).await;
+    let id = stack.to_string();
+    let mut out = Vec::new();
+    let mut next = None;
+    loop {
+        let (page, token) = session.stack_events_page(&id, next).await.unwrap();
+        out.extend(
+            page.into_iter()
+                .map(|e| (e.logical_id, e.status, e.timestamp_ms as f64 / 1000.0)),
+        );
+        if token.is_none() {
+            break;
+        }
+        next = token;
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_domain_is_created_while_the_stack_is_still_being_built() {
+    let _serial = serial();
+    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let region = "us-west-2";
+    let home = tempfile::tempdir().unwrap();
+    let project = common::unique_name("lap");
+    let answers = answers(&project, 71);
+
+    let t0 = Instant::now();
+    let out = up(home.path(), region, &["--users", "ann"], &answers);
+    let wall = t0.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines = json_lines(&out);
+    let last = lines.last().unwrap();
+    assert_eq!(last["type"], "up", "{last}");
+    assert_eq!(last["ok"], true, "{last}");
+    assert_eq!(last["domain_status"], "InService", "{last}");
+
+    // CreateDomain came after every input's CREATE_COMPLETE and before the stack's own.
+    let creates = request_times(region, "CreateDomain");
+    assert_eq!(creates.len(), 1, "one domain");
+    let events = stack_events(region, &project).await;
+    let complete = |id: &str| {
+        events
+            .iter()
+            .find(|(l, s, _)| l == id && s == "CREATE_COMPLETE")
+            .map(|(_, _, t)| *t)
+            .unwrap_or_else(|| panic!("no CREATE_COMPLETE for {id}"))
+    };
+    for (id, _) in studio_tui::ops::up::DOMAIN_INPUTS {
+        assert!(
+            complete(id) <= creates[0] + 0.001,
+            "{id} completed at {} after CreateDomain at {}",
+            complete(id),
+            creates[0]
+        );
+    }
+    let stack_done = complete(&project);
+    assert!(
+        creates[0] < stack_done,
+        "CreateDomain at {} must come before the stack's CREATE_COMPLETE at {stack_done}",
+        creates[0]
+    );
+
+    // One progress count for the stack, the domain and the user; it ends complete.
+    let progress: Vec<&Value> = lines.iter().filter(|l| l["type"] == "progress").collect();
+    let end = progress.last().expect("progress lines");
+    let resources = studio_tui::template::embedded().resources.len() as u64;
+    assert_eq!(end["total"], resources + 2, "{end}");
+    assert_eq!(end["done"], end["total"], "{end}");
+    // Studio messages came while the stack was still running (before its Finished).
+    let first_studio = lines.iter().position(|l| l["type"] == "studio").unwrap();
+    let finished = lines.iter().position(|l| l["type"] == "finished").unwrap();
+    assert!(
+        first_studio < finished,
+        "domain progress before the stack finished"
+    );
+
+    // Measured: wall time against stack + domain durations in the same run.
+    let stack_secs = stack_done - events.iter().map(|e| e.2).fold(f64::MAX, f64::min);
+    eprintln!(
+        "measure pace={PACE}: up {:.1}s, stack {stack_secs:.1}s, domain {:.1}s (paced)",
+        wall.as_secs_f64(),
+        279.0 * PACE
+    );
+
+    // A rerun finds everything in place and changes nothing.
+    let before = common::emulator().requests().len();
+    let again = up(home.path(), region, &[], &answers);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert_eq!(
+        common::emulator().mutating_since(before, region),
+        Vec::<String>::new()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stack_failure_after_the_domain_started_leaves_nothing_behind() {
+    let _serial = serial();
+    let _settings = Settings::set(serde_json::json!({
+        "pace": PACE,
+        "fail_resources": {"Firewall": "Resource handler returned message: \"Injected firewall failure\""}
+    }));
+    let region = "eu-central-1";
+    let home = tempfile::tempdir().unwrap();
+    let project = common::unique_name("lapfail");
+    let out = up(
+        home.path(),
+        region,
+        &["--users", "ann"],
+        &answers(&project, 72),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let lines = json_lines(&out);
+    // The stack's root cause is the firewall, reported in the stack's outcome.
+    let finished = lines
+        .iter()
+        .find(|l| l["type"] == "finished")
+        .expect("the create's outcome");
+    let root = &finished["outcome"]["root_cause"];
+    assert_eq!(root["logical_id"], "Firewall", "{finished}");
+    assert!(
+        root["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Injected firewall failure"),
+        "{root}"
+    );
+    // The domain had been created, then was removed.
+    assert_eq!(request_times(region, "CreateDomain").len(), 1);
+    let removed = lines
+        .iter()
+        .find(|l| l["type"] == "studio_removed")
+        .expect("studio_removed line");
+    assert_eq!(removed["error"], Value::Null, "{removed}");
+
+    // Nothing left behind, by describes: no domain, no VPC of the project, no NFS groups.
+    let session = common::emulator().session(region).await;
+    let domains = session.list_domains().await.unwrap();
+    assert!(
+        domains
+            .iter()
+            .all(|d| d.name != project || d.status == "Deleted"),
+        "{domains:?}"
+    );
+    let stack = session.describe_stack(&project).await.unwrap();
+    if let Some(s) = &stack {
+        assert!(
+            matches!(s.status.as_str(), "ROLLBACK_COMPLETE" | "DELETE_COMPLETE"),
+            "{}",
+            s.status
+        );
+    }
+    // The VPC (and with it any security group SageMaker left in it) is gone.
+    let blocks = session.existing_blocks().await.unwrap();
+    assert!(
+        blocks
+            .iter()
+            .all(|b| !b.cidr.to_string().starts_with("10.72.")),
+        "the project's VPC is gone: {blocks:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_domain_failure_keeps_the_stack_and_a_rerun_creates_only_the_domain() {
+    let _serial = serial();
+    let project = common::unique_name("lapdom");
+    let region = "ap-northeast-1";
+    let home = tempfile::tempdir().unwrap();
+    let answers = answers(&project, 73);
+    {
+        let _settings = Settings::set(serde_json::json!({
+            "pace": PACE,
+            "fail_domains": {project.clone(): "Injected: the EFS volume could not be created"}
+        }));
+        let out = up(home.path(), region, &["--users", "ann"], &answers);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(all.contains("Injected: the EFS volume"), "{all}");
+        assert!(all.contains("stack is kept"), "{all}");
+        let session = common::emulator().session(region).await;
+        let stack = session.describe_stack(&project).await.unwrap().unwrap();
+        assert_eq!(stack.status, "CREATE_COMPLETE");
+    }
+    // The cause is fixed: a rerun creates only the domain (and the user), no stack operation.
+    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let before = common::emulator().requests().len();
+    let out = up(home.path(), region, &["--users", "ann"], &answers);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mutating = common::emulator().mutating_since(before, region);
+    assert!(
+        mutating
+            .iter()
+            .all(|a| !a.contains("Stack") && !a.contains("ChangeSet")),
+        "{mutating:?}"
+    );
+    assert_eq!(
+        mutating.iter().filter(|a| *a == "CreateDomain").count(),
+        1,
+        "{mutating:?}"
+    );
+    assert!(
+        mutating.contains(&"DeleteDomain".to_string()),
+        "{mutating:?}"
+    );
+    assert!(
+        mutating.contains(&"CreateUserProfile".to_string()),
+        "{mutating:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kill_9_between_the_two_then_a_rerun_reattaches_to_both() {
+    let _serial = serial();
+    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let region = "sa-east-1";
+    let home = tempfile::tempdir().unwrap();
+    let project = common::unique_name("lapkill");
+    let answers = answers(&project, 74);
+    let mut args: Vec<String> = vec!["--plain".into(), "up".into(), "--yes".into()];
+    args.extend(["--users".into(), "ann".into()]);
+    args.extend(answers.iter().cloned());
+    let cmd = common::binary(home.path(), region);
+    let mut child = std::process::Command::new(cmd.get_program())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .args(cmd.get_args())
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) for CreateDomain, then kill -9.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while request_times(region, "CreateDomain").is_empty() {
+        assert!(Instant::now() < deadline, "no CreateDomain within 120 s");
+        assert!(child.try_wait().unwrap().is_none(), "up ended early");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let session = common::emulator().session(region).await;
+    let stack = session.describe_stack(&project).await.unwrap().unwrap();
+    assert_eq!(
+        stack.status, "CREATE_IN_PROGRESS",
+        "killed while the stack was still being built"
+    );
+
+    // The rerun follows the running create and the domain being created: one domain, ready.
+    let out = up(home.path(), region, &[], &answers);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines = json_lines(&out);
+    let last = lines.last().unwrap();
+    assert_eq!(last["ok"], true, "{last}");
+    assert_eq!(
+        request_times(region, "CreateDomain").len(),
+        1,
+        "never a second domain"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["type"] == "studio" && l["status"] == "adopted"),
+        "the rerun adopted the domain it had started"
+    );
+    assert!(
+        text(&out.stdout).contains("\"ann\""),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // And the next rerun makes no mutating call.
+    let before = common::emulator().requests().len();
+    let again = up(home.path(), region, &[], &answers);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert_eq!(
+        common::emulator().mutating_since(before, region),
+        Vec::<String>::new()
+    );
+}
