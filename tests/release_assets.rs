@@ -4,6 +4,13 @@
 //! what the clap definition generates; `UPDATE_RELEASE_ASSETS=1 cargo test --test
 //! release_assets` rewrites them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

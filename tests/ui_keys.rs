@@ -4,6 +4,13 @@
 //! (keys and replies to the app's own requests), then every key of a wide probe set is pressed
 //! on a fresh copy of each state.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::collections::BTreeMap;

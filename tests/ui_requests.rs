@@ -1,6 +1,13 @@
 //! Replies match their requests: every effect the app starts carries an id, and a reply to a
 //! request that no longer matters (superseded, or its screen was left) is dropped unseen.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -525,7 +525,7 @@ async fn overlapped(
         Ok(crate::ops::up::Run::Stack(o)) => Ok(if o.ok { exit::OK } else { exit::FAILED }.into()),
         Ok(crate::ops::up::Run::Overlapped(ov)) => Ok(Deployed {
             code: if ov.stack.ok { exit::OK } else { exit::FAILED },
-            overlapped: Some(ov),
+            overlapped: Some(*ov),
         }),
         Err(e) => {
             crate::plain::print_aws_error(mode, &e);

@@ -272,6 +272,19 @@ pub async fn ensure_domain_with(
 ) -> Result<DomainInfo, AwsError> {
     let start = Instant::now();
     let begun = start_domain(session, project, network, tx).await?;
+    if !begun.adopted && matches!(begun.domain.status.as_str(), "InService" | "Failed") {
+        // Settled at once (an unpaced sandbox): said as the wait would have said it.
+        send(
+            tx,
+            StudioMsg::Domain {
+                name: project.to_string(),
+                id: Some(begun.domain.id.clone()),
+                status: begun.domain.status.clone(),
+                elapsed_secs: secs(start),
+                detail: begun.domain.failure_reason.clone(),
+            },
+        );
+    }
     let d = match begun.domain.status.as_str() {
         "InService" => begun.domain,
         "Failed" => return Err(domain_failed(&begun.domain)),

@@ -416,9 +416,9 @@ pub enum Start {
 pub enum Run {
     /// Not a first create (an update, a delete, …): followed as before; the Studio half
     /// comes after it.
-    Stack(DeployOutcome),
+    Stack(Box<DeployOutcome>),
     /// A first create, with the Studio domain overlapped.
-    Overlapped(Overlapped),
+    Overlapped(Box<Overlapped>),
 }
 
 /// Execute (or reattach to) the stack operation; a first create overlaps the Studio domain
@@ -437,11 +437,13 @@ pub async fn run(
         Start::Reattach(stack) => deploy::begin_reattach(session, store, &stack, dtx).await?,
     };
     if w.operation() != "create" {
-        return deploy::follow(session, w, dtx).await.map(Run::Stack);
+        return deploy::follow(session, w, dtx)
+            .await
+            .map(|o| Run::Stack(Box::new(o)));
     }
     follow_with_studio(session, store, w, plan, dtx, stx)
         .await
-        .map(Run::Overlapped)
+        .map(|o| Run::Overlapped(Box::new(o)))
 }
 
 /// The stack failed (or rolls back): remove a domain that was started next to it; after a
@@ -810,7 +812,8 @@ mod tests {
             serde_yaml_ng::from_str(crate::template::TEMPLATE_YAML).unwrap();
         let refs = |v: Option<&serde_yaml_ng::Value>, target: &str| -> bool {
             let text = format!("{v:?}");
-            text.contains(&format!("\"{target}\""))
+            // `!Ref X` reads as "X", `!GetAtt X.Arn` as "X.Arn".
+            text.contains(&format!("\"{target}\"")) || text.contains(&format!("\"{target}."))
         };
         let resources = doc.get("Resources").and_then(|r| r.as_mapping()).unwrap();
         for (k, v) in resources {

@@ -5,6 +5,12 @@
 //! when this test binary exits, however it exits (its stdin pipe closes), so none is left behind
 //! even when a test panics.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
 #![allow(dead_code)]
 
 use std::path::PathBuf;

@@ -331,7 +331,8 @@ pub(super) async fn check_domain(
                 return Outcome::default();
             };
             let from_stack = stack.and_then(|s| s.output("DomainId")) == Some(d.id.as_str())
-                || stack.is_some_and(|s| s.is_complete());
+                // A first create builds the domain while the stack is still being created.
+                || stack.is_some_and(|s| s.is_complete() || s.is_in_progress());
             Outcome::findings(vec![if from_stack {
                 finding(
                     Severity::Info,
