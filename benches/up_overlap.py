@@ -15,13 +15,14 @@ arrives, and reports, all from the same run:
 Usage: python3 benches/up_overlap.py [path/to/studio-tui] [pace]
 Needs the emulator venv (created by `cargo test` or `studio-tui sandbox`).
 """
-import glob
 import json
 import os
 import subprocess
 import sys
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sandbox  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/debug/studio-tui")
@@ -31,20 +32,11 @@ with open(os.path.join(ROOT, "assets/typical-durations.json"), encoding="utf-8")
 DOMAIN_SECS = TYPICAL["AWS::SageMaker::Domain"]
 USER_SECS = TYPICAL["AWS::SageMaker::UserProfile"]
 
-venvs = glob.glob(os.path.join(ROOT, "target/tmp/emulator-cache/emulator-venv-*/bin/python"))
-if not venvs:
-    sys.exit("no emulator venv: run `cargo test` once first")
-emu = subprocess.Popen(
-    [venvs[0], "-m", "studio_emulator", "--port", "0", "--pace", str(PACE), "--exit-on-stdin-close"],
-    cwd=os.path.join(ROOT, "assets/emulator"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-    stderr=subprocess.DEVNULL, text=True)
-url = emu.stdout.readline().split()[1]
+emu, url = sandbox.start(PACE)
 
 
 def requests():
-    with urllib.request.urlopen(url + "/_studio/requests") as r:
-        data = json.load(r)
-    return data if isinstance(data, list) else data.get("requests", [])
+    return sandbox.requests(url)
 
 
 project = f"lap-{os.getpid()}"

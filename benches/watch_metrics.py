@@ -11,32 +11,24 @@ Usage: python3 benches/watch_metrics.py [path/to/studio-tui] [pace]
 Needs the emulator venv (created by `cargo test` or `studio-tui sandbox`).
 """
 import datetime as dt
-import glob
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sandbox  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/debug/studio-tui")
 PACE = float(sys.argv[2]) if len(sys.argv) > 2 else 0.3
-venvs = glob.glob(os.path.join(ROOT, "target/tmp/emulator-cache/emulator-venv-*/bin/python"))
-if not venvs:
-    sys.exit("no emulator venv: run `cargo test` once first")
+emu, url = sandbox.start(PACE)
 
-emu = subprocess.Popen(
-    [venvs[0], "-m", "studio_emulator", "--port", "0", "--pace", str(PACE), "--exit-on-stdin-close"],
-    cwd=os.path.join(ROOT, "assets/emulator"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-    stderr=subprocess.DEVNULL, text=True)
-url = emu.stdout.readline().split()[1]
 
 def requests():
-    with urllib.request.urlopen(url + "/_studio/requests") as r:
-        data = json.load(r)
-    return data if isinstance(data, list) else data.get("requests", [])
+    return sandbox.requests(url)
 
 env = dict(os.environ, AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="testing",
            AWS_SECRET_ACCESS_KEY="testing", AWS_REGION="us-east-1",

@@ -66,17 +66,10 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     )
     .await;
     let _ = printer.await;
-    // An operation already running (a rerun after kill -9) is followed, whatever preflight
-    // says: its parameters are fixed, and before the stack has outputs its own VPC reads as a
-    // conflict.
-    let running = report
-        .findings
-        .iter()
-        .any(|f| f.code == FindingCode::StackInProgress);
     let blocking: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.is_error() && !running && !HANDLED_BY_DEPLOY.contains(&f.code))
+        .filter(|f| f.is_error() && !HANDLED_BY_DEPLOY.contains(&f.code))
         .cloned()
         .collect();
     if mode == OutputMode::Json {

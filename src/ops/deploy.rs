@@ -596,16 +596,15 @@ pub async fn begin_execute(
         .iter()
         .map(|c| (c.logical_id.clone(), c.resource_type.clone()))
         .collect();
-    let (w, started) = StackWatch::new(
+    Ok(StackWatch::new(
         &review.change_set.stack_id,
         operation,
         Some(review.token.clone()),
         since,
         expected,
         POLL_INTERVAL,
-    );
-    send(tx, started);
-    Ok(w)
+        tx,
+    ))
 }
 
 /// Poll a watch to the operation's end.
@@ -753,16 +752,15 @@ pub async fn begin_reattach(
         .into_iter()
         .map(|r| (r.logical_id, r.resource_type))
         .collect();
-    let (w, started) = StackWatch::new(
+    Ok(StackWatch::new(
         &stack.stack_id,
         &operation,
         token,
         since,
         expected,
         POLL_INTERVAL,
-    );
-    send(tx, started);
-    Ok(w)
+        tx,
+    ))
 }
 
 /// Fetch every event newer than what the tracker has seen: page 1, and further pages only while
@@ -822,19 +820,8 @@ pub async fn watch_with_interval(
     tx: &UnboundedSender<DeployMsg>,
     interval: Duration,
 ) -> Result<DeployOutcome, AwsError> {
-    let (mut w, started) =
-        StackWatch::new(stack_id, operation, token, since_ms, expected, interval);
-    send(tx, started);
-    loop {
-        let step = w.poll(session).await?;
-        for m in step.messages {
-            send(tx, m);
-        }
-        if let Some(o) = step.outcome {
-            return Ok(o);
-        }
-        tokio::time::sleep(w.delay()).await;
-    }
+    let w = StackWatch::new(stack_id, operation, token, since_ms, expected, interval, tx);
+    follow(session, w, tx).await
 }
 
 /// What one poll of a [`StackWatch`] found.
@@ -865,7 +852,8 @@ pub struct StackWatch {
 }
 
 impl StackWatch {
-    /// Start following; the returned `Started` message goes out first.
+    /// Start following: the `Started` message goes out first, on `tx`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         stack_id: &str,
         operation: &str,
@@ -873,28 +861,29 @@ impl StackWatch {
         since_ms: i64,
         expected: Vec<(String, String)>,
         interval: Duration,
-    ) -> (StackWatch, DeployMsg) {
+        tx: &UnboundedSender<DeployMsg>,
+    ) -> StackWatch {
         let mut tracker = Tracker::new(token.clone(), since_ms);
         tracker.expect_resources(expected.iter().map(|(a, b)| (a.as_str(), b.as_str())));
-        let started = DeployMsg::Started {
-            stack_id: stack_id.to_string(),
-            operation: operation.to_string(),
-            client_request_token: token,
-            expected,
-        };
-        (
-            StackWatch {
+        send(
+            tx,
+            DeployMsg::Started {
                 stack_id: stack_id.to_string(),
                 operation: operation.to_string(),
-                tracker,
-                interval,
-                backoff: interval,
-                failures_in_a_row: 0,
-                polls: 0,
-                stack: None,
+                client_request_token: token,
+                expected,
             },
-            started,
-        )
+        );
+        StackWatch {
+            stack_id: stack_id.to_string(),
+            operation: operation.to_string(),
+            tracker,
+            interval,
+            backoff: interval,
+            failures_in_a_row: 0,
+            polls: 0,
+            stack: None,
+        }
     }
 
     pub fn tracker(&self) -> &Tracker {

@@ -1134,6 +1134,33 @@ mod tests {
     }
 }
 
+/// Save the domain's id in the project's run state (kept for a restart and for destroy).
+pub fn record_domain(
+    store: &crate::ops::deploy::SharedStore,
+    session: &Session,
+    project: &str,
+    stack_id: &str,
+    domain_id: &str,
+) {
+    let Ok(mut s) = store.lock() else {
+        return;
+    };
+    let mut run =
+        s.run(&session.region, project)
+            .cloned()
+            .unwrap_or_else(|| crate::state::RunState {
+                stack_name: project.to_string(),
+                stack_id: Some(stack_id.to_string()),
+                ..Default::default()
+            });
+    if run.domain_id.as_deref() != Some(domain_id) {
+        run.domain_id = Some(domain_id.to_string());
+        if let Err(e) = s.save_run(&session.region, project, run) {
+            tracing::warn!("cannot record the domain id: {e}");
+        }
+    }
+}
+
 /// What [`set_up`] did: the domain (created or adopted, InService) and each user's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SetUp {
@@ -1178,23 +1205,8 @@ pub async fn set_up(
             .with_fix("deploy studio-tui's template to this stack (`studio-tui deploy`)")
     })?;
     let domain = ensure_domain(session, project, &network, tx).await?;
-    if let Some(store) = store
-        && let Ok(mut s) = store.lock()
-    {
-        let mut run =
-            s.run(&session.region, project)
-                .cloned()
-                .unwrap_or_else(|| crate::state::RunState {
-                    stack_name: stack.stack_name.clone(),
-                    stack_id: Some(stack.stack_id.clone()),
-                    ..Default::default()
-                });
-        if run.domain_id.as_deref() != Some(domain.id.as_str()) {
-            run.domain_id = Some(domain.id.clone());
-            if let Err(e) = s.save_run(&session.region, project, run) {
-                tracing::warn!("cannot record the domain id: {e}");
-            }
-        }
+    if let Some(store) = store {
+        record_domain(store, session, project, &stack.stack_id, &domain.id);
     }
     let users = if users.is_empty() {
         Vec::new()

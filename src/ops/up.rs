@@ -246,25 +246,6 @@ fn send_studio(tx: &Progress, msg: StudioMsg) {
     let _ = tx.send(msg);
 }
 
-fn record_domain(store: &SharedStore, session: &Session, stack_id: &str, project: &str, id: &str) {
-    if let Ok(mut s) = store.lock() {
-        let mut run =
-            s.run(&session.region, project)
-                .cloned()
-                .unwrap_or_else(|| crate::state::RunState {
-                    stack_name: project.to_string(),
-                    stack_id: Some(stack_id.to_string()),
-                    ..Default::default()
-                });
-        if run.domain_id.as_deref() != Some(id) {
-            run.domain_id = Some(id.to_string());
-            if let Err(e) = s.save_run(&session.region, project, run) {
-                tracing::warn!("cannot record the domain id: {e}");
-            }
-        }
-    }
-}
-
 /// Remove a domain started next to a stack that failed: wait until SageMaker has settled it
 /// (a domain still being created is not deleted), delete its tree, then the NFS groups it left
 /// in the stack's VPC, so the rollback can delete the subnet, the groups and the VPC.
@@ -528,7 +509,13 @@ async fn advance(
                     Phase::AfterStack
                 }
                 Ok(s) => {
-                    record_domain(store, session, w.stack_id(), &plan.project, &s.domain.id);
+                    studio::record_domain(
+                        store,
+                        session,
+                        &plan.project,
+                        w.stack_id(),
+                        &s.domain.id,
+                    );
                     let last = s.domain.status.clone();
                     check_domain(
                         session, plan, s.domain, s.adopted, network, last, started, stx, true,

@@ -351,9 +351,23 @@ pub async fn run(
             existing.append(&mut out.blocks);
         }
     }
-    // The project's own VPC (an update, or `up` run again) is not a conflict with itself.
-    if let Some(own) = stack.as_ref().and_then(|s| s.output("VpcId")) {
-        existing.retain(|b| !b.is_in_vpc(own, &session.region));
+    // The project's own VPC (an update, or `up` run again) is not a conflict with itself. A
+    // stack still being created (or failed) has no outputs yet: its VPC resource says which.
+    let own = match stack.as_ref() {
+        Some(s) => match s.output("VpcId") {
+            Some(v) => Some(v.to_string()),
+            None => session
+                .stack_resources(&s.stack_id)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .find(|r| r.resource_type == "AWS::EC2::VPC")
+                .and_then(|r| r.physical_id),
+        },
+        None => None,
+    };
+    if let Some(own) = own {
+        existing.retain(|b| !b.is_in_vpc(&own, &session.region));
     }
     let mut suggestion = None;
     if let Some(plan) = &plan {
