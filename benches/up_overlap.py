@@ -54,8 +54,8 @@ for raw in proc.stdout:
         pass
 proc.wait()
 wall = time.time() - t0
-emu.stdin.close()
 log = requests()
+emu.stdin.close()
 emu.wait(timeout=30)
 if proc.returncode != 0:
     sys.exit(f"up failed ({proc.returncode})")
