@@ -191,6 +191,33 @@ async fn the_domain_is_created_while_the_stack_is_still_being_built() {
         279.0 * PACE
     );
 
+    // One timeline after the fact (`events --chart`): the domain from its CreationTime, before
+    // the stack completed, to InService, and ann after it, next to the stack's resources.
+    let chart = common::binary(home.path(), region)
+        .args(["--json", "events", "--chart", "--project-name", &project])
+        .output()
+        .unwrap();
+    assert_eq!(chart.status.code(), Some(0), "{}", text(&chart.stderr));
+    let rows: Vec<Value> = serde_json::from_slice(&chart.stdout).unwrap();
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r["logical_id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {rows:?}"))
+            .clone()
+    };
+    let (domain, ann) = (row("Studio domain"), row("User ann"));
+    let ms = |v: &Value| v.as_f64().unwrap() / 1000.0;
+    assert!(
+        ms(&domain["start_ms"]) < stack_done,
+        "the chart shows the domain starting before the stack completed: {domain}"
+    );
+    assert!(ms(&domain["end_ms"]) > ms(&domain["start_ms"]), "{domain}");
+    assert!(
+        ms(&ann["start_ms"]) >= ms(&domain["end_ms"]) - 0.001,
+        "{ann}"
+    );
+    assert_eq!(rows.len() as u64, resources + 2, "{rows:?}");
+
     // A rerun finds everything in place and changes nothing.
     let before = common::emulator().log_mark();
     let again = up(home.path(), region, &[], &answers);
