@@ -817,6 +817,17 @@ async fn deploy_complete_with_outputs_and_timeline() {
     assert!(screen.contains("Timeline (12 resources)"), "{screen}");
     assert!(screen.contains("Studio domain") && screen.contains("User alice"));
     insta::assert_snapshot!("deploy_timeline", screen);
+    // In a short terminal the timeline scrolls to its last rows (the Studio half).
+    let short = draw(&a, 120, 20);
+    assert!(short.contains("Timeline (12 resources, 1-"), "{short}");
+    // alice is in the recap, not yet among the timeline rows shown
+    assert_eq!(short.matches("User alice").count(), 1, "{short}");
+    a.update(key(KeyCode::End));
+    let short = draw(&a, 120, 20);
+    assert!(short.contains("shown · ↑↓ scroll"), "{short}");
+    assert_eq!(short.matches("User alice").count(), 2, "{short}");
+    a.update(key(KeyCode::Home));
+    a.update(key(KeyCode::Char('t')));
     // b goes back to the form for an update (e.g. new allowed domains).
     a.update(key(KeyCode::Char('b')));
     assert_eq!(a.step(), Step::Parameters);
@@ -881,12 +892,17 @@ async fn a_first_create_runs_until_the_studio_half_ends_then_n_shows_it_without_
     let (_, effects) = a.update(key(KeyCode::Char('n')));
     assert!(effects.is_empty());
     assert_eq!(a.step(), Step::Deploy, "n waits for the Studio half");
+    a.set_clock(T0 + 390_000);
     a.update(reply(&a, Reply::Studio(domain_msg("InService", 280))));
+    a.set_clock(T0 + 400_000);
     for u in ["alice", "bob"] {
         a.update(reply(&a, Reply::Studio(user_msg(u, "InService"))));
     }
     a.update(reply(&a, overlapped(o, ready(&["alice", "bob"]))));
     assert!(!a.deploying());
+    // The operation's time runs to the last user, after the stack's last event.
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("resources · elapsed 6m40s"), "{screen}");
     // n shows the Studio step as it ended: nothing runs again.
     let (_, effects) = a.update(key(KeyCode::Char('n')));
     assert!(effects.is_empty(), "{effects:?}");

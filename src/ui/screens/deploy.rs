@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 
 use crate::aws::AwsError;
-use crate::core::progress::{Durations, StackEvent, Tracker, render_timeline};
+use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker, render_timeline};
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ops::studio::{StudioMsg, UserOutcome, UserResult};
 use crate::ops::up::{Overlapped, StudioEnd};
@@ -53,6 +53,13 @@ pub struct DeployState {
     pub show_timeline: bool,
     /// Height of the log last drawn, for PgUp/PgDn (set by the app after layout).
     pub page: usize,
+    /// The first timeline row shown (rows scroll while the timeline is open).
+    pub timeline_top: usize,
+    /// How many timeline rows the last frame had room for (set while drawing).
+    timeline_h: std::cell::Cell<usize>,
+    /// When the last step of the Studio half settled (the operation's elapsed time ends there
+    /// when it ends after the stack).
+    pub studio_settled_ms: Option<i64>,
     /// The users of the Studio half a first create builds alongside the stack (None: this
     /// operation has no Studio half).
     pub studio_users: Option<Vec<String>>,
@@ -122,6 +129,9 @@ impl DeployState {
             filtered: Vec::new(),
             show_timeline: false,
             page: 20,
+            timeline_top: 0,
+            timeline_h: std::cell::Cell::new(20),
+            studio_settled_ms: None,
             studio_users: None,
             studio_pending: false,
             studio_note: None,
@@ -164,7 +174,14 @@ impl DeployState {
         }
         match msg {
             StudioMsg::Step { text } => self.studio_note = Some(text.clone()),
-            _ => crate::ops::up::note_studio(&mut self.tracker, msg, now_ms),
+            _ => {
+                crate::ops::up::note_studio(&mut self.tracker, msg, now_ms);
+                if crate::ops::up::step_of(msg)
+                    .is_some_and(|(_, state, ..)| state != ResourceState::InProgress)
+                {
+                    self.studio_settled_ms = Some(now_ms);
+                }
+            }
         }
     }
 
@@ -288,6 +305,29 @@ impl DeployState {
             }
             return true;
         }
+        if self.show_timeline {
+            // The timeline scrolls by rows from its top (the Studio domain and users come after
+            // their inputs, below the first screenful of a full deploy).
+            let rows = self
+                .tracker
+                .resources()
+                .filter(|r| r.started_ms.is_some())
+                .count();
+            let page = self.timeline_h.get().max(1);
+            let max_top = rows.saturating_sub(page);
+            let top = &mut self.timeline_top;
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => *top = top.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => *top = (*top + 1).min(max_top),
+                KeyCode::PageUp => *top = top.saturating_sub(page),
+                KeyCode::PageDown => *top = (*top + page).min(max_top),
+                KeyCode::Home => *top = 0,
+                KeyCode::End => *top = max_top,
+                KeyCode::Char('t') => self.show_timeline = false,
+                _ => return false,
+            }
+            return true;
+        }
         let max_back = self.log_len().saturating_sub(self.page);
         match key.code {
             KeyCode::Char('/') => {
@@ -407,7 +447,10 @@ impl DeployState {
                 .events
                 .last()
                 .filter(|_| !self.running())
-                .map_or(now_ms, |e| e.timestamp_ms);
+                .map_or(now_ms, |e| {
+                    e.timestamp_ms
+                        .max(self.studio_settled_ms.unwrap_or(i64::MIN))
+                });
             label.push_str(&format!(
                 " · elapsed {}",
                 fmt_secs((end - first.timestamp_ms) as f64 / 1000.0)
@@ -716,6 +759,11 @@ impl DeployState {
 
     fn render_timeline(&self, f: &mut Frame, area: Rect, theme: &Theme, now_ms: i64) {
         let rows = self.tracker.timeline();
+        let h = area.height.saturating_sub(2) as usize;
+        self.timeline_h.set(h);
+        let top = self.timeline_top.min(rows.len().saturating_sub(h));
+        let shown = rows.len().saturating_sub(top).min(h);
+        // One scale for every row (scrolling does not rescale the bars).
         let name_w = rows
             .iter()
             .map(|r| r.logical_id.len())
@@ -726,6 +774,8 @@ impl DeployState {
         let lines: Vec<Line> = render_timeline(&rows, width, now_ms)
             .into_iter()
             .zip(&rows)
+            .skip(top)
+            .take(h)
             .map(|(text, r)| {
                 let style = if r.failed {
                     theme.error()
@@ -737,11 +787,19 @@ impl DeployState {
                 Line::styled(text, style)
             })
             .collect();
+        let title = if rows.len() > shown {
+            format!(
+                " Timeline ({} resources, {}-{} shown · ↑↓ scroll) · t: back to events ",
+                rows.len(),
+                top + 1,
+                top + shown
+            )
+        } else {
+            format!(" Timeline ({} resources) · t: back to events ", rows.len())
+        };
         f.render_widget(
-            Paragraph::new(lines).block(Block::bordered().title(Line::styled(
-                format!(" Timeline ({} resources) · t: back to events ", rows.len()),
-                theme.title(),
-            ))),
+            Paragraph::new(lines)
+                .block(Block::bordered().title(Line::styled(title, theme.title()))),
             area,
         );
     }
