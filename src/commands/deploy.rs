@@ -8,7 +8,7 @@ use crate::aws::stacks::is_security_relevant;
 use crate::cli::{DeployArgs, OutputMode};
 use crate::core::params::Parameters;
 use crate::exit;
-use crate::ops::deploy::{self, Plan, Recovery};
+use crate::ops::deploy::{self, Settled};
 use crate::ops::up::Start;
 use crate::template;
 
@@ -67,7 +67,7 @@ pub(crate) async fn deploy_with(
     args: &DeployArgs,
     params: &Parameters,
 ) -> anyhow::Result<i32> {
-    Ok(deploy_policy(ctx, args, params, None).await?.code)
+    Ok(run_deploy(ctx, args, params, None).await?.code)
 }
 
 /// What the deploy policy ended with: the exit code for the stack, and the Studio half when it
@@ -86,9 +86,10 @@ impl From<i32> for Deployed {
     }
 }
 
-/// [`deploy_with`], and with `studio` a first create builds the Studio domain and users while
-/// the stack is still being created (`ops::up`).
-pub(crate) async fn deploy_policy(
+/// The deploy policy (`ops::deploy::settle`) on the terminal: its progress printed, the change
+/// set it leaves confirmed and executed; with `studio` a first create builds the Studio domain
+/// and users while the stack is still being created (`ops::up`).
+pub(crate) async fn run_deploy(
     ctx: &CommandContext,
     args: &DeployArgs,
     params: &Parameters,
@@ -102,35 +103,38 @@ pub(crate) async fn deploy_policy(
         );
         return Ok(exit::FAILED.into());
     }
-    let params = params.clone();
     let mode = ctx.mode;
+    let allow = deploy::Allow {
+        recreate: args.recreate,
+        continue_rollback: args.continue_rollback,
+    };
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let plan = {
-        let session = ctx.session.clone();
-        let store = ctx.store.clone();
-        let params = params.clone();
-        let h = tokio::spawn(async move { deploy::plan(&session, &store, &params, &tx).await });
+    let settled = {
+        let (session, store, params) = (ctx.session.clone(), ctx.store.clone(), params.clone());
+        let h = tokio::spawn(
+            async move { deploy::settle(&session, &store, &params, allow, &tx).await },
+        );
         while let Some(msg) = rx.recv().await {
             print_msg(mode, &msg);
         }
         h.await?
     };
-    let plan = match plan {
-        Ok(p) => p,
+    let settled = match settled {
+        Ok(s) => s,
         Err(e) => {
             crate::plain::print_aws_error(mode, &e);
             return Ok(exit::FAILED.into());
         }
     };
-    let outcome = match plan {
-        Plan::UpToDate(stack) => {
+    let outcome = match settled {
+        Settled::UpToDate(stack) => {
             eprintln!(
                 "Stack {} is up to date ({}).",
                 stack.stack_name, stack.status
             );
             return Ok(exit::OK.into());
         }
-        Plan::InProgress(stack) => {
+        Settled::Busy(stack) => {
             eprintln!(
                 "Stack {} is already busy ({}); following it.",
                 stack.stack_name, stack.status
@@ -144,66 +148,34 @@ pub(crate) async fn deploy_policy(
             })
             .await
         }
-        Plan::Blocked { stack, recovery } => {
-            let wanted = match recovery {
-                Recovery::DeleteAndRetry => args.recreate,
-                Recovery::ContinueRollback => args.continue_rollback,
-            };
-            if !wanted {
-                eprintln!(
-                    "error: {}",
-                    recovery.explain(&stack.stack_name, &stack.status)
-                );
-                return Ok(exit::FAILED.into());
-            }
-            let (session, store) = (ctx.session.clone(), ctx.store.clone());
-            let result = stream(mode, move |tx| {
-                tokio::spawn(async move {
-                    match recovery {
-                        Recovery::DeleteAndRetry => {
-                            deploy::delete_and_watch(&session, &store, &stack, &tx).await
-                        }
-                        Recovery::ContinueRollback => {
-                            deploy::continue_rollback(&session, &store, &stack, &tx).await
-                        }
-                    }
-                })
-            })
-            .await;
-            match result {
-                Ok(o) if o.ok || o.status == "UPDATE_ROLLBACK_COMPLETE" => {
-                    // Recovered: plan again from a clean state.
-                    let again = DeployArgs {
-                        recreate: false,
-                        continue_rollback: false,
-                        ..args.clone()
-                    };
-                    return Box::pin(deploy_policy(ctx, &again, &params, studio)).await;
-                }
-                Ok(o) => Ok(o),
-                Err(e) => Err(e),
-            }
+        Settled::Refused { stack, recovery } => {
+            eprintln!(
+                "error: {}",
+                recovery.explain(&stack.stack_name, &stack.status)
+            );
+            return Ok(exit::FAILED.into());
         }
-        Plan::Review(review) => {
+        Settled::RecoveryFailed(outcome) => Ok(*outcome),
+        Settled::NoChanges(review) => {
             print_review(mode, &review);
-            if review.change_set.is_empty_change() {
-                let _ = deploy::cancel(&ctx.session, &ctx.store, &review).await;
-                eprintln!("No changes: the stack already matches.");
-                return Ok(exit::OK.into());
-            }
-            if review.change_set.status != "CREATE_COMPLETE" {
-                print_change_set_failure(mode, &review);
-                let _ = deploy::cancel(&ctx.session, &ctx.store, &review).await;
-                eprintln!(
-                    "Nothing was created: the change set{} deleted.",
-                    if review.kind == crate::aws::stacks::ChangeSetKind::Create {
-                        " and the empty stack it left were"
-                    } else {
-                        " was"
-                    }
-                );
-                return Ok(exit::FAILED.into());
-            }
+            eprintln!("No changes: the stack already matches.");
+            return Ok(exit::OK.into());
+        }
+        Settled::ChangeSetFailed(review) => {
+            print_review(mode, &review);
+            print_change_set_failure(mode, &review);
+            eprintln!(
+                "Nothing was created: the change set{} deleted.",
+                if review.kind == crate::aws::stacks::ChangeSetKind::Create {
+                    " and the empty stack it left were"
+                } else {
+                    " was"
+                }
+            );
+            return Ok(exit::FAILED.into());
+        }
+        Settled::Ready(review) => {
+            print_review(mode, &review);
             match confirm("Execute this change set?", args.yes) {
                 Ok(true) => {}
                 Ok(false) => {
@@ -217,9 +189,9 @@ pub(crate) async fn deploy_policy(
                 }
             }
             if let Some(plan) = studio {
-                return overlapped(ctx, Start::Execute(Box::new(review)), plan).await;
+                return overlapped(ctx, Start::Execute(review), plan).await;
             }
-            execute_streamed(ctx, review).await
+            execute_streamed(ctx, *review).await
         }
     };
     match outcome {

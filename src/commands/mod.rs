@@ -30,7 +30,7 @@ mod status;
 
 pub use deploy::deploy;
 pub(crate) use deploy::{
-    answers, deploy_policy, deploy_with, print_change_set_failure, print_review, save_answers,
+    answers, deploy_with, print_change_set_failure, print_review, run_deploy, save_answers,
 };
 pub use status::{events, status, topology};
 

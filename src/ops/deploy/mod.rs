@@ -23,6 +23,7 @@ use crate::template;
 
 mod execute;
 mod plan;
+mod policy;
 mod watch;
 
 pub use execute::{
@@ -30,6 +31,7 @@ pub use execute::{
     reattach,
 };
 pub use plan::{plan, plan_with_template, stage_template, validation_of};
+pub use policy::{Allow, Settled, settle};
 pub use watch::{StackWatch, WatchStep, poll_events, watch, watch_with_interval};
 
 /// Progress of a deployment, as the operation reports it.
