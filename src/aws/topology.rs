@@ -100,7 +100,7 @@ impl Session {
         Ok(TopologyInputs {
             project: project.to_string(),
             region: self.region.clone(),
-            stack_status: Some(stack.status.clone()),
+            stack_status: Some(stack.status.to_string()),
             resources,
             vpc_cidr: stack.parameters.get("VpcCIDR").cloned(),
             outputs: stack.outputs,

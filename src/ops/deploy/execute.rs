@@ -12,6 +12,7 @@ use super::{
     DeployMsg, DeployOutcome, POLL_INTERVAL, Review, SharedStore, StackWatch, record, rfc3339_now,
     send, watch,
 };
+use crate::core::status::StackStatus;
 
 /// Cancel a review: delete the change set, and the empty stack a CREATE change set leaves.
 pub async fn cancel(
@@ -24,7 +25,7 @@ pub async fn cancel(
         .await?;
     if review.kind == ChangeSetKind::Create
         && let Some(s) = session.describe_stack(&review.change_set.stack_id).await?
-        && s.status == "REVIEW_IN_PROGRESS"
+        && s.status == StackStatus::ReviewInProgress
     {
         let token = format!("studio-tui-{}", uuid::Uuid::new_v4());
         session.delete_stack(&s.stack_id, &token, &[]).await?;
@@ -223,7 +224,7 @@ pub async fn begin_reattach(
     let operation = match saved.and_then(|r| r.operation) {
         Some(op) => op,
         // Nothing saved (another machine, or a lost state file): the stack's status says it.
-        None if stack.status == "CREATE_IN_PROGRESS" => "create".into(),
+        None if stack.status == StackStatus::CreateInProgress => "create".into(),
         None => "operation".into(),
     };
     let since = if token.is_some() {

@@ -18,6 +18,7 @@ use crate::aws::stacks::{
 };
 use crate::core::clock::now_ms;
 use crate::core::progress::StackEvent;
+use crate::core::status::StackStatus;
 use crate::state::{RunState, Store};
 use crate::template;
 
@@ -60,7 +61,7 @@ pub enum DeployMsg {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeployOutcome {
     pub stack_id: String,
-    pub status: String,
+    pub status: StackStatus,
     pub ok: bool,
     pub outputs: BTreeMap<String, String>,
     /// The failure that started it all, first; then the others.
@@ -74,7 +75,7 @@ impl DeployOutcome {
     /// A recovery left a stack to plan on again: the delete went through, or the rollback
     /// ended in UPDATE_ROLLBACK_COMPLETE.
     pub fn recovered(&self) -> bool {
-        self.ok || self.status == "UPDATE_ROLLBACK_COMPLETE"
+        self.ok || self.status == StackStatus::UpdateRollbackComplete
     }
 }
 
@@ -104,18 +105,21 @@ pub enum Recovery {
 }
 
 impl Recovery {
-    pub fn for_status(status: &str) -> Option<Recovery> {
-        match status {
-            "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" | "DELETE_FAILED" => {
-                Some(Recovery::DeleteAndRetry)
-            }
-            "UPDATE_ROLLBACK_FAILED" => Some(Recovery::ContinueRollback),
+    /// The recovery a stack in `status` needs, None when CloudFormation can go on from it.
+    pub fn for_status(status: &(impl AsRef<str> + ?Sized)) -> Option<Recovery> {
+        match StackStatus::from_aws_str(status.as_ref()) {
+            StackStatus::RollbackComplete
+            | StackStatus::RollbackFailed
+            | StackStatus::CreateFailed
+            | StackStatus::DeleteFailed => Some(Recovery::DeleteAndRetry),
+            StackStatus::UpdateRollbackFailed => Some(Recovery::ContinueRollback),
             _ => None,
         }
     }
 
     /// What to tell the user, with the exact command.
-    pub fn explain(self, stack: &str, status: &str) -> String {
+    pub fn explain(self, stack: &str, status: &(impl AsRef<str> + ?Sized)) -> String {
+        let status = status.as_ref();
         match self {
             Recovery::DeleteAndRetry => format!(
                 "stack {stack} is in {status}: CloudFormation cannot update it. Delete it and \

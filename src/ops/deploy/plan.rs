@@ -14,6 +14,7 @@ use crate::template;
 use super::{
     DeployMsg, Plan, Recovery, Review, SharedStore, ValidationIssue, record, send, template_source,
 };
+use crate::core::status::StackStatus;
 
 /// Upload a template too large for TemplateBody to `bucket` and return its URL.
 pub async fn stage_template(
@@ -107,7 +108,7 @@ pub async fn plan_with_template(
     let existing = session.describe_stack(&stack_name).await?;
     let kind = match &existing {
         None => ChangeSetKind::Create,
-        Some(s) if s.status == "REVIEW_IN_PROGRESS" => ChangeSetKind::Create,
+        Some(s) if s.status == StackStatus::ReviewInProgress => ChangeSetKind::Create,
         Some(s) if s.is_in_progress() => return Ok(Plan::InProgress(s.clone())),
         Some(s) => {
             if let Some(recovery) = Recovery::for_status(&s.status) {

@@ -7,6 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::aws::stacks::StackInfo;
 use crate::aws::{AwsError, Session};
 use crate::core::progress::{StackEvent, Tracker};
+use crate::core::status::StackStatus;
 
 use super::{DESCRIBE_EVERY, DeployMsg, DeployOutcome, POLL_INTERVAL, follow, send};
 
@@ -243,11 +244,19 @@ pub(super) fn outcome(
     let status = stack
         .as_ref()
         .map(|s| s.status.clone())
-        .or_else(|| tracker.stack_status.clone())
-        .unwrap_or_else(|| "DELETE_COMPLETE".into());
+        .or_else(|| {
+            tracker
+                .stack_status
+                .as_deref()
+                .map(StackStatus::from_aws_str)
+        })
+        .unwrap_or(StackStatus::DeleteComplete);
     let ok = matches!(
-        status.as_str(),
-        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "DELETE_COMPLETE" | "IMPORT_COMPLETE"
+        status,
+        StackStatus::CreateComplete
+            | StackStatus::UpdateComplete
+            | StackStatus::DeleteComplete
+            | StackStatus::ImportComplete
     );
     DeployOutcome {
         stack_id: stack_id.to_string(),

@@ -22,6 +22,7 @@ use crate::aws::buckets::BucketState;
 use crate::aws::stacks::{StackInfo, StackResourceInfo};
 use crate::aws::studio::{AppInfo, DomainInfo, SpaceInfo, UserProfileInfo};
 use crate::aws::{AwsError, ErrorKind, Identity, Session};
+use crate::core::status::StackStatus;
 use crate::ops::studio::{Poll, Progress, StudioMsg, refuse_read_only};
 
 mod data;
@@ -134,7 +135,7 @@ impl DestroyPlan {
         };
         if let Some(s) = &self.stack
             && s.is_in_progress()
-            && s.status != "DELETE_IN_PROGRESS"
+            && s.status != StackStatus::DeleteInProgress
         {
             return refuse(
                 format!(
@@ -259,7 +260,7 @@ impl DestroyPlan {
             ));
         }
         match &self.stack {
-            Some(s) if s.status == "DELETE_FAILED" => out.push(format!(
+            Some(s) if s.status == StackStatus::DeleteFailed => out.push(format!(
                 "stack {} (DELETE_FAILED: resumed; failed: {})",
                 s.stack_name,
                 self.failed_resources()
@@ -444,7 +445,7 @@ async fn run(
             report.stack_deleted = true;
             break;
         };
-        if status != "DELETE_FAILED" || attempts == 2 {
+        if status != StackStatus::DeleteFailed || attempts == 2 {
             break;
         }
         attempts += 1;

@@ -8,6 +8,7 @@ use crate::core::{fence, retention};
 use crate::ops::studio::find_domain;
 
 use super::{BucketPlan, DestroyPlan, KeyPlan};
+use crate::core::status::StackStatus;
 
 /// Find what the teardown would delete (read-only calls only).
 pub async fn plan(
@@ -28,7 +29,7 @@ pub async fn plan(
         )?,
         None => Default::default(),
     };
-    let stack = stack.filter(|s| s.status != "DELETE_COMPLETE");
+    let stack = stack.filter(|s| s.status != StackStatus::DeleteComplete);
     let resources = match &stack {
         Some(s) => session.stack_resources(&s.stack_id).await?,
         None => Vec::new(),

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::{AppInfo, DomainInfo};
 use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::status::StackStatus;
 use crate::ops::studio::{
     Poll, Progress, StudioMsg, delete_apps_and_wait, delete_spaces_and_wait, remove_users_with,
 };
@@ -178,7 +179,7 @@ pub(super) async fn delete_stack_and_wait(
     retain: &[String],
     poll: Poll,
     tx: &Progress,
-) -> Result<Option<String>, AwsError> {
+) -> Result<Option<StackStatus>, AwsError> {
     let token = format!("studio-tui-delete-{}", uuid::Uuid::new_v4());
     step(tx, format!("deleting stack {}", stack.stack_name));
     session
@@ -186,14 +187,14 @@ pub(super) async fn delete_stack_and_wait(
         .await?;
     let start = Instant::now();
     let mut delay = poll.initial.max(Duration::from_millis(500));
-    let mut last = String::new();
+    let mut last: Option<StackStatus> = None;
     loop {
         let now = session.describe_stack(&stack.stack_id).await?;
         let status = match &now {
             None => return Ok(None),
             Some(s) => s.status.clone(),
         };
-        if status != last {
+        if last.as_ref() != Some(&status) {
             step(
                 tx,
                 format!(
@@ -202,12 +203,13 @@ pub(super) async fn delete_stack_and_wait(
                     start.elapsed().as_secs()
                 ),
             );
-            last = status.clone();
+            last = Some(status.clone());
         }
-        match status.as_str() {
-            "DELETE_COMPLETE" => return Ok(None),
-            s if !s.ends_with("_IN_PROGRESS") => return Ok(Some(status)),
-            _ => {}
+        if status == StackStatus::DeleteComplete {
+            return Ok(None);
+        }
+        if !status.is_in_progress() {
+            return Ok(Some(status));
         }
         if start.elapsed() > Duration::from_secs(90 * 60) {
             return Ok(Some(status));

@@ -4,6 +4,7 @@ use crate::aws::{AwsError, ErrorKind, Session};
 use crate::ops::studio::find_domain;
 
 use super::{BucketChoice, DestroyPlan, DestroyReport, Kept, Leftover};
+use crate::core::status::StackStatus;
 
 /// The end report, from describes made now: what is gone, what was kept, what is left.
 pub(super) async fn verify(
@@ -17,7 +18,7 @@ pub(super) async fn verify(
         match session
             .describe_stack(&stack.stack_id)
             .await?
-            .filter(|s| s.status != "DELETE_COMPLETE")
+            .filter(|s| s.status != StackStatus::DeleteComplete)
         {
             None => report.stack_deleted = true,
             Some(s) => {
@@ -37,7 +38,7 @@ pub(super) async fn verify(
                     })
                     .collect();
                 let why = if failed.is_empty() {
-                    s.status.clone()
+                    s.status.to_string()
                 } else {
                     format!("{}; failed: {}", s.status, failed.join("; "))
                 };
