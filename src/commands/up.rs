@@ -362,7 +362,7 @@ fn print_summary(mode: OutputMode, stack_name: &str, done: &SetUp) {
                 ok: done.is_ok(),
                 stack: stack_name,
                 domain_id: &done.domain.id,
-                domain_status: &done.domain.status,
+                domain_status: done.domain.status.as_str(),
                 users,
             })
             .unwrap_or_default()

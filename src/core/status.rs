@@ -9,7 +9,7 @@ macro_rules! aws_status {
         $name:ident { $($variant:ident = $text:literal,)+ }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Clone, PartialEq, Eq, Hash)]
         pub enum $name {
             $(
                 #[doc = $text]
@@ -34,6 +34,13 @@ macro_rules! aws_status {
                     $(Self::$variant => $text,)+
                     Self::Unknown(s) => s,
                 }
+            }
+        }
+
+        /// As the text AWS wrote, quoted: debug output and logs read as they did with a `String`.
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{:?}", self.as_str())
             }
         }
 
@@ -62,6 +69,13 @@ macro_rules! aws_status {
             }
         }
 
+        /// No status read yet: empty text, as the `String` it replaces defaulted to.
+        impl Default for $name {
+            fn default() -> Self {
+                Self::Unknown(String::new())
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 self.as_str()
@@ -70,6 +84,12 @@ macro_rules! aws_status {
 
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
                 self.as_str() == other
             }
         }
@@ -108,6 +128,78 @@ aws_status! {
         ImportRollbackInProgress = "IMPORT_ROLLBACK_IN_PROGRESS",
         ImportRollbackFailed = "IMPORT_ROLLBACK_FAILED",
         ImportRollbackComplete = "IMPORT_ROLLBACK_COMPLETE",
+    }
+}
+
+aws_status! {
+    /// A SageMaker Studio domain's status (`DomainStatus`).
+    DomainStatus {
+        Pending = "Pending",
+        InService = "InService",
+        Updating = "Updating",
+        Deleting = "Deleting",
+        Failed = "Failed",
+        UpdateFailed = "Update_Failed",
+        DeleteFailed = "Delete_Failed",
+    }
+}
+
+aws_status! {
+    /// A SageMaker user profile's status (`UserProfileStatus`).
+    UserProfileStatus {
+        Pending = "Pending",
+        InService = "InService",
+        Updating = "Updating",
+        Deleting = "Deleting",
+        Failed = "Failed",
+        UpdateFailed = "Update_Failed",
+        DeleteFailed = "Delete_Failed",
+    }
+}
+
+aws_status! {
+    /// A SageMaker space's status (`SpaceStatus`).
+    SpaceStatus {
+        Pending = "Pending",
+        InService = "InService",
+        Updating = "Updating",
+        Deleting = "Deleting",
+        Failed = "Failed",
+        UpdateFailed = "Update_Failed",
+        DeleteFailed = "Delete_Failed",
+    }
+}
+
+aws_status! {
+    /// A SageMaker app's status (`AppStatus`).
+    AppStatus {
+        Pending = "Pending",
+        InService = "InService",
+        Deleting = "Deleting",
+        Deleted = "Deleted",
+        Failed = "Failed",
+    }
+}
+
+impl DomainStatus {
+    /// Creation or an update failed (`Failed`, `Update_Failed`, `Delete_Failed`).
+    pub fn is_failed(&self) -> bool {
+        matches!(
+            self,
+            DomainStatus::Failed | DomainStatus::UpdateFailed | DomainStatus::DeleteFailed
+        )
+    }
+}
+
+impl UserProfileStatus {
+    /// Creation or an update failed (`Failed`, `Update_Failed`, `Delete_Failed`).
+    pub fn is_failed(&self) -> bool {
+        matches!(
+            self,
+            UserProfileStatus::Failed
+                | UserProfileStatus::UpdateFailed
+                | UserProfileStatus::DeleteFailed
+        )
     }
 }
 
@@ -172,6 +264,21 @@ mod tests {
     }
 
     #[test]
+    fn sagemaker_statuses_keep_their_spelling() {
+        assert_eq!(
+            DomainStatus::from_aws_str("Update_Failed"),
+            DomainStatus::UpdateFailed
+        );
+        assert!(DomainStatus::UpdateFailed.is_failed());
+        assert_eq!(AppStatus::Deleted.as_str(), "Deleted");
+        assert_eq!(UserProfileStatus::default().as_str(), "");
+        assert_eq!(
+            SpaceStatus::from_aws_str("Archived"),
+            SpaceStatus::Unknown("Archived".into())
+        );
+    }
+
+    #[test]
     fn display_pads_like_the_text() {
         assert_eq!(
             format!("[{:<18}]", StackStatus::CreateComplete),
@@ -180,6 +287,10 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&StackStatus::RollbackComplete).unwrap(),
             "\"ROLLBACK_COMPLETE\""
+        );
+        assert_eq!(
+            format!("{:?}", StackStatus::CreateComplete),
+            "\"CREATE_COMPLETE\""
         );
         assert!(StackStatus::UpdateRollbackComplete.is_complete());
         assert!(StackStatus::DeleteInProgress.is_in_progress());

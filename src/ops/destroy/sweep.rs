@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::{AppInfo, DomainInfo};
 use crate::aws::{AwsError, ErrorKind, Session};
-use crate::core::status::StackStatus;
+use crate::core::status::{AppStatus, DomainStatus, StackStatus};
 use crate::ops::studio::{
     Poll, Progress, StudioMsg, delete_apps_and_wait, delete_spaces_and_wait, remove_users_with,
 };
@@ -95,7 +95,7 @@ pub async fn delete_domain_tree(
         .list_apps(&d.id)
         .await?
         .into_iter()
-        .filter(|a| a.status != "Deleted")
+        .filter(|a| a.status != AppStatus::Deleted)
         .collect();
     if !apps.is_empty() {
         step(tx, format!("deleting {} app(s)", apps.len()));
@@ -138,7 +138,7 @@ pub async fn delete_domain_tree(
     loop {
         match session.describe_domain(&d.id).await? {
             None => break,
-            Some(now) if now.status == "Delete_Failed" => {
+            Some(now) if now.status == DomainStatus::DeleteFailed => {
                 return Err(AwsError::new(
                     ErrorKind::Other,
                     "sagemaker:DeleteDomain",

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use crate::aws::studio::{AppInfo, SpaceInfo};
 use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::status::{AppStatus, SpaceStatus};
 
 use super::{Poll, Progress, StudioMsg, send, timeout_error};
 
@@ -39,7 +40,10 @@ pub async fn delete_apps_and_wait(
     poll: Poll,
     tx: &Progress,
 ) -> Result<(), AwsError> {
-    let targets: Vec<&AppInfo> = apps.iter().filter(|a| a.status != "Deleted").collect();
+    let targets: Vec<&AppInfo> = apps
+        .iter()
+        .filter(|a| a.status != AppStatus::Deleted)
+        .collect();
     if targets.is_empty() {
         return Ok(());
     }
@@ -69,10 +73,10 @@ pub async fn delete_apps_and_wait(
             let Some(cur) = now.iter().find(|n| same_app(a, n)) else {
                 continue; // no longer listed: gone
             };
-            match cur.status.as_str() {
-                "Deleted" => {}
-                "Deleting" => pending = true,
-                "Failed" => {
+            match cur.status {
+                AppStatus::Deleted => {}
+                AppStatus::Deleting => pending = true,
+                AppStatus::Failed => {
                     pending = true;
                     if attempts[i] >= MAX_DELETE_APP_ATTEMPTS {
                         return Err(AwsError::new(
@@ -145,10 +149,10 @@ pub async fn delete_spaces_and_wait(
                 .as_deref()
                 .is_some_and(|s| spaces.iter().any(|x| x.name == s))
         })
-        .filter(|a| a.status != "Deleted")
+        .filter(|a| a.status != AppStatus::Deleted)
         .collect();
     delete_apps_and_wait(session, domain_id, &apps, poll, tx).await?;
-    for s in spaces.iter().filter(|s| s.status != "Deleting") {
+    for s in spaces.iter().filter(|s| s.status != SpaceStatus::Deleting) {
         send(
             tx,
             StudioMsg::Step {

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::aws::studio::{DomainInfo, DomainSpec};
 use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::status::DomainStatus;
 
 use super::{
     MANAGED_BY, Poll, Progress, StudioMsg, StudioNetwork, refuse_read_only, secs, send,
@@ -17,8 +18,8 @@ pub async fn find_domain(session: &Session, project: &str) -> Result<Option<Doma
     // A domain that is being deleted is not the project's domain any more.
     let found = domains
         .iter()
-        .filter(|d| d.name == project && d.status != "Deleting")
-        .max_by_key(|d| d.status == "InService");
+        .filter(|d| d.name == project && d.status != DomainStatus::Deleting)
+        .max_by_key(|d| d.status == DomainStatus::InService);
     match found {
         Some(d) => session.describe_domain(&d.id).await,
         None => Ok(None),
@@ -52,7 +53,7 @@ pub async fn wait_domain_in_service(
     tx: &Progress,
 ) -> Result<DomainInfo, AwsError> {
     let mut delay = poll.initial;
-    let mut last = String::new();
+    let mut last: Option<DomainStatus> = None;
     loop {
         let Some(d) = session.describe_domain(id).await? else {
             return Err(AwsError::new(
@@ -61,23 +62,24 @@ pub async fn wait_domain_in_service(
                 format!("the Studio domain {name} ({id}) disappeared while being created"),
             ));
         };
-        if d.status != last {
-            last = d.status.clone();
+        if last.as_ref() != Some(&d.status) {
+            last = Some(d.status.clone());
             send(
                 tx,
                 StudioMsg::Domain {
                     name: name.to_string(),
                     id: Some(id.to_string()),
-                    status: d.status.clone(),
+                    status: d.status.to_string(),
                     elapsed_secs: secs(start),
                     detail: d.failure_reason.clone(),
                 },
             );
         }
-        match d.status.as_str() {
-            "InService" => return Ok(d),
-            "Failed" | "Update_Failed" | "Delete_Failed" => return Err(domain_failed(&d)),
-            _ => {}
+        if d.status == DomainStatus::InService {
+            return Ok(d);
+        }
+        if d.status.is_failed() {
+            return Err(domain_failed(&d));
         }
         if start.elapsed() > poll.timeout {
             return Err(timeout_error(
@@ -111,22 +113,27 @@ pub async fn ensure_domain_with(
 ) -> Result<DomainInfo, AwsError> {
     let start = Instant::now();
     let begun = start_domain(session, project, network, tx).await?;
-    if !begun.adopted && matches!(begun.domain.status.as_str(), "InService" | "Failed") {
+    if !begun.adopted
+        && matches!(
+            begun.domain.status,
+            DomainStatus::InService | DomainStatus::Failed
+        )
+    {
         // Settled at once (an unpaced sandbox): said as the wait would have said it.
         send(
             tx,
             StudioMsg::Domain {
                 name: project.to_string(),
                 id: Some(begun.domain.id.clone()),
-                status: begun.domain.status.clone(),
+                status: begun.domain.status.to_string(),
                 elapsed_secs: secs(start),
                 detail: begun.domain.failure_reason.clone(),
             },
         );
     }
-    let d = match begun.domain.status.as_str() {
-        "InService" => begun.domain,
-        "Failed" => return Err(domain_failed(&begun.domain)),
+    let d = match begun.domain.status {
+        DomainStatus::InService => begun.domain,
+        DomainStatus::Failed => return Err(domain_failed(&begun.domain)),
         _ => wait_domain_in_service(session, &begun.domain.id, project, start, poll, tx).await?,
     };
     if begun.adopted {
@@ -154,7 +161,7 @@ pub async fn start_domain(
     tx: &Progress,
 ) -> Result<DomainStart, AwsError> {
     if let Some(d) = find_domain(session, project).await? {
-        if d.status != "Failed" {
+        if d.status != DomainStatus::Failed {
             let mut detail = None;
             if d.vpc_id.as_deref().is_some_and(|v| v != network.vpc_id) {
                 detail = Some(format!(
@@ -260,7 +267,7 @@ pub(crate) async fn bring_space_defaults_up_to_date(
             StudioMsg::Domain {
                 name: d.name.clone(),
                 id: Some(d.id.clone()),
-                status: d.status.clone(),
+                status: d.status.to_string(),
                 elapsed_secs: secs(start),
                 detail: Some(format!(
                     "{what}; not updated in read-only mode (run without --read-only)"

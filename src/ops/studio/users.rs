@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::aws::studio::{AppInfo, SpaceInfo, UserProfileInfo};
 use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::params::validate_user_profile_name;
+use crate::core::status::{AppStatus, UserProfileStatus};
 
 use super::domain::project_tags;
 use super::{Poll, Progress, StudioMsg, refuse_read_only, secs, send, timeout_error};
@@ -156,8 +157,8 @@ pub(super) async fn create_one(
     };
     let mut result = UserResult::Created;
     if let Some(p) = session.describe_user_profile(domain_id, &u.name).await? {
-        send(tx, msg("already exists", Some(p.status.clone())));
-        if p.status == "InService" {
+        send(tx, msg("already exists", Some(p.status.to_string())));
+        if p.status == UserProfileStatus::InService {
             return Ok(UserResult::AlreadyExists);
         }
         result = UserResult::AlreadyExists;
@@ -182,7 +183,7 @@ pub(super) async fn create_one(
         }
     }
     let mut delay = poll.initial;
-    let mut last = String::new();
+    let mut last: Option<UserProfileStatus> = None;
     loop {
         let Some(p) = session.describe_user_profile(domain_id, &u.name).await? else {
             return Err(AwsError::new(
@@ -191,13 +192,13 @@ pub(super) async fn create_one(
                 format!("user profile {} disappeared while being created", u.name),
             ));
         };
-        if p.status != last {
-            last = p.status.clone();
-            send(tx, msg(&p.status, p.failure_reason.clone()));
+        if last.as_ref() != Some(&p.status) {
+            last = Some(p.status.clone());
+            send(tx, msg(p.status.as_str(), p.failure_reason.clone()));
         }
-        match p.status.as_str() {
-            "InService" => return Ok(result),
-            "Failed" | "Update_Failed" | "Delete_Failed" | "Deleting" => {
+        match p.status {
+            UserProfileStatus::InService => return Ok(result),
+            ref s if s.is_failed() || *s == UserProfileStatus::Deleting => {
                 return Err(AwsError::new(
                     ErrorKind::Other,
                     "sagemaker:CreateUserProfile",
@@ -285,7 +286,7 @@ pub async fn list_users(session: &Session, domain_id: &str) -> Result<Vec<UserVi
                 .collect();
             let user_apps = apps
                 .iter()
-                .filter(|a| a.status != "Deleted")
+                .filter(|a| a.status != AppStatus::Deleted)
                 .filter(|a| {
                     a.user_profile.as_deref() == Some(p.name.as_str())
                         || a.space
@@ -296,7 +297,7 @@ pub async fn list_users(session: &Session, domain_id: &str) -> Result<Vec<UserVi
                 .collect();
             UserView {
                 name: p.name,
-                status: p.status,
+                status: p.status.to_string(),
                 apps: user_apps,
                 spaces: owned,
             }
@@ -377,7 +378,7 @@ pub(super) async fn remove_one(
         .await?
         .into_iter()
         .filter(|a| a.user_profile.as_deref() == Some(name) && a.space.is_none())
-        .filter(|a| a.status != "Deleted")
+        .filter(|a| a.status != AppStatus::Deleted)
         .collect();
     if !apps.is_empty() {
         send(tx, msg("deleting apps"));

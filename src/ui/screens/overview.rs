@@ -271,7 +271,7 @@ impl OverviewState {
                     "Domain",
                     vec![
                         Span::raw(format!("{}  ", d.id)),
-                        Span::styled(d.status.clone(), style),
+                        Span::styled(d.status.to_string(), style),
                         Span::styled("  IAM · VpcOnly", theme.dim()),
                     ],
                 ));
