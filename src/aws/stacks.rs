@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::status::StackStatus;
+use crate::core::status::{ChangeSetStatus, StackStatus};
 
 use super::{AwsError, ErrorKind, Session};
 
@@ -131,8 +131,7 @@ pub struct PlannedChange {
 pub struct ChangeSetInfo {
     pub change_set_id: String,
     pub stack_id: String,
-    /// CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ...
-    pub status: String,
+    pub status: ChangeSetStatus,
     pub status_reason: Option<String>,
     pub execution_status: Option<String>,
     pub changes: Vec<PlannedChange>,
@@ -141,7 +140,7 @@ pub struct ChangeSetInfo {
 impl ChangeSetInfo {
     /// CloudFormation refuses empty change sets with this reason: nothing to deploy.
     pub fn is_empty_change(&self) -> bool {
-        self.status == "FAILED"
+        self.status == ChangeSetStatus::Failed
             && self.status_reason.as_deref().is_some_and(|r| {
                 r.contains("didn't contain changes") || r.contains("No updates are to be performed")
             })
@@ -256,7 +255,8 @@ impl Session {
                 status: out
                     .status()
                     .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 status_reason: out.status_reason().map(str::to_string),
                 execution_status: out.execution_status().map(|s| s.as_str().to_string()),
                 changes: Vec::new(),

@@ -262,7 +262,7 @@ pub(crate) fn print_change_set_failure(mode: OutputMode, review: &deploy::Review
                 r#type: "change_set_failed",
                 ok: false,
                 change_set_id: &cs.change_set_id,
-                status: &cs.status,
+                status: cs.status.as_str(),
                 status_reason: cs.status_reason.as_deref(),
                 validation: &review.validation,
                 validation_unread: review.validation_unread.as_deref(),
@@ -344,7 +344,7 @@ pub(crate) fn print_review(mode: OutputMode, review: &deploy::Review) {
     }
     // A change set that can run may still carry WARN-mode validation failures (a bucket that is
     // not empty, for one): shown before the question. A failed one is printed with its reason.
-    if cs.status == "CREATE_COMPLETE" && !review.validation.is_empty() {
+    if review.is_executable() && !review.validation.is_empty() {
         eprintln!(
             "CloudFormation's pre-deployment validation warns ({}):",
             review.validation.len()

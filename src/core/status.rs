@@ -132,6 +132,33 @@ aws_status! {
 }
 
 aws_status! {
+    /// A CloudFormation change set's status (`ChangeSetStatus`).
+    ChangeSetStatus {
+        CreatePending = "CREATE_PENDING",
+        CreateInProgress = "CREATE_IN_PROGRESS",
+        CreateComplete = "CREATE_COMPLETE",
+        DeletePending = "DELETE_PENDING",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        DeleteComplete = "DELETE_COMPLETE",
+        DeleteFailed = "DELETE_FAILED",
+        Failed = "FAILED",
+    }
+}
+
+impl ChangeSetStatus {
+    /// CloudFormation is done with the change set: created, failed, or deleted.
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self,
+            ChangeSetStatus::CreateComplete
+                | ChangeSetStatus::Failed
+                | ChangeSetStatus::DeleteComplete
+                | ChangeSetStatus::DeleteFailed
+        )
+    }
+}
+
+aws_status! {
     /// A SageMaker Studio domain's status (`DomainStatus`).
     DomainStatus {
         Pending = "Pending",

@@ -18,7 +18,7 @@ use crate::aws::stacks::{
 };
 use crate::core::clock::now_ms;
 use crate::core::progress::StackEvent;
-use crate::core::status::StackStatus;
+use crate::core::status::{ChangeSetStatus, StackStatus};
 use crate::state::{RunState, Store};
 use crate::template;
 
@@ -156,7 +156,7 @@ impl Review {
 
     /// The change set can be executed (CREATE_COMPLETE); anything else failed or is not ready.
     pub fn is_executable(&self) -> bool {
-        self.change_set.status == "CREATE_COMPLETE"
+        self.change_set.status == ChangeSetStatus::CreateComplete
     }
 }
 

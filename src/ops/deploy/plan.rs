@@ -242,11 +242,8 @@ pub(super) async fn wait_change_set(
     let mut delay = Duration::from_millis(500);
     for _ in 0..120 {
         let info = session.describe_change_set(id).await?;
-        match info.status.as_str() {
-            "CREATE_COMPLETE" | "FAILED" | "DELETE_COMPLETE" | "DELETE_FAILED" => {
-                return Ok(info);
-            }
-            _ => {}
+        if info.status.is_settled() {
+            return Ok(info);
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
