@@ -465,12 +465,19 @@ fn first_time_path(cols: u16, rows: u16, region: &str) {
     assert_frame(&s, "4 · Review the changes");
     assert_review_columns_aligned(&s);
 
-    // 5. Enter executes; the deploy view follows it to the end.
+    // 5. Enter executes; the deploy view follows the stack and the Studio domain and user
+    // built alongside it (a first create) to the end.
     t.send(ENTER);
-    let s = t.wait_for(&["5 · Deploy", "✔ CREATE_COMPLETE", "Outputs", "Events ("]);
+    let s = t.wait_for(&[
+        "5 · Deploy",
+        "✔ CREATE_COMPLETE",
+        "Studio ✔ InService, 1/1 users",
+        "Outputs",
+        "Events (",
+    ]);
     assert_frame(&s, "5 · Deploy");
 
-    // 6. n: the Studio domain and the user typed in the form.
+    // 6. n: the Studio step as it ended (built during the deploy, not run again).
     t.send(b"n");
     let s = t.wait_for(&[
         "6 · Studio domain and users",

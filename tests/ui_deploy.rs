@@ -20,10 +20,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use studio_tui::aws::stacks::{
     ChangeSetInfo, ChangeSetKind, PlannedChange, StackInfo, ValidationEvent,
 };
+use studio_tui::aws::studio::DomainInfo;
 use studio_tui::aws::{self, Identity, SessionOptions};
+use studio_tui::aws::{AwsError, ErrorKind};
 use studio_tui::config::Paths;
 use studio_tui::core::progress::StackEvent;
 use studio_tui::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review, ValidationIssue};
+use studio_tui::ops::studio::{SetUp, StudioMsg, UserOutcome, UserResult};
+use studio_tui::ops::up::{Overlapped, StudioEnd, StudioPlan};
 use studio_tui::state::Store;
 use studio_tui::ui::action::{Action, Effect, Reply};
 use studio_tui::ui::app::{App, Step};
@@ -159,9 +163,21 @@ fn ev(n: usize, id: &str, ty: &str, status: &str, reason: Option<&str>, secs: i6
     }
 }
 
-/// Form → review (planned by hand) → executing.
+/// Form → review (planned by hand) → executing a first create (the Studio domain alongside).
 async fn deploying(dir: &tempfile::TempDir) -> App {
+    deploying_with(dir, "create", &[]).await
+}
+
+/// Form (with these Studio users) → review → executing; the stack watch reports `operation`.
+async fn deploying_with(dir: &tempfile::TempDir, operation: &str, users: &[&str]) -> App {
     let mut app = on_form(dir).await;
+    if !users.is_empty() {
+        // Enter moves down the form to its last row, the Studio users.
+        for _ in 0..7 {
+            app.update(key(KeyCode::Enter));
+        }
+        type_text(&mut app, &users.join(", "));
+    }
     let (_, effects) = app.update(key(KeyCode::F(2)));
     assert!(matches!(
         common::effects(effects.clone()).as_slice(),
@@ -172,7 +188,18 @@ async fn deploying(dir: &tempfile::TempDir) -> App {
         Reply::Planned(Box::new(Ok(Plan::Review(create_review())))),
     ));
     let (_, effects) = app.update(key(KeyCode::Enter));
-    assert_eq!(effects, vec![Effect::Execute(create_review())]);
+    // A first create builds the Studio domain and the form's users alongside the stack.
+    let users = app.params.as_ref().unwrap().users.clone();
+    assert_eq!(
+        effects,
+        vec![Effect::Execute {
+            review: create_review(),
+            studio: StudioPlan {
+                project: create_review().stack_name,
+                users,
+            },
+        }]
+    );
     assert_eq!(app.step(), Step::Deploy);
     let expected = create_review()
         .change_set
@@ -184,7 +211,7 @@ async fn deploying(dir: &tempfile::TempDir) -> App {
         &app,
         Reply::Deploy(DeployMsg::Started {
             stack_id: STACK_ID.into(),
-            operation: "create".into(),
+            operation: operation.into(),
             client_request_token: Some("studio-tui-token".into()),
             expected,
         }),
@@ -196,6 +223,51 @@ async fn deploying(dir: &tempfile::TempDir) -> App {
         }),
     ));
     app
+}
+
+fn domain_msg(status: &str, secs: u64) -> StudioMsg {
+    StudioMsg::Domain {
+        name: "sagemaker-studio-vpc".into(),
+        id: Some("d-abc123".into()),
+        status: status.into(),
+        elapsed_secs: secs,
+        detail: None,
+    }
+}
+
+fn user_msg(name: &str, status: &str) -> StudioMsg {
+    StudioMsg::User {
+        name: name.into(),
+        status: status.into(),
+        elapsed_secs: 4,
+        detail: None,
+    }
+}
+
+fn overlapped(stack: DeployOutcome, studio: StudioEnd) -> Reply {
+    Reply::Overlapped(Box::new(Overlapped {
+        stack,
+        studio,
+        deleted: None,
+    }))
+}
+
+fn ready(users: &[&str]) -> StudioEnd {
+    StudioEnd::Ready(SetUp {
+        domain: DomainInfo {
+            id: "d-abc123".into(),
+            name: "sagemaker-studio-vpc".into(),
+            status: "InService".into(),
+            ..DomainInfo::default()
+        },
+        users: users
+            .iter()
+            .map(|u| UserOutcome {
+                name: u.to_string(),
+                result: UserResult::Created,
+            })
+            .collect(),
+    })
 }
 
 fn in_progress_events() -> Vec<StackEvent> {
@@ -591,7 +663,8 @@ async fn deploy_in_progress() {
         "elapsed times advance each second while deploying"
     );
     let screen = draw(&a, 120, 40);
-    assert!(screen.contains("5/10 resources"));
+    // The stack's ten resources and the Studio domain built alongside.
+    assert!(screen.contains("5/11 resources"), "{screen}");
     assert!(screen.contains("Firewall"));
     insta::assert_snapshot!(screen);
 }
@@ -602,7 +675,7 @@ async fn deploy_in_progress_narrow_80x24() {
     let a = deploying(&dir).await;
     let s = draw(&a, 80, 24);
     // progress, what is in flight and the events still fit at 80x24
-    assert!(s.contains("5/10 resources"), "{s}");
+    assert!(s.contains("5/11 resources"), "{s}");
     assert!(
         s.contains("In progress (3)") && s.contains("NatGateway"),
         "{s}"
@@ -630,7 +703,8 @@ async fn deploy_failed_with_root_cause_first() {
             outcome: Box::new(o.clone()),
         }),
     ));
-    a.update(reply(&a, Reply::DeployEnded(Box::new(Ok(o)))));
+    // The stack failed before the domain's inputs were complete: nothing to remove.
+    a.update(reply(&a, overlapped(o, StudioEnd::NotStarted)));
     assert!(!a.deploying());
     assert_eq!(
         a.tick_interval(),
@@ -645,7 +719,17 @@ async fn deploy_failed_with_root_cause_first() {
 #[tokio::test]
 async fn deploy_complete_with_outputs_and_timeline() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = deploying(&dir).await;
+    let mut a = deploying_with(&dir, "create", &["alice"]).await;
+    // The Studio half, alongside: the domain from 30 s (its inputs are complete), alice after
+    // it is InService; the firewall is still being created meanwhile.
+    a.set_clock(T0 + 30_000);
+    a.update(reply(&a, Reply::Studio(domain_msg("Pending", 0))));
+    a.set_clock(T0 + 300_000);
+    a.update(reply(&a, Reply::Studio(domain_msg("InService", 270))));
+    a.update(reply(&a, Reply::Studio(user_msg("alice", "Pending"))));
+    a.set_clock(T0 + 310_000);
+    a.update(reply(&a, Reply::Studio(user_msg("alice", "InService"))));
+    a.set_clock(T0 + 340_000);
     let s = "AWS::CloudFormation::Stack";
     a.update(reply(
         &a,
@@ -715,16 +799,23 @@ async fn deploy_complete_with_outputs_and_timeline() {
     a.update(reply(
         &a,
         Reply::Deploy(DeployMsg::Finished {
-            outcome: Box::new(o),
+            outcome: Box::new(o.clone()),
         }),
     ));
+    a.update(reply(&a, overlapped(o, ready(&["alice"]))));
+    assert!(!a.deploying());
     let screen = draw(&a, 120, 40);
-    assert!(screen.contains("10/10 resources"));
+    // One count: the stack's ten resources, the domain and alice.
+    assert!(screen.contains("12/12 resources"), "{screen}");
     assert!(screen.contains("vpc-0abc1234def567890"));
+    assert!(screen.contains("✔ d-abc123 InService"), "{screen}");
+    assert!(screen.contains("User alice  ✔ created"), "{screen}");
     insta::assert_snapshot!("deploy_complete", screen);
     a.update(key(KeyCode::Char('t')));
     let screen = draw(&a, 120, 40);
-    assert!(screen.contains("Timeline"));
+    // One timeline: the domain and alice next to the stack's resources.
+    assert!(screen.contains("Timeline (12 resources)"), "{screen}");
+    assert!(screen.contains("Studio domain") && screen.contains("User alice"));
     insta::assert_snapshot!("deploy_timeline", screen);
     // b goes back to the form for an update (e.g. new allowed domains).
     a.update(key(KeyCode::Char('b')));
@@ -732,9 +823,10 @@ async fn deploy_complete_with_outputs_and_timeline() {
 }
 
 #[tokio::test]
-async fn n_after_a_complete_deploy_starts_the_studio_step() {
+async fn n_after_an_update_starts_the_studio_step() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = deploying(&dir).await;
+    // An update has no Studio half alongside: the Studio step runs after it.
+    let mut a = deploying_with(&dir, "update", &[]).await;
     // not while it runs
     let (_, effects) = a.update(key(KeyCode::Char('n')));
     assert!(effects.is_empty());
@@ -752,6 +844,169 @@ async fn n_after_a_complete_deploy_starts_the_studio_step() {
         [Effect::SetUpStudio { project, .. }] => assert_eq!(project, "sagemaker-studio-vpc"),
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_first_create_runs_until_the_studio_half_ends_then_n_shows_it_without_rerunning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying_with(&dir, "create", &["alice", "bob"]).await;
+    // The domain and both users are part of the count from the start.
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("5/13 resources"), "{screen}");
+    a.update(reply(&a, Reply::Studio(domain_msg("Pending", 0))));
+    let screen = draw(&a, 120, 40);
+    assert!(
+        screen.contains("Studio domain") && screen.contains("AWS::SageMaker::Domain (typically"),
+        "the domain is in progress next to the stack's resources\n{screen}"
+    );
+    // The stack completes first: the operation still runs (the domain is Pending).
+    let o = outcome(true, "CREATE_COMPLETE", &a);
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Finished {
+            outcome: Box::new(o.clone()),
+        }),
+    ));
+    assert!(a.deploying(), "the Studio half still runs");
+    assert_eq!(a.tick_interval(), Some(std::time::Duration::from_secs(1)));
+    let screen = draw(&a, 120, 40);
+    assert!(
+        screen.contains("✔ CREATE_COMPLETE") && screen.contains("Studio domain and users…"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Studio domain  Pending (users follow once it is InService)"),
+        "{screen}"
+    );
+    let (_, effects) = a.update(key(KeyCode::Char('n')));
+    assert!(effects.is_empty());
+    assert_eq!(a.step(), Step::Deploy, "n waits for the Studio half");
+    a.update(reply(&a, Reply::Studio(domain_msg("InService", 280))));
+    for u in ["alice", "bob"] {
+        a.update(reply(&a, Reply::Studio(user_msg(u, "InService"))));
+    }
+    a.update(reply(&a, overlapped(o, ready(&["alice", "bob"]))));
+    assert!(!a.deploying());
+    // n shows the Studio step as it ended: nothing runs again.
+    let (_, effects) = a.update(key(KeyCode::Char('n')));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(a.step(), Step::Domain);
+    let screen = draw(&a, 120, 40);
+    assert!(
+        screen.contains("Studio is ready") && screen.contains("2/2 ready"),
+        "{screen}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_domain_keeps_the_stack_and_r_on_the_studio_step_retries_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    a.update(reply(&a, Reply::Studio(domain_msg("Pending", 0))));
+    a.update(reply(&a, Reply::Studio(domain_msg("Failed", 40))));
+    let o = outcome(true, "CREATE_COMPLETE", &a);
+    let error = AwsError::new(
+        ErrorKind::Other,
+        "sagemaker:DescribeDomain",
+        "the Studio domain failed: Access denied for KMS key",
+    )
+    .with_fix("check the key policy; r on the Studio step creates only the domain again");
+    a.update(reply(
+        &a,
+        overlapped(
+            o,
+            StudioEnd::Failed {
+                error,
+                domain_id: Some("d-abc123".into()),
+            },
+        ),
+    ));
+    assert!(!a.deploying());
+    let screen = draw(&a, 120, 40);
+    assert!(
+        screen.contains("Outputs · the Studio domain failed"),
+        "{screen}"
+    );
+    assert!(screen.contains("Access denied for KMS key"), "{screen}");
+    assert!(screen.contains("The stack is kept."), "{screen}");
+    let (_, effects) = a.update(key(KeyCode::Char('n')));
+    assert!(effects.is_empty());
+    assert_eq!(a.step(), Step::Domain);
+    assert!(draw(&a, 120, 40).contains("Access denied for KMS key"));
+    let (_, effects) = a.update(key(KeyCode::Char('r')));
+    match common::effects(effects).as_slice() {
+        [Effect::SetUpStudio { project, .. }] => assert_eq!(project, "sagemaker-studio-vpc"),
+        other => panic!("r retries the Studio half only: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_stack_failure_removes_the_domain_reports_the_root_cause_and_r_deploys_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    a.update(reply(&a, Reply::Studio(domain_msg("Pending", 0))));
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Events {
+            events: failure_events(),
+        }),
+    ));
+    a.update(reply(
+        &a,
+        Reply::Studio(StudioMsg::Step {
+            text: "the stack failed: removing the Studio domain d-abc123".into(),
+        }),
+    ));
+    let failed = outcome(false, "ROLLBACK_FAILED", &a);
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Finished {
+            outcome: Box::new(failed.clone()),
+        }),
+    ));
+    let screen = draw(&a, 120, 40);
+    assert!(a.deploying(), "the domain is being removed");
+    assert!(
+        screen.contains("the stack failed: removing the Studio domain d-abc123…"),
+        "{screen}"
+    );
+    let deleted = DeployOutcome {
+        status: "DELETE_COMPLETE".into(),
+        ok: true,
+        failures: vec![],
+        root_cause: None,
+        ..failed.clone()
+    };
+    a.update(reply(
+        &a,
+        Reply::Overlapped(Box::new(Overlapped {
+            stack: failed,
+            studio: StudioEnd::Removed {
+                domain_id: "d-abc123".into(),
+                error: None,
+            },
+            deleted: Some(deleted),
+        })),
+    ));
+    assert!(!a.deploying());
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("✘ ROLLBACK_FAILED"), "{screen}");
+    assert!(screen.contains("ROOT CAUSE NatGateway"), "{screen}");
+    assert!(
+        screen.contains("Studio domain d-abc123 started next to the stack was removed"),
+        "{screen}"
+    );
+    assert!(screen.contains("(DELETE_COMPLETE)"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // n has nothing to open; r plans the same parameters again.
+    let (_, effects) = a.update(key(KeyCode::Char('n')));
+    assert!(effects.is_empty());
+    let (_, effects) = a.update(key(KeyCode::Char('r')));
+    assert!(matches!(
+        common::effects(effects).as_slice(),
+        [Effect::Plan { .. }]
+    ));
+    assert_eq!(a.step(), Step::Review);
 }
 
 #[tokio::test]
@@ -808,7 +1063,16 @@ async fn a_running_stack_at_start_is_reattached() {
         &a,
         Reply::StackFound(Box::new(Ok(Some(stack("CREATE_IN_PROGRESS"))))),
     ));
-    assert_eq!(effects, vec![Effect::Reattach(stack("CREATE_IN_PROGRESS"))]);
+    assert_eq!(
+        effects,
+        vec![Effect::Reattach {
+            stack: stack("CREATE_IN_PROGRESS"),
+            studio: StudioPlan {
+                project: "sagemaker-studio-vpc".into(),
+                users: vec![],
+            },
+        }]
+    );
     assert_eq!(a.step(), Step::Deploy);
 }
 

@@ -191,6 +191,33 @@ async fn the_domain_is_created_while_the_stack_is_still_being_built() {
         279.0 * PACE
     );
 
+    // One timeline after the fact (`events --chart`): the domain from its CreationTime, before
+    // the stack completed, to InService, and ann after it, next to the stack's resources.
+    let chart = common::binary(home.path(), region)
+        .args(["--json", "events", "--chart", "--project-name", &project])
+        .output()
+        .unwrap();
+    assert_eq!(chart.status.code(), Some(0), "{}", text(&chart.stderr));
+    let rows: Vec<Value> = serde_json::from_slice(&chart.stdout).unwrap();
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r["logical_id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {rows:?}"))
+            .clone()
+    };
+    let (domain, ann) = (row("Studio domain"), row("User ann"));
+    let ms = |v: &Value| v.as_f64().unwrap() / 1000.0;
+    assert!(
+        ms(&domain["start_ms"]) < stack_done,
+        "the chart shows the domain starting before the stack completed: {domain}"
+    );
+    assert!(ms(&domain["end_ms"]) > ms(&domain["start_ms"]), "{domain}");
+    assert!(
+        ms(&ann["start_ms"]) >= ms(&domain["end_ms"]) - 0.001,
+        "{ann}"
+    );
+    assert_eq!(rows.len() as u64, resources + 2, "{rows:?}");
+
     // A rerun finds everything in place and changes nothing.
     let before = common::emulator().log_mark();
     let again = up(home.path(), region, &[], &answers);
@@ -389,4 +416,292 @@ async fn kill_9_between_the_two_then_a_rerun_reattaches_to_both() {
         common::emulator().mutating_since(before, region),
         Vec::<String>::new()
     );
+}
+
+/// The wizard, headless with its own effect runner (what the terminal loop does, without a
+/// terminal): every request the app makes runs for real against the sandbox, and every reply
+/// is fed back to it.
+struct Wizard {
+    app: studio_tui::ui::app::App,
+    options: studio_tui::aws::SessionOptions,
+    store: studio_tui::ops::deploy::SharedStore,
+    tx: tokio::sync::mpsc::UnboundedSender<studio_tui::ui::action::Action>,
+    rx: tokio::sync::mpsc::UnboundedReceiver<studio_tui::ui::action::Action>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Wizard {
+    fn start(home: &std::path::Path, region: &str) -> Wizard {
+        let options = common::emulator().options(region);
+        let paths = studio_tui::config::Paths::under(home);
+        let store = std::sync::Arc::new(std::sync::Mutex::new(
+            studio_tui::state::Store::load(&paths).unwrap(),
+        ));
+        let app = studio_tui::ui::app::App::new(
+            vec![],
+            options.clone(),
+            true,
+            studio_tui::ui::theme::Theme { color: false },
+        )
+        .with_store(store.clone());
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut w = Wizard {
+            app,
+            options,
+            store,
+            tx,
+            rx,
+            tasks: Vec::new(),
+        };
+        let first = w.app.start();
+        w.spawn(first);
+        w
+    }
+
+    fn spawn(&mut self, requests: Vec<studio_tui::ui::request::Request>) {
+        for r in requests {
+            self.tasks.push(studio_tui::ui::effects::spawn(
+                r,
+                &self.options,
+                self.app.session.session.clone(),
+                &self.store,
+                &self.tx,
+            ));
+        }
+    }
+
+    /// What kill -9 does to the work in flight: every task stops at its next await.
+    fn kill(self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+
+    fn act(&mut self, action: studio_tui::ui::action::Action) {
+        let (_, requests) = self.app.update(action);
+        self.spawn(requests);
+    }
+
+    fn keys(&mut self, keys: &[crossterm::event::KeyCode]) {
+        for k in keys {
+            self.act(common::key(*k));
+        }
+    }
+
+    fn screen(&self) -> String {
+        common::draw(&self.app, 120, 40)
+    }
+
+    /// Feed replies until `done` holds; `each` sees the app after every reply.
+    async fn until(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        mut each: impl FnMut(&studio_tui::ui::app::App),
+        done: impl Fn(&studio_tui::ui::app::App) -> bool,
+    ) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while !done(&self.app) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(action)) => {
+                    self.act(action);
+                    each(&self.app);
+                }
+                _ => panic!("{what}: not within {limit:?}\n{}", self.screen()),
+            }
+        }
+    }
+
+    async fn until_screen(&mut self, what: &str, texts: &[&str]) {
+        let texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        self.until(
+            what,
+            Duration::from_secs(60),
+            |_| {},
+            move |a| {
+                let s = common::draw(a, 120, 40);
+                texts.iter().all(|t| s.contains(t.as_str()))
+            },
+        )
+        .await;
+    }
+}
+
+/// Connect, preflight, and fill the form (this project, one Studio user `ann`) up to the review.
+async fn to_the_review(w: &mut Wizard, project: &str) {
+    use crossterm::event::KeyCode;
+    w.until_screen("connected", &["1 · Account and region", "123456789012"])
+        .await;
+    w.until(
+        "the stack lookup",
+        Duration::from_secs(30),
+        |_| {},
+        |a| a.requests().pending().is_empty(),
+    )
+    .await;
+
+    // Preflight, then the form: a project name of this test's own and one Studio user.
+    w.keys(&[KeyCode::Char('n')]);
+    w.until_screen("preflight", &["Preflight: ready to deploy"])
+        .await;
+    w.keys(&[KeyCode::Char('n')]);
+    w.until_screen("the form", &["3 · Parameters"]).await;
+    w.keys(&[KeyCode::End]);
+    w.keys(&[KeyCode::Backspace; 60]);
+    for c in project.chars() {
+        w.act(common::key(KeyCode::Char(c)));
+    }
+    w.keys(&[KeyCode::Enter; 7]);
+    for c in "ann".chars() {
+        w.act(common::key(KeyCode::Char(c)));
+    }
+    w.keys(&[KeyCode::F(2)]);
+    w.until_screen("the review", &[&format!("CREATE stack {project}")])
+        .await;
+}
+
+/// The wizard's deploy of a first create builds the Studio domain and the form's user
+/// alongside the stack, through the same `ops::up::run` as `up`: the deploy screen shows the
+/// domain in progress while the stack is still being created, counts it, ends only once the
+/// Studio half ended, and `n` then shows the Studio step as it ended without running it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wizards_first_create_builds_the_domain_alongside_the_stack() {
+    use crossterm::event::KeyCode;
+    let _serial = serial();
+    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let region = "ca-central-1";
+    let home = tempfile::tempdir().unwrap();
+    let project = common::unique_name("wiz");
+    let mut w = Wizard::start(home.path(), region);
+    to_the_review(&mut w, &project).await;
+
+    // Enter: the stack and, alongside it, the domain and ann.
+    w.keys(&[KeyCode::Enter]);
+    let mut domain_while_stack_runs = false;
+    let mut totals = Vec::new();
+    w.until(
+        "the overlapped deploy",
+        Duration::from_secs(240),
+        |a| {
+            if let Some(d) = a.deploy.as_ref() {
+                let domain = d.tracker.resource(studio_tui::ops::up::DOMAIN_STEP);
+                if d.outcome.is_none()
+                    && domain.is_some_and(|r| {
+                        r.state == studio_tui::core::progress::ResourceState::InProgress
+                    })
+                {
+                    domain_while_stack_runs = true;
+                }
+                totals.push(d.tracker.counts().1);
+            }
+        },
+        |a| a.deploy.as_ref().is_some_and(|d| d.studio_end.is_some()) && !a.deploying(),
+    )
+    .await;
+    assert!(
+        domain_while_stack_runs,
+        "the deploy screen showed the domain in progress before the stack completed"
+    );
+    let screen = w.screen();
+    assert!(
+        screen.contains("✔ CREATE_COMPLETE") && screen.contains("Studio ✔ InService, 1/1 users"),
+        "{screen}"
+    );
+    // One count for the whole operation: the stack's resources, the domain and ann.
+    let d = w.app.deploy.as_ref().unwrap();
+    let (done, total) = d.tracker.counts();
+    assert_eq!(done, total, "{screen}");
+    // The same denominator from the stack's start on (0 before it started).
+    assert!(
+        totals.iter().filter(|t| **t > 0).all(|t| *t == total),
+        "{totals:?}"
+    );
+    let timeline = d.tracker.timeline();
+    assert!(
+        timeline.iter().any(|r| r.logical_id == "Studio domain")
+            && timeline.iter().any(|r| r.logical_id == "User ann"),
+        "{timeline:?}"
+    );
+    // On the wire: CreateDomain before the stack's CREATE_COMPLETE; one domain.
+    let creates = request_times(region, "CreateDomain");
+    assert_eq!(creates.len(), 1, "one domain");
+    let events = stack_events(region, &project).await;
+    let complete = events
+        .iter()
+        .find(|(id, status, _)| id == &project && status == "CREATE_COMPLETE")
+        .map(|e| e.2)
+        .unwrap();
+    assert!(creates[0] < complete, "{creates:?} vs {complete}");
+
+    // n: the Studio step as it ended; nothing runs again.
+    let before = common::emulator().log_mark();
+    let (_, requests) = w.app.update(common::key(KeyCode::Char('n')));
+    assert!(requests.is_empty(), "{requests:?}");
+    assert_eq!(w.app.step(), studio_tui::ui::app::Step::Domain);
+    let screen = w.screen();
+    assert!(
+        screen.contains("Studio is ready") && screen.contains("1/1 ready"),
+        "{screen}"
+    );
+    assert_eq!(
+        common::emulator().mutating_since(before, region),
+        Vec::<String>::new()
+    );
+}
+
+/// kill -9 of the wizard while the overlapped create runs (after CreateDomain), then a restart:
+/// the wizard reattaches to the stack and to the domain it had started (found by name in the
+/// stack's VPC, adopted), finishes the users, and never makes a second domain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wizard_killed_during_the_overlap_reattaches_to_both_on_restart() {
+    use crossterm::event::KeyCode;
+    let _serial = serial();
+    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let region = "eu-north-1";
+    let home = tempfile::tempdir().unwrap();
+    let project = common::unique_name("wizk");
+    let mut w = Wizard::start(home.path(), region);
+    to_the_review(&mut w, &project).await;
+    w.keys(&[KeyCode::Enter]);
+    w.until(
+        "CreateDomain",
+        Duration::from_secs(120),
+        |_| {},
+        |_| !request_times(region, "CreateDomain").is_empty(),
+    )
+    .await;
+    w.kill();
+    let session = common::emulator().session(region).await;
+    let stack = session.describe_stack(&project).await.unwrap().unwrap();
+    assert_eq!(stack.status, "CREATE_IN_PROGRESS", "killed mid-create");
+
+    // Restart: the running create is found and reattached, the Studio half with it.
+    let mut w = Wizard::start(home.path(), region);
+    let mut adopted = false;
+    w.until(
+        "the reattached overlap",
+        Duration::from_secs(240),
+        |a| {
+            adopted |= a
+                .studio
+                .domain
+                .as_ref()
+                .is_some_and(|d| d.status == "adopted");
+        },
+        |a| a.deploy.as_ref().is_some_and(|d| d.studio_end.is_some()) && !a.deploying(),
+    )
+    .await;
+    let screen = w.screen();
+    assert!(
+        screen.contains("✔ CREATE_COMPLETE") && screen.contains("Studio ✔ InService, 1/1 users"),
+        "{screen}"
+    );
+    assert!(adopted, "the restart adopted the domain it had started");
+    assert_eq!(
+        request_times(region, "CreateDomain").len(),
+        1,
+        "never a second domain"
+    );
+    let users = request_times(region, "CreateUserProfile");
+    assert_eq!(users.len(), 1, "ann, once");
 }

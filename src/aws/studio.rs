@@ -51,6 +51,20 @@ pub struct UserProfileInfo {
     pub failure_reason: Option<String>,
 }
 
+/// When a domain or a user profile was created and last changed (a fresh one's LastModifiedTime
+/// is when it became InService), for the timeline of the operation that built it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifetime {
+    pub name: String,
+    pub status: String,
+    pub created_ms: Option<i64>,
+    pub modified_ms: Option<i64>,
+}
+
+fn millis(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
+    t.and_then(|t| t.to_millis().ok())
+}
+
 /// An app of a user profile or of a space.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AppInfo {
@@ -319,6 +333,62 @@ impl Session {
                     .unwrap_or_default()
                     .into(),
                 failure_reason: None,
+            })
+            .collect())
+    }
+
+    /// The domain's CreationTime and LastModifiedTime (DescribeDomain), None when it is gone.
+    pub async fn domain_lifetime(&self, id: &str) -> Result<Option<Lifetime>, AwsError> {
+        match self
+            .sagemaker()
+            .describe_domain()
+            .domain_id(id)
+            .send()
+            .await
+        {
+            Ok(d) => Ok(Some(Lifetime {
+                name: d.domain_name().unwrap_or_default().to_string(),
+                status: d
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                created_ms: millis(d.creation_time()),
+                modified_ms: millis(d.last_modified_time()),
+            })),
+            Err(e) => {
+                let err = self.sdk_err("sagemaker:DescribeDomain", e);
+                if is_not_found(&err) {
+                    Ok(None)
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    /// Every user profile of the domain with its CreationTime and LastModifiedTime
+    /// (ListUserProfiles carries both).
+    pub async fn user_lifetimes(&self, domain_id: &str) -> Result<Vec<Lifetime>, AwsError> {
+        let items: Vec<_> = self
+            .sagemaker()
+            .list_user_profiles()
+            .domain_id_equals(domain_id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| self.sdk_err("sagemaker:ListUserProfiles", e))?;
+        Ok(items
+            .iter()
+            .map(|p| Lifetime {
+                name: p.user_profile_name().unwrap_or_default().to_string(),
+                status: p
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                created_ms: millis(p.creation_time()),
+                modified_ms: millis(p.last_modified_time()),
             })
             .collect())
     }

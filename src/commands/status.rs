@@ -83,6 +83,18 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
         t
     };
     if args.chart {
+        let mut tracker = tracker;
+        // A first create built the Studio domain and users alongside: one timeline.
+        if let Err(e) = crate::ops::up::add_studio_steps(
+            &ctx.session,
+            &name,
+            stack.outputs.get("VpcId").map(String::as_str),
+            &mut tracker,
+        )
+        .await
+        {
+            eprintln!("note: the Studio domain is not in the chart: {}", e.message);
+        }
         let rows = tracker.timeline();
         if ctx.mode == OutputMode::Json {
             println!("{}", serde_json::to_string_pretty(&rows)?);

@@ -117,6 +117,89 @@ pub fn note_studio(tracker: &mut Tracker, msg: &StudioMsg, at_ms: i64) {
     }
 }
 
+/// Users created this long after the domain became InService belong to the first create
+/// (`up` and the wizard create them at once); later ones were added on day 2.
+const USERS_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// Add the Studio half of a first create to a tracker that replayed the stack's events (for
+/// `events --chart`): the project's domain in the stack's VPC, from its CreationTime to the
+/// LastModifiedTime it had once InService, and the users created with it. False (nothing
+/// added) when the operation is not a first create or the stack's VPC has no such domain.
+pub async fn add_studio_steps(
+    session: &Session,
+    project: &str,
+    vpc_id: Option<&str>,
+    tracker: &mut Tracker,
+) -> Result<bool, AwsError> {
+    let first_create = tracker
+        .events
+        .iter()
+        .any(|e| e.is_stack() && e.status == "CREATE_IN_PROGRESS");
+    let Some(vpc_id) = vpc_id.filter(|_| first_create) else {
+        return Ok(false);
+    };
+    let Some(domain) = studio::find_domain(session, project).await? else {
+        return Ok(false);
+    };
+    if domain.vpc_id.as_deref() != Some(vpc_id) {
+        return Ok(false);
+    }
+    let Some(life) = session.domain_lifetime(&domain.id).await? else {
+        return Ok(false);
+    };
+    let Some(created) = life.created_ms else {
+        return Ok(false);
+    };
+    let ready = match life.status.as_str() {
+        "InService" => life.modified_ms,
+        _ => None,
+    };
+    let users: Vec<_> = match ready {
+        Some(ready) => session
+            .user_lifetimes(&domain.id)
+            .await?
+            .into_iter()
+            .filter(|u| {
+                u.created_ms
+                    .is_some_and(|c| c >= created && c <= ready + USERS_WINDOW_MS)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let names: Vec<String> = users.iter().map(|u| u.name.clone()).collect();
+    expect_studio(tracker, &names);
+    tracker.note_step(
+        DOMAIN_STEP,
+        ResourceState::InProgress,
+        "Pending",
+        None,
+        created,
+    );
+    let (state, end) = match life.status.as_str() {
+        "InService" => (ResourceState::Done, life.modified_ms),
+        "Failed" => (ResourceState::Failed, life.modified_ms),
+        _ => (ResourceState::InProgress, None),
+    };
+    if let Some(end) = end {
+        tracker.note_step(DOMAIN_STEP, state, &life.status, None, end);
+    }
+    for u in &users {
+        let step = user_step(&u.name);
+        if let Some(c) = u.created_ms {
+            tracker.note_step(&step, ResourceState::InProgress, "Pending", None, c);
+        }
+        let state = match u.status.as_str() {
+            "InService" => ResourceState::Done,
+            "Failed" => ResourceState::Failed,
+            _ => continue,
+        };
+        if let Some(m) = u.modified_ms {
+            tracker.note_step(&step, state, &u.status, None, m);
+        }
+    }
+    Ok(true)
+}
+
 /// partition, region, account from a stack ARN
 /// (`arn:aws:cloudformation:eu-west-1:123456789012:stack/name/uuid`).
 fn arn_parts(stack_id: &str) -> Option<(&str, &str, &str)> {

@@ -10,6 +10,7 @@ use crate::core::params::Parameters;
 use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
 use crate::ops::preflight::{PreflightInput, PreflightMsg, PreflightReport};
 use crate::ops::studio::{StudioMsg, UserOutcome, UserView};
+use crate::ops::up::{Overlapped, StudioPlan};
 use crate::ui::request::{RequestId, Slot};
 
 /// One input to [`crate::ui::app::App::update`].
@@ -43,6 +44,9 @@ pub enum Reply {
     /// A deployment ended: its outcome (also sent as DeployMsg::Finished) or the error that
     /// stopped it before or while watching.
     DeployEnded(Box<Result<DeployOutcome, AwsError>>),
+    /// A first create ended with the Studio domain and users built alongside it
+    /// (`ops::up`): the stack's outcome, the Studio half's, and a deletion of the failed stack.
+    Overlapped(Box<Overlapped>),
     /// Progress of a preflight run.
     Preflight(PreflightMsg),
     /// A preflight run finished.
@@ -90,10 +94,11 @@ impl Reply {
             Reply::Cancelled(_) => &[Slot::Cancel],
             // Planning reports its phases too.
             Reply::Deploy(_) => &[Slot::Deploy, Slot::Plan],
-            Reply::DeployEnded(_) => &[Slot::Deploy],
+            Reply::DeployEnded(_) | Reply::Overlapped(_) => &[Slot::Deploy],
             Reply::Preflight(_) | Reply::PreflightDone(_) => &[Slot::Preflight],
             Reply::UsersLoaded(_) => &[Slot::LoadUsers],
-            Reply::Studio(_) => &[Slot::Studio, Slot::UserChange],
+            // A first create reports the domain and users it builds alongside the stack.
+            Reply::Studio(_) => &[Slot::Studio, Slot::UserChange, Slot::Deploy],
             Reply::UsersDone(_) => &[Slot::UserChange],
             Reply::StudioDone(_) => &[Slot::Studio],
             Reply::SignInUrl(_) => &[Slot::SignInUrl],
@@ -122,8 +127,9 @@ pub enum Effect {
         params: Parameters,
         users: Vec<String>,
     },
-    /// Execute the reviewed change set and watch it.
-    Execute(Review),
+    /// Execute the reviewed change set and watch it; a first create builds `studio` (the
+    /// domain and users) alongside the stack (`ops::up::run`).
+    Execute { review: Review, studio: StudioPlan },
     /// Delete the change set (and the empty stack a CREATE change set leaves).
     Cancel(Review),
     /// Delete & retry, or continue the rollback, then watch.
@@ -131,8 +137,12 @@ pub enum Effect {
         stack: StackInfo,
         recovery: Recovery,
     },
-    /// Follow the operation running on this stack, replaying the events missed.
-    Reattach(StackInfo),
+    /// Follow the operation running on this stack, replaying the events missed; a first
+    /// create picks up `studio` where it was (the domain found by name, never a second one).
+    Reattach {
+        stack: StackInfo,
+        studio: StudioPlan,
+    },
     /// Run preflight with the connected session.
     RunPreflight(Box<PreflightInput>),
     /// The Studio step: domain (created or adopted) on the project's stack, then these users.

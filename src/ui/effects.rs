@@ -11,6 +11,7 @@ use super::action::{Action, Effect, Reply};
 use super::request::{Request, RequestId};
 use crate::aws::{self, AwsError, Session, SessionOptions};
 use crate::ops::deploy::{self, Recovery, SharedStore};
+use crate::ops::up;
 
 /// The progress channels of one request. Each channel's messages reach the app in order, as
 /// replies with the request's id; a request may open several (a deploy that also creates the
@@ -63,6 +64,26 @@ where
         }
         let _ = tx.send(Action::Reply(id, result));
     })
+}
+
+/// Execute or reattach through `ops::up::run`: a first create builds the Studio half
+/// alongside the stack (its result is [`Reply::Overlapped`]), anything else ends as before.
+async fn up_reply(
+    session: Option<Session>,
+    store: &SharedStore,
+    start: up::Start,
+    studio: &up::StudioPlan,
+    dtx: &mpsc::UnboundedSender<crate::ops::deploy::DeployMsg>,
+    stx: &crate::ops::studio::Progress,
+) -> Reply {
+    let Some(s) = session else {
+        return Reply::DeployEnded(Box::new(Err(no_session())));
+    };
+    match up::run(&s, store, start, studio, dtx, stx).await {
+        Ok(up::Run::Stack(outcome)) => Reply::DeployEnded(Box::new(Ok(*outcome))),
+        Ok(up::Run::Overlapped(ov)) => Reply::Overlapped(ov),
+        Err(e) => Reply::DeployEnded(Box::new(Err(e))),
+    }
 }
 
 fn no_session() -> AwsError {
@@ -136,15 +157,10 @@ pub fn spawn(
             };
             Reply::Cancelled(Box::new(result))
         }),
-        Effect::Execute(review) => run(tx, id, move |p| {
-            let dtx = p.channel(Reply::Deploy);
-            async move {
-                let result = match &session {
-                    Some(s) => deploy::execute(s, &store, &review, &dtx).await,
-                    None => Err(no_session()),
-                };
-                Reply::DeployEnded(Box::new(result))
-            }
+        Effect::Execute { review, studio } => run(tx, id, move |p| {
+            let (dtx, stx) = (p.channel(Reply::Deploy), p.channel(Reply::Studio));
+            let start = up::Start::Execute(Box::new(review));
+            async move { up_reply(session, &store, start, &studio, &dtx, &stx).await }
         }),
         Effect::Recover { stack, recovery } => run(tx, id, move |p| {
             let dtx = p.channel(Reply::Deploy);
@@ -161,15 +177,10 @@ pub fn spawn(
                 Reply::DeployEnded(Box::new(result))
             }
         }),
-        Effect::Reattach(stack) => run(tx, id, move |p| {
-            let dtx = p.channel(Reply::Deploy);
-            async move {
-                let result = match &session {
-                    Some(s) => deploy::reattach(s, &store, &stack, &dtx).await,
-                    None => Err(no_session()),
-                };
-                Reply::DeployEnded(Box::new(result))
-            }
+        Effect::Reattach { stack, studio } => run(tx, id, move |p| {
+            let (dtx, stx) = (p.channel(Reply::Deploy), p.channel(Reply::Studio));
+            let start = up::Start::Reattach(Box::new(stack));
+            async move { up_reply(session, &store, start, &studio, &dtx, &stx).await }
         }),
         Effect::SetUpStudio { project, users } => run(tx, id, move |p| {
             let ptx = p.channel(Reply::Studio);

@@ -66,7 +66,9 @@ impl Effect {
             Effect::RunPreflight(_) => Slot::Preflight,
             Effect::Plan { .. } => Slot::Plan,
             Effect::Cancel(_) => Slot::Cancel,
-            Effect::Execute(_) | Effect::Recover { .. } | Effect::Reattach(_) => Slot::Deploy,
+            Effect::Execute { .. } | Effect::Recover { .. } | Effect::Reattach { .. } => {
+                Slot::Deploy
+            }
             Effect::SetUpStudio { .. } => Slot::Studio,
             Effect::LoadUsers { .. } => Slot::LoadUsers,
             Effect::AddUsers { .. } | Effect::RemoveUsers { .. } => Slot::UserChange,
@@ -204,13 +206,19 @@ pub(crate) mod tests {
                 params: Parameters::default(),
                 users: vec![],
             },
-            Effect::Execute(review.clone()),
+            Effect::Execute {
+                review: review.clone(),
+                studio: plan(),
+            },
             Effect::Cancel(review),
             Effect::Recover {
                 stack: stack(),
                 recovery: Recovery::ContinueRollback,
             },
-            Effect::Reattach(stack()),
+            Effect::Reattach {
+                stack: stack(),
+                studio: plan(),
+            },
             Effect::RunPreflight(Box::new(crate::ops::preflight::PreflightInput {
                 parameters: Parameters::default(),
                 users: 1,
@@ -261,10 +269,10 @@ pub(crate) mod tests {
                 Effect::Connect { .. }
                 | Effect::LookupStack(_)
                 | Effect::Plan { .. }
-                | Effect::Execute(_)
+                | Effect::Execute { .. }
                 | Effect::Cancel(_)
                 | Effect::Recover { .. }
-                | Effect::Reattach(_)
+                | Effect::Reattach { .. }
                 | Effect::RunPreflight(_)
                 | Effect::SetUpStudio { .. }
                 | Effect::LoadUsers { .. }
@@ -279,6 +287,13 @@ pub(crate) mod tests {
             }
         }
         all
+    }
+
+    fn plan() -> crate::ops::up::StudioPlan {
+        crate::ops::up::StudioPlan {
+            project: "p".into(),
+            users: vec!["a".into()],
+        }
     }
 
     fn failed() -> Box<Result<(), AwsError>> {

@@ -138,6 +138,11 @@ class _Lifecycle:
         self.modified_at = now
         self.updating_until = now + SETTINGS.duration(UPDATE_TYPE)
 
+    def last_modified(self) -> _dt.datetime:
+        """LastModifiedTime: a status change (Pending -> InService/Failed) counts as a change, as
+        for domains, so a fresh resource's LastModifiedTime is when it settled."""
+        return _ts(max(self.modified_at, min(self.ready_at, _now())))
+
     def gone(self) -> bool:
         return self.delete_done_at is not None and _now() >= self.delete_done_at
 
@@ -179,7 +184,7 @@ class StudioDomain(_Lifecycle, Domain):
 
     @property  # type: ignore[override]
     def last_modified_time(self) -> _dt.datetime:
-        return _ts(max(self.modified_at, min(self.ready_at, _now())))
+        return self.last_modified()
 
     @last_modified_time.setter
     def last_modified_time(self, value: Any) -> None:
@@ -610,7 +615,7 @@ class UserProfile(_Lifecycle):
             "UserProfileName": self.name,
             "HomeEfsFileSystemUid": self.uid,
             "Status": self.current_status(),
-            "LastModifiedTime": _ts(self.modified_at),
+            "LastModifiedTime": self.last_modified(),
             "CreationTime": _ts(self.created_at),
             "SingleSignOnUserIdentifier": self.sso_id,
             "SingleSignOnUserValue": self.sso_value,
@@ -624,7 +629,7 @@ class UserProfile(_Lifecycle):
             "UserProfileName": self.name,
             "Status": self.current_status(),
             "CreationTime": _ts(self.created_at),
-            "LastModifiedTime": _ts(self.modified_at),
+            "LastModifiedTime": self.last_modified(),
         }
 
 

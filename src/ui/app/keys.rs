@@ -7,6 +7,7 @@ use super::{App, Step};
 use crate::ops::deploy::Recovery;
 use crate::ui::action::Effect;
 use crate::ui::screens::Loadable;
+use crate::ui::screens::deploy::StudioRecap;
 use crate::ui::screens::egress::{EgressOutcome, EgressState};
 use crate::ui::screens::params::FormOutcome;
 use crate::ui::screens::review::{ReviewOutcome, ReviewScreen, ReviewState};
@@ -238,8 +239,9 @@ impl App {
                 ReviewOutcome::Stay => return (true, Vec::new()),
                 ReviewOutcome::Ignored => {}
                 ReviewOutcome::Execute(review) => {
-                    self.start_deploy("Executing the change set");
-                    return (true, vec![Effect::Execute(review)]);
+                    let studio = self
+                        .start_deploy_with_studio("Executing the change set", &review.stack_name);
+                    return (true, vec![Effect::Execute { review, studio }]);
                 }
                 ReviewOutcome::Cancel(review) => return (true, vec![Effect::Cancel(review)]),
                 ReviewOutcome::Back => {
@@ -373,11 +375,17 @@ impl App {
         if d.on_key(key) {
             return (true, Vec::new());
         }
-        let deleted = d
-            .outcome
-            .as_ref()
-            .is_some_and(|o| o.ok && d.operation == "delete");
+        let deleted = d.stack_deleted();
+        let studio_ended = matches!(
+            d.studio_end,
+            Some(StudioRecap::Ready { .. } | StudioRecap::Failed { .. })
+        );
         match key.code {
+            // The Studio half was built alongside the stack: show it, do not run it again.
+            KeyCode::Char('n') if !running && studio_ended => {
+                self.step = Step::Domain;
+                (true, Vec::new())
+            }
             KeyCode::Char('n')
                 if !running && d.outcome.as_ref().is_some_and(|o| o.ok) && !deleted =>
             {

@@ -33,6 +33,7 @@ use crate::aws::SessionOptions;
 use crate::aws::stacks::StackInfo;
 use crate::core::params::Parameters;
 use crate::ops::deploy::SharedStore;
+use crate::ops::up::StudioPlan;
 
 /// The wizard's steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -544,6 +545,28 @@ impl App {
     fn start_deploy(&mut self, phase: &str) {
         self.deploy = Some(DeployState::new(phase));
         self.step = Step::Deploy;
+    }
+
+    /// Start watching an operation that, if it is the stack's first create, also builds the
+    /// project's Studio domain and users alongside (`ops::up::run` decides). The Studio step's
+    /// state follows the same messages, so `n` afterwards shows it without running it again.
+    fn start_deploy_with_studio(&mut self, phase: &str, project: &str) -> StudioPlan {
+        let users = self.planned_user_names(project);
+        self.deploy = Some(DeployState::new(phase).with_studio(users.clone()));
+        self.studio = DomainState::new(project, &users);
+        self.step = Step::Deploy;
+        StudioPlan {
+            project: project.to_string(),
+            users,
+        }
+    }
+
+    /// Reattach to the operation running on `stack` (a first create picks its Studio half up
+    /// where it was).
+    fn reattach(&mut self, stack: StackInfo) -> Vec<Effect> {
+        let studio = self
+            .start_deploy_with_studio("Reattaching to the running operation", &stack.stack_name);
+        vec![Effect::Reattach { stack, studio }]
     }
 
     /// A teardown is deleting things (quitting stops it where it is; a rerun resumes).

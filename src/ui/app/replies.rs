@@ -3,6 +3,7 @@
 
 use super::{App, Step};
 use crate::ops::deploy::{DeployMsg, Plan};
+use crate::ops::up::StudioEnd;
 use crate::ui::action::{Action, Effect, Reply};
 use crate::ui::request::{Pending, Request, Requests, Slot};
 use crate::ui::screens::Loadable;
@@ -119,8 +120,7 @@ impl App {
             }
             Reply::StackFound(result) => match *result {
                 Ok(Some(stack)) if stack.is_in_progress() && self.step == Step::Session => {
-                    self.start_deploy("Reattaching to the running operation");
-                    (true, vec![Effect::Reattach(stack)])
+                    (true, self.reattach(stack))
                 }
                 Ok(Some(stack)) if self.step == Step::Overview => {
                     if let Some(o) = self.overview.as_mut() {
@@ -136,10 +136,7 @@ impl App {
                 _ => (false, Vec::new()),
             },
             Reply::Planned(result) => match *result {
-                Ok(Plan::InProgress(stack)) => {
-                    self.start_deploy("Reattaching to the running operation");
-                    (true, vec![Effect::Reattach(stack)])
-                }
+                Ok(Plan::InProgress(stack)) => (true, self.reattach(stack)),
                 Ok(plan) => {
                     self.review = Some(ReviewScreen::from_plan(plan));
                     (true, Vec::new())
@@ -188,6 +185,8 @@ impl App {
             }
             Reply::DeployEnded(result) => {
                 if let Some(d) = self.deploy.as_mut() {
+                    // The request is over: nothing more of a Studio half will come.
+                    d.studio_pending = false;
                     match *result {
                         Ok(outcome) => {
                             if d.outcome.is_none() {
@@ -199,6 +198,21 @@ impl App {
                     if !self.deploying() {
                         self.confirm_quit = false;
                     }
+                }
+                (true, Vec::new())
+            }
+            Reply::Overlapped(ov) => {
+                if let Some(d) = self.deploy.as_mut() {
+                    d.on_overlapped(&ov);
+                }
+                match &ov.studio {
+                    StudioEnd::Ready(_) => self.studio.on_done(Ok(())),
+                    StudioEnd::Failed { error, .. } => self.studio.on_done(Err(error.clone())),
+                    // The Studio step was never reached: it starts afresh if asked for.
+                    StudioEnd::Removed { .. } | StudioEnd::NotStarted => {}
+                }
+                if !self.deploying() {
+                    self.confirm_quit = false;
                 }
                 (true, Vec::new())
             }
@@ -230,6 +244,15 @@ impl App {
             Reply::Studio(msg) => {
                 match pending.slot {
                     Slot::Studio => self.studio.on_msg(&msg),
+                    // The Studio half of a first create: one progress with the stack's, and
+                    // the Studio step's rows.
+                    Slot::Deploy => {
+                        let now = self.now_ms();
+                        if let Some(d) = self.deploy.as_mut() {
+                            d.on_studio(&msg, now);
+                        }
+                        self.studio.on_msg(&msg);
+                    }
                     _ => self.users.on_progress(&msg),
                 }
                 (true, Vec::new())

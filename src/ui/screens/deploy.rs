@@ -11,6 +11,8 @@ use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 use crate::aws::AwsError;
 use crate::core::progress::{Durations, StackEvent, Tracker, render_timeline};
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
+use crate::ops::studio::{StudioMsg, UserOutcome, UserResult};
+use crate::ops::up::{Overlapped, StudioEnd};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
@@ -51,6 +53,56 @@ pub struct DeployState {
     pub show_timeline: bool,
     /// Height of the log last drawn, for PgUp/PgDn (set by the app after layout).
     pub page: usize,
+    /// The users of the Studio half a first create builds alongside the stack (None: this
+    /// operation has no Studio half).
+    pub studio_users: Option<Vec<String>>,
+    /// The Studio half runs alongside this first create and has not ended yet.
+    pub studio_pending: bool,
+    /// What the Studio half is doing now, in words (e.g. removing the domain after a failure).
+    pub studio_note: Option<String>,
+    /// How the Studio half ended.
+    pub studio_end: Option<StudioRecap>,
+}
+
+/// How the Studio half of a first create ended, as the deploy screen tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StudioRecap {
+    /// The domain is InService; each user's outcome.
+    Ready {
+        domain_id: String,
+        users: Vec<UserOutcome>,
+    },
+    /// The domain failed or could not be created; the stack is kept.
+    Failed { error: AwsError },
+    /// The stack failed and the domain started next to it was removed (`error`: what could
+    /// not be); `stack_deleted`: the failed stack was then deleted, with this final status.
+    Removed {
+        domain_id: String,
+        error: Option<AwsError>,
+        stack_deleted: Option<String>,
+    },
+    /// The stack failed before the domain was started.
+    NotStarted,
+}
+
+impl StudioRecap {
+    pub fn of(ov: &Overlapped) -> StudioRecap {
+        match &ov.studio {
+            StudioEnd::Ready(setup) => StudioRecap::Ready {
+                domain_id: setup.domain.id.clone(),
+                users: setup.users.clone(),
+            },
+            StudioEnd::Failed { error, .. } => StudioRecap::Failed {
+                error: error.clone(),
+            },
+            StudioEnd::Removed { domain_id, error } => StudioRecap::Removed {
+                domain_id: domain_id.clone(),
+                error: error.clone(),
+                stack_deleted: ov.deleted.as_ref().map(|d| d.status.to_string()),
+            },
+            StudioEnd::NotStarted => StudioRecap::NotStarted,
+        }
+    }
 }
 
 impl DeployState {
@@ -70,12 +122,63 @@ impl DeployState {
             filtered: Vec::new(),
             show_timeline: false,
             page: 20,
+            studio_users: None,
+            studio_pending: false,
+            studio_note: None,
+            studio_end: None,
         }
     }
 
-    /// The operation is still going on in AWS (quitting leaves it running).
+    /// Build the Studio domain and these users alongside the stack if the operation turns
+    /// out to be a first create (`ops::up::run` decides; the screen learns it from `Started`).
+    pub fn with_studio(mut self, users: Vec<String>) -> DeployState {
+        self.studio_users = Some(users);
+        self
+    }
+
+    /// The operation is still going on in AWS (quitting leaves it running): the stack, or the
+    /// Studio half built alongside it.
     pub fn running(&self) -> bool {
-        self.outcome.is_none() && self.error.is_none()
+        (self.outcome.is_none() || self.studio_pending) && self.error.is_none()
+    }
+
+    /// The stack is gone after this operation: a delete, or a failed first create deleted
+    /// once the domain's leftovers were removed (`r` deploys again).
+    pub fn stack_deleted(&self) -> bool {
+        if matches!(
+            &self.studio_end,
+            Some(StudioRecap::Removed { stack_deleted: Some(s), .. }) if s == "DELETE_COMPLETE"
+        ) {
+            return true;
+        }
+        self.outcome
+            .as_ref()
+            .is_some_and(|o| o.ok && self.operation == "delete")
+    }
+
+    /// A Studio message of the half built alongside a first create: the domain and users are
+    /// steps of the same progress (count, ETA, in-progress rows, timeline).
+    pub fn on_studio(&mut self, msg: &StudioMsg, now_ms: i64) {
+        if !self.studio_pending {
+            return;
+        }
+        match msg {
+            StudioMsg::Step { text } => self.studio_note = Some(text.clone()),
+            _ => crate::ops::up::note_studio(&mut self.tracker, msg, now_ms),
+        }
+    }
+
+    /// The overlapped operation ended: the stack's outcome (root cause first when it failed,
+    /// even when the failed stack was deleted afterwards) and the Studio half's.
+    pub fn on_overlapped(&mut self, ov: &Overlapped) {
+        self.studio_pending = false;
+        self.studio_note = None;
+        self.phase = None;
+        self.retrying = None;
+        self.operation = "create".into();
+        self.stack_id = Some(ov.stack.stack_id.clone());
+        self.outcome = Some(ov.stack.clone());
+        self.studio_end = Some(StudioRecap::of(ov));
     }
 
     pub fn on_msg(&mut self, msg: DeployMsg) {
@@ -88,10 +191,19 @@ impl DeployState {
                 ..
             } => {
                 self.stack_id = Some(stack_id);
-                self.operation = operation;
                 self.phase = None;
                 self.tracker
                     .expect_resources(expected.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+                // The same rule as `ops::up::run`: only a first create builds Studio alongside.
+                if operation == "create"
+                    && self.studio_end.is_none()
+                    && !self.studio_pending
+                    && let Some(users) = &self.studio_users
+                {
+                    crate::ops::up::expect_studio(&mut self.tracker, users);
+                    self.studio_pending = true;
+                }
+                self.operation = operation;
             }
             DeployMsg::Events { events } => {
                 self.retrying = None;
@@ -243,10 +355,28 @@ impl DeployState {
             status.push(Span::raw(stack_name_of(id).to_string()));
         }
         match (&self.outcome, &self.error) {
-            (Some(o), _) => status.push(Span::styled(
-                format!("  {} {}", if o.ok { "✔" } else { "✘" }, o.status),
-                if o.ok { theme.ok() } else { theme.error() },
-            )),
+            (Some(o), _) => {
+                status.push(Span::styled(
+                    format!("  {} {}", if o.ok { "✔" } else { "✘" }, o.status),
+                    if o.ok { theme.ok() } else { theme.error() },
+                ));
+                if let Some((text, ok)) = self.studio_status() {
+                    status.push(Span::styled(
+                        format!("  {text}"),
+                        if ok { theme.ok() } else { theme.error() },
+                    ));
+                }
+                if self.running() {
+                    // The stack settled; the Studio half built alongside it has not.
+                    status.push(Span::styled(format!("  {}", spinner(tick)), theme.title()));
+                    status.push(Span::raw(format!(
+                        " {}…",
+                        self.studio_note
+                            .as_deref()
+                            .unwrap_or("Studio domain and users")
+                    )));
+                }
+            }
             (None, Some(e)) => {
                 status.push(Span::styled(format!("  ✘ {}", e.message), theme.error()))
             }
@@ -331,8 +461,11 @@ impl DeployState {
             );
         }
         if recap_h > 0 {
-            let title = match &self.outcome {
-                Some(o) if o.ok => " Outputs ",
+            let title = match (&self.outcome, &self.studio_end) {
+                (Some(o), Some(StudioRecap::Failed { .. })) if o.ok => {
+                    " Outputs · the Studio domain failed "
+                }
+                (Some(o), _) if o.ok => " Outputs ",
                 _ => " What failed (root cause first) ",
             };
             f.render_widget(
@@ -378,6 +511,8 @@ impl DeployState {
             return lines;
         };
         if o.ok {
+            // What was built alongside first: at 80x24 the outputs may not all fit.
+            lines.extend(self.studio_lines(theme));
             let w = o.outputs.keys().map(String::len).max().unwrap_or(0);
             for (k, v) in &o.outputs {
                 lines.push(Line::from(vec![
@@ -401,6 +536,11 @@ impl DeployState {
             } else {
                 ""
             };
+            // The root cause first, then what happened to the Studio domain (removed, the
+            // stack deleted), then the failures that followed.
+            if i == 1 {
+                lines.extend(self.studio_lines(theme));
+            }
             lines.push(Line::from(vec![
                 Span::styled(
                     format!("{tag}{} ", e.logical_id),
@@ -417,11 +557,123 @@ impl DeployState {
         if lines.is_empty() {
             lines.push(Line::raw(format!("The stack ended in {}.", o.status)));
         }
-        if let Some(r) = crate::ops::deploy::Recovery::for_status(&o.status) {
+        let removed = matches!(
+            &self.studio_end,
+            Some(StudioRecap::Removed {
+                stack_deleted: Some(_),
+                ..
+            })
+        );
+        if !removed && let Some(r) = crate::ops::deploy::Recovery::for_status(&o.status) {
             lines.push(Line::styled(
                 r.explain(stack_name_of(&o.stack_id), &o.status),
                 theme.dim(),
             ));
+        }
+        if o.failures.len() < 2 {
+            lines.extend(self.studio_lines(theme));
+        }
+        lines
+    }
+
+    /// The Studio half's end in a few words for the status line (true: good news).
+    fn studio_status(&self) -> Option<(String, bool)> {
+        Some(match self.studio_end.as_ref()? {
+            StudioRecap::Ready { users, .. } => {
+                let ok = users.iter().filter(|u| u.is_ok()).count();
+                (
+                    format!("· Studio ✔ InService, {ok}/{} users", users.len()),
+                    ok == users.len(),
+                )
+            }
+            StudioRecap::Failed { .. } => ("· Studio ✘ the domain failed".into(), false),
+            StudioRecap::Removed { error: None, .. } => {
+                ("· the Studio domain was removed".into(), false)
+            }
+            StudioRecap::Removed { .. } => (
+                "· ✘ removing the Studio domain did not finish".into(),
+                false,
+            ),
+            StudioRecap::NotStarted => return None,
+        })
+    }
+
+    /// The Studio half's part of the recap: running, ready, failed, or removed after the
+    /// stack failed.
+    fn studio_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        if self.studio_pending {
+            let domain = self
+                .tracker
+                .resource(crate::ops::up::DOMAIN_STEP)
+                .map_or("waiting", |r| r.status.as_str())
+                .to_string();
+            lines.push(Line::from(vec![
+                Span::styled("Studio domain  ", theme.key()),
+                Span::raw(format!("{domain} (users follow once it is InService)")),
+            ]));
+            return lines;
+        }
+        match &self.studio_end {
+            None | Some(StudioRecap::NotStarted) => {}
+            Some(StudioRecap::Ready { domain_id, users }) => {
+                lines.push(Line::from(vec![
+                    Span::styled("Studio domain  ", theme.key()),
+                    Span::styled(format!("✔ {domain_id} InService"), theme.ok()),
+                ]));
+                for u in users {
+                    let (word, style) = match &u.result {
+                        UserResult::Created => ("✔ created".to_string(), theme.ok()),
+                        UserResult::AlreadyExists => ("✔ already exists".into(), theme.ok()),
+                        UserResult::Removed => ("removed".into(), theme.dim()),
+                        UserResult::NotFound => ("not found".into(), theme.dim()),
+                        UserResult::Failed(e) => (format!("✘ {}", e.message), theme.error()),
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("User {}  ", u.name), theme.key()),
+                        Span::styled(word, style),
+                    ]));
+                }
+                lines.push(Line::styled(
+                    "Built alongside the stack. n: the Studio step (sign-in, users).",
+                    theme.dim(),
+                ));
+            }
+            Some(StudioRecap::Failed { error }) => {
+                lines.extend(ErrorView::new(error).lines(theme));
+                lines.push(Line::styled(
+                    "The stack is kept. n: the Studio step, where r creates only the domain again.",
+                    theme.dim(),
+                ));
+            }
+            Some(StudioRecap::Removed {
+                domain_id,
+                error,
+                stack_deleted,
+            }) => {
+                lines.push(Line::raw(match error {
+                    None => format!(
+                        "The Studio domain {domain_id} started next to the stack was removed, \
+                         with the security groups SageMaker left in the VPC."
+                    ),
+                    Some(_) => format!(
+                        "Removing the Studio domain {domain_id} started next to the stack did \
+                         not finish:"
+                    ),
+                }));
+                if let Some(e) = error {
+                    lines.extend(ErrorView::new(e).lines(theme));
+                }
+                if let Some(status) = stack_deleted {
+                    lines.push(Line::styled(
+                        format!(
+                            "The rollback had stopped at what the domain left; the failed stack \
+                             was then deleted ({status}). r: deploy again with the same parameters."
+                        ),
+                        theme.dim(),
+                    ));
+                }
+            }
         }
         lines
     }
