@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudformation::types::StackStatus;
+use crate::core::status::{ChangeSetStatus, StackStatus};
 
 use super::{AwsError, ErrorKind, Session};
 
@@ -11,8 +11,7 @@ use super::{AwsError, ErrorKind, Session};
 pub struct StackInfo {
     pub stack_id: String,
     pub stack_name: String,
-    /// e.g. "CREATE_COMPLETE"
-    pub status: String,
+    pub status: StackStatus,
     pub status_reason: Option<String>,
     pub outputs: BTreeMap<String, String>,
     pub parameters: BTreeMap<String, String>,
@@ -24,15 +23,12 @@ pub struct StackInfo {
 impl StackInfo {
     /// The stack is busy: an operation is running and nothing else can start.
     pub fn is_in_progress(&self) -> bool {
-        self.status.ends_with("_IN_PROGRESS")
+        self.status.is_in_progress()
     }
 
     /// The stack is usable as it is (outputs are valid).
     pub fn is_complete(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" | "IMPORT_COMPLETE"
-        )
+        self.status.is_complete()
     }
 
     /// An output value by key (e.g. "VpcId").
@@ -50,11 +46,11 @@ pub(crate) fn stack_info(s: &aws_sdk_cloudformation::types::Stack) -> StackInfo 
     StackInfo {
         stack_id: s.stack_id().unwrap_or_default().to_string(),
         stack_name: s.stack_name().unwrap_or_default().to_string(),
-        status: s
-            .stack_status()
-            .map(StackStatus::as_str)
-            .unwrap_or("UNKNOWN")
-            .to_string(),
+        status: StackStatus::from_aws_str(
+            s.stack_status()
+                .map(aws_sdk_cloudformation::types::StackStatus::as_str)
+                .unwrap_or("UNKNOWN"),
+        ),
         status_reason: s.stack_status_reason().map(str::to_string),
         outputs: s
             .outputs()
@@ -135,8 +131,7 @@ pub struct PlannedChange {
 pub struct ChangeSetInfo {
     pub change_set_id: String,
     pub stack_id: String,
-    /// CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ...
-    pub status: String,
+    pub status: ChangeSetStatus,
     pub status_reason: Option<String>,
     pub execution_status: Option<String>,
     pub changes: Vec<PlannedChange>,
@@ -145,7 +140,7 @@ pub struct ChangeSetInfo {
 impl ChangeSetInfo {
     /// CloudFormation refuses empty change sets with this reason: nothing to deploy.
     pub fn is_empty_change(&self) -> bool {
-        self.status == "FAILED"
+        self.status == ChangeSetStatus::Failed
             && self.status_reason.as_deref().is_some_and(|r| {
                 r.contains("didn't contain changes") || r.contains("No updates are to be performed")
             })
@@ -260,7 +255,8 @@ impl Session {
                 status: out
                     .status()
                     .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 status_reason: out.status_reason().map(str::to_string),
                 execution_status: out.execution_status().map(|s| s.as_str().to_string()),
                 changes: Vec::new(),

@@ -12,6 +12,7 @@ use aws_sdk_sagemaker::types::{
 use serde::Serialize;
 
 use super::{AwsError, ErrorKind, Session};
+use crate::core::status::{AppStatus, DomainStatus, SpaceStatus, UserProfileStatus};
 
 /// A Studio domain.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -19,8 +20,7 @@ pub struct DomainInfo {
     pub id: String,
     pub name: String,
     pub arn: String,
-    /// "Pending", "InService", "Failed", "Deleting", "Updating", …
-    pub status: String,
+    pub status: DomainStatus,
     pub failure_reason: Option<String>,
     pub vpc_id: Option<String>,
     pub subnet_ids: Vec<String>,
@@ -47,7 +47,7 @@ impl DomainInfo {
 pub struct UserProfileInfo {
     pub domain_id: String,
     pub name: String,
-    pub status: String,
+    pub status: UserProfileStatus,
     pub failure_reason: Option<String>,
 }
 
@@ -73,17 +73,20 @@ pub struct AppInfo {
     pub name: String,
     pub user_profile: Option<String>,
     pub space: Option<String>,
-    pub status: String,
+    pub status: AppStatus,
 }
 
 impl AppInfo {
     /// Still running or starting (anything that is not Deleted, Deleting or Failed).
     pub fn is_live(&self) -> bool {
-        !matches!(self.status.as_str(), "Deleted" | "Deleting" | "Failed")
+        !matches!(
+            self.status,
+            AppStatus::Deleted | AppStatus::Deleting | AppStatus::Failed
+        )
     }
     /// Needs a DeleteApp call before its owner can go (Failed apps too, they block as well).
     pub fn needs_delete(&self) -> bool {
-        !matches!(self.status.as_str(), "Deleted" | "Deleting")
+        !matches!(self.status, AppStatus::Deleted | AppStatus::Deleting)
     }
     /// "JupyterLab/default"
     pub fn label(&self) -> String {
@@ -96,7 +99,7 @@ impl AppInfo {
 pub struct SpaceInfo {
     pub domain_id: String,
     pub name: String,
-    pub status: String,
+    pub status: SpaceStatus,
     pub owner: Option<String>,
     /// "Private" or "Shared"
     pub sharing: Option<String>,
@@ -160,7 +163,8 @@ impl Session {
                 status: d
                     .status()
                     .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 failure_reason: None,
                 vpc_id: None,
                 subnet_ids: Vec::new(),
@@ -189,7 +193,8 @@ impl Session {
                 status: d
                     .status()
                     .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 failure_reason: d
                     .failure_reason()
                     .filter(|s| !s.is_empty())
@@ -325,7 +330,8 @@ impl Session {
                 status: p
                     .status()
                     .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 failure_reason: None,
             })
             .collect())
@@ -407,7 +413,8 @@ impl Session {
                 status: p
                     .status()
                     .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 failure_reason: p
                     .failure_reason()
                     .filter(|s| !s.is_empty())
@@ -496,7 +503,8 @@ impl Session {
                 status: a
                     .status()
                     .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
             })
             .collect())
     }
@@ -546,7 +554,8 @@ impl Session {
                 status: s
                     .status()
                     .map(|x| x.as_str().to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 owner: s
                     .ownership_settings_summary()
                     .and_then(|o| o.owner_user_profile_name())

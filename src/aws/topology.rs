@@ -6,6 +6,7 @@
 use aws_sdk_ec2::types::Filter;
 
 use super::{AwsError, ErrorKind, Session};
+use crate::core::status::AppStatus;
 use crate::core::topology::{
     AppInfo, BucketInfo, DomainInfo, EndpointInfo, GatewayInfo, NatInfo, RouteInfo, RouteTableInfo,
     SecurityGroupInfo, StackResource, SubnetInfo, TopologyInputs, UserProfileInfo,
@@ -100,7 +101,7 @@ impl Session {
         Ok(TopologyInputs {
             project: project.to_string(),
             region: self.region.clone(),
-            stack_status: Some(stack.status.clone()),
+            stack_status: Some(stack.status.to_string()),
             resources,
             vpc_cidr: stack.parameters.get("VpcCIDR").cloned(),
             outputs: stack.outputs,
@@ -338,24 +339,24 @@ impl Session {
                 .into_iter()
                 .map(|u| UserProfileInfo {
                     name: u.name,
-                    status: u.status,
+                    status: u.status.to_string(),
                 })
                 .collect(),
             apps: apps?
                 .into_iter()
-                .filter(|a| a.status != "Deleted")
+                .filter(|a| a.status != AppStatus::Deleted)
                 .map(|a| AppInfo {
                     user_profile: a.user_profile,
                     space: a.space,
                     app_type: a.app_type,
                     name: a.name,
-                    status: a.status,
+                    status: a.status.to_string(),
                 })
                 .collect(),
             domain: Some(DomainInfo {
                 id: d.id,
                 name: d.name,
-                status: d.status,
+                status: d.status.to_string(),
                 url: d.url,
             }),
         })

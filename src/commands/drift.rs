@@ -104,7 +104,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
         }
     };
     print_review(mode, &review);
-    if review.change_set.status != "CREATE_COMPLETE" {
+    if !review.is_executable() {
         super::print_change_set_failure(mode, &review);
         let _ = deploy::cancel(session, &ctx.store, &review).await;
         return Ok(exit::FAILED);

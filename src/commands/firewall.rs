@@ -10,6 +10,7 @@ use crate::exit;
 use crate::ops::egress;
 
 use crate::core::clock::utc_time as time;
+use crate::core::status::StackStatus;
 
 pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Result<i32> {
     match cmd {
@@ -99,7 +100,7 @@ async fn edit(
         return Ok(exit::FAILED);
     }
     let stack = match ctx.session.describe_stack(&name).await {
-        Ok(Some(s)) if s.status != "DELETE_COMPLETE" => s,
+        Ok(Some(s)) if s.status != StackStatus::DeleteComplete => s,
         Ok(_) => {
             eprintln!("error: there is no stack {name} in {}", ctx.session.region);
             return Ok(exit::FAILED);

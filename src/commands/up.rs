@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::{CommandContext, answers, deploy_policy, save_answers};
+use super::{CommandContext, answers, run_deploy, save_answers};
 use crate::cli::{DeployArgs, OutputMode, UpArgs};
 use crate::core::finding::FindingCode;
 use crate::core::progress::{Durations, StackEvent, Tracker};
@@ -117,7 +117,7 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
         project: params.project_name.clone(),
         users: users.clone(),
     };
-    let deployed = deploy_policy(ctx, &deploy_args, &params, Some(&plan)).await?;
+    let deployed = run_deploy(ctx, &deploy_args, &params, Some(&plan)).await?;
     if let Some(ov) = deployed.overlapped {
         return Ok(report_overlapped(mode, &params.project_name, &ov));
     }
@@ -362,7 +362,7 @@ fn print_summary(mode: OutputMode, stack_name: &str, done: &SetUp) {
                 ok: done.is_ok(),
                 stack: stack_name,
                 domain_id: &done.domain.id,
-                domain_status: &done.domain.status,
+                domain_status: done.domain.status.as_str(),
                 users,
             })
             .unwrap_or_default()

@@ -9,4 +9,5 @@ pub mod finding;
 pub mod params;
 pub mod progress;
 pub mod retention;
+pub mod status;
 pub mod topology;

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::aws::drift::ResourceDrift;
 use crate::aws::stacks::ChangeSetKind;
 use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::status::ChangeSetStatus;
 use crate::ops::deploy::Review;
 
 /// Resource types that carry the security baseline: routing that forces traffic through the
@@ -198,7 +199,10 @@ pub async fn plan_revert(
     let mut delay = wait.initial;
     let change_set = loop {
         let info = session.describe_change_set(&id).await?;
-        if matches!(info.status.as_str(), "CREATE_COMPLETE" | "FAILED") {
+        if matches!(
+            info.status,
+            ChangeSetStatus::CreateComplete | ChangeSetStatus::Failed
+        ) {
             break info;
         }
         if start.elapsed() > wait.timeout {

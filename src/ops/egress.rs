@@ -9,6 +9,7 @@ use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally};
 use crate::core::field::Field;
 use crate::core::params::{MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain};
+use crate::core::status::StackStatus;
 
 /// What the firewall blocked in a time window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,7 +51,7 @@ async fn existing_stack(session: &Session, stack_name: &str) -> Result<StackInfo
     session
         .describe_stack(stack_name)
         .await?
-        .filter(|s| s.status != "DELETE_COMPLETE")
+        .filter(|s| s.status != StackStatus::DeleteComplete)
         .ok_or_else(|| {
             AwsError::new(
                 ErrorKind::NotFound,

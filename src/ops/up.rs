@@ -599,7 +599,7 @@ async fn advance(
                         w.stack_id(),
                         &s.domain.id,
                     );
-                    let last = s.domain.status.clone();
+                    let last = s.domain.status.to_string();
                     check_domain(
                         session, plan, s.domain, s.adopted, network, last, started, stx, true,
                     )
@@ -684,7 +684,7 @@ async fn check_domain(
             StudioMsg::Domain {
                 name: plan.project.clone(),
                 id: Some(d.id.clone()),
-                status: d.status.clone(),
+                status: d.status.to_string(),
                 elapsed_secs: started.elapsed().as_secs(),
                 detail: d.failure_reason.clone(),
             },
@@ -743,7 +743,7 @@ async fn check_domain(
             domain_id: Some(d.id),
         }),
         _ => Phase::Creating {
-            last: d.status.clone(),
+            last: d.status.to_string(),
             domain: d,
             adopted,
             network,

@@ -2,6 +2,7 @@
 //! turn the answers into.
 
 use super::*;
+use crate::core::status::StackStatus;
 
 pub(super) fn relation(kind: cidr::ConflictKind) -> &'static str {
     match kind {
@@ -87,7 +88,7 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
             format!("stack {name} is {status}: an operation is running"),
             "wait for it to finish (`studio-tui status`), then run preflight again",
         )
-    } else if status == "ROLLBACK_COMPLETE" {
+    } else if *status == StackStatus::RollbackComplete {
         finding(
             Severity::Error,
             FindingCode::StackRollbackComplete,
@@ -98,7 +99,7 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
                 "delete it (`aws cloudformation delete-stack --stack-name {name}`), then deploy again"
             ),
         )
-    } else if status.ends_with("_FAILED") {
+    } else if status.is_failed() {
         finding(
             Severity::Error,
             FindingCode::StackFailed,
@@ -473,7 +474,7 @@ pub(super) async fn check_zone(
     // An existing stack keeps the zone it was created in.
     let zone = zone.or_else(|| {
         stack
-            .filter(|s| s.status != "DELETE_COMPLETE")
+            .filter(|s| s.status != StackStatus::DeleteComplete)
             .and_then(|s| s.output("AvailabilityZone"))
             .map(str::to_string)
     });

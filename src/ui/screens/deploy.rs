@@ -105,7 +105,7 @@ impl StudioRecap {
             StudioEnd::Removed { domain_id, error } => StudioRecap::Removed {
                 domain_id: domain_id.clone(),
                 error: error.clone(),
-                stack_deleted: ov.deleted.as_ref().map(|d| d.status.clone()),
+                stack_deleted: ov.deleted.as_ref().map(|d| d.status.to_string()),
             },
             StudioEnd::NotStarted => StudioRecap::NotStarted,
         }

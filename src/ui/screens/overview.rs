@@ -177,7 +177,7 @@ impl OverviewState {
                 vec![
                     Span::styled(s.stack_name.clone(), theme.text()),
                     Span::raw("  "),
-                    Span::styled(s.status.clone(), status_style),
+                    Span::styled(s.status.to_string(), status_style),
                     Span::styled(
                         s.last_updated_time
                             .as_ref()
@@ -271,7 +271,7 @@ impl OverviewState {
                     "Domain",
                     vec![
                         Span::raw(format!("{}  ", d.id)),
-                        Span::styled(d.status.clone(), style),
+                        Span::styled(d.status.to_string(), style),
                         Span::styled("  IAM · VpcOnly", theme.dim()),
                     ],
                 ));

@@ -299,7 +299,7 @@ impl UsersState {
                 Span::styled(" Domain ", theme.dim()),
                 Span::raw(format!("{} ({})", d.name, d.id)),
                 Span::styled("  status ", theme.dim()),
-                Span::raw(d.status.clone()),
+                Span::raw(d.status.to_string()),
                 Span::styled("  access ", theme.dim()),
                 Span::raw(
                     d.app_network_access_type

@@ -1,0 +1,325 @@
+//! The statuses AWS reports, as the project's own types: compared as variants instead of text,
+//! written back exactly as AWS wrote them (`as_str`, `Display`, JSON), and a status this version
+//! does not know yet is kept as `Unknown(text)` instead of failing.
+
+/// One enum per status field: each variant with the exact text AWS uses for it.
+macro_rules! aws_status {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $($variant:ident = $text:literal,)+ }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(
+                #[doc = $text]
+                $variant,
+            )+
+            /// A status this version does not know (AWS added one), as AWS wrote it.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The status AWS wrote; an unknown text is kept, never refused.
+            pub fn from_aws_str(s: &str) -> Self {
+                match s {
+                    $($text => Self::$variant,)+
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+
+            /// The text AWS uses for this status.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Unknown(s) => s,
+                }
+            }
+        }
+
+        /// As the text AWS wrote, quoted: debug output and logs read as they did with a `String`.
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{:?}", self.as_str())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // `pad`, so widths and alignment (`{:<20}`) apply as they do to the text.
+                f.pad(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self::from_aws_str(s)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self::from_aws_str(&s)
+            }
+        }
+
+        /// No status read yet: empty text, as the `String` it replaces defaulted to.
+        impl Default for $name {
+            fn default() -> Self {
+                Self::Unknown(String::new())
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+
+aws_status! {
+    /// A CloudFormation stack's status (`StackStatus`).
+    StackStatus {
+        CreateInProgress = "CREATE_IN_PROGRESS",
+        CreateFailed = "CREATE_FAILED",
+        CreateComplete = "CREATE_COMPLETE",
+        RollbackInProgress = "ROLLBACK_IN_PROGRESS",
+        RollbackFailed = "ROLLBACK_FAILED",
+        RollbackComplete = "ROLLBACK_COMPLETE",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        DeleteFailed = "DELETE_FAILED",
+        DeleteComplete = "DELETE_COMPLETE",
+        UpdateInProgress = "UPDATE_IN_PROGRESS",
+        UpdateCompleteCleanupInProgress = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+        UpdateComplete = "UPDATE_COMPLETE",
+        UpdateFailed = "UPDATE_FAILED",
+        UpdateRollbackInProgress = "UPDATE_ROLLBACK_IN_PROGRESS",
+        UpdateRollbackFailed = "UPDATE_ROLLBACK_FAILED",
+        UpdateRollbackCompleteCleanupInProgress = "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+        UpdateRollbackComplete = "UPDATE_ROLLBACK_COMPLETE",
+        ReviewInProgress = "REVIEW_IN_PROGRESS",
+        ImportInProgress = "IMPORT_IN_PROGRESS",
+        ImportComplete = "IMPORT_COMPLETE",
+        ImportRollbackInProgress = "IMPORT_ROLLBACK_IN_PROGRESS",
+        ImportRollbackFailed = "IMPORT_ROLLBACK_FAILED",
+        ImportRollbackComplete = "IMPORT_ROLLBACK_COMPLETE",
+    }
+}
+
+aws_status! {
+    /// A CloudFormation change set's status (`ChangeSetStatus`).
+    ChangeSetStatus {
+        CreatePending = "CREATE_PENDING",
+        CreateInProgress = "CREATE_IN_PROGRESS",
+        CreateComplete = "CREATE_COMPLETE",
+        DeletePending = "DELETE_PENDING",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        DeleteComplete = "DELETE_COMPLETE",
+        DeleteFailed = "DELETE_FAILED",
+        Failed = "FAILED",
+    }
+}
+
+impl ChangeSetStatus {
+    /// CloudFormation is done with the change set: created, failed, or deleted.
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self,
+            ChangeSetStatus::CreateComplete
+                | ChangeSetStatus::Failed
+                | ChangeSetStatus::DeleteComplete
+                | ChangeSetStatus::DeleteFailed
+        )
+    }
+}
+
+aws_status! {
+    /// A SageMaker Studio domain's status (`DomainStatus`).
+    DomainStatus {
+        Pending = "Pending",
+        InService = "InService",
+        Updating = "Updating",
+        Deleting = "Deleting",
+        Failed = "Failed",
+        UpdateFailed = "Update_Failed",
+        DeleteFailed = "Delete_Failed",
+    }
+}
+
+aws_status! {
+    /// A SageMaker user profile's status (`UserProfileStatus`).
+    UserProfileStatus {
+        Pending = "Pending",
+        InService = "InService",
+        Updating = "Updating",
+        Deleting = "Deleting",
+        Failed = "Failed",
+        UpdateFailed = "Update_Failed",
+        DeleteFailed = "Delete_Failed",
+    }
+}
+
+aws_status! {
+    /// A SageMaker space's status (`SpaceStatus`).
+    SpaceStatus {
+        Pending = "Pending",
+        InService = "InService",
+        Updating = "Updating",
+        Deleting = "Deleting",
+        Failed = "Failed",
+        UpdateFailed = "Update_Failed",
+        DeleteFailed = "Delete_Failed",
+    }
+}
+
+aws_status! {
+    /// A SageMaker app's status (`AppStatus`).
+    AppStatus {
+        Pending = "Pending",
+        InService = "InService",
+        Deleting = "Deleting",
+        Deleted = "Deleted",
+        Failed = "Failed",
+    }
+}
+
+impl DomainStatus {
+    /// Creation or an update failed (`Failed`, `Update_Failed`, `Delete_Failed`).
+    pub fn is_failed(&self) -> bool {
+        matches!(
+            self,
+            DomainStatus::Failed | DomainStatus::UpdateFailed | DomainStatus::DeleteFailed
+        )
+    }
+}
+
+impl UserProfileStatus {
+    /// Creation or an update failed (`Failed`, `Update_Failed`, `Delete_Failed`).
+    pub fn is_failed(&self) -> bool {
+        matches!(
+            self,
+            UserProfileStatus::Failed
+                | UserProfileStatus::UpdateFailed
+                | UserProfileStatus::DeleteFailed
+        )
+    }
+}
+
+impl StackStatus {
+    /// An operation is running: nothing else can start (every `*_IN_PROGRESS`, an unknown one
+    /// included).
+    pub fn is_in_progress(&self) -> bool {
+        self.as_str().ends_with("_IN_PROGRESS")
+    }
+
+    /// The last operation failed and nothing runs (`*_FAILED`, an unknown one included).
+    pub fn is_failed(&self) -> bool {
+        self.as_str().ends_with("_FAILED")
+    }
+
+    /// The stack is usable as it is (its outputs are valid).
+    pub fn is_complete(&self) -> bool {
+        matches!(
+            self,
+            StackStatus::CreateComplete
+                | StackStatus::UpdateComplete
+                | StackStatus::UpdateRollbackComplete
+                | StackStatus::ImportComplete
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_known_status_reads_back_as_written() {
+        for text in [
+            "CREATE_COMPLETE",
+            "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+            "REVIEW_IN_PROGRESS",
+            "IMPORT_ROLLBACK_FAILED",
+        ] {
+            let s = StackStatus::from_aws_str(text);
+            assert!(!matches!(s, StackStatus::Unknown(_)), "{text}");
+            assert_eq!(s.as_str(), text);
+            assert_eq!(s.to_string(), text);
+        }
+        assert_eq!(
+            StackStatus::from_aws_str("CREATE_COMPLETE"),
+            StackStatus::CreateComplete
+        );
+    }
+
+    #[test]
+    fn an_unknown_status_is_kept_not_refused() {
+        let s = StackStatus::from_aws_str("SOMETHING_NEW_IN_PROGRESS");
+        assert_eq!(s, StackStatus::Unknown("SOMETHING_NEW_IN_PROGRESS".into()));
+        assert_eq!(s.as_str(), "SOMETHING_NEW_IN_PROGRESS");
+        assert!(s.is_in_progress());
+        assert!(!s.is_complete());
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            "\"SOMETHING_NEW_IN_PROGRESS\""
+        );
+    }
+
+    #[test]
+    fn sagemaker_statuses_keep_their_spelling() {
+        assert_eq!(
+            DomainStatus::from_aws_str("Update_Failed"),
+            DomainStatus::UpdateFailed
+        );
+        assert!(DomainStatus::UpdateFailed.is_failed());
+        assert_eq!(AppStatus::Deleted.as_str(), "Deleted");
+        assert_eq!(UserProfileStatus::default().as_str(), "");
+        assert_eq!(
+            SpaceStatus::from_aws_str("Archived"),
+            SpaceStatus::Unknown("Archived".into())
+        );
+    }
+
+    #[test]
+    fn display_pads_like_the_text() {
+        assert_eq!(
+            format!("[{:<18}]", StackStatus::CreateComplete),
+            "[CREATE_COMPLETE   ]"
+        );
+        assert_eq!(
+            serde_json::to_string(&StackStatus::RollbackComplete).unwrap(),
+            "\"ROLLBACK_COMPLETE\""
+        );
+        assert_eq!(
+            format!("{:?}", StackStatus::CreateComplete),
+            "\"CREATE_COMPLETE\""
+        );
+        assert!(StackStatus::UpdateRollbackComplete.is_complete());
+        assert!(StackStatus::DeleteInProgress.is_in_progress());
+    }
+}

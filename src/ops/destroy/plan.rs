@@ -1,0 +1,188 @@
+//! The read-only half of the teardown: what it would delete, found before anything is.
+
+use crate::aws::buckets::BucketState;
+use crate::aws::stacks::StackResourceInfo;
+use crate::aws::teardown::{GroupWithRules, nfs_group_domain_id};
+use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::{fence, retention};
+use crate::ops::studio::find_domain;
+
+use super::{BucketPlan, DestroyPlan, KeyPlan};
+use crate::core::status::StackStatus;
+
+/// Find what the teardown would delete (read-only calls only).
+pub async fn plan(
+    session: &Session,
+    project: &str,
+    stack_name: &str,
+) -> Result<DestroyPlan, AwsError> {
+    let (caller, domain, stack) = tokio::try_join!(
+        session.identity(),
+        find_domain(session, project),
+        session.describe_stack(stack_name),
+    )?;
+    let (users, apps, spaces) = match &domain {
+        Some(d) => tokio::try_join!(
+            session.list_user_profiles(&d.id),
+            session.list_apps(&d.id),
+            session.list_spaces(&d.id),
+        )?,
+        None => Default::default(),
+    };
+    let stack = stack.filter(|s| s.status != StackStatus::DeleteComplete);
+    let resources = match &stack {
+        Some(s) => session.stack_resources(&s.stack_id).await?,
+        None => Vec::new(),
+    };
+    let of_type = |t: &str| -> Vec<&StackResourceInfo> {
+        resources
+            .iter()
+            .filter(|r| r.resource_type == t && r.physical_id.is_some())
+            .collect()
+    };
+    let vpc_id = of_type("AWS::EC2::VPC")
+        .first()
+        .and_then(|r| r.physical_id.clone())
+        .or_else(|| stack.as_ref()?.output("VpcId").map(str::to_string));
+    let mut buckets = Vec::new();
+    for r in of_type("AWS::S3::Bucket") {
+        let Some(name) = r.physical_id.clone() else {
+            continue;
+        };
+        let state = session.bucket_state(&name).await;
+        let fenced = match &state {
+            BucketState::Unknown { error } if error.kind == ErrorKind::AccessDenied => session
+                .bucket_policy(&name)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|p| fence::is_fenced(&p)),
+            _ => false,
+        };
+        buckets.push(BucketPlan {
+            name,
+            logical_id: r.logical_id.clone(),
+            state,
+            fenced,
+        });
+    }
+    let mut keys = Vec::new();
+    let template = match &stack {
+        Some(s) => deployed_template(session, &s.stack_id).await.ok(),
+        None => None,
+    };
+    for (logical_id, key_id, aliases) in data_keys(&resources, template.as_ref()) {
+        let state = session
+            .describe_key(&key_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|k| k.state);
+        keys.push(KeyPlan {
+            logical_id,
+            key_id,
+            state,
+            aliases,
+        });
+    }
+    let nfs_groups = match &vpc_id {
+        Some(v) => owned_nfs_groups(session, v, domain.as_ref().map(|d| d.id.as_str()))
+            .await?
+            .into_iter()
+            .map(|g| format!("{} ({})", g.name, g.id))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(DestroyPlan {
+        project: project.to_string(),
+        stack_name: stack_name.to_string(),
+        caller,
+        domain,
+        users,
+        apps,
+        spaces,
+        stack,
+        resources,
+        vpc_id,
+        buckets,
+        keys,
+        nfs_groups,
+        template,
+    })
+}
+
+/// The KMS keys that encrypt the stack's buckets, with the aliases the stack made for them:
+/// (logical id, key id, alias names), read from the deployed template (the stack's resource
+/// list does not say which key encrypts what).
+pub(super) fn data_keys(
+    resources: &[StackResourceInfo],
+    template: Option<&serde_json::Value>,
+) -> Vec<(String, String, Vec<String>)> {
+    let Some(template) = template else {
+        return Vec::new();
+    };
+    let physical = |logical: &str| {
+        resources
+            .iter()
+            .find(|x| x.logical_id == logical)
+            .and_then(|x| x.physical_id.clone())
+    };
+    let data = retention::data_resources(template);
+    data.iter()
+        .filter(|r| r.resource_type == "AWS::KMS::Key")
+        .filter_map(|k| {
+            let aliases = data
+                .iter()
+                .filter(|a| a.resource_type == "AWS::KMS::Alias")
+                .filter(|a| {
+                    retention::alias_target(template, &a.logical_id).as_deref()
+                        == Some(k.logical_id.as_str())
+                })
+                .filter_map(|a| physical(&a.logical_id))
+                .collect();
+            Some((k.logical_id.clone(), physical(&k.logical_id)?, aliases))
+        })
+        .collect()
+}
+
+/// The deployed template as JSON (GetTemplate answers the text as it was sent: YAML or JSON).
+pub(super) async fn deployed_template(
+    session: &Session,
+    stack_id: &str,
+) -> Result<serde_json::Value, AwsError> {
+    let body = session.get_template(stack_id).await?;
+    let json = if body.trim_start().starts_with('{') {
+        body
+    } else {
+        crate::template::to_json(&body)
+            .map_err(|e| AwsError::new(ErrorKind::Other, "cloudformation:GetTemplate", e))?
+    };
+    serde_json::from_str(&json).map_err(|e| {
+        AwsError::new(
+            ErrorKind::Other,
+            "cloudformation:GetTemplate",
+            e.to_string(),
+        )
+    })
+}
+
+/// The NFS groups in the project's VPC that provably belong to the project: named for the
+/// project's domain, or for a domain that no longer exists (the VPC is the stack's own, so only
+/// the project's domains were ever in it; a live domain of another name is left alone).
+pub(super) async fn owned_nfs_groups(
+    session: &Session,
+    vpc_id: &str,
+    project_domain: Option<&str>,
+) -> Result<Vec<GroupWithRules>, AwsError> {
+    let mut out = Vec::new();
+    for g in session.nfs_groups(vpc_id).await? {
+        let Some(id) = nfs_group_domain_id(&g.name) else {
+            continue;
+        };
+        let ours = Some(id) == project_domain || session.describe_domain(id).await?.is_none();
+        if ours {
+            out.push(g);
+        }
+    }
+    Ok(out)
+}

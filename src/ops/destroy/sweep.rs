@@ -1,0 +1,220 @@
+//! The deleting steps: the domain and what runs in it, SageMaker's NFS groups, the stack.
+
+use std::time::{Duration, Instant};
+
+use crate::aws::stacks::StackInfo;
+use crate::aws::studio::{AppInfo, DomainInfo};
+use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::status::{AppStatus, DomainStatus, StackStatus};
+use crate::ops::studio::{
+    Poll, Progress, StudioMsg, delete_apps_and_wait, delete_spaces_and_wait, remove_users_with,
+};
+
+use super::{plan::owned_nfs_groups, step};
+
+/// Wait for the EFS interfaces of the project's NFS groups to go, revoke the groups' rules
+/// (they reference each other), delete them. Returns how many groups were deleted.
+pub async fn clean_nfs_groups(
+    session: &Session,
+    vpc_id: &str,
+    project_domain: Option<&str>,
+    poll: Poll,
+    tx: &Progress,
+) -> Result<usize, AwsError> {
+    if !session.vpc_exists(vpc_id).await? {
+        return Ok(0);
+    }
+    let groups = owned_nfs_groups(session, vpc_id, project_domain).await?;
+    if groups.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let start = Instant::now();
+    let mut delay = poll.initial;
+    loop {
+        let used = session.interfaces_using(&ids).await?;
+        if used.is_empty() {
+            break;
+        }
+        if start.elapsed() > poll.timeout {
+            return Err(AwsError::new(
+                ErrorKind::Other,
+                "ec2:DeleteSecurityGroup",
+                format!(
+                    "SageMaker's NFS groups {} are still used by {}",
+                    ids.join(", "),
+                    used.iter()
+                        .map(|i| format!("{} ({})", i.id, i.description))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .with_fix(
+                "these are the mount targets of the domain's home EFS volume; delete that file \
+                 system (`aws efs describe-mount-targets`, `aws efs delete-mount-target`, `aws efs \
+                 delete-file-system`), then run destroy again",
+            ));
+        }
+        step(
+            tx,
+            format!(
+                "waiting for {} EFS interface(s) to go before deleting SageMaker's NFS groups",
+                used.len()
+            ),
+        );
+        tokio::time::sleep(delay).await;
+        delay = (delay * 3 / 2).min(poll.max);
+    }
+    for g in &groups {
+        step(
+            tx,
+            format!(
+                "revoking {} rule(s) of {} ({})",
+                g.rule_count(),
+                g.name,
+                g.id
+            ),
+        );
+        session.revoke_all_rules(g).await?;
+    }
+    for g in &groups {
+        session.delete_security_group(&g.id).await?;
+        step(tx, format!("deleted {} ({})", g.name, g.id));
+    }
+    Ok(groups.len())
+}
+
+/// Apps → spaces → user profiles → domain (HomeEfsFileSystem=Delete), each waited for.
+pub async fn delete_domain_tree(
+    session: &Session,
+    d: &DomainInfo,
+    poll: Poll,
+    tx: &Progress,
+) -> Result<(), AwsError> {
+    let apps: Vec<AppInfo> = session
+        .list_apps(&d.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.status != AppStatus::Deleted)
+        .collect();
+    if !apps.is_empty() {
+        step(tx, format!("deleting {} app(s)", apps.len()));
+        delete_apps_and_wait(session, &d.id, &apps, poll, tx).await?;
+    }
+    let spaces = session.list_spaces(&d.id).await?;
+    if !spaces.is_empty() {
+        step(tx, format!("deleting {} space(s)", spaces.len()));
+        delete_spaces_and_wait(session, &d.id, &spaces, poll, tx).await?;
+    }
+    let users: Vec<String> = session
+        .list_user_profiles(&d.id)
+        .await?
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    if !users.is_empty() {
+        step(tx, format!("deleting {} user profile(s)", users.len()));
+        let outcomes = remove_users_with(session, &d.id, &users, poll, tx).await?;
+        if let Some(failed) = outcomes.iter().find(|o| !o.is_ok())
+            && let crate::ops::studio::UserResult::Failed(e) = &failed.result
+        {
+            return Err(e.clone());
+        }
+    }
+    let start = Instant::now();
+    let _ = tx.send(StudioMsg::Domain {
+        name: d.name.clone(),
+        id: Some(d.id.clone()),
+        status: "Deleting".into(),
+        elapsed_secs: 0,
+        detail: Some("home EFS volume deleted with it (HomeEfsFileSystem=Delete)".into()),
+    });
+    match session.delete_domain(&d.id, true).await {
+        Ok(()) => {}
+        Err(e) if e.message.contains("already being deleted") => {}
+        Err(e) => return Err(e),
+    }
+    let mut delay = poll.initial;
+    loop {
+        match session.describe_domain(&d.id).await? {
+            None => break,
+            Some(now) if now.status == DomainStatus::DeleteFailed => {
+                return Err(AwsError::new(
+                    ErrorKind::Other,
+                    "sagemaker:DeleteDomain",
+                    format!(
+                        "deleting the Studio domain {} failed: {}",
+                        d.id,
+                        now.failure_reason.as_deref().unwrap_or("no reason given")
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+        if start.elapsed() > poll.timeout {
+            return Err(AwsError::new(
+                ErrorKind::Other,
+                "sagemaker:DeleteDomain",
+                format!("the Studio domain {} is still being deleted", d.id),
+            )
+            .with_fix("run `studio-tui destroy` again later: it resumes"));
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 3 / 2).min(poll.max);
+    }
+    let _ = tx.send(StudioMsg::Domain {
+        name: d.name.clone(),
+        id: Some(d.id.clone()),
+        status: "deleted".into(),
+        elapsed_secs: start.elapsed().as_secs(),
+        detail: None,
+    });
+    Ok(())
+}
+
+/// DeleteStack and wait. Returns None when the stack is gone, else its final status.
+pub(super) async fn delete_stack_and_wait(
+    session: &Session,
+    stack: &StackInfo,
+    retain: &[String],
+    poll: Poll,
+    tx: &Progress,
+) -> Result<Option<StackStatus>, AwsError> {
+    let token = format!("studio-tui-delete-{}", uuid::Uuid::new_v4());
+    step(tx, format!("deleting stack {}", stack.stack_name));
+    session
+        .delete_stack(&stack.stack_id, &token, retain)
+        .await?;
+    let start = Instant::now();
+    let mut delay = poll.initial.max(Duration::from_millis(500));
+    let mut last: Option<StackStatus> = None;
+    loop {
+        let now = session.describe_stack(&stack.stack_id).await?;
+        let status = match &now {
+            None => return Ok(None),
+            Some(s) => s.status.clone(),
+        };
+        if last.as_ref() != Some(&status) {
+            step(
+                tx,
+                format!(
+                    "stack {} {status} ({}s)",
+                    stack.stack_name,
+                    start.elapsed().as_secs()
+                ),
+            );
+            last = Some(status.clone());
+        }
+        if status == StackStatus::DeleteComplete {
+            return Ok(None);
+        }
+        if !status.is_in_progress() {
+            return Ok(Some(status));
+        }
+        if start.elapsed() > Duration::from_secs(90 * 60) {
+            return Ok(Some(status));
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 3 / 2).min(Duration::from_secs(10));
+    }
+}

@@ -1,0 +1,309 @@
+//! The Studio domain: found by the project's name, created or adopted, brought up to date and
+//! waited for until InService.
+
+use std::time::Instant;
+
+use crate::aws::studio::{DomainInfo, DomainSpec};
+use crate::aws::{AwsError, ErrorKind, Session};
+use crate::core::status::DomainStatus;
+
+use super::{
+    MANAGED_BY, Poll, Progress, StudioMsg, StudioNetwork, refuse_read_only, secs, send,
+    timeout_error,
+};
+
+/// The project's domain (DomainName = project name), described, or None.
+pub async fn find_domain(session: &Session, project: &str) -> Result<Option<DomainInfo>, AwsError> {
+    let domains = session.list_domains().await?;
+    // A domain that is being deleted is not the project's domain any more.
+    let found = domains
+        .iter()
+        .filter(|d| d.name == project && d.status != DomainStatus::Deleting)
+        .max_by_key(|d| d.status == DomainStatus::InService);
+    match found {
+        Some(d) => session.describe_domain(&d.id).await,
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn domain_failed(d: &DomainInfo) -> AwsError {
+    AwsError::new(
+        ErrorKind::Other,
+        "sagemaker:CreateDomain",
+        format!(
+            "the Studio domain {} ({}) failed: {}",
+            d.name,
+            d.id,
+            d.failure_reason.as_deref().unwrap_or("no reason given")
+        ),
+    )
+    .with_fix(
+        "the stack is kept. Fix the cause, then run `studio-tui up` again (or open Studio set-up \
+         in the wizard): the failed domain is deleted and only the domain is created again",
+    )
+}
+
+/// Wait until the domain is InService (Ok), Failed (Err with FailureReason) or gone (Err).
+pub async fn wait_domain_in_service(
+    session: &Session,
+    id: &str,
+    name: &str,
+    start: Instant,
+    poll: Poll,
+    tx: &Progress,
+) -> Result<DomainInfo, AwsError> {
+    let mut delay = poll.initial;
+    let mut last: Option<DomainStatus> = None;
+    loop {
+        let Some(d) = session.describe_domain(id).await? else {
+            return Err(AwsError::new(
+                ErrorKind::NotFound,
+                "sagemaker:DescribeDomain",
+                format!("the Studio domain {name} ({id}) disappeared while being created"),
+            ));
+        };
+        if last.as_ref() != Some(&d.status) {
+            last = Some(d.status.clone());
+            send(
+                tx,
+                StudioMsg::Domain {
+                    name: name.to_string(),
+                    id: Some(id.to_string()),
+                    status: d.status.to_string(),
+                    elapsed_secs: secs(start),
+                    detail: d.failure_reason.clone(),
+                },
+            );
+        }
+        if d.status == DomainStatus::InService {
+            return Ok(d);
+        }
+        if d.status.is_failed() {
+            return Err(domain_failed(&d));
+        }
+        if start.elapsed() > poll.timeout {
+            return Err(timeout_error(
+                "sagemaker:DescribeDomain",
+                "the Studio domain",
+                poll.timeout,
+            ));
+        }
+        tokio::time::sleep(delay).await;
+        delay = poll.next(delay);
+    }
+}
+
+/// Create the project's domain, or adopt the one that exists (never a second one), and wait
+/// until it is InService.
+pub async fn ensure_domain(
+    session: &Session,
+    project: &str,
+    network: &StudioNetwork,
+    tx: &Progress,
+) -> Result<DomainInfo, AwsError> {
+    ensure_domain_with(session, project, network, Poll::DOMAIN, tx).await
+}
+
+pub async fn ensure_domain_with(
+    session: &Session,
+    project: &str,
+    network: &StudioNetwork,
+    poll: Poll,
+    tx: &Progress,
+) -> Result<DomainInfo, AwsError> {
+    let start = Instant::now();
+    let begun = start_domain(session, project, network, tx).await?;
+    if !begun.adopted
+        && matches!(
+            begun.domain.status,
+            DomainStatus::InService | DomainStatus::Failed
+        )
+    {
+        // Settled at once (an unpaced sandbox): said as the wait would have said it.
+        send(
+            tx,
+            StudioMsg::Domain {
+                name: project.to_string(),
+                id: Some(begun.domain.id.clone()),
+                status: begun.domain.status.to_string(),
+                elapsed_secs: secs(start),
+                detail: begun.domain.failure_reason.clone(),
+            },
+        );
+    }
+    let d = match begun.domain.status {
+        DomainStatus::InService => begun.domain,
+        DomainStatus::Failed => return Err(domain_failed(&begun.domain)),
+        _ => wait_domain_in_service(session, &begun.domain.id, project, start, poll, tx).await?,
+    };
+    if begun.adopted {
+        return bring_space_defaults_up_to_date(session, d, network, start, poll, tx).await;
+    }
+    Ok(d)
+}
+
+/// What [`start_domain`] found or made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainStart {
+    /// As described right after (a new domain is Pending).
+    pub domain: DomainInfo,
+    /// The domain existed: adopted, not created.
+    pub adopted: bool,
+}
+
+/// Find the project's domain or create it, without waiting for it (never a second one). A
+/// domain that ended in Failed (an earlier attempt) is deleted with what SageMaker left in the
+/// VPC, then created again: the retry after a failed domain builds only the domain.
+pub async fn start_domain(
+    session: &Session,
+    project: &str,
+    network: &StudioNetwork,
+    tx: &Progress,
+) -> Result<DomainStart, AwsError> {
+    if let Some(d) = find_domain(session, project).await? {
+        if d.status != DomainStatus::Failed {
+            let mut detail = None;
+            if d.vpc_id.as_deref().is_some_and(|v| v != network.vpc_id) {
+                detail = Some(format!(
+                    "it is in {} but the stack's VPC is {}",
+                    d.vpc_id.as_deref().unwrap_or("?"),
+                    network.vpc_id
+                ));
+            }
+            send(
+                tx,
+                StudioMsg::Domain {
+                    name: project.to_string(),
+                    id: Some(d.id.clone()),
+                    status: "adopted".into(),
+                    elapsed_secs: 0,
+                    detail,
+                },
+            );
+            return Ok(DomainStart {
+                domain: d,
+                adopted: true,
+            });
+        }
+        refuse_read_only(session, "replacing the failed Studio domain")?;
+        send(
+            tx,
+            StudioMsg::Step {
+                text: format!(
+                    "the Studio domain {} ({}) failed earlier ({}): deleting it, then creating it again",
+                    d.name,
+                    d.id,
+                    d.failure_reason.as_deref().unwrap_or("no reason given")
+                ),
+            },
+        );
+        crate::ops::destroy::delete_domain_tree(session, &d, Poll::DOMAIN, tx).await?;
+        if let Some(vpc) = d.vpc_id.as_deref() {
+            crate::ops::destroy::clean_nfs_groups(session, vpc, Some(&d.id), Poll::RESOURCE, tx)
+                .await?;
+        }
+    }
+    refuse_read_only(session, "creating the Studio domain")?;
+    send(
+        tx,
+        StudioMsg::Domain {
+            name: project.to_string(),
+            id: None,
+            status: "creating".into(),
+            elapsed_secs: 0,
+            detail: None,
+        },
+    );
+    let spec = DomainSpec {
+        name: project.to_string(),
+        vpc_id: network.vpc_id.clone(),
+        subnet_ids: network.subnet_ids.clone(),
+        execution_role_arn: network.execution_role_arn.clone(),
+        security_group_ids: vec![network.security_group_id.clone()],
+        kms_key_id: network.kms_key_arn.clone(),
+        tags: project_tags(project),
+    };
+    let (id, adopted) = match session.create_domain(&spec).await {
+        Ok(id) => (id, false),
+        // Created by a concurrent run between our list and create: adopt it.
+        Err(e) if e.code.as_deref() == Some("ResourceInUse") => {
+            match find_domain(session, project).await? {
+                Some(d) => (d.id, true),
+                None => return Err(e),
+            }
+        }
+        Err(e) => return Err(e),
+    };
+    let domain = session.describe_domain(&id).await?.ok_or_else(|| {
+        AwsError::new(
+            ErrorKind::NotFound,
+            "sagemaker:DescribeDomain",
+            format!("the Studio domain {project} ({id}) disappeared right after it was created"),
+        )
+    })?;
+    Ok(DomainStart { domain, adopted })
+}
+
+/// A domain made before studio-tui set DefaultSpaceSettings gets them with UpdateDomain (the
+/// stack's execution role and security group; a role or groups already set are kept, since AWS
+/// cannot unset them and changing the role needs every shared space's apps stopped), then is
+/// waited for until InService again. Up to date: no call. Read-only: reported, not changed.
+pub(crate) async fn bring_space_defaults_up_to_date(
+    session: &Session,
+    d: DomainInfo,
+    network: &StudioNetwork,
+    start: Instant,
+    poll: Poll,
+    tx: &Progress,
+) -> Result<DomainInfo, AwsError> {
+    if !d.lacks_space_defaults() {
+        return Ok(d);
+    }
+    let what = "shared spaces have no default execution role or security group \
+                (DefaultSpaceSettings)";
+    if session.read_only {
+        send(
+            tx,
+            StudioMsg::Domain {
+                name: d.name.clone(),
+                id: Some(d.id.clone()),
+                status: d.status.to_string(),
+                elapsed_secs: secs(start),
+                detail: Some(format!(
+                    "{what}; not updated in read-only mode (run without --read-only)"
+                )),
+            },
+        );
+        return Ok(d);
+    }
+    let role = d
+        .default_space_role
+        .clone()
+        .unwrap_or_else(|| network.execution_role_arn.clone());
+    let groups = if d.default_space_security_groups.is_empty() {
+        vec![network.security_group_id.clone()]
+    } else {
+        d.default_space_security_groups.clone()
+    };
+    send(
+        tx,
+        StudioMsg::Domain {
+            name: d.name.clone(),
+            id: Some(d.id.clone()),
+            status: "updating".into(),
+            elapsed_secs: secs(start),
+            detail: Some(format!("{what}: setting {role} and {}", groups.join(", "))),
+        },
+    );
+    session
+        .update_domain_space_defaults(&d.id, &role, &groups)
+        .await?;
+    wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
+}
+
+pub(super) fn project_tags(project: &str) -> Vec<(String, String)> {
+    vec![
+        ("Project".to_string(), project.to_string()),
+        (MANAGED_BY.0.to_string(), MANAGED_BY.1.to_string()),
+    ]
+}

@@ -1,0 +1,361 @@
+//! Studio workflows: the domain (create or adopt, wait until InService), user profiles (create
+//! concurrently, remove in dependency order), the day-2 listing and sign-in URLs.
+//!
+//! Every function reports progress as [`StudioMsg`] on a channel and returns owned results;
+//! nothing here knows about terminals. Every mutating path first checks `session.read_only` and
+//! refuses with a clear message before any AWS call (the SDK interceptor is the backstop).
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::aws::stacks::StackInfo;
+use crate::aws::studio::DomainInfo;
+use crate::aws::{AwsError, ErrorKind, Session};
+
+mod apps;
+mod domain;
+mod users;
+
+pub use apps::{MAX_DELETE_APP_ATTEMPTS, delete_apps_and_wait, delete_spaces_and_wait};
+pub use domain::{
+    DomainStart, ensure_domain, ensure_domain_with, find_domain, start_domain,
+    wait_domain_in_service,
+};
+pub(crate) use domain::{bring_space_defaults_up_to_date, domain_failed};
+pub use users::{
+    UserOutcome, UserResult, UserSpec, UserView, create_users, create_users_with, list_users,
+    remove_users, remove_users_with, validate_user_names,
+};
+
+/// Tag every resource studio-tui creates carries, with `Project=<name>`.
+pub const MANAGED_BY: (&str, &str) = ("ManagedBy", "studio-tui");
+
+/// Progress of a Studio workflow, one message per change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StudioMsg {
+    /// The domain's state: "creating", "adopted", "Pending", "InService", "Failed", "Deleting",
+    /// "deleted".
+    Domain {
+        name: String,
+        id: Option<String>,
+        status: String,
+        elapsed_secs: u64,
+        detail: Option<String>,
+    },
+    /// One user's state: "creating", "Pending", "InService", "already exists", "failed",
+    /// "deleting apps", "deleting spaces", "deleting", "deleted", "not found".
+    User {
+        name: String,
+        status: String,
+        elapsed_secs: u64,
+        detail: Option<String>,
+    },
+    /// A step worth a line of its own ("deleting app JupyterLab/default of alice").
+    Step { text: String },
+}
+
+impl StudioMsg {
+    /// One line for the plain output.
+    pub fn line(&self) -> String {
+        let extra = |d: &Option<String>| d.as_ref().map(|d| format!(": {d}")).unwrap_or_default();
+        match self {
+            StudioMsg::Domain {
+                name,
+                id,
+                status,
+                elapsed_secs,
+                detail,
+            } => format!(
+                "domain {name}{} {status} ({elapsed_secs}s){}",
+                id.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(),
+                extra(detail)
+            ),
+            StudioMsg::User {
+                name,
+                status,
+                elapsed_secs,
+                detail,
+            } => format!("user {name} {status} ({elapsed_secs}s){}", extra(detail)),
+            StudioMsg::Step { text } => text.clone(),
+        }
+    }
+}
+
+/// Where the progress goes. Sending never fails the workflow (a closed channel is ignored).
+pub type Progress = UnboundedSender<StudioMsg>;
+
+fn send(tx: &Progress, msg: StudioMsg) {
+    let _ = tx.send(msg);
+}
+
+/// What the domain needs from the stack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StudioNetwork {
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_id: String,
+    pub execution_role_arn: String,
+    pub kms_key_arn: Option<String>,
+}
+
+impl StudioNetwork {
+    /// From the stack's outputs; a missing output is named in the message.
+    pub fn from_stack(stack: &StackInfo) -> Result<StudioNetwork, String> {
+        let need = |key: &str| {
+            stack
+                .output(key)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    format!(
+                        "the stack {} ({}) has no output {key}; the Studio domain needs it. \
+                         Is the stack complete and made from studio-tui's template?",
+                        stack.stack_name, stack.status
+                    )
+                })
+        };
+        Ok(StudioNetwork {
+            vpc_id: need("VpcId")?,
+            subnet_ids: vec![need("SageMakerStudioSubnetId")?],
+            security_group_id: need("SageMakerSecurityGroupId")?,
+            execution_role_arn: need("ExecutionRoleArn")?,
+            kms_key_arn: stack
+                .output("StudioKmsKeyArn")
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
+        })
+    }
+}
+
+/// Polling with exponential backoff, bounded by a deadline.
+#[derive(Debug, Clone, Copy)]
+pub struct Poll {
+    pub initial: Duration,
+    pub max: Duration,
+    pub timeout: Duration,
+}
+
+impl Poll {
+    /// Domains take ~5 minutes; profiles, apps and spaces less.
+    pub const DOMAIN: Poll = Poll {
+        initial: Duration::from_millis(500),
+        max: Duration::from_secs(15),
+        timeout: Duration::from_secs(45 * 60),
+    };
+    pub const RESOURCE: Poll = Poll {
+        initial: Duration::from_millis(300),
+        max: Duration::from_secs(10),
+        timeout: Duration::from_secs(30 * 60),
+    };
+
+    fn next(&self, cur: Duration) -> Duration {
+        (cur * 3 / 2).min(self.max)
+    }
+}
+
+fn secs(start: Instant) -> u64 {
+    start.elapsed().as_secs()
+}
+
+pub(crate) fn timeout_error(op: &str, what: &str, waited: Duration) -> AwsError {
+    AwsError::new(
+        ErrorKind::Other,
+        op,
+        format!(
+            "{what} did not finish within {} minutes",
+            waited.as_secs() / 60
+        ),
+    )
+    .with_fix("check it in the SageMaker console, then run the command again: it resumes")
+}
+
+/// Refuse a mutating workflow in read-only mode, before any AWS call.
+pub fn refuse_read_only(session: &Session, what: &str) -> Result<(), AwsError> {
+    if session.read_only {
+        return Err(AwsError::new(
+            ErrorKind::ReadOnly,
+            "read-only",
+            format!("{what} is disabled in read-only mode (--read-only)"),
+        )
+        .with_fix("run the same command without --read-only to make this change"));
+    }
+    Ok(())
+}
+
+/// What a presigned URL is and who can open it. VpcOnly only decides that the apps' network
+/// traffic goes through the VPC; the URL itself opens from any browser unless an IAM policy
+/// restricts `sagemaker:CreatePresignedDomainUrl` (AWS enforces that policy on every request of
+/// the session too), e.g. with `aws:SourceIp` or `aws:SourceVpce` conditions: see the README.
+pub const SIGN_IN_NOTE: &str = "Anyone who has this URL can sign in with it from any browser \
+until it expires: VpcOnly keeps the apps' network traffic in the VPC, it does not limit where the \
+URL opens. To allow sign-in only from your network, restrict sagemaker:CreatePresignedDomainUrl \
+in IAM with an aws:SourceIp or aws:SourceVpce condition (README: \"Restricting where Studio \
+opens\").";
+
+/// A presigned sign-in URL. ExpiresInSeconds must be 5..=300 (checked before the call).
+pub async fn presigned_url(
+    session: &Session,
+    domain_id: &str,
+    user: &str,
+    expires_in_seconds: Option<u32>,
+) -> Result<String, AwsError> {
+    validate_user_names([user])?;
+    if let Some(s) = expires_in_seconds
+        && !(5..=300).contains(&s)
+    {
+        return Err(AwsError::new(
+            ErrorKind::Validation,
+            "studio-tui",
+            format!("--expires {s} is out of range; a sign-in URL lasts 5 to 300 seconds"),
+        ));
+    }
+    refuse_read_only(session, "creating a sign-in URL")?;
+    session
+        .create_presigned_domain_url(domain_id, user, expires_in_seconds.map(|s| s as i32))
+        .await
+}
+
+/// Save the domain's id in the project's run state (kept for a restart and for destroy).
+pub fn record_domain(
+    store: &crate::ops::deploy::SharedStore,
+    session: &Session,
+    project: &str,
+    stack_id: &str,
+    domain_id: &str,
+) {
+    let Ok(mut s) = store.lock() else {
+        return;
+    };
+    let mut run =
+        s.run(&session.region, project)
+            .cloned()
+            .unwrap_or_else(|| crate::state::RunState {
+                stack_name: project.to_string(),
+                stack_id: Some(stack_id.to_string()),
+                ..Default::default()
+            });
+    if run.domain_id.as_deref() != Some(domain_id) {
+        run.domain_id = Some(domain_id.to_string());
+        if let Err(e) = s.save_run(&session.region, project, run) {
+            tracing::warn!("cannot record the domain id: {e}");
+        }
+    }
+}
+
+/// What [`set_up`] did: the domain (created or adopted, InService) and each user's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetUp {
+    pub domain: DomainInfo,
+    pub users: Vec<UserOutcome>,
+}
+
+impl SetUp {
+    pub fn is_ok(&self) -> bool {
+        self.users.iter().all(UserOutcome::is_ok)
+    }
+}
+
+/// The Studio half of first-time setup, shared by the wizard and `up`: the domain on the
+/// stack's network (created, or adopted when it exists), its id recorded in the run state, then
+/// the users (existing ones are reported, not duplicated). Running it again changes nothing.
+pub async fn set_up(
+    session: &Session,
+    store: Option<&crate::ops::deploy::SharedStore>,
+    stack: &StackInfo,
+    project: &str,
+    users: &[String],
+    tx: &Progress,
+) -> Result<SetUp, AwsError> {
+    if !users.is_empty() {
+        validate_user_names(users.iter().map(String::as_str))?;
+    }
+    if !stack.is_complete() {
+        return Err(AwsError::new(
+            ErrorKind::Validation,
+            "studio-tui",
+            format!(
+                "the stack {} is {}: the Studio domain needs a stack in CREATE_COMPLETE or \
+                 UPDATE_COMPLETE",
+                stack.stack_name, stack.status
+            ),
+        )
+        .with_fix("deploy the stack first (`studio-tui deploy`), then run this again"));
+    }
+    let network = StudioNetwork::from_stack(stack).map_err(|m| {
+        AwsError::new(ErrorKind::Validation, "studio-tui", m)
+            .with_fix("deploy studio-tui's template to this stack (`studio-tui deploy`)")
+    })?;
+    let domain = ensure_domain(session, project, &network, tx).await?;
+    if let Some(store) = store {
+        record_domain(store, session, project, &stack.stack_id, &domain.id);
+    }
+    let users = if users.is_empty() {
+        Vec::new()
+    } else {
+        let specs = users.iter().map(|n| UserSpec::named(n.as_str())).collect();
+        create_users(session, &domain.id, specs, tx).await?
+    };
+    Ok(SetUp { domain, users })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn stack(outputs: &[(&str, &str)]) -> StackInfo {
+        StackInfo {
+            stack_id: "id".into(),
+            stack_name: "demo".into(),
+            status: "CREATE_COMPLETE".into(),
+            status_reason: None,
+            outputs: outputs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>(),
+            parameters: BTreeMap::new(),
+            creation_time: None,
+            last_updated_time: None,
+        }
+    }
+
+    #[test]
+    fn network_from_stack_outputs() {
+        let s = stack(&[
+            ("VpcId", "vpc-1"),
+            ("SageMakerStudioSubnetId", "subnet-1"),
+            ("SageMakerSecurityGroupId", "sg-1"),
+            ("ExecutionRoleArn", "arn:aws:iam::1:role/r"),
+            ("StudioKmsKeyArn", "arn:aws:kms:x"),
+        ]);
+        let n = StudioNetwork::from_stack(&s).unwrap();
+        assert_eq!(n.subnet_ids, vec!["subnet-1".to_string()]);
+        assert_eq!(n.kms_key_arn.as_deref(), Some("arn:aws:kms:x"));
+        let missing = stack(&[("VpcId", "vpc-1")]);
+        let e = StudioNetwork::from_stack(&missing).unwrap_err();
+        assert!(e.contains("SageMakerStudioSubnetId"), "{e}");
+    }
+
+    #[test]
+    fn names_are_checked_and_duplicates_refused() {
+        assert!(validate_user_names(["alice", "bob-2"]).is_ok());
+        let e = validate_user_names(["alice", "alice"]).unwrap_err();
+        assert!(e.message.contains("given twice"), "{}", e.message);
+        let e = validate_user_names(["al_ice"]).unwrap_err();
+        assert!(e.message.contains("al-ice"), "{}", e.message);
+        assert!(validate_user_names(Vec::<&str>::new()).is_err());
+    }
+
+    #[test]
+    fn backoff_grows_to_the_cap() {
+        let p = Poll::RESOURCE;
+        let mut d = p.initial;
+        for _ in 0..30 {
+            d = p.next(d);
+        }
+        assert_eq!(d, p.max);
+    }
+}
