@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 
 use crate::aws::AwsError;
-use crate::core::progress::{Durations, StackEvent, Tracker, render_timeline};
+use crate::core::progress::{Durations, StackEvent, Tracker, render_timeline_within};
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
@@ -203,10 +203,10 @@ impl DeployState {
 
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize, now_ms: i64) {
         let (done, total) = self.tracker.counts();
-        let in_progress: Vec<_> = self.tracker.in_progress().collect();
+        let in_progress = self.tracker.in_progress_count();
         let narrow = area.height < 30;
         let running_h = if self.running() {
-            (in_progress.len().min(if narrow { 3 } else { 6 }) as u16).max(1) + 2
+            (in_progress.min(if narrow { 3 } else { 6 }) as u16).max(1) + 2
         } else {
             0
         };
@@ -298,11 +298,11 @@ impl DeployState {
         );
 
         if running_h > 0 {
-            let rows: Vec<Line> = if in_progress.is_empty() {
+            let rows: Vec<Line> = if in_progress == 0 {
                 vec![Line::styled("waiting for the first resource…", theme.dim())]
             } else {
-                in_progress
-                    .iter()
+                self.tracker
+                    .in_progress()
                     .take(running_h as usize - 2)
                     .map(|r| {
                         let secs = r.started_ms.map_or(0.0, |s| (now_ms - s) as f64 / 1000.0);
@@ -318,11 +318,11 @@ impl DeployState {
                     })
                     .collect()
             };
-            let more = in_progress.len().saturating_sub(running_h as usize - 2);
+            let more = in_progress.saturating_sub(running_h as usize - 2);
             let title = if more > 0 {
-                format!(" In progress ({}, {more} more) ", in_progress.len())
+                format!(" In progress ({in_progress}, {more} more) ")
             } else {
-                format!(" In progress ({}) ", in_progress.len())
+                format!(" In progress ({in_progress}) ")
             };
             f.render_widget(
                 Paragraph::new(rows)
@@ -463,7 +463,10 @@ impl DeployState {
     }
 
     fn render_timeline(&self, f: &mut Frame, area: Rect, theme: &Theme, now_ms: i64) {
-        let rows = self.tracker.timeline();
+        // Only the rows that fit are built, on the whole operation's time axis.
+        let rows = self
+            .tracker
+            .timeline_head(area.height.saturating_sub(2) as usize);
         let name_w = rows
             .iter()
             .map(|r| r.logical_id.len())
@@ -471,7 +474,13 @@ impl DeployState {
             .unwrap_or(0)
             .min(32);
         let width = (area.width as usize).saturating_sub(name_w + 14).max(10);
-        let lines: Vec<Line> = render_timeline(&rows, width, now_ms)
+        let bars = self
+            .tracker
+            .timeline_span(now_ms)
+            .map_or_else(Vec::new, |span| {
+                render_timeline_within(&rows, width, span, now_ms)
+            });
+        let lines: Vec<Line> = bars
             .into_iter()
             .zip(&rows)
             .map(|(text, r)| {
@@ -487,7 +496,10 @@ impl DeployState {
             .collect();
         f.render_widget(
             Paragraph::new(lines).block(Block::bordered().title(Line::styled(
-                format!(" Timeline ({} resources) · t: back to events ", rows.len()),
+                format!(
+                    " Timeline ({} resources) · t: back to events ",
+                    self.tracker.timeline_len()
+                ),
                 theme.title(),
             ))),
             area,
