@@ -1221,3 +1221,51 @@ async fn event_log_columns_stay_aligned_and_cut_with_an_ellipsis() {
         );
     }
 }
+
+/// The timeline of a 10,000-resource operation builds only the rows that fit, yet on the whole
+/// operation's time axis: the title counts every resource, the first resources are listed, and
+/// the first one's second (of 10,000 s) is a single cell of the bar, not a window-wide one.
+#[test]
+fn timeline_of_a_large_operation_shows_the_first_rows_on_the_whole_axis() {
+    use studio_tui::ui::screens::deploy::DeployState;
+    let ty = "AWS::EC2::Route";
+    let events: Vec<StackEvent> = (0..10_000)
+        .flat_map(|i| {
+            let at = i as i64;
+            [
+                ev(
+                    2 * i,
+                    &format!("Route{i:05}"),
+                    ty,
+                    "CREATE_IN_PROGRESS",
+                    None,
+                    at,
+                ),
+                ev(
+                    2 * i + 1,
+                    &format!("Route{i:05}"),
+                    ty,
+                    "CREATE_COMPLETE",
+                    None,
+                    at + 1,
+                ),
+            ]
+        })
+        .collect();
+    let mut state = DeployState::new("Executing the change set");
+    state.add_events(&events);
+    state.show_timeline = true;
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 20)).unwrap();
+    t.draw(|f| state.render(f, f.area(), &Theme { color: false }, 0, T0 + 10_001_000))
+        .unwrap();
+    let screen = t.backend().to_string();
+    assert!(screen.contains("Timeline (10000 resources)"), "{screen}");
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("Route")).collect();
+    assert!(rows.len() > 5, "{screen}");
+    for (i, row) in rows.iter().enumerate() {
+        assert!(row.contains(&format!("Route{i:05} ")), "{screen}");
+        let bar = row.split('│').nth(2).unwrap();
+        assert_eq!(bar.matches('█').count(), 1, "{row}");
+    }
+    assert!(rows[0].contains("│█ "), "{screen}");
+}

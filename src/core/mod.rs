@@ -10,4 +10,5 @@ pub mod params;
 pub mod progress;
 pub mod retention;
 pub mod status;
+pub mod timeline;
 pub mod topology;

@@ -121,6 +121,19 @@ pub struct Tracker {
     finished: usize,
     /// Logical ids in progress.
     running: BTreeSet<String>,
+    /// Stack resources in progress, by type: their start times (a multiset), for the ETA's
+    /// longest running one without visiting every running resource.
+    running_starts: BTreeMap<String, BTreeMap<Option<i64>, usize>>,
+    /// What each running stack resource added to `running_starts`: (type, start).
+    running_keys: HashMap<String, (String, Option<i64>)>,
+    /// Resources that started, by (start, logical id): the timeline's rows in order.
+    started: BTreeSet<(i64, String)>,
+    /// End times of the started resources that ended (a multiset), and how many have not: the
+    /// timeline's span without visiting its rows.
+    ended: BTreeMap<i64, usize>,
+    open: usize,
+    /// What each resource added to the three above: (start, end).
+    indexed: HashMap<String, (i64, Option<i64>)>,
     /// Stack resources not started yet, by type (for the ETA's longest pending one).
     pending_types: BTreeMap<String, usize>,
     /// Stack resources finished with Done, by type: (count, seconds they took), for the
@@ -159,6 +172,12 @@ impl Tracker {
             expected: 0,
             finished: 0,
             running: BTreeSet::new(),
+            running_starts: BTreeMap::new(),
+            running_keys: HashMap::new(),
+            started: BTreeSet::new(),
+            ended: BTreeMap::new(),
+            open: 0,
+            indexed: HashMap::new(),
             pending_types: BTreeMap::new(),
             done_types: BTreeMap::new(),
             done_secs: HashMap::new(),
@@ -187,6 +206,7 @@ impl Tracker {
         };
         let old = r.state;
         let ty = r.resource_type.clone();
+        let start = r.started_ms;
         let took = match (r.started_ms, r.finished_ms) {
             (Some(s), Some(f)) => (f - s) as f64 / 1000.0,
             _ => 0.0,
@@ -205,6 +225,14 @@ impl Tracker {
         match old {
             ResourceState::InProgress => {
                 self.running.remove(id);
+                if let Some((ty, start)) = self.running_keys.remove(id)
+                    && let Some(starts) = self.running_starts.get_mut(&ty)
+                {
+                    dec(starts, &start);
+                    if starts.is_empty() {
+                        self.running_starts.remove(&ty);
+                    }
+                }
             }
             ResourceState::Pending if !step => dec(&mut self.pending_types, &ty),
             ResourceState::Done if !step => {
@@ -224,6 +252,16 @@ impl Tracker {
         match state {
             ResourceState::InProgress => {
                 self.running.insert(id.to_string());
+                if !step {
+                    *self
+                        .running_starts
+                        .entry(ty.clone())
+                        .or_default()
+                        .entry(start)
+                        .or_default() += 1;
+                    self.running_keys
+                        .insert(id.to_string(), (ty.clone(), start));
+                }
             }
             ResourceState::Pending if !step => *self.pending_types.entry(ty).or_default() += 1,
             ResourceState::Done if !step => {
@@ -233,6 +271,34 @@ impl Tracker {
                 self.done_secs.insert(id.to_string(), took);
             }
             _ => {}
+        }
+    }
+
+    /// Bring the timeline's index up to date with the resource's start and end times.
+    fn reindex(&mut self, id: &str) {
+        let now = self
+            .resources
+            .get(id)
+            .and_then(|r| Some((r.started_ms?, r.finished_ms)));
+        let before = self.indexed.get(id).copied();
+        if before == now {
+            return;
+        }
+        if let Some((start, end)) = before {
+            self.started.remove(&(start, id.to_string()));
+            match end {
+                Some(end) => dec(&mut self.ended, &end),
+                None => self.open -= 1,
+            }
+            self.indexed.remove(id);
+        }
+        if let Some((start, end)) = now {
+            self.started.insert((start, id.to_string()));
+            match end {
+                Some(end) => *self.ended.entry(end).or_default() += 1,
+                None => self.open += 1,
+            }
+            self.indexed.insert(id.to_string(), (start, end));
         }
     }
 
@@ -323,6 +389,7 @@ impl Tracker {
         if r.state != state {
             self.set_state(id, state);
         }
+        self.reindex(id);
     }
 
     /// The chain's steps are all in a final state (or there is no chain).
@@ -450,6 +517,7 @@ impl Tracker {
         if self.resources.get(&id).map(|r| r.state) != Some(state) {
             self.set_state(&id, state);
         }
+        self.reindex(&id);
         self.expected = self.expected.max(self.resources.len());
     }
 
@@ -461,6 +529,11 @@ impl Tracker {
     /// What runs now (stack resources and chain steps), by logical id.
     pub fn in_progress(&self) -> impl Iterator<Item = &ResourceProgress> {
         self.running.iter().filter_map(|id| self.resources.get(id))
+    }
+
+    /// How many run now: the length of [`Tracker::in_progress`], without visiting it.
+    pub fn in_progress_count(&self) -> usize {
+        self.running.len()
     }
 
     /// The stack reached a final state (its own event says so).
@@ -520,10 +593,7 @@ impl Tracker {
             let elapsed = r.started_ms.map_or(0.0, |s| (now_ms - s) as f64 / 1000.0);
             (durations.typical(&r.resource_type) * ratio - elapsed).max(1.0)
         };
-        let mut longest_running: f64 = 0.0;
-        for r in self.in_progress().filter(|r| !self.is_step(&r.logical_id)) {
-            longest_running = longest_running.max(left_of(r));
-        }
+        let longest_running = self.longest_running(durations, ratio, now_ms);
         // Pending resources mostly wait on the running ones, then run in parallel.
         let longest_pending = self
             .pending_types
@@ -573,12 +643,42 @@ impl Tracker {
         Some(stack_left.max(chain_left))
     }
 
+    /// Seconds left of the stack resource running longest (at least 1 s each; 0 when none
+    /// runs): its type's typical duration at the observed speed `ratio`, less what elapsed. Of
+    /// each type the one started last has the most left (one without a start time has nothing
+    /// elapsed), so this visits the types, not the resources; the chain's steps are apart.
+    fn longest_running(&self, durations: &Durations, ratio: f64, now_ms: i64) -> f64 {
+        let mut longest: f64 = 0.0;
+        for (ty, starts) in &self.running_starts {
+            let ends = [starts.first_key_value(), starts.last_key_value()];
+            for start in ends.into_iter().flatten().map(|(s, _)| *s) {
+                let elapsed = start.map_or(0.0, |s| (now_ms - s) as f64 / 1000.0);
+                longest = longest.max((durations.typical(ty) * ratio - elapsed).max(1.0));
+            }
+        }
+        longest
+    }
+
     /// (logical id, type, start, end, failed) per resource that started, by start time: the
     /// Gantt chart's rows.
     pub fn timeline(&self) -> Vec<TimelineRow> {
-        let mut rows: Vec<TimelineRow> = self
-            .resources
-            .values()
+        self.timeline_head(usize::MAX)
+    }
+
+    /// The first `n` rows of [`Tracker::timeline`] (what a screen of `n` lines shows), built
+    /// without the others.
+    pub fn timeline_head(&self, n: usize) -> Vec<TimelineRow> {
+        self.timeline_window(0, n)
+    }
+
+    /// `n` rows of [`Tracker::timeline`] from row `skip` (a scrolled screen), built without
+    /// the others.
+    pub fn timeline_window(&self, skip: usize, n: usize) -> Vec<TimelineRow> {
+        self.started
+            .iter()
+            .skip(skip)
+            .take(n)
+            .filter_map(|(_, id)| self.resources.get(id))
             .filter_map(|r| {
                 Some(TimelineRow {
                     logical_id: r.logical_id.clone(),
@@ -588,23 +688,34 @@ impl Tracker {
                     failed: r.state == ResourceState::Failed,
                 })
             })
-            .collect();
-        rows.sort_by_key(|r| (r.start_ms, r.logical_id.clone()));
-        rows
+            .collect()
+    }
+
+    /// How many rows [`Tracker::timeline`] has.
+    pub fn timeline_len(&self) -> usize {
+        self.started.len()
+    }
+
+    /// The span of the whole timeline at `now_ms` (first start, last end; a row still running
+    /// ends now): what [`render_timeline`] computes from all the rows. None without rows.
+    pub fn timeline_span(&self, now_ms: i64) -> Option<(i64, i64)> {
+        let (start, _) = self.started.first()?;
+        let last_end = self.ended.last_key_value().map(|(e, _)| *e);
+        let end = match (last_end, self.open > 0) {
+            (Some(e), true) => e.max(now_ms),
+            (Some(e), false) => e,
+            (None, true) => now_ms,
+            (None, false) => *start,
+        };
+        Some((*start, end.max(start + 1)))
     }
 }
 
-/// A row of the timeline (Gantt chart).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TimelineRow {
-    pub logical_id: String,
-    pub resource_type: String,
-    pub start_ms: i64,
-    pub end_ms: Option<i64>,
-    pub failed: bool,
-}
-
-fn dec(map: &mut BTreeMap<String, usize>, key: &str) {
+fn dec<K, Q>(map: &mut BTreeMap<K, usize>, key: &Q)
+where
+    K: Ord + std::borrow::Borrow<Q>,
+    Q: Ord + ?Sized,
+{
     if let Some(n) = map.get_mut(key) {
         *n = n.saturating_sub(1);
         if *n == 0 {
@@ -622,50 +733,14 @@ fn is_consequence(reason: &str) -> bool {
         || r.contains("rollback requested")
 }
 
-/// Render the timeline as text bars, `width` columns for the bars (for `events --chart`).
-pub fn render_timeline(rows: &[TimelineRow], width: usize, now_ms: i64) -> Vec<String> {
-    let Some(start) = rows.iter().map(|r| r.start_ms).min() else {
-        return Vec::new();
-    };
-    let end = rows
-        .iter()
-        .map(|r| r.end_ms.unwrap_or(now_ms))
-        .max()
-        .unwrap_or(start)
-        .max(start + 1);
-    let span = (end - start) as f64;
-    let name_w = rows
-        .iter()
-        .map(|r| r.logical_id.len())
-        .max()
-        .unwrap_or(0)
-        .min(32);
-    rows.iter()
-        .map(|r| {
-            let from = (((r.start_ms - start) as f64 / span) * width as f64).floor() as usize;
-            let to_ms = r.end_ms.unwrap_or(now_ms);
-            let to = ((((to_ms - start) as f64) / span) * width as f64).ceil() as usize;
-            let to = to.clamp(from + 1, width.max(from + 1));
-            let fill = if r.failed {
-                '✗'
-            } else if r.end_ms.is_none() {
-                '░'
-            } else {
-                '█'
-            };
-            let bar: String = (0..width)
-                .map(|i| if i >= from && i < to { fill } else { ' ' })
-                .collect();
-            let secs = (to_ms - r.start_ms) as f64 / 1000.0;
-            let name: String = r.logical_id.chars().take(name_w).collect();
-            format!("{name:<name_w$} │{bar}│ {secs:>6.0}s")
-        })
-        .collect()
-}
+pub use super::timeline::{
+    TimelineRow, render_timeline, render_timeline_rows, render_timeline_within,
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn ev(id: &str, logical: &str, ty: &str, status: &str, t: i64, tok: &str) -> StackEvent {
         StackEvent {
@@ -836,6 +911,112 @@ mod tests {
         let eta = t.eta_secs(&d, 12_000).unwrap();
         assert!((eta - (312.0 + 106.0)).abs() < 1.0, "{eta}");
         assert_eq!(t.counts(), (1, 3));
+    }
+
+    /// A random operation: events of a few resources in any order of statuses (with rollbacks,
+    /// updates and repeated starts), and steps of a chain moving between states.
+    fn random_operation() -> impl Strategy<Value = Vec<(u8, u8, u8, i64)>> {
+        proptest::collection::vec((0u8..12, 0u8..3, 0u8..9, 0i64..50_000), 0..120)
+    }
+
+    fn play(ops: &[(u8, u8, u8, i64)]) -> Tracker {
+        const TYPES: [&str; 3] = [
+            "AWS::EC2::VPC",
+            "AWS::NetworkFirewall::Firewall",
+            "AWS::EC2::Route",
+        ];
+        const STATUSES: [&str; 9] = [
+            "CREATE_IN_PROGRESS",
+            "CREATE_COMPLETE",
+            "CREATE_FAILED",
+            "UPDATE_IN_PROGRESS",
+            "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+            "UPDATE_COMPLETE",
+            "DELETE_IN_PROGRESS",
+            "DELETE_COMPLETE",
+            "DELETE_SKIPPED",
+        ];
+        let mut t = Tracker::new(Some("tok".into()), 0);
+        let step = |i: u8| (format!("Step{i}"), "AWS::SageMaker::Domain".to_string());
+        t.expect_chain(&["R0"], vec![vec![step(10)], vec![step(11)]]);
+        for (n, (res, ty, status, at)) in ops.iter().enumerate() {
+            if *res >= 10 {
+                let state = [
+                    ResourceState::Pending,
+                    ResourceState::InProgress,
+                    ResourceState::Done,
+                    ResourceState::Failed,
+                ][*status as usize % 4];
+                t.note_step(&format!("Step{res}"), state, "X", None, *at);
+            } else {
+                let e = ev(
+                    &format!("e{n}"),
+                    &format!("R{res}"),
+                    TYPES[*ty as usize],
+                    STATUSES[*status as usize],
+                    *at,
+                    "tok",
+                );
+                t.ingest_page(&[e]);
+            }
+        }
+        t
+    }
+
+    proptest! {
+        /// What a frame reads from the incremental indexes is what visiting every resource
+        /// gives: the rows of the timeline and their span, the ETA's longest running one.
+        #[test]
+        fn windowed_reads_match_a_full_visit(ops in random_operation(), now in 0i64..80_000, n in 0usize..15) {
+            let t = play(&ops);
+            let mut rows: Vec<TimelineRow> = t
+                .resources()
+                .filter_map(|r| {
+                    Some(TimelineRow {
+                        logical_id: r.logical_id.clone(),
+                        resource_type: r.resource_type.clone(),
+                        start_ms: r.started_ms?,
+                        end_ms: r.finished_ms,
+                        failed: r.state == ResourceState::Failed,
+                    })
+                })
+                .collect();
+            rows.sort_by_key(|r| (r.start_ms, r.logical_id.clone()));
+            prop_assert_eq!(&t.timeline(), &rows);
+            prop_assert_eq!(t.timeline_len(), rows.len());
+            prop_assert_eq!(&t.timeline_head(n)[..], &rows[..n.min(rows.len())]);
+            let span = rows.iter().map(|r| r.start_ms).min().map(|start| {
+                let end = rows.iter().map(|r| r.end_ms.unwrap_or(now)).max().unwrap_or(start);
+                (start, end.max(start + 1))
+            });
+            prop_assert_eq!(t.timeline_span(now), span);
+            if let Some(span) = span {
+                let head = t.timeline_head(n);
+                let all = render_timeline(&rows, 30, now);
+                let window = render_timeline_within(&head, 30, span, now);
+                prop_assert_eq!(window.len(), head.len());
+                // The same bars and durations as the whole chart's first lines (the name column
+                // is as wide as the window's longest name).
+                for (line, full) in window.iter().zip(&all) {
+                    let tail = |l: &str| l.split('│').skip(1).map(str::to_string).collect::<Vec<_>>();
+                    prop_assert_eq!(tail(line), tail(full));
+                }
+            }
+
+            let d = Durations::embedded();
+            prop_assert_eq!(t.in_progress_count(), t.in_progress().count());
+            for ratio in [0.5, 1.0, 3.0] {
+                let visit = t
+                    .in_progress()
+                    .filter(|r| !t.is_step(&r.logical_id))
+                    .map(|r| {
+                        let elapsed = r.started_ms.map_or(0.0, |s| (now - s) as f64 / 1000.0);
+                        (d.typical(&r.resource_type) * ratio - elapsed).max(1.0)
+                    })
+                    .fold(0.0, f64::max);
+                prop_assert_eq!(t.longest_running(&d, ratio, now), visit);
+            }
+        }
     }
 
     #[test]

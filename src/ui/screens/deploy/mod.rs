@@ -9,13 +9,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 
 use crate::aws::AwsError;
-use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker, render_timeline};
+use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker, render_timeline_rows};
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
-use crate::ops::studio::{StudioMsg, UserOutcome, UserResult};
-use crate::ops::up::{Overlapped, StudioEnd};
+use crate::ops::studio::StudioMsg;
+use crate::ops::up::Overlapped;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
+
+mod recap;
+pub use recap::StudioRecap;
 
 pub const KEYS: &[KeyHint] = &[
     KeyHint::new("↑↓ PgUp PgDn", "scroll"),
@@ -69,47 +71,6 @@ pub struct DeployState {
     pub studio_note: Option<String>,
     /// How the Studio half ended.
     pub studio_end: Option<StudioRecap>,
-}
-
-/// How the Studio half of a first create ended, as the deploy screen tells it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StudioRecap {
-    /// The domain is InService; each user's outcome.
-    Ready {
-        domain_id: String,
-        users: Vec<UserOutcome>,
-    },
-    /// The domain failed or could not be created; the stack is kept.
-    Failed { error: AwsError },
-    /// The stack failed and the domain started next to it was removed (`error`: what could
-    /// not be); `stack_deleted`: the failed stack was then deleted, with this final status.
-    Removed {
-        domain_id: String,
-        error: Option<AwsError>,
-        stack_deleted: Option<String>,
-    },
-    /// The stack failed before the domain was started.
-    NotStarted,
-}
-
-impl StudioRecap {
-    pub fn of(ov: &Overlapped) -> StudioRecap {
-        match &ov.studio {
-            StudioEnd::Ready(setup) => StudioRecap::Ready {
-                domain_id: setup.domain.id.clone(),
-                users: setup.users.clone(),
-            },
-            StudioEnd::Failed { error, .. } => StudioRecap::Failed {
-                error: error.clone(),
-            },
-            StudioEnd::Removed { domain_id, error } => StudioRecap::Removed {
-                domain_id: domain_id.clone(),
-                error: error.clone(),
-                stack_deleted: ov.deleted.as_ref().map(|d| d.status.to_string()),
-            },
-            StudioEnd::NotStarted => StudioRecap::NotStarted,
-        }
-    }
 }
 
 impl DeployState {
@@ -308,11 +269,7 @@ impl DeployState {
         if self.show_timeline {
             // The timeline scrolls by rows from its top (the Studio domain and users come after
             // their inputs, below the first screenful of a full deploy).
-            let rows = self
-                .tracker
-                .resources()
-                .filter(|r| r.started_ms.is_some())
-                .count();
+            let rows = self.tracker.timeline_len();
             let page = self.timeline_h.get().max(1);
             let max_top = rows.saturating_sub(page);
             let top = &mut self.timeline_top;
@@ -355,10 +312,10 @@ impl DeployState {
 
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize, now_ms: i64) {
         let (done, total) = self.tracker.counts();
-        let in_progress: Vec<_> = self.tracker.in_progress().collect();
+        let in_progress = self.tracker.in_progress_count();
         let narrow = area.height < 30;
         let running_h = if self.running() {
-            (in_progress.len().min(if narrow { 3 } else { 6 }) as u16).max(1) + 2
+            (in_progress.min(if narrow { 3 } else { 6 }) as u16).max(1) + 2
         } else {
             0
         };
@@ -471,11 +428,11 @@ impl DeployState {
         );
 
         if running_h > 0 {
-            let rows: Vec<Line> = if in_progress.is_empty() {
+            let rows: Vec<Line> = if in_progress == 0 {
                 vec![Line::styled("waiting for the first resource…", theme.dim())]
             } else {
-                in_progress
-                    .iter()
+                self.tracker
+                    .in_progress()
                     .take(running_h as usize - 2)
                     .map(|r| {
                         let secs = r.started_ms.map_or(0.0, |s| (now_ms - s) as f64 / 1000.0);
@@ -491,11 +448,11 @@ impl DeployState {
                     })
                     .collect()
             };
-            let more = in_progress.len().saturating_sub(running_h as usize - 2);
+            let more = in_progress.saturating_sub(running_h as usize - 2);
             let title = if more > 0 {
-                format!(" In progress ({}, {more} more) ", in_progress.len())
+                format!(" In progress ({in_progress}, {more} more) ")
             } else {
-                format!(" In progress ({}) ", in_progress.len())
+                format!(" In progress ({in_progress}) ")
             };
             f.render_widget(
                 Paragraph::new(rows)
@@ -544,183 +501,6 @@ impl DeployState {
         }
     }
 
-    fn recap_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
-        let mut lines = Vec::new();
-        if let Some(e) = &self.error {
-            lines.extend(ErrorView::new(e).lines(theme));
-            return lines;
-        }
-        let Some(o) = &self.outcome else {
-            return lines;
-        };
-        if o.ok {
-            // What was built alongside first: at 80x24 the outputs may not all fit.
-            lines.extend(self.studio_lines(theme));
-            let w = o.outputs.keys().map(String::len).max().unwrap_or(0);
-            for (k, v) in &o.outputs {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{k:<w$}  "), theme.key()),
-                    Span::raw(v.clone()),
-                ]));
-            }
-            if lines.is_empty() && self.operation != "delete" {
-                lines.push(Line::styled("(the stack has no outputs)", theme.dim()));
-            }
-            if self.operation == "delete" {
-                lines.push(Line::raw(
-                    "The stack is deleted. r: deploy again with the same parameters.",
-                ));
-            }
-            return lines;
-        }
-        for (i, e) in o.failures.iter().enumerate() {
-            let tag = if i == 0 && o.root_cause.is_some() {
-                "ROOT CAUSE "
-            } else {
-                ""
-            };
-            // The root cause first, then what happened to the Studio domain (removed, the
-            // stack deleted), then the failures that followed.
-            if i == 1 {
-                lines.extend(self.studio_lines(theme));
-            }
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{tag}{} ", e.logical_id),
-                    if tag.is_empty() {
-                        theme.text()
-                    } else {
-                        theme.error()
-                    },
-                ),
-                Span::styled(format!("{} ", e.status), theme.warn()),
-                Span::raw(e.reason.clone().unwrap_or_default()),
-            ]));
-        }
-        if lines.is_empty() {
-            lines.push(Line::raw(format!("The stack ended in {}.", o.status)));
-        }
-        let removed = matches!(
-            &self.studio_end,
-            Some(StudioRecap::Removed {
-                stack_deleted: Some(_),
-                ..
-            })
-        );
-        if !removed && let Some(r) = crate::ops::deploy::Recovery::for_status(&o.status) {
-            lines.push(Line::styled(
-                r.explain(stack_name_of(&o.stack_id), &o.status),
-                theme.dim(),
-            ));
-        }
-        if o.failures.len() < 2 {
-            lines.extend(self.studio_lines(theme));
-        }
-        lines
-    }
-
-    /// The Studio half's end in a few words for the status line (true: good news).
-    fn studio_status(&self) -> Option<(String, bool)> {
-        Some(match self.studio_end.as_ref()? {
-            StudioRecap::Ready { users, .. } => {
-                let ok = users.iter().filter(|u| u.is_ok()).count();
-                (
-                    format!("· Studio ✔ InService, {ok}/{} users", users.len()),
-                    ok == users.len(),
-                )
-            }
-            StudioRecap::Failed { .. } => ("· Studio ✘ the domain failed".into(), false),
-            StudioRecap::Removed { error: None, .. } => {
-                ("· the Studio domain was removed".into(), false)
-            }
-            StudioRecap::Removed { .. } => (
-                "· ✘ removing the Studio domain did not finish".into(),
-                false,
-            ),
-            StudioRecap::NotStarted => return None,
-        })
-    }
-
-    /// The Studio half's part of the recap: running, ready, failed, or removed after the
-    /// stack failed.
-    fn studio_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
-        let mut lines = Vec::new();
-        if self.studio_pending {
-            let domain = self
-                .tracker
-                .resource(crate::ops::up::DOMAIN_STEP)
-                .map_or("waiting", |r| r.status.as_str())
-                .to_string();
-            lines.push(Line::from(vec![
-                Span::styled("Studio domain  ", theme.key()),
-                Span::raw(format!("{domain} (users follow once it is InService)")),
-            ]));
-            return lines;
-        }
-        match &self.studio_end {
-            None | Some(StudioRecap::NotStarted) => {}
-            Some(StudioRecap::Ready { domain_id, users }) => {
-                lines.push(Line::from(vec![
-                    Span::styled("Studio domain  ", theme.key()),
-                    Span::styled(format!("✔ {domain_id} InService"), theme.ok()),
-                ]));
-                for u in users {
-                    let (word, style) = match &u.result {
-                        UserResult::Created => ("✔ created".to_string(), theme.ok()),
-                        UserResult::AlreadyExists => ("✔ already exists".into(), theme.ok()),
-                        UserResult::Removed => ("removed".into(), theme.dim()),
-                        UserResult::NotFound => ("not found".into(), theme.dim()),
-                        UserResult::Failed(e) => (format!("✘ {}", e.message), theme.error()),
-                    };
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("User {}  ", u.name), theme.key()),
-                        Span::styled(word, style),
-                    ]));
-                }
-                lines.push(Line::styled(
-                    "Built alongside the stack. n: the Studio step (sign-in, users).",
-                    theme.dim(),
-                ));
-            }
-            Some(StudioRecap::Failed { error }) => {
-                lines.extend(ErrorView::new(error).lines(theme));
-                lines.push(Line::styled(
-                    "The stack is kept. n: the Studio step, where r creates only the domain again.",
-                    theme.dim(),
-                ));
-            }
-            Some(StudioRecap::Removed {
-                domain_id,
-                error,
-                stack_deleted,
-            }) => {
-                lines.push(Line::raw(match error {
-                    None => format!(
-                        "The Studio domain {domain_id} started next to the stack was removed, \
-                         with the security groups SageMaker left in the VPC."
-                    ),
-                    Some(_) => format!(
-                        "Removing the Studio domain {domain_id} started next to the stack did \
-                         not finish:"
-                    ),
-                }));
-                if let Some(e) = error {
-                    lines.extend(ErrorView::new(e).lines(theme));
-                }
-                if let Some(status) = stack_deleted {
-                    lines.push(Line::styled(
-                        format!(
-                            "The rollback had stopped at what the domain left; the failed stack \
-                             was then deleted ({status}). r: deploy again with the same parameters."
-                        ),
-                        theme.dim(),
-                    ));
-                }
-            }
-        }
-        lines
-    }
-
     fn render_log(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let block = Block::bordered().title(Line::styled(
             format!(
@@ -758,24 +538,32 @@ impl DeployState {
     }
 
     fn render_timeline(&self, f: &mut Frame, area: Rect, theme: &Theme, now_ms: i64) {
-        let rows = self.tracker.timeline();
         let h = area.height.saturating_sub(2) as usize;
         self.timeline_h.set(h);
-        let top = self.timeline_top.min(rows.len().saturating_sub(h));
-        let shown = rows.len().saturating_sub(top).min(h);
-        // One scale for every row (scrolling does not rescale the bars).
-        let name_w = rows
-            .iter()
-            .map(|r| r.logical_id.len())
-            .max()
-            .unwrap_or(0)
-            .min(32);
+        let total = self.tracker.timeline_len();
+        let top = self.timeline_top.min(total.saturating_sub(h));
+        // Only the rows that fit are built, on the whole operation's time axis (scrolling
+        // does not rescale the bars; nor the name column, fixed while rows are hidden).
+        let rows = self.tracker.timeline_window(top, h);
+        let name_w = if total > rows.len() {
+            32
+        } else {
+            rows.iter()
+                .map(|r| r.logical_id.len())
+                .max()
+                .unwrap_or(0)
+                .min(32)
+        };
         let width = (area.width as usize).saturating_sub(name_w + 14).max(10);
-        let lines: Vec<Line> = render_timeline(&rows, width, now_ms)
+        let bars = self
+            .tracker
+            .timeline_span(now_ms)
+            .map_or_else(Vec::new, |span| {
+                render_timeline_rows(&rows, name_w, width, span, now_ms)
+            });
+        let lines: Vec<Line> = bars
             .into_iter()
             .zip(&rows)
-            .skip(top)
-            .take(h)
             .map(|(text, r)| {
                 let style = if r.failed {
                     theme.error()
@@ -787,15 +575,14 @@ impl DeployState {
                 Line::styled(text, style)
             })
             .collect();
-        let title = if rows.len() > shown {
+        let title = if total > rows.len() {
             format!(
-                " Timeline ({} resources, {}-{} shown · ↑↓ scroll) · t: back to events ",
-                rows.len(),
+                " Timeline ({total} resources, {}-{} shown · ↑↓ scroll) · t: back to events ",
                 top + 1,
-                top + shown
+                top + rows.len()
             )
         } else {
-            format!(" Timeline ({} resources) · t: back to events ", rows.len())
+            format!(" Timeline ({total} resources) · t: back to events ")
         };
         f.render_widget(
             Paragraph::new(lines)
