@@ -1259,7 +1259,10 @@ fn timeline_of_a_large_operation_shows_the_first_rows_on_the_whole_axis() {
     t.draw(|f| state.render(f, f.area(), &Theme { color: false }, 0, T0 + 10_001_000))
         .unwrap();
     let screen = t.backend().to_string();
-    assert!(screen.contains("Timeline (10000 resources)"), "{screen}");
+    assert!(
+        screen.contains("Timeline (10000 resources, 1-13 shown · ↑↓ scroll)"),
+        "{screen}"
+    );
     let rows: Vec<&str> = screen.lines().filter(|l| l.contains("Route")).collect();
     assert!(rows.len() > 5, "{screen}");
     for (i, row) in rows.iter().enumerate() {
