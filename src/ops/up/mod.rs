@@ -41,164 +41,11 @@ pub const DOMAIN_INPUTS: &[(&str, &str)] = &[
     ("StudioKmsKey", "AWS::KMS::Key"),
 ];
 
-/// The domain's step in the progress (one id next to the stack's logical ids).
-pub const DOMAIN_STEP: &str = "Studio domain";
-pub const DOMAIN_TYPE: &str = "AWS::SageMaker::Domain";
-pub const USER_TYPE: &str = "AWS::SageMaker::UserProfile";
-
-/// A user's step in the progress.
-pub fn user_step(name: &str) -> String {
-    format!("User {name}")
-}
-
-/// The steps after the stack's inputs: the domain, then the users (in parallel).
-pub fn chain_stages(users: &[String]) -> Vec<Vec<(String, String)>> {
-    let mut stages = vec![vec![(DOMAIN_STEP.to_string(), DOMAIN_TYPE.to_string())]];
-    if !users.is_empty() {
-        stages.push(
-            users
-                .iter()
-                .map(|u| (user_step(u), USER_TYPE.to_string()))
-                .collect(),
-        );
-    }
-    stages
-}
-
-/// Register the domain and users as part of the operation a tracker follows.
-pub fn expect_studio(tracker: &mut Tracker, users: &[String]) {
-    let inputs: Vec<&str> = DOMAIN_INPUTS.iter().map(|(id, _)| *id).collect();
-    tracker.expect_chain(&inputs, chain_stages(users));
-}
-
-/// What a Studio message means for its step: (step id, state, status word, reason).
-pub fn step_of(msg: &StudioMsg) -> Option<(String, ResourceState, String, Option<String>)> {
-    match msg {
-        StudioMsg::Domain { status, detail, .. } => {
-            let state = match status.as_str() {
-                "InService" | "adopted" => ResourceState::Done,
-                "Failed" | "Update_Failed" | "Delete_Failed" => ResourceState::Failed,
-                "deleted" => ResourceState::Removed,
-                _ => ResourceState::InProgress,
-            };
-            Some((
-                DOMAIN_STEP.to_string(),
-                state,
-                status.clone(),
-                detail.clone(),
-            ))
-        }
-        StudioMsg::User {
-            name,
-            status,
-            detail,
-            ..
-        } => {
-            let state = match status.as_str() {
-                "InService" | "already exists" => ResourceState::Done,
-                "failed" | "Failed" => ResourceState::Failed,
-                "deleted" | "not found" => ResourceState::Removed,
-                _ => ResourceState::InProgress,
-            };
-            Some((user_step(name), state, status.clone(), detail.clone()))
-        }
-        StudioMsg::Step { .. } => None,
-    }
-}
-
-/// Feed a Studio message to a tracker that follows the overlapped operation. An "adopted"
-/// domain still being created counts as running until its InService arrives.
-pub fn note_studio(tracker: &mut Tracker, msg: &StudioMsg, at_ms: i64) {
-    if let StudioMsg::User { name, .. } = msg {
-        tracker.add_chain_step(&user_step(name), USER_TYPE);
-    }
-    if let Some((id, state, status, reason)) = step_of(msg) {
-        tracker.note_step(&id, state, &status, reason.as_deref(), at_ms);
-    }
-}
-
-/// Users created this long after the domain became InService belong to the first create
-/// (`up` and the wizard create them at once); later ones were added on day 2.
-const USERS_WINDOW_MS: i64 = 10 * 60 * 1000;
-
-/// Add the Studio half of a first create to a tracker that replayed the stack's events (for
-/// `events --chart`): the project's domain in the stack's VPC, from its CreationTime to the
-/// LastModifiedTime it had once InService, and the users created with it. False (nothing
-/// added) when the operation is not a first create or the stack's VPC has no such domain.
-pub async fn add_studio_steps(
-    session: &Session,
-    project: &str,
-    vpc_id: Option<&str>,
-    tracker: &mut Tracker,
-) -> Result<bool, AwsError> {
-    let first_create = tracker
-        .events
-        .iter()
-        .any(|e| e.is_stack() && e.status == "CREATE_IN_PROGRESS");
-    let Some(vpc_id) = vpc_id.filter(|_| first_create) else {
-        return Ok(false);
-    };
-    let Some(domain) = studio::find_domain(session, project).await? else {
-        return Ok(false);
-    };
-    if domain.vpc_id.as_deref() != Some(vpc_id) {
-        return Ok(false);
-    }
-    let Some(life) = session.domain_lifetime(&domain.id).await? else {
-        return Ok(false);
-    };
-    let Some(created) = life.created_ms else {
-        return Ok(false);
-    };
-    let ready = match life.status.as_str() {
-        "InService" => life.modified_ms,
-        _ => None,
-    };
-    let users: Vec<_> = match ready {
-        Some(ready) => session
-            .user_lifetimes(&domain.id)
-            .await?
-            .into_iter()
-            .filter(|u| {
-                u.created_ms
-                    .is_some_and(|c| c >= created && c <= ready + USERS_WINDOW_MS)
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let names: Vec<String> = users.iter().map(|u| u.name.clone()).collect();
-    expect_studio(tracker, &names);
-    tracker.note_step(
-        DOMAIN_STEP,
-        ResourceState::InProgress,
-        "Pending",
-        None,
-        created,
-    );
-    let (state, end) = match life.status.as_str() {
-        "InService" => (ResourceState::Done, life.modified_ms),
-        "Failed" => (ResourceState::Failed, life.modified_ms),
-        _ => (ResourceState::InProgress, None),
-    };
-    if let Some(end) = end {
-        tracker.note_step(DOMAIN_STEP, state, &life.status, None, end);
-    }
-    for u in &users {
-        let step = user_step(&u.name);
-        if let Some(c) = u.created_ms {
-            tracker.note_step(&step, ResourceState::InProgress, "Pending", None, c);
-        }
-        let state = match u.status.as_str() {
-            "InService" => ResourceState::Done,
-            "Failed" => ResourceState::Failed,
-            _ => continue,
-        };
-        if let Some(m) = u.modified_ms {
-            tracker.note_step(&step, state, &u.status, None, m);
-        }
-    }
-    Ok(true)
-}
+mod steps;
+pub use steps::{
+    DOMAIN_STEP, DOMAIN_TYPE, USER_TYPE, add_studio_steps, chain_stages, expect_studio,
+    note_studio, step_of, user_step,
+};
 
 /// partition, region, account from a stack ARN
 /// (`arn:aws:cloudformation:eu-west-1:123456789012:stack/name/uuid`).
@@ -605,10 +452,19 @@ async fn advance(
                     )
                     .await
                 }
-                Err(error) => Phase::Ended(StudioEnd::Failed {
-                    error,
-                    domain_id: None,
-                }),
+                // CreateDomain may have gone through before the error (a describe that failed
+                // after it, a create refused as ResourceInUse whose domain then could not be
+                // read): a domain of the project in this VPC is named, so that a stack failure
+                // still removes it.
+                Err(error) => {
+                    let domain_id = match studio::find_domain(session, &plan.project).await {
+                        Ok(Some(d)) if d.vpc_id.as_deref() == Some(network.vpc_id.as_str()) => {
+                            Some(d.id)
+                        }
+                        _ => None,
+                    };
+                    Phase::Ended(StudioEnd::Failed { error, domain_id })
+                }
             }
         }
         Phase::Creating {
@@ -646,11 +502,13 @@ async fn advance(
                 domain_id: Some(domain.id),
             }),
         },
+        // A user that could not be created leaves the domain in place: it is named in the end,
+        // so that a stack failure after it still removes the domain.
         Phase::Users { domain, task } if task.is_finished() => match task.await {
             Ok(Ok(users)) => Phase::Ended(StudioEnd::Ready(SetUp { domain, users })),
             Ok(Err(error)) => Phase::Ended(StudioEnd::Failed {
                 error,
-                domain_id: None,
+                domain_id: Some(domain.id),
             }),
             Err(e) => Phase::Ended(StudioEnd::Failed {
                 error: AwsError::new(
@@ -658,7 +516,7 @@ async fn advance(
                     "studio-tui",
                     format!("creating the users stopped: {e}"),
                 ),
-                domain_id: None,
+                domain_id: Some(domain.id),
             }),
         },
         other => other,
@@ -692,6 +550,7 @@ async fn check_domain(
     }
     match d.status.as_str() {
         "InService" => {
+            let id = d.id.clone();
             let d = if adopted {
                 // A domain made before studio-tui set DefaultSpaceSettings gets them.
                 match studio::bring_space_defaults_up_to_date(
@@ -708,7 +567,7 @@ async fn check_domain(
                     Err(error) => {
                         return Phase::Ended(StudioEnd::Failed {
                             error,
-                            domain_id: None,
+                            domain_id: Some(id),
                         });
                     }
                 }
