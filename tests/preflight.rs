@@ -476,7 +476,12 @@ async fn stack_states_are_reported() {
     let f = preflight::stack_finding(&s);
     assert_eq!(f.code, FindingCode::StackRollbackComplete);
     assert!(f.is_error());
-    assert!(f.fix.contains("delete-stack --stack-name demo"));
+    assert!(
+        f.fix
+            .contains("`studio-tui deploy --recreate` deletes demo"),
+        "{}",
+        f.fix
+    );
     s.status = "CREATE_IN_PROGRESS".into();
     assert_eq!(
         preflight::stack_finding(&s).code,

@@ -96,7 +96,9 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
                 "stack {name} is ROLLBACK_COMPLETE{reason}: its first create failed and it can only be deleted"
             ),
             format!(
-                "delete it (`aws cloudformation delete-stack --stack-name {name}`), then deploy again"
+                "`studio-tui deploy --recreate` deletes {name} and creates it again \
+                 (`studio-tui destroy` only deletes it, with a Studio domain started next to it \
+                 and what SageMaker left in its VPC)"
             ),
         )
     } else if status.is_failed() {
@@ -104,7 +106,9 @@ pub fn stack_finding(stack: &StackInfo) -> Finding {
             Severity::Error,
             FindingCode::StackFailed,
             format!("stack {name} is {status}{reason}"),
-            "look at its events (`studio-tui events`), fix the cause, then continue the rollback or delete it",
+            "look at its events (`studio-tui events`) and fix the cause; then `studio-tui deploy \
+             --continue-rollback` (a failed update) or `studio-tui destroy` (a failed first create: \
+             it also removes a Studio domain started next to it and what SageMaker left in its VPC)",
         )
     } else if stack.is_complete() {
         finding(
