@@ -1,4 +1,5 @@
-//! S3: whether a project bucket is empty, and emptying it (every version and delete marker).
+//! S3: whether a project bucket is empty, emptying it (every version and delete marker), and
+//! the staging bucket for a template too large for TemplateBody.
 
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use serde::Serialize;
@@ -23,6 +24,46 @@ pub enum BucketState {
 }
 
 impl Session {
+    /// Put `body` at `key` in `bucket`, creating the bucket first when HeadBucket cannot see it
+    /// (in the session's region: outside us-east-1 CreateBucket needs the LocationConstraint).
+    /// Returns the object's URL, as CloudFormation's TemplateURL expects it.
+    pub async fn put_staged_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: &str,
+    ) -> Result<String, AwsError> {
+        let s3 = self.s3();
+        if s3.head_bucket().bucket(bucket).send().await.is_err() {
+            let mut req = s3.create_bucket().bucket(bucket);
+            if self.region != "us-east-1" {
+                req = req.create_bucket_configuration(
+                    aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                            self.region.as_str(),
+                        ))
+                        .build(),
+                );
+            }
+            req.send()
+                .await
+                .map_err(|e| self.sdk_err("s3:CreateBucket", e))?;
+        }
+        s3.put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(aws_sdk_s3::primitives::ByteStream::from(
+                body.as_bytes().to_vec(),
+            ))
+            .send()
+            .await
+            .map_err(|e| self.sdk_err("s3:PutObject", e))?;
+        Ok(match &self.endpoint_url {
+            Some(ep) => format!("{}/{bucket}/{key}", ep.trim_end_matches('/')),
+            None => format!("https://{bucket}.s3.{}.amazonaws.com/{key}", self.region),
+        })
+    }
+
     /// One ListObjectVersions page: is the bucket there, and is anything in it?
     pub async fn bucket_state(&self, bucket: &str) -> BucketState {
         match self

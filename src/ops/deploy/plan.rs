@@ -23,35 +23,7 @@ pub async fn stage_template(
     key: &str,
     body: &str,
 ) -> Result<TemplateSource, AwsError> {
-    let s3 = session.s3();
-    if s3.head_bucket().bucket(bucket).send().await.is_err() {
-        let mut req = s3.create_bucket().bucket(bucket);
-        if session.region != "us-east-1" {
-            req = req.create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
-                        session.region.as_str(),
-                    ))
-                    .build(),
-            );
-        }
-        req.send()
-            .await
-            .map_err(|e| AwsError::from_sdk("s3:CreateBucket", e, &session.error_context))?;
-    }
-    s3.put_object()
-        .bucket(bucket)
-        .key(key)
-        .body(aws_sdk_s3::primitives::ByteStream::from(
-            body.as_bytes().to_vec(),
-        ))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("s3:PutObject", e, &session.error_context))?;
-    let url = match &session.endpoint_url {
-        Some(ep) => format!("{}/{bucket}/{key}", ep.trim_end_matches('/')),
-        None => format!("https://{bucket}.s3.{}.amazonaws.com/{key}", session.region),
-    };
+    let url = session.put_staged_object(bucket, key, body).await?;
     Ok(TemplateSource::Url(url))
 }
 
