@@ -7,10 +7,12 @@ arrives, and reports, all from the same run:
   - wall time of `up` against (stack duration + domain duration), and their ratio;
   - when CreateDomain was called relative to the stack's first event and its CREATE_COMPLETE;
   - the delay from the stack's last event (its CREATE_COMPLETE timestamp) to studio-tui
-    printing the stack's outcome, and from the domain turning InService (CreateDomain time +
-    279 s x pace, the emulator's lifecycle) to studio-tui printing InService;
-  - the projection for a real account (pace 1): sequential = stack + domain + user,
-    overlapped = max(stack, inputs ready + domain + user), from this run's figures / pace.
+    printing the stack's outcome, and from the domain turning InService to studio-tui printing
+    InService (the emulator's domain turns InService exactly 279 s x pace after its CreateDomain
+    arrived: `_Lifecycle.ready_at` in studio_emulator/sagemaker.py);
+  - this run's figures scaled to pace 1 (sequential = stack + domain + user, overlapped =
+    max(stack, inputs ready + domain + user)); the projection from the typical durations alone
+    is benches/critical_path.py.
 
 Usage: python3 benches/up_overlap.py [path/to/studio-tui] [pace]
 Needs the emulator venv (created by `cargo test` or `studio-tui sandbox`).
@@ -89,5 +91,5 @@ print(f"  domain InService -> printed        {in_service_seen - domain_ready:5.2
 print(f"  user created -> up done            {t0 + wall - user_seen:5.2f} s")
 seq = stack / PACE + DOMAIN_SECS + USER_SECS
 lap = max(stack / PACE, inputs / PACE + DOMAIN_SECS + USER_SECS)
-print(f"  real account projection: sequential {seq:5.0f} s, overlapped {lap:5.0f} s "
+print(f"  scaled to pace 1: sequential {seq:5.0f} s, overlapped {lap:5.0f} s "
       f"({lap / seq:.2f} x)")
