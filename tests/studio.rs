@@ -63,12 +63,6 @@ fn sagemaker_actions(from: usize) -> Vec<String> {
         .collect()
 }
 
-fn is_mutating(action: &str) -> bool {
-    !["Describe", "List", "Get", "Head"]
-        .iter()
-        .any(|p| action.starts_with(p))
-}
-
 async fn domain(session: &Session, project: &str) -> String {
     let (tx, _rx) = channel();
     ensure_domain_with(session, project, &network(), FAST, &tx)
@@ -200,7 +194,10 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
         .await
         .unwrap();
     let actions = sagemaker_actions(before);
-    assert!(!actions.iter().any(|a| is_mutating(a)), "{actions:?}");
+    assert!(
+        !actions.iter().any(|a| common::is_mutating(a)),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]
@@ -466,7 +463,7 @@ async fn removing_a_user_deletes_apps_then_private_space_then_profile() {
     let mutating: Vec<&str> = actions
         .iter()
         .map(String::as_str)
-        .filter(|a| is_mutating(a))
+        .filter(|a| common::is_mutating(a))
         .collect();
     assert_eq!(
         mutating,
@@ -566,7 +563,7 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     let reqs = emu.requests_since(before, REGION);
     let mutating: Vec<&Value> = reqs
         .iter()
-        .filter(|r| is_mutating(r["action"].as_str().unwrap_or("")))
+        .filter(|r| common::is_mutating(r["action"].as_str().unwrap_or("")))
         .collect();
     assert!(
         mutating.is_empty(),
@@ -685,7 +682,7 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     assert!(
         emu.requests_since(before, REGION)
             .iter()
-            .all(|r| !is_mutating(r["action"].as_str().unwrap_or(""))),
+            .all(|r| !common::is_mutating(r["action"].as_str().unwrap_or(""))),
         "nothing was deleted"
     );
 
@@ -704,7 +701,7 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
         .requests_since(before, REGION)
         .iter()
         .map(|r| r["action"].as_str().unwrap_or("").to_string())
-        .filter(|a| is_mutating(a))
+        .filter(|a| common::is_mutating(a))
         .collect();
     let pos = |a: &str| {
         order

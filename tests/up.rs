@@ -27,19 +27,13 @@ fn binary(home: &std::path::Path) -> assert_cmd::Command {
     common::binary(home, REGION)
 }
 
-fn is_mutating(action: &str) -> bool {
-    !["Describe", "List", "Get", "Head", "Search"]
-        .iter()
-        .any(|p| action.starts_with(p))
-}
-
 /// The mutating actions since `from` in REGION (the tests of this binary hold SERIAL).
 fn mutating_since(from: usize) -> Vec<String> {
     common::emulator()
         .requests_since(from, REGION)
         .iter()
         .map(|r| r["action"].as_str().unwrap_or_default().to_string())
-        .filter(|a| is_mutating(a))
+        .filter(|a| common::is_mutating(a))
         .collect()
 }
 
