@@ -31,30 +31,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Emulator-wide settings for one test, put back when the test ends (also on a panic).
-struct Settings(Value);
-
-impl Settings {
-    fn set(values: Value) -> Settings {
-        let emu = common::emulator();
-        emu.control_post("/_studio/config", &values);
-        Settings(values)
-    }
-}
-
-impl Drop for Settings {
-    fn drop(&mut self) {
-        let mut reset = serde_json::json!({"pace": 0.0, "fail_resources": {}, "fail_domains": {}});
-        if let Some(obj) = self.0.as_object() {
-            reset
-                .as_object_mut()
-                .unwrap()
-                .retain(|k, _| obj.contains_key(k));
-        }
-        common::emulator().control_post("/_studio/config", &reset);
-    }
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -112,10 +88,13 @@ async fn stack_events(region: &str, stack: &str) -> Vec<(String, String, f64)> {
     let mut next = None;
     loop {
         let (page, token) = session.stack_events_page(&id, next).await.unwrap();
-        out.extend(
-            page.into_iter()
-                .map(|e| (e.logical_id, e.status, e.timestamp_ms as f64 / 1000.0)),
-        );
+        out.extend(page.into_iter().map(|e| {
+            (
+                e.logical_id,
+                e.status.to_string(),
+                e.timestamp_ms as f64 / 1000.0,
+            )
+        }));
         if token.is_none() {
             break;
         }
@@ -127,7 +106,7 @@ async fn stack_events(region: &str, stack: &str) -> Vec<(String, String, f64)> {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_domain_is_created_while_the_stack_is_still_being_built() {
     let _serial = serial();
-    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let _pace = common::emulator().settings(serde_json::json!({"pace": PACE}));
     let region = "us-west-2";
     let home = tempfile::tempdir().unwrap();
     let project = common::unique_name("lap");
@@ -231,7 +210,7 @@ async fn the_domain_is_created_while_the_stack_is_still_being_built() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stack_failure_after_the_domain_started_leaves_nothing_behind() {
     let _serial = serial();
-    let _settings = Settings::set(serde_json::json!({
+    let _settings = common::emulator().settings(serde_json::json!({
         "pace": PACE,
         "fail_resources": {"Firewall": "Resource handler returned message: \"Injected firewall failure\""}
     }));
@@ -303,7 +282,7 @@ async fn a_domain_failure_keeps_the_stack_and_a_rerun_creates_only_the_domain() 
     let home = tempfile::tempdir().unwrap();
     let answers = answers(&project, 73);
     {
-        let _settings = Settings::set(serde_json::json!({
+        let _settings = common::emulator().settings(serde_json::json!({
             "pace": PACE,
             "fail_domains": {project.clone(): "Injected: the EFS volume could not be created"}
         }));
@@ -317,7 +296,7 @@ async fn a_domain_failure_keeps_the_stack_and_a_rerun_creates_only_the_domain() 
         assert_eq!(stack.status, "CREATE_COMPLETE");
     }
     // The cause is fixed: a rerun creates only the domain (and the user), no stack operation.
-    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let _pace = common::emulator().settings(serde_json::json!({"pace": PACE}));
     let before = common::emulator().log_mark();
     let out = up(home.path(), region, &["--users", "ann"], &answers);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -346,7 +325,7 @@ async fn a_domain_failure_keeps_the_stack_and_a_rerun_creates_only_the_domain() 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_between_the_two_then_a_rerun_reattaches_to_both() {
     let _serial = serial();
-    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let _pace = common::emulator().settings(serde_json::json!({"pace": PACE}));
     let region = "sa-east-1";
     let home = tempfile::tempdir().unwrap();
     let project = common::unique_name("lapkill");
@@ -568,7 +547,7 @@ async fn to_the_review(w: &mut Wizard, project: &str) {
 async fn the_wizards_first_create_builds_the_domain_alongside_the_stack() {
     use crossterm::event::KeyCode;
     let _serial = serial();
-    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let _pace = common::emulator().settings(serde_json::json!({"pace": PACE}));
     let region = "ca-central-1";
     let home = tempfile::tempdir().unwrap();
     let project = common::unique_name("wiz");
@@ -656,7 +635,7 @@ async fn the_wizards_first_create_builds_the_domain_alongside_the_stack() {
 async fn the_wizard_killed_during_the_overlap_reattaches_to_both_on_restart() {
     use crossterm::event::KeyCode;
     let _serial = serial();
-    let _pace = Settings::set(serde_json::json!({"pace": PACE}));
+    let _pace = common::emulator().settings(serde_json::json!({"pace": PACE}));
     let region = "eu-north-1";
     let home = tempfile::tempdir().unwrap();
     let project = common::unique_name("wizk");

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::status::{ChangeSetStatus, StackStatus};
+use crate::core::status::{ChangeSetStatus, ResourceStatus, StackStatus};
 
 use super::{AwsError, ErrorKind, Session};
 
@@ -173,7 +173,7 @@ fn to_event(e: &aws_sdk_cloudformation::types::StackEvent) -> crate::core::progr
         resource_type: e.resource_type().unwrap_or_default().to_string(),
         status: e
             .resource_status()
-            .map(|s| s.as_str().to_string())
+            .map(|s| ResourceStatus::from_aws_str(s.as_str()))
             .unwrap_or_default(),
         reason: e.resource_status_reason().map(str::to_string),
         timestamp_ms: e
@@ -416,7 +416,7 @@ impl Session {
                     resource_type: r.resource_type().unwrap_or_default().to_string(),
                     status: r
                         .resource_status()
-                        .map(|s| s.as_str().to_string())
+                        .map(|s| ResourceStatus::from_aws_str(s.as_str()))
                         .unwrap_or_default(),
                     status_reason: r.resource_status_reason().map(str::to_string),
                 });
@@ -444,7 +444,7 @@ pub struct StackResourceInfo {
     pub logical_id: String,
     pub physical_id: Option<String>,
     pub resource_type: String,
-    pub status: String,
+    pub status: ResourceStatus,
     pub status_reason: Option<String>,
 }
 

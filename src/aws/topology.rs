@@ -56,7 +56,7 @@ impl Session {
             .map(|r| StackResource {
                 logical_id: r.logical_id,
                 resource_type: r.resource_type,
-                status: r.status,
+                status: r.status.to_string(),
                 physical_id: r.physical_id,
             })
             .collect();

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::core::status::ResourceStatus;
+
 /// One CloudFormation stack event, as studio-tui keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StackEvent {
@@ -14,7 +16,7 @@ pub struct StackEvent {
     pub logical_id: String,
     pub physical_id: Option<String>,
     pub resource_type: String,
-    pub status: String,
+    pub status: ResourceStatus,
     pub reason: Option<String>,
     /// Milliseconds since the Unix epoch.
     pub timestamp_ms: i64,
@@ -27,7 +29,7 @@ impl StackEvent {
         self.resource_type == "AWS::CloudFormation::Stack"
     }
     pub fn is_failure(&self) -> bool {
-        self.status.ends_with("_FAILED")
+        self.status.is_failed()
     }
 }
 
@@ -478,7 +480,7 @@ impl Tracker {
     fn apply(&mut self, e: &StackEvent) {
         self.events.push(e.clone());
         if e.is_stack() {
-            self.stack_status = Some(e.status.clone());
+            self.stack_status = Some(e.status.to_string());
             return;
         }
         if !self.resources.contains_key(&e.logical_id) {
@@ -487,27 +489,27 @@ impl Tracker {
         let Some(r) = self.resources.get_mut(&e.logical_id) else {
             return;
         };
-        r.status = e.status.clone();
+        r.status = e.status.to_string();
         if e.reason.is_some() {
             r.reason = e.reason.clone();
         }
         if let Some(p) = e.physical_id.as_ref().filter(|p| !p.is_empty()) {
             r.physical_id = Some(p.clone());
         }
-        let s = e.status.as_str();
-        let state = if s.ends_with("_IN_PROGRESS") {
+        let s = &e.status;
+        let state = if s.is_in_progress() {
             if r.started_ms.is_none() || r.finished_ms.is_some() {
                 r.started_ms = Some(e.timestamp_ms);
                 r.finished_ms = None;
             }
             ResourceState::InProgress
-        } else if s.ends_with("_FAILED") {
+        } else if s.is_failed() {
             r.finished_ms = Some(e.timestamp_ms);
             ResourceState::Failed
-        } else if s == "DELETE_COMPLETE" {
+        } else if *s == ResourceStatus::DeleteComplete {
             r.finished_ms = Some(e.timestamp_ms);
             ResourceState::Removed
-        } else if s.ends_with("_COMPLETE") || s == "DELETE_SKIPPED" {
+        } else if s.is_complete() || *s == ResourceStatus::DeleteSkipped {
             r.finished_ms = Some(e.timestamp_ms);
             ResourceState::Done
         } else {

@@ -132,6 +132,60 @@ aws_status! {
 }
 
 aws_status! {
+    /// A CloudFormation stack event's status (`ResourceStatus`): a resource's, or, on the
+    /// stack's own events, the stack's (whose extra values, such as
+    /// `UPDATE_COMPLETE_CLEANUP_IN_PROGRESS`, are kept as `Unknown` and still classified by
+    /// their suffix).
+    ResourceStatus {
+        CreateInProgress = "CREATE_IN_PROGRESS",
+        CreateFailed = "CREATE_FAILED",
+        CreateComplete = "CREATE_COMPLETE",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        DeleteFailed = "DELETE_FAILED",
+        DeleteComplete = "DELETE_COMPLETE",
+        DeleteSkipped = "DELETE_SKIPPED",
+        UpdateInProgress = "UPDATE_IN_PROGRESS",
+        UpdateFailed = "UPDATE_FAILED",
+        UpdateComplete = "UPDATE_COMPLETE",
+        ImportFailed = "IMPORT_FAILED",
+        ImportComplete = "IMPORT_COMPLETE",
+        ImportInProgress = "IMPORT_IN_PROGRESS",
+        ImportRollbackInProgress = "IMPORT_ROLLBACK_IN_PROGRESS",
+        ImportRollbackFailed = "IMPORT_ROLLBACK_FAILED",
+        ImportRollbackComplete = "IMPORT_ROLLBACK_COMPLETE",
+        ExportFailed = "EXPORT_FAILED",
+        ExportComplete = "EXPORT_COMPLETE",
+        ExportInProgress = "EXPORT_IN_PROGRESS",
+        ExportRollbackInProgress = "EXPORT_ROLLBACK_IN_PROGRESS",
+        ExportRollbackFailed = "EXPORT_ROLLBACK_FAILED",
+        ExportRollbackComplete = "EXPORT_ROLLBACK_COMPLETE",
+        UpdateRollbackInProgress = "UPDATE_ROLLBACK_IN_PROGRESS",
+        UpdateRollbackComplete = "UPDATE_ROLLBACK_COMPLETE",
+        UpdateRollbackFailed = "UPDATE_ROLLBACK_FAILED",
+        RollbackInProgress = "ROLLBACK_IN_PROGRESS",
+        RollbackComplete = "ROLLBACK_COMPLETE",
+        RollbackFailed = "ROLLBACK_FAILED",
+    }
+}
+
+impl ResourceStatus {
+    /// Something is being done to it (`*_IN_PROGRESS`, a stack's extra ones included).
+    pub fn is_in_progress(&self) -> bool {
+        self.as_str().ends_with("_IN_PROGRESS")
+    }
+
+    /// The last step failed (`*_FAILED`).
+    pub fn is_failed(&self) -> bool {
+        self.as_str().ends_with("_FAILED")
+    }
+
+    /// The last step finished (`*_COMPLETE`; `DELETE_COMPLETE` included).
+    pub fn is_complete(&self) -> bool {
+        self.as_str().ends_with("_COMPLETE")
+    }
+}
+
+aws_status! {
     /// A CloudFormation change set's status (`ChangeSetStatus`).
     ChangeSetStatus {
         CreatePending = "CREATE_PENDING",

@@ -12,7 +12,7 @@ use super::{
     DeployMsg, DeployOutcome, POLL_INTERVAL, Review, SharedStore, StackWatch, record, rfc3339_now,
     send, watch,
 };
-use crate::core::status::StackStatus;
+use crate::core::status::{ResourceStatus, StackStatus};
 
 /// Cancel a review: delete the change set, and the empty stack a CREATE change set leaves.
 pub async fn cancel(
@@ -150,7 +150,7 @@ pub async fn delete_and_watch(
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|r| r.status != "DELETE_COMPLETE")
+        .filter(|r| r.status != ResourceStatus::DeleteComplete)
         .map(|r| (r.logical_id, r.resource_type))
         .collect();
     watch(

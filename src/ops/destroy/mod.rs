@@ -22,7 +22,7 @@ use crate::aws::buckets::BucketState;
 use crate::aws::stacks::{StackInfo, StackResourceInfo};
 use crate::aws::studio::{AppInfo, DomainInfo, SpaceInfo, UserProfileInfo};
 use crate::aws::{AwsError, ErrorKind, Identity, Session};
-use crate::core::status::StackStatus;
+use crate::core::status::{ResourceStatus, StackStatus};
 use crate::ops::studio::{Poll, Progress, StudioMsg, refuse_read_only};
 
 mod data;
@@ -278,7 +278,7 @@ impl DestroyPlan {
     fn failed_resources(&self) -> Vec<&StackResourceInfo> {
         self.resources
             .iter()
-            .filter(|r| r.status == "DELETE_FAILED")
+            .filter(|r| r.status == ResourceStatus::DeleteFailed)
             .collect()
     }
 }
@@ -453,7 +453,7 @@ async fn run(
             .stack_resources(&stack.stack_id)
             .await?
             .into_iter()
-            .filter(|r| r.status == "DELETE_FAILED")
+            .filter(|r| r.status == ResourceStatus::DeleteFailed)
             .collect();
         let network = failed.iter().any(|r| {
             matches!(

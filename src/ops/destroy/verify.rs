@@ -4,7 +4,7 @@ use crate::aws::{AwsError, ErrorKind, Session};
 use crate::ops::studio::find_domain;
 
 use super::{BucketChoice, DestroyPlan, DestroyReport, Kept, Leftover};
-use crate::core::status::StackStatus;
+use crate::core::status::{ResourceStatus, StackStatus};
 
 /// The end report, from describes made now: what is gone, what was kept, what is left.
 pub(super) async fn verify(
@@ -27,7 +27,7 @@ pub(super) async fn verify(
                     .stack_resources(&s.stack_id)
                     .await?
                     .into_iter()
-                    .filter(|r| r.status == "DELETE_FAILED")
+                    .filter(|r| r.status == ResourceStatus::DeleteFailed)
                     .map(|r| {
                         format!(
                             "{} ({}): {}",

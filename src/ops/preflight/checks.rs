@@ -2,7 +2,7 @@
 //! turn the answers into.
 
 use super::*;
-use crate::core::status::StackStatus;
+use crate::core::status::{ResourceStatus, StackStatus};
 
 pub(super) fn relation(kind: cidr::ConflictKind) -> &'static str {
     match kind {
@@ -221,7 +221,10 @@ pub async fn check_bucket_names(
         Some(s) => match session.stack_resources(&s.stack_id).await {
             Ok(resources) => resources
                 .into_iter()
-                .filter(|r| r.resource_type == "AWS::S3::Bucket" && r.status != "DELETE_COMPLETE")
+                .filter(|r| {
+                    r.resource_type == "AWS::S3::Bucket"
+                        && r.status != ResourceStatus::DeleteComplete
+                })
                 .filter_map(|r| r.physical_id)
                 .collect(),
             Err(e) => {

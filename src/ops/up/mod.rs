@@ -22,6 +22,7 @@ use tokio::task::JoinHandle;
 use crate::aws::studio::DomainInfo;
 use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::progress::{ResourceState, Tracker};
+use crate::core::status::{DomainStatus, StackStatus};
 use crate::ops::deploy::{self, DeployMsg, DeployOutcome, SharedStore, StackWatch};
 use crate::ops::studio::{
     self, Poll, Progress, SetUp, StudioMsg, StudioNetwork, UserOutcome, UserSpec,
@@ -199,7 +200,7 @@ async fn remove_domain(
     loop {
         match session.describe_domain(&domain_id).await? {
             None => break,
-            Some(d) if matches!(d.status.as_str(), "Pending" | "Updating") => {
+            Some(d) if matches!(d.status, DomainStatus::Pending | DomainStatus::Updating) => {
                 if start.elapsed() > Poll::DOMAIN.timeout {
                     return Err(studio::timeout_error(
                         "sagemaker:DescribeDomain",
@@ -301,7 +302,7 @@ pub async fn follow_with_studio(
     // removed): the leftovers are gone now, so the failed stack can be deleted.
     let mut deleted = None;
     if matches!(&studio, StudioEnd::Removed { error: None, .. })
-        && stack.status == "ROLLBACK_FAILED"
+        && stack.status == StackStatus::RollbackFailed
         && let Some(s) = session.describe_stack(&stack.stack_id).await?
     {
         deleted = Some(deploy::delete_and_watch(session, store, &s, dtx).await?);
@@ -548,8 +549,8 @@ async fn check_domain(
             },
         );
     }
-    match d.status.as_str() {
-        "InService" => {
+    match d.status {
+        DomainStatus::InService => {
             let id = d.id.clone();
             let d = if adopted {
                 // A domain made before studio-tui set DefaultSpaceSettings gets them.
@@ -589,7 +590,7 @@ async fn check_domain(
             let task = tokio::spawn(async move { studio::create_users(&s, &id, specs, &tx).await });
             Phase::Users { domain: d, task }
         }
-        "Failed" | "Update_Failed" | "Delete_Failed" => Phase::Ended(StudioEnd::Failed {
+        _ if d.status.is_failed() => Phase::Ended(StudioEnd::Failed {
             error: studio::domain_failed(&d),
             domain_id: Some(d.id),
         }),

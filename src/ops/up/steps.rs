@@ -4,6 +4,7 @@
 
 use crate::aws::{AwsError, Session};
 use crate::core::progress::{ResourceState, Tracker};
+use crate::core::status::ResourceStatus;
 use crate::ops::studio::{self, StudioMsg};
 
 use super::DOMAIN_INPUTS;
@@ -101,7 +102,7 @@ pub async fn add_studio_steps(
     let first_create = tracker
         .events
         .iter()
-        .any(|e| e.is_stack() && e.status == "CREATE_IN_PROGRESS");
+        .any(|e| e.is_stack() && e.status == ResourceStatus::CreateInProgress);
     let Some(vpc_id) = vpc_id.filter(|_| first_create) else {
         return Ok(false);
     };

@@ -605,14 +605,14 @@ fn matches_lower(e: &StackEvent, needle: &str) -> bool {
     let has = |s: &str| s.to_lowercase().contains(needle);
     has(&e.logical_id)
         || has(&e.resource_type)
-        || has(&e.status)
+        || has(e.status.as_str())
         || e.reason.as_deref().is_some_and(has)
 }
 
 fn event_line(e: &StackEvent, theme: &Theme) -> Line<'static> {
     let status_style = if e.is_failure() {
         theme.error()
-    } else if e.status.ends_with("_COMPLETE") {
+    } else if e.status.is_complete() {
         theme.ok()
     } else {
         theme.warn()
@@ -623,7 +623,7 @@ fn event_line(e: &StackEvent, theme: &Theme) -> Line<'static> {
             theme.dim(),
         ),
         Span::styled(
-            format!("{} ", crate::ui::widgets::fit(&e.status, 20)),
+            format!("{} ", crate::ui::widgets::fit(e.status.as_str(), 20)),
             status_style,
         ),
         Span::raw(format!("{} ", crate::ui::widgets::fit(&e.logical_id, 28))),
