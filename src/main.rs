@@ -212,7 +212,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 return Ok(exit::USAGE);
             }
             match command_context(options, mode, &paths, g).await? {
-                Ok(ctx) => Ok(commands::users::destroy(&ctx, args).await),
+                Ok(ctx) => Ok(commands::destroy::destroy(&ctx, args).await),
                 Err(code) => Ok(code),
             }
         }

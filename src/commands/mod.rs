@@ -1,6 +1,7 @@
 //! The non-interactive commands (`deploy`, `status`, `events`): the same operations as the
 //! wizard, printed line by line or as JSON.
 
+pub mod destroy;
 pub mod drift;
 pub mod firewall;
 pub mod guided;

@@ -1,4 +1,4 @@
-//! `users` and `destroy` for the line front-ends: plain lines (progress on stderr, results on
+//! `studio-tui users` for the line front-ends: plain lines (progress on stderr, results on
 //! stdout) or one JSON document on stdout. Exit codes: 0 ok, 1 failed, 2 invalid input.
 
 use std::future::Future;
@@ -10,15 +10,14 @@ use tokio::sync::mpsc;
 
 use super::CommandContext;
 use crate::aws::{AwsError, ErrorKind};
-use crate::cli::{DestroyArgs, OutputMode, ProjectArgs, UsersArgs, UsersCommand};
+use crate::cli::{OutputMode, ProjectArgs, UsersArgs, UsersCommand};
 use crate::exit;
-use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport};
 use crate::ops::studio::{self, Progress, UserOutcome, UserResult, UserSpec, UserView};
 use crate::plain::print_aws_error;
 
 /// The project (`--project-name`, else `--config`'s, else the last one used here, else the
 /// default) and the stack name saved for it (else the project name).
-fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, String) {
+pub(super) fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, String) {
     let project = ctx.project_name(&ProjectArgs {
         project_name: flag.map(str::to_string),
     });
@@ -36,7 +35,7 @@ fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, Strin
 }
 
 /// Run an operation while printing its progress lines on stderr (not in JSON mode).
-async fn with_progress<T, F, Fut>(mode: OutputMode, f: F) -> T
+pub(super) async fn with_progress<T, F, Fut>(mode: OutputMode, f: F) -> T
 where
     F: FnOnce(Progress) -> Fut,
     Fut: Future<Output = T>,
@@ -54,7 +53,7 @@ where
     out
 }
 
-fn print_json<T: Serialize>(doc: &T) {
+pub(super) fn print_json<T: Serialize>(doc: &T) {
     println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
 }
 
@@ -66,7 +65,7 @@ fn code_for(e: &AwsError) -> i32 {
     }
 }
 
-fn fail(mode: OutputMode, e: &AwsError) -> i32 {
+pub(super) fn fail(mode: OutputMode, e: &AwsError) -> i32 {
     print_aws_error(mode, e);
     code_for(e)
 }
@@ -297,140 +296,4 @@ fn report_outcomes(
         }
     }
     if ok { exit::OK } else { exit::FAILED }
-}
-
-pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
-    let (session, mode) = (&ctx.session, ctx.mode);
-    let (project, stack) = project_and_stack(ctx, args.project_name.as_deref());
-    // Non-interactive without --yes: say so before any AWS call (read-only only views).
-    if !args.yes && !session.read_only && !std::io::stdin().is_terminal() {
-        eprintln!(
-            "error: destroy deletes the project {project} and needs confirmation; there is no \
-             terminal to ask on, so pass --yes to confirm non-interactively"
-        );
-        return exit::USAGE;
-    }
-    let plan = match destroy::plan(session, &project, &stack).await {
-        Ok(p) => p,
-        Err(e) => return fail(mode, &e),
-    };
-    let mut choice = if args.empty_buckets {
-        BucketChoice::Empty
-    } else if args.retain_buckets {
-        BucketChoice::Retain
-    } else {
-        BucketChoice::Unspecified
-    };
-    let show_plan = |choice: BucketChoice| {
-        if mode != OutputMode::Json {
-            eprintln!("Project {project} in {} — deletion order:", session.region);
-            for l in plan.lines(choice) {
-                eprintln!("  - {l}");
-            }
-        }
-    };
-    show_plan(choice);
-    if session.read_only {
-        let e = studio::refuse_read_only(session, "destroy").err();
-        if mode == OutputMode::Json {
-            print_json(&json!({"ok": false, "plan": plan, "error": e}));
-        } else {
-            eprintln!(
-                "destroy is disabled in read-only mode; the list above is what it would delete"
-            );
-        }
-        return exit::FAILED;
-    }
-    if plan.is_empty() {
-        print_report(mode, &DestroyReport::new(&project));
-        return exit::OK;
-    }
-    if choice == BucketChoice::Unspecified && plan.needs_bucket_choice() && !args.yes {
-        eprintln!("CloudFormation can delete a bucket only when it is empty. {BUCKET_POLICY_NOTE}");
-        let options = vec![
-            "Empty the buckets (delete every object version), then delete them",
-            "Retain the buckets, their data and the KMS key that encrypts it",
-            "Cancel",
-        ];
-        match inquire::Select::new("The project's buckets:", options).prompt() {
-            Ok(a) if a.starts_with("Empty") => choice = BucketChoice::Empty,
-            Ok(a) if a.starts_with("Retain") => choice = BucketChoice::Retain,
-            _ => {
-                eprintln!("cancelled: nothing was deleted");
-                return exit::FAILED;
-            }
-        }
-        show_plan(choice);
-    }
-    // Decided before anything is deleted (the operation checks again).
-    if let Some(e) = plan.refusal(choice) {
-        return fail(mode, &e);
-    }
-    match confirm_typed(&project, &format!("deleting project {project}"), args.yes) {
-        Ok(true) => {}
-        Ok(false) => return exit::FAILED,
-        Err(code) => return code,
-    }
-    let result = with_progress(mode, |tx| {
-        let (project, stack) = (project.clone(), stack.clone());
-        async move { destroy::destroy(session, &project, &stack, choice, &tx).await }
-    })
-    .await;
-    match result {
-        Ok(report) => {
-            if report.stack_deleted
-                && let Ok(mut store) = ctx.store.lock()
-            {
-                let _ = store.forget_run(&session.region, &project);
-            }
-            print_report(mode, &report);
-            if report.is_clean() {
-                exit::OK
-            } else {
-                exit::FAILED
-            }
-        }
-        Err(e) => fail(mode, &e),
-    }
-}
-
-fn print_report(mode: OutputMode, r: &DestroyReport) {
-    if mode == OutputMode::Json {
-        print_json(&json!({"ok": r.is_clean(), "report": r}));
-        return;
-    }
-    for (b, n) in &r.emptied {
-        println!("emptied bucket {b} ({n} object versions)");
-    }
-    let done = |yes: bool| if yes { "deleted" } else { "not deleted" };
-    println!("domain: {}", done(r.domain_deleted));
-    println!("stack: {}", done(r.stack_deleted));
-    if let Some(e) = &r.stopped {
-        println!("stopped: {}", e.message);
-        if let Some(fix) = &e.fix {
-            println!("  fix: {fix}");
-        }
-    }
-    if !r.kept.is_empty() {
-        println!("Kept as asked:");
-        for k in &r.kept {
-            println!("  - {}: {} (costs {})", k.what, k.arn, k.cost);
-        }
-    }
-    if r.left_behind.is_empty() && r.stopped.is_none() {
-        println!(
-            "Nothing of project {} is left behind{} (checked with describes after the teardown).",
-            r.project,
-            if r.kept.is_empty() {
-                ""
-            } else {
-                " but what was kept"
-            }
-        );
-    } else if !r.left_behind.is_empty() {
-        println!("Left behind:");
-        for l in &r.left_behind {
-            println!("  - {l}");
-        }
-    }
 }
