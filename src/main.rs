@@ -11,7 +11,7 @@ use studio_tui::cli::{
 };
 use studio_tui::config::Paths;
 use studio_tui::sandbox::{self, Emulator, EmulatorOptions};
-use studio_tui::{commands, exit, logging, ops, plain, state, template, ui};
+use studio_tui::{commands, exit, logging, ops, plain, template, ui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -272,98 +272,25 @@ async fn run_preflight(
     paths: &Paths,
     args: &PreflightArgs,
 ) -> anyhow::Result<i32> {
-    use studio_tui::core::finding::{Finding, FindingCode, Severity};
-    use studio_tui::ops::{params, preflight};
-
-    let fail = |findings: Vec<Finding>| -> anyhow::Result<i32> {
-        if mode == OutputMode::Json {
-            println!("{}", plain::preflight::json(false, &findings, None));
-        } else {
-            for f in &findings {
-                eprintln!("error: {}: {}\n  fix: {}", f.code, f.message, f.fix);
-            }
-        }
-        Ok(exit::FAILED)
+    let flags = args.params.overrides();
+    let request = ops::preflight::Standalone {
+        options,
+        config: g.config.as_deref(),
+        paths,
+        flags: &flags,
+        users: args.users,
+        all_regions: args.all_regions,
     };
-    let session = match aws::connect(options).await {
-        Ok(s) => s,
-        Err(e) => {
-            return fail(vec![Finding::new(
-                Severity::Error,
-                FindingCode::SessionFailed,
-                e.message.clone(),
-                e.fix
-                    .clone()
-                    .unwrap_or_else(|| "check --profile and --region".into()),
-                None,
-            )]);
-        }
-    };
-    let config = match &g.config {
-        Some(path) => match params::read_config(path) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                return fail(vec![Finding::new(
-                    Severity::Error,
-                    FindingCode::ConfigInvalid,
-                    e.to_string(),
-                    "fix the file, or pass the values as flags instead",
-                    None,
-                )]);
-            }
-        },
-        None => None,
-    };
-    let store = match state::Store::load(paths) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            tracing::warn!("saved answers not loaded: {e}");
-            None
-        }
-    };
-    let (parameters, _) = params::resolve_answers(
-        store.as_ref(),
-        &session.region,
-        config.as_ref(),
-        &args.params.overrides(),
-    );
-
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    if mode != OutputMode::Json {
-        println!(
-            "Preflight of {} in {} (VPC {})",
-            parameters.project_name, session.region, parameters.vpc_cidr
-        );
-    }
-    let printer = tokio::spawn(async move {
-        while let Some(msg) = rx.recv().await {
-            if mode != OutputMode::Json
-                && let Some(line) = plain::preflight::check_line(&msg)
-            {
-                println!("{line}");
-            }
-        }
-    });
-    let report = preflight::run(
-        &session,
-        preflight::PreflightInput {
-            parameters,
-            users: args.users,
-            all_regions: args.all_regions,
-        },
-        tx,
+    let result = plain::drain(
+        |tx| ops::preflight::standalone(request, tx),
+        |m| plain::preflight::print_standalone(mode, m),
     )
     .await;
-    let _ = printer.await;
-    if mode == OutputMode::Json {
-        println!(
-            "{}",
-            plain::preflight::json(report.ok(), &report.findings, report.suggestion.as_ref())
-        );
-    } else {
-        print!("{}", plain::preflight::summary(&report));
-    }
-    Ok(if report.ok() { exit::OK } else { exit::FAILED })
+    plain::preflight::print_result(mode, &result);
+    Ok(match result {
+        Ok(report) if report.ok() => exit::OK,
+        _ => exit::FAILED,
+    })
 }
 
 async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Result<i32> {

@@ -1,20 +1,17 @@
 //! `studio-tui deploy`: answers in, a plan reviewed, the stack deployed (the policy for an
 //! empty or failed change set and a stack to recover lives in `ops::deploy`).
 
-use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::aws::stacks::is_security_relevant;
-use crate::cli::{DeployArgs, OutputMode};
+use crate::cli::DeployArgs;
 use crate::core::params::Parameters;
 use crate::exit;
 use crate::ops::deploy::{self, Settled};
 use crate::ops::up::Start;
-use crate::template;
+use crate::plain::deploy::{print_change_set_failure, print_msg, print_review};
+use crate::{plain, template};
 
-use super::{
-    CommandContext, checked, confirm, execute_streamed, print_findings, print_msg, stream,
-};
+use super::{CommandContext, checked, confirm, execute_streamed};
 
 /// `studio-tui deploy`.
 pub async fn deploy(ctx: &CommandContext, args: &DeployArgs) -> anyhow::Result<i32> {
@@ -55,7 +52,7 @@ pub(crate) fn answers(
     // The template's own constraints, as the form checks them.
     let findings = template::embedded().check_parameters(&params.to_cfn_parameters());
     if findings.iter().any(|f| f.is_error()) {
-        print_findings(&findings);
+        plain::print_findings(&findings);
         return Err(exit::USAGE);
     }
     Ok((params, users))
@@ -108,17 +105,12 @@ pub(crate) async fn run_deploy(
         recreate: args.recreate,
         continue_rollback: args.continue_rollback,
     };
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let settled = {
-        let (session, store, params) = (ctx.session.clone(), ctx.store.clone(), params.clone());
-        let h = tokio::spawn(
-            async move { deploy::settle(&session, &store, &params, allow, &tx).await },
-        );
-        while let Some(msg) = rx.recv().await {
-            print_msg(mode, &msg);
-        }
-        h.await?
-    };
+    let (session, store) = (&ctx.session, &ctx.store);
+    let settled = plain::drain(
+        |tx| async move { deploy::settle(session, store, params, allow, &tx).await },
+        |m| print_msg(mode, m),
+    )
+    .await;
     let settled = match settled {
         Ok(s) => s,
         Err(e) => {
@@ -142,10 +134,10 @@ pub(crate) async fn run_deploy(
             if let Some(plan) = studio {
                 return overlapped(ctx, Start::Reattach(Box::new(stack)), plan).await;
             }
-            let (session, store) = (ctx.session.clone(), ctx.store.clone());
-            stream(mode, move |tx| {
-                tokio::spawn(async move { deploy::reattach(&session, &store, &stack, &tx).await })
-            })
+            plain::drain(
+                |tx| async move { deploy::reattach(session, store, &stack, &tx).await },
+                |m| print_msg(mode, m),
+            )
             .await
         }
         Settled::Refused { stack, recovery } => {
@@ -219,7 +211,7 @@ pub(super) async fn overlapped(
         tokio::spawn(
             async move { crate::ops::up::run(&session, &store, start, &p, &dtx, &stx).await },
         );
-    super::up::print_progress(mode, &plan.users, drx, srx).await;
+    plain::studio::print_progress(mode, &plan.users, drx, srx).await;
     let result = handle.await.unwrap_or_else(|e| {
         Err(crate::aws::AwsError::new(
             crate::aws::ErrorKind::Other,
@@ -236,121 +228,6 @@ pub(super) async fn overlapped(
         Err(e) => {
             crate::plain::print_aws_error(mode, &e);
             Ok(exit::FAILED.into())
-        }
-    }
-}
-
-/// Why a change set cannot be executed: its StatusReason and, one line each, the failures of
-/// CloudFormation's pre-deployment validation with their fixes (`--json`: one document with
-/// the list).
-pub(crate) fn print_change_set_failure(mode: OutputMode, review: &deploy::Review) {
-    let cs = &review.change_set;
-    if mode == OutputMode::Json {
-        #[derive(Serialize)]
-        struct Doc<'a> {
-            r#type: &'static str,
-            ok: bool,
-            change_set_id: &'a str,
-            status: &'a str,
-            status_reason: Option<&'a str>,
-            validation: &'a [deploy::ValidationIssue],
-            validation_unread: Option<&'a str>,
-        }
-        println!(
-            "{}",
-            serde_json::to_string(&Doc {
-                r#type: "change_set_failed",
-                ok: false,
-                change_set_id: &cs.change_set_id,
-                status: cs.status.as_str(),
-                status_reason: cs.status_reason.as_deref(),
-                validation: &review.validation,
-                validation_unread: review.validation_unread.as_deref(),
-            })
-            .unwrap_or_default()
-        );
-        return;
-    }
-    eprintln!(
-        "error: the change set failed: {}",
-        cs.status_reason.as_deref().unwrap_or("no reason given")
-    );
-    if !review.validation.is_empty() {
-        eprintln!(
-            "CloudFormation's pre-deployment validation found {} problem(s):",
-            review.validation.len()
-        );
-        for v in &review.validation {
-            eprintln!("{}", crate::plain::validation::line(v));
-        }
-    }
-    if let Some(why) = &review.validation_unread {
-        eprintln!("  {why}");
-    }
-}
-
-pub(crate) fn print_review(mode: OutputMode, review: &deploy::Review) {
-    if mode == OutputMode::Json {
-        #[derive(Serialize)]
-        struct Doc<'a> {
-            r#type: &'static str,
-            change_set: &'a crate::aws::stacks::ChangeSetInfo,
-            /// CloudFormation's pre-deployment validation: errors and warnings with their fixes.
-            validation: &'a [deploy::ValidationIssue],
-        }
-        println!(
-            "{}",
-            serde_json::to_string(&Doc {
-                r#type: "change_set",
-                change_set: &review.change_set,
-                validation: &review.validation,
-            })
-            .unwrap_or_default()
-        );
-        return;
-    }
-    let cs = &review.change_set;
-    let count = |a: &str| cs.changes.iter().filter(|c| c.action == a).count();
-    eprintln!(
-        "Change set for stack {}: {} to add, {} to modify ({} replaced), {} to remove",
-        review.stack_name,
-        count("Add"),
-        count("Modify"),
-        cs.changes
-            .iter()
-            .filter(|c| c.replacement.as_deref() == Some("True"))
-            .count(),
-        count("Remove")
-    );
-    for c in &cs.changes {
-        let flag = if is_security_relevant(&c.resource_type) {
-            "[security] "
-        } else {
-            ""
-        };
-        let replace = match c.replacement.as_deref() {
-            Some("True") => " (REPLACEMENT)",
-            Some("Conditional") => " (may be replaced)",
-            _ => "",
-        };
-        let drift = match c.drift.as_deref() {
-            Some(d @ ("MODIFIED" | "DELETED")) => format!(" (overwrites drift: {d})"),
-            _ => String::new(),
-        };
-        eprintln!(
-            "  {:<7} {:<40} {}{}{}{}",
-            c.action, c.resource_type, flag, c.logical_id, replace, drift
-        );
-    }
-    // A change set that can run may still carry WARN-mode validation failures (a bucket that is
-    // not empty, for one): shown before the question. A failed one is printed with its reason.
-    if review.is_executable() && !review.validation.is_empty() {
-        eprintln!(
-            "CloudFormation's pre-deployment validation warns ({}):",
-            review.validation.len()
-        );
-        for v in &review.validation {
-            eprintln!("{}", crate::plain::validation::line(v));
         }
     }
 }

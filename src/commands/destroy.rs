@@ -3,14 +3,12 @@
 
 use std::io::IsTerminal;
 
-use serde_json::json;
-
 use super::CommandContext;
-use super::users::{confirm_typed, fail, print_json, project_and_stack, with_progress};
-use crate::cli::{DestroyArgs, OutputMode};
-use crate::exit;
+use super::users::{confirm_typed, fail, project_and_stack};
+use crate::cli::DestroyArgs;
 use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport};
 use crate::ops::studio;
+use crate::{exit, plain};
 
 pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
     let (session, mode) = (&ctx.session, ctx.mode);
@@ -35,27 +33,16 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
         BucketChoice::Unspecified
     };
     let show_plan = |choice: BucketChoice| {
-        if mode != OutputMode::Json {
-            eprintln!("Project {project} in {} — deletion order:", session.region);
-            for l in plan.lines(choice) {
-                eprintln!("  - {l}");
-            }
-        }
+        plain::destroy::print_plan(mode, &project, &session.region, &plan, choice)
     };
     show_plan(choice);
     if session.read_only {
         let e = studio::refuse_read_only(session, "destroy").err();
-        if mode == OutputMode::Json {
-            print_json(&json!({"ok": false, "plan": plan, "error": e}));
-        } else {
-            eprintln!(
-                "destroy is disabled in read-only mode; the list above is what it would delete"
-            );
-        }
+        plain::destroy::print_read_only(mode, &plan, e.as_ref());
         return exit::FAILED;
     }
     if plan.is_empty() {
-        print_report(mode, &DestroyReport::new(&project));
+        plain::destroy::print_report(mode, &DestroyReport::new(&project));
         return exit::OK;
     }
     if choice == BucketChoice::Unspecified && plan.needs_bucket_choice() && !args.yes {
@@ -84,10 +71,13 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
         Ok(false) => return exit::FAILED,
         Err(code) => return code,
     }
-    let result = with_progress(mode, |tx| {
-        let (project, stack) = (project.clone(), stack.clone());
-        async move { destroy::destroy(session, &project, &stack, choice, &tx).await }
-    })
+    let result = plain::drain(
+        |tx| {
+            let (project, stack) = (&project, &stack);
+            async move { destroy::destroy(session, project, stack, choice, &tx).await }
+        },
+        |m| plain::studio::print_step(mode, m),
+    )
     .await;
     match result {
         Ok(report) => {
@@ -96,7 +86,7 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
             {
                 let _ = store.forget_run(&session.region, &project);
             }
-            print_report(mode, &report);
+            plain::destroy::print_report(mode, &report);
             if report.is_clean() {
                 exit::OK
             } else {
@@ -104,46 +94,5 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
             }
         }
         Err(e) => fail(mode, &e),
-    }
-}
-
-fn print_report(mode: OutputMode, r: &DestroyReport) {
-    if mode == OutputMode::Json {
-        print_json(&json!({"ok": r.is_clean(), "report": r}));
-        return;
-    }
-    for (b, n) in &r.emptied {
-        println!("emptied bucket {b} ({n} object versions)");
-    }
-    let done = |yes: bool| if yes { "deleted" } else { "not deleted" };
-    println!("domain: {}", done(r.domain_deleted));
-    println!("stack: {}", done(r.stack_deleted));
-    if let Some(e) = &r.stopped {
-        println!("stopped: {}", e.message);
-        if let Some(fix) = &e.fix {
-            println!("  fix: {fix}");
-        }
-    }
-    if !r.kept.is_empty() {
-        println!("Kept as asked:");
-        for k in &r.kept {
-            println!("  - {}: {} (costs {})", k.what, k.arn, k.cost);
-        }
-    }
-    if r.left_behind.is_empty() && r.stopped.is_none() {
-        println!(
-            "Nothing of project {} is left behind{} (checked with describes after the teardown).",
-            r.project,
-            if r.kept.is_empty() {
-                ""
-            } else {
-                " but what was kept"
-            }
-        );
-    } else if !r.left_behind.is_empty() {
-        println!("Left behind:");
-        for l in &r.left_behind {
-            println!("  - {l}");
-        }
     }
 }

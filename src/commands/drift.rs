@@ -1,63 +1,13 @@
 //! `drift [--revert [--yes]]`: the stack's drift from its template, the security baseline
 //! first, and its revert through a drift-aware change set, the usual review and a live deploy.
 
-use serde_json::json;
-
-use super::{CommandContext, print_review};
+use super::CommandContext;
 use crate::cli::{DriftArgs, OutputMode};
 use crate::exit;
 use crate::ops::deploy;
-use crate::ops::drift::{self, DriftReport, Wait};
-
-/// What drift detection cannot see, said once with every report.
-pub const BLIND_SPOTS: &str = "Drift detection compares the resources the template declares: a \
-route or rule added next to them (for example a second default route in a route table of the \
-stack) is not drift, and `studio-tui topology` shows the routes as they are.";
-
-fn print_report(mode: OutputMode, r: &DriftReport) {
-    if mode == OutputMode::Json {
-        println!(
-            "{}",
-            json!({"type": "drift", "ok": r.in_sync(), "report": r})
-        );
-        return;
-    }
-    match r.status.as_str() {
-        "IN_SYNC" => println!("Stack {}: IN_SYNC with its template.", r.stack_name),
-        status => println!(
-            "Stack {}: {status}: {} resource(s) differ from the template, {} of them in the \
-             security baseline.",
-            r.stack_name,
-            r.resources.len(),
-            r.baseline_count()
-        ),
-    }
-    for res in &r.resources {
-        let d = &res.drift;
-        println!(
-            "{} {} ({}) {}{}",
-            if res.baseline {
-                "[baseline]"
-            } else {
-                "          "
-            },
-            d.logical_id,
-            d.resource_type,
-            d.status,
-            d.physical_id
-                .as_deref()
-                .map(|p| format!(" {p}"))
-                .unwrap_or_default()
-        );
-        for p in &d.differences {
-            println!(
-                "    {} ({}): expected {}, actual {}",
-                p.path, p.kind, p.expected, p.actual
-            );
-        }
-    }
-    eprintln!("{BLIND_SPOTS}");
-}
+use crate::ops::drift::{self, Wait};
+use crate::plain::deploy::{print_change_set_failure, print_review};
+use crate::plain::drift::print_report;
 
 pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32> {
     let (session, mode) = (&ctx.session, ctx.mode);
@@ -105,7 +55,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     };
     print_review(mode, &review);
     if !review.is_executable() {
-        super::print_change_set_failure(mode, &review);
+        print_change_set_failure(mode, &review);
         let _ = deploy::cancel(session, &ctx.store, &review).await;
         return Ok(exit::FAILED);
     }

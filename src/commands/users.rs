@@ -1,19 +1,14 @@
 //! `studio-tui users` for the line front-ends: plain lines (progress on stderr, results on
 //! stdout) or one JSON document on stdout. Exit codes: 0 ok, 1 failed, 2 invalid input.
 
-use std::future::Future;
 use std::io::IsTerminal;
-
-use serde::Serialize;
-use serde_json::json;
-use tokio::sync::mpsc;
 
 use super::CommandContext;
 use crate::aws::{AwsError, ErrorKind};
 use crate::cli::{OutputMode, ProjectArgs, UsersArgs, UsersCommand};
-use crate::exit;
-use crate::ops::studio::{self, Progress, UserOutcome, UserResult, UserSpec, UserView};
+use crate::ops::studio::{self, UserOutcome, UserSpec};
 use crate::plain::print_aws_error;
+use crate::{exit, plain};
 
 /// The project (`--project-name`, else `--config`'s, else the last one used here, else the
 /// default) and the stack name saved for it (else the project name).
@@ -32,29 +27,6 @@ pub(super) fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (St
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| project.clone());
     (project, stack)
-}
-
-/// Run an operation while printing its progress lines on stderr (not in JSON mode).
-pub(super) async fn with_progress<T, F, Fut>(mode: OutputMode, f: F) -> T
-where
-    F: FnOnce(Progress) -> Fut,
-    Fut: Future<Output = T>,
-{
-    let (tx, mut rx) = mpsc::unbounded_channel::<studio::StudioMsg>();
-    let printer = tokio::spawn(async move {
-        while let Some(m) = rx.recv().await {
-            if mode != OutputMode::Json {
-                eprintln!("  {}", m.line());
-            }
-        }
-    });
-    let out = f(tx).await;
-    let _ = printer.await;
-    out
-}
-
-pub(super) fn print_json<T: Serialize>(doc: &T) {
-    println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
 }
 
 fn code_for(e: &AwsError) -> i32 {
@@ -124,8 +96,18 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
     {
         return fail(mode, &e);
     }
-    let domain = match studio::find_domain(session, &project).await {
-        Ok(Some(d)) => d,
+    // The listing reads the users with the domain; the other commands need the domain only.
+    let found = if matches!(args.command, UsersCommand::List) {
+        studio::domain_with_users(session, &project)
+            .await
+            .map(|o| o.map(|(d, users)| (d, Some(users))))
+    } else {
+        studio::find_domain(session, &project)
+            .await
+            .map(|o| o.map(|d| (d, None)))
+    };
+    let (domain, listed) = match found {
+        Ok(Some(found)) => found,
         Ok(None) => {
             let e = AwsError::new(
                 ErrorKind::NotFound,
@@ -144,13 +126,11 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
         Err(e) => return fail(mode, &e),
     };
     match &args.command {
-        UsersCommand::List => match studio::list_users(session, &domain.id).await {
-            Ok(users) => {
-                print_users(mode, &project, &domain, &users, session.read_only);
-                exit::OK
-            }
-            Err(e) => fail(mode, &e),
-        },
+        UsersCommand::List => {
+            let users = listed.unwrap_or_default();
+            plain::studio::print_users(mode, &project, &domain, &users, session.read_only);
+            exit::OK
+        }
         UsersCommand::Add {
             names,
             execution_role,
@@ -164,9 +144,10 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                     security_groups: security_groups.clone(),
                 })
                 .collect();
-            let result = with_progress(mode, |tx| async move {
-                studio::create_users(session, &domain.id, specs, &tx).await
-            })
+            let result = plain::drain(
+                |tx| async move { studio::create_users(session, &domain.id, specs, &tx).await },
+                |m| plain::studio::print_step(mode, m),
+            )
             .await;
             report_outcomes(mode, &project, "add", result)
         }
@@ -184,80 +165,22 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                 Ok(false) => return exit::FAILED,
                 Err(code) => return code,
             }
-            let result = with_progress(mode, |tx| async move {
-                studio::remove_users(session, &domain.id, names, &tx).await
-            })
+            let result = plain::drain(
+                |tx| async move { studio::remove_users(session, &domain.id, names, &tx).await },
+                |m| plain::studio::print_step(mode, m),
+            )
             .await;
             report_outcomes(mode, &project, "remove", result)
         }
         UsersCommand::Url { name, expires } => {
             match studio::presigned_url(session, &domain.id, name, *expires).await {
                 Ok(url) => {
-                    if mode == OutputMode::Json {
-                        print_json(&json!({
-                            "ok": true,
-                            "project": project,
-                            "domain_id": domain.id,
-                            "user": name,
-                            "url": url,
-                            "expires_in_seconds": expires.unwrap_or(300),
-                            "note": studio::SIGN_IN_NOTE,
-                        }));
-                    } else {
-                        println!("{url}");
-                        eprintln!(
-                            "Sign-in URL for {name}, usable for {} seconds.",
-                            expires.unwrap_or(300)
-                        );
-                        eprintln!("{}", studio::SIGN_IN_NOTE);
-                    }
+                    plain::studio::print_url(mode, &project, &domain.id, name, *expires, &url);
                     exit::OK
                 }
                 Err(e) => fail(mode, &e),
             }
         }
-    }
-}
-
-fn print_users(
-    mode: OutputMode,
-    project: &str,
-    domain: &crate::aws::studio::DomainInfo,
-    users: &[UserView],
-    read_only: bool,
-) {
-    if mode == OutputMode::Json {
-        print_json(&json!({
-            "ok": true,
-            "project": project,
-            "domain": domain,
-            "users": users,
-        }));
-        return;
-    }
-    println!(
-        "Studio domain {} ({}) {}{}",
-        domain.name,
-        domain.id,
-        domain.status,
-        domain
-            .app_network_access_type
-            .as_deref()
-            .map(|a| format!(", {a}"))
-            .unwrap_or_default()
-    );
-    if users.is_empty() {
-        println!("No user profiles. Add one with `studio-tui users add NAME`.");
-        return;
-    }
-    let w = users.iter().map(|u| u.name.len()).max().unwrap_or(4).max(4);
-    println!("{:<w$}  {:<10}  {:<30}  SPACES", "USER", "STATUS", "APPS");
-    for u in users {
-        let (apps, spaces) = (u.apps_text(), u.spaces_text());
-        println!("{:<w$}  {:<10}  {apps:<30}  {spaces}", u.name, u.status);
-    }
-    if read_only {
-        println!("(read-only: add, remove and sign-in URLs are disabled)");
     }
 }
 
@@ -271,29 +194,10 @@ fn report_outcomes(
         Ok(o) => o,
         Err(e) => return fail(mode, &e),
     };
-    let ok = outcomes.iter().all(UserOutcome::is_ok);
-    if mode == OutputMode::Json {
-        print_json(&json!({
-            "ok": ok,
-            "project": project,
-            "action": action,
-            "users": outcomes,
-        }));
+    plain::studio::print_outcomes(mode, project, action, &outcomes);
+    if outcomes.iter().all(UserOutcome::is_ok) {
+        exit::OK
     } else {
-        for o in &outcomes {
-            match &o.result {
-                UserResult::Created => println!("{}: created", o.name),
-                UserResult::AlreadyExists => println!("{}: already exists", o.name),
-                UserResult::Removed => println!("{}: removed", o.name),
-                UserResult::NotFound => println!("{}: no such user (nothing to remove)", o.name),
-                UserResult::Failed(e) => {
-                    println!("{}: FAILED: {}", o.name, e.message);
-                    if let Some(fix) = &e.fix {
-                        println!("  fix: {fix}");
-                    }
-                }
-            }
-        }
+        exit::FAILED
     }
-    if ok { exit::OK } else { exit::FAILED }
 }

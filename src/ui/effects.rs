@@ -272,7 +272,7 @@ pub fn spawn(
         Effect::LoadUsers { project } => run(tx, id, move |_| async move {
             let result = async {
                 let s = session.ok_or_else(no_session)?;
-                let domain = crate::ops::studio::find_domain(&s, &project)
+                crate::ops::studio::domain_with_users(&s, &project)
                     .await?
                     .ok_or_else(|| {
                         AwsError::new(
@@ -280,9 +280,7 @@ pub fn spawn(
                             "sagemaker:ListDomains",
                             format!("there is no Studio domain named {project} here yet"),
                         )
-                    })?;
-                let users = crate::ops::studio::list_users(&s, &domain.id).await?;
-                Ok((domain, users))
+                    })
             }
             .await;
             Reply::UsersLoaded(Box::new(result))

@@ -33,7 +33,7 @@ pub use execute::{
 };
 pub use plan::{plan, plan_with_template, stage_template, validation_of};
 pub use policy::{Allow, Settled, settle};
-pub use watch::{StackWatch, WatchStep, poll_events, watch, watch_with_interval};
+pub use watch::{StackWatch, WatchStep, latest_operation, poll_events, watch, watch_with_interval};
 
 /// Progress of a deployment, as the operation reports it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
