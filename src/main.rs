@@ -303,34 +303,7 @@ async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Resul
     };
     let paths2 = paths.clone();
     let mut emu = tokio::task::spawn_blocking(move || start_sandbox(&paths2, opts)).await??;
-    println!("Local AWS emulator running at {}", emu.endpoint);
-    println!(
-        "  pace {}{}{}",
-        args.pace,
-        args.faults
-            .as_deref()
-            .map(|f| format!(", faults {f}"))
-            .unwrap_or_default(),
-        if args.seed_vpcs { ", seeded VPCs" } else { "" }
-    );
-    println!();
-    println!("In another shell:");
-    println!("  export AWS_ENDPOINT_URL={}", emu.endpoint);
-    println!(
-        "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"
-    );
-    println!("  studio-tui");
-    println!();
-    println!("After a deploy, blocked egress to show in `studio-tui firewall blocked` and on `f`:");
-    println!(
-        "  curl -X POST {}/_studio/firewall-alerts -d '{{\"stack\": \"PROJECT\", \"demo\": true}}'",
-        emu.endpoint
-    );
-    println!();
-    println!(
-        "Press Ctrl-C to stop. Emulator log: {}",
-        paths.data_dir.join("emulator.log").display()
-    );
+    plain::print_sandbox(args, &emu.endpoint, &paths.data_dir.join("emulator.log"));
 
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

@@ -8,7 +8,7 @@ use crate::core::params::Parameters;
 use crate::exit;
 use crate::ops::deploy::{self, Settled};
 use crate::ops::up::Start;
-use crate::plain::deploy::{print_change_set_failure, print_msg, print_review};
+use crate::plain::deploy::print_msg;
 use crate::{plain, template};
 
 use super::{CommandContext, checked, confirm, execute_streamed};
@@ -118,19 +118,12 @@ pub(crate) async fn run_deploy(
             return Ok(exit::FAILED.into());
         }
     };
+    // What the policy stopped at, printed; then what the command does about it.
+    plain::deploy::print_settled(mode, &settled);
     let outcome = match settled {
-        Settled::UpToDate(stack) => {
-            eprintln!(
-                "Stack {} is up to date ({}).",
-                stack.stack_name, stack.status
-            );
-            return Ok(exit::OK.into());
-        }
+        Settled::UpToDate(_) | Settled::NoChanges(_) => return Ok(exit::OK.into()),
+        Settled::Refused { .. } | Settled::ChangeSetFailed(_) => return Ok(exit::FAILED.into()),
         Settled::Busy(stack) => {
-            eprintln!(
-                "Stack {} is already busy ({}); following it.",
-                stack.stack_name, stack.status
-            );
             if let Some(plan) = studio {
                 return overlapped(ctx, Start::Reattach(Box::new(stack)), plan).await;
             }
@@ -140,34 +133,8 @@ pub(crate) async fn run_deploy(
             )
             .await
         }
-        Settled::Refused { stack, recovery } => {
-            eprintln!(
-                "error: {}",
-                recovery.explain(&stack.stack_name, &stack.status)
-            );
-            return Ok(exit::FAILED.into());
-        }
         Settled::RecoveryFailed(outcome) => Ok(*outcome),
-        Settled::NoChanges(review) => {
-            print_review(mode, &review);
-            eprintln!("No changes: the stack already matches.");
-            return Ok(exit::OK.into());
-        }
-        Settled::ChangeSetFailed(review) => {
-            print_review(mode, &review);
-            print_change_set_failure(mode, &review);
-            eprintln!(
-                "Nothing was created: the change set{} deleted.",
-                if review.kind == crate::aws::stacks::ChangeSetKind::Create {
-                    " and the empty stack it left were"
-                } else {
-                    " was"
-                }
-            );
-            return Ok(exit::FAILED.into());
-        }
         Settled::Ready(review) => {
-            print_review(mode, &review);
             match confirm("Execute this change set?", args.yes) {
                 Ok(true) => {}
                 Ok(false) => {

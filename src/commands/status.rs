@@ -1,4 +1,5 @@
-//! The read-only commands: `status`, `events` (the latest operation's timeline) and `topology`.
+//! The read-only commands: `status`, `events` (the latest operation's timeline) and `topology`,
+//! printed by `plain::status`.
 
 use crate::cli::{EventsArgs, OutputMode, ProjectArgs, TopologyArgs, TopologyFormat};
 use crate::core::progress::Tracker;
@@ -133,11 +134,6 @@ pub async fn topology(ctx: &CommandContext, args: &TopologyArgs) -> anyhow::Resu
             return Ok(exit::FAILED);
         }
     };
-    match format {
-        TopologyFormat::Text => print!("{}", topo.to_text()),
-        TopologyFormat::Json => println!("{}", topo.to_json()),
-        TopologyFormat::Mermaid => print!("{}", topo.to_mermaid()),
-        TopologyFormat::Dot => print!("{}", topo.to_dot()),
-    }
+    plain::status::print_topology(format, &topo);
     Ok(exit::OK)
 }

@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
+use crate::aws::stacks::ChangeSetKind;
 use crate::aws::stacks::is_security_relevant;
 use crate::cli::OutputMode;
 use crate::core::progress::StackEvent;
-use crate::ops::deploy::{self, DeployMsg, DeployOutcome};
+use crate::ops::deploy::{self, DeployMsg, DeployOutcome, Settled};
 
 /// One line per event, CDK-events style.
 pub fn event_line(e: &StackEvent) -> String {
@@ -236,5 +237,44 @@ pub fn print_review(mode: OutputMode, review: &deploy::Review) {
         for v in &review.validation {
             eprintln!("{}", super::validation::line(v));
         }
+    }
+}
+
+/// Where the deploy policy stopped, on stderr (a change set also as its review): up to date,
+/// following a running operation, refused with the recovery to allow, no changes, a failed
+/// change set deleted, or a change set to confirm. A recovery that failed was printed as its
+/// outcome already.
+pub fn print_settled(mode: OutputMode, settled: &Settled) {
+    match settled {
+        Settled::UpToDate(stack) => eprintln!(
+            "Stack {} is up to date ({}).",
+            stack.stack_name, stack.status
+        ),
+        Settled::Busy(stack) => eprintln!(
+            "Stack {} is already busy ({}); following it.",
+            stack.stack_name, stack.status
+        ),
+        Settled::Refused { stack, recovery } => eprintln!(
+            "error: {}",
+            recovery.explain(&stack.stack_name, &stack.status)
+        ),
+        Settled::RecoveryFailed(_) => {}
+        Settled::NoChanges(review) => {
+            print_review(mode, review);
+            eprintln!("No changes: the stack already matches.");
+        }
+        Settled::ChangeSetFailed(review) => {
+            print_review(mode, review);
+            print_change_set_failure(mode, review);
+            eprintln!(
+                "Nothing was created: the change set{} deleted.",
+                if review.kind == ChangeSetKind::Create {
+                    " and the empty stack it left were"
+                } else {
+                    " was"
+                }
+            );
+        }
+        Settled::Ready(review) => print_review(mode, review),
     }
 }

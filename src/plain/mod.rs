@@ -14,6 +14,7 @@ use crate::core::finding::{Finding, Severity};
 pub mod deploy;
 pub mod destroy;
 pub mod drift;
+pub mod firewall;
 pub mod preflight;
 pub mod status;
 pub mod studio;
@@ -138,4 +139,33 @@ pub fn print_identity(mode: OutputMode, session: &Session, id: &Identity) {
             }
         }
     }
+}
+
+/// `studio-tui sandbox`: where the emulator runs and how to point a shell at it.
+pub fn print_sandbox(args: &crate::cli::SandboxArgs, endpoint: &str, log: &std::path::Path) {
+    println!("Local AWS emulator running at {}", endpoint);
+    println!(
+        "  pace {}{}{}",
+        args.pace,
+        args.faults
+            .as_deref()
+            .map(|f| format!(", faults {f}"))
+            .unwrap_or_default(),
+        if args.seed_vpcs { ", seeded VPCs" } else { "" }
+    );
+    println!();
+    println!("In another shell:");
+    println!("  export AWS_ENDPOINT_URL={}", endpoint);
+    println!(
+        "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"
+    );
+    println!("  studio-tui");
+    println!();
+    println!("After a deploy, blocked egress to show in `studio-tui firewall blocked` and on `f`:");
+    println!(
+        "  curl -X POST {}/_studio/firewall-alerts -d '{{\"stack\": \"PROJECT\", \"demo\": true}}'",
+        endpoint
+    );
+    println!();
+    println!("Press Ctrl-C to stop. Emulator log: {}", log.display());
 }

@@ -1,9 +1,11 @@
-//! `status` and `events --chart`: the project as it is, and the latest operation's timeline.
+//! `status`, `events --chart` and `topology`: the project as it is, the latest operation's
+//! timeline, and the network as a diagram.
 
 use serde::Serialize;
 
-use crate::cli::OutputMode;
+use crate::cli::{OutputMode, TopologyFormat};
 use crate::core::timeline::{TimelineRow, render_timeline};
+use crate::core::topology::Topology;
 use crate::ops::deploy::Recovery;
 use crate::ops::status::Status;
 
@@ -127,5 +129,15 @@ pub fn print_chart(mode: OutputMode, rows: &[TimelineRow]) {
         for line in render_timeline(rows, 60, crate::core::clock::now_ms()) {
             println!("{line}");
         }
+    }
+}
+
+/// The topology in the chosen format: text, JSON, Mermaid or Graphviz dot.
+pub fn print_topology(format: TopologyFormat, topo: &Topology) {
+    match format {
+        TopologyFormat::Text => print!("{}", topo.to_text()),
+        TopologyFormat::Json => println!("{}", topo.to_json()),
+        TopologyFormat::Mermaid => print!("{}", topo.to_mermaid()),
+        TopologyFormat::Dot => print!("{}", topo.to_dot()),
     }
 }
