@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            plain::say(format_args!("error: {e:#}"));
             exit::FAILED
         }
     };
@@ -90,7 +90,7 @@ fn write_man_pages(dir: Option<&std::path::Path>) -> anyhow::Result<i32> {
 
 /// Start the sandbox emulator for `--sandbox`, reporting progress on stderr.
 fn start_sandbox(paths: &Paths, opts: EmulatorOptions) -> anyhow::Result<Emulator> {
-    let mut progress = |line: &str| eprintln!("sandbox: {line}");
+    let mut progress = |line: &str| plain::say(format_args!("sandbox: {line}"));
     Ok(Emulator::start(&paths.cache_dir, &opts, &mut progress)?)
 }
 
@@ -135,8 +135,8 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
     match &cli.command {
         None => {
             if mode != OutputMode::Tui {
-                eprintln!(
-                    "error: the wizard needs a terminal; run a subcommand instead (see `studio-tui --help`)"
+                plain::say(
+                    "error: the wizard needs a terminal; run a subcommand instead (see `studio-tui --help`)",
                 );
                 return Ok(exit::USAGE);
             }
@@ -205,10 +205,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
         },
         Some(Command::Destroy(args)) => {
             if !args.yes && !g.read_only && !std::io::stdin().is_terminal() {
-                eprintln!(
+                plain::say(format_args!(
                     "error: destroy deletes the whole project and needs confirmation; there is \
                      no terminal to ask on, so pass --yes to confirm non-interactively"
-                );
+                ));
                 return Ok(exit::USAGE);
             }
             match command_context(options, mode, &paths, g).await? {
@@ -232,7 +232,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
 fn load_config(g: &GlobalOpts) -> Result<Option<ops::params::ConfigFile>, i32> {
     match &g.config {
         Some(path) => ops::params::read_config(path).map(Some).map_err(|e| {
-            eprintln!("error: {e}");
+            plain::say(format_args!("error: {e}"));
             exit::USAGE
         }),
         None => Ok(None),
@@ -318,15 +318,15 @@ async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Resul
             _ = term_fut => break exit::OK,
             _ = watch.tick() => {
                 if !emu.is_running() {
-                    eprintln!("error: the emulator stopped unexpectedly; see its log");
+                    plain::say("error: the emulator stopped unexpectedly; see its log");
                     break exit::FAILED;
                 }
             }
         }
     };
-    eprintln!("stopping the emulator…");
+    plain::say("stopping the emulator…");
     tokio::task::spawn_blocking(move || emu.stop()).await?;
-    eprintln!("stopped");
+    plain::say("stopped");
     Ok(code)
 }
 
@@ -347,17 +347,18 @@ fn run_template(
         let findings = template::embedded().check_parameters(&sent);
         if !findings.is_empty() {
             for f in &findings {
-                eprintln!("error: {}\n  fix: {}", f.message, f.fix);
+                plain::say(format_args!("error: {}\n  fix: {}", f.message, f.fix));
             }
             return Ok(exit::FAILED);
         }
     }
-    match format {
-        TemplateFormat::Yaml => print!("{}", template::TEMPLATE_YAML),
-        TemplateFormat::Json => println!(
-            "{}",
+    let text = match format {
+        TemplateFormat::Yaml => template::TEMPLATE_YAML.to_string(),
+        TemplateFormat::Json => format!(
+            "{}\n",
             template::to_json(template::TEMPLATE_YAML).map_err(anyhow::Error::msg)?
         ),
-    }
+    };
+    plain::print_raw(&text);
     Ok(exit::OK)
 }

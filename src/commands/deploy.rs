@@ -28,7 +28,7 @@ pub(crate) fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[S
     if let Ok(mut s) = ctx.store.lock()
         && let Err(e) = s.save_answers(&ctx.session.region, params, users)
     {
-        eprintln!("warning: could not save your answers: {e}");
+        plain::say(format_args!("warning: could not save your answers: {e}"));
     }
 }
 
@@ -94,10 +94,10 @@ pub(crate) async fn run_deploy(
 ) -> anyhow::Result<Deployed> {
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "deploying the stack") {
         crate::plain::print_aws_error(ctx.mode, &e);
-        eprintln!(
+        plain::say(format_args!(
             "Read-only: `studio-tui preflight` and `studio-tui status` show what is there; \
              nothing was changed."
-        );
+        ));
         return Ok(exit::FAILED.into());
     }
     let mode = ctx.mode;
@@ -139,7 +139,7 @@ pub(crate) async fn run_deploy(
                 Ok(true) => {}
                 Ok(false) => {
                     deploy::cancel(&ctx.session, &ctx.store, &review).await?;
-                    eprintln!("Cancelled; the change set was deleted.");
+                    plain::say("Cancelled; the change set was deleted.");
                     return Ok(exit::OK.into());
                 }
                 Err(code) => {

@@ -15,10 +15,10 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
     let (project, stack) = project_and_stack(ctx, args.project_name.as_deref());
     // Non-interactive without --yes: say so before any AWS call (read-only only views).
     if !args.yes && !session.read_only && !std::io::stdin().is_terminal() {
-        eprintln!(
+        plain::say(format_args!(
             "error: destroy deletes the project {project} and needs confirmation; there is no \
              terminal to ask on, so pass --yes to confirm non-interactively"
-        );
+        ));
         return exit::USAGE;
     }
     let plan = match destroy::plan(session, &project, &stack).await {
@@ -46,7 +46,9 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
         return exit::OK;
     }
     if choice == BucketChoice::Unspecified && plan.needs_bucket_choice() && !args.yes {
-        eprintln!("CloudFormation can delete a bucket only when it is empty. {BUCKET_POLICY_NOTE}");
+        plain::say(format_args!(
+            "CloudFormation can delete a bucket only when it is empty. {BUCKET_POLICY_NOTE}"
+        ));
         let options = vec![
             "Empty the buckets (delete every object version), then delete them",
             "Retain the buckets, their data and the KMS key that encrypts it",
@@ -56,7 +58,7 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
             Ok(a) if a.starts_with("Empty") => choice = BucketChoice::Empty,
             Ok(a) if a.starts_with("Retain") => choice = BucketChoice::Retain,
             _ => {
-                eprintln!("cancelled: nothing was deleted");
+                plain::say("cancelled: nothing was deleted");
                 return exit::FAILED;
             }
         }

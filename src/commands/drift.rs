@@ -6,6 +6,7 @@ use crate::cli::{DriftArgs, OutputMode};
 use crate::exit;
 use crate::ops::deploy;
 use crate::ops::drift::{self, Wait};
+use crate::plain;
 use crate::plain::deploy::{print_change_set_failure, print_review};
 use crate::plain::drift::print_report;
 
@@ -20,7 +21,10 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
         return Ok(exit::FAILED);
     }
     if mode != OutputMode::Json {
-        eprintln!("Detecting drift on stack {stack} in {}…", session.region);
+        plain::say(format_args!(
+            "Detecting drift on stack {stack} in {}…",
+            session.region
+        ));
     }
     let report = match drift::detect(session, &stack, Wait::DEFAULT).await {
         Ok(r) => r,
@@ -39,12 +43,12 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     }
     if report.in_sync() {
         if mode != OutputMode::Json {
-            eprintln!("Nothing to revert.");
+            plain::say("Nothing to revert.");
         }
         return Ok(exit::OK);
     }
     if mode != OutputMode::Json {
-        eprintln!("Creating a drift-aware change set (REVERT_DRIFT) with the deployed template…");
+        plain::say("Creating a drift-aware change set (REVERT_DRIFT) with the deployed template…");
     }
     let review = match drift::plan_revert(session, &stack, Wait::DEFAULT).await {
         Ok(r) => r,
@@ -71,18 +75,18 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
         .iter()
         .filter(|r| !touched.contains(&r.drift.logical_id.as_str()))
     {
-        eprintln!(
+        plain::say(format_args!(
             "warning: {} ({}) is not reverted by CloudFormation (the drift-aware change set \
              does not cover this resource or type); fix: set it back by hand to the expected \
              values above, or update the stack with `studio-tui deploy`",
             r.drift.logical_id, r.drift.resource_type
-        );
+        ));
     }
     match super::users::confirm_typed(&stack, "overwriting the drift", args.yes) {
         Ok(true) => {}
         Ok(false) => {
             deploy::cancel(session, &ctx.store, &review).await?;
-            eprintln!("Cancelled; the change set was deleted.");
+            plain::say("Cancelled; the change set was deleted.");
             return Ok(exit::FAILED);
         }
         Err(code) => {
@@ -99,7 +103,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
         }
     }
     if mode != OutputMode::Json {
-        eprintln!("Checking the drift again…");
+        plain::say("Checking the drift again…");
     }
     match drift::detect(session, &stack, Wait::DEFAULT).await {
         Ok(after) => {

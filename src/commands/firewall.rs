@@ -6,6 +6,7 @@ use crate::cli::{DeployArgs, FirewallCommand, ParamArgs};
 use crate::core::egress::parse_duration_ms;
 use crate::exit;
 use crate::ops::egress;
+use crate::plain;
 
 use crate::core::status::StackStatus;
 
@@ -16,7 +17,7 @@ pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Re
             let since_ms = match parse_duration_ms(since) {
                 Ok(ms) => ms,
                 Err(e) => {
-                    eprintln!("error: --since {e}");
+                    plain::say(format_args!("error: --since {e}"));
                     return Ok(exit::USAGE);
                 }
             };
@@ -59,7 +60,10 @@ async fn edit(
     let stack = match ctx.session.describe_stack(&name).await {
         Ok(Some(s)) if s.status != StackStatus::DeleteComplete => s,
         Ok(_) => {
-            eprintln!("error: there is no stack {name} in {}", ctx.session.region);
+            plain::say(format_args!(
+                "error: there is no stack {name} in {}",
+                ctx.session.region
+            ));
             return Ok(exit::FAILED);
         }
         Err(e) => {
@@ -76,13 +80,13 @@ async fn edit(
         }
     };
     for n in &change.notes {
-        eprintln!("{n}");
+        plain::say(format_args!("{n}"));
     }
     if !change.changed() {
-        eprintln!("The allow list is unchanged; nothing to deploy.");
+        plain::say("The allow list is unchanged; nothing to deploy.");
         return Ok(exit::OK);
     }
-    eprintln!("AllowedDomains: {}", change.after.join(","));
+    plain::say(format_args!("AllowedDomains: {}", change.after.join(",")));
     params.allowed_domains = change.after;
     let args = DeployArgs {
         params: ParamArgs::default(),

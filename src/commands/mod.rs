@@ -46,7 +46,7 @@ impl CommandContext {
     ) -> anyhow::Result<Self> {
         let store = Store::load(paths)?;
         for p in &store.problems {
-            eprintln!("warning: {p}");
+            plain::say(format_args!("warning: {p}"));
         }
         Ok(CommandContext {
             session,
@@ -108,7 +108,9 @@ fn confirm(question: &str, yes: bool) -> Result<bool, i32> {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        eprintln!("error: {question} needs confirmation; pass --yes to run without a terminal");
+        plain::say(format_args!(
+            "error: {question} needs confirmation; pass --yes to run without a terminal"
+        ));
         return Err(exit::USAGE);
     }
     match inquire::Confirm::new(question).with_default(false).prompt() {
@@ -130,7 +132,7 @@ fn checked(params: Parameters) -> Result<Parameters, i32> {
     }
     if !findings.is_empty() {
         plain::print_findings(&findings);
-        eprintln!("Nothing was deployed. Fix the values above and run the command again.");
+        plain::say("Nothing was deployed. Fix the values above and run the command again.");
         return Err(exit::USAGE);
     }
     Ok(params)

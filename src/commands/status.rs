@@ -15,10 +15,10 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
     let stack = match ctx.session.describe_stack(&name).await {
         Ok(Some(s)) => s,
         Ok(None) => {
-            eprintln!(
+            plain::say(format_args!(
                 "error: there is no stack {name} in {} (deploy it with `studio-tui deploy`)",
                 ctx.session.region
-            );
+            ));
             return Ok(exit::FAILED);
         }
         Err(e) => {
@@ -78,7 +78,10 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
         )
         .await
         {
-            eprintln!("note: the Studio domain is not in the chart: {}", e.message);
+            plain::say(format_args!(
+                "note: the Studio domain is not in the chart: {}",
+                e.message
+            ));
         }
         plain::status::print_chart(ctx.mode, &tracker.timeline());
     }
@@ -114,11 +117,11 @@ pub async fn topology(ctx: &CommandContext, args: &TopologyArgs) -> anyhow::Resu
             if format == TopologyFormat::Json {
                 crate::plain::print_aws_error(OutputMode::Json, &e);
             } else {
-                eprintln!(
+                plain::say(format_args!(
                     "error: there is no stack {name} in {} (deploy it with `studio-tui deploy`, \
                      or pass --project-name)",
                     ctx.session.region
-                );
+                ));
             }
             return Ok(exit::FAILED);
         }

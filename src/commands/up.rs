@@ -26,8 +26,8 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     if !users.is_empty()
         && let Err(e) = studio::validate_user_names(users.iter().map(String::as_str))
     {
-        eprintln!("error: {}", e.message);
-        eprintln!("Nothing was changed. Fix the names and run the command again.");
+        plain::say(format_args!("error: {}", e.message));
+        plain::say("Nothing was changed. Fix the names and run the command again.");
         return Ok(exit::USAGE);
     }
     // Saved before anything is created, so a failure loses nothing typed.
@@ -35,10 +35,10 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
 
     // 1. Preflight.
     if mode != OutputMode::Json {
-        eprintln!(
+        plain::say(format_args!(
             "1/3 Preflight of {} in {} (VPC {})",
             params.project_name, region, params.vpc_cidr
-        );
+        ));
     }
     let input = PreflightInput {
         parameters: params.clone(),
@@ -72,11 +72,11 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     // 2. The stack (a change set, reviewed and executed; nothing to do when it matches). A
     // first create builds the Studio domain and users while the stack is still being created.
     if mode != OutputMode::Json {
-        eprintln!(
+        plain::say(format_args!(
             "2/3 Stack {} (a first create builds the Studio domain and {} user(s) alongside)",
             params.project_name,
             users.len()
-        );
+        ));
     }
     let deploy_args = DeployArgs {
         params: args.params.clone(),
@@ -100,7 +100,7 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
         Ok(Some(s)) => s,
         Ok(None) => {
             // Deploy exits 0 after a cancelled review; there is then nothing to build on.
-            eprintln!("The stack was not created; nothing more to do.");
+            plain::say("The stack was not created; nothing more to do.");
             return Ok(exit::OK);
         }
         Err(e) => {
@@ -111,11 +111,11 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
 
     // 3. The Studio domain and the users (the stack existed already: after it, as before).
     if mode != OutputMode::Json {
-        eprintln!(
+        plain::say(format_args!(
             "3/3 Studio domain {} and {} user(s)",
             params.project_name,
             users.len()
-        );
+        ));
     }
     let (session, store, project) = (&ctx.session, &ctx.store, &params.project_name);
     let (stack_ref, users_ref) = (&stack, &users);

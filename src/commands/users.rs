@@ -49,10 +49,10 @@ pub(crate) fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<boo
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        eprintln!(
+        plain::say(format_args!(
             "error: {what} needs confirmation and there is no terminal to ask on; pass --yes to \
              confirm non-interactively"
-        );
+        ));
         return Err(exit::USAGE);
     }
     let answer = inquire::Text::new(&format!("Type `{expected}` to confirm {what}:"))
@@ -61,7 +61,9 @@ pub(crate) fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<boo
     if answer.trim() == expected {
         Ok(true)
     } else {
-        eprintln!("confirmation did not match `{expected}`: nothing was changed");
+        plain::say(format_args!(
+            "confirmation did not match `{expected}`: nothing was changed"
+        ));
         Ok(false)
     }
 }

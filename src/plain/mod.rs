@@ -39,6 +39,17 @@ where
     out
 }
 
+/// One line of the command's own on stderr, in every mode (an error, a notice, what a cancel
+/// did, a prompt's context): `--json` keeps stdout for its documents.
+pub fn say(line: impl std::fmt::Display) {
+    eprintln!("{line}");
+}
+
+/// A document exactly as it is, on stdout (`studio-tui template`).
+pub fn print_raw(text: &str) {
+    print!("{text}");
+}
+
 /// One pretty-printed JSON document on stdout.
 pub fn print_json<T: Serialize>(doc: &T) {
     println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
