@@ -1,8 +1,6 @@
 //! `studio-tui deploy`: answers in, a plan reviewed, the stack deployed (the policy for an
 //! empty or failed change set and a stack to recover lives in `ops::deploy`).
 
-use tokio::sync::mpsc;
-
 use crate::cli::DeployArgs;
 use crate::core::params::Parameters;
 use crate::exit;
@@ -170,22 +168,11 @@ pub(super) async fn overlapped(
     start: Start,
     plan: &crate::ops::up::StudioPlan,
 ) -> anyhow::Result<Deployed> {
-    let mode = ctx.mode;
-    let (dtx, drx) = mpsc::unbounded_channel();
-    let (stx, srx) = mpsc::unbounded_channel();
-    let (session, store, p) = (ctx.session.clone(), ctx.store.clone(), plan.clone());
-    let handle =
-        tokio::spawn(
-            async move { crate::ops::up::run(&session, &store, start, &p, &dtx, &stx).await },
-        );
-    plain::studio::print_progress(mode, &plan.users, drx, srx).await;
-    let result = handle.await.unwrap_or_else(|e| {
-        Err(crate::aws::AwsError::new(
-            crate::aws::ErrorKind::Other,
-            "studio-tui",
-            format!("the operation task failed: {e}"),
-        ))
-    });
+    let (session, store, mode) = (&ctx.session, &ctx.store, ctx.mode);
+    let result = plain::studio::drain_overlapped(mode, &plan.users, |dtx, stx| async move {
+        crate::ops::up::run(session, store, start, plan, &dtx, &stx).await
+    })
+    .await;
     match result {
         Ok(crate::ops::up::Run::Stack(o)) => Ok(if o.ok { exit::OK } else { exit::FAILED }.into()),
         Ok(crate::ops::up::Run::Overlapped(ov)) => Ok(Deployed {

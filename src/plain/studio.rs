@@ -44,6 +44,20 @@ pub fn print_studio(mode: OutputMode, m: &studio::StudioMsg) {
     }
 }
 
+/// Run `work` with a sender for the stack's messages and one for the Studio half's, printing
+/// both as they come ([`print_progress`]); returns the work's result once the last is printed.
+pub async fn drain_overlapped<T, W, Fut>(mode: OutputMode, users: &[String], work: W) -> T
+where
+    W: FnOnce(mpsc::UnboundedSender<DeployMsg>, mpsc::UnboundedSender<studio::StudioMsg>) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let (dtx, drx) = mpsc::unbounded_channel();
+    let (stx, srx) = mpsc::unbounded_channel();
+    let work = async move { work(dtx, stx).await };
+    let (out, ()) = tokio::join!(work, print_progress(mode, users, drx, srx));
+    out
+}
+
 /// Print the stack's and the Studio half's messages as they come, with one progress count and
 /// one ETA for both (the domain and users count as part of a first create): a text line, or a
 /// JSON line `{"type":"progress",…}`, each time the count changes.
