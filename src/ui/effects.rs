@@ -86,8 +86,9 @@ async fn up_reply(
     }
 }
 
-/// A plan that ended in a recovery's outcome (the policy recovers nothing unasked here, so this
-/// is a stack changed under the wizard) reads as a failed plan, with the stack's status.
+/// A plan that ended in a recovery's outcome reads as a failed plan, with the stack's status.
+/// `Policy::ASK` allows no recovery, so the wizard's plan does not end so today; the review
+/// screen still has an answer if the policy's stops change.
 fn recovery_ended(outcome: &DeployOutcome) -> AwsError {
     AwsError::new(
         aws::ErrorKind::Other,
