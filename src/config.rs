@@ -1,4 +1,6 @@
-//! Saved answers and run state, under the `directories` config/data/cache paths.
+//! The storage: where studio-tui keeps its files (the `directories` config/data/cache paths)
+//! and how a versioned document is read and written. What is stored, the answers and the run
+//! state, are the types of [`crate::state`].
 //!
 //! Two files, both versioned and written atomically (temp file in the same folder, fsync,
 //! rename, fsync of the folder):

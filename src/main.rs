@@ -11,7 +11,7 @@ use studio_tui::cli::{
 };
 use studio_tui::config::Paths;
 use studio_tui::sandbox::{self, Emulator, EmulatorOptions};
-use studio_tui::{commands, exit, logging, ops, plain, state, template, ui};
+use studio_tui::{commands, exit, logging, ops, plain, template, ui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            plain::say(format_args!("error: {e:#}"));
             exit::FAILED
         }
     };
@@ -90,7 +90,7 @@ fn write_man_pages(dir: Option<&std::path::Path>) -> anyhow::Result<i32> {
 
 /// Start the sandbox emulator for `--sandbox`, reporting progress on stderr.
 fn start_sandbox(paths: &Paths, opts: EmulatorOptions) -> anyhow::Result<Emulator> {
-    let mut progress = |line: &str| eprintln!("sandbox: {line}");
+    let mut progress = |line: &str| plain::say(format_args!("sandbox: {line}"));
     Ok(Emulator::start(&paths.cache_dir, &opts, &mut progress)?)
 }
 
@@ -135,8 +135,8 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
     match &cli.command {
         None => {
             if mode != OutputMode::Tui {
-                eprintln!(
-                    "error: the wizard needs a terminal; run a subcommand instead (see `studio-tui --help`)"
+                plain::say(
+                    "error: the wizard needs a terminal; run a subcommand instead (see `studio-tui --help`)",
                 );
                 return Ok(exit::USAGE);
             }
@@ -205,14 +205,14 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
         },
         Some(Command::Destroy(args)) => {
             if !args.yes && !g.read_only && !std::io::stdin().is_terminal() {
-                eprintln!(
+                plain::say(format_args!(
                     "error: destroy deletes the whole project and needs confirmation; there is \
                      no terminal to ask on, so pass --yes to confirm non-interactively"
-                );
+                ));
                 return Ok(exit::USAGE);
             }
             match command_context(options, mode, &paths, g).await? {
-                Ok(ctx) => Ok(commands::users::destroy(&ctx, args).await),
+                Ok(ctx) => Ok(commands::destroy::destroy(&ctx, args).await),
                 Err(code) => Ok(code),
             }
         }
@@ -232,7 +232,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
 fn load_config(g: &GlobalOpts) -> Result<Option<ops::params::ConfigFile>, i32> {
     match &g.config {
         Some(path) => ops::params::read_config(path).map(Some).map_err(|e| {
-            eprintln!("error: {e}");
+            plain::say(format_args!("error: {e}"));
             exit::USAGE
         }),
         None => Ok(None),
@@ -272,98 +272,25 @@ async fn run_preflight(
     paths: &Paths,
     args: &PreflightArgs,
 ) -> anyhow::Result<i32> {
-    use studio_tui::core::finding::{Finding, FindingCode, Severity};
-    use studio_tui::ops::{params, preflight};
-
-    let fail = |findings: Vec<Finding>| -> anyhow::Result<i32> {
-        if mode == OutputMode::Json {
-            println!("{}", plain::preflight::json(false, &findings, None));
-        } else {
-            for f in &findings {
-                eprintln!("error: {}: {}\n  fix: {}", f.code, f.message, f.fix);
-            }
-        }
-        Ok(exit::FAILED)
+    let flags = args.params.overrides();
+    let request = ops::preflight::Standalone {
+        options,
+        config: g.config.as_deref(),
+        paths,
+        flags: &flags,
+        users: args.users,
+        all_regions: args.all_regions,
     };
-    let session = match aws::connect(options).await {
-        Ok(s) => s,
-        Err(e) => {
-            return fail(vec![Finding::new(
-                Severity::Error,
-                FindingCode::SessionFailed,
-                e.message.clone(),
-                e.fix
-                    .clone()
-                    .unwrap_or_else(|| "check --profile and --region".into()),
-                None,
-            )]);
-        }
-    };
-    let config = match &g.config {
-        Some(path) => match params::read_config(path) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                return fail(vec![Finding::new(
-                    Severity::Error,
-                    FindingCode::ConfigInvalid,
-                    e.to_string(),
-                    "fix the file, or pass the values as flags instead",
-                    None,
-                )]);
-            }
-        },
-        None => None,
-    };
-    let store = match state::Store::load(paths) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            tracing::warn!("saved answers not loaded: {e}");
-            None
-        }
-    };
-    let (parameters, _) = params::resolve_answers(
-        store.as_ref(),
-        &session.region,
-        config.as_ref(),
-        &args.params.overrides(),
-    );
-
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    if mode != OutputMode::Json {
-        println!(
-            "Preflight of {} in {} (VPC {})",
-            parameters.project_name, session.region, parameters.vpc_cidr
-        );
-    }
-    let printer = tokio::spawn(async move {
-        while let Some(msg) = rx.recv().await {
-            if mode != OutputMode::Json
-                && let Some(line) = plain::preflight::check_line(&msg)
-            {
-                println!("{line}");
-            }
-        }
-    });
-    let report = preflight::run(
-        &session,
-        preflight::PreflightInput {
-            parameters,
-            users: args.users,
-            all_regions: args.all_regions,
-        },
-        tx,
+    let result = plain::drain(
+        |tx| ops::preflight::standalone(request, tx),
+        |m| plain::preflight::print_standalone(mode, m),
     )
     .await;
-    let _ = printer.await;
-    if mode == OutputMode::Json {
-        println!(
-            "{}",
-            plain::preflight::json(report.ok(), &report.findings, report.suggestion.as_ref())
-        );
-    } else {
-        print!("{}", plain::preflight::summary(&report));
-    }
-    Ok(if report.ok() { exit::OK } else { exit::FAILED })
+    plain::preflight::print_result(mode, &result);
+    Ok(match result {
+        Ok(report) if report.ok() => exit::OK,
+        _ => exit::FAILED,
+    })
 }
 
 async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Result<i32> {
@@ -376,34 +303,7 @@ async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Resul
     };
     let paths2 = paths.clone();
     let mut emu = tokio::task::spawn_blocking(move || start_sandbox(&paths2, opts)).await??;
-    println!("Local AWS emulator running at {}", emu.endpoint);
-    println!(
-        "  pace {}{}{}",
-        args.pace,
-        args.faults
-            .as_deref()
-            .map(|f| format!(", faults {f}"))
-            .unwrap_or_default(),
-        if args.seed_vpcs { ", seeded VPCs" } else { "" }
-    );
-    println!();
-    println!("In another shell:");
-    println!("  export AWS_ENDPOINT_URL={}", emu.endpoint);
-    println!(
-        "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"
-    );
-    println!("  studio-tui");
-    println!();
-    println!("After a deploy, blocked egress to show in `studio-tui firewall blocked` and on `f`:");
-    println!(
-        "  curl -X POST {}/_studio/firewall-alerts -d '{{\"stack\": \"PROJECT\", \"demo\": true}}'",
-        emu.endpoint
-    );
-    println!();
-    println!(
-        "Press Ctrl-C to stop. Emulator log: {}",
-        paths.data_dir.join("emulator.log").display()
-    );
+    plain::print_sandbox(args, &emu.endpoint, &paths.data_dir.join("emulator.log"));
 
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -418,15 +318,15 @@ async fn run_sandbox_command(paths: &Paths, args: &SandboxArgs) -> anyhow::Resul
             _ = term_fut => break exit::OK,
             _ = watch.tick() => {
                 if !emu.is_running() {
-                    eprintln!("error: the emulator stopped unexpectedly; see its log");
+                    plain::say("error: the emulator stopped unexpectedly; see its log");
                     break exit::FAILED;
                 }
             }
         }
     };
-    eprintln!("stopping the emulator…");
+    plain::say("stopping the emulator…");
     tokio::task::spawn_blocking(move || emu.stop()).await?;
-    eprintln!("stopped");
+    plain::say("stopped");
     Ok(code)
 }
 
@@ -447,17 +347,18 @@ fn run_template(
         let findings = template::embedded().check_parameters(&sent);
         if !findings.is_empty() {
             for f in &findings {
-                eprintln!("error: {}\n  fix: {}", f.message, f.fix);
+                plain::say(format_args!("error: {}\n  fix: {}", f.message, f.fix));
             }
             return Ok(exit::FAILED);
         }
     }
-    match format {
-        TemplateFormat::Yaml => print!("{}", template::TEMPLATE_YAML),
-        TemplateFormat::Json => println!(
-            "{}",
+    let text = match format {
+        TemplateFormat::Yaml => template::TEMPLATE_YAML.to_string(),
+        TemplateFormat::Json => format!(
+            "{}\n",
             template::to_json(template::TEMPLATE_YAML).map_err(anyhow::Error::msg)?
         ),
-    }
+    };
+    plain::print_raw(&text);
     Ok(exit::OK)
 }

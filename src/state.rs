@@ -1,4 +1,6 @@
-//! The two saved documents: the user's answers and the run state, per project and region.
+//! The stored types: the two saved documents (the user's answers and the run state, per project
+//! and region) and the [`Store`] that holds them. Where and how they are written is the storage
+//! of [`crate::config`].
 //!
 //! Keys are `"<region>/<project>"`. Neither type has a field that could hold a credential.
 

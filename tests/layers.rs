@@ -54,7 +54,7 @@ fn layer_of(rel: &str) -> Layer {
         "ops" => Layer::Ops,
         "ui" => Layer::Ui,
         "commands" => Layer::Commands,
-        "plain.rs" => Layer::Plain,
+        "plain.rs" | "plain" => Layer::Plain,
         _ => Layer::Other,
     }
 }

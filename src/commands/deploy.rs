@@ -1,20 +1,15 @@
 //! `studio-tui deploy`: answers in, a plan reviewed, the stack deployed (the policy for an
 //! empty or failed change set and a stack to recover lives in `ops::deploy`).
 
-use serde::Serialize;
-use tokio::sync::mpsc;
-
-use crate::aws::stacks::is_security_relevant;
-use crate::cli::{DeployArgs, OutputMode};
+use crate::cli::DeployArgs;
 use crate::core::params::Parameters;
 use crate::exit;
 use crate::ops::deploy::{self, Settled};
 use crate::ops::up::Start;
-use crate::template;
+use crate::plain::deploy::print_msg;
+use crate::{plain, template};
 
-use super::{
-    CommandContext, checked, confirm, execute_streamed, print_findings, print_msg, stream,
-};
+use super::{CommandContext, checked, confirm, execute_streamed};
 
 /// `studio-tui deploy`.
 pub async fn deploy(ctx: &CommandContext, args: &DeployArgs) -> anyhow::Result<i32> {
@@ -31,7 +26,7 @@ pub(crate) fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[S
     if let Ok(mut s) = ctx.store.lock()
         && let Err(e) = s.save_answers(&ctx.session.region, params, users)
     {
-        eprintln!("warning: could not save your answers: {e}");
+        plain::say(format_args!("warning: could not save your answers: {e}"));
     }
 }
 
@@ -55,7 +50,7 @@ pub(crate) fn answers(
     // The template's own constraints, as the form checks them.
     let findings = template::embedded().check_parameters(&params.to_cfn_parameters());
     if findings.iter().any(|f| f.is_error()) {
-        print_findings(&findings);
+        plain::print_findings(&findings);
         return Err(exit::USAGE);
     }
     Ok((params, users))
@@ -97,10 +92,10 @@ pub(crate) async fn run_deploy(
 ) -> anyhow::Result<Deployed> {
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "deploying the stack") {
         crate::plain::print_aws_error(ctx.mode, &e);
-        eprintln!(
+        plain::say(format_args!(
             "Read-only: `studio-tui preflight` and `studio-tui status` show what is there; \
              nothing was changed."
-        );
+        ));
         return Ok(exit::FAILED.into());
     }
     let mode = ctx.mode;
@@ -108,17 +103,12 @@ pub(crate) async fn run_deploy(
         recreate: args.recreate,
         continue_rollback: args.continue_rollback,
     };
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let settled = {
-        let (session, store, params) = (ctx.session.clone(), ctx.store.clone(), params.clone());
-        let h = tokio::spawn(
-            async move { deploy::settle(&session, &store, &params, allow, &tx).await },
-        );
-        while let Some(msg) = rx.recv().await {
-            print_msg(mode, &msg);
-        }
-        h.await?
-    };
+    let (session, store) = (&ctx.session, &ctx.store);
+    let settled = plain::drain(
+        |tx| async move { deploy::settle(session, store, params, allow, &tx).await },
+        |m| print_msg(mode, m),
+    )
+    .await;
     let settled = match settled {
         Ok(s) => s,
         Err(e) => {
@@ -126,61 +116,28 @@ pub(crate) async fn run_deploy(
             return Ok(exit::FAILED.into());
         }
     };
+    // What the policy stopped at, printed; then what the command does about it.
+    plain::deploy::print_settled(mode, &settled);
     let outcome = match settled {
-        Settled::UpToDate(stack) => {
-            eprintln!(
-                "Stack {} is up to date ({}).",
-                stack.stack_name, stack.status
-            );
-            return Ok(exit::OK.into());
-        }
+        Settled::UpToDate(_) | Settled::NoChanges(_) => return Ok(exit::OK.into()),
+        Settled::Refused { .. } | Settled::ChangeSetFailed(_) => return Ok(exit::FAILED.into()),
         Settled::Busy(stack) => {
-            eprintln!(
-                "Stack {} is already busy ({}); following it.",
-                stack.stack_name, stack.status
-            );
             if let Some(plan) = studio {
                 return overlapped(ctx, Start::Reattach(Box::new(stack)), plan).await;
             }
-            let (session, store) = (ctx.session.clone(), ctx.store.clone());
-            stream(mode, move |tx| {
-                tokio::spawn(async move { deploy::reattach(&session, &store, &stack, &tx).await })
-            })
+            plain::drain(
+                |tx| async move { deploy::reattach(session, store, &stack, &tx).await },
+                |m| print_msg(mode, m),
+            )
             .await
         }
-        Settled::Refused { stack, recovery } => {
-            eprintln!(
-                "error: {}",
-                recovery.explain(&stack.stack_name, &stack.status)
-            );
-            return Ok(exit::FAILED.into());
-        }
         Settled::RecoveryFailed(outcome) => Ok(*outcome),
-        Settled::NoChanges(review) => {
-            print_review(mode, &review);
-            eprintln!("No changes: the stack already matches.");
-            return Ok(exit::OK.into());
-        }
-        Settled::ChangeSetFailed(review) => {
-            print_review(mode, &review);
-            print_change_set_failure(mode, &review);
-            eprintln!(
-                "Nothing was created: the change set{} deleted.",
-                if review.kind == crate::aws::stacks::ChangeSetKind::Create {
-                    " and the empty stack it left were"
-                } else {
-                    " was"
-                }
-            );
-            return Ok(exit::FAILED.into());
-        }
         Settled::Ready(review) => {
-            print_review(mode, &review);
             match confirm("Execute this change set?", args.yes) {
                 Ok(true) => {}
                 Ok(false) => {
                     deploy::cancel(&ctx.session, &ctx.store, &review).await?;
-                    eprintln!("Cancelled; the change set was deleted.");
+                    plain::say("Cancelled; the change set was deleted.");
                     return Ok(exit::OK.into());
                 }
                 Err(code) => {
@@ -211,22 +168,11 @@ pub(super) async fn overlapped(
     start: Start,
     plan: &crate::ops::up::StudioPlan,
 ) -> anyhow::Result<Deployed> {
-    let mode = ctx.mode;
-    let (dtx, drx) = mpsc::unbounded_channel();
-    let (stx, srx) = mpsc::unbounded_channel();
-    let (session, store, p) = (ctx.session.clone(), ctx.store.clone(), plan.clone());
-    let handle =
-        tokio::spawn(
-            async move { crate::ops::up::run(&session, &store, start, &p, &dtx, &stx).await },
-        );
-    super::up::print_progress(mode, &plan.users, drx, srx).await;
-    let result = handle.await.unwrap_or_else(|e| {
-        Err(crate::aws::AwsError::new(
-            crate::aws::ErrorKind::Other,
-            "studio-tui",
-            format!("the operation task failed: {e}"),
-        ))
-    });
+    let (session, store, mode) = (&ctx.session, &ctx.store, ctx.mode);
+    let result = plain::studio::drain_overlapped(mode, &plan.users, |dtx, stx| async move {
+        crate::ops::up::run(session, store, start, plan, &dtx, &stx).await
+    })
+    .await;
     match result {
         Ok(crate::ops::up::Run::Stack(o)) => Ok(if o.ok { exit::OK } else { exit::FAILED }.into()),
         Ok(crate::ops::up::Run::Overlapped(ov)) => Ok(Deployed {
@@ -236,121 +182,6 @@ pub(super) async fn overlapped(
         Err(e) => {
             crate::plain::print_aws_error(mode, &e);
             Ok(exit::FAILED.into())
-        }
-    }
-}
-
-/// Why a change set cannot be executed: its StatusReason and, one line each, the failures of
-/// CloudFormation's pre-deployment validation with their fixes (`--json`: one document with
-/// the list).
-pub(crate) fn print_change_set_failure(mode: OutputMode, review: &deploy::Review) {
-    let cs = &review.change_set;
-    if mode == OutputMode::Json {
-        #[derive(Serialize)]
-        struct Doc<'a> {
-            r#type: &'static str,
-            ok: bool,
-            change_set_id: &'a str,
-            status: &'a str,
-            status_reason: Option<&'a str>,
-            validation: &'a [deploy::ValidationIssue],
-            validation_unread: Option<&'a str>,
-        }
-        println!(
-            "{}",
-            serde_json::to_string(&Doc {
-                r#type: "change_set_failed",
-                ok: false,
-                change_set_id: &cs.change_set_id,
-                status: cs.status.as_str(),
-                status_reason: cs.status_reason.as_deref(),
-                validation: &review.validation,
-                validation_unread: review.validation_unread.as_deref(),
-            })
-            .unwrap_or_default()
-        );
-        return;
-    }
-    eprintln!(
-        "error: the change set failed: {}",
-        cs.status_reason.as_deref().unwrap_or("no reason given")
-    );
-    if !review.validation.is_empty() {
-        eprintln!(
-            "CloudFormation's pre-deployment validation found {} problem(s):",
-            review.validation.len()
-        );
-        for v in &review.validation {
-            eprintln!("{}", crate::plain::validation::line(v));
-        }
-    }
-    if let Some(why) = &review.validation_unread {
-        eprintln!("  {why}");
-    }
-}
-
-pub(crate) fn print_review(mode: OutputMode, review: &deploy::Review) {
-    if mode == OutputMode::Json {
-        #[derive(Serialize)]
-        struct Doc<'a> {
-            r#type: &'static str,
-            change_set: &'a crate::aws::stacks::ChangeSetInfo,
-            /// CloudFormation's pre-deployment validation: errors and warnings with their fixes.
-            validation: &'a [deploy::ValidationIssue],
-        }
-        println!(
-            "{}",
-            serde_json::to_string(&Doc {
-                r#type: "change_set",
-                change_set: &review.change_set,
-                validation: &review.validation,
-            })
-            .unwrap_or_default()
-        );
-        return;
-    }
-    let cs = &review.change_set;
-    let count = |a: &str| cs.changes.iter().filter(|c| c.action == a).count();
-    eprintln!(
-        "Change set for stack {}: {} to add, {} to modify ({} replaced), {} to remove",
-        review.stack_name,
-        count("Add"),
-        count("Modify"),
-        cs.changes
-            .iter()
-            .filter(|c| c.replacement.as_deref() == Some("True"))
-            .count(),
-        count("Remove")
-    );
-    for c in &cs.changes {
-        let flag = if is_security_relevant(&c.resource_type) {
-            "[security] "
-        } else {
-            ""
-        };
-        let replace = match c.replacement.as_deref() {
-            Some("True") => " (REPLACEMENT)",
-            Some("Conditional") => " (may be replaced)",
-            _ => "",
-        };
-        let drift = match c.drift.as_deref() {
-            Some(d @ ("MODIFIED" | "DELETED")) => format!(" (overwrites drift: {d})"),
-            _ => String::new(),
-        };
-        eprintln!(
-            "  {:<7} {:<40} {}{}{}{}",
-            c.action, c.resource_type, flag, c.logical_id, replace, drift
-        );
-    }
-    // A change set that can run may still carry WARN-mode validation failures (a bucket that is
-    // not empty, for one): shown before the question. A failed one is printed with its reason.
-    if review.is_executable() && !review.validation.is_empty() {
-        eprintln!(
-            "CloudFormation's pre-deployment validation warns ({}):",
-            review.validation.len()
-        );
-        for v in &review.validation {
-            eprintln!("{}", crate::plain::validation::line(v));
         }
     }
 }

@@ -1,63 +1,14 @@
 //! `drift [--revert [--yes]]`: the stack's drift from its template, the security baseline
 //! first, and its revert through a drift-aware change set, the usual review and a live deploy.
 
-use serde_json::json;
-
-use super::{CommandContext, print_review};
+use super::CommandContext;
 use crate::cli::{DriftArgs, OutputMode};
 use crate::exit;
 use crate::ops::deploy;
-use crate::ops::drift::{self, DriftReport, Wait};
-
-/// What drift detection cannot see, said once with every report.
-pub const BLIND_SPOTS: &str = "Drift detection compares the resources the template declares: a \
-route or rule added next to them (for example a second default route in a route table of the \
-stack) is not drift, and `studio-tui topology` shows the routes as they are.";
-
-fn print_report(mode: OutputMode, r: &DriftReport) {
-    if mode == OutputMode::Json {
-        println!(
-            "{}",
-            json!({"type": "drift", "ok": r.in_sync(), "report": r})
-        );
-        return;
-    }
-    match r.status.as_str() {
-        "IN_SYNC" => println!("Stack {}: IN_SYNC with its template.", r.stack_name),
-        status => println!(
-            "Stack {}: {status}: {} resource(s) differ from the template, {} of them in the \
-             security baseline.",
-            r.stack_name,
-            r.resources.len(),
-            r.baseline_count()
-        ),
-    }
-    for res in &r.resources {
-        let d = &res.drift;
-        println!(
-            "{} {} ({}) {}{}",
-            if res.baseline {
-                "[baseline]"
-            } else {
-                "          "
-            },
-            d.logical_id,
-            d.resource_type,
-            d.status,
-            d.physical_id
-                .as_deref()
-                .map(|p| format!(" {p}"))
-                .unwrap_or_default()
-        );
-        for p in &d.differences {
-            println!(
-                "    {} ({}): expected {}, actual {}",
-                p.path, p.kind, p.expected, p.actual
-            );
-        }
-    }
-    eprintln!("{BLIND_SPOTS}");
-}
+use crate::ops::drift::{self, Wait};
+use crate::plain;
+use crate::plain::deploy::{print_change_set_failure, print_review};
+use crate::plain::drift::print_report;
 
 pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32> {
     let (session, mode) = (&ctx.session, ctx.mode);
@@ -70,7 +21,10 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
         return Ok(exit::FAILED);
     }
     if mode != OutputMode::Json {
-        eprintln!("Detecting drift on stack {stack} in {}…", session.region);
+        plain::say(format_args!(
+            "Detecting drift on stack {stack} in {}…",
+            session.region
+        ));
     }
     let report = match drift::detect(session, &stack, Wait::DEFAULT).await {
         Ok(r) => r,
@@ -89,12 +43,12 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     }
     if report.in_sync() {
         if mode != OutputMode::Json {
-            eprintln!("Nothing to revert.");
+            plain::say("Nothing to revert.");
         }
         return Ok(exit::OK);
     }
     if mode != OutputMode::Json {
-        eprintln!("Creating a drift-aware change set (REVERT_DRIFT) with the deployed template…");
+        plain::say("Creating a drift-aware change set (REVERT_DRIFT) with the deployed template…");
     }
     let review = match drift::plan_revert(session, &stack, Wait::DEFAULT).await {
         Ok(r) => r,
@@ -105,7 +59,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     };
     print_review(mode, &review);
     if !review.is_executable() {
-        super::print_change_set_failure(mode, &review);
+        print_change_set_failure(mode, &review);
         let _ = deploy::cancel(session, &ctx.store, &review).await;
         return Ok(exit::FAILED);
     }
@@ -121,18 +75,18 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
         .iter()
         .filter(|r| !touched.contains(&r.drift.logical_id.as_str()))
     {
-        eprintln!(
+        plain::say(format_args!(
             "warning: {} ({}) is not reverted by CloudFormation (the drift-aware change set \
              does not cover this resource or type); fix: set it back by hand to the expected \
              values above, or update the stack with `studio-tui deploy`",
             r.drift.logical_id, r.drift.resource_type
-        );
+        ));
     }
     match super::users::confirm_typed(&stack, "overwriting the drift", args.yes) {
         Ok(true) => {}
         Ok(false) => {
             deploy::cancel(session, &ctx.store, &review).await?;
-            eprintln!("Cancelled; the change set was deleted.");
+            plain::say("Cancelled; the change set was deleted.");
             return Ok(exit::FAILED);
         }
         Err(code) => {
@@ -149,7 +103,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
         }
     }
     if mode != OutputMode::Json {
-        eprintln!("Checking the drift again…");
+        plain::say("Checking the drift again…");
     }
     match drift::detect(session, &stack, Wait::DEFAULT).await {
         Ok(after) => {

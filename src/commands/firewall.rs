@@ -1,15 +1,13 @@
 //! `firewall blocked | allow | deny`: what the firewall blocked (its own alert log), and the
 //! allow list edited through the usual change-set review and live deploy.
 
-use serde_json::json;
-
 use super::{CommandContext, deploy_with};
-use crate::cli::{DeployArgs, FirewallCommand, OutputMode, ParamArgs};
+use crate::cli::{DeployArgs, FirewallCommand, ParamArgs};
 use crate::core::egress::parse_duration_ms;
 use crate::exit;
 use crate::ops::egress;
+use crate::plain;
 
-use crate::core::clock::utc_time as time;
 use crate::core::status::StackStatus;
 
 pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Result<i32> {
@@ -19,7 +17,7 @@ pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Re
             let since_ms = match parse_duration_ms(since) {
                 Ok(ms) => ms,
                 Err(e) => {
-                    eprintln!("error: --since {e}");
+                    plain::say(format_args!("error: --since {e}"));
                     return Ok(exit::USAGE);
                 }
             };
@@ -30,47 +28,7 @@ pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Re
                     return Ok(exit::FAILED);
                 }
             };
-            if ctx.mode == OutputMode::Json {
-                println!(
-                    "{}",
-                    json!({"ok": true, "log_group": report.log_group,
-                    "since": time(report.since_ms), "domains": report.domains})
-                );
-                return Ok(exit::OK);
-            }
-            eprintln!(
-                "Blocked by the firewall of {} since {} (log group {}, {} page(s) read):",
-                report.stack_name,
-                time(report.since_ms),
-                report.log_group,
-                report.pages
-            );
-            if report.domains.is_empty() {
-                println!("Nothing was blocked.");
-            }
-            let w = report
-                .domains
-                .iter()
-                .map(|d| d.domain.len())
-                .max()
-                .unwrap_or(6)
-                .max(6);
-            for d in &report.domains {
-                println!(
-                    "{:<w$}  {:>6}  first {}  last {}  from {}",
-                    d.domain,
-                    d.count,
-                    time(d.first_seen_ms),
-                    time(d.last_seen_ms),
-                    d.sources.join(", ")
-                );
-            }
-            if let Some(top) = report.domains.first() {
-                eprintln!(
-                    "To allow one: studio-tui firewall allow {} (reviewed like any change set)",
-                    top.domain
-                );
-            }
+            crate::plain::firewall::print_blocked(ctx.mode, &report);
             Ok(exit::OK)
         }
         FirewallCommand::Allow {
@@ -102,7 +60,10 @@ async fn edit(
     let stack = match ctx.session.describe_stack(&name).await {
         Ok(Some(s)) if s.status != StackStatus::DeleteComplete => s,
         Ok(_) => {
-            eprintln!("error: there is no stack {name} in {}", ctx.session.region);
+            plain::say(format_args!(
+                "error: there is no stack {name} in {}",
+                ctx.session.region
+            ));
             return Ok(exit::FAILED);
         }
         Err(e) => {
@@ -119,13 +80,13 @@ async fn edit(
         }
     };
     for n in &change.notes {
-        eprintln!("{n}");
+        plain::say(format_args!("{n}"));
     }
     if !change.changed() {
-        eprintln!("The allow list is unchanged; nothing to deploy.");
+        plain::say("The allow list is unchanged; nothing to deploy.");
         return Ok(exit::OK);
     }
-    eprintln!("AllowedDomains: {}", change.after.join(","));
+    plain::say(format_args!("AllowedDomains: {}", change.after.join(",")));
     params.allowed_domains = change.after;
     let args = DeployArgs {
         params: ParamArgs::default(),

@@ -9,18 +9,18 @@ use inquire::{InquireError, Text};
 
 use crate::core::field::Field;
 use crate::core::params::{Parameters, parse_user_list};
-use crate::exit;
 use crate::ops::studio::validate_user_names;
+use crate::{exit, plain};
 
 /// What to do when the user stops answering.
 fn stopped(e: InquireError) -> i32 {
     match e {
         InquireError::OperationCanceled | InquireError::OperationInterrupted => {
-            eprintln!("Stopped: nothing was deployed and no answer was saved.");
+            plain::say("Stopped: nothing was deployed and no answer was saved.");
             exit::FAILED
         }
         other => {
-            eprintln!("error: cannot ask: {other}");
+            plain::say(format_args!("error: cannot ask: {other}"));
             exit::FAILED
         }
     }
@@ -30,14 +30,14 @@ fn stopped(e: InquireError) -> i32 {
 /// user stops (Esc, Ctrl-C).
 pub fn ask(initial: &Parameters, users: &[String]) -> Result<(Parameters, Vec<String>), i32> {
     if !std::io::stdin().is_terminal() {
-        eprintln!(
+        plain::say(format_args!(
             "error: --guided asks questions and needs a terminal; without one, pass the values \
              as flags or with --config FILE"
-        );
+        ));
         return Err(exit::USAGE);
     }
-    eprintln!("Guided setup: each answer starts with the current value; Enter keeps it.");
-    eprintln!("Esc or Ctrl-C stops without deploying anything.\n");
+    plain::say("Guided setup: each answer starts with the current value; Enter keeps it.");
+    plain::say("Esc or Ctrl-C stops without deploying anything.\n");
     let mut params = initial.clone();
     let mut fields: Vec<Field> = Field::ALL.to_vec();
     let mut users = users.to_vec();
@@ -73,11 +73,11 @@ pub fn ask(initial: &Parameters, users: &[String]) -> Result<(Parameters, Vec<St
         if errors.is_empty() {
             return Ok((params, users));
         }
-        eprintln!();
+        plain::say("");
         for (field, message) in &errors {
-            eprintln!("✘ {}: {message}", field.label());
+            plain::say(format_args!("✘ {}: {message}", field.label()));
         }
-        eprintln!("Asking those again.\n");
+        plain::say("Asking those again.\n");
         fields = errors.keys().copied().collect();
     }
 }

@@ -1,6 +1,7 @@
-//! The non-interactive commands (`deploy`, `status`, `events`): the same operations as the
-//! wizard, printed line by line or as JSON.
+//! The non-interactive commands (`deploy`, `status`, `events`, ...): they parse, run the same
+//! `ops` workflows as the wizard and print them with `crate::plain`.
 
+pub mod destroy;
 pub mod drift;
 pub mod firewall;
 pub mod guided;
@@ -10,28 +11,22 @@ pub mod users;
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
-use tokio::sync::mpsc;
-
 use crate::aws::Session;
 use crate::cli::{OutputMode, ProjectArgs};
 use crate::config::Paths;
 use crate::core::finding::{Finding, Severity};
 use crate::core::params::Parameters;
-use crate::core::progress::StackEvent;
 use crate::exit;
-use crate::ops::deploy::{DeployMsg, DeployOutcome, SharedStore};
+use crate::ops::deploy::{DeployOutcome, SharedStore};
 use crate::ops::params::ConfigFile;
 use crate::state::Store;
-use crate::template;
+use crate::{plain, template};
 
 mod deploy;
 mod status;
 
 pub use deploy::deploy;
-pub(crate) use deploy::{
-    answers, deploy_with, print_change_set_failure, print_review, run_deploy, save_answers,
-};
+pub(crate) use deploy::{answers, deploy_with, run_deploy, save_answers};
 pub use status::{events, status, topology};
 
 /// What every command needs.
@@ -51,7 +46,7 @@ impl CommandContext {
     ) -> anyhow::Result<Self> {
         let store = Store::load(paths)?;
         for p in &store.problems {
-            eprintln!("warning: {p}");
+            plain::say(format_args!("warning: {p}"));
         }
         Ok(CommandContext {
             session,
@@ -95,167 +90,17 @@ impl CommandContext {
     }
 }
 
-fn print_findings(findings: &[Finding]) {
-    for f in findings {
-        let tag = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
-        eprintln!("{tag}: {} [{}]\n  fix: {}", f.message, f.code, f.fix);
-    }
-}
-
-/// One line per event, CDK-events style.
-pub fn event_line(e: &StackEvent) -> String {
-    let mut line = format!(
-        "{}  {:<28} {:<40} {}",
-        crate::core::clock::hms(e.timestamp_ms),
-        e.status,
-        e.resource_type,
-        e.logical_id
-    );
-    if let Some(r) = &e.reason
-        && !r.is_empty()
-    {
-        line.push_str("  ");
-        line.push_str(r);
-    }
-    line
-}
-
-/// Print one deploy message in the chosen mode.
-pub(crate) fn print_msg(mode: OutputMode, msg: &DeployMsg) {
-    if mode == OutputMode::Json {
-        // One JSON object per line; the final outcome without the events it repeats.
-        let line = match msg {
-            DeployMsg::Events { events } => {
-                for e in events {
-                    #[derive(Serialize)]
-                    struct Ev<'a> {
-                        r#type: &'static str,
-                        #[serde(flatten)]
-                        event: &'a StackEvent,
-                    }
-                    println!(
-                        "{}",
-                        serde_json::to_string(&Ev {
-                            r#type: "event",
-                            event: e
-                        })
-                        .unwrap_or_default()
-                    );
-                }
-                return;
-            }
-            DeployMsg::Finished { outcome } => {
-                let mut o = (**outcome).clone();
-                o.events.clear();
-                serde_json::to_string(&DeployMsg::Finished {
-                    outcome: Box::new(o),
-                })
-            }
-            other => serde_json::to_string(other),
-        };
-        println!("{}", line.unwrap_or_default());
-        return;
-    }
-    match msg {
-        DeployMsg::Phase { text } => eprintln!("{text}…"),
-        DeployMsg::Started {
-            operation,
-            stack_id,
-            expected,
-            ..
-        } => eprintln!(
-            "Watching {operation} of {stack_id} ({} resources)",
-            expected.len()
-        ),
-        DeployMsg::Events { events } => {
-            for e in events {
-                println!("{}", event_line(e));
-            }
-        }
-        DeployMsg::Retrying { after_secs, reason } => {
-            eprintln!("AWS did not answer ({reason}); retrying in {after_secs}s")
-        }
-        DeployMsg::Finished { outcome } => print_outcome(outcome),
-    }
-}
-
-fn print_outcome(o: &DeployOutcome) {
-    println!();
-    println!("Stack {}: {}", o.stack_id, o.status);
-    if let Some(root) = &o.root_cause {
-        println!(
-            "Root cause: {} ({}) {}: {}",
-            root.logical_id,
-            root.resource_type,
-            root.status,
-            root.reason.as_deref().unwrap_or("no reason given")
-        );
-        let others: Vec<_> = o
-            .failures
-            .iter()
-            .filter(|f| f.event_id != root.event_id)
-            .collect();
-        if !others.is_empty() {
-            println!("Other failures:");
-            for f in others {
-                println!(
-                    "  {} {}: {}",
-                    f.logical_id,
-                    f.status,
-                    f.reason.as_deref().unwrap_or("")
-                );
-            }
-        }
-    }
-    if !o.outputs.is_empty() {
-        println!("Outputs:");
-        let w = o.outputs.keys().map(String::len).max().unwrap_or(0);
-        for (k, v) in &o.outputs {
-            println!("  {k:<w$}  {v}");
-        }
-    }
-}
-
 /// Execute a reviewed change set, printing its events as they come.
 pub(crate) async fn execute_streamed(
     ctx: &CommandContext,
     review: crate::ops::deploy::Review,
 ) -> Result<DeployOutcome, crate::aws::AwsError> {
-    let (session, store) = (ctx.session.clone(), ctx.store.clone());
-    stream(ctx.mode, move |tx| {
-        tokio::spawn(
-            async move { crate::ops::deploy::execute(&session, &store, &review, &tx).await },
-        )
-    })
+    let (session, store, mode) = (&ctx.session, &ctx.store, ctx.mode);
+    plain::drain(
+        |tx| async move { crate::ops::deploy::execute(session, store, &review, &tx).await },
+        |m| plain::deploy::print_msg(mode, m),
+    )
     .await
-}
-
-/// Drive an operation's messages to the printer; returns the outcome.
-pub(crate) async fn stream<F>(
-    mode: OutputMode,
-    fut: F,
-) -> Result<DeployOutcome, crate::aws::AwsError>
-where
-    F: FnOnce(
-        mpsc::UnboundedSender<DeployMsg>,
-    ) -> tokio::task::JoinHandle<Result<DeployOutcome, crate::aws::AwsError>>,
-{
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let handle = fut(tx);
-    while let Some(msg) = rx.recv().await {
-        print_msg(mode, &msg);
-    }
-    handle.await.unwrap_or_else(|e| {
-        Err(crate::aws::AwsError::new(
-            crate::aws::ErrorKind::Other,
-            "studio-tui",
-            format!("the operation task failed: {e}"),
-        ))
-    })
 }
 
 fn confirm(question: &str, yes: bool) -> Result<bool, i32> {
@@ -263,7 +108,9 @@ fn confirm(question: &str, yes: bool) -> Result<bool, i32> {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        eprintln!("error: {question} needs confirmation; pass --yes to run without a terminal");
+        plain::say(format_args!(
+            "error: {question} needs confirmation; pass --yes to run without a terminal"
+        ));
         return Err(exit::USAGE);
     }
     match inquire::Confirm::new(question).with_default(false).prompt() {
@@ -284,8 +131,8 @@ fn checked(params: Parameters) -> Result<Parameters, i32> {
         findings = template::embedded().check_parameters(&params.to_cfn_parameters());
     }
     if !findings.is_empty() {
-        print_findings(&findings);
-        eprintln!("Nothing was deployed. Fix the values above and run the command again.");
+        plain::print_findings(&findings);
+        plain::say("Nothing was deployed. Fix the values above and run the command again.");
         return Err(exit::USAGE);
     }
     Ok(params)

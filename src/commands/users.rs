@@ -1,24 +1,18 @@
-//! `users` and `destroy` for the line front-ends: plain lines (progress on stderr, results on
+//! `studio-tui users` for the line front-ends: plain lines (progress on stderr, results on
 //! stdout) or one JSON document on stdout. Exit codes: 0 ok, 1 failed, 2 invalid input.
 
-use std::future::Future;
 use std::io::IsTerminal;
-
-use serde::Serialize;
-use serde_json::json;
-use tokio::sync::mpsc;
 
 use super::CommandContext;
 use crate::aws::{AwsError, ErrorKind};
-use crate::cli::{DestroyArgs, OutputMode, ProjectArgs, UsersArgs, UsersCommand};
-use crate::exit;
-use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport};
-use crate::ops::studio::{self, Progress, UserOutcome, UserResult, UserSpec, UserView};
+use crate::cli::{OutputMode, ProjectArgs, UsersArgs, UsersCommand};
+use crate::ops::studio::{self, UserOutcome, UserSpec};
 use crate::plain::print_aws_error;
+use crate::{exit, plain};
 
 /// The project (`--project-name`, else `--config`'s, else the last one used here, else the
 /// default) and the stack name saved for it (else the project name).
-fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, String) {
+pub(super) fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, String) {
     let project = ctx.project_name(&ProjectArgs {
         project_name: flag.map(str::to_string),
     });
@@ -35,29 +29,6 @@ fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, Strin
     (project, stack)
 }
 
-/// Run an operation while printing its progress lines on stderr (not in JSON mode).
-async fn with_progress<T, F, Fut>(mode: OutputMode, f: F) -> T
-where
-    F: FnOnce(Progress) -> Fut,
-    Fut: Future<Output = T>,
-{
-    let (tx, mut rx) = mpsc::unbounded_channel::<studio::StudioMsg>();
-    let printer = tokio::spawn(async move {
-        while let Some(m) = rx.recv().await {
-            if mode != OutputMode::Json {
-                eprintln!("  {}", m.line());
-            }
-        }
-    });
-    let out = f(tx).await;
-    let _ = printer.await;
-    out
-}
-
-fn print_json<T: Serialize>(doc: &T) {
-    println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
-}
-
 fn code_for(e: &AwsError) -> i32 {
     if e.operation == "studio-tui" && e.kind == ErrorKind::Validation {
         exit::USAGE
@@ -66,7 +37,7 @@ fn code_for(e: &AwsError) -> i32 {
     }
 }
 
-fn fail(mode: OutputMode, e: &AwsError) -> i32 {
+pub(super) fn fail(mode: OutputMode, e: &AwsError) -> i32 {
     print_aws_error(mode, e);
     code_for(e)
 }
@@ -78,10 +49,10 @@ pub(crate) fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<boo
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        eprintln!(
+        plain::say(format_args!(
             "error: {what} needs confirmation and there is no terminal to ask on; pass --yes to \
              confirm non-interactively"
-        );
+        ));
         return Err(exit::USAGE);
     }
     let answer = inquire::Text::new(&format!("Type `{expected}` to confirm {what}:"))
@@ -90,7 +61,9 @@ pub(crate) fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<boo
     if answer.trim() == expected {
         Ok(true)
     } else {
-        eprintln!("confirmation did not match `{expected}`: nothing was changed");
+        plain::say(format_args!(
+            "confirmation did not match `{expected}`: nothing was changed"
+        ));
         Ok(false)
     }
 }
@@ -125,8 +98,18 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
     {
         return fail(mode, &e);
     }
-    let domain = match studio::find_domain(session, &project).await {
-        Ok(Some(d)) => d,
+    // The listing reads the users with the domain; the other commands need the domain only.
+    let found = if matches!(args.command, UsersCommand::List) {
+        studio::domain_with_users(session, &project)
+            .await
+            .map(|o| o.map(|(d, users)| (d, Some(users))))
+    } else {
+        studio::find_domain(session, &project)
+            .await
+            .map(|o| o.map(|d| (d, None)))
+    };
+    let (domain, listed) = match found {
+        Ok(Some(found)) => found,
         Ok(None) => {
             let e = AwsError::new(
                 ErrorKind::NotFound,
@@ -145,13 +128,11 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
         Err(e) => return fail(mode, &e),
     };
     match &args.command {
-        UsersCommand::List => match studio::list_users(session, &domain.id).await {
-            Ok(users) => {
-                print_users(mode, &project, &domain, &users, session.read_only);
-                exit::OK
-            }
-            Err(e) => fail(mode, &e),
-        },
+        UsersCommand::List => {
+            let users = listed.unwrap_or_default();
+            plain::studio::print_users(mode, &project, &domain, &users, session.read_only);
+            exit::OK
+        }
         UsersCommand::Add {
             names,
             execution_role,
@@ -165,9 +146,10 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                     security_groups: security_groups.clone(),
                 })
                 .collect();
-            let result = with_progress(mode, |tx| async move {
-                studio::create_users(session, &domain.id, specs, &tx).await
-            })
+            let result = plain::drain(
+                |tx| async move { studio::create_users(session, &domain.id, specs, &tx).await },
+                |m| plain::studio::print_step(mode, m),
+            )
             .await;
             report_outcomes(mode, &project, "add", result)
         }
@@ -185,80 +167,22 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                 Ok(false) => return exit::FAILED,
                 Err(code) => return code,
             }
-            let result = with_progress(mode, |tx| async move {
-                studio::remove_users(session, &domain.id, names, &tx).await
-            })
+            let result = plain::drain(
+                |tx| async move { studio::remove_users(session, &domain.id, names, &tx).await },
+                |m| plain::studio::print_step(mode, m),
+            )
             .await;
             report_outcomes(mode, &project, "remove", result)
         }
         UsersCommand::Url { name, expires } => {
             match studio::presigned_url(session, &domain.id, name, *expires).await {
                 Ok(url) => {
-                    if mode == OutputMode::Json {
-                        print_json(&json!({
-                            "ok": true,
-                            "project": project,
-                            "domain_id": domain.id,
-                            "user": name,
-                            "url": url,
-                            "expires_in_seconds": expires.unwrap_or(300),
-                            "note": studio::SIGN_IN_NOTE,
-                        }));
-                    } else {
-                        println!("{url}");
-                        eprintln!(
-                            "Sign-in URL for {name}, usable for {} seconds.",
-                            expires.unwrap_or(300)
-                        );
-                        eprintln!("{}", studio::SIGN_IN_NOTE);
-                    }
+                    plain::studio::print_url(mode, &project, &domain.id, name, *expires, &url);
                     exit::OK
                 }
                 Err(e) => fail(mode, &e),
             }
         }
-    }
-}
-
-fn print_users(
-    mode: OutputMode,
-    project: &str,
-    domain: &crate::aws::studio::DomainInfo,
-    users: &[UserView],
-    read_only: bool,
-) {
-    if mode == OutputMode::Json {
-        print_json(&json!({
-            "ok": true,
-            "project": project,
-            "domain": domain,
-            "users": users,
-        }));
-        return;
-    }
-    println!(
-        "Studio domain {} ({}) {}{}",
-        domain.name,
-        domain.id,
-        domain.status,
-        domain
-            .app_network_access_type
-            .as_deref()
-            .map(|a| format!(", {a}"))
-            .unwrap_or_default()
-    );
-    if users.is_empty() {
-        println!("No user profiles. Add one with `studio-tui users add NAME`.");
-        return;
-    }
-    let w = users.iter().map(|u| u.name.len()).max().unwrap_or(4).max(4);
-    println!("{:<w$}  {:<10}  {:<30}  SPACES", "USER", "STATUS", "APPS");
-    for u in users {
-        let (apps, spaces) = (u.apps_text(), u.spaces_text());
-        println!("{:<w$}  {:<10}  {apps:<30}  {spaces}", u.name, u.status);
-    }
-    if read_only {
-        println!("(read-only: add, remove and sign-in URLs are disabled)");
     }
 }
 
@@ -272,165 +196,10 @@ fn report_outcomes(
         Ok(o) => o,
         Err(e) => return fail(mode, &e),
     };
-    let ok = outcomes.iter().all(UserOutcome::is_ok);
-    if mode == OutputMode::Json {
-        print_json(&json!({
-            "ok": ok,
-            "project": project,
-            "action": action,
-            "users": outcomes,
-        }));
+    plain::studio::print_outcomes(mode, project, action, &outcomes);
+    if outcomes.iter().all(UserOutcome::is_ok) {
+        exit::OK
     } else {
-        for o in &outcomes {
-            match &o.result {
-                UserResult::Created => println!("{}: created", o.name),
-                UserResult::AlreadyExists => println!("{}: already exists", o.name),
-                UserResult::Removed => println!("{}: removed", o.name),
-                UserResult::NotFound => println!("{}: no such user (nothing to remove)", o.name),
-                UserResult::Failed(e) => {
-                    println!("{}: FAILED: {}", o.name, e.message);
-                    if let Some(fix) = &e.fix {
-                        println!("  fix: {fix}");
-                    }
-                }
-            }
-        }
-    }
-    if ok { exit::OK } else { exit::FAILED }
-}
-
-pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
-    let (session, mode) = (&ctx.session, ctx.mode);
-    let (project, stack) = project_and_stack(ctx, args.project_name.as_deref());
-    // Non-interactive without --yes: say so before any AWS call (read-only only views).
-    if !args.yes && !session.read_only && !std::io::stdin().is_terminal() {
-        eprintln!(
-            "error: destroy deletes the project {project} and needs confirmation; there is no \
-             terminal to ask on, so pass --yes to confirm non-interactively"
-        );
-        return exit::USAGE;
-    }
-    let plan = match destroy::plan(session, &project, &stack).await {
-        Ok(p) => p,
-        Err(e) => return fail(mode, &e),
-    };
-    let mut choice = if args.empty_buckets {
-        BucketChoice::Empty
-    } else if args.retain_buckets {
-        BucketChoice::Retain
-    } else {
-        BucketChoice::Unspecified
-    };
-    let show_plan = |choice: BucketChoice| {
-        if mode != OutputMode::Json {
-            eprintln!("Project {project} in {} — deletion order:", session.region);
-            for l in plan.lines(choice) {
-                eprintln!("  - {l}");
-            }
-        }
-    };
-    show_plan(choice);
-    if session.read_only {
-        let e = studio::refuse_read_only(session, "destroy").err();
-        if mode == OutputMode::Json {
-            print_json(&json!({"ok": false, "plan": plan, "error": e}));
-        } else {
-            eprintln!(
-                "destroy is disabled in read-only mode; the list above is what it would delete"
-            );
-        }
-        return exit::FAILED;
-    }
-    if plan.is_empty() {
-        print_report(mode, &DestroyReport::new(&project));
-        return exit::OK;
-    }
-    if choice == BucketChoice::Unspecified && plan.needs_bucket_choice() && !args.yes {
-        eprintln!("CloudFormation can delete a bucket only when it is empty. {BUCKET_POLICY_NOTE}");
-        let options = vec![
-            "Empty the buckets (delete every object version), then delete them",
-            "Retain the buckets, their data and the KMS key that encrypts it",
-            "Cancel",
-        ];
-        match inquire::Select::new("The project's buckets:", options).prompt() {
-            Ok(a) if a.starts_with("Empty") => choice = BucketChoice::Empty,
-            Ok(a) if a.starts_with("Retain") => choice = BucketChoice::Retain,
-            _ => {
-                eprintln!("cancelled: nothing was deleted");
-                return exit::FAILED;
-            }
-        }
-        show_plan(choice);
-    }
-    // Decided before anything is deleted (the operation checks again).
-    if let Some(e) = plan.refusal(choice) {
-        return fail(mode, &e);
-    }
-    match confirm_typed(&project, &format!("deleting project {project}"), args.yes) {
-        Ok(true) => {}
-        Ok(false) => return exit::FAILED,
-        Err(code) => return code,
-    }
-    let result = with_progress(mode, |tx| {
-        let (project, stack) = (project.clone(), stack.clone());
-        async move { destroy::destroy(session, &project, &stack, choice, &tx).await }
-    })
-    .await;
-    match result {
-        Ok(report) => {
-            if report.stack_deleted
-                && let Ok(mut store) = ctx.store.lock()
-            {
-                let _ = store.forget_run(&session.region, &project);
-            }
-            print_report(mode, &report);
-            if report.is_clean() {
-                exit::OK
-            } else {
-                exit::FAILED
-            }
-        }
-        Err(e) => fail(mode, &e),
-    }
-}
-
-fn print_report(mode: OutputMode, r: &DestroyReport) {
-    if mode == OutputMode::Json {
-        print_json(&json!({"ok": r.is_clean(), "report": r}));
-        return;
-    }
-    for (b, n) in &r.emptied {
-        println!("emptied bucket {b} ({n} object versions)");
-    }
-    let done = |yes: bool| if yes { "deleted" } else { "not deleted" };
-    println!("domain: {}", done(r.domain_deleted));
-    println!("stack: {}", done(r.stack_deleted));
-    if let Some(e) = &r.stopped {
-        println!("stopped: {}", e.message);
-        if let Some(fix) = &e.fix {
-            println!("  fix: {fix}");
-        }
-    }
-    if !r.kept.is_empty() {
-        println!("Kept as asked:");
-        for k in &r.kept {
-            println!("  - {}: {} (costs {})", k.what, k.arn, k.cost);
-        }
-    }
-    if r.left_behind.is_empty() && r.stopped.is_none() {
-        println!(
-            "Nothing of project {} is left behind{} (checked with describes after the teardown).",
-            r.project,
-            if r.kept.is_empty() {
-                ""
-            } else {
-                " but what was kept"
-            }
-        );
-    } else if !r.left_behind.is_empty() {
-        println!("Left behind:");
-        for l in &r.left_behind {
-            println!("  - {l}");
-        }
+        exit::FAILED
     }
 }

@@ -8,6 +8,7 @@ pub mod drift;
 pub mod egress;
 pub mod params;
 pub mod preflight;
+pub mod status;
 pub mod studio;
 pub mod topology;
 pub mod up;

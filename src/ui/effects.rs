@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use super::action::{Action, Effect, Reply};
 use super::request::{Request, RequestId};
 use crate::aws::{self, AwsError, Session, SessionOptions};
-use crate::ops::deploy::{self, Recovery, SharedStore};
+use crate::ops::deploy::{self, DeployOutcome, Policy, SharedStore};
 use crate::ops::up;
 
 /// The progress channels of one request. Each channel's messages reach the app in order, as
@@ -86,6 +86,21 @@ async fn up_reply(
     }
 }
 
+/// A plan that ended in a recovery's outcome reads as a failed plan, with the stack's status.
+/// `Policy::ASK` allows no recovery, so the wizard's plan does not end so today; the review
+/// screen still has an answer if the policy's stops change.
+fn recovery_ended(outcome: &DeployOutcome) -> AwsError {
+    AwsError::new(
+        aws::ErrorKind::Other,
+        "cloudformation",
+        format!(
+            "the recovery of stack {} ended in {}",
+            outcome.stack_id, outcome.status
+        ),
+    )
+    .with_fix("check the stack's events (`studio-tui events`), then review again")
+}
+
 fn no_session() -> AwsError {
     AwsError::new(
         aws::ErrorKind::NoCredentials,
@@ -144,7 +159,10 @@ pub fn spawn(
                     {
                         tracing::warn!("cannot save answers: {e}");
                     }
-                    deploy::plan(&s, &store, &params, &dtx).await
+                    // The policy every front-end uses; the user decides each step here.
+                    let settled =
+                        deploy::settle_with(&s, &store, &params, Policy::ASK, &dtx).await?;
+                    settled.into_plan().map_err(|o| recovery_ended(&o))
                 }
                 .await;
                 Reply::Planned(Box::new(result))
@@ -165,14 +183,9 @@ pub fn spawn(
         Effect::Recover { stack, recovery } => run(tx, id, move |p| {
             let dtx = p.channel(Reply::Deploy);
             async move {
-                let result = match (&session, recovery) {
-                    (Some(s), Recovery::DeleteAndRetry) => {
-                        deploy::delete_and_watch(s, &store, &stack, &dtx).await
-                    }
-                    (Some(s), Recovery::ContinueRollback) => {
-                        deploy::continue_rollback(s, &store, &stack, &dtx).await
-                    }
-                    (None, _) => Err(no_session()),
+                let result = match &session {
+                    Some(s) => deploy::recover(s, &store, &stack, recovery, &dtx).await,
+                    None => Err(no_session()),
                 };
                 Reply::DeployEnded(Box::new(result))
             }
@@ -272,7 +285,7 @@ pub fn spawn(
         Effect::LoadUsers { project } => run(tx, id, move |_| async move {
             let result = async {
                 let s = session.ok_or_else(no_session)?;
-                let domain = crate::ops::studio::find_domain(&s, &project)
+                crate::ops::studio::domain_with_users(&s, &project)
                     .await?
                     .ok_or_else(|| {
                         AwsError::new(
@@ -280,9 +293,7 @@ pub fn spawn(
                             "sagemaker:ListDomains",
                             format!("there is no Studio domain named {project} here yet"),
                         )
-                    })?;
-                let users = crate::ops::studio::list_users(&s, &domain.id).await?;
-                Ok((domain, users))
+                    })
             }
             .await;
             Reply::UsersLoaded(Box::new(result))

@@ -32,8 +32,8 @@ pub use execute::{
     reattach,
 };
 pub use plan::{plan, plan_with_template, stage_template, validation_of};
-pub use policy::{Allow, Settled, settle};
-pub use watch::{StackWatch, WatchStep, poll_events, watch, watch_with_interval};
+pub use policy::{Allow, Discard, Policy, Settled, recover, settle, settle_with};
+pub use watch::{StackWatch, WatchStep, latest_operation, poll_events, watch, watch_with_interval};
 
 /// Progress of a deployment, as the operation reports it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -11,6 +11,21 @@ use crate::core::status::StackStatus;
 
 use super::{DESCRIBE_EVERY, DeployMsg, DeployOutcome, POLL_INTERVAL, follow, send};
 
+/// The latest operation on a stack, finished or not: its events (those of its
+/// ClientRequestToken, else those since the newest page's oldest event) in a tracker.
+pub async fn latest_operation(session: &Session, stack_id: &str) -> Result<Tracker, AwsError> {
+    let (page, _) = session.stack_events_page(stack_id, None).await?;
+    let token = page.first().and_then(|e| e.client_request_token.clone());
+    let since = if token.is_some() {
+        0
+    } else {
+        page.last().map(|e| e.timestamp_ms).unwrap_or(0)
+    };
+    let mut tracker = Tracker::new(token, since);
+    poll_events(session, stack_id, &mut tracker).await?;
+    Ok(tracker)
+}
+
 /// Fetch every event newer than what the tracker has seen: page 1, and further pages only while
 /// each page is entirely new (stop paging at the first EventId already seen).
 pub async fn poll_events(

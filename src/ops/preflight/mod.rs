@@ -27,12 +27,14 @@ use crate::core::finding::{Finding, FindingCode, Severity};
 use crate::core::params::Parameters;
 
 mod checks;
+mod standalone;
 
 use checks::{
     check_all_regions, check_buckets, check_domain, check_identity, check_names, check_network,
     check_quotas, check_region, check_stack, check_zone, describe, relation,
 };
 pub use checks::{check_bucket_names, stack_finding};
+pub use standalone::{Standalone, StandaloneMsg, standalone};
 
 /// How many checks (and regions, for `--all-regions`) run at the same time.
 pub const MAX_PARALLEL: usize = 8;

@@ -25,8 +25,8 @@ pub use domain::{
 };
 pub(crate) use domain::{bring_space_defaults_up_to_date, domain_failed};
 pub use users::{
-    UserOutcome, UserResult, UserSpec, UserView, create_users, create_users_with, list_users,
-    remove_users, remove_users_with, validate_user_names,
+    UserOutcome, UserResult, UserSpec, UserView, create_users, create_users_with,
+    domain_with_users, list_users, remove_users, remove_users_with, validate_user_names,
 };
 
 /// Tag every resource studio-tui creates carries, with `Project=<name>`.

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::aws::studio::{AppInfo, SpaceInfo, UserProfileInfo};
+use crate::aws::studio::{AppInfo, DomainInfo, SpaceInfo, UserProfileInfo};
 use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::params::validate_user_profile_name;
 use crate::core::status::{AppStatus, UserProfileStatus};
@@ -267,6 +267,19 @@ pub(super) fn join_or_dash(items: impl Iterator<Item = String>) -> String {
     } else {
         v.join(", ")
     }
+}
+
+/// The project's domain with its users, their apps and spaces (the day-2 listing of the
+/// wizard, `users list` and `status`); None when the project has no domain.
+pub async fn domain_with_users(
+    session: &Session,
+    project: &str,
+) -> Result<Option<(DomainInfo, Vec<UserView>)>, AwsError> {
+    let Some(domain) = super::find_domain(session, project).await? else {
+        return Ok(None);
+    };
+    let users = list_users(session, &domain.id).await?;
+    Ok(Some((domain, users)))
 }
 
 /// Profiles with status, their apps and spaces (three List calls for the whole domain).

@@ -1,0 +1,100 @@
+//! `studio-tui destroy`: the project's deletion plan shown, the bucket choice and a typed
+//! confirmation asked for, then the teardown (`ops::destroy`) with its progress and report.
+
+use std::io::IsTerminal;
+
+use super::CommandContext;
+use super::users::{confirm_typed, fail, project_and_stack};
+use crate::cli::DestroyArgs;
+use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport};
+use crate::ops::studio;
+use crate::{exit, plain};
+
+pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
+    let (session, mode) = (&ctx.session, ctx.mode);
+    let (project, stack) = project_and_stack(ctx, args.project_name.as_deref());
+    // Non-interactive without --yes: say so before any AWS call (read-only only views).
+    if !args.yes && !session.read_only && !std::io::stdin().is_terminal() {
+        plain::say(format_args!(
+            "error: destroy deletes the project {project} and needs confirmation; there is no \
+             terminal to ask on, so pass --yes to confirm non-interactively"
+        ));
+        return exit::USAGE;
+    }
+    let plan = match destroy::plan(session, &project, &stack).await {
+        Ok(p) => p,
+        Err(e) => return fail(mode, &e),
+    };
+    let mut choice = if args.empty_buckets {
+        BucketChoice::Empty
+    } else if args.retain_buckets {
+        BucketChoice::Retain
+    } else {
+        BucketChoice::Unspecified
+    };
+    let show_plan = |choice: BucketChoice| {
+        plain::destroy::print_plan(mode, &project, &session.region, &plan, choice)
+    };
+    show_plan(choice);
+    if session.read_only {
+        let e = studio::refuse_read_only(session, "destroy").err();
+        plain::destroy::print_read_only(mode, &plan, e.as_ref());
+        return exit::FAILED;
+    }
+    if plan.is_empty() {
+        plain::destroy::print_report(mode, &DestroyReport::new(&project));
+        return exit::OK;
+    }
+    if choice == BucketChoice::Unspecified && plan.needs_bucket_choice() && !args.yes {
+        plain::say(format_args!(
+            "CloudFormation can delete a bucket only when it is empty. {BUCKET_POLICY_NOTE}"
+        ));
+        let options = vec![
+            "Empty the buckets (delete every object version), then delete them",
+            "Retain the buckets, their data and the KMS key that encrypts it",
+            "Cancel",
+        ];
+        match inquire::Select::new("The project's buckets:", options).prompt() {
+            Ok(a) if a.starts_with("Empty") => choice = BucketChoice::Empty,
+            Ok(a) if a.starts_with("Retain") => choice = BucketChoice::Retain,
+            _ => {
+                plain::say("cancelled: nothing was deleted");
+                return exit::FAILED;
+            }
+        }
+        show_plan(choice);
+    }
+    // Decided before anything is deleted (the operation checks again).
+    if let Some(e) = plan.refusal(choice) {
+        return fail(mode, &e);
+    }
+    match confirm_typed(&project, &format!("deleting project {project}"), args.yes) {
+        Ok(true) => {}
+        Ok(false) => return exit::FAILED,
+        Err(code) => return code,
+    }
+    let result = plain::drain(
+        |tx| {
+            let (project, stack) = (&project, &stack);
+            async move { destroy::destroy(session, project, stack, choice, &tx).await }
+        },
+        |m| plain::studio::print_step(mode, m),
+    )
+    .await;
+    match result {
+        Ok(report) => {
+            if report.stack_deleted
+                && let Ok(mut store) = ctx.store.lock()
+            {
+                let _ = store.forget_run(&session.region, &project);
+            }
+            plain::destroy::print_report(mode, &report);
+            if report.is_clean() {
+                exit::OK
+            } else {
+                exit::FAILED
+            }
+        }
+        Err(e) => fail(mode, &e),
+    }
+}

@@ -1,0 +1,48 @@
+//! `status` as one workflow: who is asking, the project's stack, what studio-tui started for it
+//! here, and the Studio domain with its users. Read-only.
+
+use crate::aws::stacks::StackInfo;
+use crate::aws::studio::DomainInfo;
+use crate::aws::{AwsError, Identity, Session};
+use crate::ops::deploy::SharedStore;
+use crate::ops::studio::{self, UserView};
+use crate::state::RunState;
+
+/// Everything `status` reports about one project in one region.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub identity: Identity,
+    pub region: String,
+    pub project: String,
+    /// None: not deployed.
+    pub stack: Option<StackInfo>,
+    /// What was started here (stack id, token, domain id), from the run state.
+    pub run: Option<RunState>,
+    /// The domain named after the project with its users; an error here is reported with the
+    /// rest, not instead of it.
+    pub studio: Result<Option<(DomainInfo, Vec<UserView>)>, AwsError>,
+}
+
+/// Look the project up: the identity and the stack first (either failing fails the status),
+/// then the saved run and the Studio half.
+pub async fn status(
+    session: &Session,
+    store: &SharedStore,
+    project: &str,
+) -> Result<Status, AwsError> {
+    let identity = session.identity().await?;
+    let stack = session.describe_stack(project).await?;
+    let run = store
+        .lock()
+        .ok()
+        .and_then(|s| s.run(&session.region, project).cloned());
+    let studio = studio::domain_with_users(session, project).await;
+    Ok(Status {
+        identity,
+        region: session.region.clone(),
+        project: project.to_string(),
+        stack,
+        run,
+        studio,
+    })
+}

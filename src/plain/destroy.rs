@@ -1,0 +1,77 @@
+//! `destroy`'s output: the deletion plan, the read-only refusal and the teardown's report.
+
+use serde_json::json;
+
+use crate::aws::AwsError;
+use crate::cli::OutputMode;
+use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
+
+use super::print_json;
+
+/// The deletion order for this bucket choice, on stderr (nothing in `--json`).
+pub fn print_plan(
+    mode: OutputMode,
+    project: &str,
+    region: &str,
+    plan: &DestroyPlan,
+    choice: BucketChoice,
+) {
+    if mode != OutputMode::Json {
+        eprintln!("Project {project} in {region} — deletion order:");
+        for l in plan.lines(choice) {
+            eprintln!("  - {l}");
+        }
+    }
+}
+
+/// Read-only: the plan is all destroy shows (`--json`: the plan with the refusal).
+pub fn print_read_only(mode: OutputMode, plan: &DestroyPlan, error: Option<&AwsError>) {
+    if mode == OutputMode::Json {
+        print_json(&json!({"ok": false, "plan": plan, "error": error}));
+    } else {
+        eprintln!("destroy is disabled in read-only mode; the list above is what it would delete");
+    }
+}
+
+/// What the teardown did, what it kept as asked and what it left behind (`--json`: one
+/// document).
+pub fn print_report(mode: OutputMode, r: &DestroyReport) {
+    if mode == OutputMode::Json {
+        print_json(&json!({"ok": r.is_clean(), "report": r}));
+        return;
+    }
+    for (b, n) in &r.emptied {
+        println!("emptied bucket {b} ({n} object versions)");
+    }
+    let done = |yes: bool| if yes { "deleted" } else { "not deleted" };
+    println!("domain: {}", done(r.domain_deleted));
+    println!("stack: {}", done(r.stack_deleted));
+    if let Some(e) = &r.stopped {
+        println!("stopped: {}", e.message);
+        if let Some(fix) = &e.fix {
+            println!("  fix: {fix}");
+        }
+    }
+    if !r.kept.is_empty() {
+        println!("Kept as asked:");
+        for k in &r.kept {
+            println!("  - {}: {} (costs {})", k.what, k.arn, k.cost);
+        }
+    }
+    if r.left_behind.is_empty() && r.stopped.is_none() {
+        println!(
+            "Nothing of project {} is left behind{} (checked with describes after the teardown).",
+            r.project,
+            if r.kept.is_empty() {
+                ""
+            } else {
+                " but what was kept"
+            }
+        );
+    } else if !r.left_behind.is_empty() {
+        println!("Left behind:");
+        for l in &r.left_behind {
+            println!("  - {l}");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! `drift`'s output: the report of a detection.
+
+use serde_json::json;
+
+use crate::cli::OutputMode;
+use crate::ops::drift::DriftReport;
+
+/// What drift detection cannot see, said once with every report.
+pub const BLIND_SPOTS: &str = "Drift detection compares the resources the template declares: a \
+route or rule added next to them (for example a second default route in a route table of the \
+stack) is not drift, and `studio-tui topology` shows the routes as they are.";
+
+/// A drift report: the stack's status, one line per drifted resource with its differences,
+/// and what detection cannot see (`--json`: one line).
+pub fn print_report(mode: OutputMode, r: &DriftReport) {
+    if mode == OutputMode::Json {
+        println!(
+            "{}",
+            json!({"type": "drift", "ok": r.in_sync(), "report": r})
+        );
+        return;
+    }
+    match r.status.as_str() {
+        "IN_SYNC" => println!("Stack {}: IN_SYNC with its template.", r.stack_name),
+        status => println!(
+            "Stack {}: {status}: {} resource(s) differ from the template, {} of them in the \
+             security baseline.",
+            r.stack_name,
+            r.resources.len(),
+            r.baseline_count()
+        ),
+    }
+    for res in &r.resources {
+        let d = &res.drift;
+        println!(
+            "{} {} ({}) {}{}",
+            if res.baseline {
+                "[baseline]"
+            } else {
+                "          "
+            },
+            d.logical_id,
+            d.resource_type,
+            d.status,
+            d.physical_id
+                .as_deref()
+                .map(|p| format!(" {p}"))
+                .unwrap_or_default()
+        );
+        for p in &d.differences {
+            println!(
+                "    {} ({}): expected {}, actual {}",
+                p.path, p.kind, p.expected, p.actual
+            );
+        }
+    }
+    eprintln!("{BLIND_SPOTS}");
+}

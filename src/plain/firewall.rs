@@ -1,0 +1,53 @@
+//! `firewall blocked`'s output: the domains the firewall blocked, with counts and sources.
+
+use serde_json::json;
+
+use crate::cli::OutputMode;
+use crate::core::clock::utc_time as time;
+use crate::ops::egress::BlockedReport;
+
+/// One line per blocked domain on stdout, the context and a hint on stderr (`--json`: one
+/// line).
+pub fn print_blocked(mode: OutputMode, report: &BlockedReport) {
+    if mode == OutputMode::Json {
+        println!(
+            "{}",
+            json!({"ok": true, "log_group": report.log_group,
+            "since": time(report.since_ms), "domains": report.domains})
+        );
+        return;
+    }
+    eprintln!(
+        "Blocked by the firewall of {} since {} (log group {}, {} page(s) read):",
+        report.stack_name,
+        time(report.since_ms),
+        report.log_group,
+        report.pages
+    );
+    if report.domains.is_empty() {
+        println!("Nothing was blocked.");
+    }
+    let w = report
+        .domains
+        .iter()
+        .map(|d| d.domain.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    for d in &report.domains {
+        println!(
+            "{:<w$}  {:>6}  first {}  last {}  from {}",
+            d.domain,
+            d.count,
+            time(d.first_seen_ms),
+            time(d.last_seen_ms),
+            d.sources.join(", ")
+        );
+    }
+    if let Some(top) = report.domains.first() {
+        eprintln!(
+            "To allow one: studio-tui firewall allow {} (reviewed like any change set)",
+            top.domain
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! Line-by-line and JSON output for commands run without the full-screen UI: every printer of
+//! the line front-ends (`--plain`, `--json`, `--guided`) lives here, one submodule per
+//! workflow, and [`drain`] feeds a workflow's progress channel to one of them.
+
+use std::future::Future;
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use crate::aws::{AwsError, Identity, Session};
+use crate::cli::OutputMode;
+use crate::core::finding::{Finding, Severity};
+
+pub mod deploy;
+pub mod destroy;
+pub mod drift;
+pub mod firewall;
+pub mod preflight;
+pub mod status;
+pub mod studio;
+pub mod validation;
+
+/// Run `work` with a sender for its progress messages, printing each with `print` as it comes;
+/// returns the work's result once its last message is printed (the work and its sender are
+/// gone by then, so the printer ends after the last one).
+pub async fn drain<M, T, W, Fut>(work: W, mut print: impl FnMut(&M)) -> T
+where
+    W: FnOnce(mpsc::UnboundedSender<M>) -> Fut,
+    Fut: Future<Output = T>,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let work = async move { work(tx).await };
+    let printer = async {
+        while let Some(m) = rx.recv().await {
+            print(&m);
+        }
+    };
+    let (out, ()) = tokio::join!(work, printer);
+    out
+}
+
+/// One line of the command's own on stderr, in every mode (an error, a notice, what a cancel
+/// did, a prompt's context): `--json` keeps stdout for its documents.
+pub fn say(line: impl std::fmt::Display) {
+    eprintln!("{line}");
+}
+
+/// A document exactly as it is, on stdout (`studio-tui template`).
+pub fn print_raw(text: &str) {
+    print!("{text}");
+}
+
+/// One pretty-printed JSON document on stdout.
+pub fn print_json<T: Serialize>(doc: &T) {
+    println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
+}
+
+/// Invalid input, one finding with its fix per line on stderr.
+pub fn print_findings(findings: &[Finding]) {
+    for f in findings {
+        let tag = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        eprintln!("{tag}: {} [{}]\n  fix: {}", f.message, f.code, f.fix);
+    }
+}
+
+/// Print an AWS failure: a headline and the fix on stderr, or one JSON document on stdout.
+pub fn print_aws_error(mode: OutputMode, err: &AwsError) {
+    match mode {
+        OutputMode::Json => {
+            #[derive(Serialize)]
+            struct Doc<'a> {
+                ok: bool,
+                error: &'a AwsError,
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&Doc {
+                    ok: false,
+                    error: err,
+                })
+                .unwrap_or_default()
+            );
+        }
+        _ => {
+            eprintln!("error: {}: {}", err.headline(), err.message);
+            if let Some(code) = &err.code {
+                eprintln!("  AWS error code: {code} ({})", err.operation);
+            }
+            if let Some(fix) = &err.fix {
+                eprintln!("  fix: {fix}");
+            }
+        }
+    }
+}
+
+/// Warnings about the session itself (a region studio-tui's list does not know), on stderr in
+/// every mode: the command goes on, and `--json` keeps stdout for its document.
+pub fn print_session_warnings(session: &Session) {
+    if let Some(w) = &session.region_warning {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// The identity report of `studio-tui whoami`.
+pub fn print_identity(mode: OutputMode, session: &Session, id: &Identity) {
+    match mode {
+        OutputMode::Json => {
+            #[derive(Serialize)]
+            struct Doc<'a> {
+                ok: bool,
+                account: &'a str,
+                arn: &'a str,
+                user_id: &'a str,
+                region: &'a str,
+                profile: Option<&'a str>,
+                endpoint_url: Option<&'a str>,
+                read_only: bool,
+                warnings: Vec<&'a str>,
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&Doc {
+                    ok: true,
+                    account: &id.account,
+                    arn: &id.arn,
+                    user_id: &id.user_id,
+                    region: &session.region,
+                    profile: session.profile.as_deref(),
+                    endpoint_url: session.endpoint_url.as_deref(),
+                    read_only: session.read_only,
+                    warnings: session.region_warning.as_deref().into_iter().collect(),
+                })
+                .unwrap_or_default()
+            );
+        }
+        _ => {
+            println!("account   {}", id.account);
+            println!("identity  {}", id.arn);
+            println!("region    {}", session.region);
+            println!("profile   {}", session.profile_label());
+            if let Some(url) = &session.endpoint_url {
+                println!("endpoint  {url}");
+            }
+            if session.read_only {
+                println!("mode      read-only (no mutating call will be made)");
+            }
+        }
+    }
+}
+
+/// `studio-tui sandbox`: where the emulator runs and how to point a shell at it.
+pub fn print_sandbox(args: &crate::cli::SandboxArgs, endpoint: &str, log: &std::path::Path) {
+    println!("Local AWS emulator running at {}", endpoint);
+    println!(
+        "  pace {}{}{}",
+        args.pace,
+        args.faults
+            .as_deref()
+            .map(|f| format!(", faults {f}"))
+            .unwrap_or_default(),
+        if args.seed_vpcs { ", seeded VPCs" } else { "" }
+    );
+    println!();
+    println!("In another shell:");
+    println!("  export AWS_ENDPOINT_URL={}", endpoint);
+    println!(
+        "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"
+    );
+    println!("  studio-tui");
+    println!();
+    println!("After a deploy, blocked egress to show in `studio-tui firewall blocked` and on `f`:");
+    println!(
+        "  curl -X POST {}/_studio/firewall-alerts -d '{{\"stack\": \"PROJECT\", \"demo\": true}}'",
+        endpoint
+    );
+    println!();
+    println!("Press Ctrl-C to stop. Emulator log: {}", log.display());
+}

@@ -1,0 +1,143 @@
+//! `status`, `events --chart` and `topology`: the project as it is, the latest operation's
+//! timeline, and the network as a diagram.
+
+use serde::Serialize;
+
+use crate::cli::{OutputMode, TopologyFormat};
+use crate::core::timeline::{TimelineRow, render_timeline};
+use crate::core::topology::Topology;
+use crate::ops::deploy::Recovery;
+use crate::ops::status::Status;
+
+/// The project: identity, stack (with what to do about a blocked one), its outputs, the Studio
+/// domain and its users (`--json`: one document).
+pub fn print_status(mode: OutputMode, status: &Status) {
+    if mode == OutputMode::Json {
+        #[derive(Serialize)]
+        struct User<'a> {
+            name: &'a str,
+            status: &'a str,
+            apps: usize,
+            spaces: usize,
+        }
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            ok: bool,
+            account: &'a str,
+            arn: &'a str,
+            region: &'a str,
+            project: &'a str,
+            stack: Option<&'a crate::aws::stacks::StackInfo>,
+            run: Option<&'a crate::state::RunState>,
+            domain: Option<&'a crate::aws::studio::DomainInfo>,
+            users: Vec<User<'a>>,
+            studio_error: Option<String>,
+        }
+        let (domain, users) = match &status.studio {
+            Ok(Some((d, u))) => (Some(d), u.as_slice()),
+            _ => (None, &[][..]),
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&Doc {
+                ok: true,
+                account: &status.identity.account,
+                arn: &status.identity.arn,
+                region: &status.region,
+                project: &status.project,
+                stack: status.stack.as_ref(),
+                run: status.run.as_ref(),
+                domain,
+                users: users
+                    .iter()
+                    .map(|u| User {
+                        name: &u.name,
+                        status: &u.status,
+                        apps: u.running_apps(),
+                        spaces: u.spaces.len(),
+                    })
+                    .collect(),
+                studio_error: status.studio.as_ref().err().map(|e| e.message.clone()),
+            })
+            .unwrap_or_default()
+        );
+        return;
+    }
+    println!(
+        "account   {}  ({})",
+        status.identity.account, status.identity.arn
+    );
+    println!("region    {}", status.region);
+    println!("project   {}", status.project);
+    match &status.stack {
+        None => println!("stack     not deployed (run `studio-tui deploy`)"),
+        Some(s) => {
+            println!("stack     {}  {}", s.stack_name, s.status);
+            if let Some(r) = &s.status_reason {
+                println!("          {r}");
+            }
+            if s.is_in_progress() {
+                println!(
+                    "          an operation is running: `studio-tui events --follow` to watch it"
+                );
+            }
+            if let Some(rec) = Recovery::for_status(&s.status) {
+                println!("          {}", rec.explain(&s.stack_name, &s.status));
+            }
+            for key in [
+                "VpcId",
+                "SageMakerStudioSubnetId",
+                "FirewallArn",
+                "DataBucketName",
+                "ModelsBucketName",
+            ] {
+                if let Some(v) = s.output(key) {
+                    println!("  {key:<24} {v}");
+                }
+            }
+        }
+    }
+    match &status.studio {
+        Ok(Some((d, users))) => {
+            println!("domain    {}  {}  ({})", d.id, d.status, d.name);
+            if let Some(r) = &d.failure_reason {
+                println!("          {r}");
+            }
+            if users.is_empty() {
+                println!("users     none (`studio-tui users add NAME`)");
+            }
+            for u in users {
+                println!(
+                    "  user {:<24} {:<12} {} app(s), {} space(s)",
+                    u.name,
+                    u.status,
+                    u.running_apps(),
+                    u.spaces.len()
+                );
+            }
+        }
+        Ok(None) => println!("domain    none (`studio-tui up` creates it)"),
+        Err(e) => println!("domain    could not be read: {}", e.message),
+    }
+}
+
+/// The latest operation as a timeline chart (`--json`: its rows).
+pub fn print_chart(mode: OutputMode, rows: &[TimelineRow]) {
+    if mode == OutputMode::Json {
+        println!("{}", serde_json::to_string_pretty(rows).unwrap_or_default());
+    } else {
+        for line in render_timeline(rows, 60, crate::core::clock::now_ms()) {
+            println!("{line}");
+        }
+    }
+}
+
+/// The topology in the chosen format: text, JSON, Mermaid or Graphviz dot.
+pub fn print_topology(format: TopologyFormat, topo: &Topology) {
+    match format {
+        TopologyFormat::Text => print!("{}", topo.to_text()),
+        TopologyFormat::Json => println!("{}", topo.to_json()),
+        TopologyFormat::Mermaid => print!("{}", topo.to_mermaid()),
+        TopologyFormat::Dot => print!("{}", topo.to_dot()),
+    }
+}
