@@ -156,13 +156,9 @@ impl TeardownState {
         }
         match &self.plan {
             Loadable::Loaded(p) if p.is_empty() => Some("nothing to delete".into()),
-            Loadable::Loaded(p) => p.refusal(self.choice).map(|e| {
-                let mut text = e.message;
-                if let Some(fix) = e.fix {
-                    text.push_str(&format!(" Fix: {fix}"));
-                }
-                text
-            }),
+            Loadable::Loaded(p) => p
+                .refusal(self.choice)
+                .map(|e| ErrorView::new(&e).sentence()),
             _ => Some("the plan is not known yet".into()),
         }
     }
@@ -327,10 +323,7 @@ impl TeardownState {
                         lines.push(Line::raw(format!("emptied {b} ({n} object versions)")));
                     }
                     if let Some(e) = &report.stopped {
-                        lines.push(Line::styled(
-                            format!("✘ stopped: {}", e.message),
-                            theme.error(),
-                        ));
+                        lines.extend(ErrorView::new(e).labelled("stopped").lines(theme));
                     }
                     for k in &report.kept {
                         lines.push(Line::styled(

@@ -14,7 +14,7 @@ use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ops::studio::StudioMsg;
 use crate::ops::up::Overlapped;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::{ErrorView, KeyHint, spinner};
 
 mod recap;
 pub use recap::StudioRecap;
@@ -375,7 +375,9 @@ impl DeployState {
                 }
             }
             (None, Some(e)) => {
-                status.push(Span::styled(format!("  ✘ {}", e.message), theme.error()))
+                // The recap below shows the whole error, its fix included.
+                let summary = ErrorView::new(e).summary(theme);
+                status.push(Span::styled(format!("  {}", summary.content), summary.style))
             }
             (None, None) => {
                 status.push(Span::styled(format!("  {}", spinner(tick)), theme.title()));
