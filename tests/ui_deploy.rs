@@ -418,7 +418,7 @@ fn failure_events() -> Vec<StackEvent> {
 }
 
 fn outcome(ok: bool, status: &str, app: &App) -> DeployOutcome {
-    let tracker = &app.deploy.as_ref().unwrap().tracker;
+    let tracker = &app.deploy().unwrap().tracker;
     let mut outputs = BTreeMap::new();
     if ok {
         outputs.insert("VpcId".into(), "vpc-0abc1234def567890".into());
@@ -1039,7 +1039,7 @@ async fn filter_the_event_log() {
     a.update(key(KeyCode::Enter));
     assert!(!a.should_quit());
     a.update(key(KeyCode::Esc));
-    assert!(a.deploy.as_ref().unwrap().filter.is_empty());
+    assert!(a.deploy().unwrap().filter.is_empty());
 }
 
 #[tokio::test]
