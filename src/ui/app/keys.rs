@@ -11,6 +11,7 @@ use super::{App, Screen, Step};
 use crate::ops::deploy::Recovery;
 use crate::ui::action::Effect;
 use crate::ui::keymap;
+use crate::ui::screens::deploy::DeployState;
 use crate::ui::screens::egress::EgressState;
 use crate::ui::screens::review::ReviewScreen;
 use crate::ui::screens::teardown::TeardownState;
@@ -50,8 +51,10 @@ impl App {
         })
     }
 
+    /// Quit, or ask first while an operation runs in AWS (also from a screen opened over its
+    /// screen, such as the topology).
     pub(super) fn ask_or_quit(&mut self) -> (bool, Vec<Effect>) {
-        if self.deploying() || self.tearing_down() {
+        if self.deploy().is_some_and(DeployState::running) || self.tearing_down() {
             self.confirm_quit = true;
             (true, Vec::new())
         } else {
