@@ -418,7 +418,7 @@ fn failure_events() -> Vec<StackEvent> {
 }
 
 fn outcome(ok: bool, status: &str, app: &App) -> DeployOutcome {
-    let tracker = &app.deploy.as_ref().unwrap().tracker;
+    let tracker = &app.deploy().unwrap().tracker;
     let mut outputs = BTreeMap::new();
     if ok {
         outputs.insert("VpcId".into(), "vpc-0abc1234def567890".into());
@@ -667,6 +667,42 @@ async fn deploy_in_progress() {
     assert!(screen.contains("5/11 resources"), "{screen}");
     assert!(screen.contains("Firewall"));
     insta::assert_snapshot!(screen);
+}
+
+/// The topology opened over a running deploy (`g`) keeps the deploy as it was: the operation's
+/// messages still reach its tracker, quitting still asks, and Esc returns to it.
+#[tokio::test]
+async fn the_topology_over_a_running_deploy_keeps_it_and_esc_returns_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = deploying(&dir).await;
+    let (done, total) = a.deploy().unwrap().tracker.counts();
+    a.update(key(KeyCode::Char('g')));
+    assert_eq!(a.step(), Step::Topology);
+    a.update(reply(
+        &a,
+        Reply::Deploy(DeployMsg::Events {
+            events: vec![ev(
+                15,
+                "Firewall",
+                "AWS::NetworkFirewall::Firewall",
+                "CREATE_COMPLETE",
+                None,
+                40,
+            )],
+        }),
+    ));
+    assert_eq!(a.deploy().unwrap().tracker.counts(), (done + 1, total));
+    a.update(key(KeyCode::Char('q')));
+    assert!(a.confirm_quit && !a.should_quit());
+    a.update(key(KeyCode::Char('n')));
+    a.update(key(KeyCode::Esc));
+    assert_eq!(a.step(), Step::Deploy);
+    assert!(a.deploying());
+    let screen = draw(&a, 120, 40);
+    assert!(
+        screen.contains(&format!("{}/{total} resources", done + 1)),
+        "{screen}"
+    );
 }
 
 #[tokio::test]
@@ -1039,7 +1075,7 @@ async fn filter_the_event_log() {
     a.update(key(KeyCode::Enter));
     assert!(!a.should_quit());
     a.update(key(KeyCode::Esc));
-    assert!(a.deploy.as_ref().unwrap().filter.is_empty());
+    assert!(a.deploy().unwrap().filter.is_empty());
 }
 
 #[tokio::test]

@@ -492,3 +492,33 @@ async fn the_footer_and_the_help_come_from_the_same_table() {
         }
     }
 }
+
+/// The keymap reads a key through the same table the help shows: outside a text field a key the
+/// help does not name is no command at all, and pressing it changes nothing.
+#[tokio::test]
+async fn the_keymap_gives_a_screen_only_the_keys_its_help_names() {
+    for state in states().into_iter().filter(|s| !s.text_entry) {
+        let fresh = build(state.name).await;
+        let help = fresh.help_keys();
+        for k in probes() {
+            let read = keymap::read(&help, &k, false);
+            assert_eq!(
+                read.is_some(),
+                keymap::documents(&help, &k),
+                "{}: {}",
+                state.name,
+                label(&k)
+            );
+            if read.is_none() {
+                let mut a = build(state.name).await;
+                assert_eq!(
+                    acts(&mut a, k),
+                    (false, false),
+                    "{}: {} is not in the help but acted",
+                    state.name,
+                    label(&k)
+                );
+            }
+        }
+    }
+}

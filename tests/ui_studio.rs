@@ -505,7 +505,7 @@ fn studio_step_shows_typical_durations_and_an_eta() {
     let mut a = app(false);
     a.open_studio_progress("team-a-studio", &["alice".into(), "bob".into()]);
     // nothing started: the whole typical time (domain 279 s + one user 7 s)
-    assert_eq!(a.studio.eta_secs(), Some(286));
+    assert_eq!(a.studio().unwrap().eta_secs(), Some(286));
     a.update(reply(
         &a,
         Reply::Studio(StudioMsg::Domain {
@@ -516,7 +516,7 @@ fn studio_step_shows_typical_durations_and_an_eta() {
             detail: None,
         }),
     ));
-    assert_eq!(a.studio.eta_secs(), Some(279 - 60 + 7));
+    assert_eq!(a.studio().unwrap().eta_secs(), Some(279 - 60 + 7));
     let screen = draw(&a, 100, 22);
     assert!(
         screen.contains("typical: domain 4m39s, user profile 7s"),
@@ -527,7 +527,7 @@ fn studio_step_shows_typical_durations_and_an_eta() {
     a.update(reply(&a, Reply::Studio(user("alice", "InService", 7))));
     a.update(reply(&a, Reply::Studio(user("bob", "InService", 6))));
     a.update(reply(&a, Reply::StudioDone(Box::new(Ok(())))));
-    assert_eq!(a.studio.eta_secs(), None);
+    assert_eq!(a.studio().unwrap().eta_secs(), None);
     assert!(!draw(&a, 100, 22).contains("ETA"));
 }
 

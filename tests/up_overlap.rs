@@ -562,7 +562,7 @@ async fn the_wizards_first_create_builds_the_domain_alongside_the_stack() {
         "the overlapped deploy",
         Duration::from_secs(240),
         |a| {
-            if let Some(d) = a.deploy.as_ref() {
+            if let Some(d) = a.deploy() {
                 let domain = d.tracker.resource(studio_tui::ops::up::DOMAIN_STEP);
                 if d.outcome.is_none()
                     && domain.is_some_and(|r| {
@@ -574,7 +574,7 @@ async fn the_wizards_first_create_builds_the_domain_alongside_the_stack() {
                 totals.push(d.tracker.counts().1);
             }
         },
-        |a| a.deploy.as_ref().is_some_and(|d| d.studio_end.is_some()) && !a.deploying(),
+        |a| a.deploy().is_some_and(|d| d.studio_end.is_some()) && !a.deploying(),
     )
     .await;
     assert!(
@@ -587,7 +587,7 @@ async fn the_wizards_first_create_builds_the_domain_alongside_the_stack() {
         "{screen}"
     );
     // One count for the whole operation: the stack's resources, the domain and ann.
-    let d = w.app.deploy.as_ref().unwrap();
+    let d = w.app.deploy().unwrap();
     let (done, total) = d.tracker.counts();
     assert_eq!(done, total, "{screen}");
     // The same denominator from the stack's start on (0 before it started).
@@ -662,12 +662,11 @@ async fn the_wizard_killed_during_the_overlap_reattaches_to_both_on_restart() {
         Duration::from_secs(240),
         |a| {
             adopted |= a
-                .studio
-                .domain
-                .as_ref()
+                .studio()
+                .and_then(|s| s.domain.as_ref())
                 .is_some_and(|d| d.status == "adopted");
         },
-        |a| a.deploy.as_ref().is_some_and(|d| d.studio_end.is_some()) && !a.deploying(),
+        |a| a.deploy().is_some_and(|d| d.studio_end.is_some()) && !a.deploying(),
     )
     .await;
     let screen = w.screen();

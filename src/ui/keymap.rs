@@ -1,8 +1,9 @@
-//! The keys a screen documents, read back as key events. The footer and the help overlay show a
-//! screen's [`KeyHint`] table; [`parse`] turns each hint's label ("↑↓ / j k", "Shift-Tab",
-//! "Ctrl-C") into the events it stands for, so the help can be completed with the keys every
-//! screen shares, and tests can check that every documented key does something and every key
-//! that does something is documented.
+//! Keys, read through the tables the screens document them in. A screen's [`KeyHint`] table is
+//! its footer and its help overlay; [`parse`] turns each hint's label ("↑↓ / j k", "Shift-Tab",
+//! "Ctrl-C") into the events it stands for, and [`read`] uses the same tables to turn a key
+//! event into the [`Command`] the screen is given: a key its table does not name never reaches
+//! it, so a key cannot be handled but undocumented (and tests/ui_keys.rs checks that every
+//! documented key does something in some state of its screen).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -75,6 +76,62 @@ pub fn documents(hints: &[KeyHint], key: &KeyEvent) -> bool {
         .any(|k| strip(&k) == strip(key))
 }
 
+/// A key as the tables name it: its code, and whether Ctrl was held (Shift is part of the
+/// character: `R` is `R`, Shift-Tab is `BackTab`; Alt is not told apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    pub fn of(event: &KeyEvent) -> Key {
+        Key {
+            code: event.code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+        }
+    }
+
+    /// This character, typed without Ctrl.
+    pub fn is_char(&self, c: char) -> bool {
+        !self.ctrl && self.code == KeyCode::Char(c)
+    }
+}
+
+/// A key press as the screen showing is given it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// A key the screen's table names: it does what the table says.
+    Key(Key),
+    /// A key pressed while an input or an overlay has the focus (the form, a name being typed,
+    /// the filter, the sign-in URL): letters are text there, and every key goes to it.
+    Text(Key),
+}
+
+impl Command {
+    /// The key pressed.
+    pub fn key(&self) -> Key {
+        match self {
+            Command::Key(k) | Command::Text(k) => *k,
+        }
+    }
+}
+
+/// The command a key event is for a screen documented by `table` (`captured`: an input or an
+/// overlay of it has the focus); None when the table does not name the key: it does nothing
+/// there.
+pub fn read(table: &[KeyHint], event: &KeyEvent, captured: bool) -> Option<Command> {
+    let key = Key::of(event);
+    if captured {
+        return Some(Command::Text(key));
+    }
+    let named = table
+        .iter()
+        .flat_map(|h| parse(h.key).unwrap_or_default())
+        .any(|k| Key::of(&k) == key);
+    named.then_some(Command::Key(key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +166,45 @@ mod tests {
         assert!(documents(
             &[KeyHint::new("Shift-Tab / ← →", "previous / next")],
             &KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)
+        ));
+    }
+
+    #[test]
+    fn only_the_keys_a_table_names_become_commands() {
+        let table = [
+            KeyHint::new("R", "delete & retry"),
+            KeyHint::new("F2/Ctrl-S", "review"),
+        ];
+        let ev = |code, modifiers| KeyEvent::new(code, modifiers);
+        // Shift is part of the character; Ctrl is not the letter.
+        assert_eq!(
+            read(&table, &ev(KeyCode::Char('R'), KeyModifiers::SHIFT), false),
+            Some(Command::Key(Key {
+                code: KeyCode::Char('R'),
+                ctrl: false
+            }))
+        );
+        assert_eq!(
+            read(
+                &table,
+                &ev(KeyCode::Char('s'), KeyModifiers::CONTROL),
+                false
+            )
+            .map(|c| c.key().ctrl),
+            Some(true)
+        );
+        assert_eq!(
+            read(&table, &ev(KeyCode::Char('s'), KeyModifiers::NONE), false),
+            None
+        );
+        assert_eq!(
+            read(&table, &ev(KeyCode::Char('r'), KeyModifiers::NONE), false),
+            None
+        );
+        // In an input every key is text.
+        assert!(matches!(
+            read(&table, &ev(KeyCode::Char('x'), KeyModifiers::NONE), true),
+            Some(Command::Text(k)) if k.is_char('x')
         ));
     }
 }

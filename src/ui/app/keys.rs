@@ -1,175 +1,65 @@
-//! Keys: what a key press does on each screen, and the keys every screen shares (help, quit,
-//! topology).
+//! Keys: the keymap reads a key event through the table of the screen showing (the table its
+//! footer and help overlay are drawn from) into a [`Command`]; the screen does what it can with
+//! it and asks the app ([`Go`]) for what needs the state the screens share; then come the keys
+//! every screen shares (help, quit, topology).
+//!
+//! [`Command`]: crate::ui::keymap::Command
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::{App, Step};
+use super::{App, Screen, Step};
 use crate::ops::deploy::Recovery;
 use crate::ui::action::Effect;
-use crate::ui::screens::Loadable;
-use crate::ui::screens::deploy::StudioRecap;
-use crate::ui::screens::egress::{EgressOutcome, EgressState};
-use crate::ui::screens::params::FormOutcome;
-use crate::ui::screens::review::{ReviewOutcome, ReviewScreen, ReviewState};
-use crate::ui::screens::teardown::{TeardownOutcome, TeardownState};
+use crate::ui::keymap;
+use crate::ui::screens::deploy::DeployState;
+use crate::ui::screens::egress::EgressState;
+use crate::ui::screens::review::ReviewScreen;
+use crate::ui::screens::teardown::TeardownState;
+use crate::ui::screens::{Go, Outcome, View};
 
 impl App {
-    pub(super) fn on_domain_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
-        if !self.studio.finished {
-            return (false, Vec::new());
-        }
-        match key.code {
-            KeyCode::Char('u') if self.studio.error.is_none() => {
-                let project = self.studio.project.clone();
-                self.users_from = Step::Domain;
-                (true, self.show_users(&project))
-            }
-            KeyCode::Char('r') if self.studio.error.is_some() => (true, self.start_studio()),
-            _ => (false, Vec::new()),
-        }
+    /// The screen showing, as a view (None only for a form not filled yet, which never shows).
+    pub(super) fn view(&self) -> Option<&dyn View> {
+        Some(match &self.screen {
+            Screen::Session => &self.session,
+            Screen::Preflight(p) => &**p,
+            Screen::Parameters => self.params.as_ref()?,
+            Screen::Review(r) => &**r,
+            Screen::Deploy { deploy, .. } => &**deploy,
+            Screen::Domain(d) => &**d,
+            Screen::Users { users, .. } => &**users,
+            Screen::Overview(o) => &**o,
+            Screen::Topology { .. } => &self.topology,
+            Screen::Teardown { teardown, .. } => &**teardown,
+            Screen::Egress { egress, .. } => &**egress,
+        })
     }
 
-    pub(super) fn on_overview_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
-        let Some(o) = self.overview.as_ref() else {
-            return (false, Vec::new());
-        };
-        match key.code {
-            KeyCode::Char('u') if o.has_domain() => {
-                let project = o.project.clone();
-                self.users_from = Step::Overview;
-                (true, self.show_users(&project))
-            }
-            KeyCode::Char('s') if o.domain_missing() || o.domain_outdated() => {
-                if self.read_only {
-                    return (false, Vec::new());
-                }
-                (true, self.start_studio())
-            }
-            KeyCode::Char('d') => {
-                // The update goes through the same preflight, form and review.
-                self.step = Step::Session;
-                (true, self.next_step())
-            }
-            KeyCode::Char('r') => (true, self.refresh_overview()),
-            KeyCode::Char('c') if !o.drift.is_loading() => {
-                let project = o.project.clone();
-                if let Some(o) = self.overview.as_mut() {
-                    o.drift = Loadable::Loading;
-                }
-                (true, vec![Effect::DetectDrift { project }])
-            }
-            KeyCode::Char('f') => {
-                let e = EgressState::new(&o.project, self.read_only);
-                let load = e.load();
-                self.egress = Some(e);
-                self.step = Step::Egress;
-                (true, vec![load])
-            }
-            KeyCode::Char('x') => {
-                let t = TeardownState::new(&o.project, &o.stack.stack_name, self.read_only);
-                let load = t.load();
-                self.teardown = Some(t);
-                self.step = Step::Teardown;
-                (true, vec![load])
-            }
-            KeyCode::Char('b') => {
-                self.step = Step::Session;
-                (true, Vec::new())
-            }
-            _ => (false, Vec::new()),
-        }
+    fn view_mut(&mut self) -> Option<&mut dyn View> {
+        Some(match &mut self.screen {
+            Screen::Session => &mut self.session,
+            Screen::Preflight(p) => &mut **p,
+            Screen::Parameters => self.params.as_mut()?,
+            Screen::Review(r) => &mut **r,
+            Screen::Deploy { deploy, .. } => &mut **deploy,
+            Screen::Domain(d) => &mut **d,
+            Screen::Users { users, .. } => &mut **users,
+            Screen::Overview(o) => &mut **o,
+            Screen::Topology { .. } => &mut self.topology,
+            Screen::Teardown { teardown, .. } => &mut **teardown,
+            Screen::Egress { egress, .. } => &mut **egress,
+        })
     }
 
-    pub(super) fn on_egress_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
-        let Some(e) = self.egress.as_mut() else {
-            return (false, Vec::new());
-        };
-        match e.on_key(key) {
-            EgressOutcome::Ignored => (false, Vec::new()),
-            EgressOutcome::Stay => (true, Vec::new()),
-            EgressOutcome::Load(effect) => (true, vec![*effect]),
-            EgressOutcome::Back => {
-                self.step = Step::Overview;
-                (true, self.refresh_overview())
-            }
-            EgressOutcome::Allow(domains) => {
-                let Some(stack) = self.overview.as_ref().map(|o| o.stack.clone()) else {
-                    return (false, Vec::new());
-                };
-                let mut params = crate::ops::egress::parameters_of(&stack);
-                match crate::ops::egress::edit_allow_list(&params.allowed_domains, &domains, true) {
-                    Err(err) => {
-                        e.notice = Some(err.message);
-                        (true, Vec::new())
-                    }
-                    Ok(edit) if !edit.changed() => {
-                        e.notice = Some(edit.notes.join("; "));
-                        (true, Vec::new())
-                    }
-                    Ok(edit) => {
-                        params.allowed_domains = edit.after;
-                        let users = self.planned_user_names(&params.project_name);
-                        self.parameters = params.clone();
-                        self.review = Some(ReviewScreen::planning());
-                        self.step = Step::Review;
-                        (true, vec![Effect::Plan { params, users }])
-                    }
-                }
-            }
-        }
-    }
-
-    pub(super) fn on_teardown_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
-        let Some(t) = self.teardown.as_mut() else {
-            return (false, Vec::new());
-        };
-        match t.on_key(key) {
-            TeardownOutcome::Ignored => (false, Vec::new()),
-            TeardownOutcome::Stay => (true, Vec::new()),
-            TeardownOutcome::Start(effect) => (true, vec![*effect]),
-            TeardownOutcome::Back if t.finished_clean() => {
-                self.teardown = None;
-                self.overview = None;
-                self.step = Step::Session;
-                (true, Vec::new())
-            }
-            TeardownOutcome::Back => {
-                self.teardown = None;
-                self.step = Step::Overview;
-                (true, self.refresh_overview())
-            }
-        }
-    }
-
+    /// Quit, or ask first while an operation runs in AWS (also from a screen opened over its
+    /// screen, such as the topology).
     pub(super) fn ask_or_quit(&mut self) -> (bool, Vec<Effect>) {
-        if self.deploying() || self.tearing_down() {
+        if self.deploy().is_some_and(DeployState::running) || self.tearing_down() {
             self.confirm_quit = true;
             (true, Vec::new())
         } else {
             self.quit = true;
             (false, Vec::new())
-        }
-    }
-
-    pub(super) fn on_preflight_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
-        match key.code {
-            KeyCode::Char('s') => {
-                if let Some(plan) = self.preflight.suggestion() {
-                    crate::ops::preflight::apply_plan(&mut self.parameters, &plan);
-                    self.preflight.notice = Some(format!(
-                        "Parameters now use {} (subnets {}, {}, {}); press r to check again",
-                        plan.vpc, plan.firewall_subnet, plan.nat_subnet, plan.studio_subnet
-                    ));
-                }
-                Some(Vec::new())
-            }
-            KeyCode::Char('r') if !self.preflight.is_running() => Some(self.start_preflight()),
-            KeyCode::Char('n') | KeyCode::Enter => Some(self.next_step()),
-            KeyCode::Char('b') | KeyCode::Backspace => {
-                self.step = Step::Session;
-                Some(Vec::new())
-            }
-            _ => self.preflight.on_key(key).map(|()| Vec::new()),
         }
     }
 
@@ -197,7 +87,7 @@ impl App {
         // Studio, nor type an "s". Only the form has Ctrl shortcuts (Ctrl-S: review).
         if key.modifiers.contains(KeyModifiers::CONTROL)
             && matches!(key.code, KeyCode::Char(_))
-            && self.step != Step::Parameters
+            && self.step() != Step::Parameters
         {
             return (false, Vec::new());
         }
@@ -212,193 +102,124 @@ impl App {
             }
             return (false, Vec::new());
         }
-        // Text-entry screens see every key first (q and ? are letters there).
-        if self.step == Step::Parameters {
-            return self.on_params_key(key);
-        }
-        if self.step == Step::Deploy
-            && let Some(d) = self.deploy.as_mut()
-            && (d.filter_editing || (key.code == KeyCode::Esc && !d.filter.is_empty()))
-        {
-            d.on_key(key);
-            return (true, Vec::new());
-        }
-        if self.step == Step::Review
-            && key.code == KeyCode::Char('n')
-            && self
-                .review
-                .as_ref()
-                .is_some_and(|r| matches!(r.state, ReviewState::UpToDate(_)))
-        {
-            return (true, self.start_studio());
-        }
-        if self.step == Step::Review
-            && let Some(r) = self.review.as_mut()
-        {
-            match r.on_key(key) {
-                ReviewOutcome::Stay => return (true, Vec::new()),
-                ReviewOutcome::Ignored => {}
-                ReviewOutcome::Execute(review) => {
-                    let studio = self
-                        .start_deploy_with_studio("Executing the change set", &review.stack_name);
-                    return (true, vec![Effect::Execute { review, studio }]);
-                }
-                ReviewOutcome::Cancel(review) => return (true, vec![Effect::Cancel(review)]),
-                ReviewOutcome::Back => {
-                    self.back_to_params(None);
-                    return (true, Vec::new());
-                }
-                ReviewOutcome::Recover(stack, recovery) => {
-                    self.start_deploy(match recovery {
-                        Recovery::DeleteAndRetry => "Deleting the stack",
-                        Recovery::ContinueRollback => "Continuing the rollback",
-                    });
-                    return (true, vec![Effect::Recover { stack, recovery }]);
-                }
-            }
-        }
-        // An open input or overlay gets every key (q and Esc included).
-        if self.step == Step::Teardown
-            && self
-                .teardown
-                .as_ref()
-                .is_some_and(TeardownState::captures_keys)
-        {
-            return self.on_teardown_key(key);
-        }
-        if self.step == Step::Users && self.users.captures_keys() {
-            return match self.users.on_key(key) {
-                Some(effects) => (true, effects),
-                None => (false, Vec::new()),
-            };
-        }
-        if self.step == Step::Topology && key.code == KeyCode::Esc {
-            // Esc closes the details panel, else goes back to where `g` was pressed.
-            if self.topology.details_open {
-                self.topology.details_open = false;
-            } else {
-                self.step = self.topology_from;
-            }
-            return (true, Vec::new());
-        }
-        if self.step != Step::Topology
-            && key.code == KeyCode::Char('g')
-            && self.session.session.is_some()
-        {
-            return (true, self.open_topology());
-        }
-        // Esc is "back" on these screens (their help says so), not quit.
-        if key.code == KeyCode::Esc && matches!(self.step, Step::Egress | Step::Teardown) {
-            let (changed, effects) = if self.step == Step::Egress {
-                self.on_egress_key(key)
-            } else {
-                self.on_teardown_key(key)
-            };
-            if changed || !effects.is_empty() {
-                return (changed, effects);
-            }
-        }
-        match key.code {
-            KeyCode::Char('?') | KeyCode::F(1) => {
-                self.help_open = true;
-                return (true, Vec::new());
-            }
-            KeyCode::Char('q') | KeyCode::Esc => return self.ask_or_quit(),
-            _ => {}
-        }
-        match self.step {
-            Step::Session => {
-                if key.code == KeyCode::Char('n')
-                    && matches!(self.session.identity, Loadable::Loaded(_))
-                {
-                    return (true, self.next_step());
-                }
-                match self.session.on_key(key) {
-                    Some(effects) => (true, effects),
-                    None => (false, Vec::new()),
-                }
-            }
-            Step::Preflight => match self.on_preflight_key(key) {
-                Some(effects) => (true, effects),
-                None => (false, Vec::new()),
-            },
-            Step::Deploy => self.on_deploy_key(key),
-            Step::Domain => self.on_domain_key(key),
-            Step::Users if key.code == KeyCode::Char('b') => {
-                self.step = self.users_from;
-                (true, self.refresh_overview())
-            }
-            Step::Users => match self.users.on_key(key) {
-                Some(effects) => (true, effects),
-                None => (false, Vec::new()),
-            },
-            Step::Overview => self.on_overview_key(key),
-            Step::Teardown => self.on_teardown_key(key),
-            Step::Egress => self.on_egress_key(key),
-            Step::Topology => match self.topology.on_key(key) {
-                Some(effects) => (true, effects),
-                None => (false, Vec::new()),
-            },
-            Step::Parameters | Step::Review => (false, Vec::new()),
-        }
-    }
-
-    pub(super) fn on_params_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
-        if key.code == KeyCode::F(1) {
+        // The form takes letters as text; F1 is its help.
+        if self.step() == Step::Parameters && key.code == KeyCode::F(1) {
             self.help_open = true;
             return (true, Vec::new());
         }
-        let Some(form) = self.params.as_mut() else {
+        // An open input or overlay gets every key (q and Esc included); elsewhere only the keys
+        // the help names are commands.
+        let captured = self.view().is_some_and(View::captures_keys);
+        let Some(command) = keymap::read(&self.help_keys(), &key, captured) else {
             return (false, Vec::new());
         };
-        match form.on_key(key) {
-            FormOutcome::Stay => (true, Vec::new()),
-            FormOutcome::Ignored => (false, Vec::new()),
-            FormOutcome::Back => {
-                // Back to preflight, which checks the values as they are now.
-                self.parameters = form.parameters();
-                self.planned_users = self.planned_users.max(form.users.len() as u32);
-                (true, self.start_preflight())
+        match self
+            .view_mut()
+            .map_or(Outcome::Ignored, |v| v.on_command(command))
+        {
+            Outcome::Consumed => return (true, Vec::new()),
+            Outcome::Effects(effects) => return (true, effects),
+            Outcome::GoTo(go) => return self.go(go),
+            Outcome::Ignored if captured => return (false, Vec::new()),
+            Outcome::Ignored => {}
+        }
+        // The keys every screen shares.
+        match key.code {
+            KeyCode::Char('g')
+                if self.step() != Step::Topology && self.session.session.is_some() =>
+            {
+                (true, self.open_topology())
             }
-            FormOutcome::Submit(_) => {
-                // Validated by the form; next_step checks again and starts the plan.
-                (true, self.next_step())
+            KeyCode::Char('?') | KeyCode::F(1) => {
+                self.help_open = true;
+                (true, Vec::new())
             }
+            KeyCode::Char('q') | KeyCode::Esc => self.ask_or_quit(),
+            _ => (false, Vec::new()),
         }
     }
 
-    pub(super) fn on_deploy_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
-        let running = self.deploying();
-        let Some(d) = self.deploy.as_mut() else {
-            return (false, Vec::new());
-        };
-        if d.on_key(key) {
-            return (true, Vec::new());
-        }
-        let deleted = d.stack_deleted();
-        let studio_ended = matches!(
-            d.studio_end,
-            Some(StudioRecap::Ready { .. } | StudioRecap::Failed { .. })
-        );
-        match key.code {
-            // The Studio half was built alongside the stack: show it, do not run it again.
-            KeyCode::Char('n') if !running && studio_ended => {
-                self.step = Step::Domain;
+    /// What a screen asked for that needs the app's state.
+    fn go(&mut self, go: Go) -> (bool, Vec<Effect>) {
+        match go {
+            Go::Back => self.back(),
+            Go::Next => (true, self.next_step()),
+            Go::Recheck => (true, self.start_preflight()),
+            Go::UseSuggestion(plan) => {
+                crate::ops::preflight::apply_plan(&mut self.parameters, &plan);
+                if let Some(p) = self.screen.preflight_mut() {
+                    p.notice = Some(format!(
+                        "Parameters now use {} (subnets {}, {}, {}); press r to check again",
+                        plan.vpc, plan.firewall_subnet, plan.nat_subnet, plan.studio_subnet
+                    ));
+                }
                 (true, Vec::new())
             }
-            KeyCode::Char('n')
-                if !running && d.outcome.as_ref().is_some_and(|o| o.ok) && !deleted =>
-            {
-                (true, self.start_studio())
-            }
-            KeyCode::Char('b') if !running => {
-                self.back_to_params(None);
+            Go::SetUpStudio => (true, self.start_studio()),
+            Go::ShowStudio => {
+                self.screen = match self.leave() {
+                    Screen::Deploy { studio, .. } => Screen::Domain(studio),
+                    other => other,
+                };
                 (true, Vec::new())
             }
-            KeyCode::Char('r') if deleted => match self.last_params.clone() {
+            Go::Users(project) => (true, self.show_users(&project)),
+            Go::Update => {
+                self.screen = Screen::Session;
+                (true, self.next_step())
+            }
+            Go::Egress => {
+                let Some(o) = self.screen.overview() else {
+                    return (false, Vec::new());
+                };
+                let egress = Box::new(EgressState::new(&o.project, self.read_only));
+                let load = egress.load();
+                let back = Box::new(self.leave());
+                self.screen = Screen::Egress { egress, back };
+                (true, vec![load])
+            }
+            Go::Teardown => {
+                let Some(o) = self.screen.overview() else {
+                    return (false, Vec::new());
+                };
+                let teardown = Box::new(TeardownState::new(
+                    &o.project,
+                    &o.stack.stack_name,
+                    self.read_only,
+                ));
+                let load = teardown.load();
+                let back = Box::new(self.leave());
+                self.screen = Screen::Teardown { teardown, back };
+                (true, vec![load])
+            }
+            Go::Allow(domains) => self.allow(&domains),
+            Go::Execute(review) => {
+                let studio =
+                    self.start_deploy_with_studio("Executing the change set", &review.stack_name);
+                (
+                    true,
+                    vec![Effect::Execute {
+                        review: *review,
+                        studio,
+                    }],
+                )
+            }
+            Go::Recover(stack, recovery) => {
+                self.start_deploy(match recovery {
+                    Recovery::DeleteAndRetry => "Deleting the stack",
+                    Recovery::ContinueRollback => "Continuing the rollback",
+                });
+                (
+                    true,
+                    vec![Effect::Recover {
+                        stack: *stack,
+                        recovery,
+                    }],
+                )
+            }
+            Go::Redeploy => match self.last_params.clone() {
                 Some(params) => {
-                    self.review = Some(ReviewScreen::planning());
-                    self.step = Step::Review;
+                    self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
                     let users = self
                         .params
                         .as_ref()
@@ -411,7 +232,68 @@ impl App {
                     (true, Vec::new())
                 }
             },
-            _ => (false, Vec::new()),
         }
+    }
+
+    /// Back from the screen showing: to the one it was opened over (the overview reloads), else
+    /// to the wizard's previous step.
+    fn back(&mut self) -> (bool, Vec<Effect>) {
+        match &self.screen {
+            Screen::Preflight(_) | Screen::Overview(_) => {
+                self.screen = Screen::Session;
+                (true, Vec::new())
+            }
+            Screen::Parameters => {
+                // Back to preflight, which checks the values as they are now.
+                if let Some(form) = &self.params {
+                    self.parameters = form.parameters();
+                    self.planned_users = self.planned_users.max(form.users.len() as u32);
+                }
+                (true, self.start_preflight())
+            }
+            Screen::Review(_) | Screen::Deploy { .. } => {
+                self.back_to_params(None);
+                (true, Vec::new())
+            }
+            Screen::Teardown { teardown, .. } if teardown.finished_clean() => {
+                // Nothing is left to show an overview of.
+                self.screen = Screen::Session;
+                (true, Vec::new())
+            }
+            Screen::Topology { .. } => {
+                self.go_back();
+                (true, Vec::new())
+            }
+            Screen::Users { .. } | Screen::Egress { .. } | Screen::Teardown { .. } => {
+                self.go_back();
+                (true, self.refresh_overview())
+            }
+            Screen::Session | Screen::Domain(_) => (false, Vec::new()),
+        }
+    }
+
+    /// Plan the overview's stack with these domains added to its allow list (the egress
+    /// screen's `a`), or say on that screen why not.
+    fn allow(&mut self, domains: &[String]) -> (bool, Vec<Effect>) {
+        let Some(stack) = self.screen.overview().map(|o| o.stack.clone()) else {
+            return (false, Vec::new());
+        };
+        let mut params = crate::ops::egress::parameters_of(&stack);
+        let notice =
+            match crate::ops::egress::edit_allow_list(&params.allowed_domains, domains, true) {
+                Err(err) => err.message,
+                Ok(edit) if !edit.changed() => edit.notes.join("; "),
+                Ok(edit) => {
+                    params.allowed_domains = edit.after;
+                    let users = self.planned_user_names(&params.project_name);
+                    self.parameters = params.clone();
+                    self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
+                    return (true, vec![Effect::Plan { params, users }]);
+                }
+            };
+        if let Some(e) = self.screen.egress_mut() {
+            e.notice = Some(notice);
+        }
+        (true, Vec::new())
     }
 }

@@ -1,12 +1,16 @@
 //! The wizard's state machine. `update` (in `replies`) takes an [`Action`] and returns whether
-//! the screen changed plus the [`Request`]s to start; `keys` says what each key does; `render`
-//! draws the current state. Nothing here awaits or touches the network, so the whole app can be
+//! the screen changed plus the [`Request`]s to start; `keys` reads a key through the keymap
+//! into a command for the [`Screen`] showing and does what it asks; `render` draws the current
+//! state. Nothing here awaits or touches the network, so the whole app can be
 //! driven headless in tests.
 //!
 //! [`Action`]: crate::ui::action::Action
 
 mod keys;
 mod replies;
+mod screen;
+
+pub use screen::{Screen, Step};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -15,18 +19,17 @@ use std::time::Duration;
 
 use super::action::Effect;
 use super::request::{Request, Requests, Slot};
-use super::screens::Loadable;
-use super::screens::deploy::{self, DeployState};
-use super::screens::domain::{self, DomainState};
-use super::screens::egress::{self, EgressState};
-use super::screens::overview::{self, OverviewState};
-use super::screens::params::{self, FormOutcome, ParamsState};
-use super::screens::preflight::{self, PreflightState};
-use super::screens::review::{self, ReviewScreen};
-use super::screens::session::{self, SessionState};
-use super::screens::teardown::{self, TeardownState};
+use super::screens::deploy::DeployState;
+use super::screens::domain::DomainState;
+use super::screens::overview::OverviewState;
+use super::screens::params::{self, ParamsState};
+use super::screens::preflight::PreflightState;
+use super::screens::review::ReviewScreen;
+use super::screens::session::SessionState;
+use super::screens::teardown::TeardownState;
 use super::screens::topology::{self, TopologyState};
-use super::screens::users::{self, UsersState};
+use super::screens::users::UsersState;
+use super::screens::{Ctx, Loadable, View};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
@@ -35,77 +38,29 @@ use crate::core::params::Parameters;
 use crate::ops::deploy::SharedStore;
 use crate::ops::up::StudioPlan;
 
-/// The wizard's steps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// Profile, region and identity.
-    Session,
-    /// Checks before a deploy.
-    Preflight,
-    /// The template's parameters (a form).
-    Parameters,
-    /// The change set, or why there is none.
-    Review,
-    /// The deployment, live.
-    Deploy,
-    /// The Studio domain and the user profiles being created.
-    Domain,
-    /// Day-2 user management.
-    Users,
-    /// An existing deployment at a glance (where studio-tui opens when one exists).
-    Overview,
-    /// The live topology of the deployed environment.
-    Topology,
-    /// Tearing the project down: plan, typed confirmation, progress, report.
-    Teardown,
-    /// The domains the firewall blocked, to allow with one key.
-    Egress,
-}
-
-impl Step {
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::Session => "1 · Account and region",
-            Step::Preflight => "2 · Preflight",
-            Step::Parameters => "3 · Parameters",
-            Step::Review => "4 · Review the changes",
-            Step::Deploy => "5 · Deploy",
-            Step::Domain => "6 · Studio domain and users",
-            Step::Users => "Users",
-            Step::Overview => "Overview",
-            Step::Topology => "Topology",
-            Step::Teardown => "Teardown",
-            Step::Egress => "Blocked egress",
-        }
-    }
-}
-
 #[derive(Debug)]
 pub struct App {
     pub theme: Theme,
-    /// The screen showing; only the app moves it, so a screen never shows without its state.
-    step: Step,
+    /// The screen showing, with its state (and the screens it returns to); only the app moves
+    /// it, so a screen never shows without its state.
+    screen: Screen,
+    /// The session step's state, kept for the whole run: the header, `g` and every request use
+    /// the session it connected.
     pub session: SessionState,
-    pub preflight: PreflightState,
     /// The stack parameters being prepared (the parameter form edits them; preflight checks
     /// them and `s` there applies its suggestion).
     pub parameters: Parameters,
     /// Expected Studio users, for the subnet sizing checks.
     pub planned_users: u32,
-    pub studio: DomainState,
-    pub users: UsersState,
-    pub overview: Option<OverviewState>,
-    pub teardown: Option<TeardownState>,
-    pub egress: Option<EgressState>,
-    /// Where `b` on the users screen returns to.
-    users_from: Step,
+    /// The topology of the current project, kept between two openings of the view (`g`) and
+    /// marked by a drift detection made on the overview.
     pub topology: TopologyState,
-    /// Where Esc in the topology view returns to.
-    topology_from: Step,
     pub help_open: bool,
+    /// The parameter form, once the wizard went past the session step: a draft of the whole
+    /// wizard, not of one screen (preflight hands it its values, review plans it, the deploy
+    /// and Studio steps create its users, and Back from the review or the deploy returns to it
+    /// as it was).
     pub params: Option<ParamsState>,
-    pub review: Option<ReviewScreen>,
-    pub deploy: Option<DeployState>,
     /// "The deployment keeps running in AWS… Quit? y/n" is showing.
     pub confirm_quit: bool,
     /// Saved answers and run state (None in tests that do not need them).
@@ -129,27 +84,17 @@ impl App {
     pub fn new(profiles: Vec<String>, options: SessionOptions, sandbox: bool, theme: Theme) -> App {
         App {
             theme,
-            step: Step::Session,
+            screen: Screen::Session,
             session: SessionState::new(
                 profiles,
                 options.profile.as_deref(),
                 options.region.as_deref(),
             ),
-            preflight: PreflightState::default(),
             parameters: Parameters::default(),
             planned_users: 5,
-            studio: DomainState::default(),
-            users: UsersState::new("", options.read_only),
-            overview: None,
-            teardown: None,
-            egress: None,
-            users_from: Step::Session,
             topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
-            topology_from: Step::Session,
             help_open: false,
             params: None,
-            review: None,
-            deploy: None,
             confirm_quit: false,
             store: None,
             clock_ms: None,
@@ -189,19 +134,18 @@ impl App {
     /// Effects to run when the app starts: connect with what the command line gave.
     pub fn start(&mut self) -> Vec<Request> {
         let connect = self.session.connect_effect(self.options.region.is_some());
-        vec![self.requests.issue(self.step, connect)]
+        vec![self.requests.issue(self.step(), connect)]
     }
 
     /// Open the Studio step (domain, then these users) and start it.
     pub fn open_studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Request> {
-        let before = self.step;
+        let before = self.step();
         let effects = self.studio_progress(project, users);
         self.settle(before, effects)
     }
 
     fn studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Effect> {
-        self.studio = DomainState::new(project, users);
-        self.step = Step::Domain;
+        self.screen = Screen::Domain(Box::new(DomainState::new(project, users)));
         vec![Effect::SetUpStudio {
             project: project.to_string(),
             users: users.to_vec(),
@@ -210,30 +154,25 @@ impl App {
 
     /// Land on the overview of an existing deployment and look its Studio domain up.
     pub fn open_overview(&mut self, stack: StackInfo) -> Vec<Request> {
-        let before = self.step;
+        let before = self.step();
         let effects = self.show_overview(stack);
         self.settle(before, effects)
     }
 
     fn show_overview(&mut self, stack: StackInfo) -> Vec<Effect> {
         let project = self.project();
-        self.overview = Some(OverviewState::new(&project, stack, self.read_only));
-        self.step = Step::Overview;
+        self.screen = Screen::Overview(Box::new(OverviewState::new(
+            &project,
+            stack,
+            self.read_only,
+        )));
         vec![Effect::LoadUsers { project }]
     }
 
     /// Reload the overview's domain and users (after coming back to it).
     fn refresh_overview(&mut self) -> Vec<Effect> {
-        match self.overview.as_mut() {
-            Some(o) if self.step == Step::Overview => {
-                o.studio = Loadable::Loading;
-                vec![
-                    Effect::LoadUsers {
-                        project: o.project.clone(),
-                    },
-                    Effect::LookupStack(o.stack.stack_id.clone()),
-                ]
-            }
+        match &mut self.screen {
+            Screen::Overview(o) => o.refresh(),
             _ => Vec::new(),
         }
     }
@@ -266,20 +205,53 @@ impl App {
 
     /// Open the day-2 users screen of a project and load it.
     pub fn open_users(&mut self, project: &str) -> Vec<Request> {
-        let before = self.step;
+        let before = self.step();
         let effects = self.show_users(project);
         self.settle(before, effects)
     }
 
+    /// Open the users screen over the one showing (`b` returns to it).
     fn show_users(&mut self, project: &str) -> Vec<Effect> {
-        self.users = UsersState::new(project, self.read_only);
-        self.step = Step::Users;
-        vec![self.users.load()]
+        let mut users = UsersState::new(project, self.read_only);
+        let load = users.load();
+        let back = Box::new(self.leave());
+        self.screen = Screen::Users {
+            users: Box::new(users),
+            back,
+        };
+        vec![load]
     }
 
-    /// The screen showing.
+    /// Take the screen showing, to open another over it or to drop it.
+    fn leave(&mut self) -> Screen {
+        std::mem::replace(&mut self.screen, Screen::Session)
+    }
+
+    /// Return to the screen the one showing was opened over (if it was).
+    fn go_back(&mut self) {
+        if let Some(back) = self.leave().into_back() {
+            self.screen = back;
+        }
+    }
+
+    /// Which screen is showing.
     pub fn step(&self) -> Step {
-        self.step
+        self.screen.step()
+    }
+
+    /// The screen showing, with its state.
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    /// The deploy showing, or the one the screen showing returns to.
+    pub fn deploy(&self) -> Option<&DeployState> {
+        self.screen.deploy()
+    }
+
+    /// The Studio step showing (or returned to), or the one a deploy builds alongside.
+    pub fn studio(&self) -> Option<&DomainState> {
+        self.screen.studio()
     }
 
     pub fn should_quit(&self) -> bool {
@@ -292,22 +264,24 @@ impl App {
 
     /// A deployment is running in AWS and being watched.
     pub fn deploying(&self) -> bool {
-        self.step == Step::Deploy && self.deploy.as_ref().is_some_and(DeployState::running)
+        matches!(&self.screen, Screen::Deploy { deploy, .. } if deploy.running())
     }
 
     /// How often to tick: fast only while a spinner shows, once a second while a deployment
     /// runs (elapsed times advance), never on an idle screen.
     pub fn tick_interval(&self) -> Option<Duration> {
         let spinner = self.session.identity.is_loading()
-            || (self.step == Step::Preflight && self.preflight.is_running())
-            || (self.step == Step::Domain && self.studio.is_busy())
-            || (self.step == Step::Users && self.users.is_busy())
-            || (self.step == Step::Overview && self.overview.as_ref().is_some_and(|o| o.is_busy()))
-            || (self.step == Step::Review && self.review.as_ref().is_some_and(|r| r.is_busy()))
-            || (self.step == Step::Teardown
-                && self.teardown.as_ref().is_some_and(TeardownState::is_busy))
-            || (self.step == Step::Egress
-                && self.egress.as_ref().is_some_and(EgressState::is_busy));
+            || match &self.screen {
+                Screen::Preflight(p) => p.is_running(),
+                Screen::Domain(d) => d.is_busy(),
+                Screen::Users { users, .. } => users.is_busy(),
+                Screen::Overview(o) => o.is_busy(),
+                Screen::Review(r) => r.is_busy(),
+                Screen::Teardown { teardown, .. } => teardown.is_busy(),
+                Screen::Egress { egress, .. } => egress.is_busy(),
+                Screen::Session | Screen::Parameters | Screen::Deploy { .. } => false,
+                Screen::Topology { .. } => false,
+            };
         if spinner {
             Some(Duration::from_millis(120))
         } else if self.deploying() {
@@ -322,12 +296,13 @@ impl App {
         self.tick_interval().is_some()
     }
 
-    /// Every key the help overlay lists: the screen's own, then those every screen shares
-    /// (handled in `keys.rs` before the screen sees a key) that its table does not name.
+    /// Every key the help overlay lists, and so every key the keymap reads as a command: the
+    /// screen's own, then those every screen shares (handled in `keys.rs` when the screen
+    /// ignores them) that its table does not name.
     pub fn help_keys(&self) -> Vec<KeyHint> {
         let own = self.keys();
         let mut shared = Vec::new();
-        if self.step != Step::Parameters {
+        if self.step() != Step::Parameters {
             // The form takes letters as text; its table names F1 and Ctrl-C itself.
             shared.extend([
                 KeyHint::help_only("?", "help"),
@@ -336,7 +311,7 @@ impl App {
                 KeyHint::help_only("Esc", "close help, or quit"),
                 KeyHint::help_only("Ctrl-C", "quit"),
             ]);
-            if self.step != Step::Topology && self.session.session.is_some() {
+            if self.step() != Step::Topology && self.session.session.is_some() {
                 shared.push(KeyHint::help_only("g", "topology"));
             }
         }
@@ -353,30 +328,10 @@ impl App {
         all
     }
 
-    /// Keys of the current screen, for the footer and the help overlay.
+    /// Keys of the current screen: its footer, the start of its help overlay, and what the
+    /// keymap reads key events through.
     pub fn keys(&self) -> &'static [KeyHint] {
-        match self.step {
-            Step::Session => session::KEYS,
-            Step::Parameters => params::KEYS,
-            Step::Review => review::KEYS,
-            Step::Deploy => deploy::KEYS,
-            Step::Preflight => preflight::KEYS,
-            Step::Domain => domain::KEYS,
-            Step::Users => users::KEYS,
-            Step::Overview if self.overview.as_ref().is_some_and(|o| o.domain_outdated()) => {
-                overview::KEYS_WITH_OUTDATED_DOMAIN
-            }
-            Step::Overview if self.overview.as_ref().is_some_and(|o| o.has_domain()) => {
-                overview::KEYS_WITH_DOMAIN
-            }
-            Step::Overview => overview::KEYS,
-            Step::Topology => topology::KEYS,
-            Step::Egress => egress::KEYS,
-            Step::Teardown => self
-                .teardown
-                .as_ref()
-                .map_or(teardown::KEYS, TeardownState::keys),
-        }
+        self.view().map_or(params::KEYS, View::keys)
     }
 
     /// Open the topology view of the current project (from any step but a text entry); Esc
@@ -388,7 +343,7 @@ impl App {
 
     /// Open the topology view of this project and load it.
     pub fn open_topology_of(&mut self, project: impl Into<String>) -> Vec<Request> {
-        let before = self.step;
+        let before = self.step();
         let effects = self.show_topology(project.into());
         self.settle(before, effects)
     }
@@ -399,8 +354,11 @@ impl App {
             self.requests.cancel(Slot::RefreshTopology);
             self.topology = TopologyState::new(project);
         }
-        self.topology_from = self.step;
-        self.step = Step::Topology;
+        // Opened over the screen showing, which Esc returns to as it was.
+        if self.step() != Step::Topology {
+            let back = Box::new(self.leave());
+            self.screen = Screen::Topology { back };
+        }
         if self.topology.topology.is_none() {
             self.topology.refresh_effect().into_iter().collect()
         } else {
@@ -420,8 +378,8 @@ impl App {
 
     /// When the loop should send [`Action::RefreshDue`] (the topology refresh policy).
     pub fn next_timer(&self) -> Option<std::time::Instant> {
-        match self.step {
-            Step::Topology if !self.topology.loading => self.topology.next_refresh_at,
+        match self.screen {
+            Screen::Topology { .. } if !self.topology.loading => self.topology.next_refresh_at,
             _ => None,
         }
     }
@@ -443,7 +401,7 @@ impl App {
                 .unwrap_or_else(|| "default".into()),
             read_only: self.read_only,
             sandbox: self.sandbox,
-            step_title: self.step.title().to_string(),
+            step_title: self.step().title().to_string(),
         }
     }
 
@@ -463,7 +421,7 @@ impl App {
     /// The one place that decides which step follows which:
     /// session → preflight → parameters → review → deploy.
     fn next_step(&mut self) -> Vec<Effect> {
-        match self.step {
+        match self.step() {
             Step::Session => {
                 if self.params.is_none() {
                     let region = self.region().unwrap_or_default();
@@ -493,14 +451,14 @@ impl App {
                 let mut form = ParamsState::new(&self.parameters, users);
                 form.notice = notice;
                 self.params = Some(form);
-                self.step = Step::Parameters;
+                self.screen = Screen::Parameters;
                 Vec::new()
             }
             Step::Parameters => {
                 let Some(form) = self.params.as_mut() else {
                     return Vec::new();
                 };
-                let FormOutcome::Submit(params) = form.submit() else {
+                let Some(params) = form.submit() else {
                     return Vec::new();
                 };
                 self.parameters = params.clone();
@@ -513,8 +471,7 @@ impl App {
                     return Vec::new();
                 }
                 self.last_params = Some(params.clone());
-                self.review = Some(ReviewScreen::planning());
-                self.step = Step::Review;
+                self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
                 vec![Effect::Plan {
                     params,
                     users: form.users.clone(),
@@ -533,18 +490,21 @@ impl App {
 
     fn back_to_params(&mut self, notice: Option<String>) {
         if self.params.is_none() {
-            self.step = Step::Session;
+            // Fill the form as the session step would (the preflight it starts is not wanted).
+            self.screen = Screen::Session;
             self.next_step();
         }
-        self.step = Step::Parameters;
+        self.screen = Screen::Parameters;
         if let Some(p) = self.params.as_mut() {
             p.notice = notice;
         }
     }
 
     fn start_deploy(&mut self, phase: &str) {
-        self.deploy = Some(DeployState::new(phase));
-        self.step = Step::Deploy;
+        self.screen = Screen::Deploy {
+            deploy: Box::new(DeployState::new(phase)),
+            studio: Box::default(),
+        };
     }
 
     /// Start watching an operation that, if it is the stack's first create, also builds the
@@ -552,9 +512,10 @@ impl App {
     /// state follows the same messages, so `n` afterwards shows it without running it again.
     fn start_deploy_with_studio(&mut self, phase: &str, project: &str) -> StudioPlan {
         let users = self.planned_user_names(project);
-        self.deploy = Some(DeployState::new(phase).with_studio(users.clone()));
-        self.studio = DomainState::new(project, &users);
-        self.step = Step::Deploy;
+        self.screen = Screen::Deploy {
+            deploy: Box::new(DeployState::new(phase).with_studio(users.clone())),
+            studio: Box::new(DomainState::new(project, &users)),
+        };
         StudioPlan {
             project: project.to_string(),
             users,
@@ -571,13 +532,14 @@ impl App {
 
     /// A teardown is deleting things (quitting stops it where it is; a rerun resumes).
     pub fn tearing_down(&self) -> bool {
-        self.teardown.as_ref().is_some_and(TeardownState::running)
+        self.screen.teardown().is_some_and(TeardownState::running)
     }
 
     /// Move to the preflight step and start a run with the current parameters.
     fn start_preflight(&mut self) -> Vec<Effect> {
-        self.step = Step::Preflight;
-        self.preflight.start(false);
+        let mut preflight = PreflightState::default();
+        preflight.start(false);
+        self.screen = Screen::Preflight(Box::new(preflight));
         vec![Effect::RunPreflight(Box::new(
             crate::ops::preflight::PreflightInput {
                 parameters: self.parameters.clone(),
@@ -599,53 +561,19 @@ impl App {
         ])
         .areas(area);
         widgets::render_header(f, head, &header, &self.theme);
-        match self.step {
-            Step::Session => self.session.render(f, body, &self.theme, self.tick),
-            Step::Parameters => {
-                if let Some(p) = &self.params {
-                    p.render(f, body, &self.theme);
-                }
-            }
-            Step::Review => {
-                if let Some(r) = &self.review {
-                    r.render(f, body, &self.theme, self.tick);
-                }
-            }
-            Step::Deploy => {
-                if let Some(d) = &self.deploy {
-                    d.render(f, body, &self.theme, self.tick, self.now_ms());
-                }
-            }
-            Step::Preflight => {
-                self.preflight
-                    .render(f, body, &self.parameters, &self.theme, self.tick)
-            }
-            Step::Domain => self.studio.render(f, body, &self.theme, self.tick),
-            Step::Users => self.users.render(f, body, &self.theme, self.tick),
-            Step::Overview => {
-                if let Some(o) = &self.overview {
-                    o.render(f, body, &self.theme, self.tick);
-                }
-            }
-            Step::Egress => {
-                if let Some(e) = &self.egress {
-                    e.render(f, body, &self.theme, self.tick);
-                }
-            }
-            Step::Teardown => {
-                if let Some(t) = &self.teardown {
-                    t.render(f, body, &self.theme, self.tick);
-                }
-            }
-            Step::Topology => {
-                let wide =
-                    area.width >= topology::MIN_DIAGRAM.0 && area.height >= topology::MIN_DIAGRAM.1;
-                self.topology.render(f, body, &self.theme, wide)
-            }
+        let ctx = Ctx {
+            theme: &self.theme,
+            tick: self.tick,
+            now_ms: self.now_ms(),
+            parameters: &self.parameters,
+            wide: area.width >= topology::MIN_DIAGRAM.0 && area.height >= topology::MIN_DIAGRAM.1,
+        };
+        if let Some(view) = self.view() {
+            view.render(f, body, &ctx);
         }
         widgets::render_footer(f, foot, self.keys(), &self.theme);
         if self.help_open {
-            widgets::render_help(f, body, self.step.title(), &self.help_keys(), &self.theme);
+            widgets::render_help(f, body, self.step().title(), &self.help_keys(), &self.theme);
         }
         if self.confirm_quit {
             let text = if self.tearing_down() {

@@ -1,13 +1,13 @@
 //! Actions in, requests out: `update` applies input and the replies to requests that still
 //! matter, and gives every effect it starts an id.
 
-use super::{App, Step};
+use super::{App, Screen, Step};
 use crate::ops::deploy::{DeployMsg, Plan};
+use crate::ops::studio::StudioMsg;
 use crate::ops::up::StudioEnd;
 use crate::ui::action::{Action, Effect, Reply};
 use crate::ui::request::{Pending, Request, Requests, Slot};
 use crate::ui::screens::Loadable;
-use crate::ui::screens::deploy::DeployState;
 use crate::ui::screens::review::{ReviewScreen, ReviewState};
 
 impl App {
@@ -15,7 +15,7 @@ impl App {
     /// no longer matters (superseded, or its screen was left) is dropped here, unseen; every
     /// effect leaves with a fresh id, owned by the screen showing after this update.
     pub fn update(&mut self, action: Action) -> (bool, Vec<Request>) {
-        let before = self.step;
+        let before = self.step();
         let (changed, effects) = match action {
             Action::Reply(id, reply) => match self.requests.accept(id, &reply) {
                 Some(pending) => self.on_reply(pending, reply),
@@ -32,41 +32,27 @@ impl App {
     /// After a change of state: forget what the screens left behind were waiting for, and give
     /// each new effect an id owned by the screen now showing.
     pub(super) fn settle(&mut self, before: Step, effects: Vec<Effect>) -> Vec<Request> {
-        if self.step != before {
+        if self.step() != before {
             let alive = self.alive_screens();
             self.requests.drop_unless_owned_by(&alive);
         }
-        let owner = self.step;
+        let owner = self.step();
         effects
             .into_iter()
             .map(|e| self.requests.issue(owner, e))
             .collect()
     }
 
-    /// The screens whose state a reply can still reach: the one showing, those Back returns to
-    /// from it, the topology and the session (kept for the whole run), and an operation still
-    /// running in AWS. The others were left; what they were waiting for no longer matters.
+    /// The screens whose state a reply can still reach: the one showing, those it returns to
+    /// (a running deploy or teardown is one of them, or showing), the topology and the session
+    /// (kept for the whole run). The others were left with their state; what they were waiting
+    /// for no longer matters.
     fn alive_screens(&self) -> Vec<Step> {
-        let mut alive = vec![self.step, Step::Topology, Step::Session];
-        let mut at = self.step;
-        loop {
-            let back = match at {
-                Step::Topology => self.topology_from,
-                Step::Users => self.users_from,
-                Step::Egress | Step::Teardown => Step::Overview,
-                _ => break,
-            };
-            if alive.contains(&back) {
-                break;
+        let mut alive = vec![Step::Topology, Step::Session];
+        for step in self.screen.chain().map(Screen::step) {
+            if !alive.contains(&step) {
+                alive.push(step);
             }
-            alive.push(back);
-            at = back;
-        }
-        if self.deploy.as_ref().is_some_and(DeployState::running) {
-            alive.push(Step::Deploy);
-        }
-        if self.tearing_down() {
-            alive.push(Step::Teardown);
         }
         alive
     }
@@ -88,7 +74,7 @@ impl App {
                 (false, Vec::new())
             }
             Action::RefreshDue => {
-                if self.step != Step::Topology {
+                if self.step() != Step::Topology {
                     return (false, Vec::new());
                 }
                 let effects: Vec<Effect> = self.topology.refresh_effect().into_iter().collect();
@@ -106,7 +92,7 @@ impl App {
                 let ok = result.is_ok();
                 self.session.on_connected(*result);
                 let mut effects = Vec::new();
-                if ok && self.store.is_some() && self.step == Step::Session {
+                if ok && self.store.is_some() && self.step() == Step::Session {
                     let project = self.project();
                     let region = self.region().unwrap_or_default();
                     let stack = self
@@ -119,17 +105,17 @@ impl App {
                 (true, effects)
             }
             Reply::StackFound(result) => match *result {
-                Ok(Some(stack)) if stack.is_in_progress() && self.step == Step::Session => {
+                Ok(Some(stack)) if stack.is_in_progress() && self.step() == Step::Session => {
                     (true, self.reattach(stack))
                 }
-                Ok(Some(stack)) if self.step == Step::Overview => {
-                    if let Some(o) = self.overview.as_mut() {
+                Ok(Some(stack)) if self.step() == Step::Overview => {
+                    if let Some(o) = self.screen.overview_mut() {
                         o.stack = stack;
                     }
                     (true, Vec::new())
                 }
                 Ok(Some(stack))
-                    if self.step == Step::Session && stack.status != "DELETE_COMPLETE" =>
+                    if self.step() == Step::Session && stack.status != "DELETE_COMPLETE" =>
                 {
                     (true, self.show_overview(stack))
                 }
@@ -138,11 +124,11 @@ impl App {
             Reply::Planned(result) => match *result {
                 Ok(Plan::InProgress(stack)) => (true, self.reattach(stack)),
                 Ok(plan) => {
-                    self.review = Some(ReviewScreen::from_plan(plan));
+                    self.set_review(ReviewScreen::from_plan(plan));
                     (true, Vec::new())
                 }
                 Err(e) => {
-                    self.review = Some(ReviewScreen {
+                    self.set_review(ReviewScreen {
                         state: ReviewState::Failed(e),
                         scroll: 0,
                     });
@@ -157,7 +143,7 @@ impl App {
                     (true, Vec::new())
                 }
                 Err(e) => {
-                    self.review = Some(ReviewScreen {
+                    self.set_review(ReviewScreen {
                         state: ReviewState::Failed(e),
                         scroll: 0,
                     });
@@ -168,7 +154,7 @@ impl App {
                 match (pending.slot, &msg) {
                     // Planning reports its phases on the review screen.
                     (Slot::Plan, DeployMsg::Phase { text }) => {
-                        if let Some(r) = self.review.as_mut()
+                        if let Some(r) = self.screen.review_mut()
                             && let ReviewState::Planning(t) = &mut r.state
                         {
                             *t = text.clone();
@@ -176,7 +162,7 @@ impl App {
                     }
                     (Slot::Plan, _) => {}
                     _ => {
-                        if let Some(d) = self.deploy.as_mut() {
+                        if let Some((d, _)) = self.screen.deploy_mut() {
                             d.on_msg(msg);
                         }
                     }
@@ -184,7 +170,7 @@ impl App {
                 (true, Vec::new())
             }
             Reply::DeployEnded(result) => {
-                if let Some(d) = self.deploy.as_mut() {
+                if let Some((d, _)) = self.screen.deploy_mut() {
                     // The request is over: nothing more of a Studio half will come.
                     d.studio_pending = false;
                     match *result {
@@ -202,14 +188,14 @@ impl App {
                 (true, Vec::new())
             }
             Reply::Overlapped(ov) => {
-                if let Some(d) = self.deploy.as_mut() {
+                if let Some((d, studio)) = self.screen.deploy_mut() {
                     d.on_overlapped(&ov);
-                }
-                match &ov.studio {
-                    StudioEnd::Ready(_) => self.studio.on_done(Ok(())),
-                    StudioEnd::Failed { error, .. } => self.studio.on_done(Err(error.clone())),
-                    // The Studio step was never reached: it starts afresh if asked for.
-                    StudioEnd::Removed { .. } | StudioEnd::NotStarted => {}
+                    match &ov.studio {
+                        StudioEnd::Ready(_) => studio.on_done(Ok(())),
+                        StudioEnd::Failed { error, .. } => studio.on_done(Err(error.clone())),
+                        // The Studio step was never reached: it starts afresh if asked for.
+                        StudioEnd::Removed { .. } | StudioEnd::NotStarted => {}
+                    }
                 }
                 if !self.deploying() {
                     self.confirm_quit = false;
@@ -217,7 +203,9 @@ impl App {
                 (true, Vec::new())
             }
             Reply::Preflight(msg) => {
-                self.preflight.on_msg(msg);
+                if let Some(p) = self.screen.preflight_mut() {
+                    p.on_msg(msg);
+                }
                 (true, Vec::new())
             }
             Reply::PreflightDone(report) => {
@@ -225,11 +213,13 @@ impl App {
                 if self.parameters.availability_zone.is_none() {
                     self.parameters.availability_zone = report.zone.clone();
                 }
-                self.preflight.on_done(*report);
+                if let Some(p) = self.screen.preflight_mut() {
+                    p.on_done(*report);
+                }
                 (true, Vec::new())
             }
             Reply::UsersLoaded(result) if pending.owner == Step::Overview => {
-                if let Some(o) = self.overview.as_mut() {
+                if let Some(o) = self.screen.overview_mut() {
                     o.studio = match *result {
                         Ok(v) => Loadable::Loaded(v),
                         Err(e) => Loadable::Failed(e),
@@ -238,82 +228,111 @@ impl App {
                 (true, Vec::new())
             }
             Reply::UsersLoaded(result) => {
-                self.users.on_loaded(*result);
+                if let Some(u) = self.screen.users_mut() {
+                    u.on_loaded(*result);
+                }
                 (true, Vec::new())
             }
             Reply::Studio(msg) => {
-                match pending.slot {
-                    Slot::Studio => self.studio.on_msg(&msg),
-                    // The Studio half of a first create: one progress with the stack's, and
-                    // the Studio step's rows.
-                    Slot::Deploy => {
-                        let now = self.now_ms();
-                        if let Some(d) = self.deploy.as_mut() {
-                            d.on_studio(&msg, now);
-                        }
-                        self.studio.on_msg(&msg);
-                    }
-                    _ => self.users.on_progress(&msg),
-                }
+                self.on_studio_msg(pending.slot, &msg);
                 (true, Vec::new())
             }
-            Reply::UsersDone(result) => (true, self.users.on_op_done(*result)),
+            Reply::UsersDone(result) => match self.screen.users_mut() {
+                Some(u) => (true, u.on_op_done(*result)),
+                None => (true, Vec::new()),
+            },
             Reply::StudioDone(result) => {
-                self.studio.on_done(*result);
+                if let Some(d) = self.screen.domain_mut() {
+                    d.on_done(*result);
+                }
                 (true, Vec::new())
             }
             Reply::SignInUrl(result) => {
-                self.users.on_url(*result);
+                if let Some(u) = self.screen.users_mut() {
+                    u.on_url(*result);
+                }
                 (true, Vec::new())
             }
             Reply::BlockedLoaded(result) => {
-                if let Some(e) = self.egress.as_mut() {
+                if let Some(e) = self.screen.egress_mut() {
                     e.on_loaded(*result);
                 }
-                (self.step == Step::Egress, Vec::new())
+                (self.step() == Step::Egress, Vec::new())
             }
             Reply::DriftChecked(result) => {
-                if let Some(o) = self.overview.as_mut() {
+                if let Some(o) = self.screen.overview_mut() {
                     o.drift = match *result {
                         Ok(r) => Loadable::Loaded(r),
                         Err(e) => Loadable::Failed(e),
                     };
                 }
                 self.mark_topology_drift();
-                (self.step == Step::Overview, Vec::new())
+                (self.step() == Step::Overview, Vec::new())
             }
             Reply::TeardownPlanned(result) => {
-                if let Some(t) = self.teardown.as_mut() {
+                if let Some(t) = self.screen.teardown_mut() {
                     t.on_plan(*result);
                 }
-                (self.step == Step::Teardown, Vec::new())
+                (self.step() == Step::Teardown, Vec::new())
             }
             Reply::Teardown(msg) => {
-                if let Some(t) = self.teardown.as_mut() {
+                if let Some(t) = self.screen.teardown_mut() {
                     t.on_msg(&msg);
                 }
-                (self.step == Step::Teardown, Vec::new())
+                (self.step() == Step::Teardown, Vec::new())
             }
             Reply::TeardownDone(result) => {
-                if let Some(t) = self.teardown.as_mut() {
+                if let Some(t) = self.screen.teardown_mut() {
                     t.on_done(*result);
                 }
                 if !self.deploying() && !self.tearing_down() {
                     self.confirm_quit = false;
                 }
-                (self.step == Step::Teardown, Vec::new())
+                (self.step() == Step::Teardown, Vec::new())
             }
             Reply::Topology(result) => {
                 self.topology.on_result(*result);
                 self.mark_topology_drift();
-                (self.step == Step::Topology, Vec::new())
+                (self.step() == Step::Topology, Vec::new())
+            }
+        }
+    }
+
+    /// What the review screen waiting for a plan (or a cancel) shows now.
+    fn set_review(&mut self, review: ReviewScreen) {
+        if let Some(r) = self.screen.review_mut() {
+            *r = review;
+        }
+    }
+
+    /// Progress of a Studio operation, for the screen whose request it answers.
+    fn on_studio_msg(&mut self, slot: Slot, msg: &StudioMsg) {
+        match slot {
+            Slot::Studio => {
+                if let Some(d) = self.screen.domain_mut() {
+                    d.on_msg(msg);
+                }
+            }
+            // The Studio half of a first create: one progress with the stack's, and the Studio
+            // step's rows.
+            Slot::Deploy => {
+                let now = self.now_ms();
+                if let Some((d, studio)) = self.screen.deploy_mut() {
+                    d.on_studio(msg, now);
+                    studio.on_msg(msg);
+                }
+            }
+            _ => {
+                if let Some(u) = self.screen.users_mut() {
+                    u.on_progress(msg);
+                }
             }
         }
     }
 
     /// Mark the topology's nodes of the resources the last drift detection found drifted.
     pub(super) fn mark_topology_drift(&mut self) {
-        let Some(Loadable::Loaded(report)) = self.overview.as_ref().map(|o| &o.drift) else {
+        let Some(Loadable::Loaded(report)) = self.screen.overview().map(|o| &o.drift) else {
             return;
         };
         let drifts: Vec<(String, Option<String>, String)> = report

@@ -6,8 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
+use super::{Ctx, Go, Outcome, View};
 use crate::aws::AwsError;
 use crate::ops::studio::StudioMsg;
+use crate::ui::keymap::Command;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
@@ -283,6 +285,31 @@ impl DomainState {
             theme.title(),
         )));
         f.render_widget(table, bottom);
+    }
+}
+
+impl View for DomainState {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    /// Keys only once the step ended: `u` when it went well, `r` when it failed.
+    fn on_command(&mut self, command: Command) -> Outcome {
+        let key = command.key();
+        if !self.finished {
+            return Outcome::Ignored;
+        }
+        if key.is_char('u') && self.error.is_none() {
+            Outcome::GoTo(Go::Users(self.project.clone()))
+        } else if key.is_char('r') && self.error.is_some() {
+            Outcome::GoTo(Go::SetUpStudio)
+        } else {
+            Outcome::Ignored
+        }
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        DomainState::render(self, f, area, ctx.theme, ctx.tick);
     }
 }
 

@@ -4,17 +4,18 @@
 
 use std::collections::BTreeSet;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
-use super::Loadable;
+use super::{Ctx, Go, Loadable, Outcome, View};
 use crate::aws::AwsError;
 use crate::core::clock::utc_time;
 use crate::ops::egress::BlockedReport;
 use crate::ui::action::Effect;
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, fit, spinner};
@@ -42,17 +43,6 @@ pub struct EgressState {
     pub selected: BTreeSet<String>,
     /// Why `a` did nothing (read-only, nothing to allow), shown under the list.
     pub notice: Option<String>,
-}
-
-/// What a key did on this screen.
-#[derive(Debug, PartialEq)]
-pub enum EgressOutcome {
-    Ignored,
-    Stay,
-    Back,
-    Load(Box<Effect>),
-    /// Allow these domains (the app plans the change set).
-    Allow(Vec<String>),
 }
 
 impl EgressState {
@@ -93,16 +83,16 @@ impl EgressState {
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> EgressOutcome {
+    fn on_key(&mut self, key: Key) -> Outcome {
         let domains = self.domains();
         match key.code {
             KeyCode::Down | KeyCode::Char('j') if !domains.is_empty() => {
                 self.cursor = (self.cursor + 1).min(domains.len() - 1);
-                EgressOutcome::Stay
+                Outcome::Consumed
             }
             KeyCode::Up | KeyCode::Char('k') => {
                 self.cursor = self.cursor.saturating_sub(1);
-                EgressOutcome::Stay
+                Outcome::Consumed
             }
             KeyCode::Char(' ') => {
                 if let Some(d) = domains.get(self.cursor)
@@ -110,7 +100,7 @@ impl EgressState {
                 {
                     self.selected.insert(d.clone());
                 }
-                EgressOutcome::Stay
+                Outcome::Consumed
             }
             KeyCode::Char('a') => {
                 if self.read_only {
@@ -118,7 +108,7 @@ impl EgressState {
                         "read-only: the allow list cannot be changed (run without --read-only)"
                             .into(),
                     );
-                    return EgressOutcome::Stay;
+                    return Outcome::Consumed;
                 }
                 let chosen: Vec<String> = if self.selected.is_empty() {
                     domains.get(self.cursor).cloned().into_iter().collect()
@@ -127,16 +117,16 @@ impl EgressState {
                 };
                 if chosen.is_empty() {
                     self.notice = Some("nothing to allow: the firewall blocked nothing".into());
-                    return EgressOutcome::Stay;
+                    return Outcome::Consumed;
                 }
-                EgressOutcome::Allow(chosen)
+                Outcome::GoTo(Go::Allow(chosen))
             }
             KeyCode::Char('r') => {
                 self.report = Loadable::Loading;
-                EgressOutcome::Load(Box::new(self.load()))
+                Outcome::Effects(vec![self.load()])
             }
-            KeyCode::Char('b') | KeyCode::Esc => EgressOutcome::Back,
-            _ => EgressOutcome::Ignored,
+            KeyCode::Char('b') | KeyCode::Esc => Outcome::GoTo(Go::Back),
+            _ => Outcome::Ignored,
         }
     }
 
@@ -255,5 +245,19 @@ impl EgressState {
                 .block(Block::bordered()),
             foot,
         );
+    }
+}
+
+impl View for EgressState {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        self.on_key(command.key())
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        EgressState::render(self, f, area, ctx.theme, ctx.tick);
     }
 }

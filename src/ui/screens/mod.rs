@@ -1,4 +1,16 @@
-//! One module per wizard step.
+//! One module per wizard step, each a [`View`]: a command in, an [`Outcome`] out.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::aws::stacks::StackInfo;
+use crate::core::cidr::NetworkPlan;
+use crate::core::params::Parameters;
+use crate::ops::deploy::{Recovery, Review};
+use crate::ui::action::Effect;
+use crate::ui::keymap::Command;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::KeyHint;
 
 pub mod deploy;
 pub mod domain;
@@ -25,4 +37,90 @@ impl<T, E> Loadable<T, E> {
     pub fn is_loading(&self) -> bool {
         matches!(self, Loadable::Loading)
     }
+}
+
+/// What a screen did with a command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Not this screen's (the keys every screen shares may still apply: help, quit, topology).
+    Ignored,
+    /// Handled: the screen changed itself.
+    Consumed,
+    /// Handled: start these.
+    Effects(Vec<Effect>),
+    /// Handled by asking the app, which holds what the screens share (the parameters, the
+    /// form, the screens returned to).
+    GoTo(Go),
+}
+
+impl Outcome {
+    /// Effects when there are any, else consumed.
+    pub fn effects(effects: Vec<Effect>) -> Outcome {
+        if effects.is_empty() {
+            Outcome::Consumed
+        } else {
+            Outcome::Effects(effects)
+        }
+    }
+}
+
+/// Where a screen asks to go (or what it asks the app to do on the way).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Go {
+    /// The screen before: the one this was opened over, else the wizard's previous step.
+    Back,
+    /// The wizard's next step.
+    Next,
+    /// Preflight again with the parameters as they are.
+    Recheck,
+    /// Take preflight's suggested network into the parameters.
+    UseSuggestion(NetworkPlan),
+    /// Run the Studio step (domain, then the users).
+    SetUpStudio,
+    /// Show the Studio step the deploy built alongside the stack.
+    ShowStudio,
+    /// The users screen of this project.
+    Users(String),
+    /// The update of an existing deployment: the same preflight, form and review.
+    Update,
+    /// The blocked egress of the overview's project.
+    Egress,
+    /// The teardown of the overview's project.
+    Teardown,
+    /// Plan the allow list with these domains added.
+    Allow(Vec<String>),
+    /// Execute the reviewed change set.
+    Execute(Box<Review>),
+    /// Recover the stack so a deploy can go on.
+    Recover(Box<StackInfo>, Recovery),
+    /// Plan the last parameters again (after a delete & retry).
+    Redeploy,
+}
+
+/// What a screen draws with besides its own state.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub theme: &'a Theme,
+    /// Animation frame (spinners).
+    pub tick: usize,
+    /// Now, for elapsed times and ETAs.
+    pub now_ms: i64,
+    /// The parameters being prepared.
+    pub parameters: &'a Parameters,
+    /// The whole terminal is large enough for diagrams.
+    pub wide: bool,
+}
+
+/// One screen: its keys (the footer, the help overlay and the keymap all read this table), what
+/// a command does to it, and how it draws.
+pub trait View {
+    /// The screen's key table in its present state.
+    fn keys(&self) -> &'static [KeyHint];
+    /// An input or an overlay has the focus: every key goes to it ([`Command::Text`]; letters
+    /// are text there, q and Esc its own), and none is shared with the other screens.
+    fn captures_keys(&self) -> bool {
+        false
+    }
+    fn on_command(&mut self, command: Command) -> Outcome;
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx);
 }

@@ -6,11 +6,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::Loadable;
+use crossterm::event::KeyCode;
+
+use super::{Ctx, Go, Loadable, Outcome, View};
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::aws::{AwsError, ErrorKind};
 use crate::ops::studio::UserView;
+use crate::ui::action::Effect;
+use crate::ui::keymap::Command;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
@@ -77,6 +81,17 @@ pub struct OverviewState {
 }
 
 impl OverviewState {
+    /// Reload the domain and users, and the stack.
+    pub fn refresh(&mut self) -> Vec<Effect> {
+        self.studio = Loadable::Loading;
+        vec![
+            Effect::LoadUsers {
+                project: self.project.clone(),
+            },
+            Effect::LookupStack(self.stack.stack_id.clone()),
+        ]
+    }
+
     pub fn new(project: &str, stack: StackInfo, read_only: bool) -> OverviewState {
         OverviewState {
             project: project.to_string(),
@@ -344,6 +359,50 @@ impl OverviewState {
                 .block(Block::bordered().title(Line::styled(" SageMaker Studio ", theme.title()))),
             bottom,
         );
+    }
+}
+
+impl View for OverviewState {
+    fn keys(&self) -> &'static [KeyHint] {
+        if self.domain_outdated() {
+            KEYS_WITH_OUTDATED_DOMAIN
+        } else if self.has_domain() {
+            KEYS_WITH_DOMAIN
+        } else {
+            KEYS
+        }
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        match command.key().code {
+            KeyCode::Char('u') if self.has_domain() => {
+                Outcome::GoTo(Go::Users(self.project.clone()))
+            }
+            KeyCode::Char('s') if self.domain_missing() || self.domain_outdated() => {
+                if self.read_only {
+                    Outcome::Ignored
+                } else {
+                    Outcome::GoTo(Go::SetUpStudio)
+                }
+            }
+            // The update goes through the same preflight, form and review.
+            KeyCode::Char('d') => Outcome::GoTo(Go::Update),
+            KeyCode::Char('r') => Outcome::Effects(self.refresh()),
+            KeyCode::Char('c') if !self.drift.is_loading() => {
+                self.drift = Loadable::Loading;
+                Outcome::Effects(vec![Effect::DetectDrift {
+                    project: self.project.clone(),
+                }])
+            }
+            KeyCode::Char('f') => Outcome::GoTo(Go::Egress),
+            KeyCode::Char('x') => Outcome::GoTo(Go::Teardown),
+            KeyCode::Char('b') => Outcome::GoTo(Go::Back),
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        OverviewState::render(self, f, area, ctx.theme, ctx.tick);
     }
 }
 

@@ -4,15 +4,17 @@
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use super::{Ctx, Go, Outcome, View};
 use crate::core::field::Field;
 use crate::core::params::Parameters;
 use crate::ops::studio::validate_user_names;
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::KeyHint;
 
@@ -49,19 +51,6 @@ pub struct ParamsState {
     pub users_error: Option<String>,
     /// A message about the whole form (template check, read-only, a plan that failed).
     pub notice: Option<String>,
-}
-
-/// What a key did to the form.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FormOutcome {
-    /// Handled; stay.
-    Stay,
-    /// Not a form key.
-    Ignored,
-    /// Leave the form backwards.
-    Back,
-    /// Every field is valid: review these parameters.
-    Submit(Parameters),
 }
 
 impl ParamsState {
@@ -123,8 +112,9 @@ impl ParamsState {
         t.char_indices().nth(char_idx).map_or(t.len(), |(b, _)| b)
     }
 
-    /// Check everything; on error focus the first bad field (nothing is cleared).
-    pub fn submit(&mut self) -> FormOutcome {
+    /// Check everything: the parameters when every field is valid, else None with the focus on
+    /// the first bad field (nothing is cleared).
+    pub fn submit(&mut self) -> Option<Parameters> {
         self.revalidate();
         if let Some(first) = Field::ALL.iter().position(|f| self.errors.contains_key(f)) {
             self.focus_to(first);
@@ -132,12 +122,12 @@ impl ParamsState {
                 "{} field(s) need a fix before the review.",
                 self.errors.len() + usize::from(self.users_error.is_some())
             ));
-            return FormOutcome::Stay;
+            return None;
         }
         if self.users_error.is_some() {
             self.focus_to(Field::ALL.len());
             self.notice = Some("The Studio users need a fix before the review.".into());
-            return FormOutcome::Stay;
+            return None;
         }
         let params = self.parameters();
         // The template's own constraints, so a parameter it would refuse never reaches AWS.
@@ -149,25 +139,34 @@ impl ParamsState {
             .collect();
         if let Some(first) = template_errors.first() {
             self.notice = Some(format!("The template refuses a value: {first}"));
-            return FormOutcome::Stay;
+            return None;
         }
         self.notice = None;
-        FormOutcome::Submit(params)
+        Some(params)
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> FormOutcome {
+    /// Submitting from a key: the next step when valid (the app submits again and plans).
+    fn submitted(&mut self) -> Outcome {
+        match self.submit() {
+            Some(_) => Outcome::GoTo(Go::Next),
+            None => Outcome::Consumed,
+        }
+    }
+
+    fn on_key(&mut self, key: Key) -> Outcome {
         let n = self.rows();
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let ctrl = key.ctrl;
         let len = self.texts[self.focus].chars().count();
         match key.code {
-            KeyCode::F(2) => return self.submit(),
-            KeyCode::Char('s') if ctrl => return self.submit(),
-            KeyCode::Esc => return FormOutcome::Back,
+            KeyCode::F(2) => return self.submitted(),
+            KeyCode::Char('s') if ctrl => return self.submitted(),
+            // Back to preflight, which checks the values as they are now.
+            KeyCode::Esc => return Outcome::GoTo(Go::Back),
             KeyCode::Up | KeyCode::BackTab => self.focus_to((self.focus + n - 1) % n),
             KeyCode::Down | KeyCode::Tab => self.focus_to((self.focus + 1) % n),
             KeyCode::Enter => {
                 if self.focus + 1 == n {
-                    return self.submit();
+                    return self.submitted();
                 }
                 self.focus_to(self.focus + 1);
             }
@@ -196,9 +195,9 @@ impl ParamsState {
                 self.cursor += 1;
                 self.revalidate();
             }
-            _ => return FormOutcome::Ignored,
+            _ => return Outcome::Ignored,
         }
-        FormOutcome::Stay
+        Outcome::Consumed
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -326,5 +325,24 @@ impl ParamsState {
                 .block(Block::bordered().title(Line::styled(format!(" {label} "), theme.dim()))),
             help_area,
         );
+    }
+}
+
+impl View for ParamsState {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    /// A form: letters are text in it.
+    fn captures_keys(&self) -> bool {
+        true
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        self.on_key(command.key())
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        ParamsState::render(self, f, area, ctx.theme);
     }
 }

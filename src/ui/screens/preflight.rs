@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use ipnet::Ipv4Net;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,11 +12,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::Loadable;
+use super::{Ctx, Go, Loadable, Outcome, View};
 use crate::core::cidr::{ExistingBlock, NetworkPlan};
 use crate::core::finding::{Finding, FindingCode, Severity};
 use crate::core::params::Parameters;
 use crate::ops::preflight::{CheckId, CheckStatus, PreflightMsg, PreflightReport};
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{KeyHint, spinner};
 
@@ -163,9 +164,8 @@ impl PreflightState {
         }
     }
 
-    /// Keys of this screen other than `s` and `r`, which the app handles (they touch the
-    /// parameters and start effects). Returns None when the key is not ours.
-    pub fn on_key(&mut self, key: KeyEvent) -> Option<()> {
+    /// Scrolling the findings. Returns None when the key is not one.
+    fn on_key(&mut self, key: Key) -> Option<()> {
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
             KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
@@ -399,6 +399,33 @@ impl PreflightState {
                 .scroll((self.scroll, 0)),
             area,
         );
+    }
+}
+
+impl View for PreflightState {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    /// `s` and `r` touch the parameters and start a run, which the app holds: they go to it.
+    fn on_command(&mut self, command: Command) -> Outcome {
+        let key = command.key();
+        match key.code {
+            KeyCode::Char('s') => match self.suggestion() {
+                Some(plan) => Outcome::GoTo(Go::UseSuggestion(plan)),
+                None => Outcome::Consumed,
+            },
+            KeyCode::Char('r') if !self.is_running() => Outcome::GoTo(Go::Recheck),
+            KeyCode::Char('n') | KeyCode::Enter => Outcome::GoTo(Go::Next),
+            KeyCode::Char('b') | KeyCode::Backspace => Outcome::GoTo(Go::Back),
+            _ => self
+                .on_key(key)
+                .map_or(Outcome::Ignored, |()| Outcome::Consumed),
+        }
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        PreflightState::render(self, f, area, ctx.parameters, ctx.theme, ctx.tick);
     }
 }
 

@@ -3,15 +3,18 @@
 //! review (up to date, blocked with its recovery, the plan failed).
 
 use crate::aws::stacks::is_security_relevant;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use super::{Ctx, Go, Outcome, View};
 use crate::aws::AwsError;
 use crate::aws::stacks::{ChangeSetKind, PlannedChange, StackInfo};
 use crate::ops::deploy::{Plan, Recovery, Review};
+use crate::ui::action::Effect;
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
@@ -44,17 +47,6 @@ pub enum ReviewState {
     Failed(AwsError),
 }
 
-/// What the user decided on the review screen.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReviewOutcome {
-    Stay,
-    Ignored,
-    Execute(Review),
-    Cancel(Review),
-    Back,
-    Recover(StackInfo, Recovery),
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewScreen {
     pub state: ReviewState,
@@ -85,7 +77,7 @@ impl ReviewScreen {
         )
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> ReviewOutcome {
+    fn on_key(&mut self, key: Key) -> Outcome {
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
             KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
@@ -94,34 +86,36 @@ impl ReviewScreen {
             KeyCode::Home => self.scroll = 0,
             _ => return self.decide(key),
         }
-        ReviewOutcome::Stay
+        Outcome::Consumed
     }
 
-    fn decide(&mut self, key: KeyEvent) -> ReviewOutcome {
+    fn decide(&mut self, key: Key) -> Outcome {
         match (&self.state, key.code) {
             (ReviewState::Ready(r), KeyCode::Enter | KeyCode::Char('y')) if executable(r) => {
-                ReviewOutcome::Execute(r.clone())
+                Outcome::GoTo(Go::Execute(Box::new(r.clone())))
             }
             (ReviewState::Ready(r), KeyCode::Char('c') | KeyCode::Esc | KeyCode::Char('n')) => {
                 let r = r.clone();
                 self.state = ReviewState::Cancelling(r.clone());
-                ReviewOutcome::Cancel(r)
+                Outcome::Effects(vec![Effect::Cancel(r)])
             }
             (ReviewState::Blocked { stack, recovery }, KeyCode::Char('R'))
                 if *recovery == Recovery::DeleteAndRetry =>
             {
-                ReviewOutcome::Recover(stack.clone(), *recovery)
+                Outcome::GoTo(Go::Recover(Box::new(stack.clone()), *recovery))
             }
             (ReviewState::Blocked { stack, recovery }, KeyCode::Char('C'))
                 if *recovery == Recovery::ContinueRollback =>
             {
-                ReviewOutcome::Recover(stack.clone(), *recovery)
+                Outcome::GoTo(Go::Recover(Box::new(stack.clone()), *recovery))
             }
             (
                 ReviewState::UpToDate(_) | ReviewState::Failed(_) | ReviewState::Blocked { .. },
                 KeyCode::Char('b') | KeyCode::Esc,
-            ) => ReviewOutcome::Back,
-            _ => ReviewOutcome::Ignored,
+            ) => Outcome::GoTo(Go::Back),
+            // Nothing to deploy: on to the Studio step.
+            (ReviewState::UpToDate(_), KeyCode::Char('n')) => Outcome::GoTo(Go::SetUpStudio),
+            _ => Outcome::Ignored,
         }
     }
 
@@ -212,6 +206,20 @@ impl ReviewScreen {
                 .block(Block::bordered().title(Line::styled(title, theme.title()))),
             area,
         );
+    }
+}
+
+impl View for ReviewScreen {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        self.on_key(command.key())
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        ReviewScreen::render(self, f, area, ctx.theme, ctx.tick);
     }
 }
 

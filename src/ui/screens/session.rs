@@ -1,15 +1,16 @@
 //! The first step: pick an AWS profile and a region, and see who you are (STS identity).
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::Loadable;
+use super::{Ctx, Go, Loadable, Outcome, View};
 use crate::aws::{AwsError, Identity, Session};
 use crate::regions::REGIONS;
 use crate::ui::action::Effect;
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
@@ -120,7 +121,7 @@ impl SessionState {
     }
 
     /// Handle a key; returns effects to start, or None when the key is not ours.
-    pub fn on_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+    fn on_key(&mut self, key: Key) -> Option<Vec<Effect>> {
         let len = match self.focus {
             Focus::Profiles => self.profiles.len(),
             Focus::Regions => self.regions.len(),
@@ -309,6 +310,24 @@ impl SessionState {
                 .wrap(Wrap { trim: false }),
             area,
         );
+    }
+}
+
+impl View for SessionState {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        let key = command.key();
+        if key.is_char('n') && matches!(self.identity, Loadable::Loaded(_)) {
+            return Outcome::GoTo(Go::Next);
+        }
+        self.on_key(key).map_or(Outcome::Ignored, Outcome::effects)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        SessionState::render(self, f, area, ctx.theme, ctx.tick);
     }
 }
 

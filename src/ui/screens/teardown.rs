@@ -2,17 +2,18 @@
 //! choice does), the typed confirmation, the live progress, and the measured report. The same
 //! operation as `studio-tui destroy`; in read-only mode it shows the plan and deletes nothing.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::Loadable;
+use super::{Ctx, Go, Loadable, Outcome, View};
 use crate::aws::AwsError;
 use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
 use crate::ops::studio::StudioMsg;
 use crate::ui::action::Effect;
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, clear_centered, spinner};
@@ -71,16 +72,6 @@ pub struct TeardownState {
     pub log: Vec<String>,
 }
 
-/// What a key did on this screen.
-#[derive(Debug, PartialEq)]
-pub enum TeardownOutcome {
-    Ignored,
-    Stay,
-    Back,
-    /// Boxed: an Effect can carry a whole change set review.
-    Start(Box<Effect>),
-}
-
 impl TeardownState {
     pub fn new(project: &str, stack_name: &str, read_only: bool) -> TeardownState {
         TeardownState {
@@ -101,27 +92,12 @@ impl TeardownState {
         }
     }
 
-    /// The keys of the current phase, for the footer and the help overlay.
-    pub fn keys(&self) -> &'static [KeyHint] {
-        match self.phase {
-            Phase::Planning => KEYS,
-            Phase::Confirm { .. } => CONFIRM_KEYS,
-            Phase::Running => RUNNING_KEYS,
-            Phase::Done(_) => DONE_KEYS,
-        }
-    }
-
     pub fn is_busy(&self) -> bool {
         self.plan.is_loading() || matches!(self.phase, Phase::Running)
     }
 
     pub fn running(&self) -> bool {
         matches!(self.phase, Phase::Running)
-    }
-
-    /// The name input is open: every key goes to it.
-    pub fn captures_keys(&self) -> bool {
-        matches!(self.phase, Phase::Confirm { .. })
     }
 
     /// The stack is gone (the wizard goes back to the start).
@@ -156,68 +132,64 @@ impl TeardownState {
         }
         match &self.plan {
             Loadable::Loaded(p) if p.is_empty() => Some("nothing to delete".into()),
-            Loadable::Loaded(p) => p.refusal(self.choice).map(|e| {
-                let mut text = e.message;
-                if let Some(fix) = e.fix {
-                    text.push_str(&format!(" Fix: {fix}"));
-                }
-                text
-            }),
+            Loadable::Loaded(p) => p
+                .refusal(self.choice)
+                .map(|e| ErrorView::new(&e).sentence()),
             _ => Some("the plan is not known yet".into()),
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> TeardownOutcome {
+    fn on_key(&mut self, key: Key) -> Outcome {
         match &mut self.phase {
             Phase::Confirm { input } => match key.code {
                 KeyCode::Esc => {
                     self.phase = Phase::Planning;
-                    TeardownOutcome::Stay
+                    Outcome::Consumed
                 }
                 KeyCode::Backspace => {
                     input.pop();
-                    TeardownOutcome::Stay
+                    Outcome::Consumed
                 }
                 KeyCode::Enter if *input == self.project => {
                     self.phase = Phase::Running;
-                    TeardownOutcome::Start(Box::new(Effect::Teardown {
+                    Outcome::Effects(vec![Effect::Teardown {
                         project: self.project.clone(),
                         stack_name: self.stack_name.clone(),
                         choice: self.choice,
-                    }))
+                    }])
                 }
                 KeyCode::Char(c) => {
                     input.push(c);
-                    TeardownOutcome::Stay
+                    Outcome::Consumed
                 }
-                _ => TeardownOutcome::Ignored,
+                _ => Outcome::Ignored,
             },
-            Phase::Running => TeardownOutcome::Ignored,
+            Phase::Running => Outcome::Ignored,
             Phase::Done(_) => match key.code {
-                KeyCode::Char('b') | KeyCode::Esc => TeardownOutcome::Back,
-                _ => TeardownOutcome::Ignored,
+                KeyCode::Char('b') | KeyCode::Esc => Outcome::GoTo(Go::Back),
+                _ => Outcome::Ignored,
             },
             Phase::Planning => match key.code {
                 KeyCode::Char('e') => {
                     self.choice = BucketChoice::Empty;
-                    TeardownOutcome::Stay
+                    Outcome::Consumed
                 }
                 KeyCode::Char('k') => {
                     self.choice = BucketChoice::Retain;
-                    TeardownOutcome::Stay
+                    Outcome::Consumed
                 }
                 KeyCode::Char('n') => {
                     self.choice = BucketChoice::Unspecified;
-                    TeardownOutcome::Stay
+                    Outcome::Consumed
                 }
                 KeyCode::Char('D') if self.blocked().is_none() => {
                     self.phase = Phase::Confirm {
                         input: String::new(),
                     };
-                    TeardownOutcome::Stay
+                    Outcome::Consumed
                 }
-                KeyCode::Char('b') | KeyCode::Esc => TeardownOutcome::Back,
-                _ => TeardownOutcome::Ignored,
+                KeyCode::Char('b') | KeyCode::Esc => Outcome::GoTo(Go::Back),
+                _ => Outcome::Ignored,
             },
         }
     }
@@ -327,10 +299,7 @@ impl TeardownState {
                         lines.push(Line::raw(format!("emptied {b} ({n} object versions)")));
                     }
                     if let Some(e) = &report.stopped {
-                        lines.push(Line::styled(
-                            format!("✘ stopped: {}", e.message),
-                            theme.error(),
-                        ));
+                        lines.extend(ErrorView::new(e).labelled("stopped").lines(theme));
                     }
                     for k in &report.kept {
                         lines.push(Line::styled(
@@ -372,5 +341,30 @@ impl TeardownState {
                 .block(Block::bordered().title(" Progress ")),
             area,
         );
+    }
+}
+
+impl View for TeardownState {
+    /// The keys of the current phase.
+    fn keys(&self) -> &'static [KeyHint] {
+        match self.phase {
+            Phase::Planning => KEYS,
+            Phase::Confirm { .. } => CONFIRM_KEYS,
+            Phase::Running => RUNNING_KEYS,
+            Phase::Done(_) => DONE_KEYS,
+        }
+    }
+
+    /// The name input is open: every key goes to it.
+    fn captures_keys(&self) -> bool {
+        matches!(self.phase, Phase::Confirm { .. })
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        self.on_key(command.key())
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        TeardownState::render(self, f, area, ctx.theme, ctx.tick);
     }
 }

@@ -2,18 +2,19 @@
 //! name input, validated as typed), remove one (typed confirmation), show a sign-in URL and
 //! refresh. In read-only mode those keys say they are disabled, and no effect is produced.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
-use super::Loadable;
+use super::{Ctx, Go, Loadable, Outcome, View};
 use crate::aws::AwsError;
 use crate::aws::studio::DomainInfo;
 use crate::core::params::validate_user_profile_name;
 use crate::ops::studio::{SIGN_IN_NOTE, StudioMsg, UserOutcome, UserResult, UserView};
 use crate::ui::action::Effect;
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{ErrorView, KeyHint, spinner};
 
@@ -175,7 +176,7 @@ impl UsersState {
     }
 
     /// Handle a key; returns effects to start, or None when the key is not ours.
-    pub fn on_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+    fn on_key(&mut self, key: Key) -> Option<Vec<Effect>> {
         let names = self.users_names();
         let mode = std::mem::replace(&mut self.mode, Mode::Browse);
         match mode {
@@ -243,7 +244,7 @@ impl UsersState {
         }
     }
 
-    fn on_browse_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+    fn on_browse_key(&mut self, key: Key) -> Option<Vec<Effect>> {
         let len = self.users().len();
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => {
@@ -470,6 +471,28 @@ impl UsersState {
             }
             _ => {}
         }
+    }
+}
+
+impl View for UsersState {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    fn captures_keys(&self) -> bool {
+        UsersState::captures_keys(self)
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        let key = command.key();
+        if !UsersState::captures_keys(self) && key.is_char('b') {
+            return Outcome::GoTo(Go::Back);
+        }
+        self.on_key(key).map_or(Outcome::Ignored, Outcome::effects)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        UsersState::render(self, f, area, ctx.theme, ctx.tick);
     }
 }
 

@@ -13,6 +13,8 @@ pub struct ErrorView<'a> {
     error: &'a AwsError,
     headline: bool,
     spaced: bool,
+    /// Words before the message ("stopped": `✘ stopped: message`).
+    label: Option<&'a str>,
 }
 
 impl<'a> ErrorView<'a> {
@@ -22,7 +24,36 @@ impl<'a> ErrorView<'a> {
             error,
             headline: false,
             spaced: false,
+            label: None,
         }
+    }
+
+    /// Say what failed before the message: `✘ stopped: message`.
+    pub fn labelled(mut self, label: &'a str) -> ErrorView<'a> {
+        self.label = Some(label);
+        self
+    }
+
+    fn message(&self) -> String {
+        match self.label {
+            Some(label) => format!("{label}: {}", self.error.message),
+            None => self.error.message.clone(),
+        }
+    }
+
+    /// `✘ message` alone, for a status row whose panel shows the whole error (its fix included).
+    pub fn summary(&self, theme: &Theme) -> Span<'static> {
+        Span::styled(format!("✘ {}", self.message()), theme.error())
+    }
+
+    /// The message and its fix as one plain sentence (`message Fix: …`), for a notice that is
+    /// not itself the failure (a refusal shown as a warning).
+    pub fn sentence(&self) -> String {
+        let mut text = self.message();
+        if let Some(fix) = &self.error.fix {
+            text.push_str(&format!(" Fix: {fix}"));
+        }
+        text
     }
 
     /// Lead with a short headline of the kind of failure ("Access denied"), then the message:
@@ -49,9 +80,9 @@ impl<'a> ErrorView<'a> {
             if self.spaced {
                 lines.push(Line::raw(""));
             }
-            lines.push(Line::raw(e.message.clone()));
+            lines.push(Line::raw(self.message()));
         } else {
-            lines.push(Line::styled(format!("✘ {}", e.message), theme.error()));
+            lines.push(Line::styled(format!("✘ {}", self.message()), theme.error()));
         }
         if let Some(fix) = &e.fix {
             if self.spaced {
@@ -116,5 +147,19 @@ mod tests {
         );
         let no_fix = AwsError::new(ErrorKind::Other, "op", "broke");
         assert_eq!(text(ErrorView::new(&no_fix)), ["✘ broke"]);
+        assert_eq!(
+            text(ErrorView::new(&e).labelled("stopped")),
+            [
+                "✘ stopped: not allowed",
+                "Fix: ask for sts:GetCallerIdentity"
+            ]
+        );
+        let theme = Theme { color: false };
+        assert_eq!(ErrorView::new(&e).summary(&theme).content, "✘ not allowed");
+        assert_eq!(
+            ErrorView::new(&e).sentence(),
+            "not allowed Fix: ask for sts:GetCallerIdentity"
+        );
+        assert_eq!(ErrorView::new(&no_fix).sentence(), "broke");
     }
 }

@@ -2,19 +2,21 @@
 //! scrollable and filterable event log (only the visible window becomes widgets, so 100,000
 //! events draw as fast as 10), the failure recap (root cause first), the outputs and a timeline.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 
+use super::{Ctx, Go, Outcome, View};
 use crate::aws::AwsError;
 use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker, render_timeline_rows};
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ops::studio::StudioMsg;
 use crate::ops::up::Overlapped;
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::{ErrorView, KeyHint, spinner};
 
 mod recap;
 pub use recap::StudioRecap;
@@ -244,8 +246,8 @@ impl DeployState {
         }
     }
 
-    /// Handle a key; false when it is not a deploy-screen key.
-    pub fn on_key(&mut self, key: KeyEvent) -> bool {
+    /// Handle a key of the log, the timeline or the filter; false when it is not one.
+    fn on_key(&mut self, key: Key) -> bool {
         if self.filter_editing {
             match key.code {
                 KeyCode::Enter => self.filter_editing = false,
@@ -375,7 +377,12 @@ impl DeployState {
                 }
             }
             (None, Some(e)) => {
-                status.push(Span::styled(format!("  ✘ {}", e.message), theme.error()))
+                // The recap below shows the whole error, its fix included.
+                let summary = ErrorView::new(e).summary(theme);
+                status.push(Span::styled(
+                    format!("  {}", summary.content),
+                    summary.style,
+                ))
             }
             (None, None) => {
                 status.push(Span::styled(format!("  {}", spinner(tick)), theme.title()));
@@ -589,6 +596,52 @@ impl DeployState {
                 .block(Block::bordered().title(Line::styled(title, theme.title()))),
             area,
         );
+    }
+}
+
+impl View for DeployState {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    /// The filter being typed takes every key.
+    fn captures_keys(&self) -> bool {
+        self.filter_editing
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        let key = command.key();
+        // Esc clears a filter before anything else (in the timeline too, where it does nothing
+        // more).
+        if self.filter_editing || (key.code == KeyCode::Esc && !self.filter.is_empty()) {
+            self.on_key(key);
+            return Outcome::Consumed;
+        }
+        if self.on_key(key) {
+            return Outcome::Consumed;
+        }
+        let running = self.running();
+        let deleted = self.stack_deleted();
+        let studio_ended = matches!(
+            self.studio_end,
+            Some(StudioRecap::Ready { .. } | StudioRecap::Failed { .. })
+        );
+        match key.code {
+            // The Studio half was built alongside the stack: show it, do not run it again.
+            KeyCode::Char('n') if !running && studio_ended => Outcome::GoTo(Go::ShowStudio),
+            KeyCode::Char('n')
+                if !running && self.outcome.as_ref().is_some_and(|o| o.ok) && !deleted =>
+            {
+                Outcome::GoTo(Go::SetUpStudio)
+            }
+            KeyCode::Char('b') if !running => Outcome::GoTo(Go::Back),
+            KeyCode::Char('r') if deleted => Outcome::GoTo(Go::Redeploy),
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        DeployState::render(self, f, area, ctx.theme, ctx.tick, ctx.now_ms);
     }
 }
 

@@ -178,7 +178,10 @@ impl DeployState {
                         UserResult::AlreadyExists => ("✔ already exists".into(), theme.ok()),
                         UserResult::Removed => ("removed".into(), theme.dim()),
                         UserResult::NotFound => ("not found".into(), theme.dim()),
-                        UserResult::Failed(e) => (format!("✘ {}", e.message), theme.error()),
+                        UserResult::Failed(e) => {
+                            let summary = ErrorView::new(e).summary(theme);
+                            (summary.content.into_owned(), summary.style)
+                        }
                     };
                     lines.push(Line::from(vec![
                         Span::styled(format!("User {}  ", u.name), theme.key()),

@@ -5,15 +5,17 @@
 
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
+use super::{Go, Outcome, View};
 use crate::aws::AwsError;
 use crate::core::topology::{Node, Path, Status, Topology};
 use crate::ui::action::Effect;
+use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::KeyHint;
@@ -155,7 +157,7 @@ impl TopologyState {
     }
 
     /// Handle a key; None when it is not ours.
-    pub fn on_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+    fn on_key(&mut self, key: Key) -> Option<Vec<Effect>> {
         match key.code {
             KeyCode::Tab | KeyCode::Down | KeyCode::Right | KeyCode::Char('j') => self.move_by(1),
             KeyCode::BackTab | KeyCode::Up | KeyCode::Left | KeyCode::Char('k') => self.move_by(-1),
@@ -309,5 +311,28 @@ impl TopologyState {
             )),
             status,
         );
+    }
+}
+
+impl View for TopologyState {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    fn on_command(&mut self, command: Command) -> Outcome {
+        let key = command.key();
+        if key.code == KeyCode::Esc {
+            // Esc closes the details panel, else goes back to where `g` was pressed.
+            if self.details_open {
+                self.details_open = false;
+                return Outcome::Consumed;
+            }
+            return Outcome::GoTo(Go::Back);
+        }
+        self.on_key(key).map_or(Outcome::Ignored, Outcome::effects)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &super::Ctx) {
+        TopologyState::render(self, f, area, ctx.theme, ctx.wide);
     }
 }
