@@ -111,6 +111,14 @@ async fn exact_overlap_is_an_error_with_a_free_suggestion() {
         "{}",
         hits[0].message
     );
+    // One sentence: the planned block, how it meets the existing one, and which one that is.
+    assert!(
+        hits[0]
+            .message
+            .starts_with("10.2.0.0/16 is the same block as 10.2.0.0/16, the primary block of vpc-"),
+        "{}",
+        hits[0].message
+    );
     assert!(!r.ok());
     let s = r.suggestion.expect("a suggestion");
     assert_eq!(s.vpc.prefix_len(), 16);

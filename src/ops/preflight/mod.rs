@@ -386,7 +386,7 @@ pub async fn run(
                 if same_region {
                     f.severity = Severity::Error;
                     f.message = format!(
-                        "{} {}, {} in {}; the stack's VPC must not overlap a network in its region",
+                        "{} {} {} in {}; the stack's VPC must not overlap a network in its region",
                         c.planned,
                         relation(c.kind),
                         describe(&c.existing),
