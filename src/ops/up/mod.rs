@@ -143,12 +143,15 @@ impl Overlapped {
 enum Phase {
     /// Waiting for the inputs.
     Waiting,
-    /// CreateDomain called (or the domain found); polled each tick until it settles.
+    /// CreateDomain called (or the domain found); polled each tick until it settles. `since`:
+    /// when CreateDomain was called (or the domain adopted), what its elapsed time and its
+    /// timeout count from.
     Creating {
         domain: DomainInfo,
         adopted: bool,
         network: StudioNetwork,
         last: String,
+        since: Instant,
     },
     /// InService; the users are being created.
     Users {
@@ -235,7 +238,6 @@ pub async fn follow_with_studio(
 ) -> Result<Overlapped, AwsError> {
     let mut phase = Phase::Waiting;
     let mut stack_outcome: Option<DeployOutcome> = None;
-    let started = Instant::now();
     loop {
         // 1. The stack: one poll.
         if stack_outcome.is_none() {
@@ -257,7 +259,6 @@ pub async fn follow_with_studio(
                 plan,
                 phase,
                 stack_outcome.is_some(),
-                started,
                 stx,
             )
             .await
@@ -421,7 +422,6 @@ async fn advance(
     plan: &StudioPlan,
     phase: Phase,
     stack_done: bool,
-    started: Instant,
     stx: &Progress,
 ) -> Phase {
     match phase {
@@ -433,6 +433,7 @@ async fn advance(
                     Phase::Waiting
                 };
             };
+            let since = Instant::now();
             match studio::start_domain(session, &plan.project, &network, stx).await {
                 // A domain of the same name in another VPC is not this stack's: it is set up
                 // (and its VPC reported) from the stack's outputs once the stack completes.
@@ -449,7 +450,7 @@ async fn advance(
                     );
                     let last = s.domain.status.to_string();
                     check_domain(
-                        session, plan, s.domain, s.adopted, network, last, started, stx, true,
+                        session, plan, s.domain, s.adopted, network, last, since, stx, true,
                     )
                     .await
                 }
@@ -473,12 +474,10 @@ async fn advance(
             adopted,
             network,
             last,
+            since,
         } => match session.describe_domain(&domain.id).await {
             Ok(Some(d)) => {
-                check_domain(
-                    session, plan, d, adopted, network, last, started, stx, false,
-                )
-                .await
+                check_domain(session, plan, d, adopted, network, last, since, stx, false).await
             }
             Ok(None) => Phase::Ended(StudioEnd::Failed {
                 error: AwsError::new(
@@ -497,6 +496,7 @@ async fn advance(
                 adopted,
                 network,
                 last,
+                since,
             },
             Err(error) => Phase::Ended(StudioEnd::Failed {
                 error,
@@ -607,6 +607,7 @@ async fn check_domain(
             domain: d,
             adopted,
             network,
+            since: started,
         },
     }
 }
