@@ -43,7 +43,8 @@ async fn deploy_to_end(
         panic!("expected a change set, got {plan:?}")
     };
     assert_eq!(
-        review.change_set.status, "CREATE_COMPLETE",
+        review.change_set.status.as_str(),
+        "CREATE_COMPLETE",
         "{:?}",
         review.change_set.status_reason
     );
@@ -66,7 +67,7 @@ async fn template_deploys_with_ingress_routing_bucket_policies_and_every_output(
     let name = common::unique_name("dep");
     let (outcome, msgs) = deploy_to_end(&session, &store, &params(&name)).await;
     assert!(outcome.ok, "{:?}", outcome.root_cause);
-    assert_eq!(outcome.status, "CREATE_COMPLETE");
+    assert_eq!(outcome.status.as_str(), "CREATE_COMPLETE");
 
     // every output is set
     for key in studio_tui::template::embedded().outputs.iter() {
@@ -217,7 +218,7 @@ async fn template_deploys_with_ingress_routing_bucket_policies_and_every_output(
     let gone = deploy::delete_and_watch(&session, &store, &stack, &tx)
         .await
         .unwrap();
-    assert_eq!(gone.status, "DELETE_COMPLETE");
+    assert_eq!(gone.status.as_str(), "DELETE_COMPLETE");
     let vpcs = ec2.describe_vpcs().vpc_ids(out("VpcId")).send().await;
     assert!(
         vpcs.is_err() || vpcs.unwrap().vpcs().is_empty(),
@@ -272,7 +273,7 @@ async fn update_goes_through_review_and_cancel_cleans_up() {
     let out = deploy::execute(&session, &store, &review, &tx)
         .await
         .unwrap();
-    assert_eq!(out.status, "UPDATE_COMPLETE");
+    assert_eq!(out.status.as_str(), "UPDATE_COMPLETE");
 
     // a cancelled CREATE review leaves neither change set nor empty stack
     let other = params(&common::unique_name("cxl"));
@@ -285,7 +286,7 @@ async fn update_goes_through_review_and_cancel_cleans_up() {
         .await
         .unwrap();
     assert!(
-        left.is_none() || left.as_ref().unwrap().status == "DELETE_COMPLETE",
+        left.is_none() || left.as_ref().unwrap().status.as_str() == "DELETE_COMPLETE",
         "{left:?}"
     );
 }
@@ -309,7 +310,8 @@ async fn a_template_over_the_inline_limit_is_staged_in_s3() {
         panic!("expected a review")
     };
     assert_eq!(
-        review.change_set.status, "CREATE_COMPLETE",
+        review.change_set.status.as_str(),
+        "CREATE_COMPLETE",
         "{:?}",
         review.change_set.status_reason
     );

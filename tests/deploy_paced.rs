@@ -95,7 +95,7 @@ fn events_arrive_over_time_and_a_killed_deploy_is_reattached() {
             next = token;
         }
         all.iter()
-            .filter(|e| e.status != "REVIEW_IN_PROGRESS")
+            .filter(|e| e.status.as_str() != "REVIEW_IN_PROGRESS")
             .count()
     });
     assert_eq!(shown, total, "the count shown equals the emulator's");

@@ -48,7 +48,7 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
         .await
         .unwrap();
     assert!(!outcome.ok);
-    assert_eq!(outcome.status, "ROLLBACK_COMPLETE");
+    assert_eq!(outcome.status.as_str(), "ROLLBACK_COMPLETE");
     assert!(
         !outcome.recovered(),
         "a rolled-back create is not a recovery"
@@ -63,13 +63,17 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
         panic!("expected a refusal, got {settled:?}")
     };
     assert_eq!(recovery, Recovery::DeleteAndRetry);
-    assert_eq!(stack.status, "ROLLBACK_COMPLETE");
+    assert_eq!(stack.status.as_str(), "ROLLBACK_COMPLETE");
     let before = session
         .describe_stack(&stack.stack_id)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(before.status, "ROLLBACK_COMPLETE", "nothing was deleted");
+    assert_eq!(
+        before.status.as_str(),
+        "ROLLBACK_COMPLETE",
+        "nothing was deleted"
+    );
 
     // With --recreate: the stack is deleted, then planned again as a new create.
     while rx.try_recv().is_ok() {}
@@ -102,7 +106,7 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
         .await
         .unwrap();
     assert!(
-        matches!(&settled, Settled::UpToDate(s) if s.status == "CREATE_COMPLETE"),
+        matches!(&settled, Settled::UpToDate(s) if s.status.as_str() == "CREATE_COMPLETE"),
         "{settled:?}"
     );
 }

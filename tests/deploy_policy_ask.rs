@@ -29,7 +29,7 @@ async fn no_stack(session: &Session, project: &str) -> bool {
         .describe_stack(project)
         .await
         .unwrap()
-        .is_none_or(|s| s.status == "DELETE_COMPLETE")
+        .is_none_or(|s| s.status.as_str() == "DELETE_COMPLETE")
 }
 
 #[tokio::test]

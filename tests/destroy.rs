@@ -106,7 +106,7 @@ async fn wait_stack(
     for _ in 0..600 {
         let s = session.describe_stack(project).await.unwrap().unwrap();
         if !s.is_in_progress() {
-            assert_eq!(s.status, want, "{s:?}");
+            assert_eq!(s.status.as_str(), want, "{s:?}");
             return s;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -280,7 +280,7 @@ async fn empty_buckets_from_outside_the_vpc_then_nothing_is_left() {
             .describe_stack(&project)
             .await
             .unwrap()
-            .is_none_or(|s| s.status == "DELETE_COMPLETE")
+            .is_none_or(|s| s.status.as_str() == "DELETE_COMPLETE")
     );
     assert!(!session.vpc_exists(&vpc).await.unwrap());
     let gone = session.bucket_policy(&data).await.unwrap_err();
@@ -342,7 +342,7 @@ async fn retain_keeps_the_data_readable_and_its_key_enabled() {
             .describe_stack(&project)
             .await
             .unwrap()
-            .is_none_or(|s| s.status == "DELETE_COMPLETE")
+            .is_none_or(|s| s.status.as_str() == "DELETE_COMPLETE")
     );
 }
 
@@ -374,7 +374,7 @@ async fn a_stack_left_in_delete_failed_by_another_tool_is_resumed() {
         .await
         .unwrap()
         .into_iter()
-        .filter(|r| r.status == "DELETE_FAILED")
+        .filter(|r| r.status.as_str() == "DELETE_FAILED")
         .map(|r| r.logical_id)
         .collect();
     assert!(failed.contains(&"Vpc".to_string()), "{failed:?}");

@@ -78,7 +78,7 @@ async fn plan_reads_the_validation_failures_of_a_failed_change_set() {
     let Plan::Review(review) = plan else {
         panic!("expected a failed change set to review, got {plan:?}")
     };
-    assert_eq!(review.change_set.status, "FAILED");
+    assert_eq!(review.change_set.status.as_str(), "FAILED");
     assert!(
         review
             .change_set
@@ -168,7 +168,7 @@ async fn a_change_set_that_passes_has_no_validation_failures() {
     let Plan::Review(review) = plan else {
         panic!("expected a change set, got {plan:?}")
     };
-    assert_eq!(review.change_set.status, "CREATE_COMPLETE");
+    assert_eq!(review.change_set.status.as_str(), "CREATE_COMPLETE");
     assert!(review.validation.is_empty(), "{:?}", review.validation);
     assert_eq!(review.validation_unread, None);
     deploy::cancel(&session, &store, &review).await.unwrap();

@@ -185,7 +185,7 @@ async fn follows_next_token_and_delivers_every_event_once_in_order() {
     let expected: Vec<String> = (1..=150).map(|n| format!("ev-{n:04}")).collect();
     assert_eq!(ids, expected, "every event exactly once, oldest first");
     assert!(outcome.ok);
-    assert_eq!(outcome.status, "CREATE_COMPLETE");
+    assert_eq!(outcome.status.as_str(), "CREATE_COMPLETE");
     // page 1, page 2, and the final poll's page 1 (which stops at the first seen event)
     assert_eq!(events.num_calls(), 3);
 }
@@ -332,7 +332,7 @@ async fn rollback_reports_the_root_cause_first() {
     let (_, result) = run_watch(client).await;
     let outcome = result.unwrap();
     assert!(!outcome.ok);
-    assert_eq!(outcome.status, "ROLLBACK_COMPLETE");
+    assert_eq!(outcome.status.as_str(), "ROLLBACK_COMPLETE");
     let root = outcome.root_cause.unwrap();
     assert_eq!(root.logical_id, "Nat");
     assert!(root.reason.unwrap().contains("maximum number of addresses"));

@@ -398,7 +398,7 @@ async fn buckets_are_tied_to_the_stacks_resources() {
         .expect("CreateStack");
     for _ in 0..100 {
         let s = session.describe_stack(&name).await.unwrap().unwrap();
-        if s.status == "CREATE_COMPLETE" {
+        if s.status.as_str() == "CREATE_COMPLETE" {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

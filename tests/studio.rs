@@ -163,7 +163,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
     let d = ensure_domain_with(&session, &project, &n, FAST, &tx)
         .await
         .unwrap();
-    assert_eq!(d.status, "InService");
+    assert_eq!(d.status.as_str(), "InService");
     assert_eq!(
         d.default_space_role.as_deref(),
         Some(n.execution_role_arn.as_str())
@@ -210,7 +210,7 @@ async fn domain_is_created_then_adopted_never_duplicated() {
     let first = ensure_domain_with(&session, &project, &network(), FAST, &tx)
         .await
         .unwrap();
-    assert_eq!(first.status, "InService");
+    assert_eq!(first.status.as_str(), "InService");
     assert_eq!(first.vpc_id.as_deref(), Some("vpc-0123456789abcdef0"));
     assert_eq!(first.app_network_access_type.as_deref(), Some("VpcOnly"));
     // Shared spaces get the execution role and security group too (DefaultSpaceSettings).
@@ -323,13 +323,15 @@ async fn a_failing_domain_reports_its_failure_reason() {
     let again = ensure_domain_with(&session, &project, &network(), FAST, &tx)
         .await
         .unwrap();
-    assert_eq!(again.status, "InService");
+    assert_eq!(again.status.as_str(), "InService");
     let live: Vec<_> = session
         .list_domains()
         .await
         .unwrap()
         .into_iter()
-        .filter(|d| d.name == project && d.status != "Deleted" && d.status != "Deleting")
+        .filter(|d| {
+            d.name == project && d.status.as_str() != "Deleted" && d.status.as_str() != "Deleting"
+        })
         .collect();
     assert_eq!(live.len(), 1, "{live:?}");
     assert_eq!(live[0].id, again.id);
@@ -621,7 +623,7 @@ pub async fn deploy_mini_stack(
     for _ in 0..600 {
         let s = session.describe_stack(project).await.unwrap().unwrap();
         if !s.is_in_progress() {
-            assert_eq!(s.status, "CREATE_COMPLETE", "{s:?}");
+            assert_eq!(s.status.as_str(), "CREATE_COMPLETE", "{s:?}");
             return s;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -741,7 +743,8 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     );
     let s = session.describe_stack(&project).await.unwrap();
     assert!(
-        s.as_ref().is_none_or(|s| s.status == "DELETE_COMPLETE"),
+        s.as_ref()
+            .is_none_or(|s| s.status.as_str() == "DELETE_COMPLETE"),
         "{s:?}"
     );
     // a second destroy has nothing to do

@@ -253,7 +253,7 @@ async fn a_stack_failure_after_the_domain_started_leaves_nothing_behind() {
     assert!(
         domains
             .iter()
-            .all(|d| d.name != project || d.status == "Deleted"),
+            .all(|d| d.name != project || d.status.as_str() == "Deleted"),
         "{domains:?}"
     );
     let stack = session.describe_stack(&project).await.unwrap();
@@ -293,7 +293,7 @@ async fn a_domain_failure_keeps_the_stack_and_a_rerun_creates_only_the_domain() 
         assert!(all.contains("stack is kept"), "{all}");
         let session = common::emulator().session(region).await;
         let stack = session.describe_stack(&project).await.unwrap().unwrap();
-        assert_eq!(stack.status, "CREATE_COMPLETE");
+        assert_eq!(stack.status.as_str(), "CREATE_COMPLETE");
     }
     // The cause is fixed: a rerun creates only the domain (and the user), no stack operation.
     let _pace = common::emulator().settings(serde_json::json!({"pace": PACE}));
@@ -354,7 +354,8 @@ async fn kill_9_between_the_two_then_a_rerun_reattaches_to_both() {
     let session = common::emulator().session(region).await;
     let stack = session.describe_stack(&project).await.unwrap().unwrap();
     assert_eq!(
-        stack.status, "CREATE_IN_PROGRESS",
+        stack.status.as_str(),
+        "CREATE_IN_PROGRESS",
         "killed while the stack was still being built"
     );
 
@@ -652,7 +653,11 @@ async fn the_wizard_killed_during_the_overlap_reattaches_to_both_on_restart() {
     w.kill();
     let session = common::emulator().session(region).await;
     let stack = session.describe_stack(&project).await.unwrap().unwrap();
-    assert_eq!(stack.status, "CREATE_IN_PROGRESS", "killed mid-create");
+    assert_eq!(
+        stack.status.as_str(),
+        "CREATE_IN_PROGRESS",
+        "killed mid-create"
+    );
 
     // Restart: the running create is found and reattached, the Studio half with it.
     let mut w = Wizard::start(home.path(), region);

@@ -1,6 +1,8 @@
 //! The statuses AWS reports, as the project's own types: compared as variants instead of text,
 //! written back exactly as AWS wrote them (`as_str`, `Display`, JSON), and a status this version
-//! does not know yet is kept as `Unknown(text)` instead of failing.
+//! does not know yet is kept as `Unknown(text)` instead of failing. There is deliberately no
+//! `PartialEq<&str>`: `stack.status == "ROLLBACK_FAILED"` does not compile, so a misspelt status
+//! cannot hide in a comparison (tests that check AWS's text say `.as_str()`).
 
 /// One enum per status field: each variant with the exact text AWS uses for it.
 macro_rules! aws_status {
@@ -82,23 +84,6 @@ macro_rules! aws_status {
             }
         }
 
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.as_str() == other
-            }
-        }
-
-        impl PartialEq<String> for $name {
-            fn eq(&self, other: &String) -> bool {
-                self.as_str() == other
-            }
-        }
-
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.as_str() == *other
-            }
-        }
     };
 }
 

@@ -537,7 +537,7 @@ async fn check_domain(
     stx: &Progress,
     first: bool,
 ) -> Phase {
-    if first || d.status != last {
+    if first || d.status.as_str() != last {
         send_studio(
             stx,
             StudioMsg::Domain {

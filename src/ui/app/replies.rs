@@ -2,6 +2,7 @@
 //! matter, and gives every effect it starts an id.
 
 use super::{App, Screen, Step};
+use crate::core::status::StackStatus;
 use crate::ops::deploy::{DeployMsg, Plan};
 use crate::ops::studio::StudioMsg;
 use crate::ops::up::StudioEnd;
@@ -115,7 +116,8 @@ impl App {
                     (true, Vec::new())
                 }
                 Ok(Some(stack))
-                    if self.step() == Step::Session && stack.status != "DELETE_COMPLETE" =>
+                    if self.step() == Step::Session
+                        && stack.status != StackStatus::DeleteComplete =>
                 {
                     (true, self.show_overview(stack))
                 }

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::{Ctx, Go, Outcome, View};
 use crate::aws::AwsError;
 use crate::aws::stacks::{ChangeSetKind, PlannedChange, StackInfo};
+use crate::core::status::ChangeSetStatus;
 use crate::ops::deploy::{Plan, Recovery, Review};
 use crate::ui::action::Effect;
 use crate::ui::keymap::{Command, Key};
@@ -224,7 +225,7 @@ impl View for ReviewScreen {
 }
 
 fn executable(r: &Review) -> bool {
-    r.change_set.status == "CREATE_COMPLETE"
+    r.change_set.status == ChangeSetStatus::CreateComplete
 }
 
 fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
