@@ -47,12 +47,6 @@ fn options() -> SessionOptions {
     }
 }
 
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(key(KeyCode::Char(c)));
-    }
-}
-
 /// A connected app on the parameter form, with an empty store in a temp dir.
 async fn on_form(dir: &tempfile::TempDir) -> App {
     let store = Arc::new(Mutex::new(Store::load(&Paths::under(dir.path())).unwrap()));
@@ -176,7 +170,7 @@ async fn deploying_with(dir: &tempfile::TempDir, operation: &str, users: &[&str]
         for _ in 0..7 {
             app.update(key(KeyCode::Enter));
         }
-        type_text(&mut app, &users.join(", "));
+        common::type_text(&mut app, &users.join(", "));
     }
     let (_, effects) = app.update(key(KeyCode::F(2)));
     assert!(matches!(
@@ -442,12 +436,12 @@ async fn form_with_errors_keeps_the_text_and_focuses_the_first_bad_field() {
     let mut a = on_form(&dir).await;
     // Project name: append an underscore (not allowed).
     a.update(key(KeyCode::End));
-    type_text(&mut a, "_X");
+    common::type_text(&mut a, "_X");
     // VPC CIDR: make the prefix /99.
     a.update(key(KeyCode::Down));
     a.update(key(KeyCode::Backspace));
     a.update(key(KeyCode::Backspace));
-    type_text(&mut a, "99");
+    common::type_text(&mut a, "99");
     let form = a.params.as_ref().unwrap();
     assert_eq!(form.errors.len(), 2, "{:?}", form.errors);
     // Review refuses, focuses the first bad field, keeps every character.
@@ -465,12 +459,12 @@ async fn valid_form_plans_and_saves_what_was_typed() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = on_form(&dir).await;
     a.update(key(KeyCode::End));
-    type_text(&mut a, "-two");
+    common::type_text(&mut a, "-two");
     for _ in 0..7 {
         a.update(key(KeyCode::Enter));
     }
     // the last row: the Studio users; a bad name is refused where it was typed
-    type_text(&mut a, "ann, Bad_Name");
+    common::type_text(&mut a, "ann, Bad_Name");
     let (_, effects) = a.update(key(KeyCode::Enter));
     assert!(effects.is_empty());
     let form = a.params.as_ref().unwrap();
@@ -484,7 +478,7 @@ async fn valid_form_plans_and_saves_what_was_typed() {
     for _ in 0.."Bad_Name".len() {
         a.update(key(KeyCode::Backspace));
     }
-    type_text(&mut a, "bob");
+    common::type_text(&mut a, "bob");
     let (_, effects) = a.update(key(KeyCode::Enter));
     match common::effects(effects.clone()).as_slice() {
         [Effect::Plan { params, users }] => {
@@ -1066,7 +1060,7 @@ async fn filter_the_event_log() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = deploying(&dir).await;
     a.update(key(KeyCode::Char('/')));
-    type_text(&mut a, "subnet");
+    common::type_text(&mut a, "subnet");
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("/subnet"));
     assert!(!screen.contains("SageMakerExecutionRole     "));

@@ -36,12 +36,6 @@ fn app(read_only: bool) -> App {
     )
 }
 
-fn typed(a: &mut App, text: &str) {
-    for c in text.chars() {
-        a.update(key(KeyCode::Char(c)));
-    }
-}
-
 fn dom(status: &str, reason: Option<&str>) -> StudioMsg {
     StudioMsg::Domain {
         name: "team-a-studio".into(),
@@ -170,7 +164,7 @@ fn users_list() {
 fn add_validates_as_typed_then_creates() {
     let mut a = users_app(false);
     a.update(key(KeyCode::Char('a')));
-    typed(&mut a, "dana_x");
+    common::type_text(&mut a, "dana_x");
     let screen = draw(&a, 100, 20);
     assert!(screen.contains("dana-x"), "the fix is shown: {screen}");
     insta::assert_snapshot!(screen);
@@ -181,14 +175,14 @@ fn add_validates_as_typed_then_creates() {
     for _ in 0..6 {
         a.update(key(KeyCode::Backspace));
     }
-    typed(&mut a, "bob");
+    common::type_text(&mut a, "bob");
     let (_, effects) = a.update(key(KeyCode::Enter));
     assert!(effects.is_empty());
     assert!(draw(&a, 100, 20).contains("bob already exists"));
     for _ in 0..3 {
         a.update(key(KeyCode::Backspace));
     }
-    typed(&mut a, "dana");
+    common::type_text(&mut a, "dana");
     let (_, effects) = a.update(key(KeyCode::Enter));
     assert_eq!(
         effects,
@@ -212,7 +206,7 @@ fn add_validates_as_typed_then_creates() {
 fn remove_needs_the_typed_name() {
     let mut a = users_app(false);
     a.update(key(KeyCode::Char('d'))); // alice is selected
-    typed(&mut a, "alic");
+    common::type_text(&mut a, "alic");
     let screen = draw(&a, 100, 20);
     insta::assert_snapshot!(screen);
     let (_, effects) = a.update(key(KeyCode::Enter));
@@ -221,7 +215,7 @@ fn remove_needs_the_typed_name() {
     a.update(key(KeyCode::Char('q')));
     assert!(!a.should_quit());
     a.update(key(KeyCode::Backspace));
-    typed(&mut a, "e");
+    common::type_text(&mut a, "e");
     let (_, effects) = a.update(key(KeyCode::Enter));
     assert_eq!(
         effects,
@@ -562,7 +556,7 @@ fn users_screen_80x24() {
     insta::assert_snapshot!("users_80x24_list", screen);
 
     a.update(key(KeyCode::Char('a')));
-    typed(&mut a, "dana");
+    common::type_text(&mut a, "dana");
     let screen = draw(&a, 80, 24);
     common::assert_fits(&screen, "q quit");
     assert!(screen.contains("New user name: dana"), "{screen}");
@@ -571,7 +565,7 @@ fn users_screen_80x24() {
     a.update(key(KeyCode::Esc));
 
     a.update(key(KeyCode::Char('d')));
-    typed(&mut a, "alice");
+    common::type_text(&mut a, "alice");
     let screen = draw(&a, 80, 24);
     assert!(
         screen.contains("Type the user name to confirm: alice"),

@@ -283,6 +283,13 @@ pub fn key(c: crossterm::event::KeyCode) -> studio_tui::ui::action::Action {
     ))
 }
 
+/// Type `text` into the wizard, one key per character.
+pub fn type_text(app: &mut studio_tui::ui::app::App, text: &str) {
+    for c in text.chars() {
+        app.update(key(crossterm::event::KeyCode::Char(c)));
+    }
+}
+
 /// The reply to the newest request the app still waits for among those this reply can answer,
 /// as the event loop would deliver it (with that request's id). Panics when nothing waits: a
 /// test must make the request (a key, a start) before it can answer it.
