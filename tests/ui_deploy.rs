@@ -503,6 +503,8 @@ async fn review_of_a_create_change_set() {
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("10 change(s): 10 to add"));
     assert!(screen.contains("4 security-relevant"));
+    // A change set to execute offers no stack recovery.
+    assert!(!screen.contains("delete & retry"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 
@@ -612,7 +614,14 @@ async fn blocked_stack_offers_delete_and_retry() {
             recovery: Recovery::DeleteAndRetry,
         }))),
     ));
-    insta::assert_snapshot!(draw(&a, 100, 20));
+    let screen = draw(&a, 100, 20);
+    // The footer offers the one recovery this stack allows, and nothing to execute or cancel.
+    let footer = screen.lines().last().unwrap_or_default().to_string();
+    assert!(footer.contains("R delete & retry"), "{footer}");
+    assert!(footer.contains("b/Esc back"), "{footer}");
+    assert!(!footer.contains("continue rollback"), "{footer}");
+    assert!(!footer.contains("execute"), "{footer}");
+    insta::assert_snapshot!(screen);
     let (_, effects) = a.update(key(KeyCode::Char('R')));
     assert_eq!(
         effects,
@@ -636,6 +645,13 @@ async fn update_rollback_failed_offers_continue_rollback() {
             recovery: Recovery::ContinueRollback,
         }))),
     ));
+    let footer = draw(&a, 100, 20)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert!(footer.contains("C continue rollback"), "{footer}");
+    assert!(!footer.contains("delete & retry"), "{footer}");
     assert!(a.update(key(KeyCode::Char('R'))).1.is_empty());
     let (_, effects) = a.update(key(KeyCode::Char('C')));
     assert!(matches!(

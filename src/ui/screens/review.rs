@@ -20,15 +20,34 @@ use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
 use crate::ui::widgets::{KeyHint, spinner};
 
+/// A change set (or its planning), a stack up to date, a failed plan.
 pub const KEYS: &[KeyHint] = &[
     KeyHint::new("Enter/y", "execute"),
     KeyHint::new("c/Esc", "cancel"),
     KeyHint::new("↑↓ PgUp PgDn", "scroll"),
-    KeyHint::new("R", "delete & retry"),
-    KeyHint::new("C", "continue rollback"),
     KeyHint::new("?", "help"),
     KeyHint::help_only("b", "back to the parameters (up to date, failed)"),
     KeyHint::help_only("n", "next: Studio domain and users (up to date)"),
+    KeyHint::help_only("j / k / Home", "scroll"),
+    KeyHint::help_only("q", "quit"),
+];
+
+/// A stack CloudFormation cannot continue from, whose recovery is deleting it.
+pub const KEYS_BLOCKED_DELETE: &[KeyHint] = &[
+    KeyHint::new("R", "delete & retry"),
+    KeyHint::new("b/Esc", "back"),
+    KeyHint::new("↑↓ PgUp PgDn", "scroll"),
+    KeyHint::new("?", "help"),
+    KeyHint::help_only("j / k / Home", "scroll"),
+    KeyHint::help_only("q", "quit"),
+];
+
+/// A stack whose update rollback failed: its recovery is continuing the rollback.
+pub const KEYS_BLOCKED_ROLLBACK: &[KeyHint] = &[
+    KeyHint::new("C", "continue rollback"),
+    KeyHint::new("b/Esc", "back"),
+    KeyHint::new("↑↓ PgUp PgDn", "scroll"),
+    KeyHint::new("?", "help"),
     KeyHint::help_only("j / k / Home", "scroll"),
     KeyHint::help_only("q", "quit"),
 ];
@@ -211,8 +230,20 @@ impl ReviewScreen {
 }
 
 impl View for ReviewScreen {
+    /// The recovery keys only where they do something: a blocked stack offers the one its
+    /// state allows, a change set offers none.
     fn keys(&self) -> &'static [KeyHint] {
-        KEYS
+        match &self.state {
+            ReviewState::Blocked {
+                recovery: Recovery::DeleteAndRetry,
+                ..
+            } => KEYS_BLOCKED_DELETE,
+            ReviewState::Blocked {
+                recovery: Recovery::ContinueRollback,
+                ..
+            } => KEYS_BLOCKED_ROLLBACK,
+            _ => KEYS,
+        }
     }
 
     fn on_command(&mut self, command: Command) -> Outcome {
