@@ -26,6 +26,18 @@ pub async fn find_domain(session: &Session, project: &str) -> Result<Option<Doma
     }
 }
 
+/// The project's domain if it is in `vpc_id` (the stack's VPC): a domain of the same name in
+/// another VPC is not this stack's.
+pub async fn find_domain_in_vpc(
+    session: &Session,
+    project: &str,
+    vpc_id: &str,
+) -> Result<Option<DomainInfo>, AwsError> {
+    Ok(find_domain(session, project)
+        .await?
+        .filter(|d| d.vpc_id.as_deref() == Some(vpc_id)))
+}
+
 pub(crate) fn domain_failed(d: &DomainInfo) -> AwsError {
     AwsError::new(
         ErrorKind::Other,

@@ -20,7 +20,7 @@ mod users;
 
 pub use apps::{MAX_DELETE_APP_ATTEMPTS, delete_apps_and_wait, delete_spaces_and_wait};
 pub use domain::{
-    DomainStart, ensure_domain, ensure_domain_with, find_domain, start_domain,
+    DomainStart, ensure_domain, ensure_domain_with, find_domain, find_domain_in_vpc, start_domain,
     wait_domain_in_service,
 };
 pub(crate) use domain::{bring_space_defaults_up_to_date, domain_failed};

@@ -387,8 +387,8 @@ async fn on_stack_failure(
             let Some(vpc_id) = vpc else {
                 return Phase::Ended(StudioEnd::NotStarted);
             };
-            match studio::find_domain(session, &plan.project).await {
-                Ok(Some(d)) if d.vpc_id.as_deref() == Some(vpc_id.as_str()) => remove(d.id, vpc_id),
+            match studio::find_domain_in_vpc(session, &plan.project, &vpc_id).await {
+                Ok(Some(d)) => remove(d.id, vpc_id),
                 _ => Phase::Ended(StudioEnd::NotStarted),
             }
         }
@@ -459,12 +459,12 @@ async fn advance(
                 // read): a domain of the project in this VPC is named, so that a stack failure
                 // still removes it.
                 Err(error) => {
-                    let domain_id = match studio::find_domain(session, &plan.project).await {
-                        Ok(Some(d)) if d.vpc_id.as_deref() == Some(network.vpc_id.as_str()) => {
-                            Some(d.id)
-                        }
-                        _ => None,
-                    };
+                    let domain_id =
+                        studio::find_domain_in_vpc(session, &plan.project, &network.vpc_id)
+                            .await
+                            .ok()
+                            .flatten()
+                            .map(|d| d.id);
                     Phase::Ended(StudioEnd::Failed { error, domain_id })
                 }
             }

@@ -106,12 +106,9 @@ pub async fn add_studio_steps(
     let Some(vpc_id) = vpc_id.filter(|_| first_create) else {
         return Ok(false);
     };
-    let Some(domain) = studio::find_domain(session, project).await? else {
+    let Some(domain) = studio::find_domain_in_vpc(session, project, vpc_id).await? else {
         return Ok(false);
     };
-    if domain.vpc_id.as_deref() != Some(vpc_id) {
-        return Ok(false);
-    }
     let Some(life) = session.domain_lifetime(&domain.id).await? else {
         return Ok(false);
     };
