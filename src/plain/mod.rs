@@ -20,23 +20,64 @@ pub mod status;
 pub mod studio;
 pub mod validation;
 
+/// What a workflow's result becomes when the workflow panicked. By default the panic goes on:
+/// a result with no way to say "failed" (preflight's report, its input findings) keeps it.
+pub trait OnPanic: Sized {
+    fn on_panic(payload: Box<dyn std::any::Any + Send>) -> Self {
+        std::panic::resume_unwind(payload)
+    }
+}
+
+/// A failed operation, as the line commands report any other failure (the panic message itself
+/// was already printed by the panic hook).
+impl<T> OnPanic for Result<T, AwsError> {
+    fn on_panic(payload: Box<dyn std::any::Any + Send>) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        Err(AwsError::new(
+            crate::aws::ErrorKind::Other,
+            "studio-tui",
+            format!("the operation task failed: {what}"),
+        ))
+    }
+}
+
+impl OnPanic for crate::ops::preflight::PreflightReport {}
+
+impl<T> OnPanic for Result<T, Vec<Finding>> {}
+
+/// Run `work` as one future with its printers, and turn a panic of it into its result's
+/// failure ([`OnPanic`]).
+pub(crate) async fn run_caught<T: OnPanic>(
+    work: impl Future<Output = T>,
+    printers: impl Future<Output = ()>,
+) -> T {
+    use futures::FutureExt;
+    let work = std::panic::AssertUnwindSafe(work).catch_unwind();
+    let (out, ()) = tokio::join!(work, printers);
+    out.unwrap_or_else(T::on_panic)
+}
+
 /// Run `work` with a sender for its progress messages, printing each with `print` as it comes;
 /// returns the work's result once its last message is printed (the work and its sender are
-/// gone by then, so the printer ends after the last one).
+/// gone by then, so the printer ends after the last one). A panicking workflow ends as a failed
+/// one ([`OnPanic`]), as it did when the commands ran it in a task of its own.
 pub async fn drain<M, T, W, Fut>(work: W, mut print: impl FnMut(&M)) -> T
 where
     W: FnOnce(mpsc::UnboundedSender<M>) -> Fut,
     Fut: Future<Output = T>,
+    T: OnPanic,
 {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let work = async move { work(tx).await };
     let printer = async {
         while let Some(m) = rx.recv().await {
             print(&m);
         }
     };
-    let (out, ()) = tokio::join!(work, printer);
-    out
+    run_caught(async move { work(tx).await }, printer).await
 }
 
 /// One line of the command's own on stderr, in every mode (an error, a notice, what a cancel
@@ -179,4 +220,26 @@ pub fn print_sandbox(args: &crate::cli::SandboxArgs, endpoint: &str, log: &std::
     );
     println!();
     println!("Press Ctrl-C to stop. Emulator log: {}", log.display());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_workflow_ends_as_a_failed_one_after_its_messages() {
+        let mut printed = Vec::new();
+        let result: Result<(), AwsError> = drain(
+            |tx: mpsc::UnboundedSender<u32>| async move {
+                let _ = tx.send(1);
+                let _ = tx.send(2);
+                panic!("boom");
+            },
+            |m| printed.push(*m),
+        )
+        .await;
+        assert_eq!(printed, vec![1, 2]);
+        let err = result.unwrap_err();
+        assert_eq!(err.message, "the operation task failed: boom");
+    }
 }

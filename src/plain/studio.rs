@@ -50,12 +50,15 @@ pub async fn drain_overlapped<T, W, Fut>(mode: OutputMode, users: &[String], wor
 where
     W: FnOnce(mpsc::UnboundedSender<DeployMsg>, mpsc::UnboundedSender<studio::StudioMsg>) -> Fut,
     Fut: std::future::Future<Output = T>,
+    T: super::OnPanic,
 {
     let (dtx, drx) = mpsc::unbounded_channel();
     let (stx, srx) = mpsc::unbounded_channel();
-    let work = async move { work(dtx, stx).await };
-    let (out, ()) = tokio::join!(work, print_progress(mode, users, drx, srx));
-    out
+    super::run_caught(
+        async move { work(dtx, stx).await },
+        print_progress(mode, users, drx, srx),
+    )
+    .await
 }
 
 /// Print the stack's and the Studio half's messages as they come, with one progress count and
