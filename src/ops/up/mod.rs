@@ -150,7 +150,7 @@ enum Phase {
         domain: DomainInfo,
         adopted: bool,
         network: StudioNetwork,
-        last: String,
+        last: DomainStatus,
         since: Instant,
     },
     /// InService; the users are being created.
@@ -448,7 +448,7 @@ async fn advance(
                         w.stack_id(),
                         &s.domain.id,
                     );
-                    let last = s.domain.status.to_string();
+                    let last = s.domain.status.clone();
                     check_domain(
                         session, plan, s.domain, s.adopted, network, last, since, stx, true,
                     )
@@ -532,12 +532,12 @@ async fn check_domain(
     d: DomainInfo,
     adopted: bool,
     network: StudioNetwork,
-    last: String,
+    last: DomainStatus,
     started: Instant,
     stx: &Progress,
     first: bool,
 ) -> Phase {
-    if first || d.status.as_str() != last {
+    if first || d.status != last {
         send_studio(
             stx,
             StudioMsg::Domain {
@@ -603,7 +603,7 @@ async fn check_domain(
             domain_id: Some(d.id),
         }),
         _ => Phase::Creating {
-            last: d.status.to_string(),
+            last: d.status.clone(),
             domain: d,
             adopted,
             network,
