@@ -159,7 +159,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
             let session = match aws::connect(&options).await {
                 Ok(s) => s,
                 Err(e) => {
-                    plain::print_aws_error(mode, &e);
+                    plain::print_error(mode, &e.into());
                     return Ok(exit::FAILED);
                 }
             };
@@ -170,7 +170,7 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                     Ok(exit::OK)
                 }
                 Err(e) => {
-                    plain::print_aws_error(mode, &e);
+                    plain::print_error(mode, &e.into());
                     Ok(exit::FAILED)
                 }
             }
@@ -253,7 +253,7 @@ async fn command_context(
     let session = match aws::connect(&options).await {
         Ok(s) => s,
         Err(e) => {
-            plain::print_aws_error(mode, &e);
+            plain::print_error(mode, &e.into());
             return Ok(Err(exit::FAILED));
         }
     };

@@ -1,4 +1,4 @@
-//! The deploy policy as the wizard runs it (`ops::deploy::settle_with` with `Policy::ASK`), on
+//! The deploy policy as the wizard runs it (`ops::deploy::ask`: its user decides each step), on
 //! the emulator: a change set that failed its early validation is left for the user to read and
 //! discard, where the line commands' policy (`settle`) deletes it, with the empty stack a
 //! failed CREATE leaves, at once.
@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use studio_tui::aws::Session;
 use studio_tui::config::Paths;
 use studio_tui::core::params::Parameters;
-use studio_tui::ops::deploy::{self, Allow, Plan, Policy, Settled};
+use studio_tui::ops::deploy::{self, Allow, Plan, Settled};
 use studio_tui::state::Store;
 use tokio::sync::mpsc;
 
@@ -54,19 +54,17 @@ async fn a_failed_change_set_waits_for_the_wizards_user_and_is_deleted_at_once_o
     let (tx, _rx) = mpsc::unbounded_channel();
 
     // The wizard's policy: the failed change set and its empty stack stay for the user.
-    let settled = deploy::settle_with(&session, &store, &params, Policy::ASK, &tx)
-        .await
-        .unwrap();
-    let Settled::ChangeSetFailed(review) = settled.clone() else {
-        panic!("expected the failed change set, got {settled:?}")
+    let plan = deploy::ask(&session, &store, &params, &tx).await.unwrap();
+    let Plan::Review(review) = plan else {
+        panic!("expected the change set to review, got {plan:?}")
     };
+    assert!(
+        !review.is_executable(),
+        "the review screen gets the failed change set to read"
+    );
     assert!(
         !no_stack(&session, &project).await,
         "nothing deleted unasked"
-    );
-    assert!(
-        matches!(settled.into_plan(), Ok(Plan::Review(r)) if r == *review),
-        "the review screen gets the change set to read"
     );
     // The user discards it (c on the review screen): the change set and the stack go.
     deploy::cancel(&session, &store, &review).await.unwrap();

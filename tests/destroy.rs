@@ -210,9 +210,9 @@ async fn the_fence_hides_the_data_from_here_so_no_choice_deletes_nothing() {
     )
     .await
     .unwrap_err();
-    assert!(err.message.contains("cannot be read from here"), "{err}");
-    assert!(err.message.contains("nothing was deleted"), "{err}");
-    assert!(err.fix.unwrap().contains("--retain-buckets"));
+    assert!(err.message().contains("cannot be read from here"), "{err}");
+    assert!(err.message().contains("nothing was deleted"), "{err}");
+    assert!(err.fix().unwrap().contains("--retain-buckets"));
     assert_eq!(
         common::emulator().mutating_since(before, REGION),
         Vec::<String>::new()
@@ -421,7 +421,7 @@ async fn emptying_that_fails_deletes_nothing_else_and_puts_the_policy_back() {
     assert!(!report.is_clean());
     let stopped = report.stopped.clone().unwrap();
     assert!(
-        stopped.message.contains("nothing else was deleted"),
+        stopped.message().contains("nothing else was deleted"),
         "{stopped}"
     );
     assert!(

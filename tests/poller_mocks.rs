@@ -120,7 +120,7 @@ async fn run_watch(
     client: Client,
 ) -> (
     Vec<DeployMsg>,
-    Result<studio_tui::ops::deploy::DeployOutcome, aws::AwsError>,
+    Result<studio_tui::ops::deploy::DeployOutcome, studio_tui::ops::Error>,
 ) {
     let session = session_with(client).await;
     let (tx, mut rx) = mpsc::unbounded_channel();

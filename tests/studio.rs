@@ -307,10 +307,11 @@ async fn a_failing_domain_reports_its_failure_reason() {
         .unwrap_err();
     drop(failing);
     assert!(
-        err.message.contains("The subnet has no free IP addresses"),
+        err.message()
+            .contains("The subnet has no free IP addresses"),
         "{err}"
     );
-    assert!(err.fix.is_some());
+    assert!(err.fix().is_some());
     let msgs = drain(&mut rx);
     assert!(
         msgs.iter().any(|m| matches!(m,
@@ -410,13 +411,13 @@ async fn duplicate_and_invalid_names_are_refused_before_any_call() {
     )
     .await
     .unwrap_err();
-    assert!(err.message.contains("given twice"), "{err}");
+    assert!(err.message().contains("given twice"), "{err}");
     let err = studio::create_users_with(&session, &id, vec![UserSpec::named("dana_x")], FAST, &tx)
         .await
         .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Validation);
+    assert_eq!(err.kind(), ErrorKind::Validation);
     assert!(
-        err.message.contains("letters, digits and hyphens") && err.message.contains("dana-x"),
+        err.message().contains("letters, digits and hyphens") && err.message().contains("dana-x"),
         "{err}"
     );
     let sagemaker_calls = emu
@@ -508,7 +509,7 @@ async fn presigned_url_for_a_user() {
     let err = studio::presigned_url(&session, &id, "gina", Some(3600))
         .await
         .unwrap_err();
-    assert!(err.message.contains("5 to 300"), "{err}");
+    assert!(err.message().contains("5 to 300"), "{err}");
 }
 
 #[tokio::test]
@@ -540,24 +541,24 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     let e = studio::create_users_with(&ro, &id, vec![UserSpec::named("ivy")], FAST, &tx)
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::ReadOnly);
-    assert!(e.message.contains("read-only"), "{e}");
+    assert_eq!(e.kind(), ErrorKind::ReadOnly);
+    assert!(e.message().contains("read-only"), "{e}");
     let e = studio::remove_users_with(&ro, &id, &["hank".to_string()], FAST, &tx)
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    assert_eq!(e.kind(), ErrorKind::ReadOnly);
     let e = studio::presigned_url(&ro, &id, "hank", None)
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    assert_eq!(e.kind(), ErrorKind::ReadOnly);
     let e = destroy::destroy_with(&ro, &project, &project, BucketChoice::Retain, FAST, &tx)
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    assert_eq!(e.kind(), ErrorKind::ReadOnly);
     let e = ensure_domain_with(&ro, &common::unique_name("ro-new"), &network(), FAST, &tx)
         .await
         .unwrap_err();
-    assert_eq!(e.kind, ErrorKind::ReadOnly);
+    assert_eq!(e.kind(), ErrorKind::ReadOnly);
     // and the interceptor stops a direct call too
     let e = ro.delete_user_profile(&id, "hank").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::ReadOnly, "{e}");
@@ -679,8 +680,8 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     )
     .await
     .unwrap_err();
-    assert!(err.message.contains("not empty"), "{err}");
-    assert!(err.fix.unwrap().contains("--empty-buckets"));
+    assert!(err.message().contains("not empty"), "{err}");
+    assert!(err.fix().unwrap().contains("--empty-buckets"));
     assert!(
         emu.requests_since(before, REGION)
             .iter()

@@ -180,13 +180,13 @@ async fn an_app_that_keeps_failing_stops_the_removal_before_the_profile_is_delet
         panic!("expected a failure, got {result:?}");
     };
     assert!(
-        e.message.contains("JupyterLab/default")
-            && e.message
+        e.message().contains("JupyterLab/default")
+            && e.message()
                 .contains(&format!("after {MAX_DELETE_APP_ATTEMPTS} DeleteApp calls")),
         "{}",
-        e.message
+        e.message()
     );
-    assert!(e.fix.is_some());
+    assert!(e.fix().is_some());
     for (i, r) in rules.iter().enumerate() {
         assert_eq!(r.num_calls(), 1, "rule {i} answered exactly once, in order");
     }

@@ -67,7 +67,7 @@ async fn deployed_template_topology_paths_cost_and_exports() {
     let err = topo_ops::refresh(&session, "no-such-project")
         .await
         .unwrap_err();
-    assert_eq!(err.kind, studio_tui::aws::ErrorKind::NotFound);
+    assert_eq!(err.kind(), studio_tui::aws::ErrorKind::NotFound);
     let out = studio_tui(emu, home.path())
         .args(["topology", "--project-name", "no-such-project"])
         .assert()

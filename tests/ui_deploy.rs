@@ -978,7 +978,7 @@ async fn a_failed_domain_keeps_the_stack_and_r_on_the_studio_step_retries_it() {
         overlapped(
             o,
             StudioEnd::Failed {
-                error,
+                error: error.into(),
                 domain_id: Some("d-abc123".into()),
             },
         ),
@@ -1096,7 +1096,17 @@ async fn quitting_while_deploying_asks_first() {
     assert!(!a.should_quit() && a.confirm_quit);
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("keeps running in AWS"));
+    let footer = screen.lines().last().unwrap().to_string();
+    assert!(
+        footer.contains("n / Esc stay") && footer.contains("y quit"),
+        "the footer names the question's keys: {footer}"
+    );
     insta::assert_snapshot!(screen);
+    let (changed, _) = a.update(key(KeyCode::Char('g')));
+    assert!(
+        !changed && a.confirm_quit && !a.should_quit(),
+        "a screen key does nothing while the question is asked"
+    );
     a.update(key(KeyCode::Char('n')));
     assert!(!a.confirm_quit && !a.should_quit());
     a.update(Action::Key(KeyEvent::new(

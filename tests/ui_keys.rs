@@ -110,8 +110,8 @@ fn users() -> Vec<UserView> {
     }]
 }
 
-fn failure() -> AwsError {
-    AwsError::new(ErrorKind::Other, "sagemaker:CreateDomain", "it broke")
+fn failure() -> studio_tui::ops::Error {
+    AwsError::new(ErrorKind::Other, "sagemaker:CreateDomain", "it broke").into()
 }
 
 async fn connected() -> App {
@@ -140,7 +140,7 @@ async fn form() -> App {
     a
 }
 
-async fn planned(plan: Result<Plan, AwsError>) -> App {
+async fn planned(plan: Result<Plan, studio_tui::ops::Error>) -> App {
     let mut a = form().await;
     a.update(key(KeyCode::F(2)));
     a.update(reply(&a, Reply::Planned(Box::new(plan))));
@@ -168,7 +168,7 @@ async fn deployed(ok: bool, operation: &str) -> App {
     a
 }
 
-async fn studio(result: Result<(), AwsError>) -> App {
+async fn studio(result: Result<(), studio_tui::ops::Error>) -> App {
     let mut a = connected().await;
     a.open_studio_progress(PROJECT, &["alice".into()]);
     a.update(reply(&a, Reply::StudioDone(Box::new(result))));
@@ -191,11 +191,7 @@ async fn overview(with_domain: bool) -> App {
     let found = if with_domain {
         Ok((domain(), users()))
     } else {
-        Err(AwsError::new(
-            ErrorKind::NotFound,
-            "sagemaker:ListDomains",
-            "no domain",
-        ))
+        Err(AwsError::new(ErrorKind::NotFound, "sagemaker:ListDomains", "no domain").into())
     };
     a.update(reply(&a, Reply::UsersLoaded(Box::new(found))));
     a

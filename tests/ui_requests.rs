@@ -151,7 +151,9 @@ fn a_reply_of_another_kind_than_its_request_is_dropped() {
     let mut a = app();
     a.open_users(PROJECT);
     let id = a.requests().pending()[0].id;
-    let wrong = Reply::StudioDone(Box::new(Err(AwsError::new(ErrorKind::Other, "op", "x"))));
+    let wrong = Reply::StudioDone(Box::new(Err(
+        AwsError::new(ErrorKind::Other, "op", "x").into()
+    )));
     let (changed, effects) = a.update(Action::Reply(id, wrong));
     assert!(!changed && effects.is_empty());
     // The request still waits for its own kind of reply.

@@ -105,7 +105,7 @@ fn missing_credentials_message() {
     a.start();
     a.update(reply(
         &a,
-        Reply::Connected(Box::new(Err(missing_credentials()))),
+        Reply::Connected(Box::new(Err(missing_credentials().into()))),
     ));
     let screen = draw(&a, 100, 24);
     assert!(screen.contains("No AWS credentials found"));
@@ -118,7 +118,7 @@ fn help_overlay_lists_every_key_and_closes() {
     a.start();
     a.update(reply(
         &a,
-        Reply::Connected(Box::new(Err(missing_credentials()))),
+        Reply::Connected(Box::new(Err(missing_credentials().into()))),
     ));
     let (changed, _) = a.update(key(KeyCode::Char('?')));
     assert!(changed && a.help_open);
@@ -127,6 +127,12 @@ fn help_overlay_lists_every_key_and_closes() {
         assert!(screen.contains(k.key), "help lacks {}", k.key);
     }
     insta::assert_snapshot!(screen);
+    // The footer names the keys that act while it is open, and only those act.
+    let footer = screen.lines().last().unwrap().to_string();
+    assert!(footer.contains("close help"), "{footer}");
+    assert!(!footer.contains("quit"), "{footer}");
+    let (changed, _) = a.update(key(KeyCode::Enter));
+    assert!(!changed && a.help_open, "Enter does nothing under the help");
     // Esc closes the overlay, it does not quit
     a.update(key(KeyCode::Esc));
     assert!(!a.help_open);
@@ -152,7 +158,7 @@ fn keys_move_and_enter_reconnects_with_the_selection() {
     a.start();
     a.update(reply(
         &a,
-        Reply::Connected(Box::new(Err(missing_credentials()))),
+        Reply::Connected(Box::new(Err(missing_credentials().into()))),
     ));
     a.update(key(KeyCode::Down)); // dev
     let (_, effects) = a.update(key(KeyCode::Enter));
@@ -254,7 +260,7 @@ async fn help_overlay_80x24() {
     connected(&mut a).await;
     a.update(key(KeyCode::Char('?')));
     let screen = draw(&a, 80, 24);
-    common::assert_fits(&screen, "q quit");
+    common::assert_fits(&screen, "close help");
     for k in a.keys() {
         assert!(screen.contains(k.key), "help lacks {}", k.key);
         assert!(screen.contains(k.action), "help lacks {}", k.action);

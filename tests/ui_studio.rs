@@ -82,7 +82,7 @@ fn studio_step_domain_failed_shows_failure_reason() {
         format!("the Studio domain team-a-studio (d-abcdef123456) failed: {reason}"),
     );
     e.fix = Some("fix the cause, then delete the failed domain and run again".into());
-    a.update(reply(&a, Reply::StudioDone(Box::new(Err(e)))));
+    a.update(reply(&a, Reply::StudioDone(Box::new(Err(e.into())))));
     assert!(!a.is_animating());
     let screen = draw(&a, 100, 22);
     assert!(screen.contains("FailureReason"), "{screen}");
@@ -372,7 +372,8 @@ fn overview_without_a_domain_offers_to_create_it() {
             ErrorKind::NotFound,
             "sagemaker:ListDomains",
             "there is no Studio domain named sagemaker-studio-vpc here yet",
-        )))),
+        )
+        .into()))),
     ));
     let screen = draw(&a, 110, 26);
     assert!(screen.contains("Press s to create it"), "{screen}");
@@ -445,7 +446,8 @@ fn read_only_overview_does_not_create_a_domain() {
             ErrorKind::NotFound,
             "sagemaker:ListDomains",
             "no domain",
-        )))),
+        )
+        .into()))),
     ));
     assert!(draw(&a, 110, 26).contains("Read-only: creating it is disabled"));
     let (_, effects) = a.update(key(KeyCode::Char('s')));
@@ -483,7 +485,8 @@ fn studio_step_done_then_u_opens_users_and_a_failure_can_be_retried() {
             ErrorKind::Other,
             "sagemaker:CreateDomain",
             "boom",
-        )))),
+        )
+        .into()))),
     ));
     let (_, effects) = b.update(key(KeyCode::Char('r')));
     assert!(matches!(

@@ -210,11 +210,14 @@ fn a_report_with_leftovers_and_kept_data_says_so() {
         arn: "arn:aws:s3:::sagemaker-studio-vpc-data".into(),
         cost: "S3 storage".into(),
     });
-    report.stopped = Some(AwsError::new(
-        ErrorKind::AccessDenied,
-        "s3:DeleteObjects",
-        "emptying bucket x failed: Access Denied; nothing else was deleted",
-    ));
+    report.stopped = Some(
+        AwsError::new(
+            ErrorKind::AccessDenied,
+            "s3:DeleteObjects",
+            "emptying bucket x failed: Access Denied; nothing else was deleted",
+        )
+        .into(),
+    );
     a.update(reply(&a, Reply::TeardownDone(Box::new(Ok(report)))));
     let screen = draw(&a, 110, 26);
     assert!(

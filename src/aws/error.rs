@@ -96,10 +96,6 @@ impl AwsError {
     /// the line output.
     pub fn headline(&self) -> String {
         use ErrorKind::*;
-        // studio-tui's own refusals (decided before any change) are not failed AWS calls.
-        if self.operation == "studio-tui" && self.kind == Validation {
-            return "Stopped before changing anything".into();
-        }
         match self.kind {
             NoCredentials => "No AWS credentials found".into(),
             SsoExpired => "Your SSO session has expired".into(),

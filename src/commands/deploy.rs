@@ -91,7 +91,7 @@ pub(crate) async fn run_deploy(
     studio: Option<&crate::ops::up::StudioPlan>,
 ) -> anyhow::Result<Deployed> {
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "deploying the stack") {
-        crate::plain::print_aws_error(ctx.mode, &e);
+        crate::plain::print_error(ctx.mode, &e);
         plain::say(format_args!(
             "Read-only: `studio-tui preflight` and `studio-tui status` show what is there; \
              nothing was changed."
@@ -112,7 +112,7 @@ pub(crate) async fn run_deploy(
     let settled = match settled {
         Ok(s) => s,
         Err(e) => {
-            crate::plain::print_aws_error(mode, &e);
+            crate::plain::print_error(mode, &e);
             return Ok(exit::FAILED.into());
         }
     };
@@ -155,7 +155,7 @@ pub(crate) async fn run_deploy(
         Ok(o) if o.ok => Ok(exit::OK.into()),
         Ok(_) => Ok(exit::FAILED.into()),
         Err(e) => {
-            crate::plain::print_aws_error(mode, &e);
+            crate::plain::print_error(mode, &e);
             Ok(exit::FAILED.into())
         }
     }
@@ -180,7 +180,7 @@ pub(super) async fn overlapped(
             overlapped: Some(*ov),
         }),
         Err(e) => {
-            crate::plain::print_aws_error(mode, &e);
+            crate::plain::print_error(mode, &e);
             Ok(exit::FAILED.into())
         }
     }

@@ -17,7 +17,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     if args.revert
         && let Err(e) = crate::ops::studio::refuse_read_only(session, "reverting drift")
     {
-        crate::plain::print_aws_error(mode, &e);
+        crate::plain::print_error(mode, &e);
         return Ok(exit::FAILED);
     }
     if mode != OutputMode::Json {
@@ -29,7 +29,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     let report = match drift::detect(session, &stack, Wait::DEFAULT).await {
         Ok(r) => r,
         Err(e) => {
-            crate::plain::print_aws_error(mode, &e);
+            crate::plain::print_error(mode, &e);
             return Ok(exit::FAILED);
         }
     };
@@ -53,7 +53,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     let review = match drift::plan_revert(session, &stack, Wait::DEFAULT).await {
         Ok(r) => r,
         Err(e) => {
-            crate::plain::print_aws_error(mode, &e);
+            crate::plain::print_error(mode, &e);
             return Ok(exit::FAILED);
         }
     };
@@ -98,7 +98,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
         Ok(o) if o.ok => {}
         Ok(_) => return Ok(exit::FAILED),
         Err(e) => {
-            crate::plain::print_aws_error(mode, &e);
+            crate::plain::print_error(mode, &e);
             return Ok(exit::FAILED);
         }
     }
@@ -115,7 +115,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
             })
         }
         Err(e) => {
-            crate::plain::print_aws_error(mode, &e);
+            crate::plain::print_error(mode, &e);
             Ok(exit::FAILED)
         }
     }

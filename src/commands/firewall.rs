@@ -24,7 +24,7 @@ pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Re
             let report = match egress::blocked(&ctx.session, &stack, since_ms).await {
                 Ok(r) => r,
                 Err(e) => {
-                    crate::plain::print_aws_error(ctx.mode, &e);
+                    crate::plain::print_error(ctx.mode, &e);
                     return Ok(exit::FAILED);
                 }
             };
@@ -54,7 +54,7 @@ async fn edit(
     let name = ctx.project_name(project);
     // Read-only: refused before any call (deploy_with says so too, after its own checks).
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "changing the allow list") {
-        crate::plain::print_aws_error(ctx.mode, &e);
+        crate::plain::print_error(ctx.mode, &e);
         return Ok(exit::FAILED);
     }
     let stack = match ctx.session.describe_stack(&name).await {
@@ -67,7 +67,7 @@ async fn edit(
             return Ok(exit::FAILED);
         }
         Err(e) => {
-            crate::plain::print_aws_error(ctx.mode, &e);
+            crate::plain::print_error(ctx.mode, &e.into());
             return Ok(exit::FAILED);
         }
     };
@@ -75,7 +75,7 @@ async fn edit(
     let change = match egress::edit_allow_list(&params.allowed_domains, domains, allow) {
         Ok(c) => c,
         Err(e) => {
-            crate::plain::print_aws_error(ctx.mode, &e);
+            crate::plain::print_error(ctx.mode, &e);
             return Ok(exit::USAGE);
         }
     };

@@ -60,7 +60,7 @@ pub fn ask(initial: &Parameters, users: &[String]) -> Result<(Parameters, Vec<St
                 Ok(
                     match validate_user_names(names.iter().map(String::as_str)) {
                         Ok(()) => Validation::Valid,
-                        Err(e) => Validation::Invalid(e.message.into()),
+                        Err(e) => Validation::Invalid(e.message().into()),
                     },
                 )
             })

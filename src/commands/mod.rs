@@ -94,7 +94,7 @@ impl CommandContext {
 pub(crate) async fn execute_streamed(
     ctx: &CommandContext,
     review: crate::ops::deploy::Review,
-) -> Result<DeployOutcome, crate::aws::AwsError> {
+) -> Result<DeployOutcome, crate::ops::Error> {
     let (session, store, mode) = (&ctx.session, &ctx.store, ctx.mode);
     plain::drain(
         |tx| async move { crate::ops::deploy::execute(session, store, &review, &tx).await },

@@ -22,7 +22,7 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
             return Ok(exit::FAILED);
         }
         Err(e) => {
-            crate::plain::print_aws_error(ctx.mode, &e);
+            crate::plain::print_error(ctx.mode, &e.into());
             return Ok(exit::FAILED);
         }
     };
@@ -45,7 +45,7 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
                 t
             }
             Err(e) => {
-                crate::plain::print_aws_error(ctx.mode, &e);
+                crate::plain::print_error(ctx.mode, &e);
                 return Ok(exit::FAILED);
             }
         }
@@ -53,7 +53,7 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
         let t = match deploy::latest_operation(&ctx.session, &stack.stack_id).await {
             Ok(t) => t,
             Err(e) => {
-                crate::plain::print_aws_error(ctx.mode, &e);
+                crate::plain::print_error(ctx.mode, &e);
                 return Ok(exit::FAILED);
             }
         };
@@ -80,7 +80,7 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
         {
             plain::say(format_args!(
                 "note: the Studio domain is not in the chart: {}",
-                e.message
+                e.message()
             ));
         }
         plain::status::print_chart(ctx.mode, &tracker.timeline());
@@ -97,7 +97,7 @@ pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<
             Ok(exit::OK)
         }
         Err(e) => {
-            plain::print_aws_error(ctx.mode, &e);
+            plain::print_error(ctx.mode, &e);
             Ok(exit::FAILED)
         }
     }
@@ -113,9 +113,9 @@ pub async fn topology(ctx: &CommandContext, args: &TopologyArgs) -> anyhow::Resu
     };
     let topo = match crate::ops::topology::refresh(&ctx.session, &name).await {
         Ok(t) => t,
-        Err(e) if e.kind == crate::aws::ErrorKind::NotFound => {
+        Err(e) if e.kind() == crate::aws::ErrorKind::NotFound => {
             if format == TopologyFormat::Json {
-                crate::plain::print_aws_error(OutputMode::Json, &e);
+                crate::plain::print_error(OutputMode::Json, &e);
             } else {
                 plain::say(format_args!(
                     "error: there is no stack {name} in {} (deploy it with `studio-tui deploy`, \
@@ -126,7 +126,7 @@ pub async fn topology(ctx: &CommandContext, args: &TopologyArgs) -> anyhow::Resu
             return Ok(exit::FAILED);
         }
         Err(e) => {
-            crate::plain::print_aws_error(
+            crate::plain::print_error(
                 if format == TopologyFormat::Json {
                     OutputMode::Json
                 } else {

@@ -26,7 +26,7 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     if !users.is_empty()
         && let Err(e) = studio::validate_user_names(users.iter().map(String::as_str))
     {
-        plain::say(format_args!("error: {}", e.message));
+        plain::say(format_args!("error: {}", e.message()));
         plain::say("Nothing was changed. Fix the names and run the command again.");
         return Ok(exit::USAGE);
     }
@@ -104,7 +104,7 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
             return Ok(exit::OK);
         }
         Err(e) => {
-            plain::print_aws_error(mode, &e);
+            plain::print_error(mode, &e.into());
             return Ok(exit::FAILED);
         }
     };
@@ -132,7 +132,7 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
             Ok(if done.is_ok() { exit::OK } else { exit::FAILED })
         }
         Err(e) => {
-            plain::print_aws_error(mode, &e);
+            plain::print_error(mode, &e);
             Ok(exit::FAILED)
         }
     }

@@ -4,10 +4,10 @@
 use std::io::IsTerminal;
 
 use super::CommandContext;
-use crate::aws::{AwsError, ErrorKind};
 use crate::cli::{OutputMode, ProjectArgs, UsersArgs, UsersCommand};
+use crate::ops;
 use crate::ops::studio::{self, UserOutcome, UserSpec};
-use crate::plain::print_aws_error;
+use crate::plain::print_error;
 use crate::{exit, plain};
 
 /// The project (`--project-name`, else `--config`'s, else the last one used here, else the
@@ -29,16 +29,16 @@ pub(super) fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (St
     (project, stack)
 }
 
-fn code_for(e: &AwsError) -> i32 {
-    if e.operation == "studio-tui" && e.kind == ErrorKind::Validation {
+fn code_for(e: &ops::Error) -> i32 {
+    if e.is_refusal() {
         exit::USAGE
     } else {
         exit::FAILED
     }
 }
 
-pub(super) fn fail(mode: OutputMode, e: &AwsError) -> i32 {
-    print_aws_error(mode, e);
+pub(super) fn fail(mode: OutputMode, e: &ops::Error) -> i32 {
+    print_error(mode, e);
     code_for(e)
 }
 
@@ -111,8 +111,7 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
     let (domain, listed) = match found {
         Ok(Some(found)) => found,
         Ok(None) => {
-            let e = AwsError::new(
-                ErrorKind::NotFound,
+            let e = ops::Error::missing(
                 "sagemaker:ListDomains",
                 format!(
                     "there is no Studio domain named {project} in {}",
@@ -190,7 +189,7 @@ fn report_outcomes(
     mode: OutputMode,
     project: &str,
     action: &str,
-    result: Result<Vec<UserOutcome>, AwsError>,
+    result: Result<Vec<UserOutcome>, ops::Error>,
 ) -> i32 {
     let outcomes = match result {
         Ok(o) => o,

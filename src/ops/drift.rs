@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::aws::Session;
 use crate::aws::drift::ResourceDrift;
 use crate::aws::stacks::ChangeSetKind;
-use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::status::ChangeSetStatus;
+use crate::ops::Error;
 use crate::ops::deploy::Review;
 
 /// Resource types that carry the security baseline: routing that forces traffic through the
@@ -96,28 +97,19 @@ pub fn ordered(drifts: Vec<ResourceDrift>) -> Vec<DriftedResource> {
 
 /// Detect drift on the stack and wait for the result (DetectStackDrift is allowed in
 /// read-only mode: it changes no resource).
-pub async fn detect(
-    session: &Session,
-    stack_name: &str,
-    wait: Wait,
-) -> Result<DriftReport, AwsError> {
+pub async fn detect(session: &Session, stack_name: &str, wait: Wait) -> Result<DriftReport, Error> {
     let stack = session.describe_stack(stack_name).await?.ok_or_else(|| {
-        AwsError::new(
-            ErrorKind::NotFound,
+        Error::missing(
             "cloudformation:DescribeStacks",
             format!("there is no stack {stack_name} in {}", session.region),
         )
         .with_fix("deploy the environment first (`studio-tui up`), or pass --project-name")
     })?;
     if stack.is_in_progress() {
-        return Err(AwsError::new(
-            ErrorKind::Validation,
-            "cloudformation:DetectStackDrift",
-            format!(
-                "stack {stack_name} is {}: drift can be detected once the operation ends",
-                stack.status
-            ),
-        )
+        return Err(Error::refused(format!(
+            "stack {stack_name} is {}: drift can be detected once the operation ends",
+            stack.status
+        ))
         .with_fix("wait for it (`studio-tui events --follow`), then run drift again"));
     }
     let id = session.detect_stack_drift(&stack.stack_id).await?;
@@ -128,8 +120,7 @@ pub async fn detect(
         match s.detection_status.as_str() {
             "DETECTION_IN_PROGRESS" if start.elapsed() < wait.timeout => {}
             "DETECTION_IN_PROGRESS" => {
-                return Err(AwsError::new(
-                    ErrorKind::Other,
+                return Err(Error::failed(
                     "cloudformation:DescribeStackDriftDetectionStatus",
                     format!("drift detection {id} is still running"),
                 )
@@ -157,29 +148,20 @@ pub async fn detect(
 
 /// Create the drift-aware change set that reverts the stack to its deployed template and
 /// parameters, wait for it, and hand it to the usual review. Refused in read-only mode.
-pub async fn plan_revert(
-    session: &Session,
-    stack_name: &str,
-    wait: Wait,
-) -> Result<Review, AwsError> {
+pub async fn plan_revert(session: &Session, stack_name: &str, wait: Wait) -> Result<Review, Error> {
     crate::ops::studio::refuse_read_only(session, "reverting drift")?;
     let stack = session.describe_stack(stack_name).await?.ok_or_else(|| {
-        AwsError::new(
-            ErrorKind::NotFound,
+        Error::missing(
             "cloudformation:DescribeStacks",
             format!("there is no stack {stack_name} in {}", session.region),
         )
     })?;
     if !stack.is_complete() {
-        return Err(AwsError::new(
-            ErrorKind::Validation,
-            "cloudformation:CreateChangeSet",
-            format!(
-                "stack {stack_name} is {}: a drift-aware change set needs a stack in a \
+        return Err(Error::refused(format!(
+            "stack {stack_name} is {}: a drift-aware change set needs a stack in a \
                  complete state",
-                stack.status
-            ),
-        )
+            stack.status
+        ))
         .with_fix("recover the stack first (`studio-tui deploy`), then revert the drift"));
     }
     let keys: Vec<String> = stack.parameters.keys().cloned().collect();
@@ -206,8 +188,7 @@ pub async fn plan_revert(
             break info;
         }
         if start.elapsed() > wait.timeout {
-            return Err(AwsError::new(
-                ErrorKind::Other,
+            return Err(Error::failed(
                 "cloudformation:DescribeChangeSet",
                 format!("the change set {name} was not ready in time"),
             ));

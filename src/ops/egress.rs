@@ -4,12 +4,13 @@
 
 use serde::Serialize;
 
+use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
-use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally};
 use crate::core::field::Field;
 use crate::core::params::{MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain};
 use crate::core::status::StackStatus;
+use crate::ops::Error;
 
 /// What the firewall blocked in a time window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,7 +26,7 @@ pub struct BlockedReport {
 }
 
 /// The stack's firewall alert log group (the AWS::Logs::LogGroup the template creates for it).
-pub async fn alert_log_group(session: &Session, stack: &StackInfo) -> Result<String, AwsError> {
+pub async fn alert_log_group(session: &Session, stack: &StackInfo) -> Result<String, Error> {
     let groups: Vec<_> = session
         .stack_resources(&stack.stack_id)
         .await?
@@ -38,8 +39,7 @@ pub async fn alert_log_group(session: &Session, stack: &StackInfo) -> Result<Str
         .or(groups.first())
         .and_then(|r| r.physical_id.clone())
         .ok_or_else(|| {
-            AwsError::new(
-                ErrorKind::NotFound,
+            Error::missing(
                 "cloudformation:ListStackResources",
                 format!("stack {} has no firewall alert log group", stack.stack_name),
             )
@@ -47,14 +47,13 @@ pub async fn alert_log_group(session: &Session, stack: &StackInfo) -> Result<Str
         })
 }
 
-async fn existing_stack(session: &Session, stack_name: &str) -> Result<StackInfo, AwsError> {
+async fn existing_stack(session: &Session, stack_name: &str) -> Result<StackInfo, Error> {
     session
         .describe_stack(stack_name)
         .await?
         .filter(|s| s.status != StackStatus::DeleteComplete)
         .ok_or_else(|| {
-            AwsError::new(
-                ErrorKind::NotFound,
+            Error::missing(
                 "cloudformation:DescribeStacks",
                 format!("there is no stack {stack_name} in {}", session.region),
             )
@@ -67,7 +66,7 @@ pub async fn blocked(
     session: &Session,
     stack_name: &str,
     since_ms: i64,
-) -> Result<BlockedReport, AwsError> {
+) -> Result<BlockedReport, Error> {
     let stack = existing_stack(session, stack_name).await?;
     let group = alert_log_group(session, &stack).await?;
     let start = crate::core::clock::now_ms() - since_ms;
@@ -125,10 +124,8 @@ pub fn edit_allow_list(
     current: &[String],
     domains: &[String],
     allow: bool,
-) -> Result<AllowListEdit, AwsError> {
-    let invalid = |msg: String, fix: String| {
-        AwsError::new(ErrorKind::Validation, "studio-tui", msg).with_fix(fix)
-    };
+) -> Result<AllowListEdit, Error> {
+    let invalid = |msg: String, fix: String| Error::refused(msg).with_fix(fix);
     let mut after = current.to_vec();
     let mut notes = Vec::new();
     for d in domains {
@@ -207,8 +204,8 @@ mod tests {
             ["files.pythonhosted.org: already allowed by .pythonhosted.org"]
         );
         let bad = edit_allow_list(&cur, &list(&["https://github.com/x"]), true).unwrap_err();
-        assert!(bad.message.contains("URL"), "{bad}");
-        assert!(bad.fix.unwrap().contains("github.com"));
+        assert!(bad.message().contains("URL"), "{bad}");
+        assert!(bad.fix().unwrap().contains("github.com"));
     }
 
     #[test]
@@ -222,6 +219,6 @@ mod tests {
             .map(|i| format!("h{i}.example.org"))
             .collect();
         let e = edit_allow_list(&cur, &many, true).unwrap_err();
-        assert!(e.message.contains("capacity"), "{e}");
+        assert!(e.message().contains("capacity"), "{e}");
     }
 }

@@ -6,9 +6,12 @@ pub mod deploy;
 pub mod destroy;
 pub mod drift;
 pub mod egress;
+pub mod error;
 pub mod params;
 pub mod preflight;
 pub mod status;
 pub mod studio;
 pub mod topology;
 pub mod up;
+
+pub use error::{Error, Problem, Result};

@@ -3,7 +3,8 @@
 
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
-use crate::aws::{AwsError, Identity, Session};
+use crate::aws::{Identity, Session};
+use crate::ops::Error;
 use crate::ops::deploy::SharedStore;
 use crate::ops::studio::{self, UserView};
 use crate::state::RunState;
@@ -20,7 +21,7 @@ pub struct Status {
     pub run: Option<RunState>,
     /// The domain named after the project with its users; an error here is reported with the
     /// rest, not instead of it.
-    pub studio: Result<Option<(DomainInfo, Vec<UserView>)>, AwsError>,
+    pub studio: Result<Option<(DomainInfo, Vec<UserView>)>, Error>,
 }
 
 /// Look the project up: the identity and the stack first (either failing fails the status),
@@ -29,7 +30,7 @@ pub async fn status(
     session: &Session,
     store: &SharedStore,
     project: &str,
-) -> Result<Status, AwsError> {
+) -> Result<Status, Error> {
     let identity = session.identity().await?;
     let stack = session.describe_stack(project).await?;
     let run = store

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use crate::aws::{AwsError, Session};
+use crate::aws::Session;
 use crate::core::topology::Topology;
+use crate::ops::Error;
 
 /// While the stack is being created, updated or deleted.
 pub const BUSY_INTERVAL: Duration = Duration::from_secs(3);
@@ -12,15 +13,12 @@ pub const BUSY_INTERVAL: Duration = Duration::from_secs(3);
 pub const SETTLED_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Build the topology of the stack `project` (a NotFound error when there is no stack).
-pub async fn refresh(session: &Session, project: &str) -> Result<Topology, AwsError> {
+pub async fn refresh(session: &Session, project: &str) -> Result<Topology, Error> {
     refresh_counted(session, project).await.map(|(t, _)| t)
 }
 
 /// [`refresh`], also returning how many AWS requests it made.
-pub async fn refresh_counted(
-    session: &Session,
-    project: &str,
-) -> Result<(Topology, usize), AwsError> {
+pub async fn refresh_counted(session: &Session, project: &str) -> Result<(Topology, usize), Error> {
     let (counted, requests) = session.counting();
     let inputs = counted.gather_topology(project).await?;
     let topo = Topology::build(&inputs);

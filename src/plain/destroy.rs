@@ -2,8 +2,8 @@
 
 use serde_json::json;
 
-use crate::aws::AwsError;
 use crate::cli::OutputMode;
+use crate::ops;
 use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
 
 use super::print_json;
@@ -25,7 +25,7 @@ pub fn print_plan(
 }
 
 /// Read-only: the plan is all destroy shows (`--json`: the plan with the refusal).
-pub fn print_read_only(mode: OutputMode, plan: &DestroyPlan, error: Option<&AwsError>) {
+pub fn print_read_only(mode: OutputMode, plan: &DestroyPlan, error: Option<&ops::Error>) {
     if mode == OutputMode::Json {
         print_json(&json!({"ok": false, "plan": plan, "error": error}));
     } else {
@@ -47,8 +47,8 @@ pub fn print_report(mode: OutputMode, r: &DestroyReport) {
     println!("domain: {}", done(r.domain_deleted));
     println!("stack: {}", done(r.stack_deleted));
     if let Some(e) = &r.stopped {
-        println!("stopped: {}", e.message);
-        if let Some(fix) = &e.fix {
+        println!("stopped: {}", e.message());
+        if let Some(fix) = &e.fix() {
             println!("  fix: {fix}");
         }
     }

@@ -7,9 +7,10 @@ use std::future::Future;
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::aws::{AwsError, Identity, Session};
+use crate::aws::{Identity, Session};
 use crate::cli::OutputMode;
 use crate::core::finding::{Finding, Severity};
+use crate::ops;
 
 pub mod deploy;
 pub mod destroy;
@@ -30,15 +31,14 @@ pub trait OnPanic: Sized {
 
 /// A failed operation, as the line commands report any other failure (the panic message itself
 /// was already printed by the panic hook).
-impl<T> OnPanic for Result<T, AwsError> {
+impl<T> OnPanic for Result<T, ops::Error> {
     fn on_panic(payload: Box<dyn std::any::Any + Send>) -> Self {
         let what = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".into());
-        Err(AwsError::new(
-            crate::aws::ErrorKind::Other,
+        Err(ops::Error::failed(
             "studio-tui",
             format!("the operation task failed: {what}"),
         ))
@@ -109,13 +109,13 @@ pub fn print_findings(findings: &[Finding]) {
 }
 
 /// Print an AWS failure: a headline and the fix on stderr, or one JSON document on stdout.
-pub fn print_aws_error(mode: OutputMode, err: &AwsError) {
+pub fn print_error(mode: OutputMode, err: &ops::Error) {
     match mode {
         OutputMode::Json => {
             #[derive(Serialize)]
             struct Doc<'a> {
                 ok: bool,
-                error: &'a AwsError,
+                error: &'a ops::Error,
             }
             println!(
                 "{}",
@@ -127,11 +127,11 @@ pub fn print_aws_error(mode: OutputMode, err: &AwsError) {
             );
         }
         _ => {
-            eprintln!("error: {}: {}", err.headline(), err.message);
-            if let Some(code) = &err.code {
-                eprintln!("  AWS error code: {code} ({})", err.operation);
+            eprintln!("error: {}: {}", err.headline(), err.message());
+            if let Some(code) = &err.code() {
+                eprintln!("  AWS error code: {code} ({})", err.operation());
             }
-            if let Some(fix) = &err.fix {
+            if let Some(fix) = &err.fix() {
                 eprintln!("  fix: {fix}");
             }
         }
@@ -229,7 +229,7 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_workflow_ends_as_a_failed_one_after_its_messages() {
         let mut printed = Vec::new();
-        let result: Result<(), AwsError> = drain(
+        let result: Result<(), ops::Error> = drain(
             |tx: mpsc::UnboundedSender<u32>| async move {
                 let _ = tx.send(1);
                 let _ = tx.send(2);
@@ -240,6 +240,6 @@ mod tests {
         .await;
         assert_eq!(printed, vec![1, 2]);
         let err = result.unwrap_err();
-        assert_eq!(err.message, "the operation task failed: boom");
+        assert_eq!(err.message(), "the operation task failed: boom");
     }
 }

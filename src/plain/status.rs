@@ -57,7 +57,11 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                         spaces: u.spaces.len(),
                     })
                     .collect(),
-                studio_error: status.studio.as_ref().err().map(|e| e.message.clone()),
+                studio_error: status
+                    .studio
+                    .as_ref()
+                    .err()
+                    .map(|e| e.message().to_string()),
             })
             .unwrap_or_default()
         );
@@ -117,7 +121,7 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             }
         }
         Ok(None) => println!("domain    none (`studio-tui up` creates it)"),
-        Err(e) => println!("domain    could not be read: {}", e.message),
+        Err(e) => println!("domain    could not be read: {}", e.message()),
     }
 }
 

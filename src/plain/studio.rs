@@ -156,7 +156,7 @@ pub fn print_overlapped(mode: OutputMode, stack_name: &str, ov: &Overlapped) {
             print_summary(mode, stack_name, done);
         }
         StudioEnd::Failed { error, .. } => {
-            super::print_aws_error(mode, error);
+            super::print_error(mode, error);
         }
         StudioEnd::Removed { domain_id, error } => {
             let text = match error {
@@ -167,7 +167,7 @@ pub fn print_overlapped(mode: OutputMode, stack_name: &str, ov: &Overlapped) {
                 Some(e) => format!(
                     "The stack failed; removing the Studio domain {domain_id} started next to it \
                      did not finish: {}",
-                    e.message
+                    e.message()
                 ),
             };
             let deleted = ov.deleted.as_ref().map(|d| {
@@ -183,7 +183,7 @@ pub fn print_overlapped(mode: OutputMode, stack_name: &str, ov: &Overlapped) {
                     serde_json::json!({
                         "type": "studio_removed",
                         "domain_id": domain_id,
-                        "error": error.as_ref().map(|e| e.message.clone()),
+                        "error": error.as_ref().map(|e| e.message()),
                         "stack_deleted": ov.deleted.as_ref().map(|d| d.status.clone()),
                     })
                 );
@@ -193,7 +193,7 @@ pub fn print_overlapped(mode: OutputMode, stack_name: &str, ov: &Overlapped) {
                     eprintln!("{d}");
                 }
                 if let Some(e) = error {
-                    super::print_aws_error(mode, e);
+                    super::print_error(mode, e);
                 }
             }
         }
@@ -249,7 +249,7 @@ fn result_word(r: &UserResult) -> String {
         UserResult::AlreadyExists => "already exists".into(),
         UserResult::Removed => "removed".into(),
         UserResult::NotFound => "not found".into(),
-        UserResult::Failed(e) => format!("failed: {}", e.message),
+        UserResult::Failed(e) => format!("failed: {}", e.message()),
     }
 }
 
@@ -314,8 +314,8 @@ pub fn print_outcomes(mode: OutputMode, project: &str, action: &str, outcomes: &
                 UserResult::Removed => println!("{}: removed", o.name),
                 UserResult::NotFound => println!("{}: no such user (nothing to remove)", o.name),
                 UserResult::Failed(e) => {
-                    println!("{}: FAILED: {}", o.name, e.message);
-                    if let Some(fix) = &e.fix {
+                    println!("{}: FAILED: {}", o.name, e.message());
+                    if let Some(fix) = &e.fix() {
                         println!("  fix: {fix}");
                     }
                 }

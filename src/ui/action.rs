@@ -5,8 +5,9 @@ use crossterm::event::KeyEvent;
 
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
-use crate::aws::{AwsError, Identity, Session};
+use crate::aws::{Identity, Session};
 use crate::core::params::Parameters;
+use crate::ops;
 use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
 use crate::ops::preflight::{PreflightInput, PreflightMsg, PreflightReport};
 use crate::ops::studio::{StudioMsg, UserOutcome, UserView};
@@ -32,18 +33,18 @@ pub enum Action {
 #[derive(Debug)]
 pub enum Reply {
     /// Result of connecting: session plus identity, or why it failed.
-    Connected(Box<Result<(Session, Identity), AwsError>>),
+    Connected(Box<Result<(Session, Identity), ops::Error>>),
     /// The project's stack as found at start (None: no stack).
-    StackFound(Box<Result<Option<StackInfo>, AwsError>>),
+    StackFound(Box<Result<Option<StackInfo>, ops::Error>>),
     /// What planning found: a change set to review, or why not.
-    Planned(Box<Result<Plan, AwsError>>),
+    Planned(Box<Result<Plan, ops::Error>>),
     /// The change set (and an empty CREATE stack) was deleted, or why not.
-    Cancelled(Box<Result<(), AwsError>>),
+    Cancelled(Box<Result<(), ops::Error>>),
     /// Progress of a running deployment (or of planning: phases).
     Deploy(DeployMsg),
     /// A deployment ended: its outcome (also sent as DeployMsg::Finished) or the error that
     /// stopped it before or while watching.
-    DeployEnded(Box<Result<DeployOutcome, AwsError>>),
+    DeployEnded(Box<Result<DeployOutcome, ops::Error>>),
     /// A first create ended with the Studio domain and users built alongside it
     /// (`ops::up`): the stack's outcome, the Studio half's, and a deletion of the failed stack.
     Overlapped(Box<Overlapped>),
@@ -52,27 +53,27 @@ pub enum Reply {
     /// A preflight run finished.
     PreflightDone(Box<PreflightReport>),
     /// The project's domain and its users (day-2 users screen).
-    UsersLoaded(Box<Result<(DomainInfo, Vec<UserView>), AwsError>>),
+    UsersLoaded(Box<Result<(DomainInfo, Vec<UserView>), ops::Error>>),
     /// Progress of a Studio operation (domain, users).
     Studio(StudioMsg),
     /// An add or remove of users finished.
-    UsersDone(Box<Result<Vec<UserOutcome>, AwsError>>),
+    UsersDone(Box<Result<Vec<UserOutcome>, ops::Error>>),
     /// The domain + users step finished.
-    StudioDone(Box<Result<(), AwsError>>),
+    StudioDone(Box<Result<(), ops::Error>>),
     /// A presigned sign-in URL, or why not.
-    SignInUrl(Box<Result<String, AwsError>>),
+    SignInUrl(Box<Result<String, ops::Error>>),
     /// What a teardown would delete, or why it could not be found out.
-    TeardownPlanned(Box<Result<crate::ops::destroy::DestroyPlan, AwsError>>),
+    TeardownPlanned(Box<Result<crate::ops::destroy::DestroyPlan, ops::Error>>),
     /// Progress of a running teardown.
     Teardown(StudioMsg),
     /// A teardown ended: the measured report, or why it did not start.
-    TeardownDone(Box<Result<crate::ops::destroy::DestroyReport, AwsError>>),
+    TeardownDone(Box<Result<crate::ops::destroy::DestroyReport, ops::Error>>),
     /// The firewall's blocked domains, or why they could not be read.
-    BlockedLoaded(Box<Result<crate::ops::egress::BlockedReport, AwsError>>),
+    BlockedLoaded(Box<Result<crate::ops::egress::BlockedReport, ops::Error>>),
     /// A drift detection finished.
-    DriftChecked(Box<Result<crate::ops::drift::DriftReport, AwsError>>),
+    DriftChecked(Box<Result<crate::ops::drift::DriftReport, ops::Error>>),
     /// Result of a topology refresh.
-    Topology(Box<Result<crate::core::topology::Topology, AwsError>>),
+    Topology(Box<Result<crate::core::topology::Topology, ops::Error>>),
 }
 
 impl Reply {

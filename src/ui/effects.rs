@@ -9,8 +9,9 @@ use tokio::sync::mpsc;
 
 use super::action::{Action, Effect, Reply};
 use super::request::{Request, RequestId};
-use crate::aws::{self, AwsError, Session, SessionOptions};
-use crate::ops::deploy::{self, DeployOutcome, Policy, SharedStore};
+use crate::aws::{self, Session, SessionOptions};
+use crate::ops;
+use crate::ops::deploy::{self, SharedStore};
 use crate::ops::up;
 
 /// The progress channels of one request. Each channel's messages reach the app in order, as
@@ -86,27 +87,13 @@ async fn up_reply(
     }
 }
 
-/// A plan that ended in a recovery's outcome reads as a failed plan, with the stack's status.
-/// `Policy::ASK` allows no recovery, so the wizard's plan does not end so today; the review
-/// screen still has an answer if the policy's stops change.
-fn recovery_ended(outcome: &DeployOutcome) -> AwsError {
-    AwsError::new(
-        aws::ErrorKind::Other,
-        "cloudformation",
-        format!(
-            "the recovery of stack {} ended in {}",
-            outcome.stack_id, outcome.status
-        ),
-    )
-    .with_fix("check the stack's events (`studio-tui events`), then review again")
-}
-
-fn no_session() -> AwsError {
-    AwsError::new(
+fn no_session() -> ops::Error {
+    aws::AwsError::new(
         aws::ErrorKind::NoCredentials,
         "session",
         "not connected: pick a profile and region first",
     )
+    .into()
 }
 
 /// Start one request. Its result always comes back, even without a session (as an error), so
@@ -143,7 +130,7 @@ pub fn spawn(
         }
         Effect::LookupStack(name) => run(tx, id, move |_| async move {
             let result = match &session {
-                Some(s) => s.describe_stack(&name).await,
+                Some(s) => s.describe_stack(&name).await.map_err(ops::Error::from),
                 None => Err(no_session()),
             };
             Reply::StackFound(Box::new(result))
@@ -159,10 +146,8 @@ pub fn spawn(
                     {
                         tracing::warn!("cannot save answers: {e}");
                     }
-                    // The policy every front-end uses; the user decides each step here.
-                    let settled =
-                        deploy::settle_with(&s, &store, &params, Policy::ASK, &dtx).await?;
-                    settled.into_plan().map_err(|o| recovery_ended(&o))
+                    // The deploy policy as a user who decides each step runs it.
+                    deploy::ask(&s, &store, &params, &dtx).await
                 }
                 .await;
                 Reply::Planned(Box::new(result))
@@ -201,8 +186,7 @@ pub fn spawn(
                 let result = async {
                     let s = session.ok_or_else(no_session)?;
                     let stack = s.describe_stack(&project).await?.ok_or_else(|| {
-                        AwsError::new(
-                            aws::ErrorKind::NotFound,
+                        ops::Error::missing(
                             "cloudformation:DescribeStacks",
                             format!("there is no stack {project} in {}", s.region),
                         )
@@ -288,8 +272,7 @@ pub fn spawn(
                 crate::ops::studio::domain_with_users(&s, &project)
                     .await?
                     .ok_or_else(|| {
-                        AwsError::new(
-                            aws::ErrorKind::NotFound,
+                        ops::Error::missing(
                             "sagemaker:ListDomains",
                             format!("there is no Studio domain named {project} here yet"),
                         )

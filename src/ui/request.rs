@@ -158,7 +158,6 @@ impl Requests {
 pub(crate) mod tests {
     use super::*;
     use crate::aws::stacks::{ChangeSetInfo, ChangeSetKind, StackInfo};
-    use crate::aws::{AwsError, ErrorKind};
     use crate::core::params::Parameters;
     use crate::ops::deploy::{Recovery, Review};
 
@@ -296,8 +295,8 @@ pub(crate) mod tests {
         }
     }
 
-    fn failed() -> Box<Result<(), AwsError>> {
-        Box::new(Err(AwsError::new(ErrorKind::Other, "op", "x")))
+    fn failed() -> Box<Result<(), crate::ops::Error>> {
+        Box::new(Err(crate::ops::Error::failed("op", "x")))
     }
 
     #[test]

@@ -4,9 +4,10 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::aws::Session;
 use crate::aws::stacks::{ChangeSetKind, StackInfo};
-use crate::aws::{AwsError, Session};
 use crate::core::clock::now_ms;
+use crate::ops::Error;
 
 use super::{
     DeployMsg, DeployOutcome, POLL_INTERVAL, Review, SharedStore, StackWatch, record, rfc3339_now,
@@ -15,11 +16,7 @@ use super::{
 use crate::core::status::{ResourceStatus, StackStatus};
 
 /// Cancel a review: delete the change set, and the empty stack a CREATE change set leaves.
-pub async fn cancel(
-    session: &Session,
-    store: &SharedStore,
-    review: &Review,
-) -> Result<(), AwsError> {
+pub async fn cancel(session: &Session, store: &SharedStore, review: &Review) -> Result<(), Error> {
     session
         .delete_change_set(&review.change_set.change_set_id)
         .await?;
@@ -42,7 +39,7 @@ pub async fn execute(
     store: &SharedStore,
     review: &Review,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<DeployOutcome, AwsError> {
+) -> Result<DeployOutcome, Error> {
     let w = begin_execute(session, store, review, tx).await?;
     follow(session, w, tx).await
 }
@@ -54,7 +51,7 @@ pub async fn begin_execute(
     store: &SharedStore,
     review: &Review,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<StackWatch, AwsError> {
+) -> Result<StackWatch, Error> {
     let operation = match review.kind {
         ChangeSetKind::Create => "create",
         ChangeSetKind::Update => "update",
@@ -99,7 +96,7 @@ pub async fn follow(
     session: &Session,
     mut w: StackWatch,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<DeployOutcome, AwsError> {
+) -> Result<DeployOutcome, Error> {
     loop {
         let step = w.poll(session).await?;
         for m in step.messages {
@@ -136,7 +133,7 @@ pub async fn delete_and_watch(
     store: &SharedStore,
     stack: &StackInfo,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<DeployOutcome, AwsError> {
+) -> Result<DeployOutcome, Error> {
     let (token, since) = begin_operation(store, session, stack, "delete");
     send(
         tx,
@@ -171,7 +168,7 @@ pub async fn continue_rollback(
     store: &SharedStore,
     stack: &StackInfo,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<DeployOutcome, AwsError> {
+) -> Result<DeployOutcome, Error> {
     let (token, since) = begin_operation(store, session, stack, "continue-rollback");
     session
         .continue_update_rollback(&stack.stack_id, &token)
@@ -196,7 +193,7 @@ pub async fn reattach(
     store: &SharedStore,
     stack: &StackInfo,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<DeployOutcome, AwsError> {
+) -> Result<DeployOutcome, Error> {
     let w = begin_reattach(session, store, stack, tx).await?;
     follow(session, w, tx).await
 }
@@ -208,7 +205,7 @@ pub async fn begin_reattach(
     store: &SharedStore,
     stack: &StackInfo,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<StackWatch, AwsError> {
+) -> Result<StackWatch, Error> {
     let saved = store
         .lock()
         .ok()

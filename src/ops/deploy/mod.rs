@@ -32,7 +32,7 @@ pub use execute::{
     reattach,
 };
 pub use plan::{plan, plan_with_template, stage_template, validation_of};
-pub use policy::{Allow, Discard, Policy, Settled, recover, settle, settle_with};
+pub use policy::{Allow, Settled, ask, recover, settle};
 pub use watch::{StackWatch, WatchStep, latest_operation, poll_events, watch, watch_with_interval};
 
 /// Progress of a deployment, as the operation reports it.

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::aws::Session;
 use crate::aws::stacks::{ChangeSetInfo, ChangeSetKind, StackInfo, TemplateSource};
-use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::clock::now_ms;
 use crate::core::params::Parameters;
+use crate::ops::Error;
 use crate::template;
 
 use super::{
@@ -22,7 +23,7 @@ pub async fn stage_template(
     bucket: &str,
     key: &str,
     body: &str,
-) -> Result<TemplateSource, AwsError> {
+) -> Result<TemplateSource, Error> {
     let url = session.put_staged_object(bucket, key, body).await?;
     Ok(TemplateSource::Url(url))
 }
@@ -33,7 +34,7 @@ pub async fn plan(
     store: &SharedStore,
     params: &Parameters,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<Plan, AwsError> {
+) -> Result<Plan, Error> {
     plan_with_template(session, store, params, template::TEMPLATE_YAML, tx).await
 }
 
@@ -69,7 +70,7 @@ pub async fn plan_with_template(
     params: &Parameters,
     body: &str,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<Plan, AwsError> {
+) -> Result<Plan, Error> {
     let stack_name = params.project_name.clone();
     send(
         tx,
@@ -207,10 +208,7 @@ pub async fn validation_of(
 }
 
 /// Poll DescribeChangeSet until it is ready or failed (1 s, then backing off to 5 s).
-pub(super) async fn wait_change_set(
-    session: &Session,
-    id: &str,
-) -> Result<ChangeSetInfo, AwsError> {
+pub(super) async fn wait_change_set(session: &Session, id: &str) -> Result<ChangeSetInfo, Error> {
     let mut delay = Duration::from_millis(500);
     for _ in 0..120 {
         let info = session.describe_change_set(id).await?;
@@ -220,8 +218,7 @@ pub(super) async fn wait_change_set(
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
     }
-    Err(AwsError::new(
-        ErrorKind::Other,
+    Err(Error::failed(
         "cloudformation:DescribeChangeSet",
         "the change set was not ready after 10 minutes",
     ))

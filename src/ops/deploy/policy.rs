@@ -3,18 +3,19 @@
 //! and a failed one are deleted (with the empty stack a failed CREATE leaves); what is left is a
 //! change set ready for the user's decision, or a running operation to follow.
 //!
-//! What the policy may do alone is the front-end's [`Policy`]: the line commands let it delete
-//! what cannot be executed and recover what `--recreate` / `--continue-rollback` allow; the
-//! wizard ([`Policy::ASK`]) stops at every step for its user, who reads the change set, discards
-//! it ([`cancel`]), recovers the stack ([`recover`]) and plans again. Executing stays with the
+//! The line commands run it whole ([`settle`]): it deletes what cannot be executed and recovers
+//! what `--recreate` / `--continue-rollback` allow. The wizard's user decides every step
+//! ([`ask`]): the policy stops at the first plan, and the user reads the change set, discards it
+//! ([`cancel`]), recovers the stack ([`recover`]) and plans again. Executing stays with the
 //! front-end: `--plain`, `--json` and `--guided` confirm on the terminal, `up` and the wizard
 //! execute overlapped with the Studio domain (`ops::up`).
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
-use crate::aws::{AwsError, Session};
 use crate::core::params::Parameters;
+use crate::ops::Error;
 
 use super::{
     DeployMsg, DeployOutcome, Plan, Recovery, Review, SharedStore, cancel, continue_rollback,
@@ -38,37 +39,6 @@ impl Allow {
     }
 }
 
-/// Who discards a change set that cannot be executed (no changes, or failed).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Discard {
-    /// The policy deletes it (with the empty stack a failed CREATE leaves) before it returns:
-    /// the line commands print it and exit.
-    #[default]
-    AtOnce,
-    /// It is left for the user, who reads it, then discards it with [`cancel`].
-    ByUser,
-}
-
-/// What a front-end lets the policy do without asking its user.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Policy {
-    pub allow: Allow,
-    pub discard: Discard,
-}
-
-impl Policy {
-    /// A user decides every step (the wizard): nothing is recovered or deleted unasked, so the
-    /// policy stops at the first plan; a blocked stack is [`Settled::Refused`] until the user
-    /// chooses its [`recover`]y.
-    pub const ASK: Policy = Policy {
-        allow: Allow {
-            recreate: false,
-            continue_rollback: false,
-        },
-        discard: Discard::ByUser,
-    };
-}
-
 /// Where the policy stopped.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Settled {
@@ -76,10 +46,10 @@ pub enum Settled {
     UpToDate(StackInfo),
     /// An operation is already running on the stack: follow it.
     Busy(StackInfo),
-    /// The change set had no changes; it was deleted ([`Discard::ByUser`]: left for the user).
+    /// The change set had no changes; it was deleted.
     NoChanges(Box<Review>),
     /// The change set failed (see its validation issues); it was deleted, and with a CREATE
-    /// change set the empty stack it left ([`Discard::ByUser`]: left for the user).
+    /// change set the empty stack it left.
     ChangeSetFailed(Box<Review>),
     /// The stack needs a recovery the caller did not allow.
     Refused {
@@ -92,51 +62,29 @@ pub enum Settled {
     Ready(Box<Review>),
 }
 
-impl Settled {
-    /// The stop as the plan that found it, for a front-end that shows the plan to its user
-    /// ([`Policy::ASK`]): a change set (ready, empty or failed) to decide on, a stack up to
-    /// date, busy, or blocked with its recovery. A recovery that ran has no plan (it never runs
-    /// with [`Policy::ASK`]): Err with its outcome.
-    pub fn into_plan(self) -> Result<Plan, Box<DeployOutcome>> {
-        Ok(match self {
-            Settled::UpToDate(stack) => Plan::UpToDate(stack),
-            Settled::Busy(stack) => Plan::InProgress(stack),
-            Settled::NoChanges(review)
-            | Settled::ChangeSetFailed(review)
-            | Settled::Ready(review) => Plan::Review(*review),
-            Settled::Refused { stack, recovery } => Plan::Blocked { stack, recovery },
-            Settled::RecoveryFailed(outcome) => return Err(outcome),
-        })
-    }
+/// The policy for a user who decides every step (the wizard): nothing is recovered or deleted
+/// unasked, so it stops at the first plan as it is: a change set (ready, empty or failed) for
+/// the user to read and execute or discard, a stack up to date, busy, or blocked with the
+/// recovery the user may choose ([`recover`], then plan again).
+pub async fn ask(
+    session: &Session,
+    store: &SharedStore,
+    params: &Parameters,
+    tx: &UnboundedSender<DeployMsg>,
+) -> Result<Plan, Error> {
+    plan(session, store, params, tx).await
 }
 
 /// Run the policy to the point where the user decides (or nothing is left to decide),
 /// reporting the plan's and the recovery's progress on `tx`: what cannot be executed is
-/// deleted, the recoveries in `allow` run ([`settle_with`] with [`Discard::AtOnce`]).
+/// deleted, the recoveries in `allow` run.
 pub async fn settle(
     session: &Session,
     store: &SharedStore,
     params: &Parameters,
-    allow: Allow,
+    mut allow: Allow,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<Settled, AwsError> {
-    let policy = Policy {
-        allow,
-        discard: Discard::AtOnce,
-    };
-    settle_with(session, store, params, policy, tx).await
-}
-
-/// Run the policy as `policy` lets it, to the point where the user decides (or nothing is left
-/// to decide), reporting the plan's and the recovery's progress on `tx`.
-pub async fn settle_with(
-    session: &Session,
-    store: &SharedStore,
-    params: &Parameters,
-    policy: Policy,
-    tx: &UnboundedSender<DeployMsg>,
-) -> Result<Settled, AwsError> {
-    let mut allow = policy.allow;
+) -> Result<Settled, Error> {
     loop {
         match plan(session, store, params, tx).await? {
             Plan::UpToDate(stack) => return Ok(Settled::UpToDate(stack)),
@@ -153,17 +101,12 @@ pub async fn settle_with(
                 allow = Allow::default();
             }
             Plan::Review(review) => {
-                let discard = policy.discard == Discard::AtOnce;
                 if review.change_set.is_empty_change() {
-                    if discard {
-                        let _ = cancel(session, store, &review).await;
-                    }
+                    let _ = cancel(session, store, &review).await;
                     return Ok(Settled::NoChanges(Box::new(review)));
                 }
                 if !review.is_executable() {
-                    if discard {
-                        let _ = cancel(session, store, &review).await;
-                    }
+                    let _ = cancel(session, store, &review).await;
                     return Ok(Settled::ChangeSetFailed(Box::new(review)));
                 }
                 return Ok(Settled::Ready(Box::new(review)));
@@ -181,7 +124,7 @@ pub async fn recover(
     stack: &StackInfo,
     recovery: Recovery,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<DeployOutcome, AwsError> {
+) -> Result<DeployOutcome, Error> {
     match recovery {
         Recovery::DeleteAndRetry => delete_and_watch(session, store, stack, tx).await,
         Recovery::ContinueRollback => continue_rollback(session, store, stack, tx).await,

@@ -4,16 +4,17 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
-use crate::aws::{AwsError, Session};
 use crate::core::progress::{StackEvent, Tracker};
 use crate::core::status::StackStatus;
+use crate::ops::Error;
 
 use super::{DESCRIBE_EVERY, DeployMsg, DeployOutcome, POLL_INTERVAL, follow, send};
 
 /// The latest operation on a stack, finished or not: its events (those of its
 /// ClientRequestToken, else those since the newest page's oldest event) in a tracker.
-pub async fn latest_operation(session: &Session, stack_id: &str) -> Result<Tracker, AwsError> {
+pub async fn latest_operation(session: &Session, stack_id: &str) -> Result<Tracker, Error> {
     let (page, _) = session.stack_events_page(stack_id, None).await?;
     let token = page.first().and_then(|e| e.client_request_token.clone());
     let since = if token.is_some() {
@@ -32,7 +33,7 @@ pub async fn poll_events(
     session: &Session,
     stack_id: &str,
     tracker: &mut Tracker,
-) -> Result<Vec<StackEvent>, AwsError> {
+) -> Result<Vec<StackEvent>, Error> {
     let mut pages = Vec::new();
     let mut next = None;
     loop {
@@ -57,7 +58,7 @@ pub async fn watch(
     since_ms: i64,
     expected: Vec<(String, String)>,
     tx: &UnboundedSender<DeployMsg>,
-) -> Result<DeployOutcome, AwsError> {
+) -> Result<DeployOutcome, Error> {
     watch_with_interval(
         session,
         stack_id,
@@ -82,7 +83,7 @@ pub async fn watch_with_interval(
     expected: Vec<(String, String)>,
     tx: &UnboundedSender<DeployMsg>,
     interval: Duration,
-) -> Result<DeployOutcome, AwsError> {
+) -> Result<DeployOutcome, Error> {
     let w = StackWatch::new(stack_id, operation, token, since_ms, expected, interval, tx);
     follow(session, w, tx).await
 }
@@ -191,7 +192,7 @@ impl StackWatch {
 
     /// One poll. A transient fault becomes a `Retrying` message (up to 20 in a row); any
     /// other error is returned.
-    pub async fn poll(&mut self, session: &Session) -> Result<WatchStep, AwsError> {
+    pub async fn poll(&mut self, session: &Session) -> Result<WatchStep, Error> {
         self.polls += 1;
         let mut out = WatchStep::default();
         let step = async {
@@ -204,7 +205,7 @@ impl StackWatch {
             } else {
                 None
             };
-            Ok::<_, AwsError>((new, stack))
+            Ok::<_, Error>((new, stack))
         }
         .await;
         match step {
@@ -242,7 +243,7 @@ impl StackWatch {
                 self.backoff = (self.backoff * 2).min(Duration::from_secs(30));
                 out.messages.push(DeployMsg::Retrying {
                     after_secs: self.backoff.as_secs(),
-                    reason: e.message.clone(),
+                    reason: e.message().to_string(),
                 });
                 Ok(out)
             }

@@ -4,8 +4,9 @@
 use std::time::{Duration, Instant};
 
 use crate::aws::stacks::StackInfo;
-use crate::aws::{AwsError, ErrorKind, Identity, Session};
+use crate::aws::{ErrorKind, Identity, Session};
 use crate::core::{fence, retention};
+use crate::ops::Error;
 use crate::ops::studio::{Poll, Progress};
 
 use super::{BucketPlan, DestroyPlan, step};
@@ -18,7 +19,7 @@ pub(super) async fn empty_through_fence(
     bucket: &BucketPlan,
     poll: Poll,
     tx: &Progress,
-) -> Result<usize, AwsError> {
+) -> Result<usize, Error> {
     let original = if bucket.fenced {
         session.bucket_policy(&bucket.name).await?
     } else {
@@ -26,7 +27,7 @@ pub(super) async fn empty_through_fence(
     };
     if let Some(policy) = &original {
         let (opened, n) = fence::admit_caller(policy, &caller.user_id)
-            .map_err(|e| AwsError::new(ErrorKind::Other, "s3:PutBucketPolicy", e))?;
+            .map_err(|e| Error::failed("s3:PutBucketPolicy", e))?;
         step(
             tx,
             format!(
@@ -76,7 +77,7 @@ pub(super) async fn empty_through_fence(
                 "emptying bucket {} failed: {}; nothing else was deleted",
                 bucket.name, e.message
             );
-            Err(e)
+            Err(e.into())
         }
     }
 }
@@ -89,7 +90,7 @@ pub(super) async fn retain_data_resources(
     template: &serde_json::Value,
     poll: Poll,
     tx: &Progress,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     let (retained, changed) = retention::retain_data(template);
     if !changed {
         return Ok(());
@@ -105,13 +106,8 @@ pub(super) async fn retain_data_resources(
             ids.join(", ")
         ),
     );
-    let body = serde_json::to_string(&retained).map_err(|e| {
-        AwsError::new(
-            ErrorKind::Other,
-            "cloudformation:UpdateStack",
-            e.to_string(),
-        )
-    })?;
+    let body = serde_json::to_string(&retained)
+        .map_err(|e| Error::failed("cloudformation:UpdateStack", e.to_string()))?;
     let keys: Vec<String> = stack.parameters.keys().cloned().collect();
     let token = format!("studio-tui-retain-{}", uuid::Uuid::new_v4());
     if !session
@@ -129,8 +125,7 @@ pub(super) async fn retain_data_resources(
             "UPDATE_COMPLETE" => return Ok(()),
             s if s.ends_with("_IN_PROGRESS") && start.elapsed() < poll.timeout => {}
             other => {
-                return Err(AwsError::new(
-                    ErrorKind::Other,
+                return Err(Error::failed(
                     "cloudformation:UpdateStack",
                     format!(
                         "setting DeletionPolicy Retain on the data resources ended {other}; \
@@ -160,7 +155,7 @@ pub(super) async fn restore_retained_keys(
     session: &Session,
     plan: &DestroyPlan,
     tx: &Progress,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     for k in &plan.keys {
         let Some(now) = session.describe_key(&k.key_id).await? else {
             continue;
@@ -177,7 +172,7 @@ pub(super) async fn restore_retained_keys(
             match session.create_key_alias(alias, &k.key_id).await {
                 Ok(()) => {}
                 Err(e) if e.code.as_deref() == Some("AlreadyExistsException") => {}
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             }
         }
     }

@@ -21,8 +21,9 @@ use serde::Serialize;
 use crate::aws::buckets::BucketState;
 use crate::aws::stacks::{StackInfo, StackResourceInfo};
 use crate::aws::studio::{AppInfo, DomainInfo, SpaceInfo, UserProfileInfo};
-use crate::aws::{AwsError, ErrorKind, Identity, Session};
+use crate::aws::{ErrorKind, Identity, Session};
 use crate::core::status::{ResourceStatus, StackStatus};
+use crate::ops::Error;
 use crate::ops::studio::{Poll, Progress, StudioMsg, refuse_read_only};
 
 mod data;
@@ -129,10 +130,8 @@ impl DestroyPlan {
     }
 
     /// Why the teardown must not start with this choice, decided before anything is deleted.
-    pub fn refusal(&self, choice: BucketChoice) -> Option<AwsError> {
-        let refuse = |msg: String, fix: &str| {
-            Some(AwsError::new(ErrorKind::Validation, "studio-tui", msg).with_fix(fix))
-        };
+    pub fn refusal(&self, choice: BucketChoice) -> Option<Error> {
+        let refuse = |msg: String, fix: &str| Some(Error::refused(msg).with_fix(fix));
         if let Some(s) = &self.stack
             && s.is_in_progress()
             && s.status != StackStatus::DeleteInProgress
@@ -323,7 +322,7 @@ pub struct DestroyReport {
     /// Resources still there that should not be, each with why and the fix.
     pub left_behind: Vec<Leftover>,
     /// The step that stopped the teardown, if one did.
-    pub stopped: Option<AwsError>,
+    pub stopped: Option<Error>,
 }
 
 impl DestroyReport {
@@ -356,7 +355,7 @@ pub async fn destroy(
     stack_name: &str,
     buckets: BucketChoice,
     tx: &Progress,
-) -> Result<DestroyReport, AwsError> {
+) -> Result<DestroyReport, Error> {
     destroy_with(session, project, stack_name, buckets, Poll::RESOURCE, tx).await
 }
 
@@ -367,7 +366,7 @@ pub async fn destroy_with(
     choice: BucketChoice,
     poll: Poll,
     tx: &Progress,
-) -> Result<DestroyReport, AwsError> {
+) -> Result<DestroyReport, Error> {
     refuse_read_only(session, "destroy")?;
     let plan = plan(session, project, stack_name).await?;
     if let Some(e) = plan.refusal(choice) {
@@ -375,7 +374,7 @@ pub async fn destroy_with(
     }
     let mut report = DestroyReport::new(project);
     if let Err(e) = run(session, &plan, choice, poll, tx, &mut report).await {
-        step(tx, format!("stopped: {}", e.message));
+        step(tx, format!("stopped: {}", e.message()));
         report.stopped = Some(e);
     }
     verify(session, &plan, choice, &mut report).await?;
@@ -390,7 +389,7 @@ async fn run(
     poll: Poll,
     tx: &Progress,
     report: &mut DestroyReport,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     match choice {
         BucketChoice::Empty => {
             for b in &plan.buckets {

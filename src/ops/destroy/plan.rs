@@ -3,9 +3,11 @@
 use crate::aws::buckets::BucketState;
 use crate::aws::stacks::StackResourceInfo;
 use crate::aws::teardown::{GroupWithRules, nfs_group_domain_id};
-use crate::aws::{AwsError, ErrorKind, Session};
+use crate::aws::{ErrorKind, Session};
 use crate::core::{fence, retention};
+use crate::ops::Error;
 use crate::ops::studio::find_domain;
+use futures::TryFutureExt;
 
 use super::{BucketPlan, DestroyPlan, KeyPlan};
 use crate::core::status::StackStatus;
@@ -15,11 +17,11 @@ pub async fn plan(
     session: &Session,
     project: &str,
     stack_name: &str,
-) -> Result<DestroyPlan, AwsError> {
+) -> Result<DestroyPlan, Error> {
     let (caller, domain, stack) = tokio::try_join!(
-        session.identity(),
+        session.identity().err_into::<Error>(),
         find_domain(session, project),
-        session.describe_stack(stack_name),
+        session.describe_stack(stack_name).err_into::<Error>(),
     )?;
     let (users, apps, spaces) = match &domain {
         Some(d) => tokio::try_join!(
@@ -149,21 +151,16 @@ pub(super) fn data_keys(
 pub(super) async fn deployed_template(
     session: &Session,
     stack_id: &str,
-) -> Result<serde_json::Value, AwsError> {
+) -> Result<serde_json::Value, Error> {
     let body = session.get_template(stack_id).await?;
     let json = if body.trim_start().starts_with('{') {
         body
     } else {
         crate::template::to_json(&body)
-            .map_err(|e| AwsError::new(ErrorKind::Other, "cloudformation:GetTemplate", e))?
+            .map_err(|e| Error::failed("cloudformation:GetTemplate", e))?
     };
-    serde_json::from_str(&json).map_err(|e| {
-        AwsError::new(
-            ErrorKind::Other,
-            "cloudformation:GetTemplate",
-            e.to_string(),
-        )
-    })
+    serde_json::from_str(&json)
+        .map_err(|e| Error::failed("cloudformation:GetTemplate", e.to_string()))
 }
 
 /// The NFS groups in the project's VPC that provably belong to the project: named for the
@@ -173,7 +170,7 @@ pub(super) async fn owned_nfs_groups(
     session: &Session,
     vpc_id: &str,
     project_domain: Option<&str>,
-) -> Result<Vec<GroupWithRules>, AwsError> {
+) -> Result<Vec<GroupWithRules>, Error> {
     let mut out = Vec::new();
     for g in session.nfs_groups(vpc_id).await? {
         let Some(id) = nfs_group_domain_id(&g.name) else {

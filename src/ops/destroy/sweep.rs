@@ -2,10 +2,11 @@
 
 use std::time::{Duration, Instant};
 
+use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::{AppInfo, DomainInfo};
-use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::status::{AppStatus, DomainStatus, StackStatus};
+use crate::ops::Error;
 use crate::ops::studio::{
     Poll, Progress, StudioMsg, delete_apps_and_wait, delete_spaces_and_wait, remove_users_with,
 };
@@ -20,7 +21,7 @@ pub async fn clean_nfs_groups(
     project_domain: Option<&str>,
     poll: Poll,
     tx: &Progress,
-) -> Result<usize, AwsError> {
+) -> Result<usize, Error> {
     if !session.vpc_exists(vpc_id).await? {
         return Ok(0);
     }
@@ -37,8 +38,7 @@ pub async fn clean_nfs_groups(
             break;
         }
         if start.elapsed() > poll.timeout {
-            return Err(AwsError::new(
-                ErrorKind::Other,
+            return Err(Error::failed(
                 "ec2:DeleteSecurityGroup",
                 format!(
                     "SageMaker's NFS groups {} are still used by {}",
@@ -90,7 +90,7 @@ pub async fn delete_domain_tree(
     d: &DomainInfo,
     poll: Poll,
     tx: &Progress,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     let apps: Vec<AppInfo> = session
         .list_apps(&d.id)
         .await?
@@ -132,15 +132,14 @@ pub async fn delete_domain_tree(
     match session.delete_domain(&d.id, true).await {
         Ok(()) => {}
         Err(e) if e.message.contains("already being deleted") => {}
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     }
     let mut delay = poll.initial;
     loop {
         match session.describe_domain(&d.id).await? {
             None => break,
             Some(now) if now.status == DomainStatus::DeleteFailed => {
-                return Err(AwsError::new(
-                    ErrorKind::Other,
+                return Err(Error::failed(
                     "sagemaker:DeleteDomain",
                     format!(
                         "deleting the Studio domain {} failed: {}",
@@ -152,8 +151,7 @@ pub async fn delete_domain_tree(
             Some(_) => {}
         }
         if start.elapsed() > poll.timeout {
-            return Err(AwsError::new(
-                ErrorKind::Other,
+            return Err(Error::failed(
                 "sagemaker:DeleteDomain",
                 format!("the Studio domain {} is still being deleted", d.id),
             )
@@ -179,7 +177,7 @@ pub(super) async fn delete_stack_and_wait(
     retain: &[String],
     poll: Poll,
     tx: &Progress,
-) -> Result<Option<StackStatus>, AwsError> {
+) -> Result<Option<StackStatus>, Error> {
     let token = format!("studio-tui-delete-{}", uuid::Uuid::new_v4());
     step(tx, format!("deleting stack {}", stack.stack_name));
     session

@@ -1,6 +1,7 @@
 //! The measured end report: describes made after the teardown, never assumed.
 
-use crate::aws::{AwsError, ErrorKind, Session};
+use crate::aws::{ErrorKind, Session};
+use crate::ops::Error;
 use crate::ops::studio::find_domain;
 
 use super::{BucketChoice, DestroyPlan, DestroyReport, Kept, Leftover};
@@ -12,7 +13,7 @@ pub(super) async fn verify(
     plan: &DestroyPlan,
     choice: BucketChoice,
     report: &mut DestroyReport,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     let again = "run `studio-tui destroy` again: it resumes where this run stopped";
     if let Some(stack) = &plan.stack {
         match session
@@ -70,7 +71,7 @@ pub(super) async fn verify(
         let exists = match session.bucket_policy(&b.name).await {
             Ok(_) => true,
             Err(e) if e.kind == ErrorKind::NotFound => false,
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         if !exists {
             continue;

@@ -2,9 +2,10 @@
 
 use std::time::Instant;
 
+use crate::aws::Session;
 use crate::aws::studio::{AppInfo, SpaceInfo};
-use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::status::{AppStatus, SpaceStatus};
+use crate::ops::Error;
 
 use super::{Poll, Progress, StudioMsg, send, timeout_error};
 
@@ -39,7 +40,7 @@ pub async fn delete_apps_and_wait(
     apps: &[AppInfo],
     poll: Poll,
     tx: &Progress,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     let targets: Vec<&AppInfo> = apps
         .iter()
         .filter(|a| a.status != AppStatus::Deleted)
@@ -79,8 +80,7 @@ pub async fn delete_apps_and_wait(
                 AppStatus::Failed => {
                     pending = true;
                     if attempts[i] >= MAX_DELETE_APP_ATTEMPTS {
-                        return Err(AwsError::new(
-                            ErrorKind::Other,
+                        return Err(Error::failed(
                             "sagemaker:DeleteApp",
                             format!(
                                 "app {} of {} is still Failed after {} DeleteApp calls; its \
@@ -136,7 +136,7 @@ pub async fn delete_spaces_and_wait(
     spaces: &[SpaceInfo],
     poll: Poll,
     tx: &Progress,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     if spaces.is_empty() {
         return Ok(());
     }

@@ -3,9 +3,10 @@
 
 use std::time::Instant;
 
+use crate::aws::Session;
 use crate::aws::studio::{DomainInfo, DomainSpec};
-use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::status::DomainStatus;
+use crate::ops::Error;
 
 use super::{
     MANAGED_BY, Poll, Progress, StudioMsg, StudioNetwork, refuse_read_only, secs, send,
@@ -13,7 +14,7 @@ use super::{
 };
 
 /// The project's domain (DomainName = project name), described, or None.
-pub async fn find_domain(session: &Session, project: &str) -> Result<Option<DomainInfo>, AwsError> {
+pub async fn find_domain(session: &Session, project: &str) -> Result<Option<DomainInfo>, Error> {
     let domains = session.list_domains().await?;
     // A domain that is being deleted is not the project's domain any more.
     let found = domains
@@ -21,7 +22,7 @@ pub async fn find_domain(session: &Session, project: &str) -> Result<Option<Doma
         .filter(|d| d.name == project && d.status != DomainStatus::Deleting)
         .max_by_key(|d| d.status == DomainStatus::InService);
     match found {
-        Some(d) => session.describe_domain(&d.id).await,
+        Some(d) => session.describe_domain(&d.id).await.map_err(Error::from),
         None => Ok(None),
     }
 }
@@ -32,15 +33,14 @@ pub async fn find_domain_in_vpc(
     session: &Session,
     project: &str,
     vpc_id: &str,
-) -> Result<Option<DomainInfo>, AwsError> {
+) -> Result<Option<DomainInfo>, Error> {
     Ok(find_domain(session, project)
         .await?
         .filter(|d| d.vpc_id.as_deref() == Some(vpc_id)))
 }
 
-pub(crate) fn domain_failed(d: &DomainInfo) -> AwsError {
-    AwsError::new(
-        ErrorKind::Other,
+pub(crate) fn domain_failed(d: &DomainInfo) -> Error {
+    Error::failed(
         "sagemaker:CreateDomain",
         format!(
             "the Studio domain {} ({}) failed: {}",
@@ -63,13 +63,12 @@ pub async fn wait_domain_in_service(
     start: Instant,
     poll: Poll,
     tx: &Progress,
-) -> Result<DomainInfo, AwsError> {
+) -> Result<DomainInfo, Error> {
     let mut delay = poll.initial;
     let mut last: Option<DomainStatus> = None;
     loop {
         let Some(d) = session.describe_domain(id).await? else {
-            return Err(AwsError::new(
-                ErrorKind::NotFound,
+            return Err(Error::missing(
                 "sagemaker:DescribeDomain",
                 format!("the Studio domain {name} ({id}) disappeared while being created"),
             ));
@@ -112,7 +111,7 @@ pub async fn ensure_domain(
     project: &str,
     network: &StudioNetwork,
     tx: &Progress,
-) -> Result<DomainInfo, AwsError> {
+) -> Result<DomainInfo, Error> {
     ensure_domain_with(session, project, network, Poll::DOMAIN, tx).await
 }
 
@@ -122,7 +121,7 @@ pub async fn ensure_domain_with(
     network: &StudioNetwork,
     poll: Poll,
     tx: &Progress,
-) -> Result<DomainInfo, AwsError> {
+) -> Result<DomainInfo, Error> {
     let start = Instant::now();
     let begun = start_domain(session, project, network, tx).await?;
     if !begun.adopted
@@ -171,7 +170,7 @@ pub async fn start_domain(
     project: &str,
     network: &StudioNetwork,
     tx: &Progress,
-) -> Result<DomainStart, AwsError> {
+) -> Result<DomainStart, Error> {
     if let Some(d) = find_domain(session, project).await? {
         if d.status != DomainStatus::Failed {
             let mut detail = None;
@@ -241,14 +240,13 @@ pub async fn start_domain(
         Err(e) if e.code.as_deref() == Some("ResourceInUse") => {
             match find_domain(session, project).await? {
                 Some(d) => (d.id, true),
-                None => return Err(e),
+                None => return Err(e.into()),
             }
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let domain = session.describe_domain(&id).await?.ok_or_else(|| {
-        AwsError::new(
-            ErrorKind::NotFound,
+        Error::missing(
             "sagemaker:DescribeDomain",
             format!("the Studio domain {project} ({id}) disappeared right after it was created"),
         )
@@ -267,7 +265,7 @@ pub(crate) async fn bring_space_defaults_up_to_date(
     start: Instant,
     poll: Poll,
     tx: &Progress,
-) -> Result<DomainInfo, AwsError> {
+) -> Result<DomainInfo, Error> {
     if !d.lacks_space_defaults() {
         return Ok(d);
     }

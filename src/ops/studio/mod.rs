@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
-use crate::aws::{AwsError, ErrorKind, Session};
+use crate::ops::Error;
 
 mod apps;
 mod domain;
@@ -160,9 +161,8 @@ fn secs(start: Instant) -> u64 {
     start.elapsed().as_secs()
 }
 
-pub(crate) fn timeout_error(op: &str, what: &str, waited: Duration) -> AwsError {
-    AwsError::new(
-        ErrorKind::Other,
+pub(crate) fn timeout_error(op: &str, what: &str, waited: Duration) -> Error {
+    Error::failed(
         op,
         format!(
             "{what} did not finish within {} minutes",
@@ -173,13 +173,11 @@ pub(crate) fn timeout_error(op: &str, what: &str, waited: Duration) -> AwsError 
 }
 
 /// Refuse a mutating workflow in read-only mode, before any AWS call.
-pub fn refuse_read_only(session: &Session, what: &str) -> Result<(), AwsError> {
+pub fn refuse_read_only(session: &Session, what: &str) -> Result<(), Error> {
     if session.read_only {
-        return Err(AwsError::new(
-            ErrorKind::ReadOnly,
-            "read-only",
-            format!("{what} is disabled in read-only mode (--read-only)"),
-        )
+        return Err(Error::read_only(format!(
+            "{what} is disabled in read-only mode (--read-only)"
+        ))
         .with_fix("run the same command without --read-only to make this change"));
     }
     Ok(())
@@ -201,21 +199,20 @@ pub async fn presigned_url(
     domain_id: &str,
     user: &str,
     expires_in_seconds: Option<u32>,
-) -> Result<String, AwsError> {
+) -> Result<String, Error> {
     validate_user_names([user])?;
     if let Some(s) = expires_in_seconds
         && !(5..=300).contains(&s)
     {
-        return Err(AwsError::new(
-            ErrorKind::Validation,
-            "studio-tui",
-            format!("--expires {s} is out of range; a sign-in URL lasts 5 to 300 seconds"),
-        ));
+        return Err(Error::refused(format!(
+            "--expires {s} is out of range; a sign-in URL lasts 5 to 300 seconds"
+        )));
     }
     refuse_read_only(session, "creating a sign-in URL")?;
     session
         .create_presigned_domain_url(domain_id, user, expires_in_seconds.map(|s| s as i32))
         .await
+        .map_err(Error::from)
 }
 
 /// Save the domain's id in the project's run state (kept for a restart and for destroy).
@@ -268,24 +265,20 @@ pub async fn set_up(
     project: &str,
     users: &[String],
     tx: &Progress,
-) -> Result<SetUp, AwsError> {
+) -> Result<SetUp, Error> {
     if !users.is_empty() {
         validate_user_names(users.iter().map(String::as_str))?;
     }
     if !stack.is_complete() {
-        return Err(AwsError::new(
-            ErrorKind::Validation,
-            "studio-tui",
-            format!(
-                "the stack {} is {}: the Studio domain needs a stack in CREATE_COMPLETE or \
+        return Err(Error::refused(format!(
+            "the stack {} is {}: the Studio domain needs a stack in CREATE_COMPLETE or \
                  UPDATE_COMPLETE",
-                stack.stack_name, stack.status
-            ),
-        )
+            stack.stack_name, stack.status
+        ))
         .with_fix("deploy the stack first (`studio-tui deploy`), then run this again"));
     }
     let network = StudioNetwork::from_stack(stack).map_err(|m| {
-        AwsError::new(ErrorKind::Validation, "studio-tui", m)
+        Error::refused(m)
             .with_fix("deploy studio-tui's template to this stack (`studio-tui deploy`)")
     })?;
     let domain = ensure_domain(session, project, &network, tx).await?;
@@ -343,9 +336,9 @@ mod tests {
     fn names_are_checked_and_duplicates_refused() {
         assert!(validate_user_names(["alice", "bob-2"]).is_ok());
         let e = validate_user_names(["alice", "alice"]).unwrap_err();
-        assert!(e.message.contains("given twice"), "{}", e.message);
+        assert!(e.message().contains("given twice"), "{}", e.message());
         let e = validate_user_names(["al_ice"]).unwrap_err();
-        assert!(e.message.contains("al-ice"), "{}", e.message);
+        assert!(e.message().contains("al-ice"), "{}", e.message());
         assert!(validate_user_names(Vec::<&str>::new()).is_err());
     }
 

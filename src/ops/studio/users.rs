@@ -6,10 +6,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::aws::Session;
 use crate::aws::studio::{AppInfo, DomainInfo, SpaceInfo, UserProfileInfo};
-use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::params::validate_user_profile_name;
 use crate::core::status::{AppStatus, UserProfileStatus};
+use crate::ops::Error;
 
 use super::domain::project_tags;
 use super::{Poll, Progress, StudioMsg, refuse_read_only, secs, send, timeout_error};
@@ -42,7 +43,7 @@ pub enum UserResult {
     AlreadyExists,
     Removed,
     NotFound,
-    Failed(AwsError),
+    Failed(Error),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,7 +59,7 @@ impl UserOutcome {
 }
 
 /// Check names (SageMaker's rules) and duplicates, before any AWS call.
-pub fn validate_user_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), AwsError> {
+pub fn validate_user_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
     let mut seen = BTreeSet::new();
     let mut problems = Vec::new();
     let mut count = 0;
@@ -78,11 +79,7 @@ pub fn validate_user_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Resu
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(AwsError::new(
-            ErrorKind::Validation,
-            "studio-tui",
-            problems.join("; "),
-        ))
+        Err(Error::refused(problems.join("; ")))
     }
 }
 
@@ -93,7 +90,7 @@ pub async fn create_users(
     domain_id: &str,
     users: Vec<UserSpec>,
     tx: &Progress,
-) -> Result<Vec<UserOutcome>, AwsError> {
+) -> Result<Vec<UserOutcome>, Error> {
     create_users_with(session, domain_id, users, Poll::RESOURCE, tx).await
 }
 
@@ -103,7 +100,7 @@ pub async fn create_users_with(
     users: Vec<UserSpec>,
     poll: Poll,
     tx: &Progress,
-) -> Result<Vec<UserOutcome>, AwsError> {
+) -> Result<Vec<UserOutcome>, Error> {
     validate_user_names(users.iter().map(|u| u.name.as_str()))?;
     refuse_read_only(session, "adding users")?;
     let project_tag = session
@@ -125,7 +122,7 @@ pub async fn create_users_with(
                             name: u.name.clone(),
                             status: "failed".into(),
                             elapsed_secs: 0,
-                            detail: Some(e.message.clone()),
+                            detail: Some(e.message().to_string()),
                         },
                     );
                     UserResult::Failed(e)
@@ -147,7 +144,7 @@ pub(super) async fn create_one(
     tags: &[(String, String)],
     poll: Poll,
     tx: &Progress,
-) -> Result<UserResult, AwsError> {
+) -> Result<UserResult, Error> {
     let start = Instant::now();
     let msg = |status: &str, detail: Option<String>| StudioMsg::User {
         name: u.name.clone(),
@@ -179,15 +176,14 @@ pub(super) async fn create_one(
                 send(tx, msg("already exists", None));
                 result = UserResult::AlreadyExists;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     let mut delay = poll.initial;
     let mut last: Option<UserProfileStatus> = None;
     loop {
         let Some(p) = session.describe_user_profile(domain_id, &u.name).await? else {
-            return Err(AwsError::new(
-                ErrorKind::NotFound,
+            return Err(Error::missing(
                 "sagemaker:DescribeUserProfile",
                 format!("user profile {} disappeared while being created", u.name),
             ));
@@ -199,8 +195,7 @@ pub(super) async fn create_one(
         match p.status {
             UserProfileStatus::InService => return Ok(result),
             ref s if s.is_failed() || *s == UserProfileStatus::Deleting => {
-                return Err(AwsError::new(
-                    ErrorKind::Other,
+                return Err(Error::failed(
                     "sagemaker:CreateUserProfile",
                     format!(
                         "user profile {} is {}: {}",
@@ -274,7 +269,7 @@ pub(super) fn join_or_dash(items: impl Iterator<Item = String>) -> String {
 pub async fn domain_with_users(
     session: &Session,
     project: &str,
-) -> Result<Option<(DomainInfo, Vec<UserView>)>, AwsError> {
+) -> Result<Option<(DomainInfo, Vec<UserView>)>, Error> {
     let Some(domain) = super::find_domain(session, project).await? else {
         return Ok(None);
     };
@@ -283,7 +278,7 @@ pub async fn domain_with_users(
 }
 
 /// Profiles with status, their apps and spaces (three List calls for the whole domain).
-pub async fn list_users(session: &Session, domain_id: &str) -> Result<Vec<UserView>, AwsError> {
+pub async fn list_users(session: &Session, domain_id: &str) -> Result<Vec<UserView>, Error> {
     let (profiles, apps, spaces) = tokio::try_join!(
         session.list_user_profiles(domain_id),
         session.list_apps(domain_id),
@@ -327,7 +322,7 @@ pub async fn remove_users(
     domain_id: &str,
     names: &[String],
     tx: &Progress,
-) -> Result<Vec<UserOutcome>, AwsError> {
+) -> Result<Vec<UserOutcome>, Error> {
     remove_users_with(session, domain_id, names, Poll::RESOURCE, tx).await
 }
 
@@ -337,7 +332,7 @@ pub async fn remove_users_with(
     names: &[String],
     poll: Poll,
     tx: &Progress,
-) -> Result<Vec<UserOutcome>, AwsError> {
+) -> Result<Vec<UserOutcome>, Error> {
     validate_user_names(names.iter().map(String::as_str))?;
     refuse_read_only(session, "removing users")?;
     let futs = names.iter().map(|name| async move {
@@ -350,7 +345,7 @@ pub async fn remove_users_with(
                         name: name.clone(),
                         status: "failed".into(),
                         elapsed_secs: 0,
-                        detail: Some(e.message.clone()),
+                        detail: Some(e.message().to_string()),
                     },
                 );
                 UserResult::Failed(e)
@@ -370,7 +365,7 @@ pub(super) async fn remove_one(
     name: &str,
     poll: Poll,
     tx: &Progress,
-) -> Result<UserResult, AwsError> {
+) -> Result<UserResult, Error> {
     let start = Instant::now();
     let msg = |status: &str| StudioMsg::User {
         name: name.to_string(),
@@ -411,7 +406,7 @@ pub(super) async fn remove_one(
     match session.delete_user_profile(domain_id, name).await {
         Ok(()) => {}
         Err(e) if e.message.contains("already being deleted") => {}
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     }
     let mut delay = poll.initial;
     loop {

@@ -19,10 +19,11 @@ use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::aws::Session;
 use crate::aws::studio::DomainInfo;
-use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::progress::{ResourceState, Tracker};
 use crate::core::status::{DomainStatus, StackStatus};
+use crate::ops::Error;
 use crate::ops::deploy::{self, DeployMsg, DeployOutcome, SharedStore, StackWatch};
 use crate::ops::studio::{
     self, Poll, Progress, SetUp, StudioMsg, StudioNetwork, UserOutcome, UserSpec,
@@ -108,14 +109,14 @@ pub enum StudioEnd {
     /// The domain failed (FailureReason in the error) or could not be created; the stack is
     /// kept, and a rerun creates only the domain.
     Failed {
-        error: AwsError,
+        error: Error,
         domain_id: Option<String>,
     },
     /// The stack failed: the domain started next to it was removed with what SageMaker left in
     /// the VPC (`error`: what could not be removed).
     Removed {
         domain_id: String,
-        error: Option<AwsError>,
+        error: Option<Error>,
     },
     /// The stack failed before the domain was started: there was nothing to remove.
     NotStarted,
@@ -156,14 +157,14 @@ enum Phase {
     /// InService; the users are being created.
     Users {
         domain: DomainInfo,
-        task: JoinHandle<Result<Vec<UserOutcome>, AwsError>>,
+        task: JoinHandle<Result<Vec<UserOutcome>, Error>>,
     },
     /// Settled: ready, failed, removed, or never started.
     Ended(StudioEnd),
     /// The stack failed; the domain is being removed.
     Removing {
         domain_id: String,
-        task: JoinHandle<Result<(), AwsError>>,
+        task: JoinHandle<Result<(), Error>>,
     },
     /// The stack completed but the inputs were never all seen (a watch that started late):
     /// the domain is set up from the stack's outputs after the loop, as before.
@@ -188,7 +189,7 @@ async fn remove_domain(
     domain_id: String,
     vpc_id: String,
     tx: Progress,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     let start = Instant::now();
     let mut delay = Poll::DOMAIN.initial;
     send_studio(
@@ -235,7 +236,7 @@ pub async fn follow_with_studio(
     plan: &StudioPlan,
     dtx: &UnboundedSender<DeployMsg>,
     stx: &Progress,
-) -> Result<Overlapped, AwsError> {
+) -> Result<Overlapped, Error> {
     let mut phase = Phase::Waiting;
     let mut stack_outcome: Option<DeployOutcome> = None;
     loop {
@@ -268,8 +269,7 @@ pub async fn follow_with_studio(
                 let error = match task.await {
                     Ok(Ok(())) => None,
                     Ok(Err(e)) => Some(e),
-                    Err(e) => Some(AwsError::new(
-                        ErrorKind::Other,
+                    Err(e) => Some(Error::failed(
                         "studio-tui",
                         format!("removing the Studio domain stopped: {e}"),
                     )),
@@ -287,8 +287,7 @@ pub async fn follow_with_studio(
     }
     let Some(stack) = stack_outcome else {
         // The loop ends only once the stack settled.
-        return Err(AwsError::new(
-            ErrorKind::Other,
+        return Err(Error::failed(
             "studio-tui",
             "the stack watch ended without an outcome",
         ));
@@ -344,7 +343,7 @@ pub async fn run(
     plan: &StudioPlan,
     dtx: &UnboundedSender<DeployMsg>,
     stx: &Progress,
-) -> Result<Run, AwsError> {
+) -> Result<Run, Error> {
     let w = match start {
         Start::Execute(review) => deploy::begin_execute(session, store, &review, dtx).await?,
         Start::Reattach(stack) => deploy::begin_reattach(session, store, &stack, dtx).await?,
@@ -480,8 +479,7 @@ async fn advance(
                 check_domain(session, plan, d, adopted, network, last, since, stx, false).await
             }
             Ok(None) => Phase::Ended(StudioEnd::Failed {
-                error: AwsError::new(
-                    ErrorKind::NotFound,
+                error: Error::missing(
                     "sagemaker:DescribeDomain",
                     format!(
                         "the Studio domain {} ({}) disappeared while being created",
@@ -499,7 +497,7 @@ async fn advance(
                 since,
             },
             Err(error) => Phase::Ended(StudioEnd::Failed {
-                error,
+                error: error.into(),
                 domain_id: Some(domain.id),
             }),
         },
@@ -512,11 +510,7 @@ async fn advance(
                 domain_id: Some(domain.id),
             }),
             Err(e) => Phase::Ended(StudioEnd::Failed {
-                error: AwsError::new(
-                    ErrorKind::Other,
-                    "studio-tui",
-                    format!("creating the users stopped: {e}"),
-                ),
+                error: Error::failed("studio-tui", format!("creating the users stopped: {e}")),
                 domain_id: Some(domain.id),
             }),
         },
@@ -625,8 +619,7 @@ async fn after_stack(
         Ok(Some(s)) => s,
         Ok(None) => {
             return StudioEnd::Failed {
-                error: AwsError::new(
-                    ErrorKind::NotFound,
+                error: Error::missing(
                     "cloudformation:DescribeStacks",
                     format!("the stack {} is gone", stack.stack_id),
                 ),
@@ -635,7 +628,7 @@ async fn after_stack(
         }
         Err(error) => {
             return StudioEnd::Failed {
-                error,
+                error: error.into(),
                 domain_id: None,
             };
         }

@@ -2,9 +2,10 @@
 //! next to the stack's logical ids, one count, one ETA and one timeline for all of them (live
 //! in the deploy view, `--plain`/`--json`, and replayed by `events --chart`).
 
-use crate::aws::{AwsError, Session};
+use crate::aws::Session;
 use crate::core::progress::{ResourceState, Tracker};
 use crate::core::status::ResourceStatus;
+use crate::ops::Error;
 use crate::ops::studio::{self, StudioMsg};
 
 use super::DOMAIN_INPUTS;
@@ -98,7 +99,7 @@ pub async fn add_studio_steps(
     project: &str,
     vpc_id: Option<&str>,
     tracker: &mut Tracker,
-) -> Result<bool, AwsError> {
+) -> Result<bool, Error> {
     let first_create = tracker
         .events
         .iter()

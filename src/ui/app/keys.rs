@@ -7,7 +7,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::{App, Screen, Step};
+use super::{App, HELP_OVERLAY_KEYS, QUIT_CONFIRM_KEYS, Screen, Step};
 use crate::ops::deploy::Recovery;
 use crate::ui::action::Effect;
 use crate::ui::keymap;
@@ -67,18 +67,20 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return (false, Vec::new());
         }
+        // "Quit? y/n" and the help overlay take only the keys of their own tables (the footer
+        // shows them while they are open); every other key is ignored.
         if self.confirm_quit {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
+            return match keymap::read(QUIT_CONFIRM_KEYS, &key, false).map(|c| c.key()) {
+                Some(k) if k.is_char('y') || k.is_char('Y') => {
                     self.quit = true;
-                    return (false, Vec::new());
+                    (false, Vec::new())
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                Some(_) => {
                     self.confirm_quit = false;
-                    return (true, Vec::new());
+                    (true, Vec::new())
                 }
-                _ => return (false, Vec::new()),
-            }
+                None => (false, Vec::new()),
+            };
         }
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return self.ask_or_quit();
@@ -92,11 +94,7 @@ impl App {
             return (false, Vec::new());
         }
         if self.help_open {
-            // Any of these closes the overlay; other keys are ignored while it is open.
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)
-            ) {
+            if keymap::read(HELP_OVERLAY_KEYS, &key, false).is_some() {
                 self.help_open = false;
                 return (true, Vec::new());
             }
@@ -281,7 +279,7 @@ impl App {
         let mut params = crate::ops::egress::parameters_of(&stack);
         let notice =
             match crate::ops::egress::edit_allow_list(&params.allowed_domains, domains, true) {
-                Err(err) => err.message,
+                Err(err) => err.message().to_string(),
                 Ok(edit) if !edit.changed() => edit.notes.join("; "),
                 Ok(edit) => {
                     params.allowed_domains = edit.after;

@@ -38,6 +38,17 @@ use crate::core::params::Parameters;
 use crate::ops::deploy::SharedStore;
 use crate::ops::up::StudioPlan;
 
+/// While the help overlay is open: the keys that close it.
+pub const HELP_OVERLAY_KEYS: &[KeyHint] = &[KeyHint::new("Esc / ? / q / F1", "close help")];
+
+/// While "Quit? y/n" is asked (an operation runs in AWS).
+pub const QUIT_CONFIRM_KEYS: &[KeyHint] = &[
+    KeyHint::new("n / Esc", "stay"),
+    KeyHint::new("y", "quit"),
+    KeyHint::help_only("N", "stay"),
+    KeyHint::help_only("Y", "quit"),
+];
+
 #[derive(Debug)]
 pub struct App {
     pub theme: Theme,
@@ -334,6 +345,18 @@ impl App {
         self.view().map_or(params::KEYS, View::keys)
     }
 
+    /// The keys that act now, as the footer lists them: an open "Quit?" or help overlay
+    /// takes only its own.
+    pub fn footer_keys(&self) -> &'static [KeyHint] {
+        if self.confirm_quit {
+            QUIT_CONFIRM_KEYS
+        } else if self.help_open {
+            HELP_OVERLAY_KEYS
+        } else {
+            self.keys()
+        }
+    }
+
     /// Open the topology view of the current project (from any step but a text entry); Esc
     /// comes back here.
     fn open_topology(&mut self) -> Vec<Effect> {
@@ -571,7 +594,7 @@ impl App {
         if let Some(view) = self.view() {
             view.render(f, body, &ctx);
         }
-        widgets::render_footer(f, foot, self.keys(), &self.theme);
+        widgets::render_footer(f, foot, self.footer_keys(), &self.theme);
         if self.help_open {
             widgets::render_help(f, body, self.step().title(), &self.help_keys(), &self.theme);
         }

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
 use super::{Ctx, Go, Outcome, View};
-use crate::aws::AwsError;
+
+use crate::ops;
 use crate::ops::studio::StudioMsg;
 use crate::ui::keymap::Command;
 use crate::ui::theme::Theme;
@@ -73,7 +74,7 @@ pub struct DomainState {
     pub domain_id: Option<String>,
     pub users: Vec<ProgressRow>,
     /// Set when the whole step ended with an error.
-    pub error: Option<AwsError>,
+    pub error: Option<ops::Error>,
     pub finished: bool,
 }
 
@@ -148,7 +149,7 @@ impl DomainState {
         }
     }
 
-    pub fn on_done(&mut self, result: Result<(), AwsError>) {
+    pub fn on_done(&mut self, result: Result<(), ops::Error>) {
         self.finished = true;
         self.error = result.err();
     }

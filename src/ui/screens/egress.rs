@@ -11,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 use super::{Ctx, Go, Loadable, Outcome, View};
-use crate::aws::AwsError;
+
 use crate::core::clock::utc_time;
+use crate::ops;
 use crate::ops::egress::BlockedReport;
 use crate::ui::action::Effect;
 use crate::ui::keymap::{Command, Key};
@@ -38,7 +39,7 @@ pub const WINDOW_MS: i64 = 24 * 3_600_000;
 pub struct EgressState {
     pub project: String,
     pub read_only: bool,
-    pub report: Loadable<BlockedReport, AwsError>,
+    pub report: Loadable<BlockedReport, ops::Error>,
     pub cursor: usize,
     pub selected: BTreeSet<String>,
     /// Why `a` did nothing (read-only, nothing to allow), shown under the list.
@@ -68,7 +69,7 @@ impl EgressState {
         self.report.is_loading()
     }
 
-    pub fn on_loaded(&mut self, result: Result<BlockedReport, AwsError>) {
+    pub fn on_loaded(&mut self, result: Result<BlockedReport, ops::Error>) {
         self.report = match result {
             Ok(r) => Loadable::Loaded(r),
             Err(e) => Loadable::Failed(e),

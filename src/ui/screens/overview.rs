@@ -9,9 +9,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crossterm::event::KeyCode;
 
 use super::{Ctx, Go, Loadable, Outcome, View};
+use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
-use crate::aws::{AwsError, ErrorKind};
+use crate::ops;
 use crate::ops::studio::UserView;
 use crate::ui::action::Effect;
 use crate::ui::keymap::Command;
@@ -74,9 +75,9 @@ pub struct OverviewState {
     pub project: String,
     pub stack: StackInfo,
     /// The domain and its users; a NotFound error means "no domain yet".
-    pub studio: Loadable<(DomainInfo, Vec<UserView>), AwsError>,
+    pub studio: Loadable<(DomainInfo, Vec<UserView>), ops::Error>,
     /// The last drift detection (Idle until `c`).
-    pub drift: Loadable<crate::ops::drift::DriftReport, AwsError>,
+    pub drift: Loadable<crate::ops::drift::DriftReport, ops::Error>,
     pub read_only: bool,
 }
 
@@ -118,7 +119,7 @@ impl OverviewState {
 
     /// No domain yet: `s` creates it.
     pub fn domain_missing(&self) -> bool {
-        matches!(&self.studio, Loadable::Failed(e) if e.kind == ErrorKind::NotFound)
+        matches!(&self.studio, Loadable::Failed(e) if e.kind() == ErrorKind::NotFound)
     }
 
     /// The drift row: not checked, checking, in sync or what drifted, with when.
@@ -132,7 +133,7 @@ impl OverviewState {
                 Span::styled(spinner(tick), theme.key()),
                 Span::raw(" detecting drift…"),
             ],
-            Loadable::Failed(e) => vec![Span::styled(e.message.clone(), theme.error())],
+            Loadable::Failed(e) => vec![Span::styled(e.message().to_string(), theme.error())],
             Loadable::Loaded(r) => {
                 let when = r
                     .checked_at
@@ -336,7 +337,7 @@ impl OverviewState {
                     ));
                 }
             }
-            Loadable::Failed(e) if e.kind == ErrorKind::NotFound => {
+            Loadable::Failed(e) if e.kind() == ErrorKind::NotFound => {
                 lines.push(Line::styled(
                     format!("No Studio domain named {} yet.", self.project),
                     theme.warn(),

@@ -97,7 +97,7 @@ impl ParamsState {
         } else {
             validate_user_names(self.users.iter().map(String::as_str))
                 .err()
-                .map(|e| e.message)
+                .map(|e| e.message().to_string())
         };
         self.errors = self.parameters().field_errors(self.users.len() as u32);
     }

@@ -3,6 +3,7 @@
 //! review (up to date, blocked with its recovery, the plan failed).
 
 use crate::aws::stacks::is_security_relevant;
+use crate::ops;
 use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{Ctx, Go, Outcome, View};
-use crate::aws::AwsError;
+
 use crate::aws::stacks::{ChangeSetKind, PlannedChange, StackInfo};
 use crate::core::status::ChangeSetStatus;
 use crate::ops::deploy::{Plan, Recovery, Review};
@@ -64,7 +65,7 @@ pub enum ReviewState {
     },
     /// Deleting the change set after a cancel.
     Cancelling(Review),
-    Failed(AwsError),
+    Failed(ops::Error),
 }
 
 #[derive(Debug, Clone, PartialEq)]

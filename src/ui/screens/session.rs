@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::{Ctx, Go, Loadable, Outcome, View};
-use crate::aws::{AwsError, Identity, Session};
+use crate::aws::{Identity, Session};
+use crate::ops;
 use crate::regions::REGIONS;
 use crate::ui::action::Effect;
 use crate::ui::keymap::{Command, Key};
@@ -35,7 +36,7 @@ pub struct SessionState {
     pub regions: Vec<String>,
     pub region_idx: usize,
     pub focus: Focus,
-    pub identity: Loadable<Identity, AwsError>,
+    pub identity: Loadable<Identity, ops::Error>,
     pub session: Option<Session>,
     /// The region currently in use, even when it is not in the list (an emulator region).
     pub active_region: Option<String>,
@@ -102,7 +103,7 @@ impl SessionState {
         }
     }
 
-    pub fn on_connected(&mut self, result: Result<(Session, Identity), AwsError>) {
+    pub fn on_connected(&mut self, result: Result<(Session, Identity), ops::Error>) {
         match result {
             Ok((session, identity)) => {
                 add_region(&mut self.regions, &session.region);

@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{Ctx, Go, Loadable, Outcome, View};
-use crate::aws::AwsError;
+
+use crate::ops;
 use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
 use crate::ops::studio::StudioMsg;
 use crate::ui::action::Effect;
@@ -58,7 +59,7 @@ pub enum Phase {
     /// Deleting; progress lines arrive.
     Running,
     /// Finished: the report, or the error that stopped it before anything was deleted.
-    Done(Box<Result<DestroyReport, AwsError>>),
+    Done(Box<Result<DestroyReport, ops::Error>>),
 }
 
 #[derive(Debug)]
@@ -66,7 +67,7 @@ pub struct TeardownState {
     pub project: String,
     pub stack_name: String,
     pub read_only: bool,
-    pub plan: Loadable<DestroyPlan, AwsError>,
+    pub plan: Loadable<DestroyPlan, ops::Error>,
     pub choice: BucketChoice,
     pub phase: Phase,
     pub log: Vec<String>,
@@ -105,7 +106,7 @@ impl TeardownState {
         matches!(&self.phase, Phase::Done(r) if r.as_ref().as_ref().is_ok_and(|r| r.stack_deleted))
     }
 
-    pub fn on_plan(&mut self, result: Result<DestroyPlan, AwsError>) {
+    pub fn on_plan(&mut self, result: Result<DestroyPlan, ops::Error>) {
         self.plan = match result {
             Ok(p) => {
                 if p.needs_bucket_choice() && self.choice == BucketChoice::Unspecified {
@@ -121,7 +122,7 @@ impl TeardownState {
         self.log.push(msg.line());
     }
 
-    pub fn on_done(&mut self, result: Result<DestroyReport, AwsError>) {
+    pub fn on_done(&mut self, result: Result<DestroyReport, ops::Error>) {
         self.phase = Phase::Done(Box::new(result));
     }
 

@@ -9,9 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
 use super::{Ctx, Go, Loadable, Outcome, View};
-use crate::aws::AwsError;
+
 use crate::aws::studio::DomainInfo;
 use crate::core::params::validate_user_profile_name;
+use crate::ops;
 use crate::ops::studio::{SIGN_IN_NOTE, StudioMsg, UserOutcome, UserResult, UserView};
 use crate::ui::action::Effect;
 use crate::ui::keymap::{Command, Key};
@@ -53,7 +54,7 @@ pub enum Mode {
     /// The sign-in URL of a user.
     Url {
         user: String,
-        url: Loadable<String, AwsError>,
+        url: Loadable<String, ops::Error>,
     },
 }
 
@@ -61,7 +62,7 @@ pub enum Mode {
 pub struct UsersState {
     pub project: String,
     pub read_only: bool,
-    pub data: Loadable<(DomainInfo, Vec<UserView>), AwsError>,
+    pub data: Loadable<(DomainInfo, Vec<UserView>), ops::Error>,
     pub selected: usize,
     pub mode: Mode,
     /// One line under the table: the last outcome or a refusal.
@@ -117,7 +118,7 @@ impl UsersState {
         self.users().get(self.selected).map(|u| u.name.clone())
     }
 
-    pub fn on_loaded(&mut self, result: Result<(DomainInfo, Vec<UserView>), AwsError>) {
+    pub fn on_loaded(&mut self, result: Result<(DomainInfo, Vec<UserView>), ops::Error>) {
         self.data = match result {
             Ok(v) => Loadable::Loaded(v),
             Err(e) => Loadable::Failed(e),
@@ -134,7 +135,7 @@ impl UsersState {
     }
 
     /// An add or remove finished: show the outcome, then reload.
-    pub fn on_op_done(&mut self, result: Result<Vec<UserOutcome>, AwsError>) -> Vec<Effect> {
+    pub fn on_op_done(&mut self, result: Result<Vec<UserOutcome>, ops::Error>) -> Vec<Effect> {
         match result {
             Ok(outcomes) => {
                 for o in outcomes {
@@ -144,19 +145,19 @@ impl UsersState {
                         UserResult::AlreadyExists => (true, format!("{} already exists", o.name)),
                         UserResult::Removed => (true, format!("{} removed", o.name)),
                         UserResult::NotFound => (true, format!("{} was already gone", o.name)),
-                        UserResult::Failed(e) => (false, format!("{}: {}", o.name, e.message)),
+                        UserResult::Failed(e) => (false, format!("{}: {}", o.name, e.message())),
                     });
                 }
             }
             Err(e) => {
                 self.busy.clear();
-                self.notice = Some((false, e.message));
+                self.notice = Some((false, e.message().to_string()));
             }
         }
         vec![self.load()]
     }
 
-    pub fn on_url(&mut self, result: Result<String, AwsError>) {
+    pub fn on_url(&mut self, result: Result<String, ops::Error>) {
         if let Mode::Url { url, .. } = &mut self.mode {
             *url = match result {
                 Ok(u) => Loadable::Loaded(u),
@@ -461,9 +462,7 @@ impl UsersState {
                         lines.push(Line::raw(""));
                         lines.push(Line::raw(SIGN_IN_NOTE));
                     }
-                    Loadable::Failed(e) => {
-                        lines.push(Line::styled(e.message.clone(), theme.error()))
-                    }
+                    Loadable::Failed(e) => lines.push(Line::styled(e.message(), theme.error())),
                 }
                 lines.push(Line::raw(""));
                 lines.push(Line::styled("Esc to close", theme.dim()));

@@ -1,16 +1,16 @@
 //! The one way a failure is shown: `✘` and what went wrong, then `Fix:` and what to do about it.
-//! Every screen draws an [`AwsError`] through [`ErrorView`], so the wording, the marks and the
+//! Every screen draws an [`ops::Error`] through [`ErrorView`], so the wording, the marks and the
 //! styles are the same everywhere and a fix the error carries is never dropped.
 
 use ratatui::text::{Line, Span};
 
-use crate::aws::AwsError;
+use crate::ops;
 use crate::ui::theme::Theme;
 
 /// An error as lines of text, for a paragraph that may add its own lines around them.
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorView<'a> {
-    error: &'a AwsError,
+    error: &'a ops::Error,
     headline: bool,
     spaced: bool,
     /// Words before the message ("stopped": `✘ stopped: message`).
@@ -19,7 +19,7 @@ pub struct ErrorView<'a> {
 
 impl<'a> ErrorView<'a> {
     /// `✘ message`, then `Fix: …` when the error knows one.
-    pub fn new(error: &'a AwsError) -> ErrorView<'a> {
+    pub fn new(error: &'a ops::Error) -> ErrorView<'a> {
         ErrorView {
             error,
             headline: false,
@@ -36,8 +36,8 @@ impl<'a> ErrorView<'a> {
 
     fn message(&self) -> String {
         match self.label {
-            Some(label) => format!("{label}: {}", self.error.message),
-            None => self.error.message.clone(),
+            Some(label) => format!("{label}: {}", self.error.message()),
+            None => self.error.message().to_string(),
         }
     }
 
@@ -50,7 +50,7 @@ impl<'a> ErrorView<'a> {
     /// not itself the failure (a refusal shown as a warning).
     pub fn sentence(&self) -> String {
         let mut text = self.message();
-        if let Some(fix) = &self.error.fix {
+        if let Some(fix) = &self.error.fix() {
             text.push_str(&format!(" Fix: {fix}"));
         }
         text
@@ -84,13 +84,13 @@ impl<'a> ErrorView<'a> {
         } else {
             lines.push(Line::styled(format!("✘ {}", self.message()), theme.error()));
         }
-        if let Some(fix) = &e.fix {
+        if let Some(fix) = &e.fix() {
             if self.spaced {
                 lines.push(Line::raw(""));
             }
             lines.push(Line::from(vec![
                 Span::styled("Fix: ", theme.key()),
-                Span::raw(fix.clone()),
+                Span::raw(fix.to_string()),
             ]));
         }
         lines
@@ -98,7 +98,7 @@ impl<'a> ErrorView<'a> {
 }
 
 /// What kind of failure this is, in a few words a person can act on.
-pub fn headline(e: &AwsError) -> String {
+pub fn headline(e: &ops::Error) -> String {
     e.headline()
 }
 
@@ -106,6 +106,7 @@ pub fn headline(e: &AwsError) -> String {
 mod tests {
     use super::ErrorView;
     use crate::aws::{AwsError, ErrorKind};
+    use crate::ops::Error;
     use crate::ui::theme::Theme;
 
     fn text(view: ErrorView) -> Vec<String> {
@@ -123,6 +124,7 @@ mod tests {
             "not allowed",
         )
         .with_fix("ask for sts:GetCallerIdentity");
+        let e = Error::from(e);
         assert_eq!(
             text(ErrorView::new(&e)),
             ["✘ not allowed", "Fix: ask for sts:GetCallerIdentity"]
@@ -145,7 +147,7 @@ mod tests {
                 "Fix: ask for sts:GetCallerIdentity"
             ]
         );
-        let no_fix = AwsError::new(ErrorKind::Other, "op", "broke");
+        let no_fix = Error::failed("op", "broke");
         assert_eq!(text(ErrorView::new(&no_fix)), ["✘ broke"]);
         assert_eq!(
             text(ErrorView::new(&e).labelled("stopped")),

@@ -9,8 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 
 use super::{Ctx, Go, Outcome, View};
-use crate::aws::AwsError;
+
 use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker, render_timeline_rows};
+use crate::ops;
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ops::studio::StudioMsg;
 use crate::ops::up::Overlapped;
@@ -46,7 +47,7 @@ pub struct DeployState {
     pub phase: Option<String>,
     pub retrying: Option<String>,
     pub outcome: Option<DeployOutcome>,
-    pub error: Option<AwsError>,
+    pub error: Option<ops::Error>,
     /// Lines scrolled up from the end of the log (0 = follow the newest).
     pub scroll_back: usize,
     /// The filter text, and whether it is being typed.

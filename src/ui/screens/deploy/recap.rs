@@ -4,7 +4,8 @@
 use ratatui::text::{Line, Span};
 
 use super::{DeployState, stack_name_of};
-use crate::aws::AwsError;
+
+use crate::ops;
 use crate::ops::studio::{UserOutcome, UserResult};
 use crate::ops::up::{Overlapped, StudioEnd};
 use crate::ui::theme::Theme;
@@ -19,12 +20,12 @@ pub enum StudioRecap {
         users: Vec<UserOutcome>,
     },
     /// The domain failed or could not be created; the stack is kept.
-    Failed { error: AwsError },
+    Failed { error: ops::Error },
     /// The stack failed and the domain started next to it was removed (`error`: what could
     /// not be); `stack_deleted`: the failed stack was then deleted, with this final status.
     Removed {
         domain_id: String,
-        error: Option<AwsError>,
+        error: Option<ops::Error>,
         stack_deleted: Option<String>,
     },
     /// The stack failed before the domain was started.

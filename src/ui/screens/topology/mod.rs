@@ -12,8 +12,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::{Go, Outcome, View};
-use crate::aws::AwsError;
+
 use crate::core::topology::{Node, Path, Status, Topology};
+use crate::ops;
 use crate::ui::action::Effect;
 use crate::ui::keymap::{Command, Key};
 use crate::ui::theme::Theme;
@@ -79,7 +80,7 @@ pub struct TopologyState {
     pub project: String,
     pub topology: Option<Topology>,
     pub loading: bool,
-    pub error: Option<AwsError>,
+    pub error: Option<ops::Error>,
     /// Id of the selected node (stable across refreshes).
     pub selected: Option<String>,
     pub details_open: bool,
@@ -110,7 +111,7 @@ impl TopologyState {
         })
     }
 
-    pub fn on_result(&mut self, result: Result<Topology, AwsError>) {
+    pub fn on_result(&mut self, result: Result<Topology, ops::Error>) {
         self.loading = false;
         match result {
             Ok(t) => {
@@ -249,7 +250,7 @@ impl TopologyState {
             spans.push(Span::styled("│ refreshing…", theme.warn()));
         } else if let Some(e) = &self.error {
             spans.push(Span::styled(
-                format!("│ refresh failed: {}", e.message),
+                format!("│ refresh failed: {}", e.message()),
                 theme.error(),
             ));
         }
