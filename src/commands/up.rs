@@ -96,18 +96,6 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     if deployed.code != exit::OK {
         return Ok(deployed.code);
     }
-    let stack = match ctx.session.describe_stack(&params.project_name).await {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            // Deploy exits 0 after a cancelled review; there is then nothing to build on.
-            plain::say("The stack was not created; nothing more to do.");
-            return Ok(exit::OK);
-        }
-        Err(e) => {
-            plain::print_error(mode, &e.into());
-            return Ok(exit::FAILED);
-        }
-    };
 
     // 3. The Studio domain and the users (the stack existed already: after it, as before).
     if mode != OutputMode::Json {
@@ -117,19 +105,21 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
             users.len()
         ));
     }
-    let (session, store, project) = (&ctx.session, &ctx.store, &params.project_name);
-    let (stack_ref, users_ref) = (&stack, &users);
+    let (session, store, project, users) = (&ctx.session, &ctx.store, &params.project_name, &users);
     let result = plain::drain(
-        |tx| async move {
-            studio::set_up(session, Some(store), stack_ref, project, users_ref, &tx).await
-        },
+        |tx| async move { studio::set_up_project(session, Some(store), project, users, &tx).await },
         |m| plain::studio::print_studio(mode, m),
     )
     .await;
     match result {
-        Ok(done) => {
-            plain::studio::print_summary(mode, &stack.stack_name, &done);
+        Ok(Some(done)) => {
+            plain::studio::print_summary(mode, project, &done);
             Ok(if done.is_ok() { exit::OK } else { exit::FAILED })
+        }
+        Ok(None) => {
+            // Deploy exits 0 after a cancelled review; there is then nothing to build on.
+            plain::say("The stack was not created; nothing more to do.");
+            Ok(exit::OK)
         }
         Err(e) => {
             plain::print_error(mode, &e);

@@ -185,16 +185,21 @@ pub fn spawn(
             async move {
                 let result = async {
                     let s = session.ok_or_else(no_session)?;
-                    let stack = s.describe_stack(&project).await?.ok_or_else(|| {
-                        ops::Error::missing(
+                    let set_up = crate::ops::studio::set_up_project(
+                        &s,
+                        Some(&store),
+                        &project,
+                        &users,
+                        &ptx,
+                    );
+                    match set_up.await? {
+                        Some(_) => Ok(()),
+                        None => Err(ops::Error::missing(
                             "cloudformation:DescribeStacks",
                             format!("there is no stack {project} in {}", s.region),
                         )
-                        .with_fix("deploy the environment first (n from the session step)")
-                    })?;
-                    crate::ops::studio::set_up(&s, Some(&store), &stack, &project, &users, &ptx)
-                        .await
-                        .map(|_| ())
+                        .with_fix("deploy the environment first (n from the session step)")),
+                    }
                 }
                 .await;
                 Reply::StudioDone(Box::new(result))

@@ -294,6 +294,24 @@ pub async fn set_up(
     Ok(SetUp { domain, users })
 }
 
+/// [`set_up`] on the project's stack, found by its name (the wizard's Studio step, and `up`
+/// when the stack existed already). None when there is no stack to build on; each front-end
+/// says so its own way.
+pub async fn set_up_project(
+    session: &Session,
+    store: Option<&crate::ops::deploy::SharedStore>,
+    project: &str,
+    users: &[String],
+    tx: &Progress,
+) -> Result<Option<SetUp>, Error> {
+    let Some(stack) = session.describe_stack(project).await? else {
+        return Ok(None);
+    };
+    set_up(session, store, &stack, project, users, tx)
+        .await
+        .map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
