@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::aws::studio::{DomainInfo, DomainSpec};
 use crate::aws::{AwsError, ErrorKind, Session};
-use crate::core::status::DomainStatus;
+use crate::core::status::{DomainPhase, DomainStatus};
 
 use super::{
     MANAGED_BY, Poll, Progress, StudioMsg, StudioNetwork, refuse_read_only, secs, send,
@@ -81,7 +81,7 @@ pub async fn wait_domain_in_service(
                 StudioMsg::Domain {
                     name: name.to_string(),
                     id: Some(id.to_string()),
-                    status: d.status.to_string(),
+                    status: DomainPhase::Aws(d.status.clone()),
                     elapsed_secs: secs(start),
                     detail: d.failure_reason.clone(),
                 },
@@ -137,7 +137,7 @@ pub async fn ensure_domain_with(
             StudioMsg::Domain {
                 name: project.to_string(),
                 id: Some(begun.domain.id.clone()),
-                status: begun.domain.status.to_string(),
+                status: DomainPhase::Aws(begun.domain.status.clone()),
                 elapsed_secs: secs(start),
                 detail: begun.domain.failure_reason.clone(),
             },
@@ -187,7 +187,7 @@ pub async fn start_domain(
                 StudioMsg::Domain {
                     name: project.to_string(),
                     id: Some(d.id.clone()),
-                    status: "adopted".into(),
+                    status: DomainPhase::Adopted,
                     elapsed_secs: 0,
                     detail,
                 },
@@ -221,7 +221,7 @@ pub async fn start_domain(
         StudioMsg::Domain {
             name: project.to_string(),
             id: None,
-            status: "creating".into(),
+            status: DomainPhase::Creating,
             elapsed_secs: 0,
             detail: None,
         },
@@ -279,7 +279,7 @@ pub(crate) async fn bring_space_defaults_up_to_date(
             StudioMsg::Domain {
                 name: d.name.clone(),
                 id: Some(d.id.clone()),
-                status: d.status.to_string(),
+                status: DomainPhase::Aws(d.status.clone()),
                 elapsed_secs: secs(start),
                 detail: Some(format!(
                     "{what}; not updated in read-only mode (run without --read-only)"
@@ -302,7 +302,7 @@ pub(crate) async fn bring_space_defaults_up_to_date(
         StudioMsg::Domain {
             name: d.name.clone(),
             id: Some(d.id.clone()),
-            status: "updating".into(),
+            status: DomainPhase::Updating,
             elapsed_secs: secs(start),
             detail: Some(format!("{what}: setting {role} and {}", groups.join(", "))),
         },

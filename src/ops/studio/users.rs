@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::aws::studio::{AppInfo, DomainInfo, SpaceInfo, UserProfileInfo};
 use crate::aws::{AwsError, ErrorKind, Session};
 use crate::core::params::validate_user_profile_name;
-use crate::core::status::{AppStatus, UserProfileStatus};
+use crate::core::status::{AppStatus, UserPhase, UserProfileStatus};
 
 use super::domain::project_tags;
 use super::{Poll, Progress, StudioMsg, refuse_read_only, secs, send, timeout_error};
@@ -123,7 +123,7 @@ pub async fn create_users_with(
                         tx,
                         StudioMsg::User {
                             name: u.name.clone(),
-                            status: "failed".into(),
+                            status: UserPhase::Failed,
                             elapsed_secs: 0,
                             detail: Some(e.message.clone()),
                         },
@@ -149,21 +149,24 @@ pub(super) async fn create_one(
     tx: &Progress,
 ) -> Result<UserResult, AwsError> {
     let start = Instant::now();
-    let msg = |status: &str, detail: Option<String>| StudioMsg::User {
+    let msg = |status: UserPhase, detail: Option<String>| StudioMsg::User {
         name: u.name.clone(),
-        status: status.to_string(),
+        status,
         elapsed_secs: secs(start),
         detail,
     };
     let mut result = UserResult::Created;
     if let Some(p) = session.describe_user_profile(domain_id, &u.name).await? {
-        send(tx, msg("already exists", Some(p.status.to_string())));
+        send(
+            tx,
+            msg(UserPhase::AlreadyExists, Some(p.status.to_string())),
+        );
         if p.status == UserProfileStatus::InService {
             return Ok(UserResult::AlreadyExists);
         }
         result = UserResult::AlreadyExists;
     } else {
-        send(tx, msg("creating", None));
+        send(tx, msg(UserPhase::Creating, None));
         match session
             .create_user_profile(
                 domain_id,
@@ -176,7 +179,7 @@ pub(super) async fn create_one(
         {
             Ok(()) => {}
             Err(e) if e.code.as_deref() == Some("ResourceInUse") => {
-                send(tx, msg("already exists", None));
+                send(tx, msg(UserPhase::AlreadyExists, None));
                 result = UserResult::AlreadyExists;
             }
             Err(e) => return Err(e),
@@ -194,7 +197,7 @@ pub(super) async fn create_one(
         };
         if last.as_ref() != Some(&p.status) {
             last = Some(p.status.clone());
-            send(tx, msg(p.status.as_str(), p.failure_reason.clone()));
+            send(tx, msg(p.status.clone().into(), p.failure_reason.clone()));
         }
         match p.status {
             UserProfileStatus::InService => return Ok(result),
@@ -348,7 +351,7 @@ pub async fn remove_users_with(
                     tx,
                     StudioMsg::User {
                         name: name.clone(),
-                        status: "failed".into(),
+                        status: UserPhase::Failed,
                         elapsed_secs: 0,
                         detail: Some(e.message.clone()),
                     },
@@ -372,9 +375,9 @@ pub(super) async fn remove_one(
     tx: &Progress,
 ) -> Result<UserResult, AwsError> {
     let start = Instant::now();
-    let msg = |status: &str| StudioMsg::User {
+    let msg = |status: UserPhase| StudioMsg::User {
         name: name.to_string(),
-        status: status.to_string(),
+        status,
         elapsed_secs: secs(start),
         detail: None,
     };
@@ -383,7 +386,7 @@ pub(super) async fn remove_one(
         .await?
         .is_none()
     {
-        send(tx, msg("not found"));
+        send(tx, msg(UserPhase::NotFound));
         return Ok(UserResult::NotFound);
     }
     let apps: Vec<AppInfo> = session
@@ -394,7 +397,7 @@ pub(super) async fn remove_one(
         .filter(|a| a.status != AppStatus::Deleted)
         .collect();
     if !apps.is_empty() {
-        send(tx, msg("deleting apps"));
+        send(tx, msg(UserPhase::DeletingApps));
         delete_apps_and_wait(session, domain_id, &apps, poll, tx).await?;
     }
     let spaces: Vec<SpaceInfo> = session
@@ -404,10 +407,10 @@ pub(super) async fn remove_one(
         .filter(|s| s.is_private_of(name))
         .collect();
     if !spaces.is_empty() {
-        send(tx, msg("deleting spaces"));
+        send(tx, msg(UserPhase::DeletingSpaces));
         delete_spaces_and_wait(session, domain_id, &spaces, poll, tx).await?;
     }
-    send(tx, msg("deleting"));
+    send(tx, msg(UserPhase::Deleting));
     match session.delete_user_profile(domain_id, name).await {
         Ok(()) => {}
         Err(e) if e.message.contains("already being deleted") => {}
@@ -420,7 +423,7 @@ pub(super) async fn remove_one(
             .await?
             .is_none()
         {
-            send(tx, msg("deleted"));
+            send(tx, msg(UserPhase::Deleted));
             return Ok(UserResult::Removed);
         }
         if start.elapsed() > poll.timeout {

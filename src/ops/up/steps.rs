@@ -4,8 +4,8 @@
 
 use crate::aws::{AwsError, Session};
 use crate::core::progress::{ResourceState, Tracker};
-use crate::core::status::ResourceStatus;
-use crate::ops::studio::{self, StudioMsg};
+use crate::core::status::{DomainStatus, ResourceStatus, UserProfileStatus};
+use crate::ops::studio::{self, DomainPhase, StudioMsg, UserPhase};
 
 use super::DOMAIN_INPUTS;
 
@@ -43,16 +43,18 @@ pub fn expect_studio(tracker: &mut Tracker, users: &[String]) {
 pub fn step_of(msg: &StudioMsg) -> Option<(String, ResourceState, String, Option<String>)> {
     match msg {
         StudioMsg::Domain { status, detail, .. } => {
-            let state = match status.as_str() {
-                "InService" | "adopted" => ResourceState::Done,
-                "Failed" | "Update_Failed" | "Delete_Failed" => ResourceState::Failed,
-                "deleted" => ResourceState::Removed,
+            let state = match status {
+                DomainPhase::Aws(DomainStatus::InService) | DomainPhase::Adopted => {
+                    ResourceState::Done
+                }
+                DomainPhase::Aws(s) if s.is_failed() => ResourceState::Failed,
+                DomainPhase::Deleted => ResourceState::Removed,
                 _ => ResourceState::InProgress,
             };
             Some((
                 DOMAIN_STEP.to_string(),
                 state,
-                status.clone(),
+                status.to_string(),
                 detail.clone(),
             ))
         }
@@ -62,13 +64,17 @@ pub fn step_of(msg: &StudioMsg) -> Option<(String, ResourceState, String, Option
             detail,
             ..
         } => {
-            let state = match status.as_str() {
-                "InService" | "already exists" => ResourceState::Done,
-                "failed" | "Failed" => ResourceState::Failed,
-                "deleted" | "not found" => ResourceState::Removed,
+            let state = match status {
+                UserPhase::Aws(UserProfileStatus::InService) | UserPhase::AlreadyExists => {
+                    ResourceState::Done
+                }
+                UserPhase::Failed | UserPhase::Aws(UserProfileStatus::Failed) => {
+                    ResourceState::Failed
+                }
+                UserPhase::Deleted | UserPhase::NotFound => ResourceState::Removed,
                 _ => ResourceState::InProgress,
             };
-            Some((user_step(name), state, status.clone(), detail.clone()))
+            Some((user_step(name), state, status.to_string(), detail.clone()))
         }
         StudioMsg::Step { .. } => None,
     }

@@ -129,7 +129,7 @@ impl UsersState {
         if let StudioMsg::User { name, status, .. } = msg
             && let Some(b) = self.busy.iter_mut().find(|(n, _)| n == name)
         {
-            b.1 = status.clone();
+            b.1 = status.to_string();
         }
     }
 
