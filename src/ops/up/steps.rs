@@ -121,8 +121,8 @@ pub async fn add_studio_steps(
     let Some(created) = life.created_ms else {
         return Ok(false);
     };
-    let ready = match life.status.as_str() {
-        "InService" => life.modified_ms,
+    let ready = match life.status {
+        DomainStatus::InService => life.modified_ms,
         _ => None,
     };
     let users: Vec<_> = match ready {
@@ -142,30 +142,31 @@ pub async fn add_studio_steps(
     tracker.note_step(
         DOMAIN_STEP,
         ResourceState::InProgress,
-        "Pending",
+        DomainStatus::Pending.as_str(),
         None,
         created,
     );
-    let (state, end) = match life.status.as_str() {
-        "InService" => (ResourceState::Done, life.modified_ms),
-        "Failed" => (ResourceState::Failed, life.modified_ms),
+    let (state, end) = match life.status {
+        DomainStatus::InService => (ResourceState::Done, life.modified_ms),
+        DomainStatus::Failed => (ResourceState::Failed, life.modified_ms),
         _ => (ResourceState::InProgress, None),
     };
     if let Some(end) = end {
-        tracker.note_step(DOMAIN_STEP, state, &life.status, None, end);
+        tracker.note_step(DOMAIN_STEP, state, life.status.as_str(), None, end);
     }
     for u in &users {
         let step = user_step(&u.name);
         if let Some(c) = u.created_ms {
-            tracker.note_step(&step, ResourceState::InProgress, "Pending", None, c);
+            let pending = UserProfileStatus::Pending.as_str();
+            tracker.note_step(&step, ResourceState::InProgress, pending, None, c);
         }
-        let state = match u.status.as_str() {
-            "InService" => ResourceState::Done,
-            "Failed" => ResourceState::Failed,
+        let state = match u.status {
+            UserProfileStatus::InService => ResourceState::Done,
+            UserProfileStatus::Failed => ResourceState::Failed,
             _ => continue,
         };
         if let Some(m) = u.modified_ms {
-            tracker.note_step(&step, state, &u.status, None, m);
+            tracker.note_step(&step, state, u.status.as_str(), None, m);
         }
     }
     Ok(true)
