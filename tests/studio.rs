@@ -394,7 +394,11 @@ async fn users_are_created_concurrently_and_reruns_say_already_exists() {
     let listed = studio::list_users(&session, &id).await.unwrap();
     let names: Vec<&str> = listed.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, ["alice", "bob", "carol"]);
-    assert!(listed.iter().all(|u| u.status == "InService"));
+    assert!(
+        listed
+            .iter()
+            .all(|u| u.status == UserProfileStatus::InService)
+    );
 }
 
 #[tokio::test]

@@ -231,7 +231,7 @@ pub(super) async fn create_one(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserView {
     pub name: String,
-    pub status: String,
+    pub status: UserProfileStatus,
     /// Apps of the profile and of the spaces it owns, not yet Deleted.
     pub apps: Vec<AppInfo>,
     /// Spaces the user owns.
@@ -313,7 +313,7 @@ pub async fn list_users(session: &Session, domain_id: &str) -> Result<Vec<UserVi
                 .collect();
             UserView {
                 name: p.name,
-                status: p.status.to_string(),
+                status: p.status,
                 apps: user_apps,
                 spaces: owned,
             }

@@ -346,7 +346,7 @@ impl UsersState {
             let busy = self.busy.iter().find(|(n, _)| n == &u.name);
             let status = match busy {
                 Some((_, s)) => format!("{} {s}", spinner(tick)),
-                None => u.status.clone(),
+                None => u.status.to_string(),
             };
             Row::new(vec![
                 cell(0, u.name.clone()),
