@@ -15,9 +15,11 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use studio_tui::aws::{ErrorKind, Session};
+use studio_tui::core::status::{DomainStatus, UserProfileStatus};
 use studio_tui::ops::destroy::{self, BucketChoice};
 use studio_tui::ops::studio::{
-    self, Poll, StudioMsg, StudioNetwork, UserResult, UserSpec, ensure_domain_with,
+    self, DomainPhase, Poll, StudioMsg, StudioNetwork, UserPhase, UserResult, UserSpec,
+    ensure_domain_with,
 };
 
 const REGION: &str = "us-east-1";
@@ -180,8 +182,9 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
     );
     let msgs = drain(&mut rx);
     assert!(
-        msgs.iter()
-            .any(|m| matches!(m, StudioMsg::Domain { status, .. } if status == "updating")),
+        msgs.iter().any(
+            |m| matches!(m, StudioMsg::Domain { status, .. } if *status == DomainPhase::Updating)
+        ),
         "{msgs:?}"
     );
     // DescribeDomain over the wire keeps them.
@@ -224,12 +227,13 @@ async fn domain_is_created_then_adopted_never_duplicated() {
     );
     let msgs = drain(&mut rx);
     assert!(
-        matches!(&msgs[0], StudioMsg::Domain { status, .. } if status == "creating"),
+        matches!(&msgs[0], StudioMsg::Domain { status, .. } if *status == DomainPhase::Creating),
         "{msgs:?}"
     );
     assert!(
         msgs.iter()
-            .any(|m| matches!(m, StudioMsg::Domain { status, .. } if status == "InService"))
+            .any(|m| matches!(m, StudioMsg::Domain { status, .. }
+            if *status == DomainPhase::Aws(DomainStatus::InService)))
     );
 
     let second = ensure_domain_with(&session, &project, &network(), FAST, &tx)
@@ -237,9 +241,9 @@ async fn domain_is_created_then_adopted_never_duplicated() {
         .unwrap();
     assert_eq!(first.id, second.id);
     assert!(
-        drain(&mut rx)
-            .iter()
-            .any(|m| matches!(m, StudioMsg::Domain { status, .. } if status == "adopted"))
+        drain(&mut rx).iter().any(
+            |m| matches!(m, StudioMsg::Domain { status, .. } if *status == DomainPhase::Adopted)
+        )
     );
     let same_name = session
         .list_domains()
@@ -316,7 +320,7 @@ async fn a_failing_domain_reports_its_failure_reason() {
     assert!(
         msgs.iter().any(|m| matches!(m,
         StudioMsg::Domain { status, detail: Some(d), .. }
-            if status == "Failed" && d.contains("no free IP"))),
+            if *status == DomainPhase::Aws(DomainStatus::Failed) && d.contains("no free IP"))),
         "{msgs:?}"
     );
     // The cause is fixed (the setting is gone): a rerun deletes the failed domain and creates
@@ -365,7 +369,8 @@ async fn users_are_created_concurrently_and_reruns_say_already_exists() {
     let msgs = drain(&mut rx);
     for n in ["alice", "bob", "carol"] {
         assert!(msgs.iter().any(|m| matches!(m,
-            StudioMsg::User { name, status, .. } if name == n && status == "InService")));
+            StudioMsg::User { name, status, .. }
+            if name == n && *status == UserPhase::Aws(UserProfileStatus::InService))));
     }
     let carol = session
         .sagemaker()
@@ -390,7 +395,11 @@ async fn users_are_created_concurrently_and_reruns_say_already_exists() {
     let listed = studio::list_users(&session, &id).await.unwrap();
     let names: Vec<&str> = listed.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, ["alice", "bob", "carol"]);
-    assert!(listed.iter().all(|u| u.status == "InService"));
+    assert!(
+        listed
+            .iter()
+            .all(|u| u.status == UserProfileStatus::InService)
+    );
 }
 
 #[tokio::test]
@@ -475,7 +484,7 @@ async fn removing_a_user_deletes_apps_then_private_space_then_profile() {
     );
     let msgs = drain(&mut rx);
     assert!(msgs.iter().any(|m| matches!(m,
-        StudioMsg::User { name, status, .. } if name == "erin" && status == "deleted")));
+        StudioMsg::User { name, status, .. } if name == "erin" && *status == UserPhase::Deleted)));
     let left: Vec<String> = studio::list_users(&session, &id)
         .await
         .unwrap()

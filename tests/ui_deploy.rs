@@ -25,6 +25,7 @@ use studio_tui::aws::{self, Identity, SessionOptions};
 use studio_tui::aws::{AwsError, ErrorKind};
 use studio_tui::config::Paths;
 use studio_tui::core::progress::StackEvent;
+use studio_tui::core::status::{DomainStatus, UserProfileStatus};
 use studio_tui::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review, ValidationIssue};
 use studio_tui::ops::studio::{SetUp, StudioMsg, UserOutcome, UserResult};
 use studio_tui::ops::up::{Overlapped, StudioEnd, StudioPlan};
@@ -219,20 +220,22 @@ async fn deploying_with(dir: &tempfile::TempDir, operation: &str, users: &[&str]
     app
 }
 
+/// The domain as SageMaker reports it (`status` as AWS spells it).
 fn domain_msg(status: &str, secs: u64) -> StudioMsg {
     StudioMsg::Domain {
         name: "sagemaker-studio-vpc".into(),
         id: Some("d-abc123".into()),
-        status: status.into(),
+        status: DomainStatus::from(status).into(),
         elapsed_secs: secs,
         detail: None,
     }
 }
 
+/// A user profile as SageMaker reports it (`status` as AWS spells it).
 fn user_msg(name: &str, status: &str) -> StudioMsg {
     StudioMsg::User {
         name: name.into(),
-        status: status.into(),
+        status: UserProfileStatus::from(status).into(),
         elapsed_secs: 4,
         detail: None,
     }

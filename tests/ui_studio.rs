@@ -16,7 +16,8 @@ use crossterm::event::KeyCode;
 
 use studio_tui::aws::studio::{AppInfo, DomainInfo, SpaceInfo};
 use studio_tui::aws::{AwsError, ErrorKind, SessionOptions};
-use studio_tui::ops::studio::{StudioMsg, UserOutcome, UserResult, UserView};
+use studio_tui::core::status::{DomainStatus, UserProfileStatus};
+use studio_tui::ops::studio::{DomainPhase, StudioMsg, UserOutcome, UserResult, UserView};
 use studio_tui::ui::action::{Effect, Reply};
 use studio_tui::ui::app::{App, Step};
 use studio_tui::ui::theme::Theme;
@@ -36,20 +37,22 @@ fn app(read_only: bool) -> App {
     )
 }
 
+/// The domain as SageMaker reports it (`status` as AWS spells it).
 fn dom(status: &str, reason: Option<&str>) -> StudioMsg {
     StudioMsg::Domain {
         name: "team-a-studio".into(),
         id: Some("d-abcdef123456".into()),
-        status: status.into(),
+        status: DomainStatus::from(status).into(),
         elapsed_secs: 184,
         detail: reason.map(str::to_string),
     }
 }
 
+/// A user profile as SageMaker reports it (`status` as AWS spells it).
 fn user(name: &str, status: &str, secs: u64) -> StudioMsg {
     StudioMsg::User {
         name: name.into(),
-        status: status.into(),
+        status: UserProfileStatus::from(status).into(),
         elapsed_secs: secs,
         detail: None,
     }
@@ -508,7 +511,7 @@ fn studio_step_shows_typical_durations_and_an_eta() {
         Reply::Studio(StudioMsg::Domain {
             name: "team-a-studio".into(),
             id: Some("d-abcdef123456".into()),
-            status: "Pending".into(),
+            status: DomainPhase::Aws(DomainStatus::Pending),
             elapsed_secs: 60,
             detail: None,
         }),

@@ -20,6 +20,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use studio_tui::ops::studio::DomainPhase;
+use studio_tui::ui::screens::domain::RowStatus;
 
 /// Resources take typical duration x PACE seconds: the firewall 15.6 s, the Studio KMS key
 /// 6.1 s, the domain 14 s.
@@ -669,7 +671,7 @@ async fn the_wizard_killed_during_the_overlap_reattaches_to_both_on_restart() {
             adopted |= a
                 .studio()
                 .and_then(|s| s.domain.as_ref())
-                .is_some_and(|d| d.status == "adopted");
+                .is_some_and(|d| d.status == RowStatus::Domain(DomainPhase::Adopted));
         },
         |a| a.deploy().is_some_and(|d| d.studio_end.is_some()) && !a.deploying(),
     )

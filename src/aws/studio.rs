@@ -52,11 +52,12 @@ pub struct UserProfileInfo {
 }
 
 /// When a domain or a user profile was created and last changed (a fresh one's LastModifiedTime
-/// is when it became InService), for the timeline of the operation that built it.
+/// is when it became InService), for the timeline of the operation that built it; `S` is its
+/// status ([`DomainStatus`] or [`UserProfileStatus`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lifetime {
+pub struct Lifetime<S> {
     pub name: String,
-    pub status: String,
+    pub status: S,
     pub created_ms: Option<i64>,
     pub modified_ms: Option<i64>,
 }
@@ -338,7 +339,10 @@ impl Session {
     }
 
     /// The domain's CreationTime and LastModifiedTime (DescribeDomain), None when it is gone.
-    pub async fn domain_lifetime(&self, id: &str) -> Result<Option<Lifetime>, AwsError> {
+    pub async fn domain_lifetime(
+        &self,
+        id: &str,
+    ) -> Result<Option<Lifetime<DomainStatus>>, AwsError> {
         match self
             .sagemaker()
             .describe_domain()
@@ -350,7 +354,7 @@ impl Session {
                 name: d.domain_name().unwrap_or_default().to_string(),
                 status: d
                     .status()
-                    .map(|s| s.as_str().to_string())
+                    .map(|s| DomainStatus::from_aws_str(s.as_str()))
                     .unwrap_or_default(),
                 created_ms: millis(d.creation_time()),
                 modified_ms: millis(d.last_modified_time()),
@@ -368,7 +372,10 @@ impl Session {
 
     /// Every user profile of the domain with its CreationTime and LastModifiedTime
     /// (ListUserProfiles carries both).
-    pub async fn user_lifetimes(&self, domain_id: &str) -> Result<Vec<Lifetime>, AwsError> {
+    pub async fn user_lifetimes(
+        &self,
+        domain_id: &str,
+    ) -> Result<Vec<Lifetime<UserProfileStatus>>, AwsError> {
         let items: Vec<_> = self
             .sagemaker()
             .list_user_profiles()
@@ -385,7 +392,7 @@ impl Session {
                 name: p.user_profile_name().unwrap_or_default().to_string(),
                 status: p
                     .status()
-                    .map(|s| s.as_str().to_string())
+                    .map(|s| UserProfileStatus::from_aws_str(s.as_str()))
                     .unwrap_or_default(),
                 created_ms: millis(p.creation_time()),
                 modified_ms: millis(p.last_modified_time()),

@@ -2,7 +2,9 @@
 //! written back exactly as AWS wrote them (`as_str`, `Display`, JSON), and a status this version
 //! does not know yet is kept as `Unknown(text)` instead of failing. There is deliberately no
 //! `PartialEq<&str>`: `stack.status == "ROLLBACK_FAILED"` does not compile, so a misspelt status
-//! cannot hide in a comparison (tests that check AWS's text say `.as_str()`).
+//! cannot hide in a comparison (tests that check AWS's text say `.as_str()`). The phases of a
+//! Studio workflow's progress ([`DomainPhase`], [`UserPhase`]) are typed the same way: the
+//! workflow's own steps next to the status SageMaker reported.
 
 /// One enum per status field: each variant with the exact text AWS uses for it.
 macro_rules! aws_status {
@@ -269,6 +271,90 @@ impl UserProfileStatus {
     }
 }
 
+/// One enum per phase of a Studio workflow's progress: the workflow's own steps, each with the
+/// word the progress has always used for it, and `Aws(status)` for the status SageMaker reported
+/// (written as AWS wrote it).
+macro_rules! studio_phase {
+    (
+        $(#[$meta:meta])*
+        $name:ident($aws:ident) { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// The status SageMaker reported.
+            Aws($aws),
+        }
+
+        impl $name {
+            /// The word the progress shows for this phase.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Aws(s) => s.as_str(),
+                }
+            }
+        }
+
+        impl From<$aws> for $name {
+            fn from(s: $aws) -> Self {
+                Self::Aws(s)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        /// As its word: the JSON lines read as they did with a `String`.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+studio_phase! {
+    /// Where a Studio workflow is with the domain (`StudioMsg::Domain`).
+    DomainPhase(DomainStatus) {
+        /// CreateDomain is next.
+        Creating = "creating",
+        /// The project's domain exists: it is used, not created again.
+        Adopted = "adopted",
+        /// UpdateDomain gives an adopted domain its DefaultSpaceSettings (studio-tui's word, not
+        /// AWS's `Updating`, which comes after it).
+        Updating = "updating",
+        /// DeleteDomain finished: DescribeDomain no longer finds it.
+        Deleted = "deleted",
+    }
+}
+
+studio_phase! {
+    /// Where a Studio workflow is with one user profile (`StudioMsg::User`).
+    UserPhase(UserProfileStatus) {
+        /// CreateUserProfile is next.
+        Creating = "creating",
+        /// The profile exists (or a concurrent run made it): it is not created again.
+        AlreadyExists = "already exists",
+        /// Adding or removing it ended in an error (studio-tui's word, not AWS's `Failed`).
+        Failed = "failed",
+        /// Its apps are being deleted.
+        DeletingApps = "deleting apps",
+        /// Its private spaces are being deleted.
+        DeletingSpaces = "deleting spaces",
+        /// DeleteUserProfile is next (studio-tui's word, not AWS's `Deleting`).
+        Deleting = "deleting",
+        /// DeleteUserProfile finished: the profile is gone.
+        Deleted = "deleted",
+        /// There was no such profile to remove.
+        NotFound = "not found",
+    }
+}
+
 impl StackStatus {
     /// An operation is running: nothing else can start (every `*_IN_PROGRESS`, an unknown one
     /// included).
@@ -341,6 +427,31 @@ mod tests {
         assert_eq!(
             SpaceStatus::from_aws_str("Archived"),
             SpaceStatus::Unknown("Archived".into())
+        );
+    }
+
+    #[test]
+    fn studio_phases_read_as_the_progress_wrote_them() {
+        assert_eq!(DomainPhase::Adopted.to_string(), "adopted");
+        assert_eq!(
+            DomainPhase::Aws(DomainStatus::InService).to_string(),
+            "InService"
+        );
+        assert_eq!(
+            DomainPhase::from(DomainStatus::UpdateFailed).as_str(),
+            "Update_Failed"
+        );
+        assert_eq!(UserPhase::AlreadyExists.as_str(), "already exists");
+        assert_eq!(UserPhase::Aws(UserProfileStatus::Failed).as_str(), "Failed");
+        assert_ne!(UserPhase::Failed, UserPhase::Aws(UserProfileStatus::Failed));
+        assert_eq!(format!("[{:<10}]", UserPhase::Deleting), "[deleting  ]");
+        assert_eq!(
+            serde_json::to_string(&UserPhase::DeletingApps).unwrap(),
+            "\"deleting apps\""
+        );
+        assert_eq!(
+            serde_json::to_string(&DomainPhase::Aws(DomainStatus::Pending)).unwrap(),
+            "\"Pending\""
         );
     }
 

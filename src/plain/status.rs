@@ -52,7 +52,7 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                     .iter()
                     .map(|u| User {
                         name: &u.name,
-                        status: &u.status,
+                        status: u.status.as_str(),
                         apps: u.running_apps(),
                         spaces: u.spaces.len(),
                     })

@@ -8,7 +8,8 @@ use crate::aws::studio::{AppInfo, DomainInfo};
 use crate::core::status::{AppStatus, DomainStatus, StackStatus};
 use crate::ops::Error;
 use crate::ops::studio::{
-    Poll, Progress, StudioMsg, delete_apps_and_wait, delete_spaces_and_wait, remove_users_with,
+    DomainPhase, Poll, Progress, StudioMsg, delete_apps_and_wait, delete_spaces_and_wait,
+    remove_users_with,
 };
 
 use super::{plan::owned_nfs_groups, step};
@@ -125,7 +126,7 @@ pub async fn delete_domain_tree(
     let _ = tx.send(StudioMsg::Domain {
         name: d.name.clone(),
         id: Some(d.id.clone()),
-        status: "Deleting".into(),
+        status: DomainPhase::Aws(DomainStatus::Deleting),
         elapsed_secs: 0,
         detail: Some("home EFS volume deleted with it (HomeEfsFileSystem=Delete)".into()),
     });
@@ -163,7 +164,7 @@ pub async fn delete_domain_tree(
     let _ = tx.send(StudioMsg::Domain {
         name: d.name.clone(),
         id: Some(d.id.clone()),
-        status: "deleted".into(),
+        status: DomainPhase::Deleted,
         elapsed_secs: start.elapsed().as_secs(),
         detail: None,
     });

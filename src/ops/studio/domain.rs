@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::aws::Session;
 use crate::aws::studio::{DomainInfo, DomainSpec};
-use crate::core::status::DomainStatus;
+use crate::core::status::{DomainPhase, DomainStatus};
 use crate::ops::Error;
 
 use super::{
@@ -80,7 +80,7 @@ pub async fn wait_domain_in_service(
                 StudioMsg::Domain {
                     name: name.to_string(),
                     id: Some(id.to_string()),
-                    status: d.status.to_string(),
+                    status: DomainPhase::Aws(d.status.clone()),
                     elapsed_secs: secs(start),
                     detail: d.failure_reason.clone(),
                 },
@@ -136,7 +136,7 @@ pub async fn ensure_domain_with(
             StudioMsg::Domain {
                 name: project.to_string(),
                 id: Some(begun.domain.id.clone()),
-                status: begun.domain.status.to_string(),
+                status: DomainPhase::Aws(begun.domain.status.clone()),
                 elapsed_secs: secs(start),
                 detail: begun.domain.failure_reason.clone(),
             },
@@ -186,7 +186,7 @@ pub async fn start_domain(
                 StudioMsg::Domain {
                     name: project.to_string(),
                     id: Some(d.id.clone()),
-                    status: "adopted".into(),
+                    status: DomainPhase::Adopted,
                     elapsed_secs: 0,
                     detail,
                 },
@@ -220,7 +220,7 @@ pub async fn start_domain(
         StudioMsg::Domain {
             name: project.to_string(),
             id: None,
-            status: "creating".into(),
+            status: DomainPhase::Creating,
             elapsed_secs: 0,
             detail: None,
         },
@@ -277,7 +277,7 @@ pub(crate) async fn bring_space_defaults_up_to_date(
             StudioMsg::Domain {
                 name: d.name.clone(),
                 id: Some(d.id.clone()),
-                status: d.status.to_string(),
+                status: DomainPhase::Aws(d.status.clone()),
                 elapsed_secs: secs(start),
                 detail: Some(format!(
                     "{what}; not updated in read-only mode (run without --read-only)"
@@ -300,7 +300,7 @@ pub(crate) async fn bring_space_defaults_up_to_date(
         StudioMsg::Domain {
             name: d.name.clone(),
             id: Some(d.id.clone()),
-            status: "updating".into(),
+            status: DomainPhase::Updating,
             elapsed_secs: secs(start),
             detail: Some(format!("{what}: setting {role} and {}", groups.join(", "))),
         },

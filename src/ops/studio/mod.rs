@@ -29,6 +29,8 @@ pub use users::{
     UserOutcome, UserResult, UserSpec, UserView, create_users, create_users_with,
     domain_with_users, list_users, remove_users, remove_users_with, validate_user_names,
 };
+// What a progress message says about the domain or a user.
+pub use crate::core::status::{DomainPhase, UserPhase};
 
 /// Tag every resource studio-tui creates carries, with `Project=<name>`.
 pub const MANAGED_BY: (&str, &str) = ("ManagedBy", "studio-tui");
@@ -37,20 +39,21 @@ pub const MANAGED_BY: (&str, &str) = ("ManagedBy", "studio-tui");
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StudioMsg {
-    /// The domain's state: "creating", "adopted", "Pending", "InService", "Failed", "Deleting",
-    /// "deleted".
+    /// The domain's state: "creating", "adopted", "updating", "deleted", or its SageMaker status
+    /// ("Pending", "InService", "Failed", "Deleting", ...).
     Domain {
         name: String,
         id: Option<String>,
-        status: String,
+        status: DomainPhase,
         elapsed_secs: u64,
         detail: Option<String>,
     },
-    /// One user's state: "creating", "Pending", "InService", "already exists", "failed",
-    /// "deleting apps", "deleting spaces", "deleting", "deleted", "not found".
+    /// One user's state: "creating", "already exists", "failed", "deleting apps", "deleting
+    /// spaces", "deleting", "deleted", "not found", or its SageMaker status ("Pending",
+    /// "InService", ...).
     User {
         name: String,
-        status: String,
+        status: UserPhase,
         elapsed_secs: u64,
         detail: Option<String>,
     },

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::aws::Session;
 use crate::aws::studio::{AppInfo, DomainInfo, SpaceInfo, UserProfileInfo};
 use crate::core::params::validate_user_profile_name;
-use crate::core::status::{AppStatus, UserProfileStatus};
+use crate::core::status::{AppStatus, UserPhase, UserProfileStatus};
 use crate::ops::Error;
 
 use super::domain::project_tags;
@@ -120,7 +120,7 @@ pub async fn create_users_with(
                         tx,
                         StudioMsg::User {
                             name: u.name.clone(),
-                            status: "failed".into(),
+                            status: UserPhase::Failed,
                             elapsed_secs: 0,
                             detail: Some(e.message().to_string()),
                         },
@@ -146,21 +146,24 @@ pub(super) async fn create_one(
     tx: &Progress,
 ) -> Result<UserResult, Error> {
     let start = Instant::now();
-    let msg = |status: &str, detail: Option<String>| StudioMsg::User {
+    let msg = |status: UserPhase, detail: Option<String>| StudioMsg::User {
         name: u.name.clone(),
-        status: status.to_string(),
+        status,
         elapsed_secs: secs(start),
         detail,
     };
     let mut result = UserResult::Created;
     if let Some(p) = session.describe_user_profile(domain_id, &u.name).await? {
-        send(tx, msg("already exists", Some(p.status.to_string())));
+        send(
+            tx,
+            msg(UserPhase::AlreadyExists, Some(p.status.to_string())),
+        );
         if p.status == UserProfileStatus::InService {
             return Ok(UserResult::AlreadyExists);
         }
         result = UserResult::AlreadyExists;
     } else {
-        send(tx, msg("creating", None));
+        send(tx, msg(UserPhase::Creating, None));
         match session
             .create_user_profile(
                 domain_id,
@@ -173,7 +176,7 @@ pub(super) async fn create_one(
         {
             Ok(()) => {}
             Err(e) if e.code.as_deref() == Some("ResourceInUse") => {
-                send(tx, msg("already exists", None));
+                send(tx, msg(UserPhase::AlreadyExists, None));
                 result = UserResult::AlreadyExists;
             }
             Err(e) => return Err(e.into()),
@@ -190,7 +193,7 @@ pub(super) async fn create_one(
         };
         if last.as_ref() != Some(&p.status) {
             last = Some(p.status.clone());
-            send(tx, msg(p.status.as_str(), p.failure_reason.clone()));
+            send(tx, msg(p.status.clone().into(), p.failure_reason.clone()));
         }
         match p.status {
             UserProfileStatus::InService => return Ok(result),
@@ -223,7 +226,7 @@ pub(super) async fn create_one(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserView {
     pub name: String,
-    pub status: String,
+    pub status: UserProfileStatus,
     /// Apps of the profile and of the spaces it owns, not yet Deleted.
     pub apps: Vec<AppInfo>,
     /// Spaces the user owns.
@@ -305,7 +308,7 @@ pub async fn list_users(session: &Session, domain_id: &str) -> Result<Vec<UserVi
                 .collect();
             UserView {
                 name: p.name,
-                status: p.status.to_string(),
+                status: p.status,
                 apps: user_apps,
                 spaces: owned,
             }
@@ -343,7 +346,7 @@ pub async fn remove_users_with(
                     tx,
                     StudioMsg::User {
                         name: name.clone(),
-                        status: "failed".into(),
+                        status: UserPhase::Failed,
                         elapsed_secs: 0,
                         detail: Some(e.message().to_string()),
                     },
@@ -367,9 +370,9 @@ pub(super) async fn remove_one(
     tx: &Progress,
 ) -> Result<UserResult, Error> {
     let start = Instant::now();
-    let msg = |status: &str| StudioMsg::User {
+    let msg = |status: UserPhase| StudioMsg::User {
         name: name.to_string(),
-        status: status.to_string(),
+        status,
         elapsed_secs: secs(start),
         detail: None,
     };
@@ -378,7 +381,7 @@ pub(super) async fn remove_one(
         .await?
         .is_none()
     {
-        send(tx, msg("not found"));
+        send(tx, msg(UserPhase::NotFound));
         return Ok(UserResult::NotFound);
     }
     let apps: Vec<AppInfo> = session
@@ -389,7 +392,7 @@ pub(super) async fn remove_one(
         .filter(|a| a.status != AppStatus::Deleted)
         .collect();
     if !apps.is_empty() {
-        send(tx, msg("deleting apps"));
+        send(tx, msg(UserPhase::DeletingApps));
         delete_apps_and_wait(session, domain_id, &apps, poll, tx).await?;
     }
     let spaces: Vec<SpaceInfo> = session
@@ -399,10 +402,10 @@ pub(super) async fn remove_one(
         .filter(|s| s.is_private_of(name))
         .collect();
     if !spaces.is_empty() {
-        send(tx, msg("deleting spaces"));
+        send(tx, msg(UserPhase::DeletingSpaces));
         delete_spaces_and_wait(session, domain_id, &spaces, poll, tx).await?;
     }
-    send(tx, msg("deleting"));
+    send(tx, msg(UserPhase::Deleting));
     match session.delete_user_profile(domain_id, name).await {
         Ok(()) => {}
         Err(e) if e.message.contains("already being deleted") => {}
@@ -415,7 +418,7 @@ pub(super) async fn remove_one(
             .await?
             .is_none()
         {
-            send(tx, msg("deleted"));
+            send(tx, msg(UserPhase::Deleted));
             return Ok(UserResult::Removed);
         }
         if start.elapsed() > poll.timeout {

@@ -26,7 +26,7 @@ use crate::core::status::{DomainStatus, StackStatus};
 use crate::ops::Error;
 use crate::ops::deploy::{self, DeployMsg, DeployOutcome, SharedStore, StackWatch};
 use crate::ops::studio::{
-    self, Poll, Progress, SetUp, StudioMsg, StudioNetwork, UserOutcome, UserSpec,
+    self, DomainPhase, Poll, Progress, SetUp, StudioMsg, StudioNetwork, UserOutcome, UserSpec,
 };
 
 /// The stack resources the domain needs (logical id, type), all CREATE_COMPLETE before
@@ -537,7 +537,7 @@ async fn check_domain(
             StudioMsg::Domain {
                 name: plan.project.clone(),
                 id: Some(d.id.clone()),
-                status: d.status.to_string(),
+                status: DomainPhase::Aws(d.status.clone()),
                 elapsed_secs: started.elapsed().as_secs(),
                 detail: d.failure_reason.clone(),
             },
@@ -655,6 +655,8 @@ async fn after_stack(
 mod tests {
     use super::*;
     use crate::core::progress::StackEvent;
+    use crate::core::status::UserProfileStatus;
+    use crate::ops::studio::UserPhase;
 
     const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/demo/abc";
 
@@ -821,7 +823,7 @@ mod tests {
             &StudioMsg::Domain {
                 name: "demo".into(),
                 id: Some("d-1".into()),
-                status: "Pending".into(),
+                status: DomainPhase::Aws(DomainStatus::Pending),
                 elapsed_secs: 0,
                 detail: None,
             },
@@ -837,7 +839,7 @@ mod tests {
             &StudioMsg::Domain {
                 name: "demo".into(),
                 id: Some("d-1".into()),
-                status: "InService".into(),
+                status: DomainPhase::Aws(DomainStatus::InService),
                 elapsed_secs: 5,
                 detail: None,
             },
@@ -847,7 +849,7 @@ mod tests {
             &mut t,
             &StudioMsg::User {
                 name: "alice".into(),
-                status: "InService".into(),
+                status: UserPhase::Aws(UserProfileStatus::InService),
                 elapsed_secs: 1,
                 detail: None,
             },

@@ -4,9 +4,9 @@
 
 use crate::aws::Session;
 use crate::core::progress::{ResourceState, Tracker};
-use crate::core::status::ResourceStatus;
+use crate::core::status::{DomainStatus, ResourceStatus, UserProfileStatus};
 use crate::ops::Error;
-use crate::ops::studio::{self, StudioMsg};
+use crate::ops::studio::{self, DomainPhase, StudioMsg, UserPhase};
 
 use super::DOMAIN_INPUTS;
 
@@ -44,16 +44,18 @@ pub fn expect_studio(tracker: &mut Tracker, users: &[String]) {
 pub fn step_of(msg: &StudioMsg) -> Option<(String, ResourceState, String, Option<String>)> {
     match msg {
         StudioMsg::Domain { status, detail, .. } => {
-            let state = match status.as_str() {
-                "InService" | "adopted" => ResourceState::Done,
-                "Failed" | "Update_Failed" | "Delete_Failed" => ResourceState::Failed,
-                "deleted" => ResourceState::Removed,
+            let state = match status {
+                DomainPhase::Aws(DomainStatus::InService) | DomainPhase::Adopted => {
+                    ResourceState::Done
+                }
+                DomainPhase::Aws(s) if s.is_failed() => ResourceState::Failed,
+                DomainPhase::Deleted => ResourceState::Removed,
                 _ => ResourceState::InProgress,
             };
             Some((
                 DOMAIN_STEP.to_string(),
                 state,
-                status.clone(),
+                status.to_string(),
                 detail.clone(),
             ))
         }
@@ -63,13 +65,17 @@ pub fn step_of(msg: &StudioMsg) -> Option<(String, ResourceState, String, Option
             detail,
             ..
         } => {
-            let state = match status.as_str() {
-                "InService" | "already exists" => ResourceState::Done,
-                "failed" | "Failed" => ResourceState::Failed,
-                "deleted" | "not found" => ResourceState::Removed,
+            let state = match status {
+                UserPhase::Aws(UserProfileStatus::InService) | UserPhase::AlreadyExists => {
+                    ResourceState::Done
+                }
+                UserPhase::Failed | UserPhase::Aws(UserProfileStatus::Failed) => {
+                    ResourceState::Failed
+                }
+                UserPhase::Deleted | UserPhase::NotFound => ResourceState::Removed,
                 _ => ResourceState::InProgress,
             };
-            Some((user_step(name), state, status.clone(), detail.clone()))
+            Some((user_step(name), state, status.to_string(), detail.clone()))
         }
         StudioMsg::Step { .. } => None,
     }
@@ -116,8 +122,8 @@ pub async fn add_studio_steps(
     let Some(created) = life.created_ms else {
         return Ok(false);
     };
-    let ready = match life.status.as_str() {
-        "InService" => life.modified_ms,
+    let ready = match life.status {
+        DomainStatus::InService => life.modified_ms,
         _ => None,
     };
     let users: Vec<_> = match ready {
@@ -137,30 +143,31 @@ pub async fn add_studio_steps(
     tracker.note_step(
         DOMAIN_STEP,
         ResourceState::InProgress,
-        "Pending",
+        DomainStatus::Pending.as_str(),
         None,
         created,
     );
-    let (state, end) = match life.status.as_str() {
-        "InService" => (ResourceState::Done, life.modified_ms),
-        "Failed" => (ResourceState::Failed, life.modified_ms),
+    let (state, end) = match life.status {
+        DomainStatus::InService => (ResourceState::Done, life.modified_ms),
+        DomainStatus::Failed => (ResourceState::Failed, life.modified_ms),
         _ => (ResourceState::InProgress, None),
     };
     if let Some(end) = end {
-        tracker.note_step(DOMAIN_STEP, state, &life.status, None, end);
+        tracker.note_step(DOMAIN_STEP, state, life.status.as_str(), None, end);
     }
     for u in &users {
         let step = user_step(&u.name);
         if let Some(c) = u.created_ms {
-            tracker.note_step(&step, ResourceState::InProgress, "Pending", None, c);
+            let pending = UserProfileStatus::Pending.as_str();
+            tracker.note_step(&step, ResourceState::InProgress, pending, None, c);
         }
-        let state = match u.status.as_str() {
-            "InService" => ResourceState::Done,
-            "Failed" => ResourceState::Failed,
+        let state = match u.status {
+            UserProfileStatus::InService => ResourceState::Done,
+            UserProfileStatus::Failed => ResourceState::Failed,
             _ => continue,
         };
         if let Some(m) = u.modified_ms {
-            tracker.note_step(&step, state, &u.status, None, m);
+            tracker.note_step(&step, state, u.status.as_str(), None, m);
         }
     }
     Ok(true)

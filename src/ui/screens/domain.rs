@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
 use super::{Ctx, Go, Outcome, View};
 
+use crate::core::status::{DomainStatus, UserProfileStatus};
 use crate::ops;
-use crate::ops::studio::StudioMsg;
+use crate::ops::studio::{DomainPhase, StudioMsg, UserPhase};
 use crate::ui::keymap::Command;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
@@ -25,11 +26,30 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::help_only("Ctrl-C", "quit"),
 ];
 
+/// What a row says: nothing heard yet, or the last phase of the domain or of the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowStatus {
+    /// "waiting": the operation has not said anything about it yet.
+    Waiting,
+    Domain(DomainPhase),
+    User(UserPhase),
+}
+
+impl std::fmt::Display for RowStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowStatus::Waiting => f.pad("waiting"),
+            RowStatus::Domain(p) => p.fmt(f),
+            RowStatus::User(p) => p.fmt(f),
+        }
+    }
+}
+
 /// One row: the domain or a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressRow {
     pub name: String,
-    pub status: String,
+    pub status: RowStatus,
     pub elapsed_secs: u64,
     pub detail: Option<String>,
     /// When this status arrived: the elapsed time keeps counting on screen between messages
@@ -49,10 +69,21 @@ impl ProgressRow {
 
 impl ProgressRow {
     fn state(&self) -> RowState {
-        match self.status.as_str() {
-            "InService" | "adopted" | "already exists" | "deleted" => RowState::Done,
-            "Failed" | "failed" | "Update_Failed" | "Delete_Failed" => RowState::Failed,
-            "waiting" => RowState::Waiting,
+        match &self.status {
+            RowStatus::Waiting => RowState::Waiting,
+            RowStatus::Domain(
+                DomainPhase::Aws(DomainStatus::InService)
+                | DomainPhase::Adopted
+                | DomainPhase::Deleted,
+            )
+            | RowStatus::User(
+                UserPhase::Aws(UserProfileStatus::InService)
+                | UserPhase::AlreadyExists
+                | UserPhase::Deleted,
+            ) => RowState::Done,
+            RowStatus::Domain(DomainPhase::Aws(s)) if s.is_failed() => RowState::Failed,
+            RowStatus::User(UserPhase::Aws(s)) if s.is_failed() => RowState::Failed,
+            RowStatus::User(UserPhase::Failed) => RowState::Failed,
             _ => RowState::Busy,
         }
     }
@@ -84,7 +115,7 @@ impl DomainState {
             project: project.to_string(),
             domain: Some(ProgressRow {
                 name: project.to_string(),
-                status: "waiting".into(),
+                status: RowStatus::Waiting,
                 elapsed_secs: 0,
                 detail: None,
                 since: None,
@@ -93,7 +124,7 @@ impl DomainState {
                 .iter()
                 .map(|u| ProgressRow {
                     name: u.clone(),
-                    status: "waiting".into(),
+                    status: RowStatus::Waiting,
                     elapsed_secs: 0,
                     detail: None,
                     since: None,
@@ -121,7 +152,7 @@ impl DomainState {
                 }
                 self.domain = Some(ProgressRow {
                     name: name.clone(),
-                    status: status.clone(),
+                    status: RowStatus::Domain(status.clone()),
                     elapsed_secs: *elapsed_secs,
                     detail: detail.clone(),
                     since: Some(std::time::Instant::now()),
@@ -135,7 +166,7 @@ impl DomainState {
             } => {
                 let row = ProgressRow {
                     name: name.clone(),
-                    status: status.clone(),
+                    status: RowStatus::User(status.clone()),
                     elapsed_secs: *elapsed_secs,
                     detail: detail.clone(),
                     since: Some(std::time::Instant::now()),
@@ -258,7 +289,7 @@ impl DomainState {
                     Span::raw(" "),
                     Span::raw(u.name.clone()),
                 ]),
-                Line::styled(u.status.clone(), status_style(u.state(), theme)),
+                Line::styled(u.status.to_string(), status_style(u.state(), theme)),
                 Line::styled(elapsed(u.elapsed_now()), theme.dim()),
                 Line::raw(u.detail.clone().unwrap_or_default()),
             ])

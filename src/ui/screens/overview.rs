@@ -12,6 +12,7 @@ use super::{Ctx, Go, Loadable, Outcome, View};
 use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
+use crate::core::status::DomainStatus;
 use crate::ops;
 use crate::ops::studio::UserView;
 use crate::ui::action::Effect;
@@ -278,9 +279,9 @@ impl OverviewState {
                 Span::raw(" Looking up the Studio domain…"),
             ])),
             Loadable::Loaded((d, users)) => {
-                let style = match d.status.as_str() {
-                    "InService" => theme.ok(),
-                    "Failed" | "Delete_Failed" | "Update_Failed" => theme.error(),
+                let style = match &d.status {
+                    DomainStatus::InService => theme.ok(),
+                    s if s.is_failed() => theme.error(),
                     _ => theme.warn(),
                 };
                 lines.push(row(

@@ -130,7 +130,7 @@ impl UsersState {
         if let StudioMsg::User { name, status, .. } = msg
             && let Some(b) = self.busy.iter_mut().find(|(n, _)| n == name)
         {
-            b.1 = status.clone();
+            b.1 = status.to_string();
         }
     }
 
@@ -347,7 +347,7 @@ impl UsersState {
             let busy = self.busy.iter().find(|(n, _)| n == &u.name);
             let status = match busy {
                 Some((_, s)) => format!("{} {s}", spinner(tick)),
-                None => u.status.clone(),
+                None => u.status.to_string(),
             };
             Row::new(vec![
                 cell(0, u.name.clone()),
