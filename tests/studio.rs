@@ -73,7 +73,7 @@ async fn domain(session: &Session, project: &str) -> String {
 
 async fn sm_call(session: &Session, domain_id: &str, user: &str) {
     use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
-    let sm = session.sagemaker();
+    let sm = session.fixtures().sagemaker();
     sm.create_app()
         .domain_id(domain_id)
         .user_profile_name(user)
@@ -120,6 +120,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
     let project = common::unique_name("old");
     let n = network();
     session
+        .fixtures()
         .sagemaker()
         .create_domain()
         .domain_name(&project)
@@ -252,6 +253,7 @@ async fn domain_is_created_then_adopted_never_duplicated() {
 
     // tags and the default user settings
     let tags = session
+        .fixtures()
         .sagemaker()
         .list_tags()
         .resource_arn(&first.arn)
@@ -274,6 +276,7 @@ async fn domain_is_created_then_adopted_never_duplicated() {
     );
     assert!(tags.contains(&("ManagedBy".into(), "studio-tui".into())));
     let d = session
+        .fixtures()
         .sagemaker()
         .describe_domain()
         .domain_id(&first.id)
@@ -367,6 +370,7 @@ async fn users_are_created_concurrently_and_reruns_say_already_exists() {
             StudioMsg::User { name, status, .. } if name == n && status == "InService")));
     }
     let carol = session
+        .fixtures()
         .sagemaker()
         .describe_user_profile()
         .domain_id(&id)
@@ -613,6 +617,7 @@ pub async fn deploy_mini_stack(
     project: &str,
 ) -> studio_tui::aws::stacks::StackInfo {
     session
+        .fixtures()
         .cloudformation()
         .create_stack()
         .stack_name(project)
@@ -658,6 +663,7 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
         .unwrap();
     sm_call(&session, &d.id, "ann").await;
     session
+        .fixtures()
         .s3()
         .put_object()
         .bucket(format!("{project}-data"))

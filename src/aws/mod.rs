@@ -6,6 +6,8 @@
 pub mod buckets;
 pub mod drift;
 pub mod error;
+#[cfg(feature = "test-util")]
+mod fixtures;
 pub mod logs;
 pub mod lookups;
 pub mod network;
@@ -23,6 +25,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use error::{AwsError, ErrorContext, ErrorKind};
+#[cfg(feature = "test-util")]
+pub use fixtures::Fixtures;
 
 /// Where and as whom to connect. Unset fields fall back to the SDK's own chain (environment
 /// variables, then the profile files, then instance metadata), as the aws CLI does.
@@ -317,30 +321,6 @@ impl Session {
             .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_s3::Client::from_conf(conf)
-    }
-
-    /// Use this CloudFormation client for every call (tests drive exact sequences with it).
-    pub fn with_cloudformation_client(mut self, client: aws_sdk_cloudformation::Client) -> Session {
-        self.cloudformation_override = Some(client);
-        self
-    }
-
-    /// Use this EC2 client for every call (tests drive exact sequences with it).
-    pub fn with_ec2_client(mut self, client: aws_sdk_ec2::Client) -> Session {
-        self.ec2_override = Some(client);
-        self
-    }
-
-    /// Use this SageMaker client for every call (tests drive exact sequences with it).
-    pub fn with_sagemaker_client(mut self, client: aws_sdk_sagemaker::Client) -> Session {
-        self.sagemaker_override = Some(client);
-        self
-    }
-
-    /// Use this S3 client for every call (tests drive exact answers with it).
-    pub fn with_s3_client(mut self, client: aws_sdk_s3::Client) -> Session {
-        self.s3_override = Some(client);
-        self
     }
 
     /// STS GetCallerIdentity: proves the credentials work and says whose they are.
