@@ -80,7 +80,7 @@ async fn template_deploys_with_ingress_routing_bucket_policies_and_every_output(
     let out = |k: &str| outcome.outputs[k].clone();
 
     // the routes point at the firewall endpoint (no manual step)
-    let ec2 = session.ec2();
+    let ec2 = session.fixtures().ec2();
     let route_tables = ec2
         .describe_route_tables()
         .filters(
@@ -142,7 +142,7 @@ async fn template_deploys_with_ingress_routing_bucket_policies_and_every_output(
     );
 
     // bucket policies are applied and name the S3 endpoint
-    let s3 = session.s3();
+    let s3 = session.fixtures().s3();
     for bucket in [out("DataBucketName"), out("ModelsBucketName")] {
         let policy = s3.get_bucket_policy().bucket(&bucket).send().await.unwrap();
         let text = policy.policy().unwrap_or_default();
@@ -330,6 +330,7 @@ async fn a_template_over_the_inline_limit_is_staged_in_s3() {
     }
     assert!(staged, "the staging step was reported");
     let objects = session
+        .fixtures()
         .s3()
         .list_objects_v2()
         .bucket("studio-tui-templates-123456789012-ca-central-1")

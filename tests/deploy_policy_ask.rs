@@ -41,6 +41,7 @@ async fn a_failed_change_set_waits_for_the_wizards_user_and_is_deleted_at_once_o
     let project = common::unique_name("ask");
     // A bucket of the name the stack's DataBucket would take: the change set fails.
     session
+        .fixtures()
         .s3()
         .create_bucket()
         .bucket(format!("{project}-data"))

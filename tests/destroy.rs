@@ -118,6 +118,7 @@ async fn wait_stack(
 /// from "inside the VPC", as a Studio user would). Returns the domain id.
 async fn deployed(session: &Session, project: &str) -> String {
     session
+        .fixtures()
         .cloudformation()
         .create_stack()
         .stack_name(project)
@@ -138,6 +139,7 @@ async fn deployed(session: &Session, project: &str) -> String {
 /// PutObject through the project's endpoint (the emulator's stand-in for a request from the VPC).
 async fn put_inside(session: &Session, bucket: &str, key: &str) {
     session
+        .fixtures()
         .s3()
         .put_object()
         .bucket(bucket)
@@ -155,6 +157,7 @@ async fn put_inside(session: &Session, bucket: &str, key: &str) {
 /// GetObject through the project's endpoint: is the data still readable?
 async fn readable_inside(session: &Session, bucket: &str, key: &str) -> bool {
     session
+        .fixtures()
         .s3()
         .get_object()
         .bucket(bucket)

@@ -35,6 +35,7 @@ fn json_lines(b: &[u8]) -> Vec<Value> {
 /// its GatewayId, vpce-…).
 async fn default_route(session: &studio_tui::aws::Session, table: &str) -> Option<String> {
     let out = session
+        .fixtures()
         .ec2()
         .describe_route_tables()
         .route_table_ids(table)
@@ -79,6 +80,7 @@ async fn a_route_that_bypasses_the_firewall_is_reported_and_reverted() {
         Some(firewall.as_str())
     );
     session
+        .fixtures()
         .ec2()
         .replace_route()
         .route_table_id(&table)

@@ -35,6 +35,7 @@ fn store() -> (tempfile::TempDir, SharedStore) {
 async fn take_data_bucket(session: &Session, project: &str) -> String {
     let bucket = format!("{project}-data");
     session
+        .fixtures()
         .s3()
         .create_bucket()
         .bucket(&bucket)
@@ -56,10 +57,11 @@ async fn plan_reads_the_validation_failures_of_a_failed_change_set() {
     let project = common::unique_name("ev");
     let bucket = take_data_bucket(&session, &project).await;
     // The KMS alias the stack names exists too: a second conflict, of another kind.
-    let key = session.kms().create_key().send().await.unwrap();
+    let key = session.fixtures().kms().create_key().send().await.unwrap();
     let key_id = key.key_metadata().unwrap().key_id().to_string();
     let alias = format!("alias/{project}-s3");
     session
+        .fixtures()
         .kms()
         .create_alias()
         .alias_name(&alias)
@@ -145,6 +147,7 @@ async fn plan_reads_the_validation_failures_of_a_failed_change_set() {
     deploy::cancel(&session, &store, &review).await.unwrap();
     assert_eq!(session.describe_stack(&project).await.unwrap(), None);
     session
+        .fixtures()
         .s3()
         .head_bucket()
         .bucket(&bucket)
@@ -288,8 +291,9 @@ fn up_stops_at_the_change_set_and_shows_a_kms_alias_conflict() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let session = emu.session(REGION).await;
-        let key = session.kms().create_key().send().await.unwrap();
+        let key = session.fixtures().kms().create_key().send().await.unwrap();
         session
+            .fixtures()
             .kms()
             .create_alias()
             .alias_name(&alias)

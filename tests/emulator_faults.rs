@@ -29,6 +29,7 @@ async fn absorbed_by_retries() {
             .await
             .expect("retried through throttling and drops");
         session
+            .fixtures()
             .ec2()
             .describe_vpcs()
             .send()

@@ -19,7 +19,7 @@ use aws_sdk_sagemaker::types::{
 async fn profile_lifecycle_with_resource_in_use_apps_spaces_and_urls() {
     let emu = common::emulator();
     let session = emu.session("eu-central-1").await;
-    let sm = session.sagemaker();
+    let sm = session.fixtures().sagemaker();
     let name = common::unique_name("smd");
     let domain = sm
         .create_domain()

@@ -28,6 +28,7 @@ async fn read_only_refuses_mutations_before_they_are_sent() {
     let name = common::unique_name("ro");
     let mark = emu.log_mark();
     let err = session
+        .fixtures()
         .cloudformation()
         .create_stack()
         .stack_name(&name)
@@ -38,12 +39,13 @@ async fn read_only_refuses_mutations_before_they_are_sent() {
     let text = studio_tui::aws::AwsError::from_sdk(
         "cloudformation:CreateStack",
         err,
-        &session.error_context,
+        session.fixtures().error_context(),
     )
     .to_string();
     assert!(text.contains("--read-only"), "{text}");
     // reads still work
     session
+        .fixtures()
         .cloudformation()
         .describe_stacks()
         .send()
@@ -65,7 +67,11 @@ async fn retry_mode_is_standard_with_backoff() {
     let emu = common::emulator();
     // Not faulted: a sanity check that the retry config is the standard mode.
     let session = emu.session("us-east-1").await;
-    let retry = session.sdk.retry_config().expect("retry config");
+    let retry = session
+        .fixtures()
+        .sdk_config()
+        .retry_config()
+        .expect("retry config");
     assert_eq!(retry.max_attempts(), 5);
     assert_eq!(retry.mode(), aws_config::retry::RetryMode::Standard);
 }

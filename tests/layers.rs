@@ -10,9 +10,12 @@
 //! - `ops/` names no SDK crate and no front-end (`ui`, `commands`, `plain`).
 //! - The front-ends (`ui/`, `commands/`, `plain.rs`) are siblings: none reaches into the
 //!   ratatui wizard's modules, and the wizard uses neither of the others.
-//! - Outside `aws/`, nothing calls a session's SDK clients (`session.ec2()`, `.s3()`, ...) or
-//!   reads its `SdkConfig`: the clients are the AWS layer's own (integration tests may use
-//!   them to arrange fixtures).
+//! - Outside `aws/`, nothing calls a session's SDK clients (`session.ec2()`, `.s3()`, ...),
+//!   its test-only door to them (`.fixtures()`) or reads its `SdkConfig`: the clients are the
+//!   AWS layer's own. The compiler enforces most of it (the accessors and the `sdk` field are
+//!   private to `aws`); the check stays because `cargo test` builds the crate with the
+//!   `test-util` feature, where `Session::fixtures()` exists and a call to it from the
+//!   program's code would compile. Integration tests use that door to arrange their fixtures.
 //!
 //! A name that breaks the rule fails the test with the file, line and rule.
 //!
@@ -296,9 +299,12 @@ fn crate_modules(text: &str) -> Vec<(usize, String)> {
     found
 }
 
-/// Method calls `.name()` on anything: the SDK client accessors of `aws::Session`.
+/// Method calls `.name()` on anything: the SDK client accessors of `aws::Session`, and its
+/// test-only door to them (`fixtures()`, built with the `test-util` feature that `cargo test`
+/// turns on: a call in the program's code would compile there and break only a normal build).
 fn client_calls(text: &str) -> Vec<(usize, String)> {
-    const CLIENTS: [&str; 7] = [
+    const CLIENTS: [&str; 8] = [
+        "fixtures",
         "sts",
         "cloudformation",
         "ec2",
@@ -634,6 +640,10 @@ fn the_checker_sees_what_it_should() {
             "let c = session.ec2(); let s = &session.sdk;"
         ),
         [".ec2()", ".sdk"]
+    );
+    assert_eq!(
+        names("src/ui/x.rs", "let c = session.fixtures().s3();"),
+        [".fixtures()", ".s3()"]
     );
     assert_eq!(
         names("src/aws/x.rs", "use aws_sdk_ec2::Client;"),

@@ -30,6 +30,7 @@ fn fixture() {
 
 async fn create_vpc(session: &Session, cidr: &str) -> String {
     session
+        .fixtures()
         .ec2()
         .create_vpc()
         .cidr_block(cidr)
@@ -348,6 +349,7 @@ async fn existing_bucket_is_reported() {
     let session = emu.session("eu-west-3").await;
     let name = common::unique_name("pf-bucket");
     session
+        .fixtures()
         .s3()
         .create_bucket()
         .bucket(format!("{name}-data"))
@@ -389,6 +391,7 @@ async fn buckets_are_tied_to_the_stacks_resources() {
         }
     });
     session
+        .fixtures()
         .cloudformation()
         .create_stack()
         .stack_name(&name)
@@ -404,6 +407,7 @@ async fn buckets_are_tied_to_the_stacks_resources() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     session
+        .fixtures()
         .s3()
         .create_bucket()
         .bucket(format!("{name}-models"))
@@ -507,6 +511,7 @@ async fn existing_stack_in_the_emulator_is_found() {
     let session = emu.session("ca-central-1").await;
     let name = common::unique_name("pf-stack");
     session
+        .fixtures()
         .cloudformation()
         .create_stack()
         .stack_name(&name)
@@ -789,7 +794,13 @@ async fn bench_2000_vpcs() {
         .output()
         .unwrap();
     let t0 = std::time::Instant::now();
-    let page = session.ec2().describe_vpcs().send().await.unwrap();
+    let page = session
+        .fixtures()
+        .ec2()
+        .describe_vpcs()
+        .send()
+        .await
+        .unwrap();
     println!(
         "DescribeVpcs: emulator alone (curl: seconds, bytes) {}; SDK call {:?} for {} VPCs",
         String::from_utf8_lossy(&curl.stdout),

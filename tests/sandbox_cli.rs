@@ -76,7 +76,13 @@ fn sandbox_serves_seeded_vpcs_and_stops_cleanly_on_sigterm() {
         })
         .await
         .unwrap();
-        let out = session.ec2().describe_vpcs().send().await.unwrap();
+        let out = session
+            .fixtures()
+            .ec2()
+            .describe_vpcs()
+            .send()
+            .await
+            .unwrap();
         out.vpcs()
             .iter()
             .filter_map(|v| v.cidr_block().map(str::to_string))

@@ -75,7 +75,7 @@ async fn domain(session: &Session, project: &str) -> String {
 
 async fn sm_call(session: &Session, domain_id: &str, user: &str) {
     use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
-    let sm = session.sagemaker();
+    let sm = session.fixtures().sagemaker();
     sm.create_app()
         .domain_id(domain_id)
         .user_profile_name(user)
@@ -122,6 +122,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
     let project = common::unique_name("old");
     let n = network();
     session
+        .fixtures()
         .sagemaker()
         .create_domain()
         .domain_name(&project)
@@ -256,6 +257,7 @@ async fn domain_is_created_then_adopted_never_duplicated() {
 
     // tags and the default user settings
     let tags = session
+        .fixtures()
         .sagemaker()
         .list_tags()
         .resource_arn(&first.arn)
@@ -278,6 +280,7 @@ async fn domain_is_created_then_adopted_never_duplicated() {
     );
     assert!(tags.contains(&("ManagedBy".into(), "studio-tui".into())));
     let d = session
+        .fixtures()
         .sagemaker()
         .describe_domain()
         .domain_id(&first.id)
@@ -373,6 +376,7 @@ async fn users_are_created_concurrently_and_reruns_say_already_exists() {
             if name == n && *status == UserPhase::Aws(UserProfileStatus::InService))));
     }
     let carol = session
+        .fixtures()
         .sagemaker()
         .describe_user_profile()
         .domain_id(&id)
@@ -623,6 +627,7 @@ pub async fn deploy_mini_stack(
     project: &str,
 ) -> studio_tui::aws::stacks::StackInfo {
     session
+        .fixtures()
         .cloudformation()
         .create_stack()
         .stack_name(project)
@@ -668,6 +673,7 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
         .unwrap();
     sm_call(&session, &d.id, "ann").await;
     session
+        .fixtures()
         .s3()
         .put_object()
         .bucket(format!("{project}-data"))

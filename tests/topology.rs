@@ -97,7 +97,7 @@ async fn deployed_template_topology_paths_cost_and_exports() {
     assert!(outcome.ok, "{:?}", outcome.root_cause);
 
     // A Studio domain with one user, so the SageMaker part is exercised.
-    let sm = session.sagemaker();
+    let sm = session.fixtures().sagemaker();
     let domain = sm
         .create_domain()
         .domain_name(&name)

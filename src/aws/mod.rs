@@ -6,6 +6,8 @@
 pub mod buckets;
 pub mod drift;
 pub mod error;
+#[cfg(feature = "test-util")]
+mod fixtures;
 pub mod logs;
 pub mod lookups;
 pub mod network;
@@ -23,6 +25,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use error::{AwsError, ErrorContext, ErrorKind};
+#[cfg(feature = "test-util")]
+pub use fixtures::Fixtures;
 
 /// Where and as whom to connect. Unset fields fall back to the SDK's own chain (environment
 /// variables, then the profile files, then instance metadata), as the aws CLI does.
@@ -37,30 +41,42 @@ pub struct SessionOptions {
 }
 
 /// A resolved AWS session: SDK config plus what the header shows.
+///
+/// The SDK configuration and the service clients are the AWS layer's own: the fields and the
+/// client accessors are private to `aws` (its submodules use them), so the rest of the program
+/// cannot reach the SDK through a session, not even by mistake. The integration tests arrange
+/// their fixtures through `Session::fixtures`, which exists only with the `test-util` feature.
+///
+/// ```compile_fail
+/// // Outside `aws`, the compiler refuses a session's SDK clients.
+/// fn vpcs(session: &studio_tui::aws::Session) {
+///     let _ = session.ec2().describe_vpcs();
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub sdk: SdkConfig,
+    sdk: SdkConfig,
     /// Profile name in use (from --profile or AWS_PROFILE), None = the SDK default chain.
     pub profile: Option<String>,
     pub region: String,
     pub endpoint_url: Option<String>,
     pub read_only: bool,
-    pub error_context: ErrorContext,
+    error_context: ErrorContext,
     /// Fixed fake credentials (the local emulator): shown as the "sandbox" profile.
-    pub fake_credentials: bool,
+    fake_credentials: bool,
     /// The region is not in studio-tui's list ([`crate::regions::unlisted_warning`]): every
     /// front-end shows this, and the region is used anyway.
     pub region_warning: Option<String>,
     /// A prepared CloudFormation client (a test double) used instead of building one.
-    pub cloudformation_override: Option<aws_sdk_cloudformation::Client>,
+    cloudformation_override: Option<aws_sdk_cloudformation::Client>,
     /// A prepared EC2 client (a test double) used instead of building one.
-    pub ec2_override: Option<aws_sdk_ec2::Client>,
+    ec2_override: Option<aws_sdk_ec2::Client>,
     /// A prepared SageMaker client (a test double) used instead of building one.
-    pub sagemaker_override: Option<aws_sdk_sagemaker::Client>,
+    sagemaker_override: Option<aws_sdk_sagemaker::Client>,
     /// A prepared S3 client (a test double) used instead of building one.
-    pub s3_override: Option<aws_sdk_s3::Client>,
+    s3_override: Option<aws_sdk_s3::Client>,
     /// Counts the requests of this session's clients (see [`Session::counting`]).
-    pub request_counter: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+    request_counter: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// Who the credentials belong to (STS GetCallerIdentity).
@@ -213,7 +229,7 @@ pub async fn list_profiles() -> Vec<String> {
 
 impl Session {
     /// An SDK error of `operation` ("service:Action"), classified with this session's context.
-    pub(crate) fn sdk_err<E, R>(
+    fn sdk_err<E, R>(
         &self,
         operation: &str,
         e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
@@ -248,7 +264,10 @@ impl Session {
         (session, counter)
     }
 
-    pub fn sts(&self) -> aws_sdk_sts::Client {
+    // The SDK clients: private to `aws`, whose submodules call them; integration tests reach
+    // them through `fixtures()` (the `test-util` feature, `fixtures.rs`).
+
+    fn sts(&self) -> aws_sdk_sts::Client {
         let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
             .retry_classifier(readonly::DroppedConnectionIsTransient)
@@ -256,7 +275,7 @@ impl Session {
         aws_sdk_sts::Client::from_conf(conf)
     }
 
-    pub fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
+    fn cloudformation(&self) -> aws_sdk_cloudformation::Client {
         if let Some(c) = &self.cloudformation_override {
             return c.clone();
         }
@@ -267,7 +286,7 @@ impl Session {
         aws_sdk_cloudformation::Client::from_conf(conf)
     }
 
-    pub fn ec2(&self) -> aws_sdk_ec2::Client {
+    fn ec2(&self) -> aws_sdk_ec2::Client {
         if let Some(c) = &self.ec2_override {
             return c.clone();
         }
@@ -278,7 +297,7 @@ impl Session {
         aws_sdk_ec2::Client::from_conf(conf)
     }
 
-    pub fn sagemaker(&self) -> aws_sdk_sagemaker::Client {
+    fn sagemaker(&self) -> aws_sdk_sagemaker::Client {
         if let Some(c) = &self.sagemaker_override {
             return c.clone();
         }
@@ -289,7 +308,7 @@ impl Session {
         aws_sdk_sagemaker::Client::from_conf(conf)
     }
 
-    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+    fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
         let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
             .retry_classifier(readonly::DroppedConnectionIsTransient)
@@ -297,7 +316,7 @@ impl Session {
         aws_sdk_cloudwatchlogs::Client::from_conf(conf)
     }
 
-    pub fn kms(&self) -> aws_sdk_kms::Client {
+    fn kms(&self) -> aws_sdk_kms::Client {
         let conf = aws_sdk_kms::config::Builder::from(&self.sdk)
             .interceptor(self.guard())
             .retry_classifier(readonly::DroppedConnectionIsTransient)
@@ -307,7 +326,7 @@ impl Session {
 
     /// S3 with path-style addressing when a custom endpoint is set (emulators cannot serve
     /// bucket subdomains of 127.0.0.1).
-    pub fn s3(&self) -> aws_sdk_s3::Client {
+    fn s3(&self) -> aws_sdk_s3::Client {
         if let Some(c) = &self.s3_override {
             return c.clone();
         }
@@ -317,30 +336,6 @@ impl Session {
             .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_s3::Client::from_conf(conf)
-    }
-
-    /// Use this CloudFormation client for every call (tests drive exact sequences with it).
-    pub fn with_cloudformation_client(mut self, client: aws_sdk_cloudformation::Client) -> Session {
-        self.cloudformation_override = Some(client);
-        self
-    }
-
-    /// Use this EC2 client for every call (tests drive exact sequences with it).
-    pub fn with_ec2_client(mut self, client: aws_sdk_ec2::Client) -> Session {
-        self.ec2_override = Some(client);
-        self
-    }
-
-    /// Use this SageMaker client for every call (tests drive exact sequences with it).
-    pub fn with_sagemaker_client(mut self, client: aws_sdk_sagemaker::Client) -> Session {
-        self.sagemaker_override = Some(client);
-        self
-    }
-
-    /// Use this S3 client for every call (tests drive exact answers with it).
-    pub fn with_s3_client(mut self, client: aws_sdk_s3::Client) -> Session {
-        self.s3_override = Some(client);
-        self
     }
 
     /// STS GetCallerIdentity: proves the credentials work and says whose they are.

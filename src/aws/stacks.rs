@@ -42,7 +42,7 @@ fn fmt_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
 }
 
 /// Convert the SDK's stack into ours.
-pub(crate) fn stack_info(s: &aws_sdk_cloudformation::types::Stack) -> StackInfo {
+pub(super) fn stack_info(s: &aws_sdk_cloudformation::types::Stack) -> StackInfo {
     StackInfo {
         stack_id: s.stack_id().unwrap_or_default().to_string(),
         stack_name: s.stack_name().unwrap_or_default().to_string(),
@@ -427,7 +427,7 @@ impl Session {
 }
 
 /// Every parameter with `UsePreviousValue`: the stack keeps the values it was deployed with.
-pub(crate) fn previous_values(keys: &[String]) -> Vec<aws_sdk_cloudformation::types::Parameter> {
+pub(super) fn previous_values(keys: &[String]) -> Vec<aws_sdk_cloudformation::types::Parameter> {
     keys.iter()
         .map(|k| {
             aws_sdk_cloudformation::types::Parameter::builder()
