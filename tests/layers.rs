@@ -16,6 +16,8 @@
 //!   private to `aws`); the check stays because `cargo test` builds the crate with the
 //!   `test-util` feature, where `Session::fixtures()` exists and a call to it from the
 //!   program's code would compile. Integration tests use that door to arrange their fixtures.
+//! - Only `aws/` makes an `AwsError` (what an AWS call answered); studio-tui's own refusals
+//!   and failures are `ops::Error` variants.
 //!
 //! A name that breaks the rule fails the test with the file, line and rule.
 //!
@@ -400,6 +402,19 @@ fn breaches(rel: &str, text: &str) -> Vec<Breach> {
             }
         }
     }
+    // An AwsError is what an AWS call answered; what studio-tui decides itself (a refusal, a
+    // missing thing, a failure no call reported) is an `ops::Error` variant of its own.
+    if layer != Layer::Aws {
+        for (i, l) in text.lines().enumerate() {
+            if l.contains("AwsError::new(") {
+                add(
+                    i + 1,
+                    "AwsError::new",
+                    "only aws/ makes an AwsError; say studio-tui's own failures with ops::Error",
+                );
+            }
+        }
+    }
     out
 }
 
@@ -649,6 +664,11 @@ fn the_checker_sees_what_it_should() {
         names("src/aws/x.rs", "use aws_sdk_ec2::Client;"),
         Vec::<String>::new()
     );
+    // studio-tui's own failures are ops::Error variants, not AWS errors it did not get.
+    let own = "return Err(AwsError::new(ErrorKind::Other, \"studio-tui\", \"stopped\"));";
+    assert_eq!(names("src/ops/x.rs", own), ["AwsError::new"]);
+    assert_eq!(names("src/ui/x.rs", own), ["AwsError::new"]);
+    assert_eq!(names("src/aws/x.rs", own), Vec::<String>::new());
     assert_eq!(
         names(
             "src/plain.rs",

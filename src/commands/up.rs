@@ -4,16 +4,11 @@
 
 use super::{CommandContext, answers, run_deploy, save_answers};
 use crate::cli::{DeployArgs, OutputMode, UpArgs};
-use crate::core::finding::FindingCode;
 use crate::exit;
 use crate::ops::preflight::{self, PreflightInput};
 use crate::ops::studio;
 use crate::ops::up::{Overlapped, StudioEnd, StudioPlan};
 use crate::plain;
-
-/// Preflight findings `up` does not stop for: the stack's own state is handled by the deploy
-/// step (an update, or following an operation already running).
-const HANDLED_BY_DEPLOY: &[FindingCode] = &[FindingCode::StackExists, FindingCode::StackInProgress];
 
 pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
     let mode = ctx.mode;
@@ -50,22 +45,14 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
         |m| plain::preflight::eprint_check(mode, m),
     )
     .await;
-    let blocking: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.is_error() && !HANDLED_BY_DEPLOY.contains(&f.code))
-        .cloned()
-        .collect();
-    plain::preflight::print_up_step(mode, &report, blocking.is_empty());
-    if !blocking.is_empty() {
+    let blocked = !report.blocking_deploy().is_empty();
+    plain::preflight::print_up_step(mode, &report, !blocked);
+    if blocked {
         return Ok(exit::FAILED);
     }
 
     // The zone preflight checked is the zone deployed: passed explicitly, and saved.
-    if params.availability_zone.is_none()
-        && let Some(zone) = &report.zone
-    {
-        params.availability_zone = Some(zone.clone());
+    if report.adopt_zone(&mut params) {
         save_answers(ctx, &params, &users);
     }
 

@@ -87,13 +87,10 @@ async fn up_reply(
     }
 }
 
+/// A request made before the session step connected: nothing is sent.
 fn no_session() -> ops::Error {
-    aws::AwsError::new(
-        aws::ErrorKind::NoCredentials,
-        "session",
-        "not connected: pick a profile and region first",
-    )
-    .into()
+    ops::Error::refused("not connected to AWS yet")
+        .with_fix("pick a profile and region on the session step (Esc back to it), then Enter")
 }
 
 /// Start one request. Its result always comes back, even without a session (as an error), so

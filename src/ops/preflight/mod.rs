@@ -170,7 +170,32 @@ impl PreflightReport {
     pub fn suggestion_flags(&self) -> Option<String> {
         self.suggestion.as_ref().map(plan_flags)
     }
+
+    /// The errors that stop a deploy of these parameters. The stack's own state is not among
+    /// them: the deploy handles it (a stack that exists is updated, an operation that runs is
+    /// followed).
+    pub fn blocking_deploy(&self) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.is_error() && !HANDLED_BY_DEPLOY.contains(&f.code))
+            .collect()
+    }
+
+    /// The zone preflight checked becomes the zone deployed, passed to CloudFormation
+    /// explicitly, when the parameters name none. Whether it changed them.
+    pub fn adopt_zone(&self, parameters: &mut Parameters) -> bool {
+        match (&parameters.availability_zone, &self.zone) {
+            (None, Some(zone)) => {
+                parameters.availability_zone = Some(zone.clone());
+                true
+            }
+            _ => false,
+        }
+    }
 }
+
+/// Error findings a deploy deals with itself: the stack's own state.
+const HANDLED_BY_DEPLOY: &[FindingCode] = &[FindingCode::StackExists, FindingCode::StackInProgress];
 
 /// `--vpc-cidr … --firewall-subnet-cidr … --nat-subnet-cidr … --studio-subnet-cidr …`
 pub fn plan_flags(p: &NetworkPlan) -> String {

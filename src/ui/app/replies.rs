@@ -212,9 +212,7 @@ impl App {
             }
             Reply::PreflightDone(report) => {
                 // The zone preflight picked for a new stack is the zone deployed (explicitly).
-                if self.parameters.availability_zone.is_none() {
-                    self.parameters.availability_zone = report.zone.clone();
-                }
+                report.adopt_zone(&mut self.parameters);
                 if let Some(p) = self.screen.preflight_mut() {
                     p.on_done(*report);
                 }
