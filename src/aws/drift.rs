@@ -7,14 +7,13 @@ use aws_sdk_cloudformation::types::{
 };
 
 use super::{AwsError, Session};
+use crate::core::status::{DriftDetectionStatus, ResourceDriftStatus, StackDriftStatus};
 
 /// Where a drift detection is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DetectionStatus {
-    /// DETECTION_IN_PROGRESS, DETECTION_COMPLETE, DETECTION_FAILED
-    pub detection_status: String,
-    /// DRIFTED, IN_SYNC, UNKNOWN, NOT_CHECKED
-    pub stack_drift_status: Option<String>,
+    pub detection_status: DriftDetectionStatus,
+    pub stack_drift_status: Option<StackDriftStatus>,
     pub drifted_count: Option<i32>,
     pub reason: Option<String>,
     /// RFC 3339
@@ -37,8 +36,8 @@ pub struct ResourceDrift {
     pub logical_id: String,
     pub physical_id: Option<String>,
     pub resource_type: String,
-    /// MODIFIED, DELETED
-    pub status: String,
+    /// MODIFIED or DELETED (the only ones asked for)
+    pub status: ResourceDriftStatus,
     pub differences: Vec<PropertyDifference>,
 }
 
@@ -73,9 +72,9 @@ impl Session {
         Ok(DetectionStatus {
             detection_status: out
                 .detection_status()
-                .map(|s| s.as_str().to_string())
+                .map(|s| s.as_str().into())
                 .unwrap_or_default(),
-            stack_drift_status: out.stack_drift_status().map(|s| s.as_str().to_string()),
+            stack_drift_status: out.stack_drift_status().map(|s| s.as_str().into()),
             drifted_count: out.drifted_stack_resource_count(),
             reason: out.detection_status_reason().map(str::to_string),
             timestamp: fmt_time(out.timestamp()),
@@ -104,7 +103,7 @@ impl Session {
                     resource_type: d.resource_type().unwrap_or_default().to_string(),
                     status: d
                         .stack_resource_drift_status()
-                        .map(|s| s.as_str().to_string())
+                        .map(|s| s.as_str().into())
                         .unwrap_or_default(),
                     differences: d
                         .property_differences()

@@ -123,7 +123,7 @@ pub struct PlannedChange {
     pub scope: Vec<String>,
     /// In a drift-aware change set: the resource's drift (MODIFIED, DELETED, IN_SYNC, …), so
     /// the review can mark what will be overwritten.
-    pub drift: Option<String>,
+    pub drift: Option<crate::core::status::ResourceDriftStatus>,
 }
 
 /// A change set and its changes.
@@ -275,7 +275,7 @@ impl Session {
                     resource_type: rc.resource_type().unwrap_or_default().to_string(),
                     replacement: rc.replacement().map(|r| r.as_str().to_string()),
                     scope: rc.scope().iter().map(|s| s.as_str().to_string()).collect(),
-                    drift: rc.resource_drift_status().map(|s| s.as_str().to_string()),
+                    drift: rc.resource_drift_status().map(|s| s.as_str().into()),
                 });
             }
             next = out.next_token().map(str::to_string);

@@ -173,6 +173,38 @@ impl ResourceStatus {
 }
 
 aws_status! {
+    /// Where a drift detection is (`StackDriftDetectionStatus`).
+    DriftDetectionStatus {
+        InProgress = "DETECTION_IN_PROGRESS",
+        Complete = "DETECTION_COMPLETE",
+        Failed = "DETECTION_FAILED",
+    }
+}
+
+aws_status! {
+    /// A stack's drift (`StackDriftStatus`); UNKNOWN when the detection could not decide.
+    StackDriftStatus {
+        Drifted = "DRIFTED",
+        InSync = "IN_SYNC",
+        NotChecked = "NOT_CHECKED",
+        Undetermined = "UNKNOWN",
+    }
+}
+
+aws_status! {
+    /// A resource's drift (`StackResourceDriftStatus`, and a drift-aware change set's
+    /// `ResourceDriftStatus`).
+    ResourceDriftStatus {
+        InSync = "IN_SYNC",
+        Modified = "MODIFIED",
+        Deleted = "DELETED",
+        NotChecked = "NOT_CHECKED",
+        Undetermined = "UNKNOWN",
+        Unsupported = "UNSUPPORTED",
+    }
+}
+
+aws_status! {
     /// A CloudFormation change set's status (`ChangeSetStatus`).
     ChangeSetStatus {
         CreatePending = "CREATE_PENDING",

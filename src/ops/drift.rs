@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::aws::Session;
 use crate::aws::drift::ResourceDrift;
 use crate::aws::stacks::ChangeSetKind;
-use crate::core::status::ChangeSetStatus;
+use crate::core::status::{ChangeSetStatus, DriftDetectionStatus, StackDriftStatus};
 use crate::ops::Error;
 use crate::ops::deploy::Review;
 
@@ -49,7 +49,7 @@ pub struct DriftedResource {
 pub struct DriftReport {
     pub stack_name: String,
     /// IN_SYNC, DRIFTED (or UNKNOWN when the detection could not decide)
-    pub status: String,
+    pub status: StackDriftStatus,
     /// When the detection finished (RFC 3339).
     pub checked_at: Option<String>,
     /// Baseline resources first, then by logical id.
@@ -58,7 +58,7 @@ pub struct DriftReport {
 
 impl DriftReport {
     pub fn in_sync(&self) -> bool {
-        self.status == "IN_SYNC"
+        self.status == StackDriftStatus::InSync
     }
 
     pub fn baseline_count(&self) -> usize {
@@ -117,9 +117,9 @@ pub async fn detect(session: &Session, stack_name: &str, wait: Wait) -> Result<D
     let mut delay = wait.initial;
     let status = loop {
         let s = session.drift_detection_status(&id).await?;
-        match s.detection_status.as_str() {
-            "DETECTION_IN_PROGRESS" if start.elapsed() < wait.timeout => {}
-            "DETECTION_IN_PROGRESS" => {
+        match s.detection_status {
+            DriftDetectionStatus::InProgress if start.elapsed() < wait.timeout => {}
+            DriftDetectionStatus::InProgress => {
                 return Err(Error::failed(
                     "cloudformation:DescribeStackDriftDetectionStatus",
                     format!("drift detection {id} is still running"),
@@ -133,10 +133,12 @@ pub async fn detect(session: &Session, stack_name: &str, wait: Wait) -> Result<D
         delay = (delay * 3 / 2).min(wait.max);
     };
     let resources = ordered(session.resource_drifts(&stack.stack_id).await?);
-    let status = match status.stack_drift_status.as_deref() {
-        Some("IN_SYNC") if resources.is_empty() => "IN_SYNC".to_string(),
-        Some(s) if !resources.is_empty() || s == "DRIFTED" => "DRIFTED".to_string(),
-        _ => "UNKNOWN".to_string(),
+    let status = match status.stack_drift_status {
+        Some(StackDriftStatus::InSync) if resources.is_empty() => StackDriftStatus::InSync,
+        Some(s) if !resources.is_empty() || s == StackDriftStatus::Drifted => {
+            StackDriftStatus::Drifted
+        }
+        _ => StackDriftStatus::Undetermined,
     };
     Ok(DriftReport {
         stack_name: stack.stack_name,

@@ -1,6 +1,7 @@
 //! The deploy's output: its progress messages (events CDK-style, the outcome), the change set
 //! to review and why one cannot be executed.
 
+use crate::core::status::ResourceDriftStatus;
 use serde::Serialize;
 
 use crate::aws::stacks::ChangeSetKind;
@@ -218,8 +219,10 @@ pub fn print_review(mode: OutputMode, review: &deploy::Review) {
             Some("Conditional") => " (may be replaced)",
             _ => "",
         };
-        let drift = match c.drift.as_deref() {
-            Some(d @ ("MODIFIED" | "DELETED")) => format!(" (overwrites drift: {d})"),
+        let drift = match &c.drift {
+            Some(d @ (ResourceDriftStatus::Modified | ResourceDriftStatus::Deleted)) => {
+                format!(" (overwrites drift: {d})")
+            }
             _ => String::new(),
         };
         eprintln!(

@@ -1,5 +1,6 @@
 //! `drift`'s output: the report of a detection.
 
+use crate::core::status::StackDriftStatus;
 use serde_json::json;
 
 use crate::cli::OutputMode;
@@ -20,8 +21,8 @@ pub fn print_report(mode: OutputMode, r: &DriftReport) {
         );
         return;
     }
-    match r.status.as_str() {
-        "IN_SYNC" => println!("Stack {}: IN_SYNC with its template.", r.stack_name),
+    match &r.status {
+        StackDriftStatus::InSync => println!("Stack {}: IN_SYNC with its template.", r.stack_name),
         status => println!(
             "Stack {}: {status}: {} resource(s) differ from the template, {} of them in the \
              security baseline.",
