@@ -75,16 +75,7 @@ pub async fn wait_domain_in_service(
         };
         if last.as_ref() != Some(&d.status) {
             last = Some(d.status.clone());
-            send(
-                tx,
-                StudioMsg::Domain {
-                    name: name.to_string(),
-                    id: Some(id.to_string()),
-                    status: DomainPhase::Aws(d.status.clone()),
-                    elapsed_secs: secs(start),
-                    detail: d.failure_reason.clone(),
-                },
-            );
+            send(tx, StudioMsg::described(&d, secs(start)));
         }
         if d.status == DomainStatus::InService {
             return Ok(d);
@@ -131,16 +122,7 @@ pub async fn ensure_domain_with(
         )
     {
         // Settled at once (an unpaced sandbox): said as the wait would have said it.
-        send(
-            tx,
-            StudioMsg::Domain {
-                name: project.to_string(),
-                id: Some(begun.domain.id.clone()),
-                status: DomainPhase::Aws(begun.domain.status.clone()),
-                elapsed_secs: secs(start),
-                detail: begun.domain.failure_reason.clone(),
-            },
-        );
+        send(tx, StudioMsg::described(&begun.domain, secs(start)));
     }
     let d = match begun.domain.status {
         DomainStatus::InService => begun.domain,

@@ -62,6 +62,18 @@ pub enum StudioMsg {
 }
 
 impl StudioMsg {
+    /// The domain as DescribeDomain just reported it: its status, and its FailureReason as the
+    /// detail.
+    pub fn described(d: &DomainInfo, elapsed_secs: u64) -> StudioMsg {
+        StudioMsg::Domain {
+            name: d.name.clone(),
+            id: Some(d.id.clone()),
+            status: crate::core::status::DomainPhase::Aws(d.status.clone()),
+            elapsed_secs,
+            detail: d.failure_reason.clone(),
+        }
+    }
+
     /// One line for the plain output.
     pub fn line(&self) -> String {
         let extra = |d: &Option<String>| d.as_ref().map(|d| format!(": {d}")).unwrap_or_default();

@@ -26,7 +26,7 @@ use crate::core::status::{DomainStatus, StackStatus};
 use crate::ops::Error;
 use crate::ops::deploy::{self, DeployMsg, DeployOutcome, SharedStore, StackWatch};
 use crate::ops::studio::{
-    self, DomainPhase, Poll, Progress, SetUp, StudioMsg, StudioNetwork, UserOutcome, UserSpec,
+    self, Poll, Progress, SetUp, StudioMsg, StudioNetwork, UserOutcome, UserSpec,
 };
 
 /// The stack resources the domain needs (logical id, type), all CREATE_COMPLETE before
@@ -532,16 +532,7 @@ async fn check_domain(
     first: bool,
 ) -> Phase {
     if first || d.status != last {
-        send_studio(
-            stx,
-            StudioMsg::Domain {
-                name: plan.project.clone(),
-                id: Some(d.id.clone()),
-                status: DomainPhase::Aws(d.status.clone()),
-                elapsed_secs: started.elapsed().as_secs(),
-                detail: d.failure_reason.clone(),
-            },
-        );
+        send_studio(stx, StudioMsg::described(&d, started.elapsed().as_secs()));
     }
     match d.status {
         DomainStatus::InService => {
@@ -656,7 +647,7 @@ mod tests {
     use super::*;
     use crate::core::progress::StackEvent;
     use crate::core::status::UserProfileStatus;
-    use crate::ops::studio::UserPhase;
+    use crate::ops::studio::{DomainPhase, UserPhase};
 
     const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/demo/abc";
 
