@@ -75,21 +75,23 @@ impl Error {
     }
 
     /// The same error with this fix.
-    pub fn with_fix(self, fix: impl Into<String>) -> Error {
-        match self {
-            Error::Aws(e) => Error::Aws(e.with_fix(fix)),
-            Error::Refused(p) => Error::Refused(p.with_fix(fix)),
-            Error::ReadOnly(p) => Error::ReadOnly(p.with_fix(fix)),
-            Error::Missing(p) => Error::Missing(p.with_fix(fix)),
-            Error::Failed(p) => Error::Failed(p.with_fix(fix)),
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Error {
+        let fix = Some(fix.into());
+        match &mut self {
+            Error::Aws(e) => e.fix = fix,
+            Error::Refused(p) | Error::ReadOnly(p) | Error::Missing(p) | Error::Failed(p) => {
+                p.fix = fix
+            }
         }
+        self
     }
 
-    fn own(&self) -> Option<&Problem> {
+    /// What every variant says: the operation it concerns, the message and the fix.
+    fn parts(&self) -> (&str, &str, Option<&str>) {
         match self {
-            Error::Aws(_) => None,
+            Error::Aws(e) => (&e.operation, &e.message, e.fix.as_deref()),
             Error::Refused(p) | Error::ReadOnly(p) | Error::Missing(p) | Error::Failed(p) => {
-                Some(p)
+                (&p.subject, &p.message, p.fix.as_deref())
             }
         }
     }
@@ -115,11 +117,7 @@ impl Error {
 
     /// The AWS call (or "studio-tui") it concerns.
     pub fn operation(&self) -> &str {
-        match (self, self.own()) {
-            (Error::Aws(e), _) => &e.operation,
-            (_, Some(p)) => &p.subject,
-            _ => "",
-        }
+        self.parts().0
     }
 
     /// AWS's error code, when AWS sent one.
@@ -128,19 +126,11 @@ impl Error {
     }
 
     pub fn message(&self) -> &str {
-        match (self, self.own()) {
-            (Error::Aws(e), _) => &e.message,
-            (_, Some(p)) => &p.message,
-            _ => "",
-        }
+        self.parts().1
     }
 
     pub fn fix(&self) -> Option<&str> {
-        match (self, self.own()) {
-            (Error::Aws(e), _) => e.fix.as_deref(),
-            (_, Some(p)) => p.fix.as_deref(),
-            _ => None,
-        }
+        self.parts().2
     }
 
     /// One-line summary for a heading, shared by the wizard and the line output.
@@ -162,13 +152,6 @@ impl Error {
     /// A refusal made before anything changed: a usage error on the command line.
     pub fn is_refusal(&self) -> bool {
         matches!(self, Error::Refused(_))
-    }
-}
-
-impl Problem {
-    fn with_fix(mut self, fix: impl Into<String>) -> Problem {
-        self.fix = Some(fix.into());
-        self
     }
 }
 
