@@ -45,7 +45,7 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
         |m| plain::preflight::eprint_check(mode, m),
     )
     .await;
-    let blocked = !report.blocking_deploy().is_empty();
+    let blocked = report.blocks_deploy();
     plain::preflight::print_up_step(mode, &report, !blocked);
     if blocked {
         return Ok(exit::FAILED);

@@ -171,14 +171,12 @@ impl PreflightReport {
         self.suggestion.as_ref().map(plan_flags)
     }
 
-    /// The errors that stop a deploy of these parameters. The stack's own state is not among
-    /// them: the deploy handles it (a stack that exists is updated, an operation that runs is
-    /// followed).
-    pub fn blocking_deploy(&self) -> Vec<&Finding> {
+    /// An error stops a deploy of these parameters. The stack's own state does not: the
+    /// deploy handles it (a stack that exists is updated, an operation that runs is followed).
+    pub fn blocks_deploy(&self) -> bool {
         self.findings
             .iter()
-            .filter(|f| f.is_error() && !HANDLED_BY_DEPLOY.contains(&f.code))
-            .collect()
+            .any(|f| f.is_error() && !HANDLED_BY_DEPLOY.contains(&f.code))
     }
 
     /// The zone preflight checked becomes the zone deployed, passed to CloudFormation
