@@ -402,12 +402,13 @@ def _compute_changes(
 ) -> list[dict]:
     old_active = set(_active(old_rm, old_tpl)) if old_rm is not None and old_tpl else set()
     new_active = _active(new_rm, new_tpl)
-    changed_params = {k for k in set(old_params) | set(new_params) if old_params.get(k) != new_params.get(k)}
-    # resolved parameter values may differ via defaults too
+    # A change set compares the values each parameter resolves to: a stack created with a
+    # template default and updated with the same value given explicitly changes nothing.
     if old_rm is not None:
-        for k, v in new_rm.resolved_parameters.items():
-            if old_rm.resolved_parameters.get(k) != v:
-                changed_params.add(k)
+        old_res, new_res = old_rm.resolved_parameters, new_rm.resolved_parameters
+        changed_params = {k for k in set(old_res) | set(new_res) if old_res.get(k) != new_res.get(k)}
+    else:
+        changed_params = {k for k in set(old_params) | set(new_params) if old_params.get(k) != new_params.get(k)}
     changes: list[dict] = []
     by_id: dict[str, dict] = {}
     for lid in new_active:
