@@ -552,6 +552,90 @@ mod tests {
         }
     }
 
+    /// Issue 23: strict order with a default drop that is logged, explicit closing rules for
+    /// UDP, ICMP and other protocols after the allow list, and names that force a replacement
+    /// of the rule group and policy deployed in the default action order.
+    #[test]
+    fn the_firewall_drops_and_logs_everything_the_allow_list_does_not_pass() {
+        let v = template_json();
+        let r = &v["Resources"];
+        let policy = &r["FirewallPolicy"]["Properties"];
+        let body = &policy["FirewallPolicy"];
+        assert_eq!(body["StatefulEngineOptions"]["RuleOrder"], "STRICT_ORDER");
+        assert_eq!(
+            body["StatefulDefaultActions"],
+            serde_json::json!([
+                "aws:drop_established_app_layer_to_server",
+                "aws:alert_established_app_layer_to_server"
+            ])
+        );
+        assert_eq!(
+            body["StatelessDefaultActions"],
+            serde_json::json!(["aws:forward_to_sfe"])
+        );
+        let refs = body["StatefulRuleGroupReferences"].as_array().unwrap();
+        let order: Vec<(String, u64)> = refs
+            .iter()
+            .map(|x| (text(&x["ResourceArn"]), x["Priority"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (r#"{"Ref":"DomainAllowListRuleGroup"}"#.to_string(), 100),
+                (r#"{"Ref":"EgressClosingRuleGroup"}"#.to_string(), 200)
+            ]
+        );
+        for group in ["DomainAllowListRuleGroup", "EgressClosingRuleGroup"] {
+            let g = &r[group]["Properties"];
+            assert_eq!(g["Type"], "STATEFUL", "{group}");
+            assert_eq!(
+                g["RuleGroup"]["StatefulRuleOptions"]["RuleOrder"], "STRICT_ORDER",
+                "{group}: a policy's rule groups must have its rule order"
+            );
+            assert_eq!(
+                text(&g["RuleGroup"]["RuleVariables"]["IPSets"]["HOME_NET"]["Definition"]),
+                r#"[{"Ref":"VpcCIDR"}]"#
+            );
+        }
+        let rules =
+            r["EgressClosingRuleGroup"]["Properties"]["RuleGroup"]["RulesSource"]["RulesString"]
+                .as_str()
+                .unwrap();
+        let lines: Vec<&str> = rules.lines().collect();
+        for (i, proto) in ["udp", "icmp", "ip"].iter().enumerate() {
+            let alert = lines[2 * i];
+            let drop = lines[2 * i + 1];
+            assert!(
+                alert.starts_with(&format!("alert {proto} $HOME_NET any -> $EXTERNAL_NET any")),
+                "{alert}"
+            );
+            assert!(
+                drop.starts_with(&format!("drop {proto} $HOME_NET any -> $EXTERNAL_NET any")),
+                "{drop}"
+            );
+        }
+        assert!(
+            lines[5].contains("ip_proto:!6; ip_proto:!17; ip_proto:!1;"),
+            "{}",
+            lines[5]
+        );
+        // New names: the rule group and policy of the action-order template are replaced.
+        assert_eq!(
+            text(&r["DomainAllowListRuleGroup"]["Properties"]["RuleGroupName"]),
+            r#"{"Fn::Sub":"${ProjectName}-egress-allow-list"}"#
+        );
+        assert_eq!(
+            text(&policy["FirewallPolicyName"]),
+            r#"{"Fn::Sub":"${ProjectName}-egress-policy"}"#
+        );
+        // The allow list reaches IAM, not S3 in other regions.
+        let domains = embedded().parameter("AllowedDomains").unwrap();
+        assert_eq!(
+            domains.default.as_deref(),
+            Some("iam.amazonaws.com,.pypi.org,.pythonhosted.org")
+        );
+    }
+
     #[test]
     fn every_endpoint_service_of_the_stack_is_listed_with_its_type() {
         let services = embedded().endpoint_services_in("eu-west-1");

@@ -40,7 +40,7 @@ fn rule_group_targets(project: &str) -> Vec<String> {
             "-H",
             "Authorization: AWS4-HMAC-SHA256 Credential=testing/20261130/us-east-1/network-firewall/aws4_request, SignedHeaders=host, Signature=x",
             "-d",
-            &json!({"RuleGroupName": format!("{project}-domain-allow-list"), "Type": "STATEFUL"})
+            &json!({"RuleGroupName": format!("{project}-egress-allow-list"), "Type": "STATEFUL"})
                 .to_string(),
         ])
         .output()
@@ -238,17 +238,196 @@ fn blocked_domains_are_counted_and_allow_updates_the_rule_group() {
     );
     assert_eq!(deny.status.code(), Some(0), "{}", text(&deny.stderr));
     assert!(!rule_group_targets(&project).contains(&"github.com".to_string()));
+    // IAM stays reachable: its exact name cannot be removed.
     let keep = run(
         h,
         &[
             "--plain",
             "firewall",
             "deny",
-            ".amazonaws.com",
+            "iam.amazonaws.com",
             "--yes",
             "--project-name",
             &project,
         ],
     );
-    assert_eq!(keep.status.code(), Some(2));
+    assert_eq!(keep.status.code(), Some(2), "{}", text(&keep.stderr));
+    assert!(
+        text(&keep.stderr).contains("IAM has no VPC endpoint"),
+        "{}",
+        text(&keep.stderr)
+    );
+}
+
+/// One Network Firewall JSON call on the emulator.
+fn nfw(target: &str, body: &Value) -> Value {
+    let url = common::emulator().endpoint.clone();
+    let out = std::process::Command::new("curl")
+        .args([
+            "-sf",
+            "-X",
+            "POST",
+            &url,
+            "-H",
+            &format!("X-Amz-Target: NetworkFirewall_20201112.{target}"),
+            "-H",
+            "Content-Type: application/x-amz-json-1.0",
+            "-H",
+            "Authorization: AWS4-HMAC-SHA256 Credential=testing/20261130/us-east-1/network-firewall/aws4_request, SignedHeaders=host, Signature=x",
+            "-d",
+            &body.to_string(),
+        ])
+        .output()
+        .expect("curl");
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+/// CreateStack with the template studio-tui deployed before strict order (the query protocol,
+/// as the AWS CLI would send it).
+fn create_action_order_stack(project: &str) {
+    let url = common::emulator().endpoint.clone();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/studio-environment-action-order.yaml"
+    );
+    let out = std::process::Command::new("curl")
+        .args([
+            "-sf",
+            "-X",
+            "POST",
+            &url,
+            "-H",
+            "Authorization: AWS4-HMAC-SHA256 Credential=testing/20261130/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=x",
+            "--data-urlencode",
+            "Action=CreateStack",
+            "--data-urlencode",
+            "Version=2010-05-15",
+            "--data-urlencode",
+            &format!("StackName={project}"),
+            "--data-urlencode",
+            &format!("TemplateBody@{fixture}"),
+            "--data-urlencode",
+            "Parameters.member.1.ParameterKey=ProjectName",
+            "--data-urlencode",
+            &format!("Parameters.member.1.ParameterValue={project}"),
+            "--data-urlencode",
+            "Parameters.member.2.ParameterKey=AllowedDomains",
+            "--data-urlencode",
+            "Parameters.member.2.ParameterValue=.amazonaws.com,.pypi.org",
+            "--data-urlencode",
+            "Capabilities.member.1=CAPABILITY_NAMED_IAM",
+        ])
+        .output()
+        .expect("curl");
+    assert!(out.status.success(), "CreateStack: {}", text(&out.stdout));
+}
+
+/// Issue 23: a stack of the template before strict order (default action order, no default
+/// drop) is updated by `deploy` to the current one: the review shows the rule group and policy
+/// REPLACED (an in-place rule-order change would fail at execution), says the stateful engine
+/// may restart, and warns about the wide `.amazonaws.com`; afterwards the firewall runs a
+/// strict-order policy that drops by default, and the stack kept its list.
+#[test]
+fn a_stack_of_the_action_order_template_migrates_to_strict_order() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let project = common::unique_name("mig");
+    create_action_order_stack(&project);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let st = run(h, &["--json", "status", "--project-name", &project]);
+        let doc: Value = serde_json::from_slice(&st.stdout).unwrap_or(Value::Null);
+        let status = doc["stack"]["status"].as_str().unwrap_or("").to_string();
+        if status == "CREATE_COMPLETE" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline && !status.ends_with("FAILED"),
+            "old template: {status} {}",
+            text(&st.stderr)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let old_policy = nfw(
+        "DescribeFirewall",
+        &json!({"FirewallName": format!("{project}-firewall")}),
+    )["Firewall"]["FirewallPolicyArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(old_policy.ends_with("-firewall-policy"), "{old_policy}");
+
+    let up = run(
+        h,
+        &[
+            "--plain",
+            "deploy",
+            "--yes",
+            "--project-name",
+            &project,
+            "--allowed-domains",
+            ".amazonaws.com,.pypi.org",
+        ],
+    );
+    let err = text(&up.stderr);
+    assert_eq!(up.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("DomainAllowListRuleGroup (REPLACEMENT)"),
+        "{err}"
+    );
+    assert!(err.contains("FirewallPolicy (REPLACEMENT)"), "{err}");
+    assert!(err.contains("EgressClosingRuleGroup"), "{err}");
+    assert!(err.contains("may restart its stateful engine"), "{err}");
+
+    let fw = nfw(
+        "DescribeFirewall",
+        &json!({"FirewallName": format!("{project}-firewall")}),
+    );
+    let policy_arn = fw["Firewall"]["FirewallPolicyArn"].as_str().unwrap();
+    assert!(policy_arn.ends_with("-egress-policy"), "{fw}");
+    let policy = nfw(
+        "DescribeFirewallPolicy",
+        &json!({"FirewallPolicyArn": policy_arn}),
+    );
+    assert_eq!(
+        policy["FirewallPolicy"]["StatefulEngineOptions"]["RuleOrder"], "STRICT_ORDER",
+        "{policy}"
+    );
+    assert_eq!(
+        policy["FirewallPolicy"]["StatefulDefaultActions"],
+        json!([
+            "aws:drop_established_app_layer_to_server",
+            "aws:alert_established_app_layer_to_server"
+        ]),
+        "{policy}"
+    );
+    let old = nfw(
+        "DescribeFirewallPolicy",
+        &json!({"FirewallPolicyArn": old_policy}),
+    );
+    assert_eq!(old, Value::Null, "the old policy is deleted: {old}");
+    assert_eq!(
+        rule_group_targets(&project),
+        [".amazonaws.com", ".pypi.org"],
+        "the stack keeps its list"
+    );
+    // Preflight warns about the wide entry, with the reason and the exact names instead.
+    let pre = run(
+        h,
+        &[
+            "--plain",
+            "preflight",
+            "--project-name",
+            &project,
+            "--allowed-domains",
+            ".amazonaws.com,.pypi.org",
+        ],
+    );
+    let all = format!("{}{}", text(&pre.stdout), text(&pre.stderr));
+    assert!(all.contains("DOMAIN_ADMITS_S3"), "{all}");
+    assert!(all.contains("admits S3 in every region"), "{all}");
+    assert!(
+        all.contains("replace `.amazonaws.com` with iam.amazonaws.com"),
+        "{all}"
+    );
 }

@@ -183,6 +183,10 @@ pub fn print_review(mode: OutputMode, review: &deploy::Review) {
             change_set: &'a crate::aws::stacks::ChangeSetInfo,
             /// CloudFormation's pre-deployment validation: errors and warnings with their fixes.
             validation: &'a [deploy::ValidationIssue],
+            /// Logical ids of the changes that can widen or narrow access.
+            security_relevant: Vec<&'a str>,
+            /// Consequences the change list does not show (a firewall engine restart).
+            notes: Vec<String>,
         }
         println!(
             "{}",
@@ -190,6 +194,8 @@ pub fn print_review(mode: OutputMode, review: &deploy::Review) {
                 r#type: "change_set",
                 change_set: &review.change_set,
                 validation: &review.validation,
+                security_relevant: review.security_relevant(),
+                notes: review.notes(),
             })
             .unwrap_or_default()
         );
@@ -229,6 +235,9 @@ pub fn print_review(mode: OutputMode, review: &deploy::Review) {
             "  {:<7} {:<40} {}{}{}{}",
             c.action, c.resource_type, flag, c.logical_id, replace, drift
         );
+    }
+    for n in review.notes() {
+        eprintln!("Note: {n}");
     }
     // A change set that can run may still carry WARN-mode validation failures (a bucket that is
     // not empty, for one): shown before the question. A failed one is printed with its reason.

@@ -863,7 +863,7 @@ def test_param_validation(aws):
             _params(AllowedDomains=".amazonaws.com,https://pypi.org"),
             "Parameter 'AllowedDomains' failed to satisfy constraint: each entry must be a domain name",
         ),
-        (_params(AllowedDomains=".pypi.org,.pythonhosted.org"), "AllowedDomains must contain .amazonaws.com"),
+        (_params(AllowedDomains=".pypi.org,.pythonhosted.org"), "AllowedDomains must contain iam.amazonaws.com"),
         (_params(NATGatewaySubnetCIDR="10.2.1.0/24"), "FirewallSubnetCIDR and NATGatewaySubnetCIDR must differ."),
         (_params(AvailabilityZone="mars-1"), "Parameter 'AvailabilityZone' failed to satisfy constraint"),
     ]
@@ -994,7 +994,7 @@ def test_validate_template(aws):
     gp = {p["ParameterKey"]: p for p in gts["Parameters"]}
     check(
         gp["AllowedDomains"]["ParameterType"] == "CommaDelimitedList"
-        and gp["AllowedDomains"]["DefaultValue"] == ".amazonaws.com,.pypi.org,.pythonhosted.org",
+        and gp["AllowedDomains"]["DefaultValue"] == "iam.amazonaws.com,.pypi.org,.pythonhosted.org",
         str(gp["AllowedDomains"]),
     )
     check(
@@ -1554,3 +1554,205 @@ def test_reset(aws):
     finally:
         SETTINGS.pace = 0
         cfn.wait_idle(60)
+
+
+PREVIOUS_TEMPLATE = os.path.join(HERE, "..", "..", "..", "tests", "fixtures", "studio-environment-action-order.yaml")
+
+NFW_TEMPLATE = r"""
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Order: {Type: String, Default: DEFAULT_ACTION_ORDER}
+  Suffix: {Type: String, Default: a}
+Conditions:
+  Strict: !Equals [!Ref Order, STRICT_ORDER]
+Resources:
+  Group:
+    Type: AWS::NetworkFirewall::RuleGroup
+    Properties:
+      RuleGroupName: !Sub nfw-order-group-${Suffix}
+      Type: STATEFUL
+      Capacity: 10
+      RuleGroup:
+        StatefulRuleOptions: {RuleOrder: !Ref Order}
+        RulesSource:
+          RulesSourceList: {GeneratedRulesType: ALLOWLIST, TargetTypes: [TLS_SNI], Targets: [.pypi.org]}
+  Policy:
+    Type: AWS::NetworkFirewall::FirewallPolicy
+    Properties:
+      FirewallPolicyName: !Sub nfw-order-policy-${Suffix}
+      FirewallPolicy:
+        StatelessDefaultActions: [aws:forward_to_sfe]
+        StatelessFragmentDefaultActions: [aws:forward_to_sfe]
+        StatefulEngineOptions: {RuleOrder: !Ref Order}
+        StatefulDefaultActions: !If [Strict, [aws:drop_established_app_layer_to_server], !Ref AWS::NoValue]
+        StatefulRuleGroupReferences:
+          - ResourceArn: !Ref Group
+            Priority: !If [Strict, 100, !Ref AWS::NoValue]
+"""
+
+
+def _failed_reasons(cf, stack):
+    events, _ = all_events(cf, stack)
+    return [
+        (e["LogicalResourceId"], e.get("ResourceStatusReason") or "") for e in events if "FAILED" in e["ResourceStatus"]
+    ]
+
+
+def test_nfw_rule_order_is_fixed_at_creation(aws):
+    """Issue 23: Network Firewall refuses an in-place change of the rule order at execution
+    ("parameter is invalid, parameter: [STRICT_ORDER]", landing-zone-accelerator-on-aws#23)
+    although the change set says Modify without replacement; new names replace instead."""
+    cf, nfw = aws.cf, aws.nfw
+    sid = cf.create_stack(StackName="nfw-order", TemplateBody=NFW_TEMPLATE)["StackId"]
+    check(wait_status(cf, sid) == "CREATE_COMPLETE", str(_failed_reasons(cf, sid)))
+    cs = cf.create_change_set(
+        StackName=sid, ChangeSetName="strict", TemplateBody=NFW_TEMPLATE, Parameters=_params(Order="STRICT_ORDER")
+    )
+    desc = cf.describe_change_set(ChangeSetName=cs["Id"])
+    while desc["Status"].endswith("IN_PROGRESS") or desc["Status"] == "CREATE_PENDING":
+        time.sleep(0.1)
+        desc = cf.describe_change_set(ChangeSetName=cs["Id"])
+    plans = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"].get("Replacement") for c in desc["Changes"]}
+    check(plans.get("Group") == "False" and plans.get("Policy") == "False", f"planned in place: {plans}")
+    cf.execute_change_set(ChangeSetName=cs["Id"])
+    check(wait_status(cf, sid) == "UPDATE_ROLLBACK_COMPLETE", status(cf, sid))
+    reasons = _failed_reasons(cf, sid)
+    check(
+        any("parameter is invalid, parameter: [STRICT_ORDER]" in r for _, r in reasons),
+        f"in-place rule order change refused: {reasons}",
+    )
+    pol = nfw.describe_firewall_policy(FirewallPolicyName="nfw-order-policy-a")["FirewallPolicy"]
+    check(
+        pol.get("StatefulEngineOptions", {}).get("RuleOrder", "DEFAULT_ACTION_ORDER") == "DEFAULT_ACTION_ORDER",
+        str(pol),
+    )
+    # New names: real replacements, and the old ones are gone after the cleanup.
+    cf.update_stack(StackName=sid, TemplateBody=NFW_TEMPLATE, Parameters=_params(Order="STRICT_ORDER", Suffix="b"))
+    check(wait_status(cf, sid) == "UPDATE_COMPLETE", str(_failed_reasons(cf, sid)))
+    pol = nfw.describe_firewall_policy(FirewallPolicyName="nfw-order-policy-b")["FirewallPolicy"]
+    check(pol["StatefulEngineOptions"]["RuleOrder"] == "STRICT_ORDER", str(pol))
+    names = {p["Name"] for p in nfw.list_firewall_policies()["FirewallPolicies"]}
+    check("nfw-order-policy-a" not in names, f"old policy deleted: {names}")
+    cf.delete_stack(StackName=sid)
+    check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+
+
+def test_nfw_policy_settings_are_checked(aws):
+    """API_FirewallPolicy: StatefulDefaultActions only with strict order; Priority only with
+    strict order; established and application-layer defaults do not mix; a policy's rule groups
+    have its rule order."""
+    cf = aws.cf
+    bad = {
+        "defaults in action order": NFW_TEMPLATE.replace(
+            "!If [Strict, [aws:drop_established_app_layer_to_server], !Ref AWS::NoValue]", "[aws:drop_strict]"
+        ),
+        "priority in action order": NFW_TEMPLATE.replace("!If [Strict, 100, !Ref AWS::NoValue]", "1"),
+        "mixed families": NFW_TEMPLATE.replace(
+            "!If [Strict, [aws:drop_established_app_layer_to_server], !Ref AWS::NoValue]",
+            "[aws:drop_established, aws:alert_established_app_layer]",
+        ).replace("Default: DEFAULT_ACTION_ORDER", "Default: STRICT_ORDER"),
+        "group order differs": NFW_TEMPLATE.replace(
+            "StatefulRuleOptions: {RuleOrder: !Ref Order}", "StatefulRuleOptions: {RuleOrder: DEFAULT_ACTION_ORDER}"
+        ).replace("Default: DEFAULT_ACTION_ORDER", "Default: STRICT_ORDER"),
+    }
+    expect = {
+        "defaults in action order": "only valid with the strict rule order",
+        "priority in action order": "Priority cannot be provided",
+        "mixed families": "cannot exist together",
+        "group order differs": "parameter is invalid, parameter: [DEFAULT_ACTION_ORDER]",
+    }
+    for i, (what, body) in enumerate(bad.items()):
+        sid = cf.create_stack(
+            StackName=f"nfw-bad-{i}", TemplateBody=body, Parameters=_params(Suffix=f"bad{i}"), DisableRollback=False
+        )["StackId"]
+        check(wait_status(cf, sid) == "ROLLBACK_COMPLETE", f"{what}: {status(cf, sid)}")
+        reasons = _failed_reasons(cf, sid)
+        check(any(expect[what] in r for _, r in reasons), f"{what}: {reasons}")
+        cf.delete_stack(StackName=sid)
+        check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+
+
+def test_real_template_migrates_from_action_order(aws):
+    """Issue 23: a stack of the template before strict order updates to the current one: the
+    rule group and policy are replaced (new names), the firewall switches to the new policy in
+    place, the old objects are deleted, and the new policy drops by default."""
+    cf, nfw = aws.cf, aws.nfw
+    old = open(PREVIOUS_TEMPLATE, encoding="utf-8").read()
+    sid = cf.create_stack(
+        StackName="migrate-env",
+        TemplateBody=old,
+        Parameters=_params(ProjectName="migrate-proj", AllowedDomains=".amazonaws.com,.pypi.org"),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )["StackId"]
+    check(wait_status(cf, sid) == "CREATE_COMPLETE", str(_failed_reasons(cf, sid)))
+    fw_before = nfw.describe_firewall(FirewallName="migrate-proj-firewall")["Firewall"]
+    cs = cf.create_change_set(
+        StackName=sid,
+        ChangeSetName="strict",
+        TemplateBody=_real_body(),
+        Parameters=[
+            {"ParameterKey": "ProjectName", "UsePreviousValue": True},
+            {"ParameterKey": "AllowedDomains", "UsePreviousValue": True},
+        ],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+    desc = cf.describe_change_set(ChangeSetName=cs["Id"])
+    while desc["Status"].endswith("IN_PROGRESS") or desc["Status"] == "CREATE_PENDING":
+        time.sleep(0.1)
+        desc = cf.describe_change_set(ChangeSetName=cs["Id"])
+    plans = {
+        c["ResourceChange"]["LogicalResourceId"]: (
+            c["ResourceChange"]["Action"],
+            c["ResourceChange"].get("Replacement"),
+        )
+        for c in desc["Changes"]
+    }
+    check(plans.get("DomainAllowListRuleGroup") == ("Modify", "True"), str(plans))
+    check(plans.get("FirewallPolicy") == ("Modify", "True"), str(plans))
+    check(plans.get("EgressClosingRuleGroup") == ("Add", None), str(plans))
+    check(plans.get("Firewall") == ("Modify", "False"), str(plans))
+    cf.execute_change_set(ChangeSetName=cs["Id"])
+    check(wait_status(cf, sid) == "UPDATE_COMPLETE", str(_failed_reasons(cf, sid)))
+    fw = nfw.describe_firewall(FirewallName="migrate-proj-firewall")["Firewall"]
+    check(fw["FirewallArn"] == fw_before["FirewallArn"], "the firewall stays")
+    check(fw["FirewallPolicyArn"].endswith("/migrate-proj-egress-policy"), fw["FirewallPolicyArn"])
+    pol = nfw.describe_firewall_policy(FirewallPolicyArn=fw["FirewallPolicyArn"])["FirewallPolicy"]
+    check(pol["StatefulEngineOptions"]["RuleOrder"] == "STRICT_ORDER", str(pol))
+    check(
+        pol["StatefulDefaultActions"]
+        == ["aws:drop_established_app_layer_to_server", "aws:alert_established_app_layer_to_server"],
+        str(pol),
+    )
+    check([r["Priority"] for r in pol["StatefulRuleGroupReferences"]] == [100, 200], str(pol))
+    names = {p["Name"] for p in nfw.list_firewall_policies()["FirewallPolicies"]}
+    groups = {g["Name"] for g in nfw.list_rule_groups()["RuleGroups"]}
+    check("migrate-proj-firewall-policy" not in names, f"old policy deleted: {names}")
+    check("migrate-proj-domain-allow-list" not in groups, f"old rule group deleted: {groups}")
+    targets = nfw.describe_rule_group(RuleGroupName="migrate-proj-egress-allow-list", Type="STATEFUL")["RuleGroup"][
+        "RulesSource"
+    ]["RulesSourceList"]["Targets"]
+    check(targets == [".amazonaws.com", ".pypi.org"], f"the stack keeps its list: {targets}")
+    cf.delete_stack(StackName=sid)
+    check(wait_status(cf, sid) == "DELETE_COMPLETE", str(_failed_reasons(cf, sid)))
+
+
+def test_defaults_given_explicitly_change_nothing(aws):
+    """A change set compares resolved parameter values: a stack created with the template's
+    defaults, updated with the same values passed explicitly, replaces nothing."""
+    cf = aws.cf
+    sid = cf.create_stack(StackName="nfw-defaults", TemplateBody=NFW_TEMPLATE)["StackId"]
+    check(wait_status(cf, sid) == "CREATE_COMPLETE", str(_failed_reasons(cf, sid)))
+    cs = cf.create_change_set(
+        StackName=sid,
+        ChangeSetName="same",
+        TemplateBody=NFW_TEMPLATE,
+        Parameters=_params(Order="DEFAULT_ACTION_ORDER", Suffix="a"),
+    )
+    desc = cf.describe_change_set(ChangeSetName=cs["Id"])
+    while desc["Status"].endswith("IN_PROGRESS") or desc["Status"] == "CREATE_PENDING":
+        time.sleep(0.1)
+        desc = cf.describe_change_set(ChangeSetName=cs["Id"])
+    check(desc["Changes"] == [], f"nothing changes: {desc['Changes']}")
+    cf.delete_change_set(ChangeSetName=cs["Id"])
+    cf.delete_stack(StackName=sid)
+    check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))

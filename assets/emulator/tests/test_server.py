@@ -1683,7 +1683,7 @@ def test_drift(url: str) -> None:
             }
         ),
     )
-    rg = nfw.describe_rule_group(RuleGroupName="driftdemo-domain-allow-list", Type="STATEFUL")
+    rg = nfw.describe_rule_group(RuleGroupName="driftdemo-egress-allow-list", Type="STATEFUL")
     body = rg["RuleGroup"]
     body["RulesSource"]["RulesSourceList"]["Targets"].append(".github.com")
     nfw.update_rule_group(
@@ -1830,7 +1830,7 @@ def test_drift(url: str) -> None:
     check(
         pol["Statement"][0]["Sid"] == "DenyDataAccessOutsideVpcEndpoint", "revert: the template's bucket policy is back"
     )
-    rg = nfw.describe_rule_group(RuleGroupName="driftdemo-domain-allow-list", Type="STATEFUL")
+    rg = nfw.describe_rule_group(RuleGroupName="driftdemo-egress-allow-list", Type="STATEFUL")
     check(
         rg["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"] == [".amazonaws.com", ".pypi.org"],
         "revert: the rule group's domains are the template's",

@@ -149,6 +149,38 @@ pub struct Review {
 }
 
 impl Review {
+    /// What the review must say beyond the list of changes: consequences a change's resource
+    /// type and action carry that CloudFormation's change set does not show.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let policy_changes = self.change_set.changes.iter().any(|c| {
+            c.resource_type == "AWS::NetworkFirewall::FirewallPolicy"
+                && matches!(c.action.as_str(), "Add" | "Modify")
+                && self.kind != ChangeSetKind::Create
+        });
+        if policy_changes {
+            out.push(
+                "The firewall policy changes: Network Firewall may restart its stateful engine \
+                 to apply it, which drops connections open at that moment (downloads in \
+                 notebooks); traffic flows again on the new policy, which drops and logs every \
+                 flow the allow list does not pass."
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    /// The logical ids of the changes a reviewer should look at twice (IAM, security groups,
+    /// bucket and endpoint policies, firewall rules, KMS keys).
+    pub fn security_relevant(&self) -> Vec<&str> {
+        self.change_set
+            .changes
+            .iter()
+            .filter(|c| crate::aws::stacks::is_security_relevant(&c.resource_type))
+            .map(|c| c.logical_id.as_str())
+            .collect()
+    }
+
     /// The validation failures that block the change set (FAIL mode).
     pub fn validation_errors(&self) -> impl Iterator<Item = &ValidationIssue> {
         self.validation.iter().filter(|v| !v.is_warning())

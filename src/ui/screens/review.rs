@@ -313,6 +313,9 @@ fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
         ));
     }
     validation_lines(r, theme, lines);
+    for n in r.notes() {
+        lines.push(Line::styled(format!("⚠ {n}"), theme.warn()));
+    }
     if security > 0 {
         lines.push(Line::styled(
             format!(
