@@ -232,7 +232,7 @@ pub struct ParamArgs {
     /// Studio subnet CIDR, inside the VPC (default 10.2.3.0/24).
     #[arg(long, value_name = "CIDR")]
     pub studio_subnet_cidr: Option<String>,
-    /// Domains the firewall allows, comma-separated (e.g. ".amazonaws.com,.pypi.org").
+    /// Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org").
     #[arg(long, value_name = "LIST")]
     pub allowed_domains: Option<String>,
     /// Availability zone for the subnets (default: the region's first).

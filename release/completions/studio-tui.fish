@@ -85,7 +85,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l vpc-cid
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l firewall-subnet-cidr -d 'Firewall subnet CIDR, inside the VPC (default 10.2.1.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l nat-subnet-cidr -d 'NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l studio-subnet-cidr -d 'Studio subnet CIDR, inside the VPC (default 10.2.3.0/24)' -r
-complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. ".amazonaws.com,.pypi.org")' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l region -d 'AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile\'s region' -r
@@ -232,7 +232,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l vpc-c
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l firewall-subnet-cidr -d 'Firewall subnet CIDR, inside the VPC (default 10.2.1.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l nat-subnet-cidr -d 'NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l studio-subnet-cidr -d 'Studio subnet CIDR, inside the VPC (default 10.2.3.0/24)' -r
-complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. ".amazonaws.com,.pypi.org")' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l region -d 'AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile\'s region' -r
@@ -251,7 +251,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l vpc-
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l firewall-subnet-cidr -d 'Firewall subnet CIDR, inside the VPC (default 10.2.1.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l nat-subnet-cidr -d 'NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l studio-subnet-cidr -d 'Studio subnet CIDR, inside the VPC (default 10.2.3.0/24)' -r
-complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. ".amazonaws.com,.pypi.org")' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l users -d 'Expected number of Studio users (sizes the Studio subnet check)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
@@ -272,7 +272,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l vpc-cidr -d
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l firewall-subnet-cidr -d 'Firewall subnet CIDR, inside the VPC (default 10.2.1.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l nat-subnet-cidr -d 'NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l studio-subnet-cidr -d 'Studio subnet CIDR, inside the VPC (default 10.2.3.0/24)' -r
-complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. ".amazonaws.com,.pypi.org")' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l users -d 'Studio user profiles to create, comma-separated (default: the ones saved for this project). Existing profiles are kept; none is removed' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r

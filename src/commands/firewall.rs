@@ -72,14 +72,16 @@ async fn edit(
         }
     };
     let mut params = egress::parameters_of(&stack);
-    let change = match egress::edit_allow_list(&params.allowed_domains, domains, allow) {
-        Ok(c) => c,
-        Err(e) => {
-            crate::plain::print_error(ctx.mode, &e);
-            return Ok(exit::USAGE);
-        }
-    };
-    for n in &change.notes {
+    let change =
+        match egress::edit_allow_list(&params.allowed_domains, domains, allow, &ctx.session.region)
+        {
+            Ok(c) => c,
+            Err(e) => {
+                crate::plain::print_error(ctx.mode, &e);
+                return Ok(exit::USAGE);
+            }
+        };
+    for n in change.notes.iter().chain(&change.warnings) {
         plain::say(format_args!("{n}"));
     }
     if !change.changed() {

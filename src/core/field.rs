@@ -127,7 +127,9 @@ impl Field {
             Self::AllowedDomains => {
                 "Domains notebooks may reach through the firewall (TLS SNI and HTTP Host). \
                  .example.com matches example.com and all its subdomains; example.com matches only \
-                 that host. Keep .amazonaws.com: IAM has no VPC endpoint."
+                 that host. Everything else leaving the VPC (other names, other protocols, UDP, \
+                 ICMP) is dropped and logged. Keep iam.amazonaws.com: IAM has no VPC endpoint. \
+                 Avoid .amazonaws.com: it admits S3 in every other region, around the bucket fence."
             }
             Self::AvailabilityZone => {
                 "Zone for all three subnets, e.g. us-east-1a; Network Firewall and SageMaker must \

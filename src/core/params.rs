@@ -304,6 +304,19 @@ pub fn domain_matches(entry: &str, host: &str) -> bool {
     }
 }
 
+/// The fix for an entry that admits S3 around the gateway endpoint: for `.amazonaws.com`, the
+/// exact names a Studio user needs instead; otherwise the entry's removal.
+pub fn wider_fix(entry: &str) -> String {
+    if entry.trim_start_matches('.') == "amazonaws.com" {
+        format!(
+            "replace `{entry}` with iam.amazonaws.com (IAM has no VPC endpoint; every other AWS \
+             service Studio uses has one in the VPC) and add other exact AWS names only as needed"
+        )
+    } else {
+        format!("remove `{entry}`, or list the exact non-S3 names you need instead")
+    }
+}
+
 /// The host part of something URL-like, for "did you mean" fixes.
 fn host_of(input: &str) -> &str {
     let rest = input.split_once("://").map_or(input, |(_, r)| r);
@@ -561,7 +574,7 @@ impl Default for Parameters {
             nat_subnet_cidr: "10.2.2.0/24".into(),
             studio_subnet_cidr: "10.2.3.0/24".into(),
             allowed_domains: vec![
-                ".amazonaws.com".into(),
+                "iam.amazonaws.com".into(),
                 ".pypi.org".into(),
                 ".pythonhosted.org".into(),
             ],
@@ -680,7 +693,7 @@ impl Parameters {
                 Severity::Error,
                 FindingCode::DomainListEmpty,
                 "the allow list is empty, so notebooks could reach nothing outside the VPC (not even IAM)",
-                "add at least .amazonaws.com",
+                "add at least iam.amazonaws.com",
                 field,
             ));
             return;
@@ -732,9 +745,20 @@ impl Parameters {
                 Severity::Warning,
                 FindingCode::DomainAmazonawsMissing,
                 "no entry allows iam.amazonaws.com, which has no VPC endpoint, so IAM calls from notebooks will time out",
-                "add .amazonaws.com to the allowed domains",
+                "add iam.amazonaws.com to the allowed domains",
                 field,
             ));
+        }
+        for entry in &valid {
+            if let Some(why) = crate::core::egress::s3_bypass(entry, None) {
+                out.push(Finding::new(
+                    Severity::Warning,
+                    FindingCode::DomainAdmitsS3,
+                    why,
+                    wider_fix(entry),
+                    field,
+                ));
+            }
         }
     }
 
@@ -775,7 +799,7 @@ mod tests {
                 ("SageMakerStudioSubnetCIDR", "10.2.3.0/24".to_owned()),
                 (
                     "AllowedDomains",
-                    ".amazonaws.com,.pypi.org,.pythonhosted.org".to_owned()
+                    "iam.amazonaws.com,.pypi.org,.pythonhosted.org".to_owned()
                 ),
                 ("AvailabilityZone", String::new()),
             ]

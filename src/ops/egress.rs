@@ -6,9 +6,11 @@ use serde::Serialize;
 
 use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
-use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally};
+use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally, s3_bypass};
 use crate::core::field::Field;
-use crate::core::params::{MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain};
+use crate::core::params::{
+    MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain, wider_fix,
+};
 use crate::core::status::StackStatus;
 use crate::ops::Error;
 
@@ -109,6 +111,9 @@ pub struct AllowListEdit {
     pub after: Vec<String>,
     /// Lines such as "pypi.org: already allowed by .pypi.org".
     pub notes: Vec<String>,
+    /// Entries of `after` that admit Amazon S3 outside the region's gateway endpoint, with the
+    /// reason (said before the review; the change is still the user's to make).
+    pub warnings: Vec<String>,
 }
 
 impl AllowListEdit {
@@ -118,16 +123,20 @@ impl AllowListEdit {
 }
 
 /// Add (`allow`) or remove domains, with the form's rules: each entry validated (no scheme, path
-/// or port; leading-dot semantics), `.amazonaws.com` kept, at most [`MAX_ALLOWED_DOMAINS`]
-/// entries (the rule group's fixed capacity). An error names the entry and the fix.
+/// or port; leading-dot semantics), IAM kept reachable (removing `.amazonaws.com` puts the exact
+/// `iam.amazonaws.com` in its place), at most [`MAX_ALLOWED_DOMAINS`] entries (the rule group's
+/// fixed capacity). An added entry that admits S3 outside `region`'s gateway endpoint is
+/// warned about. An error names the entry and the fix.
 pub fn edit_allow_list(
     current: &[String],
     domains: &[String],
     allow: bool,
+    region: &str,
 ) -> Result<AllowListEdit, Error> {
     let invalid = |msg: String, fix: String| Error::refused(msg).with_fix(fix);
     let mut after = current.to_vec();
     let mut notes = Vec::new();
+    let mut warnings = Vec::new();
     for d in domains {
         let d = d.trim().to_ascii_lowercase();
         if let Err(e) = validate_domain(&d) {
@@ -145,16 +154,11 @@ pub fn edit_allow_list(
                 notes.push(format!("{d}: already in the allow list"));
                 continue;
             }
+            if let Some(why) = s3_bypass(&d, Some(region)) {
+                warnings.push(format!("warning: {why}"));
+            }
             after.push(d);
         } else {
-            if d == ".amazonaws.com" {
-                return Err(invalid(
-                    "`.amazonaws.com` must stay in the allow list: AWS APIs without a VPC \
-                     endpoint (IAM, for example) would time out from Studio"
-                        .into(),
-                    "keep it; remove only the domains you added".into(),
-                ));
-            }
             match after.iter().position(|e| *e == d) {
                 Some(i) => {
                     after.remove(i);
@@ -162,6 +166,24 @@ pub fn edit_allow_list(
                 None => notes.push(format!("{d}: not in the allow list")),
             }
         }
+    }
+    if !allow && !after.iter().any(|e| domain_matches(e, IAM_HOST)) {
+        if domains
+            .iter()
+            .any(|d| d.trim().eq_ignore_ascii_case(IAM_HOST))
+        {
+            return Err(invalid(
+                format!(
+                    "{IAM_HOST} must stay in the allow list: IAM has no VPC endpoint, so IAM \
+                     calls from Studio would time out"
+                ),
+                "keep it; remove only the domains you added".into(),
+            ));
+        }
+        after.push(IAM_HOST.to_string());
+        notes.push(format!(
+            "{IAM_HOST}: added in place of the wider entry (IAM has no VPC endpoint)"
+        ));
     }
     if after.len() > MAX_ALLOWED_DOMAINS {
         return Err(invalid(
@@ -179,7 +201,34 @@ pub fn edit_allow_list(
         before: current.to_vec(),
         after,
         notes,
+        warnings,
     })
+}
+
+/// IAM's global endpoint: no VPC endpoint serves it, so the allow list keeps it reachable.
+pub const IAM_HOST: &str = "iam.amazonaws.com";
+
+/// An entry of a deployed allow list that admits S3 around the region's gateway endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WideEntry {
+    pub entry: String,
+    pub why: String,
+    pub fix: String,
+}
+
+/// The entries of a deployed allow list that admit S3 around `region`'s gateway endpoint (the
+/// wide `.amazonaws.com` earlier templates had by default, for instance).
+pub fn wide_entries(allowed: &[String], region: &str) -> Vec<WideEntry> {
+    allowed
+        .iter()
+        .filter_map(|e| {
+            s3_bypass(e, Some(region)).map(|why| WideEntry {
+                entry: e.clone(),
+                why,
+                fix: wider_fix(e),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -192,33 +241,91 @@ mod tests {
 
     #[test]
     fn allow_adds_validated_domains_and_skips_covered_ones() {
-        let cur = list(&[".amazonaws.com", ".pythonhosted.org"]);
-        let e =
-            edit_allow_list(&cur, &list(&["PyPI.org", "files.pythonhosted.org"]), true).unwrap();
+        let cur = list(&["iam.amazonaws.com", ".pythonhosted.org"]);
+        let e = edit_allow_list(
+            &cur,
+            &list(&["PyPI.org", "files.pythonhosted.org"]),
+            true,
+            "us-east-1",
+        )
+        .unwrap();
         assert_eq!(
             e.after,
-            list(&[".amazonaws.com", ".pythonhosted.org", "pypi.org"])
+            list(&["iam.amazonaws.com", ".pythonhosted.org", "pypi.org"])
         );
         assert_eq!(
             e.notes,
             ["files.pythonhosted.org: already allowed by .pythonhosted.org"]
         );
-        let bad = edit_allow_list(&cur, &list(&["https://github.com/x"]), true).unwrap_err();
+        assert!(e.warnings.is_empty());
+        let bad =
+            edit_allow_list(&cur, &list(&["https://github.com/x"]), true, "us-east-1").unwrap_err();
         assert!(bad.message().contains("URL"), "{bad}");
         assert!(bad.fix().unwrap().contains("github.com"));
     }
 
     #[test]
-    fn deny_removes_but_keeps_amazonaws_and_capacity_is_enforced() {
+    fn allowing_s3_of_another_region_is_warned_about() {
+        let cur = list(&["iam.amazonaws.com"]);
+        let e = edit_allow_list(
+            &cur,
+            &list(&["s3.eu-west-1.amazonaws.com", "s3.us-east-1.amazonaws.com"]),
+            true,
+            "us-east-1",
+        )
+        .unwrap();
+        assert_eq!(e.after.len(), 3);
+        assert_eq!(e.warnings.len(), 1, "{:?}", e.warnings);
+        assert!(
+            e.warnings[0].contains("S3 in eu-west-1"),
+            "{:?}",
+            e.warnings
+        );
+        let wide = edit_allow_list(&cur, &list(&[".amazonaws.com"]), true, "us-east-1").unwrap();
+        assert!(
+            wide.warnings[0].contains("every region"),
+            "{:?}",
+            wide.warnings
+        );
+    }
+
+    #[test]
+    fn deny_removes_keeps_iam_reachable_and_capacity_is_enforced() {
         let cur = list(&[".amazonaws.com", "pypi.org"]);
-        let e = edit_allow_list(&cur, &list(&["pypi.org", "nothere.org"]), false).unwrap();
+        let e = edit_allow_list(
+            &cur,
+            &list(&["pypi.org", "nothere.org"]),
+            false,
+            "us-east-1",
+        )
+        .unwrap();
         assert_eq!(e.after, list(&[".amazonaws.com"]));
         assert_eq!(e.notes, ["nothere.org: not in the allow list"]);
-        assert!(edit_allow_list(&cur, &list(&[".amazonaws.com"]), false).is_err());
+        // the wide entry goes, the exact IAM name takes its place
+        let narrowed =
+            edit_allow_list(&cur, &list(&[".amazonaws.com"]), false, "us-east-1").unwrap();
+        assert_eq!(narrowed.after, list(&["pypi.org", "iam.amazonaws.com"]));
+        assert!(
+            narrowed.notes[0].starts_with("iam.amazonaws.com: added"),
+            "{:?}",
+            narrowed.notes
+        );
+        let iam = list(&["iam.amazonaws.com", "pypi.org"]);
+        assert!(edit_allow_list(&iam, &list(&["iam.amazonaws.com"]), false, "us-east-1").is_err());
         let many: Vec<String> = (0..MAX_ALLOWED_DOMAINS)
             .map(|i| format!("h{i}.example.org"))
             .collect();
-        let e = edit_allow_list(&cur, &many, true).unwrap_err();
+        let e = edit_allow_list(&cur, &many, true, "us-east-1").unwrap_err();
         assert!(e.message().contains("capacity"), "{e}");
+    }
+
+    #[test]
+    fn a_deployed_wide_list_is_reported_with_its_fix() {
+        let wide = wide_entries(&list(&[".amazonaws.com", ".pypi.org"]), "us-east-1");
+        assert_eq!(wide.len(), 1);
+        assert_eq!(wide[0].entry, ".amazonaws.com");
+        assert!(wide[0].why.contains("every region"));
+        assert!(wide[0].fix.contains("iam.amazonaws.com"));
+        assert!(wide_entries(&list(&["iam.amazonaws.com", ".pypi.org"]), "us-east-1").is_empty());
     }
 }

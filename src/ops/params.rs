@@ -17,7 +17,7 @@ use crate::core::params::Parameters;
 /// firewall_subnet_cidr = "10.20.1.0/24"
 /// nat_subnet_cidr = "10.20.2.0/24"
 /// studio_subnet_cidr = "10.20.3.0/24"
-/// allowed_domains = [".amazonaws.com", ".pypi.org", ".pythonhosted.org"]
+/// allowed_domains = ["iam.amazonaws.com", ".pypi.org", ".pythonhosted.org"]
 /// availability_zone = "eu-west-1a"
 /// ```
 /// Every key is optional; unknown keys are an error (a typo must not fall back to a default).

@@ -1,9 +1,11 @@
-//! `firewall blocked`'s output: the domains the firewall blocked, with counts and sources.
+//! `firewall blocked`'s output: the domains the firewall blocked, with counts and the NAT
+//! gateway address they came through (the firewall cannot see the app behind it).
 
 use serde_json::json;
 
 use crate::cli::OutputMode;
 use crate::core::clock::utc_time as time;
+use crate::core::egress::SOURCE_NOTE;
 use crate::ops::egress::BlockedReport;
 
 /// One line per blocked domain on stdout, the context and a hint on stderr (`--json`: one
@@ -13,7 +15,8 @@ pub fn print_blocked(mode: OutputMode, report: &BlockedReport) {
         println!(
             "{}",
             json!({"ok": true, "log_group": report.log_group,
-            "since": time(report.since_ms), "domains": report.domains})
+            "since": time(report.since_ms), "domains": report.domains,
+            "sources_are": "nat_gateway", "sources_note": SOURCE_NOTE})
         );
         return;
     }
@@ -36,13 +39,16 @@ pub fn print_blocked(mode: OutputMode, report: &BlockedReport) {
         .max(6);
     for d in &report.domains {
         println!(
-            "{:<w$}  {:>6}  first {}  last {}  from {}",
+            "{:<w$}  {:>6}  first {}  last {}  via NAT gateway {}",
             d.domain,
             d.count,
             time(d.first_seen_ms),
             time(d.last_seen_ms),
             d.sources.join(", ")
         );
+    }
+    if !report.domains.is_empty() {
+        eprintln!("{SOURCE_NOTE}");
     }
     if let Some(top) = report.domains.first() {
         eprintln!(

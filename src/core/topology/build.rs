@@ -174,6 +174,26 @@ impl Topology {
             "rule group",
             input.cfn_status("DomainAllowListRuleGroup").word(),
         );
+        // The closing rule group came with strict order and the default drop: a stack without
+        // it still runs the 0.x policy, which passes every flow no rule matches.
+        if input.resource("EgressClosingRuleGroup").is_some() {
+            detail(
+                n,
+                "closing rules",
+                input.cfn_status("EgressClosingRuleGroup").word(),
+            );
+            detail(
+                n,
+                "everything else",
+                "dropped and logged (strict order: UDP, ICMP, other protocols, unlisted names)",
+            );
+        } else if input.resource("FirewallPolicy").is_some() {
+            detail(
+                n,
+                "everything else",
+                "PASSES unlogged (default action order of an older template): update the stack",
+            );
+        }
         b.edge("subnet:firewall", "firewall", EdgeKind::Contains, &[]);
 
         // NAT gateway and its EIP.

@@ -128,7 +128,7 @@ pub fn sample_inputs(stage: SampleStage) -> TopologyInputs {
     );
     parameters.insert(
         "AllowedDomains".to_string(),
-        ".amazonaws.com,.pypi.org,.pythonhosted.org".to_string(),
+        "iam.amazonaws.com,.pypi.org,.pythonhosted.org".to_string(),
     );
     let subnet = |id: &str, cidr: &str, free: i32| SubnetInfo {
         id: id.into(),

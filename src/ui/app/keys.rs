@@ -277,18 +277,29 @@ impl App {
             return (false, Vec::new());
         };
         let mut params = crate::ops::egress::parameters_of(&stack);
-        let notice =
-            match crate::ops::egress::edit_allow_list(&params.allowed_domains, domains, true) {
-                Err(err) => err.message().to_string(),
-                Ok(edit) if !edit.changed() => edit.notes.join("; "),
-                Ok(edit) => {
-                    params.allowed_domains = edit.after;
-                    let users = self.planned_user_names(&params.project_name);
-                    self.parameters = params.clone();
-                    self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
-                    return (true, vec![Effect::Plan { params, users }]);
-                }
-            };
+        let region = self.region().unwrap_or_default();
+        let notice = match crate::ops::egress::edit_allow_list(
+            &params.allowed_domains,
+            domains,
+            true,
+            &region,
+        ) {
+            Err(err) => err.message().to_string(),
+            Ok(edit) if !edit.changed() => edit.notes.join("; "),
+            // The wizard does not carry S3 around the bucket fence on one key: the warning
+            // stays on the screen, and `firewall allow` takes it on purpose.
+            Ok(edit) if !edit.warnings.is_empty() => format!(
+                "not added: {}. To accept that, run `studio-tui firewall allow` with the name.",
+                edit.warnings.join("; ")
+            ),
+            Ok(edit) => {
+                params.allowed_domains = edit.after;
+                let users = self.planned_user_names(&params.project_name);
+                self.parameters = params.clone();
+                self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
+                return (true, vec![Effect::Plan { params, users }]);
+            }
+        };
         if let Some(e) = self.screen.egress_mut() {
             e.notice = Some(notice);
         }

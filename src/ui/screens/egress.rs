@@ -196,6 +196,9 @@ impl EgressState {
                 theme.dim(),
             ));
         }
+        if !report.domains.is_empty() {
+            footer.push(Line::styled(crate::core::egress::SOURCE_NOTE, theme.dim()));
+        }
         if let Some(n) = &self.notice {
             footer.push(Line::styled(n.clone(), theme.warn()));
         }
@@ -225,7 +228,7 @@ impl EgressState {
                 Span::raw("    Domain"),
                 Span::raw(" Count"),
                 Span::raw("Last seen"),
-                Span::raw("Sources"),
+                Span::raw("Via NAT gateway"),
             ])
             .style(theme.dim()),
         )

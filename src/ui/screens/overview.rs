@@ -231,6 +231,28 @@ impl OverviewState {
                     param("AllowedDomains")
                 ))],
             ),
+        ];
+        let region = s.stack_id.split(':').nth(3).unwrap_or_default();
+        let domains: Vec<String> = param("AllowedDomains")
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect();
+        for wide in crate::ops::egress::wide_entries(&domains, region) {
+            let fix = match crate::core::params::validate_domain(&wide.entry) {
+                Ok(()) => format!("; fix: studio-tui firewall deny {}", wide.entry),
+                Err(_) => String::new(),
+            };
+            lines.push(row(
+                "",
+                vec![Span::styled(
+                    format!("⚠ {} admits S3 of other regions{fix}", wide.entry),
+                    theme.warn(),
+                )],
+            ));
+        }
+        lines.extend([
             row(
                 "Egress",
                 vec![Span::raw(format!(
@@ -248,7 +270,7 @@ impl OverviewState {
                     out("S3VPCEndpointId")
                 ))],
             ),
-        ];
+        ]);
         lines.push(row("Drift", self.drift_spans(theme, tick)));
         if let Some(reason) = &s.status_reason
             && !s.is_complete()
