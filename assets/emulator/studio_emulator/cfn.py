@@ -108,8 +108,6 @@ RECREATE_ON_MODIFY = {
     "AWS::EC2::SubnetRouteTableAssociation",
     "AWS::EC2::GatewayRouteTableAssociation",
     "AWS::NetworkFirewall::LoggingConfiguration",
-    "AWS::NetworkFirewall::RuleGroup",
-    "AWS::NetworkFirewall::FirewallPolicy",
     "AWS::IAM::ManagedPolicy",
     "AWS::KMS::Alias",
     "AWS::Logs::LogGroup",
@@ -381,6 +379,12 @@ def _update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) ->
             props = parsing.clean_json(copy.deepcopy(js.get("Properties", {})), rm)
             cfn_resources.post_create(new, rtype, props or {}, stack.account_id, stack.region_name)
             return new
+    if rtype in ("AWS::NetworkFirewall::RuleGroup", "AWS::NetworkFirewall::FirewallPolicy"):
+        current = rm._parsed_resources.get(lid)
+        if current is not None:  # UpdateRuleGroup / UpdateFirewallPolicy: same ARN, refs intact
+            props = parsing.clean_json(copy.deepcopy(js.get("Properties", {})), rm)
+            cfn_resources.update_nfw_object(current, rtype, props or {})
+            return current
     if rtype in RECREATE_ON_MODIFY:
         old = rm._parsed_resources.pop(lid, None)
         if old is not None:

@@ -1042,6 +1042,10 @@ def _install_nfw_updates() -> None:
                 raise JsonRESTError("InvalidTokenException", "Update token is invalid or out of date.")
             body = self._get_param("RuleGroup" if kind == "rulegroup" else "FirewallPolicy")
             if body is not None:
+                # The rule order is fixed at creation (see cfn_resources.update_nfw_object).
+                after = cfn_resources.rule_order(kind, body)
+                if after != cfn_resources.rule_order(kind, obj.body):
+                    raise JsonRESTError("InvalidRequestException", f"parameter is invalid, parameter: [{after}]")
                 obj.body = body
             if self._get_param("Description") is not None:
                 obj.props = dict(obj.props, Description=self._get_param("Description"))

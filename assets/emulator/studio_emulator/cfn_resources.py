@@ -136,6 +136,28 @@ class StudioFirewall(CloudFormationModel):
         fw.studio_endpoint_ids = [e[2] for e in endpoints]
         return model
 
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        original_resource: StudioFirewall,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> StudioFirewall:
+        """FirewallPolicyArn and the descriptive properties update without interruption (the
+        firewall keeps its ARN and endpoints; AssociateFirewallPolicy for the policy)."""
+        props = cloudformation_json.get("Properties", {})
+        fw = original_resource.fw
+        new_arn = props.get("FirewallPolicyArn")
+        if new_arn and new_arn != fw.firewall_policy_arn:
+            if new_arn not in _nfw(account_id, region_name).firewall_policies:  # type: ignore[attr-defined]
+                raise NfwInvalidRequest(f"Firewall policy not found, parameter: [{new_arn}]")
+            fw.firewall_policy_arn = new_arn
+        if "Description" in props:
+            fw.description = props["Description"]
+        return original_resource
+
     def delete_backend(self) -> None:
         ec2 = _ec2(self.account_id, self.region)
         ids = [e[2] for e in self.endpoints if e[2] in ec2.vpc_end_points]
@@ -157,6 +179,127 @@ class _NfwObject:
         self.body = body
         self.props = props
         self.update_token = str(uuid.uuid4())
+
+
+class NfwInvalidRequest(ValueError):
+    """Network Firewall's InvalidRequestException, as CloudFormation's handler reports it."""
+
+    def __init__(self, detail: str):
+        super().__init__(
+            f'Resource handler returned message: "{detail} (Service: NetworkFirewall, Status Code: 400, '
+            f'Request ID: {uuid.uuid4()})" (RequestToken: {uuid.uuid4()}, HandlerErrorCode: InvalidRequest)'
+        )
+
+
+# API_StatefulEngineOptions / API_StatefulRuleOptions: RuleOrder DEFAULT_ACTION_ORDER | STRICT_ORDER,
+# DEFAULT_ACTION_ORDER when absent.
+DEFAULT_ORDER = "DEFAULT_ACTION_ORDER"
+# API_FirewallPolicy, StatefulDefaultActions (and the developer guide's "Strict evaluation order"):
+# valid values, only with STRICT_ORDER; the established and application-layer families cannot
+# be combined ("StatefulDefaultActions cannot exist together").
+_DEFAULT_ACTION_FAMILIES = {
+    "aws:drop_strict": "strict",
+    "aws:alert_strict": "strict",
+    "aws:drop_established": "established",
+    "aws:alert_established": "established",
+    "aws:drop_established_app_layer": "app_layer",
+    "aws:alert_established_app_layer": "app_layer",
+    "aws:drop_established_app_layer_to_server": "app_layer_to_server",
+    "aws:alert_established_app_layer_to_server": "app_layer_to_server",
+}
+
+
+def rule_order(kind: str, body: dict | None) -> str:
+    """The stateful rule order of a rule group's (`RuleGroup`) or policy's (`FirewallPolicy`) body."""
+    key = "StatefulRuleOptions" if kind == "rulegroup" else "StatefulEngineOptions"
+    opts = ((body or {}).get(key)) or {}
+    return str(opts.get("RuleOrder") or DEFAULT_ORDER)
+
+
+def _check_policy(props: dict, account_id: str, region: str) -> None:
+    """What CreateFirewallPolicy / UpdateFirewallPolicy refuse for the studio template's shapes."""
+    pol = props.get("FirewallPolicy") or {}
+    order = rule_order("policy", pol)
+    defaults = pol.get("StatefulDefaultActions") or []
+    if defaults and order != "STRICT_ORDER":
+        raise NfwInvalidRequest(
+            "StatefulDefaultActions is only valid with the strict rule order, parameter: "
+            f"[{', '.join(defaults)}], context: StatefulDefaultActions"
+        )
+    families = set()
+    for a in defaults:
+        if a not in _DEFAULT_ACTION_FAMILIES:
+            raise NfwInvalidRequest(f"parameter is invalid, parameter: [{a}], context: StatefulDefaultActions")
+        families.add(_DEFAULT_ACTION_FAMILIES[a])
+    if len(families - {"strict"}) > 1:
+        raise NfwInvalidRequest("StatefulDefaultActions cannot exist together, context: StatefulDefaultActions")
+    backend = _nfw(account_id, region)
+    for i, ref in enumerate(pol.get("StatefulRuleGroupReferences") or []):
+        prio = ref.get("Priority")
+        if order != "STRICT_ORDER" and prio is not None:
+            raise NfwInvalidRequest(
+                f"Priority cannot be provided, parameter: [{prio}], context: StatefulRuleGroupReferences[{i}][Priority={prio}]"
+            )
+        if order == "STRICT_ORDER" and prio is None:
+            raise NfwInvalidRequest(f"Priority must be provided, context: StatefulRuleGroupReferences[{i}]")
+        group = backend.rule_groups.get(ref.get("ResourceArn"))  # type: ignore[attr-defined]
+        if group is None:
+            raise NfwInvalidRequest(f"Rule group not found, parameter: [{ref.get('ResourceArn')}]")
+        g_order = rule_order("rulegroup", group.body)
+        if g_order != order:
+            # "The settings for your rule groups must match the settings for the firewall policy"
+            raise NfwInvalidRequest(
+                f"parameter is invalid, parameter: [{g_order}], context: StatefulRuleGroupReferences[{i}]"
+            )
+
+
+def update_nfw_object(resource: Any, rtype: str, props: dict) -> None:
+    """UpdateRuleGroup / UpdateFirewallPolicy in place (same ARN), as CloudFormation runs a Modify.
+
+    The rule order is fixed at creation: Network Firewall refuses the change at execution with
+    "parameter is invalid, parameter: [STRICT_ORDER]" although CloudFormation plans it as
+    "Modify, no replacement" (landing-zone-accelerator-on-aws#23, cloudformation-coverage-roadmap#959).
+    """
+    obj = resource.obj
+    kind = "policy" if rtype == "AWS::NetworkFirewall::FirewallPolicy" else "rulegroup"
+    body = props.get("FirewallPolicy" if kind == "policy" else "RuleGroup") or {}
+    before, after = rule_order(kind, obj.body), rule_order(kind, body)
+    if before != after:
+        raise NfwInvalidRequest(f"parameter is invalid, parameter: [{after}]")
+    if rtype == "AWS::NetworkFirewall::FirewallPolicy":
+        _check_policy(props, resource.account_id, resource.region)
+        obj.body = props.get("FirewallPolicy", {})
+    else:
+        obj.body = props.get("RuleGroup", {})
+    obj.props = props
+    obj.update_token = str(uuid.uuid4())
+
+
+def _in_use_by(kind: str, arn: str, account_id: str, region: str) -> str | None:
+    backend = _nfw(account_id, region)
+    if kind == "policy":
+        for fw in backend.firewalls.values():
+            if fw.firewall_policy_arn == arn:
+                return f"firewall {fw.firewall_name}"
+    else:
+        for pol in backend.firewall_policies.values():  # type: ignore[attr-defined]
+            refs = (pol.body or {}).get("StatefulRuleGroupReferences") or []
+            refs = refs + ((pol.body or {}).get("StatelessRuleGroupReferences") or [])
+            if any(r.get("ResourceArn") == arn for r in refs):
+                return f"firewall policy {pol.name}"
+    return None
+
+
+def _refuse_delete_in_use(kind: str, arn: str, account_id: str, region: str) -> None:
+    # API_DeleteFirewallPolicy / API_DeleteRuleGroup, InvalidOperationException: "you might have
+    # tried to delete a rule group or firewall policy that's in use."
+    user = _in_use_by(kind, arn, account_id, region)
+    if user is not None:
+        what = "firewall policy" if kind == "policy" else "rule group"
+        raise ValueError(
+            f"The operation failed because it's not valid: the {what} {arn} is in use by {user} "
+            "(Service: NetworkFirewall, Error Code: InvalidOperationException)"
+        )
 
 
 class StudioFirewallPolicy(CloudFormationModel):
@@ -198,11 +341,13 @@ class StudioFirewallPolicy(CloudFormationModel):
         backend = _nfw(account_id, region_name)
         if arn in backend.firewall_policies:  # type: ignore[attr-defined]
             raise ValueError(f"A firewall policy with the name {name} already exists")
+        _check_policy(props, account_id, region_name)
         obj = _NfwObject("policy", name, arn, props.get("FirewallPolicy", {}), props)
         backend.firewall_policies[arn] = obj  # type: ignore[attr-defined]
         return cls(obj, account_id, region_name)
 
     def delete_backend(self) -> None:
+        _refuse_delete_in_use("policy", self.obj.arn, self.account_id, self.region)
         _nfw(self.account_id, self.region).firewall_policies.pop(self.obj.arn, None)  # type: ignore[attr-defined]
 
 
@@ -252,6 +397,7 @@ class StudioRuleGroup(CloudFormationModel):
         return cls(obj, account_id, region_name)
 
     def delete_backend(self) -> None:
+        _refuse_delete_in_use("rulegroup", self.obj.arn, self.account_id, self.region)
         _nfw(self.account_id, self.region).rule_groups.pop(self.obj.arn, None)  # type: ignore[attr-defined]
 
 
