@@ -397,4 +397,52 @@ fn check_answers_from_the_deployed_firewall_with_exit_codes_json_and_read_only()
         "{actions:?}"
     );
     assert_eq!(emu.mutating_since(before, R), Vec::<String>::new());
+
+    // `firewall blocked` and `firewall check` never disagree: the sandbox decides each posted
+    // flow with the deployed rules, so exactly the names check says are dropped are listed.
+    let flows = [
+        ("pypi.org", "tls"),
+        ("files.pythonhosted.org", "tls"),
+        ("github.com", "tls"),
+        ("registry.npmjs.org", "http"),
+    ];
+    let records: Vec<Value> = flows
+        .iter()
+        .map(|(host, kind)| json!({"host": host, "kind": kind}))
+        .collect();
+    let posted = emu.control_post(
+        "/_studio/firewall-alerts",
+        &json!({"stack": project, "region": R, "records": records}),
+    );
+    let blocked = common::binary(h, R)
+        .args([
+            "--json",
+            "firewall",
+            "blocked",
+            "--since",
+            "1h",
+            "--project-name",
+            &project,
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&blocked.stdout).unwrap();
+    let listed: Vec<&str> = doc["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["domain"].as_str().unwrap())
+        .collect();
+    for (host, kind) in flows {
+        let (code, answer, _) = check(&[host, "--protocol", kind]);
+        let dropped = answer["check"]["verdict"] == "dropped";
+        assert_eq!(code, Some(if dropped { 1 } else { 0 }), "{answer}");
+        assert_eq!(
+            listed.contains(&host),
+            dropped,
+            "{host} {kind}: check says {}, blocked lists {listed:?} ({posted})",
+            answer["check"]["verdict"]
+        );
+    }
+    assert!(listed.contains(&"github.com") && !listed.contains(&"pypi.org"));
 }
