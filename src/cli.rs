@@ -352,6 +352,20 @@ pub enum FirewallCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Would a flow from a Studio app reach HOST, and why: the route (VPC endpoints, the S3
+    /// gateway endpoint) and the deployed firewall's own rules, evaluated as Network Firewall
+    /// documents it. Exit 0 reaches, 1 dropped (or not decidable), 2 bad input. Read-only.
+    Check {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Host name or IPv4 address, optionally with a port (default 443; 80 for http).
+        #[arg(value_name = "HOST[:PORT]")]
+        target: String,
+        /// tls (HTTPS, matched on SNI), http (matched on Host), tcp (anything else on TCP:
+        /// ssh, a tunnel), udp or icmp. Default tls.
+        #[arg(long, value_name = "PROTOCOL")]
+        protocol: Option<String>,
+    },
     /// Remove domains from the allow list, through the usual change-set review.
     Deny {
         #[command(flatten)]

@@ -431,3 +431,197 @@ fn a_stack_of_the_action_order_template_migrates_to_strict_order() {
         "{all}"
     );
 }
+
+/// `firewall check` on its own region (so the request log shows only its own calls): exit 0
+/// for a flow that reaches, 1 for one the deployed firewall drops, 2 for bad input with no AWS
+/// call; `--json` is one object; `--read-only` works and calls nothing that changes anything.
+#[test]
+fn check_answers_from_the_deployed_firewall_with_exit_codes_json_and_read_only() {
+    const R: &str = "us-west-2";
+    let emu = common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let project = common::unique_name("fwc");
+    let check = |args: &[&str]| {
+        let mut all = vec![
+            "--json",
+            "firewall",
+            "check",
+            "--project-name",
+            project.as_str(),
+        ];
+        all.extend_from_slice(args);
+        let out = common::binary(h, R).args(&all).output().unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.code(), doc, text(&out.stderr))
+    };
+
+    // Bad input: exit 2, a clear message, and not one AWS request (not even the stack's).
+    let before = emu.log_mark();
+    for (target, proto) in [
+        ("https://github.com/org/repo", None),
+        ("github.com:99999", None),
+        ("github.com", Some("sctp")),
+        ("1.1.1.1:7", Some("icmp")),
+        ("bad\u{1b}[31mhost", None),
+    ] {
+        let mut args = vec![target];
+        if let Some(p) = proto {
+            args.extend(["--protocol", p]);
+        }
+        let (code, doc, err) = check(&args);
+        assert_eq!(code, Some(2), "{target}: {doc} {err}");
+        assert_eq!(doc["ok"], false, "{doc}");
+        let msg = doc["error"].to_string();
+        assert!(!msg.contains('\u{1b}') && !msg.contains("\\u001b"), "{msg}");
+    }
+    assert_eq!(emu.actions_since(before, R), Vec::<String>::new());
+
+    let deploy = common::binary(h, R)
+        .args(["deploy", "--yes", "--plain", "--project-name", &project])
+        .output()
+        .unwrap();
+    assert_eq!(deploy.status.code(), Some(0), "{}", text(&deploy.stderr));
+
+    // An allowed name: the deployed allow list's generated pass.
+    let (code, doc, err) = check(&["pypi.org"]);
+    assert_eq!(code, Some(0), "{doc} {err}");
+    let c = &doc["check"];
+    assert_eq!(c["verdict"], "reaches", "{doc}");
+    assert_eq!(c["route"]["kind"], "firewall");
+    assert_eq!(c["decision"]["decided_by"]["kind"], "rule", "{doc}");
+    assert_eq!(c["decision"]["decided_by"]["action"], "pass");
+    assert_eq!(c["fix"]["kind"], "nothing");
+
+    // An unlisted name: dropped by the generated drop, logged, and the fix is a command built
+    // from the validated host.
+    let (code, doc, _) = check(&["GitHub.com.:443"]);
+    assert_eq!(code, Some(1), "{doc}");
+    let c = &doc["check"];
+    assert_eq!(c["verdict"], "dropped");
+    assert_eq!(c["alert_logged"], true);
+    assert_eq!(c["fix"]["command"], "studio-tui firewall allow github.com");
+    assert!(
+        c["decision"]["decided_by"]["rule"]
+            .as_str()
+            .unwrap()
+            .contains("not matching any TLS allowlisted FQDNs"),
+        "{doc}"
+    );
+
+    // The route first: the SageMaker API answers through its interface endpoint (private DNS
+    // names from DescribeVpcEndpointServices), a project bucket through the S3 gateway
+    // endpoint, the VPC resolver never leaves the VPC.
+    let (code, doc, _) = check(&[&format!("api.sagemaker.{R}.amazonaws.com")]);
+    assert_eq!(code, Some(0), "{doc}");
+    assert_eq!(doc["check"]["route"]["kind"], "interface_endpoint", "{doc}");
+    assert!(doc["check"]["decision"].is_null());
+    let (code, doc, _) = check(&[&format!("{project}-data.s3.{R}.amazonaws.com")]);
+    assert_eq!(code, Some(0), "{doc}");
+    assert_eq!(doc["check"]["route"]["kind"], "s3_gateway", "{doc}");
+    assert_eq!(doc["check"]["route"]["admitted"], true, "{doc}");
+    let (code, doc, _) = check(&["someone-else.s3.us-west-2.amazonaws.com"]);
+    assert_eq!(code, Some(1), "{doc}");
+    assert_eq!(doc["check"]["route"]["admitted"], false, "{doc}");
+    let (code, doc, _) = check(&["10.2.0.2:53", "--protocol", "udp"]);
+    assert_eq!(code, Some(0), "{doc}");
+    assert_eq!(doc["check"]["route"]["kind"], "local");
+
+    // TLS to an address has no SNI: dropped, and the fix says to use the name.
+    let (code, doc, _) = check(&["140.82.112.3"]);
+    assert_eq!(code, Some(1), "{doc}");
+    assert_eq!(doc["check"]["fix"]["kind"], "use_host_name");
+
+    // Plain output names the verdict and the deciding rule.
+    let plain = common::binary(h, R)
+        .args([
+            "--plain",
+            "firewall",
+            "check",
+            "github.com",
+            "--project-name",
+            &project,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(plain.status.code(), Some(1));
+    let out = text(&plain.stdout);
+    assert!(out.starts_with("github.com:443 tls: DROPPED"), "{out}");
+    assert!(
+        out.contains("fix: studio-tui firewall allow github.com"),
+        "{out}"
+    );
+
+    // Read-only: the same answers, and only read calls.
+    let before = emu.log_mark();
+    let ro = common::binary(h, R)
+        .args([
+            "--read-only",
+            "--json",
+            "firewall",
+            "check",
+            "github.com",
+            "--project-name",
+            &project,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(ro.status.code(), Some(1), "{}", text(&ro.stderr));
+    let doc: Value = serde_json::from_slice(&ro.stdout).unwrap();
+    assert_eq!(doc["check"]["verdict"], "dropped");
+    let actions = emu.actions_since(before, R);
+    assert!(
+        actions.contains(&"DescribeFirewallPolicy".to_string())
+            && actions.contains(&"DescribeRuleGroup".to_string()),
+        "{actions:?}"
+    );
+    assert_eq!(emu.mutating_since(before, R), Vec::<String>::new());
+
+    // `firewall blocked` and `firewall check` never disagree: the sandbox decides each posted
+    // flow with the deployed rules, so exactly the names check says are dropped are listed.
+    let flows = [
+        ("pypi.org", "tls"),
+        ("files.pythonhosted.org", "tls"),
+        ("github.com", "tls"),
+        ("registry.npmjs.org", "http"),
+    ];
+    let records: Vec<Value> = flows
+        .iter()
+        .map(|(host, kind)| json!({"host": host, "kind": kind}))
+        .collect();
+    let posted = emu.control_post(
+        "/_studio/firewall-alerts",
+        &json!({"stack": project, "region": R, "records": records}),
+    );
+    let blocked = common::binary(h, R)
+        .args([
+            "--json",
+            "firewall",
+            "blocked",
+            "--since",
+            "1h",
+            "--project-name",
+            &project,
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&blocked.stdout).unwrap();
+    let listed: Vec<&str> = doc["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["domain"].as_str().unwrap())
+        .collect();
+    for (host, kind) in flows {
+        let (code, answer, _) = check(&[host, "--protocol", kind]);
+        let dropped = answer["check"]["verdict"] == "dropped";
+        assert_eq!(code, Some(if dropped { 1 } else { 0 }), "{answer}");
+        assert_eq!(
+            listed.contains(&host),
+            dropped,
+            "{host} {kind}: check says {}, blocked lists {listed:?} ({posted})",
+            answer["check"]["verdict"]
+        );
+    }
+    assert!(listed.contains(&"github.com") && !listed.contains(&"pypi.org"));
+}

@@ -1,6 +1,7 @@
 //! The overview's day-2 guardrails, driven headless: `c` checks drift and the overview says what
 //! drifted and when; `f` opens the blocked-egress screen, space selects, `a` plans a change set
-//! that adds the selected domains (the same review as any deploy); read-only refuses `a`.
+//! that adds the selected domains (the same review as any deploy); read-only refuses `a`; `c`
+//! there checks a typed host with `firewall check`'s ops call (read-only too).
 
 #![allow(
     clippy::unwrap_used,
@@ -11,7 +12,7 @@
 
 mod common;
 
-use common::{draw, key, reply};
+use common::{draw, key, reply, type_text};
 
 use crossterm::event::KeyCode;
 
@@ -19,6 +20,12 @@ use studio_tui::aws::SessionOptions;
 use studio_tui::aws::drift::{PropertyDifference, ResourceDrift};
 use studio_tui::aws::stacks::StackInfo;
 use studio_tui::core::egress::BlockedDomain;
+use studio_tui::core::firewall::Flow;
+use studio_tui::core::firewall::check::{Answer, answer};
+use studio_tui::core::firewall::path::Route;
+use studio_tui::core::firewall::policy::{
+    DeployedFirewall, FirewallPolicy, NamedRuleGroup, RuleGroup,
+};
 use studio_tui::ops::drift::{DriftReport, ordered};
 use studio_tui::ops::egress::BlockedReport;
 use studio_tui::ui::action::{Effect, Reply};
@@ -178,4 +185,86 @@ fn c_checks_drift_and_the_overview_says_what_drifted() {
         "{screen}"
     );
     assert!(screen.contains("checked 20:31 UTC"), "{screen}");
+}
+
+/// The answer `ops::egress::check` gives for `flow` on a strict-order allow list (core's
+/// evaluation; the sandbox test in tests/firewall.rs shows the same over the wire).
+fn answer_for(flow: &Flow) -> Answer {
+    let fw = DeployedFirewall {
+        firewall_name: format!("{PROJECT}-firewall"),
+        policy_name: format!("{PROJECT}-firewall-policy"),
+        policy: serde_json::from_value::<FirewallPolicy>(serde_json::json!({
+            "StatelessDefaultActions": ["aws:forward_to_sfe"],
+            "StatefulEngineOptions": {"RuleOrder": "STRICT_ORDER"},
+            "StatefulDefaultActions": ["aws:drop_established_app_layer_to_server",
+                "aws:alert_established_app_layer_to_server"],
+            "StatefulRuleGroupReferences": [{"ResourceArn": "arn:rg", "Priority": 100}]
+        }))
+        .unwrap(),
+        rule_groups: vec![NamedRuleGroup {
+            arn: "arn:rg".into(),
+            name: format!("{PROJECT}-domain-allow-list"),
+            group: serde_json::from_value::<RuleGroup>(serde_json::json!({
+                "RulesSource": {"RulesSourceList": {"GeneratedRulesType": "ALLOWLIST",
+                    "TargetTypes": ["TLS_SNI", "HTTP_HOST"], "Targets": [".pypi.org"]}},
+                "StatefulRuleOptions": {"RuleOrder": "STRICT_ORDER"}
+            }))
+            .unwrap(),
+        }],
+    };
+    answer(
+        flow,
+        Route::Firewall { s3_region: None },
+        Some(fw.evaluate(flow)),
+    )
+}
+
+#[test]
+fn c_on_blocked_egress_checks_a_typed_host_and_shows_the_verdict() {
+    let mut a = app(true);
+    a.update(key(KeyCode::Char('f')));
+    a.update(reply(&a, Reply::BlockedLoaded(Box::new(Ok(blocked())))));
+    let (_, effects) = a.update(key(KeyCode::Char('c')));
+    assert!(effects.is_empty());
+    // Bad input is said on the screen, and nothing is asked of AWS.
+    type_text(&mut a, "https://x.org/y");
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    assert!(effects.is_empty());
+    let screen = draw(&a, 100, 24);
+    assert!(screen.contains("not a URL"), "{screen}");
+    for _ in 0.."https://x.org/y".len() {
+        a.update(key(KeyCode::Backspace));
+    }
+    // Letters are text while typing: `a` and `b` do not allow or leave.
+    type_text(&mut a, "github.com:443 tcp");
+    assert_eq!(a.step(), Step::Egress);
+    let (_, effects) = a.update(key(KeyCode::Enter));
+    let flow = Flow::parse("github.com:443", Some("tcp")).unwrap();
+    assert_eq!(
+        common::effects(effects),
+        vec![Effect::CheckFlow {
+            project: PROJECT.into(),
+            flow: flow.clone()
+        }],
+        "the same ops call as `firewall check`, allowed in read-only mode"
+    );
+    assert!(draw(&a, 100, 24).contains("Checking github.com:443 tcp"));
+    a.update(reply(
+        &a,
+        Reply::FlowChecked(Box::new(Ok(answer_for(&flow)))),
+    ));
+    let screen = draw(&a, 100, 24);
+    assert!(screen.contains("github.com:443 tcp: DROPPED"), "{screen}");
+    assert!(screen.contains("other protocols stay blocked"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // Esc leaves the answer; `c` again asks for another host.
+    a.update(key(KeyCode::Char('c')));
+    type_text(&mut a, "pypi.org");
+    a.update(key(KeyCode::Enter));
+    let flow = Flow::parse("pypi.org", None).unwrap();
+    a.update(reply(
+        &a,
+        Reply::FlowChecked(Box::new(Ok(answer_for(&flow)))),
+    ));
+    assert!(draw(&a, 100, 24).contains("pypi.org:443 tls: REACHES"));
 }

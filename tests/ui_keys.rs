@@ -321,6 +321,11 @@ async fn build(name: &str) -> App {
         "overview, domain" => overview(true).await,
         "topology" => topology().await,
         "egress" => egress().await,
+        "egress checking a host" => {
+            let mut a = egress().await;
+            a.update(key(KeyCode::Char('c')));
+            a
+        }
         "teardown plan" => teardown("plan").await,
         "teardown confirm" => teardown("confirm").await,
         "teardown running" => teardown("running").await,
@@ -353,6 +358,7 @@ fn states() -> Vec<State> {
         s("overview, domain", false),
         s("topology", false),
         s("egress", false),
+        s("egress checking a host", true),
         s("teardown plan", false),
         s("teardown confirm", true),
         s("teardown running", false),

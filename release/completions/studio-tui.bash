@@ -70,6 +70,9 @@ _studio__tui() {
             studio__tui__subcmd__firewall,blocked)
                 cmd="studio__tui__subcmd__firewall__subcmd__blocked"
                 ;;
+            studio__tui__subcmd__firewall,check)
+                cmd="studio__tui__subcmd__firewall__subcmd__check"
+                ;;
             studio__tui__subcmd__firewall,deny)
                 cmd="studio__tui__subcmd__firewall__subcmd__deny"
                 ;;
@@ -81,6 +84,9 @@ _studio__tui() {
                 ;;
             studio__tui__subcmd__firewall__subcmd__help,blocked)
                 cmd="studio__tui__subcmd__firewall__subcmd__help__subcmd__blocked"
+                ;;
+            studio__tui__subcmd__firewall__subcmd__help,check)
+                cmd="studio__tui__subcmd__firewall__subcmd__help__subcmd__check"
                 ;;
             studio__tui__subcmd__firewall__subcmd__help,deny)
                 cmd="studio__tui__subcmd__firewall__subcmd__help__subcmd__deny"
@@ -141,6 +147,9 @@ _studio__tui() {
                 ;;
             studio__tui__subcmd__help__subcmd__firewall,blocked)
                 cmd="studio__tui__subcmd__help__subcmd__firewall__subcmd__blocked"
+                ;;
+            studio__tui__subcmd__help__subcmd__firewall,check)
+                cmd="studio__tui__subcmd__help__subcmd__firewall__subcmd__check"
                 ;;
             studio__tui__subcmd__help__subcmd__firewall,deny)
                 cmd="studio__tui__subcmd__help__subcmd__firewall__subcmd__deny"
@@ -414,7 +423,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__firewall)
-            opts="-v -h -V --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version blocked allow deny help"
+            opts="-v -h -V --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version blocked allow check deny help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,6 +524,44 @@ _studio__tui() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        studio__subcmd__tui__subcmd__firewall__subcmd__check)
+            opts="-v -h -V --project-name --protocol --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protocol)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         studio__subcmd__tui__subcmd__firewall__subcmd__deny)
             opts="-y -v -h -V --project-name --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -550,7 +597,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__firewall__subcmd__help)
-            opts="blocked allow deny help"
+            opts="blocked allow check deny help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,6 +625,20 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__firewall__subcmd__help__subcmd__blocked)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__firewall__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -704,7 +765,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__help__subcmd__firewall)
-            opts="blocked allow deny"
+            opts="blocked allow check deny"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -732,6 +793,20 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__help__subcmd__firewall__subcmd__blocked)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__help__subcmd__firewall__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -6,6 +6,7 @@
 pub mod buckets;
 pub mod drift;
 pub mod error;
+pub mod firewall;
 #[cfg(feature = "test-util")]
 mod fixtures;
 pub mod logs;

@@ -1,9 +1,11 @@
-//! `firewall blocked | allow | deny`: what the firewall blocked (its own alert log), and the
-//! allow list edited through the usual change-set review and live deploy.
+//! `firewall blocked | check | allow | deny`: what the firewall blocked (its own alert log),
+//! whether a flow would get through and why, and the allow list edited through the usual
+//! change-set review and live deploy.
 
 use super::{CommandContext, deploy_with};
 use crate::cli::{DeployArgs, FirewallCommand, ParamArgs};
 use crate::core::egress::parse_duration_ms;
+use crate::core::firewall::{Flow, Verdict};
 use crate::exit;
 use crate::ops::egress;
 use crate::plain;
@@ -31,6 +33,11 @@ pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Re
             crate::plain::firewall::print_blocked(ctx.mode, &report);
             Ok(exit::OK)
         }
+        FirewallCommand::Check {
+            project,
+            target,
+            protocol,
+        } => check(ctx, project, target, protocol.as_deref()).await,
         FirewallCommand::Allow {
             project,
             domains,
@@ -41,6 +48,41 @@ pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Re
             domains,
             yes,
         } => edit(ctx, project, domains, false, *yes).await,
+    }
+}
+
+/// `firewall check`: bad input is refused before any AWS call (exit 2); exit 0 when the flow
+/// reaches its destination, 1 when it is dropped or cannot be decided.
+async fn check(
+    ctx: &CommandContext,
+    project: &crate::cli::ProjectArgs,
+    target: &str,
+    protocol: Option<&str>,
+) -> anyhow::Result<i32> {
+    let flow = match Flow::parse(target, protocol) {
+        Ok(f) => f,
+        Err(e) => {
+            let err = crate::ops::Error::refused(e).with_fix(
+                "give HOST[:PORT] and --protocol tls|http|tcp|udp|icmp, e.g. \
+                 `studio-tui firewall check pypi.org` or `… 8.8.8.8:53 --protocol udp`",
+            );
+            plain::print_error(ctx.mode, &err);
+            return Ok(exit::USAGE);
+        }
+    };
+    let stack = ctx.project_name(project);
+    match egress::check(&ctx.session, &stack, &flow).await {
+        Ok(answer) => {
+            plain::firewall::print_check(ctx.mode, &answer);
+            Ok(match answer.verdict {
+                Verdict::Reaches => exit::OK,
+                Verdict::Dropped | Verdict::Unknown => exit::FAILED,
+            })
+        }
+        Err(e) => {
+            plain::print_error(ctx.mode, &e);
+            Ok(exit::FAILED)
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod egress;
 pub mod fence;
 pub mod field;
 pub mod finding;
+pub mod firewall;
 pub mod params;
 pub mod progress;
 pub mod retention;

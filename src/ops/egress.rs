@@ -8,6 +8,9 @@ use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
 use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally, s3_bypass};
 use crate::core::field::Field;
+use crate::core::firewall::Flow;
+use crate::core::firewall::check::{Answer, answer};
+use crate::core::firewall::path::{PathContext, route};
 use crate::core::params::{
     MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain, wider_fix,
 };
@@ -88,6 +91,46 @@ pub async fn blocked(
         domains: tally.domains(),
         skipped: tally.skipped,
     })
+}
+
+/// `firewall check`: the route of `flow` from a Studio app (the VPC's endpoints read with
+/// DescribeVpcEndpoints / DescribeVpcEndpointServices), and, when it crosses the firewall, the
+/// deployed policy and rule groups read through Network Firewall's own API and evaluated.
+/// Read calls only. The firewall is read only when the route reaches it.
+pub async fn check(session: &Session, stack_name: &str, flow: &Flow) -> Result<Answer, Error> {
+    let stack = existing_stack(session, stack_name).await?;
+    let resources = session.stack_resources(&stack.stack_id).await?;
+    let physical = |rtype: &str| {
+        resources
+            .iter()
+            .find(|r| r.resource_type == rtype)
+            .and_then(|r| r.physical_id.clone())
+            .filter(|p| !p.is_empty())
+    };
+    let missing = |what: &str| {
+        Error::missing(
+            "cloudformation:ListStackResources",
+            format!("stack {} has no {what}", stack.stack_name),
+        )
+        .with_fix("update the stack with `studio-tui deploy` (the template creates it)")
+    };
+    let vpc = physical("AWS::EC2::VPC").ok_or_else(|| missing("VPC"))?;
+    let endpoints = session.vpc_endpoints(&vpc).await?;
+    let ctx = PathContext {
+        region: session.region.clone(),
+        vpc_cidr: stack.parameters.get("VpcCIDR").and_then(|c| c.parse().ok()),
+        interface_endpoints: endpoints.interface,
+        s3_gateway: endpoints.s3_gateway,
+    };
+    let route = route(flow, &ctx);
+    if !route.crosses_firewall() {
+        return Ok(answer(flow, route, None));
+    }
+    let firewall =
+        physical("AWS::NetworkFirewall::Firewall").ok_or_else(|| missing("Network Firewall"))?;
+    let deployed = session.deployed_firewall(&firewall).await?;
+    let decision = deployed.evaluate(flow);
+    Ok(answer(flow, route, Some(decision)))
 }
 
 /// The deployed parameters of the stack, as the form holds them.

@@ -1,11 +1,13 @@
-//! `firewall blocked`'s output: the domains the firewall blocked, with counts and the NAT
-//! gateway address they came through (the firewall cannot see the app behind it).
+//! `firewall blocked`'s output (the domains the firewall blocked, with counts and the NAT
+//! gateway address they came through: the firewall cannot see the app behind it) and
+//! `firewall check`'s (the verdict on one flow, the route, the deciding rule, the fix).
 
 use serde_json::json;
 
 use crate::cli::OutputMode;
 use crate::core::clock::utc_time as time;
 use crate::core::egress::SOURCE_NOTE;
+use crate::core::firewall::check::Answer;
 use crate::ops::egress::BlockedReport;
 
 /// One line per blocked domain on stdout, the context and a hint on stderr (`--json`: one
@@ -55,5 +57,16 @@ pub fn print_blocked(mode: OutputMode, report: &BlockedReport) {
             "To allow one: studio-tui firewall allow {} (reviewed like any change set)",
             top.domain
         );
+    }
+}
+
+/// `firewall check`: the verdict and why on stdout (`--json`: one object).
+pub fn print_check(mode: OutputMode, answer: &Answer) {
+    if mode == OutputMode::Json {
+        println!("{}", json!({"ok": true, "check": answer}));
+        return;
+    }
+    for line in answer.lines() {
+        println!("{line}");
     }
 }

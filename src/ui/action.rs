@@ -70,6 +70,8 @@ pub enum Reply {
     TeardownDone(Box<Result<crate::ops::destroy::DestroyReport, ops::Error>>),
     /// The firewall's blocked domains, or why they could not be read.
     BlockedLoaded(Box<Result<crate::ops::egress::BlockedReport, ops::Error>>),
+    /// `firewall check`'s answer for a typed host, or why it could not be given.
+    FlowChecked(Box<Result<crate::core::firewall::check::Answer, ops::Error>>),
     /// A drift detection finished.
     DriftChecked(Box<Result<crate::ops::drift::DriftReport, ops::Error>>),
     /// Result of a topology refresh.
@@ -106,6 +108,7 @@ impl Reply {
             Reply::TeardownPlanned(_) => &[Slot::PlanTeardown],
             Reply::Teardown(_) | Reply::TeardownDone(_) => &[Slot::Teardown],
             Reply::BlockedLoaded(_) => &[Slot::LoadBlocked],
+            Reply::FlowChecked(_) => &[Slot::CheckFlow],
             Reply::DriftChecked(_) => &[Slot::DetectDrift],
             Reply::Topology(_) => &[Slot::RefreshTopology],
         }
@@ -172,6 +175,11 @@ pub enum Effect {
     },
     /// Read the firewall's blocked domains of the last `since_ms`.
     LoadBlocked { project: String, since_ms: i64 },
+    /// Would this flow from a Studio app get through the project's firewall (read-only)?
+    CheckFlow {
+        project: String,
+        flow: crate::core::firewall::Flow,
+    },
     /// Detect drift on the project's stack.
     DetectDrift { project: String },
     /// Rebuild the topology of this project (ops::topology::refresh).

@@ -220,6 +220,13 @@ pub fn spawn(
             };
             Reply::BlockedLoaded(Box::new(result))
         }),
+        Effect::CheckFlow { project, flow } => run(tx, id, move |_| async move {
+            let result = match &session {
+                Some(s) => crate::ops::egress::check(s, &project, &flow).await,
+                None => Err(no_session()),
+            };
+            Reply::FlowChecked(Box::new(result))
+        }),
         Effect::DetectDrift { project } => run(tx, id, move |_| async move {
             let result = match &session {
                 Some(s) => {

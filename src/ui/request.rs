@@ -47,6 +47,7 @@ pub enum Slot {
     PlanTeardown,
     Teardown,
     LoadBlocked,
+    CheckFlow,
     DetectDrift,
     RefreshTopology,
 }
@@ -76,6 +77,7 @@ impl Effect {
             Effect::PlanTeardown { .. } => Slot::PlanTeardown,
             Effect::Teardown { .. } => Slot::Teardown,
             Effect::LoadBlocked { .. } => Slot::LoadBlocked,
+            Effect::CheckFlow { .. } => Slot::CheckFlow,
             Effect::DetectDrift { .. } => Slot::DetectDrift,
             Effect::RefreshTopology { .. } => Slot::RefreshTopology,
         }
@@ -255,6 +257,10 @@ pub(crate) mod tests {
                 project: "p".into(),
                 since_ms: 0,
             },
+            Effect::CheckFlow {
+                project: "p".into(),
+                flow: crate::core::firewall::Flow::parse("pypi.org", None).unwrap(),
+            },
             Effect::DetectDrift {
                 project: "p".into(),
             },
@@ -281,6 +287,7 @@ pub(crate) mod tests {
                 | Effect::PlanTeardown { .. }
                 | Effect::Teardown { .. }
                 | Effect::LoadBlocked { .. }
+                | Effect::CheckFlow { .. }
                 | Effect::DetectDrift { .. }
                 | Effect::RefreshTopology { .. } => {}
             }

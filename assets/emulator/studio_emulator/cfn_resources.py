@@ -930,6 +930,36 @@ def _rule_group_response(obj: _NfwObject) -> dict:
     }
 
 
+def _int(v: Any) -> Any:
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return v
+
+
+def api_policy(body: dict) -> dict:
+    """A policy as DescribeFirewallPolicy's `FirewallPolicy` answers it: the stored (CloudFormation
+    or CreateFirewallPolicy) body with Priority as an integer (a template may write "100")."""
+    out = json.loads(json.dumps(body or {}))
+    for key in ("StatefulRuleGroupReferences", "StatelessRuleGroupReferences"):
+        for ref in out.get(key) or []:
+            if "Priority" in ref:
+                ref["Priority"] = _int(ref["Priority"])
+    return out
+
+
+def api_rule_group(body: dict) -> dict:
+    """A rule group as DescribeRuleGroup's `RuleGroup` answers it (Targets and TargetTypes as
+    lists, as CloudFormation passes a comma-delimited parameter)."""
+    out = json.loads(json.dumps(body or {}))
+    lst = (out.get("RulesSource") or {}).get("RulesSourceList")
+    if lst:
+        for key in ("Targets", "TargetTypes"):
+            if isinstance(lst.get(key), str):
+                lst[key] = [x.strip() for x in lst[key].split(",") if x.strip()]
+    return out
+
+
 def _find(store: dict, arn: str | None, name: str | None, what: str) -> _NfwObject:
     from moto.networkfirewall.exceptions import ResourceNotFound
 
@@ -954,7 +984,11 @@ def _describe_firewall_policy(self: Any) -> ActionResult:
         "FirewallPolicy",
     )  # type: ignore[attr-defined]
     return ActionResult(
-        {"UpdateToken": obj.update_token, "FirewallPolicyResponse": _policy_response(obj), "FirewallPolicy": obj.body}
+        {
+            "UpdateToken": obj.update_token,
+            "FirewallPolicyResponse": _policy_response(obj),
+            "FirewallPolicy": api_policy(obj.body),
+        }
     )
 
 
@@ -1000,7 +1034,11 @@ def _describe_rule_group(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
     obj = _find(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
     return ActionResult(
-        {"UpdateToken": obj.update_token, "RuleGroup": obj.body, "RuleGroupResponse": _rule_group_response(obj)}
+        {
+            "UpdateToken": obj.update_token,
+            "RuleGroup": api_rule_group(obj.body),
+            "RuleGroupResponse": _rule_group_response(obj),
+        }
     )
 
 

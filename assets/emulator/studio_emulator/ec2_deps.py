@@ -28,6 +28,7 @@ that a network interface uses. Here, as in EC2:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from moto.ec2.exceptions import DependencyViolationError
@@ -117,6 +118,16 @@ def delete_nat_gateway(self: Any, nat_gateway_id: str) -> Any:
     return nat
 
 
+def create_vpc_endpoint(self: EC2Backend, *args: Any, **kwargs: Any) -> Any:
+    """A policy given as an object (CloudFormation resolves `PolicyDocument` to one) is kept as
+    JSON text: DescribeVpcEndpoints answers `PolicyDocument` as the JSON string AWS stores
+    (moto would answer the Python repr of the dict)."""
+    doc = kwargs.get("policy_document")
+    if isinstance(doc, (dict, list)):
+        kwargs["policy_document"] = json.dumps(doc)
+    return _ORIG["create_vpc_endpoint"](self, *args, **kwargs)
+
+
 _INSTALLED = False
 
 
@@ -130,6 +141,7 @@ def install() -> None:
         ("delete_subnet", delete_subnet),
         ("delete_security_group", delete_security_group),
         ("delete_nat_gateway", delete_nat_gateway),
+        ("create_vpc_endpoint", create_vpc_endpoint),
     ):
         _ORIG[name] = getattr(EC2Backend, name)
         setattr(EC2Backend, name, fn)

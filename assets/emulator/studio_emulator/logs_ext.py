@@ -28,6 +28,8 @@ from moto.logs import models as logs_models
 from moto.logs.exceptions import InvalidParameterException
 from moto.logs.models import logs_backends
 
+from . import nfw_eval
+
 log = logging.getLogger("studio_emulator.logs")
 
 ACCOUNT = "123456789012"
@@ -210,6 +212,7 @@ SIGNATURES = {
     "tls": (2, "not matching any TLS allowlisted FQDNs"),
     "http": (4, "not matching any HTTP allowlisted FQDNs"),
 }
+KINDS = ("tls", "http", "tcp", "udp", "icmp")
 DEMO_HOSTS = [("github.com", "tls", 3), ("huggingface.co", "tls", 2), ("registry.npmjs.org", "http", 1)]
 
 
@@ -225,27 +228,44 @@ def alert_record(
     dest_port: int | None = None,
     action: str = "blocked",
     flow_id: int | None = None,
+    signature: str | None = None,
+    sid: int | None = None,
 ) -> dict:
-    if kind not in SIGNATURES:
-        raise ValueError(f"kind must be 'tls' or 'http', not {kind!r}")
+    """One alert record. `kind` tls / http carry the app-layer object (TLS SNI only for a host
+    name: a ClientHello carries no SNI for an address); tcp / udp / icmp carry none, and an
+    IPv4 `host` is the destination address."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     when = time.time() if when is None else float(when)
     ts = datetime.fromtimestamp(when, tz=timezone.utc)
-    sid, msg = SIGNATURES[kind]
+    default_sid, default_msg = SIGNATURES.get(kind, (0, "studio-tui emulator alert"))
+    is_ip = re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", host) is not None
     event: dict = {
         "timestamp": ts.strftime("%Y-%m-%dT%H:%M:%S.%f") + "+0000",
         "flow_id": flow_id if flow_id is not None else random.randint(10**14, 10**16 - 1),
         "event_type": "alert",
         "src_ip": src_ip,
         "src_port": src_port if src_port is not None else random.randint(32768, 60999),
-        "dest_ip": dest_ip,
-        "dest_port": dest_port if dest_port is not None else (443 if kind == "tls" else 80),
-        "proto": "TCP",
-        "app_proto": kind,
-        "alert": {"action": action, "signature_id": sid, "rev": 1, "signature": msg, "category": "", "severity": 3},
+        "dest_ip": host if is_ip else dest_ip,
+        "dest_port": dest_port if dest_port is not None else (80 if kind == "http" else 443),
+        "proto": {"udp": "UDP", "icmp": "ICMP"}.get(kind, "TCP"),
+        "alert": {
+            "action": action,
+            "signature_id": sid if sid is not None else default_sid,
+            "rev": 1,
+            "signature": signature or default_msg,
+            "category": "",
+            "severity": 3,
+        },
     }
+    if kind == "icmp":
+        event.pop("src_port")
+        event.pop("dest_port")
+    if kind in ("tls", "http"):
+        event["app_proto"] = kind
     if kind == "tls":
-        event["tls"] = {"sni": host, "version": "TLS 1.3"}
-    else:
+        event["tls"] = {"version": "TLS 1.3"} if is_ip else {"sni": host, "version": "TLS 1.3"}
+    elif kind == "http":
         event["http"] = {
             "hostname": host,
             "url": "/",
@@ -257,8 +277,26 @@ def alert_record(
     return {"firewall_name": firewall_name, "availability_zone": az, "event_timestamp": str(int(when)), "event": event}
 
 
-def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, str, str]:
-    """(log group name, firewall name, AZ) of the stack's ALERT logging configuration."""
+def _deployed_rules(fw: Any, account: str, region: str) -> tuple[dict, dict, str] | None:
+    """(FirewallPolicy, {rule group ARN: {"name", "rule_group"}}, policy name) of a firewall, as
+    DescribeFirewallPolicy / DescribeRuleGroup answer them; None when the policy is unknown."""
+    from . import cfn_resources
+
+    backend = cfn_resources._nfw(account, region)
+    policy = backend.firewall_policies.get(getattr(fw, "firewall_policy_arn", None))  # type: ignore[attr-defined]
+    if policy is None:
+        return None
+    body = cfn_resources.api_policy(policy.body)
+    groups = {}
+    for ref in body.get("StatefulRuleGroupReferences") or []:
+        g = backend.rule_groups.get(ref.get("ResourceArn"))  # type: ignore[attr-defined]
+        if g is not None:
+            groups[g.arn] = {"name": g.name, "rule_group": cfn_resources.api_rule_group(g.body)}
+    return body, groups, policy.name
+
+
+def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, str, str, Any]:
+    """(log group name, firewall name, AZ, firewall) of the stack's ALERT logging configuration."""
     from moto.cloudformation.models import cloudformation_backends
 
     from . import cfn, cfn_resources
@@ -285,32 +323,38 @@ def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, s
                 sync = (fw.firewall_status or {}).get("SyncStates") or {}
                 if sync:
                     az = sorted(sync)[0]
-                return group, fw.firewall_name, az
+                return group, fw.firewall_name, az, fw
     raise LookupError(f"stack {stack_name} has no Network Firewall ALERT logging to CloudWatch Logs")
 
 
 def write_alerts(body: dict) -> dict:
-    """POST /_studio/firewall-alerts. See the README for the JSON."""
+    """POST /_studio/firewall-alerts. See the README for the JSON.
+
+    With the firewall known (from `stack`, or the firewall logging to `log_group`), each record
+    is a flow decided by the deployed policy and rule groups (nfw_eval, the rules of
+    `studio-tui firewall check`): a flow they pass writes no blocked record, a flow they drop
+    writes the alert records the deciding rules log. `"raw": true` writes the records as given
+    (log-format tests), and without a known firewall records are written as given."""
     account = str(body.get("account") or ACCOUNT)
     region = str(body.get("region") or "us-east-1")
     firewall, az = body.get("firewall_name"), body.get("availability_zone")
+    fw_obj = None
     if body.get("stack"):
-        group, fw_name, fw_az = _stack_log_group(str(body["stack"]), account, region)
+        group, fw_name, fw_az, fw_obj = _stack_log_group(str(body["stack"]), account, region)
         firewall, az = firewall or fw_name, az or fw_az
     elif body.get("log_group"):
         group = str(body["log_group"])
-        if not firewall:  # the firewall whose ALERT logging goes to this group
-            from . import cfn_resources
+        from . import cfn_resources
 
-            for fw in cfn_resources._nfw(account, region).firewalls.values():
-                cfg = fw.logging_configs if isinstance(fw.logging_configs, dict) else {}
-                if any(
-                    (d.get("LogDestination") or {}).get("logGroup") == group
-                    for d in cfg.get("LogDestinationConfigs", [])
-                ):
-                    firewall = fw.firewall_name
-                    sync = (fw.firewall_status or {}).get("SyncStates") or {}
-                    az = az or (sorted(sync)[0] if sync else None)
+        for fw in cfn_resources._nfw(account, region).firewalls.values():
+            cfg = fw.logging_configs if isinstance(fw.logging_configs, dict) else {}
+            if any(
+                (d.get("LogDestination") or {}).get("logGroup") == group for d in cfg.get("LogDestinationConfigs", [])
+            ):
+                fw_obj = fw
+                firewall = firewall or fw.firewall_name
+                sync = (fw.firewall_status or {}).get("SyncStates") or {}
+                az = az or (sorted(sync)[0] if sync else None)
     else:
         raise ValueError("give 'stack' or 'log_group'")
     firewall = firewall or "firewall"
@@ -334,39 +378,68 @@ def write_alerts(body: dict) -> dict:
                 )
     if not isinstance(records, list) or not records:
         raise ValueError('records: expected a non-empty list (or "demo": true)')
-    out = []
+    rules = None if body.get("raw") or fw_obj is None else _deployed_rules(fw_obj, account, region)
+    out, passed, undecided = [], [], []
     for r in records:
         if not isinstance(r, dict) or not r.get("host"):
             raise ValueError("each record needs a 'host'")
-        out.append(
-            alert_record(
-                firewall,
-                az,
-                str(r["host"]),
-                str(r.get("kind") or "tls"),
-                str(r.get("src_ip") or "10.2.3.15"),
-                r.get("time"),
-                r.get("src_port"),
-                str(r.get("dest_ip") or "203.0.113.10"),
-                r.get("dest_port"),
-                str(r.get("action") or "blocked"),
-            )
+        kind = str(r.get("kind") or "tls")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        host = str(r["host"]).strip().rstrip(".").lower()
+        common = dict(
+            src_ip=str(r.get("src_ip") or "10.2.3.15"),
+            when=r.get("time"),
+            src_port=r.get("src_port"),
+            dest_ip=str(r.get("dest_ip") or "203.0.113.10"),
+            dest_port=r.get("dest_port"),
         )
+        if rules is None:
+            out.append(alert_record(firewall, az, host, kind, action=str(r.get("action") or "blocked"), **common))
+            continue
+        if r.get("action"):
+            raise ValueError("'action' is decided by the deployed rules; send \"raw\": true to write it as given")
+        port = r.get("dest_port") if kind != "icmp" else None
+        if port is None and kind != "icmp":
+            port = 80 if kind == "http" else 443
+        decision = nfw_eval.evaluate(rules[0], rules[1], {"host": host, "port": port, "protocol": kind}, rules[2])
+        if decision["verdict"] == "unknown":
+            undecided.append(host)
+            continue
+        if decision["verdict"] == "reaches" and not decision["alerts"]:
+            passed.append(host)
+            continue
+        for a in decision["alerts"]:
+            out.append(
+                alert_record(
+                    firewall, az, host, kind, action=a["action"], signature=a["signature"], sid=a["sid"], **common
+                )
+            )
+        if decision["verdict"] == "reaches":
+            passed.append(host)
     stream = str(body.get("log_stream") or f"/aws/network-firewall/alert/{firewall}_{az}")
-    logs.ensure_log_stream(group, stream)
     events = sorted(
         ({"timestamp": int(_event_ms(rec)), "message": json.dumps(rec, separators=(",", ":"))} for rec in out),
         key=lambda e: e["timestamp"],
     )
-    # straight into the group: PutLogEvents' 14-day / 2-hour window does not apply to seeded records
-    logs.groups[group].put_log_events(stream, events)
+    if events:
+        logs.ensure_log_stream(group, stream)
+        # straight into the group: PutLogEvents' 14-day / 2-hour window does not apply to seeded records
+        logs.groups[group].put_log_events(stream, events)
+
+    def host_of(rec: dict) -> str | None:
+        ev = rec["event"]
+        return (ev.get("tls") or {}).get("sni") or (ev.get("http") or {}).get("hostname") or ev.get("dest_ip")
+
     return {
         "log_group": group,
         "log_stream": stream,
         "written": len(events),
         "hosts": sorted(
-            {(rec["event"].get("tls") or {}).get("sni") or rec["event"]["http"]["hostname"] for rec in out}
+            {h for h in (host_of(rec) for rec in out if rec["event"]["alert"]["action"] == "blocked") if h}
         ),
+        "passed": sorted(set(passed)),
+        "undecided": sorted(set(undecided)),
     }
 
 

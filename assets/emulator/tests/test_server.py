@@ -1914,6 +1914,7 @@ def test_firewall_alerts(url: str) -> None:
         "POST",
         {
             "log_group": group,
+            "raw": True,  # the log format as given: pypi.org is on the allow list and would pass
             "records": [{"host": "pypi.org", "kind": "tls", "src_ip": "10.2.3.15", "time": t0 + i} for i in range(7)]
             + [{"host": "example.com", "kind": "http", "src_ip": "10.2.3.16", "time": t0 + 100}],
         },
@@ -1968,6 +1969,79 @@ def test_firewall_alerts(url: str) -> None:
     except urllib.error.HTTPError as exc:
         check(exc.code == 404 and "error" in json.loads(exc.read()), "firewall-alerts: unknown log group -> 404")
     cfn.delete_stack(StackName="alerts")
+
+
+def test_firewall_alerts_follow_the_deployed_rules(url: str) -> None:
+    """Issue 23: DescribeFirewallPolicy / DescribeRuleGroup answer the deployed policy in the API's
+    shape, and POST /_studio/firewall-alerts decides each flow with the same rules as
+    `studio-tui firewall check` (nfw_eval, tested against the shared case table): a flow the
+    deployed rules pass writes no blocked record, one they drop writes the alerts its rules log."""
+    from studio_emulator import nfw_eval
+
+    if not os.path.exists(TEMPLATE_PATH):
+        return
+    cfn, nfw = client(url, "cloudformation"), client(url, "network-firewall")
+    params = dict(REAL_PARAMS, ProjectName="decided")
+    sid = cfn.create_stack(
+        StackName="decided",
+        TemplateBody=open(TEMPLATE_PATH, encoding="utf-8").read(),
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in params.items()],
+    )["StackId"]
+    wait_status(
+        lambda: {"Status": cfn.describe_stacks(StackName=sid)["Stacks"][0]["StackStatus"]}, "CREATE_COMPLETE", 60
+    )
+    fw = nfw.describe_firewall(FirewallName="decided-firewall")["Firewall"]
+    policy = nfw.describe_firewall_policy(FirewallPolicyArn=fw["FirewallPolicyArn"])
+    body = policy["FirewallPolicy"]
+    check(
+        body["StatelessDefaultActions"] == ["aws:forward_to_sfe"]
+        and all(isinstance(r.get("Priority", 0), int) for r in body["StatefulRuleGroupReferences"]),
+        "DescribeFirewallPolicy: FirewallPolicy as the API shapes it (botocore validated it)",
+    )
+    groups = {}
+    for ref in body["StatefulRuleGroupReferences"]:
+        g = nfw.describe_rule_group(RuleGroupArn=ref["ResourceArn"])
+        groups[ref["ResourceArn"]] = {"name": g["RuleGroupResponse"]["RuleGroupName"], "rule_group": g["RuleGroup"]}
+    check(
+        any((g["rule_group"].get("RulesSource") or {}).get("RulesSourceList") for g in groups.values()),
+        "DescribeRuleGroup: the domain list's RulesSourceList",
+    )
+    flows = [
+        ("pypi.org", "tls", None),
+        ("github.com", "tls", None),
+        ("registry.npmjs.org", "http", None),
+        ("github.com", "tcp", 443),
+        ("8.8.8.8", "udp", 53),
+        ("1.1.1.1", "icmp", None),
+        ("140.82.112.3", "tls", None),
+    ]
+    blocked_seen = 0
+    for host, kind, port in flows:
+        want_port = port if port is not None else (None if kind == "icmp" else (80 if kind == "http" else 443))
+        want = nfw_eval.evaluate(body, groups, {"host": host, "port": want_port, "protocol": kind})
+        rec = {"host": host, "kind": kind}
+        if port is not None:
+            rec["dest_port"] = port
+        out = http(f"{url}/_studio/firewall-alerts", "POST", {"stack": "decided", "records": [rec]})
+        what = f"{host} {kind}: {want['verdict']} by {want['decided_by']['kind']}"
+        check(out["written"] == len(want["alerts"]), f"{what}: the records its rules log ({out})")
+        if want["verdict"] == "reaches" and not want["alerts"]:
+            check(host in out["passed"] and out["written"] == 0, f"{what}: passed, nothing written")
+        if want["verdict"] == "dropped":
+            blocked_seen += 1
+            check(out["undecided"] == [] and out["written"] >= 1, f"{what}: blocked record written")
+    check(blocked_seen >= 2, "the default allow list drops github.com and registry.npmjs.org at least")
+    try:
+        http(
+            f"{url}/_studio/firewall-alerts",
+            "POST",
+            {"stack": "decided", "records": [{"host": "pypi.org", "action": "blocked"}]},
+        )
+        check(False, "an explicit action without raw is refused")
+    except urllib.error.HTTPError as exc:
+        check(exc.code == 400, "an explicit action without raw -> 400")
+    cfn.delete_stack(StackName="decided")
 
 
 def test_cloudformation(url: str) -> None:

@@ -259,6 +259,12 @@ impl App {
                 }
                 (self.step() == Step::Egress, Vec::new())
             }
+            Reply::FlowChecked(result) => {
+                if let Some(e) = self.screen.egress_mut() {
+                    e.on_checked(*result);
+                }
+                (self.step() == Step::Egress, Vec::new())
+            }
             Reply::DriftChecked(result) => {
                 if let Some(o) = self.screen.overview_mut() {
                     o.drift = match *result {

@@ -1,6 +1,7 @@
 //! Blocked egress: the domains the firewall blocked in the last 24 hours (from its own alert
 //! log), most frequent first; the selected ones are added to the allow list with one key, through
-//! the same change-set review as any deploy.
+//! the same change-set review as any deploy. `c` checks a typed host the way `firewall check`
+//! does (the same ops call): would it get through, and why.
 
 use std::collections::BTreeSet;
 
@@ -13,6 +14,8 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 use super::{Ctx, Go, Loadable, Outcome, View};
 
 use crate::core::clock::utc_time;
+use crate::core::firewall::check::Answer;
+use crate::core::firewall::{Flow, Verdict};
 use crate::ops;
 use crate::ops::egress::BlockedReport;
 use crate::ui::action::Effect;
@@ -24,6 +27,7 @@ use crate::ui::widgets::{KeyHint, fit, spinner};
 pub const KEYS: &[KeyHint] = &[
     KeyHint::new("space", "select"),
     KeyHint::new("a", "allow selected…"),
+    KeyHint::new("c", "check a host…"),
     KeyHint::new("r", "refresh"),
     KeyHint::new("b", "back"),
     KeyHint::new("?", "help"),
@@ -31,6 +35,28 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::help_only("Esc", "back"),
     KeyHint::help_only("q", "quit"),
 ];
+
+/// The keys while a host is typed for `c` (every key is text; these end it).
+pub const CHECK_KEYS: &[KeyHint] = &[
+    KeyHint::new("Enter", "check"),
+    KeyHint::new("Esc", "cancel"),
+    KeyHint::help_only("Backspace", "delete"),
+];
+
+/// The `c` check of a typed host, `HOST[:PORT]` (TLS unless the text says `udp`, …).
+#[derive(Debug)]
+pub enum CheckState {
+    Idle,
+    /// Typing `HOST[:PORT] [PROTOCOL]`; `error` says why Enter did not check it.
+    Typing {
+        input: String,
+        error: Option<String>,
+    },
+    /// The validated flow being checked.
+    Loading(Flow),
+    Done(Box<Answer>),
+    Failed(ops::Error),
+}
 
 /// How far back the screen looks.
 pub const WINDOW_MS: i64 = 24 * 3_600_000;
@@ -44,6 +70,7 @@ pub struct EgressState {
     pub selected: BTreeSet<String>,
     /// Why `a` did nothing (read-only, nothing to allow), shown under the list.
     pub notice: Option<String>,
+    pub check: CheckState,
 }
 
 impl EgressState {
@@ -55,6 +82,7 @@ impl EgressState {
             cursor: 0,
             selected: BTreeSet::new(),
             notice: None,
+            check: CheckState::Idle,
         }
     }
 
@@ -66,7 +94,7 @@ impl EgressState {
     }
 
     pub fn is_busy(&self) -> bool {
-        self.report.is_loading()
+        self.report.is_loading() || matches!(self.check, CheckState::Loading(_))
     }
 
     pub fn on_loaded(&mut self, result: Result<BlockedReport, ops::Error>) {
@@ -75,6 +103,87 @@ impl EgressState {
             Err(e) => Loadable::Failed(e),
         };
         self.cursor = 0;
+    }
+
+    /// The answer to a `c` check.
+    pub fn on_checked(&mut self, result: Result<Answer, ops::Error>) {
+        self.check = match result {
+            Ok(a) => CheckState::Done(Box::new(a)),
+            Err(e) => CheckState::Failed(e),
+        };
+    }
+
+    /// A key while a host is typed: Enter checks it (bad input is said here, no call made).
+    fn on_text(&mut self, key: Key) -> Outcome {
+        let CheckState::Typing { input, error } = &mut self.check else {
+            return Outcome::Ignored;
+        };
+        match key.code {
+            KeyCode::Esc => self.check = CheckState::Idle,
+            KeyCode::Backspace => {
+                input.pop();
+                *error = None;
+            }
+            KeyCode::Char(c) if !key.ctrl && input.chars().count() < 300 => {
+                input.push(c);
+                *error = None;
+            }
+            KeyCode::Enter => {
+                let mut words = input.split_whitespace();
+                let target = words.next().unwrap_or("");
+                let parsed = match (words.next(), words.next()) {
+                    (_, Some(_)) => Err("type HOST[:PORT] and at most a protocol".to_string()),
+                    (proto, None) => Flow::parse(target, proto),
+                };
+                match parsed {
+                    Ok(flow) => {
+                        self.check = CheckState::Loading(flow.clone());
+                        return Outcome::Effects(vec![Effect::CheckFlow {
+                            project: self.project.clone(),
+                            flow,
+                        }]);
+                    }
+                    Err(e) => *error = Some(e),
+                }
+            }
+            _ => {}
+        }
+        Outcome::Consumed
+    }
+
+    /// What the check shows under the list.
+    fn check_lines(&self, theme: &Theme, tick: usize) -> Vec<Line<'static>> {
+        match &self.check {
+            CheckState::Idle => Vec::new(),
+            CheckState::Typing { input, error } => {
+                let mut out = vec![Line::from(vec![
+                    Span::styled("Check: ", theme.key()),
+                    Span::raw(format!("{}_", input.escape_debug())),
+                    Span::styled("  HOST[:PORT] [tls|http|tcp|udp|icmp]", theme.dim()),
+                ])];
+                if let Some(e) = error {
+                    out.push(Line::styled(e.clone(), theme.warn()));
+                }
+                out
+            }
+            CheckState::Loading(flow) => vec![Line::raw(format!(
+                "{} Checking {} {}…",
+                spinner(tick),
+                flow.target(),
+                flow.protocol.as_str()
+            ))],
+            CheckState::Done(a) => a
+                .lines()
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| match (i, a.verdict) {
+                    (0, Verdict::Reaches) => Line::styled(l, theme.ok()),
+                    (0, _) => Line::styled(l, theme.warn()),
+                    _ => Line::raw(l),
+                })
+                .collect(),
+            CheckState::Failed(e) => ErrorView::new(e).lines(theme),
+        }
     }
 
     fn domains(&self) -> Vec<String> {
@@ -122,6 +231,13 @@ impl EgressState {
                 }
                 Outcome::GoTo(Go::Allow(chosen))
             }
+            KeyCode::Char('c') => {
+                self.check = CheckState::Typing {
+                    input: String::new(),
+                    error: None,
+                };
+                Outcome::Consumed
+            }
             KeyCode::Char('r') => {
                 self.report = Loadable::Loading;
                 Outcome::Effects(vec![self.load()])
@@ -149,8 +265,14 @@ impl EgressState {
                 return;
             }
             Loadable::Failed(e) => {
-                let lines = ErrorView::new(e).lines(theme);
-                f.render_widget(Paragraph::new(lines).block(block), area);
+                let mut lines = ErrorView::new(e).lines(theme);
+                lines.extend(self.check_lines(theme, tick));
+                f.render_widget(
+                    Paragraph::new(lines)
+                        .wrap(ratatui::widgets::Wrap { trim: true })
+                        .block(block),
+                    area,
+                );
                 return;
             }
             Loadable::Loaded(r) => r,
@@ -192,7 +314,8 @@ impl EgressState {
         } else {
             footer.push(Line::styled(
                 "a adds the selected domains (or the highlighted one) to AllowedDomains: you \
-                 review the change set before anything changes.",
+                 review the change set before anything changes. c checks a host: would it get \
+                 through, and why.",
                 theme.dim(),
             ));
         }
@@ -202,6 +325,7 @@ impl EgressState {
         if let Some(n) = &self.notice {
             footer.push(Line::styled(n.clone(), theme.warn()));
         }
+        footer.extend(self.check_lines(theme, tick));
         let inner_w = area.width.saturating_sub(2).max(1) as usize;
         let foot_rows: usize = footer
             .iter()
@@ -254,11 +378,22 @@ impl EgressState {
 
 impl View for EgressState {
     fn keys(&self) -> &'static [KeyHint] {
-        KEYS
+        if self.captures_keys() {
+            CHECK_KEYS
+        } else {
+            KEYS
+        }
+    }
+
+    fn captures_keys(&self) -> bool {
+        matches!(self.check, CheckState::Typing { .. })
     }
 
     fn on_command(&mut self, command: Command) -> Outcome {
-        self.on_key(command.key())
+        match command {
+            Command::Text(k) => self.on_text(k),
+            Command::Key(k) => self.on_key(k),
+        }
     }
 
     fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
