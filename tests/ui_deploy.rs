@@ -457,6 +457,32 @@ async fn form_with_errors_keeps_the_text_and_focuses_the_first_bad_field() {
     insta::assert_snapshot!(draw(&a, 120, 40));
 }
 
+/// Issue 23: an allow-list entry that admits S3 of other regions is accepted but warned about
+/// under the field (⚠, the reason and the fix), and the review still opens.
+#[tokio::test]
+async fn form_warns_about_an_entry_that_admits_s3_of_other_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    for _ in 0..5 {
+        a.update(key(KeyCode::Down));
+    }
+    a.update(key(KeyCode::End));
+    common::type_text(&mut a, ", .amazonaws.com");
+    let form = a.params.as_ref().unwrap();
+    assert!(form.errors.is_empty(), "{:?}", form.errors);
+    let warning = form.warnings.get(&studio_tui::core::field::Field::AllowedDomains);
+    assert!(
+        warning.is_some_and(|w| w.contains("admits S3 in every region")),
+        "{:?}",
+        form.warnings
+    );
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("⚠"), "{screen}");
+    assert!(screen.contains("`.amazonaws.com` admits S3 in every region"), "{screen}");
+    let (_, effects) = a.update(key(KeyCode::F(2)));
+    assert!(!effects.is_empty(), "a warning does not block the review");
+}
+
 #[tokio::test]
 async fn valid_form_plans_and_saves_what_was_typed() {
     let dir = tempfile::tempdir().unwrap();

@@ -47,6 +47,8 @@ pub struct ParamsState {
     /// The Studio users, parsed from the last row (created with the domain after the deploy).
     pub users: Vec<String>,
     pub errors: BTreeMap<Field, String>,
+    /// Warnings of fields without an error (shown, never blocking).
+    pub warnings: BTreeMap<Field, String>,
     /// Why the users row is refused (a name SageMaker would reject, a duplicate).
     pub users_error: Option<String>,
     /// A message about the whole form (template check, read-only, a plan that failed).
@@ -64,6 +66,7 @@ impl ParamsState {
             cursor,
             users,
             errors: BTreeMap::new(),
+            warnings: BTreeMap::new(),
             users_error: None,
             notice: None,
         };
@@ -100,6 +103,7 @@ impl ParamsState {
                 .map(|e| e.message().to_string())
         };
         self.errors = self.parameters().field_errors(self.users.len() as u32);
+        self.warnings = self.parameters().field_warnings(self.users.len() as u32);
     }
 
     fn focus_to(&mut self, i: usize) {
@@ -233,6 +237,8 @@ impl ParamsState {
             let bad = self.errors.contains_key(field);
             let mark = if bad {
                 Span::styled(" ✘", theme.error())
+            } else if self.warnings.contains_key(field) {
+                Span::styled(" ⚠", theme.warn())
             } else {
                 Span::styled(" ✔", theme.ok())
             };
@@ -256,6 +262,11 @@ impl ParamsState {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(label_w)),
                     Span::styled(e.clone(), theme.error()),
+                ]));
+            } else if let Some(w) = self.warnings.get(field) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(label_w)),
+                    Span::styled(w.clone(), theme.warn()),
                 ]));
             }
         }
