@@ -2,6 +2,7 @@
 //! log), most frequent first; the selected ones are added to the allow list with one key, through
 //! the same change-set review as any deploy.
 
+use crate::core::shown::{shown, shown_max};
 use std::collections::BTreeSet;
 
 use crossterm::event::KeyCode;
@@ -159,7 +160,7 @@ impl EgressState {
         let domain_w = report
             .domains
             .iter()
-            .map(|d| d.domain.len())
+            .map(|d| shown(&d.domain).chars().count())
             .max()
             .unwrap_or(6)
             .clamp(6, 40)
@@ -171,7 +172,11 @@ impl EgressState {
                 "[ ]"
             };
             Row::new(vec![
-                Line::raw(format!("{mark} {}", fit(&d.domain, domain_w))),
+                // The host is whoever connected's choice: shown escaped, never raw.
+                Line::raw(format!(
+                    "{mark} {}",
+                    fit(&shown_max(&d.domain, domain_w), domain_w)
+                )),
                 Line::raw(format!("{:>6}", d.count)),
                 Line::styled(
                     utc_time(d.last_seen_ms)
@@ -180,7 +185,7 @@ impl EgressState {
                         .to_string(),
                     theme.dim(),
                 ),
-                Line::styled(d.sources.join(", "), theme.dim()),
+                Line::styled(shown(&d.sources.join(", ")).into_owned(), theme.dim()),
             ])
         });
         let mut footer = Vec::new();
