@@ -16,9 +16,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// The longest value shown whole, in characters after escaping: a CloudFormation StatusReason
-/// or a SageMaker FailureReason fits; a 100 KB value echoed back does not.
-pub const LIMIT: usize = 400;
+/// The longest value shown whole, in characters after escaping: a CloudFormation StatusReason,
+/// a SageMaker FailureReason and studio-tui's longest fix (a validation failure's, with its
+/// `aws` commands) fit; a 100 KB value echoed back does not.
+pub const LIMIT: usize = 1000;
 
 /// `text` escaped (see the module) and cut to [`LIMIT`] characters.
 pub fn shown(text: &str) -> Cow<'_, str> {
