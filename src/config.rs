@@ -61,6 +61,17 @@ impl Paths {
         }
     }
 
+    /// Where `--sandbox` keeps its answers and run state: a folder of its own inside the
+    /// config and data folders, so a demo's projects, users and parameters are never offered
+    /// as the defaults of a real account (the cache, the emulator's venv, is shared).
+    pub fn for_sandbox(&self) -> Paths {
+        Paths {
+            config_dir: self.config_dir.join("sandbox"),
+            data_dir: self.data_dir.join("sandbox"),
+            cache_dir: self.cache_dir.clone(),
+        }
+    }
+
     pub fn answers_file(&self) -> PathBuf {
         self.config_dir.join("answers.toml")
     }
@@ -246,6 +257,44 @@ pub fn save<T: Versioned>(path: &Path, format: Format, doc: &T) -> Result<(), St
     write_atomic(path, text.as_bytes())
 }
 
+/// Create `dir` and any missing parent, owner-only (0700) on Unix: every folder studio-tui
+/// creates for its files. A folder that exists already keeps its mode (it may be one the user
+/// chose and shares, `STUDIO_TUI_CACHE=/tmp` for one); the files in it are owner-only anyway.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Open `path` for appending (a log), created owner-only (0600) in an owner-only folder; a file
+/// that exists already with a wider mode (an older studio-tui's log) is made owner-only too.
+pub fn append_private(path: &Path) -> std::io::Result<fs::File> {
+    if let Some(dir) = path.parent() {
+        private_dir(dir)?;
+    }
+    let mut opts = fs::OpenOptions::new();
+    opts.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if file.metadata()?.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(file)
+}
+
 /// Atomic file replacement (see [`save`]), created with owner-only permissions on Unix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
     let io = |action: &'static str, p: &Path| {
@@ -257,7 +306,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
         }
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io("create folder", dir))?;
+    private_dir(dir).map_err(io("create folder", dir))?;
     let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
     tmp_name.push(format!(".tmp-{}", std::process::id()));
     let tmp = dir.join(tmp_name);
@@ -385,11 +434,19 @@ mod tests {
     #[test]
     fn files_are_private() {
         use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.json");
+        let path = dir.path().join("new").join("x.json");
         save(&path, Format::Json, &Doc::default()).unwrap();
-        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700, "the folder it made");
+        // a log: created owner-only, and an older world-readable one is tightened
+        let log = dir.path().join("logs").join("a.log");
+        drop(append_private(&log).unwrap());
+        assert_eq!((mode(&log), mode(log.parent().unwrap())), (0o600, 0o700));
+        fs::set_permissions(&log, fs::Permissions::from_mode(0o644)).unwrap();
+        drop(append_private(&log).unwrap());
+        assert_eq!(mode(&log), 0o600);
     }
 
     #[test]
@@ -398,5 +455,12 @@ mod tests {
         assert_eq!(p.answers_file(), Path::new("/tmp/x/config/answers.toml"));
         assert_eq!(p.runs_file(), Path::new("/tmp/x/data/runs.json"));
         assert_eq!(p.log_file(), Path::new("/tmp/x/data/studio-tui.log"));
+        let s = p.for_sandbox();
+        assert_eq!(
+            s.answers_file(),
+            Path::new("/tmp/x/config/sandbox/answers.toml")
+        );
+        assert_eq!(s.runs_file(), Path::new("/tmp/x/data/sandbox/runs.json"));
+        assert_eq!(s.cache_dir, p.cache_dir);
     }
 }

@@ -58,7 +58,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         return run_template(&cli.global, *format, params);
     }
     let paths = Paths::discover()?;
-    logging::init(&paths.log_file(), cli.global.verbose);
+    logging::init(&paths.log_file(), cli.global.verbose, cli.global.read_only);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "studio-tui starting");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -96,6 +96,12 @@ fn start_sandbox(paths: &Paths, opts: EmulatorOptions) -> anyhow::Result<Emulato
 
 async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
     let g = &cli.global;
+    // The saved answers and run state: `--sandbox` keeps its own, apart from real accounts.
+    let state_paths = if g.sandbox {
+        paths.for_sandbox()
+    } else {
+        paths.clone()
+    };
     let mode = g.output_mode(std::io::stdout().is_terminal());
     let mut options = SessionOptions {
         profile: g.profile.clone(),
@@ -146,12 +152,13 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 Err(code) => return Ok(code),
             };
             let profiles = aws::list_profiles().await;
+            let store = studio_tui::state::Store::load_for(&state_paths, g.read_only)?;
             ui::run(ui::UiContext {
                 config,
                 options,
                 sandbox: g.sandbox,
                 profiles,
-                store: None,
+                store: Some(std::sync::Arc::new(std::sync::Mutex::new(store))),
             })
             .await
         }
@@ -175,34 +182,43 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 }
             }
         }
-        Some(Command::Deploy(args)) => match command_context(options, mode, &paths, g).await? {
+        Some(Command::Deploy(args)) => match command_context(options, mode, &state_paths, g).await?
+        {
             Ok(ctx) => commands::deploy(&ctx, args).await,
             Err(code) => Ok(code),
         },
-        Some(Command::Status(args)) => match command_context(options, mode, &paths, g).await? {
+        Some(Command::Status(args)) => match command_context(options, mode, &state_paths, g).await?
+        {
             Ok(ctx) => commands::status(&ctx, args).await,
             Err(code) => Ok(code),
         },
-        Some(Command::Firewall(cmd)) => match command_context(options, mode, &paths, g).await? {
-            Ok(ctx) => commands::firewall::firewall(&ctx, cmd).await,
-            Err(code) => Ok(code),
-        },
-        Some(Command::Drift(args)) => match command_context(options, mode, &paths, g).await? {
-            Ok(ctx) => commands::drift::drift(&ctx, args).await,
-            Err(code) => Ok(code),
-        },
-        Some(Command::Events(args)) => match command_context(options, mode, &paths, g).await? {
+        Some(Command::Firewall(cmd)) => {
+            match command_context(options, mode, &state_paths, g).await? {
+                Ok(ctx) => commands::firewall::firewall(&ctx, cmd).await,
+                Err(code) => Ok(code),
+            }
+        }
+        Some(Command::Drift(args)) => {
+            match command_context(options, mode, &state_paths, g).await? {
+                Ok(ctx) => commands::drift::drift(&ctx, args).await,
+                Err(code) => Ok(code),
+            }
+        }
+        Some(Command::Events(args)) => match command_context(options, mode, &state_paths, g).await?
+        {
             Ok(ctx) => commands::events(&ctx, args).await,
             Err(code) => Ok(code),
         },
-        Some(Command::Up(args)) => match command_context(options, mode, &paths, g).await? {
+        Some(Command::Up(args)) => match command_context(options, mode, &state_paths, g).await? {
             Ok(ctx) => commands::up::up(&ctx, args).await,
             Err(code) => Ok(code),
         },
-        Some(Command::Users(args)) => match command_context(options, mode, &paths, g).await? {
-            Ok(ctx) => Ok(commands::users::users(&ctx, args).await),
-            Err(code) => Ok(code),
-        },
+        Some(Command::Users(args)) => {
+            match command_context(options, mode, &state_paths, g).await? {
+                Ok(ctx) => Ok(commands::users::users(&ctx, args).await),
+                Err(code) => Ok(code),
+            }
+        }
         Some(Command::Destroy(args)) => {
             if !args.yes && !g.read_only && !std::io::stdin().is_terminal() {
                 plain::say(format_args!(
@@ -211,16 +227,20 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
                 ));
                 return Ok(exit::USAGE);
             }
-            match command_context(options, mode, &paths, g).await? {
+            match command_context(options, mode, &state_paths, g).await? {
                 Ok(ctx) => Ok(commands::destroy::destroy(&ctx, args).await),
                 Err(code) => Ok(code),
             }
         }
-        Some(Command::Preflight(args)) => run_preflight(g, mode, &options, &paths, args).await,
-        Some(Command::Topology(args)) => match command_context(options, mode, &paths, g).await? {
-            Ok(ctx) => commands::topology(&ctx, args).await,
-            Err(code) => Ok(code),
-        },
+        Some(Command::Preflight(args)) => {
+            run_preflight(g, mode, &options, &state_paths, args).await
+        }
+        Some(Command::Topology(args)) => {
+            match command_context(options, mode, &state_paths, g).await? {
+                Ok(ctx) => commands::topology(&ctx, args).await,
+                Err(code) => Ok(code),
+            }
+        }
         Some(Command::Sandbox(_))
         | Some(Command::Completions { .. })
         | Some(Command::Man { .. })
@@ -232,7 +252,10 @@ async fn dispatch(cli: Cli, paths: Paths) -> anyhow::Result<i32> {
 fn load_config(g: &GlobalOpts) -> Result<Option<ops::params::ConfigFile>, i32> {
     match &g.config {
         Some(path) => ops::params::read_config(path).map(Some).map_err(|e| {
-            plain::say(format_args!("error: {e}"));
+            plain::say(format_args!(
+                "error: {}",
+                studio_tui::core::shown::Shown(&e.to_string())
+            ));
             exit::USAGE
         }),
         None => Ok(None),

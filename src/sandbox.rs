@@ -109,11 +109,11 @@ pub fn prepare_sources(cache_dir: &Path) -> Result<PathBuf, SandboxError> {
         return Ok(pkg_root);
     }
     let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(&pkg_root).map_err(io_err(&pkg_root))?;
+    crate::config::private_dir(&pkg_root).map_err(io_err(&pkg_root))?;
     for (relative, contents) in EMULATOR_FILES {
         let path = pkg_root.join(relative);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
+            crate::config::private_dir(parent).map_err(io_err(parent))?;
         }
         fs::write(&path, contents).map_err(io_err(&path))?;
     }
@@ -142,7 +142,7 @@ pub fn ensure_venv(
     if marker.exists() {
         return Ok(python);
     }
-    fs::create_dir_all(cache_dir).map_err(io_err(cache_dir))?;
+    crate::config::private_dir(cache_dir).map_err(io_err(cache_dir))?;
     // Two processes (parallel test binaries) may get here at once: one builds, the other waits.
     let lock_path = cache_dir.join("emulator-venv.lock");
     let lock = fs::OpenOptions::new()
@@ -250,14 +250,8 @@ impl Emulator {
         }
         match &opts.log_file {
             Some(path) => {
-                if let Some(dir) = path.parent() {
-                    let _ = fs::create_dir_all(dir);
-                }
-                let f = fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .map_err(io_err(path))?;
+                // Owner-only: the emulator logs every request it serves.
+                let f = crate::config::append_private(path).map_err(io_err(path))?;
                 cmd.stderr(Stdio::from(f));
             }
             None => {

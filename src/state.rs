@@ -91,10 +91,26 @@ pub struct Store {
     pub runs: Runs,
     /// Messages about files that were kept aside.
     pub problems: Vec<String>,
+    /// False under `--read-only`: what a run would save is kept in memory for that run (the
+    /// plan is shown from the values given) and no file is written.
+    persist: bool,
 }
 
 impl Store {
+    /// Load both documents for a run that saves what it does.
     pub fn load(paths: &Paths) -> Result<Store, StateError> {
+        Store::load_for(paths, false)
+    }
+
+    /// Load both documents; with `read_only`, nothing this store is asked to save reaches the
+    /// disk (`--read-only` writes no file: no answers, no default project, no run state).
+    pub fn load_for(paths: &Paths, read_only: bool) -> Result<Store, StateError> {
+        let mut store = Store::load_files(paths)?;
+        store.persist = !read_only;
+        Ok(store)
+    }
+
+    fn load_files(paths: &Paths) -> Result<Store, StateError> {
         let mut problems = Vec::new();
         let Loaded {
             doc: answers,
@@ -108,7 +124,27 @@ impl Store {
             answers,
             runs,
             problems,
+            persist: true,
         })
+    }
+
+    /// Whether saves reach the disk (false under `--read-only`).
+    pub fn persists(&self) -> bool {
+        self.persist
+    }
+
+    fn save_answers_file(&self) -> Result<(), StateError> {
+        if !self.persist {
+            return Ok(());
+        }
+        config::save(&self.paths.answers_file(), Format::Toml, &self.answers)
+    }
+
+    fn save_runs_file(&self) -> Result<(), StateError> {
+        if !self.persist {
+            return Ok(());
+        }
+        config::save(&self.paths.runs_file(), Format::Json, &self.runs)
     }
 
     /// Save the answers for this project and region (before anything is deployed).
@@ -130,7 +166,7 @@ impl Store {
                 users: users.to_vec(),
             },
         );
-        config::save(&self.paths.answers_file(), Format::Toml, &self.answers)
+        self.save_answers_file()
     }
 
     pub fn saved_answers(&self, region: &str, project: Option<&str>) -> Option<&SavedAnswers> {
@@ -152,13 +188,13 @@ impl Store {
     ) -> Result<(), StateError> {
         self.runs.version = Runs::VERSION;
         self.runs.runs.insert(key(region, project), run);
-        config::save(&self.paths.runs_file(), Format::Json, &self.runs)
+        self.save_runs_file()
     }
 
     pub fn forget_run(&mut self, region: &str, project: &str) -> Result<(), StateError> {
         self.runs.version = Runs::VERSION;
         self.runs.runs.remove(&key(region, project));
-        config::save(&self.paths.runs_file(), Format::Json, &self.runs)
+        self.save_runs_file()
     }
 }
 
@@ -207,6 +243,28 @@ mod tests {
             let text = std::fs::read_to_string(file).unwrap().to_lowercase();
             assert!(!text.contains("secret") && !text.contains("access_key"));
         }
+    }
+
+    #[test]
+    fn a_read_only_store_keeps_its_saves_in_memory_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        let mut store = Store::load_for(&paths, true).unwrap();
+        let p = Parameters {
+            project_name: "ro-one".into(),
+            ..Parameters::default()
+        };
+        store.save_answers("eu-west-1", &p, &[]).unwrap();
+        store
+            .save_run("eu-west-1", "ro-one", RunState::default())
+            .unwrap();
+        store.forget_run("eu-west-1", "ro-one").unwrap();
+        assert_eq!(
+            store.saved_answers("eu-west-1", None).unwrap().parameters,
+            p
+        );
+        assert!(!paths.answers_file().exists() && !paths.runs_file().exists());
+        assert!(!paths.config_dir.exists() && !paths.data_dir.exists());
     }
 
     #[test]

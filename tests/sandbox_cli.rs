@@ -59,11 +59,60 @@ fn sandbox_serves_seeded_vpcs_and_stops_cleanly_on_sigterm() {
     }
     let endpoint = endpoint.unwrap_or_else(|| panic!("no endpoint in {printed:?}"));
     let text = printed.join("\n");
+    // One command pointed at it, nothing exported for the whole shell.
     assert!(
-        text.contains(&format!("export AWS_ENDPOINT_URL={endpoint}")),
+        text.contains(&format!(
+            "  AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=testing"
+        )),
         "{text}"
     );
+    assert!(!text.contains("export "), "{text}");
+    assert!(text.contains("Content-Type: application/json"), "{text}");
     assert!(port_open(&endpoint));
+
+    // Its log and the folder it is in are the user's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let log = home.path().join("data").join("emulator.log");
+        assert_eq!(mode(&log), 0o600, "{}", log.display());
+        assert_eq!(mode(log.parent().unwrap()), 0o700);
+    }
+
+    // A web page cannot use it: a cross-origin request is refused and allows no origin.
+    let page = Command::new("curl")
+        .args([
+            "-s",
+            "-i",
+            "-X",
+            "POST",
+            "-H",
+            "Origin: https://evil.example",
+        ])
+        .args(["-H", "Content-Type: text/plain", "--data", r#"{"pace": 9}"#])
+        .arg(format!("{endpoint}/_studio/config"))
+        .output()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&page.stdout).to_lowercase();
+    assert!(answer.starts_with("http/1.1 403"), "{answer}");
+    assert!(!answer.contains("access-control-allow-origin"), "{answer}");
+    let preflight = Command::new("curl")
+        .args([
+            "-s",
+            "-i",
+            "-X",
+            "OPTIONS",
+            "-H",
+            "Origin: https://evil.example",
+        ])
+        .args(["-H", "Access-Control-Request-Method: POST"])
+        .arg(format!("{endpoint}/"))
+        .output()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&preflight.stdout).to_lowercase();
+    assert!(answer.starts_with("http/1.1 403"), "{answer}");
+    assert!(!answer.contains("access-control-allow"), "{answer}");
 
     // the seeded VPC overlapping the default plan is there
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -181,5 +230,56 @@ fn the_sandbox_starts_with_something_in_the_way_unless_empty() {
     assert!(
         !codes.iter().any(|c| c.starts_with("CIDR_CONFLICT")),
         "{codes:?}"
+    );
+}
+
+/// `--sandbox` keeps its answers apart: a demo's project, parameters and users are saved in
+/// the sandbox's own folder and never become the defaults a real account is offered.
+#[test]
+fn sandbox_answers_are_kept_apart_from_real_accounts() {
+    let _ = common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    // A deploy saves its answers first; without --yes and without a terminal it then stops.
+    let out = studio_tui(home.path())
+        .args([
+            "--sandbox",
+            "--plain",
+            "deploy",
+            "--project-name",
+            "sbx-demo",
+        ])
+        .args(["--allowed-domains", ".amazonaws.com,.sandbox-only.example"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let sandbox_answers = home.path().join("config/sandbox/answers.toml");
+    let saved = std::fs::read_to_string(&sandbox_answers).unwrap_or_else(|e| panic!("{e}: {err}"));
+    assert!(saved.contains("sbx-demo") && saved.contains(".sandbox-only.example"));
+    assert!(
+        !home.path().join("config/answers.toml").exists(),
+        "a real account's answers file was written"
+    );
+    assert!(!home.path().join("data/runs.json").exists());
+
+    // A real account (here: another endpoint, with no --sandbox) is offered none of it.
+    let real = studio_tui(home.path())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .args([
+            "--endpoint-url",
+            &common::emulator().endpoint,
+            "--region",
+            "us-east-1",
+        ])
+        .args(["--json", "status"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&real.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&real.stderr)));
+    assert_eq!(
+        doc["project"], "sagemaker-studio-vpc",
+        "the seed default, not the demo's"
     );
 }

@@ -139,6 +139,34 @@ fn f_lists_blocked_domains_and_a_plans_the_selected_ones() {
     }
 }
 
+/// Host names come from whoever connects inside the VPC: escape sequences, a carriage return
+/// and a bidi override are drawn escaped, visibly, never handed to the terminal.
+#[test]
+fn hostile_host_names_are_drawn_escaped() {
+    let mut a = app(false);
+    a.update(key(KeyCode::Char('f')));
+    let mut report = blocked();
+    report.domains[0].domain = "evil.example\u{1b}]52;c;Y3VybA==\u{7}\u{1b}[2J".into();
+    report.domains[1].domain = "txt.\u{202e}exe.example\rforged".into();
+    report.domains[2].sources = vec!["10.2.3.12\u{9b}31m".into()];
+    a.update(reply(&a, Reply::BlockedLoaded(Box::new(Ok(report)))));
+    let screen = draw(&a, 100, 24);
+    assert!(
+        screen.contains("evil.example\\u001b]52;c;Y3VybA==\\u0007"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("txt.\\u202eexe.example\\rforged"),
+        "{screen}"
+    );
+    assert!(screen.contains("10.2.3.12\\u009b31m"), "{screen}");
+    assert!(
+        !screen.contains(['\u{1b}', '\u{7}', '\u{202e}', '\r', '\u{9b}']),
+        "{screen:?}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
 #[test]
 fn read_only_lists_blocked_domains_but_a_changes_nothing() {
     let mut a = app(true);

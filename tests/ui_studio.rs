@@ -92,6 +92,35 @@ fn studio_step_domain_failed_shows_failure_reason() {
     insta::assert_snapshot!(screen);
 }
 
+/// A FailureReason is AWS's text, and an error message quotes it: a CR, an escape sequence, a
+/// C1 control and a bidi override are drawn escaped in the step and in the error below it.
+#[test]
+fn a_hostile_failure_reason_is_drawn_escaped() {
+    let mut a = app(false);
+    a.open_studio_progress("team-a-studio", &["alice".into()]);
+    let reason =
+        "no IPs\rOK: all good \u{1b}]8;;https://evil.example\u{7}link\u{9b}2J \u{202e}txt.exe";
+    a.update(reply(&a, Reply::Studio(dom("Failed", Some(reason)))));
+    let mut e = AwsError::new(
+        ErrorKind::Other,
+        "sagemaker:CreateDomain",
+        format!("the Studio domain team-a-studio (d-abcdef123456) failed: {reason}"),
+    );
+    e.fix = Some("fix the cause, then delete the failed domain and run again".into());
+    a.update(reply(&a, Reply::StudioDone(Box::new(Err(e.into())))));
+    let screen = draw(&a, 100, 22);
+    assert!(
+        screen.contains("no IPs\\rOK: all good \\u001b]8;;https://evil.example\\u0007link"),
+        "{screen}"
+    );
+    assert!(screen.contains("\\u009b2J \\u202etxt.exe"), "{screen}");
+    assert!(
+        !screen.contains(['\u{1b}', '\u{7}', '\u{202e}', '\r', '\u{9b}']),
+        "{screen:?}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
 fn loaded() -> (DomainInfo, Vec<UserView>) {
     let d = DomainInfo {
         id: "d-abcdef123456".into(),

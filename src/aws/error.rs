@@ -292,11 +292,18 @@ pub(crate) fn fix_for(kind: ErrorKind, ctx: &ErrorContext) -> Option<String> {
 
 fn fix_for_message(kind: ErrorKind, ctx: &ErrorContext, message: &str) -> Option<String> {
     let dropped = message.contains("connection closed") || message.contains("connection reset");
-    let profile = ctx.profile.as_deref().unwrap_or("default");
+    // The commands below are pasted into a shell: the profile goes in quoted, or as a
+    // placeholder when no printed form of it is safe.
+    let quoted = |p: &str| {
+        crate::core::shown::shell_word(p)
+            .map(|w| w.into_owned())
+            .unwrap_or_else(|| "NAME".to_string())
+    };
+    let profile = quoted(ctx.profile.as_deref().unwrap_or("default"));
     let profile_flag = ctx
         .profile
         .as_deref()
-        .map(|p| format!(" --profile {p}"))
+        .map(|p| format!(" --profile {}", quoted(p)))
         .unwrap_or_default();
     Some(match kind {
         ErrorKind::NoCredentials => format!(

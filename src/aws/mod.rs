@@ -68,6 +68,9 @@ pub struct Session {
     /// The region is not in studio-tui's list ([`crate::regions::unlisted_warning`]): every
     /// front-end shows this, and the region is used anyway.
     pub region_warning: Option<String>,
+    /// The endpoint is plain `http://` off this machine
+    /// ([`crate::core::endpoint::plain_http_warning`]): every front-end shows this.
+    pub endpoint_warning: Option<String>,
     /// A prepared CloudFormation client (a test double) used instead of building one.
     cloudformation_override: Option<aws_sdk_cloudformation::Client>,
     /// A prepared EC2 client (a test double) used instead of building one.
@@ -114,6 +117,10 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
                 "config",
                 format!("profile '{name}' was not found"),
             );
+            // Pasted into a shell: quoted, or a placeholder when no printed form is safe.
+            let name = crate::core::shown::shell_word(name)
+                .map(|w| w.into_owned())
+                .unwrap_or_else(|| "NAME".to_string());
             e.fix = Some(if known.is_empty() {
                 format!(
                     "no profiles are configured; create one with `aws configure --profile {name}` \
@@ -172,10 +179,18 @@ pub async fn connect(opts: &SessionOptions) -> Result<Session, AwsError> {
         tracing::warn!("{w}");
     }
 
+    let endpoint_warning = endpoint_url
+        .as_deref()
+        .and_then(crate::core::endpoint::plain_http_warning);
+    if let Some(w) = &endpoint_warning {
+        tracing::warn!("{w}");
+    }
+
     Ok(Session {
         sdk,
         profile,
         region,
+        endpoint_warning,
         endpoint_url,
         read_only: opts.read_only,
         error_context: ctx,

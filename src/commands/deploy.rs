@@ -39,10 +39,25 @@ pub(crate) fn answers(
     users_flag: Option<&[String]>,
 ) -> Result<(Parameters, Vec<String>), i32> {
     let (initial, known_users) = ctx.resolve_answers(args);
-    let users = match users_flag {
+    let users: Vec<String> = match users_flag {
         Some(u) => u.iter().map(|s| s.trim().to_string()).collect(),
         None => known_users,
     };
+    // The users, from a flag, `--config` or the saved answers, are checked with the same rule
+    // before anything is saved: a bad name is refused, never kept as a default.
+    if !users.is_empty()
+        && let Err(e) = crate::ops::studio::validate_user_names(users.iter().map(String::as_str))
+    {
+        plain::say(format_args!(
+            "error: {}",
+            crate::core::shown::Shown(e.message())
+        ));
+        if let Some(fix) = e.fix() {
+            plain::say(format_args!("  fix: {}", crate::core::shown::Shown(fix)));
+        }
+        plain::say("Nothing was changed or saved. Fix the names and run the command again.");
+        return Err(exit::USAGE);
+    }
     if !guided {
         return Ok((checked(initial)?, users));
     }

@@ -16,8 +16,9 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
     // Non-interactive without --yes: say so before any AWS call (read-only only views).
     if !args.yes && !session.read_only && !std::io::stdin().is_terminal() {
         plain::say(format_args!(
-            "error: destroy deletes the project {project} and needs confirmation; there is no \
-             terminal to ask on, so pass --yes to confirm non-interactively"
+            "error: destroy deletes the project {} and needs confirmation; there is no \
+             terminal to ask on, so pass --yes to confirm non-interactively",
+            crate::core::shown::Shown(&project)
         ));
         return exit::USAGE;
     }

@@ -22,7 +22,8 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
     }
     if mode != OutputMode::Json {
         plain::say(format_args!(
-            "Detecting drift on stack {stack} in {}…",
+            "Detecting drift on stack {} in {}…",
+            crate::core::shown::Shown(&stack),
             session.region
         ));
     }

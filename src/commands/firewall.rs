@@ -19,7 +19,10 @@ pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Re
             let since_ms = match parse_duration_ms(since) {
                 Ok(ms) => ms,
                 Err(e) => {
-                    plain::say(format_args!("error: --since {e}"));
+                    plain::say(format_args!(
+                        "error: --since {}",
+                        crate::core::shown::Shown(&e)
+                    ));
                     return Ok(exit::USAGE);
                 }
             };
@@ -103,7 +106,8 @@ async fn edit(
         Ok(Some(s)) if s.status != StackStatus::DeleteComplete => s,
         Ok(_) => {
             plain::say(format_args!(
-                "error: there is no stack {name} in {}",
+                "error: there is no stack {} in {}",
+                crate::core::shown::Shown(&name),
                 ctx.session.region
             ));
             return Ok(exit::FAILED);
@@ -124,7 +128,7 @@ async fn edit(
             }
         };
     for n in change.notes.iter().chain(&change.warnings) {
-        plain::say(format_args!("{n}"));
+        plain::say(crate::core::shown::Shown(n));
     }
     if !change.changed() {
         plain::say("The allow list is unchanged; nothing to deploy.");

@@ -44,7 +44,7 @@ impl CommandContext {
         paths: &Paths,
         config: Option<ConfigFile>,
     ) -> anyhow::Result<Self> {
-        let store = Store::load(paths)?;
+        let store = Store::load_for(paths, session.read_only)?;
         for p in &store.problems {
             plain::say(format_args!("warning: {p}"));
         }

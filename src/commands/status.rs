@@ -16,7 +16,8 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
         Ok(Some(s)) => s,
         Ok(None) => {
             plain::say(format_args!(
-                "error: there is no stack {name} in {} (deploy it with `studio-tui deploy`)",
+                "error: there is no stack {} in {} (deploy it with `studio-tui deploy`)",
+                crate::core::shown::Shown(&name),
                 ctx.session.region
             ));
             return Ok(exit::FAILED);
@@ -118,8 +119,9 @@ pub async fn topology(ctx: &CommandContext, args: &TopologyArgs) -> anyhow::Resu
                 crate::plain::print_error(OutputMode::Json, &e);
             } else {
                 plain::say(format_args!(
-                    "error: there is no stack {name} in {} (deploy it with `studio-tui deploy`, \
+                    "error: there is no stack {} in {} (deploy it with `studio-tui deploy`, \
                      or pass --project-name)",
+                    crate::core::shown::Shown(&name),
                     ctx.session.region
                 ));
             }

@@ -17,14 +17,7 @@ pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
         Err(code) => return Ok(code),
     };
     let region = ctx.session.region.clone();
-    // Names are checked before any AWS call: a typo costs nothing.
-    if !users.is_empty()
-        && let Err(e) = studio::validate_user_names(users.iter().map(String::as_str))
-    {
-        plain::say(format_args!("error: {}", e.message()));
-        plain::say("Nothing was changed. Fix the names and run the command again.");
-        return Ok(exit::USAGE);
-    }
+    // The names were checked by `answers`, before any AWS call and before anything is saved.
     // Saved before anything is created, so a failure loses nothing typed.
     save_answers(ctx, &params, &users);
 

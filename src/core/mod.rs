@@ -3,13 +3,16 @@
 pub mod cidr;
 pub mod clock;
 pub mod egress;
+pub mod endpoint;
 pub mod fence;
 pub mod field;
 pub mod finding;
 pub mod firewall;
 pub mod params;
 pub mod progress;
+pub mod redact;
 pub mod retention;
+pub mod shown;
 pub mod status;
 pub mod timeline;
 pub mod topology;

@@ -50,8 +50,9 @@ macro_rules! aws_status {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                // `pad`, so widths and alignment (`{:<20}`) apply as they do to the text.
-                f.pad(self.as_str())
+                // `pad`, so widths and alignment (`{:<20}`) apply as they do to the text. An
+                // unknown status is AWS's text: shown escaped, like every foreign value.
+                f.pad(&crate::core::shown::shown_max(self.as_str(), 64))
             }
         }
 
@@ -337,7 +338,7 @@ macro_rules! studio_phase {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.pad(self.as_str())
+                f.pad(&crate::core::shown::shown_max(self.as_str(), 64))
             }
         }
 

@@ -1,6 +1,7 @@
 //! The deploy's output: its progress messages (events CDK-style, the outcome), the change set
 //! to review and why one cannot be executed.
 
+use crate::core::shown::{Shown, shown};
 use crate::core::status::ResourceDriftStatus;
 use serde::Serialize;
 
@@ -16,14 +17,14 @@ pub fn event_line(e: &StackEvent) -> String {
         "{}  {:<28} {:<40} {}",
         crate::core::clock::hms(e.timestamp_ms),
         e.status,
-        e.resource_type,
-        e.logical_id
+        shown(&e.resource_type),
+        shown(&e.logical_id)
     );
     if let Some(r) = &e.reason
         && !r.is_empty()
     {
         line.push_str("  ");
-        line.push_str(r);
+        line.push_str(&shown(r));
     }
     line
 }
@@ -65,14 +66,15 @@ pub fn print_msg(mode: OutputMode, msg: &DeployMsg) {
         return;
     }
     match msg {
-        DeployMsg::Phase { text } => eprintln!("{text}…"),
+        DeployMsg::Phase { text } => eprintln!("{}…", Shown(text)),
         DeployMsg::Started {
             operation,
             stack_id,
             expected,
             ..
         } => eprintln!(
-            "Watching {operation} of {stack_id} ({} resources)",
+            "Watching {operation} of {} ({} resources)",
+            Shown(stack_id),
             expected.len()
         ),
         DeployMsg::Events { events } => {
@@ -81,7 +83,10 @@ pub fn print_msg(mode: OutputMode, msg: &DeployMsg) {
             }
         }
         DeployMsg::Retrying { after_secs, reason } => {
-            eprintln!("AWS did not answer ({reason}); retrying in {after_secs}s")
+            eprintln!(
+                "AWS did not answer ({}); retrying in {after_secs}s",
+                Shown(reason)
+            )
         }
         DeployMsg::Finished { outcome } => print_outcome(outcome),
     }
@@ -90,14 +95,14 @@ pub fn print_msg(mode: OutputMode, msg: &DeployMsg) {
 /// A finished operation: its status, the root cause of a failure and the stack's outputs.
 pub fn print_outcome(o: &DeployOutcome) {
     println!();
-    println!("Stack {}: {}", o.stack_id, o.status);
+    println!("Stack {}: {}", Shown(&o.stack_id), o.status);
     if let Some(root) = &o.root_cause {
         println!(
             "Root cause: {} ({}) {}: {}",
-            root.logical_id,
-            root.resource_type,
+            Shown(&root.logical_id),
+            Shown(&root.resource_type),
             root.status,
-            root.reason.as_deref().unwrap_or("no reason given")
+            Shown(root.reason.as_deref().unwrap_or("no reason given"))
         );
         let others: Vec<_> = o
             .failures
@@ -109,9 +114,9 @@ pub fn print_outcome(o: &DeployOutcome) {
             for f in others {
                 println!(
                     "  {} {}: {}",
-                    f.logical_id,
+                    Shown(&f.logical_id),
                     f.status,
-                    f.reason.as_deref().unwrap_or("")
+                    Shown(f.reason.as_deref().unwrap_or(""))
                 );
             }
         }
@@ -120,7 +125,7 @@ pub fn print_outcome(o: &DeployOutcome) {
         println!("Outputs:");
         let w = o.outputs.keys().map(String::len).max().unwrap_or(0);
         for (k, v) in &o.outputs {
-            println!("  {k:<w$}  {v}");
+            println!("  {:<w$}  {}", shown(k), Shown(v));
         }
     }
 }
@@ -158,7 +163,7 @@ pub fn print_change_set_failure(mode: OutputMode, review: &deploy::Review) {
     }
     eprintln!(
         "error: the change set failed: {}",
-        cs.status_reason.as_deref().unwrap_or("no reason given")
+        Shown(cs.status_reason.as_deref().unwrap_or("no reason given"))
     );
     if !review.validation.is_empty() {
         eprintln!(
@@ -170,7 +175,7 @@ pub fn print_change_set_failure(mode: OutputMode, review: &deploy::Review) {
         }
     }
     if let Some(why) = &review.validation_unread {
-        eprintln!("  {why}");
+        eprintln!("  {}", Shown(why));
     }
 }
 
@@ -205,7 +210,7 @@ pub fn print_review(mode: OutputMode, review: &deploy::Review) {
     let count = |a: &str| cs.changes.iter().filter(|c| c.action == a).count();
     eprintln!(
         "Change set for stack {}: {} to add, {} to modify ({} replaced), {} to remove",
-        review.stack_name,
+        Shown(&review.stack_name),
         count("Add"),
         count("Modify"),
         cs.changes
@@ -233,7 +238,12 @@ pub fn print_review(mode: OutputMode, review: &deploy::Review) {
         };
         eprintln!(
             "  {:<7} {:<40} {}{}{}{}",
-            c.action, c.resource_type, flag, c.logical_id, replace, drift
+            shown(&c.action),
+            shown(&c.resource_type),
+            flag,
+            Shown(&c.logical_id),
+            replace,
+            drift
         );
     }
     for n in review.notes() {
@@ -260,15 +270,17 @@ pub fn print_settled(mode: OutputMode, settled: &Settled) {
     match settled {
         Settled::UpToDate(stack) => eprintln!(
             "Stack {} is up to date ({}).",
-            stack.stack_name, stack.status
+            Shown(&stack.stack_name),
+            stack.status
         ),
         Settled::Busy(stack) => eprintln!(
             "Stack {} is already busy ({}); following it.",
-            stack.stack_name, stack.status
+            Shown(&stack.stack_name),
+            stack.status
         ),
         Settled::Refused { stack, recovery } => eprintln!(
             "error: {}",
-            recovery.explain(&stack.stack_name, &stack.status)
+            Shown(&recovery.explain(&stack.stack_name, &stack.status))
         ),
         Settled::RecoveryFailed(_) => {}
         Settled::NoChanges(review) => {

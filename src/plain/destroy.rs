@@ -1,5 +1,6 @@
 //! `destroy`'s output: the deletion plan, the read-only refusal and the teardown's report.
 
+use crate::core::shown::Shown;
 use serde_json::json;
 
 use crate::cli::OutputMode;
@@ -17,9 +18,13 @@ pub fn print_plan(
     choice: BucketChoice,
 ) {
     if mode != OutputMode::Json {
-        eprintln!("Project {project} in {region} — deletion order:");
+        eprintln!(
+            "Project {} in {} — deletion order:",
+            Shown(project),
+            Shown(region)
+        );
         for l in plan.lines(choice) {
-            eprintln!("  - {l}");
+            eprintln!("  - {}", Shown(&l));
         }
     }
 }
@@ -41,27 +46,32 @@ pub fn print_report(mode: OutputMode, r: &DestroyReport) {
         return;
     }
     for (b, n) in &r.emptied {
-        println!("emptied bucket {b} ({n} object versions)");
+        println!("emptied bucket {} ({n} object versions)", Shown(b));
     }
     let done = |yes: bool| if yes { "deleted" } else { "not deleted" };
     println!("domain: {}", done(r.domain_deleted));
     println!("stack: {}", done(r.stack_deleted));
     if let Some(e) = &r.stopped {
-        println!("stopped: {}", e.message());
+        println!("stopped: {}", Shown(e.message()));
         if let Some(fix) = &e.fix() {
-            println!("  fix: {fix}");
+            println!("  fix: {}", Shown(fix));
         }
     }
     if !r.kept.is_empty() {
         println!("Kept as asked:");
         for k in &r.kept {
-            println!("  - {}: {} (costs {})", k.what, k.arn, k.cost);
+            println!(
+                "  - {}: {} (costs {})",
+                Shown(&k.what),
+                Shown(&k.arn),
+                Shown(&k.cost)
+            );
         }
     }
     if r.left_behind.is_empty() && r.stopped.is_none() {
         println!(
             "Nothing of project {} is left behind{} (checked with describes after the teardown).",
-            r.project,
+            Shown(&r.project),
             if r.kept.is_empty() {
                 ""
             } else {
@@ -71,7 +81,7 @@ pub fn print_report(mode: OutputMode, r: &DestroyReport) {
     } else if !r.left_behind.is_empty() {
         println!("Left behind:");
         for l in &r.left_behind {
-            println!("  - {l}");
+            println!("  - {}", Shown(&l.to_string()));
         }
     }
 }

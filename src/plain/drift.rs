@@ -1,5 +1,6 @@
 //! `drift`'s output: the report of a detection.
 
+use crate::core::shown::Shown;
 use crate::core::status::StackDriftStatus;
 use serde_json::json;
 
@@ -22,11 +23,13 @@ pub fn print_report(mode: OutputMode, r: &DriftReport) {
         return;
     }
     match &r.status {
-        StackDriftStatus::InSync => println!("Stack {}: IN_SYNC with its template.", r.stack_name),
+        StackDriftStatus::InSync => {
+            println!("Stack {}: IN_SYNC with its template.", Shown(&r.stack_name))
+        }
         status => println!(
             "Stack {}: {status}: {} resource(s) differ from the template, {} of them in the \
              security baseline.",
-            r.stack_name,
+            Shown(&r.stack_name),
             r.resources.len(),
             r.baseline_count()
         ),
@@ -40,18 +43,21 @@ pub fn print_report(mode: OutputMode, r: &DriftReport) {
             } else {
                 "          "
             },
-            d.logical_id,
-            d.resource_type,
+            Shown(&d.logical_id),
+            Shown(&d.resource_type),
             d.status,
             d.physical_id
                 .as_deref()
-                .map(|p| format!(" {p}"))
+                .map(|p| format!(" {}", Shown(p)))
                 .unwrap_or_default()
         );
         for p in &d.differences {
             println!(
                 "    {} ({}): expected {}, actual {}",
-                p.path, p.kind, p.expected, p.actual
+                Shown(&p.path),
+                Shown(&p.kind),
+                Shown(&p.expected),
+                Shown(&p.actual)
             );
         }
     }

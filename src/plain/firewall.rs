@@ -6,8 +6,9 @@ use serde_json::json;
 
 use crate::cli::OutputMode;
 use crate::core::clock::utc_time as time;
-use crate::core::egress::SOURCE_NOTE;
+use crate::core::egress::{SOURCE_NOTE, allow_hint};
 use crate::core::firewall::check::Answer;
+use crate::core::shown::{Shown, shown};
 use crate::ops::egress::BlockedReport;
 
 /// One line per blocked domain on stdout, the context and a hint on stderr (`--json`: one
@@ -24,38 +25,46 @@ pub fn print_blocked(mode: OutputMode, report: &BlockedReport) {
     }
     eprintln!(
         "Blocked by the firewall of {} since {} (log group {}, {} page(s) read):",
-        report.stack_name,
+        Shown(&report.stack_name),
         time(report.since_ms),
-        report.log_group,
+        Shown(&report.log_group),
         report.pages
     );
     if report.domains.is_empty() {
         println!("Nothing was blocked.");
     }
-    let w = report
+    // Host names and sources come from whoever made the connection: shown escaped.
+    let rows: Vec<(String, &crate::core::egress::BlockedDomain)> = report
         .domains
         .iter()
-        .map(|d| d.domain.len())
+        .map(|d| (shown(&d.domain).into_owned(), d))
+        .collect();
+    let w = rows
+        .iter()
+        .map(|(name, _)| name.chars().count())
         .max()
         .unwrap_or(6)
         .max(6);
-    for d in &report.domains {
+    for (name, d) in &rows {
+        let sources: Vec<String> = d.sources.iter().map(|s| shown(s).into_owned()).collect();
         println!(
-            "{:<w$}  {:>6}  first {}  last {}  via NAT gateway {}",
-            d.domain,
+            "{name:<w$}  {:>6}  first {}  last {}  via NAT gateway {}",
             d.count,
             time(d.first_seen_ms),
             time(d.last_seen_ms),
-            d.sources.join(", ")
+            sources.join(", ")
         );
     }
     if !report.domains.is_empty() {
         eprintln!("{SOURCE_NOTE}");
     }
-    if let Some(top) = report.domains.first() {
+    // Only a domain `firewall allow` accepts becomes a command to paste, quoted for the shell.
+    if let Some(command) = allow_hint(&report.domains) {
+        eprintln!("To allow one: {command} (reviewed like any change set)");
+    } else if !report.domains.is_empty() {
         eprintln!(
-            "To allow one: studio-tui firewall allow {} (reviewed like any change set)",
-            top.domain
+            "None of these is a domain `studio-tui firewall allow` accepts (host names of \
+             letters, digits, dots and hyphens); nothing to suggest."
         );
     }
 }

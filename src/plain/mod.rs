@@ -2,6 +2,7 @@
 //! the line front-ends (`--plain`, `--json`, `--guided`) lives here, one submodule per
 //! workflow, and [`drain`] feeds a workflow's progress channel to one of them.
 
+use crate::core::shown::Shown;
 use std::future::Future;
 
 use serde::Serialize;
@@ -82,8 +83,10 @@ where
 
 /// One line of the command's own on stderr, in every mode (an error, a notice, what a cancel
 /// did, a prompt's context): `--json` keeps stdout for its documents.
+/// Made inert on the way ([`crate::core::shown::inert`]): a foreign value that reached it
+/// without going through `shown` first still cannot act on the terminal.
 pub fn say(line: impl std::fmt::Display) {
-    eprintln!("{line}");
+    eprintln!("{}", crate::core::shown::inert(&line.to_string()));
 }
 
 /// A document exactly as it is, on stdout (`studio-tui template`).
@@ -104,7 +107,12 @@ pub fn print_findings(findings: &[Finding]) {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        eprintln!("{tag}: {} [{}]\n  fix: {}", f.message, f.code, f.fix);
+        eprintln!(
+            "{tag}: {} [{}]\n  fix: {}",
+            Shown(&f.message),
+            f.code,
+            Shown(&f.fix)
+        );
     }
 }
 
@@ -127,12 +135,16 @@ pub fn print_error(mode: OutputMode, err: &ops::Error) {
             );
         }
         _ => {
-            eprintln!("error: {}: {}", err.headline(), err.message());
+            eprintln!("error: {}: {}", err.headline(), Shown(err.message()));
             if let Some(code) = &err.code() {
-                eprintln!("  AWS error code: {code} ({})", err.operation());
+                eprintln!(
+                    "  AWS error code: {} ({})",
+                    Shown(code),
+                    Shown(err.operation())
+                );
             }
             if let Some(fix) = &err.fix() {
-                eprintln!("  fix: {fix}");
+                eprintln!("  fix: {}", Shown(fix));
             }
         }
     }
@@ -142,7 +154,10 @@ pub fn print_error(mode: OutputMode, err: &ops::Error) {
 /// every mode: the command goes on, and `--json` keeps stdout for its document.
 pub fn print_session_warnings(session: &Session) {
     if let Some(w) = &session.region_warning {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", Shown(w));
+    }
+    if let Some(w) = &session.endpoint_warning {
+        eprintln!("warning: {}", Shown(w));
     }
 }
 
@@ -173,18 +188,23 @@ pub fn print_identity(mode: OutputMode, session: &Session, id: &Identity) {
                     profile: session.profile.as_deref(),
                     endpoint_url: session.endpoint_url.as_deref(),
                     read_only: session.read_only,
-                    warnings: session.region_warning.as_deref().into_iter().collect(),
+                    warnings: session
+                        .region_warning
+                        .as_deref()
+                        .into_iter()
+                        .chain(session.endpoint_warning.as_deref())
+                        .collect(),
                 })
                 .unwrap_or_default()
             );
         }
         _ => {
-            println!("account   {}", id.account);
-            println!("identity  {}", id.arn);
-            println!("region    {}", session.region);
-            println!("profile   {}", session.profile_label());
+            println!("account   {}", Shown(&id.account));
+            println!("identity  {}", Shown(&id.arn));
+            println!("region    {}", Shown(&session.region));
+            println!("profile   {}", Shown(&session.profile_label()));
             if let Some(url) = &session.endpoint_url {
-                println!("endpoint  {url}");
+                println!("endpoint  {}", Shown(url));
             }
             if session.read_only {
                 println!("mode      read-only (no mutating call will be made)");
@@ -206,18 +226,19 @@ pub fn print_sandbox(args: &crate::cli::SandboxArgs, endpoint: &str, log: &std::
         if args.seed_vpcs { ", seeded VPCs" } else { "" }
     );
     println!();
-    println!("In another shell:");
-    println!("  export AWS_ENDPOINT_URL={}", endpoint);
+    // One command at a time: an exported AWS_ENDPOINT_URL left in a shell would later send a
+    // real profile's requests to whatever listens on this port then.
+    println!("In another shell, for one command (nothing is left set in that shell):");
     println!(
-        "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"
+        "  AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\"
     );
-    println!("  studio-tui");
+    println!("    AWS_REGION=us-east-1 studio-tui");
     println!();
     println!("After a deploy, blocked egress to show in `studio-tui firewall blocked` and on `f`:");
     println!(
-        "  curl -X POST {}/_studio/firewall-alerts -d '{{\"stack\": \"PROJECT\", \"demo\": true}}'",
-        endpoint
+        "  curl -X POST {endpoint}/_studio/firewall-alerts -H 'Content-Type: application/json' \\"
     );
+    println!("    -d '{{\"stack\": \"PROJECT\", \"demo\": true}}'");
     println!();
     println!("Press Ctrl-C to stop. Emulator log: {}", log.display());
 }

@@ -1,5 +1,6 @@
 //! Preflight output: the `--json` document, or a checklist line.
 
+use crate::core::shown::Shown;
 use serde::Serialize;
 
 use crate::cli::OutputMode;
@@ -99,16 +100,15 @@ pub fn check_line(msg: &PreflightMsg) -> Option<String> {
 /// Findings with their fixes, the suggestion with the flags that apply it, and a verdict.
 pub fn summary(report: &PreflightReport) -> String {
     let mut out = String::new();
-    let shown: Vec<&Finding> = report.findings.iter().collect();
-    if !shown.is_empty() {
+    if !report.findings.is_empty() {
         out.push_str("\nFindings:\n");
-        for f in shown {
+        for f in &report.findings {
             out.push_str(&format!(
                 "  {:<7} {}: {}\n          fix: {}\n",
                 f.severity.to_string(),
                 f.code,
-                f.message,
-                f.fix
+                Shown(&f.message),
+                Shown(&f.fix)
             ));
         }
     }
@@ -182,7 +182,12 @@ pub fn print_standalone(mode: OutputMode, msg: &StandaloneMsg) {
             vpc_cidr,
         } => {
             if mode != OutputMode::Json {
-                println!("Preflight of {project} in {region} (VPC {vpc_cidr})");
+                println!(
+                    "Preflight of {} in {} (VPC {})",
+                    Shown(project),
+                    Shown(region),
+                    Shown(vpc_cidr)
+                );
             }
         }
         StandaloneMsg::Check(m) => print_check(mode, m),
@@ -203,7 +208,12 @@ pub fn print_result(mode: OutputMode, result: &Result<PreflightReport, Vec<Findi
         }
         Err(findings) => {
             for f in findings {
-                eprintln!("error: {}: {}\n  fix: {}", f.code, f.message, f.fix);
+                eprintln!(
+                    "error: {}: {}\n  fix: {}",
+                    f.code,
+                    Shown(&f.message),
+                    Shown(&f.fix)
+                );
             }
         }
     }

@@ -1,6 +1,7 @@
 //! `status`, `events --chart` and `topology`: the project as it is, the latest operation's
 //! timeline, and the network as a diagram.
 
+use crate::core::shown::{Shown, shown};
 use serde::Serialize;
 
 use crate::cli::{OutputMode, TopologyFormat};
@@ -69,16 +70,17 @@ pub fn print_status(mode: OutputMode, status: &Status) {
     }
     println!(
         "account   {}  ({})",
-        status.identity.account, status.identity.arn
+        Shown(&status.identity.account),
+        Shown(&status.identity.arn)
     );
-    println!("region    {}", status.region);
-    println!("project   {}", status.project);
+    println!("region    {}", Shown(&status.region));
+    println!("project   {}", Shown(&status.project));
     match &status.stack {
         None => println!("stack     not deployed (run `studio-tui deploy`)"),
         Some(s) => {
-            println!("stack     {}  {}", s.stack_name, s.status);
+            println!("stack     {}  {}", Shown(&s.stack_name), s.status);
             if let Some(r) = &s.status_reason {
-                println!("          {r}");
+                println!("          {}", Shown(r));
             }
             if s.is_in_progress() {
                 println!(
@@ -86,7 +88,10 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                 );
             }
             if let Some(rec) = Recovery::for_status(&s.status) {
-                println!("          {}", rec.explain(&s.stack_name, &s.status));
+                println!(
+                    "          {}",
+                    Shown(&rec.explain(&s.stack_name, &s.status))
+                );
             }
             for key in [
                 "VpcId",
@@ -96,16 +101,21 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                 "ModelsBucketName",
             ] {
                 if let Some(v) = s.output(key) {
-                    println!("  {key:<24} {v}");
+                    println!("  {key:<24} {}", Shown(v));
                 }
             }
         }
     }
     match &status.studio {
         Ok(Some((d, users))) => {
-            println!("domain    {}  {}  ({})", d.id, d.status, d.name);
+            println!(
+                "domain    {}  {}  ({})",
+                Shown(&d.id),
+                d.status,
+                Shown(&d.name)
+            );
             if let Some(r) = &d.failure_reason {
-                println!("          {r}");
+                println!("          {}", Shown(r));
             }
             if users.is_empty() {
                 println!("users     none (`studio-tui users add NAME`)");
@@ -113,7 +123,7 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             for u in users {
                 println!(
                     "  user {:<24} {:<12} {} app(s), {} space(s)",
-                    u.name,
+                    shown(&u.name),
                     u.status,
                     u.running_apps(),
                     u.spaces.len()
@@ -121,7 +131,7 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             }
         }
         Ok(None) => println!("domain    none (`studio-tui up` creates it)"),
-        Err(e) => println!("domain    could not be read: {}", e.message()),
+        Err(e) => println!("domain    could not be read: {}", Shown(e.message())),
     }
 }
 
@@ -139,7 +149,8 @@ pub fn print_chart(mode: OutputMode, rows: &[TimelineRow]) {
 /// The topology in the chosen format: text, JSON, Mermaid or Graphviz dot.
 pub fn print_topology(format: TopologyFormat, topo: &Topology) {
     match format {
-        TopologyFormat::Text => print!("{}", topo.to_text()),
+        // Names and tags are anyone's with EC2 access: every line made inert.
+        TopologyFormat::Text => print!("{}", crate::core::shown::inert(&topo.to_text())),
         TopologyFormat::Json => println!("{}", topo.to_json()),
         TopologyFormat::Mermaid => print!("{}", topo.to_mermaid()),
         TopologyFormat::Dot => print!("{}", topo.to_dot()),

@@ -1,6 +1,7 @@
 //! The Studio half's output: domain and user progress, the combined progress of a first
 //! create, `up`'s summary, the user list and the outcome of adding or removing users.
 
+use crate::core::shown::{Shown, escaped, shown};
 use serde::Serialize;
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -18,7 +19,7 @@ use super::print_json;
 /// document comes at the end).
 pub fn print_step(mode: OutputMode, m: &studio::StudioMsg) {
     if mode != OutputMode::Json {
-        eprintln!("  {}", m.line());
+        eprintln!("  {}", Shown(&m.line()));
     }
 }
 
@@ -40,7 +41,7 @@ pub fn print_studio(mode: OutputMode, m: &studio::StudioMsg) {
             .unwrap_or_default()
         );
     } else {
-        eprintln!("  {}", m.line());
+        eprintln!("  {}", Shown(&m.line()));
     }
 }
 
@@ -188,9 +189,9 @@ pub fn print_overlapped(mode: OutputMode, stack_name: &str, ov: &Overlapped) {
                     })
                 );
             } else {
-                eprintln!("{text}");
+                eprintln!("{}", Shown(&text));
                 if let Some(d) = deleted {
-                    eprintln!("{d}");
+                    eprintln!("{}", Shown(&d));
                 }
                 if let Some(e) = error {
                     super::print_error(mode, e);
@@ -233,11 +234,17 @@ pub fn print_summary(mode: OutputMode, stack_name: &str, done: &SetUp) {
         return;
     }
     println!(
-        "Ready: stack {stack_name}, Studio domain {} ({})",
-        done.domain.id, done.domain.status
+        "Ready: stack {}, Studio domain {} ({})",
+        Shown(stack_name),
+        Shown(&done.domain.id),
+        done.domain.status
     );
     for u in &done.users {
-        println!("  user {:<24} {}", u.name, result_word(&u.result));
+        println!(
+            "  user {:<24} {}",
+            shown(&u.name),
+            Shown(&result_word(&u.result))
+        );
     }
     println!("Sign in with `studio-tui users url NAME`.");
     println!("{}", studio::SIGN_IN_NOTE);
@@ -272,24 +279,33 @@ pub fn print_users(
     }
     println!(
         "Studio domain {} ({}) {}{}",
-        domain.name,
-        domain.id,
+        Shown(&domain.name),
+        Shown(&domain.id),
         domain.status,
         domain
             .app_network_access_type
             .as_deref()
-            .map(|a| format!(", {a}"))
+            .map(|a| format!(", {}", shown(a)))
             .unwrap_or_default()
     );
     if users.is_empty() {
         println!("No user profiles. Add one with `studio-tui users add NAME`.");
         return;
     }
-    let w = users.iter().map(|u| u.name.len()).max().unwrap_or(4).max(4);
+    let names: Vec<String> = users.iter().map(|u| shown(&u.name).into_owned()).collect();
+    let w = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     println!("{:<w$}  {:<10}  {:<30}  SPACES", "USER", "STATUS", "APPS");
-    for u in users {
-        let (apps, spaces) = (u.apps_text(), u.spaces_text());
-        println!("{:<w$}  {:<10}  {apps:<30}  {spaces}", u.name, u.status);
+    for (u, name) in users.iter().zip(&names) {
+        let (apps, spaces) = (
+            shown(&u.apps_text()).into_owned(),
+            shown(&u.spaces_text()).into_owned(),
+        );
+        println!("{name:<w$}  {:<10}  {apps:<30}  {spaces}", u.status);
     }
     if read_only {
         println!("(read-only: add, remove and sign-in URLs are disabled)");
@@ -308,15 +324,16 @@ pub fn print_outcomes(mode: OutputMode, project: &str, action: &str, outcomes: &
         }));
     } else {
         for o in outcomes {
+            let name = Shown(&o.name);
             match &o.result {
-                UserResult::Created => println!("{}: created", o.name),
-                UserResult::AlreadyExists => println!("{}: already exists", o.name),
-                UserResult::Removed => println!("{}: removed", o.name),
-                UserResult::NotFound => println!("{}: no such user (nothing to remove)", o.name),
+                UserResult::Created => println!("{name}: created"),
+                UserResult::AlreadyExists => println!("{name}: already exists"),
+                UserResult::Removed => println!("{name}: removed"),
+                UserResult::NotFound => println!("{name}: no such user (nothing to remove)"),
                 UserResult::Failed(e) => {
-                    println!("{}: FAILED: {}", o.name, e.message());
+                    println!("{name}: FAILED: {}", Shown(e.message()));
                     if let Some(fix) = &e.fix() {
-                        println!("  fix: {fix}");
+                        println!("  fix: {}", Shown(fix));
                     }
                 }
             }
@@ -344,9 +361,10 @@ pub fn print_url(
             "note": studio::SIGN_IN_NOTE,
         }));
     } else {
-        println!("{url}");
+        println!("{}", escaped(url));
         eprintln!(
-            "Sign-in URL for {name}, usable for {} seconds.",
+            "Sign-in URL for {}, usable for {} seconds.",
+            Shown(name),
             expires.unwrap_or(300)
         );
         eprintln!("{}", studio::SIGN_IN_NOTE);

@@ -1,5 +1,6 @@
 //! CloudFormation's pre-deployment validation of a change set (DescribeEvents).
 
+use crate::core::shown::Shown;
 use crate::ops::deploy::ValidationIssue;
 
 /// One line per failure, with the fix:
@@ -10,10 +11,15 @@ pub fn line(v: &ValidationIssue) -> String {
     let name = if v.validation.is_empty() {
         String::new()
     } else {
-        format!(" [{}]", v.validation)
+        format!(" [{}]", Shown(&v.validation))
     };
     format!(
-        "  {} {} ({}) at {path}: {}{name} fix: {}",
-        v.severity, v.resource, v.resource_type, v.reason, v.fix
+        "  {} {} ({}) at {}: {}{name} fix: {}",
+        v.severity,
+        Shown(&v.resource),
+        Shown(&v.resource_type),
+        Shown(path),
+        Shown(&v.reason),
+        Shown(&v.fix)
     )
 }

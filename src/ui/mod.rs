@@ -39,7 +39,10 @@ pub struct UiContext {
 pub async fn run(mut ctx: UiContext) -> anyhow::Result<i32> {
     if ctx.store.is_none() {
         let paths = Paths::discover()?;
-        ctx.store = Some(Arc::new(Mutex::new(Store::load(&paths)?)));
+        ctx.store = Some(Arc::new(Mutex::new(Store::load_for(
+            &paths,
+            ctx.options.read_only,
+        )?)));
     }
     let mut terminal = terminal::enter()?;
     let result = event_loop(&mut terminal, ctx).await;

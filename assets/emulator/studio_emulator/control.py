@@ -170,7 +170,13 @@ def _zone_settings() -> dict[str, Any]:
 
 def _json(start_response: Callable, status: int, body: Any) -> list[bytes]:
     data = json.dumps(body, default=str).encode()
-    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}[status]
+    reason = {
+        200: "OK",
+        400: "Bad Request",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        415: "Unsupported Media Type",
+    }[status]
     start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
     return [data]
 
@@ -186,9 +192,21 @@ def _body(environ: dict[str, Any]) -> Any:
     return json.loads(raw)
 
 
+def _json_content_type(environ: dict[str, Any]) -> bool:
+    return (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower() == "application/json"
+
+
 def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
     path = environ.get("PATH_INFO", "")[len(PREFIX) :].strip("/")
     method = environ.get("REQUEST_METHOD", "GET")
+    # A state-changing call must say it sends JSON: a browser cannot send that content type to
+    # another origin without a preflight, which the emulator never allows.
+    if method not in ("GET", "HEAD") and not _json_content_type(environ):
+        return _json(
+            start_response,
+            415,
+            {"error": "send the body as JSON with the header Content-Type: application/json"},
+        )
     try:
         if path == "requests" and method == "GET":
             return _json(start_response, 200, REQUEST_LOG.snapshot())

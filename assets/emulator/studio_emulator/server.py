@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import logging
 import threading
 from typing import Any, Callable
@@ -78,11 +79,69 @@ def _is_passthrough(path: str) -> bool:
     return path.startswith("/moto-api") or path == "/favicon.ico" or path.startswith("/latest/")
 
 
+# Host names the emulator answers to: it listens on the loopback interface only, and a name
+# outside these (a DNS-rebinding page's own name) is refused. S3 virtual-hosted requests come
+# as BUCKET.localhost.
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+def _local_host(environ: dict[str, Any]) -> bool:
+    host = (environ.get("HTTP_HOST") or "").strip().lower()
+    if host.startswith("["):
+        name = host.split("]", 1)[0] + "]"
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return not host or any(name == h or name.endswith("." + h) for h in _LOCAL_HOSTS)
+
+
+def _refuse(start_response: Callable, status: str, message: str) -> list[bytes]:
+    data = json.dumps({"error": message}).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def _no_cors(start_response: Callable) -> Callable:
+    """moto's Flask apps allow every Origin (flask-cors): drop those headers from answers."""
+
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        kept = [(k, v) for k, v in headers if not k.lower().startswith("access-control-")]
+        return start_response(status, kept, exc_info) if exc_info else start_response(status, kept)
+
+    return start
+
+
+def browser_guard(app: Callable) -> Callable:
+    """The emulator answers only its own tools (the AWS SDKs, the CLI, curl), never a web page
+    the user happens to visit: a request that carries an ``Origin`` header (every cross-origin
+    request a browser makes, and every POST) or names a host other than the loopback's is
+    refused with 403, and no answer allows another origin (no ``Access-Control-*`` header)."""
+
+    def guarded(environ: dict[str, Any], start_response: Callable) -> Any:
+        if environ.get("HTTP_ORIGIN") is not None:
+            return _refuse(
+                start_response,
+                "403 Forbidden",
+                "requests from web pages (with an Origin header) are refused: the emulator answers only "
+                "the AWS SDKs, the CLI and curl",
+            )
+        if not _local_host(environ):
+            return _refuse(
+                start_response,
+                "403 Forbidden",
+                f"host {environ.get('HTTP_HOST')!r} is not this machine's loopback; use "
+                "http://127.0.0.1:PORT or http://localhost:PORT",
+            )
+        return app(environ, _no_cors(start_response))
+
+    return guarded
+
+
 def build_app() -> Callable:
     moto_app = DomainDispatcherApplication(create_backend_app)
     # Faults are drawn first; bucket policies are evaluated before moto's S3 sees a request.
     aws_app = fault_middleware(policy_middleware(moto_app))
 
+    @browser_guard
     def app(environ: dict[str, Any], start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "") or ""
         if path.startswith(control.PREFIX):

@@ -403,6 +403,50 @@ def test_control(url: str) -> None:
     )
 
 
+def raw(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None
+) -> tuple[int, dict, bytes]:
+    """One request as a web page or a tool would send it: (status, headers, body), errors included."""
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def test_browser_requests_are_refused(url: str) -> None:
+    """A web page the user visits cannot use the emulator: no Origin is allowed, no answer
+    carries CORS headers, and a state-changing control call needs a JSON content type."""
+    page = {"Origin": "https://evil.example"}
+    alerts = json.dumps({"log_group": "/nowhere", "records": [{"host": "x\u001b[2J"}]}).encode()
+    for method, path, body, headers in [
+        ("GET", "/_studio/config", None, page),
+        ("POST", "/_studio/firewall-alerts", alerts, {**page, "Content-Type": "text/plain"}),
+        ("POST", "/_studio/config", b'{"pace": 9}', {**page, "Content-Type": "application/json"}),
+        ("OPTIONS", "/_studio/config", None, {**page, "Access-Control-Request-Method": "POST"}),
+        ("POST", "/", b"Action=GetCallerIdentity&Version=2011-06-15", page),
+    ]:
+        status, got, _ = raw(url + path, method, body, headers)
+        check(status == 403, f"{method} {path} with an Origin refused (got {status})")
+        check(
+            not any(k.lower().startswith("access-control-") for k in got),
+            f"{method} {path}: no CORS header ({got})",
+        )
+    # A simple cross-site form post has no Origin on some browsers: the content type stops it.
+    for path in ("/_studio/firewall-alerts", "/_studio/config", "/_studio/reset-requests"):
+        status, _, data = raw(url + path, "POST", b'{"pace": 9}', {"Content-Type": "text/plain"})
+        check(status == 415 and b"application/json" in data, f"POST {path} as text/plain refused ({status})")
+    status, _, _ = raw(url + "/_studio/config", headers={"Host": "rebound.example:4566"})
+    check(status == 403, f"a foreign Host name refused (DNS rebinding) (got {status})")
+    check(http(f"{url}/_studio/config")["pace"] == 0, "nothing was changed")
+    # The AWS SDKs send no Origin, and moto's own answers lose their CORS headers.
+    status, got, _ = raw(url + "/_studio/health")
+    check(status == 200 and not any(k.lower().startswith("access-control-") for k in got), "tools still served")
+    sts = client(url, "sts")
+    check(sts.get_caller_identity()["Account"] != "", "the SDK is served")
+
+
 def test_vpc_pages(url: str) -> None:
     """DescribeVpcs (studio_emulator/ec2_fast.py): pagination, VpcId.N, filters, answer shape.
 

@@ -158,18 +158,10 @@ fn fix_for_drop(flow: &Flow, decision: &Decision, s3_region: Option<&str>) -> Fi
     }
 }
 
-/// Text that came from AWS or from a rule (names, rule strings), with control characters
-/// escaped so it cannot move the cursor or recolour a terminal.
+/// Text that came from AWS or from a rule (names, rule strings), shown through the one
+/// sanitizer every printer uses (control characters, ESC, C1 and bidi controls escaped).
 fn clean(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    crate::core::shown::shown(text).into_owned()
 }
 
 impl Answer {

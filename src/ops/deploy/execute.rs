@@ -16,6 +16,9 @@ use super::{
 use crate::core::status::{ResourceStatus, StackStatus};
 
 /// Cancel a review: delete the change set, and the empty stack a CREATE change set leaves.
+/// The saved run state is kept as it was found (a declined update leaves the stack id, the
+/// domain id and the last operation's token in place); only the deleted change set is
+/// forgotten, and a CREATE's whole run once its empty stack is gone.
 pub async fn cancel(session: &Session, store: &SharedStore, review: &Review) -> Result<(), Error> {
     session
         .delete_change_set(&review.change_set.change_set_id)
@@ -28,7 +31,19 @@ pub async fn cancel(session: &Session, store: &SharedStore, review: &Review) -> 
         session.delete_stack(&s.stack_id, &token, &[]).await?;
     }
     if let Ok(mut s) = store.lock() {
-        let _ = s.forget_run(&session.region, &review.stack_name);
+        let _ = match s.run(&session.region, &review.stack_name).cloned() {
+            // A CREATE's run was about the stack this change set made, now gone.
+            Some(_) if review.kind == ChangeSetKind::Create => {
+                s.forget_run(&session.region, &review.stack_name)
+            }
+            Some(mut run)
+                if run.change_set_id.as_ref() == Some(&review.change_set.change_set_id) =>
+            {
+                run.change_set_id = None;
+                s.save_run(&session.region, &review.stack_name, run)
+            }
+            _ => Ok(()),
+        };
     }
     Ok(())
 }

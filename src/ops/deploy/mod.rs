@@ -251,7 +251,16 @@ fn validation_fix(e: &ValidationEvent, identifier: Option<&str>, project: &str) 
          derives from it)"
     );
     if reason.contains("already exists") || e.name.contains("NAME_CONFLICT") {
-        let id = identifier.unwrap_or("(the name in the reason)");
+        // The name comes from AWS's reason text and goes into commands to paste: only a name
+        // of the characters AWS resource names use, quoted for the shell.
+        let quoted = identifier
+            .filter(|i| {
+                i.len() <= 512
+                    && i.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._-/+=,@#".contains(c))
+            })
+            .and_then(crate::core::shown::shell_word);
+        let id = quoted.as_deref().unwrap_or("(the name in the reason)");
         return match e.resource_type.as_str() {
             "AWS::S3::Bucket" => format!(
                 "{another}, or delete the bucket `{id}` if it is a leftover of yours (S3 cannot \

@@ -221,14 +221,17 @@ impl DomainState {
             lines.push(Line::from(vec![
                 icon(d.state(), theme, tick),
                 Span::raw(" "),
-                Span::styled(format!("{:<28}", d.name), theme.text()),
+                Span::styled(
+                    format!("{:<28}", crate::core::shown::shown(&d.name)),
+                    theme.text(),
+                ),
                 Span::styled(format!("{:<16}", d.status), status_style(d.state(), theme)),
                 Span::styled(elapsed(d.elapsed_now()), theme.dim()),
             ]));
             if let Some(id) = &self.domain_id {
                 lines.push(Line::from(vec![
                     Span::styled("  id ", theme.dim()),
-                    Span::raw(id.clone()),
+                    Span::raw(crate::core::shown::shown(id).into_owned()),
                     Span::styled("   AuthMode IAM · VpcOnly · Studio subnet", theme.dim()),
                 ]));
             }
@@ -245,7 +248,7 @@ impl DomainState {
                 };
                 lines.push(Line::from(vec![
                     Span::styled(label, style),
-                    Span::styled(detail.clone(), style),
+                    Span::styled(crate::core::shown::shown(detail).into_owned(), style),
                 ]));
             }
         }
@@ -287,11 +290,13 @@ impl DomainState {
                 Line::from(vec![
                     icon(u.state(), theme, tick),
                     Span::raw(" "),
-                    Span::raw(u.name.clone()),
+                    Span::raw(crate::core::shown::shown(&u.name).into_owned()),
                 ]),
                 Line::styled(u.status.to_string(), status_style(u.state(), theme)),
                 Line::styled(elapsed(u.elapsed_now()), theme.dim()),
-                Line::raw(u.detail.clone().unwrap_or_default()),
+                Line::raw(
+                    crate::core::shown::shown(u.detail.as_deref().unwrap_or_default()).into_owned(),
+                ),
             ])
         });
         let done = self

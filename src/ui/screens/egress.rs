@@ -3,6 +3,7 @@
 //! the same change-set review as any deploy. `c` checks a typed host the way `firewall check`
 //! does (the same ops call): would it get through, and why.
 
+use crate::core::shown::{shown, shown_max};
 use std::collections::BTreeSet;
 
 use crossterm::event::KeyCode;
@@ -281,7 +282,7 @@ impl EgressState {
         let domain_w = report
             .domains
             .iter()
-            .map(|d| d.domain.len())
+            .map(|d| shown(&d.domain).chars().count())
             .max()
             .unwrap_or(6)
             .clamp(6, 40)
@@ -293,7 +294,11 @@ impl EgressState {
                 "[ ]"
             };
             Row::new(vec![
-                Line::raw(format!("{mark} {}", fit(&d.domain, domain_w))),
+                // The host is whoever connected's choice: shown escaped, never raw.
+                Line::raw(format!(
+                    "{mark} {}",
+                    fit(&shown_max(&d.domain, domain_w), domain_w)
+                )),
                 Line::raw(format!("{:>6}", d.count)),
                 Line::styled(
                     utc_time(d.last_seen_ms)
@@ -302,7 +307,7 @@ impl EgressState {
                         .to_string(),
                     theme.dim(),
                 ),
-                Line::styled(d.sources.join(", "), theme.dim()),
+                Line::styled(shown(&d.sources.join(", ")).into_owned(), theme.dim()),
             ])
         });
         let mut footer = Vec::new();

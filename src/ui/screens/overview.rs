@@ -134,7 +134,10 @@ impl OverviewState {
                 Span::styled(spinner(tick), theme.key()),
                 Span::raw(" detecting drift…"),
             ],
-            Loadable::Failed(e) => vec![Span::styled(e.message().to_string(), theme.error())],
+            Loadable::Failed(e) => vec![Span::styled(
+                crate::core::shown::shown(e.message()).into_owned(),
+                theme.error(),
+            )],
             Loadable::Loaded(r) => {
                 let when = r
                     .checked_at
@@ -277,7 +280,10 @@ impl OverviewState {
         {
             lines.push(row(
                 "Reason",
-                vec![Span::styled(reason.clone(), theme.error())],
+                vec![Span::styled(
+                    crate::core::shown::shown(reason).into_owned(),
+                    theme.error(),
+                )],
             ));
         }
         let [top, bottom] = Layout::vertical([
@@ -317,7 +323,10 @@ impl OverviewState {
                 if let Some(reason) = &d.failure_reason {
                     lines.push(row(
                         "FailureReason",
-                        vec![Span::styled(reason.clone(), theme.error())],
+                        vec![Span::styled(
+                            crate::core::shown::shown(reason).into_owned(),
+                            theme.error(),
+                        )],
                     ));
                 }
                 if d.lacks_space_defaults() {
@@ -345,7 +354,7 @@ impl OverviewState {
                 ));
                 for u in users.iter().take(8) {
                     lines.push(Line::from(vec![
-                        Span::raw(format!("  {:<24}", u.name)),
+                        Span::raw(format!("  {:<24}", crate::core::shown::shown(&u.name))),
                         Span::styled(format!("{:<12}", u.status), theme.dim()),
                         Span::styled(
                             format!("{} app(s), {} space(s)", u.running_apps(), u.spaces.len()),

@@ -3,6 +3,7 @@
 //! review (up to date, blocked with its recovery, the plan failed).
 
 use crate::aws::stacks::is_security_relevant;
+use crate::core::shown::shown;
 use crate::ops;
 use crossterm::event::KeyCode;
 use ratatui::Frame;
@@ -183,15 +184,20 @@ impl ReviewScreen {
             }
             ReviewState::Blocked { stack, recovery } => {
                 lines.push(Line::styled(
-                    format!("✘ Stack {} is {}", stack.stack_name, stack.status),
+                    format!(
+                        "✘ Stack {} is {}",
+                        crate::core::shown::shown(&stack.stack_name),
+                        stack.status
+                    ),
                     theme.error(),
                 ));
                 if let Some(r) = &stack.status_reason {
-                    lines.push(Line::raw(r.clone()));
+                    lines.push(Line::raw(crate::core::shown::shown(r).into_owned()));
                 }
                 lines.push(Line::raw(""));
                 lines.push(Line::raw(
-                    recovery.explain(&stack.stack_name, &stack.status),
+                    crate::core::shown::shown(&recovery.explain(&stack.stack_name, &stack.status))
+                        .into_owned(),
                 ));
                 lines.push(Line::raw(""));
                 lines.push(Line::from(match recovery {
@@ -307,7 +313,7 @@ fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
             format!(
                 "✘ The change set is {}: {}",
                 cs.status,
-                cs.status_reason.clone().unwrap_or_default()
+                crate::core::shown::shown(cs.status_reason.as_deref().unwrap_or_default())
             ),
             theme.error(),
         ));
@@ -346,8 +352,14 @@ fn review_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
             let mut spans = vec![
                 Span::styled(format!(" {sign} "), theme.key()),
                 Span::styled(if sec { "⚠ " } else { "  " }, theme.warn()),
-                Span::raw(format!("{} ", crate::ui::widgets::fit(&c.logical_id, id_w))),
-                Span::styled(c.resource_type.clone(), theme.dim()),
+                Span::raw(format!(
+                    "{} ",
+                    crate::ui::widgets::fit(
+                        &crate::core::shown::shown_max(&c.logical_id, id_w),
+                        id_w
+                    )
+                )),
+                Span::styled(shown(&c.resource_type).into_owned(), theme.dim()),
             ];
             if c.action == "Modify" {
                 match c.replacement.as_deref() {
@@ -411,20 +423,23 @@ fn validation_lines(r: &Review, theme: &Theme, lines: &mut Vec<Line<'static>>) {
         };
         let mut spans = vec![
             Span::styled(format!(" {mark} "), style),
-            Span::raw(format!("{} ", v.resource)),
-            Span::styled(v.resource_type.clone(), theme.dim()),
+            Span::raw(format!("{} ", shown(&v.resource))),
+            Span::styled(shown(&v.resource_type).into_owned(), theme.dim()),
         ];
         if !v.path.is_empty() {
-            spans.push(Span::raw(format!("  at {}", v.path)));
+            spans.push(Span::raw(format!("  at {}", shown(&v.path))));
         }
         if !v.validation.is_empty() {
-            spans.push(Span::styled(format!("  {}", v.validation), theme.dim()));
+            spans.push(Span::styled(
+                format!("  {}", shown(&v.validation)),
+                theme.dim(),
+            ));
         }
         lines.push(Line::from(spans));
-        lines.push(Line::raw(format!("     {}", v.reason)));
+        lines.push(Line::raw(format!("     {}", shown(&v.reason))));
         lines.push(Line::from(vec![
             Span::styled("     Fix: ", theme.key()),
-            Span::raw(v.fix.clone()),
+            Span::raw(shown(&v.fix).into_owned()),
         ]));
     }
 }

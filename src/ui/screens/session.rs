@@ -273,9 +273,16 @@ impl SessionState {
                     Span::raw(session.map(|s| s.profile_label()).unwrap_or_default()),
                 ]));
                 if let Some(url) = session.and_then(|s| s.endpoint_url.clone()) {
-                    lines.push(Line::from(vec![label("Endpoint"), Span::raw(url)]));
+                    lines.push(Line::from(vec![
+                        label("Endpoint"),
+                        Span::raw(crate::core::shown::shown(&url).into_owned()),
+                    ]));
                 }
-                if let Some(w) = session.and_then(|s| s.region_warning.clone()) {
+                let warnings = session
+                    .map(|s| s.region_warning.iter().chain(&s.endpoint_warning))
+                    .into_iter()
+                    .flatten();
+                for w in warnings.cloned() {
                     lines.push(Line::raw(""));
                     lines.push(Line::from(vec![
                         Span::styled("⚠ ", theme.warn()),

@@ -145,13 +145,20 @@ impl UsersState {
                         UserResult::AlreadyExists => (true, format!("{} already exists", o.name)),
                         UserResult::Removed => (true, format!("{} removed", o.name)),
                         UserResult::NotFound => (true, format!("{} was already gone", o.name)),
-                        UserResult::Failed(e) => (false, format!("{}: {}", o.name, e.message())),
+                        UserResult::Failed(e) => (
+                            false,
+                            format!(
+                                "{}: {}",
+                                crate::core::shown::shown(&o.name),
+                                crate::core::shown::shown(e.message())
+                            ),
+                        ),
                     });
                 }
             }
             Err(e) => {
                 self.busy.clear();
-                self.notice = Some((false, e.message().to_string()));
+                self.notice = Some((false, crate::core::shown::shown(e.message()).into_owned()));
             }
         }
         vec![self.load()]
@@ -299,7 +306,11 @@ impl UsersState {
         let head_line = match &self.data {
             Loadable::Loaded((d, _)) => Line::from(vec![
                 Span::styled(" Domain ", theme.dim()),
-                Span::raw(format!("{} ({})", d.name, d.id)),
+                Span::raw(format!(
+                    "{} ({})",
+                    crate::core::shown::shown(&d.name),
+                    crate::core::shown::shown(&d.id)
+                )),
                 Span::styled("  status ", theme.dim()),
                 Span::raw(d.status.to_string()),
                 Span::styled("  access ", theme.dim()),
@@ -350,7 +361,7 @@ impl UsersState {
                 None => u.status.to_string(),
             };
             Row::new(vec![
-                cell(0, u.name.clone()),
+                cell(0, crate::core::shown::shown(&u.name).into_owned()),
                 cell(1, status),
                 cell(2, u.apps_text()),
                 cell(3, u.spaces_text()),
@@ -462,7 +473,10 @@ impl UsersState {
                         lines.push(Line::raw(""));
                         lines.push(Line::raw(SIGN_IN_NOTE));
                     }
-                    Loadable::Failed(e) => lines.push(Line::styled(e.message(), theme.error())),
+                    Loadable::Failed(e) => lines.push(Line::styled(
+                        crate::core::shown::shown(e.message()).into_owned(),
+                        theme.error(),
+                    )),
                 }
                 lines.push(Line::raw(""));
                 lines.push(Line::styled("Esc to close", theme.dim()));

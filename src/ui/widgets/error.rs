@@ -4,6 +4,7 @@
 
 use ratatui::text::{Line, Span};
 
+use crate::core::shown::shown;
 use crate::ops;
 use crate::ui::theme::Theme;
 
@@ -34,10 +35,12 @@ impl<'a> ErrorView<'a> {
         self
     }
 
+    /// The message, escaped: it often quotes AWS or the user ([`crate::core::shown`]).
     fn message(&self) -> String {
+        let message = shown(self.error.message());
         match self.label {
-            Some(label) => format!("{label}: {}", self.error.message()),
-            None => self.error.message().to_string(),
+            Some(label) => format!("{label}: {message}"),
+            None => message.into_owned(),
         }
     }
 
@@ -51,7 +54,7 @@ impl<'a> ErrorView<'a> {
     pub fn sentence(&self) -> String {
         let mut text = self.message();
         if let Some(fix) = &self.error.fix() {
-            text.push_str(&format!(" Fix: {fix}"));
+            text.push_str(&format!(" Fix: {}", shown(fix)));
         }
         text
     }
@@ -90,7 +93,7 @@ impl<'a> ErrorView<'a> {
             }
             lines.push(Line::from(vec![
                 Span::styled("Fix: ", theme.key()),
-                Span::raw(fix.to_string()),
+                Span::raw(shown(fix).into_owned()),
             ]));
         }
         lines

@@ -191,7 +191,10 @@ impl DeployState {
                 self.add_events(&events);
             }
             DeployMsg::Retrying { after_secs, reason } => {
-                self.retrying = Some(format!("retrying in {after_secs}s: {reason}"));
+                self.retrying = Some(format!(
+                    "retrying in {after_secs}s: {}",
+                    crate::core::shown::shown(&reason)
+                ));
             }
             DeployMsg::Finished { outcome } => {
                 self.phase = None;
@@ -680,11 +683,17 @@ fn event_line(e: &StackEvent, theme: &Theme) -> Line<'static> {
             format!("{} ", crate::ui::widgets::fit(e.status.as_str(), 20)),
             status_style,
         ),
-        Span::raw(format!("{} ", crate::ui::widgets::fit(&e.logical_id, 28))),
-        Span::styled(e.resource_type.clone(), theme.dim()),
+        Span::raw(format!(
+            "{} ",
+            crate::ui::widgets::fit(&crate::core::shown::shown_max(&e.logical_id, 28), 28)
+        )),
+        Span::styled(
+            crate::core::shown::shown(&e.resource_type).into_owned(),
+            theme.dim(),
+        ),
     ];
     if let Some(r) = &e.reason {
-        spans.push(Span::raw(format!("  {r}")));
+        spans.push(Span::raw(format!("  {}", crate::core::shown::shown(r))));
     }
     Line::from(spans)
 }

@@ -103,7 +103,9 @@ impl DeployState {
                     },
                 ),
                 Span::styled(format!("{} ", e.status), theme.warn()),
-                Span::raw(e.reason.clone().unwrap_or_default()),
+                Span::raw(
+                    crate::core::shown::shown(e.reason.as_deref().unwrap_or_default()).into_owned(),
+                ),
             ]));
         }
         if lines.is_empty() {
@@ -185,7 +187,10 @@ impl DeployState {
                         }
                     };
                     lines.push(Line::from(vec![
-                        Span::styled(format!("User {}  ", u.name), theme.key()),
+                        Span::styled(
+                            format!("User {}  ", crate::core::shown::shown(&u.name)),
+                            theme.key(),
+                        ),
                         Span::styled(word, style),
                     ]));
                 }

@@ -218,7 +218,7 @@ impl Ctx<'_> {
                 marker(n.status, self.theme),
                 status_style(n.status, self.theme),
             ),
-            Span::styled(text.to_string(), style),
+            Span::styled(crate::core::shown::shown(text).into_owned(), style),
         ];
         if n.status != Status::Ready {
             spans.push(Span::styled(
@@ -496,7 +496,7 @@ pub(super) fn render_details(f: &mut Frame, area: Rect, t: &Topology, n: &Node, 
     for (k, v) in &n.details {
         lines.push(Line::from(vec![
             Span::styled(format!("{k:<18}"), theme.dim()),
-            Span::raw(v.clone()),
+            Span::raw(crate::core::shown::shown(v).into_owned()),
         ]));
     }
     let rels: Vec<String> = t
@@ -515,7 +515,11 @@ pub(super) fn render_details(f: &mut Frame, area: Rect, t: &Topology, n: &Node, 
                 EdgeKind::Contains => "contains",
                 EdgeKind::Uses => "uses",
             };
-            Some(format!("{dir} {kind}: {} {}", o.kind.name(), o.label))
+            Some(format!(
+                "{dir} {kind}: {} {}",
+                o.kind.name(),
+                crate::core::shown::shown(&o.label)
+            ))
         })
         .collect();
     if !rels.is_empty() {
@@ -530,7 +534,10 @@ pub(super) fn render_details(f: &mut Frame, area: Rect, t: &Topology, n: &Node, 
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::bordered()
-                .title(Line::styled(format!(" {} ", n.label), theme.title()))
+                .title(Line::styled(
+                    format!(" {} ", crate::core::shown::shown(&n.label)),
+                    theme.title(),
+                ))
                 .title_bottom(Line::styled(" Enter or Esc to close ", theme.dim())),
         ),
         popup,

@@ -273,7 +273,10 @@ impl TopologyState {
                     Span::raw("  ".repeat(*depth)),
                     Span::styled(marker(n.status, c.theme), status_style(n.status, c.theme)),
                     Span::styled(format!("{}: ", n.kind.name()), c.theme.dim()),
-                    Span::styled(n.label.clone(), item_style(on, c.theme)),
+                    Span::styled(
+                        crate::core::shown::shown(&n.label).into_owned(),
+                        item_style(on, c.theme),
+                    ),
                 ];
                 if n.status != Status::Ready {
                     spans.push(Span::styled(
