@@ -19,7 +19,7 @@ use studio_tui::aws::SessionOptions;
 use studio_tui::aws::drift::{PropertyDifference, ResourceDrift};
 use studio_tui::aws::stacks::StackInfo;
 use studio_tui::core::egress::BlockedDomain;
-use studio_tui::ops::drift::{DriftReport, ordered};
+use studio_tui::ops::drift::{DriftReport, DriftVerdict, ordered};
 use studio_tui::ops::egress::BlockedReport;
 use studio_tui::ui::action::{Effect, Reply};
 use studio_tui::ui::app::{App, Step};
@@ -156,7 +156,7 @@ fn c_checks_drift_and_the_overview_says_what_drifted() {
     );
     let report = DriftReport {
         stack_name: PROJECT.into(),
-        status: "DRIFTED".into(),
+        status: DriftVerdict::Drifted,
         checked_at: Some("2026-11-30T20:31:00Z".into()),
         resources: ordered(vec![ResourceDrift {
             logical_id: "NATGatewayDefaultRoute".into(),
@@ -170,6 +170,8 @@ fn c_checks_drift_and_the_overview_says_what_drifted() {
                 kind: "REMOVE".into(),
             }],
         }]),
+        unchecked: Vec::new(),
+        aws_reason: None,
     };
     a.update(reply(&a, Reply::DriftChecked(Box::new(Ok(report)))));
     let screen = draw(&a, 100, 30);
