@@ -65,6 +65,19 @@ fn sagemaker_actions(from: usize) -> Vec<String> {
         .collect()
 }
 
+/// The project's stack (a mini one) and its domain in the stack's VPC: what the day-2 commands
+/// and the teardown take for "the project's domain".
+async fn stacked_domain(session: &Session, project: &str) -> (String, StudioNetwork) {
+    let stack = deploy_mini_stack(session, project).await;
+    let net = StudioNetwork::from_stack(&stack).unwrap();
+    let (tx, _rx) = channel();
+    let id = ensure_domain_with(session, project, &net, FAST, &tx)
+        .await
+        .expect("domain")
+        .id;
+    (id, net)
+}
+
 async fn domain(session: &Session, project: &str) -> String {
     let (tx, _rx) = channel();
     ensure_domain_with(session, project, &network(), FAST, &tx)
@@ -531,7 +544,7 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("ro");
-    let id = domain(&session, &project).await;
+    let (id, net) = stacked_domain(&session, &project).await;
     let (tx, _rx) = channel();
     studio::create_users_with(&session, &id, vec![UserSpec::named("hank")], FAST, &tx)
         .await
@@ -540,13 +553,17 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     let ro = emu.read_only_session(REGION).await;
     let before = emu.log_mark();
     // viewing works
-    let d = studio::find_domain(&ro, &project).await.unwrap().unwrap();
+    let d = studio::stack_domains(&ro, &project)
+        .await
+        .unwrap()
+        .ours
+        .unwrap();
     assert_eq!(d.id, id);
     let users = studio::list_users(&ro, &id).await.unwrap();
     assert_eq!(users.len(), 1);
     let plan = destroy::plan(&ro, &project, &project).await.unwrap();
     assert!(plan.domain.is_some());
-    let adopted = ensure_domain_with(&ro, &project, &network(), FAST, &tx)
+    let adopted = ensure_domain_with(&ro, &project, &net, FAST, &tx)
         .await
         .unwrap();
     assert_eq!(adopted.id, id);
@@ -734,11 +751,11 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     assert!(pos("DeleteDomain") < pos("DeleteStack"), "{order:?}");
 
     // nothing left: no domain, no retained EFS, no stack
-    assert!(
-        studio::find_domain(&session, &project)
+    assert_eq!(
+        studio::project_domains(&session, &project, None)
             .await
-            .unwrap()
-            .is_none()
+            .unwrap(),
+        studio::ProjectDomains::default()
     );
     assert!(
         !session
@@ -787,7 +804,7 @@ async fn cli_users_list_json_add_and_guards() {
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("cli");
-    let id = domain(&session, &project).await;
+    let (id, _) = stacked_domain(&session, &project).await;
     let home = tempfile::tempdir().unwrap();
     let p = project.clone();
     let h = home.path().to_path_buf();

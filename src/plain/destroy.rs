@@ -56,6 +56,9 @@ pub fn print_report(mode: OutputMode, r: &DestroyReport) {
         println!("Kept as asked:");
         for k in &r.kept {
             println!("  - {}: {} (costs {})", k.what, k.arn, k.cost);
+            if let Some(note) = &k.note {
+                println!("    note: {note}");
+            }
         }
     }
     if r.left_behind.is_empty() && r.stopped.is_none() {

@@ -5,26 +5,33 @@ use std::time::Instant;
 
 use crate::aws::Session;
 use crate::aws::studio::{DomainInfo, DomainSpec};
-use crate::core::status::{DomainPhase, DomainStatus};
+use crate::core::status::{DomainPhase, DomainStatus, StackStatus};
 use crate::ops::Error;
 
+use super::owner::{ProjectDomains, StackPlace};
 use super::{
     MANAGED_BY, Poll, Progress, StudioMsg, StudioNetwork, refuse_read_only, secs, send,
     timeout_error,
 };
 
-/// The project's domain (DomainName = project name), described, or None.
-pub async fn find_domain(session: &Session, project: &str) -> Result<Option<DomainInfo>, Error> {
-    let domains = session.list_domains().await?;
-    // A domain that is being deleted is not the project's domain any more.
-    let found = domains
-        .iter()
-        .filter(|d| d.name == project && d.status != DomainStatus::Deleting)
-        .max_by_key(|d| d.status == DomainStatus::InService);
-    match found {
-        Some(d) => session.describe_domain(&d.id).await.map_err(Error::from),
-        None => Ok(None),
+/// Every domain named after the project (none that is being deleted), described and split by
+/// the stack's place: the project's own, and the others, which are never touched.
+pub async fn project_domains(
+    session: &Session,
+    project: &str,
+    place: Option<&StackPlace>,
+) -> Result<ProjectDomains, Error> {
+    let mut named = Vec::new();
+    for d in session.list_domains().await? {
+        // A domain that is being deleted is no one's domain any more.
+        if d.name != project || d.status == DomainStatus::Deleting {
+            continue;
+        }
+        if let Some(described) = session.describe_domain(&d.id).await? {
+            named.push(described);
+        }
     }
+    Ok(ProjectDomains::split(named, place))
 }
 
 /// The project's domain if it is in `vpc_id` (the stack's VPC): a domain of the same name in
@@ -34,9 +41,24 @@ pub async fn find_domain_in_vpc(
     project: &str,
     vpc_id: &str,
 ) -> Result<Option<DomainInfo>, Error> {
-    Ok(find_domain(session, project)
-        .await?
-        .filter(|d| d.vpc_id.as_deref() == Some(vpc_id)))
+    let place = StackPlace {
+        vpc_id: vpc_id.to_string(),
+        subnet_id: None,
+    };
+    Ok(project_domains(session, project, Some(&place)).await?.ours)
+}
+
+/// The domains named after the project, split by the place of the stack named after it (the
+/// day-2 commands, `status` and the overview, which have no stack in hand).
+pub async fn stack_domains(session: &Session, project: &str) -> Result<ProjectDomains, Error> {
+    let place = match session.describe_stack(project).await? {
+        Some(s) if s.status != StackStatus::DeleteComplete => {
+            let resources = session.stack_resources(&s.stack_id).await?;
+            StackPlace::of_stack(&resources, &s.outputs)
+        }
+        _ => None,
+    };
+    project_domains(session, project, place.as_ref()).await
 }
 
 pub(crate) fn domain_failed(d: &DomainInfo) -> Error {
@@ -153,16 +175,16 @@ pub async fn start_domain(
     network: &StudioNetwork,
     tx: &Progress,
 ) -> Result<DomainStart, Error> {
-    if let Some(d) = find_domain(session, project).await? {
+    let place = StackPlace {
+        vpc_id: network.vpc_id.clone(),
+        subnet_id: network.subnet_ids.first().cloned(),
+    };
+    let found = project_domains(session, project, Some(&place)).await?;
+    for text in super::owner::left_alone(&found.others) {
+        send(tx, StudioMsg::Step { text });
+    }
+    if let Some(d) = found.ours {
         if d.status != DomainStatus::Failed {
-            let mut detail = None;
-            if d.vpc_id.as_deref().is_some_and(|v| v != network.vpc_id) {
-                detail = Some(format!(
-                    "it is in {} but the stack's VPC is {}",
-                    d.vpc_id.as_deref().unwrap_or("?"),
-                    network.vpc_id
-                ));
-            }
             send(
                 tx,
                 StudioMsg::Domain {
@@ -170,7 +192,7 @@ pub async fn start_domain(
                     id: Some(d.id.clone()),
                     status: DomainPhase::Adopted,
                     elapsed_secs: 0,
-                    detail,
+                    detail: None,
                 },
             );
             return Ok(DomainStart {
@@ -220,7 +242,7 @@ pub async fn start_domain(
         Ok(id) => (id, false),
         // Created by a concurrent run between our list and create: adopt it.
         Err(e) if e.code.as_deref() == Some("ResourceInUse") => {
-            match find_domain(session, project).await? {
+            match project_domains(session, project, Some(&place)).await?.ours {
                 Some(d) => (d.id, true),
                 None => return Err(e.into()),
             }
