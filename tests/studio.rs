@@ -124,6 +124,114 @@ async fn sm_call(session: &Session, domain_id: &str, user: &str) {
         .expect("CreateApp in space");
 }
 
+/// SageMaker sets DefaultSpaceSettings.ExecutionRole only while no app runs in a shared space
+/// ("Edit domain settings"): the update is not attempted then, and the refusal names the apps
+/// and how to stop them; once they are stopped it goes through.
+#[tokio::test]
+async fn space_defaults_wait_for_the_apps_of_shared_spaces_and_say_which() {
+    use aws_sdk_sagemaker::types::{
+        AppNetworkAccessType, AppType, AuthMode, OwnershipSettings, SharingType,
+        SpaceSharingSettings, UserSettings,
+    };
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("shared");
+    let n = network();
+    let sm = session.fixtures().sagemaker();
+    let id = sm
+        .create_domain()
+        .domain_name(&project)
+        .auth_mode(AuthMode::Iam)
+        .app_network_access_type(AppNetworkAccessType::VpcOnly)
+        .vpc_id(&n.vpc_id)
+        .subnet_ids(&n.subnet_ids[0])
+        .default_user_settings(
+            UserSettings::builder()
+                .execution_role(&n.execution_role_arn)
+                .security_groups(&n.security_group_id)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateDomain without DefaultSpaceSettings")
+        .domain_arn()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    sm.create_user_profile()
+        .domain_id(&id)
+        .user_profile_name("alice")
+        .send()
+        .await
+        .unwrap();
+    sm.create_space()
+        .domain_id(&id)
+        .space_name("team")
+        .ownership_settings(
+            OwnershipSettings::builder()
+                .owner_user_profile_name("alice")
+                .build(),
+        )
+        .space_sharing_settings(
+            SpaceSharingSettings::builder()
+                .sharing_type(SharingType::Shared)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    sm.create_app()
+        .domain_id(&id)
+        .space_name("team")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
+    let (tx, _rx) = channel();
+    let before = emu.log_mark();
+    let err = ensure_domain_with(&session, &project, &n, FAST, &tx)
+        .await
+        .unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+    assert!(
+        err.message()
+            .contains("running: JupyterLab/default in shared space team"),
+        "{err}"
+    );
+    assert!(
+        err.fix().unwrap().contains(&format!(
+            "aws sagemaker delete-app --domain-id {id} --space-name team --app-type JupyterLab \
+             --app-name default"
+        )),
+        "{err}"
+    );
+    assert!(
+        !sagemaker_actions(before)
+            .iter()
+            .any(|a| a == "UpdateDomain")
+    );
+
+    sm.delete_app()
+        .domain_id(&id)
+        .space_name("team")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
+    let d = ensure_domain_with(&session, &project, &n, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(
+        d.default_space_role.as_deref(),
+        Some(n.execution_role_arn.as_str())
+    );
+}
+
 /// A domain made without DefaultSpaceSettings (as studio-tui did before) is brought up to date
 /// with UpdateDomain when adopted, once; read-only adopts it without changing it.
 #[tokio::test]
