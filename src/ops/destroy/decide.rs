@@ -219,10 +219,16 @@ mod tests {
         assert!(e.is_refusal());
         assert!(e.message().contains("cannot keep Data, DataPolicy"), "{e}");
         assert!(e.message().contains("is UPDATE_ROLLBACK_FAILED"), "{e}");
-        assert!(e.message().contains("whose last operation completed"), "{e}");
+        assert!(
+            e.message().contains("whose last operation completed"),
+            "{e}"
+        );
         assert!(e.message().contains("nothing was deleted"), "{e}");
         let fix = e.fix().unwrap();
-        assert!(fix.contains("continue-update-rollback --stack-name p"), "{fix}");
+        assert!(
+            fix.contains("continue-update-rollback --stack-name p"),
+            "{fix}"
+        );
         assert!(fix.contains("--empty-buckets"), "{fix}");
     }
 
