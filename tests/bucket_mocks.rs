@@ -199,3 +199,149 @@ async fn without_a_stack_every_existing_name_is_an_error_and_404_is_free() {
     let f = findings(&[&data, &models], stack_buckets(&[]), false).await;
     assert!(f.is_empty(), "{f:#?}");
 }
+
+// ---- emptying a bucket: every version by its id, and a loop that always ends ----
+
+async fn s3_session(rules: &[&Rule]) -> aws::Session {
+    let opts = SessionOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some("http://127.0.0.1:9".into()),
+        fake_credentials: true,
+        ..SessionOptions::default()
+    };
+    aws::connect(&opts).await.unwrap().with_s3_client(s3(rules))
+}
+
+/// ListObjectVersions answering one object written before versioning (version `null`), one
+/// real version and a null delete marker.
+fn listing_with_null_versions()
+-> aws_sdk_s3::operation::list_object_versions::ListObjectVersionsOutput {
+    use aws_sdk_s3::types::{DeleteMarkerEntry, ObjectVersion};
+    aws_sdk_s3::operation::list_object_versions::ListObjectVersionsOutput::builder()
+        .versions(
+            ObjectVersion::builder()
+                .key("old")
+                .version_id("null")
+                .build(),
+        )
+        .versions(ObjectVersion::builder().key("new").version_id("v1").build())
+        .delete_markers(
+            DeleteMarkerEntry::builder()
+                .key("gone")
+                .version_id("null")
+                .build(),
+        )
+        .build()
+}
+
+#[tokio::test]
+async fn emptying_deletes_null_versions_by_their_id() {
+    let list = mock!(aws_sdk_s3::Client::list_object_versions)
+        .sequence()
+        .output(listing_with_null_versions)
+        .output(|| {
+            aws_sdk_s3::operation::list_object_versions::ListObjectVersionsOutput::builder().build()
+        })
+        .build();
+    let delete = mock!(aws_sdk_s3::Client::delete_objects)
+        .match_requests(|r| {
+            let sent: Vec<(String, Option<String>)> = r
+                .delete()
+                .unwrap()
+                .objects()
+                .iter()
+                .map(|o| (o.key().to_string(), o.version_id().map(str::to_string)))
+                .collect();
+            sent == vec![
+                ("old".to_string(), Some("null".to_string())),
+                ("new".to_string(), Some("v1".to_string())),
+                ("gone".to_string(), Some("null".to_string())),
+            ]
+        })
+        .then_output(|| {
+            aws_sdk_s3::operation::delete_objects::DeleteObjectsOutput::builder().build()
+        });
+    let session = s3_session(&[&list, &delete]).await;
+    assert_eq!(session.empty_bucket("demo-data").await.unwrap(), 3);
+    assert_eq!(
+        delete.num_calls(),
+        1,
+        "one DeleteObjects naming every version id"
+    );
+}
+
+#[tokio::test]
+async fn emptying_stops_when_a_deleted_version_is_listed_again() {
+    // S3 keeps answering the same listing (say, an Object Lock keeps the version): the loop
+    // stops after the second listing and says what it was waiting for.
+    let list = mock!(aws_sdk_s3::Client::list_object_versions)
+        .sequence()
+        .output(listing_with_null_versions)
+        .repeatedly()
+        .build();
+    let delete = mock!(aws_sdk_s3::Client::delete_objects).then_output(|| {
+        aws_sdk_s3::operation::delete_objects::DeleteObjectsOutput::builder().build()
+    });
+    let session = s3_session(&[&list, &delete]).await;
+    let err = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        session.empty_bucket("demo-data"),
+    )
+    .await
+    .expect("emptying ends")
+    .unwrap_err();
+    assert!(
+        err.message.contains("still lists old (version null)"),
+        "{err}"
+    );
+    assert!(err.message.contains("ListObjectVersions"), "{err}");
+    assert!(err.fix.is_some());
+    assert_eq!(list.num_calls(), 2);
+    assert_eq!(delete.num_calls(), 1);
+}
+
+/// HeadBucket answering 400 with the bucket's region, as S3 answers a request signed for the
+/// wrong region (an empty body).
+fn head_400_in(bucket: &'static str, region: &'static str) -> Rule {
+    mock!(aws_sdk_s3::Client::head_bucket)
+        .match_requests(move |r| r.bucket() == Some(bucket))
+        .sequence()
+        .http_response(move || {
+            let mut r = aws_smithy_runtime_api::http::Response::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(400).unwrap(),
+                aws_smithy_types::body::SdkBody::empty(),
+            );
+            r.headers_mut().insert("x-amz-bucket-region", region);
+            r
+        })
+        .repeatedly()
+        .build()
+}
+
+#[tokio::test]
+async fn a_400_with_the_region_header_is_a_name_taken_in_that_region() {
+    let data = head_400_in("demo-data", "ap-southeast-2");
+    let models = head("demo-models", 404);
+    let f = findings(&[&data, &models], stack_buckets(&[]), false).await;
+    let hit = about(&f, "demo-data");
+    assert_eq!(hit.len(), 1, "{f:#?}");
+    assert_eq!(hit[0].code, FindingCode::BucketOtherRegion, "{f:#?}");
+    assert_eq!(hit[0].severity, Severity::Error);
+    assert!(
+        hit[0].message.contains("taken in ap-southeast-2"),
+        "{}",
+        hit[0].message
+    );
+    assert!(
+        hit[0]
+            .message
+            .contains("this project's own bucket from a deploy in ap-southeast-2"),
+        "{}",
+        hit[0].message
+    );
+    assert!(
+        !hit[0].message.contains("could not check"),
+        "{}",
+        hit[0].message
+    );
+}

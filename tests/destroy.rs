@@ -222,9 +222,10 @@ async fn the_fence_hides_the_data_from_here_so_no_choice_deletes_nothing() {
     );
     assert!(readable_inside(&session, &format!("{project}-data"), "notebooks/a.ipynb").await);
     assert!(
-        studio::find_domain(&session, &project)
+        studio::stack_domains(&session, &project)
             .await
             .unwrap()
+            .ours
             .is_some()
     );
 }
@@ -326,6 +327,25 @@ async fn retain_keeps_the_data_readable_and_its_key_enabled() {
             .any(|a| a.ends_with(&format!("alias/{project}-s3"))),
         "{kept:?}"
     );
+    // The kept fence still names the deleted endpoint: the report says so, with the edit.
+    let bucket = report
+        .kept
+        .iter()
+        .find(|k| k.arn == format!("arn:aws:s3:::{data}"))
+        .unwrap();
+    assert!(
+        bucket.what.contains("with its data and its policy"),
+        "{bucket:?}"
+    );
+    let note = bucket.note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains(VPCE) && note.contains("nobody can read"),
+        "{note}"
+    );
+    assert!(
+        note.contains(&format!("aws s3api put-bucket-policy --bucket {data}")),
+        "{note}"
+    );
     assert!(
         !kept
             .iter()
@@ -360,9 +380,10 @@ async fn a_stack_left_in_delete_failed_by_another_tool_is_resumed() {
     // Another tool deletes the domain (with its EFS) and then the stack: the NFS groups block
     // the VPC, and the bucket is not empty.
     let (tx, _rx) = mpsc::unbounded_channel();
-    let d = studio::find_domain(&session, &project)
+    let d = studio::stack_domains(&session, &project)
         .await
         .unwrap()
+        .ours
         .unwrap();
     destroy::delete_domain_tree(&session, &d, FAST, &tx)
         .await
@@ -447,9 +468,331 @@ async fn emptying_that_fails_deletes_nothing_else_and_puts_the_policy_back() {
     assert_eq!(session.bucket_policy(&data).await.unwrap().unwrap(), policy);
     assert!(readable_inside(&session, &data, "notebooks/a.ipynb").await);
     assert!(
-        studio::find_domain(&session, &project)
+        studio::stack_domains(&session, &project)
             .await
             .unwrap()
+            .ours
             .is_some()
     );
+}
+
+/// A colleague's Studio domain with the project's name, in a VPC of its own (AWS has no
+/// uniqueness rule for domain names).
+async fn colleagues_domain(session: &Session, name: &str) -> (String, String) {
+    use aws_sdk_sagemaker::types::{AppNetworkAccessType, AuthMode, UserSettings};
+    let ec2 = session.fixtures().ec2();
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.7.0.0/16")
+        .send()
+        .await
+        .unwrap()
+        .vpc()
+        .unwrap()
+        .vpc_id()
+        .unwrap()
+        .to_string();
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc)
+        .cidr_block("10.7.3.0/24")
+        .send()
+        .await
+        .unwrap()
+        .subnet()
+        .unwrap()
+        .subnet_id()
+        .unwrap()
+        .to_string();
+    let id = session
+        .fixtures()
+        .sagemaker()
+        .create_domain()
+        .domain_name(name)
+        .auth_mode(AuthMode::Iam)
+        .app_network_access_type(AppNetworkAccessType::VpcOnly)
+        .vpc_id(&vpc)
+        .subnet_ids(&subnet)
+        .default_user_settings(
+            UserSettings::builder()
+                .execution_role("arn:aws:iam::123456789012:role/colleague")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateDomain: a second domain of one name, as AWS allows")
+        .domain_arn()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    (id, vpc)
+}
+
+#[tokio::test]
+async fn a_domain_of_the_projects_name_in_another_vpc_is_reported_and_never_deleted() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("twin");
+    // The project's stack, whose own domain was never created (or is already gone) …
+    session
+        .fixtures()
+        .cloudformation()
+        .create_stack()
+        .stack_name(&project)
+        .template_body(fenced_template(&project))
+        .send()
+        .await
+        .expect("CreateStack");
+    wait_stack(&session, &project, "CREATE_COMPLETE").await;
+    // … and a colleague's domain of the same name elsewhere, with a home volume.
+    let (theirs, their_vpc) = colleagues_domain(&session, &project).await;
+    let home = session
+        .describe_domain(&theirs)
+        .await
+        .unwrap()
+        .unwrap()
+        .home_efs_id
+        .unwrap();
+
+    let plan = destroy::plan(&session, &project, &project).await.unwrap();
+    assert_eq!(plan.domain, None, "not the project's domain: {plan:#?}");
+    assert_eq!(plan.other_domains.len(), 1);
+    assert_eq!(plan.other_domains[0].id, theirs);
+    let lines = plan.lines(BucketChoice::Empty);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&theirs) && l.contains(&their_vpc) && l.contains("left alone")),
+        "{lines:?}"
+    );
+    assert_eq!(
+        studio::stack_domains(&session, &project)
+            .await
+            .unwrap()
+            .ours,
+        None,
+        "the day-2 commands do not take it for the project's domain either"
+    );
+
+    let before = emu.log_mark();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let report =
+        destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+            .await
+            .unwrap();
+    assert!(!report.domain_deleted, "{report:#?}");
+    assert!(report.stack_deleted, "{report:#?}");
+    let touched: Vec<String> = emu
+        .mutating_since(before, REGION)
+        .into_iter()
+        .filter(|op| op.contains("Domain") || op.contains("UserProfile") || op.contains("App"))
+        .collect();
+    assert_eq!(touched, Vec::<String>::new(), "SageMaker was not changed");
+    // Measured: the colleague's domain and its home volume are still there.
+    let d = session.describe_domain(&theirs).await.unwrap().unwrap();
+    assert_eq!(d.status.as_str(), "InService");
+    assert_eq!(d.home_efs_id.as_deref(), Some(home.as_str()));
+}
+
+#[tokio::test]
+async fn setting_up_studio_never_adopts_a_domain_of_the_projects_name_in_another_vpc() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("adopt");
+    let (theirs, their_vpc) = colleagues_domain(&session, &project).await;
+    session
+        .fixtures()
+        .cloudformation()
+        .create_stack()
+        .stack_name(&project)
+        .template_body(fenced_template(&project))
+        .send()
+        .await
+        .expect("CreateStack");
+    let stack = wait_stack(&session, &project, "CREATE_COMPLETE").await;
+    let net = StudioNetwork::from_stack(&stack).unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let ours = ensure_domain_with(&session, &project, &net, FAST, &tx)
+        .await
+        .unwrap();
+    assert_ne!(
+        ours.id, theirs,
+        "a new domain in the stack's VPC, not theirs"
+    );
+    assert_eq!(ours.vpc_id.as_deref(), Some(net.vpc_id.as_str()));
+    let mut lines = Vec::new();
+    while let Ok(m) = rx.try_recv() {
+        lines.push(m.line());
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&theirs) && l.contains(&their_vpc) && l.contains("left alone")),
+        "the other domain is reported: {lines:?}"
+    );
+    let found = studio::stack_domains(&session, &project).await.unwrap();
+    assert_eq!(found.ours.map(|d| d.id), Some(ours.id));
+    assert_eq!(
+        found
+            .others
+            .iter()
+            .map(|d| d.id.clone())
+            .collect::<Vec<_>>(),
+        vec![theirs]
+    );
+}
+
+#[tokio::test]
+async fn emptying_ends_in_suspended_and_enabled_buckets_with_null_versions() {
+    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let s3 = session.fixtures().s3();
+    for status in [
+        BucketVersioningStatus::Suspended,
+        BucketVersioningStatus::Enabled,
+    ] {
+        let bucket = common::unique_name(&format!("nulls-{}", status.as_str().to_lowercase()));
+        s3.create_bucket().bucket(&bucket).send().await.unwrap();
+        let put = |key: &'static str| {
+            s3.put_object()
+                .bucket(&bucket)
+                .key(key)
+                .body(b"{}".to_vec().into())
+                .send()
+        };
+        put("written-before-versioning").await.unwrap();
+        let versioning = |s: BucketVersioningStatus| {
+            s3.put_bucket_versioning()
+                .bucket(&bucket)
+                .versioning_configuration(VersioningConfiguration::builder().status(s).build())
+                .send()
+        };
+        versioning(BucketVersioningStatus::Enabled).await.unwrap();
+        put("written-before-versioning").await.unwrap();
+        put("versioned").await.unwrap();
+        versioning(status.clone()).await.unwrap();
+        put("written-while-suspended-or-enabled").await.unwrap();
+
+        let deleted = tokio::time::timeout(Duration::from_secs(30), session.empty_bucket(&bucket))
+            .await
+            .unwrap_or_else(|_| panic!("emptying the {status:?} bucket never ended"))
+            .unwrap();
+        assert_eq!(
+            deleted, 4,
+            "{status:?}: every version, the null ones included"
+        );
+        let left = s3
+            .list_object_versions()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            left.versions().is_empty() && left.delete_markers().is_empty(),
+            "{status:?}: {left:?}"
+        );
+        s3.delete_bucket().bucket(&bucket).send().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn retain_refuses_on_a_stack_whose_rollback_failed_and_works_once_it_is_continued() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("rbfail");
+    let domain_id = deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    let policy = session.bucket_policy(&data).await.unwrap().unwrap();
+    // An update whose rollback fails leaves the stack in UPDATE_ROLLBACK_FAILED, where no
+    // DeletionPolicy can be changed and RetainResources is not accepted.
+    {
+        let _faults = emu.settings(json!({
+            "fail_resources": {"StudioKmsKey": "Injected update failure"},
+            "fail_rollbacks": {"StudioKmsKey": "Injected rollback failure"}
+        }));
+        let mut template: Value = serde_json::from_str(&fenced_template(&project)).unwrap();
+        template["Resources"]["StudioKmsKey"]["Properties"]["Description"] = "changed".into();
+        session
+            .fixtures()
+            .cloudformation()
+            .update_stack()
+            .stack_name(&project)
+            .template_body(template.to_string())
+            .send()
+            .await
+            .expect("UpdateStack");
+        wait_stack(&session, &project, "UPDATE_ROLLBACK_FAILED").await;
+    }
+
+    let plan = destroy::plan(&session, &project, &project).await.unwrap();
+    let refusal = plan.refusal(BucketChoice::Retain).expect("refused");
+    assert!(refusal.is_refusal(), "{refusal}");
+    let before = emu.log_mark();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let err = destroy::destroy_with(
+        &session,
+        &project,
+        &project,
+        BucketChoice::Retain,
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap_err();
+    for id in [
+        "DataBucket",
+        "DataBucketPolicy",
+        "ModelsBucket",
+        "ModelsBucketPolicy",
+    ] {
+        assert!(err.message().contains(id), "{id}: {err}");
+    }
+    assert!(err.message().contains("nothing was deleted"), "{err}");
+    let fix = err.fix().unwrap();
+    assert!(
+        fix.contains(&format!("continue-update-rollback --stack-name {project}")),
+        "{fix}"
+    );
+    assert!(fix.contains("--empty-buckets"), "{fix}");
+    assert_eq!(emu.mutating_since(before, REGION), Vec::<String>::new());
+    assert_eq!(
+        session.bucket_policy(&data).await.unwrap().as_deref(),
+        Some(policy.as_str())
+    );
+    assert!(readable_inside(&session, &data, "notebooks/a.ipynb").await);
+    assert!(session.describe_domain(&domain_id).await.unwrap().is_some());
+
+    // The way out it names: continue the rollback, then --retain-buckets keeps everything.
+    session
+        .fixtures()
+        .cloudformation()
+        .continue_update_rollback()
+        .stack_name(&project)
+        .send()
+        .await
+        .unwrap();
+    wait_stack(&session, &project, "UPDATE_ROLLBACK_COMPLETE").await;
+    let report = destroy::destroy_with(
+        &session,
+        &project,
+        &project,
+        BucketChoice::Retain,
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap();
+    assert!(report.is_clean() && report.stack_deleted, "{report:#?}");
+    assert_eq!(
+        session.bucket_policy(&data).await.unwrap().as_deref(),
+        Some(policy.as_str())
+    );
+    assert!(readable_inside(&session, &data, "notebooks/a.ipynb").await);
 }

@@ -69,6 +69,38 @@ async fn a_route_that_bypasses_the_firewall_is_reported_and_reverted() {
     assert_eq!(doc["report"]["status"], "IN_SYNC", "{doc}");
     assert_eq!(fresh.status.code(), Some(0), "{}", text(&fresh.stderr));
 
+    // Detection fails on one resource: CloudFormation answers DETECTION_FAILED with IN_SYNC for
+    // what it could check. That is not "in sync": a distinct status, the resource it could not
+    // check and why, exit 1.
+    {
+        let _fault = emu
+            .settings(serde_json::json!({"fail_drift": {"DataBucketPolicy": "Internal Failure"}}));
+        let failed = run(h, &["--json", "drift", "--project-name", &project]);
+        assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+        let doc = &json_lines(&failed.stdout)[0];
+        assert_eq!(doc["report"]["status"], "DETECTION_FAILED", "{doc}");
+        assert_eq!(doc["ok"], false, "{doc}");
+        assert_eq!(
+            doc["report"]["unchecked"][0]["logical_id"], "DataBucketPolicy",
+            "{doc}"
+        );
+        assert!(
+            doc["report"]["aws_reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("DataBucketPolicy")),
+            "{doc}"
+        );
+        let plain = run(h, &["--plain", "drift", "--project-name", &project]);
+        assert_eq!(plain.status.code(), Some(1));
+        let out = text(&plain.stdout);
+        assert!(out.contains("DETECTION_FAILED"), "{out}");
+        assert!(
+            out.contains("not checked: DataBucketPolicy (AWS::S3::BucketPolicy)"),
+            "{out}"
+        );
+        assert!(!out.contains("IN_SYNC"), "{out}");
+    }
+
     // An operator "fixes" egress by hand: the NAT subnet goes straight to the internet gateway.
     let session = emu.session(REGION).await;
     let stack = session.describe_stack(&project).await.unwrap().unwrap();

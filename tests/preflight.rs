@@ -378,6 +378,56 @@ async fn existing_bucket_is_reported() {
     assert!(!hit[0].message.contains("-models"));
 }
 
+/// Over HTTP: a bucket of the project's name in another region answers HeadBucket 400 with
+/// `x-amz-bucket-region` (the sandbox, as S3): reported as taken in that region, not as a check
+/// that could not run.
+#[tokio::test]
+async fn a_bucket_in_another_region_is_taken_there() {
+    let emu = common::emulator();
+    let elsewhere = emu.session("eu-west-1").await;
+    let name = common::unique_name("pf-far");
+    elsewhere
+        .fixtures()
+        .s3()
+        .create_bucket()
+        .bucket(format!("{name}-data"))
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateBucket");
+    let session = emu.session("eu-west-3").await;
+    let r = run(
+        &session,
+        params(&name, "10.2.0.0/16", default_subnets()),
+        false,
+    )
+    .await;
+    let hit = with_code(&r, FindingCode::BucketOtherRegion);
+    assert_eq!(hit.len(), 1, "{:#?}", r.findings);
+    assert!(
+        hit[0]
+            .message
+            .contains(&format!("{name}-data is taken in eu-west-1")),
+        "{}",
+        hit[0].message
+    );
+    assert!(
+        hit[0].message.contains("this project's own bucket"),
+        "{}",
+        hit[0].message
+    );
+    assert!(
+        with_code(&r, FindingCode::CheckFailed).is_empty(),
+        "not a check that failed: {:#?}",
+        r.findings
+    );
+    assert!(!r.ok());
+}
+
 /// Over HTTP: the stack's own bucket (its physical id) is fine, a same-named bucket outside the
 /// stack blocks.
 #[tokio::test]

@@ -65,6 +65,19 @@ fn sagemaker_actions(from: usize) -> Vec<String> {
         .collect()
 }
 
+/// The project's stack (a mini one) and its domain in the stack's VPC: what the day-2 commands
+/// and the teardown take for "the project's domain".
+async fn stacked_domain(session: &Session, project: &str) -> (String, StudioNetwork) {
+    let stack = deploy_mini_stack(session, project).await;
+    let net = StudioNetwork::from_stack(&stack).unwrap();
+    let (tx, _rx) = channel();
+    let id = ensure_domain_with(session, project, &net, FAST, &tx)
+        .await
+        .expect("domain")
+        .id;
+    (id, net)
+}
+
 async fn domain(session: &Session, project: &str) -> String {
     let (tx, _rx) = channel();
     ensure_domain_with(session, project, &network(), FAST, &tx)
@@ -109,6 +122,114 @@ async fn sm_call(session: &Session, domain_id: &str, user: &str) {
         .send()
         .await
         .expect("CreateApp in space");
+}
+
+/// SageMaker sets DefaultSpaceSettings.ExecutionRole only while no app runs in a shared space
+/// ("Edit domain settings"): the update is not attempted then, and the refusal names the apps
+/// and how to stop them; once they are stopped it goes through.
+#[tokio::test]
+async fn space_defaults_wait_for_the_apps_of_shared_spaces_and_say_which() {
+    use aws_sdk_sagemaker::types::{
+        AppNetworkAccessType, AppType, AuthMode, OwnershipSettings, SharingType,
+        SpaceSharingSettings, UserSettings,
+    };
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("shared");
+    let n = network();
+    let sm = session.fixtures().sagemaker();
+    let id = sm
+        .create_domain()
+        .domain_name(&project)
+        .auth_mode(AuthMode::Iam)
+        .app_network_access_type(AppNetworkAccessType::VpcOnly)
+        .vpc_id(&n.vpc_id)
+        .subnet_ids(&n.subnet_ids[0])
+        .default_user_settings(
+            UserSettings::builder()
+                .execution_role(&n.execution_role_arn)
+                .security_groups(&n.security_group_id)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateDomain without DefaultSpaceSettings")
+        .domain_arn()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    sm.create_user_profile()
+        .domain_id(&id)
+        .user_profile_name("alice")
+        .send()
+        .await
+        .unwrap();
+    sm.create_space()
+        .domain_id(&id)
+        .space_name("team")
+        .ownership_settings(
+            OwnershipSettings::builder()
+                .owner_user_profile_name("alice")
+                .build(),
+        )
+        .space_sharing_settings(
+            SpaceSharingSettings::builder()
+                .sharing_type(SharingType::Shared)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    sm.create_app()
+        .domain_id(&id)
+        .space_name("team")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
+    let (tx, _rx) = channel();
+    let before = emu.log_mark();
+    let err = ensure_domain_with(&session, &project, &n, FAST, &tx)
+        .await
+        .unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+    assert!(
+        err.message()
+            .contains("running: JupyterLab/default in shared space team"),
+        "{err}"
+    );
+    assert!(
+        err.fix().unwrap().contains(&format!(
+            "aws sagemaker delete-app --domain-id {id} --space-name team --app-type JupyterLab \
+             --app-name default"
+        )),
+        "{err}"
+    );
+    assert!(
+        !sagemaker_actions(before)
+            .iter()
+            .any(|a| a == "UpdateDomain")
+    );
+
+    sm.delete_app()
+        .domain_id(&id)
+        .space_name("team")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
+    let d = ensure_domain_with(&session, &project, &n, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(
+        d.default_space_role.as_deref(),
+        Some(n.execution_role_arn.as_str())
+    );
 }
 
 /// A domain made without DefaultSpaceSettings (as studio-tui did before) is brought up to date
@@ -531,7 +652,7 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("ro");
-    let id = domain(&session, &project).await;
+    let (id, net) = stacked_domain(&session, &project).await;
     let (tx, _rx) = channel();
     studio::create_users_with(&session, &id, vec![UserSpec::named("hank")], FAST, &tx)
         .await
@@ -540,13 +661,17 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     let ro = emu.read_only_session(REGION).await;
     let before = emu.log_mark();
     // viewing works
-    let d = studio::find_domain(&ro, &project).await.unwrap().unwrap();
+    let d = studio::stack_domains(&ro, &project)
+        .await
+        .unwrap()
+        .ours
+        .unwrap();
     assert_eq!(d.id, id);
     let users = studio::list_users(&ro, &id).await.unwrap();
     assert_eq!(users.len(), 1);
     let plan = destroy::plan(&ro, &project, &project).await.unwrap();
     assert!(plan.domain.is_some());
-    let adopted = ensure_domain_with(&ro, &project, &network(), FAST, &tx)
+    let adopted = ensure_domain_with(&ro, &project, &net, FAST, &tx)
         .await
         .unwrap();
     assert_eq!(adopted.id, id);
@@ -734,11 +859,11 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     assert!(pos("DeleteDomain") < pos("DeleteStack"), "{order:?}");
 
     // nothing left: no domain, no retained EFS, no stack
-    assert!(
-        studio::find_domain(&session, &project)
+    assert_eq!(
+        studio::project_domains(&session, &project, None)
             .await
-            .unwrap()
-            .is_none()
+            .unwrap(),
+        studio::ProjectDomains::default()
     );
     assert!(
         !session
@@ -787,7 +912,7 @@ async fn cli_users_list_json_add_and_guards() {
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("cli");
-    let id = domain(&session, &project).await;
+    let (id, _) = stacked_domain(&session, &project).await;
     let home = tempfile::tempdir().unwrap();
     let p = project.clone();
     let h = home.path().to_path_buf();

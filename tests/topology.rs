@@ -35,9 +35,10 @@ use studio_tui::ui::theme::Theme;
 
 /// Upper bound of AWS requests for one refresh of a settled stack with a Studio domain:
 /// DescribeStacks 1 + ListStackResources 1 page + 6 EC2 describes + 2 S3 calls x 2 buckets +
-/// ListDomains 1 + ListUserProfiles 1 + ListApps 1 = 15; one spare for a second page of stack
-/// resources. Without a domain the figure is 13.
-const MAX_CALLS_PER_REFRESH: usize = 16;
+/// ListDomains 1 + DescribeDomain 1 (its VPC says whether it is the project's) +
+/// ListUserProfiles 1 + ListApps 1 = 16; one spare for a second page of stack resources.
+/// Without a domain the figure is 13.
+const MAX_CALLS_PER_REFRESH: usize = 17;
 
 fn store() -> (tempfile::TempDir, SharedStore) {
     let dir = tempfile::tempdir().unwrap();

@@ -26,7 +26,7 @@ use studio_tui::core::firewall::path::Route;
 use studio_tui::core::firewall::policy::{
     DeployedFirewall, FirewallPolicy, NamedRuleGroup, RuleGroup,
 };
-use studio_tui::ops::drift::{DriftReport, ordered};
+use studio_tui::ops::drift::{DriftReport, DriftVerdict, ordered};
 use studio_tui::ops::egress::BlockedReport;
 use studio_tui::ui::action::{Effect, Reply};
 use studio_tui::ui::app::{App, Step};
@@ -191,7 +191,7 @@ fn c_checks_drift_and_the_overview_says_what_drifted() {
     );
     let report = DriftReport {
         stack_name: PROJECT.into(),
-        status: "DRIFTED".into(),
+        status: DriftVerdict::Drifted,
         checked_at: Some("2026-11-30T20:31:00Z".into()),
         resources: ordered(vec![ResourceDrift {
             logical_id: "NATGatewayDefaultRoute".into(),
@@ -205,6 +205,8 @@ fn c_checks_drift_and_the_overview_says_what_drifted() {
                 kind: "REMOVE".into(),
             }],
         }]),
+        unchecked: Vec::new(),
+        aws_reason: None,
     };
     a.update(reply(&a, Reply::DriftChecked(Box::new(Ok(report)))));
     let screen = draw(&a, 100, 30);

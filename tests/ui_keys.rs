@@ -238,6 +238,7 @@ async fn teardown(phase: &str) -> App {
             user_id: "AIDAOPS".into(),
         },
         domain: Some(domain()),
+        other_domains: Vec::new(),
         users: Vec::new(),
         apps: Vec::new(),
         spaces: Vec::new(),
@@ -247,7 +248,7 @@ async fn teardown(phase: &str) -> App {
         buckets: Vec::new(),
         keys: Vec::new(),
         nfs_groups: Vec::new(),
-        template: None,
+        template: Some(serde_json::json!({"Resources": {}})),
     };
     a.update(reply(&a, Reply::TeardownPlanned(Box::new(Ok(plan)))));
     if phase == "plan" {

@@ -87,6 +87,7 @@ fn plan() -> DestroyPlan {
             status: "InService".into(),
             ..DomainInfo::default()
         }),
+        other_domains: Vec::new(),
         users: Vec::new(),
         apps: Vec::new(),
         spaces: Vec::new(),
@@ -101,7 +102,7 @@ fn plan() -> DestroyPlan {
             aliases: vec![format!("alias/{PROJECT}-s3")],
         }],
         nfs_groups: Vec::new(),
-        template: None,
+        template: Some(serde_json::json!({"Resources": {}})),
     }
 }
 
@@ -209,6 +210,7 @@ fn a_report_with_leftovers_and_kept_data_says_so() {
         what: "bucket sagemaker-studio-vpc-data (with its data and policy)".into(),
         arn: "arn:aws:s3:::sagemaker-studio-vpc-data".into(),
         cost: "S3 storage".into(),
+        note: None,
     });
     report.stopped = Some(
         AwsError::new(

@@ -5,6 +5,7 @@ use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use serde::Serialize;
 
 use super::{AwsError, ErrorKind, Session};
+use crate::core::emptying::{self, Listed};
 
 /// What studio-tui could find out about a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,10 +94,15 @@ impl Session {
         }
     }
 
-    /// Delete every object version and delete marker. Returns how many were deleted.
+    /// Delete every object version and delete marker, each by its version id (`null`
+    /// included: without it S3 treats the call as a plain DELETE, which in a suspended bucket
+    /// replaces the null version with a null delete marker and in an enabled bucket adds a
+    /// marker, so the bucket never empties). Returns how many were deleted. Stops with an error
+    /// when a pass lists again what the previous pass deleted, instead of looping.
     pub async fn empty_bucket(&self, bucket: &str) -> Result<usize, AwsError> {
         let s3 = self.s3();
         let mut deleted = 0;
+        let mut previous: Vec<Listed> = Vec::new();
         loop {
             let out = s3
                 .list_object_versions()
@@ -105,8 +111,7 @@ impl Session {
                 .send()
                 .await
                 .map_err(|e| self.sdk_err("s3:ListObjectVersions", e))?;
-            let mut ids = Vec::new();
-            let pairs = out
+            let page: Vec<Listed> = out
                 .versions()
                 .iter()
                 .map(|v| (v.key(), v.version_id()))
@@ -114,19 +119,39 @@ impl Session {
                     out.delete_markers()
                         .iter()
                         .map(|m| (m.key(), m.version_id())),
-                );
-            for (key, version) in pairs {
-                let Some(key) = key else { continue };
-                let mut b = ObjectIdentifier::builder().key(key);
-                if let Some(v) = version.filter(|v| *v != "null") {
-                    b = b.version_id(v);
-                }
-                ids.push(b.build().map_err(|e| {
-                    AwsError::new(ErrorKind::Other, "s3:DeleteObjects", e.to_string())
-                })?);
-            }
-            if ids.is_empty() {
+                )
+                .filter_map(|(key, version)| Some(Listed::new(key?, version)))
+                .collect();
+            if page.is_empty() {
                 return Ok(deleted);
+            }
+            if let Some(again) = emptying::listed_again(&previous, &page) {
+                return Err(AwsError::new(
+                    ErrorKind::Other,
+                    "s3:DeleteObjects",
+                    format!(
+                        "{bucket} still lists {} (version {}) after DeleteObjects deleted it; \
+                         emptying stopped instead of waiting for ListObjectVersions to come \
+                         back empty",
+                        again.key, again.version_id
+                    ),
+                )
+                .with_fix(
+                    "check the bucket's Object Lock and lifecycle settings (`aws s3api \
+                     get-object-lock-configuration`), then run destroy again",
+                ));
+            }
+            let mut ids = Vec::new();
+            for l in &page {
+                ids.push(
+                    ObjectIdentifier::builder()
+                        .key(&l.key)
+                        .version_id(&l.version_id)
+                        .build()
+                        .map_err(|e| {
+                            AwsError::new(ErrorKind::Other, "s3:DeleteObjects", e.to_string())
+                        })?,
+                );
             }
             let n = ids.len();
             let delete = Delete::builder()
@@ -154,6 +179,7 @@ impl Session {
                 ));
             }
             deleted += n;
+            previous = page;
         }
     }
 }

@@ -81,7 +81,8 @@ impl Session {
         })
     }
 
-    /// The stack's resources found MODIFIED or DELETED by the last detection, all pages.
+    /// The stack's resources found MODIFIED or DELETED by the last detection, and those it
+    /// could not check (UNKNOWN: a DETECTION_FAILED detection), all pages.
     pub async fn resource_drifts(&self, stack: &str) -> Result<Vec<ResourceDrift>, AwsError> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
@@ -92,6 +93,7 @@ impl Session {
                 .stack_name(stack)
                 .stack_resource_drift_status_filters(StackResourceDriftStatus::Modified)
                 .stack_resource_drift_status_filters(StackResourceDriftStatus::Deleted)
+                .stack_resource_drift_status_filters(StackResourceDriftStatus::from("UNKNOWN"))
                 .set_next_token(token)
                 .send()
                 .await

@@ -16,8 +16,35 @@ pub enum BucketStatus {
     /// bucket, or one of this account's whose policy denies them (the project's own buckets
     /// deny `s3:ListBucket` outside the VPC). Only the stack's resources tell which.
     Forbidden,
-    /// HeadBucket 301: it exists in another region (yours or not).
+    /// HeadBucket 301, or 400 with `x-amz-bucket-region`: it exists in another region (yours
+    /// or not: the project's own bucket of a deploy in that region answers the same).
     OtherRegion { region: Option<String> },
+}
+
+/// What a failed HeadBucket says about the name, from its status and `x-amz-bucket-region`
+/// header alone ("If the bucket doesn't exist or you don't have permission to access it, the
+/// HEAD request returns a generic 400 Bad Request, 403 Forbidden, or 404 Not Found HTTP status
+/// code. A message body isn't included", HeadBucket API reference; a bucket of another region
+/// answers 301, or 400 to a request signed for the wrong region, both with the header). None:
+/// the answer says nothing about the name (a 400 without the header, a 5xx…).
+pub fn head_bucket_answer(status: Option<u16>, region: Option<&str>) -> Option<BucketStatus> {
+    // A region name only (the header is text from AWS, printed in findings).
+    let region = region
+        .filter(|r| {
+            !r.is_empty()
+                && r.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+        .map(str::to_string);
+    match (status, region) {
+        (Some(404), _) => Some(BucketStatus::Free),
+        (Some(403), _) => Some(BucketStatus::Forbidden),
+        (Some(301), region) => Some(BucketStatus::OtherRegion { region }),
+        (Some(400), Some(region)) => Some(BucketStatus::OtherRegion {
+            region: Some(region),
+        }),
+        _ => None,
+    }
 }
 
 /// One CloudFormation export.
@@ -37,14 +64,10 @@ impl Session {
             Err(e) => {
                 let raw = e.raw_response();
                 let status = raw.map(|r| r.status().as_u16());
-                let region = raw
-                    .and_then(|r| r.headers().get("x-amz-bucket-region"))
-                    .map(str::to_string);
-                match status {
-                    Some(404) => Ok(BucketStatus::Free),
-                    Some(403) => Ok(BucketStatus::Forbidden),
-                    Some(301) => Ok(BucketStatus::OtherRegion { region }),
-                    _ => Err(AwsError::from_sdk("s3:HeadBucket", e, &self.error_context)),
+                let region = raw.and_then(|r| r.headers().get("x-amz-bucket-region"));
+                match head_bucket_answer(status, region) {
+                    Some(answer) => Ok(answer),
+                    None => Err(AwsError::from_sdk("s3:HeadBucket", e, &self.error_context)),
                 }
             }
         }
@@ -70,5 +93,52 @@ impl Session {
                 exporting_stack_id: x.exporting_stack_id().unwrap_or_default().to_string(),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_of_another_region_is_taken_there_whether_301_or_400() {
+        let there = |r: &str| {
+            Some(BucketStatus::OtherRegion {
+                region: Some(r.to_string()),
+            })
+        };
+        assert_eq!(
+            head_bucket_answer(Some(400), Some("eu-west-1")),
+            there("eu-west-1")
+        );
+        assert_eq!(
+            head_bucket_answer(Some(301), Some("ap-south-1")),
+            there("ap-south-1")
+        );
+        assert_eq!(
+            head_bucket_answer(Some(301), None),
+            Some(BucketStatus::OtherRegion { region: None })
+        );
+        assert_eq!(
+            head_bucket_answer(Some(301), Some("")),
+            Some(BucketStatus::OtherRegion { region: None })
+        );
+        assert_eq!(head_bucket_answer(Some(400), None), None);
+        assert_eq!(head_bucket_answer(Some(400), Some("")), None);
+        assert_eq!(
+            head_bucket_answer(Some(400), Some("eu-west-1\u{1b}[2J")),
+            None
+        );
+        assert_eq!(head_bucket_answer(Some(400), Some("EU-WEST-1")), None);
+        assert_eq!(
+            head_bucket_answer(Some(404), Some("eu-west-1")),
+            Some(BucketStatus::Free)
+        );
+        assert_eq!(
+            head_bucket_answer(Some(403), None),
+            Some(BucketStatus::Forbidden)
+        );
+        assert_eq!(head_bucket_answer(Some(500), Some("eu-west-1")), None);
+        assert_eq!(head_bucket_answer(None, None), None);
     }
 }

@@ -221,6 +221,35 @@ impl Session {
         Ok(())
     }
 
+    /// The alias names that point at the key now (ListAliases filtered by KeyId); none for a
+    /// key that does not exist.
+    pub async fn key_aliases(&self, key_id: &str) -> Result<Vec<String>, AwsError> {
+        let mut pages = self
+            .kms()
+            .list_aliases()
+            .key_id(key_id)
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(p) => out.extend(
+                    p.aliases()
+                        .iter()
+                        .filter_map(|a| a.alias_name().map(str::to_string)),
+                ),
+                Err(e) => {
+                    let err = self.sdk_err("kms:ListAliases", e);
+                    if err.code.as_deref() == Some("NotFoundException") {
+                        return Ok(Vec::new());
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// CreateAlias (after a restored key lost the alias the stack deleted).
     pub async fn create_key_alias(&self, alias: &str, key_id: &str) -> Result<(), AwsError> {
         self.kms()

@@ -1,6 +1,7 @@
 //! Gather what the topology view needs, in few calls: the stack and its resources, one describe
 //! per EC2 resource type (filtered by the VPC), two S3 calls per bucket, and SageMaker's domain
-//! list, user profiles and apps. Per-service batches run concurrently. Every request (page) is
+//! list (each domain of the project's name described, the caller picking the project's own), user
+//! profiles and apps. Per-service batches run concurrently. Every request (page) is
 //! counted, so the cost of a refresh is measured, not guessed.
 
 use aws_sdk_ec2::types::Filter;
@@ -34,10 +35,26 @@ struct StudioView {
     apps: Vec<AppInfo>,
 }
 
+/// Picks the project's domain among the described domains of its name, given the stack's
+/// resources and outputs (the rule lives in ops, this layer only gathers).
+pub type DomainPick<'a> = &'a (
+        dyn Fn(
+    Vec<super::studio::DomainInfo>,
+    &[super::stacks::StackResourceInfo],
+    &std::collections::BTreeMap<String, String>,
+) -> Option<super::studio::DomainInfo>
+            + Sync
+    );
+
 impl Session {
-    /// Everything [`crate::core::topology::Topology::build`] needs for the stack `project`.
+    /// Everything [`crate::core::topology::Topology::build`] needs for the stack `project`;
+    /// `pick` says which domain of the project's name is the project's.
     /// A missing stack is a NotFound error.
-    pub async fn gather_topology(&self, project: &str) -> Result<TopologyInputs, AwsError> {
+    pub async fn gather_topology(
+        &self,
+        project: &str,
+        pick: DomainPick<'_>,
+    ) -> Result<TopologyInputs, AwsError> {
         let stack = self.describe_stack(project);
         let resources = self.stack_resources(project);
         let (stack, resources) = tokio::join!(stack, resources);
@@ -50,14 +67,14 @@ impl Session {
             .with_fix("deploy it with `studio-tui deploy`, or pass --project-name"));
         };
         // A stack that was just created may have no resources listed yet; that is not an error.
-        let resources: Vec<StackResource> = resources
-            .unwrap_or_default()
-            .into_iter()
+        let listed = resources.unwrap_or_default();
+        let resources: Vec<StackResource> = listed
+            .iter()
             .map(|r| StackResource {
-                logical_id: r.logical_id,
-                resource_type: r.resource_type,
+                logical_id: r.logical_id.clone(),
+                resource_type: r.resource_type.clone(),
                 status: r.status.to_string(),
-                physical_id: r.physical_id,
+                physical_id: r.physical_id.clone(),
             })
             .collect();
         let physical = |l: &str| {
@@ -88,7 +105,7 @@ impl Session {
             let futs = buckets.iter().map(|b| self.bucket_info(b));
             futures::future::join_all(futs).await
         };
-        let studio = self.studio_view(project);
+        let studio = self.studio_view(project, |named| pick(named, &listed, &stack.outputs));
         let (ec2, s3, studio) = tokio::join!(ec2, s3, studio);
         let ec2 = ec2?;
         let studio = studio?;
@@ -323,14 +340,23 @@ impl Session {
         }))
     }
 
-    /// ListDomains (the one named after the project), then its user profiles and apps.
-    async fn studio_view(&self, project: &str) -> Result<StudioView, AwsError> {
-        let Some(d) = self
-            .list_domains()
-            .await?
-            .into_iter()
-            .find(|d| d.name == project)
-        else {
+    /// ListDomains, each domain named after the project described, the project's picked, then
+    /// its user profiles and apps.
+    async fn studio_view(
+        &self,
+        project: &str,
+        pick: impl Fn(Vec<super::studio::DomainInfo>) -> Option<super::studio::DomainInfo>,
+    ) -> Result<StudioView, AwsError> {
+        let mut named = Vec::new();
+        for d in self.list_domains().await? {
+            if d.name == project
+                && d.status != crate::core::status::DomainStatus::Deleting
+                && let Some(described) = self.describe_domain(&d.id).await?
+            {
+                named.push(described);
+            }
+        }
+        let Some(d) = pick(named) else {
             return Ok(StudioView::default());
         };
         let (users, apps) = tokio::join!(self.list_user_profiles(&d.id), self.list_apps(&d.id));

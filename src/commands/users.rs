@@ -105,9 +105,9 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
             .await
             .map(|o| o.map(|(d, users)| (d, Some(users))))
     } else {
-        studio::find_domain(session, &project)
+        studio::stack_domains(session, &project)
             .await
-            .map(|o| o.map(|d| (d, None)))
+            .map(|found| found.ours.map(|d| (d, None)))
     };
     let (domain, listed) = match found {
         Ok(Some(found)) => found,
@@ -115,7 +115,8 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
             let e = ops::Error::missing(
                 "sagemaker:ListDomains",
                 format!(
-                    "there is no Studio domain named {project} in {}",
+                    "there is no Studio domain named {project} in the VPC of stack {project} \
+                     in {} (a domain of that name elsewhere is not this project's)",
                     session.region
                 ),
             )

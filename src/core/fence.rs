@@ -89,6 +89,55 @@ pub fn admit_caller(policy: &str, user_id: &str) -> Result<(String, usize), Stri
     Ok((text, changed))
 }
 
+/// The statement ids and the VPC endpoints (`aws:SourceVpce` values) of the policy's network
+/// fence statements, for saying how to edit a kept policy whose endpoint is gone. Only ids of
+/// the documented shapes are returned (a Sid is ASCII letters and digits, an endpoint id is
+/// `vpce-` and letters or digits): this is text from AWS, printed as a hint.
+pub fn fence_endpoints(policy: &str) -> (Vec<String>, Vec<String>) {
+    let Ok(mut doc) = serde_json::from_str::<Value>(policy) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut sids = Vec::new();
+    let mut endpoints = Vec::new();
+    for st in statements(&mut doc) {
+        if !is_network_deny(st) {
+            continue;
+        }
+        if let Some(sid) = st.get("Sid").and_then(Value::as_str)
+            && !sid.is_empty()
+            && sid.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            sids.push(sid.to_string());
+        }
+        let blocks = st.get("Condition").and_then(Value::as_object);
+        for keys in blocks
+            .into_iter()
+            .flat_map(|m| m.values().filter_map(Value::as_object))
+        {
+            for (k, v) in keys {
+                if !k.eq_ignore_ascii_case("aws:SourceVpce") {
+                    continue;
+                }
+                let values = match v {
+                    Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+                    Value::String(one) => vec![one.as_str()],
+                    _ => Vec::new(),
+                };
+                for e in values {
+                    let id = e.strip_prefix("vpce-").unwrap_or_default();
+                    if !id.is_empty()
+                        && id.chars().all(|c| c.is_ascii_alphanumeric())
+                        && !endpoints.iter().any(|x| x == e)
+                    {
+                        endpoints.push(e.to_string());
+                    }
+                }
+            }
+        }
+    }
+    (sids, endpoints)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +179,37 @@ mod tests {
         assert_eq!(
             doc["Statement"][0]["Condition"]["StringNotEquals"]["aws:userid"],
             serde_json::json!(["AIDA1", "AROA2:me"])
+        );
+    }
+
+    #[test]
+    fn the_fences_statements_and_endpoints_are_named() {
+        assert_eq!(
+            fence_endpoints(FENCE),
+            (
+                vec!["DenyDataAccessOutsideVpcEndpoint".to_string()],
+                vec!["vpce-1".to_string()]
+            )
+        );
+        let many = r#"{"Statement":[
+            {"Sid":"A1","Effect":"Deny","Condition":{"StringNotEquals":{"aws:sourcevpce":["vpce-0abc","vpce-0abc","vpce-z z","x"]}}},
+            {"Sid":"bad sid!","Effect":"Deny","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0def"}}},
+            {"Sid":"","Effect":"Deny","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
+            {"Sid":"Ip","Effect":"Deny","Condition":{"StringNotEquals":{"aws:SourceVpce":7}}},
+            {"Sid":"Allow","Effect":"Allow","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-0fff"}}}]}"#;
+        assert_eq!(
+            fence_endpoints(many),
+            (
+                vec!["A1".to_string(), "Ip".to_string()],
+                vec!["vpce-0abc".to_string(), "vpce-0def".to_string()]
+            )
+        );
+        assert_eq!(fence_endpoints("not json"), (Vec::new(), Vec::new()));
+        assert_eq!(
+            fence_endpoints(
+                r#"{"Statement":[{"Sid":"N","Effect":"Deny","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-"}}}]}"#
+            ),
+            (vec!["N".to_string()], Vec::new())
         );
     }
 

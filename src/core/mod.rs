@@ -4,6 +4,7 @@ pub mod cidr;
 pub mod clock;
 pub mod egress;
 pub mod endpoint;
+pub mod emptying;
 pub mod fence;
 pub mod field;
 pub mod finding;

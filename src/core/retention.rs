@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::core::status::{ResourceStatus, StackStatus};
+
 /// One resource the teardown keeps.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DataResource {
@@ -138,6 +140,96 @@ pub fn retain_data(template: &Value) -> (Value, bool) {
     (out, changed)
 }
 
+/// How one data resource fares when the stack is deleted with `--retain-buckets`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Keeping {
+    /// `DeletionPolicy: Retain` in the deployed template, or set by the update made first.
+    ByPolicy,
+    /// In DELETE_FAILED on a DELETE_FAILED stack: DeleteStack's RetainResources keeps it
+    /// (documented "for stacks in the DELETE_FAILED state", and CloudFormation accepts only
+    /// resources in DELETE_FAILED).
+    ByRetainResources,
+    /// A KMS key or alias the stack would delete: a deleted key is only scheduled for deletion
+    /// (a waiting period of 7 to 30 days), so it is restored afterwards (CancelKeyDeletion,
+    /// EnableKey) and its alias created again under the same name.
+    RestoredAfter,
+    /// Already deleted: nothing can keep it.
+    AlreadyGone,
+    /// The stack would delete it: its DeletionPolicy cannot be changed now (UpdateStack needs
+    /// a stack whose last operation completed) and RetainResources does not accept it.
+    WouldBeDeleted,
+}
+
+/// What `--retain-buckets` can guarantee, decided before anything is deleted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RetentionPlan {
+    /// The DeletionPolicy update runs first (the stack can be updated, and a data resource is
+    /// not retained yet).
+    pub update_first: bool,
+    pub resources: Vec<(DataResource, Keeping)>,
+}
+
+impl RetentionPlan {
+    /// The data resources the stack would delete: `--retain-buckets` must refuse.
+    pub fn at_risk(&self) -> Vec<&str> {
+        self.with(Keeping::WouldBeDeleted)
+    }
+
+    /// The data resources in this state.
+    pub fn with(&self, keeping: Keeping) -> Vec<&str> {
+        self.resources
+            .iter()
+            .filter(|(_, k)| *k == keeping)
+            .map(|(r, _)| r.logical_id.as_str())
+            .collect()
+    }
+}
+
+fn retained_in(template: &Value, logical_id: &str) -> bool {
+    matches!(
+        template
+            .pointer(&format!("/Resources/{logical_id}/DeletionPolicy"))
+            .and_then(Value::as_str),
+        Some("Retain" | "RetainExceptOnCreate")
+    )
+}
+
+/// How each data resource of `template` fares in a delete of a stack in `stack` status whose
+/// resources are in `status_of` (None: not in the stack, or without a physical id).
+pub fn plan_retention(
+    template: &Value,
+    stack: &StackStatus,
+    status_of: &dyn Fn(&str) -> Option<ResourceStatus>,
+) -> RetentionPlan {
+    let updatable = stack.is_complete();
+    let mut update_first = false;
+    let resources = data_resources(template)
+        .into_iter()
+        .map(|r| {
+            let status = status_of(&r.logical_id);
+            let keeping = match status {
+                None | Some(ResourceStatus::DeleteComplete) => Keeping::AlreadyGone,
+                _ if retained_in(template, &r.logical_id) => Keeping::ByPolicy,
+                _ if updatable => {
+                    update_first = true;
+                    Keeping::ByPolicy
+                }
+                Some(ResourceStatus::DeleteFailed) if *stack == StackStatus::DeleteFailed => {
+                    Keeping::ByRetainResources
+                }
+                _ if r.resource_type.starts_with("AWS::KMS::") => Keeping::RestoredAfter,
+                _ => Keeping::WouldBeDeleted,
+            };
+            (r, keeping)
+        })
+        .collect();
+    RetentionPlan {
+        update_first,
+        resources,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +299,102 @@ mod tests {
             Some("StudioKmsKey")
         );
         assert_eq!(alias_target(&t, "VPC"), None);
+    }
+
+    fn statuses(
+        list: &'static [(&'static str, ResourceStatus)],
+    ) -> impl Fn(&str) -> Option<ResourceStatus> {
+        move |id| list.iter().find(|(l, _)| *l == id).map(|(_, s)| s.clone())
+    }
+
+    const ALL_LIVE: &[(&str, ResourceStatus)] = &[
+        ("DataBucket", ResourceStatus::CreateComplete),
+        ("ModelsBucket", ResourceStatus::CreateComplete),
+        ("DataBucketPolicy", ResourceStatus::CreateComplete),
+        ("ModelsBucketPolicy", ResourceStatus::UpdateComplete),
+        ("S3KmsKey", ResourceStatus::CreateComplete),
+        ("S3KmsKeyAlias", ResourceStatus::CreateComplete),
+    ];
+
+    #[test]
+    fn a_completed_stack_is_updated_first_and_keeps_everything() {
+        let t = project_template();
+        let plan = plan_retention(
+            &t,
+            &StackStatus::UpdateRollbackComplete,
+            &statuses(ALL_LIVE),
+        );
+        assert!(plan.update_first);
+        assert!(plan.at_risk().is_empty());
+        assert_eq!(plan.with(Keeping::ByPolicy).len(), 6);
+        // already retained: no update needed
+        let (retained, _) = retain_data(&t);
+        let plan = plan_retention(&retained, &StackStatus::CreateComplete, &statuses(ALL_LIVE));
+        assert!(!plan.update_first);
+        assert_eq!(plan.with(Keeping::ByPolicy).len(), 6);
+    }
+
+    #[test]
+    fn a_stack_that_cannot_be_updated_puts_unretained_data_at_risk() {
+        let t = project_template();
+        let plan = plan_retention(&t, &StackStatus::UpdateRollbackFailed, &statuses(ALL_LIVE));
+        assert!(!plan.update_first);
+        assert_eq!(
+            plan.at_risk(),
+            [
+                "DataBucket",
+                "ModelsBucket",
+                "DataBucketPolicy",
+                "ModelsBucketPolicy"
+            ]
+        );
+        assert_eq!(
+            plan.with(Keeping::RestoredAfter),
+            ["S3KmsKey", "S3KmsKeyAlias"]
+        );
+        // a DeletionPolicy already in the deployed template still keeps it
+        let mut partly = t.clone();
+        partly["Resources"]["DataBucket"]["DeletionPolicy"] = "RetainExceptOnCreate".into();
+        partly["Resources"]["ModelsBucket"]["DeletionPolicy"] = "Delete".into();
+        let plan = plan_retention(
+            &partly,
+            &StackStatus::UpdateRollbackFailed,
+            &statuses(ALL_LIVE),
+        );
+        assert_eq!(plan.with(Keeping::ByPolicy), ["DataBucket"]);
+        assert!(plan.at_risk().contains(&"ModelsBucket"));
+    }
+
+    #[test]
+    fn a_delete_failed_stack_retains_only_what_failed_to_delete() {
+        let t = project_template();
+        const RESUMED: &[(&str, ResourceStatus)] = &[
+            ("DataBucket", ResourceStatus::DeleteFailed),
+            ("ModelsBucket", ResourceStatus::DeleteComplete),
+            ("DataBucketPolicy", ResourceStatus::CreateComplete),
+            ("S3KmsKey", ResourceStatus::DeleteFailed),
+            ("S3KmsKeyAlias", ResourceStatus::CreateComplete),
+        ];
+        let plan = plan_retention(&t, &StackStatus::DeleteFailed, &statuses(RESUMED));
+        assert!(!plan.update_first);
+        assert_eq!(
+            plan.with(Keeping::ByRetainResources),
+            ["DataBucket", "S3KmsKey"]
+        );
+        assert_eq!(
+            plan.with(Keeping::AlreadyGone),
+            ["ModelsBucket", "ModelsBucketPolicy"]
+        );
+        assert_eq!(plan.with(Keeping::RestoredAfter), ["S3KmsKeyAlias"]);
+        assert_eq!(plan.at_risk(), ["DataBucketPolicy"]);
+        // DELETE_FAILED resources of a stack in another state cannot be retained that way
+        let plan = plan_retention(&t, &StackStatus::UpdateRollbackFailed, &statuses(RESUMED));
+        assert!(plan.with(Keeping::ByRetainResources).is_empty());
+        assert_eq!(plan.at_risk(), ["DataBucket", "DataBucketPolicy"]);
+        assert_eq!(
+            plan.with(Keeping::RestoredAfter),
+            ["S3KmsKey", "S3KmsKeyAlias"]
+        );
     }
 
     #[test]

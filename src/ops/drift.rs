@@ -14,7 +14,9 @@ use serde::Serialize;
 use crate::aws::Session;
 use crate::aws::drift::ResourceDrift;
 use crate::aws::stacks::ChangeSetKind;
-use crate::core::status::{ChangeSetStatus, DriftDetectionStatus, StackDriftStatus};
+use crate::core::status::{
+    ChangeSetStatus, DriftDetectionStatus, ResourceDriftStatus, StackDriftStatus,
+};
 use crate::ops::Error;
 use crate::ops::deploy::Review;
 
@@ -44,21 +46,76 @@ pub struct DriftedResource {
     pub drift: ResourceDrift,
 }
 
+/// What a detection concluded. IN_SYNC is said only when detection completed for every
+/// resource it checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DriftVerdict {
+    InSync,
+    Drifted,
+    /// DETECTION_FAILED ("failed for at least one resource in the stack"), a stack drift
+    /// status of UNKNOWN or none, or a resource CloudFormation could not check: the stack is
+    /// not claimed to be in sync.
+    DetectionFailed,
+}
+
+impl std::fmt::Display for DriftVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DriftVerdict::InSync => "IN_SYNC",
+            DriftVerdict::Drifted => "DRIFTED",
+            DriftVerdict::DetectionFailed => "DETECTION_FAILED",
+        })
+    }
+}
+
+/// Decide the verdict from what CloudFormation answered.
+pub fn verdict(
+    detection: &DriftDetectionStatus,
+    stack: Option<&StackDriftStatus>,
+    drifted: usize,
+    unchecked: usize,
+) -> DriftVerdict {
+    let decided = matches!(
+        stack,
+        Some(StackDriftStatus::InSync | StackDriftStatus::Drifted)
+    );
+    if *detection != DriftDetectionStatus::Complete || unchecked > 0 || !decided {
+        DriftVerdict::DetectionFailed
+    } else if drifted > 0 || stack == Some(&StackDriftStatus::Drifted) {
+        DriftVerdict::Drifted
+    } else {
+        DriftVerdict::InSync
+    }
+}
+
+/// A resource drift detection could not check (its drift status is UNKNOWN).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unchecked {
+    pub logical_id: String,
+    pub resource_type: String,
+    pub physical_id: Option<String>,
+}
+
 /// The result of one detection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DriftReport {
     pub stack_name: String,
-    /// IN_SYNC, DRIFTED (or UNKNOWN when the detection could not decide)
-    pub status: StackDriftStatus,
+    pub status: DriftVerdict,
     /// When the detection finished (RFC 3339).
     pub checked_at: Option<String>,
     /// Baseline resources first, then by logical id.
     pub resources: Vec<DriftedResource>,
+    /// Resources the detection could not check.
+    pub unchecked: Vec<Unchecked>,
+    /// CloudFormation's DetectionStatusReason, as AWS wrote it (foreign text: escape it before
+    /// printing it anywhere new).
+    pub aws_reason: Option<String>,
 }
 
 impl DriftReport {
     pub fn in_sync(&self) -> bool {
-        self.status == StackDriftStatus::InSync
+        self.status == DriftVerdict::InSync
     }
 
     pub fn baseline_count(&self) -> usize {
@@ -132,19 +189,32 @@ pub async fn detect(session: &Session, stack_name: &str, wait: Wait) -> Result<D
         tokio::time::sleep(delay).await;
         delay = (delay * 3 / 2).min(wait.max);
     };
-    let resources = ordered(session.resource_drifts(&stack.stack_id).await?);
-    let status = match status.stack_drift_status {
-        Some(StackDriftStatus::InSync) if resources.is_empty() => StackDriftStatus::InSync,
-        Some(s) if !resources.is_empty() || s == StackDriftStatus::Drifted => {
-            StackDriftStatus::Drifted
-        }
-        _ => StackDriftStatus::Undetermined,
-    };
+    let (unknown, drifts): (Vec<ResourceDrift>, Vec<ResourceDrift>) = session
+        .resource_drifts(&stack.stack_id)
+        .await?
+        .into_iter()
+        .partition(|d| d.status == ResourceDriftStatus::Undetermined);
+    let resources = ordered(drifts);
+    let unchecked: Vec<Unchecked> = unknown
+        .into_iter()
+        .map(|d| Unchecked {
+            logical_id: d.logical_id,
+            resource_type: d.resource_type,
+            physical_id: d.physical_id,
+        })
+        .collect();
     Ok(DriftReport {
         stack_name: stack.stack_name,
-        status,
+        status: verdict(
+            &status.detection_status,
+            status.stack_drift_status.as_ref(),
+            resources.len(),
+            unchecked.len(),
+        ),
         checked_at: Some(crate::core::clock::rfc3339(crate::core::clock::now_ms())),
         resources,
+        unchecked,
+        aws_reason: status.reason.filter(|r| !r.is_empty()),
     })
 }
 
@@ -228,6 +298,63 @@ mod tests {
                 kind: "NOT_EQUAL".into(),
             }],
         }
+    }
+
+    #[test]
+    fn in_sync_only_when_detection_completed_for_every_resource() {
+        use DriftDetectionStatus as D;
+        use StackDriftStatus as S;
+        assert_eq!(
+            verdict(&D::Complete, Some(&S::InSync), 0, 0),
+            DriftVerdict::InSync
+        );
+        assert_eq!(
+            verdict(&D::Complete, Some(&S::Drifted), 0, 0),
+            DriftVerdict::Drifted
+        );
+        assert_eq!(
+            verdict(&D::Complete, Some(&S::InSync), 2, 0),
+            DriftVerdict::Drifted
+        );
+        // DETECTION_FAILED with IN_SYNC for what it could check is not IN_SYNC
+        assert_eq!(
+            verdict(&D::Failed, Some(&S::InSync), 0, 1),
+            DriftVerdict::DetectionFailed
+        );
+        assert_eq!(
+            verdict(&D::Failed, Some(&S::Drifted), 1, 0),
+            DriftVerdict::DetectionFailed
+        );
+        assert_eq!(
+            verdict(&D::Complete, Some(&S::Undetermined), 0, 0),
+            DriftVerdict::DetectionFailed
+        );
+        assert_eq!(
+            verdict(&D::Complete, Some(&S::NotChecked), 0, 0),
+            DriftVerdict::DetectionFailed
+        );
+        assert_eq!(
+            verdict(&D::Complete, None, 0, 0),
+            DriftVerdict::DetectionFailed
+        );
+        assert_eq!(
+            verdict(&D::Complete, Some(&S::InSync), 0, 1),
+            DriftVerdict::DetectionFailed
+        );
+        assert_eq!(
+            verdict(&D::InProgress, Some(&S::InSync), 0, 0),
+            DriftVerdict::DetectionFailed
+        );
+        assert_eq!(
+            DriftVerdict::DetectionFailed.to_string(),
+            "DETECTION_FAILED"
+        );
+        assert_eq!(DriftVerdict::InSync.to_string(), "IN_SYNC");
+        assert_eq!(DriftVerdict::Drifted.to_string(), "DRIFTED");
+        assert_eq!(
+            serde_json::to_value(DriftVerdict::DetectionFailed).unwrap(),
+            serde_json::json!("DETECTION_FAILED")
+        );
     }
 
     #[test]

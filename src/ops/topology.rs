@@ -4,8 +4,12 @@
 use std::time::Duration;
 
 use crate::aws::Session;
+use crate::aws::stacks::StackResourceInfo;
+use crate::aws::studio::DomainInfo;
 use crate::core::topology::Topology;
 use crate::ops::Error;
+use crate::ops::studio::{ProjectDomains, StackPlace};
+use std::collections::BTreeMap;
 
 /// While the stack is being created, updated or deleted.
 pub const BUSY_INTERVAL: Duration = Duration::from_secs(3);
@@ -20,7 +24,13 @@ pub async fn refresh(session: &Session, project: &str) -> Result<Topology, Error
 /// [`refresh`], also returning how many AWS requests it made.
 pub async fn refresh_counted(session: &Session, project: &str) -> Result<(Topology, usize), Error> {
     let (counted, requests) = session.counting();
-    let inputs = counted.gather_topology(project).await?;
+    let pick = |named: Vec<DomainInfo>,
+                resources: &[StackResourceInfo],
+                outputs: &BTreeMap<String, String>| {
+        let place = StackPlace::of_stack(resources, outputs);
+        ProjectDomains::split(named, place.as_ref()).ours
+    };
+    let inputs = counted.gather_topology(project, &pick).await?;
     let topo = Topology::build(&inputs);
     let calls = requests.load(std::sync::atomic::Ordering::Relaxed);
     tracing::debug!(project, calls, "topology refreshed");

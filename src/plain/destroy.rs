@@ -66,6 +66,9 @@ pub fn print_report(mode: OutputMode, r: &DestroyReport) {
                 Shown(&k.arn),
                 Shown(&k.cost)
             );
+            if let Some(note) = &k.note {
+                println!("    note: {}", crate::core::shown::inert(note));
+            }
         }
     }
     if r.left_behind.is_empty() && r.stopped.is_none() {

@@ -998,6 +998,11 @@ def _op_update(
 
     def rb_start(lid: str) -> bool:
         _res_event(stack, lid, "UPDATE_IN_PROGRESS")
+        with SETTINGS.lock:
+            rb_reason = SETTINGS.fail_rollbacks.get(lid)
+        if rb_reason is not None:
+            _res_event(stack, lid, "UPDATE_FAILED", rb_reason)
+            return False
         try:
             if lid in replaced_old:
                 old_rm._parsed_resources[lid] = replaced_old[lid]

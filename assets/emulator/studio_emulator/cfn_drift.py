@@ -418,6 +418,14 @@ def check_resource(stack: Stack, lid: str) -> dict:
         "PhysicalResourceId": rec.physical_id if rec else None,
         "ResourceType": rtype,
     }
+    with SETTINGS.lock:
+        failed = SETTINGS.fail_drift.get(lid)
+    if failed is not None:
+        # Detection failed on this resource: no properties, status UNKNOWN, and the detection
+        # as a whole ends in DETECTION_FAILED (see _Detection.failures).
+        out["StackResourceDriftStatus"] = "UNKNOWN"
+        out["_failure"] = failed
+        return out
     reader = READERS.get(rtype)
     if reader is None:
         out["StackResourceDriftStatus"] = "NOT_CHECKED"
@@ -477,6 +485,14 @@ class _Detection:
     @property
     def drifted(self) -> int:
         return sum(1 for r in self.results.values() if r["StackResourceDriftStatus"] in ("MODIFIED", "DELETED"))
+
+    @property
+    def failures(self) -> dict[str, str]:
+        """Resources detection failed on, with the reason ("DETECTION_FAILED: The stack drift
+        detection operation has failed for at least one resource in the stack. Results will be
+        available for resources on which CloudFormation successfully completed drift
+        detection.", DescribeStackDriftDetectionStatus)."""
+        return {lid: r["_failure"] for lid, r in self.results.items() if "_failure" in r}
 
 
 def _drift_state(stack: Stack) -> dict:
@@ -547,7 +563,15 @@ def _describe_detection_status(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         stack, det = _find_detection(self.cloudformation_backend, self._get_param("StackDriftDetectionId"))
         out: dict = {"StackId": stack.stack_id, "StackDriftDetectionId": det.id, "Timestamp": det.timestamp}
-        if det.complete:
+        if det.complete and det.failures:
+            # The stack's drift status speaks only for the resources that could be checked:
+            # IN_SYNC here does not mean the failed ones are in sync.
+            out["DetectionStatus"] = "DETECTION_FAILED"
+            out["DetectionStatusReason"] = "Failed to detect drift on resources [{}]: {}".format(
+                ", ".join(sorted(det.failures)), "; ".join(sorted(set(det.failures.values())))
+            )
+            out["StackDriftStatus"] = "DRIFTED" if det.drifted else "IN_SYNC"
+        elif det.complete:
             out["DetectionStatus"] = "DETECTION_COMPLETE"
             out["StackDriftStatus"] = "DRIFTED" if det.drifted else "IN_SYNC"
             out["DriftedStackResourceCount"] = det.drifted

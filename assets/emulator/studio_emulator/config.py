@@ -25,6 +25,12 @@ class Settings:
     pace: float = 0.0
     # Logical resource id -> failure reason: CloudFormation fails that resource.
     fail_resources: dict = field(default_factory=dict)
+    # Logical resource id -> failure reason: rolling that resource back fails during an update
+    # rollback, which then ends in UPDATE_ROLLBACK_FAILED.
+    fail_rollbacks: dict = field(default_factory=dict)
+    # Logical resource id -> reason: drift detection fails on that resource (its drift status
+    # is UNKNOWN), so the detection ends in DETECTION_FAILED with results for the others.
+    fail_drift: dict = field(default_factory=dict)
     # SageMaker domain name -> failure reason: the domain ends in Failed.
     fail_domains: dict = field(default_factory=dict)
     # Random fault rates (0..1) and seed; applied to AWS API requests only.

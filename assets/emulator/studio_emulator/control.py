@@ -101,16 +101,17 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise SpecError(f"seed: expected an integer, got {value!r}")
             clean[key] = value
-        elif key in ("fail_resources", "fail_domains"):
+        elif key in ("fail_resources", "fail_domains", "fail_rollbacks", "fail_drift"):
             if isinstance(value, list):
                 value = {str(v): "" for v in value}
             if not isinstance(value, dict):
                 raise SpecError(f"{key}: expected an object name -> reason (or a list of names)")
-            default = (
-                "Resource creation failed (injected fault)"
-                if key == "fail_resources"
-                else "Domain creation failed (injected fault)"
-            )
+            default = {
+                "fail_resources": "Resource creation failed (injected fault)",
+                "fail_domains": "Domain creation failed (injected fault)",
+                "fail_rollbacks": "Resource rollback failed (injected fault)",
+                "fail_drift": "Internal Failure",
+            }[key]
             clean[key] = {str(k): (str(v) if v else default) for k, v in value.items()}
         elif key == "durations":
             if not isinstance(value, dict):
@@ -122,7 +123,7 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
         _apply_zone_values(zone_values)
     with SETTINGS.lock:
         for key, value in clean.items():
-            if key in ("fail_resources", "fail_domains", "durations") and merge_lists:
+            if key in ("fail_resources", "fail_domains", "fail_rollbacks", "fail_drift", "durations") and merge_lists:
                 getattr(SETTINGS, key).update(value)
             elif key == "durations":
                 SETTINGS.durations.update(value)
@@ -153,6 +154,8 @@ def settings_dict() -> dict[str, Any]:
             "pace": SETTINGS.pace,
             "fail_resources": dict(SETTINGS.fail_resources),
             "fail_domains": dict(SETTINGS.fail_domains),
+            "fail_rollbacks": dict(SETTINGS.fail_rollbacks),
+            "fail_drift": dict(SETTINGS.fail_drift),
             "throttle_rate": SETTINGS.throttle_rate,
             "error_5xx_rate": SETTINGS.error_5xx_rate,
             "drop_rate": SETTINGS.drop_rate,

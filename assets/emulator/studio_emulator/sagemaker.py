@@ -389,12 +389,9 @@ def create_domain(
                 "'defaultUserSettings' failed to satisfy constraint: Member "
                 "must not be null"
             )
-        for other in self.domains.values():
-            if other.domain_name == domain_name and other.status not in ("Deleting", "Deleted"):
-                raise ResourceInUseException(
-                    message=f"Resource Already Exists: Domain with name {domain_name} already "
-                    "exists. Choose a different name."
-                )
+        # No uniqueness rule for DomainName: AWS documents none (the DomainId is the identifier;
+        # CreateDomain's errors are ResourceInUse and ResourceLimitExceeded only), and an account
+        # can hold two domains of one name, for instance in two VPCs. So does the sandbox.
         with SETTINGS.lock:
             fail = SETTINGS.fail_domains.get(domain_name)
         dom = StudioDomain.__new__(StudioDomain)
@@ -525,11 +522,48 @@ def delete_domain(self: SageMakerModelBackend, domain_id: str, retention_policy:
         _sweep(self)
 
 
+def _running_apps(backend: SageMakerModelBackend, domain_id: str, shared: bool) -> list[str]:
+    """Apps that run (Pending or InService) in the domain's shared spaces (shared=True) or in its
+    users' private spaces and profiles (shared=False), as "Type/name in owner"."""
+    st = _state(backend)
+    spaces = {s.name: s for s in st["spaces"].values() if s.domain_id == domain_id}
+    out = []
+    for app in st["apps"].values():
+        if app.domain_id != domain_id or app.current_status() not in ("Pending", "InService"):
+            continue
+        space = spaces.get(app.space_name) if app.space_name else None
+        if (space is not None and space.sharing_type == "Shared") == shared:
+            out.append(f"{app.app_type}/{app.name} in {app.owner_name}")
+    return sorted(out)
+
+
+def _check_role_update(backend: SageMakerModelBackend, dom: Any, params: dict[str, Any]) -> None:
+    """ "DefaultUserSettings.ExecutionRole can only be updated if there are no applications running
+    in any user profile within the domain." and "DefaultSpaceSettings.ExecutionRole can only be
+    updated if there are no applications running in any of shared spaces within the domain."
+    (developer guide, "Edit domain settings"). Setting a role where none was set is such an
+    update too."""
+    for key, current, shared, where in (
+        ("DefaultSpaceSettings", (dom.default_space_settings or {}), True, "shared spaces"),
+        ("DefaultUserSettings", (dom.default_user_settings or {}), False, "user profiles"),
+    ):
+        new = (params.get(key) or {}).get("ExecutionRole")
+        if not new or new == current.get("ExecutionRole"):
+            continue
+        running = _running_apps(backend, dom.id, shared)
+        if running:
+            raise ResourceInUseException(
+                message=f"{key}.ExecutionRole of domain {dom.id} cannot be updated while apps run in "
+                f"{where}: {', '.join(running)}"
+            )
+
+
 def update_domain(self: SageMakerModelBackend, domain_id: str, params: dict[str, Any]) -> str:
     with _LOCK:
         dom = _get_domain(self, domain_id)
         if dom.status != "InService":
             raise ResourceInUseException(message=f"Domain {domain_id} is in {dom.status} status and cannot be updated.")
+        _check_role_update(self, dom, params)
         if params.get("DefaultUserSettings"):
             dom.default_user_settings = _merge(dom.default_user_settings, params["DefaultUserSettings"])
         if params.get("DefaultSpaceSettings"):

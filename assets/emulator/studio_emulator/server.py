@@ -19,6 +19,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from . import control
 from .faults import fault_middleware
 from .s3_policy import policy_middleware
+from .s3_region import region_middleware
 
 log = logging.getLogger("studio_emulator")
 
@@ -60,6 +61,10 @@ def install_extensions() -> list[str]:
 
     s3_policy.install()
     installed.append("s3_policy")
+    from . import s3_versions
+
+    s3_versions.install()
+    installed.append("s3_versions")
     from . import ec2_zones
 
     ec2_zones.install()
@@ -139,7 +144,7 @@ def browser_guard(app: Callable) -> Callable:
 def build_app() -> Callable:
     moto_app = DomainDispatcherApplication(create_backend_app)
     # Faults are drawn first; bucket policies are evaluated before moto's S3 sees a request.
-    aws_app = fault_middleware(policy_middleware(moto_app))
+    aws_app = fault_middleware(region_middleware(policy_middleware(moto_app)))
 
     @browser_guard
     def app(environ: dict[str, Any], start_response: Callable) -> Any:

@@ -287,6 +287,7 @@ def aws():
     ec2 = boto3.client("ec2", **kw)
     SETTINGS.pace = 0
     SETTINGS.fail_resources.clear()
+    SETTINGS.fail_rollbacks.clear()
     yield SimpleNamespace(
         host=host,
         port=port,
@@ -559,6 +560,25 @@ def test_update_rollback(aws):
         not logs.describe_log_groups(logGroupNamePrefix="/smoke/more")["logGroups"],
         "added resource removed on rollback",
     )
+    # A resource that fails to roll back leaves the stack in UPDATE_ROLLBACK_FAILED, which only
+    # ContinueUpdateRollback (or a delete) leaves ("UPDATE_ROLLBACK_FAILED", Stack status codes).
+    SETTINGS.fail_resources["FirewallLogs"] = 'Resource handler returned message: "Injected"'
+    SETTINGS.fail_rollbacks["FirewallLogs"] = "Injected rollback failure"
+    try:
+        cf.update_stack(
+            StackName="smoke",
+            TemplateBody=ctx["new_template"].replace("RetentionInDays: 90", "RetentionInDays: 7"),
+            UsePreviousTemplate=False,
+            Parameters=[{"ParameterKey": "AllowedDomain", "UsePreviousValue": True}],
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+            ClientRequestToken="tok-update-3",
+        )
+        check(wait_status(cf, "smoke") == "UPDATE_ROLLBACK_FAILED", status(cf, "smoke"))
+    finally:
+        SETTINGS.fail_resources.clear()
+        SETTINGS.fail_rollbacks.clear()
+    cf.continue_update_rollback(StackName="smoke")
+    check(wait_status(cf, "smoke") == "UPDATE_ROLLBACK_COMPLETE", "ContinueUpdateRollback completes the rollback")
     # CancelUpdateStack / ContinueUpdateRollback must answer, not crash
     for call in (
         lambda: cf.cancel_update_stack(StackName="smoke"),

@@ -641,9 +641,20 @@ def test_sagemaker(url: str) -> None:
     check({"Key": "Project", "Value": "smoke"} in tags, "ListTags on the domain ARN")
     check([x["DomainId"] for x in sm.list_domains()["Domains"]] == [did], "ListDomains")
     expect_error(lambda: sm.describe_domain(DomainId="d-doesnotexist1"), "ResourceNotFound", "DescribeDomain unknown")
-    expect_error(
-        lambda: sm.create_domain(DomainName="studio", **common), "ResourceInUse", "CreateDomain duplicate name"
+    # AWS documents no uniqueness rule for DomainName (the DomainId identifies a domain): a second
+    # domain of the same name, in another VPC, is created with its own id.
+    vpc2 = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    subnet2 = ec2.create_subnet(VpcId=vpc2, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
+    twin = sm.create_domain(DomainName="studio", **{**common, "VpcId": vpc2, "SubnetIds": [subnet2]})["DomainId"]
+    check(twin != did, "CreateDomain: a second domain of the same name gets its own id")
+    check(
+        sorted(x["DomainId"] for x in sm.list_domains()["Domains"] if x["DomainName"] == "studio")
+        == sorted([did, twin]),
+        "ListDomains lists both domains of one name",
     )
+    check(sm.describe_domain(DomainId=twin)["VpcId"] == vpc2, "DescribeDomain: the twin is in its own VPC")
+    sm.delete_domain(DomainId=twin, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+    check(sm.describe_domain(DomainId=did)["Status"] == "InService", "deleting the twin leaves the first domain")
 
     # user profiles
     expect_error(
@@ -780,6 +791,42 @@ def test_sagemaker(url: str) -> None:
         and d["DefaultUserSettings"]["ExecutionRole"].endswith("role/x"),
         "UpdateDomain merges",
     )
+
+    # "DefaultSpaceSettings.ExecutionRole can only be updated if there are no applications
+    # running in any of shared spaces within the domain." (and DefaultUserSettings.ExecutionRole
+    # with apps of user profiles; "Edit domain settings", SageMaker developer guide)
+    sm.create_space(
+        DomainId=did,
+        SpaceName="team",
+        OwnershipSettings={"OwnerUserProfileName": "alice"},
+        SpaceSharingSettings={"SharingType": "Shared"},
+        SpaceSettings={"AppType": "JupyterLab"},
+    )
+    sm.create_app(DomainId=did, SpaceName="team", AppType="JupyterLab", AppName="default")
+    err = expect_error(
+        lambda: sm.update_domain(
+            DomainId=did, DefaultSpaceSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/y"}
+        ),
+        "ResourceInUse",
+        "UpdateDomain DefaultSpaceSettings.ExecutionRole with an app running in a shared space",
+    )
+    check("JupyterLab/default in team" in str(err), f"the running app is named: {err}")
+    err = expect_error(
+        lambda: sm.update_domain(
+            DomainId=did, DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/y"}
+        ),
+        "ResourceInUse",
+        "UpdateDomain DefaultUserSettings.ExecutionRole with apps running for users",
+    )
+    check("JupyterServer/default in bob" in str(err) and "team" not in str(err), f"private apps only: {err}")
+    sm.update_domain(DomainId=did, DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/x"})
+    sm.delete_app(DomainId=did, SpaceName="team", AppType="JupyterLab", AppName="default")
+    sm.update_domain(DomainId=did, DefaultSpaceSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/y"})
+    check(
+        sm.describe_domain(DomainId=did)["DefaultSpaceSettings"]["ExecutionRole"].endswith("role/y"),
+        "the shared-space role is updated once no app runs in a shared space",
+    )
+    sm.delete_space(DomainId=did, SpaceName="team")
 
     # tear down in order
     sm.delete_app(DomainId=did, UserProfileName="bob", AppType="JupyterServer", AppName="default")
@@ -1462,6 +1509,73 @@ def test_s3_policy(url: str) -> None:
     )
 
 
+def _versions(s3, bucket: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    out = s3.list_object_versions(Bucket=bucket)
+    return (
+        sorted((v["Key"], v["VersionId"]) for v in out.get("Versions", [])),
+        sorted((m["Key"], m["VersionId"]) for m in out.get("DeleteMarkers", [])),
+    )
+
+
+def test_s3_delete_without_version_id(url: str) -> None:
+    """S3 user guide, "Deleting objects from versioning-suspended buckets" and "Deleting object
+    versions from a versioning-enabled bucket": a DELETE without a version id never removes a
+    versioned object; only a DELETE that names the version (``null`` included) does."""
+    s3 = client(url, "s3")
+    for status in ("Suspended", "Enabled"):
+        b = f"null-versions-{status.lower()}"
+        s3.create_bucket(Bucket=b)
+        s3.put_object(Bucket=b, Key="old", Body=b"written before versioning")
+        s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+        kept = s3.put_object(Bucket=b, Key="old", Body=b"a real version")["VersionId"]
+        s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": status})
+        check(("old", "null") in _versions(s3, b)[0], f"{status}: the object written before is the null version")
+        s3.delete_object(Bucket=b, Key="old")
+        versions, markers = _versions(s3, b)
+        if status == "Suspended":
+            check(versions == [("old", kept)], f"{status}: a plain DELETE removes the null version only: {versions}")
+            check(markers == [("old", "null")], f"{status}: … and puts a null delete marker in its place: {markers}")
+        else:
+            check(versions == sorted([("old", "null"), ("old", kept)]), f"{status}: a plain DELETE keeps every version")
+            check(len(markers) == 1 and markers[0][1] != "null", f"{status}: … and adds a delete marker: {markers}")
+        # The same through DeleteObjects, the call an emptying loop makes: no version id, no progress.
+        s3.delete_objects(Bucket=b, Delete={"Objects": [{"Key": "old"}], "Quiet": True})
+        check(("old", kept) in _versions(s3, b)[0], f"{status}: DeleteObjects without VersionId keeps {kept}")
+        # Named versions, null included, are deleted for good.
+        versions, markers = _versions(s3, b)
+        objects = [{"Key": k, "VersionId": v} for k, v in versions + markers]
+        s3.delete_objects(Bucket=b, Delete={"Objects": objects, "Quiet": True})
+        check(_versions(s3, b) == ([], []), f"{status}: deleting each version and marker by id empties the bucket")
+        s3.delete_bucket(Bucket=b)
+
+
+def test_head_bucket_in_another_region(url: str) -> None:
+    """S3 API reference, HeadBucket: any Region answers "with the correct bucket location", and a
+    bucket the caller cannot use from here answers a generic 400/403/404 without a body."""
+    west = client(url, "s3", region="eu-west-1")
+    west.create_bucket(Bucket="far-away", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    head = west.head_bucket(Bucket="far-away")
+    check(head["ResponseMetadata"]["HTTPStatusCode"] == 200, "HeadBucket in the bucket's own region: 200")
+    # Signed for us-east-1, as a client of that region signs it (botocore would follow the
+    # answer to the right region by itself, so the request is made by hand).
+    req = urllib.request.Request(
+        f"{url}/far-away",
+        method="HEAD",
+        headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/s3/aws4_request, "
+            "SignedHeaders=host, Signature=0"
+        },
+    )
+    try:
+        urllib.request.urlopen(req, timeout=10)
+        check(False, "HeadBucket signed for another region must fail")
+    except urllib.error.HTTPError as e:
+        check(e.code == 400, f"400 from another region: {e.code}")
+        check(e.headers.get("x-amz-bucket-region") == "eu-west-1", f"with the bucket's region: {dict(e.headers)}")
+        check(e.read() == b"", "no body")
+    west.delete_bucket(Bucket="far-away")
+
+
 def test_real_template_teardown(url: str) -> None:
     """The project's template on the strict sandbox: fenced buckets, a VpcOnly domain, and the
     stack delete failing the way it would on AWS until what blocks it is cleared."""
@@ -1700,6 +1814,38 @@ def test_drift(url: str) -> None:
         and "LastCheckTimestamp" in summaries["NATGatewayDefaultRoute"]["DriftInformation"],
         "ListStackResources: DriftInformation after a detection",
     )
+
+    # Detection that fails on one resource: DETECTION_FAILED with the reason, results for the
+    # others, the failed resource UNKNOWN, and a stack drift status that speaks only for what was
+    # checked (DescribeStackDriftDetectionStatus: "Results will be available for resources on
+    # which CloudFormation successfully completed drift detection.").
+    http(f"{url}/_studio/config", "POST", {"fail_drift": {"DataBucketPolicy": "Internal Failure"}})
+    try:
+        det = cfn.detect_stack_drift(StackName=name)["StackDriftDetectionId"]
+        failed = wait_status(
+            lambda: dict(
+                cfn.describe_stack_drift_detection_status(StackDriftDetectionId=det),
+                Status=cfn.describe_stack_drift_detection_status(StackDriftDetectionId=det)["DetectionStatus"],
+            ),
+            "DETECTION_FAILED",
+            30,
+        )
+    finally:
+        http(f"{url}/_studio/config", "POST", {"fail_drift": {}})
+    check(
+        "DataBucketPolicy" in failed.get("DetectionStatusReason", "") and failed["StackDriftStatus"] == "IN_SYNC",
+        f"DETECTION_FAILED names the resource, and the stack status is only the checked ones': {failed}",
+    )
+    rows = {
+        r["LogicalResourceId"]: r for r in cfn.describe_stack_resource_drifts(StackName=name)["StackResourceDrifts"]
+    }
+    check(
+        rows["DataBucketPolicy"]["StackResourceDriftStatus"] == "UNKNOWN"
+        and "ExpectedProperties" not in rows["DataBucketPolicy"]
+        and rows["NATGatewayDefaultRoute"]["StackResourceDriftStatus"] == "IN_SYNC",
+        "partial results: the failed resource UNKNOWN, the others checked",
+    )
+    check(_detect(cfn, name)["StackDriftStatus"] == "IN_SYNC", "without the fault, detection completes again")
 
     # out-of-band changes
     nat_rt, igw = outs["NATGatewayRouteTableId"], outs["InternetGatewayId"]

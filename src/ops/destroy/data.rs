@@ -9,6 +9,7 @@ use crate::core::{fence, retention};
 use crate::ops::Error;
 use crate::ops::studio::{Poll, Progress};
 
+use super::plan::deployed_template;
 use super::{BucketPlan, DestroyPlan, step};
 
 /// Empty one bucket; when its policy fences the caller out, admit exactly the caller first and
@@ -110,12 +111,42 @@ pub(super) async fn retain_data_resources(
         .map_err(|e| Error::failed("cloudformation:UpdateStack", e.to_string()))?;
     let keys: Vec<String> = stack.parameters.keys().cloned().collect();
     let token = format!("studio-tui-retain-{}", uuid::Uuid::new_v4());
-    if !session
+    // "No updates are to be performed" is not taken as success: the deployed template is
+    // read again below either way.
+    if session
         .update_stack_template(&stack.stack_id, &body, &keys, &token)
         .await?
     {
-        return Ok(());
+        wait_for_update(session, stack, poll).await?;
     }
+    let deployed = deployed_template(session, &stack.stack_id).await?;
+    let (_, missing) = retention::retain_data(&deployed);
+    if missing {
+        let not_retained: Vec<String> = retention::data_resources(&deployed)
+            .into_iter()
+            .filter(|r| {
+                deployed
+                    .pointer(&format!("/Resources/{}/DeletionPolicy", r.logical_id))
+                    .and_then(serde_json::Value::as_str)
+                    != Some("Retain")
+            })
+            .map(|r| r.logical_id)
+            .collect();
+        return Err(Error::failed(
+            "cloudformation:GetTemplate",
+            format!(
+                "after the update, the deployed template still does not retain {}; nothing was \
+                 deleted",
+                not_retained.join(", ")
+            ),
+        )
+        .with_fix("see `studio-tui events` for the update, then run destroy again"));
+    }
+    Ok(())
+}
+
+/// Wait for the DeletionPolicy update to complete (bounded by the poll's timeout).
+async fn wait_for_update(session: &Session, stack: &StackInfo, poll: Poll) -> Result<(), Error> {
     let start = Instant::now();
     let mut delay = poll.initial;
     loop {
@@ -125,10 +156,18 @@ pub(super) async fn retain_data_resources(
             "UPDATE_COMPLETE" => return Ok(()),
             s if s.ends_with("_IN_PROGRESS") && start.elapsed() < poll.timeout => {}
             other => {
+                let waited = if other.ends_with("_IN_PROGRESS") {
+                    format!(
+                        " after waiting {}s for UPDATE_COMPLETE",
+                        poll.timeout.as_secs()
+                    )
+                } else {
+                    String::new()
+                };
                 return Err(Error::failed(
                     "cloudformation:UpdateStack",
                     format!(
-                        "setting DeletionPolicy Retain on the data resources ended {other}; \
+                        "setting DeletionPolicy Retain on the data resources ended {other}{waited}; \
                          nothing was deleted"
                     ),
                 )

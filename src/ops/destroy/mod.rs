@@ -27,6 +27,7 @@ use crate::ops::Error;
 use crate::ops::studio::{Poll, Progress, StudioMsg, refuse_read_only};
 
 mod data;
+mod decide;
 mod plan;
 mod sweep;
 mod verify;
@@ -35,7 +36,6 @@ pub use plan::plan;
 pub use sweep::{clean_nfs_groups, delete_domain_tree};
 
 use data::{empty_through_fence, is_data_type, restore_retained_keys, retain_data_resources};
-use plan::deployed_template;
 use sweep::delete_stack_and_wait;
 use verify::verify;
 
@@ -84,7 +84,10 @@ pub struct DestroyPlan {
     pub project: String,
     pub stack_name: String,
     pub caller: Identity,
+    /// The project's domain: the one in the stack's VPC and Studio subnet.
     pub domain: Option<DomainInfo>,
+    /// Other domains of the project's name (another VPC, or no stack to tell): never touched.
+    pub other_domains: Vec<DomainInfo>,
     pub users: Vec<UserProfileInfo>,
     pub apps: Vec<AppInfo>,
     pub spaces: Vec<SpaceInfo>,
@@ -191,6 +194,9 @@ impl DestroyPlan {
                  bucket, or pass --retain-buckets",
             );
         }
+        if choice == BucketChoice::Retain {
+            return self.retain_refusal();
+        }
         None
     }
 
@@ -230,6 +236,9 @@ impl DestroyPlan {
                 ),
             });
         }
+        if choice == BucketChoice::Retain {
+            out.extend(self.retention_lines());
+        }
         match &self.domain {
             Some(d) => {
                 let live = self.apps.iter().filter(|a| a.needs_delete()).count();
@@ -246,8 +255,12 @@ impl DestroyPlan {
                     d.name, d.id
                 ));
             }
-            None => out.push(format!("no Studio domain named {}", self.project)),
+            None => out.push(format!(
+                "no Studio domain of this project (named {}, in the stack's VPC)",
+                self.project
+            )),
         }
+        out.extend(crate::ops::studio::left_alone(&self.other_domains));
         if self.domain.is_some() || !self.nfs_groups.is_empty() {
             out.push(format!(
                 "SageMaker's NFS security groups in the VPC{}",
@@ -288,6 +301,9 @@ pub struct Kept {
     pub what: String,
     pub arn: String,
     pub cost: String,
+    /// What the kept thing needs before it is usable (a kept fence naming a deleted endpoint).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Something still there after the teardown, with why and what to do.
@@ -401,12 +417,12 @@ async fn run(
             }
         }
         BucketChoice::Retain => {
-            if let Some(s) = plan.stack.as_ref().filter(|s| s.is_complete()) {
-                let template = match &plan.template {
-                    Some(t) => t.clone(),
-                    None => deployed_template(session, &s.stack_id).await?,
-                };
-                retain_data_resources(session, s, &template, poll, tx).await?;
+            // Decided by the plan (refusal): either the update keeps every data resource, or
+            // the template already does, or RetainResources and the key restore do.
+            if let (Some(s), Some(template)) = (&plan.stack, &plan.template)
+                && plan.retention().is_some_and(|r| r.update_first)
+            {
+                retain_data_resources(session, s, template, poll, tx).await?;
             }
         }
         BucketChoice::Unspecified => {}

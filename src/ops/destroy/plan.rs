@@ -6,7 +6,7 @@ use crate::aws::teardown::{GroupWithRules, nfs_group_domain_id};
 use crate::aws::{ErrorKind, Session};
 use crate::core::{fence, retention};
 use crate::ops::Error;
-use crate::ops::studio::find_domain;
+use crate::ops::studio::{ProjectDomains, StackPlace, project_domains};
 use futures::TryFutureExt;
 
 use super::{BucketPlan, DestroyPlan, KeyPlan};
@@ -18,11 +18,25 @@ pub async fn plan(
     project: &str,
     stack_name: &str,
 ) -> Result<DestroyPlan, Error> {
-    let (caller, domain, stack) = tokio::try_join!(
+    let (caller, stack) = tokio::try_join!(
         session.identity().err_into::<Error>(),
-        find_domain(session, project),
         session.describe_stack(stack_name).err_into::<Error>(),
     )?;
+    let stack = stack.filter(|s| s.status != StackStatus::DeleteComplete);
+    let resources = match &stack {
+        Some(s) => session.stack_resources(&s.stack_id).await?,
+        None => Vec::new(),
+    };
+    // The project's domain is the one in the stack's VPC and Studio subnet; another domain of
+    // the project's name is reported and never touched.
+    let place = match &stack {
+        Some(s) => StackPlace::of_stack(&resources, &s.outputs),
+        None => None,
+    };
+    let ProjectDomains {
+        ours: domain,
+        others: other_domains,
+    } = project_domains(session, project, place.as_ref()).await?;
     let (users, apps, spaces) = match &domain {
         Some(d) => tokio::try_join!(
             session.list_user_profiles(&d.id),
@@ -31,21 +45,13 @@ pub async fn plan(
         )?,
         None => Default::default(),
     };
-    let stack = stack.filter(|s| s.status != StackStatus::DeleteComplete);
-    let resources = match &stack {
-        Some(s) => session.stack_resources(&s.stack_id).await?,
-        None => Vec::new(),
-    };
     let of_type = |t: &str| -> Vec<&StackResourceInfo> {
         resources
             .iter()
             .filter(|r| r.resource_type == t && r.physical_id.is_some())
             .collect()
     };
-    let vpc_id = of_type("AWS::EC2::VPC")
-        .first()
-        .and_then(|r| r.physical_id.clone())
-        .or_else(|| stack.as_ref()?.output("VpcId").map(str::to_string));
+    let vpc_id = place.as_ref().map(|p| p.vpc_id.clone());
     let mut buckets = Vec::new();
     for r in of_type("AWS::S3::Bucket") {
         let Some(name) = r.physical_id.clone() else {
@@ -100,6 +106,7 @@ pub async fn plan(
         stack_name: stack_name.to_string(),
         caller,
         domain,
+        other_domains,
         users,
         apps,
         spaces,

@@ -2,10 +2,10 @@
 
 use crate::aws::{ErrorKind, Session};
 use crate::ops::Error;
-use crate::ops::studio::find_domain;
 
+use super::decide::kept_policy_note;
 use super::{BucketChoice, DestroyPlan, DestroyReport, Kept, Leftover};
-use crate::core::status::{ResourceStatus, StackStatus};
+use crate::core::status::{DomainStatus, ResourceStatus, StackStatus};
 
 /// The end report, from describes made now: what is gone, what was kept, what is left.
 pub(super) async fn verify(
@@ -52,7 +52,15 @@ pub(super) async fn verify(
             }
         }
     }
-    if let Some(d) = find_domain(session, &plan.project).await? {
+    // The project's domain, by its id: another domain of the project's name was never touched.
+    let domain = match &plan.domain {
+        Some(d) => session
+            .describe_domain(&d.id)
+            .await?
+            .filter(|d| d.status != DomainStatus::Deleting),
+        None => None,
+    };
+    if let Some(d) = domain {
         report.domain_deleted = false;
         report.left_behind.push(Leftover {
             what: "Studio domain".into(),
@@ -68,21 +76,36 @@ pub(super) async fn verify(
         .unwrap_or("aws")
         .to_string();
     for b in &plan.buckets {
-        let exists = match session.bucket_policy(&b.name).await {
-            Ok(_) => true,
-            Err(e) if e.kind == ErrorKind::NotFound => false,
+        // Measured: the bucket (NotFound: gone) and its policy, as they are now.
+        let policy = match session.bucket_policy(&b.name).await {
+            Ok(p) => p,
+            Err(e) if e.kind == ErrorKind::NotFound => continue,
             Err(e) => return Err(e.into()),
         };
-        if !exists {
-            continue;
-        }
         if choice == BucketChoice::Retain {
-            report.kept.push(Kept {
-                what: format!("bucket {} (with its data and policy)", b.name),
-                arn: format!("arn:{partition}:s3:::{}", b.name),
-                cost: "S3 storage at its storage class's rate (S3 Standard: about USD 0.023 \
-                       per GB-month in us-east-1), plus requests"
-                    .into(),
+            let cost = "S3 storage at its storage class's rate (S3 Standard: about USD 0.023 per \
+                        GB-month in us-east-1), plus requests";
+            report.kept.push(match &policy {
+                Some(p) => Kept {
+                    what: format!("bucket {} (with its data and its policy)", b.name),
+                    arn: format!("arn:{partition}:s3:::{}", b.name),
+                    cost: cost.into(),
+                    note: kept_policy_note(&b.name, p),
+                },
+                None => Kept {
+                    what: format!(
+                        "bucket {} (with its data; its policy, the fence, is gone)",
+                        b.name
+                    ),
+                    arn: format!("arn:{partition}:s3:::{}", b.name),
+                    cost: cost.into(),
+                    note: Some(
+                        "the bucket has no policy now: any principal whose IAM policy allows it \
+                         can read the objects; put a policy back (`aws s3api put-bucket-policy`) \
+                         if they must stay fenced"
+                            .into(),
+                    ),
+                },
             });
         } else {
             report.left_behind.push(Leftover {
@@ -102,6 +125,7 @@ pub(super) async fn verify(
                     what: format!("KMS key {} (encrypts the kept buckets)", k.logical_id),
                     arn: now.arn,
                     cost: "USD 1 per month (customer managed key), plus requests".into(),
+                    note: None,
                 }),
                 Some(now) => report.left_behind.push(Leftover {
                     what: "KMS key".into(),
@@ -128,12 +152,29 @@ pub(super) async fn verify(
                 }),
             }
         }
-        for alias in plan.keys.iter().flat_map(|k| &k.aliases) {
-            report.kept.push(Kept {
-                what: format!("KMS alias {alias}"),
-                arn: alias_arn(plan, &partition, alias),
-                cost: "no charge".into(),
-            });
+        // Aliases as KMS lists them now, not as planned.
+        for k in &plan.keys {
+            let now = session.key_aliases(&k.key_id).await?;
+            for alias in &k.aliases {
+                if now.contains(alias) {
+                    report.kept.push(Kept {
+                        what: format!("KMS alias {alias}"),
+                        arn: alias_arn(plan, &partition, alias),
+                        cost: "no charge".into(),
+                        note: None,
+                    });
+                } else {
+                    report.left_behind.push(Leftover {
+                        what: "KMS alias".into(),
+                        id: alias.clone(),
+                        why: format!("is gone (key {} is kept)", k.key_id),
+                        fix: format!(
+                            "aws kms create-alias --alias-name {alias} --target-key-id {}",
+                            k.key_id
+                        ),
+                    });
+                }
+            }
         }
     }
     if let Some(vpc) = &plan.vpc_id

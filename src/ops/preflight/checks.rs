@@ -266,16 +266,20 @@ pub async fn check_bucket_names(
                 ),
                 fix,
             )),
-            Ok(BucketStatus::OtherRegion { region }) => out.push(finding(
-                Severity::Error,
-                FindingCode::BucketOtherRegion,
-                format!(
-                    "the bucket {bucket} already exists in {} and {not_ours}; creating the stack \
-                     would fail on it",
-                    region.as_deref().unwrap_or("another region")
-                ),
-                fix,
-            )),
+            Ok(BucketStatus::OtherRegion { region }) => {
+                let there = region.as_deref().unwrap_or("another region");
+                out.push(finding(
+                    Severity::Error,
+                    FindingCode::BucketOtherRegion,
+                    format!(
+                        "the bucket name {bucket} is taken in {there} and {not_ours}; creating \
+                         the stack would fail on it (bucket names are global). It may be \
+                         someone else's, or this project's own bucket from a deploy in {there}: \
+                         from here both look the same",
+                    ),
+                    fix,
+                ))
+            }
             Ok(BucketStatus::Yours { .. }) => out.push(finding(
                 Severity::Error,
                 FindingCode::BucketExists,

@@ -4,27 +4,34 @@
 use std::time::Instant;
 
 use crate::aws::Session;
-use crate::aws::studio::{DomainInfo, DomainSpec};
-use crate::core::status::{DomainPhase, DomainStatus};
+use crate::aws::studio::{AppInfo, DomainInfo, DomainSpec, SpaceInfo};
+use crate::core::status::{DomainPhase, DomainStatus, StackStatus};
 use crate::ops::Error;
 
+use super::owner::{ProjectDomains, StackPlace};
 use super::{
     MANAGED_BY, Poll, Progress, StudioMsg, StudioNetwork, refuse_read_only, secs, send,
     timeout_error,
 };
 
-/// The project's domain (DomainName = project name), described, or None.
-pub async fn find_domain(session: &Session, project: &str) -> Result<Option<DomainInfo>, Error> {
-    let domains = session.list_domains().await?;
-    // A domain that is being deleted is not the project's domain any more.
-    let found = domains
-        .iter()
-        .filter(|d| d.name == project && d.status != DomainStatus::Deleting)
-        .max_by_key(|d| d.status == DomainStatus::InService);
-    match found {
-        Some(d) => session.describe_domain(&d.id).await.map_err(Error::from),
-        None => Ok(None),
+/// Every domain named after the project (none that is being deleted), described and split by
+/// the stack's place: the project's own, and the others, which are never touched.
+pub async fn project_domains(
+    session: &Session,
+    project: &str,
+    place: Option<&StackPlace>,
+) -> Result<ProjectDomains, Error> {
+    let mut named = Vec::new();
+    for d in session.list_domains().await? {
+        // A domain that is being deleted is no one's domain any more.
+        if d.name != project || d.status == DomainStatus::Deleting {
+            continue;
+        }
+        if let Some(described) = session.describe_domain(&d.id).await? {
+            named.push(described);
+        }
     }
+    Ok(ProjectDomains::split(named, place))
 }
 
 /// The project's domain if it is in `vpc_id` (the stack's VPC): a domain of the same name in
@@ -34,9 +41,24 @@ pub async fn find_domain_in_vpc(
     project: &str,
     vpc_id: &str,
 ) -> Result<Option<DomainInfo>, Error> {
-    Ok(find_domain(session, project)
-        .await?
-        .filter(|d| d.vpc_id.as_deref() == Some(vpc_id)))
+    let place = StackPlace {
+        vpc_id: vpc_id.to_string(),
+        subnet_id: None,
+    };
+    Ok(project_domains(session, project, Some(&place)).await?.ours)
+}
+
+/// The domains named after the project, split by the place of the stack named after it (the
+/// day-2 commands, `status` and the overview, which have no stack in hand).
+pub async fn stack_domains(session: &Session, project: &str) -> Result<ProjectDomains, Error> {
+    let place = match session.describe_stack(project).await? {
+        Some(s) if s.status != StackStatus::DeleteComplete => {
+            let resources = session.stack_resources(&s.stack_id).await?;
+            StackPlace::of_stack(&resources, &s.outputs)
+        }
+        _ => None,
+    };
+    project_domains(session, project, place.as_ref()).await
 }
 
 pub(crate) fn domain_failed(d: &DomainInfo) -> Error {
@@ -153,16 +175,16 @@ pub async fn start_domain(
     network: &StudioNetwork,
     tx: &Progress,
 ) -> Result<DomainStart, Error> {
-    if let Some(d) = find_domain(session, project).await? {
+    let place = StackPlace {
+        vpc_id: network.vpc_id.clone(),
+        subnet_id: network.subnet_ids.first().cloned(),
+    };
+    let found = project_domains(session, project, Some(&place)).await?;
+    for text in super::owner::left_alone(&found.others) {
+        send(tx, StudioMsg::Step { text });
+    }
+    if let Some(d) = found.ours {
         if d.status != DomainStatus::Failed {
-            let mut detail = None;
-            if d.vpc_id.as_deref().is_some_and(|v| v != network.vpc_id) {
-                detail = Some(format!(
-                    "it is in {} but the stack's VPC is {}",
-                    d.vpc_id.as_deref().unwrap_or("?"),
-                    network.vpc_id
-                ));
-            }
             send(
                 tx,
                 StudioMsg::Domain {
@@ -170,7 +192,7 @@ pub async fn start_domain(
                     id: Some(d.id.clone()),
                     status: DomainPhase::Adopted,
                     elapsed_secs: 0,
-                    detail,
+                    detail: None,
                 },
             );
             return Ok(DomainStart {
@@ -220,7 +242,7 @@ pub async fn start_domain(
         Ok(id) => (id, false),
         // Created by a concurrent run between our list and create: adopt it.
         Err(e) if e.code.as_deref() == Some("ResourceInUse") => {
-            match find_domain(session, project).await? {
+            match project_domains(session, project, Some(&place)).await?.ours {
                 Some(d) => (d.id, true),
                 None => return Err(e.into()),
             }
@@ -277,6 +299,16 @@ pub(crate) async fn bring_space_defaults_up_to_date(
     } else {
         d.default_space_security_groups.clone()
     };
+    // "DefaultSpaceSettings.ExecutionRole can only be updated if there are no applications
+    // running in any of shared spaces within the domain" ("Edit domain settings"): setting a
+    // role where none was set is such an update. Decided before the call, and said again if
+    // an app started in between.
+    if d.default_space_role.is_none() {
+        let running = running_in_shared_spaces(session, &d.id).await?;
+        if !running.is_empty() {
+            return Err(shared_apps_block(&d, &running));
+        }
+    }
     send(
         tx,
         StudioMsg::Domain {
@@ -287,10 +319,80 @@ pub(crate) async fn bring_space_defaults_up_to_date(
             detail: Some(format!("{what}: setting {role} and {}", groups.join(", "))),
         },
     );
-    session
+    match session
         .update_domain_space_defaults(&d.id, &role, &groups)
-        .await?;
+        .await
+    {
+        Ok(()) => {}
+        Err(e) if e.code.as_deref() == Some("ResourceInUse") => {
+            let running = running_in_shared_spaces(session, &d.id).await?;
+            if running.is_empty() {
+                return Err(e.into());
+            }
+            return Err(shared_apps_block(&d, &running));
+        }
+        Err(e) => return Err(e.into()),
+    }
     wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
+}
+
+/// The apps running (or starting) in the domain's shared spaces, as (space, app label).
+async fn running_in_shared_spaces(
+    session: &Session,
+    domain_id: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    let (apps, spaces) =
+        tokio::try_join!(session.list_apps(domain_id), session.list_spaces(domain_id))?;
+    Ok(shared_space_apps(&apps, &spaces))
+}
+
+/// Of `apps`, those live in a space that `spaces` lists as Shared: (space, "Type/name").
+pub(crate) fn shared_space_apps(apps: &[AppInfo], spaces: &[SpaceInfo]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = apps
+        .iter()
+        .filter(|a| a.is_live())
+        .filter_map(|a| {
+            let space = a.space.as_deref()?;
+            spaces
+                .iter()
+                .any(|s| s.name == space && s.sharing.as_deref() == Some("Shared"))
+                .then(|| (space.to_string(), a.label()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The refusal when apps run in shared spaces: which apps, and how to stop them.
+fn shared_apps_block(d: &DomainInfo, running: &[(String, String)]) -> Error {
+    let named: Vec<String> = running
+        .iter()
+        .map(|(space, app)| format!("{app} in shared space {space}"))
+        .collect();
+    let commands: Vec<String> = running
+        .iter()
+        .filter_map(|(space, app)| {
+            let (kind, name) = app.split_once('/')?;
+            Some(format!(
+                "aws sagemaker delete-app --domain-id {} --space-name {space} --app-type {kind} \
+                 --app-name {name}",
+                d.id
+            ))
+        })
+        .collect();
+    Error::refused(format!(
+        "the Studio domain {} ({}) has no default execution role for shared spaces, and SageMaker \
+         only sets DefaultSpaceSettings.ExecutionRole while no app runs in a shared space; \
+         running: {}",
+        d.name,
+        d.id,
+        named.join(", ")
+    ))
+    .with_fix(format!(
+        "stop those apps (their users save their work first; the space's storage is kept): {}; \
+         then run `studio-tui up` again",
+        commands.join("; ")
+    ))
 }
 
 pub(super) fn project_tags(project: &str) -> Vec<(String, String)> {
@@ -298,4 +400,67 @@ pub(super) fn project_tags(project: &str) -> Vec<(String, String)> {
         ("Project".to_string(), project.to_string()),
         (MANAGED_BY.0.to_string(), MANAGED_BY.1.to_string()),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::status::{AppStatus, SpaceStatus};
+
+    fn app(space: Option<&str>, profile: Option<&str>, status: AppStatus) -> AppInfo {
+        AppInfo {
+            domain_id: "d-1".into(),
+            app_type: "JupyterLab".into(),
+            name: "default".into(),
+            user_profile: profile.map(str::to_string),
+            space: space.map(str::to_string),
+            status,
+        }
+    }
+
+    fn space(name: &str, sharing: &str) -> SpaceInfo {
+        SpaceInfo {
+            domain_id: "d-1".into(),
+            name: name.into(),
+            status: SpaceStatus::InService,
+            owner: Some("alice".into()),
+            sharing: Some(sharing.into()),
+        }
+    }
+
+    #[test]
+    fn only_live_apps_of_shared_spaces_block_the_shared_role() {
+        let spaces = [space("team", "Shared"), space("alice-space", "Private")];
+        let apps = [
+            app(Some("team"), None, AppStatus::InService),
+            app(Some("team"), None, AppStatus::Deleted),
+            app(Some("alice-space"), None, AppStatus::InService),
+            app(None, Some("bob"), AppStatus::InService),
+            app(Some("gone"), None, AppStatus::Pending),
+        ];
+        assert_eq!(
+            shared_space_apps(&apps, &spaces),
+            vec![("team".to_string(), "JupyterLab/default".to_string())]
+        );
+        assert!(shared_space_apps(&apps[1..], &spaces).is_empty());
+        let d = DomainInfo {
+            id: "d-1".into(),
+            name: "proj".into(),
+            ..DomainInfo::default()
+        };
+        let e = shared_apps_block(&d, &shared_space_apps(&apps, &spaces));
+        assert!(e.is_refusal());
+        assert!(
+            e.message()
+                .contains("running: JupyterLab/default in shared space team"),
+            "{e}"
+        );
+        assert!(
+            e.fix().unwrap().contains(
+                "aws sagemaker delete-app --domain-id d-1 --space-name team --app-type JupyterLab \
+                 --app-name default"
+            ),
+            "{e}"
+        );
+    }
 }

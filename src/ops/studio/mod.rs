@@ -17,14 +17,16 @@ use crate::ops::Error;
 
 mod apps;
 mod domain;
+mod owner;
 mod users;
 
 pub use apps::{MAX_DELETE_APP_ATTEMPTS, delete_apps_and_wait, delete_spaces_and_wait};
 pub use domain::{
-    DomainStart, ensure_domain, ensure_domain_with, find_domain, find_domain_in_vpc, start_domain,
-    wait_domain_in_service,
+    DomainStart, ensure_domain, ensure_domain_with, find_domain_in_vpc, project_domains,
+    stack_domains, start_domain, wait_domain_in_service,
 };
 pub(crate) use domain::{bring_space_defaults_up_to_date, domain_failed};
+pub use owner::{ProjectDomains, StackPlace, left_alone};
 pub use users::{
     UserOutcome, UserResult, UserSpec, UserView, create_users, create_users_with,
     domain_with_users, list_users, remove_users, remove_users_with, validate_user_names,

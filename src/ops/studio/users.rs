@@ -267,13 +267,13 @@ pub(super) fn join_or_dash(items: impl Iterator<Item = String>) -> String {
     }
 }
 
-/// The project's domain with its users, their apps and spaces (the day-2 listing of the
-/// wizard, `users list` and `status`); None when the project has no domain.
+/// The project's domain (the one in its stack's VPC) with its users, their apps and spaces (the
+/// day-2 listing of the wizard, `users list` and `status`); None when the project has no domain.
 pub async fn domain_with_users(
     session: &Session,
     project: &str,
 ) -> Result<Option<(DomainInfo, Vec<UserView>)>, Error> {
-    let Some(domain) = super::find_domain(session, project).await? else {
+    let Some(domain) = super::stack_domains(session, project).await?.ours else {
         return Ok(None);
     };
     let users = list_users(session, &domain.id).await?;

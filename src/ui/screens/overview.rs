@@ -150,6 +150,27 @@ impl OverviewState {
                         Span::styled("in sync with the template", theme.ok()),
                         Span::styled(when, theme.dim()),
                     ]
+                } else if r.status == crate::ops::drift::DriftVerdict::DetectionFailed {
+                    let ids: Vec<&str> = r
+                        .unchecked
+                        .iter()
+                        .take(3)
+                        .map(|u| u.logical_id.as_str())
+                        .collect();
+                    vec![
+                        Span::styled(
+                            format!(
+                                "DETECTION_FAILED: {} not checked{}{}; {} drifted — not in sync, \
+                                 press c to try again",
+                                r.unchecked.len(),
+                                if ids.is_empty() { "" } else { ": " },
+                                ids.join(", "),
+                                r.resources.len()
+                            ),
+                            theme.error(),
+                        ),
+                        Span::styled(when, theme.dim()),
+                    ]
                 } else {
                     let ids: Vec<&str> = r
                         .resources

@@ -307,6 +307,9 @@ impl TeardownState {
                             format!("kept {}: {} ({})", k.what, k.arn, k.cost),
                             theme.ok(),
                         ));
+                        if let Some(note) = &k.note {
+                            lines.push(Line::styled(format!("  note: {note}"), theme.warn()));
+                        }
                     }
                     for l in &report.left_behind {
                         lines.push(Line::styled(format!("left: {l}"), theme.warn()));
