@@ -120,6 +120,11 @@ pub enum StateError {
     },
     #[error("cannot encode {}: {reason}", path.display())]
     Encode { path: PathBuf, reason: String },
+    #[error(
+        "{} {why}; under --read-only it was left as it is and studio-tui starts from an empty document. Run without --read-only to keep it aside, or inspect it.",
+        path.display()
+    )]
+    LeftAsIs { path: PathBuf, why: String },
 }
 
 /// File formats the store understands.
@@ -147,6 +152,23 @@ pub struct Loaded<T> {
 /// Load `path`, or an empty document when it does not exist. A corrupt or newer-version file
 /// is renamed aside (never overwritten) and reported in `problem`.
 pub fn load<T: Versioned>(path: &Path, format: Format) -> Result<Loaded<T>, StateError> {
+    load_as(path, format, true)
+}
+
+/// [`load`], renaming a corrupt or newer-version file aside only when `keep_aside` (false under
+/// `--read-only`, which writes nothing: the file is left as it is and reported).
+pub fn load_as<T: Versioned>(
+    path: &Path,
+    format: Format,
+    keep_aside: bool,
+) -> Result<Loaded<T>, StateError> {
+    let left = |why: String| Loaded {
+        doc: T::default(),
+        problem: Some(StateError::LeftAsIs {
+            path: path.to_path_buf(),
+            why,
+        }),
+    };
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -170,6 +192,12 @@ pub fn load<T: Versioned>(path: &Path, format: Format) -> Result<Loaded<T>, Stat
     // Look at the version before trusting the parse: a newer file may parse by accident.
     let found_version = peek_version(&text, format);
     if let Some(found) = found_version.filter(|v| *v > T::VERSION) {
+        if !keep_aside {
+            return Ok(left(format!(
+                "was written by a newer studio-tui (format {found}, this build reads up to {})",
+                T::VERSION
+            )));
+        }
         let kept_at = keep_aside(path, "newer")?;
         return Ok(Loaded {
             doc: T::default(),
@@ -183,6 +211,10 @@ pub fn load<T: Versioned>(path: &Path, format: Format) -> Result<Loaded<T>, Stat
     }
     match parsed {
         Ok(doc) => Ok(Loaded { doc, problem: None }),
+        Err(reason) if !keep_aside => Ok(left(format!(
+            "could not be read ({})",
+            first_line(&reason)
+        ))),
         Err(reason) => {
             let kept_at = keep_aside(path, "corrupt")?;
             Ok(Loaded {
@@ -402,6 +434,18 @@ mod tests {
             fs::read_to_string(kept_at).unwrap(),
             "version = 1\nitems = [not toml"
         );
+    }
+
+    #[test]
+    fn read_only_leaves_a_corrupt_file_where_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.toml");
+        fs::write(&path, "this is = = not toml").unwrap();
+        let loaded = load_as::<Doc>(&path, Format::Toml, false).unwrap();
+        let msg = loaded.problem.unwrap().to_string();
+        assert!(msg.contains("left as it is"), "{msg}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "this is = = not toml");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing renamed or added");
     }
 
     #[test]

@@ -105,19 +105,20 @@ impl Store {
     /// Load both documents; with `read_only`, nothing this store is asked to save reaches the
     /// disk (`--read-only` writes no file: no answers, no default project, no run state).
     pub fn load_for(paths: &Paths, read_only: bool) -> Result<Store, StateError> {
-        let mut store = Store::load_files(paths)?;
+        let mut store = Store::load_files(paths, !read_only)?;
         store.persist = !read_only;
         Ok(store)
     }
 
-    fn load_files(paths: &Paths) -> Result<Store, StateError> {
+    fn load_files(paths: &Paths, keep_aside: bool) -> Result<Store, StateError> {
         let mut problems = Vec::new();
         let Loaded {
             doc: answers,
             problem,
-        } = config::load::<Answers>(&paths.answers_file(), Format::Toml)?;
+        } = config::load_as::<Answers>(&paths.answers_file(), Format::Toml, keep_aside)?;
         problems.extend(problem.map(|p| p.to_string()));
-        let Loaded { doc: runs, problem } = config::load::<Runs>(&paths.runs_file(), Format::Json)?;
+        let Loaded { doc: runs, problem } =
+            config::load_as::<Runs>(&paths.runs_file(), Format::Json, keep_aside)?;
         problems.extend(problem.map(|p| p.to_string()));
         Ok(Store {
             paths: paths.clone(),

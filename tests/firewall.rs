@@ -26,26 +26,10 @@ fn text(b: &[u8]) -> String {
 /// The rule group's domain list, as the firewall has it (Network Firewall's JSON API on the
 /// emulator).
 fn rule_group_targets(project: &str) -> Vec<String> {
-    let url = common::emulator().endpoint.clone();
-    let out = std::process::Command::new("curl")
-        .args([
-            "-sf",
-            "-X",
-            "POST",
-            &url,
-            "-H",
-            "X-Amz-Target: NetworkFirewall_20201112.DescribeRuleGroup",
-            "-H",
-            "Content-Type: application/x-amz-json-1.0",
-            "-H",
-            "Authorization: AWS4-HMAC-SHA256 Credential=testing/20261130/us-east-1/network-firewall/aws4_request, SignedHeaders=host, Signature=x",
-            "-d",
-            &json!({"RuleGroupName": format!("{project}-egress-allow-list"), "Type": "STATEFUL"})
-                .to_string(),
-        ])
-        .output()
-        .expect("curl");
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let v = nfw(
+        "DescribeRuleGroup",
+        &json!({"RuleGroupName": format!("{project}-egress-allow-list"), "Type": "STATEFUL"}),
+    );
     v.pointer("/RuleGroup/RulesSource/RulesSourceList/Targets")
         .and_then(Value::as_array)
         .map(|a| {

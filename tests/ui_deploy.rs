@@ -470,7 +470,9 @@ async fn form_warns_about_an_entry_that_admits_s3_of_other_regions() {
     common::type_text(&mut a, ", .amazonaws.com");
     let form = a.params.as_ref().unwrap();
     assert!(form.errors.is_empty(), "{:?}", form.errors);
-    let warning = form.warnings.get(&studio_tui::core::field::Field::AllowedDomains);
+    let warning = form
+        .warnings
+        .get(&studio_tui::core::field::Field::AllowedDomains);
     assert!(
         warning.is_some_and(|w| w.contains("admits S3 in every region")),
         "{:?}",
@@ -478,7 +480,10 @@ async fn form_warns_about_an_entry_that_admits_s3_of_other_regions() {
     );
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("⚠"), "{screen}");
-    assert!(screen.contains("`.amazonaws.com` admits S3 in every region"), "{screen}");
+    assert!(
+        screen.contains("`.amazonaws.com` admits S3 in every region"),
+        "{screen}"
+    );
     let (_, effects) = a.update(key(KeyCode::F(2)));
     assert!(!effects.is_empty(), "a warning does not block the review");
 }

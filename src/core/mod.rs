@@ -3,8 +3,8 @@
 pub mod cidr;
 pub mod clock;
 pub mod egress;
-pub mod endpoint;
 pub mod emptying;
+pub mod endpoint;
 pub mod fence;
 pub mod field;
 pub mod finding;

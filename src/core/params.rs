@@ -770,7 +770,9 @@ impl Parameters {
         let findings = self.validate(users);
         for f in &findings {
             if let (Severity::Warning, Some(field)) = (f.severity, f.field)
-                && !findings.iter().any(|e| e.is_error() && e.field == Some(field))
+                && !findings
+                    .iter()
+                    .any(|e| e.is_error() && e.field == Some(field))
             {
                 map.entry(field).or_insert_with(|| f.to_string());
             }

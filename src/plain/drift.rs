@@ -22,10 +22,9 @@ pub fn print_report(mode: OutputMode, r: &DriftReport) {
         return;
     }
     match r.status {
-        DriftVerdict::InSync => println!(
-            "Stack {}: IN_SYNC with its template.",
-            Shown(&r.stack_name)
-        ),
+        DriftVerdict::InSync => {
+            println!("Stack {}: IN_SYNC with its template.", Shown(&r.stack_name))
+        }
         DriftVerdict::Drifted => println!(
             "Stack {}: DRIFTED: {} resource(s) differ from the template, {} of them in the \
              security baseline.",
