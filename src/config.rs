@@ -155,12 +155,12 @@ pub fn load<T: Versioned>(path: &Path, format: Format) -> Result<Loaded<T>, Stat
     load_as(path, format, true)
 }
 
-/// [`load`], renaming a corrupt or newer-version file aside only when `keep_aside` (false under
+/// [`load`], renaming a corrupt or newer-version file aside only when `set_aside` (false under
 /// `--read-only`, which writes nothing: the file is left as it is and reported).
 pub fn load_as<T: Versioned>(
     path: &Path,
     format: Format,
-    keep_aside: bool,
+    set_aside: bool,
 ) -> Result<Loaded<T>, StateError> {
     let left = |why: String| Loaded {
         doc: T::default(),
@@ -192,7 +192,7 @@ pub fn load_as<T: Versioned>(
     // Look at the version before trusting the parse: a newer file may parse by accident.
     let found_version = peek_version(&text, format);
     if let Some(found) = found_version.filter(|v| *v > T::VERSION) {
-        if !keep_aside {
+        if !set_aside {
             return Ok(left(format!(
                 "was written by a newer studio-tui (format {found}, this build reads up to {})",
                 T::VERSION
@@ -211,10 +211,9 @@ pub fn load_as<T: Versioned>(
     }
     match parsed {
         Ok(doc) => Ok(Loaded { doc, problem: None }),
-        Err(reason) if !keep_aside => Ok(left(format!(
-            "could not be read ({})",
-            first_line(&reason)
-        ))),
+        Err(reason) if !set_aside => {
+            Ok(left(format!("could not be read ({})", first_line(&reason))))
+        }
         Err(reason) => {
             let kept_at = keep_aside(path, "corrupt")?;
             Ok(Loaded {
@@ -445,7 +444,11 @@ mod tests {
         let msg = loaded.problem.unwrap().to_string();
         assert!(msg.contains("left as it is"), "{msg}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "this is = = not toml");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing renamed or added");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing renamed or added"
+        );
     }
 
     #[test]

@@ -112,6 +112,15 @@ impl Session {
                 )
             })
             .unwrap_or_default();
+        if policy_arn.is_empty() {
+            return Err(AwsError::new(
+                super::ErrorKind::NotFound,
+                "network-firewall:DescribeFirewall",
+                format!(
+                    "the firewall {firewall_arn} has no firewall policy in Network Firewall's answer"
+                ),
+            ));
+        }
         let pol = nfw
             .describe_firewall_policy()
             .firewall_policy_arn(&policy_arn)

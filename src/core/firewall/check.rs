@@ -220,7 +220,7 @@ mod tests {
             !text.contains('\u{1b}') && !text.contains('\u{7}'),
             "{text}"
         );
-        assert!(text.contains("\\u{1b}[2J"), "{text}");
+        assert!(text.contains("\\u001b[2J"), "{text}");
         assert!(text.starts_with("github.com:443 tls: DROPPED"), "{text}");
         assert!(
             text.contains("fix: studio-tui firewall allow github.com"),

@@ -372,11 +372,28 @@ fn shared_apps_block(d: &DomainInfo, running: &[(String, String)]) -> Error {
     let commands: Vec<String> = running
         .iter()
         .filter_map(|(space, app)| {
+            // Values from ListApps/ListSpaces: a command is printed only for SageMaker names
+            // (letters, digits, hyphens), quoted for the shell.
             let (kind, name) = app.split_once('/')?;
+            let sagemaker_name = |v: &str| {
+                !v.is_empty()
+                    && v.len() <= 63
+                    && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            };
+            if ![d.id.as_str(), space, kind, name]
+                .into_iter()
+                .all(sagemaker_name)
+            {
+                return None;
+            }
+            let q = |v: &str| crate::core::shown::shell_word(v).map(|w| w.into_owned());
             Some(format!(
-                "aws sagemaker delete-app --domain-id {} --space-name {space} --app-type {kind} \
-                 --app-name {name}",
-                d.id
+                "aws sagemaker delete-app --domain-id {} --space-name {} --app-type {} \
+                 --app-name {}",
+                q(&d.id)?,
+                q(space)?,
+                q(kind)?,
+                q(name)?
             ))
         })
         .collect();
