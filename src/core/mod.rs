@@ -13,6 +13,7 @@ pub mod params;
 pub mod progress;
 pub mod redact;
 pub mod retention;
+pub mod s3_names;
 pub mod shown;
 pub mod status;
 pub mod timeline;

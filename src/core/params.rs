@@ -750,7 +750,7 @@ impl Parameters {
             ));
         }
         for entry in &valid {
-            if let Some(why) = crate::core::egress::s3_bypass(entry, None) {
+            if let Some(why) = crate::core::s3_names::s3_bypass(entry, None) {
                 out.push(Finding::new(
                     Severity::Warning,
                     FindingCode::DomainAdmitsS3,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
-use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally, s3_bypass};
+use crate::core::egress::{BLOCKED_PATTERN, BlockedDomain, BlockedTally};
 use crate::core::field::Field;
 use crate::core::firewall::Flow;
 use crate::core::firewall::check::{Answer, answer};
@@ -14,6 +14,7 @@ use crate::core::firewall::path::{PathContext, route};
 use crate::core::params::{
     MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain, wider_fix,
 };
+use crate::core::s3_names::s3_bypass;
 use crate::core::status::StackStatus;
 use crate::ops::Error;
 

@@ -156,12 +156,16 @@ pub fn route(flow: &Flow, ctx: &PathContext) -> Route {
         if let Some(g) = &ctx.s3_gateway {
             let admitted = bucket
                 .as_ref()
-                .map(|b| g.any_bucket || g.buckets.iter().any(|x| x == b));
+                .map(|b| g.any_bucket || g.buckets.iter().any(|x| bucket_glob(x, b)));
+            let mut admitted_buckets = g.buckets.clone();
+            if g.any_bucket {
+                admitted_buckets.insert(0, "*".to_string());
+            }
             return Route::S3Gateway {
                 endpoint_id: g.id.clone(),
                 bucket,
                 admitted,
-                admitted_buckets: g.buckets.clone(),
+                admitted_buckets,
             };
         }
     }
@@ -189,6 +193,34 @@ fn ip_route(ip: Ipv4Addr, ctx: &PathContext) -> Route {
         }
     }
     Route::Firewall { s3_region: None }
+}
+
+/// Does a policy's bucket pattern (IAM wildcards: `*` any run of characters, `?` one) match
+/// `bucket`? `arn:aws:s3:::sagemaker-*` admits `sagemaker-us-east-1-123456789012`.
+pub fn bucket_glob(pattern: &str, bucket: &str) -> bool {
+    let (p, b): (Vec<char>, Vec<char>) = (pattern.chars().collect(), bucket.chars().collect());
+    // Classic two-pointer wildcard match with backtracking to the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0usize, 0usize, None::<usize>, 0usize);
+    while j < b.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == b[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    while i < p.len() && p[i] == '*' {
+        i += 1;
+    }
+    i == p.len()
 }
 
 /// The buckets an S3 endpoint policy's Allow statements name, and whether one admits any
@@ -259,8 +291,10 @@ impl Route {
                 admitted,
                 admitted_buckets,
             } => {
-                let list = if admitted_buckets.is_empty() {
+                let list = if admitted_buckets.iter().any(|b| b == "*") {
                     "every bucket".to_string()
+                } else if admitted_buckets.is_empty() {
+                    "no bucket".to_string()
                 } else {
                     admitted_buckets.join(", ")
                 };
@@ -326,5 +360,20 @@ mod tests {
         );
         assert!(!any);
         assert!(endpoint_policy_buckets(None).1);
+    }
+
+    #[test]
+    fn bucket_patterns_match_as_iam_wildcards() {
+        assert!(bucket_glob(
+            "sagemaker-*",
+            "sagemaker-us-east-1-123456789012"
+        ));
+        assert!(bucket_glob("proj-data", "proj-data"));
+        assert!(!bucket_glob("proj-data", "proj-data2"));
+        assert!(bucket_glob("a?c", "abc"));
+        assert!(!bucket_glob("a?c", "ac"));
+        assert!(bucket_glob("*-data", "x-y-data"));
+        assert!(!bucket_glob("*-data", "x-datas"));
+        assert!(bucket_glob("*", "anything"));
     }
 }
