@@ -256,26 +256,7 @@ impl OverviewState {
                 ))],
             ),
         ];
-        let region = s.stack_id.split(':').nth(3).unwrap_or_default();
-        let domains: Vec<String> = param("AllowedDomains")
-            .split(',')
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(str::to_string)
-            .collect();
-        for wide in crate::ops::egress::wide_entries(&domains, region) {
-            let fix = match crate::core::params::validate_domain(&wide.entry) {
-                Ok(()) => format!("; fix: studio-tui firewall deny {}", wide.entry),
-                Err(_) => String::new(),
-            };
-            lines.push(row(
-                "",
-                vec![Span::styled(
-                    format!("⚠ {} admits S3 of other regions{fix}", wide.entry),
-                    theme.warn(),
-                )],
-            ));
-        }
+        lines.extend(wide_allow_list_lines(s, theme));
         lines.extend([
             row(
                 "Egress",
@@ -461,6 +442,41 @@ impl View for OverviewState {
 }
 
 /// "2026-11-26T09:00:00.123Z" → "2026-11-26 09:00 UTC".
+/// A warning row for each entry of the deployed allow list that admits S3 of other regions
+/// (the wide `.amazonaws.com` of earlier templates), with the command that narrows it.
+fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
+    let region = s.stack_id.split(':').nth(3).unwrap_or_default();
+    let domains: Vec<String> = s
+        .parameters
+        .get("AllowedDomains")
+        .map(String::as_str)
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .collect();
+    crate::ops::egress::wide_entries(&domains, region)
+        .into_iter()
+        .map(|wide| {
+            let fix = match crate::core::params::validate_domain(&wide.entry) {
+                Ok(()) => format!("; fix: studio-tui firewall deny {}", wide.entry),
+                Err(_) => String::new(),
+            };
+            Line::from(vec![
+                Span::raw(" ".repeat(14)),
+                Span::styled(
+                    format!(
+                        "⚠ {} admits S3 of other regions{fix}",
+                        crate::core::shown::shown(&wide.entry)
+                    ),
+                    theme.warn(),
+                ),
+            ])
+        })
+        .collect()
+}
+
 fn short_time(t: &str) -> String {
     match (t.get(..10), t.get(11..16)) {
         (Some(d), Some(hm)) => format!("{d} {hm} UTC"),
