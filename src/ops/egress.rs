@@ -226,7 +226,7 @@ pub fn edit_allow_list(
         }
         after.push(IAM_HOST.to_string());
         notes.push(format!(
-            "{IAM_HOST}: added in place of the wider entry (IAM has no VPC endpoint)"
+            "{IAM_HOST}: added so that IAM stays reachable (it has no VPC endpoint)"
         ));
     }
     if after.len() > MAX_ALLOWED_DOMAINS {
