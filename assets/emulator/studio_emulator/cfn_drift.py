@@ -49,7 +49,7 @@ from moto.ec2.models import ec2_backends
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn, cfn_resources
+from . import cfn, cfn_resources, nfw_eval
 from .config import SETTINGS
 
 log = logging.getLogger("studio_emulator.cfn_drift")
@@ -1067,8 +1067,8 @@ def _install_nfw_updates() -> None:
             body = self._get_param("RuleGroup" if kind == "rulegroup" else "FirewallPolicy")
             if body is not None:
                 # The rule order is fixed at creation (see cfn_resources.update_nfw_object).
-                after = cfn_resources.rule_order(kind, body)
-                if after != cfn_resources.rule_order(kind, obj.body):
+                after = nfw_eval.rule_order(kind, body)
+                if after != nfw_eval.rule_order(kind, obj.body):
                     raise JsonRESTError("InvalidRequestException", f"parameter is invalid, parameter: [{after}]")
                 obj.body = body
             if self._get_param("Description") is not None:

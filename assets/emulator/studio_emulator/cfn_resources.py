@@ -26,6 +26,8 @@ from moto.networkfirewall.responses import NetworkFirewallResponse
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
+from .nfw_eval import rule_order
+
 
 def _bool(v: Any, default: bool | None = None) -> bool | None:
     if v is None:
@@ -191,9 +193,6 @@ class NfwInvalidRequest(ValueError):
         )
 
 
-# API_StatefulEngineOptions / API_StatefulRuleOptions: RuleOrder DEFAULT_ACTION_ORDER | STRICT_ORDER,
-# DEFAULT_ACTION_ORDER when absent.
-DEFAULT_ORDER = "DEFAULT_ACTION_ORDER"
 # API_FirewallPolicy, StatefulDefaultActions (and the developer guide's "Strict evaluation order"):
 # valid values, only with STRICT_ORDER; the established and application-layer families cannot
 # be combined ("StatefulDefaultActions cannot exist together").
@@ -207,13 +206,6 @@ _DEFAULT_ACTION_FAMILIES = {
     "aws:drop_established_app_layer_to_server": "app_layer_to_server",
     "aws:alert_established_app_layer_to_server": "app_layer_to_server",
 }
-
-
-def rule_order(kind: str, body: dict | None) -> str:
-    """The stateful rule order of a rule group's (`RuleGroup`) or policy's (`FirewallPolicy`) body."""
-    key = "StatefulRuleOptions" if kind == "rulegroup" else "StatefulEngineOptions"
-    opts = ((body or {}).get(key)) or {}
-    return str(opts.get("RuleOrder") or DEFAULT_ORDER)
 
 
 def _check_policy(props: dict, account_id: str, region: str) -> None:

@@ -41,6 +41,18 @@ class Unrecognised(Exception):
         self.rule, self.why = rule, why
 
 
+# API_StatefulEngineOptions / API_StatefulRuleOptions: RuleOrder DEFAULT_ACTION_ORDER | STRICT_ORDER,
+# DEFAULT_ACTION_ORDER when absent.
+DEFAULT_ORDER = "DEFAULT_ACTION_ORDER"
+
+
+def rule_order(kind: str, body: dict | None) -> str:
+    """The stateful rule order of a rule group's (`RuleGroup`) or policy's (`FirewallPolicy`) body."""
+    key = "StatefulRuleOptions" if kind == "rulegroup" else "StatefulEngineOptions"
+    opts = ((body or {}).get(key)) or {}
+    return str(opts.get("RuleOrder") or DEFAULT_ORDER)
+
+
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.IPv4Address(host)
@@ -226,7 +238,7 @@ def evaluate(policy: dict, groups: dict[str, dict], flow: dict, policy_name: str
         return _decision(verdict, {"kind": "stateless_default", "actions": policy["StatelessDefaultActions"]}, [])
     if stateless != ["aws:forward_to_sfe"]:
         return unknown(policy_name, "StatelessDefaultActions", "expected one of aws:pass, aws:drop, aws:forward_to_sfe")
-    order = (policy.get("StatefulEngineOptions") or {}).get("RuleOrder") or "DEFAULT_ACTION_ORDER"
+    order = rule_order("policy", policy)
     refs = sorted(policy.get("StatefulRuleGroupReferences") or [], key=lambda r: int(r.get("Priority", 2**31 - 1)))
     resolved = []
     for r in refs:
@@ -255,7 +267,7 @@ def evaluate(policy: dict, groups: dict[str, dict], flow: dict, policy_name: str
 def _strict(policy: dict, policy_name: str, resolved: list, unknown: Any) -> dict:
     alerts: list[dict] = []
     for r, g, steps in resolved:
-        group_order = (g["rule_group"].get("StatefulRuleOptions") or {}).get("RuleOrder") or "DEFAULT_ACTION_ORDER"
+        group_order = rule_order("rulegroup", g["rule_group"])
         if group_order != "STRICT_ORDER":
             return unknown(
                 g["name"],
