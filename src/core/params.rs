@@ -762,35 +762,29 @@ impl Parameters {
         }
     }
 
-    /// The first warning of each field without an error, as "message; fix": what the form
-    /// shows under a value it accepts but the user should think twice about (an allow-list
-    /// entry that admits S3 of other regions).
-    pub fn field_warnings(&self, users: u32) -> BTreeMap<Field, String> {
-        let mut map = BTreeMap::new();
-        let findings = self.validate(users);
-        for f in &findings {
-            if let (Severity::Warning, Some(field)) = (f.severity, f.field)
-                && !findings
-                    .iter()
-                    .any(|e| e.is_error() && e.field == Some(field))
-            {
-                map.entry(field).or_insert_with(|| f.to_string());
-            }
-        }
-        map
-    }
-
     /// The first error of each field, as "message; fix", for showing under
     /// the field in a form. `users` feeds the Studio subnet sizing check (pass
     /// 0 when unknown). Findings about the whole set are left out.
     pub fn field_errors(&self, users: u32) -> BTreeMap<Field, String> {
-        let mut map = BTreeMap::new();
-        for f in self.validate(users) {
-            if let (true, Some(field)) = (f.is_error(), f.field) {
-                map.entry(field).or_insert_with(|| f.to_string());
+        self.field_messages(users).0
+    }
+
+    /// [`Parameters::field_errors`] and, from the same validation, the first warning of each
+    /// field without an error: what the form shows under a value it accepts but the user should
+    /// think twice about (an allow-list entry that admits S3 of other regions).
+    pub fn field_messages(&self, users: u32) -> (BTreeMap<Field, String>, BTreeMap<Field, String>) {
+        let (mut errors, mut warnings) = (BTreeMap::new(), BTreeMap::new());
+        let findings = self.validate(users);
+        for f in &findings {
+            let Some(field) = f.field else { continue };
+            if f.is_error() {
+                errors.entry(field).or_insert_with(|| f.to_string());
+            } else if f.severity == Severity::Warning {
+                warnings.entry(field).or_insert_with(|| f.to_string());
             }
         }
-        map
+        warnings.retain(|field, _| !errors.contains_key(field));
+        (errors, warnings)
     }
 }
 

@@ -16,17 +16,12 @@ pub enum S3Reach {
     Global,
 }
 
-/// A region name as S3 host names carry it: `us-east-1`, `eu-central-2`, `us-gov-west-1`.
+/// A region name as S3 host names carry it: `us-east-1`, `eu-central-2`, `us-gov-west-1` (a
+/// two-letter first part, so the dash form `s3-website-us-east-1` is not read as the region
+/// `website-us-east-1`).
 fn is_region_label(label: &str) -> bool {
-    let parts: Vec<&str> = label.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty()
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+    label.split('-').next().is_some_and(|p| p.len() == 2)
+        && crate::regions::looks_like_region(label)
 }
 
 /// The region an S3 host's labels (left of `amazonaws.com`) name: the label after the `s3…`

@@ -6,7 +6,7 @@
 //! bidi overrides that make text read backwards.
 //!
 //! The escaped form is the one `--json` uses, so the same value reads the same in every mode:
-//! `\n`, `\r`, `\t`, `\\` for a backslash, and `\uXXXX` (four lowercase hex digits) for every
+//! `\n`, `\r`, `\t`, `\\` for a backslash, and `\u` with four lowercase hex digits for every
 //! other control character (C0, DEL, C1: U+0080–U+009F), for the bidi controls (U+061C,
 //! U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and for the line and paragraph separators
 //! (U+2028, U+2029). ESC starts every CSI and OSC sequence, so a sequence shows as

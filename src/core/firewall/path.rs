@@ -80,14 +80,14 @@ pub fn s3_name(name: &str) -> Option<(Option<String>, String)> {
         let region = match (labels[i], after) {
             ("s3" | "s3-fips", []) => Some("us-east-1".to_string()),
             ("s3" | "s3-fips", [r]) | ("s3" | "s3-fips", ["dualstack", r])
-                if looks_like_region(r) =>
+                if crate::regions::looks_like_region(r) =>
             {
                 Some((*r).to_string())
             }
             ("s3-external-1", []) => Some("us-east-1".to_string()),
             (l, []) => l
                 .strip_prefix("s3-")
-                .filter(|r| looks_like_region(r))
+                .filter(|r| crate::regions::looks_like_region(r))
                 .map(str::to_string),
             _ => None,
         };
@@ -97,17 +97,6 @@ pub fn s3_name(name: &str) -> Option<(Option<String>, String)> {
         }
     }
     None
-}
-
-/// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`: letters, hyphen-separated, a final digit.
-fn looks_like_region(r: &str) -> bool {
-    let parts: Vec<&str> = r.split('-').collect();
-    parts.len() >= 3
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty()
 }
 
 /// A private DNS name (`*.example` covers every name below it) against a host name.

@@ -102,8 +102,7 @@ impl ParamsState {
                 .err()
                 .map(|e| e.message().to_string())
         };
-        self.errors = self.parameters().field_errors(self.users.len() as u32);
-        self.warnings = self.parameters().field_warnings(self.users.len() as u32);
+        (self.errors, self.warnings) = self.parameters().field_messages(self.users.len() as u32);
     }
 
     fn focus_to(&mut self, i: usize) {
