@@ -64,6 +64,7 @@ from moto.ec2.models.core import TaggedEC2Resource
 
 from . import cfn_params, cfn_resources
 from .config import SETTINGS
+from .once import install_once
 
 log = logging.getLogger("studio_emulator.cfn")
 
@@ -1722,9 +1723,6 @@ def _locked(fn: Callable) -> Callable:
 # ---------------------------------------------------------------------------
 # install()
 # ---------------------------------------------------------------------------
-_INSTALLED = False
-
-
 def _stack_outputs(self: Stack) -> Any:
     if getattr(self, "_studio", None) is not None and self.status not in STABLE_OUTPUT_STATES:
         return None
@@ -1749,13 +1747,9 @@ def _stack_parameter_list(self: Any) -> list[dict[str, Any]]:
     return out
 
 
+@install_once
 def install() -> None:
     """Patch moto in-process. Idempotent; call before the server starts."""
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
-
     # 1. resource models: register, overriding moto's where ours replace them
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()

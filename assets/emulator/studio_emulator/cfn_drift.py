@@ -51,6 +51,7 @@ from moto.utilities.utils import get_partition
 
 from . import cfn, cfn_resources, nfw_eval
 from .config import SETTINGS
+from .once import install_once
 
 log = logging.getLogger("studio_emulator.cfn_drift")
 
@@ -1088,14 +1089,8 @@ def _install_nfw_updates() -> None:
     R.update_firewall_policy = make("policy")  # type: ignore[attr-defined]
 
 
-_INSTALLED = False
-
-
+@install_once
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     R = CloudFormationResponse
     _ORIG["create_change_set"] = R.create_change_set
     _ORIG["describe_change_set"] = R.describe_change_set

@@ -53,6 +53,7 @@ from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
 
 from .config import SETTINGS
+from .once import install_once
 
 log = logging.getLogger("studio_emulator.cfn_events")
 
@@ -446,15 +447,9 @@ def describe_events(self: CloudFormationResponse) -> ActionResult:
 # ---------------------------------------------------------------------------
 # install()
 # ---------------------------------------------------------------------------
-_INSTALLED = False
-
-
+@install_once
 def install() -> None:
     """Called at the end of cfn.install() (after its handlers are in place)."""
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     from . import cfn
 
     cfn._event = _wrap_event(cfn._event)  # _stack_event / _res_event look it up at call time

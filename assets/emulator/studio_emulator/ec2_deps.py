@@ -34,6 +34,8 @@ from typing import Any
 from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models import EC2Backend
 
+from .once import install_once
+
 _ORIG: dict[str, Any] = {}
 
 
@@ -128,14 +130,8 @@ def create_vpc_endpoint(self: EC2Backend, *args: Any, **kwargs: Any) -> Any:
     return _ORIG["create_vpc_endpoint"](self, *args, **kwargs)
 
 
-_INSTALLED = False
-
-
+@install_once
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     for name, fn in (
         ("delete_vpc", delete_vpc),
         ("delete_subnet", delete_subnet),

@@ -41,6 +41,8 @@ from moto.ec2.models.tags import TagBackend
 from moto.ec2.responses import EC2Response
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 
+from .once import install_once
+
 log = logging.getLogger("studio_emulator.ec2")
 
 MIN_RESULTS = 5
@@ -266,13 +268,7 @@ def describe_vpcs(self: EC2Response) -> ActionResult:
     return _VpcsResult(page, next_token)
 
 
-_INSTALLED = False
-
-
+@install_once
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     TagBackend.describe_tags = _describe_tags  # type: ignore[method-assign]
     EC2Response.describe_vpcs = describe_vpcs  # type: ignore[method-assign]

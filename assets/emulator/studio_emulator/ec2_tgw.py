@@ -32,6 +32,8 @@ from moto.ec2.models.transit_gateway_attachments import TransitGatewayVpcAttachm
 from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRouteTableBackend
 from moto.utilities.utils import filter_resources
 
+from .once import install_once
+
 
 class RouteTableNotFound(EC2ClientError):
     def __init__(self, route_table_id: str) -> None:
@@ -123,14 +125,8 @@ def _all_route_tables(self: Any, transit_gateway_route_table_ids: Any = None, fi
     return _ORIG["get_all_transit_gateway_route_tables"](self, transit_gateway_route_table_ids, filters)
 
 
-_INSTALLED = False
-
-
+@install_once
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     _ORIG["describe_transit_gateways"] = TransitGatewayBackend.describe_transit_gateways
     TransitGatewayBackend.describe_transit_gateways = _describe_transit_gateways  # type: ignore[method-assign]
     for name, fn in (

@@ -39,6 +39,8 @@ from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.responses.availability_zones_and_regions import AvailabilityZonesAndRegions
 from moto.utilities.utils import filter_resources
 
+from .once import install_once
+
 LOCK = threading.RLock()
 # zone name -> service names that zone does not offer
 ZONE_GAPS: dict[str, set[str]] = {}
@@ -303,14 +305,8 @@ def describe_vpc_endpoint_services(
 # ---------------------------------------------------------------------------
 # install()
 # ---------------------------------------------------------------------------
-_INSTALLED = False
-
-
+@install_once
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     VPCBackend.describe_vpc_endpoint_services = describe_vpc_endpoint_services  # type: ignore[method-assign]
     AvailabilityZonesAndRegions.describe_availability_zones = _describe_availability_zones  # type: ignore[method-assign]
     Zone.opt_in_status = property(_std_opt_in)  # type: ignore[attr-defined]

@@ -36,6 +36,8 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
 from xml.etree import ElementTree as ET
 
+from .once import install_once
+
 log = logging.getLogger("studio_emulator.s3_policy")
 
 SOURCE_VPCE_HEADER = "HTTP_X_STUDIO_SOURCE_VPCE"
@@ -765,18 +767,12 @@ def put_from_vpc(body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_INSTALLED = False
-
-
+@install_once
 def install() -> None:
     """moto 5.2.5 runs its own, context-free evaluation of bucket policies for object GET / PUT /
     DELETE / HEAD and DeleteObjects (``FakeBucket.get_permission``): it ignores ``Condition`` and
     so denies every request a conditional Deny names (``403`` with no body). The middleware above
     evaluates policies with the request context instead, so moto's check is neutralised."""
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     from moto.iam.access_control import PermissionResult
     from moto.s3.models import FakeBucket
 

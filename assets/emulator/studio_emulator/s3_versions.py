@@ -28,14 +28,11 @@ from __future__ import annotations
 
 from typing import Any
 
-_INSTALLED = False
+from .once import install_once
 
 
+@install_once
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     from moto.s3.models import FakeDeleteMarker, S3Backend
 
     original = S3Backend.delete_object

@@ -36,6 +36,7 @@ from moto.sagemaker.models import Domain, SageMakerModelBackend, sagemaker_backe
 from moto.sagemaker.responses import SageMakerResponse
 
 from .config import SETTINGS
+from .once import install_once
 
 # One lock with SETTINGS: the CloudFormation extension creates resources while holding
 # SETTINGS.lock, so a second lock here could deadlock on ordering.
@@ -1244,14 +1245,8 @@ def _response_method(fn: Any) -> Any:
     return method
 
 
-_INSTALLED = False
-
-
+@install_once
 def install() -> None:
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    _INSTALLED = True
     SageMakerModelBackend.create_domain = create_domain  # type: ignore[assignment]
     SageMakerModelBackend.describe_domain = describe_domain  # type: ignore[assignment]
     SageMakerModelBackend.list_domains = list_domains  # type: ignore[assignment]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import logging
 import threading
@@ -23,61 +21,28 @@ from .s3_region import region_middleware
 
 log = logging.getLogger("studio_emulator")
 
-_INSTALLED = False
 # Set by --seed-vpcs: called after every POST /moto-api/reset so the fixture survives resets.
 RESEED_AFTER_RESET: Callable[[], Any] | None = None
 
 
 def install_extensions() -> list[str]:
-    """Install the CloudFormation extension (if present) and ours. Returns what was installed."""
-    global _INSTALLED
-    installed: list[str] = []
-    if _INSTALLED:
-        return installed
-    _INSTALLED = True
-    if importlib.util.find_spec(f"{__package__}.cfn") is None:
-        log.info("cfn extension not present yet")
-    else:
-        cfn = importlib.import_module(f"{__package__}.cfn")
-        cfn.install()
-        installed.append("cfn")
-        from . import cfn_drift
+    """Install our extensions of moto, each once (``@install_once``). Returns those this call
+    installed, in order."""
+    from . import cfn, cfn_drift, ec2_deps, ec2_fast, ec2_tgw, ec2_zones, logs_ext, s3_policy, s3_versions, sagemaker
 
-        cfn_drift.install()
-        installed.append("cfn_drift")
-    from . import sagemaker
-
-    sagemaker.install()
-    installed.append("sagemaker")
-    from . import ec2_fast
-
-    ec2_fast.install()
-    installed.append("ec2_fast")
-    from . import ec2_deps
-
-    ec2_deps.install()
-    installed.append("ec2_deps")
-    from . import s3_policy
-
-    s3_policy.install()
-    installed.append("s3_policy")
-    from . import s3_versions
-
-    s3_versions.install()
-    installed.append("s3_versions")
-    from . import ec2_zones
-
-    ec2_zones.install()
-    installed.append("ec2_zones")
-    from . import ec2_tgw
-
-    ec2_tgw.install()
-    installed.append("ec2_tgw")
-    from . import logs_ext
-
-    logs_ext.install()
-    installed.append("logs_ext")
-    return installed
+    steps: tuple[tuple[str, Callable[[], bool]], ...] = (
+        ("cfn", cfn.install),
+        ("cfn_drift", cfn_drift.install),
+        ("sagemaker", sagemaker.install),
+        ("ec2_fast", ec2_fast.install),
+        ("ec2_deps", ec2_deps.install),
+        ("s3_policy", s3_policy.install),
+        ("s3_versions", s3_versions.install),
+        ("ec2_zones", ec2_zones.install),
+        ("ec2_tgw", ec2_tgw.install),
+        ("logs_ext", logs_ext.install),
+    )
+    return [name for name, install in steps if install()]
 
 
 def _is_passthrough(path: str) -> bool:
