@@ -27,6 +27,7 @@ from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
 from .nfw_eval import rule_order
+from .sg_rules import apply_inline_rules
 
 
 def _bool(v: Any, default: bool | None = None) -> bool | None:
@@ -776,9 +777,7 @@ def post_create(resource: Any, rtype: str, props: dict, account_id: str, region:
                 iam.attach_role_policy(arn, resource.name)
             except Exception:  # noqa: BLE001 - unknown AWS managed policy in moto
                 pass
-    elif rtype == "AWS::EC2::SecurityGroup":
-        from .cfn_drift import apply_inline_rules  # moto drops inline egress rules and descriptions
-
+    elif rtype == "AWS::EC2::SecurityGroup":  # moto drops inline egress rules and descriptions
         apply_inline_rules(resource, props, account_id, region)
     elif rtype == "AWS::Logs::LogGroup":
         if props.get("RetentionInDays"):
