@@ -62,7 +62,7 @@ from moto.core.utils import utcnow
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 
-from . import cfn_params, cfn_resources
+from . import cfn_params, cfn_resources, nfw_store
 from .config import SETTINGS
 from .once import install_once
 
@@ -384,7 +384,7 @@ def _update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) ->
         current = rm._parsed_resources.get(lid)
         if current is not None:  # UpdateRuleGroup / UpdateFirewallPolicy: same ARN, refs intact
             props = parsing.clean_json(copy.deepcopy(js.get("Properties", {})), rm)
-            cfn_resources.update_nfw_object(current, rtype, props or {})
+            nfw_store.update_nfw_object(current, rtype, props or {})
             return current
     if rtype in RECREATE_ON_MODIFY:
         old = rm._parsed_resources.pop(lid, None)

@@ -49,7 +49,7 @@ from moto.ec2.models import ec2_backends
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn, cfn_resources, nfw_eval
+from . import cfn, nfw_eval, nfw_store
 from .config import SETTINGS
 from .once import install_once
 from .sg_rules import _authorize, _norm_rule, _revoke, _sg_rule_dicts
@@ -228,7 +228,7 @@ def _bucket_policy_actual(stack: Stack, lid: str, exp: dict) -> dict:
 
 def _nfw_actual(stack: Stack, lid: str, exp: dict, kind: str) -> dict:
     res = _res(stack, lid)
-    nfw = cfn_resources._nfw(stack.account_id, stack.region_name)
+    nfw = nfw_store._nfw(stack.account_id, stack.region_name)
     store = nfw.rule_groups if kind == "rulegroup" else nfw.firewall_policies  # type: ignore[attr-defined]
     obj = store.get(getattr(getattr(res, "obj", None), "arn", None))
     if obj is None:
@@ -855,7 +855,7 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
         return res
     if rtype in ("AWS::NetworkFirewall::RuleGroup", "AWS::NetworkFirewall::FirewallPolicy"):
         obj = getattr(res, "obj", None)
-        nfw = cfn_resources._nfw(stack.account_id, stack.region_name)
+        nfw = nfw_store._nfw(stack.account_id, stack.region_name)
         store = nfw.rule_groups if rtype.endswith("RuleGroup") else nfw.firewall_policies  # type: ignore[attr-defined]
         if obj is None or obj.arn not in store:
             rm._parsed_resources.pop(lid, None)
@@ -945,16 +945,16 @@ def _install_nfw_updates() -> None:
 
     def make(kind: str) -> Callable:
         def update(self: Any) -> ActionResult:
-            b = cfn_resources._nfw(self.current_account, self.region)
+            b = nfw_store._nfw(self.current_account, self.region)
             if kind == "rulegroup":
-                obj = cfn_resources._find(
+                obj = nfw_store._find(
                     b.rule_groups,
                     self._get_param("RuleGroupArn"),  # type: ignore[attr-defined]
                     self._get_param("RuleGroupName"),
                     "RuleGroup",
                 )
             else:
-                obj = cfn_resources._find(
+                obj = nfw_store._find(
                     b.firewall_policies,
                     self._get_param("FirewallPolicyArn"),  # type: ignore[attr-defined]
                     self._get_param("FirewallPolicyName"),
@@ -965,7 +965,7 @@ def _install_nfw_updates() -> None:
                 raise JsonRESTError("InvalidTokenException", "Update token is invalid or out of date.")
             body = self._get_param("RuleGroup" if kind == "rulegroup" else "FirewallPolicy")
             if body is not None:
-                # The rule order is fixed at creation (see cfn_resources.update_nfw_object).
+                # The rule order is fixed at creation (see nfw_store.update_nfw_object).
                 after = nfw_eval.rule_order(kind, body)
                 if after != nfw_eval.rule_order(kind, obj.body):
                     raise JsonRESTError("InvalidRequestException", f"parameter is invalid, parameter: [{after}]")
@@ -975,10 +975,10 @@ def _install_nfw_updates() -> None:
             obj.update_token = str(uuid.uuid4())
             if kind == "rulegroup":
                 return ActionResult(
-                    {"UpdateToken": obj.update_token, "RuleGroupResponse": cfn_resources._rule_group_response(obj)}
+                    {"UpdateToken": obj.update_token, "RuleGroupResponse": nfw_store._rule_group_response(obj)}
                 )
             return ActionResult(
-                {"UpdateToken": obj.update_token, "FirewallPolicyResponse": cfn_resources._policy_response(obj)}
+                {"UpdateToken": obj.update_token, "FirewallPolicyResponse": nfw_store._policy_response(obj)}
             )
 
         return update

@@ -282,18 +282,18 @@ def alert_record(
 def _deployed_rules(fw: Any, account: str, region: str) -> tuple[dict, dict, str] | None:
     """(FirewallPolicy, {rule group ARN: {"name", "rule_group"}}, policy name) of a firewall, as
     DescribeFirewallPolicy / DescribeRuleGroup answer them; None when the policy is unknown."""
-    from . import cfn_resources
+    from . import nfw_store
 
-    backend = cfn_resources._nfw(account, region)
+    backend = nfw_store._nfw(account, region)
     policy = backend.firewall_policies.get(getattr(fw, "firewall_policy_arn", None))  # type: ignore[attr-defined]
     if policy is None:
         return None
-    body = cfn_resources.api_policy(policy.body)
+    body = nfw_store.api_policy(policy.body)
     groups = {}
     for ref in body.get("StatefulRuleGroupReferences") or []:
         g = backend.rule_groups.get(ref.get("ResourceArn"))  # type: ignore[attr-defined]
         if g is not None:
-            groups[g.arn] = {"name": g.name, "rule_group": cfn_resources.api_rule_group(g.body)}
+            groups[g.arn] = {"name": g.name, "rule_group": nfw_store.api_rule_group(g.body)}
     return body, groups, policy.name
 
 
@@ -301,7 +301,7 @@ def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, s
     """(log group name, firewall name, AZ, firewall) of the stack's ALERT logging configuration."""
     from moto.cloudformation.models import cloudformation_backends
 
-    from . import cfn, cfn_resources
+    from . import cfn, nfw_store
 
     backend = cloudformation_backends[account][region]
     stack = cfn._find_stack(backend, stack_name)
@@ -315,7 +315,7 @@ def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, s
         if res is None:
             continue
         fw_arn = res.firewall_arn
-        fw = cfn_resources._nfw(account, region).firewalls.get(fw_arn)
+        fw = nfw_store._nfw(account, region).firewalls.get(fw_arn)
         if fw is None:
             raise LookupError(f"firewall {fw_arn} of stack {stack_name} not found")
         for dest in fw.logging_configs.get("LogDestinationConfigs", []) if isinstance(fw.logging_configs, dict) else []:
@@ -346,9 +346,9 @@ def write_alerts(body: dict) -> dict:
         firewall, az = firewall or fw_name, az or fw_az
     elif body.get("log_group"):
         group = str(body["log_group"])
-        from . import cfn_resources
+        from . import nfw_store
 
-        for fw in cfn_resources._nfw(account, region).firewalls.values():
+        for fw in nfw_store._nfw(account, region).firewalls.values():
             cfg = fw.logging_configs if isinstance(fw.logging_configs, dict) else {}
             if any(
                 (d.get("LogDestination") or {}).get("logGroup") == group for d in cfg.get("LogDestinationConfigs", [])
