@@ -62,7 +62,7 @@ from moto.core.utils import utcnow
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 
-from . import cfn_params, cfn_resources, nfw_store
+from . import cfn_params, cfn_resources, nfw_api, nfw_store
 from .config import SETTINGS
 from .once import install_once
 
@@ -1765,7 +1765,7 @@ def install() -> None:
     model_list[:] = [
         m for m in model_list if m.cloudformation_type() not in overridden or m in cfn_resources.OVERRIDE_MODELS
     ]
-    cfn_resources.install_network_firewall_api()
+    nfw_api.install_network_firewall_api()
 
     # 2. outputs only when a stack is stable (moto would otherwise resolve them lazily,
     #    creating resources as a side effect)

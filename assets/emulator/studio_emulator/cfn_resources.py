@@ -3,9 +3,8 @@
 Everything is backed by moto's own backends so that describe calls through the
 regular APIs (ec2, s3, network-firewall, ...) see what the stack created.
 
-Also: a few network-firewall API additions (firewall policies, rule groups,
-DeleteFirewall, SyncStates) and `delete_resource()`, the per-type deletion used by
-the stack engine in cfn.py (most moto models cannot delete themselves).
+Also `delete_resource()`, the per-type deletion used by the stack engine in cfn.py (most moto
+models cannot delete themselves). Network Firewall's own state is in nfw_store.py.
 """
 
 from __future__ import annotations
@@ -15,28 +14,20 @@ import uuid
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
-from moto.core.responses import ActionResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.utils import random_resource_id
 from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
 from moto.logs.models import logs_backends
-from moto.networkfirewall.models import NetworkFirewallBackend
-from moto.networkfirewall.responses import NetworkFirewallResponse
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
 from .nfw_store import (
     NfwInvalidRequest,
     _check_policy,
-    _find,
     _nfw,
     _NfwObject,
-    _policy_response,
     _refuse_delete_in_use,
-    _rule_group_response,
-    api_policy,
-    api_rule_group,
 )
 from .sg_rules import apply_inline_rules
 
@@ -771,133 +762,3 @@ def delete_resource(resource: Any, rtype: str, account_id: str, region: str) -> 
             account_id,
             region,
         )
-
-
-# ---------------------------------------------------------------------------
-# Network Firewall API additions (responses)
-# ---------------------------------------------------------------------------
-
-
-def _nfw_resp_backend(self: Any) -> NetworkFirewallBackend:
-    return _nfw(self.current_account, self.region)
-
-
-def _describe_firewall_policy(self: Any) -> ActionResult:
-    b = _nfw_resp_backend(self)
-    obj = _find(
-        b.firewall_policies,
-        self._get_param("FirewallPolicyArn"),
-        self._get_param("FirewallPolicyName"),
-        "FirewallPolicy",
-    )  # type: ignore[attr-defined]
-    return ActionResult(
-        {
-            "UpdateToken": obj.update_token,
-            "FirewallPolicyResponse": _policy_response(obj),
-            "FirewallPolicy": api_policy(obj.body),
-        }
-    )
-
-
-def _create_firewall_policy(self: Any) -> ActionResult:
-    b = _nfw_resp_backend(self)
-    model = StudioFirewallPolicy.create_from_cloudformation_json(
-        self._get_param("FirewallPolicyName"),
-        {
-            "Properties": {
-                "FirewallPolicyName": self._get_param("FirewallPolicyName"),
-                "FirewallPolicy": self._get_param("FirewallPolicy"),
-                "Description": self._get_param("Description") or "",
-                "Tags": self._get_param("Tags") or [],
-            }
-        },
-        self.current_account,
-        self.region,
-    )
-    del b
-    return ActionResult({"UpdateToken": model.obj.update_token, "FirewallPolicyResponse": _policy_response(model.obj)})
-
-
-def _delete_firewall_policy(self: Any) -> ActionResult:
-    b = _nfw_resp_backend(self)
-    obj = _find(
-        b.firewall_policies,
-        self._get_param("FirewallPolicyArn"),
-        self._get_param("FirewallPolicyName"),
-        "FirewallPolicy",
-    )  # type: ignore[attr-defined]
-    b.firewall_policies.pop(obj.arn)  # type: ignore[attr-defined]
-    resp = _policy_response(obj)
-    resp["FirewallPolicyStatus"] = "DELETING"
-    return ActionResult({"FirewallPolicyResponse": resp})
-
-
-def _list_firewall_policies(self: Any) -> ActionResult:
-    b = _nfw_resp_backend(self)
-    return ActionResult({"FirewallPolicies": [{"Name": o.name, "Arn": o.arn} for o in b.firewall_policies.values()]})  # type: ignore[attr-defined]
-
-
-def _describe_rule_group(self: Any) -> ActionResult:
-    b = _nfw_resp_backend(self)
-    obj = _find(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
-    return ActionResult(
-        {
-            "UpdateToken": obj.update_token,
-            "RuleGroup": api_rule_group(obj.body),
-            "RuleGroupResponse": _rule_group_response(obj),
-        }
-    )
-
-
-def _create_rule_group(self: Any) -> ActionResult:
-    props = {
-        k: self._get_param(k)
-        for k in ("RuleGroupName", "RuleGroup", "Type", "Capacity", "Description", "Tags")
-        if self._get_param(k) is not None
-    }
-    model = StudioRuleGroup.create_from_cloudformation_json(
-        props["RuleGroupName"], {"Properties": props}, self.current_account, self.region
-    )
-    return ActionResult({"UpdateToken": model.obj.update_token, "RuleGroupResponse": _rule_group_response(model.obj)})
-
-
-def _delete_rule_group(self: Any) -> ActionResult:
-    b = _nfw_resp_backend(self)
-    obj = _find(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
-    b.rule_groups.pop(obj.arn)  # type: ignore[attr-defined]
-    resp = _rule_group_response(obj)
-    resp["RuleGroupStatus"] = "DELETING"
-    return ActionResult({"RuleGroupResponse": resp})
-
-
-def _list_rule_groups(self: Any) -> ActionResult:
-    b = _nfw_resp_backend(self)
-    return ActionResult({"RuleGroups": [{"Name": o.name, "Arn": o.arn} for o in b.rule_groups.values()]})  # type: ignore[attr-defined]
-
-
-def _delete_firewall(self: Any) -> ActionResult:
-    b = _nfw_resp_backend(self)
-    fw = b._get_firewall(self._get_param("FirewallArn"), self._get_param("FirewallName"))
-    ec2 = _ec2(self.current_account, self.region)
-    for vpce in getattr(fw, "studio_endpoint_ids", []):
-        if vpce in ec2.vpc_end_points:
-            ec2.vpc_end_points.pop(vpce, None)
-    b.firewalls.pop(fw.arn, None)
-    from moto.networkfirewall.responses import _firewall
-
-    status = dict(fw.firewall_status)
-    status["Status"] = "DELETING"
-    return ActionResult({"Firewall": _firewall(fw), "FirewallStatus": status})
-
-
-def install_network_firewall_api() -> None:
-    R = NetworkFirewallResponse
-    R.describe_firewall_policy = _describe_firewall_policy  # type: ignore[attr-defined]
-    R.create_firewall_policy = _create_firewall_policy  # type: ignore[attr-defined]
-    R.delete_firewall_policy = _delete_firewall_policy  # type: ignore[attr-defined]
-    R.list_firewall_policies = _list_firewall_policies  # type: ignore[attr-defined]
-    R.describe_rule_group = _describe_rule_group  # type: ignore[attr-defined]
-    R.create_rule_group = _create_rule_group  # type: ignore[attr-defined]
-    R.delete_rule_group = _delete_rule_group  # type: ignore[attr-defined]
-    R.list_rule_groups = _list_rule_groups  # type: ignore[attr-defined]
-    R.delete_firewall = _delete_firewall  # type: ignore[attr-defined]

@@ -1,0 +1,140 @@
+"""Network Firewall API additions moto 5.2.5 lacks: firewall policies and rule groups
+(Create / Describe / Delete / List) and a DeleteFirewall that removes the firewall's endpoints.
+The objects live in nfw_store; the CloudFormation models (cfn_resources) create them the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.responses import ActionResult
+from moto.networkfirewall.models import NetworkFirewallBackend
+from moto.networkfirewall.responses import NetworkFirewallResponse
+
+from .cfn_resources import StudioFirewallPolicy, StudioRuleGroup, _ec2
+from .nfw_store import _find, _nfw, _policy_response, _rule_group_response, api_policy, api_rule_group
+
+
+def _nfw_resp_backend(self: Any) -> NetworkFirewallBackend:
+    return _nfw(self.current_account, self.region)
+
+
+def _describe_firewall_policy(self: Any) -> ActionResult:
+    b = _nfw_resp_backend(self)
+    obj = _find(
+        b.firewall_policies,
+        self._get_param("FirewallPolicyArn"),
+        self._get_param("FirewallPolicyName"),
+        "FirewallPolicy",
+    )  # type: ignore[attr-defined]
+    return ActionResult(
+        {
+            "UpdateToken": obj.update_token,
+            "FirewallPolicyResponse": _policy_response(obj),
+            "FirewallPolicy": api_policy(obj.body),
+        }
+    )
+
+
+def _create_firewall_policy(self: Any) -> ActionResult:
+    b = _nfw_resp_backend(self)
+    model = StudioFirewallPolicy.create_from_cloudformation_json(
+        self._get_param("FirewallPolicyName"),
+        {
+            "Properties": {
+                "FirewallPolicyName": self._get_param("FirewallPolicyName"),
+                "FirewallPolicy": self._get_param("FirewallPolicy"),
+                "Description": self._get_param("Description") or "",
+                "Tags": self._get_param("Tags") or [],
+            }
+        },
+        self.current_account,
+        self.region,
+    )
+    del b
+    return ActionResult({"UpdateToken": model.obj.update_token, "FirewallPolicyResponse": _policy_response(model.obj)})
+
+
+def _delete_firewall_policy(self: Any) -> ActionResult:
+    b = _nfw_resp_backend(self)
+    obj = _find(
+        b.firewall_policies,
+        self._get_param("FirewallPolicyArn"),
+        self._get_param("FirewallPolicyName"),
+        "FirewallPolicy",
+    )  # type: ignore[attr-defined]
+    b.firewall_policies.pop(obj.arn)  # type: ignore[attr-defined]
+    resp = _policy_response(obj)
+    resp["FirewallPolicyStatus"] = "DELETING"
+    return ActionResult({"FirewallPolicyResponse": resp})
+
+
+def _list_firewall_policies(self: Any) -> ActionResult:
+    b = _nfw_resp_backend(self)
+    return ActionResult({"FirewallPolicies": [{"Name": o.name, "Arn": o.arn} for o in b.firewall_policies.values()]})  # type: ignore[attr-defined]
+
+
+def _describe_rule_group(self: Any) -> ActionResult:
+    b = _nfw_resp_backend(self)
+    obj = _find(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
+    return ActionResult(
+        {
+            "UpdateToken": obj.update_token,
+            "RuleGroup": api_rule_group(obj.body),
+            "RuleGroupResponse": _rule_group_response(obj),
+        }
+    )
+
+
+def _create_rule_group(self: Any) -> ActionResult:
+    props = {
+        k: self._get_param(k)
+        for k in ("RuleGroupName", "RuleGroup", "Type", "Capacity", "Description", "Tags")
+        if self._get_param(k) is not None
+    }
+    model = StudioRuleGroup.create_from_cloudformation_json(
+        props["RuleGroupName"], {"Properties": props}, self.current_account, self.region
+    )
+    return ActionResult({"UpdateToken": model.obj.update_token, "RuleGroupResponse": _rule_group_response(model.obj)})
+
+
+def _delete_rule_group(self: Any) -> ActionResult:
+    b = _nfw_resp_backend(self)
+    obj = _find(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
+    b.rule_groups.pop(obj.arn)  # type: ignore[attr-defined]
+    resp = _rule_group_response(obj)
+    resp["RuleGroupStatus"] = "DELETING"
+    return ActionResult({"RuleGroupResponse": resp})
+
+
+def _list_rule_groups(self: Any) -> ActionResult:
+    b = _nfw_resp_backend(self)
+    return ActionResult({"RuleGroups": [{"Name": o.name, "Arn": o.arn} for o in b.rule_groups.values()]})  # type: ignore[attr-defined]
+
+
+def _delete_firewall(self: Any) -> ActionResult:
+    b = _nfw_resp_backend(self)
+    fw = b._get_firewall(self._get_param("FirewallArn"), self._get_param("FirewallName"))
+    ec2 = _ec2(self.current_account, self.region)
+    for vpce in getattr(fw, "studio_endpoint_ids", []):
+        if vpce in ec2.vpc_end_points:
+            ec2.vpc_end_points.pop(vpce, None)
+    b.firewalls.pop(fw.arn, None)
+    from moto.networkfirewall.responses import _firewall
+
+    status = dict(fw.firewall_status)
+    status["Status"] = "DELETING"
+    return ActionResult({"Firewall": _firewall(fw), "FirewallStatus": status})
+
+
+def install_network_firewall_api() -> None:
+    R = NetworkFirewallResponse
+    R.describe_firewall_policy = _describe_firewall_policy  # type: ignore[attr-defined]
+    R.create_firewall_policy = _create_firewall_policy  # type: ignore[attr-defined]
+    R.delete_firewall_policy = _delete_firewall_policy  # type: ignore[attr-defined]
+    R.list_firewall_policies = _list_firewall_policies  # type: ignore[attr-defined]
+    R.describe_rule_group = _describe_rule_group  # type: ignore[attr-defined]
+    R.create_rule_group = _create_rule_group  # type: ignore[attr-defined]
+    R.delete_rule_group = _delete_rule_group  # type: ignore[attr-defined]
+    R.list_rule_groups = _list_rule_groups  # type: ignore[attr-defined]
+    R.delete_firewall = _delete_firewall  # type: ignore[attr-defined]
