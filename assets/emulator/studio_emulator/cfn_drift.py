@@ -49,7 +49,7 @@ from moto.ec2.models import ec2_backends
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn, nfw_eval, nfw_store
+from . import cfn, nfw_api, nfw_store
 from .config import SETTINGS
 from .once import install_once
 from .sg_rules import _authorize, _norm_rule, _revoke, _sg_rule_dicts
@@ -939,54 +939,6 @@ def _install_replace_route() -> None:
     RouteTables.replace_route = replace_route_resp  # type: ignore[method-assign]
 
 
-def _install_nfw_updates() -> None:
-    from moto.core.exceptions import JsonRESTError
-    from moto.networkfirewall.responses import NetworkFirewallResponse as R
-
-    def make(kind: str) -> Callable:
-        def update(self: Any) -> ActionResult:
-            b = nfw_store._nfw(self.current_account, self.region)
-            if kind == "rulegroup":
-                obj = nfw_store._find(
-                    b.rule_groups,
-                    self._get_param("RuleGroupArn"),  # type: ignore[attr-defined]
-                    self._get_param("RuleGroupName"),
-                    "RuleGroup",
-                )
-            else:
-                obj = nfw_store._find(
-                    b.firewall_policies,
-                    self._get_param("FirewallPolicyArn"),  # type: ignore[attr-defined]
-                    self._get_param("FirewallPolicyName"),
-                    "FirewallPolicy",
-                )
-            token = self._get_param("UpdateToken")
-            if token != obj.update_token:
-                raise JsonRESTError("InvalidTokenException", "Update token is invalid or out of date.")
-            body = self._get_param("RuleGroup" if kind == "rulegroup" else "FirewallPolicy")
-            if body is not None:
-                # The rule order is fixed at creation (see nfw_store.update_nfw_object).
-                after = nfw_eval.rule_order(kind, body)
-                if after != nfw_eval.rule_order(kind, obj.body):
-                    raise JsonRESTError("InvalidRequestException", f"parameter is invalid, parameter: [{after}]")
-                obj.body = body
-            if self._get_param("Description") is not None:
-                obj.props = dict(obj.props, Description=self._get_param("Description"))
-            obj.update_token = str(uuid.uuid4())
-            if kind == "rulegroup":
-                return ActionResult(
-                    {"UpdateToken": obj.update_token, "RuleGroupResponse": nfw_store._rule_group_response(obj)}
-                )
-            return ActionResult(
-                {"UpdateToken": obj.update_token, "FirewallPolicyResponse": nfw_store._policy_response(obj)}
-            )
-
-        return update
-
-    R.update_rule_group = make("rulegroup")  # type: ignore[attr-defined]
-    R.update_firewall_policy = make("policy")  # type: ignore[attr-defined]
-
-
 @install_once
 def install() -> None:
     R = CloudFormationResponse
@@ -1007,4 +959,4 @@ def install() -> None:
     R.describe_stack_resource = _with_drift_info(R.describe_stack_resource, "StackResourceDetail", False)  # type: ignore[method-assign]
     Stack.drift_information = property(_stack_drift_information)  # type: ignore[attr-defined]
     _install_replace_route()
-    _install_nfw_updates()
+    nfw_api._install_nfw_updates()

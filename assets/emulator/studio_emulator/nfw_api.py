@@ -1,16 +1,19 @@
 """Network Firewall API additions moto 5.2.5 lacks: firewall policies and rule groups
-(Create / Describe / Delete / List) and a DeleteFirewall that removes the firewall's endpoints.
-The objects live in nfw_store; the CloudFormation models (cfn_resources) create them the same way.
+(Create / Describe / Update / Delete / List) and a DeleteFirewall that removes the firewall's
+endpoints. The objects live in nfw_store; the CloudFormation models (cfn_resources) create them
+the same way.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, Callable
 
 from moto.core.responses import ActionResult
 from moto.networkfirewall.models import NetworkFirewallBackend
 from moto.networkfirewall.responses import NetworkFirewallResponse
 
+from . import nfw_eval, nfw_store
 from .cfn_resources import StudioFirewallPolicy, StudioRuleGroup, _ec2
 from .nfw_store import _find, _nfw, _policy_response, _rule_group_response, api_policy, api_rule_group
 
@@ -138,3 +141,51 @@ def install_network_firewall_api() -> None:
     R.delete_rule_group = _delete_rule_group  # type: ignore[attr-defined]
     R.list_rule_groups = _list_rule_groups  # type: ignore[attr-defined]
     R.delete_firewall = _delete_firewall  # type: ignore[attr-defined]
+
+
+def _install_nfw_updates() -> None:
+    from moto.core.exceptions import JsonRESTError
+    from moto.networkfirewall.responses import NetworkFirewallResponse as R
+
+    def make(kind: str) -> Callable:
+        def update(self: Any) -> ActionResult:
+            b = nfw_store._nfw(self.current_account, self.region)
+            if kind == "rulegroup":
+                obj = nfw_store._find(
+                    b.rule_groups,
+                    self._get_param("RuleGroupArn"),  # type: ignore[attr-defined]
+                    self._get_param("RuleGroupName"),
+                    "RuleGroup",
+                )
+            else:
+                obj = nfw_store._find(
+                    b.firewall_policies,
+                    self._get_param("FirewallPolicyArn"),  # type: ignore[attr-defined]
+                    self._get_param("FirewallPolicyName"),
+                    "FirewallPolicy",
+                )
+            token = self._get_param("UpdateToken")
+            if token != obj.update_token:
+                raise JsonRESTError("InvalidTokenException", "Update token is invalid or out of date.")
+            body = self._get_param("RuleGroup" if kind == "rulegroup" else "FirewallPolicy")
+            if body is not None:
+                # The rule order is fixed at creation (see nfw_store.update_nfw_object).
+                after = nfw_eval.rule_order(kind, body)
+                if after != nfw_eval.rule_order(kind, obj.body):
+                    raise JsonRESTError("InvalidRequestException", f"parameter is invalid, parameter: [{after}]")
+                obj.body = body
+            if self._get_param("Description") is not None:
+                obj.props = dict(obj.props, Description=self._get_param("Description"))
+            obj.update_token = str(uuid.uuid4())
+            if kind == "rulegroup":
+                return ActionResult(
+                    {"UpdateToken": obj.update_token, "RuleGroupResponse": nfw_store._rule_group_response(obj)}
+                )
+            return ActionResult(
+                {"UpdateToken": obj.update_token, "FirewallPolicyResponse": nfw_store._policy_response(obj)}
+            )
+
+        return update
+
+    R.update_rule_group = make("rulegroup")  # type: ignore[attr-defined]
+    R.update_firewall_policy = make("policy")  # type: ignore[attr-defined]
