@@ -40,7 +40,6 @@ from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import (
     CloudFormationBackend,
-    Event,
     Stack,
     cloudformation_backends,
 )
@@ -63,6 +62,21 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 
 from . import cfn_params, cfn_resources, nfw_api, nfw_store
+from .cfn_state import (
+    Rec,
+    StackState,
+    _abandoned,
+    _assert_idle,
+    _backend,
+    _error_text,
+    _find_stack,
+    _pid,
+    _records,
+    _res_event,
+    _stack_event,
+    _state,
+    on_reset,
+)
 from .config import SETTINGS
 from .once import install_once
 
@@ -113,94 +127,6 @@ RECREATE_ON_MODIFY = {
     "AWS::KMS::Alias",
     "AWS::Logs::LogGroup",
 }
-
-
-# ---------------------------------------------------------------------------
-# Per-stack state
-# ---------------------------------------------------------------------------
-class Rec:
-    """What ListStackResources shows for one logical resource."""
-
-    def __init__(self, logical_id: str, rtype: str):
-        self.logical_id = logical_id
-        self.rtype = rtype
-        self.status: str | None = None
-        self.reason: str | None = None
-        self.physical_id: str | None = None
-        self.timestamp = utcnow()
-
-
-# Bumped by /moto-api/reset: operations of stacks from an older generation stop at once and
-# never touch the (new) backends again.
-_GENERATION = 0
-
-
-class StackState:
-    def __init__(self) -> None:
-        self.generation = _GENERATION
-        self.records: dict[str, Rec] = {}
-        self.token: str | None = None
-        self.thread: threading.Thread | None = None
-        self.cancel = threading.Event()
-        self.pending_delete: tuple[str | None] | None = None
-        self.on_failure = "ROLLBACK"
-
-
-def _state(stack: Stack) -> StackState:
-    st = getattr(stack, "_studio", None)
-    if st is None:
-        st = StackState()
-        stack._studio = st  # type: ignore[attr-defined]
-    return st
-
-
-def _abandoned(stack_or_state: Any) -> bool:
-    st = stack_or_state if isinstance(stack_or_state, StackState) else getattr(stack_or_state, "_studio", None)
-    return st is not None and st.generation != _GENERATION
-
-
-def _backend(stack: Stack) -> CloudFormationBackend:
-    return cloudformation_backends[stack.account_id][stack.region_name]
-
-
-def _event(
-    stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None, props: Any = None
-) -> None:
-    st = _state(stack)
-    ev = Event(
-        stack_id=stack.stack_id,
-        stack_name=stack.name,
-        logical_resource_id=lid,
-        physical_resource_id=pid or "",
-        resource_type=rtype,
-        resource_status=status,
-        resource_status_reason=reason,
-        resource_properties=json.dumps(props) if props is not None else None,
-    )
-    ev.event_id = str(uuid.uuid4())
-    ev.timestamp = utcnow()
-    ev.client_request_token = st.token
-    try:
-        if _abandoned(st):
-            raise RuntimeError("stack dropped by a reset")
-        ev.sendToSns(stack.account_id, stack.region_name, stack.notification_arns)
-    except Exception:  # noqa: BLE001 - SNS topic gone: like AWS, keep going
-        pass
-    stack.events.append(ev)
-
-
-def _stack_event(stack: Stack, status: str, reason: str | None = None) -> None:
-    stack.status = status
-    stack.stack_status_reason = reason  # type: ignore[attr-defined]
-    _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", status, reason)
-
-
-def _res_event(stack: Stack, lid: str, status: str, reason: str | None = None, props: Any = None) -> None:
-    rec = _state(stack).records[lid]
-    rec.status = status
-    rec.reason = reason
-    rec.timestamp = utcnow()
-    _event(stack, lid, rec.physical_id, rec.rtype, status, reason, props)
 
 
 # ---------------------------------------------------------------------------
@@ -352,21 +278,6 @@ def _create_one(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
         except Exception:  # noqa: BLE001
             pass
     return res
-
-
-def _pid(res: Any) -> str | None:
-    try:
-        return getattr(res, "physical_resource_id", None)
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def _error_text(e: BaseException) -> str:
-    msg = getattr(e, "message", None) or getattr(e, "description", None) or str(e) or type(e).__name__
-    code = getattr(e, "error_type", None) or getattr(e, "code", None)
-    if isinstance(code, str) and code and code not in msg:
-        return f"{msg} (Service: emulator; Error Code: {code})"
-    return msg
 
 
 def _update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
@@ -1147,13 +1058,6 @@ def _params_from(self: CloudFormationResponse, stack: Stack | None) -> dict:
     return out
 
 
-def _find_stack(backend: CloudFormationBackend, name: str) -> Stack | None:
-    for s in backend.stacks.values():
-        if s.name == name or s.stack_id == name:
-            return s
-    return None
-
-
 def _find_change_set(backend: CloudFormationBackend, name: str, stack_name: str | None) -> StudioChangeSet:
     if name in backend.change_sets:
         return backend.change_sets[name]
@@ -1161,19 +1065,6 @@ def _find_change_set(backend: CloudFormationBackend, name: str, stack_name: str 
         if cs.change_set_name == name and (not stack_name or stack_name in (cs.stack_name, cs.stack_id)):
             return cs
     raise ValidationError(message=f"ChangeSet [{name}] does not exist")
-
-
-def _assert_idle(stack: Stack, verb: str = "updated") -> None:
-    if (stack.status or "").endswith("_IN_PROGRESS") or stack.status in (
-        "ROLLBACK_COMPLETE",
-        "ROLLBACK_FAILED",
-        "DELETE_FAILED",
-        "CREATE_FAILED",
-        "UPDATE_ROLLBACK_FAILED",
-    ):
-        if stack.status == "CREATE_FAILED" and verb == "updated":
-            return
-        raise ValidationError(message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be {verb}.")
 
 
 def _cs_create(self: CloudFormationResponse) -> ActionResult:
@@ -1580,11 +1471,6 @@ def _describe_stack_events(self: CloudFormationResponse) -> ActionResult:
         return ActionResult({"StackEvents": page, "NextToken": nxt})
 
 
-def _records(stack: Stack) -> list[Rec]:
-    st = _state(stack)
-    return [r for r in st.records.values() if r.status is not None]
-
-
 def _list_stack_resources(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
@@ -1701,14 +1587,6 @@ def _get_template_summary(self: CloudFormationResponse) -> ActionResult:
 
 def _get_stack_from_s3_url(self: CloudFormationResponse, template_url: str) -> str:
     return cfn_params.template_from_url(template_url, self.current_account, self.partition)
-
-
-def on_reset() -> None:
-    """/moto-api/reset: stacks (and their events) live in moto's backend and go with it;
-    operations still running for them stop and never touch the new backends."""
-    global _GENERATION
-    with SETTINGS.lock:
-        _GENERATION += 1
 
 
 def _locked(fn: Callable) -> Callable:

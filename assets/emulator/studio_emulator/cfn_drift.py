@@ -49,7 +49,7 @@ from moto.ec2.models import ec2_backends
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn, nfw_api, nfw_store
+from . import cfn, cfn_state, nfw_api, nfw_store
 from .config import SETTINGS
 from .once import install_once
 from .sg_rules import _authorize, _norm_rule, _revoke, _sg_rule_dicts
@@ -368,7 +368,7 @@ def _comparable_expected(rtype: str, exp: dict) -> dict:
 
 def check_resource(stack: Stack, lid: str) -> dict:
     """Drift of one stack resource: the StackResourceDrift dict (without Timestamp)."""
-    rec = cfn._state(stack).records.get(lid)
+    rec = cfn_state._state(stack).records.get(lid)
     rtype = stack.template_dict["Resources"][lid]["Type"]
     out: dict = {
         "StackId": stack.stack_id,
@@ -426,9 +426,9 @@ class _Detection:
         targets = [
             lid
             for lid in cfn._active(stack.resource_map, stack.template_dict)
-            if lid in cfn._state(stack).records
-            and cfn._state(stack).records[lid].status
-            and not cfn._state(stack).records[lid].status.startswith("DELETE")
+            if lid in cfn_state._state(stack).records
+            and cfn_state._state(stack).records[lid].status
+            and not cfn_state._state(stack).records[lid].status.startswith("DELETE")
         ]
         if lids:
             targets = [lid for lid in targets if lid in lids]
@@ -486,7 +486,7 @@ def resource_drift_information(stack: Stack, lid: str) -> dict:
 
 def _stack_for(self: CloudFormationResponse) -> Stack:
     name = self._get_param("StackName")
-    stack = cfn._find_stack(self.cloudformation_backend, name)
+    stack = cfn_state._find_stack(self.cloudformation_backend, name)
     if stack is None or stack.status in ("DELETE_COMPLETE", "REVIEW_IN_PROGRESS"):
         raise ValidationError(message=f"Stack with id {name} does not exist")
     return stack
@@ -573,7 +573,7 @@ def _detect_resource_drift(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         stack = _stack_for(self)
         lid = self._get_param("LogicalResourceId")
-        if lid not in cfn._state(stack).records:
+        if lid not in cfn_state._state(stack).records:
             raise ValidationError(message=f"Resource {lid} does not exist for stack {stack.name}")
         r = check_resource(stack, lid)
         r["Timestamp"] = utcnow()
@@ -594,7 +594,7 @@ def _with_drift_info(orig: Callable, key: str, many: bool) -> Callable:
             for row in rows or []:
                 if not isinstance(row, dict):
                     continue
-                stack = cfn._find_stack(self.cloudformation_backend, row.get("StackId") or stack_name or "")
+                stack = cfn_state._find_stack(self.cloudformation_backend, row.get("StackId") or stack_name or "")
                 if stack is not None:
                     row["DriftInformation"] = resource_drift_information(stack, row["LogicalResourceId"])
         return result
@@ -665,7 +665,9 @@ def _revert_changes(stack: Stack, template_changes: list[dict]) -> list[dict]:
     by_id = {c["LogicalResourceId"]: c for c in template_changes}
     now = utcnow()
     out = []
-    active = [lid for lid in cfn._active(stack.resource_map, stack.template_dict) if lid in cfn._state(stack).records]
+    active = [
+        lid for lid in cfn._active(stack.resource_map, stack.template_dict) if lid in cfn_state._state(stack).records
+    ]
     for lid in active:
         rtype = stack.template_dict["Resources"][lid]["Type"]
         existing = by_id.pop(lid, None)
@@ -742,8 +744,8 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
         stack = backend.stacks.get(cs.stack_id)
         if stack is None:
             raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
-        cfn._assert_idle(stack)
-        st = cfn._state(stack)
+        cfn_state._assert_idle(stack)
+        st = cfn_state._state(stack)
         st.token = self._get_param("ClientRequestToken")
         disable_rollback = self._get_bool_param("DisableRollback", False)
         cs.execution_status = "EXECUTE_IN_PROGRESS"

@@ -52,6 +52,7 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
 
+from . import cfn_state
 from .config import SETTINGS
 from .once import install_once
 
@@ -119,7 +120,7 @@ _TL = threading.local()
 
 
 # ---------------------------------------------------------------------------
-# Operation ids on stack events (wraps cfn._event)
+# Operation ids on stack events (wraps cfn_state._event)
 # ---------------------------------------------------------------------------
 def _wrap_event(orig: Any) -> Any:
     def _event(
@@ -450,9 +451,7 @@ def describe_events(self: CloudFormationResponse) -> ActionResult:
 @install_once
 def install() -> None:
     """Called at the end of cfn.install() (after its handlers are in place)."""
-    from . import cfn
-
-    cfn._event = _wrap_event(cfn._event)  # _stack_event / _res_event look it up at call time
+    cfn_state._event = _wrap_event(cfn_state._event)  # _stack_event / _res_event look it up at call time
     R = CloudFormationResponse
     R.create_change_set = _wrap_create_change_set(R.create_change_set)  # type: ignore[method-assign]
     R.describe_events = describe_events  # type: ignore[attr-defined]

@@ -301,10 +301,10 @@ def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, s
     """(log group name, firewall name, AZ, firewall) of the stack's ALERT logging configuration."""
     from moto.cloudformation.models import cloudformation_backends
 
-    from . import cfn, nfw_store
+    from . import cfn_state, nfw_store
 
     backend = cloudformation_backends[account][region]
-    stack = cfn._find_stack(backend, stack_name)
+    stack = cfn_state._find_stack(backend, stack_name)
     if stack is None or stack.status == "DELETE_COMPLETE":
         raise LookupError(f"stack {stack_name} not found")
     rm = stack.resource_map
