@@ -49,7 +49,7 @@ from moto.ec2.models import ec2_backends
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn, cfn_state, nfw_api, nfw_store
+from . import cfn, cfn_state, cfn_template, nfw_api, nfw_store
 from .config import SETTINGS
 from .once import install_once
 from .sg_rules import _authorize, _norm_rule, _revoke, _sg_rule_dicts
@@ -425,7 +425,7 @@ class _Detection:
         self.timestamp = utcnow()
         targets = [
             lid
-            for lid in cfn._active(stack.resource_map, stack.template_dict)
+            for lid in cfn_template._active(stack.resource_map, stack.template_dict)
             if lid in cfn_state._state(stack).records
             and cfn_state._state(stack).records[lid].status
             and not cfn_state._state(stack).records[lid].status.startswith("DELETE")
@@ -666,7 +666,9 @@ def _revert_changes(stack: Stack, template_changes: list[dict]) -> list[dict]:
     now = utcnow()
     out = []
     active = [
-        lid for lid in cfn._active(stack.resource_map, stack.template_dict) if lid in cfn_state._state(stack).records
+        lid
+        for lid in cfn_template._active(stack.resource_map, stack.template_dict)
+        if lid in cfn_state._state(stack).records
     ]
     for lid in active:
         rtype = stack.template_dict["Resources"][lid]["Type"]
@@ -752,7 +754,7 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
         for other_id, other in list(backend.change_sets.items()):
             if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
                 backend.change_sets.pop(other_id, None)
-        new_rm = cfn._new_resource_map(stack, cs.template_dict, cs.raw_parameters)
+        new_rm = cfn_template._new_resource_map(stack, cs.template_dict, cs.raw_parameters)
         tpl_changes = cfn._compute_changes(
             stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
         )
