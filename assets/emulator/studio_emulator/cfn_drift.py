@@ -49,7 +49,7 @@ from moto.ec2.models import ec2_backends
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn, cfn_state, cfn_template, nfw_api, nfw_store
+from . import cfn, cfn_changes, cfn_state, cfn_template, nfw_api, nfw_store
 from .config import SETTINGS
 from .once import install_once
 from .sg_rules import _authorize, _norm_rule, _revoke, _sg_rule_dicts
@@ -611,7 +611,7 @@ REQUIRES_RECREATION = {"AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGrou
 
 def _drift_change(stack: Stack, lid: str, r: dict, existing: dict | None) -> dict:
     rtype = r["ResourceType"]
-    ch = existing or cfn._change("Modify", lid, rtype, stack.resource_map)
+    ch = existing or cfn_changes._change("Modify", lid, rtype, stack.resource_map)
     ch["Action"] = "Modify"
     ch["ResourceDriftStatus"] = r["StackResourceDriftStatus"]
     if r["StackResourceDriftStatus"] not in ("MODIFIED", "DELETED"):
@@ -755,7 +755,7 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
             if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
                 backend.change_sets.pop(other_id, None)
         new_rm = cfn_template._new_resource_map(stack, cs.template_dict, cs.raw_parameters)
-        tpl_changes = cfn._compute_changes(
+        tpl_changes = cfn_changes._compute_changes(
             stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
         )
         changes = _revert_changes(stack, tpl_changes)
