@@ -7,7 +7,7 @@ Installed by server.install_extensions() after cfn.install(). Adds:
   DescribeStackResource(s);
 * CreateChangeSet with DeploymentMode=REVERT_DRIFT (and DescribeChangeSet's DeploymentMode,
   ResourceDriftStatus, Details with BeforeValueFrom/AfterValueFrom/Drift, BeforeContext /
-  AfterContext), executed by the stack engine of cfn.py with normal per-resource events;
+  AfterContext), executed by the stack engine (cfn_engine.py) with normal per-resource events;
 * what the out-of-band changes need: EC2 ReplaceRoute with VpcEndpointId (moto drops the old
   target only partly), Network Firewall UpdateRuleGroup / UpdateFirewallPolicy.
 
@@ -49,7 +49,7 @@ from moto.ec2.models import ec2_backends
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn, cfn_changes, cfn_state, cfn_template, nfw_api, nfw_store
+from . import cfn, cfn_changes, cfn_engine, cfn_state, cfn_template, nfw_api, nfw_store
 from .config import SETTINGS
 from .once import install_once
 from .sg_rules import _authorize, _norm_rule, _revoke, _sg_rule_dicts
@@ -767,7 +767,7 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
 
         def op() -> None:
             try:
-                cfn._op_update(
+                cfn_engine._op_update(
                     stack,
                     cs.template,
                     cs.template_dict,
@@ -781,7 +781,7 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
                 stack._studio_revert = {}  # type: ignore[attr-defined]
             cfn._mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
 
-        cfn._launch(stack, op)
+        cfn_engine._launch(stack, op)
         from moto.core.responses import EmptyResult
 
         return EmptyResult()
@@ -801,7 +801,7 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
             if dest in (r.destination_cidr_block, r.destination_ipv6_cidr_block):
                 rt._routes.pop(rid, None)
         rm._parsed_resources.pop(lid, None)
-        return cfn._create_one(stack, rm, template, lid)
+        return cfn_engine._create_one(stack, rm, template, lid)
     if rtype in ("AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::GatewayRouteTableAssociation"):
         target = props.get("SubnetId") or props.get("GatewayId")
         for rt in ec2.route_tables.values():  # the subnet now associated elsewhere: take it back
@@ -809,12 +809,12 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
                 if tgt == target:
                     rt._associations.pop(assoc, None)
         rm._parsed_resources.pop(lid, None)
-        return cfn._create_one(stack, rm, template, lid)
+        return cfn_engine._create_one(stack, rm, template, lid)
     if rtype == "AWS::EC2::SecurityGroup":
         sg = _sg(stack, getattr(res, "id", None))
         if sg is None:
             rm._parsed_resources.pop(lid, None)
-            return cfn._create_one(stack, rm, template, lid)
+            return cfn_engine._create_one(stack, rm, template, lid)
         standalone = _standalone_rule_ids(stack)
         for key, egress in (("SecurityGroupIngress", False), ("SecurityGroupEgress", True)):
             if not props.get(key):
@@ -840,12 +840,12 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
             except Exception:  # noqa: BLE001
                 pass
         rm._parsed_resources.pop(lid, None)
-        return cfn._create_one(stack, rm, template, lid)
+        return cfn_engine._create_one(stack, rm, template, lid)
     if rtype == "AWS::EC2::VPCEndpoint":
         ep = ec2.vpc_end_points.get(getattr(res, "id", None))
         if ep is None or ep.state == "deleted":
             rm._parsed_resources.pop(lid, None)
-            return cfn._create_one(stack, rm, template, lid)
+            return cfn_engine._create_one(stack, rm, template, lid)
         if "PolicyDocument" in props:
             doc = props["PolicyDocument"]
             ep.policy_document = doc if isinstance(doc, str) else json.dumps(doc)
@@ -863,7 +863,7 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
         store = nfw.rule_groups if rtype.endswith("RuleGroup") else nfw.firewall_policies  # type: ignore[attr-defined]
         if obj is None or obj.arn not in store:
             rm._parsed_resources.pop(lid, None)
-            return cfn._create_one(stack, rm, template, lid)
+            return cfn_engine._create_one(stack, rm, template, lid)
         obj.body = copy.deepcopy(props.get("RuleGroup" if rtype.endswith("RuleGroup") else "FirewallPolicy", {}))
         obj.props = props
         obj.update_token = str(uuid.uuid4())
@@ -949,8 +949,8 @@ def install() -> None:
     _ORIG["create_change_set"] = R.create_change_set
     _ORIG["describe_change_set"] = R.describe_change_set
     _ORIG["execute_change_set"] = R.execute_change_set
-    _ORIG["update_in_place"] = cfn._update_in_place
-    cfn._update_in_place = _update_in_place  # the engine looks it up by module global
+    _ORIG["update_in_place"] = cfn_engine._update_in_place
+    cfn_engine._update_in_place = _update_in_place  # the engine looks it up by module global
     R.create_change_set = _cs_create  # type: ignore[method-assign]
     R.describe_change_set = _cs_describe  # type: ignore[method-assign]
     R.execute_change_set = _cs_execute  # type: ignore[method-assign]
