@@ -33,20 +33,17 @@ from typing import Any, Callable
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import (
-    CloudFormationBackend,
     Stack,
     cloudformation_backends,
 )
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.cloudformation.utils import (
-    generate_changeset_id,
     generate_stack_id,
-    validate_create_change_set,
 )
 from moto.core.responses import ActionResult, EmptyResult
-from moto.core.utils import utcnow
 
 from . import cfn_params, cfn_resources, nfw_api
+from .cfn_change_sets import _cs_create, _cs_delete, _cs_describe, _cs_execute, _cs_list
 from .cfn_changes import _compute_changes
 from .cfn_engine import _finish_delete, _launch, _op_create, _op_delete, _op_update
 from .cfn_state import (
@@ -76,212 +73,6 @@ log = logging.getLogger("studio_emulator.cfn")
 EVENTS_PAGE = 100
 STABLE_OUTPUT_STATES = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"}
 BUSY_STATES_SUFFIX = "_IN_PROGRESS"
-
-
-# ---------------------------------------------------------------------------
-# Change sets
-# ---------------------------------------------------------------------------
-class StudioChangeSet:
-    def __init__(self, **kw: Any) -> None:
-        self.__dict__.update(kw)
-
-    @property
-    def changes(self) -> list[dict]:
-        return self.resource_changes
-
-    @property
-    def include_nested_stacks(self) -> bool:
-        return False
-
-
-def _find_change_set(backend: CloudFormationBackend, name: str, stack_name: str | None) -> StudioChangeSet:
-    if name in backend.change_sets:
-        return backend.change_sets[name]
-    for cs in backend.change_sets.values():
-        if cs.change_set_name == name and (not stack_name or stack_name in (cs.stack_name, cs.stack_id)):
-            return cs
-    raise ValidationError(message=f"ChangeSet [{name}] does not exist")
-
-
-def _cs_create(self: CloudFormationResponse) -> ActionResult:
-    with SETTINGS.lock:
-        backend = self.cloudformation_backend
-        stack_name = self._get_param("StackName")
-        cs_name = self._get_param("ChangeSetName")
-        validate_create_change_set(cs_name)
-        cs_type = self._get_param("ChangeSetType", "UPDATE") or "UPDATE"
-        existing = _find_stack(backend, stack_name)
-        if cs_type == "UPDATE":
-            if existing is None or existing.status == "REVIEW_IN_PROGRESS":
-                raise ValidationError(message=f"Stack [{stack_name}] does not exist")
-            _assert_idle(existing)
-        elif existing is not None and existing.status != "REVIEW_IN_PROGRESS":
-            raise ValidationError(
-                message=f"Stack [{stack_name}] already exists and cannot be created again with the changeSet [{cs_name}]."
-            )
-        for cs in backend.change_sets.values():
-            if cs.change_set_name == cs_name and cs.stack_name == stack_name:
-                raise ValidationError(message=f"ChangeSet {cs_name} already exists")  # AlreadyExistsException in AWS
-        body = _template_from(self, existing if cs_type == "UPDATE" else None)
-        tpl = _parse(body)
-        params = _params_from(self, existing if cs_type == "UPDATE" else None)
-        cfn_params.validate_parameters(tpl, params, self.current_account, self.region, stack_name)
-        tags = _tags_from(self)
-        if existing is None:
-            stack = Stack(
-                stack_id=generate_stack_id(stack_name, self.region, self.current_account),
-                name=stack_name,
-                template={},
-                parameters=params,
-                account_id=self.current_account,
-                region_name=self.region,
-                notification_arns=self._get_param("NotificationARNs", []),
-                tags=tags,
-                role_arn=self._get_param("RoleARN"),
-            )
-            stack.status = "REVIEW_IN_PROGRESS"
-            _state(stack).token = None
-            # Validate before registering the stack (like AWS: a bad template creates nothing).
-            new_rm = _new_resource_map(stack, tpl, params)
-            backend.stacks[stack.stack_id] = stack
-            _stack_event(stack, "REVIEW_IN_PROGRESS", "User Initiated")
-        else:
-            stack = existing
-            new_rm = _new_resource_map(stack, tpl, params)
-        if cs_type == "CREATE" or not stack.template_dict:
-            changes = _compute_changes(None, {}, new_rm, tpl, {}, params)
-        else:
-            changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
-        cs_id = generate_changeset_id(cs_name, self.region, self.current_account)
-        status, exec_status, reason = "CREATE_COMPLETE", "AVAILABLE", None
-        if (
-            cs_type == "UPDATE"
-            and not changes
-            and (tpl.get("Outputs") == stack.template_dict.get("Outputs"))
-            and (not tags or tags == stack.tags)
-        ):
-            status, exec_status = "FAILED", "UNAVAILABLE"
-            reason = (
-                "The submitted information didn't contain changes. Submit different information to create a change set."
-            )
-        params_view = dict(new_rm.resolved_parameters)
-        params_view = {k: (",".join(v) if isinstance(v, list) else str(v)) for k, v in params_view.items()}
-        cs = StudioChangeSet(
-            change_set_type=cs_type,
-            change_set_id=cs_id,
-            change_set_name=cs_name,
-            stack_id=stack.stack_id,
-            stack_name=stack.name,
-            description=self._get_param("Description"),
-            parameters=params_view,
-            raw_parameters=params,
-            template=body,
-            template_dict=tpl,
-            creation_time=utcnow(),
-            status=status,
-            execution_status=exec_status,
-            status_reason=reason,
-            notification_arns=self._get_param("NotificationARNs", []),
-            capabilities=self._get_param("Capabilities", []),
-            tags=tags,
-            role_arn=self._get_param("RoleARN"),
-            resource_changes=[{"Type": "Resource", "ResourceChange": c} for c in changes],
-            raw_changes=changes,
-        )
-        backend.change_sets[cs_id] = cs
-        return ActionResult({"Id": cs_id, "StackId": stack.stack_id})
-
-
-def _cs_describe(self: CloudFormationResponse) -> ActionResult:
-    with SETTINGS.lock:
-        cs = _find_change_set(
-            self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName")
-        )
-        changes = cs.raw_changes
-        token = self._get_param("NextToken")
-        start = int(token) if token else 0
-        page = changes[start : start + 100]
-        nxt = str(start + 100) if len(changes) > start + 100 else None
-        view = StudioChangeSet(**{k: v for k, v in cs.__dict__.items() if k != "resource_changes"})
-        view.resource_changes = page  # moto's transformer wraps each in a ChangeDTO
-        view.next_token = nxt
-        view.tags = [{"Key": k, "Value": v} for k, v in (cs.tags or {}).items()] or None
-        return ActionResult(view)
-
-
-def _cs_list(self: CloudFormationResponse) -> ActionResult:
-    with SETTINGS.lock:
-        backend = self.cloudformation_backend
-        name = self._get_param("StackName")
-        out = [cs for cs in backend.change_sets.values() if not name or name in (cs.stack_name, cs.stack_id)]
-        return ActionResult({"Summaries": out})
-
-
-def _cs_delete(self: CloudFormationResponse) -> EmptyResult:
-    with SETTINGS.lock:
-        backend = self.cloudformation_backend
-        cs = _find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
-        if cs.execution_status == "EXECUTE_IN_PROGRESS":
-            raise ValidationError(message="Cannot delete ChangeSet in status EXECUTE_IN_PROGRESS")
-        backend.change_sets.pop(cs.change_set_id, None)
-        return EmptyResult()
-
-
-def _cs_execute(self: CloudFormationResponse) -> EmptyResult:
-    with SETTINGS.lock:
-        backend = self.cloudformation_backend
-        cs = _find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
-        if cs.execution_status != "AVAILABLE":
-            raise ValidationError(
-                message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]"
-            )
-        stack = backend.stacks.get(cs.stack_id)
-        if stack is None:
-            raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
-        st = _state(stack)
-        st.token = self._get_param("ClientRequestToken")
-        disable_rollback = self._get_bool_param("DisableRollback", False)
-        cs.execution_status = "EXECUTE_IN_PROGRESS"
-        for other_id, other in list(backend.change_sets.items()):
-            if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
-                backend.change_sets.pop(other_id, None)
-        if cs.change_set_type == "CREATE":
-            _prepare_new_stack(stack, cs.template, cs.template_dict, cs.raw_parameters)
-            st.on_failure = "DO_NOTHING" if disable_rollback else "ROLLBACK"
-            stack.disable_rollback = disable_rollback
-            _stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
-
-            def op() -> None:
-                _op_create(stack)
-                _mark_cs(backend, cs, stack, "CREATE_COMPLETE")
-        else:
-            _assert_idle(stack)
-            new_rm = _new_resource_map(stack, cs.template_dict, cs.raw_parameters)
-            changes = _compute_changes(
-                stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
-            )
-
-            def op() -> None:
-                _op_update(
-                    stack,
-                    cs.template,
-                    cs.template_dict,
-                    cs.raw_parameters,
-                    new_rm,
-                    changes,
-                    disable_rollback,
-                    tags=cs.tags or None,
-                )
-                _mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
-
-        _launch(stack, op)
-        return EmptyResult()
-
-
-def _mark_cs(backend: CloudFormationBackend, cs: StudioChangeSet, stack: Stack, ok_status: str) -> None:
-    with SETTINGS.lock:
-        cs.execution_status = "EXECUTE_COMPLETE" if stack.status == ok_status else "EXECUTE_FAILED"
-        backend.change_sets.pop(cs.change_set_id, None)
 
 
 # ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from moto.ec2.models import ec2_backends
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn, cfn_changes, cfn_engine, cfn_state, cfn_template, nfw_api, nfw_store
+from . import cfn_change_sets, cfn_changes, cfn_engine, cfn_state, cfn_template, nfw_api, nfw_store
 from .config import SETTINGS
 from .once import install_once
 from .sg_rules import _authorize, _norm_rule, _revoke, _sg_rule_dicts
@@ -735,7 +735,7 @@ def _cs_describe(self: CloudFormationResponse) -> ActionResult:
 def _cs_execute(self: CloudFormationResponse) -> Any:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
-        cs = cfn._find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        cs = cfn_change_sets._find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
         if getattr(cs, "deployment_mode", None) != "REVERT_DRIFT":
             return _ORIG["execute_change_set"](self)
         if cs.execution_status != "AVAILABLE":
@@ -779,7 +779,7 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
                 )
             finally:
                 stack._studio_revert = {}  # type: ignore[attr-defined]
-            cfn._mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
+            cfn_change_sets._mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
 
         cfn_engine._launch(stack, op)
         from moto.core.responses import EmptyResult

@@ -3,7 +3,7 @@
 Everything is backed by moto's own backends so that describe calls through the
 regular APIs (ec2, s3, network-firewall, ...) see what the stack created.
 
-Also `delete_resource()`, the per-type deletion used by the stack engine in cfn.py (most moto
+Also `delete_resource()`, the per-type deletion used by the stack engine (cfn_engine.py; most moto
 models cannot delete themselves). Network Firewall's own state is in nfw_store.py.
 """
 
