@@ -43,27 +43,33 @@ from moto.cloudformation.utils import (
 from moto.core.responses import ActionResult, EmptyResult
 
 from . import cfn_params, cfn_resources, nfw_api
-from .cfn_change_sets import _cs_create, _cs_delete, _cs_describe, _cs_execute, _cs_list
-from .cfn_changes import _compute_changes
-from .cfn_engine import _finish_delete, _launch, _op_create, _op_delete, _op_update
+from .cfn_change_sets import (
+    create_change_set,
+    delete_change_set,
+    describe_change_set,
+    execute_change_set,
+    list_change_sets,
+)
+from .cfn_changes import compute_changes
+from .cfn_engine import finish_delete, launch, op_create, op_delete, op_update
 from .cfn_state import (
     Rec,
-    _assert_idle,
-    _find_stack,
-    _records,
-    _res_event,
-    _stack_event,
-    _state,
+    assert_idle,
+    find_stack,
     on_reset,
+    resource_event,
+    shown_records,
+    stack_event,
+    stack_state,
 )
 from .cfn_template import (
-    _new_resource_map,
-    _params_from,
-    _parse,
-    _prepare_new_stack,
-    _tags_from,
-    _template_for_read,
-    _template_from,
+    new_resource_map,
+    params_from,
+    parse_template,
+    prepare_new_stack,
+    tags_from,
+    template_for_read,
+    template_from,
 )
 from .config import SETTINGS
 from .once import install_once
@@ -82,14 +88,14 @@ def _create_stack(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
         name = self._get_param("StackName")
-        existing = _find_stack(backend, name)
+        existing = find_stack(backend, name)
         if existing is not None:
             from moto.cloudformation.exceptions import AlreadyExistsException
 
             raise AlreadyExistsException(f"Stack [{name}] already exists")
-        body = _template_from(self, None)
-        tpl = _parse(body)
-        params = _params_from(self, None)
+        body = template_from(self, None)
+        tpl = parse_template(body)
+        params = params_from(self, None)
         cfn_params.validate_parameters(tpl, params, self.current_account, self.region, name)
         stack = Stack(
             stack_id=generate_stack_id(name, self.region, self.current_account),
@@ -99,14 +105,14 @@ def _create_stack(self: CloudFormationResponse) -> ActionResult:
             account_id=self.current_account,
             region_name=self.region,
             notification_arns=self._get_param("NotificationARNs", []),
-            tags=_tags_from(self),
+            tags=tags_from(self),
             role_arn=self._get_param("RoleARN"),
             enable_termination_protection=self._get_bool_param("EnableTerminationProtection", False),
             timeout_in_mins=self._get_param("TimeoutInMinutes"),
             stack_policy_body=self._get_param("StackPolicyBody"),
         )
-        _prepare_new_stack(stack, body, tpl, params)
-        st = _state(stack)
+        prepare_new_stack(stack, body, tpl, params)
+        st = stack_state(stack)
         st.token = self._get_param("ClientRequestToken")
         on_failure = self._get_param("OnFailure")
         if self._get_bool_param("DisableRollback", False):
@@ -114,8 +120,8 @@ def _create_stack(self: CloudFormationResponse) -> ActionResult:
         st.on_failure = on_failure or "ROLLBACK"
         stack.disable_rollback = st.on_failure == "DO_NOTHING"
         backend.stacks[stack.stack_id] = stack
-        _stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
-        _launch(stack, lambda: _op_create(stack))
+        stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
+        launch(stack, lambda: op_create(stack))
         return ActionResult({"StackId": stack.stack_id})
 
 
@@ -123,32 +129,32 @@ def _update_stack(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
         name = self._get_param("StackName")
-        stack = _find_stack(backend, name)
+        stack = find_stack(backend, name)
         if stack is None or stack.status == "REVIEW_IN_PROGRESS":
             raise ValidationError(message=f"Stack [{name}] does not exist")
-        _assert_idle(stack)
+        assert_idle(stack)
         for p in self._get_param("Parameters", []) or []:
             if p.get("UsePreviousValue") in (True, "true") and p.get("ParameterValue"):
                 raise ValidationError(
                     message=f"Invalid input for parameter key {p['ParameterKey']}. Cannot specify usePreviousValue as true and non empty value for a parameter"
                 )
-        body = _template_from(self, stack)
-        tpl = _parse(body)
-        params = _params_from(self, stack)
+        body = template_from(self, stack)
+        tpl = parse_template(body)
+        params = params_from(self, stack)
         cfn_params.validate_parameters(tpl, params, self.current_account, self.region, stack.name)
-        tags = _tags_from(self) or None
-        new_rm = _new_resource_map(stack, tpl, params)
-        changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
+        tags = tags_from(self) or None
+        new_rm = new_resource_map(stack, tpl, params)
+        changes = compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
         if (
             not changes
             and tpl.get("Outputs") == stack.template_dict.get("Outputs")
             and (tags is None or tags == stack.tags)
         ):
             raise ValidationError(message="No updates are to be performed.")
-        st = _state(stack)
+        st = stack_state(stack)
         st.token = self._get_param("ClientRequestToken")
         disable_rollback = self._get_bool_param("DisableRollback", False)
-        _launch(stack, lambda: _op_update(stack, body, tpl, params, new_rm, changes, disable_rollback, tags))
+        launch(stack, lambda: op_update(stack, body, tpl, params, new_rm, changes, disable_rollback, tags))
         return ActionResult({"StackId": stack.stack_id})
 
 
@@ -156,14 +162,14 @@ def _delete_stack(self: CloudFormationResponse) -> EmptyResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
         name = self._get_param("StackName")
-        stack = _find_stack(backend, name)
+        stack = find_stack(backend, name)
         if stack is None:
             return EmptyResult()  # like AWS: deleting a missing stack succeeds
         if stack.enable_termination_protection:
             raise ValidationError(
                 message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled"
             )
-        st = _state(stack)
+        st = stack_state(stack)
         token = self._get_param("ClientRequestToken")
         retain = _retain_resources(self, stack)
         if stack.status == "DELETE_IN_PROGRESS":
@@ -175,10 +181,10 @@ def _delete_stack(self: CloudFormationResponse) -> EmptyResult:
             return EmptyResult()
         st.token = token
         if stack.status == "REVIEW_IN_PROGRESS":
-            _stack_event(stack, "DELETE_COMPLETE")
-            _finish_delete(stack)
+            stack_event(stack, "DELETE_COMPLETE")
+            finish_delete(stack)
             return EmptyResult()
-        _launch(stack, lambda: _op_delete(stack, retain=retain))
+        launch(stack, lambda: op_delete(stack, retain=retain))
         return EmptyResult()
 
 
@@ -202,7 +208,7 @@ def _retain_resources(self: CloudFormationResponse, stack: Stack) -> set[str]:
                 "activate DeletionMode FORCE_DELETE_STACK in a delete stack "
                 "operation only when the stack is in the DELETE_FAILED state."
             )
-        st = _state(stack)
+        st = stack_state(stack)
         return {lid for lid, rec in st.records.items() if rec.status == "DELETE_FAILED"} | set(names)
     if not names:
         return set()
@@ -212,7 +218,7 @@ def _retain_resources(self: CloudFormationResponse, stack: Stack) -> set[str]:
             "RetainResources can only be specified when the stack is in the "
             "DELETE_FAILED state."
         )
-    st = _state(stack)
+    st = stack_state(stack)
     bad = [n for n in names if n not in st.records or st.records[n].status != "DELETE_FAILED"]
     if any(st.records.get(n) is not None and st.records[n].status == "DELETE_COMPLETE" for n in bad):
         raise ValidationError(
@@ -230,10 +236,10 @@ def _retain_resources(self: CloudFormationResponse, stack: Stack) -> set[str]:
 
 def _cancel_update_stack(self: CloudFormationResponse) -> EmptyResult:
     with SETTINGS.lock:
-        stack = _find_stack(self.cloudformation_backend, self._get_param("StackName"))
+        stack = find_stack(self.cloudformation_backend, self._get_param("StackName"))
         if stack is None:
             raise ValidationError(message=f"Stack [{self._get_param('StackName')}] does not exist")
-        st = _state(stack)
+        st = stack_state(stack)
         if stack.status != "UPDATE_IN_PROGRESS" or st.thread is None:
             raise ValidationError(
                 message=f"CancelUpdateStack cannot be called from current stack status {stack.status}"
@@ -244,29 +250,29 @@ def _cancel_update_stack(self: CloudFormationResponse) -> EmptyResult:
 
 def _continue_update_rollback(self: CloudFormationResponse) -> EmptyResult:
     with SETTINGS.lock:
-        stack = _find_stack(self.cloudformation_backend, self._get_param("StackName"))
+        stack = find_stack(self.cloudformation_backend, self._get_param("StackName"))
         if stack is None:
             raise ValidationError(message=f"Stack [{self._get_param('StackName')}] does not exist")
         if stack.status != "UPDATE_ROLLBACK_FAILED":
             raise ValidationError(
                 message=f"Stack {stack.stack_id} is in {stack.status} state and can not continue update rollback"
             )
-        st = _state(stack)
+        st = stack_state(stack)
         st.token = self._get_param("ClientRequestToken")
         skip = set(self._get_param("ResourcesToSkip", []) or [])
 
         def op() -> None:
             with SETTINGS.lock:
-                _stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", "User Initiated")
+                stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", "User Initiated")
                 for lid, rec in st.records.items():
                     if rec.status == "UPDATE_FAILED":
-                        _res_event(
+                        resource_event(
                             stack, lid, "UPDATE_COMPLETE", "Resource skipped during rollback" if lid in skip else None
                         )
-                _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
-                _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
+                stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+                stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
 
-        _launch(stack, op)
+        launch(stack, op)
         return EmptyResult()
 
 
@@ -300,7 +306,7 @@ def _list_stack_resources(self: CloudFormationResponse) -> ActionResult:
                 "ResourceStatusReason": r.reason,
                 "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"},
             }
-            for r in _records(stack)
+            for r in shown_records(stack)
         ]
         return ActionResult({"StackResourceSummaries": out})
 
@@ -336,7 +342,7 @@ def _describe_stack_resources(self: CloudFormationResponse) -> ActionResult:
         elif pid:
             stack = None
             for s in list(backend.stacks.values()):
-                if any(r.physical_id == pid for r in _records(s)):
+                if any(r.physical_id == pid for r in shown_records(s)):
                     stack = s
                     break
             if stack is None:
@@ -345,7 +351,7 @@ def _describe_stack_resources(self: CloudFormationResponse) -> ActionResult:
             raise ValidationError(message="Either StackName or PhysicalResourceId must be specified")
         out = [
             _resource_dict(stack, r)
-            for r in _records(stack)
+            for r in shown_records(stack)
             if (not lid or r.logical_id == lid) and (not pid or r.physical_id == pid)
         ]
         return ActionResult({"StackResources": out})
@@ -355,15 +361,15 @@ def _describe_stack_resource(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
         lid = self._get_param("LogicalResourceId")
-        for r in _records(stack):
+        for r in shown_records(stack):
             if r.logical_id == lid:
                 return ActionResult({"StackResourceDetail": _resource_dict(stack, r, detail=True)})
         raise ValidationError(message=f"Resource {lid} does not exist for stack {stack.name}")
 
 
 def _validate_template(self: CloudFormationResponse) -> ActionResult:
-    body = _template_for_read(self)
-    tpl = _parse(body)
+    body = template_for_read(self)
+    tpl = parse_template(body)
     lint = [
         m
         for m in self.cloudformation_backend.validate_template(body)
@@ -378,15 +384,15 @@ def _get_template_summary(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         name = self._get_param("StackName")
         if name:
-            stack = _find_stack(self.cloudformation_backend, name)
+            stack = find_stack(self.cloudformation_backend, name)
             if stack is None:
                 raise ValidationError(message=f"Stack with id {name} does not exist")
             if stack.status == "REVIEW_IN_PROGRESS":
                 raise ValidationError(message="GetTemplateSummary cannot be called on REVIEW_IN_PROGRESS stacks.")
             body = stack.template
         else:
-            body = _template_for_read(self)
-        tpl = body if isinstance(body, dict) else _parse(body)
+            body = template_for_read(self)
+        tpl = body if isinstance(body, dict) else parse_template(body)
         return ActionResult(cfn_params.template_summary(tpl))
 
 
@@ -460,11 +466,11 @@ def install() -> None:
     R.create_stack = _create_stack  # type: ignore[method-assign]
     R.update_stack = _update_stack  # type: ignore[method-assign]
     R.delete_stack = _delete_stack  # type: ignore[method-assign]
-    R.create_change_set = _cs_create  # type: ignore[method-assign]
-    R.describe_change_set = _cs_describe  # type: ignore[method-assign]
-    R.execute_change_set = _cs_execute  # type: ignore[method-assign]
-    R.delete_change_set = _cs_delete  # type: ignore[method-assign]
-    R.list_change_sets = _cs_list  # type: ignore[method-assign]
+    R.create_change_set = create_change_set  # type: ignore[method-assign]
+    R.describe_change_set = describe_change_set  # type: ignore[method-assign]
+    R.execute_change_set = execute_change_set  # type: ignore[method-assign]
+    R.delete_change_set = delete_change_set  # type: ignore[method-assign]
+    R.list_change_sets = list_change_sets  # type: ignore[method-assign]
     R.cancel_update_stack = _cancel_update_stack  # type: ignore[attr-defined]
     R.continue_update_rollback = _continue_update_rollback  # type: ignore[attr-defined]
     R.describe_stack_events = _describe_stack_events  # type: ignore[method-assign]

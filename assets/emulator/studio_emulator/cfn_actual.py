@@ -2,7 +2,7 @@
 
 One reader per checked type returns the resource's properties as they are now in moto's
 backends (EC2, S3, Network Firewall), in the template's shape; a resource that no longer exists
-raises _Gone (drift status DELETED).
+raises Gone (drift status DELETED).
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
 from . import nfw_store
-from .sg_rules import _norm_rule, _sg_rule_dicts
+from .sg_rules import norm_rule, rule_dicts
 
 
-class _Gone(Exception):
+class Gone(Exception):
     """The physical resource no longer exists (drift status DELETED)."""
 
 
-def _ec2(stack: Stack) -> Any:
+def ec2_of(stack: Stack) -> Any:
     return ec2_backends[stack.account_id][stack.region_name]
 
 
-def _expected(stack: Stack, lid: str) -> dict:
+def expected_properties(stack: Stack, lid: str) -> dict:
     js = stack.template_dict["Resources"][lid]
     props = parsing.clean_json(copy.deepcopy(js.get("Properties", {}) or {}), stack.resource_map)
     return json.loads(json.dumps(props or {}, default=str))
@@ -40,10 +40,10 @@ def _res(stack: Stack, lid: str) -> Any:
 
 
 def _route_actual(stack: Stack, lid: str, exp: dict) -> dict:
-    ec2 = _ec2(stack)
+    ec2 = ec2_of(stack)
     rt = ec2.route_tables.get(exp.get("RouteTableId"))
     if rt is None:
-        raise _Gone()
+        raise Gone()
     dest = exp.get("DestinationCidrBlock") or exp.get("DestinationIpv6CidrBlock")
     route = None
     for r in rt._routes.values():
@@ -56,7 +56,7 @@ def _route_actual(stack: Stack, lid: str, exp: dict) -> dict:
         ):
             route = r
     if route is None:
-        raise _Gone()
+        raise Gone()
     out: dict = {"RouteTableId": rt.id}
     if route.destination_cidr_block:
         out["DestinationCidrBlock"] = route.destination_cidr_block
@@ -86,16 +86,16 @@ def _route_actual(stack: Stack, lid: str, exp: dict) -> dict:
 def _assoc_actual(stack: Stack, lid: str, exp: dict) -> dict:
     res = _res(stack, lid)
     assoc = getattr(res, "association_id", None)
-    for rt in _ec2(stack).route_tables.values():
+    for rt in ec2_of(stack).route_tables.values():
         if assoc in rt._associations:
             target = rt._associations[assoc]
             key = "SubnetId" if str(target).startswith("subnet-") else "GatewayId"
             return {key: target, "RouteTableId": rt.id}
-    raise _Gone()
+    raise Gone()
 
 
-def _sg(stack: Stack, group_id: str | None) -> Any:
-    ec2 = _ec2(stack)
+def security_group(stack: Stack, group_id: str | None) -> Any:
+    ec2 = ec2_of(stack)
     try:
         return ec2.get_security_group_from_id(group_id)
     except Exception:  # noqa: BLE001
@@ -104,34 +104,34 @@ def _sg(stack: Stack, group_id: str | None) -> Any:
 
 def _sg_actual(stack: Stack, lid: str, exp: dict) -> dict:
     res = _res(stack, lid)
-    sg = _sg(stack, getattr(res, "id", None))
+    sg = security_group(stack, getattr(res, "id", None))
     if sg is None:
-        raise _Gone()
+        raise Gone()
     out: dict = {"GroupDescription": sg.description, "VpcId": sg.vpc_id, "GroupName": sg.name}
-    out["SecurityGroupIngress"] = [_norm_rule(d) for d in _sg_rule_dicts(sg, False)]
-    out["SecurityGroupEgress"] = [_norm_rule(d) for d in _sg_rule_dicts(sg, True)]
+    out["SecurityGroupIngress"] = [norm_rule(d) for d in rule_dicts(sg, False)]
+    out["SecurityGroupEgress"] = [norm_rule(d) for d in rule_dicts(sg, True)]
     return out
 
 
 def _sg_rule_actual(stack: Stack, lid: str, exp: dict, egress: bool) -> dict:
     res = _res(stack, lid)
     group_id = exp.get("GroupId")
-    sg = _sg(stack, group_id)
+    sg = security_group(stack, group_id)
     if sg is None:
-        raise _Gone()
-    for d in _sg_rule_dicts(sg, egress):
+        raise Gone()
+    for d in rule_dicts(sg, egress):
         if d["_rule_id"] == getattr(res, "rule_id", None):
-            out = _norm_rule(d)
+            out = norm_rule(d)
             out["GroupId"] = sg.id
             return out
-    raise _Gone()
+    raise Gone()
 
 
 def _vpce_actual(stack: Stack, lid: str, exp: dict) -> dict:
     res = _res(stack, lid)
-    ep = _ec2(stack).vpc_end_points.get(getattr(res, "id", None))
+    ep = ec2_of(stack).vpc_end_points.get(getattr(res, "id", None))
     if ep is None or getattr(ep, "state", "") == "deleted":
-        raise _Gone()
+        raise Gone()
     pol = ep.policy_document
     if isinstance(pol, str):
         try:
@@ -155,18 +155,18 @@ def _bucket_policy_actual(stack: Stack, lid: str, exp: dict) -> dict:
     s3 = s3_backends[stack.account_id][get_partition(stack.region_name)]
     bucket = s3.buckets.get(exp.get("Bucket"))
     if bucket is None or not bucket.policy:
-        raise _Gone()
+        raise Gone()
     raw = bucket.policy.decode("utf-8") if isinstance(bucket.policy, bytes) else bucket.policy
     return {"Bucket": bucket.name, "PolicyDocument": json.loads(raw)}
 
 
 def _nfw_actual(stack: Stack, lid: str, exp: dict, kind: str) -> dict:
     res = _res(stack, lid)
-    nfw = nfw_store._nfw(stack.account_id, stack.region_name)
+    nfw = nfw_store.nfw_backend(stack.account_id, stack.region_name)
     store = nfw.rule_groups if kind == "rulegroup" else nfw.firewall_policies  # type: ignore[attr-defined]
     obj = store.get(getattr(getattr(res, "obj", None), "arn", None))
     if obj is None:
-        raise _Gone()
+        raise Gone()
     out = {k: v for k, v in obj.props.items() if k != "Tags"}
     out["RuleGroup" if kind == "rulegroup" else "FirewallPolicy"] = copy.deepcopy(obj.body)
     return json.loads(json.dumps(out, default=str))

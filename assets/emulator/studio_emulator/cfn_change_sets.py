@@ -15,10 +15,10 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 
 from . import cfn_params
-from .cfn_changes import _compute_changes
-from .cfn_engine import _launch, _op_create, _op_update
-from .cfn_state import _assert_idle, _find_stack, _stack_event, _state
-from .cfn_template import _new_resource_map, _params_from, _parse, _prepare_new_stack, _tags_from, _template_from
+from .cfn_changes import compute_changes
+from .cfn_engine import launch, op_create, op_update
+from .cfn_state import assert_idle, find_stack, stack_event, stack_state
+from .cfn_template import new_resource_map, params_from, parse_template, prepare_new_stack, tags_from, template_from
 from .config import SETTINGS
 
 
@@ -35,7 +35,7 @@ class StudioChangeSet:
         return False
 
 
-def _find_change_set(backend: CloudFormationBackend, name: str, stack_name: str | None) -> StudioChangeSet:
+def find_change_set(backend: CloudFormationBackend, name: str, stack_name: str | None) -> StudioChangeSet:
     if name in backend.change_sets:
         return backend.change_sets[name]
     for cs in backend.change_sets.values():
@@ -44,18 +44,18 @@ def _find_change_set(backend: CloudFormationBackend, name: str, stack_name: str 
     raise ValidationError(message=f"ChangeSet [{name}] does not exist")
 
 
-def _cs_create(self: CloudFormationResponse) -> ActionResult:
+def create_change_set(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
         stack_name = self._get_param("StackName")
         cs_name = self._get_param("ChangeSetName")
         validate_create_change_set(cs_name)
         cs_type = self._get_param("ChangeSetType", "UPDATE") or "UPDATE"
-        existing = _find_stack(backend, stack_name)
+        existing = find_stack(backend, stack_name)
         if cs_type == "UPDATE":
             if existing is None or existing.status == "REVIEW_IN_PROGRESS":
                 raise ValidationError(message=f"Stack [{stack_name}] does not exist")
-            _assert_idle(existing)
+            assert_idle(existing)
         elif existing is not None and existing.status != "REVIEW_IN_PROGRESS":
             raise ValidationError(
                 message=f"Stack [{stack_name}] already exists and cannot be created again with the changeSet [{cs_name}]."
@@ -63,11 +63,11 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
         for cs in backend.change_sets.values():
             if cs.change_set_name == cs_name and cs.stack_name == stack_name:
                 raise ValidationError(message=f"ChangeSet {cs_name} already exists")  # AlreadyExistsException in AWS
-        body = _template_from(self, existing if cs_type == "UPDATE" else None)
-        tpl = _parse(body)
-        params = _params_from(self, existing if cs_type == "UPDATE" else None)
+        body = template_from(self, existing if cs_type == "UPDATE" else None)
+        tpl = parse_template(body)
+        params = params_from(self, existing if cs_type == "UPDATE" else None)
         cfn_params.validate_parameters(tpl, params, self.current_account, self.region, stack_name)
-        tags = _tags_from(self)
+        tags = tags_from(self)
         if existing is None:
             stack = Stack(
                 stack_id=generate_stack_id(stack_name, self.region, self.current_account),
@@ -81,18 +81,18 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
                 role_arn=self._get_param("RoleARN"),
             )
             stack.status = "REVIEW_IN_PROGRESS"
-            _state(stack).token = None
+            stack_state(stack).token = None
             # Validate before registering the stack (like AWS: a bad template creates nothing).
-            new_rm = _new_resource_map(stack, tpl, params)
+            new_rm = new_resource_map(stack, tpl, params)
             backend.stacks[stack.stack_id] = stack
-            _stack_event(stack, "REVIEW_IN_PROGRESS", "User Initiated")
+            stack_event(stack, "REVIEW_IN_PROGRESS", "User Initiated")
         else:
             stack = existing
-            new_rm = _new_resource_map(stack, tpl, params)
+            new_rm = new_resource_map(stack, tpl, params)
         if cs_type == "CREATE" or not stack.template_dict:
-            changes = _compute_changes(None, {}, new_rm, tpl, {}, params)
+            changes = compute_changes(None, {}, new_rm, tpl, {}, params)
         else:
-            changes = _compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
+            changes = compute_changes(stack.resource_map, stack.template_dict, new_rm, tpl, stack.parameters, params)
         cs_id = generate_changeset_id(cs_name, self.region, self.current_account)
         status, exec_status, reason = "CREATE_COMPLETE", "AVAILABLE", None
         if (
@@ -133,9 +133,9 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
         return ActionResult({"Id": cs_id, "StackId": stack.stack_id})
 
 
-def _cs_describe(self: CloudFormationResponse) -> ActionResult:
+def describe_change_set(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
-        cs = _find_change_set(
+        cs = find_change_set(
             self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName")
         )
         changes = cs.raw_changes
@@ -150,7 +150,7 @@ def _cs_describe(self: CloudFormationResponse) -> ActionResult:
         return ActionResult(view)
 
 
-def _cs_list(self: CloudFormationResponse) -> ActionResult:
+def list_change_sets(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
         name = self._get_param("StackName")
@@ -158,20 +158,20 @@ def _cs_list(self: CloudFormationResponse) -> ActionResult:
         return ActionResult({"Summaries": out})
 
 
-def _cs_delete(self: CloudFormationResponse) -> EmptyResult:
+def delete_change_set(self: CloudFormationResponse) -> EmptyResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
-        cs = _find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        cs = find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
         if cs.execution_status == "EXECUTE_IN_PROGRESS":
             raise ValidationError(message="Cannot delete ChangeSet in status EXECUTE_IN_PROGRESS")
         backend.change_sets.pop(cs.change_set_id, None)
         return EmptyResult()
 
 
-def _cs_execute(self: CloudFormationResponse) -> EmptyResult:
+def execute_change_set(self: CloudFormationResponse) -> EmptyResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
-        cs = _find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        cs = find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
         if cs.execution_status != "AVAILABLE":
             raise ValidationError(
                 message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]"
@@ -179,7 +179,7 @@ def _cs_execute(self: CloudFormationResponse) -> EmptyResult:
         stack = backend.stacks.get(cs.stack_id)
         if stack is None:
             raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
-        st = _state(stack)
+        st = stack_state(stack)
         st.token = self._get_param("ClientRequestToken")
         disable_rollback = self._get_bool_param("DisableRollback", False)
         cs.execution_status = "EXECUTE_IN_PROGRESS"
@@ -187,23 +187,23 @@ def _cs_execute(self: CloudFormationResponse) -> EmptyResult:
             if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
                 backend.change_sets.pop(other_id, None)
         if cs.change_set_type == "CREATE":
-            _prepare_new_stack(stack, cs.template, cs.template_dict, cs.raw_parameters)
+            prepare_new_stack(stack, cs.template, cs.template_dict, cs.raw_parameters)
             st.on_failure = "DO_NOTHING" if disable_rollback else "ROLLBACK"
             stack.disable_rollback = disable_rollback
-            _stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
+            stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
 
             def op() -> None:
-                _op_create(stack)
-                _mark_cs(backend, cs, stack, "CREATE_COMPLETE")
+                op_create(stack)
+                finish_execution(backend, cs, stack, "CREATE_COMPLETE")
         else:
-            _assert_idle(stack)
-            new_rm = _new_resource_map(stack, cs.template_dict, cs.raw_parameters)
-            changes = _compute_changes(
+            assert_idle(stack)
+            new_rm = new_resource_map(stack, cs.template_dict, cs.raw_parameters)
+            changes = compute_changes(
                 stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
             )
 
             def op() -> None:
-                _op_update(
+                op_update(
                     stack,
                     cs.template,
                     cs.template_dict,
@@ -213,13 +213,13 @@ def _cs_execute(self: CloudFormationResponse) -> EmptyResult:
                     disable_rollback,
                     tags=cs.tags or None,
                 )
-                _mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
+                finish_execution(backend, cs, stack, "UPDATE_COMPLETE")
 
-        _launch(stack, op)
+        launch(stack, op)
         return EmptyResult()
 
 
-def _mark_cs(backend: CloudFormationBackend, cs: StudioChangeSet, stack: Stack, ok_status: str) -> None:
+def finish_execution(backend: CloudFormationBackend, cs: StudioChangeSet, stack: Stack, ok_status: str) -> None:
     with SETTINGS.lock:
         cs.execution_status = "EXECUTE_COMPLETE" if stack.status == ok_status else "EXECUTE_FAILED"
         backend.change_sets.pop(cs.change_set_id, None)

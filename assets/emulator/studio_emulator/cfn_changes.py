@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from moto.cloudformation.parsing import ResourceMap
 
-from .cfn_state import _pid
-from .cfn_template import _active, _param_refs, _refs
+from .cfn_state import physical_id
+from .cfn_template import active_resources, param_refs_in, refs_in
 
 # Properties whose change forces a replacement (subset of the CloudFormation docs).
 REPLACEMENT_PROPS: dict[str, set[str]] = {
@@ -40,11 +40,11 @@ REPLACEMENT_PROPS: dict[str, set[str]] = {
 }
 
 
-def _compute_changes(
+def compute_changes(
     old_rm: ResourceMap | None, old_tpl: dict, new_rm: ResourceMap, new_tpl: dict, old_params: dict, new_params: dict
 ) -> list[dict]:
-    old_active = set(_active(old_rm, old_tpl)) if old_rm is not None and old_tpl else set()
-    new_active = _active(new_rm, new_tpl)
+    old_active = set(active_resources(old_rm, old_tpl)) if old_rm is not None and old_tpl else set()
+    new_active = active_resources(new_rm, new_tpl)
     # A change set compares the values each parameter resolves to: a stack created with a
     # template default and updated with the same value given explicitly changes nothing.
     if old_rm is not None:
@@ -59,8 +59,8 @@ def _compute_changes(
         rtype = js["Type"]
         if lid not in old_active or old_tpl["Resources"][lid].get("Type") != rtype:
             if lid in old_active:  # type change: Remove + Add
-                changes.append(_change("Remove", lid, old_tpl["Resources"][lid]["Type"], old_rm))
-            ch = _change("Add", lid, rtype, None)
+                changes.append(new_change("Remove", lid, old_tpl["Resources"][lid]["Type"], old_rm))
+            ch = new_change("Add", lid, rtype, None)
             changes.append(ch)
             by_id[lid] = ch
             continue
@@ -70,7 +70,7 @@ def _compute_changes(
         for p in sorted(set(old_props) | set(new_props)):
             if old_props.get(p) != new_props.get(p):
                 names.append((p, "DirectModification"))
-            elif _param_refs(new_props.get(p), changed_params):
+            elif param_refs_in(new_props.get(p), changed_params):
                 names.append((p, "ParameterReference"))
         attrs = [a for a in RESOURCE_ATTRIBUTES if old_tpl["Resources"][lid].get(a) != js.get(a)]
         if names or attrs:
@@ -87,14 +87,14 @@ def _compute_changes(
                 continue
             js = new_tpl["Resources"][lid]
             props = js.get("Properties", {}) or {}
-            hit = [(p, "ResourceReference") for p in sorted(props) if _refs(props[p], all_names, set()) & replaced]
+            hit = [(p, "ResourceReference") for p in sorted(props) if refs_in(props[p], all_names, set()) & replaced]
             if hit:
                 ch = _modify(lid, js["Type"], hit, old_rm, conditional=True)
                 changes.append(ch)
                 by_id[lid] = ch
     for lid in sorted(old_active):
         if lid not in set(new_active):
-            changes.append(_change("Remove", lid, old_tpl["Resources"][lid]["Type"], old_rm))
+            changes.append(new_change("Remove", lid, old_tpl["Resources"][lid]["Type"], old_rm))
     return changes
 
 
@@ -117,12 +117,12 @@ def _add_attribute_changes(ch: dict, attrs: list[str]) -> None:
         )
 
 
-def _attributes_only(ch: dict) -> bool:
+def attributes_only(ch: dict) -> bool:
     return ch["Action"] == "Modify" and not ({"Properties", "Tags"} & set(ch["Scope"]))
 
 
-def _change(action: str, lid: str, rtype: str, old_rm: ResourceMap | None) -> dict:
-    pid = _pid(old_rm._parsed_resources.get(lid)) if old_rm is not None and action != "Add" else None
+def new_change(action: str, lid: str, rtype: str, old_rm: ResourceMap | None) -> dict:
+    pid = physical_id(old_rm._parsed_resources.get(lid)) if old_rm is not None and action != "Add" else None
     ch = {
         "Action": action,
         "LogicalResourceId": lid,
@@ -163,7 +163,7 @@ def _modify(
         )
     if conditional and replacement == "True":
         replacement = "Conditional"
-    ch = _change("Modify", lid, rtype, old_rm)
+    ch = new_change("Modify", lid, rtype, old_rm)
     ch["Replacement"] = replacement
     ch["Scope"] = sorted(scope)
     ch["Details"] = details

@@ -49,10 +49,10 @@ from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
 from . import cfn_change_sets, cfn_changes, cfn_engine, cfn_state, cfn_template, nfw_api, nfw_store
-from .cfn_actual import READERS, _ec2, _expected, _Gone, _sg
+from .cfn_actual import READERS, Gone, ec2_of, expected_properties, security_group
 from .config import SETTINGS
 from .once import install_once
-from .sg_rules import _authorize, _norm_rule, _revoke, _sg_rule_dicts
+from .sg_rules import authorize, norm_rule, revoke, rule_dicts
 
 log = logging.getLogger("studio_emulator.cfn_drift")
 
@@ -132,7 +132,7 @@ def _diff(path: str, exp: Any, act: Any, out: list[dict], as_set: bool = False) 
         return
     if isinstance(exp, list) and isinstance(act, list):
         if as_set:
-            norm = _norm_rule if path.split("/")[-1].startswith("SecurityGroup") else (lambda x: x)
+            norm = norm_rule if path.split("/")[-1].startswith("SecurityGroup") else (lambda x: x)
             e_n = [norm(x) if isinstance(x, dict) else x for x in exp]
             a_n = [norm(x) if isinstance(x, dict) else x for x in act]
             matched = set()
@@ -196,13 +196,13 @@ def _comparable_expected(rtype: str, exp: dict) -> dict:
             if k in exp and not exp[k]:
                 exp.pop(k)
     if rtype in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
-        exp = _norm_rule(exp) | ({"GroupId": exp["GroupId"]} if exp.get("GroupId") else {})
+        exp = norm_rule(exp) | ({"GroupId": exp["GroupId"]} if exp.get("GroupId") else {})
     return exp
 
 
 def check_resource(stack: Stack, lid: str) -> dict:
     """Drift of one stack resource: the StackResourceDrift dict (without Timestamp)."""
-    rec = cfn_state._state(stack).records.get(lid)
+    rec = cfn_state.stack_state(stack).records.get(lid)
     rtype = stack.template_dict["Resources"][lid]["Type"]
     out: dict = {
         "StackId": stack.stack_id,
@@ -222,12 +222,12 @@ def check_resource(stack: Stack, lid: str) -> dict:
     if reader is None:
         out["StackResourceDriftStatus"] = "NOT_CHECKED"
         return out
-    exp_full = _expected(stack, lid)
+    exp_full = expected_properties(stack, lid)
     exp = _comparable_expected(rtype, exp_full)
     out["ExpectedProperties"] = json.dumps(exp, sort_keys=True)
     try:
         act_full = reader(stack, lid, exp_full)
-    except _Gone:
+    except Gone:
         out["StackResourceDriftStatus"] = "DELETED"
         return out
     except Exception:  # noqa: BLE001 - an emulator bug must not fail the whole detection
@@ -242,7 +242,7 @@ def check_resource(stack: Stack, lid: str) -> dict:
     _diff("", exp, {k: v for k, v in act.items() if k in exp}, diffs)
     out["PropertyDifferences"] = diffs
     out["StackResourceDriftStatus"] = "MODIFIED" if diffs else "IN_SYNC"
-    out["_expected"] = exp_full
+    out["expected_properties"] = exp_full
     out["_actual"] = act_full
     return out
 
@@ -259,10 +259,10 @@ class _Detection:
         self.timestamp = utcnow()
         targets = [
             lid
-            for lid in cfn_template._active(stack.resource_map, stack.template_dict)
-            if lid in cfn_state._state(stack).records
-            and cfn_state._state(stack).records[lid].status
-            and not cfn_state._state(stack).records[lid].status.startswith("DELETE")
+            for lid in cfn_template.active_resources(stack.resource_map, stack.template_dict)
+            if lid in cfn_state.stack_state(stack).records
+            and cfn_state.stack_state(stack).records[lid].status
+            and not cfn_state.stack_state(stack).records[lid].status.startswith("DELETE")
         ]
         if lids:
             targets = [lid for lid in targets if lid in lids]
@@ -320,7 +320,7 @@ def resource_drift_information(stack: Stack, lid: str) -> dict:
 
 def _stack_for(self: CloudFormationResponse) -> Stack:
     name = self._get_param("StackName")
-    stack = cfn_state._find_stack(self.cloudformation_backend, name)
+    stack = cfn_state.find_stack(self.cloudformation_backend, name)
     if stack is None or stack.status in ("DELETE_COMPLETE", "REVIEW_IN_PROGRESS"):
         raise ValidationError(message=f"Stack with id {name} does not exist")
     return stack
@@ -407,7 +407,7 @@ def _detect_resource_drift(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         stack = _stack_for(self)
         lid = self._get_param("LogicalResourceId")
-        if lid not in cfn_state._state(stack).records:
+        if lid not in cfn_state.stack_state(stack).records:
             raise ValidationError(message=f"Resource {lid} does not exist for stack {stack.name}")
         r = check_resource(stack, lid)
         r["Timestamp"] = utcnow()
@@ -428,7 +428,7 @@ def _with_drift_info(orig: Callable, key: str, many: bool) -> Callable:
             for row in rows or []:
                 if not isinstance(row, dict):
                     continue
-                stack = cfn_state._find_stack(self.cloudformation_backend, row.get("StackId") or stack_name or "")
+                stack = cfn_state.find_stack(self.cloudformation_backend, row.get("StackId") or stack_name or "")
                 if stack is not None:
                     row["DriftInformation"] = resource_drift_information(stack, row["LogicalResourceId"])
         return result
@@ -445,13 +445,13 @@ REQUIRES_RECREATION = {"AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGrou
 
 def _drift_change(stack: Stack, lid: str, r: dict, existing: dict | None) -> dict:
     rtype = r["ResourceType"]
-    ch = existing or cfn_changes._change("Modify", lid, rtype, stack.resource_map)
+    ch = existing or cfn_changes.new_change("Modify", lid, rtype, stack.resource_map)
     ch["Action"] = "Modify"
     ch["ResourceDriftStatus"] = r["StackResourceDriftStatus"]
     if r["StackResourceDriftStatus"] not in ("MODIFIED", "DELETED"):
         return ch
     now = r["Timestamp"]
-    exp, act = r.get("_expected", {}), r.get("_actual")
+    exp, act = r.get("expected_properties", {}), r.get("_actual")
     details = list(ch.get("Details") or [])
     recreate = r["StackResourceDriftStatus"] == "DELETED" or rtype in REQUIRES_RECREATION
     diffs = r.get("PropertyDifferences") or [
@@ -501,8 +501,8 @@ def _revert_changes(stack: Stack, template_changes: list[dict]) -> list[dict]:
     out = []
     active = [
         lid
-        for lid in cfn_template._active(stack.resource_map, stack.template_dict)
-        if lid in cfn_state._state(stack).records
+        for lid in cfn_template.active_resources(stack.resource_map, stack.template_dict)
+        if lid in cfn_state.stack_state(stack).records
     ]
     for lid in active:
         rtype = stack.template_dict["Resources"][lid]["Type"]
@@ -569,7 +569,7 @@ def _cs_describe(self: CloudFormationResponse) -> ActionResult:
 def _cs_execute(self: CloudFormationResponse) -> Any:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
-        cs = cfn_change_sets._find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+        cs = cfn_change_sets.find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
         if getattr(cs, "deployment_mode", None) != "REVERT_DRIFT":
             return _ORIG["execute_change_set"](self)
         if cs.execution_status != "AVAILABLE":
@@ -580,16 +580,16 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
         stack = backend.stacks.get(cs.stack_id)
         if stack is None:
             raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
-        cfn_state._assert_idle(stack)
-        st = cfn_state._state(stack)
+        cfn_state.assert_idle(stack)
+        st = cfn_state.stack_state(stack)
         st.token = self._get_param("ClientRequestToken")
         disable_rollback = self._get_bool_param("DisableRollback", False)
         cs.execution_status = "EXECUTE_IN_PROGRESS"
         for other_id, other in list(backend.change_sets.items()):
             if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
                 backend.change_sets.pop(other_id, None)
-        new_rm = cfn_template._new_resource_map(stack, cs.template_dict, cs.raw_parameters)
-        tpl_changes = cfn_changes._compute_changes(
+        new_rm = cfn_template.new_resource_map(stack, cs.template_dict, cs.raw_parameters)
+        tpl_changes = cfn_changes.compute_changes(
             stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
         )
         changes = _revert_changes(stack, tpl_changes)
@@ -601,7 +601,7 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
 
         def op() -> None:
             try:
-                cfn_engine._op_update(
+                cfn_engine.op_update(
                     stack,
                     cs.template,
                     cs.template_dict,
@@ -613,9 +613,9 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
                 )
             finally:
                 stack._studio_revert = {}  # type: ignore[attr-defined]
-            cfn_change_sets._mark_cs(backend, cs, stack, "UPDATE_COMPLETE")
+            cfn_change_sets.finish_execution(backend, cs, stack, "UPDATE_COMPLETE")
 
-        cfn_engine._launch(stack, op)
+        cfn_engine.launch(stack, op)
         from moto.core.responses import EmptyResult
 
         return EmptyResult()
@@ -627,7 +627,7 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
     res = rm._parsed_resources.get(lid)
     props = parsing.clean_json(copy.deepcopy(template["Resources"][lid].get("Properties", {}) or {}), rm) or {}
     props = json.loads(json.dumps(props, default=str))
-    ec2 = _ec2(stack)
+    ec2 = ec2_of(stack)
     if rtype == "AWS::EC2::Route":
         rt = ec2.get_route_table(props["RouteTableId"])
         dest = props.get("DestinationCidrBlock") or props.get("DestinationIpv6CidrBlock")
@@ -635,7 +635,7 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
             if dest in (r.destination_cidr_block, r.destination_ipv6_cidr_block):
                 rt._routes.pop(rid, None)
         rm._parsed_resources.pop(lid, None)
-        return cfn_engine._create_one(stack, rm, template, lid)
+        return cfn_engine.create_resource(stack, rm, template, lid)
     if rtype in ("AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::GatewayRouteTableAssociation"):
         target = props.get("SubnetId") or props.get("GatewayId")
         for rt in ec2.route_tables.values():  # the subnet now associated elsewhere: take it back
@@ -643,29 +643,29 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
                 if tgt == target:
                     rt._associations.pop(assoc, None)
         rm._parsed_resources.pop(lid, None)
-        return cfn_engine._create_one(stack, rm, template, lid)
+        return cfn_engine.create_resource(stack, rm, template, lid)
     if rtype == "AWS::EC2::SecurityGroup":
-        sg = _sg(stack, getattr(res, "id", None))
+        sg = security_group(stack, getattr(res, "id", None))
         if sg is None:
             rm._parsed_resources.pop(lid, None)
-            return cfn_engine._create_one(stack, rm, template, lid)
+            return cfn_engine.create_resource(stack, rm, template, lid)
         standalone = _standalone_rule_ids(stack)
         for key, egress in (("SecurityGroupIngress", False), ("SecurityGroupEgress", True)):
             if not props.get(key):
                 continue
-            want = [_norm_rule(x) for x in props[key]]
-            have = _sg_rule_dicts(sg, egress)
+            want = [norm_rule(x) for x in props[key]]
+            have = rule_dicts(sg, egress)
             matched: set[int] = set()
             for d in have:
-                n = _norm_rule(d)
+                n = norm_rule(d)
                 i = next((i for i, w in enumerate(want) if i not in matched and w == n), None)
                 if i is not None:
                     matched.add(i)
                 elif d["_rule_id"] not in standalone:
-                    _revoke(ec2, sg.id, d, egress)
+                    revoke(ec2, sg.id, d, egress)
             for i, w in enumerate(want):
                 if i not in matched:
-                    _authorize(ec2, sg.id, w, egress)
+                    authorize(ec2, sg.id, w, egress)
         return res
     if rtype in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
         if res is not None:
@@ -674,12 +674,12 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
             except Exception:  # noqa: BLE001
                 pass
         rm._parsed_resources.pop(lid, None)
-        return cfn_engine._create_one(stack, rm, template, lid)
+        return cfn_engine.create_resource(stack, rm, template, lid)
     if rtype == "AWS::EC2::VPCEndpoint":
         ep = ec2.vpc_end_points.get(getattr(res, "id", None))
         if ep is None or ep.state == "deleted":
             rm._parsed_resources.pop(lid, None)
-            return cfn_engine._create_one(stack, rm, template, lid)
+            return cfn_engine.create_resource(stack, rm, template, lid)
         if "PolicyDocument" in props:
             doc = props["PolicyDocument"]
             ep.policy_document = doc if isinstance(doc, str) else json.dumps(doc)
@@ -693,11 +693,11 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
         return res
     if rtype in ("AWS::NetworkFirewall::RuleGroup", "AWS::NetworkFirewall::FirewallPolicy"):
         obj = getattr(res, "obj", None)
-        nfw = nfw_store._nfw(stack.account_id, stack.region_name)
+        nfw = nfw_store.nfw_backend(stack.account_id, stack.region_name)
         store = nfw.rule_groups if rtype.endswith("RuleGroup") else nfw.firewall_policies  # type: ignore[attr-defined]
         if obj is None or obj.arn not in store:
             rm._parsed_resources.pop(lid, None)
-            return cfn_engine._create_one(stack, rm, template, lid)
+            return cfn_engine.create_resource(stack, rm, template, lid)
         obj.body = copy.deepcopy(props.get("RuleGroup" if rtype.endswith("RuleGroup") else "FirewallPolicy", {}))
         obj.props = props
         obj.update_token = str(uuid.uuid4())
@@ -722,7 +722,7 @@ def _standalone_rule_ids(stack: Stack) -> set[str]:
     return out
 
 
-def _update_in_place(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
+def update_in_place(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
     revert = getattr(stack, "_studio_revert", None) or {}
     if lid in revert:
         return _revert_one(stack, rm, template, lid)
@@ -783,8 +783,8 @@ def install() -> None:
     _ORIG["create_change_set"] = R.create_change_set
     _ORIG["describe_change_set"] = R.describe_change_set
     _ORIG["execute_change_set"] = R.execute_change_set
-    _ORIG["update_in_place"] = cfn_engine._update_in_place
-    cfn_engine._update_in_place = _update_in_place  # the engine looks it up by module global
+    _ORIG["update_in_place"] = cfn_engine.update_in_place
+    cfn_engine.update_in_place = update_in_place  # the engine looks it up by module global
     R.create_change_set = _cs_create  # type: ignore[method-assign]
     R.describe_change_set = _cs_describe  # type: ignore[method-assign]
     R.execute_change_set = _cs_execute  # type: ignore[method-assign]

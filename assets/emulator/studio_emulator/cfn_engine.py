@@ -25,9 +25,19 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 
 from . import cfn_resources, nfw_store
-from .cfn_changes import _attributes_only
-from .cfn_state import Rec, StackState, _abandoned, _backend, _error_text, _pid, _res_event, _stack_event, _state
-from .cfn_template import _active, _deps
+from .cfn_changes import attributes_only
+from .cfn_state import (
+    Rec,
+    StackState,
+    abandoned,
+    error_text,
+    physical_id,
+    resource_event,
+    stack_backend,
+    stack_event,
+    stack_state,
+)
+from .cfn_template import active_resources, dependencies
 from .config import SETTINGS
 
 log = logging.getLogger("studio_emulator.cfn")
@@ -78,7 +88,7 @@ class _Placeholder(CloudFormationModel):
         raise NotImplementedError
 
 
-def _create_one(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
+def create_resource(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
     js = template["Resources"][lid]
     res = rm[lid]
     if res is None:
@@ -104,7 +114,7 @@ def _create_one(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
     return res
 
 
-def _update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
+def update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> Any:
     js = template["Resources"][lid]
     rtype = js["Type"]
     cls = resource_class_from_type(rtype)
@@ -125,7 +135,7 @@ def _update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) ->
         old = rm._parsed_resources.pop(lid, None)
         if old is not None:
             cfn_resources.delete_resource(old, rtype, stack.account_id, stack.region_name)
-        return _create_one(stack, rm, template, lid)
+        return create_resource(stack, rm, template, lid)
     # Property change moto cannot apply: keep the existing physical resource.
     return rm._parsed_resources.get(lid)
 
@@ -154,7 +164,7 @@ def _run_graph(
     running: list[tuple[float, int, str]] = []
     seq = 0
     while True:
-        if _abandoned(st):  # /moto-api/reset: drop the operation
+        if abandoned(st):  # /moto-api/reset: drop the operation
             return done, failed, []
         halted = stop_on_fail and (failed or st.cancel.is_set())
         if not halted:
@@ -170,7 +180,7 @@ def _run_graph(
                     started.add(n)
                     progressed = True
                     with SETTINGS.lock:
-                        if _abandoned(st):
+                        if abandoned(st):
                             return done, failed, []
                         ok = start(n)
                         d = dur(n)
@@ -193,7 +203,7 @@ def _run_graph(
             continue
         heapq.heappop(running)
         with SETTINGS.lock:
-            if _abandoned(st):
+            if abandoned(st):
                 return done, failed, []
             ok = finish(n)
         if ok:
@@ -213,30 +223,30 @@ def _fail_reason(lid: str) -> str | None:
 
 def _creator(stack: Stack, rm: ResourceMap, template: dict, will_fail: dict, created_events: str = "CREATE"):
     def start(lid: str) -> bool:
-        st = _state(stack)
+        st = stack_state(stack)
         rtype = template["Resources"][lid]["Type"]
         st.records.setdefault(lid, Rec(lid, rtype))
         st.records[lid].physical_id = None
-        _res_event(stack, lid, "CREATE_IN_PROGRESS")
+        resource_event(stack, lid, "CREATE_IN_PROGRESS")
         reason = _fail_reason(lid)
         if reason is not None:
             will_fail[lid] = reason
             return True
         try:
-            res = _create_one(stack, rm, template, lid)
+            res = create_resource(stack, rm, template, lid)
         except Exception as e:  # noqa: BLE001
             rm._parsed_resources.pop(lid, None)
-            _res_event(stack, lid, "CREATE_FAILED", _error_text(e))
+            resource_event(stack, lid, "CREATE_FAILED", error_text(e))
             return False
-        st.records[lid].physical_id = _pid(res)
-        _res_event(stack, lid, "CREATE_IN_PROGRESS", "Resource creation Initiated")
+        st.records[lid].physical_id = physical_id(res)
+        resource_event(stack, lid, "CREATE_IN_PROGRESS", "Resource creation Initiated")
         return True
 
     def finish(lid: str) -> bool:
         if lid in will_fail:
-            _res_event(stack, lid, "CREATE_FAILED", will_fail[lid])
+            resource_event(stack, lid, "CREATE_FAILED", will_fail[lid])
             return False
-        _res_event(stack, lid, "CREATE_COMPLETE")
+        resource_event(stack, lid, "CREATE_COMPLETE")
         return True
 
     return start, finish
@@ -269,7 +279,7 @@ def _delete_failed_reason(e: BaseException, rtype: str) -> str:
         if rtype == "AWS::EC2::SecurityGroup":
             return inner
         return f'Resource handler returned message: "{inner}" (RequestToken: {token}, HandlerErrorCode: InvalidRequest)'
-    return _error_text(e)
+    return error_text(e)
 
 
 def _delete_nodes(
@@ -286,9 +296,9 @@ def _delete_nodes(
     A resource that fails to delete goes to DELETE_FAILED with AWS's reason; resources it
     depends on are not attempted (they keep their status); the others are deleted.
     retain_extra: DeleteStack RetainResources (DELETE_SKIPPED like DeletionPolicy Retain)."""
-    st = _state(stack)
+    st = stack_state(stack)
     objects = objects if objects is not None else {lid: rm._parsed_resources.get(lid) for lid in lids}
-    all_deps = _deps(template, [x for x in template.get("Resources", {}) if x in set(lids)]) if template else {}
+    all_deps = dependencies(template, [x for x in template.get("Resources", {}) if x in set(lids)]) if template else {}
     rev: dict[str, set[str]] = {lid: set() for lid in lids}
     for a, ds in all_deps.items():
         for b in ds:
@@ -316,23 +326,23 @@ def _delete_nodes(
             st.records[lid] = Rec(lid, rtype_of(lid))
         obj = objects.get(lid)
         if obj is not None:
-            st.records[lid].physical_id = _pid(obj)
+            st.records[lid].physical_id = physical_id(obj)
         if lid in retain:
-            _res_event(stack, lid, "DELETE_SKIPPED")
+            resource_event(stack, lid, "DELETE_SKIPPED")
             return True
-        _res_event(stack, lid, "DELETE_IN_PROGRESS")
+        resource_event(stack, lid, "DELETE_IN_PROGRESS")
         if obj is None:
             return True
         try:
             cfn_resources.delete_resource(obj, rtype_of(lid), stack.account_id, stack.region_name)
         except Exception as e:  # noqa: BLE001
-            _res_event(stack, lid, "DELETE_FAILED", _delete_failed_reason(e, rtype_of(lid)))
+            resource_event(stack, lid, "DELETE_FAILED", _delete_failed_reason(e, rtype_of(lid)))
             return False
         return True
 
     def finish(lid: str) -> bool:
         if lid not in retain:
-            _res_event(stack, lid, "DELETE_COMPLETE")
+            resource_event(stack, lid, "DELETE_COMPLETE")
         if rm._parsed_resources.get(lid) is objects.get(lid):
             rm._parsed_resources.pop(lid, None)
         if drop_records:
@@ -347,7 +357,7 @@ def _delete_nodes(
 
 
 def _started_lids(stack: Stack, template: dict) -> list[str]:
-    st = _state(stack)
+    st = stack_state(stack)
     return [
         lid
         for lid in template.get("Resources", {})
@@ -355,10 +365,10 @@ def _started_lids(stack: Stack, template: dict) -> list[str]:
     ]
 
 
-def _finish_delete(stack: Stack) -> None:
-    if _abandoned(stack):
+def finish_delete(stack: Stack) -> None:
+    if abandoned(stack):
         return
-    backend = _backend(stack)
+    backend = stack_backend(stack)
     for name, exp in list(backend.exports.items()):
         if exp.exporting_stack_id == stack.stack_id:
             backend.exports.pop(name, None)
@@ -369,30 +379,30 @@ def _finish_delete(stack: Stack) -> None:
             backend.change_sets.pop(cid, None)
 
 
-def _op_delete(stack: Stack, reason: str = "User Initiated", retain: set[str] | None = None) -> None:
-    st = _state(stack)
-    _stack_event(stack, "DELETE_IN_PROGRESS", reason)
+def op_delete(stack: Stack, reason: str = "User Initiated", retain: set[str] | None = None) -> None:
+    st = stack_state(stack)
+    stack_event(stack, "DELETE_IN_PROGRESS", reason)
     tpl = stack.template_dict or {}
     failed = (
         _delete_nodes(stack, stack.resource_map, tpl, _started_lids(stack, tpl), retain_extra=retain) if tpl else []
     )
-    if _abandoned(st):
+    if abandoned(st):
         return
     with SETTINGS.lock:
         if failed:
-            _stack_event(
+            stack_event(
                 stack, "DELETE_FAILED", f"The following resource(s) failed to delete: [{', '.join(sorted(failed))}]. "
             )
         else:
-            _stack_event(stack, "DELETE_COMPLETE")
-            _finish_delete(stack)
+            stack_event(stack, "DELETE_COMPLETE")
+            finish_delete(stack)
     st.cancel.clear()
 
 
 def _register_exports(stack: Stack) -> None:
-    if _abandoned(stack):
+    if abandoned(stack):
         return
-    backend = _backend(stack)
+    backend = stack_backend(stack)
     for name, exp in list(backend.exports.items()):
         if exp.exporting_stack_id == stack.stack_id:
             backend.exports.pop(name, None)
@@ -403,60 +413,60 @@ def _register_exports(stack: Stack) -> None:
         log.warning("exports of %s: %s", stack.name, e)
 
 
-def _op_create(stack: Stack) -> None:
-    st = _state(stack)
+def op_create(stack: Stack) -> None:
+    st = stack_state(stack)
     rm, tpl = stack.resource_map, stack.template_dict
-    active = _active(rm, tpl)
-    deps = _deps(tpl, active)
+    active = active_resources(rm, tpl)
+    deps = dependencies(tpl, active)
     will_fail: dict[str, str] = {}
     start, finish = _creator(stack, rm, tpl, will_fail)
     dur = lambda lid: SETTINGS.duration(tpl["Resources"][lid]["Type"])  # noqa: E731
     _, failed, inflight = _run_graph(st, active, deps, start, finish, dur, stop_on_fail=True)
-    if _abandoned(st):
+    if abandoned(st):
         return
     with SETTINGS.lock:
         if not failed and not st.cancel.is_set():
             stack.output_map = OutputMap(rm, tpl, stack.stack_id)
             _register_exports(stack)
-            _stack_event(stack, "CREATE_COMPLETE")
+            stack_event(stack, "CREATE_COMPLETE")
             return
         for lid in inflight:
-            _res_event(stack, lid, "CREATE_FAILED", "Resource creation cancelled")
+            resource_event(stack, lid, "CREATE_FAILED", "Resource creation cancelled")
         failed_ids = [lid for lid in active if lid in st.records and st.records[lid].status == "CREATE_FAILED"]
         if st.cancel.is_set() and not failed:
             head = "Stack creation cancelled."
         else:
             head = f"The following resource(s) failed to create: [{', '.join(failed_ids)}]."
         if st.on_failure == "DO_NOTHING":
-            _stack_event(stack, "CREATE_FAILED", head + " ")
+            stack_event(stack, "CREATE_FAILED", head + " ")
             return
         if st.on_failure == "DELETE":
-            _stack_event(stack, "DELETE_IN_PROGRESS", head + " Delete requested by user.")
+            stack_event(stack, "DELETE_IN_PROGRESS", head + " Delete requested by user.")
         else:
-            _stack_event(stack, "ROLLBACK_IN_PROGRESS", head + " Rollback requested by user.")
+            stack_event(stack, "ROLLBACK_IN_PROGRESS", head + " Rollback requested by user.")
     del_failed = _delete_nodes(stack, rm, tpl, _started_lids(stack, tpl))
     with SETTINGS.lock:
         if st.on_failure == "DELETE":
             if del_failed:
-                _stack_event(
+                stack_event(
                     stack,
                     "DELETE_FAILED",
                     f"The following resource(s) failed to delete: [{', '.join(sorted(del_failed))}]. ",
                 )
             else:
-                _stack_event(stack, "DELETE_COMPLETE")
-                _finish_delete(stack)
+                stack_event(stack, "DELETE_COMPLETE")
+                finish_delete(stack)
         elif del_failed:
-            _stack_event(
+            stack_event(
                 stack,
                 "ROLLBACK_FAILED",
                 f"The following resource(s) failed to delete: [{', '.join(sorted(del_failed))}]. ",
             )
         else:
-            _stack_event(stack, "ROLLBACK_COMPLETE")
+            stack_event(stack, "ROLLBACK_COMPLETE")
 
 
-def _op_update(
+def op_update(
     stack: Stack,
     new_tpl_str: str,
     new_tpl: dict,
@@ -466,21 +476,21 @@ def _op_update(
     disable_rollback: bool,
     tags: dict | None = None,
 ) -> None:
-    st = _state(stack)
+    st = stack_state(stack)
     old_rm, old_tpl, old_tpl_str, old_params = stack.resource_map, stack.template_dict, stack.template, stack.parameters
     with SETTINGS.lock:
-        _stack_event(stack, "UPDATE_IN_PROGRESS", "User Initiated")
+        stack_event(stack, "UPDATE_IN_PROGRESS", "User Initiated")
         stack.last_updated_time = utcnow()  # type: ignore[attr-defined]
         by_id = {c["LogicalResourceId"]: c for c in changes if c["Action"] != "Remove"}
         removed = [c["LogicalResourceId"] for c in changes if c["Action"] == "Remove"]
         # Type changes appear as Remove + Add of the same id: handle the removal in cleanup.
-        new_active = _active(new_rm, new_tpl)
+        new_active = active_resources(new_rm, new_tpl)
         for lid in new_active:
             if lid in old_rm._parsed_resources and by_id.get(lid, {}).get("Action") != "Add":
                 new_rm._parsed_resources[lid] = old_rm._parsed_resources[lid]
         stack.resource_map = new_rm
-    nodes = [lid for lid in new_active if lid in by_id and not _attributes_only(by_id[lid])]
-    deps = _deps(new_tpl, new_active)
+    nodes = [lid for lid in new_active if lid in by_id and not attributes_only(by_id[lid])]
+    deps = dependencies(new_tpl, new_active)
     deps = {lid: {d for d in deps[lid] if d in by_id} for lid in nodes}
     will_fail: dict[str, str] = {}
     replaced_old: dict[str, Any] = {}
@@ -492,48 +502,48 @@ def _op_update(
             return c_start(lid)
         rtype = new_tpl["Resources"][lid]["Type"]
         st.records.setdefault(lid, Rec(lid, rtype))
-        _res_event(stack, lid, "UPDATE_IN_PROGRESS")
+        resource_event(stack, lid, "UPDATE_IN_PROGRESS")
         reason = _fail_reason(lid)
         if reason is not None:
             will_fail[lid] = reason
             return True
         try:
             if ch["Replacement"] == "True":
-                _res_event(
+                resource_event(
                     stack,
                     lid,
                     "UPDATE_IN_PROGRESS",
                     "Requested update requires the creation of a new physical resource; hence creating one.",
                 )
                 replaced_old[lid] = new_rm._parsed_resources.pop(lid, None)
-                res = _create_one(stack, new_rm, new_tpl, lid)
+                res = create_resource(stack, new_rm, new_tpl, lid)
             else:
-                res = _update_in_place(stack, new_rm, new_tpl, lid)
+                res = update_in_place(stack, new_rm, new_tpl, lid)
         except Exception as e:  # noqa: BLE001
             if lid in replaced_old:
                 new_rm._parsed_resources[lid] = replaced_old.pop(lid)
-            _res_event(stack, lid, "UPDATE_FAILED", _error_text(e))
+            resource_event(stack, lid, "UPDATE_FAILED", error_text(e))
             return False
-        st.records[lid].physical_id = _pid(res)
+        st.records[lid].physical_id = physical_id(res)
         return True
 
     def finish(lid: str) -> bool:
         if by_id[lid]["Action"] == "Add":
             return c_finish(lid)
         if lid in will_fail:
-            _res_event(stack, lid, "UPDATE_FAILED", will_fail[lid])
+            resource_event(stack, lid, "UPDATE_FAILED", will_fail[lid])
             return False
-        _res_event(stack, lid, "UPDATE_COMPLETE")
+        resource_event(stack, lid, "UPDATE_COMPLETE")
         return True
 
     dur = lambda lid: SETTINGS.duration(new_tpl["Resources"][lid]["Type"])  # noqa: E731
     done, failed, inflight = _run_graph(st, nodes, deps, start, finish, dur, stop_on_fail=True)
-    if _abandoned(st):
+    if abandoned(st):
         return
 
     if not failed and not st.cancel.is_set():
         with SETTINGS.lock:
-            _stack_event(stack, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+            stack_event(stack, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
         objs = {lid: old_rm._parsed_resources.get(lid) for lid in removed}
         objs.update(replaced_old)
         _delete_nodes(stack, old_rm, old_tpl, list(objs), objects=objs, drop_records=False)
@@ -545,7 +555,7 @@ def _op_update(
                     pass
             for lid in new_active:  # replaced / type-changed resources show the new physical id
                 if lid in st.records:
-                    st.records[lid].physical_id = _pid(new_rm._parsed_resources.get(lid))
+                    st.records[lid].physical_id = physical_id(new_rm._parsed_resources.get(lid))
                     if lid in by_id:
                         st.records[lid].status = (
                             "UPDATE_COMPLETE" if by_id[lid]["Action"] == "Modify" else "CREATE_COMPLETE"
@@ -558,13 +568,13 @@ def _op_update(
                 stack.tags = tags
             stack.output_map = OutputMap(new_rm, new_tpl, stack.stack_id)
             _register_exports(stack)
-            _stack_event(stack, "UPDATE_COMPLETE")
+            stack_event(stack, "UPDATE_COMPLETE")
         return
 
     with SETTINGS.lock:
         for lid in inflight:
             kind = "CREATE_FAILED" if by_id[lid]["Action"] == "Add" else "UPDATE_FAILED"
-            _res_event(stack, lid, kind, "Resource update cancelled")
+            resource_event(stack, lid, kind, "Resource update cancelled")
         failed_add = [
             lid
             for lid in nodes
@@ -584,9 +594,9 @@ def _op_update(
         if st.cancel.is_set() and not failed:
             head = "User Initiated"  # CancelUpdateStack
         if disable_rollback:
-            _stack_event(stack, "UPDATE_FAILED", head + " ")
+            stack_event(stack, "UPDATE_FAILED", head + " ")
             return
-        _stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", head)
+        stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", head)
         stack.resource_map = old_rm
     # Roll modified resources back to the old template.
     touched = [
@@ -596,29 +606,29 @@ def _op_update(
         and st.records.get(lid)
         and st.records[lid].status in ("UPDATE_COMPLETE", "UPDATE_FAILED", "UPDATE_IN_PROGRESS")
     ]
-    old_deps = _deps(old_tpl, _active(old_rm, old_tpl))
+    old_deps = dependencies(old_tpl, active_resources(old_rm, old_tpl))
     rb_deps = {lid: {d for d in old_deps.get(lid, set()) if d in touched} for lid in touched}
 
     def rb_start(lid: str) -> bool:
-        _res_event(stack, lid, "UPDATE_IN_PROGRESS")
+        resource_event(stack, lid, "UPDATE_IN_PROGRESS")
         with SETTINGS.lock:
             rb_reason = SETTINGS.fail_rollbacks.get(lid)
         if rb_reason is not None:
-            _res_event(stack, lid, "UPDATE_FAILED", rb_reason)
+            resource_event(stack, lid, "UPDATE_FAILED", rb_reason)
             return False
         try:
             if lid in replaced_old:
                 old_rm._parsed_resources[lid] = replaced_old[lid]
             elif lid not in will_fail:
-                _update_in_place(stack, old_rm, old_tpl, lid)
+                update_in_place(stack, old_rm, old_tpl, lid)
         except Exception as e:  # noqa: BLE001
-            _res_event(stack, lid, "UPDATE_FAILED", _error_text(e))
+            resource_event(stack, lid, "UPDATE_FAILED", error_text(e))
             return False
-        st.records[lid].physical_id = _pid(old_rm._parsed_resources.get(lid))
+        st.records[lid].physical_id = physical_id(old_rm._parsed_resources.get(lid))
         return True
 
     def rb_finish(lid: str) -> bool:
-        _res_event(stack, lid, "UPDATE_COMPLETE")
+        resource_event(stack, lid, "UPDATE_COMPLETE")
         return True
 
     _, rb_failed, _ = _run_graph(
@@ -632,13 +642,13 @@ def _op_update(
     )
     with SETTINGS.lock:
         if rb_failed:
-            _stack_event(
+            stack_event(
                 stack,
                 "UPDATE_ROLLBACK_FAILED",
                 f"The following resource(s) failed to update: [{', '.join(rb_failed)}]. ",
             )
             return
-        _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+        stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
     # Delete what the update created: added resources and new replacements.
     objs = {}
     for lid in nodes:
@@ -650,21 +660,21 @@ def _op_update(
             objs[lid] = new_rm._parsed_resources.get(lid)
     _delete_nodes(stack, new_rm, new_tpl, list(objs), objects=objs)
     with SETTINGS.lock:
-        old_active = set(_active(old_rm, old_tpl))
+        old_active = set(active_resources(old_rm, old_tpl))
         for lid in list(st.records):
             if lid not in old_active:
                 st.records.pop(lid, None)
             else:
-                st.records[lid].physical_id = _pid(old_rm._parsed_resources.get(lid))
+                st.records[lid].physical_id = physical_id(old_rm._parsed_resources.get(lid))
                 if st.records[lid].status in ("DELETE_COMPLETE",):
                     st.records[lid].status = "UPDATE_COMPLETE"
         stack.template, stack.template_dict, stack.parameters = old_tpl_str, old_tpl, old_params
-        _stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
+        stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
 
 
-def _launch(stack: Stack, fn: Callable[[], None]) -> None:
+def launch(stack: Stack, fn: Callable[[], None]) -> None:
     """Run an operation: inline at pace 0, in a background thread otherwise."""
-    st = _state(stack)
+    st = stack_state(stack)
     st.cancel.clear()
 
     def runner() -> None:
@@ -678,16 +688,16 @@ def _launch(stack: Stack, fn: Callable[[], None]) -> None:
                     failed_status = status.replace("_IN_PROGRESS", "_FAILED")
                     if failed_status == "UPDATE_COMPLETE_CLEANUP_FAILED":
                         failed_status = "UPDATE_FAILED"
-                    _stack_event(stack, failed_status, f"Internal emulator error: {e}")
+                    stack_event(stack, failed_status, f"Internal emulator error: {e}")
         finally:
             with SETTINGS.lock:
                 pending = st.pending_delete
                 st.pending_delete = None
                 st.thread = None
-            if pending is not None and stack.status != "DELETE_COMPLETE" and not _abandoned(st):
+            if pending is not None and stack.status != "DELETE_COMPLETE" and not abandoned(st):
                 st.token = pending[0]
                 st.cancel.clear()
-                _op_delete(stack)
+                op_delete(stack)
 
     if SETTINGS.pace <= 0:
         runner()

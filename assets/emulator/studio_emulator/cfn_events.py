@@ -120,10 +120,10 @@ _TL = threading.local()
 
 
 # ---------------------------------------------------------------------------
-# Operation ids on stack events (wraps cfn_state._event)
+# Operation ids on stack events (wraps cfn_state.record_event)
 # ---------------------------------------------------------------------------
 def _wrap_event(orig: Any) -> Any:
-    def _event(
+    def record_event(
         stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None, props: Any = None
     ) -> None:
         with SETTINGS.lock:
@@ -159,7 +159,7 @@ def _wrap_event(orig: Any) -> Any:
             ):
                 op.close("FAILED" if status.endswith("_FAILED") else "SUCCEEDED")
 
-    return _event
+    return record_event
 
 
 def _last_operations(self: Stack) -> list[dict[str, str]] | None:
@@ -451,7 +451,7 @@ def describe_events(self: CloudFormationResponse) -> ActionResult:
 @install_once
 def install() -> None:
     """Called at the end of cfn.install() (after its handlers are in place)."""
-    cfn_state._event = _wrap_event(cfn_state._event)  # _stack_event / _res_event look it up at call time
+    cfn_state.record_event = _wrap_event(cfn_state.record_event)  # stack_event / resource_event look it up at call time
     R = CloudFormationResponse
     R.create_change_set = _wrap_create_change_set(R.create_change_set)  # type: ignore[method-assign]
     R.describe_events = describe_events  # type: ignore[attr-defined]

@@ -24,10 +24,10 @@ from moto.utilities.utils import get_partition
 
 from .nfw_store import (
     NfwInvalidRequest,
-    _check_policy,
-    _nfw,
-    _NfwObject,
-    _refuse_delete_in_use,
+    NfwObject,
+    check_policy,
+    nfw_backend,
+    refuse_delete_in_use,
 )
 from .sg_rules import apply_inline_rules
 
@@ -92,7 +92,7 @@ class StudioFirewall(CloudFormationModel):
             {"SubnetId": m["SubnetId"], "IPAddressType": m.get("IPAddressType", "IPV4")}
             for m in props.get("SubnetMappings", [])
         ]
-        fw = _nfw(account_id, region_name).create_firewall(
+        fw = nfw_backend(account_id, region_name).create_firewall(
             firewall_name=props.get("FirewallName", resource_name),
             firewall_policy_arn=props.get("FirewallPolicyArn"),
             vpc_id=vpc_id,
@@ -148,7 +148,7 @@ class StudioFirewall(CloudFormationModel):
         fw = original_resource.fw
         new_arn = props.get("FirewallPolicyArn")
         if new_arn and new_arn != fw.firewall_policy_arn:
-            if new_arn not in _nfw(account_id, region_name).firewall_policies:  # type: ignore[attr-defined]
+            if new_arn not in nfw_backend(account_id, region_name).firewall_policies:  # type: ignore[attr-defined]
                 raise NfwInvalidRequest(f"Firewall policy not found, parameter: [{new_arn}]")
             fw.firewall_policy_arn = new_arn
         if "Description" in props:
@@ -162,11 +162,11 @@ class StudioFirewall(CloudFormationModel):
             ec2.delete_vpc_endpoints(ids)
             for i in ids:
                 ec2.vpc_end_points.pop(i, None)
-        _nfw(self.account_id, self.region).firewalls.pop(self.fw.arn, None)
+        nfw_backend(self.account_id, self.region).firewalls.pop(self.fw.arn, None)
 
 
 class StudioFirewallPolicy(CloudFormationModel):
-    def __init__(self, obj: _NfwObject, account_id: str, region: str):
+    def __init__(self, obj: NfwObject, account_id: str, region: str):
         self.obj = obj
         self.account_id = account_id
         self.region = region
@@ -201,21 +201,21 @@ class StudioFirewallPolicy(CloudFormationModel):
         props = cloudformation_json.get("Properties", {})
         name = props.get("FirewallPolicyName", resource_name)
         arn = f"arn:{get_partition(region_name)}:network-firewall:{region_name}:{account_id}:firewall-policy/{name}"
-        backend = _nfw(account_id, region_name)
+        backend = nfw_backend(account_id, region_name)
         if arn in backend.firewall_policies:  # type: ignore[attr-defined]
             raise ValueError(f"A firewall policy with the name {name} already exists")
-        _check_policy(props, account_id, region_name)
-        obj = _NfwObject("policy", name, arn, props.get("FirewallPolicy", {}), props)
+        check_policy(props, account_id, region_name)
+        obj = NfwObject("policy", name, arn, props.get("FirewallPolicy", {}), props)
         backend.firewall_policies[arn] = obj  # type: ignore[attr-defined]
         return cls(obj, account_id, region_name)
 
     def delete_backend(self) -> None:
-        _refuse_delete_in_use("policy", self.obj.arn, self.account_id, self.region)
-        _nfw(self.account_id, self.region).firewall_policies.pop(self.obj.arn, None)  # type: ignore[attr-defined]
+        refuse_delete_in_use("policy", self.obj.arn, self.account_id, self.region)
+        nfw_backend(self.account_id, self.region).firewall_policies.pop(self.obj.arn, None)  # type: ignore[attr-defined]
 
 
 class StudioRuleGroup(CloudFormationModel):
-    def __init__(self, obj: _NfwObject, account_id: str, region: str):
+    def __init__(self, obj: NfwObject, account_id: str, region: str):
         self.obj = obj
         self.account_id = account_id
         self.region = region
@@ -252,16 +252,16 @@ class StudioRuleGroup(CloudFormationModel):
         rtype = props.get("Type", "STATEFUL")
         kind = "stateful-rulegroup" if rtype == "STATEFUL" else "stateless-rulegroup"
         arn = f"arn:{get_partition(region_name)}:network-firewall:{region_name}:{account_id}:{kind}/{name}"
-        backend = _nfw(account_id, region_name)
+        backend = nfw_backend(account_id, region_name)
         if arn in backend.rule_groups:  # type: ignore[attr-defined]
             raise ValueError(f"A rule group with the name {name} already exists")
-        obj = _NfwObject("rulegroup", name, arn, props.get("RuleGroup", {}), props)
+        obj = NfwObject("rulegroup", name, arn, props.get("RuleGroup", {}), props)
         backend.rule_groups[arn] = obj  # type: ignore[attr-defined]
         return cls(obj, account_id, region_name)
 
     def delete_backend(self) -> None:
-        _refuse_delete_in_use("rulegroup", self.obj.arn, self.account_id, self.region)
-        _nfw(self.account_id, self.region).rule_groups.pop(self.obj.arn, None)  # type: ignore[attr-defined]
+        refuse_delete_in_use("rulegroup", self.obj.arn, self.account_id, self.region)
+        nfw_backend(self.account_id, self.region).rule_groups.pop(self.obj.arn, None)  # type: ignore[attr-defined]
 
 
 class StudioFirewallLogging(CloudFormationModel):
@@ -287,7 +287,7 @@ class StudioFirewallLogging(CloudFormationModel):
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
     ) -> StudioFirewallLogging:
         props = cloudformation_json.get("Properties", {})
-        backend = _nfw(account_id, region_name)
+        backend = nfw_backend(account_id, region_name)
         fw = backend.update_logging_configuration(
             firewall_arn=props.get("FirewallArn"),
             firewall_name=props.get("FirewallName"),
@@ -296,7 +296,7 @@ class StudioFirewallLogging(CloudFormationModel):
         return cls(fw.arn, account_id, region_name)
 
     def delete_backend(self) -> None:
-        fw = _nfw(self.account_id, self.region).firewalls.get(self.firewall_arn)
+        fw = nfw_backend(self.account_id, self.region).firewalls.get(self.firewall_arn)
         if fw is not None:
             fw.logging_configs = {}
 

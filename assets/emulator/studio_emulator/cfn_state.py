@@ -48,7 +48,7 @@ class StackState:
         self.on_failure = "ROLLBACK"
 
 
-def _state(stack: Stack) -> StackState:
+def stack_state(stack: Stack) -> StackState:
     st = getattr(stack, "_studio", None)
     if st is None:
         st = StackState()
@@ -56,19 +56,19 @@ def _state(stack: Stack) -> StackState:
     return st
 
 
-def _abandoned(stack_or_state: Any) -> bool:
+def abandoned(stack_or_state: Any) -> bool:
     st = stack_or_state if isinstance(stack_or_state, StackState) else getattr(stack_or_state, "_studio", None)
     return st is not None and st.generation != _GENERATION
 
 
-def _backend(stack: Stack) -> CloudFormationBackend:
+def stack_backend(stack: Stack) -> CloudFormationBackend:
     return cloudformation_backends[stack.account_id][stack.region_name]
 
 
-def _event(
+def record_event(
     stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None, props: Any = None
 ) -> None:
-    st = _state(stack)
+    st = stack_state(stack)
     ev = Event(
         stack_id=stack.stack_id,
         stack_name=stack.name,
@@ -83,7 +83,7 @@ def _event(
     ev.timestamp = utcnow()
     ev.client_request_token = st.token
     try:
-        if _abandoned(st):
+        if abandoned(st):
             raise RuntimeError("stack dropped by a reset")
         ev.sendToSns(stack.account_id, stack.region_name, stack.notification_arns)
     except Exception:  # noqa: BLE001 - SNS topic gone: like AWS, keep going
@@ -91,28 +91,28 @@ def _event(
     stack.events.append(ev)
 
 
-def _stack_event(stack: Stack, status: str, reason: str | None = None) -> None:
+def stack_event(stack: Stack, status: str, reason: str | None = None) -> None:
     stack.status = status
     stack.stack_status_reason = reason  # type: ignore[attr-defined]
-    _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", status, reason)
+    record_event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", status, reason)
 
 
-def _res_event(stack: Stack, lid: str, status: str, reason: str | None = None, props: Any = None) -> None:
-    rec = _state(stack).records[lid]
+def resource_event(stack: Stack, lid: str, status: str, reason: str | None = None, props: Any = None) -> None:
+    rec = stack_state(stack).records[lid]
     rec.status = status
     rec.reason = reason
     rec.timestamp = utcnow()
-    _event(stack, lid, rec.physical_id, rec.rtype, status, reason, props)
+    record_event(stack, lid, rec.physical_id, rec.rtype, status, reason, props)
 
 
-def _pid(res: Any) -> str | None:
+def physical_id(res: Any) -> str | None:
     try:
         return getattr(res, "physical_resource_id", None)
     except Exception:  # noqa: BLE001
         return None
 
 
-def _error_text(e: BaseException) -> str:
+def error_text(e: BaseException) -> str:
     msg = getattr(e, "message", None) or getattr(e, "description", None) or str(e) or type(e).__name__
     code = getattr(e, "error_type", None) or getattr(e, "code", None)
     if isinstance(code, str) and code and code not in msg:
@@ -120,14 +120,14 @@ def _error_text(e: BaseException) -> str:
     return msg
 
 
-def _find_stack(backend: CloudFormationBackend, name: str) -> Stack | None:
+def find_stack(backend: CloudFormationBackend, name: str) -> Stack | None:
     for s in backend.stacks.values():
         if s.name == name or s.stack_id == name:
             return s
     return None
 
 
-def _assert_idle(stack: Stack, verb: str = "updated") -> None:
+def assert_idle(stack: Stack, verb: str = "updated") -> None:
     if (stack.status or "").endswith("_IN_PROGRESS") or stack.status in (
         "ROLLBACK_COMPLETE",
         "ROLLBACK_FAILED",
@@ -140,8 +140,8 @@ def _assert_idle(stack: Stack, verb: str = "updated") -> None:
         raise ValidationError(message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be {verb}.")
 
 
-def _records(stack: Stack) -> list[Rec]:
-    st = _state(stack)
+def shown_records(stack: Stack) -> list[Rec]:
+    st = stack_state(stack)
     return [r for r in st.records.values() if r.status is not None]
 
 

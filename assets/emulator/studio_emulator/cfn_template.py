@@ -18,12 +18,12 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.utils import utcnow
 
 from . import cfn_params
-from .cfn_state import _backend
+from .cfn_state import stack_backend
 
 log = logging.getLogger("studio_emulator.cfn")
 
 
-def _refs(obj: Any, names: set[str], out: set[str]) -> set[str]:
+def refs_in(obj: Any, names: set[str], out: set[str]) -> set[str]:
     if isinstance(obj, dict):
         for k, v in obj.items():
             if k == "Ref" and isinstance(v, str):
@@ -41,22 +41,22 @@ def _refs(obj: Any, names: set[str], out: set[str]) -> set[str]:
                         if t in names:
                             out.add(t)
                 if isinstance(v, list) and len(v) > 1:
-                    _refs(v[1], names, out)
+                    refs_in(v[1], names, out)
             else:
-                _refs(v, names, out)
+                refs_in(v, names, out)
     elif isinstance(obj, list):
         for v in obj:
-            _refs(v, names, out)
+            refs_in(v, names, out)
     return out
 
 
-def _param_refs(obj: Any, params: set[str]) -> set[str]:
+def param_refs_in(obj: Any, params: set[str]) -> set[str]:
     out: set[str] = set()
-    _refs(obj, params, out)
+    refs_in(obj, params, out)
     return out
 
 
-def _active(rm: ResourceMap, template: dict) -> list[str]:
+def active_resources(rm: ResourceMap, template: dict) -> list[str]:
     res = []
     for lid, js in (template.get("Resources") or {}).items():
         cond = js.get("Condition")
@@ -66,12 +66,12 @@ def _active(rm: ResourceMap, template: dict) -> list[str]:
     return res
 
 
-def _deps(template: dict, active: list[str]) -> dict[str, set[str]]:
+def dependencies(template: dict, active: list[str]) -> dict[str, set[str]]:
     names = set(active)
     out = {}
     for lid in active:
         js = template["Resources"][lid]
-        d = _refs(js.get("Properties", {}), names, set())
+        d = refs_in(js.get("Properties", {}), names, set())
         dep_on = js.get("DependsOn") or []
         if isinstance(dep_on, str):
             dep_on = [dep_on]
@@ -81,7 +81,7 @@ def _deps(template: dict, active: list[str]) -> dict[str, set[str]]:
     return out
 
 
-def _parse(template: str | dict) -> dict:
+def parse_template(template: str | dict) -> dict:
     if isinstance(template, dict):
         return template
     try:
@@ -90,7 +90,7 @@ def _parse(template: str | dict) -> dict:
         raise ValidationError(message=f"Template format error: {e}") from None
 
 
-def _new_resource_map(stack: Stack, template_dict: dict, params: dict) -> ResourceMap:
+def new_resource_map(stack: Stack, template_dict: dict, params: dict) -> ResourceMap:
     if not isinstance(template_dict, dict) or "Resources" not in template_dict:
         raise ValidationError(message="Template format error: At least one Resources member must be defined.")
     rm = ResourceMap(
@@ -101,10 +101,10 @@ def _new_resource_map(stack: Stack, template_dict: dict, params: dict) -> Resour
         account_id=stack.account_id,
         region_name=stack.region_name,
         template=template_dict,
-        cross_stack_resources=_backend(stack).exports,
+        cross_stack_resources=stack_backend(stack).exports,
     )
     rm.load()
-    for lid in _active(rm, template_dict):
+    for lid in active_resources(rm, template_dict):
         rtype = template_dict["Resources"][lid].get("Type", "")
         if (
             not rtype.startswith("Custom::")
@@ -115,11 +115,11 @@ def _new_resource_map(stack: Stack, template_dict: dict, params: dict) -> Resour
     return rm
 
 
-def _tags_from(self: CloudFormationResponse) -> dict:
+def tags_from(self: CloudFormationResponse) -> dict:
     return {item["Key"]: item["Value"] for item in self._get_param("Tags", []) or []}
 
 
-def _template_from(self: CloudFormationResponse, stack: Stack | None) -> str:
+def template_from(self: CloudFormationResponse, stack: Stack | None) -> str:
     body = self._get_param("TemplateBody")
     url = self._get_param("TemplateURL")
     if self._get_bool_param("UsePreviousTemplate", False):
@@ -134,7 +134,7 @@ def _template_from(self: CloudFormationResponse, stack: Stack | None) -> str:
     return body
 
 
-def _params_from(self: CloudFormationResponse, stack: Stack | None) -> dict:
+def params_from(self: CloudFormationResponse, stack: Stack | None) -> dict:
     out = {}
     previous = stack.parameters if stack is not None else {}
     resolved = stack.resource_map.resolved_parameters if stack is not None and stack.template_dict else {}
@@ -151,18 +151,18 @@ def _params_from(self: CloudFormationResponse, stack: Stack | None) -> dict:
     return out
 
 
-def _prepare_new_stack(stack: Stack, body: str, tpl: dict, params: dict) -> None:
+def prepare_new_stack(stack: Stack, body: str, tpl: dict, params: dict) -> None:
     stack.template = body
     stack.template_dict = tpl
     stack.description = tpl.get("Description")
     stack.parameters = params
-    stack.cross_stack_resources = _backend(stack).exports
-    stack.resource_map = _new_resource_map(stack, tpl, params)
+    stack.cross_stack_resources = stack_backend(stack).exports
+    stack.resource_map = new_resource_map(stack, tpl, params)
     stack.output_map = OutputMap(stack.resource_map, tpl, stack.stack_id)
     stack.creation_time = utcnow()
 
 
-def _template_for_read(self: CloudFormationResponse) -> str:
+def template_for_read(self: CloudFormationResponse) -> str:
     body = self._get_param("TemplateBody")
     url = self._get_param("TemplateURL")
     cfn_params.check_body_size(body)

@@ -284,7 +284,7 @@ def _deployed_rules(fw: Any, account: str, region: str) -> tuple[dict, dict, str
     DescribeFirewallPolicy / DescribeRuleGroup answer them; None when the policy is unknown."""
     from . import nfw_store
 
-    backend = nfw_store._nfw(account, region)
+    backend = nfw_store.nfw_backend(account, region)
     policy = backend.firewall_policies.get(getattr(fw, "firewall_policy_arn", None))  # type: ignore[attr-defined]
     if policy is None:
         return None
@@ -304,7 +304,7 @@ def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, s
     from . import cfn_state, nfw_store
 
     backend = cloudformation_backends[account][region]
-    stack = cfn_state._find_stack(backend, stack_name)
+    stack = cfn_state.find_stack(backend, stack_name)
     if stack is None or stack.status == "DELETE_COMPLETE":
         raise LookupError(f"stack {stack_name} not found")
     rm = stack.resource_map
@@ -315,7 +315,7 @@ def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, s
         if res is None:
             continue
         fw_arn = res.firewall_arn
-        fw = nfw_store._nfw(account, region).firewalls.get(fw_arn)
+        fw = nfw_store.nfw_backend(account, region).firewalls.get(fw_arn)
         if fw is None:
             raise LookupError(f"firewall {fw_arn} of stack {stack_name} not found")
         for dest in fw.logging_configs.get("LogDestinationConfigs", []) if isinstance(fw.logging_configs, dict) else []:
@@ -348,7 +348,7 @@ def write_alerts(body: dict) -> dict:
         group = str(body["log_group"])
         from . import nfw_store
 
-        for fw in nfw_store._nfw(account, region).firewalls.values():
+        for fw in nfw_store.nfw_backend(account, region).firewalls.values():
             cfg = fw.logging_configs if isinstance(fw.logging_configs, dict) else {}
             if any(
                 (d.get("LogDestination") or {}).get("logGroup") == group for d in cfg.get("LogDestinationConfigs", [])

@@ -10,21 +10,22 @@ import uuid
 from typing import Any, Callable
 
 from moto.core.responses import ActionResult
+from moto.ec2.models import ec2_backends
 from moto.networkfirewall.models import NetworkFirewallBackend
 from moto.networkfirewall.responses import NetworkFirewallResponse
 
 from . import nfw_eval, nfw_store
-from .cfn_resources import StudioFirewallPolicy, StudioRuleGroup, _ec2
-from .nfw_store import _find, _nfw, _policy_response, _rule_group_response, api_policy, api_rule_group
+from .cfn_resources import StudioFirewallPolicy, StudioRuleGroup
+from .nfw_store import api_policy, api_rule_group, find_object, nfw_backend, policy_response, rule_group_response
 
 
 def _nfw_resp_backend(self: Any) -> NetworkFirewallBackend:
-    return _nfw(self.current_account, self.region)
+    return nfw_backend(self.current_account, self.region)
 
 
 def _describe_firewall_policy(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
-    obj = _find(
+    obj = find_object(
         b.firewall_policies,
         self._get_param("FirewallPolicyArn"),
         self._get_param("FirewallPolicyName"),
@@ -33,7 +34,7 @@ def _describe_firewall_policy(self: Any) -> ActionResult:
     return ActionResult(
         {
             "UpdateToken": obj.update_token,
-            "FirewallPolicyResponse": _policy_response(obj),
+            "FirewallPolicyResponse": policy_response(obj),
             "FirewallPolicy": api_policy(obj.body),
         }
     )
@@ -55,19 +56,19 @@ def _create_firewall_policy(self: Any) -> ActionResult:
         self.region,
     )
     del b
-    return ActionResult({"UpdateToken": model.obj.update_token, "FirewallPolicyResponse": _policy_response(model.obj)})
+    return ActionResult({"UpdateToken": model.obj.update_token, "FirewallPolicyResponse": policy_response(model.obj)})
 
 
 def _delete_firewall_policy(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
-    obj = _find(
+    obj = find_object(
         b.firewall_policies,
         self._get_param("FirewallPolicyArn"),
         self._get_param("FirewallPolicyName"),
         "FirewallPolicy",
     )  # type: ignore[attr-defined]
     b.firewall_policies.pop(obj.arn)  # type: ignore[attr-defined]
-    resp = _policy_response(obj)
+    resp = policy_response(obj)
     resp["FirewallPolicyStatus"] = "DELETING"
     return ActionResult({"FirewallPolicyResponse": resp})
 
@@ -79,12 +80,12 @@ def _list_firewall_policies(self: Any) -> ActionResult:
 
 def _describe_rule_group(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
-    obj = _find(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
+    obj = find_object(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
     return ActionResult(
         {
             "UpdateToken": obj.update_token,
             "RuleGroup": api_rule_group(obj.body),
-            "RuleGroupResponse": _rule_group_response(obj),
+            "RuleGroupResponse": rule_group_response(obj),
         }
     )
 
@@ -98,14 +99,14 @@ def _create_rule_group(self: Any) -> ActionResult:
     model = StudioRuleGroup.create_from_cloudformation_json(
         props["RuleGroupName"], {"Properties": props}, self.current_account, self.region
     )
-    return ActionResult({"UpdateToken": model.obj.update_token, "RuleGroupResponse": _rule_group_response(model.obj)})
+    return ActionResult({"UpdateToken": model.obj.update_token, "RuleGroupResponse": rule_group_response(model.obj)})
 
 
 def _delete_rule_group(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
-    obj = _find(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
+    obj = find_object(b.rule_groups, self._get_param("RuleGroupArn"), self._get_param("RuleGroupName"), "RuleGroup")  # type: ignore[attr-defined]
     b.rule_groups.pop(obj.arn)  # type: ignore[attr-defined]
-    resp = _rule_group_response(obj)
+    resp = rule_group_response(obj)
     resp["RuleGroupStatus"] = "DELETING"
     return ActionResult({"RuleGroupResponse": resp})
 
@@ -118,7 +119,7 @@ def _list_rule_groups(self: Any) -> ActionResult:
 def _delete_firewall(self: Any) -> ActionResult:
     b = _nfw_resp_backend(self)
     fw = b._get_firewall(self._get_param("FirewallArn"), self._get_param("FirewallName"))
-    ec2 = _ec2(self.current_account, self.region)
+    ec2 = ec2_backends[self.current_account][self.region]
     for vpce in getattr(fw, "studio_endpoint_ids", []):
         if vpce in ec2.vpc_end_points:
             ec2.vpc_end_points.pop(vpce, None)
@@ -149,16 +150,16 @@ def _install_nfw_updates() -> None:
 
     def make(kind: str) -> Callable:
         def update(self: Any) -> ActionResult:
-            b = nfw_store._nfw(self.current_account, self.region)
+            b = nfw_store.nfw_backend(self.current_account, self.region)
             if kind == "rulegroup":
-                obj = nfw_store._find(
+                obj = nfw_store.find_object(
                     b.rule_groups,
                     self._get_param("RuleGroupArn"),  # type: ignore[attr-defined]
                     self._get_param("RuleGroupName"),
                     "RuleGroup",
                 )
             else:
-                obj = nfw_store._find(
+                obj = nfw_store.find_object(
                     b.firewall_policies,
                     self._get_param("FirewallPolicyArn"),  # type: ignore[attr-defined]
                     self._get_param("FirewallPolicyName"),
@@ -179,10 +180,10 @@ def _install_nfw_updates() -> None:
             obj.update_token = str(uuid.uuid4())
             if kind == "rulegroup":
                 return ActionResult(
-                    {"UpdateToken": obj.update_token, "RuleGroupResponse": nfw_store._rule_group_response(obj)}
+                    {"UpdateToken": obj.update_token, "RuleGroupResponse": nfw_store.rule_group_response(obj)}
                 )
             return ActionResult(
-                {"UpdateToken": obj.update_token, "FirewallPolicyResponse": nfw_store._policy_response(obj)}
+                {"UpdateToken": obj.update_token, "FirewallPolicyResponse": nfw_store.policy_response(obj)}
             )
 
         return update

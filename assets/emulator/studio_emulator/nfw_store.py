@@ -17,7 +17,7 @@ from moto.networkfirewall.models import NetworkFirewallBackend, networkfirewall_
 from .nfw_eval import rule_order
 
 
-def _nfw(account_id: str, region: str) -> NetworkFirewallBackend:
+def nfw_backend(account_id: str, region: str) -> NetworkFirewallBackend:
     backend = networkfirewall_backends[account_id][region]
     if not hasattr(backend, "firewall_policies"):
         backend.firewall_policies = {}  # type: ignore[attr-defined]
@@ -25,7 +25,7 @@ def _nfw(account_id: str, region: str) -> NetworkFirewallBackend:
     return backend
 
 
-class _NfwObject:
+class NfwObject:
     """A firewall policy or rule group stored in the network-firewall backend."""
 
     def __init__(self, kind: str, name: str, arn: str, body: dict, props: dict):
@@ -63,7 +63,7 @@ _DEFAULT_ACTION_FAMILIES = {
 }
 
 
-def _check_policy(props: dict, account_id: str, region: str) -> None:
+def check_policy(props: dict, account_id: str, region: str) -> None:
     """What CreateFirewallPolicy / UpdateFirewallPolicy refuse for the studio template's shapes."""
     pol = props.get("FirewallPolicy") or {}
     order = rule_order("policy", pol)
@@ -80,7 +80,7 @@ def _check_policy(props: dict, account_id: str, region: str) -> None:
         families.add(_DEFAULT_ACTION_FAMILIES[a])
     if len(families - {"strict"}) > 1:
         raise NfwInvalidRequest("StatefulDefaultActions cannot exist together, context: StatefulDefaultActions")
-    backend = _nfw(account_id, region)
+    backend = nfw_backend(account_id, region)
     for i, ref in enumerate(pol.get("StatefulRuleGroupReferences") or []):
         prio = ref.get("Priority")
         if order != "STRICT_ORDER" and prio is not None:
@@ -114,7 +114,7 @@ def update_nfw_object(resource: Any, rtype: str, props: dict) -> None:
     if before != after:
         raise NfwInvalidRequest(f"parameter is invalid, parameter: [{after}]")
     if rtype == "AWS::NetworkFirewall::FirewallPolicy":
-        _check_policy(props, resource.account_id, resource.region)
+        check_policy(props, resource.account_id, resource.region)
         obj.body = props.get("FirewallPolicy", {})
     else:
         obj.body = props.get("RuleGroup", {})
@@ -123,7 +123,7 @@ def update_nfw_object(resource: Any, rtype: str, props: dict) -> None:
 
 
 def _in_use_by(kind: str, arn: str, account_id: str, region: str) -> str | None:
-    backend = _nfw(account_id, region)
+    backend = nfw_backend(account_id, region)
     if kind == "policy":
         for fw in backend.firewalls.values():
             if fw.firewall_policy_arn == arn:
@@ -137,7 +137,7 @@ def _in_use_by(kind: str, arn: str, account_id: str, region: str) -> str | None:
     return None
 
 
-def _refuse_delete_in_use(kind: str, arn: str, account_id: str, region: str) -> None:
+def refuse_delete_in_use(kind: str, arn: str, account_id: str, region: str) -> None:
     # API_DeleteFirewallPolicy / API_DeleteRuleGroup, InvalidOperationException: "you might have
     # tried to delete a rule group or firewall policy that's in use."
     user = _in_use_by(kind, arn, account_id, region)
@@ -149,7 +149,7 @@ def _refuse_delete_in_use(kind: str, arn: str, account_id: str, region: str) -> 
         )
 
 
-def _policy_response(obj: _NfwObject) -> dict:
+def policy_response(obj: NfwObject) -> dict:
     return {
         "FirewallPolicyName": obj.name,
         "FirewallPolicyArn": obj.arn,
@@ -160,7 +160,7 @@ def _policy_response(obj: _NfwObject) -> dict:
     }
 
 
-def _rule_group_response(obj: _NfwObject) -> dict:
+def rule_group_response(obj: NfwObject) -> dict:
     return {
         "RuleGroupArn": obj.arn,
         "RuleGroupName": obj.name,
@@ -203,7 +203,7 @@ def api_rule_group(body: dict) -> dict:
     return out
 
 
-def _find(store: dict, arn: str | None, name: str | None, what: str) -> _NfwObject:
+def find_object(store: dict, arn: str | None, name: str | None, what: str) -> NfwObject:
     from moto.networkfirewall.exceptions import ResourceNotFound
 
     if arn and arn in store:

@@ -15,7 +15,7 @@ from moto.ec2.models import ec2_backends
 log = logging.getLogger("studio_emulator.cfn_drift")
 
 
-def _sg_rule_dicts(sg: Any, egress: bool) -> list[dict]:
+def rule_dicts(sg: Any, egress: bool) -> list[dict]:
     """The group's rules in CloudFormation's inline-rule shape (one rule per peer)."""
     out = []
     for r in sg.egress_rules if egress else sg.ingress_rules:
@@ -43,7 +43,7 @@ def _sg_rule_dicts(sg: Any, egress: bool) -> list[dict]:
 _PROTO = {"6": "tcp", "17": "udp", "1": "icmp", "all": "-1", "-1": "-1"}
 
 
-def _norm_rule(d: dict) -> dict:
+def norm_rule(d: dict) -> dict:
     out = {}
     for k, v in d.items():
         if k.startswith("_") or k in ("SourceSecurityGroupOwnerId",) or v in (None, ""):
@@ -81,17 +81,17 @@ def _rule_args(group_id: str, d: dict, egress: bool) -> dict:
     )
 
 
-def _authorize(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
+def authorize(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
     fn = ec2.authorize_security_group_egress if egress else ec2.authorize_security_group_ingress
     fn(**_rule_args(group_id, d, egress))
 
 
-def _revoke(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
+def revoke(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
     fn = ec2.revoke_security_group_egress if egress else ec2.revoke_security_group_ingress
     try:
         fn(
             **_rule_args(
-                group_id, _norm_rule(d) | ({"Description": d["Description"]} if d.get("Description") else {}), egress
+                group_id, norm_rule(d) | ({"Description": d["Description"]} if d.get("Description") else {}), egress
             )
         )
     except Exception:  # noqa: BLE001
@@ -110,9 +110,9 @@ def apply_inline_rules(sg: Any, props: dict, account_id: str, region: str) -> No
         rules = props.get(key) or []
         if not rules:
             continue
-        for d in _sg_rule_dicts(sg, egress):
-            _revoke(ec2, sg.id, d, egress)
+        for d in rule_dicts(sg, egress):
+            revoke(ec2, sg.id, d, egress)
         for r in rules:
-            _authorize(
-                ec2, sg.id, _norm_rule(r) | ({"Description": r["Description"]} if r.get("Description") else {}), egress
+            authorize(
+                ec2, sg.id, norm_rule(r) | ({"Description": r["Description"]} if r.get("Description") else {}), egress
             )
