@@ -454,7 +454,7 @@ def install() -> None:
     model_list[:] = [
         m for m in model_list if m.cloudformation_type() not in overridden or m in cfn_resources.OVERRIDE_MODELS
     ]
-    nfw_api.install_network_firewall_api()
+    nfw_api.install()
 
     # 2. outputs only when a stack is stable (moto would otherwise resolve them lazily,
     #    creating resources as a side effect)

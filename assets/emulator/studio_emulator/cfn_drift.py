@@ -9,7 +9,7 @@ Installed by server.install_extensions() after cfn.install(). Adds:
   ResourceDriftStatus, Details with BeforeValueFrom/AfterValueFrom/Drift, BeforeContext /
   AfterContext), executed by the stack engine (cfn_engine.py) with normal per-resource events;
 * what the out-of-band changes need: EC2 ReplaceRoute with VpcEndpointId (moto drops the old
-  target only partly), Network Firewall UpdateRuleGroup / UpdateFirewallPolicy.
+  target only partly); Network Firewall's UpdateRuleGroup / UpdateFirewallPolicy are nfw_api's.
 
 AWS documentation relied on (API reference, CloudFormation User Guide):
 * StackResourceDrift: "Only resource properties explicitly defined in the stack template are
@@ -48,7 +48,7 @@ from moto.core.utils import utcnow
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
-from . import cfn_change_sets, cfn_changes, cfn_engine, cfn_state, cfn_template, nfw_api, nfw_store
+from . import cfn_change_sets, cfn_changes, cfn_engine, cfn_state, cfn_template, nfw_store
 from .cfn_actual import READERS, Gone, ec2_of, expected_properties, security_group
 from .config import SETTINGS
 from .once import install_once
@@ -622,7 +622,7 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
 
 
 # Reverting one resource (called by the engine in place of its update)
-def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
+def _revert_one(stack: Stack, rm: Any, template: dict, lid: str, update: cfn_engine.UpdateStep) -> Any:
     rtype = template["Resources"][lid]["Type"]
     res = rm._parsed_resources.get(lid)
     props = parsing.clean_json(copy.deepcopy(template["Resources"][lid].get("Properties", {}) or {}), rm) or {}
@@ -709,7 +709,7 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
             props["Bucket"], body.encode("utf-8")
         )
         return res
-    return _ORIG["update_in_place"](stack, rm, template, lid)
+    return update(stack, rm, template, lid)
 
 
 def _standalone_rule_ids(stack: Stack) -> set[str]:
@@ -722,11 +722,17 @@ def _standalone_rule_ids(stack: Stack) -> set[str]:
     return out
 
 
-def update_in_place(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
-    revert = getattr(stack, "_studio_revert", None) or {}
-    if lid in revert:
-        return _revert_one(stack, rm, template, lid)
-    return _ORIG["update_in_place"](stack, rm, template, lid)
+def _reverting(update: cfn_engine.UpdateStep) -> cfn_engine.UpdateStep:
+    """The engine's update step: during a REVERT_DRIFT change set a drifted resource gets its
+    template's values back (_revert_one); everything else is updated as usual."""
+
+    def step(stack: Stack, rm: Any, template: dict, lid: str) -> Any:
+        revert = getattr(stack, "_studio_revert", None) or {}
+        if lid in revert:
+            return _revert_one(stack, rm, template, lid, update)
+        return update(stack, rm, template, lid)
+
+    return step
 
 
 # ---------------------------------------------------------------------------
@@ -783,8 +789,7 @@ def install() -> None:
     _ORIG["create_change_set"] = R.create_change_set
     _ORIG["describe_change_set"] = R.describe_change_set
     _ORIG["execute_change_set"] = R.execute_change_set
-    _ORIG["update_in_place"] = cfn_engine.update_in_place
-    cfn_engine.update_in_place = update_in_place  # the engine looks it up by module global
+    cfn_engine.wrap_update_step(_reverting)
     R.create_change_set = _cs_create  # type: ignore[method-assign]
     R.describe_change_set = _cs_describe  # type: ignore[method-assign]
     R.execute_change_set = _cs_execute  # type: ignore[method-assign]
@@ -797,4 +802,3 @@ def install() -> None:
     R.describe_stack_resource = _with_drift_info(R.describe_stack_resource, "StackResourceDetail", False)  # type: ignore[method-assign]
     Stack.drift_information = property(_stack_drift_information)  # type: ignore[attr-defined]
     _install_replace_route()
-    nfw_api._install_nfw_updates()

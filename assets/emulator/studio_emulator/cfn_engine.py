@@ -140,6 +140,17 @@ def update_in_place(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> 
     return rm._parsed_resources.get(lid)
 
 
+UpdateStep = Callable[[Stack, ResourceMap, dict, str], Any]
+# How an update (and its rollback) modifies a resource in place: update_in_place, which cfn_drift
+# wraps at install (wrap_update_step) so that a REVERT_DRIFT change set restores drifted resources.
+_update_step: UpdateStep = update_in_place
+
+
+def wrap_update_step(wrapper: Callable[[UpdateStep], UpdateStep]) -> None:
+    global _update_step
+    _update_step = wrapper(_update_step)
+
+
 # ---------------------------------------------------------------------------
 # The scheduler: runs a dependency graph with per-node durations, in parallel
 # ---------------------------------------------------------------------------
@@ -518,7 +529,7 @@ def op_update(
                 replaced_old[lid] = new_rm._parsed_resources.pop(lid, None)
                 res = create_resource(stack, new_rm, new_tpl, lid)
             else:
-                res = update_in_place(stack, new_rm, new_tpl, lid)
+                res = _update_step(stack, new_rm, new_tpl, lid)
         except Exception as e:  # noqa: BLE001
             if lid in replaced_old:
                 new_rm._parsed_resources[lid] = replaced_old.pop(lid)
@@ -620,7 +631,7 @@ def op_update(
             if lid in replaced_old:
                 old_rm._parsed_resources[lid] = replaced_old[lid]
             elif lid not in will_fail:
-                update_in_place(stack, old_rm, old_tpl, lid)
+                _update_step(stack, old_rm, old_tpl, lid)
         except Exception as e:  # noqa: BLE001
             resource_event(stack, lid, "UPDATE_FAILED", error_text(e))
             return False

@@ -120,9 +120,9 @@ _TL = threading.local()
 
 
 # ---------------------------------------------------------------------------
-# Operation ids on stack events (wraps cfn_state.record_event)
+# Operation ids on stack events (wraps cfn_state's event recorder)
 # ---------------------------------------------------------------------------
-def _wrap_event(orig: Any) -> Any:
+def _with_operation_ids(orig: cfn_state.EventRecorder) -> cfn_state.EventRecorder:
     def record_event(
         stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None, props: Any = None
     ) -> None:
@@ -451,7 +451,7 @@ def describe_events(self: CloudFormationResponse) -> ActionResult:
 @install_once
 def install() -> None:
     """Called at the end of cfn.install() (after its handlers are in place)."""
-    cfn_state.record_event = _wrap_event(cfn_state.record_event)  # stack_event / resource_event look it up at call time
+    cfn_state.wrap_event_recorder(_with_operation_ids)
     R = CloudFormationResponse
     R.create_change_set = _wrap_create_change_set(R.create_change_set)  # type: ignore[method-assign]
     R.describe_events = describe_events  # type: ignore[attr-defined]

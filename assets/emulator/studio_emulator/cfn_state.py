@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from typing import Any
+from typing import Any, Callable, Optional
 
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack, cloudformation_backends
@@ -65,9 +65,10 @@ def stack_backend(stack: Stack) -> CloudFormationBackend:
     return cloudformation_backends[stack.account_id][stack.region_name]
 
 
-def record_event(
+def append_event(
     stack: Stack, lid: str, pid: str | None, rtype: str, status: str, reason: str | None = None, props: Any = None
 ) -> None:
+    """One event of the stack (DescribeStackEvents), sent to its notification topics."""
     st = stack_state(stack)
     ev = Event(
         stack_id=stack.stack_id,
@@ -91,10 +92,21 @@ def record_event(
     stack.events.append(ev)
 
 
+EventRecorder = Callable[[Stack, str, Optional[str], str, str, Optional[str], Any], None]
+# How stack_event / resource_event record an event: append_event, which cfn_events wraps at
+# install (wrap_event_recorder) so that each event carries its operation's id.
+_recorder: EventRecorder = append_event
+
+
+def wrap_event_recorder(wrapper: Callable[[EventRecorder], EventRecorder]) -> None:
+    global _recorder
+    _recorder = wrapper(_recorder)
+
+
 def stack_event(stack: Stack, status: str, reason: str | None = None) -> None:
     stack.status = status
     stack.stack_status_reason = reason  # type: ignore[attr-defined]
-    record_event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", status, reason)
+    _recorder(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", status, reason, None)
 
 
 def resource_event(stack: Stack, lid: str, status: str, reason: str | None = None, props: Any = None) -> None:
@@ -102,7 +114,7 @@ def resource_event(stack: Stack, lid: str, status: str, reason: str | None = Non
     rec.status = status
     rec.reason = reason
     rec.timestamp = utcnow()
-    record_event(stack, lid, rec.physical_id, rec.rtype, status, reason, props)
+    _recorder(stack, lid, rec.physical_id, rec.rtype, status, reason, props)
 
 
 def physical_id(res: Any) -> str | None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import uuid
 from typing import Any, Callable
 
+from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.ec2.models import ec2_backends
 from moto.networkfirewall.models import NetworkFirewallBackend
 from moto.networkfirewall.responses import NetworkFirewallResponse
 
-from . import nfw_eval, nfw_store
+from . import nfw_eval
 from .cfn_resources import StudioFirewallPolicy, StudioRuleGroup
 from .nfw_store import api_policy, api_rule_group, find_object, nfw_backend, policy_response, rule_group_response
+from .once import install_once
 
 
 def _nfw_resp_backend(self: Any) -> NetworkFirewallBackend:
@@ -131,7 +133,9 @@ def _delete_firewall(self: Any) -> ActionResult:
     return ActionResult({"Firewall": _firewall(fw), "FirewallStatus": status})
 
 
-def install_network_firewall_api() -> None:
+@install_once
+def install() -> None:
+    """Called by cfn.install()."""
     R = NetworkFirewallResponse
     R.describe_firewall_policy = _describe_firewall_policy  # type: ignore[attr-defined]
     R.create_firewall_policy = _create_firewall_policy  # type: ignore[attr-defined]
@@ -142,51 +146,45 @@ def install_network_firewall_api() -> None:
     R.delete_rule_group = _delete_rule_group  # type: ignore[attr-defined]
     R.list_rule_groups = _list_rule_groups  # type: ignore[attr-defined]
     R.delete_firewall = _delete_firewall  # type: ignore[attr-defined]
+    R.update_rule_group = _update("rulegroup")  # type: ignore[attr-defined]
+    R.update_firewall_policy = _update("policy")  # type: ignore[attr-defined]
 
 
-def _install_nfw_updates() -> None:
-    from moto.core.exceptions import JsonRESTError
-    from moto.networkfirewall.responses import NetworkFirewallResponse as R
+def _update(kind: str) -> Callable[[Any], ActionResult]:
+    """UpdateRuleGroup / UpdateFirewallPolicy: the UpdateToken must be the current one (else
+    InvalidTokenException) and a new one is returned."""
 
-    def make(kind: str) -> Callable:
-        def update(self: Any) -> ActionResult:
-            b = nfw_store.nfw_backend(self.current_account, self.region)
-            if kind == "rulegroup":
-                obj = nfw_store.find_object(
-                    b.rule_groups,
-                    self._get_param("RuleGroupArn"),  # type: ignore[attr-defined]
-                    self._get_param("RuleGroupName"),
-                    "RuleGroup",
-                )
-            else:
-                obj = nfw_store.find_object(
-                    b.firewall_policies,
-                    self._get_param("FirewallPolicyArn"),  # type: ignore[attr-defined]
-                    self._get_param("FirewallPolicyName"),
-                    "FirewallPolicy",
-                )
-            token = self._get_param("UpdateToken")
-            if token != obj.update_token:
-                raise JsonRESTError("InvalidTokenException", "Update token is invalid or out of date.")
-            body = self._get_param("RuleGroup" if kind == "rulegroup" else "FirewallPolicy")
-            if body is not None:
-                # The rule order is fixed at creation (see nfw_store.update_nfw_object).
-                after = nfw_eval.rule_order(kind, body)
-                if after != nfw_eval.rule_order(kind, obj.body):
-                    raise JsonRESTError("InvalidRequestException", f"parameter is invalid, parameter: [{after}]")
-                obj.body = body
-            if self._get_param("Description") is not None:
-                obj.props = dict(obj.props, Description=self._get_param("Description"))
-            obj.update_token = str(uuid.uuid4())
-            if kind == "rulegroup":
-                return ActionResult(
-                    {"UpdateToken": obj.update_token, "RuleGroupResponse": nfw_store.rule_group_response(obj)}
-                )
-            return ActionResult(
-                {"UpdateToken": obj.update_token, "FirewallPolicyResponse": nfw_store.policy_response(obj)}
+    def update(self: Any) -> ActionResult:
+        b = nfw_backend(self.current_account, self.region)
+        if kind == "rulegroup":
+            obj = find_object(
+                b.rule_groups,
+                self._get_param("RuleGroupArn"),  # type: ignore[attr-defined]
+                self._get_param("RuleGroupName"),
+                "RuleGroup",
             )
+        else:
+            obj = find_object(
+                b.firewall_policies,
+                self._get_param("FirewallPolicyArn"),  # type: ignore[attr-defined]
+                self._get_param("FirewallPolicyName"),
+                "FirewallPolicy",
+            )
+        token = self._get_param("UpdateToken")
+        if token != obj.update_token:
+            raise JsonRESTError("InvalidTokenException", "Update token is invalid or out of date.")
+        body = self._get_param("RuleGroup" if kind == "rulegroup" else "FirewallPolicy")
+        if body is not None:
+            # The rule order is fixed at creation (see nfw_store.update_nfw_object).
+            after = nfw_eval.rule_order(kind, body)
+            if after != nfw_eval.rule_order(kind, obj.body):
+                raise JsonRESTError("InvalidRequestException", f"parameter is invalid, parameter: [{after}]")
+            obj.body = body
+        if self._get_param("Description") is not None:
+            obj.props = dict(obj.props, Description=self._get_param("Description"))
+        obj.update_token = str(uuid.uuid4())
+        if kind == "rulegroup":
+            return ActionResult({"UpdateToken": obj.update_token, "RuleGroupResponse": rule_group_response(obj)})
+        return ActionResult({"UpdateToken": obj.update_token, "FirewallPolicyResponse": policy_response(obj)})
 
-        return update
-
-    R.update_rule_group = make("rulegroup")  # type: ignore[attr-defined]
-    R.update_firewall_policy = make("policy")  # type: ignore[attr-defined]
+    return update
