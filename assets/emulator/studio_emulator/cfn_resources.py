@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from operator import attrgetter
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import ec2_backends
-from moto.ec2.utils import random_resource_id
+from moto.ec2.utils import random_resource_id, random_subnet_association_id
 from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
 from moto.logs.models import logs_backends
@@ -28,8 +29,9 @@ from .nfw_store import (
     check_policy,
     nfw_backend,
     refuse_delete_in_use,
+    store,
 )
-from .sg_rules import apply_inline_rules
+from .sg_rules import apply_inline_rules, rule_args
 
 
 def _bool(v: Any, default: bool | None = None) -> bool | None:
@@ -44,56 +46,83 @@ def _ec2(account_id: str, region: str) -> Any:
     return ec2_backends[account_id][region]
 
 
-# ---------------------------------------------------------------------------
-# Network Firewall
-# ---------------------------------------------------------------------------
-class StudioFirewall(CloudFormationModel):
-    def __init__(self, fw: Any, account_id: str, region: str, endpoints: list[tuple[str, str, str]]):
-        self.fw = fw
+class StudioModel(CloudFormationModel):
+    """What the models here share. A model names its type (CFN_TYPE), its name property
+    (NAME_TYPE, "" for none), its Fn::GetAtt attributes and its physical id, each as the path of
+    an attribute of the object (ATTRIBUTES, PHYSICAL_ID: "obj.arn"); it is made by create() from
+    the template's Properties and removed by delete_backend() (cfn_resources.delete_resource)."""
+
+    CFN_TYPE = "AWS::SERVICE::RESOURCE"
+    NAME_TYPE = ""
+    ATTRIBUTES: dict[str, str] = {}
+    PHYSICAL_ID = ""
+
+    def __init__(self, account_id: str, region: str) -> None:
         self.account_id = account_id
         self.region = region
-        self.firewall_id = str(uuid.uuid4())
-        self.endpoints = endpoints  # (az, subnet_id, vpce_id)
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "FirewallName"
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.CFN_TYPE
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::NetworkFirewall::Firewall"
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.NAME_TYPE
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("FirewallArn", "FirewallId", "EndpointIds")
+        return attr in cls.ATTRIBUTES
 
     def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "FirewallArn":
-            return self.fw.arn
-        if attribute_name == "FirewallId":
-            return self.firewall_id
-        if attribute_name == "EndpointIds":
-            return [f"{az}:{vpce}" for az, _, vpce in self.endpoints]
-        raise NotImplementedError(attribute_name)
+        if attribute_name not in self.ATTRIBUTES:
+            raise NotImplementedError(attribute_name)
+        return attrgetter(self.ATTRIBUTES[attribute_name])(self)
 
     @property
     def physical_resource_id(self) -> str:
-        return self.fw.arn
+        return attrgetter(self.PHYSICAL_ID)(self)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
+    def create_from_cloudformation_json(  # type: ignore[override]
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> StudioFirewall:
-        props = cloudformation_json.get("Properties", {})
-        ec2 = _ec2(account_id, region_name)
+    ) -> StudioModel:
+        return cls.create(resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
+
+    @classmethod
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioModel:
+        raise NotImplementedError(cls.CFN_TYPE)
+
+
+# ---------------------------------------------------------------------------
+# Network Firewall
+# ---------------------------------------------------------------------------
+class StudioFirewall(StudioModel):
+    CFN_TYPE = "AWS::NetworkFirewall::Firewall"
+    NAME_TYPE = "FirewallName"
+    ATTRIBUTES = {"FirewallArn": "fw.arn", "FirewallId": "firewall_id", "EndpointIds": "endpoint_ids"}
+    PHYSICAL_ID = "fw.arn"
+
+    def __init__(self, fw: Any, account_id: str, region: str, endpoints: list[tuple[str, str, str]]):
+        super().__init__(account_id, region)
+        self.fw = fw
+        self.firewall_id = str(uuid.uuid4())
+        self.endpoints = endpoints  # (az, subnet_id, vpce_id)
+
+    @property
+    def endpoint_ids(self) -> list[str]:
+        return [f"{az}:{vpce}" for az, _, vpce in self.endpoints]
+
+    @classmethod
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioFirewall:
+        ec2 = _ec2(account_id, region)
         vpc_id = props["VpcId"]
         ec2.get_vpc(vpc_id)
         mappings = [
             {"SubnetId": m["SubnetId"], "IPAddressType": m.get("IPAddressType", "IPV4")}
             for m in props.get("SubnetMappings", [])
         ]
-        fw = nfw_backend(account_id, region_name).create_firewall(
-            firewall_name=props.get("FirewallName", resource_name),
+        fw = nfw_backend(account_id, region).create_firewall(
+            firewall_name=props.get("FirewallName", name),
             firewall_policy_arn=props.get("FirewallPolicyArn"),
             vpc_id=vpc_id,
             subnet_mappings=mappings,
@@ -112,7 +141,7 @@ class StudioFirewall(CloudFormationModel):
             az = subnet.availability_zone
             vpce = ec2.create_vpc_endpoint(
                 vpc_id=vpc_id,
-                service_name=f"com.amazonaws.vpce.{region_name}.vpce-svc-{random_resource_id(17)}",
+                service_name=f"com.amazonaws.vpce.{region}.vpce-svc-{random_resource_id(17)}",
                 endpoint_type="GatewayLoadBalancer",
                 policy_document=None,
                 route_table_ids=[],
@@ -128,13 +157,13 @@ class StudioFirewall(CloudFormationModel):
             "ConfigurationSyncStateSummary": "IN_SYNC",
             "SyncStates": sync_states,
         }
-        model = cls(fw, account_id, region_name, endpoints)
+        model = cls(fw, account_id, region, endpoints)
         fw.studio_firewall_id = model.firewall_id
         fw.studio_endpoint_ids = [e[2] for e in endpoints]
         return model
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
+    def update_from_cloudformation_json(  # type: ignore[override]
         cls,
         original_resource: StudioFirewall,
         new_resource_name: str,
@@ -148,7 +177,7 @@ class StudioFirewall(CloudFormationModel):
         fw = original_resource.fw
         new_arn = props.get("FirewallPolicyArn")
         if new_arn and new_arn != fw.firewall_policy_arn:
-            if new_arn not in nfw_backend(account_id, region_name).firewall_policies:  # type: ignore[attr-defined]
+            if new_arn not in nfw_backend(account_id, region_name).firewall_policies:
                 raise NfwInvalidRequest(f"Firewall policy not found, parameter: [{new_arn}]")
             fw.firewall_policy_arn = new_arn
         if "Description" in props:
@@ -165,135 +194,86 @@ class StudioFirewall(CloudFormationModel):
         nfw_backend(self.account_id, self.region).firewalls.pop(self.fw.arn, None)
 
 
-class StudioFirewallPolicy(CloudFormationModel):
+class _NfwObjectModel(StudioModel):
+    """A firewall policy or rule group: an NfwObject in nfw_store (its ARN is the physical id),
+    refused deletion while in use."""
+
+    KIND = ""  # NfwObject.kind: "policy" or "rulegroup"
+    BODY = ""  # the property holding the object's body
+    WHAT = ""  # the object, in messages
+    PHYSICAL_ID = "obj.arn"
+
     def __init__(self, obj: NfwObject, account_id: str, region: str):
+        super().__init__(account_id, region)
         self.obj = obj
-        self.account_id = account_id
-        self.region = region
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "FirewallPolicyName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::NetworkFirewall::FirewallPolicy"
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("FirewallPolicyArn", "FirewallPolicyId")
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "FirewallPolicyArn":
-            return self.obj.arn
-        if attribute_name == "FirewallPolicyId":
-            return self.obj.id
-        raise NotImplementedError(attribute_name)
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.obj.arn
+    def arn_resource(cls, props: dict) -> str:
+        raise NotImplementedError(cls.CFN_TYPE)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> StudioFirewallPolicy:
-        props = cloudformation_json.get("Properties", {})
-        name = props.get("FirewallPolicyName", resource_name)
-        arn = f"arn:{get_partition(region_name)}:network-firewall:{region_name}:{account_id}:firewall-policy/{name}"
-        backend = nfw_backend(account_id, region_name)
-        if arn in backend.firewall_policies:  # type: ignore[attr-defined]
-            raise ValueError(f"A firewall policy with the name {name} already exists")
-        check_policy(props, account_id, region_name)
-        obj = NfwObject("policy", name, arn, props.get("FirewallPolicy", {}), props)
-        backend.firewall_policies[arn] = obj  # type: ignore[attr-defined]
-        return cls(obj, account_id, region_name)
+    def check(cls, props: dict, account_id: str, region: str) -> None:
+        """What Network Firewall refuses at creation (nothing by default)."""
+
+    @classmethod
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> _NfwObjectModel:
+        name = props.get(cls.NAME_TYPE, name)
+        arn = f"arn:{get_partition(region)}:network-firewall:{region}:{account_id}:{cls.arn_resource(props)}/{name}"
+        objects = store(cls.KIND, account_id, region)
+        if arn in objects:
+            raise ValueError(f"A {cls.WHAT} with the name {name} already exists")
+        cls.check(props, account_id, region)
+        obj = NfwObject(cls.KIND, name, arn, props.get(cls.BODY, {}), props)
+        objects[arn] = obj
+        return cls(obj, account_id, region)
 
     def delete_backend(self) -> None:
-        refuse_delete_in_use("policy", self.obj.arn, self.account_id, self.region)
-        nfw_backend(self.account_id, self.region).firewall_policies.pop(self.obj.arn, None)  # type: ignore[attr-defined]
+        refuse_delete_in_use(self.KIND, self.obj.arn, self.account_id, self.region)
+        store(self.KIND, self.account_id, self.region).pop(self.obj.arn, None)
 
 
-class StudioRuleGroup(CloudFormationModel):
-    def __init__(self, obj: NfwObject, account_id: str, region: str):
-        self.obj = obj
-        self.account_id = account_id
-        self.region = region
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "RuleGroupName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::NetworkFirewall::RuleGroup"
+class StudioFirewallPolicy(_NfwObjectModel):
+    CFN_TYPE = "AWS::NetworkFirewall::FirewallPolicy"
+    NAME_TYPE = "FirewallPolicyName"
+    ATTRIBUTES = {"FirewallPolicyArn": "obj.arn", "FirewallPolicyId": "obj.id"}
+    KIND, BODY, WHAT = "policy", "FirewallPolicy", "firewall policy"
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("RuleGroupArn", "RuleGroupId")
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "RuleGroupArn":
-            return self.obj.arn
-        if attribute_name == "RuleGroupId":
-            return self.obj.id
-        raise NotImplementedError(attribute_name)
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.obj.arn
+    def arn_resource(cls, props: dict) -> str:
+        return "firewall-policy"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> StudioRuleGroup:
-        props = cloudformation_json.get("Properties", {})
-        name = props.get("RuleGroupName", resource_name)
-        rtype = props.get("Type", "STATEFUL")
-        kind = "stateful-rulegroup" if rtype == "STATEFUL" else "stateless-rulegroup"
-        arn = f"arn:{get_partition(region_name)}:network-firewall:{region_name}:{account_id}:{kind}/{name}"
-        backend = nfw_backend(account_id, region_name)
-        if arn in backend.rule_groups:  # type: ignore[attr-defined]
-            raise ValueError(f"A rule group with the name {name} already exists")
-        obj = NfwObject("rulegroup", name, arn, props.get("RuleGroup", {}), props)
-        backend.rule_groups[arn] = obj  # type: ignore[attr-defined]
-        return cls(obj, account_id, region_name)
-
-    def delete_backend(self) -> None:
-        refuse_delete_in_use("rulegroup", self.obj.arn, self.account_id, self.region)
-        nfw_backend(self.account_id, self.region).rule_groups.pop(self.obj.arn, None)  # type: ignore[attr-defined]
+    def check(cls, props: dict, account_id: str, region: str) -> None:
+        check_policy(props, account_id, region)
 
 
-class StudioFirewallLogging(CloudFormationModel):
+class StudioRuleGroup(_NfwObjectModel):
+    CFN_TYPE = "AWS::NetworkFirewall::RuleGroup"
+    NAME_TYPE = "RuleGroupName"
+    ATTRIBUTES = {"RuleGroupArn": "obj.arn", "RuleGroupId": "obj.id"}
+    KIND, BODY, WHAT = "rulegroup", "RuleGroup", "rule group"
+
+    @classmethod
+    def arn_resource(cls, props: dict) -> str:
+        return "stateful-rulegroup" if props.get("Type", "STATEFUL") == "STATEFUL" else "stateless-rulegroup"
+
+
+class StudioFirewallLogging(StudioModel):
+    CFN_TYPE = "AWS::NetworkFirewall::LoggingConfiguration"
+    PHYSICAL_ID = "firewall_arn"
+
     def __init__(self, firewall_arn: str, account_id: str, region: str):
+        super().__init__(account_id, region)
         self.firewall_arn = firewall_arn
-        self.account_id = account_id
-        self.region = region
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::NetworkFirewall::LoggingConfiguration"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.firewall_arn
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> StudioFirewallLogging:
-        props = cloudformation_json.get("Properties", {})
-        backend = nfw_backend(account_id, region_name)
-        fw = backend.update_logging_configuration(
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioFirewallLogging:
+        fw = nfw_backend(account_id, region).update_logging_configuration(
             firewall_arn=props.get("FirewallArn"),
             firewall_name=props.get("FirewallName"),
             logging_configuration=props.get("LoggingConfiguration", {}),
         )
-        return cls(fw.arn, account_id, region_name)
+        return cls(fw.arn, account_id, region)
 
     def delete_backend(self) -> None:
         fw = nfw_backend(self.account_id, self.region).firewalls.get(self.firewall_arn)
@@ -304,35 +284,22 @@ class StudioFirewallLogging(CloudFormationModel):
 # ---------------------------------------------------------------------------
 # S3 / EC2 models moto lacks or gets wrong
 # ---------------------------------------------------------------------------
-class StudioBucketPolicy(CloudFormationModel):
-    def __init__(self, bucket: str, physical_id: str, account_id: str, region: str):
+class StudioBucketPolicy(StudioModel):
+    CFN_TYPE = "AWS::S3::BucketPolicy"
+    PHYSICAL_ID = "logical_id"
+
+    def __init__(self, bucket: str, logical_id: str, account_id: str, region: str):
+        super().__init__(account_id, region)
         self.bucket = bucket
-        self._physical_id = physical_id
-        self.account_id = account_id
-        self.region = region
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::S3::BucketPolicy"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self._physical_id
+        self.logical_id = logical_id
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> StudioBucketPolicy:
-        props = cloudformation_json.get("Properties", {})
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioBucketPolicy:
         bucket = props["Bucket"]
         doc = props.get("PolicyDocument", {})
         body = doc if isinstance(doc, str) else json.dumps(doc)
-        s3_backends[account_id][get_partition(region_name)].put_bucket_policy(bucket, body.encode("utf-8"))
-        return cls(bucket, resource_name, account_id, region_name)
+        s3_backends[account_id][get_partition(region)].put_bucket_policy(bucket, body.encode("utf-8"))
+        return cls(bucket, name, account_id, region)
 
     def delete_backend(self) -> None:
         backend = s3_backends[self.account_id][get_partition(self.region)]
@@ -340,135 +307,71 @@ class StudioBucketPolicy(CloudFormationModel):
             backend.delete_bucket_policy(self.bucket)
 
 
-class StudioGatewayRouteTableAssociation(CloudFormationModel):
-    def __init__(self, association_id: str, route_table_id: str, gateway_id: str, account_id: str, region: str):
+class _RouteTableAssociation(StudioModel):
+    """A route table association (of a subnet or a gateway): its id is the physical id."""
+
+    PHYSICAL_ID = "association_id"
+
+    def __init__(self, association_id: str, route_table_id: str, target_id: str, account_id: str, region: str):
+        super().__init__(account_id, region)
         self.association_id = association_id
         self.route_table_id = route_table_id
-        self.gateway_id = gateway_id
-        self.account_id = account_id
-        self.region = region
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::GatewayRouteTableAssociation"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "AssociationId"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "AssociationId":
-            return self.association_id
-        raise NotImplementedError(attribute_name)
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.association_id
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> StudioGatewayRouteTableAssociation:
-        props = cloudformation_json.get("Properties", {})
-        ec2 = _ec2(account_id, region_name)
-        ec2.get_internet_gateway(props["GatewayId"])
-        assoc = ec2.associate_route_table(props["RouteTableId"], gateway_id=props["GatewayId"])
-        return cls(assoc, props["RouteTableId"], props["GatewayId"], account_id, region_name)
+        self.target_id = target_id
 
     def delete_backend(self) -> None:
-        _disassociate(_ec2(self.account_id, self.region), self.association_id)
+        for rt in _ec2(self.account_id, self.region).route_tables.values():
+            if self.association_id in rt._associations:
+                rt._associations.pop(self.association_id, None)
 
 
-def _disassociate(ec2: Any, association_id: str) -> None:
-    for rt in ec2.route_tables.values():
-        if association_id in rt._associations:
-            rt._associations.pop(association_id, None)
+class StudioGatewayRouteTableAssociation(_RouteTableAssociation):
+    CFN_TYPE = "AWS::EC2::GatewayRouteTableAssociation"
+    ATTRIBUTES = {"AssociationId": "association_id"}
+
+    @classmethod
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioGatewayRouteTableAssociation:
+        ec2 = _ec2(account_id, region)
+        ec2.get_internet_gateway(props["GatewayId"])
+        assoc = ec2.associate_route_table(props["RouteTableId"], gateway_id=props["GatewayId"])
+        return cls(assoc, props["RouteTableId"], props["GatewayId"], account_id, region)
 
 
-class StudioSubnetRouteTableAssociation(CloudFormationModel):
+class StudioSubnetRouteTableAssociation(_RouteTableAssociation):
     """Replaces moto's model: Ref must be the association id, and it must be deletable."""
 
-    def __init__(self, association_id: str, route_table_id: str, subnet_id: str, account_id: str, region: str):
-        self.association_id = association_id
-        self.route_table_id = route_table_id
-        self.subnet_id = subnet_id
-        self.account_id = account_id
-        self.region = region
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::SubnetRouteTableAssociation"
+    CFN_TYPE = "AWS::EC2::SubnetRouteTableAssociation"
+    ATTRIBUTES = {"Id": "association_id"}
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        return self.association_id
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.association_id
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> StudioSubnetRouteTableAssociation:
-        props = cloudformation_json.get("Properties", {})
-        ec2 = _ec2(account_id, region_name)
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioSubnetRouteTableAssociation:
+        ec2 = _ec2(account_id, region)
         ec2.get_subnet(props["SubnetId"])
         rt = ec2.get_route_table(props["RouteTableId"])
         # A subnet has at most one explicit association: like AWS, refuse a second one.
         for other in ec2.route_tables.values():
             if props["SubnetId"] in other._associations.values():
                 raise ValueError(f"Resource.AlreadyAssociated: the subnet {props['SubnetId']} is already associated")
-        from moto.ec2.utils import random_subnet_association_id
-
         assoc = random_subnet_association_id()
         rt._associations[assoc] = props["SubnetId"]
-        return cls(assoc, props["RouteTableId"], props["SubnetId"], account_id, region_name)
-
-    def delete_backend(self) -> None:
-        _disassociate(_ec2(self.account_id, self.region), self.association_id)
+        return cls(assoc, props["RouteTableId"], props["SubnetId"], account_id, region)
 
 
-class StudioRoute(CloudFormationModel):
+class StudioRoute(StudioModel):
     """Replaces moto's model: supports VpcEndpointId (firewall endpoints) and deletion."""
 
+    CFN_TYPE = "AWS::EC2::Route"
+    PHYSICAL_ID = "route.id"
+
     def __init__(self, route: Any, route_table_id: str, destination: str, account_id: str, region: str):
+        super().__init__(account_id, region)
         self.route = route
         self.route_table_id = route_table_id
         self.destination = destination
-        self.account_id = account_id
-        self.region = region
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::Route"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.route.id
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> StudioRoute:
-        p = cloudformation_json.get("Properties", {})
-        ec2 = _ec2(account_id, region_name)
-        route = ec2.create_route(
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioRoute:
+        p = props
+        route = _ec2(account_id, region).create_route(
             route_table_id=p["RouteTableId"],
             destination_cidr_block=p.get("DestinationCidrBlock"),
             destination_ipv6_cidr_block=p.get("DestinationIpv6CidrBlock"),
@@ -484,72 +387,38 @@ class StudioRoute(CloudFormationModel):
             vpc_endpoint_id=p.get("VpcEndpointId"),
         )
         dest = p.get("DestinationCidrBlock") or p.get("DestinationIpv6CidrBlock") or p.get("DestinationPrefixListId")
-        return cls(route, p["RouteTableId"], dest, account_id, region_name)
+        return cls(route, p["RouteTableId"], dest, account_id, region)
 
     def delete_backend(self) -> None:
-        ec2 = _ec2(self.account_id, self.region)
-        rt = ec2.route_tables.get(self.route_table_id)
+        rt = _ec2(self.account_id, self.region).route_tables.get(self.route_table_id)
         if rt is not None:
             rt._routes.pop(self.route.id, None)
 
 
-class _SgRule(CloudFormationModel):
-    direction = "ingress"
+class _SgRule(StudioModel):
+    """A standalone security group rule (SecurityGroupIngress / SecurityGroupEgress)."""
+
+    EGRESS = False
+    PHYSICAL_ID = "rule_id"
 
     def __init__(self, rule_id: str, args: dict, account_id: str, region: str):
+        super().__init__(account_id, region)
         self.rule_id = rule_id
         self.args = args
-        self.account_id = account_id
-        self.region = region
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.rule_id
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
-    ) -> _SgRule:
-        p = cloudformation_json.get("Properties", {})
-        ec2 = _ec2(account_id, region_name)
-        group_id = p.get("GroupId") or p.get("GroupName")
-        peer_key = "SourceSecurityGroupId" if cls.direction == "ingress" else "DestinationSecurityGroupId"
-        pl_key = "SourcePrefixListId" if cls.direction == "ingress" else "DestinationPrefixListId"
-        ip_ranges = []
-        if p.get("CidrIp"):
-            ip_ranges.append(
-                {"CidrIp": p["CidrIp"], **({"Description": p["Description"]} if p.get("Description") else {})}
-            )
-        if p.get("CidrIpv6"):
-            ip_ranges.append({"CidrIpv6": p["CidrIpv6"]})
-        groups = (
-            [{"GroupId": p[peer_key], **({"Description": p["Description"]} if p.get("Description") else {})}]
-            if p.get(peer_key)
-            else []
-        )
-        pls = [{"PrefixListId": p[pl_key]}] if p.get(pl_key) else []
-        proto = str(p.get("IpProtocol", "-1"))
-        args = dict(
-            group_name_or_id=group_id,
-            ip_protocol=proto,
-            from_port=p.get("FromPort", -1 if proto == "-1" else None),
-            to_port=p.get("ToPort", -1 if proto == "-1" else None),
-            ip_ranges=ip_ranges,
-            source_groups=groups,
-            prefix_list_ids=pls,
-        )
-        fn = ec2.authorize_security_group_ingress if cls.direction == "ingress" else ec2.authorize_security_group_egress
+    def create(cls, name: str, props: dict, account_id: str, region: str) -> _SgRule:
+        ec2 = _ec2(account_id, region)
+        group_id = props.get("GroupId") or props.get("GroupName")
+        args = rule_args(group_id, dict(props, IpProtocol=str(props.get("IpProtocol", "-1"))), cls.EGRESS)
+        fn = ec2.authorize_security_group_egress if cls.EGRESS else ec2.authorize_security_group_ingress
         rules, _ = fn(**args)
         rule_id = rules[0].id if rules else f"sgr-{random_resource_id(17)}"
-        return cls(rule_id, args, account_id, region_name)
+        return cls(rule_id, args, account_id, region)
 
     def delete_backend(self) -> None:
         ec2 = _ec2(self.account_id, self.region)
-        fn = ec2.revoke_security_group_ingress if self.direction == "ingress" else ec2.revoke_security_group_egress
+        fn = ec2.revoke_security_group_egress if self.EGRESS else ec2.revoke_security_group_ingress
         try:
             fn(**self.args)
         except Exception:  # noqa: BLE001 - group already gone / rule already revoked
@@ -557,19 +426,12 @@ class _SgRule(CloudFormationModel):
 
 
 class StudioSecurityGroupIngress(_SgRule):
-    direction = "ingress"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::SecurityGroupIngress"
+    CFN_TYPE = "AWS::EC2::SecurityGroupIngress"
 
 
 class StudioSecurityGroupEgress(_SgRule):
-    direction = "egress"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::SecurityGroupEgress"
+    CFN_TYPE = "AWS::EC2::SecurityGroupEgress"
+    EGRESS = True
 
 
 def _kms_tags(tags: Any) -> list:

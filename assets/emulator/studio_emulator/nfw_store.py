@@ -25,6 +25,13 @@ def nfw_backend(account_id: str, region: str) -> NetworkFirewallBackend:
     return backend
 
 
+def store(kind: str, account_id: str, region: str) -> dict[str, NfwObject]:
+    """The firewall policies (kind "policy") or rule groups ("rulegroup") of an account and region,
+    by ARN."""
+    backend = nfw_backend(account_id, region)
+    return backend.firewall_policies if kind == "policy" else backend.rule_groups  # type: ignore[attr-defined]
+
+
 class NfwObject:
     """A firewall policy or rule group stored in the network-firewall backend."""
 

@@ -59,7 +59,7 @@ def norm_rule(d: dict) -> dict:
     return out
 
 
-def _rule_args(group_id: str, d: dict, egress: bool) -> dict:
+def rule_args(group_id: str, d: dict, egress: bool) -> dict:
     proto = d.get("IpProtocol", "-1")
     ip_ranges = []
     if d.get("CidrIp"):
@@ -83,14 +83,14 @@ def _rule_args(group_id: str, d: dict, egress: bool) -> dict:
 
 def authorize(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
     fn = ec2.authorize_security_group_egress if egress else ec2.authorize_security_group_ingress
-    fn(**_rule_args(group_id, d, egress))
+    fn(**rule_args(group_id, d, egress))
 
 
 def revoke(ec2: Any, group_id: str, d: dict, egress: bool) -> None:
     fn = ec2.revoke_security_group_egress if egress else ec2.revoke_security_group_ingress
     try:
         fn(
-            **_rule_args(
+            **rule_args(
                 group_id, norm_rule(d) | ({"Description": d["Description"]} if d.get("Description") else {}), egress
             )
         )
