@@ -162,9 +162,9 @@ def _bucket_policy_actual(stack: Stack, lid: str, exp: dict) -> dict:
 
 def _nfw_actual(stack: Stack, lid: str, exp: dict, kind: str) -> dict:
     res = _res(stack, lid)
-    nfw = nfw_store.nfw_backend(stack.account_id, stack.region_name)
-    store = nfw.rule_groups if kind == "rulegroup" else nfw.firewall_policies  # type: ignore[attr-defined]
-    obj = store.get(getattr(getattr(res, "obj", None), "arn", None))
+    obj = nfw_store.store(kind, stack.account_id, stack.region_name).get(
+        getattr(getattr(res, "obj", None), "arn", None)
+    )
     if obj is None:
         raise Gone()
     out = {k: v for k, v in obj.props.items() if k != "Tags"}

@@ -693,9 +693,8 @@ def _revert_one(stack: Stack, rm: Any, template: dict, lid: str, update: cfn_eng
         return res
     if rtype in ("AWS::NetworkFirewall::RuleGroup", "AWS::NetworkFirewall::FirewallPolicy"):
         obj = getattr(res, "obj", None)
-        nfw = nfw_store.nfw_backend(stack.account_id, stack.region_name)
-        store = nfw.rule_groups if rtype.endswith("RuleGroup") else nfw.firewall_policies  # type: ignore[attr-defined]
-        if obj is None or obj.arn not in store:
+        kind = "rulegroup" if rtype.endswith("RuleGroup") else "policy"
+        if obj is None or obj.arn not in nfw_store.store(kind, stack.account_id, stack.region_name):
             rm._parsed_resources.pop(lid, None)
             return cfn_engine.create_resource(stack, rm, template, lid)
         obj.body = copy.deepcopy(props.get("RuleGroup" if rtype.endswith("RuleGroup") else "FirewallPolicy", {}))

@@ -177,7 +177,7 @@ class StudioFirewall(StudioModel):
         fw = original_resource.fw
         new_arn = props.get("FirewallPolicyArn")
         if new_arn and new_arn != fw.firewall_policy_arn:
-            if new_arn not in nfw_backend(account_id, region_name).firewall_policies:
+            if new_arn not in store("policy", account_id, region_name):
                 raise NfwInvalidRequest(f"Firewall policy not found, parameter: [{new_arn}]")
             fw.firewall_policy_arn = new_arn
         if "Description" in props:

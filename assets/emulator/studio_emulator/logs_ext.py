@@ -284,14 +284,13 @@ def _deployed_rules(fw: Any, account: str, region: str) -> tuple[dict, dict, str
     DescribeFirewallPolicy / DescribeRuleGroup answer them; None when the policy is unknown."""
     from . import nfw_store
 
-    backend = nfw_store.nfw_backend(account, region)
-    policy = backend.firewall_policies.get(getattr(fw, "firewall_policy_arn", None))  # type: ignore[attr-defined]
+    policy = nfw_store.store("policy", account, region).get(getattr(fw, "firewall_policy_arn", None))
     if policy is None:
         return None
     body = nfw_store.api_policy(policy.body)
     groups = {}
     for ref in body.get("StatefulRuleGroupReferences") or []:
-        g = backend.rule_groups.get(ref.get("ResourceArn"))  # type: ignore[attr-defined]
+        g = nfw_store.store("rulegroup", account, region).get(ref.get("ResourceArn"))
         if g is not None:
             groups[g.arn] = {"name": g.name, "rule_group": nfw_store.api_rule_group(g.body)}
     return body, groups, policy.name

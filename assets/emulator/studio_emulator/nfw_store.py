@@ -18,18 +18,20 @@ from .nfw_eval import rule_order
 
 
 def nfw_backend(account_id: str, region: str) -> NetworkFirewallBackend:
+    """moto's network-firewall backend, with the emulator's stores (see store())."""
     backend = networkfirewall_backends[account_id][region]
-    if not hasattr(backend, "firewall_policies"):
-        backend.firewall_policies = {}  # type: ignore[attr-defined]
-        backend.rule_groups = {}  # type: ignore[attr-defined]
+    vars(backend).setdefault("firewall_policies", {})
+    vars(backend).setdefault("rule_groups", {})
     return backend
 
 
 def store(kind: str, account_id: str, region: str) -> dict[str, NfwObject]:
     """The firewall policies (kind "policy") or rule groups ("rulegroup") of an account and region,
-    by ARN."""
-    backend = nfw_backend(account_id, region)
-    return backend.firewall_policies if kind == "policy" else backend.rule_groups  # type: ignore[attr-defined]
+    by ARN. They live on moto's backend, so /moto-api/reset clears them."""
+    objects: dict[str, NfwObject] = vars(nfw_backend(account_id, region))[
+        "firewall_policies" if kind == "policy" else "rule_groups"
+    ]
+    return objects
 
 
 class NfwObject:
@@ -87,7 +89,7 @@ def check_policy(props: dict, account_id: str, region: str) -> None:
         families.add(_DEFAULT_ACTION_FAMILIES[a])
     if len(families - {"strict"}) > 1:
         raise NfwInvalidRequest("StatefulDefaultActions cannot exist together, context: StatefulDefaultActions")
-    backend = nfw_backend(account_id, region)
+    groups = store("rulegroup", account_id, region)
     for i, ref in enumerate(pol.get("StatefulRuleGroupReferences") or []):
         prio = ref.get("Priority")
         if order != "STRICT_ORDER" and prio is not None:
@@ -96,7 +98,7 @@ def check_policy(props: dict, account_id: str, region: str) -> None:
             )
         if order == "STRICT_ORDER" and prio is None:
             raise NfwInvalidRequest(f"Priority must be provided, context: StatefulRuleGroupReferences[{i}]")
-        group = backend.rule_groups.get(ref.get("ResourceArn"))  # type: ignore[attr-defined]
+        group = groups.get(ref.get("ResourceArn"))
         if group is None:
             raise NfwInvalidRequest(f"Rule group not found, parameter: [{ref.get('ResourceArn')}]")
         g_order = rule_order("rulegroup", group.body)
@@ -130,13 +132,12 @@ def update_nfw_object(resource: Any, rtype: str, props: dict) -> None:
 
 
 def _in_use_by(kind: str, arn: str, account_id: str, region: str) -> str | None:
-    backend = nfw_backend(account_id, region)
     if kind == "policy":
-        for fw in backend.firewalls.values():
+        for fw in nfw_backend(account_id, region).firewalls.values():
             if fw.firewall_policy_arn == arn:
                 return f"firewall {fw.firewall_name}"
     else:
-        for pol in backend.firewall_policies.values():  # type: ignore[attr-defined]
+        for pol in store("policy", account_id, region).values():
             refs = (pol.body or {}).get("StatefulRuleGroupReferences") or []
             refs = refs + ((pol.body or {}).get("StatelessRuleGroupReferences") or [])
             if any(r.get("ResourceArn") == arn for r in refs):
