@@ -16,20 +16,15 @@ Statuses are computed from time stamps on every read: no threads.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import re
 import secrets
-import string
 import threading
-import time
 from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.exceptions import (
     ResourceInUseException,
     ResourceNotFound,
-    SagemakerClientError,
     ValidationError,
 )
 from moto.sagemaker.models import Domain, SageMakerModelBackend, sagemaker_backends
@@ -37,13 +32,25 @@ from moto.sagemaker.responses import SageMakerResponse
 
 from .config import SETTINGS
 from .once import install_once
+from .sagemaker_core import (
+    _LOCK,
+    StudioDomain,
+    _check_int_range,
+    _get_domain,
+    _Lifecycle,
+    _merge,
+    _now,
+    _page,
+    _rand_id,
+    _require_domain_usable,
+    _sort_filter,
+    _state,
+    _sweep,
+    _ts,
+    _validation,
+    check_name,
+)
 
-# One lock with SETTINGS: the CloudFormation extension creates resources while holding
-# SETTINGS.lock, so a second lock here could deadlock on ordering.
-_LOCK = SETTINGS.lock
-
-NAME_PATTERN = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
-_NAME_RE = re.compile(rf"^{NAME_PATTERN}$")
 APP_TYPES = [
     "JupyterServer",
     "KernelGateway",
@@ -57,200 +64,10 @@ APP_TYPES = [
 ]
 SPACE_APP_TYPES = {"JupyterLab", "CodeEditor"}
 # Apps that reached Deleted stay listed (as real AWS does) until their owner goes away.
-UPDATE_TYPE = "AWS::SageMaker::Update"  # not in typical-durations: uses _default x pace
-
-
-class ResourceLimitExceeded(SagemakerClientError):
-    code = "ResourceLimitExceeded"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-
-
-def _now() -> float:
-    return time.time()
-
-
-def _ts(t: float) -> _dt.datetime:
-    return _dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc)
-
-
-def _validation(value: Any, attribute: str, constraint: str) -> ValidationError:
-    return ValidationError(
-        message=f"1 validation error detected: Value '{value}' at '{attribute}' failed to satisfy "
-        f"constraint: {constraint}"
-    )
-
-
-def check_name(value: Any, attribute: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise ValidationError(
-            message=f"1 validation error detected: Value null at '{attribute}' failed to satisfy "
-            "constraint: Member must not be null"
-        )
-    if len(value) > 63:
-        raise _validation(value, attribute, "Member must have length less than or equal to 63")
-    if not _NAME_RE.match(value):
-        raise _validation(value, attribute, f"Member must satisfy regular expression pattern: {NAME_PATTERN}")
-
-
-def _check_int_range(value: Any, attribute: str, lo: int, hi: int) -> None:
-    if value is None:
-        return
-    try:
-        ivalue = int(value)
-    except (TypeError, ValueError):
-        raise _validation(value, attribute, "Member must be an integer") from None
-    if ivalue < lo:
-        raise _validation(value, attribute, f"Member must have value greater than or equal to {lo}")
-    if ivalue > hi:
-        raise _validation(value, attribute, f"Member must have value less than or equal to {hi}")
-
-
-def _rand_id(n: int = 12) -> str:
-    alphabet = string.ascii_lowercase + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(n))
-
-
-class _Lifecycle:
-    """Pending -> final status after a create duration; Deleting -> gone after a delete duration."""
-
-    cfn_type = ""
-
-    def _init_lifecycle(self, fail_reason: str | None = None) -> None:
-        now = _now()
-        self.created_at = now
-        self.modified_at = now
-        self.ready_at = now + SETTINGS.duration(self.cfn_type)
-        self.final_status = "Failed" if fail_reason else "InService"
-        self.failure_reason = fail_reason or ""
-        self.updating_until: float | None = None
-        self.delete_started: float | None = None
-        self.delete_done_at: float | None = None
-
-    def start_delete(self) -> None:
-        now = _now()
-        self.delete_started = now
-        self.delete_done_at = now + SETTINGS.duration(self.cfn_type)
-        self.modified_at = now
-
-    def start_update(self) -> None:
-        now = _now()
-        self.modified_at = now
-        self.updating_until = now + SETTINGS.duration(UPDATE_TYPE)
-
-    def last_modified(self) -> _dt.datetime:
-        """LastModifiedTime: a status change (Pending -> InService/Failed) counts as a change, as
-        for domains, so a fresh resource's LastModifiedTime is when it settled."""
-        return _ts(max(self.modified_at, min(self.ready_at, _now())))
-
-    def gone(self) -> bool:
-        return self.delete_done_at is not None and _now() >= self.delete_done_at
-
-    def current_status(self) -> str:
-        now = _now()
-        if self.delete_done_at is not None:
-            return "Deleted" if now >= self.delete_done_at else "Deleting"
-        if now < self.ready_at:
-            return "Pending"
-        if self.updating_until is not None and now < self.updating_until:
-            return "Updating"
-        return self.final_status
 
 
 # --------------------------------------------------------------------------------------------
 # Domains (moto's Domain class, with a computed status)
-
-
-class StudioDomain(_Lifecycle, Domain):
-    cfn_type = "AWS::SageMaker::Domain"
-
-    @property  # type: ignore[override]
-    def status(self) -> str:
-        return self.current_status()
-
-    @status.setter
-    def status(self, value: str) -> None:  # moto's __init__ assigns "InService"
-        pass
-
-    @property  # type: ignore[override]
-    def failure_reason(self) -> str:
-        return self._failure_reason if self.current_status() == "Failed" else ""
-
-    @failure_reason.setter
-    def failure_reason(self, value: str) -> None:
-        # moto's __init__ sets "" after our _init_lifecycle; keep the first non-empty reason.
-        if value or not hasattr(self, "_failure_reason"):
-            self._failure_reason = value
-
-    @property  # type: ignore[override]
-    def last_modified_time(self) -> _dt.datetime:
-        return self.last_modified()
-
-    @last_modified_time.setter
-    def last_modified_time(self, value: Any) -> None:
-        pass
-
-    def describe(self) -> dict[str, Any]:
-        out = super().describe()
-        out["DomainSettings"] = self.domain_settings or None
-        out["Url"] = self.url
-        out["CreationTime"] = _ts(self.created_at)
-        if not out.get("FailureReason"):
-            out.pop("FailureReason", None)
-        for key in (
-            "KmsKeyId",
-            "HomeEfsFileSystemKmsKeyId",
-            "AppSecurityGroupManagement",
-            "DefaultSpaceSettings",
-            "DomainSettings",
-        ):
-            if out.get(key) in (None, {}, ""):
-                out.pop(key, None)
-        return {k: v for k, v in out.items() if v is not None}
-
-
-def _state(backend: SageMakerModelBackend) -> dict[str, Any]:
-    st = backend.__dict__.get("_studio_state")
-    if st is None:
-        st = {"profiles": {}, "spaces": {}, "apps": {}, "retained": [], "uid": 200000}
-        backend.__dict__["_studio_state"] = st
-    return st
-
-
-def _sweep(backend: SageMakerModelBackend) -> None:
-    """Drop every resource whose delete has finished (Deleted apps stay while their owner lives)."""
-    st = _state(backend)
-    for key, prof in list(st["profiles"].items()):
-        if prof.gone():
-            del st["profiles"][key]
-    for key, space in list(st["spaces"].items()):
-        if space.gone():
-            del st["spaces"][key]
-    for key, app in list(st["apps"].items()):
-        owner = (app.domain_id, app.owner_name)
-        owners = st["spaces"] if app.space_name else st["profiles"]
-        if app.gone() and owner not in owners:
-            del st["apps"][key]
-    for did, dom in list(backend.domains.items()):
-        if isinstance(dom, StudioDomain) and dom.gone():
-            del backend.domains[did]
-
-
-def _get_domain(backend: SageMakerModelBackend, domain_id: str) -> StudioDomain:
-    _sweep(backend)
-    dom = backend.domains.get(domain_id)
-    if dom is None:
-        raise ResourceNotFound(message=f"Domain {domain_id} does not exist.")
-    return dom
-
-
-def _require_domain_usable(dom: StudioDomain) -> None:
-    status = dom.status
-    if status not in ("InService", "Updating"):
-        raise ValidationError(
-            message=f"Domain {dom.id} is in {status} status. The domain must be InService before this operation."
-        )
 
 
 def _efs_backend(backend: SageMakerModelBackend) -> Any:
@@ -589,29 +406,6 @@ def update_domain(self: SageMakerModelBackend, domain_id: str, params: dict[str,
         return dom.arn
 
 
-def _merge(base: dict | None, new: dict) -> dict:
-    out = dict(base or {})
-    for k, v in new.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
-def _page(items: list, next_token: str | None, max_results: Any) -> tuple[list, str | None]:
-    start = 0
-    if next_token:
-        try:
-            start = int(next_token)
-        except ValueError:
-            raise ValidationError(message='Invalid pagination token because "' + next_token + '".') from None
-    size = int(max_results) if max_results else 10**9
-    chunk = items[start : start + size]
-    nxt = str(start + size) if start + size < len(items) else None
-    return chunk, nxt
-
-
 # --------------------------------------------------------------------------------------------
 # User profiles, spaces, apps
 
@@ -817,11 +611,6 @@ def _space(backend: SageMakerModelBackend, domain_id: str, name: str) -> Space:
     if space is None:
         raise ResourceNotFound(message=f"Space {name} does not exist in domain {domain_id}.")
     return space
-
-
-def _sort_filter(items: list, sort_by: str | None, sort_order: str | None) -> list:
-    key = "modified_at" if sort_by == "LastModifiedTime" else "created_at"
-    return sorted(items, key=lambda x: getattr(x, key), reverse=(sort_order != "Ascending"))
 
 
 # ---- response methods (added to moto's SageMakerResponse) ----------------------------------
