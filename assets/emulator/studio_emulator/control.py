@@ -245,7 +245,7 @@ def handle(environ: dict[str, Any], start_response: Callable) -> list[bytes]:
                 raise SpecError(str(exc)) from None
             return _json(start_response, 200, result)
         if path == "retained" and method == "GET":
-            from .sagemaker import retained_file_systems
+            from .sagemaker_domains import retained_file_systems
 
             return _json(start_response, 200, retained_file_systems())
         if path == "s3-put" and method == "POST":
