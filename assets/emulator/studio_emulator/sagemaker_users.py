@@ -1,0 +1,354 @@
+"""SageMaker user profiles and spaces of the Studio extension (Create / Describe / List / Update /
+Delete), and CreatePresignedDomainUrl for a user profile. The domain must be InService; a profile
+with apps or a private space, and a space with apps, cannot be deleted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from moto.sagemaker.exceptions import ResourceInUseException, ResourceNotFound, ValidationError
+from moto.sagemaker.models import SageMakerModelBackend
+
+from .sagemaker_core import (
+    _LOCK,
+    StudioDomain,
+    _check_int_range,
+    _get_domain,
+    _Lifecycle,
+    _merge,
+    _page,
+    _require_domain_usable,
+    _sort_filter,
+    _state,
+    _sweep,
+    _ts,
+    _validation,
+    check_name,
+)
+
+SPACE_APP_TYPES = {"JupyterLab", "CodeEditor"}
+
+
+class UserProfile(_Lifecycle):
+    cfn_type = "AWS::SageMaker::UserProfile"
+
+    def __init__(
+        self,
+        backend: SageMakerModelBackend,
+        domain_id: str,
+        name: str,
+        settings: dict | None,
+        tags: list | None,
+        sso_id: str | None,
+        sso_value: str | None,
+        uid: int,
+    ):
+        self._init_lifecycle()
+        self.domain_id = domain_id
+        self.name = name
+        self.user_settings = settings or {}
+        self.tags = list(tags or [])
+        self.sso_id = sso_id
+        self.sso_value = sso_value
+        self.uid = str(uid)
+        self.arn = (
+            f"arn:{backend.partition}:sagemaker:{backend.region_name}:"
+            f"{backend.account_id}:user-profile/{domain_id}/{name}"
+        )
+
+    def describe(self) -> dict[str, Any]:
+        out = {
+            "DomainId": self.domain_id,
+            "UserProfileArn": self.arn,
+            "UserProfileName": self.name,
+            "HomeEfsFileSystemUid": self.uid,
+            "Status": self.current_status(),
+            "LastModifiedTime": self.last_modified(),
+            "CreationTime": _ts(self.created_at),
+            "SingleSignOnUserIdentifier": self.sso_id,
+            "SingleSignOnUserValue": self.sso_value,
+            "UserSettings": self.user_settings or None,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "DomainId": self.domain_id,
+            "UserProfileName": self.name,
+            "Status": self.current_status(),
+            "CreationTime": _ts(self.created_at),
+            "LastModifiedTime": self.last_modified(),
+        }
+
+
+class Space(_Lifecycle):
+    cfn_type = "AWS::SageMaker::Space"
+
+    def __init__(
+        self, backend: SageMakerModelBackend, domain: StudioDomain, name: str, params: dict[str, Any], uid: int
+    ):
+        self._init_lifecycle()
+        self.domain_id = domain.id
+        self.name = name
+        self.settings = params.get("SpaceSettings") or {}
+        self.ownership = params.get("OwnershipSettings")
+        self.sharing = params.get("SpaceSharingSettings")
+        self.display_name = params.get("SpaceDisplayName")
+        self.tags = list(params.get("Tags") or [])
+        self.uid = str(uid)
+        self.url = f"https://{domain.id}.studio.{backend.region_name}.sagemaker.aws/spaces/{name}"
+        self.arn = (
+            f"arn:{backend.partition}:sagemaker:{backend.region_name}:{backend.account_id}:space/{domain.id}/{name}"
+        )
+
+    @property
+    def owner(self) -> str | None:
+        return (self.ownership or {}).get("OwnerUserProfileName")
+
+    @property
+    def sharing_type(self) -> str | None:
+        return (self.sharing or {}).get("SharingType")
+
+    def describe(self) -> dict[str, Any]:
+        out = {
+            "DomainId": self.domain_id,
+            "SpaceArn": self.arn,
+            "SpaceName": self.name,
+            "HomeEfsFileSystemUid": self.uid,
+            "Status": self.current_status(),
+            "LastModifiedTime": _ts(self.modified_at),
+            "CreationTime": _ts(self.created_at),
+            "SpaceSettings": self.settings or None,
+            "OwnershipSettings": self.ownership,
+            "SpaceSharingSettings": self.sharing,
+            "SpaceDisplayName": self.display_name,
+            "Url": self.url,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "DomainId": self.domain_id,
+            "SpaceName": self.name,
+            "Status": self.current_status(),
+            "CreationTime": _ts(self.created_at),
+            "LastModifiedTime": _ts(self.modified_at),
+            "SpaceDisplayName": self.display_name,
+        }
+        if self.settings:
+            out["SpaceSettingsSummary"] = {
+                k: v for k, v in self.settings.items() if k in ("AppType", "RemoteAccess", "SpaceStorageSettings")
+            }
+        if self.sharing:
+            out["SpaceSharingSettingsSummary"] = {"SharingType": self.sharing_type}
+        if self.ownership:
+            out["OwnershipSettingsSummary"] = {"OwnerUserProfileName": self.owner}
+        return {k: v for k, v in out.items() if v is not None}
+
+
+def _next_uid(st: dict) -> int:
+    st["uid"] += 1
+    return st["uid"]
+
+
+def _profile(backend: SageMakerModelBackend, domain_id: str, name: str) -> UserProfile:
+    _get_domain(backend, domain_id)
+    prof = _state(backend)["profiles"].get((domain_id, name))
+    if prof is None:
+        raise ResourceNotFound(message=f"User profile {name} does not exist in domain {domain_id}.")
+    return prof
+
+
+def _space(backend: SageMakerModelBackend, domain_id: str, name: str) -> Space:
+    _get_domain(backend, domain_id)
+    space = _state(backend)["spaces"].get((domain_id, name))
+    if space is None:
+        raise ResourceNotFound(message=f"Space {name} does not exist in domain {domain_id}.")
+    return space
+
+
+def r_create_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        domain_id = p.get("DomainId")
+        name = p.get("UserProfileName")
+        check_name(name, "userProfileName")
+        dom = _get_domain(be, domain_id)
+        _require_domain_usable(dom)
+        st = _state(be)
+        if (domain_id, name) in st["profiles"]:
+            raise ResourceInUseException(
+                message=f"Resource Already Exists: UserProfile with name {name} already exists. "
+                "Choose a different name."
+            )
+        prof = UserProfile(
+            be,
+            domain_id,
+            name,
+            p.get("UserSettings"),
+            p.get("Tags"),
+            p.get("SingleSignOnUserIdentifier"),
+            p.get("SingleSignOnUserValue"),
+            _next_uid(st),
+        )
+        st["profiles"][(domain_id, name)] = prof
+        return {"UserProfileArn": prof.arn}
+
+
+def r_describe_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        return _profile(be, p.get("DomainId"), p.get("UserProfileName")).describe()
+
+
+def r_list_user_profiles(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        _sweep(be)
+        items = list(_state(be)["profiles"].values())
+        if p.get("DomainIdEquals"):
+            items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
+        if p.get("UserProfileNameContains"):
+            items = [x for x in items if p["UserProfileNameContains"] in x.name]
+        items = _sort_filter(items, p.get("SortBy"), p.get("SortOrder"))
+        chunk, nxt = _page(items, p.get("NextToken"), p.get("MaxResults"))
+        return {"UserProfiles": [x.summary() for x in chunk], "NextToken": nxt}
+
+
+def r_update_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        prof = _profile(be, p.get("DomainId"), p.get("UserProfileName"))
+        if prof.current_status() != "InService":
+            raise ResourceInUseException(
+                message=f"User profile {prof.name} is in {prof.current_status()} status and cannot be updated."
+            )
+        if p.get("UserSettings"):
+            prof.user_settings = _merge(prof.user_settings, p["UserSettings"])
+        prof.start_update()
+        return {"UserProfileArn": prof.arn}
+
+
+def r_delete_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        prof = _profile(be, p.get("DomainId"), p.get("UserProfileName"))
+        st = _state(be)
+        if prof.current_status() == "Deleting":
+            raise ResourceInUseException(message=f"User profile {prof.name} is already being deleted.")
+        live_apps = [
+            a
+            for a in st["apps"].values()
+            if a.domain_id == prof.domain_id
+            and a.user_profile_name == prof.name
+            and not a.space_name
+            and a.current_status() != "Deleted"
+        ]
+        if live_apps:
+            raise ResourceInUseException(
+                message=f"Cannot delete user profile {prof.name} as it has "
+                f"{len(live_apps)} app(s) that are not Deleted: "
+                + ", ".join(f"{a.app_type}/{a.name} ({a.current_status()})" for a in live_apps)
+            )
+        private = [
+            s
+            for s in st["spaces"].values()
+            if s.domain_id == prof.domain_id and s.owner == prof.name and s.sharing_type == "Private"
+        ]
+        if private:
+            raise ResourceInUseException(
+                message=f"Cannot delete user profile {prof.name} as it owns private space(s): "
+                + ", ".join(s.name for s in private)
+            )
+        prof.start_delete()
+        _sweep(be)
+        return None
+
+
+def r_create_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        domain_id = p.get("DomainId")
+        name = p.get("SpaceName")
+        check_name(name, "spaceName")
+        dom = _get_domain(be, domain_id)
+        _require_domain_usable(dom)
+        st = _state(be)
+        if (domain_id, name) in st["spaces"]:
+            raise ResourceInUseException(
+                message=f"Resource Already Exists: Space with name {name} already exists. Choose a different name."
+            )
+        own, share = p.get("OwnershipSettings"), p.get("SpaceSharingSettings")
+        if bool(own) != bool(share):
+            raise ValidationError(message="OwnershipSettings and SpaceSharingSettings must be specified together.")
+        if own:
+            owner = own.get("OwnerUserProfileName")
+            check_name(owner, "ownershipSettings.ownerUserProfileName")
+            prof = st["profiles"].get((domain_id, owner))
+            if prof is None or prof.current_status() == "Deleting":
+                raise ResourceNotFound(message=f"User profile {owner} does not exist in domain {domain_id}.")
+            if share.get("SharingType") not in ("Private", "Shared"):
+                raise _validation(
+                    share.get("SharingType"),
+                    "spaceSharingSettings.sharingType",
+                    "Member must satisfy enum value set: [Private, Shared]",
+                )
+        app_type = (p.get("SpaceSettings") or {}).get("AppType")
+        if app_type is not None and app_type not in SPACE_APP_TYPES:
+            raise _validation(
+                app_type, "spaceSettings.appType", "Member must satisfy enum value set: [JupyterLab, CodeEditor]"
+            )
+        space = Space(be, dom, name, p, _next_uid(st))
+        st["spaces"][(domain_id, name)] = space
+        return {"SpaceArn": space.arn}
+
+
+def r_describe_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        return _space(be, p.get("DomainId"), p.get("SpaceName")).describe()
+
+
+def r_list_spaces(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        _sweep(be)
+        items = list(_state(be)["spaces"].values())
+        if p.get("DomainIdEquals"):
+            items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
+        if p.get("SpaceNameContains"):
+            items = [x for x in items if p["SpaceNameContains"] in x.name]
+        items = _sort_filter(items, p.get("SortBy"), p.get("SortOrder"))
+        chunk, nxt = _page(items, p.get("NextToken"), p.get("MaxResults"))
+        return {"Spaces": [x.summary() for x in chunk], "NextToken": nxt}
+
+
+def r_delete_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        space = _space(be, p.get("DomainId"), p.get("SpaceName"))
+        st = _state(be)
+        if space.current_status() == "Deleting":
+            raise ResourceInUseException(message=f"Space {space.name} is already being deleted.")
+        live = [
+            a
+            for a in st["apps"].values()
+            if a.domain_id == space.domain_id and a.space_name == space.name and a.current_status() != "Deleted"
+        ]
+        if live:
+            raise ResourceInUseException(
+                message=f"Cannot delete space {space.name} as it has {len(live)} app(s) that are not Deleted."
+            )
+        space.start_delete()
+        _sweep(be)
+        return None
+
+
+def r_create_presigned_domain_url(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with _LOCK:
+        _check_int_range(p.get("ExpiresInSeconds"), "expiresInSeconds", 5, 300)
+        _check_int_range(p.get("SessionExpirationDurationInSeconds"), "sessionExpirationDurationInSeconds", 1800, 43200)
+        domain_id = p.get("DomainId")
+        check_name(p.get("UserProfileName"), "userProfileName")
+        dom = _get_domain(be, domain_id)
+        prof = _profile(be, domain_id, p["UserProfileName"])
+        if prof.current_status() == "Deleting":
+            raise ResourceNotFound(message=f"User profile {prof.name} does not exist in domain {domain_id}.")
+        if p.get("SpaceName"):
+            _space(be, domain_id, p["SpaceName"])
+        token = secrets.token_urlsafe(48)
+        url = f"https://{dom.id}.studio.{be.region_name}.sagemaker.aws/auth?token={token}"
+        return {"AuthorizedUrl": url}
