@@ -21,33 +21,19 @@ from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.exceptions import (
-    ResourceInUseException,
-    ResourceNotFound,
     ValidationError,
 )
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
 from .once import install_once
+from .sagemaker_apps import r_create_app, r_delete_app, r_describe_app, r_list_apps
 from .sagemaker_core import (
-    _LOCK,
-    _get_domain,
-    _Lifecycle,
-    _now,
-    _page,
-    _require_domain_usable,
-    _sort_filter,
     _state,
     _sweep,
-    _ts,
-    _validation,
-    check_name,
 )
 from .sagemaker_domains import create_domain, delete_domain, describe_domain, list_domains, update_domain
 from .sagemaker_users import (
-    SPACE_APP_TYPES,
-    _profile,
-    _space,
     r_create_presigned_domain_url,
     r_create_space,
     r_create_user_profile,
@@ -59,85 +45,6 @@ from .sagemaker_users import (
     r_list_user_profiles,
     r_update_user_profile,
 )
-
-APP_TYPES = [
-    "JupyterServer",
-    "KernelGateway",
-    "DetailedProfiler",
-    "TensorBoard",
-    "CodeEditor",
-    "JupyterLab",
-    "RStudioServerPro",
-    "RSessionGateway",
-    "Canvas",
-]
-# Apps that reached Deleted stay listed (as real AWS does) until their owner goes away.
-
-
-class App(_Lifecycle):
-    cfn_type = "AWS::SageMaker::App"
-
-    def __init__(
-        self,
-        backend: SageMakerModelBackend,
-        domain_id: str,
-        profile: str | None,
-        space: str | None,
-        app_type: str,
-        name: str,
-        spec: dict | None,
-        tags: list | None,
-        recovery: bool | None,
-    ):
-        self._init_lifecycle()
-        self.domain_id = domain_id
-        self.user_profile_name = profile
-        self.space_name = space
-        self.app_type = app_type
-        self.name = name
-        self.spec = spec or {"InstanceType": "system" if app_type == "JupyterServer" else "ml.t3.medium"}
-        self.tags = list(tags or [])
-        self.recovery = recovery
-        owner = space or profile
-        self.arn = (
-            f"arn:{backend.partition}:sagemaker:{backend.region_name}:"
-            f"{backend.account_id}:app/{domain_id}/{owner}/{app_type.lower()}/{name}"
-        )
-
-    @property
-    def owner_name(self) -> str:
-        return self.space_name or self.user_profile_name or ""
-
-    def describe(self) -> dict[str, Any]:
-        out = {
-            "AppArn": self.arn,
-            "AppType": self.app_type,
-            "AppName": self.name,
-            "DomainId": self.domain_id,
-            "UserProfileName": self.user_profile_name,
-            "SpaceName": self.space_name,
-            "Status": self.current_status(),
-            "CreationTime": _ts(self.created_at),
-            "ResourceSpec": self.spec,
-            "RecoveryMode": self.recovery,
-            "LastUserActivityTimestamp": _ts(self.modified_at),
-            "LastHealthCheckTimestamp": _ts(_now()) if self.current_status() == "InService" else None,
-        }
-        return {k: v for k, v in out.items() if v is not None}
-
-    def summary(self) -> dict[str, Any]:
-        out = {
-            "DomainId": self.domain_id,
-            "UserProfileName": self.user_profile_name,
-            "SpaceName": self.space_name,
-            "AppType": self.app_type,
-            "AppName": self.name,
-            "Status": self.current_status(),
-            "CreationTime": _ts(self.created_at),
-            "ResourceSpec": self.spec,
-        }
-        return {k: v for k, v in out.items() if v is not None}
-
 
 # ---- response methods (added to moto's SageMakerResponse) ----------------------------------
 
@@ -175,114 +82,6 @@ def r_create_domain(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, A
 
 def r_update_domain(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]:
     return {"DomainArn": update_domain(be, p.get("DomainId"), p)}
-
-
-def _app_key(p: dict[str, Any]) -> tuple:
-    return (
-        p.get("DomainId"),
-        p.get("UserProfileName") or None,
-        p.get("SpaceName") or None,
-        p.get("AppType"),
-        p.get("AppName"),
-    )
-
-
-def _check_app_params(p: dict[str, Any]) -> None:
-    if p.get("AppType") not in APP_TYPES:
-        raise _validation(
-            p.get("AppType"), "appType", "Member must satisfy enum value set: [" + ", ".join(APP_TYPES) + "]"
-        )
-    check_name(p.get("AppName"), "appName")
-    if bool(p.get("UserProfileName")) == bool(p.get("SpaceName")):
-        raise ValidationError(message="Exactly one of UserProfileName or SpaceName must be specified.")
-
-
-def r_create_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        _check_app_params(p)
-        domain_id = p.get("DomainId")
-        dom = _get_domain(be, domain_id)
-        _require_domain_usable(dom)
-        st = _state(be)
-        if p.get("SpaceName"):
-            owner: Any = _space(be, domain_id, p["SpaceName"])
-            kind = "Space"
-            if p["AppType"] not in SPACE_APP_TYPES:
-                raise ValidationError(
-                    message=f"AppType {p['AppType']} is not supported for spaces. Use JupyterLab or CodeEditor."
-                )
-        else:
-            owner = _profile(be, domain_id, p["UserProfileName"])
-            kind = "UserProfile"
-        if owner.current_status() != "InService":
-            raise ValidationError(
-                message=f"{kind} {owner.name} is in {owner.current_status()} "
-                "status. It must be InService to create an app."
-            )
-        key = _app_key(p)
-        existing = st["apps"].get(key)
-        if existing is not None and existing.current_status() != "Deleted":
-            raise ResourceInUseException(
-                message=f"Resource Already Exists: App with name {p['AppName']} of type "
-                f"{p['AppType']} already exists. Choose a different name."
-            )
-        app = App(
-            be,
-            domain_id,
-            p.get("UserProfileName"),
-            p.get("SpaceName"),
-            p["AppType"],
-            p["AppName"],
-            p.get("ResourceSpec"),
-            p.get("Tags"),
-            p.get("RecoveryMode"),
-        )
-        st["apps"][key] = app
-        return {"AppArn": app.arn}
-
-
-def _app(be: SageMakerModelBackend, p: dict[str, Any]) -> App:
-    _check_app_params(p)
-    _get_domain(be, p.get("DomainId"))
-    app = _state(be)["apps"].get(_app_key(p))
-    if app is None:
-        raise ResourceNotFound(
-            message=f"App {p.get('AppType')}/{p.get('AppName')} does not exist for "
-            f"{p.get('SpaceName') or p.get('UserProfileName')} in domain {p.get('DomainId')}."
-        )
-    return app
-
-
-def r_describe_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        return _app(be, p).describe()
-
-
-def r_list_apps(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        _sweep(be)
-        items = list(_state(be)["apps"].values())
-        if p.get("DomainIdEquals"):
-            items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
-        if p.get("UserProfileNameEquals"):
-            items = [x for x in items if x.user_profile_name == p["UserProfileNameEquals"]]
-        if p.get("SpaceNameEquals"):
-            items = [x for x in items if x.space_name == p["SpaceNameEquals"]]
-        items = _sort_filter(items, "CreationTime", p.get("SortOrder"))
-        chunk, nxt = _page(items, p.get("NextToken"), p.get("MaxResults"))
-        return {"Apps": [x.summary() for x in chunk], "NextToken": nxt}
-
-
-def r_delete_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        app = _app(be, p)
-        status = app.current_status()
-        if status == "Deleted":
-            raise ResourceNotFound(message=f"App {app.app_type}/{app.name} has already been deleted.")
-        if status == "Deleting":
-            raise ResourceInUseException(message=f"App {app.app_type}/{app.name} is already being deleted.")
-        app.start_delete()
-        return None
 
 
 # ---- tags on our ARNs ----------------------------------------------------------------------
