@@ -2,14 +2,16 @@
 
 moto 5.2.5 ships SageMaker domains (always InService at once, id "d-<name>", no DomainId in the
 CreateDomain answer, no checks on delete) and nothing for user profiles, apps, spaces or presigned
-URLs. This module:
+URLs. This extension:
 
 * replaces moto's domain methods on ``SageMakerModelBackend`` (so CloudFormation-made domains get
-  the same behaviour) with a status lifecycle driven by ``SETTINGS.pace``;
-* adds user profiles, apps, spaces, CreatePresignedDomainUrl, UpdateDomain, UpdateUserProfile as
-  methods of moto's ``SageMakerResponse`` (moto dispatches on the action name and serialises the
-  answer with botocore's service model, so shapes are the real API's);
-* keeps all extension state on the moto backend instance, so ``/moto-api/reset`` clears it.
+  the same behaviour) with a status lifecycle driven by ``SETTINGS.pace`` (sagemaker_domains);
+* adds user profiles, spaces, CreatePresignedDomainUrl (sagemaker_users), apps (sagemaker_apps),
+  UpdateDomain, UpdateUserProfile as methods of moto's ``SageMakerResponse`` (moto dispatches on
+  the action name and serialises the answer with botocore's service model, so shapes are the real
+  API's): the action table, call() and install() are here;
+* keeps all extension state on the moto backend instance, so ``/moto-api/reset`` clears it
+  (sagemaker_core).
 
 Statuses are computed from time stamps on every read: no threads.
 """
@@ -20,18 +22,13 @@ import json
 from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
-from moto.sagemaker.exceptions import (
-    ValidationError,
-)
+from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
 from .once import install_once
 from .sagemaker_apps import r_create_app, r_delete_app, r_describe_app, r_list_apps
-from .sagemaker_core import (
-    _state,
-    _sweep,
-)
+from .sagemaker_core import studio_state, sweep
 from .sagemaker_domains import create_domain, delete_domain, describe_domain, list_domains, update_domain
 from .sagemaker_users import (
     r_create_presigned_domain_url,
@@ -92,7 +89,7 @@ _orig_get_resource_from_arn = SageMakerModelBackend._get_resource_from_arn
 def _get_resource_from_arn(self: SageMakerModelBackend, arn: str) -> Any:
     resource = arn.split(":", 5)[-1]
     kind, _, rest = resource.partition("/")
-    st = _state(self)
+    st = studio_state(self)
     if kind == "user-profile":
         domain_id, _, name = rest.partition("/")
         obj = st["profiles"].get((domain_id, name))
@@ -102,7 +99,7 @@ def _get_resource_from_arn(self: SageMakerModelBackend, arn: str) -> Any:
     elif kind == "app":
         obj = next((a for a in st["apps"].values() if a.arn == arn), None)
     elif kind == "domain":
-        _sweep(self)
+        sweep(self)
         obj = self.domains.get(rest)
         if obj is not None and obj.tags is None:
             obj.tags = []

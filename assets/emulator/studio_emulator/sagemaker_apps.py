@@ -11,20 +11,20 @@ from moto.sagemaker.exceptions import ResourceInUseException, ResourceNotFound, 
 from moto.sagemaker.models import SageMakerModelBackend
 
 from .sagemaker_core import (
-    _LOCK,
-    _get_domain,
-    _Lifecycle,
-    _now,
-    _page,
-    _require_domain_usable,
-    _sort_filter,
-    _state,
-    _sweep,
-    _ts,
-    _validation,
+    LOCK,
+    Lifecycle,
     check_name,
+    current_time,
+    get_domain,
+    paginate,
+    require_domain_usable,
+    sort_items,
+    studio_state,
+    sweep,
+    to_datetime,
+    validation_error,
 )
-from .sagemaker_users import SPACE_APP_TYPES, _profile, _space
+from .sagemaker_users import SPACE_APP_TYPES, get_profile, get_space
 
 APP_TYPES = [
     "JupyterServer",
@@ -39,7 +39,7 @@ APP_TYPES = [
 ]
 
 
-class App(_Lifecycle):
+class App(Lifecycle):
     cfn_type = "AWS::SageMaker::App"
 
     def __init__(
@@ -82,11 +82,11 @@ class App(_Lifecycle):
             "UserProfileName": self.user_profile_name,
             "SpaceName": self.space_name,
             "Status": self.current_status(),
-            "CreationTime": _ts(self.created_at),
+            "CreationTime": to_datetime(self.created_at),
             "ResourceSpec": self.spec,
             "RecoveryMode": self.recovery,
-            "LastUserActivityTimestamp": _ts(self.modified_at),
-            "LastHealthCheckTimestamp": _ts(_now()) if self.current_status() == "InService" else None,
+            "LastUserActivityTimestamp": to_datetime(self.modified_at),
+            "LastHealthCheckTimestamp": to_datetime(current_time()) if self.current_status() == "InService" else None,
         }
         return {k: v for k, v in out.items() if v is not None}
 
@@ -98,7 +98,7 @@ class App(_Lifecycle):
             "AppType": self.app_type,
             "AppName": self.name,
             "Status": self.current_status(),
-            "CreationTime": _ts(self.created_at),
+            "CreationTime": to_datetime(self.created_at),
             "ResourceSpec": self.spec,
         }
         return {k: v for k, v in out.items() if v is not None}
@@ -116,7 +116,7 @@ def _app_key(p: dict[str, Any]) -> tuple:
 
 def _check_app_params(p: dict[str, Any]) -> None:
     if p.get("AppType") not in APP_TYPES:
-        raise _validation(
+        raise validation_error(
             p.get("AppType"), "appType", "Member must satisfy enum value set: [" + ", ".join(APP_TYPES) + "]"
         )
     check_name(p.get("AppName"), "appName")
@@ -125,21 +125,21 @@ def _check_app_params(p: dict[str, Any]) -> None:
 
 
 def r_create_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
+    with LOCK:
         _check_app_params(p)
         domain_id = p.get("DomainId")
-        dom = _get_domain(be, domain_id)
-        _require_domain_usable(dom)
-        st = _state(be)
+        dom = get_domain(be, domain_id)
+        require_domain_usable(dom)
+        st = studio_state(be)
         if p.get("SpaceName"):
-            owner: Any = _space(be, domain_id, p["SpaceName"])
+            owner: Any = get_space(be, domain_id, p["SpaceName"])
             kind = "Space"
             if p["AppType"] not in SPACE_APP_TYPES:
                 raise ValidationError(
                     message=f"AppType {p['AppType']} is not supported for spaces. Use JupyterLab or CodeEditor."
                 )
         else:
-            owner = _profile(be, domain_id, p["UserProfileName"])
+            owner = get_profile(be, domain_id, p["UserProfileName"])
             kind = "UserProfile"
         if owner.current_status() != "InService":
             raise ValidationError(
@@ -170,8 +170,8 @@ def r_create_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
 
 def _app(be: SageMakerModelBackend, p: dict[str, Any]) -> App:
     _check_app_params(p)
-    _get_domain(be, p.get("DomainId"))
-    app = _state(be)["apps"].get(_app_key(p))
+    get_domain(be, p.get("DomainId"))
+    app = studio_state(be)["apps"].get(_app_key(p))
     if app is None:
         raise ResourceNotFound(
             message=f"App {p.get('AppType')}/{p.get('AppName')} does not exist for "
@@ -181,27 +181,27 @@ def _app(be: SageMakerModelBackend, p: dict[str, Any]) -> App:
 
 
 def r_describe_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
+    with LOCK:
         return _app(be, p).describe()
 
 
 def r_list_apps(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        _sweep(be)
-        items = list(_state(be)["apps"].values())
+    with LOCK:
+        sweep(be)
+        items = list(studio_state(be)["apps"].values())
         if p.get("DomainIdEquals"):
             items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
         if p.get("UserProfileNameEquals"):
             items = [x for x in items if x.user_profile_name == p["UserProfileNameEquals"]]
         if p.get("SpaceNameEquals"):
             items = [x for x in items if x.space_name == p["SpaceNameEquals"]]
-        items = _sort_filter(items, "CreationTime", p.get("SortOrder"))
-        chunk, nxt = _page(items, p.get("NextToken"), p.get("MaxResults"))
+        items = sort_items(items, "CreationTime", p.get("SortOrder"))
+        chunk, nxt = paginate(items, p.get("NextToken"), p.get("MaxResults"))
         return {"Apps": [x.summary() for x in chunk], "NextToken": nxt}
 
 
 def r_delete_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
+    with LOCK:
         app = _app(be, p)
         status = app.current_status()
         if status == "Deleted":

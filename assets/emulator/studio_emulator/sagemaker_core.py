@@ -20,7 +20,7 @@ from .config import SETTINGS
 
 # One lock with SETTINGS: the CloudFormation extension creates resources while holding
 # SETTINGS.lock, so a second lock here could deadlock on ordering.
-_LOCK = SETTINGS.lock
+LOCK = SETTINGS.lock
 
 NAME_PATTERN = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 _NAME_RE = re.compile(rf"^{NAME_PATTERN}$")
@@ -34,15 +34,15 @@ class ResourceLimitExceeded(SagemakerClientError):
         super().__init__(message)
 
 
-def _now() -> float:
+def current_time() -> float:
     return time.time()
 
 
-def _ts(t: float) -> _dt.datetime:
+def to_datetime(t: float) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc)
 
 
-def _validation(value: Any, attribute: str, constraint: str) -> ValidationError:
+def validation_error(value: Any, attribute: str, constraint: str) -> ValidationError:
     return ValidationError(
         message=f"1 validation error detected: Value '{value}' at '{attribute}' failed to satisfy "
         f"constraint: {constraint}"
@@ -56,36 +56,36 @@ def check_name(value: Any, attribute: str) -> None:
             "constraint: Member must not be null"
         )
     if len(value) > 63:
-        raise _validation(value, attribute, "Member must have length less than or equal to 63")
+        raise validation_error(value, attribute, "Member must have length less than or equal to 63")
     if not _NAME_RE.match(value):
-        raise _validation(value, attribute, f"Member must satisfy regular expression pattern: {NAME_PATTERN}")
+        raise validation_error(value, attribute, f"Member must satisfy regular expression pattern: {NAME_PATTERN}")
 
 
-def _check_int_range(value: Any, attribute: str, lo: int, hi: int) -> None:
+def check_int_range(value: Any, attribute: str, lo: int, hi: int) -> None:
     if value is None:
         return
     try:
         ivalue = int(value)
     except (TypeError, ValueError):
-        raise _validation(value, attribute, "Member must be an integer") from None
+        raise validation_error(value, attribute, "Member must be an integer") from None
     if ivalue < lo:
-        raise _validation(value, attribute, f"Member must have value greater than or equal to {lo}")
+        raise validation_error(value, attribute, f"Member must have value greater than or equal to {lo}")
     if ivalue > hi:
-        raise _validation(value, attribute, f"Member must have value less than or equal to {hi}")
+        raise validation_error(value, attribute, f"Member must have value less than or equal to {hi}")
 
 
-def _rand_id(n: int = 12) -> str:
+def random_id(n: int = 12) -> str:
     alphabet = string.ascii_lowercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
-class _Lifecycle:
+class Lifecycle:
     """Pending -> final status after a create duration; Deleting -> gone after a delete duration."""
 
     cfn_type = ""
 
     def _init_lifecycle(self, fail_reason: str | None = None) -> None:
-        now = _now()
+        now = current_time()
         self.created_at = now
         self.modified_at = now
         self.ready_at = now + SETTINGS.duration(self.cfn_type)
@@ -96,26 +96,26 @@ class _Lifecycle:
         self.delete_done_at: float | None = None
 
     def start_delete(self) -> None:
-        now = _now()
+        now = current_time()
         self.delete_started = now
         self.delete_done_at = now + SETTINGS.duration(self.cfn_type)
         self.modified_at = now
 
     def start_update(self) -> None:
-        now = _now()
+        now = current_time()
         self.modified_at = now
         self.updating_until = now + SETTINGS.duration(UPDATE_TYPE)
 
     def last_modified(self) -> _dt.datetime:
         """LastModifiedTime: a status change (Pending -> InService/Failed) counts as a change, as
         for domains, so a fresh resource's LastModifiedTime is when it settled."""
-        return _ts(max(self.modified_at, min(self.ready_at, _now())))
+        return to_datetime(max(self.modified_at, min(self.ready_at, current_time())))
 
     def gone(self) -> bool:
-        return self.delete_done_at is not None and _now() >= self.delete_done_at
+        return self.delete_done_at is not None and current_time() >= self.delete_done_at
 
     def current_status(self) -> str:
-        now = _now()
+        now = current_time()
         if self.delete_done_at is not None:
             return "Deleted" if now >= self.delete_done_at else "Deleting"
         if now < self.ready_at:
@@ -125,7 +125,7 @@ class _Lifecycle:
         return self.final_status
 
 
-class StudioDomain(_Lifecycle, Domain):
+class StudioDomain(Lifecycle, Domain):
     cfn_type = "AWS::SageMaker::Domain"
 
     @property  # type: ignore[override]
@@ -158,7 +158,7 @@ class StudioDomain(_Lifecycle, Domain):
         out = super().describe()
         out["DomainSettings"] = self.domain_settings or None
         out["Url"] = self.url
-        out["CreationTime"] = _ts(self.created_at)
+        out["CreationTime"] = to_datetime(self.created_at)
         if not out.get("FailureReason"):
             out.pop("FailureReason", None)
         for key in (
@@ -173,7 +173,7 @@ class StudioDomain(_Lifecycle, Domain):
         return {k: v for k, v in out.items() if v is not None}
 
 
-def _state(backend: SageMakerModelBackend) -> dict[str, Any]:
+def studio_state(backend: SageMakerModelBackend) -> dict[str, Any]:
     st = backend.__dict__.get("_studio_state")
     if st is None:
         st = {"profiles": {}, "spaces": {}, "apps": {}, "retained": [], "uid": 200000}
@@ -181,9 +181,9 @@ def _state(backend: SageMakerModelBackend) -> dict[str, Any]:
     return st
 
 
-def _sweep(backend: SageMakerModelBackend) -> None:
+def sweep(backend: SageMakerModelBackend) -> None:
     """Drop every resource whose delete has finished (Deleted apps stay while their owner lives)."""
-    st = _state(backend)
+    st = studio_state(backend)
     for key, prof in list(st["profiles"].items()):
         if prof.gone():
             del st["profiles"][key]
@@ -200,15 +200,15 @@ def _sweep(backend: SageMakerModelBackend) -> None:
             del backend.domains[did]
 
 
-def _get_domain(backend: SageMakerModelBackend, domain_id: str) -> StudioDomain:
-    _sweep(backend)
+def get_domain(backend: SageMakerModelBackend, domain_id: str) -> StudioDomain:
+    sweep(backend)
     dom = backend.domains.get(domain_id)
     if dom is None:
         raise ResourceNotFound(message=f"Domain {domain_id} does not exist.")
     return dom
 
 
-def _require_domain_usable(dom: StudioDomain) -> None:
+def require_domain_usable(dom: StudioDomain) -> None:
     status = dom.status
     if status not in ("InService", "Updating"):
         raise ValidationError(
@@ -216,17 +216,17 @@ def _require_domain_usable(dom: StudioDomain) -> None:
         )
 
 
-def _merge(base: dict | None, new: dict) -> dict:
+def merge_settings(base: dict | None, new: dict) -> dict:
     out = dict(base or {})
     for k, v in new.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
+            out[k] = merge_settings(out[k], v)
         else:
             out[k] = v
     return out
 
 
-def _page(items: list, next_token: str | None, max_results: Any) -> tuple[list, str | None]:
+def paginate(items: list, next_token: str | None, max_results: Any) -> tuple[list, str | None]:
     start = 0
     if next_token:
         try:
@@ -239,6 +239,6 @@ def _page(items: list, next_token: str | None, max_results: Any) -> tuple[list, 
     return chunk, nxt
 
 
-def _sort_filter(items: list, sort_by: str | None, sort_order: str | None) -> list:
+def sort_items(items: list, sort_by: str | None, sort_order: str | None) -> list:
     key = "modified_at" if sort_by == "LastModifiedTime" else "created_at"
     return sorted(items, key=lambda x: getattr(x, key), reverse=(sort_order != "Ascending"))

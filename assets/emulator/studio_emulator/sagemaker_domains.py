@@ -14,18 +14,18 @@ from moto.sagemaker.models import Domain, SageMakerModelBackend, sagemaker_backe
 
 from .config import SETTINGS
 from .sagemaker_core import (
-    _LOCK,
+    LOCK,
     StudioDomain,
-    _get_domain,
-    _merge,
-    _now,
-    _page,
-    _rand_id,
-    _state,
-    _sweep,
-    _ts,
-    _validation,
     check_name,
+    current_time,
+    get_domain,
+    merge_settings,
+    paginate,
+    random_id,
+    studio_state,
+    sweep,
+    to_datetime,
+    validation_error,
 )
 
 
@@ -97,7 +97,7 @@ def _create_nfs_network(self: SageMakerModelBackend, dom: StudioDomain) -> None:
             except Exception:  # noqa: BLE001 - e.g. a second subnet in the same AZ
                 eni = None
         if eni is None:
-            mt_id = f"fsmt-{_rand_id(17)}"
+            mt_id = f"fsmt-{random_id(17)}"
             eni = ec2.create_network_interface(subnet_id, [], group_ids=[inbound.id])
         eni.description = f"EFS mount target for {fs_id} ({mt_id})"
         eni.interface_type = "efs"
@@ -111,7 +111,7 @@ def _delete_home_efs(account_id: str, region: str, fs_id: str, eni_ids: list[str
     from moto.ec2.models import ec2_backends
     from moto.efs.models import efs_backends
 
-    with _LOCK:
+    with LOCK:
         try:
             efs = efs_backends[account_id][region]
             for mt_id, mt in list(efs.mount_targets_by_id.items()):
@@ -145,11 +145,11 @@ def create_domain(
     default_space_settings: dict[str, Any] | None = None,
     **_ignored: Any,
 ) -> dict[str, Any]:
-    with _LOCK:
-        _sweep(self)
+    with LOCK:
+        sweep(self)
         check_name(domain_name, "domainName")
         if auth_mode not in ("SSO", "IAM"):
-            raise _validation(auth_mode, "authMode", "Member must satisfy enum value set: [SSO, IAM]")
+            raise validation_error(auth_mode, "authMode", "Member must satisfy enum value set: [SSO, IAM]")
         if not subnet_ids:
             raise ValidationError(
                 message="1 validation error detected: Value null at "
@@ -194,19 +194,19 @@ def create_domain(
             app_security_group_management=app_security_group_management,
             default_space_settings=default_space_settings,
         )
-        dom.id = f"d-{_rand_id()}"
+        dom.id = f"d-{random_id()}"
         while dom.id in self.domains:
-            dom.id = f"d-{_rand_id()}"
+            dom.id = f"d-{random_id()}"
         dom.arn = f"arn:{self.partition}:sagemaker:{self.region_name}:{self.account_id}:domain/{dom.id}"
         dom.url = f"https://{dom.id}.studio.{self.region_name}.sagemaker.aws"
-        dom.security_group_id_for_domain_boundary = f"sg-{_rand_id(17)}"
+        dom.security_group_id_for_domain_boundary = f"sg-{random_id(17)}"
         dom.single_sign_on_managed_application_instance_id = (
             None if auth_mode == "IAM" else dom.single_sign_on_managed_application_instance_id
         )
         dom.single_sign_on_managed_application_arn = (
             None if auth_mode == "IAM" else dom.single_sign_on_managed_application_arn
         )
-        dom.home_efs_file_system_id = f"fs-{_rand_id(17)}"
+        dom.home_efs_file_system_id = f"fs-{random_id(17)}"
         efs = _efs_backend(self)
         if efs is not None:
             try:
@@ -230,23 +230,23 @@ def create_domain(
 
 
 def describe_domain(self: SageMakerModelBackend, domain_id: str) -> dict[str, Any]:
-    with _LOCK:
-        return _get_domain(self, domain_id).describe()
+    with LOCK:
+        return get_domain(self, domain_id).describe()
 
 
 def list_domains(
     self: SageMakerModelBackend, next_token: str | None = None, max_results: int | None = None, **_: Any
 ) -> tuple[list[Domain], str | None]:
-    with _LOCK:
-        _sweep(self)
+    with LOCK:
+        sweep(self)
         items = sorted(self.domains.values(), key=lambda d: getattr(d, "created_at", 0), reverse=True)
-        return _page(items, next_token, max_results)
+        return paginate(items, next_token, max_results)
 
 
 def delete_domain(self: SageMakerModelBackend, domain_id: str, retention_policy: dict[str, str] | None = None) -> None:
-    with _LOCK:
-        dom = _get_domain(self, domain_id)
-        st = _state(self)
+    with LOCK:
+        dom = get_domain(self, domain_id)
+        st = studio_state(self)
         if dom.status == "Deleting":
             raise ResourceInUseException(message=f"Domain {domain_id} is already being deleted.")
         profiles = [p for p in st["profiles"].values() if p.domain_id == domain_id]
@@ -258,7 +258,7 @@ def delete_domain(self: SageMakerModelBackend, domain_id: str, retention_policy:
             )
         policy = (retention_policy or {}).get("HomeEfsFileSystem", "Retain")
         if policy not in ("Retain", "Delete"):
-            raise _validation(
+            raise validation_error(
                 policy, "retentionPolicy.homeEfsFileSystem", "Member must satisfy enum value set: [Retain, Delete]"
             )
         efs = _efs_backend(self)
@@ -288,7 +288,7 @@ def delete_domain(self: SageMakerModelBackend, domain_id: str, retention_policy:
                     "DomainArn": dom.arn,
                     "HomeEfsFileSystemId": dom.home_efs_file_system_id,
                     "EfsInBackend": bool(efs is not None and dom.home_efs_file_system_id in efs.file_systems_by_id),
-                    "DeletedAt": _ts(_now()).isoformat(),
+                    "DeletedAt": to_datetime(current_time()).isoformat(),
                 }
             )
         # apps of the domain that are Deleted disappear with it
@@ -296,13 +296,13 @@ def delete_domain(self: SageMakerModelBackend, domain_id: str, retention_policy:
             if app.domain_id == domain_id:
                 del st["apps"][key]
         dom.start_delete()
-        _sweep(self)
+        sweep(self)
 
 
 def _running_apps(backend: SageMakerModelBackend, domain_id: str, shared: bool) -> list[str]:
     """Apps that run (Pending or InService) in the domain's shared spaces (shared=True) or in its
     users' private spaces and profiles (shared=False), as "Type/name in owner"."""
-    st = _state(backend)
+    st = studio_state(backend)
     spaces = {s.name: s for s in st["spaces"].values() if s.domain_id == domain_id}
     out = []
     for app in st["apps"].values():
@@ -336,24 +336,26 @@ def _check_role_update(backend: SageMakerModelBackend, dom: Any, params: dict[st
 
 
 def update_domain(self: SageMakerModelBackend, domain_id: str, params: dict[str, Any]) -> str:
-    with _LOCK:
-        dom = _get_domain(self, domain_id)
+    with LOCK:
+        dom = get_domain(self, domain_id)
         if dom.status != "InService":
             raise ResourceInUseException(message=f"Domain {domain_id} is in {dom.status} status and cannot be updated.")
         _check_role_update(self, dom, params)
         if params.get("DefaultUserSettings"):
-            dom.default_user_settings = _merge(dom.default_user_settings, params["DefaultUserSettings"])
+            dom.default_user_settings = merge_settings(dom.default_user_settings, params["DefaultUserSettings"])
         if params.get("DefaultSpaceSettings"):
-            dom.default_space_settings = _merge(dom.default_space_settings or {}, params["DefaultSpaceSettings"])
+            dom.default_space_settings = merge_settings(
+                dom.default_space_settings or {}, params["DefaultSpaceSettings"]
+            )
         if params.get("DomainSettingsForUpdate"):
-            dom.domain_settings = _merge(dom.domain_settings or {}, params["DomainSettingsForUpdate"])
+            dom.domain_settings = merge_settings(dom.domain_settings or {}, params["DomainSettingsForUpdate"])
         if params.get("SubnetIds"):
             dom.subnet_ids = params["SubnetIds"]
         if params.get("VpcId"):
             dom.vpc_id = params["VpcId"]
         if params.get("AppNetworkAccessType"):
             if params["AppNetworkAccessType"] not in ("PublicInternetOnly", "VpcOnly"):
-                raise _validation(
+                raise validation_error(
                     params["AppNetworkAccessType"],
                     "appNetworkAccessType",
                     "Member must satisfy enum value set: [PublicInternetOnly, VpcOnly]",

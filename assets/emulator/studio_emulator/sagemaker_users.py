@@ -12,26 +12,26 @@ from moto.sagemaker.exceptions import ResourceInUseException, ResourceNotFound, 
 from moto.sagemaker.models import SageMakerModelBackend
 
 from .sagemaker_core import (
-    _LOCK,
+    LOCK,
+    Lifecycle,
     StudioDomain,
-    _check_int_range,
-    _get_domain,
-    _Lifecycle,
-    _merge,
-    _page,
-    _require_domain_usable,
-    _sort_filter,
-    _state,
-    _sweep,
-    _ts,
-    _validation,
+    check_int_range,
     check_name,
+    get_domain,
+    merge_settings,
+    paginate,
+    require_domain_usable,
+    sort_items,
+    studio_state,
+    sweep,
+    to_datetime,
+    validation_error,
 )
 
 SPACE_APP_TYPES = {"JupyterLab", "CodeEditor"}
 
 
-class UserProfile(_Lifecycle):
+class UserProfile(Lifecycle):
     cfn_type = "AWS::SageMaker::UserProfile"
 
     def __init__(
@@ -66,7 +66,7 @@ class UserProfile(_Lifecycle):
             "HomeEfsFileSystemUid": self.uid,
             "Status": self.current_status(),
             "LastModifiedTime": self.last_modified(),
-            "CreationTime": _ts(self.created_at),
+            "CreationTime": to_datetime(self.created_at),
             "SingleSignOnUserIdentifier": self.sso_id,
             "SingleSignOnUserValue": self.sso_value,
             "UserSettings": self.user_settings or None,
@@ -78,12 +78,12 @@ class UserProfile(_Lifecycle):
             "DomainId": self.domain_id,
             "UserProfileName": self.name,
             "Status": self.current_status(),
-            "CreationTime": _ts(self.created_at),
+            "CreationTime": to_datetime(self.created_at),
             "LastModifiedTime": self.last_modified(),
         }
 
 
-class Space(_Lifecycle):
+class Space(Lifecycle):
     cfn_type = "AWS::SageMaker::Space"
 
     def __init__(
@@ -118,8 +118,8 @@ class Space(_Lifecycle):
             "SpaceName": self.name,
             "HomeEfsFileSystemUid": self.uid,
             "Status": self.current_status(),
-            "LastModifiedTime": _ts(self.modified_at),
-            "CreationTime": _ts(self.created_at),
+            "LastModifiedTime": to_datetime(self.modified_at),
+            "CreationTime": to_datetime(self.created_at),
             "SpaceSettings": self.settings or None,
             "OwnershipSettings": self.ownership,
             "SpaceSharingSettings": self.sharing,
@@ -133,8 +133,8 @@ class Space(_Lifecycle):
             "DomainId": self.domain_id,
             "SpaceName": self.name,
             "Status": self.current_status(),
-            "CreationTime": _ts(self.created_at),
-            "LastModifiedTime": _ts(self.modified_at),
+            "CreationTime": to_datetime(self.created_at),
+            "LastModifiedTime": to_datetime(self.modified_at),
             "SpaceDisplayName": self.display_name,
         }
         if self.settings:
@@ -153,30 +153,30 @@ def _next_uid(st: dict) -> int:
     return st["uid"]
 
 
-def _profile(backend: SageMakerModelBackend, domain_id: str, name: str) -> UserProfile:
-    _get_domain(backend, domain_id)
-    prof = _state(backend)["profiles"].get((domain_id, name))
+def get_profile(backend: SageMakerModelBackend, domain_id: str, name: str) -> UserProfile:
+    get_domain(backend, domain_id)
+    prof = studio_state(backend)["profiles"].get((domain_id, name))
     if prof is None:
         raise ResourceNotFound(message=f"User profile {name} does not exist in domain {domain_id}.")
     return prof
 
 
-def _space(backend: SageMakerModelBackend, domain_id: str, name: str) -> Space:
-    _get_domain(backend, domain_id)
-    space = _state(backend)["spaces"].get((domain_id, name))
+def get_space(backend: SageMakerModelBackend, domain_id: str, name: str) -> Space:
+    get_domain(backend, domain_id)
+    space = studio_state(backend)["spaces"].get((domain_id, name))
     if space is None:
         raise ResourceNotFound(message=f"Space {name} does not exist in domain {domain_id}.")
     return space
 
 
 def r_create_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
+    with LOCK:
         domain_id = p.get("DomainId")
         name = p.get("UserProfileName")
         check_name(name, "userProfileName")
-        dom = _get_domain(be, domain_id)
-        _require_domain_usable(dom)
-        st = _state(be)
+        dom = get_domain(be, domain_id)
+        require_domain_usable(dom)
+        st = studio_state(be)
         if (domain_id, name) in st["profiles"]:
             raise ResourceInUseException(
                 message=f"Resource Already Exists: UserProfile with name {name} already exists. "
@@ -197,40 +197,40 @@ def r_create_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[
 
 
 def r_describe_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        return _profile(be, p.get("DomainId"), p.get("UserProfileName")).describe()
+    with LOCK:
+        return get_profile(be, p.get("DomainId"), p.get("UserProfileName")).describe()
 
 
 def r_list_user_profiles(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        _sweep(be)
-        items = list(_state(be)["profiles"].values())
+    with LOCK:
+        sweep(be)
+        items = list(studio_state(be)["profiles"].values())
         if p.get("DomainIdEquals"):
             items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
         if p.get("UserProfileNameContains"):
             items = [x for x in items if p["UserProfileNameContains"] in x.name]
-        items = _sort_filter(items, p.get("SortBy"), p.get("SortOrder"))
-        chunk, nxt = _page(items, p.get("NextToken"), p.get("MaxResults"))
+        items = sort_items(items, p.get("SortBy"), p.get("SortOrder"))
+        chunk, nxt = paginate(items, p.get("NextToken"), p.get("MaxResults"))
         return {"UserProfiles": [x.summary() for x in chunk], "NextToken": nxt}
 
 
 def r_update_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        prof = _profile(be, p.get("DomainId"), p.get("UserProfileName"))
+    with LOCK:
+        prof = get_profile(be, p.get("DomainId"), p.get("UserProfileName"))
         if prof.current_status() != "InService":
             raise ResourceInUseException(
                 message=f"User profile {prof.name} is in {prof.current_status()} status and cannot be updated."
             )
         if p.get("UserSettings"):
-            prof.user_settings = _merge(prof.user_settings, p["UserSettings"])
+            prof.user_settings = merge_settings(prof.user_settings, p["UserSettings"])
         prof.start_update()
         return {"UserProfileArn": prof.arn}
 
 
 def r_delete_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        prof = _profile(be, p.get("DomainId"), p.get("UserProfileName"))
-        st = _state(be)
+    with LOCK:
+        prof = get_profile(be, p.get("DomainId"), p.get("UserProfileName"))
+        st = studio_state(be)
         if prof.current_status() == "Deleting":
             raise ResourceInUseException(message=f"User profile {prof.name} is already being deleted.")
         live_apps = [
@@ -258,18 +258,18 @@ def r_delete_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[
                 + ", ".join(s.name for s in private)
             )
         prof.start_delete()
-        _sweep(be)
+        sweep(be)
         return None
 
 
 def r_create_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
+    with LOCK:
         domain_id = p.get("DomainId")
         name = p.get("SpaceName")
         check_name(name, "spaceName")
-        dom = _get_domain(be, domain_id)
-        _require_domain_usable(dom)
-        st = _state(be)
+        dom = get_domain(be, domain_id)
+        require_domain_usable(dom)
+        st = studio_state(be)
         if (domain_id, name) in st["spaces"]:
             raise ResourceInUseException(
                 message=f"Resource Already Exists: Space with name {name} already exists. Choose a different name."
@@ -284,14 +284,14 @@ def r_create_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
             if prof is None or prof.current_status() == "Deleting":
                 raise ResourceNotFound(message=f"User profile {owner} does not exist in domain {domain_id}.")
             if share.get("SharingType") not in ("Private", "Shared"):
-                raise _validation(
+                raise validation_error(
                     share.get("SharingType"),
                     "spaceSharingSettings.sharingType",
                     "Member must satisfy enum value set: [Private, Shared]",
                 )
         app_type = (p.get("SpaceSettings") or {}).get("AppType")
         if app_type is not None and app_type not in SPACE_APP_TYPES:
-            raise _validation(
+            raise validation_error(
                 app_type, "spaceSettings.appType", "Member must satisfy enum value set: [JupyterLab, CodeEditor]"
             )
         space = Space(be, dom, name, p, _next_uid(st))
@@ -300,27 +300,27 @@ def r_create_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
 
 
 def r_describe_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        return _space(be, p.get("DomainId"), p.get("SpaceName")).describe()
+    with LOCK:
+        return get_space(be, p.get("DomainId"), p.get("SpaceName")).describe()
 
 
 def r_list_spaces(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        _sweep(be)
-        items = list(_state(be)["spaces"].values())
+    with LOCK:
+        sweep(be)
+        items = list(studio_state(be)["spaces"].values())
         if p.get("DomainIdEquals"):
             items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
         if p.get("SpaceNameContains"):
             items = [x for x in items if p["SpaceNameContains"] in x.name]
-        items = _sort_filter(items, p.get("SortBy"), p.get("SortOrder"))
-        chunk, nxt = _page(items, p.get("NextToken"), p.get("MaxResults"))
+        items = sort_items(items, p.get("SortBy"), p.get("SortOrder"))
+        chunk, nxt = paginate(items, p.get("NextToken"), p.get("MaxResults"))
         return {"Spaces": [x.summary() for x in chunk], "NextToken": nxt}
 
 
 def r_delete_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        space = _space(be, p.get("DomainId"), p.get("SpaceName"))
-        st = _state(be)
+    with LOCK:
+        space = get_space(be, p.get("DomainId"), p.get("SpaceName"))
+        st = studio_state(be)
         if space.current_status() == "Deleting":
             raise ResourceInUseException(message=f"Space {space.name} is already being deleted.")
         live = [
@@ -333,22 +333,22 @@ def r_delete_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
                 message=f"Cannot delete space {space.name} as it has {len(live)} app(s) that are not Deleted."
             )
         space.start_delete()
-        _sweep(be)
+        sweep(be)
         return None
 
 
 def r_create_presigned_domain_url(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with _LOCK:
-        _check_int_range(p.get("ExpiresInSeconds"), "expiresInSeconds", 5, 300)
-        _check_int_range(p.get("SessionExpirationDurationInSeconds"), "sessionExpirationDurationInSeconds", 1800, 43200)
+    with LOCK:
+        check_int_range(p.get("ExpiresInSeconds"), "expiresInSeconds", 5, 300)
+        check_int_range(p.get("SessionExpirationDurationInSeconds"), "sessionExpirationDurationInSeconds", 1800, 43200)
         domain_id = p.get("DomainId")
         check_name(p.get("UserProfileName"), "userProfileName")
-        dom = _get_domain(be, domain_id)
-        prof = _profile(be, domain_id, p["UserProfileName"])
+        dom = get_domain(be, domain_id)
+        prof = get_profile(be, domain_id, p["UserProfileName"])
         if prof.current_status() == "Deleting":
             raise ResourceNotFound(message=f"User profile {prof.name} does not exist in domain {domain_id}.")
         if p.get("SpaceName"):
-            _space(be, domain_id, p["SpaceName"])
+            get_space(be, domain_id, p["SpaceName"])
         token = secrets.token_urlsafe(48)
         url = f"https://{dom.id}.studio.{be.region_name}.sagemaker.aws/auth?token={token}"
         return {"AuthorizedUrl": url}
