@@ -78,7 +78,6 @@ log = logging.getLogger("studio_emulator.cfn")
 
 EVENTS_PAGE = 100
 STABLE_OUTPUT_STATES = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"}
-BUSY_STATES_SUFFIX = "_IN_PROGRESS"
 
 
 # ---------------------------------------------------------------------------

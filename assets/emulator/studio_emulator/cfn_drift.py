@@ -56,18 +56,6 @@ from .sg_rules import authorize, norm_rule, revoke, rule_dicts
 
 log = logging.getLogger("studio_emulator.cfn_drift")
 
-CHECKED_TYPES = (
-    "AWS::EC2::Route",
-    "AWS::EC2::SubnetRouteTableAssociation",
-    "AWS::EC2::GatewayRouteTableAssociation",
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::SecurityGroupEgress",
-    "AWS::EC2::VPCEndpoint",
-    "AWS::S3::BucketPolicy",
-    "AWS::NetworkFirewall::RuleGroup",
-    "AWS::NetworkFirewall::FirewallPolicy",
-)
 # Seconds (x pace) a drift detection stays DETECTION_IN_PROGRESS.
 DETECTION_SECONDS = 10.0
 DRIFT_PAGE = 100

@@ -46,10 +46,6 @@ from .sagemaker_users import (
 # ---- response methods (added to moto's SageMakerResponse) ----------------------------------
 
 
-def _be(resp: SageMakerResponse) -> SageMakerModelBackend:
-    return resp.sagemaker_backend
-
-
 def _params(resp: SageMakerResponse) -> dict[str, Any]:
     params = getattr(resp, "params", None)
     if isinstance(params, dict) and params:

@@ -13,7 +13,7 @@ import string
 import time
 from typing import Any
 
-from moto.sagemaker.exceptions import ResourceNotFound, SagemakerClientError, ValidationError
+from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import Domain, SageMakerModelBackend
 
 from .config import SETTINGS
@@ -25,13 +25,6 @@ LOCK = SETTINGS.lock
 NAME_PATTERN = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 _NAME_RE = re.compile(rf"^{NAME_PATTERN}$")
 UPDATE_TYPE = "AWS::SageMaker::Update"  # not in typical-durations: uses _default x pace
-
-
-class ResourceLimitExceeded(SagemakerClientError):
-    code = "ResourceLimitExceeded"
-
-    def __init__(self, message: str):
-        super().__init__(message)
 
 
 def current_time() -> float:
