@@ -57,6 +57,7 @@ from .cfn_state import (
     assert_idle,
     find_stack,
     on_reset,
+    page,
     resource_event,
     shown_records,
     stack_event,
@@ -68,7 +69,7 @@ from .cfn_template import (
     parse_template,
     prepare_new_stack,
     tags_from,
-    template_for_read,
+    template_body,
     template_from,
 )
 from .config import SETTINGS
@@ -281,15 +282,8 @@ def _continue_update_rollback(self: CloudFormationResponse) -> EmptyResult:
 def _describe_stack_events(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
-        events = list(reversed(stack.events))
-        token = self._get_param("NextToken")
-        try:
-            start = int(token) if token else 0
-        except ValueError:
-            raise ValidationError(message="Invalid NextToken") from None
-        page = events[start : start + EVENTS_PAGE]
-        nxt = str(start + EVENTS_PAGE) if len(events) > start + EVENTS_PAGE else None
-        return ActionResult({"StackEvents": page, "NextToken": nxt})
+        events, nxt = page(list(reversed(stack.events)), self._get_param("NextToken"), EVENTS_PAGE)
+        return ActionResult({"StackEvents": events, "NextToken": nxt})
 
 
 def _list_stack_resources(self: CloudFormationResponse) -> ActionResult:
@@ -367,7 +361,7 @@ def _describe_stack_resource(self: CloudFormationResponse) -> ActionResult:
 
 
 def _validate_template(self: CloudFormationResponse) -> ActionResult:
-    body = template_for_read(self)
+    body = template_body(self)
     tpl = parse_template(body)
     lint = [
         m
@@ -390,7 +384,7 @@ def _get_template_summary(self: CloudFormationResponse) -> ActionResult:
                 raise ValidationError(message="GetTemplateSummary cannot be called on REVIEW_IN_PROGRESS stacks.")
             body = stack.template
         else:
-            body = template_for_read(self)
+            body = template_body(self)
         tpl = body if isinstance(body, dict) else parse_template(body)
         return ActionResult(cfn_params.template_summary(tpl))
 

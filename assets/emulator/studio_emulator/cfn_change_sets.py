@@ -9,6 +9,7 @@ from typing import Any
 
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Stack
+from moto.cloudformation.parsing import ResourceMap
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.cloudformation.utils import generate_changeset_id, generate_stack_id, validate_create_change_set
 from moto.core.responses import ActionResult, EmptyResult
@@ -168,27 +169,66 @@ def delete_change_set(self: CloudFormationResponse) -> EmptyResult:
         return EmptyResult()
 
 
+def executable_stack(backend: CloudFormationBackend, cs: StudioChangeSet) -> Stack:
+    """The stack a change set would execute on; refused unless the change set is AVAILABLE."""
+    if cs.execution_status != "AVAILABLE":
+        raise ValidationError(
+            message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]"
+        )
+    stack = backend.stacks.get(cs.stack_id)
+    if stack is None:
+        raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
+    return stack
+
+
+def begin_execution(
+    self: CloudFormationResponse, backend: CloudFormationBackend, cs: StudioChangeSet, stack: Stack
+) -> bool:
+    """ExecuteChangeSet's bookkeeping: the request's token marks the stack's events, the change
+    set is EXECUTE_IN_PROGRESS and the stack's other change sets go. Answers DisableRollback."""
+    stack_state(stack).token = self._get_param("ClientRequestToken")
+    disable_rollback = self._get_bool_param("DisableRollback", False)
+    cs.execution_status = "EXECUTE_IN_PROGRESS"
+    for other_id, other in list(backend.change_sets.items()):
+        if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
+            backend.change_sets.pop(other_id, None)
+    return disable_rollback
+
+
+def planned_update(stack: Stack, cs: StudioChangeSet) -> tuple[ResourceMap, list[dict]]:
+    """The resource map and the changes of an UPDATE change set, computed again at execution."""
+    new_rm = new_resource_map(stack, cs.template_dict, cs.raw_parameters)
+    changes = compute_changes(
+        stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
+    )
+    return new_rm, changes
+
+
+def run_update(
+    cs: StudioChangeSet, stack: Stack, new_rm: ResourceMap, changes: list[dict], disable_rollback: bool
+) -> None:
+    """The stack engine's update for an executed change set (in the operation's thread)."""
+    op_update(
+        stack,
+        cs.template,
+        cs.template_dict,
+        cs.raw_parameters,
+        new_rm,
+        changes,
+        disable_rollback,
+        tags=cs.tags or None,
+    )
+
+
 def execute_change_set(self: CloudFormationResponse) -> EmptyResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
         cs = find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
-        if cs.execution_status != "AVAILABLE":
-            raise ValidationError(
-                message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]"
-            )
-        stack = backend.stacks.get(cs.stack_id)
-        if stack is None:
-            raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
-        st = stack_state(stack)
-        st.token = self._get_param("ClientRequestToken")
-        disable_rollback = self._get_bool_param("DisableRollback", False)
-        cs.execution_status = "EXECUTE_IN_PROGRESS"
-        for other_id, other in list(backend.change_sets.items()):
-            if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
-                backend.change_sets.pop(other_id, None)
+        stack = executable_stack(backend, cs)
+        disable_rollback = begin_execution(self, backend, cs, stack)
         if cs.change_set_type == "CREATE":
             prepare_new_stack(stack, cs.template, cs.template_dict, cs.raw_parameters)
-            st.on_failure = "DO_NOTHING" if disable_rollback else "ROLLBACK"
+            stack_state(stack).on_failure = "DO_NOTHING" if disable_rollback else "ROLLBACK"
             stack.disable_rollback = disable_rollback
             stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
 
@@ -197,22 +237,10 @@ def execute_change_set(self: CloudFormationResponse) -> EmptyResult:
                 finish_execution(backend, cs, stack, "CREATE_COMPLETE")
         else:
             assert_idle(stack)
-            new_rm = new_resource_map(stack, cs.template_dict, cs.raw_parameters)
-            changes = compute_changes(
-                stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
-            )
+            new_rm, changes = planned_update(stack, cs)
 
             def op() -> None:
-                op_update(
-                    stack,
-                    cs.template,
-                    cs.template_dict,
-                    cs.raw_parameters,
-                    new_rm,
-                    changes,
-                    disable_rollback,
-                    tags=cs.tags or None,
-                )
+                run_update(cs, stack, new_rm, changes, disable_rollback)
                 finish_execution(backend, cs, stack, "UPDATE_COMPLETE")
 
         launch(stack, op)

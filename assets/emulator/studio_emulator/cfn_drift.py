@@ -43,7 +43,7 @@ from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import Stack
 from moto.cloudformation.responses import CloudFormationResponse
-from moto.core.responses import ActionResult
+from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
@@ -381,14 +381,8 @@ def _describe_resource_drifts(self: CloudFormationResponse) -> ActionResult:
                 message=f"1 validation error detected: Value '{limit}' at 'maxResults' "
                 "failed to satisfy constraint: Member must have value less than or equal to 100"
             )
-        token = self._get_param("NextToken")
-        try:
-            start = int(token) if token else 0
-        except ValueError:
-            raise ValidationError(message="Invalid NextToken") from None
-        page = rows[start : start + limit]
-        nxt = str(start + limit) if len(rows) > start + limit else None
-        return ActionResult({"StackResourceDrifts": page, "NextToken": nxt})
+        drifts, nxt = cfn_state.page(rows, self._get_param("NextToken"), limit)
+        return ActionResult({"StackResourceDrifts": drifts, "NextToken": nxt})
 
 
 def _detect_resource_drift(self: CloudFormationResponse) -> ActionResult:
@@ -554,32 +548,16 @@ def _cs_describe(self: CloudFormationResponse) -> ActionResult:
         return result
 
 
-def _cs_execute(self: CloudFormationResponse) -> Any:
+def _cs_execute(self: CloudFormationResponse) -> ActionResult | EmptyResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
         cs = cfn_change_sets.find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
         if getattr(cs, "deployment_mode", None) != "REVERT_DRIFT":
             return _ORIG["execute_change_set"](self)
-        if cs.execution_status != "AVAILABLE":
-            raise ValidationError(
-                message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current "
-                f"execution status of [{cs.execution_status}]"
-            )
-        stack = backend.stacks.get(cs.stack_id)
-        if stack is None:
-            raise ValidationError(message=f"Stack [{cs.stack_name}] does not exist")
+        stack = cfn_change_sets.executable_stack(backend, cs)
         cfn_state.assert_idle(stack)
-        st = cfn_state.stack_state(stack)
-        st.token = self._get_param("ClientRequestToken")
-        disable_rollback = self._get_bool_param("DisableRollback", False)
-        cs.execution_status = "EXECUTE_IN_PROGRESS"
-        for other_id, other in list(backend.change_sets.items()):
-            if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
-                backend.change_sets.pop(other_id, None)
-        new_rm = cfn_template.new_resource_map(stack, cs.template_dict, cs.raw_parameters)
-        tpl_changes = cfn_changes.compute_changes(
-            stack.resource_map, stack.template_dict, new_rm, cs.template_dict, stack.parameters, cs.raw_parameters
-        )
+        disable_rollback = cfn_change_sets.begin_execution(self, backend, cs, stack)
+        new_rm, tpl_changes = cfn_change_sets.planned_update(stack, cs)
         changes = _revert_changes(stack, tpl_changes)
         revert = {c["LogicalResourceId"]: c["ResourceDriftStatus"] for c in changes if c.get("_revert")}
         stack._studio_revert = revert  # type: ignore[attr-defined]
@@ -589,23 +567,12 @@ def _cs_execute(self: CloudFormationResponse) -> Any:
 
         def op() -> None:
             try:
-                cfn_engine.op_update(
-                    stack,
-                    cs.template,
-                    cs.template_dict,
-                    cs.raw_parameters,
-                    new_rm,
-                    changes,
-                    disable_rollback,
-                    tags=cs.tags or None,
-                )
+                cfn_change_sets.run_update(cs, stack, new_rm, changes, disable_rollback)
             finally:
                 stack._studio_revert = {}  # type: ignore[attr-defined]
             cfn_change_sets.finish_execution(backend, cs, stack, "UPDATE_COMPLETE")
 
         cfn_engine.launch(stack, op)
-        from moto.core.responses import EmptyResult
-
         return EmptyResult()
 
 

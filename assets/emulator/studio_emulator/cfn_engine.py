@@ -376,13 +376,18 @@ def _started_lids(stack: Stack, template: dict) -> list[str]:
     ]
 
 
-def finish_delete(stack: Stack) -> None:
-    if abandoned(stack):
-        return
+def _drop_exports(stack: Stack) -> None:
     backend = stack_backend(stack)
     for name, exp in list(backend.exports.items()):
         if exp.exporting_stack_id == stack.stack_id:
             backend.exports.pop(name, None)
+
+
+def finish_delete(stack: Stack) -> None:
+    if abandoned(stack):
+        return
+    _drop_exports(stack)
+    backend = stack_backend(stack)
     backend.stacks.pop(stack.stack_id, None)
     backend.deleted_stacks[stack.stack_id] = stack
     for cid, cs in list(backend.change_sets.items()):
@@ -413,10 +418,8 @@ def op_delete(stack: Stack, reason: str = "User Initiated", retain: set[str] | N
 def _register_exports(stack: Stack) -> None:
     if abandoned(stack):
         return
+    _drop_exports(stack)
     backend = stack_backend(stack)
-    for name, exp in list(backend.exports.items()):
-        if exp.exporting_stack_id == stack.stack_id:
-            backend.exports.pop(name, None)
     try:
         for exp in stack.output_map.exports:
             backend.exports[exp.name] = exp

@@ -163,3 +163,13 @@ def on_reset() -> None:
     global _GENERATION
     with SETTINGS.lock:
         _GENERATION += 1
+
+
+def page(rows: list, token: str | None, size: int) -> tuple[list, str | None]:
+    """One page of a paginated answer and the NextToken of the next (the index of its first row;
+    anything else is ValidationError "Invalid NextToken")."""
+    try:
+        start = int(token) if token else 0
+    except ValueError:
+        raise ValidationError(message="Invalid NextToken") from None
+    return rows[start : start + size], (str(start + size) if len(rows) > start + size else None)

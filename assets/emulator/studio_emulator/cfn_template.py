@@ -120,18 +120,13 @@ def tags_from(self: CloudFormationResponse) -> dict:
 
 
 def template_from(self: CloudFormationResponse, stack: Stack | None) -> str:
-    body = self._get_param("TemplateBody")
-    url = self._get_param("TemplateURL")
+    """The template of CreateStack / UpdateStack / CreateChangeSet: the stack's with
+    UsePreviousTemplate, else the request's (template_body)."""
     if self._get_bool_param("UsePreviousTemplate", False):
         if stack is None:
             raise ValidationError(message="UsePreviousTemplate is only valid for an existing stack")
         return stack.template
-    cfn_params.check_body_size(body)
-    if url and not body:
-        body = self._get_stack_from_s3_url(url)
-    if not body:
-        raise ValidationError(message="Either Template URL or Template Body must be specified.")
-    return body
+    return template_body(self)
 
 
 def params_from(self: CloudFormationResponse, stack: Stack | None) -> dict:
@@ -162,7 +157,8 @@ def prepare_new_stack(stack: Stack, body: str, tpl: dict, params: dict) -> None:
     stack.creation_time = utcnow()
 
 
-def template_for_read(self: CloudFormationResponse) -> str:
+def template_body(self: CloudFormationResponse) -> str:
+    """The request's TemplateBody (51,200 bytes at most), or the template at its TemplateURL."""
     body = self._get_param("TemplateBody")
     url = self._get_param("TemplateURL")
     cfn_params.check_body_size(body)
