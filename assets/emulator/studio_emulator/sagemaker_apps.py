@@ -16,11 +16,10 @@ from .sagemaker_core import (
     check_name,
     current_time,
     get_domain,
-    paginate,
+    list_summaries,
+    present,
     require_domain_usable,
-    sort_items,
     studio_state,
-    sweep,
     to_datetime,
     validation_error,
 )
@@ -88,7 +87,7 @@ class App(Lifecycle):
             "LastUserActivityTimestamp": to_datetime(self.modified_at),
             "LastHealthCheckTimestamp": to_datetime(current_time()) if self.current_status() == "InService" else None,
         }
-        return {k: v for k, v in out.items() if v is not None}
+        return present(out)
 
     def summary(self) -> dict[str, Any]:
         out = {
@@ -101,7 +100,7 @@ class App(Lifecycle):
             "CreationTime": to_datetime(self.created_at),
             "ResourceSpec": self.spec,
         }
-        return {k: v for k, v in out.items() if v is not None}
+        return present(out)
 
 
 def _app_key(p: dict[str, Any]) -> tuple:
@@ -186,18 +185,12 @@ def r_describe_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
 
 
 def r_list_apps(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with LOCK:
-        sweep(be)
-        items = list(studio_state(be)["apps"].values())
-        if p.get("DomainIdEquals"):
-            items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
-        if p.get("UserProfileNameEquals"):
-            items = [x for x in items if x.user_profile_name == p["UserProfileNameEquals"]]
-        if p.get("SpaceNameEquals"):
-            items = [x for x in items if x.space_name == p["SpaceNameEquals"]]
-        items = sort_items(items, "CreationTime", p.get("SortOrder"))
-        chunk, nxt = paginate(items, p.get("NextToken"), p.get("MaxResults"))
-        return {"Apps": [x.summary() for x in chunk], "NextToken": nxt}
+    filters = {
+        "DomainIdEquals": ("domain_id", False),
+        "UserProfileNameEquals": ("user_profile_name", False),
+        "SpaceNameEquals": ("space_name", False),
+    }
+    return list_summaries(be, "apps", p, "Apps", filters, "CreationTime")
 
 
 def r_delete_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:

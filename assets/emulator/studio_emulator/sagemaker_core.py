@@ -163,7 +163,7 @@ class StudioDomain(Lifecycle, Domain):
         ):
             if out.get(key) in (None, {}, ""):
                 out.pop(key, None)
-        return {k: v for k, v in out.items() if v is not None}
+        return present(out)
 
 
 def studio_state(backend: SageMakerModelBackend) -> dict[str, Any]:
@@ -235,3 +235,33 @@ def paginate(items: list, next_token: str | None, max_results: Any) -> tuple[lis
 def sort_items(items: list, sort_by: str | None, sort_order: str | None) -> list:
     key = "modified_at" if sort_by == "LastModifiedTime" else "created_at"
     return sorted(items, key=lambda x: getattr(x, key), reverse=(sort_order != "Ascending"))
+
+
+def present(out: dict[str, Any]) -> dict[str, Any]:
+    """An answer without its None members (the API leaves them out)."""
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def list_summaries(
+    be: SageMakerModelBackend,
+    kind: str,
+    p: dict[str, Any],
+    answer_key: str,
+    filters: dict[str, tuple[str, bool]],
+    sort_by: str | None,
+) -> dict[str, Any]:
+    """A List* answer: one page of the summaries of the live resources of a kind ("profiles",
+    "spaces", "apps"), kept by the request's filters (parameter: (attribute, by substring)) and
+    sorted."""
+    with LOCK:
+        sweep(be)
+        items = list(studio_state(be)[kind].values())
+        for param, (attribute, substring) in filters.items():
+            want = p.get(param)
+            if want:
+                items = [
+                    x for x in items if (want in getattr(x, attribute) if substring else getattr(x, attribute) == want)
+                ]
+        items = sort_items(items, sort_by, p.get("SortOrder"))
+        chunk, nxt = paginate(items, p.get("NextToken"), p.get("MaxResults"))
+        return {answer_key: [x.summary() for x in chunk], "NextToken": nxt}

@@ -18,10 +18,10 @@ from .sagemaker_core import (
     check_int_range,
     check_name,
     get_domain,
+    list_summaries,
     merge_settings,
-    paginate,
+    present,
     require_domain_usable,
-    sort_items,
     studio_state,
     sweep,
     to_datetime,
@@ -71,7 +71,7 @@ class UserProfile(Lifecycle):
             "SingleSignOnUserValue": self.sso_value,
             "UserSettings": self.user_settings or None,
         }
-        return {k: v for k, v in out.items() if v is not None}
+        return present(out)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -126,7 +126,7 @@ class Space(Lifecycle):
             "SpaceDisplayName": self.display_name,
             "Url": self.url,
         }
-        return {k: v for k, v in out.items() if v is not None}
+        return present(out)
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -145,7 +145,7 @@ class Space(Lifecycle):
             out["SpaceSharingSettingsSummary"] = {"SharingType": self.sharing_type}
         if self.ownership:
             out["OwnershipSettingsSummary"] = {"OwnerUserProfileName": self.owner}
-        return {k: v for k, v in out.items() if v is not None}
+        return present(out)
 
 
 def _next_uid(st: dict) -> int:
@@ -169,19 +169,27 @@ def get_space(backend: SageMakerModelBackend, domain_id: str, name: str) -> Spac
     return space
 
 
+def _admit(
+    be: SageMakerModelBackend, p: dict[str, Any], kind: str, name_key: str, attribute: str, noun: str
+) -> tuple[str, str, StudioDomain, dict[str, Any]]:
+    """What CreateUserProfile and CreateSpace check first: a valid name, a usable domain and no
+    resource of the kind with that name in it. Returns (domain id, name, domain, state)."""
+    domain_id = p.get("DomainId")
+    name = p.get(name_key)
+    check_name(name, attribute)
+    dom = get_domain(be, domain_id)
+    require_domain_usable(dom)
+    st = studio_state(be)
+    if (domain_id, name) in st[kind]:
+        raise ResourceInUseException(
+            message=f"Resource Already Exists: {noun} with name {name} already exists. Choose a different name."
+        )
+    return domain_id, name, dom, st
+
+
 def r_create_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
     with LOCK:
-        domain_id = p.get("DomainId")
-        name = p.get("UserProfileName")
-        check_name(name, "userProfileName")
-        dom = get_domain(be, domain_id)
-        require_domain_usable(dom)
-        st = studio_state(be)
-        if (domain_id, name) in st["profiles"]:
-            raise ResourceInUseException(
-                message=f"Resource Already Exists: UserProfile with name {name} already exists. "
-                "Choose a different name."
-            )
+        domain_id, name, _, st = _admit(be, p, "profiles", "UserProfileName", "userProfileName", "UserProfile")
         prof = UserProfile(
             be,
             domain_id,
@@ -202,16 +210,8 @@ def r_describe_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dic
 
 
 def r_list_user_profiles(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with LOCK:
-        sweep(be)
-        items = list(studio_state(be)["profiles"].values())
-        if p.get("DomainIdEquals"):
-            items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
-        if p.get("UserProfileNameContains"):
-            items = [x for x in items if p["UserProfileNameContains"] in x.name]
-        items = sort_items(items, p.get("SortBy"), p.get("SortOrder"))
-        chunk, nxt = paginate(items, p.get("NextToken"), p.get("MaxResults"))
-        return {"UserProfiles": [x.summary() for x in chunk], "NextToken": nxt}
+    filters = {"DomainIdEquals": ("domain_id", False), "UserProfileNameContains": ("name", True)}
+    return list_summaries(be, "profiles", p, "UserProfiles", filters, p.get("SortBy"))
 
 
 def r_update_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
@@ -264,16 +264,7 @@ def r_delete_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[
 
 def r_create_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
     with LOCK:
-        domain_id = p.get("DomainId")
-        name = p.get("SpaceName")
-        check_name(name, "spaceName")
-        dom = get_domain(be, domain_id)
-        require_domain_usable(dom)
-        st = studio_state(be)
-        if (domain_id, name) in st["spaces"]:
-            raise ResourceInUseException(
-                message=f"Resource Already Exists: Space with name {name} already exists. Choose a different name."
-            )
+        domain_id, name, dom, st = _admit(be, p, "spaces", "SpaceName", "spaceName", "Space")
         own, share = p.get("OwnershipSettings"), p.get("SpaceSharingSettings")
         if bool(own) != bool(share):
             raise ValidationError(message="OwnershipSettings and SpaceSharingSettings must be specified together.")
@@ -305,16 +296,8 @@ def r_describe_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, 
 
 
 def r_list_spaces(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
-    with LOCK:
-        sweep(be)
-        items = list(studio_state(be)["spaces"].values())
-        if p.get("DomainIdEquals"):
-            items = [x for x in items if x.domain_id == p["DomainIdEquals"]]
-        if p.get("SpaceNameContains"):
-            items = [x for x in items if p["SpaceNameContains"] in x.name]
-        items = sort_items(items, p.get("SortBy"), p.get("SortOrder"))
-        chunk, nxt = paginate(items, p.get("NextToken"), p.get("MaxResults"))
-        return {"Spaces": [x.summary() for x in chunk], "NextToken": nxt}
+    filters = {"DomainIdEquals": ("domain_id", False), "SpaceNameContains": ("name", True)}
+    return list_summaries(be, "spaces", p, "Spaces", filters, p.get("SortBy"))
 
 
 def r_delete_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
