@@ -73,7 +73,7 @@ from .cfn_template import (
     template_from,
 )
 from .config import SETTINGS
-from .once import install_once
+from .patching import install_once, patch
 
 log = logging.getLogger("studio_emulator.cfn")
 
@@ -451,28 +451,34 @@ def install() -> None:
 
     # 2. outputs only when a stack is stable (moto would otherwise resolve them lazily,
     #    creating resources as a side effect)
-    Stack.outputs = property(_stack_outputs)  # type: ignore[assignment, method-assign]
-    Stack.parameter_list = property(_stack_parameter_list)  # type: ignore[assignment, method-assign]
+    patch(
+        Stack,
+        outputs=property(_stack_outputs),
+        parameter_list=property(_stack_parameter_list),
+    )
 
     # 3. API handlers
     R = CloudFormationResponse
-    R.create_stack = _create_stack  # type: ignore[method-assign]
-    R.update_stack = _update_stack  # type: ignore[method-assign]
-    R.delete_stack = _delete_stack  # type: ignore[method-assign]
-    R.create_change_set = create_change_set  # type: ignore[method-assign]
-    R.describe_change_set = describe_change_set  # type: ignore[method-assign]
-    R.execute_change_set = execute_change_set  # type: ignore[method-assign]
-    R.delete_change_set = delete_change_set  # type: ignore[method-assign]
-    R.list_change_sets = list_change_sets  # type: ignore[method-assign]
-    R.cancel_update_stack = _cancel_update_stack  # type: ignore[attr-defined]
-    R.continue_update_rollback = _continue_update_rollback  # type: ignore[attr-defined]
-    R.describe_stack_events = _describe_stack_events  # type: ignore[method-assign]
-    R.list_stack_resources = _list_stack_resources  # type: ignore[method-assign]
-    R.describe_stack_resources = _describe_stack_resources  # type: ignore[method-assign]
-    R.describe_stack_resource = _describe_stack_resource  # type: ignore[method-assign]
-    R.validate_template = _validate_template  # type: ignore[method-assign]
-    R.get_template_summary = _get_template_summary  # type: ignore[method-assign]
-    R._get_stack_from_s3_url = _get_stack_from_s3_url  # type: ignore[method-assign]
+    patch(
+        R,
+        create_stack=_create_stack,
+        update_stack=_update_stack,
+        delete_stack=_delete_stack,
+        create_change_set=create_change_set,
+        describe_change_set=describe_change_set,
+        execute_change_set=execute_change_set,
+        delete_change_set=delete_change_set,
+        list_change_sets=list_change_sets,
+        cancel_update_stack=_cancel_update_stack,
+        continue_update_rollback=_continue_update_rollback,
+        describe_stack_events=_describe_stack_events,
+        list_stack_resources=_list_stack_resources,
+        describe_stack_resources=_describe_stack_resources,
+        describe_stack_resource=_describe_stack_resource,
+        validate_template=_validate_template,
+        get_template_summary=_get_template_summary,
+        _get_stack_from_s3_url=_get_stack_from_s3_url,
+    )
     for name in ("describe_stacks", "list_stacks", "get_template", "list_exports"):
         setattr(R, name, _locked(getattr(R, name)))
 
@@ -486,7 +492,7 @@ def install() -> None:
             on_reset()
             orig_reset(self)
 
-    MotoAPIBackend.reset = reset  # type: ignore[method-assign]
+    patch(MotoAPIBackend, reset=reset)
 
     # 5. operation ids, DescribeEvents and early validation of change sets (cfn_events.py)
     from . import cfn_events

@@ -51,7 +51,7 @@ from moto.utilities.utils import get_partition
 from . import cfn_change_sets, cfn_changes, cfn_engine, cfn_state, cfn_template, nfw_store
 from .cfn_actual import READERS, Gone, ec2_of, expected_properties, security_group
 from .config import SETTINGS
-from .once import install_once
+from .patching import install_once, patch
 from .sg_rules import authorize, norm_rule, revoke, rule_dicts
 
 log = logging.getLogger("studio_emulator.cfn_drift")
@@ -714,7 +714,7 @@ def _install_replace_route() -> None:
             route.carrier_gateway = None
         return route
 
-    RouteBackend.replace_route = replace_route  # type: ignore[method-assign]
+    patch(RouteBackend, replace_route=replace_route)
     orig_resp = RouteTables.replace_route
 
     def replace_route_resp(self: Any) -> Any:
@@ -734,7 +734,7 @@ def _install_replace_route() -> None:
             del be.replace_route
             del saved
 
-    RouteTables.replace_route = replace_route_resp  # type: ignore[method-assign]
+    patch(RouteTables, replace_route=replace_route_resp)
 
 
 @install_once
@@ -744,15 +744,18 @@ def install() -> None:
     _ORIG["describe_change_set"] = R.describe_change_set
     _ORIG["execute_change_set"] = R.execute_change_set
     cfn_engine.wrap_update_step(_reverting)
-    R.create_change_set = _cs_create  # type: ignore[method-assign]
-    R.describe_change_set = _cs_describe  # type: ignore[method-assign]
-    R.execute_change_set = _cs_execute  # type: ignore[method-assign]
-    R.detect_stack_drift = _detect_stack_drift  # type: ignore[method-assign]
-    R.describe_stack_drift_detection_status = _describe_detection_status  # type: ignore[method-assign]
-    R.describe_stack_resource_drifts = _describe_resource_drifts  # type: ignore[method-assign]
-    R.detect_stack_resource_drift = _detect_resource_drift  # type: ignore[method-assign]
-    R.list_stack_resources = _with_drift_info(R.list_stack_resources, "StackResourceSummaries", True)  # type: ignore[method-assign]
-    R.describe_stack_resources = _with_drift_info(R.describe_stack_resources, "StackResources", True)  # type: ignore[method-assign]
-    R.describe_stack_resource = _with_drift_info(R.describe_stack_resource, "StackResourceDetail", False)  # type: ignore[method-assign]
-    Stack.drift_information = property(_stack_drift_information)  # type: ignore[attr-defined]
+    patch(
+        R,
+        create_change_set=_cs_create,
+        describe_change_set=_cs_describe,
+        execute_change_set=_cs_execute,
+        detect_stack_drift=_detect_stack_drift,
+        describe_stack_drift_detection_status=_describe_detection_status,
+        describe_stack_resource_drifts=_describe_resource_drifts,
+        detect_stack_resource_drift=_detect_resource_drift,
+        list_stack_resources=_with_drift_info(R.list_stack_resources, "StackResourceSummaries", True),
+        describe_stack_resources=_with_drift_info(R.describe_stack_resources, "StackResources", True),
+        describe_stack_resource=_with_drift_info(R.describe_stack_resource, "StackResourceDetail", False),
+    )
+    patch(Stack, drift_information=property(_stack_drift_information))
     _install_replace_route()

@@ -54,7 +54,7 @@ from moto.core.utils import utcnow
 
 from . import cfn_state
 from .config import SETTINGS
-from .once import install_once
+from .patching import install_once, patch
 
 log = logging.getLogger("studio_emulator.cfn_events")
 
@@ -453,6 +453,9 @@ def install() -> None:
     """Called at the end of cfn.install() (after its handlers are in place)."""
     cfn_state.wrap_event_recorder(_with_operation_ids)
     R = CloudFormationResponse
-    R.create_change_set = _wrap_create_change_set(R.create_change_set)  # type: ignore[method-assign]
-    R.describe_events = describe_events  # type: ignore[attr-defined]
-    Stack.last_operations = property(_last_operations)  # type: ignore[attr-defined]
+    patch(
+        R,
+        create_change_set=_wrap_create_change_set(R.create_change_set),
+        describe_events=describe_events,
+    )
+    patch(Stack, last_operations=property(_last_operations))

@@ -34,7 +34,7 @@ from typing import Any
 from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models import EC2Backend
 
-from .once import install_once
+from .patching import install_once
 
 _ORIG: dict[str, Any] = {}
 

@@ -41,7 +41,7 @@ from moto.ec2.models.tags import TagBackend
 from moto.ec2.responses import EC2Response
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 
-from .once import install_once
+from .patching import install_once, patch
 
 log = logging.getLogger("studio_emulator.ec2")
 
@@ -270,5 +270,5 @@ def describe_vpcs(self: EC2Response) -> ActionResult:
 
 @install_once
 def install() -> None:
-    TagBackend.describe_tags = _describe_tags  # type: ignore[method-assign]
-    EC2Response.describe_vpcs = describe_vpcs  # type: ignore[method-assign]
+    patch(TagBackend, describe_tags=_describe_tags)
+    patch(EC2Response, describe_vpcs=describe_vpcs)

@@ -32,7 +32,7 @@ from moto.ec2.models.transit_gateway_attachments import TransitGatewayVpcAttachm
 from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRouteTableBackend
 from moto.utilities.utils import filter_resources
 
-from .once import install_once
+from .patching import install_once, patch
 
 
 class RouteTableNotFound(EC2ClientError):
@@ -128,7 +128,7 @@ def _all_route_tables(self: Any, transit_gateway_route_table_ids: Any = None, fi
 @install_once
 def install() -> None:
     _ORIG["describe_transit_gateways"] = TransitGatewayBackend.describe_transit_gateways
-    TransitGatewayBackend.describe_transit_gateways = _describe_transit_gateways  # type: ignore[method-assign]
+    patch(TransitGatewayBackend, describe_transit_gateways=_describe_transit_gateways)
     for name, fn in (
         ("search_transit_gateway_routes", _search_routes),
         ("get_transit_gateway_route_table_associations", _associations),

@@ -39,7 +39,7 @@ from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.responses.availability_zones_and_regions import AvailabilityZonesAndRegions
 from moto.utilities.utils import filter_resources
 
-from .once import install_once
+from .patching import install_once, patch
 
 LOCK = threading.RLock()
 # zone name -> service names that zone does not offer
@@ -307,13 +307,16 @@ def describe_vpc_endpoint_services(
 # ---------------------------------------------------------------------------
 @install_once
 def install() -> None:
-    VPCBackend.describe_vpc_endpoint_services = describe_vpc_endpoint_services  # type: ignore[method-assign]
-    AvailabilityZonesAndRegions.describe_availability_zones = _describe_availability_zones  # type: ignore[method-assign]
-    Zone.opt_in_status = property(_std_opt_in)  # type: ignore[attr-defined]
-    Zone.group_name = property(_std_group)  # type: ignore[attr-defined]
-    Zone.network_border_group = property(_std_border)  # type: ignore[attr-defined]
-    Zone.parent_zone_name = None  # type: ignore[attr-defined]
-    Zone.parent_zone_id = None  # type: ignore[attr-defined]
+    patch(VPCBackend, describe_vpc_endpoint_services=describe_vpc_endpoint_services)
+    patch(AvailabilityZonesAndRegions, describe_availability_zones=_describe_availability_zones)
+    patch(
+        Zone,
+        opt_in_status=property(_std_opt_in),
+        group_name=property(_std_group),
+        network_border_group=property(_std_border),
+        parent_zone_name=None,
+        parent_zone_id=None,
+    )
 
     from moto.moto_api._internal.models import MotoAPIBackend
 
@@ -323,4 +326,4 @@ def install() -> None:
         orig_reset(self)
         reset()
 
-    MotoAPIBackend.reset = reset_all  # type: ignore[method-assign]
+    patch(MotoAPIBackend, reset=reset_all)

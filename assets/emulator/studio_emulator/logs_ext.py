@@ -29,7 +29,7 @@ from moto.logs.exceptions import InvalidParameterException
 from moto.logs.models import logs_backends
 
 from . import nfw_eval
-from .once import install_once
+from .patching import install_once, patch
 
 log = logging.getLogger("studio_emulator.logs")
 
@@ -201,8 +201,8 @@ _ORIG_FILTER = logs_models.LogGroup.filter_log_events
 
 @install_once
 def install() -> None:
-    logs_models.EventMessageFilter = EventMessageFilter  # type: ignore[misc]
-    logs_models.LogGroup.filter_log_events = _filter_log_events  # type: ignore[method-assign]
+    patch(logs_models, EventMessageFilter=EventMessageFilter)
+    patch(logs_models.LogGroup, filter_log_events=_filter_log_events)
 
 
 # ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from .nfw_store import (
     rule_group_response,
     store,
 )
-from .once import install_once
+from .patching import install_once, patch
 
 
 class _Kind:
@@ -127,17 +127,20 @@ def _delete_firewall(self: Any) -> ActionResult:
 def install() -> None:
     """Called by cfn.install()."""
     R = NetworkFirewallResponse
-    R.describe_firewall_policy = _describe(_POLICY)  # type: ignore[attr-defined]
-    R.create_firewall_policy = _create_firewall_policy  # type: ignore[attr-defined]
-    R.delete_firewall_policy = _delete(_POLICY)  # type: ignore[attr-defined]
-    R.list_firewall_policies = _list(_POLICY, "FirewallPolicies")  # type: ignore[attr-defined]
-    R.describe_rule_group = _describe(_RULE_GROUP)  # type: ignore[attr-defined]
-    R.create_rule_group = _create_rule_group  # type: ignore[attr-defined]
-    R.delete_rule_group = _delete(_RULE_GROUP)  # type: ignore[attr-defined]
-    R.list_rule_groups = _list(_RULE_GROUP, "RuleGroups")  # type: ignore[attr-defined]
-    R.update_rule_group = _update(_RULE_GROUP)  # type: ignore[attr-defined]
-    R.update_firewall_policy = _update(_POLICY)  # type: ignore[attr-defined]
-    R.delete_firewall = _delete_firewall  # type: ignore[attr-defined]
+    patch(
+        R,
+        describe_firewall_policy=_describe(_POLICY),
+        create_firewall_policy=_create_firewall_policy,
+        delete_firewall_policy=_delete(_POLICY),
+        list_firewall_policies=_list(_POLICY, "FirewallPolicies"),
+        describe_rule_group=_describe(_RULE_GROUP),
+        create_rule_group=_create_rule_group,
+        delete_rule_group=_delete(_RULE_GROUP),
+        list_rule_groups=_list(_RULE_GROUP, "RuleGroups"),
+        update_rule_group=_update(_RULE_GROUP),
+        update_firewall_policy=_update(_POLICY),
+        delete_firewall=_delete_firewall,
+    )
 
 
 def _update(kind: _Kind) -> Callable[[Any], ActionResult]:

@@ -36,7 +36,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
 from xml.etree import ElementTree as ET
 
-from .once import install_once
+from .patching import install_once
 
 log = logging.getLogger("studio_emulator.s3_policy")
 

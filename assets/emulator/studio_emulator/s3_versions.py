@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .once import install_once
+from .patching import install_once, patch
 
 
 @install_once
@@ -63,4 +63,4 @@ def install() -> None:
         bucket.keys.setlist(key_name, [*kept, marker])
         return True, {"version-id": "null", "delete-marker": "true"}
 
-    S3Backend.delete_object = delete_object  # type: ignore[method-assign]
+    patch(S3Backend, delete_object=delete_object)

@@ -26,7 +26,7 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
-from .once import install_once
+from .patching import install_once, patch
 from .sagemaker_apps import r_create_app, r_delete_app, r_describe_app, r_list_apps
 from .sagemaker_core import studio_state, sweep
 from .sagemaker_domains import create_domain, delete_domain, describe_domain, list_domains, update_domain
@@ -159,11 +159,14 @@ def _response_method(fn: Any) -> Any:
 
 @install_once
 def install() -> None:
-    SageMakerModelBackend.create_domain = create_domain  # type: ignore[assignment]
-    SageMakerModelBackend.describe_domain = describe_domain  # type: ignore[assignment]
-    SageMakerModelBackend.list_domains = list_domains  # type: ignore[assignment]
-    SageMakerModelBackend.delete_domain = delete_domain  # type: ignore[assignment]
-    SageMakerModelBackend.update_domain = update_domain  # type: ignore[attr-defined]
-    SageMakerModelBackend._get_resource_from_arn = _get_resource_from_arn  # type: ignore[assignment]
+    patch(
+        SageMakerModelBackend,
+        create_domain=create_domain,
+        describe_domain=describe_domain,
+        list_domains=list_domains,
+        delete_domain=delete_domain,
+        update_domain=update_domain,
+        _get_resource_from_arn=_get_resource_from_arn,
+    )
     for fn in ACTIONS.values():
         setattr(SageMakerResponse, fn.__name__[2:], _response_method(fn))
