@@ -231,7 +231,7 @@ def _ref_all(ptype: str, account_id: str, region: str) -> list[str]:
     if ptype == "AWS::EC2::AvailabilityZone::Name":
         return [z.name for z in ec2.describe_availability_zones()]
     if ptype == "AWS::EC2::KeyPair::KeyName":
-        return list(ec2.keypairs)
+        return list(ec2.key_pairs)
     raise _Unsupported(f"Fn::RefAll {ptype}")
 
 

@@ -978,6 +978,30 @@ Resources:
     check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
 
 
+def test_rules_ref_all_key_pairs(aws):
+    """Rules: Fn::RefAll AWS::EC2::KeyPair::KeyName lists the account's key pairs"""
+    cf = aws.cf
+    tpl = """
+Parameters:
+  Key: {Type: String}
+Rules:
+  KeyExists:
+    Assertions:
+      - Assert: {"Fn::Contains": [{"Fn::RefAll": "AWS::EC2::KeyPair::KeyName"}, !Ref Key]}
+        AssertDescription: the key pair must exist
+Resources:
+  Logs: {Type: AWS::Logs::LogGroup}
+"""
+    code, msg = _error(cf.create_stack, StackName="refall", TemplateBody=tpl, Parameters=_params(Key="rk1"))
+    check(code == "ValidationError" and msg == "the key pair must exist", f"{code} {msg!r}")
+    aws.ec2.create_key_pair(KeyName="rk1")
+    sid = cf.create_stack(StackName="refall", TemplateBody=tpl, Parameters=_params(Key="rk1"))["StackId"]
+    check(wait_status(cf, sid) == "CREATE_COMPLETE", status(cf, sid))
+    cf.delete_stack(StackName=sid)
+    check(wait_status(cf, sid) == "DELETE_COMPLETE", status(cf, sid))
+    aws.ec2.delete_key_pair(KeyName="rk1")
+
+
 def test_validate_template(aws):
     """ValidateTemplate and GetTemplateSummary: Parameters, Description, Capabilities"""
     cf = aws.cf
