@@ -33,6 +33,7 @@ from typing import Any, Callable
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import (
+    CloudFormationBackend,
     Stack,
     cloudformation_backends,
 )
@@ -97,7 +98,7 @@ def _create_stack(self: CloudFormationResponse) -> ActionResult:
         tpl = parse_template(body)
         params = params_from(self, None)
         cfn_params.validate_parameters(tpl, params, self.current_account, self.region, name)
-        stack = Stack(
+        stack = Stack(  # type: ignore[abstract]  # as moto itself makes stacks
             stack_id=generate_stack_id(name, self.region, self.current_account),
             name=name,
             template={},
@@ -305,7 +306,7 @@ def _list_stack_resources(self: CloudFormationResponse) -> ActionResult:
 
 
 def _resource_dict(stack: Stack, r: Rec, detail: bool = False) -> dict:
-    d = {
+    d: dict[str, Any] = {
         "StackName": stack.name,
         "StackId": stack.stack_id,
         "LogicalResourceId": r.logical_id,
@@ -324,6 +325,13 @@ def _resource_dict(stack: Stack, r: Rec, detail: bool = False) -> dict:
     return d
 
 
+def _stack_owning(backend: CloudFormationBackend, pid: str) -> Stack:
+    for s in list(backend.stacks.values()):
+        if any(r.physical_id == pid for r in shown_records(s)):
+            return s
+    raise ValidationError(message=f"Stack for {pid} does not exist")
+
+
 def _describe_stack_resources(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
@@ -333,13 +341,7 @@ def _describe_stack_resources(self: CloudFormationResponse) -> ActionResult:
         if name:
             stack = backend.get_stack(name)
         elif pid:
-            stack = None
-            for s in list(backend.stacks.values()):
-                if any(r.physical_id == pid for r in shown_records(s)):
-                    stack = s
-                    break
-            if stack is None:
-                raise ValidationError(message=f"Stack for {pid} does not exist")
+            stack = _stack_owning(backend, pid)
         else:
             raise ValidationError(message="Either StackName or PhysicalResourceId must be specified")
         out = [
@@ -409,12 +411,12 @@ def _stack_outputs(self: Stack) -> Any:
     if getattr(self, "_studio", None) is not None and self.status not in STABLE_OUTPUT_STATES:
         return None
     try:
-        return _ORIG_OUTPUTS.fget(self)  # type: ignore[union-attr]
+        return _ORIG_OUTPUTS.fget(self)
     except Exception:  # noqa: BLE001
         return None
 
 
-_ORIG_OUTPUTS = Stack.outputs
+_ORIG_OUTPUTS = vars(Stack)["outputs"]  # moto's property
 
 
 def _stack_parameter_list(self: Any) -> list[dict[str, Any]]:

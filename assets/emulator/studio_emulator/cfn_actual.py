@@ -153,7 +153,8 @@ def _vpce_actual(stack: Stack, lid: str, exp: dict) -> dict:
 
 def _bucket_policy_actual(stack: Stack, lid: str, exp: dict) -> dict:
     s3 = s3_backends[stack.account_id][get_partition(stack.region_name)]
-    bucket = s3.buckets.get(exp.get("Bucket"))
+    name = exp.get("Bucket")
+    bucket = s3.buckets.get(name) if name else None
     if bucket is None or not bucket.policy:
         raise Gone()
     raw = bucket.policy.decode("utf-8") if isinstance(bucket.policy, bytes) else bucket.policy
@@ -162,9 +163,8 @@ def _bucket_policy_actual(stack: Stack, lid: str, exp: dict) -> dict:
 
 def _nfw_actual(stack: Stack, lid: str, exp: dict, kind: str) -> dict:
     res = _res(stack, lid)
-    obj = nfw_store.store(kind, stack.account_id, stack.region_name).get(
-        getattr(getattr(res, "obj", None), "arn", None)
-    )
+    arn = getattr(getattr(res, "obj", None), "arn", None)
+    obj = nfw_store.store(kind, stack.account_id, stack.region_name).get(arn) if arn else None
     if obj is None:
         raise Gone()
     out = {k: v for k, v in obj.props.items() if k != "Tags"}

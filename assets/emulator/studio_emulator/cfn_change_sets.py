@@ -24,6 +24,32 @@ from .config import SETTINGS
 
 
 class StudioChangeSet:
+    """A change set as moto's backend keeps it (``change_sets``) and its serializer reads it."""
+
+    change_set_type: str
+    change_set_id: str
+    change_set_name: str
+    stack_id: str
+    stack_name: str
+    description: str | None
+    parameters: dict[str, str]
+    raw_parameters: dict[str, Any]
+    template: str | dict[str, Any]
+    template_dict: dict[str, Any]
+    creation_time: Any
+    status: str
+    execution_status: str
+    status_reason: str | None
+    notification_arns: list[str]
+    capabilities: list[str]
+    tags: Any  # {key: value}; DescribeChangeSet's view: [{Key, Value}] or None
+    role_arn: str | None
+    resource_changes: list[dict[str, Any]]
+    raw_changes: list[dict[str, Any]]
+    next_token: str | None  # DescribeChangeSet's view
+    deployment_mode: str  # REVERT_DRIFT change sets (cfn_drift)
+    stack_drift_status: str  # REVERT_DRIFT change sets (cfn_drift)
+
     def __init__(self, **kw: Any) -> None:
         self.__dict__.update(kw)
 
@@ -36,10 +62,16 @@ class StudioChangeSet:
         return False
 
 
+def change_sets(backend: CloudFormationBackend) -> dict[str, StudioChangeSet]:
+    """moto's change sets of a backend: every one is a StudioChangeSet (CreateChangeSet is ours)."""
+    sets: dict[str, StudioChangeSet] = vars(backend)["change_sets"]
+    return sets
+
+
 def find_change_set(backend: CloudFormationBackend, name: str, stack_name: str | None) -> StudioChangeSet:
-    if name in backend.change_sets:
-        return backend.change_sets[name]
-    for cs in backend.change_sets.values():
+    if name in change_sets(backend):
+        return change_sets(backend)[name]
+    for cs in change_sets(backend).values():
         if cs.change_set_name == name and (not stack_name or stack_name in (cs.stack_name, cs.stack_id)):
             return cs
     raise ValidationError(message=f"ChangeSet [{name}] does not exist")
@@ -61,7 +93,7 @@ def create_change_set(self: CloudFormationResponse) -> ActionResult:
             raise ValidationError(
                 message=f"Stack [{stack_name}] already exists and cannot be created again with the changeSet [{cs_name}]."
             )
-        for cs in backend.change_sets.values():
+        for cs in change_sets(backend).values():
             if cs.change_set_name == cs_name and cs.stack_name == stack_name:
                 raise ValidationError(message=f"ChangeSet {cs_name} already exists")  # AlreadyExistsException in AWS
         body = template_from(self, existing if cs_type == "UPDATE" else None)
@@ -70,7 +102,7 @@ def create_change_set(self: CloudFormationResponse) -> ActionResult:
         cfn_params.validate_parameters(tpl, params, self.current_account, self.region, stack_name)
         tags = tags_from(self)
         if existing is None:
-            stack = Stack(
+            stack = Stack(  # type: ignore[abstract]  # as moto itself makes stacks
                 stack_id=generate_stack_id(stack_name, self.region, self.current_account),
                 name=stack_name,
                 template={},
@@ -130,7 +162,7 @@ def create_change_set(self: CloudFormationResponse) -> ActionResult:
             resource_changes=[{"Type": "Resource", "ResourceChange": c} for c in changes],
             raw_changes=changes,
         )
-        backend.change_sets[cs_id] = cs
+        change_sets(backend)[cs_id] = cs
         return ActionResult({"Id": cs_id, "StackId": stack.stack_id})
 
 
@@ -155,7 +187,7 @@ def list_change_sets(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         backend = self.cloudformation_backend
         name = self._get_param("StackName")
-        out = [cs for cs in backend.change_sets.values() if not name or name in (cs.stack_name, cs.stack_id)]
+        out = [cs for cs in change_sets(backend).values() if not name or name in (cs.stack_name, cs.stack_id)]
         return ActionResult({"Summaries": out})
 
 
@@ -165,7 +197,7 @@ def delete_change_set(self: CloudFormationResponse) -> EmptyResult:
         cs = find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
         if cs.execution_status == "EXECUTE_IN_PROGRESS":
             raise ValidationError(message="Cannot delete ChangeSet in status EXECUTE_IN_PROGRESS")
-        backend.change_sets.pop(cs.change_set_id, None)
+        change_sets(backend).pop(cs.change_set_id, None)
         return EmptyResult()
 
 
@@ -189,9 +221,9 @@ def begin_execution(
     stack_state(stack).token = self._get_param("ClientRequestToken")
     disable_rollback = self._get_bool_param("DisableRollback", False)
     cs.execution_status = "EXECUTE_IN_PROGRESS"
-    for other_id, other in list(backend.change_sets.items()):
+    for other_id, other in list(change_sets(backend).items()):
         if other.stack_id == stack.stack_id and other_id != cs.change_set_id:
-            backend.change_sets.pop(other_id, None)
+            change_sets(backend).pop(other_id, None)
     return disable_rollback
 
 
@@ -250,4 +282,4 @@ def execute_change_set(self: CloudFormationResponse) -> EmptyResult:
 def finish_execution(backend: CloudFormationBackend, cs: StudioChangeSet, stack: Stack, ok_status: str) -> None:
     with SETTINGS.lock:
         cs.execution_status = "EXECUTE_COMPLETE" if stack.status == ok_status else "EXECUTE_FAILED"
-        backend.change_sets.pop(cs.change_set_id, None)
+        change_sets(backend).pop(cs.change_set_id, None)

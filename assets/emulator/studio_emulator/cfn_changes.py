@@ -5,6 +5,8 @@ with or without replacement) or remove, as DescribeChangeSet's ResourceChange sh
 
 from __future__ import annotations
 
+from typing import Any
+
 from moto.cloudformation.parsing import ResourceMap
 
 from .cfn_state import physical_id
@@ -123,7 +125,7 @@ def attributes_only(ch: dict) -> bool:
 
 def new_change(action: str, lid: str, rtype: str, old_rm: ResourceMap | None) -> dict:
     pid = physical_id(old_rm._parsed_resources.get(lid)) if old_rm is not None and action != "Add" else None
-    ch = {
+    ch: dict[str, Any] = {
         "Action": action,
         "LogicalResourceId": lid,
         "ResourceType": rtype,

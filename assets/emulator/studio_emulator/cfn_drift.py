@@ -245,12 +245,11 @@ class _Detection:
         self.started = time.monotonic()
         self.delay = DETECTION_SECONDS * SETTINGS.pace
         self.timestamp = utcnow()
+        records = cfn_state.stack_state(stack).records
         targets = [
             lid
             for lid in cfn_template.active_resources(stack.resource_map, stack.template_dict)
-            if lid in cfn_state.stack_state(stack).records
-            and cfn_state.stack_state(stack).records[lid].status
-            and not cfn_state.stack_state(stack).records[lid].status.startswith("DELETE")
+            if lid in records and not (records[lid].status or "DELETE").startswith("DELETE")
         ]
         if lids:
             targets = [lid for lid in targets if lid in lids]
@@ -279,7 +278,7 @@ def _drift_state(stack: Stack) -> dict:
     st = getattr(stack, "_studio_drift", None)
     if st is None:
         st = {"detections": {}, "last": None}
-        stack._studio_drift = st  # type: ignore[attr-defined]
+        patch(stack, _studio_drift=st)
     return st
 
 
@@ -526,7 +525,7 @@ def _cs_create(self: CloudFormationResponse) -> ActionResult:
     with SETTINGS.lock:
         result = _ORIG["create_change_set"](self)
         backend = self.cloudformation_backend
-        cs = backend.change_sets[result.result["Id"]]
+        cs = cfn_change_sets.change_sets(backend)[result.result["Id"]]
         stack = backend.stacks[cs.stack_id]
         changes = _revert_changes(stack, list(cs.raw_changes))
         cs.raw_changes = changes
@@ -560,7 +559,7 @@ def _cs_execute(self: CloudFormationResponse) -> ActionResult | EmptyResult:
         new_rm, tpl_changes = cfn_change_sets.planned_update(stack, cs)
         changes = _revert_changes(stack, tpl_changes)
         revert = {c["LogicalResourceId"]: c["ResourceDriftStatus"] for c in changes if c.get("_revert")}
-        stack._studio_revert = revert  # type: ignore[attr-defined]
+        patch(stack, _studio_revert=revert)
         for c in changes:  # the engine replaces what it is told to: reverts are in place
             if c.get("_revert"):
                 c["Replacement"] = "False"
@@ -569,7 +568,7 @@ def _cs_execute(self: CloudFormationResponse) -> ActionResult | EmptyResult:
             try:
                 cfn_change_sets.run_update(cs, stack, new_rm, changes, disable_rollback)
             finally:
-                stack._studio_revert = {}  # type: ignore[attr-defined]
+                patch(stack, _studio_revert={})
             cfn_change_sets.finish_execution(backend, cs, stack, "UPDATE_COMPLETE")
 
         cfn_engine.launch(stack, op)
@@ -670,9 +669,9 @@ def _standalone_rule_ids(stack: Stack) -> set[str]:
     out = set()
     for lid, js in stack.template_dict.get("Resources", {}).items():
         if js.get("Type") in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
-            res = stack.resource_map._parsed_resources.get(lid)
-            if getattr(res, "rule_id", None):
-                out.add(res.rule_id)
+            rule_id = getattr(stack.resource_map._parsed_resources.get(lid), "rule_id", None)
+            if rule_id:
+                out.add(rule_id)
     return out
 
 

@@ -39,6 +39,7 @@ from .cfn_state import (
 )
 from .cfn_template import active_resources, dependencies
 from .config import SETTINGS
+from .patching import patch
 
 log = logging.getLogger("studio_emulator.cfn")
 
@@ -61,8 +62,10 @@ RECREATE_ON_MODIFY = {
 class _Placeholder(CloudFormationModel):
     """Stands in for a resource type nobody implemented (logged), so a stack still deploys."""
 
-    def __init__(self, lid: str) -> None:
+    def __init__(self, lid: str, rtype: str | None) -> None:
         self._pid = f"{lid}-{uuid.uuid4().hex[:12]}"
+        self.cf_resource_type = rtype
+        self.logical_resource_id = lid
 
     @property
     def physical_resource_id(self) -> str:
@@ -84,7 +87,7 @@ class _Placeholder(CloudFormationModel):
         return f"{self._pid}-{attribute_name}"
 
     @classmethod
-    def create_from_cloudformation_json(cls, *a: Any, **k: Any) -> Any:  # type: ignore[misc, override]
+    def create_from_cloudformation_json(cls, *a: Any, **k: Any) -> Any:
         raise NotImplementedError
 
 
@@ -92,9 +95,7 @@ def create_resource(stack: Stack, rm: ResourceMap, template: dict, lid: str) -> 
     js = template["Resources"][lid]
     res = rm[lid]
     if res is None:
-        res = _Placeholder(lid)
-        res.cf_resource_type = js.get("Type")  # type: ignore[attr-defined]
-        res.logical_resource_id = lid  # type: ignore[attr-defined]
+        res = _Placeholder(lid, js.get("Type"))  # type: ignore[abstract]  # moto marks methods abstract without ABCMeta
         rm._parsed_resources[lid] = res
     props = parsing.clean_json(copy.deepcopy(js.get("Properties", {})), rm)
     cfn_resources.post_create(res, js["Type"], props or {}, stack.account_id, stack.region_name)
@@ -482,7 +483,7 @@ def op_create(stack: Stack) -> None:
 
 def op_update(
     stack: Stack,
-    new_tpl_str: str,
+    new_tpl_str: str | dict[str, Any],
     new_tpl: dict,
     new_params: dict,
     new_rm: ResourceMap,
@@ -494,7 +495,7 @@ def op_update(
     old_rm, old_tpl, old_tpl_str, old_params = stack.resource_map, stack.template_dict, stack.template, stack.parameters
     with SETTINGS.lock:
         stack_event(stack, "UPDATE_IN_PROGRESS", "User Initiated")
-        stack.last_updated_time = utcnow()  # type: ignore[attr-defined]
+        patch(stack, last_updated_time=utcnow())
         by_id = {c["LogicalResourceId"]: c for c in changes if c["Action"] != "Remove"}
         removed = [c["LogicalResourceId"] for c in changes if c["Action"] == "Remove"]
         # Type changes appear as Remove + Add of the same id: handle the removal in cleanup.

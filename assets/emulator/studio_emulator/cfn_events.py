@@ -107,7 +107,7 @@ def _ops(stack: Stack) -> list[Operation]:
     ops = getattr(stack, "_studio_ops", None)
     if ops is None:
         ops = []
-        stack._studio_ops = ops  # type: ignore[attr-defined]
+        patch(stack, _studio_ops=ops)
     return ops
 
 
@@ -147,9 +147,7 @@ def _with_operation_ids(orig: cfn_state.EventRecorder) -> cfn_state.EventRecorde
             before = len(stack.events)
             orig(stack, lid, pid, rtype, status, reason, props)
             if op is not None and len(stack.events) > before:
-                ev = stack.events[-1]
-                ev.operation_id = op.id
-                ev._studio_op = op
+                patch(stack.events[-1], operation_id=op.id, _studio_op=op)
             if (
                 is_stack
                 and op is not None
@@ -290,7 +288,7 @@ def _wrap_create_change_set(orig: Any) -> Any:
             _TL.change_set_op = None
         with SETTINGS.lock:
             backend: CloudFormationBackend = self.cloudformation_backend
-            cs_id = result.result["Id"]  # type: ignore[index]
+            cs_id = result.result["Id"]
             cs = backend.change_sets.get(cs_id)
             stack = backend.stacks.get(cs.stack_id) if cs is not None else None
             if cs is None or stack is None:
@@ -299,7 +297,7 @@ def _wrap_create_change_set(orig: Any) -> Any:
             op.change_set_id = cs.change_set_id
             op.change_set_name = cs.change_set_name
             op.start = cs.creation_time
-            cs.operation_id = op.id
+            patch(cs, operation_id=op.id)
             _ops(stack).append(op)
             conflicts = []
             if cs.status != "FAILED" and not self._get_bool_param("DisableValidation", False):

@@ -177,9 +177,9 @@ def _check_one(name: str, d: dict, value: str) -> None:
             fail(f"Parameter '{name}' must contain at least {text(d['MinLength'])} characters")
         if "MaxLength" in d and len(item) > int(d["MaxLength"]):
             fail(f"Parameter '{name}' must contain at most {text(d['MaxLength'])} characters")
-        if numeric and "MinValue" in d and num < float(d["MinValue"]):
+        if num is not None and "MinValue" in d and num < float(d["MinValue"]):
             fail(f"Parameter '{name}' must be a number not less than {text(d['MinValue'])}")
-        if numeric and "MaxValue" in d and num > float(d["MaxValue"]):
+        if num is not None and "MaxValue" in d and num > float(d["MaxValue"]):
             fail(f"Parameter '{name}' must be a number not greater than {text(d['MaxValue'])}")
 
 
@@ -237,7 +237,7 @@ def _ref_all(ptype: str, account_id: str, region: str) -> list[str]:
 
 def check_rules(tpl: dict, values: dict[str, str], account_id: str, region: str, stack_name: str | None = None) -> None:
     decls = tpl.get("Parameters") or {}
-    pseudo = {
+    pseudo: dict[str, Any] = {
         "AWS::AccountId": account_id,
         "AWS::Region": region,
         "AWS::Partition": "aws-cn" if region.startswith("cn-") else "aws",

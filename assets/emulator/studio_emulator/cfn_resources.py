@@ -31,7 +31,11 @@ from .nfw_store import (
     refuse_delete_in_use,
     store,
 )
+from .patching import patch
 from .sg_rules import apply_inline_rules, rule_args
+
+# A template's Properties (parsed JSON, resolved by moto: any shape a template can write).
+Props = Any
 
 
 def _bool(v: Any, default: bool | None = None) -> bool | None:
@@ -83,13 +87,13 @@ class StudioModel(CloudFormationModel):
         return attrgetter(self.PHYSICAL_ID)(self)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
     ) -> StudioModel:
         return cls.create(resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioModel:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> StudioModel:
         raise NotImplementedError(cls.CFN_TYPE)
 
 
@@ -113,7 +117,7 @@ class StudioFirewall(StudioModel):
         return [f"{az}:{vpce}" for az, _, vpce in self.endpoints]
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioFirewall:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> StudioFirewall:
         ec2 = _ec2(account_id, region)
         vpc_id = props["VpcId"]
         ec2.get_vpc(vpc_id)
@@ -152,18 +156,17 @@ class StudioFirewall(StudioModel):
                 "Attachment": {"SubnetId": m["SubnetId"], "EndpointId": vpce.id, "Status": "READY"},
                 "Config": {},
             }
-        fw.firewall_status = {
-            "Status": "READY",
-            "ConfigurationSyncStateSummary": "IN_SYNC",
-            "SyncStates": sync_states,
-        }
         model = cls(fw, account_id, region, endpoints)
-        fw.studio_firewall_id = model.firewall_id
-        fw.studio_endpoint_ids = [e[2] for e in endpoints]
+        patch(
+            fw,
+            firewall_status={"Status": "READY", "ConfigurationSyncStateSummary": "IN_SYNC", "SyncStates": sync_states},
+            studio_firewall_id=model.firewall_id,
+            studio_endpoint_ids=[e[2] for e in endpoints],
+        )
         return model
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[override]
+    def update_from_cloudformation_json(
         cls,
         original_resource: StudioFirewall,
         new_resource_name: str,
@@ -208,15 +211,15 @@ class _NfwObjectModel(StudioModel):
         self.obj = obj
 
     @classmethod
-    def arn_resource(cls, props: dict) -> str:
+    def arn_resource(cls, props: Props) -> str:
         raise NotImplementedError(cls.CFN_TYPE)
 
     @classmethod
-    def check(cls, props: dict, account_id: str, region: str) -> None:
+    def check(cls, props: Props, account_id: str, region: str) -> None:
         """What Network Firewall refuses at creation (nothing by default)."""
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> _NfwObjectModel:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> _NfwObjectModel:
         name = props.get(cls.NAME_TYPE, name)
         arn = f"arn:{get_partition(region)}:network-firewall:{region}:{account_id}:{cls.arn_resource(props)}/{name}"
         objects = store(cls.KIND, account_id, region)
@@ -239,11 +242,11 @@ class StudioFirewallPolicy(_NfwObjectModel):
     KIND, BODY, WHAT = "policy", "FirewallPolicy", "firewall policy"
 
     @classmethod
-    def arn_resource(cls, props: dict) -> str:
+    def arn_resource(cls, props: Props) -> str:
         return "firewall-policy"
 
     @classmethod
-    def check(cls, props: dict, account_id: str, region: str) -> None:
+    def check(cls, props: Props, account_id: str, region: str) -> None:
         check_policy(props, account_id, region)
 
 
@@ -254,7 +257,7 @@ class StudioRuleGroup(_NfwObjectModel):
     KIND, BODY, WHAT = "rulegroup", "RuleGroup", "rule group"
 
     @classmethod
-    def arn_resource(cls, props: dict) -> str:
+    def arn_resource(cls, props: Props) -> str:
         return "stateful-rulegroup" if props.get("Type", "STATEFUL") == "STATEFUL" else "stateless-rulegroup"
 
 
@@ -267,7 +270,7 @@ class StudioFirewallLogging(StudioModel):
         self.firewall_arn = firewall_arn
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioFirewallLogging:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> StudioFirewallLogging:
         fw = nfw_backend(account_id, region).update_logging_configuration(
             firewall_arn=props.get("FirewallArn"),
             firewall_name=props.get("FirewallName"),
@@ -294,7 +297,7 @@ class StudioBucketPolicy(StudioModel):
         self.logical_id = logical_id
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioBucketPolicy:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> StudioBucketPolicy:
         bucket = props["Bucket"]
         doc = props.get("PolicyDocument", {})
         body = doc if isinstance(doc, str) else json.dumps(doc)
@@ -329,7 +332,7 @@ class StudioGatewayRouteTableAssociation(_RouteTableAssociation):
     ATTRIBUTES = {"AssociationId": "association_id"}
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioGatewayRouteTableAssociation:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> StudioGatewayRouteTableAssociation:
         ec2 = _ec2(account_id, region)
         ec2.get_internet_gateway(props["GatewayId"])
         assoc = ec2.associate_route_table(props["RouteTableId"], gateway_id=props["GatewayId"])
@@ -343,7 +346,7 @@ class StudioSubnetRouteTableAssociation(_RouteTableAssociation):
     ATTRIBUTES = {"Id": "association_id"}
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioSubnetRouteTableAssociation:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> StudioSubnetRouteTableAssociation:
         ec2 = _ec2(account_id, region)
         ec2.get_subnet(props["SubnetId"])
         rt = ec2.get_route_table(props["RouteTableId"])
@@ -362,14 +365,14 @@ class StudioRoute(StudioModel):
     CFN_TYPE = "AWS::EC2::Route"
     PHYSICAL_ID = "route.id"
 
-    def __init__(self, route: Any, route_table_id: str, destination: str, account_id: str, region: str):
+    def __init__(self, route: Any, route_table_id: str, destination: str | None, account_id: str, region: str):
         super().__init__(account_id, region)
         self.route = route
         self.route_table_id = route_table_id
         self.destination = destination
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> StudioRoute:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> StudioRoute:
         p = props
         route = _ec2(account_id, region).create_route(
             route_table_id=p["RouteTableId"],
@@ -407,7 +410,7 @@ class _SgRule(StudioModel):
         self.args = args
 
     @classmethod
-    def create(cls, name: str, props: dict, account_id: str, region: str) -> _SgRule:
+    def create(cls, name: str, props: Props, account_id: str, region: str) -> _SgRule:
         ec2 = _ec2(account_id, region)
         group_id = props.get("GroupId") or props.get("GroupName")
         args = rule_args(group_id, dict(props, IpProtocol=str(props.get("IpProtocol", "-1"))), cls.EGRESS)
@@ -451,7 +454,7 @@ class StudioKmsKey(_MotoKmsKey):
     """moto's model passes CloudFormation Key/Value tags to KMS, which wants TagKey/TagValue."""
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
     ) -> Any:
         cj = dict(cloudformation_json)
@@ -466,7 +469,8 @@ class StudioKmsKey(_MotoKmsKey):
         return key
 
 
-OVERRIDE_MODELS = [
+# CloudFormationModel classes (mypy calls them abstract: moto marks methods abstract without ABCMeta)
+OVERRIDE_MODELS: list[Any] = [
     StudioKmsKey,
     StudioFirewall,
     StudioFirewallPolicy,
@@ -619,7 +623,7 @@ def delete_resource(resource: Any, rtype: str, account_id: str, region: str) -> 
             except (TypeError, AttributeError):
                 pass
         parse_and_delete_resource(
-            getattr(resource, "physical_resource_id", None),
+            getattr(resource, "physical_resource_id", None),  # type: ignore[arg-type]  # moto's models all have one
             {"Type": rtype, "Properties": {}},
             account_id,
             region,

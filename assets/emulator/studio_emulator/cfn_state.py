@@ -18,6 +18,7 @@ from moto.cloudformation.models import CloudFormationBackend, Event, Stack, clou
 from moto.core.utils import utcnow
 
 from .config import SETTINGS
+from .patching import patch
 
 
 class Rec:
@@ -52,7 +53,7 @@ def stack_state(stack: Stack) -> StackState:
     st = getattr(stack, "_studio", None)
     if st is None:
         st = StackState()
-        stack._studio = st  # type: ignore[attr-defined]
+        patch(stack, _studio=st)
     return st
 
 
@@ -80,9 +81,7 @@ def append_event(
         resource_status_reason=reason,
         resource_properties=json.dumps(props) if props is not None else None,
     )
-    ev.event_id = str(uuid.uuid4())
-    ev.timestamp = utcnow()
-    ev.client_request_token = st.token
+    patch(ev, event_id=str(uuid.uuid4()), timestamp=utcnow(), client_request_token=st.token)
     try:
         if abandoned(st):
             raise RuntimeError("stack dropped by a reset")
@@ -105,7 +104,7 @@ def wrap_event_recorder(wrapper: Callable[[EventRecorder], EventRecorder]) -> No
 
 def stack_event(stack: Stack, status: str, reason: str | None = None) -> None:
     stack.status = status
-    stack.stack_status_reason = reason  # type: ignore[attr-defined]
+    patch(stack, stack_status_reason=reason)
     _recorder(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", status, reason, None)
 
 

@@ -119,7 +119,7 @@ def tags_from(self: CloudFormationResponse) -> dict:
     return {item["Key"]: item["Value"] for item in self._get_param("Tags", []) or []}
 
 
-def template_from(self: CloudFormationResponse, stack: Stack | None) -> str:
+def template_from(self: CloudFormationResponse, stack: Stack | None) -> str | dict[str, Any]:
     """The template of CreateStack / UpdateStack / CreateChangeSet: the stack's with
     UsePreviousTemplate, else the request's (template_body)."""
     if self._get_bool_param("UsePreviousTemplate", False):
@@ -146,7 +146,7 @@ def params_from(self: CloudFormationResponse, stack: Stack | None) -> dict:
     return out
 
 
-def prepare_new_stack(stack: Stack, body: str, tpl: dict, params: dict) -> None:
+def prepare_new_stack(stack: Stack, body: str | dict[str, Any], tpl: dict, params: dict) -> None:
     stack.template = body
     stack.template_dict = tpl
     stack.description = tpl.get("Description")

@@ -79,7 +79,7 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
     """Validate then apply a settings dict (keys as in SETTINGS, plus "faults": SPEC, plus the
     zone state "zone_gaps" / "extra_zones" that ec2_zones keeps until /moto-api/reset)."""
     values = dict(values)
-    zone_values = {k: values.pop(k) for k in ("zone_gaps", "extra_zones") if k in values}
+    zone_values: dict[str, Any] = {k: values.pop(k) for k in ("zone_gaps", "extra_zones") if k in values}
     if "faults" in values:
         spec = values.pop("faults")
         if not isinstance(spec, str):

@@ -171,6 +171,8 @@ def moto_render_vpc_items(vpcs: list[Any]) -> str:
     if not vpcs:
         return ""
     body = _moto_serializer().serialize({"Vpcs": list(vpcs)})["body"]
+    if isinstance(body, bytes):  # moto's serializers may answer bytes; EC2's XML is text
+        body = body.decode("utf-8")
     start = body.index("<vpcSet>") + len("<vpcSet>")
     return body[start : body.rindex("</vpcSet>")]
 

@@ -52,7 +52,7 @@ class SharedTgwVpcAttachment(TransitGatewayVpcAttachment):
         self._tgw_owner_id = tgw.owner_id
 
     @property
-    def transit_gateway_owner_id(self) -> str:  # type: ignore[override]
+    def transit_gateway_owner_id(self) -> str:
         return self._tgw_owner_id
 
 

@@ -157,7 +157,7 @@ class JsonFilter:
 _OrigFilter = logs_models.EventMessageFilter
 
 
-class EventMessageFilter(_OrigFilter):  # type: ignore[misc, valid-type]
+class EventMessageFilter(_OrigFilter):
     def __init__(self, pattern: str):
         self.json = None
         if pattern and pattern.strip().startswith("{") and pattern.strip().endswith("}"):
@@ -284,7 +284,8 @@ def _deployed_rules(fw: Any, account: str, region: str) -> tuple[dict, dict, str
     DescribeFirewallPolicy / DescribeRuleGroup answer them; None when the policy is unknown."""
     from . import nfw_store
 
-    policy = nfw_store.store("policy", account, region).get(getattr(fw, "firewall_policy_arn", None))
+    arn = getattr(fw, "firewall_policy_arn", None)
+    policy = nfw_store.store("policy", account, region).get(arn) if arn else None
     if policy is None:
         return None
     body = nfw_store.api_policy(policy.body)
@@ -296,7 +297,13 @@ def _deployed_rules(fw: Any, account: str, region: str) -> tuple[dict, dict, str
     return body, groups, policy.name
 
 
-def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, str, str, Any]:
+def _firewall_zone(fw: Any) -> str | None:
+    """The first availability zone of a firewall's endpoints (its SyncStates), if any."""
+    sync = (fw.firewall_status or {}).get("SyncStates") or {}
+    return sorted(sync)[0] if sync else None
+
+
+def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str | None, str, str, Any]:
     """(log group name, firewall name, AZ, firewall) of the stack's ALERT logging configuration."""
     from moto.cloudformation.models import cloudformation_backends
 
@@ -320,12 +327,12 @@ def _stack_log_group(stack_name: str, account: str, region: str) -> tuple[str, s
         for dest in fw.logging_configs.get("LogDestinationConfigs", []) if isinstance(fw.logging_configs, dict) else []:
             if dest.get("LogType") == "ALERT" and dest.get("LogDestinationType") == "CloudWatchLogs":
                 group = (dest.get("LogDestination") or {}).get("logGroup")
-                az = "us-east-1a"
-                sync = (fw.firewall_status or {}).get("SyncStates") or {}
-                if sync:
-                    az = sorted(sync)[0]
-                return group, fw.firewall_name, az, fw
+                return group, fw.firewall_name, _firewall_zone(fw) or "us-east-1a", fw
     raise LookupError(f"stack {stack_name} has no Network Firewall ALERT logging to CloudWatch Logs")
+
+
+def _log_event(rec: dict) -> dict[str, Any]:
+    return {"timestamp": int(_event_ms(rec)), "message": json.dumps(rec, separators=(",", ":"))}
 
 
 def write_alerts(body: dict) -> dict:
@@ -354,14 +361,13 @@ def write_alerts(body: dict) -> dict:
             ):
                 fw_obj = fw
                 firewall = firewall or fw.firewall_name
-                sync = (fw.firewall_status or {}).get("SyncStates") or {}
-                az = az or (sorted(sync)[0] if sync else None)
+                az = az or _firewall_zone(fw)
     else:
         raise ValueError("give 'stack' or 'log_group'")
     firewall = firewall or "firewall"
     az = az or f"{region}a"
     logs = logs_backends[account][region]
-    if group not in logs.groups:
+    if group is None or group not in logs.groups:
         raise LookupError(f"log group {group} not found")
     records = body.get("records")
     now = time.time()
@@ -388,7 +394,7 @@ def write_alerts(body: dict) -> dict:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         host = str(r["host"]).strip().rstrip(".").lower()
-        common = dict(
+        common: dict[str, Any] = dict(
             src_ip=str(r.get("src_ip") or "10.2.3.15"),
             when=r.get("time"),
             src_port=r.get("src_port"),
@@ -419,10 +425,7 @@ def write_alerts(body: dict) -> dict:
         if decision["verdict"] == "reaches":
             passed.append(host)
     stream = str(body.get("log_stream") or f"/aws/network-firewall/alert/{firewall}_{az}")
-    events = sorted(
-        ({"timestamp": int(_event_ms(rec)), "message": json.dumps(rec, separators=(",", ":"))} for rec in out),
-        key=lambda e: e["timestamp"],
-    )
+    events = sorted((_log_event(rec) for rec in out), key=lambda e: e["timestamp"])
     if events:
         logs.ensure_log_stream(group, stream)
         # straight into the group: PutLogEvents' 14-day / 2-hour window does not apply to seeded records

@@ -2,7 +2,8 @@
 
 Every extension module changes moto in an ``install()`` that server.install_extensions() calls:
 ``@install_once`` makes each install happen once per process, however often it is called, and
-``patch()`` is the one way an install puts its functions on moto's classes and modules.
+``patch()`` is the one way to put functions on moto's classes and modules (and the emulator's
+state on moto's objects).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def install_once(install: Callable[[], None]) -> Callable[[], bool]:
 
 
 def patch(owner: Any, **attributes: Any) -> None:
-    """Sets attributes of a moto class or module: handlers, backend methods, properties. Replacing
-    moto's own methods is the point of an extension, so this is deliberately not type-checked
-    (each name is either moto's, replaced, or one moto lacks, added)."""
+    """Sets attributes moto's types do not declare (or declare otherwise): handlers, backend
+    methods and properties on its classes and modules, the emulator's state on its objects.
+    Replacing moto's own methods is the point of an extension, so this is deliberately not
+    type-checked."""
     for name, value in attributes.items():
         setattr(owner, name, value)

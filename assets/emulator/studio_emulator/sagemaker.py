@@ -57,7 +57,8 @@ def _params(resp: SageMakerResponse) -> dict[str, Any]:
 
 
 def r_create_domain(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]:
-    return be.create_domain(
+    return create_domain(
+        be,
         domain_name=p.get("DomainName"),
         auth_mode=p.get("AuthMode"),
         default_user_settings=p.get("DefaultUserSettings"),

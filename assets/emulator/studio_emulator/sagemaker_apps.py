@@ -154,7 +154,7 @@ def r_create_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
             )
         app = App(
             be,
-            domain_id,
+            dom.id,
             p.get("UserProfileName"),
             p.get("SpaceName"),
             p["AppType"],

@@ -42,7 +42,8 @@ def validation_error(value: Any, attribute: str, constraint: str) -> ValidationE
     )
 
 
-def check_name(value: Any, attribute: str) -> None:
+def check_name(value: Any, attribute: str) -> str:
+    """A resource name of the request, valid (else ValidationException)."""
     if not isinstance(value, str) or not value:
         raise ValidationError(
             message=f"1 validation error detected: Value null at '{attribute}' failed to satisfy "
@@ -52,6 +53,7 @@ def check_name(value: Any, attribute: str) -> None:
         raise validation_error(value, attribute, "Member must have length less than or equal to 63")
     if not _NAME_RE.match(value):
         raise validation_error(value, attribute, f"Member must satisfy regular expression pattern: {NAME_PATTERN}")
+    return value
 
 
 def check_int_range(value: Any, attribute: str, lo: int, hi: int) -> None:
@@ -120,8 +122,15 @@ class Lifecycle:
 
 class StudioDomain(Lifecycle, Domain):
     cfn_type = "AWS::SageMaker::Domain"
+    nfs_security_group_ids: list[str]  # what the domain left in its VPC (sagemaker_domains)
+    mount_target_enis: list[str]
 
-    @property  # type: ignore[override]
+    def __init__(self, fail_reason: str | None, **domain: Any) -> None:
+        # The lifecycle first: moto's __init__ assigns status and failure_reason (properties here).
+        self._init_lifecycle(fail_reason=fail_reason)
+        Domain.__init__(self, **domain)
+
+    @property
     def status(self) -> str:
         return self.current_status()
 
@@ -129,7 +138,7 @@ class StudioDomain(Lifecycle, Domain):
     def status(self, value: str) -> None:  # moto's __init__ assigns "InService"
         pass
 
-    @property  # type: ignore[override]
+    @property
     def failure_reason(self) -> str:
         return self._failure_reason if self.current_status() == "Failed" else ""
 
@@ -139,7 +148,7 @@ class StudioDomain(Lifecycle, Domain):
         if value or not hasattr(self, "_failure_reason"):
             self._failure_reason = value
 
-    @property  # type: ignore[override]
+    @property
     def last_modified_time(self) -> _dt.datetime:
         return self.last_modified()
 
@@ -193,10 +202,10 @@ def sweep(backend: SageMakerModelBackend) -> None:
             del backend.domains[did]
 
 
-def get_domain(backend: SageMakerModelBackend, domain_id: str) -> StudioDomain:
+def get_domain(backend: SageMakerModelBackend, domain_id: str | None) -> StudioDomain:
     sweep(backend)
-    dom = backend.domains.get(domain_id)
-    if dom is None:
+    dom = backend.domains.get(domain_id) if domain_id else None
+    if not isinstance(dom, StudioDomain):  # every domain is one: CreateDomain is ours
         raise ResourceNotFound(message=f"Domain {domain_id} does not exist.")
     return dom
 

@@ -13,6 +13,7 @@ from moto.sagemaker.exceptions import ResourceInUseException, ValidationError
 from moto.sagemaker.models import Domain, SageMakerModelBackend, sagemaker_backends
 
 from .config import SETTINGS
+from .patching import patch
 from .sagemaker_core import (
     LOCK,
     StudioDomain,
@@ -131,11 +132,11 @@ def _delete_home_efs(account_id: str, region: str, fs_id: str, eni_ids: list[str
 
 def create_domain(
     self: SageMakerModelBackend,
-    domain_name: str,
-    auth_mode: str,
-    default_user_settings: dict[str, Any],
-    subnet_ids: list[str],
-    vpc_id: str,
+    domain_name: str | None,
+    auth_mode: str | None,
+    default_user_settings: dict[str, Any] | None,
+    subnet_ids: list[str] | None,
+    vpc_id: str | None,
     domain_settings: dict[str, Any] | None = None,
     tags: list[dict[str, str]] | None = None,
     app_network_access_type: str | None = None,
@@ -147,8 +148,8 @@ def create_domain(
 ) -> dict[str, Any]:
     with LOCK:
         sweep(self)
-        check_name(domain_name, "domainName")
-        if auth_mode not in ("SSO", "IAM"):
+        domain_name = check_name(domain_name, "domainName")
+        if auth_mode is None or auth_mode not in ("SSO", "IAM"):
             raise validation_error(auth_mode, "authMode", "Member must satisfy enum value set: [SSO, IAM]")
         if not subnet_ids:
             raise ValidationError(
@@ -171,14 +172,10 @@ def create_domain(
         # can hold two domains of one name, for instance in two VPCs. So does the sandbox.
         with SETTINGS.lock:
             fail = SETTINGS.fail_domains.get(domain_name)
-        dom = StudioDomain.__new__(StudioDomain)
-        dom._init_lifecycle(
+        dom = StudioDomain(
             fail_reason=(fail or f"Domain {domain_name} failed to create")
             if domain_name in SETTINGS.fail_domains
-            else None
-        )
-        Domain.__init__(
-            dom,
+            else None,
             domain_name=domain_name,
             auth_mode=auth_mode,
             default_user_settings=default_user_settings,
@@ -200,12 +197,8 @@ def create_domain(
         dom.arn = f"arn:{self.partition}:sagemaker:{self.region_name}:{self.account_id}:domain/{dom.id}"
         dom.url = f"https://{dom.id}.studio.{self.region_name}.sagemaker.aws"
         dom.security_group_id_for_domain_boundary = f"sg-{random_id(17)}"
-        dom.single_sign_on_managed_application_instance_id = (
-            None if auth_mode == "IAM" else dom.single_sign_on_managed_application_instance_id
-        )
-        dom.single_sign_on_managed_application_arn = (
-            None if auth_mode == "IAM" else dom.single_sign_on_managed_application_arn
-        )
+        if auth_mode == "IAM":  # no IAM Identity Center application (moto declares str)
+            patch(dom, single_sign_on_managed_application_instance_id=None, single_sign_on_managed_application_arn=None)
         dom.home_efs_file_system_id = f"fs-{random_id(17)}"
         efs = _efs_backend(self)
         if efs is not None:
@@ -335,7 +328,7 @@ def _check_role_update(backend: SageMakerModelBackend, dom: Any, params: dict[st
             )
 
 
-def update_domain(self: SageMakerModelBackend, domain_id: str, params: dict[str, Any]) -> str:
+def update_domain(self: SageMakerModelBackend, domain_id: str | None, params: dict[str, Any]) -> str:
     with LOCK:
         dom = get_domain(self, domain_id)
         if dom.status != "InService":

@@ -153,7 +153,7 @@ def _next_uid(st: dict) -> int:
     return st["uid"]
 
 
-def get_profile(backend: SageMakerModelBackend, domain_id: str, name: str) -> UserProfile:
+def get_profile(backend: SageMakerModelBackend, domain_id: str | None, name: str | None) -> UserProfile:
     get_domain(backend, domain_id)
     prof = studio_state(backend)["profiles"].get((domain_id, name))
     if prof is None:
@@ -161,7 +161,7 @@ def get_profile(backend: SageMakerModelBackend, domain_id: str, name: str) -> Us
     return prof
 
 
-def get_space(backend: SageMakerModelBackend, domain_id: str, name: str) -> Space:
+def get_space(backend: SageMakerModelBackend, domain_id: str | None, name: str | None) -> Space:
     get_domain(backend, domain_id)
     space = studio_state(backend)["spaces"].get((domain_id, name))
     if space is None:
@@ -174,17 +174,15 @@ def _admit(
 ) -> tuple[str, str, StudioDomain, dict[str, Any]]:
     """What CreateUserProfile and CreateSpace check first: a valid name, a usable domain and no
     resource of the kind with that name in it. Returns (domain id, name, domain, state)."""
-    domain_id = p.get("DomainId")
-    name = p.get(name_key)
-    check_name(name, attribute)
-    dom = get_domain(be, domain_id)
+    name = check_name(p.get(name_key), attribute)
+    dom = get_domain(be, p.get("DomainId"))
     require_domain_usable(dom)
     st = studio_state(be)
-    if (domain_id, name) in st[kind]:
+    if (dom.id, name) in st[kind]:
         raise ResourceInUseException(
             message=f"Resource Already Exists: {noun} with name {name} already exists. Choose a different name."
         )
-    return domain_id, name, dom, st
+    return dom.id, name, dom, st
 
 
 def r_create_user_profile(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
@@ -268,7 +266,7 @@ def r_create_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
         own, share = p.get("OwnershipSettings"), p.get("SpaceSharingSettings")
         if bool(own) != bool(share):
             raise ValidationError(message="OwnershipSettings and SpaceSharingSettings must be specified together.")
-        if own:
+        if own and share:
             owner = own.get("OwnerUserProfileName")
             check_name(owner, "ownershipSettings.ownerUserProfileName")
             prof = st["profiles"].get((domain_id, owner))

@@ -153,7 +153,7 @@ def seed_vpcs(n: int, region: str = "us-east-1", account: str = ACCOUNT_ID) -> d
     start = _BENCH_COUNTERS.get((account, region), 0)
     # Skip blocks some earlier seeding (or a reset-and-reseed) already used in this backend.
     used = {v.cidr_block for v in ec2.vpcs.values()}
-    ids = []
+    ids: list[str] = []
     i = start
     while len(ids) < n:
         primary = str(ipaddress.ip_network((int(_PRIMARY.network_address) + i * 256, 24)))

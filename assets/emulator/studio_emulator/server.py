@@ -12,7 +12,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, make_server
 
 from . import control
 from .faults import fault_middleware
@@ -143,7 +143,8 @@ class EmulatorServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         self.app = build_app()
         self.httpd: BaseWSGIServer = make_server(host, port, self.app, threaded=True, request_handler=_QuietHandler)
-        self.httpd.daemon_threads = True  # type: ignore[attr-defined]
+        if isinstance(self.httpd, ThreadedWSGIServer):  # it is (threaded=True)
+            self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
     @property

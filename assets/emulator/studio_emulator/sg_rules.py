@@ -59,7 +59,7 @@ def norm_rule(d: dict) -> dict:
     return out
 
 
-def rule_args(group_id: str, d: dict, egress: bool) -> dict:
+def rule_args(group_id: str | None, d: dict, egress: bool) -> dict:
     proto = d.get("IpProtocol", "-1")
     ip_ranges = []
     if d.get("CidrIp"):
