@@ -91,12 +91,7 @@ pub enum Command {
     Topology(TopologyArgs),
     /// Print the environment's CloudFormation template; parameter flags given are checked
     /// against it offline (exit 1 when one would be rejected).
-    Template {
-        #[arg(long, value_enum, default_value_t = TemplateFormat::Yaml)]
-        format: TemplateFormat,
-        #[command(flatten)]
-        params: ParamArgs,
-    },
+    Template(TemplateArgs),
     /// Check everything before a deploy, read-only: CIDR conflicts with the account's networks,
     /// names, an existing stack, quotas; suggests a free range. Exit 1 when something blocks.
     Preflight(PreflightArgs),
@@ -109,17 +104,42 @@ pub enum Command {
     /// volume), then the stack. Asks to type the project name (or pass --yes).
     Destroy(DestroyArgs),
     /// Print shell completions for bash, zsh, fish, elvish or powershell.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
+    Completions(CompletionsArgs),
     /// Print the manual page (roff), or with DIR write studio-tui.1 and one page per command
     /// (studio-tui-deploy.1, …) into DIR. Read it with `studio-tui man | man -l -`.
-    Man {
-        /// Directory to write every page into (created if missing).
-        #[arg(value_name = "DIR")]
-        dir: Option<PathBuf>,
-    },
+    Man(ManArgs),
+}
+
+impl Command {
+    /// Commands that need no AWS, no saved state and no log: they print what the binary
+    /// holds (the template, completions, the manual).
+    pub fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            Command::Template(_) | Command::Completions(_) | Command::Man(_)
+        )
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TemplateArgs {
+    #[arg(long, value_enum, default_value_t = TemplateFormat::Yaml)]
+    pub format: TemplateFormat,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Directory to write every page into (created if missing).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

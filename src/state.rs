@@ -83,6 +83,9 @@ pub struct RunState {
     pub profile: Option<String>,
 }
 
+/// Shared handle on the saved state, so a task can record what it started.
+pub type SharedStore = std::sync::Arc<std::sync::Mutex<Store>>;
+
 /// Both documents, loaded together, with any problem to show the user.
 #[derive(Debug)]
 pub struct Store {

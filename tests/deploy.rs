@@ -15,7 +15,8 @@ use std::sync::{Arc, Mutex};
 use studio_tui::aws::Session;
 use studio_tui::config::Paths;
 use studio_tui::core::params::Parameters;
-use studio_tui::ops::deploy::{self, DeployMsg, DeployOutcome, Plan, SharedStore};
+use studio_tui::ops::deploy::{self, DeployMsg, DeployOutcome, Plan};
+use studio_tui::state::SharedStore;
 use studio_tui::state::Store;
 use tokio::sync::mpsc;
 

@@ -19,7 +19,8 @@ use serde_json::Value;
 use studio_tui::aws::Session;
 use studio_tui::config::Paths;
 use studio_tui::core::params::Parameters;
-use studio_tui::ops::deploy::{self, Plan, SharedStore};
+use studio_tui::ops::deploy::{self, Plan};
+use studio_tui::state::SharedStore;
 use studio_tui::state::Store;
 use tokio::sync::mpsc;
 

@@ -686,3 +686,65 @@ fn the_checker_sees_what_it_should() {
                  #[cfg(test)]\nmod tests { use tokio::time; use crate::ui::App; }\n";
     assert_eq!(names("src/core/x.rs", quiet), Vec::<String>::new());
 }
+
+/// A command is one file (issue 27): `src/commands/NAME.rs` takes what several commands share
+/// from `commands/mod.rs` and never reaches into another command's file; `main.rs` only parses
+/// and dispatches.
+#[test]
+fn a_command_is_one_file() {
+    let sources = sources();
+    let commands: BTreeSet<String> = sources
+        .iter()
+        .filter_map(|(rel, _)| rel.strip_prefix("src/commands/")?.strip_suffix(".rs"))
+        .filter(|m| *m != "mod" && !m.contains('/'))
+        .map(str::to_string)
+        .collect();
+    assert!(commands.len() >= 10, "the commands were not found: {commands:?}");
+    let mut reaches = Vec::new();
+    for (rel, text) in &sources {
+        let Some(me) = rel
+            .strip_prefix("src/commands/")
+            .and_then(|m| m.strip_suffix(".rs"))
+        else {
+            continue;
+        };
+        if me == "mod" {
+            continue;
+        }
+        for prefix in ["super::", "crate::commands::"] {
+            for (line, word) in words_with_prefix(text, prefix) {
+                let name = &word[prefix.len()..];
+                if commands.contains(name) && name != me {
+                    reaches.push(format!("{rel}:{line}: {word}"));
+                }
+            }
+        }
+        // `super::{a, b}`: the names of the group.
+        let mut from = 0;
+        while let Some(at) = text[from..].find("super::{").map(|n| from + n) {
+            from = at + "super::{".len();
+            let group = &text[from..text[from..].find('}').map_or(text.len(), |n| from + n)];
+            for name in group.split(',').map(str::trim) {
+                if commands.contains(name) && name != me {
+                    let line = text[..at].matches('\n').count() + 1;
+                    reaches.push(format!("{rel}:{line}: super::{{{name}}}"));
+                }
+            }
+        }
+    }
+    assert!(
+        reaches.is_empty(),
+        "a command reaches into another command's file (move what both need to \
+         commands/mod.rs):\n{}",
+        reaches.join("\n")
+    );
+    let main = sources
+        .iter()
+        .find(|(rel, _)| rel == "src/main.rs")
+        .map(|(_, text)| module_lines(text))
+        .expect("src/main.rs");
+    assert!(
+        main < 150,
+        "src/main.rs has {main} lines: it parses and dispatches, the commands live in src/commands/"
+    );
+}

@@ -25,8 +25,9 @@ use studio_tui::core::topology::{
     EdgeKind, EndpointKind, NodeKind, Path, SampleStage, Status, SubnetRole, Topology,
     sample_inputs, subnet_id,
 };
-use studio_tui::ops::deploy::{self, Plan, SharedStore};
+use studio_tui::ops::deploy::{self, Plan};
 use studio_tui::ops::topology as topo_ops;
+use studio_tui::state::SharedStore;
 use studio_tui::state::Store;
 use studio_tui::ui::action::{Action, Effect, Reply};
 use studio_tui::ui::app::{App, Step};

@@ -406,7 +406,7 @@ async fn kill_9_between_the_two_then_a_rerun_reattaches_to_both() {
 struct Wizard {
     app: studio_tui::ui::app::App,
     options: studio_tui::aws::SessionOptions,
-    store: studio_tui::ops::deploy::SharedStore,
+    store: studio_tui::state::SharedStore,
     tx: tokio::sync::mpsc::UnboundedSender<studio_tui::ui::action::Action>,
     rx: tokio::sync::mpsc::UnboundedReceiver<studio_tui::ui::action::Action>,
     tasks: Vec<tokio::task::JoinHandle<()>>,

@@ -3,28 +3,27 @@
 
 use std::io::IsTerminal;
 
-use super::CommandContext;
-use super::users::{confirm_typed, fail, project_and_stack};
+use super::{Invocation, confirm_typed, fail, project_and_stack};
 use crate::cli::DestroyArgs;
 use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport};
 use crate::ops::studio;
 use crate::{exit, plain};
 
-pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
+pub async fn run(inv: &Invocation, args: &DestroyArgs) -> anyhow::Result<i32> {
+    // Non-interactive without --yes: say so before any AWS call (read-only only views).
+    if !args.yes && !inv.global.read_only && !std::io::stdin().is_terminal() {
+        plain::say(format_args!(
+            "error: destroy deletes the whole project and needs confirmation; there is \
+             no terminal to ask on, so pass --yes to confirm non-interactively"
+        ));
+        return Ok(exit::USAGE);
+    }
+    let ctx = &inv.context().await?;
     let (session, mode) = (&ctx.session, ctx.mode);
     let (project, stack) = project_and_stack(ctx, args.project_name.as_deref());
-    // Non-interactive without --yes: say so before any AWS call (read-only only views).
-    if !args.yes && !session.read_only && !std::io::stdin().is_terminal() {
-        plain::say(format_args!(
-            "error: destroy deletes the project {} and needs confirmation; there is no \
-             terminal to ask on, so pass --yes to confirm non-interactively",
-            crate::core::shown::Shown(&project)
-        ));
-        return exit::USAGE;
-    }
     let plan = match destroy::plan(session, &project, &stack).await {
         Ok(p) => p,
-        Err(e) => return fail(mode, &e),
+        Err(e) => return Ok(fail(mode, &e)),
     };
     let mut choice = if args.empty_buckets {
         BucketChoice::Empty
@@ -40,11 +39,11 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
     if session.read_only {
         let e = studio::refuse_read_only(session, "destroy").err();
         plain::destroy::print_read_only(mode, &plan, e.as_ref());
-        return exit::FAILED;
+        return Ok(exit::FAILED);
     }
     if plan.is_empty() {
         plain::destroy::print_report(mode, &DestroyReport::new(&project));
-        return exit::OK;
+        return Ok(exit::OK);
     }
     if choice == BucketChoice::Unspecified && plan.needs_bucket_choice() && !args.yes {
         plain::say(format_args!(
@@ -60,19 +59,19 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
             Ok(a) if a.starts_with("Retain") => choice = BucketChoice::Retain,
             _ => {
                 plain::say("cancelled: nothing was deleted");
-                return exit::FAILED;
+                return Ok(exit::FAILED);
             }
         }
         show_plan(choice);
     }
     // Decided before anything is deleted (the operation checks again).
     if let Some(e) = plan.refusal(choice) {
-        return fail(mode, &e);
+        return Ok(fail(mode, &e));
     }
     match confirm_typed(&project, &format!("deleting project {project}"), args.yes) {
         Ok(true) => {}
-        Ok(false) => return exit::FAILED,
-        Err(code) => return code,
+        Ok(false) => return Ok(exit::FAILED),
+        Err(code) => return Ok(code),
     }
     let result = plain::drain(
         |tx| {
@@ -82,7 +81,7 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
         |m| plain::studio::print_step(mode, m),
     )
     .await;
-    match result {
+    Ok(match result {
         Ok(report) => {
             if report.stack_deleted
                 && let Ok(mut store) = ctx.store.lock()
@@ -97,5 +96,5 @@ pub async fn destroy(ctx: &CommandContext, args: &DestroyArgs) -> i32 {
             }
         }
         Err(e) => fail(mode, &e),
-    }
+    })
 }

@@ -1,7 +1,7 @@
 //! `drift [--revert [--yes]]`: the stack's drift from its template, the security baseline
 //! first, and its revert through a drift-aware change set, the usual review and a live deploy.
 
-use super::CommandContext;
+use super::{Invocation, confirm_typed, execute_streamed};
 use crate::cli::{DriftArgs, OutputMode};
 use crate::exit;
 use crate::ops::deploy;
@@ -10,7 +10,8 @@ use crate::plain;
 use crate::plain::deploy::{print_change_set_failure, print_review};
 use crate::plain::drift::print_report;
 
-pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32> {
+pub async fn run(inv: &Invocation, args: &DriftArgs) -> anyhow::Result<i32> {
+    let ctx = &inv.context().await?;
     let (session, mode) = (&ctx.session, ctx.mode);
     let stack = ctx.project_name(&args.project);
     // Revert is refused in read-only mode before any call.
@@ -83,7 +84,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
             r.drift.logical_id, r.drift.resource_type
         ));
     }
-    match super::users::confirm_typed(&stack, "overwriting the drift", args.yes) {
+    match confirm_typed(&stack, "overwriting the drift", args.yes) {
         Ok(true) => {}
         Ok(false) => {
             deploy::cancel(session, &ctx.store, &review).await?;
@@ -95,7 +96,7 @@ pub async fn drift(ctx: &CommandContext, args: &DriftArgs) -> anyhow::Result<i32
             return Ok(code);
         }
     }
-    match super::execute_streamed(ctx, review).await {
+    match execute_streamed(ctx, review).await {
         Ok(o) if o.ok => {}
         Ok(_) => return Ok(exit::FAILED),
         Err(e) => {

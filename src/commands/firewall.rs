@@ -2,7 +2,7 @@
 //! whether a flow would get through and why, and the allow list edited through the usual
 //! change-set review and live deploy.
 
-use super::{CommandContext, deploy_with};
+use super::{CommandContext, Invocation, deploy_with};
 use crate::cli::{DeployArgs, FirewallCommand, ParamArgs};
 use crate::core::egress::parse_duration_ms;
 use crate::core::firewall::{Flow, Verdict};
@@ -12,7 +12,8 @@ use crate::plain;
 
 use crate::core::status::StackStatus;
 
-pub async fn firewall(ctx: &CommandContext, cmd: &FirewallCommand) -> anyhow::Result<i32> {
+pub async fn run(inv: &Invocation, cmd: &FirewallCommand) -> anyhow::Result<i32> {
+    let ctx = &inv.context().await?;
     match cmd {
         FirewallCommand::Blocked { project, since } => {
             let stack = ctx.project_name(project);

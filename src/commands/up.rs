@@ -2,7 +2,7 @@
 //! Studio domain, users — on the same operations the wizard uses. Running it again finds
 //! everything in place, changes nothing and exits 0.
 
-use super::{CommandContext, answers, run_deploy, save_answers};
+use super::{Invocation, answers, run_deploy, save_answers};
 use crate::cli::{DeployArgs, OutputMode, UpArgs};
 use crate::exit;
 use crate::ops::preflight::{self, PreflightInput};
@@ -10,7 +10,8 @@ use crate::ops::studio;
 use crate::ops::up::{Overlapped, StudioEnd, StudioPlan};
 use crate::plain;
 
-pub async fn up(ctx: &CommandContext, args: &UpArgs) -> anyhow::Result<i32> {
+pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
+    let ctx = &inv.context().await?;
     let mode = ctx.mode;
     let (mut params, users) = match answers(ctx, &args.params, args.guided, args.users.as_deref()) {
         Ok(a) => a,

@@ -1,75 +1,14 @@
 //! `studio-tui users` for the line front-ends: plain lines (progress on stderr, results on
 //! stdout) or one JSON document on stdout. Exit codes: 0 ok, 1 failed, 2 invalid input.
 
-use std::io::IsTerminal;
-
-use super::CommandContext;
-use crate::cli::{OutputMode, ProjectArgs, UsersArgs, UsersCommand};
+use super::{Invocation, confirm_typed, fail, project_and_stack};
+use crate::cli::{OutputMode, UsersArgs, UsersCommand};
 use crate::ops;
 use crate::ops::studio::{self, UserOutcome, UserSpec};
-use crate::plain::print_error;
 use crate::{exit, plain};
 
-/// The project (`--project-name`, else `--config`'s, else the last one used here, else the
-/// default) and the stack name saved for it (else the project name).
-pub(super) fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, String) {
-    let project = ctx.project_name(&ProjectArgs {
-        project_name: flag.map(str::to_string),
-    });
-    let stack = ctx
-        .store
-        .lock()
-        .ok()
-        .and_then(|s| {
-            s.run(&ctx.session.region, &project)
-                .map(|r| r.stack_name.clone())
-        })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| project.clone());
-    (project, stack)
-}
-
-fn code_for(e: &ops::Error) -> i32 {
-    if e.is_refusal() {
-        exit::USAGE
-    } else {
-        exit::FAILED
-    }
-}
-
-pub(super) fn fail(mode: OutputMode, e: &ops::Error) -> i32 {
-    print_error(mode, e);
-    code_for(e)
-}
-
-/// Typed confirmation: `--yes`, or the exact text typed on a terminal. Without a terminal and
-/// without `--yes`, exit 2 with a message (Err carries the exit code).
-pub(crate) fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<bool, i32> {
-    if yes {
-        return Ok(true);
-    }
-    if !std::io::stdin().is_terminal() {
-        plain::say(format_args!(
-            "error: {what} needs confirmation and there is no terminal to ask on; pass --yes to \
-             confirm non-interactively"
-        ));
-        return Err(exit::USAGE);
-    }
-    let answer = inquire::Text::new(&format!("Type `{expected}` to confirm {what}:"))
-        .prompt()
-        .map_err(|_| exit::USAGE)?;
-    if answer.trim() == expected {
-        Ok(true)
-    } else {
-        plain::say(format_args!(
-            "confirmation did not match `{}`: nothing was changed",
-            crate::core::shown::Shown(expected)
-        ));
-        Ok(false)
-    }
-}
-
-pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
+pub async fn run(inv: &Invocation, args: &UsersArgs) -> anyhow::Result<i32> {
+    let ctx = &inv.context().await?;
     let (session, mode) = (&ctx.session, ctx.mode);
     let (project, _) = project_and_stack(ctx, args.project_name.as_deref());
     // Refuse changes in read-only mode before looking anything up.
@@ -83,7 +22,7 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
         if let Some(what) = what
             && let Err(e) = studio::refuse_read_only(session, what)
         {
-            return fail(mode, &e);
+            return Ok(fail(mode, &e));
         }
     }
     // Names are checked before any AWS call.
@@ -97,7 +36,7 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
     if let Some(names) = names
         && let Err(e) = studio::validate_user_names(names)
     {
-        return fail(mode, &e);
+        return Ok(fail(mode, &e));
     }
     // The listing reads the users with the domain; the other commands need the domain only.
     let found = if matches!(args.command, UsersCommand::List) {
@@ -124,11 +63,11 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                 "check --project-name and --region, or create the environment first \
                  (`studio-tui` wizard)",
             );
-            return fail(mode, &e);
+            return Ok(fail(mode, &e));
         }
-        Err(e) => return fail(mode, &e),
+        Err(e) => return Ok(fail(mode, &e)),
     };
-    match &args.command {
+    let code = match &args.command {
         UsersCommand::List => {
             let users = listed.unwrap_or_default();
             plain::studio::print_users(mode, &project, &domain, &users, session.read_only);
@@ -165,8 +104,8 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                 *yes,
             ) {
                 Ok(true) => {}
-                Ok(false) => return exit::FAILED,
-                Err(code) => return code,
+                Ok(false) => return Ok(exit::FAILED),
+                Err(code) => return Ok(code),
             }
             let result = plain::drain(
                 |tx| async move { studio::remove_users(session, &domain.id, names, &tx).await },
@@ -184,7 +123,8 @@ pub async fn users(ctx: &CommandContext, args: &UsersArgs) -> i32 {
                 Err(e) => fail(mode, &e),
             }
         }
-    }
+    };
+    Ok(code)
 }
 
 fn report_outcomes(

@@ -5,9 +5,9 @@ use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::aws::{Identity, Session};
 use crate::ops::Error;
-use crate::ops::deploy::SharedStore;
 use crate::ops::studio::{self, UserView};
 use crate::state::RunState;
+use crate::state::SharedStore;
 
 /// Everything `status` reports about one project in one region.
 #[derive(Debug, Clone)]

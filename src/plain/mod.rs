@@ -17,6 +17,7 @@ pub mod deploy;
 pub mod destroy;
 pub mod drift;
 pub mod firewall;
+pub mod guided;
 pub mod preflight;
 pub mod status;
 pub mod studio;

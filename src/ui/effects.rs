@@ -11,8 +11,9 @@ use super::action::{Action, Effect, Reply};
 use super::request::{Request, RequestId};
 use crate::aws::{self, Session, SessionOptions};
 use crate::ops;
-use crate::ops::deploy::{self, SharedStore};
+use crate::ops::deploy;
 use crate::ops::up;
+use crate::state::SharedStore;
 
 /// The progress channels of one request. Each channel's messages reach the app in order, as
 /// replies with the request's id; a request may open several (a deploy that also creates the

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 
 use crate::aws::SessionOptions;
 use crate::config::Paths;
-use crate::ops::deploy::SharedStore;
+use crate::state::SharedStore;
 use crate::state::Store;
 use action::Action;
 use app::App;

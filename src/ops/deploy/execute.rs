@@ -10,10 +10,10 @@ use crate::core::clock::now_ms;
 use crate::ops::Error;
 
 use super::{
-    DeployMsg, DeployOutcome, POLL_INTERVAL, Review, SharedStore, StackWatch, record, rfc3339_now,
-    send, watch,
+    DeployMsg, DeployOutcome, POLL_INTERVAL, Review, StackWatch, record, rfc3339_now, send, watch,
 };
 use crate::core::status::{ResourceStatus, StackStatus};
+use crate::state::SharedStore;
 
 /// Cancel a review: delete the change set, and the empty stack a CREATE change set leaves.
 /// The saved run state is kept as it was found (a declined update leaves the stack id, the

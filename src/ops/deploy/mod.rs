@@ -6,7 +6,7 @@
 //! set) is saved *before* the AWS call that needs it, so a crash or kill -9 never loses track.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+
 use std::time::Duration;
 
 use serde::Serialize;
@@ -19,7 +19,7 @@ use crate::aws::stacks::{
 use crate::core::clock::now_ms;
 use crate::core::progress::StackEvent;
 use crate::core::status::{ChangeSetStatus, StackStatus};
-use crate::state::{RunState, Store};
+use crate::state::{RunState, SharedStore};
 use crate::template;
 
 mod execute;
@@ -314,9 +314,6 @@ fn validation_fix(e: &ValidationEvent, identifier: Option<&str>, project: &str) 
         }
     )
 }
-
-/// Shared handle on the saved state, so a task can record what it started.
-pub type SharedStore = Arc<Mutex<Store>>;
 
 /// While watching, DescribeStacks is also asked every this many polls even when the events do not
 /// say the stack settled (30 s at the 2 s interval).

@@ -12,10 +12,9 @@ use crate::core::params::Parameters;
 use crate::ops::Error;
 use crate::template;
 
-use super::{
-    DeployMsg, Plan, Recovery, Review, SharedStore, ValidationIssue, record, send, template_source,
-};
+use super::{DeployMsg, Plan, Recovery, Review, ValidationIssue, record, send, template_source};
 use crate::core::status::StackStatus;
+use crate::state::SharedStore;
 
 /// Upload a template too large for TemplateBody to `bucket` and return its URL.
 pub async fn stage_template(

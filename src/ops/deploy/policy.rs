@@ -18,9 +18,10 @@ use crate::core::params::Parameters;
 use crate::ops::Error;
 
 use super::{
-    DeployMsg, DeployOutcome, Plan, Recovery, Review, SharedStore, cancel, continue_rollback,
-    delete_and_watch, plan,
+    DeployMsg, DeployOutcome, Plan, Recovery, Review, cancel, continue_rollback, delete_and_watch,
+    plan,
 };
+use crate::state::SharedStore;
 
 /// What the caller allows the policy to do to a stack CloudFormation cannot continue from
 /// (`--recreate`, `--continue-rollback`, R and C in the wizard).

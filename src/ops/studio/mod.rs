@@ -234,7 +234,7 @@ pub async fn presigned_url(
 
 /// Save the domain's id in the project's run state (kept for a restart and for destroy).
 pub fn record_domain(
-    store: &crate::ops::deploy::SharedStore,
+    store: &crate::state::SharedStore,
     session: &Session,
     project: &str,
     stack_id: &str,
@@ -277,7 +277,7 @@ impl SetUp {
 /// the users (existing ones are reported, not duplicated). Running it again changes nothing.
 pub async fn set_up(
     session: &Session,
-    store: Option<&crate::ops::deploy::SharedStore>,
+    store: Option<&crate::state::SharedStore>,
     stack: &StackInfo,
     project: &str,
     users: &[String],
@@ -316,7 +316,7 @@ pub async fn set_up(
 /// says so its own way.
 pub async fn set_up_project(
     session: &Session,
-    store: Option<&crate::ops::deploy::SharedStore>,
+    store: Option<&crate::state::SharedStore>,
     project: &str,
     users: &[String],
     tx: &Progress,

@@ -24,10 +24,11 @@ use crate::aws::studio::DomainInfo;
 use crate::core::progress::{ResourceState, Tracker};
 use crate::core::status::{DomainStatus, StackStatus};
 use crate::ops::Error;
-use crate::ops::deploy::{self, DeployMsg, DeployOutcome, SharedStore, StackWatch};
+use crate::ops::deploy::{self, DeployMsg, DeployOutcome, StackWatch};
 use crate::ops::studio::{
     self, Poll, Progress, SetUp, StudioMsg, StudioNetwork, UserOutcome, UserSpec,
 };
+use crate::state::SharedStore;
 
 /// The stack resources the domain needs (logical id, type), all CREATE_COMPLETE before
 /// `CreateDomain`. Checked against the template by a test: every rule of the SageMaker group

@@ -35,8 +35,8 @@ use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
 use crate::aws::stacks::StackInfo;
 use crate::core::params::Parameters;
-use crate::ops::deploy::SharedStore;
 use crate::ops::up::StudioPlan;
+use crate::state::SharedStore;
 
 /// While the help overlay is open: the keys that close it.
 pub const HELP_OVERLAY_KEYS: &[KeyHint] = &[KeyHint::new("Esc / ? / q / F1", "close help")];
