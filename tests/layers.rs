@@ -699,7 +699,10 @@ fn a_command_is_one_file() {
         .filter(|m| *m != "mod" && !m.contains('/'))
         .map(str::to_string)
         .collect();
-    assert!(commands.len() >= 10, "the commands were not found: {commands:?}");
+    assert!(
+        commands.len() >= 10,
+        "the commands were not found: {commands:?}"
+    );
     let mut reaches = Vec::new();
     for (rel, text) in &sources {
         let Some(me) = rel
@@ -746,5 +749,60 @@ fn a_command_is_one_file() {
     assert!(
         main < 150,
         "src/main.rs has {main} lines: it parses and dispatches, the commands live in src/commands/"
+    );
+}
+
+/// Parameters are named in one place (issue 27): the template's parameter names appear as
+/// string literals only in `core/field.rs` (and in tests), so code reads a parameter through its
+/// field (`Field::VpcCidr.cfn_name()`) and a renamed parameter is one edit.
+#[test]
+fn template_parameter_names_come_from_the_field() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let names = fs::read_to_string(root.join("assets/cloudformation/expected-parameters.txt"))
+        .expect("expected-parameters.txt");
+    let names: Vec<String> = names
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("\"{l}\""))
+        .collect();
+    assert!(names.len() >= 5, "no parameter names read: {names:?}");
+    // A name that is also one of the stack's outputs (AvailabilityZone) may be read as one.
+    let outputs = fs::read_to_string(root.join("assets/cloudformation/expected-outputs.txt"))
+        .expect("expected-outputs.txt");
+    let outputs: Vec<String> = outputs
+        .lines()
+        .map(|l| format!("\"{}\"", l.trim()))
+        .collect();
+    let names: Vec<String> = names.into_iter().filter(|n| !outputs.contains(n)).collect();
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let mut literals = Vec::new();
+    for path in files {
+        let rel = path
+            .strip_prefix(root)
+            .expect("under the manifest dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "src/core/field.rs" {
+            continue;
+        }
+        let raw = fs::read_to_string(&path).expect("read source");
+        // Test items and comments are blanked in `strip`'s output at the same byte offsets.
+        let tests = test_items(&strip(&raw));
+        for name in &names {
+            for (at, _) in raw.match_indices(name.as_str()) {
+                if tests.iter().any(|(s, e)| (*s..*e).contains(&at)) {
+                    continue;
+                }
+                let line = raw[..at].matches('\n').count() + 1;
+                literals.push(format!("{rel}:{line}: {name}"));
+            }
+        }
+    }
+    assert!(
+        literals.is_empty(),
+        "template parameter names written as literals (use the field's cfn_name()):\n{}",
+        literals.join("\n")
     );
 }

@@ -7,6 +7,7 @@
 use aws_sdk_ec2::types::Filter;
 
 use super::{AwsError, ErrorKind, Session};
+use crate::core::field::Field;
 use crate::core::status::AppStatus;
 use crate::core::topology::{
     AppInfo, BucketInfo, DomainInfo, EndpointInfo, GatewayInfo, NatInfo, RouteInfo, RouteTableInfo,
@@ -120,7 +121,7 @@ impl Session {
             region: self.region.clone(),
             stack_status: Some(stack.status.to_string()),
             resources,
-            vpc_cidr: stack.parameters.get("VpcCIDR").cloned(),
+            vpc_cidr: stack.parameters.get(Field::VpcCidr.cfn_name()).cloned(),
             outputs: stack.outputs,
             parameters: stack.parameters,
             subnets: ec2.subnets,

@@ -119,7 +119,10 @@ pub async fn check(session: &Session, stack_name: &str, flow: &Flow) -> Result<A
     let endpoints = session.vpc_endpoints(&vpc).await?;
     let ctx = PathContext {
         region: session.region.clone(),
-        vpc_cidr: stack.parameters.get("VpcCIDR").and_then(|c| c.parse().ok()),
+        vpc_cidr: stack
+            .parameters
+            .get(Field::VpcCidr.cfn_name())
+            .and_then(|c| c.parse().ok()),
         interface_endpoints: endpoints.interface,
         s3_gateway: endpoints.s3_gateway,
     };

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::*;
+use crate::core::field::Field;
 
 struct Builder {
     nodes: Vec<Node>,
@@ -103,7 +104,7 @@ impl Topology {
         if let Some(c) = input
             .vpc_cidr
             .clone()
-            .or_else(|| input.parameters.get("VpcCIDR").cloned())
+            .or_else(|| input.parameters.get(Field::VpcCidr.cfn_name()).cloned())
         {
             detail(n, "CIDR", c);
         }
@@ -122,11 +123,11 @@ impl Topology {
             );
             let cidr = live.map(|s| s.cidr.clone()).or_else(|| {
                 let p = match role {
-                    SubnetRole::Firewall => "FirewallSubnetCIDR",
-                    SubnetRole::Nat => "NATGatewaySubnetCIDR",
-                    SubnetRole::Studio => "SageMakerStudioSubnetCIDR",
+                    SubnetRole::Firewall => Field::FirewallSubnetCidr,
+                    SubnetRole::Nat => Field::NatSubnetCidr,
+                    SubnetRole::Studio => Field::StudioSubnetCidr,
                 };
-                input.parameters.get(p).cloned()
+                input.parameters.get(p.cfn_name()).cloned()
             });
             let mut label = name.to_string();
             if let Some(c) = &cidr {
@@ -165,7 +166,7 @@ impl Topology {
         if let Some(ep) = input.outputs.get("FirewallEndpointId") {
             detail(n, "endpoint", ep.clone());
         }
-        if let Some(d) = input.parameters.get("AllowedDomains") {
+        if let Some(d) = input.parameters.get(Field::AllowedDomains.cfn_name()) {
             detail(n, "allowed domains", d.clone());
         }
         detail(n, "policy", input.cfn_status("FirewallPolicy").word());

@@ -2,6 +2,7 @@
 //! or the `test-util` feature).
 
 use super::*;
+use crate::core::field::Field;
 
 /// Inputs of a fully deployed environment, for tests and documentation examples.
 #[allow(
@@ -115,21 +116,19 @@ pub fn sample_inputs(stage: SampleStage) -> TopologyInputs {
             "arn:aws:network-firewall:eu-west-1:123456789012:firewall/demo-firewall".to_string(),
         );
     }
-    let mut parameters = BTreeMap::new();
-    parameters.insert("VpcCIDR".to_string(), "10.2.0.0/16".to_string());
-    parameters.insert("FirewallSubnetCIDR".to_string(), "10.2.1.0/24".to_string());
-    parameters.insert(
-        "NATGatewaySubnetCIDR".to_string(),
-        "10.2.2.0/24".to_string(),
-    );
-    parameters.insert(
-        "SageMakerStudioSubnetCIDR".to_string(),
-        "10.2.3.0/24".to_string(),
-    );
-    parameters.insert(
-        "AllowedDomains".to_string(),
-        "iam.amazonaws.com,.pypi.org,.pythonhosted.org".to_string(),
-    );
+    let parameters: BTreeMap<String, String> = [
+        (Field::VpcCidr, "10.2.0.0/16"),
+        (Field::FirewallSubnetCidr, "10.2.1.0/24"),
+        (Field::NatSubnetCidr, "10.2.2.0/24"),
+        (Field::StudioSubnetCidr, "10.2.3.0/24"),
+        (
+            Field::AllowedDomains,
+            "iam.amazonaws.com,.pypi.org,.pythonhosted.org",
+        ),
+    ]
+    .into_iter()
+    .map(|(f, v)| (f.cfn_name().to_string(), v.to_string()))
+    .collect();
     let subnet = |id: &str, cidr: &str, free: i32| SubnetInfo {
         id: id.into(),
         cidr: cidr.into(),

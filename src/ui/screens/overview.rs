@@ -12,6 +12,7 @@ use super::{Ctx, Go, Loadable, Outcome, View};
 use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
+use crate::core::field::Field;
 use crate::core::status::DomainStatus;
 use crate::ops;
 use crate::ops::studio::UserView;
@@ -234,7 +235,7 @@ impl OverviewState {
                 vec![Span::raw(format!(
                     "{}  {}  in {}",
                     out("VpcId"),
-                    param("VpcCIDR"),
+                    param(Field::VpcCidr.cfn_name()),
                     out("AvailabilityZone")
                 ))],
             ),
@@ -242,9 +243,9 @@ impl OverviewState {
                 "Subnets",
                 vec![Span::raw(format!(
                     "firewall {}  NAT {}  Studio {}",
-                    param("FirewallSubnetCIDR"),
-                    param("NATGatewaySubnetCIDR"),
-                    param("SageMakerStudioSubnetCIDR")
+                    param(Field::FirewallSubnetCidr.cfn_name()),
+                    param(Field::NatSubnetCidr.cfn_name()),
+                    param(Field::StudioSubnetCidr.cfn_name())
                 ))],
             ),
             row(
@@ -252,7 +253,7 @@ impl OverviewState {
                 vec![Span::raw(format!(
                     "endpoint {}  allows {}",
                     out("FirewallEndpointId"),
-                    param("AllowedDomains")
+                    param(Field::AllowedDomains.cfn_name())
                 ))],
             ),
         ];
@@ -448,7 +449,7 @@ fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
     let region = s.stack_id.split(':').nth(3).unwrap_or_default();
     let domains: Vec<String> = s
         .parameters
-        .get("AllowedDomains")
+        .get(Field::AllowedDomains.cfn_name())
         .map(String::as_str)
         .unwrap_or_default()
         .split(',')
