@@ -228,19 +228,23 @@ pub async fn with_deployed(
     resolved: Parameters,
     explicit: &[Field],
 ) -> Result<Parameters, crate::ops::Error> {
-    use crate::core::status::StackStatus;
     Ok(
         match session.describe_stack(&resolved.project_name).await? {
-            Some(stack)
-                if !matches!(
-                    stack.status,
-                    StackStatus::ReviewInProgress | StackStatus::DeleteComplete
-                ) =>
-            {
+            Some(stack) if runs_its_parameters(&stack.status) => {
                 over_deployed(&resolved, &stack.parameters, explicit)
             }
             _ => resolved,
         },
+    )
+}
+
+/// Does a stack in `status` hold deployed values to keep? Not a deleted one, nor the empty
+/// stack a CREATE change set leaves in REVIEW_IN_PROGRESS (nothing ran with its values).
+fn runs_its_parameters(status: &crate::core::status::StackStatus) -> bool {
+    use crate::core::status::StackStatus;
+    !matches!(
+        status,
+        StackStatus::ReviewInProgress | StackStatus::DeleteComplete
     )
 }
 
@@ -296,6 +300,19 @@ mod tests {
         assert_eq!(fresh.vpc_cidr, "10.20.0.0/16");
         assert!(fresh.allowed_buckets.is_empty());
         assert_eq!(fresh.nat_subnet_cidr, "10.2.2.0/24");
+    }
+
+    #[test]
+    fn only_a_stack_that_ran_keeps_its_values() {
+        for (status, keeps) in [
+            ("CREATE_COMPLETE", true),
+            ("UPDATE_ROLLBACK_COMPLETE", true),
+            ("ROLLBACK_COMPLETE", true),
+            ("REVIEW_IN_PROGRESS", false),
+            ("DELETE_COMPLETE", false),
+        ] {
+            assert_eq!(runs_its_parameters(&status.into()), keeps, "{status}");
+        }
     }
 
     #[test]
