@@ -255,6 +255,10 @@ pub struct ParamArgs {
     /// Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org").
     #[arg(long, value_name = "LIST")]
     pub allowed_domains: Option<String>,
+    /// Other S3 buckets of the region notebooks may use through the S3 endpoint,
+    /// comma-separated (default none; "" admits none). Each is a place the fenced data can go.
+    #[arg(long, value_name = "LIST")]
+    pub allowed_buckets: Option<String>,
     /// Availability zone for the subnets (default: the region's first).
     #[arg(long, value_name = "AZ")]
     pub availability_zone: Option<String>,
@@ -271,6 +275,7 @@ impl ParamArgs {
             (Field::NatSubnetCidr, &self.nat_subnet_cidr),
             (Field::StudioSubnetCidr, &self.studio_subnet_cidr),
             (Field::AllowedDomains, &self.allowed_domains),
+            (Field::AllowedBuckets, &self.allowed_buckets),
             (Field::AvailabilityZone, &self.availability_zone),
         ]
         .into_iter()

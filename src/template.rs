@@ -37,6 +37,9 @@ pub struct Template {
     pub parameters: Vec<ParamSpec>,
     /// (logical id, resource type), in template order.
     pub resources: Vec<(String, String)>,
+    /// Logical ids of the resources with a `Condition` (created only when it holds, e.g.
+    /// AdmittedBucketsPolicy when AllowedBuckets is not empty).
+    pub conditional: Vec<String>,
     pub outputs: Vec<String>,
     /// The VPC endpoints' service names as written (`com.amazonaws.${AWS::Region}.sts`) with
     /// their endpoint type (`Interface` / `Gateway`).
@@ -84,6 +87,9 @@ pub fn parse(text: &str) -> Result<Template, String> {
             scalar(k).unwrap_or_default(),
             v.get("Type").and_then(scalar).unwrap_or_default(),
         ));
+        if v.get("Condition").is_some() {
+            t.conditional.push(scalar(k).unwrap_or_default());
+        }
     }
     for (k, _) in get("Outputs").into_iter().flatten() {
         t.outputs.push(scalar(k).unwrap_or_default());
@@ -601,23 +607,20 @@ mod tests {
             r["EgressClosingRuleGroup"]["Properties"]["RuleGroup"]["RulesSource"]["RulesString"]
                 .as_str()
                 .unwrap();
+        // One drop per protocol and no alert rule: a drop writes its own alert record
+        // (StatefulRule API reference), an alert rule next to it would log every flow twice.
         let lines: Vec<&str> = rules.lines().collect();
-        for (i, proto) in ["udp", "icmp", "ip"].iter().enumerate() {
-            let alert = lines[2 * i];
-            let drop = lines[2 * i + 1];
+        assert_eq!(lines.len(), 3, "{rules}");
+        for (line, proto) in lines.iter().zip(["udp", "icmp", "ip"]) {
             assert!(
-                alert.starts_with(&format!("alert {proto} $HOME_NET any -> $EXTERNAL_NET any")),
-                "{alert}"
-            );
-            assert!(
-                drop.starts_with(&format!("drop {proto} $HOME_NET any -> $EXTERNAL_NET any")),
-                "{drop}"
+                line.starts_with(&format!("drop {proto} $HOME_NET any -> $EXTERNAL_NET any")),
+                "{line}"
             );
         }
         assert!(
-            lines[5].contains("ip_proto:!6; ip_proto:!17; ip_proto:!1;"),
+            lines[2].contains("ip_proto:!6; ip_proto:!17; ip_proto:!1;"),
             "{}",
-            lines[5]
+            lines[2]
         );
         // New names: the rule group and policy of the action-order template are replaced.
         assert_eq!(
@@ -633,6 +636,106 @@ mod tests {
         assert_eq!(
             domains.default.as_deref(),
             Some("iam.amazonaws.com,.pypi.org,.pythonhosted.org")
+        );
+    }
+
+    /// Issue 23, point 5: AllowedBuckets (empty by default) reaches the S3 endpoint's policy and
+    /// the Studio role, each bucket as NAME and NAME/*; an empty list admits nothing and keeps
+    /// the policy valid (an empty CommaDelimitedList is [""], hence the joined-text condition).
+    #[test]
+    fn buckets_admitted_on_purpose_reach_the_endpoint_policy_and_the_role() {
+        let t = embedded();
+        let spec = t.parameter("AllowedBuckets").unwrap();
+        assert_eq!(spec.kind, "CommaDelimitedList");
+        assert_eq!(spec.default.as_deref(), Some(""));
+        for ok in ["", "team-share", "a.b-c,sagemaker-us-east-1-123456789012"] {
+            assert!(
+                t.check_parameters(&[("AllowedBuckets", ok.into())])
+                    .is_empty(),
+                "{ok}"
+            );
+        }
+        for bad in ["Bad_Name", "ab", "team-share,-x", &"a".repeat(64)] {
+            assert_eq!(
+                t.check_parameters(&[("AllowedBuckets", bad.into())]).len(),
+                1,
+                "{bad}"
+            );
+        }
+        let v = template_json();
+        assert_eq!(
+            text(&v["Conditions"]["AdmitsBuckets"]),
+            r#"{"Fn::Not":[{"Fn::Equals":[{"Fn::Join":["",{"Ref":"AllowedBuckets"}]},""]}]}"#
+        );
+        let statements =
+            &v["Resources"]["S3VPCEndpoint"]["Properties"]["PolicyDocument"]["Statement"];
+        let buckets = &statements[0];
+        assert_eq!(buckets["Sid"], "ProjectAndAdmittedBuckets");
+        let resource = text(&buckets["Resource"]);
+        assert!(resource.starts_with(r#"{"Fn::Split":[",",{"Fn::Sub":["${DataBucket.Arn},${ModelsBucket.Arn},${DataBucket.Arn}/*,${ModelsBucket.Arn}/*${A}""#), "{resource}");
+        assert!(
+            resource.contains(r#"{"Fn::If":["AdmitsBuckets","#),
+            "{resource}"
+        );
+        let role = &v["Resources"]["AdmittedBucketsPolicy"];
+        assert_eq!(role["Condition"], "AdmitsBuckets");
+        assert_eq!(
+            text(&role["Properties"]["Roles"]),
+            r#"[{"Ref":"ExecutionRole"}]"#
+        );
+        let granted = &role["Properties"]["PolicyDocument"]["Statement"][0];
+        let actions = |s: &serde_json::Value| {
+            let mut a: Vec<String> = s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect();
+            a.sort();
+            a
+        };
+        assert_eq!(
+            actions(granted),
+            actions(buckets),
+            "the role may do what the endpoint admits"
+        );
+        // Each admitted NAME becomes arn:<partition>:s3:::NAME and arn:<partition>:s3:::NAME/*,
+        // for every partition (Fn::Join's delimiter cannot hold ${AWS::Partition}).
+        for r in [resource, text(&granted["Resource"])] {
+            for partition in ["aws", "aws-cn", "aws-us-gov"] {
+                assert!(
+                    r.contains(&format!(
+                        r#"{{"Fn::Join":[",arn:{partition}:s3:::",{{"Ref":"AllowedBuckets"}}]}}"#
+                    )),
+                    "{partition}: {r}"
+                );
+                assert!(
+                    r.contains(&format!(
+                        r#"{{"Fn::Join":["/*,arn:{partition}:s3:::",{{"Ref":"AllowedBuckets"}}]}}"#
+                    )),
+                    "{partition}: {r}"
+                );
+            }
+            assert!(
+                r.contains("arn:${AWS::Partition}:s3:::${B},arn:${AWS::Partition}:s3:::${O}/*"),
+                "{r}"
+            );
+        }
+        // ECR's layer bucket stays admitted, read-only, with the user guide's reason beside it.
+        assert_eq!(statements[1]["Sid"], "EcrImageLayers");
+        assert_eq!(statements[1]["Action"], "s3:GetObject");
+        assert!(
+            text(&statements[1]["Resource"])
+                .contains("prod-${AWS::Region}-starport-layer-bucket/*")
+        );
+        assert!(
+            TEMPLATE_YAML.contains(
+                "\"Amazon ECR uses Amazon S3 to\n          # store Docker image layers\""
+            )
+        );
+        // "a,,b" is refused by a rule, not turned into an empty ARN.
+        assert!(
+            text(&v["Rules"]["AllowedBucketsHaveNoEmptyEntry"]).contains("Fn::EachMemberEquals")
         );
     }
 

@@ -168,7 +168,7 @@ async fn deploying_with(dir: &tempfile::TempDir, operation: &str, users: &[&str]
     let mut app = on_form(dir).await;
     if !users.is_empty() {
         // Enter moves down the form to its last row, the Studio users.
-        for _ in 0..7 {
+        for _ in 0..8 {
             app.update(key(KeyCode::Enter));
         }
         common::type_text(&mut app, &users.join(", "));
@@ -494,7 +494,7 @@ async fn valid_form_plans_and_saves_what_was_typed() {
     let mut a = on_form(&dir).await;
     a.update(key(KeyCode::End));
     common::type_text(&mut a, "-two");
-    for _ in 0..7 {
+    for _ in 0..8 {
         a.update(key(KeyCode::Enter));
     }
     // the last row: the Studio users; a bad name is refused where it was typed
@@ -508,7 +508,7 @@ async fn valid_form_plans_and_saves_what_was_typed() {
             .is_some_and(|e| e.contains("Bad_Name")),
         "{form:?}"
     );
-    assert_eq!(form.focus, 7, "focus stays on the users row");
+    assert_eq!(form.focus, 8, "focus stays on the users row");
     for _ in 0.."Bad_Name".len() {
         a.update(key(KeyCode::Backspace));
     }

@@ -75,6 +75,41 @@ fn stack() -> StackInfo {
     }
 }
 
+/// `d` on the overview opens the update with the deployed values: a machine without saved
+/// answers does not reset the stack's network, allow list or admitted buckets.
+#[test]
+fn an_update_from_the_overview_starts_from_the_deployed_values() {
+    let mut deployed = stack();
+    for (k, v) in [
+        ("VpcCIDR", "10.44.0.0/16"),
+        ("FirewallSubnetCIDR", "10.44.1.0/24"),
+        ("NATGatewaySubnetCIDR", "10.44.2.0/24"),
+        ("SageMakerStudioSubnetCIDR", "10.44.3.0/24"),
+        ("AllowedBuckets", "team-share"),
+    ] {
+        deployed.parameters.insert(k.into(), v.into());
+    }
+    let mut a = App::new(
+        vec![],
+        SessionOptions {
+            region: Some("eu-west-1".into()),
+            fake_credentials: true,
+            ..Default::default()
+        },
+        false,
+        Theme { color: false },
+    );
+    a.open_overview(deployed);
+    assert_eq!(a.step(), Step::Overview);
+    a.update(key(KeyCode::Char('d')));
+    let p = a.params.as_ref().expect("the form is filled").parameters();
+    assert_eq!(p.vpc_cidr, "10.44.0.0/16");
+    assert_eq!(p.studio_subnet_cidr, "10.44.3.0/24");
+    assert_eq!(p.allowed_domains, [".amazonaws.com", "pypi.org"]);
+    assert_eq!(p.allowed_buckets, ["team-share"]);
+    assert_eq!(p.availability_zone.as_deref(), Some("eu-west-1a"));
+}
+
 fn blocked() -> BlockedReport {
     let d = |domain: &str, count: u64, sources: &[&str]| BlockedDomain {
         domain: domain.into(),

@@ -393,6 +393,7 @@ fn probes() -> Vec<KeyEvent> {
             KeyCode::Delete,
             KeyCode::F(1),
             KeyCode::F(2),
+            KeyCode::F(3),
         ]
         .map(none),
     );

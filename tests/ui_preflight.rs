@@ -306,6 +306,36 @@ async fn next_opens_the_form_with_the_suggestion_and_back_checks_again() {
     }
 }
 
+/// F3 in the form admits the SageMaker Python SDK's default bucket of the session's region and
+/// account, once, and the help says what admitting a bucket means.
+#[tokio::test]
+async fn f3_admits_the_sagemaker_default_bucket_and_says_the_trade_off() {
+    use studio_tui::core::field::Field;
+    let mut app = in_preflight().await;
+    let report = conflict_report(&app);
+    app.update(reply(&app, Reply::PreflightDone(Box::new(report))));
+    app.update(key(KeyCode::Char('n')));
+    assert_eq!(app.step(), Step::Parameters);
+    app.update(key(KeyCode::F(3)));
+    let form = app.params.as_ref().unwrap();
+    let bucket = "sagemaker-eu-west-1-123456789012";
+    assert_eq!(form.parameters().allowed_buckets, [bucket]);
+    assert_eq!(form.field(), Some(Field::AllowedBuckets));
+    assert!(
+        form.notice.as_deref().unwrap().contains("copied there"),
+        "{:?}",
+        form.notice
+    );
+    assert!(form.errors.is_empty(), "{:?}", form.errors);
+    let screen = draw(&app, 100, 40);
+    assert!(screen.contains(&format!("F3 adds {bucket}")), "{screen}");
+    assert!(screen.contains("place a notebook can copy"), "{screen}");
+    app.update(key(KeyCode::F(3)));
+    let form = app.params.as_ref().unwrap();
+    assert_eq!(form.parameters().allowed_buckets, [bucket], "added once");
+    assert!(form.notice.as_deref().unwrap().contains("already"));
+}
+
 #[tokio::test]
 async fn config_file_values_prefill_preflight_and_the_form() {
     use studio_tui::core::field::Field;

@@ -263,7 +263,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__deploy)
-            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --availability-zone --guided --yes --recreate --continue-rollback --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --guided --yes --recreate --continue-rollback --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +290,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --allowed-domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-buckets)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1061,7 +1065,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__preflight)
-            opts="-v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --availability-zone --users --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --users --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1088,6 +1092,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --allowed-domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-buckets)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1199,7 +1207,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__template)
-            opts="-v -h -V --format --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --availability-zone --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-v -h -V --format --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1230,6 +1238,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --allowed-domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-buckets)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1299,7 +1311,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__up)
-            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --availability-zone --guided --users --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --guided --users --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1326,6 +1338,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --allowed-domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-buckets)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -86,6 +86,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l firewal
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l nat-subnet-cidr -d 'NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l studio-subnet-cidr -d 'Studio subnet CIDR, inside the VPC (default 10.2.3.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l allowed-buckets -d 'Other S3 buckets of the region notebooks may use through the S3 endpoint, comma-separated (default none; "" admits none). Each is a place the fenced data can go' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l region -d 'AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile\'s region' -r
@@ -249,6 +250,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l firew
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l nat-subnet-cidr -d 'NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l studio-subnet-cidr -d 'Studio subnet CIDR, inside the VPC (default 10.2.3.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l allowed-buckets -d 'Other S3 buckets of the region notebooks may use through the S3 endpoint, comma-separated (default none; "" admits none). Each is a place the fenced data can go' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l region -d 'AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile\'s region' -r
@@ -268,6 +270,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l fire
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l nat-subnet-cidr -d 'NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l studio-subnet-cidr -d 'Studio subnet CIDR, inside the VPC (default 10.2.3.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l allowed-buckets -d 'Other S3 buckets of the region notebooks may use through the S3 endpoint, comma-separated (default none; "" admits none). Each is a place the fenced data can go' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l users -d 'Expected number of Studio users (sizes the Studio subnet check)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
@@ -289,6 +292,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l firewall-su
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l nat-subnet-cidr -d 'NAT gateway subnet CIDR, inside the VPC (default 10.2.2.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l studio-subnet-cidr -d 'Studio subnet CIDR, inside the VPC (default 10.2.3.0/24)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l allowed-buckets -d 'Other S3 buckets of the region notebooks may use through the S3 endpoint, comma-separated (default none; "" admits none). Each is a place the fenced data can go' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l users -d 'Studio user profiles to create, comma-separated (default: the ones saved for this project). Existing profiles are kept; none is removed' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r

@@ -406,8 +406,11 @@ fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[String]) {
 }
 
 /// The parameters and users a command works with: saved < --config < flags, then, with
-/// `--guided`, whatever the user answers to the prompts. Err(exit code) on invalid input.
-fn answers(
+/// `--guided`, whatever the user answers to the prompts. A stack that exists keeps the value of
+/// every parameter neither a flag nor the config file sets (`ops::params::with_deployed`; the
+/// prompts of `--guided` start from them). Err(exit code) on invalid input (checked before any
+/// AWS call) or when the deployed stack cannot be read.
+async fn answers(
     ctx: &CommandContext,
     args: &crate::cli::ParamArgs,
     guided: bool,
@@ -433,6 +436,19 @@ fn answers(
         plain::say("Nothing was changed or saved. Fix the names and run the command again.");
         return Err(exit::USAGE);
     }
+    let initial = if guided { initial } else { checked(initial)? };
+    let explicit = crate::ops::params::explicit_fields(ctx.config.as_ref(), &args.overrides());
+    let initial = match crate::ops::params::with_deployed(&ctx.session, initial, &explicit).await {
+        Ok(p) => p,
+        Err(e) => {
+            crate::plain::print_error(ctx.mode, &e);
+            plain::say(
+                "The deployed stack's parameters could not be read, so nothing was deployed \
+                 (its values are kept unless a flag or --config sets them).",
+            );
+            return Err(exit::FAILED);
+        }
+    };
     if !guided {
         return Ok((checked(initial)?, users));
     }

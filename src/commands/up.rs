@@ -13,10 +13,11 @@ use crate::plain;
 pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
     let ctx = &inv.context().await?;
     let mode = ctx.mode;
-    let (mut params, users) = match answers(ctx, &args.params, args.guided, args.users.as_deref()) {
-        Ok(a) => a,
-        Err(code) => return Ok(code),
-    };
+    let (mut params, users) =
+        match answers(ctx, &args.params, args.guided, args.users.as_deref()).await {
+            Ok(a) => a,
+            Err(code) => return Ok(code),
+        };
     let region = ctx.session.region.clone();
     // The names were checked by `answers`, before any AWS call and before anything is saved.
     // Saved before anything is created, so a failure loses nothing typed.

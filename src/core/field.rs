@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 /// The template's parameter names, in [`Field::ALL`] order. The tool sends
 /// exactly these, so a test can check each exists in the template (upstream
 /// once sent a misspelt name and the default was silently used).
-pub const PARAMETER_NAMES: [&str; 7] = [
+pub const PARAMETER_NAMES: [&str; 8] = [
     "ProjectName",
     "VpcCIDR",
     "FirewallSubnetCIDR",
     "NATGatewaySubnetCIDR",
     "SageMakerStudioSubnetCIDR",
     "AllowedDomains",
+    "AllowedBuckets",
     "AvailabilityZone",
 ];
 
@@ -35,19 +36,22 @@ pub enum Field {
     StudioSubnetCidr,
     /// `AllowedDomains`.
     AllowedDomains,
+    /// `AllowedBuckets`.
+    AllowedBuckets,
     /// `AvailabilityZone`.
     AvailabilityZone,
 }
 
 impl Field {
     /// Every field, in form and template order.
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::ProjectName,
         Field::VpcCidr,
         Field::FirewallSubnetCidr,
         Field::NatSubnetCidr,
         Field::StudioSubnetCidr,
         Field::AllowedDomains,
+        Field::AllowedBuckets,
         Field::AvailabilityZone,
     ];
 
@@ -60,6 +64,7 @@ impl Field {
             Self::NatSubnetCidr => "NAT gateway subnet",
             Self::StudioSubnetCidr => "Studio subnet",
             Self::AllowedDomains => "Allowed domains",
+            Self::AllowedBuckets => "Allowed buckets",
             Self::AvailabilityZone => "Availability zone",
         }
     }
@@ -73,6 +78,7 @@ impl Field {
             Self::NatSubnetCidr => "NAT gateway subnet",
             Self::StudioSubnetCidr => "Studio subnet",
             Self::AllowedDomains => "allowed domains",
+            Self::AllowedBuckets => "allowed buckets",
             Self::AvailabilityZone => "availability zone",
         }
     }
@@ -91,6 +97,7 @@ impl Field {
             Self::NatSubnetCidr => "nat_subnet_cidr",
             Self::StudioSubnetCidr => "studio_subnet_cidr",
             Self::AllowedDomains => "allowed_domains",
+            Self::AllowedBuckets => "allowed_buckets",
             Self::AvailabilityZone => "availability_zone",
         }
     }
@@ -130,6 +137,15 @@ impl Field {
                  that host. Everything else leaving the VPC (other names, other protocols, UDP, \
                  ICMP) is dropped and logged. Keep iam.amazonaws.com: IAM has no VPC endpoint. \
                  Avoid .amazonaws.com: it admits S3 in every other region, around the bucket fence."
+            }
+            Self::AllowedBuckets => {
+                "Other S3 buckets of this region notebooks may read and write through the S3 \
+                 endpoint (its policy and the Studio role admit each one); empty: only the \
+                 project's buckets. Each bucket listed is a place a notebook can copy the fenced \
+                 data to, so list only buckets you control. The SageMaker Python SDK puts jobs' \
+                 data in sagemaker-<region>-<account> by default; the bucket must \
+                 exist already, and one encrypted with your own KMS key needs that key granted to \
+                 the role."
             }
             Self::AvailabilityZone => {
                 "Zone for all three subnets, e.g. us-east-1a; Network Firewall and SageMaker must \

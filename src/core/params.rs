@@ -25,6 +25,9 @@ use crate::core::cidr::{self, DEFAULT_INTERFACE_ENDPOINTS, NetworkPlan};
 use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode, Severity};
 
+mod buckets;
+pub use buckets::{MAX_ALLOWED_BUCKETS, sagemaker_default_bucket, validate_bucket_name};
+
 /// Shortest project name accepted: long enough to be recognisable in a
 /// globally shared bucket namespace.
 pub const PROJECT_NAME_MIN: usize = 3;
@@ -274,8 +277,6 @@ pub fn validate_user_profile_name(name: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// Splits what a person typed for the allowed domains (commas, spaces or
-/// newlines) into entries, dropping empty ones.
 /// "a, b,,c " → ["a", "b", "c"]: a comma-separated list of user profile names.
 pub fn parse_user_list(input: &str) -> Vec<String> {
     input
@@ -286,6 +287,8 @@ pub fn parse_user_list(input: &str) -> Vec<String> {
         .collect()
 }
 
+/// Splits what a person typed for the allowed domains or buckets (commas, spaces or
+/// newlines) into entries, dropping empty ones.
 pub fn parse_domain_list(input: &str) -> Vec<String> {
     input
         .split(|c: char| c == ',' || c.is_whitespace())
@@ -559,6 +562,8 @@ pub struct Parameters {
     pub studio_subnet_cidr: String,
     /// Firewall allow list; see [`validate_domain`].
     pub allowed_domains: Vec<String>,
+    /// Buckets admitted on purpose (S3 endpoint policy and role); see [`validate_bucket_name`].
+    pub allowed_buckets: Vec<String>,
     /// Zone for the subnets; `None` lets the template choose.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
@@ -578,6 +583,7 @@ impl Default for Parameters {
                 ".pypi.org".into(),
                 ".pythonhosted.org".into(),
             ],
+            allowed_buckets: Vec::new(),
             availability_zone: None,
         }
     }
@@ -597,6 +603,7 @@ impl Parameters {
     fn cfn_value(&self, field: Field) -> String {
         match field {
             Field::AllowedDomains => self.allowed_domains.join(","),
+            Field::AllowedBuckets => self.allowed_buckets.join(","),
             other => self.value(other),
         }
     }
@@ -610,6 +617,7 @@ impl Parameters {
             Field::NatSubnetCidr => self.nat_subnet_cidr.clone(),
             Field::StudioSubnetCidr => self.studio_subnet_cidr.clone(),
             Field::AllowedDomains => self.allowed_domains.join(", "),
+            Field::AllowedBuckets => self.allowed_buckets.join(", "),
             Field::AvailabilityZone => self.availability_zone.clone().unwrap_or_default(),
         }
     }
@@ -626,6 +634,7 @@ impl Parameters {
             Field::NatSubnetCidr => self.nat_subnet_cidr = text.to_owned(),
             Field::StudioSubnetCidr => self.studio_subnet_cidr = text.to_owned(),
             Field::AllowedDomains => self.allowed_domains = parse_domain_list(text),
+            Field::AllowedBuckets => self.allowed_buckets = parse_domain_list(text),
             Field::AvailabilityZone => {
                 self.availability_zone = (!text.is_empty()).then(|| text.to_owned());
             }
@@ -673,6 +682,7 @@ impl Parameters {
             out.push(e.to_finding(Field::ProjectName));
         }
         self.check_domains(&mut out);
+        buckets::check(self, &mut out);
         if let Some(zone) = &self.availability_zone
             && let Err(e) = validate_availability_zone(zone)
         {
@@ -813,14 +823,28 @@ mod tests {
                     "AllowedDomains",
                     "iam.amazonaws.com,.pypi.org,.pythonhosted.org".to_owned()
                 ),
+                ("AllowedBuckets", String::new()),
                 ("AvailabilityZone", String::new()),
             ]
         );
         let mut p = p;
         p.availability_zone = Some("us-east-1a".into());
+        p.set(
+            Field::AllowedBuckets,
+            " team-share, sagemaker-us-east-1-123456789012 ",
+        );
+        let cfn = p.to_cfn_parameters();
+        assert_eq!(cfn[7], ("AvailabilityZone", "us-east-1a".to_owned()));
         assert_eq!(
-            p.to_cfn_parameters()[6],
-            ("AvailabilityZone", "us-east-1a".to_owned())
+            cfn[6],
+            (
+                "AllowedBuckets",
+                "team-share,sagemaker-us-east-1-123456789012".to_owned()
+            )
+        );
+        assert_eq!(
+            p.value(Field::AllowedBuckets),
+            "team-share, sagemaker-us-east-1-123456789012"
         );
     }
 

@@ -1,6 +1,13 @@
 //! Where the parameters come from: seed defaults < preflight suggestion < saved answers <
 //! config file < command-line flags. One function, used by every command and the wizard.
+//!
+//! A stack that exists keeps what it was deployed with: [`over_deployed`] puts the deployed
+//! value of every parameter this run does not set (by a flag or the config file) over the
+//! saved answers and the defaults, so a machine without saved answers (or with stale ones, after
+//! a `firewall allow` or a colleague's deploy) never resets the allow list, the admitted buckets
+//! or the network of a stack it merely updates.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::core::field::Field;
@@ -18,6 +25,7 @@ use crate::core::params::Parameters;
 /// nat_subnet_cidr = "10.20.2.0/24"
 /// studio_subnet_cidr = "10.20.3.0/24"
 /// allowed_domains = ["iam.amazonaws.com", ".pypi.org", ".pythonhosted.org"]
+/// allowed_buckets = ["sagemaker-eu-west-1-111122223333"]
 /// availability_zone = "eu-west-1a"
 /// ```
 /// Every key is optional; unknown keys are an error (a typo must not fall back to a default).
@@ -75,7 +83,10 @@ pub fn parse_config(path: &str, text: &str) -> Result<ConfigFile, ConfigError> {
                         });
                     };
                     let text = match (field, pv) {
-                        (Field::AllowedDomains, toml::Value::Array(items)) => items
+                        (
+                            Field::AllowedDomains | Field::AllowedBuckets,
+                            toml::Value::Array(items),
+                        ) => items
                             .iter()
                             .map(|i| i.as_str().map(str::to_string))
                             .collect::<Option<Vec<_>>>()
@@ -177,9 +188,132 @@ pub fn resolve_answers(
     (parameters, users)
 }
 
+/// The fields this run sets on purpose: the flags and the config file's parameters.
+pub fn explicit_fields(config: Option<&ConfigFile>, flags: &[(Field, String)]) -> Vec<Field> {
+    config
+        .map(|c| c.overrides.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .chain(flags)
+        .map(|(f, _)| *f)
+        .collect()
+}
+
+/// `resolved` with the deployed value (CloudFormation's parameters of the stack) of every field
+/// not in `explicit`. A parameter the stack does not have (one a newer template added) keeps
+/// its resolved value, which for a field the user never set is the default the old template
+/// behaved as. The project name is the stack's name and stays as resolved.
+pub fn over_deployed(
+    resolved: &Parameters,
+    deployed: &BTreeMap<String, String>,
+    explicit: &[Field],
+) -> Parameters {
+    let mut p = resolved.clone();
+    for (name, value) in deployed {
+        if let Some(field) = Field::from_cfn_name(name)
+            && field != Field::ProjectName
+            && !explicit.contains(&field)
+        {
+            p.set(field, value);
+        }
+    }
+    p
+}
+
+/// [`over_deployed`] with the parameters of the project's stack as it exists now
+/// (DescribeStacks); `resolved` unchanged when there is no stack to keep (none, deleted, or
+/// the empty one a CREATE change set leaves in REVIEW_IN_PROGRESS).
+pub async fn with_deployed(
+    session: &crate::aws::Session,
+    resolved: Parameters,
+    explicit: &[Field],
+) -> Result<Parameters, crate::ops::Error> {
+    Ok(
+        match session.describe_stack(&resolved.project_name).await? {
+            Some(stack) if runs_its_parameters(&stack.status) => {
+                over_deployed(&resolved, &stack.parameters, explicit)
+            }
+            _ => resolved,
+        },
+    )
+}
+
+/// Does a stack in `status` hold deployed values to keep? Not a deleted one, nor the empty
+/// stack a CREATE change set leaves in REVIEW_IN_PROGRESS (nothing ran with its values).
+fn runs_its_parameters(status: &crate::core::status::StackStatus) -> bool {
+    use crate::core::status::StackStatus;
+    !matches!(
+        status,
+        StackStatus::ReviewInProgress | StackStatus::DeleteComplete
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deployed_stack_keeps_every_value_this_run_does_not_set() {
+        let saved = Parameters {
+            vpc_cidr: "10.9.0.0/16".into(),
+            allowed_domains: vec!["iam.amazonaws.com".into()],
+            allowed_buckets: vec!["saved-share".into()],
+            ..Parameters::default()
+        };
+        let deployed: BTreeMap<String, String> = [
+            ("ProjectName", "sagemaker-studio-vpc"),
+            ("VpcCIDR", "10.20.0.0/16"),
+            ("AllowedDomains", "iam.amazonaws.com,.github.com"),
+            ("AvailabilityZone", ""),
+            ("NoLongerInTheTemplate", "x"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let config = parse_config("c.toml", "[parameters]\nvpc_cidr = \"10.30.0.0/16\"\n").unwrap();
+        let flags = vec![(Field::FirewallSubnetCidr, "10.30.1.0/24".to_string())];
+        let explicit = explicit_fields(Some(&config), &flags);
+        assert_eq!(explicit, [Field::VpcCidr, Field::FirewallSubnetCidr]);
+        let p = over_deployed(
+            &resolve(Some(&saved), Some(&config), &flags),
+            &deployed,
+            &explicit,
+        );
+        assert_eq!(
+            p.vpc_cidr, "10.30.0.0/16",
+            "the config file sets it on purpose"
+        );
+        assert_eq!(p.firewall_subnet_cidr, "10.30.1.0/24", "so does the flag");
+        assert_eq!(
+            p.allowed_domains,
+            ["iam.amazonaws.com", ".github.com"],
+            "the deployed list beats the saved one"
+        );
+        assert_eq!(
+            p.allowed_buckets,
+            ["saved-share"],
+            "a parameter the stack lacks keeps the resolved value"
+        );
+        assert_eq!(p.availability_zone, None);
+        // Nothing set this run: every deployed value, the defaults elsewhere.
+        let fresh = over_deployed(&Parameters::default(), &deployed, &[]);
+        assert_eq!(fresh.vpc_cidr, "10.20.0.0/16");
+        assert!(fresh.allowed_buckets.is_empty());
+        assert_eq!(fresh.nat_subnet_cidr, "10.2.2.0/24");
+    }
+
+    #[test]
+    fn only_a_stack_that_ran_keeps_its_values() {
+        for (status, keeps) in [
+            ("CREATE_COMPLETE", true),
+            ("UPDATE_ROLLBACK_COMPLETE", true),
+            ("ROLLBACK_COMPLETE", true),
+            ("REVIEW_IN_PROGRESS", false),
+            ("DELETE_COMPLETE", false),
+        ] {
+            assert_eq!(runs_its_parameters(&status.into()), keeps, "{status}");
+        }
+    }
 
     #[test]
     fn layers_in_order() {

@@ -46,6 +46,7 @@ pub fn parse(label: &str) -> Result<Vec<KeyEvent>, String> {
             "Ctrl-S" => vec![KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)],
             "F1" => vec![none(KeyCode::F(1))],
             "F2" => vec![none(KeyCode::F(2))],
+            "F3" => vec![none(KeyCode::F(3))],
             arrows if arrows.chars().all(|c| "↑↓←→".contains(c)) => arrows
                 .chars()
                 .map(|c| {

@@ -135,9 +135,13 @@ def _is_list_type(ptype: str) -> bool:
 
 
 def _items(ptype: str, value: str) -> list[str]:
+    """The values a parameter holds. An empty CommaDelimitedList is one empty entry, [""], and
+    AllowedPattern applies to it (cfn-language-discussion#102, cfn-lint#4396)."""
     if not _is_list_type(ptype):
         return [value]
-    return [] if value == "" else [x.strip() for x in value.split(",")]
+    if value == "" and ptype != "CommaDelimitedList":
+        return []
+    return [x.strip() for x in value.split(",")]
 
 
 def _number(v: str) -> float | None:

@@ -13,6 +13,12 @@ Request context (condition keys):
 * ``aws:SourceVpce`` / ``aws:SourceVpc``: absent, as for any request reaching S3 over the
   internet; a request carrying the header ``X-Studio-Source-Vpce: vpce-…`` is treated as coming
   through that VPC endpoint (``aws:SourceVpc`` is then the endpoint's VPC when moto knows it).
+
+A request through an endpoint moto knows is also checked against the endpoint's policy, which
+must allow it ("An implicit denial occurs when there is no applicable Deny statement and also no
+applicable Allow statement", S3 user guide, "Troubleshoot access denied (403 Forbidden) errors");
+an endpoint without a policy document has AWS's default full-access policy. An id moto does not
+know (a test's stand-in for "from inside the VPC") has no endpoint policy to apply.
 * ``aws:SecureTransport``: ``true`` (SDKs talk HTTPS to real S3; the emulator is plain HTTP).
 * ``aws:userid``, ``aws:PrincipalArn``, ``aws:PrincipalAccount``, ``aws:username``,
   ``aws:PrincipalType``: from moto's STS ``GetCallerIdentity`` for the request's access key, so a
@@ -353,8 +359,10 @@ def _conditions_hold(cond: Any, ctx: dict[str, Any]) -> bool:
 
 
 def statement_denies(stmt: dict[str, Any], action: str, resource: str, ctx: dict[str, Any]) -> bool:
-    if str(stmt.get("Effect", "")).lower() != "deny":
-        return False
+    return str(stmt.get("Effect", "")).lower() == "deny" and _applies(stmt, action, resource, ctx)
+
+
+def _applies(stmt: dict[str, Any], action: str, resource: str, ctx: dict[str, Any]) -> bool:
     if "Principal" in stmt and not _principal_matches(stmt["Principal"], ctx):
         return False
     if "NotPrincipal" in stmt and _principal_matches(stmt["NotPrincipal"], ctx):
@@ -462,6 +470,7 @@ def request_context(environ: dict[str, Any], region: str, query: dict[str, list[
         "aws:EpochTime": str(int(now)),
         "_CallerArn": ident["Arn"],
         "_partition": partition,
+        "_region": region or "us-east-1",
     }
     if ptype == "User":
         ctx["aws:username"] = ident["Arn"].rsplit("/", 1)[-1]
@@ -521,6 +530,60 @@ def denied(need: Need, ctx: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def _endpoint_policy(vpce: str, account: str, region: str) -> tuple[bool, dict[str, Any] | None]:
+    """(known, policy) of the VPC endpoint a request came through: None for an endpoint without a
+    policy document (AWS attaches the full-access policy); (False, None) for an unknown id."""
+    try:
+        from moto.ec2.models import ec2_backends
+
+        ep = ec2_backends[account][region].vpc_end_points.get(vpce)
+    except Exception:  # noqa: BLE001
+        return False, None
+    if ep is None:
+        return False, None
+    raw = getattr(ep, "policy_document", None)
+    if not raw:
+        return True, None
+    try:
+        doc = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        doc = None
+    return True, doc if isinstance(doc, dict) else {"Statement": []}
+
+
+def endpoint_refusal(need: Need, ctx: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The first (action, resource, why) of the request the policy of the VPC endpoint it came
+    through refuses: an explicit deny, or no statement that allows it."""
+    vpce = ctx.get("aws:SourceVpce")
+    if not vpce:
+        return None
+    known, policy = _endpoint_policy(vpce, ctx.get("aws:PrincipalAccount", ""), ctx.get("_region", "us-east-1"))
+    if not known or policy is None:
+        return None
+    statements = [st for st in _as_list(policy.get("Statement")) if isinstance(st, dict)]
+    for action, resource, _bucket in need:
+        if any(statement_denies(st, action, resource, ctx) for st in statements):
+            return action, resource, "with an explicit deny in a VPC endpoint policy"
+        allows = (
+            str(st.get("Effect", "")).lower() == "allow" and _applies(st, action, resource, ctx) for st in statements
+        )
+        if not any(allows):
+            return action, resource, f"because no VPC endpoint policy allows the {action} action"
+    return None
+
+
+def refusal(need: Need, ctx: dict[str, Any]) -> str | None:
+    """S3's AccessDenied message for the request, or None when it may go on: the bucket
+    policies' explicit denies first, then the endpoint policy."""
+    hit = denied(need, ctx)
+    if hit is not None:
+        return access_denied_message(ctx["_CallerArn"], *hit)
+    refused = endpoint_refusal(need, ctx)
+    if refused is not None:
+        return access_denied_message(ctx["_CallerArn"], *refused)
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # Responses
 
@@ -530,14 +593,13 @@ def _rid() -> tuple[str, str]:
     return rid, uuid.uuid4().hex + uuid.uuid4().hex
 
 
-def access_denied_message(caller_arn: str, action: str, resource: str) -> str:
-    """Same-account AccessDenied message S3 gives for an explicit deny in a bucket policy
-    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html,
+def access_denied_message(
+    caller_arn: str, action: str, resource: str, why: str = "with an explicit deny in a resource-based policy"
+) -> str:
+    """Same-account AccessDenied message S3 gives, by default for an explicit deny in a bucket
+    policy (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html,
     "Access denied message examples")."""
-    return (
-        f"User: {caller_arn} is not authorized to perform: {action} on resource: "
-        f'"{resource}" with an explicit deny in a resource-based policy'
-    )
+    return f'User: {caller_arn} is not authorized to perform: {action} on resource: "{resource}" {why}'
 
 
 def _xml_escape(s: str) -> str:
@@ -604,9 +666,9 @@ def _delete_objects(
             allowed.append(child)
             continue
         action = "s3:DeleteObjectVersion" if vid else "s3:DeleteObject"
-        resource = _arn(partition, bucket, key)
-        if denied([(action, resource, bucket)], ctx):
-            errors.append((key, vid, access_denied_message(ctx["_CallerArn"], action, resource)))
+        message = refusal([(action, _arn(partition, bucket, key), bucket)], ctx)
+        if message is not None:
+            errors.append((key, vid, message))
             root.remove(child)
         else:
             allowed.append(child)
@@ -697,18 +759,17 @@ def policy_middleware(app: Callable) -> Callable:
             region = _region(environ)
             ctx = request_context(environ, region, query)
             if key is None and method == "POST" and "delete" in query:
-                if _bucket_policy(bucket, ctx["aws:PrincipalAccount"], ctx["_partition"]):
+                if ctx.get("aws:SourceVpce") or _bucket_policy(bucket, ctx["aws:PrincipalAccount"], ctx["_partition"]):
                     return _delete_objects(environ, start_response, app, bucket, ctx)
                 return app(environ, start_response)
             need = required_actions(method, bucket, key, query, environ, ctx["_partition"])
-            hit = denied(need, ctx) if need else None
+            message = refusal(need, ctx) if need else None
         except Exception:  # noqa: BLE001 - never break S3 because of the policy check
             log.exception("bucket policy evaluation failed; request let through")
             return app(environ, start_response)
-        if hit is not None:
-            action, resource = hit
-            log.info("bucket policy denies %s on %s", action, resource)
-            return access_denied(environ, start_response, access_denied_message(ctx["_CallerArn"], action, resource))
+        if message is not None:
+            log.info("access denied: %s", message)
+            return access_denied(environ, start_response, message)
         return app(environ, start_response)
 
     return wrapped
@@ -721,9 +782,10 @@ def policy_middleware(app: Callable) -> Callable:
 def put_from_vpc(body: dict[str, Any]) -> dict[str, Any]:
     """``POST /_studio/s3-put``: ``{"bucket", "key", "body" | "body_base64", "vpce"?,
     "account"?, "region"?}``. Stores the object straight in moto's S3 (with the bucket's
-    default encryption), as a PutObject through the project's S3 endpoint would; the bucket
-    policy is checked with ``aws:SourceVpce`` = ``vpce`` when given (so a fence naming another
-    endpoint still refuses it), and not at all without ``vpce``."""
+    default encryption), as a PutObject through the project's S3 endpoint would; with ``vpce``
+    the bucket policy is checked with ``aws:SourceVpce`` = ``vpce`` (so a fence naming another
+    endpoint still refuses it) and so is that endpoint's policy when the emulator knows it;
+    without ``vpce`` neither is."""
     import base64
 
     from moto.s3.models import s3_backends
@@ -747,9 +809,9 @@ def put_from_vpc(body: dict[str, Any]) -> dict[str, Any]:
     if vpce:
         environ = {SOURCE_VPCE_HEADER: str(vpce), "HTTP_AUTHORIZATION": "", "HTTP_X_MOTO_ACCOUNT_ID": account}
         ctx = request_context(environ, region, {})
-        hit = denied([("s3:PutObject", _arn(partition, bucket, key), bucket)], ctx)
-        if hit is not None:
-            raise ValueError(access_denied_message(ctx["_CallerArn"], *hit))
+        message = refusal([("s3:PutObject", _arn(partition, bucket, key), bucket)], ctx)
+        if message is not None:
+            raise ValueError(message)
     encryption = kms_key = None
     bucket_key = None
     rules = (getattr(b, "encryption", None) or {}).get("Rule") or {}

@@ -133,6 +133,10 @@ impl Recovery {
     }
 }
 
+/// The template's IAM policy that lets the Studio role use the buckets admitted on purpose
+/// (present only when `AllowedBuckets` is not empty).
+const ADMITTED_BUCKETS_POLICY: &str = "AdmittedBucketsPolicy";
+
 /// A change set waiting for the user's decision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Review {
@@ -164,6 +168,25 @@ impl Review {
                  to apply it, which drops connections open at that moment (downloads in \
                  notebooks); traffic flows again on the new policy, which drops and logs every \
                  flow the allow list does not pass."
+                    .to_string(),
+            );
+        }
+        let admitted = |actions: &[&str]| {
+            self.change_set.changes.iter().any(|c| {
+                c.logical_id == ADMITTED_BUCKETS_POLICY && actions.contains(&c.action.as_str())
+            })
+        };
+        if admitted(&["Add", "Modify"]) {
+            out.push(
+                "Buckets are admitted on purpose (AllowedBuckets): the S3 endpoint's policy and \
+                 the Studio role let notebooks read and write them, so each one is a place a \
+                 notebook can copy the fenced data to."
+                    .to_string(),
+            );
+        } else if admitted(&["Remove"]) {
+            out.push(
+                "No bucket is admitted on purpose any more: the S3 endpoint and the Studio role \
+                 go back to the project's buckets (and ECR's image layers)."
                     .to_string(),
             );
         }
@@ -358,6 +381,7 @@ pub fn template_source(body: &str) -> Option<TemplateSource> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::stacks::PlannedChange;
 
     #[test]
     fn recovery_by_status() {
@@ -498,6 +522,48 @@ mod tests {
             validation_unread: None,
         };
         assert_eq!(review.validation_errors().collect::<Vec<_>>(), vec![&prop]);
+    }
+
+    #[test]
+    fn the_review_says_when_buckets_are_admitted_or_no_longer() {
+        let change = |action: &str, logical_id: &str, resource_type: &str| PlannedChange {
+            action: action.into(),
+            logical_id: logical_id.into(),
+            physical_id: None,
+            resource_type: resource_type.into(),
+            replacement: None,
+            scope: vec![],
+            drift: None,
+        };
+        let review = |changes: Vec<PlannedChange>| Review {
+            stack_name: "demo".into(),
+            kind: ChangeSetKind::Update,
+            change_set: ChangeSetInfo {
+                change_set_id: "cs".into(),
+                stack_id: "st".into(),
+                status: "CREATE_COMPLETE".into(),
+                status_reason: None,
+                execution_status: None,
+                changes,
+            },
+            token: "t".into(),
+            validation: vec![],
+            validation_unread: None,
+        };
+        let endpoint = change("Modify", "S3VPCEndpoint", "AWS::EC2::VPCEndpoint");
+        let added = review(vec![
+            endpoint.clone(),
+            change("Add", "AdmittedBucketsPolicy", "AWS::IAM::ManagedPolicy"),
+        ]);
+        assert_eq!(added.notes().len(), 1);
+        assert!(added.notes()[0].contains("copy the fenced data"));
+        assert!(added.security_relevant().contains(&"AdmittedBucketsPolicy"));
+        let removed = review(vec![
+            endpoint.clone(),
+            change("Remove", "AdmittedBucketsPolicy", "AWS::IAM::ManagedPolicy"),
+        ]);
+        assert!(removed.notes()[0].starts_with("No bucket is admitted"));
+        assert!(review(vec![endpoint]).notes().is_empty());
     }
 
     #[test]

@@ -83,6 +83,16 @@ pub async fn standalone(
         config.as_ref(),
         request.flags,
     );
+    // The values a deploy would use: a stack that exists keeps what flags and --config do not
+    // set. A stack that cannot be read is reported by the checks below.
+    let explicit = params::explicit_fields(config.as_ref(), request.flags);
+    let parameters = match params::with_deployed(&session, parameters.clone(), &explicit).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::debug!("the deployed parameters could not be read: {e}");
+            parameters
+        }
+    };
     let _ = tx.send(StandaloneMsg::Resolved {
         project: parameters.project_name.clone(),
         region: session.region.clone(),

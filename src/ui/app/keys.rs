@@ -163,6 +163,12 @@ impl App {
             }
             Go::Users(project) => (true, self.show_users(&project)),
             Go::Update => {
+                // The form starts from what the stack runs (unless it was filled already).
+                if self.params.is_none()
+                    && let Some(stack) = self.screen.overview().map(|o| o.stack.clone())
+                {
+                    self.fill_form(Some(&stack));
+                }
                 self.screen = Screen::Session;
                 (true, self.next_step())
             }

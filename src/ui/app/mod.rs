@@ -407,6 +407,16 @@ impl App {
         }
     }
 
+    /// The SageMaker Python SDK's default bucket for the session's region and account, once
+    /// the identity is known (the form's F3).
+    fn sagemaker_bucket(&self) -> Option<String> {
+        let header = self.header();
+        Some(crate::core::params::sagemaker_default_bucket(
+            &header.region?,
+            &header.account?,
+        ))
+    }
+
     pub fn header(&self) -> HeaderInfo {
         let (account, region) = match (&self.session.identity, &self.session.session) {
             (Loadable::Loaded(id), Some(s)) => (Some(id.account.clone()), Some(s.region.clone())),
@@ -447,18 +457,7 @@ impl App {
         match self.step() {
             Step::Session => {
                 if self.params.is_none() {
-                    let region = self.region().unwrap_or_default();
-                    let store = self.store.as_ref().and_then(|s| s.lock().ok());
-                    let (parameters, users) = crate::ops::params::resolve_answers(
-                        store.as_deref(),
-                        &region,
-                        self.config.as_ref(),
-                        &[],
-                    );
-                    drop(store);
-                    self.parameters = parameters;
-                    self.planned_users = self.planned_users.max(users.len() as u32);
-                    self.params = Some(ParamsState::new(&self.parameters, users));
+                    self.fill_form(None);
                 }
                 self.start_preflight()
             }
@@ -473,6 +472,7 @@ impl App {
                 let notice = self.params.as_ref().and_then(|p| p.notice.clone());
                 let mut form = ParamsState::new(&self.parameters, users);
                 form.notice = notice;
+                form.sagemaker_bucket = self.sagemaker_bucket();
                 self.params = Some(form);
                 self.screen = Screen::Parameters;
                 Vec::new()
@@ -509,6 +509,31 @@ impl App {
             | Step::Teardown
             | Step::Egress => Vec::new(),
         }
+    }
+
+    /// The form's first values: the saved answers under the config file; for a stack that
+    /// exists (`deployed`), every value the config file does not set is the deployed one, so
+    /// an update changes only what the user edits (`ops::params::over_deployed`).
+    pub(super) fn fill_form(&mut self, deployed: Option<&StackInfo>) {
+        let region = self.region().unwrap_or_default();
+        let store = self.store.as_ref().and_then(|s| s.lock().ok());
+        let (mut parameters, users) = crate::ops::params::resolve_answers(
+            store.as_deref(),
+            &region,
+            self.config.as_ref(),
+            &[],
+        );
+        drop(store);
+        if let Some(stack) = deployed {
+            let explicit = crate::ops::params::explicit_fields(self.config.as_ref(), &[]);
+            parameters =
+                crate::ops::params::over_deployed(&parameters, &stack.parameters, &explicit);
+        }
+        self.parameters = parameters;
+        self.planned_users = self.planned_users.max(users.len() as u32);
+        let mut form = ParamsState::new(&self.parameters, users);
+        form.sagemaker_bucket = self.sagemaker_bucket();
+        self.params = Some(form);
     }
 
     fn back_to_params(&mut self, notice: Option<String>) {

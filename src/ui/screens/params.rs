@@ -28,6 +28,10 @@ pub const KEYS: &[KeyHint] = &[
     KeyHint::help_only("←→ Home End", "move in the field"),
     KeyHint::help_only("Backspace / Delete", "erase"),
     KeyHint::help_only("Enter (last field)", "review the change set"),
+    KeyHint::help_only(
+        "F3",
+        "add the SageMaker default bucket (sagemaker-<region>-<account>) to Allowed buckets",
+    ),
     KeyHint::help_only("Ctrl-C", "quit"),
 ];
 
@@ -53,6 +57,9 @@ pub struct ParamsState {
     pub users_error: Option<String>,
     /// A message about the whole form (template check, read-only, a plan that failed).
     pub notice: Option<String>,
+    /// The SageMaker Python SDK's default bucket of the session's region and account, which F3
+    /// adds to the allowed buckets (None until the account is known).
+    pub sagemaker_bucket: Option<String>,
 }
 
 impl ParamsState {
@@ -69,6 +76,7 @@ impl ParamsState {
             warnings: BTreeMap::new(),
             users_error: None,
             notice: None,
+            sagemaker_bucket: None,
         };
         s.revalidate();
         s
@@ -148,6 +156,33 @@ impl ParamsState {
         Some(params)
     }
 
+    /// F3: the SageMaker default bucket joins the allowed buckets (once), and the focus moves
+    /// there so the trade-off in its help is in view.
+    fn add_sagemaker_bucket(&mut self) {
+        let i = Field::AllowedBuckets as usize;
+        let Some(bucket) = self.sagemaker_bucket.clone() else {
+            self.notice = Some(
+                "The account is not known yet, so neither is the SageMaker default bucket \
+                 (sagemaker-<region>-<account>): type it in Allowed buckets."
+                    .into(),
+            );
+            return;
+        };
+        let mut buckets = crate::core::params::parse_domain_list(&self.texts[i]);
+        if buckets.contains(&bucket) {
+            self.notice = Some(format!("{bucket} is in Allowed buckets already."));
+        } else {
+            buckets.push(bucket.clone());
+            self.texts[i] = buckets.join(", ");
+            self.notice = Some(format!(
+                "Added {bucket}, the SageMaker Python SDK's default bucket: notebooks may read and \
+                 write it, so the fenced data can be copied there."
+            ));
+        }
+        self.focus_to(i);
+        self.revalidate();
+    }
+
     /// Submitting from a key: the next step when valid (the app submits again and plans).
     fn submitted(&mut self) -> Outcome {
         match self.submit() {
@@ -162,6 +197,7 @@ impl ParamsState {
         let len = self.texts[self.focus].chars().count();
         match key.code {
             KeyCode::F(2) => return self.submitted(),
+            KeyCode::F(3) => self.add_sagemaker_bucket(),
             KeyCode::Char('s') if ctrl => return self.submitted(),
             // Back to preflight, which checks the values as they are now.
             KeyCode::Esc => return Outcome::GoTo(Go::Back),
@@ -326,8 +362,15 @@ impl ParamsState {
             f.set_cursor_position(p);
         }
         let (label, help) = match self.field() {
-            Some(field) => (field.label(), field.help()),
-            None => (USERS_LABEL, USERS_HELP),
+            Some(Field::AllowedBuckets) => (
+                Field::AllowedBuckets.label(),
+                match &self.sagemaker_bucket {
+                    Some(b) => format!("F3 adds {b}. {}", Field::AllowedBuckets.help()),
+                    None => Field::AllowedBuckets.help().to_string(),
+                },
+            ),
+            Some(field) => (field.label(), field.help().to_string()),
+            None => (USERS_LABEL, USERS_HELP.to_string()),
         };
         f.render_widget(
             Paragraph::new(help)
