@@ -551,6 +551,22 @@ def _endpoint_policy(vpce: str, account: str, region: str) -> tuple[bool, dict[s
     return True, doc if isinstance(doc, dict) else {"Statement": []}
 
 
+def with_resource_account(ctx: dict[str, Any], bucket: str) -> dict[str, Any]:
+    """The context with ``aws:ResourceAccount``, the account that owns ``bucket`` ("the
+    account ID of the resource owner"), when the bucket exists; without the key otherwise, so a
+    condition on it does not hold (as for a bucket that no account owns)."""
+    ctx = {k: v for k, v in ctx.items() if k != "aws:ResourceAccount"}
+    try:
+        from moto.s3.models import s3_backends
+
+        owner = s3_backends.bucket_accounts.get(bucket)
+    except Exception:  # noqa: BLE001
+        owner = None
+    if owner:
+        ctx["aws:ResourceAccount"] = owner[1]
+    return ctx
+
+
 def endpoint_refusal(need: Need, ctx: dict[str, Any]) -> tuple[str, str, str] | None:
     """The first (action, resource, why) of the request the policy of the VPC endpoint it came
     through refuses: an explicit deny, or no statement that allows it."""
@@ -561,7 +577,8 @@ def endpoint_refusal(need: Need, ctx: dict[str, Any]) -> tuple[str, str, str] | 
     if not known or policy is None:
         return None
     statements = [st for st in _as_list(policy.get("Statement")) if isinstance(st, dict)]
-    for action, resource, _bucket in need:
+    for action, resource, bucket in need:
+        ctx = with_resource_account(ctx, bucket)
         if any(statement_denies(st, action, resource, ctx) for st in statements):
             return action, resource, "with an explicit deny in a VPC endpoint policy"
         allows = (

@@ -161,6 +161,21 @@ def test_the_endpoint_admits_exactly_what_its_policy_names(url: str) -> None:
     outside.put_object(Bucket=layers, Key="sha256/l1", Body=b"layer")
     check(inside.get_object(Bucket=layers, Key="sha256/l1")["Body"].read() == b"layer", "ECR layer read")
     expect_error(lambda: inside.put_object(Bucket=layers, Key="x", Body=b"x"), "AccessDenied", "layer write", 403)
+    # An admitted NAME that another account owns (it was free, someone else created it): the
+    # endpoint admits it only while this account owns it (aws:ResourceAccount).
+    theirs = client(url, "s3", retries=False)
+
+    def as_other_account(request, **_kw):
+        request.headers["x-moto-account-id"] = "111122223333"
+
+    theirs.meta.events.register("before-sign.s3.*", as_other_account)
+    theirs.create_bucket(Bucket="sagemaker-us-east-1-123456789012")
+    expect_error(
+        lambda: inside.put_object(Bucket="sagemaker-us-east-1-123456789012", Key="copy.csv", Body=b"1,2"),
+        "AccessDenied",
+        "an admitted name in another account's hands: PutObject through the endpoint",
+        403,
+    )
     # DeleteObjects through the endpoint: each key the policy does not admit is an error entry.
     out = inside.delete_objects(Bucket="someone-elses", Delete={"Objects": [{"Key": "seed.txt"}]})
     check([e["Code"] for e in out.get("Errors", [])] == ["AccessDenied"], str(out))
