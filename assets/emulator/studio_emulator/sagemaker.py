@@ -537,6 +537,18 @@ def _running_apps(backend: SageMakerModelBackend, domain_id: str, shared: bool) 
     return sorted(out)
 
 
+def domain_runs_apps(account: str, region: str, domain_id: str) -> bool:
+    """Does an app of the domain run (Pending or InService)? For the emulator's S3 writer."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    try:
+        backend = sagemaker_backends[account][region]
+    except KeyError:
+        return False
+    with _LOCK:
+        return bool(_running_apps(backend, domain_id, True) or _running_apps(backend, domain_id, False))
+
+
 def _check_role_update(backend: SageMakerModelBackend, dom: Any, params: dict[str, Any]) -> None:
     """ "DefaultUserSettings.ExecutionRole can only be updated if there are no applications running
     in any user profile within the domain." and "DefaultSpaceSettings.ExecutionRole can only be
@@ -1134,7 +1146,10 @@ def r_delete_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
         if status == "Deleting":
             raise ResourceInUseException(message=f"App {app.app_type}/{app.name} is already being deleted.")
         app.start_delete()
-        return None
+    from .s3_policy import writer_event
+
+    writer_event("DeleteApp", be.account_id, be.region_name, domain=app.domain_id)
+    return None
 
 
 def r_create_presigned_domain_url(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:

@@ -77,6 +77,10 @@ def install_extensions() -> list[str]:
 
     logs_ext.install()
     installed.append("logs_ext")
+    from . import sts_ext
+
+    sts_ext.install()
+    installed.append("sts_ext")
     return installed
 
 
