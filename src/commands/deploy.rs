@@ -19,6 +19,7 @@ pub async fn deploy(ctx: &CommandContext, args: &DeployArgs) -> anyhow::Result<i
     };
     // Answers are saved before anything is deployed: a failure never loses them.
     save_answers(ctx, &params, &users);
+    super::repair_fences(ctx, &params.project_name).await;
     deploy_with(ctx, args, &params).await
 }
 

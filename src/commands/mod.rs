@@ -90,6 +90,15 @@ impl CommandContext {
     }
 }
 
+/// Put back the bucket policies a stopped teardown of this project left open (each one only
+/// while it still holds studio-tui's exemption), saying so on stderr. Every command that
+/// touches a project calls this first; under `--read-only` it only says what is left open.
+pub(crate) async fn repair_fences(ctx: &CommandContext, project: &str) {
+    for r in crate::ops::fence::restore_open_fences(&ctx.session, &ctx.store, project).await {
+        plain::say(format_args!("note: {}", r.line()));
+    }
+}
+
 /// Execute a reviewed change set, printing its events as they come.
 pub(crate) async fn execute_streamed(
     ctx: &CommandContext,

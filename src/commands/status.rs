@@ -92,6 +92,7 @@ pub async fn events(ctx: &CommandContext, args: &EventsArgs) -> anyhow::Result<i
 /// `studio-tui status`.
 pub async fn status(ctx: &CommandContext, args: &ProjectArgs) -> anyhow::Result<i32> {
     let name = ctx.project_name(args);
+    super::repair_fences(ctx, &name).await;
     match crate::ops::status::status(&ctx.session, &ctx.store, &name).await {
         Ok(status) => {
             plain::status::print_status(ctx.mode, &status);

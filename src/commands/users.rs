@@ -32,6 +32,8 @@ pub(super) fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (St
 fn code_for(e: &ops::Error) -> i32 {
     if e.is_refusal() {
         exit::USAGE
+    } else if e.is_interruption() {
+        exit::INTERRUPTED
     } else {
         exit::FAILED
     }
