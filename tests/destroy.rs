@@ -890,6 +890,12 @@ async fn emptying_goes_on_when_the_role_session_changes_between_calls() {
         stderr.contains("SSO permission set"),
         "and what a role-wide opening means: {stderr}"
     );
+    assert!(
+        stdout.contains(&format!(
+            "its policy was opened for every session of the IAM role {role_name}"
+        )),
+        "the report says it too: {stdout}"
+    );
     let gone = session.bucket_policy(&data).await.unwrap_err();
     assert_eq!(gone.kind, ErrorKind::NotFound, "{gone}");
     assert!(

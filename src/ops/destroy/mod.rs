@@ -403,6 +403,8 @@ pub struct DestroyReport {
     pub stack_deleted: bool,
     /// Buckets emptied, with the number of object versions deleted.
     pub emptied: Vec<(String, usize)>,
+    /// Buckets whose policy was opened for the emptying, with whom it admitted (then put back).
+    pub opened: Vec<(String, String)>,
     /// What was kept as asked (--retain-buckets).
     pub kept: Vec<Kept>,
     /// Resources still there that should not be, each with why and the fix.
@@ -418,6 +420,7 @@ impl DestroyReport {
             domain_deleted: false,
             stack_deleted: false,
             emptied: Vec::new(),
+            opened: Vec::new(),
             kept: Vec::new(),
             left_behind: Vec::new(),
             stopped: None,
@@ -526,6 +529,11 @@ async fn empty_buckets(
         let out =
             data::empty_through_fence(cx.session, cx.plan, b, passes, cx.poll, cx.safety, cx.tx)
                 .await?;
+        if let (true, Some(e)) = (b.fenced, &cx.plan.exemption)
+            && !report.opened.iter().any(|(name, _)| *name == b.name)
+        {
+            report.opened.push((b.name.clone(), e.admits()));
+        }
         match report.emptied.iter_mut().find(|(name, _)| *name == b.name) {
             Some((_, n)) => *n += out.deleted,
             None => report.emptied.push((b.name.clone(), out.deleted)),
