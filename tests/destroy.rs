@@ -1313,6 +1313,54 @@ async fn a_bucket_written_to_after_the_last_pass_is_emptied_again_a_bounded_numb
 }
 
 #[tokio::test]
+async fn a_bucket_still_written_to_after_the_apps_are_gone_stops_before_the_stack() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("writes");
+    let domain_id = deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    // Something outside Studio writes after every delete: deleting the apps does not stop it.
+    let _writer =
+        emu.settings(json!({"s3_writers": {&data: {"on": "DeleteObjects", "writes": 1000}}}));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let report =
+        destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+            .await
+            .unwrap();
+    let steps: Vec<String> = std::iter::from_fn(|| rx.try_recv().ok())
+        .map(|m| m.line())
+        .collect();
+    assert!(
+        steps.iter().any(|s| s.contains(&format!(
+            "bucket {data} is still being written to: the Studio apps are deleted next"
+        ))),
+        "{steps:#?}"
+    );
+    assert!(
+        report.domain_deleted,
+        "the first sweep does not stop the teardown: {report:#?}"
+    );
+    assert!(!report.stack_deleted, "{report:#?}");
+    let stopped = report.stopped.clone().expect("stopped");
+    assert!(
+        stopped.message().contains(&format!("bucket(s) {data} are still being written to after the Studio apps and domain were deleted: 3 complete pass(es)")),
+        "{stopped}"
+    );
+    assert!(
+        stopped.message().contains("writer/"),
+        "names what it found: {stopped}"
+    );
+    assert!(session.describe_domain(&domain_id).await.unwrap().is_none());
+    // the policy is back after every pass
+    let policy = session.bucket_policy(&data).await.unwrap().unwrap();
+    assert!(
+        !studio_tui::core::fence::holds_exemption(&policy),
+        "{policy}"
+    );
+}
+
+#[tokio::test]
 async fn two_domains_of_the_projects_name_in_its_vpc_stop_the_teardown() {
     use aws_sdk_sagemaker::types::{AppNetworkAccessType, AuthMode, UserSettings};
     let _serial = SERIAL.lock().await;
