@@ -50,6 +50,25 @@ pub struct Runs {
     pub version: u32,
     #[serde(default)]
     pub runs: BTreeMap<String, RunState>,
+    /// Bucket policies opened for an emptying, per project key: the original of each, saved
+    /// before the first edit and removed once it is back (checked with GetBucketPolicy). What is
+    /// still here was left open by a run that was stopped, and is put back on the next run.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub open_fences: BTreeMap<String, Vec<OpenFence>>,
+}
+
+/// A bucket whose policy studio-tui opened, with the policy to put back.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OpenFence {
+    pub bucket: String,
+    /// The policy as it was before the opening (never one that holds an exemption).
+    pub original_policy: String,
+    /// Whom the opening admits, as the plan said it.
+    #[serde(default)]
+    pub admits: String,
+    /// RFC 3339 time the policy was saved, just before it was opened.
+    #[serde(default)]
+    pub saved_at: String,
 }
 
 impl Versioned for Runs {
@@ -200,6 +219,56 @@ impl Store {
         self.runs.runs.remove(&key(region, project));
         self.save_runs_file()
     }
+
+    /// The bucket policies of this project that a run opened and did not put back.
+    pub fn open_fences(&self, region: &str, project: &str) -> Vec<OpenFence> {
+        self.runs
+            .open_fences
+            .get(&key(region, project))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Save a bucket's original policy *before* it is opened (on disk when this store
+    /// persists: a run killed after the edit leaves the copy for the next run). A copy already
+    /// saved for that bucket is kept: it is the older, so the one from before any opening.
+    pub fn save_open_fence(
+        &mut self,
+        region: &str,
+        project: &str,
+        fence: OpenFence,
+    ) -> Result<(), StateError> {
+        self.runs.version = Runs::VERSION;
+        let list = self
+            .runs
+            .open_fences
+            .entry(key(region, project))
+            .or_default();
+        if list.iter().any(|f| f.bucket == fence.bucket) {
+            return Ok(());
+        }
+        list.push(fence);
+        self.save_runs_file()
+    }
+
+    /// The bucket's policy is back: forget its saved copy.
+    pub fn forget_open_fence(
+        &mut self,
+        region: &str,
+        project: &str,
+        bucket: &str,
+    ) -> Result<(), StateError> {
+        let k = key(region, project);
+        let Some(list) = self.runs.open_fences.get_mut(&k) else {
+            return Ok(());
+        };
+        list.retain(|f| f.bucket != bucket);
+        if list.is_empty() {
+            self.runs.open_fences.remove(&k);
+        }
+        self.runs.version = Runs::VERSION;
+        self.save_runs_file()
+    }
 }
 
 #[cfg(test)]
@@ -269,6 +338,47 @@ mod tests {
         );
         assert!(!paths.answers_file().exists() && !paths.runs_file().exists());
         assert!(!paths.config_dir.exists() && !paths.data_dir.exists());
+    }
+
+    #[test]
+    fn an_open_fence_is_saved_before_the_edit_and_forgotten_once_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        let mut store = Store::load(&paths).unwrap();
+        let fence = |policy: &str| OpenFence {
+            bucket: "b1".into(),
+            original_policy: policy.into(),
+            admits: "every session of role R".into(),
+            saved_at: "2026-01-01T00:00:00Z".into(),
+        };
+        store
+            .save_open_fence("eu-west-1", "p", fence("original"))
+            .unwrap();
+        // a second save for the same bucket keeps the first (older) copy
+        store
+            .save_open_fence("eu-west-1", "p", fence("later"))
+            .unwrap();
+        let again = Store::load(&paths).unwrap();
+        assert_eq!(again.open_fences("eu-west-1", "p"), vec![fence("original")]);
+        assert!(again.open_fences("eu-west-1", "other").is_empty());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(paths.runs_file())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "owner-only: {mode:o}");
+        }
+        store.forget_open_fence("eu-west-1", "p", "b1").unwrap();
+        store
+            .forget_open_fence("eu-west-1", "nothing", "b1")
+            .unwrap();
+        let again = Store::load(&paths).unwrap();
+        assert!(again.open_fences("eu-west-1", "p").is_empty());
+        assert!(again.runs.open_fences.is_empty());
+        let text = std::fs::read_to_string(paths.runs_file()).unwrap();
+        assert!(!text.contains("open_fences"), "{text}");
     }
 
     #[test]

@@ -262,7 +262,9 @@ async fn emptying_deletes_null_versions_by_their_id() {
             aws_sdk_s3::operation::delete_objects::DeleteObjectsOutput::builder().build()
         });
     let session = s3_session(&[&list, &delete]).await;
-    assert_eq!(session.empty_bucket("demo-data").await.unwrap(), 3);
+    let emptied = session.empty_bucket("demo-data", 3).await.unwrap();
+    assert_eq!((emptied.deleted, emptied.passes), (3, 1));
+    assert_eq!(emptied.still_written, None);
     assert_eq!(
         delete.num_calls(),
         1,
@@ -285,7 +287,7 @@ async fn emptying_stops_when_a_deleted_version_is_listed_again() {
     let session = s3_session(&[&list, &delete]).await;
     let err = tokio::time::timeout(
         std::time::Duration::from_secs(10),
-        session.empty_bucket("demo-data"),
+        session.empty_bucket("demo-data", 1),
     )
     .await
     .expect("emptying ends")
@@ -298,6 +300,89 @@ async fn emptying_stops_when_a_deleted_version_is_listed_again() {
     assert!(err.fix.is_some());
     assert_eq!(list.num_calls(), 2);
     assert_eq!(delete.num_calls(), 1);
+}
+
+/// ListObjectVersions of a bucket that something keeps writing to: every listing finds one
+/// new object (never the one deleted before), complete (not truncated).
+fn listing_with_a_new_object() -> Rule {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    mock!(aws_sdk_s3::Client::list_object_versions)
+        .sequence()
+        .output(|| {
+            let n = N.fetch_add(1, Ordering::Relaxed);
+            aws_sdk_s3::operation::list_object_versions::ListObjectVersionsOutput::builder()
+                .versions(
+                    aws_sdk_s3::types::ObjectVersion::builder()
+                        .key(format!("writer/{n}.ipynb"))
+                        .version_id(format!("v{n}"))
+                        .build(),
+                )
+                .is_truncated(false)
+                .build()
+        })
+        .repeatedly()
+        .build()
+}
+
+#[tokio::test]
+async fn emptying_a_bucket_still_written_to_stops_after_its_passes() {
+    let list = listing_with_a_new_object();
+    let delete = mock!(aws_sdk_s3::Client::delete_objects).then_output(|| {
+        aws_sdk_s3::operation::delete_objects::DeleteObjectsOutput::builder().build()
+    });
+    let session = s3_session(&[&list, &delete]).await;
+    let emptied = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        session.empty_bucket("demo-data", 3),
+    )
+    .await
+    .expect("emptying a bucket that is still written to ends")
+    .unwrap();
+    assert_eq!((emptied.deleted, emptied.passes), (3, 3), "{emptied:?}");
+    let left = emptied.still_written.expect("says what it still found");
+    assert!(left.key.starts_with("writer/"), "{left:?}");
+    assert_eq!(
+        list.num_calls(),
+        4,
+        "three passes, then the listing that stops it"
+    );
+    assert_eq!(delete.num_calls(), 3);
+}
+
+#[tokio::test]
+async fn full_pages_of_a_large_bucket_are_not_passes() {
+    use aws_sdk_s3::operation::list_object_versions::ListObjectVersionsOutput;
+    use aws_sdk_s3::types::ObjectVersion;
+    let page = |from: usize, truncated: bool| {
+        let mut b = ListObjectVersionsOutput::builder().is_truncated(truncated);
+        for i in from..from + 1000 {
+            b = b.versions(
+                ObjectVersion::builder()
+                    .key(format!("k{i:06}"))
+                    .version_id("v")
+                    .build(),
+            );
+        }
+        b.build()
+    };
+    let list = mock!(aws_sdk_s3::Client::list_object_versions)
+        .sequence()
+        .output(move || page(0, true))
+        .output(move || page(1000, true))
+        .output(move || page(2000, false))
+        .output(|| ListObjectVersionsOutput::builder().build())
+        .build();
+    let delete = mock!(aws_sdk_s3::Client::delete_objects).then_output(|| {
+        aws_sdk_s3::operation::delete_objects::DeleteObjectsOutput::builder().build()
+    });
+    let session = s3_session(&[&list, &delete]).await;
+    let emptied = session.empty_bucket("demo-data", 1).await.unwrap();
+    assert_eq!(
+        (emptied.deleted, emptied.passes, emptied.still_written),
+        (3000, 1, None)
+    );
+    assert_eq!(delete.num_calls(), 3);
 }
 
 /// HeadBucket answering 400 with the bucket's region, as S3 answers a request signed for the

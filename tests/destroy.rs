@@ -263,9 +263,8 @@ async fn empty_buckets_from_outside_the_vpc_then_nothing_is_left() {
         steps.push(m.line());
     }
     assert!(
-        steps
-            .iter()
-            .any(|s| s.contains("adding") && s.contains("exceptions")),
+        steps.iter().any(|s| s
+            .contains("original policy saved in studio-tui's state; opening 1 fence statement")),
         "says what it does to the policy: {steps:?}"
     );
     assert!(
@@ -679,13 +678,15 @@ async fn emptying_ends_in_suspended_and_enabled_buckets_with_null_versions() {
         versioning(status.clone()).await.unwrap();
         put("written-while-suspended-or-enabled").await.unwrap();
 
-        let deleted = tokio::time::timeout(Duration::from_secs(30), session.empty_bucket(&bucket))
-            .await
-            .unwrap_or_else(|_| panic!("emptying the {status:?} bucket never ended"))
-            .unwrap();
+        let emptied =
+            tokio::time::timeout(Duration::from_secs(30), session.empty_bucket(&bucket, 1))
+                .await
+                .unwrap_or_else(|_| panic!("emptying the {status:?} bucket never ended"))
+                .unwrap();
         assert_eq!(
-            deleted, 4,
-            "{status:?}: every version, the null ones included"
+            (emptied.deleted, emptied.passes, emptied.still_written),
+            (4, 1, None),
+            "{status:?}: every version, the null ones included, in one pass"
         );
         let left = s3
             .list_object_versions()
@@ -795,4 +796,617 @@ async fn retain_refuses_on_a_stack_whose_rollback_failed_and_works_once_it_is_co
         Some(policy.as_str())
     );
     assert!(readable_inside(&session, &data, "notebooks/a.ipynb").await);
+}
+
+/// An IAM role with a path, as an SSO permission set's role has one
+/// (`/aws-reserved/sso.amazonaws.com/`), made with a stack of its own. Returns its ARN.
+async fn admin_role(session: &Session, project: &str) -> String {
+    let stack = format!("{project}-admin");
+    let template = json!({
+        "Resources": {"Admin": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": format!("{project}-admin"),
+            "Path": "/teams/data/",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "sts:AssumeRole"}]}
+        }}},
+        "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Admin", "Arn"]}}}
+    });
+    session
+        .fixtures()
+        .cloudformation()
+        .create_stack()
+        .stack_name(&stack)
+        .template_body(template.to_string())
+        .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .expect("CreateStack of the admin role");
+    let s = wait_stack(session, &stack, "CREATE_COMPLETE").await;
+    s.output("Arn").unwrap().to_string()
+}
+
+/// A home for the binary whose AWS config has an assume-role profile without
+/// `role_session_name`: the SDK names every session it starts `assume-role-from-profile-<ms>`.
+fn home_with_role_profile(role_arn: &str) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("aws-config"),
+        format!(
+            "[profile rotating]\nrole_arn = {role_arn}\nsource_profile = base\n\n\
+             [profile base]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+        ),
+    )
+    .unwrap();
+    home
+}
+
+#[tokio::test]
+async fn emptying_goes_on_when_the_role_session_changes_between_calls() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("rotate");
+    deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    for i in 0..3 {
+        put_inside(&session, &data, &format!("notebooks/{i}.ipynb")).await;
+    }
+    let role_arn = admin_role(&session, &project).await;
+    let home = home_with_role_profile(&role_arn);
+    // The credentials of that role expire at once: every request of the teardown comes from a
+    // new role session, as the requests of an emptying that outlasts its credentials do.
+    let _short = emu.settings(json!({"short_credentials": {&role_arn: 0.5}}));
+    let before = emu.log_mark();
+    let out = common::binary(home.path(), REGION)
+        // the SDK takes credentials from the environment before a profile's
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["--profile", "rotating", "--plain", "destroy"])
+        .args(["--project-name", &project, "--empty-buckets", "--yes"])
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let actions = emu.actions_since(before, REGION);
+    let sessions = actions.iter().filter(|a| *a == "AssumeRole").count();
+    assert!(
+        sessions >= 3,
+        "the teardown ran in {sessions} role session(s): the sandbox did not change them\n\
+         {actions:?}\n{stdout}\n{stderr}"
+    );
+    assert!(
+        out.status.success(),
+        "exit {:?}\n{stdout}\n{stderr}",
+        out.status.code()
+    );
+    let role_name = format!("{project}-admin");
+    assert!(
+        stderr.contains(&format!("every session of the IAM role {role_name}")),
+        "the plan says whom the opening admits: {stderr}"
+    );
+    assert!(
+        stderr.contains("SSO permission set"),
+        "and what a role-wide opening means: {stderr}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "its policy was opened for every session of the IAM role {role_name}"
+        )),
+        "the report says it too: {stdout}"
+    );
+    let gone = session.bucket_policy(&data).await.unwrap_err();
+    assert_eq!(gone.kind, ErrorKind::NotFound, "{gone}");
+    assert!(
+        session
+            .describe_stack(&project)
+            .await
+            .unwrap()
+            .is_none_or(|s| s.status.as_str() == "DELETE_COMPLETE")
+    );
+}
+
+/// The data bucket's policy as a run that was stopped left it: opened for this caller, with
+/// the original saved in the state under `home` (what `destroy` saves before its first edit).
+async fn leave_open(
+    session: &Session,
+    home: &std::path::Path,
+    project: &str,
+    bucket: &str,
+) -> String {
+    use studio_tui::core::fence::{Exemption, open};
+    let original = session.bucket_policy(bucket).await.unwrap().unwrap();
+    let me = session.identity().await.unwrap();
+    let exemption = Exemption::for_caller(&me.arn, &me.user_id).unwrap();
+    let paths = studio_tui::config::Paths::under(&home.join("st"));
+    let mut store = studio_tui::state::Store::load(&paths).unwrap();
+    store
+        .save_open_fence(
+            REGION,
+            project,
+            studio_tui::state::OpenFence {
+                bucket: bucket.to_string(),
+                original_policy: original.clone(),
+                admits: exemption.admits(),
+                saved_at: "2026-01-01T00:00:00Z".into(),
+            },
+        )
+        .unwrap();
+    let (opened, _) = open(&original, &exemption).unwrap();
+    session.put_bucket_policy(bucket, &opened).await.unwrap();
+    original
+}
+
+fn same_policy(a: &str, b: &str) -> bool {
+    serde_json::from_str::<Value>(a).unwrap() == serde_json::from_str::<Value>(b).unwrap()
+}
+
+#[tokio::test]
+async fn a_policy_left_open_by_a_killed_run_is_put_back_by_the_next_run() {
+    use studio_tui::core::fence::holds_exemption;
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("killed");
+    deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    let models = format!("{project}-models");
+    let home = tempfile::tempdir().unwrap();
+    let original = leave_open(&session, home.path(), &project, &data).await;
+    assert!(holds_exemption(
+        &session.bucket_policy(&data).await.unwrap().unwrap()
+    ));
+    assert!(
+        readable_inside(&session, &data, "notebooks/a.ipynb").await,
+        "the data is still there"
+    );
+    // A saved copy whose bucket was closed since (by hand): left as it is, and forgotten.
+    let models_policy = session.bucket_policy(&models).await.unwrap().unwrap();
+    {
+        let paths = studio_tui::config::Paths::under(&home.path().join("st"));
+        let mut store = studio_tui::state::Store::load(&paths).unwrap();
+        store
+            .save_open_fence(
+                REGION,
+                &project,
+                studio_tui::state::OpenFence {
+                    bucket: models.clone(),
+                    original_policy: "{\"Statement\":[]}".into(),
+                    admits: "x".into(),
+                    saved_at: String::new(),
+                },
+            )
+            .unwrap();
+    }
+
+    // --read-only says what is open and changes nothing.
+    let before = emu.log_mark();
+    let out = common::binary(home.path(), REGION)
+        .args([
+            "--read-only",
+            "--plain",
+            "status",
+            "--project-name",
+            &project,
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "bucket {data}: a run that was stopped left its policy open"
+        )) && stderr.contains("without --read-only"),
+        "{stderr}"
+    );
+    assert_eq!(emu.mutating_since(before, REGION), Vec::<String>::new());
+    assert!(holds_exemption(
+        &session.bucket_policy(&data).await.unwrap().unwrap()
+    ));
+
+    // The next run of any command for the project puts the original back.
+    let out = common::binary(home.path(), REGION)
+        .args(["--plain", "status", "--project-name", &project])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "bucket {data}: a run that was stopped had left its policy open"
+        )) && stderr.contains("the original policy is back (checked with GetBucketPolicy)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("bucket {models}: a run that was stopped had opened its policy; it holds no exemption any more")),
+        "{stderr}"
+    );
+    let now = session.bucket_policy(&data).await.unwrap().unwrap();
+    assert!(same_policy(&now, &original), "{now}");
+    assert!(!holds_exemption(&now));
+    assert!(
+        same_policy(
+            &session.bucket_policy(&models).await.unwrap().unwrap(),
+            &models_policy
+        ),
+        "a policy without an exemption is never overwritten"
+    );
+    let paths = studio_tui::config::Paths::under(&home.path().join("st"));
+    let store = studio_tui::state::Store::load(&paths).unwrap();
+    assert!(
+        store.open_fences(REGION, &project).is_empty(),
+        "the saved copies are gone"
+    );
+    // Nothing is left to do the time after.
+    let before = emu.log_mark();
+    let out = common::binary(home.path(), REGION)
+        .args(["--plain", "status", "--project-name", &project])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("a run that was stopped"));
+    assert!(
+        !emu.actions_since(before, REGION)
+            .iter()
+            .any(|a| a == "PutBucketPolicy")
+    );
+}
+
+#[tokio::test]
+async fn a_policy_that_holds_the_exemption_is_never_taken_for_the_original() {
+    use studio_tui::core::fence::holds_exemption;
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("exempt");
+    deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    // Opened by a run on another machine: no saved copy here.
+    let elsewhere = tempfile::tempdir().unwrap();
+    leave_open(&session, elsewhere.path(), &project, &data).await;
+    let opened = session.bucket_policy(&data).await.unwrap().unwrap();
+
+    let plan = destroy::plan(&session, &project, &project).await.unwrap();
+    assert!(plan.buckets[0].exempted, "{plan:#?}");
+    let before = emu.log_mark();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    for choice in [BucketChoice::Empty, BucketChoice::Retain] {
+        let err = destroy::destroy_with(&session, &project, &project, choice, FAST, &tx)
+            .await
+            .unwrap_err();
+        assert!(err.is_refusal(), "{err}");
+        assert!(
+            err.message()
+                .contains("still holds an aws:userid exemption")
+                && err.message().contains("nothing was deleted"),
+            "{err}"
+        );
+        assert!(err.fix().unwrap().contains("drift --revert"), "{err}");
+    }
+    assert_eq!(emu.mutating_since(before, REGION), Vec::<String>::new());
+    let now = session.bucket_policy(&data).await.unwrap().unwrap();
+    assert_eq!(now, opened, "left as it was");
+    assert!(holds_exemption(&now));
+}
+
+/// Spawn the binary's teardown of `project` (`--empty-buckets --yes --plain`) with the bucket
+/// deletes held by the sandbox, wait until one is in flight, send `signal`, and return how the
+/// process ended with its stderr.
+async fn interrupt_emptying(
+    home: &std::path::Path,
+    project: &str,
+    signal: libc::c_int,
+) -> (std::process::ExitStatus, String) {
+    use std::io::Read;
+    let emu = common::emulator();
+    let _stall = emu.settings(json!({"stall": {REGION: ["DeleteObjects"]}}));
+    let before = emu.log_mark();
+    let mut child = common::binary_std(home, REGION)
+        .args([
+            "--plain",
+            "destroy",
+            "--project-name",
+            project,
+            "--empty-buckets",
+            "--yes",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    // The emptying is under way once a DeleteObjects has reached the sandbox (and is held).
+    let mut waited = 0;
+    while !emu
+        .actions_since(before, REGION)
+        .iter()
+        .any(|a| a == "DeleteObjects")
+    {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the teardown ended before emptying"
+        );
+        waited += 1;
+        assert!(waited < 3000, "no DeleteObjects reached the sandbox");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // SAFETY: kill(2) on the pid of a child this test spawned and has not reaped.
+    #[allow(unsafe_code)]
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    assert_eq!(sent, 0, "kill");
+    let status = child.wait().unwrap();
+    (status, reader.join().unwrap())
+}
+
+#[tokio::test]
+async fn ctrl_c_or_sigterm_while_emptying_puts_the_policy_back_before_exiting() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    for (signal, name) in [
+        (libc::SIGINT, "Ctrl-C (SIGINT)"),
+        (libc::SIGTERM, "SIGTERM"),
+    ] {
+        let project = common::unique_name("signal");
+        let domain_id = deployed(&session, &project).await;
+        let data = format!("{project}-data");
+        let original = session.bucket_policy(&data).await.unwrap().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let (status, stderr) = interrupt_emptying(home.path(), &project, signal).await;
+        assert_eq!(status.code(), Some(130), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "bucket {data}: original policy put back (checked with GetBucketPolicy)"
+            )),
+            "{name}: the restore ran and was reported: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("stopped by {name} while emptying bucket {data}")),
+            "{name}: {stderr}"
+        );
+        let now = session.bucket_policy(&data).await.unwrap().unwrap();
+        assert!(same_policy(&now, &original), "{name}: {now}");
+        let paths = studio_tui::config::Paths::under(&home.path().join("st"));
+        let store = studio_tui::state::Store::load(&paths).unwrap();
+        assert!(store.open_fences(REGION, &project).is_empty(), "{name}");
+        // nothing else was deleted
+        assert!(
+            session.describe_domain(&domain_id).await.unwrap().is_some(),
+            "{name}"
+        );
+        assert!(
+            session
+                .describe_stack(&project)
+                .await
+                .unwrap()
+                .is_some_and(|s| s.status.as_str() == "CREATE_COMPLETE"),
+            "{name}"
+        );
+    }
+}
+
+/// A JupyterLab app of `user` in the domain, running.
+async fn running_app(session: &Session, domain_id: &str, user: &str) {
+    use aws_sdk_sagemaker::types::AppType;
+    let sm = session.fixtures().sagemaker();
+    sm.create_user_profile()
+        .domain_id(domain_id)
+        .user_profile_name(user)
+        .send()
+        .await
+        .expect("CreateUserProfile");
+    sm.create_app()
+        .domain_id(domain_id)
+        .user_profile_name(user)
+        .app_type(AppType::JupyterServer)
+        .app_name("default")
+        .send()
+        .await
+        .expect("CreateApp");
+}
+
+#[tokio::test]
+async fn an_app_that_saves_its_work_as_it_stops_is_emptied_after_the_domain() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("writer");
+    let domain_id = deployed(&session, &project).await;
+    running_app(&session, &domain_id, "alice").await;
+    let data = format!("{project}-data");
+    // The app writes a checkpoint into the data bucket when it is deleted.
+    let _writer = emu.settings(
+        json!({"s3_writers": {&data: {"on": "DeleteApp", "domain": &domain_id, "writes": 1}}}),
+    );
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let report =
+        destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+            .await
+            .unwrap();
+    let steps: Vec<String> = std::iter::from_fn(|| rx.try_recv().ok())
+        .map(|m| m.line())
+        .collect();
+    assert!(report.is_clean(), "{report:#?}\n{steps:#?}");
+    assert!(report.domain_deleted && report.stack_deleted);
+    assert_eq!(
+        report
+            .emptied
+            .iter()
+            .find(|(b, _)| *b == data)
+            .map(|(_, n)| *n),
+        Some(2),
+        "the notebook, then the checkpoint written as the app stopped: {report:#?}"
+    );
+    let domain_gone = steps
+        .iter()
+        .position(|s| s.contains("domain") && s.contains("deleted"));
+    let again = steps
+        .iter()
+        .position(|s| s.contains("emptying the buckets again"));
+    assert!(
+        matches!((domain_gone, again), (Some(d), Some(a)) if d < a),
+        "the final pass comes after the domain: {steps:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_bucket_written_to_after_the_last_pass_is_emptied_again_a_bounded_number_of_times() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    // One write when the stack delete starts (a job in the VPC): emptied once more, retried.
+    let project = common::unique_name("late");
+    deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    {
+        let _writer =
+            emu.settings(json!({"s3_writers": {&data: {"on": "DeleteStack", "writes": 1}}}));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let report =
+            destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+                .await
+                .unwrap();
+        let steps: Vec<String> = std::iter::from_fn(|| rx.try_recv().ok())
+            .map(|m| m.line())
+            .collect();
+        assert!(
+            report.is_clean() && report.stack_deleted,
+            "{report:#?}\n{steps:#?}"
+        );
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains(&format!("CloudFormation found bucket(s) {data} not empty"))),
+            "{steps:#?}"
+        );
+    }
+    // A writer that never stops: the teardown stops after its retries and says why.
+    let project = common::unique_name("busy");
+    deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    let _writer =
+        emu.settings(json!({"s3_writers": {&data: {"on": "DeleteStack", "writes": 100}}}));
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let report =
+        destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+            .await
+            .unwrap();
+    assert!(!report.stack_deleted, "{report:#?}");
+    let stopped = report.stopped.clone().expect("stopped with a reason");
+    assert!(
+        stopped.message().contains(&format!(
+            "bucket(s) {data} were written to again after each of 3 emptying passes"
+        )),
+        "{stopped}"
+    );
+    assert!(
+        stopped
+            .fix()
+            .unwrap()
+            .contains("stop what writes to the bucket"),
+        "{stopped}"
+    );
+}
+
+#[tokio::test]
+async fn a_bucket_still_written_to_after_the_apps_are_gone_stops_before_the_stack() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("writes");
+    let domain_id = deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    // Something outside Studio writes after every delete: deleting the apps does not stop it.
+    let _writer =
+        emu.settings(json!({"s3_writers": {&data: {"on": "DeleteObjects", "writes": 1000}}}));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let report =
+        destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+            .await
+            .unwrap();
+    let steps: Vec<String> = std::iter::from_fn(|| rx.try_recv().ok())
+        .map(|m| m.line())
+        .collect();
+    assert!(
+        steps.iter().any(|s| s.contains(&format!(
+            "bucket {data} is still being written to: the Studio apps are deleted next"
+        ))),
+        "{steps:#?}"
+    );
+    assert!(
+        report.domain_deleted,
+        "the first sweep does not stop the teardown: {report:#?}"
+    );
+    assert!(!report.stack_deleted, "{report:#?}");
+    let stopped = report.stopped.clone().expect("stopped");
+    assert!(
+        stopped.message().contains(&format!("bucket(s) {data} are still being written to after the Studio apps and domain were deleted: 3 complete pass(es)")),
+        "{stopped}"
+    );
+    assert!(
+        stopped.message().contains("writer/"),
+        "names what it found: {stopped}"
+    );
+    assert!(session.describe_domain(&domain_id).await.unwrap().is_none());
+    // the policy is back after every pass
+    let policy = session.bucket_policy(&data).await.unwrap().unwrap();
+    assert!(
+        !studio_tui::core::fence::holds_exemption(&policy),
+        "{policy}"
+    );
+}
+
+#[tokio::test]
+async fn two_domains_of_the_projects_name_in_its_vpc_stop_the_teardown() {
+    use aws_sdk_sagemaker::types::{AppNetworkAccessType, AuthMode, UserSettings};
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("twins");
+    let ours = deployed(&session, &project).await;
+    let stack = session.describe_stack(&project).await.unwrap().unwrap();
+    let net = StudioNetwork::from_stack(&stack).unwrap();
+    let copy = session
+        .fixtures()
+        .sagemaker()
+        .create_domain()
+        .domain_name(&project)
+        .auth_mode(AuthMode::Iam)
+        .app_network_access_type(AppNetworkAccessType::VpcOnly)
+        .vpc_id(&net.vpc_id)
+        .set_subnet_ids(Some(net.subnet_ids.clone()))
+        .default_user_settings(
+            UserSettings::builder()
+                .execution_role("arn:aws:iam::123456789012:role/mini-notebook-role")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateDomain: a second domain of one name in the same VPC")
+        .domain_arn()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let before = emu.log_mark();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let err = destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+        .await
+        .unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+    assert!(
+        err.message().contains(&ours) && err.message().contains(&copy),
+        "names both domains: {err}"
+    );
+    assert!(err.message().contains("nothing was deleted"), "{err}");
+    assert!(err.fix().unwrap().contains("delete-domain"), "{err}");
+    assert_eq!(emu.mutating_since(before, REGION), Vec::<String>::new());
+    for id in [&ours, &copy] {
+        assert!(session.describe_domain(id).await.unwrap().is_some());
+    }
 }

@@ -990,3 +990,77 @@ async fn a_shared_transit_gateway_is_reported_as_not_checked() {
     let r = run(&session, p, false).await;
     assert!(!r.ok(), "{:?}", codes(&r));
 }
+
+/// A Studio domain of the project's name in another VPC is someone else's (AWS has no
+/// uniqueness rule for domain names): preflight reports it and does not block `up`; the
+/// project's own domain is decided by the stack's VPC, as destroy decides it.
+#[tokio::test]
+async fn a_domain_of_the_projects_name_in_another_vpc_does_not_block() {
+    use aws_sdk_sagemaker::types::{AppNetworkAccessType, AuthMode, UserSettings};
+    let emu = common::emulator();
+    let region = "ap-southeast-2";
+    let session = emu.session(region).await;
+    let name = common::unique_name("pf-domain");
+    let vpc = create_vpc(&session, "10.7.0.0/16").await;
+    let subnet = session
+        .fixtures()
+        .ec2()
+        .create_subnet()
+        .vpc_id(&vpc)
+        .cidr_block("10.7.3.0/24")
+        .send()
+        .await
+        .unwrap()
+        .subnet()
+        .unwrap()
+        .subnet_id()
+        .unwrap()
+        .to_string();
+    let theirs = session
+        .fixtures()
+        .sagemaker()
+        .create_domain()
+        .domain_name(&name)
+        .auth_mode(AuthMode::Iam)
+        .app_network_access_type(AppNetworkAccessType::VpcOnly)
+        .vpc_id(&vpc)
+        .subnet_ids(&subnet)
+        .default_user_settings(
+            UserSettings::builder()
+                .execution_role("arn:aws:iam::123456789012:role/colleague")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateDomain")
+        .domain_arn()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = run(
+        &session,
+        params(&name, "10.2.0.0/16", default_subnets()),
+        false,
+    )
+    .await;
+    assert!(
+        with_code(&r, FindingCode::DomainExists).is_empty(),
+        "not the project's domain: {:#?}",
+        r.findings
+    );
+    let hit = with_code(&r, FindingCode::StudioDomainElsewhere);
+    assert_eq!(hit.len(), 1, "{:#?}", r.findings);
+    assert_eq!(hit[0].severity, Severity::Warning);
+    assert!(
+        hit[0].message.contains(&theirs) && hit[0].message.contains(&vpc),
+        "{}",
+        hit[0].message
+    );
+    assert!(
+        !r.blocks_deploy(),
+        "a domain of the same name elsewhere does not block up: {:#?}",
+        r.findings
+    );
+}

@@ -63,7 +63,12 @@ async fn on_form(dir: &tempfile::TempDir) -> App {
     let (_, effects) = app.update(reply(&app, Reply::Connected(Box::new(Ok((session, id))))));
     assert_eq!(
         effects,
-        vec![Effect::LookupStack("sagemaker-studio-vpc".into())]
+        vec![
+            Effect::LookupStack("sagemaker-studio-vpc".into()),
+            Effect::RepairFences {
+                project: "sagemaker-studio-vpc".into()
+            }
+        ]
     );
     app.update(reply(&app, Reply::StackFound(Box::new(Ok(None)))));
     app.update(key(KeyCode::Char('n')));

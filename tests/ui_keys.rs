@@ -237,8 +237,14 @@ async fn teardown(phase: &str) -> App {
             arn: "arn:aws:iam::123456789012:user/ops".into(),
             user_id: "AIDAOPS".into(),
         },
+        exemption: studio_tui::core::fence::Exemption::for_caller(
+            "arn:aws:iam::123456789012:user/ops",
+            "AIDAOPS",
+        )
+        .ok(),
         domain: Some(domain()),
         other_domains: Vec::new(),
+        twin_domains: Vec::new(),
         users: Vec::new(),
         apps: Vec::new(),
         spaces: Vec::new(),

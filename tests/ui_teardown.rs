@@ -69,6 +69,7 @@ fn fenced(name: &str) -> BucketPlan {
             ),
         },
         fenced: true,
+        exempted: false,
     }
 }
 
@@ -81,6 +82,11 @@ fn plan() -> DestroyPlan {
             arn: "arn:aws:iam::123456789012:user/ops".into(),
             user_id: "AIDAOPS".into(),
         },
+        exemption: studio_tui::core::fence::Exemption::for_caller(
+            "arn:aws:iam::123456789012:user/ops",
+            "AIDAOPS",
+        )
+        .ok(),
         domain: Some(DomainInfo {
             id: "d-abcdef123456".into(),
             name: PROJECT.into(),
@@ -88,6 +94,7 @@ fn plan() -> DestroyPlan {
             ..DomainInfo::default()
         }),
         other_domains: Vec::new(),
+        twin_domains: Vec::new(),
         users: Vec::new(),
         apps: Vec::new(),
         spaces: Vec::new(),

@@ -5,7 +5,19 @@ use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use serde::Serialize;
 
 use super::{AwsError, ErrorKind, Session};
-use crate::core::emptying::{self, Listed};
+use crate::core::emptying::{self, Listed, Next, Passes};
+
+/// What one emptying did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emptied {
+    /// Object versions and delete markers deleted.
+    pub deleted: usize,
+    /// Passes (complete listings that still found entries) it took.
+    pub passes: u32,
+    /// Set when it stopped at its pass bound with the bucket not empty: an entry the last
+    /// listing found (something is still writing to the bucket).
+    pub still_written: Option<Listed>,
+}
 
 /// What studio-tui could find out about a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,12 +109,15 @@ impl Session {
     /// Delete every object version and delete marker, each by its version id (`null`
     /// included: without it S3 treats the call as a plain DELETE, which in a suspended bucket
     /// replaces the null version with a null delete marker and in an enabled bucket adds a
-    /// marker, so the bucket never empties). Returns how many were deleted. Stops with an error
-    /// when a pass lists again what the previous pass deleted, instead of looping.
-    pub async fn empty_bucket(&self, bucket: &str) -> Result<usize, AwsError> {
+    /// marker, so the bucket never empties), until the bucket lists empty or `passes` complete
+    /// listings still found entries ([`Passes`]: something keeps writing; the result says so).
+    /// Stops with an error when a round lists again what the previous round deleted, instead
+    /// of looping.
+    pub async fn empty_bucket(&self, bucket: &str, passes: u32) -> Result<Emptied, AwsError> {
         let s3 = self.s3();
         let mut deleted = 0;
         let mut previous: Vec<Listed> = Vec::new();
+        let mut bound = Passes::new(passes);
         loop {
             let out = s3
                 .list_object_versions()
@@ -122,9 +137,16 @@ impl Session {
                 )
                 .filter_map(|(key, version)| Some(Listed::new(key?, version)))
                 .collect();
-            if page.is_empty() {
-                return Ok(deleted);
+            let truncated = out.is_truncated().unwrap_or(false);
+            let next = bound.after_listing(page.len(), truncated);
+            if next == Next::Done {
+                return Ok(Emptied {
+                    deleted,
+                    passes: bound.done(),
+                    still_written: None,
+                });
             }
+            // What the previous round deleted, listed again: S3 kept it (not a writer).
             if let Some(again) = emptying::listed_again(&previous, &page) {
                 return Err(AwsError::new(
                     ErrorKind::Other,
@@ -140,6 +162,13 @@ impl Session {
                     "check the bucket's Object Lock and lifecycle settings (`aws s3api \
                      get-object-lock-configuration`), then run destroy again",
                 ));
+            }
+            if next == Next::StillWritten {
+                return Ok(Emptied {
+                    deleted,
+                    passes: bound.done(),
+                    still_written: page.into_iter().next(),
+                });
             }
             let mut ids = Vec::new();
             for l in &page {

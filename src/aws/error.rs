@@ -37,6 +37,8 @@ pub enum ErrorKind {
     Validation,
     /// Refused because studio-tui runs with `--read-only`.
     ReadOnly,
+    /// Stopped by the user (Ctrl-C, SIGTERM): studio-tui's own, never an AWS answer.
+    Interrupted,
     /// Anything else.
     Other,
 }
@@ -108,6 +110,7 @@ impl AwsError {
             Throttled => "AWS is throttling requests".into(),
             AccessDenied => "Access denied".into(),
             ReadOnly => "Disabled in read-only mode".into(),
+            Interrupted => "Stopped by you".into(),
             NotFound | Validation | Other => "AWS call failed".into(),
         }
     }
@@ -350,7 +353,11 @@ fn fix_for_message(kind: ErrorKind, ctx: &ErrorContext, message: &str) -> Option
         ErrorKind::ReadOnly => {
             "run the same command without --read-only to make this change".to_string()
         }
-        ErrorKind::UnknownRegion | ErrorKind::NotFound | ErrorKind::Validation | ErrorKind::Other => {
+        ErrorKind::UnknownRegion
+        | ErrorKind::NotFound
+        | ErrorKind::Validation
+        | ErrorKind::Interrupted
+        | ErrorKind::Other => {
             return None;
         }
     })

@@ -13,5 +13,6 @@ pub async fn run(inv: &Invocation, args: &DeployArgs) -> anyhow::Result<i32> {
         .map_err(Exit)?;
     // Answers are saved before anything is deployed: a failure never loses them.
     save_answers(ctx, &params, &users);
+    super::repair_fences(ctx, &params.project_name).await;
     deploy_with(ctx, args, &params).await
 }

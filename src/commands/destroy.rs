@@ -3,11 +3,46 @@
 
 use std::io::IsTerminal;
 
-use super::{Invocation, confirm_typed, fail, project_and_stack};
+use super::{Invocation, confirm_typed, fail, project_and_stack, repair_fences};
 use crate::cli::DestroyArgs;
-use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport};
+use crate::ops::destroy::{self, BUCKET_POLICY_NOTE, BucketChoice, DestroyReport, Safety};
+use crate::ops::fence::{Interrupt, InterruptSender};
 use crate::ops::studio;
 use crate::{exit, plain};
+
+/// The next Ctrl-C or SIGTERM, named.
+async fn next_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => "Ctrl-C (SIGINT)",
+                _ = term.recv() => "SIGTERM",
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    "Ctrl-C (SIGINT)"
+}
+
+/// While the teardown runs, the first Ctrl-C or SIGTERM asks it to stop where it is safe to (an
+/// emptying puts the bucket policy back first); a second one leaves at once (a policy still
+/// open is then put back by the next run, from the copy saved in the state).
+async fn listen_for_stop(stop: InterruptSender) {
+    let first = next_signal().await;
+    plain::say(format_args!(
+        "{first}: stopping at the next safe point (an opened bucket policy is put back first); \
+         press Ctrl-C again to leave at once"
+    ));
+    stop.stop(first);
+    let second = next_signal().await;
+    plain::say(format_args!(
+        "{second}: leaving now; a bucket policy still open is put back by the next studio-tui \
+         run for this project"
+    ));
+    std::process::exit(exit::INTERRUPTED);
+}
 
 pub async fn run(inv: &Invocation, args: &DestroyArgs) -> anyhow::Result<i32> {
     // Non-interactive without --yes: say so before any AWS call (read-only only views).
@@ -21,6 +56,7 @@ pub async fn run(inv: &Invocation, args: &DestroyArgs) -> anyhow::Result<i32> {
     let ctx = &inv.context().await?;
     let (session, mode) = (&ctx.session, ctx.mode);
     let (project, stack) = project_and_stack(ctx, args.project_name.as_deref());
+    repair_fences(ctx, &project).await;
     let plan = match destroy::plan(session, &project, &stack).await {
         Ok(p) => p,
         Err(e) => return Ok(fail(mode, &e)),
@@ -73,14 +109,18 @@ pub async fn run(inv: &Invocation, args: &DestroyArgs) -> anyhow::Result<i32> {
         Ok(false) => return Ok(exit::FAILED),
         Err(code) => return Ok(code),
     }
+    let (stop, interrupt) = Interrupt::channel();
+    let listener = tokio::spawn(listen_for_stop(stop));
+    let safety = Safety::new(Some(&ctx.store), &session.region, &project, interrupt);
     let result = plain::drain(
         |tx| {
-            let (project, stack) = (&project, &stack);
-            async move { destroy::destroy(session, project, stack, choice, &tx).await }
+            let (project, stack, safety) = (&project, &stack, &safety);
+            async move { destroy::destroy(session, project, stack, choice, safety, &tx).await }
         },
         |m| plain::studio::print_step(mode, m),
     )
     .await;
+    listener.abort();
     Ok(match result {
         Ok(report) => {
             if report.stack_deleted
@@ -91,6 +131,8 @@ pub async fn run(inv: &Invocation, args: &DestroyArgs) -> anyhow::Result<i32> {
             plain::destroy::print_report(mode, &report);
             if report.is_clean() {
                 exit::OK
+            } else if report.stopped.as_ref().is_some_and(|e| e.is_interruption()) {
+                exit::INTERRUPTED
             } else {
                 exit::FAILED
             }

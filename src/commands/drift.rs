@@ -14,6 +14,7 @@ pub async fn run(inv: &Invocation, args: &DriftArgs) -> anyhow::Result<i32> {
     let ctx = &inv.context().await?;
     let (session, mode) = (&ctx.session, ctx.mode);
     let stack = ctx.project_name(&args.project);
+    super::repair_fences(ctx, &stack).await;
     // Revert is refused in read-only mode before any call.
     if args.revert
         && let Err(e) = crate::ops::studio::refuse_read_only(session, "reverting drift")

@@ -98,6 +98,7 @@ async fn edit(
     yes: bool,
 ) -> anyhow::Result<i32> {
     let name = ctx.project_name(project);
+    super::repair_fences(ctx, &name).await;
     // Read-only: refused before any call (deploy_with says so too, after its own checks).
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "changing the allow list") {
         crate::plain::print_error(ctx.mode, &e);

@@ -312,6 +312,8 @@ fn project_and_stack(ctx: &CommandContext, flag: Option<&str>) -> (String, Strin
 fn code_for(e: &ops::Error) -> i32 {
     if e.is_refusal() {
         exit::USAGE
+    } else if e.is_interruption() {
+        exit::INTERRUPTED
     } else {
         exit::FAILED
     }
@@ -346,6 +348,15 @@ fn confirm_typed(expected: &str, what: &str, yes: bool) -> Result<bool, i32> {
             crate::core::shown::Shown(expected)
         ));
         Ok(false)
+    }
+}
+
+/// Put back the bucket policies a stopped teardown of this project left open (each one only
+/// while it still holds studio-tui's exemption), saying so on stderr. Every command that
+/// touches a project calls this first; under `--read-only` it only says what is left open.
+async fn repair_fences(ctx: &CommandContext, project: &str) {
+    for r in crate::ops::fence::restore_open_fences(&ctx.session, &ctx.store, project).await {
+        plain::say(format_args!("note: {}", r.line()));
     }
 }
 

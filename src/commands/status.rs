@@ -9,6 +9,7 @@ use super::Invocation;
 pub async fn run(inv: &Invocation, args: &ProjectArgs) -> anyhow::Result<i32> {
     let ctx = &inv.context().await?;
     let name = ctx.project_name(args);
+    super::repair_fences(ctx, &name).await;
     match crate::ops::status::status(&ctx.session, &ctx.store, &name).await {
         Ok(status) => {
             plain::status::print_status(ctx.mode, &status);

@@ -22,6 +22,7 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
     // The names were checked by `answers`, before any AWS call and before anything is saved.
     // Saved before anything is created, so a failure loses nothing typed.
     save_answers(ctx, &params, &users);
+    super::repair_fences(ctx, &params.project_name).await;
 
     // 1. Preflight.
     if mode != OutputMode::Json {

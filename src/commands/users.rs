@@ -11,6 +11,7 @@ pub async fn run(inv: &Invocation, args: &UsersArgs) -> anyhow::Result<i32> {
     let ctx = &inv.context().await?;
     let (session, mode) = (&ctx.session, ctx.mode);
     let (project, _) = project_and_stack(ctx, args.project_name.as_deref());
+    super::repair_fences(ctx, &project).await;
     // Refuse changes in read-only mode before looking anything up.
     if session.read_only {
         let what = match &args.command {

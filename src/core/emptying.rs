@@ -1,6 +1,7 @@
 //! Emptying a versioned bucket so that it always ends: every object version and delete marker
-//! is deleted with its version id, the literal `null` included, and a pass that finds again what
-//! the previous pass deleted stops instead of looping.
+//! is deleted with its version id, the literal `null` included, a round that finds again what
+//! the previous round deleted stops instead of looping, and a bucket that something keeps
+//! writing to stops after a bounded number of passes ([`Passes`]).
 //!
 //! S3 user guide, "Deleting objects from versioning-suspended buckets": a DELETE without a
 //! version id "can only remove an object whose version ID is null" and "inserts a delete marker"
@@ -38,9 +39,121 @@ pub fn listed_again<'a>(previous: &[Listed], page: &'a [Listed]) -> Option<&'a L
     page.iter().find(|l| deleted.contains(l))
 }
 
+/// Does a DELETE_FAILED reason of an `AWS::S3::Bucket` say the bucket was not empty? S3's
+/// answer, as CloudFormation quotes it: "The bucket you tried to delete is not empty (Service:
+/// Amazon S3; Status Code: 409; Error Code: BucketNotEmpty; …)", or wrapped by the registry
+/// handler ("Resource handler returned message: \"The bucket you tried to delete is not empty
+/// (Service: S3, Status Code: 409, …)\"").
+pub fn says_not_empty(reason: &str) -> bool {
+    reason.contains("BucketNotEmpty") || reason.contains("you tried to delete is not empty")
+}
+
+/// Counts the passes of an emptying. Each round lists the bucket from its start (one page of up
+/// to 1000 entries) and deletes what it lists. A listing that is not truncated saw the whole
+/// bucket as it was then: once it is deleted, the bucket is empty unless something wrote to it
+/// meanwhile. So a complete listing that still finds entries is one *pass*; a writer (an app
+/// saving notebooks, a pipeline in the VPC) makes every pass find new ones, and the emptying
+/// stops after `allowed` such passes instead of chasing it. Truncated listings are a large
+/// bucket being worked through (every round deletes a full page), never a pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passes {
+    allowed: u32,
+    done: u32,
+}
+
+/// What to do after a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// The bucket listed empty.
+    Done,
+    /// Delete what was listed, then list again.
+    Delete,
+    /// `allowed` complete passes found entries already and this one finds more: something is
+    /// still writing; stop here.
+    StillWritten,
+}
+
+impl Passes {
+    /// At most `allowed` passes that find entries (at least one).
+    pub fn new(allowed: u32) -> Passes {
+        Passes {
+            allowed: allowed.max(1),
+            done: 0,
+        }
+    }
+
+    /// After a listing of `entries` entries, `truncated` when more pages follow.
+    pub fn after_listing(&mut self, entries: usize, truncated: bool) -> Next {
+        if entries == 0 {
+            return Next::Done;
+        }
+        if !truncated {
+            if self.done >= self.allowed {
+                return Next::StillWritten;
+            }
+            self.done += 1;
+        }
+        Next::Delete
+    }
+
+    /// The complete passes that found entries so far.
+    pub fn done(&self) -> u32 {
+        self.done
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bucket_that_was_not_empty_is_told_from_other_failures() {
+        assert!(says_not_empty(
+            "The bucket you tried to delete is not empty (Service: Amazon S3; Status Code: 409; \
+             Error Code: BucketNotEmpty; Request ID: 13B5WKE8TCT9VS8K)"
+        ));
+        assert!(says_not_empty(
+            "Resource handler returned message: \"The bucket you tried to delete is not empty \
+             (Service: S3, Status Code: 409, Request ID: X)\" (RequestToken: t, HandlerErrorCode: \
+             GeneralServiceException)"
+        ));
+        assert!(says_not_empty("Error Code: BucketNotEmpty"));
+        assert!(!says_not_empty(
+            "Access Denied (Service: S3, Status Code: 403)"
+        ));
+        assert!(!says_not_empty(""));
+    }
+
+    #[test]
+    fn a_quiet_bucket_empties_in_one_pass() {
+        let mut p = Passes::new(1);
+        // a large bucket: full pages first, never counted
+        for _ in 0..50 {
+            assert_eq!(p.after_listing(1000, true), Next::Delete);
+        }
+        assert_eq!(p.done(), 0);
+        assert_eq!(p.after_listing(17, false), Next::Delete);
+        assert_eq!(p.done(), 1);
+        assert_eq!(p.after_listing(0, false), Next::Done);
+        assert_eq!(Passes::new(3).after_listing(0, true), Next::Done);
+    }
+
+    #[test]
+    fn a_writer_is_chased_a_bounded_number_of_passes() {
+        let mut p = Passes::new(3);
+        for n in 1..=3 {
+            assert_eq!(p.after_listing(2, false), Next::Delete, "pass {n}");
+            assert_eq!(p.done(), n);
+        }
+        assert_eq!(p.after_listing(1, false), Next::StillWritten);
+        assert_eq!(p.done(), 3);
+        // one pass at least, even when asked for none
+        let mut none = Passes::new(0);
+        assert_eq!(none.after_listing(1, false), Next::Delete);
+        assert_eq!(none.after_listing(1, false), Next::StillWritten);
+        // a truncated listing after the bound is still progress through a large bucket
+        assert_eq!(none.after_listing(1000, true), Next::Delete);
+    }
 
     #[test]
     fn the_null_version_is_named_null() {

@@ -32,6 +32,8 @@ pub enum Error {
     /// Something the workflow started ended badly without a call failing: a resource reached a
     /// failed state, a wait ran out, a task stopped.
     Failed(Problem),
+    /// The user stopped it (Ctrl-C, SIGTERM) and it stopped where it was safe to.
+    Interrupted(Problem),
 }
 
 /// What a workflow's own failure says.
@@ -74,14 +76,26 @@ impl Error {
         Error::Failed(Self::problem(subject, message))
     }
 
+    /// The user stopped the workflow (`signal` names how: "Ctrl-C (SIGINT)", "SIGTERM").
+    pub fn interrupted(signal: &str, message: impl Into<String>) -> Error {
+        Error::Interrupted(Self::problem(signal, message))
+    }
+
+    /// Did the user stop it?
+    pub fn is_interruption(&self) -> bool {
+        matches!(self, Error::Interrupted(_))
+    }
+
     /// The same error with this fix.
     pub fn with_fix(mut self, fix: impl Into<String>) -> Error {
         let fix = Some(fix.into());
         match &mut self {
             Error::Aws(e) => e.fix = fix,
-            Error::Refused(p) | Error::ReadOnly(p) | Error::Missing(p) | Error::Failed(p) => {
-                p.fix = fix
-            }
+            Error::Refused(p)
+            | Error::ReadOnly(p)
+            | Error::Missing(p)
+            | Error::Failed(p)
+            | Error::Interrupted(p) => p.fix = fix,
         }
         self
     }
@@ -90,9 +104,11 @@ impl Error {
     fn parts(&self) -> (&str, &str, Option<&str>) {
         match self {
             Error::Aws(e) => (&e.operation, &e.message, e.fix.as_deref()),
-            Error::Refused(p) | Error::ReadOnly(p) | Error::Missing(p) | Error::Failed(p) => {
-                (&p.subject, &p.message, p.fix.as_deref())
-            }
+            Error::Refused(p)
+            | Error::ReadOnly(p)
+            | Error::Missing(p)
+            | Error::Failed(p)
+            | Error::Interrupted(p) => (&p.subject, &p.message, p.fix.as_deref()),
         }
     }
 
@@ -112,6 +128,7 @@ impl Error {
             Error::ReadOnly(_) => ErrorKind::ReadOnly,
             Error::Missing(_) => ErrorKind::NotFound,
             Error::Failed(_) => ErrorKind::Other,
+            Error::Interrupted(_) => ErrorKind::Interrupted,
         }
     }
 
@@ -141,6 +158,7 @@ impl Error {
             Error::ReadOnly(_) => "Disabled in read-only mode".into(),
             Error::Missing(_) => "Not found".into(),
             Error::Failed(_) => "The operation failed".into(),
+            Error::Interrupted(_) => "Stopped by you".into(),
         }
     }
 
@@ -229,6 +247,17 @@ mod tests {
         assert!(!rejected.is_refusal());
         assert_eq!(rejected.headline(), "AWS call failed");
         assert_eq!(rejected.code(), Some("ValidationException"));
+
+        let stopped = Error::interrupted("Ctrl-C (SIGINT)", "stopped while emptying b")
+            .with_fix("run destroy again");
+        assert!(stopped.is_interruption() && !stopped.is_refusal());
+        assert!(!refused.is_interruption());
+        assert_eq!(stopped.kind(), ErrorKind::Interrupted);
+        assert_eq!(stopped.headline(), "Stopped by you");
+        assert_eq!(
+            stopped.to_string(),
+            "Ctrl-C (SIGINT): stopped while emptying b\nFix: run destroy again"
+        );
 
         let failed = Error::failed("sagemaker:CreateDomain", "the domain went Failed");
         assert_eq!(failed.kind(), ErrorKind::Other);

@@ -7,6 +7,7 @@ pub mod destroy;
 pub mod drift;
 pub mod egress;
 pub mod error;
+pub mod fence;
 pub mod params;
 pub mod preflight;
 pub mod status;

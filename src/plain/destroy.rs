@@ -48,6 +48,13 @@ pub fn print_report(mode: OutputMode, r: &DestroyReport) {
     for (b, n) in &r.emptied {
         println!("emptied bucket {} ({n} object versions)", Shown(b));
     }
+    for (b, admits) in &r.opened {
+        println!(
+            "bucket {}: its policy was opened for {} and is back as it was",
+            Shown(b),
+            Shown(admits)
+        );
+    }
     let done = |yes: bool| if yes { "deleted" } else { "not deleted" };
     println!("domain: {}", done(r.domain_deleted));
     println!("stack: {}", done(r.stack_deleted));

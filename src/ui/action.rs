@@ -36,6 +36,8 @@ pub enum Reply {
     Connected(Box<Result<(Session, Identity), ops::Error>>),
     /// The project's stack as found at start (None: no stack).
     StackFound(Box<Result<Option<StackInfo>, ops::Error>>),
+    /// What became of the bucket policies a stopped teardown had left open.
+    FencesRepaired(Vec<crate::ops::fence::FenceRepair>),
     /// What planning found: a change set to review, or why not.
     Planned(Box<Result<Plan, ops::Error>>),
     /// The change set (and an empty CREATE stack) was deleted, or why not.
@@ -93,6 +95,7 @@ impl Reply {
             // Preflight without a session says so the way connecting does.
             Reply::Connected(_) => &[Slot::Connect, Slot::Preflight],
             Reply::StackFound(_) => &[Slot::LookupStack],
+            Reply::FencesRepaired(_) => &[Slot::RepairFences],
             Reply::Planned(_) => &[Slot::Plan],
             Reply::Cancelled(_) => &[Slot::Cancel],
             // Planning reports its phases too.
@@ -126,6 +129,8 @@ pub enum Effect {
     },
     /// Look the project's stack up (to reattach to an operation still running).
     LookupStack(String),
+    /// Put back the bucket policies a stopped teardown of the project left open.
+    RepairFences { project: String },
     /// Save the answers, then create the change set (ops::deploy::plan).
     Plan {
         params: Parameters,

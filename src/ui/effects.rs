@@ -133,6 +133,13 @@ pub fn spawn(
             };
             Reply::StackFound(Box::new(result))
         }),
+        Effect::RepairFences { project } => run(tx, id, move |_| async move {
+            let repaired = match &session {
+                Some(s) => crate::ops::fence::restore_open_fences(s, &store, &project).await,
+                None => Vec::new(),
+            };
+            Reply::FencesRepaired(repaired)
+        }),
         Effect::Plan { params, users } => run(tx, id, move |p| {
             let dtx = p.channel(Reply::Deploy);
             async move {
@@ -256,7 +263,21 @@ pub fn spawn(
             async move {
                 let result = match &session {
                     Some(s) => {
-                        crate::ops::destroy::destroy(s, &project, &stack_name, choice, &ptx).await
+                        let safety = crate::ops::destroy::Safety::new(
+                            Some(&store),
+                            &s.region,
+                            &project,
+                            crate::ops::fence::Interrupt::never(),
+                        );
+                        crate::ops::destroy::destroy(
+                            s,
+                            &project,
+                            &stack_name,
+                            choice,
+                            &safety,
+                            &ptx,
+                        )
+                        .await
                     }
                     None => Err(no_session()),
                 };

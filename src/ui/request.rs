@@ -33,6 +33,7 @@ impl PartialEq<Effect> for Request {
 pub enum Slot {
     Connect,
     LookupStack,
+    RepairFences,
     Preflight,
     Plan,
     Cancel,
@@ -64,6 +65,7 @@ impl Effect {
         match self {
             Effect::Connect { .. } => Slot::Connect,
             Effect::LookupStack(_) => Slot::LookupStack,
+            Effect::RepairFences { .. } => Slot::RepairFences,
             Effect::RunPreflight(_) => Slot::Preflight,
             Effect::Plan { .. } => Slot::Plan,
             Effect::Cancel(_) => Slot::Cancel,
@@ -267,6 +269,9 @@ pub(crate) mod tests {
             Effect::RefreshTopology {
                 project: "p".into(),
             },
+            Effect::RepairFences {
+                project: "p".into(),
+            },
         ];
         for e in &all {
             // Exhaustive: a new effect kind must be added to the list above.
@@ -289,7 +294,8 @@ pub(crate) mod tests {
                 | Effect::LoadBlocked { .. }
                 | Effect::CheckFlow { .. }
                 | Effect::DetectDrift { .. }
-                | Effect::RefreshTopology { .. } => {}
+                | Effect::RefreshTopology { .. }
+                | Effect::RepairFences { .. } => {}
             }
         }
         all

@@ -228,7 +228,12 @@ pub fn unique_name(prefix: &str) -> String {
 /// The real binary against this test binary's emulator, as a script would run it: a clean
 /// environment with fake credentials, state under `home`.
 pub fn binary(home: &std::path::Path, region: &str) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("studio-tui").unwrap();
+    assert_cmd::Command::from_std(binary_std(home, region))
+}
+
+/// [`binary`] as a `std::process::Command`, for a test that spawns it and signals it.
+pub fn binary_std(home: &std::path::Path, region: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_studio-tui"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)

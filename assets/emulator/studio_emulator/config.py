@@ -33,6 +33,14 @@ class Settings:
     fail_drift: dict = field(default_factory=dict)
     # SageMaker domain name -> failure reason: the domain ends in Failed.
     fail_domains: dict = field(default_factory=dict)
+    # Role ARN -> seconds: AssumeRole credentials for that role expire that soon (sts_ext.py).
+    short_credentials: dict = field(default_factory=dict)
+    # Region -> AWS actions held (not answered) while listed: a request "in flight" for as long
+    # as a test needs (faults.py).
+    stall: dict = field(default_factory=dict)
+    # Bucket -> {"on": event, "domain": id or None, "writes": n}: a writer that puts one object
+    # into the bucket when its event happens, at most n times (s3_policy.writer_event).
+    s3_writers: dict = field(default_factory=dict)
     # Random fault rates (0..1) and seed; applied to AWS API requests only.
     throttle_rate: float = 0.0
     error_5xx_rate: float = 0.0

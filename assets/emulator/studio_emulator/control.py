@@ -117,6 +117,35 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
             if not isinstance(value, dict):
                 raise SpecError("durations: expected an object type -> seconds")
             clean[key] = {str(k): float(v) for k, v in value.items()}
+        elif key == "short_credentials":
+            if not isinstance(value, dict):
+                raise SpecError("short_credentials: expected an object role ARN -> seconds")
+            try:
+                clean[key] = {str(k): float(v) for k, v in value.items()}
+            except (TypeError, ValueError):
+                raise SpecError("short_credentials: expected seconds as numbers") from None
+        elif key == "stall":
+            if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+                raise SpecError("stall: expected an object region -> [action, ...]")
+            clean[key] = {str(k): [str(a) for a in v] for k, v in value.items()}
+        elif key == "s3_writers":
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise SpecError('s3_writers: expected an object bucket -> {"on": event, "domain": id, "writes": n}')
+            writers = {}
+            for bucket, spec in value.items():
+                writes = spec.get("writes", 0)
+                if isinstance(writes, bool) or not isinstance(writes, int) or writes < 0:
+                    raise SpecError("s3_writers: writes must be a whole number >= 0")
+                domain = spec.get("domain")
+                on = spec.get("on", "DeleteObjects")
+                if on not in ("DeleteObjects", "DeleteApp", "DeleteStack"):
+                    raise SpecError("s3_writers: on must be DeleteObjects, DeleteApp or DeleteStack")
+                writers[str(bucket)] = {
+                    "domain": None if domain is None else str(domain),
+                    "writes": writes,
+                    "on": on,
+                }
+            clean[key] = writers
         else:
             raise SpecError(f"unknown setting {key!r}")
     if zone_values:
@@ -161,6 +190,9 @@ def settings_dict() -> dict[str, Any]:
             "drop_rate": SETTINGS.drop_rate,
             "seed": SETTINGS.seed,
             "durations": dict(SETTINGS.durations),
+            "short_credentials": dict(SETTINGS.short_credentials),
+            "stall": {k: list(v) for k, v in SETTINGS.stall.items()},
+            "s3_writers": {k: dict(v) for k, v in SETTINGS.s3_writers.items()},
             **_zone_settings(),
         }
 

@@ -279,6 +279,32 @@ def drop_connection(environ: dict[str, Any]) -> None:
         pass
 
 
+# A stalled request is answered at the latest after this long, so a test that fails cannot
+# leave a request thread waiting for ever.
+STALL_LIMIT_SECONDS = 120.0
+
+
+def _stalled(info: dict[str, Any]) -> bool:
+    with SETTINGS.lock:
+        return info["action"] in SETTINGS.stall.get(info["region"], ())
+
+
+def _stall(info: dict[str, Any]) -> None:
+    """Hold a request whose action is listed in ``SETTINGS.stall`` for its region until it is
+    no longer listed: the request is logged (so a test sees that it arrived) and stays in flight
+    while the test does what it has to do (interrupt the client, for one)."""
+    deadline = time.monotonic() + STALL_LIMIT_SECONDS
+    while _stalled(info) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _account_of(environ: dict[str, Any]) -> str:
+    """The account a request is served from (moto's rule: the access key's account)."""
+    from .s3_policy import _access_key, _account
+
+    return _account(environ, _access_key(environ))
+
+
 def fault_middleware(app: Callable) -> Callable:
     """Log every AWS API request and apply random faults before moto sees it."""
 
@@ -305,6 +331,11 @@ def fault_middleware(app: Callable) -> Callable:
             status, headers, body = error_response(info, fault)
             start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
             return [body]
+        _stall(info)
+        if info["action"] == "DeleteStack":
+            from .s3_policy import writer_event
+
+            writer_event("DeleteStack", _account_of(environ), info["region"] or "us-east-1")
         return app(environ, start_response)
 
     return wrapped

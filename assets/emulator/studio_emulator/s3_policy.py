@@ -777,8 +777,11 @@ def policy_middleware(app: Callable) -> Callable:
             ctx = request_context(environ, region, query)
             if key is None and method == "POST" and "delete" in query:
                 if ctx.get("aws:SourceVpce") or _bucket_policy(bucket, ctx["aws:PrincipalAccount"], ctx["_partition"]):
-                    return _delete_objects(environ, start_response, app, bucket, ctx)
-                return app(environ, start_response)
+                    answer = list(_delete_objects(environ, start_response, app, bucket, ctx))
+                else:
+                    answer = list(app(environ, start_response))
+                writer_event("DeleteObjects", ctx["aws:PrincipalAccount"], region, bucket=bucket)
+                return answer
             need = required_actions(method, bucket, key, query, environ, ctx["_partition"])
             message = refusal(need, ctx) if need else None
         except Exception:  # noqa: BLE001 - never break S3 because of the policy check
@@ -790,6 +793,56 @@ def policy_middleware(app: Callable) -> Callable:
         return app(environ, start_response)
 
     return wrapped
+
+
+# --------------------------------------------------------------------------------------------
+# A writer that keeps adding objects (a Studio app saving notebooks while the bucket is emptied)
+
+
+WRITER_EVENTS = ("DeleteObjects", "DeleteApp", "DeleteStack")
+
+
+def writer_event(event: str, account: str, region: str, bucket: str | None = None, domain: str | None = None) -> None:
+    """A writer (``SETTINGS.s3_writers[bucket]``: ``{"on": event, "domain": id, "writes": n}``)
+    puts one new object into its bucket when its event happens, until its writes are used up:
+
+    * ``DeleteObjects`` (the default): after each DeleteObjects on the bucket, while an app of
+      the domain runs (always, without a domain): a Studio app saving notebooks while the bucket
+      is emptied. Deleting the apps stops it.
+    * ``DeleteApp``: when an app of the domain is deleted: an app that saves its work as it
+      shuts down.
+    * ``DeleteStack``: when a stack delete starts: a writer outside Studio (a pipeline in the
+      VPC) that is not stopped by anything studio-tui deletes."""
+    from .config import SETTINGS
+
+    with SETTINGS.lock:
+        specs = dict(SETTINGS.s3_writers)
+    for name, spec in specs.items():
+        if spec.get("on", "DeleteObjects") != event or spec.get("writes", 0) <= 0:
+            continue
+        if bucket is not None and name != bucket:
+            continue
+        wanted = spec.get("domain")
+        if event == "DeleteObjects" and wanted is not None:
+            from .sagemaker_domains import domain_runs_apps
+
+            if not domain_runs_apps(account, region, wanted):
+                continue
+        if event == "DeleteApp" and wanted is not None and wanted != domain:
+            continue
+        with SETTINGS.lock:
+            live = SETTINGS.s3_writers.get(name)
+            if not live or live.get("writes", 0) <= 0:
+                continue
+            live["writes"] -= 1
+            live["written"] = live.get("written", 0) + 1
+            n = live["written"]
+        try:
+            put_from_vpc(
+                {"bucket": name, "key": f"writer/{n:06d}.ipynb", "body": "{}", "account": account, "region": region}
+            )
+        except (LookupError, ValueError):
+            log.warning("the writer could not write into %s", name)
 
 
 # --------------------------------------------------------------------------------------------

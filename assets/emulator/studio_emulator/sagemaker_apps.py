@@ -202,4 +202,7 @@ def r_delete_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
         if status == "Deleting":
             raise ResourceInUseException(message=f"App {app.app_type}/{app.name} is already being deleted.")
         app.start_delete()
-        return None
+    from .s3_policy import writer_event
+
+    writer_event("DeleteApp", be.account_id, be.region_name, domain=app.domain_id)
+    return None

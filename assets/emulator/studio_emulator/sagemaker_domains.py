@@ -307,6 +307,16 @@ def _running_apps(backend: SageMakerModelBackend, domain_id: str, shared: bool) 
     return sorted(out)
 
 
+def domain_runs_apps(account: str, region: str, domain_id: str) -> bool:
+    """Does an app of the domain run (Pending or InService)? For the emulator's S3 writer."""
+    try:
+        backend = sagemaker_backends[account][region]
+    except KeyError:
+        return False
+    with LOCK:
+        return bool(_running_apps(backend, domain_id, True) or _running_apps(backend, domain_id, False))
+
+
 def _check_role_update(backend: SageMakerModelBackend, dom: Any, params: dict[str, Any]) -> None:
     """ "DefaultUserSettings.ExecutionRole can only be updated if there are no applications running
     in any user profile within the domain." and "DefaultSpaceSettings.ExecutionRole can only be

@@ -28,7 +28,19 @@ RESEED_AFTER_RESET: Callable[[], Any] | None = None
 def install_extensions() -> list[str]:
     """Install our extensions of moto, each once (``@install_once``). Returns those this call
     installed, in order."""
-    from . import cfn, cfn_drift, ec2_deps, ec2_fast, ec2_tgw, ec2_zones, logs_ext, s3_policy, s3_versions, sagemaker
+    from . import (
+        cfn,
+        cfn_drift,
+        ec2_deps,
+        ec2_fast,
+        ec2_tgw,
+        ec2_zones,
+        logs_ext,
+        s3_policy,
+        s3_versions,
+        sagemaker,
+        sts_ext,
+    )
 
     steps: tuple[tuple[str, Callable[[], bool]], ...] = (
         ("cfn", cfn.install),
@@ -41,6 +53,7 @@ def install_extensions() -> list[str]:
         ("ec2_zones", ec2_zones.install),
         ("ec2_tgw", ec2_tgw.install),
         ("logs_ext", logs_ext.install),
+        ("sts_ext", sts_ext.install),
     )
     return [name for name, install in steps if install()]
 

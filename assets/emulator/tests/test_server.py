@@ -222,6 +222,27 @@ def test_shared_tgw(url: str) -> None:
         "InvalidRouteTableID.NotFound",
         "GetTransitGatewayRouteTablePropagations with its id",
     )
+    # The owner's administrators reach its account through a role (AssumeRole needs one that
+    # exists, as on AWS): made there first, as that account.
+    owner_iam = client(url, "iam")
+    owner_iam.meta.events.register(
+        "before-sign.iam.*", lambda request, **_kw: request.headers.__setitem__("X-Moto-Account-Id", "210987654321")
+    )
+    owner_iam.create_role(
+        RoleName="network-admin",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )
     creds = client(url, "sts").assume_role(
         RoleArn="arn:aws:iam::210987654321:role/network-admin", RoleSessionName="owner"
     )["Credentials"]
@@ -1547,6 +1568,143 @@ def test_s3_delete_without_version_id(url: str) -> None:
         s3.delete_objects(Bucket=b, Delete={"Objects": objects, "Quiet": True})
         check(_versions(s3, b) == ([], []), f"{status}: deleting each version and marker by id empties the bucket")
         s3.delete_bucket(Bucket=b)
+
+
+def test_role_sessions_and_short_credentials(url: str) -> None:
+    """AssumeRole needs a role that exists (AWS answers AccessDenied); a session's aws:userid is
+    role-id:session-name; a role-wide exemption (StringNotLike aws:userid ROLE-ID:*) admits every
+    session of the role through the fence, a one-session one does not; short_credentials makes
+    the credentials of a role expire at once (a long operation sees its session name change)."""
+    iam = client(url, "iam")
+    sts = client(url, "sts")
+    expect_error(
+        lambda: sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/nobody", RoleSessionName="s1"),
+        "AccessDenied",
+        "AssumeRole of a role that does not exist",
+        403,
+    )
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
+    role = iam.create_role(RoleName="fence-admin", Path="/teams/data/", AssumeRolePolicyDocument=trust)["Role"]
+    check(role["RoleId"].startswith("AROA"), f"a role id starts with AROA: {role['RoleId']}")
+
+    def session(name: str):
+        creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName=name)["Credentials"]
+        kw = {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        }
+        who = boto3.client("sts", region_name=REGION, endpoint_url=url, **kw).get_caller_identity()
+        s3 = boto3.client(
+            "s3", region_name=REGION, endpoint_url=url, config=Config(retries={"total_max_attempts": 1}), **kw
+        )
+        return who, s3, creds
+
+    one, s3_one, creds = session("first")
+    two, s3_two, _ = session("second")
+    check(one["UserId"] == f"{role['RoleId']}:first", f"aws:userid of a role session: {one['UserId']}")
+    check(
+        one["Arn"] == "arn:aws:sts::123456789012:assumed-role/fence-admin/first",
+        f"the assumed-role ARN drops the role's path: {one['Arn']}",
+    )
+    lasts = (creds["Expiration"] - time_now_utc()).total_seconds()
+    check(lasts > 3000, f"credentials last DurationSeconds (3600) by default: {lasts}")
+
+    b = "fence-role-sessions"
+    admin = client(url, "s3")
+    admin.create_bucket(Bucket=b)
+    admin.put_object(Bucket=b, Key="k", Body=b"1")
+    admin.put_bucket_policy(Bucket=b, Policy=_fence_policy(b, {"aws:userid": one["UserId"]}))
+    s3_one.list_object_versions(Bucket=b)
+    expect_error(lambda: s3_two.list_object_versions(Bucket=b), "AccessDenied", "one session's exemption", 403)
+    doc = json.loads(_fence_policy(b))
+    doc["Statement"][0]["Condition"]["StringNotLike"] = {"aws:userid": f"{role['RoleId']}:*"}
+    admin.put_bucket_policy(Bucket=b, Policy=json.dumps(doc))
+    s3_one.list_object_versions(Bucket=b)
+    s3_two.list_object_versions(Bucket=b)
+    expect_error(lambda: admin.list_object_versions(Bucket=b), "AccessDenied", "not the role: still fenced", 403)
+    admin.delete_bucket_policy(Bucket=b)
+
+    http(f"{url}/_studio/config", "POST", {"short_credentials": {role["Arn"]: 1}})
+    _, _, short = session("third")
+    lasts = (short["Expiration"] - time_now_utc()).total_seconds()
+    check(lasts <= 1.5, f"short_credentials: the credentials expire at once ({lasts}s)")
+    http(f"{url}/_studio/config", "POST", {"short_credentials": {}})
+
+
+def time_now_utc():
+    import datetime
+
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def test_stall_and_s3_writer(url: str) -> None:
+    """A stalled action stays in flight until it is no longer listed; a writer puts a new object
+    after each DeleteObjects while its domain runs an app, and stops when the apps are gone."""
+    region = "eu-north-1"
+    s3 = client(url, "s3", region=region)
+    http(f"{url}/_studio/config", "POST", {"stall": {region: ["ListBuckets"]}})
+    done: dict[str, float] = {}
+
+    def call() -> None:
+        s3.list_buckets()
+        done["at"] = time.monotonic()
+
+    t = threading.Thread(target=call, daemon=True)
+    t.start()
+    time.sleep(0.3)
+    check("at" not in done, "a stalled request is not answered")
+    released = time.monotonic()
+    http(f"{url}/_studio/config", "POST", {"stall": {}})
+    t.join(10)
+    check(done.get("at", 0) >= released, "it is answered once released")
+
+    b = "writer-bucket"
+    s3.create_bucket(Bucket=b, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+    http(f"{url}/_studio/config", "POST", {"s3_writers": {b: {"domain": None, "writes": 2}}})
+
+    def empty_once() -> int:
+        listed = s3.list_object_versions(Bucket=b)
+        objs = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in listed.get("Versions", [])]
+        objs += [{"Key": m["Key"], "VersionId": m["VersionId"]} for m in listed.get("DeleteMarkers", [])]
+        if objs:
+            s3.delete_objects(Bucket=b, Delete={"Objects": objs, "Quiet": True})
+        return len(objs)
+
+    s3.put_object(Bucket=b, Key="first", Body=b"1")
+    check(empty_once() == 1, "the first pass deletes the object")
+    check(empty_once() == 1, "the writer wrote one more after the delete")
+    check(empty_once() == 1, "and again")
+    check(empty_once() == 0, "its writes are used up")
+    written = http(f"{url}/_studio/config")["s3_writers"][b]
+    check(written["writes"] == 0 and written["written"] == 2, f"two writes counted: {written}")
+    http(f"{url}/_studio/config", "POST", {"s3_writers": {b: {"domain": "d-nosuchdomain", "writes": 5}}})
+    s3.put_object(Bucket=b, Key="second", Body=b"1")
+    check(empty_once() == 1 and empty_once() == 0, "a writer of a domain without running apps writes nothing")
+    http(f"{url}/_studio/config", "POST", {"s3_writers": {b: {"on": "DeleteStack", "writes": 1}}})
+    client(url, "cloudformation", region=region).delete_stack(StackName="no-such-stack")
+    check(empty_once() == 1, "a DeleteStack writer writes when a stack delete starts")
+    client(url, "cloudformation", region=region).delete_stack(StackName="no-such-stack")
+    check(empty_once() == 0, "once")
+    http(f"{url}/_studio/config", "POST", {"s3_writers": {}})
+    for bad in (
+        {"stall": {region: "ListBuckets"}},
+        {"s3_writers": {b: {"writes": -1}}},
+        {"short_credentials": {"r": "x"}},
+    ):
+        try:
+            http(f"{url}/_studio/config", "POST", bad)
+            check(False, f"{bad} refused")
+        except urllib.error.HTTPError as err:
+            check(err.code == 400, f"{bad}: 400")
 
 
 def test_head_bucket_in_another_region(url: str) -> None:

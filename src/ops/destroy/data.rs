@@ -3,82 +3,153 @@
 
 use std::time::{Duration, Instant};
 
+use crate::aws::buckets::Emptied;
 use crate::aws::stacks::StackInfo;
-use crate::aws::{ErrorKind, Identity, Session};
+use crate::aws::{ErrorKind, Session};
 use crate::core::{fence, retention};
 use crate::ops::Error;
+use crate::ops::fence::{put_back, stopped};
 use crate::ops::studio::{Poll, Progress};
 
 use super::plan::deployed_template;
-use super::{BucketPlan, DestroyPlan, step};
+use super::{BucketPlan, DestroyPlan, Safety, step};
 
-/// Empty one bucket; when its policy fences the caller out, admit exactly the caller first and
-/// put the original policy back afterwards, whatever happened.
+/// Empty one bucket, at most `passes` complete passes ([`crate::core::emptying::Passes`]).
+/// When its policy fences the caller out, the original policy is saved in studio-tui's state
+/// first, the fence is opened for the plan's exemption, and the original is put back afterwards
+/// (checked with GetBucketPolicy) whatever happened: the emptying failed, or the user stopped
+/// it. A policy that already holds an exemption is never taken for the original.
 pub(super) async fn empty_through_fence(
     session: &Session,
-    caller: &Identity,
+    plan: &DestroyPlan,
     bucket: &BucketPlan,
+    passes: u32,
     poll: Poll,
+    safety: &Safety,
     tx: &Progress,
-) -> Result<usize, Error> {
+) -> Result<Emptied, Error> {
+    let name = &bucket.name;
     let original = if bucket.fenced {
-        session.bucket_policy(&bucket.name).await?
+        session.bucket_policy(name).await?
     } else {
         None
     };
     if let Some(policy) = &original {
-        let (opened, n) = fence::admit_caller(policy, &caller.user_id)
-            .map_err(|e| Error::failed("s3:PutBucketPolicy", e))?;
+        if fence::holds_exemption(policy) {
+            return Err(Error::refused(format!(
+                "the policy of bucket {name} already holds an aws:userid exemption in a fence \
+                 statement (left by a run that was stopped on another machine, or added by \
+                 hand); studio-tui does not take it for the original policy, so it changed \
+                 nothing; nothing else was deleted"
+            ))
+            .with_fix(format!(
+                "put the project's policy back first: `studio-tui drift --revert` restores the \
+                 template's, or remove the aws:userid condition by hand (`aws s3api \
+                 get-bucket-policy --bucket {name}`), then run destroy again"
+            )));
+        }
+        let exemption = plan.exemption.as_ref().ok_or_else(|| {
+            Error::refused(format!(
+                "bucket {name}: {}; its policy was not changed; nothing else was deleted",
+                plan.exemption_problem()
+            ))
+            .with_fix("run destroy as an IAM user or an assumed role, or pass --retain-buckets")
+        })?;
+        let (opened, n) =
+            fence::open(policy, exemption).map_err(|e| Error::failed("s3:PutBucketPolicy", e))?;
+        safety.ledger.save(name, policy, &exemption.admits())?;
         step(
             tx,
             format!(
-                "bucket {}: adding {} (user id {}) to the exceptions of {n} fence statement(s) \
-                 of its policy while it is emptied",
-                bucket.name, caller.arn, caller.user_id
+                "bucket {name}: original policy saved in studio-tui's state; opening {n} fence \
+                 statement(s) of its policy for {}",
+                exemption.admits()
             ),
         );
-        session.put_bucket_policy(&bucket.name, &opened).await?;
+        session.put_bucket_policy(name, &opened).await?;
     }
-    step(tx, format!("emptying bucket {}", bucket.name));
-    // A new bucket policy can take a moment to apply: retry a listing still denied for a
-    // while (a denied delete after a listing that worked is not a propagation delay).
+    step(tx, format!("emptying bucket {name}"));
+    let emptying = empty_waiting_for_the_policy(session, name, passes, original.is_some(), poll);
+    let result = tokio::select! {
+        biased;
+        signal = safety.interrupt.wait() => Err(signal),
+        out = emptying => Ok(out),
+    };
+    if let Some(policy) = &original {
+        if let Err(e) = put_back(session, name, policy).await {
+            return Err(Error::failed(
+                e.operation(),
+                format!(
+                    "bucket {name}: the original policy could not be put back ({}); it is saved \
+                     in studio-tui's state and put back the next time studio-tui runs for this \
+                     project; nothing else was deleted",
+                    e.message()
+                ),
+            )
+            .with_fix("run `studio-tui status` (or destroy again) to put it back"));
+        }
+        safety.ledger.forget(name);
+        step(
+            tx,
+            format!("bucket {name}: original policy put back (checked with GetBucketPolicy)"),
+        );
+    }
+    let result = match result {
+        Ok(r) => r,
+        Err(signal) => {
+            let mut e = stopped(signal, &format!("emptying bucket {name}"));
+            if original.is_some()
+                && let Error::Interrupted(p) = &mut e
+            {
+                p.message.push_str(&format!(
+                    "; the original policy of bucket {name} is back (checked with \
+                     GetBucketPolicy)"
+                ));
+            }
+            return Err(e);
+        }
+    };
+    match result {
+        Ok(out) => {
+            step(
+                tx,
+                format!("bucket {name}: {} object version(s) deleted", out.deleted),
+            );
+            Ok(out)
+        }
+        Err(mut e) => {
+            e.message = format!(
+                "emptying bucket {name} failed: {}; nothing else was deleted",
+                e.message
+            );
+            Err(e.into())
+        }
+    }
+}
+
+/// A new bucket policy can take a moment to apply: a listing still denied is retried for a
+/// while (a denied delete after a listing that worked is not a propagation delay).
+async fn empty_waiting_for_the_policy(
+    session: &Session,
+    bucket: &str,
+    passes: u32,
+    opened: bool,
+    poll: Poll,
+) -> Result<Emptied, crate::aws::AwsError> {
     let start = Instant::now();
     let mut delay = poll.initial;
-    let result = loop {
-        match session.empty_bucket(&bucket.name).await {
+    loop {
+        match session.empty_bucket(bucket, passes).await {
             Err(e)
                 if e.kind == ErrorKind::AccessDenied
                     && e.operation == "s3:ListObjectVersions"
-                    && original.is_some()
+                    && opened
                     && start.elapsed() < poll.timeout.min(Duration::from_secs(30)) =>
             {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(poll.max);
             }
-            other => break other,
-        }
-    };
-    if let Some(policy) = &original {
-        session.put_bucket_policy(&bucket.name, policy).await?;
-        step(
-            tx,
-            format!("bucket {}: original policy put back", bucket.name),
-        );
-    }
-    match result {
-        Ok(n) => {
-            step(
-                tx,
-                format!("bucket {}: {n} object version(s) deleted", bucket.name),
-            );
-            Ok(n)
-        }
-        Err(mut e) => {
-            e.message = format!(
-                "emptying bucket {} failed: {}; nothing else was deleted",
-                bucket.name, e.message
-            );
-            Err(e.into())
+            other => return other,
         }
     }
 }

@@ -1,14 +1,145 @@
 //! Whether `--retain-buckets` can keep what it says it keeps, decided from the plan before
 //! anything is deleted.
 
-use crate::core::fence;
+use crate::aws::stacks::StackResourceInfo;
 use crate::core::retention::{self, Keeping, RetentionPlan};
-use crate::core::status::StackStatus;
+use crate::core::status::{ResourceStatus, StackStatus};
+use crate::core::{emptying, fence};
 use crate::ops::Error;
 
-use super::DestroyPlan;
+use super::{BucketPlan, DestroyPlan};
 
 impl DestroyPlan {
+    /// Why no domain can be taken for the project's: several of its name are in the stack's
+    /// own VPC (a failed attempt beside its retry, a copy someone made), and deleting the wrong
+    /// one deletes its users' home folders.
+    pub(super) fn twins_refusal(&self) -> Option<Error> {
+        let first = self.domain.as_ref()?;
+        if self.twin_domains.is_empty() {
+            return None;
+        }
+        let all: Vec<String> = std::iter::once(first)
+            .chain(&self.twin_domains)
+            .map(|d| format!("{} ({})", d.id, d.status))
+            .collect();
+        let vpc = self.vpc_id.as_deref().unwrap_or("the stack's VPC");
+        Some(
+            Error::refused(format!(
+                "{} Studio domains named {} are in the stack's VPC {vpc}: {}; studio-tui \
+                 cannot tell which one is the project's, and deleting a domain deletes its \
+                 users' home folders, so it deletes neither; nothing was deleted",
+                all.len(),
+                first.name,
+                all.join(", ")
+            ))
+            .with_fix(format!(
+                "look at each (`aws sagemaker describe-domain --domain-id {}`, its users with \
+                 `aws sagemaker list-user-profiles --domain-id-equals {}`), delete the one that \
+                 is not the project's yourself (`aws sagemaker delete-domain --domain-id ID \
+                 --retention-policy HomeEfsFileSystem=Retain` keeps its home folders), then run \
+                 destroy again",
+                first.id, first.id
+            )),
+        )
+    }
+
+    /// A bucket policy still holds an exemption: emptying would take it for the original and
+    /// put it back, keeping would keep it; either way someone stays admitted.
+    pub(super) fn exempted_refusal(&self) -> Option<Error> {
+        let names: Vec<&str> = self
+            .buckets
+            .iter()
+            .filter(|b| b.exempted)
+            .map(|b| b.name.as_str())
+            .collect();
+        if names.is_empty() {
+            return None;
+        }
+        Some(
+            Error::refused(format!(
+                "the policy of bucket(s) {} still holds an aws:userid exemption in a fence \
+                 statement (left open by a run that was stopped, whose saved copy is not in \
+                 this machine's state, or added by hand); studio-tui never takes such a policy \
+                 for the original, nor keeps it; nothing was deleted",
+                names.join(", ")
+            ))
+            .with_fix(format!(
+                "put the project's policy back first: `studio-tui drift --revert` restores the \
+                 template's, or remove the aws:userid condition from the fence statements by \
+                 hand (`aws s3api get-bucket-policy --bucket {}`), then run destroy again",
+                names[0]
+            )),
+        )
+    }
+
+    /// Why the caller cannot be admitted through a fence, when it cannot.
+    pub(super) fn exemption_problem(&self) -> String {
+        fence::Exemption::for_caller(&self.caller.arn, &self.caller.user_id)
+            .err()
+            .unwrap_or_default()
+    }
+
+    /// `--empty-buckets` would open a fence for a caller studio-tui cannot exempt exactly.
+    pub(super) fn exemption_refusal(&self) -> Option<Error> {
+        if self.exemption.is_some() {
+            return None;
+        }
+        let fenced: Vec<&str> = self
+            .buckets
+            .iter()
+            .filter(|b| b.fenced)
+            .map(|b| b.name.as_str())
+            .collect();
+        if fenced.is_empty() {
+            return None;
+        }
+        Some(
+            Error::refused(format!(
+                "bucket(s) {} are fenced and must be opened to be emptied, but {}; nothing was \
+                 deleted",
+                fenced.join(", "),
+                self.exemption_problem()
+            ))
+            .with_fix(
+                "run destroy with an IAM user's or an assumed role's credentials, or pass \
+                 --retain-buckets",
+            ),
+        )
+    }
+
+    /// What opening a fence does, for the plan's bucket lines.
+    pub(super) fn opening_note(&self) -> String {
+        match &self.exemption {
+            Some(e) => format!(
+                "; its policy is saved in studio-tui's state, then opened for {}, then the \
+                 original is put back (a run that is stopped has it put back by the next one)",
+                e.admits()
+            ),
+            None => format!(
+                "; its policy cannot be opened: {}",
+                self.exemption_problem()
+            ),
+        }
+    }
+
+    /// The buckets whose DELETE_FAILED reason says they were not empty: written to since they
+    /// were emptied.
+    pub(super) fn refill(&self, failed: &[StackResourceInfo]) -> Vec<&BucketPlan> {
+        self.buckets
+            .iter()
+            .filter(|b| {
+                failed.iter().any(|r| {
+                    r.resource_type == "AWS::S3::Bucket"
+                        && r.logical_id == b.logical_id
+                        && r.status == ResourceStatus::DeleteFailed
+                        && r.status_reason
+                            .as_deref()
+                            .is_some_and(emptying::says_not_empty)
+                })
+            })
+            .collect()
+    }
+
     /// How each data resource of the stack fares with `--retain-buckets`; None without a stack
     /// or when its deployed template could not be read.
     pub fn retention(&self) -> Option<RetentionPlan> {
@@ -139,6 +270,7 @@ mod tests {
     use crate::aws::Identity;
     use crate::aws::stacks::{StackInfo, StackResourceInfo};
     use crate::core::status::ResourceStatus;
+    use crate::ops::destroy::BucketChoice;
 
     fn template() -> serde_json::Value {
         serde_json::json!({"Resources": {
@@ -171,8 +303,14 @@ mod tests {
                 arn: "arn:aws:iam::123456789012:user/ops".into(),
                 user_id: "AIDAOPS".into(),
             },
+            exemption: fence::Exemption::for_caller(
+                "arn:aws:iam::123456789012:user/ops",
+                "AIDAOPS",
+            )
+            .ok(),
             domain: None,
             other_domains: Vec::new(),
+            twin_domains: Vec::new(),
             users: Vec::new(),
             apps: Vec::new(),
             spaces: Vec::new(),
@@ -275,6 +413,202 @@ mod tests {
         p.stack = None;
         assert!(p.retain_refusal().is_none());
         assert!(p.retention().is_none());
+    }
+
+    fn domain(id: &str, status: &str) -> crate::aws::studio::DomainInfo {
+        crate::aws::studio::DomainInfo {
+            id: id.into(),
+            name: "p".into(),
+            arn: format!("arn:aws:sagemaker:us-east-1:123456789012:domain/{id}"),
+            status: status.to_string().into(),
+            failure_reason: None,
+            vpc_id: Some("vpc-1".into()),
+            subnet_ids: Vec::new(),
+            url: None,
+            home_efs_id: None,
+            app_network_access_type: None,
+            default_space_role: None,
+            default_space_security_groups: Vec::new(),
+        }
+    }
+
+    fn bucket(name: &str, logical: &str, fenced: bool, exempted: bool) -> BucketPlan {
+        BucketPlan {
+            name: name.into(),
+            logical_id: logical.into(),
+            state: crate::aws::buckets::BucketState::Empty,
+            fenced,
+            exempted,
+        }
+    }
+
+    #[test]
+    fn two_domains_in_the_stacks_vpc_are_refused_by_name() {
+        let mut p = plan("CREATE_COMPLETE", live());
+        assert!(p.twins_refusal().is_none(), "no domain at all");
+        p.domain = Some(domain("d-live", "InService"));
+        assert!(
+            p.twins_refusal().is_none(),
+            "one domain: it is the project's"
+        );
+        p.twin_domains = vec![domain("d-copy", "Failed")];
+        p.vpc_id = Some("vpc-1".into());
+        let e = p.twins_refusal().unwrap();
+        assert!(e.is_refusal());
+        assert_eq!(
+            e.message(),
+            "2 Studio domains named p are in the stack's VPC vpc-1: d-live (InService), d-copy \
+             (Failed); studio-tui cannot tell which one is the project's, and deleting a domain \
+             deletes its users' home folders, so it deletes neither; nothing was deleted"
+        );
+        let fix = e.fix().unwrap();
+        assert!(fix.contains("describe-domain --domain-id d-live"), "{fix}");
+        assert!(fix.contains("HomeEfsFileSystem=Retain"), "{fix}");
+        p.vpc_id = None;
+        assert!(
+            p.twins_refusal()
+                .unwrap()
+                .message()
+                .contains("in the stack's VPC the stack's VPC")
+        );
+        // the refusal comes before any bucket choice is looked at
+        for choice in [
+            BucketChoice::Unspecified,
+            BucketChoice::Empty,
+            BucketChoice::Retain,
+        ] {
+            assert!(p.refusal(choice).unwrap().message().contains("d-copy"));
+        }
+    }
+
+    #[test]
+    fn a_fence_is_opened_only_for_a_caller_that_can_be_exempted_exactly() {
+        let mut p = plan("CREATE_COMPLETE", live());
+        p.buckets = vec![
+            bucket("p-data", "Data", true, false),
+            bucket("p-models", "Models", false, false),
+        ];
+        assert!(p.exemption_refusal().is_none());
+        assert!(
+            p.opening_note()
+                .contains("opened for only arn:aws:iam::123456789012:user/ops")
+        );
+        p.caller.arn = "arn:aws:sts::123456789012:user/odd".into();
+        p.exemption = None;
+        let e = p.exemption_refusal().unwrap();
+        assert!(e.is_refusal());
+        assert!(
+            e.message()
+                .starts_with("bucket(s) p-data are fenced and must be opened")
+                && e.message().contains("cannot tell which principal to admit")
+                && e.message().ends_with("nothing was deleted"),
+            "{e}"
+        );
+        assert!(p.opening_note().contains("cannot be opened: cannot tell"));
+        assert!(p.refusal(BucketChoice::Empty).is_some());
+        assert!(
+            p.refusal(BucketChoice::Unspecified).is_none(),
+            "nothing to open"
+        );
+        p.buckets[0].fenced = false;
+        assert!(
+            p.exemption_refusal().is_none(),
+            "no fenced bucket: nothing to open"
+        );
+    }
+
+    #[test]
+    fn a_policy_holding_an_exemption_is_neither_emptied_nor_kept() {
+        let mut p = plan("CREATE_COMPLETE", live());
+        p.buckets = vec![bucket("p-data", "Data", true, false)];
+        assert!(p.exempted_refusal().is_none());
+        p.buckets.push(bucket("p-models", "Models", false, true));
+        let e = p.exempted_refusal().unwrap();
+        assert!(e.is_refusal());
+        assert!(
+            e.message().contains("bucket(s) p-models still holds"),
+            "{e}"
+        );
+        assert!(e.fix().unwrap().contains("--bucket p-models"));
+        assert!(
+            p.refusal(BucketChoice::Empty)
+                .unwrap()
+                .message()
+                .contains("p-models")
+        );
+        assert!(
+            p.refusal(BucketChoice::Retain)
+                .unwrap()
+                .message()
+                .contains("p-models")
+        );
+        assert!(
+            p.refusal(BucketChoice::Unspecified).is_none(),
+            "the policy is not touched"
+        );
+    }
+
+    #[test]
+    fn buckets_found_not_empty_by_the_stack_delete_are_emptied_again() {
+        let mut p = plan("DELETE_FAILED", live());
+        p.buckets = vec![
+            bucket("p-data", "Data", true, false),
+            bucket("p-models", "Models", true, false),
+        ];
+        let failed = |id: &str, t: &str, status: ResourceStatus, reason: &str| StackResourceInfo {
+            logical_id: id.into(),
+            physical_id: Some("x".into()),
+            resource_type: t.into(),
+            status,
+            status_reason: Some(reason.into()),
+        };
+        let not_empty =
+            "The bucket you tried to delete is not empty (Service: S3, Status Code: 409)";
+        let names = |v: Vec<&BucketPlan>| v.iter().map(|b| b.name.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(p.refill(&[
+                failed(
+                    "Data",
+                    "AWS::S3::Bucket",
+                    ResourceStatus::DeleteFailed,
+                    not_empty
+                ),
+                failed(
+                    "Models",
+                    "AWS::S3::Bucket",
+                    ResourceStatus::DeleteFailed,
+                    "Access Denied"
+                ),
+                failed(
+                    "Vpc",
+                    "AWS::EC2::VPC",
+                    ResourceStatus::DeleteFailed,
+                    not_empty
+                ),
+            ])),
+            vec!["p-data".to_string()]
+        );
+        assert!(
+            p.refill(&[failed(
+                "Data",
+                "AWS::S3::Bucket",
+                ResourceStatus::DeleteComplete,
+                not_empty
+            )])
+            .is_empty()
+        );
+        assert!(
+            p.refill(&[failed(
+                "Data",
+                "AWS::S3::BucketPolicy",
+                ResourceStatus::DeleteFailed,
+                not_empty
+            )])
+            .is_empty()
+        );
+        let mut no_reason = failed("Data", "AWS::S3::Bucket", ResourceStatus::DeleteFailed, "");
+        no_reason.status_reason = None;
+        assert!(p.refill(&[no_reason]).is_empty());
     }
 
     #[test]

@@ -5,16 +5,23 @@
 //!    that encrypts the buckets, and what SageMaker left in the VPC.
 //! 2. **Decide before deleting**: a busy stack, or a bucket that holds data or whose contents
 //!    cannot be known while no bucket choice was made, stops the teardown with nothing deleted.
-//! 3. `--empty-buckets` empties the buckets first (admitting only the caller through the fence,
-//!    then putting the policy back): if that fails, nothing else is deleted.
+//! 3. `--empty-buckets` empties the buckets first (the fence opened for the caller's IAM user,
+//!    or every session of the caller's role, the original policy saved in studio-tui's state
+//!    before the edit and put back after): if that fails, nothing else is deleted.
 //!    `--retain-buckets` first sets `DeletionPolicy: Retain` on the buckets, their policies, and
 //!    the KMS key and alias that encrypt them (a stack update that changes nothing else).
-//! 4. Apps → spaces → user profiles → the domain (HomeEfsFileSystem=Delete).
+//! 4. Apps → spaces → user profiles → the domain (HomeEfsFileSystem=Delete): the writers stop.
 //! 5. SageMaker's NFS security groups of the domain (they outlive DeleteDomain and block the
 //!    VPC): wait for the EFS interfaces to go, revoke the groups' rules, delete the groups.
-//! 6. The stack; a DELETE_FAILED stack (now or from an earlier run) is resumed after clearing
-//!    what blocks it and provably belongs to the project.
-//! 7. The report is measured: describes after the fact, never assumed.
+//! 6. `--empty-buckets`: the final emptying pass, now that no app writes (bounded: a bucket
+//!    that something else keeps writing to stops the teardown with the stack kept).
+//! 7. The stack; a DELETE_FAILED stack (now or from an earlier run) is resumed after clearing
+//!    what blocks it and provably belongs to the project; a bucket written to again
+//!    (`BucketNotEmpty`) is emptied once more, a bounded number of times.
+//! 8. The report is measured: describes after the fact, never assumed.
+//!
+//! Ctrl-C or SIGTERM ([`Safety::interrupt`]) stops the teardown at the step it is in; an
+//! emptying that is stopped puts the original policy back first.
 
 use serde::Serialize;
 
@@ -22,8 +29,12 @@ use crate::aws::buckets::BucketState;
 use crate::aws::stacks::{StackInfo, StackResourceInfo};
 use crate::aws::studio::{AppInfo, DomainInfo, SpaceInfo, UserProfileInfo};
 use crate::aws::{ErrorKind, Identity, Session};
+use crate::core::emptying;
+use crate::core::fence::Exemption;
 use crate::core::status::{ResourceStatus, StackStatus};
 use crate::ops::Error;
+use crate::state::SharedStore;
+use crate::ops::fence::{FenceLedger, Interrupt};
 use crate::ops::studio::{Poll, Progress, StudioMsg, refuse_read_only};
 
 mod data;
@@ -35,7 +46,7 @@ mod verify;
 pub use plan::plan;
 pub use sweep::{clean_nfs_groups, delete_domain_tree};
 
-use data::{empty_through_fence, is_data_type, restore_retained_keys, retain_data_resources};
+use data::{is_data_type, restore_retained_keys, retain_data_resources};
 use sweep::delete_stack_and_wait;
 use verify::verify;
 
@@ -54,9 +65,43 @@ pub enum BucketChoice {
 /// Why a fenced bucket cannot be read from here, and what studio-tui does about it.
 pub const BUCKET_POLICY_NOTE: &str = "The project's bucket policy (the fence) denies reading, \
 listing and deleting objects to every request that does not come through the project's S3 VPC \
-endpoint, administrators on a laptop included. With --empty-buckets studio-tui adds your \
-identity (and only yours) to the fence's exceptions while it empties the bucket, then puts the \
-original policy back; it changes the policy only after your confirmation.";
+endpoint, administrators on a laptop included. With --empty-buckets studio-tui adds your IAM \
+user, or every session of your IAM role (credentials are refreshed under new session names), \
+to the fence's exceptions while it empties the bucket, then puts the original policy back (it \
+is saved in studio-tui's state first, so a run that is stopped has it put back by the next \
+one); it changes the policy only after your confirmation.";
+
+/// Passes of the first emptying (before the apps are deleted): one sweep of what is there,
+/// which proves the bucket can be emptied before anything else is deleted.
+pub const FIRST_PASSES: u32 = 1;
+/// Passes of the final emptying (after the apps and the domain are gone): a bucket still
+/// written to after this many complete passes stops the teardown.
+pub const FINAL_PASSES: u32 = 3;
+/// Times the stack delete is retried after emptying a bucket it found not empty again.
+pub const NOT_EMPTY_RETRIES: u32 = 2;
+
+/// What keeps a teardown's fence openings safe: where the original policies are saved, and the
+/// user's request to stop.
+#[derive(Debug, Clone)]
+pub struct Safety {
+    pub ledger: FenceLedger,
+    pub interrupt: Interrupt,
+}
+
+impl Safety {
+    /// Originals saved in the project's run state, stopped by `interrupt`.
+    pub fn new(
+        store: Option<&SharedStore>,
+        region: &str,
+        project: &str,
+        interrupt: Interrupt,
+    ) -> Safety {
+        Safety {
+            ledger: FenceLedger::new(store, region, project),
+            interrupt,
+        }
+    }
+}
 
 /// A bucket of the stack and what could be learnt about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,6 +111,9 @@ pub struct BucketPlan {
     pub state: BucketState,
     /// Its policy is a network fence that denies this caller.
     pub fenced: bool,
+    /// Its policy already holds an `aws:userid` exemption in a fence statement (a run that was
+    /// stopped, or a hand edit): never taken for the original, never kept as it is.
+    pub exempted: bool,
 }
 
 /// One of the project's KMS keys that encrypt the buckets.
@@ -84,10 +132,16 @@ pub struct DestroyPlan {
     pub project: String,
     pub stack_name: String,
     pub caller: Identity,
+    /// Whom opening a fence admits: the caller's IAM user, or every session of the caller's
+    /// role. None when the caller's identity is of a shape that cannot be exempted exactly.
+    pub exemption: Option<Exemption>,
     /// The project's domain: the one in the stack's VPC and Studio subnet.
     pub domain: Option<DomainInfo>,
     /// Other domains of the project's name (another VPC, or no stack to tell): never touched.
     pub other_domains: Vec<DomainInfo>,
+    /// More domains of the project's name in the stack's own VPC besides `domain`: which one
+    /// is the project's cannot be told, so the teardown refuses.
+    pub twin_domains: Vec<DomainInfo>,
     pub users: Vec<UserProfileInfo>,
     pub apps: Vec<AppInfo>,
     pub spaces: Vec<SpaceInfo>,
@@ -149,6 +203,14 @@ impl DestroyPlan {
                  destroy again",
             );
         }
+        if let Some(e) = self.twins_refusal() {
+            return Some(e);
+        }
+        if choice != BucketChoice::Unspecified
+            && let Some(e) = self.exempted_refusal()
+        {
+            return Some(e);
+        }
         if choice == BucketChoice::Unspecified {
             let full = self.non_empty_buckets();
             if !full.is_empty() {
@@ -171,9 +233,9 @@ impl DestroyPlan {
                          nothing was deleted. {BUCKET_POLICY_NOTE}",
                         unknown.join(", ")
                     ),
-                    "pass --empty-buckets to delete their objects (your identity is admitted \
-                     through the fence meanwhile), or --retain-buckets to keep them with their \
-                     data and key",
+                    "pass --empty-buckets to delete their objects (your IAM user, or every \
+                     session of your role, is admitted through the fence meanwhile), or \
+                     --retain-buckets to keep them with their data and key",
                 );
             }
         }
@@ -193,6 +255,11 @@ impl DestroyPlan {
                 "grant your identity s3:ListBucketVersions and s3:DeleteObjectVersion on the \
                  bucket, or pass --retain-buckets",
             );
+        }
+        if choice == BucketChoice::Empty
+            && let Some(e) = self.exemption_refusal()
+        {
+            return Some(e);
         }
         if choice == BucketChoice::Retain {
             return self.retain_refusal();
@@ -216,19 +283,18 @@ impl DestroyPlan {
                     "bucket {}: {at_least}+ object versions, ALL DELETED first{}",
                     b.name,
                     if b.fenced {
-                        " (you are admitted through its policy meanwhile, then it is put back)"
+                        self.opening_note()
                     } else {
-                        ""
+                        String::new()
                     }
                 ),
                 (BucketState::NotEmpty { at_least }, _) => {
                     format!("bucket {}: NOT empty ({at_least}+ object versions)", b.name)
                 }
                 (BucketState::Unknown { .. }, BucketChoice::Empty) if b.fenced => format!(
-                    "bucket {}: contents unknown (fenced); your identity {} is added to its \
-                     policy's exceptions, every object version is deleted, then the original \
-                     policy is put back",
-                    b.name, self.caller.arn
+                    "bucket {}: contents unknown (fenced); every object version is deleted{}",
+                    b.name,
+                    self.opening_note()
                 ),
                 (BucketState::Unknown { error }, _) => format!(
                     "bucket {}: contents unknown from here ({})",
@@ -261,6 +327,10 @@ impl DestroyPlan {
             )),
         }
         out.extend(crate::ops::studio::left_alone(&self.other_domains));
+        out.extend(crate::ops::studio::twins_in_place(
+            self.domain.as_ref(),
+            &self.twin_domains,
+        ));
         if self.domain.is_some() || !self.nfs_groups.is_empty() {
             out.push(format!(
                 "SageMaker's NFS security groups in the VPC{}",
@@ -333,6 +403,8 @@ pub struct DestroyReport {
     pub stack_deleted: bool,
     /// Buckets emptied, with the number of object versions deleted.
     pub emptied: Vec<(String, usize)>,
+    /// Buckets whose policy was opened for the emptying, with whom it admitted (then put back).
+    pub opened: Vec<(String, String)>,
     /// What was kept as asked (--retain-buckets).
     pub kept: Vec<Kept>,
     /// Resources still there that should not be, each with why and the fix.
@@ -348,6 +420,7 @@ impl DestroyReport {
             domain_deleted: false,
             stack_deleted: false,
             emptied: Vec::new(),
+            opened: Vec::new(),
             kept: Vec::new(),
             left_behind: Vec::new(),
             stopped: None,
@@ -370,11 +443,22 @@ pub async fn destroy(
     project: &str,
     stack_name: &str,
     buckets: BucketChoice,
+    safety: &Safety,
     tx: &Progress,
 ) -> Result<DestroyReport, Error> {
-    destroy_with(session, project, stack_name, buckets, Poll::RESOURCE, tx).await
+    destroy_safely_with(
+        session,
+        project,
+        stack_name,
+        buckets,
+        Poll::RESOURCE,
+        safety,
+        tx,
+    )
+    .await
 }
 
+/// [`destroy`] with this polling, no saved state and no interruption (tests).
 pub async fn destroy_with(
     session: &Session,
     project: &str,
@@ -383,13 +467,37 @@ pub async fn destroy_with(
     poll: Poll,
     tx: &Progress,
 ) -> Result<DestroyReport, Error> {
+    let safety = Safety::new(None, &session.region, project, Interrupt::never());
+    destroy_safely_with(session, project, stack_name, choice, poll, &safety, tx).await
+}
+
+pub async fn destroy_safely_with(
+    session: &Session,
+    project: &str,
+    stack_name: &str,
+    choice: BucketChoice,
+    poll: Poll,
+    safety: &Safety,
+    tx: &Progress,
+) -> Result<DestroyReport, Error> {
     refuse_read_only(session, "destroy")?;
-    let plan = plan(session, project, stack_name).await?;
+    let plan = safety
+        .interrupt
+        .or_stop("planning", plan(session, project, stack_name))
+        .await?;
     if let Some(e) = plan.refusal(choice) {
         return Err(e);
     }
     let mut report = DestroyReport::new(project);
-    if let Err(e) = run(session, &plan, choice, poll, tx, &mut report).await {
+    let cx = Teardown {
+        session,
+        plan: &plan,
+        choice,
+        poll,
+        safety,
+        tx,
+    };
+    if let Err(e) = run(&cx, &mut report).await {
         step(tx, format!("stopped: {}", e.message()));
         report.stopped = Some(e);
     }
@@ -397,23 +505,107 @@ pub async fn destroy_with(
     Ok(report)
 }
 
-/// The deleting part; an error stops it where it is (the report then says what is left).
-async fn run(
-    session: &Session,
-    plan: &DestroyPlan,
+/// One teardown's inputs, passed to each of its steps.
+struct Teardown<'a> {
+    session: &'a Session,
+    plan: &'a DestroyPlan,
     choice: BucketChoice,
     poll: Poll,
-    tx: &Progress,
+    safety: &'a Safety,
+    tx: &'a Progress,
+}
+
+/// Empty every bucket that may hold something, at most `passes` passes each; the deleted
+/// counts are added to the report. Buckets still written to are returned with an entry the
+/// last pass found.
+async fn empty_buckets(
+    cx: &Teardown<'_>,
+    buckets: &[&BucketPlan],
+    passes: u32,
     report: &mut DestroyReport,
-) -> Result<(), Error> {
+) -> Result<Vec<(String, emptying::Listed)>, Error> {
+    let mut written = Vec::new();
+    for b in buckets {
+        let out =
+            data::empty_through_fence(cx.session, cx.plan, b, passes, cx.poll, cx.safety, cx.tx)
+                .await?;
+        if let (true, Some(e)) = (b.fenced, &cx.plan.exemption)
+            && !report.opened.iter().any(|(name, _)| *name == b.name)
+        {
+            report.opened.push((b.name.clone(), e.admits()));
+        }
+        match report.emptied.iter_mut().find(|(name, _)| *name == b.name) {
+            Some((_, n)) => *n += out.deleted,
+            None => report.emptied.push((b.name.clone(), out.deleted)),
+        }
+        if let Some(entry) = out.still_written {
+            written.push((b.name.clone(), entry));
+        }
+    }
+    Ok(written)
+}
+
+/// The error for buckets that are still written to after `passes` passes.
+fn still_written(written: &[(String, emptying::Listed)], passes: u32, when: &str) -> Error {
+    let names: Vec<&str> = written.iter().map(|(b, _)| b.as_str()).collect();
+    let example = written
+        .first()
+        .map(|(b, l)| format!(" (e.g. {b}: {} version {})", l.key, l.version_id))
+        .unwrap_or_default();
+    Error::failed(
+        "s3:ListObjectVersions",
+        format!(
+            "bucket(s) {} are still being written to {when}: {passes} complete pass(es) each \
+             deleted what ListObjectVersions listed and the next listing found new object \
+             versions{example}; studio-tui stopped waiting for the bucket to list empty; the \
+             stack was not deleted",
+            names.join(", ")
+        ),
+    )
+    .with_fix(
+        "stop what writes to it (a job or instance in the VPC, a replication rule, an S3 event \
+         or log delivery), then run `studio-tui destroy --empty-buckets` again",
+    )
+}
+
+/// The deleting part; an error stops it where it is (the report then says what is left).
+async fn run(cx: &Teardown<'_>, report: &mut DestroyReport) -> Result<(), Error> {
+    let Teardown {
+        session,
+        plan,
+        choice,
+        poll,
+        safety,
+        tx,
+    } = *cx;
+    let stop = &safety.interrupt;
+    // Every bucket that may hold something (a Missing or known-empty one needs nothing).
+    let to_empty: Vec<&BucketPlan> = plan
+        .buckets
+        .iter()
+        .filter(|b| !matches!(b.state, BucketState::Missing | BucketState::Empty))
+        .collect();
+    let mut written = Vec::new();
     match choice {
         BucketChoice::Empty => {
-            for b in &plan.buckets {
-                if matches!(b.state, BucketState::Missing | BucketState::Empty) {
-                    continue;
-                }
-                let n = empty_through_fence(session, &plan.caller, b, poll, tx).await?;
-                report.emptied.push((b.name.clone(), n));
+            // A first sweep while the apps still run: it proves the buckets can be emptied
+            // before anything else is deleted.
+            written = empty_buckets(cx, &to_empty, FIRST_PASSES, report).await?;
+            if !written.is_empty() && plan.domain.is_none() {
+                return Err(still_written(
+                    &written,
+                    FIRST_PASSES,
+                    "with no Studio app running",
+                ));
+            }
+            for (b, _) in &written {
+                step(
+                    tx,
+                    format!(
+                        "bucket {b} is still being written to: the Studio apps are deleted \
+                         next, then it is emptied again"
+                    ),
+                );
             }
         }
         BucketChoice::Retain => {
@@ -422,26 +614,79 @@ async fn run(
             if let (Some(s), Some(template)) = (&plan.stack, &plan.template)
                 && plan.retention().is_some_and(|r| r.update_first)
             {
-                retain_data_resources(session, s, template, poll, tx).await?;
+                stop.or_stop(
+                    "setting DeletionPolicy Retain",
+                    retain_data_resources(session, s, template, poll, tx),
+                )
+                .await?;
             }
         }
         BucketChoice::Unspecified => {}
     }
     if let Some(d) = &plan.domain {
-        delete_domain_tree(session, d, poll, tx).await?;
+        stop.or_stop(
+            "deleting the Studio domain",
+            delete_domain_tree(session, d, poll, tx),
+        )
+        .await?;
         report.domain_deleted = true;
     }
     if let Some(vpc) = &plan.vpc_id {
         let domain = plan.domain.as_ref().map(|d| d.id.as_str());
-        clean_nfs_groups(session, vpc, domain, poll, tx).await?;
+        stop.or_stop(
+            "cleaning SageMaker's NFS security groups",
+            clean_nfs_groups(session, vpc, domain, poll, tx),
+        )
+        .await?;
+    }
+    // The writers are gone with the apps (an app may save its work as it stops): the final
+    // pass empties what they wrote, and a bucket still written to now stops the teardown.
+    if choice == BucketChoice::Empty && (report.domain_deleted || !written.is_empty()) {
+        step(
+            tx,
+            "emptying the buckets again, now that no Studio app runs",
+        );
+        let written = empty_buckets(cx, &to_empty, FINAL_PASSES, report).await?;
+        if !written.is_empty() {
+            return Err(still_written(
+                &written,
+                FINAL_PASSES,
+                "after the Studio apps and domain were deleted",
+            ));
+        }
     }
     let Some(stack) = &plan.stack else {
         return Ok(());
     };
+    delete_stack_resuming(cx, stack, report).await?;
+    if report.stack_deleted && choice == BucketChoice::Retain {
+        restore_retained_keys(session, plan, tx).await?;
+    }
+    Ok(())
+}
+
+/// DeleteStack, waited for; a DELETE_FAILED stack is retried after clearing what blocks it:
+/// SageMaker's NFS groups, data resources to retain (`--retain-buckets`), and buckets written
+/// to again since they were emptied (`--empty-buckets`, at most [`NOT_EMPTY_RETRIES`] times).
+async fn delete_stack_resuming(
+    cx: &Teardown<'_>,
+    stack: &StackInfo,
+    report: &mut DestroyReport,
+) -> Result<(), Error> {
+    let Teardown {
+        session,
+        plan,
+        choice,
+        poll,
+        safety,
+        tx,
+    } = *cx;
+    let stop = &safety.interrupt;
     // The resources that failed to delete: from the plan (a stack already in DELETE_FAILED),
     // then from one ListStackResources after each failed attempt.
     let mut failed: Vec<StackResourceInfo> = plan.failed_resources().into_iter().cloned().collect();
     let mut attempts = 0;
+    let mut refills = 0;
     loop {
         // CloudFormation accepts RetainResources only for resources in DELETE_FAILED.
         let retain: Vec<String> = if choice == BucketChoice::Retain {
@@ -456,12 +701,18 @@ async fn run(
         if !retain.is_empty() {
             step(tx, format!("retaining {}", retain.join(", ")));
         }
-        let Some(status) = delete_stack_and_wait(session, stack, &retain, poll, tx).await? else {
+        let outcome = stop
+            .or_stop(
+                "deleting the stack",
+                delete_stack_and_wait(session, stack, &retain, poll, tx),
+            )
+            .await?;
+        let Some(status) = outcome else {
             report.stack_deleted = true;
-            break;
+            return Ok(());
         };
-        if status != StackStatus::DeleteFailed || attempts == 2 {
-            break;
+        if status != StackStatus::DeleteFailed || attempts == 2 + NOT_EMPTY_RETRIES {
+            return Ok(());
         }
         attempts += 1;
         failed = session
@@ -477,18 +728,62 @@ async fn run(
             )
         });
         let cleared = match (&plan.vpc_id, network) {
-            (Some(vpc), true) => clean_nfs_groups(session, vpc, None, poll, tx).await? > 0,
+            (Some(vpc), true) => {
+                stop.or_stop(
+                    "cleaning SageMaker's NFS security groups",
+                    clean_nfs_groups(session, vpc, None, poll, tx),
+                )
+                .await?
+                    > 0
+            }
             _ => false,
         };
         let retainable =
             choice == BucketChoice::Retain && failed.iter().any(|r| is_data_type(&r.resource_type));
-        if !cleared && !retainable {
-            break;
+        // Buckets CloudFormation found not empty: written to since they were emptied.
+        let refill = plan.refill(&failed);
+        let refilled = choice == BucketChoice::Empty && !refill.is_empty();
+        if refilled {
+            if refills == NOT_EMPTY_RETRIES {
+                let names: Vec<&str> = refill.iter().map(|b| b.name.as_str()).collect();
+                return Err(Error::failed(
+                    "cloudformation:DeleteStack",
+                    format!(
+                        "bucket(s) {} were written to again after each of {} emptying passes \
+                         (CloudFormation: the bucket is not empty); the stack is in \
+                         DELETE_FAILED with them",
+                        names.join(", "),
+                        refills + 1
+                    ),
+                )
+                .with_fix(
+                    "stop what writes to the bucket (a job or instance in the VPC, a \
+                     replication rule, an S3 event or log delivery), then run `studio-tui \
+                     destroy --empty-buckets` again: it resumes the stack deletion",
+                ));
+            }
+            refills += 1;
+            let names: Vec<&str> = refill.iter().map(|b| b.name.as_str()).collect();
+            step(
+                tx,
+                format!(
+                    "CloudFormation found bucket(s) {} not empty: something wrote to them after \
+                     they were emptied; emptying them again ({refills} of {NOT_EMPTY_RETRIES})",
+                    names.join(", ")
+                ),
+            );
+            let written = empty_buckets(cx, &refill, FINAL_PASSES, report).await?;
+            if !written.is_empty() {
+                return Err(still_written(
+                    &written,
+                    FINAL_PASSES,
+                    "while the stack is deleted",
+                ));
+            }
+        }
+        if !cleared && !retainable && !refilled {
+            return Ok(());
         }
         step(tx, "retrying the stack deletion");
     }
-    if report.stack_deleted && choice == BucketChoice::Retain {
-        restore_retained_keys(session, plan, tx).await?;
-    }
-    Ok(())
 }

@@ -4,7 +4,8 @@ use crate::aws::buckets::BucketState;
 use crate::aws::stacks::StackResourceInfo;
 use crate::aws::teardown::{GroupWithRules, nfs_group_domain_id};
 use crate::aws::{ErrorKind, Session};
-use crate::core::{fence, retention};
+use crate::core::fence::{self, Exemption};
+use crate::core::retention;
 use crate::ops::Error;
 use crate::ops::studio::{ProjectDomains, StackPlace, project_domains};
 use futures::TryFutureExt;
@@ -36,6 +37,7 @@ pub async fn plan(
     let ProjectDomains {
         ours: domain,
         others: other_domains,
+        twins: twin_domains,
     } = project_domains(session, project, place.as_ref()).await?;
     let (users, apps, spaces) = match &domain {
         Some(d) => tokio::try_join!(
@@ -58,20 +60,20 @@ pub async fn plan(
             continue;
         };
         let state = session.bucket_state(&name).await;
-        let fenced = match &state {
-            BucketState::Unknown { error } if error.kind == ErrorKind::AccessDenied => session
-                .bucket_policy(&name)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|p| fence::is_fenced(&p)),
-            _ => false,
+        // Every bucket's policy is read: one that still holds an exemption (a run that was
+        // stopped) admits this caller, so the bucket looks readable, yet must not be kept or
+        // taken for the original.
+        let policy = match &state {
+            BucketState::Missing => None,
+            _ => session.bucket_policy(&name).await.ok().flatten(),
         };
+        let denied = matches!(&state, BucketState::Unknown { error } if error.kind == ErrorKind::AccessDenied);
         buckets.push(BucketPlan {
             name,
             logical_id: r.logical_id.clone(),
             state,
-            fenced,
+            fenced: denied && policy.as_deref().is_some_and(fence::is_fenced),
+            exempted: policy.as_deref().is_some_and(fence::holds_exemption),
         });
     }
     let mut keys = Vec::new();
@@ -101,12 +103,15 @@ pub async fn plan(
             .collect(),
         None => Vec::new(),
     };
+    let exemption = Exemption::for_caller(&caller.arn, &caller.user_id).ok();
     Ok(DestroyPlan {
         project: project.to_string(),
         stack_name: stack_name.to_string(),
         caller,
+        exemption,
         domain,
         other_domains,
+        twin_domains,
         users,
         apps,
         spaces,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::core::status::{ResourceStatus, StackStatus};
+use crate::ops::studio::{ProjectDomains, StackPlace, project_domains};
 
 pub(super) fn relation(kind: cidr::ConflictKind) -> &'static str {
     match kind {
@@ -332,40 +333,96 @@ pub(super) async fn check_names(
     out
 }
 
+/// The project's Studio domain, decided where destroy and `up` decide it
+/// ([`crate::ops::studio::ProjectDomains`]): the one in the stack's VPC. A domain of the
+/// project's name elsewhere is someone else's (AWS has no uniqueness rule for domain names):
+/// reported, never blocking, never touched.
 pub(super) async fn check_domain(
     session: &Session,
     project: &str,
     stack: Option<&StackInfo>,
 ) -> Outcome {
-    match session.list_domains().await {
-        Ok(domains) => {
-            let Some(d) = domains.iter().find(|d| d.name == project) else {
-                return Outcome::default();
-            };
-            let from_stack = stack.and_then(|s| s.output("DomainId")) == Some(d.id.as_str())
-                // A first create builds the domain while the stack is still being created.
-                || stack.is_some_and(|s| s.is_complete() || s.is_in_progress());
-            Outcome::findings(vec![if from_stack {
-                finding(
-                    Severity::Info,
-                    FindingCode::DomainExists,
-                    format!("SageMaker domain {} ({}) is {}", d.name, d.id, d.status),
-                    "nothing to do",
-                )
-            } else {
-                finding(
-                    Severity::Error,
-                    FindingCode::DomainExists,
-                    format!(
-                        "a SageMaker domain named {} ({}, {}) already exists outside this project's stack",
-                        d.name, d.id, d.status
-                    ),
-                    "choose another project name, or delete that domain if it is left over",
-                )
-            }])
-        }
-        Err(e) => Outcome::findings(vec![check_failed("the SageMaker domains", &e)]),
+    let place = match stack {
+        Some(s) => match session.stack_resources(&s.stack_id).await {
+            Ok(resources) => StackPlace::of_stack(&resources, &s.outputs),
+            Err(e) => return Outcome::findings(vec![check_failed("the stack's VPC", &e)]),
+        },
+        None => None,
+    };
+    match project_domains(session, project, place.as_ref()).await {
+        Ok(found) => Outcome::findings(domain_findings(&found)),
+        Err(e) => Outcome::findings(vec![match e.aws() {
+            Some(a) => check_failed("the SageMaker domains", a),
+            None => finding(
+                Severity::Error,
+                FindingCode::CheckFailed,
+                format!("could not check the SageMaker domains: {}", e.message()),
+                e.fix().unwrap_or("run preflight again").to_string(),
+            ),
+        }]),
     }
+}
+
+/// What preflight says about the domains of the project's name: the project's own (info),
+/// others elsewhere (warning: someone else's, left alone), and more in the stack's VPC
+/// (warning: destroy refuses until one is removed). None of them blocks a deploy.
+pub(super) fn domain_findings(found: &ProjectDomains) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(d) = &found.ours {
+        out.push(finding(
+            Severity::Info,
+            FindingCode::DomainExists,
+            format!(
+                "SageMaker domain {} ({}) of this project's stack is {}",
+                d.name, d.id, d.status
+            ),
+            "nothing to do",
+        ));
+    }
+    for d in &found.others {
+        out.push(finding(
+            Severity::Warning,
+            FindingCode::StudioDomainElsewhere,
+            format!(
+                "a SageMaker domain named {} ({}, {}) exists in {}, outside this project's \
+                 stack: it is not this project's, and studio-tui never adopts, changes or \
+                 deletes it",
+                d.name,
+                d.id,
+                d.status,
+                d.vpc_id.as_deref().unwrap_or("an unknown VPC")
+            ),
+            "nothing to do: the project's own domain is created in the stack's VPC (AWS allows \
+             two domains of one name); choose another project name if the two would confuse \
+             your team",
+        ));
+    }
+    for d in &found.twins {
+        out.push(finding(
+            Severity::Warning,
+            FindingCode::StudioDomainTwin,
+            format!(
+                "another SageMaker domain named {} ({}, {}) is in this project's VPC beside {}: \
+                 studio-tui cannot tell which is the project's, and `destroy` refuses until \
+                 one is removed",
+                d.name,
+                d.id,
+                d.status,
+                found
+                    .ours
+                    .as_ref()
+                    .map(|o| o.id.as_str())
+                    .unwrap_or("the project's domain")
+            ),
+            format!(
+                "delete the one that is not the project's (`aws sagemaker delete-domain \
+                 --domain-id {} --retention-policy HomeEfsFileSystem=Retain` keeps its home \
+                 folders), after checking its users",
+                d.id
+            ),
+        ));
+    }
+    out
 }
 
 pub(super) async fn check_quotas(
@@ -567,4 +624,87 @@ pub(super) async fn check_zone(
     findings.append(&mut out.findings);
     out.findings = findings;
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::studio::DomainInfo;
+
+    fn domain(id: &str, vpc: &str, status: &str) -> DomainInfo {
+        DomainInfo {
+            id: id.into(),
+            name: "proj".into(),
+            arn: format!("arn:aws:sagemaker:eu-west-1:123456789012:domain/{id}"),
+            status: status.to_string().into(),
+            failure_reason: None,
+            vpc_id: Some(vpc.into()),
+            subnet_ids: Vec::new(),
+            url: None,
+            home_efs_id: None,
+            app_network_access_type: None,
+            default_space_role: None,
+            default_space_security_groups: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_domain_of_the_projects_name_elsewhere_never_blocks() {
+        let found = ProjectDomains {
+            ours: Some(domain("d-ours", "vpc-1", "InService")),
+            others: vec![domain("d-theirs", "vpc-2", "InService")],
+            twins: vec![domain("d-twin", "vpc-1", "Failed")],
+        };
+        let f = domain_findings(&found);
+        let codes: Vec<(FindingCode, Severity)> = f.iter().map(|f| (f.code, f.severity)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (FindingCode::DomainExists, Severity::Info),
+                (FindingCode::StudioDomainElsewhere, Severity::Warning),
+                (FindingCode::StudioDomainTwin, Severity::Warning),
+            ]
+        );
+        assert!(f.iter().all(|f| !f.is_error()));
+        assert_eq!(
+            f[0].message,
+            "SageMaker domain proj (d-ours) of this project's stack is InService"
+        );
+        assert!(
+            f[1].message
+                .contains("(d-theirs, InService) exists in vpc-2")
+                && f[1].message.contains("never adopts, changes or deletes it"),
+            "{}",
+            f[1].message
+        );
+        assert!(
+            f[2].message
+                .contains("(d-twin, Failed) is in this project's VPC beside d-ours")
+                && f[2].fix.contains("--domain-id d-twin"),
+            "{:?}",
+            f[2]
+        );
+        let alone = ProjectDomains {
+            ours: None,
+            others: Vec::new(),
+            twins: vec![domain("d-twin", "vpc-1", "Failed")],
+        };
+        assert!(
+            domain_findings(&alone)[0]
+                .message
+                .contains("beside the project's domain")
+        );
+        assert!(domain_findings(&ProjectDomains::default()).is_empty());
+        let mut unknown = domain("d-x", "vpc-3", "InService");
+        unknown.vpc_id = None;
+        let f = domain_findings(&ProjectDomains {
+            others: vec![unknown],
+            ..ProjectDomains::default()
+        });
+        assert!(
+            f[0].message.contains("exists in an unknown VPC"),
+            "{}",
+            f[0].message
+        );
+    }
 }

@@ -180,7 +180,14 @@ pub async fn start_domain(
         subnet_id: network.subnet_ids.first().cloned(),
     };
     let found = project_domains(session, project, Some(&place)).await?;
-    for text in super::owner::left_alone(&found.others) {
+    for text in
+        super::owner::left_alone(&found.others)
+            .into_iter()
+            .chain(super::owner::twins_in_place(
+                found.ours.as_ref(),
+                &found.twins,
+            ))
+    {
         send(tx, StudioMsg::Step { text });
     }
     if let Some(d) = found.ours {

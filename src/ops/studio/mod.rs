@@ -26,7 +26,7 @@ pub use domain::{
     stack_domains, start_domain, wait_domain_in_service,
 };
 pub(crate) use domain::{bring_space_defaults_up_to_date, domain_failed};
-pub use owner::{ProjectDomains, StackPlace, left_alone};
+pub use owner::{ProjectDomains, StackPlace, left_alone, twins_in_place};
 pub use users::{
     UserOutcome, UserResult, UserSpec, UserView, create_users, create_users_with,
     domain_with_users, list_users, remove_users, remove_users_with, validate_user_names,

@@ -64,15 +64,19 @@ impl StackPlace {
 pub struct ProjectDomains {
     /// The one in the stack's VPC and subnet (of several, the InService one).
     pub ours: Option<DomainInfo>,
-    /// Every other domain of that name: reported, never touched.
+    /// Every domain of that name outside the stack's place: reported, never touched.
     pub others: Vec<DomainInfo>,
+    /// More domains of that name in the stack's place besides `ours` (a failed attempt beside
+    /// its retry, a copy someone made): never touched, and a teardown refuses while they exist,
+    /// since which one is the project's cannot be told.
+    pub twins: Vec<DomainInfo>,
 }
 
 impl ProjectDomains {
     /// Split described domains (already limited to the project's name) by the stack's place;
     /// without a place (no stack, or no VPC yet) none of them is provably the project's.
     pub fn split(named: Vec<DomainInfo>, place: Option<&StackPlace>) -> Self {
-        let (mut mine, mut others): (Vec<DomainInfo>, Vec<DomainInfo>) = named
+        let (mut mine, others): (Vec<DomainInfo>, Vec<DomainInfo>) = named
             .into_iter()
             .partition(|d| place.is_some_and(|p| p.holds(d)));
         // Of several in the stack's place (a failed attempt beside its retry), the InService one.
@@ -81,9 +85,30 @@ impl ProjectDomains {
             .position(|d| d.status == DomainStatus::InService)
             .unwrap_or(0);
         let ours = (!mine.is_empty()).then(|| mine.remove(pick));
-        others.extend(mine);
-        ProjectDomains { ours, others }
+        ProjectDomains {
+            ours,
+            others,
+            twins: mine,
+        }
     }
+}
+
+/// One line per other domain of the project's name in the stack's own VPC.
+pub fn twins_in_place(ours: Option<&DomainInfo>, twins: &[DomainInfo]) -> Vec<String> {
+    twins
+        .iter()
+        .map(|d| {
+            format!(
+                "Studio domain {} ({}, {}) is in the stack's VPC too, beside {}: studio-tui \
+                 cannot tell which is the project's; left alone",
+                d.name,
+                d.id,
+                d.status,
+                ours.map(|o| o.id.as_str())
+                    .unwrap_or("the project's domain"),
+            )
+        })
+        .collect()
 }
 
 /// One line per other domain of the project's name, saying that it is left alone.
@@ -157,6 +182,7 @@ mod tests {
         assert_eq!(split.ours.map(|d| d.id), Some("d-ours".to_string()));
         assert_eq!(split.others.len(), 1);
         assert_eq!(split.others[0].id, "d-theirs");
+        assert!(split.twins.is_empty());
     }
 
     #[test]
@@ -215,9 +241,21 @@ mod tests {
             ],
             Some(&place(None)),
         );
-        assert_eq!(split.ours.map(|d| d.id), Some("d-live".to_string()));
-        let ids: Vec<&str> = split.others.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(split.ours.as_ref().map(|d| d.id.as_str()), Some("d-live"));
+        let ids: Vec<&str> = split.twins.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["d-failed", "d-new"]);
+        assert!(
+            split.others.is_empty(),
+            "in the stack's VPC: twins, not others"
+        );
+        let lines = twins_in_place(split.ours.as_ref(), &split.twins);
+        assert_eq!(
+            lines[0],
+            "Studio domain proj (d-failed, Failed) is in the stack's VPC too, beside d-live: \
+             studio-tui cannot tell which is the project's; left alone"
+        );
+        assert_eq!(lines.len(), 2);
+        assert!(twins_in_place(None, &split.twins)[1].contains("beside the project's domain"));
         let first = ProjectDomains::split(
             vec![
                 domain("d-a", Some("vpc-ours"), &[], "Pending"),
@@ -226,6 +264,7 @@ mod tests {
             Some(&place(None)),
         );
         assert_eq!(first.ours.map(|d| d.id), Some("d-a".to_string()));
+        assert_eq!(first.twins.len(), 1);
     }
 
     #[test]

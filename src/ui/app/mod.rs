@@ -89,6 +89,8 @@ pub struct App {
     options: SessionOptions,
     /// The requests whose replies are still wanted.
     requests: Requests,
+    /// What became of bucket policies a stopped teardown had left open (the overview says it).
+    fence_notes: Vec<String>,
 }
 
 impl App {
@@ -118,6 +120,7 @@ impl App {
             exit_code: crate::exit::OK,
             options,
             requests: Requests::default(),
+            fence_notes: Vec::new(),
         }
     }
 
@@ -172,11 +175,9 @@ impl App {
 
     fn show_overview(&mut self, stack: StackInfo) -> Vec<Effect> {
         let project = self.project();
-        self.screen = Screen::Overview(Box::new(OverviewState::new(
-            &project,
-            stack,
-            self.read_only,
-        )));
+        let mut overview = OverviewState::new(&project, stack, self.read_only);
+        overview.notes = self.fence_notes.clone();
+        self.screen = Screen::Overview(Box::new(overview));
         vec![Effect::LoadUsers { project }]
     }
 

@@ -86,25 +86,43 @@ impl App {
         }
     }
 
+    /// Connected (or not): look the project's stack up, and put back what a stopped teardown
+    /// left open.
+    fn on_connected(
+        &mut self,
+        result: Result<(crate::aws::Session, crate::aws::Identity), crate::ops::Error>,
+    ) -> Vec<Effect> {
+        let ok = result.is_ok();
+        self.session.on_connected(result);
+        let mut effects = Vec::new();
+        if ok && self.store.is_some() && self.step() == Step::Session {
+            let project = self.project();
+            let region = self.region().unwrap_or_default();
+            let stack = self
+                .store
+                .as_ref()
+                .and_then(|s| s.lock().ok()?.run(&region, &project)?.stack_id.clone())
+                .unwrap_or_else(|| project.clone());
+            effects.push(Effect::LookupStack(stack));
+            effects.push(Effect::RepairFences { project });
+        }
+        effects
+    }
+
+    /// What became of the bucket policies a stopped teardown left open: said on the overview.
+    fn on_fences_repaired(&mut self, repaired: &[crate::ops::fence::FenceRepair]) -> Vec<Effect> {
+        self.fence_notes = repaired.iter().map(|r| r.line()).collect();
+        if let Some(o) = self.screen.overview_mut() {
+            o.notes = self.fence_notes.clone();
+        }
+        Vec::new()
+    }
+
     /// A reply its request still wants (`pending` says which request and whose).
     pub(super) fn on_reply(&mut self, pending: Pending, reply: Reply) -> (bool, Vec<Effect>) {
         match reply {
-            Reply::Connected(result) => {
-                let ok = result.is_ok();
-                self.session.on_connected(*result);
-                let mut effects = Vec::new();
-                if ok && self.store.is_some() && self.step() == Step::Session {
-                    let project = self.project();
-                    let region = self.region().unwrap_or_default();
-                    let stack = self
-                        .store
-                        .as_ref()
-                        .and_then(|s| s.lock().ok()?.run(&region, &project)?.stack_id.clone())
-                        .unwrap_or(project);
-                    effects.push(Effect::LookupStack(stack));
-                }
-                (true, effects)
-            }
+            Reply::Connected(result) => (true, self.on_connected(*result)),
+            Reply::FencesRepaired(repaired) => (true, self.on_fences_repaired(&repaired)),
             Reply::StackFound(result) => match *result {
                 Ok(Some(stack)) if stack.is_in_progress() && self.step() == Step::Session => {
                     (true, self.reattach(stack))

@@ -81,6 +81,8 @@ pub struct OverviewState {
     /// The last drift detection (Idle until `c`).
     pub drift: Loadable<crate::ops::drift::DriftReport, ops::Error>,
     pub read_only: bool,
+    /// Bucket policies a stopped teardown had left open, and what was done about them.
+    pub notes: Vec<String>,
 }
 
 impl OverviewState {
@@ -102,6 +104,7 @@ impl OverviewState {
             studio: Loadable::Loading,
             drift: Loadable::Idle,
             read_only,
+            notes: Vec::new(),
         }
     }
 
@@ -286,6 +289,15 @@ impl OverviewState {
                 vec![Span::styled(
                     crate::core::shown::shown(reason).into_owned(),
                     theme.error(),
+                )],
+            ));
+        }
+        for note in &self.notes {
+            lines.push(row(
+                "Bucket policy",
+                vec![Span::styled(
+                    crate::core::shown::shown(note).into_owned(),
+                    theme.warn(),
                 )],
             ));
         }
