@@ -300,9 +300,9 @@ def _stall(info: dict[str, Any]) -> None:
 
 def _account_of(environ: dict[str, Any]) -> str:
     """The account a request is served from (moto's rule: the access key's account)."""
-    from .s3_policy import _access_key, _account
+    from .s3_policy import access_key, request_account
 
-    return _account(environ, _access_key(environ))
+    return request_account(environ, access_key(environ))
 
 
 def fault_middleware(app: Callable) -> Callable:

@@ -390,7 +390,7 @@ def policy_denies(policy: dict[str, Any] | None, action: str, resource: str, ctx
 # Caller identity and context
 
 
-def _access_key(environ: dict[str, Any]) -> str:
+def access_key(environ: dict[str, Any]) -> str:
     auth = environ.get("HTTP_AUTHORIZATION", "")
     if "Credential=" in auth:
         return auth.split("Credential=", 1)[1].split("/", 1)[0]
@@ -399,7 +399,7 @@ def _access_key(environ: dict[str, Any]) -> str:
     return cred.split("/", 1)[0]
 
 
-def _account(environ: dict[str, Any], access_key: str) -> str:
+def request_account(environ: dict[str, Any], access_key: str) -> str:
     """The account moto serves the request from (moto's BaseResponse.get_current_account)."""
     import os
 
@@ -451,8 +451,8 @@ def _vpc_of_endpoint(vpce: str, account: str, region: str) -> str | None:
 
 
 def request_context(environ: dict[str, Any], region: str, query: dict[str, list[str]]) -> dict[str, Any]:
-    key = _access_key(environ)
-    ident = caller_identity(key, region or "us-east-1", _account(environ, key))
+    key = access_key(environ)
+    ident = caller_identity(key, region or "us-east-1", request_account(environ, key))
     account, partition = ident["Account"], ident["Partition"]
     p_arn = principal_arn(ident["Arn"], account, partition)
     ptype = (
