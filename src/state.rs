@@ -63,6 +63,10 @@ pub struct OpenFence {
     pub bucket: String,
     /// The policy as it was before the opening (never one that holds an exemption).
     pub original_policy: String,
+    /// The policy as studio-tui opened it: the original is put back only over this text, never
+    /// over a policy someone changed since.
+    #[serde(default)]
+    pub opened_policy: String,
     /// Whom the opening admits, as the plan said it.
     #[serde(default)]
     pub admits: String,
@@ -348,6 +352,7 @@ mod tests {
         let fence = |policy: &str| OpenFence {
             bucket: "b1".into(),
             original_policy: policy.into(),
+            opened_policy: String::new(),
             admits: "every session of role R".into(),
             saved_at: "2026-01-01T00:00:00Z".into(),
         };

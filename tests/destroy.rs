@@ -921,6 +921,7 @@ async fn leave_open(
     let exemption = Exemption::for_caller(&me.arn, &me.user_id).unwrap();
     let paths = studio_tui::config::Paths::under(&home.join("st"));
     let mut store = studio_tui::state::Store::load(&paths).unwrap();
+    let (opened, _) = open(&original, &exemption).unwrap();
     store
         .save_open_fence(
             REGION,
@@ -928,18 +929,73 @@ async fn leave_open(
             studio_tui::state::OpenFence {
                 bucket: bucket.to_string(),
                 original_policy: original.clone(),
+                opened_policy: opened.clone(),
                 admits: exemption.admits(),
                 saved_at: "2026-01-01T00:00:00Z".into(),
             },
         )
         .unwrap();
-    let (opened, _) = open(&original, &exemption).unwrap();
     session.put_bucket_policy(bucket, &opened).await.unwrap();
     original
 }
 
 fn same_policy(a: &str, b: &str) -> bool {
     serde_json::from_str::<Value>(a).unwrap() == serde_json::from_str::<Value>(b).unwrap()
+}
+
+#[tokio::test]
+async fn a_policy_changed_since_it_was_left_open_is_not_overwritten() {
+    use studio_tui::core::fence::holds_exemption;
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("edited");
+    deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    let home = tempfile::tempdir().unwrap();
+    leave_open(&session, home.path(), &project, &data).await;
+    // Someone edits the opened policy (it still holds the exemption) before the next run.
+    let opened = session.bucket_policy(&data).await.unwrap().unwrap();
+    let mut edited: Value = serde_json::from_str(&opened).unwrap();
+    edited["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "Sid": "AddedByHand",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:DeleteBucket",
+            "Resource": format!("arn:aws:s3:::{data}"),
+        }));
+    let edited = edited.to_string();
+    session.put_bucket_policy(&data, &edited).await.unwrap();
+
+    let out = common::binary(home.path(), REGION)
+        .args(["--plain", "status", "--project-name", &project])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "bucket {data}: a run that was stopped left its policy open"
+        )) && stderr.contains("has changed since; studio-tui did not touch it"),
+        "{stderr}"
+    );
+    let now = session.bucket_policy(&data).await.unwrap().unwrap();
+    assert!(
+        same_policy(&now, &edited),
+        "the edited policy is left as it is: {now}"
+    );
+    assert!(holds_exemption(&now));
+    // The saved copy is kept: the next run says it again.
+    let out = common::binary(home.path(), REGION)
+        .args(["--plain", "status", "--project-name", &project])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("has changed since"),
+        "the record is kept"
+    );
 }
 
 #[tokio::test]
@@ -973,6 +1029,7 @@ async fn a_policy_left_open_by_a_killed_run_is_put_back_by_the_next_run() {
                 studio_tui::state::OpenFence {
                     bucket: models.clone(),
                     original_policy: "{\"Statement\":[]}".into(),
+                    opened_policy: String::new(),
                     admits: "x".into(),
                     saved_at: String::new(),
                 },

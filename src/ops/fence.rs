@@ -15,9 +15,10 @@ use tokio::sync::watch;
 
 use crate::aws::{ErrorKind, Session};
 use crate::core::fence;
+use crate::core::shown::Shown;
 use crate::ops::Error;
-use crate::state::SharedStore;
 use crate::state::OpenFence;
+use crate::state::SharedStore;
 
 /// The user's request to stop (Ctrl-C, SIGTERM), as a front-end reports it.
 #[derive(Debug, Clone)]
@@ -89,9 +90,15 @@ impl Interrupt {
 pub fn stopped(signal: &str, doing: &str) -> Error {
     Error::interrupted(
         signal,
-        format!("stopped by {signal} while {doing}; nothing more was deleted"),
+        format!(
+            "stopped by {signal} while {doing}; studio-tui sent no further request (AWS carries \
+             on with a deletion it already accepted)"
+        ),
     )
-    .with_fix("run the same command again: it resumes where this run stopped")
+    .with_fix(
+        "`studio-tui status` shows where the project stands; run the same command again: it \
+         resumes where this run stopped",
+    )
 }
 
 /// Where a teardown saves the original policies of the buckets it opens: the project's run
@@ -114,13 +121,20 @@ impl FenceLedger {
 
     /// Save `bucket`'s original policy before it is opened. An error (nothing may be opened
     /// then) when the state cannot be written.
-    pub fn save(&self, bucket: &str, original: &str, admits: &str) -> Result<(), Error> {
+    pub fn save(
+        &self,
+        bucket: &str,
+        original: &str,
+        opened: &str,
+        admits: &str,
+    ) -> Result<(), Error> {
         let Some(store) = &self.store else {
             return Ok(());
         };
         let fence = OpenFence {
             bucket: bucket.to_string(),
             original_policy: original.to_string(),
+            opened_policy: opened.to_string(),
             admits: admits.to_string(),
             saved_at: crate::core::clock::rfc3339(crate::core::clock::now_ms()),
         };
@@ -194,6 +208,9 @@ pub enum Repair {
     ReadOnly,
     /// It could not be put back: the saved copy is kept for the next run.
     Failed { error: Error },
+    /// The policy still holds an exemption but is not the one studio-tui opened (someone edited
+    /// it since, or another teardown opened it again): left untouched, the saved copy kept.
+    ChangedSince,
 }
 
 /// One saved policy and what became of it.
@@ -234,7 +251,14 @@ impl FenceRepair {
                  be put back now: {}; the original is kept in studio-tui's state and put back \
                  on the next run",
                 self.admits,
-                error.message()
+                Shown(error.message())
+            ),
+            Repair::ChangedSince => format!(
+                "bucket {b}: a run that was stopped left its policy open ({}), and the policy has \
+                 changed since; studio-tui did not touch it. The original is kept in studio-tui's \
+                 state; compare with `aws s3api get-bucket-policy --bucket {b}`, then run destroy \
+                 or `studio-tui drift --revert` to restore the template's policy",
+                self.admits
             ),
         }
     }
@@ -259,7 +283,10 @@ pub async fn restore_open_fences(
         } else {
             restore_one(session, &f).await
         };
-        if !matches!(repair, Repair::ReadOnly | Repair::Failed { .. }) {
+        if !matches!(
+            repair,
+            Repair::ReadOnly | Repair::Failed { .. } | Repair::ChangedSince
+        ) {
             ledger.forget(&f.bucket);
         }
         out.push(FenceRepair {
@@ -278,6 +305,11 @@ async fn restore_one(session: &Session, f: &OpenFence) -> Repair {
         Err(e) => return Repair::Failed { error: e.into() },
     };
     match now {
+        Some(policy)
+            if fence::holds_exemption(&policy) && !same_policy(&policy, &f.opened_policy) =>
+        {
+            Repair::ChangedSince
+        }
         Some(policy) if fence::holds_exemption(&policy) => {
             match put_back(session, &f.bucket, &f.original_policy).await {
                 Ok(()) => Repair::PutBack,

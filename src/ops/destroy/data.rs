@@ -57,7 +57,9 @@ pub(super) async fn empty_through_fence(
         })?;
         let (opened, n) =
             fence::open(policy, exemption).map_err(|e| Error::failed("s3:PutBucketPolicy", e))?;
-        safety.ledger.save(name, policy, &exemption.admits())?;
+        safety
+            .ledger
+            .save(name, policy, &opened, &exemption.admits())?;
         step(
             tx,
             format!(

@@ -33,9 +33,9 @@ use crate::core::emptying;
 use crate::core::fence::Exemption;
 use crate::core::status::{ResourceStatus, StackStatus};
 use crate::ops::Error;
-use crate::state::SharedStore;
 use crate::ops::fence::{FenceLedger, Interrupt};
 use crate::ops::studio::{Poll, Progress, StudioMsg, refuse_read_only};
+use crate::state::SharedStore;
 
 mod data;
 mod decide;
