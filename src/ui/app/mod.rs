@@ -17,8 +17,8 @@ use ratatui::layout::{Constraint, Layout};
 
 use std::time::Duration;
 
-use super::action::Effect;
-use super::request::{Request, Requests, Slot};
+use super::action::{Effect, Slot};
+use super::request::{Request, Requests};
 use super::screens::deploy::DeployState;
 use super::screens::domain::DomainState;
 use super::screens::overview::OverviewState;
@@ -88,7 +88,7 @@ pub struct App {
     exit_code: i32,
     options: SessionOptions,
     /// The requests whose replies are still wanted.
-    requests: Requests,
+    requests: Requests<Step>,
 }
 
 impl App {

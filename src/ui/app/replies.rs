@@ -6,8 +6,8 @@ use crate::core::status::StackStatus;
 use crate::ops::deploy::{DeployMsg, Plan};
 use crate::ops::studio::StudioMsg;
 use crate::ops::up::StudioEnd;
-use crate::ui::action::{Action, Effect, Reply};
-use crate::ui::request::{Pending, Request, Requests, Slot};
+use crate::ui::action::{Action, Effect, Reply, Slot};
+use crate::ui::request::{Pending, Request, Requests};
 use crate::ui::screens::Loadable;
 use crate::ui::screens::review::{ReviewScreen, ReviewState};
 
@@ -59,7 +59,7 @@ impl App {
     }
 
     /// The requests still waiting for a reply.
-    pub fn requests(&self) -> &Requests {
+    pub fn requests(&self) -> &Requests<Step> {
         &self.requests
     }
 
@@ -87,7 +87,7 @@ impl App {
     }
 
     /// A reply its request still wants (`pending` says which request and whose).
-    pub(super) fn on_reply(&mut self, pending: Pending, reply: Reply) -> (bool, Vec<Effect>) {
+    pub(super) fn on_reply(&mut self, pending: Pending<Step>, reply: Reply) -> (bool, Vec<Effect>) {
         match reply {
             Reply::Connected(result) => {
                 let ok = result.is_ok();
