@@ -663,7 +663,10 @@ fn imports(rel: &str, text: &str, files: &BTreeMap<Vec<String>, String>) -> BTre
     }
     let declared = text.lines().filter_map(|l| {
         let l = l.trim_start();
-        let l = l.strip_prefix("pub(crate) ").or_else(|| l.strip_prefix("pub ")).unwrap_or(l);
+        let l = l
+            .strip_prefix("pub(crate) ")
+            .or_else(|| l.strip_prefix("pub "))
+            .unwrap_or(l);
         l.strip_prefix("mod ")?.strip_suffix(';').map(str::trim)
     });
     for child in declared {
@@ -717,8 +720,7 @@ fn circles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
             }
             if self.low[v] == self.index[v] {
                 let at = self.stack.iter().rposition(|s| *s == v).unwrap_or(0);
-                let component: Vec<String> =
-                    self.stack.drain(at..).map(str::to_string).collect();
+                let component: Vec<String> = self.stack.drain(at..).map(str::to_string).collect();
                 if component.len() > 1 {
                     self.found.push(component);
                 }
@@ -830,8 +832,14 @@ fn the_circle_check_sees_what_it_should() {
     // comment, a string and a test module import nothing.
     let face = graph(&[
         ("src/lib.rs", "pub mod ops;"),
-        ("src/ops/mod.rs", "mod plan;\npub use plan::plan;\npub struct Poll;"),
-        ("src/ops/plan.rs", "use super::Poll;\nuse crate::ops::Poll as P;"),
+        (
+            "src/ops/mod.rs",
+            "mod plan;\npub use plan::plan;\npub struct Poll;",
+        ),
+        (
+            "src/ops/plan.rs",
+            "use super::Poll;\nuse crate::ops::Poll as P;",
+        ),
         (
             "src/ops/quiet.rs",
             "// crate::ops::plan\nconst S: &str = \"super::plan\";\n\
@@ -848,9 +856,15 @@ fn the_circle_check_sees_what_it_should() {
     let far = graph(&[
         ("src/lib.rs", "pub mod ui;"),
         ("src/ui/mod.rs", "pub mod app;\npub mod screens;"),
-        ("src/ui/app/mod.rs", "use crate::ui::screens::deploy::DeployState;"),
+        (
+            "src/ui/app/mod.rs",
+            "use crate::ui::screens::deploy::DeployState;",
+        ),
         ("src/ui/screens/mod.rs", "pub mod deploy;"),
-        ("src/ui/screens/deploy/mod.rs", "use super::super::app::Step;"),
+        (
+            "src/ui/screens/deploy/mod.rs",
+            "use super::super::app::Step;",
+        ),
     ]);
     assert_eq!(circles(&far).len(), 1);
 }

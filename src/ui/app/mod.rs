@@ -10,7 +10,8 @@ mod keys;
 mod replies;
 mod screen;
 
-pub use screen::{Screen, Step};
+pub use super::screens::Step;
+pub use screen::Screen;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};

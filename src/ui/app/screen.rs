@@ -1,6 +1,7 @@
 //! The screen showing, with its state: one enum, so a screen that shows always has its state,
 //! and a screen opened over another holds the one it returns to.
 
+use crate::ui::screens::Step;
 use crate::ui::screens::deploy::DeployState;
 use crate::ui::screens::domain::DomainState;
 use crate::ui::screens::egress::EgressState;
@@ -9,51 +10,6 @@ use crate::ui::screens::preflight::PreflightState;
 use crate::ui::screens::review::ReviewScreen;
 use crate::ui::screens::teardown::TeardownState;
 use crate::ui::screens::users::UsersState;
-
-/// Which screen: the tag of a [`Screen`], for titles, for the owner of a request and for tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// Profile, region and identity.
-    Session,
-    /// Checks before a deploy.
-    Preflight,
-    /// The template's parameters (a form).
-    Parameters,
-    /// The change set, or why there is none.
-    Review,
-    /// The deployment, live.
-    Deploy,
-    /// The Studio domain and the user profiles being created.
-    Domain,
-    /// Day-2 user management.
-    Users,
-    /// An existing deployment at a glance (where studio-tui opens when one exists).
-    Overview,
-    /// The live topology of the deployed environment.
-    Topology,
-    /// Tearing the project down: plan, typed confirmation, progress, report.
-    Teardown,
-    /// The domains the firewall blocked, to allow with one key.
-    Egress,
-}
-
-impl Step {
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::Session => "1 · Account and region",
-            Step::Preflight => "2 · Preflight",
-            Step::Parameters => "3 · Parameters",
-            Step::Review => "4 · Review the changes",
-            Step::Deploy => "5 · Deploy",
-            Step::Domain => "6 · Studio domain and users",
-            Step::Users => "Users",
-            Step::Overview => "Overview",
-            Step::Topology => "Topology",
-            Step::Teardown => "Teardown",
-            Step::Egress => "Blocked egress",
-        }
-    }
-}
 
 /// The screen showing, owning its state.
 ///

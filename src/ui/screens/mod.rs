@@ -24,6 +24,52 @@ pub mod teardown;
 pub mod topology;
 pub mod users;
 
+/// Which screen: one tag per screen of the wizard, for titles, for the owner of a request and
+/// for tests. Defined here, below the app and the screens alike, so both can name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Profile, region and identity.
+    Session,
+    /// Checks before a deploy.
+    Preflight,
+    /// The template's parameters (a form).
+    Parameters,
+    /// The change set, or why there is none.
+    Review,
+    /// The deployment, live.
+    Deploy,
+    /// The Studio domain and the user profiles being created.
+    Domain,
+    /// Day-2 user management.
+    Users,
+    /// An existing deployment at a glance (where studio-tui opens when one exists).
+    Overview,
+    /// The live topology of the deployed environment.
+    Topology,
+    /// Tearing the project down: plan, typed confirmation, progress, report.
+    Teardown,
+    /// The domains the firewall blocked, to allow with one key.
+    Egress,
+}
+
+impl Step {
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Session => "1 · Account and region",
+            Step::Preflight => "2 · Preflight",
+            Step::Parameters => "3 · Parameters",
+            Step::Review => "4 · Review the changes",
+            Step::Deploy => "5 · Deploy",
+            Step::Domain => "6 · Studio domain and users",
+            Step::Users => "Users",
+            Step::Overview => "Overview",
+            Step::Topology => "Topology",
+            Step::Teardown => "Teardown",
+            Step::Egress => "Blocked egress",
+        }
+    }
+}
+
 /// Per-screen loading state: one enum, never a handful of booleans.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loadable<T, E> {
