@@ -1,25 +1,23 @@
-//! Keys: the keymap reads a key event through the table of the screen showing (the table its
-//! footer and help overlay are drawn from) into a [`Command`]; the screen does what it can with
-//! it and asks the app ([`Go`]) for what needs the state the screens share; then come the keys
-//! every screen shares (help, quit, topology).
-//!
-//! [`Command`]: crate::ui::keymap::Command
+//! Keys: the screen showing looks a key up in its table (the table its footer and help overlay
+//! are drawn from) and does what the command bound there asks, asking the app ([`Go`]) for what
+//! needs the state the screens share; then come the keys every screen shares (help, quit,
+//! topology), through the app's own table.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{App, HELP_OVERLAY_KEYS, QUIT_CONFIRM_KEYS, Screen, Step};
+use super::{App, HELP_OVERLAY_KEYS, QUIT_CONFIRM_KEYS, SHARED_KEYS, Screen, Shared, Step};
 use crate::ops::deploy::Recovery;
 use crate::ui::action::Effect;
-use crate::ui::keymap;
+use crate::ui::keymap::{self, Key};
 use crate::ui::screens::deploy::DeployState;
 use crate::ui::screens::egress::EgressState;
 use crate::ui::screens::review::ReviewScreen;
 use crate::ui::screens::teardown::TeardownState;
-use crate::ui::screens::{Go, Outcome, View};
+use crate::ui::screens::{AnyScreen, Ctx, Go, Outcome};
 
 impl App {
-    /// The screen showing, as a view (None only for a form not filled yet, which never shows).
-    pub(super) fn view(&self) -> Option<&dyn View> {
+    /// The screen showing (None only for a form not filled yet, which never shows).
+    pub(super) fn view(&self) -> Option<&dyn AnyScreen> {
         Some(match &self.screen {
             Screen::Session => &self.session,
             Screen::Preflight(p) => &**p,
@@ -35,20 +33,40 @@ impl App {
         })
     }
 
-    fn view_mut(&mut self) -> Option<&mut dyn View> {
-        Some(match &mut self.screen {
-            Screen::Session => &mut self.session,
-            Screen::Preflight(p) => &mut **p,
-            Screen::Parameters => self.params.as_mut()?,
-            Screen::Review(r) => &mut **r,
-            Screen::Deploy { deploy, .. } => &mut **deploy,
-            Screen::Domain(d) => &mut **d,
-            Screen::Users { users, .. } => &mut **users,
-            Screen::Overview(o) => &mut **o,
-            Screen::Topology { .. } => &mut self.topology,
-            Screen::Teardown { teardown, .. } => &mut **teardown,
-            Screen::Egress { egress, .. } => &mut **egress,
-        })
+    /// Run `f` on the screen showing, with what the whole wizard lends it.
+    fn with_view<R>(&mut self, f: impl FnOnce(&mut dyn AnyScreen, &mut Ctx) -> R) -> Option<R> {
+        let now_ms = self.now_ms();
+        let region = self.region();
+        let App {
+            screen,
+            session,
+            params,
+            topology,
+            parameters,
+            read_only,
+            ..
+        } = self;
+        let (view, graph): (&mut dyn AnyScreen, _) = match screen {
+            Screen::Session => (session, topology.topology.as_mut()),
+            Screen::Preflight(p) => (&mut **p, topology.topology.as_mut()),
+            Screen::Parameters => (params.as_mut()?, topology.topology.as_mut()),
+            Screen::Review(r) => (&mut **r, topology.topology.as_mut()),
+            Screen::Deploy { deploy, .. } => (&mut **deploy, topology.topology.as_mut()),
+            Screen::Domain(d) => (&mut **d, topology.topology.as_mut()),
+            Screen::Users { users, .. } => (&mut **users, topology.topology.as_mut()),
+            Screen::Overview(o) => (&mut **o, topology.topology.as_mut()),
+            Screen::Topology { .. } => (topology, None),
+            Screen::Teardown { teardown, .. } => (&mut **teardown, topology.topology.as_mut()),
+            Screen::Egress { egress, .. } => (&mut **egress, topology.topology.as_mut()),
+        };
+        let mut ctx = Ctx {
+            read_only: *read_only,
+            region,
+            now_ms,
+            parameters,
+            topology: graph,
+        };
+        Some(f(view, &mut ctx))
     }
 
     /// Quit, or ask first while an operation runs in AWS (also from a screen opened over its
@@ -63,77 +81,75 @@ impl App {
         }
     }
 
-    pub(super) fn on_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
-        if key.kind == KeyEventKind::Release {
+    pub(super) fn on_key(&mut self, event: KeyEvent) -> (bool, Vec<Effect>) {
+        if event.kind == KeyEventKind::Release {
             return (false, Vec::new());
         }
+        let key = Key::of(&event);
         // "Quit? y/n" and the help overlay take only the keys of their own tables (the footer
         // shows them while they are open); every other key is ignored.
         if self.confirm_quit {
-            return match keymap::read(QUIT_CONFIRM_KEYS, &key, false).map(|c| c.key()) {
-                Some(k) if k.is_char('y') || k.is_char('Y') => {
+            return match keymap::command(QUIT_CONFIRM_KEYS, key) {
+                Some(true) => {
                     self.quit = true;
                     (false, Vec::new())
                 }
-                Some(_) => {
+                Some(false) => {
                     self.confirm_quit = false;
                     (true, Vec::new())
                 }
                 None => (false, Vec::new()),
             };
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        if key == Key::ctrl('c') {
             return self.ask_or_quit();
         }
         // Ctrl with a letter is not the letter: Ctrl-S must not apply a suggestion or start
         // Studio, nor type an "s". Only the form has Ctrl shortcuts (Ctrl-S: review).
-        if key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char(_))
-            && self.step() != Step::Parameters
-        {
+        if key.ctrl && matches!(key.code, KeyCode::Char(_)) && self.step() != Step::Parameters {
             return (false, Vec::new());
         }
         if self.help_open {
-            if keymap::read(HELP_OVERLAY_KEYS, &key, false).is_some() {
+            if keymap::command(HELP_OVERLAY_KEYS, key).is_some() {
                 self.help_open = false;
                 return (true, Vec::new());
             }
             return (false, Vec::new());
         }
         // The form takes letters as text; F1 is its help.
-        if self.step() == Step::Parameters && key.code == KeyCode::F(1) {
+        if self.step() == Step::Parameters && key == Key::F1 {
             self.help_open = true;
             return (true, Vec::new());
         }
-        // An open input or overlay gets every key (q and Esc included); elsewhere only the keys
-        // the help names are commands.
-        let captured = self.view().is_some_and(View::captures_keys);
-        let Some(command) = keymap::read(&self.help_keys(), &key, captured) else {
-            return (false, Vec::new());
-        };
+        // An open input or overlay gets every character (q included) and keeps what its table
+        // does not bind; elsewhere a key the table does not bind may be one every screen shares.
+        let captured = self.view().is_some_and(AnyScreen::captures_keys);
         match self
-            .view_mut()
-            .map_or(Outcome::Ignored, |v| v.on_command(command))
+            .with_view(|v, ctx| v.press(key, ctx))
+            .unwrap_or(Outcome::Ignored)
         {
-            Outcome::Consumed => return (true, Vec::new()),
-            Outcome::Effects(effects) => return (true, effects),
-            Outcome::GoTo(go) => return self.go(go),
-            Outcome::Ignored if captured => return (false, Vec::new()),
-            Outcome::Ignored => {}
+            Outcome::Consumed => (true, Vec::new()),
+            Outcome::Effects(effects) => (true, effects),
+            Outcome::GoTo(go) => self.go(go),
+            Outcome::Ignored if captured => (false, Vec::new()),
+            Outcome::Ignored => self.shared_key(key),
         }
-        // The keys every screen shares.
-        match key.code {
-            KeyCode::Char('g')
+    }
+
+    /// The keys every screen shares, when the screen showing did not take the key.
+    fn shared_key(&mut self, key: Key) -> (bool, Vec<Effect>) {
+        match keymap::command(SHARED_KEYS, key) {
+            Some(Shared::Topology)
                 if self.step() != Step::Topology && self.session.session.is_some() =>
             {
                 (true, self.open_topology())
             }
-            KeyCode::Char('?') | KeyCode::F(1) => {
+            Some(Shared::Help) => {
                 self.help_open = true;
                 (true, Vec::new())
             }
-            KeyCode::Char('q') | KeyCode::Esc => self.ask_or_quit(),
-            _ => (false, Vec::new()),
+            Some(Shared::Quit) => self.ask_or_quit(),
+            Some(Shared::Topology) | None => (false, Vec::new()),
         }
     }
 

@@ -19,6 +19,7 @@ use ratatui::layout::{Constraint, Layout};
 use std::time::Duration;
 
 use super::action::{Effect, Slot};
+use super::keymap::{self, Binding, Key};
 use super::request::{Request, Requests};
 use super::screens::deploy::DeployState;
 use super::screens::domain::DomainState;
@@ -30,7 +31,7 @@ use super::screens::session::SessionState;
 use super::screens::teardown::TeardownState;
 use super::screens::topology::{self, TopologyState};
 use super::screens::users::UsersState;
-use super::screens::{Ctx, Loadable, View};
+use super::screens::{AnyScreen, DrawCtx, Loadable};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
@@ -40,14 +41,47 @@ use crate::ops::deploy::SharedStore;
 use crate::ops::up::StudioPlan;
 
 /// While the help overlay is open: the keys that close it.
-pub const HELP_OVERLAY_KEYS: &[KeyHint] = &[KeyHint::new("Esc / ? / q / F1", "close help")];
+pub const HELP_OVERLAY_KEYS: &[Binding<()>] = &[Binding::new(
+    "Esc / ? / q / F1",
+    "close help",
+    &[
+        (Key::ESC, ()),
+        (Key::ch('?'), ()),
+        (Key::ch('q'), ()),
+        (Key::F1, ()),
+    ],
+)];
 
-/// While "Quit? y/n" is asked (an operation runs in AWS).
-pub const QUIT_CONFIRM_KEYS: &[KeyHint] = &[
-    KeyHint::new("n / Esc", "stay"),
-    KeyHint::new("y", "quit"),
-    KeyHint::help_only("N", "stay"),
-    KeyHint::help_only("Y", "quit"),
+/// While "Quit? y/n" is asked (an operation runs in AWS): whether to quit.
+pub const QUIT_CONFIRM_KEYS: &[Binding<bool>] = &[
+    Binding::new(
+        "n / Esc",
+        "stay",
+        &[(Key::ch('n'), false), (Key::ESC, false)],
+    ),
+    Binding::new("y", "quit", &[(Key::ch('y'), true)]),
+    Binding::new("N", "stay", &[(Key::ch('N'), false)]).help_only(),
+    Binding::new("Y", "quit", &[(Key::ch('Y'), true)]).help_only(),
+];
+
+/// What the keys every screen shares ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    Help,
+    Quit,
+    /// The topology of the project (once connected, from any screen but the topology).
+    Topology,
+}
+
+/// The keys every screen shares, taken by the app when the screen showing does not take them;
+/// the help overlay adds those the screen's own table does not name.
+pub const SHARED_KEYS: &[Binding<Shared>] = &[
+    Binding::new("?", "help", &[(Key::ch('?'), Shared::Help)]).help_only(),
+    Binding::new("F1", "help", &[(Key::F1, Shared::Help)]).help_only(),
+    Binding::new("q", "quit", &[(Key::ch('q'), Shared::Quit)]).help_only(),
+    Binding::new("Esc", "close help, or quit", &[(Key::ESC, Shared::Quit)]).help_only(),
+    Binding::new("Ctrl-C", "quit", &[(Key::ctrl('c'), Shared::Quit)]).help_only(),
+    Binding::new("g", "topology", &[(Key::ch('g'), Shared::Topology)]).help_only(),
 ];
 
 #[derive(Debug)]
@@ -308,51 +342,43 @@ impl App {
         self.tick_interval().is_some()
     }
 
-    /// Every key the help overlay lists, and so every key the keymap reads as a command: the
-    /// screen's own, then those every screen shares (handled in `keys.rs` when the screen
-    /// ignores them) that its table does not name.
+    /// Every key the help overlay lists: the screen's own table, then those every screen
+    /// shares (handled in `keys.rs` when the screen does not take them) that its table does not
+    /// name.
     pub fn help_keys(&self) -> Vec<KeyHint> {
-        let own = self.keys();
-        let mut shared = Vec::new();
+        let mut all = self.keys();
+        // The form takes letters as text; its table names F1 and Ctrl-C itself.
         if self.step() != Step::Parameters {
-            // The form takes letters as text; its table names F1 and Ctrl-C itself.
-            shared.extend([
-                KeyHint::help_only("?", "help"),
-                KeyHint::help_only("F1", "help"),
-                KeyHint::help_only("q", "quit"),
-                KeyHint::help_only("Esc", "close help, or quit"),
-                KeyHint::help_only("Ctrl-C", "quit"),
-            ]);
-            if self.step() != Step::Topology && self.session.session.is_some() {
-                shared.push(KeyHint::help_only("g", "topology"));
-            }
-        }
-        let mut all = own.to_vec();
-        for hint in shared {
-            let named = crate::ui::keymap::parse(hint.key)
-                .unwrap_or_default()
-                .iter()
-                .all(|k| crate::ui::keymap::documents(own, k));
-            if !named {
-                all.push(hint);
+            let topology = self.step() != Step::Topology && self.session.session.is_some();
+            for row in SHARED_KEYS {
+                let offered = row
+                    .keys
+                    .iter()
+                    .all(|(_, s)| *s != Shared::Topology || topology);
+                let named = row
+                    .all_keys()
+                    .all(|k| self.view().is_some_and(|v| v.names(k)));
+                if offered && !named {
+                    all.push(row.hint);
+                }
             }
         }
         all
     }
 
-    /// Keys of the current screen: its footer, the start of its help overlay, and what the
-    /// keymap reads key events through.
-    pub fn keys(&self) -> &'static [KeyHint] {
-        self.view().map_or(params::KEYS, View::keys)
+    /// Keys of the current screen: its footer, the start of its help overlay.
+    pub fn keys(&self) -> Vec<KeyHint> {
+        self.view()
+            .map_or_else(|| keymap::hints(params::KEYS), AnyScreen::hints)
     }
 
     /// The keys that act now, as the footer lists them: an open "Quit?" or help overlay
     /// takes only its own.
-    pub fn footer_keys(&self) -> &'static [KeyHint] {
+    pub fn footer_keys(&self) -> Vec<KeyHint> {
         if self.confirm_quit {
-            QUIT_CONFIRM_KEYS
+            keymap::hints(QUIT_CONFIRM_KEYS)
         } else if self.help_open {
-            HELP_OVERLAY_KEYS
+            keymap::hints(HELP_OVERLAY_KEYS)
         } else {
             self.keys()
         }
@@ -585,7 +611,7 @@ impl App {
         ])
         .areas(area);
         widgets::render_header(f, head, &header, &self.theme);
-        let ctx = Ctx {
+        let ctx = DrawCtx {
             theme: &self.theme,
             tick: self.tick,
             now_ms: self.now_ms(),
@@ -593,9 +619,9 @@ impl App {
             wide: area.width >= topology::MIN_DIAGRAM.0 && area.height >= topology::MIN_DIAGRAM.1,
         };
         if let Some(view) = self.view() {
-            view.render(f, body, &ctx);
+            view.draw(f, body, &ctx);
         }
-        widgets::render_footer(f, foot, self.footer_keys(), &self.theme);
+        widgets::render_footer(f, foot, &self.footer_keys(), &self.theme);
         if self.help_open {
             widgets::render_help(f, body, self.step().title(), &self.help_keys(), &self.theme);
         }

@@ -1,4 +1,5 @@
-//! One module per wizard step, each a [`View`]: a command in, an [`Outcome`] out.
+//! One module per wizard step, each a [`Screen`]: its key table binds its own commands, a
+//! command in, an [`Outcome`] out.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,9 +7,10 @@ use ratatui::layout::Rect;
 use crate::aws::stacks::StackInfo;
 use crate::core::cidr::NetworkPlan;
 use crate::core::params::Parameters;
+use crate::core::topology::Topology;
 use crate::ops::deploy::{Recovery, Review};
 use crate::ui::action::Effect;
-use crate::ui::keymap::Command;
+use crate::ui::keymap::{self, Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::KeyHint;
 
@@ -143,9 +145,25 @@ pub enum Go {
     Redeploy,
 }
 
+/// What a command reaches a screen with besides its own state: what the whole wizard shares,
+/// lent for the call.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// Nothing that changes AWS may start.
+    pub read_only: bool,
+    /// The session's region (None before connecting).
+    pub region: Option<String>,
+    /// Now, in milliseconds since the epoch (the app's clock, frozen in tests).
+    pub now_ms: i64,
+    /// The parameters being prepared: preflight checks them and amends them.
+    pub parameters: &'a mut Parameters,
+    /// The topology kept between two openings of its view (None until read).
+    pub topology: Option<&'a mut Topology>,
+}
+
 /// What a screen draws with besides its own state.
 #[derive(Debug, Clone, Copy)]
-pub struct Ctx<'a> {
+pub struct DrawCtx<'a> {
     pub theme: &'a Theme,
     /// Animation frame (spinners).
     pub tick: usize,
@@ -157,16 +175,65 @@ pub struct Ctx<'a> {
     pub wide: bool,
 }
 
-/// One screen: its keys (the footer, the help overlay and the keymap all read this table), what
-/// a command does to it, and how it draws.
-pub trait View {
-    /// The screen's key table in its present state.
-    fn keys(&self) -> &'static [KeyHint];
-    /// An input or an overlay has the focus: every key goes to it ([`Command::Text`]; letters
-    /// are text there, q and Esc its own), and none is shared with the other screens.
+/// One screen: its key table (the footer, the help overlay and the keymap all read it), what
+/// each of its commands does to it, and how it draws.
+pub trait Screen: std::fmt::Debug + 'static {
+    /// What its keys ask of it.
+    type Cmd: Copy + 'static;
+    /// Its key table in its present state.
+    fn keys(&self) -> &'static [Binding<Self::Cmd>];
+    /// An input or an overlay has the focus: characters are its text ([`Screen::on_text`]),
+    /// the other keys still give their commands, and no key is shared with the other screens.
     fn captures_keys(&self) -> bool {
         false
     }
-    fn on_command(&mut self, command: Command) -> Outcome;
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx);
+    fn on_cmd(&mut self, cmd: Self::Cmd, ctx: &mut Ctx) -> Outcome;
+    /// A key its input takes as it is: a character, or a key its table does not bind.
+    fn on_text(&mut self, _key: Key) -> Outcome {
+        Outcome::Ignored
+    }
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
+}
+
+/// A [`Screen`] whatever its commands are: what the app holds and asks.
+pub trait AnyScreen: std::fmt::Debug {
+    /// Its key table, as the footer and the help overlay show it.
+    fn hints(&self) -> Vec<KeyHint>;
+    /// Whether its table names `key` (bound to a command, or shared).
+    fn names(&self, key: Key) -> bool;
+    fn captures_keys(&self) -> bool;
+    /// A key pressed: the command its table binds it to, or its input's text. Ignored when
+    /// the table does not bind it (the app may still take it: help, quit, topology).
+    fn press(&mut self, key: Key, ctx: &mut Ctx) -> Outcome;
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
+}
+
+impl<S: Screen> AnyScreen for S {
+    fn hints(&self) -> Vec<KeyHint> {
+        keymap::hints(self.keys())
+    }
+
+    fn names(&self, key: Key) -> bool {
+        keymap::names(self.keys(), key)
+    }
+
+    fn captures_keys(&self) -> bool {
+        Screen::captures_keys(self)
+    }
+
+    fn press(&mut self, key: Key, ctx: &mut Ctx) -> Outcome {
+        let captured = Screen::captures_keys(self);
+        if captured && key.is_text() {
+            return self.on_text(key);
+        }
+        match keymap::command(self.keys(), key) {
+            Some(cmd) => self.on_cmd(cmd, ctx),
+            None if captured => self.on_text(key),
+            None => Outcome::Ignored,
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        Screen::draw(self, f, area, ctx);
+    }
 }

@@ -6,9 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crossterm::event::KeyCode;
-
-use super::{Ctx, Go, Loadable, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen};
 use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
@@ -16,59 +14,71 @@ use crate::core::status::DomainStatus;
 use crate::ops;
 use crate::ops::studio::UserView;
 use crate::ui::action::Effect;
-use crate::ui::keymap::Command;
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::spinner;
+
+/// What the overview's keys ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Users,
+    /// Create the domain, or bring it up to date.
+    SetUpStudio,
+    Update,
+    Egress,
+    Drift,
+    Teardown,
+    Refresh,
+    Back,
+}
+
+/// The rows every state of the overview has after its first.
+macro_rules! overview_keys {
+    ($($first:expr),*) => {
+        &[
+            $($first,)*
+            Binding::shared("g", "topology", &[Key::ch('g')]),
+            Binding::new("d", "update", &[(Key::ch('d'), Cmd::Update)]),
+            Binding::new("f", "egress", &[(Key::ch('f'), Cmd::Egress)]),
+            Binding::new("c", "drift", &[(Key::ch('c'), Cmd::Drift)]),
+            Binding::new("x", "tear down", &[(Key::ch('x'), Cmd::Teardown)]),
+            Binding::shared("?", "help", &[Key::ch('?')]),
+            Binding::shared("q", "quit", &[Key::ch('q')]),
+            Binding::new("r", "refresh", &[(Key::ch('r'), Cmd::Refresh)]).help_only(),
+            Binding::new(
+                "b",
+                "back to account and region",
+                &[(Key::ch('b'), Cmd::Back)],
+            )
+            .help_only(),
+            Binding::shared("Esc", "close help, or quit", &[Key::ESC]).help_only(),
+            Binding::shared("Ctrl-C", "quit", &[Key::ctrl('c')]).help_only(),
+        ]
+    };
+}
+
+const USERS: Binding<Cmd> = Binding::new("u", "users", &[(Key::ch('u'), Cmd::Users)]);
 
 /// Keys while the domain is missing (or not known yet): `s` creates it.
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("s", "set up Studio"),
-    KeyHint::new("g", "topology"),
-    KeyHint::new("d", "update"),
-    KeyHint::new("f", "egress"),
-    KeyHint::new("c", "drift"),
-    KeyHint::new("x", "tear down"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("r", "refresh"),
-    KeyHint::help_only("b", "back to account and region"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
-];
+pub const KEYS: &[Binding<Cmd>] = overview_keys!(Binding::new(
+    "s",
+    "set up Studio",
+    &[(Key::ch('s'), Cmd::SetUpStudio)]
+));
 
 /// Keys once the domain exists: `u` opens its users.
-pub const KEYS_WITH_DOMAIN: &[KeyHint] = &[
-    KeyHint::new("u", "users"),
-    KeyHint::new("g", "topology"),
-    KeyHint::new("d", "update"),
-    KeyHint::new("f", "egress"),
-    KeyHint::new("c", "drift"),
-    KeyHint::new("x", "tear down"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("r", "refresh"),
-    KeyHint::help_only("b", "back to account and region"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
-];
+pub const KEYS_WITH_DOMAIN: &[Binding<Cmd>] = overview_keys!(USERS);
 
 /// Keys once the domain exists but lacks the shared-space defaults: `s` brings it up to date.
-pub const KEYS_WITH_OUTDATED_DOMAIN: &[KeyHint] = &[
-    KeyHint::new("u", "users"),
-    KeyHint::new("s", "update the domain"),
-    KeyHint::new("g", "topology"),
-    KeyHint::new("d", "update"),
-    KeyHint::new("f", "egress"),
-    KeyHint::new("c", "drift"),
-    KeyHint::new("x", "tear down"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("r", "refresh"),
-    KeyHint::help_only("b", "back to account and region"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
-];
+pub const KEYS_WITH_OUTDATED_DOMAIN: &[Binding<Cmd>] = overview_keys!(
+    USERS,
+    Binding::new(
+        "s",
+        "update the domain",
+        &[(Key::ch('s'), Cmd::SetUpStudio)]
+    )
+);
 
 /// The project at a glance.
 #[derive(Debug)]
@@ -397,8 +407,10 @@ impl OverviewState {
     }
 }
 
-impl View for OverviewState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for OverviewState {
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         if self.domain_outdated() {
             KEYS_WITH_OUTDATED_DOMAIN
         } else if self.has_domain() {
@@ -408,12 +420,10 @@ impl View for OverviewState {
         }
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        match command.key().code {
-            KeyCode::Char('u') if self.has_domain() => {
-                Outcome::GoTo(Go::Users(self.project.clone()))
-            }
-            KeyCode::Char('s') if self.domain_missing() || self.domain_outdated() => {
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        match cmd {
+            Cmd::Users if self.has_domain() => Outcome::GoTo(Go::Users(self.project.clone())),
+            Cmd::SetUpStudio if self.domain_missing() || self.domain_outdated() => {
                 if self.read_only {
                     Outcome::Ignored
                 } else {
@@ -421,23 +431,23 @@ impl View for OverviewState {
                 }
             }
             // The update goes through the same preflight, form and review.
-            KeyCode::Char('d') => Outcome::GoTo(Go::Update),
-            KeyCode::Char('r') => Outcome::Effects(self.refresh()),
-            KeyCode::Char('c') if !self.drift.is_loading() => {
+            Cmd::Update => Outcome::GoTo(Go::Update),
+            Cmd::Refresh => Outcome::Effects(self.refresh()),
+            Cmd::Drift if !self.drift.is_loading() => {
                 self.drift = Loadable::Loading;
                 Outcome::Effects(vec![Effect::DetectDrift {
                     project: self.project.clone(),
                 }])
             }
-            KeyCode::Char('f') => Outcome::GoTo(Go::Egress),
-            KeyCode::Char('x') => Outcome::GoTo(Go::Teardown),
-            KeyCode::Char('b') => Outcome::GoTo(Go::Back),
+            Cmd::Egress => Outcome::GoTo(Go::Egress),
+            Cmd::Teardown => Outcome::GoTo(Go::Teardown),
+            Cmd::Back => Outcome::GoTo(Go::Back),
             _ => Outcome::Ignored,
         }
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        OverviewState::render(self, f, area, ctx.theme, ctx.tick);
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick);
     }
 }
 

@@ -8,34 +8,82 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 
-use super::{Ctx, Go, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Outcome, Screen};
 
 use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker, render_timeline_rows};
 use crate::ops;
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ops::studio::StudioMsg;
 use crate::ops::up::Overlapped;
-use crate::ui::keymap::{Command, Key};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{ErrorView, KeyHint, spinner};
+use crate::ui::widgets::{ErrorView, spinner};
 
 mod recap;
 pub use recap::StudioRecap;
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("↑↓ PgUp PgDn", "scroll"),
-    KeyHint::new("End", "follow"),
-    KeyHint::new("/", "filter"),
-    KeyHint::new("t", "timeline"),
-    KeyHint::new("n", "next: Studio (when complete)"),
-    KeyHint::new("b", "back (when done)"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("Esc", "close the filter; clear it"),
-    KeyHint::help_only("r", "deploy again after a delete & retry"),
-    KeyHint::help_only("j / k", "scroll"),
-    KeyHint::help_only("Home", "oldest event"),
-    KeyHint::help_only("g", "topology"),
-    KeyHint::help_only("?", "help"),
+/// What the deploy's keys ask for (while the filter is typed, a character is its text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    /// The oldest event (the timeline's top).
+    Home,
+    /// Follow the newest event (the timeline's bottom).
+    End,
+    Filter,
+    /// Esc: close the filter being typed, or clear it.
+    ClearFilter,
+    Timeline,
+    Next,
+    Back,
+    Redeploy,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new(
+        "↑↓ PgUp PgDn",
+        "scroll",
+        &[
+            (Key::UP, Cmd::Up),
+            (Key::DOWN, Cmd::Down),
+            (Key::PAGE_UP, Cmd::PageUp),
+            (Key::PAGE_DOWN, Cmd::PageDown),
+        ],
+    ),
+    Binding::new("End", "follow", &[(Key::END, Cmd::End)]),
+    Binding::new("/", "filter", &[(Key::ch('/'), Cmd::Filter)]),
+    Binding::new("t", "timeline", &[(Key::ch('t'), Cmd::Timeline)]),
+    Binding::new(
+        "n",
+        "next: Studio (when complete)",
+        &[(Key::ch('n'), Cmd::Next)],
+    ),
+    Binding::new("b", "back (when done)", &[(Key::ch('b'), Cmd::Back)]),
+    Binding::shared("q", "quit", &[Key::ch('q')]),
+    Binding::new(
+        "Esc",
+        "close the filter; clear it",
+        &[(Key::ESC, Cmd::ClearFilter)],
+    )
+    .help_only(),
+    Binding::new(
+        "r",
+        "deploy again after a delete & retry",
+        &[(Key::ch('r'), Cmd::Redeploy)],
+    )
+    .help_only(),
+    Binding::new(
+        "j / k",
+        "scroll",
+        &[(Key::ch('j'), Cmd::Down), (Key::ch('k'), Cmd::Up)],
+    )
+    .help_only(),
+    Binding::new("Home", "oldest event", &[(Key::HOME, Cmd::Home)]).help_only(),
+    Binding::shared("g", "topology", &[Key::ch('g')]).help_only(),
+    Binding::shared("?", "help", &[Key::ch('?')]).help_only(),
 ];
 
 #[derive(Debug, Clone)]
@@ -250,28 +298,24 @@ impl DeployState {
         }
     }
 
-    /// Handle a key of the log, the timeline or the filter; false when it is not one.
-    fn on_key(&mut self, key: Key) -> bool {
-        if self.filter_editing {
-            match key.code {
-                KeyCode::Enter => self.filter_editing = false,
-                KeyCode::Esc => {
-                    self.filter_editing = false;
-                    self.filter.clear();
-                    self.refilter();
-                }
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                    self.refilter();
-                }
-                KeyCode::Char(c) => {
-                    self.filter.push(c);
-                    self.refilter();
-                }
-                _ => {}
+    /// A key typed into the filter: Enter closes it, Backspace erases, a character is text.
+    fn on_filter_key(&mut self, key: Key) {
+        match key.code {
+            KeyCode::Enter => self.filter_editing = false,
+            KeyCode::Backspace => {
+                self.filter.pop();
+                self.refilter();
             }
-            return true;
+            KeyCode::Char(c) => {
+                self.filter.push(c);
+                self.refilter();
+            }
+            _ => {}
         }
+    }
+
+    /// Move in the log or the timeline, or open the filter; false when the command is not one.
+    fn on_key(&mut self, cmd: Cmd) -> bool {
         if self.show_timeline {
             // The timeline scrolls by rows from its top (the Studio domain and users come after
             // their inputs, below the first screenful of a full deploy).
@@ -279,35 +323,31 @@ impl DeployState {
             let page = self.timeline_h.get().max(1);
             let max_top = rows.saturating_sub(page);
             let top = &mut self.timeline_top;
-            match key.code {
-                KeyCode::Up | KeyCode::Char('k') => *top = top.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => *top = (*top + 1).min(max_top),
-                KeyCode::PageUp => *top = top.saturating_sub(page),
-                KeyCode::PageDown => *top = (*top + page).min(max_top),
-                KeyCode::Home => *top = 0,
-                KeyCode::End => *top = max_top,
-                KeyCode::Char('t') => self.show_timeline = false,
+            match cmd {
+                Cmd::Up => *top = top.saturating_sub(1),
+                Cmd::Down => *top = (*top + 1).min(max_top),
+                Cmd::PageUp => *top = top.saturating_sub(page),
+                Cmd::PageDown => *top = (*top + page).min(max_top),
+                Cmd::Home => *top = 0,
+                Cmd::End => *top = max_top,
+                Cmd::Timeline => self.show_timeline = false,
                 _ => return false,
             }
             return true;
         }
         let max_back = self.log_len().saturating_sub(self.page);
-        match key.code {
-            KeyCode::Char('/') => {
+        match cmd {
+            Cmd::Filter => {
                 self.filter_editing = true;
             }
-            KeyCode::Char('t') => self.show_timeline = !self.show_timeline,
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.scroll_back = (self.scroll_back + 1).min(max_back)
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.scroll_back = self.scroll_back.saturating_sub(1)
-            }
-            KeyCode::PageUp => self.scroll_back = (self.scroll_back + self.page).min(max_back),
-            KeyCode::PageDown => self.scroll_back = self.scroll_back.saturating_sub(self.page),
-            KeyCode::Home => self.scroll_back = max_back,
-            KeyCode::End => self.scroll_back = 0,
-            KeyCode::Esc if !self.filter.is_empty() => {
+            Cmd::Timeline => self.show_timeline = !self.show_timeline,
+            Cmd::Up => self.scroll_back = (self.scroll_back + 1).min(max_back),
+            Cmd::Down => self.scroll_back = self.scroll_back.saturating_sub(1),
+            Cmd::PageUp => self.scroll_back = (self.scroll_back + self.page).min(max_back),
+            Cmd::PageDown => self.scroll_back = self.scroll_back.saturating_sub(self.page),
+            Cmd::Home => self.scroll_back = max_back,
+            Cmd::End => self.scroll_back = 0,
+            Cmd::ClearFilter if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter();
             }
@@ -603,25 +643,36 @@ impl DeployState {
     }
 }
 
-impl View for DeployState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for DeployState {
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         KEYS
     }
 
-    /// The filter being typed takes every key.
+    /// The filter being typed takes every character.
     fn captures_keys(&self) -> bool {
         self.filter_editing
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        let key = command.key();
-        // Esc clears a filter before anything else (in the timeline too, where it does nothing
-        // more).
-        if self.filter_editing || (key.code == KeyCode::Esc && !self.filter.is_empty()) {
-            self.on_key(key);
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        // While the filter is typed, Esc closes and clears it and the other commands do
+        // nothing.
+        if self.filter_editing {
+            if cmd == Cmd::ClearFilter {
+                self.filter_editing = false;
+                self.filter.clear();
+                self.refilter();
+            }
             return Outcome::Consumed;
         }
-        if self.on_key(key) {
+        // Esc clears a filter before anything else (in the timeline too, where it does nothing
+        // more).
+        if cmd == Cmd::ClearFilter && !self.filter.is_empty() {
+            self.on_key(cmd);
+            return Outcome::Consumed;
+        }
+        if self.on_key(cmd) {
             return Outcome::Consumed;
         }
         let running = self.running();
@@ -630,22 +681,26 @@ impl View for DeployState {
             self.studio_end,
             Some(StudioRecap::Ready { .. } | StudioRecap::Failed { .. })
         );
-        match key.code {
+        match cmd {
             // The Studio half was built alongside the stack: show it, do not run it again.
-            KeyCode::Char('n') if !running && studio_ended => Outcome::GoTo(Go::ShowStudio),
-            KeyCode::Char('n')
-                if !running && self.outcome.as_ref().is_some_and(|o| o.ok) && !deleted =>
-            {
+            Cmd::Next if !running && studio_ended => Outcome::GoTo(Go::ShowStudio),
+            Cmd::Next if !running && self.outcome.as_ref().is_some_and(|o| o.ok) && !deleted => {
                 Outcome::GoTo(Go::SetUpStudio)
             }
-            KeyCode::Char('b') if !running => Outcome::GoTo(Go::Back),
-            KeyCode::Char('r') if deleted => Outcome::GoTo(Go::Redeploy),
+            Cmd::Back if !running => Outcome::GoTo(Go::Back),
+            Cmd::Redeploy if deleted => Outcome::GoTo(Go::Redeploy),
             _ => Outcome::Ignored,
         }
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        DeployState::render(self, f, area, ctx.theme, ctx.tick, ctx.now_ms);
+    /// A key typed into the filter.
+    fn on_text(&mut self, key: Key) -> Outcome {
+        self.on_filter_key(key);
+        Outcome::Consumed
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick, ctx.now_ms);
     }
 }
 
