@@ -5,70 +5,19 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{App, HELP_OVERLAY_KEYS, QUIT_CONFIRM_KEYS, SHARED_KEYS, Screen, Shared, Step};
+use super::{App, HELP_OVERLAY_KEYS, Layer, QUIT_CONFIRM_KEYS, SHARED_KEYS, Shared, Step};
 use crate::ops::deploy::Recovery;
 use crate::ui::action::Effect;
 use crate::ui::keymap::{self, Key};
 use crate::ui::screens::deploy::DeployState;
 use crate::ui::screens::egress::EgressState;
+use crate::ui::screens::overview::OverviewState;
+use crate::ui::screens::preflight::PreflightState;
 use crate::ui::screens::review::ReviewScreen;
 use crate::ui::screens::teardown::TeardownState;
-use crate::ui::screens::{AnyScreen, Ctx, Go, Outcome};
+use crate::ui::screens::{AnyScreen, Go, Outcome};
 
 impl App {
-    /// The screen showing (None only for a form not filled yet, which never shows).
-    pub(super) fn view(&self) -> Option<&dyn AnyScreen> {
-        Some(match &self.screen {
-            Screen::Session => &self.session,
-            Screen::Preflight(p) => &**p,
-            Screen::Parameters => self.params.as_ref()?,
-            Screen::Review(r) => &**r,
-            Screen::Deploy { deploy, .. } => &**deploy,
-            Screen::Domain(d) => &**d,
-            Screen::Users { users, .. } => &**users,
-            Screen::Overview(o) => &**o,
-            Screen::Topology { .. } => &self.topology,
-            Screen::Teardown { teardown, .. } => &**teardown,
-            Screen::Egress { egress, .. } => &**egress,
-        })
-    }
-
-    /// Run `f` on the screen showing, with what the whole wizard lends it.
-    fn with_view<R>(&mut self, f: impl FnOnce(&mut dyn AnyScreen, &mut Ctx) -> R) -> Option<R> {
-        let now_ms = self.now_ms();
-        let region = self.region();
-        let App {
-            screen,
-            session,
-            params,
-            topology,
-            parameters,
-            read_only,
-            ..
-        } = self;
-        let (view, graph): (&mut dyn AnyScreen, _) = match screen {
-            Screen::Session => (session, topology.topology.as_mut()),
-            Screen::Preflight(p) => (&mut **p, topology.topology.as_mut()),
-            Screen::Parameters => (params.as_mut()?, topology.topology.as_mut()),
-            Screen::Review(r) => (&mut **r, topology.topology.as_mut()),
-            Screen::Deploy { deploy, .. } => (&mut **deploy, topology.topology.as_mut()),
-            Screen::Domain(d) => (&mut **d, topology.topology.as_mut()),
-            Screen::Users { users, .. } => (&mut **users, topology.topology.as_mut()),
-            Screen::Overview(o) => (&mut **o, topology.topology.as_mut()),
-            Screen::Topology { .. } => (topology, None),
-            Screen::Teardown { teardown, .. } => (&mut **teardown, topology.topology.as_mut()),
-            Screen::Egress { egress, .. } => (&mut **egress, topology.topology.as_mut()),
-        };
-        let mut ctx = Ctx {
-            read_only: *read_only,
-            region,
-            now_ms,
-            parameters,
-            topology: graph,
-        };
-        Some(f(view, &mut ctx))
-    }
-
     /// Quit, or ask first while an operation runs in AWS (also from a screen opened over its
     /// screen, such as the topology).
     pub(super) fn ask_or_quit(&mut self) -> (bool, Vec<Effect>) {
@@ -161,7 +110,7 @@ impl App {
             Go::Recheck => (true, self.start_preflight()),
             Go::UseSuggestion(plan) => {
                 crate::ops::preflight::apply_plan(&mut self.parameters, &plan);
-                if let Some(p) = self.screen.preflight_mut() {
+                if let Some(p) = self.find_mut::<PreflightState>() {
                     p.notice = Some(format!(
                         "Parameters now use {} (subnets {}, {}, {}); press r to check again",
                         plan.vpc, plan.firewall_subnet, plan.nat_subnet, plan.studio_subnet
@@ -171,29 +120,29 @@ impl App {
             }
             Go::SetUpStudio => (true, self.start_studio()),
             Go::ShowStudio => {
-                self.screen = match self.leave() {
-                    Screen::Deploy { studio, .. } => Screen::Domain(studio),
-                    other => other,
-                };
+                if let Some(Layer::Own(top)) = self.stack.last_mut()
+                    && let Some(deploy) = top.as_any_mut().downcast_mut::<DeployState>()
+                {
+                    *top = Box::new(std::mem::take(&mut deploy.studio));
+                }
                 (true, Vec::new())
             }
             Go::Users(project) => (true, self.show_users(&project)),
             Go::Update => {
-                self.screen = Screen::Session;
+                self.show(Layer::Session);
                 (true, self.next_step())
             }
             Go::Egress => {
-                let Some(o) = self.screen.overview() else {
+                let Some(o) = self.find::<OverviewState>() else {
                     return (false, Vec::new());
                 };
                 let egress = Box::new(EgressState::new(&o.project, self.read_only));
                 let load = egress.load();
-                let back = Box::new(self.leave());
-                self.screen = Screen::Egress { egress, back };
+                self.open_over(Layer::Own(egress));
                 (true, vec![load])
             }
             Go::Teardown => {
-                let Some(o) = self.screen.overview() else {
+                let Some(o) = self.find::<OverviewState>() else {
                     return (false, Vec::new());
                 };
                 let teardown = Box::new(TeardownState::new(
@@ -202,8 +151,7 @@ impl App {
                     self.read_only,
                 ));
                 let load = teardown.load();
-                let back = Box::new(self.leave());
-                self.screen = Screen::Teardown { teardown, back };
+                self.open_over(Layer::Own(teardown));
                 (true, vec![load])
             }
             Go::Allow(domains) => self.allow(&domains),
@@ -233,7 +181,7 @@ impl App {
             }
             Go::Redeploy => match self.last_params.clone() {
                 Some(params) => {
-                    self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
+                    self.show(Layer::Own(Box::new(ReviewScreen::planning())));
                     let users = self
                         .params
                         .as_ref()
@@ -252,12 +200,12 @@ impl App {
     /// Back from the screen showing: to the one it was opened over (the overview reloads), else
     /// to the wizard's previous step.
     fn back(&mut self) -> (bool, Vec<Effect>) {
-        match &self.screen {
-            Screen::Preflight(_) | Screen::Overview(_) => {
-                self.screen = Screen::Session;
+        match self.step() {
+            Step::Preflight | Step::Overview => {
+                self.show(Layer::Session);
                 (true, Vec::new())
             }
-            Screen::Parameters => {
+            Step::Parameters => {
                 // Back to preflight, which checks the values as they are now.
                 if let Some(form) = &self.params {
                     self.parameters = form.parameters();
@@ -265,31 +213,35 @@ impl App {
                 }
                 (true, self.start_preflight())
             }
-            Screen::Review(_) | Screen::Deploy { .. } => {
+            Step::Review | Step::Deploy => {
                 self.back_to_params(None);
                 (true, Vec::new())
             }
-            Screen::Teardown { teardown, .. } if teardown.finished_clean() => {
+            Step::Teardown
+                if self
+                    .showing::<TeardownState>()
+                    .is_some_and(TeardownState::finished_clean) =>
+            {
                 // Nothing is left to show an overview of.
-                self.screen = Screen::Session;
+                self.show(Layer::Session);
                 (true, Vec::new())
             }
-            Screen::Topology { .. } => {
+            Step::Topology => {
                 self.go_back();
                 (true, Vec::new())
             }
-            Screen::Users { .. } | Screen::Egress { .. } | Screen::Teardown { .. } => {
+            Step::Users | Step::Egress | Step::Teardown => {
                 self.go_back();
                 (true, self.refresh_overview())
             }
-            Screen::Session | Screen::Domain(_) => (false, Vec::new()),
+            Step::Session | Step::Domain => (false, Vec::new()),
         }
     }
 
     /// Plan the overview's stack with these domains added to its allow list (the egress
     /// screen's `a`), or say on that screen why not.
     fn allow(&mut self, domains: &[String]) -> (bool, Vec<Effect>) {
-        let Some(stack) = self.screen.overview().map(|o| o.stack.clone()) else {
+        let Some(stack) = self.find::<OverviewState>().map(|o| o.stack.clone()) else {
             return (false, Vec::new());
         };
         let mut params = crate::ops::egress::parameters_of(&stack);
@@ -312,11 +264,11 @@ impl App {
                 params.allowed_domains = edit.after;
                 let users = self.planned_user_names(&params.project_name);
                 self.parameters = params.clone();
-                self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
+                self.show(Layer::Own(Box::new(ReviewScreen::planning())));
                 return (true, vec![Effect::Plan { params, users }]);
             }
         };
-        if let Some(e) = self.screen.egress_mut() {
+        if let Some(e) = self.find_mut::<EgressState>() {
             e.notice = Some(notice);
         }
         (true, Vec::new())

@@ -1,17 +1,17 @@
 //! The wizard's state machine. `update` (in `replies`) takes an [`Action`] and returns whether
-//! the screen changed plus the [`Request`]s to start; `keys` reads a key through the keymap
-//! into a command for the [`Screen`] showing and does what it asks; `render` draws the current
-//! state. Nothing here awaits or touches the network, so the whole app can be
+//! the screen changed plus the [`Request`]s to start; `keys` gives a key to the screen showing
+//! (the top of the `stack`), which looks it up in its table and does what the command asks;
+//! `render` draws the current state. Nothing here awaits or touches the network, so the whole app can be
 //! driven headless in tests.
 //!
 //! [`Action`]: crate::ui::action::Action
 
 mod keys;
 mod replies;
-mod screen;
+mod stack;
 
 pub use super::screens::Step;
-pub use screen::Screen;
+use stack::Layer;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -31,7 +31,7 @@ use super::screens::session::SessionState;
 use super::screens::teardown::TeardownState;
 use super::screens::topology::{self, TopologyState};
 use super::screens::users::UsersState;
-use super::screens::{AnyScreen, DrawCtx, Loadable};
+use super::screens::{AnyScreen, DrawCtx, Loadable, Screen};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
@@ -87,9 +87,9 @@ pub const SHARED_KEYS: &[Binding<Shared>] = &[
 #[derive(Debug)]
 pub struct App {
     pub theme: Theme,
-    /// The screen showing, with its state (and the screens it returns to); only the app moves
-    /// it, so a screen never shows without its state.
-    screen: Screen,
+    /// The screens open, the one showing last, each over the one it returns to; only the app
+    /// moves them, so a screen never shows without its state.
+    stack: Vec<Layer>,
     /// The session step's state, kept for the whole run: the header, `g` and every request use
     /// the session it connected.
     pub session: SessionState,
@@ -130,7 +130,7 @@ impl App {
     pub fn new(profiles: Vec<String>, options: SessionOptions, sandbox: bool, theme: Theme) -> App {
         App {
             theme,
-            screen: Screen::Session,
+            stack: vec![Layer::Session],
             session: SessionState::new(
                 profiles,
                 options.profile.as_deref(),
@@ -191,7 +191,7 @@ impl App {
     }
 
     fn studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Effect> {
-        self.screen = Screen::Domain(Box::new(DomainState::new(project, users)));
+        self.show(Layer::Own(Box::new(DomainState::new(project, users))));
         vec![Effect::SetUpStudio {
             project: project.to_string(),
             users: users.to_vec(),
@@ -207,19 +207,23 @@ impl App {
 
     fn show_overview(&mut self, stack: StackInfo) -> Vec<Effect> {
         let project = self.project();
-        self.screen = Screen::Overview(Box::new(OverviewState::new(
+        self.show(Layer::Own(Box::new(OverviewState::new(
             &project,
             stack,
             self.read_only,
-        )));
+        ))));
         vec![Effect::LoadUsers { project }]
     }
 
     /// Reload the overview's domain and users (after coming back to it).
     fn refresh_overview(&mut self) -> Vec<Effect> {
-        match &mut self.screen {
-            Screen::Overview(o) => o.refresh(),
-            _ => Vec::new(),
+        match self
+            .stack
+            .last_mut()
+            .and_then(|l| l.get_mut::<OverviewState>())
+        {
+            Some(o) => o.refresh(),
+            None => Vec::new(),
         }
     }
 
@@ -260,44 +264,28 @@ impl App {
     fn show_users(&mut self, project: &str) -> Vec<Effect> {
         let mut users = UsersState::new(project, self.read_only);
         let load = users.load();
-        let back = Box::new(self.leave());
-        self.screen = Screen::Users {
-            users: Box::new(users),
-            back,
-        };
+        self.open_over(Layer::Own(Box::new(users)));
         vec![load]
-    }
-
-    /// Take the screen showing, to open another over it or to drop it.
-    fn leave(&mut self) -> Screen {
-        std::mem::replace(&mut self.screen, Screen::Session)
     }
 
     /// Return to the screen the one showing was opened over (if it was).
     fn go_back(&mut self) {
-        if let Some(back) = self.leave().into_back() {
-            self.screen = back;
+        if self.stack.len() > 1 {
+            self.stack.pop();
         }
-    }
-
-    /// Which screen is showing.
-    pub fn step(&self) -> Step {
-        self.screen.step()
-    }
-
-    /// The screen showing, with its state.
-    pub fn screen(&self) -> &Screen {
-        &self.screen
     }
 
     /// The deploy showing, or the one the screen showing returns to.
     pub fn deploy(&self) -> Option<&DeployState> {
-        self.screen.deploy()
+        self.find()
     }
 
     /// The Studio step showing (or returned to), or the one a deploy builds alongside.
     pub fn studio(&self) -> Option<&DomainState> {
-        self.screen.studio()
+        self.stack.iter().rev().find_map(|l| {
+            l.get::<DomainState>()
+                .or_else(|| l.get::<DeployState>().map(|d| &d.studio))
+        })
     }
 
     pub fn should_quit(&self) -> bool {
@@ -310,24 +298,15 @@ impl App {
 
     /// A deployment is running in AWS and being watched.
     pub fn deploying(&self) -> bool {
-        matches!(&self.screen, Screen::Deploy { deploy, .. } if deploy.running())
+        self.showing::<DeployState>()
+            .is_some_and(DeployState::running)
     }
 
     /// How often to tick: fast only while a spinner shows, once a second while a deployment
     /// runs (elapsed times advance), never on an idle screen.
     pub fn tick_interval(&self) -> Option<Duration> {
-        let spinner = self.session.identity.is_loading()
-            || match &self.screen {
-                Screen::Preflight(p) => p.is_running(),
-                Screen::Domain(d) => d.is_busy(),
-                Screen::Users { users, .. } => users.is_busy(),
-                Screen::Overview(o) => o.is_busy(),
-                Screen::Review(r) => r.is_busy(),
-                Screen::Teardown { teardown, .. } => teardown.is_busy(),
-                Screen::Egress { egress, .. } => egress.is_busy(),
-                Screen::Session | Screen::Parameters | Screen::Deploy { .. } => false,
-                Screen::Topology { .. } => false,
-            };
+        let spinner =
+            self.session.identity.is_loading() || self.view().is_some_and(AnyScreen::busy);
         if spinner {
             Some(Duration::from_millis(120))
         } else if self.deploying() {
@@ -364,6 +343,12 @@ impl App {
             }
         }
         all
+    }
+
+    /// The name of the screen showing, in the header and atop its help.
+    fn title(&self) -> &'static str {
+        self.view()
+            .map_or(<ParamsState as Screen>::TITLE, AnyScreen::title)
     }
 
     /// Keys of the current screen: its footer, the start of its help overlay.
@@ -406,8 +391,7 @@ impl App {
         }
         // Opened over the screen showing, which Esc returns to as it was.
         if self.step() != Step::Topology {
-            let back = Box::new(self.leave());
-            self.screen = Screen::Topology { back };
+            self.open_over(Layer::Topology);
         }
         if self.topology.topology.is_none() {
             self.topology.refresh_effect().into_iter().collect()
@@ -428,8 +412,8 @@ impl App {
 
     /// When the loop should send [`Action::RefreshDue`] (the topology refresh policy).
     pub fn next_timer(&self) -> Option<std::time::Instant> {
-        match self.screen {
-            Screen::Topology { .. } if !self.topology.loading => self.topology.next_refresh_at,
+        match self.stack.last() {
+            Some(Layer::Topology) if !self.topology.loading => self.topology.next_refresh_at,
             _ => None,
         }
     }
@@ -451,7 +435,7 @@ impl App {
                 .unwrap_or_else(|| "default".into()),
             read_only: self.read_only,
             sandbox: self.sandbox,
-            step_title: self.step().title().to_string(),
+            step_title: self.title().to_string(),
         }
     }
 
@@ -501,7 +485,7 @@ impl App {
                 let mut form = ParamsState::new(&self.parameters, users);
                 form.notice = notice;
                 self.params = Some(form);
-                self.screen = Screen::Parameters;
+                self.show(Layer::Parameters);
                 Vec::new()
             }
             Step::Parameters => {
@@ -521,11 +505,9 @@ impl App {
                     return Vec::new();
                 }
                 self.last_params = Some(params.clone());
-                self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
-                vec![Effect::Plan {
-                    params,
-                    users: form.users.clone(),
-                }]
+                let users = form.users.clone();
+                self.show(Layer::Own(Box::new(ReviewScreen::planning())));
+                vec![Effect::Plan { params, users }]
             }
             Step::Review
             | Step::Deploy
@@ -541,20 +523,17 @@ impl App {
     fn back_to_params(&mut self, notice: Option<String>) {
         if self.params.is_none() {
             // Fill the form as the session step would (the preflight it starts is not wanted).
-            self.screen = Screen::Session;
+            self.show(Layer::Session);
             self.next_step();
         }
-        self.screen = Screen::Parameters;
+        self.show(Layer::Parameters);
         if let Some(p) = self.params.as_mut() {
             p.notice = notice;
         }
     }
 
     fn start_deploy(&mut self, phase: &str) {
-        self.screen = Screen::Deploy {
-            deploy: Box::new(DeployState::new(phase)),
-            studio: Box::default(),
-        };
+        self.show(Layer::Own(Box::new(DeployState::new(phase))));
     }
 
     /// Start watching an operation that, if it is the stack's first create, also builds the
@@ -562,10 +541,9 @@ impl App {
     /// state follows the same messages, so `n` afterwards shows it without running it again.
     fn start_deploy_with_studio(&mut self, phase: &str, project: &str) -> StudioPlan {
         let users = self.planned_user_names(project);
-        self.screen = Screen::Deploy {
-            deploy: Box::new(DeployState::new(phase).with_studio(users.clone())),
-            studio: Box::new(DomainState::new(project, &users)),
-        };
+        self.show(Layer::Own(Box::new(
+            DeployState::new(phase).with_studio(project, users.clone()),
+        )));
         StudioPlan {
             project: project.to_string(),
             users,
@@ -582,14 +560,15 @@ impl App {
 
     /// A teardown is deleting things (quitting stops it where it is; a rerun resumes).
     pub fn tearing_down(&self) -> bool {
-        self.screen.teardown().is_some_and(TeardownState::running)
+        self.find::<TeardownState>()
+            .is_some_and(TeardownState::running)
     }
 
     /// Move to the preflight step and start a run with the current parameters.
     fn start_preflight(&mut self) -> Vec<Effect> {
         let mut preflight = PreflightState::default();
         preflight.start(false);
-        self.screen = Screen::Preflight(Box::new(preflight));
+        self.show(Layer::Own(Box::new(preflight)));
         vec![Effect::RunPreflight(Box::new(
             crate::ops::preflight::PreflightInput {
                 parameters: self.parameters.clone(),
@@ -623,7 +602,7 @@ impl App {
         }
         widgets::render_footer(f, foot, &self.footer_keys(), &self.theme);
         if self.help_open {
-            widgets::render_help(f, body, self.step().title(), &self.help_keys(), &self.theme);
+            widgets::render_help(f, body, self.title(), &self.help_keys(), &self.theme);
         }
         if self.confirm_quit {
             let text = if self.tearing_down() {

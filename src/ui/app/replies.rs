@@ -1,7 +1,7 @@
 //! Actions in, requests out: `update` applies input and the replies to requests that still
 //! matter, and gives every effect it starts an id.
 
-use super::{App, Screen, Step};
+use super::{App, Step};
 use crate::core::status::StackStatus;
 use crate::ops::deploy::{DeployMsg, Plan};
 use crate::ops::studio::StudioMsg;
@@ -9,7 +9,14 @@ use crate::ops::up::StudioEnd;
 use crate::ui::action::{Action, Effect, Reply, Slot};
 use crate::ui::request::{Pending, Request, Requests};
 use crate::ui::screens::Loadable;
+use crate::ui::screens::deploy::DeployState;
+use crate::ui::screens::domain::DomainState;
+use crate::ui::screens::egress::EgressState;
+use crate::ui::screens::overview::OverviewState;
+use crate::ui::screens::preflight::PreflightState;
 use crate::ui::screens::review::{ReviewScreen, ReviewState};
+use crate::ui::screens::teardown::TeardownState;
+use crate::ui::screens::users::UsersState;
 
 impl App {
     /// Apply one action. Returns (redraw needed, requests to start). A reply to a request that
@@ -50,7 +57,7 @@ impl App {
     /// for no longer matters.
     fn alive_screens(&self) -> Vec<Step> {
         let mut alive = vec![Step::Topology, Step::Session];
-        for step in self.screen.chain().map(Screen::step) {
+        for step in self.steps() {
             if !alive.contains(&step) {
                 alive.push(step);
             }
@@ -110,7 +117,7 @@ impl App {
                     (true, self.reattach(stack))
                 }
                 Ok(Some(stack)) if self.step() == Step::Overview => {
-                    if let Some(o) = self.screen.overview_mut() {
+                    if let Some(o) = self.find_mut::<OverviewState>() {
                         o.stack = stack;
                     }
                     (true, Vec::new())
@@ -156,7 +163,7 @@ impl App {
                 match (pending.slot, &msg) {
                     // Planning reports its phases on the review screen.
                     (Slot::Plan, DeployMsg::Phase { text }) => {
-                        if let Some(r) = self.screen.review_mut()
+                        if let Some(r) = self.find_mut::<ReviewScreen>()
                             && let ReviewState::Planning(t) = &mut r.state
                         {
                             *t = text.clone();
@@ -164,7 +171,7 @@ impl App {
                     }
                     (Slot::Plan, _) => {}
                     _ => {
-                        if let Some((d, _)) = self.screen.deploy_mut() {
+                        if let Some(d) = self.find_mut::<DeployState>() {
                             d.on_msg(msg);
                         }
                     }
@@ -172,7 +179,7 @@ impl App {
                 (true, Vec::new())
             }
             Reply::DeployEnded(result) => {
-                if let Some((d, _)) = self.screen.deploy_mut() {
+                if let Some(d) = self.find_mut::<DeployState>() {
                     // The request is over: nothing more of a Studio half will come.
                     d.studio_pending = false;
                     match *result {
@@ -190,11 +197,11 @@ impl App {
                 (true, Vec::new())
             }
             Reply::Overlapped(ov) => {
-                if let Some((d, studio)) = self.screen.deploy_mut() {
+                if let Some(d) = self.find_mut::<DeployState>() {
                     d.on_overlapped(&ov);
                     match &ov.studio {
-                        StudioEnd::Ready(_) => studio.on_done(Ok(())),
-                        StudioEnd::Failed { error, .. } => studio.on_done(Err(error.clone())),
+                        StudioEnd::Ready(_) => d.studio.on_done(Ok(())),
+                        StudioEnd::Failed { error, .. } => d.studio.on_done(Err(error.clone())),
                         // The Studio step was never reached: it starts afresh if asked for.
                         StudioEnd::Removed { .. } | StudioEnd::NotStarted => {}
                     }
@@ -205,7 +212,7 @@ impl App {
                 (true, Vec::new())
             }
             Reply::Preflight(msg) => {
-                if let Some(p) = self.screen.preflight_mut() {
+                if let Some(p) = self.find_mut::<PreflightState>() {
                     p.on_msg(msg);
                 }
                 (true, Vec::new())
@@ -213,13 +220,13 @@ impl App {
             Reply::PreflightDone(report) => {
                 // The zone preflight picked for a new stack is the zone deployed (explicitly).
                 report.adopt_zone(&mut self.parameters);
-                if let Some(p) = self.screen.preflight_mut() {
+                if let Some(p) = self.find_mut::<PreflightState>() {
                     p.on_done(*report);
                 }
                 (true, Vec::new())
             }
             Reply::UsersLoaded(result) if pending.owner == Step::Overview => {
-                if let Some(o) = self.screen.overview_mut() {
+                if let Some(o) = self.find_mut::<OverviewState>() {
                     o.studio = match *result {
                         Ok(v) => Loadable::Loaded(v),
                         Err(e) => Loadable::Failed(e),
@@ -228,7 +235,7 @@ impl App {
                 (true, Vec::new())
             }
             Reply::UsersLoaded(result) => {
-                if let Some(u) = self.screen.users_mut() {
+                if let Some(u) = self.find_mut::<UsersState>() {
                     u.on_loaded(*result);
                 }
                 (true, Vec::new())
@@ -237,36 +244,36 @@ impl App {
                 self.on_studio_msg(pending.slot, &msg);
                 (true, Vec::new())
             }
-            Reply::UsersDone(result) => match self.screen.users_mut() {
+            Reply::UsersDone(result) => match self.find_mut::<UsersState>() {
                 Some(u) => (true, u.on_op_done(*result)),
                 None => (true, Vec::new()),
             },
             Reply::StudioDone(result) => {
-                if let Some(d) = self.screen.domain_mut() {
+                if let Some(d) = self.find_mut::<DomainState>() {
                     d.on_done(*result);
                 }
                 (true, Vec::new())
             }
             Reply::SignInUrl(result) => {
-                if let Some(u) = self.screen.users_mut() {
+                if let Some(u) = self.find_mut::<UsersState>() {
                     u.on_url(*result);
                 }
                 (true, Vec::new())
             }
             Reply::BlockedLoaded(result) => {
-                if let Some(e) = self.screen.egress_mut() {
+                if let Some(e) = self.find_mut::<EgressState>() {
                     e.on_loaded(*result);
                 }
                 (self.step() == Step::Egress, Vec::new())
             }
             Reply::FlowChecked(result) => {
-                if let Some(e) = self.screen.egress_mut() {
+                if let Some(e) = self.find_mut::<EgressState>() {
                     e.on_checked(*result);
                 }
                 (self.step() == Step::Egress, Vec::new())
             }
             Reply::DriftChecked(result) => {
-                if let Some(o) = self.screen.overview_mut() {
+                if let Some(o) = self.find_mut::<OverviewState>() {
                     o.drift = match *result {
                         Ok(r) => Loadable::Loaded(r),
                         Err(e) => Loadable::Failed(e),
@@ -276,19 +283,19 @@ impl App {
                 (self.step() == Step::Overview, Vec::new())
             }
             Reply::TeardownPlanned(result) => {
-                if let Some(t) = self.screen.teardown_mut() {
+                if let Some(t) = self.find_mut::<TeardownState>() {
                     t.on_plan(*result);
                 }
                 (self.step() == Step::Teardown, Vec::new())
             }
             Reply::Teardown(msg) => {
-                if let Some(t) = self.screen.teardown_mut() {
+                if let Some(t) = self.find_mut::<TeardownState>() {
                     t.on_msg(&msg);
                 }
                 (self.step() == Step::Teardown, Vec::new())
             }
             Reply::TeardownDone(result) => {
-                if let Some(t) = self.screen.teardown_mut() {
+                if let Some(t) = self.find_mut::<TeardownState>() {
                     t.on_done(*result);
                 }
                 if !self.deploying() && !self.tearing_down() {
@@ -306,7 +313,7 @@ impl App {
 
     /// What the review screen waiting for a plan (or a cancel) shows now.
     fn set_review(&mut self, review: ReviewScreen) {
-        if let Some(r) = self.screen.review_mut() {
+        if let Some(r) = self.find_mut::<ReviewScreen>() {
             *r = review;
         }
     }
@@ -315,7 +322,7 @@ impl App {
     fn on_studio_msg(&mut self, slot: Slot, msg: &StudioMsg) {
         match slot {
             Slot::Studio => {
-                if let Some(d) = self.screen.domain_mut() {
+                if let Some(d) = self.find_mut::<DomainState>() {
                     d.on_msg(msg);
                 }
             }
@@ -323,13 +330,13 @@ impl App {
             // step's rows.
             Slot::Deploy => {
                 let now = self.now_ms();
-                if let Some((d, studio)) = self.screen.deploy_mut() {
+                if let Some(d) = self.find_mut::<DeployState>() {
                     d.on_studio(msg, now);
-                    studio.on_msg(msg);
+                    d.studio.on_msg(msg);
                 }
             }
             _ => {
-                if let Some(u) = self.screen.users_mut() {
+                if let Some(u) = self.find_mut::<UsersState>() {
                     u.on_progress(msg);
                 }
             }
@@ -338,7 +345,7 @@ impl App {
 
     /// Mark the topology's nodes of the resources the last drift detection found drifted.
     pub(super) fn mark_topology_drift(&mut self) {
-        let Some(Loadable::Loaded(report)) = self.screen.overview().map(|o| &o.drift) else {
+        let Some(Loadable::Loaded(report)) = self.find::<OverviewState>().map(|o| &o.drift) else {
             return;
         };
         let drifts: Vec<(String, Option<String>, String)> = report

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 
 use crate::core::status::{DomainStatus, UserProfileStatus};
 use crate::ops;
@@ -337,6 +337,8 @@ impl DomainState {
 }
 
 impl Screen for DomainState {
+    const STEP: Step = Step::Domain;
+    const TITLE: &'static str = "6 · Studio domain and users";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {
@@ -353,6 +355,10 @@ impl Screen for DomainState {
             Cmd::Retry if self.error.is_some() => Outcome::GoTo(Go::SetUpStudio),
             _ => Outcome::Ignored,
         }
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -12,7 +12,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
-use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 
 use crate::core::clock::utc_time;
 use crate::core::firewall::check::Answer;
@@ -423,6 +423,8 @@ impl EgressState {
 }
 
 impl Screen for EgressState {
+    const STEP: Step = Step::Egress;
+    const TITLE: &'static str = "Blocked egress";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {
@@ -447,6 +449,10 @@ impl Screen for EgressState {
 
     fn on_text(&mut self, key: Key) -> Outcome {
         self.type_key(key)
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

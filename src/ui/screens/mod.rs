@@ -1,6 +1,8 @@
 //! One module per wizard step, each a [`Screen`]: its key table binds its own commands, a
 //! command in, an [`Outcome`] out.
 
+use std::any::Any;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -26,8 +28,9 @@ pub mod teardown;
 pub mod topology;
 pub mod users;
 
-/// Which screen: one tag per screen of the wizard, for titles, for the owner of a request and
-/// for tests. Defined here, below the app and the screens alike, so both can name it.
+/// The registry of the screens: one tag per screen (its [`Screen::STEP`]), the owner of the
+/// requests it makes, and what tests ask the app for. A new screen is a file of this folder,
+/// its `mod` line above and its tag here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     /// Profile, region and identity.
@@ -52,24 +55,6 @@ pub enum Step {
     Teardown,
     /// The domains the firewall blocked, to allow with one key.
     Egress,
-}
-
-impl Step {
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::Session => "1 · Account and region",
-            Step::Preflight => "2 · Preflight",
-            Step::Parameters => "3 · Parameters",
-            Step::Review => "4 · Review the changes",
-            Step::Deploy => "5 · Deploy",
-            Step::Domain => "6 · Studio domain and users",
-            Step::Users => "Users",
-            Step::Overview => "Overview",
-            Step::Topology => "Topology",
-            Step::Teardown => "Teardown",
-            Step::Egress => "Blocked egress",
-        }
-    }
 }
 
 /// Per-screen loading state: one enum, never a handful of booleans.
@@ -178,6 +163,10 @@ pub struct DrawCtx<'a> {
 /// One screen: its key table (the footer, the help overlay and the keymap all read it), what
 /// each of its commands does to it, and how it draws.
 pub trait Screen: std::fmt::Debug + 'static {
+    /// Its tag in the registry.
+    const STEP: Step;
+    /// Its name in the header and atop its help.
+    const TITLE: &'static str;
     /// What its keys ask of it.
     type Cmd: Copy + 'static;
     /// Its key table in its present state.
@@ -192,11 +181,17 @@ pub trait Screen: std::fmt::Debug + 'static {
     fn on_text(&mut self, _key: Key) -> Outcome {
         Outcome::Ignored
     }
+    /// Something it waits for shows a spinner (the loop ticks fast while it shows).
+    fn busy(&self) -> bool {
+        false
+    }
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
 }
 
 /// A [`Screen`] whatever its commands are: what the app holds and asks.
 pub trait AnyScreen: std::fmt::Debug {
+    fn step(&self) -> Step;
+    fn title(&self) -> &'static str;
     /// Its key table, as the footer and the help overlay show it.
     fn hints(&self) -> Vec<KeyHint>;
     /// Whether its table names `key` (bound to a command, or shared).
@@ -205,10 +200,22 @@ pub trait AnyScreen: std::fmt::Debug {
     /// A key pressed: the command its table binds it to, or its input's text. Ignored when
     /// the table does not bind it (the app may still take it: help, quit, topology).
     fn press(&mut self, key: Key, ctx: &mut Ctx) -> Outcome;
+    fn busy(&self) -> bool;
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
+    /// Its state, for the app to find a screen of a given type.
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
 }
 
 impl<S: Screen> AnyScreen for S {
+    fn step(&self) -> Step {
+        S::STEP
+    }
+
+    fn title(&self) -> &'static str {
+        S::TITLE
+    }
+
     fn hints(&self) -> Vec<KeyHint> {
         keymap::hints(self.keys())
     }
@@ -233,7 +240,19 @@ impl<S: Screen> AnyScreen for S {
         }
     }
 
+    fn busy(&self) -> bool {
+        Screen::busy(self)
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         Screen::draw(self, f, area, ctx);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
     }
 }

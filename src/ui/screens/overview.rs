@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
@@ -408,6 +408,8 @@ impl OverviewState {
 }
 
 impl Screen for OverviewState {
+    const STEP: Step = Step::Overview;
+    const TITLE: &'static str = "Overview";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {
@@ -444,6 +446,10 @@ impl Screen for OverviewState {
             Cmd::Back => Outcome::GoTo(Go::Back),
             _ => Outcome::Ignored,
         }
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 use crate::core::field::Field;
 use crate::core::params::Parameters;
 use crate::ops::studio::validate_user_names;
@@ -397,6 +397,8 @@ impl ParamsState {
 }
 
 impl Screen for ParamsState {
+    const STEP: Step = Step::Parameters;
+    const TITLE: &'static str = "3 · Parameters";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {

@@ -11,7 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::core::cidr::{ExistingBlock, NetworkPlan};
 use crate::core::finding::{Finding, FindingCode, Severity};
 use crate::core::params::Parameters;
@@ -418,6 +418,8 @@ impl PreflightState {
 }
 
 impl Screen for PreflightState {
+    const STEP: Step = Step::Preflight;
+    const TITLE: &'static str = "2 · Preflight";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {
@@ -444,6 +446,10 @@ impl Screen for PreflightState {
                 Outcome::Consumed
             }
         }
+    }
+
+    fn busy(&self) -> bool {
+        self.is_running()
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

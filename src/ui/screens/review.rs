@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 
 use crate::aws::stacks::{ChangeSetKind, PlannedChange, StackInfo};
 use crate::core::status::ChangeSetStatus;
@@ -313,6 +313,8 @@ impl ReviewScreen {
 }
 
 impl Screen for ReviewScreen {
+    const STEP: Step = Step::Review;
+    const TITLE: &'static str = "4 · Review the changes";
     type Cmd = Cmd;
 
     /// The recovery keys only where they do something: a blocked stack offers the one its
@@ -333,6 +335,10 @@ impl Screen for ReviewScreen {
 
     fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
         self.on_key(cmd)
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

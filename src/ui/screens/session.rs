@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::aws::{Identity, Session};
 use crate::ops;
 use crate::regions::REGIONS;
@@ -362,6 +362,8 @@ impl SessionState {
 }
 
 impl Screen for SessionState {
+    const STEP: Step = Step::Session;
+    const TITLE: &'static str = "1 · Account and region";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {

@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 
 use crate::ops;
 use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
@@ -391,6 +391,8 @@ impl TeardownState {
 }
 
 impl Screen for TeardownState {
+    const STEP: Step = Step::Teardown;
+    const TITLE: &'static str = "Teardown";
     type Cmd = Cmd;
 
     /// The keys of the current phase.
@@ -414,6 +416,10 @@ impl Screen for TeardownState {
 
     fn on_text(&mut self, key: Key) -> Outcome {
         self.type_key(key)
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 
 use crate::aws::studio::DomainInfo;
 use crate::core::params::validate_user_profile_name;
@@ -537,6 +537,8 @@ impl UsersState {
 }
 
 impl Screen for UsersState {
+    const STEP: Step = Step::Users;
+    const TITLE: &'static str = "Users";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {
@@ -557,6 +559,10 @@ impl Screen for UsersState {
     fn on_text(&mut self, key: Key) -> Outcome {
         self.type_key(key);
         Outcome::Consumed
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -8,7 +8,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 
-use super::{Ctx, DrawCtx, Go, Outcome, Screen};
+use super::domain::DomainState;
+use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 
 use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker, render_timeline_rows};
 use crate::ops;
@@ -122,6 +123,9 @@ pub struct DeployState {
     pub studio_note: Option<String>,
     /// How the Studio half ended.
     pub studio_end: Option<StudioRecap>,
+    /// The Studio step as the Studio half of a first create builds it (`n` shows it as it
+    /// ended instead of running it again).
+    pub studio: DomainState,
 }
 
 impl DeployState {
@@ -148,12 +152,15 @@ impl DeployState {
             studio_pending: false,
             studio_note: None,
             studio_end: None,
+            studio: DomainState::default(),
         }
     }
 
-    /// Build the Studio domain and these users alongside the stack if the operation turns
-    /// out to be a first create (`ops::up::run` decides; the screen learns it from `Started`).
-    pub fn with_studio(mut self, users: Vec<String>) -> DeployState {
+    /// Build the project's Studio domain and these users alongside the stack if the operation
+    /// turns out to be a first create (`ops::up::run` decides; the screen learns it from
+    /// `Started`).
+    pub fn with_studio(mut self, project: &str, users: Vec<String>) -> DeployState {
+        self.studio = DomainState::new(project, &users);
         self.studio_users = Some(users);
         self
     }
@@ -644,6 +651,8 @@ impl DeployState {
 }
 
 impl Screen for DeployState {
+    const STEP: Step = Step::Deploy;
+    const TITLE: &'static str = "5 · Deploy";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {

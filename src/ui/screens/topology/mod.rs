@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::{Go, Outcome, Screen};
+use super::{Go, Outcome, Screen, Step};
 
 use crate::core::topology::{Node, Path, Status, Topology};
 use crate::ops;
@@ -367,6 +367,8 @@ impl TopologyState {
 }
 
 impl Screen for TopologyState {
+    const STEP: Step = Step::Topology;
+    const TITLE: &'static str = "Topology";
     type Cmd = Cmd;
 
     fn keys(&self) -> &'static [Binding<Cmd>] {
