@@ -103,7 +103,7 @@ impl App {
     }
 
     /// What a screen asked for that needs the app's state.
-    fn go(&mut self, go: Go) -> (bool, Vec<Effect>) {
+    pub(super) fn go(&mut self, go: Go) -> (bool, Vec<Effect>) {
         match go {
             Go::Back => self.back(),
             Go::Next => (true, self.next_step()),
@@ -178,6 +178,11 @@ impl App {
                         recovery,
                     }],
                 )
+            }
+            Go::Reattach(stack) => (true, self.reattach(*stack)),
+            Go::EditParameters(notice) => {
+                self.back_to_params(notice);
+                (true, Vec::new())
             }
             Go::Redeploy => match self.last_params.clone() {
                 Some(params) => {

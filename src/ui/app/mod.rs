@@ -187,7 +187,7 @@ impl App {
     pub fn open_studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Request> {
         let before = self.step();
         let effects = self.studio_progress(project, users);
-        self.settle(before, effects)
+        self.settle(before, self.step(), effects)
     }
 
     fn studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Effect> {
@@ -202,7 +202,7 @@ impl App {
     pub fn open_overview(&mut self, stack: StackInfo) -> Vec<Request> {
         let before = self.step();
         let effects = self.show_overview(stack);
-        self.settle(before, effects)
+        self.settle(before, self.step(), effects)
     }
 
     fn show_overview(&mut self, stack: StackInfo) -> Vec<Effect> {
@@ -257,7 +257,7 @@ impl App {
     pub fn open_users(&mut self, project: &str) -> Vec<Request> {
         let before = self.step();
         let effects = self.show_users(project);
-        self.settle(before, effects)
+        self.settle(before, self.step(), effects)
     }
 
     /// Open the users screen over the one showing (`b` returns to it).
@@ -380,7 +380,7 @@ impl App {
     pub fn open_topology_of(&mut self, project: impl Into<String>) -> Vec<Request> {
         let before = self.step();
         let effects = self.show_topology(project.into());
-        self.settle(before, effects)
+        self.settle(before, self.step(), effects)
     }
 
     fn show_topology(&mut self, project: String) -> Vec<Effect> {

@@ -11,6 +11,7 @@ use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 use crate::core::status::{DomainStatus, UserProfileStatus};
 use crate::ops;
 use crate::ops::studio::{DomainPhase, StudioMsg, UserPhase};
+use crate::ui::action::Reply;
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
@@ -359,6 +360,15 @@ impl Screen for DomainState {
 
     fn busy(&self) -> bool {
         self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Studio(msg) => self.on_msg(&msg),
+            Reply::StudioDone(result) => self.on_done(*result),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -19,7 +19,7 @@ use crate::core::firewall::check::Answer;
 use crate::core::firewall::{Flow, Verdict};
 use crate::ops;
 use crate::ops::egress::BlockedReport;
-use crate::ui::action::Effect;
+use crate::ui::action::{Effect, Reply};
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
@@ -453,6 +453,15 @@ impl Screen for EgressState {
 
     fn busy(&self) -> bool {
         self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::BlockedLoaded(result) => self.on_loaded(*result),
+            Reply::FlowChecked(result) => self.on_checked(*result),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

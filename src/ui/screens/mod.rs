@@ -11,7 +11,7 @@ use crate::core::cidr::NetworkPlan;
 use crate::core::params::Parameters;
 use crate::core::topology::Topology;
 use crate::ops::deploy::{Recovery, Review};
-use crate::ui::action::Effect;
+use crate::ui::action::{Effect, Reply};
 use crate::ui::keymap::{self, Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::KeyHint;
@@ -126,11 +126,15 @@ pub enum Go {
     Execute(Box<Review>),
     /// Recover the stack so a deploy can go on.
     Recover(Box<StackInfo>, Recovery),
+    /// Follow the operation running on this stack.
+    Reattach(Box<StackInfo>),
+    /// Back to the parameter form, saying why.
+    EditParameters(Option<String>),
     /// Plan the last parameters again (after a delete & retry).
     Redeploy,
 }
 
-/// What a command reaches a screen with besides its own state: what the whole wizard shares,
+/// What a command or a reply reaches a screen with besides its own state: what the whole wizard shares,
 /// lent for the call.
 #[derive(Debug)]
 pub struct Ctx<'a> {
@@ -181,6 +185,11 @@ pub trait Screen: std::fmt::Debug + 'static {
     fn on_text(&mut self, _key: Key) -> Outcome {
         Outcome::Ignored
     }
+    /// A reply to one of its requests (progress, or the result): the app routes each reply to
+    /// the screen that made the request.
+    fn on_reply(&mut self, _reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        Outcome::Ignored
+    }
     /// Something it waits for shows a spinner (the loop ticks fast while it shows).
     fn busy(&self) -> bool {
         false
@@ -200,6 +209,7 @@ pub trait AnyScreen: std::fmt::Debug {
     /// A key pressed: the command its table binds it to, or its input's text. Ignored when
     /// the table does not bind it (the app may still take it: help, quit, topology).
     fn press(&mut self, key: Key, ctx: &mut Ctx) -> Outcome;
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome;
     fn busy(&self) -> bool;
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
     /// Its state, for the app to find a screen of a given type.
@@ -238,6 +248,10 @@ impl<S: Screen> AnyScreen for S {
             None if captured => self.on_text(key),
             None => Outcome::Ignored,
         }
+    }
+
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome {
+        Screen::on_reply(self, reply, ctx)
     }
 
     fn busy(&self) -> bool {

@@ -11,9 +11,10 @@ use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::core::status::DomainStatus;
+use crate::core::topology::Topology;
 use crate::ops;
 use crate::ops::studio::UserView;
-use crate::ui::action::Effect;
+use crate::ui::action::{Effect, Reply};
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
@@ -452,12 +453,65 @@ impl Screen for OverviewState {
         self.is_busy()
     }
 
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::UsersLoaded(result) => {
+                self.studio = match *result {
+                    Ok(v) => Loadable::Loaded(v),
+                    Err(e) => Loadable::Failed(e),
+                };
+            }
+            Reply::StackFound(result) => match *result {
+                Ok(Some(stack)) => self.stack = stack,
+                _ => return Outcome::Ignored,
+            },
+            Reply::DriftChecked(result) => {
+                self.drift = match *result {
+                    Ok(r) => Loadable::Loaded(r),
+                    Err(e) => Loadable::Failed(e),
+                };
+                if let Some(t) = ctx.topology.as_deref_mut() {
+                    mark_drift(t, &self.drift);
+                }
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         self.render(f, area, ctx.theme, ctx.tick);
     }
 }
 
-/// "2026-11-26T09:00:00.123Z" → "2026-11-26 09:00 UTC".
+/// Mark the topology's nodes of the resources the last drift detection found drifted.
+pub fn mark_drift(
+    topology: &mut Topology,
+    drift: &Loadable<crate::ops::drift::DriftReport, ops::Error>,
+) {
+    let Loadable::Loaded(report) = drift else {
+        return;
+    };
+    let drifts: Vec<(String, Option<String>, String)> = report
+        .resources
+        .iter()
+        .map(|r| {
+            let first = r
+                .drift
+                .differences
+                .first()
+                .map(|p| format!(" {} expected {}, actual {}", p.path, p.expected, p.actual))
+                .unwrap_or_default();
+            (
+                r.drift.logical_id.clone(),
+                r.drift.physical_id.clone(),
+                format!("{}{first}", r.drift.status),
+            )
+        })
+        .collect();
+    topology.mark_drift(&drifts);
+}
+
 /// A warning row for each entry of the deployed allow list that admits S3 of other regions
 /// (the wide `.amazonaws.com` of earlier templates), with the command that narrows it.
 fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
@@ -493,6 +547,7 @@ fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// "2026-11-26T09:00:00.123Z" → "2026-11-26 09:00 UTC".
 fn short_time(t: &str) -> String {
     match (t.get(..10), t.get(11..16)) {
         (Some(d), Some(hm)) => format!("{d} {hm} UTC"),

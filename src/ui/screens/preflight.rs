@@ -16,6 +16,7 @@ use crate::core::cidr::{ExistingBlock, NetworkPlan};
 use crate::core::finding::{Finding, FindingCode, Severity};
 use crate::core::params::Parameters;
 use crate::ops::preflight::{CheckId, CheckStatus, PreflightMsg, PreflightReport};
+use crate::ui::action::Reply;
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::spinner;
@@ -450,6 +451,19 @@ impl Screen for PreflightState {
 
     fn busy(&self) -> bool {
         self.is_running()
+    }
+
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Preflight(msg) => self.on_msg(msg),
+            Reply::PreflightDone(report) => {
+                // The zone preflight picked for a new stack is the zone deployed (explicitly).
+                report.adopt_zone(ctx.parameters);
+                self.on_done(*report);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -14,8 +14,8 @@ use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 
 use crate::aws::stacks::{ChangeSetKind, PlannedChange, StackInfo};
 use crate::core::status::ChangeSetStatus;
-use crate::ops::deploy::{Plan, Recovery, Review};
-use crate::ui::action::Effect;
+use crate::ops::deploy::{DeployMsg, Plan, Recovery, Review};
+use crate::ui::action::{Effect, Reply};
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
@@ -165,6 +165,14 @@ impl ReviewScreen {
             Plan::Blocked { stack, recovery } => ReviewState::Blocked { stack, recovery },
         };
         ReviewScreen { state, scroll: 0 }
+    }
+
+    /// Why there is no change set to review.
+    pub fn failed(e: ops::Error) -> ReviewScreen {
+        ReviewScreen {
+            state: ReviewState::Failed(e),
+            scroll: 0,
+        }
     }
 
     pub fn is_busy(&self) -> bool {
@@ -339,6 +347,33 @@ impl Screen for ReviewScreen {
 
     fn busy(&self) -> bool {
         self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Planned(result) => match *result {
+                Ok(Plan::InProgress(stack)) => return Outcome::GoTo(Go::Reattach(Box::new(stack))),
+                Ok(plan) => *self = ReviewScreen::from_plan(plan),
+                Err(e) => *self = ReviewScreen::failed(e),
+            },
+            Reply::Cancelled(result) => match *result {
+                Ok(()) => {
+                    return Outcome::GoTo(Go::EditParameters(Some(
+                        "Change set deleted: nothing was deployed. Edit and review again.".into(),
+                    )));
+                }
+                Err(e) => *self = ReviewScreen::failed(e),
+            },
+            // Planning reports its phases here.
+            Reply::Deploy(DeployMsg::Phase { text }) => {
+                if let ReviewState::Planning(t) = &mut self.state {
+                    *t = text;
+                }
+            }
+            Reply::Deploy(_) => {}
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -13,7 +13,7 @@ use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::ops;
 use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
 use crate::ops::studio::StudioMsg;
-use crate::ui::action::Effect;
+use crate::ui::action::{Effect, Reply};
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
@@ -420,6 +420,16 @@ impl Screen for TeardownState {
 
     fn busy(&self) -> bool {
         self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::TeardownPlanned(result) => self.on_plan(*result),
+            Reply::Teardown(msg) => self.on_msg(&msg),
+            Reply::TeardownDone(result) => self.on_done(*result),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -14,7 +14,7 @@ use crate::aws::studio::DomainInfo;
 use crate::core::params::validate_user_profile_name;
 use crate::ops;
 use crate::ops::studio::{SIGN_IN_NOTE, StudioMsg, UserOutcome, UserResult, UserView};
-use crate::ui::action::Effect;
+use crate::ui::action::{Effect, Reply};
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{ErrorView, spinner};
@@ -563,6 +563,17 @@ impl Screen for UsersState {
 
     fn busy(&self) -> bool {
         self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::UsersLoaded(result) => self.on_loaded(*result),
+            Reply::Studio(msg) => self.on_progress(&msg),
+            Reply::UsersDone(result) => return Outcome::Effects(self.on_op_done(*result)),
+            Reply::SignInUrl(result) => self.on_url(*result),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -13,7 +13,8 @@ use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker};
 use crate::ops;
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ops::studio::StudioMsg;
-use crate::ops::up::Overlapped;
+use crate::ops::up::{Overlapped, StudioEnd};
+use crate::ui::action::Reply;
 use crate::ui::keymap::{Binding, Key};
 
 mod draw;
@@ -417,6 +418,41 @@ impl Screen for DeployState {
     /// A key typed into the filter.
     fn on_text(&mut self, key: Key) -> Outcome {
         self.on_filter_key(key);
+        Outcome::Consumed
+    }
+
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Deploy(msg) => self.on_msg(msg),
+            Reply::DeployEnded(result) => {
+                // The request is over: nothing more of a Studio half will come.
+                self.studio_pending = false;
+                match *result {
+                    Ok(outcome) => {
+                        if self.outcome.is_none() {
+                            self.outcome = Some(outcome);
+                        }
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Reply::Overlapped(ov) => {
+                self.on_overlapped(&ov);
+                match &ov.studio {
+                    StudioEnd::Ready(_) => self.studio.on_done(Ok(())),
+                    StudioEnd::Failed { error, .. } => self.studio.on_done(Err(error.clone())),
+                    // The Studio step was never reached: it starts afresh if asked for.
+                    StudioEnd::Removed { .. } | StudioEnd::NotStarted => {}
+                }
+            }
+            // The Studio half of a first create: one progress with the stack's, and the Studio
+            // step's rows.
+            Reply::Studio(msg) => {
+                self.on_studio(&msg, ctx.now_ms);
+                self.studio.on_msg(&msg);
+            }
+            _ => return Outcome::Ignored,
+        }
         Outcome::Consumed
     }
 
