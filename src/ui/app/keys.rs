@@ -9,20 +9,16 @@ use super::{App, HELP_OVERLAY_KEYS, Layer, QUIT_CONFIRM_KEYS, SHARED_KEYS, Share
 use crate::ops::deploy::Recovery;
 use crate::ui::action::Effect;
 use crate::ui::keymap::{self, Key};
-use crate::ui::screens::deploy::DeployState;
-use crate::ui::screens::egress::EgressState;
-use crate::ui::screens::overview::OverviewState;
-use crate::ui::screens::preflight::PreflightState;
 use crate::ui::screens::review::ReviewScreen;
-use crate::ui::screens::teardown::TeardownState;
 use crate::ui::screens::{AnyScreen, Go, Outcome};
 
 impl App {
     /// Quit, or ask first while an operation runs in AWS (also from a screen opened over its
-    /// screen, such as the topology).
+    /// screen, such as the topology): the screen following it says what quitting does to it.
     pub(super) fn ask_or_quit(&mut self) -> (bool, Vec<Effect>) {
-        if self.deploy().is_some_and(DeployState::running) || self.tearing_down() {
-            self.confirm_quit = true;
+        let warning = self.quit_warning();
+        if warning.is_some() {
+            self.confirm_quit = warning;
             (true, Vec::new())
         } else {
             self.quit = true;
@@ -37,14 +33,14 @@ impl App {
         let key = Key::of(&event);
         // "Quit? y/n" and the help overlay take only the keys of their own tables (the footer
         // shows them while they are open); every other key is ignored.
-        if self.confirm_quit {
+        if self.confirm_quit.is_some() {
             return match keymap::command(QUIT_CONFIRM_KEYS, key) {
                 Some(true) => {
                     self.quit = true;
                     (false, Vec::new())
                 }
                 Some(false) => {
-                    self.confirm_quit = false;
+                    self.confirm_quit = None;
                     (true, Vec::new())
                 }
                 None => (false, Vec::new()),
@@ -106,55 +102,39 @@ impl App {
     pub(super) fn go(&mut self, go: Go) -> (bool, Vec<Effect>) {
         match go {
             Go::Back => self.back(),
+            Go::Start => {
+                self.show(Layer::Session);
+                (true, Vec::new())
+            }
+            Go::Open(mut screen) => {
+                let effects = screen.open();
+                self.open_over(Layer::Own(screen));
+                (true, effects)
+            }
+            Go::Swap(screen) => {
+                self.stack.pop();
+                self.stack.push(Layer::Own(screen));
+                (true, Vec::new())
+            }
             Go::Next => (true, self.next_step()),
             Go::Recheck => (true, self.start_preflight()),
-            Go::UseSuggestion(plan) => {
-                crate::ops::preflight::apply_plan(&mut self.parameters, &plan);
-                if let Some(p) = self.find_mut::<PreflightState>() {
-                    p.notice = Some(format!(
-                        "Parameters now use {} (subnets {}, {}, {}); press r to check again",
-                        plan.vpc, plan.firewall_subnet, plan.nat_subnet, plan.studio_subnet
-                    ));
-                }
-                (true, Vec::new())
-            }
             Go::SetUpStudio => (true, self.start_studio()),
-            Go::ShowStudio => {
-                if let Some(Layer::Own(top)) = self.stack.last_mut()
-                    && let Some(deploy) = top.as_any_mut().downcast_mut::<DeployState>()
-                {
-                    *top = Box::new(std::mem::take(&mut deploy.studio));
-                }
-                (true, Vec::new())
-            }
-            Go::Users(project) => (true, self.show_users(&project)),
             Go::Update => {
                 self.show(Layer::Session);
                 (true, self.next_step())
             }
-            Go::Egress => {
-                let Some(o) = self.find::<OverviewState>() else {
-                    return (false, Vec::new());
-                };
-                let egress = Box::new(EgressState::new(&o.project, self.read_only));
-                let load = egress.load();
-                self.open_over(Layer::Own(egress));
-                (true, vec![load])
+            Go::Plan(params) => {
+                let users = self.planned_user_names(&params.project_name);
+                self.parameters = (*params).clone();
+                self.show(Layer::Own(Box::new(ReviewScreen::planning())));
+                (
+                    true,
+                    vec![Effect::Plan {
+                        params: *params,
+                        users,
+                    }],
+                )
             }
-            Go::Teardown => {
-                let Some(o) = self.find::<OverviewState>() else {
-                    return (false, Vec::new());
-                };
-                let teardown = Box::new(TeardownState::new(
-                    &o.project,
-                    &o.stack.stack_name,
-                    self.read_only,
-                ));
-                let load = teardown.load();
-                self.open_over(Layer::Own(teardown));
-                (true, vec![load])
-            }
-            Go::Allow(domains) => self.allow(&domains),
             Go::Execute(review) => {
                 let studio =
                     self.start_deploy_with_studio("Executing the change set", &review.stack_name);
@@ -202,9 +182,18 @@ impl App {
         }
     }
 
-    /// Back from the screen showing: to the one it was opened over (the overview reloads), else
-    /// to the wizard's previous step.
+    /// Back from the screen showing: to the one it was opened over, else to the wizard's
+    /// previous step.
     fn back(&mut self) -> (bool, Vec<Effect>) {
+        if self.stack.len() > 1 {
+            // The screen returned to reloads what the visit may have changed; the topology
+            // changes nothing.
+            let effects = match self.stack.pop() {
+                Some(Layer::Topology) => Vec::new(),
+                _ => self.with_view(|s, _| s.on_return()).unwrap_or_default(),
+            };
+            return (true, effects);
+        }
         match self.step() {
             Step::Preflight | Step::Overview => {
                 self.show(Layer::Session);
@@ -222,60 +211,7 @@ impl App {
                 self.back_to_params(None);
                 (true, Vec::new())
             }
-            Step::Teardown
-                if self
-                    .showing::<TeardownState>()
-                    .is_some_and(TeardownState::finished_clean) =>
-            {
-                // Nothing is left to show an overview of.
-                self.show(Layer::Session);
-                (true, Vec::new())
-            }
-            Step::Topology => {
-                self.go_back();
-                (true, Vec::new())
-            }
-            Step::Users | Step::Egress | Step::Teardown => {
-                self.go_back();
-                (true, self.refresh_overview())
-            }
-            Step::Session | Step::Domain => (false, Vec::new()),
+            _ => (false, Vec::new()),
         }
-    }
-
-    /// Plan the overview's stack with these domains added to its allow list (the egress
-    /// screen's `a`), or say on that screen why not.
-    fn allow(&mut self, domains: &[String]) -> (bool, Vec<Effect>) {
-        let Some(stack) = self.find::<OverviewState>().map(|o| o.stack.clone()) else {
-            return (false, Vec::new());
-        };
-        let mut params = crate::ops::egress::parameters_of(&stack);
-        let region = self.region().unwrap_or_default();
-        let notice = match crate::ops::egress::edit_allow_list(
-            &params.allowed_domains,
-            domains,
-            true,
-            &region,
-        ) {
-            Err(err) => err.message().to_string(),
-            Ok(edit) if !edit.changed() => edit.notes.join("; "),
-            // The wizard does not carry S3 around the bucket fence on one key: the warning
-            // stays on the screen, and `firewall allow` takes it on purpose.
-            Ok(edit) if !edit.warnings.is_empty() => format!(
-                "not added: {}. To accept that, run `studio-tui firewall allow` with the name.",
-                edit.warnings.join("; ")
-            ),
-            Ok(edit) => {
-                params.allowed_domains = edit.after;
-                let users = self.planned_user_names(&params.project_name);
-                self.parameters = params.clone();
-                self.show(Layer::Own(Box::new(ReviewScreen::planning())));
-                return (true, vec![Effect::Plan { params, users }]);
-            }
-        };
-        if let Some(e) = self.find_mut::<EgressState>() {
-            e.notice = Some(notice);
-        }
-        (true, Vec::new())
     }
 }

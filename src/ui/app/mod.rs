@@ -31,7 +31,7 @@ use super::screens::session::SessionState;
 use super::screens::teardown::TeardownState;
 use super::screens::topology::{self, TopologyState};
 use super::screens::users::UsersState;
-use super::screens::{AnyScreen, DrawCtx, Loadable, Screen};
+use super::screens::{AnyScreen, DrawCtx, Go, Loadable, Screen};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
@@ -107,8 +107,8 @@ pub struct App {
     /// and Studio steps create its users, and Back from the review or the deploy returns to it
     /// as it was).
     pub params: Option<ParamsState>,
-    /// "The deployment keeps running in AWS… Quit? y/n" is showing.
-    pub confirm_quit: bool,
+    /// "Quit? y/n" is asked, with what quitting now does to the operation running in AWS.
+    pub confirm_quit: Option<&'static str>,
     /// Saved answers and run state (None in tests that do not need them).
     store: Option<SharedStore>,
     /// Fixed clock for tests (milliseconds since the epoch); None = the system clock.
@@ -141,7 +141,7 @@ impl App {
             topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
             help_open: false,
             params: None,
-            confirm_quit: false,
+            confirm_quit: None,
             store: None,
             clock_ms: None,
             last_params: None,
@@ -215,18 +215,6 @@ impl App {
         vec![Effect::LoadUsers { project }]
     }
 
-    /// Reload the overview's domain and users (after coming back to it).
-    fn refresh_overview(&mut self) -> Vec<Effect> {
-        match self
-            .stack
-            .last_mut()
-            .and_then(|l| l.get_mut::<OverviewState>())
-        {
-            Some(o) => o.refresh(),
-            None => Vec::new(),
-        }
-    }
-
     /// The users to create with the domain: those of the form, else the saved ones.
     fn planned_user_names(&self, project: &str) -> Vec<String> {
         if let Some(p) = &self.params
@@ -253,26 +241,12 @@ impl App {
         self.studio_progress(&project, &users)
     }
 
-    /// Open the day-2 users screen of a project and load it.
+    /// Open the day-2 users screen of a project over the one showing, and load it.
     pub fn open_users(&mut self, project: &str) -> Vec<Request> {
         let before = self.step();
-        let effects = self.show_users(project);
+        let users = UsersState::new(project, self.read_only);
+        let (_, effects) = self.go(Go::Open(Box::new(users)));
         self.settle(before, self.step(), effects)
-    }
-
-    /// Open the users screen over the one showing (`b` returns to it).
-    fn show_users(&mut self, project: &str) -> Vec<Effect> {
-        let mut users = UsersState::new(project, self.read_only);
-        let load = users.load();
-        self.open_over(Layer::Own(Box::new(users)));
-        vec![load]
-    }
-
-    /// Return to the screen the one showing was opened over (if it was).
-    fn go_back(&mut self) {
-        if self.stack.len() > 1 {
-            self.stack.pop();
-        }
     }
 
     /// The deploy showing, or the one the screen showing returns to.
@@ -360,7 +334,7 @@ impl App {
     /// The keys that act now, as the footer lists them: an open "Quit?" or help overlay
     /// takes only its own.
     pub fn footer_keys(&self) -> Vec<KeyHint> {
-        if self.confirm_quit {
+        if self.confirm_quit.is_some() {
             keymap::hints(QUIT_CONFIRM_KEYS)
         } else if self.help_open {
             keymap::hints(HELP_OVERLAY_KEYS)
@@ -558,6 +532,14 @@ impl App {
         vec![Effect::Reattach { stack, studio }]
     }
 
+    /// What quitting now would do to an operation running in AWS, said by the screen that
+    /// follows it (None: nothing runs).
+    fn quit_warning(&self) -> Option<&'static str> {
+        (0..self.stack.len())
+            .rev()
+            .find_map(|i| self.layer(i)?.quit_warning())
+    }
+
     /// A teardown is deleting things (quitting stops it where it is; a rerun resumes).
     pub fn tearing_down(&self) -> bool {
         self.find::<TeardownState>()
@@ -604,14 +586,7 @@ impl App {
         if self.help_open {
             widgets::render_help(f, body, self.title(), &self.help_keys(), &self.theme);
         }
-        if self.confirm_quit {
-            let text = if self.tearing_down() {
-                "Quitting stops the teardown where it is (a stack deletion already started goes \
-                 on in AWS); run it again to resume. Quit? y/n"
-            } else {
-                "The deployment keeps running in AWS; studio-tui will reattach next time. \
-                 Quit? y/n"
-            };
+        if let Some(text) = self.confirm_quit {
             widgets::render_confirm(f, body, text, &self.theme);
         }
     }

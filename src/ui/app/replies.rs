@@ -153,9 +153,9 @@ impl App {
             }
             reply => self.route(pending.owner, reply),
         };
-        let closed = ends && self.confirm_quit && !self.deploying() && !self.tearing_down();
+        let closed = ends && self.confirm_quit.is_some() && self.quit_warning().is_none();
         if closed {
-            self.confirm_quit = false;
+            self.confirm_quit = None;
         }
         (changed || closed, effects)
     }

@@ -45,13 +45,6 @@ impl Layer {
             _ => None,
         }
     }
-
-    pub(super) fn get_mut<S: Screen>(&mut self) -> Option<&mut S> {
-        match self {
-            Layer::Own(s) => s.as_any_mut().downcast_mut(),
-            _ => None,
-        }
-    }
 }
 
 impl App {
@@ -68,10 +61,6 @@ impl App {
     /// The nearest open screen of type `S`, the one showing first.
     pub fn find<S: Screen>(&self) -> Option<&S> {
         self.stack.iter().rev().find_map(Layer::get)
-    }
-
-    pub(super) fn find_mut<S: Screen>(&mut self) -> Option<&mut S> {
-        self.stack.iter_mut().rev().find_map(Layer::get_mut)
     }
 
     /// The screen showing, if it is an `S`.

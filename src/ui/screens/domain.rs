@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
+use super::users::UsersState;
 use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 
 use crate::core::status::{DomainStatus, UserProfileStatus};
@@ -347,12 +348,14 @@ impl Screen for DomainState {
     }
 
     /// Keys only once the step ended: `u` when it went well, `r` when it failed.
-    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+    fn on_cmd(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Outcome {
         if !self.finished {
             return Outcome::Ignored;
         }
         match cmd {
-            Cmd::Users if self.error.is_none() => Outcome::GoTo(Go::Users(self.project.clone())),
+            Cmd::Users if self.error.is_none() => Outcome::GoTo(Go::Open(Box::new(
+                UsersState::new(&self.project, ctx.read_only),
+            ))),
             Cmd::Retry if self.error.is_some() => Outcome::GoTo(Go::SetUpStudio),
             _ => Outcome::Ignored,
         }

@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 
+use crate::aws::stacks::StackInfo;
 use crate::core::clock::utc_time;
 use crate::core::firewall::check::Answer;
 use crate::core::firewall::{Flow, Verdict};
@@ -96,6 +97,8 @@ pub const WINDOW_MS: i64 = 24 * 3_600_000;
 pub struct EgressState {
     pub project: String,
     pub read_only: bool,
+    /// The deployed stack: `a` plans its parameters with the allow list edited.
+    pub stack: StackInfo,
     pub report: Loadable<BlockedReport, ops::Error>,
     pub cursor: usize,
     pub selected: BTreeSet<String>,
@@ -105,10 +108,12 @@ pub struct EgressState {
 }
 
 impl EgressState {
-    pub fn new(project: &str, read_only: bool) -> EgressState {
+    /// The blocked egress of a project, whose deployed `stack` an allowed domain is planned on.
+    pub fn new(project: &str, read_only: bool, stack: StackInfo) -> EgressState {
         EgressState {
             project: project.to_string(),
             read_only,
+            stack,
             report: Loadable::Loading,
             cursor: 0,
             selected: BTreeSet::new(),
@@ -235,7 +240,33 @@ impl EgressState {
         }
     }
 
-    fn on_key(&mut self, cmd: Cmd) -> Outcome {
+    /// Plan the deployed stack with these domains added to its allow list, or say here why not.
+    fn allow(&mut self, domains: &[String], region: &str) -> Outcome {
+        let mut params = crate::ops::egress::parameters_of(&self.stack);
+        let notice = match crate::ops::egress::edit_allow_list(
+            &params.allowed_domains,
+            domains,
+            true,
+            region,
+        ) {
+            Err(err) => err.message().to_string(),
+            Ok(edit) if !edit.changed() => edit.notes.join("; "),
+            // The wizard does not carry S3 around the bucket fence on one key: the warning
+            // stays on the screen, and `firewall allow` takes it on purpose.
+            Ok(edit) if !edit.warnings.is_empty() => format!(
+                "not added: {}. To accept that, run `studio-tui firewall allow` with the name.",
+                edit.warnings.join("; ")
+            ),
+            Ok(edit) => {
+                params.allowed_domains = edit.after;
+                return Outcome::GoTo(Go::Plan(Box::new(params)));
+            }
+        };
+        self.notice = Some(notice);
+        Outcome::Consumed
+    }
+
+    fn on_key(&mut self, cmd: Cmd, ctx: &Ctx) -> Outcome {
         let domains = self.domains();
         match cmd {
             Cmd::Down if !domains.is_empty() => {
@@ -271,7 +302,7 @@ impl EgressState {
                     self.notice = Some("nothing to allow: the firewall blocked nothing".into());
                     return Outcome::Consumed;
                 }
-                Outcome::GoTo(Go::Allow(chosen))
+                self.allow(&chosen, ctx.region.as_deref().unwrap_or_default())
             }
             Cmd::Check => {
                 self.check = CheckState::Typing {
@@ -439,11 +470,11 @@ impl Screen for EgressState {
         matches!(self.check, CheckState::Typing { .. })
     }
 
-    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+    fn on_cmd(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Outcome {
         if Screen::captures_keys(self) {
             self.on_input(cmd)
         } else {
-            self.on_key(cmd)
+            self.on_key(cmd, ctx)
         }
     }
 
@@ -462,6 +493,10 @@ impl Screen for EgressState {
             _ => return Outcome::Ignored,
         }
         Outcome::Consumed
+    }
+
+    fn open(&mut self) -> Vec<Effect> {
+        vec![self.load()]
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -7,7 +7,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::aws::stacks::StackInfo;
-use crate::core::cidr::NetworkPlan;
 use crate::core::params::Parameters;
 use crate::core::topology::Topology;
 use crate::ops::deploy::{Recovery, Review};
@@ -72,8 +71,8 @@ impl<T, E> Loadable<T, E> {
     }
 }
 
-/// What a screen did with a command.
-#[derive(Debug, Clone, PartialEq)]
+/// What a screen did with a command or a reply.
+#[derive(Debug)]
 pub enum Outcome {
     /// Not this screen's (the keys every screen shares may still apply: help, quit, topology).
     Ignored,
@@ -98,30 +97,27 @@ impl Outcome {
 }
 
 /// Where a screen asks to go (or what it asks the app to do on the way).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum Go {
     /// The screen before: the one this was opened over, else the wizard's previous step.
     Back,
+    /// The first step, every screen open left (nothing is left to go back to).
+    Start,
+    /// Open this screen over the one showing, which Back returns to, and start its work
+    /// ([`Screen::open`]).
+    Open(Box<dyn AnyScreen>),
+    /// Show this screen instead of the one showing, as it is.
+    Swap(Box<dyn AnyScreen>),
     /// The wizard's next step.
     Next,
     /// Preflight again with the parameters as they are.
     Recheck,
-    /// Take preflight's suggested network into the parameters.
-    UseSuggestion(NetworkPlan),
     /// Run the Studio step (domain, then the users).
     SetUpStudio,
-    /// Show the Studio step the deploy built alongside the stack.
-    ShowStudio,
-    /// The users screen of this project.
-    Users(String),
     /// The update of an existing deployment: the same preflight, form and review.
     Update,
-    /// The blocked egress of the overview's project.
-    Egress,
-    /// The teardown of the overview's project.
-    Teardown,
-    /// Plan the allow list with these domains added.
-    Allow(Vec<String>),
+    /// Plan these parameters (an edited allow list), with the users planned for their project.
+    Plan(Box<Parameters>),
     /// Execute the reviewed change set.
     Execute(Box<Review>),
     /// Recover the stack so a deploy can go on.
@@ -190,6 +186,18 @@ pub trait Screen: std::fmt::Debug + 'static {
     fn on_reply(&mut self, _reply: Reply, _ctx: &mut Ctx) -> Outcome {
         Outcome::Ignored
     }
+    /// What it starts when it opens over another screen ([`Go::Open`]).
+    fn open(&mut self) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// What it starts when a screen opened over it closed (what the visit may have changed).
+    fn on_return(&mut self) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// An operation it follows runs in AWS: what "Quit? y/n" says about quitting now.
+    fn quit_warning(&self) -> Option<&'static str> {
+        None
+    }
     /// Something it waits for shows a spinner (the loop ticks fast while it shows).
     fn busy(&self) -> bool {
         false
@@ -210,11 +218,13 @@ pub trait AnyScreen: std::fmt::Debug {
     /// the table does not bind it (the app may still take it: help, quit, topology).
     fn press(&mut self, key: Key, ctx: &mut Ctx) -> Outcome;
     fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome;
+    fn open(&mut self) -> Vec<Effect>;
+    fn on_return(&mut self) -> Vec<Effect>;
+    fn quit_warning(&self) -> Option<&'static str>;
     fn busy(&self) -> bool;
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx);
     /// Its state, for the app to find a screen of a given type.
     fn as_any(&self) -> &dyn Any;
-    fn as_any_mut(&mut self) -> &mut dyn Any;
 }
 
 impl<S: Screen> AnyScreen for S {
@@ -254,6 +264,18 @@ impl<S: Screen> AnyScreen for S {
         Screen::on_reply(self, reply, ctx)
     }
 
+    fn open(&mut self) -> Vec<Effect> {
+        Screen::open(self)
+    }
+
+    fn on_return(&mut self) -> Vec<Effect> {
+        Screen::on_return(self)
+    }
+
+    fn quit_warning(&self) -> Option<&'static str> {
+        Screen::quit_warning(self)
+    }
+
     fn busy(&self) -> bool {
         Screen::busy(self)
     }
@@ -263,10 +285,6 @@ impl<S: Screen> AnyScreen for S {
     }
 
     fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
 }

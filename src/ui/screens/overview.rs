@@ -6,6 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use super::egress::EgressState;
+use super::teardown::TeardownState;
+use super::users::UsersState;
 use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
@@ -425,7 +428,10 @@ impl Screen for OverviewState {
 
     fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
         match cmd {
-            Cmd::Users if self.has_domain() => Outcome::GoTo(Go::Users(self.project.clone())),
+            Cmd::Users if self.has_domain() => Outcome::GoTo(Go::Open(Box::new(UsersState::new(
+                &self.project,
+                self.read_only,
+            )))),
             Cmd::SetUpStudio if self.domain_missing() || self.domain_outdated() => {
                 if self.read_only {
                     Outcome::Ignored
@@ -442,8 +448,16 @@ impl Screen for OverviewState {
                     project: self.project.clone(),
                 }])
             }
-            Cmd::Egress => Outcome::GoTo(Go::Egress),
-            Cmd::Teardown => Outcome::GoTo(Go::Teardown),
+            Cmd::Egress => Outcome::GoTo(Go::Open(Box::new(EgressState::new(
+                &self.project,
+                self.read_only,
+                self.stack.clone(),
+            )))),
+            Cmd::Teardown => Outcome::GoTo(Go::Open(Box::new(TeardownState::new(
+                &self.project,
+                &self.stack.stack_name,
+                self.read_only,
+            )))),
             Cmd::Back => Outcome::GoTo(Go::Back),
             _ => Outcome::Ignored,
         }
@@ -477,6 +491,11 @@ impl Screen for OverviewState {
             _ => return Outcome::Ignored,
         }
         Outcome::Consumed
+    }
+
+    /// Back from the users, the egress or the teardown: reload what they may have changed.
+    fn on_return(&mut self) -> Vec<Effect> {
+        self.refresh()
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

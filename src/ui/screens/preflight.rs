@@ -427,13 +427,20 @@ impl Screen for PreflightState {
         KEYS
     }
 
-    /// `s` and `r` touch the parameters and start a run, which the app holds: they go to it.
-    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+    /// `s` takes the suggestion into the parameters; `r` and the moves to another step go to
+    /// the app, which starts a run with them.
+    fn on_cmd(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Outcome {
         match cmd {
-            Cmd::UseSuggestion => match self.suggestion() {
-                Some(plan) => Outcome::GoTo(Go::UseSuggestion(plan)),
-                None => Outcome::Consumed,
-            },
+            Cmd::UseSuggestion => {
+                if let Some(plan) = self.suggestion() {
+                    crate::ops::preflight::apply_plan(ctx.parameters, &plan);
+                    self.notice = Some(format!(
+                        "Parameters now use {} (subnets {}, {}, {}); press r to check again",
+                        plan.vpc, plan.firewall_subnet, plan.nat_subnet, plan.studio_subnet
+                    ));
+                }
+                Outcome::Consumed
+            }
             Cmd::RunAgain if !self.is_running() => Outcome::GoTo(Go::Recheck),
             Cmd::RunAgain => Outcome::Ignored,
             Cmd::Next => Outcome::GoTo(Go::Next),

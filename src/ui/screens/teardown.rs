@@ -173,6 +173,10 @@ impl TeardownState {
     }
 
     fn on_key(&mut self, cmd: Cmd) -> Outcome {
+        // The stack is gone: nothing is left to show an overview of.
+        if cmd == Cmd::Back && self.finished_clean() {
+            return Outcome::GoTo(Go::Start);
+        }
         match &mut self.phase {
             Phase::Confirm { input } => match cmd {
                 Cmd::Cancel => {
@@ -430,6 +434,17 @@ impl Screen for TeardownState {
             _ => return Outcome::Ignored,
         }
         Outcome::Consumed
+    }
+
+    fn open(&mut self) -> Vec<Effect> {
+        vec![self.load()]
+    }
+
+    fn quit_warning(&self) -> Option<&'static str> {
+        self.running().then_some(
+            "Quitting stops the teardown where it is (a stack deletion already started goes on \
+             in AWS); run it again to resume. Quit? y/n",
+        )
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {

@@ -576,6 +576,10 @@ impl Screen for UsersState {
         Outcome::Consumed
     }
 
+    fn open(&mut self) -> Vec<Effect> {
+        vec![self.load()]
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         self.render(f, area, ctx.theme, ctx.tick);
     }

@@ -405,7 +405,9 @@ impl Screen for DeployState {
         );
         match cmd {
             // The Studio half was built alongside the stack: show it, do not run it again.
-            Cmd::Next if !running && studio_ended => Outcome::GoTo(Go::ShowStudio),
+            Cmd::Next if !running && studio_ended => {
+                Outcome::GoTo(Go::Swap(Box::new(std::mem::take(&mut self.studio))))
+            }
             Cmd::Next if !running && self.outcome.as_ref().is_some_and(|o| o.ok) && !deleted => {
                 Outcome::GoTo(Go::SetUpStudio)
             }
@@ -454,6 +456,12 @@ impl Screen for DeployState {
             _ => return Outcome::Ignored,
         }
         Outcome::Consumed
+    }
+
+    fn quit_warning(&self) -> Option<&'static str> {
+        self.running().then_some(
+            "The deployment keeps running in AWS; studio-tui will reattach next time. Quit? y/n",
+        )
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
