@@ -483,14 +483,9 @@ impl App {
                 self.show(Layer::Own(Box::new(ReviewScreen::planning())));
                 vec![Effect::Plan { params, users }]
             }
-            Step::Review
-            | Step::Deploy
-            | Step::Domain
-            | Step::Users
-            | Step::Topology
-            | Step::Overview
-            | Step::Teardown
-            | Step::Egress => Vec::new(),
+            // The steps after the form, and the screens off the wizard's path, lead on by their
+            // own keys.
+            _ => Vec::new(),
         }
     }
 

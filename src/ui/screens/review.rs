@@ -63,6 +63,13 @@ const SCROLL_MORE: Binding<Cmd> = Binding::new(
 )
 .help_only();
 
+/// A blocked stack's way back.
+const BACK: Binding<Cmd> = Binding::new(
+    "b/Esc",
+    "back",
+    &[(Key::ch('b'), Cmd::Back), (Key::ESC, Cmd::Back)],
+);
+
 /// A change set (or its planning), a stack up to date, a failed plan.
 pub const KEYS: &[Binding<Cmd>] = &[
     Binding::new(
@@ -100,11 +107,7 @@ pub const KEYS_BLOCKED_DELETE: &[Binding<Cmd>] = &[
         "delete & retry",
         &[(Key::ch('R'), Cmd::DeleteAndRetry)],
     ),
-    Binding::new(
-        "b/Esc",
-        "back",
-        &[(Key::ch('b'), Cmd::Back), (Key::ESC, Cmd::Back)],
-    ),
+    BACK,
     SCROLL,
     Binding::shared("?", "help", &[Key::ch('?')]),
     SCROLL_MORE,
@@ -118,11 +121,7 @@ pub const KEYS_BLOCKED_ROLLBACK: &[Binding<Cmd>] = &[
         "continue rollback",
         &[(Key::ch('C'), Cmd::ContinueRollback)],
     ),
-    Binding::new(
-        "b/Esc",
-        "back",
-        &[(Key::ch('b'), Cmd::Back), (Key::ESC, Cmd::Back)],
-    ),
+    BACK,
     SCROLL,
     Binding::shared("?", "help", &[Key::ch('?')]),
     SCROLL_MORE,
