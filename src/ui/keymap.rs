@@ -66,7 +66,8 @@ pub fn parse(label: &str) -> Result<Vec<KeyEvent>, String> {
     Ok(out)
 }
 
-/// Whether a table names this key (modifiers as pressed; Shift alone is part of the key).
+/// Whether the words of these hints name this key (modifiers as pressed; Shift alone is part
+/// of the key): the tests hold what acts against what the help says.
 pub fn documents(hints: &[KeyHint], key: &KeyEvent) -> bool {
     let strip = |k: &KeyEvent| (k.code, k.modifiers - KeyModifiers::SHIFT);
     hints

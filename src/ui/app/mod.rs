@@ -1,8 +1,8 @@
 //! The wizard's state machine. `update` (in `replies`) takes an [`Action`] and returns whether
 //! the screen changed plus the [`Request`]s to start; `keys` gives a key to the screen showing
 //! (the top of the `stack`), which looks it up in its table and does what the command asks;
-//! `render` draws the current state. Nothing here awaits or touches the network, so the whole app can be
-//! driven headless in tests.
+//! `render` draws the current state. Nothing here awaits or touches the network, so the whole
+//! app can be driven headless in tests.
 //!
 //! [`Action`]: crate::ui::action::Action
 
