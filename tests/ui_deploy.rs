@@ -742,7 +742,7 @@ async fn the_topology_over_a_running_deploy_keeps_it_and_esc_returns_to_it() {
     ));
     assert_eq!(a.deploy().unwrap().tracker.counts(), (done + 1, total));
     a.update(key(KeyCode::Char('q')));
-    assert!(a.confirm_quit && !a.should_quit());
+    assert!(a.confirm_quit.is_some() && !a.should_quit());
     a.update(key(KeyCode::Char('n')));
     a.update(key(KeyCode::Esc));
     assert_eq!(a.step(), Step::Deploy);
@@ -1132,7 +1132,7 @@ async fn quitting_while_deploying_asks_first() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = deploying(&dir).await;
     a.update(key(KeyCode::Char('q')));
-    assert!(!a.should_quit() && a.confirm_quit);
+    assert!(!a.should_quit() && a.confirm_quit.is_some());
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("keeps running in AWS"));
     let footer = screen.lines().last().unwrap().to_string();
@@ -1143,16 +1143,16 @@ async fn quitting_while_deploying_asks_first() {
     insta::assert_snapshot!(screen);
     let (changed, _) = a.update(key(KeyCode::Char('g')));
     assert!(
-        !changed && a.confirm_quit && !a.should_quit(),
+        !changed && a.confirm_quit.is_some() && !a.should_quit(),
         "a screen key does nothing while the question is asked"
     );
     a.update(key(KeyCode::Char('n')));
-    assert!(!a.confirm_quit && !a.should_quit());
+    assert!(a.confirm_quit.is_none() && !a.should_quit());
     a.update(Action::Key(KeyEvent::new(
         KeyCode::Char('c'),
         KeyModifiers::CONTROL,
     )));
-    assert!(a.confirm_quit);
+    assert!(a.confirm_quit.is_some());
     a.update(key(KeyCode::Char('y')));
     assert!(a.should_quit());
 }

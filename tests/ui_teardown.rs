@@ -172,7 +172,7 @@ fn x_plans_then_the_typed_name_starts_the_teardown_with_the_chosen_buckets() {
     assert!(a.tearing_down());
     // q while deleting asks first
     a.update(key(KeyCode::Char('q')));
-    assert!(a.confirm_quit && !a.should_quit());
+    assert!(a.confirm_quit.is_some() && !a.should_quit());
     a.update(key(KeyCode::Char('n')));
 
     a.update(reply(

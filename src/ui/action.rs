@@ -1,5 +1,7 @@
-//! What flows into the app's state machine: user intents, and replies from background work
-//! (progress and results, each echoing the id of the request it answers).
+//! What flows into the app's state machine and out of it: user intents, the effects it asks
+//! for, and replies from background work (progress and results, each echoing the id of the
+//! request it answers), with the kinds of request ([`Slot`]) that pair them. A leaf: it names
+//! no screen and no app, so the screens, the app and the loop all build on it.
 
 use crossterm::event::KeyEvent;
 
@@ -12,9 +14,12 @@ use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
 use crate::ops::preflight::{PreflightInput, PreflightMsg, PreflightReport};
 use crate::ops::studio::{StudioMsg, UserOutcome, UserView};
 use crate::ops::up::{Overlapped, StudioPlan};
-use crate::ui::request::{RequestId, Slot};
 
-/// One input to [`crate::ui::app::App::update`].
+/// One request the app made, echoed by every reply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// One input to the app's state machine (`ui::app::App::update`).
 #[derive(Debug)]
 pub enum Action {
     Key(KeyEvent),
@@ -189,4 +194,63 @@ pub enum Effect {
     DetectDrift { project: String },
     /// Rebuild the topology of this project (ops::topology::refresh).
     RefreshTopology { project: String },
+}
+
+/// What a request is for. Replies name the kinds of request they answer ([`Reply::slots`]), and
+/// a new request supersedes the older one of its kind from the same screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Connect,
+    LookupStack,
+    RepairFences,
+    Preflight,
+    Plan,
+    Cancel,
+    /// Execute, recover, reattach: the operation the deploy screen follows.
+    Deploy,
+    /// The Studio step: domain, then users.
+    Studio,
+    LoadUsers,
+    /// Adding or removing users: several may run at once, none supersedes another.
+    UserChange,
+    SignInUrl,
+    PlanTeardown,
+    Teardown,
+    LoadBlocked,
+    CheckFlow,
+    DetectDrift,
+    RefreshTopology,
+}
+
+impl Slot {
+    /// Whether a newer request of this kind makes the older one pointless.
+    pub fn supersedes(self) -> bool {
+        !matches!(self, Slot::UserChange)
+    }
+}
+
+impl Effect {
+    pub fn slot(&self) -> Slot {
+        match self {
+            Effect::Connect { .. } => Slot::Connect,
+            Effect::LookupStack(_) => Slot::LookupStack,
+            Effect::RepairFences { .. } => Slot::RepairFences,
+            Effect::RunPreflight(_) => Slot::Preflight,
+            Effect::Plan { .. } => Slot::Plan,
+            Effect::Cancel(_) => Slot::Cancel,
+            Effect::Execute { .. } | Effect::Recover { .. } | Effect::Reattach { .. } => {
+                Slot::Deploy
+            }
+            Effect::SetUpStudio { .. } => Slot::Studio,
+            Effect::LoadUsers { .. } => Slot::LoadUsers,
+            Effect::AddUsers { .. } | Effect::RemoveUsers { .. } => Slot::UserChange,
+            Effect::SignInUrl { .. } => Slot::SignInUrl,
+            Effect::PlanTeardown { .. } => Slot::PlanTeardown,
+            Effect::Teardown { .. } => Slot::Teardown,
+            Effect::LoadBlocked { .. } => Slot::LoadBlocked,
+            Effect::CheckFlow { .. } => Slot::CheckFlow,
+            Effect::DetectDrift { .. } => Slot::DetectDrift,
+            Effect::RefreshTopology { .. } => Slot::RefreshTopology,
+        }
+    }
 }

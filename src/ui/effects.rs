@@ -7,8 +7,8 @@ use std::future::Future;
 
 use tokio::sync::mpsc;
 
-use super::action::{Action, Effect, Reply};
-use super::request::{Request, RequestId};
+use super::action::{Action, Effect, Reply, RequestId};
+use super::request::Request;
 use crate::aws::{self, Session, SessionOptions};
 use crate::ops;
 use crate::ops::deploy;

@@ -1,9 +1,8 @@
-//! Keys, read through the tables the screens document them in. A screen's [`KeyHint`] table is
-//! its footer and its help overlay; [`parse`] turns each hint's label ("↑↓ / j k", "Shift-Tab",
-//! "Ctrl-C") into the events it stands for, and [`read`] uses the same tables to turn a key
-//! event into the [`Command`] the screen is given: a key its table does not name never reaches
-//! it, so a key cannot be handled but undocumented (and tests/ui_keys.rs checks that every
-//! documented key does something in some state of its screen).
+//! Keys, typed. A screen's table is a list of [`Binding`]s: each row is what its footer and help
+//! overlay show (a [`KeyHint`]) and the keys it names, each bound to the command it gives the
+//! screen (or left to the app: help, quit, topology, which every screen shares). A key event is
+//! looked up in that table as a [`Key`], never by parsing a label; [`parse`] reads a label back
+//! into keys only so the tests can hold every table's words against its keys.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -68,7 +67,8 @@ pub fn parse(label: &str) -> Result<Vec<KeyEvent>, String> {
     Ok(out)
 }
 
-/// Whether a table names this key (modifiers as pressed; Shift alone is part of the key).
+/// Whether the words of these hints name this key (modifiers as pressed; Shift alone is part
+/// of the key): the tests hold what acts against what the help says.
 pub fn documents(hints: &[KeyHint], key: &KeyEvent) -> bool {
     let strip = |k: &KeyEvent| (k.code, k.modifiers - KeyModifiers::SHIFT);
     hints
@@ -86,6 +86,42 @@ pub struct Key {
 }
 
 impl Key {
+    pub const UP: Key = Key::new(KeyCode::Up);
+    pub const DOWN: Key = Key::new(KeyCode::Down);
+    pub const LEFT: Key = Key::new(KeyCode::Left);
+    pub const RIGHT: Key = Key::new(KeyCode::Right);
+    pub const TAB: Key = Key::new(KeyCode::Tab);
+    pub const BACKTAB: Key = Key::new(KeyCode::BackTab);
+    pub const ENTER: Key = Key::new(KeyCode::Enter);
+    pub const ESC: Key = Key::new(KeyCode::Esc);
+    pub const HOME: Key = Key::new(KeyCode::Home);
+    pub const END: Key = Key::new(KeyCode::End);
+    pub const PAGE_UP: Key = Key::new(KeyCode::PageUp);
+    pub const PAGE_DOWN: Key = Key::new(KeyCode::PageDown);
+    pub const BACKSPACE: Key = Key::new(KeyCode::Backspace);
+    pub const DELETE: Key = Key::new(KeyCode::Delete);
+    pub const F1: Key = Key::new(KeyCode::F(1));
+    pub const F2: Key = Key::new(KeyCode::F(2));
+    pub const F3: Key = Key::new(KeyCode::F(3));
+
+    /// A key pressed without Ctrl.
+    pub const fn new(code: KeyCode) -> Key {
+        Key { code, ctrl: false }
+    }
+
+    /// A character typed without Ctrl.
+    pub const fn ch(c: char) -> Key {
+        Key::new(KeyCode::Char(c))
+    }
+
+    /// Ctrl with a letter (Ctrl-C, Ctrl-S).
+    pub const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+        }
+    }
+
     pub fn of(event: &KeyEvent) -> Key {
         Key {
             code: event.code,
@@ -97,40 +133,80 @@ impl Key {
     pub fn is_char(&self, c: char) -> bool {
         !self.ctrl && self.code == KeyCode::Char(c)
     }
+
+    /// A character typed without Ctrl: text, in an input.
+    pub fn is_text(&self) -> bool {
+        !self.ctrl && matches!(self.code, KeyCode::Char(_))
+    }
 }
 
-/// A key press as the screen showing is given it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    /// A key the screen's table names: it does what the table says.
-    Key(Key),
-    /// A key pressed while an input or an overlay has the focus (the form, a name being typed,
-    /// the filter, the sign-in URL): letters are text there, and every key goes to it.
-    Text(Key),
+/// One row of a key table: what the footer and the help overlay show, and the keys it names,
+/// each with the command it gives the screen (`C`, the screen's own command type) or left to
+/// the app (`shared`: help, quit, topology, which every screen has).
+#[derive(Debug, Clone, Copy)]
+pub struct Binding<C: 'static> {
+    pub hint: KeyHint,
+    pub keys: &'static [(Key, C)],
+    pub shared: &'static [Key],
 }
 
-impl Command {
-    /// The key pressed.
-    pub fn key(&self) -> Key {
-        match self {
-            Command::Key(k) | Command::Text(k) => *k,
+impl<C> Binding<C> {
+    /// A row shown in the footer and the help: `label` names `keys`, which do `action`.
+    pub const fn new(label: &'static str, action: &'static str, keys: &'static [(Key, C)]) -> Self {
+        Binding {
+            hint: KeyHint::new(label, action),
+            keys,
+            shared: &[],
         }
     }
+
+    /// A row for keys every screen shares (the app takes them: help, quit, topology), said in
+    /// this table's words.
+    pub const fn shared(label: &'static str, action: &'static str, keys: &'static [Key]) -> Self {
+        Binding {
+            hint: KeyHint::new(label, action),
+            keys: &[],
+            shared: keys,
+        }
+    }
+
+    /// Shown in the help overlay only, not in the footer.
+    pub const fn help_only(self) -> Self {
+        Binding {
+            hint: KeyHint {
+                footer: false,
+                ..self.hint
+            },
+            ..self
+        }
+    }
+
+    /// Every key the row names, bound or shared.
+    pub fn all_keys(&self) -> impl Iterator<Item = Key> + '_ {
+        self.keys
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(self.shared.iter().copied())
+    }
 }
 
-/// The command a key event is for a screen documented by `table` (`captured`: an input or an
-/// overlay of it has the focus); None when the table does not name the key: it does nothing
-/// there.
-pub fn read(table: &[KeyHint], event: &KeyEvent, captured: bool) -> Option<Command> {
-    let key = Key::of(event);
-    if captured {
-        return Some(Command::Text(key));
-    }
-    let named = table
+/// The command a table binds `key` to (the first row that binds it).
+pub fn command<C: Copy>(table: &[Binding<C>], key: Key) -> Option<C> {
+    table
         .iter()
-        .flat_map(|h| parse(h.key).unwrap_or_default())
-        .any(|k| Key::of(&k) == key);
-    named.then_some(Command::Key(key))
+        .flat_map(|b| b.keys)
+        .find(|(k, _)| *k == key)
+        .map(|(_, c)| *c)
+}
+
+/// Whether a table names `key`, bound to a command or shared.
+pub fn names<C>(table: &[Binding<C>], key: Key) -> bool {
+    table.iter().any(|b| b.all_keys().any(|k| k == key))
+}
+
+/// The table as the footer and the help overlay show it.
+pub fn hints<C>(table: &[Binding<C>]) -> Vec<KeyHint> {
+    table.iter().map(|b| b.hint).collect()
 }
 
 #[cfg(test)]
@@ -171,41 +247,49 @@ mod tests {
     }
 
     #[test]
-    fn only_the_keys_a_table_names_become_commands() {
-        let table = [
-            KeyHint::new("R", "delete & retry"),
-            KeyHint::new("F2/Ctrl-S", "review"),
+    fn a_table_gives_the_command_its_row_binds() {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Cmd {
+            Retry,
+            Review,
+        }
+        const TABLE: &[Binding<Cmd>] = &[
+            Binding::new("R", "delete & retry", &[(Key::ch('R'), Cmd::Retry)]),
+            Binding::new(
+                "F2/Ctrl-S",
+                "review",
+                &[(Key::F2, Cmd::Review), (Key::ctrl('s'), Cmd::Review)],
+            ),
+            Binding::shared("q", "quit", &[Key::ch('q')]).help_only(),
         ];
-        let ev = |code, modifiers| KeyEvent::new(code, modifiers);
+        let ev = |code, modifiers| Key::of(&KeyEvent::new(code, modifiers));
         // Shift is part of the character; Ctrl is not the letter.
         assert_eq!(
-            read(&table, &ev(KeyCode::Char('R'), KeyModifiers::SHIFT), false),
-            Some(Command::Key(Key {
-                code: KeyCode::Char('R'),
-                ctrl: false
-            }))
+            command(TABLE, ev(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+            Some(Cmd::Retry)
         );
         assert_eq!(
-            read(
-                &table,
-                &ev(KeyCode::Char('s'), KeyModifiers::CONTROL),
-                false
-            )
-            .map(|c| c.key().ctrl),
-            Some(true)
+            command(TABLE, ev(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            Some(Cmd::Review)
         );
-        assert_eq!(
-            read(&table, &ev(KeyCode::Char('s'), KeyModifiers::NONE), false),
-            None
-        );
-        assert_eq!(
-            read(&table, &ev(KeyCode::Char('r'), KeyModifiers::NONE), false),
-            None
-        );
-        // In an input every key is text.
-        assert!(matches!(
-            read(&table, &ev(KeyCode::Char('x'), KeyModifiers::NONE), true),
-            Some(Command::Text(k)) if k.is_char('x')
-        ));
+        assert_eq!(command(TABLE, Key::ch('s')), None);
+        assert_eq!(command(TABLE, Key::ch('r')), None);
+        // A shared key is named, and gives the screen no command.
+        assert!(names(TABLE, Key::ch('q')) && command(TABLE, Key::ch('q')).is_none());
+        assert!(!hints(TABLE)[2].footer && hints(TABLE)[1].footer);
+        // Each row's words name exactly its keys.
+        for row in TABLE {
+            let words: Vec<Key> = parse(row.hint.key)
+                .expect("parses")
+                .iter()
+                .map(Key::of)
+                .collect();
+            assert_eq!(
+                words,
+                row.all_keys().collect::<Vec<_>>(),
+                "{}",
+                row.hint.key
+            );
+        }
     }
 }

@@ -5,12 +5,7 @@
 //!
 //! [`Action::Reply`]: crate::ui::action::Action::Reply
 
-use crate::ui::action::{Effect, Reply};
-use crate::ui::app::Step;
-
-/// One request the app made, echoed by every reply to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestId(pub u64);
+use crate::ui::action::{Effect, Reply, RequestId, Slot};
 
 /// An effect to start, with the id its replies must carry.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,84 +22,34 @@ impl PartialEq<Effect> for Request {
     }
 }
 
-/// What a request is for. Replies name the kinds of request they answer ([`Reply::slots`]), and
-/// a new request supersedes the older one of its kind from the same screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Slot {
-    Connect,
-    LookupStack,
-    RepairFences,
-    Preflight,
-    Plan,
-    Cancel,
-    /// Execute, recover, reattach: the operation the deploy screen follows.
-    Deploy,
-    /// The Studio step: domain, then users.
-    Studio,
-    LoadUsers,
-    /// Adding or removing users: several may run at once, none supersedes another.
-    UserChange,
-    SignInUrl,
-    PlanTeardown,
-    Teardown,
-    LoadBlocked,
-    CheckFlow,
-    DetectDrift,
-    RefreshTopology,
+/// A request still waiting for its result, made on behalf of an `O` (the app's screens).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pending<O> {
+    pub id: RequestId,
+    pub slot: Slot,
+    /// The screen that was showing when the request was made (the one that wants the reply).
+    pub owner: O,
 }
 
-impl Slot {
-    /// Whether a newer request of this kind makes the older one pointless.
-    fn supersedes(self) -> bool {
-        !matches!(self, Slot::UserChange)
-    }
+/// The requests whose replies the app still wants, each owned by an `O`.
+#[derive(Debug)]
+pub struct Requests<O> {
+    next: u64,
+    pending: Vec<Pending<O>>,
 }
 
-impl Effect {
-    pub fn slot(&self) -> Slot {
-        match self {
-            Effect::Connect { .. } => Slot::Connect,
-            Effect::LookupStack(_) => Slot::LookupStack,
-            Effect::RepairFences { .. } => Slot::RepairFences,
-            Effect::RunPreflight(_) => Slot::Preflight,
-            Effect::Plan { .. } => Slot::Plan,
-            Effect::Cancel(_) => Slot::Cancel,
-            Effect::Execute { .. } | Effect::Recover { .. } | Effect::Reattach { .. } => {
-                Slot::Deploy
-            }
-            Effect::SetUpStudio { .. } => Slot::Studio,
-            Effect::LoadUsers { .. } => Slot::LoadUsers,
-            Effect::AddUsers { .. } | Effect::RemoveUsers { .. } => Slot::UserChange,
-            Effect::SignInUrl { .. } => Slot::SignInUrl,
-            Effect::PlanTeardown { .. } => Slot::PlanTeardown,
-            Effect::Teardown { .. } => Slot::Teardown,
-            Effect::LoadBlocked { .. } => Slot::LoadBlocked,
-            Effect::CheckFlow { .. } => Slot::CheckFlow,
-            Effect::DetectDrift { .. } => Slot::DetectDrift,
-            Effect::RefreshTopology { .. } => Slot::RefreshTopology,
+impl<O> Default for Requests<O> {
+    fn default() -> Self {
+        Requests {
+            next: 0,
+            pending: Vec::new(),
         }
     }
 }
 
-/// A request still waiting for its result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pending {
-    pub id: RequestId,
-    pub slot: Slot,
-    /// The screen that was showing when the request was made (the one that wants the reply).
-    pub owner: Step,
-}
-
-/// The requests whose replies the app still wants.
-#[derive(Debug, Default)]
-pub struct Requests {
-    next: u64,
-    pending: Vec<Pending>,
-}
-
-impl Requests {
+impl<O: Copy + PartialEq + std::fmt::Debug> Requests<O> {
     /// Give `effect` an id on behalf of `owner`, superseding the older request of its kind.
-    pub fn issue(&mut self, owner: Step, effect: Effect) -> Request {
+    pub fn issue(&mut self, owner: O, effect: Effect) -> Request {
         self.next += 1;
         let id = RequestId(self.next);
         let slot = effect.slot();
@@ -118,7 +63,7 @@ impl Requests {
 
     /// The request a reply answers, if it still matters and the reply fits it; a final reply
     /// (a result, not progress) ends the request.
-    pub fn accept(&mut self, id: RequestId, reply: &Reply) -> Option<Pending> {
+    pub fn accept(&mut self, id: RequestId, reply: &Reply) -> Option<Pending<O>> {
         let at = self.pending.iter().position(|p| p.id == id)?;
         let pending = self.pending[at];
         if !reply.slots().contains(&pending.slot) {
@@ -135,7 +80,7 @@ impl Requests {
     }
 
     /// Forget what the screens not in `keep` were waiting for (they were left).
-    pub fn drop_unless_owned_by(&mut self, keep: &[Step]) {
+    pub fn drop_unless_owned_by(&mut self, keep: &[O]) {
         self.pending.retain(|p| keep.contains(&p.owner));
     }
 
@@ -153,7 +98,7 @@ impl Requests {
             .map(|p| p.id)
     }
 
-    pub fn pending(&self) -> &[Pending] {
+    pub fn pending(&self) -> &[Pending<O>] {
         &self.pending
     }
 }
@@ -164,6 +109,7 @@ pub(crate) mod tests {
     use crate::aws::stacks::{ChangeSetInfo, ChangeSetKind, StackInfo};
     use crate::core::params::Parameters;
     use crate::ops::deploy::{Recovery, Review};
+    use crate::ui::app::Step;
 
     fn stack() -> StackInfo {
         StackInfo {

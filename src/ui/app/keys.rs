@@ -1,61 +1,25 @@
-//! Keys: the keymap reads a key event through the table of the screen showing (the table its
-//! footer and help overlay are drawn from) into a [`Command`]; the screen does what it can with
-//! it and asks the app ([`Go`]) for what needs the state the screens share; then come the keys
-//! every screen shares (help, quit, topology).
-//!
-//! [`Command`]: crate::ui::keymap::Command
+//! Keys: the screen showing looks a key up in its table (the table its footer and help overlay
+//! are drawn from) and does what the command bound there asks, asking the app ([`Go`]) for what
+//! needs the state the screens share; then come the keys every screen shares (help, quit,
+//! topology), through the app's own table.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{App, HELP_OVERLAY_KEYS, QUIT_CONFIRM_KEYS, Screen, Step};
+use super::{App, HELP_OVERLAY_KEYS, Layer, QUIT_CONFIRM_KEYS, SHARED_KEYS, Shared, Step};
 use crate::ops::deploy::Recovery;
 use crate::ui::action::Effect;
-use crate::ui::keymap;
-use crate::ui::screens::deploy::DeployState;
-use crate::ui::screens::egress::EgressState;
+use crate::ui::keymap::{self, Key};
+use crate::ui::screens::overview::OverviewState;
 use crate::ui::screens::review::ReviewScreen;
-use crate::ui::screens::teardown::TeardownState;
-use crate::ui::screens::{Go, Outcome, View};
+use crate::ui::screens::{AnyScreen, Go, Outcome};
 
 impl App {
-    /// The screen showing, as a view (None only for a form not filled yet, which never shows).
-    pub(super) fn view(&self) -> Option<&dyn View> {
-        Some(match &self.screen {
-            Screen::Session => &self.session,
-            Screen::Preflight(p) => &**p,
-            Screen::Parameters => self.params.as_ref()?,
-            Screen::Review(r) => &**r,
-            Screen::Deploy { deploy, .. } => &**deploy,
-            Screen::Domain(d) => &**d,
-            Screen::Users { users, .. } => &**users,
-            Screen::Overview(o) => &**o,
-            Screen::Topology { .. } => &self.topology,
-            Screen::Teardown { teardown, .. } => &**teardown,
-            Screen::Egress { egress, .. } => &**egress,
-        })
-    }
-
-    fn view_mut(&mut self) -> Option<&mut dyn View> {
-        Some(match &mut self.screen {
-            Screen::Session => &mut self.session,
-            Screen::Preflight(p) => &mut **p,
-            Screen::Parameters => self.params.as_mut()?,
-            Screen::Review(r) => &mut **r,
-            Screen::Deploy { deploy, .. } => &mut **deploy,
-            Screen::Domain(d) => &mut **d,
-            Screen::Users { users, .. } => &mut **users,
-            Screen::Overview(o) => &mut **o,
-            Screen::Topology { .. } => &mut self.topology,
-            Screen::Teardown { teardown, .. } => &mut **teardown,
-            Screen::Egress { egress, .. } => &mut **egress,
-        })
-    }
-
     /// Quit, or ask first while an operation runs in AWS (also from a screen opened over its
-    /// screen, such as the topology).
+    /// screen, such as the topology): the screen following it says what quitting does to it.
     pub(super) fn ask_or_quit(&mut self) -> (bool, Vec<Effect>) {
-        if self.deploy().is_some_and(DeployState::running) || self.tearing_down() {
-            self.confirm_quit = true;
+        let warning = self.quit_warning();
+        if warning.is_some() {
+            self.confirm_quit = warning;
             (true, Vec::new())
         } else {
             self.quit = true;
@@ -63,140 +27,121 @@ impl App {
         }
     }
 
-    pub(super) fn on_key(&mut self, key: KeyEvent) -> (bool, Vec<Effect>) {
-        if key.kind == KeyEventKind::Release {
+    pub(super) fn on_key(&mut self, event: KeyEvent) -> (bool, Vec<Effect>) {
+        if event.kind == KeyEventKind::Release {
             return (false, Vec::new());
         }
+        let key = Key::of(&event);
         // "Quit? y/n" and the help overlay take only the keys of their own tables (the footer
         // shows them while they are open); every other key is ignored.
-        if self.confirm_quit {
-            return match keymap::read(QUIT_CONFIRM_KEYS, &key, false).map(|c| c.key()) {
-                Some(k) if k.is_char('y') || k.is_char('Y') => {
+        if self.confirm_quit.is_some() {
+            return match keymap::command(QUIT_CONFIRM_KEYS, key) {
+                Some(true) => {
                     self.quit = true;
                     (false, Vec::new())
                 }
-                Some(_) => {
-                    self.confirm_quit = false;
+                Some(false) => {
+                    self.confirm_quit = None;
                     (true, Vec::new())
                 }
                 None => (false, Vec::new()),
             };
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        if key == Key::ctrl('c') {
             return self.ask_or_quit();
         }
         // Ctrl with a letter is not the letter: Ctrl-S must not apply a suggestion or start
         // Studio, nor type an "s". Only the form has Ctrl shortcuts (Ctrl-S: review).
-        if key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char(_))
-            && self.step() != Step::Parameters
-        {
+        if key.ctrl && matches!(key.code, KeyCode::Char(_)) && self.step() != Step::Parameters {
             return (false, Vec::new());
         }
         if self.help_open {
-            if keymap::read(HELP_OVERLAY_KEYS, &key, false).is_some() {
+            if keymap::command(HELP_OVERLAY_KEYS, key).is_some() {
                 self.help_open = false;
                 return (true, Vec::new());
             }
             return (false, Vec::new());
         }
         // The form takes letters as text; F1 is its help.
-        if self.step() == Step::Parameters && key.code == KeyCode::F(1) {
+        if self.step() == Step::Parameters && key == Key::F1 {
             self.help_open = true;
             return (true, Vec::new());
         }
-        // An open input or overlay gets every key (q and Esc included); elsewhere only the keys
-        // the help names are commands.
-        let captured = self.view().is_some_and(View::captures_keys);
-        let Some(command) = keymap::read(&self.help_keys(), &key, captured) else {
-            return (false, Vec::new());
-        };
+        // An open input or overlay gets every character (q included) and keeps what its table
+        // does not bind; elsewhere a key the table does not bind may be one every screen shares.
+        let captured = self.view().is_some_and(AnyScreen::captures_keys);
         match self
-            .view_mut()
-            .map_or(Outcome::Ignored, |v| v.on_command(command))
+            .with_view(|v, ctx| v.press(key, ctx))
+            .unwrap_or(Outcome::Ignored)
         {
-            Outcome::Consumed => return (true, Vec::new()),
-            Outcome::Effects(effects) => return (true, effects),
-            Outcome::GoTo(go) => return self.go(go),
-            Outcome::Ignored if captured => return (false, Vec::new()),
-            Outcome::Ignored => {}
+            Outcome::Consumed => (true, Vec::new()),
+            Outcome::Effects(effects) => (true, effects),
+            Outcome::GoTo(go) => self.go(go),
+            Outcome::Ignored if captured => (false, Vec::new()),
+            Outcome::Ignored => self.shared_key(key),
         }
-        // The keys every screen shares.
-        match key.code {
-            KeyCode::Char('g')
+    }
+
+    /// The keys every screen shares, when the screen showing did not take the key.
+    fn shared_key(&mut self, key: Key) -> (bool, Vec<Effect>) {
+        match keymap::command(SHARED_KEYS, key) {
+            Some(Shared::Topology)
                 if self.step() != Step::Topology && self.session.session.is_some() =>
             {
                 (true, self.open_topology())
             }
-            KeyCode::Char('?') | KeyCode::F(1) => {
+            Some(Shared::Help) => {
                 self.help_open = true;
                 (true, Vec::new())
             }
-            KeyCode::Char('q') | KeyCode::Esc => self.ask_or_quit(),
-            _ => (false, Vec::new()),
+            Some(Shared::Quit) => self.ask_or_quit(),
+            Some(Shared::Topology) | None => (false, Vec::new()),
         }
     }
 
     /// What a screen asked for that needs the app's state.
-    fn go(&mut self, go: Go) -> (bool, Vec<Effect>) {
+    pub(super) fn go(&mut self, go: Go) -> (bool, Vec<Effect>) {
         match go {
             Go::Back => self.back(),
+            Go::Start => {
+                self.show(Layer::Session);
+                (true, Vec::new())
+            }
+            Go::Open(mut screen) => {
+                let effects = screen.open();
+                self.open_over(Layer::Own(screen));
+                (true, effects)
+            }
+            Go::Swap(screen) => {
+                self.stack.pop();
+                self.stack.push(Layer::Own(screen));
+                (true, Vec::new())
+            }
             Go::Next => (true, self.next_step()),
             Go::Recheck => (true, self.start_preflight()),
-            Go::UseSuggestion(plan) => {
-                crate::ops::preflight::apply_plan(&mut self.parameters, &plan);
-                if let Some(p) = self.screen.preflight_mut() {
-                    p.notice = Some(format!(
-                        "Parameters now use {} (subnets {}, {}, {}); press r to check again",
-                        plan.vpc, plan.firewall_subnet, plan.nat_subnet, plan.studio_subnet
-                    ));
-                }
-                (true, Vec::new())
-            }
             Go::SetUpStudio => (true, self.start_studio()),
-            Go::ShowStudio => {
-                self.screen = match self.leave() {
-                    Screen::Deploy { studio, .. } => Screen::Domain(studio),
-                    other => other,
-                };
-                (true, Vec::new())
-            }
-            Go::Users(project) => (true, self.show_users(&project)),
             Go::Update => {
                 // The form starts from what the stack runs (unless it was filled already).
                 if self.params.is_none()
-                    && let Some(stack) = self.screen.overview().map(|o| o.stack.clone())
+                    && let Some(stack) = self.find::<OverviewState>().map(|o| o.stack.clone())
                 {
                     self.fill_form(Some(&stack));
                 }
-                self.screen = Screen::Session;
+                self.show(Layer::Session);
                 (true, self.next_step())
             }
-            Go::Egress => {
-                let Some(o) = self.screen.overview() else {
-                    return (false, Vec::new());
-                };
-                let egress = Box::new(EgressState::new(&o.project, self.read_only));
-                let load = egress.load();
-                let back = Box::new(self.leave());
-                self.screen = Screen::Egress { egress, back };
-                (true, vec![load])
+            Go::Plan(params) => {
+                let users = self.planned_user_names(&params.project_name);
+                self.parameters = (*params).clone();
+                self.show(Layer::Own(Box::new(ReviewScreen::planning())));
+                (
+                    true,
+                    vec![Effect::Plan {
+                        params: *params,
+                        users,
+                    }],
+                )
             }
-            Go::Teardown => {
-                let Some(o) = self.screen.overview() else {
-                    return (false, Vec::new());
-                };
-                let teardown = Box::new(TeardownState::new(
-                    &o.project,
-                    &o.stack.stack_name,
-                    self.read_only,
-                ));
-                let load = teardown.load();
-                let back = Box::new(self.leave());
-                self.screen = Screen::Teardown { teardown, back };
-                (true, vec![load])
-            }
-            Go::Allow(domains) => self.allow(&domains),
             Go::Execute(review) => {
                 let studio =
                     self.start_deploy_with_studio("Executing the change set", &review.stack_name);
@@ -221,9 +166,14 @@ impl App {
                     }],
                 )
             }
+            Go::Reattach(stack) => (true, self.reattach(*stack)),
+            Go::EditParameters(notice) => {
+                self.back_to_params(notice);
+                (true, Vec::new())
+            }
             Go::Redeploy => match self.last_params.clone() {
                 Some(params) => {
-                    self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
+                    self.show(Layer::Own(Box::new(ReviewScreen::planning())));
                     let users = self
                         .params
                         .as_ref()
@@ -239,15 +189,24 @@ impl App {
         }
     }
 
-    /// Back from the screen showing: to the one it was opened over (the overview reloads), else
-    /// to the wizard's previous step.
+    /// Back from the screen showing: to the one it was opened over, else to the wizard's
+    /// previous step.
     fn back(&mut self) -> (bool, Vec<Effect>) {
-        match &self.screen {
-            Screen::Preflight(_) | Screen::Overview(_) => {
-                self.screen = Screen::Session;
+        if self.stack.len() > 1 {
+            // The screen returned to reloads what the visit may have changed; the topology
+            // changes nothing.
+            let effects = match self.stack.pop() {
+                Some(Layer::Topology) => Vec::new(),
+                _ => self.with_view(|s, _| s.on_return()).unwrap_or_default(),
+            };
+            return (true, effects);
+        }
+        match self.step() {
+            Step::Preflight | Step::Overview => {
+                self.show(Layer::Session);
                 (true, Vec::new())
             }
-            Screen::Parameters => {
+            Step::Parameters => {
                 // Back to preflight, which checks the values as they are now.
                 if let Some(form) = &self.params {
                     self.parameters = form.parameters();
@@ -255,60 +214,11 @@ impl App {
                 }
                 (true, self.start_preflight())
             }
-            Screen::Review(_) | Screen::Deploy { .. } => {
+            Step::Review | Step::Deploy => {
                 self.back_to_params(None);
                 (true, Vec::new())
             }
-            Screen::Teardown { teardown, .. } if teardown.finished_clean() => {
-                // Nothing is left to show an overview of.
-                self.screen = Screen::Session;
-                (true, Vec::new())
-            }
-            Screen::Topology { .. } => {
-                self.go_back();
-                (true, Vec::new())
-            }
-            Screen::Users { .. } | Screen::Egress { .. } | Screen::Teardown { .. } => {
-                self.go_back();
-                (true, self.refresh_overview())
-            }
-            Screen::Session | Screen::Domain(_) => (false, Vec::new()),
+            _ => (false, Vec::new()),
         }
-    }
-
-    /// Plan the overview's stack with these domains added to its allow list (the egress
-    /// screen's `a`), or say on that screen why not.
-    fn allow(&mut self, domains: &[String]) -> (bool, Vec<Effect>) {
-        let Some(stack) = self.screen.overview().map(|o| o.stack.clone()) else {
-            return (false, Vec::new());
-        };
-        let mut params = crate::ops::egress::parameters_of(&stack);
-        let region = self.region().unwrap_or_default();
-        let notice = match crate::ops::egress::edit_allow_list(
-            &params.allowed_domains,
-            domains,
-            true,
-            &region,
-        ) {
-            Err(err) => err.message().to_string(),
-            Ok(edit) if !edit.changed() => edit.notes.join("; "),
-            // The wizard does not carry S3 around the bucket fence on one key: the warning
-            // stays on the screen, and `firewall allow` takes it on purpose.
-            Ok(edit) if !edit.warnings.is_empty() => format!(
-                "not added: {}. To accept that, run `studio-tui firewall allow` with the name.",
-                edit.warnings.join("; ")
-            ),
-            Ok(edit) => {
-                params.allowed_domains = edit.after;
-                let users = self.planned_user_names(&params.project_name);
-                self.parameters = params.clone();
-                self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
-                return (true, vec![Effect::Plan { params, users }]);
-            }
-        };
-        if let Some(e) = self.screen.egress_mut() {
-            e.notice = Some(notice);
-        }
-        (true, Vec::new())
     }
 }

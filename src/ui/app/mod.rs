@@ -1,24 +1,26 @@
 //! The wizard's state machine. `update` (in `replies`) takes an [`Action`] and returns whether
-//! the screen changed plus the [`Request`]s to start; `keys` reads a key through the keymap
-//! into a command for the [`Screen`] showing and does what it asks; `render` draws the current
-//! state. Nothing here awaits or touches the network, so the whole app can be
-//! driven headless in tests.
+//! the screen changed plus the [`Request`]s to start; `keys` gives a key to the screen showing
+//! (the top of the `stack`), which looks it up in its table and does what the command asks;
+//! `render` draws the current state. Nothing here awaits or touches the network, so the whole
+//! app can be driven headless in tests.
 //!
 //! [`Action`]: crate::ui::action::Action
 
 mod keys;
 mod replies;
-mod screen;
+mod stack;
 
-pub use screen::{Screen, Step};
+pub use super::screens::Step;
+use stack::Layer;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
 use std::time::Duration;
 
-use super::action::Effect;
-use super::request::{Request, Requests, Slot};
+use super::action::{Effect, Slot};
+use super::keymap::{self, Binding, Key};
+use super::request::{Request, Requests};
 use super::screens::deploy::DeployState;
 use super::screens::domain::DomainState;
 use super::screens::overview::OverviewState;
@@ -29,7 +31,7 @@ use super::screens::session::SessionState;
 use super::screens::teardown::TeardownState;
 use super::screens::topology::{self, TopologyState};
 use super::screens::users::UsersState;
-use super::screens::{Ctx, Loadable, View};
+use super::screens::{AnyScreen, DrawCtx, Go, Loadable, Screen};
 use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
@@ -39,22 +41,55 @@ use crate::ops::up::StudioPlan;
 use crate::state::SharedStore;
 
 /// While the help overlay is open: the keys that close it.
-pub const HELP_OVERLAY_KEYS: &[KeyHint] = &[KeyHint::new("Esc / ? / q / F1", "close help")];
+pub const HELP_OVERLAY_KEYS: &[Binding<()>] = &[Binding::new(
+    "Esc / ? / q / F1",
+    "close help",
+    &[
+        (Key::ESC, ()),
+        (Key::ch('?'), ()),
+        (Key::ch('q'), ()),
+        (Key::F1, ()),
+    ],
+)];
 
-/// While "Quit? y/n" is asked (an operation runs in AWS).
-pub const QUIT_CONFIRM_KEYS: &[KeyHint] = &[
-    KeyHint::new("n / Esc", "stay"),
-    KeyHint::new("y", "quit"),
-    KeyHint::help_only("N", "stay"),
-    KeyHint::help_only("Y", "quit"),
+/// While "Quit? y/n" is asked (an operation runs in AWS): whether to quit.
+pub const QUIT_CONFIRM_KEYS: &[Binding<bool>] = &[
+    Binding::new(
+        "n / Esc",
+        "stay",
+        &[(Key::ch('n'), false), (Key::ESC, false)],
+    ),
+    Binding::new("y", "quit", &[(Key::ch('y'), true)]),
+    Binding::new("N", "stay", &[(Key::ch('N'), false)]).help_only(),
+    Binding::new("Y", "quit", &[(Key::ch('Y'), true)]).help_only(),
+];
+
+/// What the keys every screen shares ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    Help,
+    Quit,
+    /// The topology of the project (once connected, from any screen but the topology).
+    Topology,
+}
+
+/// The keys every screen shares, taken by the app when the screen showing does not take them;
+/// the help overlay adds those the screen's own table does not name.
+pub const SHARED_KEYS: &[Binding<Shared>] = &[
+    Binding::new("?", "help", &[(Key::ch('?'), Shared::Help)]).help_only(),
+    Binding::new("F1", "help", &[(Key::F1, Shared::Help)]).help_only(),
+    Binding::new("q", "quit", &[(Key::ch('q'), Shared::Quit)]).help_only(),
+    Binding::new("Esc", "close help, or quit", &[(Key::ESC, Shared::Quit)]).help_only(),
+    Binding::new("Ctrl-C", "quit", &[(Key::ctrl('c'), Shared::Quit)]).help_only(),
+    Binding::new("g", "topology", &[(Key::ch('g'), Shared::Topology)]).help_only(),
 ];
 
 #[derive(Debug)]
 pub struct App {
     pub theme: Theme,
-    /// The screen showing, with its state (and the screens it returns to); only the app moves
-    /// it, so a screen never shows without its state.
-    screen: Screen,
+    /// The screens open, the one showing last, each over the one it returns to; only the app
+    /// moves them, so a screen never shows without its state.
+    stack: Vec<Layer>,
     /// The session step's state, kept for the whole run: the header, `g` and every request use
     /// the session it connected.
     pub session: SessionState,
@@ -72,8 +107,8 @@ pub struct App {
     /// and Studio steps create its users, and Back from the review or the deploy returns to it
     /// as it was).
     pub params: Option<ParamsState>,
-    /// "The deployment keeps running in AWS… Quit? y/n" is showing.
-    pub confirm_quit: bool,
+    /// "Quit? y/n" is asked, with what quitting now does to the operation running in AWS.
+    pub confirm_quit: Option<&'static str>,
     /// Saved answers and run state (None in tests that do not need them).
     store: Option<SharedStore>,
     /// Fixed clock for tests (milliseconds since the epoch); None = the system clock.
@@ -88,7 +123,7 @@ pub struct App {
     exit_code: i32,
     options: SessionOptions,
     /// The requests whose replies are still wanted.
-    requests: Requests,
+    requests: Requests<Step>,
     /// What became of bucket policies a stopped teardown had left open (the overview says it).
     fence_notes: Vec<String>,
 }
@@ -97,7 +132,7 @@ impl App {
     pub fn new(profiles: Vec<String>, options: SessionOptions, sandbox: bool, theme: Theme) -> App {
         App {
             theme,
-            screen: Screen::Session,
+            stack: vec![Layer::Session],
             session: SessionState::new(
                 profiles,
                 options.profile.as_deref(),
@@ -108,7 +143,7 @@ impl App {
             topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
             help_open: false,
             params: None,
-            confirm_quit: false,
+            confirm_quit: None,
             store: None,
             clock_ms: None,
             last_params: None,
@@ -155,11 +190,11 @@ impl App {
     pub fn open_studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Request> {
         let before = self.step();
         let effects = self.studio_progress(project, users);
-        self.settle(before, effects)
+        self.settle(before, self.step(), effects)
     }
 
     fn studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Effect> {
-        self.screen = Screen::Domain(Box::new(DomainState::new(project, users)));
+        self.show(Layer::Own(Box::new(DomainState::new(project, users))));
         vec![Effect::SetUpStudio {
             project: project.to_string(),
             users: users.to_vec(),
@@ -170,23 +205,15 @@ impl App {
     pub fn open_overview(&mut self, stack: StackInfo) -> Vec<Request> {
         let before = self.step();
         let effects = self.show_overview(stack);
-        self.settle(before, effects)
+        self.settle(before, self.step(), effects)
     }
 
     fn show_overview(&mut self, stack: StackInfo) -> Vec<Effect> {
         let project = self.project();
         let mut overview = OverviewState::new(&project, stack, self.read_only);
         overview.notes = self.fence_notes.clone();
-        self.screen = Screen::Overview(Box::new(overview));
+        self.show(Layer::Own(Box::new(overview)));
         vec![Effect::LoadUsers { project }]
-    }
-
-    /// Reload the overview's domain and users (after coming back to it).
-    fn refresh_overview(&mut self) -> Vec<Effect> {
-        match &mut self.screen {
-            Screen::Overview(o) => o.refresh(),
-            _ => Vec::new(),
-        }
     }
 
     /// The users to create with the domain: those of the form, else the saved ones.
@@ -215,55 +242,25 @@ impl App {
         self.studio_progress(&project, &users)
     }
 
-    /// Open the day-2 users screen of a project and load it.
+    /// Open the day-2 users screen of a project over the one showing, and load it.
     pub fn open_users(&mut self, project: &str) -> Vec<Request> {
         let before = self.step();
-        let effects = self.show_users(project);
-        self.settle(before, effects)
-    }
-
-    /// Open the users screen over the one showing (`b` returns to it).
-    fn show_users(&mut self, project: &str) -> Vec<Effect> {
-        let mut users = UsersState::new(project, self.read_only);
-        let load = users.load();
-        let back = Box::new(self.leave());
-        self.screen = Screen::Users {
-            users: Box::new(users),
-            back,
-        };
-        vec![load]
-    }
-
-    /// Take the screen showing, to open another over it or to drop it.
-    fn leave(&mut self) -> Screen {
-        std::mem::replace(&mut self.screen, Screen::Session)
-    }
-
-    /// Return to the screen the one showing was opened over (if it was).
-    fn go_back(&mut self) {
-        if let Some(back) = self.leave().into_back() {
-            self.screen = back;
-        }
-    }
-
-    /// Which screen is showing.
-    pub fn step(&self) -> Step {
-        self.screen.step()
-    }
-
-    /// The screen showing, with its state.
-    pub fn screen(&self) -> &Screen {
-        &self.screen
+        let users = UsersState::new(project, self.read_only);
+        let (_, effects) = self.go(Go::Open(Box::new(users)));
+        self.settle(before, self.step(), effects)
     }
 
     /// The deploy showing, or the one the screen showing returns to.
     pub fn deploy(&self) -> Option<&DeployState> {
-        self.screen.deploy()
+        self.find()
     }
 
     /// The Studio step showing (or returned to), or the one a deploy builds alongside.
     pub fn studio(&self) -> Option<&DomainState> {
-        self.screen.studio()
+        self.stack.iter().rev().find_map(|l| {
+            l.get::<DomainState>()
+                .or_else(|| l.get::<DeployState>().map(|d| &d.studio))
+        })
     }
 
     pub fn should_quit(&self) -> bool {
@@ -276,24 +273,15 @@ impl App {
 
     /// A deployment is running in AWS and being watched.
     pub fn deploying(&self) -> bool {
-        matches!(&self.screen, Screen::Deploy { deploy, .. } if deploy.running())
+        self.showing::<DeployState>()
+            .is_some_and(DeployState::running)
     }
 
     /// How often to tick: fast only while a spinner shows, once a second while a deployment
     /// runs (elapsed times advance), never on an idle screen.
     pub fn tick_interval(&self) -> Option<Duration> {
-        let spinner = self.session.identity.is_loading()
-            || match &self.screen {
-                Screen::Preflight(p) => p.is_running(),
-                Screen::Domain(d) => d.is_busy(),
-                Screen::Users { users, .. } => users.is_busy(),
-                Screen::Overview(o) => o.is_busy(),
-                Screen::Review(r) => r.is_busy(),
-                Screen::Teardown { teardown, .. } => teardown.is_busy(),
-                Screen::Egress { egress, .. } => egress.is_busy(),
-                Screen::Session | Screen::Parameters | Screen::Deploy { .. } => false,
-                Screen::Topology { .. } => false,
-            };
+        let spinner =
+            self.session.identity.is_loading() || self.view().is_some_and(AnyScreen::busy);
         if spinner {
             Some(Duration::from_millis(120))
         } else if self.deploying() {
@@ -308,51 +296,49 @@ impl App {
         self.tick_interval().is_some()
     }
 
-    /// Every key the help overlay lists, and so every key the keymap reads as a command: the
-    /// screen's own, then those every screen shares (handled in `keys.rs` when the screen
-    /// ignores them) that its table does not name.
+    /// Every key the help overlay lists: the screen's own table, then those every screen
+    /// shares (handled in `keys.rs` when the screen does not take them) that its table does not
+    /// name.
     pub fn help_keys(&self) -> Vec<KeyHint> {
-        let own = self.keys();
-        let mut shared = Vec::new();
+        let mut all = self.keys();
+        // The form takes letters as text; its table names F1 and Ctrl-C itself.
         if self.step() != Step::Parameters {
-            // The form takes letters as text; its table names F1 and Ctrl-C itself.
-            shared.extend([
-                KeyHint::help_only("?", "help"),
-                KeyHint::help_only("F1", "help"),
-                KeyHint::help_only("q", "quit"),
-                KeyHint::help_only("Esc", "close help, or quit"),
-                KeyHint::help_only("Ctrl-C", "quit"),
-            ]);
-            if self.step() != Step::Topology && self.session.session.is_some() {
-                shared.push(KeyHint::help_only("g", "topology"));
-            }
-        }
-        let mut all = own.to_vec();
-        for hint in shared {
-            let named = crate::ui::keymap::parse(hint.key)
-                .unwrap_or_default()
-                .iter()
-                .all(|k| crate::ui::keymap::documents(own, k));
-            if !named {
-                all.push(hint);
+            let topology = self.step() != Step::Topology && self.session.session.is_some();
+            for row in SHARED_KEYS {
+                let offered = row
+                    .keys
+                    .iter()
+                    .all(|(_, s)| *s != Shared::Topology || topology);
+                let named = row
+                    .all_keys()
+                    .all(|k| self.view().is_some_and(|v| v.names(k)));
+                if offered && !named {
+                    all.push(row.hint);
+                }
             }
         }
         all
     }
 
-    /// Keys of the current screen: its footer, the start of its help overlay, and what the
-    /// keymap reads key events through.
-    pub fn keys(&self) -> &'static [KeyHint] {
-        self.view().map_or(params::KEYS, View::keys)
+    /// The name of the screen showing, in the header and atop its help.
+    fn title(&self) -> &'static str {
+        self.view()
+            .map_or(<ParamsState as Screen>::TITLE, AnyScreen::title)
+    }
+
+    /// Keys of the current screen: its footer, the start of its help overlay.
+    pub fn keys(&self) -> Vec<KeyHint> {
+        self.view()
+            .map_or_else(|| keymap::hints(params::KEYS), AnyScreen::hints)
     }
 
     /// The keys that act now, as the footer lists them: an open "Quit?" or help overlay
     /// takes only its own.
-    pub fn footer_keys(&self) -> &'static [KeyHint] {
-        if self.confirm_quit {
-            QUIT_CONFIRM_KEYS
+    pub fn footer_keys(&self) -> Vec<KeyHint> {
+        if self.confirm_quit.is_some() {
+            keymap::hints(QUIT_CONFIRM_KEYS)
         } else if self.help_open {
-            HELP_OVERLAY_KEYS
+            keymap::hints(HELP_OVERLAY_KEYS)
         } else {
             self.keys()
         }
@@ -369,7 +355,7 @@ impl App {
     pub fn open_topology_of(&mut self, project: impl Into<String>) -> Vec<Request> {
         let before = self.step();
         let effects = self.show_topology(project.into());
-        self.settle(before, effects)
+        self.settle(before, self.step(), effects)
     }
 
     fn show_topology(&mut self, project: String) -> Vec<Effect> {
@@ -380,8 +366,7 @@ impl App {
         }
         // Opened over the screen showing, which Esc returns to as it was.
         if self.step() != Step::Topology {
-            let back = Box::new(self.leave());
-            self.screen = Screen::Topology { back };
+            self.open_over(Layer::Topology);
         }
         if self.topology.topology.is_none() {
             self.topology.refresh_effect().into_iter().collect()
@@ -402,8 +387,8 @@ impl App {
 
     /// When the loop should send [`Action::RefreshDue`] (the topology refresh policy).
     pub fn next_timer(&self) -> Option<std::time::Instant> {
-        match self.screen {
-            Screen::Topology { .. } if !self.topology.loading => self.topology.next_refresh_at,
+        match self.stack.last() {
+            Some(Layer::Topology) if !self.topology.loading => self.topology.next_refresh_at,
             _ => None,
         }
     }
@@ -435,7 +420,7 @@ impl App {
                 .unwrap_or_else(|| "default".into()),
             read_only: self.read_only,
             sandbox: self.sandbox,
-            step_title: self.step().title().to_string(),
+            step_title: self.title().to_string(),
         }
     }
 
@@ -475,7 +460,7 @@ impl App {
                 form.notice = notice;
                 form.sagemaker_bucket = self.sagemaker_bucket();
                 self.params = Some(form);
-                self.screen = Screen::Parameters;
+                self.show(Layer::Parameters);
                 Vec::new()
             }
             Step::Parameters => {
@@ -495,20 +480,13 @@ impl App {
                     return Vec::new();
                 }
                 self.last_params = Some(params.clone());
-                self.screen = Screen::Review(Box::new(ReviewScreen::planning()));
-                vec![Effect::Plan {
-                    params,
-                    users: form.users.clone(),
-                }]
+                let users = form.users.clone();
+                self.show(Layer::Own(Box::new(ReviewScreen::planning())));
+                vec![Effect::Plan { params, users }]
             }
-            Step::Review
-            | Step::Deploy
-            | Step::Domain
-            | Step::Users
-            | Step::Topology
-            | Step::Overview
-            | Step::Teardown
-            | Step::Egress => Vec::new(),
+            // The steps after the form, and the screens off the wizard's path, lead on by their
+            // own keys.
+            _ => Vec::new(),
         }
     }
 
@@ -540,20 +518,17 @@ impl App {
     fn back_to_params(&mut self, notice: Option<String>) {
         if self.params.is_none() {
             // Fill the form as the session step would (the preflight it starts is not wanted).
-            self.screen = Screen::Session;
+            self.show(Layer::Session);
             self.next_step();
         }
-        self.screen = Screen::Parameters;
+        self.show(Layer::Parameters);
         if let Some(p) = self.params.as_mut() {
             p.notice = notice;
         }
     }
 
     fn start_deploy(&mut self, phase: &str) {
-        self.screen = Screen::Deploy {
-            deploy: Box::new(DeployState::new(phase)),
-            studio: Box::default(),
-        };
+        self.show(Layer::Own(Box::new(DeployState::new(phase))));
     }
 
     /// Start watching an operation that, if it is the stack's first create, also builds the
@@ -561,10 +536,9 @@ impl App {
     /// state follows the same messages, so `n` afterwards shows it without running it again.
     fn start_deploy_with_studio(&mut self, phase: &str, project: &str) -> StudioPlan {
         let users = self.planned_user_names(project);
-        self.screen = Screen::Deploy {
-            deploy: Box::new(DeployState::new(phase).with_studio(users.clone())),
-            studio: Box::new(DomainState::new(project, &users)),
-        };
+        self.show(Layer::Own(Box::new(
+            DeployState::new(phase).with_studio(project, users.clone()),
+        )));
         StudioPlan {
             project: project.to_string(),
             users,
@@ -579,16 +553,25 @@ impl App {
         vec![Effect::Reattach { stack, studio }]
     }
 
+    /// What quitting now would do to an operation running in AWS, said by the screen that
+    /// follows it (None: nothing runs).
+    fn quit_warning(&self) -> Option<&'static str> {
+        (0..self.stack.len())
+            .rev()
+            .find_map(|i| self.layer(i)?.quit_warning())
+    }
+
     /// A teardown is deleting things (quitting stops it where it is; a rerun resumes).
     pub fn tearing_down(&self) -> bool {
-        self.screen.teardown().is_some_and(TeardownState::running)
+        self.find::<TeardownState>()
+            .is_some_and(TeardownState::running)
     }
 
     /// Move to the preflight step and start a run with the current parameters.
     fn start_preflight(&mut self) -> Vec<Effect> {
         let mut preflight = PreflightState::default();
         preflight.start(false);
-        self.screen = Screen::Preflight(Box::new(preflight));
+        self.show(Layer::Own(Box::new(preflight)));
         vec![Effect::RunPreflight(Box::new(
             crate::ops::preflight::PreflightInput {
                 parameters: self.parameters.clone(),
@@ -610,7 +593,7 @@ impl App {
         ])
         .areas(area);
         widgets::render_header(f, head, &header, &self.theme);
-        let ctx = Ctx {
+        let ctx = DrawCtx {
             theme: &self.theme,
             tick: self.tick,
             now_ms: self.now_ms(),
@@ -618,20 +601,13 @@ impl App {
             wide: area.width >= topology::MIN_DIAGRAM.0 && area.height >= topology::MIN_DIAGRAM.1,
         };
         if let Some(view) = self.view() {
-            view.render(f, body, &ctx);
+            view.draw(f, body, &ctx);
         }
-        widgets::render_footer(f, foot, self.footer_keys(), &self.theme);
+        widgets::render_footer(f, foot, &self.footer_keys(), &self.theme);
         if self.help_open {
-            widgets::render_help(f, body, self.step().title(), &self.help_keys(), &self.theme);
+            widgets::render_help(f, body, self.title(), &self.help_keys(), &self.theme);
         }
-        if self.confirm_quit {
-            let text = if self.tearing_down() {
-                "Quitting stops the teardown where it is (a stack deletion already started goes \
-                 on in AWS); run it again to resume. Quit? y/n"
-            } else {
-                "The deployment keeps running in AWS; studio-tui will reattach next time. \
-                 Quit? y/n"
-            };
+        if let Some(text) = self.confirm_quit {
             widgets::render_confirm(f, body, text, &self.theme);
         }
     }

@@ -1,43 +1,57 @@
 //! Actions in, requests out: `update` applies input and the replies to requests that still
-//! matter, and gives every effect it starts an id.
+//! matter, and gives every effect it starts an id. A reply goes to the screen that made its
+//! request; the wizard's own (the session, the stack found at start, the topology kept between
+//! openings) are taken here.
 
-use super::{App, Screen, Step};
+use super::{App, Layer, Step};
 use crate::core::status::StackStatus;
-use crate::ops::deploy::{DeployMsg, Plan};
-use crate::ops::studio::StudioMsg;
-use crate::ops::up::StudioEnd;
-use crate::ui::action::{Action, Effect, Reply};
-use crate::ui::request::{Pending, Request, Requests, Slot};
-use crate::ui::screens::Loadable;
-use crate::ui::screens::review::{ReviewScreen, ReviewState};
+use crate::ui::action::{Action, Effect, Reply, Slot};
+use crate::ui::request::{Pending, Request, Requests};
+use crate::ui::screens::Outcome;
+use crate::ui::screens::overview::{self, OverviewState};
 
 impl App {
     /// Apply one action. Returns (redraw needed, requests to start). A reply to a request that
     /// no longer matters (superseded, or its screen was left) is dropped here, unseen; every
-    /// effect leaves with a fresh id, owned by the screen showing after this update.
+    /// effect leaves with a fresh id, owned by the screen showing after this update (or, when a
+    /// reply led to it without leaving the screen, by the screen that took the reply).
     pub fn update(&mut self, action: Action) -> (bool, Vec<Request>) {
         let before = self.step();
-        let (changed, effects) = match action {
+        let (changed, effects, asker) = match action {
             Action::Reply(id, reply) => match self.requests.accept(id, &reply) {
-                Some(pending) => self.on_reply(pending, reply),
+                Some(pending) => {
+                    let (changed, effects) = self.on_reply(pending, reply);
+                    (changed, effects, Some(pending.owner))
+                }
                 None => {
                     tracing::debug!(?id, "reply to a request that no longer matters; dropped");
                     return (false, Vec::new());
                 }
             },
-            other => self.on_input(other),
+            other => {
+                let (changed, effects) = self.on_input(other);
+                (changed, effects, None)
+            }
         };
-        (changed, self.settle(before, effects))
+        let owner = match asker {
+            Some(owner) if self.step() == before => owner,
+            _ => self.step(),
+        };
+        (changed, self.settle(before, owner, effects))
     }
 
     /// After a change of state: forget what the screens left behind were waiting for, and give
-    /// each new effect an id owned by the screen now showing.
-    pub(super) fn settle(&mut self, before: Step, effects: Vec<Effect>) -> Vec<Request> {
+    /// each new effect an id owned by `owner`.
+    pub(super) fn settle(
+        &mut self,
+        before: Step,
+        owner: Step,
+        effects: Vec<Effect>,
+    ) -> Vec<Request> {
         if self.step() != before {
             let alive = self.alive_screens();
             self.requests.drop_unless_owned_by(&alive);
         }
-        let owner = self.step();
         effects
             .into_iter()
             .map(|e| self.requests.issue(owner, e))
@@ -50,7 +64,7 @@ impl App {
     /// for no longer matters.
     fn alive_screens(&self) -> Vec<Step> {
         let mut alive = vec![Step::Topology, Step::Session];
-        for step in self.screen.chain().map(Screen::step) {
+        for step in self.steps() {
             if !alive.contains(&step) {
                 alive.push(step);
             }
@@ -59,7 +73,7 @@ impl App {
     }
 
     /// The requests still waiting for a reply.
-    pub fn requests(&self) -> &Requests {
+    pub fn requests(&self) -> &Requests<Step> {
         &self.requests
     }
 
@@ -109,29 +123,36 @@ impl App {
         effects
     }
 
-    /// What became of the bucket policies a stopped teardown left open: said on the overview.
-    fn on_fences_repaired(&mut self, repaired: &[crate::ops::fence::FenceRepair]) -> Vec<Effect> {
+    /// What became of the bucket policies a stopped teardown left open: said on the overview
+    /// (the one open, and any opened later).
+    fn on_fences_repaired(&mut self, repaired: &[crate::ops::fence::FenceRepair]) -> bool {
         self.fence_notes = repaired.iter().map(|r| r.line()).collect();
-        if let Some(o) = self.screen.overview_mut() {
-            o.notes = self.fence_notes.clone();
+        let notes = self.fence_notes.clone();
+        match self.find_mut::<OverviewState>() {
+            Some(o) => {
+                o.notes = notes;
+                true
+            }
+            None => false,
         }
-        Vec::new()
     }
 
-    /// A reply its request still wants (`pending` says which request and whose).
-    pub(super) fn on_reply(&mut self, pending: Pending, reply: Reply) -> (bool, Vec<Effect>) {
-        match reply {
+    /// A reply its request still wants (`pending` says which request and whose): the
+    /// wizard's own are taken here, any other goes to the screen that asked. Redraw when what
+    /// shows changed.
+    pub(super) fn on_reply(&mut self, pending: Pending<Step>, reply: Reply) -> (bool, Vec<Effect>) {
+        // An operation in AWS ended: "Quit? y/n" is no longer asked when nothing runs.
+        let ends = reply.is_final() && matches!(pending.slot, Slot::Deploy | Slot::Teardown);
+        let (changed, effects) = match reply {
+            // The session is the wizard's: connecting answers here, and so does a preflight run
+            // without a session.
             Reply::Connected(result) => (true, self.on_connected(*result)),
-            Reply::FencesRepaired(repaired) => (true, self.on_fences_repaired(&repaired)),
-            Reply::StackFound(result) => match *result {
+            // Fence repair is the wizard's too: its notes go to whichever overview shows.
+            Reply::FencesRepaired(repaired) => (self.on_fences_repaired(&repaired), Vec::new()),
+            // The project's stack as found at start: reattach to it, or its overview.
+            Reply::StackFound(result) if pending.owner == Step::Session => match *result {
                 Ok(Some(stack)) if stack.is_in_progress() && self.step() == Step::Session => {
                     (true, self.reattach(stack))
-                }
-                Ok(Some(stack)) if self.step() == Step::Overview => {
-                    if let Some(o) = self.screen.overview_mut() {
-                        o.stack = stack;
-                    }
-                    (true, Vec::new())
                 }
                 Ok(Some(stack))
                     if self.step() == Step::Session
@@ -141,243 +162,39 @@ impl App {
                 }
                 _ => (false, Vec::new()),
             },
-            Reply::Planned(result) => match *result {
-                Ok(Plan::InProgress(stack)) => (true, self.reattach(stack)),
-                Ok(plan) => {
-                    self.set_review(ReviewScreen::from_plan(plan));
-                    (true, Vec::new())
-                }
-                Err(e) => {
-                    self.set_review(ReviewScreen {
-                        state: ReviewState::Failed(e),
-                        scroll: 0,
-                    });
-                    (true, Vec::new())
-                }
-            },
-            Reply::Cancelled(result) => match *result {
-                Ok(()) => {
-                    self.back_to_params(Some(
-                        "Change set deleted: nothing was deployed. Edit and review again.".into(),
-                    ));
-                    (true, Vec::new())
-                }
-                Err(e) => {
-                    self.set_review(ReviewScreen {
-                        state: ReviewState::Failed(e),
-                        scroll: 0,
-                    });
-                    (true, Vec::new())
-                }
-            },
-            Reply::Deploy(msg) => {
-                match (pending.slot, &msg) {
-                    // Planning reports its phases on the review screen.
-                    (Slot::Plan, DeployMsg::Phase { text }) => {
-                        if let Some(r) = self.screen.review_mut()
-                            && let ReviewState::Planning(t) = &mut r.state
-                        {
-                            *t = text.clone();
-                        }
-                    }
-                    (Slot::Plan, _) => {}
-                    _ => {
-                        if let Some((d, _)) = self.screen.deploy_mut() {
-                            d.on_msg(msg);
-                        }
-                    }
-                }
-                (true, Vec::new())
-            }
-            Reply::DeployEnded(result) => {
-                if let Some((d, _)) = self.screen.deploy_mut() {
-                    // The request is over: nothing more of a Studio half will come.
-                    d.studio_pending = false;
-                    match *result {
-                        Ok(outcome) => {
-                            if d.outcome.is_none() {
-                                d.outcome = Some(outcome);
-                            }
-                        }
-                        Err(e) => d.error = Some(e),
-                    }
-                    if !self.deploying() {
-                        self.confirm_quit = false;
-                    }
-                }
-                (true, Vec::new())
-            }
-            Reply::Overlapped(ov) => {
-                if let Some((d, studio)) = self.screen.deploy_mut() {
-                    d.on_overlapped(&ov);
-                    match &ov.studio {
-                        StudioEnd::Ready(_) => studio.on_done(Ok(())),
-                        StudioEnd::Failed { error, .. } => studio.on_done(Err(error.clone())),
-                        // The Studio step was never reached: it starts afresh if asked for.
-                        StudioEnd::Removed { .. } | StudioEnd::NotStarted => {}
-                    }
-                }
-                if !self.deploying() {
-                    self.confirm_quit = false;
-                }
-                (true, Vec::new())
-            }
-            Reply::Preflight(msg) => {
-                if let Some(p) = self.screen.preflight_mut() {
-                    p.on_msg(msg);
-                }
-                (true, Vec::new())
-            }
-            Reply::PreflightDone(report) => {
-                // The zone preflight picked for a new stack is the zone deployed (explicitly).
-                report.adopt_zone(&mut self.parameters);
-                if let Some(p) = self.screen.preflight_mut() {
-                    p.on_done(*report);
-                }
-                (true, Vec::new())
-            }
-            Reply::UsersLoaded(result) if pending.owner == Step::Overview => {
-                if let Some(o) = self.screen.overview_mut() {
-                    o.studio = match *result {
-                        Ok(v) => Loadable::Loaded(v),
-                        Err(e) => Loadable::Failed(e),
-                    };
-                }
-                (true, Vec::new())
-            }
-            Reply::UsersLoaded(result) => {
-                if let Some(u) = self.screen.users_mut() {
-                    u.on_loaded(*result);
-                }
-                (true, Vec::new())
-            }
-            Reply::Studio(msg) => {
-                self.on_studio_msg(pending.slot, &msg);
-                (true, Vec::new())
-            }
-            Reply::UsersDone(result) => match self.screen.users_mut() {
-                Some(u) => (true, u.on_op_done(*result)),
-                None => (true, Vec::new()),
-            },
-            Reply::StudioDone(result) => {
-                if let Some(d) = self.screen.domain_mut() {
-                    d.on_done(*result);
-                }
-                (true, Vec::new())
-            }
-            Reply::SignInUrl(result) => {
-                if let Some(u) = self.screen.users_mut() {
-                    u.on_url(*result);
-                }
-                (true, Vec::new())
-            }
-            Reply::BlockedLoaded(result) => {
-                if let Some(e) = self.screen.egress_mut() {
-                    e.on_loaded(*result);
-                }
-                (self.step() == Step::Egress, Vec::new())
-            }
-            Reply::FlowChecked(result) => {
-                if let Some(e) = self.screen.egress_mut() {
-                    e.on_checked(*result);
-                }
-                (self.step() == Step::Egress, Vec::new())
-            }
-            Reply::DriftChecked(result) => {
-                if let Some(o) = self.screen.overview_mut() {
-                    o.drift = match *result {
-                        Ok(r) => Loadable::Loaded(r),
-                        Err(e) => Loadable::Failed(e),
-                    };
-                }
-                self.mark_topology_drift();
-                (self.step() == Step::Overview, Vec::new())
-            }
-            Reply::TeardownPlanned(result) => {
-                if let Some(t) = self.screen.teardown_mut() {
-                    t.on_plan(*result);
-                }
-                (self.step() == Step::Teardown, Vec::new())
-            }
-            Reply::Teardown(msg) => {
-                if let Some(t) = self.screen.teardown_mut() {
-                    t.on_msg(&msg);
-                }
-                (self.step() == Step::Teardown, Vec::new())
-            }
-            Reply::TeardownDone(result) => {
-                if let Some(t) = self.screen.teardown_mut() {
-                    t.on_done(*result);
-                }
-                if !self.deploying() && !self.tearing_down() {
-                    self.confirm_quit = false;
-                }
-                (self.step() == Step::Teardown, Vec::new())
-            }
             Reply::Topology(result) => {
                 self.topology.on_result(*result);
-                self.mark_topology_drift();
+                // The drift last detected on the overview marks the new topology too.
+                let overview = self
+                    .stack
+                    .iter()
+                    .rev()
+                    .find_map(Layer::get::<OverviewState>);
+                if let (Some(t), Some(o)) = (self.topology.topology.as_mut(), overview) {
+                    overview::mark_drift(t, &o.drift);
+                }
                 (self.step() == Step::Topology, Vec::new())
             }
-        }
-    }
-
-    /// What the review screen waiting for a plan (or a cancel) shows now.
-    fn set_review(&mut self, review: ReviewScreen) {
-        if let Some(r) = self.screen.review_mut() {
-            *r = review;
-        }
-    }
-
-    /// Progress of a Studio operation, for the screen whose request it answers.
-    fn on_studio_msg(&mut self, slot: Slot, msg: &StudioMsg) {
-        match slot {
-            Slot::Studio => {
-                if let Some(d) = self.screen.domain_mut() {
-                    d.on_msg(msg);
-                }
-            }
-            // The Studio half of a first create: one progress with the stack's, and the Studio
-            // step's rows.
-            Slot::Deploy => {
-                let now = self.now_ms();
-                if let Some((d, studio)) = self.screen.deploy_mut() {
-                    d.on_studio(msg, now);
-                    studio.on_msg(msg);
-                }
-            }
-            _ => {
-                if let Some(u) = self.screen.users_mut() {
-                    u.on_progress(msg);
-                }
-            }
-        }
-    }
-
-    /// Mark the topology's nodes of the resources the last drift detection found drifted.
-    pub(super) fn mark_topology_drift(&mut self) {
-        let Some(Loadable::Loaded(report)) = self.screen.overview().map(|o| &o.drift) else {
-            return;
+            reply => self.route(pending.owner, reply),
         };
-        let drifts: Vec<(String, Option<String>, String)> = report
-            .resources
-            .iter()
-            .map(|r| {
-                let first = r
-                    .drift
-                    .differences
-                    .first()
-                    .map(|p| format!(" {} expected {}, actual {}", p.path, p.expected, p.actual))
-                    .unwrap_or_default();
-                (
-                    r.drift.logical_id.clone(),
-                    r.drift.physical_id.clone(),
-                    format!("{}{first}", r.drift.status),
-                )
-            })
-            .collect();
-        if let Some(t) = self.topology.topology.as_mut() {
-            t.mark_drift(&drifts);
+        let closed = ends && self.confirm_quit.is_some() && self.quit_warning().is_none();
+        if closed {
+            self.confirm_quit = None;
+        }
+        (changed || closed, effects)
+    }
+
+    /// Give a reply to the nearest open screen of the request's owner.
+    fn route(&mut self, owner: Step, reply: Reply) -> (bool, Vec<Effect>) {
+        let Some(i) = self.stack.iter().rposition(|l| l.step() == owner) else {
+            return (false, Vec::new());
+        };
+        let showing = i + 1 == self.stack.len();
+        match self.with_layer(i, |s, ctx| s.on_reply(reply, ctx)) {
+            Some(Outcome::Consumed) => (showing, Vec::new()),
+            Some(Outcome::Effects(effects)) => (showing, effects),
+            Some(Outcome::GoTo(go)) => self.go(go),
+            Some(Outcome::Ignored) | None => (false, Vec::new()),
         }
     }
 }

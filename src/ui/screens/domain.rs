@@ -6,24 +6,37 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
-use super::{Ctx, Go, Outcome, View};
+use super::users::UsersState;
+use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 
 use crate::core::status::{DomainStatus, UserProfileStatus};
 use crate::ops;
 use crate::ops::studio::{DomainPhase, StudioMsg, UserPhase};
-use crate::ui::keymap::Command;
+use crate::ui::action::Reply;
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::spinner;
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("u", "users (when ready)"),
-    KeyHint::new("r", "retry (after a failure)"),
-    KeyHint::new("g", "topology"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
+/// What the Studio step's keys ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Users,
+    Retry,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new("u", "users (when ready)", &[(Key::ch('u'), Cmd::Users)]),
+    Binding::new(
+        "r",
+        "retry (after a failure)",
+        &[(Key::ch('r'), Cmd::Retry)],
+    ),
+    Binding::shared("g", "topology", &[Key::ch('g')]),
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::shared("q", "quit", &[Key::ch('q')]),
+    Binding::shared("Esc", "close help, or quit", &[Key::ESC]).help_only(),
+    Binding::shared("Ctrl-C", "quit", &[Key::ctrl('c')]).help_only(),
 ];
 
 /// What a row says: nothing heard yet, or the last phase of the domain or of the user.
@@ -325,28 +338,44 @@ impl DomainState {
     }
 }
 
-impl View for DomainState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for DomainState {
+    const STEP: Step = Step::Domain;
+    const TITLE: &'static str = "6 · Studio domain and users";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         KEYS
     }
 
     /// Keys only once the step ended: `u` when it went well, `r` when it failed.
-    fn on_command(&mut self, command: Command) -> Outcome {
-        let key = command.key();
+    fn on_cmd(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Outcome {
         if !self.finished {
             return Outcome::Ignored;
         }
-        if key.is_char('u') && self.error.is_none() {
-            Outcome::GoTo(Go::Users(self.project.clone()))
-        } else if key.is_char('r') && self.error.is_some() {
-            Outcome::GoTo(Go::SetUpStudio)
-        } else {
-            Outcome::Ignored
+        match cmd {
+            Cmd::Users if self.error.is_none() => Outcome::GoTo(Go::Open(Box::new(
+                UsersState::new(&self.project, ctx.read_only),
+            ))),
+            Cmd::Retry if self.error.is_some() => Outcome::GoTo(Go::SetUpStudio),
+            _ => Outcome::Ignored,
         }
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        DomainState::render(self, f, area, ctx.theme, ctx.tick);
+    fn busy(&self) -> bool {
+        self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Studio(msg) => self.on_msg(&msg),
+            Reply::StudioDone(result) => self.on_done(*result),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick);
     }
 }
 

@@ -12,36 +12,67 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
-use super::{Ctx, Go, Loadable, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 
+use crate::aws::stacks::StackInfo;
 use crate::core::clock::utc_time;
 use crate::core::firewall::check::Answer;
 use crate::core::firewall::{Flow, Verdict};
 use crate::ops;
 use crate::ops::egress::BlockedReport;
-use crate::ui::action::Effect;
-use crate::ui::keymap::{Command, Key};
+use crate::ui::action::{Effect, Reply};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::{KeyHint, fit, spinner};
+use crate::ui::widgets::{fit, spinner};
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("space", "select"),
-    KeyHint::new("a", "allow selected…"),
-    KeyHint::new("c", "check a host…"),
-    KeyHint::new("r", "refresh"),
-    KeyHint::new("b", "back"),
-    KeyHint::new("?", "help"),
-    KeyHint::help_only("↑↓ / j k", "move"),
-    KeyHint::help_only("Esc", "back"),
-    KeyHint::help_only("q", "quit"),
+/// What the blocked egress screen's keys ask for (while a host is typed, a character is its
+/// text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Up,
+    Down,
+    /// Select the domain under the cursor, or not.
+    Toggle,
+    Allow,
+    /// Open the host input of `c`.
+    Check,
+    Refresh,
+    Back,
+    /// Enter: check the host typed.
+    Submit,
+    /// Esc: close the host input.
+    Cancel,
+    Erase,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new("space", "select", &[(Key::ch(' '), Cmd::Toggle)]),
+    Binding::new("a", "allow selected…", &[(Key::ch('a'), Cmd::Allow)]),
+    Binding::new("c", "check a host…", &[(Key::ch('c'), Cmd::Check)]),
+    Binding::new("r", "refresh", &[(Key::ch('r'), Cmd::Refresh)]),
+    Binding::new("b", "back", &[(Key::ch('b'), Cmd::Back)]),
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::new(
+        "↑↓ / j k",
+        "move",
+        &[
+            (Key::UP, Cmd::Up),
+            (Key::DOWN, Cmd::Down),
+            (Key::ch('j'), Cmd::Down),
+            (Key::ch('k'), Cmd::Up),
+        ],
+    )
+    .help_only(),
+    Binding::new("Esc", "back", &[(Key::ESC, Cmd::Back)]).help_only(),
+    Binding::shared("q", "quit", &[Key::ch('q')]).help_only(),
 ];
 
-/// The keys while a host is typed for `c` (every key is text; these end it).
-pub const CHECK_KEYS: &[KeyHint] = &[
-    KeyHint::new("Enter", "check"),
-    KeyHint::new("Esc", "cancel"),
-    KeyHint::help_only("Backspace", "delete"),
+/// The keys while a host is typed for `c` (every character is text; these end it).
+pub const CHECK_KEYS: &[Binding<Cmd>] = &[
+    Binding::new("Enter", "check", &[(Key::ENTER, Cmd::Submit)]),
+    Binding::new("Esc", "cancel", &[(Key::ESC, Cmd::Cancel)]),
+    Binding::new("Backspace", "delete", &[(Key::BACKSPACE, Cmd::Erase)]).help_only(),
 ];
 
 /// The `c` check of a typed host, `HOST[:PORT]` (TLS unless the text says `udp`, …).
@@ -66,6 +97,8 @@ pub const WINDOW_MS: i64 = 24 * 3_600_000;
 pub struct EgressState {
     pub project: String,
     pub read_only: bool,
+    /// The deployed stack: `a` plans its parameters with the allow list edited.
+    pub stack: StackInfo,
     pub report: Loadable<BlockedReport, ops::Error>,
     pub cursor: usize,
     pub selected: BTreeSet<String>,
@@ -75,10 +108,12 @@ pub struct EgressState {
 }
 
 impl EgressState {
-    pub fn new(project: &str, read_only: bool) -> EgressState {
+    /// The blocked egress of a project, whose deployed `stack` an allowed domain is planned on.
+    pub fn new(project: &str, read_only: bool, stack: StackInfo) -> EgressState {
         EgressState {
             project: project.to_string(),
             read_only,
+            stack,
             report: Loadable::Loading,
             cursor: 0,
             selected: BTreeSet::new(),
@@ -114,22 +149,18 @@ impl EgressState {
         };
     }
 
-    /// A key while a host is typed: Enter checks it (bad input is said here, no call made).
-    fn on_text(&mut self, key: Key) -> Outcome {
+    /// A command while a host is typed: Enter checks it (bad input is said here, no call made).
+    fn on_input(&mut self, cmd: Cmd) -> Outcome {
         let CheckState::Typing { input, error } = &mut self.check else {
             return Outcome::Ignored;
         };
-        match key.code {
-            KeyCode::Esc => self.check = CheckState::Idle,
-            KeyCode::Backspace => {
+        match cmd {
+            Cmd::Cancel => self.check = CheckState::Idle,
+            Cmd::Erase => {
                 input.pop();
                 *error = None;
             }
-            KeyCode::Char(c) if !key.ctrl && input.chars().count() < 300 => {
-                input.push(c);
-                *error = None;
-            }
-            KeyCode::Enter => {
+            Cmd::Submit => {
                 let mut words = input.split_whitespace();
                 let target = words.next().unwrap_or("");
                 let parsed = match (words.next(), words.next()) {
@@ -148,6 +179,21 @@ impl EgressState {
                 }
             }
             _ => {}
+        }
+        Outcome::Consumed
+    }
+
+    /// A key typed into the host input: a character is text (300 at most).
+    fn type_key(&mut self, key: Key) -> Outcome {
+        let CheckState::Typing { input, error } = &mut self.check else {
+            return Outcome::Ignored;
+        };
+        if let KeyCode::Char(c) = key.code
+            && !key.ctrl
+            && input.chars().count() < 300
+        {
+            input.push(c);
+            *error = None;
         }
         Outcome::Consumed
     }
@@ -194,18 +240,44 @@ impl EgressState {
         }
     }
 
-    fn on_key(&mut self, key: Key) -> Outcome {
+    /// Plan the deployed stack with these domains added to its allow list, or say here why not.
+    fn allow(&mut self, domains: &[String], region: &str) -> Outcome {
+        let mut params = crate::ops::egress::parameters_of(&self.stack);
+        let notice = match crate::ops::egress::edit_allow_list(
+            &params.allowed_domains,
+            domains,
+            true,
+            region,
+        ) {
+            Err(err) => err.message().to_string(),
+            Ok(edit) if !edit.changed() => edit.notes.join("; "),
+            // The wizard does not carry S3 around the bucket fence on one key: the warning
+            // stays on the screen, and `firewall allow` takes it on purpose.
+            Ok(edit) if !edit.warnings.is_empty() => format!(
+                "not added: {}. To accept that, run `studio-tui firewall allow` with the name.",
+                edit.warnings.join("; ")
+            ),
+            Ok(edit) => {
+                params.allowed_domains = edit.after;
+                return Outcome::GoTo(Go::Plan(Box::new(params)));
+            }
+        };
+        self.notice = Some(notice);
+        Outcome::Consumed
+    }
+
+    fn on_key(&mut self, cmd: Cmd, ctx: &Ctx) -> Outcome {
         let domains = self.domains();
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') if !domains.is_empty() => {
+        match cmd {
+            Cmd::Down if !domains.is_empty() => {
                 self.cursor = (self.cursor + 1).min(domains.len() - 1);
                 Outcome::Consumed
             }
-            KeyCode::Up | KeyCode::Char('k') => {
+            Cmd::Up => {
                 self.cursor = self.cursor.saturating_sub(1);
                 Outcome::Consumed
             }
-            KeyCode::Char(' ') => {
+            Cmd::Toggle => {
                 if let Some(d) = domains.get(self.cursor)
                     && !self.selected.remove(d)
                 {
@@ -213,7 +285,7 @@ impl EgressState {
                 }
                 Outcome::Consumed
             }
-            KeyCode::Char('a') => {
+            Cmd::Allow => {
                 if self.read_only {
                     self.notice = Some(
                         "read-only: the allow list cannot be changed (run without --read-only)"
@@ -230,20 +302,20 @@ impl EgressState {
                     self.notice = Some("nothing to allow: the firewall blocked nothing".into());
                     return Outcome::Consumed;
                 }
-                Outcome::GoTo(Go::Allow(chosen))
+                self.allow(&chosen, ctx.region.as_deref().unwrap_or_default())
             }
-            KeyCode::Char('c') => {
+            Cmd::Check => {
                 self.check = CheckState::Typing {
                     input: String::new(),
                     error: None,
                 };
                 Outcome::Consumed
             }
-            KeyCode::Char('r') => {
+            Cmd::Refresh => {
                 self.report = Loadable::Loading;
                 Outcome::Effects(vec![self.load()])
             }
-            KeyCode::Char('b') | KeyCode::Esc => Outcome::GoTo(Go::Back),
+            Cmd::Back => Outcome::GoTo(Go::Back),
             _ => Outcome::Ignored,
         }
     }
@@ -381,9 +453,13 @@ impl EgressState {
     }
 }
 
-impl View for EgressState {
-    fn keys(&self) -> &'static [KeyHint] {
-        if self.captures_keys() {
+impl Screen for EgressState {
+    const STEP: Step = Step::Egress;
+    const TITLE: &'static str = "Blocked egress";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
+        if Screen::captures_keys(self) {
             CHECK_KEYS
         } else {
             KEYS
@@ -394,14 +470,36 @@ impl View for EgressState {
         matches!(self.check, CheckState::Typing { .. })
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        match command {
-            Command::Text(k) => self.on_text(k),
-            Command::Key(k) => self.on_key(k),
+    fn on_cmd(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Outcome {
+        if Screen::captures_keys(self) {
+            self.on_input(cmd)
+        } else {
+            self.on_key(cmd, ctx)
         }
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        EgressState::render(self, f, area, ctx.theme, ctx.tick);
+    fn on_text(&mut self, key: Key) -> Outcome {
+        self.type_key(key)
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::BlockedLoaded(result) => self.on_loaded(*result),
+            Reply::FlowChecked(result) => self.on_checked(*result),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    fn open(&mut self) -> Vec<Effect> {
+        vec![self.load()]
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick);
     }
 }

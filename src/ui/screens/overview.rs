@@ -6,70 +6,84 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crossterm::event::KeyCode;
-
-use super::{Ctx, Go, Loadable, Outcome, View};
+use super::egress::EgressState;
+use super::teardown::TeardownState;
+use super::users::UsersState;
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::core::field::Field;
 use crate::core::status::DomainStatus;
+use crate::core::topology::Topology;
 use crate::ops;
 use crate::ops::studio::UserView;
-use crate::ui::action::Effect;
-use crate::ui::keymap::Command;
+use crate::ui::action::{Effect, Reply};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::spinner;
+
+/// What the overview's keys ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Users,
+    /// Create the domain, or bring it up to date.
+    SetUpStudio,
+    Update,
+    Egress,
+    Drift,
+    Teardown,
+    Refresh,
+    Back,
+}
+
+/// The rows every state of the overview has after its first.
+macro_rules! overview_keys {
+    ($($first:expr),*) => {
+        &[
+            $($first,)*
+            Binding::shared("g", "topology", &[Key::ch('g')]),
+            Binding::new("d", "update", &[(Key::ch('d'), Cmd::Update)]),
+            Binding::new("f", "egress", &[(Key::ch('f'), Cmd::Egress)]),
+            Binding::new("c", "drift", &[(Key::ch('c'), Cmd::Drift)]),
+            Binding::new("x", "tear down", &[(Key::ch('x'), Cmd::Teardown)]),
+            Binding::shared("?", "help", &[Key::ch('?')]),
+            Binding::shared("q", "quit", &[Key::ch('q')]),
+            Binding::new("r", "refresh", &[(Key::ch('r'), Cmd::Refresh)]).help_only(),
+            Binding::new(
+                "b",
+                "back to account and region",
+                &[(Key::ch('b'), Cmd::Back)],
+            )
+            .help_only(),
+            Binding::shared("Esc", "close help, or quit", &[Key::ESC]).help_only(),
+            Binding::shared("Ctrl-C", "quit", &[Key::ctrl('c')]).help_only(),
+        ]
+    };
+}
+
+const USERS: Binding<Cmd> = Binding::new("u", "users", &[(Key::ch('u'), Cmd::Users)]);
 
 /// Keys while the domain is missing (or not known yet): `s` creates it.
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("s", "set up Studio"),
-    KeyHint::new("g", "topology"),
-    KeyHint::new("d", "update"),
-    KeyHint::new("f", "egress"),
-    KeyHint::new("c", "drift"),
-    KeyHint::new("x", "tear down"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("r", "refresh"),
-    KeyHint::help_only("b", "back to account and region"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
-];
+pub const KEYS: &[Binding<Cmd>] = overview_keys!(Binding::new(
+    "s",
+    "set up Studio",
+    &[(Key::ch('s'), Cmd::SetUpStudio)]
+));
 
 /// Keys once the domain exists: `u` opens its users.
-pub const KEYS_WITH_DOMAIN: &[KeyHint] = &[
-    KeyHint::new("u", "users"),
-    KeyHint::new("g", "topology"),
-    KeyHint::new("d", "update"),
-    KeyHint::new("f", "egress"),
-    KeyHint::new("c", "drift"),
-    KeyHint::new("x", "tear down"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("r", "refresh"),
-    KeyHint::help_only("b", "back to account and region"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
-];
+pub const KEYS_WITH_DOMAIN: &[Binding<Cmd>] = overview_keys!(USERS);
 
 /// Keys once the domain exists but lacks the shared-space defaults: `s` brings it up to date.
-pub const KEYS_WITH_OUTDATED_DOMAIN: &[KeyHint] = &[
-    KeyHint::new("u", "users"),
-    KeyHint::new("s", "update the domain"),
-    KeyHint::new("g", "topology"),
-    KeyHint::new("d", "update"),
-    KeyHint::new("f", "egress"),
-    KeyHint::new("c", "drift"),
-    KeyHint::new("x", "tear down"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("r", "refresh"),
-    KeyHint::help_only("b", "back to account and region"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
-];
+pub const KEYS_WITH_OUTDATED_DOMAIN: &[Binding<Cmd>] = overview_keys!(
+    USERS,
+    Binding::new(
+        "s",
+        "update the domain",
+        &[(Key::ch('s'), Cmd::SetUpStudio)]
+    )
+);
 
 /// The project at a glance.
 #[derive(Debug)]
@@ -410,8 +424,12 @@ impl OverviewState {
     }
 }
 
-impl View for OverviewState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for OverviewState {
+    const STEP: Step = Step::Overview;
+    const TITLE: &'static str = "Overview";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         if self.domain_outdated() {
             KEYS_WITH_OUTDATED_DOMAIN
         } else if self.has_domain() {
@@ -421,12 +439,13 @@ impl View for OverviewState {
         }
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        match command.key().code {
-            KeyCode::Char('u') if self.has_domain() => {
-                Outcome::GoTo(Go::Users(self.project.clone()))
-            }
-            KeyCode::Char('s') if self.domain_missing() || self.domain_outdated() => {
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        match cmd {
+            Cmd::Users if self.has_domain() => Outcome::GoTo(Go::Open(Box::new(UsersState::new(
+                &self.project,
+                self.read_only,
+            )))),
+            Cmd::SetUpStudio if self.domain_missing() || self.domain_outdated() => {
                 if self.read_only {
                     Outcome::Ignored
                 } else {
@@ -434,27 +453,97 @@ impl View for OverviewState {
                 }
             }
             // The update goes through the same preflight, form and review.
-            KeyCode::Char('d') => Outcome::GoTo(Go::Update),
-            KeyCode::Char('r') => Outcome::Effects(self.refresh()),
-            KeyCode::Char('c') if !self.drift.is_loading() => {
+            Cmd::Update => Outcome::GoTo(Go::Update),
+            Cmd::Refresh => Outcome::Effects(self.refresh()),
+            Cmd::Drift if !self.drift.is_loading() => {
                 self.drift = Loadable::Loading;
                 Outcome::Effects(vec![Effect::DetectDrift {
                     project: self.project.clone(),
                 }])
             }
-            KeyCode::Char('f') => Outcome::GoTo(Go::Egress),
-            KeyCode::Char('x') => Outcome::GoTo(Go::Teardown),
-            KeyCode::Char('b') => Outcome::GoTo(Go::Back),
+            Cmd::Egress => Outcome::GoTo(Go::Open(Box::new(EgressState::new(
+                &self.project,
+                self.read_only,
+                self.stack.clone(),
+            )))),
+            Cmd::Teardown => Outcome::GoTo(Go::Open(Box::new(TeardownState::new(
+                &self.project,
+                &self.stack.stack_name,
+                self.read_only,
+            )))),
+            Cmd::Back => Outcome::GoTo(Go::Back),
             _ => Outcome::Ignored,
         }
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        OverviewState::render(self, f, area, ctx.theme, ctx.tick);
+    fn busy(&self) -> bool {
+        self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::UsersLoaded(result) => {
+                self.studio = match *result {
+                    Ok(v) => Loadable::Loaded(v),
+                    Err(e) => Loadable::Failed(e),
+                };
+            }
+            Reply::StackFound(result) => match *result {
+                Ok(Some(stack)) => self.stack = stack,
+                _ => return Outcome::Ignored,
+            },
+            Reply::DriftChecked(result) => {
+                self.drift = match *result {
+                    Ok(r) => Loadable::Loaded(r),
+                    Err(e) => Loadable::Failed(e),
+                };
+                if let Some(t) = ctx.topology.as_deref_mut() {
+                    mark_drift(t, &self.drift);
+                }
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    /// Back from the users, the egress or the teardown: reload what they may have changed.
+    fn on_return(&mut self) -> Vec<Effect> {
+        self.refresh()
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick);
     }
 }
 
-/// "2026-11-26T09:00:00.123Z" → "2026-11-26 09:00 UTC".
+/// Mark the topology's nodes of the resources the last drift detection found drifted.
+pub fn mark_drift(
+    topology: &mut Topology,
+    drift: &Loadable<crate::ops::drift::DriftReport, ops::Error>,
+) {
+    let Loadable::Loaded(report) = drift else {
+        return;
+    };
+    let drifts: Vec<(String, Option<String>, String)> = report
+        .resources
+        .iter()
+        .map(|r| {
+            let first = r
+                .drift
+                .differences
+                .first()
+                .map(|p| format!(" {} expected {}, actual {}", p.path, p.expected, p.actual))
+                .unwrap_or_default();
+            (
+                r.drift.logical_id.clone(),
+                r.drift.physical_id.clone(),
+                format!("{}{first}", r.drift.status),
+            )
+        })
+        .collect();
+    topology.mark_drift(&drifts);
+}
+
 /// A warning row for each entry of the deployed allow list that admits S3 of other regions
 /// (the wide `.amazonaws.com` of earlier templates), with the command that narrows it.
 fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
@@ -490,6 +579,7 @@ fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// "2026-11-26T09:00:00.123Z" → "2026-11-26 09:00 UTC".
 fn short_time(t: &str) -> String {
     match (t.get(..10), t.get(11..16)) {
         (Some(d), Some(hm)) => format!("{d} {hm} UTC"),

@@ -10,29 +10,86 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, Go, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 use crate::core::field::Field;
 use crate::core::params::Parameters;
 use crate::ops::studio::validate_user_names;
-use crate::ui::keymap::{Command, Key};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::KeyHint;
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("↑↓/Tab", "field"),
-    KeyHint::new("Enter", "next"),
-    KeyHint::new("F2/Ctrl-S", "review"),
-    KeyHint::new("Esc", "back"),
-    KeyHint::new("F1", "help"),
-    KeyHint::help_only("Shift-Tab", "previous field"),
-    KeyHint::help_only("←→ Home End", "move in the field"),
-    KeyHint::help_only("Backspace / Delete", "erase"),
-    KeyHint::help_only("Enter (last field)", "review the change set"),
-    KeyHint::help_only(
+/// What the form's keys ask for (a character typed is text, not a command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    PreviousField,
+    NextField,
+    /// The next field, or the review from the last one.
+    Enter,
+    Review,
+    /// Add the SageMaker Python SDK's default bucket to Allowed buckets.
+    AddSageMakerBucket,
+    Back,
+    Left,
+    Right,
+    Home,
+    End,
+    Backspace,
+    Delete,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new(
+        "↑↓/Tab",
+        "field",
+        &[
+            (Key::UP, Cmd::PreviousField),
+            (Key::DOWN, Cmd::NextField),
+            (Key::TAB, Cmd::NextField),
+        ],
+    ),
+    Binding::new("Enter", "next", &[(Key::ENTER, Cmd::Enter)]),
+    Binding::new(
+        "F2/Ctrl-S",
+        "review",
+        &[(Key::F2, Cmd::Review), (Key::ctrl('s'), Cmd::Review)],
+    ),
+    Binding::new("Esc", "back", &[(Key::ESC, Cmd::Back)]),
+    Binding::shared("F1", "help", &[Key::F1]),
+    Binding::new(
+        "Shift-Tab",
+        "previous field",
+        &[(Key::BACKTAB, Cmd::PreviousField)],
+    )
+    .help_only(),
+    Binding::new(
+        "←→ Home End",
+        "move in the field",
+        &[
+            (Key::LEFT, Cmd::Left),
+            (Key::RIGHT, Cmd::Right),
+            (Key::HOME, Cmd::Home),
+            (Key::END, Cmd::End),
+        ],
+    )
+    .help_only(),
+    Binding::new(
+        "Backspace / Delete",
+        "erase",
+        &[(Key::BACKSPACE, Cmd::Backspace), (Key::DELETE, Cmd::Delete)],
+    )
+    .help_only(),
+    Binding::new(
+        "Enter (last field)",
+        "review the change set",
+        &[(Key::ENTER, Cmd::Enter)],
+    )
+    .help_only(),
+    Binding::new(
         "F3",
         "add the SageMaker default bucket (sagemaker-<region>-<account>) to Allowed buckets",
-    ),
-    KeyHint::help_only("Ctrl-C", "quit"),
+        &[(Key::F3, Cmd::AddSageMakerBucket)],
+    )
+    .help_only(),
+    Binding::shared("Ctrl-C", "quit", &[Key::ctrl('c')]).help_only(),
 ];
 
 const USERS_LABEL: &str = "Studio users";
@@ -191,29 +248,27 @@ impl ParamsState {
         }
     }
 
-    fn on_key(&mut self, key: Key) -> Outcome {
+    fn on_key(&mut self, cmd: Cmd) -> Outcome {
         let n = self.rows();
-        let ctrl = key.ctrl;
         let len = self.texts[self.focus].chars().count();
-        match key.code {
-            KeyCode::F(2) => return self.submitted(),
-            KeyCode::F(3) => self.add_sagemaker_bucket(),
-            KeyCode::Char('s') if ctrl => return self.submitted(),
+        match cmd {
+            Cmd::Review => return self.submitted(),
+            Cmd::AddSageMakerBucket => self.add_sagemaker_bucket(),
             // Back to preflight, which checks the values as they are now.
-            KeyCode::Esc => return Outcome::GoTo(Go::Back),
-            KeyCode::Up | KeyCode::BackTab => self.focus_to((self.focus + n - 1) % n),
-            KeyCode::Down | KeyCode::Tab => self.focus_to((self.focus + 1) % n),
-            KeyCode::Enter => {
+            Cmd::Back => return Outcome::GoTo(Go::Back),
+            Cmd::PreviousField => self.focus_to((self.focus + n - 1) % n),
+            Cmd::NextField => self.focus_to((self.focus + 1) % n),
+            Cmd::Enter => {
                 if self.focus + 1 == n {
                     return self.submitted();
                 }
                 self.focus_to(self.focus + 1);
             }
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = len,
-            KeyCode::Backspace => {
+            Cmd::Left => self.cursor = self.cursor.saturating_sub(1),
+            Cmd::Right => self.cursor = (self.cursor + 1).min(len),
+            Cmd::Home => self.cursor = 0,
+            Cmd::End => self.cursor = len,
+            Cmd::Backspace => {
                 if self.cursor > 0 {
                     self.cursor -= 1;
                     let b = self.byte_at(self.cursor);
@@ -221,22 +276,29 @@ impl ParamsState {
                     self.revalidate();
                 }
             }
-            KeyCode::Delete => {
+            Cmd::Delete => {
                 if self.cursor < len {
                     let b = self.byte_at(self.cursor);
                     self.texts[self.focus].remove(b);
                     self.revalidate();
                 }
             }
-            KeyCode::Char(c) if !ctrl => {
+        }
+        Outcome::Consumed
+    }
+
+    /// A character typed into the focused field.
+    fn type_char(&mut self, key: Key) -> Outcome {
+        match key.code {
+            KeyCode::Char(c) if !key.ctrl => {
                 let b = self.byte_at(self.cursor);
                 self.texts[self.focus].insert(b, c);
                 self.cursor += 1;
                 self.revalidate();
+                Outcome::Consumed
             }
-            _ => return Outcome::Ignored,
+            _ => Outcome::Ignored,
         }
-        Outcome::Consumed
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -381,8 +443,12 @@ impl ParamsState {
     }
 }
 
-impl View for ParamsState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for ParamsState {
+    const STEP: Step = Step::Parameters;
+    const TITLE: &'static str = "3 · Parameters";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         KEYS
     }
 
@@ -391,11 +457,15 @@ impl View for ParamsState {
         true
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        self.on_key(command.key())
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        self.on_key(cmd)
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        ParamsState::render(self, f, area, ctx.theme);
+    fn on_text(&mut self, key: Key) -> Outcome {
+        self.type_char(key)
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme);
     }
 }

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use crossterm::event::KeyCode;
 use ipnet::Ipv4Net;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,27 +11,54 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, Go, Loadable, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::core::cidr::{ExistingBlock, NetworkPlan};
 use crate::core::finding::{Finding, FindingCode, Severity};
 use crate::core::params::Parameters;
 use crate::ops::preflight::{CheckId, CheckStatus, PreflightMsg, PreflightReport};
-use crate::ui::keymap::{Command, Key};
+use crate::ui::action::Reply;
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::spinner;
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("n", "next: parameters"),
-    KeyHint::new("s", "use suggested range"),
-    KeyHint::new("r", "run again"),
-    KeyHint::new("b", "back"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("Enter", "next: parameters"),
-    KeyHint::help_only("Backspace", "back"),
-    KeyHint::help_only("↑↓ / j k", "scroll the findings"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
+/// What the preflight step's keys ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Next,
+    /// Take the suggested free range into the parameters.
+    UseSuggestion,
+    RunAgain,
+    Back,
+    ScrollUp,
+    ScrollDown,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new("n", "next: parameters", &[(Key::ch('n'), Cmd::Next)]),
+    Binding::new(
+        "s",
+        "use suggested range",
+        &[(Key::ch('s'), Cmd::UseSuggestion)],
+    ),
+    Binding::new("r", "run again", &[(Key::ch('r'), Cmd::RunAgain)]),
+    Binding::new("b", "back", &[(Key::ch('b'), Cmd::Back)]),
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::shared("q", "quit", &[Key::ch('q')]),
+    Binding::new("Enter", "next: parameters", &[(Key::ENTER, Cmd::Next)]).help_only(),
+    Binding::new("Backspace", "back", &[(Key::BACKSPACE, Cmd::Back)]).help_only(),
+    Binding::new(
+        "↑↓ / j k",
+        "scroll the findings",
+        &[
+            (Key::UP, Cmd::ScrollUp),
+            (Key::DOWN, Cmd::ScrollDown),
+            (Key::ch('j'), Cmd::ScrollDown),
+            (Key::ch('k'), Cmd::ScrollUp),
+        ],
+    )
+    .help_only(),
+    Binding::shared("Esc", "close help, or quit", &[Key::ESC]).help_only(),
+    Binding::shared("Ctrl-C", "quit", &[Key::ctrl('c')]).help_only(),
 ];
 
 /// One line of the checklist.
@@ -162,16 +188,6 @@ impl PreflightState {
             Loadable::Loaded(r) => r.suggestion,
             _ => None,
         }
-    }
-
-    /// Scrolling the findings. Returns None when the key is not one.
-    fn on_key(&mut self, key: Key) -> Option<()> {
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-            _ => return None,
-        }
-        Some(())
     }
 
     pub fn render(
@@ -402,30 +418,63 @@ impl PreflightState {
     }
 }
 
-impl View for PreflightState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for PreflightState {
+    const STEP: Step = Step::Preflight;
+    const TITLE: &'static str = "2 · Preflight";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         KEYS
     }
 
-    /// `s` and `r` touch the parameters and start a run, which the app holds: they go to it.
-    fn on_command(&mut self, command: Command) -> Outcome {
-        let key = command.key();
-        match key.code {
-            KeyCode::Char('s') => match self.suggestion() {
-                Some(plan) => Outcome::GoTo(Go::UseSuggestion(plan)),
-                None => Outcome::Consumed,
-            },
-            KeyCode::Char('r') if !self.is_running() => Outcome::GoTo(Go::Recheck),
-            KeyCode::Char('n') | KeyCode::Enter => Outcome::GoTo(Go::Next),
-            KeyCode::Char('b') | KeyCode::Backspace => Outcome::GoTo(Go::Back),
-            _ => self
-                .on_key(key)
-                .map_or(Outcome::Ignored, |()| Outcome::Consumed),
+    /// `s` takes the suggestion into the parameters; `r` and the moves to another step go to
+    /// the app, which starts a run with them.
+    fn on_cmd(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Outcome {
+        match cmd {
+            Cmd::UseSuggestion => {
+                if let Some(plan) = self.suggestion() {
+                    crate::ops::preflight::apply_plan(ctx.parameters, &plan);
+                    self.notice = Some(format!(
+                        "Parameters now use {} (subnets {}, {}, {}); press r to check again",
+                        plan.vpc, plan.firewall_subnet, plan.nat_subnet, plan.studio_subnet
+                    ));
+                }
+                Outcome::Consumed
+            }
+            Cmd::RunAgain if !self.is_running() => Outcome::GoTo(Go::Recheck),
+            Cmd::RunAgain => Outcome::Ignored,
+            Cmd::Next => Outcome::GoTo(Go::Next),
+            Cmd::Back => Outcome::GoTo(Go::Back),
+            Cmd::ScrollDown => {
+                self.scroll = self.scroll.saturating_add(1);
+                Outcome::Consumed
+            }
+            Cmd::ScrollUp => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Outcome::Consumed
+            }
         }
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        PreflightState::render(self, f, area, ctx.parameters, ctx.theme, ctx.tick);
+    fn busy(&self) -> bool {
+        self.is_running()
+    }
+
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Preflight(msg) => self.on_msg(msg),
+            Reply::PreflightDone(report) => {
+                // The zone preflight picked for a new stack is the zone deployed (explicitly).
+                report.adopt_zone(ctx.parameters);
+                self.on_done(*report);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.parameters, ctx.theme, ctx.tick);
     }
 }
 

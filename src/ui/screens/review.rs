@@ -5,53 +5,127 @@
 use crate::aws::stacks::is_security_relevant;
 use crate::core::shown::shown;
 use crate::ops;
-use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, Go, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 
 use crate::aws::stacks::{ChangeSetKind, PlannedChange, StackInfo};
 use crate::core::status::ChangeSetStatus;
-use crate::ops::deploy::{Plan, Recovery, Review};
-use crate::ui::action::Effect;
-use crate::ui::keymap::{Command, Key};
+use crate::ops::deploy::{DeployMsg, Plan, Recovery, Review};
+use crate::ui::action::{Effect, Reply};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::spinner;
+
+/// What the review's keys ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Execute,
+    /// `c`: delete the change set.
+    Cancel,
+    /// Esc: delete the change set, or go back where there is none.
+    Dismiss,
+    Back,
+    /// `n`: on to the Studio step when the stack is up to date (and "no" to a change set).
+    Next,
+    DeleteAndRetry,
+    ContinueRollback,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+}
+
+/// The rows every state of the review scrolls with.
+const SCROLL: Binding<Cmd> = Binding::new(
+    "↑↓ PgUp PgDn",
+    "scroll",
+    &[
+        (Key::UP, Cmd::Up),
+        (Key::DOWN, Cmd::Down),
+        (Key::PAGE_UP, Cmd::PageUp),
+        (Key::PAGE_DOWN, Cmd::PageDown),
+    ],
+);
+const SCROLL_MORE: Binding<Cmd> = Binding::new(
+    "j / k / Home",
+    "scroll",
+    &[
+        (Key::ch('j'), Cmd::Down),
+        (Key::ch('k'), Cmd::Up),
+        (Key::HOME, Cmd::Top),
+    ],
+)
+.help_only();
+
+/// A blocked stack's way back.
+const BACK: Binding<Cmd> = Binding::new(
+    "b/Esc",
+    "back",
+    &[(Key::ch('b'), Cmd::Back), (Key::ESC, Cmd::Back)],
+);
 
 /// A change set (or its planning), a stack up to date, a failed plan.
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("Enter/y", "execute"),
-    KeyHint::new("c/Esc", "cancel"),
-    KeyHint::new("↑↓ PgUp PgDn", "scroll"),
-    KeyHint::new("?", "help"),
-    KeyHint::help_only("b", "back to the parameters (up to date, failed)"),
-    KeyHint::help_only("n", "next: Studio domain and users (up to date)"),
-    KeyHint::help_only("j / k / Home", "scroll"),
-    KeyHint::help_only("q", "quit"),
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new(
+        "Enter/y",
+        "execute",
+        &[(Key::ENTER, Cmd::Execute), (Key::ch('y'), Cmd::Execute)],
+    ),
+    Binding::new(
+        "c/Esc",
+        "cancel",
+        &[(Key::ch('c'), Cmd::Cancel), (Key::ESC, Cmd::Dismiss)],
+    ),
+    SCROLL,
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::new(
+        "b",
+        "back to the parameters (up to date, failed)",
+        &[(Key::ch('b'), Cmd::Back)],
+    )
+    .help_only(),
+    Binding::new(
+        "n",
+        "next: Studio domain and users (up to date)",
+        &[(Key::ch('n'), Cmd::Next)],
+    )
+    .help_only(),
+    SCROLL_MORE,
+    Binding::shared("q", "quit", &[Key::ch('q')]).help_only(),
 ];
 
 /// A stack CloudFormation cannot continue from, whose recovery is deleting it.
-pub const KEYS_BLOCKED_DELETE: &[KeyHint] = &[
-    KeyHint::new("R", "delete & retry"),
-    KeyHint::new("b/Esc", "back"),
-    KeyHint::new("↑↓ PgUp PgDn", "scroll"),
-    KeyHint::new("?", "help"),
-    KeyHint::help_only("j / k / Home", "scroll"),
-    KeyHint::help_only("q", "quit"),
+pub const KEYS_BLOCKED_DELETE: &[Binding<Cmd>] = &[
+    Binding::new(
+        "R",
+        "delete & retry",
+        &[(Key::ch('R'), Cmd::DeleteAndRetry)],
+    ),
+    BACK,
+    SCROLL,
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    SCROLL_MORE,
+    Binding::shared("q", "quit", &[Key::ch('q')]).help_only(),
 ];
 
 /// A stack whose update rollback failed: its recovery is continuing the rollback.
-pub const KEYS_BLOCKED_ROLLBACK: &[KeyHint] = &[
-    KeyHint::new("C", "continue rollback"),
-    KeyHint::new("b/Esc", "back"),
-    KeyHint::new("↑↓ PgUp PgDn", "scroll"),
-    KeyHint::new("?", "help"),
-    KeyHint::help_only("j / k / Home", "scroll"),
-    KeyHint::help_only("q", "quit"),
+pub const KEYS_BLOCKED_ROLLBACK: &[Binding<Cmd>] = &[
+    Binding::new(
+        "C",
+        "continue rollback",
+        &[(Key::ch('C'), Cmd::ContinueRollback)],
+    ),
+    BACK,
+    SCROLL,
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    SCROLL_MORE,
+    Binding::shared("q", "quit", &[Key::ch('q')]).help_only(),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +166,14 @@ impl ReviewScreen {
         ReviewScreen { state, scroll: 0 }
     }
 
+    /// Why there is no change set to review.
+    pub fn failed(e: ops::Error) -> ReviewScreen {
+        ReviewScreen {
+            state: ReviewState::Failed(e),
+            scroll: 0,
+        }
+    }
+
     pub fn is_busy(&self) -> bool {
         matches!(
             self.state,
@@ -99,44 +181,45 @@ impl ReviewScreen {
         )
     }
 
-    fn on_key(&mut self, key: Key) -> Outcome {
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
-            KeyCode::Home => self.scroll = 0,
-            _ => return self.decide(key),
+    fn on_key(&mut self, cmd: Cmd) -> Outcome {
+        match cmd {
+            Cmd::Down => self.scroll = self.scroll.saturating_add(1),
+            Cmd::Up => self.scroll = self.scroll.saturating_sub(1),
+            Cmd::PageDown => self.scroll = self.scroll.saturating_add(10),
+            Cmd::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            Cmd::Top => self.scroll = 0,
+            _ => return self.decide(cmd),
         }
         Outcome::Consumed
     }
 
-    fn decide(&mut self, key: Key) -> Outcome {
-        match (&self.state, key.code) {
-            (ReviewState::Ready(r), KeyCode::Enter | KeyCode::Char('y')) if executable(r) => {
+    fn decide(&mut self, cmd: Cmd) -> Outcome {
+        match (&self.state, cmd) {
+            (ReviewState::Ready(r), Cmd::Execute) if executable(r) => {
                 Outcome::GoTo(Go::Execute(Box::new(r.clone())))
             }
-            (ReviewState::Ready(r), KeyCode::Char('c') | KeyCode::Esc | KeyCode::Char('n')) => {
+            // `n` answers a change set as `y` does: no.
+            (ReviewState::Ready(r), Cmd::Cancel | Cmd::Dismiss | Cmd::Next) => {
                 let r = r.clone();
                 self.state = ReviewState::Cancelling(r.clone());
                 Outcome::Effects(vec![Effect::Cancel(r)])
             }
-            (ReviewState::Blocked { stack, recovery }, KeyCode::Char('R'))
+            (ReviewState::Blocked { stack, recovery }, Cmd::DeleteAndRetry)
                 if *recovery == Recovery::DeleteAndRetry =>
             {
                 Outcome::GoTo(Go::Recover(Box::new(stack.clone()), *recovery))
             }
-            (ReviewState::Blocked { stack, recovery }, KeyCode::Char('C'))
+            (ReviewState::Blocked { stack, recovery }, Cmd::ContinueRollback)
                 if *recovery == Recovery::ContinueRollback =>
             {
                 Outcome::GoTo(Go::Recover(Box::new(stack.clone()), *recovery))
             }
             (
                 ReviewState::UpToDate(_) | ReviewState::Failed(_) | ReviewState::Blocked { .. },
-                KeyCode::Char('b') | KeyCode::Esc,
+                Cmd::Back | Cmd::Dismiss,
             ) => Outcome::GoTo(Go::Back),
             // Nothing to deploy: on to the Studio step.
-            (ReviewState::UpToDate(_), KeyCode::Char('n')) => Outcome::GoTo(Go::SetUpStudio),
+            (ReviewState::UpToDate(_), Cmd::Next) => Outcome::GoTo(Go::SetUpStudio),
             _ => Outcome::Ignored,
         }
     }
@@ -236,10 +319,14 @@ impl ReviewScreen {
     }
 }
 
-impl View for ReviewScreen {
+impl Screen for ReviewScreen {
+    const STEP: Step = Step::Review;
+    const TITLE: &'static str = "4 · Review the changes";
+    type Cmd = Cmd;
+
     /// The recovery keys only where they do something: a blocked stack offers the one its
     /// state allows, a change set offers none.
-    fn keys(&self) -> &'static [KeyHint] {
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         match &self.state {
             ReviewState::Blocked {
                 recovery: Recovery::DeleteAndRetry,
@@ -253,12 +340,43 @@ impl View for ReviewScreen {
         }
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        self.on_key(command.key())
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        self.on_key(cmd)
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        ReviewScreen::render(self, f, area, ctx.theme, ctx.tick);
+    fn busy(&self) -> bool {
+        self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Planned(result) => match *result {
+                Ok(Plan::InProgress(stack)) => return Outcome::GoTo(Go::Reattach(Box::new(stack))),
+                Ok(plan) => *self = ReviewScreen::from_plan(plan),
+                Err(e) => *self = ReviewScreen::failed(e),
+            },
+            Reply::Cancelled(result) => match *result {
+                Ok(()) => {
+                    return Outcome::GoTo(Go::EditParameters(Some(
+                        "Change set deleted: nothing was deployed. Edit and review again.".into(),
+                    )));
+                }
+                Err(e) => *self = ReviewScreen::failed(e),
+            },
+            // Planning reports its phases here.
+            Reply::Deploy(DeployMsg::Phase { text }) => {
+                if let ReviewState::Planning(t) = &mut self.state {
+                    *t = text;
+                }
+            }
+            Reply::Deploy(_) => {}
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick);
     }
 }
 

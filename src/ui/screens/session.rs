@@ -1,20 +1,19 @@
 //! The first step: pick an AWS profile and a region, and see who you are (STS identity).
 
-use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::{Ctx, Go, Loadable, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::aws::{Identity, Session};
 use crate::ops;
 use crate::regions::REGIONS;
 use crate::ui::action::Effect;
-use crate::ui::keymap::{Command, Key};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::{KeyHint, spinner};
+use crate::ui::widgets::spinner;
 
 /// Label of the entry that means "no --profile: the SDK's default chain".
 pub const DEFAULT_CHAIN: &str = "(default chain)";
@@ -42,20 +41,61 @@ pub struct SessionState {
     pub active_region: Option<String>,
 }
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("Tab", "profiles/regions"),
-    KeyHint::new("↑↓", "move"),
-    KeyHint::new("Enter", "use selection"),
-    KeyHint::new("r", "refresh identity"),
-    KeyHint::help_only("n", "next: preflight (once the identity is known)"),
-    KeyHint::help_only("g", "topology of the project"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("Shift-Tab ← →", "profiles/regions"),
-    KeyHint::help_only("j / k", "move down / up"),
-    KeyHint::help_only("Home / End", "first / last entry"),
-    KeyHint::help_only("Esc", "close help, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
+/// What the session step's keys ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    /// Between the profiles and the regions.
+    Focus,
+    Up,
+    Down,
+    First,
+    Last,
+    /// Connect with the selection.
+    Use,
+    /// Ask STS again.
+    Refresh,
+    /// On to preflight, once the identity is known.
+    Next,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new("Tab", "profiles/regions", &[(Key::TAB, Cmd::Focus)]),
+    Binding::new("↑↓", "move", &[(Key::UP, Cmd::Up), (Key::DOWN, Cmd::Down)]),
+    Binding::new("Enter", "use selection", &[(Key::ENTER, Cmd::Use)]),
+    Binding::new("r", "refresh identity", &[(Key::ch('r'), Cmd::Refresh)]),
+    Binding::new(
+        "n",
+        "next: preflight (once the identity is known)",
+        &[(Key::ch('n'), Cmd::Next)],
+    )
+    .help_only(),
+    Binding::shared("g", "topology of the project", &[Key::ch('g')]).help_only(),
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::shared("q", "quit", &[Key::ch('q')]),
+    Binding::new(
+        "Shift-Tab ← →",
+        "profiles/regions",
+        &[
+            (Key::BACKTAB, Cmd::Focus),
+            (Key::LEFT, Cmd::Focus),
+            (Key::RIGHT, Cmd::Focus),
+        ],
+    )
+    .help_only(),
+    Binding::new(
+        "j / k",
+        "move down / up",
+        &[(Key::ch('j'), Cmd::Down), (Key::ch('k'), Cmd::Up)],
+    )
+    .help_only(),
+    Binding::new(
+        "Home / End",
+        "first / last entry",
+        &[(Key::HOME, Cmd::First), (Key::END, Cmd::Last)],
+    )
+    .help_only(),
+    Binding::shared("Esc", "close help, or quit", &[Key::ESC]).help_only(),
+    Binding::shared("Ctrl-C", "quit", &[Key::ctrl('c')]).help_only(),
 ];
 
 impl SessionState {
@@ -121,8 +161,8 @@ impl SessionState {
         }
     }
 
-    /// Handle a key; returns effects to start, or None when the key is not ours.
-    fn on_key(&mut self, key: Key) -> Option<Vec<Effect>> {
+    /// Move the selection, or connect; returns the effects to start.
+    fn act(&mut self, cmd: Cmd) -> Vec<Effect> {
         let len = match self.focus {
             Focus::Profiles => self.profiles.len(),
             Focus::Regions => self.regions.len(),
@@ -131,28 +171,28 @@ impl SessionState {
             Focus::Profiles => &mut self.profile_idx,
             Focus::Regions => &mut self.region_idx,
         };
-        match key.code {
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
+        match cmd {
+            Cmd::Focus => {
                 self.focus = match self.focus {
                     Focus::Profiles => Focus::Regions,
                     Focus::Regions => Focus::Profiles,
                 };
             }
-            KeyCode::Down | KeyCode::Char('j') => *idx = (*idx + 1).min(len.saturating_sub(1)),
-            KeyCode::Up | KeyCode::Char('k') => *idx = idx.saturating_sub(1),
-            KeyCode::Home => *idx = 0,
-            KeyCode::End => *idx = len.saturating_sub(1),
-            KeyCode::Enter => {
+            Cmd::Down => *idx = (*idx + 1).min(len.saturating_sub(1)),
+            Cmd::Up => *idx = idx.saturating_sub(1),
+            Cmd::First => *idx = 0,
+            Cmd::Last => *idx = len.saturating_sub(1),
+            Cmd::Use => {
                 let use_region = self.focus == Focus::Regions || self.active_region.is_some();
-                return Some(vec![self.connect_effect(use_region)]);
+                return vec![self.connect_effect(use_region)];
             }
-            KeyCode::Char('r') => {
+            Cmd::Refresh => {
                 let use_region = self.active_region.is_some();
-                return Some(vec![self.connect_effect(use_region)]);
+                return vec![self.connect_effect(use_region)];
             }
-            _ => return None,
+            Cmd::Next => {}
         }
-        Some(Vec::new())
+        Vec::new()
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
@@ -321,21 +361,25 @@ impl SessionState {
     }
 }
 
-impl View for SessionState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for SessionState {
+    const STEP: Step = Step::Session;
+    const TITLE: &'static str = "1 · Account and region";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         KEYS
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        let key = command.key();
-        if key.is_char('n') && matches!(self.identity, Loadable::Loaded(_)) {
-            return Outcome::GoTo(Go::Next);
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        match cmd {
+            Cmd::Next if matches!(self.identity, Loadable::Loaded(_)) => Outcome::GoTo(Go::Next),
+            Cmd::Next => Outcome::Ignored,
+            cmd => Outcome::effects(self.act(cmd)),
         }
-        self.on_key(key).map_or(Outcome::Ignored, Outcome::effects)
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        SessionState::render(self, f, area, ctx.theme, ctx.tick);
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick);
     }
 }
 

@@ -8,45 +8,77 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Ctx, Go, Loadable, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 
 use crate::ops;
 use crate::ops::destroy::{BucketChoice, DestroyPlan, DestroyReport};
 use crate::ops::studio::StudioMsg;
-use crate::ui::action::Effect;
-use crate::ui::keymap::{Command, Key};
+use crate::ui::action::{Effect, Reply};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::{KeyHint, clear_centered, spinner};
+use crate::ui::widgets::{clear_centered, spinner};
+
+/// What the teardown's keys ask for (while the name is typed, a character is its text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    EmptyBuckets,
+    KeepBuckets,
+    NoBucketChoice,
+    /// Open the typed confirmation.
+    Delete,
+    /// Enter: delete, once the typed name matches.
+    Confirm,
+    /// Esc: close the typed confirmation.
+    Cancel,
+    Back,
+}
 
 /// Keys while the plan is shown.
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("e", "empty the buckets"),
-    KeyHint::new("k", "keep the buckets"),
-    KeyHint::new("D", "delete…"),
-    KeyHint::new("b", "back"),
-    KeyHint::new("?", "help"),
-    KeyHint::help_only("n", "no bucket choice (only when they are empty)"),
-    KeyHint::help_only("Esc", "back to the overview"),
-    KeyHint::help_only("q", "quit"),
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new(
+        "e",
+        "empty the buckets",
+        &[(Key::ch('e'), Cmd::EmptyBuckets)],
+    ),
+    Binding::new("k", "keep the buckets", &[(Key::ch('k'), Cmd::KeepBuckets)]),
+    Binding::new("D", "delete…", &[(Key::ch('D'), Cmd::Delete)]),
+    Binding::new("b", "back", &[(Key::ch('b'), Cmd::Back)]),
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::new(
+        "n",
+        "no bucket choice (only when they are empty)",
+        &[(Key::ch('n'), Cmd::NoBucketChoice)],
+    )
+    .help_only(),
+    Binding::new("Esc", "back to the overview", &[(Key::ESC, Cmd::Back)]).help_only(),
+    Binding::shared("q", "quit", &[Key::ch('q')]).help_only(),
 ];
 /// Keys while the project name is typed.
-pub const CONFIRM_KEYS: &[KeyHint] = &[
-    KeyHint::new("Enter", "delete (once the name matches)"),
-    KeyHint::new("Esc", "cancel"),
+pub const CONFIRM_KEYS: &[Binding<Cmd>] = &[
+    Binding::new(
+        "Enter",
+        "delete (once the name matches)",
+        &[(Key::ENTER, Cmd::Confirm)],
+    ),
+    Binding::new("Esc", "cancel", &[(Key::ESC, Cmd::Cancel)]),
 ];
 /// Keys while deleting.
-pub const RUNNING_KEYS: &[KeyHint] = &[
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit (asks: the teardown stops where it is)"),
-    KeyHint::help_only("g", "topology"),
+pub const RUNNING_KEYS: &[Binding<Cmd>] = &[
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::shared(
+        "q",
+        "quit (asks: the teardown stops where it is)",
+        &[Key::ch('q')],
+    ),
+    Binding::shared("g", "topology", &[Key::ch('g')]).help_only(),
 ];
 /// Keys once finished.
-pub const DONE_KEYS: &[KeyHint] = &[
-    KeyHint::new("b", "back"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("Esc", "back"),
+pub const DONE_KEYS: &[Binding<Cmd>] = &[
+    Binding::new("b", "back", &[(Key::ch('b'), Cmd::Back)]),
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::shared("q", "quit", &[Key::ch('q')]),
+    Binding::new("Esc", "back", &[(Key::ESC, Cmd::Back)]).help_only(),
 ];
 
 /// Where the teardown is.
@@ -140,18 +172,18 @@ impl TeardownState {
         }
     }
 
-    fn on_key(&mut self, key: Key) -> Outcome {
+    fn on_key(&mut self, cmd: Cmd) -> Outcome {
+        // The stack is gone: nothing is left to show an overview of.
+        if cmd == Cmd::Back && self.finished_clean() {
+            return Outcome::GoTo(Go::Start);
+        }
         match &mut self.phase {
-            Phase::Confirm { input } => match key.code {
-                KeyCode::Esc => {
+            Phase::Confirm { input } => match cmd {
+                Cmd::Cancel => {
                     self.phase = Phase::Planning;
                     Outcome::Consumed
                 }
-                KeyCode::Backspace => {
-                    input.pop();
-                    Outcome::Consumed
-                }
-                KeyCode::Enter if *input == self.project => {
+                Cmd::Confirm if *input == self.project => {
                     self.phase = Phase::Running;
                     Outcome::Effects(vec![Effect::Teardown {
                         project: self.project.clone(),
@@ -159,39 +191,53 @@ impl TeardownState {
                         choice: self.choice,
                     }])
                 }
-                KeyCode::Char(c) => {
-                    input.push(c);
-                    Outcome::Consumed
-                }
                 _ => Outcome::Ignored,
             },
             Phase::Running => Outcome::Ignored,
-            Phase::Done(_) => match key.code {
-                KeyCode::Char('b') | KeyCode::Esc => Outcome::GoTo(Go::Back),
+            Phase::Done(_) => match cmd {
+                Cmd::Back => Outcome::GoTo(Go::Back),
                 _ => Outcome::Ignored,
             },
-            Phase::Planning => match key.code {
-                KeyCode::Char('e') => {
+            Phase::Planning => match cmd {
+                Cmd::EmptyBuckets => {
                     self.choice = BucketChoice::Empty;
                     Outcome::Consumed
                 }
-                KeyCode::Char('k') => {
+                Cmd::KeepBuckets => {
                     self.choice = BucketChoice::Retain;
                     Outcome::Consumed
                 }
-                KeyCode::Char('n') => {
+                Cmd::NoBucketChoice => {
                     self.choice = BucketChoice::Unspecified;
                     Outcome::Consumed
                 }
-                KeyCode::Char('D') if self.blocked().is_none() => {
+                Cmd::Delete if self.blocked().is_none() => {
                     self.phase = Phase::Confirm {
                         input: String::new(),
                     };
                     Outcome::Consumed
                 }
-                KeyCode::Char('b') | KeyCode::Esc => Outcome::GoTo(Go::Back),
+                Cmd::Back => Outcome::GoTo(Go::Back),
                 _ => Outcome::Ignored,
             },
+        }
+    }
+
+    /// A key typed into the confirmation: the project's name, Backspace erasing.
+    fn type_key(&mut self, key: Key) -> Outcome {
+        let Phase::Confirm { input } = &mut self.phase else {
+            return Outcome::Ignored;
+        };
+        match key.code {
+            KeyCode::Backspace => {
+                input.pop();
+                Outcome::Consumed
+            }
+            KeyCode::Char(c) => {
+                input.push(c);
+                Outcome::Consumed
+            }
+            _ => Outcome::Ignored,
         }
     }
 
@@ -348,9 +394,13 @@ impl TeardownState {
     }
 }
 
-impl View for TeardownState {
+impl Screen for TeardownState {
+    const STEP: Step = Step::Teardown;
+    const TITLE: &'static str = "Teardown";
+    type Cmd = Cmd;
+
     /// The keys of the current phase.
-    fn keys(&self) -> &'static [KeyHint] {
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         match self.phase {
             Phase::Planning => KEYS,
             Phase::Confirm { .. } => CONFIRM_KEYS,
@@ -359,16 +409,45 @@ impl View for TeardownState {
         }
     }
 
-    /// The name input is open: every key goes to it.
+    /// The name input is open: every character goes to it.
     fn captures_keys(&self) -> bool {
         matches!(self.phase, Phase::Confirm { .. })
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        self.on_key(command.key())
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        self.on_key(cmd)
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        TeardownState::render(self, f, area, ctx.theme, ctx.tick);
+    fn on_text(&mut self, key: Key) -> Outcome {
+        self.type_key(key)
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::TeardownPlanned(result) => self.on_plan(*result),
+            Reply::Teardown(msg) => self.on_msg(&msg),
+            Reply::TeardownDone(result) => self.on_done(*result),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    fn open(&mut self) -> Vec<Effect> {
+        vec![self.load()]
+    }
+
+    fn quit_warning(&self) -> Option<&'static str> {
+        self.running().then_some(
+            "Quitting stops the teardown where it is (a stack deletion already started goes on \
+             in AWS); run it again to resume. Quit? y/n",
+        )
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick);
     }
 }

@@ -8,30 +8,65 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{Ctx, Go, Loadable, Outcome, View};
+use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 
 use crate::aws::studio::DomainInfo;
 use crate::core::params::validate_user_profile_name;
 use crate::ops;
 use crate::ops::studio::{SIGN_IN_NOTE, StudioMsg, UserOutcome, UserResult, UserView};
-use crate::ui::action::Effect;
-use crate::ui::keymap::{Command, Key};
+use crate::ui::action::{Effect, Reply};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{ErrorView, KeyHint, spinner};
+use crate::ui::widgets::{ErrorView, spinner};
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("↑↓", "select"),
-    KeyHint::new("a", "add"),
-    KeyHint::new("d", "remove"),
-    KeyHint::new("u", "sign-in URL"),
-    KeyHint::new("r", "refresh"),
-    KeyHint::new("b", "back"),
-    KeyHint::new("?", "help"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("j / k", "select"),
-    KeyHint::help_only("Enter", "confirm the name being typed"),
-    KeyHint::help_only("Esc", "cancel the input or overlay, or quit"),
-    KeyHint::help_only("Ctrl-C", "quit"),
+/// What the users screen's keys ask for (while a name is typed, a character is its text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Up,
+    Down,
+    Add,
+    Remove,
+    SignInUrl,
+    Refresh,
+    Back,
+    /// Enter: the name typed.
+    Confirm,
+    /// Esc: close the input or the overlay.
+    Cancel,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new(
+        "↑↓",
+        "select",
+        &[(Key::UP, Cmd::Up), (Key::DOWN, Cmd::Down)],
+    ),
+    Binding::new("a", "add", &[(Key::ch('a'), Cmd::Add)]),
+    Binding::new("d", "remove", &[(Key::ch('d'), Cmd::Remove)]),
+    Binding::new("u", "sign-in URL", &[(Key::ch('u'), Cmd::SignInUrl)]),
+    Binding::new("r", "refresh", &[(Key::ch('r'), Cmd::Refresh)]),
+    Binding::new("b", "back", &[(Key::ch('b'), Cmd::Back)]),
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::shared("q", "quit", &[Key::ch('q')]),
+    Binding::new(
+        "j / k",
+        "select",
+        &[(Key::ch('j'), Cmd::Down), (Key::ch('k'), Cmd::Up)],
+    )
+    .help_only(),
+    Binding::new(
+        "Enter",
+        "confirm the name being typed",
+        &[(Key::ENTER, Cmd::Confirm)],
+    )
+    .help_only(),
+    Binding::new(
+        "Esc",
+        "cancel the input or overlay, or quit",
+        &[(Key::ESC, Cmd::Cancel)],
+    )
+    .help_only(),
+    Binding::shared("Ctrl-C", "quit", &[Key::ctrl('c')]).help_only(),
 ];
 
 pub const READ_ONLY_NOTICE: &str = "disabled in read-only mode: add, remove and sign-in URLs \
@@ -183,26 +218,46 @@ impl UsersState {
         Some(Vec::new())
     }
 
-    /// Handle a key; returns effects to start, or None when the key is not ours.
-    fn on_key(&mut self, key: Key) -> Option<Vec<Effect>> {
+    /// A key typed into the input or the overlay open (Enter and Esc are commands).
+    fn type_key(&mut self, key: Key) {
+        let names = self.users_names();
+        match &mut self.mode {
+            Mode::Adding { input, error } => match key.code {
+                KeyCode::Backspace => {
+                    input.pop();
+                    *error = check_new_name(input, &names);
+                }
+                KeyCode::Char(c) => {
+                    input.push(c);
+                    *error = check_new_name(input, &names);
+                }
+                _ => {}
+            },
+            Mode::ConfirmRemove { input, .. } => match key.code {
+                KeyCode::Backspace => {
+                    input.pop();
+                }
+                KeyCode::Char(c) => input.push(c),
+                _ => {}
+            },
+            Mode::Url { .. } => {
+                if key.is_char('q') {
+                    self.mode = Mode::Browse;
+                }
+            }
+            Mode::Browse => {}
+        }
+    }
+
+    /// Handle a command; returns effects to start, or None when it is not one here.
+    fn on_key(&mut self, cmd: Cmd) -> Option<Vec<Effect>> {
         let names = self.users_names();
         let mode = std::mem::replace(&mut self.mode, Mode::Browse);
         match mode {
-            Mode::Adding {
-                mut input,
-                mut error,
-            } => {
-                match key.code {
-                    KeyCode::Esc => return Some(Vec::new()),
-                    KeyCode::Backspace => {
-                        input.pop();
-                        error = check_new_name(&input, &names);
-                    }
-                    KeyCode::Char(c) => {
-                        input.push(c);
-                        error = check_new_name(&input, &names);
-                    }
-                    KeyCode::Enter => {
+            Mode::Adding { input, error } => {
+                match cmd {
+                    Cmd::Cancel => return Some(Vec::new()),
+                    Cmd::Confirm => {
                         if let Some(e) = check_new_name(&input, &names) {
                             self.mode = Mode::Adding {
                                 input,
@@ -222,14 +277,10 @@ impl UsersState {
                 self.mode = Mode::Adding { input, error };
                 Some(Vec::new())
             }
-            Mode::ConfirmRemove { user, mut input } => {
-                match key.code {
-                    KeyCode::Esc => return Some(Vec::new()),
-                    KeyCode::Backspace => {
-                        input.pop();
-                    }
-                    KeyCode::Char(c) => input.push(c),
-                    KeyCode::Enter if input == user => {
+            Mode::ConfirmRemove { user, input } => {
+                match cmd {
+                    Cmd::Cancel => return Some(Vec::new()),
+                    Cmd::Confirm if input == user => {
                         let domain_id = self.domain_id()?;
                         self.busy.push((user.clone(), "removing".into()));
                         return Some(vec![Effect::RemoveUsers {
@@ -243,27 +294,25 @@ impl UsersState {
                 Some(Vec::new())
             }
             Mode::Url { user, url } => {
-                if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                if !matches!(cmd, Cmd::Cancel | Cmd::Confirm) {
                     self.mode = Mode::Url { user, url };
                 }
                 Some(Vec::new())
             }
-            Mode::Browse => self.on_browse_key(key),
+            Mode::Browse => self.on_browse_key(cmd),
         }
     }
 
-    fn on_browse_key(&mut self, key: Key) -> Option<Vec<Effect>> {
+    fn on_browse_key(&mut self, cmd: Cmd) -> Option<Vec<Effect>> {
         let len = self.users().len();
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.selected = (self.selected + 1).min(len.saturating_sub(1))
-            }
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Char('r') => return Some(vec![self.load()]),
-            KeyCode::Char('a' | 'd' | 'u') if self.read_only => {
+        match cmd {
+            Cmd::Down => self.selected = (self.selected + 1).min(len.saturating_sub(1)),
+            Cmd::Up => self.selected = self.selected.saturating_sub(1),
+            Cmd::Refresh => return Some(vec![self.load()]),
+            Cmd::Add | Cmd::Remove | Cmd::SignInUrl if self.read_only => {
                 return self.refuse_read_only();
             }
-            KeyCode::Char('a') => {
+            Cmd::Add => {
                 self.domain_id()?;
                 self.notice = None;
                 self.mode = Mode::Adding {
@@ -271,14 +320,14 @@ impl UsersState {
                     error: None,
                 };
             }
-            KeyCode::Char('d') => {
+            Cmd::Remove => {
                 let user = self.selected_user()?;
                 self.mode = Mode::ConfirmRemove {
                     user,
                     input: String::new(),
                 };
             }
-            KeyCode::Char('u') => {
+            Cmd::SignInUrl => {
                 let user = self.selected_user()?;
                 let domain_id = self.domain_id()?;
                 self.mode = Mode::Url {
@@ -287,7 +336,7 @@ impl UsersState {
                 };
                 return Some(vec![Effect::SignInUrl { domain_id, user }]);
             }
-            _ => return None,
+            Cmd::Back | Cmd::Confirm | Cmd::Cancel => return None,
         }
         Some(Vec::new())
     }
@@ -487,8 +536,12 @@ impl UsersState {
     }
 }
 
-impl View for UsersState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for UsersState {
+    const STEP: Step = Step::Users;
+    const TITLE: &'static str = "Users";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         KEYS
     }
 
@@ -496,16 +549,39 @@ impl View for UsersState {
         UsersState::captures_keys(self)
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        let key = command.key();
-        if !UsersState::captures_keys(self) && key.is_char('b') {
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        if !UsersState::captures_keys(self) && cmd == Cmd::Back {
             return Outcome::GoTo(Go::Back);
         }
-        self.on_key(key).map_or(Outcome::Ignored, Outcome::effects)
+        self.on_key(cmd).map_or(Outcome::Ignored, Outcome::effects)
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        UsersState::render(self, f, area, ctx.theme, ctx.tick);
+    fn on_text(&mut self, key: Key) -> Outcome {
+        self.type_key(key);
+        Outcome::Consumed
+    }
+
+    fn busy(&self) -> bool {
+        self.is_busy()
+    }
+
+    fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::UsersLoaded(result) => self.on_loaded(*result),
+            Reply::Studio(msg) => self.on_progress(&msg),
+            Reply::UsersDone(result) => return Outcome::Effects(self.on_op_done(*result)),
+            Reply::SignInUrl(result) => self.on_url(*result),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    fn open(&mut self) -> Vec<Effect> {
+        vec![self.load()]
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick);
     }
 }
 

@@ -4,38 +4,86 @@
 
 use crossterm::event::KeyCode;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
+use ratatui::layout::Rect;
 
-use super::{Ctx, Go, Outcome, View};
+use super::domain::DomainState;
+use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 
-use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker, render_timeline_rows};
+use crate::core::progress::{Durations, ResourceState, StackEvent, Tracker};
 use crate::ops;
 use crate::ops::deploy::{DeployMsg, DeployOutcome};
 use crate::ops::studio::StudioMsg;
-use crate::ops::up::Overlapped;
-use crate::ui::keymap::{Command, Key};
-use crate::ui::theme::Theme;
-use crate::ui::widgets::{ErrorView, KeyHint, spinner};
+use crate::ops::up::{Overlapped, StudioEnd};
+use crate::ui::action::Reply;
+use crate::ui::keymap::{Binding, Key};
 
+mod draw;
 mod recap;
+pub use draw::fmt_secs;
 pub use recap::StudioRecap;
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("↑↓ PgUp PgDn", "scroll"),
-    KeyHint::new("End", "follow"),
-    KeyHint::new("/", "filter"),
-    KeyHint::new("t", "timeline"),
-    KeyHint::new("n", "next: Studio (when complete)"),
-    KeyHint::new("b", "back (when done)"),
-    KeyHint::new("q", "quit"),
-    KeyHint::help_only("Esc", "close the filter; clear it"),
-    KeyHint::help_only("r", "deploy again after a delete & retry"),
-    KeyHint::help_only("j / k", "scroll"),
-    KeyHint::help_only("Home", "oldest event"),
-    KeyHint::help_only("g", "topology"),
-    KeyHint::help_only("?", "help"),
+/// What the deploy's keys ask for (while the filter is typed, a character is its text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    /// The oldest event (the timeline's top).
+    Home,
+    /// Follow the newest event (the timeline's bottom).
+    End,
+    Filter,
+    /// Esc: close the filter being typed, or clear it.
+    ClearFilter,
+    Timeline,
+    Next,
+    Back,
+    Redeploy,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new(
+        "↑↓ PgUp PgDn",
+        "scroll",
+        &[
+            (Key::UP, Cmd::Up),
+            (Key::DOWN, Cmd::Down),
+            (Key::PAGE_UP, Cmd::PageUp),
+            (Key::PAGE_DOWN, Cmd::PageDown),
+        ],
+    ),
+    Binding::new("End", "follow", &[(Key::END, Cmd::End)]),
+    Binding::new("/", "filter", &[(Key::ch('/'), Cmd::Filter)]),
+    Binding::new("t", "timeline", &[(Key::ch('t'), Cmd::Timeline)]),
+    Binding::new(
+        "n",
+        "next: Studio (when complete)",
+        &[(Key::ch('n'), Cmd::Next)],
+    ),
+    Binding::new("b", "back (when done)", &[(Key::ch('b'), Cmd::Back)]),
+    Binding::shared("q", "quit", &[Key::ch('q')]),
+    Binding::new(
+        "Esc",
+        "close the filter; clear it",
+        &[(Key::ESC, Cmd::ClearFilter)],
+    )
+    .help_only(),
+    Binding::new(
+        "r",
+        "deploy again after a delete & retry",
+        &[(Key::ch('r'), Cmd::Redeploy)],
+    )
+    .help_only(),
+    Binding::new(
+        "j / k",
+        "scroll",
+        &[(Key::ch('j'), Cmd::Down), (Key::ch('k'), Cmd::Up)],
+    )
+    .help_only(),
+    Binding::new("Home", "oldest event", &[(Key::HOME, Cmd::Home)]).help_only(),
+    Binding::shared("g", "topology", &[Key::ch('g')]).help_only(),
+    Binding::shared("?", "help", &[Key::ch('?')]).help_only(),
 ];
 
 #[derive(Debug, Clone)]
@@ -74,6 +122,9 @@ pub struct DeployState {
     pub studio_note: Option<String>,
     /// How the Studio half ended.
     pub studio_end: Option<StudioRecap>,
+    /// The Studio step as the Studio half of a first create builds it (`n` shows it as it
+    /// ended instead of running it again).
+    pub studio: DomainState,
 }
 
 impl DeployState {
@@ -100,12 +151,15 @@ impl DeployState {
             studio_pending: false,
             studio_note: None,
             studio_end: None,
+            studio: DomainState::default(),
         }
     }
 
-    /// Build the Studio domain and these users alongside the stack if the operation turns
-    /// out to be a first create (`ops::up::run` decides; the screen learns it from `Started`).
-    pub fn with_studio(mut self, users: Vec<String>) -> DeployState {
+    /// Build the project's Studio domain and these users alongside the stack if the operation
+    /// turns out to be a first create (`ops::up::run` decides; the screen learns it from
+    /// `Started`).
+    pub fn with_studio(mut self, project: &str, users: Vec<String>) -> DeployState {
+        self.studio = DomainState::new(project, &users);
         self.studio_users = Some(users);
         self
     }
@@ -250,28 +304,24 @@ impl DeployState {
         }
     }
 
-    /// Handle a key of the log, the timeline or the filter; false when it is not one.
-    fn on_key(&mut self, key: Key) -> bool {
-        if self.filter_editing {
-            match key.code {
-                KeyCode::Enter => self.filter_editing = false,
-                KeyCode::Esc => {
-                    self.filter_editing = false;
-                    self.filter.clear();
-                    self.refilter();
-                }
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                    self.refilter();
-                }
-                KeyCode::Char(c) => {
-                    self.filter.push(c);
-                    self.refilter();
-                }
-                _ => {}
+    /// A key typed into the filter: Enter closes it, Backspace erases, a character is text.
+    fn on_filter_key(&mut self, key: Key) {
+        match key.code {
+            KeyCode::Enter => self.filter_editing = false,
+            KeyCode::Backspace => {
+                self.filter.pop();
+                self.refilter();
             }
-            return true;
+            KeyCode::Char(c) => {
+                self.filter.push(c);
+                self.refilter();
+            }
+            _ => {}
         }
+    }
+
+    /// Move in the log or the timeline, or open the filter; false when the command is not one.
+    fn on_key(&mut self, cmd: Cmd) -> bool {
         if self.show_timeline {
             // The timeline scrolls by rows from its top (the Studio domain and users come after
             // their inputs, below the first screenful of a full deploy).
@@ -279,35 +329,31 @@ impl DeployState {
             let page = self.timeline_h.get().max(1);
             let max_top = rows.saturating_sub(page);
             let top = &mut self.timeline_top;
-            match key.code {
-                KeyCode::Up | KeyCode::Char('k') => *top = top.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => *top = (*top + 1).min(max_top),
-                KeyCode::PageUp => *top = top.saturating_sub(page),
-                KeyCode::PageDown => *top = (*top + page).min(max_top),
-                KeyCode::Home => *top = 0,
-                KeyCode::End => *top = max_top,
-                KeyCode::Char('t') => self.show_timeline = false,
+            match cmd {
+                Cmd::Up => *top = top.saturating_sub(1),
+                Cmd::Down => *top = (*top + 1).min(max_top),
+                Cmd::PageUp => *top = top.saturating_sub(page),
+                Cmd::PageDown => *top = (*top + page).min(max_top),
+                Cmd::Home => *top = 0,
+                Cmd::End => *top = max_top,
+                Cmd::Timeline => self.show_timeline = false,
                 _ => return false,
             }
             return true;
         }
         let max_back = self.log_len().saturating_sub(self.page);
-        match key.code {
-            KeyCode::Char('/') => {
+        match cmd {
+            Cmd::Filter => {
                 self.filter_editing = true;
             }
-            KeyCode::Char('t') => self.show_timeline = !self.show_timeline,
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.scroll_back = (self.scroll_back + 1).min(max_back)
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.scroll_back = self.scroll_back.saturating_sub(1)
-            }
-            KeyCode::PageUp => self.scroll_back = (self.scroll_back + self.page).min(max_back),
-            KeyCode::PageDown => self.scroll_back = self.scroll_back.saturating_sub(self.page),
-            KeyCode::Home => self.scroll_back = max_back,
-            KeyCode::End => self.scroll_back = 0,
-            KeyCode::Esc if !self.filter.is_empty() => {
+            Cmd::Timeline => self.show_timeline = !self.show_timeline,
+            Cmd::Up => self.scroll_back = (self.scroll_back + 1).min(max_back),
+            Cmd::Down => self.scroll_back = self.scroll_back.saturating_sub(1),
+            Cmd::PageUp => self.scroll_back = (self.scroll_back + self.page).min(max_back),
+            Cmd::PageDown => self.scroll_back = self.scroll_back.saturating_sub(self.page),
+            Cmd::Home => self.scroll_back = max_back,
+            Cmd::End => self.scroll_back = 0,
+            Cmd::ClearFilter if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter();
             }
@@ -315,313 +361,40 @@ impl DeployState {
         }
         true
     }
-
-    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize, now_ms: i64) {
-        let (done, total) = self.tracker.counts();
-        let in_progress = self.tracker.in_progress_count();
-        let narrow = area.height < 30;
-        let running_h = if self.running() {
-            (in_progress.min(if narrow { 3 } else { 6 }) as u16).max(1) + 2
-        } else {
-            0
-        };
-        let recap = self.recap_lines(theme);
-        let recap_h = if recap.is_empty() {
-            0
-        } else {
-            (recap.len() as u16 + 2).min(area.height / 3)
-        };
-        let filter_h = u16::from(self.filter_editing || !self.filter.is_empty());
-        let [
-            status_area,
-            gauge_area,
-            running_area,
-            recap_area,
-            log_area,
-            filter_area,
-        ] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Length(running_h),
-            Constraint::Length(recap_h),
-            Constraint::Fill(1),
-            Constraint::Length(filter_h),
-        ])
-        .areas(area);
-
-        // Status line.
-        let mut status = vec![Span::styled(
-            format!(" {} ", self.operation.to_uppercase()),
-            theme.title(),
-        )];
-        if let Some(id) = &self.stack_id {
-            status.push(Span::raw(stack_name_of(id).to_string()));
-        }
-        match (&self.outcome, &self.error) {
-            (Some(o), _) => {
-                status.push(Span::styled(
-                    format!("  {} {}", if o.ok { "✔" } else { "✘" }, o.status),
-                    if o.ok { theme.ok() } else { theme.error() },
-                ));
-                if let Some((text, ok)) = self.studio_status() {
-                    status.push(Span::styled(
-                        format!("  {text}"),
-                        if ok { theme.ok() } else { theme.error() },
-                    ));
-                }
-                if self.running() {
-                    // The stack settled; the Studio half built alongside it has not.
-                    status.push(Span::styled(format!("  {}", spinner(tick)), theme.title()));
-                    status.push(Span::raw(format!(
-                        " {}…",
-                        self.studio_note
-                            .as_deref()
-                            .unwrap_or("Studio domain and users")
-                    )));
-                }
-            }
-            (None, Some(e)) => {
-                // The recap below shows the whole error, its fix included.
-                let summary = ErrorView::new(e).summary(theme);
-                status.push(Span::styled(
-                    format!("  {}", summary.content),
-                    summary.style,
-                ))
-            }
-            (None, None) => {
-                status.push(Span::styled(format!("  {}", spinner(tick)), theme.title()));
-                if let Some(p) = &self.phase {
-                    status.push(Span::raw(format!(" {p}…")));
-                } else if let Some(s) = &self.tracker.stack_status {
-                    status.push(Span::raw(format!(" {s}")));
-                }
-            }
-        }
-        if let Some(r) = &self.retrying {
-            status.push(Span::styled(format!("  ({r})"), theme.warn()));
-        }
-        f.render_widget(Paragraph::new(Line::from(status)), status_area);
-
-        // Progress bar with counts, ETA and elapsed.
-        let ratio = if total == 0 {
-            0.0
-        } else {
-            done as f64 / total as f64
-        };
-        let mut label = format!("{done}/{total} resources");
-        if let Some(first) = self.tracker.events.first() {
-            let end = self
-                .tracker
-                .events
-                .last()
-                .filter(|_| !self.running())
-                .map_or(now_ms, |e| {
-                    e.timestamp_ms
-                        .max(self.studio_settled_ms.unwrap_or(i64::MIN))
-                });
-            label.push_str(&format!(
-                " · elapsed {}",
-                fmt_secs((end - first.timestamp_ms) as f64 / 1000.0)
-            ));
-        }
-        if self.running()
-            && let Some(eta) = self.tracker.eta_secs(&self.durations, now_ms)
-        {
-            label.push_str(&format!(" · ETA ~{}", fmt_secs(eta)));
-        }
-        f.render_widget(
-            Gauge::default()
-                .ratio(ratio.clamp(0.0, 1.0))
-                .label(label)
-                .gauge_style(theme.ok())
-                .use_unicode(true),
-            gauge_area,
-        );
-
-        if running_h > 0 {
-            let rows: Vec<Line> = if in_progress == 0 {
-                vec![Line::styled("waiting for the first resource…", theme.dim())]
-            } else {
-                self.tracker
-                    .in_progress()
-                    .take(running_h as usize - 2)
-                    .map(|r| {
-                        let secs = r.started_ms.map_or(0.0, |s| (now_ms - s) as f64 / 1000.0);
-                        let typical = self.durations.typical(&r.resource_type);
-                        Line::from(vec![
-                            Span::styled(format!("{:>7} ", fmt_secs(secs)), theme.key()),
-                            Span::raw(format!("{} ", crate::ui::widgets::fit(&r.logical_id, 32))),
-                            Span::styled(
-                                format!("{} (typically {})", r.resource_type, fmt_secs(typical)),
-                                theme.dim(),
-                            ),
-                        ])
-                    })
-                    .collect()
-            };
-            let more = in_progress.saturating_sub(running_h as usize - 2);
-            let title = if more > 0 {
-                format!(" In progress ({in_progress}, {more} more) ")
-            } else {
-                format!(" In progress ({in_progress}) ")
-            };
-            f.render_widget(
-                Paragraph::new(rows)
-                    .block(Block::bordered().title(Line::styled(title, theme.title()))),
-                running_area,
-            );
-        }
-        if recap_h > 0 {
-            let title = match (&self.outcome, &self.studio_end) {
-                (Some(o), Some(StudioRecap::Failed { .. })) if o.ok => {
-                    " Outputs · the Studio domain failed "
-                }
-                (Some(o), _) if o.ok => " Outputs ",
-                _ => " What failed (root cause first) ",
-            };
-            f.render_widget(
-                Paragraph::new(recap)
-                    .wrap(Wrap { trim: false })
-                    .block(Block::bordered().title(Line::styled(title, theme.title()))),
-                recap_area,
-            );
-        }
-        if self.show_timeline {
-            self.render_timeline(f, log_area, theme, now_ms);
-        } else {
-            self.render_log(f, log_area, theme);
-        }
-        if filter_h > 0 {
-            let mut spans = vec![
-                Span::styled("/", theme.key()),
-                Span::raw(self.filter.clone()),
-            ];
-            if self.filter_editing {
-                spans.push(Span::styled("█", theme.key()));
-                spans.push(Span::styled(
-                    "  Enter keep · Esc clear · matches id, type, status, reason",
-                    theme.dim(),
-                ));
-            } else {
-                spans.push(Span::styled(
-                    format!("  {} matching events · Esc clears", self.filtered.len()),
-                    theme.dim(),
-                ));
-            }
-            f.render_widget(Paragraph::new(Line::from(spans)), filter_area);
-        }
-    }
-
-    fn render_log(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let block = Block::bordered().title(Line::styled(
-            format!(
-                " Events ({}{}) ",
-                self.log_len(),
-                if self.scroll_back > 0 {
-                    format!(", {} newer below · End follows", self.scroll_back)
-                } else {
-                    String::new()
-                }
-            ),
-            theme.title(),
-        ));
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        let h = inner.height as usize;
-        let n = self.log_len();
-        let end = n.saturating_sub(self.scroll_back);
-        let start = end.saturating_sub(h);
-        // Only the visible window is turned into lines.
-        let lines: Vec<Line> = (start..end)
-            .map(|i| {
-                let idx = if self.filter.is_empty() {
-                    i
-                } else {
-                    self.filtered[i]
-                };
-                crate::ui::widgets::fit_line(
-                    event_line(&self.tracker.events[idx], theme),
-                    inner.width as usize,
-                )
-            })
-            .collect();
-        f.render_widget(Paragraph::new(lines), inner);
-    }
-
-    fn render_timeline(&self, f: &mut Frame, area: Rect, theme: &Theme, now_ms: i64) {
-        let h = area.height.saturating_sub(2) as usize;
-        self.timeline_h.set(h);
-        let total = self.tracker.timeline_len();
-        let top = self.timeline_top.min(total.saturating_sub(h));
-        // Only the rows that fit are built, on the whole operation's time axis (scrolling
-        // does not rescale the bars; nor the name column, fixed while rows are hidden).
-        let rows = self.tracker.timeline_window(top, h);
-        let name_w = if total > rows.len() {
-            32
-        } else {
-            rows.iter()
-                .map(|r| r.logical_id.len())
-                .max()
-                .unwrap_or(0)
-                .min(32)
-        };
-        let width = (area.width as usize).saturating_sub(name_w + 14).max(10);
-        let bars = self
-            .tracker
-            .timeline_span(now_ms)
-            .map_or_else(Vec::new, |span| {
-                render_timeline_rows(&rows, name_w, width, span, now_ms)
-            });
-        let lines: Vec<Line> = bars
-            .into_iter()
-            .zip(&rows)
-            .map(|(text, r)| {
-                let style = if r.failed {
-                    theme.error()
-                } else if r.end_ms.is_none() {
-                    theme.warn()
-                } else {
-                    theme.text()
-                };
-                Line::styled(text, style)
-            })
-            .collect();
-        let title = if total > rows.len() {
-            format!(
-                " Timeline ({total} resources, {}-{} shown · ↑↓ scroll) · t: back to events ",
-                top + 1,
-                top + rows.len()
-            )
-        } else {
-            format!(" Timeline ({total} resources) · t: back to events ")
-        };
-        f.render_widget(
-            Paragraph::new(lines)
-                .block(Block::bordered().title(Line::styled(title, theme.title()))),
-            area,
-        );
-    }
 }
 
-impl View for DeployState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for DeployState {
+    const STEP: Step = Step::Deploy;
+    const TITLE: &'static str = "5 · Deploy";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         KEYS
     }
 
-    /// The filter being typed takes every key.
+    /// The filter being typed takes every character.
     fn captures_keys(&self) -> bool {
         self.filter_editing
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        let key = command.key();
-        // Esc clears a filter before anything else (in the timeline too, where it does nothing
-        // more).
-        if self.filter_editing || (key.code == KeyCode::Esc && !self.filter.is_empty()) {
-            self.on_key(key);
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut Ctx) -> Outcome {
+        // While the filter is typed, Esc closes and clears it and the other commands do
+        // nothing.
+        if self.filter_editing {
+            if cmd == Cmd::ClearFilter {
+                self.filter_editing = false;
+                self.filter.clear();
+                self.refilter();
+            }
             return Outcome::Consumed;
         }
-        if self.on_key(key) {
+        // Esc clears a filter before anything else (in the timeline too, where it does nothing
+        // more).
+        if cmd == Cmd::ClearFilter && !self.filter.is_empty() {
+            self.on_key(cmd);
+            return Outcome::Consumed;
+        }
+        if self.on_key(cmd) {
             return Outcome::Consumed;
         }
         let running = self.running();
@@ -630,22 +403,69 @@ impl View for DeployState {
             self.studio_end,
             Some(StudioRecap::Ready { .. } | StudioRecap::Failed { .. })
         );
-        match key.code {
+        match cmd {
             // The Studio half was built alongside the stack: show it, do not run it again.
-            KeyCode::Char('n') if !running && studio_ended => Outcome::GoTo(Go::ShowStudio),
-            KeyCode::Char('n')
-                if !running && self.outcome.as_ref().is_some_and(|o| o.ok) && !deleted =>
-            {
+            Cmd::Next if !running && studio_ended => {
+                Outcome::GoTo(Go::Swap(Box::new(std::mem::take(&mut self.studio))))
+            }
+            Cmd::Next if !running && self.outcome.as_ref().is_some_and(|o| o.ok) && !deleted => {
                 Outcome::GoTo(Go::SetUpStudio)
             }
-            KeyCode::Char('b') if !running => Outcome::GoTo(Go::Back),
-            KeyCode::Char('r') if deleted => Outcome::GoTo(Go::Redeploy),
+            Cmd::Back if !running => Outcome::GoTo(Go::Back),
+            Cmd::Redeploy if deleted => Outcome::GoTo(Go::Redeploy),
             _ => Outcome::Ignored,
         }
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        DeployState::render(self, f, area, ctx.theme, ctx.tick, ctx.now_ms);
+    /// A key typed into the filter.
+    fn on_text(&mut self, key: Key) -> Outcome {
+        self.on_filter_key(key);
+        Outcome::Consumed
+    }
+
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> Outcome {
+        match reply {
+            Reply::Deploy(msg) => self.on_msg(msg),
+            Reply::DeployEnded(result) => {
+                // The request is over: nothing more of a Studio half will come.
+                self.studio_pending = false;
+                match *result {
+                    Ok(outcome) => {
+                        if self.outcome.is_none() {
+                            self.outcome = Some(outcome);
+                        }
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Reply::Overlapped(ov) => {
+                self.on_overlapped(&ov);
+                match &ov.studio {
+                    StudioEnd::Ready(_) => self.studio.on_done(Ok(())),
+                    StudioEnd::Failed { error, .. } => self.studio.on_done(Err(error.clone())),
+                    // The Studio step was never reached: it starts afresh if asked for.
+                    StudioEnd::Removed { .. } | StudioEnd::NotStarted => {}
+                }
+            }
+            // The Studio half of a first create: one progress with the stack's, and the Studio
+            // step's rows.
+            Reply::Studio(msg) => {
+                self.on_studio(&msg, ctx.now_ms);
+                self.studio.on_msg(&msg);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    fn quit_warning(&self) -> Option<&'static str> {
+        self.running().then_some(
+            "The deployment keeps running in AWS; studio-tui will reattach next time. Quit? y/n",
+        )
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.tick, ctx.now_ms);
     }
 }
 
@@ -664,48 +484,4 @@ fn matches_lower(e: &StackEvent, needle: &str) -> bool {
         || has(&e.resource_type)
         || has(e.status.as_str())
         || e.reason.as_deref().is_some_and(has)
-}
-
-fn event_line(e: &StackEvent, theme: &Theme) -> Line<'static> {
-    let status_style = if e.is_failure() {
-        theme.error()
-    } else if e.status.is_complete() {
-        theme.ok()
-    } else {
-        theme.warn()
-    };
-    let mut spans = vec![
-        Span::styled(
-            format!("{} ", crate::core::clock::hms(e.timestamp_ms)),
-            theme.dim(),
-        ),
-        Span::styled(
-            format!("{} ", crate::ui::widgets::fit(e.status.as_str(), 20)),
-            status_style,
-        ),
-        Span::raw(format!(
-            "{} ",
-            crate::ui::widgets::fit(&crate::core::shown::shown_max(&e.logical_id, 28), 28)
-        )),
-        Span::styled(
-            crate::core::shown::shown(&e.resource_type).into_owned(),
-            theme.dim(),
-        ),
-    ];
-    if let Some(r) = &e.reason {
-        spans.push(Span::raw(format!("  {}", crate::core::shown::shown(r))));
-    }
-    Line::from(spans)
-}
-
-/// 42s, 3m05s, 1h02m.
-pub fn fmt_secs(secs: f64) -> String {
-    let s = secs.max(0.0).round() as u64;
-    if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{}h{:02}m", s / 3600, s / 60 % 60)
-    }
 }

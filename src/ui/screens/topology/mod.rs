@@ -5,21 +5,19 @@
 
 use std::time::Instant;
 
-use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::{Go, Outcome, View};
+use super::{Go, Outcome, Screen, Step};
 
 use crate::core::topology::{Node, Path, Status, Topology};
 use crate::ops;
 use crate::ui::action::Effect;
-use crate::ui::keymap::{Command, Key};
+use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::KeyHint;
 
 mod draw;
 use draw::{Ctx, item_style, render_details};
@@ -28,18 +26,68 @@ pub use draw::{marker, status_style};
 /// The diagram needs this much room (the whole terminal); below it the tree is drawn.
 pub const MIN_DIAGRAM: (u16, u16) = (100, 30);
 
-pub const KEYS: &[KeyHint] = &[
-    KeyHint::new("Tab/↑↓", "select"),
-    KeyHint::new("Enter", "details"),
-    KeyHint::new("p", "path"),
-    KeyHint::new("r", "refresh"),
-    KeyHint::new("Esc", "back"),
-    KeyHint::new("?", "help"),
-    KeyHint::help_only("Shift-Tab ← →", "previous / next node"),
-    KeyHint::help_only("j / k", "next / previous node"),
-    KeyHint::help_only("Home / End", "first / last node"),
-    KeyHint::help_only("p", "highlight: off → egress path → S3 path"),
-    KeyHint::help_only("q", "quit"),
+/// What the topology's keys ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    NextNode,
+    PreviousNode,
+    FirstNode,
+    LastNode,
+    Details,
+    /// Highlight: off, the egress path, the S3 path.
+    Path,
+    Refresh,
+    /// Close the details, else back where `g` was pressed.
+    Back,
+}
+
+pub const KEYS: &[Binding<Cmd>] = &[
+    Binding::new(
+        "Tab/↑↓",
+        "select",
+        &[
+            (Key::TAB, Cmd::NextNode),
+            (Key::UP, Cmd::PreviousNode),
+            (Key::DOWN, Cmd::NextNode),
+        ],
+    ),
+    Binding::new("Enter", "details", &[(Key::ENTER, Cmd::Details)]),
+    Binding::new("p", "path", &[(Key::ch('p'), Cmd::Path)]),
+    Binding::new("r", "refresh", &[(Key::ch('r'), Cmd::Refresh)]),
+    Binding::new("Esc", "back", &[(Key::ESC, Cmd::Back)]),
+    Binding::shared("?", "help", &[Key::ch('?')]),
+    Binding::new(
+        "Shift-Tab ← →",
+        "previous / next node",
+        &[
+            (Key::BACKTAB, Cmd::PreviousNode),
+            (Key::LEFT, Cmd::PreviousNode),
+            (Key::RIGHT, Cmd::NextNode),
+        ],
+    )
+    .help_only(),
+    Binding::new(
+        "j / k",
+        "next / previous node",
+        &[
+            (Key::ch('j'), Cmd::NextNode),
+            (Key::ch('k'), Cmd::PreviousNode),
+        ],
+    )
+    .help_only(),
+    Binding::new(
+        "Home / End",
+        "first / last node",
+        &[(Key::HOME, Cmd::FirstNode), (Key::END, Cmd::LastNode)],
+    )
+    .help_only(),
+    Binding::new(
+        "p",
+        "highlight: off → egress path → S3 path",
+        &[(Key::ch('p'), Cmd::Path)],
+    )
+    .help_only(),
+    Binding::shared("q", "quit", &[Key::ch('q')]).help_only(),
 ];
 
 /// Which path is highlighted.
@@ -157,19 +205,19 @@ impl TopologyState {
         self.selected = pick.cloned();
     }
 
-    /// Handle a key; None when it is not ours.
-    fn on_key(&mut self, key: Key) -> Option<Vec<Effect>> {
-        match key.code {
-            KeyCode::Tab | KeyCode::Down | KeyCode::Right | KeyCode::Char('j') => self.move_by(1),
-            KeyCode::BackTab | KeyCode::Up | KeyCode::Left | KeyCode::Char('k') => self.move_by(-1),
-            KeyCode::Home => self.select_edge(false),
-            KeyCode::End => self.select_edge(true),
-            KeyCode::Enter => self.details_open = !self.details_open && self.selected.is_some(),
-            KeyCode::Char('p') => self.path = self.path.next(),
-            KeyCode::Char('r') => return Some(self.refresh_effect().into_iter().collect()),
-            _ => return None,
+    /// Move the selection, open the details, highlight a path or refresh; the effects to start.
+    fn on_key(&mut self, cmd: Cmd) -> Vec<Effect> {
+        match cmd {
+            Cmd::NextNode => self.move_by(1),
+            Cmd::PreviousNode => self.move_by(-1),
+            Cmd::FirstNode => self.select_edge(false),
+            Cmd::LastNode => self.select_edge(true),
+            Cmd::Details => self.details_open = !self.details_open && self.selected.is_some(),
+            Cmd::Path => self.path = self.path.next(),
+            Cmd::Refresh => return self.refresh_effect().into_iter().collect(),
+            Cmd::Back => {}
         }
-        Some(Vec::new())
+        Vec::new()
     }
 
     fn selected_node(&self) -> Option<&Node> {
@@ -318,14 +366,17 @@ impl TopologyState {
     }
 }
 
-impl View for TopologyState {
-    fn keys(&self) -> &'static [KeyHint] {
+impl Screen for TopologyState {
+    const STEP: Step = Step::Topology;
+    const TITLE: &'static str = "Topology";
+    type Cmd = Cmd;
+
+    fn keys(&self) -> &'static [Binding<Cmd>] {
         KEYS
     }
 
-    fn on_command(&mut self, command: Command) -> Outcome {
-        let key = command.key();
-        if key.code == KeyCode::Esc {
+    fn on_cmd(&mut self, cmd: Cmd, _ctx: &mut super::Ctx) -> Outcome {
+        if cmd == Cmd::Back {
             // Esc closes the details panel, else goes back to where `g` was pressed.
             if self.details_open {
                 self.details_open = false;
@@ -333,10 +384,10 @@ impl View for TopologyState {
             }
             return Outcome::GoTo(Go::Back);
         }
-        self.on_key(key).map_or(Outcome::Ignored, Outcome::effects)
+        Outcome::effects(self.on_key(cmd))
     }
 
-    fn render(&self, f: &mut Frame, area: Rect, ctx: &super::Ctx) {
-        TopologyState::render(self, f, area, ctx.theme, ctx.wide);
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &super::DrawCtx) {
+        self.render(f, area, ctx.theme, ctx.wide);
     }
 }
