@@ -1,0 +1,446 @@
+//! The stack's parameters and the one set of rules that checks them.
+//!
+//! The wizard form, preflight, the CLI flags and the config file all go
+//! through [`Parameters::validate`] (and the per-value validators here), so a
+//! value accepted in one place is accepted everywhere, with the same message.
+//!
+//! Naming rules for the project name come from every resource it is used in:
+//! S3 buckets `<name>-data` / `<name>-models` (3-63 chars, lowercase letters,
+//! digits, hyphens, reserved prefixes), the IAM role `<name>-notebook-role`
+//! (at most 64 chars, so the name is at most 50), the KMS alias
+//! `alias/<name>-s3`, the CloudFormation stack name (letter first) and the
+//! SageMaker domain name. Their intersection is `^[a-z][a-z0-9-]*[a-z0-9]$`,
+//! 3 to 50 characters, without the S3 reserved prefixes. Consecutive hyphens
+//! (`my--project`) are accepted: S3, SageMaker (`-*`), IAM and CloudFormation
+//! all allow them, and the S3 suffixes that involve `--` cannot occur because
+//! the buckets always end in `-data` or `-models`. Dots are refused (stack and
+//! domain names forbid them), which also makes IP-like bucket names impossible.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::cidr::{self, DEFAULT_INTERFACE_ENDPOINTS, NetworkPlan};
+use crate::core::field::Field;
+use crate::core::finding::{Finding, FindingCode, Severity};
+
+mod buckets;
+mod domains;
+mod names;
+pub use buckets::{MAX_ALLOWED_BUCKETS, sagemaker_default_bucket, validate_bucket_name};
+pub use domains::{
+    DOMAIN_MAX, LABEL_MAX, MAX_ALLOWED_DOMAINS, domain_matches, parse_domain_list, validate_domain,
+    wider_fix,
+};
+pub use names::{
+    PROJECT_NAME_MAX, PROJECT_NAME_MIN, ROLE_SUFFIX, USER_PROFILE_MAX, parse_user_list,
+    validate_availability_zone, validate_project_name, validate_user_profile_name,
+};
+
+/// Why one value was rejected: a stable code, what is wrong (naming the
+/// offending character and its 1-based position where there is one) and how
+/// to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Stable code, e.g. `PROJECT_NAME_BAD_CHAR`.
+    pub code: FindingCode,
+    /// What is wrong, one clause without a trailing period.
+    pub message: String,
+    /// How to fix it, one clause.
+    pub fix: String,
+    /// 0-based character index of the offending character, if any, so a
+    /// form can put the cursor there.
+    pub position: Option<usize>,
+}
+
+impl FieldError {
+    fn new(code: FindingCode, message: String, fix: String) -> Self {
+        Self {
+            code,
+            message,
+            fix,
+            position: None,
+        }
+    }
+
+    fn at(mut self, position: usize) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    /// The error as an error [`Finding`] for `field`.
+    pub fn to_finding(&self, field: Field) -> Finding {
+        Finding::new(
+            Severity::Error,
+            self.code,
+            self.message.clone(),
+            self.fix.clone(),
+            Some(field),
+        )
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; {}", self.message, self.fix)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// Describes a character for a message: `` `_` `` or "a space".
+fn show_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        '\t' => "a tab".to_owned(),
+        c if c.is_control() => format!("control character U+{:04X}", u32::from(c)),
+        c => format!("`{c}`"),
+    }
+}
+
+/// Everything a person chooses for one deployment. Serialized with
+/// snake_case keys for the config file; unknown keys are refused so a
+/// misspelt key cannot silently fall back to a default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Parameters {
+    /// Prefix of every resource name; see [`validate_project_name`].
+    pub project_name: String,
+    /// The VPC block, e.g. `10.2.0.0/16`.
+    pub vpc_cidr: String,
+    /// Firewall endpoint subnet.
+    pub firewall_subnet_cidr: String,
+    /// NAT gateway subnet.
+    pub nat_subnet_cidr: String,
+    /// Studio subnet.
+    pub studio_subnet_cidr: String,
+    /// Firewall allow list; see [`validate_domain`].
+    pub allowed_domains: Vec<String>,
+    /// Buckets admitted on purpose (S3 endpoint policy and role); see [`validate_bucket_name`].
+    pub allowed_buckets: Vec<String>,
+    /// Zone for the subnets; `None` lets the template choose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+}
+
+impl Default for Parameters {
+    /// The seed template's defaults, plus the allow list upstream ended with.
+    fn default() -> Self {
+        Self {
+            project_name: "sagemaker-studio-vpc".into(),
+            vpc_cidr: "10.2.0.0/16".into(),
+            firewall_subnet_cidr: "10.2.1.0/24".into(),
+            nat_subnet_cidr: "10.2.2.0/24".into(),
+            studio_subnet_cidr: "10.2.3.0/24".into(),
+            allowed_domains: vec![
+                "iam.amazonaws.com".into(),
+                ".pypi.org".into(),
+                ".pythonhosted.org".into(),
+            ],
+            allowed_buckets: Vec::new(),
+            availability_zone: None,
+        }
+    }
+}
+
+impl Parameters {
+    /// The stack parameters, named exactly as in the template and in
+    /// [`PARAMETER_NAMES`](crate::core::field::PARAMETER_NAMES) order. `AllowedDomains` is comma-joined (a
+    /// CommaDelimitedList); `AvailabilityZone` is empty when unset.
+    pub fn to_cfn_parameters(&self) -> Vec<(&'static str, String)> {
+        Field::ALL
+            .into_iter()
+            .map(|f| (f.cfn_name(), self.cfn_value(f)))
+            .collect()
+    }
+
+    fn cfn_value(&self, field: Field) -> String {
+        match field {
+            Field::AllowedDomains => self.allowed_domains.join(","),
+            Field::AllowedBuckets => self.allowed_buckets.join(","),
+            other => self.value(other),
+        }
+    }
+
+    /// A field's value as text for a form (domains joined with ", ").
+    pub fn value(&self, field: Field) -> String {
+        match field {
+            Field::ProjectName => self.project_name.clone(),
+            Field::VpcCidr => self.vpc_cidr.clone(),
+            Field::FirewallSubnetCidr => self.firewall_subnet_cidr.clone(),
+            Field::NatSubnetCidr => self.nat_subnet_cidr.clone(),
+            Field::StudioSubnetCidr => self.studio_subnet_cidr.clone(),
+            Field::AllowedDomains => self.allowed_domains.join(", "),
+            Field::AllowedBuckets => self.allowed_buckets.join(", "),
+            Field::AvailabilityZone => self.availability_zone.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Sets a field from text typed in a form or on the command line: trims
+    /// it, splits domains with [`parse_domain_list`], and maps an empty zone
+    /// to `None`. Validation is separate, so a form can keep invalid input.
+    pub fn set(&mut self, field: Field, text: &str) {
+        let text = text.trim();
+        match field {
+            Field::ProjectName => self.project_name = text.to_owned(),
+            Field::VpcCidr => self.vpc_cidr = text.to_owned(),
+            Field::FirewallSubnetCidr => self.firewall_subnet_cidr = text.to_owned(),
+            Field::NatSubnetCidr => self.nat_subnet_cidr = text.to_owned(),
+            Field::StudioSubnetCidr => self.studio_subnet_cidr = text.to_owned(),
+            Field::AllowedDomains => self.allowed_domains = parse_domain_list(text),
+            Field::AllowedBuckets => self.allowed_buckets = parse_domain_list(text),
+            Field::AvailabilityZone => {
+                self.availability_zone = (!text.is_empty()).then(|| text.to_owned());
+            }
+        }
+    }
+
+    /// The four CIDRs parsed into a plan, or one error finding per field that
+    /// does not parse.
+    pub fn network_plan(&self) -> Result<NetworkPlan, Vec<Finding>> {
+        let parse = |field: Field, text: &str| {
+            cidr::parse_cidr(text).map_err(|e| Finding::from_cidr_error(&e, field))
+        };
+        let results = [
+            parse(Field::VpcCidr, &self.vpc_cidr),
+            parse(Field::FirewallSubnetCidr, &self.firewall_subnet_cidr),
+            parse(Field::NatSubnetCidr, &self.nat_subnet_cidr),
+            parse(Field::StudioSubnetCidr, &self.studio_subnet_cidr),
+        ];
+        match results {
+            [
+                Ok(vpc),
+                Ok(firewall_subnet),
+                Ok(nat_subnet),
+                Ok(studio_subnet),
+            ] => Ok(NetworkPlan {
+                vpc,
+                firewall_subnet,
+                nat_subnet,
+                studio_subnet,
+            }),
+            results => Err(results.into_iter().filter_map(Result::err).collect()),
+        }
+    }
+
+    /// Every finding for these parameters and `users` Studio users, errors
+    /// first, with the template's [`DEFAULT_INTERFACE_ENDPOINTS`].
+    pub fn validate(&self, users: u32) -> Vec<Finding> {
+        self.validate_with(users, DEFAULT_INTERFACE_ENDPOINTS)
+    }
+
+    /// [`Parameters::validate`] with an explicit interface endpoint count.
+    pub fn validate_with(&self, users: u32, interface_endpoints: u32) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if let Err(e) = validate_project_name(&self.project_name) {
+            out.push(e.to_finding(Field::ProjectName));
+        }
+        domains::check(self, &mut out);
+        buckets::check(self, &mut out);
+        if let Some(zone) = &self.availability_zone
+            && let Err(e) = validate_availability_zone(zone)
+        {
+            out.push(e.to_finding(Field::AvailabilityZone));
+        }
+        match self.network_plan() {
+            Ok(plan) => out.extend(cidr::validate_plan(&plan, users, interface_endpoints)),
+            Err(errors) => out.extend(errors),
+        }
+        out.sort_by_key(|f| f.severity);
+        out
+    }
+
+    /// The first error of each field, as "message; fix", for showing under
+    /// the field in a form. `users` feeds the Studio subnet sizing check (pass
+    /// 0 when unknown). Findings about the whole set are left out.
+    pub fn field_errors(&self, users: u32) -> BTreeMap<Field, String> {
+        self.field_messages(users).0
+    }
+
+    /// [`Parameters::field_errors`] and, from the same validation, the first warning of each
+    /// field without an error: what the form shows under a value it accepts but the user should
+    /// think twice about (an allow-list entry that admits S3 of other regions).
+    pub fn field_messages(&self, users: u32) -> (BTreeMap<Field, String>, BTreeMap<Field, String>) {
+        let (mut errors, mut warnings) = (BTreeMap::new(), BTreeMap::new());
+        let findings = self.validate(users);
+        for f in &findings {
+            let Some(field) = f.field else { continue };
+            if f.is_error() {
+                errors.entry(field).or_insert_with(|| f.to_string());
+            } else if f.severity == Severity::Warning {
+                warnings.entry(field).or_insert_with(|| f.to_string());
+            }
+        }
+        warnings.retain(|field, _| !errors.contains_key(field));
+        (errors, warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ---- Parameters ----
+
+    #[test]
+    fn defaults_are_the_seed_values_and_map_to_cfn_names() {
+        let p = Parameters::default();
+        assert_eq!(
+            p.to_cfn_parameters(),
+            vec![
+                ("ProjectName", "sagemaker-studio-vpc".to_owned()),
+                ("VpcCIDR", "10.2.0.0/16".to_owned()),
+                ("FirewallSubnetCIDR", "10.2.1.0/24".to_owned()),
+                ("NATGatewaySubnetCIDR", "10.2.2.0/24".to_owned()),
+                ("SageMakerStudioSubnetCIDR", "10.2.3.0/24".to_owned()),
+                (
+                    "AllowedDomains",
+                    "iam.amazonaws.com,.pypi.org,.pythonhosted.org".to_owned()
+                ),
+                ("AllowedBuckets", String::new()),
+                ("AvailabilityZone", String::new()),
+            ]
+        );
+        let mut p = p;
+        p.availability_zone = Some("us-east-1a".into());
+        p.set(
+            Field::AllowedBuckets,
+            " team-share, sagemaker-us-east-1-123456789012 ",
+        );
+        let cfn = p.to_cfn_parameters();
+        assert_eq!(cfn[7], ("AvailabilityZone", "us-east-1a".to_owned()));
+        assert_eq!(
+            cfn[6],
+            (
+                "AllowedBuckets",
+                "team-share,sagemaker-us-east-1-123456789012".to_owned()
+            )
+        );
+        assert_eq!(
+            p.value(Field::AllowedBuckets),
+            "team-share, sagemaker-us-east-1-123456789012"
+        );
+    }
+
+    #[test]
+    fn defaults_validate_clean() {
+        let f = Parameters::default().validate(10);
+        assert_eq!(
+            f.iter().map(|f| f.code).collect::<Vec<_>>(),
+            [FindingCode::CidrStudioCapacity]
+        );
+        assert!(Parameters::default().field_errors(10).is_empty());
+    }
+
+    #[test]
+    fn serde_uses_snake_case_and_refuses_unknown_keys() {
+        let json = serde_json::to_value(Parameters::default()).expect("json");
+        let keys: Vec<&str> = json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for f in Field::ALL.iter().filter(|f| **f != Field::AvailabilityZone) {
+            assert!(keys.contains(&f.key()), "{}", f.key());
+        }
+        let partial: Parameters =
+            serde_json::from_str(r#"{"project_name":"demo-one","availability_zone":"eu-west-1b"}"#)
+                .expect("parse");
+        assert_eq!(partial.vpc_cidr, "10.2.0.0/16");
+        assert_eq!(partial.availability_zone.as_deref(), Some("eu-west-1b"));
+        let typo = serde_json::from_str::<Parameters>(r#"{"vpc_cdir":"10.9.0.0/16"}"#);
+        assert!(
+            typo.expect_err("unknown key")
+                .to_string()
+                .contains("vpc_cdir")
+        );
+    }
+
+    #[test]
+    fn set_and_value_round_trip() {
+        let mut p = Parameters::default();
+        p.set(
+            Field::AllowedDomains,
+            " .pypi.org, .github.com\n.amazonaws.com ",
+        );
+        assert_eq!(
+            p.allowed_domains,
+            [".pypi.org", ".github.com", ".amazonaws.com"]
+        );
+        assert_eq!(
+            p.value(Field::AllowedDomains),
+            ".pypi.org, .github.com, .amazonaws.com"
+        );
+        p.set(Field::AvailabilityZone, "  ");
+        assert_eq!(p.availability_zone, None);
+        p.set(Field::AvailabilityZone, "us-west-2b");
+        assert_eq!(p.value(Field::AvailabilityZone), "us-west-2b");
+        p.set(Field::VpcCidr, " 10.9.0.0/16 ");
+        assert_eq!(p.vpc_cidr, "10.9.0.0/16");
+    }
+
+    #[test]
+    fn field_errors_put_each_error_under_its_field() {
+        let mut p = Parameters::default();
+        p.set(Field::ProjectName, "My_Project");
+        p.set(Field::VpcCidr, "10.2.0.0/15");
+        p.set(Field::NatSubnetCidr, "10.2.2.5/24");
+        p.set(Field::AllowedDomains, "https://github.com/org");
+        p.set(Field::AvailabilityZone, "use1-az1");
+        let e = p.field_errors(0);
+        assert_eq!(
+            e.keys().copied().collect::<Vec<_>>(),
+            [
+                Field::ProjectName,
+                Field::VpcCidr,
+                Field::NatSubnetCidr,
+                Field::AllowedDomains,
+                Field::AvailabilityZone
+            ]
+        );
+        assert_eq!(
+            e[&Field::NatSubnetCidr],
+            "10.2.2.5/24 has host bits set; did you mean 10.2.2.0/24?"
+        );
+        assert!(e[&Field::ProjectName].contains("position 1"));
+        // The missing .amazonaws.com warning is in validate, not in field_errors.
+        assert!(
+            p.validate(0)
+                .iter()
+                .any(|f| f.code == FindingCode::DomainAmazonawsMissing)
+        );
+    }
+
+    #[test]
+    fn plan_rules_reach_the_right_field() {
+        let mut p = Parameters::default();
+        p.set(Field::StudioSubnetCidr, "10.3.3.0/24");
+        let e = p.field_errors(0);
+        assert!(
+            e[&Field::StudioSubnetCidr]
+                .starts_with("the Studio subnet 10.3.3.0/24 is not inside the VPC")
+        );
+        let mut p = Parameters::default();
+        p.set(Field::StudioSubnetCidr, "10.2.3.0/28");
+        assert!(
+            p.field_errors(0)[&Field::StudioSubnetCidr]
+                .starts_with("the Studio subnet 10.2.3.0/28 has 11 usable")
+        );
+        let f = Parameters::default().validate(100);
+        assert_eq!(f[0].code, FindingCode::CidrStudioSubnetTight);
+    }
+
+    #[test]
+    fn findings_are_sorted_errors_first() {
+        let mut p = Parameters::default();
+        p.set(Field::AllowedDomains, ".pypi.org, BAD");
+        let f = p.validate(1);
+        let sev: Vec<Severity> = f.iter().map(|f| f.severity).collect();
+        let mut sorted = sev.clone();
+        sorted.sort();
+        assert_eq!(sev, sorted);
+        assert_eq!(f[0].code, FindingCode::DomainUppercase);
+    }
+}
