@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{self, Format, Loaded, Paths, StateError, Versioned};
-use crate::core::params::Parameters;
+use crate::core::params::ParamsDraft;
 
 /// Key of one project in one region.
 pub fn key(region: &str, project: &str) -> String {
@@ -30,7 +30,7 @@ pub struct Answers {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SavedAnswers {
-    pub parameters: Parameters,
+    pub parameters: ParamsDraft,
     /// Studio user profiles the user asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<String>,
@@ -178,7 +178,7 @@ impl Store {
     pub fn save_answers(
         &mut self,
         region: &str,
-        parameters: &Parameters,
+        parameters: &ParamsDraft,
         users: &[String],
     ) -> Result<(), StateError> {
         let k = key(region, &parameters.project_name);
@@ -284,9 +284,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::under(dir.path());
         let mut store = Store::load(&paths).unwrap();
-        let p = Parameters {
+        let p = ParamsDraft {
             project_name: "demo-one".into(),
-            ..Parameters::default()
+            ..ParamsDraft::default()
         };
         store
             .save_answers("eu-west-1", &p, &["alice".into()])
@@ -327,9 +327,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::under(dir.path());
         let mut store = Store::load_for(&paths, true).unwrap();
-        let p = Parameters {
+        let p = ParamsDraft {
             project_name: "ro-one".into(),
-            ..Parameters::default()
+            ..ParamsDraft::default()
         };
         store.save_answers("eu-west-1", &p, &[]).unwrap();
         store

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use studio_tui::aws::Session;
 use studio_tui::config::Paths;
-use studio_tui::core::params::Parameters;
+use studio_tui::core::params::ParamsDraft;
 use studio_tui::ops::deploy::{self, DeployMsg, DeployOutcome, Plan};
 use studio_tui::state::SharedStore;
 use studio_tui::state::Store;
@@ -26,17 +26,17 @@ fn store() -> (tempfile::TempDir, SharedStore) {
     (dir, Arc::new(Mutex::new(s)))
 }
 
-fn params(name: &str) -> Parameters {
-    Parameters {
+fn params(name: &str) -> ParamsDraft {
+    ParamsDraft {
         project_name: name.to_string(),
-        ..Parameters::default()
+        ..ParamsDraft::default()
     }
 }
 
 async fn deploy_to_end(
     session: &Session,
     store: &SharedStore,
-    p: &Parameters,
+    p: &ParamsDraft,
 ) -> (DeployOutcome, Vec<DeployMsg>) {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let plan = deploy::plan(session, store, p, &tx).await.expect("plan");

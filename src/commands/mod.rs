@@ -28,7 +28,7 @@ use crate::cli::DeployArgs;
 use crate::cli::{Command, GlobalOpts, OutputMode, ProjectArgs};
 use crate::config::Paths;
 use crate::core::finding::{Finding, Severity};
-use crate::core::params::Parameters;
+use crate::core::params::ParamsDraft;
 use crate::core::shown::Shown;
 use crate::ops::deploy::{self as deploy_ops, DeployOutcome, Settled};
 use crate::ops::params::ConfigFile;
@@ -272,13 +272,13 @@ impl CommandContext {
             .lock()
             .ok()
             .and_then(|s| s.answers.last_project.get(&self.session.region).cloned())
-            .unwrap_or_else(|| Parameters::default().project_name)
+            .unwrap_or_else(|| ParamsDraft::default().project_name)
     }
 
     /// The parameters (defaults < the answers saved for the project < `--config` < flags) and
     /// the users (`--config`'s, else the saved ones): [`crate::ops::params::resolve_answers`].
     /// Not validated.
-    pub fn resolve_answers(&self, args: &crate::cli::ParamArgs) -> (Parameters, Vec<String>) {
+    pub fn resolve_answers(&self, args: &crate::cli::ParamArgs) -> (ParamsDraft, Vec<String>) {
         let store = self.store.lock().ok();
         crate::ops::params::resolve_answers(
             store.as_deref(),
@@ -391,7 +391,7 @@ fn confirm(question: &str, yes: bool) -> Result<bool, i32> {
 
 /// Check the parameters with the form's rules, then the template's: exit code 2 with the
 /// messages when one is invalid.
-fn checked(params: Parameters) -> Result<Parameters, i32> {
+fn checked(params: ParamsDraft) -> Result<ParamsDraft, i32> {
     let mut findings: Vec<Finding> = params
         .validate(0)
         .into_iter()
@@ -408,7 +408,7 @@ fn checked(params: Parameters) -> Result<Parameters, i32> {
     Ok(params)
 }
 
-fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[String]) {
+fn save_answers(ctx: &CommandContext, params: &ParamsDraft, users: &[String]) {
     if let Ok(mut s) = ctx.store.lock()
         && let Err(e) = s.save_answers(&ctx.session.region, params, users)
     {
@@ -426,7 +426,7 @@ async fn answers(
     args: &crate::cli::ParamArgs,
     guided: bool,
     users_flag: Option<&[String]>,
-) -> Result<(Parameters, Vec<String>), i32> {
+) -> Result<(ParamsDraft, Vec<String>), i32> {
     let (initial, known_users) = ctx.resolve_answers(args);
     let users: Vec<String> = match users_flag {
         Some(u) => u.iter().map(|s| s.trim().to_string()).collect(),
@@ -477,7 +477,7 @@ async fn answers(
 async fn deploy_with(
     ctx: &CommandContext,
     args: &DeployArgs,
-    params: &Parameters,
+    params: &ParamsDraft,
 ) -> anyhow::Result<i32> {
     Ok(run_deploy(ctx, args, params, None).await?.code)
 }
@@ -504,7 +504,7 @@ impl From<i32> for Deployed {
 async fn run_deploy(
     ctx: &CommandContext,
     args: &DeployArgs,
-    params: &Parameters,
+    params: &ParamsDraft,
     studio: Option<&crate::ops::up::StudioPlan>,
 ) -> anyhow::Result<Deployed> {
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "deploying the stack") {

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use super::{FieldError, Parameters, show_char};
+use super::{FieldError, ParamsDraft, show_char};
 use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode, Severity};
 
-/// The most buckets [`Parameters::allowed_buckets`] may admit: the Studio role's policy that
+/// The most buckets [`ParamsDraft::allowed_buckets`] may admit: the Studio role's policy that
 /// names them (two ARNs each) must stay within IAM's 6,144 characters for a managed policy.
 pub const MAX_ALLOWED_BUCKETS: usize = 20;
 
@@ -119,7 +119,7 @@ pub fn validate_bucket_name(name: &str) -> Result<(), FieldError> {
 /// The findings about the admitted buckets: each name checked, repeats and the project's own
 /// buckets warned about, at most [`MAX_ALLOWED_BUCKETS`], and the ones admitted said with their
 /// trade-off (an Info for preflight; the form shows only errors and warnings).
-pub(super) fn check(params: &Parameters, out: &mut Vec<Finding>) {
+pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
     let field = Some(Field::AllowedBuckets);
     if params.allowed_buckets.len() > MAX_ALLOWED_BUCKETS {
         out.push(Finding::new(
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn allowed_bucket_findings() {
-        let mut p = Parameters::default();
+        let mut p = ParamsDraft::default();
         p.set(
             Field::AllowedBuckets,
             "team-share, Bad_Name, team-share, sagemaker-studio-vpc-data",
@@ -262,11 +262,11 @@ mod tests {
             "{:?}",
             p.field_errors(1)
         );
-        let many = Parameters {
+        let many = ParamsDraft {
             allowed_buckets: (0..=MAX_ALLOWED_BUCKETS)
                 .map(|i| format!("bucket-{i}"))
                 .collect(),
-            ..Parameters::default()
+            ..ParamsDraft::default()
         };
         assert!(
             many.validate(1)
@@ -274,7 +274,7 @@ mod tests {
                 .any(|x| x.is_error() && x.message.contains("6,144"))
         );
         // A file saved before the field existed reads as no admitted bucket.
-        let old: Parameters =
+        let old: ParamsDraft =
             serde_json::from_str(r#"{"project_name":"demo-one"}"#).expect("parse");
         assert!(old.allowed_buckets.is_empty());
     }

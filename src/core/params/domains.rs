@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{FieldError, Parameters, show_char};
+use super::{FieldError, ParamsDraft, show_char};
 use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode, Severity};
 
@@ -228,7 +228,7 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
 
 /// The allow list's findings: empty, too long, an entry refused, repeated, covered by a wider
 /// one, IAM missing, S3 admitted around the gateway endpoint.
-pub(super) fn check(params: &Parameters, out: &mut Vec<Finding>) {
+pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
     let field = Some(Field::AllowedDomains);
     if params.allowed_domains.is_empty() {
         out.push(Finding::new(
@@ -416,7 +416,7 @@ mod tests {
 
     #[test]
     fn domain_list_findings() {
-        let mut p = Parameters::default();
+        let mut p = ParamsDraft::default();
         p.allowed_domains.clear();
         assert!(
             p.validate(1)

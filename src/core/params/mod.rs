@@ -1,7 +1,7 @@
 //! The stack's parameters and the one set of rules that checks them.
 //!
 //! The wizard form, preflight, the CLI flags and the config file all go
-//! through [`Parameters::validate`] (and the per-value validators here), so a
+//! through [`ParamsDraft::validate`] (and the per-value validators here), so a
 //! value accepted in one place is accepted everywhere, with the same message.
 //!
 //! Naming rules for the project name come from every resource it is used in:
@@ -99,12 +99,13 @@ fn show_char(c: char) -> String {
     }
 }
 
-/// Everything a person chooses for one deployment. Serialized with
-/// snake_case keys for the config file; unknown keys are refused so a
-/// misspelt key cannot silently fall back to a default.
+/// Everything a person chooses for one deployment, as typed: the draft the form, the flags,
+/// `--config`, the saved answers and `--guided` fill, invalid values included. Serialized with
+/// snake_case keys for the config file and the saved answers (the on-disk shape); unknown keys
+/// are refused so a misspelt key cannot silently fall back to a default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Parameters {
+pub struct ParamsDraft {
     /// Prefix of every resource name; see [`validate_project_name`].
     pub project_name: String,
     /// The VPC block, e.g. `10.2.0.0/16`.
@@ -124,7 +125,7 @@ pub struct Parameters {
     pub availability_zone: Option<String>,
 }
 
-impl Default for Parameters {
+impl Default for ParamsDraft {
     /// The seed template's defaults, plus the allow list upstream ended with.
     fn default() -> Self {
         Self {
@@ -144,7 +145,7 @@ impl Default for Parameters {
     }
 }
 
-impl Parameters {
+impl ParamsDraft {
     /// The stack parameters, named exactly as in the template and in
     /// [`PARAMETER_NAMES`](crate::core::field::PARAMETER_NAMES) order. `AllowedDomains` is comma-joined (a
     /// CommaDelimitedList); `AvailabilityZone` is empty when unset.
@@ -230,7 +231,7 @@ impl Parameters {
         self.validate_with(users, DEFAULT_INTERFACE_ENDPOINTS)
     }
 
-    /// [`Parameters::validate`] with an explicit interface endpoint count.
+    /// [`ParamsDraft::validate`] with an explicit interface endpoint count.
     pub fn validate_with(&self, users: u32, interface_endpoints: u32) -> Vec<Finding> {
         let mut out = Vec::new();
         if let Err(e) = validate_project_name(&self.project_name) {
@@ -258,7 +259,7 @@ impl Parameters {
         self.field_messages(users).0
     }
 
-    /// [`Parameters::field_errors`] and, from the same validation, the first warning of each
+    /// [`ParamsDraft::field_errors`] and, from the same validation, the first warning of each
     /// field without an error: what the form shows under a value it accepts but the user should
     /// think twice about (an allow-list entry that admits S3 of other regions).
     pub fn field_messages(&self, users: u32) -> (BTreeMap<Field, String>, BTreeMap<Field, String>) {
@@ -285,7 +286,7 @@ mod tests {
 
     #[test]
     fn defaults_are_the_seed_values_and_map_to_cfn_names() {
-        let p = Parameters::default();
+        let p = ParamsDraft::default();
         assert_eq!(
             p.to_cfn_parameters(),
             vec![
@@ -325,17 +326,17 @@ mod tests {
 
     #[test]
     fn defaults_validate_clean() {
-        let f = Parameters::default().validate(10);
+        let f = ParamsDraft::default().validate(10);
         assert_eq!(
             f.iter().map(|f| f.code).collect::<Vec<_>>(),
             [FindingCode::CidrStudioCapacity]
         );
-        assert!(Parameters::default().field_errors(10).is_empty());
+        assert!(ParamsDraft::default().field_errors(10).is_empty());
     }
 
     #[test]
     fn serde_uses_snake_case_and_refuses_unknown_keys() {
-        let json = serde_json::to_value(Parameters::default()).expect("json");
+        let json = serde_json::to_value(ParamsDraft::default()).expect("json");
         let keys: Vec<&str> = json
             .as_object()
             .expect("object")
@@ -345,12 +346,12 @@ mod tests {
         for f in Field::ALL.iter().filter(|f| **f != Field::AvailabilityZone) {
             assert!(keys.contains(&f.key()), "{}", f.key());
         }
-        let partial: Parameters =
+        let partial: ParamsDraft =
             serde_json::from_str(r#"{"project_name":"demo-one","availability_zone":"eu-west-1b"}"#)
                 .expect("parse");
         assert_eq!(partial.vpc_cidr, "10.2.0.0/16");
         assert_eq!(partial.availability_zone.as_deref(), Some("eu-west-1b"));
-        let typo = serde_json::from_str::<Parameters>(r#"{"vpc_cdir":"10.9.0.0/16"}"#);
+        let typo = serde_json::from_str::<ParamsDraft>(r#"{"vpc_cdir":"10.9.0.0/16"}"#);
         assert!(
             typo.expect_err("unknown key")
                 .to_string()
@@ -360,7 +361,7 @@ mod tests {
 
     #[test]
     fn set_and_value_round_trip() {
-        let mut p = Parameters::default();
+        let mut p = ParamsDraft::default();
         p.set(
             Field::AllowedDomains,
             " .pypi.org, .github.com\n.amazonaws.com ",
@@ -383,7 +384,7 @@ mod tests {
 
     #[test]
     fn field_errors_put_each_error_under_its_field() {
-        let mut p = Parameters::default();
+        let mut p = ParamsDraft::default();
         p.set(Field::ProjectName, "My_Project");
         p.set(Field::VpcCidr, "10.2.0.0/15");
         p.set(Field::NatSubnetCidr, "10.2.2.5/24");
@@ -415,26 +416,26 @@ mod tests {
 
     #[test]
     fn plan_rules_reach_the_right_field() {
-        let mut p = Parameters::default();
+        let mut p = ParamsDraft::default();
         p.set(Field::StudioSubnetCidr, "10.3.3.0/24");
         let e = p.field_errors(0);
         assert!(
             e[&Field::StudioSubnetCidr]
                 .starts_with("the Studio subnet 10.3.3.0/24 is not inside the VPC")
         );
-        let mut p = Parameters::default();
+        let mut p = ParamsDraft::default();
         p.set(Field::StudioSubnetCidr, "10.2.3.0/28");
         assert!(
             p.field_errors(0)[&Field::StudioSubnetCidr]
                 .starts_with("the Studio subnet 10.2.3.0/28 has 11 usable")
         );
-        let f = Parameters::default().validate(100);
+        let f = ParamsDraft::default().validate(100);
         assert_eq!(f[0].code, FindingCode::CidrStudioSubnetTight);
     }
 
     #[test]
     fn findings_are_sorted_errors_first() {
-        let mut p = Parameters::default();
+        let mut p = ParamsDraft::default();
         p.set(Field::AllowedDomains, ".pypi.org, BAD");
         let f = p.validate(1);
         let sev: Vec<Severity> = f.iter().map(|f| f.severity).collect();

@@ -36,7 +36,7 @@ use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
 use crate::aws::stacks::StackInfo;
-use crate::core::params::Parameters;
+use crate::core::params::ParamsDraft;
 use crate::ops::up::StudioPlan;
 use crate::state::SharedStore;
 
@@ -95,7 +95,7 @@ pub struct App {
     pub session: SessionState,
     /// The stack parameters being prepared (the parameter form edits them; preflight checks
     /// them and `s` there applies its suggestion).
-    pub parameters: Parameters,
+    pub parameters: ParamsDraft,
     /// Expected Studio users, for the subnet sizing checks.
     pub planned_users: u32,
     /// The topology of the current project, kept between two openings of the view (`g`) and
@@ -114,7 +114,7 @@ pub struct App {
     /// Fixed clock for tests (milliseconds since the epoch); None = the system clock.
     clock_ms: Option<i64>,
     /// The parameters of the last plan, for "deploy again" after a delete & retry.
-    last_params: Option<Parameters>,
+    last_params: Option<ParamsDraft>,
     config: Option<crate::ops::params::ConfigFile>,
     read_only: bool,
     sandbox: bool,
@@ -138,9 +138,9 @@ impl App {
                 options.profile.as_deref(),
                 options.region.as_deref(),
             ),
-            parameters: Parameters::default(),
+            parameters: ParamsDraft::default(),
             planned_users: 5,
-            topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
+            topology: TopologyState::new(crate::core::params::ParamsDraft::default().project_name),
             help_open: false,
             params: None,
             confirm_quit: None,
@@ -434,7 +434,7 @@ impl App {
         self.store
             .as_ref()
             .and_then(|s| s.lock().ok()?.answers.last_project.get(&region).cloned())
-            .unwrap_or_else(|| Parameters::default().project_name)
+            .unwrap_or_else(|| ParamsDraft::default().project_name)
     }
 
     /// The one place that decides which step follows which:

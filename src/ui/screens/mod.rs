@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::aws::stacks::StackInfo;
-use crate::core::params::Parameters;
+use crate::core::params::ParamsDraft;
 use crate::core::topology::Topology;
 use crate::ops::deploy::{Recovery, Review};
 use crate::ui::action::{Effect, Reply};
@@ -117,7 +117,7 @@ pub enum Go {
     /// The update of an existing deployment: the same preflight, form and review.
     Update,
     /// Plan these parameters (an edited allow list), with the users planned for their project.
-    Plan(Box<Parameters>),
+    Plan(Box<ParamsDraft>),
     /// Execute the reviewed change set.
     Execute(Box<Review>),
     /// Recover the stack so a deploy can go on.
@@ -141,7 +141,7 @@ pub struct Ctx<'a> {
     /// Now, in milliseconds since the epoch (the app's clock, frozen in tests).
     pub now_ms: i64,
     /// The parameters being prepared: preflight checks them and amends them.
-    pub parameters: &'a mut Parameters,
+    pub parameters: &'a mut ParamsDraft,
     /// The topology kept between two openings of its view (None until read).
     pub topology: Option<&'a mut Topology>,
 }
@@ -155,7 +155,7 @@ pub struct DrawCtx<'a> {
     /// Now, for elapsed times and ETAs.
     pub now_ms: i64,
     /// The parameters being prepared.
-    pub parameters: &'a Parameters,
+    pub parameters: &'a ParamsDraft,
     /// The whole terminal is large enough for diagrams.
     pub wide: bool,
 }

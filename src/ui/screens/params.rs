@@ -1,5 +1,5 @@
 //! The parameter form: one text buffer per template parameter, validated live with
-//! [`Parameters::field_errors`] (the same rules as preflight and the CLI). Nothing typed is ever
+//! [`ParamsDraft::field_errors`] (the same rules as preflight and the CLI). Nothing typed is ever
 //! cleared: an error only moves the focus to the first bad field.
 
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 use crate::core::field::Field;
-use crate::core::params::Parameters;
+use crate::core::params::ParamsDraft;
 use crate::ops::studio::validate_user_names;
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
@@ -120,7 +120,7 @@ pub struct ParamsState {
 }
 
 impl ParamsState {
-    pub fn new(params: &Parameters, users: Vec<String>) -> ParamsState {
+    pub fn new(params: &ParamsDraft, users: Vec<String>) -> ParamsState {
         let mut texts: Vec<String> = Field::ALL.iter().map(|f| params.value(*f)).collect();
         texts.push(users.join(", "));
         let cursor = texts[0].chars().count();
@@ -150,8 +150,8 @@ impl ParamsState {
     }
 
     /// The parameters the buffers describe (invalid values included).
-    pub fn parameters(&self) -> Parameters {
-        let mut p = Parameters::default();
+    pub fn parameters(&self) -> ParamsDraft {
+        let mut p = ParamsDraft::default();
         for (f, text) in Field::ALL.iter().zip(&self.texts) {
             p.set(*f, text);
         }
@@ -182,7 +182,7 @@ impl ParamsState {
 
     /// Check everything: the parameters when every field is valid, else None with the focus on
     /// the first bad field (nothing is cleared).
-    pub fn submit(&mut self) -> Option<Parameters> {
+    pub fn submit(&mut self) -> Option<ParamsDraft> {
         self.revalidate();
         if let Some(first) = Field::ALL.iter().position(|f| self.errors.contains_key(f)) {
             self.focus_to(first);
