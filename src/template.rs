@@ -319,6 +319,8 @@ mod tests {
         b.sort_unstable();
         assert_eq!(a, b);
         let sent: Vec<&str> = ParamsDraft::default()
+            .parse(0)
+            .unwrap()
             .to_cfn_parameters()
             .iter()
             .map(|(n, _)| *n)
@@ -342,7 +344,7 @@ mod tests {
     #[test]
     fn seed_defaults_match_the_tools_defaults() {
         let d = defaults();
-        for (name, value) in ParamsDraft::default().to_cfn_parameters() {
+        for (name, value) in ParamsDraft::default().parse(0).unwrap().to_cfn_parameters() {
             if name == "AvailabilityZone" {
                 assert_eq!(d.get(name).map(String::as_str), Some(""));
                 continue;
@@ -384,7 +386,7 @@ mod tests {
     fn offline_check_catches_what_cloudformation_would() {
         let t = embedded();
         assert!(
-            t.check_parameters(&ParamsDraft::default().to_cfn_parameters())
+            t.check_parameters(&ParamsDraft::default().parse(0).unwrap().to_cfn_parameters())
                 .is_empty()
         );
         let bad = t.check_parameters(&[

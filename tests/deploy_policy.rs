@@ -30,7 +30,9 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
     let params = ParamsDraft {
         project_name: common::unique_name("pol"),
         ..ParamsDraft::default()
-    };
+    }
+    .parse(0)
+    .unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
 
     // A first create that rolls back.

@@ -51,7 +51,9 @@ async fn a_failed_change_set_waits_for_the_wizards_user_and_is_deleted_at_once_o
     let params = ParamsDraft {
         project_name: project.clone(),
         ..ParamsDraft::default()
-    };
+    }
+    .parse(0)
+    .unwrap();
     let (tx, _rx) = mpsc::unbounded_channel();
 
     // The wizard's policy: the failed change set and its empty stack stay for the user.

@@ -74,7 +74,9 @@ async fn plan_reads_the_validation_failures_of_a_failed_change_set() {
     let params = ParamsDraft {
         project_name: project.clone(),
         ..ParamsDraft::default()
-    };
+    }
+    .parse(0)
+    .unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let plan = deploy::plan(&session, &store, &params, &tx).await.unwrap();
     drop(tx);
@@ -166,7 +168,9 @@ async fn a_change_set_that_passes_has_no_validation_failures() {
     let params = ParamsDraft {
         project_name: project.clone(),
         ..ParamsDraft::default()
-    };
+    }
+    .parse(0)
+    .unwrap();
     let (tx, _rx) = mpsc::unbounded_channel();
     let plan = deploy::plan(&session, &store, &params, &tx).await.unwrap();
     let Plan::Review(review) = plan else {

@@ -85,7 +85,9 @@ async fn deployed_template_topology_paths_cost_and_exports() {
     let params = ParamsDraft {
         project_name: name.clone(),
         ..ParamsDraft::default()
-    };
+    }
+    .parse(0)
+    .unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
     let Plan::Review(review) = deploy::plan(&session, &store, &params, &tx).await.unwrap() else {

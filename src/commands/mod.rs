@@ -27,8 +27,7 @@ use crate::aws::{self, Session, SessionOptions};
 use crate::cli::DeployArgs;
 use crate::cli::{Command, GlobalOpts, OutputMode, ProjectArgs};
 use crate::config::Paths;
-use crate::core::finding::{Finding, Severity};
-use crate::core::params::ParamsDraft;
+use crate::core::params::{Parameters, ParamsDraft};
 use crate::core::shown::Shown;
 use crate::ops::deploy::{self as deploy_ops, DeployOutcome, Settled};
 use crate::ops::params::ConfigFile;
@@ -389,28 +388,19 @@ fn confirm(question: &str, yes: bool) -> Result<bool, i32> {
     }
 }
 
-/// Check the parameters with the form's rules, then the template's: exit code 2 with the
-/// messages when one is invalid.
-fn checked(params: ParamsDraft) -> Result<ParamsDraft, i32> {
-    let mut findings: Vec<Finding> = params
-        .validate(0)
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
-    if findings.is_empty() {
-        findings = crate::template::embedded().check_parameters(&params.to_cfn_parameters());
-    }
-    if !findings.is_empty() {
+/// Check the parameters with the form's rules, then the template's
+/// (`ops::params::validated`): exit code 2 with the messages when one is invalid.
+fn checked(draft: &ParamsDraft) -> Result<Parameters, i32> {
+    crate::ops::params::validated(draft, 0).map_err(|findings| {
         plain::print_findings(&findings);
         plain::say("Nothing was deployed. Fix the values above and run the command again.");
-        return Err(exit::USAGE);
-    }
-    Ok(params)
+        exit::USAGE
+    })
 }
 
-fn save_answers(ctx: &CommandContext, params: &ParamsDraft, users: &[String]) {
+fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[String]) {
     if let Ok(mut s) = ctx.store.lock()
-        && let Err(e) = s.save_answers(&ctx.session.region, params, users)
+        && let Err(e) = s.save_answers(&ctx.session.region, &params.draft(), users)
     {
         plain::say(format_args!("warning: could not save your answers: {e}"));
     }
@@ -426,7 +416,7 @@ async fn answers(
     args: &crate::cli::ParamArgs,
     guided: bool,
     users_flag: Option<&[String]>,
-) -> Result<(ParamsDraft, Vec<String>), i32> {
+) -> Result<(Parameters, Vec<String>), i32> {
     let (initial, known_users) = ctx.resolve_answers(args);
     let users: Vec<String> = match users_flag {
         Some(u) => u.iter().map(|s| s.trim().to_string()).collect(),
@@ -447,7 +437,9 @@ async fn answers(
         plain::say("Nothing was changed or saved. Fix the names and run the command again.");
         return Err(exit::USAGE);
     }
-    let initial = if guided { initial } else { checked(initial)? };
+    if !guided {
+        checked(&initial)?;
+    }
     let explicit = crate::ops::params::explicit_fields(ctx.config.as_ref(), &args.overrides());
     let initial = match crate::ops::params::with_deployed(&ctx.session, initial, &explicit).await {
         Ok(p) => p,
@@ -461,23 +453,24 @@ async fn answers(
         }
     };
     if !guided {
-        return Ok((checked(initial)?, users));
+        return Ok((checked(&initial)?, users));
     }
-    let (params, users) = plain::guided::ask(&initial, &users)?;
-    // The template's own constraints, as the form checks them.
-    let findings = crate::template::embedded().check_parameters(&params.to_cfn_parameters());
-    if findings.iter().any(|f| f.is_error()) {
-        plain::print_findings(&findings);
-        return Err(exit::USAGE);
+    let (draft, users) = plain::guided::ask(&initial, &users)?;
+    // The prompts took the form's rules; the same path adds the template's constraints.
+    match crate::ops::params::validated(&draft, 0) {
+        Ok(params) => Ok((params, users)),
+        Err(findings) => {
+            plain::print_findings(&findings);
+            Err(exit::USAGE)
+        }
     }
-    Ok((params, users))
 }
 
 /// Plan, review and execute with these (checked) parameters.
 async fn deploy_with(
     ctx: &CommandContext,
     args: &DeployArgs,
-    params: &ParamsDraft,
+    params: &Parameters,
 ) -> anyhow::Result<i32> {
     Ok(run_deploy(ctx, args, params, None).await?.code)
 }
@@ -504,7 +497,7 @@ impl From<i32> for Deployed {
 async fn run_deploy(
     ctx: &CommandContext,
     args: &DeployArgs,
-    params: &ParamsDraft,
+    params: &Parameters,
     studio: Option<&crate::ops::up::StudioPlan>,
 ) -> anyhow::Result<Deployed> {
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "deploying the stack") {

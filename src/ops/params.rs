@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::core::field::Field;
-use crate::core::params::ParamsDraft;
+use crate::core::finding::Finding;
+use crate::core::params::{Parameters, ParamsDraft};
 
 /// The `--config FILE` document (TOML):
 ///
@@ -143,6 +144,29 @@ pub fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
         reason: e.to_string(),
     })?;
     parse_config(&shown, &text)
+}
+
+/// The one validation path of every front-end (the form, the flags, `--config`, `--guided`,
+/// `template`): the core's rules ([`ParamsDraft::parse`], `users` sizing the Studio subnet),
+/// then the template's own constraints on the values it would be sent. Err: the error findings.
+pub fn validated(draft: &ParamsDraft, users: u32) -> Result<Parameters, Vec<Finding>> {
+    let params = draft.parse(users)?;
+    template_refusals(&params).map(|()| params)
+}
+
+/// The template's own constraints (AllowedPattern, lengths) on these parameters: a value it
+/// would refuse never reaches AWS.
+pub fn template_refusals(params: &Parameters) -> Result<(), Vec<Finding>> {
+    let refused: Vec<Finding> = crate::template::embedded()
+        .check_parameters(&params.to_cfn_parameters())
+        .into_iter()
+        .filter(Finding::is_error)
+        .collect();
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(refused)
+    }
 }
 
 /// Layer the sources, lowest first.

@@ -8,7 +8,7 @@ use crossterm::event::KeyEvent;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::aws::{Identity, Session};
-use crate::core::params::ParamsDraft;
+use crate::core::params::Parameters;
 use crate::ops;
 use crate::ops::deploy::{DeployMsg, DeployOutcome, Plan, Recovery, Review};
 use crate::ops::preflight::{PreflightInput, PreflightMsg, PreflightReport};
@@ -138,7 +138,7 @@ pub enum Effect {
     RepairFences { project: String },
     /// Save the answers, then create the change set (ops::deploy::plan).
     Plan {
-        params: ParamsDraft,
+        params: Parameters,
         users: Vec<String>,
     },
     /// Execute the reviewed change set and watch it; a first create builds `studio` (the

@@ -152,7 +152,7 @@ pub(crate) mod tests {
             },
             Effect::LookupStack("p".into()),
             Effect::Plan {
-                params: ParamsDraft::default(),
+                params: ParamsDraft::default().parse(0).unwrap(),
                 users: vec![],
             },
             Effect::Execute {

@@ -116,10 +116,23 @@ pub fn validate_bucket_name(name: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+checked_text!(
+    /// A bucket name that passed [`validate_bucket_name`].
+    BucketName
+);
+
+impl BucketName {
+    /// The name, when [`validate_bucket_name`] accepts it.
+    pub fn parse(text: &str) -> Result<BucketName, FieldError> {
+        validate_bucket_name(text).map(|()| BucketName(text.to_owned()))
+    }
+}
+
 /// The findings about the admitted buckets: each name checked, repeats and the project's own
 /// buckets warned about, at most [`MAX_ALLOWED_BUCKETS`], and the ones admitted said with their
-/// trade-off (an Info for preflight; the form shows only errors and warnings).
-pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
+/// trade-off (an Info for preflight; the form shows only errors and warnings). Returns the
+/// names that parse, in order (all of them when no finding is an error).
+pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) -> Vec<BucketName> {
     let field = Some(Field::AllowedBuckets);
     if params.allowed_buckets.len() > MAX_ALLOWED_BUCKETS {
         out.push(Finding::new(
@@ -140,19 +153,24 @@ pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
     ];
     let mut seen = BTreeSet::new();
     let mut admitted = Vec::new();
+    let mut names = Vec::new();
     for name in &params.allowed_buckets {
-        match validate_bucket_name(name) {
+        match BucketName::parse(name) {
             Err(e) => out.push(e.to_finding(Field::AllowedBuckets)),
-            Ok(()) if !seen.insert(name.as_str()) || own.contains(name) => {
-                out.push(Finding::new(
-                    Severity::Warning,
-                    FindingCode::BucketDuplicate,
-                    format!("`{name}` is admitted already"),
-                    "remove the repeated entry (the project's own buckets are always admitted)",
-                    field,
-                ));
+            Ok(parsed) => {
+                if !seen.insert(name.as_str()) || own.contains(name) {
+                    out.push(Finding::new(
+                        Severity::Warning,
+                        FindingCode::BucketDuplicate,
+                        format!("`{name}` is admitted already"),
+                        "remove the repeated entry (the project's own buckets are always admitted)",
+                        field,
+                    ));
+                } else {
+                    admitted.push(name.as_str());
+                }
+                names.push(parsed);
             }
-            Ok(()) => admitted.push(name.as_str()),
         }
     }
     if !admitted.is_empty() {
@@ -169,6 +187,7 @@ pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
             field,
         ));
     }
+    names
 }
 
 #[cfg(test)]

@@ -226,9 +226,22 @@ pub fn validate_domain(entry: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+checked_text!(
+    /// An allow-list entry that passed [`validate_domain`].
+    DomainEntry
+);
+
+impl DomainEntry {
+    /// The entry, when [`validate_domain`] accepts it.
+    pub fn parse(text: &str) -> Result<DomainEntry, FieldError> {
+        validate_domain(text).map(|()| DomainEntry(text.to_owned()))
+    }
+}
+
 /// The allow list's findings: empty, too long, an entry refused, repeated, covered by a wider
-/// one, IAM missing, S3 admitted around the gateway endpoint.
-pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
+/// one, IAM missing, S3 admitted around the gateway endpoint. Returns the entries that parse,
+/// in order (all of them when no finding is an error).
+pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) -> Vec<DomainEntry> {
     let field = Some(Field::AllowedDomains);
     if params.allowed_domains.is_empty() {
         out.push(Finding::new(
@@ -238,7 +251,7 @@ pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
             "add at least iam.amazonaws.com",
             field,
         ));
-        return;
+        return Vec::new();
     }
     if params.allowed_domains.len() > MAX_ALLOWED_DOMAINS {
         out.push(Finding::new(
@@ -255,17 +268,24 @@ pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
     }
     let mut seen = BTreeSet::new();
     let mut valid = Vec::new();
+    let mut entries = Vec::new();
     for entry in &params.allowed_domains {
-        match validate_domain(entry) {
+        match DomainEntry::parse(entry) {
             Err(e) => out.push(e.to_finding(Field::AllowedDomains)),
-            Ok(()) if !seen.insert(entry.as_str()) => out.push(Finding::new(
-                Severity::Warning,
-                FindingCode::DomainDuplicate,
-                format!("`{entry}` is listed more than once"),
-                "remove the repeated entry",
-                field,
-            )),
-            Ok(()) => valid.push(entry.as_str()),
+            Ok(parsed) => {
+                if seen.insert(entry.as_str()) {
+                    valid.push(entry.as_str());
+                } else {
+                    out.push(Finding::new(
+                        Severity::Warning,
+                        FindingCode::DomainDuplicate,
+                        format!("`{entry}` is listed more than once"),
+                        "remove the repeated entry",
+                        field,
+                    ));
+                }
+                entries.push(parsed);
+            }
         }
     }
     for entry in &valid {
@@ -302,6 +322,7 @@ pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) {
             ));
         }
     }
+    entries
 }
 
 #[cfg(test)]

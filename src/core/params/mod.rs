@@ -1,8 +1,14 @@
 //! The stack's parameters and the one set of rules that checks them.
 //!
-//! The wizard form, preflight, the CLI flags and the config file all go
-//! through [`ParamsDraft::validate`] (and the per-value validators here), so a
-//! value accepted in one place is accepted everywhere, with the same message.
+//! A [`ParamsDraft`] holds what a person typed (the form, the flags, `--config`, the saved
+//! answers, `--guided`); [`ParamsDraft::check`] is the one validation, which gives every finding
+//! and, when none is an error, the validated [`Parameters`] (CIDRs as [`Ipv4Net`], names as
+//! checked newtypes) that everything after the form takes. A value accepted in one place is
+//! accepted everywhere, with the same message.
+//!
+//! One field is, in this order: its [`Field`] (template name, config key, flag), its text in
+//! [`ParamsDraft`], its type in [`Parameters`], and its rule (a `parse` of the type, or
+//! [`cidr::parse_cidr`]), called from [`ParamsDraft::check_with`].
 //!
 //! Naming rules for the project name come from every resource it is used in:
 //! S3 buckets `<name>-data` / `<name>-models` (3-63 chars, lowercase letters,
@@ -19,23 +25,64 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 
 use crate::core::cidr::{self, DEFAULT_INTERFACE_ENDPOINTS, NetworkPlan};
 use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode, Severity};
 
+/// A text that passed its field's rule, and only such a text: made by the type's `parse`, read
+/// as a `&str`, serialized as the string.
+macro_rules! checked_text {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The checked text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 mod buckets;
 mod domains;
 mod names;
-pub use buckets::{MAX_ALLOWED_BUCKETS, sagemaker_default_bucket, validate_bucket_name};
+pub use buckets::{
+    BucketName, MAX_ALLOWED_BUCKETS, sagemaker_default_bucket, validate_bucket_name,
+};
 pub use domains::{
-    DOMAIN_MAX, LABEL_MAX, MAX_ALLOWED_DOMAINS, domain_matches, parse_domain_list, validate_domain,
-    wider_fix,
+    DOMAIN_MAX, DomainEntry, LABEL_MAX, MAX_ALLOWED_DOMAINS, domain_matches, parse_domain_list,
+    validate_domain, wider_fix,
 };
 pub use names::{
-    PROJECT_NAME_MAX, PROJECT_NAME_MIN, ROLE_SUFFIX, USER_PROFILE_MAX, parse_user_list,
-    validate_availability_zone, validate_project_name, validate_user_profile_name,
+    AvailabilityZone, PROJECT_NAME_MAX, PROJECT_NAME_MIN, ProjectName, ROLE_SUFFIX,
+    USER_PROFILE_MAX, parse_user_list, validate_availability_zone, validate_project_name,
+    validate_user_profile_name,
 };
 
 /// Why one value was rejected: a stable code, what is wrong (naming the
@@ -146,24 +193,6 @@ impl Default for ParamsDraft {
 }
 
 impl ParamsDraft {
-    /// The stack parameters, named exactly as in the template and in
-    /// [`PARAMETER_NAMES`](crate::core::field::PARAMETER_NAMES) order. `AllowedDomains` is comma-joined (a
-    /// CommaDelimitedList); `AvailabilityZone` is empty when unset.
-    pub fn to_cfn_parameters(&self) -> Vec<(&'static str, String)> {
-        Field::ALL
-            .into_iter()
-            .map(|f| (f.cfn_name(), self.cfn_value(f)))
-            .collect()
-    }
-
-    fn cfn_value(&self, field: Field) -> String {
-        match field {
-            Field::AllowedDomains => self.allowed_domains.join(","),
-            Field::AllowedBuckets => self.allowed_buckets.join(","),
-            other => self.value(other),
-        }
-    }
-
     /// A field's value as text for a form (domains joined with ", ").
     pub fn value(&self, field: Field) -> String {
         match field {
@@ -228,28 +257,75 @@ impl ParamsDraft {
     /// Every finding for these parameters and `users` Studio users, errors
     /// first, with the template's [`DEFAULT_INTERFACE_ENDPOINTS`].
     pub fn validate(&self, users: u32) -> Vec<Finding> {
-        self.validate_with(users, DEFAULT_INTERFACE_ENDPOINTS)
+        self.check(users).findings
     }
 
-    /// [`ParamsDraft::validate`] with an explicit interface endpoint count.
-    pub fn validate_with(&self, users: u32, interface_endpoints: u32) -> Vec<Finding> {
+    /// The validated parameters, or the error findings when a value is refused (`users` sizes
+    /// the Studio subnet; pass 0 when unknown).
+    pub fn parse(&self, users: u32) -> Result<Parameters, Vec<Finding>> {
+        let checked = self.check(users);
+        checked.parameters.ok_or_else(|| {
+            checked
+                .findings
+                .into_iter()
+                .filter(Finding::is_error)
+                .collect()
+        })
+    }
+
+    /// [`ParamsDraft::check_with`] with the template's [`DEFAULT_INTERFACE_ENDPOINTS`].
+    pub fn check(&self, users: u32) -> Checked {
+        self.check_with(users, DEFAULT_INTERFACE_ENDPOINTS)
+    }
+
+    /// The one validation: each field by its rule, the allow list and the buckets as lists, the
+    /// network as a plan for `users` Studio users and `interface_endpoints` endpoints.
+    pub fn check_with(&self, users: u32, interface_endpoints: u32) -> Checked {
         let mut out = Vec::new();
-        if let Err(e) = validate_project_name(&self.project_name) {
-            out.push(e.to_finding(Field::ProjectName));
-        }
-        domains::check(self, &mut out);
-        buckets::check(self, &mut out);
-        if let Some(zone) = &self.availability_zone
-            && let Err(e) = validate_availability_zone(zone)
-        {
-            out.push(e.to_finding(Field::AvailabilityZone));
-        }
-        match self.network_plan() {
-            Ok(plan) => out.extend(cidr::validate_plan(&plan, users, interface_endpoints)),
-            Err(errors) => out.extend(errors),
-        }
+        let project_name = ProjectName::parse(&self.project_name)
+            .map_err(|e| out.push(e.to_finding(Field::ProjectName)))
+            .ok();
+        let allowed_domains = domains::check(self, &mut out);
+        let allowed_buckets = buckets::check(self, &mut out);
+        let availability_zone = match &self.availability_zone {
+            None => Some(None),
+            Some(zone) => AvailabilityZone::parse(zone)
+                .map(Some)
+                .map_err(|e| out.push(e.to_finding(Field::AvailabilityZone)))
+                .ok(),
+        };
+        let plan = match self.network_plan() {
+            Ok(plan) => {
+                out.extend(cidr::validate_plan(&plan, users, interface_endpoints));
+                Some(plan)
+            }
+            Err(errors) => {
+                out.extend(errors);
+                None
+            }
+        };
         out.sort_by_key(|f| f.severity);
-        out
+        let parameters = match (project_name, availability_zone, plan) {
+            (Some(project_name), Some(availability_zone), Some(plan))
+                if !out.iter().any(Finding::is_error) =>
+            {
+                Some(Parameters {
+                    project_name,
+                    vpc_cidr: plan.vpc,
+                    firewall_subnet_cidr: plan.firewall_subnet,
+                    nat_subnet_cidr: plan.nat_subnet,
+                    studio_subnet_cidr: plan.studio_subnet,
+                    allowed_domains,
+                    allowed_buckets,
+                    availability_zone,
+                })
+            }
+            _ => None,
+        };
+        Checked {
+            findings: out,
+            parameters,
+        }
     }
 
     /// The first error of each field, as "message; fix", for showing under
@@ -260,12 +336,50 @@ impl ParamsDraft {
     }
 
     /// [`ParamsDraft::field_errors`] and, from the same validation, the first warning of each
-    /// field without an error: what the form shows under a value it accepts but the user should
-    /// think twice about (an allow-list entry that admits S3 of other regions).
+    /// field without an error (see [`Checked::field_messages`]).
     pub fn field_messages(&self, users: u32) -> (BTreeMap<Field, String>, BTreeMap<Field, String>) {
+        self.check(users).field_messages()
+    }
+}
+
+/// What [`ParamsDraft::check`] found: every finding, errors first, and the validated
+/// parameters when none of them is an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub parameters: Option<Parameters>,
+}
+
+/// The parameters of one deployment, validated: made only by [`ParamsDraft::check`], taken by
+/// everything after the form (the plan, the deploy, `up`, the template's parameters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameters {
+    /// Prefix of every resource name.
+    pub project_name: ProjectName,
+    /// The VPC block.
+    pub vpc_cidr: Ipv4Net,
+    /// Firewall endpoint subnet.
+    pub firewall_subnet_cidr: Ipv4Net,
+    /// NAT gateway subnet.
+    pub nat_subnet_cidr: Ipv4Net,
+    /// Studio subnet.
+    pub studio_subnet_cidr: Ipv4Net,
+    /// Firewall allow list, in the order given.
+    pub allowed_domains: Vec<DomainEntry>,
+    /// Buckets admitted on purpose, in the order given.
+    pub allowed_buckets: Vec<BucketName>,
+    /// Zone for the subnets; `None` lets the template choose.
+    pub availability_zone: Option<AvailabilityZone>,
+}
+
+impl Checked {
+    /// The first error of each field, as "message; fix", and the first warning of each field
+    /// without an error: what the form shows under a value it accepts but the user should think
+    /// twice about (an allow-list entry that admits S3 of other regions). Findings about the
+    /// whole set are left out.
+    pub fn field_messages(&self) -> (BTreeMap<Field, String>, BTreeMap<Field, String>) {
         let (mut errors, mut warnings) = (BTreeMap::new(), BTreeMap::new());
-        let findings = self.validate(users);
-        for f in &findings {
+        for f in &self.findings {
             let Some(field) = f.field else { continue };
             if f.is_error() {
                 errors.entry(field).or_insert_with(|| f.to_string());
@@ -278,6 +392,67 @@ impl ParamsDraft {
     }
 }
 
+impl Parameters {
+    /// The stack parameters, named exactly as in the template and in
+    /// [`PARAMETER_NAMES`](crate::core::field::PARAMETER_NAMES) order. `AllowedDomains` is
+    /// comma-joined (a CommaDelimitedList); `AvailabilityZone` is empty when unset.
+    pub fn to_cfn_parameters(&self) -> Vec<(&'static str, String)> {
+        Field::ALL
+            .into_iter()
+            .map(|f| (f.cfn_name(), self.cfn_value(f)))
+            .collect()
+    }
+
+    fn cfn_value(&self, field: Field) -> String {
+        let joined = |list: &[&str]| list.join(",");
+        match field {
+            Field::ProjectName => self.project_name.to_string(),
+            Field::VpcCidr => self.vpc_cidr.to_string(),
+            Field::FirewallSubnetCidr => self.firewall_subnet_cidr.to_string(),
+            Field::NatSubnetCidr => self.nat_subnet_cidr.to_string(),
+            Field::StudioSubnetCidr => self.studio_subnet_cidr.to_string(),
+            Field::AllowedDomains => joined(
+                &self
+                    .allowed_domains
+                    .iter()
+                    .map(|d| d.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Field::AllowedBuckets => joined(
+                &self
+                    .allowed_buckets
+                    .iter()
+                    .map(|b| b.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Field::AvailabilityZone => self
+                .availability_zone
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The four blocks as a plan.
+    pub fn network_plan(&self) -> NetworkPlan {
+        NetworkPlan {
+            vpc: self.vpc_cidr,
+            firewall_subnet: self.firewall_subnet_cidr,
+            nat_subnet: self.nat_subnet_cidr,
+            studio_subnet: self.studio_subnet_cidr,
+        }
+    }
+
+    /// Back to text, as the form, the saved answers and the config file hold it.
+    pub fn draft(&self) -> ParamsDraft {
+        let mut draft = ParamsDraft::default();
+        for field in Field::ALL {
+            draft.set(field, &self.cfn_value(field));
+        }
+        draft
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,8 +462,9 @@ mod tests {
     #[test]
     fn defaults_are_the_seed_values_and_map_to_cfn_names() {
         let p = ParamsDraft::default();
+        let valid = |p: &ParamsDraft| p.parse(0).expect("valid");
         assert_eq!(
-            p.to_cfn_parameters(),
+            valid(&p).to_cfn_parameters(),
             vec![
                 ("ProjectName", "sagemaker-studio-vpc".to_owned()),
                 ("VpcCIDR", "10.2.0.0/16".to_owned()),
@@ -309,7 +485,7 @@ mod tests {
             Field::AllowedBuckets,
             " team-share, sagemaker-us-east-1-123456789012 ",
         );
-        let cfn = p.to_cfn_parameters();
+        let cfn = valid(&p).to_cfn_parameters();
         assert_eq!(cfn[7], ("AvailabilityZone", "us-east-1a".to_owned()));
         assert_eq!(
             cfn[6],
@@ -321,6 +497,52 @@ mod tests {
         assert_eq!(
             p.value(Field::AllowedBuckets),
             "team-share, sagemaker-us-east-1-123456789012"
+        );
+    }
+
+    #[test]
+    fn the_validated_parameters_hold_typed_values_and_give_the_draft_back() {
+        let mut draft = ParamsDraft::default();
+        draft.set(Field::AvailabilityZone, "eu-west-1b");
+        draft.set(Field::AllowedBuckets, "team-share, team-share");
+        let checked = draft.check(3);
+        let p = checked.parameters.expect("valid");
+        assert_eq!(p.project_name.as_str(), "sagemaker-studio-vpc");
+        assert_eq!(p.vpc_cidr, "10.2.0.0/16".parse::<Ipv4Net>().expect("net"));
+        assert_eq!(p.network_plan(), draft.network_plan().expect("plan"));
+        assert_eq!(
+            p.allowed_buckets.len(),
+            2,
+            "a repeat is a warning, and kept"
+        );
+        assert!(
+            checked
+                .findings
+                .iter()
+                .any(|f| f.code == FindingCode::BucketDuplicate)
+        );
+        assert_eq!(p.availability_zone.as_deref(), Some("eu-west-1b"));
+        assert_eq!(p.draft(), draft);
+    }
+
+    #[test]
+    fn a_refused_value_gives_no_parameters_and_its_errors() {
+        let mut draft = ParamsDraft::default();
+        draft.set(Field::VpcCidr, "10.2.0.0/33");
+        draft.set(Field::AllowedDomains, "BAD, .pypi.org");
+        let checked = draft.check(0);
+        assert_eq!(checked.parameters, None);
+        let errors = draft.parse(0).expect_err("refused");
+        assert!(errors.iter().all(Finding::is_error));
+        let fields: Vec<_> = errors.iter().filter_map(|f| f.field).collect();
+        assert!(fields.contains(&Field::VpcCidr) && fields.contains(&Field::AllowedDomains));
+        assert_eq!(
+            errors,
+            checked
+                .findings
+                .into_iter()
+                .filter(Finding::is_error)
+                .collect::<Vec<_>>()
         );
     }
 

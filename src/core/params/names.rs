@@ -241,6 +241,31 @@ pub fn validate_availability_zone(zone: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+checked_text!(
+    /// A project name that passed [`validate_project_name`].
+    ProjectName
+);
+
+impl ProjectName {
+    /// The name, when [`validate_project_name`] accepts it.
+    pub fn parse(text: &str) -> Result<ProjectName, FieldError> {
+        validate_project_name(text).map(|()| ProjectName(text.to_owned()))
+    }
+}
+
+checked_text!(
+    /// An availability zone name that passed [`validate_availability_zone`] (never empty: no
+    /// zone is `None`).
+    AvailabilityZone
+);
+
+impl AvailabilityZone {
+    /// The zone, when [`validate_availability_zone`] accepts it.
+    pub fn parse(text: &str) -> Result<AvailabilityZone, FieldError> {
+        validate_availability_zone(text).map(|()| AvailabilityZone(text.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

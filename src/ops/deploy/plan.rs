@@ -8,7 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::aws::Session;
 use crate::aws::stacks::{ChangeSetInfo, ChangeSetKind, StackInfo, TemplateSource};
 use crate::core::clock::now_ms;
-use crate::core::params::ParamsDraft;
+use crate::core::params::Parameters;
 use crate::ops::Error;
 use crate::template;
 
@@ -31,7 +31,7 @@ pub async fn stage_template(
 pub async fn plan(
     session: &Session,
     store: &SharedStore,
-    params: &ParamsDraft,
+    params: &Parameters,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Plan, Error> {
     plan_with_template(session, store, params, template::TEMPLATE_YAML, tx).await
@@ -43,7 +43,7 @@ pub async fn plan(
 pub(super) async fn matches_stack(
     session: &Session,
     stack: &StackInfo,
-    params: &ParamsDraft,
+    params: &Parameters,
     body: &str,
 ) -> bool {
     let wanted = params.to_cfn_parameters();
@@ -66,11 +66,11 @@ pub(super) async fn matches_stack(
 pub async fn plan_with_template(
     session: &Session,
     store: &SharedStore,
-    params: &ParamsDraft,
+    params: &Parameters,
     body: &str,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Plan, Error> {
-    let stack_name = params.project_name.clone();
+    let stack_name = params.project_name.to_string();
     send(
         tx,
         DeployMsg::Phase {

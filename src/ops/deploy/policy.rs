@@ -14,7 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
-use crate::core::params::ParamsDraft;
+use crate::core::params::Parameters;
 use crate::ops::Error;
 
 use super::{
@@ -70,7 +70,7 @@ pub enum Settled {
 pub async fn ask(
     session: &Session,
     store: &SharedStore,
-    params: &ParamsDraft,
+    params: &Parameters,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Plan, Error> {
     plan(session, store, params, tx).await
@@ -82,7 +82,7 @@ pub async fn ask(
 pub async fn settle(
     session: &Session,
     store: &SharedStore,
-    params: &ParamsDraft,
+    params: &Parameters,
     mut allow: Allow,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Settled, Error> {

@@ -24,7 +24,7 @@ use crate::aws::{AwsError, Identity, Session};
 use crate::core::cidr::{self, ExistingBlock, NetworkPlan, find_conflicts, suggest_free_plan};
 use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode, Severity};
-use crate::core::params::ParamsDraft;
+use crate::core::params::{AvailabilityZone, Parameters, ParamsDraft};
 
 mod checks;
 mod standalone;
@@ -188,6 +188,15 @@ impl PreflightReport {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// [`PreflightReport::adopt_zone`] for validated parameters: the zone to set, when they name
+    /// none and preflight picked one.
+    pub fn zone_to_adopt(&self, parameters: &Parameters) -> Option<AvailabilityZone> {
+        match (&parameters.availability_zone, &self.zone) {
+            (None, Some(zone)) => AvailabilityZone::parse(zone).ok(),
+            _ => None,
         }
     }
 }

@@ -36,7 +36,7 @@ use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
 use crate::aws::stacks::StackInfo;
-use crate::core::params::ParamsDraft;
+use crate::core::params::{Parameters, ParamsDraft};
 use crate::ops::up::StudioPlan;
 use crate::state::SharedStore;
 
@@ -114,7 +114,7 @@ pub struct App {
     /// Fixed clock for tests (milliseconds since the epoch); None = the system clock.
     clock_ms: Option<i64>,
     /// The parameters of the last plan, for "deploy again" after a delete & retry.
-    last_params: Option<ParamsDraft>,
+    last_params: Option<Parameters>,
     config: Option<crate::ops::params::ConfigFile>,
     read_only: bool,
     sandbox: bool,
@@ -467,27 +467,36 @@ impl App {
                 let Some(form) = self.params.as_mut() else {
                     return Vec::new();
                 };
-                let Some(params) = form.submit() else {
-                    return Vec::new();
-                };
-                self.parameters = params.clone();
-                if self.read_only {
-                    form.notice = Some(
-                        "Read-only: creating a change set is disabled (restart without \
-                         --read-only to deploy)."
-                            .into(),
-                    );
-                    return Vec::new();
+                match form.submit() {
+                    Some(params) => self.review(params),
+                    None => Vec::new(),
                 }
-                self.last_params = Some(params.clone());
-                let users = form.users.clone();
-                self.show(Layer::Own(Box::new(ReviewScreen::planning())));
-                vec![Effect::Plan { params, users }]
             }
             // The steps after the form, and the screens off the wizard's path, lead on by their
             // own keys.
             _ => Vec::new(),
         }
+    }
+
+    /// The form's validated parameters to the review: planned with the form's users, kept for a
+    /// redeploy (refused here in read-only mode).
+    pub(super) fn review(&mut self, params: Parameters) -> Vec<Effect> {
+        let Some(form) = self.params.as_mut() else {
+            return Vec::new();
+        };
+        self.parameters = form.parameters();
+        if self.read_only {
+            form.notice = Some(
+                "Read-only: creating a change set is disabled (restart without \
+                 --read-only to deploy)."
+                    .into(),
+            );
+            return Vec::new();
+        }
+        self.last_params = Some(params.clone());
+        let users = form.users.clone();
+        self.show(Layer::Own(Box::new(ReviewScreen::planning())));
+        vec![Effect::Plan { params, users }]
     }
 
     /// The form's first values: the saved answers under the config file; for a stack that

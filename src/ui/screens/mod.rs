@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::aws::stacks::StackInfo;
-use crate::core::params::ParamsDraft;
+use crate::core::params::{Parameters, ParamsDraft};
 use crate::core::topology::Topology;
 use crate::ops::deploy::{Recovery, Review};
 use crate::ui::action::{Effect, Reply};
@@ -117,7 +117,9 @@ pub enum Go {
     /// The update of an existing deployment: the same preflight, form and review.
     Update,
     /// Plan these parameters (an edited allow list), with the users planned for their project.
-    Plan(Box<ParamsDraft>),
+    Plan(Box<Parameters>),
+    /// The form's parameters, validated: plan them with the form's users (the review step).
+    Review(Box<Parameters>),
     /// Execute the reviewed change set.
     Execute(Box<Review>),
     /// Recover the stack so a deploy can go on.
