@@ -203,7 +203,11 @@ impl ParamsState {
             self.notice = Some("The Studio users need a fix before the review.".into());
             return None;
         }
-        let params = self.valid.clone()?;
+        // Every error names its field, so no field error means the check gave the parameters.
+        let Some(params) = self.valid.clone() else {
+            self.notice = Some("The parameters need a fix before the review.".into());
+            return None;
+        };
         // The template's own constraints, so a parameter it would refuse never reaches AWS.
         if let Err(refused) = crate::ops::params::template_refusals(&params)
             && let Some(first) = refused.first()
