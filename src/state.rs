@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{self, Format, Loaded, Paths, StateError, Versioned};
-use crate::core::params::Parameters;
+use crate::core::params::ParamsDraft;
 
 /// Key of one project in one region.
 pub fn key(region: &str, project: &str) -> String {
@@ -30,7 +30,7 @@ pub struct Answers {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SavedAnswers {
-    pub parameters: Parameters,
+    pub parameters: ParamsDraft,
     /// Studio user profiles the user asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<String>,
@@ -178,7 +178,7 @@ impl Store {
     pub fn save_answers(
         &mut self,
         region: &str,
-        parameters: &Parameters,
+        parameters: &ParamsDraft,
         users: &[String],
     ) -> Result<(), StateError> {
         let k = key(region, &parameters.project_name);
@@ -284,9 +284,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::under(dir.path());
         let mut store = Store::load(&paths).unwrap();
-        let p = Parameters {
+        let p = ParamsDraft {
             project_name: "demo-one".into(),
-            ..Parameters::default()
+            ..ParamsDraft::default()
         };
         store
             .save_answers("eu-west-1", &p, &["alice".into()])
@@ -323,13 +323,56 @@ mod tests {
     }
 
     #[test]
+    fn answers_written_by_an_earlier_version_load_validate_and_keep_their_shape() {
+        // answers.toml as versions before the validated parameters wrote it.
+        let earlier = r#"version = 1
+
+[last_project]
+eu-west-1 = "team-a"
+
+[projects."eu-west-1/team-a"]
+users = ["alice"]
+
+[projects."eu-west-1/team-a".parameters]
+project_name = "team-a"
+vpc_cidr = "10.20.0.0/16"
+firewall_subnet_cidr = "10.20.1.0/24"
+nat_subnet_cidr = "10.20.2.0/24"
+studio_subnet_cidr = "10.20.3.0/24"
+allowed_domains = ["iam.amazonaws.com", ".pypi.org"]
+allowed_buckets = ["team-share"]
+availability_zone = "eu-west-1a"
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        std::fs::create_dir_all(&paths.config_dir).unwrap();
+        std::fs::write(paths.answers_file(), earlier).unwrap();
+        let mut store = Store::load(&paths).unwrap();
+        assert!(store.problems.is_empty(), "{:?}", store.problems);
+        let saved = store.saved_answers("eu-west-1", None).unwrap().clone();
+        let valid = saved
+            .parameters
+            .parse(1)
+            .expect("the saved answers are valid");
+        assert_eq!(valid.vpc_cidr.to_string(), "10.20.0.0/16");
+        assert_eq!(valid.allowed_buckets, ["team-share"]);
+        // Saved again from the validated parameters: the same document.
+        store
+            .save_answers("eu-west-1", &valid.draft(), &saved.users)
+            .unwrap();
+        let written: toml::Table =
+            toml::from_str(&std::fs::read_to_string(paths.answers_file()).unwrap()).unwrap();
+        assert_eq!(written, toml::from_str::<toml::Table>(earlier).unwrap());
+    }
+
+    #[test]
     fn a_read_only_store_keeps_its_saves_in_memory_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::under(dir.path());
         let mut store = Store::load_for(&paths, true).unwrap();
-        let p = Parameters {
+        let p = ParamsDraft {
             project_name: "ro-one".into(),
-            ..Parameters::default()
+            ..ParamsDraft::default()
         };
         store.save_answers("eu-west-1", &p, &[]).unwrap();
         store

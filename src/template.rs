@@ -306,7 +306,7 @@ pub fn defaults() -> BTreeMap<String, String> {
 mod tests {
     use super::*;
     use crate::core::field::PARAMETER_NAMES;
-    use crate::core::params::Parameters;
+    use crate::core::params::ParamsDraft;
 
     #[test]
     fn the_tool_sends_exactly_the_templates_parameter_names() {
@@ -318,7 +318,9 @@ mod tests {
         a.sort_unstable();
         b.sort_unstable();
         assert_eq!(a, b);
-        let sent: Vec<&str> = Parameters::default()
+        let sent: Vec<&str> = ParamsDraft::default()
+            .parse(0)
+            .unwrap()
             .to_cfn_parameters()
             .iter()
             .map(|(n, _)| *n)
@@ -342,7 +344,7 @@ mod tests {
     #[test]
     fn seed_defaults_match_the_tools_defaults() {
         let d = defaults();
-        for (name, value) in Parameters::default().to_cfn_parameters() {
+        for (name, value) in ParamsDraft::default().parse(0).unwrap().to_cfn_parameters() {
             if name == "AvailabilityZone" {
                 assert_eq!(d.get(name).map(String::as_str), Some(""));
                 continue;
@@ -384,7 +386,7 @@ mod tests {
     fn offline_check_catches_what_cloudformation_would() {
         let t = embedded();
         assert!(
-            t.check_parameters(&Parameters::default().to_cfn_parameters())
+            t.check_parameters(&ParamsDraft::default().parse(0).unwrap().to_cfn_parameters())
                 .is_empty()
         );
         let bad = t.check_parameters(&[

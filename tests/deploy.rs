@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use studio_tui::aws::Session;
 use studio_tui::config::Paths;
-use studio_tui::core::params::Parameters;
+use studio_tui::core::params::{DomainEntry, Parameters, ParamsDraft};
 use studio_tui::ops::deploy::{self, DeployMsg, DeployOutcome, Plan};
 use studio_tui::state::SharedStore;
 use studio_tui::state::Store;
@@ -27,10 +27,12 @@ fn store() -> (tempfile::TempDir, SharedStore) {
 }
 
 fn params(name: &str) -> Parameters {
-    Parameters {
+    ParamsDraft {
         project_name: name.to_string(),
-        ..Parameters::default()
+        ..ParamsDraft::default()
     }
+    .parse(0)
+    .unwrap()
 }
 
 async fn deploy_to_end(
@@ -257,7 +259,8 @@ async fn update_goes_through_review_and_cancel_cleans_up() {
     );
 
     // a new allowed domain: one modified firewall rule group, reviewed then executed
-    p.allowed_domains.push(".github.com".into());
+    p.allowed_domains
+        .push(DomainEntry::parse(".github.com").unwrap());
     let Plan::Review(review) = deploy::plan(&session, &store, &p, &tx).await.unwrap() else {
         panic!("expected a review")
     };

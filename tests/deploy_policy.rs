@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use studio_tui::aws::stacks::ChangeSetKind;
 use studio_tui::config::Paths;
-use studio_tui::core::params::Parameters;
+use studio_tui::core::params::ParamsDraft;
 use studio_tui::ops::deploy::{self, Allow, DeployMsg, Recovery, Settled};
 use studio_tui::state::Store;
 use tokio::sync::mpsc;
@@ -27,10 +27,12 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
     let session = emu.session("eu-west-1").await;
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(Store::load(&Paths::under(dir.path())).unwrap()));
-    let params = Parameters {
+    let params = ParamsDraft {
         project_name: common::unique_name("pol"),
-        ..Parameters::default()
-    };
+        ..ParamsDraft::default()
+    }
+    .parse(0)
+    .unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
 
     // A first create that rolls back.

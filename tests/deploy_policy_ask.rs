@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use studio_tui::aws::Session;
 use studio_tui::config::Paths;
-use studio_tui::core::params::Parameters;
+use studio_tui::core::params::ParamsDraft;
 use studio_tui::ops::deploy::{self, Allow, Plan, Settled};
 use studio_tui::state::Store;
 use tokio::sync::mpsc;
@@ -48,10 +48,12 @@ async fn a_failed_change_set_waits_for_the_wizards_user_and_is_deleted_at_once_o
         .send()
         .await
         .unwrap();
-    let params = Parameters {
+    let params = ParamsDraft {
         project_name: project.clone(),
-        ..Parameters::default()
-    };
+        ..ParamsDraft::default()
+    }
+    .parse(0)
+    .unwrap();
     let (tx, _rx) = mpsc::unbounded_channel();
 
     // The wizard's policy: the failed change set and its empty stack stay for the user.

@@ -384,7 +384,7 @@ async fn a_stack_left_in_delete_failed_by_another_tool_is_resumed() {
         .unwrap()
         .ours
         .unwrap();
-    destroy::delete_domain_tree(&session, &d, FAST, &tx)
+    studio::delete_domain_tree(&session, &d, FAST, &tx)
         .await
         .unwrap();
     session

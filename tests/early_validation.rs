@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use studio_tui::aws::Session;
 use studio_tui::config::Paths;
-use studio_tui::core::params::Parameters;
+use studio_tui::core::params::ParamsDraft;
 use studio_tui::ops::deploy::{self, Plan};
 use studio_tui::state::SharedStore;
 use studio_tui::state::Store;
@@ -71,10 +71,12 @@ async fn plan_reads_the_validation_failures_of_a_failed_change_set() {
         .await
         .unwrap();
 
-    let params = Parameters {
+    let params = ParamsDraft {
         project_name: project.clone(),
-        ..Parameters::default()
-    };
+        ..ParamsDraft::default()
+    }
+    .parse(0)
+    .unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let plan = deploy::plan(&session, &store, &params, &tx).await.unwrap();
     drop(tx);
@@ -163,10 +165,12 @@ async fn a_change_set_that_passes_has_no_validation_failures() {
     let session = emu.session(REGION).await;
     let (_dir, store) = store();
     let project = common::unique_name("evok");
-    let params = Parameters {
+    let params = ParamsDraft {
         project_name: project.clone(),
-        ..Parameters::default()
-    };
+        ..ParamsDraft::default()
+    }
+    .parse(0)
+    .unwrap();
     let (tx, _rx) = mpsc::unbounded_channel();
     let plan = deploy::plan(&session, &store, &params, &tx).await.unwrap();
     let Plan::Review(review) = plan else {

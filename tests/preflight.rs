@@ -18,7 +18,7 @@ use std::sync::Once;
 use studio_tui::aws::Session;
 use studio_tui::core::cidr::{BlockSource, find_conflicts};
 use studio_tui::core::finding::{Finding, FindingCode, Severity};
-use studio_tui::core::params::Parameters;
+use studio_tui::core::params::ParamsDraft;
 use studio_tui::ops::preflight::{self, CheckId, CheckStatus, PreflightInput, PreflightReport};
 
 fn fixture() {
@@ -43,14 +43,14 @@ async fn create_vpc(session: &Session, cidr: &str) -> String {
         .to_string()
 }
 
-fn params(project: &str, vpc: &str, subnets: [&str; 3]) -> Parameters {
-    Parameters {
+fn params(project: &str, vpc: &str, subnets: [&str; 3]) -> ParamsDraft {
+    ParamsDraft {
         project_name: project.into(),
         vpc_cidr: vpc.into(),
         firewall_subnet_cidr: subnets[0].into(),
         nat_subnet_cidr: subnets[1].into(),
         studio_subnet_cidr: subnets[2].into(),
-        ..Parameters::default()
+        ..ParamsDraft::default()
     }
 }
 
@@ -58,7 +58,7 @@ fn default_subnets() -> [&'static str; 3] {
     ["10.2.1.0/24", "10.2.2.0/24", "10.2.3.0/24"]
 }
 
-async fn run(session: &Session, parameters: Parameters, all_regions: bool) -> PreflightReport {
+async fn run(session: &Session, parameters: ParamsDraft, all_regions: bool) -> PreflightReport {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     preflight::run(
         session,

@@ -19,7 +19,7 @@ use aws_sdk_ec2::types::{
 };
 use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
 use studio_tui::aws::{self, SessionOptions};
-use studio_tui::ops::destroy::clean_nfs_groups;
+use studio_tui::ops::studio::clean_nfs_groups;
 use studio_tui::ops::studio::{Poll, StudioMsg};
 use tokio::sync::mpsc;
 

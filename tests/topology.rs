@@ -20,7 +20,7 @@ use assert_cmd::Command;
 use crossterm::event::KeyCode;
 
 use studio_tui::config::Paths;
-use studio_tui::core::params::Parameters;
+use studio_tui::core::params::ParamsDraft;
 use studio_tui::core::topology::{
     EdgeKind, EndpointKind, NodeKind, Path, SampleStage, Status, SubnetRole, Topology,
     sample_inputs, subnet_id,
@@ -82,10 +82,12 @@ async fn deployed_template_topology_paths_cost_and_exports() {
     // Deploy the real template.
     let (_dir, store) = store();
     let name = common::unique_name("topo");
-    let params = Parameters {
+    let params = ParamsDraft {
         project_name: name.clone(),
-        ..Parameters::default()
-    };
+        ..ParamsDraft::default()
+    }
+    .parse(0)
+    .unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
     let Plan::Review(review) = deploy::plan(&session, &store, &params, &tx).await.unwrap() else {

@@ -166,7 +166,8 @@ fn f_lists_blocked_domains_and_a_plans_the_selected_ones() {
                 ]
             );
             assert_eq!(
-                params.vpc_cidr, "10.2.0.0/16",
+                params.vpc_cidr.to_string(),
+                "10.2.0.0/16",
                 "the deployed parameters are kept"
             );
         }

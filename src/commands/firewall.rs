@@ -138,6 +138,10 @@ async fn edit(
     }
     plain::say(format_args!("AllowedDomains: {}", change.after.join(",")));
     params.allowed_domains = change.after;
+    let params = match super::checked(&params) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
     let args = DeployArgs {
         params: ParamArgs::default(),
         guided: false,

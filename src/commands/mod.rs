@@ -27,8 +27,7 @@ use crate::aws::{self, Session, SessionOptions};
 use crate::cli::DeployArgs;
 use crate::cli::{Command, GlobalOpts, OutputMode, ProjectArgs};
 use crate::config::Paths;
-use crate::core::finding::{Finding, Severity};
-use crate::core::params::Parameters;
+use crate::core::params::{Parameters, ParamsDraft};
 use crate::core::shown::Shown;
 use crate::ops::deploy::{self as deploy_ops, DeployOutcome, Settled};
 use crate::ops::params::ConfigFile;
@@ -272,13 +271,13 @@ impl CommandContext {
             .lock()
             .ok()
             .and_then(|s| s.answers.last_project.get(&self.session.region).cloned())
-            .unwrap_or_else(|| Parameters::default().project_name)
+            .unwrap_or_else(|| ParamsDraft::default().project_name)
     }
 
     /// The parameters (defaults < the answers saved for the project < `--config` < flags) and
     /// the users (`--config`'s, else the saved ones): [`crate::ops::params::resolve_answers`].
     /// Not validated.
-    pub fn resolve_answers(&self, args: &crate::cli::ParamArgs) -> (Parameters, Vec<String>) {
+    pub fn resolve_answers(&self, args: &crate::cli::ParamArgs) -> (ParamsDraft, Vec<String>) {
         let store = self.store.lock().ok();
         crate::ops::params::resolve_answers(
             store.as_deref(),
@@ -389,28 +388,19 @@ fn confirm(question: &str, yes: bool) -> Result<bool, i32> {
     }
 }
 
-/// Check the parameters with the form's rules, then the template's: exit code 2 with the
-/// messages when one is invalid.
-fn checked(params: Parameters) -> Result<Parameters, i32> {
-    let mut findings: Vec<Finding> = params
-        .validate(0)
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
-    if findings.is_empty() {
-        findings = crate::template::embedded().check_parameters(&params.to_cfn_parameters());
-    }
-    if !findings.is_empty() {
+/// Check the parameters with the form's rules, then the template's
+/// (`ops::params::validated`): exit code 2 with the messages when one is invalid.
+fn checked(draft: &ParamsDraft) -> Result<Parameters, i32> {
+    crate::ops::params::validated(draft, 0).map_err(|findings| {
         plain::print_findings(&findings);
         plain::say("Nothing was deployed. Fix the values above and run the command again.");
-        return Err(exit::USAGE);
-    }
-    Ok(params)
+        exit::USAGE
+    })
 }
 
 fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[String]) {
     if let Ok(mut s) = ctx.store.lock()
-        && let Err(e) = s.save_answers(&ctx.session.region, params, users)
+        && let Err(e) = s.save_answers(&ctx.session.region, &params.draft(), users)
     {
         plain::say(format_args!("warning: could not save your answers: {e}"));
     }
@@ -447,7 +437,9 @@ async fn answers(
         plain::say("Nothing was changed or saved. Fix the names and run the command again.");
         return Err(exit::USAGE);
     }
-    let initial = if guided { initial } else { checked(initial)? };
+    if !guided {
+        checked(&initial)?;
+    }
     let explicit = crate::ops::params::explicit_fields(ctx.config.as_ref(), &args.overrides());
     let initial = match crate::ops::params::with_deployed(&ctx.session, initial, &explicit).await {
         Ok(p) => p,
@@ -461,16 +453,17 @@ async fn answers(
         }
     };
     if !guided {
-        return Ok((checked(initial)?, users));
+        return Ok((checked(&initial)?, users));
     }
-    let (params, users) = plain::guided::ask(&initial, &users)?;
-    // The template's own constraints, as the form checks them.
-    let findings = crate::template::embedded().check_parameters(&params.to_cfn_parameters());
-    if findings.iter().any(|f| f.is_error()) {
-        plain::print_findings(&findings);
-        return Err(exit::USAGE);
+    let (draft, users) = plain::guided::ask(&initial, &users)?;
+    // The prompts took the form's rules; the same path adds the template's constraints.
+    match crate::ops::params::validated(&draft, 0) {
+        Ok(params) => Ok((params, users)),
+        Err(findings) => {
+            plain::print_findings(&findings);
+            Err(exit::USAGE)
+        }
     }
-    Ok((params, users))
 }
 
 /// Plan, review and execute with these (checked) parameters.

@@ -10,9 +10,7 @@ pub async fn run(inv: &Invocation, args: &TemplateArgs) -> anyhow::Result<i32> {
     let overrides = args.params.overrides();
     if config.is_some() || !overrides.is_empty() {
         let resolved = ops::params::resolve(None, config.as_ref(), &overrides);
-        let sent = resolved.to_cfn_parameters();
-        let findings = template::embedded().check_parameters(&sent);
-        if !findings.is_empty() {
+        if let Err(findings) = ops::params::validated(&resolved, 0) {
             for f in &findings {
                 plain::say(format_args!("error: {}\n  fix: {}", f.message, f.fix));
             }

@@ -32,7 +32,7 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
         ));
     }
     let input = PreflightInput {
-        parameters: params.clone(),
+        parameters: params.draft(),
         users: (users.len() as u32).max(1),
         all_regions: false,
     };
@@ -48,7 +48,8 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
     }
 
     // The zone preflight checked is the zone deployed: passed explicitly, and saved.
-    if report.adopt_zone(&mut params) {
+    if let Some(zone) = report.zone_to_adopt(&params) {
+        params.availability_zone = Some(zone);
         save_answers(ctx, &params, &users);
     }
 
@@ -69,7 +70,7 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
         continue_rollback: false,
     };
     let plan = StudioPlan {
-        project: params.project_name.clone(),
+        project: params.project_name.to_string(),
         users: users.clone(),
     };
     let deployed = run_deploy(ctx, &deploy_args, &params, Some(&plan)).await?;

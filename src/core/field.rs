@@ -88,7 +88,7 @@ impl Field {
         PARAMETER_NAMES[self as usize]
     }
 
-    /// The key in the config file (same as the serde key of [`Parameters`]).
+    /// The key in the config file (same as the serde key of [`ParamsDraft`]).
     pub fn key(self) -> &'static str {
         match self {
             Self::ProjectName => "project_name",

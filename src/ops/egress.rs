@@ -12,7 +12,7 @@ use crate::core::firewall::Flow;
 use crate::core::firewall::check::{Answer, answer};
 use crate::core::firewall::path::{PathContext, route};
 use crate::core::params::{
-    MAX_ALLOWED_DOMAINS, Parameters, domain_matches, validate_domain, wider_fix,
+    MAX_ALLOWED_DOMAINS, ParamsDraft, domain_matches, validate_domain, wider_fix,
 };
 use crate::core::s3_names::s3_bypass;
 use crate::core::status::StackStatus;
@@ -138,10 +138,10 @@ pub async fn check(session: &Session, stack_name: &str, flow: &Flow) -> Result<A
 }
 
 /// The deployed parameters of the stack, as the form holds them.
-pub fn parameters_of(stack: &StackInfo) -> Parameters {
-    let mut p = Parameters {
+pub fn parameters_of(stack: &StackInfo) -> ParamsDraft {
+    let mut p = ParamsDraft {
         project_name: stack.stack_name.clone(),
-        ..Parameters::default()
+        ..ParamsDraft::default()
     };
     for (k, v) in &stack.parameters {
         if let Some(f) = Field::from_cfn_name(k) {

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::core::field::Field;
-use crate::core::params::Parameters;
+use crate::core::finding::Finding;
+use crate::core::params::{Parameters, ParamsDraft};
 
 /// The `--config FILE` document (TOML):
 ///
@@ -56,7 +57,7 @@ pub enum ConfigError {
     },
 }
 
-/// Parse the config file text. Values are not validated here (that is `Parameters::validate`'s
+/// Parse the config file text. Values are not validated here (that is `ParamsDraft::validate`'s
 /// job, with the same messages as everywhere else).
 pub fn parse_config(path: &str, text: &str) -> Result<ConfigFile, ConfigError> {
     let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Syntax {
@@ -145,12 +146,35 @@ pub fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
     parse_config(&shown, &text)
 }
 
+/// The one validation path of every front-end (the form, the flags, `--config`, `--guided`,
+/// `template`): the core's rules ([`ParamsDraft::parse`], `users` sizing the Studio subnet),
+/// then the template's own constraints on the values it would be sent. Err: the error findings.
+pub fn validated(draft: &ParamsDraft, users: u32) -> Result<Parameters, Vec<Finding>> {
+    let params = draft.parse(users)?;
+    template_refusals(&params).map(|()| params)
+}
+
+/// The template's own constraints (AllowedPattern, lengths) on these parameters: a value it
+/// would refuse never reaches AWS.
+pub fn template_refusals(params: &Parameters) -> Result<(), Vec<Finding>> {
+    let refused: Vec<Finding> = crate::template::embedded()
+        .check_parameters(&params.to_cfn_parameters())
+        .into_iter()
+        .filter(Finding::is_error)
+        .collect();
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(refused)
+    }
+}
+
 /// Layer the sources, lowest first.
 pub fn resolve(
-    saved: Option<&Parameters>,
+    saved: Option<&ParamsDraft>,
     config: Option<&ConfigFile>,
     flags: &[(Field, String)],
-) -> Parameters {
+) -> ParamsDraft {
     let mut p = saved.cloned().unwrap_or_default();
     for (field, text) in config
         .map(|c| c.overrides.as_slice())
@@ -172,7 +196,7 @@ pub fn resolve_answers(
     region: &str,
     config: Option<&ConfigFile>,
     flags: &[(Field, String)],
-) -> (Parameters, Vec<String>) {
+) -> (ParamsDraft, Vec<String>) {
     let named = |list: &[(Field, String)]| {
         list.iter()
             .find(|(f, _)| *f == Field::ProjectName)
@@ -204,10 +228,10 @@ pub fn explicit_fields(config: Option<&ConfigFile>, flags: &[(Field, String)]) -
 /// its resolved value, which for a field the user never set is the default the old template
 /// behaved as. The project name is the stack's name and stays as resolved.
 pub fn over_deployed(
-    resolved: &Parameters,
+    resolved: &ParamsDraft,
     deployed: &BTreeMap<String, String>,
     explicit: &[Field],
-) -> Parameters {
+) -> ParamsDraft {
     let mut p = resolved.clone();
     for (name, value) in deployed {
         if let Some(field) = Field::from_cfn_name(name)
@@ -225,9 +249,9 @@ pub fn over_deployed(
 /// the empty one a CREATE change set leaves in REVIEW_IN_PROGRESS).
 pub async fn with_deployed(
     session: &crate::aws::Session,
-    resolved: Parameters,
+    resolved: ParamsDraft,
     explicit: &[Field],
-) -> Result<Parameters, crate::ops::Error> {
+) -> Result<ParamsDraft, crate::ops::Error> {
     Ok(
         match session.describe_stack(&resolved.project_name).await? {
             Some(stack) if runs_its_parameters(&stack.status) => {
@@ -254,11 +278,11 @@ mod tests {
 
     #[test]
     fn a_deployed_stack_keeps_every_value_this_run_does_not_set() {
-        let saved = Parameters {
+        let saved = ParamsDraft {
             vpc_cidr: "10.9.0.0/16".into(),
             allowed_domains: vec!["iam.amazonaws.com".into()],
             allowed_buckets: vec!["saved-share".into()],
-            ..Parameters::default()
+            ..ParamsDraft::default()
         };
         let deployed: BTreeMap<String, String> = [
             ("ProjectName", "sagemaker-studio-vpc"),
@@ -296,7 +320,7 @@ mod tests {
         );
         assert_eq!(p.availability_zone, None);
         // Nothing set this run: every deployed value, the defaults elsewhere.
-        let fresh = over_deployed(&Parameters::default(), &deployed, &[]);
+        let fresh = over_deployed(&ParamsDraft::default(), &deployed, &[]);
         assert_eq!(fresh.vpc_cidr, "10.20.0.0/16");
         assert!(fresh.allowed_buckets.is_empty());
         assert_eq!(fresh.nat_subnet_cidr, "10.2.2.0/24");
@@ -317,10 +341,10 @@ mod tests {
 
     #[test]
     fn layers_in_order() {
-        let saved = Parameters {
+        let saved = ParamsDraft {
             project_name: "saved-name".into(),
             vpc_cidr: "10.9.0.0/16".into(),
-            ..Parameters::default()
+            ..ParamsDraft::default()
         };
         let config = parse_config(
             "c.toml",

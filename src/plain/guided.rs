@@ -8,7 +8,7 @@ use inquire::validator::Validation;
 use inquire::{InquireError, Text};
 
 use crate::core::field::Field;
-use crate::core::params::{Parameters, parse_user_list};
+use crate::core::params::{ParamsDraft, parse_user_list};
 use crate::ops::studio::validate_user_names;
 use crate::{exit, plain};
 
@@ -28,7 +28,7 @@ fn stopped(e: InquireError) -> i32 {
 
 /// Ask every parameter, then the Studio users. Err(exit code) when there is no terminal or the
 /// user stops (Esc, Ctrl-C).
-pub fn ask(initial: &Parameters, users: &[String]) -> Result<(Parameters, Vec<String>), i32> {
+pub fn ask(initial: &ParamsDraft, users: &[String]) -> Result<(ParamsDraft, Vec<String>), i32> {
     if !std::io::stdin().is_terminal() {
         plain::say(format_args!(
             "error: --guided asks questions and needs a terminal; without one, pass the values \
@@ -82,7 +82,7 @@ pub fn ask(initial: &Parameters, users: &[String]) -> Result<(Parameters, Vec<St
     }
 }
 
-fn ask_field(params: &Parameters, field: Field, users: u32) -> Result<String, InquireError> {
+fn ask_field(params: &ParamsDraft, field: Field, users: u32) -> Result<String, InquireError> {
     let current = params.value(field);
     let base = params.clone();
     let label = format!("{}:", field.label());

@@ -147,7 +147,7 @@ pub fn spawn(
                     let s = session.ok_or_else(no_session)?;
                     // Answers are saved first: nothing typed is lost if planning fails.
                     if let Ok(mut st) = store.lock()
-                        && let Err(e) = st.save_answers(&s.region, &params, &users)
+                        && let Err(e) = st.save_answers(&s.region, &params.draft(), &users)
                     {
                         tracing::warn!("cannot save answers: {e}");
                     }

@@ -107,7 +107,7 @@ impl<O: Copy + PartialEq + std::fmt::Debug> Requests<O> {
 pub(crate) mod tests {
     use super::*;
     use crate::aws::stacks::{ChangeSetInfo, ChangeSetKind, StackInfo};
-    use crate::core::params::Parameters;
+    use crate::core::params::ParamsDraft;
     use crate::ops::deploy::{Recovery, Review};
     use crate::ui::app::Step;
 
@@ -152,7 +152,7 @@ pub(crate) mod tests {
             },
             Effect::LookupStack("p".into()),
             Effect::Plan {
-                params: Parameters::default(),
+                params: ParamsDraft::default().parse(0).unwrap(),
                 users: vec![],
             },
             Effect::Execute {
@@ -169,7 +169,7 @@ pub(crate) mod tests {
                 studio: plan(),
             },
             Effect::RunPreflight(Box::new(crate::ops::preflight::PreflightInput {
-                parameters: Parameters::default(),
+                parameters: ParamsDraft::default(),
                 users: 1,
                 all_regions: false,
             })),

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use super::{FieldError, Parameters, show_char};
+use super::{FieldError, ParamsDraft, show_char};
 use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode, Severity};
 
-/// The most buckets [`Parameters::allowed_buckets`] may admit: the Studio role's policy that
+/// The most buckets [`ParamsDraft::allowed_buckets`] may admit: the Studio role's policy that
 /// names them (two ARNs each) must stay within IAM's 6,144 characters for a managed policy.
 pub const MAX_ALLOWED_BUCKETS: usize = 20;
 
@@ -116,10 +116,23 @@ pub fn validate_bucket_name(name: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+checked_text!(
+    /// A bucket name that passed [`validate_bucket_name`].
+    BucketName
+);
+
+impl BucketName {
+    /// The name, when [`validate_bucket_name`] accepts it.
+    pub fn parse(text: &str) -> Result<BucketName, FieldError> {
+        validate_bucket_name(text).map(|()| BucketName(text.to_owned()))
+    }
+}
+
 /// The findings about the admitted buckets: each name checked, repeats and the project's own
 /// buckets warned about, at most [`MAX_ALLOWED_BUCKETS`], and the ones admitted said with their
-/// trade-off (an Info for preflight; the form shows only errors and warnings).
-pub(super) fn check(params: &Parameters, out: &mut Vec<Finding>) {
+/// trade-off (an Info for preflight; the form shows only errors and warnings). Returns the
+/// names that parse, in order (all of them when no finding is an error).
+pub(super) fn check(params: &ParamsDraft, out: &mut Vec<Finding>) -> Vec<BucketName> {
     let field = Some(Field::AllowedBuckets);
     if params.allowed_buckets.len() > MAX_ALLOWED_BUCKETS {
         out.push(Finding::new(
@@ -140,19 +153,24 @@ pub(super) fn check(params: &Parameters, out: &mut Vec<Finding>) {
     ];
     let mut seen = BTreeSet::new();
     let mut admitted = Vec::new();
+    let mut names = Vec::new();
     for name in &params.allowed_buckets {
-        match validate_bucket_name(name) {
+        match BucketName::parse(name) {
             Err(e) => out.push(e.to_finding(Field::AllowedBuckets)),
-            Ok(()) if !seen.insert(name.as_str()) || own.contains(name) => {
-                out.push(Finding::new(
-                    Severity::Warning,
-                    FindingCode::BucketDuplicate,
-                    format!("`{name}` is admitted already"),
-                    "remove the repeated entry (the project's own buckets are always admitted)",
-                    field,
-                ));
+            Ok(parsed) => {
+                if !seen.insert(name.as_str()) || own.contains(name) {
+                    out.push(Finding::new(
+                        Severity::Warning,
+                        FindingCode::BucketDuplicate,
+                        format!("`{name}` is admitted already"),
+                        "remove the repeated entry (the project's own buckets are always admitted)",
+                        field,
+                    ));
+                } else {
+                    admitted.push(name.as_str());
+                }
+                names.push(parsed);
             }
-            Ok(()) => admitted.push(name.as_str()),
         }
     }
     if !admitted.is_empty() {
@@ -169,6 +187,7 @@ pub(super) fn check(params: &Parameters, out: &mut Vec<Finding>) {
             field,
         ));
     }
+    names
 }
 
 #[cfg(test)]
@@ -240,7 +259,7 @@ mod tests {
 
     #[test]
     fn allowed_bucket_findings() {
-        let mut p = Parameters::default();
+        let mut p = ParamsDraft::default();
         p.set(
             Field::AllowedBuckets,
             "team-share, Bad_Name, team-share, sagemaker-studio-vpc-data",
@@ -262,11 +281,11 @@ mod tests {
             "{:?}",
             p.field_errors(1)
         );
-        let many = Parameters {
+        let many = ParamsDraft {
             allowed_buckets: (0..=MAX_ALLOWED_BUCKETS)
                 .map(|i| format!("bucket-{i}"))
                 .collect(),
-            ..Parameters::default()
+            ..ParamsDraft::default()
         };
         assert!(
             many.validate(1)
@@ -274,7 +293,7 @@ mod tests {
                 .any(|x| x.is_error() && x.message.contains("6,144"))
         );
         // A file saved before the field existed reads as no admitted bucket.
-        let old: Parameters =
+        let old: ParamsDraft =
             serde_json::from_str(r#"{"project_name":"demo-one"}"#).expect("parse");
         assert!(old.allowed_buckets.is_empty());
     }

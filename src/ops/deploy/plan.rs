@@ -70,7 +70,7 @@ pub async fn plan_with_template(
     body: &str,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Plan, Error> {
-    let stack_name = params.project_name.clone();
+    let stack_name = params.project_name.to_string();
     send(
         tx,
         DeployMsg::Phase {

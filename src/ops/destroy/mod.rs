@@ -34,7 +34,9 @@ use crate::core::fence::Exemption;
 use crate::core::status::{ResourceStatus, StackStatus};
 use crate::ops::Error;
 use crate::ops::fence::{FenceLedger, Interrupt};
-use crate::ops::studio::{Poll, Progress, StudioMsg, refuse_read_only};
+use crate::ops::studio::{
+    Poll, Progress, StudioMsg, clean_nfs_groups, delete_domain_tree, refuse_read_only,
+};
 use crate::state::SharedStore;
 
 mod data;
@@ -44,7 +46,6 @@ mod sweep;
 mod verify;
 
 pub use plan::plan;
-pub use sweep::{clean_nfs_groups, delete_domain_tree};
 
 use data::{is_data_type, restore_retained_keys, retain_data_resources};
 use sweep::delete_stack_and_wait;

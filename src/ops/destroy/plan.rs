@@ -2,12 +2,11 @@
 
 use crate::aws::buckets::BucketState;
 use crate::aws::stacks::StackResourceInfo;
-use crate::aws::teardown::{GroupWithRules, nfs_group_domain_id};
 use crate::aws::{ErrorKind, Session};
 use crate::core::fence::{self, Exemption};
 use crate::core::retention;
 use crate::ops::Error;
-use crate::ops::studio::{ProjectDomains, StackPlace, project_domains};
+use crate::ops::studio::{ProjectDomains, StackPlace, owned_nfs_groups, project_domains};
 use futures::TryFutureExt;
 
 use super::{BucketPlan, DestroyPlan, KeyPlan};
@@ -173,25 +172,4 @@ pub(super) async fn deployed_template(
     };
     serde_json::from_str(&json)
         .map_err(|e| Error::failed("cloudformation:GetTemplate", e.to_string()))
-}
-
-/// The NFS groups in the project's VPC that provably belong to the project: named for the
-/// project's domain, or for a domain that no longer exists (the VPC is the stack's own, so only
-/// the project's domains were ever in it; a live domain of another name is left alone).
-pub(super) async fn owned_nfs_groups(
-    session: &Session,
-    vpc_id: &str,
-    project_domain: Option<&str>,
-) -> Result<Vec<GroupWithRules>, Error> {
-    let mut out = Vec::new();
-    for g in session.nfs_groups(vpc_id).await? {
-        let Some(id) = nfs_group_domain_id(&g.name) else {
-            continue;
-        };
-        let ours = Some(id) == project_domain || session.describe_domain(id).await?.is_none();
-        if ours {
-            out.push(g);
-        }
-    }
-    Ok(out)
 }

@@ -24,7 +24,7 @@ use crate::aws::{AwsError, Identity, Session};
 use crate::core::cidr::{self, ExistingBlock, NetworkPlan, find_conflicts, suggest_free_plan};
 use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode, Severity};
-use crate::core::params::Parameters;
+use crate::core::params::{AvailabilityZone, Parameters, ParamsDraft};
 
 mod checks;
 mod standalone;
@@ -49,7 +49,7 @@ pub const DEFAULT_INTERFACE_ENDPOINTS_PER_VPC: usize = 50;
 /// What preflight checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreflightInput {
-    pub parameters: Parameters,
+    pub parameters: ParamsDraft,
     /// Expected Studio users (sizes the Studio subnet).
     pub users: u32,
     /// Also look for conflicts in every other enabled region (warnings).
@@ -181,13 +181,22 @@ impl PreflightReport {
 
     /// The zone preflight checked becomes the zone deployed, passed to CloudFormation
     /// explicitly, when the parameters name none. Whether it changed them.
-    pub fn adopt_zone(&self, parameters: &mut Parameters) -> bool {
+    pub fn adopt_zone(&self, parameters: &mut ParamsDraft) -> bool {
         match (&parameters.availability_zone, &self.zone) {
             (None, Some(zone)) => {
                 parameters.availability_zone = Some(zone.clone());
                 true
             }
             _ => false,
+        }
+    }
+
+    /// [`PreflightReport::adopt_zone`] for validated parameters: the zone to set, when they name
+    /// none and preflight picked one.
+    pub fn zone_to_adopt(&self, parameters: &Parameters) -> Option<AvailabilityZone> {
+        match (&parameters.availability_zone, &self.zone) {
+            (None, Some(zone)) => AvailabilityZone::parse(zone).ok(),
+            _ => None,
         }
     }
 }
@@ -204,7 +213,7 @@ pub fn plan_flags(p: &NetworkPlan) -> String {
 }
 
 /// Put a plan's four blocks into the parameters (the wizard's `s` key, `--json` consumers).
-pub fn apply_plan(parameters: &mut Parameters, plan: &NetworkPlan) {
+pub fn apply_plan(parameters: &mut ParamsDraft, plan: &NetworkPlan) {
     parameters.set(Field::VpcCidr, &plan.vpc.to_string());
     parameters.set(Field::FirewallSubnetCidr, &plan.firewall_subnet.to_string());
     parameters.set(Field::NatSubnetCidr, &plan.nat_subnet.to_string());

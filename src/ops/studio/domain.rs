@@ -219,10 +219,9 @@ pub async fn start_domain(
                 ),
             },
         );
-        crate::ops::destroy::delete_domain_tree(session, &d, Poll::DOMAIN, tx).await?;
+        super::delete_domain_tree(session, &d, Poll::DOMAIN, tx).await?;
         if let Some(vpc) = d.vpc_id.as_deref() {
-            crate::ops::destroy::clean_nfs_groups(session, vpc, Some(&d.id), Poll::RESOURCE, tx)
-                .await?;
+            super::clean_nfs_groups(session, vpc, Some(&d.id), Poll::RESOURCE, tx).await?;
         }
     }
     refuse_read_only(session, "creating the Studio domain")?;

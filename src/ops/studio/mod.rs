@@ -18,6 +18,7 @@ use crate::ops::Error;
 mod apps;
 mod domain;
 mod owner;
+mod sweep;
 mod users;
 
 pub use apps::{MAX_DELETE_APP_ATTEMPTS, delete_apps_and_wait, delete_spaces_and_wait};
@@ -27,6 +28,7 @@ pub use domain::{
 };
 pub(crate) use domain::{bring_space_defaults_up_to_date, domain_failed};
 pub use owner::{ProjectDomains, StackPlace, left_alone, twins_in_place};
+pub use sweep::{clean_nfs_groups, delete_domain_tree, owned_nfs_groups};
 pub use users::{
     UserOutcome, UserResult, UserSpec, UserView, create_users, create_users_with,
     domain_with_users, list_users, remove_users, remove_users_with, validate_user_names,

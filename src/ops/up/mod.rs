@@ -217,12 +217,12 @@ async fn remove_domain(
                 delay = (delay * 3 / 2).min(Poll::DOMAIN.max);
             }
             Some(d) => {
-                crate::ops::destroy::delete_domain_tree(&session, &d, Poll::DOMAIN, &tx).await?;
+                crate::ops::studio::delete_domain_tree(&session, &d, Poll::DOMAIN, &tx).await?;
                 break;
             }
         }
     }
-    crate::ops::destroy::clean_nfs_groups(&session, &vpc_id, Some(&domain_id), Poll::RESOURCE, &tx)
+    crate::ops::studio::clean_nfs_groups(&session, &vpc_id, Some(&domain_id), Poll::RESOURCE, &tx)
         .await?;
     Ok(())
 }

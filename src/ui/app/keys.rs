@@ -130,9 +130,10 @@ impl App {
                 self.show(Layer::Session);
                 (true, self.next_step())
             }
+            Go::Review(params) => (true, self.review(*params)),
             Go::Plan(params) => {
                 let users = self.planned_user_names(&params.project_name);
-                self.parameters = (*params).clone();
+                self.parameters = params.draft();
                 self.show(Layer::Own(Box::new(ReviewScreen::planning())));
                 (
                     true,

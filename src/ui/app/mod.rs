@@ -36,7 +36,7 @@ use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
 use crate::aws::stacks::StackInfo;
-use crate::core::params::Parameters;
+use crate::core::params::{Parameters, ParamsDraft};
 use crate::ops::up::StudioPlan;
 use crate::state::SharedStore;
 
@@ -95,7 +95,7 @@ pub struct App {
     pub session: SessionState,
     /// The stack parameters being prepared (the parameter form edits them; preflight checks
     /// them and `s` there applies its suggestion).
-    pub parameters: Parameters,
+    pub parameters: ParamsDraft,
     /// Expected Studio users, for the subnet sizing checks.
     pub planned_users: u32,
     /// The topology of the current project, kept between two openings of the view (`g`) and
@@ -138,9 +138,9 @@ impl App {
                 options.profile.as_deref(),
                 options.region.as_deref(),
             ),
-            parameters: Parameters::default(),
+            parameters: ParamsDraft::default(),
             planned_users: 5,
-            topology: TopologyState::new(crate::core::params::Parameters::default().project_name),
+            topology: TopologyState::new(crate::core::params::ParamsDraft::default().project_name),
             help_open: false,
             params: None,
             confirm_quit: None,
@@ -434,7 +434,7 @@ impl App {
         self.store
             .as_ref()
             .and_then(|s| s.lock().ok()?.answers.last_project.get(&region).cloned())
-            .unwrap_or_else(|| Parameters::default().project_name)
+            .unwrap_or_else(|| ParamsDraft::default().project_name)
     }
 
     /// The one place that decides which step follows which:
@@ -467,27 +467,36 @@ impl App {
                 let Some(form) = self.params.as_mut() else {
                     return Vec::new();
                 };
-                let Some(params) = form.submit() else {
-                    return Vec::new();
-                };
-                self.parameters = params.clone();
-                if self.read_only {
-                    form.notice = Some(
-                        "Read-only: creating a change set is disabled (restart without \
-                         --read-only to deploy)."
-                            .into(),
-                    );
-                    return Vec::new();
+                match form.submit() {
+                    Some(params) => self.review(params),
+                    None => Vec::new(),
                 }
-                self.last_params = Some(params.clone());
-                let users = form.users.clone();
-                self.show(Layer::Own(Box::new(ReviewScreen::planning())));
-                vec![Effect::Plan { params, users }]
             }
             // The steps after the form, and the screens off the wizard's path, lead on by their
             // own keys.
             _ => Vec::new(),
         }
+    }
+
+    /// The form's validated parameters to the review: planned with the form's users, kept for a
+    /// redeploy (refused here in read-only mode).
+    pub(super) fn review(&mut self, params: Parameters) -> Vec<Effect> {
+        let Some(form) = self.params.as_mut() else {
+            return Vec::new();
+        };
+        self.parameters = form.parameters();
+        if self.read_only {
+            form.notice = Some(
+                "Read-only: creating a change set is disabled (restart without \
+                 --read-only to deploy)."
+                    .into(),
+            );
+            return Vec::new();
+        }
+        self.last_params = Some(params.clone());
+        let users = form.users.clone();
+        self.show(Layer::Own(Box::new(ReviewScreen::planning())));
+        vec![Effect::Plan { params, users }]
     }
 
     /// The form's first values: the saved answers under the config file; for a stack that

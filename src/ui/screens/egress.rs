@@ -259,7 +259,14 @@ impl EgressState {
             ),
             Ok(edit) => {
                 params.allowed_domains = edit.after;
-                return Outcome::GoTo(Go::Plan(Box::new(params)));
+                // The same validation as the form's, before anything is planned.
+                match crate::ops::params::validated(&params, 0) {
+                    Ok(valid) => return Outcome::GoTo(Go::Plan(Box::new(valid))),
+                    Err(refused) => refused
+                        .first()
+                        .map(|f| format!("not planned: {f}"))
+                        .unwrap_or_default(),
+                }
             }
         };
         self.notice = Some(notice);

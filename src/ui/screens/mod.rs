@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::aws::stacks::StackInfo;
-use crate::core::params::Parameters;
+use crate::core::params::{Parameters, ParamsDraft};
 use crate::core::topology::Topology;
 use crate::ops::deploy::{Recovery, Review};
 use crate::ui::action::{Effect, Reply};
@@ -118,6 +118,8 @@ pub enum Go {
     Update,
     /// Plan these parameters (an edited allow list), with the users planned for their project.
     Plan(Box<Parameters>),
+    /// The form's parameters, validated: plan them with the form's users (the review step).
+    Review(Box<Parameters>),
     /// Execute the reviewed change set.
     Execute(Box<Review>),
     /// Recover the stack so a deploy can go on.
@@ -141,7 +143,7 @@ pub struct Ctx<'a> {
     /// Now, in milliseconds since the epoch (the app's clock, frozen in tests).
     pub now_ms: i64,
     /// The parameters being prepared: preflight checks them and amends them.
-    pub parameters: &'a mut Parameters,
+    pub parameters: &'a mut ParamsDraft,
     /// The topology kept between two openings of its view (None until read).
     pub topology: Option<&'a mut Topology>,
 }
@@ -155,7 +157,7 @@ pub struct DrawCtx<'a> {
     /// Now, for elapsed times and ETAs.
     pub now_ms: i64,
     /// The parameters being prepared.
-    pub parameters: &'a Parameters,
+    pub parameters: &'a ParamsDraft,
     /// The whole terminal is large enough for diagrams.
     pub wide: bool,
 }

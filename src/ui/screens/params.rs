@@ -1,6 +1,7 @@
 //! The parameter form: one text buffer per template parameter, validated live with
-//! [`Parameters::field_errors`] (the same rules as preflight and the CLI). Nothing typed is ever
-//! cleared: an error only moves the focus to the first bad field.
+//! [`ParamsDraft::check`] (the same rules as preflight and the CLI). Nothing typed is ever
+//! cleared: an error only moves the focus to the first bad field. What it hands on is the
+//! validated [`Parameters`] of that check.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 use crate::core::field::Field;
-use crate::core::params::Parameters;
+use crate::core::params::{Parameters, ParamsDraft};
 use crate::ops::studio::validate_user_names;
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
@@ -117,10 +118,12 @@ pub struct ParamsState {
     /// The SageMaker Python SDK's default bucket of the session's region and account, which F3
     /// adds to the allowed buckets (None until the account is known).
     pub sagemaker_bucket: Option<String>,
+    /// The validated parameters of the buffers, from the last check (None while one is refused).
+    valid: Option<Parameters>,
 }
 
 impl ParamsState {
-    pub fn new(params: &Parameters, users: Vec<String>) -> ParamsState {
+    pub fn new(params: &ParamsDraft, users: Vec<String>) -> ParamsState {
         let mut texts: Vec<String> = Field::ALL.iter().map(|f| params.value(*f)).collect();
         texts.push(users.join(", "));
         let cursor = texts[0].chars().count();
@@ -134,6 +137,7 @@ impl ParamsState {
             users_error: None,
             notice: None,
             sagemaker_bucket: None,
+            valid: None,
         };
         s.revalidate();
         s
@@ -150,8 +154,8 @@ impl ParamsState {
     }
 
     /// The parameters the buffers describe (invalid values included).
-    pub fn parameters(&self) -> Parameters {
-        let mut p = Parameters::default();
+    pub fn parameters(&self) -> ParamsDraft {
+        let mut p = ParamsDraft::default();
         for (f, text) in Field::ALL.iter().zip(&self.texts) {
             p.set(*f, text);
         }
@@ -167,7 +171,9 @@ impl ParamsState {
                 .err()
                 .map(|e| e.message().to_string())
         };
-        (self.errors, self.warnings) = self.parameters().field_messages(self.users.len() as u32);
+        let checked = self.parameters().check(self.users.len() as u32);
+        (self.errors, self.warnings) = checked.field_messages();
+        self.valid = checked.parameters;
     }
 
     fn focus_to(&mut self, i: usize) {
@@ -180,8 +186,8 @@ impl ParamsState {
         t.char_indices().nth(char_idx).map_or(t.len(), |(b, _)| b)
     }
 
-    /// Check everything: the parameters when every field is valid, else None with the focus on
-    /// the first bad field (nothing is cleared).
+    /// Check everything: the validated parameters when every field is valid, else None with the
+    /// focus on the first bad field (nothing is cleared).
     pub fn submit(&mut self) -> Option<Parameters> {
         self.revalidate();
         if let Some(first) = Field::ALL.iter().position(|f| self.errors.contains_key(f)) {
@@ -197,15 +203,15 @@ impl ParamsState {
             self.notice = Some("The Studio users need a fix before the review.".into());
             return None;
         }
-        let params = self.parameters();
+        // Every error names its field, so no field error means the check gave the parameters.
+        let Some(params) = self.valid.clone() else {
+            self.notice = Some("The parameters need a fix before the review.".into());
+            return None;
+        };
         // The template's own constraints, so a parameter it would refuse never reaches AWS.
-        let template_errors: Vec<String> = crate::template::embedded()
-            .check_parameters(&params.to_cfn_parameters())
-            .into_iter()
-            .filter(|f| f.is_error())
-            .map(|f| f.to_string())
-            .collect();
-        if let Some(first) = template_errors.first() {
+        if let Err(refused) = crate::ops::params::template_refusals(&params)
+            && let Some(first) = refused.first()
+        {
             self.notice = Some(format!("The template refuses a value: {first}"));
             return None;
         }
@@ -240,10 +246,10 @@ impl ParamsState {
         self.revalidate();
     }
 
-    /// Submitting from a key: the next step when valid (the app submits again and plans).
+    /// Submitting from a key: the review of the validated parameters, checked once here.
     fn submitted(&mut self) -> Outcome {
         match self.submit() {
-            Some(_) => Outcome::GoTo(Go::Next),
+            Some(params) => Outcome::GoTo(Go::Review(Box::new(params))),
             None => Outcome::Consumed,
         }
     }

@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::{Ctx, DrawCtx, Go, Loadable, Outcome, Screen, Step};
 use crate::core::cidr::{ExistingBlock, NetworkPlan};
 use crate::core::finding::{Finding, FindingCode, Severity};
-use crate::core::params::Parameters;
+use crate::core::params::ParamsDraft;
 use crate::ops::preflight::{CheckId, CheckStatus, PreflightMsg, PreflightReport};
 use crate::ui::action::Reply;
 use crate::ui::keymap::{Binding, Key};
@@ -194,7 +194,7 @@ impl PreflightState {
         &self,
         f: &mut Frame,
         area: Rect,
-        parameters: &Parameters,
+        parameters: &ParamsDraft,
         theme: &Theme,
         tick: usize,
     ) {
@@ -293,7 +293,7 @@ impl PreflightState {
         );
     }
 
-    fn render_map(&self, f: &mut Frame, area: Rect, parameters: &Parameters, theme: &Theme) {
+    fn render_map(&self, f: &mut Frame, area: Rect, parameters: &ParamsDraft, theme: &Theme) {
         let block = Block::bordered().title(Line::styled(" CIDR map ", theme.title()));
         let inner_w = area.width.saturating_sub(2) as usize;
         let Ok(plan) = parameters.network_plan() else {
@@ -341,7 +341,7 @@ impl PreflightState {
         f.render_widget(Paragraph::new(lines).block(block), area);
     }
 
-    fn render_findings(&self, f: &mut Frame, area: Rect, parameters: &Parameters, theme: &Theme) {
+    fn render_findings(&self, f: &mut Frame, area: Rect, parameters: &ParamsDraft, theme: &Theme) {
         let block = Block::bordered().title(Line::styled(" Findings ", theme.title()));
         let mut lines: Vec<Line> = Vec::new();
         if let Some(n) = &self.notice {
