@@ -5,6 +5,7 @@
 //! lookup, the saved answers and the deploy pipeline on the terminal.
 
 mod completions;
+mod cost;
 mod deploy;
 mod destroy;
 mod drift;
@@ -76,6 +77,7 @@ pub async fn dispatch(inv: &Invocation, command: &Command) -> anyhow::Result<i32
         Command::Preflight(args) => preflight::run(inv, args).await,
         Command::Up(args) => up::run(inv, args).await,
         Command::Users(args) => users::run(inv, args).await,
+        Command::Cost(args) => cost::run(inv, args).await,
         Command::Destroy(args) => destroy::run(inv, args).await,
         Command::Completions(args) => completions::run(inv, args).await,
         Command::Man(args) => man::run(inv, args).await,
