@@ -552,6 +552,7 @@ async fn run_deploy(
         }
         Settled::RecoveryFailed(outcome) => Ok(*outcome),
         Settled::Ready(review) => {
+            print_review_cost(ctx, &review).await;
             match confirm("Execute this change set?", args.yes) {
                 Ok(true) => {}
                 Ok(false) => {
@@ -578,6 +579,20 @@ async fn run_deploy(
             Ok(exit::FAILED.into())
         }
     }
+}
+
+/// The change set's monthly cost, after its review and before the question (`deploy`, `up`).
+async fn print_review_cost(ctx: &CommandContext, review: &crate::ops::deploy::Review) {
+    let cache = ctx.store.lock().ok().map(|s| s.paths.cache_dir.clone());
+    let create = review.kind == crate::aws::stacks::ChangeSetKind::Create;
+    let cost = crate::ops::cost::review_cost(
+        &ctx.session,
+        cache.as_deref(),
+        create,
+        &crate::core::cost::Footprint::STUDIO_ENVIRONMENT,
+    )
+    .await;
+    plain::cost::print_review_cost(ctx.mode, &cost);
 }
 
 /// Run the stack operation through `ops::up::run` (the Studio half overlapped with a first
