@@ -100,6 +100,10 @@ pub enum Command {
     Up(UpArgs),
     /// Studio user profiles of a project's domain: list, add, remove, sign-in URL.
     Users(UsersArgs),
+    /// What the environment costs a month in the region, itemised per billed resource, with
+    /// the per-GB rates of its traffic; prices from the AWS Price List API (cached a week), or
+    /// the bundled table when it cannot be asked (the output says which).
+    Cost(ProjectArgs),
     /// Delete the project: apps, spaces, user profiles, the Studio domain (with its home EFS
     /// volume), then the stack. Asks to type the project name (or pass --yes).
     Destroy(DestroyArgs),

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The SDK client accessors of `Session` and the service prefix of their operations.
-const CLIENTS: [(&str, &str); 9] = [
+const CLIENTS: [(&str, &str); 10] = [
     ("sts", "sts"),
     ("cloudformation", "cloudformation"),
     ("ec2", "ec2"),
@@ -23,6 +23,7 @@ const CLIENTS: [(&str, &str); 9] = [
     ("s3", "s3"),
     ("networkfirewall", "network-firewall"),
     ("nfw", "network-firewall"),
+    ("pricing", "pricing"),
 ];
 
 /// Methods of an SDK client that are not AWS operations.
@@ -49,7 +50,7 @@ fn pascal(snake: &str) -> String {
 /// .put_object(` or, through a variable named after the client, `s3.put_object(`.
 fn operations_in(text: &str) -> BTreeSet<String> {
     let re = regex::Regex::new(
-        r"(?:^|[^A-Za-z0-9_])(sts|cloudformation|ec2|sagemaker|logs|kms|s3|networkfirewall|nfw)(?:\(\))?\s*\.\s*([a-z][a-z0-9_]*)\(",
+        r"(?:^|[^A-Za-z0-9_])(sts|cloudformation|ec2|sagemaker|logs|kms|s3|networkfirewall|nfw|pricing)(?:\(\))?\s*\.\s*([a-z][a-z0-9_]*)\(",
     )
     .unwrap();
     let services: BTreeMap<&str, &str> = CLIENTS.into_iter().collect();

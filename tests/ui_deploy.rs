@@ -547,6 +547,48 @@ async fn review_of_a_create_change_set() {
     insta::assert_snapshot!(screen);
 }
 
+/// A change set to execute asks for its monthly cost in the background; the review shows the
+/// change and where the prices came from (issue 25).
+#[tokio::test]
+async fn the_review_says_what_the_change_set_costs_a_month() {
+    use studio_tui::core::cost::{self, CostChange, Footprint};
+    use studio_tui::ops::cost::{CostReport, ReviewCost};
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    a.update(key(KeyCode::F(2)));
+    let (_, requests) = a.update(reply(
+        &a,
+        Reply::Planned(Box::new(Ok(Plan::Review(create_review())))),
+    ));
+    assert_eq!(
+        common::effects(requests),
+        vec![Effect::EstimateCost { create: true }]
+    );
+    assert!(draw(&a, 120, 40).contains("cost: estimating the monthly cost"));
+    // The wizard's region here is eu-west-1: the bundled table stands in with us-east-1's.
+    let prices = cost::bundled::prices("eu-west-1").unwrap();
+    let estimate = cost::estimate(&Footprint::STUDIO_ENVIRONMENT, &prices);
+    let priced = ReviewCost {
+        change: CostChange {
+            before: None,
+            after: estimate.monthly,
+        },
+        report: CostReport {
+            estimate,
+            fallback: Some("pricing:GetProducts is denied to these credentials".into()),
+            api_calls: 5,
+        },
+    };
+    a.update(reply(&a, Reply::Costed(Box::new(Ok(priced)))));
+    let screen = draw(&a, 120, 40);
+    assert!(
+        screen.contains("cost: +$382.60 a month (new environment)"),
+        "{screen}"
+    );
+    assert!(screen.contains("bundled prices of"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
 /// A name-conflict event as CloudFormation's early validation reports it (DescribeEvents).
 fn name_conflict(logical_id: &str, ty: &str, name: &str) -> ValidationIssue {
     ValidationIssue::from_event(

@@ -89,6 +89,12 @@ fn up_rerun_users_and_destroy() {
     let out = text(&first.stdout);
     assert!(out.contains("Ready: stack"), "{out}");
     assert!(out.contains("ann") && out.contains("created"), "{out}");
+    // The review says what the new environment costs a month (issue 25).
+    let err = text(&first.stderr);
+    assert!(
+        err.contains("cost: +$382.60 a month (new environment)"),
+        "{err}"
+    );
     // The layout under STUDIO_TUI_HOME belongs to config::Paths: find runs.json in it.
     let runs_file = walk(h).into_iter().find(|p| p.ends_with("runs.json"));
     let runs = std::fs::read_to_string(runs_file.expect("runs.json saved")).unwrap();

@@ -19,6 +19,9 @@ _studio__tui() {
             studio__tui,completions)
                 cmd="studio__tui__subcmd__completions"
                 ;;
+            studio__tui,cost)
+                cmd="studio__tui__subcmd__cost"
+                ;;
             studio__tui,deploy)
                 cmd="studio__tui__subcmd__deploy"
                 ;;
@@ -96,6 +99,9 @@ _studio__tui() {
                 ;;
             studio__tui__subcmd__help,completions)
                 cmd="studio__tui__subcmd__help__subcmd__completions"
+                ;;
+            studio__tui__subcmd__help,cost)
+                cmd="studio__tui__subcmd__help__subcmd__cost"
                 ;;
             studio__tui__subcmd__help,deploy)
                 cmd="studio__tui__subcmd__help__subcmd__deploy"
@@ -203,7 +209,7 @@ _studio__tui() {
 
     case "${cmd}" in
         studio__tui)
-            opts="-v -h -V --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version whoami sandbox deploy status events firewall drift topology template preflight up users destroy completions man help"
+            opts="-v -h -V --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version whoami sandbox deploy status events firewall drift topology template preflight up users cost destroy completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,6 +245,40 @@ _studio__tui() {
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__cost)
+            opts="-v -h -V --project-name --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -685,7 +725,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__help)
-            opts="whoami sandbox deploy status events firewall drift topology template preflight up users destroy completions man help"
+            opts="whoami sandbox deploy status events firewall drift topology template preflight up users cost destroy completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,6 +739,20 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__help__subcmd__cost)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

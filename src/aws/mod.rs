@@ -12,6 +12,7 @@ mod fixtures;
 pub mod logs;
 pub mod lookups;
 pub mod network;
+pub mod pricing;
 pub mod readonly;
 pub mod stacks;
 pub mod studio;

@@ -5,6 +5,7 @@
 //! lookup, the saved answers and the deploy pipeline on the terminal.
 
 mod completions;
+mod cost;
 mod deploy;
 mod destroy;
 mod drift;
@@ -75,6 +76,7 @@ pub async fn dispatch(inv: &Invocation, command: &Command) -> anyhow::Result<i32
         Command::Preflight(args) => preflight::run(inv, args).await,
         Command::Up(args) => up::run(inv, args).await,
         Command::Users(args) => users::run(inv, args).await,
+        Command::Cost(args) => cost::run(inv, args).await,
         Command::Destroy(args) => destroy::run(inv, args).await,
         Command::Completions(args) => completions::run(inv, args).await,
         Command::Man(args) => man::run(inv, args).await,
@@ -543,6 +545,7 @@ async fn run_deploy(
         }
         Settled::RecoveryFailed(outcome) => Ok(*outcome),
         Settled::Ready(review) => {
+            print_review_cost(ctx, &review).await;
             match confirm("Execute this change set?", args.yes) {
                 Ok(true) => {}
                 Ok(false) => {
@@ -569,6 +572,20 @@ async fn run_deploy(
             Ok(exit::FAILED.into())
         }
     }
+}
+
+/// The change set's monthly cost, after its review and before the question (`deploy`, `up`).
+async fn print_review_cost(ctx: &CommandContext, review: &crate::ops::deploy::Review) {
+    let cache = ctx.store.lock().ok().map(|s| s.paths.cache_dir.clone());
+    let create = review.kind == crate::aws::stacks::ChangeSetKind::Create;
+    let cost = crate::ops::cost::review_cost(
+        &ctx.session,
+        cache.as_deref(),
+        create,
+        &crate::core::cost::Footprint::STUDIO_ENVIRONMENT,
+    )
+    .await;
+    plain::cost::print_review_cost(ctx.mode, &cost);
 }
 
 /// Run the stack operation through `ops::up::run` (the Studio half overlapped with a first

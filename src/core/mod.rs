@@ -2,6 +2,7 @@
 
 pub mod cidr;
 pub mod clock;
+pub mod cost;
 pub mod egress;
 pub mod emptying;
 pub mod endpoint;

@@ -83,6 +83,9 @@ pub enum Reply {
     DriftChecked(Box<Result<crate::ops::drift::DriftReport, ops::Error>>),
     /// Result of a topology refresh.
     Topology(Box<Result<crate::core::topology::Topology, ops::Error>>),
+    /// What the reviewed change set does to the monthly cost (prices from the API, the cache
+    /// or the bundled table, which the estimate names).
+    Costed(Box<Result<crate::ops::cost::ReviewCost, ops::Error>>),
 }
 
 impl Reply {
@@ -119,6 +122,7 @@ impl Reply {
             Reply::FlowChecked(_) => &[Slot::CheckFlow],
             Reply::DriftChecked(_) => &[Slot::DetectDrift],
             Reply::Topology(_) => &[Slot::RefreshTopology],
+            Reply::Costed(_) => &[Slot::Cost],
         }
     }
 }
@@ -194,6 +198,8 @@ pub enum Effect {
     DetectDrift { project: String },
     /// Rebuild the topology of this project (ops::topology::refresh).
     RefreshTopology { project: String },
+    /// The monthly cost a change set brings (`create`: a first create) (ops::cost::review_cost).
+    EstimateCost { create: bool },
 }
 
 /// What a request is for. Replies name the kinds of request they answer ([`Reply::slots`]), and
@@ -220,6 +226,7 @@ pub enum Slot {
     CheckFlow,
     DetectDrift,
     RefreshTopology,
+    Cost,
 }
 
 impl Slot {
@@ -251,6 +258,7 @@ impl Effect {
             Effect::CheckFlow { .. } => Slot::CheckFlow,
             Effect::DetectDrift { .. } => Slot::DetectDrift,
             Effect::RefreshTopology { .. } => Slot::RefreshTopology,
+            Effect::EstimateCost { .. } => Slot::Cost,
         }
     }
 }

@@ -218,6 +218,7 @@ pub(crate) mod tests {
             Effect::RepairFences {
                 project: "p".into(),
             },
+            Effect::EstimateCost { create: true },
         ];
         for e in &all {
             // Exhaustive: a new effect kind must be added to the list above.
@@ -241,7 +242,8 @@ pub(crate) mod tests {
                 | Effect::CheckFlow { .. }
                 | Effect::DetectDrift { .. }
                 | Effect::RefreshTopology { .. }
-                | Effect::RepairFences { .. } => {}
+                | Effect::RepairFences { .. }
+                | Effect::EstimateCost { .. } => {}
             }
         }
         all

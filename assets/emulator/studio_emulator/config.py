@@ -41,6 +41,11 @@ class Settings:
     # Bucket -> {"on": event, "domain": id or None, "writes": n}: a writer that puts one object
     # into the bucket when its event happens, at most n times (s3_policy.writer_event).
     s3_writers: dict = field(default_factory=dict)
+    # IAM actions ("pricing:GetProducts") answered AccessDeniedException, as a policy without
+    # them would (pricing.py honours it).
+    deny: list = field(default_factory=list)
+    # At most this many products a GetProducts page (0: MaxResults decides), pricing.py.
+    pricing_page_limit: int = 0
     # Random fault rates (0..1) and seed; applied to AWS API requests only.
     throttle_rate: float = 0.0
     error_5xx_rate: float = 0.0

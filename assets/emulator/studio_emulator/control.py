@@ -128,6 +128,14 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
             if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
                 raise SpecError("stall: expected an object region -> [action, ...]")
             clean[key] = {str(k): [str(a) for a in v] for k, v in value.items()}
+        elif key == "deny":
+            if not isinstance(value, list) or not all(isinstance(a, str) and ":" in a for a in value):
+                raise SpecError('deny: expected a list of IAM actions, e.g. ["pricing:GetProducts"]')
+            clean[key] = [str(a) for a in value]
+        elif key == "pricing_page_limit":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SpecError("pricing_page_limit: expected a whole number >= 0 (0: no limit)")
+            clean[key] = value
         elif key == "s3_writers":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise SpecError('s3_writers: expected an object bucket -> {"on": event, "domain": id, "writes": n}')
@@ -193,6 +201,8 @@ def settings_dict() -> dict[str, Any]:
             "short_credentials": dict(SETTINGS.short_credentials),
             "stall": {k: list(v) for k, v in SETTINGS.stall.items()},
             "s3_writers": {k: dict(v) for k, v in SETTINGS.s3_writers.items()},
+            "deny": list(SETTINGS.deny),
+            "pricing_page_limit": SETTINGS.pricing_page_limit,
             **_zone_settings(),
         }
 

@@ -147,6 +147,9 @@ pub enum ReviewState {
 pub struct ReviewScreen {
     pub state: ReviewState,
     pub scroll: u16,
+    /// The change set's monthly cost once estimated (None while it is being asked), or why it
+    /// could not be.
+    pub cost: Option<Result<crate::ops::cost::ReviewCost, String>>,
 }
 
 impl ReviewScreen {
@@ -154,6 +157,7 @@ impl ReviewScreen {
         ReviewScreen {
             state: ReviewState::Planning("Preparing the change set".into()),
             scroll: 0,
+            cost: None,
         }
     }
 
@@ -163,7 +167,11 @@ impl ReviewScreen {
             Plan::UpToDate(s) | Plan::InProgress(s) => ReviewState::UpToDate(s),
             Plan::Blocked { stack, recovery } => ReviewState::Blocked { stack, recovery },
         };
-        ReviewScreen { state, scroll: 0 }
+        ReviewScreen {
+            state,
+            scroll: 0,
+            cost: None,
+        }
     }
 
     /// Why there is no change set to review.
@@ -171,6 +179,7 @@ impl ReviewScreen {
         ReviewScreen {
             state: ReviewState::Failed(e),
             scroll: 0,
+            cost: None,
         }
     }
 
@@ -251,6 +260,11 @@ impl ReviewScreen {
             }
             ReviewState::Ready(r) => {
                 review_lines(r, theme, &mut lines);
+                // Under the changes, above the keys that execute or cancel them.
+                if executable(r) {
+                    let at = lines.len().saturating_sub(1);
+                    lines.insert(at, cost_line(self.cost.as_ref(), theme));
+                }
                 " Review the change set "
             }
             ReviewState::UpToDate(s) => {
@@ -352,9 +366,22 @@ impl Screen for ReviewScreen {
         match reply {
             Reply::Planned(result) => match *result {
                 Ok(Plan::InProgress(stack)) => return Outcome::GoTo(Go::Reattach(Box::new(stack))),
-                Ok(plan) => *self = ReviewScreen::from_plan(plan),
+                Ok(plan) => {
+                    *self = ReviewScreen::from_plan(plan);
+                    // A change set to execute: what it costs, asked in the background.
+                    if let ReviewState::Ready(r) = &self.state
+                        && executable(r)
+                    {
+                        return Outcome::Effects(vec![Effect::EstimateCost {
+                            create: r.kind == ChangeSetKind::Create,
+                        }]);
+                    }
+                }
                 Err(e) => *self = ReviewScreen::failed(e),
             },
+            Reply::Costed(result) => {
+                self.cost = Some((*result).map_err(|e| e.message().to_string()));
+            }
             Reply::Cancelled(result) => match *result {
                 Ok(()) => {
                     return Outcome::GoTo(Go::EditParameters(Some(
@@ -377,6 +404,18 @@ impl Screen for ReviewScreen {
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
         self.render(f, area, ctx.theme, ctx.tick);
+    }
+}
+
+/// The change set's monthly cost, or that it is being estimated, or why it could not be.
+fn cost_line(
+    cost: Option<&Result<crate::ops::cost::ReviewCost, String>>,
+    theme: &Theme,
+) -> Line<'static> {
+    match cost {
+        None => Line::styled("cost: estimating the monthly cost…", theme.dim()),
+        Some(Ok(c)) => Line::raw(shown(&c.line()).into_owned()),
+        Some(Err(e)) => Line::styled(format!("cost: not estimated ({})", shown(e)), theme.dim()),
     }
 }
 

@@ -1,0 +1,79 @@
+//! The AWS Price List Query API (service prefix `pricing`): GetProducts, every page. It
+//! answers at three endpoints only (us-east-1, eu-central-1, ap-south-1), so the client is
+//! built for the nearest of them ([`crate::core::cost::pricing_api_region`]) whatever the
+//! session's region; the region whose prices are wanted is a filter of the query.
+
+use aws_config::Region;
+use aws_config::retry::RetryConfig;
+use aws_sdk_pricing::types::{Filter, FilterType};
+
+use super::{AwsError, ErrorKind, Session};
+use crate::core::cost::catalog::Query;
+
+/// Products a page asks for: GetProducts' MaxResults is at most 100.
+pub const PAGE_SIZE: i32 = 100;
+
+/// What GetProducts returned for one query: the `PriceList` (one JSON document per product)
+/// and the number of pages it took.
+#[derive(Debug, Clone, Default)]
+pub struct PriceList {
+    pub products: Vec<String>,
+    pub pages: usize,
+}
+
+impl Session {
+    /// The Price List Query API client, at the endpoint nearest to the session's region; two
+    /// attempts at most (a price list that cannot be had falls back to the bundled table
+    /// rather than keeping anyone waiting).
+    fn pricing(&self) -> aws_sdk_pricing::Client {
+        let api_region = crate::core::cost::pricing_api_region(&self.region);
+        let conf = aws_sdk_pricing::config::Builder::from(&self.sdk)
+            .region(Region::new(api_region))
+            .retry_config(RetryConfig::standard().with_max_attempts(2))
+            .interceptor(self.guard())
+            .retry_classifier(super::readonly::DroppedConnectionIsTransient)
+            .build();
+        aws_sdk_pricing::Client::from_conf(conf)
+    }
+
+    /// Every product of `query` (GetProducts with its TERM_MATCH filters, format `aws_v1`,
+    /// page after page until no NextToken).
+    pub async fn get_products(&self, query: &Query) -> Result<PriceList, AwsError> {
+        let pricing = self.pricing();
+        let mut filters = Vec::with_capacity(query.filters.len());
+        for (field, value) in &query.filters {
+            let filter = Filter::builder()
+                .r#type(FilterType::TermMatch)
+                .field(*field)
+                .value(value)
+                .build()
+                .map_err(|e| {
+                    AwsError::new(ErrorKind::Other, "pricing:GetProducts", e.to_string())
+                })?;
+            filters.push(filter);
+        }
+        let mut out = PriceList::default();
+        let mut token: Option<String> = None;
+        loop {
+            let page = pricing
+                .get_products()
+                .service_code(query.service_code)
+                .set_filters(Some(filters.clone()))
+                .format_version("aws_v1")
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| self.sdk_err("pricing:GetProducts", e))?;
+            out.pages += 1;
+            out.products.extend(page.price_list().iter().cloned());
+            token = page
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            if token.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! `cost` as one workflow: the prices of the session's region (the cache when it is fresh,
+//! else the Price List Query API, else the bundled table, which says so) and the estimate of
+//! the environment with them. Read-only: GetProducts changes nothing.
+//!
+//! The cache is one file per region in the user's cache folder (`prices/aws/<region>.json`, or
+//! `prices/endpoint/…` for prices an emulator or proxy answered, kept apart from AWS's), with
+//! the date the prices were asked, kept a week ([`cost::CACHE_MAX_AGE_MS`]). Prices only: no
+//! credentials, no account id. `--read-only` reads the cache and writes none.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::aws::{ErrorKind, Session};
+use crate::config::{self, Format, Versioned};
+use crate::core::clock;
+use crate::core::cost::{self, Estimate, Footprint, Price, PriceSource, Prices, bundled, catalog};
+use crate::ops::Error;
+
+/// The prices of one region as studio-tui got them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Priced {
+    pub prices: Prices,
+    /// Why the bundled table was used (the API failed or was denied), worded for the user.
+    pub fallback: Option<String>,
+    /// GetProducts requests sent (one per page).
+    pub api_calls: usize,
+}
+
+/// What `cost` reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostReport {
+    pub estimate: Estimate,
+    pub fallback: Option<String>,
+    pub api_calls: usize,
+}
+
+/// The cache file's document.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct CacheDoc {
+    version: u32,
+    region: String,
+    /// When the prices were asked (ms since the epoch) and that day (YYYY-MM-DD).
+    fetched_ms: i64,
+    date: String,
+    prices: Prices,
+    /// SageMaker instance type → US dollars an hour, asked on `date` too.
+    #[serde(default)]
+    sagemaker: BTreeMap<String, f64>,
+}
+
+impl Versioned for CacheDoc {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.version
+    }
+}
+
+/// Where the prices of `session`'s region are cached under `cache_dir`.
+pub fn cache_file(cache_dir: &Path, session: &Session) -> PathBuf {
+    let origin = if session.endpoint_url.is_some() {
+        "endpoint"
+    } else {
+        "aws"
+    };
+    cache_dir
+        .join("prices")
+        .join(origin)
+        .join(format!("{}.json", session.region))
+}
+
+fn read_cache(path: &Path, region: &str) -> Option<CacheDoc> {
+    let loaded = config::load_as::<CacheDoc>(path, Format::Json, false).ok()?;
+    let doc = loaded.doc;
+    (loaded.problem.is_none() && doc.region == region && !doc.date.is_empty()).then_some(doc)
+}
+
+fn write_cache(path: &Path, doc: &CacheDoc) {
+    if let Err(e) = config::save(path, Format::Json, doc) {
+        tracing::warn!("could not cache prices in {}: {e}", path.display());
+    }
+}
+
+fn today(now_ms: i64) -> String {
+    clock::utc_time(now_ms).chars().take(10).collect()
+}
+
+/// Why the API's prices could not be had, as the output says it.
+fn fallback_reason(e: &crate::aws::AwsError) -> String {
+    match e.kind {
+        ErrorKind::AccessDenied => "pricing:GetProducts is denied to these credentials".to_string(),
+        ErrorKind::Unreachable => "the AWS Price List Query API could not be reached".to_string(),
+        _ => format!("the AWS Price List Query API failed: {}", e.message),
+    }
+}
+
+/// The bundled table for `region`, or an empty one when the binary's table cannot be read
+/// (then every price is missing, and the estimate says so).
+fn bundled_prices(region: &str) -> Prices {
+    bundled::prices(region).unwrap_or_else(|e| {
+        tracing::error!("{e}");
+        Prices {
+            region: region.to_string(),
+            ..Prices::default()
+        }
+    })
+}
+
+/// The prices of the session's region: the cached ones while fresh, else asked from the Price
+/// List Query API (and cached), else the bundled table. A price the API does not list (data
+/// transfer out, which is not one of its service codes here) comes from the bundled table,
+/// and says so.
+pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Priced {
+    let region = session.region.clone();
+    let now = clock::now_ms();
+    let path = cache_dir.map(|d| cache_file(d, session));
+    let cached = path.as_deref().and_then(|p| read_cache(p, &region));
+    let fallback_table = bundled_prices(&region);
+    if let Some(doc) = &cached
+        && cost::cache_is_fresh(doc.fetched_ms, now)
+    {
+        let mut prices = doc.prices.clone();
+        for p in prices.prices.values_mut() {
+            if let PriceSource::Api { cached, .. } = &mut p.source {
+                *cached = true;
+            }
+        }
+        return Priced {
+            prices: prices.filled_from(&fallback_table),
+            fallback: None,
+            api_calls: 0,
+        };
+    }
+    let source = PriceSource::Api {
+        date: today(now),
+        cached: false,
+    };
+    let mut prices = Prices {
+        region: region.clone(),
+        ..Prices::default()
+    };
+    let queries = catalog::queries(&region);
+    let answers = futures::future::join_all(queries.iter().map(|q| session.get_products(q))).await;
+    let mut api_calls = 0;
+    let mut failure = None;
+    for (q, answer) in queries.iter().zip(answers) {
+        match answer {
+            Ok(list) => {
+                api_calls += list.pages;
+                let skipped =
+                    catalog::read_products(q.service_code, &list.products, &source, &mut prices);
+                if skipped > 0 {
+                    tracing::warn!("{skipped} {} products could not be read", q.service_code);
+                }
+            }
+            Err(e) => {
+                api_calls += 1;
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = failure {
+        tracing::warn!("prices from the bundled table: {e}");
+        return Priced {
+            prices: fallback_table,
+            fallback: Some(fallback_reason(&e)),
+            api_calls,
+        };
+    }
+    // `--read-only` writes no file: the prices are used for this run only.
+    if let Some(p) = path.as_ref().filter(|_| !session.read_only) {
+        let sagemaker = cached.map(|c| c.sagemaker).unwrap_or_default();
+        write_cache(
+            p,
+            &CacheDoc {
+                version: CacheDoc::VERSION,
+                region: region.clone(),
+                fetched_ms: now,
+                date: today(now),
+                prices: prices.clone(),
+                sagemaker,
+            },
+        );
+    }
+    Priced {
+        prices: prices.filled_from(&fallback_table),
+        fallback: None,
+        api_calls,
+    }
+}
+
+/// The monthly estimate of the environment in the session's region.
+pub async fn estimate(
+    session: &Session,
+    cache_dir: Option<&Path>,
+    footprint: &Footprint,
+) -> CostReport {
+    let priced = region_prices(session, cache_dir).await;
+    CostReport {
+        estimate: cost::estimate(footprint, &priced.prices),
+        fallback: priced.fallback,
+        api_calls: priced.api_calls,
+    }
+}
+
+/// A SageMaker instance type's price per hour in the session's region (a Studio app's
+/// JupyterLab / Code Editor price): cached with the region's prices, else asked from the Price
+/// List Query API, else the bundled table. `Error::Missing` when none of them lists the type.
+pub async fn instance_hourly(
+    session: &Session,
+    cache_dir: Option<&Path>,
+    instance_type: &str,
+) -> Result<Price, Error> {
+    let now = clock::now_ms();
+    let path = cache_dir.map(|d| cache_file(d, session));
+    let cached = path
+        .as_deref()
+        .and_then(|p| read_cache(p, &session.region))
+        .filter(|d| cost::cache_is_fresh(d.fetched_ms, now));
+    if let Some(doc) = &cached
+        && let Some(usd) = doc.sagemaker.get(instance_type)
+    {
+        return Ok(Price {
+            usd: *usd,
+            source: PriceSource::Api {
+                date: doc.date.clone(),
+                cached: true,
+            },
+        });
+    }
+    let query = catalog::sagemaker_query(&session.region, instance_type);
+    match session.get_products(&query).await {
+        Ok(list) => {
+            if let Some(usd) = catalog::sagemaker_hourly(&list.products, instance_type) {
+                if let (Some(p), Some(mut doc), false) = (&path, cached, session.read_only) {
+                    doc.sagemaker.insert(instance_type.to_string(), usd);
+                    write_cache(p, &doc);
+                }
+                return Ok(Price {
+                    usd,
+                    source: PriceSource::Api {
+                        date: today(now),
+                        cached: false,
+                    },
+                });
+            }
+        }
+        Err(e) => tracing::warn!("{instance_type} price from the bundled table: {e}"),
+    }
+    bundled::sagemaker_instance_hour(&session.region, instance_type).ok_or_else(|| {
+        Error::missing(
+            instance_type,
+            format!(
+                "no price for {instance_type} in {}: the Price List Query API did not list it \
+                 and the bundled table does not have it",
+                session.region
+            ),
+        )
+    })
+}
+
+/// What a change set does to the monthly cost: the estimate after it, and the change from the
+/// deployed stack's (the same template's footprint; a first create starts from nothing).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewCost {
+    pub change: cost::CostChange,
+    pub report: CostReport,
+}
+
+impl ReviewCost {
+    /// "cost: +$382.60 a month (new environment) before traffic and logs (prices: …)", and
+    /// why the bundled table was used when it was.
+    pub fn line(&self) -> String {
+        let sources: Vec<String> = self
+            .report
+            .estimate
+            .sources
+            .iter()
+            .map(PriceSource::label)
+            .collect();
+        let mut out = format!(
+            "cost: {} before traffic and logs (prices: {})",
+            self.change.line(),
+            sources.join("; ")
+        );
+        if let Some(why) = &self.report.fallback {
+            out.push_str(&format!("; bundled because {why}"));
+        }
+        out
+    }
+}
+
+/// The cost lines of a change set's review: `create` is a first create (nothing billed yet),
+/// else an update of a stack built from the same template.
+pub async fn review_cost(
+    session: &Session,
+    cache_dir: Option<&Path>,
+    create: bool,
+    footprint: &Footprint,
+) -> ReviewCost {
+    let report = estimate(session, cache_dir, footprint).await;
+    let after = report.estimate.monthly;
+    ReviewCost {
+        change: cost::CostChange {
+            before: (!create).then_some(after),
+            after,
+        },
+        report,
+    }
+}
