@@ -263,7 +263,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__deploy)
-            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --guided --yes --recreate --continue-rollback --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --guided --yes --recreate --continue-rollback --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,6 +298,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1065,7 +1069,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__preflight)
-            opts="-v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --users --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --users --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1100,6 +1104,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1207,7 +1215,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__template)
-            opts="-v -h -V --format --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-v -h -V --format --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1246,6 +1254,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1311,7 +1323,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__up)
-            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --guided --users --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --guided --users --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1346,6 +1358,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

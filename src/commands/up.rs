@@ -68,9 +68,12 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
         recreate: false,
         continue_rollback: false,
     };
+    // Checked with the rest by `answers`, before any AWS call.
+    let guardrails = params.guardrails().unwrap_or_default();
     let plan = StudioPlan {
         project: params.project_name.clone(),
         users: users.clone(),
+        guardrails,
     };
     let deployed = run_deploy(ctx, &deploy_args, &params, Some(&plan)).await?;
     if let Some(ov) = deployed.overlapped {
@@ -89,8 +92,11 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
         ));
     }
     let (session, store, project, users) = (&ctx.session, &ctx.store, &params.project_name, &users);
+    let guardrails = &guardrails;
     let result = plain::drain(
-        |tx| async move { studio::set_up_project(session, Some(store), project, users, &tx).await },
+        |tx| async move {
+            studio::set_up_project(session, Some(store), project, guardrails, users, &tx).await
+        },
         |m| plain::studio::print_studio(mode, m),
     )
     .await;

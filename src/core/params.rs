@@ -26,7 +26,10 @@ use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode, Severity};
 
 mod buckets;
+pub mod guardrails;
+mod lists;
 pub use buckets::{MAX_ALLOWED_BUCKETS, sagemaker_default_bucket, validate_bucket_name};
+pub use lists::{parse_domain_list, parse_user_list};
 
 /// Shortest project name accepted: long enough to be recognisable in a
 /// globally shared bucket namespace.
@@ -275,26 +278,6 @@ pub fn validate_user_profile_name(name: &str) -> Result<(), FieldError> {
         .at(USER_PROFILE_MAX));
     }
     Ok(())
-}
-
-/// "a, b,,c " → ["a", "b", "c"]: a comma-separated list of user profile names.
-pub fn parse_user_list(input: &str) -> Vec<String> {
-    input
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// Splits what a person typed for the allowed domains or buckets (commas, spaces or
-/// newlines) into entries, dropping empty ones.
-pub fn parse_domain_list(input: &str) -> Vec<String> {
-    input
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// True when firewall domain-list entry `entry` lets `host` through: a
@@ -567,6 +550,8 @@ pub struct Parameters {
     /// Zone for the subnets; `None` lets the template choose.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
+    /// Idle shutdown (minutes or `off`), a domain setting; see [`guardrails`].
+    pub idle_timeout: String,
 }
 
 impl Default for Parameters {
@@ -585,6 +570,7 @@ impl Default for Parameters {
             ],
             allowed_buckets: Vec::new(),
             availability_zone: None,
+            idle_timeout: guardrails::IDLE_DEFAULT.to_string(),
         }
     }
 }
@@ -592,11 +578,11 @@ impl Default for Parameters {
 impl Parameters {
     /// The stack parameters, named exactly as in the template and in
     /// [`PARAMETER_NAMES`](crate::core::field::PARAMETER_NAMES) order. `AllowedDomains` is comma-joined (a
-    /// CommaDelimitedList); `AvailabilityZone` is empty when unset.
+    /// CommaDelimitedList); `AvailabilityZone` is empty when unset. No domain setting.
     pub fn to_cfn_parameters(&self) -> Vec<(&'static str, String)> {
-        Field::ALL
+        Field::TEMPLATE
             .into_iter()
-            .map(|f| (f.cfn_name(), self.cfn_value(f)))
+            .filter_map(|f| Some((f.cfn_name()?, self.cfn_value(f))))
             .collect()
     }
 
@@ -619,6 +605,7 @@ impl Parameters {
             Field::AllowedDomains => self.allowed_domains.join(", "),
             Field::AllowedBuckets => self.allowed_buckets.join(", "),
             Field::AvailabilityZone => self.availability_zone.clone().unwrap_or_default(),
+            Field::IdleTimeout => self.idle_timeout.clone(),
         }
     }
 
@@ -638,6 +625,7 @@ impl Parameters {
             Field::AvailabilityZone => {
                 self.availability_zone = (!text.is_empty()).then(|| text.to_owned());
             }
+            Field::IdleTimeout => self.idle_timeout = text.to_owned(),
         }
     }
 
@@ -688,6 +676,7 @@ impl Parameters {
         {
             out.push(e.to_finding(Field::AvailabilityZone));
         }
+        guardrails::check(self, &mut out);
         match self.network_plan() {
             Ok(plan) => out.extend(cidr::validate_plan(&plan, users, interface_endpoints)),
             Err(errors) => out.extend(errors),
@@ -846,6 +835,33 @@ mod tests {
             p.value(Field::AllowedBuckets),
             "team-share, sagemaker-us-east-1-123456789012"
         );
+    }
+
+    #[test]
+    fn idle_timeout_is_a_domain_setting_checked_with_the_rest() {
+        let mut p = Parameters::default();
+        assert_eq!(
+            p.idle_shutdown(),
+            Ok(guardrails::IdleShutdown::After(guardrails::IDLE_DEFAULT))
+        );
+        assert!(
+            p.to_cfn_parameters()
+                .iter()
+                .all(|(n, _)| !n.contains("Idle"))
+        );
+        p.set(Field::IdleTimeout, " 30 ");
+        assert_eq!(p.value(Field::IdleTimeout), "30");
+        let errors = p.field_errors(1);
+        assert!(
+            errors[&Field::IdleTimeout].contains("60 to 525600"),
+            "{errors:?}"
+        );
+        p.set(Field::IdleTimeout, "off");
+        assert!(p.field_errors(1).is_empty());
+        // Answers saved before the setting existed get the default.
+        let old: Parameters =
+            serde_json::from_str(r#"{"project_name":"demo-one"}"#).expect("parse");
+        assert_eq!(old.idle_timeout, "60");
     }
 
     #[test]

@@ -176,6 +176,7 @@ pub(crate) mod tests {
             Effect::SetUpStudio {
                 project: "p".into(),
                 users: vec![],
+                guardrails: Default::default(),
             },
             Effect::LoadUsers {
                 project: "p".into(),
@@ -251,6 +252,7 @@ pub(crate) mod tests {
         crate::ops::up::StudioPlan {
             project: "p".into(),
             users: vec!["a".into()],
+            guardrails: Default::default(),
         }
     }
 
@@ -323,6 +325,7 @@ pub(crate) mod tests {
                 Effect::SetUpStudio {
                     project: "p".into(),
                     users: vec![],
+                    guardrails: Default::default(),
                 },
             )
             .id;
