@@ -129,7 +129,7 @@ async fn deployed(session: &Session, project: &str) -> String {
     let stack = wait_stack(session, project, "CREATE_COMPLETE").await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, _rx) = mpsc::unbounded_channel();
-    let d = ensure_domain_with(session, project, &net, FAST, &tx)
+    let d = ensure_domain_with(session, project, &net, &Default::default(), FAST, &tx)
         .await
         .unwrap();
     put_inside(session, &format!("{project}-data"), "notebooks/a.ipynb").await;
@@ -615,7 +615,7 @@ async fn setting_up_studio_never_adopts_a_domain_of_the_projects_name_in_another
     let stack = wait_stack(&session, &project, "CREATE_COMPLETE").await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let ours = ensure_domain_with(&session, &project, &net, FAST, &tx)
+    let ours = ensure_domain_with(&session, &project, &net, &Default::default(), FAST, &tx)
         .await
         .unwrap();
     assert_ne!(

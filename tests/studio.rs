@@ -71,7 +71,7 @@ async fn stacked_domain(session: &Session, project: &str) -> (String, StudioNetw
     let stack = deploy_mini_stack(session, project).await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, _rx) = channel();
-    let id = ensure_domain_with(session, project, &net, FAST, &tx)
+    let id = ensure_domain_with(session, project, &net, &Default::default(), FAST, &tx)
         .await
         .expect("domain")
         .id;
@@ -80,7 +80,7 @@ async fn stacked_domain(session: &Session, project: &str) -> (String, StudioNetw
 
 async fn domain(session: &Session, project: &str) -> String {
     let (tx, _rx) = channel();
-    ensure_domain_with(session, project, &network(), FAST, &tx)
+    ensure_domain_with(session, project, &network(), &Default::default(), FAST, &tx)
         .await
         .expect("domain")
         .id
@@ -193,7 +193,7 @@ async fn space_defaults_wait_for_the_apps_of_shared_spaces_and_say_which() {
         .unwrap();
     let (tx, _rx) = channel();
     let before = emu.log_mark();
-    let err = ensure_domain_with(&session, &project, &n, FAST, &tx)
+    let err = ensure_domain_with(&session, &project, &n, &Default::default(), FAST, &tx)
         .await
         .unwrap_err();
     assert!(err.is_refusal(), "{err}");
@@ -223,7 +223,7 @@ async fn space_defaults_wait_for_the_apps_of_shared_spaces_and_say_which() {
         .send()
         .await
         .unwrap();
-    let d = ensure_domain_with(&session, &project, &n, FAST, &tx)
+    let d = ensure_domain_with(&session, &project, &n, &Default::default(), FAST, &tx)
         .await
         .unwrap();
     assert_eq!(
@@ -265,7 +265,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
     // Read-only: adopted as it is, no UpdateDomain, and it says why.
     let ro = emu.read_only_session(REGION).await;
     let before = emu.log_mark();
-    let d = ensure_domain_with(&ro, &project, &n, FAST, &tx)
+    let d = ensure_domain_with(&ro, &project, &n, &Default::default(), FAST, &tx)
         .await
         .unwrap();
     assert!(d.lacks_space_defaults());
@@ -284,7 +284,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
 
     // Not read-only: UpdateDomain with the stack's role and security group, then InService.
     let before = emu.log_mark();
-    let d = ensure_domain_with(&session, &project, &n, FAST, &tx)
+    let d = ensure_domain_with(&session, &project, &n, &Default::default(), FAST, &tx)
         .await
         .unwrap();
     assert_eq!(d.status.as_str(), "InService");
@@ -296,10 +296,11 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
         d.default_space_security_groups,
         vec![n.security_group_id.clone()]
     );
+    // One UpdateDomain for the space defaults, one for the idle shutdown the old domain lacks.
     let actions = sagemaker_actions(before);
     assert_eq!(
         actions.iter().filter(|a| *a == "UpdateDomain").count(),
-        1,
+        2,
         "{actions:?}"
     );
     let msgs = drain(&mut rx);
@@ -315,7 +316,7 @@ async fn an_adopted_domain_without_space_defaults_is_updated_once() {
 
     // Up to date: adopting again makes no mutating call.
     let before = emu.log_mark();
-    ensure_domain_with(&session, &project, &n, FAST, &tx)
+    ensure_domain_with(&session, &project, &n, &Default::default(), FAST, &tx)
         .await
         .unwrap();
     let actions = sagemaker_actions(before);
@@ -332,9 +333,16 @@ async fn domain_is_created_then_adopted_never_duplicated() {
     let session = emu.session(REGION).await;
     let project = common::unique_name("dom");
     let (tx, mut rx) = channel();
-    let first = ensure_domain_with(&session, &project, &network(), FAST, &tx)
-        .await
-        .unwrap();
+    let first = ensure_domain_with(
+        &session,
+        &project,
+        &network(),
+        &Default::default(),
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap();
     assert_eq!(first.status.as_str(), "InService");
     assert_eq!(first.vpc_id.as_deref(), Some("vpc-0123456789abcdef0"));
     assert_eq!(first.app_network_access_type.as_deref(), Some("VpcOnly"));
@@ -358,9 +366,16 @@ async fn domain_is_created_then_adopted_never_duplicated() {
             if *status == DomainPhase::Aws(DomainStatus::InService)))
     );
 
-    let second = ensure_domain_with(&session, &project, &network(), FAST, &tx)
-        .await
-        .unwrap();
+    let second = ensure_domain_with(
+        &session,
+        &project,
+        &network(),
+        &Default::default(),
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap();
     assert_eq!(first.id, second.id);
     assert!(
         drain(&mut rx).iter().any(
@@ -430,9 +445,16 @@ async fn a_failing_domain_reports_its_failure_reason() {
         json!({"fail_domains": {project.clone(): "The subnet has no free IP addresses"}}),
     );
     let (tx, mut rx) = channel();
-    let err = ensure_domain_with(&session, &project, &network(), FAST, &tx)
-        .await
-        .unwrap_err();
+    let err = ensure_domain_with(
+        &session,
+        &project,
+        &network(),
+        &Default::default(),
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap_err();
     drop(failing);
     assert!(
         err.message()
@@ -449,9 +471,16 @@ async fn a_failing_domain_reports_its_failure_reason() {
     );
     // The cause is fixed (the setting is gone): a rerun deletes the failed domain and creates
     // only the domain again; one domain of that name is left, InService.
-    let again = ensure_domain_with(&session, &project, &network(), FAST, &tx)
-        .await
-        .unwrap();
+    let again = ensure_domain_with(
+        &session,
+        &project,
+        &network(),
+        &Default::default(),
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap();
     assert_eq!(again.status.as_str(), "InService");
     let live: Vec<_> = session
         .list_domains()
@@ -671,7 +700,7 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     assert_eq!(users.len(), 1);
     let plan = destroy::plan(&ro, &project, &project).await.unwrap();
     assert!(plan.domain.is_some());
-    let adopted = ensure_domain_with(&ro, &project, &net, FAST, &tx)
+    let adopted = ensure_domain_with(&ro, &project, &net, &Default::default(), FAST, &tx)
         .await
         .unwrap();
     assert_eq!(adopted.id, id);
@@ -693,9 +722,16 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ReadOnly);
-    let e = ensure_domain_with(&ro, &common::unique_name("ro-new"), &network(), FAST, &tx)
-        .await
-        .unwrap_err();
+    let e = ensure_domain_with(
+        &ro,
+        &common::unique_name("ro-new"),
+        &network(),
+        &Default::default(),
+        FAST,
+        &tx,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ReadOnly);
     // and the interceptor stops a direct call too
     let e = ro.delete_user_profile(&id, "hank").await.unwrap_err();
@@ -780,7 +816,7 @@ async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     let stack = deploy_mini_stack(&session, &project).await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, mut rx) = channel();
-    let d = ensure_domain_with(&session, &project, &net, FAST, &tx)
+    let d = ensure_domain_with(&session, &project, &net, &Default::default(), FAST, &tx)
         .await
         .unwrap();
     assert_eq!(d.vpc_id.as_deref(), Some(net.vpc_id.as_str()));

@@ -173,7 +173,7 @@ async fn deploying_with(dir: &tempfile::TempDir, operation: &str, users: &[&str]
     let mut app = on_form(dir).await;
     if !users.is_empty() {
         // Enter moves down the form to its last row, the Studio users.
-        for _ in 0..8 {
+        for _ in 0..studio_tui::core::field::Field::ALL.len() {
             app.update(key(KeyCode::Enter));
         }
         common::type_text(&mut app, &users.join(", "));
@@ -197,6 +197,7 @@ async fn deploying_with(dir: &tempfile::TempDir, operation: &str, users: &[&str]
             studio: StudioPlan {
                 project: create_review().stack_name,
                 users,
+                guardrails: Default::default(),
             },
         }]
     );
@@ -255,7 +256,7 @@ fn overlapped(stack: DeployOutcome, studio: StudioEnd) -> Reply {
 }
 
 fn ready(users: &[&str]) -> StudioEnd {
-    StudioEnd::Ready(SetUp {
+    StudioEnd::Ready(Box::new(SetUp {
         domain: DomainInfo {
             id: "d-abc123".into(),
             name: "sagemaker-studio-vpc".into(),
@@ -269,7 +270,7 @@ fn ready(users: &[&str]) -> StudioEnd {
                 result: UserResult::Created,
             })
             .collect(),
-    })
+    }))
 }
 
 fn in_progress_events() -> Vec<StackEvent> {
@@ -499,7 +500,7 @@ async fn valid_form_plans_and_saves_what_was_typed() {
     let mut a = on_form(&dir).await;
     a.update(key(KeyCode::End));
     common::type_text(&mut a, "-two");
-    for _ in 0..8 {
+    for _ in 0..studio_tui::core::field::Field::ALL.len() {
         a.update(key(KeyCode::Enter));
     }
     // the last row: the Studio users; a bad name is refused where it was typed
@@ -513,7 +514,11 @@ async fn valid_form_plans_and_saves_what_was_typed() {
             .is_some_and(|e| e.contains("Bad_Name")),
         "{form:?}"
     );
-    assert_eq!(form.focus, 8, "focus stays on the users row");
+    assert_eq!(
+        form.focus,
+        studio_tui::core::field::Field::ALL.len(),
+        "focus stays on the users row"
+    );
     for _ in 0.."Bad_Name".len() {
         a.update(key(KeyCode::Backspace));
     }
@@ -1223,6 +1228,7 @@ async fn a_running_stack_at_start_is_reattached() {
             studio: StudioPlan {
                 project: "sagemaker-studio-vpc".into(),
                 users: vec![],
+                guardrails: Default::default(),
             },
         }]
     );
@@ -1296,7 +1302,9 @@ async fn form_80x24() {
         "Project name",
         "VPC CIDR",
         "Availability zone",
+        "Idle shutdown (min)",
         "Studio users",
+        "IAM auth (permanent; no trusted identity propagation)",
     ] {
         assert!(screen.contains(label), "{label}: {screen}");
     }
@@ -1313,6 +1321,15 @@ async fn form_80x24() {
         "{screen}"
     );
     insta::assert_snapshot!("form_80x24_users_row", screen);
+    // The idle shutdown's help says what counts as idle and which images honour it, whole.
+    a.update(key(KeyCode::Up));
+    let screen = draw(&a, 80, 24);
+    assert!(
+        screen.contains("› Idle shutdown (min) 60")
+            && screen.contains("no kernel or terminal session")
+            && screen.contains("Distribution 2.0+ images only."),
+        "{screen}"
+    );
 }
 
 /// The event log keeps its columns in line whatever the logical id, and cuts what does not fit

@@ -16,6 +16,7 @@ use crossterm::event::KeyCode;
 
 use studio_tui::aws::studio::{AppInfo, DomainInfo, SpaceInfo};
 use studio_tui::aws::{AwsError, ErrorKind, SessionOptions};
+use studio_tui::core::params::guardrails::{IdleOnDomain, IdleShutdown};
 use studio_tui::core::status::{DomainStatus, UserProfileStatus};
 use studio_tui::ops::studio::{DomainPhase, StudioMsg, UserOutcome, UserResult, UserView};
 use studio_tui::ui::action::{Effect, Reply};
@@ -137,6 +138,7 @@ fn loaded() -> (DomainInfo, Vec<UserView>) {
             "arn:aws:iam::123456789012:role/team-a-studio-notebook-role".into(),
         ),
         default_space_security_groups: vec!["sg-0studio".into()],
+        idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
     };
     let app = |user: Option<&str>, space: Option<&str>, t: &str| AppInfo {
         domain_id: d.id.clone(),
@@ -360,6 +362,7 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
         status: "InService".into(),
         default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
         default_space_security_groups: vec!["sg-0studio".into()],
+        idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
         ..DomainInfo::default()
     };
     let users = vec![UserView {
@@ -419,7 +422,8 @@ fn overview_without_a_domain_offers_to_create_it() {
         effects,
         vec![Effect::SetUpStudio {
             project: "sagemaker-studio-vpc".into(),
-            users: vec![]
+            users: vec![],
+            guardrails: Default::default(),
         }]
     );
 }
@@ -452,7 +456,8 @@ fn overview_offers_to_update_a_domain_without_space_defaults() {
         effects,
         vec![Effect::SetUpStudio {
             project: "sagemaker-studio-vpc".into(),
-            users: vec![]
+            users: vec![],
+            guardrails: Default::default(),
         }]
     );
 
@@ -466,6 +471,55 @@ fn overview_offers_to_update_a_domain_without_space_defaults() {
     let (_, effects) = ro.update(key(KeyCode::Char('s')));
     assert!(effects.is_empty());
     assert_eq!(ro.step(), Step::Overview);
+}
+
+/// A domain whose idle shutdown differs from the project's answers: the overview shows both
+/// and `s` brings it up to date through the Studio step; read-only only says so.
+#[test]
+fn overview_offers_to_bring_the_idle_shutdown_up_to_date() {
+    let differs = || DomainInfo {
+        id: "d-abcdef123456".into(),
+        name: "sagemaker-studio-vpc".into(),
+        status: "InService".into(),
+        default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
+        default_space_security_groups: vec!["sg-0studio".into()],
+        idle: IdleOnDomain::everywhere(IdleShutdown::After(120)),
+        ..DomainInfo::default()
+    };
+    let mut a = app(false);
+    a.open_overview(complete_stack());
+    a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Ok((differs(), vec![])))),
+    ));
+    let screen = draw(&a, 130, 26);
+    assert!(
+        screen
+            .contains("after 120 min idle (2 hours); the project's answers say after 60 min idle")
+            && screen.contains("press s to update the domain"),
+        "{screen}"
+    );
+    let (_, effects) = a.update(key(KeyCode::Char('s')));
+    assert_eq!(a.step(), Step::Domain);
+    assert_eq!(
+        effects,
+        vec![Effect::SetUpStudio {
+            project: "sagemaker-studio-vpc".into(),
+            users: vec![],
+            guardrails: Default::default(),
+        }]
+    );
+    assert!(draw(&a, 100, 24).contains("idle shutdown after 60 min idle (1 hour)"));
+
+    let mut ro = app(true);
+    ro.open_overview(complete_stack());
+    ro.update(reply(
+        &ro,
+        Reply::UsersLoaded(Box::new(Ok((differs(), vec![])))),
+    ));
+    assert!(draw(&ro, 130, 26).contains("after 60 min idle (1 hour); read-only: not updated"));
+    let (_, effects) = ro.update(key(KeyCode::Char('s')));
+    assert!(effects.is_empty());
 }
 
 #[test]

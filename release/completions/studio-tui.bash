@@ -303,7 +303,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__deploy)
-            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --guided --yes --recreate --continue-rollback --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --guided --yes --recreate --continue-rollback --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,6 +338,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1119,7 +1123,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__preflight)
-            opts="-v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --users --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --users --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1154,6 +1158,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1261,7 +1269,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__template)
-            opts="-v -h -V --format --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-v -h -V --format --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1300,6 +1308,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1365,7 +1377,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__up)
-            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --guided --users --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --guided --users --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,6 +1412,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

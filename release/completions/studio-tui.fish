@@ -89,6 +89,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l studio-
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l allowed-buckets -d 'Other S3 buckets of the region notebooks may use through the S3 endpoint, comma-separated (default none; "" admits none). Each is a place the fenced data can go' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l idle-timeout -d 'Shut JupyterLab and Code Editor apps down after this many idle minutes, 60 to 525600, or "off" (default 60). A setting of the Studio domain, for private and shared spaces' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l region -d 'AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile\'s region' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand deploy" -l endpoint-url -d 'Send every AWS call to this endpoint (a local emulator, a proxy). Default: AWS_ENDPOINT_URL' -r
@@ -253,6 +254,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l studi
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l allowed-buckets -d 'Other S3 buckets of the region notebooks may use through the S3 endpoint, comma-separated (default none; "" admits none). Each is a place the fenced data can go' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l idle-timeout -d 'Shut JupyterLab and Code Editor apps down after this many idle minutes, 60 to 525600, or "off" (default 60). A setting of the Studio domain, for private and shared spaces' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l region -d 'AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile\'s region' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand template" -l endpoint-url -d 'Send every AWS call to this endpoint (a local emulator, a proxy). Default: AWS_ENDPOINT_URL' -r
@@ -273,6 +275,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l stud
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l allowed-buckets -d 'Other S3 buckets of the region notebooks may use through the S3 endpoint, comma-separated (default none; "" admits none). Each is a place the fenced data can go' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l idle-timeout -d 'Shut JupyterLab and Code Editor apps down after this many idle minutes, 60 to 525600, or "off" (default 60). A setting of the Studio domain, for private and shared spaces' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l users -d 'Expected number of Studio users (sizes the Studio subnet check)' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand preflight" -l region -d 'AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile\'s region' -r
@@ -295,6 +298,7 @@ complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l studio-subn
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l allowed-domains -d 'Domains the firewall allows, comma-separated (e.g. "iam.amazonaws.com,.pypi.org")' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l allowed-buckets -d 'Other S3 buckets of the region notebooks may use through the S3 endpoint, comma-separated (default none; "" admits none). Each is a place the fenced data can go' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l availability-zone -d 'Availability zone for the subnets (default: the region\'s first)' -r
+complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l idle-timeout -d 'Shut JupyterLab and Code Editor apps down after this many idle minutes, 60 to 525600, or "off" (default 60). A setting of the Studio domain, for private and shared spaces' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l users -d 'Studio user profiles to create, comma-separated (default: the ones saved for this project). Existing profiles are kept; none is removed' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l profile -d 'AWS profile from ~/.aws/config or ~/.aws/credentials (SSO and assume-role profiles work). Default: AWS_PROFILE, else "default"' -r
 complete -c studio-tui -n "__fish_studio_tui_using_subcommand up" -l region -d 'AWS region, e.g. eu-west-1. Default: AWS_REGION, else the profile\'s region' -r

@@ -6,12 +6,14 @@
 //! List with backoff.
 
 use aws_sdk_sagemaker::types::{
-    AppNetworkAccessType, AppType, AuthMode, DefaultSpaceSettings, RetentionPolicy, RetentionType,
-    Tag, UserSettings,
+    AppLifecycleManagement, AppNetworkAccessType, AppType, AuthMode, CodeEditorAppSettings,
+    DefaultSpaceSettings, IdleSettings, JupyterLabAppSettings, LifecycleManagement,
+    RetentionPolicy, RetentionType, Tag, UserSettings,
 };
 use serde::Serialize;
 
 use super::{AwsError, ErrorKind, Session};
+use crate::core::params::guardrails::{DomainGuardrails, IDLE_MIN, IdleOnDomain, IdleShutdown};
 use crate::core::status::{AppStatus, DomainStatus, SpaceStatus, UserProfileStatus};
 
 /// A Studio domain.
@@ -31,6 +33,8 @@ pub struct DomainInfo {
     pub default_space_role: Option<String>,
     /// DefaultSpaceSettings.SecurityGroups (DescribeDomain only).
     pub default_space_security_groups: Vec<String>,
+    /// Idle shutdown of JupyterLab and Code Editor apps (DescribeDomain only).
+    pub idle: IdleOnDomain,
 }
 
 impl DomainInfo {
@@ -122,6 +126,7 @@ pub struct DomainSpec {
     pub security_group_ids: Vec<String>,
     pub kms_key_id: Option<String>,
     pub tags: Vec<(String, String)>,
+    pub guardrails: DomainGuardrails,
 }
 
 fn space_settings(execution_role: &str, security_groups: &[String]) -> DefaultSpaceSettings {
@@ -130,6 +135,70 @@ fn space_settings(execution_role: &str, security_groups: &[String]) -> DefaultSp
         b = b.security_groups(sg);
     }
     b.build()
+}
+
+/// `IdleSettings`: ENABLED with the timeout, and the range a user may choose (60 up to it); or
+/// DISABLED.
+fn lifecycle(idle: IdleShutdown) -> AppLifecycleManagement {
+    let settings = match idle {
+        IdleShutdown::Off => {
+            IdleSettings::builder().lifecycle_management(LifecycleManagement::Disabled)
+        }
+        IdleShutdown::After(m) => {
+            let m = i32::try_from(m).unwrap_or(i32::MAX);
+            IdleSettings::builder()
+                .lifecycle_management(LifecycleManagement::Enabled)
+                .idle_timeout_in_minutes(m)
+                .min_idle_timeout_in_minutes(IDLE_MIN as i32)
+                .max_idle_timeout_in_minutes(m)
+        }
+    };
+    AppLifecycleManagement::builder()
+        .idle_settings(settings.build())
+        .build()
+}
+
+/// Idle shutdown for the users' JupyterLab and Code Editor apps, over `base`.
+fn user_idle_settings(
+    base: aws_sdk_sagemaker::types::builders::UserSettingsBuilder,
+    idle: IdleShutdown,
+) -> aws_sdk_sagemaker::types::builders::UserSettingsBuilder {
+    base.jupyter_lab_app_settings(
+        JupyterLabAppSettings::builder()
+            .app_lifecycle_management(lifecycle(idle))
+            .build(),
+    )
+    .code_editor_app_settings(
+        CodeEditorAppSettings::builder()
+            .app_lifecycle_management(lifecycle(idle))
+            .build(),
+    )
+}
+
+/// Idle shutdown of shared spaces: JupyterLab only (DefaultSpaceSettings has no Code Editor
+/// settings).
+fn space_idle_settings(
+    base: aws_sdk_sagemaker::types::builders::DefaultSpaceSettingsBuilder,
+    idle: IdleShutdown,
+) -> aws_sdk_sagemaker::types::builders::DefaultSpaceSettingsBuilder {
+    base.jupyter_lab_app_settings(
+        JupyterLabAppSettings::builder()
+            .app_lifecycle_management(lifecycle(idle))
+            .build(),
+    )
+}
+
+/// What a described `AppLifecycleManagement` says: None when absent or unreadable.
+fn idle_of(l: Option<&AppLifecycleManagement>) -> Option<IdleShutdown> {
+    let s = l?.idle_settings()?;
+    match s.lifecycle_management()? {
+        LifecycleManagement::Disabled => Some(IdleShutdown::Off),
+        LifecycleManagement::Enabled => s
+            .idle_timeout_in_minutes()
+            .and_then(|m| u32::try_from(m).ok())
+            .map(IdleShutdown::After),
+        _ => None,
+    }
 }
 
 fn tag(k: &str, v: &str) -> Tag {
@@ -174,6 +243,7 @@ impl Session {
                 app_network_access_type: None,
                 default_space_role: None,
                 default_space_security_groups: Vec::new(),
+                idle: IdleOnDomain::default(),
             })
             .collect())
     }
@@ -216,6 +286,23 @@ impl Session {
                     .default_space_settings()
                     .map(|s| s.security_groups().to_vec())
                     .unwrap_or_default(),
+                idle: IdleOnDomain {
+                    jupyter_lab: idle_of(
+                        d.default_user_settings()
+                            .and_then(|u| u.jupyter_lab_app_settings())
+                            .and_then(|a| a.app_lifecycle_management()),
+                    ),
+                    code_editor: idle_of(
+                        d.default_user_settings()
+                            .and_then(|u| u.code_editor_app_settings())
+                            .and_then(|a| a.app_lifecycle_management()),
+                    ),
+                    shared_jupyter_lab: idle_of(
+                        d.default_space_settings()
+                            .and_then(|u| u.jupyter_lab_app_settings())
+                            .and_then(|a| a.app_lifecycle_management()),
+                    ),
+                },
             })),
             Err(e) => {
                 let err = self.sdk_err("sagemaker:DescribeDomain", e);
@@ -229,13 +316,20 @@ impl Session {
     }
 
     /// CreateDomain: IAM auth, VpcOnly, the given subnet(s), VPC, the key, and the same execution
-    /// role and security groups as the default of user profiles (DefaultUserSettings) and of
-    /// shared spaces (DefaultSpaceSettings). Returns the new domain id.
+    /// role, security groups and idle shutdown as the default of user profiles
+    /// (DefaultUserSettings) and of shared spaces (DefaultSpaceSettings). Returns the new domain
+    /// id.
     pub async fn create_domain(&self, spec: &DomainSpec) -> Result<String, AwsError> {
         let mut settings = UserSettings::builder().execution_role(&spec.execution_role_arn);
         for sg in &spec.security_group_ids {
             settings = settings.security_groups(sg);
         }
+        let settings = user_idle_settings(settings, spec.guardrails.idle);
+        let mut space = DefaultSpaceSettings::builder().execution_role(&spec.execution_role_arn);
+        for sg in &spec.security_group_ids {
+            space = space.security_groups(sg);
+        }
+        let space = space_idle_settings(space, spec.guardrails.idle);
         let mut req = self
             .sagemaker()
             .create_domain()
@@ -244,10 +338,7 @@ impl Session {
             .app_network_access_type(AppNetworkAccessType::VpcOnly)
             .vpc_id(&spec.vpc_id)
             .default_user_settings(settings.build())
-            .default_space_settings(space_settings(
-                &spec.execution_role_arn,
-                &spec.security_group_ids,
-            ));
+            .default_space_settings(space.build());
         for s in &spec.subnet_ids {
             req = req.subnet_ids(s);
         }
@@ -284,6 +375,28 @@ impl Session {
             .update_domain()
             .domain_id(id)
             .default_space_settings(space_settings(execution_role, security_groups))
+            .send()
+            .await
+            .map_err(|e| self.sdk_err("sagemaker:UpdateDomain", e))?;
+        Ok(())
+    }
+
+    /// UpdateDomain with the idle shutdown of JupyterLab and Code Editor apps in
+    /// DefaultUserSettings and of JupyterLab in DefaultSpaceSettings (other settings are kept).
+    /// The domain goes to Updating, then back to InService.
+    pub async fn update_domain_guardrails(
+        &self,
+        id: &str,
+        guardrails: &DomainGuardrails,
+    ) -> Result<(), AwsError> {
+        let idle = guardrails.idle;
+        self.sagemaker()
+            .update_domain()
+            .domain_id(id)
+            .default_user_settings(user_idle_settings(UserSettings::builder(), idle).build())
+            .default_space_settings(
+                space_idle_settings(DefaultSpaceSettings::builder(), idle).build(),
+            )
             .send()
             .await
             .map_err(|e| self.sdk_err("sagemaker:UpdateDomain", e))?;

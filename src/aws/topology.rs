@@ -121,7 +121,7 @@ impl Session {
             region: self.region.clone(),
             stack_status: Some(stack.status.to_string()),
             resources,
-            vpc_cidr: stack.parameters.get(Field::VpcCidr.cfn_name()).cloned(),
+            vpc_cidr: Field::VpcCidr.in_stack(&stack.parameters).cloned(),
             outputs: stack.outputs,
             parameters: stack.parameters,
             subnets: ec2.subnets,

@@ -69,9 +69,12 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
         recreate: false,
         continue_rollback: false,
     };
+    // Checked with the rest by `answers`, before any AWS call.
+    let guardrails = params.guardrails();
     let plan = StudioPlan {
         project: params.project_name.to_string(),
         users: users.clone(),
+        guardrails,
     };
     let deployed = run_deploy(ctx, &deploy_args, &params, Some(&plan)).await?;
     if let Some(ov) = deployed.overlapped {
@@ -90,8 +93,11 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
         ));
     }
     let (session, store, project, users) = (&ctx.session, &ctx.store, &params.project_name, &users);
+    let guardrails = &guardrails;
     let result = plain::drain(
-        |tx| async move { studio::set_up_project(session, Some(store), project, users, &tx).await },
+        |tx| async move {
+            studio::set_up_project(session, Some(store), project, guardrails, users, &tx).await
+        },
         |m| plain::studio::print_studio(mode, m),
     )
     .await;

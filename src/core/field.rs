@@ -1,11 +1,14 @@
-//! The template's user-editable parameters by name: what a form row, a finding and a config
-//! key call each one.
+//! The user-editable parameters by name: what a form row, a finding and a config key call each
+//! one. Most are the template's parameters; the Studio guardrails (idle shutdown) are settings of
+//! the Studio domain, which studio-tui creates and updates through the SageMaker API, so they
+//! have no template name.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The template's parameter names, in [`Field::ALL`] order. The tool sends
+/// The template's parameter names, in [`Field::TEMPLATE`] order. The tool sends
 /// exactly these, so a test can check each exists in the template (upstream
 /// once sent a misspelt name and the default was silently used).
 pub const PARAMETER_NAMES: [&str; 8] = [
@@ -40,11 +43,27 @@ pub enum Field {
     AllowedBuckets,
     /// `AvailabilityZone`.
     AvailabilityZone,
+    /// Idle shutdown of JupyterLab and Code Editor apps: a setting of the Studio domain
+    /// (`AppLifecycleManagement.IdleSettings`), not a template parameter.
+    IdleTimeout,
 }
 
 impl Field {
-    /// Every field, in form and template order.
-    pub const ALL: [Field; 8] = [
+    /// Every field, in form order: the template's parameters, then the domain's settings.
+    pub const ALL: [Field; 9] = [
+        Field::ProjectName,
+        Field::VpcCidr,
+        Field::FirewallSubnetCidr,
+        Field::NatSubnetCidr,
+        Field::StudioSubnetCidr,
+        Field::AllowedDomains,
+        Field::AllowedBuckets,
+        Field::AvailabilityZone,
+        Field::IdleTimeout,
+    ];
+
+    /// The fields sent as template parameters, in template order.
+    pub const TEMPLATE: [Field; 8] = [
         Field::ProjectName,
         Field::VpcCidr,
         Field::FirewallSubnetCidr,
@@ -66,6 +85,7 @@ impl Field {
             Self::AllowedDomains => "Allowed domains",
             Self::AllowedBuckets => "Allowed buckets",
             Self::AvailabilityZone => "Availability zone",
+            Self::IdleTimeout => "Idle shutdown (min)",
         }
     }
 
@@ -80,12 +100,14 @@ impl Field {
             Self::AllowedDomains => "allowed domains",
             Self::AllowedBuckets => "allowed buckets",
             Self::AvailabilityZone => "availability zone",
+            Self::IdleTimeout => "idle shutdown",
         }
     }
 
-    /// The CloudFormation parameter this field is sent as.
-    pub fn cfn_name(self) -> &'static str {
-        PARAMETER_NAMES[self as usize]
+    /// The CloudFormation parameter this field is sent as; None for a setting of the Studio
+    /// domain.
+    pub fn cfn_name(self) -> Option<&'static str> {
+        PARAMETER_NAMES.get(self as usize).copied()
     }
 
     /// The key in the config file (same as the serde key of [`ParamsDraft`]).
@@ -99,12 +121,21 @@ impl Field {
             Self::AllowedDomains => "allowed_domains",
             Self::AllowedBuckets => "allowed_buckets",
             Self::AvailabilityZone => "availability_zone",
+            Self::IdleTimeout => "idle_timeout",
         }
+    }
+
+    /// This field's value among a stack's parameters (by its template name); None for a
+    /// setting of the domain or a parameter the stack does not have.
+    pub fn in_stack(self, parameters: &BTreeMap<String, String>) -> Option<&String> {
+        parameters.get(self.cfn_name()?)
     }
 
     /// The field sent as CloudFormation parameter `name`, if any.
     pub fn from_cfn_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.cfn_name() == name)
+        Self::TEMPLATE
+            .into_iter()
+            .find(|f| f.cfn_name() == Some(name))
     }
 
     /// One or two sentences of help for the form and `--help`-style output.
@@ -151,6 +182,12 @@ impl Field {
                 "Zone for all three subnets, e.g. us-east-1a; Network Firewall and SageMaker must \
                  both be offered there. Leave empty to let the template choose."
             }
+            Self::IdleTimeout => {
+                "Minutes an idle JupyterLab or Code Editor app runs before SageMaker stops it \
+                 (60-525600), or off. Idle: JupyterLab with no kernel or terminal session; Code \
+                 Editor with no edit, open file, terminal, background work or unsaved change. \
+                 Honoured by SageMaker Distribution 2.0+ images only."
+            }
         }
     }
 }
@@ -167,11 +204,18 @@ mod tests {
 
     #[test]
     fn field_names_line_up_with_the_template() {
-        assert_eq!(Field::ALL.map(Field::cfn_name), PARAMETER_NAMES);
+        assert_eq!(
+            Field::TEMPLATE.map(Field::cfn_name),
+            PARAMETER_NAMES.map(Some)
+        );
+        for f in Field::TEMPLATE {
+            assert_eq!(f.cfn_name().and_then(Field::from_cfn_name), Some(f));
+        }
         for f in Field::ALL {
-            assert_eq!(Field::from_cfn_name(f.cfn_name()), Some(f));
             assert!(!f.help().is_empty() && !f.label().is_empty());
         }
+        assert_eq!(Field::IdleTimeout.cfn_name(), None);
+        assert_eq!(Field::ALL[..Field::TEMPLATE.len()], Field::TEMPLATE);
         assert_eq!(Field::from_cfn_name("VpcCidr"), None);
     }
 }

@@ -119,9 +119,8 @@ pub async fn check(session: &Session, stack_name: &str, flow: &Flow) -> Result<A
     let endpoints = session.vpc_endpoints(&vpc).await?;
     let ctx = PathContext {
         region: session.region.clone(),
-        vpc_cidr: stack
-            .parameters
-            .get(Field::VpcCidr.cfn_name())
+        vpc_cidr: Field::VpcCidr
+            .in_stack(&stack.parameters)
             .and_then(|c| c.parse().ok()),
         interface_endpoints: endpoints.interface,
         s3_gateway: endpoints.s3_gateway,

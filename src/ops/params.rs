@@ -28,6 +28,7 @@ use crate::core::params::{Parameters, ParamsDraft};
 /// allowed_domains = ["iam.amazonaws.com", ".pypi.org", ".pythonhosted.org"]
 /// allowed_buckets = ["sagemaker-eu-west-1-111122223333"]
 /// availability_zone = "eu-west-1a"
+/// idle_timeout = 90          # minutes, or "off"
 /// ```
 /// Every key is optional; unknown keys are an error (a typo must not fall back to a default).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,12 +98,17 @@ pub fn parse_config(path: &str, text: &str) -> Result<ConfigFile, ConfigError> {
                                 expected: "a list of strings",
                             })?
                             .join(","),
+                        (Field::IdleTimeout, toml::Value::Integer(m)) => m.to_string(),
                         (_, toml::Value::String(s)) => s.clone(),
                         _ => {
                             return Err(ConfigError::WrongType {
                                 path: path.into(),
                                 key: format!("parameters.{pk}"),
-                                expected: "a string",
+                                expected: if field == Field::IdleTimeout {
+                                    "a number of minutes or \"off\""
+                                } else {
+                                    "a string"
+                                },
                             });
                         }
                     };
@@ -396,5 +402,22 @@ mod tests {
         assert!(e.to_string().contains("a list of strings"));
         let e = parse_config("c.toml", "[parameters]\nvpc_cidr = 10\n").unwrap_err();
         assert!(e.to_string().contains("must be a string"));
+        let e = parse_config("c.toml", "[parameters]\nidle_timeout = [90]\n").unwrap_err();
+        assert!(
+            e.to_string().contains("a number of minutes or \"off\""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_idle_timeout_is_minutes_or_off_in_the_config_file() {
+        for (text, want) in [
+            ("idle_timeout = 90", "90"),
+            ("idle_timeout = \"off\"", "off"),
+        ] {
+            let c = parse_config("c.toml", &format!("[parameters]\n{text}\n")).unwrap();
+            assert_eq!(c.overrides, [(Field::IdleTimeout, want.to_string())]);
+            assert_eq!(resolve(None, Some(&c), &[]).idle_timeout, want);
+        }
     }
 }

@@ -37,7 +37,11 @@ pub fn ask(initial: &ParamsDraft, users: &[String]) -> Result<(ParamsDraft, Vec<
         return Err(exit::USAGE);
     }
     plain::say("Guided setup: each answer starts with the current value; Enter keeps it.");
-    plain::say("Esc or Ctrl-C stops without deploying anything.\n");
+    plain::say("Esc or Ctrl-C stops without deploying anything.");
+    plain::say(format_args!(
+        "Studio sign-in: {}.\n",
+        crate::ops::studio::IDENTITY_NOTE
+    ));
     let mut params = initial.clone();
     let mut fields: Vec<Field> = Field::ALL.to_vec();
     let mut users = users.to_vec();

@@ -117,6 +117,7 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             if let Some(r) = &d.failure_reason {
                 println!("          {}", Shown(r));
             }
+            println!("  idle shutdown {}", d.idle.summary());
             if users.is_empty() {
                 println!("users     none (`studio-tui users add NAME`)");
             }

@@ -164,7 +164,11 @@ pub enum Effect {
     /// Run preflight with the connected session.
     RunPreflight(Box<PreflightInput>),
     /// The Studio step: domain (created or adopted) on the project's stack, then these users.
-    SetUpStudio { project: String, users: Vec<String> },
+    SetUpStudio {
+        project: String,
+        users: Vec<String>,
+        guardrails: crate::core::params::guardrails::DomainGuardrails,
+    },
     /// Find the project's domain and list its users, apps and spaces.
     LoadUsers { project: String },
     /// Create user profiles in the domain.

@@ -185,7 +185,11 @@ pub fn spawn(
             let start = up::Start::Reattach(Box::new(stack));
             async move { up_reply(session, &store, start, &studio, &dtx, &stx).await }
         }),
-        Effect::SetUpStudio { project, users } => run(tx, id, move |p| {
+        Effect::SetUpStudio {
+            project,
+            users,
+            guardrails,
+        } => run(tx, id, move |p| {
             let ptx = p.channel(Reply::Studio);
             async move {
                 let result = async {
@@ -194,6 +198,7 @@ pub fn spawn(
                         &s,
                         Some(&store),
                         &project,
+                        &guardrails,
                         &users,
                         &ptx,
                     );

@@ -176,6 +176,7 @@ pub(crate) mod tests {
             Effect::SetUpStudio {
                 project: "p".into(),
                 users: vec![],
+                guardrails: Default::default(),
             },
             Effect::LoadUsers {
                 project: "p".into(),
@@ -253,6 +254,7 @@ pub(crate) mod tests {
         crate::ops::up::StudioPlan {
             project: "p".into(),
             users: vec!["a".into()],
+            guardrails: Default::default(),
         }
     }
 
@@ -325,6 +327,7 @@ pub(crate) mod tests {
                 Effect::SetUpStudio {
                     project: "p".into(),
                     users: vec![],
+                    guardrails: Default::default(),
                 },
             )
             .id;

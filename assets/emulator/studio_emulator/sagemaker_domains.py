@@ -28,6 +28,7 @@ from .sagemaker_core import (
     to_datetime,
     validation_error,
 )
+from .sagemaker_settings import check_space_settings, check_user_settings
 
 
 def _efs_backend(backend: SageMakerModelBackend) -> Any:
@@ -167,6 +168,8 @@ def create_domain(
                 "'defaultUserSettings' failed to satisfy constraint: Member "
                 "must not be null"
             )
+        check_user_settings(default_user_settings)
+        check_space_settings(default_space_settings)
         # No uniqueness rule for DomainName: AWS documents none (the DomainId is the identifier;
         # CreateDomain's errors are ResourceInUse and ResourceLimitExceeded only), and an account
         # can hold two domains of one name, for instance in two VPCs. So does the sandbox.
@@ -343,6 +346,8 @@ def update_domain(self: SageMakerModelBackend, domain_id: str | None, params: di
         dom = get_domain(self, domain_id)
         if dom.status != "InService":
             raise ResourceInUseException(message=f"Domain {domain_id} is in {dom.status} status and cannot be updated.")
+        check_user_settings(params.get("DefaultUserSettings"))
+        check_space_settings(params.get("DefaultSpaceSettings"))
         _check_role_update(self, dom, params)
         if params.get("DefaultUserSettings"):
             dom.default_user_settings = merge_settings(dom.default_user_settings, params["DefaultUserSettings"])

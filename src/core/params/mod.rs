@@ -71,6 +71,7 @@ macro_rules! checked_text {
 
 mod buckets;
 mod domains;
+pub mod guardrails;
 mod names;
 pub use buckets::{
     BucketName, MAX_ALLOWED_BUCKETS, sagemaker_default_bucket, validate_bucket_name,
@@ -170,6 +171,8 @@ pub struct ParamsDraft {
     /// Zone for the subnets; `None` lets the template choose.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
+    /// Idle shutdown (minutes or `off`), a domain setting; see [`guardrails`].
+    pub idle_timeout: String,
 }
 
 impl Default for ParamsDraft {
@@ -188,6 +191,7 @@ impl Default for ParamsDraft {
             ],
             allowed_buckets: Vec::new(),
             availability_zone: None,
+            idle_timeout: guardrails::IDLE_DEFAULT.to_string(),
         }
     }
 }
@@ -204,6 +208,7 @@ impl ParamsDraft {
             Field::AllowedDomains => self.allowed_domains.join(", "),
             Field::AllowedBuckets => self.allowed_buckets.join(", "),
             Field::AvailabilityZone => self.availability_zone.clone().unwrap_or_default(),
+            Field::IdleTimeout => self.idle_timeout.clone(),
         }
     }
 
@@ -223,6 +228,7 @@ impl ParamsDraft {
             Field::AvailabilityZone => {
                 self.availability_zone = (!text.is_empty()).then(|| text.to_owned());
             }
+            Field::IdleTimeout => self.idle_timeout = text.to_owned(),
         }
     }
 
@@ -294,6 +300,7 @@ impl ParamsDraft {
                 .map_err(|e| out.push(e.to_finding(Field::AvailabilityZone)))
                 .ok(),
         };
+        let idle = guardrails::check(self, &mut out);
         let plan = match self.network_plan() {
             Ok(plan) => {
                 out.extend(cidr::validate_plan(&plan, users, interface_endpoints));
@@ -305,8 +312,8 @@ impl ParamsDraft {
             }
         };
         out.sort_by_key(|f| f.severity);
-        let parameters = match (project_name, availability_zone, plan) {
-            (Some(project_name), Some(availability_zone), Some(plan))
+        let parameters = match (project_name, availability_zone, idle, plan) {
+            (Some(project_name), Some(availability_zone), Some(idle), Some(plan))
                 if !out.iter().any(Finding::is_error) =>
             {
                 Some(Parameters {
@@ -318,6 +325,7 @@ impl ParamsDraft {
                     allowed_domains,
                     allowed_buckets,
                     availability_zone,
+                    idle,
                 })
             }
             _ => None,
@@ -370,6 +378,8 @@ pub struct Parameters {
     pub allowed_buckets: Vec<BucketName>,
     /// Zone for the subnets; `None` lets the template choose.
     pub availability_zone: Option<AvailabilityZone>,
+    /// Idle shutdown of the domain's JupyterLab and Code Editor apps (a domain setting).
+    pub idle: guardrails::IdleShutdown,
 }
 
 impl Checked {
@@ -395,11 +405,12 @@ impl Checked {
 impl Parameters {
     /// The stack parameters, named exactly as in the template and in
     /// [`PARAMETER_NAMES`](crate::core::field::PARAMETER_NAMES) order. `AllowedDomains` is
-    /// comma-joined (a CommaDelimitedList); `AvailabilityZone` is empty when unset.
+    /// comma-joined (a CommaDelimitedList); `AvailabilityZone` is empty when unset. No domain
+    /// setting.
     pub fn to_cfn_parameters(&self) -> Vec<(&'static str, String)> {
-        Field::ALL
+        Field::TEMPLATE
             .into_iter()
-            .map(|f| (f.cfn_name(), self.cfn_value(f)))
+            .filter_map(|f| Some((f.cfn_name()?, self.cfn_value(f))))
             .collect()
     }
 
@@ -430,6 +441,7 @@ impl Parameters {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
+            Field::IdleTimeout => self.idle.as_text(),
         }
     }
 

@@ -104,7 +104,7 @@ impl Topology {
         if let Some(c) = input
             .vpc_cidr
             .clone()
-            .or_else(|| input.parameters.get(Field::VpcCidr.cfn_name()).cloned())
+            .or_else(|| Field::VpcCidr.in_stack(&input.parameters).cloned())
         {
             detail(n, "CIDR", c);
         }
@@ -127,7 +127,7 @@ impl Topology {
                     SubnetRole::Nat => Field::NatSubnetCidr,
                     SubnetRole::Studio => Field::StudioSubnetCidr,
                 };
-                input.parameters.get(p.cfn_name()).cloned()
+                p.in_stack(&input.parameters).cloned()
             });
             let mut label = name.to_string();
             if let Some(c) = &cidr {
@@ -166,7 +166,7 @@ impl Topology {
         if let Some(ep) = input.outputs.get("FirewallEndpointId") {
             detail(n, "endpoint", ep.clone());
         }
-        if let Some(d) = input.parameters.get(Field::AllowedDomains.cfn_name()) {
+        if let Some(d) = Field::AllowedDomains.in_stack(&input.parameters) {
             detail(n, "allowed domains", d.clone());
         }
         detail(n, "policy", input.cfn_status("FirewallPolicy").word());

@@ -127,7 +127,7 @@ pub fn sample_inputs(stage: SampleStage) -> TopologyInputs {
         ),
     ]
     .into_iter()
-    .map(|(f, v)| (f.cfn_name().to_string(), v.to_string()))
+    .filter_map(|(f, v)| Some((f.cfn_name()?.to_string(), v.to_string())))
     .collect();
     let subnet = |id: &str, cidr: &str, free: i32| SubnetInfo {
         id: id.into(),

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::aws::Session;
 use crate::aws::studio::{AppInfo, DomainInfo, DomainSpec, SpaceInfo};
+use crate::core::params::guardrails::DomainGuardrails;
 use crate::core::status::{DomainPhase, DomainStatus, StackStatus};
 use crate::ops::Error;
 
@@ -123,20 +124,22 @@ pub async fn ensure_domain(
     session: &Session,
     project: &str,
     network: &StudioNetwork,
+    guardrails: &DomainGuardrails,
     tx: &Progress,
 ) -> Result<DomainInfo, Error> {
-    ensure_domain_with(session, project, network, Poll::DOMAIN, tx).await
+    ensure_domain_with(session, project, network, guardrails, Poll::DOMAIN, tx).await
 }
 
 pub async fn ensure_domain_with(
     session: &Session,
     project: &str,
     network: &StudioNetwork,
+    guardrails: &DomainGuardrails,
     poll: Poll,
     tx: &Progress,
 ) -> Result<DomainInfo, Error> {
     let start = Instant::now();
-    let begun = start_domain(session, project, network, tx).await?;
+    let begun = start_domain(session, project, network, guardrails, tx).await?;
     if !begun.adopted
         && matches!(
             begun.domain.status,
@@ -152,7 +155,8 @@ pub async fn ensure_domain_with(
         _ => wait_domain_in_service(session, &begun.domain.id, project, start, poll, tx).await?,
     };
     if begun.adopted {
-        return bring_space_defaults_up_to_date(session, d, network, start, poll, tx).await;
+        let d = bring_space_defaults_up_to_date(session, d, network, start, poll, tx).await?;
+        return bring_guardrails_up_to_date(session, d, guardrails, start, poll, tx).await;
     }
     Ok(d)
 }
@@ -173,6 +177,7 @@ pub async fn start_domain(
     session: &Session,
     project: &str,
     network: &StudioNetwork,
+    guardrails: &DomainGuardrails,
     tx: &Progress,
 ) -> Result<DomainStart, Error> {
     let place = StackPlace {
@@ -243,6 +248,7 @@ pub async fn start_domain(
         security_group_ids: vec![network.security_group_id.clone()],
         kms_key_id: network.kms_key_arn.clone(),
         tags: project_tags(project),
+        guardrails: *guardrails,
     };
     let (id, adopted) = match session.create_domain(&spec).await {
         Ok(id) => (id, false),
@@ -339,6 +345,56 @@ pub(crate) async fn bring_space_defaults_up_to_date(
         }
         Err(e) => return Err(e.into()),
     }
+    wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
+}
+
+/// A domain whose idle shutdown differs from `guardrails` gets it with UpdateDomain (in
+/// DefaultUserSettings for JupyterLab and Code Editor, in DefaultSpaceSettings for JupyterLab),
+/// then is waited for until InService again. Up to date: no call. Read-only: what differs is
+/// reported, nothing is changed.
+pub(crate) async fn bring_guardrails_up_to_date(
+    session: &Session,
+    d: DomainInfo,
+    guardrails: &DomainGuardrails,
+    start: Instant,
+    poll: Poll,
+    tx: &Progress,
+) -> Result<DomainInfo, Error> {
+    if d.idle.is(guardrails.idle) {
+        return Ok(d);
+    }
+    let what = format!(
+        "idle shutdown is {}, wanted {}",
+        d.idle.summary(),
+        guardrails.idle
+    );
+    if session.read_only {
+        send(
+            tx,
+            StudioMsg::Domain {
+                name: d.name.clone(),
+                id: Some(d.id.clone()),
+                status: DomainPhase::Aws(d.status.clone()),
+                elapsed_secs: secs(start),
+                detail: Some(format!(
+                    "{what}; not updated in read-only mode (run without --read-only)"
+                )),
+            },
+        );
+        return Ok(d);
+    }
+    send(
+        tx,
+        StudioMsg::Domain {
+            name: d.name.clone(),
+            id: Some(d.id.clone()),
+            status: DomainPhase::Updating,
+            elapsed_secs: secs(start),
+            detail: Some(format!("{what}: updating the domain")),
+        },
+    );
+    // One call: it applies all of it or, refused, none of it (the error says why).
+    session.update_domain_guardrails(&d.id, guardrails).await?;
     wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
 }
 

@@ -13,6 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
+use crate::core::params::guardrails::DomainGuardrails;
 use crate::ops::Error;
 
 mod apps;
@@ -26,7 +27,9 @@ pub use domain::{
     DomainStart, ensure_domain, ensure_domain_with, find_domain_in_vpc, project_domains,
     stack_domains, start_domain, wait_domain_in_service,
 };
-pub(crate) use domain::{bring_space_defaults_up_to_date, domain_failed};
+pub(crate) use domain::{
+    bring_guardrails_up_to_date, bring_space_defaults_up_to_date, domain_failed,
+};
 pub use owner::{ProjectDomains, StackPlace, left_alone, twins_in_place};
 pub use sweep::{clean_nfs_groups, delete_domain_tree, owned_nfs_groups};
 pub use users::{
@@ -206,6 +209,10 @@ pub fn refuse_read_only(session: &Session, what: &str) -> Result<(), Error> {
 /// traffic goes through the VPC; the URL itself opens from any browser unless an IAM policy
 /// restricts `sagemaker:CreatePresignedDomainUrl` (AWS enforces that policy on every request of
 /// the session too), e.g. with `aws:SourceIp` or `aws:SourceVpce` conditions: see the README.
+/// What the domain's identity choice means, said where the domain is configured (the form,
+/// `--guided`): AuthMode is set at CreateDomain only.
+pub const IDENTITY_NOTE: &str = "IAM auth (permanent; no trusted identity propagation)";
+
 pub const SIGN_IN_NOTE: &str = "Anyone who has this URL can sign in with it from any browser \
 until it expires: VpcOnly keeps the apps' network traffic in the VPC, it does not limit where the \
 URL opens. To allow sign-in only from your network, restrict sagemaker:CreatePresignedDomainUrl \
@@ -282,6 +289,7 @@ pub async fn set_up(
     store: Option<&crate::state::SharedStore>,
     stack: &StackInfo,
     project: &str,
+    guardrails: &DomainGuardrails,
     users: &[String],
     tx: &Progress,
 ) -> Result<SetUp, Error> {
@@ -300,7 +308,7 @@ pub async fn set_up(
         Error::refused(m)
             .with_fix("deploy studio-tui's template to this stack (`studio-tui deploy`)")
     })?;
-    let domain = ensure_domain(session, project, &network, tx).await?;
+    let domain = ensure_domain(session, project, &network, guardrails, tx).await?;
     if let Some(store) = store {
         record_domain(store, session, project, &stack.stack_id, &domain.id);
     }
@@ -320,13 +328,14 @@ pub async fn set_up_project(
     session: &Session,
     store: Option<&crate::state::SharedStore>,
     project: &str,
+    guardrails: &DomainGuardrails,
     users: &[String],
     tx: &Progress,
 ) -> Result<Option<SetUp>, Error> {
     let Some(stack) = session.describe_stack(project).await? else {
         return Ok(None);
     };
-    set_up(session, store, &stack, project, users, tx)
+    set_up(session, store, &stack, project, guardrails, users, tx)
         .await
         .map(Some)
 }

@@ -145,6 +145,7 @@ mod tests {
             app_network_access_type: None,
             default_space_role: None,
             default_space_security_groups: Vec::new(),
+            idle: Default::default(),
         }
     }
 

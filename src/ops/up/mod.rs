@@ -100,13 +100,15 @@ pub fn network_from(stack_id: &str, tracker: &Tracker) -> Option<StudioNetwork> 
 pub struct StudioPlan {
     pub project: String,
     pub users: Vec<String>,
+    /// What the domain is created with, or brought up to date to.
+    pub guardrails: crate::core::params::guardrails::DomainGuardrails,
 }
 
 /// How the Studio half ended.
 #[derive(Debug)]
 pub enum StudioEnd {
     /// The domain is InService; each user's outcome.
-    Ready(SetUp),
+    Ready(Box<SetUp>),
     /// The domain failed (FailureReason in the error) or could not be created; the stack is
     /// kept, and a rerun creates only the domain.
     Failed {
@@ -434,7 +436,9 @@ async fn advance(
                 };
             };
             let since = Instant::now();
-            match studio::start_domain(session, &plan.project, &network, stx).await {
+            match studio::start_domain(session, &plan.project, &network, &plan.guardrails, stx)
+                .await
+            {
                 // A domain of the same name in another VPC is not this stack's: it is set up
                 // (and its VPC reported) from the stack's outputs once the stack completes.
                 Ok(s) if s.adopted && s.domain.vpc_id.as_deref() != Some(&network.vpc_id) => {
@@ -505,7 +509,7 @@ async fn advance(
         // A user that could not be created leaves the domain in place: it is named in the end,
         // so that a stack failure after it still removes the domain.
         Phase::Users { domain, task } if task.is_finished() => match task.await {
-            Ok(Ok(users)) => Phase::Ended(StudioEnd::Ready(SetUp { domain, users })),
+            Ok(Ok(users)) => Phase::Ended(StudioEnd::Ready(Box::new(SetUp { domain, users }))),
             Ok(Err(error)) => Phase::Ended(StudioEnd::Failed {
                 error,
                 domain_id: Some(domain.id),
@@ -540,7 +544,7 @@ async fn check_domain(
             let id = d.id.clone();
             let d = if adopted {
                 // A domain made before studio-tui set DefaultSpaceSettings gets them.
-                match studio::bring_space_defaults_up_to_date(
+                let updated = match studio::bring_space_defaults_up_to_date(
                     session,
                     d.clone(),
                     &network,
@@ -550,6 +554,20 @@ async fn check_domain(
                 )
                 .await
                 {
+                    Ok(d) => {
+                        studio::bring_guardrails_up_to_date(
+                            session,
+                            d,
+                            &plan.guardrails,
+                            Instant::now(),
+                            Poll::DOMAIN,
+                            stx,
+                        )
+                        .await
+                    }
+                    Err(e) => Err(e),
+                };
+                match updated {
                     Ok(d) => d,
                     Err(error) => {
                         return Phase::Ended(StudioEnd::Failed {
@@ -562,10 +580,10 @@ async fn check_domain(
                 d
             };
             if plan.users.is_empty() {
-                return Phase::Ended(StudioEnd::Ready(SetUp {
+                return Phase::Ended(StudioEnd::Ready(Box::new(SetUp {
                     domain: d,
                     users: Vec::new(),
-                }));
+                })));
             }
             let (s, id, tx) = (session.clone(), d.id.clone(), stx.clone());
             let specs: Vec<UserSpec> = plan
@@ -630,12 +648,13 @@ async fn after_stack(
         Some(store),
         &described,
         &plan.project,
+        &plan.guardrails,
         &plan.users,
         stx,
     )
     .await
     {
-        Ok(s) => StudioEnd::Ready(s),
+        Ok(s) => StudioEnd::Ready(Box::new(s)),
         Err(error) => StudioEnd::Failed {
             error,
             domain_id: None,

@@ -36,6 +36,7 @@ use super::theme::Theme;
 use super::widgets::{self, HeaderInfo, KeyHint};
 use crate::aws::SessionOptions;
 use crate::aws::stacks::StackInfo;
+use crate::core::params::guardrails::DomainGuardrails;
 use crate::core::params::{Parameters, ParamsDraft};
 use crate::ops::up::StudioPlan;
 use crate::state::SharedStore;
@@ -194,10 +195,14 @@ impl App {
     }
 
     fn studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Effect> {
-        self.show(Layer::Own(Box::new(DomainState::new(project, users))));
+        let guardrails = self.planned_guardrails();
+        let mut state = DomainState::new(project, users);
+        state.idle = Some(guardrails.idle);
+        self.show(Layer::Own(Box::new(state)));
         vec![Effect::SetUpStudio {
             project: project.to_string(),
             users: users.to_vec(),
+            guardrails,
         }]
     }
 
@@ -212,6 +217,7 @@ impl App {
         let project = self.project();
         let mut overview = OverviewState::new(&project, stack, self.read_only);
         overview.notes = self.fence_notes.clone();
+        overview.guardrails = self.planned_guardrails();
         self.show(Layer::Own(Box::new(overview)));
         vec![Effect::LoadUsers { project }]
     }
@@ -551,7 +557,14 @@ impl App {
         StudioPlan {
             project: project.to_string(),
             users,
+            guardrails: self.planned_guardrails(),
         }
+    }
+
+    /// The settings the domain gets: the form's (checked before anything is planned), or, on
+    /// a reattach or the overview, the answers the app resolved (saved, `--config`, flags).
+    fn planned_guardrails(&self) -> DomainGuardrails {
+        self.parameters.guardrails().unwrap_or_default()
     }
 
     /// Reattach to the operation running on `stack` (a first create picks its Studio half up

@@ -120,6 +120,8 @@ pub struct DomainState {
     /// Set when the whole step ended with an error.
     pub error: Option<ops::Error>,
     pub finished: bool,
+    /// The idle shutdown the domain is set up with, when known.
+    pub idle: Option<crate::core::params::guardrails::IdleShutdown>,
 }
 
 impl DomainState {
@@ -246,6 +248,14 @@ impl DomainState {
                     Span::styled("  id ", theme.dim()),
                     Span::raw(crate::core::shown::shown(id).into_owned()),
                     Span::styled("   AuthMode IAM · VpcOnly · Studio subnet", theme.dim()),
+                ]));
+            }
+            // A failure's reason and fix need the room more.
+            if let Some(idle) = self.idle.filter(|_| d.state() != RowState::Failed) {
+                lines.push(Line::from(vec![
+                    Span::styled("  idle shutdown ", theme.dim()),
+                    Span::raw(idle.to_string()),
+                    Span::styled("  (JupyterLab, Code Editor)", theme.dim()),
                 ]));
             }
             if let Some(detail) = &d.detail {

@@ -14,6 +14,7 @@ use crate::aws::ErrorKind;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::core::field::Field;
+use crate::core::params::guardrails::DomainGuardrails;
 use crate::core::status::DomainStatus;
 use crate::core::topology::Topology;
 use crate::ops;
@@ -97,6 +98,9 @@ pub struct OverviewState {
     pub read_only: bool,
     /// Bucket policies a stopped teardown had left open, and what was done about them.
     pub notes: Vec<String>,
+    /// The settings the domain should have (the project's answers): a domain that differs is
+    /// brought up to date with `s`.
+    pub guardrails: DomainGuardrails,
 }
 
 impl OverviewState {
@@ -119,6 +123,7 @@ impl OverviewState {
             drift: Loadable::Idle,
             read_only,
             notes: Vec::new(),
+            guardrails: DomainGuardrails::default(),
         }
     }
 
@@ -131,9 +136,32 @@ impl OverviewState {
         matches!(self.studio, Loadable::Loaded(_))
     }
 
-    /// The domain exists without DefaultSpaceSettings: `s` brings it up to date (UpdateDomain).
+    /// The domain exists without DefaultSpaceSettings, or with another idle shutdown than the
+    /// project's: `s` brings it up to date (UpdateDomain).
     pub fn domain_outdated(&self) -> bool {
-        matches!(&self.studio, Loadable::Loaded((d, _)) if d.lacks_space_defaults())
+        matches!(&self.studio, Loadable::Loaded((d, _))
+            if d.lacks_space_defaults() || !d.idle.is(self.guardrails.idle))
+    }
+
+    /// The domain's idle shutdown, and what `s` would set when it differs from the project's.
+    fn idle_spans(&self, d: &DomainInfo, theme: &Theme) -> Vec<Span<'static>> {
+        let idle = d.idle.summary();
+        let wanted = self.guardrails.idle;
+        if d.idle.is(wanted) {
+            return vec![
+                Span::raw(idle),
+                Span::styled("  · JupyterLab and Code Editor apps", theme.dim()),
+            ];
+        }
+        let todo = if self.read_only {
+            "; read-only: not updated"
+        } else {
+            ": press s to update the domain"
+        };
+        vec![Span::styled(
+            format!("{idle}; the project's answers say {wanted}{todo}"),
+            theme.warn(),
+        )]
     }
 
     /// No domain yet: `s` creates it.
@@ -217,7 +245,7 @@ impl OverviewState {
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
         let s = &self.stack;
         let out = |k: &str| s.output(k).unwrap_or("–").to_string();
-        let param = |k: &str| s.parameters.get(k).cloned().unwrap_or_default();
+        let param = |f: Field| f.in_stack(&s.parameters).cloned().unwrap_or_default();
         let status_style = if s.is_complete() {
             theme.ok()
         } else if s.is_in_progress() {
@@ -252,7 +280,7 @@ impl OverviewState {
                 vec![Span::raw(format!(
                     "{}  {}  in {}",
                     out("VpcId"),
-                    param(Field::VpcCidr.cfn_name()),
+                    param(Field::VpcCidr),
                     out("AvailabilityZone")
                 ))],
             ),
@@ -260,9 +288,9 @@ impl OverviewState {
                 "Subnets",
                 vec![Span::raw(format!(
                     "firewall {}  NAT {}  Studio {}",
-                    param(Field::FirewallSubnetCidr.cfn_name()),
-                    param(Field::NatSubnetCidr.cfn_name()),
-                    param(Field::StudioSubnetCidr.cfn_name())
+                    param(Field::FirewallSubnetCidr),
+                    param(Field::NatSubnetCidr),
+                    param(Field::StudioSubnetCidr)
                 ))],
             ),
             row(
@@ -270,7 +298,7 @@ impl OverviewState {
                 vec![Span::raw(format!(
                     "endpoint {}  allows {}",
                     out("FirewallEndpointId"),
-                    param(Field::AllowedDomains.cfn_name())
+                    param(Field::AllowedDomains)
                 ))],
             ),
         ];
@@ -373,6 +401,7 @@ impl OverviewState {
                         )],
                     ));
                 }
+                lines.push(row("Idle stop", self.idle_spans(d, theme)));
                 let apps: usize = users.iter().map(UserView::running_apps).sum();
                 lines.push(row(
                     "Users",
@@ -548,9 +577,8 @@ pub fn mark_drift(
 /// (the wide `.amazonaws.com` of earlier templates), with the command that narrows it.
 fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
     let region = s.stack_id.split(':').nth(3).unwrap_or_default();
-    let domains: Vec<String> = s
-        .parameters
-        .get(Field::AllowedDomains.cfn_name())
+    let domains: Vec<String> = Field::AllowedDomains
+        .in_stack(&s.parameters)
         .map(String::as_str)
         .unwrap_or_default()
         .split(',')

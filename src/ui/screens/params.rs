@@ -415,6 +415,13 @@ impl ParamsState {
                 ]));
             }
         }
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:<w$}", "Studio sign-in", w = label_w - 2),
+                theme.dim(),
+            ),
+            Span::styled(crate::ops::studio::IDENTITY_NOTE, theme.dim()),
+        ]));
         // Scroll so the focused field stays visible on short terminals.
         let focus_line = cursor_pos.map_or(0, |p| p.y - inner.y);
         let scroll = focus_line.saturating_sub(inner.height.saturating_sub(2));

@@ -1,0 +1,156 @@
+"""Studio guardrails on the domain (issue 26): idle shutdown and hidden instance types, checked,
+stored and returned as SageMaker does (see studio_emulator/sagemaker_settings.py for the
+documented rules).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from test_server import check, client, expect_error, start
+
+ROLE = "arn:aws:iam::123456789012:role/x"
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("emulator") / "stderr.log"
+    with open(log, "w", encoding="utf-8") as err:
+        proc, url = start(["--port", "0"], stderr=err)
+        try:
+            yield url
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def _idle(minutes: int | None, lifecycle: str = "ENABLED", lo: int = 60, hi: int | None = None) -> dict:
+    settings: dict = {"LifecycleManagement": lifecycle}
+    if minutes is not None:
+        settings.update(IdleTimeoutInMinutes=minutes, MinIdleTimeoutInMinutes=lo, MaxIdleTimeoutInMinutes=hi or minutes)
+    return {"AppLifecycleManagement": {"IdleSettings": settings}}
+
+
+def _network(url: str, cidr: str) -> dict:
+    ec2 = client(url, "ec2")
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr.replace(".0.0/16", ".1.0/24"))["Subnet"]["SubnetId"]
+    return {"AuthMode": "IAM", "VpcId": vpc, "SubnetIds": [subnet], "AppNetworkAccessType": "VpcOnly"}
+
+
+def _in_service(sm, did: str) -> dict:
+    for _ in range(200):
+        d = sm.describe_domain(DomainId=did)
+        if d["Status"] == "InService":
+            return d
+        time.sleep(0.05)
+    raise AssertionError(f"{did} never InService")
+
+
+def test_idle_settings_outside_the_documented_range_are_refused(url: str) -> None:
+    sm = client(url, "sagemaker", validate=False)
+    net = _network(url, "10.41.0.0/16")
+    for bad, where in (
+        ({"ExecutionRole": ROLE, "JupyterLabAppSettings": _idle(59)}, "jupyterLabAppSettings"),
+        ({"ExecutionRole": ROLE, "CodeEditorAppSettings": _idle(525601)}, "codeEditorAppSettings"),
+        ({"ExecutionRole": ROLE, "JupyterLabAppSettings": _idle(90, lo=30, hi=90)}, "minIdleTimeoutInMinutes"),
+        ({"ExecutionRole": ROLE, "JupyterLabAppSettings": _idle(None, lifecycle="ON")}, "lifecycleManagement"),
+    ):
+        e = expect_error(
+            lambda bad=bad: sm.create_domain(DomainName="idle-bad", DefaultUserSettings=bad, **net),
+            "ValidationException",
+            f"CreateDomain refuses {bad}",
+        )
+        check(where in str(e), f"the error names {where}: {e}")
+    e = expect_error(
+        lambda: sm.create_domain(
+            DomainName="idle-bad",
+            DefaultUserSettings={"ExecutionRole": ROLE},
+            DefaultSpaceSettings={"ExecutionRole": ROLE, "JupyterLabAppSettings": _idle(600000)},
+            **net,
+        ),
+        "ValidationException",
+        "CreateDomain refuses a shared space's timeout over 525600",
+    )
+    check("defaultSpaceSettings.jupyterLabAppSettings" in str(e), str(e))
+    check(not sm.list_domains()["Domains"], "nothing was created")
+
+
+def test_idle_settings_are_stored_returned_and_updated(url: str) -> None:
+    sm = client(url, "sagemaker", validate=False)
+    net = _network(url, "10.42.0.0/16")
+    did = sm.create_domain(
+        DomainName="idle-ok",
+        DefaultUserSettings={
+            "ExecutionRole": ROLE,
+            "JupyterLabAppSettings": _idle(90),
+            "CodeEditorAppSettings": _idle(90),
+        },
+        # DefaultSpaceSettings has JupyterLab settings only: botocore's model has no Code Editor
+        # member there, so no SDK can even send one.
+        DefaultSpaceSettings={"ExecutionRole": ROLE, "JupyterLabAppSettings": _idle(90)},
+        **net,
+    )["DomainId"]
+    d = _in_service(sm, did)
+    user, space = d["DefaultUserSettings"], d["DefaultSpaceSettings"]
+    for app in (user["JupyterLabAppSettings"], user["CodeEditorAppSettings"], space["JupyterLabAppSettings"]):
+        idle = app["AppLifecycleManagement"]["IdleSettings"]
+        check(
+            idle
+            == {
+                "LifecycleManagement": "ENABLED",
+                "IdleTimeoutInMinutes": 90,
+                "MinIdleTimeoutInMinutes": 60,
+                "MaxIdleTimeoutInMinutes": 90,
+            },
+            f"DescribeDomain returns {idle}",
+        )
+    check(space["ExecutionRole"] == ROLE, "the rest of DefaultSpaceSettings is kept")
+
+    expect_error(
+        lambda: sm.update_domain(DomainId=did, DefaultUserSettings={"JupyterLabAppSettings": _idle(10)}),
+        "ValidationException",
+        "UpdateDomain refuses 10 minutes",
+    )
+    sm.update_domain(
+        DomainId=did,
+        DefaultUserSettings={"JupyterLabAppSettings": _idle(None, "DISABLED")},
+        DefaultSpaceSettings={"JupyterLabAppSettings": _idle(None, "DISABLED")},
+    )
+    d = _in_service(sm, did)
+    got = d["DefaultUserSettings"]["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"]
+    check(got["LifecycleManagement"] == "DISABLED", f"UpdateDomain turned it off: {got}")
+    check(d["DefaultUserSettings"]["ExecutionRole"] == ROLE, "UpdateDomain keeps the other user settings")
+
+
+def test_hidden_instance_types_are_the_models_app_instance_types(url: str) -> None:
+    sm = client(url, "sagemaker", validate=False)
+    net = _network(url, "10.43.0.0/16")
+    portal = {"HiddenInstanceTypes": ["ml.t3.medium", "ml.m5.huge"]}
+    e = expect_error(
+        lambda: sm.create_domain(
+            DomainName="hidden-bad",
+            DefaultUserSettings={"ExecutionRole": ROLE, "StudioWebPortalSettings": portal},
+            **net,
+        ),
+        "ValidationException",
+        "an instance type Studio does not offer is refused",
+    )
+    check("ml.m5.huge" in str(e) and "hiddenInstanceTypes" in str(e), str(e))
+    did = sm.create_domain(
+        DomainName="hidden-ok",
+        DefaultUserSettings={
+            "ExecutionRole": ROLE,
+            "StudioWebPortalSettings": {"HiddenInstanceTypes": ["ml.p4d.24xlarge", "ml.g5.xlarge"]},
+        },
+        **net,
+    )["DomainId"]
+    d = _in_service(sm, did)
+    check(
+        d["DefaultUserSettings"]["StudioWebPortalSettings"]["HiddenInstanceTypes"]
+        == ["ml.p4d.24xlarge", "ml.g5.xlarge"],
+        "DescribeDomain returns the hidden types",
+    )

@@ -1,0 +1,305 @@
+//! Studio guardrails on the domain (issue 26), over real HTTP against the emulator: idle shutdown
+//! set on CreateDomain, read back with DescribeDomain, brought up to date with UpdateDomain on an
+//! existing domain (once), left alone in read-only mode; `up --idle-timeout` end to end with the
+//! real binary, and a value SageMaker refuses stopped before any AWS call.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod common;
+
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+use studio_tui::aws::Session;
+use studio_tui::core::params::guardrails::{DomainGuardrails, IdleOnDomain, IdleShutdown};
+use studio_tui::ops::studio::{Poll, StudioMsg, StudioNetwork, ensure_domain_with};
+
+const REGION: &str = "us-east-1";
+
+/// The emulator's request log is shared by the tests of this binary: the tests that count
+/// requests run one at a time.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const FAST: Poll = Poll {
+    initial: Duration::from_millis(20),
+    max: Duration::from_millis(200),
+    timeout: Duration::from_secs(60),
+};
+
+fn network() -> StudioNetwork {
+    StudioNetwork {
+        vpc_id: "vpc-0aaaabbbbccccdddd".into(),
+        subnet_ids: vec!["subnet-0aaaabbbbccccdddd".into()],
+        security_group_id: "sg-0aaaabbbbccccdddd".into(),
+        execution_role_arn: "arn:aws:iam::123456789012:role/idle-notebook-role".into(),
+        kms_key_arn: None,
+    }
+}
+
+fn idle(minutes: u32) -> DomainGuardrails {
+    DomainGuardrails {
+        idle: IdleShutdown::After(minutes),
+    }
+}
+
+fn sagemaker_actions(from: usize) -> Vec<String> {
+    common::emulator()
+        .requests_since(from, REGION)
+        .iter()
+        .filter(|r| r["service"] == "sagemaker")
+        .map(|r| r["action"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn updates_since(from: usize) -> usize {
+    sagemaker_actions(from)
+        .iter()
+        .filter(|a| *a == "UpdateDomain")
+        .count()
+}
+
+/// DescribeDomain's IdleSettings as the wire carries them, for one place.
+async fn idle_settings(
+    session: &Session,
+    id: &str,
+) -> Vec<(String, Option<i32>, Option<i32>, Option<i32>)> {
+    let d = session
+        .fixtures()
+        .sagemaker()
+        .describe_domain()
+        .domain_id(id)
+        .send()
+        .await
+        .unwrap();
+    let user = d.default_user_settings().unwrap();
+    let space = d.default_space_settings().unwrap();
+    [
+        user.jupyter_lab_app_settings()
+            .and_then(|a| a.app_lifecycle_management()),
+        user.code_editor_app_settings()
+            .and_then(|a| a.app_lifecycle_management()),
+        space
+            .jupyter_lab_app_settings()
+            .and_then(|a| a.app_lifecycle_management()),
+    ]
+    .into_iter()
+    .map(|l| {
+        let s = l.and_then(|l| l.idle_settings()).expect("IdleSettings");
+        (
+            s.lifecycle_management().unwrap().as_str().to_string(),
+            s.idle_timeout_in_minutes(),
+            s.min_idle_timeout_in_minutes(),
+            s.max_idle_timeout_in_minutes(),
+        )
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn idle_shutdown_is_created_read_back_and_brought_up_to_date_once() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("idle");
+    let n = network();
+    let (tx, mut rx) = mpsc::unbounded_channel::<StudioMsg>();
+
+    // A new domain: CreateDomain carries it for JupyterLab and Code Editor (user settings) and
+    // JupyterLab (space settings); users may choose 60 up to the domain's timeout.
+    let before = emu.log_mark();
+    let d = ensure_domain_with(&session, &project, &n, &idle(90), FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 0);
+    assert_eq!(d.idle, IdleOnDomain::everywhere(IdleShutdown::After(90)));
+    let enabled_90 = ("ENABLED".to_string(), Some(90), Some(60), Some(90));
+    assert_eq!(
+        idle_settings(&session, &d.id).await,
+        vec![enabled_90.clone(), enabled_90.clone(), enabled_90]
+    );
+
+    // Read-only: what differs is said, nothing is changed.
+    let ro = emu.read_only_session(REGION).await;
+    let before = emu.log_mark();
+    drop(rx.try_recv());
+    let seen = ensure_domain_with(&ro, &project, &n, &idle(120), FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 0);
+    assert!(seen.idle.is(IdleShutdown::After(90)));
+    let mut said = Vec::new();
+    while let Ok(m) = rx.try_recv() {
+        said.push(m.line());
+    }
+    assert!(
+        said.iter().any(|l| l
+            .contains("idle shutdown is after 90 min idle, wanted after 120 min idle (2 hours)")
+            && l.contains("read-only")),
+        "{said:?}"
+    );
+
+    // Not read-only: one UpdateDomain, then InService with the new timeout everywhere.
+    let before = emu.log_mark();
+    let updated = ensure_domain_with(&session, &project, &n, &idle(120), FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 1, "{:?}", sagemaker_actions(before));
+    assert_eq!(updated.status.as_str(), "InService");
+    assert_eq!(
+        updated.idle,
+        IdleOnDomain::everywhere(IdleShutdown::After(120))
+    );
+    let described = session.describe_domain(&d.id).await.unwrap().unwrap();
+    assert_eq!(
+        described.default_space_role.as_deref(),
+        Some(n.execution_role_arn.as_str()),
+        "the rest of the space settings is kept"
+    );
+
+    // Up to date: no call. Off: LifecycleManagement DISABLED everywhere.
+    let before = emu.log_mark();
+    ensure_domain_with(&session, &project, &n, &idle(120), FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 0);
+    let off = DomainGuardrails {
+        idle: IdleShutdown::Off,
+    };
+    let d = ensure_domain_with(&session, &project, &n, &off, FAST, &tx)
+        .await
+        .unwrap();
+    assert!(d.idle.is(IdleShutdown::Off));
+    assert!(
+        idle_settings(&session, &d.id)
+            .await
+            .iter()
+            .all(|(l, ..)| l == "DISABLED")
+    );
+}
+
+fn run(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    common::binary(home, REGION).args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn mutating_since(from: usize) -> Vec<String> {
+    common::emulator()
+        .requests_since(from, REGION)
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or_default().to_string())
+        .filter(|a| common::is_mutating(a))
+        .collect()
+}
+
+#[tokio::test]
+async fn up_sets_the_idle_timeout_and_brings_an_existing_domain_up_to_date() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let project = common::unique_name("upidle");
+    let vpc = [
+        "--project-name",
+        &project,
+        "--vpc-cidr",
+        "10.71.0.0/16",
+        "--firewall-subnet-cidr",
+        "10.71.1.0/24",
+        "--nat-subnet-cidr",
+        "10.71.2.0/24",
+        "--studio-subnet-cidr",
+        "10.71.3.0/24",
+    ];
+
+    // Values SageMaker refuses: exit 2, the range named, no AWS call that changes anything.
+    for bad in ["59", "525601", "1h"] {
+        let before = emu.log_mark();
+        let out = run(
+            h,
+            &[&["up", "--yes", "--idle-timeout", bad][..], &vpc].concat(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}: {out:?}");
+        assert!(
+            text(&out.stderr).contains("60 to 525600"),
+            "{bad}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(mutating_since(before), Vec::<String>::new(), "{bad}");
+    }
+
+    // A fresh `up --idle-timeout 90`: the domain has it, DescribeDomain says so.
+    let first = run(
+        h,
+        &[
+            &["up", "--yes", "--plain", "--idle-timeout", "90"][..],
+            &vpc,
+        ]
+        .concat(),
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let status = run(h, &["--json", "status", "--project-name", &project]);
+    let doc: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let id = doc["domain"]["id"].as_str().unwrap().to_string();
+    let session = emu.session(REGION).await;
+    let d = session.describe_domain(&id).await.unwrap().unwrap();
+    assert_eq!(d.idle, IdleOnDomain::everywhere(IdleShutdown::After(90)));
+    let plain = text(&run(h, &["--plain", "status", "--project-name", &project]).stdout);
+    assert!(plain.contains("idle shutdown after 90 min idle"), "{plain}");
+
+    // --read-only shows the setting and changes nothing (`up --read-only` stops at the
+    // stack's deploy step; the domain's read-only report is
+    // `idle_shutdown_is_created_read_back_and_brought_up_to_date_once`).
+    let before = emu.log_mark();
+    let ro = run(
+        h,
+        &[
+            "--read-only",
+            "--plain",
+            "status",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(ro.status.code(), Some(0), "{}", text(&ro.stderr));
+    assert!(
+        text(&ro.stdout).contains("idle shutdown after 90 min idle"),
+        "{}",
+        text(&ro.stdout)
+    );
+    assert_eq!(mutating_since(before), Vec::<String>::new());
+
+    // `up` with another timeout: the existing domain is brought up to date (UpdateDomain).
+    let before = emu.log_mark();
+    let again = run(
+        h,
+        &[
+            "up",
+            "--yes",
+            "--plain",
+            "--project-name",
+            &project,
+            "--idle-timeout",
+            "120",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert_eq!(
+        mutating_since(before)
+            .iter()
+            .filter(|a| *a == "UpdateDomain")
+            .count(),
+        1
+    );
+    let d = session.describe_domain(&id).await.unwrap().unwrap();
+    assert_eq!(d.idle, IdleOnDomain::everywhere(IdleShutdown::After(120)));
+}
