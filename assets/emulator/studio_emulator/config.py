@@ -41,6 +41,9 @@ class Settings:
     # Bucket -> {"on": event, "domain": id or None, "writes": n}: a writer that puts one object
     # into the bucket when its event happens, at most n times (s3_policy.writer_event).
     s3_writers: dict = field(default_factory=dict)
+    # Bucket -> n: after each PutBucketPolicy on it, the next n GetBucketPolicy answer the
+    # policy it replaced (S3's eventual consistency for bucket configurations; s3_lag.py).
+    s3_policy_lag: dict = field(default_factory=dict)
     # Random fault rates (0..1) and seed; applied to AWS API requests only.
     throttle_rate: float = 0.0
     error_5xx_rate: float = 0.0
