@@ -76,7 +76,9 @@ async fn plan_reads_the_validation_failures_of_a_failed_change_set() {
         ..Parameters::default()
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let plan = deploy::plan(&session, &store, &params, &tx).await.unwrap();
+    let plan = deploy::plan(&session, &store, &params, None, &tx)
+        .await
+        .unwrap();
     drop(tx);
     let Plan::Review(review) = plan else {
         panic!("expected a failed change set to review, got {plan:?}")
@@ -168,7 +170,9 @@ async fn a_change_set_that_passes_has_no_validation_failures() {
         ..Parameters::default()
     };
     let (tx, _rx) = mpsc::unbounded_channel();
-    let plan = deploy::plan(&session, &store, &params, &tx).await.unwrap();
+    let plan = deploy::plan(&session, &store, &params, None, &tx)
+        .await
+        .unwrap();
     let Plan::Review(review) = plan else {
         panic!("expected a change set, got {plan:?}")
     };

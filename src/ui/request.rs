@@ -154,6 +154,7 @@ pub(crate) mod tests {
             Effect::Plan {
                 params: Parameters::default(),
                 users: vec![],
+                basis: None,
             },
             Effect::Execute {
                 review: review.clone(),

@@ -130,7 +130,7 @@ impl App {
                 self.show(Layer::Session);
                 (true, self.next_step())
             }
-            Go::Plan(params) => {
+            Go::Plan(params, basis) => {
                 let users = self.planned_user_names(&params.project_name);
                 self.parameters = (*params).clone();
                 self.show(Layer::Own(Box::new(ReviewScreen::planning())));
@@ -139,6 +139,7 @@ impl App {
                     vec![Effect::Plan {
                         params: *params,
                         users,
+                        basis,
                     }],
                 )
             }
@@ -179,7 +180,15 @@ impl App {
                         .as_ref()
                         .map(|p| p.users.clone())
                         .unwrap_or_default();
-                    (true, vec![Effect::Plan { params, users }])
+                    let basis = self.basis.clone();
+                    (
+                        true,
+                        vec![Effect::Plan {
+                            params,
+                            users,
+                            basis,
+                        }],
+                    )
                 }
                 None => {
                     self.back_to_params(None);

@@ -259,7 +259,10 @@ impl EgressState {
             ),
             Ok(edit) => {
                 params.allowed_domains = edit.after;
-                return Outcome::GoTo(Go::Plan(Box::new(params)));
+                return Outcome::GoTo(Go::Plan(
+                    Box::new(params),
+                    Some(self.stack.parameters.clone()),
+                ));
             }
         };
         self.notice = Some(notice);

@@ -116,8 +116,12 @@ pub enum Go {
     SetUpStudio,
     /// The update of an existing deployment: the same preflight, form and review.
     Update,
-    /// Plan these parameters (an edited allow list), with the users planned for their project.
-    Plan(Box<Parameters>),
+    /// Plan these parameters (an edited allow list), with the users planned for their project;
+    /// made from these deployed parameters (the plan's basis, `ops::deploy::plan`).
+    Plan(
+        Box<Parameters>,
+        Option<std::collections::BTreeMap<String, String>>,
+    ),
     /// Execute the reviewed change set.
     Execute(Box<Review>),
     /// Recover the stack so a deploy can go on.
