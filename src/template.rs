@@ -739,6 +739,15 @@ mod tests {
         assert!(
             text(&v["Rules"]["AllowedBucketsHaveNoEmptyEntry"]).contains("Fn::EachMemberEquals")
         );
+        // The partitions written out above are the only ones the template accepts: in another
+        // one (aws-iso, aws-iso-b, aws-eusc…) the arn:aws fallback would be wrong, so a rule
+        // refuses it before anything is created.
+        let known = &v["Rules"]["KnownPartition"]["Assertions"][0];
+        assert_eq!(
+            known["Assert"],
+            serde_json::json!({"Fn::Contains": [["aws", "aws-cn", "aws-us-gov"], {"Ref": "AWS::Partition"}]})
+        );
+        assert!(text(&known["AssertDescription"]).contains("aws-us-gov partitions only"));
     }
 
     #[test]

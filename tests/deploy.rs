@@ -41,7 +41,9 @@ async fn deploy_to_end(
     p: &Parameters,
 ) -> (DeployOutcome, Vec<DeployMsg>) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let plan = deploy::plan(session, store, p, &tx).await.expect("plan");
+    let plan = deploy::plan(session, store, p, None, &tx)
+        .await
+        .expect("plan");
     let Plan::Review(review) = plan else {
         panic!("expected a change set, got {plan:?}")
     };
@@ -249,7 +251,7 @@ async fn update_goes_through_review_and_cancel_cleans_up() {
     // same template and parameters: up to date, and no change set is created for it
     let (tx, _rx) = mpsc::unbounded_channel();
     let before = emu.log_mark();
-    let plan = deploy::plan(&session, &store, &p, &tx).await.unwrap();
+    let plan = deploy::plan(&session, &store, &p, None, &tx).await.unwrap();
     assert!(matches!(plan, Plan::UpToDate(_)), "{plan:?}");
     assert!(
         !emu.actions_since(before, "us-west-2")
@@ -261,7 +263,7 @@ async fn update_goes_through_review_and_cancel_cleans_up() {
     // a new allowed domain: one modified firewall rule group, reviewed then executed
     p.allowed_domains
         .push(DomainEntry::parse(".github.com").unwrap());
-    let Plan::Review(review) = deploy::plan(&session, &store, &p, &tx).await.unwrap() else {
+    let Plan::Review(review) = deploy::plan(&session, &store, &p, None, &tx).await.unwrap() else {
         panic!("expected a review")
     };
     let changes: Vec<_> = review
@@ -281,7 +283,10 @@ async fn update_goes_through_review_and_cancel_cleans_up() {
 
     // a cancelled CREATE review leaves neither change set nor empty stack
     let other = params(&common::unique_name("cxl"));
-    let Plan::Review(review) = deploy::plan(&session, &store, &other, &tx).await.unwrap() else {
+    let Plan::Review(review) = deploy::plan(&session, &store, &other, None, &tx)
+        .await
+        .unwrap()
+    else {
         panic!("expected a review")
     };
     deploy::cancel(&session, &store, &review).await.unwrap();
@@ -307,7 +312,7 @@ async fn a_template_over_the_inline_limit_is_staged_in_s3() {
         body.push_str("# padding to exercise the S3 staging path of studio-tui's deploy\n");
     }
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let plan = deploy::plan_with_template(&session, &store, &params(&name), &body, &tx)
+    let plan = deploy::plan_with_template(&session, &store, &params(&name), None, &body, &tx)
         .await
         .expect("plan with a staged template");
     let Plan::Review(review) = plan else {

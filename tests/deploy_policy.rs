@@ -39,7 +39,7 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
     let failing = emu.settings(
         serde_json::json!({"fail_resources": {"NATGateway": "The maximum number of addresses has been reached."}}),
     );
-    let settled = deploy::settle(&session, &store, &params, Allow::default(), &tx)
+    let settled = deploy::settle(&session, &store, &params, None, Allow::default(), &tx)
         .await
         .unwrap();
     let Settled::Ready(review) = settled else {
@@ -58,7 +58,7 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
     drop(failing);
 
     // Without leave: refused, with the recovery it needs, nothing deleted.
-    let settled = deploy::settle(&session, &store, &params, Allow::default(), &tx)
+    let settled = deploy::settle(&session, &store, &params, None, Allow::default(), &tx)
         .await
         .unwrap();
     let Settled::Refused { stack, recovery } = settled else {
@@ -83,7 +83,7 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
         recreate: true,
         continue_rollback: false,
     };
-    let settled = deploy::settle(&session, &store, &params, allow, &tx)
+    let settled = deploy::settle(&session, &store, &params, None, allow, &tx)
         .await
         .unwrap();
     let Settled::Ready(review) = settled else {
@@ -104,7 +104,7 @@ async fn a_failed_stack_is_refused_then_recovered_and_planned_again_when_allowed
         .await
         .unwrap();
     assert!(outcome.ok, "{:?}", outcome.root_cause);
-    let settled = deploy::settle(&session, &store, &params, allow, &tx)
+    let settled = deploy::settle(&session, &store, &params, None, allow, &tx)
         .await
         .unwrap();
     assert!(

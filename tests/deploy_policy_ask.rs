@@ -57,7 +57,9 @@ async fn a_failed_change_set_waits_for_the_wizards_user_and_is_deleted_at_once_o
     let (tx, _rx) = mpsc::unbounded_channel();
 
     // The wizard's policy: the failed change set and its empty stack stay for the user.
-    let plan = deploy::ask(&session, &store, &params, &tx).await.unwrap();
+    let plan = deploy::ask(&session, &store, &params, None, &tx)
+        .await
+        .unwrap();
     let Plan::Review(review) = plan else {
         panic!("expected the change set to review, got {plan:?}")
     };
@@ -74,7 +76,7 @@ async fn a_failed_change_set_waits_for_the_wizards_user_and_is_deleted_at_once_o
     assert!(no_stack(&session, &project).await);
 
     // The line commands' policy deletes both before it returns.
-    let settled = deploy::settle(&session, &store, &params, Allow::default(), &tx)
+    let settled = deploy::settle(&session, &store, &params, None, Allow::default(), &tx)
         .await
         .unwrap();
     assert!(

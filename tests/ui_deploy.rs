@@ -525,7 +525,7 @@ async fn valid_form_plans_and_saves_what_was_typed() {
     common::type_text(&mut a, "bob");
     let (_, effects) = a.update(key(KeyCode::Enter));
     match common::effects(effects.clone()).as_slice() {
-        [Effect::Plan { params, users }] => {
+        [Effect::Plan { params, users, .. }] => {
             assert_eq!(params.project_name.as_str(), "sagemaker-studio-vpc-two");
             assert_eq!(users, &["ann".to_string(), "bob".to_string()]);
         }

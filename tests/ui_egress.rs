@@ -155,7 +155,12 @@ fn f_lists_blocked_domains_and_a_plans_the_selected_ones() {
     let (_, effects) = a.update(key(KeyCode::Char('a')));
     assert_eq!(a.step(), Step::Review);
     match common::effects(effects.clone()).as_slice() {
-        [Effect::Plan { params, .. }] => {
+        [Effect::Plan { params, basis, .. }] => {
+            assert_eq!(
+                basis.as_ref(),
+                Some(&stack().parameters),
+                "planned from the stack the screen read: the plan checks it did not move"
+            );
             assert_eq!(
                 params.allowed_domains,
                 [
@@ -333,4 +338,24 @@ fn c_on_blocked_egress_checks_a_typed_host_and_shows_the_verdict() {
         Reply::FlowChecked(Box::new(Ok(answer_for(&flow)))),
     ));
     assert!(draw(&a, 100, 24).contains("pypi.org:443 tls: REACHES"));
+}
+
+/// The update from the overview (`d`) plans the form filled from the overview's stack with that
+/// stack's parameters as its basis: the plan refuses when the stack changed since
+/// (`ops::deploy::plan`), instead of setting someone's newer change back.
+#[test]
+fn an_update_from_the_overview_plans_against_the_parameters_it_was_filled_from() {
+    let mut a = app(false);
+    a.update(key(KeyCode::Char('d')));
+    assert_eq!(a.step(), Step::Preflight);
+    a.update(key(KeyCode::Char('n')));
+    assert_eq!(a.step(), Step::Parameters);
+    let (_, effects) = a.update(key(KeyCode::F(2)));
+    match common::effects(effects).as_slice() {
+        [Effect::Plan { params, basis, .. }] => {
+            assert_eq!(params.allowed_domains, [".amazonaws.com", "pypi.org"]);
+            assert_eq!(basis.as_ref(), Some(&stack().parameters));
+        }
+        other => panic!("expected a plan, got {other:?}"),
+    }
 }

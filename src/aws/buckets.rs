@@ -163,6 +163,33 @@ impl Session {
                      get-object-lock-configuration`), then run destroy again",
                 ));
             }
+            if let Next::TooManyRounds | Next::NoProgress = next {
+                let why = if next == Next::NoProgress {
+                    "ListObjectVersions said more entries follow but listed none, so listing \
+                     again would find the same"
+                        .to_string()
+                } else {
+                    format!(
+                        "{} listings of up to 1000 entries each were deleted and the listing \
+                         still finds more (something writes as fast as it is emptied, or the \
+                         bucket holds more than {} million versions)",
+                        bound.rounds(),
+                        emptying::MAX_ROUNDS / 1000
+                    )
+                };
+                return Err(AwsError::new(
+                    ErrorKind::Other,
+                    "s3:ListObjectVersions",
+                    format!(
+                        "emptying {bucket} stopped after deleting {deleted} object version(s): \
+                         {why}"
+                    ),
+                )
+                .with_fix(
+                    "stop what writes to the bucket, then run destroy again: it goes on where \
+                     this run stopped",
+                ));
+            }
             if next == Next::StillWritten {
                 return Ok(Emptied {
                     deleted,

@@ -149,5 +149,5 @@ async fn edit(
         recreate: false,
         continue_rollback: false,
     };
-    deploy_with(ctx, &args, &params).await
+    deploy_with(ctx, &args, &params, Some(&stack.parameters)).await
 }

@@ -412,13 +412,14 @@ fn save_answers(ctx: &CommandContext, params: &Parameters, users: &[String]) {
 /// `--guided`, whatever the user answers to the prompts. A stack that exists keeps the value of
 /// every parameter neither a flag nor the config file sets (`ops::params::with_deployed`; the
 /// prompts of `--guided` start from them). Err(exit code) on invalid input (checked before any
-/// AWS call) or when the deployed stack cannot be read.
+/// AWS call) or when the deployed stack cannot be read. Also the deployed parameters read, the
+/// plan's basis (`ops::deploy::plan` refuses when the stack changed since).
 async fn answers(
     ctx: &CommandContext,
     args: &crate::cli::ParamArgs,
     guided: bool,
     users_flag: Option<&[String]>,
-) -> Result<(Parameters, Vec<String>), i32> {
+) -> Result<(Parameters, Vec<String>, Option<Basis>), i32> {
     let (initial, known_users) = ctx.resolve_answers(args);
     let users: Vec<String> = match users_flag {
         Some(u) => u.iter().map(|s| s.trim().to_string()).collect(),
@@ -443,24 +444,25 @@ async fn answers(
         checked(&initial)?;
     }
     let explicit = crate::ops::params::explicit_fields(ctx.config.as_ref(), &args.overrides());
-    let initial = match crate::ops::params::with_deployed(&ctx.session, initial, &explicit).await {
-        Ok(p) => p,
-        Err(e) => {
-            crate::plain::print_error(ctx.mode, &e);
-            plain::say(
-                "The deployed stack's parameters could not be read, so nothing was deployed \
+    let (initial, basis) =
+        match crate::ops::params::with_deployed_basis(&ctx.session, initial, &explicit).await {
+            Ok(p) => p,
+            Err(e) => {
+                crate::plain::print_error(ctx.mode, &e);
+                plain::say(
+                    "The deployed stack's parameters could not be read, so nothing was deployed \
                  (its values are kept unless a flag or --config sets them).",
-            );
-            return Err(exit::FAILED);
-        }
-    };
+                );
+                return Err(exit::FAILED);
+            }
+        };
     if !guided {
-        return Ok((checked(&initial)?, users));
+        return Ok((checked(&initial)?, users, basis));
     }
     let (draft, users) = plain::guided::ask(&initial, &users)?;
     // The prompts took the form's rules; the same path adds the template's constraints.
     match crate::ops::params::validated(&draft, 0) {
-        Ok(params) => Ok((params, users)),
+        Ok(params) => Ok((params, users, basis)),
         Err(findings) => {
             plain::print_findings(&findings);
             Err(exit::USAGE)
@@ -468,13 +470,18 @@ async fn answers(
     }
 }
 
-/// Plan, review and execute with these (checked) parameters.
+/// The deployed parameters a run's parameters were made from.
+pub(crate) type Basis = std::collections::BTreeMap<String, String>;
+
+/// Plan, review and execute with these (checked) parameters, made from the deployed
+/// parameters `basis`.
 async fn deploy_with(
     ctx: &CommandContext,
     args: &DeployArgs,
     params: &Parameters,
+    basis: Option<&Basis>,
 ) -> anyhow::Result<i32> {
-    Ok(run_deploy(ctx, args, params, None).await?.code)
+    Ok(run_deploy(ctx, args, params, basis, None).await?.code)
 }
 
 /// What the deploy policy ended with: the exit code for the stack, and the Studio half when it
@@ -500,6 +507,7 @@ async fn run_deploy(
     ctx: &CommandContext,
     args: &DeployArgs,
     params: &Parameters,
+    basis: Option<&Basis>,
     studio: Option<&crate::ops::up::StudioPlan>,
 ) -> anyhow::Result<Deployed> {
     if let Err(e) = crate::ops::studio::refuse_read_only(&ctx.session, "deploying the stack") {
@@ -517,7 +525,7 @@ async fn run_deploy(
     };
     let (session, store) = (&ctx.session, &ctx.store);
     let settled = plain::drain(
-        |tx| async move { deploy_ops::settle(session, store, params, allow, &tx).await },
+        |tx| async move { deploy_ops::settle(session, store, params, basis, allow, &tx).await },
         |m| print_msg(mode, m),
     )
     .await;

@@ -13,7 +13,7 @@ use crate::plain;
 pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
     let ctx = &inv.context().await?;
     let mode = ctx.mode;
-    let (mut params, users) =
+    let (mut params, users, basis) =
         match answers(ctx, &args.params, args.guided, args.users.as_deref()).await {
             Ok(a) => a,
             Err(code) => return Ok(code),
@@ -76,7 +76,7 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
         users: users.clone(),
         guardrails,
     };
-    let deployed = run_deploy(ctx, &deploy_args, &params, Some(&plan)).await?;
+    let deployed = run_deploy(ctx, &deploy_args, &params, basis.as_ref(), Some(&plan)).await?;
     if let Some(ov) = deployed.overlapped {
         return Ok(report_overlapped(mode, &params.project_name, &ov));
     }

@@ -53,13 +53,23 @@ pub fn says_not_empty(reason: &str) -> bool {
 /// bucket as it was then: once it is deleted, the bucket is empty unless something wrote to it
 /// meanwhile. So a complete listing that still finds entries is one *pass*; a writer (an app
 /// saving notebooks, a pipeline in the VPC) makes every pass find new ones, and the emptying
-/// stops after `allowed` such passes instead of chasing it. Truncated listings are a large
-/// bucket being worked through (every round deletes a full page), never a pass.
+/// stops after `allowed` such passes instead of chasing it.
+///
+/// Truncated listings are a large bucket being worked through (every round deletes a full
+/// page), but also what a writer that adds a page per round looks like: the listing never comes
+/// back complete. So every listing counts as a round, and the emptying stops after
+/// [`MAX_ROUNDS`] rounds whatever the listings said. A truncated listing with no entry makes no
+/// progress (listing again from the start finds the same): it stops at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passes {
     allowed: u32,
     done: u32,
+    rounds: u32,
 }
+
+/// The listings an emptying makes at most: 1000 entries a round, ten million object versions
+/// and delete markers in one run (a run that stops there can be started again).
+pub const MAX_ROUNDS: u32 = 10_000;
 
 /// What to do after a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,22 +81,36 @@ pub enum Next {
     /// `allowed` complete passes found entries already and this one finds more: something is
     /// still writing; stop here.
     StillWritten,
+    /// [`MAX_ROUNDS`] listings were made and the bucket still lists entries: stop here.
+    TooManyRounds,
+    /// S3 says more entries follow but listed none: another listing from the start would find
+    /// the same, so stop here.
+    NoProgress,
 }
 
 impl Passes {
-    /// At most `allowed` passes that find entries (at least one).
+    /// At most `allowed` passes that find entries (at least one), and [`MAX_ROUNDS`] listings.
     pub fn new(allowed: u32) -> Passes {
         Passes {
             allowed: allowed.max(1),
             done: 0,
+            rounds: 0,
         }
     }
 
     /// After a listing of `entries` entries, `truncated` when more pages follow.
     pub fn after_listing(&mut self, entries: usize, truncated: bool) -> Next {
         if entries == 0 {
-            return Next::Done;
+            return if truncated {
+                Next::NoProgress
+            } else {
+                Next::Done
+            };
         }
+        if self.rounds >= MAX_ROUNDS {
+            return Next::TooManyRounds;
+        }
+        self.rounds += 1;
         if !truncated {
             if self.done >= self.allowed {
                 return Next::StillWritten;
@@ -99,6 +123,11 @@ impl Passes {
     /// The complete passes that found entries so far.
     pub fn done(&self) -> u32 {
         self.done
+    }
+
+    /// The listings that found entries to delete so far.
+    pub fn rounds(&self) -> u32 {
+        self.rounds
     }
 }
 
@@ -135,7 +164,40 @@ mod tests {
         assert_eq!(p.after_listing(17, false), Next::Delete);
         assert_eq!(p.done(), 1);
         assert_eq!(p.after_listing(0, false), Next::Done);
-        assert_eq!(Passes::new(3).after_listing(0, true), Next::Done);
+        assert_eq!(p.rounds(), 51);
+    }
+
+    #[test]
+    fn a_listing_that_stays_truncated_is_bounded() {
+        // A writer that adds a full page per round: every listing is truncated, none is a
+        // complete pass, and the rounds end it.
+        let mut p = Passes::new(3);
+        for round in 1..=MAX_ROUNDS {
+            assert_eq!(p.after_listing(1000, true), Next::Delete, "round {round}");
+            assert_eq!(p.rounds(), round);
+        }
+        assert_eq!(p.after_listing(1000, true), Next::TooManyRounds);
+        assert_eq!(p.after_listing(3, false), Next::TooManyRounds);
+        assert_eq!(p.rounds(), MAX_ROUNDS);
+        assert_eq!(p.done(), 0);
+        // The bucket listed empty at the bound still ends well.
+        assert_eq!(p.after_listing(0, false), Next::Done);
+        // Complete passes count as rounds too.
+        let mut q = Passes::new(u32::MAX);
+        for _ in 0..MAX_ROUNDS {
+            assert_eq!(q.after_listing(1, false), Next::Delete);
+        }
+        assert_eq!(q.after_listing(1, false), Next::TooManyRounds);
+        assert_eq!(q.done(), MAX_ROUNDS);
+    }
+
+    #[test]
+    fn a_truncated_listing_with_nothing_in_it_stops() {
+        let mut p = Passes::new(3);
+        assert_eq!(p.after_listing(0, true), Next::NoProgress);
+        assert_eq!(p.rounds(), 0);
+        assert_eq!(p.after_listing(1000, true), Next::Delete);
+        assert_eq!(p.after_listing(0, true), Next::NoProgress);
     }
 
     #[test]

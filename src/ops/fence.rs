@@ -181,16 +181,33 @@ fn same_policy(a: &str, b: &str) -> bool {
     }
 }
 
-/// Put `original` back on `bucket` and check with GetBucketPolicy that it is there.
+/// The waits before each GetBucketPolicy that checks a policy just put: "Bucket
+/// configurations have an eventual consistency model" (S3 user guide, "Amazon S3 data
+/// consistency model"), so a read right after PutBucketPolicy may still show the policy it
+/// replaced. Six reads over about six seconds, then the check fails.
+const POLICY_READ_WAITS_MS: [u64; 6] = [0, 200, 400, 800, 1600, 3200];
+
+/// Put `original` back on `bucket` and check with GetBucketPolicy that it is there (read again
+/// with a bounded backoff while S3 still shows the policy it replaced).
 pub async fn put_back(session: &Session, bucket: &str, original: &str) -> Result<(), Error> {
     session.put_bucket_policy(bucket, original).await?;
-    match session.bucket_policy(bucket).await? {
-        Some(now) if same_policy(&now, original) => Ok(()),
-        _ => Err(Error::failed(
-            "s3:GetBucketPolicy",
-            format!("after PutBucketPolicy, bucket {bucket} does not show its original policy"),
-        )),
+    for wait in POLICY_READ_WAITS_MS {
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        if let Some(now) = session.bucket_policy(bucket).await?
+            && same_policy(&now, original)
+        {
+            return Ok(());
+        }
     }
+    Err(Error::failed(
+        "s3:GetBucketPolicy",
+        format!(
+            "after PutBucketPolicy, bucket {bucket} still did not show its original policy in {} \
+             GetBucketPolicy reads over {:.1}s",
+            POLICY_READ_WAITS_MS.len(),
+            POLICY_READ_WAITS_MS.iter().sum::<u64>() as f64 / 1000.0
+        ),
+    ))
 }
 
 /// What the next run did with a policy a stopped run left open.
@@ -317,5 +334,300 @@ async fn restore_one(session: &Session, f: &OpenFence) -> Repair {
             }
         }
         _ => Repair::AlreadyClosed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+    use aws_sdk_s3::operation::get_bucket_policy::{GetBucketPolicyError, GetBucketPolicyOutput};
+    use aws_sdk_s3::operation::put_bucket_policy::{PutBucketPolicyError, PutBucketPolicyOutput};
+    use aws_smithy_mocks::{
+        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
+    };
+    use aws_smithy_types::error::ErrorMetadata;
+
+    const ORIGINAL: &str = r#"{"Statement":[{"Sid":"Fence","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#;
+    const OPENED: &str = r#"{"Statement":[{"Sid":"Fence","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1","aws:userid":"AIDAOPS"}}}]}"#;
+
+    fn policy(text: &'static str) -> GetBucketPolicyOutput {
+        GetBucketPolicyOutput::builder().policy(text).build()
+    }
+
+    fn s3_error(code: &str) -> GetBucketPolicyError {
+        GetBucketPolicyError::generic(ErrorMetadata::builder().code(code).message(code).build())
+    }
+
+    /// GetBucketPolicy answering `answers` in turn, the last one for every later read.
+    fn reads(answers: Vec<Result<&'static str, &'static str>>) -> Rule {
+        let mut rule = { mock!(aws_sdk_s3::Client::get_bucket_policy) }.sequence();
+        for a in answers {
+            rule = match a {
+                Ok(p) => rule.output(move || policy(p)),
+                Err(code) => rule.error(move || s3_error(code)),
+            };
+        }
+        rule.repeatedly().build()
+    }
+
+    fn puts(ok: bool) -> Rule {
+        if ok {
+            mock!(aws_sdk_s3::Client::put_bucket_policy)
+                .then_output(|| PutBucketPolicyOutput::builder().build())
+        } else {
+            mock!(aws_sdk_s3::Client::put_bucket_policy).then_error(|| {
+                PutBucketPolicyError::generic(
+                    ErrorMetadata::builder()
+                        .code("AccessDenied")
+                        .message("denied")
+                        .build(),
+                )
+            })
+        }
+    }
+
+    async fn session(rules: &[&Rule], read_only: bool) -> Session {
+        let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+        for r in rules {
+            interceptor = interceptor.with_rule(r);
+        }
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+            .http_client(create_mock_http_client())
+            .interceptor(interceptor)
+            .build();
+        crate::aws::connect(&crate::aws::SessionOptions {
+            region: Some("us-east-1".into()),
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            fake_credentials: true,
+            read_only,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .with_s3_client(aws_sdk_s3::Client::from_conf(conf))
+    }
+
+    fn store(dir: &tempfile::TempDir) -> SharedStore {
+        let paths = crate::config::Paths::under(dir.path());
+        std::sync::Arc::new(std::sync::Mutex::new(
+            crate::state::Store::load(&paths).unwrap(),
+        ))
+    }
+
+    fn saved(store: &SharedStore) -> Vec<String> {
+        store
+            .lock()
+            .unwrap()
+            .open_fences("us-east-1", "p")
+            .into_iter()
+            .map(|f| f.bucket)
+            .collect()
+    }
+
+    #[test]
+    fn policies_are_compared_as_documents() {
+        assert!(same_policy(ORIGINAL, &format!(" {ORIGINAL}\n")));
+        assert!(same_policy(r#"{"a": 1, "b": [2]}"#, r#"{"b":[2],"a":1}"#));
+        assert!(!same_policy(ORIGINAL, OPENED));
+        assert!(same_policy("not json", "not json"));
+        assert!(!same_policy("not json", "not json either"));
+        assert!(!same_policy(ORIGINAL, "not json"));
+    }
+
+    #[tokio::test]
+    async fn a_policy_put_back_is_read_until_s3_shows_it() {
+        let put = puts(true);
+        let get = reads(vec![Ok(OPENED), Err("NoSuchBucketPolicy"), Ok(ORIGINAL)]);
+        let s = session(&[&put, &get], false).await;
+        put_back(&s, "b", ORIGINAL).await.unwrap();
+        assert_eq!((put.num_calls(), get.num_calls()), (1, 3));
+    }
+
+    #[tokio::test]
+    async fn a_policy_s3_never_shows_fails_after_a_bounded_number_of_reads() {
+        let put = puts(true);
+        let get = reads(vec![Ok(OPENED)]);
+        let s = session(&[&put, &get], false).await;
+        let e = put_back(&s, "b", ORIGINAL).await.unwrap_err();
+        assert_eq!(get.num_calls(), POLICY_READ_WAITS_MS.len());
+        assert_eq!(e.operation(), "s3:GetBucketPolicy");
+        assert_eq!(
+            e.message(),
+            "after PutBucketPolicy, bucket b still did not show its original policy in 6 \
+             GetBucketPolicy reads over 6.2s"
+        );
+        // A read that fails is not retried; nor is a refused put.
+        let get = reads(vec![Err("AccessDenied")]);
+        let s = session(&[&put, &get], false).await;
+        assert!(put_back(&s, "b", ORIGINAL).await.is_err());
+        assert_eq!(get.num_calls(), 1);
+        let refused = puts(false);
+        let get = reads(vec![Ok(ORIGINAL)]);
+        let s = session(&[&refused, &get], false).await;
+        assert!(put_back(&s, "b", ORIGINAL).await.is_err());
+        assert_eq!(get.num_calls(), 0);
+    }
+
+    async fn repair(
+        answers: Vec<Result<&'static str, &'static str>>,
+        put_ok: bool,
+    ) -> (Repair, Vec<String>, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let ledger = FenceLedger::new(Some(&store), "us-east-1", "p");
+        ledger.save("b", ORIGINAL, OPENED, "only ops").unwrap();
+        let put = puts(put_ok);
+        let get = reads(answers);
+        let s = session(&[&put, &get], false).await;
+        let mut out = restore_open_fences(&s, &store, "p").await;
+        assert_eq!(out.len(), 1);
+        let r = out.remove(0);
+        assert_eq!((r.bucket.as_str(), r.admits.as_str()), ("b", "only ops"));
+        (r.repair, saved(&store), put.num_calls())
+    }
+
+    #[tokio::test]
+    async fn a_policy_left_open_is_put_back_only_over_what_studio_tui_opened() {
+        // Still the opened policy: put back, and forgotten.
+        let (r, kept, puts) = repair(vec![Ok(OPENED), Ok(ORIGINAL)], true).await;
+        assert_eq!((r, kept, puts), (Repair::PutBack, vec![], 1));
+        // Closed since: left as it is, forgotten.
+        let (r, kept, puts) = repair(vec![Ok(ORIGINAL)], true).await;
+        assert_eq!((r, kept, puts), (Repair::AlreadyClosed, vec![], 0));
+        let (r, kept, _) = repair(vec![Err("NoSuchBucketPolicy")], true).await;
+        assert_eq!((r, kept), (Repair::AlreadyClosed, vec![]));
+        // The bucket is gone: forgotten.
+        let (r, kept, puts) = repair(vec![Err("NoSuchBucket")], true).await;
+        assert_eq!((r, kept, puts), (Repair::BucketGone, vec![], 0));
+        // Another exemption than the one studio-tui opened: untouched, kept.
+        let other = r#"{"Statement":[{"Sid":"Fence","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1","aws:userid":"AIDAOTHER"}}}]}"#;
+        let (r, kept, puts) = repair(vec![Ok(other)], true).await;
+        assert_eq!(
+            (r, kept, puts),
+            (Repair::ChangedSince, vec!["b".to_string()], 0)
+        );
+        // It cannot be read, or put back: kept for the next run.
+        let (r, kept, _) = repair(vec![Err("AccessDenied")], true).await;
+        assert!(matches!(r, Repair::Failed { .. }), "{r:?}");
+        assert_eq!(kept, ["b"]);
+        let (r, kept, puts) = repair(vec![Ok(OPENED)], false).await;
+        assert!(matches!(r, Repair::Failed { .. }), "{r:?}");
+        assert_eq!((kept, puts), (vec!["b".to_string()], 1));
+    }
+
+    #[tokio::test]
+    async fn read_only_repairs_nothing_and_keeps_the_saved_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        FenceLedger::new(Some(&store), "us-east-1", "p")
+            .save("b", ORIGINAL, OPENED, "only ops")
+            .unwrap();
+        let get = reads(vec![Ok(OPENED)]);
+        let s = session(&[&get], true).await;
+        let out = restore_open_fences(&s, &store, "p").await;
+        assert_eq!(out[0].repair, Repair::ReadOnly);
+        assert_eq!(get.num_calls(), 0);
+        assert_eq!(saved(&store), ["b"]);
+        // Nothing saved: nothing called.
+        let s = session(&[&get], false).await;
+        assert!(restore_open_fences(&s, &store, "other").await.is_empty());
+        assert_eq!(get.num_calls(), 0);
+    }
+
+    #[test]
+    fn the_ledger_saves_before_and_forgets_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let ledger = FenceLedger::new(Some(&store), "us-east-1", "p");
+        ledger.save("b", ORIGINAL, OPENED, "only ops").unwrap();
+        let f = store.lock().unwrap().open_fences("us-east-1", "p");
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (
+                f[0].original_policy.as_str(),
+                f[0].opened_policy.as_str(),
+                f[0].admits.as_str()
+            ),
+            (ORIGINAL, OPENED, "only ops")
+        );
+        assert!(!f[0].saved_at.is_empty());
+        assert!(
+            store
+                .lock()
+                .unwrap()
+                .open_fences("eu-west-1", "p")
+                .is_empty()
+        );
+        ledger.forget("b");
+        assert!(saved(&store).is_empty());
+        // Without a store (a test's caller) nothing is saved and nothing fails.
+        let none = FenceLedger::new(None, "us-east-1", "p");
+        none.save("b", ORIGINAL, OPENED, "x").unwrap();
+        none.forget("b");
+        let e = state_error("b", "it is locked");
+        assert!(
+            e.message().contains("cannot save the policy of bucket b"),
+            "{e}"
+        );
+        assert!(e.message().contains("(it is locked)"), "{e}");
+        assert!(e.fix().unwrap().contains("writable"));
+    }
+
+    #[test]
+    fn each_repair_says_what_was_done() {
+        let line = |repair: Repair| {
+            FenceRepair {
+                bucket: "b".into(),
+                admits: "only ops".into(),
+                repair,
+            }
+            .line()
+        };
+        assert!(line(Repair::PutBack).contains("the original policy is back"));
+        assert!(line(Repair::PutBack).contains("(only ops)"));
+        assert!(line(Repair::AlreadyClosed).contains("holds no exemption any more"));
+        assert!(line(Repair::BucketGone).contains("the bucket is gone"));
+        assert!(line(Repair::ReadOnly).contains("without --read-only"));
+        let failed = line(Repair::Failed {
+            error: Error::failed("s3:PutBucketPolicy", "denied\u{1b}[2J"),
+        });
+        assert!(failed.contains("denied\\u001b[2J"), "escaped: {failed}");
+        assert!(failed.contains("put back on the next run"));
+        assert!(line(Repair::ChangedSince).contains("studio-tui did not touch it"));
+        for r in [Repair::PutBack, Repair::AlreadyClosed, Repair::BucketGone] {
+            assert!(line(r).starts_with("bucket b: "));
+        }
+    }
+
+    #[tokio::test]
+    async fn an_interrupt_stops_a_step_and_says_how() {
+        assert_eq!(Interrupt::never().signal(), None);
+        let ok: Result<u8, Error> = Interrupt::never().or_stop("waiting", async { Ok(7) }).await;
+        assert_eq!(ok.unwrap(), 7);
+        let (tx, rx) = Interrupt::channel();
+        assert_eq!(rx.signal(), None);
+        assert_eq!(rx.or_stop("waiting", async { Ok(1) }).await.unwrap(), 1);
+        tx.stop("Ctrl-C (SIGINT)");
+        assert_eq!(rx.signal(), Some("Ctrl-C (SIGINT)"));
+        assert_eq!(rx.wait().await, "Ctrl-C (SIGINT)");
+        let e = rx
+            .or_stop("emptying", std::future::pending::<Result<(), Error>>())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::Interrupted(_)), "{e:?}");
+        assert!(
+            e.message()
+                .starts_with("stopped by Ctrl-C (SIGINT) while emptying")
+        );
+        assert!(e.fix().unwrap().contains("run the same command again"));
+        // A sender dropped without a stop never stops anything.
+        let (tx, rx) = Interrupt::channel();
+        drop(tx);
+        let out = rx.or_stop("waiting", async { Ok(2) }).await;
+        assert_eq!(out.unwrap(), 2);
     }
 }

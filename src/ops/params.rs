@@ -258,14 +258,62 @@ pub async fn with_deployed(
     resolved: ParamsDraft,
     explicit: &[Field],
 ) -> Result<ParamsDraft, crate::ops::Error> {
+    Ok(with_deployed_basis(session, resolved, explicit).await?.0)
+}
+
+/// [`with_deployed`], and the deployed parameters it read (None without a stack to keep): the
+/// basis a plan checks the stack against before it creates a change set ([`undone`]).
+pub async fn with_deployed_basis(
+    session: &crate::aws::Session,
+    resolved: ParamsDraft,
+    explicit: &[Field],
+) -> Result<(ParamsDraft, Option<BTreeMap<String, String>>), crate::ops::Error> {
     Ok(
         match session.describe_stack(&resolved.project_name).await? {
-            Some(stack) if runs_its_parameters(&stack.status) => {
-                over_deployed(&resolved, &stack.parameters, explicit)
-            }
-            _ => resolved,
+            Some(stack) if runs_its_parameters(&stack.status) => (
+                over_deployed(&resolved, &stack.parameters, explicit),
+                Some(stack.parameters),
+            ),
+            _ => (resolved, None),
         },
     )
+}
+
+/// A stack parameter someone changed after this run read the stack's values, which the plan
+/// would set back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undone {
+    /// The template's name of the parameter.
+    pub name: String,
+    /// Its value when this run read the stack (the value planned again).
+    pub read: String,
+    /// Its value on the stack now.
+    pub now: String,
+}
+
+/// The parameters `planned` would set back: each one whose deployed value changed between
+/// `read` (the stack's parameters this run started from) and `now` (the stack right before the
+/// change set), and that is planned with the value read: nobody chose it in this run, it is the
+/// old deployed value, and planning it would silently undo the newer change. A value changed in
+/// this run (a flag, the config file, an edit in the form) is what the user asks for and is not
+/// reported.
+pub fn undone(
+    read: &BTreeMap<String, String>,
+    now: &BTreeMap<String, String>,
+    planned: &[(&str, String)],
+) -> Vec<Undone> {
+    planned
+        .iter()
+        .filter_map(|(name, value)| {
+            let was = read.get(*name)?;
+            let is = now.get(*name)?;
+            (was != is && value == was).then(|| Undone {
+                name: name.to_string(),
+                read: was.clone(),
+                now: is.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Does a stack in `status` hold deployed values to keep? Not a deleted one, nor the empty
@@ -330,6 +378,36 @@ mod tests {
         assert_eq!(fresh.vpc_cidr, "10.20.0.0/16");
         assert!(fresh.allowed_buckets.is_empty());
         assert_eq!(fresh.nat_subnet_cidr, "10.2.2.0/24");
+    }
+
+    #[test]
+    fn a_value_changed_on_the_stack_since_it_was_read_is_not_set_back() {
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let read = map(&[("A", "1"), ("B", "x"), ("C", "c"), ("D", "d")]);
+        let now = map(&[("A", "2"), ("B", "y"), ("C", "c"), ("E", "e")]);
+        let planned: Vec<(&str, String)> = vec![
+            ("A", "1".into()), // the old value again: would undo the change to 2
+            ("B", "z".into()), // changed in this run on purpose
+            ("C", "c".into()), // nobody changed it
+            ("D", "d".into()), // gone from the stack: nothing to undo
+            ("E", "e".into()), // not read: nothing to compare with
+        ];
+        assert_eq!(
+            undone(&read, &now, &planned),
+            [Undone {
+                name: "A".into(),
+                read: "1".into(),
+                now: "2".into()
+            }]
+        );
+        assert_eq!(undone(&read, &read, &planned), []);
+        assert_eq!(undone(&read, &now, &[("B", "x".into())]).len(), 1);
+        assert_eq!(undone(&read, &now, &[("B", "y".into())]), []);
     }
 
     #[test]

@@ -144,6 +144,9 @@ pub enum Effect {
     Plan {
         params: Parameters,
         users: Vec<String>,
+        /// The deployed parameters `params` was made from (the form filled from the overview's
+        /// stack): the plan refuses when the stack changed since and it would set a value back.
+        basis: Option<std::collections::BTreeMap<String, String>>,
     },
     /// Execute the reviewed change set and watch it; a first create builds `studio` (the
     /// domain and users) alongside the stack (`ops::up::run`).

@@ -140,7 +140,11 @@ pub fn spawn(
             };
             Reply::FencesRepaired(repaired)
         }),
-        Effect::Plan { params, users } => run(tx, id, move |p| {
+        Effect::Plan {
+            params,
+            users,
+            basis,
+        } => run(tx, id, move |p| {
             let dtx = p.channel(Reply::Deploy);
             async move {
                 let result = async {
@@ -152,7 +156,7 @@ pub fn spawn(
                         tracing::warn!("cannot save answers: {e}");
                     }
                     // The deploy policy as a user who decides each step runs it.
-                    deploy::ask(&s, &store, &params, &dtx).await
+                    deploy::ask(&s, &store, &params, basis.as_ref(), &dtx).await
                 }
                 .await;
                 Reply::Planned(Box::new(result))

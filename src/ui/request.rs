@@ -154,6 +154,7 @@ pub(crate) mod tests {
             Effect::Plan {
                 params: ParamsDraft::default().parse(0).unwrap(),
                 users: vec![],
+                basis: None,
             },
             Effect::Execute {
                 review: review.clone(),

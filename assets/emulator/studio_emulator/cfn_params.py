@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from moto.cloudformation.exceptions import ValidationError
+from moto.utilities.utils import get_partition
 
 log = logging.getLogger("studio_emulator.cfn")
 
@@ -244,7 +245,9 @@ def check_rules(tpl: dict, values: dict[str, str], account_id: str, region: str,
     pseudo: dict[str, Any] = {
         "AWS::AccountId": account_id,
         "AWS::Region": region,
-        "AWS::Partition": "aws-cn" if region.startswith("cn-") else "aws",
+        # The region's partition as moto names it (aws-us-gov, aws-iso, aws-iso-b, aws-eusc…):
+        # a rule that refuses a partition refuses it here too.
+        "AWS::Partition": get_partition(region),
         "AWS::URLSuffix": "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com",
         "AWS::StackName": stack_name or "",
         "AWS::NotificationARNs": [],

@@ -46,6 +46,9 @@ class Settings:
     deny: list = field(default_factory=list)
     # At most this many products a GetProducts page (0: MaxResults decides), pricing.py.
     pricing_page_limit: int = 0
+    # Bucket -> n: after each PutBucketPolicy on it, the next n GetBucketPolicy answer the
+    # policy it replaced (S3's eventual consistency for bucket configurations; s3_lag.py).
+    s3_policy_lag: dict = field(default_factory=dict)
     # Random fault rates (0..1) and seed; applied to AWS API requests only.
     throttle_rate: float = 0.0
     error_5xx_rate: float = 0.0

@@ -154,6 +154,12 @@ def apply_settings(values: dict[str, Any], merge_lists: bool = False) -> None:
                     "on": on,
                 }
             clean[key] = writers
+        elif key == "s3_policy_lag":
+            if not isinstance(value, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+            ):
+                raise SpecError("s3_policy_lag: expected an object bucket -> reads (a whole number >= 0)")
+            clean[key] = {str(k): int(v) for k, v in value.items()}
         else:
             raise SpecError(f"unknown setting {key!r}")
     if zone_values:
@@ -203,6 +209,7 @@ def settings_dict() -> dict[str, Any]:
             "s3_writers": {k: dict(v) for k, v in SETTINGS.s3_writers.items()},
             "deny": list(SETTINGS.deny),
             "pricing_page_limit": SETTINGS.pricing_page_limit,
+            "s3_policy_lag": dict(SETTINGS.s3_policy_lag),
             **_zone_settings(),
         }
 

@@ -17,6 +17,7 @@ from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, make_server
 from . import control
 from .faults import fault_middleware
 from .pricing import pricing_middleware
+from .s3_lag import lag_middleware
 from .s3_policy import policy_middleware
 from .s3_region import region_middleware
 
@@ -123,8 +124,9 @@ def browser_guard(app: Callable) -> Callable:
 def build_app() -> Callable:
     moto_app = DomainDispatcherApplication(create_backend_app)
     # Faults are drawn first; the Price List Query API (which moto lacks) is answered next;
-    # bucket policies are evaluated before moto's S3 sees a request.
-    aws_app = fault_middleware(pricing_middleware(region_middleware(policy_middleware(moto_app))))
+    # bucket policies are evaluated before moto's S3 sees a request (and before a
+    # GetBucketPolicy answers a policy that was just replaced).
+    aws_app = fault_middleware(pricing_middleware(region_middleware(policy_middleware(lag_middleware(moto_app)))))
 
     @browser_guard
     def app(environ: dict[str, Any], start_response: Callable) -> Any:

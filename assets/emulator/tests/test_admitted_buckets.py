@@ -198,3 +198,23 @@ def test_with_no_admitted_bucket_the_policy_names_the_project_buckets_only(url: 
     iam = client(url, "iam")
     policies = [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]]
     check("plain-proj-admitted-buckets" not in policies, str(policies))
+
+
+def test_the_real_template_refuses_partitions_whose_arns_it_does_not_build() -> None:
+    """The template writes arn:aws / arn:aws-cn / arn:aws-us-gov prefixes out (Fn::Join takes
+    no function as its delimiter) and names services com.amazonaws.REGION.*: its KnownPartition
+    rule refuses every other partition before anything is created, as CloudFormation evaluates
+    Rules against the pseudo parameter AWS::Partition of the stack's region."""
+    tpl = _template()
+    for region in ("us-east-1", "cn-north-1", "us-gov-west-1"):
+        cfn_params.validate_parameters(tpl, {}, "123456789012", region, "s")
+    for region in ("us-iso-east-1", "us-isob-east-1", "eusc-de-east-1"):
+        try:
+            cfn_params.validate_parameters(tpl, {}, "123456789012", region, "s")
+        except ValidationError as e:
+            check(
+                "supports the aws, aws-cn and aws-us-gov partitions only" in str(e),
+                f"{region}: {e}",
+            )
+        else:
+            raise AssertionError(f"{region} accepted")

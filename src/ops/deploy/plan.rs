@@ -1,6 +1,7 @@
 //! Planning a deployment: the template staged when it is too large to send inline, a change
 //! set created and read back (with CloudFormation's early-validation issues) for review.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -28,13 +29,49 @@ pub async fn stage_template(
 }
 
 /// Look at the stack and prepare what comes next: a change set to review, or why not.
+/// `basis`: the stack's parameters as they were read when `params` was made from them (the
+/// wizard's form filled from the overview, `deploy` and `up` keeping the deployed values); a
+/// stack whose values changed since is not planned over ([`refuse_undoing`]).
 pub async fn plan(
     session: &Session,
     store: &SharedStore,
     params: &Parameters,
+    basis: Option<&BTreeMap<String, String>>,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Plan, Error> {
-    plan_with_template(session, store, params, template::TEMPLATE_YAML, tx).await
+    plan_with_template(session, store, params, basis, template::TEMPLATE_YAML, tx).await
+}
+
+/// Refuse to plan when the stack's parameters changed since `basis` was read and `params`
+/// would set them back (someone's `firewall allow`, a colleague's deploy, a console edit
+/// between the overview's load and this plan): CloudFormation would revert that change
+/// without anyone choosing to.
+fn refuse_undoing(
+    stack: &StackInfo,
+    params: &Parameters,
+    basis: Option<&BTreeMap<String, String>>,
+) -> Result<(), Error> {
+    let Some(read) = basis else {
+        return Ok(());
+    };
+    let undone = crate::ops::params::undone(read, &stack.parameters, &params.to_cfn_parameters());
+    if undone.is_empty() {
+        return Ok(());
+    }
+    let what: Vec<String> = undone
+        .iter()
+        .map(|u| format!("{} is now '{}' (it was '{}')", u.name, u.now, u.read))
+        .collect();
+    Err(Error::refused(format!(
+        "stack {} changed after its parameters were read: {}; this plan would set the old \
+         value back, so no change set was created",
+        stack.stack_name,
+        what.join(", ")
+    ))
+    .with_fix(
+        "start again from what the stack runs now: in the wizard, go back to the overview and \
+         press d again; on the command line, run the same command again",
+    ))
 }
 
 /// [`plan`] with another template body (a template too large to send inline is staged in S3).
@@ -67,6 +104,7 @@ pub async fn plan_with_template(
     session: &Session,
     store: &SharedStore,
     params: &Parameters,
+    basis: Option<&BTreeMap<String, String>>,
     body: &str,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Plan, Error> {
@@ -89,6 +127,7 @@ pub async fn plan_with_template(
                     recovery,
                 });
             }
+            refuse_undoing(s, params, basis)?;
             if s.is_complete() && matches_stack(session, s, params, body).await {
                 return Ok(Plan::UpToDate(s.clone()));
             }

@@ -10,6 +10,8 @@
 //! front-end: `--plain`, `--json` and `--guided` confirm on the terminal, `up` and the wizard
 //! execute overlapped with the Studio domain (`ops::up`).
 
+use std::collections::BTreeMap;
+
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::aws::Session;
@@ -71,9 +73,10 @@ pub async fn ask(
     session: &Session,
     store: &SharedStore,
     params: &Parameters,
+    basis: Option<&BTreeMap<String, String>>,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Plan, Error> {
-    plan(session, store, params, tx).await
+    plan(session, store, params, basis, tx).await
 }
 
 /// Run the policy to the point where the user decides (or nothing is left to decide),
@@ -83,11 +86,12 @@ pub async fn settle(
     session: &Session,
     store: &SharedStore,
     params: &Parameters,
+    basis: Option<&BTreeMap<String, String>>,
     mut allow: Allow,
     tx: &UnboundedSender<DeployMsg>,
 ) -> Result<Settled, Error> {
     loop {
-        match plan(session, store, params, tx).await? {
+        match plan(session, store, params, basis, tx).await? {
             Plan::UpToDate(stack) => return Ok(Settled::UpToDate(stack)),
             Plan::InProgress(stack) => return Ok(Settled::Busy(stack)),
             Plan::Blocked { stack, recovery } => {

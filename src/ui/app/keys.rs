@@ -131,7 +131,7 @@ impl App {
                 (true, self.next_step())
             }
             Go::Review(params) => (true, self.review(*params)),
-            Go::Plan(params) => {
+            Go::Plan(params, basis) => {
                 let users = self.planned_user_names(&params.project_name);
                 self.parameters = params.draft();
                 self.show(Layer::Own(Box::new(ReviewScreen::planning())));
@@ -140,6 +140,7 @@ impl App {
                     vec![Effect::Plan {
                         params: *params,
                         users,
+                        basis,
                     }],
                 )
             }
@@ -180,7 +181,15 @@ impl App {
                         .as_ref()
                         .map(|p| p.users.clone())
                         .unwrap_or_default();
-                    (true, vec![Effect::Plan { params, users }])
+                    let basis = self.basis.clone();
+                    (
+                        true,
+                        vec![Effect::Plan {
+                            params,
+                            users,
+                            basis,
+                        }],
+                    )
                 }
                 None => {
                     self.back_to_params(None);

@@ -116,6 +116,9 @@ pub struct App {
     clock_ms: Option<i64>,
     /// The parameters of the last plan, for "deploy again" after a delete & retry.
     last_params: Option<Parameters>,
+    /// The deployed parameters the form was filled from (an update from the overview): a plan
+    /// refuses to set back a value someone changed on the stack since.
+    basis: Option<std::collections::BTreeMap<String, String>>,
     config: Option<crate::ops::params::ConfigFile>,
     read_only: bool,
     sandbox: bool,
@@ -148,6 +151,7 @@ impl App {
             store: None,
             clock_ms: None,
             last_params: None,
+            basis: None,
             config: None,
             read_only: options.read_only,
             sandbox,
@@ -502,7 +506,11 @@ impl App {
         self.last_params = Some(params.clone());
         let users = form.users.clone();
         self.show(Layer::Own(Box::new(ReviewScreen::planning())));
-        vec![Effect::Plan { params, users }]
+        vec![Effect::Plan {
+            params,
+            users,
+            basis: self.basis.clone(),
+        }]
     }
 
     /// The form's first values: the saved answers under the config file; for a stack that
@@ -518,6 +526,7 @@ impl App {
             &[],
         );
         drop(store);
+        self.basis = deployed.map(|s| s.parameters.clone());
         if let Some(stack) = deployed {
             let explicit = crate::ops::params::explicit_fields(self.config.as_ref(), &[]);
             parameters =

@@ -259,9 +259,15 @@ impl EgressState {
             ),
             Ok(edit) => {
                 params.allowed_domains = edit.after;
-                // The same validation as the form's, before anything is planned.
+                // The same validation as the form's, before anything is planned; the plan is made
+                // from the deployed parameters read here (its basis).
                 match crate::ops::params::validated(&params, 0) {
-                    Ok(valid) => return Outcome::GoTo(Go::Plan(Box::new(valid))),
+                    Ok(valid) => {
+                        return Outcome::GoTo(Go::Plan(
+                            Box::new(valid),
+                            Some(self.stack.parameters.clone()),
+                        ));
+                    }
                     Err(refused) => refused
                         .first()
                         .map(|f| format!("not planned: {f}"))

@@ -116,8 +116,12 @@ pub enum Go {
     SetUpStudio,
     /// The update of an existing deployment: the same preflight, form and review.
     Update,
-    /// Plan these parameters (an edited allow list), with the users planned for their project.
-    Plan(Box<Parameters>),
+    /// Plan these parameters (an edited allow list), with the users planned for their project;
+    /// made from these deployed parameters (the plan's basis, `ops::deploy::plan`).
+    Plan(
+        Box<Parameters>,
+        Option<std::collections::BTreeMap<String, String>>,
+    ),
     /// The form's parameters, validated: plan them with the form's users (the review step).
     Review(Box<Parameters>),
     /// Execute the reviewed change set.

@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::{Ctx, DrawCtx, Go, Outcome, Screen, Step};
 use crate::core::field::Field;
 use crate::core::params::{Parameters, ParamsDraft};
+use crate::core::shown::shown;
 use crate::ops::studio::validate_user_names;
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
@@ -320,16 +321,13 @@ impl ParamsState {
         let mut lines: Vec<Line> = Vec::new();
         let mut cursor_pos = None;
         if let Some(n) = &self.notice {
-            lines.push(Line::styled(n.clone(), theme.warn()));
+            lines.push(Line::styled(shown(n).into_owned(), theme.warn()));
         }
         for (i, field) in Field::ALL.iter().enumerate() {
             let focused = i == self.focus;
             let text = &self.texts[i];
-            let chars: Vec<char> = text.chars().collect();
             // Keep the cursor visible in long values (the domain list).
-            let cur = if focused { self.cursor } else { 0 };
-            let start = cur.saturating_sub(value_w.saturating_sub(1));
-            let shown: String = chars.iter().skip(start).take(value_w).collect();
+            let (visible, cur) = window(text, if focused { self.cursor } else { 0 }, value_w);
             let marker = if focused { "› " } else { "  " };
             let label_style = if focused { theme.title() } else { theme.text() };
             let value_style = if focused {
@@ -351,11 +349,11 @@ impl ParamsState {
                     format!("{:<w$}", field.label(), w = label_w - 2),
                     label_style,
                 ),
-                Span::styled(format!("{shown:<value_w$}"), value_style),
+                Span::styled(format!("{visible:<value_w$}"), value_style),
                 mark,
             ]));
             if focused {
-                let x = inner.x + label_w as u16 + (cur - start) as u16;
+                let x = inner.x + label_w as u16 + cur as u16;
                 let y = inner.y + lines.len() as u16 - 1;
                 if y < inner.bottom() {
                     cursor_pos = Some(Position::new(x.min(inner.right()), y));
@@ -364,22 +362,23 @@ impl ParamsState {
             if let Some(e) = self.errors.get(field) {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(label_w)),
-                    Span::styled(e.clone(), theme.error()),
+                    Span::styled(shown(e).into_owned(), theme.error()),
                 ]));
             } else if let Some(w) = self.warnings.get(field) {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(label_w)),
-                    Span::styled(w.clone(), theme.warn()),
+                    Span::styled(shown(w).into_owned(), theme.warn()),
                 ]));
             }
         }
         {
             let i = Field::ALL.len();
             let focused = i == self.focus;
-            let chars: Vec<char> = self.texts[i].chars().collect();
-            let cur = if focused { self.cursor } else { 0 };
-            let start = cur.saturating_sub(value_w.saturating_sub(1));
-            let shown: String = chars.iter().skip(start).take(value_w).collect();
+            let (visible, cur) = window(
+                &self.texts[i],
+                if focused { self.cursor } else { 0 },
+                value_w,
+            );
             let mark = if self.users_error.is_some() {
                 Span::styled(" ✘", theme.error())
             } else {
@@ -392,7 +391,7 @@ impl ParamsState {
                     if focused { theme.title() } else { theme.text() },
                 ),
                 Span::styled(
-                    format!("{shown:<value_w$}"),
+                    format!("{visible:<value_w$}"),
                     if focused {
                         theme.selected()
                     } else {
@@ -402,7 +401,7 @@ impl ParamsState {
                 mark,
             ]));
             if focused {
-                let x = inner.x + label_w as u16 + (cur - start) as u16;
+                let x = inner.x + label_w as u16 + cur as u16;
                 let y = inner.y + lines.len() as u16 - 1;
                 if y < inner.bottom() {
                     cursor_pos = Some(Position::new(x.min(inner.right()), y));
@@ -411,7 +410,7 @@ impl ParamsState {
             if let Some(e) = &self.users_error {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(label_w)),
-                    Span::styled(e.clone(), theme.error()),
+                    Span::styled(shown(e).into_owned(), theme.error()),
                 ]));
             }
         }
@@ -440,7 +439,7 @@ impl ParamsState {
             Some(Field::AllowedBuckets) => (
                 Field::AllowedBuckets.label(),
                 match &self.sagemaker_bucket {
-                    Some(b) => format!("F3 adds {b}. {}", Field::AllowedBuckets.help()),
+                    Some(b) => format!("F3 adds {}. {}", shown(b), Field::AllowedBuckets.help()),
                     None => Field::AllowedBuckets.help().to_string(),
                 },
             ),
@@ -454,6 +453,21 @@ impl ParamsState {
             help_area,
         );
     }
+}
+
+/// What a field's row shows of `text`: every character escaped as [`shown`] escapes it (the
+/// buffer may hold a deployed value, which is AWS's or someone's text: a control character or
+/// an escape sequence must never reach the terminal), cut to `width` characters around the
+/// cursor at character `cursor` of the buffer; and the cursor's column in what is shown.
+fn window(text: &str, cursor: usize, width: usize) -> (String, usize) {
+    let pieces: Vec<String> = text
+        .chars()
+        .map(|c| shown(c.encode_utf8(&mut [0; 4])).into_owned())
+        .collect();
+    let at: usize = pieces.iter().take(cursor).map(|p| p.chars().count()).sum();
+    let start = at.saturating_sub(width.saturating_sub(1));
+    let visible: String = pieces.concat().chars().skip(start).take(width).collect();
+    (visible, at - start)
 }
 
 impl Screen for ParamsState {
