@@ -356,13 +356,20 @@ availability_zone = "eu-west-1a"
             .expect("the saved answers are valid");
         assert_eq!(valid.vpc_cidr.to_string(), "10.20.0.0/16");
         assert_eq!(valid.allowed_buckets, ["team-share"]);
-        // Saved again from the validated parameters: the same document.
+        // Saved again from the validated parameters: the same document, plus the idle timeout
+        // the earlier version had no key for (its default; an existing domain is changed only
+        // when a run asks for it).
         store
             .save_answers("eu-west-1", &valid.draft(), &saved.users)
             .unwrap();
         let written: toml::Table =
             toml::from_str(&std::fs::read_to_string(paths.answers_file()).unwrap()).unwrap();
-        assert_eq!(written, toml::from_str::<toml::Table>(earlier).unwrap());
+        let mut expected = toml::from_str::<toml::Table>(earlier).unwrap();
+        expected["projects"]["eu-west-1/team-a"]["parameters"]
+            .as_table_mut()
+            .unwrap()
+            .insert("idle_timeout".into(), "60".into());
+        assert_eq!(written, expected);
     }
 
     #[test]

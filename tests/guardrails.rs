@@ -43,9 +43,11 @@ fn network() -> StudioNetwork {
     }
 }
 
+/// Idle shutdown after `minutes`, asked for in this run (an existing domain is updated).
 fn idle(minutes: u32) -> DomainGuardrails {
     DomainGuardrails {
         idle: IdleShutdown::After(minutes),
+        update_existing: true,
     }
 }
 
@@ -171,6 +173,7 @@ async fn idle_shutdown_is_created_read_back_and_brought_up_to_date_once() {
     assert_eq!(updates_since(before), 0);
     let off = DomainGuardrails {
         idle: IdleShutdown::Off,
+        update_existing: true,
     };
     let d = ensure_domain_with(&session, &project, &n, &off, FAST, &tx)
         .await
@@ -302,4 +305,122 @@ async fn up_sets_the_idle_timeout_and_brings_an_existing_domain_up_to_date() {
     );
     let d = session.describe_domain(&id).await.unwrap().unwrap();
     assert_eq!(d.idle, IdleOnDomain::everywhere(IdleShutdown::After(120)));
+}
+
+/// UpdateDomain replaces each settings member it is sent (AWS documents no merge; the emulator
+/// replaces): the idle shutdown is sent inside the domain's own settings as described, so an
+/// administrator's default instance types stay. And a value nobody asked for in this run (saved
+/// answers, the default) never changes an existing domain.
+#[tokio::test]
+async fn an_update_keeps_the_administrators_settings_and_only_an_asked_value_changes_a_domain() {
+    use aws_sdk_sagemaker::types::{
+        AppInstanceType, CodeEditorAppSettings, DefaultSpaceSettings, JupyterLabAppSettings,
+        ResourceSpec, UserSettings,
+    };
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("idlekeep");
+    let n = network();
+    let (tx, _rx) = mpsc::unbounded_channel::<StudioMsg>();
+    let d = ensure_domain_with(&session, &project, &n, &idle(90), FAST, &tx)
+        .await
+        .unwrap();
+    // An administrator sets default instances (and, sending the members whole, drops the
+    // lifecycle settings).
+    let spec = |t: AppInstanceType| ResourceSpec::builder().instance_type(t).build();
+    session
+        .fixtures()
+        .sagemaker()
+        .update_domain()
+        .domain_id(&d.id)
+        .default_user_settings(
+            UserSettings::builder()
+                .jupyter_lab_app_settings(
+                    JupyterLabAppSettings::builder()
+                        .default_resource_spec(spec(AppInstanceType::MlT3Large))
+                        .build(),
+                )
+                .code_editor_app_settings(
+                    CodeEditorAppSettings::builder()
+                        .default_resource_spec(spec(AppInstanceType::MlT3Xlarge))
+                        .build(),
+                )
+                .build(),
+        )
+        .default_space_settings(
+            DefaultSpaceSettings::builder()
+                .jupyter_lab_app_settings(
+                    JupyterLabAppSettings::builder()
+                        .default_resource_spec(spec(AppInstanceType::MlM5Large))
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let wait = ensure_domain_with(
+        &session,
+        &project,
+        &n,
+        &DomainGuardrails {
+            idle: IdleShutdown::After(90),
+            update_existing: false,
+        },
+        FAST,
+        &tx,
+    );
+    // Not asked for: reported, not changed.
+    let before = emu.log_mark();
+    let seen = wait.await.unwrap();
+    assert_eq!(updates_since(before), 0, "{:?}", sagemaker_actions(before));
+    assert_eq!(seen.idle, IdleOnDomain::default());
+    // Asked for: the lifecycle is set inside the domain's own settings.
+    let before = emu.log_mark();
+    let updated = ensure_domain_with(&session, &project, &n, &idle(120), FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 1);
+    assert_eq!(
+        updated.idle,
+        IdleOnDomain::everywhere(IdleShutdown::After(120))
+    );
+    let raw = session
+        .fixtures()
+        .sagemaker()
+        .describe_domain()
+        .domain_id(&d.id)
+        .send()
+        .await
+        .unwrap();
+    let user = raw.default_user_settings().unwrap();
+    let instance = |s: Option<&ResourceSpec>| s.and_then(|s| s.instance_type().cloned());
+    assert_eq!(
+        instance(
+            user.jupyter_lab_app_settings()
+                .unwrap()
+                .default_resource_spec()
+        ),
+        Some(AppInstanceType::MlT3Large)
+    );
+    assert_eq!(
+        instance(
+            user.code_editor_app_settings()
+                .unwrap()
+                .default_resource_spec()
+        ),
+        Some(AppInstanceType::MlT3Xlarge)
+    );
+    let space = raw.default_space_settings().unwrap();
+    assert_eq!(
+        instance(
+            space
+                .jupyter_lab_app_settings()
+                .unwrap()
+                .default_resource_spec()
+        ),
+        Some(AppInstanceType::MlM5Large)
+    );
+    assert_eq!(space.execution_role(), Some(n.execution_role_arn.as_str()));
 }

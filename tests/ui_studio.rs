@@ -16,7 +16,7 @@ use crossterm::event::KeyCode;
 
 use studio_tui::aws::studio::{AppInfo, DomainInfo, SpaceInfo};
 use studio_tui::aws::{AwsError, ErrorKind, SessionOptions};
-use studio_tui::core::params::guardrails::{IdleOnDomain, IdleShutdown};
+use studio_tui::core::params::guardrails::{DomainGuardrails, IdleOnDomain, IdleShutdown};
 use studio_tui::core::status::{DomainStatus, UserProfileStatus};
 use studio_tui::ops::studio::{DomainPhase, StudioMsg, UserOutcome, UserResult, UserView};
 use studio_tui::ui::action::{Effect, Reply};
@@ -423,7 +423,11 @@ fn overview_without_a_domain_offers_to_create_it() {
         vec![Effect::SetUpStudio {
             project: "sagemaker-studio-vpc".into(),
             users: vec![],
-            guardrails: Default::default(),
+            // `s` on the overview asks for the domain to be brought up to date.
+            guardrails: DomainGuardrails {
+                update_existing: true,
+                ..Default::default()
+            },
         }]
     );
 }
@@ -457,7 +461,11 @@ fn overview_offers_to_update_a_domain_without_space_defaults() {
         vec![Effect::SetUpStudio {
             project: "sagemaker-studio-vpc".into(),
             users: vec![],
-            guardrails: Default::default(),
+            // `s` on the overview asks for the domain to be brought up to date.
+            guardrails: DomainGuardrails {
+                update_existing: true,
+                ..Default::default()
+            },
         }]
     );
 
@@ -506,7 +514,11 @@ fn overview_offers_to_bring_the_idle_shutdown_up_to_date() {
         vec![Effect::SetUpStudio {
             project: "sagemaker-studio-vpc".into(),
             users: vec![],
-            guardrails: Default::default(),
+            // `s` on the overview asks for the domain to be brought up to date.
+            guardrails: DomainGuardrails {
+                update_existing: true,
+                ..Default::default()
+            },
         }]
     );
     assert!(draw(&a, 100, 24).contains("idle shutdown after 60 min idle (1 hour)"));

@@ -188,6 +188,39 @@ fn space_idle_settings(
     )
 }
 
+/// The domain's described settings with the idle shutdown `idle` and nothing else changed:
+/// JupyterLab and Code Editor in the user settings, JupyterLab in the space settings (which are
+/// sent back only when the domain has them: their ExecutionRole "cannot be unset").
+fn with_idle(
+    user: Option<UserSettings>,
+    space: Option<DefaultSpaceSettings>,
+    idle: IdleShutdown,
+) -> (UserSettings, Option<DefaultSpaceSettings>) {
+    let mut user = user.unwrap_or_else(|| UserSettings::builder().build());
+    let mut lab = user
+        .jupyter_lab_app_settings
+        .take()
+        .unwrap_or_else(|| JupyterLabAppSettings::builder().build());
+    lab.app_lifecycle_management = Some(lifecycle(idle));
+    user.jupyter_lab_app_settings = Some(lab);
+    let mut editor = user
+        .code_editor_app_settings
+        .take()
+        .unwrap_or_else(|| CodeEditorAppSettings::builder().build());
+    editor.app_lifecycle_management = Some(lifecycle(idle));
+    user.code_editor_app_settings = Some(editor);
+    let space = space.map(|mut space| {
+        let mut lab = space
+            .jupyter_lab_app_settings
+            .take()
+            .unwrap_or_else(|| JupyterLabAppSettings::builder().build());
+        lab.app_lifecycle_management = Some(lifecycle(idle));
+        space.jupyter_lab_app_settings = Some(lab);
+        space
+    });
+    (user, space)
+}
+
 /// What a described `AppLifecycleManagement` says: None when absent or unreadable.
 fn idle_of(l: Option<&AppLifecycleManagement>) -> Option<IdleShutdown> {
     let s = l?.idle_settings()?;
@@ -382,21 +415,35 @@ impl Session {
     }
 
     /// UpdateDomain with the idle shutdown of JupyterLab and Code Editor apps in
-    /// DefaultUserSettings and of JupyterLab in DefaultSpaceSettings (other settings are kept).
+    /// DefaultUserSettings and of JupyterLab in DefaultSpaceSettings. AWS documents no merge of
+    /// a structure sent in part (and tells users to edit what DescribeDomain returns), so the
+    /// domain is described first and its whole DefaultUserSettings and DefaultSpaceSettings are
+    /// sent back with only `AppLifecycleManagement` changed: an administrator's custom images,
+    /// default instance, lifecycle configurations, repositories and the shared spaces' role stay.
     /// The domain goes to Updating, then back to InService.
     pub async fn update_domain_guardrails(
         &self,
         id: &str,
         guardrails: &DomainGuardrails,
     ) -> Result<(), AwsError> {
-        let idle = guardrails.idle;
-        self.sagemaker()
-            .update_domain()
+        let described = self
+            .sagemaker()
+            .describe_domain()
             .domain_id(id)
-            .default_user_settings(user_idle_settings(UserSettings::builder(), idle).build())
-            .default_space_settings(
-                space_idle_settings(DefaultSpaceSettings::builder(), idle).build(),
-            )
+            .send()
+            .await
+            .map_err(|e| self.sdk_err("sagemaker:DescribeDomain", e))?;
+        let (user, space) = with_idle(
+            described.default_user_settings().cloned(),
+            described.default_space_settings().cloned(),
+            guardrails.idle,
+        );
+        let mut update = self.sagemaker().update_domain().domain_id(id);
+        update = update.default_user_settings(user);
+        if let Some(space) = space {
+            update = update.default_space_settings(space);
+        }
+        update
             .send()
             .await
             .map_err(|e| self.sdk_err("sagemaker:UpdateDomain", e))?;

@@ -70,7 +70,11 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
         continue_rollback: false,
     };
     // Checked with the rest by `answers`, before any AWS call.
-    let guardrails = params.guardrails();
+    let mut guardrails = params.guardrails();
+    // An existing domain is changed only when this run asks for it (a flag or --config).
+    guardrails.update_existing =
+        crate::ops::params::explicit_fields(ctx.config.as_ref(), &args.params.overrides())
+            .contains(&crate::core::field::Field::IdleTimeout);
     let plan = StudioPlan {
         project: params.project_name.to_string(),
         users: users.clone(),

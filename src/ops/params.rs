@@ -307,13 +307,21 @@ pub fn undone(
         .filter_map(|(name, value)| {
             let was = read.get(*name)?;
             let is = now.get(*name)?;
-            (was != is && value == was).then(|| Undone {
+            // CloudFormation trims the members of a CommaDelimitedList ("each member string is
+            // space trimmed"), so "a, b" set by hand and studio-tui's "a,b" are one value.
+            let (was_n, is_n, value_n) = (members(was), members(is), members(value));
+            (was_n != is_n && value_n == was_n).then(|| Undone {
                 name: name.to_string(),
                 read: was.clone(),
                 now: is.clone(),
             })
         })
         .collect()
+}
+
+/// A parameter value as CloudFormation reads it: comma-separated members, each trimmed.
+fn members(value: &str) -> Vec<&str> {
+    value.split(',').map(str::trim).collect()
 }
 
 /// Does a stack in `status` hold deployed values to keep? Not a deleted one, nor the empty
@@ -329,6 +337,37 @@ fn runs_its_parameters(status: &crate::core::status::StackStatus) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn undone_compares_list_members_as_cloudformation_trims_them() {
+        let map = |v: &str| BTreeMap::from([("AllowedDomains".to_string(), v.to_string())]);
+        // Set by hand with spaces, planned without: the same value, nothing moved.
+        assert!(
+            undone(
+                &map("a, b"),
+                &map("a, b"),
+                &[("AllowedDomains", "a,b".into())]
+            )
+            .is_empty()
+        );
+        // Moved (a colleague added c), and the plan carries the old members: reported.
+        let moved = undone(
+            &map("a, b"),
+            &map("a,b,c"),
+            &[("AllowedDomains", "a,b".into())],
+        );
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved[0].now, "a,b,c");
+        // Only the spacing differs between the two reads: nothing moved.
+        assert!(
+            undone(
+                &map("a,b"),
+                &map("a, b"),
+                &[("AllowedDomains", "a,b".into())]
+            )
+            .is_empty()
+        );
+    }
 
     #[test]
     fn a_deployed_stack_keeps_every_value_this_run_does_not_set() {

@@ -349,12 +349,14 @@ def update_domain(self: SageMakerModelBackend, domain_id: str | None, params: di
         check_user_settings(params.get("DefaultUserSettings"))
         check_space_settings(params.get("DefaultSpaceSettings"))
         _check_role_update(self, dom, params)
+        # AWS documents no merge of a settings structure sent in part (its guidance is to edit
+        # what DescribeDomain returns and send it back), so each member sent replaces the
+        # domain's whole member: a JupyterLabAppSettings sent with only its lifecycle drops the
+        # custom images and default instance it had. Members not sent are kept.
         if params.get("DefaultUserSettings"):
-            dom.default_user_settings = merge_settings(dom.default_user_settings, params["DefaultUserSettings"])
+            dom.default_user_settings = {**(dom.default_user_settings or {}), **params["DefaultUserSettings"]}
         if params.get("DefaultSpaceSettings"):
-            dom.default_space_settings = merge_settings(
-                dom.default_space_settings or {}, params["DefaultSpaceSettings"]
-            )
+            dom.default_space_settings = {**(dom.default_space_settings or {}), **params["DefaultSpaceSettings"]}
         if params.get("DomainSettingsForUpdate"):
             dom.domain_settings = merge_settings(dom.domain_settings or {}, params["DomainSettingsForUpdate"])
         if params.get("SubnetIds"):

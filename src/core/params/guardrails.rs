@@ -82,6 +82,7 @@ impl ParamsDraft {
     pub fn guardrails(&self) -> Result<DomainGuardrails, FieldError> {
         Ok(DomainGuardrails {
             idle: self.idle_shutdown()?,
+            update_existing: false,
         })
     }
 }
@@ -89,7 +90,10 @@ impl ParamsDraft {
 impl Parameters {
     /// The settings the Studio domain gets.
     pub fn guardrails(&self) -> DomainGuardrails {
-        DomainGuardrails { idle: self.idle }
+        DomainGuardrails {
+            idle: self.idle,
+            update_existing: false,
+        }
     }
 }
 
@@ -106,6 +110,12 @@ pub(super) fn check(p: &ParamsDraft, out: &mut Vec<Finding>) -> Option<IdleShutd
 pub struct DomainGuardrails {
     /// Idle shutdown of JupyterLab and Code Editor apps.
     pub idle: IdleShutdown,
+    /// Whether a domain that exists already is changed to `idle` (UpdateDomain): only when this
+    /// run asked for it (`--idle-timeout`, `idle_timeout` in `--config`, `s` on the overview).
+    /// A value nobody chose in this run (the saved answers, the default) is set on a new domain
+    /// only: an existing domain keeps what an administrator set, and the difference is reported.
+    #[serde(skip)]
+    pub update_existing: bool,
 }
 
 impl Default for DomainGuardrails {
@@ -113,6 +123,7 @@ impl Default for DomainGuardrails {
     fn default() -> Self {
         Self {
             idle: IdleShutdown::After(IDLE_DEFAULT),
+            update_existing: false,
         }
     }
 }

@@ -368,6 +368,25 @@ pub(crate) async fn bring_guardrails_up_to_date(
         d.idle.summary(),
         guardrails.idle
     );
+    if !guardrails.update_existing {
+        // Nobody asked for it in this run: an administrator's setting stays.
+        send(
+            tx,
+            StudioMsg::Domain {
+                name: d.name.clone(),
+                id: Some(d.id.clone()),
+                status: DomainPhase::Aws(d.status.clone()),
+                elapsed_secs: secs(start),
+                detail: Some(format!(
+                    "idle shutdown is {}; the saved answers say {}: not changed (pass \
+                     --idle-timeout, or press s on the overview, to change it)",
+                    d.idle.summary(),
+                    guardrails.idle
+                )),
+            },
+        );
+        return Ok(d);
+    }
     if session.read_only {
         send(
             tx,

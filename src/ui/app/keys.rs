@@ -119,7 +119,11 @@ impl App {
             }
             Go::Next => (true, self.next_step()),
             Go::Recheck => (true, self.start_preflight()),
-            Go::SetUpStudio => (true, self.start_studio()),
+            // From the overview, `s` asks for the domain to be brought up to date.
+            Go::SetUpStudio => {
+                let asked = self.showing::<OverviewState>().is_some();
+                (true, self.start_studio(asked))
+            }
             Go::Update => {
                 // The form starts from what the stack runs (unless it was filled already).
                 if self.params.is_none()

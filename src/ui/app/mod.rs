@@ -200,6 +200,15 @@ impl App {
 
     fn studio_progress(&mut self, project: &str, users: &[String]) -> Vec<Effect> {
         let guardrails = self.planned_guardrails();
+        self.studio_progress_with(project, users, guardrails)
+    }
+
+    fn studio_progress_with(
+        &mut self,
+        project: &str,
+        users: &[String],
+        guardrails: DomainGuardrails,
+    ) -> Vec<Effect> {
         let mut state = DomainState::new(project, users);
         state.idle = Some(guardrails.idle);
         self.show(Layer::Own(Box::new(state)));
@@ -246,10 +255,14 @@ impl App {
     }
 
     /// The Studio step: domain (created or adopted), then the users; the same operation as `up`.
-    fn start_studio(&mut self) -> Vec<Effect> {
+    /// The Studio step; `update_existing`: the user asked for an existing domain's settings to
+    /// be brought up to date (`s` on the overview).
+    fn start_studio(&mut self, update_existing: bool) -> Vec<Effect> {
         let project = self.current_project();
         let users = self.planned_user_names(&project);
-        self.studio_progress(&project, &users)
+        let mut guardrails = self.planned_guardrails();
+        guardrails.update_existing = update_existing;
+        self.studio_progress_with(&project, &users, guardrails)
     }
 
     /// Open the day-2 users screen of a project over the one showing, and load it.
