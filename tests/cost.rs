@@ -16,10 +16,13 @@ use std::sync::atomic::Ordering;
 
 use serde_json::{Value, json};
 
+use studio_tui::aws::stacks::PlannedChange;
 use studio_tui::core::cost::{
     self, Footprint, PriceKey, PriceSource, Prices, bundled, pricing_api_region,
 };
-use studio_tui::ops::cost::{estimate, instance_hourly, region_prices};
+use studio_tui::ops::cost::{
+    estimate, instance_hourly, region_prices, resource_changes, review_cost_with,
+};
 
 /// The emulator's settings (deny, page limit) and request log are shared by this binary's
 /// tests: they run one at a time.
@@ -380,4 +383,95 @@ fn filling_keeps_what_the_api_gave() {
     assert!(close(filled.get(PriceKey::KmsKeyMonth).unwrap().usd, 2.0));
     assert!(filled.missing().is_empty());
     assert!(!filled.sources()[0].is_bundled(), "the API's source first");
+}
+
+fn planned(action: &str, logical_id: &str, resource_type: &str) -> PlannedChange {
+    PlannedChange {
+        action: action.into(),
+        logical_id: logical_id.into(),
+        physical_id: None,
+        resource_type: resource_type.into(),
+        replacement: (action == "Modify").then(|| "True".to_string()),
+        scope: vec!["Properties".into()],
+        drift: None,
+    }
+}
+
+fn update_cost(changes: &[PlannedChange]) -> studio_tui::ops::cost::ReviewCost {
+    let priced = studio_tui::ops::cost::Priced {
+        prices: bundled::prices("us-east-1").unwrap(),
+        fallback: None,
+        api_calls: 0,
+    };
+    review_cost_with(
+        priced,
+        false,
+        &resource_changes(changes),
+        &Footprint::STUDIO_ENVIRONMENT,
+    )
+}
+
+/// An update's change in monthly cost is counted from its billed resource changes.
+#[test]
+fn an_update_that_adds_a_kms_key_costs_a_dollar_more() {
+    let c = update_cost(&[
+        planned("Add", "NewKey", "AWS::KMS::Key"),
+        planned("Modify", "StudioDomain", "AWS::SageMaker::Domain"),
+    ]);
+    assert!(close(c.change.delta().unwrap(), 1.0), "{:?}", c.change);
+    assert!(
+        c.line().contains("+$1.00 a month ($381.60 → $382.60)"),
+        "{}",
+        c.line()
+    );
+    // An interface endpoint of the template: 730 h × $0.01 in its one zone; the S3 gateway
+    // endpoint is free.
+    let c = update_cost(&[planned(
+        "Add",
+        "SageMakerApiEndpoint",
+        "AWS::EC2::VPCEndpoint",
+    )]);
+    assert!(close(c.change.delta().unwrap(), 7.30), "{:?}", c.change);
+    let c = update_cost(&[planned("Add", "S3VPCEndpoint", "AWS::EC2::VPCEndpoint")]);
+    assert!(
+        c.line().contains("no change in monthly cost"),
+        "{}",
+        c.line()
+    );
+}
+
+/// Modifications only (a billed resource replaced by another of its kind included): no change.
+#[test]
+fn an_update_of_modifications_only_is_no_change() {
+    let c = update_cost(&[
+        planned("Modify", "StudioDomain", "AWS::SageMaker::Domain"),
+        planned("Modify", "StudioKey", "AWS::KMS::Key"),
+        planned("Modify", "Firewall", "AWS::NetworkFirewall::Firewall"),
+    ]);
+    assert_eq!(c.change.delta(), Some(0.0));
+    assert!(
+        c.line().contains("no change in monthly cost ($382.60)"),
+        "{}",
+        c.line()
+    );
+}
+
+/// A change that cannot be counted is not passed off as no change.
+#[test]
+fn an_update_that_cannot_be_counted_is_not_estimated() {
+    for change in [
+        // An endpoint the template no longer holds: its type is not known.
+        planned("Remove", "OldEndpoint", "AWS::EC2::VPCEndpoint"),
+        planned("Dynamic", "StudioKey", "AWS::KMS::Key"),
+    ] {
+        let c = update_cost(std::slice::from_ref(&change));
+        assert_eq!(c.change.delta(), None, "{change:?}");
+        assert!(
+            c.line()
+                .contains("change in monthly cost not estimated ($382.60 a month after it)"),
+            "{}",
+            c.line()
+        );
+        assert!(!c.line().contains("no change"), "{}", c.line());
+    }
 }

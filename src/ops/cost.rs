@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws::stacks::PlannedChange;
 use crate::aws::{ErrorKind, Session};
 use crate::config::{self, Format, Versioned};
 use crate::core::clock;
@@ -260,8 +261,9 @@ pub async fn instance_hourly(
     })
 }
 
-/// What a change set does to the monthly cost: the estimate after it, and the change from the
-/// deployed stack's (the same template's footprint; a first create starts from nothing).
+/// What a change set does to the monthly cost: the estimate after it, and the change from
+/// before it (counted from the change set's billed resource changes; a first create starts
+/// from nothing).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewCost {
     pub change: cost::CostChange,
@@ -291,21 +293,49 @@ impl ReviewCost {
     }
 }
 
+/// A change set's changes as the cost sees them: a VPC endpoint's type is the template's
+/// (an endpoint the template does not hold, such as one being removed, is of unknown type).
+pub fn resource_changes(changes: &[PlannedChange]) -> Vec<cost::ResourceChange> {
+    let types = &crate::template::embedded().endpoint_types;
+    changes
+        .iter()
+        .map(|c| cost::ResourceChange {
+            action: c.action.clone(),
+            resource_type: c.resource_type.clone(),
+            interface_endpoint: types
+                .iter()
+                .find(|(id, _)| *id == c.logical_id)
+                .map(|(_, kind)| kind == "Interface"),
+        })
+        .collect()
+}
+
 /// The cost lines of a change set's review: `create` is a first create (nothing billed yet),
-/// else an update of a stack built from the same template.
+/// else an update whose `changes` say what it adds and removes.
 pub async fn review_cost(
     session: &Session,
     cache_dir: Option<&Path>,
     create: bool,
+    changes: &[cost::ResourceChange],
     footprint: &Footprint,
 ) -> ReviewCost {
-    let report = estimate(session, cache_dir, footprint).await;
-    let after = report.estimate.monthly;
+    let priced = region_prices(session, cache_dir).await;
+    review_cost_with(priced, create, changes, footprint)
+}
+
+/// [`review_cost`] with the prices in hand.
+pub fn review_cost_with(
+    priced: Priced,
+    create: bool,
+    changes: &[cost::ResourceChange],
+    footprint: &Footprint,
+) -> ReviewCost {
     ReviewCost {
-        change: cost::CostChange {
-            before: (!create).then_some(after),
-            after,
+        change: cost::CostChange::of(footprint, &priced.prices, create, changes),
+        report: CostReport {
+            estimate: cost::estimate(footprint, &priced.prices),
+            fallback: priced.fallback,
+            api_calls: priced.api_calls,
         },
-        report,
     }
 }

@@ -139,7 +139,9 @@ pub fn print_review_cost(mode: OutputMode, cost: &crate::ops::cost::ReviewCost) 
             r#type: &'static str,
             monthly_usd: f64,
             before_usd: Option<f64>,
-            change_usd: f64,
+            /// None when the change could not be counted (never an invented 0).
+            change_usd: Option<f64>,
+            change_estimated: bool,
             sources: Vec<String>,
             fallback: Option<&'a str>,
         }
@@ -147,8 +149,12 @@ pub fn print_review_cost(mode: OutputMode, cost: &crate::ops::cost::ReviewCost) 
         let doc = Doc {
             r#type: "cost",
             monthly_usd: round(cost.change.after),
-            before_usd: cost.change.before.map(round),
-            change_usd: round(cost.change.delta()),
+            before_usd: match cost.change.before {
+                crate::core::cost::Before::Usd(b) => Some(round(b)),
+                crate::core::cost::Before::Nothing | crate::core::cost::Before::Unknown => None,
+            },
+            change_usd: cost.change.delta().map(round),
+            change_estimated: cost.change.delta().is_some(),
             sources: cost
                 .report
                 .estimate

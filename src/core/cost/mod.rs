@@ -436,31 +436,122 @@ fn rates(fp: &Footprint, prices: &Prices) -> (Vec<Rate>, Vec<PriceKey>) {
     (out, missing)
 }
 
-/// The change in monthly cost a deploy makes: `before` is the deployed stack's estimate
-/// (None for a first create).
+/// One resource change of a change set, as the cost sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceChange {
+    /// Add, Modify, Remove, Import, Dynamic.
+    pub action: String,
+    pub resource_type: String,
+    /// For `AWS::EC2::VPCEndpoint`: an interface endpoint (billed) or a gateway one (free);
+    /// None when its type is not known.
+    pub interface_endpoint: Option<bool>,
+}
+
+/// The firewall endpoints one `AWS::NetworkFirewall::Firewall` of the template has (one
+/// subnet mapping).
+pub const ENDPOINTS_PER_FIREWALL: u32 = 1;
+
+/// The footprint before a change set that leaves `after`: its billed Adds taken away and its
+/// billed Removes put back. A Modify, with or without replacement, keeps the count (one
+/// resource replaces another). None when a change of a billed resource cannot be counted: an
+/// Import or Dynamic change, an endpoint of unknown type, or more added than `after` holds.
+pub fn footprint_before(after: &Footprint, changes: &[ResourceChange]) -> Option<Footprint> {
+    let mut fp = *after;
+    for c in changes {
+        let field = match c.resource_type.as_str() {
+            "AWS::EC2::NatGateway" => &mut fp.nat_gateways,
+            "AWS::EC2::EIP" => &mut fp.public_ipv4,
+            "AWS::NetworkFirewall::Firewall" => &mut fp.firewall_endpoints,
+            "AWS::KMS::Key" => &mut fp.kms_keys,
+            "AWS::EC2::VPCEndpoint" => match c.interface_endpoint {
+                Some(true) => &mut fp.interface_endpoints,
+                Some(false) => continue,
+                None if c.action == "Modify" => continue,
+                None => return None,
+            },
+            _ => continue,
+        };
+        let per = if c.resource_type == "AWS::NetworkFirewall::Firewall" {
+            ENDPOINTS_PER_FIREWALL
+        } else {
+            1
+        };
+        *field = match c.action.as_str() {
+            "Add" => field.checked_sub(per)?,
+            "Remove" => field.checked_add(per)?,
+            "Modify" => *field,
+            _ => return None,
+        };
+    }
+    Some(fp)
+}
+
+/// What the environment cost before a deploy.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "usd", rename_all = "snake_case")]
+pub enum Before {
+    /// A first create: nothing billed yet.
+    Nothing,
+    /// The deployed stack's estimate.
+    Usd(f64),
+    /// The change set's changes could not be counted: no change is claimed.
+    Unknown,
+}
+
+/// The change in monthly cost a deploy makes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CostChange {
-    pub before: Option<f64>,
+    pub before: Before,
     pub after: f64,
 }
 
 impl CostChange {
-    pub fn delta(&self) -> f64 {
-        self.after - self.before.unwrap_or(0.0)
+    /// The change for `footprint` (the template's) with `prices`: from nothing for a first
+    /// create, else from the footprint before `changes`.
+    pub fn of(
+        footprint: &Footprint,
+        prices: &Prices,
+        create: bool,
+        changes: &[ResourceChange],
+    ) -> CostChange {
+        let after = estimate(footprint, prices).monthly;
+        let before = if create {
+            Before::Nothing
+        } else {
+            match footprint_before(footprint, changes) {
+                Some(b) => Before::Usd(estimate(&b, prices).monthly),
+                None => Before::Unknown,
+            }
+        };
+        CostChange { before, after }
     }
 
-    /// "+$375.30 a month (new environment)", "no change in monthly cost ($375.30)", or
-    /// "+$12.00 a month ($375.30 → $387.30)".
+    /// The change in US dollars a month, or None when it is not known.
+    pub fn delta(&self) -> Option<f64> {
+        match self.before {
+            Before::Nothing => Some(self.after),
+            Before::Usd(b) => Some(self.after - b),
+            Before::Unknown => None,
+        }
+    }
+
+    /// "+$375.30 a month (new environment)", "no change in monthly cost ($375.30)",
+    /// "+$12.00 a month ($375.30 → $387.30)", or "change in monthly cost not estimated
+    /// ($375.30 a month after it)".
     pub fn line(&self) -> String {
         match self.before {
-            None => format!("{} a month (new environment)", signed_usd(self.after)),
-            Some(b) if (self.after - b).abs() < 0.005 => {
+            Before::Nothing => format!("{} a month (new environment)", signed_usd(self.after)),
+            Before::Usd(b) if (self.after - b).abs() < 0.005 => {
                 format!("no change in monthly cost ({})", usd(self.after))
             }
-            Some(b) => format!(
+            Before::Usd(b) => format!(
                 "{} a month ({} → {})",
                 signed_usd(self.after - b),
                 usd(b),
+                usd(self.after)
+            ),
+            Before::Unknown => format!(
+                "change in monthly cost not estimated ({} a month after it)",
                 usd(self.after)
             ),
         }
@@ -538,20 +629,26 @@ mod tests {
     #[test]
     fn a_change_is_worded_by_its_sign() {
         let new = CostChange {
-            before: None,
+            before: Before::Nothing,
             after: 375.3,
         };
         assert_eq!(new.line(), "+$375.30 a month (new environment)");
         let same = CostChange {
-            before: Some(375.3),
+            before: Before::Usd(375.3),
             after: 375.3,
         };
         assert_eq!(same.line(), "no change in monthly cost ($375.30)");
         let less = CostChange {
-            before: Some(400.0),
+            before: Before::Usd(400.0),
             after: 375.3,
         };
         assert_eq!(less.line(), "-$24.70 a month ($400.00 → $375.30)");
-        assert!((less.delta() + 24.7).abs() < 1e-9);
+        assert!((less.delta().unwrap() + 24.7).abs() < 1e-9);
+        let unknown = CostChange {
+            before: Before::Unknown,
+            after: 375.3,
+        };
+        assert_eq!(unknown.delta(), None);
+        assert!(!unknown.line().contains("no change"), "{}", unknown.line());
     }
 }
