@@ -475,3 +475,46 @@ fn an_update_that_cannot_be_counted_is_not_estimated() {
         assert!(!c.line().contains("no change"), "{}", c.line());
     }
 }
+
+/// eu-west-1 with `pricing:GetProducts` denied: the bundled table's us-east-1 prices stand in,
+/// and the total, the review's line and the JSON say so rather than passing them off as
+/// eu-west-1's.
+#[tokio::test]
+async fn another_regions_bundled_prices_say_whose_they_are() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let _deny = emu.settings(json!({"deny": ["pricing:GetProducts"]}));
+    let session = emu.session("eu-west-1").await;
+    let cache = tempfile::tempdir().unwrap();
+    let said = "us-east-1's bundled prices, not eu-west-1's";
+    let review = studio_tui::ops::cost::review_cost(
+        &session,
+        Some(cache.path()),
+        true,
+        &[],
+        &Footprint::STUDIO_ENVIRONMENT,
+    )
+    .await;
+    assert!(review.line().contains(said), "{}", review.line());
+
+    let home = tempfile::tempdir().unwrap();
+    let out = common::binary(home.path(), "eu-west-1")
+        .args(["--plain", "cost"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("total"))
+        .unwrap();
+    assert!(total.contains(said), "{total}");
+
+    let out = common::binary(home.path(), "eu-west-1")
+        .args(["--json", "cost"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["region"], "eu-west-1");
+    assert_eq!(doc["stand_in"], said);
+}

@@ -594,6 +594,10 @@ async fn the_review_says_what_the_change_set_costs_a_month() {
         "{screen}"
     );
     assert!(screen.contains("bundled prices of"), "{screen}");
+    assert!(
+        screen.contains("us-east-1's bundled prices, not eu-west-1's"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 

@@ -286,6 +286,9 @@ impl ReviewCost {
             self.change.line(),
             sources.join("; ")
         );
+        if let Some(stand_in) = self.report.estimate.stand_in() {
+            out.push_str(&format!("; {stand_in}"));
+        }
         if let Some(why) = &self.report.fallback {
             out.push_str(&format!("; bundled because {why}"));
         }

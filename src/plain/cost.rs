@@ -44,8 +44,11 @@ pub fn estimate_lines(estimate: &Estimate, fallback: Option<&str>) -> Vec<String
             mark(&i.source)
         ));
     }
+    let stand_in = estimate
+        .stand_in()
+        .map_or(String::new(), |s| format!(" ({s})"));
     out.push(format!(
-        "  {:<36} {:>70}  a month, before traffic and logs",
+        "  {:<36} {:>70}  a month, before traffic and logs{stand_in}",
         "total",
         usd(estimate.monthly)
     ));
@@ -91,6 +94,8 @@ pub fn print_cost(mode: OutputMode, project: &str, deployed: bool, report: &Cost
             rates: &'a [crate::core::cost::Rate],
             sources: Vec<String>,
             bundled: bool,
+            /// Another region's bundled prices stand in for this one's.
+            stand_in: Option<String>,
             fallback: Option<&'a str>,
             missing: &'a [crate::core::cost::PriceKey],
             waiver: &'static str,
@@ -106,6 +111,7 @@ pub fn print_cost(mode: OutputMode, project: &str, deployed: bool, report: &Cost
             rates: &e.rates,
             sources: e.sources.iter().map(|s| s.label()).collect(),
             bundled: e.sources.iter().any(|s| s.is_bundled()),
+            stand_in: e.stand_in(),
             fallback: report.fallback.as_deref(),
             missing: &e.missing,
             waiver: WAIVER,
@@ -143,6 +149,8 @@ pub fn print_review_cost(mode: OutputMode, cost: &crate::ops::cost::ReviewCost) 
             change_usd: Option<f64>,
             change_estimated: bool,
             sources: Vec<String>,
+            /// Another region's bundled prices stand in for this one's.
+            stand_in: Option<String>,
             fallback: Option<&'a str>,
         }
         let round = |v: f64| (v * 100.0).round() / 100.0;
@@ -162,6 +170,7 @@ pub fn print_review_cost(mode: OutputMode, cost: &crate::ops::cost::ReviewCost) 
                 .iter()
                 .map(|s| s.label())
                 .collect(),
+            stand_in: cost.report.estimate.stand_in(),
             fallback: cost.report.fallback.as_deref(),
         };
         println!("{}", serde_json::to_string(&doc).unwrap_or_default());

@@ -245,6 +245,20 @@ pub struct Estimate {
     pub missing: Vec<PriceKey>,
 }
 
+impl Estimate {
+    /// "us-east-1's bundled prices, not eu-west-1's" when a price comes from the bundled
+    /// table of another region than the estimate's (the table's stand-in for a region it does
+    /// not hold).
+    pub fn stand_in(&self) -> Option<String> {
+        self.sources.iter().find_map(|s| match s {
+            PriceSource::Bundled { region, .. } if *region != self.region => {
+                Some(format!("{region}'s bundled prices, not {}'s", self.region))
+            }
+            _ => None,
+        })
+    }
+}
+
 /// The NAT-behind-firewall waiver as the output words it.
 pub const WAIVER: &str = "NAT gateway hours and GB processed are not billed one-to-one against \
     firewall endpoint hours and GB in the same region and path (zonal NAT gateways; the public \
