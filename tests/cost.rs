@@ -175,7 +175,8 @@ async fn prices_come_from_the_api_then_from_the_cache() {
         Some(cache.path()),
         &Footprint::STUDIO_ENVIRONMENT,
     )
-    .await;
+    .await
+    .unwrap();
     assert_eq!(cold.fallback, None);
     assert_eq!(cold.api_calls, 5);
     assert_eq!(counter.load(Ordering::Relaxed), 5);
@@ -210,7 +211,8 @@ async fn prices_come_from_the_api_then_from_the_cache() {
         Some(cache.path()),
         &Footprint::STUDIO_ENVIRONMENT,
     )
-    .await;
+    .await
+    .unwrap();
     assert_eq!(warm.api_calls, 0);
     assert_eq!(counter.load(Ordering::Relaxed), 0);
     assert_eq!(warm.estimate.monthly, cold.estimate.monthly);
@@ -219,7 +221,7 @@ async fn prices_come_from_the_api_then_from_the_cache() {
     // Pages: the API may return fewer products than MaxResults; every page is read.
     let _limit = emu.settings(json!({"pricing_page_limit": 1}));
     let other = tempfile::tempdir().unwrap();
-    let paged = region_prices(&session, Some(other.path())).await;
+    let paged = region_prices(&session, Some(other.path())).await.unwrap();
     assert_eq!(paged.fallback, None);
     // Firewall 3, NAT 3, VPC 4, KMS 2, CloudWatch 2 products in us-east-1: one a page.
     assert_eq!(paged.api_calls, 14);
@@ -230,12 +232,12 @@ async fn prices_come_from_the_api_then_from_the_cache() {
 #[tokio::test]
 async fn eu_west_1_is_priced_through_frankfurt() {
     let _serial = SERIAL.lock().await;
-    assert_eq!(pricing_api_region("eu-west-1"), "eu-central-1");
+    assert_eq!(pricing_api_region("eu-west-1"), Some("eu-central-1"));
     let emu = common::emulator();
     let session = emu.session("eu-west-1").await;
     let mark = emu.log_mark();
     let cache = tempfile::tempdir().unwrap();
-    let priced = region_prices(&session, Some(cache.path())).await;
+    let priced = region_prices(&session, Some(cache.path())).await.unwrap();
     assert_eq!(priced.fallback, None);
     assert_eq!(get_products_since(mark, "eu-central-1"), 5);
     assert_eq!(get_products_since(mark, "eu-west-1"), 0);
@@ -252,7 +254,9 @@ async fn denied_get_products_falls_back_to_the_bundled_table() {
     let _deny = emu.settings(json!({"deny": ["pricing:GetProducts"]}));
     let session = emu.session("us-east-1").await;
     let cache = tempfile::tempdir().unwrap();
-    let report = estimate(&session, Some(cache.path()), &Footprint::STUDIO_ENVIRONMENT).await;
+    let report = estimate(&session, Some(cache.path()), &Footprint::STUDIO_ENVIRONMENT)
+        .await
+        .unwrap();
     let why = report.fallback.clone().unwrap();
     assert!(why.contains("pricing:GetProducts is denied"), "{why}");
     assert!(report.estimate.sources.iter().all(PriceSource::is_bundled));
@@ -336,7 +340,7 @@ async fn an_instance_types_hourly_price() {
     let session = emu.session("us-east-1").await;
     let cache = tempfile::tempdir().unwrap();
     // The region's prices first: the instance price is cached with them.
-    region_prices(&session, Some(cache.path())).await;
+    region_prices(&session, Some(cache.path())).await.unwrap();
     let p = instance_hourly(&session, Some(cache.path()), "ml.t3.medium")
         .await
         .unwrap();
@@ -494,7 +498,8 @@ async fn another_regions_bundled_prices_say_whose_they_are() {
         &[],
         &Footprint::STUDIO_ENVIRONMENT,
     )
-    .await;
+    .await
+    .unwrap();
     assert!(review.line().contains(said), "{}", review.line());
 
     let home = tempfile::tempdir().unwrap();
@@ -517,4 +522,50 @@ async fn another_regions_bundled_prices_say_whose_they_are() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["region"], "eu-west-1");
     assert_eq!(doc["stand_in"], said);
+}
+
+/// GovCloud and China: no estimate and why, never us-east-1's US dollar figures.
+#[tokio::test]
+async fn govcloud_and_china_get_no_estimate() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    for region in ["us-gov-west-1", "cn-north-1"] {
+        let session = emu.session(region).await;
+        let (counting, counter) = session.counting();
+        let cache = tempfile::tempdir().unwrap();
+        let e = region_prices(&counting, Some(cache.path()))
+            .await
+            .unwrap_err();
+        assert!(e.message().contains("no cost estimate"), "{}", e.message());
+        assert!(e.is_refusal(), "{e:?}");
+        let e = instance_hourly(&counting, Some(cache.path()), "ml.t3.medium")
+            .await
+            .unwrap_err();
+        assert!(e.message().contains(region), "{}", e.message());
+        assert_eq!(counter.load(Ordering::Relaxed), 0, "nothing asked");
+
+        let home = tempfile::tempdir().unwrap();
+        let out = common::binary(home.path(), region)
+            .args(["--plain", "cost"])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(all.contains("no cost estimate"), "{all}");
+        assert!(
+            !all.contains("$382.60") && !all.contains("bundled prices"),
+            "{all}"
+        );
+    }
+    let out = common::binary(tempfile::tempdir().unwrap().path(), "cn-north-1")
+        .args(["--json", "cost"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("CNY"), "{text}");
+    assert!(!text.contains("monthly_usd"), "{text}");
 }

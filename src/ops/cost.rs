@@ -111,8 +111,10 @@ fn bundled_prices(region: &str) -> Prices {
 /// The prices of the session's region: the cached ones while fresh, else asked from the Price
 /// List Query API (and cached), else the bundled table. A price the API does not list (data
 /// transfer out, which is not one of its service codes here) comes from the bundled table,
-/// and says so.
-pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Priced {
+/// and says so. `Error::Refused` in the GovCloud and China partitions, which get no estimate
+/// ([`cost::not_priced`]): their prices are not the bundled US dollar ones.
+pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Result<Priced, Error> {
+    refuse_unpriced(&session.region)?;
     let region = session.region.clone();
     let now = clock::now_ms();
     let path = cache_dir.map(|d| cache_file(d, session));
@@ -127,11 +129,11 @@ pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Price
                 *cached = true;
             }
         }
-        return Priced {
+        return Ok(Priced {
             prices: prices.filled_from(&fallback_table),
             fallback: None,
             api_calls: 0,
-        };
+        });
     }
     let source = PriceSource::Api {
         date: today(now),
@@ -163,11 +165,11 @@ pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Price
     }
     if let Some(e) = failure {
         tracing::warn!("prices from the bundled table: {e}");
-        return Priced {
+        return Ok(Priced {
             prices: fallback_table,
             fallback: Some(fallback_reason(&e)),
             api_calls,
-        };
+        });
     }
     // `--read-only` writes no file: the prices are used for this run only.
     if let Some(p) = path.as_ref().filter(|_| !session.read_only) {
@@ -184,10 +186,18 @@ pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Price
             },
         );
     }
-    Priced {
+    Ok(Priced {
         prices: prices.filled_from(&fallback_table),
         fallback: None,
         api_calls,
+    })
+}
+
+/// No estimate in the GovCloud and China partitions, and why.
+fn refuse_unpriced(region: &str) -> Result<(), Error> {
+    match cost::not_priced(region) {
+        Some(why) => Err(Error::refused(why)),
+        None => Ok(()),
     }
 }
 
@@ -196,13 +206,13 @@ pub async fn estimate(
     session: &Session,
     cache_dir: Option<&Path>,
     footprint: &Footprint,
-) -> CostReport {
-    let priced = region_prices(session, cache_dir).await;
-    CostReport {
+) -> Result<CostReport, Error> {
+    let priced = region_prices(session, cache_dir).await?;
+    Ok(CostReport {
         estimate: cost::estimate(footprint, &priced.prices),
         fallback: priced.fallback,
         api_calls: priced.api_calls,
-    }
+    })
 }
 
 /// A SageMaker instance type's price per hour in the session's region (a Studio app's
@@ -213,6 +223,7 @@ pub async fn instance_hourly(
     cache_dir: Option<&Path>,
     instance_type: &str,
 ) -> Result<Price, Error> {
+    refuse_unpriced(&session.region)?;
     let now = clock::now_ms();
     let path = cache_dir.map(|d| cache_file(d, session));
     let cached = path
@@ -321,9 +332,9 @@ pub async fn review_cost(
     create: bool,
     changes: &[cost::ResourceChange],
     footprint: &Footprint,
-) -> ReviewCost {
-    let priced = region_prices(session, cache_dir).await;
-    review_cost_with(priced, create, changes, footprint)
+) -> Result<ReviewCost, Error> {
+    let priced = region_prices(session, cache_dir).await?;
+    Ok(review_cost_with(priced, create, changes, footprint))
 }
 
 /// [`review_cost`] with the prices in hand.

@@ -138,11 +138,32 @@ pub fn print_cost(mode: OutputMode, project: &str, deployed: bool, report: &Cost
 
 /// The cost of a change set under its review: one line on stderr (`--plain`), or one JSON line
 /// `{"type": "cost", …}` on stdout (`--json`), like the review itself.
-pub fn print_review_cost(mode: OutputMode, cost: &crate::ops::cost::ReviewCost) {
+/// A cost that could not be estimated (GovCloud, China) says so and why.
+pub fn print_review_cost(
+    mode: OutputMode,
+    cost: &Result<crate::ops::cost::ReviewCost, crate::ops::Error>,
+) {
+    let cost = match cost {
+        Ok(c) => c,
+        Err(e) => {
+            if mode == OutputMode::Json {
+                let doc = serde_json::json!({
+                    "type": "cost",
+                    "estimated": false,
+                    "reason": e.message(),
+                });
+                println!("{doc}");
+            } else {
+                eprintln!("cost: not estimated ({})", Shown(e.message()));
+            }
+            return;
+        }
+    };
     if mode == OutputMode::Json {
         #[derive(Serialize)]
         struct Doc<'a> {
             r#type: &'static str,
+            estimated: bool,
             monthly_usd: f64,
             before_usd: Option<f64>,
             /// None when the change could not be counted (never an invented 0).
@@ -156,6 +177,7 @@ pub fn print_review_cost(mode: OutputMode, cost: &crate::ops::cost::ReviewCost) 
         let round = |v: f64| (v * 100.0).round() / 100.0;
         let doc = Doc {
             r#type: "cost",
+            estimated: true,
             monthly_usd: round(cost.change.after),
             before_usd: match cost.change.before {
                 crate::core::cost::Before::Usd(b) => Some(round(b)),

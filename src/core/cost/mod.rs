@@ -28,15 +28,40 @@ pub fn cache_is_fresh(fetched_ms: i64, now_ms: i64) -> bool {
 /// The regions the Price List Query API answers in (its three endpoints).
 pub const PRICING_API_REGIONS: [&str; 3] = ["us-east-1", "eu-central-1", "ap-south-1"];
 
+/// Why `region` gets no estimate: the AWS GovCloud (US) and China partitions have prices of
+/// their own (China's in CNY) and a Price List Query API of their own, which studio-tui does not
+/// ask; the bundled table holds commercial US dollar prices only. None for a commercial region.
+pub fn not_priced(region: &str) -> Option<String> {
+    if region.starts_with("us-gov-") {
+        Some(format!(
+            "no cost estimate in {region}: AWS GovCloud (US) prices differ from the commercial \
+             regions' and studio-tui does not support the Price List Query API in that \
+             partition; see the AWS GovCloud (US) pricing pages"
+        ))
+    } else if region.starts_with("cn-") {
+        Some(format!(
+            "no cost estimate in {region}: the China regions are priced in CNY and differ from \
+             the commercial regions, and studio-tui does not support the Price List Query API \
+             in that partition; see the Amazon Web Services China pricing pages"
+        ))
+    } else {
+        None
+    }
+}
+
 /// The Price List Query API endpoint to ask for `region`'s prices: the nearest of its three
-/// (any of them returns every region's prices; the region is a filter of the query).
-pub fn pricing_api_region(region: &str) -> &'static str {
+/// (any of them returns every commercial region's prices; the region is a filter of the
+/// query). None for the GovCloud and China partitions ([`not_priced`]).
+pub fn pricing_api_region(region: &str) -> Option<&'static str> {
+    if not_priced(region).is_some() {
+        return None;
+    }
     let area = region.split('-').next().unwrap_or_default();
-    match area {
+    Some(match area {
         "eu" | "me" | "af" | "il" => "eu-central-1",
         "ap" => "ap-south-1",
         _ => "us-east-1",
-    }
+    })
 }
 
 /// One price the estimate needs.
@@ -631,13 +656,28 @@ mod tests {
 
     #[test]
     fn the_api_endpoint_is_the_nearest_of_three() {
-        assert_eq!(pricing_api_region("us-west-2"), "us-east-1");
-        assert_eq!(pricing_api_region("eu-west-1"), "eu-central-1");
-        assert_eq!(pricing_api_region("ap-southeast-2"), "ap-south-1");
-        assert_eq!(pricing_api_region("sa-east-1"), "us-east-1");
+        assert_eq!(pricing_api_region("us-west-2"), Some("us-east-1"));
+        assert_eq!(pricing_api_region("eu-west-1"), Some("eu-central-1"));
+        assert_eq!(pricing_api_region("ap-southeast-2"), Some("ap-south-1"));
+        assert_eq!(pricing_api_region("sa-east-1"), Some("us-east-1"));
         for r in ["us-west-2", "eu-west-1", "ap-south-1", "me-south-1"] {
-            assert!(PRICING_API_REGIONS.contains(&pricing_api_region(r)));
+            assert!(PRICING_API_REGIONS.contains(&pricing_api_region(r).unwrap()));
         }
+    }
+
+    #[test]
+    fn govcloud_and_china_are_not_priced() {
+        for r in [
+            "us-gov-west-1",
+            "us-gov-east-1",
+            "cn-north-1",
+            "cn-northwest-1",
+        ] {
+            assert_eq!(pricing_api_region(r), None, "{r}");
+            assert!(not_priced(r).unwrap().contains(r));
+        }
+        assert!(not_priced("cn-north-1").unwrap().contains("CNY"));
+        assert!(not_priced("us-east-1").is_none());
     }
 
     #[test]
