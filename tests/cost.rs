@@ -569,3 +569,42 @@ async fn govcloud_and_china_get_no_estimate() {
     assert!(text.contains("CNY"), "{text}");
     assert!(!text.contains("monthly_usd"), "{text}");
 }
+
+/// A cache whose date is not YYYY-MM-DD (here with an escape sequence) is no cache: the prices
+/// are asked again, and the date printed is today's, never the file's.
+#[tokio::test]
+async fn a_cache_with_a_hostile_date_is_not_read() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session("us-east-1").await;
+    let cache = tempfile::tempdir().unwrap();
+    region_prices(&session, Some(cache.path())).await.unwrap();
+    let file = studio_tui::ops::cost::cache_file(cache.path(), &session);
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    doc["date"] = json!("2026-12-07\u{1b}]0;pwned\u{7}");
+    std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
+    assert!(!cost::is_iso_date(doc["date"].as_str().unwrap()));
+    let (counting, counter) = session.counting();
+    let again = region_prices(&counting, Some(cache.path())).await.unwrap();
+    assert_eq!(counter.load(Ordering::Relaxed), 5, "asked again");
+    for s in again.prices.sources() {
+        assert!(!s.label().contains('\u{1b}'), "{}", s.label());
+        assert!(!s.label().ends_with("(cached)"), "{}", s.label());
+    }
+    assert!(cost::is_iso_date("2026-12-07"));
+
+    // A price's own date, the file's being sound.
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(cost::is_iso_date(doc["date"].as_str().unwrap()));
+    doc["prices"]["prices"]["kms_key_month"]["source"]["date"] = json!("\u{1b}[2J2026");
+    std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
+    counter.store(0, Ordering::Relaxed);
+    let again = region_prices(&counting, Some(cache.path())).await.unwrap();
+    assert_eq!(counter.load(Ordering::Relaxed), 5, "asked again");
+    let kms = again.prices.get(PriceKey::KmsKeyMonth).unwrap();
+    assert!(
+        !kms.source.label().contains('\u{1b}'),
+        "{}",
+        kms.source.label()
+    );
+}

@@ -74,7 +74,16 @@ pub fn cache_file(cache_dir: &Path, session: &Session) -> PathBuf {
 fn read_cache(path: &Path, region: &str) -> Option<CacheDoc> {
     let loaded = config::load_as::<CacheDoc>(path, Format::Json, false).ok()?;
     let doc = loaded.doc;
-    (loaded.problem.is_none() && doc.region == region && !doc.date.is_empty()).then_some(doc)
+    // The date is printed ("AWS Price List API, <date> (cached)"): anything but YYYY-MM-DD
+    // makes the file no cache at all.
+    let dates_ok = cost::is_iso_date(&doc.date)
+        && doc.prices.prices.values().all(|p| match &p.source {
+            PriceSource::Api { date, .. } | PriceSource::Bundled { date, .. } => {
+                cost::is_iso_date(date)
+            }
+        });
+    (loaded.problem.is_none() && doc.region == region && doc.prices.region == region && dates_ok)
+        .then_some(doc)
 }
 
 fn write_cache(path: &Path, doc: &CacheDoc) {

@@ -25,6 +25,19 @@ pub fn cache_is_fresh(fetched_ms: i64, now_ms: i64) -> bool {
     (0..CACHE_MAX_AGE_MS).contains(&age)
 }
 
+/// Is `s` a date written YYYY-MM-DD (ASCII digits and two dashes, nothing else)?
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
 /// The regions the Price List Query API answers in (its three endpoints).
 pub const PRICING_API_REGIONS: [&str; 3] = ["us-east-1", "eu-central-1", "ap-south-1"];
 
