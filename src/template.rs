@@ -44,6 +44,8 @@ pub struct Template {
     /// The VPC endpoints' service names as written (`com.amazonaws.${AWS::Region}.sts`) with
     /// their endpoint type (`Interface` / `Gateway`).
     pub endpoint_services: Vec<(String, String)>,
+    /// The VPC endpoints' logical ids with their endpoint type (`Interface` / `Gateway`).
+    pub endpoint_types: Vec<(String, String)>,
 }
 
 fn scalar(v: &Value) -> Option<String> {
@@ -94,7 +96,7 @@ pub fn parse(text: &str) -> Result<Template, String> {
     for (k, _) in get("Outputs").into_iter().flatten() {
         t.outputs.push(scalar(k).unwrap_or_default());
     }
-    for (_, v) in get("Resources").into_iter().flatten() {
+    for (k, v) in get("Resources").into_iter().flatten() {
         if v.get("Type").and_then(scalar).as_deref() != Some("AWS::EC2::VPCEndpoint") {
             continue;
         }
@@ -109,6 +111,8 @@ pub fn parse(text: &str) -> Result<Template, String> {
             .and_then(|p| p.get("VpcEndpointType"))
             .and_then(scalar)
             .unwrap_or_else(|| "Gateway".to_string());
+        t.endpoint_types
+            .push((scalar(k).unwrap_or_default(), kind.clone()));
         if let Some(name) = name {
             t.endpoint_services.push((name, kind));
         }

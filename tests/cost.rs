@@ -16,10 +16,13 @@ use std::sync::atomic::Ordering;
 
 use serde_json::{Value, json};
 
+use studio_tui::aws::stacks::PlannedChange;
 use studio_tui::core::cost::{
     self, Footprint, PriceKey, PriceSource, Prices, bundled, pricing_api_region,
 };
-use studio_tui::ops::cost::{estimate, instance_hourly, region_prices};
+use studio_tui::ops::cost::{
+    estimate, instance_hourly, region_prices, resource_changes, review_cost_with,
+};
 
 /// The emulator's settings (deny, page limit) and request log are shared by this binary's
 /// tests: they run one at a time.
@@ -172,7 +175,8 @@ async fn prices_come_from_the_api_then_from_the_cache() {
         Some(cache.path()),
         &Footprint::STUDIO_ENVIRONMENT,
     )
-    .await;
+    .await
+    .unwrap();
     assert_eq!(cold.fallback, None);
     assert_eq!(cold.api_calls, 5);
     assert_eq!(counter.load(Ordering::Relaxed), 5);
@@ -207,7 +211,8 @@ async fn prices_come_from_the_api_then_from_the_cache() {
         Some(cache.path()),
         &Footprint::STUDIO_ENVIRONMENT,
     )
-    .await;
+    .await
+    .unwrap();
     assert_eq!(warm.api_calls, 0);
     assert_eq!(counter.load(Ordering::Relaxed), 0);
     assert_eq!(warm.estimate.monthly, cold.estimate.monthly);
@@ -216,7 +221,7 @@ async fn prices_come_from_the_api_then_from_the_cache() {
     // Pages: the API may return fewer products than MaxResults; every page is read.
     let _limit = emu.settings(json!({"pricing_page_limit": 1}));
     let other = tempfile::tempdir().unwrap();
-    let paged = region_prices(&session, Some(other.path())).await;
+    let paged = region_prices(&session, Some(other.path())).await.unwrap();
     assert_eq!(paged.fallback, None);
     // Firewall 3, NAT 3, VPC 4, KMS 2, CloudWatch 2 products in us-east-1: one a page.
     assert_eq!(paged.api_calls, 14);
@@ -227,12 +232,12 @@ async fn prices_come_from_the_api_then_from_the_cache() {
 #[tokio::test]
 async fn eu_west_1_is_priced_through_frankfurt() {
     let _serial = SERIAL.lock().await;
-    assert_eq!(pricing_api_region("eu-west-1"), "eu-central-1");
+    assert_eq!(pricing_api_region("eu-west-1"), Some("eu-central-1"));
     let emu = common::emulator();
     let session = emu.session("eu-west-1").await;
     let mark = emu.log_mark();
     let cache = tempfile::tempdir().unwrap();
-    let priced = region_prices(&session, Some(cache.path())).await;
+    let priced = region_prices(&session, Some(cache.path())).await.unwrap();
     assert_eq!(priced.fallback, None);
     assert_eq!(get_products_since(mark, "eu-central-1"), 5);
     assert_eq!(get_products_since(mark, "eu-west-1"), 0);
@@ -249,7 +254,9 @@ async fn denied_get_products_falls_back_to_the_bundled_table() {
     let _deny = emu.settings(json!({"deny": ["pricing:GetProducts"]}));
     let session = emu.session("us-east-1").await;
     let cache = tempfile::tempdir().unwrap();
-    let report = estimate(&session, Some(cache.path()), &Footprint::STUDIO_ENVIRONMENT).await;
+    let report = estimate(&session, Some(cache.path()), &Footprint::STUDIO_ENVIRONMENT)
+        .await
+        .unwrap();
     let why = report.fallback.clone().unwrap();
     assert!(why.contains("pricing:GetProducts is denied"), "{why}");
     assert!(report.estimate.sources.iter().all(PriceSource::is_bundled));
@@ -333,7 +340,7 @@ async fn an_instance_types_hourly_price() {
     let session = emu.session("us-east-1").await;
     let cache = tempfile::tempdir().unwrap();
     // The region's prices first: the instance price is cached with them.
-    region_prices(&session, Some(cache.path())).await;
+    region_prices(&session, Some(cache.path())).await.unwrap();
     let p = instance_hourly(&session, Some(cache.path()), "ml.t3.medium")
         .await
         .unwrap();
@@ -380,4 +387,224 @@ fn filling_keeps_what_the_api_gave() {
     assert!(close(filled.get(PriceKey::KmsKeyMonth).unwrap().usd, 2.0));
     assert!(filled.missing().is_empty());
     assert!(!filled.sources()[0].is_bundled(), "the API's source first");
+}
+
+fn planned(action: &str, logical_id: &str, resource_type: &str) -> PlannedChange {
+    PlannedChange {
+        action: action.into(),
+        logical_id: logical_id.into(),
+        physical_id: None,
+        resource_type: resource_type.into(),
+        replacement: (action == "Modify").then(|| "True".to_string()),
+        scope: vec!["Properties".into()],
+        drift: None,
+    }
+}
+
+fn update_cost(changes: &[PlannedChange]) -> studio_tui::ops::cost::ReviewCost {
+    let priced = studio_tui::ops::cost::Priced {
+        prices: bundled::prices("us-east-1").unwrap(),
+        fallback: None,
+        api_calls: 0,
+    };
+    review_cost_with(
+        priced,
+        false,
+        &resource_changes(changes),
+        &Footprint::STUDIO_ENVIRONMENT,
+    )
+}
+
+/// An update's change in monthly cost is counted from its billed resource changes.
+#[test]
+fn an_update_that_adds_a_kms_key_costs_a_dollar_more() {
+    let c = update_cost(&[
+        planned("Add", "NewKey", "AWS::KMS::Key"),
+        planned("Modify", "StudioDomain", "AWS::SageMaker::Domain"),
+    ]);
+    assert!(close(c.change.delta().unwrap(), 1.0), "{:?}", c.change);
+    assert!(
+        c.line().contains("+$1.00 a month ($381.60 → $382.60)"),
+        "{}",
+        c.line()
+    );
+    // An interface endpoint of the template: 730 h × $0.01 in its one zone; the S3 gateway
+    // endpoint is free.
+    let c = update_cost(&[planned(
+        "Add",
+        "SageMakerApiEndpoint",
+        "AWS::EC2::VPCEndpoint",
+    )]);
+    assert!(close(c.change.delta().unwrap(), 7.30), "{:?}", c.change);
+    let c = update_cost(&[planned("Add", "S3VPCEndpoint", "AWS::EC2::VPCEndpoint")]);
+    assert!(
+        c.line().contains("no change in monthly cost"),
+        "{}",
+        c.line()
+    );
+}
+
+/// Modifications only (a billed resource replaced by another of its kind included): no change.
+#[test]
+fn an_update_of_modifications_only_is_no_change() {
+    let c = update_cost(&[
+        planned("Modify", "StudioDomain", "AWS::SageMaker::Domain"),
+        planned("Modify", "StudioKey", "AWS::KMS::Key"),
+        planned("Modify", "Firewall", "AWS::NetworkFirewall::Firewall"),
+    ]);
+    assert_eq!(c.change.delta(), Some(0.0));
+    assert!(
+        c.line().contains("no change in monthly cost ($382.60)"),
+        "{}",
+        c.line()
+    );
+}
+
+/// A change that cannot be counted is not passed off as no change.
+#[test]
+fn an_update_that_cannot_be_counted_is_not_estimated() {
+    for change in [
+        // An endpoint the template no longer holds: its type is not known.
+        planned("Remove", "OldEndpoint", "AWS::EC2::VPCEndpoint"),
+        planned("Dynamic", "StudioKey", "AWS::KMS::Key"),
+    ] {
+        let c = update_cost(std::slice::from_ref(&change));
+        assert_eq!(c.change.delta(), None, "{change:?}");
+        assert!(
+            c.line()
+                .contains("change in monthly cost not estimated ($382.60 a month after it)"),
+            "{}",
+            c.line()
+        );
+        assert!(!c.line().contains("no change"), "{}", c.line());
+    }
+}
+
+/// eu-west-1 with `pricing:GetProducts` denied: the bundled table's us-east-1 prices stand in,
+/// and the total, the review's line and the JSON say so rather than passing them off as
+/// eu-west-1's.
+#[tokio::test]
+async fn another_regions_bundled_prices_say_whose_they_are() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let _deny = emu.settings(json!({"deny": ["pricing:GetProducts"]}));
+    let session = emu.session("eu-west-1").await;
+    let cache = tempfile::tempdir().unwrap();
+    let said = "us-east-1's bundled prices, not eu-west-1's";
+    let review = studio_tui::ops::cost::review_cost(
+        &session,
+        Some(cache.path()),
+        true,
+        &[],
+        &Footprint::STUDIO_ENVIRONMENT,
+    )
+    .await
+    .unwrap();
+    assert!(review.line().contains(said), "{}", review.line());
+
+    let home = tempfile::tempdir().unwrap();
+    let out = common::binary(home.path(), "eu-west-1")
+        .args(["--plain", "cost"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("total"))
+        .unwrap();
+    assert!(total.contains(said), "{total}");
+
+    let out = common::binary(home.path(), "eu-west-1")
+        .args(["--json", "cost"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["region"], "eu-west-1");
+    assert_eq!(doc["stand_in"], said);
+}
+
+/// GovCloud and China: no estimate and why, never us-east-1's US dollar figures.
+#[tokio::test]
+async fn govcloud_and_china_get_no_estimate() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    for region in ["us-gov-west-1", "cn-north-1"] {
+        let session = emu.session(region).await;
+        let (counting, counter) = session.counting();
+        let cache = tempfile::tempdir().unwrap();
+        let e = region_prices(&counting, Some(cache.path()))
+            .await
+            .unwrap_err();
+        assert!(e.message().contains("no cost estimate"), "{}", e.message());
+        assert!(e.is_refusal(), "{e:?}");
+        let e = instance_hourly(&counting, Some(cache.path()), "ml.t3.medium")
+            .await
+            .unwrap_err();
+        assert!(e.message().contains(region), "{}", e.message());
+        assert_eq!(counter.load(Ordering::Relaxed), 0, "nothing asked");
+
+        let home = tempfile::tempdir().unwrap();
+        let out = common::binary(home.path(), region)
+            .args(["--plain", "cost"])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(all.contains("no cost estimate"), "{all}");
+        assert!(
+            !all.contains("$382.60") && !all.contains("bundled prices"),
+            "{all}"
+        );
+    }
+    let out = common::binary(tempfile::tempdir().unwrap().path(), "cn-north-1")
+        .args(["--json", "cost"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("CNY"), "{text}");
+    assert!(!text.contains("monthly_usd"), "{text}");
+}
+
+/// A cache whose date is not YYYY-MM-DD (here with an escape sequence) is no cache: the prices
+/// are asked again, and the date printed is today's, never the file's.
+#[tokio::test]
+async fn a_cache_with_a_hostile_date_is_not_read() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session("us-east-1").await;
+    let cache = tempfile::tempdir().unwrap();
+    region_prices(&session, Some(cache.path())).await.unwrap();
+    let file = studio_tui::ops::cost::cache_file(cache.path(), &session);
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    doc["date"] = json!("2026-12-07\u{1b}]0;pwned\u{7}");
+    std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
+    assert!(!cost::is_iso_date(doc["date"].as_str().unwrap()));
+    let (counting, counter) = session.counting();
+    let again = region_prices(&counting, Some(cache.path())).await.unwrap();
+    assert_eq!(counter.load(Ordering::Relaxed), 5, "asked again");
+    for s in again.prices.sources() {
+        assert!(!s.label().contains('\u{1b}'), "{}", s.label());
+        assert!(!s.label().ends_with("(cached)"), "{}", s.label());
+    }
+    assert!(cost::is_iso_date("2026-12-07"));
+
+    // A price's own date, the file's being sound.
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(cost::is_iso_date(doc["date"].as_str().unwrap()));
+    doc["prices"]["prices"]["kms_key_month"]["source"]["date"] = json!("\u{1b}[2J2026");
+    std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
+    counter.store(0, Ordering::Relaxed);
+    let again = region_prices(&counting, Some(cache.path())).await.unwrap();
+    assert_eq!(counter.load(Ordering::Relaxed), 5, "asked again");
+    let kms = again.prices.get(PriceKey::KmsKeyMonth).unwrap();
+    assert!(
+        !kms.source.label().contains('\u{1b}'),
+        "{}",
+        kms.source.label()
+    );
 }

@@ -556,7 +556,7 @@ async fn review_of_a_create_change_set() {
 /// change and where the prices came from (issue 25).
 #[tokio::test]
 async fn the_review_says_what_the_change_set_costs_a_month() {
-    use studio_tui::core::cost::{self, CostChange, Footprint};
+    use studio_tui::core::cost::{self, Before, CostChange, Footprint};
     use studio_tui::ops::cost::{CostReport, ReviewCost};
     let dir = tempfile::tempdir().unwrap();
     let mut a = on_form(&dir).await;
@@ -567,7 +567,10 @@ async fn the_review_says_what_the_change_set_costs_a_month() {
     ));
     assert_eq!(
         common::effects(requests),
-        vec![Effect::EstimateCost { create: true }]
+        vec![Effect::EstimateCost {
+            create: true,
+            changes: studio_tui::ops::cost::resource_changes(&create_review().change_set.changes),
+        }]
     );
     assert!(draw(&a, 120, 40).contains("cost: estimating the monthly cost"));
     // The wizard's region here is eu-west-1: the bundled table stands in with us-east-1's.
@@ -575,7 +578,7 @@ async fn the_review_says_what_the_change_set_costs_a_month() {
     let estimate = cost::estimate(&Footprint::STUDIO_ENVIRONMENT, &prices);
     let priced = ReviewCost {
         change: CostChange {
-            before: None,
+            before: Before::Nothing,
             after: estimate.monthly,
         },
         report: CostReport {
@@ -591,6 +594,10 @@ async fn the_review_says_what_the_change_set_costs_a_month() {
         "{screen}"
     );
     assert!(screen.contains("bundled prices of"), "{screen}");
+    assert!(
+        screen.contains("us-east-1's bundled prices, not eu-west-1's"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }
 

@@ -25,8 +25,7 @@ impl Session {
     /// The Price List Query API client, at the endpoint nearest to the session's region; two
     /// attempts at most (a price list that cannot be had falls back to the bundled table
     /// rather than keeping anyone waiting).
-    fn pricing(&self) -> aws_sdk_pricing::Client {
-        let api_region = crate::core::cost::pricing_api_region(&self.region);
+    fn pricing(&self, api_region: &'static str) -> aws_sdk_pricing::Client {
         let conf = aws_sdk_pricing::config::Builder::from(&self.sdk)
             .region(Region::new(api_region))
             .retry_config(RetryConfig::standard().with_max_attempts(2))
@@ -39,7 +38,11 @@ impl Session {
     /// Every product of `query` (GetProducts with its TERM_MATCH filters, format `aws_v1`,
     /// page after page until no NextToken).
     pub async fn get_products(&self, query: &Query) -> Result<PriceList, AwsError> {
-        let pricing = self.pricing();
+        let Some(api_region) = crate::core::cost::pricing_api_region(&self.region) else {
+            let why = crate::core::cost::not_priced(&self.region).unwrap_or_default();
+            return Err(AwsError::new(ErrorKind::Other, "pricing:GetProducts", why));
+        };
+        let pricing = self.pricing(api_region);
         let mut filters = Vec::with_capacity(query.filters.len());
         for (field, value) in &query.filters {
             let filter = Filter::builder()

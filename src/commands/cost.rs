@@ -23,6 +23,15 @@ pub async fn run(inv: &Invocation, args: &ProjectArgs) -> anyhow::Result<i32> {
     let report =
         crate::ops::cost::estimate(&ctx.session, Some(&cache), &Footprint::STUDIO_ENVIRONMENT)
             .await;
-    plain::cost::print_cost(ctx.mode, &project, deployed, &report);
-    Ok(exit::OK)
+    match report {
+        Ok(report) => {
+            plain::cost::print_cost(ctx.mode, &project, deployed, &report);
+            Ok(exit::OK)
+        }
+        // GovCloud and China: no estimate, and why.
+        Err(e) => {
+            plain::print_error(ctx.mode, &e);
+            Ok(exit::FAILED)
+        }
+    }
 }

@@ -590,6 +590,7 @@ async fn print_review_cost(ctx: &CommandContext, review: &crate::ops::deploy::Re
         &ctx.session,
         cache.as_deref(),
         create,
+        &crate::ops::cost::resource_changes(&review.change_set.changes),
         &crate::core::cost::Footprint::STUDIO_ENVIRONMENT,
     )
     .await;

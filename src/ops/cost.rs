@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws::stacks::PlannedChange;
 use crate::aws::{ErrorKind, Session};
 use crate::config::{self, Format, Versioned};
 use crate::core::clock;
@@ -73,7 +74,16 @@ pub fn cache_file(cache_dir: &Path, session: &Session) -> PathBuf {
 fn read_cache(path: &Path, region: &str) -> Option<CacheDoc> {
     let loaded = config::load_as::<CacheDoc>(path, Format::Json, false).ok()?;
     let doc = loaded.doc;
-    (loaded.problem.is_none() && doc.region == region && !doc.date.is_empty()).then_some(doc)
+    // The date is printed ("AWS Price List API, <date> (cached)"): anything but YYYY-MM-DD
+    // makes the file no cache at all.
+    let dates_ok = cost::is_iso_date(&doc.date)
+        && doc.prices.prices.values().all(|p| match &p.source {
+            PriceSource::Api { date, .. } | PriceSource::Bundled { date, .. } => {
+                cost::is_iso_date(date)
+            }
+        });
+    (loaded.problem.is_none() && doc.region == region && doc.prices.region == region && dates_ok)
+        .then_some(doc)
 }
 
 fn write_cache(path: &Path, doc: &CacheDoc) {
@@ -110,8 +120,10 @@ fn bundled_prices(region: &str) -> Prices {
 /// The prices of the session's region: the cached ones while fresh, else asked from the Price
 /// List Query API (and cached), else the bundled table. A price the API does not list (data
 /// transfer out, which is not one of its service codes here) comes from the bundled table,
-/// and says so.
-pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Priced {
+/// and says so. `Error::Refused` in the GovCloud and China partitions, which get no estimate
+/// ([`cost::not_priced`]): their prices are not the bundled US dollar ones.
+pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Result<Priced, Error> {
+    refuse_unpriced(&session.region)?;
     let region = session.region.clone();
     let now = clock::now_ms();
     let path = cache_dir.map(|d| cache_file(d, session));
@@ -126,11 +138,11 @@ pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Price
                 *cached = true;
             }
         }
-        return Priced {
+        return Ok(Priced {
             prices: prices.filled_from(&fallback_table),
             fallback: None,
             api_calls: 0,
-        };
+        });
     }
     let source = PriceSource::Api {
         date: today(now),
@@ -162,11 +174,11 @@ pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Price
     }
     if let Some(e) = failure {
         tracing::warn!("prices from the bundled table: {e}");
-        return Priced {
+        return Ok(Priced {
             prices: fallback_table,
             fallback: Some(fallback_reason(&e)),
             api_calls,
-        };
+        });
     }
     // `--read-only` writes no file: the prices are used for this run only.
     if let Some(p) = path.as_ref().filter(|_| !session.read_only) {
@@ -183,10 +195,18 @@ pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Price
             },
         );
     }
-    Priced {
+    Ok(Priced {
         prices: prices.filled_from(&fallback_table),
         fallback: None,
         api_calls,
+    })
+}
+
+/// No estimate in the GovCloud and China partitions, and why.
+fn refuse_unpriced(region: &str) -> Result<(), Error> {
+    match cost::not_priced(region) {
+        Some(why) => Err(Error::refused(why)),
+        None => Ok(()),
     }
 }
 
@@ -195,13 +215,13 @@ pub async fn estimate(
     session: &Session,
     cache_dir: Option<&Path>,
     footprint: &Footprint,
-) -> CostReport {
-    let priced = region_prices(session, cache_dir).await;
-    CostReport {
+) -> Result<CostReport, Error> {
+    let priced = region_prices(session, cache_dir).await?;
+    Ok(CostReport {
         estimate: cost::estimate(footprint, &priced.prices),
         fallback: priced.fallback,
         api_calls: priced.api_calls,
-    }
+    })
 }
 
 /// A SageMaker instance type's price per hour in the session's region (a Studio app's
@@ -212,6 +232,7 @@ pub async fn instance_hourly(
     cache_dir: Option<&Path>,
     instance_type: &str,
 ) -> Result<Price, Error> {
+    refuse_unpriced(&session.region)?;
     let now = clock::now_ms();
     let path = cache_dir.map(|d| cache_file(d, session));
     let cached = path
@@ -260,8 +281,9 @@ pub async fn instance_hourly(
     })
 }
 
-/// What a change set does to the monthly cost: the estimate after it, and the change from the
-/// deployed stack's (the same template's footprint; a first create starts from nothing).
+/// What a change set does to the monthly cost: the estimate after it, and the change from
+/// before it (counted from the change set's billed resource changes; a first create starts
+/// from nothing).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewCost {
     pub change: cost::CostChange,
@@ -284,6 +306,9 @@ impl ReviewCost {
             self.change.line(),
             sources.join("; ")
         );
+        if let Some(stand_in) = self.report.estimate.stand_in() {
+            out.push_str(&format!("; {stand_in}"));
+        }
         if let Some(why) = &self.report.fallback {
             out.push_str(&format!("; bundled because {why}"));
         }
@@ -291,21 +316,49 @@ impl ReviewCost {
     }
 }
 
+/// A change set's changes as the cost sees them: a VPC endpoint's type is the template's
+/// (an endpoint the template does not hold, such as one being removed, is of unknown type).
+pub fn resource_changes(changes: &[PlannedChange]) -> Vec<cost::ResourceChange> {
+    let types = &crate::template::embedded().endpoint_types;
+    changes
+        .iter()
+        .map(|c| cost::ResourceChange {
+            action: c.action.clone(),
+            resource_type: c.resource_type.clone(),
+            interface_endpoint: types
+                .iter()
+                .find(|(id, _)| *id == c.logical_id)
+                .map(|(_, kind)| kind == "Interface"),
+        })
+        .collect()
+}
+
 /// The cost lines of a change set's review: `create` is a first create (nothing billed yet),
-/// else an update of a stack built from the same template.
+/// else an update whose `changes` say what it adds and removes.
 pub async fn review_cost(
     session: &Session,
     cache_dir: Option<&Path>,
     create: bool,
+    changes: &[cost::ResourceChange],
+    footprint: &Footprint,
+) -> Result<ReviewCost, Error> {
+    let priced = region_prices(session, cache_dir).await?;
+    Ok(review_cost_with(priced, create, changes, footprint))
+}
+
+/// [`review_cost`] with the prices in hand.
+pub fn review_cost_with(
+    priced: Priced,
+    create: bool,
+    changes: &[cost::ResourceChange],
     footprint: &Footprint,
 ) -> ReviewCost {
-    let report = estimate(session, cache_dir, footprint).await;
-    let after = report.estimate.monthly;
     ReviewCost {
-        change: cost::CostChange {
-            before: (!create).then_some(after),
-            after,
+        change: cost::CostChange::of(footprint, &priced.prices, create, changes),
+        report: CostReport {
+            estimate: cost::estimate(footprint, &priced.prices),
+            fallback: priced.fallback,
+            api_calls: priced.api_calls,
         },
-        report,
     }
 }

@@ -44,8 +44,11 @@ pub fn estimate_lines(estimate: &Estimate, fallback: Option<&str>) -> Vec<String
             mark(&i.source)
         ));
     }
+    let stand_in = estimate
+        .stand_in()
+        .map_or(String::new(), |s| format!(" ({s})"));
     out.push(format!(
-        "  {:<36} {:>70}  a month, before traffic and logs",
+        "  {:<36} {:>70}  a month, before traffic and logs{stand_in}",
         "total",
         usd(estimate.monthly)
     ));
@@ -91,6 +94,8 @@ pub fn print_cost(mode: OutputMode, project: &str, deployed: bool, report: &Cost
             rates: &'a [crate::core::cost::Rate],
             sources: Vec<String>,
             bundled: bool,
+            /// Another region's bundled prices stand in for this one's.
+            stand_in: Option<String>,
             fallback: Option<&'a str>,
             missing: &'a [crate::core::cost::PriceKey],
             waiver: &'static str,
@@ -106,6 +111,7 @@ pub fn print_cost(mode: OutputMode, project: &str, deployed: bool, report: &Cost
             rates: &e.rates,
             sources: e.sources.iter().map(|s| s.label()).collect(),
             bundled: e.sources.iter().any(|s| s.is_bundled()),
+            stand_in: e.stand_in(),
             fallback: report.fallback.as_deref(),
             missing: &e.missing,
             waiver: WAIVER,
@@ -132,23 +138,53 @@ pub fn print_cost(mode: OutputMode, project: &str, deployed: bool, report: &Cost
 
 /// The cost of a change set under its review: one line on stderr (`--plain`), or one JSON line
 /// `{"type": "cost", …}` on stdout (`--json`), like the review itself.
-pub fn print_review_cost(mode: OutputMode, cost: &crate::ops::cost::ReviewCost) {
+/// A cost that could not be estimated (GovCloud, China) says so and why.
+pub fn print_review_cost(
+    mode: OutputMode,
+    cost: &Result<crate::ops::cost::ReviewCost, crate::ops::Error>,
+) {
+    let cost = match cost {
+        Ok(c) => c,
+        Err(e) => {
+            if mode == OutputMode::Json {
+                let doc = serde_json::json!({
+                    "type": "cost",
+                    "estimated": false,
+                    "reason": e.message(),
+                });
+                println!("{doc}");
+            } else {
+                eprintln!("cost: not estimated ({})", Shown(e.message()));
+            }
+            return;
+        }
+    };
     if mode == OutputMode::Json {
         #[derive(Serialize)]
         struct Doc<'a> {
             r#type: &'static str,
+            estimated: bool,
             monthly_usd: f64,
             before_usd: Option<f64>,
-            change_usd: f64,
+            /// None when the change could not be counted (never an invented 0).
+            change_usd: Option<f64>,
+            change_estimated: bool,
             sources: Vec<String>,
+            /// Another region's bundled prices stand in for this one's.
+            stand_in: Option<String>,
             fallback: Option<&'a str>,
         }
         let round = |v: f64| (v * 100.0).round() / 100.0;
         let doc = Doc {
             r#type: "cost",
+            estimated: true,
             monthly_usd: round(cost.change.after),
-            before_usd: cost.change.before.map(round),
-            change_usd: round(cost.change.delta()),
+            before_usd: match cost.change.before {
+                crate::core::cost::Before::Usd(b) => Some(round(b)),
+                crate::core::cost::Before::Nothing | crate::core::cost::Before::Unknown => None,
+            },
+            change_usd: cost.change.delta().map(round),
+            change_estimated: cost.change.delta().is_some(),
             sources: cost
                 .report
                 .estimate
@@ -156,6 +192,7 @@ pub fn print_review_cost(mode: OutputMode, cost: &crate::ops::cost::ReviewCost) 
                 .iter()
                 .map(|s| s.label())
                 .collect(),
+            stand_in: cost.report.estimate.stand_in(),
             fallback: cost.report.fallback.as_deref(),
         };
         println!("{}", serde_json::to_string(&doc).unwrap_or_default());

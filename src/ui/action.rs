@@ -205,8 +205,12 @@ pub enum Effect {
     DetectDrift { project: String },
     /// Rebuild the topology of this project (ops::topology::refresh).
     RefreshTopology { project: String },
-    /// The monthly cost a change set brings (`create`: a first create) (ops::cost::review_cost).
-    EstimateCost { create: bool },
+    /// The monthly cost a change set brings (`create`: a first create; `changes`: its
+    /// resource changes) (ops::cost::review_cost).
+    EstimateCost {
+        create: bool,
+        changes: Vec<crate::core::cost::ResourceChange>,
+    },
 }
 
 /// What a request is for. Replies name the kinds of request they answer ([`Reply::slots`]), and

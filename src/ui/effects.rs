@@ -306,16 +306,19 @@ pub fn spawn(
             };
             Reply::Topology(Box::new(result))
         }),
-        Effect::EstimateCost { create } => run(tx, id, move |_| async move {
+        Effect::EstimateCost { create, changes } => run(tx, id, move |_| async move {
             let cache = store.lock().ok().map(|s| s.paths.cache_dir.clone());
             let result = match &session {
-                Some(s) => Ok(crate::ops::cost::review_cost(
-                    s,
-                    cache.as_deref(),
-                    create,
-                    &crate::core::cost::Footprint::STUDIO_ENVIRONMENT,
-                )
-                .await),
+                Some(s) => {
+                    crate::ops::cost::review_cost(
+                        s,
+                        cache.as_deref(),
+                        create,
+                        &changes,
+                        &crate::core::cost::Footprint::STUDIO_ENVIRONMENT,
+                    )
+                    .await
+                }
                 None => Err(no_session()),
             };
             Reply::Costed(Box::new(result))

@@ -220,7 +220,10 @@ pub(crate) mod tests {
             Effect::RepairFences {
                 project: "p".into(),
             },
-            Effect::EstimateCost { create: true },
+            Effect::EstimateCost {
+                create: true,
+                changes: Vec::new(),
+            },
         ];
         for e in &all {
             // Exhaustive: a new effect kind must be added to the list above.

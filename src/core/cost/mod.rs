@@ -25,18 +25,56 @@ pub fn cache_is_fresh(fetched_ms: i64, now_ms: i64) -> bool {
     (0..CACHE_MAX_AGE_MS).contains(&age)
 }
 
+/// Is `s` a date written YYYY-MM-DD (ASCII digits and two dashes, nothing else)?
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
 /// The regions the Price List Query API answers in (its three endpoints).
 pub const PRICING_API_REGIONS: [&str; 3] = ["us-east-1", "eu-central-1", "ap-south-1"];
 
+/// Why `region` gets no estimate: the AWS GovCloud (US) and China partitions have prices of
+/// their own (China's in CNY) and a Price List Query API of their own, which studio-tui does not
+/// ask; the bundled table holds commercial US dollar prices only. None for a commercial region.
+pub fn not_priced(region: &str) -> Option<String> {
+    if region.starts_with("us-gov-") {
+        Some(format!(
+            "no cost estimate in {region}: AWS GovCloud (US) prices differ from the commercial \
+             regions' and studio-tui does not support the Price List Query API in that \
+             partition; see the AWS GovCloud (US) pricing pages"
+        ))
+    } else if region.starts_with("cn-") {
+        Some(format!(
+            "no cost estimate in {region}: the China regions are priced in CNY and differ from \
+             the commercial regions, and studio-tui does not support the Price List Query API \
+             in that partition; see the Amazon Web Services China pricing pages"
+        ))
+    } else {
+        None
+    }
+}
+
 /// The Price List Query API endpoint to ask for `region`'s prices: the nearest of its three
-/// (any of them returns every region's prices; the region is a filter of the query).
-pub fn pricing_api_region(region: &str) -> &'static str {
+/// (any of them returns every commercial region's prices; the region is a filter of the
+/// query). None for the GovCloud and China partitions ([`not_priced`]).
+pub fn pricing_api_region(region: &str) -> Option<&'static str> {
+    if not_priced(region).is_some() {
+        return None;
+    }
     let area = region.split('-').next().unwrap_or_default();
-    match area {
+    Some(match area {
         "eu" | "me" | "af" | "il" => "eu-central-1",
         "ap" => "ap-south-1",
         _ => "us-east-1",
-    }
+    })
 }
 
 /// One price the estimate needs.
@@ -245,6 +283,20 @@ pub struct Estimate {
     pub missing: Vec<PriceKey>,
 }
 
+impl Estimate {
+    /// "us-east-1's bundled prices, not eu-west-1's" when a price comes from the bundled
+    /// table of another region than the estimate's (the table's stand-in for a region it does
+    /// not hold).
+    pub fn stand_in(&self) -> Option<String> {
+        self.sources.iter().find_map(|s| match s {
+            PriceSource::Bundled { region, .. } if *region != self.region => {
+                Some(format!("{region}'s bundled prices, not {}'s", self.region))
+            }
+            _ => None,
+        })
+    }
+}
+
 /// The NAT-behind-firewall waiver as the output words it.
 pub const WAIVER: &str = "NAT gateway hours and GB processed are not billed one-to-one against \
     firewall endpoint hours and GB in the same region and path (zonal NAT gateways; the public \
@@ -436,31 +488,122 @@ fn rates(fp: &Footprint, prices: &Prices) -> (Vec<Rate>, Vec<PriceKey>) {
     (out, missing)
 }
 
-/// The change in monthly cost a deploy makes: `before` is the deployed stack's estimate
-/// (None for a first create).
+/// One resource change of a change set, as the cost sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceChange {
+    /// Add, Modify, Remove, Import, Dynamic.
+    pub action: String,
+    pub resource_type: String,
+    /// For `AWS::EC2::VPCEndpoint`: an interface endpoint (billed) or a gateway one (free);
+    /// None when its type is not known.
+    pub interface_endpoint: Option<bool>,
+}
+
+/// The firewall endpoints one `AWS::NetworkFirewall::Firewall` of the template has (one
+/// subnet mapping).
+pub const ENDPOINTS_PER_FIREWALL: u32 = 1;
+
+/// The footprint before a change set that leaves `after`: its billed Adds taken away and its
+/// billed Removes put back. A Modify, with or without replacement, keeps the count (one
+/// resource replaces another). None when a change of a billed resource cannot be counted: an
+/// Import or Dynamic change, an endpoint of unknown type, or more added than `after` holds.
+pub fn footprint_before(after: &Footprint, changes: &[ResourceChange]) -> Option<Footprint> {
+    let mut fp = *after;
+    for c in changes {
+        let field = match c.resource_type.as_str() {
+            "AWS::EC2::NatGateway" => &mut fp.nat_gateways,
+            "AWS::EC2::EIP" => &mut fp.public_ipv4,
+            "AWS::NetworkFirewall::Firewall" => &mut fp.firewall_endpoints,
+            "AWS::KMS::Key" => &mut fp.kms_keys,
+            "AWS::EC2::VPCEndpoint" => match c.interface_endpoint {
+                Some(true) => &mut fp.interface_endpoints,
+                Some(false) => continue,
+                None if c.action == "Modify" => continue,
+                None => return None,
+            },
+            _ => continue,
+        };
+        let per = if c.resource_type == "AWS::NetworkFirewall::Firewall" {
+            ENDPOINTS_PER_FIREWALL
+        } else {
+            1
+        };
+        *field = match c.action.as_str() {
+            "Add" => field.checked_sub(per)?,
+            "Remove" => field.checked_add(per)?,
+            "Modify" => *field,
+            _ => return None,
+        };
+    }
+    Some(fp)
+}
+
+/// What the environment cost before a deploy.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "usd", rename_all = "snake_case")]
+pub enum Before {
+    /// A first create: nothing billed yet.
+    Nothing,
+    /// The deployed stack's estimate.
+    Usd(f64),
+    /// The change set's changes could not be counted: no change is claimed.
+    Unknown,
+}
+
+/// The change in monthly cost a deploy makes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CostChange {
-    pub before: Option<f64>,
+    pub before: Before,
     pub after: f64,
 }
 
 impl CostChange {
-    pub fn delta(&self) -> f64 {
-        self.after - self.before.unwrap_or(0.0)
+    /// The change for `footprint` (the template's) with `prices`: from nothing for a first
+    /// create, else from the footprint before `changes`.
+    pub fn of(
+        footprint: &Footprint,
+        prices: &Prices,
+        create: bool,
+        changes: &[ResourceChange],
+    ) -> CostChange {
+        let after = estimate(footprint, prices).monthly;
+        let before = if create {
+            Before::Nothing
+        } else {
+            match footprint_before(footprint, changes) {
+                Some(b) => Before::Usd(estimate(&b, prices).monthly),
+                None => Before::Unknown,
+            }
+        };
+        CostChange { before, after }
     }
 
-    /// "+$375.30 a month (new environment)", "no change in monthly cost ($375.30)", or
-    /// "+$12.00 a month ($375.30 → $387.30)".
+    /// The change in US dollars a month, or None when it is not known.
+    pub fn delta(&self) -> Option<f64> {
+        match self.before {
+            Before::Nothing => Some(self.after),
+            Before::Usd(b) => Some(self.after - b),
+            Before::Unknown => None,
+        }
+    }
+
+    /// "+$375.30 a month (new environment)", "no change in monthly cost ($375.30)",
+    /// "+$12.00 a month ($375.30 → $387.30)", or "change in monthly cost not estimated
+    /// ($375.30 a month after it)".
     pub fn line(&self) -> String {
         match self.before {
-            None => format!("{} a month (new environment)", signed_usd(self.after)),
-            Some(b) if (self.after - b).abs() < 0.005 => {
+            Before::Nothing => format!("{} a month (new environment)", signed_usd(self.after)),
+            Before::Usd(b) if (self.after - b).abs() < 0.005 => {
                 format!("no change in monthly cost ({})", usd(self.after))
             }
-            Some(b) => format!(
+            Before::Usd(b) => format!(
                 "{} a month ({} → {})",
                 signed_usd(self.after - b),
                 usd(b),
+                usd(self.after)
+            ),
+            Before::Unknown => format!(
+                "change in monthly cost not estimated ({} a month after it)",
                 usd(self.after)
             ),
         }
@@ -526,32 +669,53 @@ mod tests {
 
     #[test]
     fn the_api_endpoint_is_the_nearest_of_three() {
-        assert_eq!(pricing_api_region("us-west-2"), "us-east-1");
-        assert_eq!(pricing_api_region("eu-west-1"), "eu-central-1");
-        assert_eq!(pricing_api_region("ap-southeast-2"), "ap-south-1");
-        assert_eq!(pricing_api_region("sa-east-1"), "us-east-1");
+        assert_eq!(pricing_api_region("us-west-2"), Some("us-east-1"));
+        assert_eq!(pricing_api_region("eu-west-1"), Some("eu-central-1"));
+        assert_eq!(pricing_api_region("ap-southeast-2"), Some("ap-south-1"));
+        assert_eq!(pricing_api_region("sa-east-1"), Some("us-east-1"));
         for r in ["us-west-2", "eu-west-1", "ap-south-1", "me-south-1"] {
-            assert!(PRICING_API_REGIONS.contains(&pricing_api_region(r)));
+            assert!(PRICING_API_REGIONS.contains(&pricing_api_region(r).unwrap()));
         }
+    }
+
+    #[test]
+    fn govcloud_and_china_are_not_priced() {
+        for r in [
+            "us-gov-west-1",
+            "us-gov-east-1",
+            "cn-north-1",
+            "cn-northwest-1",
+        ] {
+            assert_eq!(pricing_api_region(r), None, "{r}");
+            assert!(not_priced(r).unwrap().contains(r));
+        }
+        assert!(not_priced("cn-north-1").unwrap().contains("CNY"));
+        assert!(not_priced("us-east-1").is_none());
     }
 
     #[test]
     fn a_change_is_worded_by_its_sign() {
         let new = CostChange {
-            before: None,
+            before: Before::Nothing,
             after: 375.3,
         };
         assert_eq!(new.line(), "+$375.30 a month (new environment)");
         let same = CostChange {
-            before: Some(375.3),
+            before: Before::Usd(375.3),
             after: 375.3,
         };
         assert_eq!(same.line(), "no change in monthly cost ($375.30)");
         let less = CostChange {
-            before: Some(400.0),
+            before: Before::Usd(400.0),
             after: 375.3,
         };
         assert_eq!(less.line(), "-$24.70 a month ($400.00 → $375.30)");
-        assert!((less.delta() + 24.7).abs() < 1e-9);
+        assert!((less.delta().unwrap() + 24.7).abs() < 1e-9);
+        let unknown = CostChange {
+            before: Before::Unknown,
+            after: 375.3,
+        };
+        assert_eq!(unknown.delta(), None);
+        assert!(!unknown.line().contains("no change"), "{}", unknown.line());
     }
 }

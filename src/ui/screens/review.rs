@@ -374,6 +374,7 @@ impl Screen for ReviewScreen {
                     {
                         return Outcome::Effects(vec![Effect::EstimateCost {
                             create: r.kind == ChangeSetKind::Create,
+                            changes: crate::ops::cost::resource_changes(&r.change_set.changes),
                         }]);
                     }
                 }
