@@ -288,17 +288,12 @@ pub(crate) async fn bring_space_defaults_up_to_date(
     let what = "shared spaces have no default execution role or security group \
                 (DefaultSpaceSettings)";
     if session.read_only {
-        send(
+        say(
             tx,
-            StudioMsg::Domain {
-                name: d.name.clone(),
-                id: Some(d.id.clone()),
-                status: DomainPhase::Aws(d.status.clone()),
-                elapsed_secs: secs(start),
-                detail: Some(format!(
-                    "{what}; not updated in read-only mode (run without --read-only)"
-                )),
-            },
+            &d,
+            DomainPhase::Aws(d.status.clone()),
+            start,
+            format!("{what}; not updated in read-only mode (run without --read-only)"),
         );
         return Ok(d);
     }
@@ -321,15 +316,12 @@ pub(crate) async fn bring_space_defaults_up_to_date(
             return Err(shared_apps_block(&d, &running));
         }
     }
-    send(
+    say(
         tx,
-        StudioMsg::Domain {
-            name: d.name.clone(),
-            id: Some(d.id.clone()),
-            status: DomainPhase::Updating,
-            elapsed_secs: secs(start),
-            detail: Some(format!("{what}: setting {role} and {}", groups.join(", "))),
-        },
+        &d,
+        DomainPhase::Updating,
+        start,
+        format!("{what}: setting {role} and {}", groups.join(", ")),
     );
     match session
         .update_domain_space_defaults(&d.id, &role, &groups)
@@ -370,51 +362,54 @@ pub(crate) async fn bring_guardrails_up_to_date(
     );
     if !guardrails.update_existing {
         // Nobody asked for it in this run: an administrator's setting stays.
-        send(
+        say(
             tx,
-            StudioMsg::Domain {
-                name: d.name.clone(),
-                id: Some(d.id.clone()),
-                status: DomainPhase::Aws(d.status.clone()),
-                elapsed_secs: secs(start),
-                detail: Some(format!(
-                    "idle shutdown is {}; the saved answers say {}: not changed (pass \
+            &d,
+            DomainPhase::Aws(d.status.clone()),
+            start,
+            format!(
+                "idle shutdown is {}; the saved answers say {}: not changed (pass \
                      --idle-timeout, or press s on the overview, to change it)",
-                    d.idle.summary(),
-                    guardrails.idle
-                )),
-            },
+                d.idle.summary(),
+                guardrails.idle
+            ),
         );
         return Ok(d);
     }
     if session.read_only {
-        send(
+        say(
             tx,
-            StudioMsg::Domain {
-                name: d.name.clone(),
-                id: Some(d.id.clone()),
-                status: DomainPhase::Aws(d.status.clone()),
-                elapsed_secs: secs(start),
-                detail: Some(format!(
-                    "{what}; not updated in read-only mode (run without --read-only)"
-                )),
-            },
+            &d,
+            DomainPhase::Aws(d.status.clone()),
+            start,
+            format!("{what}; not updated in read-only mode (run without --read-only)"),
         );
         return Ok(d);
     }
+    say(
+        tx,
+        &d,
+        DomainPhase::Updating,
+        start,
+        format!("{what}: updating the domain"),
+    );
+    // One call: it applies all of it or, refused, none of it (the error says why).
+    session.update_domain_guardrails(&d.id, guardrails).await?;
+    wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
+}
+
+/// Progress on the domain `d`: its phase and what is being done about it.
+fn say(tx: &Progress, d: &DomainInfo, status: DomainPhase, start: Instant, detail: String) {
     send(
         tx,
         StudioMsg::Domain {
             name: d.name.clone(),
             id: Some(d.id.clone()),
-            status: DomainPhase::Updating,
+            status,
             elapsed_secs: secs(start),
-            detail: Some(format!("{what}: updating the domain")),
+            detail: Some(detail),
         },
     );
-    // One call: it applies all of it or, refused, none of it (the error says why).
-    session.update_domain_guardrails(&d.id, guardrails).await?;
-    wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
 }
 
 /// The apps running (or starting) in the domain's shared spaces, as (space, app label).
