@@ -25,11 +25,7 @@ const VPCE: &str = "vpce-0fence0000000001";
 
 /// The emulator's request log is shared by the tests of this binary: one at a time.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-const FAST: Poll = Poll {
-    initial: Duration::from_millis(20),
-    max: Duration::from_millis(200),
-    timeout: Duration::from_secs(60),
-};
+const FAST: Poll = common::FAST_POLL;
 
 fn fence(bucket: &str) -> Value {
     json!({

@@ -12,8 +12,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -27,11 +25,7 @@ const REGION: &str = "us-east-1";
 /// requests run one at a time.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-const FAST: Poll = Poll {
-    initial: Duration::from_millis(20),
-    max: Duration::from_millis(200),
-    timeout: Duration::from_secs(60),
-};
+const FAST: Poll = common::FAST_POLL;
 
 fn network() -> StudioNetwork {
     StudioNetwork {

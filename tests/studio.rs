@@ -27,11 +27,7 @@ const REGION: &str = "us-east-1";
 /// The emulator's request log is shared by every test of this binary: tests that count or
 /// order requests would see the others' calls, so the tests run one at a time.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-const FAST: Poll = Poll {
-    initial: Duration::from_millis(20),
-    max: Duration::from_millis(200),
-    timeout: Duration::from_secs(60),
-};
+const FAST: Poll = common::FAST_POLL;
 
 fn network() -> StudioNetwork {
     StudioNetwork {

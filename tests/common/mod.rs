@@ -315,3 +315,10 @@ pub fn effects(
 ) -> Vec<studio_tui::ui::action::Effect> {
     requests.into_iter().map(|r| r.effect).collect()
 }
+
+/// Studio polling fast enough for the emulator (domains and apps settle in milliseconds there).
+pub const FAST_POLL: studio_tui::ops::studio::Poll = studio_tui::ops::studio::Poll {
+    initial: std::time::Duration::from_millis(20),
+    max: std::time::Duration::from_millis(200),
+    timeout: std::time::Duration::from_secs(60),
+};
