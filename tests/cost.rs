@@ -608,3 +608,45 @@ async fn a_cache_with_a_hostile_date_is_not_read() {
         kms.source.label()
     );
 }
+
+/// A Price List Query API that does not answer keeps no review waiting: after
+/// `REVIEW_DEADLINE` the review's cost line is the bundled table's, and says why.
+#[tokio::test]
+async fn a_review_does_not_wait_for_a_price_list_that_does_not_answer() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let _stall = emu.settings(json!({"stall": {"us-east-1": ["GetProducts"]}}));
+    let session = emu.session("us-east-1").await;
+    let cache = tempfile::tempdir().unwrap();
+    let review = studio_tui::ops::cost::review_cost(
+        &session,
+        Some(cache.path()),
+        true,
+        &[],
+        &Footprint::STUDIO_ENVIRONMENT,
+    )
+    .await
+    .unwrap();
+    let why = review.report.fallback.clone().unwrap();
+    assert_eq!(
+        why,
+        format!(
+            "the AWS Price List Query API did not answer within {} s",
+            studio_tui::ops::cost::REVIEW_DEADLINE.as_secs()
+        )
+    );
+    assert!(
+        review
+            .report
+            .estimate
+            .sources
+            .iter()
+            .all(PriceSource::is_bundled)
+    );
+    assert!(
+        review
+            .line()
+            .contains("bundled because the AWS Price List Query API did not answer")
+    );
+    assert!(!studio_tui::ops::cost::cache_file(cache.path(), &session).exists());
+}

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +124,22 @@ fn bundled_prices(region: &str) -> Prices {
 /// and says so. `Error::Refused` in the GovCloud and China partitions, which get no estimate
 /// ([`cost::not_priced`]): their prices are not the bundled US dollar ones.
 pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Result<Priced, Error> {
+    region_prices_within(session, cache_dir, API_DEADLINE).await
+}
+
+/// How long `cost` waits for the Price List Query API before it uses the bundled table.
+pub const API_DEADLINE: Duration = Duration::from_secs(20);
+
+/// How long a change set's review waits for prices: the review is what the user is waiting
+/// for, the cost line is an addition to it.
+pub const REVIEW_DEADLINE: Duration = Duration::from_secs(5);
+
+/// [`region_prices`], with the bundled table after `deadline` without the API's answer.
+pub async fn region_prices_within(
+    session: &Session,
+    cache_dir: Option<&Path>,
+    deadline: Duration,
+) -> Result<Priced, Error> {
     refuse_unpriced(&session.region)?;
     let region = session.region.clone();
     let now = clock::now_ms();
@@ -153,17 +170,40 @@ pub async fn region_prices(session: &Session, cache_dir: Option<&Path>) -> Resul
         ..Prices::default()
     };
     let queries = catalog::queries(&region);
-    let answers = futures::future::join_all(queries.iter().map(|q| session.get_products(q))).await;
+    let asked = futures::future::join_all(queries.iter().map(|q| session.get_products(q)));
+    let Ok(answers) = tokio::time::timeout(deadline, asked).await else {
+        let why = format!(
+            "the AWS Price List Query API did not answer within {} s",
+            deadline.as_secs()
+        );
+        tracing::warn!("prices from the bundled table: {why}");
+        return Ok(Priced {
+            prices: fallback_table,
+            fallback: Some(why),
+            api_calls: queries.len(),
+        });
+    };
     let mut api_calls = 0;
     let mut failure = None;
     for (q, answer) in queries.iter().zip(answers) {
         match answer {
             Ok(list) => {
                 api_calls += list.pages;
-                let skipped =
+                let read =
                     catalog::read_products(q.service_code, &list.products, &source, &mut prices);
-                if skipped > 0 {
-                    tracing::warn!("{skipped} {} products could not be read", q.service_code);
+                if read.unreadable > 0 {
+                    tracing::warn!(
+                        "{} {} products could not be read",
+                        read.unreadable,
+                        q.service_code
+                    );
+                }
+                if !read.ambiguous.is_empty() {
+                    tracing::warn!(
+                        "{} products disagree on {:?}: bundled prices used for them",
+                        q.service_code,
+                        read.ambiguous
+                    );
                 }
             }
             Err(e) => {
@@ -291,7 +331,7 @@ pub struct ReviewCost {
 }
 
 impl ReviewCost {
-    /// "cost: +$382.60 a month (new environment) before traffic and logs (prices: …)", and
+    /// "cost: +$382.60 a month (new environment) before traffic, logs and storage (prices: …)", and
     /// why the bundled table was used when it was.
     pub fn line(&self) -> String {
         let sources: Vec<String> = self
@@ -302,7 +342,7 @@ impl ReviewCost {
             .map(PriceSource::label)
             .collect();
         let mut out = format!(
-            "cost: {} before traffic and logs (prices: {})",
+            "cost: {} before traffic, logs and storage (prices: {})",
             self.change.line(),
             sources.join("; ")
         );
@@ -342,7 +382,7 @@ pub async fn review_cost(
     changes: &[cost::ResourceChange],
     footprint: &Footprint,
 ) -> Result<ReviewCost, Error> {
-    let priced = region_prices(session, cache_dir).await?;
+    let priced = region_prices_within(session, cache_dir, REVIEW_DEADLINE).await?;
     Ok(review_cost_with(priced, create, changes, footprint))
 }
 

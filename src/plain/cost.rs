@@ -48,7 +48,7 @@ pub fn estimate_lines(estimate: &Estimate, fallback: Option<&str>) -> Vec<String
         .stand_in()
         .map_or(String::new(), |s| format!(" ({s})"));
     out.push(format!(
-        "  {:<36} {:>70}  a month, before traffic and logs{stand_in}",
+        "  {:<36} {:>70}  a month, before traffic, logs and storage{stand_in}",
         "total",
         usd(estimate.monthly)
     ));

@@ -7,8 +7,9 @@ Each product is what GetProducts returns, one JSON document per product (``aws_v
 "version", "publicationDate"}``. Usage types carry the region's billing prefix (``USE1-``,
 ``EU-``), as AWS's do. Prices are AWS's published on-demand prices in us-east-1 and
 eu-west-1 (rounded as the pricing pages show them); a few neighbours (advanced inspection,
-regional NAT gateways, idle IPv4 addresses, KMS requests) are there so a client that reads
-the wrong product is caught.
+regional NAT gateways, idle IPv4 addresses, KMS requests, a notebook instance's hour) are
+listed before the product a client wants, so a client that reads the first product whose usage
+type merely ends the right way is caught.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
     (
         "AWSNetworkFirewall",
         "AWS Firewall",
+        "Advanced-Inspection-Endpoint-Hour",
+        "hour",
+        "per advanced inspection endpoint-hour",
+        {"group": "Advanced Inspection", "operation": "Endpoint"},
+        {"us-east-1": 0.49, "eu-west-1": 0.49},
+    ),
+    (
+        "AWSNetworkFirewall",
+        "AWS Firewall",
         "Endpoint-Hour",
         "hour",
         "per firewall endpoint-hour",
@@ -45,13 +55,13 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
         {"us-east-1": 0.065, "eu-west-1": 0.065},
     ),
     (
-        "AWSNetworkFirewall",
-        "AWS Firewall",
-        "Advanced-Inspection-Endpoint-Hour",
-        "hour",
-        "per advanced inspection endpoint-hour",
-        {"group": "Advanced Inspection", "operation": "Endpoint"},
-        {"us-east-1": 0.49, "eu-west-1": 0.49},
+        "AmazonEC2",
+        "NAT Gateway",
+        "RegionalNatGateway-Hours",
+        "Hrs",
+        "per Regional NAT Gateway Hour per zone",
+        {"group": "NGW:RegionalNatGateway", "operation": "RegionalNatGateway"},
+        {"us-east-1": 0.045, "eu-west-1": 0.048},
     ),
     (
         "AmazonEC2",
@@ -69,15 +79,6 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
         "GB",
         "per GB Data Processed by NAT Gateways",
         {"group": "NGW:NatGateway", "operation": "NatGateway"},
-        {"us-east-1": 0.045, "eu-west-1": 0.048},
-    ),
-    (
-        "AmazonEC2",
-        "NAT Gateway",
-        "RegionalNatGateway-Hours",
-        "Hrs",
-        "per Regional NAT Gateway Hour per zone",
-        {"group": "NGW:RegionalNatGateway", "operation": "RegionalNatGateway"},
         {"us-east-1": 0.045, "eu-west-1": 0.048},
     ),
     (
@@ -104,15 +105,6 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
     (
         "AmazonVPC",
         "VPC Public IPv4 Address",
-        "PublicIPv4:InUseAddress",
-        "Hrs",
-        "per In-use public IPv4 address per hour",
-        {"group": "VPCPublicIPv4Address", "operation": ""},
-        {"us-east-1": 0.005, "eu-west-1": 0.005},
-    ),
-    (
-        "AmazonVPC",
-        "VPC Public IPv4 Address",
         "PublicIPv4:IdleAddress",
         "Hrs",
         "per Idle public IPv4 address per hour",
@@ -120,13 +112,13 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
         {"us-east-1": 0.005, "eu-west-1": 0.005},
     ),
     (
-        "awskms",
-        "Encryption Key",
-        "KMS-Keys",
-        "Keys",
-        "per customer managed key per month",
-        {"group": "", "operation": ""},
-        {"us-east-1": 1.0, "eu-west-1": 1.0},
+        "AmazonVPC",
+        "VPC Public IPv4 Address",
+        "PublicIPv4:InUseAddress",
+        "Hrs",
+        "per In-use public IPv4 address per hour",
+        {"group": "VPCPublicIPv4Address", "operation": ""},
+        {"us-east-1": 0.005, "eu-west-1": 0.005},
     ),
     (
         "awskms",
@@ -136,6 +128,15 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
         "per request",
         {"group": "", "operation": ""},
         {"us-east-1": 0.000003, "eu-west-1": 0.000003},
+    ),
+    (
+        "awskms",
+        "Encryption Key",
+        "KMS-Keys",
+        "Keys",
+        "per customer managed key per month",
+        {"group": "", "operation": ""},
+        {"us-east-1": 1.0, "eu-west-1": 1.0},
     ),
     (
         "AmazonCloudWatch",
@@ -161,19 +162,19 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
     (
         "AmazonSageMaker",
         "ML Instance",
-        "Studio:JupyterLab-ml.t3.medium",
+        "Notebk:ml.t3.medium",
         "Hrs",
-        "per hour for Studio JupyterLab ml.t3.medium",
-        {"instanceName": "ml.t3.medium", "component": "Studio", "operation": "RunInstance"},
+        "per hour for Notebook Instance ml.t3.medium",
+        {"instanceName": "ml.t3.medium", "platoinstancetype": "Notebook", "operation": "RunInstance"},
         {"us-east-1": 0.05, "eu-west-1": 0.0555},
     ),
     (
         "AmazonSageMaker",
         "ML Instance",
-        "Notebk:ml.t3.medium",
+        "Studio:JupyterLab-ml.t3.medium",
         "Hrs",
-        "per hour for Notebook Instance ml.t3.medium",
-        {"instanceName": "ml.t3.medium", "component": "Notebook", "operation": "RunInstance"},
+        "per hour for Studio JupyterLab ml.t3.medium",
+        {"instanceName": "ml.t3.medium", "platoinstancetype": "Studio-JupyterLab", "operation": "RunInstance"},
         {"us-east-1": 0.05, "eu-west-1": 0.0555},
     ),
     (
@@ -182,8 +183,17 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
         "Studio:JupyterLab-ml.m5.large",
         "Hrs",
         "per hour for Studio JupyterLab ml.m5.large",
-        {"instanceName": "ml.m5.large", "component": "Studio", "operation": "RunInstance"},
+        {"instanceName": "ml.m5.large", "platoinstancetype": "Studio-JupyterLab", "operation": "RunInstance"},
         {"us-east-1": 0.115, "eu-west-1": 0.128},
+    ),
+    (
+        "AmazonSageMaker",
+        "ML Instance",
+        "Studio:CodeEditor-ml.t3.medium",
+        "Hrs",
+        "per hour for Studio Code Editor ml.t3.medium",
+        {"instanceName": "ml.t3.medium", "platoinstancetype": "studio-codeeditor", "operation": "RunInstance"},
+        {"us-east-1": 0.05, "eu-west-1": 0.0555},
     ),
 ]
 

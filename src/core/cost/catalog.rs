@@ -1,8 +1,13 @@
 //! The Price List Query API as data: which GetProducts queries give the estimate's prices
 //! (service code and TERM_MATCH filters), and how a product of its `PriceList` (a JSON
 //! document: `product.attributes`, `terms.OnDemand.*.priceDimensions.*.pricePerUnit.USD`) is
-//! read into a [`PriceKey`]. Usage types carry a region prefix (`USE1-NatGateway-Hours`), so
-//! they are matched by their ending.
+//! read into a [`PriceKey`]. A usage type is the billing code of one region and one meter:
+//! `USE1-NatGateway-Hours`, or `NatGateway-Hours` for some us-east-1 products. It is matched
+//! whole, the optional region prefix (one word of capitals and digits) excepted, so a
+//! neighbour that only ends the same way (`USE1-Advanced-Inspection-Endpoint-Hour`,
+//! `USE1-RegionalNatGateway-Hours`) is never read as the product the estimate wants. Two
+//! products that both match one price with different prices make that price unknown: the
+//! estimate then takes it from the bundled table and says so, instead of picking one.
 
 use serde_json::Value;
 
@@ -80,76 +85,168 @@ pub fn on_demand_usd(product: &Value) -> Option<(f64, String)> {
     best
 }
 
+/// Whether `usage` is the meter `meter`, with or without one region prefix
+/// (`USE1-`, `EU-`, `APN2-`): the prefix is one word of capital letters and digits.
+pub fn is_meter(usage: &str, meter: &str) -> bool {
+    if usage == meter {
+        return true;
+    }
+    usage.strip_suffix(meter).is_some_and(|head| {
+        head.strip_suffix('-').is_some_and(|prefix| {
+            (2..=5).contains(&prefix.len())
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+    })
+}
+
+/// The meters of the estimate: (service code, usage type without its region prefix, price).
+const METERS: &[(&str, &str, PriceKey)] = &[
+    (
+        "AWSNetworkFirewall",
+        "Endpoint-Hour",
+        PriceKey::FirewallEndpointHour,
+    ),
+    (
+        "AWSNetworkFirewall",
+        "Traffic-GB-Processed",
+        PriceKey::FirewallGb,
+    ),
+    ("AmazonEC2", "NatGateway-Hours", PriceKey::NatGatewayHour),
+    ("AmazonEC2", "NatGateway-Bytes", PriceKey::NatGatewayGb),
+    (
+        "AmazonVPC",
+        "VpcEndpoint-Hours",
+        PriceKey::InterfaceEndpointHour,
+    ),
+    (
+        "AmazonVPC",
+        "VpcEndpoint-Bytes",
+        PriceKey::InterfaceEndpointGb,
+    ),
+    (
+        "AmazonVPC",
+        "PublicIPv4:InUseAddress",
+        PriceKey::PublicIpv4Hour,
+    ),
+    ("awskms", "KMS-Keys", PriceKey::KmsKeyMonth),
+    (
+        "AmazonCloudWatch",
+        "VendedLog-Bytes",
+        PriceKey::LogDeliveryGb,
+    ),
+    (
+        "AmazonCloudWatch",
+        "TimedStorage-ByteHrs",
+        PriceKey::LogStorageGbMonth,
+    ),
+];
+
 /// Which price a product of `service_code` is, if it is one the estimate needs.
 pub fn classify(service_code: &str, product: &Value) -> Option<PriceKey> {
     let usage = attr(product, "usagetype");
-    let ends = |s: &str| usage.ends_with(s);
-    match service_code {
-        "AWSNetworkFirewall" if usage.contains("Advanced") => None,
-        "AWSNetworkFirewall" if ends("-Endpoint-Hour") || usage == "Endpoint-Hour" => {
-            Some(PriceKey::FirewallEndpointHour)
-        }
-        "AWSNetworkFirewall" if ends("Traffic-GB-Processed") => Some(PriceKey::FirewallGb),
-        "AmazonEC2" if usage.contains("RegionalNatGateway") => None,
-        "AmazonEC2" if ends("NatGateway-Hours") => Some(PriceKey::NatGatewayHour),
-        "AmazonEC2" if ends("NatGateway-Bytes") => Some(PriceKey::NatGatewayGb),
-        "AmazonVPC" if ends("VpcEndpoint-Hours") => Some(PriceKey::InterfaceEndpointHour),
-        "AmazonVPC" if ends("VpcEndpoint-Bytes") => Some(PriceKey::InterfaceEndpointGb),
-        "AmazonVPC" if ends("PublicIPv4:InUseAddress") => Some(PriceKey::PublicIpv4Hour),
-        "awskms" if ends("KMS-Keys") => Some(PriceKey::KmsKeyMonth),
-        "AmazonCloudWatch" if ends("VendedLog-Bytes") => Some(PriceKey::LogDeliveryGb),
-        "AmazonCloudWatch" if ends("TimedStorage-ByteHrs") => Some(PriceKey::LogStorageGbMonth),
-        _ => None,
-    }
+    METERS
+        .iter()
+        .find(|(service, meter, _)| *service == service_code && is_meter(usage, meter))
+        .map(|(_, _, key)| *key)
 }
 
 /// Read the products GetProducts returned for `service_code` (each a JSON string of the
-/// `PriceList`) into `prices`: the first product for each key wins (a later duplicate is
-/// ignored); a string that is not JSON is skipped and counted in the returned number.
+/// `PriceList`) into `prices`. A price two products give differently is left out (and
+/// returned in [`Read::ambiguous`]); a string that is not JSON, or a product of the estimate
+/// without a readable on-demand price, is counted in [`Read::unreadable`].
 pub fn read_products(
     service_code: &str,
     price_list: &[String],
     source: &super::PriceSource,
     prices: &mut Prices,
-) -> usize {
-    let mut unreadable = 0;
+) -> Read {
+    let mut read = Read::default();
+    let mut found: std::collections::BTreeMap<PriceKey, f64> = std::collections::BTreeMap::new();
     for text in price_list {
         let Ok(product) = serde_json::from_str::<Value>(text) else {
-            unreadable += 1;
+            read.unreadable += 1;
             continue;
         };
         let Some(key) = classify(service_code, &product) else {
             continue;
         };
         let Some((usd, _unit)) = on_demand_usd(&product) else {
-            unreadable += 1;
+            read.unreadable += 1;
             continue;
         };
-        prices.prices.entry(key).or_insert(super::Price {
-            usd,
-            source: source.clone(),
-        });
+        match found.get(&key) {
+            Some(seen) if *seen != usd => {
+                if !read.ambiguous.contains(&key) {
+                    read.ambiguous.push(key);
+                }
+            }
+            Some(_) => {}
+            None => {
+                found.insert(key, usd);
+            }
+        }
     }
-    unreadable
+    for (key, usd) in found {
+        if read.ambiguous.contains(&key) {
+            continue;
+        }
+        prices.prices.insert(
+            key,
+            super::Price {
+                usd,
+                source: source.clone(),
+            },
+        );
+    }
+    read
 }
 
-/// A SageMaker instance's hourly price from the products of [`sagemaker_query`]: the Studio
-/// (JupyterLab / Code Editor) notebook price, else a notebook instance's, per hour.
+/// What [`read_products`] could not use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Read {
+    /// Strings that were not JSON, and products of the estimate with no on-demand price.
+    pub unreadable: usize,
+    /// Prices that two products gave differently: left out, never guessed.
+    pub ambiguous: Vec<PriceKey>,
+}
+
+/// The `platoinstancetype` values of a Studio app's instance-hours in the price list: a
+/// JupyterLab space's and a Code Editor space's (spelled this way by AWS).
+const STUDIO_APP_USES: &[&str] = &["Studio-JupyterLab", "studio-codeeditor"];
+
+/// A SageMaker instance's hourly price for a Studio app (JupyterLab, Code Editor) from the
+/// products of [`sagemaker_query`]: the products whose `platoinstancetype` is a Studio app's
+/// (or, for a listing without that attribute, whose usage type is `<prefix>-Studio:JupyterLab-
+/// <type>`), priced per hour. Other uses of the type (notebook instances, training, hosting)
+/// are other products and never read. None when no product matches or matching products
+/// disagree.
 pub fn sagemaker_hourly(price_list: &[String], instance_type: &str) -> Option<f64> {
     let products: Vec<Value> = price_list
         .iter()
         .filter_map(|t| serde_json::from_str(t).ok())
         .filter(|p| attr(p, "instanceName") == instance_type)
         .collect();
-    let hourly = |want: &str| {
-        products
-            .iter()
-            .filter(|p| attr(p, "usagetype").contains(want))
-            .filter_map(on_demand_usd)
-            .find(|(_, unit)| unit.starts_with("Hr"))
-            .map(|(usd, _)| usd)
+    let studio_meter = format!("Studio:JupyterLab-{instance_type}");
+    let is_studio_app = |p: &Value| {
+        let plato = attr(p, "platoinstancetype");
+        if plato.is_empty() {
+            is_meter(attr(p, "usagetype"), &studio_meter)
+        } else {
+            STUDIO_APP_USES
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(plato))
+        }
     };
-    hourly("Studio").or_else(|| hourly("Notebk"))
+    let mut hourly = products
+        .iter()
+        .filter(|p| is_studio_app(p))
+        .filter_map(on_demand_usd)
+        .filter(|(_, unit)| unit.starts_with("Hr"))
+        .map(|(usd, _)| usd);
+    let first = hourly.next()?;
+    hourly.all(|usd| usd == first).then_some(first)
 }
 
 #[cfg(test)]
@@ -191,7 +288,10 @@ mod tests {
             product("AmazonEC2", "USE1-NatGateway-Bytes", "GB", "0.0450000000"),
             "not json".to_string(),
         ];
-        assert_eq!(read_products("AmazonEC2", &list, &src, &mut p), 1);
+        assert_eq!(
+            read_products("AmazonEC2", &list, &src, &mut p).unreadable,
+            1
+        );
         assert_eq!(p.get(PriceKey::NatGatewayHour).unwrap().usd, 0.045);
         assert_eq!(p.get(PriceKey::NatGatewayGb).unwrap().usd, 0.045);
         let nfw = vec![
@@ -215,5 +315,168 @@ mod tests {
             q.iter()
                 .all(|q| q.filters[0] == ("regionCode", "eu-west-1".into()))
         );
+    }
+
+    fn sagemaker(usage: &str, plato: Option<&str>, instance: &str, usd: &str) -> String {
+        let mut v: Value =
+            serde_json::from_str(&product("AmazonSageMaker", usage, "Hrs", usd)).unwrap();
+        let attrs = &mut v["product"]["attributes"];
+        attrs["instanceName"] = instance.into();
+        if let Some(p) = plato {
+            attrs["platoinstancetype"] = p.into();
+        }
+        v.to_string()
+    }
+
+    #[test]
+    fn a_meter_is_matched_whole_with_at_most_one_region_prefix() {
+        assert!(is_meter("USE1-NatGateway-Hours", "NatGateway-Hours"));
+        assert!(is_meter("NatGateway-Hours", "NatGateway-Hours"));
+        assert!(is_meter("EU-NatGateway-Hours", "NatGateway-Hours"));
+        assert!(is_meter("APN2-Endpoint-Hour", "Endpoint-Hour"));
+        assert!(!is_meter(
+            "USE1-RegionalNatGateway-Hours",
+            "NatGateway-Hours"
+        ));
+        assert!(!is_meter(
+            "USE1-Advanced-Inspection-Endpoint-Hour",
+            "Endpoint-Hour"
+        ));
+        assert!(!is_meter(
+            "USE1-Advanced-Traffic-GB-Processed",
+            "Traffic-GB-Processed"
+        ));
+        assert!(!is_meter("use1-NatGateway-Hours", "NatGateway-Hours"));
+        assert!(!is_meter("X-NatGateway-Hours", "NatGateway-Hours"));
+        assert!(!is_meter("ABCDEF-NatGateway-Hours", "NatGateway-Hours"));
+        assert!(!is_meter("USE1NatGateway-Hours", "NatGateway-Hours"));
+        assert!(!is_meter("USE1-NatGateway-Hours-Extra", "NatGateway-Hours"));
+        assert!(!is_meter("-NatGateway-Hours", "NatGateway-Hours"));
+    }
+
+    #[test]
+    fn a_neighbour_listed_first_is_not_read_as_the_product() {
+        let src = PriceSource::Api {
+            date: "2026-12-07".into(),
+            cached: false,
+        };
+        let mut p = Prices {
+            region: "us-east-1".into(),
+            ..Prices::default()
+        };
+        let nfw = vec![
+            product(
+                "AWSNetworkFirewall",
+                "USE1-Advanced-Traffic-GB-Processed",
+                "GB",
+                "0.9",
+            ),
+            product(
+                "AWSNetworkFirewall",
+                "USE1-Traffic-GB-Processed",
+                "GB",
+                "0.065",
+            ),
+        ];
+        let read = read_products("AWSNetworkFirewall", &nfw, &src, &mut p);
+        assert_eq!(read, Read::default());
+        assert_eq!(p.get(PriceKey::FirewallGb).unwrap().usd, 0.065);
+        let vpc = vec![
+            product("AmazonVPC", "USE1-PublicIPv4:IdleAddress", "Hrs", "0.5"),
+            product("AmazonVPC", "USE1-PublicIPv4:InUseAddress", "Hrs", "0.005"),
+        ];
+        read_products("AmazonVPC", &vpc, &src, &mut p);
+        assert_eq!(p.get(PriceKey::PublicIpv4Hour).unwrap().usd, 0.005);
+    }
+
+    #[test]
+    fn two_products_that_disagree_leave_the_price_unknown() {
+        let src = PriceSource::Api {
+            date: "2026-12-07".into(),
+            cached: false,
+        };
+        let mut p = Prices {
+            region: "us-east-1".into(),
+            ..Prices::default()
+        };
+        let list = vec![
+            product("AmazonEC2", "USE1-NatGateway-Hours", "Hrs", "0.045"),
+            product("AmazonEC2", "NatGateway-Hours", "Hrs", "0.090"),
+            product("AmazonEC2", "USE1-NatGateway-Bytes", "GB", "0.045"),
+            product("AmazonEC2", "NatGateway-Bytes", "GB", "0.045"),
+        ];
+        let read = read_products("AmazonEC2", &list, &src, &mut p);
+        assert_eq!(read.ambiguous, vec![PriceKey::NatGatewayHour]);
+        assert!(p.get(PriceKey::NatGatewayHour).is_none());
+        assert_eq!(p.get(PriceKey::NatGatewayGb).unwrap().usd, 0.045);
+        assert_eq!(
+            classify("AmazonVPC", &serde_json::from_str(&list[0]).unwrap()),
+            None
+        );
+    }
+
+    #[test]
+    fn a_studio_app_is_priced_from_its_own_product_only() {
+        let list = vec![
+            sagemaker(
+                "USE1-Notebk:ml.t3.medium",
+                Some("Notebook"),
+                "ml.t3.medium",
+                "0.0582",
+            ),
+            sagemaker(
+                "USE1-Host:ml.t3.medium",
+                Some("Hosting"),
+                "ml.t3.medium",
+                "0.07",
+            ),
+            sagemaker(
+                "USE1-Studio:JupyterLab-ml.t3.medium",
+                Some("Studio-JupyterLab"),
+                "ml.t3.medium",
+                "0.05",
+            ),
+            sagemaker(
+                "USE1-Studio:CodeEditor-ml.t3.medium",
+                Some("studio-codeeditor"),
+                "ml.t3.medium",
+                "0.05",
+            ),
+            sagemaker(
+                "USE1-Studio:JupyterLab-ml.m5.large",
+                Some("Studio-JupyterLab"),
+                "ml.m5.large",
+                "0.115",
+            ),
+        ];
+        assert_eq!(sagemaker_hourly(&list, "ml.t3.medium"), Some(0.05));
+        assert_eq!(sagemaker_hourly(&list, "ml.m5.large"), Some(0.115));
+        assert_eq!(sagemaker_hourly(&list[..2], "ml.t3.medium"), None);
+        assert_eq!(sagemaker_hourly(&list, "ml.c5.large"), None);
+        let without_plato = vec![
+            sagemaker("USE1-Notebk:ml.t3.medium", None, "ml.t3.medium", "0.0582"),
+            sagemaker(
+                "USE1-Studio:JupyterLab-ml.t3.medium",
+                None,
+                "ml.t3.medium",
+                "0.05",
+            ),
+        ];
+        assert_eq!(sagemaker_hourly(&without_plato, "ml.t3.medium"), Some(0.05));
+        let disagree = vec![
+            sagemaker(
+                "USE1-Studio:JupyterLab-ml.t3.medium",
+                Some("Studio-JupyterLab"),
+                "ml.t3.medium",
+                "0.05",
+            ),
+            sagemaker(
+                "USE1-Studio:CodeEditor-ml.t3.medium",
+                Some("studio-codeeditor"),
+                "ml.t3.medium",
+                "0.06",
+            ),
+        ];
+        assert_eq!(sagemaker_hourly(&disagree, "ml.t3.medium"), None);
     }
 }

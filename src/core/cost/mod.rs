@@ -275,7 +275,7 @@ pub struct Estimate {
     pub region: String,
     pub items: Vec<LineItem>,
     pub rates: Vec<Rate>,
-    /// The sum of the items, in US dollars a month, before traffic and logs.
+    /// The sum of the items, in US dollars a month, before traffic, logs and storage.
     pub monthly: f64,
     /// Where the prices came from (the output names each).
     pub sources: Vec<PriceSource>,
@@ -303,8 +303,9 @@ pub const WAIVER: &str = "NAT gateway hours and GB processed are not billed one-
     IPv4 address is still billed)";
 
 /// Data transfer out through the firewall, as the output words it.
-pub const EGRESS_NOTE: &str =
-    "since August 2026 data transfer out through the firewall is billed under Network Firewall";
+pub const EGRESS_NOTE: &str = "the first 100 GB a month, over all of the account's services and \
+    regions, are free; since August 2026 data transfer out through the firewall is billed under \
+    Network Firewall";
 
 /// The estimate for `footprint` with `prices`. A price the table lacks leaves its item out
 /// and is listed in `missing` (never counted as free).
