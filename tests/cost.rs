@@ -17,11 +17,13 @@ use std::sync::atomic::Ordering;
 use serde_json::{Value, json};
 
 use studio_tui::aws::stacks::PlannedChange;
+use studio_tui::core::cost::catalog::SageMakerUse;
 use studio_tui::core::cost::{
     self, Footprint, PriceKey, PriceSource, Prices, bundled, pricing_api_region,
 };
 use studio_tui::ops::cost::{
-    estimate, instance_hourly, region_prices, resource_changes, review_cost_with,
+    estimate, instance_hourly, instance_hourly_for, region_prices, resource_changes,
+    review_cost_with,
 };
 
 /// The emulator's settings (deny, page limit) and request log are shared by this binary's
@@ -364,6 +366,50 @@ async fn an_instance_types_hourly_price() {
         .await
         .unwrap_err();
     assert!(e.message().contains("ml.nothing.large"), "{}", e.message());
+}
+
+/// A notebook instance, an endpoint and a training job are priced by their own products; a
+/// use the price list does not give for a type is unknown, never a Studio app's price.
+#[tokio::test]
+async fn each_use_of_an_instance_type_has_its_own_hourly_price() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session("us-east-1").await;
+    let cache = tempfile::tempdir().unwrap();
+    region_prices(&session, Some(cache.path())).await.unwrap();
+    let price = |usage, t: &'static str| {
+        let session = session.clone();
+        let dir = cache.path().to_path_buf();
+        async move { instance_hourly_for(&session, Some(&dir), usage, t).await }
+    };
+    let hosting = price(SageMakerUse::Hosting, "ml.m5.large").await.unwrap();
+    assert!(close(hosting.usd, 0.115));
+    let training = price(SageMakerUse::Training, "ml.m5.large").await.unwrap();
+    assert!(close(training.usd, 0.115));
+    let notebook = price(SageMakerUse::NotebookInstance, "ml.t3.medium")
+        .await
+        .unwrap();
+    assert!(close(notebook.usd, 0.05));
+    // Cached under its own key: the Studio price of the type is not taken for it.
+    let (counting, counter) = session.counting();
+    let again = instance_hourly_for(
+        &counting,
+        Some(cache.path()),
+        SageMakerUse::Hosting,
+        "ml.m5.large",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        again.source,
+        PriceSource::Api { cached: true, .. }
+    ));
+    assert_eq!(counter.load(Ordering::Relaxed), 0, "cached");
+    // ml.t3.large has a bundled Studio price, but no training price anywhere.
+    let e = price(SageMakerUse::Training, "ml.t3.large")
+        .await
+        .unwrap_err();
+    assert!(e.message().contains("training job"), "{}", e.message());
 }
 
 /// Prices from another table fill only what is missing.

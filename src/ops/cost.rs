@@ -17,6 +17,7 @@ use crate::aws::stacks::PlannedChange;
 use crate::aws::{ErrorKind, Session};
 use crate::config::{self, Format, Versioned};
 use crate::core::clock;
+use crate::core::cost::catalog::SageMakerUse;
 use crate::core::cost::{self, Estimate, Footprint, Price, PriceSource, Prices, bundled, catalog};
 use crate::ops::Error;
 
@@ -264,23 +265,36 @@ pub async fn estimate(
     })
 }
 
-/// A SageMaker instance type's price per hour in the session's region (a Studio app's
-/// JupyterLab / Code Editor price): cached with the region's prices, else asked from the Price
-/// List Query API, else the bundled table. `Error::Missing` when none of them lists the type.
+/// A SageMaker instance type's price per hour in the session's region for a Studio app
+/// (JupyterLab / Code Editor): [`instance_hourly_for`] with [`SageMakerUse::StudioApp`].
 pub async fn instance_hourly(
     session: &Session,
     cache_dir: Option<&Path>,
     instance_type: &str,
 ) -> Result<Price, Error> {
+    instance_hourly_for(session, cache_dir, SageMakerUse::StudioApp, instance_type).await
+}
+
+/// A SageMaker instance type's price per hour in the session's region for `usage`: cached
+/// with the region's prices, else asked from the Price List Query API, else (Studio apps
+/// only) the bundled table. `Error::Missing` when none of them lists it: a notebook
+/// instance's or a job's hour is never passed off as a Studio app's.
+pub async fn instance_hourly_for(
+    session: &Session,
+    cache_dir: Option<&Path>,
+    usage: SageMakerUse,
+    instance_type: &str,
+) -> Result<Price, Error> {
     refuse_unpriced(&session.region)?;
     let now = clock::now_ms();
+    let key = usage.cache_key(instance_type);
     let path = cache_dir.map(|d| cache_file(d, session));
     let cached = path
         .as_deref()
         .and_then(|p| read_cache(p, &session.region))
         .filter(|d| cost::cache_is_fresh(d.fetched_ms, now));
     if let Some(doc) = &cached
-        && let Some(usd) = doc.sagemaker.get(instance_type)
+        && let Some(usd) = doc.sagemaker.get(&key)
     {
         return Ok(Price {
             usd: *usd,
@@ -291,11 +305,12 @@ pub async fn instance_hourly(
         });
     }
     let query = catalog::sagemaker_query(&session.region, instance_type);
-    match session.get_products(&query).await {
-        Ok(list) => {
-            if let Some(usd) = catalog::sagemaker_hourly(&list.products, instance_type) {
+    let asked = tokio::time::timeout(API_DEADLINE, session.get_products(&query)).await;
+    match asked {
+        Ok(Ok(list)) => {
+            if let Some(usd) = catalog::sagemaker_hourly_for(&list.products, instance_type, usage) {
                 if let (Some(p), Some(mut doc), false) = (&path, cached, session.read_only) {
-                    doc.sagemaker.insert(instance_type.to_string(), usd);
+                    doc.sagemaker.insert(key, usd);
                     write_cache(p, &doc);
                 }
                 return Ok(Price {
@@ -307,14 +322,23 @@ pub async fn instance_hourly(
                 });
             }
         }
-        Err(e) => tracing::warn!("{instance_type} price from the bundled table: {e}"),
+        Ok(Err(e)) => tracing::warn!("{instance_type} price from the bundled table: {e}"),
+        Err(_) => tracing::warn!(
+            "{instance_type} price from the bundled table: no answer within {} s",
+            API_DEADLINE.as_secs()
+        ),
     }
-    bundled::sagemaker_instance_hour(&session.region, instance_type).ok_or_else(|| {
+    let bundled = match usage {
+        SageMakerUse::StudioApp => bundled::sagemaker_instance_hour(&session.region, instance_type),
+        _ => None,
+    };
+    bundled.ok_or_else(|| {
         Error::missing(
             instance_type,
             format!(
-                "no price for {instance_type} in {}: the Price List Query API did not list it \
-                 and the bundled table does not have it",
+                "no price for {instance_type} ({}) in {}: the Price List Query API did not list \
+                 it and the bundled table does not have it",
+                usage.label(),
                 session.region
             ),
         )

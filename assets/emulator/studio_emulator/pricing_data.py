@@ -195,6 +195,24 @@ _ROWS: list[tuple[str, str, str, str, str, dict[str, str], dict[str, Any]]] = [
         {"instanceName": "ml.t3.medium", "platoinstancetype": "studio-codeeditor", "operation": "RunInstance"},
         {"us-east-1": 0.05, "eu-west-1": 0.0555},
     ),
+    (
+        "AmazonSageMaker",
+        "ML Instance",
+        "Host:ml.m5.large",
+        "Hrs",
+        "per hour for real-time inference ml.m5.large",
+        {"instanceName": "ml.m5.large", "platoinstancetype": "Hosting", "operation": "RunInstance"},
+        {"us-east-1": 0.115, "eu-west-1": 0.128},
+    ),
+    (
+        "AmazonSageMaker",
+        "ML Instance",
+        "Train:ml.m5.large",
+        "Hrs",
+        "per hour for training ml.m5.large",
+        {"instanceName": "ml.m5.large", "platoinstancetype": "Training", "operation": "RunInstance"},
+        {"us-east-1": 0.115, "eu-west-1": 0.128},
+    ),
 ]
 
 

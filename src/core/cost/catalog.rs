@@ -212,36 +212,102 @@ pub struct Read {
     pub ambiguous: Vec<PriceKey>,
 }
 
-/// The `platoinstancetype` values of a Studio app's instance-hours in the price list: a
-/// JupyterLab space's and a Code Editor space's (spelled this way by AWS).
-const STUDIO_APP_USES: &[&str] = &["Studio-JupyterLab", "studio-codeeditor"];
+/// What a SageMaker instance runs for: each use is priced by its own products.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SageMakerUse {
+    /// A Studio JupyterLab or Code Editor space's app.
+    StudioApp,
+    /// A notebook instance.
+    NotebookInstance,
+    /// A real-time inference endpoint's instance.
+    Hosting,
+    /// A training job's instance.
+    Training,
+    /// A processing job's instance.
+    Processing,
+}
 
-/// A SageMaker instance's hourly price for a Studio app (JupyterLab, Code Editor) from the
-/// products of [`sagemaker_query`]: the products whose `platoinstancetype` is a Studio app's
-/// (or, for a listing without that attribute, whose usage type is `<prefix>-Studio:JupyterLab-
-/// <type>`), priced per hour. Other uses of the type (notebook instances, training, hosting)
-/// are other products and never read. None when no product matches or matching products
-/// disagree.
+impl SageMakerUse {
+    /// The use's `platoinstancetype` values in the price list (spelled as AWS spells them).
+    fn plato(self) -> &'static [&'static str] {
+        match self {
+            SageMakerUse::StudioApp => &["Studio-JupyterLab", "studio-codeeditor"],
+            SageMakerUse::NotebookInstance => &["Notebook"],
+            SageMakerUse::Hosting => &["Hosting"],
+            SageMakerUse::Training => &["Training"],
+            SageMakerUse::Processing => &["Processing"],
+        }
+    }
+
+    /// The use's meter for `instance_type` without its region prefix, for a listing whose
+    /// products lack `platoinstancetype`; None where the meter is not known.
+    fn meter(self, instance_type: &str) -> Option<String> {
+        match self {
+            SageMakerUse::StudioApp => Some(format!("Studio:JupyterLab-{instance_type}")),
+            SageMakerUse::NotebookInstance => Some(format!("Notebk:{instance_type}")),
+            SageMakerUse::Hosting => Some(format!("Host:{instance_type}")),
+            SageMakerUse::Training => Some(format!("Train:{instance_type}")),
+            SageMakerUse::Processing => None,
+        }
+    }
+
+    /// How the output names the use.
+    pub fn label(self) -> &'static str {
+        match self {
+            SageMakerUse::StudioApp => "Studio app",
+            SageMakerUse::NotebookInstance => "notebook instance",
+            SageMakerUse::Hosting => "endpoint",
+            SageMakerUse::Training => "training job",
+            SageMakerUse::Processing => "processing job",
+        }
+    }
+
+    /// The key of its price in the cache: a Studio app's is the instance type alone (as
+    /// caches written before the other uses were priced hold it).
+    pub fn cache_key(self, instance_type: &str) -> String {
+        match self {
+            SageMakerUse::StudioApp => instance_type.to_string(),
+            other => format!("{}:{instance_type}", other.plato()[0]),
+        }
+    }
+}
+
+/// A SageMaker instance's hourly price for a Studio app (JupyterLab, Code Editor): see
+/// [`sagemaker_hourly_for`].
 pub fn sagemaker_hourly(price_list: &[String], instance_type: &str) -> Option<f64> {
+    sagemaker_hourly_for(price_list, instance_type, SageMakerUse::StudioApp)
+}
+
+/// A SageMaker instance's hourly price for `usage` from the products of [`sagemaker_query`]:
+/// the products whose `platoinstancetype` is the use's (or, for a listing without that
+/// attribute, whose usage type is the use's meter: `<prefix>-Studio:JupyterLab-<type>`,
+/// `<prefix>-Notebk:<type>`…), priced per hour. Other uses of the type are other products
+/// and never read. None when no product matches or matching products disagree.
+pub fn sagemaker_hourly_for(
+    price_list: &[String],
+    instance_type: &str,
+    usage: SageMakerUse,
+) -> Option<f64> {
     let products: Vec<Value> = price_list
         .iter()
         .filter_map(|t| serde_json::from_str(t).ok())
         .filter(|p| attr(p, "instanceName") == instance_type)
         .collect();
-    let studio_meter = format!("Studio:JupyterLab-{instance_type}");
-    let is_studio_app = |p: &Value| {
+    let meter = usage.meter(instance_type);
+    let is_use = |p: &Value| {
         let plato = attr(p, "platoinstancetype");
         if plato.is_empty() {
-            is_meter(attr(p, "usagetype"), &studio_meter)
+            meter
+                .as_deref()
+                .is_some_and(|m| is_meter(attr(p, "usagetype"), m))
         } else {
-            STUDIO_APP_USES
-                .iter()
-                .any(|u| u.eq_ignore_ascii_case(plato))
+            usage.plato().iter().any(|u| u.eq_ignore_ascii_case(plato))
         }
     };
     let mut hourly = products
         .iter()
-        .filter(|p| is_studio_app(p))
+        .filter(|p| is_use(p))
         .filter_map(on_demand_usd)
         .filter(|(_, unit)| unit.starts_with("Hr"))
         .map(|(usd, _)| usd);
@@ -478,5 +544,76 @@ mod tests {
             ),
         ];
         assert_eq!(sagemaker_hourly(&disagree, "ml.t3.medium"), None);
+    }
+
+    #[test]
+    fn each_use_of_an_instance_type_is_its_own_price() {
+        let list = vec![
+            sagemaker(
+                "USE1-Notebk:ml.m5.large",
+                Some("Notebook"),
+                "ml.m5.large",
+                "0.1150",
+            ),
+            sagemaker(
+                "USE1-Host:ml.m5.large",
+                Some("Hosting"),
+                "ml.m5.large",
+                "0.1150",
+            ),
+            sagemaker(
+                "USE1-Train:ml.m5.large",
+                Some("Training"),
+                "ml.m5.large",
+                "0.1150",
+            ),
+            sagemaker(
+                "USE1-Studio:JupyterLab-ml.m5.large",
+                Some("Studio-JupyterLab"),
+                "ml.m5.large",
+                "0.1150",
+            ),
+            sagemaker(
+                "USE1-Notebk:ml.t3.medium",
+                Some("Notebook"),
+                "ml.t3.medium",
+                "0.0582",
+            ),
+            sagemaker(
+                "USE1-Host:ml.t3.medium",
+                Some("Hosting"),
+                "ml.t3.medium",
+                "0.07",
+            ),
+        ];
+        let t3 = |u| sagemaker_hourly_for(&list, "ml.t3.medium", u);
+        assert_eq!(t3(SageMakerUse::NotebookInstance), Some(0.0582));
+        assert_eq!(t3(SageMakerUse::Hosting), Some(0.07));
+        assert_eq!(t3(SageMakerUse::Training), None);
+        assert_eq!(t3(SageMakerUse::StudioApp), None);
+        assert_eq!(
+            sagemaker_hourly_for(&list, "ml.m5.large", SageMakerUse::Training),
+            Some(0.115)
+        );
+        let old = vec![
+            sagemaker("USE1-Train:ml.c5.xlarge", None, "ml.c5.xlarge", "0.204"),
+            sagemaker("USE1-Processing:ml.c5.xlarge", None, "ml.c5.xlarge", "0.9"),
+        ];
+        assert_eq!(
+            sagemaker_hourly_for(&old, "ml.c5.xlarge", SageMakerUse::Training),
+            Some(0.204)
+        );
+        assert_eq!(
+            sagemaker_hourly_for(&old, "ml.c5.xlarge", SageMakerUse::Processing),
+            None
+        );
+        assert_eq!(
+            SageMakerUse::StudioApp.cache_key("ml.t3.medium"),
+            "ml.t3.medium"
+        );
+        assert_eq!(
+            SageMakerUse::NotebookInstance.cache_key("ml.t3.medium"),
+            "Notebook:ml.t3.medium"
+        );
     }
 }
