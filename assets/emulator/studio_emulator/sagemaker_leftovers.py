@@ -8,6 +8,12 @@ makes no network interface for it, and has no MLflow tracking servers).
   the interface stays while the instance exists (stopped too) and goes with DeleteNotebookInstance,
   so ``ec2_deps`` refuses deleting the subnet or the VPC meanwhile (DependencyViolation).
   A subnet that does not exist is refused, as CreateNotebookInstance does.
+* Training and processing jobs run: ``InProgress`` from creation until their stopping condition's
+  ``MaxRuntimeInSeconds`` (AWS's default, one day, when none is given), then ``Completed``;
+  StopTrainingJob / StopProcessingJob end them ``Stopped`` (moto completes them at once and has
+  no StopTrainingJob). While one runs with a VpcConfig it holds a network interface in each of
+  its subnets ("SageMaker creates elastic network interfaces in your VPC", "Give SageMaker
+  Training Jobs Access to Resources in Your Amazon VPC"), so ``ec2_deps`` refuses deleting them.
 * MLflow tracking servers (Create / Describe / List / Stop / Delete): account- and Region-level
   resources with no VPC or subnet in their API (API_CreateMlflowTrackingServer has none),
   ``Created`` at once, ``Stopped`` by StopMlflowTrackingServer, gone after DeleteMlflowTrackingServer.
@@ -66,6 +72,106 @@ def notebook_to_dict(self: FakeSagemakerNotebookInstance) -> dict[str, Any]:
     if eni_id:
         out["NetworkInterfaceId"] = eni_id
     return out
+
+
+# Training and processing jobs -------------------------------------------------------------------
+
+DEFAULT_MAX_RUNTIME = 86400
+
+
+def _runs(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
+    """The run of each job this extension started, by ARN: its status attribute, when its
+    stopping condition ends it, and the network interfaces it holds (kept beside moto's job,
+    whose every attribute would be answered by Describe*Job)."""
+    runs: dict[str, dict[str, Any]] = studio_state(backend).setdefault("job_runs", {})
+    return runs
+
+
+def _start_job(
+    backend: SageMakerModelBackend, job: Any, status_attr: str, vpc: dict[str, Any] | None, limit: Any
+) -> None:
+    setattr(job, status_attr, "InProgress")
+    if status_attr == "training_job_status":
+        patch(job, secondary_status="Training")
+    seconds = int((limit or {}).get("MaxRuntimeInSeconds") or DEFAULT_MAX_RUNTIME)
+    run: dict[str, Any] = {"attr": status_attr, "ends_at": current_time() + seconds, "enis": []}
+    ec2 = _ec2(backend)
+    name = getattr(job, "training_job_name", None) or getattr(job, "processing_job_name", "")
+    for subnet_id in (vpc or {}).get("Subnets") or []:
+        eni = ec2.create_network_interface(subnet_id, [], group_ids=list((vpc or {}).get("SecurityGroupIds") or []))
+        eni.description = f"SageMaker job {name}"
+        eni.requester_managed = True
+        run["enis"].append(eni.id)
+    _runs(backend)[job.arn] = run
+
+
+def _end_job(backend: SageMakerModelBackend, job: Any, status: str) -> None:
+    run = _runs(backend)[job.arn]
+    setattr(job, run["attr"], status)
+    if run["attr"] == "training_job_status":
+        patch(job, secondary_status=status)
+    ec2 = _ec2(backend)
+    for eni_id in run["enis"]:
+        ec2.enis.pop(eni_id, None)
+    run["enis"] = []
+
+
+def _status(backend: SageMakerModelBackend, job: Any) -> str | None:
+    run = _runs(backend).get(job.arn)
+    return None if run is None else str(getattr(job, run["attr"]))
+
+
+def _refresh_jobs(backend: SageMakerModelBackend) -> None:
+    """Jobs whose run time is over are Completed (their interfaces go)."""
+    jobs: list[Any] = [*backend.training_jobs.values(), *backend.processing_jobs.values()]
+    for job in jobs:
+        run = _runs(backend).get(job.arn)
+        if run and _status(backend, job) == "InProgress" and current_time() >= run["ends_at"]:
+            _end_job(backend, job, "Completed")
+
+
+def create_training_job(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> Any:
+    job = _ORIG["create_training_job"](self, *args, **kwargs)
+    _start_job(self, job, "training_job_status", kwargs.get("vpc_config"), kwargs.get("stopping_condition"))
+    return job
+
+
+def create_processing_job(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> Any:
+    job = _ORIG["create_processing_job"](self, *args, **kwargs)
+    vpc = (kwargs.get("network_config") or {}).get("VpcConfig")
+    _start_job(self, job, "processing_job_status", vpc, kwargs.get("stopping_condition"))
+    return job
+
+
+def _refreshing(name: str) -> Any:
+    def method(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> Any:
+        _refresh_jobs(self)
+        return _ORIG[name](self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+def _stop(be: SageMakerModelBackend, jobs: dict[str, Any], name: str, kind: str) -> None:
+    job = jobs.get(name)
+    if job is None:
+        raise ValidationError(message=f"Could not find {kind} '{name}'.")
+    _refresh_jobs(be)
+    if _status(be, job) != "InProgress":
+        raise ValidationError(message=f"The {kind} {name} is not in progress.")
+    _end_job(be, job, "Stopped")
+
+
+def r_stop_training_job(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with LOCK:
+        _stop(be, be.training_jobs, p.get("TrainingJobName") or "", "training job")
+    return None
+
+
+def r_stop_processing_job(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    with LOCK:
+        _stop(be, be.processing_jobs, p.get("ProcessingJobName") or "", "processing job")
+    return None
 
 
 # MLflow tracking servers -----------------------------------------------------------------------
@@ -164,6 +270,8 @@ ACTIONS: dict[str, Any] = {
     "ListMlflowTrackingServers": r_list_mlflow_tracking_servers,
     "StopMlflowTrackingServer": r_stop_mlflow_tracking_server,
     "DeleteMlflowTrackingServer": r_delete_mlflow_tracking_server,
+    "StopTrainingJob": r_stop_training_job,
+    "StopProcessingJob": r_stop_processing_job,
 }
 
 
@@ -178,3 +286,9 @@ def install() -> None:
         delete_notebook_instance=delete_notebook_instance,
     )
     patch(FakeSagemakerNotebookInstance, to_dict=notebook_to_dict)
+    for name in ("create_training_job", "create_processing_job"):
+        _ORIG[name] = getattr(SageMakerModelBackend, name)
+    patch(SageMakerModelBackend, create_training_job=create_training_job, create_processing_job=create_processing_job)
+    for name in ("describe_training_job", "list_training_jobs", "describe_processing_job", "list_processing_jobs"):
+        _ORIG[name] = getattr(SageMakerModelBackend, name)
+        patch(SageMakerModelBackend, **{name: _refreshing(name)})

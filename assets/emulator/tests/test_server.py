@@ -1318,6 +1318,57 @@ def test_leftovers_that_keep_billing(url: str) -> None:
     ec2.delete_security_group(GroupId=sg)
     ec2.delete_subnet(SubnetId=sub)
 
+    # Training and processing jobs run until their stopping condition, holding an interface in
+    # each VpcConfig subnet; StopTrainingJob / StopProcessingJob end them Stopped.
+    sub3 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.3.0/24")["Subnet"]["SubnetId"]
+    sg3 = ec2.create_security_group(GroupName="jobs", Description="jobs", VpcId=vpc)["GroupId"]
+    vpc_config = {"SecurityGroupIds": [sg3], "Subnets": [sub3]}
+    sm.create_training_job(
+        TrainingJobName="train-left",
+        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+        RoleArn=role,
+        OutputDataConfig={"S3OutputPath": "s3://b/out"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 5},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        VpcConfig=vpc_config,
+    )
+    sm.create_processing_job(
+        ProcessingJobName="proc-left",
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 5}
+        },
+        AppSpecification={"ImageUri": "img"},
+        RoleArn=role,
+        NetworkConfig={"VpcConfig": vpc_config},
+    )
+    t = sm.describe_training_job(TrainingJobName="train-left")
+    check(
+        t["TrainingJobStatus"] == "InProgress" and t["VpcConfig"]["Subnets"] == [sub3],
+        f"a training job runs in its subnet: {t['TrainingJobStatus']}",
+    )
+    running = sm.list_training_jobs(StatusEquals="InProgress")["TrainingJobSummaries"]
+    check([j["TrainingJobName"] for j in running] == ["train-left"], f"listed InProgress: {running}")
+    pj = sm.describe_processing_job(ProcessingJobName="proc-left")
+    check(
+        pj["ProcessingJobStatus"] == "InProgress" and pj["NetworkConfig"]["VpcConfig"]["Subnets"] == [sub3],
+        f"a processing job runs in its subnet: {pj['ProcessingJobStatus']}",
+    )
+    enis = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub3]}])["NetworkInterfaces"]
+    check(len(enis) == 2, f"each running job holds an interface in the subnet: {len(enis)}")
+    expect_error(lambda: ec2.delete_subnet(SubnetId=sub3), "DependencyViolation", "DeleteSubnet under running jobs")
+    sm.stop_training_job(TrainingJobName="train-left")
+    sm.stop_processing_job(ProcessingJobName="proc-left")
+    check(sm.describe_training_job(TrainingJobName="train-left")["TrainingJobStatus"] == "Stopped", "stopped")
+    check(
+        sm.describe_processing_job(ProcessingJobName="proc-left")["ProcessingJobStatus"] == "Stopped",
+        "processing stopped",
+    )
+    expect_error(
+        lambda: sm.stop_training_job(TrainingJobName="train-left"), "ValidationException", "stopping a stopped job"
+    )
+    ec2.delete_subnet(SubnetId=sub3)
+    ec2.delete_security_group(GroupId=sg3)
+
     # Retain: the home EFS file system stays, tagged with the deleted domain's ARN
     sub2 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.2.0/24")["Subnet"]["SubnetId"]
     dom = sm.create_domain(
