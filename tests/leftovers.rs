@@ -165,13 +165,14 @@ async fn a_notebook_instance_in_the_studio_subnet_stops_destroy_until_it_is_remo
     );
     assert!(e.message().ends_with("nothing was deleted"), "{e}");
     assert!(e.fix().unwrap().contains(&remove), "{:?}", e.fix());
-    // … and so does the command, with exit code 1 and the notebook's removal command.
+    // … and so does the command, with the refusals' exit code (as for a bucket that holds
+    // data) and the notebook's removal command.
     let home = tempfile::tempdir().unwrap();
     let out = common::binary(home.path(), REGION)
         .args(["--plain", "destroy", "--project-name", &project, "--yes"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(studio_tui::exit::FAILED));
+    assert_eq!(out.status.code(), Some(studio_tui::exit::USAGE));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -241,7 +242,7 @@ async fn a_notebook_instance_in_the_studio_subnet_stops_destroy_until_it_is_remo
 #[tokio::test]
 async fn the_home_efs_a_deleted_domain_left_in_the_vpc_is_listed_and_stops_destroy() {
     use aws_sdk_sagemaker::types::{
-        AppNetworkAccessType, AuthMode, HomeEfsFileSystem, RetentionPolicy, UserSettings,
+        AppNetworkAccessType, AuthMode, RetentionPolicy, RetentionType, UserSettings,
     };
     let _serial = SERIAL.lock().await;
     let emu = common::emulator();
@@ -288,7 +289,7 @@ async fn the_home_efs_a_deleted_domain_left_in_the_vpc_is_listed_and_stops_destr
         .domain_id(&id)
         .retention_policy(
             RetentionPolicy::builder()
-                .home_efs_file_system(HomeEfsFileSystem::Retain)
+                .home_efs_file_system(RetentionType::Retain)
                 .build(),
         )
         .send()

@@ -77,7 +77,10 @@ fn the_scan_follows_the_domain_and_one_row_names_what_bills() {
         status: "InService".into(),
         ..DomainInfo::default()
     };
-    let (_, asked) = a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok((domain, vec![]))))));
+    let (_, asked) = a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Ok((domain, vec![])))),
+    ));
     assert_eq!(
         common::effects(asked),
         vec![Effect::ScanLeftovers {

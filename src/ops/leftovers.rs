@@ -62,14 +62,24 @@ impl Eq for Usd {}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "per")]
 pub enum Cost {
-    Hour { usd: Usd },
-    Unknown { why: String },
+    Hour {
+        usd: Usd,
+    },
+    /// The instance type's notebook rate (the price list's Studio / notebook instance-hours,
+    /// `ops::cost::instance_hourly`): training, processing and hosting have rates of their own.
+    About {
+        usd: Usd,
+    },
+    Unknown {
+        why: String,
+    },
 }
 
 impl Cost {
     pub fn text(&self) -> String {
         match self {
             Cost::Hour { usd } => format!("${:.2}/hour", usd.0),
+            Cost::About { usd } => format!("about ${:.2}/hour (at the notebook rate)", usd.0),
             Cost::Unknown { why } => format!("cost unknown ({why})"),
         }
     }
@@ -201,7 +211,7 @@ fn word(value: &str, placeholder: &str) -> String {
         .unwrap_or_else(|| placeholder.to_string())
 }
 
-fn price(found: &Found, instances: &[(String, i32)]) -> Cost {
+fn price(found: &Found, instances: &[(String, i32)], notebook: bool) -> Cost {
     let mut total = 0.0;
     for (t, n) in instances {
         match found.hourly.iter().find(|(x, _)| x == t) {
@@ -218,7 +228,11 @@ fn price(found: &Found, instances: &[(String, i32)]) -> Cost {
             why: "no instances listed".into(),
         };
     }
-    Cost::Hour { usd: Usd(total) }
+    if notebook {
+        Cost::Hour { usd: Usd(total) }
+    } else {
+        Cost::About { usd: Usd(total) }
+    }
 }
 
 /// The leftovers of the scan, decided against the project's network (pure).
@@ -245,7 +259,7 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
             running,
             in_vpc: true,
             cost: if running {
-                price(found, &[(n.instance_type.clone(), 1)])
+                price(found, &[(n.instance_type.clone(), 1)], true)
             } else {
                 Cost::Unknown {
                     why: "stopped: its ML storage volume is still billed".into(),
@@ -275,7 +289,7 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
             blocks_vpc: true,
             running,
             in_vpc: true,
-            cost: price(found, &e.instances),
+            cost: price(found, &e.instances, false),
             remove: format!(
                 "aws sagemaker delete-endpoint --endpoint-name {} --region {r}",
                 word(&e.name, "NAME")
@@ -308,7 +322,7 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
                 blocks_vpc: true,
                 running: j.status == "InProgress",
                 in_vpc: true,
-                cost: price(found, &[(j.instance_type.clone(), j.instance_count)]),
+                cost: price(found, &[(j.instance_type.clone(), j.instance_count)], false),
                 remove: format!(
                     "aws sagemaker {verb} {flag} {} --region {r}",
                     word(&j.name, "NAME")
@@ -695,14 +709,15 @@ mod tests {
                 ("proc", Kind::ProcessingJob),
             ]
         );
-        assert_eq!(l[0].cost, Cost::Hour { usd: Usd(0.625) });
+        assert_eq!(l[0].cost, Cost::About { usd: Usd(0.625) });
         assert!(l[0].running);
         assert!(
             !l[1].running && l[1].stops_teardown(),
             "a failed endpoint still holds its ENIs"
         );
         assert!(matches!(&l[1].cost, Cost::Unknown { why } if why == "no price for ml.g5.xlarge"));
-        assert_eq!(l[2].cost, Cost::Hour { usd: Usd(0.5) });
+        assert_eq!(l[2].cost, Cost::About { usd: Usd(0.5) });
+        assert_eq!(l[2].cost.text(), "about $0.50/hour (at the notebook rate)");
         assert_eq!(l[2].place, "subnet subnet-studio");
         assert_eq!(
             l[2].remove,

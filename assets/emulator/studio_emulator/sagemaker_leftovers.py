@@ -12,8 +12,9 @@ makes no network interface for it, and has no MLflow tracking servers).
   ``MaxRuntimeInSeconds`` (AWS's default, one day, when none is given), then ``Completed``;
   StopTrainingJob / StopProcessingJob end them ``Stopped`` (moto completes them at once and has
   no StopTrainingJob). While one runs with a VpcConfig it holds a network interface in each of
-  its subnets ("SageMaker creates elastic network interfaces in your VPC", "Give SageMaker
-  Training Jobs Access to Resources in Your Amazon VPC"), so ``ec2_deps`` refuses deleting them.
+  its subnets (the developer guide's "Give SageMaker Training Jobs Access to Resources in Your
+  Amazon VPC" describes the interfaces SageMaker puts in them), so ``ec2_deps`` refuses deleting
+  those subnets meanwhile.
 * MLflow tracking servers (Create / Describe / List / Stop / Delete): account- and Region-level
   resources with no VPC or subnet in their API (API_CreateMlflowTrackingServer has none),
   ``Created`` at once, ``Stopped`` by StopMlflowTrackingServer, gone after DeleteMlflowTrackingServer.

@@ -23,10 +23,7 @@ pub fn leftovers_spans(
                 .to_string();
             Some(vec![
                 Span::styled(text, theme.warn()),
-                Span::styled(
-                    " — `studio-tui status` says how to remove each",
-                    theme.dim(),
-                ),
+                Span::styled(" · `studio-tui status` shows how to remove", theme.dim()),
             ])
         }
         Err(e) => Some(vec![Span::styled(
