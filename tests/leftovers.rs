@@ -340,3 +340,192 @@ async fn the_home_efs_a_deleted_domain_left_in_the_vpc_is_listed_and_stops_destr
     assert_eq!(emu.mutating_since(before, REGION), Vec::<String>::new());
     wait_stack(&session, &project, "CREATE_COMPLETE").await;
 }
+
+#[tokio::test]
+async fn jobs_and_endpoints_in_the_subnets_stop_destroy_and_tracking_servers_are_only_listed() {
+    use aws_sdk_sagemaker::types::{
+        AlgorithmSpecification, AppSpecification, ContainerDefinition, NetworkConfig,
+        OutputDataConfig, ProcessingClusterConfig, ProcessingInstanceType, ProcessingResources,
+        ProductionVariant, ProductionVariantInstanceType, ResourceConfig, StoppingCondition,
+        TrainingInputMode, TrainingInstanceType, VpcConfig,
+    };
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("jobsleft");
+    let (subnet, sg) = deployed(&session, &project).await;
+    let sm = session.fixtures().sagemaker();
+    let role = "arn:aws:iam::123456789012:role/someone";
+    let vpc = VpcConfig::builder()
+        .subnets(&subnet)
+        .security_group_ids(&sg)
+        .build();
+    let train = format!("{project}-train");
+    sm.create_training_job()
+        .training_job_name(&train)
+        .algorithm_specification(
+            AlgorithmSpecification::builder()
+                .training_image("img")
+                .training_input_mode(TrainingInputMode::File)
+                .build(),
+        )
+        .role_arn(role)
+        .output_data_config(
+            OutputDataConfig::builder()
+                .s3_output_path("s3://b/out")
+                .build(),
+        )
+        .resource_config(
+            ResourceConfig::builder()
+                .instance_type(TrainingInstanceType::MlM5Xlarge)
+                .instance_count(2)
+                .volume_size_in_gb(5)
+                .build(),
+        )
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(3600)
+                .build(),
+        )
+        .vpc_config(vpc.clone())
+        .send()
+        .await
+        .expect("CreateTrainingJob");
+    let proc_name = format!("{project}-proc");
+    sm.create_processing_job()
+        .processing_job_name(&proc_name)
+        .processing_resources(
+            ProcessingResources::builder()
+                .cluster_config(
+                    ProcessingClusterConfig::builder()
+                        .instance_count(1)
+                        .instance_type(ProcessingInstanceType::MlM5Xlarge)
+                        .volume_size_in_gb(5)
+                        .build(),
+                )
+                .build(),
+        )
+        .app_specification(AppSpecification::builder().image_uri("img").build())
+        .role_arn(role)
+        .network_config(NetworkConfig::builder().vpc_config(vpc.clone()).build())
+        .send()
+        .await
+        .expect("CreateProcessingJob");
+    let model = format!("{project}-model");
+    sm.create_model()
+        .model_name(&model)
+        .execution_role_arn(role)
+        .primary_container(ContainerDefinition::builder().image("img").build())
+        .vpc_config(vpc)
+        .send()
+        .await
+        .expect("CreateModel");
+    let config = format!("{project}-cfg");
+    sm.create_endpoint_config()
+        .endpoint_config_name(&config)
+        .production_variants(
+            ProductionVariant::builder()
+                .variant_name("v")
+                .model_name(&model)
+                .instance_type(ProductionVariantInstanceType::MlM5Large)
+                .initial_instance_count(1)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateEndpointConfig");
+    let endpoint = format!("{project}-ep");
+    sm.create_endpoint()
+        .endpoint_name(&endpoint)
+        .endpoint_config_name(&config)
+        .send()
+        .await
+        .expect("CreateEndpoint");
+    let server = format!("{project}-mlflow");
+    sm.create_mlflow_tracking_server()
+        .tracking_server_name(&server)
+        .artifact_store_uri("s3://b/mlflow")
+        .role_arn(role)
+        .send()
+        .await
+        .expect("CreateMlflowTrackingServer");
+
+    let plan = destroy::plan(&session, &project, &project).await.unwrap();
+    let ours: Vec<(Kind, &str)> = plan
+        .leftovers
+        .iter()
+        .filter(|l| l.id.starts_with(&project))
+        .map(|l| (l.kind, l.id.as_str()))
+        .collect();
+    assert_eq!(
+        ours,
+        vec![
+            (Kind::Endpoint, endpoint.as_str()),
+            (Kind::TrainingJob, train.as_str()),
+            (Kind::ProcessingJob, proc_name.as_str()),
+            (Kind::MlflowTrackingServer, server.as_str()),
+        ],
+        "{:#?}",
+        plan.leftovers
+    );
+    let by = |k: Kind| {
+        plan.leftovers
+            .iter()
+            .find(|l| l.kind == k && l.id.starts_with(&project))
+            .unwrap()
+    };
+    assert!(by(Kind::TrainingJob).stops_teardown() && by(Kind::TrainingJob).running);
+    assert_eq!(
+        by(Kind::TrainingJob).remove,
+        format!("aws sagemaker stop-training-job --training-job-name {train} --region {REGION}")
+    );
+    assert!(by(Kind::Endpoint).stops_teardown());
+    // the emulator's price list has ml.m5.large: the endpoint's one instance is priced
+    assert!(
+        by(Kind::Endpoint).cost.text().starts_with("about $"),
+        "{:?}",
+        by(Kind::Endpoint).cost
+    );
+    assert!(!by(Kind::MlflowTrackingServer).stops_teardown());
+    assert_eq!(
+        by(Kind::MlflowTrackingServer).place,
+        "this account and region, not tied to the VPC"
+    );
+
+    let e = plan.refusal(BucketChoice::Unspecified).unwrap();
+    for name in [&endpoint, &train, &proc_name] {
+        assert!(e.message().contains(name.as_str()), "{e}");
+    }
+    assert!(
+        !e.message().contains(&server),
+        "a tracking server never refuses: {e}"
+    );
+    // Stopped and deleted as the message says, only the tracking server is left, listed.
+    sm.stop_training_job()
+        .training_job_name(&train)
+        .send()
+        .await
+        .unwrap();
+    sm.stop_processing_job()
+        .processing_job_name(&proc_name)
+        .send()
+        .await
+        .unwrap();
+    sm.delete_endpoint()
+        .endpoint_name(&endpoint)
+        .send()
+        .await
+        .unwrap();
+    let plan = destroy::plan(&session, &project, &project).await.unwrap();
+    assert!(
+        plan.refusal(BucketChoice::Unspecified).is_none(),
+        "{:#?}",
+        plan.leftovers
+    );
+    assert!(plan.leftovers.iter().any(|l| l.id == server));
+    sm.delete_mlflow_tracking_server()
+        .tracking_server_name(&server)
+        .send()
+        .await
+        .unwrap();
+}

@@ -331,6 +331,13 @@ fn a_notebook_instance_in_the_studio_subnet_is_refused_on_screen_with_its_comman
     let flat: String = common::screen_rows(&screen).join(" ");
     let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("notebook instance someones-nb"), "{screen}");
-    assert!(flat.contains("NOT deleted"), "{screen}");
+    assert!(
+        flat.contains("NOT deleted: notebook instance someones-nb (Stopped"),
+        "{screen}"
+    );
+    assert!(
+        flat.contains("--notebook-instance-name someones-nb"),
+        "the refusal gives the command: {screen}"
+    );
     insta::assert_snapshot!(screen);
 }

@@ -106,23 +106,27 @@ pub struct Leftover {
 }
 
 impl Leftover {
-    /// "notebook instance nb-1 (InService, subnet subnet-1): $0.05/hour; blocks the VPC;
-    /// remove: aws sagemaker ...".
-    pub fn line(&self) -> String {
+    /// "notebook instance nb-1 (InService, subnet subnet-1): $0.05/hour; blocks deleting the
+    /// VPC" (its text from AWS through `core::shown`).
+    pub fn summary_line(&self) -> String {
         let blocks = if self.blocks_vpc {
             "; blocks deleting the VPC"
         } else {
             ""
         };
         format!(
-            "{} {} ({}, {}): {}{blocks}; remove: {}",
+            "{} {} ({}, {}): {}{blocks}",
             self.kind.label(),
             crate::core::shown::shown(&self.id),
             crate::core::shown::shown(&self.state),
             crate::core::shown::shown(&self.place),
             self.cost.text(),
-            self.remove
         )
+    }
+
+    /// [`Leftover::summary_line`] with the command that removes it.
+    pub fn line(&self) -> String {
+        format!("{}; remove: {}", self.summary_line(), self.remove)
     }
 
     /// The same, its text from AWS escaped as every printer shows it (`--json`).
@@ -436,20 +440,26 @@ pub fn refusal(leftovers: &[Leftover]) -> Option<Error> {
             }
         ))
         .with_fix(format!(
-            "if they are not needed, remove them ({}), then run destroy again",
+            "if {} not needed, remove {} ({}), then run destroy again",
+            if stopping.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            },
+            if stopping.len() == 1 { "it" } else { "them" },
             fixes.join("; ")
         )),
     )
 }
 
-/// One line for the overview: "leftovers: 2 billing (notebook instance nb, ...)", or None.
+/// One line for the overview: "leftovers: 2 billing (nb-1, exp)", or None.
 pub fn summary(leftovers: &[Leftover]) -> Option<String> {
     if leftovers.is_empty() {
         return None;
     }
     let names: Vec<String> = leftovers
         .iter()
-        .map(|l| format!("{} {}", l.kind.label(), crate::core::shown::shown(&l.id)))
+        .map(|l| crate::core::shown::shown(&l.id).into_owned())
         .collect();
     Some(format!(
         "leftovers: {} billing ({})",
@@ -628,12 +638,18 @@ mod tests {
              --notebook-instance-name nb-left --region us-east-1"
         );
         assert_eq!(
+            nb.summary_line(),
+            "notebook instance nb-left (InService, subnet subnet-studio): $0.05/hour; blocks \
+             deleting the VPC"
+        );
+        assert_eq!(
             nb.line(),
-            format!(
-                "notebook instance nb-left (InService, subnet subnet-studio): $0.05/hour; blocks \
-                 deleting the VPC; remove: {}",
-                nb.remove
-            )
+            format!("{}; remove: {}", nb.summary_line(), nb.remove)
+        );
+        assert!(
+            e.fix()
+                .unwrap()
+                .starts_with("if it is not needed, remove it (")
         );
         let e = refusal(&l).unwrap();
         assert!(e.is_refusal());
@@ -646,7 +662,7 @@ mod tests {
         assert!(e.fix().unwrap().contains(&format!("`{}`", nb.remove)));
         assert_eq!(
             summary(&l).as_deref(),
-            Some("leftovers: 1 billing (notebook instance nb-left)")
+            Some("leftovers: 1 billing (nb-left)")
         );
     }
 

@@ -50,11 +50,12 @@ impl DestroyPlan {
             .or_else(|| leftovers::refusal(&self.leftovers))
     }
 
-    /// One line per leftover, said to be left alone (it is not studio-tui's to delete).
+    /// One line per leftover, said to be left alone (it is not studio-tui's to delete; the
+    /// refusal and `status` give the command that removes it).
     pub(super) fn leftover_lines(&self) -> Vec<String> {
         self.leftovers
             .iter()
-            .map(|l| format!("NOT deleted: {}", l.line()))
+            .map(|l| format!("NOT deleted: {}", l.summary_line()))
             .collect()
     }
 
@@ -518,7 +519,7 @@ mod tests {
         p.leftovers = vec![nb.clone()];
         assert_eq!(
             p.leftover_lines(),
-            vec![format!("NOT deleted: {}", nb.line())]
+            vec![format!("NOT deleted: {}", nb.summary_line())]
         );
         for choice in [
             BucketChoice::Unspecified,
