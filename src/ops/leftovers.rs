@@ -646,12 +646,12 @@ mod tests {
             nb.line(),
             format!("{}; remove: {}", nb.summary_line(), nb.remove)
         );
+        let e = refusal(&l).unwrap();
         assert!(
             e.fix()
                 .unwrap()
                 .starts_with("if it is not needed, remove it (")
         );
-        let e = refusal(&l).unwrap();
         assert!(e.is_refusal());
         assert_eq!(
             e.message(),

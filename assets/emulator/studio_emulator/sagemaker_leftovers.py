@@ -15,6 +15,8 @@ makes no network interface for it, and has no MLflow tracking servers).
   its subnets (the developer guide's "Give SageMaker Training Jobs Access to Resources in Your
   Amazon VPC" describes the interfaces SageMaker puts in them), so ``ec2_deps`` refuses deleting
   those subnets meanwhile.
+* An endpoint whose models have a VpcConfig holds a network interface in each of their subnets
+  until DeleteEndpoint ("Give SageMaker Hosted Endpoints Access to Resources in Your Amazon VPC").
 * MLflow tracking servers (Create / Describe / List / Stop / Delete): account- and Region-level
   resources with no VPC or subnet in their API (API_CreateMlflowTrackingServer has none),
   ``Created`` at once, ``Stopped`` by StopMlflowTrackingServer, gone after DeleteMlflowTrackingServer.
@@ -175,6 +177,33 @@ def r_stop_processing_job(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[
     return None
 
 
+# Endpoints --------------------------------------------------------------------------------------
+
+
+def create_endpoint(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> Any:
+    ep = _ORIG["create_endpoint"](self, *args, **kwargs)
+    ec2 = _ec2(self)
+    enis: list[str] = []
+    config = self.endpoint_configs.get(ep.endpoint_config_name)
+    for variant in getattr(config, "production_variants", None) or []:
+        model = self._models.get(variant.get("ModelName") or "")
+        vpc = getattr(model, "vpc_config", None) or {}
+        for subnet_id in vpc.get("Subnets") or []:
+            eni = ec2.create_network_interface(subnet_id, [], group_ids=list(vpc.get("SecurityGroupIds") or []))
+            eni.description = f"SageMaker endpoint {ep.endpoint_name}"
+            eni.requester_managed = True
+            enis.append(eni.id)
+    studio_state(self).setdefault("endpoint_enis", {})[ep.endpoint_name] = enis
+    return ep
+
+
+def delete_endpoint(self: SageMakerModelBackend, endpoint_name: str) -> None:
+    _ORIG["delete_endpoint"](self, endpoint_name)
+    ec2 = _ec2(self)
+    for eni_id in studio_state(self).setdefault("endpoint_enis", {}).pop(endpoint_name, []):
+        ec2.enis.pop(eni_id, None)
+
+
 # MLflow tracking servers -----------------------------------------------------------------------
 
 
@@ -287,6 +316,9 @@ def install() -> None:
         delete_notebook_instance=delete_notebook_instance,
     )
     patch(FakeSagemakerNotebookInstance, to_dict=notebook_to_dict)
+    for name in ("create_endpoint", "delete_endpoint"):
+        _ORIG[name] = getattr(SageMakerModelBackend, name)
+    patch(SageMakerModelBackend, create_endpoint=create_endpoint, delete_endpoint=delete_endpoint)
     for name in ("create_training_job", "create_processing_job"):
         _ORIG[name] = getattr(SageMakerModelBackend, name)
     patch(SageMakerModelBackend, create_training_job=create_training_job, create_processing_job=create_processing_job)

@@ -1366,6 +1366,21 @@ def test_leftovers_that_keep_billing(url: str) -> None:
     expect_error(
         lambda: sm.stop_training_job(TrainingJobName="train-left"), "ValidationException", "stopping a stopped job"
     )
+    # an endpoint whose model is in the subnet holds an interface there until it is deleted
+    sm.create_model(ModelName="m-left", ExecutionRoleArn=role, PrimaryContainer={"Image": "img"}, VpcConfig=vpc_config)
+    sm.create_endpoint_config(
+        EndpointConfigName="c-left",
+        ProductionVariants=[
+            {"VariantName": "v", "ModelName": "m-left", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+        ],
+    )
+    sm.create_endpoint(EndpointName="ep-left", EndpointConfigName="c-left")
+    check(
+        sm.describe_model(ModelName="m-left")["VpcConfig"]["Subnets"] == [sub3],
+        "DescribeModel keeps the VpcConfig",
+    )
+    expect_error(lambda: ec2.delete_subnet(SubnetId=sub3), "DependencyViolation", "DeleteSubnet under an endpoint")
+    sm.delete_endpoint(EndpointName="ep-left")
     ec2.delete_subnet(SubnetId=sub3)
     ec2.delete_security_group(GroupId=sg3)
 
