@@ -476,7 +476,16 @@ pub async fn scan(session: &Session, net: &ProjectNetwork) -> Result<Vec<Leftove
         session.endpoints(),
         session.running_training_jobs(),
         session.running_processing_jobs(),
-        session.mlflow_tracking_servers(),
+        // Tracking servers only inform (they never stop a teardown): a region without MLflow,
+        // or a caller who may not list them, lists none rather than failing the plan.
+        async {
+            Ok::<_, crate::aws::AwsError>(session.mlflow_tracking_servers().await.unwrap_or_else(
+                |e| {
+                    tracing::warn!("MLflow tracking servers not listed: {e}");
+                    Vec::new()
+                },
+            ))
+        },
         session.sagemaker_file_systems(),
     )?;
     let mut found = Found {

@@ -173,6 +173,16 @@ impl OverviewState {
         matches!(&self.studio, Loadable::Failed(e) if e.kind() == ErrorKind::NotFound)
     }
 
+    /// The leftovers row's text (`ui::widgets::leftovers`), None while scanning or when none.
+    fn leftovers_spans(&self, theme: &Theme) -> Option<Vec<Span<'static>>> {
+        let scan = match &self.leftovers {
+            Loadable::Loaded(l) => Some(Ok(l.as_slice())),
+            Loadable::Failed(e) => Some(Err(e)),
+            Loadable::Idle | Loadable::Loading => None,
+        };
+        crate::ui::widgets::leftovers::leftovers_spans(scan, theme)
+    }
+
     /// The drift row: not checked, checking, in sync or what drifted, with when.
     fn drift_spans(&self, theme: &Theme, tick: usize) -> Vec<Span<'static>> {
         match &self.drift {
@@ -327,14 +337,7 @@ impl OverviewState {
             ),
         ]);
         lines.push(row("Drift", self.drift_spans(theme, tick)));
-        let scan = match &self.leftovers {
-            Loadable::Loaded(l) => Some(Ok(l.as_slice())),
-            Loadable::Failed(e) => Some(Err(e)),
-            Loadable::Idle | Loadable::Loading => None,
-        };
-        if let Some(spans) = crate::ui::widgets::leftovers::leftovers_spans(scan, theme) {
-            lines.push(row("Leftovers", spans));
-        }
+        lines.extend(self.leftovers_spans(theme).map(|v| row("Leftovers", v)));
         if let Some(reason) = &s.status_reason
             && !s.is_complete()
         {
