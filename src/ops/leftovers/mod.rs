@@ -16,14 +16,17 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::aws::Session;
 use crate::aws::leftovers::{
     EndpointInfo, JobInfo, NotebookInfo, SageMakerFileSystem, TrackingServerInfo,
 };
-use crate::aws::stacks::{StackInfo, StackResourceInfo};
+use crate::aws::stacks::StackResourceInfo;
 use crate::core::shown::shell_word;
 use crate::ops::Error;
+
+mod scan;
+
 use crate::ops::studio::StackPlace;
+pub use scan::{for_stack, scan};
 
 /// What kind of resource a leftover is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -191,20 +194,6 @@ impl ProjectNetwork {
             subnets,
             domain_arn: domain_arn.map(str::to_string),
         })
-    }
-}
-
-/// The leftovers around a deployed stack (`status`, the overview): its resources, then the
-/// scan; none when the stack names no VPC.
-pub async fn for_stack(
-    session: &Session,
-    stack: &StackInfo,
-    domain_arn: Option<&str>,
-) -> Result<Vec<Leftover>, Error> {
-    let resources = session.stack_resources(&stack.stack_id).await?;
-    match ProjectNetwork::of_stack(&resources, &stack.outputs, domain_arn) {
-        Some(net) => scan(session, &net).await,
-        None => Ok(Vec::new()),
     }
 }
 
@@ -468,39 +457,11 @@ pub fn summary(leftovers: &[Leftover]) -> Option<String> {
     ))
 }
 
-/// Scan the account and region (read-only calls only) and decide against the project's
-/// network. An instance type without a known price is "cost unknown".
-pub async fn scan(session: &Session, net: &ProjectNetwork) -> Result<Vec<Leftover>, Error> {
-    let (notebooks, endpoints, training, processing, tracking_servers, file_systems) = tokio::try_join!(
-        session.notebook_instances(),
-        session.endpoints(),
-        session.running_training_jobs(),
-        session.running_processing_jobs(),
-        // Tracking servers only inform (they never stop a teardown): a region without MLflow,
-        // or a caller who may not list them, lists none rather than failing the plan.
-        async {
-            Ok::<_, crate::aws::AwsError>(session.mlflow_tracking_servers().await.unwrap_or_else(
-                |e| {
-                    tracing::warn!("MLflow tracking servers not listed: {e}");
-                    Vec::new()
-                },
-            ))
-        },
-        session.sagemaker_file_systems(),
-    )?;
-    let mut found = Found {
-        notebooks,
-        endpoints,
-        training,
-        processing,
-        tracking_servers,
-        file_systems,
-        hourly: Vec::new(),
-    };
-    // Price only what decide() will list (instances in the project's subnets).
-    let first = decide(&found, net, &session.region);
+/// The instance types to price (pure): those running for a leftover in the project's VPC,
+/// each once, in the order found.
+pub fn types_to_price(found: &Found, leftovers: &[Leftover]) -> Vec<String> {
     let mut types: Vec<String> = Vec::new();
-    for l in first.iter().filter(|l| l.running && l.in_vpc) {
+    for l in leftovers.iter().filter(|l| l.running && l.in_vpc) {
         let wanted: Vec<String> = match l.kind {
             Kind::NotebookInstance => found
                 .notebooks
@@ -514,10 +475,15 @@ pub async fn scan(session: &Session, net: &ProjectNetwork) -> Result<Vec<Leftove
                 .filter(|e| e.name == l.id)
                 .flat_map(|e| e.instances.iter().map(|(t, _)| t.clone()))
                 .collect(),
-            Kind::TrainingJob | Kind::ProcessingJob => found
+            Kind::TrainingJob => found
                 .training
                 .iter()
-                .chain(&found.processing)
+                .filter(|j| j.name == l.id)
+                .map(|j| j.instance_type.clone())
+                .collect(),
+            Kind::ProcessingJob => found
+                .processing
+                .iter()
                 .filter(|j| j.name == l.id)
                 .map(|j| j.instance_type.clone())
                 .collect(),
@@ -529,12 +495,7 @@ pub async fn scan(session: &Session, net: &ProjectNetwork) -> Result<Vec<Leftove
             }
         }
     }
-    for t in types {
-        if let Ok(p) = crate::ops::cost::instance_hourly(session, None, &t).await {
-            found.hourly.push((t, p.usd));
-        }
-    }
-    Ok(decide(&found, net, &session.region))
+    types
 }
 
 #[cfg(test)]
@@ -619,6 +580,74 @@ mod tests {
             ("vpc-9", vec!["subnet-9".to_string()])
         );
         assert!(ProjectNetwork::of_stack(&[], &BTreeMap::new(), None).is_none());
+    }
+
+    #[test]
+    fn only_what_runs_in_the_vpc_is_priced_each_type_once() {
+        let found = Found {
+            notebooks: vec![
+                notebook("nb", "InService", Some("subnet-studio")),
+                notebook("nb2", "InService", Some("subnet-fw")),
+                notebook("off", "Stopped", Some("subnet-fw")),
+            ],
+            endpoints: vec![EndpointInfo {
+                name: "ep".into(),
+                status: "InService".into(),
+                instances: vec![("ml.g5.xlarge".into(), 1), (String::new(), 1)],
+                subnets: vec!["subnet-studio".into()],
+            }],
+            training: vec![job("train", "InProgress", &["subnet-studio"])],
+            processing: vec![JobInfo {
+                instance_type: "ml.c5.xlarge".into(),
+                ..job("proc", "InProgress", &["subnet-fw"])
+            }],
+            tracking_servers: vec![TrackingServerInfo {
+                name: "exp".into(),
+                status: "Created".into(),
+                size: None,
+            }],
+            ..Default::default()
+        };
+        let l = decide(&found, &net(), "us-east-1");
+        assert_eq!(
+            types_to_price(&found, &l),
+            vec![
+                "ml.t3.medium".to_string(),
+                "ml.g5.xlarge".to_string(),
+                "ml.m5.xlarge".to_string(),
+                "ml.c5.xlarge".to_string(),
+            ]
+        );
+        // a leftover outside the VPC (a tracking server) or not running is not priced
+        let mut not_running = l.clone();
+        for x in &mut not_running {
+            x.running = false;
+        }
+        assert!(types_to_price(&found, &not_running).is_empty());
+        let mut outside = l;
+        for x in &mut outside {
+            x.in_vpc = false;
+        }
+        assert!(types_to_price(&found, &outside).is_empty());
+    }
+
+    #[test]
+    fn text_from_aws_is_escaped_for_json_too() {
+        let found = Found {
+            notebooks: vec![notebook("nb\u{1b}[2J", "In\u{7}Service", Some("subnet-fw"))],
+            ..Default::default()
+        };
+        let raw = decide(&found, &net(), "us-east-1").remove(0);
+        let shown = raw.shown();
+        assert!(
+            !shown.id.contains('\u{1b}') && !shown.state.contains('\u{7}'),
+            "{shown:?}"
+        );
+        assert_eq!(shown.id, crate::core::shown::shown(&raw.id));
+        assert_eq!(shown.state, crate::core::shown::shown(&raw.state));
+        assert_eq!(shown.place, raw.place);
+        assert_eq!(shown.remove, raw.remove);
+        assert!(raw.remove.contains("--notebook-instance-name NAME"));
     }
 
     #[test]
