@@ -254,6 +254,7 @@ async fn teardown(phase: &str) -> App {
         buckets: Vec::new(),
         keys: Vec::new(),
         nfs_groups: Vec::new(),
+        leftovers: Vec::new(),
         template: Some(serde_json::json!({"Resources": {}})),
     };
     a.update(reply(&a, Reply::TeardownPlanned(Box::new(Ok(plan)))));

@@ -109,6 +109,7 @@ fn plan() -> DestroyPlan {
             aliases: vec![format!("alias/{PROJECT}-s3")],
         }],
         nfs_groups: Vec::new(),
+        leftovers: Vec::new(),
         template: Some(serde_json::json!({"Resources": {}})),
     }
 }
@@ -300,4 +301,43 @@ fn teardown_80x24() {
         "{screen}"
     );
     insta::assert_snapshot!("teardown_80x24_confirm", screen);
+}
+
+#[test]
+fn a_notebook_instance_in_the_studio_subnet_is_refused_on_screen_with_its_command() {
+    use studio_tui::ops::leftovers::{Cost, Kind, Leftover};
+    let (mut a, _) = teardown_app(false);
+    let mut p = plan();
+    p.leftovers = vec![Leftover {
+        kind: Kind::NotebookInstance,
+        id: "someones-nb".into(),
+        state: "Stopped".into(),
+        place: "subnet subnet-0studio".into(),
+        blocks_vpc: true,
+        running: false,
+        in_vpc: true,
+        cost: Cost::Unknown {
+            why: "stopped: its ML storage volume is still billed".into(),
+        },
+        remove: "aws sagemaker delete-notebook-instance --notebook-instance-name someones-nb \
+                 --region eu-west-1"
+            .into(),
+    }];
+    a.update(reply(&a, Reply::TeardownPlanned(Box::new(Ok(p)))));
+    let (_, effects) = a.update(key(KeyCode::Char('D')));
+    assert!(effects.is_empty(), "nothing starts");
+    let screen = draw(&a, 110, 30);
+    assert!(!screen.contains("Type the project name"), "{screen}");
+    let flat: String = common::screen_rows(&screen).join(" ");
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("notebook instance someones-nb"), "{screen}");
+    assert!(
+        flat.contains("NOT deleted: notebook instance someones-nb (Stopped"),
+        "{screen}"
+    );
+    assert!(
+        flat.contains("--notebook-instance-name someones-nb"),
+        "the refusal gives the command: {screen}"
+    );
+    insta::assert_snapshot!(screen);
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod firewall;
 #[cfg(feature = "test-util")]
 mod fixtures;
+pub mod leftovers;
 pub mod logs;
 pub mod lookups;
 pub mod network;
@@ -331,6 +332,14 @@ impl Session {
             .retry_classifier(readonly::DroppedConnectionIsTransient)
             .build();
         aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+    }
+
+    fn efs(&self) -> aws_sdk_efs::Client {
+        let conf = aws_sdk_efs::config::Builder::from(&self.sdk)
+            .interceptor(self.guard())
+            .retry_classifier(readonly::DroppedConnectionIsTransient)
+            .build();
+        aws_sdk_efs::Client::from_conf(conf)
     }
 
     fn kms(&self) -> aws_sdk_kms::Client {

@@ -9,6 +9,7 @@ pub mod drift;
 pub mod egress;
 pub mod error;
 pub mod fence;
+pub mod leftovers;
 pub mod params;
 pub mod preflight;
 pub mod status;

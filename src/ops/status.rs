@@ -5,6 +5,7 @@ use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::aws::{Identity, Session};
 use crate::ops::Error;
+use crate::ops::leftovers::{self, Leftover};
 use crate::ops::studio::{self, UserView};
 use crate::state::RunState;
 use crate::state::SharedStore;
@@ -22,6 +23,9 @@ pub struct Status {
     /// The domain named after the project with its users; an error here is reported with the
     /// rest, not instead of it.
     pub studio: Result<Option<(DomainInfo, Vec<UserView>)>, Error>,
+    /// Billed resources around the stack that studio-tui did not create (`ops::leftovers`);
+    /// an error here is reported with the rest.
+    pub leftovers: Result<Vec<Leftover>, Error>,
 }
 
 /// Look the project up: the identity and the stack first (either failing fails the status),
@@ -38,6 +42,15 @@ pub async fn status(
         .ok()
         .and_then(|s| s.run(&session.region, project).cloned());
     let studio = studio::domain_with_users(session, project).await;
+    let domain_arn = studio
+        .as_ref()
+        .ok()
+        .and_then(|s| s.as_ref())
+        .map(|(d, _)| d.arn.as_str());
+    let leftovers = match &stack {
+        Some(s) => leftovers::for_stack(session, s, domain_arn).await,
+        None => Ok(Vec::new()),
+    };
     Ok(Status {
         identity,
         region: session.region.clone(),
@@ -45,5 +58,6 @@ pub async fn status(
         stack,
         run,
         studio,
+        leftovers,
     })
 }

@@ -33,6 +33,8 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             domain: Option<&'a crate::aws::studio::DomainInfo>,
             users: Vec<User<'a>>,
             studio_error: Option<String>,
+            leftovers: Vec<crate::ops::leftovers::Leftover>,
+            leftovers_error: Option<String>,
         }
         let (domain, users) = match &status.studio {
             Ok(Some((d, u))) => (Some(d), u.as_slice()),
@@ -63,6 +65,16 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                     .as_ref()
                     .err()
                     .map(|e| e.message().to_string()),
+                leftovers: status
+                    .leftovers
+                    .as_ref()
+                    .map(|l| l.iter().map(|x| x.shown()).collect())
+                    .unwrap_or_default(),
+                leftovers_error: status
+                    .leftovers
+                    .as_ref()
+                    .err()
+                    .map(|e| shown(e.message()).into_owned()),
             })
             .unwrap_or_default()
         );
@@ -133,6 +145,19 @@ pub fn print_status(mode: OutputMode, status: &Status) {
         }
         Ok(None) => println!("domain    none (`studio-tui up` creates it)"),
         Err(e) => println!("domain    could not be read: {}", Shown(e.message())),
+    }
+    match &status.leftovers {
+        Ok(l) if l.is_empty() => {}
+        Ok(l) => {
+            println!(
+                "leftovers {} billed resource(s) studio-tui did not create",
+                l.len()
+            );
+            for x in l {
+                println!("  {}", x.line());
+            }
+        }
+        Err(e) => println!("leftovers could not be read: {}", Shown(e.message())),
     }
 }
 

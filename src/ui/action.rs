@@ -86,6 +86,8 @@ pub enum Reply {
     /// What the reviewed change set does to the monthly cost (prices from the API, the cache
     /// or the bundled table, which the estimate names).
     Costed(Box<Result<crate::ops::cost::ReviewCost, ops::Error>>),
+    /// Billed resources around the stack that studio-tui did not create (ops::leftovers).
+    LeftoversScanned(Box<Result<Vec<crate::ops::leftovers::Leftover>, ops::Error>>),
 }
 
 impl Reply {
@@ -123,6 +125,7 @@ impl Reply {
             Reply::DriftChecked(_) => &[Slot::DetectDrift],
             Reply::Topology(_) => &[Slot::RefreshTopology],
             Reply::Costed(_) => &[Slot::Cost],
+            Reply::LeftoversScanned(_) => &[Slot::Leftovers],
         }
     }
 }
@@ -211,6 +214,12 @@ pub enum Effect {
         create: bool,
         changes: Vec<crate::core::cost::ResourceChange>,
     },
+    /// Scan for leftovers that keep billing around this stack, the project's domain (by ARN)
+    /// excepted (ops::leftovers::for_stack; read-only).
+    ScanLeftovers {
+        stack: Box<crate::aws::stacks::StackInfo>,
+        domain_arn: Option<String>,
+    },
 }
 
 /// What a request is for. Replies name the kinds of request they answer ([`Reply::slots`]), and
@@ -238,6 +247,7 @@ pub enum Slot {
     DetectDrift,
     RefreshTopology,
     Cost,
+    Leftovers,
 }
 
 impl Slot {
@@ -270,6 +280,7 @@ impl Effect {
             Effect::DetectDrift { .. } => Slot::DetectDrift,
             Effect::RefreshTopology { .. } => Slot::RefreshTopology,
             Effect::EstimateCost { .. } => Slot::Cost,
+            Effect::ScanLeftovers { .. } => Slot::Leftovers,
         }
     }
 }

@@ -323,6 +323,13 @@ pub fn spawn(
             };
             Reply::Costed(Box::new(result))
         }),
+        Effect::ScanLeftovers { stack, domain_arn } => run(tx, id, move |_| async move {
+            let result = match &session {
+                Some(s) => crate::ops::leftovers::for_stack(s, &stack, domain_arn.as_deref()).await,
+                None => Err(no_session()),
+            };
+            Reply::LeftoversScanned(Box::new(result))
+        }),
         Effect::LoadUsers { project } => run(tx, id, move |_| async move {
             let result = async {
                 let s = session.ok_or_else(no_session)?;

@@ -224,6 +224,19 @@ pub(crate) mod tests {
                 create: true,
                 changes: Vec::new(),
             },
+            Effect::ScanLeftovers {
+                stack: Box::new(crate::aws::stacks::StackInfo {
+                    stack_id: "s".into(),
+                    stack_name: "p".into(),
+                    status: "CREATE_COMPLETE".to_string().into(),
+                    status_reason: None,
+                    outputs: Default::default(),
+                    parameters: Default::default(),
+                    creation_time: None,
+                    last_updated_time: None,
+                }),
+                domain_arn: None,
+            },
         ];
         for e in &all {
             // Exhaustive: a new effect kind must be added to the list above.
@@ -248,7 +261,8 @@ pub(crate) mod tests {
                 | Effect::DetectDrift { .. }
                 | Effect::RefreshTopology { .. }
                 | Effect::RepairFences { .. }
-                | Effect::EstimateCost { .. } => {}
+                | Effect::EstimateCost { .. }
+                | Effect::ScanLeftovers { .. } => {}
             }
         }
         all

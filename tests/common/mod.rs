@@ -208,10 +208,11 @@ impl Drop for SettingsGuard<'_> {
 }
 
 /// Does this AWS action change anything? (The read-only prefixes of studio-tui's read-only
-/// guard: Describe, List, Get, Head, Search, Detect, Filter.)
+/// guard: Describe, List, Get, Head, Search, Detect, Filter; a REST API the emulator does not
+/// name, such as EFS, is logged as "METHOD /path", and its GET requests read.)
 pub fn is_mutating(action: &str) -> bool {
     ![
-        "Describe", "List", "Get", "Head", "Search", "Detect", "Filter",
+        "Describe", "List", "Get", "Head", "Search", "Detect", "Filter", "GET /",
     ]
     .iter()
     .any(|p| action.starts_with(p))

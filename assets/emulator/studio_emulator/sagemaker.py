@@ -10,6 +10,8 @@ URLs. This extension:
   UpdateDomain, UpdateUserProfile as methods of moto's ``SageMakerResponse`` (moto dispatches on
   the action name and serialises the answer with botocore's service model, so shapes are the real
   API's): the action table, call() and install() are here;
+* gives a notebook instance in a subnet its network interface, and adds MLflow tracking servers
+  (sagemaker_leftovers);
 * keeps all extension state on the moto backend instance, so ``/moto-api/reset`` clears it
   (sagemaker_core).
 
@@ -26,6 +28,7 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from . import sagemaker_leftovers
 from .patching import install_once, patch
 from .sagemaker_apps import r_create_app, r_delete_app, r_describe_app, r_list_apps
 from .sagemaker_core import studio_state, sweep
@@ -125,6 +128,7 @@ ACTIONS: dict[str, Any] = {
     "ListApps": r_list_apps,
     "DeleteApp": r_delete_app,
     "CreatePresignedDomainUrl": r_create_presigned_domain_url,
+    **sagemaker_leftovers.ACTIONS,
 }
 
 
@@ -169,5 +173,6 @@ def install() -> None:
         update_domain=update_domain,
         _get_resource_from_arn=_get_resource_from_arn,
     )
+    sagemaker_leftovers.install()
     for fn in ACTIONS.values():
         setattr(SageMakerResponse, fn.__name__[2:], _response_method(fn))

@@ -1267,6 +1267,176 @@ def _via_vpce(s3, vpce: str = FENCE_VPCE):
     return s3
 
 
+def test_leftovers_that_keep_billing(url: str) -> None:
+    """A notebook instance in a subnet holds a network interface there (DeleteSubnet / DeleteVpc
+    refuse with DependencyViolation until the instance is deleted); a domain deleted with
+    HomeEfsFileSystem=Retain leaves its EFS file system, tagged with the domain's ARN; MLflow
+    tracking servers are listed and described, with no VPC."""
+    sm = client(url, "sagemaker")
+    ec2 = client(url, "ec2", retries=False)
+    efs = client(url, "efs")
+    vpc = ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="nb", Description="nb", VpcId=vpc)["GroupId"]
+    role = "arn:aws:iam::123456789012:role/x"
+    expect_error(
+        lambda: sm.create_notebook_instance(
+            NotebookInstanceName="nb-nowhere", InstanceType="ml.t3.medium", RoleArn=role, SubnetId="subnet-0000"
+        ),
+        "ValidationException",
+        "CreateNotebookInstance in a subnet that does not exist",
+    )
+    sm.create_notebook_instance(
+        NotebookInstanceName="nb-left", InstanceType="ml.t3.medium", RoleArn=role, SubnetId=sub, SecurityGroupIds=[sg]
+    )
+    nb = sm.describe_notebook_instance(NotebookInstanceName="nb-left")
+    check(nb["SubnetId"] == sub and nb["NotebookInstanceStatus"] == "InService", f"notebook in the subnet: {nb}")
+    enis = ec2.describe_network_interfaces(NetworkInterfaceIds=[nb["NetworkInterfaceId"]])["NetworkInterfaces"]
+    check(
+        len(enis) == 1 and enis[0]["SubnetId"] == sub and [g["GroupId"] for g in enis[0]["Groups"]] == [sg],
+        f"the notebook's interface is in its subnet with its groups: {enis}",
+    )
+    expect_error(lambda: ec2.delete_subnet(SubnetId=sub), "DependencyViolation", "DeleteSubnet with a notebook in it")
+    expect_error(lambda: ec2.delete_vpc(VpcId=vpc), "DependencyViolation", "DeleteVpc with a notebook in it")
+    sm.stop_notebook_instance(NotebookInstanceName="nb-left")
+    expect_error(
+        lambda: ec2.delete_subnet(SubnetId=sub), "DependencyViolation", "a stopped notebook keeps its interface"
+    )
+    sm.delete_notebook_instance(NotebookInstanceName="nb-left")
+    check(
+        ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub]}])["NetworkInterfaces"] == [],
+        "DeleteNotebookInstance removes its interface",
+    )
+    # a notebook without a subnet has no interface
+    sm.create_notebook_instance(NotebookInstanceName="nb-public", InstanceType="ml.t3.medium", RoleArn=role)
+    check(
+        "NetworkInterfaceId" not in sm.describe_notebook_instance(NotebookInstanceName="nb-public"),
+        "no subnet, no interface",
+    )
+    sm.stop_notebook_instance(NotebookInstanceName="nb-public")
+    sm.delete_notebook_instance(NotebookInstanceName="nb-public")
+    ec2.delete_security_group(GroupId=sg)
+    ec2.delete_subnet(SubnetId=sub)
+
+    # Training and processing jobs run until their stopping condition, holding an interface in
+    # each VpcConfig subnet; StopTrainingJob / StopProcessingJob end them Stopped.
+    sub3 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.3.0/24")["Subnet"]["SubnetId"]
+    sg3 = ec2.create_security_group(GroupName="jobs", Description="jobs", VpcId=vpc)["GroupId"]
+    vpc_config = {"SecurityGroupIds": [sg3], "Subnets": [sub3]}
+    sm.create_training_job(
+        TrainingJobName="train-left",
+        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+        RoleArn=role,
+        OutputDataConfig={"S3OutputPath": "s3://b/out"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 5},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        VpcConfig=vpc_config,
+    )
+    sm.create_processing_job(
+        ProcessingJobName="proc-left",
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 5}
+        },
+        AppSpecification={"ImageUri": "img"},
+        RoleArn=role,
+        NetworkConfig={"VpcConfig": vpc_config},
+    )
+    t = sm.describe_training_job(TrainingJobName="train-left")
+    check(
+        t["TrainingJobStatus"] == "InProgress" and t["VpcConfig"]["Subnets"] == [sub3],
+        f"a training job runs in its subnet: {t['TrainingJobStatus']}",
+    )
+    running = sm.list_training_jobs(StatusEquals="InProgress")["TrainingJobSummaries"]
+    check([j["TrainingJobName"] for j in running] == ["train-left"], f"listed InProgress: {running}")
+    pj = sm.describe_processing_job(ProcessingJobName="proc-left")
+    check(
+        pj["ProcessingJobStatus"] == "InProgress" and pj["NetworkConfig"]["VpcConfig"]["Subnets"] == [sub3],
+        f"a processing job runs in its subnet: {pj['ProcessingJobStatus']}",
+    )
+    enis = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub3]}])["NetworkInterfaces"]
+    check(len(enis) == 2, f"each running job holds an interface in the subnet: {len(enis)}")
+    expect_error(lambda: ec2.delete_subnet(SubnetId=sub3), "DependencyViolation", "DeleteSubnet under running jobs")
+    sm.stop_training_job(TrainingJobName="train-left")
+    sm.stop_processing_job(ProcessingJobName="proc-left")
+    check(sm.describe_training_job(TrainingJobName="train-left")["TrainingJobStatus"] == "Stopped", "stopped")
+    check(
+        sm.describe_processing_job(ProcessingJobName="proc-left")["ProcessingJobStatus"] == "Stopped",
+        "processing stopped",
+    )
+    expect_error(
+        lambda: sm.stop_training_job(TrainingJobName="train-left"), "ValidationException", "stopping a stopped job"
+    )
+    # an endpoint whose model is in the subnet holds an interface there until it is deleted
+    sm.create_model(ModelName="m-left", ExecutionRoleArn=role, PrimaryContainer={"Image": "img"}, VpcConfig=vpc_config)
+    sm.create_endpoint_config(
+        EndpointConfigName="c-left",
+        ProductionVariants=[
+            {"VariantName": "v", "ModelName": "m-left", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+        ],
+    )
+    sm.create_endpoint(EndpointName="ep-left", EndpointConfigName="c-left")
+    check(
+        sm.describe_model(ModelName="m-left")["VpcConfig"]["Subnets"] == [sub3],
+        "DescribeModel keeps the VpcConfig",
+    )
+    expect_error(lambda: ec2.delete_subnet(SubnetId=sub3), "DependencyViolation", "DeleteSubnet under an endpoint")
+    sm.delete_endpoint(EndpointName="ep-left")
+    ec2.delete_subnet(SubnetId=sub3)
+    ec2.delete_security_group(GroupId=sg3)
+
+    # Retain: the home EFS file system stays, tagged with the deleted domain's ARN
+    sub2 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.2.0/24")["Subnet"]["SubnetId"]
+    dom = sm.create_domain(
+        DomainName="left-efs",
+        AuthMode="IAM",
+        VpcId=vpc,
+        SubnetIds=[sub2],
+        AppNetworkAccessType="VpcOnly",
+        DefaultUserSettings={"ExecutionRole": role},
+    )
+    fs_id = sm.describe_domain(DomainId=dom["DomainId"])["HomeEfsFileSystemId"]
+    sm.delete_domain(DomainId=dom["DomainId"], RetentionPolicy={"HomeEfsFileSystem": "Retain"})
+    fss = [f for f in efs.describe_file_systems()["FileSystems"] if f["FileSystemId"] == fs_id]
+    check(
+        len(fss) == 1 and {"Key": "ManagedByAmazonSageMakerResource", "Value": dom["DomainArn"]} in fss[0]["Tags"],
+        f"the retained file system keeps its tag: {fss}",
+    )
+    mts = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
+    check([m["SubnetId"] for m in mts] == [sub2] and mts[0]["VpcId"] == vpc, f"and its mount target: {mts}")
+
+    # MLflow tracking servers: account-level, no VPC
+    arn = sm.create_mlflow_tracking_server(
+        TrackingServerName="exp", ArtifactStoreUri="s3://b/x", RoleArn=role, TrackingServerSize="Medium"
+    )["TrackingServerArn"]
+    check(arn.endswith(":mlflow-tracking-server/exp"), arn)
+    d = sm.describe_mlflow_tracking_server(TrackingServerName="exp")
+    check(
+        d["TrackingServerSize"] == "Medium" and d["TrackingServerStatus"] == "Created" and d["IsActive"] == "Active",
+        f"{d}",
+    )
+    sm.create_mlflow_tracking_server(TrackingServerName="exp2", ArtifactStoreUri="s3://b/y", RoleArn=role)
+    page = sm.list_mlflow_tracking_servers(MaxResults=1)
+    rest = sm.list_mlflow_tracking_servers(NextToken=page["NextToken"])
+    names = sorted(s["TrackingServerName"] for s in page["TrackingServerSummaries"] + rest["TrackingServerSummaries"])
+    check(names == ["exp", "exp2"] and "NextToken" not in rest, f"tracking servers across pages: {names}")
+    expect_error(
+        lambda: sm.create_mlflow_tracking_server(
+            TrackingServerName="bad", ArtifactStoreUri="s3://b", RoleArn=role, TrackingServerSize="Huge"
+        ),
+        "ValidationException",
+        "an unknown size",
+    )
+    sm.stop_mlflow_tracking_server(TrackingServerName="exp")
+    check(sm.describe_mlflow_tracking_server(TrackingServerName="exp")["TrackingServerStatus"] == "Stopped", "stopped")
+    for name in ("exp", "exp2"):
+        sm.delete_mlflow_tracking_server(TrackingServerName=name)
+    expect_error(
+        lambda: sm.describe_mlflow_tracking_server(TrackingServerName="exp"),
+        "ResourceNotFound",
+        "a deleted tracking server",
+    )
+
+
 def test_s3_policy(url: str) -> None:
     s3 = client(url, "s3", retries=False)
     inside = _via_vpce(client(url, "s3", retries=False))

@@ -5,7 +5,7 @@ use crate::aws::stacks::StackResourceInfo;
 use crate::core::retention::{self, Keeping, RetentionPlan};
 use crate::core::status::{ResourceStatus, StackStatus};
 use crate::core::{emptying, fence};
-use crate::ops::Error;
+use crate::ops::{Error, leftovers};
 
 use super::{BucketPlan, DestroyPlan};
 
@@ -41,6 +41,22 @@ impl DestroyPlan {
                 first.id, first.id
             )),
         )
+    }
+
+    /// Why the teardown must not start whatever the bucket choice: several domains in the
+    /// stack's place, or leftovers in its VPC that would keep billing or block deleting it.
+    pub(super) fn place_refusal(&self) -> Option<Error> {
+        self.twins_refusal()
+            .or_else(|| leftovers::refusal(&self.leftovers))
+    }
+
+    /// One line per leftover, said to be left alone (it is not studio-tui's to delete; the
+    /// refusal and `status` give the command that removes it).
+    pub(super) fn leftover_lines(&self) -> Vec<String> {
+        self.leftovers
+            .iter()
+            .map(|l| format!("NOT deleted: {}", l.summary_line()))
+            .collect()
     }
 
     /// A bucket policy still holds an exemption: emptying would take it for the original and
@@ -329,6 +345,7 @@ mod tests {
             buckets: Vec::new(),
             keys: Vec::new(),
             nfs_groups: Vec::new(),
+            leftovers: Vec::new(),
             template: Some(template()),
         }
     }
@@ -480,6 +497,50 @@ mod tests {
         ] {
             assert!(p.refusal(choice).unwrap().message().contains("d-copy"));
         }
+    }
+
+    #[test]
+    fn a_leftover_in_the_vpc_refuses_every_choice_and_is_named_in_the_plan() {
+        use crate::ops::leftovers::{Cost, Kind, Leftover};
+        let mut p = plan("CREATE_COMPLETE", live());
+        assert!(p.place_refusal().is_none());
+        assert!(p.leftover_lines().is_empty());
+        let nb = Leftover {
+            kind: Kind::NotebookInstance,
+            id: "nb".into(),
+            state: "Stopped".into(),
+            place: "subnet subnet-1".into(),
+            blocks_vpc: true,
+            running: false,
+            in_vpc: true,
+            cost: Cost::Unknown { why: "x".into() },
+            remove: "aws sagemaker delete-notebook-instance --notebook-instance-name nb".into(),
+        };
+        p.leftovers = vec![nb.clone()];
+        assert_eq!(
+            p.leftover_lines(),
+            vec![format!("NOT deleted: {}", nb.summary_line())]
+        );
+        for choice in [
+            BucketChoice::Unspecified,
+            BucketChoice::Empty,
+            BucketChoice::Retain,
+        ] {
+            let e = p.refusal(choice).unwrap();
+            assert!(e.message().contains("notebook instance nb"), "{e}");
+        }
+        assert!(
+            p.lines(BucketChoice::Unspecified)
+                .contains(&p.leftover_lines()[0])
+        );
+        // an account-level tracking server is listed, never refused
+        p.leftovers[0].in_vpc = false;
+        assert!(p.place_refusal().is_none());
+        // two domains in the place are refused first
+        p.domain = Some(domain("d-live", "InService"));
+        p.twin_domains = vec![domain("d-copy", "Failed")];
+        p.leftovers[0].in_vpc = true;
+        assert!(p.place_refusal().unwrap().message().contains("d-copy"));
     }
 
     #[test]

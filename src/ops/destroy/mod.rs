@@ -32,11 +32,11 @@ use crate::aws::{ErrorKind, Identity, Session};
 use crate::core::emptying;
 use crate::core::fence::Exemption;
 use crate::core::status::{ResourceStatus, StackStatus};
-use crate::ops::Error;
 use crate::ops::fence::{FenceLedger, Interrupt};
 use crate::ops::studio::{
     Poll, Progress, StudioMsg, clean_nfs_groups, delete_domain_tree, refuse_read_only,
 };
+use crate::ops::{Error, leftovers};
 use crate::state::SharedStore;
 
 mod data;
@@ -153,6 +153,8 @@ pub struct DestroyPlan {
     pub keys: Vec<KeyPlan>,
     /// SageMaker NFS groups in the project's VPC that the teardown will delete.
     pub nfs_groups: Vec<String>,
+    /// Billed resources in the stack's VPC that studio-tui did not create (`ops::leftovers`).
+    pub leftovers: Vec<leftovers::Leftover>,
     /// The deployed template as JSON (read once: which key encrypts the buckets, and what
     /// --retain-buckets marks), None without a stack or when it could not be read.
     #[serde(skip)]
@@ -204,7 +206,7 @@ impl DestroyPlan {
                  destroy again",
             );
         }
-        if let Some(e) = self.twins_refusal() {
+        if let Some(e) = self.place_refusal() {
             return Some(e);
         }
         if choice != BucketChoice::Unspecified
@@ -355,6 +357,7 @@ impl DestroyPlan {
             Some(s) => out.push(format!("stack {} ({})", s.stack_name, s.status)),
             None => out.push(format!("no stack named {}", self.stack_name)),
         }
+        out.extend(self.leftover_lines());
         out
     }
 

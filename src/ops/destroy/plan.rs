@@ -6,6 +6,7 @@ use crate::aws::{ErrorKind, Session};
 use crate::core::fence::{self, Exemption};
 use crate::core::retention;
 use crate::ops::Error;
+use crate::ops::leftovers::{self, ProjectNetwork};
 use crate::ops::studio::{ProjectDomains, StackPlace, owned_nfs_groups, project_domains};
 use futures::TryFutureExt;
 
@@ -102,6 +103,17 @@ pub async fn plan(
             .collect(),
         None => Vec::new(),
     };
+    let net = stack.as_ref().and_then(|s| {
+        ProjectNetwork::of_stack(
+            &resources,
+            &s.outputs,
+            domain.as_ref().map(|d| d.arn.as_str()),
+        )
+    });
+    let leftovers = match &net {
+        Some(net) => leftovers::scan(session, net).await?,
+        None => Vec::new(),
+    };
     let exemption = Exemption::for_caller(&caller.arn, &caller.user_id).ok();
     Ok(DestroyPlan {
         project: project.to_string(),
@@ -120,6 +132,7 @@ pub async fn plan(
         buckets,
         keys,
         nfs_groups,
+        leftovers,
         template,
     })
 }

@@ -101,6 +101,9 @@ pub struct OverviewState {
     /// The settings the domain should have (the project's answers): a domain that differs is
     /// brought up to date with `s`.
     pub guardrails: DomainGuardrails,
+    /// Billed resources around the stack that studio-tui did not create (scanned once the
+    /// domain is known, whose own home volume is not one).
+    pub leftovers: Loadable<Vec<ops::leftovers::Leftover>, ops::Error>,
 }
 
 impl OverviewState {
@@ -124,6 +127,7 @@ impl OverviewState {
             read_only,
             notes: Vec::new(),
             guardrails: DomainGuardrails::default(),
+            leftovers: Loadable::Idle,
         }
     }
 
@@ -167,6 +171,16 @@ impl OverviewState {
     /// No domain yet: `s` creates it.
     pub fn domain_missing(&self) -> bool {
         matches!(&self.studio, Loadable::Failed(e) if e.kind() == ErrorKind::NotFound)
+    }
+
+    /// The leftovers row's text (`ui::widgets::leftovers`), None while scanning or when none.
+    fn leftovers_spans(&self, theme: &Theme) -> Option<Vec<Span<'static>>> {
+        let scan = match &self.leftovers {
+            Loadable::Loaded(l) => Some(Ok(l.as_slice())),
+            Loadable::Failed(e) => Some(Err(e)),
+            Loadable::Idle | Loadable::Loading => None,
+        };
+        crate::ui::widgets::leftovers::leftovers_spans(scan, theme)
     }
 
     /// The drift row: not checked, checking, in sync or what drifted, with when.
@@ -323,6 +337,7 @@ impl OverviewState {
             ),
         ]);
         lines.push(row("Drift", self.drift_spans(theme, tick)));
+        lines.extend(self.leftovers_spans(theme).map(|v| row("Leftovers", v)));
         if let Some(reason) = &s.status_reason
             && !s.is_complete()
         {
@@ -513,6 +528,21 @@ impl Screen for OverviewState {
         match reply {
             Reply::UsersLoaded(result) => {
                 self.studio = match *result {
+                    Ok(v) => Loadable::Loaded(v),
+                    Err(e) => Loadable::Failed(e),
+                };
+                // The domain is known now: its own home volume is not a leftover.
+                let domain_arn = match &self.studio {
+                    Loadable::Loaded((d, _)) => Some(d.arn.clone()),
+                    _ => None,
+                };
+                return Outcome::Effects(vec![Effect::ScanLeftovers {
+                    stack: Box::new(self.stack.clone()),
+                    domain_arn,
+                }]);
+            }
+            Reply::LeftoversScanned(result) => {
+                self.leftovers = match *result {
                     Ok(v) => Loadable::Loaded(v),
                     Err(e) => Loadable::Failed(e),
                 };

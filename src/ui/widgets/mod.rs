@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 use super::theme::Theme;
 
 pub mod error;
+pub mod leftovers;
 pub use error::ErrorView;
 
 /// A key and what it does, for the footer and the help overlay.
