@@ -20,6 +20,7 @@ use crate::aws::leftovers::{
     EndpointInfo, JobInfo, NotebookInfo, SageMakerFileSystem, TrackingServerInfo,
 };
 use crate::aws::stacks::StackResourceInfo;
+use crate::core::cost::catalog::SageMakerUse;
 use crate::core::shown::shell_word;
 use crate::ops::Error;
 
@@ -65,24 +66,14 @@ impl Eq for Usd {}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "per")]
 pub enum Cost {
-    Hour {
-        usd: Usd,
-    },
-    /// The instance type's notebook rate (the price list's Studio / notebook instance-hours,
-    /// `ops::cost::instance_hourly`): training, processing and hosting have rates of their own.
-    About {
-        usd: Usd,
-    },
-    Unknown {
-        why: String,
-    },
+    Hour { usd: Usd },
+    Unknown { why: String },
 }
 
 impl Cost {
     pub fn text(&self) -> String {
         match self {
             Cost::Hour { usd } => format!("${:.2}/hour", usd.0),
-            Cost::About { usd } => format!("about ${:.2}/hour (at the notebook rate)", usd.0),
             Cost::Unknown { why } => format!("cost unknown ({why})"),
         }
     }
@@ -158,8 +149,9 @@ pub struct Found {
     pub processing: Vec<JobInfo>,
     pub tracking_servers: Vec<TrackingServerInfo>,
     pub file_systems: Vec<SageMakerFileSystem>,
-    /// Hourly prices of the instance types above, where known.
-    pub hourly: Vec<(String, f64)>,
+    /// Hourly prices of the instance types above for their use, where known (a type's
+    /// notebook-instance hour, endpoint hour and training hour are different prices).
+    pub hourly: Vec<(SageMakerUse, String, f64)>,
 }
 
 /// Where the project lives: the stack's VPC and its subnets, and its own domain's ARN.
@@ -204,11 +196,11 @@ fn word(value: &str, placeholder: &str) -> String {
         .unwrap_or_else(|| placeholder.to_string())
 }
 
-fn price(found: &Found, instances: &[(String, i32)], notebook: bool) -> Cost {
+fn price(found: &Found, instances: &[(String, i32)], usage: SageMakerUse) -> Cost {
     let mut total = 0.0;
     for (t, n) in instances {
-        match found.hourly.iter().find(|(x, _)| x == t) {
-            Some((_, usd)) => total += usd * f64::from(*n),
+        match found.hourly.iter().find(|(u, x, _)| *u == usage && x == t) {
+            Some((_, _, usd)) => total += usd * f64::from(*n),
             None => {
                 return Cost::Unknown {
                     why: format!("no price for {}", crate::core::shown::shown(t)),
@@ -221,11 +213,7 @@ fn price(found: &Found, instances: &[(String, i32)], notebook: bool) -> Cost {
             why: "no instances listed".into(),
         };
     }
-    if notebook {
-        Cost::Hour { usd: Usd(total) }
-    } else {
-        Cost::About { usd: Usd(total) }
-    }
+    Cost::Hour { usd: Usd(total) }
 }
 
 /// The leftovers of the scan, decided against the project's network (pure).
@@ -252,7 +240,11 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
             running,
             in_vpc: true,
             cost: if running {
-                price(found, &[(n.instance_type.clone(), 1)], true)
+                price(
+                    found,
+                    &[(n.instance_type.clone(), 1)],
+                    SageMakerUse::NotebookInstance,
+                )
             } else {
                 Cost::Unknown {
                     why: "stopped: its ML storage volume is still billed".into(),
@@ -282,22 +274,24 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
             blocks_vpc: true,
             running,
             in_vpc: true,
-            cost: price(found, &e.instances, false),
+            cost: price(found, &e.instances, SageMakerUse::Hosting),
             remove: format!(
                 "aws sagemaker delete-endpoint --endpoint-name {} --region {r}",
                 word(&e.name, "NAME")
             ),
         });
     }
-    for (kind, jobs, verb, flag) in [
+    for (kind, usage, jobs, verb, flag) in [
         (
             Kind::TrainingJob,
+            SageMakerUse::Training,
             &found.training,
             "stop-training-job",
             "--training-job-name",
         ),
         (
             Kind::ProcessingJob,
+            SageMakerUse::Processing,
             &found.processing,
             "stop-processing-job",
             "--processing-job-name",
@@ -315,7 +309,7 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
                 blocks_vpc: true,
                 running: j.status == "InProgress",
                 in_vpc: true,
-                cost: price(found, &[(j.instance_type.clone(), j.instance_count)], false),
+                cost: price(found, &[(j.instance_type.clone(), j.instance_count)], usage),
                 remove: format!(
                     "aws sagemaker {verb} {flag} {} --region {r}",
                     word(&j.name, "NAME")
@@ -457,11 +451,18 @@ pub fn summary(leftovers: &[Leftover]) -> Option<String> {
     ))
 }
 
-/// The instance types to price (pure): those running for a leftover in the project's VPC,
-/// each once, in the order found.
-pub fn types_to_price(found: &Found, leftovers: &[Leftover]) -> Vec<String> {
-    let mut types: Vec<String> = Vec::new();
+/// The instance types to price, each with its use (pure): those running for a leftover in
+/// the project's VPC, each pair once, in the order found.
+pub fn types_to_price(found: &Found, leftovers: &[Leftover]) -> Vec<(SageMakerUse, String)> {
+    let mut types: Vec<(SageMakerUse, String)> = Vec::new();
     for l in leftovers.iter().filter(|l| l.running && l.in_vpc) {
+        let usage = match l.kind {
+            Kind::NotebookInstance => SageMakerUse::NotebookInstance,
+            Kind::Endpoint => SageMakerUse::Hosting,
+            Kind::TrainingJob => SageMakerUse::Training,
+            Kind::ProcessingJob => SageMakerUse::Processing,
+            Kind::MlflowTrackingServer | Kind::HomeEfs => continue,
+        };
         let wanted: Vec<String> = match l.kind {
             Kind::NotebookInstance => found
                 .notebooks
@@ -490,8 +491,9 @@ pub fn types_to_price(found: &Found, leftovers: &[Leftover]) -> Vec<String> {
             Kind::MlflowTrackingServer | Kind::HomeEfs => Vec::new(),
         };
         for t in wanted {
-            if !t.is_empty() && !types.contains(&t) {
-                types.push(t);
+            let pair = (usage, t);
+            if !pair.1.is_empty() && !types.contains(&pair) {
+                types.push(pair);
             }
         }
     }
@@ -612,10 +614,10 @@ mod tests {
         assert_eq!(
             types_to_price(&found, &l),
             vec![
-                "ml.t3.medium".to_string(),
-                "ml.g5.xlarge".to_string(),
-                "ml.m5.xlarge".to_string(),
-                "ml.c5.xlarge".to_string(),
+                (SageMakerUse::NotebookInstance, "ml.t3.medium".to_string()),
+                (SageMakerUse::Hosting, "ml.g5.xlarge".to_string()),
+                (SageMakerUse::Training, "ml.m5.xlarge".to_string()),
+                (SageMakerUse::Processing, "ml.c5.xlarge".to_string()),
             ]
         );
         // a leftover outside the VPC (a tracking server) or not running is not priced
@@ -658,7 +660,10 @@ mod tests {
                 notebook("elsewhere", "InService", Some("subnet-other")),
                 notebook("public", "InService", None),
             ],
-            hourly: vec![("ml.t3.medium".into(), 0.05)],
+            hourly: vec![
+                (SageMakerUse::StudioApp, "ml.t3.medium".into(), 0.07),
+                (SageMakerUse::NotebookInstance, "ml.t3.medium".into(), 0.05),
+            ],
             ..Default::default()
         };
         let l = decide(&found, &net(), "us-east-1");
@@ -747,8 +752,11 @@ mod tests {
                 },
             ],
             hourly: vec![
-                ("ml.m5.xlarge".into(), 0.25),
-                ("ml.t3.medium".into(), 0.125),
+                (SageMakerUse::Hosting, "ml.m5.xlarge".into(), 0.25),
+                (SageMakerUse::Hosting, "ml.t3.medium".into(), 0.125),
+                (SageMakerUse::Training, "ml.m5.xlarge".into(), 0.3),
+                // another use's price of the processing job's type is not its price
+                (SageMakerUse::StudioApp, "ml.m5.xlarge".into(), 9.0),
             ],
             ..Default::default()
         };
@@ -763,15 +771,20 @@ mod tests {
                 ("proc", Kind::ProcessingJob),
             ]
         );
-        assert_eq!(l[0].cost, Cost::About { usd: Usd(0.625) });
+        assert_eq!(l[0].cost, Cost::Hour { usd: Usd(0.625) });
         assert!(l[0].running);
         assert!(
             !l[1].running && l[1].stops_teardown(),
             "a failed endpoint still holds its ENIs"
         );
         assert!(matches!(&l[1].cost, Cost::Unknown { why } if why == "no price for ml.g5.xlarge"));
-        assert_eq!(l[2].cost, Cost::About { usd: Usd(0.5) });
-        assert_eq!(l[2].cost.text(), "about $0.50/hour (at the notebook rate)");
+        assert_eq!(l[2].cost, Cost::Hour { usd: Usd(0.6) });
+        assert_eq!(l[2].cost.text(), "$0.60/hour");
+        assert!(
+            matches!(&l[3].cost, Cost::Unknown { why } if why == "no price for ml.m5.xlarge"),
+            "{:?}",
+            l[3].cost
+        );
         assert_eq!(l[2].place, "subnet subnet-studio");
         assert_eq!(
             l[2].remove,

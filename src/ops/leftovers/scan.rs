@@ -51,9 +51,9 @@ pub async fn scan(session: &Session, net: &ProjectNetwork) -> Result<Vec<Leftove
     };
     // Price only what decide() will list (instances in the project's subnets).
     let types = types_to_price(&found, &decide(&found, net, &session.region));
-    for t in types {
-        if let Ok(p) = crate::ops::cost::instance_hourly(session, None, &t).await {
-            found.hourly.push((t, p.usd));
+    for (usage, t) in types {
+        if let Ok(p) = crate::ops::cost::instance_hourly_for(session, None, usage, &t).await {
+            found.hourly.push((usage, t, p.usd));
         }
     }
     Ok(decide(&found, net, &session.region))
