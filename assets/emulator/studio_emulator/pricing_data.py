@@ -5,10 +5,10 @@ Each product is what GetProducts returns, one JSON document per product (``aws_v
 {"OnDemand": {"<sku>.JRTCKXETXF": {"priceDimensions": {"<sku>.JRTCKXETXF.6YS6EN2CT7":
 {"unit", "pricePerUnit": {"USD": "0.0450000000"}, "beginRange", "endRange", ...}}}}},
 "version", "publicationDate"}``. Usage types carry the region's billing prefix (``USE1-``,
-``EU-``), as AWS's do. Prices are AWS's published on-demand prices in us-east-1 and
-eu-west-1 (rounded as the pricing pages show them); a few neighbours (advanced inspection,
-regional NAT gateways, idle IPv4 addresses, KMS requests, a notebook instance's hour) are
-listed before the product a client wants, so a client that reads the first product whose usage
+``EU-``), as AWS's do; AWS KMS's carry the region's name (``us-east-1-KMS-Keys``). Prices are
+AWS's published on-demand prices in us-east-1 and eu-west-1 (rounded as the pricing pages
+show them); a few neighbours (advanced inspection, regional NAT gateways, idle IPv4 addresses,
+KMS requests, a notebook instance's hour) are listed before the product a client wants, so a client that reads the first product whose usage
 type merely ends the right way is caught.
 """
 
@@ -227,7 +227,8 @@ def _usd(value: float) -> str:
 
 def _product(row: tuple[str, str, str, str, str, dict[str, str], dict[str, Any]], region: str) -> dict[str, Any]:
     service, family, usage, unit, description, extra, prices = row
-    usagetype = f"{PREFIXES[region]}-{usage}"
+    # AWS KMS writes the region's name where the others write its billing code.
+    usagetype = f"{region}-{usage}" if service == "awskms" else f"{PREFIXES[region]}-{usage}"
     sku = _sku(service, region, usagetype)
     price = prices[region]
     tiers = price if isinstance(price, list) else [(0, None, price)]

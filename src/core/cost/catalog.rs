@@ -85,20 +85,40 @@ pub fn on_demand_usd(product: &Value) -> Option<(f64, String)> {
     best
 }
 
-/// Whether `usage` is the meter `meter`, with or without one region prefix
-/// (`USE1-`, `EU-`, `APN2-`): the prefix is one word of capital letters and digits.
+/// Whether `usage` is the meter `meter`, with or without one region prefix: a billing code
+/// (`USE1-`, `EU-`, `APN2-`: one word of capital letters and digits) or, as AWS KMS writes
+/// its usage types, the region's name (`us-east-1-KMS-Keys`).
 pub fn is_meter(usage: &str, meter: &str) -> bool {
     if usage == meter {
         return true;
     }
     usage.strip_suffix(meter).is_some_and(|head| {
-        head.strip_suffix('-').is_some_and(|prefix| {
-            (2..=5).contains(&prefix.len())
-                && prefix
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        })
+        head.strip_suffix('-')
+            .is_some_and(|prefix| is_billing_code(prefix) || is_region_name(prefix))
     })
+}
+
+/// `USE1`, `EU`, `APN2`, `UGW1`.
+fn is_billing_code(prefix: &str) -> bool {
+    (2..=5).contains(&prefix.len())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// `us-east-1`, `ap-southeast-5`, `us-gov-west-1`: words of small letters, the last one a
+/// number.
+fn is_region_name(prefix: &str) -> bool {
+    let words: Vec<&str> = prefix.split('-').collect();
+    let Some((number, names)) = words.split_last() else {
+        return false;
+    };
+    names.len() >= 2
+        && names
+            .iter()
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The meters of the estimate: (service code, usage type without its region prefix, price).
@@ -418,6 +438,16 @@ mod tests {
         assert!(!is_meter("USE1NatGateway-Hours", "NatGateway-Hours"));
         assert!(!is_meter("USE1-NatGateway-Hours-Extra", "NatGateway-Hours"));
         assert!(!is_meter("-NatGateway-Hours", "NatGateway-Hours"));
+        // AWS KMS names its usage types with the region's name.
+        assert!(is_meter("us-east-1-KMS-Keys", "KMS-Keys"));
+        assert!(is_meter("ap-southeast-1-KMS-Keys", "KMS-Keys"));
+        assert!(is_meter("us-gov-west-1-KMS-Keys", "KMS-Keys"));
+        assert!(!is_meter("us-east-1-KMS-Requests", "KMS-Keys"));
+        assert!(!is_meter("us-east-KMS-Keys", "KMS-Keys"));
+        assert!(!is_meter("east-1-KMS-Keys", "KMS-Keys"));
+        assert!(!is_meter("us-East-1-KMS-Keys", "KMS-Keys"));
+        assert!(!is_meter("us--1-KMS-Keys", "KMS-Keys"));
+        assert!(!is_meter("us-east-1x-KMS-Keys", "KMS-Keys"));
     }
 
     #[test]
