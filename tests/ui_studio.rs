@@ -139,6 +139,8 @@ fn loaded() -> (DomainInfo, Vec<UserView>) {
         ),
         default_space_security_groups: vec!["sg-0studio".into()],
         idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
+        hidden_instance_types: Vec::new(),
+        audit_identity: Some("USER_PROFILE_NAME".into()),
     };
     let app = |user: Option<&str>, space: Option<&str>, t: &str| AppInfo {
         domain_id: d.id.clone(),
@@ -363,6 +365,8 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
         default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
         default_space_security_groups: vec!["sg-0studio".into()],
         idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
+        hidden_instance_types: Vec::new(),
+        audit_identity: Some("USER_PROFILE_NAME".into()),
         ..DomainInfo::default()
     };
     let users = vec![UserView {
@@ -492,6 +496,8 @@ fn overview_offers_to_bring_the_idle_shutdown_up_to_date() {
         default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
         default_space_security_groups: vec!["sg-0studio".into()],
         idle: IdleOnDomain::everywhere(IdleShutdown::After(120)),
+        hidden_instance_types: Vec::new(),
+        audit_identity: Some("USER_PROFILE_NAME".into()),
         ..DomainInfo::default()
     };
     let mut a = app(false);
