@@ -118,6 +118,15 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                 println!("          {}", Shown(r));
             }
             println!("  idle shutdown {}", d.idle.summary());
+            println!(
+                "  instance types {}",
+                crate::ops::studio::shown_types(
+                    &crate::core::params::instance_types::InstanceTypes::from_hidden(
+                        &d.hidden_instance_types
+                    )
+                )
+            );
+            println!("  per-user audit {}", crate::ops::studio::audit_summary(d));
             if users.is_empty() {
                 println!("users     none (`studio-tui users add NAME`)");
             }

@@ -287,3 +287,52 @@ def test_a_role_deny_on_instance_types_refuses_create_app_but_not_system(url: st
         AppName="admin-gpu",
         ResourceSpec={"InstanceType": "ml.p3.2xlarge"},
     )
+
+
+def test_the_template_denies_other_instance_types_only_when_a_list_is_given(url: str) -> None:
+    """The Deny is under ``!If [LimitsInstanceTypes, {...}, !Ref AWS::NoValue]``: with no list the
+    statement is removed from the policy (CloudFormation drops an AWS::NoValue list element), with
+    one it lists ``system`` and the types. The trust policy lets SageMaker set the source
+    identity (per-user audit)."""
+    cf = client(url, "cloudformation")
+    iam = client(url, "iam")
+    with open("../cloudformation/studio-environment.yaml", encoding="utf-8") as f:
+        body = f.read()
+    for name, types, want in (
+        ("types-some", "ml.t3.medium,ml.m5.large", ["system", "ml.t3.medium", "ml.m5.large"]),
+        ("types-all", "", None),
+    ):
+        cf.create_stack(
+            StackName=name,
+            TemplateBody=body,
+            Parameters=[
+                {"ParameterKey": "ProjectName", "ParameterValue": name},
+                {"ParameterKey": "AllowedInstanceTypes", "ParameterValue": types},
+            ],
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            st = cf.describe_stacks(StackName=name)["Stacks"][0]
+            if not st["StackStatus"].endswith("_IN_PROGRESS"):
+                break
+            time.sleep(0.2)
+        check(st["StackStatus"] == "CREATE_COMPLETE", f"{name}: {st['StackStatus']}")
+        policy = next(
+            p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == f"{name}-notebook-policy"
+        )
+        doc = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])["PolicyVersion"][
+            "Document"
+        ]
+        doc = json.loads(doc) if isinstance(doc, str) else doc
+        check(all(isinstance(s, dict) for s in doc["Statement"]), f"{name}: no null statement")
+        deny = [s for s in doc["Statement"] if s.get("Sid") == "DenyOtherInstanceTypes"]
+        if want is None:
+            check(not deny, f"{name}: no Deny when all types are allowed: {deny}")
+        else:
+            check(
+                deny and deny[0]["Condition"] == {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes": want}},
+                f"{name}: {deny}",
+            )
+        trust = iam.get_role(RoleName=f"{name}-notebook-role")["Role"]["AssumeRolePolicyDocument"]
+        check(trust["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:SetSourceIdentity"], str(trust))

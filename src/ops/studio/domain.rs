@@ -394,6 +394,15 @@ impl GuardrailDiff {
     }
 }
 
+/// A domain's per-user audit setting in words: "on (USER_PROFILE_NAME)" or "off (…)".
+pub fn audit_summary(d: &DomainInfo) -> String {
+    match d.audit_identity.as_deref() {
+        Some(AUDIT_IDENTITY) => format!("on ({AUDIT_IDENTITY}: CloudTrail names the user profile)"),
+        Some(other) => format!("off ({})", shown(other)),
+        None => "off (not set)".to_string(),
+    }
+}
+
 /// An allowed list for a progress line: "all", or the types (at most 6, then how many more).
 pub fn shown_types(t: &InstanceTypes) -> String {
     if t.is_all() {
