@@ -211,6 +211,7 @@ impl App {
     ) -> Vec<Effect> {
         let mut state = DomainState::new(project, users);
         state.idle = Some(guardrails.idle);
+        state.instance_types = Some(guardrails.instance_types.clone());
         self.show(Layer::Own(Box::new(state)));
         vec![Effect::SetUpStudio {
             project: project.to_string(),
