@@ -126,7 +126,11 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                     )
                 )
             );
-            println!("  per-user audit {}", crate::ops::studio::audit_summary(d));
+            println!(
+                "  per-user audit {}: CloudTrail names the user profile behind the execution \
+                 role's calls when on",
+                crate::ops::studio::audit_summary(d)
+            );
             if users.is_empty() {
                 println!("users     none (`studio-tui users add NAME`)");
             }

@@ -397,7 +397,7 @@ impl GuardrailDiff {
 /// A domain's per-user audit setting in words: "on (USER_PROFILE_NAME)" or "off (…)".
 pub fn audit_summary(d: &DomainInfo) -> String {
     match d.audit_identity.as_deref() {
-        Some(AUDIT_IDENTITY) => format!("on ({AUDIT_IDENTITY}: CloudTrail names the user profile)"),
+        Some(AUDIT_IDENTITY) => format!("on ({AUDIT_IDENTITY})"),
         Some(other) => format!("off ({})", shown(other)),
         None => "off (not set)".to_string(),
     }
