@@ -86,6 +86,8 @@ pub enum Reply {
     /// What the reviewed change set does to the monthly cost (prices from the API, the cache
     /// or the bundled table, which the estimate names).
     Costed(Box<Result<crate::ops::cost::ReviewCost, ops::Error>>),
+    /// The hourly price of each instance type asked for (None: not known).
+    InstancePrices(Vec<(String, Option<f64>)>),
 }
 
 impl Reply {
@@ -123,6 +125,7 @@ impl Reply {
             Reply::DriftChecked(_) => &[Slot::DetectDrift],
             Reply::Topology(_) => &[Slot::RefreshTopology],
             Reply::Costed(_) => &[Slot::Cost],
+            Reply::InstancePrices(_) => &[Slot::InstancePrices],
         }
     }
 }
@@ -207,6 +210,9 @@ pub enum Effect {
     RefreshTopology { project: String },
     /// The monthly cost a change set brings (`create`: a first create; `changes`: its
     /// resource changes) (ops::cost::review_cost).
+    /// The hourly price of these instance types in the session's region (the form's allowed
+    /// types), in the background.
+    PriceInstanceTypes(Vec<String>),
     EstimateCost {
         create: bool,
         changes: Vec<crate::core::cost::ResourceChange>,
@@ -238,6 +244,7 @@ pub enum Slot {
     DetectDrift,
     RefreshTopology,
     Cost,
+    InstancePrices,
 }
 
 impl Slot {
@@ -270,6 +277,7 @@ impl Effect {
             Effect::DetectDrift { .. } => Slot::DetectDrift,
             Effect::RefreshTopology { .. } => Slot::RefreshTopology,
             Effect::EstimateCost { .. } => Slot::Cost,
+            Effect::PriceInstanceTypes(_) => Slot::InstancePrices,
         }
     }
 }

@@ -483,9 +483,11 @@ impl App {
                 let mut form = ParamsState::new(&self.parameters, users);
                 form.notice = notice;
                 form.sagemaker_bucket = self.sagemaker_bucket();
+                // The allowed types' prices, asked in the background.
+                let prices = form.price_request();
                 self.params = Some(form);
                 self.show(Layer::Parameters);
-                Vec::new()
+                prices.into_iter().collect()
             }
             Step::Parameters => {
                 let Some(form) = self.params.as_mut() else {

@@ -166,7 +166,7 @@ impl OverviewState {
         };
         vec![Span::styled(
             format!(
-                "{now}; the project's answers say instance types {}, audit on: {todo}",
+                "{now}; wanted: types {}, audit on — {todo}",
                 ops::studio::shown_types(&self.guardrails.instance_types)
             ),
             theme.warn(),
