@@ -733,6 +733,25 @@ async fn up_sets_the_instance_types_and_the_role_is_denied_other_types() {
         .await
         .unwrap();
 
+    // A profile with its own hidden list (it takes priority over the domain's): status names it.
+    sm.update_user_profile()
+        .domain_id(&id)
+        .user_profile_name("bob")
+        .user_settings(
+            aws_sdk_sagemaker::types::UserSettings::builder()
+                .studio_web_portal_settings(
+                    aws_sdk_sagemaker::types::StudioWebPortalSettings::builder()
+                        .hidden_instance_types(aws_sdk_sagemaker::types::AppInstanceType::from(
+                            "ml.m5.large",
+                        ))
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
     // status shows the settings; --read-only too, changing nothing.
     let before = emu.log_mark();
     let ro = run(
@@ -757,6 +776,11 @@ async fn up_sets_the_instance_types_and_the_role_is_denied_other_types() {
     );
     assert!(
         plain.contains("per-user audit on (USER_PROFILE_NAME"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("user bob overrides hidden instance types: shows ")
+            && plain.contains(" more"),
         "{plain}"
     );
     assert_eq!(mutating_since(before), Vec::<String>::new());

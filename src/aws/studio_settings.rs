@@ -168,6 +168,28 @@ pub struct GuardrailUpdate<'a> {
 }
 
 impl Session {
+    /// The instance types a user profile hides itself (its own
+    /// `UserSettings.StudioWebPortalSettings.HiddenInstanceTypes`, which takes priority over the
+    /// domain's); None when it has no list of its own. DescribeUserProfile.
+    pub async fn profile_hidden_instance_types(
+        &self,
+        domain_id: &str,
+        name: &str,
+    ) -> Result<Option<Vec<String>>, AwsError> {
+        let p = self
+            .sagemaker()
+            .describe_user_profile()
+            .domain_id(domain_id)
+            .user_profile_name(name)
+            .send()
+            .await
+            .map_err(|e| self.sdk_err("sagemaker:DescribeUserProfile", e))?;
+        Ok(p.user_settings()
+            .and_then(|u| u.studio_web_portal_settings())
+            .and_then(|w| w.hidden_instance_types.as_ref())
+            .map(|v| v.iter().map(|t| t.as_str().to_string()).collect()))
+    }
+
     /// UpdateDomain with the idle shutdown of JupyterLab and Code Editor apps in
     /// DefaultUserSettings and of JupyterLab in DefaultSpaceSettings, the hidden instance types
     /// in DefaultUserSettings.StudioWebPortalSettings and, when asked, the audit identity in

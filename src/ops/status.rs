@@ -4,6 +4,7 @@
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::aws::{Identity, Session};
+use crate::core::params::instance_types::InstanceTypes;
 use crate::ops::Error;
 use crate::ops::studio::{self, UserView};
 use crate::state::RunState;
@@ -22,6 +23,9 @@ pub struct Status {
     /// The domain named after the project with its users; an error here is reported with the
     /// rest, not instead of it.
     pub studio: Result<Option<(DomainInfo, Vec<UserView>)>, Error>,
+    /// The users whose profile hides instance types itself (its list takes priority over the
+    /// domain's): each with the types its list leaves, or why its settings could not be read.
+    pub type_overrides: Vec<(String, Result<InstanceTypes, String>)>,
 }
 
 /// Look the project up: the identity and the stack first (either failing fails the status),
@@ -38,6 +42,18 @@ pub async fn status(
         .ok()
         .and_then(|s| s.run(&session.region, project).cloned());
     let studio = studio::domain_with_users(session, project).await;
+    let mut type_overrides = Vec::new();
+    if let Ok(Some((d, users))) = &studio {
+        for u in users {
+            match session.profile_hidden_instance_types(&d.id, &u.name).await {
+                Ok(Some(hidden)) => {
+                    type_overrides.push((u.name.clone(), Ok(InstanceTypes::from_hidden(&hidden))));
+                }
+                Ok(None) => {}
+                Err(e) => type_overrides.push((u.name.clone(), Err(e.message.clone()))),
+            }
+        }
+    }
     Ok(Status {
         identity,
         region: session.region.clone(),
@@ -45,5 +61,6 @@ pub async fn status(
         stack,
         run,
         studio,
+        type_overrides,
     })
 }

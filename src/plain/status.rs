@@ -33,6 +33,14 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             domain: Option<&'a crate::aws::studio::DomainInfo>,
             users: Vec<User<'a>>,
             studio_error: Option<String>,
+            /// Users whose own hidden list takes priority: the types it leaves (or why unread).
+            instance_type_overrides: Vec<Override<'a>>,
+        }
+        #[derive(serde::Serialize)]
+        struct Override<'a> {
+            user: &'a str,
+            instance_types: Option<&'a [String]>,
+            error: Option<&'a str>,
         }
         let (domain, users) = match &status.studio {
             Ok(Some((d, u))) => (Some(d), u.as_slice()),
@@ -63,6 +71,15 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                     .as_ref()
                     .err()
                     .map(|e| e.message().to_string()),
+                instance_type_overrides: status
+                    .type_overrides
+                    .iter()
+                    .map(|(user, t)| Override {
+                        user,
+                        instance_types: t.as_ref().ok().map(|t| t.allowed()),
+                        error: t.as_ref().err().map(String::as_str),
+                    })
+                    .collect(),
             })
             .unwrap_or_default()
         );
@@ -131,6 +148,20 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                  role's calls when on",
                 crate::ops::studio::audit_summary(d)
             );
+            for (user, types) in &status.type_overrides {
+                match types {
+                    Ok(t) => println!(
+                        "  user {} overrides hidden instance types: shows {}",
+                        shown(user),
+                        crate::ops::studio::shown_types(t)
+                    ),
+                    Err(e) => println!(
+                        "  user {}: its own instance type settings could not be read ({})",
+                        shown(user),
+                        shown(e)
+                    ),
+                }
+            }
             if users.is_empty() {
                 println!("users     none (`studio-tui users add NAME`)");
             }

@@ -224,6 +224,7 @@ pub(crate) mod tests {
                 create: true,
                 changes: Vec::new(),
             },
+            Effect::PriceInstanceTypes(vec!["ml.t3.medium".into()]),
         ];
         for e in &all {
             // Exhaustive: a new effect kind must be added to the list above.
@@ -248,7 +249,8 @@ pub(crate) mod tests {
                 | Effect::DetectDrift { .. }
                 | Effect::RefreshTopology { .. }
                 | Effect::RepairFences { .. }
-                | Effect::EstimateCost { .. } => {}
+                | Effect::EstimateCost { .. }
+                | Effect::PriceInstanceTypes(_) => {}
             }
         }
         all
