@@ -266,6 +266,10 @@ pub struct ParamArgs {
     /// Availability zone for the subnets (default: the region's first).
     #[arg(long, value_name = "AZ")]
     pub availability_zone: Option<String>,
+    /// Instance types Studio apps may run on, comma-separated ml.* types (default: all): the
+    /// others are hidden in Studio and refused to the execution role by IAM.
+    #[arg(long, value_name = "LIST")]
+    pub instance_types: Option<String>,
     /// Shut JupyterLab and Code Editor apps down after this many idle minutes, 60 to 525600,
     /// or "off" (default 60). A setting of the Studio domain, for private and shared spaces.
     #[arg(long, value_name = "MINUTES|off")]
@@ -285,6 +289,7 @@ impl ParamArgs {
             (Field::AllowedDomains, &self.allowed_domains),
             (Field::AllowedBuckets, &self.allowed_buckets),
             (Field::AvailabilityZone, &self.availability_zone),
+            (Field::InstanceTypes, &self.instance_types),
             (Field::IdleTimeout, &self.idle_timeout),
         ]
         .into_iter()

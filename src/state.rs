@@ -357,8 +357,8 @@ availability_zone = "eu-west-1a"
         assert_eq!(valid.vpc_cidr.to_string(), "10.20.0.0/16");
         assert_eq!(valid.allowed_buckets, ["team-share"]);
         // Saved again from the validated parameters: the same document, plus the idle timeout
-        // the earlier version had no key for (its default; an existing domain is changed only
-        // when a run asks for it).
+        // and the instance types the earlier version had no key for (their defaults: all types;
+        // an existing domain is changed only when a run asks for it).
         store
             .save_answers("eu-west-1", &valid.draft(), &saved.users)
             .unwrap();
@@ -369,7 +369,12 @@ availability_zone = "eu-west-1a"
             .as_table_mut()
             .unwrap()
             .insert("idle_timeout".into(), "60".into());
+        expected["projects"]["eu-west-1/team-a"]["parameters"]
+            .as_table_mut()
+            .unwrap()
+            .insert("instance_types".into(), toml::Value::Array(Vec::new()));
         assert_eq!(written, expected);
+        assert!(valid.instance_types.is_all());
     }
 
     #[test]

@@ -493,8 +493,14 @@ mod tests {
             .iter()
             .any(|p| verb.starts_with(p))
         };
+        // A statement under a condition (`!If [Cond, statement, !Ref AWS::NoValue]`) is read as
+        // its statement.
+        let statements: Vec<&serde_json::Value> = statements
+            .iter()
+            .map(|st| st.get("Fn::If").map_or(st, |branches| &branches[1]))
+            .collect();
         let mut star_sids = Vec::new();
-        for st in statements {
+        for st in statements.iter().copied() {
             let sid = st["Sid"].as_str().unwrap();
             if st["Resource"] != "*" || st["Effect"] == "Deny" {
                 if st["Resource"] == "*" {
@@ -529,6 +535,7 @@ mod tests {
                 "CloudWatchMetricsRead",
                 "EcrAuthorization",
                 "SageMakerReadOnly",
+                "DenyOtherInstanceTypes",
                 "DenyJobsOutsideVpc",
                 "VpcNetworkReadAndPermissionCleanup",
             ]
@@ -536,6 +543,7 @@ mod tests {
         // The network interfaces of VPC jobs are created and deleted in the stack's VPC only.
         let eni = statements
             .iter()
+            .copied()
             .find(|st| st["Sid"] == "VpcNetworkInterfaces")
             .unwrap();
         assert!(actions(eni).contains(&"ec2:CreateNetworkInterface".to_string()));
@@ -551,10 +559,14 @@ mod tests {
         let lines: Vec<&str> = policy.lines().collect();
         for (i, line) in lines.iter().enumerate() {
             if line.trim() == "Resource: \"*\"" {
-                let start = lines[..i]
+                let mut start = lines[..i]
                     .iter()
                     .rposition(|l| l.trim_start().starts_with("- Sid:"))
                     .unwrap();
+                // Under `- !If` / `- Condition`: the comment is above the `!If`.
+                if lines[start - 2].trim() == "- !If" {
+                    start -= 2;
+                }
                 assert!(
                     lines[start - 1].trim_start().starts_with('#'),
                     "no justification comment before {}",

@@ -1,7 +1,10 @@
 //! Studio guardrails on the domain (issue 26), over real HTTP against the emulator: idle shutdown
 //! set on CreateDomain, read back with DescribeDomain, brought up to date with UpdateDomain on an
 //! existing domain (once), left alone in read-only mode; `up --idle-timeout` end to end with the
-//! real binary, and a value SageMaker refuses stopped before any AWS call.
+//! real binary, and a value SageMaker refuses stopped before any AWS call. The allowed instance
+//! types (hidden in Studio, denied by IAM to the execution role) and per-user audit
+//! (ExecutionRoleIdentityConfig), set on a fresh `up`, brought up to date on an existing domain,
+//! and refused in part, said, while apps run.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,6 +20,7 @@ use tokio::sync::mpsc;
 
 use studio_tui::aws::Session;
 use studio_tui::core::params::guardrails::{DomainGuardrails, IdleOnDomain, IdleShutdown};
+use studio_tui::core::params::instance_types::{InstanceTypes, parse_instance_types};
 use studio_tui::ops::studio::{Poll, StudioMsg, StudioNetwork, ensure_domain_with};
 
 const REGION: &str = "us-east-1";
@@ -42,6 +46,7 @@ fn idle(minutes: u32) -> DomainGuardrails {
     DomainGuardrails {
         idle: IdleShutdown::After(minutes),
         update_existing: true,
+        ..DomainGuardrails::default()
     }
 }
 
@@ -168,6 +173,7 @@ async fn idle_shutdown_is_created_read_back_and_brought_up_to_date_once() {
     let off = DomainGuardrails {
         idle: IdleShutdown::Off,
         update_existing: true,
+        ..DomainGuardrails::default()
     };
     let d = ensure_domain_with(&session, &project, &n, &off, FAST, &tx)
         .await
@@ -354,17 +360,12 @@ async fn an_update_keeps_the_administrators_settings_and_only_an_asked_value_cha
         .send()
         .await
         .unwrap();
-    let wait = ensure_domain_with(
-        &session,
-        &project,
-        &n,
-        &DomainGuardrails {
-            idle: IdleShutdown::After(90),
-            update_existing: false,
-        },
-        FAST,
-        &tx,
-    );
+    let not_asked = DomainGuardrails {
+        idle: IdleShutdown::After(90),
+        update_existing: false,
+        ..DomainGuardrails::default()
+    };
+    let wait = ensure_domain_with(&session, &project, &n, &not_asked, FAST, &tx);
     // Not asked for: reported, not changed.
     let before = emu.log_mark();
     let seen = wait.await.unwrap();
@@ -417,4 +418,370 @@ async fn an_update_keeps_the_administrators_settings_and_only_an_asked_value_cha
         Some(AppInstanceType::MlM5Large)
     );
     assert_eq!(space.execution_role(), Some(n.execution_role_arn.as_str()));
+}
+
+fn said(rx: &mut mpsc::UnboundedReceiver<StudioMsg>) -> Vec<String> {
+    let mut out = Vec::new();
+    while let Ok(m) = rx.try_recv() {
+        out.push(m.line());
+    }
+    out
+}
+
+fn two_types() -> InstanceTypes {
+    parse_instance_types(&["ml.t3.medium".to_string(), "ml.m5.large".to_string()]).unwrap()
+}
+
+async fn profile_in_service(session: &Session, domain: &str, name: &str) {
+    let sm = session.fixtures().sagemaker();
+    sm.create_user_profile()
+        .domain_id(domain)
+        .user_profile_name(name)
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..400 {
+        let p = sm
+            .describe_user_profile()
+            .domain_id(domain)
+            .user_profile_name(name)
+            .send()
+            .await
+            .unwrap();
+        if p.status().map(|s| s.as_str()) == Some("InService") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{name} never InService");
+}
+
+/// A new domain hides every type but the allowed ones and has per-user audit; an existing one
+/// is brought up to date only when the run asks, not in read-only mode; while an app is
+/// InService or Pending the audit identity (which SageMaker refuses to change then) is left out,
+/// the rest is applied, and the run ends refused naming what was applied, the app and the
+/// command that stops it; once the app is gone, one UpdateDomain sets the audit identity.
+#[tokio::test]
+async fn instance_types_and_audit_are_set_and_running_apps_hold_back_only_the_audit() {
+    use aws_sdk_sagemaker::types::{
+        AppType, DomainSettingsForUpdate, ExecutionRoleIdentityConfig, StudioWebPortalSettings,
+        UserSettings,
+    };
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let sm = session.fixtures().sagemaker();
+    let project = common::unique_name("types");
+    let n = network();
+    let (tx, mut rx) = mpsc::unbounded_channel::<StudioMsg>();
+    let g = DomainGuardrails {
+        instance_types: two_types(),
+        update_existing: true,
+        ..DomainGuardrails::default()
+    };
+    let d = ensure_domain_with(&session, &project, &n, &g, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(d.audit_identity.as_deref(), Some("USER_PROFILE_NAME"));
+    assert_eq!(d.hidden_instance_types, two_types().hidden());
+    assert!(!d.hidden_instance_types.iter().any(|t| t == "ml.t3.medium"));
+
+    // A domain made before: audit off, nothing hidden.
+    sm.update_domain()
+        .domain_id(&d.id)
+        .default_user_settings(
+            UserSettings::builder()
+                .execution_role(&n.execution_role_arn)
+                .studio_web_portal_settings(
+                    StudioWebPortalSettings::builder()
+                        .set_hidden_instance_types(Some(Vec::new()))
+                        .build(),
+                )
+                .build(),
+        )
+        .domain_settings_for_update(
+            DomainSettingsForUpdate::builder()
+                .execution_role_identity_config(ExecutionRoleIdentityConfig::Disabled)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let not_asked = DomainGuardrails {
+        update_existing: false,
+        ..g.clone()
+    };
+    ensure_domain_with(&session, &project, &n, &not_asked, FAST, &tx)
+        .await
+        .unwrap();
+    drop(said(&mut rx));
+
+    // Not asked for in this run, or read-only: said, not changed.
+    let before = emu.log_mark();
+    let seen = ensure_domain_with(&session, &project, &n, &not_asked, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 0);
+    assert!(seen.hidden_instance_types.is_empty());
+    let lines = said(&mut rx);
+    assert!(
+        lines.iter().any(|l| l.contains(
+            "instance types shown are all, wanted ml.t3.medium, ml.m5.large; per-user audit \
+             (ExecutionRoleIdentityConfig) is DISABLED, wanted USER_PROFILE_NAME"
+        ) && l.contains("not changed")),
+        "{lines:?}"
+    );
+    let ro = emu.read_only_session(REGION).await;
+    let before = emu.log_mark();
+    ensure_domain_with(&ro, &project, &n, &g, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 0);
+    assert!(said(&mut rx).iter().any(|l| l.contains("read-only")));
+
+    // An app runs: the types are applied, the audit is not, and the run says so.
+    profile_in_service(&session, &d.id, "alice").await;
+    sm.create_app()
+        .domain_id(&d.id)
+        .user_profile_name("alice")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
+    let before = emu.log_mark();
+    let e = ensure_domain_with(&session, &project, &n, &g, FAST, &tx)
+        .await
+        .unwrap_err();
+    assert!(e.is_refusal(), "{e}");
+    assert!(
+        e.message().contains("JupyterLab default of user alice")
+            && e.message()
+                .contains("applied: instance types ml.t3.medium, ml.m5.large"),
+        "{e}"
+    );
+    assert!(
+        e.fix().unwrap().contains(&format!(
+            "aws sagemaker delete-app --domain-id {} --user-profile-name alice --app-type \
+             JupyterLab --app-name default",
+            d.id
+        )),
+        "{e}"
+    );
+    assert_eq!(updates_since(before), 1, "{:?}", sagemaker_actions(before));
+    let now = session.describe_domain(&d.id).await.unwrap().unwrap();
+    assert_eq!(now.hidden_instance_types, two_types().hidden());
+    assert_eq!(now.audit_identity.as_deref(), Some("DISABLED"));
+
+    // The app stopped: one UpdateDomain sets the audit identity; then nothing is left to do.
+    sm.delete_app()
+        .domain_id(&d.id)
+        .user_profile_name("alice")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..400 {
+        let a = sm
+            .describe_app()
+            .domain_id(&d.id)
+            .user_profile_name("alice")
+            .app_type(AppType::JupyterLab)
+            .app_name("default")
+            .send()
+            .await
+            .unwrap();
+        if a.status().map(|s| s.as_str()) == Some("Deleted") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let before = emu.log_mark();
+    let done = ensure_domain_with(&session, &project, &n, &g, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 1);
+    assert_eq!(done.audit_identity.as_deref(), Some("USER_PROFILE_NAME"));
+    let before = emu.log_mark();
+    ensure_domain_with(&session, &project, &n, &g, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 0);
+}
+
+/// `up --idle-timeout 90 --instance-types ml.t3.medium,ml.m5.large` on a fresh project: the
+/// domain reads back with the types hidden and per-user audit; the execution role's session is
+/// refused CreateApp on another type (the stack's Deny) and allowed Studio's `system` apps and an
+/// allowed type; `status` and `--read-only status` show it all; an unknown type exits 2 with
+/// the closest valid ones and no AWS call that changes anything.
+#[tokio::test]
+async fn up_sets_the_instance_types_and_the_role_is_denied_other_types() {
+    use aws_sdk_sagemaker::types::{AppType, ResourceSpec};
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let project = common::unique_name("uptypes");
+    let vpc = [
+        "--project-name",
+        &project,
+        "--vpc-cidr",
+        "10.72.0.0/16",
+        "--firewall-subnet-cidr",
+        "10.72.1.0/24",
+        "--nat-subnet-cidr",
+        "10.72.2.0/24",
+        "--studio-subnet-cidr",
+        "10.72.3.0/24",
+    ];
+    for (bad, near) in [
+        ("ml.t3.medium,ml.m5.larg", "ml.m5.large"),
+        ("t3.medium", "ml.t3.medium"),
+        ("system", "ml.* types"),
+    ] {
+        let before = emu.log_mark();
+        let out = run(
+            h,
+            &[&["up", "--yes", "--instance-types", bad][..], &vpc].concat(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}: {out:?}");
+        assert!(
+            text(&out.stderr).contains(near),
+            "{bad}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(mutating_since(before), Vec::<String>::new(), "{bad}");
+    }
+
+    let first = run(
+        h,
+        &[
+            &[
+                "up",
+                "--yes",
+                "--plain",
+                "--idle-timeout",
+                "90",
+                "--instance-types",
+                "ml.t3.medium,ml.m5.large",
+            ][..],
+            &vpc,
+        ]
+        .concat(),
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let status = run(h, &["--json", "status", "--project-name", &project]);
+    let doc: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let id = doc["domain"]["id"].as_str().unwrap().to_string();
+    let session = emu.session(REGION).await;
+    let d = session.describe_domain(&id).await.unwrap().unwrap();
+    assert_eq!(d.idle, IdleOnDomain::everywhere(IdleShutdown::After(90)));
+    assert_eq!(d.hidden_instance_types, two_types().hidden());
+    assert_eq!(d.audit_identity.as_deref(), Some("USER_PROFILE_NAME"));
+
+    // The execution role's session (as Studio's calls run) against the stack's Deny.
+    let sm = session.fixtures().sagemaker();
+    let described = sm.describe_domain().domain_id(&id).send().await.unwrap();
+    let role = described
+        .default_user_settings()
+        .and_then(|u| u.execution_role())
+        .unwrap()
+        .to_string();
+    profile_in_service(&session, &id, "bob").await;
+    let creds = session
+        .fixtures()
+        .sts()
+        .assume_role()
+        .role_arn(&role)
+        .role_session_name("SageMaker")
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
+    let studio = aws_sdk_sagemaker::Client::from_conf(
+        aws_sdk_sagemaker::config::Builder::from(session.fixtures().sdk_config())
+            .credentials_provider(aws_sdk_sagemaker::config::Credentials::new(
+                creds.access_key_id(),
+                creds.secret_access_key(),
+                Some(creds.session_token().to_string()),
+                None,
+                "execution-role",
+            ))
+            .build(),
+    );
+    let app = |kind: AppType, name: &str, t: &str| {
+        studio
+            .create_app()
+            .domain_id(&id)
+            .user_profile_name("bob")
+            .app_type(kind)
+            .app_name(name)
+            .resource_spec(ResourceSpec::builder().instance_type(t.into()).build())
+            .send()
+    };
+    let refused = app(AppType::JupyterLab, "gpu", "ml.p3.2xlarge")
+        .await
+        .unwrap_err();
+    let err = refused.into_service_error();
+    assert_eq!(err.meta().code(), Some("AccessDeniedException"), "{err:?}");
+    app(AppType::JupyterLab, "small", "ml.t3.medium")
+        .await
+        .unwrap();
+    app(AppType::JupyterServer, "default", "system")
+        .await
+        .unwrap();
+
+    // A profile with its own hidden list (it takes priority over the domain's): status names it.
+    sm.update_user_profile()
+        .domain_id(&id)
+        .user_profile_name("bob")
+        .user_settings(
+            aws_sdk_sagemaker::types::UserSettings::builder()
+                .studio_web_portal_settings(
+                    aws_sdk_sagemaker::types::StudioWebPortalSettings::builder()
+                        .hidden_instance_types(aws_sdk_sagemaker::types::AppInstanceType::from(
+                            "ml.m5.large",
+                        ))
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // status shows the settings; --read-only too, changing nothing.
+    let before = emu.log_mark();
+    let ro = run(
+        h,
+        &[
+            "--read-only",
+            "--plain",
+            "status",
+            "--project-name",
+            &project,
+        ],
+    );
+    assert_eq!(ro.status.code(), Some(0), "{}", text(&ro.stderr));
+    let plain = text(&ro.stdout);
+    let types = plain
+        .lines()
+        .find(|l| l.trim_start().starts_with("instance types "))
+        .unwrap_or_default();
+    assert!(
+        types.contains("ml.t3.medium") && types.contains("ml.m5.large") && !types.contains("p3"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("per-user audit on (USER_PROFILE_NAME"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("user bob overrides hidden instance types: shows ")
+            && plain.contains(" more"),
+        "{plain}"
+    );
+    assert_eq!(mutating_since(before), Vec::<String>::new());
 }

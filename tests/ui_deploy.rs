@@ -1433,3 +1433,47 @@ fn timeline_of_a_large_operation_shows_the_first_rows_on_the_whole_axis() {
     }
     assert!(rows[0].contains("│█ "), "{screen}");
 }
+
+/// The allowed instance types' row: each type typed that Studio offers is priced in the
+/// background (one request for the new ones, never blocking the typing), and shown next to it
+/// with its hourly price, or "price unknown" when none came.
+#[tokio::test]
+async fn the_instance_types_row_shows_each_types_hourly_price_when_known() {
+    use studio_tui::ui::action::{Action, Effect, Reply};
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = on_form(&dir).await;
+    for _ in 0..3 {
+        a.update(key(KeyCode::Up));
+    }
+    let mut asked = Vec::new();
+    for c in "ml.t3.medium,ml.m5.large".chars() {
+        let (_, requests) = a.update(key(KeyCode::Char(c)));
+        asked.extend(requests);
+    }
+    let last = asked.last().expect("a price request").clone();
+    assert_eq!(
+        last.effect,
+        Effect::PriceInstanceTypes(vec!["ml.t3.medium".into(), "ml.m5.large".into()])
+    );
+    assert!(
+        asked
+            .iter()
+            .all(|r| matches!(r.effect, Effect::PriceInstanceTypes(_))),
+        "{asked:?}"
+    );
+    let screen = draw(&a, 100, 30);
+    assert!(screen.contains("ml.m5.large price …"), "{screen}");
+    a.update(Action::Reply(
+        last.id,
+        Reply::InstancePrices(vec![
+            ("ml.t3.medium".into(), Some(0.05)),
+            ("ml.m5.large".into(), None),
+        ]),
+    ));
+    let screen = draw(&a, 100, 30);
+    assert!(
+        screen.contains("ml.t3.medium $0.0500/h · ml.m5.large price unknown"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("form_instance_types_priced", screen);
+}

@@ -139,6 +139,8 @@ fn loaded() -> (DomainInfo, Vec<UserView>) {
         ),
         default_space_security_groups: vec!["sg-0studio".into()],
         idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
+        hidden_instance_types: Vec::new(),
+        audit_identity: Some("USER_PROFILE_NAME".into()),
     };
     let app = |user: Option<&str>, space: Option<&str>, t: &str| AppInfo {
         domain_id: d.id.clone(),
@@ -363,6 +365,8 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
         default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
         default_space_security_groups: vec!["sg-0studio".into()],
         idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
+        hidden_instance_types: Vec::new(),
+        audit_identity: Some("USER_PROFILE_NAME".into()),
         ..DomainInfo::default()
     };
     let users = vec![UserView {
@@ -492,6 +496,8 @@ fn overview_offers_to_bring_the_idle_shutdown_up_to_date() {
         default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
         default_space_security_groups: vec!["sg-0studio".into()],
         idle: IdleOnDomain::everywhere(IdleShutdown::After(120)),
+        hidden_instance_types: Vec::new(),
+        audit_identity: Some("USER_PROFILE_NAME".into()),
         ..DomainInfo::default()
     };
     let mut a = app(false);
@@ -692,4 +698,52 @@ fn users_screen_80x24() {
     );
     assert!(screen.contains("Esc to close"), "{screen}");
     insta::assert_snapshot!("users_80x24_url", screen);
+}
+
+/// A domain that hides some instance types and has no per-user audit, while the project's
+/// answers allow all types: the Apps row says what the domain has and what `s` would set; `s`
+/// brings it up to date through the Studio step.
+#[test]
+fn overview_shows_the_instance_types_and_audit_and_offers_to_update_them() {
+    let differs = || DomainInfo {
+        id: "d-abcdef123456".into(),
+        name: "sagemaker-studio-vpc".into(),
+        status: "InService".into(),
+        default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
+        default_space_security_groups: vec!["sg-0studio".into()],
+        idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
+        hidden_instance_types: studio_tui::core::params::instance_types::STUDIO_INSTANCE_TYPES
+            .iter()
+            .filter(|t| **t != "ml.t3.medium")
+            .map(|t| t.to_string())
+            .collect(),
+        audit_identity: None,
+        ..DomainInfo::default()
+    };
+    let mut a = app(false);
+    a.open_overview(complete_stack());
+    a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Ok((differs(), vec![])))),
+    ));
+    let screen = draw(&a, 150, 26);
+    assert!(
+        screen.contains("instance types ml.t3.medium · per-user audit off (not set)")
+            && screen.contains("wanted: types all, audit on — press s to update the domain"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("overview_instance_types_outdated", screen);
+    let (_, effects) = a.update(key(KeyCode::Char('s')));
+    assert_eq!(a.step(), Step::Domain);
+    assert_eq!(
+        effects,
+        vec![Effect::SetUpStudio {
+            project: "sagemaker-studio-vpc".into(),
+            users: vec![],
+            guardrails: DomainGuardrails {
+                update_existing: true,
+                ..Default::default()
+            },
+        }]
+    );
 }

@@ -303,7 +303,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__deploy)
-            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --guided --yes --recreate --continue-rollback --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --instance-types --idle-timeout --guided --yes --recreate --continue-rollback --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,6 +338,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance-types)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1123,7 +1127,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__preflight)
-            opts="-v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --users --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --instance-types --idle-timeout --users --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1162,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance-types)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1269,7 +1277,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__template)
-            opts="-v -h -V --format --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-v -h -V --format --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --instance-types --idle-timeout --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1308,6 +1316,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance-types)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1377,7 +1389,7 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__up)
-            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --idle-timeout --guided --users --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            opts="-y -v -h -V --project-name --vpc-cidr --firewall-subnet-cidr --nat-subnet-cidr --studio-subnet-cidr --allowed-domains --allowed-buckets --availability-zone --instance-types --idle-timeout --guided --users --yes --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1412,6 +1424,10 @@ _studio__tui() {
                     return 0
                     ;;
                 --availability-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance-types)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

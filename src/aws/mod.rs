@@ -17,6 +17,7 @@ pub mod pricing;
 pub mod readonly;
 pub mod stacks;
 pub mod studio;
+pub mod studio_settings;
 pub mod teardown;
 pub mod topology;
 

@@ -6,14 +6,16 @@
 //! List with backoff.
 
 use aws_sdk_sagemaker::types::{
-    AppLifecycleManagement, AppNetworkAccessType, AppType, AuthMode, CodeEditorAppSettings,
-    DefaultSpaceSettings, IdleSettings, JupyterLabAppSettings, LifecycleManagement,
-    RetentionPolicy, RetentionType, Tag, UserSettings,
+    AppNetworkAccessType, AppType, AuthMode, DefaultSpaceSettings, RetentionPolicy, RetentionType,
+    Tag, UserSettings,
 };
 use serde::Serialize;
 
+use super::studio_settings::{
+    hidden_of, idle_of, new_domain_settings, new_space_settings, new_user_settings,
+};
 use super::{AwsError, ErrorKind, Session};
-use crate::core::params::guardrails::{DomainGuardrails, IDLE_MIN, IdleOnDomain, IdleShutdown};
+use crate::core::params::guardrails::{DomainGuardrails, IdleOnDomain};
 use crate::core::status::{AppStatus, DomainStatus, SpaceStatus, UserProfileStatus};
 
 /// A Studio domain.
@@ -35,6 +37,10 @@ pub struct DomainInfo {
     pub default_space_security_groups: Vec<String>,
     /// Idle shutdown of JupyterLab and Code Editor apps (DescribeDomain only).
     pub idle: IdleOnDomain,
+    /// DefaultUserSettings.StudioWebPortalSettings.HiddenInstanceTypes (DescribeDomain only).
+    pub hidden_instance_types: Vec<String>,
+    /// DomainSettings.ExecutionRoleIdentityConfig, e.g. USER_PROFILE_NAME (DescribeDomain only).
+    pub audit_identity: Option<String>,
 }
 
 impl DomainInfo {
@@ -137,103 +143,6 @@ fn space_settings(execution_role: &str, security_groups: &[String]) -> DefaultSp
     b.build()
 }
 
-/// `IdleSettings`: ENABLED with the timeout, and the range a user may choose (60 up to it); or
-/// DISABLED.
-fn lifecycle(idle: IdleShutdown) -> AppLifecycleManagement {
-    let settings = match idle {
-        IdleShutdown::Off => {
-            IdleSettings::builder().lifecycle_management(LifecycleManagement::Disabled)
-        }
-        IdleShutdown::After(m) => {
-            let m = i32::try_from(m).unwrap_or(i32::MAX);
-            IdleSettings::builder()
-                .lifecycle_management(LifecycleManagement::Enabled)
-                .idle_timeout_in_minutes(m)
-                .min_idle_timeout_in_minutes(IDLE_MIN as i32)
-                .max_idle_timeout_in_minutes(m)
-        }
-    };
-    AppLifecycleManagement::builder()
-        .idle_settings(settings.build())
-        .build()
-}
-
-/// Idle shutdown for the users' JupyterLab and Code Editor apps, over `base`.
-fn user_idle_settings(
-    base: aws_sdk_sagemaker::types::builders::UserSettingsBuilder,
-    idle: IdleShutdown,
-) -> aws_sdk_sagemaker::types::builders::UserSettingsBuilder {
-    base.jupyter_lab_app_settings(
-        JupyterLabAppSettings::builder()
-            .app_lifecycle_management(lifecycle(idle))
-            .build(),
-    )
-    .code_editor_app_settings(
-        CodeEditorAppSettings::builder()
-            .app_lifecycle_management(lifecycle(idle))
-            .build(),
-    )
-}
-
-/// Idle shutdown of shared spaces: JupyterLab only (DefaultSpaceSettings has no Code Editor
-/// settings).
-fn space_idle_settings(
-    base: aws_sdk_sagemaker::types::builders::DefaultSpaceSettingsBuilder,
-    idle: IdleShutdown,
-) -> aws_sdk_sagemaker::types::builders::DefaultSpaceSettingsBuilder {
-    base.jupyter_lab_app_settings(
-        JupyterLabAppSettings::builder()
-            .app_lifecycle_management(lifecycle(idle))
-            .build(),
-    )
-}
-
-/// The domain's described settings with the idle shutdown `idle` and nothing else changed:
-/// JupyterLab and Code Editor in the user settings, JupyterLab in the space settings (which are
-/// sent back only when the domain has them: their ExecutionRole "cannot be unset").
-fn with_idle(
-    user: Option<UserSettings>,
-    space: Option<DefaultSpaceSettings>,
-    idle: IdleShutdown,
-) -> (UserSettings, Option<DefaultSpaceSettings>) {
-    let mut user = user.unwrap_or_else(|| UserSettings::builder().build());
-    let mut lab = user
-        .jupyter_lab_app_settings
-        .take()
-        .unwrap_or_else(|| JupyterLabAppSettings::builder().build());
-    lab.app_lifecycle_management = Some(lifecycle(idle));
-    user.jupyter_lab_app_settings = Some(lab);
-    let mut editor = user
-        .code_editor_app_settings
-        .take()
-        .unwrap_or_else(|| CodeEditorAppSettings::builder().build());
-    editor.app_lifecycle_management = Some(lifecycle(idle));
-    user.code_editor_app_settings = Some(editor);
-    let space = space.map(|mut space| {
-        let mut lab = space
-            .jupyter_lab_app_settings
-            .take()
-            .unwrap_or_else(|| JupyterLabAppSettings::builder().build());
-        lab.app_lifecycle_management = Some(lifecycle(idle));
-        space.jupyter_lab_app_settings = Some(lab);
-        space
-    });
-    (user, space)
-}
-
-/// What a described `AppLifecycleManagement` says: None when absent or unreadable.
-fn idle_of(l: Option<&AppLifecycleManagement>) -> Option<IdleShutdown> {
-    let s = l?.idle_settings()?;
-    match s.lifecycle_management()? {
-        LifecycleManagement::Disabled => Some(IdleShutdown::Off),
-        LifecycleManagement::Enabled => s
-            .idle_timeout_in_minutes()
-            .and_then(|m| u32::try_from(m).ok())
-            .map(IdleShutdown::After),
-        _ => None,
-    }
-}
-
 fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build()
 }
@@ -277,6 +186,8 @@ impl Session {
                 default_space_role: None,
                 default_space_security_groups: Vec::new(),
                 idle: IdleOnDomain::default(),
+                hidden_instance_types: Vec::new(),
+                audit_identity: None,
             })
             .collect())
     }
@@ -336,6 +247,14 @@ impl Session {
                             .and_then(|a| a.app_lifecycle_management()),
                     ),
                 },
+                hidden_instance_types: hidden_of(
+                    d.default_user_settings()
+                        .and_then(|u| u.studio_web_portal_settings()),
+                ),
+                audit_identity: d
+                    .domain_settings()
+                    .and_then(|s| s.execution_role_identity_config())
+                    .map(|c| c.as_str().to_string()),
             })),
             Err(e) => {
                 let err = self.sdk_err("sagemaker:DescribeDomain", e);
@@ -350,19 +269,20 @@ impl Session {
 
     /// CreateDomain: IAM auth, VpcOnly, the given subnet(s), VPC, the key, and the same execution
     /// role, security groups and idle shutdown as the default of user profiles
-    /// (DefaultUserSettings) and of shared spaces (DefaultSpaceSettings). Returns the new domain
-    /// id.
+    /// (DefaultUserSettings) and of shared spaces (DefaultSpaceSettings); the instance types not
+    /// allowed hidden in the Studio UI, and per-user audit (ExecutionRoleIdentityConfig
+    /// USER_PROFILE_NAME). Returns the new domain id.
     pub async fn create_domain(&self, spec: &DomainSpec) -> Result<String, AwsError> {
         let mut settings = UserSettings::builder().execution_role(&spec.execution_role_arn);
         for sg in &spec.security_group_ids {
             settings = settings.security_groups(sg);
         }
-        let settings = user_idle_settings(settings, spec.guardrails.idle);
+        let settings = new_user_settings(settings, &spec.guardrails);
         let mut space = DefaultSpaceSettings::builder().execution_role(&spec.execution_role_arn);
         for sg in &spec.security_group_ids {
             space = space.security_groups(sg);
         }
-        let space = space_idle_settings(space, spec.guardrails.idle);
+        let space = new_space_settings(space, spec.guardrails.idle);
         let mut req = self
             .sagemaker()
             .create_domain()
@@ -371,7 +291,8 @@ impl Session {
             .app_network_access_type(AppNetworkAccessType::VpcOnly)
             .vpc_id(&spec.vpc_id)
             .default_user_settings(settings.build())
-            .default_space_settings(space.build());
+            .default_space_settings(space.build())
+            .domain_settings(new_domain_settings());
         for s in &spec.subnet_ids {
             req = req.subnet_ids(s);
         }
@@ -408,42 +329,6 @@ impl Session {
             .update_domain()
             .domain_id(id)
             .default_space_settings(space_settings(execution_role, security_groups))
-            .send()
-            .await
-            .map_err(|e| self.sdk_err("sagemaker:UpdateDomain", e))?;
-        Ok(())
-    }
-
-    /// UpdateDomain with the idle shutdown of JupyterLab and Code Editor apps in
-    /// DefaultUserSettings and of JupyterLab in DefaultSpaceSettings. AWS documents no merge of
-    /// a structure sent in part (and tells users to edit what DescribeDomain returns), so the
-    /// domain is described first and its whole DefaultUserSettings and DefaultSpaceSettings are
-    /// sent back with only `AppLifecycleManagement` changed: an administrator's custom images,
-    /// default instance, lifecycle configurations, repositories and the shared spaces' role stay.
-    /// The domain goes to Updating, then back to InService.
-    pub async fn update_domain_guardrails(
-        &self,
-        id: &str,
-        guardrails: &DomainGuardrails,
-    ) -> Result<(), AwsError> {
-        let described = self
-            .sagemaker()
-            .describe_domain()
-            .domain_id(id)
-            .send()
-            .await
-            .map_err(|e| self.sdk_err("sagemaker:DescribeDomain", e))?;
-        let (user, space) = with_idle(
-            described.default_user_settings().cloned(),
-            described.default_space_settings().cloned(),
-            guardrails.idle,
-        );
-        let mut update = self.sagemaker().update_domain().domain_id(id);
-        update = update.default_user_settings(user);
-        if let Some(space) = space {
-            update = update.default_space_settings(space);
-        }
-        update
             .send()
             .await
             .map_err(|e| self.sdk_err("sagemaker:UpdateDomain", e))?;

@@ -74,11 +74,18 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
     // An existing domain is changed only when this run asks for it (a flag or --config).
     guardrails.update_existing =
         crate::ops::params::explicit_fields(ctx.config.as_ref(), &args.params.overrides())
-            .contains(&crate::core::field::Field::IdleTimeout);
+            .iter()
+            .any(|f| {
+                matches!(
+                    f,
+                    crate::core::field::Field::IdleTimeout
+                        | crate::core::field::Field::InstanceTypes
+                )
+            });
     let plan = StudioPlan {
         project: params.project_name.to_string(),
         users: users.clone(),
-        guardrails,
+        guardrails: guardrails.clone(),
     };
     let deployed = run_deploy(ctx, &deploy_args, &params, basis.as_ref(), Some(&plan)).await?;
     if let Some(ov) = deployed.overlapped {

@@ -1,7 +1,8 @@
 //! The user-editable parameters by name: what a form row, a finding and a config key call each
 //! one. Most are the template's parameters; the Studio guardrails (idle shutdown) are settings of
 //! the Studio domain, which studio-tui creates and updates through the SageMaker API, so they
-//! have no template name.
+//! have no template name. The allowed instance types are both: a template parameter (the IAM
+//! Deny on the execution role) and a domain setting (the types hidden in the Studio UI).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// The template's parameter names, in [`Field::TEMPLATE`] order. The tool sends
 /// exactly these, so a test can check each exists in the template (upstream
 /// once sent a misspelt name and the default was silently used).
-pub const PARAMETER_NAMES: [&str; 8] = [
+pub const PARAMETER_NAMES: [&str; 9] = [
     "ProjectName",
     "VpcCIDR",
     "FirewallSubnetCIDR",
@@ -20,6 +21,7 @@ pub const PARAMETER_NAMES: [&str; 8] = [
     "AllowedDomains",
     "AllowedBuckets",
     "AvailabilityZone",
+    "AllowedInstanceTypes",
 ];
 
 /// One user-editable parameter: lets a form put each error under its field
@@ -43,6 +45,9 @@ pub enum Field {
     AllowedBuckets,
     /// `AvailabilityZone`.
     AvailabilityZone,
+    /// `AllowedInstanceTypes`: the IAM Deny on the execution role, and the domain's
+    /// `StudioWebPortalSettings.HiddenInstanceTypes` (every other type).
+    InstanceTypes,
     /// Idle shutdown of JupyterLab and Code Editor apps: a setting of the Studio domain
     /// (`AppLifecycleManagement.IdleSettings`), not a template parameter.
     IdleTimeout,
@@ -50,7 +55,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in form order: the template's parameters, then the domain's settings.
-    pub const ALL: [Field; 9] = [
+    pub const ALL: [Field; 10] = [
         Field::ProjectName,
         Field::VpcCidr,
         Field::FirewallSubnetCidr,
@@ -59,11 +64,12 @@ impl Field {
         Field::AllowedDomains,
         Field::AllowedBuckets,
         Field::AvailabilityZone,
+        Field::InstanceTypes,
         Field::IdleTimeout,
     ];
 
     /// The fields sent as template parameters, in template order.
-    pub const TEMPLATE: [Field; 8] = [
+    pub const TEMPLATE: [Field; 9] = [
         Field::ProjectName,
         Field::VpcCidr,
         Field::FirewallSubnetCidr,
@@ -72,6 +78,7 @@ impl Field {
         Field::AllowedDomains,
         Field::AllowedBuckets,
         Field::AvailabilityZone,
+        Field::InstanceTypes,
     ];
 
     /// Short label for a form row or a table header.
@@ -85,6 +92,7 @@ impl Field {
             Self::AllowedDomains => "Allowed domains",
             Self::AllowedBuckets => "Allowed buckets",
             Self::AvailabilityZone => "Availability zone",
+            Self::InstanceTypes => "Instance types",
             Self::IdleTimeout => "Idle shutdown (min)",
         }
     }
@@ -100,6 +108,7 @@ impl Field {
             Self::AllowedDomains => "allowed domains",
             Self::AllowedBuckets => "allowed buckets",
             Self::AvailabilityZone => "availability zone",
+            Self::InstanceTypes => "allowed instance types",
             Self::IdleTimeout => "idle shutdown",
         }
     }
@@ -121,6 +130,7 @@ impl Field {
             Self::AllowedDomains => "allowed_domains",
             Self::AllowedBuckets => "allowed_buckets",
             Self::AvailabilityZone => "availability_zone",
+            Self::InstanceTypes => "instance_types",
             Self::IdleTimeout => "idle_timeout",
         }
     }
@@ -181,6 +191,12 @@ impl Field {
             Self::AvailabilityZone => {
                 "Zone for all three subnets, e.g. us-east-1a; Network Firewall and SageMaker must \
                  both be offered there. Leave empty to let the template choose."
+            }
+            Self::InstanceTypes => {
+                "ml.* instance types Studio apps may run on, comma-separated; empty: all. The \
+                 others are hidden in the Studio UI (a user profile's own setting takes priority: \
+                 it only hides) and refused by IAM: CreateApp on another type is denied to the \
+                 execution role (Studio's own system apps stay allowed)."
             }
             Self::IdleTimeout => {
                 "Minutes an idle JupyterLab or Code Editor app runs before SageMaker stops it \

@@ -28,6 +28,7 @@ use crate::core::params::{Parameters, ParamsDraft};
 /// allowed_domains = ["iam.amazonaws.com", ".pypi.org", ".pythonhosted.org"]
 /// allowed_buckets = ["sagemaker-eu-west-1-111122223333"]
 /// availability_zone = "eu-west-1a"
+/// instance_types = ["ml.t3.medium", "ml.m5.large"]   # default: all
 /// idle_timeout = 90          # minutes, or "off"
 /// ```
 /// Every key is optional; unknown keys are an error (a typo must not fall back to a default).
@@ -86,7 +87,7 @@ pub fn parse_config(path: &str, text: &str) -> Result<ConfigFile, ConfigError> {
                     };
                     let text = match (field, pv) {
                         (
-                            Field::AllowedDomains | Field::AllowedBuckets,
+                            Field::AllowedDomains | Field::AllowedBuckets | Field::InstanceTypes,
                             toml::Value::Array(items),
                         ) => items
                             .iter()

@@ -4,6 +4,7 @@
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
 use crate::aws::{Identity, Session};
+use crate::core::params::instance_types::InstanceTypes;
 use crate::ops::Error;
 use crate::ops::leftovers::{self, Leftover};
 use crate::ops::studio::{self, UserView};
@@ -26,6 +27,9 @@ pub struct Status {
     /// Billed resources around the stack that studio-tui did not create (`ops::leftovers`);
     /// an error here is reported with the rest.
     pub leftovers: Result<Vec<Leftover>, Error>,
+    /// The users whose profile hides instance types itself (its list takes priority over the
+    /// domain's): each with the types its list leaves, or why its settings could not be read.
+    pub type_overrides: Vec<(String, Result<InstanceTypes, String>)>,
 }
 
 /// Look the project up: the identity and the stack first (either failing fails the status),
@@ -51,6 +55,18 @@ pub async fn status(
         Some(s) => leftovers::for_stack(session, s, domain_arn).await,
         None => Ok(Vec::new()),
     };
+    let mut type_overrides = Vec::new();
+    if let Ok(Some((d, users))) = &studio {
+        for u in users {
+            match session.profile_hidden_instance_types(&d.id, &u.name).await {
+                Ok(Some(hidden)) => {
+                    type_overrides.push((u.name.clone(), Ok(InstanceTypes::from_hidden(&hidden))));
+                }
+                Ok(None) => {}
+                Err(e) => type_overrides.push((u.name.clone(), Err(e.message.clone()))),
+            }
+        }
+    }
     Ok(Status {
         identity,
         region: session.region.clone(),
@@ -59,5 +75,6 @@ pub async fn status(
         run,
         studio,
         leftovers,
+        type_overrides,
     })
 }

@@ -35,6 +35,14 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             studio_error: Option<String>,
             leftovers: Vec<crate::ops::leftovers::Leftover>,
             leftovers_error: Option<String>,
+            /// Users whose own hidden list takes priority: the types it leaves (or why unread).
+            instance_type_overrides: Vec<Override<'a>>,
+        }
+        #[derive(serde::Serialize)]
+        struct Override<'a> {
+            user: &'a str,
+            instance_types: Option<&'a [String]>,
+            error: Option<&'a str>,
         }
         let (domain, users) = match &status.studio {
             Ok(Some((d, u))) => (Some(d), u.as_slice()),
@@ -75,6 +83,15 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                     .as_ref()
                     .err()
                     .map(|e| shown(e.message()).into_owned()),
+                instance_type_overrides: status
+                    .type_overrides
+                    .iter()
+                    .map(|(user, t)| Override {
+                        user,
+                        instance_types: t.as_ref().ok().map(|t| t.allowed()),
+                        error: t.as_ref().err().map(String::as_str),
+                    })
+                    .collect(),
             })
             .unwrap_or_default()
         );
@@ -130,6 +147,33 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                 println!("          {}", Shown(r));
             }
             println!("  idle shutdown {}", d.idle.summary());
+            println!(
+                "  instance types {}",
+                crate::ops::studio::shown_types(
+                    &crate::core::params::instance_types::InstanceTypes::from_hidden(
+                        &d.hidden_instance_types
+                    )
+                )
+            );
+            println!(
+                "  per-user audit {}: CloudTrail names the user profile behind the execution \
+                 role's calls when on",
+                crate::ops::studio::audit_summary(d)
+            );
+            for (user, types) in &status.type_overrides {
+                match types {
+                    Ok(t) => println!(
+                        "  user {} overrides hidden instance types: shows {}",
+                        shown(user),
+                        crate::ops::studio::shown_types(t)
+                    ),
+                    Err(e) => println!(
+                        "  user {}: its own instance type settings could not be read ({})",
+                        shown(user),
+                        shown(e)
+                    ),
+                }
+            }
             if users.is_empty() {
                 println!("users     none (`studio-tui users add NAME`)");
             }

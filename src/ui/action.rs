@@ -88,6 +88,8 @@ pub enum Reply {
     Costed(Box<Result<crate::ops::cost::ReviewCost, ops::Error>>),
     /// Billed resources around the stack that studio-tui did not create (ops::leftovers).
     LeftoversScanned(Box<Result<Vec<crate::ops::leftovers::Leftover>, ops::Error>>),
+    /// The hourly price of each instance type asked for (None: not known).
+    InstancePrices(Vec<(String, Option<f64>)>),
 }
 
 impl Reply {
@@ -126,6 +128,7 @@ impl Reply {
             Reply::Topology(_) => &[Slot::RefreshTopology],
             Reply::Costed(_) => &[Slot::Cost],
             Reply::LeftoversScanned(_) => &[Slot::Leftovers],
+            Reply::InstancePrices(_) => &[Slot::InstancePrices],
         }
     }
 }
@@ -210,6 +213,9 @@ pub enum Effect {
     RefreshTopology { project: String },
     /// The monthly cost a change set brings (`create`: a first create; `changes`: its
     /// resource changes) (ops::cost::review_cost).
+    /// The hourly price of these instance types in the session's region (the form's allowed
+    /// types), in the background.
+    PriceInstanceTypes(Vec<String>),
     EstimateCost {
         create: bool,
         changes: Vec<crate::core::cost::ResourceChange>,
@@ -248,6 +254,7 @@ pub enum Slot {
     RefreshTopology,
     Cost,
     Leftovers,
+    InstancePrices,
 }
 
 impl Slot {
@@ -281,6 +288,7 @@ impl Effect {
             Effect::RefreshTopology { .. } => Slot::RefreshTopology,
             Effect::EstimateCost { .. } => Slot::Cost,
             Effect::ScanLeftovers { .. } => Slot::Leftovers,
+            Effect::PriceInstanceTypes(_) => Slot::InstancePrices,
         }
     }
 }

@@ -306,6 +306,21 @@ pub fn spawn(
             };
             Reply::Topology(Box::new(result))
         }),
+        Effect::PriceInstanceTypes(types) => run(tx, id, move |_| async move {
+            let cache = store.lock().ok().map(|s| s.paths.cache_dir.clone());
+            let mut prices = Vec::new();
+            for t in types {
+                let usd = match &session {
+                    Some(s) => crate::ops::cost::instance_hourly(s, cache.as_deref(), &t)
+                        .await
+                        .ok()
+                        .map(|p| p.usd),
+                    None => None,
+                };
+                prices.push((t, usd));
+            }
+            Reply::InstancePrices(prices)
+        }),
         Effect::EstimateCost { create, changes } => run(tx, id, move |_| async move {
             let cache = store.lock().ok().map(|s| s.paths.cache_dir.clone());
             let result = match &session {

@@ -237,6 +237,7 @@ pub(crate) mod tests {
                 }),
                 domain_arn: None,
             },
+            Effect::PriceInstanceTypes(vec!["ml.t3.medium".into()]),
         ];
         for e in &all {
             // Exhaustive: a new effect kind must be added to the list above.
@@ -262,7 +263,8 @@ pub(crate) mod tests {
                 | Effect::RefreshTopology { .. }
                 | Effect::RepairFences { .. }
                 | Effect::EstimateCost { .. }
-                | Effect::ScanLeftovers { .. } => {}
+                | Effect::ScanLeftovers { .. }
+                | Effect::PriceInstanceTypes(_) => {}
             }
         }
         all

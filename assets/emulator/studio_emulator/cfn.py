@@ -431,6 +431,31 @@ def _stack_parameter_list(self: Any) -> list[dict[str, Any]]:
     return out
 
 
+_moto_clean_json = parsing.clean_json
+
+
+def _is_no_value(node: Any) -> bool:
+    """``{"Ref": "AWS::NoValue"}``, or an ``Fn::If`` whose chosen branch is one (decided later)."""
+    return isinstance(node, dict) and (node.get("Ref") == "AWS::NoValue" or "Fn::If" in node)
+
+
+def _clean_json_without_no_value(resource_json: Any, resources_map: Any) -> Any:
+    """moto's clean_json, except that a list element resolving to ``AWS::NoValue`` is removed
+    (CloudFormation: "AWS::NoValue ... Removes the corresponding resource property when specified
+    as a return value in the Fn::If intrinsic function"; in a list, the element), where moto
+    keeps a null, e.g. a policy statement under ``!If [Cond, {...}, !Ref AWS::NoValue]``. moto's
+    clean_json recurses through this module-level name, so nested lists are covered too."""
+    if isinstance(resource_json, list):
+        out = []
+        for node in resource_json:
+            value = _moto_clean_json(node, resources_map)
+            if value is None and _is_no_value(node):
+                continue
+            out.append(value)
+        return out
+    return _moto_clean_json(resource_json, resources_map)
+
+
 @install_once
 def install() -> None:
     """Patch moto in-process. Idempotent; call before the server starts."""
@@ -450,6 +475,7 @@ def install() -> None:
         m for m in model_list if m.cloudformation_type() not in overridden or m in cfn_resources.OVERRIDE_MODELS
     ]
     nfw_api.install()
+    patch(parsing, clean_json=_clean_json_without_no_value)
 
     # 2. outputs only when a stack is stable (moto would otherwise resolve them lazily,
     #    creating resources as a side effect)

@@ -323,13 +323,21 @@ def _operator_holds(op: str, key_values: dict[str, Any], ctx: dict[str, Any]) ->
                 return False
             continue
         if not present:
+            # "ForAnyValue ... If the key ... is not present ... the condition returns false";
+            # ForAllValues returns true (IAM user guide, "Set operators for multivalued keys").
+            if set_op == "ForAnyValue":
+                return False
             if if_exists or base in _NEGATED or set_op == "ForAllValues":
                 continue
             return False
         raw = lower_ctx[key.lower()]
         values = [str(v).lower() if isinstance(v, bool) else str(v) for v in _as_list(raw)]
         try:
-            if base in _NEGATED:
+            if base in _NEGATED and set_op == "ForAnyValue":
+                # At least one value of the request matches none of the policy's values.
+                pos = _NEGATED[base]
+                ok = any(not any(_cmp(pos, w, v) for w in wanted_list) for v in values)
+            elif base in _NEGATED:
                 pos = _NEGATED[base]
                 ok = not any(_cmp(pos, w, v) for v in values for w in wanted_list)
             elif base in _POSITIVE:

@@ -33,6 +33,7 @@ from .patching import install_once, patch
 from .sagemaker_apps import r_create_app, r_delete_app, r_describe_app, r_list_apps
 from .sagemaker_core import studio_state, sweep
 from .sagemaker_domains import create_domain, delete_domain, describe_domain, list_domains, update_domain
+from .sagemaker_iam import AccessDeniedException, create_app_denied
 from .sagemaker_users import (
     r_create_presigned_domain_url,
     r_create_space,
@@ -176,3 +177,14 @@ def install() -> None:
     sagemaker_leftovers.install()
     for fn in ACTIONS.values():
         setattr(SageMakerResponse, fn.__name__[2:], _response_method(fn))
+    patch(SageMakerResponse, create_app=_create_app_method)
+
+
+def _create_app_method(self: SageMakerResponse) -> ActionResult:
+    """CreateApp, after the caller's role policies (sagemaker_iam): a Deny that applies refuses
+    it with AccessDeniedException before anything is created."""
+    p = _params(self)
+    denied = create_app_denied(self.get_access_key(), self.current_account, self.region, p)
+    if denied:
+        raise AccessDeniedException(denied)
+    return ActionResult(r_create_app(self.sagemaker_backend, p) or {})

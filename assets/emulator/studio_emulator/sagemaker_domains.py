@@ -28,7 +28,7 @@ from .sagemaker_core import (
     to_datetime,
     validation_error,
 )
-from .sagemaker_settings import check_space_settings, check_user_settings
+from .sagemaker_settings import check_domain_settings, check_space_settings, check_user_settings
 
 
 def _efs_backend(backend: SageMakerModelBackend) -> Any:
@@ -170,6 +170,7 @@ def create_domain(
             )
         check_user_settings(default_user_settings)
         check_space_settings(default_space_settings)
+        check_domain_settings(domain_settings)
         # No uniqueness rule for DomainName: AWS documents none (the DomainId is the identifier;
         # CreateDomain's errors are ResourceInUse and ResourceLimitExceeded only), and an account
         # can hold two domains of one name, for instance in two VPCs. So does the sandbox.
@@ -341,6 +342,22 @@ def _check_role_update(backend: SageMakerModelBackend, dom: Any, params: dict[st
             )
 
 
+def _check_identity_update(backend: SageMakerModelBackend, dom: Any, params: dict[str, Any]) -> None:
+    """ "This configuration can only be modified if there are no apps in the InService or Pending
+    state." (API reference, DomainSettingsForUpdate.ExecutionRoleIdentityConfig). Sending the
+    value the domain has is no modification. The whole call is refused: nothing is applied."""
+    new = (params.get("DomainSettingsForUpdate") or {}).get("ExecutionRoleIdentityConfig")
+    current = (dom.domain_settings or {}).get("ExecutionRoleIdentityConfig") or "DISABLED"
+    if not new or new == current:
+        return
+    running = _running_apps(backend, dom.id, True) + _running_apps(backend, dom.id, False)
+    if running:
+        raise ResourceInUseException(
+            message=f"ExecutionRoleIdentityConfig of domain {dom.id} cannot be modified while apps are "
+            f"InService or Pending: {', '.join(sorted(running))}"
+        )
+
+
 def update_domain(self: SageMakerModelBackend, domain_id: str | None, params: dict[str, Any]) -> str:
     with LOCK:
         dom = get_domain(self, domain_id)
@@ -348,7 +365,9 @@ def update_domain(self: SageMakerModelBackend, domain_id: str | None, params: di
             raise ResourceInUseException(message=f"Domain {domain_id} is in {dom.status} status and cannot be updated.")
         check_user_settings(params.get("DefaultUserSettings"))
         check_space_settings(params.get("DefaultSpaceSettings"))
+        check_domain_settings(params.get("DomainSettingsForUpdate"), "domainSettingsForUpdate")
         _check_role_update(self, dom, params)
+        _check_identity_update(self, dom, params)
         # AWS documents no merge of a settings structure sent in part (its guidance is to edit
         # what DescribeDomain returns and send it back), so each member sent replaces the
         # domain's whole member: a JupyterLabAppSettings sent with only its lifecycle drops the

@@ -9,6 +9,10 @@ and ``MaxIdleTimeoutInMinutes`` each have "Valid Range: Minimum value of 60. Max
 are the model's enum). ``DefaultSpaceSettings`` has JupyterLab settings but no Code Editor ones:
 the responses are serialised with botocore's model, so a member the shape lacks is never
 returned, as in AWS.
+
+``DomainSettings.ExecutionRoleIdentityConfig`` (and ``DomainSettingsForUpdate``'s) has "Valid
+Values: USER_PROFILE_NAME | DISABLED"; UpdateDomain changes it "only if there are no apps in the
+InService or Pending state" (sagemaker_domains).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import botocore.session  # type: ignore[import-untyped]  # botocore ships no stu
 
 from .sagemaker_core import check_int_range, validation_error
 
+IDENTITY_CONFIGS = ("USER_PROFILE_NAME", "DISABLED")
 IDLE_MIN = 60
 IDLE_MAX = 525600
 LIFECYCLE_VALUES = ("ENABLED", "DISABLED")
@@ -80,3 +85,16 @@ def check_space_settings(settings: Any, where: str = "defaultSpaceSettings") -> 
     if not isinstance(settings, dict):
         return
     _check_idle(settings.get("JupyterLabAppSettings"), f"{where}.jupyterLabAppSettings")
+
+
+def check_domain_settings(settings: Any, where: str = "domainSettings") -> None:
+    """ValidationException for an ExecutionRoleIdentityConfig SageMaker does not know."""
+    if not isinstance(settings, dict):
+        return
+    value = settings.get("ExecutionRoleIdentityConfig")
+    if value is not None and value not in IDENTITY_CONFIGS:
+        raise validation_error(
+            value,
+            f"{where}.executionRoleIdentityConfig",
+            "Member must satisfy enum value set: [USER_PROFILE_NAME, DISABLED]",
+        )

@@ -1020,6 +1020,7 @@ def test_validate_template(aws):
             "AllowedDomains",
             "AllowedBuckets",
             "AvailabilityZone",
+            "AllowedInstanceTypes",
         ],
         str(list(params)),
     )
@@ -1091,8 +1092,8 @@ def test_template_url(aws):
     ]
     for url in urls:
         vt = cf.validate_template(TemplateURL=url)
-        check(len(vt["Parameters"]) == 8, f"{url}: {vt['Parameters']}")
-        check(len(cf.get_template_summary(TemplateURL=url)["Parameters"]) == 8, url)
+        check(len(vt["Parameters"]) == 9, f"{url}: {vt['Parameters']}")
+        check(len(cf.get_template_summary(TemplateURL=url)["Parameters"]) == 9, url)
     code, msg = _error(cf.validate_template, TemplateURL=f"http://{host}:{port}/studio-tui-staging/missing.yaml")
     check(code == "ValidationError" and "does not exist" in msg, msg)
     sid = cf.create_stack(

@@ -5,9 +5,11 @@ documented rules).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 
+import boto3
 import pytest
 from test_server import check, client, expect_error, start
 
@@ -154,3 +156,183 @@ def test_hidden_instance_types_are_the_models_app_instance_types(url: str) -> No
         == ["ml.p4d.24xlarge", "ml.g5.xlarge"],
         "DescribeDomain returns the hidden types",
     )
+
+
+def _profile_in_service(sm, did: str, name: str) -> None:
+    sm.create_user_profile(DomainId=did, UserProfileName=name)
+    for _ in range(200):
+        if sm.describe_user_profile(DomainId=did, UserProfileName=name)["Status"] == "InService":
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{name} never InService")
+
+
+def test_the_audit_identity_is_stored_and_not_changed_while_apps_run(url: str) -> None:
+    sm = client(url, "sagemaker", validate=False)
+    net = _network(url, "10.44.0.0/16")
+    e = expect_error(
+        lambda: sm.create_domain(
+            DomainName="audit-bad",
+            DefaultUserSettings={"ExecutionRole": ROLE},
+            DomainSettings={"ExecutionRoleIdentityConfig": "USER_NAME"},
+            **net,
+        ),
+        "ValidationException",
+        "CreateDomain refuses an identity config SageMaker does not know",
+    )
+    check("executionRoleIdentityConfig" in str(e), str(e))
+    did = sm.create_domain(DomainName="audit", DefaultUserSettings={"ExecutionRole": ROLE}, **net)["DomainId"]
+    _in_service(sm, did)
+    _profile_in_service(sm, did, "alice")
+    sm.create_app(DomainId=did, UserProfileName="alice", AppType="JupyterLab", AppName="default")
+    e = expect_error(
+        lambda: sm.update_domain(
+            DomainId=did,
+            DefaultUserSettings={"ExecutionRole": ROLE, "JupyterLabAppSettings": _idle(120)},
+            DomainSettingsForUpdate={"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
+        ),
+        "ResourceInUse",
+        "the identity config is not modified while an app is Pending or InService",
+    )
+    check("JupyterLab/default" in str(e), f"the error names the app: {e}")
+    d = _in_service(sm, did)
+    check(not (d.get("DomainSettings") or {}).get("ExecutionRoleIdentityConfig"), "nothing of it was applied")
+    check("JupyterLabAppSettings" not in d["DefaultUserSettings"], "the rest of the call was not applied either")
+    # The same value again is no modification; other settings go through with apps running.
+    sm.update_domain(DomainId=did, DomainSettingsForUpdate={"ExecutionRoleIdentityConfig": "DISABLED"})
+    _in_service(sm, did)
+    sm.delete_app(DomainId=did, UserProfileName="alice", AppType="JupyterLab", AppName="default")
+    for _ in range(200):
+        if sm.describe_app(DomainId=did, UserProfileName="alice", AppType="JupyterLab", AppName="default")[
+            "Status"
+        ] in ("Deleted",):
+            break
+        time.sleep(0.05)
+    sm.update_domain(DomainId=did, DomainSettingsForUpdate={"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"})
+    d = _in_service(sm, did)
+    check(d["DomainSettings"]["ExecutionRoleIdentityConfig"] == "USER_PROFILE_NAME", str(d.get("DomainSettings")))
+
+
+def test_a_role_deny_on_instance_types_refuses_create_app_but_not_system(url: str) -> None:
+    iam = client(url, "iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+            }
+        ],
+    }
+    role = iam.create_role(RoleName="types-role", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},
+            {
+                "Sid": "DenyOtherInstanceTypes",
+                "Effect": "Deny",
+                "Action": "sagemaker:CreateApp",
+                "Resource": "*",
+                "Condition": {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes": ["system", "ml.t3.medium"]}},
+            },
+        ],
+    }
+    arn = iam.create_policy(PolicyName="types-policy", PolicyDocument=json.dumps(deny))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="types-role", PolicyArn=arn)
+    creds = client(url, "sts").assume_role(RoleArn=role, RoleSessionName="SageMaker")["Credentials"]
+    admin = client(url, "sagemaker", validate=False)
+    net = _network(url, "10.45.0.0/16")
+    did = admin.create_domain(DomainName="types", DefaultUserSettings={"ExecutionRole": role}, **net)["DomainId"]
+    _in_service(admin, did)
+    _profile_in_service(admin, did, "bob")
+    studio = boto3.client(
+        "sagemaker",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+    def app(name: str, instance_type: str) -> dict:
+        return studio.create_app(
+            DomainId=did,
+            UserProfileName="bob",
+            AppType="JupyterLab",
+            AppName=name,
+            ResourceSpec={"InstanceType": instance_type},
+        )
+
+    e = expect_error(lambda: app("gpu", "ml.p3.2xlarge"), "AccessDeniedException", "a type outside the list")
+    check("explicit deny in an identity-based policy" in str(e) and "sagemaker:CreateApp" in str(e), str(e))
+    check(
+        not [a for a in admin.list_apps(DomainIdEquals=did)["Apps"] if a["AppName"] == "gpu"],
+        "the refused app does not exist",
+    )
+    app("small", "ml.t3.medium")
+    studio.create_app(
+        DomainId=did,
+        UserProfileName="bob",
+        AppType="JupyterServer",
+        AppName="default",
+        ResourceSpec={"InstanceType": "system"},
+    )
+    # A caller that is not the role (the administrator's key) is not bound by the role's policy.
+    admin.create_app(
+        DomainId=did,
+        UserProfileName="bob",
+        AppType="JupyterLab",
+        AppName="admin-gpu",
+        ResourceSpec={"InstanceType": "ml.p3.2xlarge"},
+    )
+
+
+def test_the_template_denies_other_instance_types_only_when_a_list_is_given(url: str) -> None:
+    """The Deny is under ``!If [LimitsInstanceTypes, {...}, !Ref AWS::NoValue]``: with no list the
+    statement is removed from the policy (CloudFormation drops an AWS::NoValue list element), with
+    one it lists ``system`` and the types. The trust policy lets SageMaker set the source
+    identity (per-user audit)."""
+    cf = client(url, "cloudformation")
+    iam = client(url, "iam")
+    with open("../cloudformation/studio-environment.yaml", encoding="utf-8") as f:
+        body = f.read()
+    for name, types, want in (
+        ("types-some", "ml.t3.medium,ml.m5.large", ["system", "ml.t3.medium", "ml.m5.large"]),
+        ("types-all", "", None),
+    ):
+        cf.create_stack(
+            StackName=name,
+            TemplateBody=body,
+            Parameters=[
+                {"ParameterKey": "ProjectName", "ParameterValue": name},
+                {"ParameterKey": "AllowedInstanceTypes", "ParameterValue": types},
+            ],
+            Capabilities=["CAPABILITY_NAMED_IAM"],
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            st = cf.describe_stacks(StackName=name)["Stacks"][0]
+            if not st["StackStatus"].endswith("_IN_PROGRESS"):
+                break
+            time.sleep(0.2)
+        check(st["StackStatus"] == "CREATE_COMPLETE", f"{name}: {st['StackStatus']}")
+        policy = next(
+            p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == f"{name}-notebook-policy"
+        )
+        doc = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])["PolicyVersion"][
+            "Document"
+        ]
+        doc = json.loads(doc) if isinstance(doc, str) else doc
+        check(all(isinstance(s, dict) for s in doc["Statement"]), f"{name}: no null statement")
+        deny = [s for s in doc["Statement"] if s.get("Sid") == "DenyOtherInstanceTypes"]
+        if want is None:
+            check(not deny, f"{name}: no Deny when all types are allowed: {deny}")
+        else:
+            check(
+                deny and deny[0]["Condition"] == {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes": want}},
+                f"{name}: {deny}",
+            )
+        trust = iam.get_role(RoleName=f"{name}-notebook-role")["Role"]["AssumeRolePolicyDocument"]
+        check(trust["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:SetSourceIdentity"], str(trust))

@@ -1,5 +1,6 @@
 //! The Studio guardrails an administrator sets once, on the domain rather than in the template:
-//! idle shutdown of JupyterLab and Code Editor apps.
+//! idle shutdown of JupyterLab and Code Editor apps, the instance types shown in the Studio UI
+//! (see [`super::instance_types`]), and per-user audit (`ExecutionRoleIdentityConfig`).
 //!
 //! SageMaker API reference, `IdleSettings`: `IdleTimeoutInMinutes`, `MinIdleTimeoutInMinutes`
 //! and `MaxIdleTimeoutInMinutes` each have "Valid Range: Minimum value of 60. Maximum value of
@@ -10,6 +11,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::instance_types::{InstanceTypes, parse_instance_types};
 use super::{FieldError, Parameters, ParamsDraft};
 use crate::core::field::Field;
 use crate::core::finding::{Finding, FindingCode};
@@ -82,6 +84,7 @@ impl ParamsDraft {
     pub fn guardrails(&self) -> Result<DomainGuardrails, FieldError> {
         Ok(DomainGuardrails {
             idle: self.idle_shutdown()?,
+            instance_types: parse_instance_types(&self.instance_types)?,
             update_existing: false,
         })
     }
@@ -92,6 +95,7 @@ impl Parameters {
     pub fn guardrails(&self) -> DomainGuardrails {
         DomainGuardrails {
             idle: self.idle,
+            instance_types: self.instance_types.clone(),
             update_existing: false,
         }
     }
@@ -104,16 +108,23 @@ pub(super) fn check(p: &ParamsDraft, out: &mut Vec<Finding>) -> Option<IdleShutd
         .ok()
 }
 
+/// The `ExecutionRoleIdentityConfig` studio-tui sets: CloudTrail names the user profile behind
+/// each call of the execution role (as its `sts:SourceIdentity`).
+pub const AUDIT_IDENTITY: &str = "USER_PROFILE_NAME";
+
 /// What studio-tui sets on the project's Studio domain (CreateDomain, and UpdateDomain when the
-/// domain differs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// domain differs): these settings and, always, per-user audit ([`AUDIT_IDENTITY`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DomainGuardrails {
     /// Idle shutdown of JupyterLab and Code Editor apps.
     pub idle: IdleShutdown,
+    /// Instance types shown in the Studio UI (the others are hidden).
+    pub instance_types: InstanceTypes,
     /// Whether a domain that exists already is changed to `idle` (UpdateDomain): only when this
     /// run asked for it (`--idle-timeout`, `idle_timeout` in `--config`, `s` on the overview).
     /// A value nobody chose in this run (the saved answers, the default) is set on a new domain
     /// only: an existing domain keeps what an administrator set, and the difference is reported.
+    /// The same holds for the instance types and the audit identity.
     #[serde(skip)]
     pub update_existing: bool,
 }
@@ -123,6 +134,7 @@ impl Default for DomainGuardrails {
     fn default() -> Self {
         Self {
             idle: IdleShutdown::After(IDLE_DEFAULT),
+            instance_types: InstanceTypes::all(),
             update_existing: false,
         }
     }

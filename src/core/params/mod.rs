@@ -72,6 +72,7 @@ macro_rules! checked_text {
 mod buckets;
 mod domains;
 pub mod guardrails;
+pub mod instance_types;
 mod names;
 pub use buckets::{
     BucketName, MAX_ALLOWED_BUCKETS, sagemaker_default_bucket, validate_bucket_name,
@@ -171,6 +172,9 @@ pub struct ParamsDraft {
     /// Zone for the subnets; `None` lets the template choose.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
+    /// Instance types Studio apps may run on (empty: all); see [`instance_types`]. Saved
+    /// answers written before it existed load as all.
+    pub instance_types: Vec<String>,
     /// Idle shutdown (minutes or `off`), a domain setting; see [`guardrails`].
     pub idle_timeout: String,
 }
@@ -191,6 +195,7 @@ impl Default for ParamsDraft {
             ],
             allowed_buckets: Vec::new(),
             availability_zone: None,
+            instance_types: Vec::new(),
             idle_timeout: guardrails::IDLE_DEFAULT.to_string(),
         }
     }
@@ -208,6 +213,7 @@ impl ParamsDraft {
             Field::AllowedDomains => self.allowed_domains.join(", "),
             Field::AllowedBuckets => self.allowed_buckets.join(", "),
             Field::AvailabilityZone => self.availability_zone.clone().unwrap_or_default(),
+            Field::InstanceTypes => self.instance_types.join(", "),
             Field::IdleTimeout => self.idle_timeout.clone(),
         }
     }
@@ -228,6 +234,7 @@ impl ParamsDraft {
             Field::AvailabilityZone => {
                 self.availability_zone = (!text.is_empty()).then(|| text.to_owned());
             }
+            Field::InstanceTypes => self.instance_types = parse_domain_list(text),
             Field::IdleTimeout => self.idle_timeout = text.to_owned(),
         }
     }
@@ -301,6 +308,9 @@ impl ParamsDraft {
                 .ok(),
         };
         let idle = guardrails::check(self, &mut out);
+        let instance_types = instance_types::parse_instance_types(&self.instance_types)
+            .map_err(|e| out.push(e.to_finding(Field::InstanceTypes)))
+            .ok();
         let plan = match self.network_plan() {
             Ok(plan) => {
                 out.extend(cidr::validate_plan(&plan, users, interface_endpoints));
@@ -312,22 +322,25 @@ impl ParamsDraft {
             }
         };
         out.sort_by_key(|f| f.severity);
-        let parameters = match (project_name, availability_zone, idle, plan) {
-            (Some(project_name), Some(availability_zone), Some(idle), Some(plan))
-                if !out.iter().any(Finding::is_error) =>
-            {
-                Some(Parameters {
-                    project_name,
-                    vpc_cidr: plan.vpc,
-                    firewall_subnet_cidr: plan.firewall_subnet,
-                    nat_subnet_cidr: plan.nat_subnet,
-                    studio_subnet_cidr: plan.studio_subnet,
-                    allowed_domains,
-                    allowed_buckets,
-                    availability_zone,
-                    idle,
-                })
-            }
+        let parameters = match (project_name, availability_zone, idle, instance_types, plan) {
+            (
+                Some(project_name),
+                Some(availability_zone),
+                Some(idle),
+                Some(instance_types),
+                Some(plan),
+            ) if !out.iter().any(Finding::is_error) => Some(Parameters {
+                project_name,
+                vpc_cidr: plan.vpc,
+                firewall_subnet_cidr: plan.firewall_subnet,
+                nat_subnet_cidr: plan.nat_subnet,
+                studio_subnet_cidr: plan.studio_subnet,
+                allowed_domains,
+                allowed_buckets,
+                availability_zone,
+                instance_types,
+                idle,
+            }),
             _ => None,
         };
         Checked {
@@ -378,6 +391,8 @@ pub struct Parameters {
     pub allowed_buckets: Vec<BucketName>,
     /// Zone for the subnets; `None` lets the template choose.
     pub availability_zone: Option<AvailabilityZone>,
+    /// Instance types Studio apps may run on: the IAM Deny and the hidden types.
+    pub instance_types: instance_types::InstanceTypes,
     /// Idle shutdown of the domain's JupyterLab and Code Editor apps (a domain setting).
     pub idle: guardrails::IdleShutdown,
 }
@@ -441,6 +456,7 @@ impl Parameters {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
+            Field::InstanceTypes => self.instance_types.as_text(),
             Field::IdleTimeout => self.idle.as_text(),
         }
     }
@@ -489,6 +505,7 @@ mod tests {
                 ),
                 ("AllowedBuckets", String::new()),
                 ("AvailabilityZone", String::new()),
+                ("AllowedInstanceTypes", String::new()),
             ]
         );
         let mut p = p;

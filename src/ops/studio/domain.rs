@@ -5,8 +5,11 @@ use std::time::Instant;
 
 use crate::aws::Session;
 use crate::aws::studio::{AppInfo, DomainInfo, DomainSpec, SpaceInfo};
-use crate::core::params::guardrails::DomainGuardrails;
-use crate::core::status::{DomainPhase, DomainStatus, StackStatus};
+use crate::aws::studio_settings::GuardrailUpdate;
+use crate::core::params::guardrails::{AUDIT_IDENTITY, DomainGuardrails};
+use crate::core::params::instance_types::InstanceTypes;
+use crate::core::shown::shown;
+use crate::core::status::{AppStatus, DomainPhase, DomainStatus, StackStatus};
 use crate::ops::Error;
 
 use super::owner::{ProjectDomains, StackPlace};
@@ -248,7 +251,7 @@ pub async fn start_domain(
         security_group_ids: vec![network.security_group_id.clone()],
         kms_key_id: network.kms_key_arn.clone(),
         tags: project_tags(project),
-        guardrails: *guardrails,
+        guardrails: guardrails.clone(),
     };
     let (id, adopted) = match session.create_domain(&spec).await {
         Ok(id) => (id, false),
@@ -340,10 +343,91 @@ pub(crate) async fn bring_space_defaults_up_to_date(
     wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
 }
 
-/// A domain whose idle shutdown differs from `guardrails` gets it with UpdateDomain (in
-/// DefaultUserSettings for JupyterLab and Code Editor, in DefaultSpaceSettings for JupyterLab),
-/// then is waited for until InService again. Up to date: no call. Read-only: what differs is
-/// reported, nothing is changed.
+/// How a domain's guardrails differ from the project's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GuardrailDiff {
+    pub idle: bool,
+    pub instance_types: bool,
+    pub audit: bool,
+}
+
+impl GuardrailDiff {
+    pub fn of(d: &DomainInfo, g: &DomainGuardrails) -> Self {
+        Self {
+            idle: !d.idle.is(g.idle),
+            instance_types: !InstanceTypes::from_hidden(&d.hidden_instance_types)
+                .same_as(&g.instance_types),
+            audit: d.audit_identity.as_deref() != Some(AUDIT_IDENTITY),
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self == Self::default()
+    }
+
+    /// Each difference as "X is A, wanted B", joined with "; ".
+    pub fn describe(self, d: &DomainInfo, g: &DomainGuardrails) -> String {
+        let mut out = Vec::new();
+        if self.idle {
+            out.push(format!(
+                "idle shutdown is {}, wanted {}",
+                d.idle.summary(),
+                g.idle
+            ));
+        }
+        if self.instance_types {
+            out.push(format!(
+                "instance types shown are {}, wanted {}",
+                shown_types(&InstanceTypes::from_hidden(&d.hidden_instance_types)),
+                shown_types(&g.instance_types)
+            ));
+        }
+        if self.audit {
+            out.push(format!(
+                "per-user audit (ExecutionRoleIdentityConfig) is {}, wanted {AUDIT_IDENTITY}",
+                d.audit_identity
+                    .as_deref()
+                    .map_or_else(|| "not set".to_string(), |v| shown(v).into_owned())
+            ));
+        }
+        out.join("; ")
+    }
+}
+
+/// A domain's per-user audit setting in words: "on (USER_PROFILE_NAME)" or "off (…)".
+pub fn audit_summary(d: &DomainInfo) -> String {
+    match d.audit_identity.as_deref() {
+        Some(AUDIT_IDENTITY) => format!("on ({AUDIT_IDENTITY})"),
+        Some(other) => format!("off ({})", shown(other)),
+        None => "off (not set)".to_string(),
+    }
+}
+
+/// An allowed list for a progress line: "all", or the types (at most 6, then how many more).
+pub fn shown_types(t: &InstanceTypes) -> String {
+    if t.is_all() {
+        return "all".into();
+    }
+    let list = t.allowed();
+    let mut s = list
+        .iter()
+        .take(6)
+        .map(|x| shown(x).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if list.len() > 6 {
+        s.push_str(&format!(" and {} more", list.len() - 6));
+    }
+    s
+}
+
+/// A domain whose guardrails differ from `guardrails` (idle shutdown in DefaultUserSettings for
+/// JupyterLab and Code Editor and in DefaultSpaceSettings for JupyterLab; the hidden instance
+/// types; per-user audit) gets them with UpdateDomain, then is waited for until InService
+/// again. Up to date: no call. Not asked for in this run, or read-only: what differs is
+/// reported, nothing is changed. SageMaker changes the audit identity only while no app is
+/// InService or Pending: with such apps, the other settings are applied, and the run ends
+/// refused, naming what was applied, the blocking apps and how to stop them.
 pub(crate) async fn bring_guardrails_up_to_date(
     session: &Session,
     d: DomainInfo,
@@ -352,26 +436,21 @@ pub(crate) async fn bring_guardrails_up_to_date(
     poll: Poll,
     tx: &Progress,
 ) -> Result<DomainInfo, Error> {
-    if d.idle.is(guardrails.idle) {
+    let diff = GuardrailDiff::of(&d, guardrails);
+    if diff.is_empty() {
         return Ok(d);
     }
-    let what = format!(
-        "idle shutdown is {}, wanted {}",
-        d.idle.summary(),
-        guardrails.idle
-    );
+    let what = diff.describe(&d, guardrails);
     if !guardrails.update_existing {
-        // Nobody asked for it in this run: an administrator's setting stays.
+        // Nobody asked for it in this run: an administrator's settings stay.
         say(
             tx,
             &d,
             DomainPhase::Aws(d.status.clone()),
             start,
             format!(
-                "idle shutdown is {}; the saved answers say {}: not changed (pass \
-                     --idle-timeout, or press s on the overview, to change it)",
-                d.idle.summary(),
-                guardrails.idle
+                "{what} (the saved answers): not changed (pass --idle-timeout or \
+                 --instance-types, or press s on the overview, to change it)"
             ),
         );
         return Ok(d);
@@ -386,16 +465,157 @@ pub(crate) async fn bring_guardrails_up_to_date(
         );
         return Ok(d);
     }
-    say(
-        tx,
-        &d,
-        DomainPhase::Updating,
-        start,
-        format!("{what}: updating the domain"),
-    );
-    // One call: it applies all of it or, refused, none of it (the error says why).
-    session.update_domain_guardrails(&d.id, guardrails).await?;
-    wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
+    // "This configuration can only be modified if there are no apps in the InService or
+    // Pending state" (DomainSettingsForUpdate.ExecutionRoleIdentityConfig): decided before the
+    // call, so the rest is not refused with it.
+    let mut blocking = if diff.audit {
+        running_apps(session, &d.id).await?
+    } else {
+        Vec::new()
+    };
+    let audit_now = diff.audit && blocking.is_empty();
+    let mut d = d;
+    if diff.idle || diff.instance_types || audit_now {
+        let sent = GuardrailDiff {
+            audit: audit_now,
+            ..diff
+        };
+        say(
+            tx,
+            &d,
+            DomainPhase::Updating,
+            start,
+            format!("{}: updating the domain", sent.describe(&d, guardrails)),
+        );
+        let update = GuardrailUpdate {
+            instance_types: diff.instance_types.then_some(&guardrails.instance_types),
+            audit_identity: audit_now,
+        };
+        // One call: it applies all of it or, refused, none of it (the error says why).
+        match session
+            .update_domain_guardrails(&d.id, guardrails.idle, update)
+            .await
+        {
+            Ok(()) => {}
+            Err(e) if audit_now && e.code.as_deref() == Some("ResourceInUse") => {
+                // An app started in between: said as before the call, nothing was applied.
+                blocking = running_apps(session, &d.id).await?;
+                if blocking.is_empty() {
+                    return Err(e.into());
+                }
+                return Err(audit_block(&d, &blocking, &[]));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        d = wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await?;
+    }
+    if !blocking.is_empty() {
+        let mut applied = Vec::new();
+        if diff.idle {
+            applied.push(format!("idle shutdown {}", guardrails.idle));
+        }
+        if diff.instance_types {
+            applied.push(format!(
+                "instance types {}",
+                shown_types(&guardrails.instance_types)
+            ));
+        }
+        return Err(audit_block(&d, &blocking, &applied));
+    }
+    Ok(d)
+}
+
+/// The apps of the domain that are InService or Pending.
+async fn running_apps(session: &Session, domain_id: &str) -> Result<Vec<AppInfo>, Error> {
+    let mut apps: Vec<AppInfo> = session
+        .list_apps(domain_id)
+        .await?
+        .into_iter()
+        .filter(|a| matches!(a.status, AppStatus::InService | AppStatus::Pending))
+        .collect();
+    apps.sort_by(|a, b| {
+        (&a.user_profile, &a.space, &a.name).cmp(&(&b.user_profile, &b.space, &b.name))
+    });
+    Ok(apps)
+}
+
+/// An `aws sagemaker delete-app` command for `app`, printed only for SageMaker names (letters,
+/// digits, hyphens), quoted for the shell.
+fn delete_app_command(domain_id: &str, app: &AppInfo) -> Option<String> {
+    let sagemaker_name = |v: &str| {
+        !v.is_empty() && v.len() <= 63 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    let (flag, owner) = match (&app.space, &app.user_profile) {
+        (Some(s), _) => ("--space-name", s.as_str()),
+        (None, Some(u)) => ("--user-profile-name", u.as_str()),
+        (None, None) => return None,
+    };
+    if ![domain_id, owner, &app.app_type, &app.name]
+        .into_iter()
+        .all(sagemaker_name)
+    {
+        return None;
+    }
+    let q = |v: &str| crate::core::shown::shell_word(v).map(|w| w.into_owned());
+    Some(format!(
+        "aws sagemaker delete-app --domain-id {} {flag} {} --app-type {} --app-name {}",
+        q(domain_id)?,
+        q(owner)?,
+        q(&app.app_type)?,
+        q(&app.name)?
+    ))
+}
+
+/// The refusal when apps keep the audit identity from being set: what was applied, which apps
+/// block (user or space, type, name), and how to stop them.
+fn audit_block(d: &DomainInfo, apps: &[AppInfo], applied: &[String]) -> Error {
+    let named: Vec<String> = apps
+        .iter()
+        .map(|a| {
+            let owner = match (&a.space, &a.user_profile) {
+                (Some(s), _) => format!("space {}", shown(s)),
+                (None, Some(u)) => format!("user {}", shown(u)),
+                (None, None) => "no owner".to_string(),
+            };
+            format!(
+                "{} {} of {owner} ({})",
+                shown(&a.app_type),
+                shown(&a.name),
+                a.status
+            )
+        })
+        .collect();
+    let commands: Vec<String> = apps
+        .iter()
+        .filter_map(|a| delete_app_command(&d.id, a))
+        .collect();
+    let applied = if applied.is_empty() {
+        "nothing else was changed".to_string()
+    } else {
+        format!("applied: {}", applied.join(", "))
+    };
+    Error::refused(format!(
+        "per-user audit (ExecutionRoleIdentityConfig {AUDIT_IDENTITY}) was not set on the Studio \
+         domain {} ({}): SageMaker changes it only while no app is InService or Pending, and \
+         these are: {}; {applied}",
+        shown(&d.name),
+        d.id,
+        named.join(", ")
+    ))
+    .with_fix(format!(
+        "stop these apps in Studio or with {} (their users save their work first; the spaces' \
+         storage is kept), then run `studio-tui up` again with the same flags (or press s on \
+         the overview)",
+        if commands.is_empty() {
+            "`aws sagemaker delete-app …`".to_string()
+        } else {
+            commands
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    ))
 }
 
 /// Progress on the domain `d`: its phase and what is being done about it.

@@ -24,8 +24,9 @@ mod users;
 
 pub use apps::{MAX_DELETE_APP_ATTEMPTS, delete_apps_and_wait, delete_spaces_and_wait};
 pub use domain::{
-    DomainStart, ensure_domain, ensure_domain_with, find_domain_in_vpc, project_domains,
-    stack_domains, start_domain, wait_domain_in_service,
+    DomainStart, GuardrailDiff, audit_summary, ensure_domain, ensure_domain_with,
+    find_domain_in_vpc, project_domains, shown_types, stack_domains, start_domain,
+    wait_domain_in_service,
 };
 pub(crate) use domain::{
     bring_guardrails_up_to_date, bring_space_defaults_up_to_date, domain_failed,

@@ -146,6 +146,8 @@ mod tests {
             default_space_role: None,
             default_space_security_groups: Vec::new(),
             idle: Default::default(),
+            hidden_instance_types: Vec::new(),
+            audit_identity: None,
         }
     }
 

@@ -211,6 +211,7 @@ impl App {
     ) -> Vec<Effect> {
         let mut state = DomainState::new(project, users);
         state.idle = Some(guardrails.idle);
+        state.instance_types = Some(guardrails.instance_types.clone());
         self.show(Layer::Own(Box::new(state)));
         vec![Effect::SetUpStudio {
             project: project.to_string(),
@@ -482,9 +483,11 @@ impl App {
                 let mut form = ParamsState::new(&self.parameters, users);
                 form.notice = notice;
                 form.sagemaker_bucket = self.sagemaker_bucket();
+                // The allowed types' prices, asked in the background.
+                let prices = form.price_request();
                 self.params = Some(form);
                 self.show(Layer::Parameters);
-                Vec::new()
+                prices.into_iter().collect()
             }
             Step::Parameters => {
                 let Some(form) = self.params.as_mut() else {

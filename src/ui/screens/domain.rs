@@ -122,6 +122,8 @@ pub struct DomainState {
     pub finished: bool,
     /// The idle shutdown the domain is set up with, when known.
     pub idle: Option<crate::core::params::guardrails::IdleShutdown>,
+    /// The instance types the domain shows, when known (with per-user audit, always set).
+    pub instance_types: Option<crate::core::params::instance_types::InstanceTypes>,
 }
 
 impl DomainState {
@@ -256,6 +258,20 @@ impl DomainState {
                     Span::styled("  idle shutdown ", theme.dim()),
                     Span::raw(idle.to_string()),
                     Span::styled("  (JupyterLab, Code Editor)", theme.dim()),
+                ]));
+            }
+            if let Some(types) = self
+                .instance_types
+                .as_ref()
+                .filter(|_| d.state() != RowState::Failed)
+            {
+                lines.push(Line::from(vec![
+                    Span::styled("  instance types ", theme.dim()),
+                    Span::raw(ops::studio::shown_types(types)),
+                    Span::styled(
+                        "  · per-user audit (CloudTrail names the user profile)",
+                        theme.dim(),
+                    ),
                 ]));
             }
             if let Some(detail) = &d.detail {

@@ -140,11 +140,41 @@ impl OverviewState {
         matches!(self.studio, Loadable::Loaded(_))
     }
 
-    /// The domain exists without DefaultSpaceSettings, or with another idle shutdown than the
+    /// The domain exists without DefaultSpaceSettings, or with other guardrails than the
     /// project's: `s` brings it up to date (UpdateDomain).
     pub fn domain_outdated(&self) -> bool {
         matches!(&self.studio, Loadable::Loaded((d, _))
-            if d.lacks_space_defaults() || !d.idle.is(self.guardrails.idle))
+            if d.lacks_space_defaults()
+                || !ops::studio::GuardrailDiff::of(d, &self.guardrails).is_empty())
+    }
+
+    /// The instance types shown in Studio and per-user audit, and what `s` would set when they
+    /// differ from the project's.
+    fn types_spans(&self, d: &DomainInfo, theme: &Theme) -> Vec<Span<'static>> {
+        let types = crate::core::params::instance_types::InstanceTypes::from_hidden(
+            &d.hidden_instance_types,
+        );
+        let now = format!(
+            "instance types {} · per-user audit {}",
+            ops::studio::shown_types(&types),
+            ops::studio::audit_summary(d)
+        );
+        let diff = ops::studio::GuardrailDiff::of(d, &self.guardrails);
+        if !diff.instance_types && !diff.audit {
+            return vec![Span::raw(now)];
+        }
+        let todo = if self.read_only {
+            "read-only: not updated"
+        } else {
+            "press s to update the domain"
+        };
+        vec![Span::styled(
+            format!(
+                "{now}; wanted: types {}, audit on — {todo}",
+                ops::studio::shown_types(&self.guardrails.instance_types)
+            ),
+            theme.warn(),
+        )]
     }
 
     /// The domain's idle shutdown, and what `s` would set when it differs from the project's.
@@ -417,6 +447,7 @@ impl OverviewState {
                     ));
                 }
                 lines.push(row("Idle stop", self.idle_spans(d, theme)));
+                lines.push(row("Apps", self.types_spans(d, theme)));
                 let apps: usize = users.iter().map(UserView::running_apps).sum();
                 lines.push(row(
                     "Users",

@@ -119,6 +119,10 @@ pub struct ParamsState {
     /// The SageMaker Python SDK's default bucket of the session's region and account, which F3
     /// adds to the allowed buckets (None until the account is known).
     pub sagemaker_bucket: Option<String>,
+    /// The hourly price of allowed instance types, as far as known (None: not known).
+    pub prices: BTreeMap<String, Option<f64>>,
+    /// The types of the last price request still unanswered.
+    asking: Vec<String>,
     /// The validated parameters of the buffers, from the last check (None while one is refused).
     valid: Option<Parameters>,
 }
@@ -138,6 +142,8 @@ impl ParamsState {
             users_error: None,
             notice: None,
             sagemaker_bucket: None,
+            prices: BTreeMap::new(),
+            asking: Vec::new(),
             valid: None,
         };
         s.revalidate();
@@ -175,6 +181,60 @@ impl ParamsState {
         let checked = self.parameters().check(self.users.len() as u32);
         (self.errors, self.warnings) = checked.field_messages();
         self.valid = checked.parameters;
+    }
+
+    /// The allowed types typed so far that Studio offers.
+    fn typed_types(&self) -> Vec<String> {
+        crate::core::params::parse_domain_list(&self.texts[Field::InstanceTypes as usize])
+            .into_iter()
+            .filter(|t| {
+                crate::core::params::instance_types::STUDIO_INSTANCE_TYPES.contains(&t.as_str())
+            })
+            .collect()
+    }
+
+    /// A background request for the prices of the allowed types not priced yet (never
+    /// blocking: the row says "price …" until the answer comes, "price unknown" when none does).
+    pub fn price_request(&mut self) -> Option<crate::ui::action::Effect> {
+        let mut missing: Vec<String> = self
+            .typed_types()
+            .into_iter()
+            .filter(|t| !self.prices.contains_key(t))
+            .collect();
+        missing.dedup();
+        if missing.is_empty() || missing == self.asking {
+            return None;
+        }
+        self.asking = missing.clone();
+        Some(crate::ui::action::Effect::PriceInstanceTypes(missing))
+    }
+
+    /// The Instance types row's price line: each allowed type with its hourly price.
+    fn price_line(&self) -> Option<String> {
+        let types = self.typed_types();
+        if types.is_empty() {
+            return None;
+        }
+        Some(
+            types
+                .iter()
+                .map(|t| match self.prices.get(t) {
+                    Some(Some(usd)) => format!("{t} ${usd:.4}/h"),
+                    Some(None) => format!("{t} price unknown"),
+                    None if self.asking.contains(t) => format!("{t} price …"),
+                    None => format!("{t} price unknown"),
+                })
+                .collect::<Vec<_>>()
+                .join(" · "),
+        )
+    }
+
+    /// Typed text changed: the prices of new types are asked for.
+    fn changed(&mut self) -> Outcome {
+        match self.price_request() {
+            Some(effect) => Outcome::Effects(vec![effect]),
+            None => Outcome::Consumed,
+        }
     }
 
     fn focus_to(&mut self, i: usize) {
@@ -281,6 +341,7 @@ impl ParamsState {
                     let b = self.byte_at(self.cursor);
                     self.texts[self.focus].remove(b);
                     self.revalidate();
+                    return self.changed();
                 }
             }
             Cmd::Delete => {
@@ -288,6 +349,7 @@ impl ParamsState {
                     let b = self.byte_at(self.cursor);
                     self.texts[self.focus].remove(b);
                     self.revalidate();
+                    return self.changed();
                 }
             }
         }
@@ -302,7 +364,7 @@ impl ParamsState {
                 self.texts[self.focus].insert(b, c);
                 self.cursor += 1;
                 self.revalidate();
-                Outcome::Consumed
+                self.changed()
             }
             _ => Outcome::Ignored,
         }
@@ -368,6 +430,13 @@ impl ParamsState {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(label_w)),
                     Span::styled(shown(w).into_owned(), theme.warn()),
+                ]));
+            } else if *field == Field::InstanceTypes
+                && let Some(prices) = self.price_line()
+            {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(label_w)),
+                    Span::styled(prices, theme.dim()),
                 ]));
             }
         }
@@ -490,6 +559,16 @@ impl Screen for ParamsState {
 
     fn on_text(&mut self, key: Key) -> Outcome {
         self.type_char(key)
+    }
+
+    fn on_reply(&mut self, reply: crate::ui::action::Reply, _ctx: &mut Ctx) -> Outcome {
+        if let crate::ui::action::Reply::InstancePrices(prices) = reply {
+            self.asking.clear();
+            self.prices.extend(prices);
+            // Types typed while the answer was on its way.
+            return self.changed();
+        }
+        Outcome::Ignored
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &DrawCtx) {
