@@ -147,6 +147,8 @@ fn loaded() -> (DomainInfo, Vec<UserView>) {
         user_profile: user.map(str::to_string),
         space: space.map(str::to_string),
         status: "InService".into(),
+        instance_type: Some("ml.t3.medium".into()),
+        created_ms: None,
     };
     let users = vec![
         UserView {
