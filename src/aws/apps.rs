@@ -5,8 +5,7 @@
 use aws_sdk_sagemaker::types::{AppType, ResourceSpec};
 use serde::Serialize;
 
-use super::studio::{is_not_found, millis};
-use super::{AwsError, Session};
+use super::{AwsError, ErrorKind, Session};
 use crate::core::status::AppStatus;
 
 /// An app of a user profile or of a space.
@@ -41,6 +40,19 @@ impl AppInfo {
     pub fn label(&self) -> String {
         format!("{}/{}", self.app_type, self.name)
     }
+}
+
+/// A SageMaker timestamp as ms since the epoch (shared with `studio.rs`).
+pub(super) fn millis(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
+    t.and_then(|t| t.to_millis().ok())
+}
+
+/// SageMaker's ways of saying a resource does not exist (shared with `studio.rs`).
+pub(super) fn is_not_found(e: &AwsError) -> bool {
+    e.kind == ErrorKind::NotFound
+        || e.code.as_deref() == Some("ResourceNotFound")
+        || (e.kind == ErrorKind::Validation
+            && (e.message.contains("does not exist") || e.message.contains("not found")))
 }
 
 fn instance_type(spec: Option<&ResourceSpec>) -> Option<String> {

@@ -13,7 +13,8 @@ use aws_sdk_sagemaker::types::{
 use serde::Serialize;
 
 pub use super::apps::AppInfo;
-use super::{AwsError, ErrorKind, Session};
+use super::apps::{is_not_found, millis};
+use super::{AwsError, Session};
 use crate::core::params::guardrails::{DomainGuardrails, IDLE_MIN, IdleOnDomain, IdleShutdown};
 use crate::core::status::{DomainStatus, SpaceStatus, UserProfileStatus};
 
@@ -65,10 +66,6 @@ pub struct Lifetime<S> {
     pub status: S,
     pub created_ms: Option<i64>,
     pub modified_ms: Option<i64>,
-}
-
-pub(super) fn millis(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
-    t.and_then(|t| t.to_millis().ok())
 }
 
 /// A space (private or shared).
@@ -208,13 +205,6 @@ fn idle_of(l: Option<&AppLifecycleManagement>) -> Option<IdleShutdown> {
 
 fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build()
-}
-
-pub(super) fn is_not_found(e: &AwsError) -> bool {
-    e.kind == ErrorKind::NotFound
-        || e.code.as_deref() == Some("ResourceNotFound")
-        || (e.kind == ErrorKind::Validation
-            && (e.message.contains("does not exist") || e.message.contains("not found")))
 }
 
 impl Session {

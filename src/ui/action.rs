@@ -86,6 +86,10 @@ pub enum Reply {
     /// What the reviewed change set does to the monthly cost (prices from the API, the cache
     /// or the bundled table, which the estimate names).
     Costed(Box<Result<crate::ops::cost::ReviewCost, ops::Error>>),
+    /// The overview's cost row: the environment's monthly estimate and the apps' run rate.
+    CostNow(Box<crate::ops::apps::CostNow>),
+    /// The domain's apps with their hourly prices (the users screen).
+    AppsPriced(Box<Result<crate::ops::apps::AppsNow, ops::Error>>),
 }
 
 impl Reply {
@@ -123,6 +127,8 @@ impl Reply {
             Reply::DriftChecked(_) => &[Slot::DetectDrift],
             Reply::Topology(_) => &[Slot::RefreshTopology],
             Reply::Costed(_) => &[Slot::Cost],
+            Reply::CostNow(_) => &[Slot::CostNow],
+            Reply::AppsPriced(_) => &[Slot::PriceApps],
         }
     }
 }
@@ -211,6 +217,11 @@ pub enum Effect {
         create: bool,
         changes: Vec<crate::core::cost::ResourceChange>,
     },
+    /// The environment's monthly estimate and, with a domain, its apps' run rate
+    /// (ops::apps::cost_now).
+    LoadCostNow { domain_id: Option<String> },
+    /// The domain's apps with their hourly prices (ops::apps::apps_now).
+    PriceApps { domain_id: String },
 }
 
 /// What a request is for. Replies name the kinds of request they answer ([`Reply::slots`]), and
@@ -238,6 +249,8 @@ pub enum Slot {
     DetectDrift,
     RefreshTopology,
     Cost,
+    CostNow,
+    PriceApps,
 }
 
 impl Slot {
@@ -270,6 +283,8 @@ impl Effect {
             Effect::DetectDrift { .. } => Slot::DetectDrift,
             Effect::RefreshTopology { .. } => Slot::RefreshTopology,
             Effect::EstimateCost { .. } => Slot::Cost,
+            Effect::LoadCostNow { .. } => Slot::CostNow,
+            Effect::PriceApps { .. } => Slot::PriceApps,
         }
     }
 }

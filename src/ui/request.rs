@@ -224,6 +224,10 @@ pub(crate) mod tests {
                 create: true,
                 changes: Vec::new(),
             },
+            Effect::LoadCostNow { domain_id: None },
+            Effect::PriceApps {
+                domain_id: "d".into(),
+            },
         ];
         for e in &all {
             // Exhaustive: a new effect kind must be added to the list above.
@@ -248,7 +252,9 @@ pub(crate) mod tests {
                 | Effect::DetectDrift { .. }
                 | Effect::RefreshTopology { .. }
                 | Effect::RepairFences { .. }
-                | Effect::EstimateCost { .. } => {}
+                | Effect::EstimateCost { .. }
+                | Effect::LoadCostNow { .. }
+                | Effect::PriceApps { .. } => {}
             }
         }
         all
