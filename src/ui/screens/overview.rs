@@ -439,7 +439,7 @@ impl OverviewState {
                 )],
             ));
         }
-        let lines: Vec<Line<'static>> = lines.into_iter().map(|l| fit_line(l, width)).collect();
+        let lines = fit_all(lines, width);
         let [top, bottom] = Layout::vertical([
             Constraint::Length(lines.len() as u16 + 2),
             Constraint::Fill(1),
@@ -507,22 +507,7 @@ impl OverviewState {
                         users.len()
                     ))],
                 ));
-                for u in users.iter().take(8) {
-                    lines.push(Line::from(vec![
-                        Span::raw(format!("  {:<24}", crate::core::shown::shown(&u.name))),
-                        Span::styled(format!("{:<12}", u.status), theme.dim()),
-                        Span::styled(
-                            format!("{} app(s), {} space(s)", u.running_apps(), u.spaces.len()),
-                            theme.dim(),
-                        ),
-                    ]));
-                }
-                if users.len() > 8 {
-                    lines.push(Line::styled(
-                        format!("  … and {} more (u)", users.len() - 8),
-                        theme.dim(),
-                    ));
-                }
+                lines.extend(user_lines(users, theme));
             }
             Loadable::Failed(e) if e.kind() == ErrorKind::NotFound => {
                 lines.push(Line::styled(
@@ -542,9 +527,8 @@ impl OverviewState {
             }
         }
         // An error's lines wrap (at words: the whole message is worth reading); the rest is cut.
-        let errors = matches!(&self.studio, Loadable::Failed(e) if e.kind() != ErrorKind::NotFound);
-        if !errors {
-            lines = lines.into_iter().map(|l| fit_line(l, width)).collect();
+        if !matches!(&self.studio, Loadable::Failed(e) if e.kind() != ErrorKind::NotFound) {
+            lines = fit_all(lines, width);
         }
         f.render_widget(
             Paragraph::new(lines)
@@ -715,6 +699,36 @@ fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
             ])
         })
         .collect()
+}
+
+/// The first eight users, one line each, and how many more there are.
+fn user_lines(users: &[UserView], theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = users
+        .iter()
+        .take(8)
+        .map(|u| {
+            Line::from(vec![
+                Span::raw(format!("  {:<24}", crate::core::shown::shown(&u.name))),
+                Span::styled(format!("{:<12}", u.status), theme.dim()),
+                Span::styled(
+                    format!("{} app(s), {} space(s)", u.running_apps(), u.spaces.len()),
+                    theme.dim(),
+                ),
+            ])
+        })
+        .collect();
+    if users.len() > 8 {
+        lines.push(Line::styled(
+            format!("  … and {} more (u)", users.len() - 8),
+            theme.dim(),
+        ));
+    }
+    lines
+}
+
+/// Each line cut to `width` with `…` ([`fit_line`]).
+fn fit_all(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    lines.into_iter().map(|l| fit_line(l, width)).collect()
 }
 
 /// "2026-11-26T09:00:00.123Z" → "2026-11-26 09:00 UTC".
