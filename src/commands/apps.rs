@@ -24,6 +24,7 @@ pub async fn run(inv: &Invocation, args: &AppsArgs) -> anyhow::Result<i32> {
     let ctx = &inv.context().await?;
     let (session, mode) = (&ctx.session, ctx.mode);
     let (project, _) = project_and_stack(ctx, args.project_name.as_deref());
+    super::repair_fences(ctx, &project).await;
     // Refused before any AWS call.
     if let Some(AppsCommand::Stop { .. }) = &args.command
         && let Err(e) = studio::refuse_read_only(session, "stopping an app")
