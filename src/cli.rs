@@ -104,6 +104,9 @@ pub enum Command {
     /// the per-GB rates of its traffic; prices from the AWS Price List API (cached a week), or
     /// the bundled table when it cannot be asked (the output says which).
     Cost(ProjectArgs),
+    /// The Studio apps of the project's domain running now, with each one's instance type and
+    /// price an hour and the total; `apps stop OWNER APP` deletes one.
+    Apps(AppsArgs),
     /// Delete the project: apps, spaces, user profiles, the Studio domain (with its home EFS
     /// volume), then the stack. Asks to type the project name (or pass --yes).
     Destroy(DestroyArgs),
@@ -216,6 +219,40 @@ pub enum UsersCommand {
         /// How long the URL can be used to sign in, 5 to 300 seconds (AWS default 300).
         #[arg(long, value_name = "SECONDS")]
         expires: Option<u32>,
+    },
+}
+
+/// `studio-tui apps …`
+#[derive(Debug, Clone, Args)]
+pub struct AppsArgs {
+    /// Project whose domain's apps to show (the domain in its stack's VPC). Default: the last
+    /// project used in this region, else sagemaker-studio-vpc.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub project_name: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<AppsCommand>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AppsCommand {
+    /// Delete one app (DeleteApp) after confirmation; the owner's work on its storage stays.
+    Stop {
+        /// The user profile or space the app belongs to.
+        #[arg(value_name = "USER|SPACE")]
+        owner: String,
+        /// The app: TYPE/NAME (e.g. JupyterLab/default), or NAME when only one app of the
+        /// owner has it.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// OWNER is a user profile (when a space has the same name).
+        #[arg(long, conflicts_with = "space")]
+        user: bool,
+        /// OWNER is a space (when a user profile has the same name).
+        #[arg(long)]
+        space: bool,
+        /// Do not ask to type the app to confirm.
+        #[arg(long)]
+        yes: bool,
     },
 }
 

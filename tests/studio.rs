@@ -9,8 +9,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
@@ -64,7 +62,7 @@ fn sagemaker_actions(from: usize) -> Vec<String> {
 /// The project's stack (a mini one) and its domain in the stack's VPC: what the day-2 commands
 /// and the teardown take for "the project's domain".
 async fn stacked_domain(session: &Session, project: &str) -> (String, StudioNetwork) {
-    let stack = deploy_mini_stack(session, project).await;
+    let stack = common::deploy_mini_stack(session, project).await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, _rx) = channel();
     let id = ensure_domain_with(session, project, &net, &Default::default(), FAST, &tx)
@@ -752,65 +750,13 @@ async fn read_only_lists_and_refuses_changes_with_zero_mutating_requests() {
     assert_eq!(studio::list_users(&session, &id).await.unwrap().len(), 1);
 }
 
-/// A tiny stand-in for the environment stack: a VPC, a subnet, a security group and two
-/// buckets, with the outputs studio-tui reads.
-fn mini_template(project: &str) -> String {
-    json!({
-        "Resources": {
-            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
-            "Subnet": {"Type": "AWS::EC2::Subnet",
-                "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.9.3.0/24"}},
-            "Sg": {"Type": "AWS::EC2::SecurityGroup",
-                "Properties": {"GroupDescription": "studio", "VpcId": {"Ref": "Vpc"}}},
-            "DataBucket": {"Type": "AWS::S3::Bucket",
-                "Properties": {"BucketName": format!("{project}-data")}},
-            "ModelsBucket": {"Type": "AWS::S3::Bucket",
-                "Properties": {"BucketName": format!("{project}-models")}}
-        },
-        "Outputs": {
-            "VpcId": {"Value": {"Ref": "Vpc"}},
-            "SageMakerStudioSubnetId": {"Value": {"Ref": "Subnet"}},
-            "SageMakerSecurityGroupId": {"Value": {"Fn::GetAtt": ["Sg", "GroupId"]}},
-            "ExecutionRoleArn": {"Value": "arn:aws:iam::123456789012:role/mini-notebook-role"},
-            "StudioKmsKeyArn": {"Value": "arn:aws:kms:us-east-1:123456789012:key/mini"},
-            "DataBucketName": {"Value": {"Ref": "DataBucket"}},
-            "ModelsBucketName": {"Value": {"Ref": "ModelsBucket"}}
-        }
-    })
-    .to_string()
-}
-
-pub async fn deploy_mini_stack(
-    session: &Session,
-    project: &str,
-) -> studio_tui::aws::stacks::StackInfo {
-    session
-        .fixtures()
-        .cloudformation()
-        .create_stack()
-        .stack_name(project)
-        .template_body(mini_template(project))
-        .send()
-        .await
-        .expect("CreateStack");
-    for _ in 0..600 {
-        let s = session.describe_stack(project).await.unwrap().unwrap();
-        if !s.is_in_progress() {
-            assert_eq!(s.status.as_str(), "CREATE_COMPLETE", "{s:?}");
-            return s;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("stack not created");
-}
-
 #[tokio::test]
 async fn users_add_remove_then_destroy_leaves_nothing_behind() {
     let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("td");
-    let stack = deploy_mini_stack(&session, &project).await;
+    let stack = common::deploy_mini_stack(&session, &project).await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, mut rx) = channel();
     let d = ensure_domain_with(&session, &project, &net, &Default::default(), FAST, &tx)

@@ -16,8 +16,11 @@ use crossterm::event::KeyCode;
 
 use studio_tui::aws::studio::{AppInfo, DomainInfo, SpaceInfo};
 use studio_tui::aws::{AwsError, ErrorKind, SessionOptions};
+use studio_tui::core::cost::runrate::RunRate;
+use studio_tui::core::cost::{Price, PriceSource};
 use studio_tui::core::params::guardrails::{DomainGuardrails, IdleOnDomain, IdleShutdown};
 use studio_tui::core::status::{DomainStatus, UserProfileStatus};
+use studio_tui::ops::apps::{AppsNow, CostNow, PricedApp};
 use studio_tui::ops::studio::{DomainPhase, StudioMsg, UserOutcome, UserResult, UserView};
 use studio_tui::ui::action::{Effect, Reply};
 use studio_tui::ui::app::{App, Step};
@@ -149,6 +152,15 @@ fn loaded() -> (DomainInfo, Vec<UserView>) {
         user_profile: user.map(str::to_string),
         space: space.map(str::to_string),
         status: "InService".into(),
+        instance_type: Some(
+            if t == "JupyterServer" {
+                "system"
+            } else {
+                "ml.t3.medium"
+            }
+            .into(),
+        ),
+        created_ms: None,
     };
     let users = vec![
         UserView {
@@ -185,8 +197,48 @@ fn users_app(read_only: bool) -> App {
             project: "team-a-studio".into()
         }]
     );
-    a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok(loaded())))));
+    let (_, effects) = a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok(loaded())))));
+    // The apps' prices are asked once the domain is known.
+    assert_eq!(
+        common::effects(effects),
+        vec![Effect::PriceApps {
+            domain_id: "d-abcdef123456".into()
+        }]
+    );
+    a.update(reply(
+        &a,
+        Reply::AppsPriced(Box::new(Ok(priced(&loaded().1)))),
+    ));
     a
+}
+
+/// The apps of these users priced as the cache would: ml.t3.medium at $0.05 an hour, the
+/// JupyterServer ("system") without a price.
+fn priced(users: &[UserView]) -> AppsNow {
+    let apps: Vec<PricedApp> = users
+        .iter()
+        .flat_map(|u| u.apps.iter().cloned())
+        .map(|app| PricedApp {
+            price: (app.instance_type.as_deref() == Some("ml.t3.medium")).then(|| Price {
+                usd: 0.05,
+                source: PriceSource::Api {
+                    date: "2026-12-07".into(),
+                    cached: true,
+                },
+            }),
+            app,
+        })
+        .collect();
+    AppsNow {
+        domain_id: "d-abcdef123456".into(),
+        rate: RunRate::of(apps.iter().map(|p| (p.bills(), p.usd_per_hour()))),
+        sources: vec![PriceSource::Api {
+            date: "2026-12-07".into(),
+            cached: true,
+        }],
+        unpriced_reason: None,
+        apps,
+    }
 }
 
 #[test]
@@ -375,7 +427,16 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
         apps: vec![],
         spaces: vec![],
     }];
-    a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok((domain, users))))));
+    let (_, effects) = a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok((domain, users))))));
+    // The cost row is asked once the domain is known, in the background.
+    assert_eq!(
+        common::effects(effects),
+        vec![Effect::LoadCostNow {
+            domain_id: Some("d-abcdef123456".into())
+        }]
+    );
+    assert!(draw(&a, 110, 26).contains("environment …"));
+    a.update(reply(&a, Reply::CostNow(Box::new(cost_now()))));
     assert!(!a.is_animating());
     // up to date: s does nothing
     let (_, effects) = a.update(key(KeyCode::Char('s')));
@@ -399,6 +460,60 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
             .iter()
             .any(|e| matches!(e.effect, Effect::LoadUsers { .. }))
     );
+}
+
+/// The overview's cost row as `cost` and `apps` would give it: the bundled eu-west-1 estimate
+/// and one JupyterLab on ml.t3.medium plus a JupyterServer without a price.
+fn cost_now() -> CostNow {
+    use studio_tui::core::cost::{Footprint, bundled, estimate};
+    CostNow {
+        monthly: Ok(studio_tui::ops::cost::CostReport {
+            estimate: estimate(
+                &Footprint::STUDIO_ENVIRONMENT,
+                &bundled::prices("eu-west-1").unwrap(),
+            ),
+            fallback: None,
+            api_calls: 0,
+        }),
+        apps: Some(Ok(priced(&loaded().1))),
+    }
+}
+
+/// At 80x24 every row of the overview fits its box or ends with `…`: none is cut at the
+/// border in the middle of a word (long outputs, the cost row, a wide allow list).
+#[test]
+fn overview_at_80x24_cuts_no_row_at_the_border() {
+    let mut a = app(false);
+    a.open_overview(complete_stack());
+    let (d, users) = loaded();
+    a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok((d, users))))));
+    a.update(reply(&a, Reply::CostNow(Box::new(cost_now()))));
+    let screen = draw(&a, 80, 24);
+    common::assert_fits(&screen, "q quit");
+    // Too long for 78 columns with "at least": the same, said shorter.
+    assert!(
+        screen.contains("env about $382.60/mo · apps now at least $0.05/h (2 running)"),
+        "{screen}"
+    );
+    assert!(
+        draw(&a, 150, 26).contains(
+            "environment about $382.60 a month · apps now at least $0.05 an hour (2 running) · \
+             bundled prices of"
+        ),
+        "{screen}"
+    );
+    for row in common::screen_rows(&screen) {
+        let inner: Vec<char> = row.chars().collect();
+        if inner.first() != Some(&'│') || inner.last() != Some(&'│') {
+            continue;
+        }
+        let last = inner[inner.len() - 2];
+        assert!(
+            last == ' ' || last == '…',
+            "a row is cut at the border: {row:?}\n{screen}"
+        );
+    }
+    insta::assert_snapshot!("overview_80x24_cost", screen);
 }
 
 #[test]

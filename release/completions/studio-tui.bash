@@ -16,6 +16,9 @@ _studio__tui() {
             ",$1")
                 cmd="studio__tui"
                 ;;
+            studio__tui,apps)
+                cmd="studio__tui__subcmd__apps"
+                ;;
             studio__tui,completions)
                 cmd="studio__tui__subcmd__completions"
                 ;;
@@ -67,6 +70,18 @@ _studio__tui() {
             studio__tui,whoami)
                 cmd="studio__tui__subcmd__whoami"
                 ;;
+            studio__tui__subcmd__apps,help)
+                cmd="studio__tui__subcmd__apps__subcmd__help"
+                ;;
+            studio__tui__subcmd__apps,stop)
+                cmd="studio__tui__subcmd__apps__subcmd__stop"
+                ;;
+            studio__tui__subcmd__apps__subcmd__help,help)
+                cmd="studio__tui__subcmd__apps__subcmd__help__subcmd__help"
+                ;;
+            studio__tui__subcmd__apps__subcmd__help,stop)
+                cmd="studio__tui__subcmd__apps__subcmd__help__subcmd__stop"
+                ;;
             studio__tui__subcmd__firewall,allow)
                 cmd="studio__tui__subcmd__firewall__subcmd__allow"
                 ;;
@@ -96,6 +111,9 @@ _studio__tui() {
                 ;;
             studio__tui__subcmd__firewall__subcmd__help,help)
                 cmd="studio__tui__subcmd__firewall__subcmd__help__subcmd__help"
+                ;;
+            studio__tui__subcmd__help,apps)
+                cmd="studio__tui__subcmd__help__subcmd__apps"
                 ;;
             studio__tui__subcmd__help,completions)
                 cmd="studio__tui__subcmd__help__subcmd__completions"
@@ -147,6 +165,9 @@ _studio__tui() {
                 ;;
             studio__tui__subcmd__help,whoami)
                 cmd="studio__tui__subcmd__help__subcmd__whoami"
+                ;;
+            studio__tui__subcmd__help__subcmd__apps,stop)
+                cmd="studio__tui__subcmd__help__subcmd__apps__subcmd__stop"
                 ;;
             studio__tui__subcmd__help__subcmd__firewall,allow)
                 cmd="studio__tui__subcmd__help__subcmd__firewall__subcmd__allow"
@@ -209,12 +230,122 @@ _studio__tui() {
 
     case "${cmd}" in
         studio__tui)
-            opts="-v -h -V --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version whoami sandbox deploy status events firewall drift topology template preflight up users cost destroy completions man help"
+            opts="-v -h -V --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version whoami sandbox deploy status events firewall drift topology template preflight up users cost apps destroy completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__apps)
+            opts="-v -h -V --project-name --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version stop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__apps__subcmd__help)
+            opts="stop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__apps__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__apps__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__apps__subcmd__stop)
+            opts="-v -h -V --user --space --yes --project-name --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -733,8 +864,36 @@ _studio__tui() {
             return 0
             ;;
         studio__subcmd__tui__subcmd__help)
-            opts="whoami sandbox deploy status events firewall drift topology template preflight up users cost destroy completions man help"
+            opts="whoami sandbox deploy status events firewall drift topology template preflight up users cost apps destroy completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__help__subcmd__apps)
+            opts="stop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__help__subcmd__apps__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

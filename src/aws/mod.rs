@@ -3,6 +3,7 @@
 //! Only this module (and its children) imports `aws_sdk_*`; it hands the rest of the program
 //! owned domain types and [`AwsError`].
 
+pub mod apps;
 pub mod buckets;
 pub mod drift;
 pub mod error;

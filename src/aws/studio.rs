@@ -6,17 +6,19 @@
 //! List with backoff.
 
 use aws_sdk_sagemaker::types::{
-    AppNetworkAccessType, AppType, AuthMode, DefaultSpaceSettings, RetentionPolicy, RetentionType,
-    Tag, UserSettings,
+    AppNetworkAccessType, AuthMode, DefaultSpaceSettings, RetentionPolicy, RetentionType, Tag,
+    UserSettings,
 };
 use serde::Serialize;
 
+pub use super::apps::AppInfo;
+use super::apps::{is_not_found, millis};
 use super::studio_settings::{
     hidden_of, idle_of, new_domain_settings, new_space_settings, new_user_settings,
 };
-use super::{AwsError, ErrorKind, Session};
+use super::{AwsError, Session};
 use crate::core::params::guardrails::{DomainGuardrails, IdleOnDomain};
-use crate::core::status::{AppStatus, DomainStatus, SpaceStatus, UserProfileStatus};
+use crate::core::status::{DomainStatus, SpaceStatus, UserProfileStatus};
 
 /// A Studio domain.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -72,39 +74,6 @@ pub struct Lifetime<S> {
     pub modified_ms: Option<i64>,
 }
 
-fn millis(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
-    t.and_then(|t| t.to_millis().ok())
-}
-
-/// An app of a user profile or of a space.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AppInfo {
-    pub domain_id: String,
-    pub app_type: String,
-    pub name: String,
-    pub user_profile: Option<String>,
-    pub space: Option<String>,
-    pub status: AppStatus,
-}
-
-impl AppInfo {
-    /// Still running or starting (anything that is not Deleted, Deleting or Failed).
-    pub fn is_live(&self) -> bool {
-        !matches!(
-            self.status,
-            AppStatus::Deleted | AppStatus::Deleting | AppStatus::Failed
-        )
-    }
-    /// Needs a DeleteApp call before its owner can go (Failed apps too, they block as well).
-    pub fn needs_delete(&self) -> bool {
-        !matches!(self.status, AppStatus::Deleted | AppStatus::Deleting)
-    }
-    /// "JupyterLab/default"
-    pub fn label(&self) -> String {
-        format!("{}/{}", self.app_type, self.name)
-    }
-}
-
 /// A space (private or shared).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SpaceInfo {
@@ -145,13 +114,6 @@ fn space_settings(execution_role: &str, security_groups: &[String]) -> DefaultSp
 
 fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build()
-}
-
-fn is_not_found(e: &AwsError) -> bool {
-    e.kind == ErrorKind::NotFound
-        || e.code.as_deref() == Some("ResourceNotFound")
-        || (e.kind == ErrorKind::Validation
-            && (e.message.contains("does not exist") || e.message.contains("not found")))
 }
 
 impl Session {
@@ -524,67 +486,6 @@ impl Session {
             .await
             .map_err(|e| self.sdk_err("sagemaker:DeleteUserProfile", e))?;
         Ok(())
-    }
-
-    /// Apps of the domain (Deleted ones included, as AWS lists them).
-    pub async fn list_apps(&self, domain_id: &str) -> Result<Vec<AppInfo>, AwsError> {
-        let items: Vec<_> = self
-            .sagemaker()
-            .list_apps()
-            .domain_id_equals(domain_id)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| self.sdk_err("sagemaker:ListApps", e))?;
-        Ok(items
-            .iter()
-            .map(|a| AppInfo {
-                domain_id: a.domain_id().unwrap_or(domain_id).to_string(),
-                app_type: a
-                    .app_type()
-                    .map(|t| t.as_str().to_string())
-                    .unwrap_or_default(),
-                name: a.app_name().unwrap_or_default().to_string(),
-                user_profile: a
-                    .user_profile_name()
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-                space: a.space_name().filter(|s| !s.is_empty()).map(str::to_string),
-                status: a
-                    .status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default()
-                    .into(),
-            })
-            .collect())
-    }
-
-    pub async fn delete_app(&self, app: &AppInfo) -> Result<(), AwsError> {
-        let mut req = self
-            .sagemaker()
-            .delete_app()
-            .domain_id(&app.domain_id)
-            .app_type(AppType::from(app.app_type.as_str()))
-            .app_name(&app.name);
-        if let Some(s) = &app.space {
-            req = req.space_name(s);
-        } else if let Some(u) = &app.user_profile {
-            req = req.user_profile_name(u);
-        }
-        match req.send().await {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let err = self.sdk_err("sagemaker:DeleteApp", e);
-                // Gone or going already: that is what we wanted.
-                if is_not_found(&err) || err.message.contains("already being deleted") {
-                    Ok(())
-                } else {
-                    Err(err)
-                }
-            }
-        }
     }
 
     pub async fn list_spaces(&self, domain_id: &str) -> Result<Vec<SpaceInfo>, AwsError> {

@@ -4,6 +4,7 @@
 //! global flags, the session, the saved state), the confirmations, the project and stack
 //! lookup, the saved answers and the deploy pipeline on the terminal.
 
+mod apps;
 mod completions;
 mod cost;
 mod deploy;
@@ -77,6 +78,7 @@ pub async fn dispatch(inv: &Invocation, command: &Command) -> anyhow::Result<i32
         Command::Up(args) => up::run(inv, args).await,
         Command::Users(args) => users::run(inv, args).await,
         Command::Cost(args) => cost::run(inv, args).await,
+        Command::Apps(args) => apps::run(inv, args).await,
         Command::Destroy(args) => destroy::run(inv, args).await,
         Command::Completions(args) => completions::run(inv, args).await,
         Command::Man(args) => man::run(inv, args).await,

@@ -292,6 +292,14 @@ impl DomainStatus {
     }
 }
 
+impl AppStatus {
+    /// Billed now: its instance is being created (`Pending`) or runs (`InService`). AWS
+    /// meters from the instance's creation until the app on it is shut down.
+    pub fn bills(&self) -> bool {
+        matches!(self, AppStatus::Pending | AppStatus::InService)
+    }
+}
+
 impl UserProfileStatus {
     /// Creation or an update failed (`Failed`, `Update_Failed`, `Delete_Failed`).
     pub fn is_failed(&self) -> bool {

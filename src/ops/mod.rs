@@ -2,6 +2,7 @@
 //! inputs, talks to AWS through `crate::aws`, and reports progress as typed messages on a channel
 //! that the wizard, the plain line printer and the JSON printer all consume.
 
+pub mod apps;
 pub mod cost;
 pub mod deploy;
 pub mod destroy;

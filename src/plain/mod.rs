@@ -13,6 +13,7 @@ use crate::cli::OutputMode;
 use crate::core::finding::{Finding, Severity};
 use crate::ops;
 
+pub mod apps;
 pub mod cost;
 pub mod deploy;
 pub mod destroy;

@@ -90,6 +90,10 @@ pub enum Reply {
     LeftoversScanned(Box<Result<Vec<crate::ops::leftovers::Leftover>, ops::Error>>),
     /// The hourly price of each instance type asked for (None: not known).
     InstancePrices(Vec<(String, Option<f64>)>),
+    /// The overview's cost row: the environment's monthly estimate and the apps' run rate.
+    CostNow(Box<crate::ops::apps::CostNow>),
+    /// The domain's apps with their hourly prices (the users screen).
+    AppsPriced(Box<Result<crate::ops::apps::AppsNow, ops::Error>>),
 }
 
 impl Reply {
@@ -129,6 +133,8 @@ impl Reply {
             Reply::Costed(_) => &[Slot::Cost],
             Reply::LeftoversScanned(_) => &[Slot::Leftovers],
             Reply::InstancePrices(_) => &[Slot::InstancePrices],
+            Reply::CostNow(_) => &[Slot::CostNow],
+            Reply::AppsPriced(_) => &[Slot::PriceApps],
         }
     }
 }
@@ -226,6 +232,11 @@ pub enum Effect {
         stack: Box<crate::aws::stacks::StackInfo>,
         domain_arn: Option<String>,
     },
+    /// The environment's monthly estimate and, with a domain, its apps' run rate
+    /// (ops::apps::cost_now).
+    LoadCostNow { domain_id: Option<String> },
+    /// The domain's apps with their hourly prices (ops::apps::apps_now).
+    PriceApps { domain_id: String },
 }
 
 /// What a request is for. Replies name the kinds of request they answer ([`Reply::slots`]), and
@@ -255,6 +266,8 @@ pub enum Slot {
     Cost,
     Leftovers,
     InstancePrices,
+    CostNow,
+    PriceApps,
 }
 
 impl Slot {
@@ -289,6 +302,8 @@ impl Effect {
             Effect::EstimateCost { .. } => Slot::Cost,
             Effect::ScanLeftovers { .. } => Slot::Leftovers,
             Effect::PriceInstanceTypes(_) => Slot::InstancePrices,
+            Effect::LoadCostNow { .. } => Slot::CostNow,
+            Effect::PriceApps { .. } => Slot::PriceApps,
         }
     }
 }

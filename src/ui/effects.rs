@@ -345,6 +345,27 @@ pub fn spawn(
             };
             Reply::LeftoversScanned(Box::new(result))
         }),
+        Effect::LoadCostNow { domain_id } => run(tx, id, move |_| async move {
+            let cache = store.lock().ok().map(|s| s.paths.cache_dir.clone());
+            let result = match &session {
+                Some(s) => {
+                    crate::ops::apps::cost_now(s, cache.as_deref(), domain_id.as_deref()).await
+                }
+                None => crate::ops::apps::CostNow {
+                    monthly: Err(no_session()),
+                    apps: None,
+                },
+            };
+            Reply::CostNow(Box::new(result))
+        }),
+        Effect::PriceApps { domain_id } => run(tx, id, move |_| async move {
+            let cache = store.lock().ok().map(|s| s.paths.cache_dir.clone());
+            let result = match &session {
+                Some(s) => crate::ops::apps::apps_now(s, cache.as_deref(), &domain_id).await,
+                None => Err(no_session()),
+            };
+            Reply::AppsPriced(Box::new(result))
+        }),
         Effect::LoadUsers { project } => run(tx, id, move |_| async move {
             let result = async {
                 let s = session.ok_or_else(no_session)?;

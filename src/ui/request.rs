@@ -238,6 +238,10 @@ pub(crate) mod tests {
                 domain_arn: None,
             },
             Effect::PriceInstanceTypes(vec!["ml.t3.medium".into()]),
+            Effect::LoadCostNow { domain_id: None },
+            Effect::PriceApps {
+                domain_id: "d".into(),
+            },
         ];
         for e in &all {
             // Exhaustive: a new effect kind must be added to the list above.
@@ -264,7 +268,9 @@ pub(crate) mod tests {
                 | Effect::RepairFences { .. }
                 | Effect::EstimateCost { .. }
                 | Effect::ScanLeftovers { .. }
-                | Effect::PriceInstanceTypes(_) => {}
+                | Effect::PriceInstanceTypes(_)
+                | Effect::LoadCostNow { .. }
+                | Effect::PriceApps { .. } => {}
             }
         }
         all

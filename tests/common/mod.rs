@@ -323,3 +323,55 @@ pub const FAST_POLL: studio_tui::ops::studio::Poll = studio_tui::ops::studio::Po
     max: std::time::Duration::from_millis(200),
     timeout: std::time::Duration::from_secs(60),
 };
+
+/// A tiny stand-in for the environment stack: a VPC, a subnet, a security group and two
+/// buckets, with the outputs studio-tui reads.
+fn mini_template(project: &str) -> String {
+    serde_json::json!({
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
+            "Subnet": {"Type": "AWS::EC2::Subnet",
+                "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.9.3.0/24"}},
+            "Sg": {"Type": "AWS::EC2::SecurityGroup",
+                "Properties": {"GroupDescription": "studio", "VpcId": {"Ref": "Vpc"}}},
+            "DataBucket": {"Type": "AWS::S3::Bucket",
+                "Properties": {"BucketName": format!("{project}-data")}},
+            "ModelsBucket": {"Type": "AWS::S3::Bucket",
+                "Properties": {"BucketName": format!("{project}-models")}}
+        },
+        "Outputs": {
+            "VpcId": {"Value": {"Ref": "Vpc"}},
+            "SageMakerStudioSubnetId": {"Value": {"Ref": "Subnet"}},
+            "SageMakerSecurityGroupId": {"Value": {"Fn::GetAtt": ["Sg", "GroupId"]}},
+            "ExecutionRoleArn": {"Value": "arn:aws:iam::123456789012:role/mini-notebook-role"},
+            "StudioKmsKeyArn": {"Value": "arn:aws:kms:us-east-1:123456789012:key/mini"},
+            "DataBucketName": {"Value": {"Ref": "DataBucket"}},
+            "ModelsBucketName": {"Value": {"Ref": "ModelsBucket"}}
+        }
+    })
+    .to_string()
+}
+
+pub async fn deploy_mini_stack(
+    session: &Session,
+    project: &str,
+) -> studio_tui::aws::stacks::StackInfo {
+    session
+        .fixtures()
+        .cloudformation()
+        .create_stack()
+        .stack_name(project)
+        .template_body(mini_template(project))
+        .send()
+        .await
+        .expect("CreateStack");
+    for _ in 0..600 {
+        let s = session.describe_stack(project).await.unwrap().unwrap();
+        if !s.is_in_progress() {
+            assert_eq!(s.status.as_str(), "CREATE_COMPLETE", "{s:?}");
+            return s;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("stack not created");
+}

@@ -757,7 +757,19 @@ def test_sagemaker(url: str) -> None:
     )
     a = sm.describe_app(DomainId=did, UserProfileName="bob", AppType="JupyterServer", AppName="default")
     check(a["Status"] == "InService", "DescribeApp")
-    check(len(sm.list_apps(DomainIdEquals=did)["Apps"]) == 2, "ListApps")
+    listed = {x["AppType"]: x for x in sm.list_apps(DomainIdEquals=did)["Apps"]}
+    check(len(listed) == 2, "ListApps")
+    # AppDetails carries ResourceSpec and CreationTime, as AWS's does (the run rate reads them)
+    check(listed["JupyterLab"]["ResourceSpec"]["InstanceType"] == "ml.t3.medium", "ListApps ResourceSpec")
+    check(listed["JupyterServer"]["ResourceSpec"]["InstanceType"] == "system", "ListApps system instance")
+    check("CreationTime" in listed["JupyterLab"], "ListApps CreationTime")
+    # an app AWS does not know: DescribeApp and DeleteApp are refused
+    for call, name in ((sm.describe_app, "DescribeApp"), (sm.delete_app, "DeleteApp")):
+        expect_error(
+            lambda call=call: call(DomainId=did, UserProfileName="bob", AppType="JupyterLab", AppName="nope"),
+            "ResourceNotFound",
+            f"{name} of an unknown app",
+        )
     expect_error(
         lambda: sm.delete_user_profile(DomainId=did, UserProfileName="bob"),
         "ResourceInUse",

@@ -6,6 +6,7 @@
 
 pub mod bundled;
 pub mod catalog;
+pub mod runrate;
 
 use std::collections::BTreeMap;
 

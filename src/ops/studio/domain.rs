@@ -728,6 +728,7 @@ mod tests {
             user_profile: profile.map(str::to_string),
             space: space.map(str::to_string),
             status,
+            ..AppInfo::default()
         }
     }
 

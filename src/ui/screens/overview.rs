@@ -22,8 +22,7 @@ use crate::ops::studio::UserView;
 use crate::ui::action::{Effect, Reply};
 use crate::ui::keymap::{Binding, Key};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::ErrorView;
-use crate::ui::widgets::spinner;
+use crate::ui::widgets::{ErrorView, fit_line, spinner};
 
 /// What the overview's keys ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,12 +103,16 @@ pub struct OverviewState {
     /// Billed resources around the stack that studio-tui did not create (scanned once the
     /// domain is known, whose own home volume is not one).
     pub leftovers: Loadable<Vec<ops::leftovers::Leftover>, ops::Error>,
+    /// The cost row: the environment's monthly estimate and the apps' run rate (None while it
+    /// is asked, after the domain is known).
+    pub cost: Option<ops::apps::CostNow>,
 }
 
 impl OverviewState {
     /// Reload the domain and users, and the stack.
     pub fn refresh(&mut self) -> Vec<Effect> {
         self.studio = Loadable::Loading;
+        self.cost = None;
         vec![
             Effect::LoadUsers {
                 project: self.project.clone(),
@@ -128,6 +131,7 @@ impl OverviewState {
             notes: Vec::new(),
             guardrails: DomainGuardrails::default(),
             leftovers: Loadable::Idle,
+            cost: None,
         }
     }
 
@@ -286,7 +290,98 @@ impl OverviewState {
         }
     }
 
+    /// "environment about $382.60 a month · apps now $0.05 an hour (1 running)", "…" while it
+    /// is asked, a short reason for a half that could not be had, and which bundled prices
+    /// were used when they were. Narrower than `width`, it says the same shorter ("env about
+    /// $382.60/mo · apps now $0.05/h (1 running)"), then is cut with `…`.
+    fn cost_line(&self, theme: &Theme, width: usize) -> Line<'static> {
+        let Some(c) = &self.cost else {
+            return Line::styled("environment …", theme.dim());
+        };
+        let short = |e: &ops::Error| crate::core::shown::shown_max(e.message(), 40).into_owned();
+        let mut bundled: Vec<String> = Vec::new();
+        let (env, env_short, env_style) = match &c.monthly {
+            Ok(r) => {
+                bundled.extend(
+                    r.estimate
+                        .sources
+                        .iter()
+                        .filter(|s| s.is_bundled())
+                        .map(|s| s.label()),
+                );
+                let total = crate::core::cost::usd(r.estimate.monthly);
+                (
+                    format!("environment about {total} a month"),
+                    format!("env about {total}/mo"),
+                    theme.text(),
+                )
+            }
+            Err(e) => (
+                format!("environment: {}", short(e)),
+                format!("env: {}", short(e)),
+                theme.warn(),
+            ),
+        };
+        let (apps, apps_short, apps_style) = match &c.apps {
+            Some(Ok(a)) => {
+                bundled.extend(
+                    a.sources
+                        .iter()
+                        .filter(|s| s.is_bundled())
+                        .map(|s| s.label()),
+                );
+                let at_least = if a.rate.is_lower_bound() {
+                    "at least "
+                } else {
+                    ""
+                };
+                (
+                    format!("apps now {} ({} running)", a.rate.phrase(), a.rate.running),
+                    format!(
+                        "apps now {at_least}{}/h ({} running)",
+                        crate::core::cost::usd(a.rate.per_hour),
+                        a.rate.running
+                    ),
+                    theme.text(),
+                )
+            }
+            Some(Err(e)) => (
+                format!("apps: {}", short(e)),
+                format!("apps: {}", short(e)),
+                theme.warn(),
+            ),
+            None => (
+                "no domain, no apps".to_string(),
+                "no apps".to_string(),
+                theme.dim(),
+            ),
+        };
+        bundled.dedup();
+        let tail = bundled
+            .first()
+            .map(|b| format!(" · {b}"))
+            .unwrap_or_default();
+        let line = |env: String, apps: String, tail: String| {
+            Line::from(vec![
+                Span::styled(env, env_style),
+                Span::styled(" · ", theme.dim()),
+                Span::styled(apps, apps_style),
+                Span::styled(tail, theme.dim()),
+            ])
+        };
+        [
+            line(env.clone(), apps.clone(), tail.clone()),
+            line(env, apps, String::new()),
+            line(env_short.clone(), apps_short.clone(), tail),
+        ]
+        .into_iter()
+        .find(|l| l.width() <= width)
+        .unwrap_or_else(|| line(env_short, apps_short, String::new()))
+    }
+
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, tick: usize) {
+        // Every line fits the boxes or ends with "…" (a row is never cut at the border).
+        let width = usize::from(area.width.saturating_sub(2));
         let s = &self.stack;
         let out = |k: &str| s.output(k).unwrap_or("–").to_string();
         let param = |f: Field| f.in_stack(&s.parameters).cloned().unwrap_or_default();
@@ -367,6 +462,7 @@ impl OverviewState {
             ),
         ]);
         lines.push(row("Drift", self.drift_spans(theme, tick)));
+        lines.push(self.cost_line(theme, width));
         lines.extend(self.leftovers_spans(theme).map(|v| row("Leftovers", v)));
         if let Some(reason) = &s.status_reason
             && !s.is_complete()
@@ -388,6 +484,7 @@ impl OverviewState {
                 )],
             ));
         }
+        let lines = fit_all(lines, width);
         let [top, bottom] = Layout::vertical([
             Constraint::Length(lines.len() as u16 + 2),
             Constraint::Fill(1),
@@ -456,22 +553,7 @@ impl OverviewState {
                         users.len()
                     ))],
                 ));
-                for u in users.iter().take(8) {
-                    lines.push(Line::from(vec![
-                        Span::raw(format!("  {:<24}", crate::core::shown::shown(&u.name))),
-                        Span::styled(format!("{:<12}", u.status), theme.dim()),
-                        Span::styled(
-                            format!("{} app(s), {} space(s)", u.running_apps(), u.spaces.len()),
-                            theme.dim(),
-                        ),
-                    ]));
-                }
-                if users.len() > 8 {
-                    lines.push(Line::styled(
-                        format!("  … and {} more (u)", users.len() - 8),
-                        theme.dim(),
-                    ));
-                }
+                lines.extend(user_lines(users, theme));
             }
             Loadable::Failed(e) if e.kind() == ErrorKind::NotFound => {
                 lines.push(Line::styled(
@@ -489,6 +571,10 @@ impl OverviewState {
                 lines.extend(ErrorView::new(e).lines(theme));
                 lines.push(Line::styled("r tries again.", theme.dim()));
             }
+        }
+        // An error's lines wrap (at words: the whole message is worth reading); the rest is cut.
+        if !matches!(&self.studio, Loadable::Failed(e) if e.kind() != ErrorKind::NotFound) {
+            lines = fit_all(lines, width);
         }
         f.render_widget(
             Paragraph::new(lines)
@@ -562,15 +648,20 @@ impl Screen for OverviewState {
                     Ok(v) => Loadable::Loaded(v),
                     Err(e) => Loadable::Failed(e),
                 };
-                // The domain is known now: its own home volume is not a leftover.
-                let domain_arn = match &self.studio {
-                    Loadable::Loaded((d, _)) => Some(d.arn.clone()),
-                    _ => None,
+                // The domain is known now: its own home volume is not a leftover, and its
+                // apps are priced for the cost row.
+                self.cost = None;
+                let (domain_arn, domain_id) = match &self.studio {
+                    Loadable::Loaded((d, _)) => (Some(d.arn.clone()), Some(d.id.clone())),
+                    _ => (None, None),
                 };
-                return Outcome::Effects(vec![Effect::ScanLeftovers {
-                    stack: Box::new(self.stack.clone()),
-                    domain_arn,
-                }]);
+                return Outcome::Effects(vec![
+                    Effect::ScanLeftovers {
+                        stack: Box::new(self.stack.clone()),
+                        domain_arn,
+                    },
+                    Effect::LoadCostNow { domain_id },
+                ]);
             }
             Reply::LeftoversScanned(result) => {
                 self.leftovers = match *result {
@@ -578,6 +669,7 @@ impl Screen for OverviewState {
                     Err(e) => Loadable::Failed(e),
                 };
             }
+            Reply::CostNow(cost) => self.cost = Some(*cost),
             Reply::StackFound(result) => match *result {
                 Ok(Some(stack)) => self.stack = stack,
                 _ => return Outcome::Ignored,
@@ -666,6 +758,36 @@ fn wide_allow_list_lines(s: &StackInfo, theme: &Theme) -> Vec<Line<'static>> {
             ])
         })
         .collect()
+}
+
+/// The first eight users, one line each, and how many more there are.
+fn user_lines(users: &[UserView], theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = users
+        .iter()
+        .take(8)
+        .map(|u| {
+            Line::from(vec![
+                Span::raw(format!("  {:<24}", crate::core::shown::shown(&u.name))),
+                Span::styled(format!("{:<12}", u.status), theme.dim()),
+                Span::styled(
+                    format!("{} app(s), {} space(s)", u.running_apps(), u.spaces.len()),
+                    theme.dim(),
+                ),
+            ])
+        })
+        .collect();
+    if users.len() > 8 {
+        lines.push(Line::styled(
+            format!("  … and {} more (u)", users.len() - 8),
+            theme.dim(),
+        ));
+    }
+    lines
+}
+
+/// Each line cut to `width` with `…` ([`fit_line`]).
+fn fit_all(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    lines.into_iter().map(|l| fit_line(l, width)).collect()
 }
 
 /// "2026-11-26T09:00:00.123Z" → "2026-11-26 09:00 UTC".

@@ -104,6 +104,8 @@ pub struct UsersState {
     pub notice: Option<(bool, String)>,
     /// Users with an add/remove in flight, with the last progress status.
     pub busy: Vec<(String, String)>,
+    /// The domain's apps with their hourly prices (None while they are asked).
+    pub prices: Option<Result<crate::ops::apps::AppsNow, ops::Error>>,
 }
 
 impl UsersState {
@@ -116,6 +118,7 @@ impl UsersState {
             mode: Mode::Browse,
             notice: None,
             busy: Vec::new(),
+            prices: None,
         }
     }
 
@@ -153,12 +156,69 @@ impl UsersState {
         self.users().get(self.selected).map(|u| u.name.clone())
     }
 
-    pub fn on_loaded(&mut self, result: Result<(DomainInfo, Vec<UserView>), ops::Error>) {
+    /// The table loaded: its apps' prices are asked next.
+    pub fn on_loaded(
+        &mut self,
+        result: Result<(DomainInfo, Vec<UserView>), ops::Error>,
+    ) -> Vec<Effect> {
         self.data = match result {
             Ok(v) => Loadable::Loaded(v),
             Err(e) => Loadable::Failed(e),
         };
         self.selected = self.selected.min(self.users().len().saturating_sub(1));
+        self.domain_id()
+            .map(|domain_id| Effect::PriceApps { domain_id })
+            .into_iter()
+            .collect()
+    }
+
+    /// A user's apps, one a line: the running ones with price an hour and instance type
+    /// ("$0.050/h JupyterLab ml.t3.medium", the price first so a narrow column keeps it; "…"
+    /// while prices are asked), the others with their status.
+    fn apps_cell(&self, u: &UserView) -> Vec<String> {
+        use crate::core::cost::runrate::hourly;
+        let shown = |t: &str| crate::core::shown::shown(t).into_owned();
+        let items: Vec<String> = u
+            .apps
+            .iter()
+            .map(|a| {
+                if !a.status.bills() {
+                    return format!("{} ({})", shown(&a.label()), a.status);
+                }
+                let price = match &self.prices {
+                    None => "…".to_string(),
+                    Some(Ok(p)) => hourly(p.find(a).and_then(|x| x.usd_per_hour())),
+                    Some(Err(_)) => hourly(None),
+                };
+                format!(
+                    "{price} {} {}",
+                    shown(&a.app_type),
+                    shown(a.instance_type.as_deref().unwrap_or("?"))
+                )
+            })
+            .collect();
+        if items.is_empty() {
+            vec!["-".to_string()]
+        } else {
+            items
+        }
+    }
+
+    /// " · apps now $0.05 an hour (1 running)" for the table's title ("…" while asked).
+    fn run_rate(&self) -> String {
+        match &self.prices {
+            None if self.domain_id().is_some() => " · apps now …".to_string(),
+            None => String::new(),
+            Some(Ok(p)) => format!(
+                " · apps now {} ({} running)",
+                p.rate.phrase(),
+                p.rate.running
+            ),
+            Some(Err(e)) => format!(
+                " · apps: {}",
+                crate::core::shown::shown_max(e.message(), 40)
+            ),
+        }
     }
 
     pub fn on_progress(&mut self, msg: &StudioMsg) {
@@ -378,7 +438,13 @@ impl UsersState {
                 theme.error(),
             ),
         };
-        f.render_widget(Paragraph::new(head_line), head);
+        f.render_widget(
+            Paragraph::new(crate::ui::widgets::fit_line(
+                head_line,
+                usize::from(head.width),
+            )),
+            head,
+        );
 
         let users = self.users();
         let widths = [
@@ -409,12 +475,16 @@ impl UsersState {
                 Some((_, s)) => format!("{} {s}", spinner(tick)),
                 None => u.status.to_string(),
             };
+            let apps = self.apps_cell(u);
+            let height = u16::try_from(apps.len()).unwrap_or(u16::MAX);
+            let apps: Vec<String> = apps.into_iter().map(|a| cell(2, a)).collect();
             Row::new(vec![
                 cell(0, crate::core::shown::shown(&u.name).into_owned()),
                 cell(1, status),
-                cell(2, u.apps_text()),
+                apps.join("\n"),
                 cell(3, u.spaces_text()),
             ])
+            .height(height)
         });
         let mut rows: Vec<Row> = rows.collect();
         for (n, s) in &self.busy {
@@ -433,7 +503,7 @@ impl UsersState {
             .row_highlight_style(theme.selected())
             .highlight_symbol("› ")
             .block(Block::bordered().title(Line::styled(
-                format!(" Users ({}) ", users.len()),
+                format!(" Users ({}){} ", users.len(), self.run_rate()),
                 theme.title(),
             )));
         let mut state = TableState::default().with_selected((!empty).then_some(self.selected));
@@ -567,7 +637,8 @@ impl Screen for UsersState {
 
     fn on_reply(&mut self, reply: Reply, _ctx: &mut Ctx) -> Outcome {
         match reply {
-            Reply::UsersLoaded(result) => self.on_loaded(*result),
+            Reply::UsersLoaded(result) => return Outcome::effects(self.on_loaded(*result)),
+            Reply::AppsPriced(result) => self.prices = Some(*result),
             Reply::Studio(msg) => self.on_progress(&msg),
             Reply::UsersDone(result) => return Outcome::Effects(self.on_op_done(*result)),
             Reply::SignInUrl(result) => self.on_url(*result),
