@@ -83,12 +83,17 @@ fn the_scan_follows_the_domain_and_one_row_names_what_bills() {
     ));
     assert_eq!(
         common::effects(asked),
-        vec![Effect::ScanLeftovers {
-            stack: Box::new(stack()),
-            domain_arn: Some(
-                "arn:aws:sagemaker:eu-west-1:123456789012:domain/d-abcdef123456".into()
-            ),
-        }]
+        vec![
+            Effect::ScanLeftovers {
+                stack: Box::new(stack()),
+                domain_arn: Some(
+                    "arn:aws:sagemaker:eu-west-1:123456789012:domain/d-abcdef123456".into()
+                ),
+            },
+            Effect::LoadCostNow {
+                domain_id: Some("d-abcdef123456".into())
+            },
+        ]
     );
     // While it runs, and when it finds nothing: no row.
     assert!(!draw(&a, 100, 30).contains("Leftovers"));

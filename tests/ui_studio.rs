@@ -428,12 +428,21 @@ fn an_existing_deployment_opens_on_the_overview_with_users_one_key_away() {
         spaces: vec![],
     }];
     let (_, effects) = a.update(reply(&a, Reply::UsersLoaded(Box::new(Ok((domain, users))))));
-    // The cost row is asked once the domain is known, in the background.
+    // The leftovers and the cost row are asked once the domain is known, in the background.
+    let asked = common::effects(effects);
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(matches!(
+        &asked[0],
+        Effect::ScanLeftovers {
+            domain_arn: Some(_),
+            ..
+        }
+    ));
     assert_eq!(
-        common::effects(effects),
-        vec![Effect::LoadCostNow {
+        asked[1],
+        Effect::LoadCostNow {
             domain_id: Some("d-abcdef123456".into())
-        }]
+        }
     );
     assert!(draw(&a, 110, 26).contains("environment …"));
     a.update(reply(&a, Reply::CostNow(Box::new(cost_now()))));
