@@ -790,3 +790,75 @@ async fn a_notebook_started_after_the_plan_stops_destroy_before_the_stack_is_del
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn an_endpoint_whose_config_was_deleted_is_listed_with_its_placement_unknown() {
+    use aws_sdk_sagemaker::types::{
+        ContainerDefinition, ProductionVariant, ProductionVariantInstanceType,
+    };
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("epgone");
+    deployed(&session, &project).await;
+    let sm = session.fixtures().sagemaker();
+    let model = format!("{project}-model");
+    sm.create_model()
+        .model_name(&model)
+        .execution_role_arn("arn:aws:iam::123456789012:role/someone")
+        .primary_container(ContainerDefinition::builder().image("img").build())
+        .send()
+        .await
+        .unwrap();
+    let config = format!("{project}-cfg");
+    sm.create_endpoint_config()
+        .endpoint_config_name(&config)
+        .production_variants(
+            ProductionVariant::builder()
+                .variant_name("v")
+                .model_name(&model)
+                .instance_type(ProductionVariantInstanceType::MlM5Large)
+                .initial_instance_count(1)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let endpoint = format!("{project}-ep");
+    sm.create_endpoint()
+        .endpoint_name(&endpoint)
+        .endpoint_config_name(&config)
+        .send()
+        .await
+        .unwrap();
+    // API_DeleteEndpointConfig: "If you delete the EndpointConfig of an endpoint that is
+    // active … you may lose visibility into the instance type the endpoint is using. The
+    // endpoint must be deleted in order to stop incurring charges."
+    sm.delete_endpoint_config()
+        .endpoint_config_name(&config)
+        .send()
+        .await
+        .unwrap();
+    let stack = session.describe_stack(&project).await.unwrap().unwrap();
+    let found = studio_tui::ops::leftovers::for_stack(&session, &stack, None)
+        .await
+        .expect("a deleted endpoint config does not fail the scan");
+    let ep = found
+        .iter()
+        .find(|l| l.id == endpoint)
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(
+        ep.place,
+        "placement unknown (its endpoint config or model was deleted)"
+    );
+    assert!(ep.running && !ep.stops_teardown(), "{ep:?}");
+    assert_eq!(
+        ep.remove,
+        format!("aws sagemaker delete-endpoint --endpoint-name {endpoint} --region {REGION}")
+    );
+    sm.delete_endpoint()
+        .endpoint_name(&endpoint)
+        .send()
+        .await
+        .unwrap();
+}
