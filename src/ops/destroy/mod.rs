@@ -662,25 +662,11 @@ async fn run(cx: &Teardown<'_>, report: &mut DestroyReport) -> Result<(), Error>
     let Some(stack) = &plan.stack else {
         return Ok(());
     };
-    // The plan's scan is minutes old by now (buckets emptied, domain deleted): a notebook or a
-    // job started in the subnets meanwhile would keep billing and keep the VPC from being
-    // deleted. Look again; one found stops the teardown here, the stack kept.
-    if let Some(net) = leftovers::ProjectNetwork::of_stack(
-        &plan.resources,
-        &stack.outputs,
-        plan.domain.as_ref().map(|d| d.arn.as_str()),
-    ) {
-        step(
-            tx,
-            "looking again for resources started in the VPC since the plan",
-        );
-        let found = stop
-            .or_stop("scanning the VPC", leftovers::scan(session, &net))
-            .await?;
-        if let Some(e) = leftovers::refusal_before_stack(&found) {
-            return Err(e);
-        }
-    }
+    stop.or_stop(
+        "scanning the VPC",
+        sweep::look_again(session, plan, stack, tx),
+    )
+    .await?;
     delete_stack_resuming(cx, stack, report).await?;
     if report.stack_deleted && choice == BucketChoice::Retain {
         restore_retained_keys(session, plan, tx).await?;
