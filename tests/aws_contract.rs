@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The SDK client accessors of `Session` and the service prefix of their operations.
-const CLIENTS: [(&str, &str); 10] = [
+const CLIENTS: [(&str, &str); 11] = [
     ("sts", "sts"),
     ("cloudformation", "cloudformation"),
     ("ec2", "ec2"),
@@ -24,6 +24,8 @@ const CLIENTS: [(&str, &str); 10] = [
     ("networkfirewall", "network-firewall"),
     ("nfw", "network-firewall"),
     ("pricing", "pricing"),
+    // EFS's IAM actions are prefixed elasticfilesystem:, not efs:
+    ("efs", "elasticfilesystem"),
 ];
 
 /// Methods of an SDK client that are not AWS operations.
@@ -50,7 +52,7 @@ fn pascal(snake: &str) -> String {
 /// .put_object(` or, through a variable named after the client, `s3.put_object(`.
 fn operations_in(text: &str) -> BTreeSet<String> {
     let re = regex::Regex::new(
-        r"(?:^|[^A-Za-z0-9_])(sts|cloudformation|ec2|sagemaker|logs|kms|s3|networkfirewall|nfw|pricing)(?:\(\))?\s*\.\s*([a-z][a-z0-9_]*)\(",
+        r"(?:^|[^A-Za-z0-9_])(sts|cloudformation|ec2|sagemaker|logs|kms|s3|networkfirewall|nfw|pricing|efs)(?:\(\))?\s*\.\s*([a-z][a-z0-9_]*)\(",
     )
     .unwrap();
     let services: BTreeMap<&str, &str> = CLIENTS.into_iter().collect();

@@ -3,10 +3,34 @@
 //! the home EFS file systems SageMaker made for domains (`ops::leftovers` decides which are the
 //! project's problem).
 
-use aws_sdk_sagemaker::types::{ProcessingJobStatus, TrainingJobStatus};
+use aws_sdk_sagemaker::types::{ProcessingJobStatus, TrainingJobStatus, WarmPoolResourceStatus};
 use serde::Serialize;
 
-use super::{AwsError, Session};
+use super::{AwsError, ErrorKind, Session};
+
+/// A resource deleted between its List and its Describe: gone, not an error (SageMaker answers
+/// ResourceNotFound, or a ValidationException "Could not find …").
+fn is_gone(e: &AwsError) -> bool {
+    e.kind == ErrorKind::NotFound
+        || e.code.as_deref() == Some("ResourceNotFound")
+        || (e.kind == ErrorKind::Validation
+            && (e.message.contains("Could not find") || e.message.contains("does not exist")))
+}
+
+/// Add the subnets not yet in `subnets`.
+fn add(subnets: &mut Vec<String>, from: &[String]) {
+    for s in from {
+        if !subnets.contains(s) {
+            subnets.push(s.clone());
+        }
+    }
+}
+
+/// The error of a describe, naming the resource it was about.
+fn about(mut e: AwsError, what: &str, name: &str) -> AwsError {
+    e.message = format!("{what} {name}: {}", e.message);
+    e
+}
 
 /// A notebook instance (DescribeNotebookInstance).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,7 +41,9 @@ pub struct NotebookInfo {
     pub subnet_id: Option<String>,
 }
 
-/// A training or processing job that is InProgress, with its instances and VPC subnets.
+/// A training or processing job that is InProgress or Stopping (its instances and interfaces
+/// stay until Stopped), or a training job whose warm pool is kept alive, with its instances
+/// and VPC subnets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobInfo {
     pub name: String,
@@ -25,17 +51,28 @@ pub struct JobInfo {
     pub instance_type: String,
     pub instance_count: i32,
     pub subnets: Vec<String>,
+    /// The warm pool's status (training jobs kept alive: Available or InUse), if any.
+    pub warm_pool: Option<String>,
+    /// Managed spot training: not billed at the on-demand training hour.
+    pub spot: bool,
 }
 
-/// An endpoint: its variants' instances (DescribeEndpointConfig) and its models' subnets
-/// (DescribeModel's VpcConfig).
+/// An endpoint: its variants' instances (DescribeEndpointConfig, DescribeEndpoint) and its
+/// subnets (the config's own VpcConfig and its models' VpcConfig, DescribeModel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EndpointInfo {
     pub name: String,
     pub status: String,
-    /// (instance type, initial instance count) of each instance-backed variant.
+    /// (instance type, instance count) of each instance-backed variant, shadow variants too:
+    /// the variant's CurrentInstanceCount (autoscaling), else its InitialInstanceCount.
     pub instances: Vec<(String, i32)>,
     pub subnets: Vec<String>,
+    /// False when its endpoint config or one of its models was deleted: its subnets may be
+    /// more than `subnets` says.
+    pub placement_known: bool,
+    /// An asynchronous inference endpoint (AsyncInferenceConfig): it can scale to zero, so the
+    /// on-demand hour of its instances is not its cost.
+    pub async_inference: bool,
 }
 
 /// An MLflow tracking server (account and Region level: its API names no VPC).
@@ -53,8 +90,11 @@ pub struct SageMakerFileSystem {
     pub id: String,
     /// The tag's value: the ARN of the domain it was made for.
     pub domain_arn: String,
+    /// LifeCycleState: creating, available, updating, deleting, deleted, error.
+    pub life_cycle_state: String,
     pub size_bytes: i64,
-    /// (mount target id, subnet id, VPC id).
+    /// (mount target id, subnet id, VPC id; the VPC id is "" when AWS left it out: it is
+    /// optional in DescribeMountTargets, the subnet id is not).
     pub mount_targets: Vec<(String, String, String)>,
 }
 
@@ -82,7 +122,12 @@ impl Session {
                 .notebook_instance_name(name)
                 .send()
                 .await
-                .map_err(|e| self.sdk_err("sagemaker:DescribeNotebookInstance", e))?;
+                .map_err(|e| self.sdk_err("sagemaker:DescribeNotebookInstance", e));
+            let d = match d {
+                Ok(d) => d,
+                Err(e) if is_gone(&e) => continue,
+                Err(e) => return Err(about(e, "notebook instance", name)),
+            };
             out.push(NotebookInfo {
                 name: name.to_string(),
                 status: d
@@ -99,31 +144,54 @@ impl Session {
         Ok(out)
     }
 
-    /// The training jobs that are InProgress, described (for their VpcConfig).
+    /// The training jobs that hold instances: InProgress, Stopping (SageMaker stops them
+    /// after a SIGTERM grace time), and those whose warm pool is Available or InUse; each
+    /// described once (for its VpcConfig).
     pub async fn running_training_jobs(&self) -> Result<Vec<JobInfo>, AwsError> {
-        let items: Vec<_> = self
-            .sagemaker()
-            .list_training_jobs()
-            .status_equals(TrainingJobStatus::InProgress)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| self.sdk_err("sagemaker:ListTrainingJobs", e))?;
+        let lists = [
+            (Some(TrainingJobStatus::InProgress), None),
+            (Some(TrainingJobStatus::Stopping), None),
+            (None, Some(WarmPoolResourceStatus::Available)),
+            (None, Some(WarmPoolResourceStatus::Inuse)),
+        ]
+        .map(|(status, pool)| async move {
+            self.sagemaker()
+                .list_training_jobs()
+                .set_status_equals(status)
+                .set_warm_pool_status_equals(pool)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| self.sdk_err("sagemaker:ListTrainingJobs", e))
+        });
+        let mut names: Vec<String> = Vec::new();
+        for items in futures::future::try_join_all(lists).await? {
+            for j in items {
+                let name = j.training_job_name().unwrap_or_default().to_string();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
         let mut out = Vec::new();
-        for j in items {
-            let name = j.training_job_name().unwrap_or_default();
+        for name in &names {
             let d = self
                 .sagemaker()
                 .describe_training_job()
                 .training_job_name(name)
                 .send()
                 .await
-                .map_err(|e| self.sdk_err("sagemaker:DescribeTrainingJob", e))?;
+                .map_err(|e| self.sdk_err("sagemaker:DescribeTrainingJob", e));
+            let d = match d {
+                Ok(d) => d,
+                Err(e) if is_gone(&e) => continue,
+                Err(e) => return Err(about(e, "training job", name)),
+            };
             let rc = d.resource_config();
             out.push(JobInfo {
-                name: name.to_string(),
+                name: name.clone(),
                 status: d
                     .training_job_status()
                     .map(|s| s.as_str().to_string())
@@ -137,23 +205,36 @@ impl Session {
                     .vpc_config()
                     .map(|v| v.subnets().to_vec())
                     .unwrap_or_default(),
+                warm_pool: d
+                    .warm_pool_status()
+                    .and_then(|w| w.status())
+                    .map(|s| s.as_str().to_string()),
+                spot: d.enable_managed_spot_training() == Some(true),
             });
         }
         Ok(out)
     }
 
-    /// The processing jobs that are InProgress, described (for their NetworkConfig.VpcConfig).
+    /// The processing jobs that are InProgress or Stopping, described (for their
+    /// NetworkConfig.VpcConfig).
     pub async fn running_processing_jobs(&self) -> Result<Vec<JobInfo>, AwsError> {
-        let items: Vec<_> = self
-            .sagemaker()
-            .list_processing_jobs()
-            .status_equals(ProcessingJobStatus::InProgress)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| self.sdk_err("sagemaker:ListProcessingJobs", e))?;
+        let mut items = Vec::new();
+        for status in [
+            ProcessingJobStatus::InProgress,
+            ProcessingJobStatus::Stopping,
+        ] {
+            let page: Vec<_> = self
+                .sagemaker()
+                .list_processing_jobs()
+                .status_equals(status)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| self.sdk_err("sagemaker:ListProcessingJobs", e))?;
+            items.extend(page);
+        }
         let mut out = Vec::new();
         for j in items {
             let name = j.processing_job_name().unwrap_or_default();
@@ -163,7 +244,12 @@ impl Session {
                 .processing_job_name(name)
                 .send()
                 .await
-                .map_err(|e| self.sdk_err("sagemaker:DescribeProcessingJob", e))?;
+                .map_err(|e| self.sdk_err("sagemaker:DescribeProcessingJob", e));
+            let d = match d {
+                Ok(d) => d,
+                Err(e) if is_gone(&e) => continue,
+                Err(e) => return Err(about(e, "processing job", name)),
+            };
             let cluster = d.processing_resources().and_then(|r| r.cluster_config());
             out.push(JobInfo {
                 name: name.to_string(),
@@ -181,13 +267,18 @@ impl Session {
                     .and_then(|n| n.vpc_config())
                     .map(|v| v.subnets().to_vec())
                     .unwrap_or_default(),
+                warm_pool: None,
+                spot: false,
             });
         }
         Ok(out)
     }
 
-    /// Every endpoint with its variants' instances and its models' subnets (DescribeEndpoint,
-    /// DescribeEndpointConfig, then DescribeModel per model: the VpcConfig lives on the model).
+    /// Every endpoint with its instances and subnets: DescribeEndpoint (its variants' current
+    /// instance counts), DescribeEndpointConfig (instance types and initial counts of its
+    /// production and shadow variants, its own VpcConfig), then DescribeModel per model (the
+    /// VpcConfig of a model-based variant lives on the model). An endpoint whose config or
+    /// model was deleted is kept with `placement_known` false.
     pub async fn endpoints(&self) -> Result<Vec<EndpointInfo>, AwsError> {
         let items: Vec<_> = self
             .sagemaker()
@@ -201,54 +292,88 @@ impl Session {
         let mut out = Vec::new();
         for ep in items {
             let name = ep.endpoint_name().unwrap_or_default();
-            let d = self
+            let d = match self
                 .sagemaker()
                 .describe_endpoint()
                 .endpoint_name(name)
                 .send()
                 .await
-                .map_err(|e| self.sdk_err("sagemaker:DescribeEndpoint", e))?;
-            let config = self
-                .sagemaker()
-                .describe_endpoint_config()
-                .endpoint_config_name(d.endpoint_config_name().unwrap_or_default())
-                .send()
-                .await
-                .map_err(|e| self.sdk_err("sagemaker:DescribeEndpointConfig", e))?;
-            let mut instances = Vec::new();
-            let mut subnets: Vec<String> = Vec::new();
-            for v in config.production_variants() {
-                if let Some(t) = v.instance_type() {
-                    instances.push((
-                        t.as_str().to_string(),
-                        v.initial_instance_count().unwrap_or(1),
-                    ));
-                }
-                let Some(model) = v.model_name() else {
-                    continue;
-                };
-                let m = self
-                    .sagemaker()
-                    .describe_model()
-                    .model_name(model)
-                    .send()
-                    .await
-                    .map_err(|e| self.sdk_err("sagemaker:DescribeModel", e))?;
-                for s in m.vpc_config().map(|c| c.subnets()).unwrap_or_default() {
-                    if !subnets.contains(s) {
-                        subnets.push(s.clone());
-                    }
-                }
-            }
-            out.push(EndpointInfo {
+                .map_err(|e| self.sdk_err("sagemaker:DescribeEndpoint", e))
+            {
+                Ok(d) => d,
+                Err(e) if is_gone(&e) => continue,
+                Err(e) => return Err(about(e, "endpoint", name)),
+            };
+            let mut info = EndpointInfo {
                 name: name.to_string(),
                 status: d
                     .endpoint_status()
                     .map(|s| s.as_str().to_string())
                     .unwrap_or_default(),
-                instances,
-                subnets,
-            });
+                instances: Vec::new(),
+                subnets: Vec::new(),
+                placement_known: true,
+                async_inference: false,
+            };
+            let current = |variant: Option<&str>| {
+                d.production_variants()
+                    .iter()
+                    .find(|v| v.variant_name() == variant)
+                    .and_then(|v| v.current_instance_count())
+            };
+            let config_name = d.endpoint_config_name().unwrap_or_default();
+            let config = match self
+                .sagemaker()
+                .describe_endpoint_config()
+                .endpoint_config_name(config_name)
+                .send()
+                .await
+                .map_err(|e| self.sdk_err("sagemaker:DescribeEndpointConfig", e))
+            {
+                Ok(c) => c,
+                Err(e) if is_gone(&e) => {
+                    info.placement_known = false;
+                    out.push(info);
+                    continue;
+                }
+                Err(e) => return Err(about(e, "endpoint config", config_name)),
+            };
+            info.async_inference = config.async_inference_config().is_some();
+            if let Some(v) = config.vpc_config() {
+                add(&mut info.subnets, v.subnets());
+            }
+            for v in config
+                .production_variants()
+                .iter()
+                .chain(config.shadow_production_variants())
+            {
+                if let Some(t) = v.instance_type() {
+                    let count = current(v.variant_name())
+                        .or(v.initial_instance_count())
+                        .unwrap_or(1);
+                    info.instances.push((t.as_str().to_string(), count));
+                }
+                let Some(model) = v.model_name() else {
+                    continue;
+                };
+                match self
+                    .sagemaker()
+                    .describe_model()
+                    .model_name(model)
+                    .send()
+                    .await
+                    .map_err(|e| self.sdk_err("sagemaker:DescribeModel", e))
+                {
+                    Ok(m) => {
+                        if let Some(c) = m.vpc_config() {
+                            add(&mut info.subnets, c.subnets());
+                        }
+                    }
+                    Err(e) if is_gone(&e) => info.placement_known = false,
+                    Err(e) => return Err(about(e, "model", model)),
+                }
+            }
+            out.push(info);
         }
         Ok(out)
     }
@@ -297,7 +422,7 @@ impl Session {
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .map_err(|e| self.sdk_err("efs:DescribeFileSystems", e))?;
+            .map_err(|e| self.sdk_err("elasticfilesystem:DescribeFileSystems", e))?;
         let mut out = Vec::new();
         for fs in items {
             let Some(domain_arn) = fs
@@ -309,7 +434,11 @@ impl Session {
                 continue;
             };
             let id = fs.file_system_id().to_string();
-            let targets: Vec<_> = self
+            let life_cycle_state = fs.life_cycle_state().as_str().to_string();
+            if matches!(life_cycle_state.as_str(), "deleting" | "deleted") {
+                continue;
+            }
+            let targets: Result<Vec<_>, _> = self
                 .efs()
                 .describe_mount_targets()
                 .file_system_id(&id)
@@ -318,10 +447,16 @@ impl Session {
                 .send()
                 .collect::<Result<Vec<_>, _>>()
                 .await
-                .map_err(|e| self.sdk_err("efs:DescribeMountTargets", e))?;
+                .map_err(|e| self.sdk_err("elasticfilesystem:DescribeMountTargets", e));
+            let targets = match targets {
+                Ok(t) => t,
+                Err(e) if e.kind == ErrorKind::NotFound => continue,
+                Err(e) => return Err(about(e, "EFS file system", &id)),
+            };
             out.push(SageMakerFileSystem {
                 id,
                 domain_arn,
+                life_cycle_state,
                 size_bytes: fs.size_in_bytes().map(|s| s.value()).unwrap_or(0),
                 mount_targets: targets
                     .iter()

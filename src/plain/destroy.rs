@@ -32,7 +32,7 @@ pub fn print_plan(
 /// Read-only: the plan is all destroy shows (`--json`: the plan with the refusal).
 pub fn print_read_only(mode: OutputMode, plan: &DestroyPlan, error: Option<&ops::Error>) {
     if mode == OutputMode::Json {
-        print_json(&json!({"ok": false, "plan": plan, "error": error}));
+        print_json(&read_only_doc(plan, error));
     } else {
         eprintln!("destroy is disabled in read-only mode; the list above is what it would delete");
     }
@@ -93,5 +93,65 @@ pub fn print_report(mode: OutputMode, r: &DestroyReport) {
         for l in &r.left_behind {
             println!("  - {}", Shown(&l.to_string()));
         }
+    }
+}
+
+/// The `--read-only --json` document: the plan, its leftovers' text from AWS escaped as
+/// `status --json` escapes it ([`ops::leftovers::Leftover::shown`]), and the refusal.
+fn read_only_doc(plan: &DestroyPlan, error: Option<&ops::Error>) -> serde_json::Value {
+    let mut doc = json!({"ok": false, "plan": plan, "error": error});
+    let shown: Vec<_> = plan.leftovers.iter().map(|l| l.shown()).collect();
+    doc["plan"]["leftovers"] = json!(shown);
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::leftovers::{Cost, Kind, Leftover};
+
+    #[test]
+    fn read_only_json_escapes_the_leftovers_as_status_does() {
+        let plan = DestroyPlan {
+            project: "p".into(),
+            stack_name: "p".into(),
+            caller: crate::aws::Identity {
+                account: "123456789012".into(),
+                arn: "arn:aws:iam::123456789012:user/ops".into(),
+                user_id: "AIDAOPS".into(),
+            },
+            exemption: None,
+            domain: None,
+            other_domains: Vec::new(),
+            twin_domains: Vec::new(),
+            users: Vec::new(),
+            apps: Vec::new(),
+            spaces: Vec::new(),
+            stack: None,
+            resources: Vec::new(),
+            vpc_id: None,
+            buckets: Vec::new(),
+            keys: Vec::new(),
+            nfs_groups: Vec::new(),
+            template: None,
+            leftovers: vec![Leftover {
+                kind: Kind::NotebookInstance,
+                id: "nb\u{1b}[2J".into(),
+                state: "In\u{7}Service".into(),
+                place: "subnet subnet-1".into(),
+                blocks_vpc: true,
+                running: true,
+                in_vpc: true,
+                cost: Cost::Unknown { why: "x".into() },
+                remove: "aws sagemaker delete-notebook-instance --notebook-instance-name NAME"
+                    .into(),
+            }],
+        };
+        let doc = read_only_doc(&plan, None);
+        let l = &doc["plan"]["leftovers"][0];
+        assert_eq!(l["id"], "nb\\u001b[2J");
+        assert_eq!(l["state"], "In\\u0007Service");
+        assert_eq!(doc["ok"], false);
+        assert!(!doc.to_string().contains('\u{1b}'));
     }
 }

@@ -24,11 +24,12 @@ import json
 from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
-from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.exceptions import SagemakerClientError, ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
 from . import sagemaker_leftovers
+from .config import SETTINGS
 from .patching import install_once, patch
 from .sagemaker_apps import r_create_app, r_delete_app, r_describe_app, r_list_apps
 from .sagemaker_core import studio_state, sweep
@@ -154,8 +155,25 @@ def call(
     return ACTIONS[action](be, params) or {}
 
 
-def _response_method(fn: Any) -> Any:
+class AccessDenied(SagemakerClientError):
+    code = "AccessDeniedException"
+
+
+def _refuse_if_denied(action: str) -> None:
+    """``SETTINGS.deny`` (``{"deny": ["sagemaker:ListSpaces"]}``): answered as a policy without
+    the action would be."""
+    with SETTINGS.lock:
+        denied = f"sagemaker:{action}" in SETTINGS.deny
+    if denied:
+        raise AccessDenied(
+            f"User: arn:aws:iam::123456789012:user/moto is not authorized to perform: "
+            f"sagemaker:{action} because no identity-based policy allows the sagemaker:{action} action"
+        )
+
+
+def _response_method(action: str, fn: Any) -> Any:
     def method(self: SageMakerResponse) -> ActionResult:
+        _refuse_if_denied(action)
         out = fn(self.sagemaker_backend, _params(self))
         return EmptyResult() if out is None else ActionResult(out)
 
@@ -175,14 +193,15 @@ def install() -> None:
         _get_resource_from_arn=_get_resource_from_arn,
     )
     sagemaker_leftovers.install()
-    for fn in ACTIONS.values():
-        setattr(SageMakerResponse, fn.__name__[2:], _response_method(fn))
+    for action, fn in ACTIONS.items():
+        setattr(SageMakerResponse, fn.__name__[2:], _response_method(action, fn))
     patch(SageMakerResponse, create_app=_create_app_method)
 
 
 def _create_app_method(self: SageMakerResponse) -> ActionResult:
-    """CreateApp, after the caller's role policies (sagemaker_iam): a Deny that applies refuses
-    it with AccessDeniedException before anything is created."""
+    """CreateApp, after the ``deny`` setting and the caller's role policies (sagemaker_iam): a
+    Deny that applies refuses it with AccessDeniedException before anything is created."""
+    _refuse_if_denied("CreateApp")
     p = _params(self)
     denied = create_app_denied(self.get_access_key(), self.current_account, self.region, p)
     if denied:

@@ -10,8 +10,14 @@ makes no network interface for it, and has no MLflow tracking servers).
   A subnet that does not exist is refused, as CreateNotebookInstance does.
 * Training and processing jobs run: ``InProgress`` from creation until their stopping condition's
   ``MaxRuntimeInSeconds`` (AWS's default, one day, when none is given), then ``Completed``;
-  StopTrainingJob / StopProcessingJob end them ``Stopped`` (moto completes them at once and has
-  no StopTrainingJob). While one runs with a VpcConfig it holds a network interface in each of
+  StopTrainingJob / StopProcessingJob make them ``Stopping``, then ``Stopped`` after a paced
+  delay ("SageMaker changes the status of the job to Stopping. After SageMaker stops the job, it
+  sets the status to Stopped", API_StopTrainingJob; the algorithm gets SIGTERM and up to 120
+  seconds), their interfaces kept until then (moto completes them at once and has no
+  StopTrainingJob). A training job with ``ResourceConfig.KeepAlivePeriodInSeconds`` keeps a warm
+  pool (``WarmPoolStatus``: ``InUse`` while it runs, ``Available`` for the keep-alive period after
+  it ends, then ``Terminated``), "a billable resource", with its interfaces until the pool ends;
+  ListTrainingJobs filters on ``WarmPoolStatusEquals`` (moto ignores it and lists every job). While one runs with a VpcConfig it holds a network interface in each of
   its subnets (the developer guide's "Give SageMaker Training Jobs Access to Resources in Your
   Amazon VPC" describes the interfaces SageMaker puts in them), so ``ec2_deps`` refuses deleting
   those subnets meanwhile.
@@ -29,6 +35,7 @@ from typing import Any
 from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeSagemakerNotebookInstance, SageMakerModelBackend
 
+from .config import SETTINGS
 from .patching import install_once, patch
 from .sagemaker_core import LOCK, current_time, paginate, present, studio_state, to_datetime
 
@@ -91,13 +98,25 @@ def _runs(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
 
 
 def _start_job(
-    backend: SageMakerModelBackend, job: Any, status_attr: str, vpc: dict[str, Any] | None, limit: Any
+    backend: SageMakerModelBackend,
+    job: Any,
+    status_attr: str,
+    vpc: dict[str, Any] | None,
+    limit: Any,
+    keep_alive: Any = None,
 ) -> None:
     setattr(job, status_attr, "InProgress")
     if status_attr == "training_job_status":
         patch(job, secondary_status="Training")
     seconds = int((limit or {}).get("MaxRuntimeInSeconds") or DEFAULT_MAX_RUNTIME)
-    run: dict[str, Any] = {"attr": status_attr, "ends_at": current_time() + seconds, "enis": []}
+    run: dict[str, Any] = {
+        "attr": status_attr,
+        "ends_at": current_time() + seconds,
+        "enis": [],
+        "stops_at": None,
+        "keep_alive": int(keep_alive or 0),
+        "pool_until": None,
+    }
     ec2 = _ec2(backend)
     name = getattr(job, "training_job_name", None) or getattr(job, "processing_job_name", "")
     for subnet_id in (vpc or {}).get("Subnets") or []:
@@ -113,6 +132,14 @@ def _end_job(backend: SageMakerModelBackend, job: Any, status: str) -> None:
     setattr(job, run["attr"], status)
     if run["attr"] == "training_job_status":
         patch(job, secondary_status=status)
+    if run["keep_alive"] > 0:
+        # the warm pool keeps the instances (and their interfaces) for the keep-alive period
+        run["pool_until"] = current_time() + run["keep_alive"]
+        return
+    _release(backend, run)
+
+
+def _release(backend: SageMakerModelBackend, run: dict[str, Any]) -> None:
     ec2 = _ec2(backend)
     for eni_id in run["enis"]:
         ec2.enis.pop(eni_id, None)
@@ -125,17 +152,37 @@ def _status(backend: SageMakerModelBackend, job: Any) -> str | None:
 
 
 def _refresh_jobs(backend: SageMakerModelBackend) -> None:
-    """Jobs whose run time is over are Completed (their interfaces go)."""
+    """Jobs whose run time is over are Completed, Stopping ones whose stop is done are Stopped
+    (their interfaces go, unless a warm pool keeps them); warm pools past their keep-alive end."""
     jobs: list[Any] = [*backend.training_jobs.values(), *backend.processing_jobs.values()]
+    now = current_time()
     for job in jobs:
         run = _runs(backend).get(job.arn)
-        if run and _status(backend, job) == "InProgress" and current_time() >= run["ends_at"]:
+        if not run:
+            continue
+        status = _status(backend, job)
+        if status == "InProgress" and now >= run["ends_at"]:
             _end_job(backend, job, "Completed")
+        elif status == "Stopping" and now >= run["stops_at"]:
+            _end_job(backend, job, "Stopped")
+        if run["pool_until"] is not None and now >= run["pool_until"] and run["enis"]:
+            _release(backend, run)
+
+
+def _warm_pool(backend: SageMakerModelBackend, job: Any) -> str | None:
+    """The WarmPoolStatus of a training job kept alive, or None."""
+    run = _runs(backend).get(job.arn)
+    if not run or run["keep_alive"] <= 0:
+        return None
+    if run["pool_until"] is None:
+        return "InUse"
+    return "Available" if current_time() < run["pool_until"] else "Terminated"
 
 
 def create_training_job(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> Any:
     job = _ORIG["create_training_job"](self, *args, **kwargs)
-    _start_job(self, job, "training_job_status", kwargs.get("vpc_config"), kwargs.get("stopping_condition"))
+    keep_alive = (kwargs.get("resource_config") or {}).get("KeepAlivePeriodInSeconds")
+    _start_job(self, job, "training_job_status", kwargs.get("vpc_config"), kwargs.get("stopping_condition"), keep_alive)
     return job
 
 
@@ -162,7 +209,12 @@ def _stop(be: SageMakerModelBackend, jobs: dict[str, Any], name: str, kind: str)
     _refresh_jobs(be)
     if _status(be, job) != "InProgress":
         raise ValidationError(message=f"The {kind} {name} is not in progress.")
-    _end_job(be, job, "Stopped")
+    run = _runs(be)[job.arn]
+    setattr(job, run["attr"], "Stopping")
+    if run["attr"] == "training_job_status":
+        patch(job, secondary_status="Stopping")
+    # SIGTERM, then up to 120 seconds before the job is Stopped: paced like the rest
+    run["stops_at"] = current_time() + SETTINGS.duration("AWS::SageMaker::StopJob")
 
 
 def r_stop_training_job(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
@@ -175,6 +227,58 @@ def r_stop_processing_job(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[
     with LOCK:
         _stop(be, be.processing_jobs, p.get("ProcessingJobName") or "", "processing job")
     return None
+
+
+def describe_training_job(self: SageMakerModelBackend, training_job_name: str) -> Any:
+    _refresh_jobs(self)
+    out = dict(_ORIG["describe_training_job"](self, training_job_name))
+    pool = _warm_pool(self, self.training_jobs[training_job_name])
+    if pool is not None:
+        run = _runs(self)[self.training_jobs[training_job_name].arn]
+        out["WarmPoolStatus"] = {"Status": pool}
+        out.setdefault("ResourceConfig", {})["KeepAlivePeriodInSeconds"] = run["keep_alive"]
+    return out
+
+
+TRAINING_STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
+WARM_POOL_STATUSES = ("Available", "Terminated", "Reused", "InUse")
+
+
+def r_list_training_jobs(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    """ListTrainingJobs with its StatusEquals, NameContains and WarmPoolStatusEquals filters
+    (newest first), each summary with its WarmPoolStatus when the job keeps a warm pool."""
+    status = p.get("StatusEquals")
+    pool = p.get("WarmPoolStatusEquals")
+    if status is not None and status not in TRAINING_STATUSES:
+        raise ValidationError(
+            message=f"Value '{status}' at 'statusEquals' failed to satisfy constraint: Member must satisfy enum value set: [{', '.join(TRAINING_STATUSES)}]"
+        )
+    if pool is not None and pool not in WARM_POOL_STATUSES:
+        raise ValidationError(
+            message=f"Value '{pool}' at 'warmPoolStatusEquals' failed to satisfy constraint: Member must satisfy enum value set: [{', '.join(WARM_POOL_STATUSES)}]"
+        )
+    with LOCK:
+        _refresh_jobs(be)
+        out = []
+        for job in sorted(be.training_jobs.values(), key=lambda j: j.creation_time, reverse=True):
+            job_pool = _warm_pool(be, job)
+            if status is not None and job.training_job_status != status:
+                continue
+            if pool is not None and job_pool != pool:
+                continue
+            if p.get("NameContains") and p["NameContains"] not in job.training_job_name:
+                continue
+            summary: dict[str, Any] = {
+                "TrainingJobName": job.training_job_name,
+                "TrainingJobArn": job.arn,
+                "CreationTime": job.creation_time,
+                "TrainingJobStatus": job.training_job_status,
+            }
+            if job_pool is not None:
+                summary["WarmPoolStatus"] = {"Status": job_pool}
+            out.append(summary)
+        chunk, nxt = paginate(out, p.get("NextToken"), p.get("MaxResults"))
+        return present({"TrainingJobSummaries": chunk, "NextToken": nxt})
 
 
 # Endpoints --------------------------------------------------------------------------------------
@@ -302,6 +406,7 @@ ACTIONS: dict[str, Any] = {
     "DeleteMlflowTrackingServer": r_delete_mlflow_tracking_server,
     "StopTrainingJob": r_stop_training_job,
     "StopProcessingJob": r_stop_processing_job,
+    "ListTrainingJobs": r_list_training_jobs,
 }
 
 
@@ -322,6 +427,8 @@ def install() -> None:
     for name in ("create_training_job", "create_processing_job"):
         _ORIG[name] = getattr(SageMakerModelBackend, name)
     patch(SageMakerModelBackend, create_training_job=create_training_job, create_processing_job=create_processing_job)
-    for name in ("describe_training_job", "list_training_jobs", "describe_processing_job", "list_processing_jobs"):
+    for name in ("list_training_jobs", "describe_processing_job", "list_processing_jobs"):
         _ORIG[name] = getattr(SageMakerModelBackend, name)
         patch(SageMakerModelBackend, **{name: _refreshing(name)})
+    _ORIG["describe_training_job"] = SageMakerModelBackend.describe_training_job
+    patch(SageMakerModelBackend, describe_training_job=describe_training_job)

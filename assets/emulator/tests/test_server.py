@@ -1287,6 +1287,10 @@ def test_leftovers_that_keep_billing(url: str) -> None:
     sm = client(url, "sagemaker")
     ec2 = client(url, "ec2", retries=False)
     efs = client(url, "efs")
+    # SETTINGS.deny answers a SageMaker action as a policy without it would.
+    http(f"{url}/_studio/config", "POST", {"deny": ["sagemaker:ListSpaces"]})
+    expect_error(lambda: sm.list_spaces(DomainIdEquals="d-x"), "AccessDeniedException", "denied ListSpaces")
+    http(f"{url}/_studio/config", "POST", {"deny": []})
     vpc = ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
     sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.1.0/24")["Subnet"]["SubnetId"]
     sg = ec2.create_security_group(GroupName="nb", Description="nb", VpcId=vpc)["GroupId"]
@@ -1368,13 +1372,66 @@ def test_leftovers_that_keep_billing(url: str) -> None:
     enis = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub3]}])["NetworkInterfaces"]
     check(len(enis) == 2, f"each running job holds an interface in the subnet: {len(enis)}")
     expect_error(lambda: ec2.delete_subnet(SubnetId=sub3), "DependencyViolation", "DeleteSubnet under running jobs")
+    # StopTrainingJob: "SageMaker changes the status of the job to Stopping. After SageMaker
+    # stops the job, it sets the status to Stopped" (paced; the interfaces stay until then).
+    http(f"{url}/_studio/config", "POST", {"pace": 0.4})
     sm.stop_training_job(TrainingJobName="train-left")
     sm.stop_processing_job(ProcessingJobName="proc-left")
+    http(f"{url}/_studio/config", "POST", {"pace": 0})
+    check(sm.describe_training_job(TrainingJobName="train-left")["TrainingJobStatus"] == "Stopping", "stopping")
+    stopping = sm.list_training_jobs(StatusEquals="Stopping")["TrainingJobSummaries"]
+    check([j["TrainingJobName"] for j in stopping] == ["train-left"], f"listed Stopping: {stopping}")
+    check(
+        sm.describe_processing_job(ProcessingJobName="proc-left")["ProcessingJobStatus"] == "Stopping",
+        "processing stopping",
+    )
+    enis = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub3]}])["NetworkInterfaces"]
+    check(len(enis) == 2, f"a Stopping job keeps its interface: {len(enis)}")
+    expect_error(
+        lambda: sm.stop_training_job(TrainingJobName="train-left"), "ValidationException", "stopping a stopping job"
+    )
+    for _ in range(100):
+        if sm.describe_training_job(TrainingJobName="train-left")["TrainingJobStatus"] == "Stopped":
+            break
+        time.sleep(0.05)
     check(sm.describe_training_job(TrainingJobName="train-left")["TrainingJobStatus"] == "Stopped", "stopped")
     check(
         sm.describe_processing_job(ProcessingJobName="proc-left")["ProcessingJobStatus"] == "Stopped",
         "processing stopped",
     )
+    # A warm pool keeps the instances (and interfaces) for KeepAlivePeriodInSeconds after the job.
+    sm.create_training_job(
+        TrainingJobName="train-pool",
+        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+        RoleArn=role,
+        OutputDataConfig={"S3OutputPath": "s3://b/out"},
+        ResourceConfig={
+            "InstanceType": "ml.m5.large",
+            "InstanceCount": 1,
+            "VolumeSizeInGB": 10,
+            "KeepAlivePeriodInSeconds": 2,
+        },
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        VpcConfig=vpc_config,
+    )
+    pooled = sm.list_training_jobs(WarmPoolStatusEquals="InUse")["TrainingJobSummaries"]
+    check([j["TrainingJobName"] for j in pooled] == ["train-pool"], f"WarmPoolStatusEquals filters: {pooled}")
+    check(sm.list_training_jobs(WarmPoolStatusEquals="Available")["TrainingJobSummaries"] == [], "none available")
+    sm.stop_training_job(TrainingJobName="train-pool")
+    t = sm.describe_training_job(TrainingJobName="train-pool")
+    check(
+        t["TrainingJobStatus"] == "Stopped" and t["WarmPoolStatus"]["Status"] == "Available",
+        f"a stopped job's warm pool is Available: {t.get('WarmPoolStatus')}",
+    )
+    enis = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub3]}])["NetworkInterfaces"]
+    check(len(enis) == 1, f"the warm pool keeps its interface: {len(enis)}")
+    time.sleep(2.1)
+    check(
+        sm.describe_training_job(TrainingJobName="train-pool")["WarmPoolStatus"]["Status"] == "Terminated",
+        "the warm pool ends after its keep-alive period",
+    )
+    enis = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sub3]}])["NetworkInterfaces"]
+    check(enis == [], f"and its interface goes: {len(enis)}")
     expect_error(
         lambda: sm.stop_training_job(TrainingJobName="train-left"), "ValidationException", "stopping a stopped job"
     )

@@ -662,6 +662,11 @@ async fn run(cx: &Teardown<'_>, report: &mut DestroyReport) -> Result<(), Error>
     let Some(stack) = &plan.stack else {
         return Ok(());
     };
+    stop.or_stop(
+        "scanning the VPC",
+        sweep::look_again(session, plan, stack, tx),
+    )
+    .await?;
     delete_stack_resuming(cx, stack, report).await?;
     if report.stack_deleted && choice == BucketChoice::Retain {
         restore_retained_keys(session, plan, tx).await?;

@@ -6,10 +6,38 @@ use std::time::{Duration, Instant};
 use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
 use crate::core::status::StackStatus;
-use crate::ops::Error;
 use crate::ops::studio::{Poll, Progress};
+use crate::ops::{Error, leftovers};
 
-use super::step;
+use super::{DestroyPlan, step};
+
+/// Right before DeleteStack: the plan's leftover scan is minutes old by now (buckets emptied,
+/// domain deleted), and a notebook or a job started in the subnets meanwhile would keep billing
+/// and keep the VPC from being deleted. Look again; one found stops the teardown here, the
+/// stack kept (`leftovers::refusal_before_stack`).
+pub(super) async fn look_again(
+    session: &Session,
+    plan: &DestroyPlan,
+    stack: &StackInfo,
+    tx: &Progress,
+) -> Result<(), Error> {
+    let Some(net) = leftovers::ProjectNetwork::of_stack(
+        &plan.resources,
+        &stack.outputs,
+        plan.domain.as_ref().map(|d| d.arn.as_str()),
+    ) else {
+        return Ok(());
+    };
+    step(
+        tx,
+        "looking again for resources started in the VPC since the plan",
+    );
+    let found = leftovers::scan(session, &net).await?;
+    match leftovers::refusal_before_stack(&found) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
 
 /// DeleteStack and wait. Returns None when the stack is gone, else its final status.
 pub(super) async fn delete_stack_and_wait(

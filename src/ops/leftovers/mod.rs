@@ -149,6 +149,9 @@ pub struct Found {
     pub processing: Vec<JobInfo>,
     pub tracking_servers: Vec<TrackingServerInfo>,
     pub file_systems: Vec<SageMakerFileSystem>,
+    /// The ids of the domains that DescribeDomain says do not exist (of those
+    /// [`domains_to_check`] named): only their home file systems are leftovers.
+    pub gone_domains: Vec<String>,
     /// Hourly prices of the instance types above for their use, where known (a type's
     /// notebook-instance hour, endpoint hour and training hour are different prices).
     pub hourly: Vec<(SageMakerUse, String, f64)>,
@@ -227,10 +230,6 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
             continue;
         };
         let running = !matches!(n.status.as_str(), "Stopped" | "Failed");
-        let name = word(&n.name, "NAME");
-        let delete = format!(
-            "aws sagemaker delete-notebook-instance --notebook-instance-name {name} --region {r}"
-        );
         out.push(Leftover {
             kind: Kind::NotebookInstance,
             id: n.name.clone(),
@@ -250,87 +249,86 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
                     why: "stopped: its ML storage volume is still billed".into(),
                 }
             },
-            remove: if running {
-                format!(
-                    "aws sagemaker stop-notebook-instance --notebook-instance-name {name} \
-                     --region {r} && aws sagemaker wait notebook-instance-stopped \
-                     --notebook-instance-name {name} --region {r} && {delete}"
-                )
-            } else {
-                delete
-            },
+            remove: notebook_removal(&word(&n.name, "NAME"), &n.status, &r),
         });
     }
     for e in &found.endpoints {
-        let Some(subnet) = in_subnets(&e.subnets) else {
+        let subnet = in_subnets(&e.subnets);
+        if subnet.is_none() && e.placement_known {
             continue;
-        };
+        }
         let running = !matches!(e.status.as_str(), "Failed" | "Deleting");
+        let name = word(&e.name, "NAME");
         out.push(Leftover {
             kind: Kind::Endpoint,
             id: e.name.clone(),
             state: e.status.clone(),
-            place: format!("subnet {subnet}"),
-            blocks_vpc: true,
+            // Its endpoint config or model was deleted and no subnet it still names is the
+            // project's: listed (it bills until deleted) but not held against the teardown,
+            // since nothing says it is in the VPC. Should it be, the VPC's deletion fails and
+            // the stack stays, to be deleted again once the endpoint is gone.
+            place: match &subnet {
+                Some(s) => format!("subnet {s}"),
+                None => "placement unknown (its endpoint config or model was deleted)".into(),
+            },
+            blocks_vpc: subnet.is_some(),
             running,
-            in_vpc: true,
-            cost: price(found, &e.instances, SageMakerUse::Hosting),
-            remove: format!(
-                "aws sagemaker delete-endpoint --endpoint-name {} --region {r}",
-                word(&e.name, "NAME")
-            ),
+            in_vpc: subnet.is_some(),
+            cost: if e.async_inference {
+                Cost::Unknown {
+                    why: "async inference".into(),
+                }
+            } else {
+                price(found, &e.instances, SageMakerUse::Hosting)
+            },
+            remove: if e.status == "Deleting" {
+                format!("aws sagemaker wait endpoint-deleted --endpoint-name {name} --region {r}")
+            } else {
+                format!("aws sagemaker delete-endpoint --endpoint-name {name} --region {r}")
+            },
         });
     }
-    for (kind, usage, jobs, verb, flag) in [
-        (
-            Kind::TrainingJob,
-            SageMakerUse::Training,
-            &found.training,
-            "stop-training-job",
-            "--training-job-name",
-        ),
+    for (kind, usage, jobs) in [
+        (Kind::TrainingJob, SageMakerUse::Training, &found.training),
         (
             Kind::ProcessingJob,
             SageMakerUse::Processing,
             &found.processing,
-            "stop-processing-job",
-            "--processing-job-name",
         ),
     ] {
         for j in jobs {
             let Some(subnet) = in_subnets(&j.subnets) else {
                 continue;
             };
+            let pooled = matches!(j.warm_pool.as_deref(), Some("Available" | "InUse"));
+            let running = matches!(j.status.as_str(), "InProgress" | "Stopping") || pooled;
             out.push(Leftover {
                 kind,
                 id: j.name.clone(),
-                state: j.status.clone(),
+                state: match &j.warm_pool {
+                    Some(w) if pooled => format!("{}, warm pool {w}", j.status),
+                    _ => j.status.clone(),
+                },
                 place: format!("subnet {subnet}"),
                 blocks_vpc: true,
-                running: j.status == "InProgress",
+                running,
                 in_vpc: true,
-                cost: price(found, &[(j.instance_type.clone(), j.instance_count)], usage),
-                remove: format!(
-                    "aws sagemaker {verb} {flag} {} --region {r}",
-                    word(&j.name, "NAME")
-                ),
+                cost: if j.spot {
+                    Cost::Unknown { why: "spot".into() }
+                } else {
+                    price(found, &[(j.instance_type.clone(), j.instance_count)], usage)
+                },
+                remove: job_removal(kind, &word(&j.name, "NAME"), &j.status, pooled, &r),
             });
         }
     }
     for fs in &found.file_systems {
-        if net.domain_arn.as_deref() == Some(fs.domain_arn.as_str()) {
-            // the project's own domain's volume: deleted with the domain
+        if !efs_is_left(fs, net, &found.gone_domains) {
             continue;
         }
-        let targets: Vec<&(String, String, String)> = fs
+        let id = word(&fs.id, "FILE_SYSTEM_ID");
+        let mut steps: Vec<String> = fs
             .mount_targets
-            .iter()
-            .filter(|(_, _, vpc)| *vpc == net.vpc_id)
-            .collect();
-        if targets.is_empty() {
-            continue;
-        }
-        let mut steps: Vec<String> = targets
             .iter()
             .map(|(mt, _, _)| {
                 format!(
@@ -339,16 +337,21 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
                 )
             })
             .collect();
+        // DeleteMountTarget is asynchronous and DeleteFileSystem refuses a file system that
+        // still has mount targets: wait (at most 10 minutes) until none is left.
         steps.push(format!(
-            "aws efs delete-file-system --file-system-id {} --region {r} (once the mount \
-             targets are gone; this deletes the home folders it holds)",
-            word(&fs.id, "FILE_SYSTEM_ID")
+            "for i in $(seq 60); do [ \"$(aws efs describe-mount-targets --file-system-id {id} \
+             --region {r} --query 'length(MountTargets)' --output text)\" = 0 ] && break; \
+             sleep 10; done"
+        ));
+        steps.push(format!(
+            "aws efs delete-file-system --file-system-id {id} --region {r}"
         ));
         out.push(Leftover {
             kind: Kind::HomeEfs,
             id: fs.id.clone(),
             state: format!(
-                "left by domain {}, {:.1} GB",
+                "left by deleted domain {}, {:.1} GB of home folders",
                 fs.domain_arn.rsplit('/').next().unwrap_or_default(),
                 fs.size_bytes as f64 / 1e9
             ),
@@ -393,9 +396,102 @@ pub fn decide(found: &Found, net: &ProjectNetwork, region: &str) -> Vec<Leftover
     out
 }
 
+/// Does this EFS file system reach the project's network: a mount target in one of its
+/// subnets, or in its VPC (the VpcId is optional in DescribeMountTargets, the SubnetId is not)?
+fn efs_in_network(fs: &SageMakerFileSystem, net: &ProjectNetwork) -> bool {
+    fs.mount_targets
+        .iter()
+        .any(|(_, subnet, vpc)| net.subnets.contains(subnet) || *vpc == net.vpc_id)
+}
+
+/// The domain ids whose existence decides whether a file system is left (pure): those of the
+/// SageMaker file systems that reach the project's network, other than the project's own
+/// domain's, each once.
+pub fn domains_to_check(found: &Found, net: &ProjectNetwork) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for fs in &found.file_systems {
+        if net.domain_arn.as_deref() == Some(fs.domain_arn.as_str()) || !efs_in_network(fs, net) {
+            continue;
+        }
+        if let Some(id) = domain_id(&fs.domain_arn)
+            && !out.iter().any(|x| x == id)
+        {
+            out.push(id.to_string());
+        }
+    }
+    out
+}
+
+/// The domain id of a domain ARN ("arn:aws:sagemaker:r:a:domain/d-x" gives "d-x").
+fn domain_id(arn: &str) -> Option<&str> {
+    arn.split_once(":domain/")
+        .map(|(_, id)| id)
+        .filter(|id| !id.is_empty())
+}
+
+/// A home file system is a leftover only when the domain its tag names no longer exists
+/// (DescribeDomain said so: `gone_domains`); a domain that exists, Deleting included, owns it.
+fn efs_is_left(fs: &SageMakerFileSystem, net: &ProjectNetwork, gone_domains: &[String]) -> bool {
+    net.domain_arn.as_deref() != Some(fs.domain_arn.as_str())
+        && !matches!(fs.life_cycle_state.as_str(), "deleting" | "deleted")
+        && efs_in_network(fs, net)
+        && domain_id(&fs.domain_arn).is_some_and(|id| gone_domains.iter().any(|g| g == id))
+}
+
+/// The command that removes a notebook instance in this state (one AWS accepts in it: a
+/// notebook instance is deleted only when Stopped or Failed, stopped only when InService).
+fn notebook_removal(name: &str, status: &str, r: &str) -> String {
+    let flag = format!("--notebook-instance-name {name} --region {r}");
+    let delete = format!("aws sagemaker delete-notebook-instance {flag}");
+    let wait_stopped = format!("aws sagemaker wait notebook-instance-stopped {flag}");
+    let stop = format!("aws sagemaker stop-notebook-instance {flag}");
+    match status {
+        "Stopped" | "Failed" => delete,
+        "Stopping" => format!("{wait_stopped} && {delete}"),
+        "Deleting" => format!("aws sagemaker wait notebook-instance-deleted {flag}"),
+        "Pending" | "Updating" => format!(
+            "aws sagemaker wait notebook-instance-in-service {flag} && {stop} && \
+             {wait_stopped} && {delete}"
+        ),
+        _ => format!("{stop} && {wait_stopped} && {delete}"),
+    }
+}
+
+/// The command that ends a job's billing: stop it and wait until it is Stopped (a Stopping
+/// job keeps its instances until then); a warm pool is ended by setting its keep-alive to 0.
+fn job_removal(kind: Kind, name: &str, status: &str, pooled: bool, r: &str) -> String {
+    let (noun, flag) = match kind {
+        Kind::ProcessingJob => ("processing-job", "--processing-job-name"),
+        _ => ("training-job", "--training-job-name"),
+    };
+    let wait = format!("aws sagemaker wait {noun}-completed-or-stopped {flag} {name} --region {r}");
+    match status {
+        "InProgress" => format!("aws sagemaker stop-{noun} {flag} {name} --region {r} && {wait}"),
+        "Stopping" => wait,
+        _ if pooled => format!(
+            "aws sagemaker update-training-job --training-job-name {name} --resource-config \
+             KeepAlivePeriodInSeconds=0 --region {r}"
+        ),
+        _ => wait,
+    }
+}
+
 /// Why destroy must not start while these leftovers exist (pure): each that keeps running or
 /// blocks the VPC, by name, with the command that removes it.
 pub fn refusal(leftovers: &[Leftover]) -> Option<Error> {
+    refusal_saying(leftovers, "nothing was deleted")
+}
+
+/// The same refusal found by the look again right before DeleteStack (pure): what the
+/// teardown already did stays done, the stack is kept.
+pub fn refusal_before_stack(leftovers: &[Leftover]) -> Option<Error> {
+    refusal_saying(
+        leftovers,
+        "started since the plan; the stack and its VPC were kept, nothing more is deleted",
+    )
+}
+
+fn refusal_saying(leftovers: &[Leftover], done: &str) -> Option<Error> {
     let stopping: Vec<&Leftover> = leftovers.iter().filter(|l| l.stops_teardown()).collect();
     if stopping.is_empty() {
         return None;
@@ -408,8 +504,7 @@ pub fn refusal(leftovers: &[Leftover]) -> Option<Error> {
     Some(
         Error::refused(format!(
             "{} in the stack's VPC that studio-tui did not create: {}; {} keep billing after a \
-             teardown and hold network interfaces that keep the VPC from being deleted; \
-             nothing was deleted",
+             teardown and hold network interfaces that keep the VPC from being deleted; {done}",
             if stopping.len() == 1 {
                 "a resource is"
             } else {
@@ -528,6 +623,19 @@ mod tests {
             instance_type: "ml.m5.xlarge".into(),
             instance_count: 2,
             subnets: subnets.iter().map(|s| s.to_string()).collect(),
+            warm_pool: None,
+            spot: false,
+        }
+    }
+
+    fn endpoint(name: &str, status: &str, instances: &[(&str, i32)], subnet: &str) -> EndpointInfo {
+        EndpointInfo {
+            name: name.into(),
+            status: status.into(),
+            instances: instances.iter().map(|(t, n)| (t.to_string(), *n)).collect(),
+            subnets: vec![subnet.into()],
+            placement_known: true,
+            async_inference: false,
         }
     }
 
@@ -535,8 +643,9 @@ mod tests {
         SageMakerFileSystem {
             id: id.into(),
             domain_arn: format!("arn:aws:sagemaker:us-east-1:1:domain/{domain}"),
+            life_cycle_state: "available".into(),
             size_bytes: 2_500_000_000,
-            mount_targets: vec![("fsmt-1".into(), "subnet-studio".into(), vpc.into())],
+            mount_targets: vec![("fsmt-1".into(), format!("subnet-in-{vpc}"), vpc.into())],
         }
     }
 
@@ -597,6 +706,8 @@ mod tests {
                 status: "InService".into(),
                 instances: vec![("ml.g5.xlarge".into(), 1), (String::new(), 1)],
                 subnets: vec!["subnet-studio".into()],
+                placement_known: true,
+                async_inference: false,
             }],
             training: vec![job("train", "InProgress", &["subnet-studio"])],
             processing: vec![JobInfo {
@@ -650,6 +761,19 @@ mod tests {
         assert_eq!(shown.place, raw.place);
         assert_eq!(shown.remove, raw.remove);
         assert!(raw.remove.contains("--notebook-instance-name NAME"));
+        // A place named after AWS's ids is escaped too (a subnet id is AWS's text).
+        let hostile = "subnet-\u{1b}]52;c;x\u{7}".to_string();
+        let mut odd = net();
+        odd.subnets.push(hostile.clone());
+        let found = Found {
+            notebooks: vec![notebook("nb", "InService", Some(hostile.as_str()))],
+            ..Default::default()
+        };
+        let raw = decide(&found, &odd, "us-east-1").remove(0);
+        assert!(raw.place.contains('\u{1b}'));
+        let shown = raw.shown();
+        assert!(!shown.place.contains('\u{1b}'), "{shown:?}");
+        assert_eq!(shown.place, crate::core::shown::shown(&raw.place));
     }
 
     #[test]
@@ -743,12 +867,16 @@ mod tests {
                     status: "InService".into(),
                     instances: vec![("ml.m5.xlarge".into(), 1), ("ml.t3.medium".into(), 3)],
                     subnets: vec!["subnet-studio".into()],
+                    placement_known: true,
+                    async_inference: false,
                 },
                 EndpointInfo {
                     name: "broken".into(),
                     status: "Failed".into(),
                     instances: vec![("ml.g5.xlarge".into(), 1)],
                     subnets: vec!["subnet-fw".into()],
+                    placement_known: true,
+                    async_inference: false,
                 },
             ],
             hourly: vec![
@@ -788,58 +916,239 @@ mod tests {
         assert_eq!(l[2].place, "subnet subnet-studio");
         assert_eq!(
             l[2].remove,
-            "aws sagemaker stop-training-job --training-job-name train --region us-east-1"
+            "aws sagemaker stop-training-job --training-job-name train --region us-east-1 && aws \
+             sagemaker wait training-job-completed-or-stopped --training-job-name train --region \
+             us-east-1"
         );
         assert_eq!(
             l[3].remove,
-            "aws sagemaker stop-processing-job --processing-job-name proc --region us-east-1"
+            "aws sagemaker stop-processing-job --processing-job-name proc --region us-east-1 && \
+             aws sagemaker wait processing-job-completed-or-stopped --processing-job-name proc \
+             --region us-east-1"
         );
         let deleting = Found {
-            endpoints: vec![EndpointInfo {
-                name: "ep".into(),
-                status: "Deleting".into(),
-                instances: Vec::new(),
-                subnets: vec!["subnet-fw".into()],
-            }],
+            endpoints: vec![endpoint("ep", "Deleting", &[], "subnet-fw")],
             ..Default::default()
         };
         let d = decide(&deleting, &net(), "us-east-1");
-        assert!(!d[0].running);
+        assert!(!d[0].running && d[0].stops_teardown());
         assert!(matches!(&d[0].cost, Cost::Unknown { why } if why == "no instances listed"));
-        let done = Found {
-            training: vec![job("t", "Stopping", &["subnet-fw"])],
-            ..Default::default()
-        };
-        assert!(!decide(&done, &net(), "us-east-1")[0].running);
+        assert_eq!(
+            d[0].remove,
+            "aws sagemaker wait endpoint-deleted --endpoint-name ep --region us-east-1",
+            "DeleteEndpoint on an endpoint already Deleting is refused: wait for it instead"
+        );
     }
 
     #[test]
-    fn a_home_efs_of_another_domain_in_the_vpc_is_listed_ours_is_not() {
+    fn a_stopping_job_still_runs_and_is_waited_for() {
+        // StopTrainingJob: "SageMaker changes the status of the job to Stopping. After
+        // SageMaker stops the job, it sets the status to Stopped."
+        let found = Found {
+            training: vec![job("t", "Stopping", &["subnet-fw"])],
+            processing: vec![job("p", "Stopping", &["subnet-fw"])],
+            hourly: vec![(SageMakerUse::Training, "ml.m5.xlarge".into(), 0.3)],
+            ..Default::default()
+        };
+        let l = decide(&found, &net(), "us-east-1");
+        assert!(l.iter().all(|x| x.running && x.stops_teardown()), "{l:?}");
+        assert_eq!(l[0].cost, Cost::Hour { usd: Usd(0.6) });
+        assert_eq!(
+            l[0].remove,
+            "aws sagemaker wait training-job-completed-or-stopped --training-job-name t --region \
+             us-east-1"
+        );
+        assert_eq!(
+            l[1].remove,
+            "aws sagemaker wait processing-job-completed-or-stopped --processing-job-name p \
+             --region us-east-1"
+        );
+    }
+
+    #[test]
+    fn a_warm_pool_kept_alive_bills_and_spot_is_not_the_on_demand_hour() {
+        let pooled = |w: &str| JobInfo {
+            warm_pool: Some(w.into()),
+            ..job("t", "Completed", &["subnet-fw"])
+        };
+        let found = Found {
+            training: vec![pooled("Available"), pooled("Terminated")],
+            hourly: vec![(SageMakerUse::Training, "ml.m5.xlarge".into(), 0.3)],
+            ..Default::default()
+        };
+        let l = decide(&found, &net(), "us-east-1");
+        assert_eq!(l[0].state, "Completed, warm pool Available");
+        assert!(l[0].running && l[0].stops_teardown());
+        assert_eq!(
+            l[0].remove,
+            "aws sagemaker update-training-job --training-job-name t --resource-config \
+             KeepAlivePeriodInSeconds=0 --region us-east-1"
+        );
+        assert_eq!(l[1].state, "Completed");
+        assert!(!l[1].running);
+        let spot = Found {
+            training: vec![JobInfo {
+                spot: true,
+                ..job("s", "InProgress", &["subnet-fw"])
+            }],
+            hourly: vec![(SageMakerUse::Training, "ml.m5.xlarge".into(), 0.3)],
+            ..Default::default()
+        };
+        assert_eq!(
+            decide(&spot, &net(), "us-east-1")[0].cost.text(),
+            "cost unknown (spot)"
+        );
+    }
+
+    #[test]
+    fn endpoints_count_current_instances_and_unknown_placement_does_not_refuse() {
+        let mut asynchronous = endpoint("async", "InService", &[("ml.m5.xlarge", 1)], "subnet-fw");
+        asynchronous.async_inference = true;
+        let mut orphan = endpoint("orphan", "InService", &[], "subnet-x");
+        orphan.subnets = Vec::new();
+        orphan.placement_known = false;
+        let mut elsewhere = endpoint("far", "InService", &[], "subnet-x");
+        elsewhere.placement_known = false;
+        let found = Found {
+            endpoints: vec![asynchronous, orphan, elsewhere],
+            hourly: vec![(SageMakerUse::Hosting, "ml.m5.xlarge".into(), 0.25)],
+            ..Default::default()
+        };
+        let l = decide(&found, &net(), "us-east-1");
+        assert_eq!(l[0].cost.text(), "cost unknown (async inference)");
+        assert!(l[0].stops_teardown());
+        for x in &l[1..] {
+            assert_eq!(
+                x.place,
+                "placement unknown (its endpoint config or model was deleted)"
+            );
+            assert!(x.running && !x.in_vpc && !x.stops_teardown(), "{x:?}");
+        }
+        assert!(refusal(&l[1..]).is_none());
+    }
+
+    #[test]
+    fn notebooks_in_passing_states_get_commands_aws_accepts_then() {
+        let cmd = |status: &str| {
+            let found = Found {
+                notebooks: vec![notebook("nb", status, Some("subnet-fw"))],
+                ..Default::default()
+            };
+            decide(&found, &net(), "r").remove(0).remove
+        };
+        let f = "--notebook-instance-name nb --region r";
+        assert_eq!(
+            cmd("Stopping"),
+            format!(
+                "aws sagemaker wait notebook-instance-stopped {f} && aws sagemaker \
+                 delete-notebook-instance {f}"
+            )
+        );
+        assert_eq!(
+            cmd("Deleting"),
+            format!("aws sagemaker wait notebook-instance-deleted {f}")
+        );
+        for status in ["Pending", "Updating"] {
+            assert!(
+                cmd(status).starts_with(&format!(
+                    "aws sagemaker wait notebook-instance-in-service {f} && aws sagemaker \
+                     stop-notebook-instance {f} && "
+                )),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_home_efs_is_left_only_once_its_domain_is_gone() {
         let found = Found {
             file_systems: vec![
                 fs("fs-old", "d-gone", "vpc-1"),
+                fs("fs-live", "d-live", "vpc-1"),
                 fs("fs-ours", "d-ours", "vpc-1"),
                 fs("fs-far", "d-far", "vpc-2"),
             ],
+            gone_domains: vec!["d-gone".into(), "d-far".into(), "d-ours".into()],
             ..Default::default()
         };
+        // Only the file systems in the network other than the project's own domain's have
+        // their domain described.
+        assert_eq!(
+            domains_to_check(&found, &net()),
+            vec!["d-gone".to_string(), "d-live".to_string()]
+        );
         let l = decide(&found, &net(), "us-east-1");
         assert_eq!(l.len(), 1, "{l:?}");
         assert_eq!(l[0].kind, Kind::HomeEfs);
         assert_eq!(l[0].id, "fs-old");
-        assert_eq!(l[0].state, "left by domain d-gone, 2.5 GB");
+        assert_eq!(
+            l[0].state,
+            "left by deleted domain d-gone, 2.5 GB of home folders"
+        );
         assert_eq!(l[0].place, "VPC vpc-1");
         assert!(l[0].blocks_vpc && !l[0].running && l[0].stops_teardown());
         assert_eq!(
             l[0].remove,
-            "aws efs delete-mount-target --mount-target-id fsmt-1 --region us-east-1 && aws efs \
-             delete-file-system --file-system-id fs-old --region us-east-1 (once the mount \
-             targets are gone; this deletes the home folders it holds)"
+            "aws efs delete-mount-target --mount-target-id fsmt-1 --region us-east-1 && for i in \
+             $(seq 60); do [ \"$(aws efs describe-mount-targets --file-system-id fs-old --region \
+             us-east-1 --query 'length(MountTargets)' --output text)\" = 0 ] && break; sleep 10; \
+             done && aws efs delete-file-system --file-system-id fs-old --region us-east-1"
         );
         assert!(matches!(&l[0].cost, Cost::Unknown { why } if why.contains("GB-month")));
+        // The domain lookup failed (no project domain known) or the project's domain is
+        // Deleting: a domain that exists owns its volume, whatever the caller knows.
         let mut no_domain = net();
         no_domain.domain_arn = None;
-        assert_eq!(decide(&found, &no_domain, "us-east-1").len(), 2);
+        let l = decide(&found, &no_domain, "us-east-1");
+        assert_eq!(
+            l.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+            vec!["fs-old", "fs-ours"]
+        );
+        let live = Found {
+            gone_domains: Vec::new(),
+            ..found.clone()
+        };
+        assert!(decide(&live, &no_domain, "us-east-1").is_empty());
+        // being deleted: not a leftover
+        let mut deleting = found.clone();
+        for f in &mut deleting.file_systems {
+            f.life_cycle_state = "deleting".into();
+        }
+        assert!(decide(&deleting, &net(), "us-east-1").is_empty());
+    }
+
+    #[test]
+    fn a_mount_target_without_a_vpc_id_is_matched_by_its_subnet() {
+        let mut f = fs("fs-old", "d-gone", "vpc-1");
+        f.mount_targets = vec![("fsmt-1".into(), "subnet-studio".into(), String::new())];
+        let found = Found {
+            file_systems: vec![f],
+            gone_domains: vec!["d-gone".into()],
+            ..Default::default()
+        };
+        assert_eq!(domains_to_check(&found, &net()), vec!["d-gone".to_string()]);
+        assert_eq!(decide(&found, &net(), "us-east-1").len(), 1);
+    }
+
+    #[test]
+    fn the_look_again_before_the_stack_says_what_was_kept() {
+        let found = Found {
+            notebooks: vec![notebook("late", "InService", Some("subnet-fw"))],
+            ..Default::default()
+        };
+        let l = decide(&found, &net(), "us-east-1");
+        let e = refusal_before_stack(&l).unwrap();
+        assert!(e.is_refusal());
+        assert!(
+            e.message().contains("notebook instance late")
+                && e.message().ends_with(
+                    "started since the plan; the stack and its VPC were kept, nothing more is \
+                     deleted"
+                ),
+            "{e}"
+        );
+        assert_eq!(e.fix(), refusal(&l).unwrap().fix());
+        assert!(refusal_before_stack(&[]).is_none());
     }
 
     #[test]

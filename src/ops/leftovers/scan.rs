@@ -1,10 +1,13 @@
 //! The leftover scan's calls (read-only): the lists and describes of `aws::leftovers`, the
 //! prices of the instance types found running, then [`super::decide`].
 
-use super::{Found, Leftover, ProjectNetwork, decide, types_to_price};
+use super::{Found, Leftover, ProjectNetwork, decide, domains_to_check, types_to_price};
 use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
 use crate::ops::Error;
+
+/// How long the scan waits for the prices of the instance types it found, all together.
+const PRICE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The leftovers around a deployed stack (`status`, the overview): its resources, then the
 /// scan; none when the stack names no VPC.
@@ -47,13 +50,29 @@ pub async fn scan(session: &Session, net: &ProjectNetwork) -> Result<Vec<Leftove
         processing,
         tracking_servers,
         file_systems,
+        gone_domains: Vec::new(),
         hourly: Vec::new(),
     };
+    // A home file system is a leftover only once its domain is gone: DescribeDomain on the
+    // domain its tag names (a domain that exists, Deleting included, owns its volume).
+    for id in domains_to_check(&found, net) {
+        if session.describe_domain(&id).await?.is_none() {
+            found.gone_domains.push(id);
+        }
+    }
     // Price only what decide() will list (instances in the project's subnets).
     let types = types_to_price(&found, &decide(&found, net, &session.region));
-    for (usage, t) in types {
-        if let Ok(p) = crate::ops::cost::instance_hourly_for(session, None, usage, &t).await {
-            found.hourly.push((usage, t, p.usd));
+    // Each type's price at once, all under one deadline: a slow price list leaves the costs
+    // unknown rather than holding the scan for a price lookup per type.
+    let prices = futures::future::join_all(types.into_iter().map(|(usage, t)| async move {
+        let p = crate::ops::cost::instance_hourly_for(session, None, usage, &t).await;
+        (usage, t, p)
+    }));
+    if let Ok(prices) = tokio::time::timeout(PRICE_DEADLINE, prices).await {
+        for (usage, t, p) in prices {
+            if let Ok(p) = p {
+                found.hourly.push((usage, t, p.usd));
+            }
         }
     }
     Ok(decide(&found, net, &session.region))
