@@ -244,7 +244,16 @@ impl InstanceTypes {
             .collect()
     }
 
-    /// The allowed list a domain's hidden list leaves (all when it hides nothing).
+    /// A domain's hidden list hides every Studio type: no list stands for that (an empty one
+    /// is "all"), so it is its own state.
+    pub fn hides_every_type(hidden: &[String]) -> bool {
+        STUDIO_INSTANCE_TYPES
+            .iter()
+            .all(|t| hidden.iter().any(|h| h == t))
+    }
+
+    /// The allowed list a domain's hidden list leaves (all when it hides nothing; see
+    /// [`Self::hides_every_type`] for a list that hides everything).
     pub fn from_hidden(hidden: &[String]) -> Self {
         if hidden.is_empty() {
             return Self::all();

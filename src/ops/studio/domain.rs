@@ -355,8 +355,8 @@ impl GuardrailDiff {
     pub fn of(d: &DomainInfo, g: &DomainGuardrails) -> Self {
         Self {
             idle: !d.idle.is(g.idle),
-            instance_types: !InstanceTypes::from_hidden(&d.hidden_instance_types)
-                .same_as(&g.instance_types),
+            instance_types: InstanceTypes::hides_every_type(&d.hidden_instance_types)
+                || !InstanceTypes::from_hidden(&d.hidden_instance_types).same_as(&g.instance_types),
             audit: d.audit_identity.as_deref() != Some(AUDIT_IDENTITY),
         }
     }
@@ -378,7 +378,7 @@ impl GuardrailDiff {
         if self.instance_types {
             out.push(format!(
                 "instance types shown are {}, wanted {}",
-                shown_types(&InstanceTypes::from_hidden(&d.hidden_instance_types)),
+                shown_hidden(&d.hidden_instance_types),
                 shown_types(&g.instance_types)
             ));
         }
@@ -401,6 +401,15 @@ pub fn audit_summary(d: &DomainInfo) -> String {
         Some(other) => format!("off ({})", shown(other)),
         None => "off (not set)".to_string(),
     }
+}
+
+/// The types a domain's hidden list leaves shown: as [`shown_types`], or "none (every type
+/// hidden)", which is not "all".
+pub fn shown_hidden(hidden: &[String]) -> String {
+    if InstanceTypes::hides_every_type(hidden) {
+        return "none (every type hidden)".into();
+    }
+    shown_types(&InstanceTypes::from_hidden(hidden))
 }
 
 /// An allowed list for a progress line: "all", or the types (at most 6, then how many more).
@@ -803,6 +812,29 @@ mod tests {
             owner: Some("alice".into()),
             sharing: Some(sharing.into()),
         }
+    }
+
+    #[test]
+    fn a_domain_that_hides_every_type_is_not_one_that_allows_all() {
+        use crate::core::params::instance_types::STUDIO_INSTANCE_TYPES;
+        let d = DomainInfo {
+            hidden_instance_types: STUDIO_INSTANCE_TYPES.iter().map(|t| (*t).into()).collect(),
+            audit_identity: Some(AUDIT_IDENTITY.into()),
+            ..DomainInfo::default()
+        };
+        let g = DomainGuardrails {
+            instance_types: InstanceTypes::all(),
+            ..DomainGuardrails::default()
+        };
+        let diff = GuardrailDiff::of(&d, &g);
+        assert!(diff.instance_types, "{diff:?}");
+        assert!(
+            diff.describe(&d, &g)
+                .contains("instance types shown are none (every type hidden), wanted all"),
+            "{}",
+            diff.describe(&d, &g)
+        );
+        assert_eq!(shown_hidden(&[]), "all");
     }
 
     #[test]
