@@ -535,7 +535,6 @@ mod tests {
                 "CloudWatchMetricsRead",
                 "EcrAuthorization",
                 "SageMakerReadOnly",
-                "DenyOtherInstanceTypes",
                 "DenyJobsOutsideVpc",
                 "VpcNetworkReadAndPermissionCleanup",
             ]
@@ -574,6 +573,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The instance-type Deny is its own managed policy on the execution role (only with a list),
+    /// the document `InstanceTypes::deny_policy` sizes: the offline 6,144-character check
+    /// measures what the stack creates.
+    #[test]
+    fn the_instance_type_deny_is_its_own_policy_the_size_check_measures() {
+        use crate::core::params::instance_types::{DENIED_ACTIONS, parse_instance_types};
+        let v = template_json();
+        let policy = &v["Resources"]["InstanceTypesPolicy"];
+        assert_eq!(policy["Type"], "AWS::IAM::ManagedPolicy");
+        assert_eq!(policy["Condition"], "LimitsInstanceTypes");
+        assert_eq!(
+            policy["Properties"]["Roles"],
+            serde_json::json!([{"Ref": "ExecutionRole"}])
+        );
+        let mut doc = policy["Properties"]["PolicyDocument"].clone();
+        let list = &doc["Statement"][0]["Condition"]["ForAnyValue:StringNotEquals"]["sagemaker:InstanceTypes"];
+        assert!(text(list).contains("system,${T}"), "{list}");
+        assert_eq!(
+            doc["Statement"][0]["Action"],
+            serde_json::json!(DENIED_ACTIONS)
+        );
+        let types = parse_instance_types(&["ml.t3.medium".to_owned()]).unwrap();
+        doc["Statement"][0]["Condition"]["ForAnyValue:StringNotEquals"]["sagemaker:InstanceTypes"] =
+            serde_json::json!(["system", "ml.t3.medium"]);
+        assert_eq!(Some(doc), types.deny_policy());
+        // No Deny left in ExecutionPolicy, which the list would push past 6,144 characters.
+        let exec = text(&v["Resources"]["ExecutionPolicy"]);
+        assert!(!exec.contains("sagemaker:InstanceTypes"), "{exec}");
     }
 
     /// Issue 23: strict order with a default drop that is logged, explicit closing rules for

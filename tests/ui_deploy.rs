@@ -1439,6 +1439,7 @@ fn timeline_of_a_large_operation_shows_the_first_rows_on_the_whole_axis() {
 /// with its hourly price, or "price unknown" when none came.
 #[tokio::test]
 async fn the_instance_types_row_shows_each_types_hourly_price_when_known() {
+    use studio_tui::core::cost::{PriceSource, RowPrice};
     use studio_tui::ui::action::{Action, Effect, Reply};
     let dir = tempfile::tempdir().unwrap();
     let mut a = on_form(&dir).await;
@@ -1466,7 +1467,13 @@ async fn the_instance_types_row_shows_each_types_hourly_price_when_known() {
     a.update(Action::Reply(
         last.id,
         Reply::InstancePrices(vec![
-            ("ml.t3.medium".into(), Some(0.05)),
+            (
+                "ml.t3.medium".into(),
+                Some(RowPrice {
+                    usd: 0.05,
+                    note: None,
+                }),
+            ),
             ("ml.m5.large".into(), None),
         ]),
     ));
@@ -1476,4 +1483,37 @@ async fn the_instance_types_row_shows_each_types_hourly_price_when_known() {
         "{screen}"
     );
     insta::assert_snapshot!("form_instance_types_priced", screen);
+    // A bundled price says so, with the region whose table it is.
+    let mut more = Vec::new();
+    for c in ",ml.c5.large".chars() {
+        let (_, requests) = a.update(key(KeyCode::Char(c)));
+        more.extend(requests);
+    }
+    let asked = more
+        .last()
+        .expect("a price request for ml.c5.large")
+        .clone();
+    assert_eq!(
+        asked.effect,
+        Effect::PriceInstanceTypes(vec!["ml.c5.large".into()])
+    );
+    let bundled = studio_tui::core::cost::Price {
+        usd: 0.115,
+        source: PriceSource::Bundled {
+            date: "2026-12-01".into(),
+            region: "us-east-1".into(),
+        },
+    };
+    a.update(Action::Reply(
+        asked.id,
+        Reply::InstancePrices(vec![(
+            "ml.c5.large".into(),
+            Some(bundled.for_row("eu-west-1")),
+        )]),
+    ));
+    let screen = draw(&a, 200, 30);
+    assert!(
+        screen.contains("ml.c5.large $0.1150/h (bundled prices of 2026-12-01, us-east-1's)"),
+        "{screen}"
+    );
 }

@@ -18,7 +18,7 @@ use studio_tui::aws::studio::{AppInfo, DomainInfo, SpaceInfo};
 use studio_tui::aws::{AwsError, ErrorKind, SessionOptions};
 use studio_tui::core::cost::runrate::RunRate;
 use studio_tui::core::cost::{Price, PriceSource};
-use studio_tui::core::params::guardrails::{DomainGuardrails, IdleOnDomain, IdleShutdown};
+use studio_tui::core::params::guardrails::{Asked, DomainGuardrails, IdleOnDomain, IdleShutdown};
 use studio_tui::core::status::{DomainStatus, UserProfileStatus};
 use studio_tui::ops::apps::{AppsNow, CostNow, PricedApp};
 use studio_tui::ops::studio::{DomainPhase, StudioMsg, UserOutcome, UserResult, UserView};
@@ -553,7 +553,7 @@ fn overview_without_a_domain_offers_to_create_it() {
             users: vec![],
             // `s` on the overview asks for the domain to be brought up to date.
             guardrails: DomainGuardrails {
-                update_existing: true,
+                update_existing: Asked::ALL,
                 ..Default::default()
             },
         }]
@@ -591,7 +591,7 @@ fn overview_offers_to_update_a_domain_without_space_defaults() {
             users: vec![],
             // `s` on the overview asks for the domain to be brought up to date.
             guardrails: DomainGuardrails {
-                update_existing: true,
+                update_existing: Asked::ALL,
                 ..Default::default()
             },
         }]
@@ -646,7 +646,7 @@ fn overview_offers_to_bring_the_idle_shutdown_up_to_date() {
             users: vec![],
             // `s` on the overview asks for the domain to be brought up to date.
             guardrails: DomainGuardrails {
-                update_existing: true,
+                update_existing: Asked::ALL,
                 ..Default::default()
             },
         }]
@@ -865,7 +865,7 @@ fn overview_shows_the_instance_types_and_audit_and_offers_to_update_them() {
             project: "sagemaker-studio-vpc".into(),
             users: vec![],
             guardrails: DomainGuardrails {
-                update_existing: true,
+                update_existing: Asked::ALL,
                 ..Default::default()
             },
         }]

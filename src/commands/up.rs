@@ -71,17 +71,15 @@ pub async fn run(inv: &Invocation, args: &UpArgs) -> anyhow::Result<i32> {
     };
     // Checked with the rest by `answers`, before any AWS call.
     let mut guardrails = params.guardrails();
-    // An existing domain is changed only when this run asks for it (a flag or --config).
-    guardrails.update_existing =
-        crate::ops::params::explicit_fields(ctx.config.as_ref(), &args.params.overrides())
-            .iter()
-            .any(|f| {
-                matches!(
-                    f,
-                    crate::core::field::Field::IdleTimeout
-                        | crate::core::field::Field::InstanceTypes
-                )
-            });
+    // An existing domain's setting is changed only when this run asks for it (a flag or
+    // --config), each on its own; the audit identity only from the overview (`s`).
+    let explicit =
+        crate::ops::params::explicit_fields(ctx.config.as_ref(), &args.params.overrides());
+    guardrails.update_existing = crate::core::params::guardrails::Asked {
+        idle: explicit.contains(&crate::core::field::Field::IdleTimeout),
+        instance_types: explicit.contains(&crate::core::field::Field::InstanceTypes),
+        audit: false,
+    };
     let plan = StudioPlan {
         project: params.project_name.to_string(),
         users: users.clone(),

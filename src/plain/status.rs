@@ -149,11 +149,7 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             println!("  idle shutdown {}", d.idle.summary());
             println!(
                 "  instance types {}",
-                crate::ops::studio::shown_types(
-                    &crate::core::params::instance_types::InstanceTypes::from_hidden(
-                        &d.hidden_instance_types
-                    )
-                )
+                crate::ops::studio::shown_hidden(&d.hidden_instance_types)
             );
             println!(
                 "  per-user audit {}: CloudTrail names the user profile behind the execution \

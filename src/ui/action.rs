@@ -89,7 +89,7 @@ pub enum Reply {
     /// Billed resources around the stack that studio-tui did not create (ops::leftovers).
     LeftoversScanned(Box<Result<Vec<crate::ops::leftovers::Leftover>, ops::Error>>),
     /// The hourly price of each instance type asked for (None: not known).
-    InstancePrices(Vec<(String, Option<f64>)>),
+    InstancePrices(Vec<(String, Option<crate::core::cost::RowPrice>)>),
     /// The overview's cost row: the environment's monthly estimate and the apps' run rate.
     CostNow(Box<crate::ops::apps::CostNow>),
     /// The domain's apps with their hourly prices (the users screen).

@@ -310,14 +310,14 @@ pub fn spawn(
             let cache = store.lock().ok().map(|s| s.paths.cache_dir.clone());
             let mut prices = Vec::new();
             for t in types {
-                let usd = match &session {
+                let price = match &session {
                     Some(s) => crate::ops::cost::instance_hourly(s, cache.as_deref(), &t)
                         .await
                         .ok()
-                        .map(|p| p.usd),
+                        .map(|p| p.for_row(&s.region)),
                     None => None,
                 };
-                prices.push((t, usd));
+                prices.push((t, price));
             }
             Reply::InstancePrices(prices)
         }),

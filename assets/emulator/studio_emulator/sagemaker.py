@@ -34,7 +34,7 @@ from .patching import install_once, patch
 from .sagemaker_apps import r_create_app, r_delete_app, r_describe_app, r_list_apps
 from .sagemaker_core import studio_state, sweep
 from .sagemaker_domains import create_domain, delete_domain, describe_domain, list_domains, update_domain
-from .sagemaker_iam import AccessDeniedException, create_app_denied
+from .sagemaker_iam import AccessDeniedException, create_app_denied, space_denied
 from .sagemaker_users import (
     r_create_presigned_domain_url,
     r_create_space,
@@ -45,6 +45,7 @@ from .sagemaker_users import (
     r_describe_user_profile,
     r_list_spaces,
     r_list_user_profiles,
+    r_update_space,
     r_update_user_profile,
 )
 
@@ -124,6 +125,7 @@ ACTIONS: dict[str, Any] = {
     "CreateSpace": r_create_space,
     "DescribeSpace": r_describe_space,
     "ListSpaces": r_list_spaces,
+    "UpdateSpace": r_update_space,
     "DeleteSpace": r_delete_space,
     "CreateApp": r_create_app,
     "DescribeApp": r_describe_app,
@@ -195,7 +197,12 @@ def install() -> None:
     sagemaker_leftovers.install()
     for action, fn in ACTIONS.items():
         setattr(SageMakerResponse, fn.__name__[2:], _response_method(action, fn))
-    patch(SageMakerResponse, create_app=_create_app_method)
+    patch(
+        SageMakerResponse,
+        create_app=_create_app_method,
+        create_space=_space_method("sagemaker:CreateSpace", r_create_space),
+        update_space=_space_method("sagemaker:UpdateSpace", r_update_space),
+    )
 
 
 def _create_app_method(self: SageMakerResponse) -> ActionResult:
@@ -207,3 +214,18 @@ def _create_app_method(self: SageMakerResponse) -> ActionResult:
     if denied:
         raise AccessDeniedException(denied)
     return ActionResult(r_create_app(self.sagemaker_backend, p) or {})
+
+
+def _space_method(action: str, fn: Any) -> Any:
+    """CreateSpace / UpdateSpace after the caller's role policies, as CreateApp: the space's
+    default instance types are the request's ``sagemaker:InstanceTypes``."""
+
+    def method(self: SageMakerResponse) -> ActionResult:
+        _refuse_if_denied(action.removeprefix("sagemaker:"))
+        p = _params(self)
+        denied = space_denied(action, self.get_access_key(), self.current_account, self.region, p)
+        if denied:
+            raise AccessDeniedException(denied)
+        return ActionResult(fn(self.sagemaker_backend, p) or {})
+
+    return method

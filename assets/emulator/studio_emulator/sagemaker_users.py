@@ -288,6 +288,23 @@ def r_create_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, An
         return {"SpaceArn": space.arn}
 
 
+def r_update_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
+    """UpdateSpace: the members of ``SpaceSettings`` given replace the space's, the others stay."""
+    with LOCK:
+        space = get_space(be, p.get("DomainId"), p.get("SpaceName"))
+        if space.current_status() == "Deleting":
+            raise ResourceInUseException(message=f"Space {space.name} is being deleted.")
+        app_type = (p.get("SpaceSettings") or {}).get("AppType")
+        if app_type is not None and app_type not in SPACE_APP_TYPES:
+            raise validation_error(
+                app_type, "spaceSettings.appType", "Member must satisfy enum value set: [JupyterLab, CodeEditor]"
+            )
+        space.settings = {**(space.settings or {}), **(p.get("SpaceSettings") or {})}
+        if p.get("SpaceDisplayName") is not None:
+            space.display_name = p["SpaceDisplayName"]
+        return {"SpaceArn": space.arn}
+
+
 def r_describe_space(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any] | None:
     with LOCK:
         return get_space(be, p.get("DomainId"), p.get("SpaceName")).describe()

@@ -37,6 +37,7 @@ def install_extensions() -> list[str]:
         ec2_fast,
         ec2_tgw,
         ec2_zones,
+        iam_quota,
         logs_ext,
         s3_policy,
         s3_versions,
@@ -56,6 +57,7 @@ def install_extensions() -> list[str]:
         ("ec2_tgw", ec2_tgw.install),
         ("logs_ext", logs_ext.install),
         ("sts_ext", sts_ext.install),
+        ("iam_quota", iam_quota.install),
     )
     return [name for name, install in steps if install()]
 

@@ -14,6 +14,9 @@ import pytest
 from test_server import check, client, expect_error, start
 
 ROLE = "arn:aws:iam::123456789012:role/x"
+# Every ml.* AppInstanceType (botocore's model), the longest list a project can allow.
+_APP_TYPES = boto3.client("sagemaker", region_name="us-east-1").meta.service_model.shape_for("AppInstanceType")
+EVERY_TYPE = [t for t in _APP_TYPES.enum if t != "system"]
 
 
 @pytest.fixture(scope="module")
@@ -289,6 +292,113 @@ def test_a_role_deny_on_instance_types_refuses_create_app_but_not_system(url: st
     )
 
 
+def test_a_role_deny_on_instance_types_refuses_a_space_default_outside_the_list(url: str) -> None:
+    """A space's DefaultResourceSpec.InstanceType is what a CreateApp with no ResourceSpec starts
+    on: CreateSpace and UpdateSpace carry it as ``sagemaker:InstanceTypes``, so the same Deny
+    refuses a default outside the list."""
+    iam = client(url, "iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = iam.create_role(RoleName="space-types-role", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": ["sagemaker:CreateApp", "sagemaker:CreateSpace", "sagemaker:UpdateSpace"],
+                "Resource": "*",
+                "Condition": {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes": ["system", "ml.t3.medium"]}},
+            },
+        ],
+    }
+    arn = iam.create_policy(PolicyName="space-types-policy", PolicyDocument=json.dumps(deny))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="space-types-role", PolicyArn=arn)
+    creds = client(url, "sts").assume_role(RoleArn=role, RoleSessionName="SageMaker")["Credentials"]
+    admin = client(url, "sagemaker", validate=False)
+    net = _network(url, "10.47.0.0/16")
+    did = admin.create_domain(DomainName="space-types", DefaultUserSettings={"ExecutionRole": role}, **net)["DomainId"]
+    _in_service(admin, did)
+    _profile_in_service(admin, did, "carol")
+    studio = boto3.client(
+        "sagemaker",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+    def settings(key: str, instance_type: str) -> dict:
+        return {"AppType": "JupyterLab", key: {"DefaultResourceSpec": {"InstanceType": instance_type}}}
+
+    own = {"OwnershipSettings": {"OwnerUserProfileName": "carol"}, "SpaceSharingSettings": {"SharingType": "Private"}}
+    e = expect_error(
+        lambda: studio.create_space(
+            DomainId=did, SpaceName="gpu", SpaceSettings=settings("JupyterLabAppSettings", "ml.p4d.24xlarge"), **own
+        ),
+        "AccessDeniedException",
+        "CreateSpace with a default outside the list",
+    )
+    check("sagemaker:CreateSpace" in str(e) and "explicit deny" in str(e), str(e))
+    check(not admin.list_spaces(DomainIdEquals=did)["Spaces"], "the refused space does not exist")
+    studio.create_space(
+        DomainId=did, SpaceName="small", SpaceSettings=settings("JupyterLabAppSettings", "ml.t3.medium"), **own
+    )
+    for key in ("JupyterLabAppSettings", "CodeEditorAppSettings"):
+        e = expect_error(
+            lambda key=key: studio.update_space(
+                DomainId=did, SpaceName="small", SpaceSettings=settings(key, "ml.p4d.24xlarge")
+            ),
+            "AccessDeniedException",
+            f"UpdateSpace to a {key} default outside the list",
+        )
+        check("sagemaker:UpdateSpace" in str(e), str(e))
+    got = admin.describe_space(DomainId=did, SpaceName="small")["SpaceSettings"]
+    check(got["JupyterLabAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.t3.medium", str(got))
+    studio.update_space(DomainId=did, SpaceName="small", SpaceSettings={"AppType": "JupyterLab"})
+    studio.update_space(
+        DomainId=did, SpaceName="small", SpaceSettings=settings("CodeEditorAppSettings", "ml.t3.medium")
+    )
+    got = admin.describe_space(DomainId=did, SpaceName="small")["SpaceSettings"]
+    check(got["CodeEditorAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.t3.medium", str(got))
+    # The administrator's key is not bound by the role's policy.
+    admin.update_space(
+        DomainId=did, SpaceName="small", SpaceSettings=settings("JupyterLabAppSettings", "ml.p4d.24xlarge")
+    )
+
+
+def test_a_managed_policy_over_6144_characters_is_refused(url: str) -> None:
+    """IAM quotas: "Managed policy size: 6,144 characters", white space not counted."""
+    iam = client(url, "iam")
+
+    def doc(n: int) -> str:
+        resources = [f"arn:aws:s3:::bucket-{i:04d}" for i in range(n)]
+        return json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resources}],
+            },
+            indent=4,
+        )
+
+    fits = doc(180)
+    check(len(fits) > 6144 and sum(not c.isspace() for c in fits) <= 6144, "white space is not counted")
+    arn = iam.create_policy(PolicyName="size-ok", PolicyDocument=fits)["Policy"]["Arn"]
+    e = expect_error(
+        lambda: iam.create_policy(PolicyName="size-big", PolicyDocument=doc(300)), "LimitExceeded", "CreatePolicy"
+    )
+    check("PolicySize: 6144" in str(e), str(e))
+    expect_error(
+        lambda: iam.create_policy_version(PolicyArn=arn, PolicyDocument=doc(300), SetAsDefault=True),
+        "LimitExceeded",
+        "CreatePolicyVersion",
+    )
+
+
 def test_the_template_denies_other_instance_types_only_when_a_list_is_given(url: str) -> None:
     """The Deny is under ``!If [LimitsInstanceTypes, {...}, !Ref AWS::NoValue]``: with no list the
     statement is removed from the policy (CloudFormation drops an AWS::NoValue list element), with
@@ -298,9 +408,11 @@ def test_the_template_denies_other_instance_types_only_when_a_list_is_given(url:
     iam = client(url, "iam")
     with open("../cloudformation/studio-environment.yaml", encoding="utf-8") as f:
         body = f.read()
+    buckets = ",".join(f"{i:02d}" + "b" * 61 for i in range(20))
     for name, types, want in (
         ("types-some", "ml.t3.medium,ml.m5.large", ["system", "ml.t3.medium", "ml.m5.large"]),
         ("types-all", "", None),
+        ("types-every", ",".join(EVERY_TYPE), ["system", *EVERY_TYPE]),
     ):
         cf.create_stack(
             StackName=name,
@@ -308,6 +420,9 @@ def test_the_template_denies_other_instance_types_only_when_a_list_is_given(url:
             Parameters=[
                 {"ParameterKey": "ProjectName", "ParameterValue": name},
                 {"ParameterKey": "AllowedInstanceTypes", "ParameterValue": types},
+                # The most buckets studio-tui admits (MAX_ALLOWED_BUCKETS), with the longest names:
+                # ExecutionPolicy stays within IAM's 6,144 characters.
+                {"ParameterKey": "AllowedBuckets", "ParameterValue": buckets if name == "types-every" else ""},
             ],
             Capabilities=["CAPABILITY_NAMED_IAM"],
         )
@@ -318,20 +433,30 @@ def test_the_template_denies_other_instance_types_only_when_a_list_is_given(url:
                 break
             time.sleep(0.2)
         check(st["StackStatus"] == "CREATE_COMPLETE", f"{name}: {st['StackStatus']}")
-        policy = next(
-            p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == f"{name}-notebook-policy"
-        )
-        doc = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])["PolicyVersion"][
-            "Document"
+        local = {p["PolicyName"]: p for p in iam.list_policies(Scope="Local")["Policies"]}
+        attached = [
+            p["PolicyName"]
+            for p in iam.list_attached_role_policies(RoleName=f"{name}-notebook-role")["AttachedPolicies"]
         ]
-        doc = json.loads(doc) if isinstance(doc, str) else doc
-        check(all(isinstance(s, dict) for s in doc["Statement"]), f"{name}: no null statement")
-        deny = [s for s in doc["Statement"] if s.get("Sid") == "DenyOtherInstanceTypes"]
+        deny = []
+        for policy in (local[f"{name}-notebook-policy"], local.get(f"{name}-instance-types-policy")):
+            if policy is None:
+                continue
+            doc = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])[
+                "PolicyVersion"
+            ]["Document"]
+            doc = json.loads(doc) if isinstance(doc, str) else doc
+            check(all(isinstance(s, dict) for s in doc["Statement"]), f"{name}: no null statement")
+            deny += [s for s in doc["Statement"] if s.get("Sid") == "DenyOtherInstanceTypes"]
         if want is None:
             check(not deny, f"{name}: no Deny when all types are allowed: {deny}")
+            check(f"{name}-instance-types-policy" not in local, f"{name}: no instance-types policy")
         else:
+            check(f"{name}-instance-types-policy" in attached, f"{name}: the Deny's policy is on the role: {attached}")
             check(
-                deny and deny[0]["Condition"] == {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes": want}},
+                deny
+                and deny[0]["Condition"] == {"ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes": want}}
+                and deny[0]["Action"] == ["sagemaker:CreateApp", "sagemaker:CreateSpace", "sagemaker:UpdateSpace"],
                 f"{name}: {deny}",
             )
         trust = iam.get_role(RoleName=f"{name}-notebook-role")["Role"]["AssumeRolePolicyDocument"]

@@ -162,6 +162,35 @@ pub struct Price {
     pub source: PriceSource,
 }
 
+impl Price {
+    /// The price as a form row shows it for `region`: API prices as they are, bundled ones with
+    /// "bundled prices of <date>", and whose region they are when not `region`'s.
+    pub fn for_row(&self, region: &str) -> RowPrice {
+        let note = match &self.source {
+            PriceSource::Api { .. } => None,
+            PriceSource::Bundled { date, region: r } if r == region => {
+                Some(format!("bundled prices of {date}"))
+            }
+            PriceSource::Bundled { date, region: r } => {
+                Some(format!("bundled prices of {date}, {r}'s"))
+            }
+        };
+        RowPrice {
+            usd: self.usd,
+            note,
+        }
+    }
+}
+
+/// An hourly price on a form row, with where it comes from when it is not the live API's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowPrice {
+    pub usd: f64,
+    /// "bundled prices of 2026-12-01" (and "us-east-1's" when another region's); None for the
+    /// Price List API's.
+    pub note: Option<String>,
+}
+
 /// The prices of one region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Prices {
@@ -650,6 +679,34 @@ fn signed_usd(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_price_names_bundled_prices_and_another_regions_table() {
+        let bundled = |region: &str| Price {
+            usd: 0.1,
+            source: PriceSource::Bundled {
+                date: "2026-12-01".into(),
+                region: region.into(),
+            },
+        };
+        let note = |p: Price, asked: &str| p.for_row(asked).note;
+        assert_eq!(
+            note(bundled("eu-west-1"), "eu-west-1").as_deref(),
+            Some("bundled prices of 2026-12-01")
+        );
+        assert_eq!(
+            note(bundled("us-east-1"), "eu-west-1").as_deref(),
+            Some("bundled prices of 2026-12-01, us-east-1's")
+        );
+        let api = Price {
+            usd: 0.1,
+            source: PriceSource::Api {
+                date: "2026-12-07".into(),
+                cached: false,
+            },
+        };
+        assert_eq!(note(api, "eu-west-1"), None);
+    }
 
     #[test]
     fn money_is_written_with_cents_and_separators() {

@@ -85,7 +85,7 @@ impl ParamsDraft {
         Ok(DomainGuardrails {
             idle: self.idle_shutdown()?,
             instance_types: parse_instance_types(&self.instance_types)?,
-            update_existing: false,
+            update_existing: Asked::NONE,
         })
     }
 }
@@ -96,7 +96,7 @@ impl Parameters {
         DomainGuardrails {
             idle: self.idle,
             instance_types: self.instance_types.clone(),
-            update_existing: false,
+            update_existing: Asked::NONE,
         }
     }
 }
@@ -120,13 +120,41 @@ pub struct DomainGuardrails {
     pub idle: IdleShutdown,
     /// Instance types shown in the Studio UI (the others are hidden).
     pub instance_types: InstanceTypes,
-    /// Whether a domain that exists already is changed to `idle` (UpdateDomain): only when this
-    /// run asked for it (`--idle-timeout`, `idle_timeout` in `--config`, `s` on the overview).
-    /// A value nobody chose in this run (the saved answers, the default) is set on a new domain
-    /// only: an existing domain keeps what an administrator set, and the difference is reported.
-    /// The same holds for the instance types and the audit identity.
+    /// Which settings a domain that exists already is changed to (UpdateDomain): only those
+    /// this run asked for (`--idle-timeout` / `idle_timeout` in `--config` the idle shutdown,
+    /// `--instance-types` / `instance_types` the types, `s` on the overview all three; the
+    /// audit identity has no flag: `s` on the overview). A value nobody chose in this run (the
+    /// saved answers, the default) is set on a new domain only: an existing domain keeps what
+    /// an administrator set, and the difference is reported.
     #[serde(skip)]
-    pub update_existing: bool,
+    pub update_existing: Asked,
+}
+
+/// The settings of an existing domain a run asked to change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Asked {
+    pub idle: bool,
+    pub instance_types: bool,
+    pub audit: bool,
+}
+
+impl Asked {
+    /// Nothing asked: an existing domain is left as it is.
+    pub const NONE: Asked = Asked {
+        idle: false,
+        instance_types: false,
+        audit: false,
+    };
+    /// Everything (`s` on the overview).
+    pub const ALL: Asked = Asked {
+        idle: true,
+        instance_types: true,
+        audit: true,
+    };
+
+    pub fn any(self) -> bool {
+        self != Self::NONE
+    }
 }
 
 impl Default for DomainGuardrails {
@@ -135,7 +163,7 @@ impl Default for DomainGuardrails {
         Self {
             idle: IdleShutdown::After(IDLE_DEFAULT),
             instance_types: InstanceTypes::all(),
-            update_existing: false,
+            update_existing: Asked::NONE,
         }
     }
 }

@@ -8,7 +8,20 @@
 use serde::Serialize;
 
 use super::FieldError;
-use crate::core::finding::FindingCode;
+use crate::core::field::Field;
+use crate::core::finding::{Finding, FindingCode, Severity};
+
+/// IAM's quota for a customer managed policy, white space not counted (IAM and AWS STS quotas:
+/// "Managed policy size: 6,144 characters").
+pub const MANAGED_POLICY_SIZE: usize = 6_144;
+
+/// The actions the template's `InstanceTypesPolicy` denies outside the list: each carries
+/// `sagemaker:InstanceTypes` (a space's default types for CreateSpace and UpdateSpace).
+pub const DENIED_ACTIONS: [&str; 3] = [
+    "sagemaker:CreateApp",
+    "sagemaker:CreateSpace",
+    "sagemaker:UpdateSpace",
+];
 
 /// The type of Studio's own apps (`system` in `AppInstanceType`): never hidden, never denied.
 pub const SYSTEM_TYPE: &str = "system";
@@ -231,7 +244,16 @@ impl InstanceTypes {
             .collect()
     }
 
-    /// The allowed list a domain's hidden list leaves (all when it hides nothing).
+    /// A domain's hidden list hides every Studio type: no list stands for that (an empty one
+    /// is "all"), so it is its own state.
+    pub fn hides_every_type(hidden: &[String]) -> bool {
+        STUDIO_INSTANCE_TYPES
+            .iter()
+            .all(|t| hidden.iter().any(|h| h == t))
+    }
+
+    /// The allowed list a domain's hidden list leaves (all when it hides nothing; see
+    /// [`Self::hides_every_type`] for a list that hides everything).
     pub fn from_hidden(hidden: &[String]) -> Self {
         if hidden.is_empty() {
             return Self::all();
@@ -254,6 +276,58 @@ impl InstanceTypes {
             v
         };
         sorted(&self.0) == sorted(&other.0)
+    }
+
+    /// The template's `InstanceTypesPolicy` document for this list, as IAM stores it (compact
+    /// JSON): a Deny of [`DENIED_ACTIONS`] on any type but `system` and the list. `None` when all
+    /// types are allowed (the stack creates no such policy).
+    pub fn deny_policy(&self) -> Option<serde_json::Value> {
+        if self.is_all() {
+            return None;
+        }
+        let mut types = vec![SYSTEM_TYPE.to_owned()];
+        types.extend(self.0.iter().cloned());
+        Some(serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "DenyOtherInstanceTypes",
+                "Effect": "Deny",
+                "Action": DENIED_ACTIONS,
+                "Resource": "*",
+                "Condition": {
+                    "ForAnyValue:StringNotEquals": {"sagemaker:InstanceTypes": types},
+                },
+            }],
+        }))
+    }
+
+    /// The characters IAM counts in [`Self::deny_policy`] (0 when there is none).
+    pub fn deny_policy_size(&self) -> usize {
+        self.deny_policy().map_or(0, |doc| {
+            doc.to_string()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .count()
+        })
+    }
+
+    /// An error when the Deny's policy would pass [`MANAGED_POLICY_SIZE`]: CloudFormation would
+    /// fail the stack half-way through (IAM's `LimitExceeded`), so it is refused before any call.
+    pub fn policy_size_finding(&self) -> Option<Finding> {
+        let size = self.deny_policy_size();
+        (size > MANAGED_POLICY_SIZE).then(|| {
+            Finding::new(
+                Severity::Error,
+                FindingCode::InstanceTypesPolicyTooLarge,
+                format!(
+                    "{} instance types make the Studio role's instance-type policy {size} \
+                     characters (IAM limits a managed policy to 6,144)",
+                    self.0.len()
+                ),
+                "allow fewer types, or all of them (no policy)",
+                Some(Field::InstanceTypes),
+            )
+        })
     }
 
     /// The text a form, a flag or the config file holds: `ml.t3.medium,ml.m5.large`, or empty.
@@ -345,6 +419,35 @@ mod tests {
 
     fn list(s: &str) -> Vec<String> {
         super::super::parse_domain_list(s)
+    }
+
+    #[test]
+    fn the_deny_policy_fits_iam_even_with_every_type() {
+        let every: Vec<String> = STUDIO_INSTANCE_TYPES
+            .iter()
+            .map(|t| (*t).to_owned())
+            .collect();
+        let all = parse_instance_types(&every).unwrap();
+        let size = all.deny_policy_size();
+        assert!(size > 3_000 && size <= MANAGED_POLICY_SIZE, "{size}");
+        assert!(all.policy_size_finding().is_none());
+        assert_eq!(InstanceTypes::all().deny_policy_size(), 0);
+        let one = parse_instance_types(&list("ml.t3.medium")).unwrap();
+        let doc = one.deny_policy().unwrap().to_string();
+        assert!(doc.contains(r#"["system","ml.t3.medium"]"#), "{doc}");
+        assert!(doc.contains("sagemaker:UpdateSpace"), "{doc}");
+        // A list whose policy passes IAM's quota is an error before any call.
+        let huge = InstanceTypes(
+            every
+                .iter()
+                .cycle()
+                .take(every.len() * 2)
+                .cloned()
+                .collect(),
+        );
+        let f = huge.policy_size_finding().expect("too large");
+        assert!(f.is_error() && f.message.contains("6,144"), "{f:?}");
+        assert_eq!(f.code, FindingCode::InstanceTypesPolicyTooLarge);
     }
 
     #[test]

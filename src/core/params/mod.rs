@@ -311,6 +311,11 @@ impl ParamsDraft {
         let instance_types = instance_types::parse_instance_types(&self.instance_types)
             .map_err(|e| out.push(e.to_finding(Field::InstanceTypes)))
             .ok();
+        out.extend(
+            instance_types
+                .as_ref()
+                .and_then(instance_types::InstanceTypes::policy_size_finding),
+        );
         let plan = match self.network_plan() {
             Ok(plan) => {
                 out.extend(cidr::validate_plan(&plan, users, interface_endpoints));

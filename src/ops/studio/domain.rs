@@ -355,8 +355,8 @@ impl GuardrailDiff {
     pub fn of(d: &DomainInfo, g: &DomainGuardrails) -> Self {
         Self {
             idle: !d.idle.is(g.idle),
-            instance_types: !InstanceTypes::from_hidden(&d.hidden_instance_types)
-                .same_as(&g.instance_types),
+            instance_types: InstanceTypes::hides_every_type(&d.hidden_instance_types)
+                || !InstanceTypes::from_hidden(&d.hidden_instance_types).same_as(&g.instance_types),
             audit: d.audit_identity.as_deref() != Some(AUDIT_IDENTITY),
         }
     }
@@ -378,7 +378,7 @@ impl GuardrailDiff {
         if self.instance_types {
             out.push(format!(
                 "instance types shown are {}, wanted {}",
-                shown_types(&InstanceTypes::from_hidden(&d.hidden_instance_types)),
+                shown_hidden(&d.hidden_instance_types),
                 shown_types(&g.instance_types)
             ));
         }
@@ -401,6 +401,15 @@ pub fn audit_summary(d: &DomainInfo) -> String {
         Some(other) => format!("off ({})", shown(other)),
         None => "off (not set)".to_string(),
     }
+}
+
+/// The types a domain's hidden list leaves shown: as [`shown_types`], or "none (every type
+/// hidden)", which is not "all".
+pub fn shown_hidden(hidden: &[String]) -> String {
+    if InstanceTypes::hides_every_type(hidden) {
+        return "none (every type hidden)".into();
+    }
+    shown_types(&InstanceTypes::from_hidden(hidden))
 }
 
 /// An allowed list for a progress line: "all", or the types (at most 6, then how many more).
@@ -426,8 +435,10 @@ pub fn shown_types(t: &InstanceTypes) -> String {
 /// types; per-user audit) gets them with UpdateDomain, then is waited for until InService
 /// again. Up to date: no call. Not asked for in this run, or read-only: what differs is
 /// reported, nothing is changed. SageMaker changes the audit identity only while no app is
-/// InService or Pending: with such apps, the other settings are applied, and the run ends
-/// refused, naming what was applied, the blocking apps and how to stop them.
+/// InService or Pending (a Deleting app counts too): with such apps, the other settings are
+/// applied and a warning names what was applied, the blocking apps and how to stop them; the
+/// run goes on (to the users). An UpdateDomain refused with the audit identity (an app started
+/// in between) is sent once more without it, and said.
 pub(crate) async fn bring_guardrails_up_to_date(
     session: &Session,
     d: DomainInfo,
@@ -436,25 +447,39 @@ pub(crate) async fn bring_guardrails_up_to_date(
     poll: Poll,
     tx: &Progress,
 ) -> Result<DomainInfo, Error> {
-    let diff = GuardrailDiff::of(&d, guardrails);
-    if diff.is_empty() {
+    let all = GuardrailDiff::of(&d, guardrails);
+    if all.is_empty() {
         return Ok(d);
     }
-    let what = diff.describe(&d, guardrails);
-    if !guardrails.update_existing {
-        // Nobody asked for it in this run: an administrator's settings stay.
+    // Each setting changes only when this run asked for it: an administrator's stay.
+    let asked = guardrails.update_existing;
+    let diff = GuardrailDiff {
+        idle: all.idle && asked.idle,
+        instance_types: all.instance_types && asked.instance_types,
+        audit: all.audit && asked.audit,
+    };
+    let kept = GuardrailDiff {
+        idle: all.idle && !asked.idle,
+        instance_types: all.instance_types && !asked.instance_types,
+        audit: all.audit && !asked.audit,
+    };
+    if !kept.is_empty() {
         say(
             tx,
             &d,
             DomainPhase::Aws(d.status.clone()),
             start,
             format!(
-                "{what} (the saved answers): not changed (pass --idle-timeout or \
-                 --instance-types, or press s on the overview, to change it)"
+                "{} (the saved answers): not changed (pass --idle-timeout or \
+                 --instance-types, or press s on the overview, to change it)",
+                kept.describe(&d, guardrails)
             ),
         );
+    }
+    if diff.is_empty() {
         return Ok(d);
     }
+    let what = diff.describe(&d, guardrails);
     if session.read_only {
         say(
             tx,
@@ -497,13 +522,39 @@ pub(crate) async fn bring_guardrails_up_to_date(
             .await
         {
             Ok(()) => {}
-            Err(e) if audit_now && e.code.as_deref() == Some("ResourceInUse") => {
-                // An app started in between: said as before the call, nothing was applied.
+            Err(e)
+                if audit_now
+                    && matches!(
+                        e.code.as_deref(),
+                        Some("ResourceInUse" | "ValidationException")
+                    ) =>
+            {
+                // Refused with the audit identity (an app started in between): nothing was
+                // applied. The idle and type changes do not wait for it: sent again without.
                 blocking = running_apps(session, &d.id).await?;
                 if blocking.is_empty() {
                     return Err(e.into());
                 }
-                return Err(audit_block(&d, &blocking, &[]));
+                if diff.idle || diff.instance_types {
+                    say(
+                        tx,
+                        &d,
+                        DomainPhase::Updating,
+                        start,
+                        format!(
+                            "SageMaker refused the per-user audit ({}): updating the rest \
+                             without it",
+                            shown(&e.message)
+                        ),
+                    );
+                    let rest = GuardrailUpdate {
+                        instance_types: diff.instance_types.then_some(&guardrails.instance_types),
+                        audit_identity: false,
+                    };
+                    session
+                        .update_domain_guardrails(&d.id, guardrails.idle, rest)
+                        .await?;
+                }
             }
             Err(e) => return Err(e.into()),
         }
@@ -520,23 +571,44 @@ pub(crate) async fn bring_guardrails_up_to_date(
                 shown_types(&guardrails.instance_types)
             ));
         }
-        return Err(audit_block(&d, &blocking, &applied));
+        let held = audit_block(&d, &blocking, &applied);
+        say(
+            tx,
+            &d,
+            DomainPhase::Aws(d.status.clone()),
+            start,
+            format!(
+                "warning: {}; to finish: {}",
+                held.message(),
+                held.fix().unwrap_or_default()
+            ),
+        );
     }
     Ok(d)
 }
 
-/// The apps of the domain that are InService or Pending.
+/// The apps of the domain that are InService, Pending or Deleting.
 async fn running_apps(session: &Session, domain_id: &str) -> Result<Vec<AppInfo>, Error> {
     let mut apps: Vec<AppInfo> = session
         .list_apps(domain_id)
         .await?
         .into_iter()
-        .filter(|a| matches!(a.status, AppStatus::InService | AppStatus::Pending))
+        .filter(|a| blocks_audit(&a.status))
         .collect();
     apps.sort_by(|a, b| {
         (&a.user_profile, &a.space, &a.name).cmp(&(&b.user_profile, &b.space, &b.name))
     });
     Ok(apps)
+}
+
+/// An app in this state keeps SageMaker from changing the audit identity: InService and
+/// Pending (DomainSettingsForUpdate), and Deleting, which is not yet Deleted (stopping it
+/// in Studio leaves it Deleting for a while).
+fn blocks_audit(status: &AppStatus) -> bool {
+    matches!(
+        status,
+        AppStatus::InService | AppStatus::Pending | AppStatus::Deleting
+    )
 }
 
 /// An `aws sagemaker delete-app` command for `app`, printed only for SageMaker names (letters,
@@ -739,6 +811,42 @@ mod tests {
             status: SpaceStatus::InService,
             owner: Some("alice".into()),
             sharing: Some(sharing.into()),
+        }
+    }
+
+    #[test]
+    fn a_domain_that_hides_every_type_is_not_one_that_allows_all() {
+        use crate::core::params::instance_types::STUDIO_INSTANCE_TYPES;
+        let d = DomainInfo {
+            hidden_instance_types: STUDIO_INSTANCE_TYPES.iter().map(|t| (*t).into()).collect(),
+            audit_identity: Some(AUDIT_IDENTITY.into()),
+            ..DomainInfo::default()
+        };
+        let g = DomainGuardrails {
+            instance_types: InstanceTypes::all(),
+            ..DomainGuardrails::default()
+        };
+        let diff = GuardrailDiff::of(&d, &g);
+        assert!(diff.instance_types, "{diff:?}");
+        assert!(
+            diff.describe(&d, &g)
+                .contains("instance types shown are none (every type hidden), wanted all"),
+            "{}",
+            diff.describe(&d, &g)
+        );
+        assert_eq!(shown_hidden(&[]), "all");
+    }
+
+    #[test]
+    fn a_deleting_app_blocks_the_audit_change_a_deleted_or_failed_one_does_not() {
+        for (status, blocks) in [
+            (AppStatus::InService, true),
+            (AppStatus::Pending, true),
+            (AppStatus::Deleting, true),
+            (AppStatus::Deleted, false),
+            (AppStatus::Failed, false),
+        ] {
+            assert_eq!(blocks_audit(&status), blocks, "{status:?}");
         }
     }
 

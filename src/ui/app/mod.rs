@@ -262,7 +262,11 @@ impl App {
         let project = self.current_project();
         let users = self.planned_user_names(&project);
         let mut guardrails = self.planned_guardrails();
-        guardrails.update_existing = update_existing;
+        guardrails.update_existing = if update_existing {
+            crate::core::params::guardrails::Asked::ALL
+        } else {
+            crate::core::params::guardrails::Asked::NONE
+        };
         self.studio_progress_with(&project, &users, guardrails)
     }
 

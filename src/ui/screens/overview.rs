@@ -155,12 +155,9 @@ impl OverviewState {
     /// The instance types shown in Studio and per-user audit, and what `s` would set when they
     /// differ from the project's.
     fn types_spans(&self, d: &DomainInfo, theme: &Theme) -> Vec<Span<'static>> {
-        let types = crate::core::params::instance_types::InstanceTypes::from_hidden(
-            &d.hidden_instance_types,
-        );
         let now = format!(
             "instance types {} · per-user audit {}",
-            ops::studio::shown_types(&types),
+            ops::studio::shown_hidden(&d.hidden_instance_types),
             ops::studio::audit_summary(d)
         );
         let diff = ops::studio::GuardrailDiff::of(d, &self.guardrails);

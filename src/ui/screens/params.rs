@@ -119,8 +119,9 @@ pub struct ParamsState {
     /// The SageMaker Python SDK's default bucket of the session's region and account, which F3
     /// adds to the allowed buckets (None until the account is known).
     pub sagemaker_bucket: Option<String>,
-    /// The hourly price of allowed instance types, as far as known (None: not known).
-    pub prices: BTreeMap<String, Option<f64>>,
+    /// The hourly price of allowed instance types, as far as known (None: not known), with
+    /// the source of bundled ones.
+    pub prices: BTreeMap<String, Option<crate::core::cost::RowPrice>>,
     /// The types of the last price request still unanswered.
     asking: Vec<String>,
     /// The validated parameters of the buffers, from the last check (None while one is refused).
@@ -215,18 +216,30 @@ impl ParamsState {
         if types.is_empty() {
             return None;
         }
-        Some(
-            types
-                .iter()
-                .map(|t| match self.prices.get(t) {
-                    Some(Some(usd)) => format!("{t} ${usd:.4}/h"),
-                    Some(None) => format!("{t} price unknown"),
-                    None if self.asking.contains(t) => format!("{t} price …"),
-                    None => format!("{t} price unknown"),
-                })
-                .collect::<Vec<_>>()
-                .join(" · "),
-        )
+        let mut notes: Vec<&str> = Vec::new();
+        let line = types
+            .iter()
+            .map(|t| match self.prices.get(t) {
+                Some(Some(p)) => {
+                    if let Some(n) = p.note.as_deref()
+                        && !notes.contains(&n)
+                    {
+                        notes.push(n);
+                    }
+                    format!("{t} ${:.4}/h", p.usd)
+                }
+                Some(None) => format!("{t} price unknown"),
+                None if self.asking.contains(t) => format!("{t} price …"),
+                None => format!("{t} price unknown"),
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        // Bundled prices are never passed off as live ones.
+        Some(if notes.is_empty() {
+            line
+        } else {
+            format!("{line} ({})", notes.join("; "))
+        })
     }
 
     /// Typed text changed: the prices of new types are asked for.
