@@ -112,11 +112,14 @@ fn the_scan_follows_the_domain_and_one_row_names_what_bills() {
     ));
     assert_eq!(
         common::effects(asked),
-        vec![Effect::ScanLeftovers {
-            stack: Box::new(stack()),
-            domain_arn: None,
-        }],
-        "no domain: every home volume in the VPC is a leftover"
+        vec![
+            Effect::ScanLeftovers {
+                stack: Box::new(stack()),
+                domain_arn: None,
+            },
+            Effect::LoadCostNow { domain_id: None },
+        ],
+        "no domain: the scan and the estimate still run"
     );
     a.update(reply(
         &a,

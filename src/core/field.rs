@@ -195,8 +195,9 @@ impl Field {
             Self::InstanceTypes => {
                 "ml.* instance types Studio apps may run on, comma-separated; empty: all. The \
                  others are hidden in the Studio UI (a user profile's own setting takes priority: \
-                 it only hides) and refused by IAM: CreateApp on another type is denied to the \
-                 execution role (Studio's own system apps stay allowed)."
+                 it only hides) and refused by IAM: the execution role may not start an app on \
+                 another type nor make one a space's default (Studio's own system apps stay \
+                 allowed)."
             }
             Self::IdleTimeout => {
                 "Minutes an idle JupyterLab or Code Editor app runs before SageMaker stops it \
