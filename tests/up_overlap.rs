@@ -154,9 +154,13 @@ async fn the_domain_is_created_while_the_stack_is_still_being_built() {
     let progress: Vec<&Value> = lines.iter().filter(|l| l["type"] == "progress").collect();
     let end = progress.last().expect("progress lines");
     // The stack's resources as deployed here: AdmittedBucketsPolicy exists only with admitted
-    // buckets (its condition), and this stack admits none.
+    // buckets and InstanceTypesPolicy only with a list of instance types (their conditions),
+    // and this stack has neither.
     let template = studio_tui::template::embedded();
-    assert_eq!(template.conditional, ["AdmittedBucketsPolicy"]);
+    assert_eq!(
+        template.conditional,
+        ["AdmittedBucketsPolicy", "InstanceTypesPolicy"]
+    );
     let resources = (template.resources.len() - template.conditional.len()) as u64;
     assert_eq!(end["total"], resources + 2, "{end}");
     assert_eq!(end["done"], end["total"], "{end}");
