@@ -94,22 +94,6 @@ fn fenced_template(project: &str) -> String {
     .to_string()
 }
 
-async fn wait_stack(
-    session: &Session,
-    project: &str,
-    want: &str,
-) -> studio_tui::aws::stacks::StackInfo {
-    for _ in 0..600 {
-        let s = session.describe_stack(project).await.unwrap().unwrap();
-        if !s.is_in_progress() {
-            assert_eq!(s.status.as_str(), want, "{s:?}");
-            return s;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("stack {project} did not settle");
-}
-
 /// A deployed fenced project with a VpcOnly domain and one object in the data bucket (written
 /// from "inside the VPC", as a Studio user would). Returns the domain id.
 async fn deployed(session: &Session, project: &str) -> String {
@@ -122,7 +106,7 @@ async fn deployed(session: &Session, project: &str) -> String {
         .send()
         .await
         .expect("CreateStack");
-    let stack = wait_stack(session, project, "CREATE_COMPLETE").await;
+    let stack = common::wait_stack(session, project, "CREATE_COMPLETE").await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, _rx) = mpsc::unbounded_channel();
     let d = ensure_domain_with(session, project, &net, &Default::default(), FAST, &tx)
@@ -387,7 +371,7 @@ async fn a_stack_left_in_delete_failed_by_another_tool_is_resumed() {
         .delete_stack(&project, "other-tool-1", &[])
         .await
         .unwrap();
-    let stack = wait_stack(&session, &project, "DELETE_FAILED").await;
+    let stack = common::wait_stack(&session, &project, "DELETE_FAILED").await;
     let failed: Vec<String> = session
         .stack_resources(&stack.stack_id)
         .await
@@ -541,7 +525,7 @@ async fn a_domain_of_the_projects_name_in_another_vpc_is_reported_and_never_dele
         .send()
         .await
         .expect("CreateStack");
-    wait_stack(&session, &project, "CREATE_COMPLETE").await;
+    common::wait_stack(&session, &project, "CREATE_COMPLETE").await;
     // … and a colleague's domain of the same name elsewhere, with a home volume.
     let (theirs, their_vpc) = colleagues_domain(&session, &project).await;
     let home = session
@@ -608,7 +592,7 @@ async fn setting_up_studio_never_adopts_a_domain_of_the_projects_name_in_another
         .send()
         .await
         .expect("CreateStack");
-    let stack = wait_stack(&session, &project, "CREATE_COMPLETE").await;
+    let stack = common::wait_stack(&session, &project, "CREATE_COMPLETE").await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let ours = ensure_domain_with(&session, &project, &net, &Default::default(), FAST, &tx)
@@ -725,7 +709,7 @@ async fn retain_refuses_on_a_stack_whose_rollback_failed_and_works_once_it_is_co
             .send()
             .await
             .expect("UpdateStack");
-        wait_stack(&session, &project, "UPDATE_ROLLBACK_FAILED").await;
+        common::wait_stack(&session, &project, "UPDATE_ROLLBACK_FAILED").await;
     }
 
     let plan = destroy::plan(&session, &project, &project).await.unwrap();
@@ -775,7 +759,7 @@ async fn retain_refuses_on_a_stack_whose_rollback_failed_and_works_once_it_is_co
         .send()
         .await
         .unwrap();
-    wait_stack(&session, &project, "UPDATE_ROLLBACK_COMPLETE").await;
+    common::wait_stack(&session, &project, "UPDATE_ROLLBACK_COMPLETE").await;
     let report = destroy::destroy_with(
         &session,
         &project,
@@ -818,7 +802,7 @@ async fn admin_role(session: &Session, project: &str) -> String {
         .send()
         .await
         .expect("CreateStack of the admin role");
-    let s = wait_stack(session, &stack, "CREATE_COMPLETE").await;
+    let s = common::wait_stack(session, &stack, "CREATE_COMPLETE").await;
     s.output("Arn").unwrap().to_string()
 }
 

@@ -49,22 +49,6 @@ fn template(project: &str) -> String {
     .to_string()
 }
 
-async fn wait_stack(
-    session: &Session,
-    project: &str,
-    want: &str,
-) -> studio_tui::aws::stacks::StackInfo {
-    for _ in 0..600 {
-        let s = session.describe_stack(project).await.unwrap().unwrap();
-        if !s.is_in_progress() {
-            assert_eq!(s.status.as_str(), want, "{s:?}");
-            return s;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("stack {project} did not settle");
-}
-
 /// The project's stack; returns (subnet, security group).
 async fn deployed(session: &Session, project: &str) -> (String, String) {
     session
@@ -76,7 +60,7 @@ async fn deployed(session: &Session, project: &str) -> (String, String) {
         .send()
         .await
         .expect("CreateStack");
-    let s = wait_stack(session, project, "CREATE_COMPLETE").await;
+    let s = common::wait_stack(session, project, "CREATE_COMPLETE").await;
     (
         s.output("SageMakerStudioSubnetId").unwrap().to_string(),
         s.output("SageMakerSecurityGroupId").unwrap().to_string(),
@@ -196,7 +180,7 @@ async fn a_notebook_instance_in_the_studio_subnet_stops_destroy_until_it_is_remo
         "nothing was changed"
     );
     // Measured: the stack and its bucket are still there.
-    wait_stack(&session, &project, "CREATE_COMPLETE").await;
+    common::wait_stack(&session, &project, "CREATE_COMPLETE").await;
     assert_eq!(
         session.bucket_state(&format!("{project}-data")).await,
         BucketState::Empty
@@ -243,50 +227,15 @@ async fn a_notebook_instance_in_the_studio_subnet_stops_destroy_until_it_is_remo
 
 #[tokio::test]
 async fn the_home_efs_a_deleted_domain_left_in_the_vpc_is_listed_and_stops_destroy() {
-    use aws_sdk_sagemaker::types::{
-        AppNetworkAccessType, AuthMode, RetentionPolicy, RetentionType, UserSettings,
-    };
+    use aws_sdk_sagemaker::types::{RetentionPolicy, RetentionType};
     let _serial = SERIAL.lock().await;
     let emu = common::emulator();
     let session = emu.session(REGION).await;
     let project = common::unique_name("efsleft");
-    let (subnet, _) = deployed(&session, &project).await;
+    deployed(&session, &project).await;
     let sm = session.fixtures().sagemaker();
     // An earlier domain in the project's VPC, deleted by hand with its home volume retained.
-    let arn = sm
-        .create_domain()
-        .domain_name(format!("{project}-old"))
-        .auth_mode(AuthMode::Iam)
-        .app_network_access_type(AppNetworkAccessType::VpcOnly)
-        .vpc_id(
-            session
-                .describe_stack(&project)
-                .await
-                .unwrap()
-                .unwrap()
-                .output("VpcId")
-                .unwrap(),
-        )
-        .subnet_ids(&subnet)
-        .default_user_settings(
-            UserSettings::builder()
-                .execution_role("arn:aws:iam::123456789012:role/x")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .domain_arn()
-        .unwrap()
-        .to_string();
-    let id = arn.rsplit('/').next().unwrap().to_string();
-    let fs = session
-        .describe_domain(&id)
-        .await
-        .unwrap()
-        .unwrap()
-        .home_efs_id
-        .unwrap();
+    let (id, fs) = domain_in_vpc(&session, &project, &format!("{project}-old")).await;
     sm.delete_domain()
         .domain_id(&id)
         .retention_policy(
@@ -342,7 +291,7 @@ async fn the_home_efs_a_deleted_domain_left_in_the_vpc_is_listed_and_stops_destr
         "{e}"
     );
     assert_eq!(emu.mutating_since(before, REGION), Vec::<String>::new());
-    wait_stack(&session, &project, "CREATE_COMPLETE").await;
+    common::wait_stack(&session, &project, "CREATE_COMPLETE").await;
 }
 
 #[tokio::test]
@@ -777,7 +726,7 @@ async fn a_notebook_started_after_the_plan_stops_destroy_before_the_stack_is_del
     assert!(!report.stack_deleted);
     let mutating = emu.mutating_since(before, REGION);
     assert!(!mutating.iter().any(|a| a == "DeleteStack"), "{mutating:?}");
-    wait_stack(&session, &project, "CREATE_COMPLETE").await;
+    common::wait_stack(&session, &project, "CREATE_COMPLETE").await;
     let sm = session.fixtures().sagemaker();
     sm.stop_notebook_instance()
         .notebook_instance_name(&notebook)

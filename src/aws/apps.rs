@@ -47,12 +47,16 @@ pub(super) fn millis(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
     t.and_then(|t| t.to_millis().ok())
 }
 
-/// SageMaker's ways of saying a resource does not exist (shared with `studio.rs`).
+/// SageMaker's ways of saying a resource does not exist: ResourceNotFound, or a
+/// ValidationException "… does not exist" / "… not found" / "Could not find …" (shared with
+/// `studio.rs` and `leftovers.rs`).
 pub(super) fn is_not_found(e: &AwsError) -> bool {
     e.kind == ErrorKind::NotFound
         || e.code.as_deref() == Some("ResourceNotFound")
         || (e.kind == ErrorKind::Validation
-            && (e.message.contains("does not exist") || e.message.contains("not found")))
+            && (e.message.contains("does not exist")
+                || e.message.contains("not found")
+                || e.message.contains("Could not find")))
 }
 
 fn instance_type(spec: Option<&ResourceSpec>) -> Option<String> {

@@ -8,14 +8,8 @@ use serde::Serialize;
 
 use super::{AwsError, ErrorKind, Session};
 
-/// A resource deleted between its List and its Describe: gone, not an error (SageMaker answers
-/// ResourceNotFound, or a ValidationException "Could not find …").
-fn is_gone(e: &AwsError) -> bool {
-    e.kind == ErrorKind::NotFound
-        || e.code.as_deref() == Some("ResourceNotFound")
-        || (e.kind == ErrorKind::Validation
-            && (e.message.contains("Could not find") || e.message.contains("does not exist")))
-}
+/// A resource deleted between its List and its Describe: gone, not an error.
+use super::apps::is_not_found as is_gone;
 
 /// Add the subnets not yet in `subnets`.
 fn add(subnets: &mut Vec<String>, from: &[String]) {

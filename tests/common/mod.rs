@@ -375,3 +375,21 @@ pub async fn deploy_mini_stack(
     }
     panic!("stack not created");
 }
+
+/// Wait (bounded: 60 s) until the stack is out of its *_IN_PROGRESS state; it must then be in
+/// `want`.
+pub async fn wait_stack(
+    session: &Session,
+    project: &str,
+    want: &str,
+) -> studio_tui::aws::stacks::StackInfo {
+    for _ in 0..600 {
+        let s = session.describe_stack(project).await.unwrap().unwrap();
+        if !s.is_in_progress() {
+            assert_eq!(s.status.as_str(), want, "{s:?}");
+            return s;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("stack {project} did not settle");
+}
