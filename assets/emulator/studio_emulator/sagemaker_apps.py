@@ -23,6 +23,7 @@ from .sagemaker_core import (
     to_datetime,
     validation_error,
 )
+from .sagemaker_iam import source_identity_refused
 from .sagemaker_users import SPACE_APP_TYPES, get_profile, get_space
 
 APP_TYPES = [
@@ -52,8 +53,9 @@ class App(Lifecycle):
         spec: dict | None,
         tags: list | None,
         recovery: bool | None,
+        fail_reason: str | None = None,
     ):
-        self._init_lifecycle()
+        self._init_lifecycle(fail_reason=fail_reason)
         self.domain_id = domain_id
         self.user_profile_name = profile
         self.space_name = space
@@ -84,6 +86,7 @@ class App(Lifecycle):
             "CreationTime": to_datetime(self.created_at),
             "ResourceSpec": self.spec,
             "RecoveryMode": self.recovery,
+            "FailureReason": self.failure_reason if self.current_status() == "Failed" else None,
             "LastUserActivityTimestamp": to_datetime(self.modified_at),
             "LastHealthCheckTimestamp": to_datetime(current_time()) if self.current_status() == "InService" else None,
         }
@@ -162,9 +165,25 @@ def r_create_app(be: SageMakerModelBackend, p: dict[str, Any]) -> dict[str, Any]
             p.get("ResourceSpec"),
             p.get("Tags"),
             p.get("RecoveryMode"),
+            fail_reason=_source_identity_failure(dom, owner, kind),
         )
         st["apps"][key] = app
         return {"AppArn": app.arn}
+
+
+def _source_identity_failure(dom: Any, owner: Any, kind: str) -> str | None:
+    """With per-user audit on (``ExecutionRoleIdentityConfig`` ``USER_PROFILE_NAME``), SageMaker
+    starts the app as the execution role with the profile's name as source identity: a role whose
+    trust policy does not allow ``sts:SetSourceIdentity`` cannot be assumed so, and the app fails."""
+    if (getattr(dom, "domain_settings", None) or {}).get("ExecutionRoleIdentityConfig") != "USER_PROFILE_NAME":
+        return None
+    if kind == "Space":
+        role = (getattr(dom, "default_space_settings", None) or {}).get("ExecutionRole")
+    else:
+        role = (owner.user_settings or {}).get("ExecutionRole") or (
+            getattr(dom, "default_user_settings", None) or {}
+        ).get("ExecutionRole")
+    return source_identity_refused(role)
 
 
 def _app(be: SageMakerModelBackend, p: dict[str, Any]) -> App:

@@ -21,6 +21,7 @@ other caller is affected.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from typing import Any
@@ -139,3 +140,61 @@ def role_denied(
             "with an explicit deny in an identity-based policy"
         )
     return None
+
+
+SAGEMAKER_PRINCIPAL = "sagemaker.amazonaws.com"
+
+
+def _listed(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [v]
+
+
+def trusts_source_identity(document: Any) -> bool:
+    """The role's trust policy allows SageMaker ``sts:SetSourceIdentity`` (an Allow statement for
+    the service principal whose actions name it, ``sts:*`` or ``*``)."""
+    if isinstance(document, str):
+        try:
+            document = json.loads(unquote(document) if document.startswith("%") else document)
+        except ValueError:
+            return False
+    if not isinstance(document, dict):
+        return False
+    for s in _listed(document.get("Statement") or []):
+        if not isinstance(s, dict) or s.get("Effect") != "Allow":
+            continue
+        services = (
+            _listed((s.get("Principal") or {}).get("Service") or []) if isinstance(s.get("Principal"), dict) else []
+        )
+        if SAGEMAKER_PRINCIPAL not in services:
+            continue
+        # IAM action names match case-insensitively, with * and ? wildcards.
+        actions = [str(a).lower() for a in _listed(s.get("Action") or [])]
+        if any(fnmatch.fnmatchcase("sts:setsourceidentity", a) for a in actions):
+            return True
+    return False
+
+
+def source_identity_refused(role_arn: str | None) -> str | None:
+    """Why SageMaker cannot start an app as ``role_arn`` with the user profile's name as its
+    source identity (the domain's ``ExecutionRoleIdentityConfig`` is ``USER_PROFILE_NAME``), or
+    None. "Any role that the domain's execution role assumes must have the sts:SetSourceIdentity
+    permission in the trust policy. If this permission is missing, your actions fail"
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html), and IAM
+    refuses an AssumeRole that sets a source identity the trust policy does not allow
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+    A role that is not in the account's IAM is not evaluated (moto's own answer stands)."""
+    m = re.match(r"^arn:([^:]+):iam::(\d+):role/(?:.*/)?([^/]+)$", role_arn or "")
+    if not m:
+        return None
+    from moto.iam.models import iam_backends
+
+    try:
+        role = iam_backends[m.group(2)][m.group(1)].get_role(m.group(3))
+    except Exception:  # noqa: BLE001
+        return None
+    if trusts_source_identity(role.assume_role_policy_document):
+        return None
+    return (
+        f"SageMaker could not assume the execution role {role_arn} with the user profile name as "
+        "its source identity: the role's trust policy does not allow sts:SetSourceIdentity"
+    )

@@ -461,3 +461,60 @@ def test_the_template_denies_other_instance_types_only_when_a_list_is_given(url:
             )
         trust = iam.get_role(RoleName=f"{name}-notebook-role")["Role"]["AssumeRolePolicyDocument"]
         check(trust["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:SetSourceIdentity"], str(trust))
+
+
+def test_with_per_user_audit_an_app_fails_when_the_role_does_not_trust_set_source_identity(url: str) -> None:
+    iam = client(url, "iam")
+    sm = client(url, "sagemaker", validate=False)
+    roles = {}
+    for name, actions in (
+        ("audit-old", ["sts:AssumeRole"]),
+        ("audit-new", ["sts:AssumeRole", "sts:SetSourceIdentity"]),
+    ):
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": actions}],
+        }
+        roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    for i, (name, arn) in enumerate(roles.items()):
+        net = _network(url, f"10.{46 + i}.0.0/16")
+        did = sm.create_domain(
+            DomainName=name,
+            DefaultUserSettings={"ExecutionRole": arn},
+            DomainSettings={"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
+            **net,
+        )["DomainId"]
+        _in_service(sm, did)
+        _profile_in_service(sm, did, "alice")
+        sm.create_app(DomainId=did, UserProfileName="alice", AppType="JupyterLab", AppName="default")
+        for _ in range(200):
+            app = sm.describe_app(DomainId=did, UserProfileName="alice", AppType="JupyterLab", AppName="default")
+            if app["Status"] not in ("Pending",):
+                break
+            time.sleep(0.05)
+        if name == "audit-old":
+            check(app["Status"] == "Failed", f"the role cannot be assumed with a source identity: {app}")
+            check("sts:SetSourceIdentity" in app.get("FailureReason", ""), str(app))
+        else:
+            check(app["Status"] == "InService", str(app))
+            check("FailureReason" not in app, str(app))
+
+
+def test_the_trust_policy_check_matches_actions_as_iam_does() -> None:
+    from studio_emulator.sagemaker_iam import trusts_source_identity
+
+    def doc(actions: object, service: object = "sagemaker.amazonaws.com", effect: str = "Allow") -> str:
+        return json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": {"Effect": effect, "Principal": {"Service": service}, "Action": actions},
+            }
+        )
+
+    for actions in (["sts:AssumeRole", "sts:SetSourceIdentity"], "STS:setsourceidentity", "sts:Set*", "sts:*", "*"):
+        check(trusts_source_identity(doc(actions)), f"{actions} allows it")
+    check(
+        trusts_source_identity(doc("sts:SetSourceIdentity", ["ec2.amazonaws.com", "sagemaker.amazonaws.com"])), "list"
+    )
+    for bad in (doc("sts:AssumeRole"), doc("sts:SetSourceIdentity", "ec2.amazonaws.com"), doc("*", effect="Deny")):
+        check(not trusts_source_identity(bad), bad)
