@@ -38,6 +38,7 @@ fn network() -> StudioNetwork {
         security_group_id: "sg-0aaaabbbbccccdddd".into(),
         execution_role_arn: "arn:aws:iam::123456789012:role/idle-notebook-role".into(),
         kms_key_arn: None,
+        role_trusts_source_identity: true,
     }
 }
 
@@ -778,6 +779,31 @@ async fn up_sets_the_instance_types_and_the_role_is_denied_other_types() {
         types.contains("ml.t3.medium") && types.contains("ml.m5.large") && !types.contains("p3"),
         "{plain}"
     );
+    // Studio shows what the stack's IAM Deny enforces: said as one list.
+    assert!(
+        types.contains("(shown in Studio, enforced by the stack's IAM policy)"),
+        "{plain}"
+    );
+    let json = run(
+        h,
+        &[
+            "--read-only",
+            "--json",
+            "status",
+            "--project-name",
+            &project,
+        ],
+    );
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let mut enforced: Vec<&str> = doc["instance_types"]["enforced_by_iam"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{doc}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    enforced.sort_unstable();
+    assert_eq!(enforced, ["ml.m5.large", "ml.t3.medium"], "{doc}");
+    assert_eq!(doc["instance_types"]["stack_deployed"], true, "{doc}");
     assert!(
         plain.contains("per-user audit on (USER_PROFILE_NAME"),
         "{plain}"
@@ -855,6 +881,171 @@ async fn only_the_asked_setting_changes_an_existing_domain() {
         lines.iter().any(|l| l.contains("instance types shown are")
             && l.contains("per-user audit")
             && l.contains("not changed")),
+        "{lines:?}"
+    );
+}
+
+/// The execution role of a stack made from a template older than per-user audit: its trust
+/// policy allows SageMaker sts:AssumeRole only (made here by a one-role stack).
+async fn role_without_set_source_identity(session: &Session, name: &str) -> String {
+    let template = serde_json::json!({
+        "Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": format!("{name}-notebook-role"),
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": ["sts:AssumeRole"]}]}}}},
+        "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Role", "Arn"]}}}
+    });
+    session
+        .fixtures()
+        .cloudformation()
+        .create_stack()
+        .stack_name(name)
+        .template_body(template.to_string())
+        .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .unwrap();
+    let s = common::wait_stack(session, name, "CREATE_COMPLETE").await;
+    s.outputs["Arn"].clone()
+}
+
+/// Create the JupyterLab app `default` of `user` and wait until it is no longer Pending: its
+/// status and failure reason.
+async fn start_app(session: &Session, domain: &str, user: &str) -> (String, Option<String>) {
+    use aws_sdk_sagemaker::types::AppType;
+    profile_in_service(session, domain, user).await;
+    let sm = session.fixtures().sagemaker();
+    sm.create_app()
+        .domain_id(domain)
+        .user_profile_name(user)
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..400 {
+        let a = sm
+            .describe_app()
+            .domain_id(domain)
+            .user_profile_name(user)
+            .app_type(AppType::JupyterLab)
+            .app_name("default")
+            .send()
+            .await
+            .unwrap();
+        let status = a
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default();
+        if status != "Pending" {
+            return (status, a.failure_reason().map(str::to_string));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the app of {user} stayed Pending");
+}
+
+/// Per-user audit needs sts:SetSourceIdentity in the execution role's trust policy ("If this
+/// permission is missing, your actions fail"): with a role that lacks it, audit turned on leaves
+/// every app Failed. studio-tui turns it on only for a stack of the template that trusts it: on
+/// an older stack a new domain is created without it and an existing one is not changed to it,
+/// each said with the fix, and apps start.
+#[tokio::test]
+async fn a_role_that_does_not_trust_set_source_identity_gets_no_audit_and_apps_still_start() {
+    let _serial = SERIAL.lock().await;
+    let emu = common::emulator();
+    let session = emu.session(REGION).await;
+    let project = common::unique_name("oldrole");
+    let role = role_without_set_source_identity(&session, &project).await;
+    let (tx, mut rx) = mpsc::unbounded_channel::<StudioMsg>();
+    let g = DomainGuardrails {
+        instance_types: two_types(),
+        update_existing: Asked::ALL,
+        ..DomainGuardrails::default()
+    };
+
+    // Taken as trusting it (what studio-tui did before): the domain has audit, the app fails.
+    let claimed = StudioNetwork {
+        execution_role_arn: role.clone(),
+        ..network()
+    };
+    let d = ensure_domain_with(&session, &format!("{project}-was"), &claimed, &g, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(d.audit_identity.as_deref(), Some("USER_PROFILE_NAME"));
+    let (status, reason) = start_app(&session, &d.id, "alice").await;
+    assert_eq!(status, "Failed");
+    assert!(reason.unwrap_or_default().contains("sts:SetSourceIdentity"));
+    drop(said(&mut rx));
+
+    // The role as the older stack has it: no audit on the new domain, said, and apps start.
+    let old = StudioNetwork {
+        execution_role_arn: role.clone(),
+        role_trusts_source_identity: false,
+        ..network()
+    };
+    let d = ensure_domain_with(&session, &project, &old, &g, FAST, &tx)
+        .await
+        .unwrap();
+    assert_ne!(d.audit_identity.as_deref(), Some("USER_PROFILE_NAME"));
+    assert_eq!(d.hidden_instance_types, two_types().hidden());
+    let lines = said(&mut rx);
+    assert!(
+        lines.iter().any(|l| l.contains("per-user audit")
+            && l.contains("not turned on")
+            && l.contains("studio-tui deploy")),
+        "{lines:?}"
+    );
+    let (status, reason) = start_app(&session, &d.id, "alice").await;
+    assert_eq!(status, "InService", "{reason:?}");
+
+    // An existing domain asked to change everything: the types change, the audit is held back
+    // with a warning naming what was applied.
+    let wider = DomainGuardrails {
+        instance_types: parse_instance_types(&["ml.t3.medium".to_string()]).unwrap(),
+        ..g.clone()
+    };
+    let before = emu.log_mark();
+    let now = ensure_domain_with(&session, &project, &old, &wider, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 1, "{:?}", sagemaker_actions(before));
+    assert_ne!(now.audit_identity.as_deref(), Some("USER_PROFILE_NAME"));
+    assert_eq!(now.hidden_instance_types, wider.instance_types.hidden());
+    let lines = said(&mut rx);
+    assert!(
+        lines.iter().any(|l| l.contains("warning: per-user audit")
+            && l.contains("sts:SetSourceIdentity")
+            && l.contains("studio-tui deploy")),
+        "{lines:?}"
+    );
+    let updating = lines
+        .iter()
+        .find(|l| l.contains("updating the domain"))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(
+        updating.contains("instance types") && !updating.contains("audit"),
+        "{updating}"
+    );
+
+    // Read-only: the same warning, and no word of updating the audit identity.
+    let ro = emu.read_only_session(REGION).await;
+    let before = emu.log_mark();
+    ensure_domain_with(&ro, &project, &old, &g, FAST, &tx)
+        .await
+        .unwrap();
+    assert_eq!(updates_since(before), 0);
+    let lines = said(&mut rx);
+    assert!(
+        lines.iter().any(|l| l.contains("warning: per-user audit")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("read-only") && l.contains("USER_PROFILE_NAME")),
         "{lines:?}"
     );
 }

@@ -34,6 +34,7 @@ fn network() -> StudioNetwork {
         security_group_id: "sg-0123456789abcdef0".into(),
         execution_role_arn: "arn:aws:iam::123456789012:role/test-notebook-role".into(),
         kms_key_arn: Some("arn:aws:kms:us-east-1:123456789012:key/test".into()),
+        role_trusts_source_identity: true,
     }
 }
 

@@ -377,6 +377,7 @@ fn complete_stack() -> studio_tui::aws::stacks::StackInfo {
         ("NATGatewaySubnetCIDR", "10.2.2.0/24"),
         ("SageMakerStudioSubnetCIDR", "10.2.3.0/24"),
         ("AllowedDomains", ".amazonaws.com,.pypi.org"),
+        ("AllowedInstanceTypes", ""),
     ];
     studio_tui::aws::stacks::StackInfo {
         stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/sagemaker-studio-vpc/1"
@@ -850,10 +851,12 @@ fn overview_shows_the_instance_types_and_audit_and_offers_to_update_them() {
         &a,
         Reply::UsersLoaded(Box::new(Ok((differs(), vec![])))),
     ));
-    let screen = draw(&a, 150, 26);
+    let screen = draw(&a, 170, 26);
     assert!(
-        screen.contains("instance types ml.t3.medium · per-user audit off (not set)")
-            && screen.contains("wanted: types all, audit on — press s to update the domain"),
+        screen.contains(
+            "instance types ml.t3.medium shown, all by IAM (they differ) · per-user audit off \
+             (not set)"
+        ) && screen.contains("wanted: types all, audit on — press s to update the domain"),
         "{screen}"
     );
     insta::assert_snapshot!("overview_instance_types_outdated", screen);
@@ -870,4 +873,38 @@ fn overview_shows_the_instance_types_and_audit_and_offers_to_update_them() {
             },
         }]
     );
+}
+
+/// A stack made from a template before `AllowedInstanceTypes` (its execution role does not trust
+/// sts:SetSourceIdentity): the Apps row says IAM enforces no list and that per-user audit needs
+/// the stack updated first, rather than offering `s` for it.
+#[test]
+fn overview_of_an_older_stack_says_audit_needs_a_stack_update() {
+    let mut stack = complete_stack();
+    stack.parameters.remove("AllowedInstanceTypes");
+    let domain = DomainInfo {
+        id: "d-abcdef123456".into(),
+        name: "sagemaker-studio-vpc".into(),
+        status: "InService".into(),
+        default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
+        default_space_security_groups: vec!["sg-0studio".into()],
+        idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
+        audit_identity: None,
+        ..DomainInfo::default()
+    };
+    let mut a = app(false);
+    a.open_overview(stack);
+    a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Ok((domain, vec![])))),
+    ));
+    let screen = draw(&a, 170, 26);
+    assert!(
+        screen.contains(
+            "instance types all shown, none by IAM (the stack predates it) · per-user audit off \
+             (not set); audit needs the stack updated first (`studio-tui deploy`)"
+        ),
+        "{screen}"
+    );
+    assert!(!screen.contains("wanted: types"), "{screen}");
 }

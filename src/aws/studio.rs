@@ -102,6 +102,9 @@ pub struct DomainSpec {
     pub kms_key_id: Option<String>,
     pub tags: Vec<(String, String)>,
     pub guardrails: DomainGuardrails,
+    /// Per-user audit: `DomainSettings.ExecutionRoleIdentityConfig` USER_PROFILE_NAME, only when
+    /// the execution role trusts `sts:SetSourceIdentity`.
+    pub audit_identity: bool,
 }
 
 fn space_settings(execution_role: &str, security_groups: &[String]) -> DefaultSpaceSettings {
@@ -253,8 +256,10 @@ impl Session {
             .app_network_access_type(AppNetworkAccessType::VpcOnly)
             .vpc_id(&spec.vpc_id)
             .default_user_settings(settings.build())
-            .default_space_settings(space.build())
-            .domain_settings(new_domain_settings());
+            .default_space_settings(space.build());
+        if spec.audit_identity {
+            req = req.domain_settings(new_domain_settings());
+        }
         for s in &spec.subnet_ids {
             req = req.subnet_ids(s);
         }

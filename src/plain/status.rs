@@ -35,6 +35,8 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             studio_error: Option<String>,
             leftovers: Vec<crate::ops::leftovers::Leftover>,
             leftovers_error: Option<String>,
+            /// The types Studio shows (the domain) and IAM enforces (the stack).
+            instance_types: Option<crate::ops::studio::TypesEnforced>,
             /// Users whose own hidden list takes priority: the types it leaves (or why unread).
             instance_type_overrides: Vec<Override<'a>>,
         }
@@ -83,6 +85,8 @@ pub fn print_status(mode: OutputMode, status: &Status) {
                     .as_ref()
                     .err()
                     .map(|e| shown(e.message()).into_owned()),
+                instance_types: domain
+                    .map(|d| crate::ops::studio::TypesEnforced::of(d, status.stack.as_ref())),
                 instance_type_overrides: status
                     .type_overrides
                     .iter()
@@ -148,8 +152,8 @@ pub fn print_status(mode: OutputMode, status: &Status) {
             }
             println!("  idle shutdown {}", d.idle.summary());
             println!(
-                "  instance types {}",
-                crate::ops::studio::shown_hidden(&d.hidden_instance_types)
+                "  {}",
+                crate::ops::studio::TypesEnforced::of(d, status.stack.as_ref()).line()
             );
             println!(
                 "  per-user audit {}: CloudTrail names the user profile behind the execution \

@@ -46,6 +46,10 @@ impl Theme {
     pub fn warn(&self) -> Style {
         self.fg(Color::Yellow)
     }
+    /// [`Self::warn`] when `yes`, else no style of its own.
+    pub fn warn_if(&self, yes: bool) -> Style {
+        if yes { self.warn() } else { Style::default() }
+    }
     pub fn error(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }

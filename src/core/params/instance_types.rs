@@ -330,6 +330,18 @@ impl InstanceTypes {
         })
     }
 
+    /// A stack's `AllowedInstanceTypes` value (comma-separated, empty for all), as IAM enforces
+    /// it: each entry kept as the stack has it.
+    pub fn from_parameter(value: &str) -> Self {
+        let mut out: Vec<String> = Vec::new();
+        for t in value.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            if !out.iter().any(|o| o == t) {
+                out.push(t.to_string());
+            }
+        }
+        Self(out)
+    }
+
     /// The text a form, a flag or the config file holds: `ml.t3.medium,ml.m5.large`, or empty.
     pub fn as_text(&self) -> String {
         self.0.join(",")

@@ -5,18 +5,13 @@ use std::time::Instant;
 
 use crate::aws::Session;
 use crate::aws::studio::{AppInfo, DomainInfo, DomainSpec, SpaceInfo};
-use crate::aws::studio_settings::GuardrailUpdate;
-use crate::core::params::guardrails::{AUDIT_IDENTITY, DomainGuardrails};
-use crate::core::params::instance_types::InstanceTypes;
-use crate::core::shown::shown;
-use crate::core::status::{AppStatus, DomainPhase, DomainStatus, StackStatus};
+use crate::core::params::guardrails::DomainGuardrails;
+use crate::core::status::{DomainPhase, DomainStatus, StackStatus};
 use crate::ops::Error;
 
 use super::owner::{ProjectDomains, StackPlace};
-use super::{
-    MANAGED_BY, Poll, Progress, StudioMsg, StudioNetwork, refuse_read_only, secs, send,
-    timeout_error,
-};
+use super::waiting::{domain_failed, say, wait_domain_in_service};
+use super::{MANAGED_BY, Poll, Progress, StudioMsg, StudioNetwork, refuse_read_only, secs, send};
 
 /// Every domain named after the project (none that is being deleted), described and split by
 /// the stack's place: the project's own, and the others, which are never touched.
@@ -65,62 +60,6 @@ pub async fn stack_domains(session: &Session, project: &str) -> Result<ProjectDo
     project_domains(session, project, place.as_ref()).await
 }
 
-pub(crate) fn domain_failed(d: &DomainInfo) -> Error {
-    Error::failed(
-        "sagemaker:CreateDomain",
-        format!(
-            "the Studio domain {} ({}) failed: {}",
-            d.name,
-            d.id,
-            d.failure_reason.as_deref().unwrap_or("no reason given")
-        ),
-    )
-    .with_fix(
-        "the stack is kept. Fix the cause, then run `studio-tui up` again (or open Studio set-up \
-         in the wizard): the failed domain is deleted and only the domain is created again",
-    )
-}
-
-/// Wait until the domain is InService (Ok), Failed (Err with FailureReason) or gone (Err).
-pub async fn wait_domain_in_service(
-    session: &Session,
-    id: &str,
-    name: &str,
-    start: Instant,
-    poll: Poll,
-    tx: &Progress,
-) -> Result<DomainInfo, Error> {
-    let mut delay = poll.initial;
-    let mut last: Option<DomainStatus> = None;
-    loop {
-        let Some(d) = session.describe_domain(id).await? else {
-            return Err(Error::missing(
-                "sagemaker:DescribeDomain",
-                format!("the Studio domain {name} ({id}) disappeared while being created"),
-            ));
-        };
-        if last.as_ref() != Some(&d.status) {
-            last = Some(d.status.clone());
-            send(tx, StudioMsg::described(&d, secs(start)));
-        }
-        if d.status == DomainStatus::InService {
-            return Ok(d);
-        }
-        if d.status.is_failed() {
-            return Err(domain_failed(&d));
-        }
-        if start.elapsed() > poll.timeout {
-            return Err(timeout_error(
-                "sagemaker:DescribeDomain",
-                "the Studio domain",
-                poll.timeout,
-            ));
-        }
-        tokio::time::sleep(delay).await;
-        delay = poll.next(delay);
-    }
-}
-
 /// Create the project's domain, or adopt the one that exists (never a second one), and wait
 /// until it is InService.
 pub async fn ensure_domain(
@@ -159,7 +98,10 @@ pub async fn ensure_domain_with(
     };
     if begun.adopted {
         let d = bring_space_defaults_up_to_date(session, d, network, start, poll, tx).await?;
-        return bring_guardrails_up_to_date(session, d, guardrails, start, poll, tx).await;
+        return super::guardrails::bring_guardrails_up_to_date(
+            session, d, network, guardrails, start, poll, tx,
+        )
+        .await;
     }
     Ok(d)
 }
@@ -252,7 +194,16 @@ pub async fn start_domain(
         kms_key_id: network.kms_key_arn.clone(),
         tags: project_tags(project),
         guardrails: guardrails.clone(),
+        audit_identity: network.role_trusts_source_identity,
     };
+    if !network.role_trusts_source_identity {
+        send(
+            tx,
+            StudioMsg::Step {
+                text: super::guardrails::audit_needs_stack_update(),
+            },
+        );
+    }
     let (id, adopted) = match session.create_domain(&spec).await {
         Ok(id) => (id, false),
         // Created by a concurrent run between our list and create: adopt it.
@@ -341,367 +292,6 @@ pub(crate) async fn bring_space_defaults_up_to_date(
         Err(e) => return Err(e.into()),
     }
     wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await
-}
-
-/// How a domain's guardrails differ from the project's.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GuardrailDiff {
-    pub idle: bool,
-    pub instance_types: bool,
-    pub audit: bool,
-}
-
-impl GuardrailDiff {
-    pub fn of(d: &DomainInfo, g: &DomainGuardrails) -> Self {
-        Self {
-            idle: !d.idle.is(g.idle),
-            instance_types: InstanceTypes::hides_every_type(&d.hidden_instance_types)
-                || !InstanceTypes::from_hidden(&d.hidden_instance_types).same_as(&g.instance_types),
-            audit: d.audit_identity.as_deref() != Some(AUDIT_IDENTITY),
-        }
-    }
-
-    pub fn is_empty(self) -> bool {
-        self == Self::default()
-    }
-
-    /// Each difference as "X is A, wanted B", joined with "; ".
-    pub fn describe(self, d: &DomainInfo, g: &DomainGuardrails) -> String {
-        let mut out = Vec::new();
-        if self.idle {
-            out.push(format!(
-                "idle shutdown is {}, wanted {}",
-                d.idle.summary(),
-                g.idle
-            ));
-        }
-        if self.instance_types {
-            out.push(format!(
-                "instance types shown are {}, wanted {}",
-                shown_hidden(&d.hidden_instance_types),
-                shown_types(&g.instance_types)
-            ));
-        }
-        if self.audit {
-            out.push(format!(
-                "per-user audit (ExecutionRoleIdentityConfig) is {}, wanted {AUDIT_IDENTITY}",
-                d.audit_identity
-                    .as_deref()
-                    .map_or_else(|| "not set".to_string(), |v| shown(v).into_owned())
-            ));
-        }
-        out.join("; ")
-    }
-}
-
-/// A domain's per-user audit setting in words: "on (USER_PROFILE_NAME)" or "off (…)".
-pub fn audit_summary(d: &DomainInfo) -> String {
-    match d.audit_identity.as_deref() {
-        Some(AUDIT_IDENTITY) => format!("on ({AUDIT_IDENTITY})"),
-        Some(other) => format!("off ({})", shown(other)),
-        None => "off (not set)".to_string(),
-    }
-}
-
-/// The types a domain's hidden list leaves shown: as [`shown_types`], or "none (every type
-/// hidden)", which is not "all".
-pub fn shown_hidden(hidden: &[String]) -> String {
-    if InstanceTypes::hides_every_type(hidden) {
-        return "none (every type hidden)".into();
-    }
-    shown_types(&InstanceTypes::from_hidden(hidden))
-}
-
-/// An allowed list for a progress line: "all", or the types (at most 6, then how many more).
-pub fn shown_types(t: &InstanceTypes) -> String {
-    if t.is_all() {
-        return "all".into();
-    }
-    let list = t.allowed();
-    let mut s = list
-        .iter()
-        .take(6)
-        .map(|x| shown(x).into_owned())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if list.len() > 6 {
-        s.push_str(&format!(" and {} more", list.len() - 6));
-    }
-    s
-}
-
-/// A domain whose guardrails differ from `guardrails` (idle shutdown in DefaultUserSettings for
-/// JupyterLab and Code Editor and in DefaultSpaceSettings for JupyterLab; the hidden instance
-/// types; per-user audit) gets them with UpdateDomain, then is waited for until InService
-/// again. Up to date: no call. Not asked for in this run, or read-only: what differs is
-/// reported, nothing is changed. SageMaker changes the audit identity only while no app is
-/// InService or Pending (a Deleting app counts too): with such apps, the other settings are
-/// applied and a warning names what was applied, the blocking apps and how to stop them; the
-/// run goes on (to the users). An UpdateDomain refused with the audit identity (an app started
-/// in between) is sent once more without it, and said.
-pub(crate) async fn bring_guardrails_up_to_date(
-    session: &Session,
-    d: DomainInfo,
-    guardrails: &DomainGuardrails,
-    start: Instant,
-    poll: Poll,
-    tx: &Progress,
-) -> Result<DomainInfo, Error> {
-    let all = GuardrailDiff::of(&d, guardrails);
-    if all.is_empty() {
-        return Ok(d);
-    }
-    // Each setting changes only when this run asked for it: an administrator's stay.
-    let asked = guardrails.update_existing;
-    let diff = GuardrailDiff {
-        idle: all.idle && asked.idle,
-        instance_types: all.instance_types && asked.instance_types,
-        audit: all.audit && asked.audit,
-    };
-    let kept = GuardrailDiff {
-        idle: all.idle && !asked.idle,
-        instance_types: all.instance_types && !asked.instance_types,
-        audit: all.audit && !asked.audit,
-    };
-    if !kept.is_empty() {
-        say(
-            tx,
-            &d,
-            DomainPhase::Aws(d.status.clone()),
-            start,
-            format!(
-                "{} (the saved answers): not changed (pass --idle-timeout or \
-                 --instance-types, or press s on the overview, to change it)",
-                kept.describe(&d, guardrails)
-            ),
-        );
-    }
-    if diff.is_empty() {
-        return Ok(d);
-    }
-    let what = diff.describe(&d, guardrails);
-    if session.read_only {
-        say(
-            tx,
-            &d,
-            DomainPhase::Aws(d.status.clone()),
-            start,
-            format!("{what}; not updated in read-only mode (run without --read-only)"),
-        );
-        return Ok(d);
-    }
-    // "This configuration can only be modified if there are no apps in the InService or
-    // Pending state" (DomainSettingsForUpdate.ExecutionRoleIdentityConfig): decided before the
-    // call, so the rest is not refused with it.
-    let mut blocking = if diff.audit {
-        running_apps(session, &d.id).await?
-    } else {
-        Vec::new()
-    };
-    let audit_now = diff.audit && blocking.is_empty();
-    let mut d = d;
-    if diff.idle || diff.instance_types || audit_now {
-        let sent = GuardrailDiff {
-            audit: audit_now,
-            ..diff
-        };
-        say(
-            tx,
-            &d,
-            DomainPhase::Updating,
-            start,
-            format!("{}: updating the domain", sent.describe(&d, guardrails)),
-        );
-        let update = GuardrailUpdate {
-            instance_types: diff.instance_types.then_some(&guardrails.instance_types),
-            audit_identity: audit_now,
-        };
-        // One call: it applies all of it or, refused, none of it (the error says why).
-        match session
-            .update_domain_guardrails(&d.id, guardrails.idle, update)
-            .await
-        {
-            Ok(()) => {}
-            Err(e)
-                if audit_now
-                    && matches!(
-                        e.code.as_deref(),
-                        Some("ResourceInUse" | "ValidationException")
-                    ) =>
-            {
-                // Refused with the audit identity (an app started in between): nothing was
-                // applied. The idle and type changes do not wait for it: sent again without.
-                blocking = running_apps(session, &d.id).await?;
-                if blocking.is_empty() {
-                    return Err(e.into());
-                }
-                if diff.idle || diff.instance_types {
-                    say(
-                        tx,
-                        &d,
-                        DomainPhase::Updating,
-                        start,
-                        format!(
-                            "SageMaker refused the per-user audit ({}): updating the rest \
-                             without it",
-                            shown(&e.message)
-                        ),
-                    );
-                    let rest = GuardrailUpdate {
-                        instance_types: diff.instance_types.then_some(&guardrails.instance_types),
-                        audit_identity: false,
-                    };
-                    session
-                        .update_domain_guardrails(&d.id, guardrails.idle, rest)
-                        .await?;
-                }
-            }
-            Err(e) => return Err(e.into()),
-        }
-        d = wait_domain_in_service(session, &d.id, &d.name, start, poll, tx).await?;
-    }
-    if !blocking.is_empty() {
-        let mut applied = Vec::new();
-        if diff.idle {
-            applied.push(format!("idle shutdown {}", guardrails.idle));
-        }
-        if diff.instance_types {
-            applied.push(format!(
-                "instance types {}",
-                shown_types(&guardrails.instance_types)
-            ));
-        }
-        let held = audit_block(&d, &blocking, &applied);
-        say(
-            tx,
-            &d,
-            DomainPhase::Aws(d.status.clone()),
-            start,
-            format!(
-                "warning: {}; to finish: {}",
-                held.message(),
-                held.fix().unwrap_or_default()
-            ),
-        );
-    }
-    Ok(d)
-}
-
-/// The apps of the domain that are InService, Pending or Deleting.
-async fn running_apps(session: &Session, domain_id: &str) -> Result<Vec<AppInfo>, Error> {
-    let mut apps: Vec<AppInfo> = session
-        .list_apps(domain_id)
-        .await?
-        .into_iter()
-        .filter(|a| blocks_audit(&a.status))
-        .collect();
-    apps.sort_by(|a, b| {
-        (&a.user_profile, &a.space, &a.name).cmp(&(&b.user_profile, &b.space, &b.name))
-    });
-    Ok(apps)
-}
-
-/// An app in this state keeps SageMaker from changing the audit identity: InService and
-/// Pending (DomainSettingsForUpdate), and Deleting, which is not yet Deleted (stopping it
-/// in Studio leaves it Deleting for a while).
-fn blocks_audit(status: &AppStatus) -> bool {
-    matches!(
-        status,
-        AppStatus::InService | AppStatus::Pending | AppStatus::Deleting
-    )
-}
-
-/// An `aws sagemaker delete-app` command for `app`, printed only for SageMaker names (letters,
-/// digits, hyphens), quoted for the shell.
-fn delete_app_command(domain_id: &str, app: &AppInfo) -> Option<String> {
-    let sagemaker_name = |v: &str| {
-        !v.is_empty() && v.len() <= 63 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    let (flag, owner) = match (&app.space, &app.user_profile) {
-        (Some(s), _) => ("--space-name", s.as_str()),
-        (None, Some(u)) => ("--user-profile-name", u.as_str()),
-        (None, None) => return None,
-    };
-    if ![domain_id, owner, &app.app_type, &app.name]
-        .into_iter()
-        .all(sagemaker_name)
-    {
-        return None;
-    }
-    let q = |v: &str| crate::core::shown::shell_word(v).map(|w| w.into_owned());
-    Some(format!(
-        "aws sagemaker delete-app --domain-id {} {flag} {} --app-type {} --app-name {}",
-        q(domain_id)?,
-        q(owner)?,
-        q(&app.app_type)?,
-        q(&app.name)?
-    ))
-}
-
-/// The refusal when apps keep the audit identity from being set: what was applied, which apps
-/// block (user or space, type, name), and how to stop them.
-fn audit_block(d: &DomainInfo, apps: &[AppInfo], applied: &[String]) -> Error {
-    let named: Vec<String> = apps
-        .iter()
-        .map(|a| {
-            let owner = match (&a.space, &a.user_profile) {
-                (Some(s), _) => format!("space {}", shown(s)),
-                (None, Some(u)) => format!("user {}", shown(u)),
-                (None, None) => "no owner".to_string(),
-            };
-            format!(
-                "{} {} of {owner} ({})",
-                shown(&a.app_type),
-                shown(&a.name),
-                a.status
-            )
-        })
-        .collect();
-    let commands: Vec<String> = apps
-        .iter()
-        .filter_map(|a| delete_app_command(&d.id, a))
-        .collect();
-    let applied = if applied.is_empty() {
-        "nothing else was changed".to_string()
-    } else {
-        format!("applied: {}", applied.join(", "))
-    };
-    Error::refused(format!(
-        "per-user audit (ExecutionRoleIdentityConfig {AUDIT_IDENTITY}) was not set on the Studio \
-         domain {} ({}): SageMaker changes it only while no app is InService or Pending, and \
-         these are: {}; {applied}",
-        shown(&d.name),
-        d.id,
-        named.join(", ")
-    ))
-    .with_fix(format!(
-        "stop these apps in Studio or with {} (their users save their work first; the spaces' \
-         storage is kept), then run `studio-tui up` again with the same flags (or press s on \
-         the overview)",
-        if commands.is_empty() {
-            "`aws sagemaker delete-app …`".to_string()
-        } else {
-            commands
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        }
-    ))
-}
-
-/// Progress on the domain `d`: its phase and what is being done about it.
-fn say(tx: &Progress, d: &DomainInfo, status: DomainPhase, start: Instant, detail: String) {
-    send(
-        tx,
-        StudioMsg::Domain {
-            name: d.name.clone(),
-            id: Some(d.id.clone()),
-            status,
-            elapsed_secs: secs(start),
-            detail: Some(detail),
-        },
-    );
 }
 
 /// The apps running (or starting) in the domain's shared spaces, as (space, app label).
@@ -811,42 +401,6 @@ mod tests {
             status: SpaceStatus::InService,
             owner: Some("alice".into()),
             sharing: Some(sharing.into()),
-        }
-    }
-
-    #[test]
-    fn a_domain_that_hides_every_type_is_not_one_that_allows_all() {
-        use crate::core::params::instance_types::STUDIO_INSTANCE_TYPES;
-        let d = DomainInfo {
-            hidden_instance_types: STUDIO_INSTANCE_TYPES.iter().map(|t| (*t).into()).collect(),
-            audit_identity: Some(AUDIT_IDENTITY.into()),
-            ..DomainInfo::default()
-        };
-        let g = DomainGuardrails {
-            instance_types: InstanceTypes::all(),
-            ..DomainGuardrails::default()
-        };
-        let diff = GuardrailDiff::of(&d, &g);
-        assert!(diff.instance_types, "{diff:?}");
-        assert!(
-            diff.describe(&d, &g)
-                .contains("instance types shown are none (every type hidden), wanted all"),
-            "{}",
-            diff.describe(&d, &g)
-        );
-        assert_eq!(shown_hidden(&[]), "all");
-    }
-
-    #[test]
-    fn a_deleting_app_blocks_the_audit_change_a_deleted_or_failed_one_does_not() {
-        for (status, blocks) in [
-            (AppStatus::InService, true),
-            (AppStatus::Pending, true),
-            (AppStatus::Deleting, true),
-            (AppStatus::Deleted, false),
-            (AppStatus::Failed, false),
-        ] {
-            assert_eq!(blocks_audit(&status), blocks, "{status:?}");
         }
     }
 

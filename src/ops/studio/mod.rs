@@ -13,23 +13,27 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::aws::Session;
 use crate::aws::stacks::StackInfo;
 use crate::aws::studio::DomainInfo;
+use crate::core::field::Field;
 use crate::core::params::guardrails::DomainGuardrails;
 use crate::ops::Error;
 
 mod apps;
 mod domain;
+mod guardrails;
 mod owner;
 mod sweep;
 mod users;
+mod waiting;
 
 pub use apps::{MAX_DELETE_APP_ATTEMPTS, delete_apps_and_wait, delete_spaces_and_wait};
+pub(crate) use domain::bring_space_defaults_up_to_date;
 pub use domain::{
-    DomainStart, GuardrailDiff, audit_summary, ensure_domain, ensure_domain_with,
-    find_domain_in_vpc, project_domains, shown_hidden, shown_types, stack_domains, start_domain,
-    wait_domain_in_service,
+    DomainStart, ensure_domain, ensure_domain_with, find_domain_in_vpc, project_domains,
+    stack_domains, start_domain,
 };
-pub(crate) use domain::{
-    bring_guardrails_up_to_date, bring_space_defaults_up_to_date, domain_failed,
+pub(crate) use guardrails::bring_guardrails_up_to_date;
+pub use guardrails::{
+    GuardrailDiff, TypesEnforced, apps_row, audit_summary, shown_hidden, shown_types,
 };
 pub use owner::{ProjectDomains, StackPlace, left_alone, twins_in_place};
 pub use sweep::{clean_nfs_groups, delete_domain_tree, owned_nfs_groups};
@@ -37,6 +41,8 @@ pub use users::{
     UserOutcome, UserResult, UserSpec, UserView, create_users, create_users_with,
     domain_with_users, list_users, remove_users, remove_users_with, validate_user_names,
 };
+pub(crate) use waiting::domain_failed;
+pub use waiting::wait_domain_in_service;
 // What a progress message says about the domain or a user.
 pub use crate::core::status::{DomainPhase, UserPhase};
 
@@ -123,6 +129,13 @@ pub struct StudioNetwork {
     pub security_group_id: String,
     pub execution_role_arn: String,
     pub kms_key_arn: Option<String>,
+    /// The execution role's trust policy allows SageMaker `sts:SetSourceIdentity`, which per-user
+    /// audit (ExecutionRoleIdentityConfig USER_PROFILE_NAME) needs: without it "your actions
+    /// fail" (developer guide, "Turn on sourceIdentity in CloudTrail logs"). The template's role
+    /// has trusted it since the template took `AllowedInstanceTypes` (the same change): a stack
+    /// made from an older template has neither, and its domain gets no audit identity until the
+    /// stack is updated. Read from the stack's parameters, not the role (no IAM read needed).
+    pub role_trusts_source_identity: bool,
 }
 
 impl StudioNetwork {
@@ -150,6 +163,7 @@ impl StudioNetwork {
                 .output("StudioKmsKeyArn")
                 .filter(|v| !v.is_empty())
                 .map(str::to_string),
+            role_trusts_source_identity: Field::InstanceTypes.in_stack(&stack.parameters).is_some(),
         })
     }
 }
@@ -377,6 +391,39 @@ mod tests {
         let missing = stack(&[("VpcId", "vpc-1")]);
         let e = StudioNetwork::from_stack(&missing).unwrap_err();
         assert!(e.contains("SageMakerStudioSubnetId"), "{e}");
+    }
+
+    #[test]
+    fn the_role_trusts_set_source_identity_only_on_a_stack_of_the_template_that_added_it() {
+        let outputs = [
+            ("VpcId", "vpc-1"),
+            ("SageMakerStudioSubnetId", "subnet-1"),
+            ("SageMakerSecurityGroupId", "sg-1"),
+            ("ExecutionRoleArn", "arn:aws:iam::1:role/r"),
+        ];
+        let old = stack(&outputs);
+        assert!(
+            !StudioNetwork::from_stack(&old)
+                .unwrap()
+                .role_trusts_source_identity
+        );
+        let mut new = stack(&outputs);
+        new.parameters
+            .insert("AllowedInstanceTypes".into(), "ml.t3.medium".into());
+        assert!(
+            StudioNetwork::from_stack(&new)
+                .unwrap()
+                .role_trusts_source_identity
+        );
+        // The marker holds only while the template has both.
+        let t = crate::template::embedded();
+        assert!(t.parameter("AllowedInstanceTypes").is_some());
+        let role = crate::template::TEMPLATE_YAML
+            .split("\n  ExecutionRole:\n")
+            .nth(1)
+            .and_then(|r| r.split("\n\n").next())
+            .unwrap();
+        assert!(role.contains("- sts:SetSourceIdentity"), "{role}");
     }
 
     #[test]

@@ -69,7 +69,13 @@ fn arn_parts(stack_id: &str) -> Option<(&str, &str, &str)> {
 /// the events carry them (a subnet id, a group id, a role *name*, a key *id*), ARNs built as
 /// AWS builds them (`arn:<partition>:iam::<account>:role/<name>` — the template's role has the
 /// default path `/` — and `arn:<partition>:kms:<region>:<account>:key/<key id>`).
-pub fn network_from(stack_id: &str, tracker: &Tracker) -> Option<StudioNetwork> {
+/// `role_trusts_source_identity`: the template being created trusts sts:SetSourceIdentity
+/// ([`StudioNetwork::role_trusts_source_identity`]), decided by [`run`].
+pub fn network_from(
+    stack_id: &str,
+    tracker: &Tracker,
+    role_trusts_source_identity: bool,
+) -> Option<StudioNetwork> {
     let done = |id: &str| {
         tracker
             .resource(id)
@@ -92,6 +98,7 @@ pub fn network_from(stack_id: &str, tracker: &Tracker) -> Option<StudioNetwork> 
             "arn:{partition}:kms:{region}:{account}:key/{}",
             done("StudioKmsKey")?
         )),
+        role_trusts_source_identity,
     })
 }
 
@@ -237,6 +244,7 @@ pub async fn follow_with_studio(
     store: &SharedStore,
     mut w: StackWatch,
     plan: &StudioPlan,
+    role_trusts_source_identity: bool,
     dtx: &UnboundedSender<DeployMsg>,
     stx: &Progress,
 ) -> Result<Overlapped, Error> {
@@ -261,6 +269,7 @@ pub async fn follow_with_studio(
                 store,
                 &w,
                 plan,
+                role_trusts_source_identity,
                 phase,
                 stack_outcome.is_some(),
                 stx,
@@ -347,18 +356,37 @@ pub async fn run(
     dtx: &UnboundedSender<DeployMsg>,
     stx: &Progress,
 ) -> Result<Run, Error> {
-    let w = match start {
-        Start::Execute(review) => deploy::begin_execute(session, store, &review, dtx).await?,
-        Start::Reattach(stack) => deploy::begin_reattach(session, store, &stack, dtx).await?,
+    // A change set this build reviewed carries its template, whose execution role trusts
+    // sts:SetSourceIdentity; a create found running (started by this or an older version) is
+    // known by its parameters, as `StudioNetwork::from_stack` knows a complete stack.
+    let (w, role_trusts_source_identity) = match start {
+        Start::Execute(review) => (
+            deploy::begin_execute(session, store, &review, dtx).await?,
+            true,
+        ),
+        Start::Reattach(stack) => (
+            deploy::begin_reattach(session, store, &stack, dtx).await?,
+            crate::core::field::Field::InstanceTypes
+                .in_stack(&stack.parameters)
+                .is_some(),
+        ),
     };
     if w.operation() != "create" {
         return deploy::follow(session, w, dtx)
             .await
             .map(|o| Run::Stack(Box::new(o)));
     }
-    follow_with_studio(session, store, w, plan, dtx, stx)
-        .await
-        .map(|o| Run::Overlapped(Box::new(o)))
+    follow_with_studio(
+        session,
+        store,
+        w,
+        plan,
+        role_trusts_source_identity,
+        dtx,
+        stx,
+    )
+    .await
+    .map(|o| Run::Overlapped(Box::new(o)))
 }
 
 /// The stack failed (or rolls back): remove a domain that was started next to it; after a
@@ -422,13 +450,16 @@ async fn advance(
     store: &SharedStore,
     w: &StackWatch,
     plan: &StudioPlan,
+    role_trusts_source_identity: bool,
     phase: Phase,
     stack_done: bool,
     stx: &Progress,
 ) -> Phase {
     match phase {
         Phase::Waiting => {
-            let Some(network) = network_from(w.stack_id(), w.tracker()) else {
+            let Some(network) =
+                network_from(w.stack_id(), w.tracker(), role_trusts_source_identity)
+            else {
                 return if stack_done {
                     Phase::AfterStack
                 } else {
@@ -558,6 +589,7 @@ async fn check_domain(
                         studio::bring_guardrails_up_to_date(
                             session,
                             d,
+                            &network,
                             &plan.guardrails,
                             Instant::now(),
                             Poll::DOMAIN,
@@ -703,13 +735,23 @@ mod tests {
         for (n, (id, ty)) in DOMAIN_INPUTS.iter().enumerate() {
             i += 1;
             t.ingest_page(&[ev(i, id, ty, "CREATE_IN_PROGRESS", &physical(id))]);
-            assert_eq!(network_from(STACK, &t), None, "{id} is only in progress");
+            assert_eq!(
+                network_from(STACK, &t, true),
+                None,
+                "{id} is only in progress"
+            );
             i += 1;
             t.ingest_page(&[ev(i, id, ty, "CREATE_COMPLETE", &physical(id))]);
-            let ready = network_from(STACK, &t);
+            let ready = network_from(STACK, &t, true);
             assert_eq!(ready.is_some(), n + 1 == DOMAIN_INPUTS.len(), "after {id}");
         }
-        let net = network_from(STACK, &t).unwrap();
+        let net = network_from(STACK, &t, true).unwrap();
+        assert!(net.role_trusts_source_identity);
+        assert!(
+            !network_from(STACK, &t, false)
+                .unwrap()
+                .role_trusts_source_identity
+        );
         assert_eq!(net.vpc_id, "vpc-1");
         assert_eq!(net.subnet_ids, vec!["subnet-1".to_string()]);
         assert_eq!(net.security_group_id, "sg-1");
@@ -723,7 +765,7 @@ mod tests {
         );
         // Other partitions keep theirs.
         let cn = "arn:aws-cn:cloudformation:cn-north-1:123456789012:stack/demo/abc";
-        let net = network_from(cn, &t).unwrap();
+        let net = network_from(cn, &t, true).unwrap();
         assert!(
             net.execution_role_arn
                 .starts_with("arn:aws-cn:iam::123456789012:role/")
@@ -733,7 +775,7 @@ mod tests {
                 .unwrap()
                 .starts_with("arn:aws-cn:kms:cn-north-1:123456789012:key/")
         );
-        assert_eq!(network_from("not-an-arn", &t), None);
+        assert_eq!(network_from("not-an-arn", &t, true), None);
     }
 
     /// Every input exists in the template with its type, every ingress/egress rule of the

@@ -122,7 +122,8 @@ pub struct DomainState {
     pub finished: bool,
     /// The idle shutdown the domain is set up with, when known.
     pub idle: Option<crate::core::params::guardrails::IdleShutdown>,
-    /// The instance types the domain shows, when known (with per-user audit, always set).
+    /// The instance types the domain shows, when known (per-user audit is set with them where
+    /// the stack's execution role trusts sts:SetSourceIdentity; the progress says when not).
     pub instance_types: Option<crate::core::params::instance_types::InstanceTypes>,
 }
 
@@ -269,7 +270,7 @@ impl DomainState {
                     Span::styled("  instance types ", theme.dim()),
                     Span::raw(ops::studio::shown_types(types)),
                     Span::styled(
-                        "  · per-user audit (CloudTrail names the user profile)",
+                        "  · per-user audit if the stack's role allows it",
                         theme.dim(),
                     ),
                 ]));

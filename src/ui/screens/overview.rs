@@ -152,30 +152,11 @@ impl OverviewState {
                 || !ops::studio::GuardrailDiff::of(d, &self.guardrails).is_empty())
     }
 
-    /// The instance types shown in Studio and per-user audit, and what `s` would set when they
-    /// differ from the project's.
+    /// The instance types shown in Studio and enforced by IAM, per-user audit, and what `s`
+    /// would set when they differ from the project's.
     fn types_spans(&self, d: &DomainInfo, theme: &Theme) -> Vec<Span<'static>> {
-        let now = format!(
-            "instance types {} · per-user audit {}",
-            ops::studio::shown_hidden(&d.hidden_instance_types),
-            ops::studio::audit_summary(d)
-        );
-        let diff = ops::studio::GuardrailDiff::of(d, &self.guardrails);
-        if !diff.instance_types && !diff.audit {
-            return vec![Span::raw(now)];
-        }
-        let todo = if self.read_only {
-            "read-only: not updated"
-        } else {
-            "press s to update the domain"
-        };
-        vec![Span::styled(
-            format!(
-                "{now}; wanted: types {}, audit on — {todo}",
-                ops::studio::shown_types(&self.guardrails.instance_types)
-            ),
-            theme.warn(),
-        )]
+        let (text, warn) = ops::studio::apps_row(d, &self.stack, &self.guardrails, self.read_only);
+        vec![Span::styled(text, theme.warn_if(warn))]
     }
 
     /// The domain's idle shutdown, and what `s` would set when it differs from the project's.
