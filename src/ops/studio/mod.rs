@@ -24,7 +24,7 @@ mod users;
 
 pub use apps::{MAX_DELETE_APP_ATTEMPTS, delete_apps_and_wait, delete_spaces_and_wait};
 pub use domain::{
-    DomainStart, GuardrailDiff, audit_summary, ensure_domain, ensure_domain_with,
+    DomainStart, GuardrailDiff, audit_summary, domains_of_stack, ensure_domain, ensure_domain_with,
     find_domain_in_vpc, project_domains, shown_hidden, shown_types, stack_domains, start_domain,
     wait_domain_in_service,
 };
