@@ -107,6 +107,10 @@ pub enum Command {
     /// The Studio apps of the project's domain running now, with each one's instance type and
     /// price an hour and the total; `apps stop OWNER APP` deletes one.
     Apps(AppsArgs),
+    /// Every environment studio-tui deployed, across profiles (accounts) and regions, one row
+    /// each: stack status, last drift result, Studio domain, users, running apps, run rate.
+    /// Read-only. Exit 0 when every profile and region was read, 1 when one failed.
+    Fleet(FleetArgs),
     /// Delete the project: apps, spaces, user profiles, the Studio domain (with its home EFS
     /// volume), then the stack. Asks to type the project name (or pass --yes).
     Destroy(DestroyArgs),
@@ -231,6 +235,37 @@ pub struct AppsArgs {
     pub project_name: Option<String>,
     #[command(subcommand)]
     pub command: Option<AppsCommand>,
+}
+
+/// `studio-tui fleet`
+#[derive(Debug, Clone, Args)]
+pub struct FleetArgs {
+    /// Profiles to read, comma-separated (default: --profile, else AWS_PROFILE, else the
+    /// default credential chain).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NAME,...",
+        conflicts_with = "all_profiles"
+    )]
+    pub profiles: Option<Vec<String>>,
+    /// Every profile of ~/.aws/config and ~/.aws/credentials (AWS_CONFIG_FILE,
+    /// AWS_SHARED_CREDENTIALS_FILE).
+    #[arg(long)]
+    pub all_profiles: bool,
+    /// Regions to read in every profile, comma-separated (default: --region, else each
+    /// profile's region).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "REGION,...",
+        conflicts_with = "all_regions"
+    )]
+    pub regions: Option<Vec<String>>,
+    /// Every region enabled for each profile's account (EC2 DescribeRegions, asked once per
+    /// profile).
+    #[arg(long)]
+    pub all_regions: bool,
 }
 
 #[derive(Debug, Clone, Subcommand)]

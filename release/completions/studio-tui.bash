@@ -40,6 +40,9 @@ _studio__tui() {
             studio__tui,firewall)
                 cmd="studio__tui__subcmd__firewall"
                 ;;
+            studio__tui,fleet)
+                cmd="studio__tui__subcmd__fleet"
+                ;;
             studio__tui,help)
                 cmd="studio__tui__subcmd__help"
                 ;;
@@ -136,6 +139,9 @@ _studio__tui() {
             studio__tui__subcmd__help,firewall)
                 cmd="studio__tui__subcmd__help__subcmd__firewall"
                 ;;
+            studio__tui__subcmd__help,fleet)
+                cmd="studio__tui__subcmd__help__subcmd__fleet"
+                ;;
             studio__tui__subcmd__help,help)
                 cmd="studio__tui__subcmd__help__subcmd__help"
                 ;;
@@ -230,7 +236,7 @@ _studio__tui() {
 
     case "${cmd}" in
         studio__tui)
-            opts="-v -h -V --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version whoami sandbox deploy status events firewall drift topology template preflight up users cost apps destroy completions man help"
+            opts="-v -h -V --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version whoami sandbox deploy status events firewall drift topology template preflight up users cost apps fleet destroy completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,8 +869,46 @@ _studio__tui() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        studio__subcmd__tui__subcmd__fleet)
+            opts="-v -h -V --profiles --all-profiles --regions --all-regions --profile --region --endpoint-url --read-only --plain --json --config --sandbox --empty --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --regions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         studio__subcmd__tui__subcmd__help)
-            opts="whoami sandbox deploy status events firewall drift topology template preflight up users cost apps destroy completions man help"
+            opts="whoami sandbox deploy status events firewall drift topology template preflight up users cost apps fleet destroy completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1048,6 +1092,20 @@ _studio__tui() {
         studio__subcmd__tui__subcmd__help__subcmd__firewall__subcmd__deny)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        studio__subcmd__tui__subcmd__help__subcmd__fleet)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::status::{ChangeSetStatus, ResourceStatus, StackStatus};
+use crate::core::status::{ChangeSetStatus, ResourceStatus, StackDriftStatus, StackStatus};
 
 use super::{AwsError, ErrorKind, Session};
 
@@ -76,6 +76,17 @@ impl Session {
     /// The stack by name or id, or None when it does not exist (CloudFormation answers a missing
     /// stack with a ValidationError "Stack with id X does not exist").
     pub async fn describe_stack(&self, name_or_id: &str) -> Result<Option<StackInfo>, AwsError> {
+        Ok(self
+            .describe_stack_tagged(name_or_id)
+            .await?
+            .map(|(info, _)| info))
+    }
+
+    /// [`Session::describe_stack`] with the stack's tags (key, value).
+    pub async fn describe_stack_tagged(
+        &self,
+        name_or_id: &str,
+    ) -> Result<Option<(StackInfo, BTreeMap<String, String>)>, AwsError> {
         match self
             .cloudformation()
             .describe_stacks()
@@ -83,7 +94,14 @@ impl Session {
             .send()
             .await
         {
-            Ok(out) => Ok(out.stacks().first().map(stack_info)),
+            Ok(out) => Ok(out.stacks().first().map(|s| {
+                let tags = s
+                    .tags()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                    .collect();
+                (stack_info(s), tags)
+            })),
             Err(e) => {
                 let err =
                     AwsError::from_sdk("cloudformation:DescribeStacks", e, &self.error_context);
@@ -423,6 +441,65 @@ impl Session {
             }
         }
         Ok(out)
+    }
+}
+
+/// One stack as ListStacks summarises it: enough to tell whose template it runs (its
+/// description) and its last drift result, without describing it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StackSummary {
+    pub stack_id: String,
+    pub stack_name: String,
+    pub status: StackStatus,
+    /// The template's `Description`.
+    pub template_description: Option<String>,
+    /// The last drift detection's result (NOT_CHECKED when none ran).
+    pub drift: StackDriftStatus,
+    /// When that detection ran, RFC 3339.
+    pub drift_checked: Option<String>,
+}
+
+impl Session {
+    /// Every stack of the account in this region that is not deleted (ListStacks with every
+    /// status but DELETE_COMPLETE, all pages): the summaries, not the stacks described.
+    pub async fn live_stacks(&self) -> Result<Vec<StackSummary>, AwsError> {
+        use aws_sdk_cloudformation::types::StackStatus as Sdk;
+        let live: Vec<Sdk> = Sdk::values()
+            .iter()
+            .filter(|s| **s != "DELETE_COMPLETE")
+            .map(|s| Sdk::from(*s))
+            .collect();
+        let items: Vec<_> = self
+            .cloudformation()
+            .list_stacks()
+            .set_stack_status_filter(Some(live))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| self.sdk_err("cloudformation:ListStacks", e))?;
+        Ok(items
+            .iter()
+            .map(|s| {
+                let drift = s.drift_information();
+                StackSummary {
+                    stack_id: s.stack_id().unwrap_or_default().to_string(),
+                    stack_name: s.stack_name().unwrap_or_default().to_string(),
+                    status: StackStatus::from_aws_str(
+                        s.stack_status().map(Sdk::as_str).unwrap_or("UNKNOWN"),
+                    ),
+                    template_description: s.template_description().map(str::to_string),
+                    drift: StackDriftStatus::from_aws_str(
+                        drift
+                            .and_then(|d| d.stack_drift_status())
+                            .map(|d| d.as_str())
+                            .unwrap_or("NOT_CHECKED"),
+                    ),
+                    drift_checked: fmt_time(drift.and_then(|d| d.last_check_timestamp())),
+                }
+            })
+            .collect())
     }
 }
 

@@ -12,6 +12,7 @@ mod destroy;
 mod drift;
 mod events;
 mod firewall;
+mod fleet;
 mod man;
 mod preflight;
 mod sandbox;
@@ -79,6 +80,7 @@ pub async fn dispatch(inv: &Invocation, command: &Command) -> anyhow::Result<i32
         Command::Users(args) => users::run(inv, args).await,
         Command::Cost(args) => cost::run(inv, args).await,
         Command::Apps(args) => apps::run(inv, args).await,
+        Command::Fleet(args) => fleet::run(inv, args).await,
         Command::Destroy(args) => destroy::run(inv, args).await,
         Command::Completions(args) => completions::run(inv, args).await,
         Command::Man(args) => man::run(inv, args).await,

@@ -10,6 +10,7 @@ pub mod drift;
 pub mod egress;
 pub mod error;
 pub mod fence;
+pub mod fleet;
 pub mod leftovers;
 pub mod params;
 pub mod preflight;

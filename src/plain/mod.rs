@@ -19,6 +19,7 @@ pub mod deploy;
 pub mod destroy;
 pub mod drift;
 pub mod firewall;
+pub mod fleet;
 pub mod guided;
 pub mod preflight;
 pub mod status;

@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use crate::aws::Session;
+use crate::aws::stacks::StackInfo;
 use crate::aws::studio::{AppInfo, DomainInfo, DomainSpec, SpaceInfo};
 use crate::core::params::guardrails::DomainGuardrails;
 use crate::core::status::{DomainPhase, DomainStatus, StackStatus};
@@ -50,7 +51,17 @@ pub async fn find_domain_in_vpc(
 /// The domains named after the project, split by the place of the stack named after it (the
 /// day-2 commands, `status` and the overview, which have no stack in hand).
 pub async fn stack_domains(session: &Session, project: &str) -> Result<ProjectDomains, Error> {
-    let place = match session.describe_stack(project).await? {
+    let stack = session.describe_stack(project).await?;
+    domains_of_stack(session, project, stack.as_ref()).await
+}
+
+/// [`stack_domains`] with the stack already described (the fleet found it by its template).
+pub async fn domains_of_stack(
+    session: &Session,
+    project: &str,
+    stack: Option<&StackInfo>,
+) -> Result<ProjectDomains, Error> {
+    let place = match stack {
         Some(s) if s.status != StackStatus::DeleteComplete => {
             let resources = session.stack_resources(&s.stack_id).await?;
             StackPlace::of_stack(&resources, &s.outputs)

@@ -28,8 +28,8 @@ mod waiting;
 pub use apps::{MAX_DELETE_APP_ATTEMPTS, delete_apps_and_wait, delete_spaces_and_wait};
 pub(crate) use domain::bring_space_defaults_up_to_date;
 pub use domain::{
-    DomainStart, ensure_domain, ensure_domain_with, find_domain_in_vpc, project_domains,
-    stack_domains, start_domain,
+    DomainStart, domains_of_stack, ensure_domain, ensure_domain_with, find_domain_in_vpc,
+    project_domains, stack_domains, start_domain,
 };
 pub(crate) use guardrails::bring_guardrails_up_to_date;
 pub use guardrails::{
