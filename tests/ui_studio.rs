@@ -908,3 +908,48 @@ fn overview_of_an_older_stack_says_audit_needs_a_stack_update() {
     );
     assert!(!screen.contains("wanted: types"), "{screen}");
 }
+
+/// The overview wants the instance types the stack enforces, not the defaults of the app's
+/// answers (another project's, or none): a domain that shows the stack's list is up to date, and
+/// `s` (asked for another reason) sends that list, never "all".
+#[test]
+fn overview_wants_the_instance_types_the_stack_enforces() {
+    use studio_tui::core::params::instance_types::InstanceTypes;
+    let mut stack = complete_stack();
+    stack
+        .parameters
+        .insert("AllowedInstanceTypes".into(), "ml.t3.medium".into());
+    let only = InstanceTypes::from_parameter("ml.t3.medium");
+    let domain = DomainInfo {
+        id: "d-abcdef123456".into(),
+        name: "sagemaker-studio-vpc".into(),
+        status: "InService".into(),
+        default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
+        default_space_security_groups: vec!["sg-0studio".into()],
+        idle: IdleOnDomain::everywhere(IdleShutdown::After(90)),
+        hidden_instance_types: only.hidden(),
+        audit_identity: Some("USER_PROFILE_NAME".into()),
+        ..DomainInfo::default()
+    };
+    let mut a = app(false);
+    a.open_overview(stack);
+    a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Ok((domain, vec![])))),
+    ));
+    let screen = draw(&a, 170, 26);
+    assert!(
+        screen.contains("instance types ml.t3.medium · per-user audit on (USER_PROFILE_NAME)")
+            && !screen.contains("wanted: types"),
+        "{screen}"
+    );
+    // The idle shutdown differs (90 against the default 60): `s` sends the stack's types.
+    let (_, effects) = a.update(key(KeyCode::Char('s')));
+    match effects.iter().map(|r| &r.effect).collect::<Vec<_>>().as_slice() {
+        [Effect::SetUpStudio { guardrails, .. }] => {
+            assert_eq!(guardrails.instance_types, only);
+            assert_eq!(guardrails.update_existing, Asked::ALL);
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -231,7 +231,16 @@ impl App {
         let project = self.project();
         let mut overview = OverviewState::new(&project, stack, self.read_only);
         overview.notes = self.fence_notes.clone();
-        overview.guardrails = self.planned_guardrails();
+        // The deployed values for what the config file does not set: `s` keeps the instance
+        // types the stack enforces, not the defaults or another project's saved answers.
+        let explicit = crate::ops::params::explicit_fields(self.config.as_ref(), &[]);
+        overview.guardrails = crate::ops::params::over_deployed(
+            &self.parameters,
+            &overview.stack.parameters,
+            &explicit,
+        )
+        .guardrails()
+        .unwrap_or_else(|_| self.planned_guardrails());
         self.show(Layer::Own(Box::new(overview)));
         vec![Effect::LoadUsers { project }]
     }
@@ -261,7 +270,12 @@ impl App {
     fn start_studio(&mut self, update_existing: bool) -> Vec<Effect> {
         let project = self.current_project();
         let users = self.planned_user_names(&project);
-        let mut guardrails = self.planned_guardrails();
+        // From the overview: what it shows as wanted (the stack's instance types).
+        let mut guardrails = self
+            .find::<OverviewState>()
+            .filter(|_| update_existing)
+            .map(|o| o.guardrails.clone())
+            .unwrap_or_else(|| self.planned_guardrails());
         guardrails.update_existing = if update_existing {
             crate::core::params::guardrails::Asked::ALL
         } else {
