@@ -1,7 +1,7 @@
 """A small organization over real HTTP: AWS Organizations with OUs and member accounts reached
-through sts:AssumeRole (trust policies evaluated), CloudFormation StackSets whose stack instances
-are real stacks in the target accounts, and Amazon VPC IPAM pools (see studio_emulator/sts_ext.py,
-cfn_stacksets.py and ec2_ipam.py for the documented behaviours)."""
+through sts:AssumeRole (trust policies evaluated), and CloudFormation StackSets whose stack
+instances are real stacks in the target accounts (see studio_emulator/sts_ext.py and
+cfn_stacksets.py for the documented behaviours)."""
 
 from __future__ import annotations
 
@@ -264,7 +264,6 @@ def test_self_managed_stack_set(url: str) -> None:
 
     # A stack that fails: the instance reports its first failed resource; tolerance 1 lets the
     # operation succeed.
-    client(url, "sts")  # (same account)
     import urllib.request
 
     def config(body: dict) -> None:
