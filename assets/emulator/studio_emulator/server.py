@@ -33,6 +33,7 @@ def install_extensions() -> list[str]:
     from . import (
         cfn,
         cfn_drift,
+        cfn_stacksets,
         ec2_deps,
         ec2_fast,
         ec2_tgw,
@@ -48,6 +49,7 @@ def install_extensions() -> list[str]:
     steps: tuple[tuple[str, Callable[[], bool]], ...] = (
         ("cfn", cfn.install),
         ("cfn_drift", cfn_drift.install),
+        ("cfn_stacksets", cfn_stacksets.install),
         ("sagemaker", sagemaker.install),
         ("ec2_fast", ec2_fast.install),
         ("ec2_deps", ec2_deps.install),
