@@ -337,7 +337,7 @@ async fn two_profiles_two_regions_and_an_expired_one_in_its_own_row() {
             .collect::<Vec<_>>()
     };
     // PROFILE ACCOUNT REGION PROJECT STACK DRIFT(status, date) DOMAIN(status, id) USERS APPS
-    // RUN RATE
+    // APPS $/H
     let a = row("team-a");
     assert_eq!(
         &a[..6],

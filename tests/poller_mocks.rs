@@ -401,3 +401,56 @@ async fn describe_stacks_only_when_the_events_say_it_settled() {
     assert_eq!(events.num_calls(), 22);
     assert_eq!(in_progress.num_calls(), 3);
 }
+
+/// ListStacks for the fleet: every page followed (NextToken), and a deleted stack (ListStacks
+/// lists them for 90 days) dropped, whatever status the others have.
+#[tokio::test]
+async fn live_stacks_follows_every_page_and_drops_deleted_stacks() {
+    use aws_sdk_cloudformation::operation::list_stacks::ListStacksOutput;
+    use aws_sdk_cloudformation::types::StackSummary;
+    let summary = |name: &str, status: StackStatus| {
+        StackSummary::builder()
+            .stack_id(format!(
+                "arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/1"
+            ))
+            .stack_name(name)
+            .stack_status(status)
+            .template_description("studio-tui: private VPC for Amazon SageMaker Studio")
+            .creation_time(aws_smithy_types::DateTime::from_secs(1_700_000_000))
+            .build()
+    };
+    let first = mock!(Client::list_stacks)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output({
+            let page = vec![
+                summary("a", StackStatus::CreateComplete),
+                summary("gone", StackStatus::DeleteComplete),
+            ];
+            move || {
+                ListStacksOutput::builder()
+                    .set_stack_summaries(Some(page.clone()))
+                    .next_token("page-2")
+                    .build()
+            }
+        });
+    let second = mock!(Client::list_stacks)
+        .match_requests(|r| r.next_token() == Some("page-2"))
+        .then_output({
+            let b = summary("b", StackStatus::from("SOME_STATUS_NEWER_THAN_THE_SDK"));
+            move || {
+                ListStacksOutput::builder()
+                    .stack_summaries(b.clone())
+                    .build()
+            }
+        });
+    let client = mock_client!(
+        aws_sdk_cloudformation,
+        RuleMode::MatchAny,
+        [&first, &second]
+    );
+    let session = session_with(client).await;
+    let live = session.live_stacks().await.unwrap();
+    let names: Vec<&str> = live.iter().map(|s| s.stack_name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+}

@@ -945,7 +945,12 @@ fn overview_wants_the_instance_types_the_stack_enforces() {
     );
     // The idle shutdown differs (90 against the default 60): `s` sends the stack's types.
     let (_, effects) = a.update(key(KeyCode::Char('s')));
-    match effects.iter().map(|r| &r.effect).collect::<Vec<_>>().as_slice() {
+    match effects
+        .iter()
+        .map(|r| &r.effect)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [Effect::SetUpStudio { guardrails, .. }] => {
             assert_eq!(guardrails.instance_types, only);
             assert_eq!(guardrails.update_existing, Asked::ALL);

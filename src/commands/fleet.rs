@@ -5,6 +5,7 @@
 //! `--all-profiles` with no profile configured).
 
 use super::Invocation;
+use crate::aws::SessionOptions;
 use crate::cli::FleetArgs;
 use crate::core::shown::Shown;
 use crate::ops::fleet::{self, CONCURRENCY, Regions, Request};
@@ -62,14 +63,14 @@ pub async fn run(inv: &Invocation, args: &FleetArgs) -> anyhow::Result<i32> {
         return Ok(exit::USAGE);
     }
     // The SDK takes credentials from the environment before any profile's: every profile
-    // would then read the same account.
-    if profiles.len() > 1
+    // would then read the same account, and a named profile's row would be the environment's.
+    if profiles.iter().any(Option::is_some)
         && !inv.options.fake_credentials
         && std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|v| !v.is_empty())
     {
         plain::say(
             "warning: AWS_ACCESS_KEY_ID is set: the AWS SDK uses the environment's credentials \
-             before any profile's, so every profile reads the account of those credentials; \
+             before any profile's, so each named profile reads the account of those credentials; \
              unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN to read each \
              profile's own",
         );
@@ -77,7 +78,12 @@ pub async fn run(inv: &Invocation, args: &FleetArgs) -> anyhow::Result<i32> {
     let request = Request {
         profiles,
         regions,
-        base: inv.options.clone(),
+        // Always read-only: the SDK interceptor then refuses any mutating call, whatever the
+        // flags say.
+        base: SessionOptions {
+            read_only: true,
+            ..inv.options.clone()
+        },
         cache_dir: Some(inv.paths()?.cache_dir.clone()),
         concurrency: CONCURRENCY,
     };

@@ -43,7 +43,7 @@ pub fn lines(fleet: &Fleet) -> Vec<String> {
     let rows: Vec<[String; 10]> = fleet
         .environments()
         .into_iter()
-        .map(|(p, region, e)| row(p, region, e))
+        .map(|(p, region, e)| row(p, region, e, fleet.first_read_through(&p.profile, e)))
         .collect();
     if rows.is_empty() {
         out.push("No studio-tui environment in the profiles and regions read.".to_string());
@@ -51,7 +51,7 @@ pub fn lines(fleet: &Fleet) -> Vec<String> {
         out.extend(table(
             [
                 "PROFILE", "ACCOUNT", "REGION", "PROJECT", "STACK", "DRIFT", "DOMAIN", "USERS",
-                "APPS", "RUN RATE",
+                "APPS", "APPS $/H",
             ],
             &rows,
         ));
@@ -83,7 +83,8 @@ pub fn lines(fleet: &Fleet) -> Vec<String> {
     if s.running_apps > 0 {
         out.push(String::new());
         out.push(format!(
-            "run rate of every running app: {}{} an hour ({} running{})",
+            "Studio apps running now (each stack once; the environment's own hourly cost is \
+             not included): {}{} an hour ({} running{})",
             if s.unpriced_apps > 0 { "at least " } else { "" },
             usd(s.per_hour),
             s.running_apps,
@@ -125,7 +126,9 @@ fn who(p: &ProfileScan) -> String {
     }
 }
 
-fn row(p: &ProfileScan, region: &str, e: &Environment) -> [String; 10] {
+/// One environment's row; `again`: the profile it was first read through (the same stack
+/// reached by another profile), said in its last cell and left out of the totals.
+fn row(p: &ProfileScan, region: &str, e: &Environment, again: Option<&str>) -> [String; 10] {
     let dash = || "-".to_string();
     let drift = match &e.drift_checked {
         Some(at) => format!("{} {}", e.drift, shown(at.get(..10).unwrap_or(at))),
@@ -148,7 +151,10 @@ fn row(p: &ProfileScan, region: &str, e: &Environment) -> [String; 10] {
         domain,
         e.users.map_or_else(dash, |n| n.to_string()),
         e.run_rate.map_or_else(dash, |r| r.running.to_string()),
-        e.run_rate.map_or_else(dash, |r| r.phrase()),
+        match again {
+            Some(first) => format!("same stack as profile {}", shown(first)),
+            None => e.run_rate.map_or_else(dash, |r| r.phrase()),
+        },
     ]
 }
 
@@ -236,6 +242,7 @@ mod tests {
     fn fleet() -> Fleet {
         let env = Environment {
             project: "team\u{1b}[2J-ml".into(),
+            stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/team-ml/1".into(),
             stack_name: "team-ml".into(),
             stack_status: StackStatus::CreateComplete,
             drift: StackDriftStatus::InSync,
@@ -323,7 +330,12 @@ mod tests {
             text.contains("    fix: run `aws sso login --profile expired` and try again"),
             "{text}"
         );
-        assert!(text.contains("run rate of every running app: $0.05 an hour (1 running)"));
+        assert!(
+            text.contains(
+                "environment's own hourly cost is not included): $0.05 an hour (1 running)"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

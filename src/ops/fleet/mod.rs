@@ -26,13 +26,13 @@ pub use model::{
 
 use crate::aws::stacks::StackSummary;
 use crate::aws::{self, ErrorKind, Session, SessionOptions};
+use crate::core::status::StackStatus;
 use crate::ops::Error;
 use crate::ops::studio::{self, MANAGED_BY};
 
 /// How many profiles, then how many (profile, region) rows, are read at the same time. Each
 /// row makes a handful of requests one after the other, so this bounds the requests in flight
-/// against one account to about this many, well under CloudFormation's and SageMaker's
-/// documented per-account request rates.
+/// against one account to about this many; throttling beyond that is the SDK's retry's.
 pub const CONCURRENCY: usize = 8;
 
 /// The region a profile's own lookups use when neither `--region` nor the profile names one.
@@ -231,6 +231,7 @@ async fn environment(
 ) -> Option<Environment> {
     let mut env = Environment {
         project: summary.stack_name.clone(),
+        stack_id: summary.stack_id.clone(),
         stack_name: summary.stack_name.clone(),
         stack_status: summary.status.clone(),
         drift: summary.drift.clone(),
@@ -242,8 +243,9 @@ async fn environment(
         error: None,
     };
     let (stack, tags) = match session.describe_stack_tagged(&summary.stack_id).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return None,
+        // Described by its id, a stack deleted since the list answers DELETE_COMPLETE.
+        Ok(Some(found)) if found.0.status != StackStatus::DeleteComplete => found,
+        Ok(_) => return None,
         Err(e) => {
             env.error = Some(e.into());
             return Some(env);

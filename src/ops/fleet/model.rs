@@ -39,6 +39,9 @@ pub struct DomainSummary {
 pub struct Environment {
     /// The stack's `ProjectName` parameter (the domain's name), else the stack's name.
     pub project: String,
+    /// The stack's ARN (account and region included): one environment, however many profiles
+    /// reach it.
+    pub stack_id: String,
     pub stack_name: String,
     pub stack_status: StackStatus,
     /// The last drift detection's result (NOT_CHECKED when none ran).
@@ -162,18 +165,36 @@ impl Fleet {
             failed_profiles: self.profiles.iter().filter(|p| p.failed()).count(),
             ..Summary::default()
         };
+        // Several profiles can reach one account (an admin and a read-only role, or every
+        // profile under exported credentials): each stack counts once.
+        let mut seen = std::collections::BTreeSet::new();
         for p in &self.profiles {
             for r in p.regions.iter().filter(|r| r.error.is_none()) {
                 s.regions_read += 1;
-                s.environments += r.environments.len();
-                for rate in r.environments.iter().filter_map(|e| e.run_rate.as_ref()) {
-                    s.per_hour += rate.per_hour;
-                    s.running_apps += rate.running;
-                    s.unpriced_apps += rate.unpriced;
+                for e in r.environments.iter() {
+                    if !seen.insert(e.stack_id.as_str()) {
+                        continue;
+                    }
+                    s.environments += 1;
+                    if let Some(rate) = &e.run_rate {
+                        s.per_hour += rate.per_hour;
+                        s.running_apps += rate.running;
+                        s.unpriced_apps += rate.unpriced;
+                    }
                 }
             }
         }
         s
+    }
+
+    /// The profile an environment was first read through, when `profile` is not it (the same
+    /// stack reached again): its row says so and the totals count it once.
+    pub fn first_read_through(&self, profile: &str, e: &Environment) -> Option<&str> {
+        self.environments()
+            .into_iter()
+            .find(|(_, _, x)| x.stack_id == e.stack_id)
+            .map(|(p, _, _)| p.profile.as_str())
+            .filter(|first| *first != profile)
     }
 
     /// The environments, in the order the rows are shown: profile as asked, region, project.
@@ -214,8 +235,10 @@ fn denied_by_scp(message: &str) -> bool {
 /// - AccessDenied by a service control policy: the organization denies the region (a region
 ///   deny-list SCP), which no permission of the profile can change.
 /// - The credentials refused (`InvalidClientTokenId`, `UnrecognizedClientException`, "The
-///   security token included in the request is invalid") although they work elsewhere: the
-///   region is an opt-in region that is not enabled for the account.
+///   security token included in the request is invalid") although they work elsewhere: an
+///   opt-in region not enabled for the account, or session tokens of the global STS endpoint
+///   ("valid only in AWS Regions that are enabled by default"), or a region of another
+///   partition (`cn-`, `us-gov-`). An expired token keeps its own fix.
 ///
 /// Any other error keeps the fix it has.
 pub fn region_fix(err: Error, profile: &str, account: &str, region: &str) -> Error {
@@ -227,12 +250,24 @@ pub fn region_fix(err: Error, profile: &str, account: &str, region: &str) -> Err
              administrators to allow it; no permission of profile {profile} can"
         ));
     }
-    if kind == ErrorKind::BadCredentials {
+    let expired = err
+        .code()
+        .is_some_and(|c| c.to_ascii_lowercase().contains("expired"));
+    if kind == ErrorKind::BadCredentials && !expired {
+        if region.starts_with("cn-") || region.starts_with("us-gov-") {
+            return err.with_fix(format!(
+                "{region} is in another AWS partition (China or GovCloud), which the \
+                 credentials of profile {profile} cannot reach: leave it out (--regions) and \
+                 read it with a profile of that partition"
+            ));
+        }
         return err.with_fix(format!(
-            "the credentials of profile {profile} work in other regions, so {region} is most \
-             likely an opt-in region not enabled for account {account}: enable it \
-             (`aws account enable-region --region-name {region}`, or the console's Account \
-             page) or leave it out (--regions)"
+            "the credentials of profile {profile} work in other regions but not in {region}: \
+             either {region} is an opt-in region not enabled for account {account} (`aws \
+             account enable-region --region-name {region}`, or leave it out with --regions), or \
+             the credentials are session tokens from the global STS endpoint, \"valid only in \
+             AWS Regions that are enabled by default\" (use a regional STS endpoint, e.g. \
+             sts_regional_endpoints = regional in the profile)"
         ));
     }
     err
@@ -253,6 +288,7 @@ mod tests {
     fn env(project: &str, rate: Option<RunRate>, error: Option<Error>) -> Environment {
         Environment {
             project: project.into(),
+            stack_id: format!("arn:aws:cloudformation:eu-west-1:123456789012:stack/{project}/1"),
             stack_name: project.into(),
             stack_status: StackStatus::CreateComplete,
             drift: StackDriftStatus::NotChecked,
@@ -332,13 +368,18 @@ mod tests {
         };
         assert!(fleet.ok());
         let s = fleet.summary();
+        // One account reached through two profiles: its environment counts once.
         assert_eq!(
             (s.profiles, s.accounts, s.regions_read, s.environments),
-            (2, 1, 6, 2)
+            (2, 1, 6, 1)
         );
-        assert_eq!((s.running_apps, s.unpriced_apps), (4, 2));
-        assert!((s.per_hour - 0.10).abs() < 1e-9);
+        assert_eq!((s.running_apps, s.unpriced_apps), (2, 1));
+        assert!((s.per_hour - 0.05).abs() < 1e-9);
         assert_eq!(fleet.environments().len(), 2);
+        let (second, _, e) = fleet.environments()[1];
+        assert_eq!(fleet.first_read_through(&second.profile, e), Some("team-a"));
+        let (first, _, e) = fleet.environments()[0];
+        assert_eq!(fleet.first_read_through(&first.profile, e), None);
 
         // A profile that failed as a whole.
         fleet.profiles.push(ProfileScan {
@@ -402,8 +443,31 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(
-            fix.contains("aws account enable-region --region-name ap-east-1"),
+            fix.contains("aws account enable-region --region-name ap-east-1")
+                && fix.contains("global STS endpoint"),
             "{fix}"
+        );
+        let other_partition = aws(
+            ErrorKind::BadCredentials,
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        );
+        let fix = region_fix(other_partition, "team-a", "1", "cn-north-1")
+            .fix()
+            .unwrap()
+            .to_string();
+        assert!(
+            fix.contains("another AWS partition") && !fix.contains("enable-region"),
+            "{fix}"
+        );
+        let expired = aws(
+            ErrorKind::BadCredentials,
+            "ExpiredToken",
+            "The security token included in the request is expired",
+        );
+        assert_eq!(
+            region_fix(expired, "team-a", "1", "ap-east-1").fix(),
+            Some("the generic fix")
         );
 
         // A plain AccessDenied (a missing permission) keeps the generic fix.
