@@ -883,21 +883,11 @@ fn overview_of_an_older_stack_says_audit_needs_a_stack_update() {
     let mut stack = complete_stack();
     stack.parameters.remove("AllowedInstanceTypes");
     let domain = DomainInfo {
-        id: "d-abcdef123456".into(),
-        name: "sagemaker-studio-vpc".into(),
-        status: "InService".into(),
-        default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
-        default_space_security_groups: vec!["sg-0studio".into()],
         idle: IdleOnDomain::everywhere(IdleShutdown::After(60)),
         audit_identity: None,
-        ..DomainInfo::default()
+        ..in_service_domain()
     };
-    let mut a = app(false);
-    a.open_overview(stack);
-    a.update(reply(
-        &a,
-        Reply::UsersLoaded(Box::new(Ok((domain, vec![])))),
-    ));
+    let a = overview_with(stack, domain);
     let screen = draw(&a, 170, 26);
     assert!(
         screen.contains(
@@ -921,22 +911,12 @@ fn overview_wants_the_instance_types_the_stack_enforces() {
         .insert("AllowedInstanceTypes".into(), "ml.t3.medium".into());
     let only = InstanceTypes::from_parameter("ml.t3.medium");
     let domain = DomainInfo {
-        id: "d-abcdef123456".into(),
-        name: "sagemaker-studio-vpc".into(),
-        status: "InService".into(),
-        default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
-        default_space_security_groups: vec!["sg-0studio".into()],
         idle: IdleOnDomain::everywhere(IdleShutdown::After(90)),
         hidden_instance_types: only.hidden(),
         audit_identity: Some("USER_PROFILE_NAME".into()),
-        ..DomainInfo::default()
+        ..in_service_domain()
     };
-    let mut a = app(false);
-    a.open_overview(stack);
-    a.update(reply(
-        &a,
-        Reply::UsersLoaded(Box::new(Ok((domain, vec![])))),
-    ));
+    let mut a = overview_with(stack, domain);
     let screen = draw(&a, 170, 26);
     assert!(
         screen.contains("instance types ml.t3.medium · per-user audit on (USER_PROFILE_NAME)")
@@ -957,4 +937,27 @@ fn overview_wants_the_instance_types_the_stack_enforces() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The project's domain, InService with its space defaults (what a test changes is set over it).
+fn in_service_domain() -> DomainInfo {
+    DomainInfo {
+        id: "d-abcdef123456".into(),
+        name: "sagemaker-studio-vpc".into(),
+        status: "InService".into(),
+        default_space_role: Some("arn:aws:iam::123456789012:role/r".into()),
+        default_space_security_groups: vec!["sg-0studio".into()],
+        ..DomainInfo::default()
+    }
+}
+
+/// The overview of `stack` with `domain` loaded.
+fn overview_with(stack: studio_tui::aws::stacks::StackInfo, domain: DomainInfo) -> App {
+    let mut a = app(false);
+    a.open_overview(stack);
+    a.update(reply(
+        &a,
+        Reply::UsersLoaded(Box::new(Ok((domain, vec![])))),
+    ));
+    a
 }
