@@ -38,10 +38,7 @@ fn actions(mark: usize, service: &str) -> Vec<String> {
 /// The project's stack, its domain, user `ann` with the Studio Classic JupyterServer (instance
 /// "system": no price), and ann's private space `ann-lab` running JupyterLab on ml.t3.medium.
 async fn domain_with_apps(session: &Session, project: &str) -> String {
-    use aws_sdk_sagemaker::types::{
-        AppInstanceType, AppType, OwnershipSettings, ResourceSpec, SharingType,
-        SpaceSharingSettings,
-    };
+    use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
     let stack = common::deploy_mini_stack(session, project).await;
     let net = StudioNetwork::from_stack(&stack).unwrap();
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
@@ -74,37 +71,24 @@ async fn domain_with_apps(session: &Session, project: &str) -> String {
         .send()
         .await
         .expect("CreateApp");
-    for space in ["ann-lab", "ann"] {
-        sm.create_space()
-            .domain_id(&id)
-            .space_name(space)
-            .ownership_settings(
-                OwnershipSettings::builder()
-                    .owner_user_profile_name("ann")
-                    .build(),
-            )
-            .space_sharing_settings(
-                SpaceSharingSettings::builder()
-                    .sharing_type(SharingType::Private)
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("CreateSpace");
-    }
-    sm.create_app()
+    common::private_space_with_app(session, &id, "ann", "ann-lab").await;
+    // A second private space of ann's, with no app.
+    sm.create_space()
         .domain_id(&id)
-        .space_name("ann-lab")
-        .app_type(AppType::JupyterLab)
-        .app_name("default")
-        .resource_spec(
-            ResourceSpec::builder()
-                .instance_type(AppInstanceType::MlT3Medium)
+        .space_name("ann")
+        .ownership_settings(
+            OwnershipSettings::builder()
+                .owner_user_profile_name("ann")
+                .build(),
+        )
+        .space_sharing_settings(
+            SpaceSharingSettings::builder()
+                .sharing_type(SharingType::Private)
                 .build(),
         )
         .send()
         .await
-        .expect("CreateApp in space");
+        .expect("CreateSpace");
     id
 }
 

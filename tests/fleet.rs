@@ -110,10 +110,6 @@ fn xml_field(xml: &str, tag: &str) -> String {
 /// Team A's environment with its domain, two users and one app running on ml.t3.medium.
 async fn team_a(session: &Session) {
     use aws_sdk_cloudformation::types::{Parameter, Tag};
-    use aws_sdk_sagemaker::types::{
-        AppInstanceType, AppType, OwnershipSettings, ResourceSpec, SharingType,
-        SpaceSharingSettings,
-    };
     let cf = session.fixtures().cloudformation();
     cf.create_stack()
         .stack_name(PROJECT_A)
@@ -178,36 +174,7 @@ async fn team_a(session: &Session) {
     )
     .await
     .unwrap();
-    let sm = session.fixtures().sagemaker();
-    sm.create_space()
-        .domain_id(&id)
-        .space_name("ann-lab")
-        .ownership_settings(
-            OwnershipSettings::builder()
-                .owner_user_profile_name("ann")
-                .build(),
-        )
-        .space_sharing_settings(
-            SpaceSharingSettings::builder()
-                .sharing_type(SharingType::Private)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("CreateSpace");
-    sm.create_app()
-        .domain_id(&id)
-        .space_name("ann-lab")
-        .app_type(AppType::JupyterLab)
-        .app_name("default")
-        .resource_spec(
-            ResourceSpec::builder()
-                .instance_type(AppInstanceType::MlT3Medium)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("CreateApp");
+    common::private_space_with_app(session, &id, "ann", "ann-lab").await;
 }
 
 /// Team B's account: a user with an access key, and an environment stack (no domain yet).

@@ -381,23 +381,6 @@ impl Session {
         })
     }
 
-    /// The same credentials in another region: the SDK configuration is shared, credentials
-    /// provider and cache included, so an assume-role or SSO profile resolves its credentials
-    /// once for every region it is used in. The region is checked as [`connect`] checks it.
-    pub fn in_region(&self, region: &str) -> Result<Session, AwsError> {
-        let region_warning = check_region(region)?;
-        Ok(Session {
-            sdk: self
-                .sdk
-                .to_builder()
-                .region(Region::new(region.to_string()))
-                .build(),
-            region: region.to_string(),
-            region_warning,
-            ..self.clone()
-        })
-    }
-
     /// The profile label to show: the name, or "(default chain)".
     pub fn profile_label(&self) -> String {
         if self.fake_credentials {

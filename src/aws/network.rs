@@ -164,7 +164,9 @@ pub async fn list_vpc_blocks(
 }
 
 impl Session {
-    /// The same credentials and settings against another region (for `--all-regions`).
+    /// The same credentials and settings against another region (`--all-regions`, the fleet):
+    /// the SDK configuration is shared, credentials provider and cache included, so an
+    /// assume-role or SSO profile resolves its credentials once for every region.
     pub fn for_region(&self, region: &str) -> Session {
         let sdk = self
             .sdk

@@ -393,3 +393,42 @@ pub async fn wait_stack(
     }
     panic!("stack {project} did not settle");
 }
+
+/// A private space `space` of `owner` in the domain, with a JupyterLab app `default` on
+/// ml.t3.medium in it.
+pub async fn private_space_with_app(session: &Session, domain_id: &str, owner: &str, space: &str) {
+    use aws_sdk_sagemaker::types::{
+        AppInstanceType, AppType, OwnershipSettings, ResourceSpec, SharingType,
+        SpaceSharingSettings,
+    };
+    let sm = session.fixtures().sagemaker();
+    sm.create_space()
+        .domain_id(domain_id)
+        .space_name(space)
+        .ownership_settings(
+            OwnershipSettings::builder()
+                .owner_user_profile_name(owner)
+                .build(),
+        )
+        .space_sharing_settings(
+            SpaceSharingSettings::builder()
+                .sharing_type(SharingType::Private)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateSpace");
+    sm.create_app()
+        .domain_id(domain_id)
+        .space_name(space)
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .resource_spec(
+            ResourceSpec::builder()
+                .instance_type(AppInstanceType::MlT3Medium)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateApp in space");
+}

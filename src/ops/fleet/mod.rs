@@ -117,14 +117,9 @@ pub async fn fleet(req: &Request) -> Fleet {
     let mut scans: Vec<(usize, usize, RegionScan)> = stream::iter(jobs)
         .map(|(pi, ri, region, home)| async move {
             let (profile, account) = &accounts[pi];
-            let scan = match home.in_region(&region) {
-                Ok(session) => scan_region(&session, cache, profile, account).await,
-                Err(e) => RegionScan {
-                    region,
-                    environments: Vec::new(),
-                    error: Some(e.into()),
-                },
-            };
+            // Checked already: --regions by the command, the others come from AWS or connect.
+            let session = home.for_region(&region);
+            let scan = scan_region(&session, cache, profile, account).await;
             (pi, ri, scan)
         })
         .buffer_unordered(limit)
