@@ -211,7 +211,7 @@ pub async fn start_domain(
         send(
             tx,
             StudioMsg::Step {
-                text: super::guardrails::audit_needs_stack_update(),
+                text: super::guardrails::AUDIT_NEEDS_STACK_UPDATE.to_string(),
             },
         );
     }

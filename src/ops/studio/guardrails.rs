@@ -145,11 +145,7 @@ impl TypesEnforced {
     }
 
     fn shown_list(&self) -> String {
-        if self.every_type_hidden {
-            "none (every type hidden)".to_string()
-        } else {
-            shown_types(&self.shown_in_studio)
-        }
+        shown_or_none(self.every_type_hidden, &self.shown_in_studio)
     }
 
     /// One line: "instance types X (shown in Studio, enforced by the stack's IAM policy)", or
@@ -219,10 +215,19 @@ pub fn apps_row(
 /// The types a domain's hidden list leaves shown: as [`shown_types`], or "none (every type
 /// hidden)", which is not "all".
 pub fn shown_hidden(hidden: &[String]) -> String {
-    if InstanceTypes::hides_every_type(hidden) {
-        return "none (every type hidden)".into();
+    shown_or_none(
+        InstanceTypes::hides_every_type(hidden),
+        &InstanceTypes::from_hidden(hidden),
+    )
+}
+
+/// [`shown_types`], or "none (every type hidden)" when nothing is shown.
+fn shown_or_none(every_type_hidden: bool, shown: &InstanceTypes) -> String {
+    if every_type_hidden {
+        "none (every type hidden)".to_string()
+    } else {
+        shown_types(shown)
     }
-    shown_types(&InstanceTypes::from_hidden(hidden))
 }
 
 /// An allowed list for a progress line: "all", or the types (at most 6, then how many more).
@@ -276,7 +281,7 @@ pub(crate) async fn bring_guardrails_up_to_date(
             &d,
             DomainPhase::Aws(d.status.clone()),
             start,
-            format!("warning: {}", audit_needs_stack_update()),
+            format!("warning: {AUDIT_NEEDS_STACK_UPDATE}"),
         );
     }
     let diff = GuardrailDiff {
@@ -405,14 +410,11 @@ pub(crate) async fn bring_guardrails_up_to_date(
 
 /// Why per-user audit is not set on a domain of a stack made from an older template, and the
 /// fix.
-pub(crate) fn audit_needs_stack_update() -> String {
-    "per-user audit (ExecutionRoleIdentityConfig USER_PROFILE_NAME) not turned on: the stack's \
+pub(crate) const AUDIT_NEEDS_STACK_UPDATE: &str = "per-user audit (ExecutionRoleIdentityConfig USER_PROFILE_NAME) not turned on: the stack's \
      execution role comes from an older template whose trust policy does not allow \
      sts:SetSourceIdentity, which SageMaker requires of every execution role when it is on \
      (without it, calls made as the role can fail). Update the stack (`studio-tui deploy`), \
-     then press s on the overview to turn it on"
-        .to_string()
-}
+     then press s on the overview to turn it on";
 
 /// The idle and type settings this update applied, said with a held-back audit identity.
 fn applied_list(diff: &GuardrailDiff, guardrails: &DomainGuardrails) -> Option<String> {
